@@ -1,0 +1,44 @@
+# journeymap: one command sets up and runs the demo, one sets up and runs the tests.
+# Both install what they need: system packages (graphviz, fonts) through apt-get when
+# missing, and a virtual environment in .venv with the package and its dev extras.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+OUT    ?= out
+SHELL  := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
+.PHONY: demo test system venv lint typecheck unit benchmark docs clean
+
+demo: system venv
+	$(BIN)/journeymap validate maps/
+
+test: system venv lint typecheck unit
+
+system:
+	@bash .ci/system-deps.sh
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+lint: venv
+	$(BIN)/ruff check journeymap tests benchmarks
+	$(BIN)/lint-imports --no-cache --show-timings 2>&1 | grep -E 'KEPT|BROKEN|Contracts:|->|Missing' 
+
+typecheck: venv
+	$(BIN)/mypy journeymap
+
+unit: venv
+	$(BIN)/python -m pytest -q
+
+benchmark: system venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) $(OUT)

@@ -1,0 +1,88 @@
+"""The command line: thin click commands wiring options to the library. The only layer that prints or exits.
+
+Commands are loaded lazily (``COMMANDS`` maps a name to ``module:attribute``), so
+``journeymap check`` never imports the rendering or event-log engines.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from journeymap import __version__
+from journeymap.errors import ExitCode, JourneymapError
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("journeymap.cli.validate:validate", "Validate maps and overlays; print every error with its line."),
+    "schema": ("journeymap.cli.validate:schema", "Print the JSON Schema of the map (or overlay) format."),
+    "init": ("journeymap.cli.validate:init", "Write a commented starter map."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        spec = COMMANDS.get(cmd_name)
+        if spec is None:
+            return None
+        module_name, attr = spec[0].split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            from journeymap.errors import did_you_mean
+
+            hint = did_you_mean(name, list(COMMANDS))
+            raise click.UsageError(f"no such command '{name}'" + (f"; {hint}" if hint else ""), ctx)
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                              "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="journeymap",
+                      message="%(prog)s %(version)s")
+def cli() -> None:
+    """Customer journey maps as code.
+
+    Keep journey maps in git as YAML, validate them, find where customers leave
+    (leak points) and what that costs, render workshop visuals, and gate CI.
+
+    \b
+    Start here:
+      journeymap init journey.yaml        write a commented starter map
+      journeymap validate maps/           check maps with file:line:col errors
+    Exit codes: 0 clean, 1 findings, 2 the input cannot be used.
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI: our errors print one message (no traceback) and exit with their code."""
+    try:
+        cli.main(args=argv, prog_name="journeymap", standalone_mode=False)
+    except JourneymapError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(int(exc.exit_code))
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(int(ExitCode.ERROR))
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    sys.exit(0)

@@ -1,0 +1,47 @@
+"""Options shared by every command that reads a map, and the one way a command loads it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from journeymap.io import LoadedMap, load_map
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def map_options(func: F) -> F:
+    """``--data``, ``--scenario``, ``--persona``, ``--goal`` (the options wherever a map is read)."""
+    func = click.option("--goal", "goal", metavar="ID", default=None,
+                        help="Select one goal touchpoint; the other goals become ordinary touchpoints.")(func)
+    func = click.option("--persona", metavar="ID", default=None,
+                        help="Read the map for one persona (its emotions; its segment overlay via --data).")(func)
+    func = click.option("--scenario", metavar="NAME", default=None,
+                        help="Apply a scenario of the map (as-is, to-be, ...) before anything else.")(func)
+    func = click.option("--data", "data", metavar="FILE", default=None,
+                        type=click.Path(dir_okay=False),
+                        help="Overlay with the numbers of one period; replaces every count of the map.")(func)
+    return func
+
+
+def quiet_option(func: F) -> F:
+    return click.option("-q", "--quiet", is_flag=True, help="No progress or summary lines.")(func)
+
+
+def load(path: str, data: str | None = None, scenario: str | None = None,
+         persona: str | None = None, goal: str | None = None) -> LoadedMap:
+    """Load a map for a command; checks that ``--goal`` names a goal touchpoint."""
+    loaded = load_map(path, data=data, scenario=scenario, persona=persona)
+    if goal is not None:
+        from journeymap.errors import UsageError, did_you_mean
+
+        goals = loaded.map.goals
+        if goal not in goals:
+            others = [tp.id for _, tp in loaded.map.iter_touchpoints()]
+            hint = did_you_mean(goal, goals) or (
+                f"'{goal}' is a touchpoint but not a goal; goals: {', '.join(goals) or 'none'}"
+                if goal in others else f"goals: {', '.join(goals) or 'none'}")
+            raise UsageError(f"--goal: the map has no goal '{goal}'", hint=hint)
+    return loaded

@@ -1,0 +1,148 @@
+"""``journeymap validate``, ``schema`` and ``init``."""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from journeymap.cli.console import style, use_color
+from journeymap.cli.options import quiet_option
+from journeymap.errors import Diagnostic, ExitCode, JourneymapError, UsageError
+from journeymap.graph import build_graph
+from journeymap.io import is_map_document, load_map, load_overlay, validate_paths, write_atomic
+from journeymap.model import JourneyMap, Overlay
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--data", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Validate this overlay against the map (one map only).")
+@click.option("--scenario", metavar="NAME", help="Validate the map with this scenario applied.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@quiet_option
+def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt: str,
+             quiet: bool) -> None:
+    """Validate maps and overlays (files, or folders searched for *.yaml / *.yml).
+
+    In a folder, files starting with 'journeymap:' are maps and files starting with
+    'journeymap-data:' are overlays; other YAML files (included fragments) are read
+    through the maps that include them. Every error is printed with file:line:col.
+    Exit 0 when everything is valid, 2 otherwise.
+    """
+    files = validate_paths(paths)
+    explicit = {Path(p) for p in paths if not Path(p).is_dir()}
+    maps = [f for f in files if f in explicit or is_map_document(f)]
+    overlays = [f for f in files if f not in maps and _is_overlay(f)]
+    maps = [f for f in maps if not _is_overlay(f)]
+    if data is not None and len(maps) != 1:
+        raise UsageError("--data goes with exactly one map")
+    if not maps and not overlays:
+        raise UsageError(f"no maps found in {', '.join(paths)}",
+                         hint="a map is a .yaml file starting with 'journeymap: 1'")
+    color = use_color()
+    results: list[dict[str, object]] = []
+    failed = False
+    for f in maps:
+        try:
+            loaded = load_map(f, data=data, scenario=scenario)
+        except JourneymapError as exc:
+            failed = True
+            results.append({"path": os.fspath(f), "kind": "map", "valid": False,
+                            "errors": [_diag_json(d) for d in exc.diagnostics]})
+            if fmt == "text":
+                click.echo(exc.render(), err=True)
+            continue
+        G = build_graph(loaded.map, loaded.overlay)
+        n_tp, n_edges = G.number_of_nodes(), G.number_of_edges()
+        results.append({"path": os.fspath(f), "kind": "map", "valid": True, "id": loaded.map.id,
+                        "stages": len(loaded.map.stages), "touchpoints": n_tp,
+                        "transitions": n_edges,
+                        "warnings": [_diag_json(d) for d in loaded.warnings]})
+        if fmt == "text":
+            for w in loaded.warnings:
+                click.echo(f"warning: {w.render(loaded.sources)}", err=True)
+            if not quiet:
+                mark = style("ok", "green", color)
+                click.echo(f"{mark} {f}: '{loaded.map.id}', {len(loaded.map.stages)} stages, "
+                           f"{n_tp} touchpoints, {n_edges} transitions")
+    for f in overlays:
+        try:
+            load_overlay(f)
+        except JourneymapError as exc:
+            failed = True
+            results.append({"path": os.fspath(f), "kind": "overlay", "valid": False,
+                            "errors": [_diag_json(d) for d in exc.diagnostics]})
+            if fmt == "text":
+                click.echo(exc.render(), err=True)
+            continue
+        results.append({"path": os.fspath(f), "kind": "overlay", "valid": True})
+        if fmt == "text" and not quiet:
+            click.echo(f"{style('ok', 'green', color)} {f}: overlay")
+    if fmt == "json":
+        click.echo(json.dumps({"valid": not failed, "files": results}, indent=2, ensure_ascii=False))
+    elif not quiet:
+        bad = sum(1 for r in results if not r["valid"])
+        summary = f"{len(results)} file(s) checked, {bad} invalid"
+        click.echo(style(summary, "red" if bad else "green", color), err=bool(bad))
+    if failed:
+        raise click.exceptions.Exit(int(ExitCode.ERROR))
+
+
+def _is_overlay(path: Path) -> bool:
+    try:
+        head = path.read_bytes()[:4096].decode("utf-8", "replace")
+    except OSError:
+        return False
+    return any(line.strip().startswith("journeymap-data:") or line.strip().startswith('"journeymap-data"')
+               for line in head.splitlines())
+
+
+def _diag_json(d: Diagnostic) -> dict[str, object]:
+    pos = d.position
+    return {"file": pos.path if pos else None, "line": pos.line if pos else None,
+            "col": pos.col if pos else None, "message": d.message, "hint": d.hint, "code": d.code}
+
+
+def schema_text(overlay: bool = False) -> str:
+    """The JSON Schema of the map (or overlay) format, as deterministic text."""
+    model = Overlay if overlay else JourneyMap
+    doc = model.model_json_schema(by_alias=True)
+    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+           "$id": f"https://journeymap.invalid/schema/{'overlay' if overlay else 'journeymap'}.schema.json",
+           **doc}
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+@click.command()
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the schema to FILE instead of standard output.")
+@click.option("--overlay", is_flag=True, help="The schema of overlay files instead of maps.")
+def schema(output: str | None, overlay: bool) -> None:
+    """Print the JSON Schema of the map format (for editor autocompletion).
+
+    Put '# yaml-language-server: $schema=<path to the schema>' on a map's first line and
+    editors with the YAML language server complete and check keys as you type.
+    """
+    text = schema_text(overlay)
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@click.argument("path", default="journey.yaml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init(path: str, force: bool) -> None:
+    """Write a commented starter map to PATH (default: journey.yaml)."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise UsageError(f"{path} exists already", hint="choose another path or pass --force")
+    text = resources.files("journeymap").joinpath("data/starter.yaml").read_text(encoding="utf-8")
+    write_atomic(target, text)
+    click.echo(f"wrote {path}; next: journeymap validate {path}")

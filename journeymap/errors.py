@@ -1,0 +1,96 @@
+"""One small error hierarchy. The class decides the exit code.
+
+Exit codes: 0 clean, 1 findings on a valid map, 2 the input cannot be used
+(usage, parse, validation or configuration error).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+from journeymap.source import Position, SourceText, code_frame
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem in an input: where, what, and a hint.
+
+    >>> d = Diagnostic("unknown touchpoint 'chekout'", Position("m.yaml", 3, 8),
+    ...                hint="did you mean 'checkout'?")
+    >>> d.headline()
+    "m.yaml:3:8: unknown touchpoint 'chekout'; did you mean 'checkout'?"
+    """
+
+    message: str
+    position: Position | None = None
+    hint: str | None = None
+    code: str | None = None
+
+    def headline(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        hint = f"; {self.hint}" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+    def render(self, sources: SourceText | None = None) -> str:
+        text = self.headline()
+        if self.position is not None:
+            line = (sources or SourceText()).line(self.position)
+            if line is not None:
+                text += "\n" + code_frame(line, self.position)
+        return text
+
+
+class JourneymapError(Exception):
+    """Base of every error a user can cause. The CLI prints it and exits with `exit_code`."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def __init__(self, message: str, *, position: Position | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.diagnostics: list[Diagnostic] = [Diagnostic(message, position, hint)]
+        self.sources: SourceText | None = None
+
+    def render(self) -> str:
+        return "\n".join(d.render(self.sources) for d in self.diagnostics)
+
+
+class MapError(JourneymapError):
+    """An input that cannot be used as a map or overlay; carries every problem found."""
+
+    def __init__(self, diagnostics: list[Diagnostic], sources: SourceText | None = None):
+        first = diagnostics[0] if diagnostics else Diagnostic("invalid map")
+        super().__init__(first.message, position=first.position, hint=first.hint)
+        self.diagnostics = list(diagnostics)
+        self.sources = sources
+
+    def __str__(self) -> str:
+        return "\n".join(d.headline() for d in self.diagnostics)
+
+
+class UsageError(JourneymapError):
+    """The command was misused: a bad option value, a missing file, an unsupported format."""
+
+
+class AnalysisError(JourneymapError):
+    """The map is valid, but the asked analysis cannot be done (for example a chain that cannot absorb)."""
+
+
+def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str | None:
+    """A hint naming the closest known word, or None.
+
+    >>> did_you_mean("chekout", ["cart", "checkout", "payment"])
+    "did you mean 'checkout'?"
+    >>> did_you_mean("zzz", ["cart"]) is None
+    True
+    """
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None

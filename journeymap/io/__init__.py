@@ -1,0 +1,24 @@
+"""Reading and writing maps and overlays. The only layer that reads map files."""
+
+from journeymap.io.atomic import write_atomic
+from journeymap.io.loader import (
+    LoadedMap,
+    is_map_document,
+    load_map,
+    load_overlay,
+    validate_paths,
+)
+from journeymap.io.yamlsafe import PosDict, PosList, locate, parse_yaml
+
+__all__ = [
+    "LoadedMap",
+    "PosDict",
+    "PosList",
+    "is_map_document",
+    "load_map",
+    "load_overlay",
+    "locate",
+    "parse_yaml",
+    "validate_paths",
+    "write_atomic",
+]

@@ -1,0 +1,546 @@
+"""The journey map as its authors wrote it: pydantic v2 models, frozen, no unknown keys.
+
+Pure data: nothing here reads files, builds graphs or draws. :mod:`journeymap.io` reads YAML
+into these models and resolves references in a second pass; :mod:`journeymap.graph` turns a
+:class:`JourneyMap` into a networkx graph. ``docs/format.md`` documents every field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Annotated, Any, Literal, NewType
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+TouchpointId = NewType("TouchpointId", str)
+StageId = NewType("StageId", str)
+PersonaId = NewType("PersonaId", str)
+
+ID_PATTERN = r"^[\w][\w.\-]*$"
+Id = Annotated[str, Strict(), StringConstraints(pattern=ID_PATTERN, max_length=200)]
+Text = Annotated[str, Strict(), StringConstraints(max_length=20_000)]
+ShortText = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=500)]
+Count = Annotated[int, Strict(), Field(ge=0)]
+"""A whole, non-negative number of customers or transitions. ``yes``, ``1.5`` and ``.nan`` are refused."""
+Number = Annotated[float, Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+FORMAT_VERSION = 1
+DATA_FORMAT_VERSION = 1
+
+CHANNELS = (
+    "social", "search", "display", "video", "email", "sms", "push", "web", "app", "store",
+    "phone", "chat", "messenger", "forum", "review-site", "marketplace", "partner", "mail",
+    "delivery", "in-person", "other",
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --------------------------------------------------------------------------------------- period
+
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|W(0[1-9]|[1-4]\d|5[0-3])))?$")
+
+
+class PeriodRange(_Model):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeriodRange:
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+        return self
+
+
+def parse_period(value: str) -> tuple[dt.date, dt.date]:
+    """First and last day of an ISO period: ``2026``, ``2026-07``, ``2026-Q3``, ``2026-W05``.
+
+    >>> parse_period("2026-Q3")
+    (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30))
+    """
+    m = _PERIOD_RE.match(value)
+    if not m:
+        raise ValueError(f"'{value}' is not an ISO period (2026, 2026-07, 2026-Q3, 2026-W05)")
+    year = int(m.group(1))
+    if m.group(2):
+        month = int(m.group(2))
+        start = dt.date(year, month, 1)
+        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return start, nxt - dt.timedelta(days=1)
+    if m.group(3):
+        q = int(m.group(3))
+        start = dt.date(year, 3 * q - 2, 1)
+        nxt = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)
+        return start, nxt - dt.timedelta(days=1)
+    if m.group(4):
+        start = dt.date.fromisocalendar(year, int(m.group(4)), 1)
+        return start, start + dt.timedelta(days=6)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _period(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("a period is text such as 2026-Q3")
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str):
+        parse_period(value)
+    return value
+
+
+Period = Annotated[str | PeriodRange, Field(union_mode="left_to_right")]
+
+
+def period_label(period: str | PeriodRange | None) -> str | None:
+    """How output names a period: ``2026-Q3`` or ``2026-07-01..2026-09-30``."""
+    if period is None or isinstance(period, str):
+        return period
+    return f"{period.start.isoformat()}..{period.end.isoformat()}"
+
+
+def period_bounds(period: str | PeriodRange) -> tuple[dt.date, dt.date]:
+    return parse_period(period) if isinstance(period, str) else (period.start, period.end)
+
+
+# ---------------------------------------------------------------------------------- evidence
+
+
+class EvidenceKind(StrEnum):
+    OBSERVED = "observed"
+    REPORTED = "reported"
+    ASSUMED = "assumed"
+    PROPOSED = "proposed"
+
+
+class Evidence(_Model):
+    """Where a statement on the map comes from."""
+
+    kind: EvidenceKind
+    source: Text | None = None
+    date: dt.date | None = None
+
+
+# ----------------------------------------------------------------------------------- surveys
+
+
+class Direction(StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+Answer = Annotated[int, Strict()]
+
+
+class Survey(_Model):
+    """Raw response counts per answer on a declared scale."""
+
+    scale: tuple[Answer, Answer]
+    responses: dict[int, Count] = Field(default_factory=dict)
+    direction: Direction | None = None
+    top_box: list[Answer] | None = None
+    question: Text | None = None
+
+    @field_validator("scale")
+    @classmethod
+    def _scale(cls, v: tuple[int, int]) -> tuple[int, int]:
+        if v[0] >= v[1]:
+            raise ValueError("a scale is [lowest, highest] with lowest < highest")
+        return v
+
+    @model_validator(mode="after")
+    def _answers(self) -> Survey:
+        low, high = self.scale
+        outside = sorted(a for a in self.responses if not low <= a <= high)
+        if outside:
+            raise ValueError(
+                f"answers {outside} lie outside the declared scale [{low}, {high}]"
+            )
+        if self.top_box is not None:
+            bad = sorted(a for a in self.top_box if not low <= a <= high)
+            if bad:
+                raise ValueError(f"top_box answers {bad} lie outside the scale [{low}, {high}]")
+        return self
+
+    @property
+    def total(self) -> int:
+        return sum(self.responses.values())
+
+
+class NpsSurvey(Survey):
+    scale: tuple[Answer, Answer] = (0, 10)
+
+
+class CsatSurvey(Survey):
+    scale: tuple[Answer, Answer] = (1, 5)
+
+    @model_validator(mode="after")
+    def _top_box_off_scale(self) -> CsatSurvey:
+        if tuple(self.scale) != (1, 5) and self.top_box is None:
+            raise ValueError(
+                f"CSAT on the scale {list(self.scale)} needs 'top_box' (the satisfied answers)"
+            )
+        return self
+
+
+class CesSurvey(Survey):
+    scale: tuple[Answer, Answer] = (1, 7)
+    direction: Direction  # required for CES
+
+
+class Scores(_Model):
+    nps: NpsSurvey | None = None
+    csat: CsatSurvey | None = None
+    ces: CesSurvey | None = None
+
+
+# ---------------------------------------------------------------------------------- business
+
+TimeUnit = Literal["seconds", "minutes", "hours", "days"]
+
+
+class Durations(_Model):
+    """A service time: raw samples, or precomputed figures when only those are known."""
+
+    unit: TimeUnit = "minutes"
+    hours: Literal["calendar", "business"] = "calendar"
+    samples: list[NonNegative] | None = None
+    mean: NonNegative | None = None
+    median: NonNegative | None = None
+    count: Count | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Durations:
+        if self.samples is None and self.mean is None and self.median is None:
+            raise ValueError("give 'samples', or 'mean' and/or 'median'")
+        return self
+
+
+class TouchpointBusiness(_Model):
+    first_response_time: Durations | None = None
+    resolution_time: Durations | None = None
+    cost_per_visit: NonNegative | None = None
+
+
+class Business(_Model):
+    """Map-level business inputs, for the period of the map."""
+
+    customers_start: Count | None = None
+    customers_end: Count | None = None
+    new_customers: Count | None = None
+    customers_lost: Count | None = None
+    ordering_customers: Count | None = None
+    repeat_customers: Count | None = None
+    average_order_value: NonNegative | None = None
+    purchase_frequency: NonNegative | None = Field(
+        default=None, description="orders per customer per year"
+    )
+    customer_lifespan: NonNegative | None = Field(default=None, description="years")
+    gross_margin: Fraction | None = None
+    retention_spend: NonNegative | None = None
+
+
+# ------------------------------------------------------------------------------------- events
+
+
+class EventRule(_Model):
+    """Which raw events stand for a touchpoint: an exact name or a fully anchored pattern."""
+
+    name: ShortText | None = None
+    pattern: ShortText | None = None
+    where: dict[ShortText, ShortText] = Field(
+        default_factory=dict, description="column -> fully anchored regular expression"
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> EventRule:
+        if (self.name is None) == (self.pattern is None):
+            raise ValueError("an event rule has exactly one of 'name' or 'pattern'")
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression: {exc}") from None
+        for column, pat in self.where.items():
+            try:
+                re.compile(pat)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression for '{column}': {exc}") from None
+        return self
+
+
+# -------------------------------------------------------------------------------- touchpoints
+
+Emotion = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Touchpoint(_Model):
+    id: Id
+    name: ShortText
+    channel: ShortText | None = None
+    description: Text | None = None
+    actions: list[Text] = Field(default_factory=list)
+    thoughts: Text | list[Text] | None = None
+    emotion: Emotion | dict[Id, Emotion] | None = None
+    pain_points: list[Text] = Field(default_factory=list)
+    opportunities: list[Text] = Field(default_factory=list)
+    owner: ShortText | None = None
+    evidence: Evidence | list[Evidence] | None = None
+    goal: Annotated[bool, Strict()] = False
+    value: NonNegative | None = None
+    optional: Annotated[bool, Strict()] = False
+    formerly: list[Id] = Field(default_factory=list)
+    events: list[ShortText | EventRule] = Field(default_factory=list)
+    # flow
+    entries: Count | None = None
+    next: dict[Id, Count | None] | list[Id] = Field(default_factory=dict)
+    exits: Count | None = None
+    unknown: Count | None = None
+    in_progress: Count | None = None
+    customers: Count | None = None
+    returns: dict[Id, Count] = Field(default_factory=dict)
+    # workshop numbers
+    scores: Scores | None = None
+    business: TouchpointBusiness | None = None
+
+    @property
+    def transitions(self) -> dict[str, int | None]:
+        """Declared transitions as ``{target id: count or None}``."""
+        if isinstance(self.next, list):
+            return dict.fromkeys(self.next)
+        return dict(self.next)
+
+    @property
+    def evidence_list(self) -> list[Evidence]:
+        if self.evidence is None:
+            return []
+        return self.evidence if isinstance(self.evidence, list) else [self.evidence]
+
+    def emotion_for(self, persona: str | None = None) -> float | None:
+        """The emotion for a persona (or the plain value, or the mean over personas)."""
+        if self.emotion is None or isinstance(self.emotion, (int, float)):
+            return None if self.emotion is None else float(self.emotion)
+        if persona is not None:
+            value = self.emotion.get(persona)
+            return None if value is None else float(value)
+        return sum(self.emotion.values()) / len(self.emotion) if self.emotion else None
+
+
+class Stage(_Model):
+    id: Id
+    name: ShortText
+    description: Text | None = None
+    touchpoints: list[Touchpoint] = Field(default_factory=list)
+
+
+class Persona(_Model):
+    id: Id
+    name: ShortText
+    description: Text | None = None
+    goals: list[Text] = Field(default_factory=list)
+    frustrations: list[Text] = Field(default_factory=list)
+    segment: dict[ShortText, str | int | float | bool] | None = None
+    share: Fraction | None = None
+
+
+# ------------------------------------------------------------------------------------- checks
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Limit(_Model):
+    """``{min: x}`` or ``{max: x}`` (or both), with a severity and point/interval mode."""
+
+    min: Number | None = None
+    max: Number | None = None
+    severity: Severity = Severity.ERROR
+    on: Literal["point", "interval"] = "point"
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Limit:
+        if self.min is None and self.max is None:
+            raise ValueError("a limit needs 'min' or 'max'")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("'min' is larger than 'max'")
+        return self
+
+
+class TouchpointLimits(_Model):
+    drop_off: Limit | None = None
+    lost_value: Limit | None = None
+    nps: Limit | None = None
+    csat: Limit | None = None
+    ces: Limit | None = None
+    responses: Limit | None = None
+
+
+class StageLimits(_Model):
+    reach: Limit | None = None
+
+
+class IncreaseThreshold(_Model):
+    min_increase: NonNegative
+
+
+class DecreaseThreshold(_Model):
+    min_decrease: NonNegative
+
+
+class Regression(_Model):
+    drop_off: IncreaseThreshold | None = None
+    conversion: DecreaseThreshold | None = None
+    nps: DecreaseThreshold | None = None
+    csat: DecreaseThreshold | None = None
+    q: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    min_departures: Count = 30
+    min_each: Count = 5
+
+
+class LintDisable(_Model):
+    code: Annotated[str, StringConstraints(pattern=r"^JM\d{3}$")]
+    touchpoint: Id | None = None
+    stage: Id | None = None
+    reason: ShortText
+
+
+class LintSettings(_Model):
+    disable: list[LintDisable] = Field(default_factory=list)
+    assumption_max_age_days: Count | None = None
+
+
+class Checks(TouchpointLimits):
+    conversion: Limit | None = None
+    total_lost_value: Limit | None = None
+    flow_residual: Limit | None = None
+    coverage: Limit | None = None
+    undeclared_share: Limit | None = None
+    touchpoints: dict[Id, TouchpointLimits] = Field(default_factory=dict)
+    stages: dict[Id, StageLimits] = Field(default_factory=dict)
+    regression: Regression | None = None
+    lint: LintSettings | None = None
+
+
+# ---------------------------------------------------------------------------------- scenarios
+
+
+class Scenario(_Model):
+    """Patches by id, applied to the base map (before any overlay). Validated on application."""
+
+    name: ShortText | None = None
+    description: Text | None = None
+    remove: list[Id] = Field(default_factory=list)
+    touchpoints: dict[Id, dict[str, Any]] = Field(default_factory=dict)
+    add: dict[Id, list[dict[str, Any]]] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------- map
+
+
+class JourneyMap(_Model):
+    """A customer journey map, format version 1."""
+
+    journeymap: Literal[1] = Field(alias="journeymap")
+    id: Id
+    title: ShortText
+    description: Text | None = None
+    period: Period | None = None
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
+    value_per_conversion: NonNegative | None = None
+    emotion_scale: tuple[Number, Number] = (-2.0, 2.0)
+    include: list[ShortText] = Field(default_factory=list)
+    personas: list[Persona] = Field(default_factory=list)
+    stages: list[Stage]
+    business: Business | None = None
+    checks: Checks | None = None
+    scenarios: dict[Id, Scenario] = Field(default_factory=dict)
+
+    _normalise_period = field_validator("period", mode="before")(_period)
+
+    @field_validator("emotion_scale")
+    @classmethod
+    def _emotion_scale(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if v[0] >= v[1]:
+            raise ValueError("emotion_scale is [lowest, highest] with lowest < highest")
+        return v
+
+    def iter_touchpoints(self) -> Iterator[tuple[Stage, Touchpoint]]:
+        for stage in self.stages:
+            for tp in stage.touchpoints:
+                yield stage, tp
+
+    @property
+    def touchpoints(self) -> dict[str, Touchpoint]:
+        return {tp.id: tp for _, tp in self.iter_touchpoints()}
+
+    @property
+    def goals(self) -> list[str]:
+        return [tp.id for _, tp in self.iter_touchpoints() if tp.goal]
+
+    def stage_of(self, touchpoint_id: str) -> Stage:
+        for stage, tp in self.iter_touchpoints():
+            if tp.id == touchpoint_id:
+                return stage
+        raise KeyError(touchpoint_id)
+
+    def persona(self, persona_id: str) -> Persona:
+        for p in self.personas:
+            if p.id == persona_id:
+                return p
+        raise KeyError(persona_id)
+
+
+# ------------------------------------------------------------------------------------ overlay
+
+
+class TimeRange(_Model):
+    start: str
+    end: str
+
+
+class OverlayTouchpoint(_Model):
+    entries: Count = 0
+    visits: Count | None = None
+    customers: Count | None = None
+    next: dict[Id, Count] = Field(default_factory=dict)
+    exits: Count | None = None
+    unknown: Count | None = None
+    in_progress: Count | None = None
+    conversions: Count | None = None
+    returns: dict[Id, Count] = Field(default_factory=dict)
+    median_seconds_to_next: dict[Id, Count] = Field(default_factory=dict)
+    late_conversions: Count | None = None
+    scores: Scores | None = None
+
+
+class Overlay(_Model):
+    """The numbers of one period for a map; replaces every count and response of the map."""
+
+    journeymap_data: Literal[1] = Field(alias="journeymap-data")
+    map: Id
+    period: Period | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    touchpoints: dict[Id, OverlayTouchpoint] = Field(default_factory=dict)
+    coverage: Fraction | None = None
+    unmapped: dict[str, Count] = Field(default_factory=dict)
+    bad_rows: Count | None = None
+    time_range: TimeRange | None = None
+    segment: dict[str, Any] | None = None
+
+    _normalise_period = field_validator("period", mode="before")(_period)

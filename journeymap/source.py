@@ -1,0 +1,64 @@
+"""Positions in source files and the code frames shown under error messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a file: 1-based line and column.
+
+    >>> str(Position("maps/shop.yaml", 14, 9))
+    'maps/shop.yaml:14:9'
+    """
+
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass
+class SourceText:
+    """The text of files read so far, kept to show the offending line of an error."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def add(self, path: str, text: str) -> None:
+        self.texts[path] = text
+
+    def line(self, pos: Position) -> str | None:
+        text = self.texts.get(pos.path)
+        if text is None:
+            try:
+                text = Path(pos.path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+            self.texts[pos.path] = text
+        lines = text.splitlines()
+        if 1 <= pos.line <= len(lines):
+            return lines[pos.line - 1]
+        return None
+
+
+def code_frame(line: str, pos: Position) -> str:
+    """Two lines: the source line with its number, and a caret under the column.
+
+    >>> print(code_frame("next: {chekout: 900}", Position("m.yaml", 3, 8)))
+        3 | next: {chekout: 900}
+          |        ^
+    """
+    shown = line.replace("\t", " ")
+    if len(shown) > 160:
+        start = max(0, pos.col - 80)
+        shown = ("…" if start else "") + shown[start : start + 160]
+        caret_col = pos.col - start + (1 if start else 0)
+    else:
+        caret_col = pos.col
+    number = f"{pos.line:>5}"
+    gutter = " " * len(number)
+    return f"{number} | {shown}\n{gutter} | {' ' * max(caret_col - 1, 0)}^"

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from journeymap import __version__
+from tests.conftest import MAPS, ROOT, run_cli
+
+
+def test_version() -> None:
+    r = run_cli("--version")
+    assert r.code == 0
+    assert r.out.strip() == f"journeymap {__version__}"
+
+
+def test_help_lists_commands() -> None:
+    r = run_cli("--help")
+    assert r.code == 0
+    for name in ("validate", "schema", "init"):
+        assert name in r.out
+
+
+def test_unknown_command_suggests() -> None:
+    r = run_cli("valdate", "x")
+    assert r.code == 2
+    assert "did you mean 'validate'?" in r.err
+    assert "Traceback" not in r.err
+
+
+def test_validate_example_maps() -> None:
+    r = run_cli("validate", str(MAPS))
+    assert r.code == 0, r.err
+    assert "0 invalid" in r.out
+
+
+def test_validate_json_output() -> None:
+    r = run_cli("validate", "--format", "json", str(MAPS / "starter-shop.yaml"))
+    assert r.code == 0
+    doc = json.loads(r.out)
+    assert doc["valid"] is True
+    assert doc["files"][0]["touchpoints"] == 5
+
+
+def test_validate_missing_file() -> None:
+    r = run_cli("validate", "does-not-exist.yaml")
+    assert r.code == 2
+    assert r.err.strip() == "no such file or folder: does-not-exist.yaml"
+
+
+def test_init_writes_a_valid_map_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "journey.yaml"
+    assert run_cli("init", str(target)).code == 0
+    assert run_cli("validate", str(target)).code == 0
+    again = run_cli("init", str(target))
+    assert again.code == 2
+    assert "exists already" in again.err
+
+
+def test_schema_file_is_current() -> None:
+    for flag, name in (([], "journeymap.schema.json"), (["--overlay"], "overlay.schema.json")):
+        r = run_cli("schema", *flag)
+        assert r.code == 0
+        assert r.out == (ROOT / "docs" / "schema" / name).read_text(encoding="utf-8"), (
+            f"docs/schema/{name} is stale: run 'journeymap schema {' '.join(flag)} -o docs/schema/{name}'")
