@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 lint: venv
-	$(BIN)/ruff check journeymap tests benchmarks
+	$(BIN)/ruff check journeymap tests benchmarks docs
 	$(BIN)/lint-imports --no-cache --show-timings 2>&1 | grep -E 'KEPT|BROKEN|Contracts:|->|Missing' 
 
 typecheck: venv

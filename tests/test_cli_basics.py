@@ -62,3 +62,14 @@ def test_schema_file_is_current() -> None:
         assert r.code == 0
         assert r.out == (ROOT / "docs" / "schema" / name).read_text(encoding="utf-8"), (
             f"docs/schema/{name} is stale: run 'journeymap schema {' '.join(flag)} -o docs/schema/{name}'")
+
+
+def test_cli_reference_is_current() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("gen_cli", ROOT / "docs" / "gen_cli.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.text() == (ROOT / "docs" / "cli.md").read_text(encoding="utf-8"), (
+        "docs/cli.md is stale: run '.venv/bin/python docs/gen_cli.py'")

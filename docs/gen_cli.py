@@ -1,0 +1,46 @@
+"""Regenerate docs/cli.md from the commands' own help texts (a test keeps it current).
+
+    .venv/bin/python docs/gen_cli.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from journeymap.cli import COMMANDS, LazyGroup, cli  # noqa: E402
+
+INTRO = """# Command-line reference
+
+Generated from the commands' help by `python docs/gen_cli.py`; do not edit by hand.
+
+Every command that reads a map takes `--data FILE` (an overlay with the numbers of one period),
+`--scenario NAME`, `--persona ID` and `--goal ID` where they apply. Exit codes: `0` clean, `1`
+findings on a valid map, `2` the input cannot be used (with `file:line:col`, the line and a hint).
+Colour appears only on a terminal and never when `NO_COLOR` is set; progress lines never appear
+with `--quiet` or in CI (`CI=true`).
+"""
+
+
+def text() -> str:
+    parts = [INTRO]
+    ctx = click.Context(cli, info_name="journeymap", max_content_width=100, terminal_width=100)
+    parts += ["## journeymap", "", "```text", cli.get_help(ctx), "```", ""]
+    group = cli
+    assert isinstance(group, LazyGroup)
+    for name in sorted(COMMANDS):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None
+        sub = click.Context(cmd, info_name=name, parent=ctx, max_content_width=100, terminal_width=100)
+        parts += [f"## journeymap {name}", "", "```text", cmd.get_help(sub), "```", ""]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    (ROOT / "docs" / "cli.md").write_text(text(), encoding="utf-8")
+    print("wrote docs/cli.md")
