@@ -71,7 +71,7 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: our errors print one message (no traceback) and exit with their code."""
     try:
-        cli.main(args=argv, prog_name="journeymap", standalone_mode=False)
+        rc = cli.main(args=argv, prog_name="journeymap", standalone_mode=False)
     except JourneymapError as exc:
         click.echo(exc.render(), err=True)
         sys.exit(int(exc.exit_code))
@@ -85,4 +85,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
-    sys.exit(0)
+    sys.exit(rc if isinstance(rc, int) else 0)

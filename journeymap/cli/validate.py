@@ -36,9 +36,8 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
     """
     files = validate_paths(paths)
     explicit = {Path(p) for p in paths if not Path(p).is_dir()}
-    maps = [f for f in files if f in explicit or is_map_document(f)]
-    overlays = [f for f in files if f not in maps and _is_overlay(f)]
-    maps = [f for f in maps if not _is_overlay(f)]
+    overlays = [f for f in files if _is_overlay(f)]
+    maps = [f for f in files if f not in overlays and (f in explicit or is_map_document(f))]
     if data is not None and len(maps) != 1:
         raise UsageError("--data goes with exactly one map")
     if not maps and not overlays:

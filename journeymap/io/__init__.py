@@ -8,17 +8,21 @@ from journeymap.io.loader import (
     load_overlay,
     validate_paths,
 )
+from journeymap.io.writer import dump_map, dump_yaml, to_plain
 from journeymap.io.yamlsafe import PosDict, PosList, locate, parse_yaml
 
 __all__ = [
     "LoadedMap",
     "PosDict",
     "PosList",
+    "dump_map",
+    "dump_yaml",
     "is_map_document",
     "load_map",
     "load_overlay",
     "locate",
     "parse_yaml",
+    "to_plain",
     "validate_paths",
     "write_atomic",
 ]

@@ -397,15 +397,7 @@ def _apply_scenario(raw: PosDict, name: str, display: str, sources: SourceText) 
                  if not (isinstance(t, PosDict) and t.get("id") in removed)]
         tps[:] = [t for t, _ in keep2]
         tps.item_pos = [p for _, p in keep2]
-    for *_, tp in _iter_raw_touchpoints(out):
-        nxt = tp.get("next")
-        if isinstance(nxt, PosDict):
-            for rid in removed & set(nxt):
-                del nxt[rid]
-        elif isinstance(nxt, PosList):
-            keep3 = [(t, p) for t, p in zip(nxt, nxt.item_pos, strict=False) if t not in removed]
-            nxt[:] = [t for t, _ in keep3]
-            nxt.item_pos = [p for _, p in keep3]
+    _prune_removed(out, removed)
     by_id = {tp.get("id"): tp for *_, tp in _iter_raw_touchpoints(out)}
     patches_raw = patch_raw.get("touchpoints") if isinstance(patch_raw, PosDict) else None
     for tid in patch.touchpoints:
@@ -441,7 +433,37 @@ def _apply_scenario(raw: PosDict, name: str, display: str, sources: SourceText) 
             tps.item_pos.append(p)
     if diags:
         raise MapError(_sorted(diags), sources)
+    # the result is a map of its own: other scenarios do not apply to it
+    out.pop("scenarios", None)
     return out
+
+
+def _prune_removed(out: PosDict, removed: set[str]) -> None:
+    """Drop what names a removed touchpoint: transitions into it, its limits, its lint switches."""
+    for *_, tp in _iter_raw_touchpoints(out):
+        nxt = tp.get("next")
+        if isinstance(nxt, PosDict):
+            for rid in removed & set(nxt):
+                del nxt[rid]
+        elif isinstance(nxt, PosList):
+            keep = [(t, p) for t, p in zip(nxt, nxt.item_pos, strict=False) if t not in removed]
+            nxt[:] = [t for t, _ in keep]
+            nxt.item_pos = [p for _, p in keep]
+    checks = out.get("checks")
+    if not isinstance(checks, PosDict):
+        return
+    for key in ("touchpoints", "stages"):
+        limits = checks.get(key)
+        if isinstance(limits, PosDict):
+            for rid in removed & set(limits):
+                del limits[rid]
+    lint = checks.get("lint")
+    disable = lint.get("disable") if isinstance(lint, PosDict) else None
+    if isinstance(disable, PosList):
+        keep2 = [(d, p) for d, p in zip(disable, disable.item_pos, strict=False)
+                 if not (isinstance(d, PosDict) and (d.get("touchpoint") in removed or d.get("stage") in removed))]
+        disable[:] = [d for d, _ in keep2]
+        disable.item_pos = [p for _, p in keep2]
 
 
 # ------------------------------------------------------------------------ shape (pydantic)

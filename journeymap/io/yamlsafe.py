@@ -185,8 +185,12 @@ def _resolve_tagged(value: str, tag: str, pos: Position) -> Any:
         if not ok:
             raise _Fail(f"'{value}' is not a valid !!{kind}", pos, None)
         return float(resolved) if kind == "float" else resolved
-    raise _Fail(f"unsupported YAML tag '{tag}'", pos,
+    raise _Fail(f"unsupported YAML tag '{_tag_text(tag)}'", pos,
                 "journeymap maps use plain YAML values only; remove the tag")
+
+
+def _tag_text(tag: str) -> str:
+    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
 
 
 class _Fail(Exception):
@@ -198,7 +202,7 @@ class _Fail(Exception):
 def _check_container_tag(tag: str | None, kind: str, pos: Position) -> None:
     if tag is None or tag == "!" or tag == _CORE + kind:
         return
-    raise _Fail(f"unsupported YAML tag '{tag}'", pos,
+    raise _Fail(f"unsupported YAML tag '{_tag_text(tag)}'", pos,
                 "journeymap maps use plain YAML values only; remove the tag")
 
 
@@ -229,6 +233,9 @@ def parse_yaml(data: bytes | str, path: str, sources: SourceText | None = None) 
         pos = _pos(path, mark) if mark is not None else Position(path, 1, 1)
         problem = (exc.problem or "invalid YAML").strip()
         context = f" {exc.context.strip()}" if exc.context else ""
+        if exc.context and exc.context_mark is not None and exc.problem_mark is not None and (
+                exc.context_mark.line != exc.problem_mark.line):
+            context += f" that starts at line {exc.context_mark.line + 1}"
         raise MapError([Diagnostic(f"YAML syntax error: {problem}{context}", pos,
                                    hint=_syntax_hint(problem))], sources) from None
     except yaml.reader.ReaderError as exc:
