@@ -165,3 +165,19 @@ def test_a_map_given_as_overlay_is_refused() -> None:
                 cwd=ROOT)
     assert r.code == 2
     assert "missing required key 'journeymap-data'" in r.err
+
+
+def test_shape_and_reference_errors_come_together(tmp_path: Path) -> None:
+    path = tmp_path / "both.yaml"
+    path.write_text(
+        "journeymap: 1\nid: shop\ntitle: Shop\nstages:\n  - id: buy\n    name: Buy\n"
+        "    touchpoints:\n      - id: cart\n        name: Cart\n        entries: lots\n"
+        "        next: {chekout: 3}\n      - id: checkout\n        name: Checkout\n", encoding="utf-8")
+    r = run_cli("validate", "-q", str(path))
+    assert r.code == 2
+    headlines = [line for line in r.err.splitlines() if line.startswith(str(path))]
+    assert headlines == [
+        f"{path}:10:18: stages[0].touchpoints[0].entries must be a whole number, got 'lots'; counts are whole"
+        " numbers of customers or transitions, written without quotes",
+        f"{path}:11:16: unknown touchpoint 'chekout' in the transitions of 'cart'; did you mean 'checkout'?",
+    ]

@@ -293,3 +293,22 @@ def test_derived_flow_conserves_when_counts_allow(m: JourneyMap) -> None:
         # exits are derived as the remainder, so the residual is only ever the overdraft
         assert d[FLOW_RESIDUAL] <= 0
         assert d[FLOW_RESIDUAL] == min(0, d[VISITS] - d["transitions_out"])
+
+
+def test_persona_picks_its_segment_overlay_from_a_folder(tmp_path: Path) -> None:
+    path = tmp_path / "shop.yaml"
+    path.write_text(SHOP.replace("    name: Bargain hunter\n",
+                                 "    name: Bargain hunter\n    segment: {tier: bargain}\n"), encoding="utf-8")
+    seg = tmp_path / "segments"
+    seg.mkdir()
+    (seg / "tier-bargain-1a2b.yaml").write_text(
+        "journeymap-data: 1\nmap: shop\nsegment: {tier: bargain}\ntouchpoints:\n  ad: {entries: 7}\n",
+        encoding="utf-8")
+    (seg / "tier-premium-3c4d.yaml").write_text(
+        "journeymap-data: 1\nmap: shop\nsegment: {tier: premium}\ntouchpoints:\n  ad: {entries: 9}\n",
+        encoding="utf-8")
+    loaded = load_map(path, data=seg, persona="hunter")
+    assert loaded.overlay is not None and loaded.overlay.touchpoints["ad"].entries == 7
+    with pytest.raises(UsageError) as info:
+        load_map(path, data=seg)
+    assert "choose one with --persona" in info.value.diagnostics[0].message

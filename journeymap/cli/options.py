@@ -20,9 +20,9 @@ def map_options(func: F) -> F:
                         help="Read the map for one persona (its emotions; its segment overlay via --data).")(func)
     func = click.option("--scenario", metavar="NAME", default=None,
                         help="Apply a scenario of the map (as-is, to-be, ...) before anything else.")(func)
-    func = click.option("--data", "data", metavar="FILE", default=None,
-                        type=click.Path(dir_okay=False),
-                        help="Overlay with the numbers of one period; replaces every count of the map.")(func)
+    func = click.option("--data", "data", metavar="FILE", default=None, type=click.Path(),
+                        help="Overlay with the numbers of one period; replaces every count of the map. "
+                        "A folder of segment overlays picks the one of --persona.")(func)
     return func
 
 

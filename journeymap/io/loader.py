@@ -102,6 +102,9 @@ def load_map(
     jm, diagnostics = _validate_map(raw)
     if jm is not None:
         diagnostics += _check_references(jm, raw)
+    else:
+        seen_at = {d.position for d in diagnostics}
+        diagnostics += [d for d in _check_raw_references(raw) if d.position not in seen_at]
     if diagnostics:
         raise MapError(_sorted(diagnostics), sources)
     assert jm is not None
@@ -114,6 +117,8 @@ def load_map(
             raise UsageError(f"the map has no persona '{persona}'",
                              hint=did_you_mean(persona, ids) or _known("personas", ids))
         loaded.persona = persona
+    if data is not None and Path(data).is_dir():
+        data = _segment_overlay(Path(data), jm, persona, sources)
     if data is not None:
         overlay, overlay_raw, odisplay = load_overlay(data, sources=sources)
         _check_overlay_against_map(overlay, overlay_raw, jm, sources)
@@ -121,6 +126,33 @@ def load_map(
         loaded.files.append(Path(data))
         loaded.warnings += _overlay_warnings(overlay, overlay_raw)
     return loaded
+
+
+def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources: SourceText) -> Path:
+    """The overlay in `folder` whose ``segment`` equals the persona's ``segment``."""
+    if persona is None:
+        raise UsageError(f"--data {folder} is a folder of segment overlays; choose one with --persona",
+                         hint=_known("personas", [p.id for p in jm.personas]))
+    wanted = jm.persona(persona).segment
+    if not wanted:
+        raise UsageError(f"persona '{persona}' declares no 'segment', so no overlay in {folder} is its own",
+                         hint="add 'segment: {column: value}' to the persona, or give an overlay file")
+    want = {str(k): str(v) for k, v in wanted.items()}
+    seen: list[str] = []
+    for candidate in sorted(folder.iterdir()):
+        if candidate.suffix not in (".yaml", ".yml", ".json") or not candidate.is_file():
+            continue
+        overlay, _raw, _display = load_overlay(candidate, sources=sources)
+        if overlay.map != jm.id or overlay.segment is None:
+            continue
+        got = {str(k): str(v) for k, v in overlay.segment.items()}
+        seen.append(", ".join(f"{k}={v}" for k, v in sorted(got.items())))
+        if got == want:
+            return candidate
+    raise UsageError(f"no overlay in {folder} for persona '{persona}' (segment "
+                     f"{', '.join(f'{k}={v}' for k, v in sorted(want.items()))})",
+                     hint=f"segments found: {'; '.join(seen)}" if seen else
+                     f"write them with 'journeymap ingest ... --map MAP --segment-by COLUMN -o {folder}'")
 
 
 def load_overlay(
@@ -766,6 +798,38 @@ def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
             if sid not in stage_ids:
                 diags.append(_unknown("stage", sid, raw, ("scenarios", sname, "add", sid), stage_ids,
                                       f"scenarios.{sname}.add", key=True))
+    return diags
+
+
+def _check_raw_references(raw: PosDict) -> list[Diagnostic]:
+    """Duplicate ids and unknown transition targets, read from the raw tree.
+
+    Used when the shape pass failed, so that one run reports every error of the file.
+    """
+    diags: list[Diagnostic] = []
+    first: dict[str, Position | None] = {}
+    for _stage, _tps, _j, tp in _iter_raw_touchpoints(raw):
+        tid = tp.get("id")
+        if not isinstance(tid, str):
+            continue
+        if tid in first:
+            line = f" (first defined at line {first[tid].line})" if first[tid] else ""  # type: ignore[union-attr]
+            diags.append(Diagnostic(f"duplicate touchpoint id '{tid}'{line}", tp.val_pos.get("id"),
+                                    hint="ids are unique across the map's stages and touchpoints"))
+        else:
+            first[tid] = tp.val_pos.get("id")
+    known = list(first)
+    for stage, _tps, j, tp in _iter_raw_touchpoints(raw):
+        nxt = tp.get("next")
+        targets: list[tuple[Any, Position | None]] = []
+        if isinstance(nxt, PosDict):
+            targets = [(k, nxt.key_pos.get(k)) for k in nxt]
+        elif isinstance(nxt, PosList):
+            targets = list(zip(nxt, nxt.item_pos, strict=False))
+        for target, pos in targets:
+            if isinstance(target, str) and target not in first:
+                diags.append(Diagnostic(f"unknown touchpoint '{target}' in the transitions of '{tp.get('id')}'",
+                                        pos, hint=did_you_mean(target, known) or _known("touchpoints", known)))
     return diags
 
 
