@@ -819,7 +819,7 @@ def _check_raw_references(raw: PosDict) -> list[Diagnostic]:
         else:
             first[tid] = tp.val_pos.get("id")
     known = list(first)
-    for stage, _tps, j, tp in _iter_raw_touchpoints(raw):
+    for _stage, _tps, _j, tp in _iter_raw_touchpoints(raw):
         nxt = tp.get("next")
         targets: list[tuple[Any, Position | None]] = []
         if isinstance(nxt, PosDict):
