@@ -419,6 +419,9 @@ def _apply_scenario(raw: PosDict, name: str, display: str, sources: SourceText) 
                                     locate(raw, (*where, "remove", i)),
                                     hint=did_you_mean(rid, [str(k) for k in known_tp | known_stage if k is not None])))
     stages = out.get("stages")
+    for stage in stages if isinstance(stages, PosList) else []:
+        if isinstance(stage, PosDict) and stage.get("id") in removed:  # its touchpoints go too
+            removed |= {str(tp.get("id")) for tp in stage.get("touchpoints") or [] if isinstance(tp, PosDict)}
     if isinstance(stages, PosList):
         keep = [(s, p) for s, p in zip(stages, stages.item_pos, strict=False)
                 if not (isinstance(s, PosDict) and s.get("id") in removed)]
