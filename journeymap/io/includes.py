@@ -1,0 +1,133 @@
+"""``include:``: merge personas, stages and touchpoints from other files, safely.
+
+Paths are relative, never absolute or ``~``, never lead outside the root (the nearest ancestor
+folder holding ``.git``, else the map's folder), even through a symbolic link, and never loop.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from journeymap.errors import Diagnostic, MapError, did_you_mean
+from journeymap.io.rawtree import _find_stage, _read_mapping, _set, _stage_ids
+from journeymap.io.yamlsafe import PosDict, PosList, locate
+from journeymap.source import Position, SourceText
+
+INCLUDE_KEYS = ("personas", "stages", "touchpoints", "include")
+
+
+def _include_root(file: Path) -> Path:
+    start = file.resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _resolve_includes(raw: PosDict, file: Path, display: str, root: Path, sources: SourceText,
+                      files: list[Path], chain: list[Path]) -> None:
+    includes = raw.get("include")
+    if includes is None:
+        return
+    if not isinstance(includes, PosList):
+        raise MapError([Diagnostic("'include' is a list of relative paths", locate(raw, ("include",)))],
+                       sources)
+    merged_personas: list[tuple[Any, Position]] = []
+    merged_stages: list[tuple[Any, Position]] = []
+    merged_touchpoints: list[tuple[str, Any, Position]] = []
+    for idx, inc in enumerate(includes):
+        pos = includes.item_pos[idx]
+        target = _include_target(inc, file, root, pos, sources)
+        if target.resolve() in chain:
+            cycle = " -> ".join(str(p.name) for p in [*chain, target.resolve()])
+            raise MapError([Diagnostic(f"include cycle: {cycle}", pos,
+                                       hint="a file may not include itself, directly or through others")],
+                           sources)
+        inc_display = os.path.normpath(os.path.join(os.path.dirname(display), inc))
+        doc = _read_mapping(target, inc_display, sources, what="included file")
+        files.append(target)
+        unknown = [k for k in doc if k not in INCLUDE_KEYS]
+        if unknown:
+            key = unknown[0]
+            raise MapError([Diagnostic(f"unknown key '{key}' in an included file", doc.key_pos[key],
+                                       hint=did_you_mean(str(key), list(INCLUDE_KEYS))
+                                       or "an included file holds personas, stages and touchpoints")],
+                           sources)
+        _resolve_includes(doc, target, inc_display, root, sources, files, [*chain, target.resolve()])
+        for key, sink in (("personas", merged_personas), ("stages", merged_stages)):
+            items = doc.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, PosList):
+                raise MapError([Diagnostic(f"'{key}' is a list", doc.val_pos[key])], sources)
+            sink.extend(zip(items, items.item_pos, strict=False))
+        tps = doc.get("touchpoints")
+        if tps is not None:
+            if not isinstance(tps, PosDict):
+                raise MapError([Diagnostic("'touchpoints' in an included file maps a stage id to a list",
+                                           doc.val_pos["touchpoints"])], sources)
+            for stage_id, items in tps.items():
+                if isinstance(items, PosList):
+                    merged_touchpoints.extend((stage_id, it, p) for it, p in
+                                              zip(items, items.item_pos, strict=False))
+    if merged_personas:
+        own = raw.get("personas")
+        new = PosList(pos=getattr(own, "pos", raw.pos))
+        for item, p in merged_personas:
+            new.append(item)
+            new.item_pos.append(p)
+        if isinstance(own, PosList):
+            new.extend(own)
+            new.item_pos.extend(own.item_pos)
+        _set(raw, "personas", new)
+    if merged_stages:
+        own = raw.get("stages")
+        stages = own if isinstance(own, PosList) else PosList(pos=raw.pos)
+        placed = set()
+        for i, stage in enumerate(stages):
+            if isinstance(stage, PosDict) and set(stage) == {"id"}:
+                for item, p in merged_stages:
+                    if isinstance(item, PosDict) and item.get("id") == stage["id"]:
+                        stages[i] = item
+                        stages.item_pos[i] = p
+                        placed.add(id(item))
+        for item, p in merged_stages:
+            if id(item) not in placed:
+                stages.append(item)
+                stages.item_pos.append(p)
+        _set(raw, "stages", stages)
+    for stage_id, item, p in merged_touchpoints:
+        stage = _find_stage(raw, stage_id)
+        if stage is None:
+            raise MapError([Diagnostic(f"included touchpoints name an unknown stage '{stage_id}'", p,
+                                       hint=did_you_mean(str(stage_id), _stage_ids(raw)))], sources)
+        tps = stage.get("touchpoints")
+        if not isinstance(tps, PosList):
+            tps = PosList(pos=stage.pos)
+            _set(stage, "touchpoints", tps)
+        tps.append(item)
+        tps.item_pos.append(p)
+
+
+def _include_target(inc: Any, file: Path, root: Path, pos: Position, sources: SourceText) -> Path:
+    if not isinstance(inc, str) or not inc:
+        raise MapError([Diagnostic("an include is a relative path to a YAML file", pos)], sources)
+    if inc.startswith("~"):
+        raise MapError([Diagnostic(f"include '{inc}' starts with '~'", pos,
+                                   hint="use a path relative to the map, inside the repository")], sources)
+    if os.path.isabs(inc) or inc.startswith("\\") or (len(inc) > 1 and inc[1] == ":"):
+        raise MapError([Diagnostic(f"include '{inc}' is an absolute path", pos,
+                                   hint="use a path relative to the map, inside the repository")], sources)
+    target = file.parent / inc
+    resolved = target.resolve()
+    if not resolved.is_relative_to(root):
+        lexical = Path(os.path.normpath(file.parent.resolve() / inc))
+        via = " through a symbolic link" if lexical.is_relative_to(root) else ""
+        raise MapError([Diagnostic(f"include '{inc}' leads outside the repository{via}", pos,
+                                   hint=f"includes must stay inside {root}")], sources)
+    if not resolved.is_file():
+        raise MapError([Diagnostic(f"included file '{inc}' does not exist", pos)], sources)
+    return target
+
