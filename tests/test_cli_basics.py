@@ -73,3 +73,23 @@ def test_cli_reference_is_current() -> None:
     spec.loader.exec_module(mod)
     assert mod.text() == (ROOT / "docs" / "cli.md").read_text(encoding="utf-8"), (
         "docs/cli.md is stale: run '.venv/bin/python docs/gen_cli.py'")
+
+
+def test_init_writes_the_schema_its_modeline_names(tmp_path: Path) -> None:
+    target = tmp_path / "journey.yaml"
+    r = run_cli("init", str(target))
+    assert r.code == 0
+    first = target.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=journeymap.schema.json"
+    schema = json.loads((tmp_path / "journeymap.schema.json").read_text(encoding="utf-8"))
+    assert schema["title"] == "JourneyMap"
+
+
+def test_folder_overlays_are_checked_against_their_map(tmp_path: Path) -> None:
+    (tmp_path / "shop.yaml").write_text(
+        (ROOT / "tests/cases/overlay/map.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "q3.yaml").write_text(
+        (ROOT / "tests/cases/overlay/unknown-touchpoint.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    r = run_cli("validate", str(tmp_path))
+    assert r.code == 2
+    assert f"{tmp_path / 'q3.yaml'}:6:3: unknown touchpoint 'chekout'" in r.err

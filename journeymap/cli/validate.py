@@ -46,6 +46,7 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
     color = use_color()
     results: list[dict[str, object]] = []
     failed = False
+    valid_maps: dict[str, Path] = {}
     for f in maps:
         try:
             loaded = load_map(f, data=data, scenario=scenario)
@@ -56,6 +57,7 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
             if fmt == "text":
                 click.echo(exc.render(), err=True)
             continue
+        valid_maps.setdefault(loaded.map.id, f)
         G = build_graph(loaded.map, loaded.overlay)
         n_tp, n_edges = G.number_of_nodes(), G.number_of_edges()
         results.append({"path": os.fspath(f), "kind": "map", "valid": True, "id": loaded.map.id,
@@ -70,8 +72,12 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
                 click.echo(f"{mark} {f}: '{loaded.map.id}', {len(loaded.map.stages)} stages, "
                            f"{n_tp} touchpoints, {n_edges} transitions")
     for f in overlays:
+        against: Path | None = None
         try:
-            load_overlay(f)
+            overlay, _raw, _display = load_overlay(f)
+            against = valid_maps.get(overlay.map)
+            if against is not None:  # check its ids against the map it names
+                load_map(against, data=f)
         except JourneymapError as exc:
             failed = True
             results.append({"path": os.fspath(f), "kind": "overlay", "valid": False,
@@ -79,9 +85,11 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
             if fmt == "text":
                 click.echo(exc.render(), err=True)
             continue
-        results.append({"path": os.fspath(f), "kind": "overlay", "valid": True})
+        results.append({"path": os.fspath(f), "kind": "overlay", "valid": True,
+                        "map": os.fspath(against) if against else None})
         if fmt == "text" and not quiet:
-            click.echo(f"{style('ok', 'green', color)} {f}: overlay")
+            of = f" of {against}" if against else " (its map was not among the files checked)"
+            click.echo(f"{style('ok', 'green', color)} {f}: overlay{of}")
     if fmt == "json":
         click.echo(json.dumps({"valid": not failed, "files": results}, indent=2, ensure_ascii=False))
     elif not quiet:
@@ -137,11 +145,25 @@ def schema(output: str | None, overlay: bool) -> None:
 @click.command()
 @click.argument("path", default="journey.yaml", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def init(path: str, force: bool) -> None:
-    """Write a commented starter map to PATH (default: journey.yaml)."""
+@click.option("--no-schema", is_flag=True,
+              help="Do not write journeymap.schema.json next to the map.")
+def init(path: str, force: bool, no_schema: bool) -> None:
+    """Write a commented starter map to PATH (default: journey.yaml).
+
+    Also writes journeymap.schema.json next to it (unless it exists or --no-schema), which
+    the map's first line points editors at, so keys autocomplete as you type.
+    """
     target = Path(path)
     if target.exists() and not force:
         raise UsageError(f"{path} exists already", hint="choose another path or pass --force")
     text = resources.files("journeymap").joinpath("data/starter.yaml").read_text(encoding="utf-8")
     write_atomic(target, text)
-    click.echo(f"wrote {path}; next: journeymap validate {path}")
+    click.echo(f"wrote {path}")
+    schema_file = target.parent / SCHEMA_NAME
+    if not no_schema and not schema_file.exists():
+        write_atomic(schema_file, schema_text())
+        click.echo(f"wrote {schema_file} (editor autocompletion)")
+    click.echo(f"next: journeymap validate {path}")
+
+
+SCHEMA_NAME = "journeymap.schema.json"
