@@ -70,6 +70,10 @@ EXPECTED: dict[str, str] = {
         "{p}:11:16: stages[0].touchpoints[0].scores.nps: answers [11] lie outside the declared scale [0, 10]\n"
         "   11 |           nps: {{scale: [0, 10], responses: {{9: 4, 11: 2}}}}\n"
         "      |                ^"),
+    "list-for-mapping.yaml": (
+        "{p}:10:17: stages[0].touchpoints[0].scores must be a mapping (key: value), got a list\n"
+        "   10 |         scores: [nps, csat]\n"
+        "      |                 ^"),
     "not-utf8.yaml": "{p}:3:11: the file is not valid UTF-8 (byte 0xe9); save the file as UTF-8",
     "binary.yaml": "{p}:1:1: this is not a text file (it contains NUL bytes); a map is a UTF-8 YAML file",
 }
