@@ -217,3 +217,33 @@ def test_translation_is_really_translated(lang: str) -> None:
     names = [tp.name for _, tp in load_map(path).map.iter_touchpoints()]
     if lang != "lv":  # "Video apskats" is Latvian without a diacritic
         assert all(re.search(script, n) for n in names if "Instagram" not in n), names
+
+
+# ------------------------------------------------------------------------------- overlays
+
+OVERLAY_FILES = sorted((MAPS / "overlays").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", OVERLAY_FILES, ids=[p.name for p in OVERLAY_FILES])
+def test_overlay_fits_its_map_and_conserves_flow(path: Path) -> None:
+    jsonschema.validate(_as_json(path), OVERLAY_SCHEMA)
+    assert path.read_text(encoding="utf-8").splitlines()[0] == (
+        "# yaml-language-server: $schema=../../docs/schema/overlay.schema.json")
+    map_id = path.name.split(".")[0]
+    loaded = load_map(MAPS / f"{map_id}.yaml", data=path)
+    assert loaded.overlay is not None and loaded.warnings == []
+    G = g.build_graph(loaded.map, loaded.overlay)
+    assert {d[g.FLOW_RESIDUAL] for _, d in G.nodes(data=True)} == {0}
+    assert all(d[g.DECLARED] for *_, d in G.edges(data=True))
+    assert G.graph[g.PERIOD] == loaded.overlay.period
+
+
+def test_q2_baseline_numbers() -> None:
+    """Worked out from the overlay file: the regression demo relies on these."""
+    loaded = load_map(MAPS / "first-purchase.yaml", data=MAPS / "overlays" / "first-purchase.2026-Q2.yaml")
+    G = g.build_graph(loaded.map, loaded.overlay)
+    assert sum(d[g.ENTRIES] for _, d in G.nodes(data=True)) == 31000 + 14200 + 17100 + 3900 + 2600 + 8700
+    assert G.nodes["checkout"][g.VISITS] == 5400 + 280
+    assert G.nodes["checkout"][g.EXITS] == 5680 - 4850
+    assert G.nodes["order-confirmation"][g.VISITS] == 4420
+    assert G.nodes["payment"][g.SCORES] is None  # the overlay replaces every response
