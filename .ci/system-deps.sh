@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages journeymap needs, only when they are missing:
-# graphviz's `dot` and fonts with Latin, Cyrillic and CJK glyphs (see docs/install.md).
+# graphviz's `dot`, fonts with Latin, Cyrillic and CJK glyphs (see docs/install.md), and a Java
+# runtime for the optional Spark engine.
 set -euo pipefail
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
 if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; then need+=(fonts-wqy-microhei); fi
 if ! { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi dejavu; }; then need+=(fonts-dejavu-core); fi
+# a Java runtime for the Spark engine (`ingest --engine spark`, its tests run Spark in local mode)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "journeymap needs these system packages: ${need[*]} (run as root, or install them with your package manager)" >&2

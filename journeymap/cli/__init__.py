@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("journeymap.cli.validate:validate", "Validate maps and overlays; print every error with its line."),
     "schema": ("journeymap.cli.validate:schema", "Print the JSON Schema of the map (or overlay) format."),
     "init": ("journeymap.cli.validate:init", "Write a commented starter map."),
+    "ingest": ("journeymap.cli.events:ingest", "Count an event log onto a map as an overlay (DuckDB or Spark)."),
 }
 
 

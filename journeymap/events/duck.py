@@ -1,0 +1,135 @@
+"""The DuckDB engine (the default): reads the files directly, out of core, on every core."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+from journeymap.errors import UsageError, did_you_mean
+from journeymap.events.inputs import InputFile
+from journeymap.events.settings import Columns
+from journeymap.events.sql import RELATIONS, RESULTS, ident, lit
+
+Progress = Callable[[str], None]
+
+
+def _scan(f: InputFile) -> str:
+    path = lit(f.path)
+    if f.format == "parquet":
+        return f"read_parquet({path}, file_row_number = true)"
+    if f.format == "json":
+        return f"read_json({path}, format = 'newline_delimited', auto_detect = true, sample_size = -1)"
+    delim = lit("\t" if f.format == "tsv" else ",")
+    return (f"read_csv({path}, all_varchar = true, header = true, delim = {delim}, "
+            "quote = '\"', escape = '\"')")
+
+
+def _describe(con: Any, f: InputFile) -> list[tuple[str, str]]:
+    import duckdb
+
+    try:
+        rel = con.sql(f"SELECT * FROM {_scan(f)} LIMIT 0")
+        return [(str(c), str(t)) for c, t in zip(rel.columns, rel.types, strict=True)]
+    except duckdb.Error as exc:
+        raise UsageError(f"{f.path}: cannot read it as {f.format}: {str(exc).splitlines()[0]}") from None
+
+
+def raw_select(f: InputFile, schema: list[tuple[str, str]], columns: Columns, wcols: list[str],
+               segment: str | None) -> str:
+    """The ``jm_raw`` rows of one file (DuckDB dialect)."""
+    names = [c for c, _ in schema]
+    types = dict(schema)
+    wanted = [(columns.customer, "--customer-column"), (columns.timestamp, "--timestamp-column"),
+              (columns.event, "--event-column")]
+    if columns.session:
+        wanted.append((columns.session, "--session-column"))
+    if segment:
+        wanted.append((segment, "--segment-by"))
+    wanted += [(c, "an event rule's 'where'") for c in wcols]
+    for col, origin in wanted:
+        if col not in types:
+            raise UsageError(f"{f.path}: no column '{col}' (named by {origin})",
+                             hint=did_you_mean(col, names) or f"columns: {', '.join(names[:20])}")
+
+    def text(col: str) -> str:
+        return f"CAST({ident(col)} AS VARCHAR)"
+
+    ts_type = types[columns.timestamp].upper()
+    ts = ident(columns.timestamp)
+    ts_text, local, utc = "CAST(NULL AS VARCHAR)", "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
+    if ts_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+        utc = f"epoch_us({ts})"
+    elif ts_type.startswith("TIMESTAMP") or ts_type == "DATE":
+        local = f"epoch_us(CAST({ts} AS TIMESTAMP))"
+    else:
+        ts_text = text(columns.timestamp)
+    seg = f"COALESCE('v' || {text(segment)}, 'n')" if segment else "'v'"
+    sess = text(columns.session) if columns.session else "CAST(NULL AS VARCHAR)"
+    row = "file_row_number" if f.format == "parquet" else "jm_rn"
+    ws = "".join(f", {text(c)} AS jm_w{i}" for i, c in enumerate(wcols))
+    src = _scan(f)
+    if f.format != "parquet":
+        src = f"(SELECT *, row_number() OVER () AS jm_rn FROM {src})"
+    return (f"SELECT {seg} AS jm_seg, {f.rank} AS jm_file, CAST({row} AS BIGINT) AS jm_row, "
+            f"{text(columns.customer)} AS jm_uid, {text(columns.event)} AS jm_event, {sess} AS jm_sess, "
+            f"{ts_text} AS jm_ts_text, {local} AS jm_ts_local_us, {utc} AS jm_ts_utc_us{ws} FROM {src}")
+
+
+class DuckEngine:
+    """Runs the pipeline statements on an in-process DuckDB database."""
+
+    def __init__(self, memory_limit: str | None = None, threads: int | None = None) -> None:
+        import duckdb
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="journeymap-duckdb-")
+        self.con = duckdb.connect(config={"temp_directory": self._tmp.name,
+                                          "preserve_insertion_order": True})
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute(f"SET memory_limit = {lit(memory_limit or _default_memory())}")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+
+    def close(self) -> None:
+        self.con.close()
+        self._tmp.cleanup()
+
+    def load(self, files: list[InputFile], columns: Columns, wcols: list[str],
+             segment: str | None) -> None:
+        selects = [raw_select(f, _describe(self.con, f), columns, wcols, segment) for f in files]
+        self.con.execute("CREATE TEMP VIEW jm_raw AS " + "\nUNION ALL\n".join(selects))
+
+    def run(self, stmts: dict[str, str], progress: Progress | None = None) -> dict[str, list[tuple[Any, ...]]]:
+        import duckdb
+
+        from journeymap.events.sql import transpile
+
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        tz = stmts.get("__timezone__", "UTC")
+        try:
+            for name in RELATIONS:
+                sql = transpile(stmts[name], "duckdb", tz)
+                kind = "VIEW" if name == "jm_parsed" else "TABLE"
+                if progress and name == "jm_events":
+                    progress("reading, cleaning, deduplicating, sessions, mapping")
+                if progress and name == "jm_visits":
+                    progress("collapsing repeats, journeys, conversions")
+                self.con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
+            if progress:
+                progress("counting")
+            for name in (*RESULTS, "first_bad"):
+                out[name] = self.con.execute(transpile(stmts[name], "duckdb", tz)).fetchall()
+        except duckdb.Error as exc:
+            first = str(exc).splitlines()[0]
+            raise UsageError(f"cannot read the event log: {first}") from None
+        return out
+
+
+def _default_memory() -> str:
+    """DuckDB's memory limit: at most 3 GiB (it spills to a temporary folder beyond that)."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "3GB"
+    return f"{max(256, min(3 * 1024, int(total * 0.6) // 2**20))}MB"

@@ -1,0 +1,288 @@
+"""``ingest``: an event log -> one overlay per segment (design section 5, step by step).
+
+>>> import tempfile, pathlib
+>>> from journeymap.model import JourneyMap
+>>> m = JourneyMap.model_validate({"journeymap": 1, "id": "shop", "title": "Shop", "stages": [
+...     {"id": "s", "name": "S", "touchpoints": [
+...         {"id": "home", "name": "Home", "next": ["cart"]},
+...         {"id": "cart", "name": "Cart", "next": ["paid"]},
+...         {"id": "paid", "name": "Paid", "goal": True}]}]})
+>>> log = pathlib.Path(tempfile.mkdtemp()) / "log.csv"
+>>> _ = log.write_text("user_id,timestamp,event\\n"
+...     "a,2026-01-01T10:00:00Z,home\\na,2026-01-01T10:01:00Z,cart\\na,2026-01-01T10:02:00Z,paid\\n"
+...     "b,2026-03-01T10:00:00Z,home\\n")
+>>> [r] = ingest(m, [str(log)])
+>>> r.overlay["touchpoints"][0]
+{'id': 'home', 'entries': 2, 'visits': 2, 'customers': 2, 'next': {'cart': 1}, 'exits': 0, 'in_progress': 1, 'unknown': 0, 'conversions': 0, 'returns': {}, 'median_seconds_to_next': {'cart': 60}}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from journeymap.errors import UsageError, did_you_mean
+from journeymap.events.inputs import InputFile, expand
+from journeymap.events.settings import Engine, IngestOptions, format_duration
+from journeymap.events.sql import mapping_rules, statements, where_columns
+from journeymap.model import JourneyMap
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Totals:
+    rows: int = 0
+    bad_rows: int = 0
+    bad_customer: int = 0
+    bad_timestamp: int = 0
+    bad_event: int = 0
+    events: int = 0
+    mapped: int = 0
+    customers: int = 0
+    start_us: int | None = None
+    end_us: int | None = None
+
+    @property
+    def duplicates(self) -> int:
+        return self.rows - self.bad_rows - self.events
+
+
+@dataclass
+class IngestResult:
+    """One overlay (a dict in the JSON contract's shape) and the figures behind it."""
+
+    overlay: dict[str, Any]
+    totals: Totals
+    segment_key: str | None = None
+    """The segment value (None without --segment-by)."""
+    segment_null: bool = False
+    unmapped: dict[str, int] = field(default_factory=dict)
+
+
+def selected_goals(jm: JourneyMap, goal: str | None) -> list[str]:
+    goals = jm.goals
+    if goal is None:
+        return goals
+    if goal not in goals:
+        ids = [tp.id for _, tp in jm.iter_touchpoints()]
+        hint = did_you_mean(goal, goals) or (
+            f"'{goal}' is a touchpoint but not a goal; goals: {', '.join(goals) or 'none'}"
+            if goal in ids else f"goals: {', '.join(goals) or 'none'}")
+        raise UsageError(f"--goal: the map has no goal '{goal}'", hint=hint)
+    return [goal]
+
+
+def ingest(jm: JourneyMap, paths: list[str] | tuple[str, ...], options: IngestOptions | None = None,
+           *, engine: Engine = "duckdb", progress: Progress | None = None,
+           spark: Any = None) -> list[IngestResult]:
+    """Count an event log onto a map: one :class:`IngestResult` per segment (one without --segment-by).
+
+    ``spark`` is an existing SparkSession for ``engine="spark"`` (a local one is started otherwise).
+    """
+    opts = options or IngestOptions()
+    opts.validate()
+    goals = selected_goals(jm, opts.goal)
+    files = expand(list(paths))
+    rows = run_pipeline(jm, files, opts, goals, engine=engine, progress=progress, spark=spark)
+    return build_results(jm, files, opts, goals, rows)
+
+
+def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, goals: list[str], *,
+                 engine: Engine = "duckdb", progress: Progress | None = None,
+                 spark: Any = None) -> dict[str, list[tuple[Any, ...]]]:
+    """Run the statements on an engine; result rows by query name."""
+    stmts = statements(jm, opts, goals)
+    stmts["__timezone__"] = opts.timezone
+    wcols = where_columns(mapping_rules(jm))
+    if engine == "duckdb":
+        from journeymap.events.duck import DuckEngine
+
+        duck = DuckEngine()
+        try:
+            if progress:
+                progress(f"reading {len(files)} file(s)")
+            duck.load(files, opts.columns, wcols, opts.segment_by)
+            rows = duck.run(stmts, progress)
+        finally:
+            duck.close()
+    elif engine == "spark":
+        from journeymap.events.spark import SparkEngine
+
+        eng = SparkEngine(spark)
+        if progress:
+            progress(f"reading {len(files)} file(s) on Spark")
+        eng.load(files, opts.columns, wcols, opts.segment_by)
+        rows = eng.run(stmts, progress)
+    else:
+        raise UsageError(f"--engine: unknown engine '{engine}'", hint="use duckdb or spark")
+    if opts.strict and rows["first_bad"]:
+        file, row, _uid, ts_text, _event, bad_uid, bad_ts = rows["first_bad"][0]
+        name = files[int(file)].path
+        what = ("no customer id" if bad_uid else
+                f"unreadable timestamp {ts_text!r}" if bad_ts else "no event name")
+        where = f"row {row}" if files[int(file)].format == "parquet" or engine == "spark" else f"line {int(row) + 1}"
+        raise UsageError(f"{name}: {where}: {what} (--strict refuses incomplete rows)",
+                         hint="fix the row, or drop --strict to leave such rows out with a count")
+    return rows
+
+
+# ----------------------------------------------------------------------------- overlays
+
+
+def iso_utc(us: int) -> str:
+    """Epoch microseconds as ISO 8601 UTC text (fraction only when there is one).
+
+    >>> iso_utc(0), iso_utc(1_500_000)
+    ('1970-01-01T00:00:00Z', '1970-01-01T00:00:01.500000Z')
+    """
+    t = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=us)
+    text = t.strftime("%Y-%m-%dT%H:%M:%S")
+    if t.microsecond:
+        text += f".{t.microsecond:06d}"
+    return text + "Z"
+
+
+def settings_of(files: list[InputFile], opts: IngestOptions, goals: list[str]) -> dict[str, Any]:
+    """Every setting used, so the overlay can be reproduced (no engine: engines agree)."""
+    cols = opts.columns
+    return {
+        "source": "events",
+        "files": [f.path for f in files],
+        "columns": {"customer": cols.customer, "timestamp": cols.timestamp, "event": cols.event,
+                    "session": cols.session},
+        "timezone": opts.timezone,
+        "strict": opts.strict,
+        "dedup": "exact (customer, timestamp, event)",
+        "sessions": f"column {cols.session}" if cols.session else
+        f"gap > {format_duration(opts.session_timeout)}",
+        "session_timeout": format_duration(opts.session_timeout),
+        "journey": opts.journey,
+        "lost_after": format_duration(opts.effective_lost_after),
+        "goals": goals,
+        "conversion_window": None if opts.conversion_window is None
+        else format_duration(opts.conversion_window),
+        "segment_by": opts.segment_by,
+        "order": "timestamp, file rank (sorted paths), row number",
+        "median": "lower median, whole seconds",
+    }
+
+
+def build_results(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, goals: list[str],
+                  rows: dict[str, list[tuple[Any, ...]]]) -> list[IngestResult]:
+    """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
+    totals: dict[str, Totals] = defaultdict(Totals)
+    for seg, n, bad, bu, bt, be in rows["stats_rows"]:
+        t = totals[seg]
+        t.rows, t.bad_rows, t.bad_customer, t.bad_timestamp, t.bad_event = (
+            int(n), int(bad or 0), int(bu or 0), int(bt or 0), int(be or 0))
+    for seg, n, mapped, lo, hi, customers in rows["stats_events"]:
+        t = totals[seg]
+        t.events, t.mapped, t.customers = int(n), int(mapped or 0), int(customers)
+        t.start_us, t.end_us = int(lo), int(hi)
+    unmapped: dict[str, dict[str, int]] = defaultdict(dict)
+    for seg, event, n in rows["unmapped"]:
+        unmapped[seg][str(event)] = int(n)
+    tps: dict[str, dict[str, tuple[Any, ...]]] = defaultdict(dict)
+    for seg, tp, *nums in rows["touchpoints"]:
+        tps[seg][tp] = tuple(int(x or 0) for x in nums)
+    edges: dict[str, dict[str, list[tuple[str, int, int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for seg, tp, nxt, n, ret, med in rows["transitions"]:
+        edges[seg][tp].append((str(nxt), int(n), int(ret or 0), int(med)))
+    if not totals:
+        totals["v"] = Totals()
+    settings = settings_of(files, opts, goals)
+    out = []
+    for seg in sorted(totals):
+        t = totals[seg]
+        touchpoints = []
+        for _, tp in jm.iter_touchpoints():
+            entries, visits, customers, exits, in_progress, conv, late = tps[seg].get(tp.id, (0,) * 7)
+            es = sorted(edges[seg].get(tp.id, []))
+            item: dict[str, Any] = {
+                "id": tp.id, "entries": entries, "visits": visits, "customers": customers,
+                "next": {n: c for n, c, _, _ in es}, "exits": exits, "in_progress": in_progress,
+                "unknown": 0, "conversions": conv,
+                "returns": {n: r for n, _, r, _ in es if r},
+                "median_seconds_to_next": {n: m for n, _, _, m in es},
+            }
+            if opts.conversion_window is not None:
+                item["late_conversions"] = late
+            touchpoints.append(item)
+        overlay: dict[str, Any] = {"journeymap-data": 1, "map": jm.id}
+        if t.start_us is not None and t.end_us is not None:
+            start, end = iso_utc(t.start_us), iso_utc(t.end_us)
+            overlay["period"] = {"start": start[:10], "end": end[:10]}
+        seg_value = None if seg == "n" else seg[1:]
+        if opts.segment_by is not None:
+            overlay["segment"] = {opts.segment_by: seg_value}
+        overlay["settings"] = settings
+        overlay["coverage"] = round(t.mapped / t.events, 6) if t.events else None
+        overlay["unmapped"] = dict(sorted(unmapped[seg].items()))
+        overlay["bad_rows"] = t.bad_rows
+        overlay["time_range"] = ({"start": iso_utc(t.start_us), "end": iso_utc(t.end_us)}
+                                 if t.start_us is not None and t.end_us is not None else None)
+        overlay["touchpoints"] = touchpoints
+        out.append(IngestResult(overlay, t, seg_value if opts.segment_by else None, seg == "n",
+                                dict(unmapped[seg])))
+    return out
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def to_json(overlay: dict[str, Any]) -> str:
+    """The JSON overlay contract: deterministic bytes (sorted keys, touchpoints in map order)."""
+    return json.dumps(overlay, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def to_yaml(overlay: dict[str, Any]) -> str:
+    """The YAML overlay: the same numbers, touchpoints as a mapping ``{id: {...}}``."""
+    import yaml
+
+    doc = {k: v for k, v in overlay.items() if k != "touchpoints"}
+    tps = {}
+    for item in overlay["touchpoints"]:
+        body = {k: v for k, v in item.items() if k != "id"}
+        tps[item["id"]] = body
+    head = ["# journeymap overlay written by `journeymap ingest`; numbers for one period.",
+            "# Give it to any command with --data. See docs/events.md for every field."]
+    order = ["journeymap-data", "map", "period", "segment", "settings", "coverage", "unmapped",
+             "bad_rows", "time_range"]
+    parts = []
+    for key in order:
+        if key in doc:
+            parts.append(yaml.safe_dump({key: doc[key]}, allow_unicode=True, sort_keys=False,
+                                        default_flow_style=False, width=100))
+    parts.append(yaml.safe_dump({"touchpoints": tps}, allow_unicode=True, sort_keys=False,
+                                default_flow_style=False, width=100))
+    return "\n".join(head) + "\n" + "".join(parts)
+
+
+def segment_path(base: str, value: str | None, is_null: bool) -> str:
+    """``out.yaml`` + a segment value -> ``out.<slug>-<hash>.yaml``: a safe slug and a short hash.
+
+    The file name never holds raw data: the slug keeps ASCII letters, digits and dashes (40 at
+    most) and the hash (8 hex digits of SHA-256) tells apart values with the same slug.
+
+    >>> segment_path("out/o.yaml", "Bargain hunter / EU", False)
+    'out/o.bargain-hunter-eu-2e53b85b.yaml'
+    >>> segment_path("o.json", "../../etc", False)
+    'o.etc-74ccf3c5.json'
+    """
+    import os
+
+    key = "\0null" if is_null else (value or "")
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+    text = "null" if is_null else unicodedata.normalize("NFKD", value or "")
+    slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode().lower()).strip("-")[:40]
+    slug = slug.strip("-") or "segment"
+    root, ext = os.path.splitext(base)
+    return f"{root}.{slug}-{digest}{ext}"

@@ -1,0 +1,63 @@
+"""Event-log files: expand globs, recognise formats, give each file its rank."""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from journeymap.errors import UsageError
+
+Format = Literal["csv", "tsv", "parquet", "json"]
+
+_SUFFIXES: dict[str, Format] = {
+    ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet",
+    ".jsonl": "json", ".ndjson": "json", ".json": "json",
+}
+_COMPRESSED = (".gz", ".zst", ".bz2")
+
+
+@dataclass(frozen=True)
+class InputFile:
+    rank: int
+    path: str
+    format: Format
+
+
+def file_format(path: str) -> Format:
+    """The format of a log file by its name (compressed CSV / JSON lines allowed).
+
+    >>> file_format("a/b.csv.gz"), file_format("x.parquet"), file_format("e.jsonl")
+    ('csv', 'parquet', 'json')
+    """
+    name = path.lower()
+    for comp in _COMPRESSED:
+        if name.endswith(comp):
+            name = name[: -len(comp)]
+            break
+    fmt = _SUFFIXES.get(os.path.splitext(name)[1])
+    if fmt is None:
+        raise UsageError(f"{path}: unknown event-log format",
+                         hint="use .csv, .tsv, .parquet, .jsonl/.ndjson/.json (CSV and JSON may be .gz)")
+    return fmt
+
+
+def expand(patterns: tuple[str, ...] | list[str]) -> list[InputFile]:
+    """Files and globs -> files in sorted path order, each with its rank (the first order key)."""
+    found: set[str] = set()
+    for pattern in patterns:
+        if glob.has_magic(pattern):
+            matches = [m for m in glob.glob(pattern, recursive=True) if os.path.isfile(m)]
+            if not matches:
+                raise UsageError(f"no files match {pattern}")
+            found.update(matches)
+        elif Path(pattern).is_dir():
+            raise UsageError(f"{pattern} is a folder", hint=f"give files or a glob such as '{pattern}/*.csv'")
+        elif not Path(pattern).exists():
+            raise UsageError(f"no such file: {pattern}")
+        else:
+            found.add(pattern)
+    paths = sorted(found)
+    return [InputFile(i, p, file_format(p)) for i, p in enumerate(paths)]

@@ -1,0 +1,53 @@
+"""``ingest --print-sql``: the counting statements for a warehouse, transpiled with sqlglot."""
+
+from __future__ import annotations
+
+from journeymap.events.ingest import selected_goals
+from journeymap.events.settings import IngestOptions
+from journeymap.events.sql import (
+    RELATIONS,
+    RESULTS,
+    ident,
+    mapping_rules,
+    statements,
+    transpile,
+    where_columns,
+)
+from journeymap.model import JourneyMap
+
+
+def raw_from_table(opts: IngestOptions, wcols: list[str], table: str = "events") -> str:
+    """``jm_raw`` over a warehouse table (DuckDB dialect); the timestamp is read as text."""
+    c = opts.columns
+
+    def text(col: str) -> str:
+        return f"CAST({ident(col)} AS VARCHAR)"
+
+    seg = f"COALESCE('v' || {text(opts.segment_by)}, 'n')" if opts.segment_by else "'v'"
+    sess = text(c.session) if c.session else "CAST(NULL AS VARCHAR)"
+    ws = "".join(f", {text(col)} AS jm_w{i}" for i, col in enumerate(wcols))
+    return (f"SELECT {seg} AS jm_seg, 0 AS jm_file, 0 AS jm_row, {text(c.customer)} AS jm_uid, "
+            f"{text(c.event)} AS jm_event, {sess} AS jm_sess, {text(c.timestamp)} AS jm_ts_text, "
+            f"CAST(NULL AS BIGINT) AS jm_ts_local_us, CAST(NULL AS BIGINT) AS jm_ts_utc_us{ws} "
+            f"FROM {table}")
+
+
+def print_sql(jm: JourneyMap, opts: IngestOptions, dialect: str) -> str:
+    """Every statement of the pipeline in ``dialect``, separated by semicolons, with comments."""
+    goals = selected_goals(jm, opts.goal)
+    stmts = statements(jm, opts, goals)
+    wcols = where_columns(mapping_rules(jm))
+    out = [
+        f"-- journeymap ingest: the counting statements for {dialect} (map '{jm.id}').",
+        "-- Input: a table `events`; rows with equal timestamps are ordered by jm_file, jm_row",
+        "-- (set them from your load order if you have one). Result queries follow the",
+        "-- temporary tables; docs/events.md explains every column.",
+        "",
+    ]
+    relations = {"jm_raw": raw_from_table(opts, wcols), **{n: stmts[n] for n in RELATIONS}}
+    for name, body in relations.items():
+        sql = transpile(f"CREATE TEMPORARY TABLE {name} AS {body}", dialect, opts.timezone)
+        out += [f"-- {name}", sql + ";", ""]
+    for name in RESULTS:
+        out += [f"-- result: {name}", transpile(stmts[name], dialect, opts.timezone) + ";", ""]
+    return "\n".join(out)

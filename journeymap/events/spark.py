@@ -1,0 +1,121 @@
+"""The Spark engine (``--engine spark``, the ``spark`` extra): the same statements, transpiled.
+
+Each file is read by Spark itself; a row's order key is the file's rank and
+``monotonically_increasing_id()`` (increasing with the position in the file). The session runs
+in UTC with ANSI mode off; the statements are the DuckDB ones transpiled by sqlglot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from journeymap.errors import UsageError, did_you_mean
+from journeymap.events.inputs import InputFile
+from journeymap.events.settings import Columns
+from journeymap.events.sql import RELATIONS, RESULTS, transpile
+
+Progress = Callable[[str], None]
+
+
+def local_session() -> Any:
+    """A local Spark session for journeymap (2 cores, UTC, small shuffles, no UI)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise UsageError("--engine spark needs pyspark",
+                         hint="pip install 'journeymap[spark]' (and a Java runtime)") from None
+    return (SparkSession.builder.master("local[2]").appName("journeymap")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.ansi.enabled", "false")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate())
+
+
+def configure(spark: Any) -> None:
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+
+
+class SparkEngine:
+    def __init__(self, spark: Any = None) -> None:
+        self.spark = spark if spark is not None else local_session()
+        self.spark.sparkContext.setLogLevel("ERROR")
+        configure(self.spark)
+
+    def _read(self, f: InputFile) -> Any:
+        reader = self.spark.read
+        if f.format in ("csv", "tsv"):
+            return (reader.option("header", True).option("quote", '"').option("escape", '"')
+                    .option("sep", "\t" if f.format == "tsv" else ",").csv(f.path))
+        if f.format == "json":
+            return reader.option("primitivesAsString", True).json(f.path)
+        return reader.parquet(f.path)
+
+    def _raw(self, f: InputFile, columns: Columns, wcols: list[str], segment: str | None) -> Any:
+        from pyspark.sql import functions as F
+        from pyspark.sql import types as T
+
+        df = self._read(f)
+        names = list(df.columns)
+        wanted = [(columns.customer, "--customer-column"), (columns.timestamp, "--timestamp-column"),
+                  (columns.event, "--event-column")]
+        if columns.session:
+            wanted.append((columns.session, "--session-column"))
+        if segment:
+            wanted.append((segment, "--segment-by"))
+        wanted += [(c, "an event rule's 'where'") for c in wcols]
+        for col, origin in wanted:
+            if col not in names:
+                raise UsageError(f"{f.path}: no column '{col}' (named by {origin})",
+                                 hint=did_you_mean(col, names) or f"columns: {', '.join(names[:20])}")
+
+        def text(col: str) -> Any:
+            return F.col(f"`{col}`").cast("string")
+
+        ts_field = df.schema[columns.timestamp].dataType
+        null_long = F.lit(None).cast("long")
+        ts_text, local, utc = F.lit(None).cast("string"), null_long, null_long
+        if isinstance(ts_field, T.TimestampType):
+            utc = F.unix_micros(F.col(f"`{columns.timestamp}`"))
+        elif isinstance(ts_field, (T.TimestampNTZType, T.DateType)):
+            local = F.unix_micros(F.col(f"`{columns.timestamp}`").cast("timestamp"))
+        else:
+            ts_text = text(columns.timestamp)
+        seg = F.coalesce(F.concat(F.lit("v"), text(segment)), F.lit("n")) if segment else F.lit("v")
+        cols = [seg.alias("jm_seg"), F.lit(f.rank).alias("jm_file"),
+                F.monotonically_increasing_id().alias("jm_row"),
+                text(columns.customer).alias("jm_uid"), text(columns.event).alias("jm_event"),
+                (text(columns.session) if columns.session else F.lit(None).cast("string")).alias("jm_sess"),
+                ts_text.alias("jm_ts_text"), local.alias("jm_ts_local_us"), utc.alias("jm_ts_utc_us")]
+        cols += [text(c).alias(f"jm_w{i}") for i, c in enumerate(wcols)]
+        return df.select(*cols)
+
+    def load(self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None) -> None:
+        frames = [self._raw(f, columns, wcols, segment) for f in files]
+        raw = frames[0]
+        for other in frames[1:]:
+            raw = raw.unionByName(other)
+        raw.createOrReplaceTempView("jm_raw")
+
+    def run(self, stmts: dict[str, str], progress: Progress | None = None) -> dict[str, list[tuple[Any, ...]]]:
+        tz = stmts.get("__timezone__", "UTC")
+        cached = []
+        for name in RELATIONS:
+            if progress:
+                progress(f"Spark: {name}")
+            df = self.spark.sql(transpile(stmts[name], "spark", tz))
+            if name != "jm_parsed":
+                df = df.cache()
+                cached.append(df)
+            df.createOrReplaceTempView(name)
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        try:
+            for name in (*RESULTS, "first_bad"):
+                out[name] = [tuple(r) for r in self.spark.sql(transpile(stmts[name], "spark", tz)).collect()]
+        finally:
+            for df in cached:
+                df.unpersist()
+        return out

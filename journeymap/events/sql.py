@@ -1,0 +1,300 @@
+"""The counting pipeline as SQL: one set of statements, every engine and dialect.
+
+The statements are written once in DuckDB's dialect over a relation ``jm_raw`` (one row per
+input row: ``jm_seg, jm_file, jm_row, jm_uid, jm_event, jm_sess, jm_ts_text, jm_ts_local_us,
+jm_ts_utc_us, jm_w0..``) and transpiled with sqlglot for Spark and the warehouses. Everything
+the statements compute is whole numbers and text, so every engine returns the same rows.
+
+The order of the steps is the contract of ``docs/events.md`` (design section 5):
+parse and clean -> dedup -> sessions -> map -> collapse repeats -> journeys -> conversions -> counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from journeymap.events.settings import IngestOptions
+from journeymap.model import EventRule, JourneyMap
+
+MICROS = 1_000_000
+
+# Timestamps as text (after trimming): ISO 8601 / RFC 3339 date, optional time, optional
+# fraction, optional offset; or a whole Unix epoch (seconds, or milliseconds when >= 10^11).
+ISO_RE = (r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?)?"
+          r"\s*(Z|z|[+-]\d{2}(:?\d{2})?)?$")
+EPOCH_RE = r"^\d{1,14}$"
+_FRACTION_RE = r"^.{19}[.,](\d{1,9})"
+_OFFSET_RE = r"^\d{4}-\d{2}-\d{2}[T ][0-9:.,]+\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
+
+
+def lit(text: str) -> str:
+    """A SQL string literal (DuckDB dialect: quotes doubled, backslashes literal).
+
+    >>> lit("it's")
+    "'it''s'"
+    """
+    return "'" + text.replace("'", "''") + "'"
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier.
+
+    >>> print(ident('my "id'))
+    "my ""id"
+    """
+    return '"' + name.replace('"', '""') + '"'
+
+
+def anchored(pattern: str) -> str:
+    """A pattern that matches the whole value (re.fullmatch semantics) under partial-match functions."""
+    return f"^(?:{pattern})$"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One mapping rule in map order: the event name or pattern, and conditions on other columns."""
+
+    touchpoint: str
+    name: str | None
+    pattern: str | None
+    where: tuple[tuple[str, str], ...]
+
+
+def mapping_rules(jm: JourneyMap) -> list[Rule]:
+    """Every mapping rule of a map, in map order; a touchpoint that lists none stands for its own id."""
+    rules: list[Rule] = []
+    for _, tp in jm.iter_touchpoints():
+        items: list[str | EventRule] = list(tp.events) or [tp.id]
+        for item in items:
+            if isinstance(item, str):
+                rules.append(Rule(tp.id, item, None, ()))
+            else:
+                rules.append(Rule(tp.id, item.name, item.pattern, tuple(sorted(item.where.items()))))
+    return rules
+
+
+def where_columns(rules: list[Rule]) -> list[str]:
+    """The other columns the rules test, sorted (they become ``jm_w0, jm_w1, ...``)."""
+    return sorted({col for r in rules for col, _ in r.where})
+
+
+def mapping_case(rules: list[Rule], wcols: list[str]) -> str:
+    """``CASE WHEN <rule> THEN '<touchpoint>' ... END``: first match in map order wins."""
+    if not rules:
+        return "CAST(NULL AS VARCHAR)"
+    alias = {c: f"jm_w{i}" for i, c in enumerate(wcols)}
+    whens = []
+    for r in rules:
+        conds = [f"jm_event = {lit(r.name)}" if r.name is not None
+                 else f"regexp_matches(jm_event, {lit(anchored(r.pattern or ''))})"]
+        conds += [f"regexp_matches({alias[c]}, {lit(anchored(p))})" for c, p in r.where]
+        whens.append(f"WHEN {' AND '.join(conds)} THEN {lit(r.touchpoint)}")
+    return "CASE " + " ".join(whens) + " END"
+
+
+def _parse_stage() -> str:
+    # layer 1: trimmed text; layer 2: components; layer 3: wall-clock micros and validity.
+    t = "jm_t"
+    comp = f"""
+SELECT *,
+  TRY_CAST(substring({t}, 1, 4) AS BIGINT) AS jm_y,
+  TRY_CAST(substring({t}, 6, 2) AS BIGINT) AS jm_mo,
+  TRY_CAST(substring({t}, 9, 2) AS BIGINT) AS jm_d,
+  CASE WHEN length({t}) >= 16 AND substring({t}, 11, 1) IN ('T', ' ') AND substring({t}, 14, 1) = ':'
+       THEN TRY_CAST(substring({t}, 12, 2) AS BIGINT) ELSE 0 END AS jm_h,
+  CASE WHEN length({t}) >= 16 AND substring({t}, 11, 1) IN ('T', ' ') AND substring({t}, 14, 1) = ':'
+       THEN TRY_CAST(substring({t}, 15, 2) AS BIGINT) ELSE 0 END AS jm_mi,
+  CASE WHEN length({t}) >= 19 AND substring({t}, 17, 1) = ':'
+       THEN TRY_CAST(substring({t}, 18, 2) AS BIGINT) ELSE 0 END AS jm_s,
+  COALESCE(TRY_CAST(substring(rpad(regexp_extract({t}, {lit(_FRACTION_RE)}, 1), 6, '0'), 1, 6) AS BIGINT), 0) AS jm_us,
+  regexp_extract({t}, {lit(_OFFSET_RE)}, 1) AS jm_tz
+FROM (SELECT *, trim(jm_ts_text) AS {t}, regexp_matches(trim(jm_ts_text), {lit(ISO_RE)}) AS jm_iso,
+             regexp_matches(trim(jm_ts_text), {lit(EPOCH_RE)}) AS jm_epoch
+      FROM jm_raw) AS jm_l1"""
+    leap = "((jm_y % 4 = 0 AND jm_y % 100 <> 0) OR jm_y % 400 = 0)"
+    dim = (f"CASE WHEN jm_mo IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN jm_mo IN (4, 6, 9, 11) THEN 30 "
+           f"WHEN {leap} THEN 29 ELSE 28 END")
+    valid = (f"jm_iso AND jm_y >= 1 AND jm_mo BETWEEN 1 AND 12 AND jm_d BETWEEN 1 AND {dim} "
+             "AND jm_h BETWEEN 0 AND 23 AND jm_mi BETWEEN 0 AND 59 AND jm_s BETWEEN 0 AND 59")
+    yp = "(jm_y - CASE WHEN jm_mo <= 2 THEN 1 ELSE 0 END)"
+    era = f"({yp} // 400)"
+    yoe = f"({yp} - {era} * 400)"
+    doy = "((153 * ((jm_mo + 9) % 12) + 2) // 5 + jm_d - 1)"
+    doe = f"({yoe} * 365 + {yoe} // 4 - {yoe} // 100 + {doy})"
+    days = f"({era} * 146097 + {doe} - 719468)"
+    wall = f"(({days} * 86400 + jm_h * 3600 + jm_mi * 60 + jm_s) * {MICROS} + jm_us)"
+    sign = "CASE WHEN substring(jm_tz, 1, 1) = '-' THEN -1 ELSE 1 END"
+    tzd = "replace(jm_tz, ':', '')"
+    offset = (f"({sign} * (COALESCE(TRY_CAST(substring({tzd}, 2, 2) AS BIGINT), 0) * 3600 + "
+              f"COALESCE(TRY_CAST(substring({tzd}, 4, 2) AS BIGINT), 0) * 60))")
+    epoch = "TRY_CAST(jm_t AS BIGINT)"
+    ts = f"""CASE
+    WHEN jm_ts_utc_us IS NOT NULL THEN jm_ts_utc_us
+    WHEN jm_ts_local_us IS NOT NULL THEN JM_LOCAL_TO_UTC(jm_ts_local_us)
+    WHEN jm_epoch THEN CASE WHEN {epoch} >= 100000000000 THEN {epoch} * 1000 ELSE {epoch} * {MICROS} END
+    WHEN {valid} THEN CASE WHEN jm_tz IN ('Z', 'z') THEN {wall}
+                           WHEN jm_tz <> '' THEN {wall} - {offset} * {MICROS}
+                           ELSE JM_LOCAL_TO_UTC({wall}) END
+  END"""
+    return f"""
+SELECT jm_seg, jm_file, jm_row, jm_uid, jm_event, jm_sess, jm_ts_text, jm_wcols,
+  {ts} AS jm_ts
+FROM ({comp}) AS jm_l2"""
+
+
+def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[str, str]:
+    """The pipeline's statements (DuckDB dialect) by name, in the order they run.
+
+    ``jm_parsed`` (step 1) and ``jm_events`` (steps 2-4) and ``jm_visits`` (steps 5-7) are
+    relations; ``stats_rows``, ``stats_events``, ``unmapped``, ``touchpoints`` and
+    ``transitions`` (step 8) are the result queries.
+    """
+    rules = mapping_rules(jm)
+    wcols = where_columns(rules)
+    wlist = ", ".join(f"jm_w{i}" for i in range(len(wcols)))
+    parsed = _parse_stage().replace("jm_wcols", wlist if wlist else "0 AS jm_nowhere")
+    parsed = f"""
+SELECT *,
+  CASE WHEN jm_uid IS NULL OR trim(jm_uid) = '' THEN 1 ELSE 0 END AS jm_bad_uid,
+  CASE WHEN jm_ts IS NULL THEN 1 ELSE 0 END AS jm_bad_ts,
+  CASE WHEN jm_event IS NULL OR jm_event = '' THEN 1 ELSE 0 END AS jm_bad_event
+FROM ({parsed}) AS jm_l3"""
+    order = "jm_ts, jm_file, jm_row"
+    cust = "PARTITION BY jm_seg, jm_uid"
+    timeout = opts.session_timeout * MICROS
+    if opts.columns.session is not None:
+        new_session = (f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_sess IS DISTINCT FROM "
+                       f"LAG(jm_sess) OVER ({cust} ORDER BY {order}) THEN 1 ELSE 0 END")
+    else:
+        new_session = (f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_ts - "
+                       f"LAG(jm_ts) OVER ({cust} ORDER BY {order}) > {timeout} THEN 1 ELSE 0 END")
+    events = f"""
+SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_file, jm_row, jm_tp,
+  SUM(jm_new) OVER ({cust} ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS jm_sess_no
+FROM (
+  SELECT *, {mapping_case(rules, wcols)} AS jm_tp, {new_session} AS jm_new
+  FROM (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY jm_seg, jm_uid, jm_ts, jm_event ORDER BY jm_file, jm_row) AS jm_dup
+    FROM jm_parsed
+    WHERE jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0
+  ) AS jm_d
+  WHERE jm_dup = 1
+) AS jm_s"""
+    session_journeys = opts.journey == "session"
+    jk = "jm_seg, jm_uid, jm_sess_no" if session_journeys else "jm_seg, jm_uid"
+    jk_join = " AND ".join(f"v.{c} = j.{c}" for c in jk.split(", "))
+    goal_list = ", ".join(lit(g) for g in goals) or "NULL"
+    window = opts.conversion_window
+    in_window = "1 = 1" if window is None else f"jm_next_ts - jm_start <= {window * MICROS}"
+    lost = opts.effective_lost_after * MICROS
+    ret = "0" if session_journeys else "CASE WHEN jm_next_sess <> jm_sess_no THEN 1 ELSE 0 END"
+    visits = f"""
+SELECT v.jm_seg, v.jm_uid, v.jm_tp, v.jm_next,
+  (v.jm_next_ts - v.jm_ts) // {MICROS} AS jm_secs,
+  CASE WHEN v.jm_next IS NOT NULL THEN {ret} ELSE 0 END AS jm_return,
+  CASE WHEN v.jm_pos = 1 THEN 1 ELSE 0 END AS jm_first,
+  CASE WHEN v.jm_next IS NULL AND e.jm_end - j.jm_last > {lost} THEN 1 ELSE 0 END AS jm_exit,
+  CASE WHEN v.jm_next IS NULL AND e.jm_end - j.jm_last <= {lost} THEN 1 ELSE 0 END AS jm_in_progress,
+  CASE WHEN v.jm_next IN ({goal_list}) AND {in_window.replace('jm_', 'v.jm_')} THEN 1 ELSE 0 END AS jm_conv,
+  CASE WHEN v.jm_next IN ({goal_list}) AND NOT ({in_window.replace('jm_', 'v.jm_')}) THEN 1 ELSE 0 END AS jm_late
+FROM (
+  SELECT c.*,
+    LEAD(jm_tp) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next,
+    LEAD(jm_ts) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_ts,
+    LEAD(jm_sess_no) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_sess,
+    ROW_NUMBER() OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_pos,
+    MIN(jm_ts) OVER (PARTITION BY {jk}) AS jm_start
+  FROM (
+    SELECT * FROM (
+      SELECT jm_seg, jm_uid, jm_ts, jm_tp, jm_sess_no, jm_file, jm_row,
+        LAG(jm_tp) OVER ({cust} ORDER BY {order}) AS jm_prev_tp,
+        LAG(jm_sess_no) OVER ({cust} ORDER BY {order}) AS jm_prev_sess
+      FROM jm_events
+      WHERE jm_tp IS NOT NULL
+    ) AS jm_m
+    WHERE jm_prev_tp IS NULL OR jm_prev_tp <> jm_tp OR jm_prev_sess <> jm_sess_no
+  ) AS c
+) AS v
+JOIN (SELECT {jk}, MAX(jm_ts) AS jm_last FROM jm_events GROUP BY {jk}) AS j ON {jk_join}
+JOIN (SELECT jm_seg, MAX(jm_ts) AS jm_end FROM jm_events GROUP BY jm_seg) AS e ON v.jm_seg = e.jm_seg"""
+    return {
+        "jm_parsed": parsed,
+        "jm_events": events,
+        "jm_visits": visits,
+        "stats_rows": """
+SELECT jm_seg, COUNT(*) AS jm_rows,
+  SUM(CASE WHEN jm_bad_uid + jm_bad_ts + jm_bad_event > 0 THEN 1 ELSE 0 END) AS jm_bad,
+  SUM(jm_bad_uid) AS jm_bad_uid, SUM(jm_bad_ts) AS jm_bad_ts, SUM(jm_bad_event) AS jm_bad_event
+FROM jm_parsed GROUP BY jm_seg""",
+        "stats_events": """
+SELECT jm_seg, COUNT(*) AS jm_events, SUM(CASE WHEN jm_tp IS NULL THEN 0 ELSE 1 END) AS jm_mapped,
+  MIN(jm_ts) AS jm_min, MAX(jm_ts) AS jm_max, COUNT(DISTINCT jm_uid) AS jm_customers
+FROM jm_events GROUP BY jm_seg""",
+        "unmapped": """
+SELECT jm_seg, jm_event, COUNT(*) AS jm_n FROM jm_events WHERE jm_tp IS NULL GROUP BY jm_seg, jm_event""",
+        "touchpoints": """
+SELECT jm_seg, jm_tp, SUM(jm_first) AS jm_entries, COUNT(*) AS jm_visits,
+  COUNT(DISTINCT jm_uid) AS jm_customers, SUM(jm_exit) AS jm_exits,
+  SUM(jm_in_progress) AS jm_in_progress, SUM(jm_conv) AS jm_conversions, SUM(jm_late) AS jm_late
+FROM jm_visits GROUP BY jm_seg, jm_tp""",
+        "transitions": """
+SELECT jm_seg, jm_tp, jm_next, COUNT(*) AS jm_n, SUM(jm_return) AS jm_returns,
+  JM_LOWER_MEDIAN(jm_secs) AS jm_median
+FROM jm_visits WHERE jm_next IS NOT NULL GROUP BY jm_seg, jm_tp, jm_next""",
+        "first_bad": """
+SELECT jm_file, jm_row, jm_uid, jm_ts_text, jm_event, jm_bad_uid, jm_bad_ts
+FROM jm_parsed WHERE jm_bad_uid + jm_bad_ts + jm_bad_event > 0
+ORDER BY jm_file, jm_row LIMIT 1""",
+    }
+
+
+RELATIONS = ("jm_parsed", "jm_events", "jm_visits")
+RESULTS = ("stats_rows", "stats_events", "unmapped", "touchpoints", "transitions")
+
+
+# ---------------------------------------------------------------------------- dialects
+
+_LOCAL_TO_UTC = {
+    "duckdb": "epoch_us(timezone({tz}, make_timestamp(X)))",
+    "spark": "unix_micros(to_utc_timestamp(timestamp_micros(X), {tz}))",
+    "bigquery": "UNIX_MICROS(TIMESTAMP(DATETIME(TIMESTAMP_MICROS(X)), {tz}))",
+    "snowflake": "DATE_PART(epoch_microsecond, CONVERT_TIMEZONE({tz}, 'UTC', TO_TIMESTAMP_NTZ(X, 6)))",
+    "postgres": "CAST(EXTRACT(epoch FROM (TO_TIMESTAMP(X / 1000000.0) AT TIME ZONE 'UTC') AT TIME ZONE {tz}) * 1000000 AS BIGINT)",
+}
+
+
+_LOWER_MEDIAN = {
+    "duckdb": "QUANTILE_DISC(X, 0.5)",
+    "spark": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY X)",
+    "bigquery": "ARRAY_AGG(X ORDER BY X)[OFFSET(DIV(COUNT(X) - 1, 2))]",
+    "snowflake": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY X)",
+    "postgres": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY X)",
+}
+
+
+def transpile(sql: str, dialect: str, timezone: str) -> str:
+    """One statement in ``dialect``; ``JM_LOCAL_TO_UTC(x)`` becomes the dialect's time-zone conversion."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    template = None
+    if timezone != "UTC":
+        template = sqlglot.parse_one(_LOCAL_TO_UTC[dialect].format(tz=lit(timezone)), read=dialect)
+
+    def swap(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Anonymous) and str(node.name).upper() == "JM_LOCAL_TO_UTC":
+            arg: exp.Expression = node.expressions[0]
+            if template is None:
+                return arg
+            swapped: exp.Expression = template.copy().transform(
+                lambda n: arg.copy() if isinstance(n, exp.Column) and n.name.upper() == "X" else n)
+            return swapped
+        return node
+
+    tree = tree.transform(swap)
+    text = tree.sql(dialect=dialect, pretty=True)
+    # the exact lower median has no common spelling (sqlglot turns some into approximations)
+    return re.sub(r"JM_LOWER_MEDIAN\((\w+)\)",
+                  lambda m: _LOWER_MEDIAN[dialect].replace("X", m.group(1)), text)

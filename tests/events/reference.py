@@ -1,0 +1,138 @@
+"""An independent implementation of the ingest pipeline in pandas and plain Python (tests only).
+
+It shares no code with journeymap.events: timestamps are parsed with pandas, the steps are
+loops over each customer's events. Small logs only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+import pandas as pd
+
+
+def _to_utc_us(value: Any, tz: str) -> int | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d{1,14}", text):
+        n = int(text)
+        return n * 1000 if n >= 10**11 else n * 10**6
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)?", text):
+        return None
+    try:
+        ts = pd.Timestamp(text.replace(",", "."))
+    except (ValueError, TypeError):
+        return None
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(tz)
+    ts = ts.tz_convert("UTC")
+    return int(ts.value // 1000)
+
+
+def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int = 1800,
+                     journey: str = "customer", lost_after: int | None = None,
+                     goals: list[str] | None = None, window: int | None = None,
+                     where_cols: tuple[str, ...] = ()) -> dict[str, Any]:
+    frames = []
+    for rank, path in enumerate(sorted(files)):
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        df["_file"], df["_row"] = rank, range(len(df))
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True)
+    df["_ts"] = [_to_utc_us(v, tz) for v in df["timestamp"]]
+    ok = df["user_id"].notna() & df["_ts"].notna() & df["event"].notna()
+    bad = int((~ok).sum())
+    df = df[ok].copy()
+    df["_ts"] = df["_ts"].astype("int64")
+    df = df.sort_values(["_file", "_row"]).drop_duplicates(["user_id", "_ts", "event"], keep="first")
+    df = df.sort_values(["user_id", "_ts", "_file", "_row"], kind="stable")
+    # rules in map order
+    rules = []
+    for _, tp in jm.iter_touchpoints():
+        for item in (tp.events or [tp.id]):
+            if isinstance(item, str):
+                rules.append((tp.id, item, None, {}))
+            else:
+                rules.append((tp.id, item.name, item.pattern, dict(item.where)))
+
+    def tp_of(row: Any) -> str | None:
+        for tid, name, pattern, where in rules:
+            ev = row["event"]
+            hit = ev == name if name is not None else re.fullmatch(pattern, ev) is not None
+            for col, pat in where.items():
+                val = row[col]
+                hit = hit and isinstance(val, str) and re.fullmatch(pat, val) is not None
+            if hit:
+                return tid
+        return None
+
+    df["_tp"] = [tp_of(r) for _, r in df.iterrows()]
+    end = int(df["_ts"].max())
+    lost = lost_after if lost_after is not None else (30 * 86400 if journey == "customer" else timeout)
+    goals = goals if goals is not None else jm.goals
+    out: dict[str, Any] = defaultdict(lambda: {"entries": 0, "visits": 0, "customers": set(),
+                                               "next": defaultdict(int), "returns": defaultdict(int),
+                                               "secs": defaultdict(list), "exits": 0,
+                                               "in_progress": 0, "conversions": 0, "late": 0})
+    unmapped: dict[str, int] = defaultdict(int)
+    df["_tp"] = df["_tp"].astype(object).where(df["_tp"].notna(), None)
+    for ev, tp in zip(df["event"], df["_tp"], strict=True):
+        if tp is None:
+            unmapped[ev] += 1
+    for uid, g in df.groupby("user_id", sort=True):
+        sess, last_ts = 0, None
+        sessions = []
+        for ts in g["_ts"]:
+            if last_ts is not None and ts - last_ts > timeout * 10**6:
+                sess += 1
+            sessions.append(sess)
+            last_ts = ts
+        g = g.assign(_sess=sessions)
+        # journeys
+        groups = [g] if journey == "customer" else [x for _, x in g.groupby("_sess", sort=True)]
+        for jg in groups:
+            visits = []
+            for ts, tp, s in zip(jg["_ts"], jg["_tp"], jg["_sess"], strict=True):
+                if tp is None:
+                    continue
+                if visits and visits[-1][1] == tp and visits[-1][2] == s:
+                    continue
+                visits.append((ts, tp, s))
+            if not visits:
+                continue
+            journey_last = int(jg["_ts"].max())
+            start = visits[0][0]
+            for k, (ts, tp, s) in enumerate(visits):
+                rec = out[tp]
+                rec["visits"] += 1
+                rec["customers"].add(uid)
+                if k == 0:
+                    rec["entries"] += 1
+                if k + 1 < len(visits):
+                    nts, ntp, ns = visits[k + 1]
+                    rec["next"][ntp] += 1
+                    rec["secs"][ntp].append((nts - ts) // 10**6)
+                    if ns != s:
+                        rec["returns"][ntp] += 1
+                    if ntp in goals:
+                        if window is None or nts - start <= window * 10**6:
+                            rec["conversions"] += 1
+                        else:
+                            rec["late"] += 1
+                elif end - journey_last <= lost * 10**6:
+                    rec["in_progress"] += 1
+                else:
+                    rec["exits"] += 1
+    result = {}
+    for tp, rec in out.items():
+        result[tp] = {
+            "entries": rec["entries"], "visits": rec["visits"], "customers": len(rec["customers"]),
+            "next": dict(rec["next"]), "returns": dict(rec["returns"]),
+            "median_seconds_to_next": {k: sorted(v)[(len(v) - 1) // 2] for k, v in rec["secs"].items()},
+            "exits": rec["exits"], "in_progress": rec["in_progress"],
+            "conversions": rec["conversions"], "late_conversions": rec["late"],
+        }
+    return {"touchpoints": result, "unmapped": dict(unmapped), "bad_rows": bad}
