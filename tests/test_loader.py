@@ -219,6 +219,14 @@ def test_include_cycle_through_two_files(repo: Path) -> None:
     assert info.value.diagnostics[0].message == "include cycle: m.yaml -> a.yaml -> b.yaml -> a.yaml"
 
 
+@pytest.mark.parametrize("text", ["0E0", "1e3", ".5", "0o17", "0x1F", "~", "null", "true", "<<", "-7", ".inf"])
+def test_strings_that_look_like_numbers_round_trip(tmp_path: Path, text: str) -> None:
+    m = JourneyMap.model_validate({"journeymap": 1, "id": "m", "title": text, "stages": []})
+    path = tmp_path / "m.yaml"
+    path.write_text(dump_map(m), encoding="utf-8")
+    assert load_map(path).map.title == text
+
+
 def test_positions_survive_flow_mappings() -> None:
     doc = parse_yaml("a:\n  b: [1, {c: 2}]\n", "x.yaml")
     assert str(doc["a"]["b"][1].val_pos["c"]) == "x.yaml:2:14"

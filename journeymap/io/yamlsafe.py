@@ -169,6 +169,18 @@ def _resolve_plain(value: str, pos: Position) -> Any:
     return value
 
 
+def resolves_to_string(value: str) -> bool:
+    """Whether a plain (unquoted) scalar with this text reads back as the same string.
+
+    >>> resolves_to_string("checkout"), resolves_to_string("0E0"), resolves_to_string("no")
+    (True, False, True)
+    """
+    try:
+        return _resolve_plain(value, Position("<memory>", 1, 1)) == value
+    except _Fail:
+        return False
+
+
 def _resolve_tagged(value: str, tag: str, pos: Position) -> Any:
     if tag in ("!", _CORE + "str"):
         return value
