@@ -176,7 +176,7 @@ def resolves_to_string(value: str) -> bool:
     (True, False, True)
     """
     try:
-        return _resolve_plain(value, Position("<memory>", 1, 1)) == value
+        return bool(_resolve_plain(value, Position("<memory>", 1, 1)) == value)
     except _Fail:
         return False
 
