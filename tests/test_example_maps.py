@@ -247,3 +247,16 @@ def test_q2_baseline_numbers() -> None:
     assert G.nodes["checkout"][g.EXITS] == 5680 - 4850
     assert G.nodes["order-confirmation"][g.VISITS] == 4420
     assert G.nodes["payment"][g.SCORES] is None  # the overlay replaces every response
+
+
+def test_the_commands_in_maps_readme_run() -> None:
+    from tests.conftest import run_cli
+
+    text = (MAPS / "README.md").read_text(encoding="utf-8")
+    block = text.split("```console\n", 1)[1].split("```", 1)[0]
+    commands = [line.split()[1:] for line in block.splitlines() if line.startswith("journeymap ")]
+    assert len(commands) == 3
+    for args in commands:
+        r = run_cli(*args, cwd=ROOT)
+        assert r.code == 0, (args, r.err)
+        assert "0 invalid" in r.out
