@@ -229,3 +229,23 @@ def test_the_conventions_catch_a_broken_example(tmp_path: Path, monkeypatch: pyt
         sub.mkdir()
         with pytest.raises(AssertionError):
             test_every_example_in_format_md(sub)
+
+
+def test_every_field_of_the_model_is_documented() -> None:
+    """A key added to the model without a word in docs/format.md fails here."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    from journeymap import model
+
+    text = DOC.read_text(encoding="utf-8")
+    missing = []
+    for name, cls in inspect.getmembers(model, inspect.isclass):
+        if not (issubclass(cls, BaseModel) and cls.__module__ == model.__name__):
+            continue
+        for field_name, info in cls.model_fields.items():
+            key = info.alias or field_name
+            if f"`{key}`" not in text and not re.search(rf"(?<![\w-]){re.escape(key)}:", text):
+                missing.append(f"{name}.{key}")
+    assert missing == [], missing
