@@ -46,6 +46,8 @@ EMOTION_SCALE = "emotion_scale"
 FROM_OVERLAY = "from_overlay"
 COVERAGE = "coverage"
 UNMAPPED = "unmapped"
+BUSINESS = "business"
+"""The map's :class:`~journeymap.model.Business` inputs, or None."""
 
 # node attributes ---------------------------------------------------------------------------
 TOUCHPOINT = "touchpoint"
@@ -109,6 +111,7 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
         FROM_OVERLAY: overlay is not None,
         COVERAGE: overlay.coverage if overlay else None,
         UNMAPPED: dict(overlay.unmapped) if overlay else {},
+        BUSINESS: journey_map.business,
     })
     has_counts = False
     order = 0

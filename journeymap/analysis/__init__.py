@@ -1,1 +1,29 @@
-"""Analysis of the journey graph: flow, Markov chain, leaks, statistics, surveys (plain functions, networkx style)."""
+"""Analysis of the journey graph: flow, Markov chain, leaks, statistics, surveys (plain functions, networkx style).
+
+The entry point is :func:`analyze`; :meth:`Analysis.to_dict` is the JSON document of
+``journeymap analyze --format json`` (``docs/analysis.md`` defines every figure,
+``docs/api.md`` the names other code may rely on).
+"""
+
+from journeymap.analysis.chain import NonAbsorbingChainError, after_goal_touchpoints, selected_goals
+from journeymap.analysis.compare import compare
+from journeymap.analysis.core import Analysis, analyze
+from journeymap.analysis.flow import Flow, flow_table
+from journeymap.analysis.stats import wilson_interval
+from journeymap.analysis.surveys import ces, csat, nps, survey_metrics
+
+__all__ = [
+    "Analysis",
+    "Flow",
+    "NonAbsorbingChainError",
+    "after_goal_touchpoints",
+    "analyze",
+    "ces",
+    "compare",
+    "csat",
+    "flow_table",
+    "nps",
+    "selected_goals",
+    "survey_metrics",
+    "wilson_interval",
+]

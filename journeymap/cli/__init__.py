@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("journeymap.cli.validate:schema", "Print the JSON Schema of the map (or overlay) format."),
     "init": ("journeymap.cli.validate:init", "Write a commented starter map."),
     "ingest": ("journeymap.cli.events:ingest", "Count an event log onto a map as an overlay (DuckDB or Spark)."),
+    "analyze": ("journeymap.cli.analyze:analyze", "Rank leaks: flow, conversion, what each leak costs, with intervals."),
 }
 
 

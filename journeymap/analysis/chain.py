@@ -1,0 +1,479 @@
+"""The absorbing Markov chain of a journey map, and the exact quantities solved on it.
+
+Chain states are the *chain touchpoints* (every touchpoint except the selected goals and the
+after-goal touchpoints). Absorbing outcomes: each selected goal (a conversion), LOST (an exit),
+UNKNOWN (declared unknown departures and positive flow residuals) and AFTER (a transition into
+an after-goal touchpoint, which can no longer convert). In-progress journeys are censored: rows
+are estimated on completed departures ``m_i`` only.
+
+Linear systems are solved with dense LU below :data:`DENSE_LIMIT` states and sparse LU
+(``scipy.sparse.linalg.splu``) above; the inverse ``N = (I - Q)^-1`` is never formed. Its
+diagonal, needed for reach probabilities and removal effects, is solved block by block over
+strongly connected components: a walk can only come back to a touchpoint through the loop it
+sits in, so ``N_kk`` is the diagonal of the inverse of that loop's own block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import scipy.linalg
+import scipy.sparse as sp
+import scipy.sparse.csgraph as csgraph
+import scipy.sparse.linalg as spla
+
+from journeymap.errors import AnalysisError
+from journeymap.graph import (
+    COUNT,
+    ENTRIES,
+    EXITS,
+    FLOW_RESIDUAL,
+    GOALS,
+    UNKNOWN,
+    VALUE,
+    touchpoints_in_order,
+)
+
+DENSE_LIMIT = 300
+"""Below this many chain states, dense LU (LAPACK); above, sparse LU (SuperLU)."""
+
+
+class NonAbsorbingChainError(AnalysisError):
+    """Some touchpoints form a closed loop: no exit, conversion or unknown outflow is reachable.
+
+    ``touchpoints`` lists them in map order.
+    """
+
+    def __init__(self, touchpoints: list[str]):
+        shown = ", ".join(f"'{t}'" for t in touchpoints[:20])
+        more = f" and {len(touchpoints) - 20} more" if len(touchpoints) > 20 else ""
+        super().__init__(
+            f"the journey cannot end from {shown}{more}: customers there only move between "
+            "these touchpoints (no exit, conversion or transition out of the loop)",
+            hint="give one of them exits, unknown departures or a transition that leaves the loop")
+        self.touchpoints = list(touchpoints)
+
+
+# ---------------------------------------------------------------------------------- goals
+
+
+def selected_goals(G: nx.DiGraph, goal: str | None = None) -> list[str]:
+    """The goals the chain absorbs into: every goal, or the one chosen.
+
+    >>> G = nx.DiGraph(goals=["a", "b"])
+    >>> selected_goals(G), selected_goals(G, "b")
+    (['a', 'b'], ['b'])
+    """
+    goals = list(G.graph.get(GOALS, []))
+    if goal is None:
+        return goals
+    if goal not in goals:
+        from journeymap.errors import UsageError, did_you_mean
+
+        raise UsageError(f"the map has no goal '{goal}'",
+                         hint=did_you_mean(goal, goals) or f"goals: {', '.join(goals) or 'none'}")
+    return [goal]
+
+
+def after_goal_touchpoints(G: nx.DiGraph, goals: Iterable[str]) -> list[str]:
+    """Touchpoints that customers reach after converting and from which no selected goal can
+    be reached without passing through a goal (delivery, returns, loyalty in a first-purchase map).
+
+    Precisely: touchpoints that cannot reach a selected goal, that can be reached from a goal,
+    and that no journey reaches before converting (from an entry point without passing a goal;
+    entry points are touchpoints with entries, or with no way in when nothing has entries).
+    A touchpoint that cannot reach a goal but is met before converting (a help page that only
+    loses customers) stays in the chain: it is a leak, not post-conversion flow.
+
+    >>> G = nx.DiGraph([("ad", "cart"), ("cart", "paid"), ("paid", "delivery"),
+    ...                 ("delivery", "review"), ("ad", "help"), ("delivery", "ad")])
+    >>> nx.set_node_attributes(G, {n: i for i, n in enumerate(G)}, "order")
+    >>> nx.set_node_attributes(G, 0, "entries"); G.nodes["ad"]["entries"] = 5
+    >>> after_goal_touchpoints(G, ["paid"])
+    ['review']
+    """
+    goal_set = set(goals)
+    if not goal_set:
+        return []
+    H = G.copy()
+    H.remove_edges_from([e for e in G.edges if e[0] in goal_set])
+    can_reach: set[str] = set()
+    for g in goal_set:
+        can_reach |= nx.ancestors(H, g)
+    starts = [n for n in G if G.nodes[n].get(ENTRIES, 0) > 0 and n not in goal_set]
+    if not any(G.nodes[n].get(ENTRIES, 0) > 0 for n in G):
+        starts = [n for n in G if H.in_degree(n) == 0 and n not in goal_set]
+    before: set[str] = set(starts)
+    for s in starts:
+        before |= nx.descendants(H, s)
+    after: set[str] = set()
+    stack = [s for g in goal_set for s in G.successors(g)]
+    while stack:
+        node = stack.pop()
+        if node in after or node in goal_set:
+            continue
+        if node not in can_reach and node not in before:
+            after.add(node)
+        stack.extend(s for s in G.successors(node) if s not in after)
+    return [n for n in touchpoints_in_order(G) if n in after]
+
+
+# ---------------------------------------------------------------------------------- chain
+
+
+@dataclass
+class Chain:
+    """Counts and probabilities of the absorbing chain (rows in ``states`` order)."""
+
+    states: list[str]
+    goals: list[str]
+    transitions: sp.csr_matrix
+    """Counts n_ij between chain states."""
+    conversions: np.ndarray
+    """Counts c_ig into each selected goal, shape (n, goals)."""
+    exits: np.ndarray
+    unknown: np.ndarray
+    """Declared unknown plus positive flow residual (implied unknown)."""
+    after: np.ndarray
+    """Counts into after-goal touchpoints."""
+    entries: np.ndarray
+    """Chain entries: declared entries, arrivals from goals and after-goal touchpoints,
+    and implied entries (negative residuals)."""
+    goal_values: np.ndarray | None
+    """Value of one conversion at each selected goal, or None when a goal has no value."""
+    index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index = {s: i for i, s in enumerate(self.states)}
+
+    @property
+    def n(self) -> int:
+        return len(self.states)
+
+    @property
+    def departures(self) -> np.ndarray:
+        """Completed departures m_i (every outcome except in-progress)."""
+        return (np.asarray(self.transitions.sum(axis=1)).ravel() + self.conversions.sum(axis=1)
+                + self.exits + self.unknown + self.after)
+
+    def probabilities(self) -> ChainProbabilities:
+        m = self.departures
+        dead = m == 0
+        scale = np.where(dead, 0.0, 1.0 / np.where(dead, 1.0, m))
+        Q = sp.diags(scale) @ self.transitions
+        unknown = self.unknown * scale
+        unknown[dead] = 1.0  # no completed departure: the journey's continuation is unknown
+        return ChainProbabilities(
+            Q=sp.csr_matrix(Q), R=self.conversions * scale[:, None], lost=self.exits * scale,
+            unknown=unknown, after=self.after * scale)
+
+
+@dataclass
+class ChainProbabilities:
+    Q: sp.csr_matrix
+    R: np.ndarray
+    lost: np.ndarray
+    unknown: np.ndarray
+    after: np.ndarray
+
+    @property
+    def continuing(self) -> np.ndarray:
+        """s_i: probability of a continuing outcome (a transition or a conversion)."""
+        return np.asarray(self.Q.sum(axis=1)).ravel() + self.R.sum(axis=1) + self.after
+
+
+def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) -> Chain:
+    """Collect the chain's counts from the graph (see the module docstring for the states)."""
+    goal_set, after_set = set(goals), set(after_goal)
+    states = [t for t in touchpoints_in_order(G) if t not in goal_set and t not in after_set]
+    index = {s: i for i, s in enumerate(states)}
+    gindex = {g: k for k, g in enumerate(goals)}
+    n, k = len(states), len(goals)
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    conversions = np.zeros((n, k))
+    exits = np.zeros(n)
+    unknown = np.zeros(n)
+    after = np.zeros(n)
+    entries = np.zeros(n)
+    for s, i in index.items():
+        data = G.nodes[s]
+        residual = data[FLOW_RESIDUAL]
+        exits[i] = data[EXITS]
+        unknown[i] = data[UNKNOWN] + max(residual, 0)
+        entries[i] += data[ENTRIES] + max(-residual, 0)
+    for u, v, d in G.edges(data=True):
+        c = d[COUNT]
+        if not c:
+            continue
+        if u in index:
+            if v in index:
+                rows.append(index[u])
+                cols.append(index[v])
+                vals.append(c)
+            elif v in gindex:
+                conversions[index[u], gindex[v]] += c
+            else:  # after-goal touchpoint
+                after[index[u]] += c
+        elif v in index:  # from a goal or an after-goal touchpoint: a new journey
+            entries[index[v]] += c
+    Qc = sp.csr_matrix((np.asarray(vals, dtype=float), (rows, cols)), shape=(n, n))
+    values = [G.nodes[g].get(VALUE) for g in goals]
+    goal_values = (np.asarray(values, dtype=float)
+                   if goals and all(v is not None for v in values) else None)
+    return Chain(states=states, goals=list(goals), transitions=Qc, conversions=conversions,
+                 exits=exits, unknown=unknown, after=after, entries=entries,
+                 goal_values=goal_values)
+
+
+def check_absorbing(chain: Chain, P: ChainProbabilities) -> None:
+    """Raise :class:`NonAbsorbingChainError` when some states cannot reach any absorbing outcome."""
+    absorbing = (P.R.sum(axis=1) + P.lost + P.unknown + P.after) > 0
+    if bool(absorbing.all()):
+        return
+    # states that reach an absorbing outcome: reverse reachability over positive edges
+    reach = absorbing.copy()
+    QT = sp.csr_matrix(P.Q.T)
+    frontier = np.flatnonzero(reach)
+    while frontier.size:
+        sub = QT[frontier]
+        nxt = np.unique(sub.indices)
+        nxt = nxt[~reach[nxt]]
+        reach[nxt] = True
+        frontier = nxt
+    if not bool(reach.all()):
+        raise NonAbsorbingChainError([chain.states[i] for i in np.flatnonzero(~reach)])
+
+
+# ---------------------------------------------------------------------------------- solver
+
+
+class Factor:
+    """A factorisation of ``A = I - Q`` that solves ``A x = b`` and ``A^T x = b``."""
+
+    def __init__(self, Q: sp.spmatrix | np.ndarray):
+        n = Q.shape[0]
+        self.n = n
+        A = sp.identity(n, format="csc") - sp.csc_matrix(Q)
+        self.sparse = n > DENSE_LIMIT
+        if n == 0:
+            return
+        if self.sparse:
+            self._splu = spla.splu(sp.csc_matrix(A))
+        else:
+            self._lu = scipy.linalg.lu_factor(A.toarray(), check_finite=False)
+
+    def solve(self, b: np.ndarray, transpose: bool = False) -> np.ndarray:
+        if self.n == 0:
+            return np.zeros_like(b, dtype=float)
+        b = np.asarray(b, dtype=float)
+        if self.sparse:
+            return np.asarray(self._splu.solve(b, trans="T" if transpose else "N"))
+        return np.asarray(scipy.linalg.lu_solve(self._lu, b, trans=1 if transpose else 0,
+                                                check_finite=False))
+
+
+def fundamental_diagonal(Q: sp.csr_matrix) -> np.ndarray:
+    """``N_kk`` for every state, solving only inside strongly connected components.
+
+    A walk from k can come back to k only through the component k lies in, so ``N_kk`` equals
+    the diagonal of ``(I - Q_SS)^-1`` for that component S; a state on no loop has
+    ``N_kk = 1 / (1 - Q_kk)``.
+
+    >>> Q = sp.csr_matrix(np.array([[0, .5, 0], [.4, 0, .3], [0, 0, .2]]))
+    >>> [round(float(x), 6) for x in fundamental_diagonal(Q)]
+    [1.25, 1.25, 1.25]
+    """
+    n = Q.shape[0]
+    diag = 1.0 / (1.0 - Q.diagonal())
+    if n == 0:
+        return diag
+    ncomp, labels = csgraph.connected_components(Q, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=ncomp)
+    order = np.argsort(labels, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    Qcsr = sp.csr_matrix(Q)
+    for comp in np.flatnonzero(sizes > 1):
+        idx = order[starts[comp]:starts[comp + 1]]
+        block = Qcsr[idx][:, idx]
+        diag[idx] = _inverse_diagonal(block)
+    return diag
+
+
+def _inverse_diagonal(Qs: sp.csr_matrix) -> np.ndarray:
+    s = Qs.shape[0]
+    if s <= 2 * DENSE_LIMIT or Qs.nnz > s * s / 20:
+        lu = scipy.linalg.lu_factor(np.eye(s) - Qs.toarray(), check_finite=False)
+        # columns in chunks: the identity's columns give N e_k; keep only the diagonal
+        out = np.empty(s)
+        step = 512
+        for start in range(0, s, step):
+            stop = min(s, start + step)
+            rhs = np.zeros((s, stop - start))
+            rhs[np.arange(start, stop), np.arange(stop - start)] = 1.0
+            cols = scipy.linalg.lu_solve(lu, rhs, check_finite=False)
+            out[start:stop] = cols[np.arange(start, stop), np.arange(stop - start)]
+        return out
+    lu_sparse = spla.splu(sp.csc_matrix(sp.identity(s, format="csc") - Qs))
+    out = np.empty(s)
+    step = 256
+    for start in range(0, s, step):
+        stop = min(s, start + step)
+        rhs = np.zeros((s, stop - start))
+        rhs[np.arange(start, stop), np.arange(stop - start)] = 1.0
+        cols = lu_sparse.solve(rhs)
+        out[start:stop] = cols[np.arange(start, stop), np.arange(stop - start)]
+    return out
+
+
+# ---------------------------------------------------------------------------------- solution
+
+
+@dataclass
+class Solution:
+    """Everything solved on the chain, per state (arrays in ``chain.states`` order)."""
+
+    total_entries: float
+    alpha: np.ndarray | None
+    B: np.ndarray
+    """Conversion probability into each selected goal, shape (n, goals)."""
+    b: np.ndarray
+    """Conversion probability (any selected goal)."""
+    b_value: np.ndarray | None
+    """Expected value of conversions from each state."""
+    b_lost: np.ndarray
+    b_unknown: np.ndarray
+    b_after: np.ndarray
+    steps: np.ndarray
+    """t = N 1: expected touchpoints visited before absorbing, counting the start."""
+    steps_converting: np.ndarray
+    """(N b)_i: expected touchpoints on the way, weighted by converting (divide by b_i)."""
+    v: np.ndarray | None
+    """Expected visits per chain entrant (alpha N)."""
+    diag: np.ndarray
+    """N_kk."""
+    P: ChainProbabilities
+    factor: Factor
+
+    @property
+    def conversion(self) -> float | None:
+        return None if self.alpha is None else float(self.alpha @ self.b)
+
+    @property
+    def reach(self) -> np.ndarray | None:
+        """Probability of ever reaching each state: v_k / N_kk."""
+        return None if self.v is None else self.v / self.diag
+
+
+def solve_chain(chain: Chain, P: ChainProbabilities | None = None, *,
+                with_diagonal: bool = True) -> Solution:
+    """Factor ``I - Q`` once and solve every quantity the analysis reports."""
+    P = P or chain.probabilities()
+    check_absorbing(chain, P)
+    n, k = chain.n, len(chain.goals)
+    factor = Factor(P.Q)
+    rhs_cols = [P.R, P.lost[:, None], P.unknown[:, None], P.after[:, None], np.ones((n, 1))]
+    if chain.goal_values is not None:
+        rhs_cols.append((P.R @ chain.goal_values)[:, None])
+    rhs = np.hstack(rhs_cols) if n else np.zeros((0, k + 5))
+    X = factor.solve(rhs)
+    B = X[:, :k]
+    b = B.sum(axis=1)
+    lost, unknown, after, steps = X[:, k], X[:, k + 1], X[:, k + 2], X[:, k + 3]
+    b_value = X[:, k + 4] if chain.goal_values is not None else None
+    steps_converting = factor.solve(b) if n else np.zeros(0)
+    total = float(chain.entries.sum())
+    alpha = chain.entries / total if total > 0 else None
+    v = factor.solve(alpha, transpose=True) if alpha is not None else None
+    diag = fundamental_diagonal(P.Q) if with_diagonal else np.ones(n)
+    return Solution(total_entries=total, alpha=alpha, B=B, b=b, b_value=b_value, b_lost=lost,
+                    b_unknown=unknown, b_after=after, steps=steps,
+                    steps_converting=steps_converting, v=v, diag=diag, P=P, factor=factor)
+
+
+# ---------------------------------------------------------------------------------- derived
+
+
+def removal_effects(sol: Solution) -> np.ndarray | None:
+    """Relative removal effect ``1 - C_without_k / C = (v_k / N_kk) b_k / C`` of every state.
+
+    None when conversion is undefined or zero.
+    """
+    C = sol.conversion
+    if C is None or C <= 0 or sol.reach is None:
+        return None
+    return np.asarray(sol.reach * sol.b / C)
+
+
+def what_if_pro_rata(sol: Solution, i: int, fraction: float,
+                     weights: np.ndarray | None = None) -> float | None:
+    """Exact change of conversion (per chain entrant) when ``fraction`` of state i's exits
+    continue along its continuing outcomes in proportion to their counts.
+
+    Sherman-Morrison with ``u = lambda Q_i.``, ``lambda = X l_i / s_i``:
+    ``dC = v_i lambda b_i / (1 - lambda (N_ii - 1))``. ``weights`` replaces ``b`` (for value).
+    None when nothing continues (s_i = 0) or conversion is undefined.
+    """
+    if sol.v is None:
+        return None
+    s = float(sol.P.continuing[i])
+    if s <= 0:
+        return None
+    lam = fraction * float(sol.P.lost[i]) / s
+    target = sol.b if weights is None else weights
+    return float(sol.v[i] * lam * target[i] / (1 - lam * (sol.diag[i] - 1)))
+
+
+def what_if_edge(sol: Solution, i: int, fraction: float, target: int | None,
+                 goal: int | None = None, weights: np.ndarray | None = None,
+                 goal_weight: float = 1.0) -> float | None:
+    """Exact change of conversion when ``fraction`` of state i's exits go along one transition:
+    to chain state ``target`` (``dC = v_i X l_i b_j / (1 - X l_i N_ji)``, one extra solve), or to a
+    goal (``goal`` set: ``dC = v_i X l_i``). After-goal targets give 0.
+    """
+    if sol.v is None:
+        return None
+    moved = fraction * float(sol.P.lost[i])
+    if target is None:
+        return float(sol.v[i] * moved * (goal_weight if goal is not None else 0.0))
+    e = np.zeros(len(sol.b))
+    e[i] = 1.0
+    col = sol.factor.solve(e)
+    vals = sol.b if weights is None else weights
+    return float(sol.v[i] * moved * vals[target] / (1 - moved * col[target]))
+
+
+def reach_of_set(sol: Solution, chain: Chain, members: Sequence[int],
+                 goals_in_set: Sequence[int]) -> tuple[float | None, float | None]:
+    """Probability of ever reaching a set of states (or its goals) from entry, and of reaching
+    it *and* converting: set-hitting probabilities solved on the states outside the set."""
+    if sol.alpha is None:
+        return None, None
+    n = chain.n
+    inside = np.zeros(n, dtype=bool)
+    inside[list(members)] = True
+    outside = np.flatnonzero(~inside)
+    goal_hit = (sol.P.R[:, list(goals_in_set)].sum(axis=1) if len(goals_in_set)
+                else np.zeros(n))
+    reach_in = float(sol.alpha[inside].sum())
+    conv_in = float(sol.alpha[inside] @ sol.b[inside])
+    if outside.size == 0:
+        return reach_in, conv_in
+    Q = sol.P.Q
+    Qoo = Q[outside][:, outside]
+    Qoi = Q[outside][:, np.flatnonzero(inside)]
+    rhs_h = np.asarray(Qoi.sum(axis=1)).ravel() + goal_hit[outside]
+    rhs_g = Qoi @ sol.b[inside] + goal_hit[outside]
+    f = Factor(Qoo)
+    X = f.solve(np.column_stack([rhs_h, rhs_g]))
+    return (reach_in + float(sol.alpha[outside] @ X[:, 0]),
+            conv_in + float(sol.alpha[outside] @ X[:, 1]))
+
+
+def as_list(a: np.ndarray | None) -> list[Any] | None:
+    return None if a is None else [float(x) for x in a]

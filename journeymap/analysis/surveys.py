@@ -1,0 +1,204 @@
+"""Survey metrics from raw response counts on a declared scale: NPS, CSAT, CES.
+
+Each metric is computed exactly as the industry defines it, and only on a scale where it is
+defined; see ``docs/analysis.md`` ("Survey metrics") for the formulas and the popular wrong ones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from journeymap.analysis.stats import wilson_interval, z_value
+from journeymap.model import CesSurvey, CsatSurvey, Direction, NpsSurvey, Scores
+
+NPS_SCALE = (0, 10)
+CSAT_SCALE = (1, 5)
+CSAT_TOP_BOX = (4, 5)
+
+
+def nps(responses: Mapping[int, int], confidence: float = 0.95) -> dict[str, Any]:
+    """Net Promoter Score from 0-10 answers: ``100 * (promoters - detractors) / n``.
+
+    Promoters answer 9-10, passives 7-8, detractors 0-6. ``standard_error`` is
+    ``100 * sqrt((p + d - (p - d)²) / n)``; ``interval`` is the adjusted Wald interval
+    (add 3 to n and 3/4 to promoters and to detractors, then the same variance; Rocks 2016),
+    clipped to -100..100. With no responses every figure is None.
+
+    >>> r = nps({10: 30, 9: 20, 8: 25, 7: 5, 6: 10, 3: 10})
+    >>> r["value"], r["promoters"], r["detractors"], r["responses"]
+    (30.0, 50, 20, 100)
+    >>> round(r["standard_error"], 3)
+    7.81
+    """
+    n = sum(responses.values())
+    promoters = sum(c for a, c in responses.items() if a >= 9)
+    detractors = sum(c for a, c in responses.items() if a <= 6)
+    passives = n - promoters - detractors
+    out: dict[str, Any] = {"value": None, "standard_error": None, "interval": None,
+                           "responses": n, "promoters": promoters, "passives": passives,
+                           "detractors": detractors}
+    if n == 0:
+        return out
+    p, d = promoters / n, detractors / n
+    out["value"] = 100 * (p - d)
+    out["standard_error"] = 100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
+    z = z_value(confidence)
+    n_adj = n + 3
+    pa, da = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
+    se_adj = math.sqrt(max(pa + da - (pa - da) ** 2, 0.0) / n_adj)
+    centre = pa - da
+    out["interval"] = [max(-100.0, 100 * (centre - z * se_adj)),
+                       min(100.0, 100 * (centre + z * se_adj))]
+    return out
+
+
+def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CSAT_TOP_BOX,
+         confidence: float = 0.95) -> dict[str, Any]:
+    """CSAT: the percentage of top-box answers (4 and 5 on 1-5), neutrals in the denominator.
+
+    Also the mean answer and a Wilson interval of the percentage.
+
+    >>> r = csat({5: 50, 4: 24, 3: 15, 2: 10, 1: 8})   # Delighted's worked example: 74/107
+    >>> round(r["percent"], 2), r["responses"]
+    (69.16, 107)
+    """
+    n = sum(responses.values())
+    top = sum(c for a, c in responses.items() if a in set(top_box))
+    out: dict[str, Any] = {"percent": None, "interval": None, "mean": None, "responses": n,
+                           "satisfied": top, "top_box": sorted(top_box)}
+    if n == 0:
+        return out
+    out["percent"] = 100 * top / n
+    interval = wilson_interval(top, n, confidence)
+    assert interval is not None
+    out["interval"] = [100 * interval[0], 100 * interval[1]]
+    out["mean"] = sum(a * c for a, c in responses.items()) / n
+    return out
+
+
+def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Direction,
+        confidence: float = 0.95) -> dict[str, Any]:
+    """Customer Effort Score: the mean answer on its declared scale, and the share answering "easy".
+
+    "Easy" is every answer beyond the scale's midpoint on the good side: 5-7 on 1-7 when
+    higher is better (CES 2.0), 1-2 on 1-5 when lower is better (CES 1.0).
+    ``percent_difficult`` is the mirror image.
+
+    >>> r = ces({1: 3, 2: 5, 3: 7, 4: 10, 5: 25, 6: 30, 7: 20}, (1, 7), Direction.HIGHER_IS_BETTER)
+    >>> r["mean"], r["percent_easy"], r["percent_difficult"]
+    (5.19, 75.0, 15.0)
+    """
+    low, high = scale
+    mid = (low + high) / 2
+    n = sum(responses.values())
+    higher = direction == Direction.HIGHER_IS_BETTER
+    easy = sum(c for a, c in responses.items() if (a > mid if higher else a < mid))
+    hard = sum(c for a, c in responses.items() if (a < mid if higher else a > mid))
+    out: dict[str, Any] = {"mean": None, "standard_error": None, "interval": None,
+                           "percent_easy": None, "percent_difficult": None, "responses": n,
+                           "scale": [low, high], "direction": direction.value}
+    if n == 0:
+        return out
+    mean = sum(a * c for a, c in responses.items()) / n
+    out["mean"] = mean
+    out["percent_easy"] = 100 * easy / n
+    out["percent_difficult"] = 100 * hard / n
+    if n > 1:
+        var = sum(c * (a - mean) ** 2 for a, c in responses.items()) / (n - 1)
+        se = math.sqrt(var / n)
+        z = z_value(confidence)
+        out["standard_error"] = se
+        out["interval"] = [max(float(low), mean - z * se), min(float(high), mean + z * se)]
+    return out
+
+
+def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> dict[str, Any]:
+    """The ``surveys`` entry of one touchpoint: ``nps``, ``csat`` and ``ces`` where declared.
+
+    A metric whose survey is declared on a scale where it is not defined (NPS other than 0-10)
+    is left out (:func:`survey_problems` says why). A declared survey without responses keeps
+    its key with ``responses: 0`` and null figures.
+
+    >>> from journeymap.model import Scores
+    >>> s = Scores.model_validate({"nps": {"responses": {10: 3, 0: 1}}})
+    >>> survey_metrics(s)["nps"]["value"]
+    50.0
+    >>> survey_metrics(None)
+    {}
+    """
+    out: dict[str, Any] = {}
+    if scores is None:
+        return out
+    if scores.nps is not None and tuple(scores.nps.scale) == NPS_SCALE:
+        out["nps"] = nps(scores.nps.responses, confidence)
+    if scores.csat is not None:
+        out["csat"] = csat(scores.csat.responses, _top_box(scores.csat), confidence)
+    if scores.ces is not None:
+        c = scores.ces
+        out["ces"] = ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence)
+    return out
+
+
+def _top_box(survey: CsatSurvey) -> tuple[int, ...]:
+    if survey.top_box is not None:
+        return tuple(survey.top_box)
+    return CSAT_TOP_BOX
+
+
+def survey_problems(scores: Scores | None) -> list[tuple[str, str]]:
+    """``(metric, problem)`` for declared surveys that yield no figure.
+
+    >>> from journeymap.model import Scores
+    >>> survey_problems(Scores.model_validate({"nps": {"scale": [1, 5], "responses": {5: 2}},
+    ...                                        "csat": {"responses": {}}}))
+    [('nps', 'scale'), ('csat', 'no responses')]
+    """
+    out: list[tuple[str, str]] = []
+    if scores is None:
+        return out
+    surveys: list[tuple[str, NpsSurvey | CsatSurvey | CesSurvey | None]] = [
+        ("nps", scores.nps), ("csat", scores.csat), ("ces", scores.ces)]
+    for name, survey in surveys:
+        if survey is None:
+            continue
+        if name == "nps" and tuple(survey.scale) != NPS_SCALE:
+            out.append((name, "scale"))
+        elif survey.total == 0:
+            out.append((name, "no responses"))
+    return out
+
+
+def merge_responses(scores: list[Scores | None]) -> Scores | None:
+    """Pool the responses of several touchpoints (a stage), survey by survey, where the scales
+    (and CSAT top box, CES direction) agree; a survey whose declarations differ is left out.
+
+    >>> from journeymap.model import Scores
+    >>> a = Scores.model_validate({"csat": {"responses": {5: 2, 1: 1}}})
+    >>> b = Scores.model_validate({"csat": {"responses": {5: 1}}})
+    >>> merge_responses([a, b, None]).csat.responses
+    {1: 1, 5: 3}
+    """
+    present = [s for s in scores if s is not None]
+    if not present:
+        return None
+    merged: dict[str, Any] = {}
+    for name in ("nps", "csat", "ces"):
+        surveys = [getattr(s, name) for s in present if getattr(s, name) is not None]
+        if not surveys:
+            continue
+        first = surveys[0]
+        same = all(tuple(s.scale) == tuple(first.scale) and s.top_box == first.top_box
+                   and s.direction == first.direction for s in surveys)
+        if not same:
+            continue
+        counts: dict[int, int] = {}
+        for s in surveys:
+            for answer, count in s.responses.items():
+                counts[answer] = counts.get(answer, 0) + count
+        merged[name] = {"scale": list(first.scale), "responses": dict(sorted(counts.items())),
+                        "direction": first.direction, "top_box": first.top_box}
+    if not merged:
+        return None
+    return Scores.model_validate(merged)

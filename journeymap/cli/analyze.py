@@ -1,0 +1,99 @@
+"""``journeymap analyze``: flow, conversion and leak cost with honest uncertainty."""
+
+from __future__ import annotations
+
+import click
+
+from journeymap.cli.options import load, map_options, quiet_option
+from journeymap.errors import UsageError
+
+
+def _targets(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for v in values:
+        src, sep, dst = v.partition("=")
+        if not sep or not src or not dst:
+            raise UsageError(f"--what-if-target '{v}' is not FROM=TO",
+                             hint="for example --what-if-target checkout=order-confirmed")
+        out[src.strip()] = dst.strip()
+    return out
+
+
+@click.command()
+@click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=False))
+@map_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
+              default="table", show_default=True,
+              help="table for people, json for tools, markdown for issues and PRs, csv = the leak table.")
+@click.option("--what-if", "what_if", metavar="PCT", type=click.FloatRange(0, 100), default=10.0,
+              show_default=True, help="Close PCT% of each leak's exits in the what-if.")
+@click.option("--what-if-target", "what_if_target", metavar="FROM=TO", multiple=True,
+              help="Send FROM's closed exits along its transition to TO instead of pro rata (repeatable).")
+@click.option("--samples", type=click.IntRange(0), default=1000, show_default=True,
+              help="Bootstrap samples for the intervals of leak costs; 0 turns the bootstrap off.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True,
+              help="Level of every interval.")
+@click.option("--compare-data", "compare_data", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Compare side by side with the map read with this overlay (for example the "
+                   "previous period): a is this overlay, b is --data (or the map's own numbers).")
+@click.option("--compare-scenario", "compare_scenario", metavar="NAME",
+              help="Compare side by side with this scenario of the map (a = the analysis "
+                   "without it, or with --scenario; b = NAME).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write to FILE instead of standard output.")
+@quiet_option
+def analyze(map_path: str, data: str | None, scenario: str | None, persona: str | None,
+            goal: str | None, fmt: str, what_if: float, what_if_target: tuple[str, ...],
+            samples: int, seed: int, confidence: float, compare_data: str | None,
+            compare_scenario: str | None, output: str | None, quiet: bool) -> None:
+    """Find where customers leave, what it costs and which fix is worth most.
+
+    Ranks leaks by expected conversions lost (x value per conversion), with drop-off
+    (Wilson interval), a bootstrap interval of the cost, the what-if of closing --what-if %
+    of the exits, removal effects, the best next touchpoint and the survey context.
+    Figures are counted in transitions (visits). Exit 0; 2 when the map cannot be used
+    (for example a closed loop customers can never leave).
+
+    \b
+    Examples:
+      journeymap analyze maps/shop.yaml
+      journeymap analyze maps/shop.yaml --data q3.yaml --format markdown -o leaks.md
+      journeymap analyze maps/shop.yaml --data q3.yaml --compare-data q2.yaml
+    """
+    from journeymap.analysis import Analysis
+    from journeymap.analysis import analyze as run_analysis
+    from journeymap.analysis import compare
+    from journeymap.graph import build_graph
+    from journeymap.io import write_atomic
+    from journeymap.report.analysis import render_analysis
+
+    targets = _targets(what_if_target)
+
+    def run(overlay_path: str | None, scenario_name: str | None) -> tuple[Analysis, list[str]]:
+        loaded = load(map_path, data=overlay_path, scenario=scenario_name, persona=persona,
+                      goal=goal)
+        result = run_analysis(build_graph(loaded.map, loaded.overlay), goal=goal,
+                              what_if=what_if / 100, what_if_target=targets, samples=samples,
+                              seed=seed, confidence=confidence, scenario=scenario_name,
+                              persona=persona)
+        return result, [str(f) for f in loaded.files]
+
+    result, inputs = run(data, scenario)
+    if compare_data is not None or compare_scenario is not None:
+        other_result, more = run(compare_data if compare_data is not None else data,
+                                 compare_scenario if compare_scenario is not None else scenario)
+        inputs += more
+        if compare_data is not None:  # the other period is the baseline (a)
+            doc = compare(other_result, result, labels=(compare_data, data or "map"))
+        else:
+            doc = compare(result, other_result, labels=(scenario or "base", compare_scenario))
+    else:
+        doc = result.to_dict()
+    text = render_analysis(doc, fmt)
+    if output:
+        write_atomic(output, text, inputs=inputs)
+        if not quiet:
+            click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
