@@ -13,6 +13,9 @@ SHELL  := /bin/bash
 
 demo: system venv
 	$(BIN)/journeymap validate maps/
+	@mkdir -p $(OUT)/analysis
+	for m in maps/*.yaml; do $(BIN)/journeymap analyze "$$m" --format markdown --quiet -o "$(OUT)/analysis/$$(basename "$$m" .yaml).md" || exit 1; done
+	$(BIN)/journeymap analyze maps/first-purchase.yaml
 
 test: system venv lint typecheck unit
 

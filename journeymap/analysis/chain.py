@@ -157,8 +157,8 @@ class Chain:
     @property
     def departures(self) -> np.ndarray:
         """Completed departures m_i (every outcome except in-progress)."""
-        return (np.asarray(self.transitions.sum(axis=1)).ravel() + self.conversions.sum(axis=1)
-                + self.exits + self.unknown + self.after)
+        return np.asarray(np.asarray(self.transitions.sum(axis=1)).ravel()
+                          + self.conversions.sum(axis=1) + self.exits + self.unknown + self.after)
 
     def probabilities(self) -> ChainProbabilities:
         m = self.departures
@@ -183,7 +183,7 @@ class ChainProbabilities:
     @property
     def continuing(self) -> np.ndarray:
         """s_i: probability of a continuing outcome (a transition or a conversion)."""
-        return np.asarray(self.Q.sum(axis=1)).ravel() + self.R.sum(axis=1) + self.after
+        return np.asarray(np.asarray(self.Q.sum(axis=1)).ravel() + self.R.sum(axis=1) + self.after)
 
 
 def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) -> Chain:
@@ -290,7 +290,7 @@ def fundamental_diagonal(Q: sp.csr_matrix) -> np.ndarray:
     [1.25, 1.25, 1.25]
     """
     n = Q.shape[0]
-    diag = 1.0 / (1.0 - Q.diagonal())
+    diag = np.asarray(1.0 / (1.0 - Q.diagonal()), dtype=float)
     if n == 0:
         return diag
     ncomp, labels = csgraph.connected_components(Q, directed=True, connection="strong")

@@ -61,9 +61,8 @@ def analyze(map_path: str, data: str | None, scenario: str | None, persona: str 
       journeymap analyze maps/shop.yaml --data q3.yaml --format markdown -o leaks.md
       journeymap analyze maps/shop.yaml --data q3.yaml --compare-data q2.yaml
     """
-    from journeymap.analysis import Analysis
+    from journeymap.analysis import Analysis, compare
     from journeymap.analysis import analyze as run_analysis
-    from journeymap.analysis import compare
     from journeymap.graph import build_graph
     from journeymap.io import write_atomic
     from journeymap.report.analysis import render_analysis

@@ -34,7 +34,7 @@ def about(x: float) -> str:
     """
     if x == 0:
         return "0"
-    digits = 2 - int(math.floor(math.log10(abs(x)))) - 1
+    digits = 2 - math.floor(math.log10(abs(x))) - 1
     r = round(x, digits)
     if digits <= 0:
         return f"{int(r):,}"
@@ -86,11 +86,14 @@ def _in_period(doc: dict[str, Any]) -> str:
 def leak_sentence(doc: dict[str, Any], leak: dict[str, Any]) -> str:
     """One leak in plain words.
 
-    >>> doc = {"settings": {"period": "2026-Q3", "currency": "EUR", "unit": "transitions"}}
+    With one goal the sentence names it; with several it says "converted".
+
+    >>> doc = {"settings": {"period": "2026-Q3", "currency": "EUR", "unit": "transitions",
+    ...                     "goals": ["paid"]}, "touchpoints": [{"id": "paid", "name": "Order"}]}
     >>> leak = {"name": "Checkout", "lost_conversions": 128.2, "lost_value": 6137.0,
     ...         "lost_conversions_interval": None, "lost_value_interval": None}
     >>> leak_sentence(doc, leak)
-    'Checkout lost 128 customers in 2026-Q3 who would otherwise have bought: about 6,100 EUR.'
+    'Checkout lost 128 customers in 2026-Q3 who would otherwise have reached Order: about 6,100 EUR.'
     """
     currency = doc["settings"].get("currency")
     lost = leak.get("lost_conversions")
@@ -98,7 +101,7 @@ def leak_sentence(doc: dict[str, Any], leak: dict[str, Any]) -> str:
         return f"{leak['name']} lost {count(leak.get('exits'))} visits{_in_period(doc)} " \
                "(conversion is undefined, so their cost is unknown)."
     text = f"{leak['name']} lost {math.floor(lost + 0.5):,} customers{_in_period(doc)} who would " \
-           "otherwise have bought"
+           f"otherwise have {_converted(doc)}"
     iv = leak.get("lost_conversions_interval")
     if leak.get("lost_value") is not None:
         text += f": about {money(leak['lost_value'], currency)}"
@@ -108,6 +111,14 @@ def leak_sentence(doc: dict[str, Any], leak: dict[str, Any]) -> str:
     elif iv is not None:
         text += f" ({pct_level(doc)} interval {count(iv[0])}–{count(iv[1])})"
     return text + "."
+
+
+def _converted(doc: dict[str, Any]) -> str:
+    goals = doc["settings"].get("goals") or []
+    if len(goals) == 1:
+        names = {t["id"]: t.get("name") for t in doc.get("touchpoints", [])}
+        return f"reached {names.get(goals[0]) or goals[0]}"
+    return "converted"
 
 
 def pct_level(doc: dict[str, Any]) -> str:
@@ -406,7 +417,7 @@ def comparison_table(doc: dict[str, Any]) -> str:
     summary, tps = _comparison_rows(doc)
     out = [f"Comparison: {_side_label(doc['a'])} (a) vs {_side_label(doc['b'])} (b), "
            f"counted in {doc.get('unit')}", ""]
-    out += _table(summary, "lrrr") + [""] + _table(tps, "llrrrrr")
+    out += [*_table(summary, "lrrr"), "", *_table(tps, "llrrrrr")]
     out += ["", doc["note"]]
     return "\n".join(out) + "\n"
 
