@@ -1,1 +1,27 @@
-"""CI checks: declared limits, built-in lint and regression gating; each check a registered unit with a code."""
+"""CI checks: declared limits (JM1xx), built-in lint (JM2xx) and regression gating (JM3xx).
+
+Each check is a registered unit with a code, a dotted name, a default severity and a docstring
+with a failing and a passing example (``docs/checks.md`` is generated from them). Findings are
+comparable values; ``codes(findings)`` gives their compact ``(code, line, col)`` form.
+"""
+
+from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, Verdict, codes
+from journeymap.checks.regression import Comparison, Test, compare
+from journeymap.checks.runner import Evaluated, MapResult, check_map, exit_code
+
+__all__ = [
+    "REGISTRY",
+    "Check",
+    "Comparison",
+    "Evaluated",
+    "Finding",
+    "MapResult",
+    "Outcome",
+    "Severity",
+    "Test",
+    "Verdict",
+    "check_map",
+    "codes",
+    "compare",
+    "exit_code",
+]

@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("journeymap.cli.validate:init", "Write a commented starter map."),
     "ingest": ("journeymap.cli.events:ingest", "Count an event log onto a map as an overlay (DuckDB or Spark)."),
     "analyze": ("journeymap.cli.analyze:analyze", "Rank leaks: flow, conversion, what each leak costs, with intervals."),
+    "check": ("journeymap.cli.check:check", "Check maps against their limits, lint and a baseline (CI)."),
+    "diff": ("journeymap.cli.check:diff", "Show structural and numeric changes between two maps."),
 }
 
 

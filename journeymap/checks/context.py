@@ -1,0 +1,170 @@
+"""What a check sees: the loaded map, its graph, the selected goals and (lazily) the analysis."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from journeymap import graph as g
+from journeymap.io import LoadedMap
+from journeymap.model import Checks, period_bounds
+from journeymap.source import Position
+
+if TYPE_CHECKING:
+    from journeymap.checks.regression import Comparison
+
+EMPTY_CHECKS = Checks()
+
+
+@dataclass
+class Context:
+    """Everything the checks of one map need. Build it with :func:`make_context`."""
+
+    loaded: LoadedMap
+    G: nx.DiGraph
+    goal: str | None = None
+    today: dt.date | None = None
+    """Reference date for assumption ages when the map has no period (default: today)."""
+    samples: int = 0
+    """Bootstrap samples for the analysis (only intervals of lost conversions need them)."""
+    seed: int = 0
+    comparison: Comparison | None = None
+    _analysis: dict[str, Any] | None = field(default=None, repr=False)
+    analysis_error: str | None = None
+    """Why the analysis could not run (a chain that cannot absorb), or None."""
+    non_absorbing: tuple[str, ...] = ()
+    _analysed: bool = False
+
+    # ----------------------------------------------------------------------------- the map
+
+    @property
+    def checks(self) -> Checks:
+        return self.loaded.map.checks or EMPTY_CHECKS
+
+    @property
+    def display(self) -> str:
+        return self.loaded.display
+
+    def map_position(self) -> Position:
+        """Where the map is declared (its ``id``), for map-level findings without a better place."""
+        return self.loaded.locate("id") or Position(self.display, 1, 1)
+
+    def tp_position(self, tid: str, *field_path: Any) -> Position:
+        return self.loaded.touchpoint_position(tid, *field_path) or self.map_position()
+
+    def check_position(self, *loc: Any) -> Position:
+        """Where something under ``checks:`` is written."""
+        return self.loaded.locate("checks", *loc) or self.map_position()
+
+    # --------------------------------------------------------------------------- the graph
+
+    @cached_property
+    def goals(self) -> list[str]:
+        """The selected goals: ``--goal`` or every goal of the map."""
+        return [self.goal] if self.goal is not None else list(self.G.graph[g.GOALS])
+
+    @cached_property
+    def touchpoints(self) -> list[str]:
+        return g.touchpoints_in_order(self.G)
+
+    @cached_property
+    def entry_points(self) -> set[str]:
+        """Touchpoints where journeys start: entries counted, or ``entries`` declared in the map.
+
+        A map without any entries (qualitative) starts at the touchpoints nothing leads to.
+        """
+        out = {n for n in self.G if self.G.nodes[n][g.ENTRIES] > 0
+               or self.G.nodes[n][g.TOUCHPOINT].entries is not None}
+        if not out:
+            out = {n for n in self.G if self.G.in_degree(n) == 0}
+        if not out and self.touchpoints:
+            out = {self.touchpoints[0]}
+        return out
+
+    @cached_property
+    def can_reach_goal(self) -> set[str]:
+        """Touchpoints with a path to a selected goal that does not pass through a selected goal."""
+        goals = set(self.goals)
+        H = self.G.copy()
+        H.remove_edges_from([(u, v) for u, v in self.G.edges if u in goals])
+        out: set[str] = set()
+        for goal in goals:
+            if goal in H:
+                out |= nx.ancestors(H, goal)
+        return out - goals
+
+    @cached_property
+    def after_goal(self) -> set[str]:
+        """Touchpoints reached after a selected goal from which no selected goal can be reached
+        (design section 4.1): delivery, returns, loyalty in a first-purchase map."""
+        goals = set(self.goals)
+        downstream: set[str] = set()
+        for goal in goals:
+            if goal in self.G:
+                downstream |= nx.descendants(self.G, goal)
+        return downstream - self.can_reach_goal - goals
+
+    def relative_residual(self, tid: str) -> float:
+        """``|in - out| / max(in, out)`` of a touchpoint (0 when it saw no flow)."""
+        d = self.G.nodes[tid]
+        inflow = d[g.VISITS]
+        outflow = d[g.TRANSITIONS_OUT] + d[g.EXITS] + d[g.UNKNOWN] + d[g.IN_PROGRESS]
+        big = max(inflow, outflow)
+        return abs(d[g.FLOW_RESIDUAL]) / big if big else 0.0
+
+    @cached_property
+    def reference_date(self) -> dt.date:
+        """The day assumption ages are counted to: the end of the period the numbers describe."""
+        period = None
+        if self.loaded.overlay is not None and self.loaded.overlay.period is not None:
+            period = self.loaded.overlay.period
+        elif self.loaded.map.period is not None:
+            period = self.loaded.map.period
+        if period is not None:
+            return period_bounds(period)[1]
+        return self.today or dt.date.today()
+
+    # ------------------------------------------------------------------------ the analysis
+
+    def analysis(self) -> dict[str, Any] | None:
+        """The analysis as the JSON contract of ``journeymap analyze`` (``to_dict()``), or None
+        when it cannot run (then :attr:`analysis_error` says why)."""
+        if not self._analysed:
+            self._analysed = True
+            from journeymap import analysis
+
+            try:
+                result = analysis.analyze(self.G, goal=self.goal, samples=self.samples,
+                                          seed=self.seed)
+            except analysis.NonAbsorbingChainError as exc:
+                self.analysis_error = str(exc)
+                self.non_absorbing = tuple(exc.touchpoints)
+                return None
+            self._analysis = result.to_dict()
+        return self._analysis
+
+
+def make_context(loaded: LoadedMap, *, goal: str | None = None, today: dt.date | None = None,
+                 samples: int | None = None, seed: int = 0) -> Context:
+    """Build the graph of a loaded map and the context its checks run in.
+
+    ``samples=None`` bootstraps (1,000 samples) only when a limit tests the interval of a
+    figure that needs the bootstrap (lost value); otherwise the analysis runs without it.
+    """
+    G = g.build_graph(loaded.map, loaded.overlay)
+    if samples is None:
+        samples = 1000 if needs_bootstrap(loaded.map.checks) else 0
+    return Context(loaded, G, goal=goal, today=today, samples=samples, seed=seed)
+
+
+def needs_bootstrap(checks: Checks | None) -> bool:
+    """Whether a declared limit tests a bootstrap interval (``on: interval`` on lost value)."""
+    if checks is None:
+        return False
+    limits = [checks.lost_value, checks.total_lost_value]
+    limits += [tl.lost_value for tl in checks.touchpoints.values()]
+    return any(lim is not None and lim.on == "interval" for lim in limits)

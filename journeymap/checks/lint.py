@@ -1,0 +1,489 @@
+"""Built-in lint (JM2xx): always on; each can be disabled per map, stage or touchpoint with a reason.
+
+.. code-block:: yaml
+
+    checks:
+      lint:
+        disable:
+          - {code: JM207, touchpoint: faq, reason: the FAQ pains are tracked in JIRA-123}
+        assumption_max_age_days: 90
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from journeymap import graph as g
+from journeymap.checks.context import Context
+from journeymap.checks.core import Outcome, fail, ok, register
+from journeymap.model import EvidenceKind, Severity
+
+DEFAULT_ASSUMPTION_MAX_AGE_DAYS = 180
+RESIDUAL_WARN = 0.01
+RESIDUAL_ERROR = 0.05
+
+
+def _tp(tid: str) -> str:
+    return f"touchpoint:{tid}"
+
+
+@register("JM201", "lint.unreachable", kind="lint", severity=Severity.WARNING)
+def unreachable(ctx: Context) -> Iterator[Outcome]:
+    """A touchpoint that no journey can reach from any entry point.
+
+    Entry points are the touchpoints with ``entries`` (declared in the map or counted in the
+    overlay); in a map without any entries, the touchpoints nothing leads to. A touchpoint
+    that is neither an entry point nor the target of a transition from one is drawn on the
+    map but can never be visited: usually a missing ``next`` or a misspelt id.
+
+    Fails::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {cart: 40}}
+              - {id: newsletter, name: Newsletter, next: {cart: 5}}
+              - {id: cart, name: Cart, next: {paid: 20}}
+              - {id: paid, name: Paid, goal: true}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {cart: 40}}
+              - {id: newsletter, name: Newsletter, entries: 10, next: {cart: 5}}
+              - {id: cart, name: Cart, next: {paid: 20}}
+              - {id: paid, name: Paid, goal: true}
+    """
+    reached = set(ctx.entry_points)
+    for start in ctx.entry_points:
+        reached |= nx.descendants(ctx.G, start)
+    for tid in ctx.touchpoints:
+        if tid in reached:
+            yield ok(_tp(tid))
+        else:
+            yield fail(_tp(tid), f"'{tid}' cannot be reached: it has no entries and no transition "
+                       "from an entry point leads to it", ctx.tp_position(tid),
+                       hint="add it to a 'next' of a touchpoint before it, or give it 'entries'")
+
+
+@register("JM202", "lint.no_goal_reachable", kind="lint", severity=Severity.WARNING)
+def no_goal_reachable(ctx: Context) -> Iterator[Outcome]:
+    """A touchpoint from which no goal can be reached (after-goal touchpoints excepted).
+
+    Every journey that reaches such a touchpoint is lost for conversion, so it is usually a
+    missing transition. Touchpoints *after* a goal (delivery, returns, a review request in a
+    first-purchase map) are expected not to lead back to the goal and are not reported. A map
+    with no goal at all gets one finding: conversion is undefined.
+
+    Fails::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {cart: 40, faq: 10}}
+              - {id: faq, name: FAQ, exits: 10}
+              - {id: cart, name: Cart, next: {paid: 20}}
+              - {id: paid, name: Paid, goal: true}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {cart: 40, faq: 10}}
+              - {id: faq, name: FAQ, next: {cart: 4}}
+              - {id: cart, name: Cart, next: {paid: 20}}
+              - {id: paid, name: Paid, goal: true}
+    """
+    if not ctx.goals:
+        yield fail("map", "the map declares no goal touchpoint, so conversion is undefined",
+                   ctx.map_position(), hint="mark the touchpoint that counts as a conversion "
+                   "with 'goal: true'")
+        return
+    goals = set(ctx.goals)
+    yield ok("map")
+    for tid in ctx.touchpoints:
+        if tid in goals or tid in ctx.after_goal:
+            continue
+        if tid in ctx.can_reach_goal:
+            yield ok(_tp(tid))
+        else:
+            yield fail(_tp(tid), f"no goal can be reached from '{tid}'", ctx.tp_position(tid),
+                       hint="add a transition towards the goal, or disable JM202 for it with a reason")
+
+
+@register("JM203", "lint.dead_end", kind="lint", severity=Severity.WARNING)
+def dead_end(ctx: Context) -> Iterator[Outcome]:
+    """A touchpoint with no transitions out and no ``exits`` declared (goals excepted).
+
+    Such a touchpoint silently turns everyone who reaches it into exits. Say so explicitly
+    with ``exits`` (the number who left there), or add the missing ``next``.
+
+    Fails::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {cart: 40, help: 10}}
+              - {id: help, name: Help page}
+              - {id: cart, name: Cart, next: {paid: 20}}
+              - {id: paid, name: Paid, goal: true}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {cart: 40, help: 10}}
+              - {id: help, name: Help page, next: {cart: 6}, exits: 4}
+              - {id: cart, name: Cart, next: {paid: 20}}
+              - {id: paid, name: Paid, goal: true}
+    """
+    goals = set(ctx.goals)
+    for tid in ctx.touchpoints:
+        d = ctx.G.nodes[tid]
+        if tid in goals or d[g.GOAL]:
+            continue
+        if ctx.G.out_degree(tid) == 0 and not d[g.EXITS_DECLARED]:
+            yield fail(_tp(tid), f"'{tid}' is a dead end: no transitions out and no exits declared",
+                       ctx.tp_position(tid),
+                       hint="declare 'exits' (the number who left here) or add 'next'")
+        else:
+            yield ok(_tp(tid))
+
+
+@register("JM204", "lint.empty_stage", kind="lint", severity=Severity.WARNING)
+def empty_stage(ctx: Context) -> Iterator[Outcome]:
+    """A stage with no touchpoints.
+
+    Fails::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: aware
+            name: Awareness
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: shop, name: Shop, entries: 10, next: {paid: 2}}
+              - {id: paid, name: Paid, goal: true}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: shop, name: Shop, entries: 10, next: {paid: 2}}
+              - {id: paid, name: Paid, goal: true}
+    """
+    for stage in ctx.loaded.map.stages:
+        subject = f"stage:{stage.id}"
+        if stage.touchpoints:
+            yield ok(subject)
+        else:
+            pos = ctx.loaded.stage_position(stage.id) or ctx.map_position()
+            yield fail(subject, f"stage '{stage.id}' has no touchpoints", pos,
+                       hint="add the touchpoints of this stage or remove it")
+
+
+@register("JM205", "lint.unsupported_emotion", kind="lint", severity=Severity.WARNING)
+def unsupported_emotion(ctx: Context) -> Iterator[Outcome]:
+    """Emotions or pain points written without any evidence.
+
+    An emotion curve or a pain point is a claim about customers; ``evidence`` says where it
+    comes from (``observed``, ``reported``, ``assumed``, ``proposed``), so a workshop can tell
+    research from guesses.
+
+    Fails::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: checkout
+                name: Checkout
+                emotion: -1
+                pain_points: [Delivery costs appear late]
+                opportunities: [Show delivery costs on the product page]
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: checkout
+                name: Checkout
+                emotion: -1
+                pain_points: [Delivery costs appear late]
+                opportunities: [Show delivery costs on the product page]
+                evidence: {kind: observed, source: usability test 2026-05}
+    """
+    for tid in ctx.touchpoints:
+        tp = ctx.G.nodes[tid][g.TOUCHPOINT]
+        claims = [name for name, present in (("emotion", tp.emotion is not None),
+                                             ("pain_points", bool(tp.pain_points))) if present]
+        if claims and not tp.evidence_list:
+            what = " and ".join("an emotion" if c == "emotion" else "pain points" for c in claims)
+            yield fail(_tp(tid), f"'{tid}' has {what} but no evidence",
+                       ctx.tp_position(tid, claims[0]),
+                       hint="add 'evidence: {kind: observed|reported|assumed, source: ...}'")
+        else:
+            yield ok(_tp(tid))
+
+
+@register("JM206", "lint.stale_assumption", kind="lint", severity=Severity.WARNING)
+def stale_assumption(ctx: Context) -> Iterator[Outcome]:
+    """An ``assumed`` piece of evidence older than ``checks.lint.assumption_max_age_days``.
+
+    The age is counted from the evidence ``date`` to the end of the period the map (or its
+    overlay) describes, so the result does not depend on the day the check runs; a map without
+    a period is judged as of today. The default maximum age is 180 days. Undated assumptions
+    are not judged.
+
+    Fails::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q3
+        checks:
+          lint: {assumption_max_age_days: 90}
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: checkout
+                name: Checkout
+                emotion: -1
+                evidence: {kind: assumed, source: team guess, date: 2026-01-15}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q3
+        checks:
+          lint: {assumption_max_age_days: 90}
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: checkout
+                name: Checkout
+                emotion: -1
+                evidence: {kind: observed, source: session recordings, date: 2026-01-15}
+    """
+    settings = ctx.checks.lint
+    max_age = (settings.assumption_max_age_days if settings is not None
+               and settings.assumption_max_age_days is not None
+               else DEFAULT_ASSUMPTION_MAX_AGE_DAYS)
+    ref = ctx.reference_date
+    for tid in ctx.touchpoints:
+        tp = ctx.G.nodes[tid][g.TOUCHPOINT]
+        stale = False
+        for k, ev in enumerate(tp.evidence_list):
+            if ev.kind != EvidenceKind.ASSUMED or ev.date is None:
+                continue
+            age = (ref - ev.date).days
+            if age > max_age:
+                stale = True
+                loc = ("evidence", k) if isinstance(tp.evidence, list) else ("evidence",)
+                yield fail(_tp(tid), f"the assumption behind '{tid}' is {age} days old on "
+                           f"{ref.isoformat()} (more than {max_age})", ctx.tp_position(tid, *loc),
+                           hint="check it with customers and record it as observed or reported",
+                           age_days=age, max_age_days=max_age, reference_date=ref.isoformat())
+        if not stale:
+            yield ok(_tp(tid))
+
+
+@register("JM207", "lint.pain_without_opportunity", kind="lint", severity=Severity.WARNING)
+def pain_without_opportunity(ctx: Context) -> Iterator[Outcome]:
+    """Pain points with no opportunity written next to them.
+
+    A journey map is for deciding what to fix; a pain without an idea is half a row.
+
+    Fails::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: checkout
+                name: Checkout
+                pain_points: [Delivery costs appear late]
+                evidence: {kind: observed}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: checkout
+                name: Checkout
+                pain_points: [Delivery costs appear late]
+                opportunities: [Show delivery costs on the product page]
+                evidence: {kind: observed}
+    """
+    for tid in ctx.touchpoints:
+        tp = ctx.G.nodes[tid][g.TOUCHPOINT]
+        if tp.pain_points and not tp.opportunities:
+            n = len(tp.pain_points)
+            yield fail(_tp(tid), f"'{tid}' has {n} pain point{'s' if n != 1 else ''} and no "
+                       "opportunities", ctx.tp_position(tid, "pain_points"),
+                       hint="add 'opportunities: [...]' with at least one idea")
+        else:
+            yield ok(_tp(tid))
+
+
+@register("JM208", "lint.flow_conservation", kind="lint", severity=Severity.WARNING)
+def flow_conservation(ctx: Context) -> Iterator[Outcome]:
+    """Counts that do not conserve flow: what arrives at a touchpoint is not what leaves it.
+
+    The residual ``in - out`` relative to ``max(in, out)`` is a warning above 1% and an error
+    above 5%. Positive residuals are unobserved outflow (counted as unknown, never as lost);
+    negative ones are unobserved entries. Both usually mean a tracking gap or a typo.
+
+    Fails::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {cart: 40}, exits: 40}
+              - {id: cart, name: Cart, next: {paid: 20}, exits: 20}
+              - {id: paid, name: Paid, goal: true}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {cart: 40}, exits: 60}
+              - {id: cart, name: Cart, next: {paid: 20}, exits: 20}
+              - {id: paid, name: Paid, goal: true}
+    """
+    goals = set(ctx.goals)
+    for tid in ctx.touchpoints:
+        if tid in goals:
+            continue
+        rel = ctx.relative_residual(tid)
+        if rel <= RESIDUAL_WARN:
+            yield ok(_tp(tid))
+            continue
+        d = ctx.G.nodes[tid]
+        res = d[g.FLOW_RESIDUAL]
+        kind = ("more arrive than leave (unobserved outflow)" if res > 0
+                else "more leave than arrive (unobserved entries)")
+        yield fail(_tp(tid), f"flow does not conserve at '{tid}': {abs(res)} {kind}, "
+                   f"{rel:.1%} of its flow", ctx.tp_position(tid),
+                   severity=Severity.ERROR if rel > RESIDUAL_ERROR else Severity.WARNING,
+                   hint="check the counts of its transitions, exits, unknown and in_progress",
+                   residual=res, relative=round(rel, 6))
+
+
+@register("JM209", "lint.non_absorbing", kind="lint", severity=Severity.ERROR)
+def non_absorbing(ctx: Context) -> Iterator[Outcome]:
+    """A closed loop of touchpoints that no journey ever leaves: the chain cannot absorb.
+
+    Counted flow goes round between the touchpoints of the loop with no exit, no conversion
+    and no unknown outflow, so conversion and leak figures cannot be computed (``analyze``
+    stops with exit 2; ``check`` reports it here).
+
+    Fails::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {a: 100}, exits: 0}
+              - {id: a, name: A, next: {b: 150}, exits: 0}
+              - {id: b, name: B, next: {a: 50}, exits: 0}
+              - {id: paid, name: Paid, goal: true}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: ad, name: Ad, entries: 100, next: {a: 100}, exits: 0}
+              - {id: a, name: A, next: {b: 150}, exits: 0}
+              - {id: b, name: B, next: {a: 50, paid: 100}, exits: 0}
+              - {id: paid, name: Paid, goal: true}
+    """
+    if not ctx.G.graph[g.HAS_COUNTS] or not ctx.goals:
+        return
+    ctx.analysis()
+    if ctx.analysis_error is None:
+        yield ok("map")
+        return
+    ids = list(ctx.non_absorbing)
+    first = ids[0] if ids else None
+    pos = ctx.tp_position(first) if first else ctx.map_position()
+    names = ", ".join(f"'{t}'" for t in ids)
+    yield fail("map", f"the journey cannot absorb: {names} form a closed loop that no journey "
+               "leaves, so conversion and leak figures cannot be computed", pos,
+               hint="give the loop an exit, a conversion or a transition out",
+               touchpoints=ids)

@@ -1,0 +1,427 @@
+"""Check results to text: pure functions, one per format, picked by :class:`Format`.
+
+Every renderer takes the list of :class:`~journeymap.checks.MapResult` of one run and returns
+a string; the same input gives the same bytes (stable order, no timestamps).
+
+>>> from journeymap.checks.core import Finding, Severity
+>>> from journeymap.checks.runner import MapResult
+>>> from journeymap.source import Position
+>>> r = MapResult("m.yaml", "m", "M", "2026-Q3")
+>>> r.findings.append(Finding("JM201", "lint.unreachable", Severity.WARNING,
+...                           "'x' cannot be reached", Position("m.yaml", 9, 9)))
+>>> print(render([r], Format.GITHUB))
+::warning file=m.yaml,line=9,col=9,title=JM201 lint.unreachable::'x' cannot be reached
+journeymap check: 1 map, 0 errors, 1 warning
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import Any
+from urllib.parse import quote
+
+from journeymap import __version__
+from journeymap.checks import REGISTRY, Finding, MapResult, Severity, Verdict, exit_code
+from journeymap.checks.core import SEVERITY_RANK
+from journeymap.checks.regression import Comparison, Test
+
+__all__ = ["Format", "escape_github_data", "escape_github_property", "render"]
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    GITHUB = "github"
+    JUNIT = "junit"
+    SARIF = "sarif"
+
+
+def render(results: list[MapResult], fmt: Format | str, *, fail_on: Severity = Severity.ERROR,
+           color: bool = False) -> str:
+    """Render the results of one ``journeymap check`` run in a format."""
+    fmt = Format(fmt)
+    if fmt == Format.TEXT:
+        return text(results, fail_on=fail_on, color=color)
+    renderer: dict[Format, Callable[..., str]] = {
+        Format.JSON: to_json, Format.MARKDOWN: markdown, Format.GITHUB: github,
+        Format.JUNIT: junit, Format.SARIF: sarif}
+    return renderer[fmt](results, fail_on=fail_on)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _all(results: Iterable[MapResult]) -> list[Finding]:
+    return [f for r in results for f in r.findings]
+
+
+def _count_line(results: list[MapResult]) -> str:
+    found = _all(results)
+    e = sum(f.severity == Severity.ERROR for f in found)
+    w = sum(f.severity == Severity.WARNING for f in found)
+    n = len(results)
+    return (f"{n} map{'s' if n != 1 else ''}, {e} error{'s' if e != 1 else ''}, "
+            f"{w} warning{'s' if w != 1 else ''}")
+
+
+def _line(f: Finding) -> str:
+    hint = f"; {f.hint}" if f.hint else ""
+    return f"{f}{hint}"
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.1%}"
+
+
+def _value(t: Test, v: float | None) -> str:
+    if v is None:
+        return "n/a"
+    if t.metric in ("drop_off", "conversion"):
+        return f"{v:.1%}"
+    return f"{v:.1f}%" if t.metric == "csat" else f"{v:.1f}"
+
+
+def _delta(t: Test) -> str:
+    d = t.delta
+    if d is None:
+        return "n/a"
+    if t.metric in ("drop_off", "conversion"):
+        return f"{d * 100:+.1f} pp"
+    return f"{d:+.1f} pp" if t.metric == "csat" else f"{d:+.1f}"
+
+
+def _p(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3g}"
+
+
+def _money(v: float | None, currency: str | None) -> str:
+    if v is None:
+        return "n/a"
+    return f"{v:,.0f} {currency}" if currency else f"{v:,.0f}"
+
+
+_COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "90"}
+
+
+def _style(s: str, color: str, enabled: bool) -> str:
+    return f"\033[{_COLORS[color]}m{s}\033[0m" if enabled else s
+
+
+# -------------------------------------------------------------------------------- text
+
+
+def text(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
+         color: bool = False) -> str:
+    """``path:line:col: JM101 error: message`` per finding, comparisons, a closing count."""
+    out: list[str] = []
+    for f in sorted(_all(results)):
+        line = _line(f)
+        out.append(_style(line, f.severity.value, color) if color else line)
+    for r in results:
+        if r.comparison is not None:
+            out += ["", *_text_comparison(r, r.comparison)]
+    verdict = ("failed" if exit_code(results, fail_on) else "passed")
+    closing = f"journeymap check {verdict}: {_count_line(results)}"
+    if out:
+        out.append("")
+    out.append(_style(closing, "error" if verdict == "failed" else "ok", color))
+    return "\n".join(out) + "\n"
+
+
+def _text_comparison(r: MapResult, c: Comparison) -> list[str]:
+    counts = c.verdicts()
+    head = (f"{r.display} against {c.baseline}"
+            f" ({c.baseline_period or 'no period'} -> {c.current_period or 'no period'}): "
+            + ", ".join(f"{n} {v}" for v, n in counts.items() if n))
+    lines = [head.rstrip(": ")]
+    for t in c.tests:
+        where = t.subject if t.subject != "map" else "(overall)"
+        lines.append(f"  {t.verdict.value:<17} {t.metric:<10} {where:<24} "
+                     f"{_value(t, t.before):>8} -> {_value(t, t.after):<8} {_delta(t):>10}"
+                     f"  p_adj {_p(t.p_adjusted)}  n {t.n_before}/{t.n_after} {t.grain}")
+    for ch in c.changes:
+        lines.append(f"  {ch.kind:<17} {ch.detail}")
+    lines += [f"  note: {n}" for n in c.notes]
+    return lines
+
+
+# -------------------------------------------------------------------------------- JSON
+
+
+def to_json(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
+    """A stable JSON document (``journeymap-check: 1``)."""
+    doc = {
+        "journeymap-check": 1,
+        "fail_on": fail_on.value,
+        "exit_code": int(exit_code(results, fail_on)),
+        "summary": {"maps": len(results),
+                    "errors": sum(r.counts()["error"] for r in results),
+                    "warnings": sum(r.counts()["warning"] for r in results)},
+        "maps": [{
+            "path": r.display, "id": r.map_id, "title": r.title, "period": r.period,
+            "errors": r.counts()["error"], "warnings": r.counts()["warning"],
+            "findings": [f.as_dict() for f in r.findings],
+            "figures": r.summary,
+            "comparison": r.comparison.as_dict() if r.comparison is not None else None,
+        } for r in results],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
+
+
+# ---------------------------------------------------------------------------- Markdown
+
+
+def _cell(s: object) -> str:
+    return str(s).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def markdown(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
+    """A PR comment: a short verdict, findings, top leaks, regressions and what changed."""
+    failed = bool(exit_code(results, fail_on))
+    mark = "❌" if failed else "✅"
+    out = [f"## {mark} journeymap check {'failed' if failed else 'passed'}: "
+           f"{_count_line(results)}", ""]
+    out += ["| Map | Period | Errors | Warnings | Conversion |", "|---|---|---:|---:|---:|"]
+    for r in results:
+        c = r.counts()
+        out.append(f"| {_cell(r.display)} | {_cell(r.period or '')} | {c['error']} | "
+                   f"{c['warning']} | {_pct(r.summary.get('conversion_probability'))} |")
+    out.append("")
+    for r in results:
+        out += [f"### {_cell(r.title)} (`{_cell(r.display)}`)", ""]
+        findings = sorted(r.findings, key=lambda f: (-f.rank, f.sort_key()))
+        if findings:
+            out += ["| Severity | Code | Where | Finding |", "|---|---|---|---|"]
+            for f in findings:
+                where = f"`{f.position}`" if f.position else ""
+                msg = f.message + (f" ({f.hint})" if f.hint else "")
+                out.append(f"| {f.severity.value} | {f.code} | {_cell(where)} | {_cell(msg)} |")
+            out.append("")
+        else:
+            out += ["No findings.", ""]
+        leaks = r.summary.get("leaks") or []
+        if leaks:
+            cur = r.summary.get("currency")
+            out += ["**Top leaks**", "", "| # | Touchpoint | Exits | Lost conversions | Lost value |",
+                    "|---:|---|---:|---:|---:|"]
+            for leak in leaks:
+                lc = leak.get("lost_conversions")
+                out.append(f"| {leak.get('rank')} | {_cell(leak.get('touchpoint'))} | "
+                           f"{leak.get('exits', 0):,} | {'n/a' if lc is None else f'{lc:,.1f}'} | "
+                           f"{_money(leak.get('lost_value'), cur)} |")
+            out.append("")
+        if r.comparison is not None:
+            out += _markdown_comparison(r.comparison)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _markdown_comparison(c: Comparison) -> list[str]:
+    counts = ", ".join(f"{n} {v}" for v, n in c.verdicts().items() if n) or "nothing compared"
+    out = [f"**Against the baseline** {_cell(c.baseline)} "
+           f"({_cell(c.baseline_period or 'no period')} → {_cell(c.current_period or 'no period')}): "
+           f"{counts}", ""]
+    if c.tests:
+        out += ["| Verdict | Metric | Touchpoint | Before | Now | Change | Adjusted p | n (before/now) |",
+                "|---|---|---|---:|---:|---:|---:|---:|"]
+        rank = {Verdict.REGRESSION: 0, Verdict.WARN: 1, Verdict.INSUFFICIENT_DATA: 2, Verdict.OK: 3}
+        for t in sorted(c.tests, key=lambda t: rank[t.verdict]):
+            where = t.subject if t.subject != "map" else "(overall)"
+            out.append(f"| {t.verdict.value} | {t.metric} | {_cell(where)} | {_value(t, t.before)} | "
+                       f"{_value(t, t.after)} | {_delta(t)} | {_p(t.p_adjusted)} | "
+                       f"{t.n_before:,}/{t.n_after:,} {t.grain} |")
+        out.append("")
+    if c.changes:
+        out += ["**What changed**", ""]
+        out += [f"- {ch.kind}: {_cell(ch.detail)}" for ch in c.changes]
+        out.append("")
+    out += [f"> {_cell(n)}" for n in c.notes]
+    if c.notes:
+        out.append("")
+    return out
+
+
+# ------------------------------------------------------------------------------ GitHub
+
+
+def escape_github_data(s: str) -> str:
+    """Escape a workflow-command message: ``%``, carriage return, newline.
+
+    >>> escape_github_data("50%\\nmore")
+    '50%25%0Amore'
+    """
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_github_property(s: str) -> str:
+    """Escape a workflow-command property value: also ``:`` and ``,``.
+
+    >>> escape_github_property("a:b,c")
+    'a%3Ab%2Cc'
+    """
+    return escape_github_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
+    """GitHub Actions workflow commands, most severe first (GitHub shows only ten of each)."""
+    out = []
+    for f in sorted(_all(results), key=lambda f: (-f.rank, f.sort_key())):
+        props = []
+        if f.position is not None:
+            props += [f"file={escape_github_property(f.position.path)}",
+                      f"line={f.position.line}", f"col={f.position.col}"]
+        props.append(f"title={escape_github_property(f'{f.code} {f.name}')}")
+        msg = f.message + (f"; {f.hint}" if f.hint else "")
+        out.append(f"::{f.severity.value} {','.join(props)}::{escape_github_data(msg)}")
+    out.append(f"journeymap check: {_count_line(results)}")
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------------------- JUnit
+
+
+def junit(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
+    """JUnit XML: one test suite per map, one test case per check and subject.
+
+    A case fails when it has a finding at or above ``fail_on``; findings below it are written
+    to the case's ``system-out``; lint disabled with a reason is ``skipped``.
+    """
+    threshold = SEVERITY_RANK[fail_on]
+    root = ET.Element("testsuites", {"name": "journeymap check"})
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for r in results:
+        suite = ET.SubElement(root, "testsuite", {"name": r.display})
+        cases: dict[tuple[str, str], dict[str, Any]] = {}
+        for ev in r.evaluated:
+            key = (ev.check.code, ev.outcome.subject)
+            case = cases.setdefault(key, {"name": f"{ev.check.code} {ev.check.name}",
+                                          "subject": ev.outcome.subject, "findings": [],
+                                          "skipped": None})
+            if ev.finding is not None:
+                case["findings"].append(ev.finding)
+            if ev.skipped is not None and ev.outcome.message is not None:
+                case["skipped"] = ev.skipped
+        for f in r.findings:
+            if f.name == "load.warning":
+                cases.setdefault((f.code, f"{f.subject}:{f.sort_key()}"), {
+                    "name": f"{f.code} {f.name}", "subject": f.subject, "findings": [f],
+                    "skipped": None})
+        counts = {"tests": 0, "failures": 0, "skipped": 0}
+        for case in cases.values():
+            el = ET.SubElement(suite, "testcase", {"classname": f"{r.map_id}.{case['name']}",
+                                                   "name": case["subject"], "file": r.display})
+            counts["tests"] += 1
+            failing = [f for f in case["findings"] if f.rank >= threshold]
+            other = [f for f in case["findings"] if f.rank < threshold]
+            if failing:
+                counts["failures"] += 1
+                first = failing[0]
+                if first.position is not None:
+                    el.set("line", str(first.position.line))
+                fe = ET.SubElement(el, "failure", {"type": first.code,
+                                                   "message": first.message})
+                fe.text = "\n".join(_line(f) for f in failing)
+            elif case["skipped"] is not None and not case["findings"]:
+                counts["skipped"] += 1
+                ET.SubElement(el, "skipped", {"message": f"disabled: {case['skipped']}"})
+            if other:
+                so = ET.SubElement(el, "system-out")
+                so.text = "\n".join(_line(f) for f in other)
+        for k, v in counts.items():
+            suite.set(k, str(v))
+            totals[k] += v
+        suite.set("errors", "0")
+    for k, v in totals.items():
+        root.set(k, str(v))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# ------------------------------------------------------------------------------- SARIF
+
+
+def _uri(path: str) -> str:
+    return quote(path.replace("\\", "/"), safe="/-._~")
+
+
+def sarif(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
+    """SARIF 2.1.0: every registered check is a rule; every finding a result."""
+    rules: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    for check in sorted(REGISTRY.values(), key=lambda c: c.code):
+        index[check.code] = len(rules)
+        rules.append({
+            "id": check.code, "name": check.name,
+            "shortDescription": {"text": check.summary.replace("``", "'")},
+            "fullDescription": {"text": check.doc.split("\n\n")[0].replace("``", "'")
+                                .replace("\n", " ")},
+            "defaultConfiguration": {"level": check.severity.value},
+            "properties": {"kind": check.kind},
+        })
+    for f in sorted(_all(results)):
+        if f.code not in index:
+            index[f.code] = len(rules)
+            rules.append({"id": f.code, "name": f.name,
+                          "shortDescription": {"text": "A warning from reading the map."},
+                          "defaultConfiguration": {"level": "warning"},
+                          "properties": {"kind": "load"}})
+    out_results = []
+    for f in sorted(_all(results)):
+        res: dict[str, Any] = {
+            "ruleId": f.code, "ruleIndex": index[f.code], "level": f.severity.value,
+            "message": {"text": f.message + (f" ({f.hint})" if f.hint else "")},
+        }
+        if f.position is not None:
+            res["locations"] = [{"physicalLocation": {
+                "artifactLocation": {"uri": _uri(f.position.path)},
+                "region": {"startLine": f.position.line, "startColumn": f.position.col}}}]
+        res["properties"] = {"subject": f.subject, "name": f.name, "data": dict(f.data)}
+        out_results.append(res)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "journeymap", "version": __version__, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": out_results,
+        }],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+# -------------------------------------------------------------------------------- diff
+
+
+def diff_text(result: MapResult, old: str, new: str) -> str:
+    """``journeymap diff`` as plain text: what changed, then the numbers side by side."""
+    c = result.comparison
+    assert c is not None
+    out = [f"{old} -> {new}"]
+    if c.changes:
+        out += ["", "structure:"] + [f"  {ch.kind:<19} {ch.detail}" for ch in c.changes]
+    else:
+        out += ["", "structure: no changes"]
+    if c.tests:
+        out += ["", "numbers:"] + _text_comparison(result, c)[1:]
+    if c.notes and not c.tests:
+        out += [f"note: {n}" for n in c.notes]
+    if c.overlap:
+        out += ["", f"note: {c.overlap}"]
+    return "\n".join(out) + "\n"
+
+
+def diff_markdown(result: MapResult, old: str, new: str) -> str:
+    """``journeymap diff`` as Markdown (for a PR comment)."""
+    c = result.comparison
+    assert c is not None
+    out = [f"## Changes from `{_cell(old)}` to `{_cell(new)}`", ""]
+    if not c.changes:
+        out += ["No structural changes.", ""]
+    out += _markdown_comparison(c)
+    if c.overlap:
+        out += [f"> {_cell(c.overlap)}", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
