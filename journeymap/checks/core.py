@@ -144,6 +144,37 @@ class Check:
         """The first line of the docstring."""
         return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name
 
+    def examples(self) -> dict[str, str]:
+        """The YAML examples of the docstring: ``fails``, ``passes`` and (for regression
+        checks) ``baseline``, each the indented block after a line starting with that word and
+        ending with ``::``."""
+        out: dict[str, str] = {}
+        lines = self.doc.splitlines()
+        i = 0
+        while i < len(lines):
+            head = lines[i].strip()
+            word = head.split(" ", 1)[0].rstrip(":").lower()
+            if head.endswith("::") and word in ("fails", "passes", "baseline"):
+                block: list[str] = []
+                i += 1
+                while i < len(lines) and (not lines[i].strip() or lines[i].startswith("    ")):
+                    block.append(lines[i][4:])
+                    i += 1
+                out[word] = "\n".join(block).strip("\n") + "\n"
+                continue
+            i += 1
+        return out
+
+    def prose(self) -> str:
+        """The docstring without its examples."""
+        out: list[str] = []
+        for para in self.doc.split("\n\n"):
+            first = para.strip().split(" ", 1)[0].rstrip(":").lower()
+            if para.strip().endswith("::") and first in ("fails", "passes", "baseline"):
+                break
+            out.append(para.strip())
+        return "\n\n".join(out)
+
     def finding(self, outcome: Outcome) -> Finding:
         assert outcome.message is not None
         return Finding(self.code, self.name, outcome.severity or self.severity, outcome.message,

@@ -442,7 +442,7 @@ def non_absorbing(ctx: Context) -> Iterator[Outcome]:
     """A closed loop of touchpoints that no journey ever leaves: the chain cannot absorb.
 
     Counted flow goes round between the touchpoints of the loop with no exit, no conversion
-    and no unknown outflow, so conversion and leak figures cannot be computed (``analyze``
+    and no unknown outflow (and nothing enters it), so conversion and leak figures cannot be computed (``analyze``
     stops with exit 2; ``check`` reports it here).
 
     Fails::
@@ -454,8 +454,8 @@ def non_absorbing(ctx: Context) -> Iterator[Outcome]:
           - id: buy
             name: Buy
             touchpoints:
-              - {id: ad, name: Ad, entries: 100, next: {a: 100}, exits: 0}
-              - {id: a, name: A, next: {b: 150}, exits: 0}
+              - {id: ad, name: Ad, entries: 100, next: {paid: 20}, exits: 80}
+              - {id: a, name: A, next: {b: 50}, exits: 0}
               - {id: b, name: B, next: {a: 50}, exits: 0}
               - {id: paid, name: Paid, goal: true}
 
@@ -468,9 +468,9 @@ def non_absorbing(ctx: Context) -> Iterator[Outcome]:
           - id: buy
             name: Buy
             touchpoints:
-              - {id: ad, name: Ad, entries: 100, next: {a: 100}, exits: 0}
-              - {id: a, name: A, next: {b: 150}, exits: 0}
-              - {id: b, name: B, next: {a: 50, paid: 100}, exits: 0}
+              - {id: ad, name: Ad, entries: 100, next: {paid: 20, a: 10}, exits: 70}
+              - {id: a, name: A, next: {b: 50}, exits: 0}
+              - {id: b, name: B, next: {a: 40}, exits: 10}
               - {id: paid, name: Paid, goal: true}
     """
     if not ctx.G.graph[g.HAS_COUNTS] or not ctx.goals:

@@ -467,7 +467,7 @@ def drop_off_regression(ctx: Context) -> Iterator[Outcome]:
     INSUFFICIENT_DATA (warning) when either period has fewer than ``min_departures`` (30)
     departures or fewer than ``min_each`` (5) exits or non-exits.
 
-    Fails (current period, against a baseline where 'cart' lost 300 of 1,000)::
+    Fails (the baseline below lost 300 of 1,000 at 'cart')::
 
         journeymap: 1
         id: shop
@@ -480,7 +480,7 @@ def drop_off_regression(ctx: Context) -> Iterator[Outcome]:
               - {id: cart, name: Cart, entries: 1000, next: {paid: 600}, exits: 400}
               - {id: paid, name: Paid, goal: true}
 
-    Passes (same baseline)::
+    Passes::
 
         journeymap: 1
         id: shop
@@ -491,6 +491,19 @@ def drop_off_regression(ctx: Context) -> Iterator[Outcome]:
             name: Buy
             touchpoints:
               - {id: cart, name: Cart, entries: 1000, next: {paid: 695}, exits: 305}
+              - {id: paid, name: Paid, goal: true}
+
+    Baseline::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q2
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: cart, name: Cart, entries: 1000, next: {paid: 700}, exits: 300}
               - {id: paid, name: Paid, goal: true}
     """
     yield from _gate(ctx, "drop_off")
@@ -504,7 +517,7 @@ def conversion_regression(ctx: Context) -> Iterator[Outcome]:
     guard, one-sided test and threshold (``checks.regression.conversion.min_decrease``,
     default 0.01) as drop-off.
 
-    Fails (against a baseline where 600 of 1,000 converted)::
+    Fails (600 of 1,000 converted in the baseline below)::
 
         journeymap: 1
         id: shop
@@ -517,12 +530,25 @@ def conversion_regression(ctx: Context) -> Iterator[Outcome]:
               - {id: cart, name: Cart, entries: 1000, next: {paid: 500}, exits: 500}
               - {id: paid, name: Paid, goal: true}
 
-    Passes (same baseline)::
+    Passes::
 
         journeymap: 1
         id: shop
         title: Shop
         period: 2026-Q3
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: cart, name: Cart, entries: 1000, next: {paid: 600}, exits: 400}
+              - {id: paid, name: Paid, goal: true}
+
+    Baseline::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q2
         stages:
           - id: buy
             name: Buy
@@ -541,7 +567,7 @@ def nps_regression(ctx: Context) -> Iterator[Outcome]:
     at least ``min_departures`` responses in both periods; threshold
     ``checks.regression.nps.min_decrease`` (default 1 point).
 
-    Fails (against a baseline NPS of 40 from 200 responses)::
+    Fails (the baseline below has NPS 40 from 200 responses)::
 
         journeymap: 1
         id: shop
@@ -557,12 +583,28 @@ def nps_regression(ctx: Context) -> Iterator[Outcome]:
                 scores:
                   nps: {responses: {10: 60, 8: 60, 3: 80}}
 
-    Passes (same baseline)::
+    Passes::
 
         journeymap: 1
         id: shop
         title: Shop
         period: 2026-Q3
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: paid
+                name: Paid
+                goal: true
+                scores:
+                  nps: {responses: {10: 100, 8: 80, 3: 20}}
+
+    Baseline::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q2
         stages:
           - id: buy
             name: Buy
@@ -583,7 +625,7 @@ def csat_regression(ctx: Context) -> Iterator[Outcome]:
     CSAT is a proportion (top-box answers over all answers), tested like drop-off; the
     threshold ``checks.regression.csat.min_decrease`` is in percentage points (default 1).
 
-    Fails (against a baseline CSAT of 80% from 200 responses)::
+    Fails (the baseline below has CSAT 80% from 200 responses)::
 
         journeymap: 1
         id: shop
@@ -599,7 +641,7 @@ def csat_regression(ctx: Context) -> Iterator[Outcome]:
                 scores:
                   csat: {responses: {5: 70, 4: 70, 2: 60}}
 
-    Passes (same baseline)::
+    Passes::
 
         journeymap: 1
         id: shop
@@ -614,6 +656,22 @@ def csat_regression(ctx: Context) -> Iterator[Outcome]:
                 goal: true
                 scores:
                   csat: {responses: {5: 90, 4: 72, 2: 38}}
+
+    Baseline::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q2
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: paid
+                name: Paid
+                goal: true
+                scores:
+                  csat: {responses: {5: 90, 4: 70, 2: 40}}
     """
     yield from _gate(ctx, "csat")
 
@@ -627,7 +685,20 @@ def overlapping_periods(ctx: Context) -> Iterator[Outcome]:
     commit finds "regressions" by chance. Compare fixed, non-overlapping windows of equal
     length: last quarter's overlay against this quarter's.
 
-    Fails (against a baseline for 2026-Q3)::
+    Fails (the baseline below covers 2026-Q2)::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: {start: 2026-06-01, end: 2026-08-31}
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: cart, name: Cart, entries: 1000, next: {paid: 600}, exits: 400}
+              - {id: paid, name: Paid, goal: true}
+
+    Passes::
 
         journeymap: 1
         id: shop
@@ -640,12 +711,12 @@ def overlapping_periods(ctx: Context) -> Iterator[Outcome]:
               - {id: cart, name: Cart, entries: 1000, next: {paid: 600}, exits: 400}
               - {id: paid, name: Paid, goal: true}
 
-    Passes (against a baseline for 2026-Q2)::
+    Baseline::
 
         journeymap: 1
         id: shop
         title: Shop
-        period: 2026-Q3
+        period: 2026-Q2
         stages:
           - id: buy
             name: Buy
