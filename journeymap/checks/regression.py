@@ -406,14 +406,17 @@ def _position(ctx: Context, test: Test) -> Any:
 
 
 def _describe(test: Test) -> str:
-    pct = test.metric in ("drop_off", "conversion")
+    frac = test.metric in ("drop_off", "conversion")
 
     def f(v: float | None) -> str:
         if v is None:
             return "n/a"
-        return f"{v:.1%}" if pct else f"{v:.1f}"
+        if frac:
+            return f"{v:.1%}"
+        return f"{v:.1f}%" if test.metric == "csat" else f"{v:.1f}"
 
-    unit = "pp" if pct else " points"
+    scale = 100.0 if frac else 1.0
+    unit = " points" if test.metric == "nps" else "pp"
     delta = test.delta
     what = {"drop_off": "drop-off", "conversion": "conversion", "nps": "NPS", "csat": "CSAT"}[
         test.metric]
@@ -423,9 +426,8 @@ def _describe(test: Test) -> str:
     if test.verdict == Verdict.INSUFFICIENT_DATA:
         return (f"{what}{where}{renamed}: too little data to judge ({test.n_before} "
                 f"{test.grain} before, {test.n_after} now); not compared")
-    thr = f"{test.threshold * 100:.1f}pp" if pct else f"{test.threshold:g}{unit}"
-    d = f"{delta * 100:+.1f}pp" if (pct and delta is not None) else (
-        f"{delta:+.1f}{unit}" if delta is not None else "n/a")
+    thr = f"{test.threshold * scale:g}{unit}"
+    d = "n/a" if delta is None else f"{delta * scale:+.1f}{unit}"
     tail = f"adjusted p = {test.p_adjusted:.3g}" if test.p_adjusted is not None else ""
     if test.verdict == Verdict.REGRESSION:
         return (f"{what}{where}{renamed} got worse: {f(test.before)} -> {f(test.after)} "

@@ -140,11 +140,11 @@ def _text_comparison(r: MapResult, c: Comparison) -> list[str]:
     lines = [head.rstrip(": ")]
     for t in c.tests:
         where = t.subject if t.subject != "map" else "(overall)"
-        lines.append(f"  {t.verdict.value:<17} {t.metric:<10} {where:<24} "
+        lines.append(f"  {t.verdict.value:<18} {t.metric:<10} {where:<24} "
                      f"{_value(t, t.before):>8} -> {_value(t, t.after):<8} {_delta(t):>10}"
                      f"  p_adj {_p(t.p_adjusted)}  n {t.n_before}/{t.n_after} {t.grain}")
     for ch in c.changes:
-        lines.append(f"  {ch.kind:<17} {ch.detail}")
+        lines.append(f"  {ch.kind:<18} {ch.detail}")
     lines += [f"  note: {n}" for n in c.notes]
     return lines
 
