@@ -424,8 +424,12 @@ def _describe(test: Test) -> str:
     renamed = (f" (was '{test.baseline_subject}')"
                if test.baseline_subject not in (test.subject, "map") else "")
     if test.verdict == Verdict.INSUFFICIENT_DATA:
-        return (f"{what}{where}{renamed}: too little data to judge ({test.n_before} "
-                f"{test.grain} before, {test.n_after} now); not compared")
+        if test.x_before is None or test.x_after is None:
+            sizes = f"{test.n_before:,} {test.grain} before, {test.n_after:,} now"
+        else:
+            sizes = (f"{test.x_before:,} of {test.n_before:,} {test.grain} before, "
+                     f"{test.x_after:,} of {test.n_after:,} now")
+        return (f"{what}{where}{renamed}: too little data to judge ({sizes}); not compared")
     thr = f"{test.threshold * scale:g}{unit}"
     d = "n/a" if delta is None else f"{delta * scale:+.1f}{unit}"
     tail = f"adjusted p = {test.p_adjusted:.3g}" if test.p_adjusted is not None else ""

@@ -96,9 +96,9 @@ def _disable_rules(ctx: Context) -> list[tuple[LintDisable, int]]:
             why = (f"{rule.code} is a {check.kind} check, not lint; remove or change the "
                    f"{check.kind} instead" if check is not None
                    else f"there is no lint check {rule.code}")
+            hint = None if check is not None else did_you_mean(rule.code, lint_codes)
             raise MapError([Diagnostic(f"checks.lint.disable: {why}", pos,
-                                       hint=did_you_mean(rule.code, lint_codes)
-                                       or f"lint codes: {', '.join(lint_codes)}")],
+                                       hint=hint or f"lint codes: {', '.join(lint_codes)}")],
                            ctx.loaded.sources)
         out.append((rule, k))
     return out

@@ -8,8 +8,6 @@ compares a fresh run with them byte for byte.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -24,12 +22,12 @@ def args(fmt: str) -> list[str]:
 
 
 def run(fmt: str) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")}
-    env.update({"NO_COLOR": "1", "PYTHONPATH": str(ROOT)})
-    proc = subprocess.run([sys.executable, "-m", "journeymap", *args(fmt)], capture_output=True,
-                          text=True, cwd=ROOT, env=env, check=False)
-    return proc.returncode, proc.stdout
+    """Run ``journeymap check`` in this process from the repository root."""
+    sys.path.insert(0, str(ROOT))
+    from tests.checks.inproc import run_inproc
+
+    r = run_inproc(*args(fmt), cwd=ROOT)
+    return r.code, r.out
 
 
 def main() -> None:
