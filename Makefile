@@ -16,6 +16,7 @@ demo: system venv
 	@mkdir -p $(OUT)/analysis
 	for m in maps/*.yaml; do $(BIN)/journeymap analyze "$$m" --format markdown --quiet -o "$(OUT)/analysis/$$(basename "$$m" .yaml).md" || exit 1; done
 	$(BIN)/journeymap analyze maps/first-purchase.yaml
+	$(BIN)/journeymap check maps/
 
 test: system venv lint typecheck unit
 

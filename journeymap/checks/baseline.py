@@ -1,95 +1,123 @@
-"""Baselines: the same map (and overlay) at a git revision, read with ``git show REV:./path``."""
+"""Baselines at a git revision: the same map (with its includes) and overlay as they were at REF.
+
+The map files of the revision (``*.yaml``, ``*.yml``, ``*.json``) are extracted with ``git
+archive`` into a temporary folder laid out like the repository, so includes resolve exactly as
+they did at that revision; positions in errors are then shown as ``REF:path``.
+"""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
+import tarfile
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-from journeymap.errors import UsageError
+from journeymap.errors import Diagnostic, MapError, UsageError
 from journeymap.io import LoadedMap, load_map
+from journeymap.source import SourceText
 
-__all__ = ["git_show", "load_at_revision"]
+__all__ = ["load_at_revision", "revision_exists"]
+
+SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     if shutil.which("git") is None:
-        raise UsageError("--baseline-ref needs git, which is not installed")
+        raise UsageError("reading a map at a git revision needs git, which is not installed")
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
 
 
 def _fetch_hint(ref: str) -> str:
     remote, _, branch = ref.partition("/")
-    fetch = f"git fetch {remote} {branch}" if branch and remote == "origin" else f"git fetch origin {ref}"
+    fetch = (f"git fetch {remote} {branch}" if branch and remote == "origin"
+             else f"git fetch origin {ref}")
     return (f"fetch it first ({fetch}); in GitHub Actions check out with 'fetch-depth: 0', in "
             "GitLab CI set GIT_DEPTH: 0")
 
 
-def git_show(ref: str, path: str | os.PathLike[str]) -> bytes | None:
-    """The bytes of `path` at revision `ref`, or None when the file did not exist there.
-
-    Raises :class:`UsageError` when `ref` is not a revision of the repository (for example a
-    branch that a shallow clone did not fetch) or `path` is not inside a git repository.
-    """
-    file = Path(os.path.abspath(path))
-    folder = file.parent
+def _folder(path: Path) -> Path:
+    folder = Path(os.path.abspath(path)).parent
     while not folder.is_dir() and folder != folder.parent:
         folder = folder.parent
-    rel = Path(os.path.relpath(file, folder)).as_posix()
-    inside = _git(["rev-parse", "--is-inside-work-tree"], folder)
-    if inside.returncode != 0:
-        raise UsageError(f"--baseline-ref: {os.fspath(path)} is not inside a git repository")
-    verify = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], folder)
+    return folder
+
+
+def _repo(path: Path, option: str) -> tuple[Path, str]:
+    """The repository's top folder and `path` relative to it (POSIX)."""
+    folder = _folder(path)
+    top = _git(["rev-parse", "--show-toplevel"], folder)
+    if top.returncode != 0:
+        raise UsageError(f"{option}: {os.fspath(path)} is not inside a git repository")
+    root = Path(top.stdout.decode("utf-8").strip())
+    rel = Path(os.path.relpath(os.path.realpath(os.path.abspath(path)), os.path.realpath(root)))
+    return root, rel.as_posix()
+
+
+def revision_exists(ref: str, path: str | os.PathLike[str], option: str = "--baseline-ref") -> None:
+    """Raise :class:`UsageError` (exit 2) when `ref` is not a commit in this clone."""
+    root, _ = _repo(Path(path), option)
+    verify = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
     if verify.returncode != 0:
-        raise UsageError(f"--baseline-ref: the revision '{ref}' is not in this clone",
+        raise UsageError(f"{option}: the revision '{ref}' is not in this clone",
                          hint=_fetch_hint(ref))
-    shown = _git(["show", f"{ref}:./{rel}"], folder)
-    if shown.returncode != 0:
-        return None
-    return shown.stdout
 
 
 def load_at_revision(ref: str, path: str | os.PathLike[str], *,
-                     data: str | os.PathLike[str] | None = None) -> LoadedMap | None:
+                     data: str | os.PathLike[str] | None = None,
+                     option: str = "--baseline-ref") -> LoadedMap | None:
     """Load a map (and its overlay) as they were at `ref`; None when the map did not exist.
 
     A map that existed at `ref` but whose overlay did not is an error: the comparison would
     mix the map's own numbers with another period's.
     """
-    text = git_show(ref, path)
-    if text is None:
+    revision_exists(ref, path, option)
+    root, rel = _repo(Path(path), option)
+    if _git(["cat-file", "-e", f"{ref}:{rel}"], root).returncode != 0:
         return None
-    display = f"{ref}:{os.fspath(path)}"
-    loaded = load_map(display, text=text)
+    drel = None
     if data is not None:
-        from journeymap.io import load_overlay
-
-        otext = git_show(ref, data)
-        if otext is None:
-            raise UsageError(f"--baseline-ref: the overlay {os.fspath(data)} does not exist at "
-                             f"'{ref}'", hint="give the baseline explicitly with --baseline and "
+        _, drel = _repo(Path(data), option)
+        if _git(["cat-file", "-e", f"{ref}:{drel}"], root).returncode != 0:
+            raise UsageError(f"{option}: the overlay {os.fspath(data)} does not exist at '{ref}'",
+                             hint="give the baseline explicitly with --baseline and "
                              "--baseline-data")
-        overlay, raw, odisplay = load_overlay(f"{ref}:{os.fspath(data)}", text=otext,
-                                              sources=loaded.sources)
-        loaded = _with_overlay(loaded, overlay, raw, odisplay)
+    listing = _git(["ls-tree", "-r", "-z", "--name-only", ref], root)
+    wanted = [n for n in listing.stdout.decode("utf-8", "surrogateescape").split("\0")
+              if n.endswith(SUFFIXES)]
+    archive = _git(["archive", "--format=tar", ref, "--", *wanted], root)
+    if archive.returncode != 0:
+        raise UsageError(f"{option}: cannot read '{ref}': "
+                         f"{archive.stderr.decode('utf-8', 'replace').strip()}")
+    display = f"{ref}:{os.fspath(path)}"
+    with tempfile.TemporaryDirectory(prefix="journeymap-rev-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        (Path(tmp) / ".git").mkdir()  # the include root is the repository's top, as in the clone
+        prefix = os.path.join(tmp, "")
+        names = {os.path.join(tmp, rel): display}
+        if data is not None and drel is not None:
+            names[os.path.join(tmp, drel)] = f"{ref}:{os.fspath(data)}"
+        try:
+            loaded = load_map(os.path.join(tmp, rel),
+                              data=os.path.join(tmp, drel) if drel is not None else None)
+        except MapError as exc:
+            raise _renamed(exc, names, prefix, ref) from None
+    loaded.display = display
+    loaded.files = []
     return loaded
 
 
-def _with_overlay(loaded: LoadedMap, overlay: object, raw: object, display: str) -> LoadedMap:
-    from journeymap.errors import Diagnostic, MapError
-    from journeymap.model import Overlay
+def _renamed(exc: MapError, names: dict[str, str], prefix: str, ref: str) -> MapError:
+    def name(p: str) -> str:
+        if p in names:
+            return names[p]
+        return f"{ref}:{p[len(prefix):]}" if p.startswith(prefix) else p
 
-    assert isinstance(overlay, Overlay)
-    if overlay.map != loaded.map.id:
-        raise MapError([Diagnostic(f"this overlay is for map '{overlay.map}', not "
-                                   f"'{loaded.map.id}'", None)], loaded.sources)
-    known = set(loaded.map.touchpoints)
-    unknown = sorted(set(overlay.touchpoints) - known)
-    if unknown:
-        raise MapError([Diagnostic(f"the baseline overlay {display} names touchpoints the "
-                                   f"baseline map does not have: {', '.join(unknown)}", None)],
-                       loaded.sources)
-    loaded.overlay, loaded.overlay_display = overlay, display
-    loaded.overlay_raw = raw  # type: ignore[assignment]
-    return loaded
+    diags = [replace(d, position=replace(d.position, path=name(d.position.path)))
+             if d.position is not None else d for d in exc.diagnostics]
+    sources = SourceText({name(k): v for k, v in (exc.sources.texts if exc.sources else {}).items()})
+    return MapError(diags or [Diagnostic(str(exc))], sources)

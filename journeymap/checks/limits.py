@@ -268,7 +268,8 @@ def total_lost_value(ctx: Context) -> Iterator[Outcome]:
         fig = Figure(None, why=why)
     else:
         total = float((a.get("summary") or {}).get("total_lost_value") or sum(values))
-        lows, highs = [], []
+        lows: list[float] = []
+        highs: list[float] = []
         for leak in leaks:
             iv = _leak_value_interval(leak)
             if iv is None:
@@ -578,6 +579,7 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
                 and ctx.G.graph.get(g.VALUE_PER_CONVERSION) is not None:
             yield ok(f"touchpoint:{tid}")  # no exits: nothing is lost here
             continue
+        why: str | None
         if leak is None:
             why = ("a goal loses no value" if tid in goals else
                    f"'{tid}' comes after the goal, outside the conversion chain"

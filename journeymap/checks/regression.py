@@ -238,7 +238,8 @@ def _gate_proportions(rows: list[dict[str, Any]], settings: Regression, threshol
     for r in rows:
         before = r["x1"] / r["n1"] * scale if r["n1"] else None
         after = r["x2"] / r["n2"] * scale if r["n2"] else None
-        common = {"metric": metric, "subject": r["subject"], "baseline_subject": r["old"],
+        common: dict[str, Any] = {
+                  "metric": metric, "subject": r["subject"], "baseline_subject": r["old"],
                   "grain": r["grain"], "before": before, "after": after, "n_before": r["n1"],
                   "n_after": r["n2"], "x_before": r["x1"], "x_after": r["x2"],
                   "threshold": threshold, "direction": direction, "note": r.get("note")}
@@ -360,7 +361,8 @@ def _gate_nps(matched: dict[str, str], G1: nx.DiGraph, G2: nx.DiGraph, settings:
     tests = []
     for tid, oid, a, b in rows:
         v1, v2 = stats.nps_value_se(*a), stats.nps_value_se(*b)
-        common = {"metric": "nps", "subject": tid, "baseline_subject": oid, "grain": "responses",
+        common: dict[str, Any] = {
+                  "metric": "nps", "subject": tid, "baseline_subject": oid, "grain": "responses",
                   "before": v1[0] if v1 else None, "after": v2[0] if v2 else None,
                   "n_before": a[2], "n_after": b[2], "x_before": None, "x_after": None,
                   "threshold": threshold, "direction": "decrease",

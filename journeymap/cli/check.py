@@ -86,7 +86,7 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
     for lm in loaded:
         base, label = base_map, None
         if base_map is not None:
-            label = baseline + (f" + {baseline_data}" if baseline_data else "")
+            label = f"{baseline}" + (f" + {baseline_data}" if baseline_data else "")
         if baseline_ref is not None:
             from journeymap.checks.baseline import load_at_revision
 
@@ -193,7 +193,7 @@ def _load_ref(spec: str, data: str | None) -> LoadedMap:
         if not sep or Path(data).exists() or dref != ref:
             raise UsageError(f"{data}: give the overlay of {spec} as {ref}:PATH")
         data_path = dpath
-    loaded = load_at_revision(ref, path, data=data_path)
+    loaded = load_at_revision(ref, path, data=data_path, option="diff")
     if loaded is None:
         raise UsageError(f"{path} does not exist at '{ref}'")
     return loaded

@@ -408,7 +408,7 @@ def diff_text(result: MapResult, old: str, new: str) -> str:
     else:
         out += ["", "structure: no changes"]
     if c.tests:
-        out += ["", "numbers:"] + _text_comparison(result, c)[1:]
+        out += ["", "numbers:", *_text_comparison(result, c)[1:]]
     if c.notes and not c.tests:
         out += [f"note: {n}" for n in c.notes]
     if c.overlap:
