@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import networkx as nx
 
@@ -44,6 +44,8 @@ VISIT_GRAIN_NOTE = ("visit grain: a customer who loops back is counted at each v
 @dataclass(frozen=True)
 class Test:
     """One comparison of a metric between the baseline and the current period."""
+
+    __test__: ClassVar[bool] = False  # not a pytest test class
 
     metric: str
     """``drop_off``, ``conversion``, ``nps`` or ``csat``."""
@@ -143,22 +145,19 @@ def match_touchpoints(current: JourneyMap, baseline: JourneyMap) -> dict[str, st
     >>> match_touchpoints(new, old)
     {'cart': 'basket', 'pay': 'pay'}
     """
-    old_ids = [tp.id for _, tp in baseline.iter_touchpoints()]
-    old = set(old_ids)
-    out: dict[str, str] = {}
-    used: set[str] = set()
+    old = {tp.id for _, tp in baseline.iter_touchpoints()}
+    current_ids = [tp.id for _, tp in current.iter_touchpoints()]
+    found: dict[str, str] = {t: t for t in current_ids if t in old}
+    used = set(found.values())
     for _, tp in current.iter_touchpoints():
-        if tp.id in old:
-            out[tp.id] = tp.id
-            used.add(tp.id)
-    for _, tp in current.iter_touchpoints():
-        if tp.id in out:
+        if tp.id in found:
             continue
         for former in tp.formerly:
             if former in old and former not in used:
-                out[tp.id] = former
+                found[tp.id] = former
                 used.add(former)
                 break
+    out = {t: found[t] for t in current_ids if t in found}
     return out
 
 

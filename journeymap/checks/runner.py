@@ -19,7 +19,7 @@
 >>> result = check_map(load_map(path))
 >>> codes(result.findings)
 [('JM101', 6, 15)]
->>> result.exit_code()
+>>> int(result.exit_code())
 1
 """
 

@@ -9,7 +9,7 @@ a string; the same input gives the same bytes (stable order, no timestamps).
 >>> r = MapResult("m.yaml", "m", "M", "2026-Q3")
 >>> r.findings.append(Finding("JM201", "lint.unreachable", Severity.WARNING,
 ...                           "'x' cannot be reached", Position("m.yaml", 9, 9)))
->>> print(render([r], Format.GITHUB))
+>>> print(render([r], Format.GITHUB), end="")
 ::warning file=m.yaml,line=9,col=9,title=JM201 lint.unreachable::'x' cannot be reached
 journeymap check: 1 map, 0 errors, 1 warning
 """

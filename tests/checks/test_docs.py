@@ -18,7 +18,7 @@ from journeymap.model import Checks
 from tests.conftest import MAPS, ROOT
 
 sys.path.insert(0, str(ROOT / "docs"))
-import gen_checks  # noqa: E402
+import gen_checks
 
 CI_MD = ROOT / "docs" / "ci.md"
 
