@@ -7,16 +7,23 @@ an after-goal touchpoint, which can no longer convert). In-progress journeys are
 are estimated on completed departures ``m_i`` only.
 
 Linear systems are solved with dense LU below :data:`DENSE_LIMIT` states and sparse LU
-(``scipy.sparse.linalg.splu``) above; the inverse ``N = (I - Q)^-1`` is never formed. Its
-diagonal, needed for reach probabilities and removal effects, is solved block by block over
-strongly connected components: a walk can only come back to a touchpoint through the loop it
-sits in, so ``N_kk`` is the diagonal of the inverse of that loop's own block.
+(``scipy.sparse.linalg.splu``) above; the inverse ``N = (I - Q)^-1`` is never formed.
+
+Reach probabilities and removal effects need the diagonal of N, and the stage funnel needs the
+diagonal blocks ``N_SS`` of each stage. A walk can only come back to a touchpoint through the
+loop (strongly connected component) it sits in, so when every loop is small, ``N_kk`` is solved
+inside its component and each stage's reach is one sparse solve. When one loop spans more than
+:data:`DENSE_LIMIT` touchpoints (up to :data:`COLUMN_DENSE_LIMIT`), one dense LU is factored and
+the columns of N are solved stage by stage (LAPACK's blocked multi-right-hand-side solves are far
+faster than SuperLU's); each block is used and dropped, and stage reach then follows from the
+Woodbury identity without another factorisation (``docs/analysis.md``, "Numerics").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
@@ -40,6 +47,8 @@ from journeymap.graph import (
 
 DENSE_LIMIT = 300
 """Below this many chain states, dense LU (LAPACK); above, sparse LU (SuperLU)."""
+COLUMN_DENSE_LIMIT = 4000
+"""Largest chain whose columns of N are solved through one dense LU when a loop is large."""
 
 
 class NonAbsorbingChainError(AnalysisError):
@@ -101,15 +110,11 @@ def after_goal_touchpoints(G: nx.DiGraph, goals: Iterable[str]) -> list[str]:
         return []
     H = G.copy()
     H.remove_edges_from([e for e in G.edges if e[0] in goal_set])
-    can_reach: set[str] = set()
-    for g in goal_set:
-        can_reach |= nx.ancestors(H, g)
+    can_reach = _reachable(H.reverse(copy=False), goal_set) - goal_set
     starts = [n for n in G if G.nodes[n].get(ENTRIES, 0) > 0 and n not in goal_set]
     if not any(G.nodes[n].get(ENTRIES, 0) > 0 for n in G):
         starts = [n for n in G if H.in_degree(n) == 0 and n not in goal_set]
-    before: set[str] = set(starts)
-    for s in starts:
-        before |= nx.descendants(H, s)
+    before = _reachable(H, starts)
     after: set[str] = set()
     stack = [s for g in goal_set for s in G.successors(g)]
     while stack:
@@ -120,6 +125,19 @@ def after_goal_touchpoints(G: nx.DiGraph, goals: Iterable[str]) -> list[str]:
             after.add(node)
         stack.extend(s for s in G.successors(node) if s not in after)
     return [n for n in touchpoints_in_order(G) if n in after]
+
+
+def _reachable(G: nx.DiGraph, sources: Iterable[str]) -> set[str]:
+    """Every node reachable from the sources (the sources included): one breadth-first pass."""
+    seen = set(sources)
+    stack = list(seen)
+    while stack:
+        node = stack.pop()
+        for nxt in G.successors(node):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
 
 
 # ---------------------------------------------------------------------------------- chain
@@ -180,7 +198,7 @@ class ChainProbabilities:
     unknown: np.ndarray
     after: np.ndarray
 
-    @property
+    @cached_property
     def continuing(self) -> np.ndarray:
         """s_i: probability of a continuing outcome (a transition or a conversion)."""
         return np.asarray(np.asarray(self.Q.sum(axis=1)).ravel() + self.R.sum(axis=1) + self.after)
@@ -256,11 +274,11 @@ def check_absorbing(chain: Chain, P: ChainProbabilities) -> None:
 class Factor:
     """A factorisation of ``A = I - Q`` that solves ``A x = b`` and ``A^T x = b``."""
 
-    def __init__(self, Q: sp.spmatrix | np.ndarray):
+    def __init__(self, Q: sp.spmatrix | np.ndarray, *, dense: bool | None = None):
         n = Q.shape[0]
         self.n = n
         A = sp.identity(n, format="csc") - sp.csc_matrix(Q)
-        self.sparse = n > DENSE_LIMIT
+        self.sparse = n > DENSE_LIMIT if dense is None else not dense
         if n == 0:
             return
         if self.sparse:
@@ -359,6 +377,8 @@ class Solution:
     """N_kk."""
     P: ChainProbabilities
     factor: Factor
+    blocks: dict[int, np.ndarray] = field(default_factory=dict)
+    """``N_SS`` for each group of states given to :func:`solve_chain` (dense column path)."""
 
     @property
     def conversion(self) -> float | None:
@@ -370,13 +390,27 @@ class Solution:
         return None if self.v is None else self.v / self.diag
 
 
+def _largest_loop(Q: sp.csr_matrix) -> int:
+    if Q.shape[0] == 0:
+        return 0
+    ncomp, labels = csgraph.connected_components(Q, directed=True, connection="strong")
+    return int(np.bincount(labels, minlength=ncomp).max())
+
+
 def solve_chain(chain: Chain, P: ChainProbabilities | None = None, *,
-                with_diagonal: bool = True) -> Solution:
-    """Factor ``I - Q`` once and solve every quantity the analysis reports."""
+                with_diagonal: bool = True,
+                groups: Sequence[Sequence[int]] = ()) -> Solution:
+    """Factor ``I - Q`` once and solve every quantity the analysis reports.
+
+    ``groups`` (state indices, for example one list per stage) asks for the diagonal blocks
+    ``N_SS`` that :func:`stage_reach` uses; they are solved only on the dense column path.
+    """
     P = P or chain.probabilities()
     check_absorbing(chain, P)
     n, k = chain.n, len(chain.goals)
-    factor = Factor(P.Q)
+    columns = (with_diagonal and DENSE_LIMIT < n <= COLUMN_DENSE_LIMIT
+               and _largest_loop(P.Q) > DENSE_LIMIT)
+    factor = Factor(P.Q, dense=True if columns else None)
     rhs_cols = [P.R, P.lost[:, None], P.unknown[:, None], P.after[:, None], np.ones((n, 1))]
     if chain.goal_values is not None:
         rhs_cols.append((P.R @ chain.goal_values)[:, None])
@@ -390,10 +424,29 @@ def solve_chain(chain: Chain, P: ChainProbabilities | None = None, *,
     total = float(chain.entries.sum())
     alpha = chain.entries / total if total > 0 else None
     v = factor.solve(alpha, transpose=True) if alpha is not None else None
-    diag = fundamental_diagonal(P.Q) if with_diagonal else np.ones(n)
+    blocks: dict[int, np.ndarray] = {}
+    if columns:
+        diag = np.empty(n)
+        covered = np.zeros(n, dtype=bool)
+        batches: list[tuple[int | None, np.ndarray]] = [
+            (number, np.asarray(g, dtype=np.int64)) for number, g in enumerate(groups) if len(g)]
+        for _, idx in batches:
+            covered[idx] = True
+        rest = np.flatnonzero(~covered)
+        batches += [(None, rest[i:i + 256]) for i in range(0, rest.size, 256)]
+        for number, idx in batches:
+            rhs = np.zeros((n, idx.size))
+            rhs[idx, np.arange(idx.size)] = 1.0
+            block = factor.solve(rhs)[idx]
+            diag[idx] = np.diagonal(block)
+            if number is not None:
+                blocks[number] = block
+    else:
+        diag = fundamental_diagonal(P.Q) if with_diagonal else np.ones(n)
     return Solution(total_entries=total, alpha=alpha, B=B, b=b, b_value=b_value, b_lost=lost,
                     b_unknown=unknown, b_after=after, steps=steps,
-                    steps_converting=steps_converting, v=v, diag=diag, P=P, factor=factor)
+                    steps_converting=steps_converting, v=v, diag=diag, P=P, factor=factor,
+                    blocks=blocks)
 
 
 # ---------------------------------------------------------------------------------- derived
@@ -473,6 +526,35 @@ def reach_of_set(sol: Solution, chain: Chain, members: Sequence[int],
     X = f.solve(np.column_stack([rhs_h, rhs_g]))
     return (reach_in + float(sol.alpha[outside] @ X[:, 0]),
             conv_in + float(sol.alpha[outside] @ X[:, 1]))
+
+
+def stage_reach(sol: Solution, chain: Chain, members: Sequence[int],
+                goals_in_set: Sequence[int], group: int | None = None
+                ) -> tuple[float | None, float | None]:
+    """Reach of a set of states (or of its goals) from entry, and of reaching it and converting.
+
+    With the block ``N_SS`` of the set (``group`` given to :func:`solve_chain`), the Woodbury
+    identity gives both without a new factorisation: making S absorbing changes the rows of S,
+    the capacitance matrix is ``I + Q_S N_{.S} = N_SS``, and with ``y = N f``,
+    ``reach = alpha.y - v_S N_SS^-1 (y_S - f_S)``. Otherwise the set-hitting system is solved
+    on the states outside the set (:func:`reach_of_set`).
+    """
+    if sol.alpha is None or sol.v is None:
+        return None, None
+    block = sol.blocks.get(group) if group is not None else None
+    if block is None:
+        return reach_of_set(sol, chain, members, goals_in_set)
+    n = chain.n
+    idx = np.asarray(members, dtype=np.int64)
+    goal_hit = (sol.P.R[:, list(goals_in_set)].sum(axis=1) if len(goals_in_set)
+                else np.zeros(n))
+    f = np.column_stack([goal_hit, goal_hit])
+    f[idx, 0] = 1.0
+    f[idx, 1] = sol.b[idx]
+    y = sol.factor.solve(f)
+    corr = np.linalg.solve(block, y[idx] - f[idx]) if idx.size else np.zeros((0, 2))
+    out = sol.alpha @ y - sol.v[idx] @ corr
+    return float(out[0]), float(out[1])
 
 
 def as_list(a: np.ndarray | None) -> list[Any] | None:

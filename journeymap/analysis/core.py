@@ -20,10 +20,10 @@ from journeymap.analysis.chain import (
     Solution,
     after_goal_touchpoints,
     build_chain,
-    reach_of_set,
     removal_effects,
     selected_goals,
     solve_chain,
+    stage_reach,
     what_if_edge,
     what_if_pro_rata,
 )
@@ -166,7 +166,7 @@ def analyze(
     after_set, goal_set = set(after), set(goals)
     flows = flow_table(G, goals)
     chain = build_chain(G, goals, after)
-    sol = solve_chain(chain)
+    sol = solve_chain(chain, groups=_stage_groups(G, chain))
     targets = _targets(G, chain, what_if_target or {}, goal_set, after_set)
     has_counts = bool(G.graph.get(HAS_COUNTS, True))
     currency = G.graph.get(CURRENCY)
@@ -318,6 +318,13 @@ def _interval(t: tuple[float, float] | None) -> list[float] | None:
     return None if t is None else [t[0], t[1]]
 
 
+def _stage_groups(G: nx.DiGraph, chain: Chain) -> list[list[int]]:
+    by_stage: dict[str, list[int]] = {sid: [] for sid, _ in G.graph.get(STAGES, [])}
+    for s, i in chain.index.items():
+        by_stage.setdefault(G.nodes[s]["stage"], []).append(i)
+    return [by_stage[sid] for sid, _ in G.graph.get(STAGES, [])]
+
+
 def _targets(G: nx.DiGraph, chain: Chain, targets: Mapping[str, str], goal_set: set[str],
              after_set: set[str]) -> dict[str, str]:
     for src, dst in targets.items():
@@ -400,6 +407,7 @@ def _leaks(G: nx.DiGraph, flows: dict[str, Flow], chain: Chain, sol: Solution,
     s = sol.P.continuing
     values = chain.goal_values
     candidates = [i for i, t in enumerate(chain.states) if flows[t].exits > 0]
+    order = {t: i for i, t in enumerate(flows)}
     rows: list[dict[str, Any]] = []
     ptop = (probability_top(draws.lost_value if draws.lost_value is not None else draws.lost,
                             np.asarray(candidates, dtype=np.int64))
@@ -444,7 +452,7 @@ def _leaks(G: nx.DiGraph, flows: dict[str, Flow], chain: Chain, sol: Solution,
             },
             "removal_effect": None if re is None else float(re[i]),
             "probability_top": None if ptop is None else float(ptop[pos]),
-            "best_next": _best_next(G, chain, sol, tid, goals) if goals else None,
+            "best_next": _best_next(G, chain, sol, tid, goals, order) if goals else None,
             "survey": {},
         })
     if goals:
@@ -486,9 +494,8 @@ def _what_if(G: nx.DiGraph, chain: Chain, sol: Solution, i: int, fraction: float
 
 
 def _best_next(G: nx.DiGraph, chain: Chain, sol: Solution, tid: str,
-               goals: list[str]) -> dict[str, Any] | None:
+               goals: list[str], order: dict[str, int]) -> dict[str, Any] | None:
     best: tuple[float, int, str] | None = None
-    order = {t: i for i, t in enumerate(touchpoints_in_order(G))}
     for succ in G.successors(tid):
         if not G.edges[tid, succ].get(DECLARED, True) or succ == tid:
             continue
@@ -515,7 +522,7 @@ def _stages(G: nx.DiGraph, flows: dict[str, Flow], chain: Chain, sol: Solution,
         members_by_stage.setdefault(f.stage, []).append(tid)
     previous: dict[str, Any] | None = None
     previous_members: set[str] = set()
-    for sid, name in G.graph.get(STAGES, []):
+    for number, (sid, name) in enumerate(G.graph.get(STAGES, [])):
         members = members_by_stage.get(sid, [])
         chain_members = [chain.index[t] for t in members if t in chain.index]
         goal_members = [goals.index(t) for t in members if t in goals]
@@ -523,7 +530,8 @@ def _stages(G: nx.DiGraph, flows: dict[str, Flow], chain: Chain, sol: Solution,
         reach: float | None = None
         conv_and_reach: float | None = None
         if (chain_members or goal_members) and goals is not None:
-            reach, conv_and_reach = reach_of_set(sol, chain, chain_members, goal_members)
+            reach, conv_and_reach = stage_reach(sol, chain, chain_members, goal_members,
+                                                group=number)
         visits = sum(flows[t].visits for t in members)
         exits = sum(flows[t].exits for t in members)
         departures = sum(flows[t].departures for t in members)
