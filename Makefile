@@ -14,7 +14,7 @@ SHELL  := /bin/bash
 demo: system venv
 	$(BIN)/journeymap validate maps/
 	@mkdir -p $(OUT)/analysis
-	for m in maps/*.yaml; do $(BIN)/journeymap analyze "$$m" --format markdown --quiet -o "$(OUT)/analysis/$$(basename "$$m" .yaml).md" || exit 1; done
+	for m in $$(grep -l '^journeymap: 1' $$(find maps -name '*.yaml' | sort)); do $(BIN)/journeymap analyze "$$m" --format markdown --quiet -o "$(OUT)/analysis/$$(basename "$$m" .yaml).md" || exit 1; done
 	$(BIN)/journeymap analyze maps/first-purchase.yaml
 	$(BIN)/journeymap check maps/
 

@@ -59,7 +59,8 @@ ILL_CONDITIONED_STEPS = 1e4
 
 @dataclass
 class Analysis:
-    """The result of :func:`analyze`: JSON-ready parts; :meth:`to_dict` assembles the document."""
+    """The result of :func:`analyze`: JSON-ready parts (numbers already rounded to 10
+    significant digits, undefined figures None); :meth:`to_dict` assembles the document."""
 
     settings: dict[str, Any]
     summary: dict[str, Any]
@@ -300,11 +301,12 @@ def analyze(
     conformance = _conformance(G, flows, warn) if G.graph.get(FROM_OVERLAY) else None
     metrics = business_metrics(G, flows, summary)
     return Analysis(
-        map={"id": G.graph.get(MAP_ID), "title": G.graph.get(TITLE),
-             "stages": [s for s, _ in G.graph.get(STAGES, [])]},
-        settings=settings, summary=summary, touchpoints=touchpoints, stages=stages, leaks=leaks,
-        edges=edges, after_goal=after_rows, metrics=metrics, surveys=surveys,
-        conformance=conformance, warnings=warn.items)
+        map=clean({"id": G.graph.get(MAP_ID), "title": G.graph.get(TITLE),
+                   "stages": [s for s, _ in G.graph.get(STAGES, [])]}),
+        settings=clean(settings), summary=clean(summary), touchpoints=clean(touchpoints),
+        stages=clean(stages), leaks=clean(leaks), edges=clean(edges),
+        after_goal=clean(after_rows), metrics=clean(metrics), surveys=clean(surveys),
+        conformance=clean(conformance), warnings=clean(warn.items))
 
 
 # ------------------------------------------------------------------------------ helpers

@@ -84,9 +84,12 @@ def analyze(map_path: str, data: str | None, scenario: str | None, persona: str 
                                  compare_scenario if compare_scenario is not None else scenario)
         inputs += more
         if compare_data is not None:  # the other period is the baseline (a)
-            doc = compare(other_result, result, labels=(compare_data, data or "map"))
+            same = other_result.settings["period"] == result.settings["period"]
+            doc = compare(other_result, result,
+                          labels=(compare_data, data or map_path) if same else (None, None))
         else:
-            doc = compare(result, other_result, labels=(scenario or "base", compare_scenario))
+            doc = compare(result, other_result,
+                          labels=(scenario or "as written", compare_scenario))
     else:
         doc = result.to_dict()
     text = render_analysis(doc, fmt)

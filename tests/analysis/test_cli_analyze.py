@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from journeymap.io import is_map_document
 from tests.conftest import MAPS, run_cli
 
-EXAMPLE_MAPS = sorted(MAPS.glob("*.yaml"))
+EXAMPLE_MAPS = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 REQUIRED = {
     "settings": ["unit", "period", "confidence", "samples", "seed", "goal", "scenario", "persona"],
     "summary": ["entries", "conversions", "conversions_by_goal", "exits",
@@ -54,17 +55,26 @@ def test_example_map_json_has_the_contract(path: Path) -> None:
 
 @pytest.mark.parametrize("path", EXAMPLE_MAPS, ids=lambda p: p.stem)
 def test_example_map_table_markdown_csv(path: Path) -> None:
-    table = run_cli("analyze", str(path), "--samples", "100")
-    assert table.code == 0, table.err
-    md = run_cli("analyze", str(path), "--format", "markdown", "--samples", "100")
-    assert md.code == 0 and md.out.startswith("## Leak analysis: ")
-    out = run_cli("analyze", str(path), "--format", "csv", "--samples", "100")
-    rows = list(csv.DictReader(io.StringIO(out.out)))
-    doc = json.loads(run_cli("analyze", str(path), "--format", "json", "--samples", "100").out)
+    """The same document the CLI prints, rendered in every format (in-process: fast)."""
+    from journeymap.analysis import analyze
+    from journeymap.graph import build_graph
+    from journeymap.io import load_map
+    from journeymap.report.analysis import render_analysis
+
+    loaded = load_map(path)
+    doc = analyze(build_graph(loaded.map, loaded.overlay), samples=100).to_dict()
+    table = render_analysis(doc, "table")
+    md = render_analysis(doc, "markdown")
+    assert md.startswith("## Leak analysis: ")
+    assert "### Touchpoints" in md and "nan" not in md.lower().split()
+    rows = list(csv.DictReader(io.StringIO(render_analysis(doc, "csv"))))
     assert [r["touchpoint"] for r in rows] == [lk["touchpoint"] for lk in doc["leaks"]]
+    assert json.loads(render_analysis(doc, "json")) == doc
     if doc["leaks"] and doc["leaks"][0]["lost_conversions"] is not None:
-        assert "who would otherwise have" in table.out
-        assert "Where customers leave" in table.out
+        assert "who would otherwise have" in table
+        assert "Where customers leave" in table
+        top = doc["leaks"][0]
+        assert f"{top['name']} lost " in table
 
 
 def test_starter_plain_words_and_period() -> None:

@@ -106,7 +106,7 @@ def test_removal_effect_closed_form_equals_a_full_re_solve() -> None:
     states, Q, r, _x, _u, e = dense_chain(G)
     alpha = e / e.sum()
     C = conversion(Q, r, alpha)
-    assert pytest.approx(a.summary["conversion_probability"], rel=1e-12) == C
+    assert pytest.approx(a.summary["conversion_probability"], rel=1e-9) == C
     for k, s in enumerate(states):
         Qk, rk, ak = Q.copy(), r.copy(), alpha.copy()
         Qk[:, k] = 0.0          # everyone arriving at k is lost
@@ -114,7 +114,7 @@ def test_removal_effect_closed_form_equals_a_full_re_solve() -> None:
         rk[k] = 0.0
         ak[k] = 0.0
         without = conversion(Qk, rk, ak)
-        assert a.touchpoint(s)["removal_effect"] == pytest.approx(1 - without / C, abs=1e-12)
+        assert a.touchpoint(s)["removal_effect"] == pytest.approx(1 - without / C, abs=1e-9)
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 1.0])
@@ -132,7 +132,7 @@ def test_what_if_closed_form_equals_a_full_re_solve(fraction: float) -> None:
         Qi[i] *= grow
         ri[i] *= grow
         gain = (conversion(Qi, ri, alpha) - C) * e.sum()
-        assert leak["what_if"]["extra_conversions"] == pytest.approx(gain, rel=1e-10)
+        assert leak["what_if"]["extra_conversions"] == pytest.approx(gain, rel=1e-9)
         # first order equals fraction * L_i
         assert leak["what_if"]["first_order_conversions"] == pytest.approx(
             fraction * leak["lost_conversions"])
@@ -150,12 +150,12 @@ def test_what_if_along_one_transition_equals_a_re_solve() -> None:
     Qi = Q.copy()
     Qi[i, j] += 0.3 * x[i]
     assert leaks["cart"]["what_if"]["extra_conversions"] == pytest.approx(
-        (conversion(Qi, r, alpha) - C) * e.sum(), rel=1e-10)
+        (conversion(Qi, r, alpha) - C) * e.sum(), rel=1e-9)
     k = states.index("checkout")
     ri = r.copy()
     ri[k] += 0.3 * x[k]
     assert leaks["checkout"]["what_if"]["extra_conversions"] == pytest.approx(
-        (conversion(Q, ri, alpha) - C) * e.sum(), rel=1e-10)
+        (conversion(Q, ri, alpha) - C) * e.sum(), rel=1e-9)
 
 
 def test_edge_sensitivity_by_finite_differences() -> None:
@@ -226,8 +226,8 @@ def test_conserved_counts_are_reproduced_exactly(n: int, seed: int, customers: i
         visits = entries[i] + trans[:, i].sum()
         assert tp["visits"] == visits and tp["flow_residual"] == 0
         if tp["expected_visits"] is not None:
-            assert E * tp["expected_visits"] == pytest.approx(visits, abs=1e-8)
-    assert E * a.summary["conversion_probability"] == pytest.approx(conv.sum(), abs=1e-8)
+            assert E * tp["expected_visits"] == pytest.approx(visits, rel=1e-9)
+    assert E * a.summary["conversion_probability"] == pytest.approx(conv.sum(), rel=1e-9, abs=1e-9)
     # the leak costs add up to the first-order gain of closing every leak a little
     for leak in a.leaks:
         assert leak["lost_conversions"] is None or leak["lost_conversions"] >= 0
