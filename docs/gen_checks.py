@@ -29,6 +29,11 @@ Codes: `JM0xx` warnings from reading a map (reported as warnings), `JM1xx` limit
 declares in the map's `checks:` block, `JM2xx` built-in lint (always on), `JM3xx` regression
 against a baseline (`--baseline FILE [--baseline-data FILE]` or `--baseline-ref REF`).
 
+Analysis warnings (`JM5xx`: small samples, residuals, undefined figures) belong to `journeymap
+analyze`; `check` turns the conditions that should fail a build into findings of its own: flow
+that does not conserve (JM208), a chain that cannot absorb (JM209), and every limit whose figure
+is undefined.
+
 Every finding points at the file, line and column of the YAML that declared the limit or the
 touchpoint: a limit under `checks.touchpoints.<id>`, `checks.stages.<id>` and every map-level
 limit at its own line; a top-level touchpoint default (`checks.drop_off` ...) at each

@@ -275,6 +275,9 @@ def compare(current: Context, baseline: Context, *, baseline_label: str) -> Comp
                   "conversion_min_decrease": conv_t, "nps_min_decrease": nps_t,
                   "csat_min_decrease": csat_t})
     comp.overlap = _overlap(current, baseline)
+    if _period_of(current) is None or _period_of(baseline) is None:
+        comp.notes.append("the baseline or the current numbers have no period, so journeymap "
+                          "cannot tell whether the two windows overlap")
     goals = set(current.goals)
     old_goals = set(baseline.goals)
     G1, G2 = baseline.G, current.G
@@ -385,7 +388,7 @@ def _period_of(ctx: Context) -> tuple[dt.date, dt.date] | None:
 def _overlap(current: Context, baseline: Context) -> str | None:
     a, b = _period_of(baseline), _period_of(current)
     if a is None or b is None:
-        return None
+        return None  # compare() adds a note
     if a == b:
         return f"the baseline and the current period are the same ({a[0]} to {a[1]})"
     if a[0] <= b[1] and b[0] <= a[1]:

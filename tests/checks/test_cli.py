@@ -280,3 +280,14 @@ def test_diff_between_two_files_lists_structure() -> None:
     assert r.code == 0
     assert "RENAMED             'basket' is now 'корзина'" in r.out
     assert "REMOVED             touchpoint 'faq' is gone" in r.out
+
+
+INVALID = sorted((ROOT / "tests" / "cases" / "invalid").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
+def test_every_invalid_input_is_exit_2_without_traceback(path: Path) -> None:
+    r = run_inproc("check", str(path))
+    assert r.code == 2, (r.out, r.err)
+    assert r.err.strip() and r.out == ""
+    _no_traceback(r.err)
