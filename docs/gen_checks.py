@@ -104,7 +104,9 @@ a goal, drop-off is compared:
 4. the **practical threshold** `min_increase` (default one percentage point).
 
 `REGRESSION` (an error finding) when significant and at least the threshold, `WARN` (a
-warning) when at least the threshold but not significant, `OK` otherwise. Customer grain
+warning) when at least the threshold but not significant, `OK` otherwise. A REGRESSION is
+marked *confident* when even the one-sided 95% Newcombe (hybrid score) lower bound of the
+worsening is above the threshold. Customer grain
 (`exits / customers`) is used when both periods have customer counts for the touchpoint
 (overlays made from event logs); otherwise visit grain, with a note that loops can overstate
 significance. Overall conversion (conversions into the selected goals over entries) and CSAT

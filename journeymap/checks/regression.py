@@ -67,6 +67,15 @@ class Test:
     p_value: float | None = None
     p_adjusted: float | None = None
     note: str | None = None
+    worsening_lower: float | None = None
+    """One-sided 95% Newcombe lower bound of the worsening (display units), proportions only."""
+
+    @property
+    def confident(self) -> bool | None:
+        """A REGRESSION whose worsening is above the threshold even at its lower bound."""
+        if self.verdict != Verdict.REGRESSION or self.worsening_lower is None:
+            return None
+        return self.worsening_lower > self.threshold
 
     @property
     def delta(self) -> float | None:
@@ -85,6 +94,7 @@ class Test:
                 "x_before": self.x_before, "x_after": self.x_after,
                 "threshold": self.threshold, "direction": self.direction,
                 "p_value": r(self.p_value), "p_adjusted": r(self.p_adjusted),
+                "worsening_lower": r(self.worsening_lower), "confident": self.confident,
                 "verdict": self.verdict.value, "note": self.note}
 
 
@@ -247,8 +257,12 @@ def _gate_proportions(rows: list[dict[str, Any]], settings: Regression, threshol
             continue
         p, padj = adjusted[id(r)]
         change = after - before if direction == "increase" else before - after
+        bounds = (stats.newcombe_difference(r["x1"], r["n1"], r["x2"], r["n2"])
+                  if direction == "increase" else
+                  stats.newcombe_difference(r["x2"], r["n2"], r["x1"], r["n1"]))
         tests.append(Test(**common, verdict=_verdict(change, threshold, padj < settings.q),
-                          p_value=p, p_adjusted=padj))
+                          p_value=p, p_adjusted=padj,
+                          worsening_lower=None if bounds is None else bounds[0] * scale))
     return tests
 
 
@@ -438,8 +452,11 @@ def _describe(test: Test) -> str:
     d = "n/a" if delta is None else f"{delta * scale:+.1f}{unit}"
     tail = f"adjusted p = {test.p_adjusted:.3g}" if test.p_adjusted is not None else ""
     if test.verdict == Verdict.REGRESSION:
+        sure = ""
+        if test.confident and test.worsening_lower is not None:
+            sure = f"; confident: at least {test.worsening_lower * scale:.1f}{unit} worse"
         return (f"{what}{where}{renamed} got worse: {f(test.before)} -> {f(test.after)} "
-                f"({d}, threshold {thr}, {tail})")
+                f"({d}, threshold {thr}, {tail}){sure}")
     return (f"{what}{where}{renamed} may have got worse: {f(test.before)} -> {f(test.after)} "
             f"({d}, threshold {thr}) but it is not significant ({tail})")
 

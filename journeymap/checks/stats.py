@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 __all__ = [
     "benjamini_hochberg",
+    "newcombe_difference",
     "normal_sf",
     "nps_counts",
     "nps_test",
@@ -132,3 +133,25 @@ def nps_test(before: tuple[int, int, int], after: tuple[int, int, int]) -> tuple
         return None
     z = (a[0] - b[0]) / se
     return z, normal_sf(z)
+
+
+Z_ONE_SIDED_95 = 1.6448536269514722
+
+
+def newcombe_difference(x1: int, n1: int, x2: int, n2: int,
+                        z: float = Z_ONE_SIDED_95) -> tuple[float, float] | None:
+    """Newcombe's hybrid score interval (method 10) for ``p2 - p1``, from two Wilson intervals.
+
+    ``lower = d - sqrt((p2 - l2)^2 + (u1 - p1)^2)``, ``upper = d + sqrt((u2 - p2)^2 +
+    (p1 - l1)^2)``. With the default z each bound is a one-sided 95% bound.
+
+    >>> [round(v, 4) for v in newcombe_difference(300, 1000, 400, 1000)]
+    [0.065, 0.1347]
+    """
+    a, b = wilson_interval(x1, n1, z), wilson_interval(x2, n2, z)
+    if a is None or b is None:
+        return None
+    p1, p2 = x1 / n1, x2 / n2
+    d = p2 - p1
+    return (d - math.sqrt((p2 - b[0]) ** 2 + (a[1] - p1) ** 2),
+            d + math.sqrt((b[1] - p2) ** 2 + (p1 - a[0]) ** 2))

@@ -177,3 +177,25 @@ def test_structural_changes_are_listed_not_compared() -> None:
     assert kinds == [("ADDED", "chat"), ("REMOVED", "faq"), ("RENAMED", "basket")]
     subjects = {t.subject for t in result.comparison.tests if t.metric == "drop_off"}
     assert subjects == {"basket"}
+
+
+def test_newcombe_bound_and_confident() -> None:
+    """300/1000 -> 400/1000: one-sided 95% Wilson bounds (z = 1.6449) give the Newcombe lower
+    bound d - sqrt((p2 - l2)^2 + (u1 - p1)^2) = 0.06497: above 1 pp, so 'confident';
+    against a 7 pp threshold it is still a REGRESSION (p tiny, +10 pp) but not confident."""
+    z = 1.6448536269514722
+    l1, u1 = stats.wilson_interval(300, 1000, z)  # type: ignore[misc]
+    l2, u2 = stats.wilson_interval(400, 1000, z)  # type: ignore[misc]
+    lower = 0.1 - math.sqrt((0.4 - l2) ** 2 + (u1 - 0.3) ** 2)
+    assert stats.newcombe_difference(300, 1000, 400, 1000) == pytest.approx(
+        (lower, 0.1 + math.sqrt((u2 - 0.4) ** 2 + (0.3 - l1) ** 2)), rel=1e-12)
+    assert lower == pytest.approx(0.0649728, abs=1e-6)
+    base = shop({"a": (1000, 300)}, period="2026-Q2")
+    for threshold, confident in ((0.01, True), (0.07, False)):
+        checks = f"checks:\n  regression: {{drop_off: {{min_increase: {threshold}}}}}\n"
+        result = run_text(shop({"a": (1000, 400)}, checks=checks), baseline=base)
+        assert result.comparison is not None
+        t = next(t for t in result.comparison.tests if t.metric == "drop_off")
+        assert t.verdict == Verdict.REGRESSION
+        assert t.worsening_lower == pytest.approx(lower, rel=1e-9)
+        assert t.confident is confident
