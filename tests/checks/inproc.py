@@ -33,4 +33,24 @@ def run_inproc(*args: str, cwd: Path | None = None, env: dict[str, str] | None =
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
+        _forget_help_options()
     return Result(int(code or 0), out.getvalue(), err.getvalue())
+
+
+def _forget_help_options() -> None:
+    """click caches each command's help option on first use, with the help option names of
+    that context; drop the caches so later code (docs/gen_cli.py in the same process) sees the
+    commands as a fresh process does."""
+    import importlib
+    import sys
+
+    from journeymap.cli import COMMANDS, cli
+
+    commands: list[object] = [cli]
+    for spec, _ in COMMANDS.values():
+        module, attr = spec.split(":")
+        if module in sys.modules:
+            commands.append(getattr(importlib.import_module(module), attr))
+    for cmd in commands:
+        if hasattr(cmd, "_help_option"):
+            cmd._help_option = None
