@@ -91,6 +91,7 @@ interval (reach, flow residual) tests its point value and says so in the message
 
 ## Regression against a baseline
 
+The baseline is read as written (no `--scenario`); `--goal` applies to it when it has that goal.
 Touchpoints match by id, and by `formerly` when the current map renamed one; ids on one side
 only are listed as ADDED or REMOVED and not compared. For every matched touchpoint that is not
 a goal, drop-off is compared:
