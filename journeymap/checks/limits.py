@@ -556,27 +556,22 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
               - {id: cart, name: Cart, next: {paid: 20}}
               - {id: paid, name: Paid, goal: true}
     """
-    a_holder: list[dict[str, Any] | None] = []
-
-    def leaks() -> dict[str, dict[str, Any]]:
-        if not a_holder:
-            a_holder.append(_need_analysis(ctx))
-        a = a_holder[0]
-        return _rows(a, "leaks", "touchpoint") if a is not None else {}
-
-    pairs = list(_tp_limits(ctx, "lost_value", lambda t: t in leaks()))
-    if not pairs:
+    declared = ctx.checks.lost_value is not None or any(
+        tl.lost_value is not None for tl in ctx.checks.touchpoints.values())
+    if not declared:
         return
-    if _need_analysis(ctx) is None:
+    a = _need_analysis(ctx)
+    if a is None:
         return
-    rows = leaks()
+    rows = _rows(a, "leaks", "touchpoint")
+    pairs = list(_tp_limits(ctx, "lost_value", lambda t: t in rows))
     goals = set(ctx.goals)
     for tid, limit, pos, _ in pairs:
         leak = rows.get(tid)
         value = leak.get("lost_value") if leak else None
         in_chain = tid not in goals and tid not in ctx.after_goal
-        if leak is None and in_chain and ctx.G.nodes[tid][g.EXITS] == 0 \
-                and ctx.G.graph.get(g.VALUE_PER_CONVERSION) is not None:
+        valued = bool(goals) and all(ctx.G.nodes[t][g.VALUE] is not None for t in goals)
+        if leak is None and in_chain and ctx.G.nodes[tid][g.EXITS] == 0 and valued:
             yield ok(f"touchpoint:{tid}")  # no exits: nothing is lost here
             continue
         why: str | None
@@ -584,8 +579,12 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
             why = ("a goal loses no value" if tid in goals else
                    f"'{tid}' comes after the goal, outside the conversion chain"
                    if tid in ctx.after_goal else f"'{tid}' is not a ranked leak")
+        elif value is None:
+            why = ("every completed departure is an exit, so nothing continues"
+                   if leak.get("lost_conversions") is None else
+                   "no value per conversion is declared")
         else:
-            why = "no value per conversion is declared" if value is None else None
+            why = None
         fig = Figure(value, _leak_value_interval(leak) if leak else None, why,
                      interval_note="the leak has no bootstrap interval")
         yield judge(ctx, f"touchpoint:{tid}", f"value lost at '{tid}'", fig, limit, pos, "money")
