@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("journeymap.cli.analyze:analyze", "Rank leaks: flow, conversion, what each leak costs, with intervals."),
     "check": ("journeymap.cli.check:check", "Check maps against their limits, lint and a baseline (CI)."),
     "diff": ("journeymap.cli.check:diff", "Show structural and numeric changes between two maps."),
+    "render": ("journeymap.cli.render:render", "Draw a view of a map: graph, canvas, charts, Mermaid, HTML report."),
 }
 
 

@@ -1,1 +1,89 @@
-"""Workshop visuals: graphviz journey graph, canvas, matplotlib charts, Mermaid, HTML report. Heavy imports stay lazy."""
+"""Workshop visuals: graphviz journey graph, canvas, matplotlib charts, Mermaid, HTML report.
+
+Heavy libraries (graphviz, matplotlib, jinja2) are imported inside the functions that draw, so
+importing this package is cheap. The one entry point is :func:`render`, which picks the view's
+function by name; :data:`VIEWS` is the table of views and the formats each supports.
+
+>>> VIEWS["graph"]
+('svg', 'png', 'pdf', 'dot')
+>>> view_format("graph", "journey.mmd")
+Traceback (most recent call last):
+...
+journeymap.errors.UsageError: the graph view cannot be written as .mmd; it supports .svg, .png, .pdf, .dot
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from journeymap.errors import UsageError, did_you_mean
+from journeymap.render.scene import COLOR_BY, CURVES, PAGES, Curve, Scene, build_curves, build_scene
+
+VIEWS: dict[str, tuple[str, ...]] = {
+    "graph": ("svg", "png", "pdf", "dot"),
+    "canvas": ("svg", "png", "pdf"),
+    "funnel": ("svg", "png", "pdf"),
+    "leaks": ("svg", "png", "pdf"),
+    "scores": ("svg", "png", "pdf"),
+    "emotions": ("svg", "png", "pdf"),
+    "mermaid": ("mmd",),
+    "mermaid-flow": ("mmd",),
+    "report": ("html",),
+}
+"""Every view and the file extensions it can be written as (design section 6)."""
+
+NEEDS_ANALYSIS = {"graph", "canvas", "funnel", "leaks", "scores", "report", "mermaid-flow"}
+"""Views that show figures of the analysis (leak ranking, reach, survey metrics)."""
+NEEDS_BOOTSTRAP = {"leaks", "report"}
+"""Views that show bootstrap intervals (the others run the analysis with ``samples=0``)."""
+
+__all__ = ["COLOR_BY", "CURVES", "NEEDS_ANALYSIS", "NEEDS_BOOTSTRAP", "PAGES", "VIEWS", "Curve",
+           "Scene", "build_curves", "build_scene", "render", "supported_table", "view_format"]
+
+
+def supported_table() -> str:
+    """``graph: svg, png, pdf, dot; canvas: ...`` for error messages and help."""
+    return "; ".join(f"{v}: {', '.join(f)}" for v, f in VIEWS.items())
+
+
+def view_format(view: str, path: str | os.PathLike[str]) -> str:
+    """The output format of `view` written to `path` (from its extension), or a UsageError."""
+    if view not in VIEWS:
+        raise UsageError(f"unknown view '{view}'; views: {', '.join(VIEWS)}",
+                         hint=did_you_mean(view, list(VIEWS)))
+    ext = Path(path).suffix.lower().lstrip(".")
+    if ext not in VIEWS[view]:
+        supported = ", ".join("." + f for f in VIEWS[view])
+        shown = f".{ext}" if ext else "a file without an extension"
+        raise UsageError(f"the {view} view cannot be written as {shown}; it supports {supported}",
+                         hint=f"supported pairs: {supported_table()}")
+    return ext
+
+
+def render(scene: Scene, view: str, fmt: str) -> bytes:
+    """Draw one view of the scene in one format; returns the file's bytes."""
+    if fmt not in VIEWS.get(view, ()):
+        raise UsageError(f"the {view} view cannot be written as .{fmt}",
+                         hint=f"supported pairs: {supported_table()}")
+    if view == "graph":
+        from journeymap.render.dot import render_graph
+
+        return render_graph(scene, fmt)
+    if view == "canvas":
+        from journeymap.render.canvas import canvas
+
+        return canvas(scene, fmt)
+    if view in ("funnel", "leaks", "scores", "emotions"):
+        from journeymap.render import charts
+
+        fn = {"funnel": charts.funnel_chart, "leaks": charts.leaks_chart,
+              "scores": charts.scores_chart, "emotions": charts.emotions_chart}[view]
+        return fn(scene, fmt)
+    if view in ("mermaid", "mermaid-flow"):
+        from journeymap.render.mermaid import to_flowchart, to_journey
+
+        return (to_journey(scene) if view == "mermaid" else to_flowchart(scene)).encode("utf-8")
+    from journeymap.render.report import report
+
+    return report(scene).encode("utf-8")

@@ -1,0 +1,110 @@
+"""``journeymap render``: draw one view of a map to a file (optionally re-drawing on every save)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from journeymap.cli.options import load, map_options, quiet_option
+from journeymap.errors import JourneymapError
+
+VIEW_NAMES = ("graph", "canvas", "funnel", "leaks", "scores", "emotions", "mermaid",
+              "mermaid-flow", "report")
+
+
+@click.command("render")
+@click.argument("map_file", metavar="MAP", type=click.Path(dir_okay=False))
+@map_options
+@click.option("--view", required=True, type=click.Choice(VIEW_NAMES),
+              help="What to draw; the format follows the extension of -o "
+                   "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
+                   "mermaid, mermaid-flow: mmd; report: html).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write (atomically; never one of the inputs).")
+@click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light",
+              show_default=True, help="Colours; every theme is colour-blind safe.")
+@click.option("--color-by", type=click.Choice(["drop_off", "nps", "csat", "ces", "emotion"]),
+              default="drop_off", show_default=True, help="What colours the graph's touchpoints.")
+@click.option("--curves", type=click.Choice(["auto", "single", "persona", "scenario"]),
+              default="auto", show_default=True,
+              help="Emotion curves on canvas and emotions: one per persona, one per scenario "
+                   "(the map and each of its scenarios), or a single one; auto: per persona when "
+                   "the map has emotions per persona and no --persona is given.")
+@click.option("--page", type=click.Choice(["A3", "A4"], case_sensitive=False), default="A3",
+              show_default=True, help="Canvas page size (landscape).")
+@click.option("--samples", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Bootstrap samples for the intervals of the leaks view and the report.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@click.option("--watch", is_flag=True,
+              help="Keep running and re-render whenever the map, its includes or the overlay change.")
+@quiet_option
+def render(map_file: str, data: str | None, scenario: str | None, persona: str | None,
+           goal: str | None, view: str, output: str, theme: str, color_by: str, curves: str,
+           page: str, samples: int, seed: int, watch: bool, quiet: bool) -> None:
+    """Draw one view of MAP to a file: graph, canvas, charts, Mermaid or the HTML report.
+
+    \b
+    Examples:
+      journeymap render maps/shop.yaml --view graph -o shop.svg
+      journeymap render maps/shop.yaml --view canvas --page A4 -o shop.pdf
+      journeymap render maps/shop.yaml --view report -o shop.html
+      journeymap render maps/shop.yaml --view canvas -o wall.png --watch
+    """
+    from journeymap.io import write_atomic
+    from journeymap.render import view_format
+    from journeymap.render.build import render_loaded
+
+    fmt = view_format(view, output)
+
+    def once() -> list[Path]:
+        loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
+        payload = render_loaded(loaded, view, fmt, theme=theme, color_by=color_by, goal=goal,
+                                page=page, curves=curves, samples=samples, seed=seed)
+        write_atomic(output, payload, inputs=loaded.files)
+        return list(loaded.files)
+
+    if not watch:
+        once()
+        if not quiet:
+            click.echo(f"wrote {output} ({view} view)", err=True)
+        return
+    _watch(once, output, quiet)
+
+
+def _watch(render_once: Callable[[], list[Path]], output: str, quiet: bool) -> None:
+    """Render, then re-render on every change of the files the last render read.
+
+    watchfiles (inotify through Rust's notify) watches the folders of those files, so editors
+    that save by writing a new file and renaming it are seen too; the map is loaded again on
+    every change, so a new include is watched from the next save on.
+    """
+    from watchfiles import watch
+
+    files = render_once()  # the first render fails loudly (exit 2) like a plain render
+    click.echo(f"wrote {output}; watching {len(files)} file(s), Ctrl-C to stop", err=True)
+    while True:
+        targets = {f.resolve() for f in files}
+        folders = sorted({f.parent for f in targets})
+
+        def only_inputs(_change: object, path: str, targets: set[Path] = targets) -> bool:
+            return Path(path).resolve() in targets
+
+        try:
+            for _ in watch(*folders, watch_filter=only_inputs, debounce=40, step=10,
+                           raise_interrupt=True):
+                break
+        except KeyboardInterrupt:
+            return
+        start = time.perf_counter()
+        try:
+            files = render_once()
+        except JourneymapError as exc:
+            click.echo(exc.render(), err=True)
+            click.echo("not re-rendered; fix the map and save again", err=True)
+            continue
+        if not quiet:
+            click.echo(f"re-rendered {output} in {time.perf_counter() - start:.2f} s",
+                       err=True)

@@ -1,0 +1,51 @@
+"""From a loaded map to the bytes of a view: the library side of ``journeymap render``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from journeymap.io import LoadedMap, load_map
+from journeymap.render.scene import Curve, build_curves, build_scene
+
+
+def analysis_dict(loaded: LoadedMap, *, goal: str | None, samples: int,
+                  seed: int) -> dict[str, Any] | None:
+    """The JSON contract of ``journeymap analyze`` for the map, or None without the analysis."""
+    try:
+        from journeymap.analysis import analyze  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:  # pragma: no cover - before the analysis layer exists
+        return None
+    from journeymap.graph import build_graph
+
+    G = build_graph(loaded.map, loaded.overlay)
+    result: dict[str, Any] = analyze(G, goal=goal, samples=samples, seed=seed).to_dict()
+    return result
+
+
+def scenario_curves(loaded: LoadedMap, mode: str) -> list[Curve]:
+    """Emotion curves; ``scenario`` loads every scenario of the map to overlay its curve."""
+    others = []
+    if mode == "scenario":
+        for name in loaded.map.scenarios:
+            if name == loaded.scenario:
+                continue
+            other = load_map(loaded.path, scenario=name, persona=loaded.persona)
+            others.append((name, other.map))
+    return build_curves(loaded.map, mode=mode, persona=loaded.persona,
+                        scenario=loaded.scenario, others=others)
+
+
+def render_loaded(loaded: LoadedMap, view: str, fmt: str, *, theme: str = "light",
+                  color_by: str = "drop_off", goal: str | None = None, page: str = "A3",
+                  curves: str = "auto", samples: int = 1000, seed: int = 0) -> bytes:
+    """Render one view of a loaded map (runs the analysis when the view shows its figures)."""
+    from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, render
+
+    analysis = None
+    if view in NEEDS_ANALYSIS:
+        analysis = analysis_dict(loaded, goal=goal,
+                                 samples=samples if view in NEEDS_BOOTSTRAP else 0, seed=seed)
+    scene = build_scene(loaded.map, loaded.overlay, analysis=analysis, theme=theme,
+                        color_by=color_by, persona=loaded.persona, scenario=loaded.scenario,
+                        goal=goal, page=page, curves=scenario_curves(loaded, curves))
+    return render(scene, view, fmt)

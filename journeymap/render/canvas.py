@@ -1,0 +1,274 @@
+"""The journey-map canvas: the workshop poster, A3 or A4 landscape.
+
+Stages are columns (each touchpoint a sub-column), lanes are rows: actions, touchpoints and
+channels, thoughts, the emotion curve (one per persona or scenario when asked), pain points,
+opportunities and key figures. A persona header sits on top. Every text is wrapped to its cell
+with measured widths; when it does not fit, the font shrinks down to a minimum and then the
+text is cut with "…" (and the footer says how many cells were cut), so texts never overlap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from journeymap import graph as g
+from journeymap.render.charts import emotion_axes
+from journeymap.render.mpl import Measurer, fit, new_figure, save, style
+from journeymap.render.scene import PAGES, Scene
+from journeymap.render.text import fmt_int, fmt_money, fmt_pct, mpl_text
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+FORMATS = ("svg", "png", "pdf")
+LANES = (
+    ("actions", "Actions", 1.0),
+    ("touchpoint", "Touchpoints & channels", 0.62),
+    ("thoughts", "Thoughts", 1.0),
+    ("emotion", "Emotion", 1.45),
+    ("pain_points", "Pain points", 1.0),
+    ("opportunities", "Opportunities", 1.0),
+    ("figures", "Key figures", 0.72),
+)
+
+
+@dataclass
+class _Box:
+    x: float  # inches from the left
+    y: float  # inches from the bottom (top edge)
+    w: float
+    h: float
+
+
+class _Writer:
+    """Places wrapped text into boxes on a figure measured in inches."""
+
+    def __init__(self, fig: Figure, page: tuple[float, float]) -> None:
+        self.fig = fig
+        self.W, self.H = page
+        self.m = Measurer(fig)
+        self.cut = 0
+
+    def rect(self, box: _Box, color: str, *, edge: str | None = None, lw: float = 0.6,
+             z: float = 0) -> None:
+        from matplotlib.patches import Rectangle
+
+        self.fig.add_artist(Rectangle((box.x / self.W, (box.y - box.h) / self.H),
+                                      box.w / self.W, box.h / self.H,
+                                      transform=self.fig.transFigure, facecolor=color,
+                                      edgecolor=edge or "none", lw=lw, zorder=z))
+
+    def text(self, box: _Box, text: str, size: float, *, bold: bool = False,
+             color: str | None = None, pad: float = 0.06, italic: bool = False,
+             center: bool = False, min_size: float = 5.5) -> None:
+        if not text.strip():
+            return
+        width_pt = (box.w - 2 * pad) * 72
+        height_pt = (box.h - 2 * pad) * 72
+        lines, s, cut = fit(self.m, text, width_pt, height_pt, size, bold=bold,
+                            min_size=min_size)
+        self.cut += cut
+        x = (box.x + (box.w / 2 if center else pad)) / self.W
+        self.fig.text(x, (box.y - pad) / self.H, "\n".join(lines), ha="center" if center
+                      else "left", va="top", fontsize=s, linespacing=1.22,
+                      fontweight="bold" if bold else "normal", color=color,
+                      fontstyle="italic" if italic else "normal", zorder=5)
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"• {mpl_text(x)}" for x in items)
+
+
+def _thoughts(value: str | list[str] | None) -> str:
+    if not value:
+        return ""
+    items = [value] if isinstance(value, str) else list(value)
+    return "\n".join(f"“{mpl_text(x)}”" for x in items)
+
+
+def _figures(scene: Scene, tid: str) -> str:
+    G = scene.graph
+    d = G.nodes[tid]
+    lines = []
+    if G.graph[g.HAS_COUNTS]:
+        lines.append(f"{fmt_int(d[g.VISITS])} visits")
+        if not d[g.GOAL]:
+            lines.append(f"drop-off {fmt_pct(scene.drop_off(tid))}")
+        elif d[g.VISITS]:
+            lines.append("goal reached")
+    leak = scene.leak(tid)
+    if leak and (leak.get("lost_conversions") or 0) > 0:
+        value = leak.get("lost_value")
+        lines.append(f"#{leak.get('rank')} leak: " + (fmt_money(value, scene.currency)
+                                                      if value is not None
+                                                      else f"{fmt_int(leak.get('lost_conversions'))} conv."))
+    survey = scene.survey(tid)
+    nps = (survey.get("nps") or {}).get("value") if isinstance(survey.get("nps"), dict) else None
+    csat = (survey.get("csat") or {}).get("percent") if isinstance(survey.get("csat"), dict) else None
+    ces = (survey.get("ces") or {}).get("mean") if isinstance(survey.get("ces"), dict) else None
+    if nps is not None:
+        lines.append(f"NPS {float(nps):+.0f}".replace("-", "−"))
+    if csat is not None:
+        lines.append(f"CSAT {float(csat):.0f}%")
+    if ces is not None:
+        lines.append(f"CES {float(ces):.1f}")
+    return "\n".join(lines)
+
+
+def canvas(scene: Scene, fmt: str) -> bytes:
+    """The poster as ``svg``, ``png`` or ``pdf`` on the scene's page (A3 or A4 landscape)."""
+    with style(scene):
+        return save(draw_canvas(scene), fmt)
+
+
+def draw_canvas(scene: Scene) -> Figure:
+    """Draw the poster onto a new figure (call inside :func:`journeymap.render.mpl.style`)."""
+    W, H = PAGES[scene.page]
+    k = W / PAGES["A3"][0]  # type scales with the page
+    t = scene.theme
+    touchpoints = list(scene.map.iter_touchpoints())
+    fig = new_figure(W, H)
+    wr = _Writer(fig, (W, H))
+    margin = 0.35 * k
+    # ---- header: title, subtitle, personas
+    top = H - margin
+    wr.text(_Box(margin, top, W * 0.55, 0.5 * k), mpl_text(scene.map.title), 20 * k,
+            bold=True, pad=0)
+    bits = [x for x in (scene.period, scene.scenario and f"scenario {scene.scenario}",
+                        scene.persona and f"persona {scene.map.persona(scene.persona).name}")
+            if x]
+    if scene.map.description:
+        bits.append(mpl_text(scene.map.description))
+    wr.text(_Box(margin, top - 0.45 * k, W * 0.55, 0.55 * k), " · ".join(bits), 9 * k,
+            color=t.muted, pad=0)
+    personas = [p for p in scene.map.personas if scene.persona in (None, p.id)][:3]
+    if personas:
+        pw = (W * 0.42 - margin) / len(personas)
+        px = W * 0.58
+        for i, p in enumerate(personas):
+            box = _Box(px + i * pw, top, pw - 0.08 * k, 1.0 * k)
+            wr.rect(box, t.panel, edge=t.grid)
+            color = t.lines[i % len(t.lines)] if len(scene.curves) > 1 else t.accent
+            wr.rect(_Box(box.x, box.y, 0.06 * k, box.h), color)
+            lines = [mpl_text(p.name)]
+            body = []
+            if p.description:
+                body.append(mpl_text(p.description))
+            if p.goals:
+                body.append("Goals: " + "; ".join(mpl_text(x) for x in p.goals))
+            if p.frustrations:
+                body.append("Frustrations: " + "; ".join(mpl_text(x) for x in p.frustrations))
+            wr.text(_Box(box.x + 0.08 * k, box.y, box.w - 0.1 * k, 0.34 * k), lines[0],
+                    11 * k, bold=True, pad=0.05 * k)
+            wr.text(_Box(box.x + 0.08 * k, box.y - 0.28 * k, box.w - 0.1 * k, box.h - 0.28 * k),
+                    "\n".join(body), 8.5 * k, pad=0.05 * k)
+    # ---- grid
+    grid_top = top - 1.15 * k
+    footer = 0.32 * k
+    label_w = 1.3 * k
+    x0 = margin + label_w
+    grid_w = W - margin - x0
+    n = max(len(touchpoints), 1)
+    col_w = grid_w / n
+    stage_h = 0.34 * k
+    lanes_h = grid_top - stage_h - margin - footer
+    total = sum(w for *_, w in LANES)
+    heights = {key: lanes_h * w / total for key, _, w in LANES}
+    # stage header row
+    col = 0
+    for si, stage in enumerate(scene.map.stages):
+        span = len(stage.touchpoints)
+        if span == 0:
+            continue
+        box = _Box(x0 + col * col_w, grid_top, span * col_w, stage_h)
+        wr.rect(box, t.accent if si % 2 == 0 else t.lines[4 % len(t.lines)], edge=t.background,
+                lw=1.5)
+        fill = t.accent if si % 2 == 0 else t.lines[4 % len(t.lines)]
+        wr.text(box, mpl_text(stage.name), 11 * k, bold=True, color=t.text_on(fill),
+                center=True, pad=0.05 * k)
+        col += span
+    xs = {tp.id: i for i, (_, tp) in enumerate(touchpoints)}
+    y = grid_top - stage_h
+    emotion_box: _Box | None = None
+    for li, (key, title, _) in enumerate(LANES):
+        h = heights[key]
+        band = _Box(margin, y, W - 2 * margin, h)
+        wr.rect(band, t.panel if li % 2 == 0 else t.background, edge=None)
+        wr.text(_Box(margin, y, label_w, h), title, 10 * k, bold=True, color=t.foreground,
+                pad=0.06 * k)
+        if key == "emotion":
+            emotion_box = _Box(x0, y, grid_w, h)
+        for i, (_, tp) in enumerate(touchpoints):
+            cell = _Box(x0 + i * col_w, y, col_w, h)
+            text = ""
+            bold = False
+            size = 9.5 * k
+            if key == "actions":
+                text = _bullets(tp.actions)
+            elif key == "touchpoint":
+                text = mpl_text(tp.name) + (f"\n[{mpl_text(tp.channel)}]" if tp.channel else "")
+                bold = True
+                size = 10.5 * k
+                wr.rect(_Box(cell.x + 0.03, cell.y - 0.03, cell.w - 0.06, cell.h - 0.06),
+                        t.node, edge=t.leak_strong if scene.leak(tp.id).get("rank") in (1, 2, 3)
+                        else t.node_border, lw=2.0 if scene.leak(tp.id).get("rank") in (1, 2, 3)
+                        else 0.6, z=1)
+            elif key == "thoughts":
+                text = _thoughts(tp.thoughts)
+            elif key == "pain_points":
+                text = _bullets(tp.pain_points)
+            elif key == "opportunities":
+                text = _bullets(tp.opportunities)
+            elif key == "figures":
+                text = _figures(scene, tp.id)
+            if text:
+                wr.text(cell, text, size, bold=bold, italic=key == "thoughts",
+                        pad=0.07 * k, center=key == "touchpoint")
+        # column separators
+        for i in range(1, n):
+            from matplotlib.lines import Line2D
+
+            xf = (x0 + i * col_w) / W
+            fig.add_artist(Line2D([xf, xf], [(y - h) / H, y / H], transform=fig.transFigure,
+                                  color=t.grid, lw=0.5, zorder=1))
+        y -= h
+    if emotion_box is not None:
+        b = emotion_box
+        ax = fig.add_axes(((b.x) / W, (b.y - b.h + 0.08 * k) / H, b.w / W,
+                           (b.h - 0.16 * k) / H))
+        ax.set_facecolor("none")
+        ax.set_xlim(-0.5, n - 0.5)
+        emotion_axes(ax, scene, {tid: float(i) for tid, i in xs.items()}, legend=False,
+                     marker_size=5 * k)
+        ax.set_xticks([])
+        lo, hi = scene.map.emotion_scale
+        ax.set_yticks([lo, hi], [f"{lo:+g}".replace("-", "−"), f"{hi:+g}"], fontsize=7 * k)
+        for side in ("top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+        ax.spines["left"].set_color(t.grid)
+    # ---- footer: curve legend and notes
+    notes = []
+    if len(scene.curves) > 1 or (scene.curves and scene.curves[0].pain_points):
+        handles = []
+        from matplotlib.lines import Line2D
+
+        from journeymap.render.charts import DASHES, MARKERS
+
+        for i, curve in enumerate(scene.curves):
+            handles.append(Line2D([], [], color=t.lines[i % len(t.lines)],
+                                  ls=DASHES[i % len(DASHES)], marker=MARKERS[i % len(MARKERS)],
+                                  lw=2, label=mpl_text(curve.label)))
+        handles.append(Line2D([], [], color=t.leak_strong, marker="v", ls="none",
+                              label="pain point"))
+        fig.legend(handles=handles, loc="lower left",
+                   bbox_to_anchor=(margin / W, (margin * 0.4) / H), ncols=len(handles),
+                   fontsize=8 * k, frameon=False, borderaxespad=0)
+    if scene.graph.graph[g.HAS_COUNTS]:
+        notes.append("counts are transitions (visits)")
+    if wr.cut:
+        notes.append(f"{wr.cut} cell(s) shortened to fit (…): see the map for the full text")
+    notes.append(f"journeymap · {scene.map.id}")
+    fig.text(1 - margin / W, (margin * 0.5) / H, " · ".join(notes), ha="right",
+             va="bottom", fontsize=7 * k, color=t.muted)
+    return fig

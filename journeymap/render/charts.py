@@ -1,0 +1,276 @@
+"""matplotlib charts: emotion curves, stage funnel, leak Pareto, survey scores.
+
+Each function returns the picture as bytes in ``svg``, ``png`` or ``pdf``. Figures read the
+analysis through its JSON names (``stages[].reach_probability``, ``leaks[].lost_value`` ...).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from journeymap import graph as g
+from journeymap.errors import UsageError
+from journeymap.render.mpl import Measurer, new_figure, save, style, wrap
+from journeymap.render.scene import Scene
+from journeymap.render.text import fmt_int, fmt_money, fmt_pct, mpl_text, shorten
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+FORMATS = ("svg", "png", "pdf")
+MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
+DASHES = ("-", "--", "-.", ":", "-", "--", "-.", ":")
+
+
+def _title(fig: Figure, scene: Scene, what: str) -> None:
+    sub = " · ".join(x for x in (scene.period, scene.scenario and f"scenario {scene.scenario}")
+                     if x)
+    fig.text(0.01, 0.985, mpl_text(scene.map.title), ha="left", va="top", fontsize=15,
+             fontweight="bold")
+    fig.text(0.01, 0.935, mpl_text(what + (f" · {sub}" if sub else "")), ha="left", va="top",
+             fontsize=10, color=scene.theme.muted)
+
+
+def _need_analysis(scene: Scene, view: str) -> dict[str, Any]:
+    if scene.analysis is None:
+        raise UsageError(f"the {view} view needs the analysis of the map's numbers")
+    return scene.analysis
+
+
+# ----------------------------------------------------------------------------------- emotions
+
+def emotion_axes(ax: Axes, scene: Scene, xs: dict[str, float], *, legend: bool = True,
+                 marker_size: float = 6) -> None:
+    """Draw the emotion curves of the scene onto `ax` at the x positions `xs` (by touchpoint)."""
+    t = scene.theme
+    lo, hi = scene.map.emotion_scale
+    ax.set_ylim(lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo))
+    ax.axhline(0 if lo < 0 < hi else (lo + hi) / 2, color=t.grid, lw=1, zorder=1)
+    for k, curve in enumerate(scene.curves):
+        color = t.lines[k % len(t.lines)]
+        pts = [(xs[tid], v) for tid, v in curve.emotions.items() if tid in xs and v is not None]
+        pts.sort()
+        if not pts:
+            continue
+        x, y = zip(*pts, strict=True)
+        ax.plot(x, y, color=color, lw=2.2, ls=DASHES[k % len(DASHES)],
+                marker=MARKERS[k % len(MARKERS)], ms=marker_size, label=mpl_text(curve.label),
+                zorder=3 + k)
+    first = scene.curves[0] if scene.curves else None
+    if first is not None:
+        pains = [(xs[tid], float(v)) for tid in first.pain_points
+                 if tid in xs and (v := first.emotions.get(tid)) is not None]
+        if pains:
+            ax.scatter([p[0] for p in pains], [p[1] - 0.11 * (hi - lo) for p in pains],
+                       marker="v", s=marker_size * 9, color=t.leak_strong, zorder=10,
+                       label="pain point", edgecolors="none")
+    if legend and (len(scene.curves) > 1 or any(c.pain_points for c in scene.curves)):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, borderaxespad=0.2)
+
+
+def emotions_chart(scene: Scene, fmt: str) -> bytes:
+    """The emotion curve per persona or scenario along the touchpoints, pain points marked."""
+    order: list[str] = []
+    for curve in scene.curves:
+        for tid in curve.emotions:
+            if tid not in order:
+                order.append(tid)
+    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
+    stage_of = {tp.id: s for s, tp in scene.map.iter_touchpoints()}
+    with style(scene):
+        width = min(max(7.0, 0.75 * len(order) + 3), 24.0)
+        fig = new_figure(width, 5.2)
+        _title(fig, scene, "Emotion along the journey")
+        ax = fig.add_axes((0.07, 0.17, 0.76, 0.67))
+        xs = {tid: float(i) for i, tid in enumerate(order)}
+        t = scene.theme
+        # stage bands
+        bands: list[tuple[str, int, int]] = []
+        for i, tid in enumerate(order):
+            sname = stage_of[tid].name if tid in stage_of else ""
+            if bands and bands[-1][0] == sname:
+                bands[-1] = (sname, bands[-1][1], i)
+            else:
+                bands.append((sname, i, i))
+        for k, (sname, a, b) in enumerate(bands):
+            if k % 2 == 0:
+                ax.axvspan(a - 0.5, b + 0.5, color=t.cluster, zorder=0, lw=0)
+            ax.text((a + b) / 2, 1.0, shorten(mpl_text(sname), int(8 * (b - a + 1)) + 4),
+                    transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=9,
+                    fontweight="bold")
+        emotion_axes(ax, scene, xs)
+        ax.set_xlim(-0.5, len(order) - 0.5)
+        m = Measurer(fig)
+        labels = ["\n".join(wrap(m, mpl_text(names.get(tid, tid)), 62, 8)[:3]) for tid in order]
+        ax.set_xticks([xs[tid] for tid in order], labels, fontsize=8, rotation=0)
+        lo, hi = scene.map.emotion_scale
+        ax.set_ylabel(f"emotion ({lo:g} to {hi:+g})".replace("-", "−"))
+        ax.grid(axis="y", alpha=0.6)
+        return save(fig, fmt)
+
+
+# ------------------------------------------------------------------------------------- funnel
+
+def funnel_chart(scene: Scene, fmt: str) -> bytes:
+    """Reach of each stage from entry (``stages[].reach_probability``)."""
+    analysis = _need_analysis(scene, "funnel")
+    stages = list(analysis.get("stages") or [])
+    names = dict(scene.graph.graph[g.STAGES])
+    t = scene.theme
+    with style(scene):
+        fig = new_figure(9.0, max(3.0, 0.55 * len(stages) + 1.8))
+        _title(fig, scene, "Funnel: share of entries that reach each stage")
+        ax = fig.add_axes((0.28, 0.10, 0.66, 0.72))
+        labels = [mpl_text(shorten(names.get(str(s.get("id")), str(s.get("id"))), 40))
+                  for s in stages]
+        values = [s.get("reach_probability") for s in stages]
+        ys = list(range(len(stages)))[::-1]
+        for y, v in zip(ys, values, strict=True):
+            if v is None:
+                ax.text(0.01, y, "undefined", va="center", fontsize=9, color=t.muted)
+                continue
+            ax.barh(y, float(v), color=t.accent, height=0.62, left=(1 - float(v)) / 2)
+            ax.text(0.5, y, fmt_pct(float(v), 1), ha="center", va="center", fontsize=10,
+                    fontweight="bold", color=t.text_on(t.accent) if float(v) > 0.12
+                    else t.foreground)
+        ax.set_yticks(ys, labels)
+        ax.set_xlim(0, 1)
+        ax.set_xticks([])
+        ax.spines["bottom"].set_visible(False)
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        return save(fig, fmt)
+
+
+# -------------------------------------------------------------------------------------- leaks
+
+def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
+    """Pareto of value lost per leak with its bootstrap interval, cumulative share on top."""
+    analysis = _need_analysis(scene, "leaks")
+    leaks = [x for x in scene.leaks() if (x.get("lost_conversions") or 0) > 0][:top]
+    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
+    t = scene.theme
+    priced = all(x.get("lost_value") is not None for x in leaks) and bool(leaks)
+    unit = (scene.currency or "value") if priced else "conversions"
+    del analysis
+    with style(scene):
+        fig = new_figure(max(8.0, 0.9 * len(leaks) + 3), 5.4)
+        what = (f"Leaks: {'value' if priced else 'conversions'} lost per touchpoint, "
+                "with 95% bootstrap interval")
+        _title(fig, scene, what)
+        ax = fig.add_axes((0.09, 0.26, 0.80, 0.58))
+        if not leaks:
+            ax.text(0.5, 0.5, "no leak loses conversions (or the map has no goal)",
+                    ha="center", va="center", transform=ax.transAxes, color=t.muted)
+            ax.set_axis_off()
+            return save(fig, fmt)
+        values, lows, highs = [], [], []
+        for x in leaks:
+            lost = float(x["lost_conversions"])
+            price = float(x["lost_value"]) / lost if priced and lost else 1.0
+            v = float(x["lost_value"]) if priced else lost
+            interval = x.get("lost_conversions_interval")
+            lo_, hi_ = (interval if interval and None not in interval else (lost, lost))
+            values.append(v)
+            lows.append(max(v - float(lo_) * price, 0.0))
+            highs.append(max(float(hi_) * price - v, 0.0))
+        xs = list(range(len(leaks)))
+        colors = [t.leak_strong if i < 3 else t.leak for i in xs]
+        ax.bar(xs, values, color=colors, width=0.7, zorder=2)
+        if any(lows) or any(highs):
+            ax.errorbar(xs, values, yerr=[lows, highs], fmt="none", ecolor=t.foreground,
+                        elinewidth=1.2, capsize=4, zorder=3)
+        for i, v in enumerate(values):
+            ax.text(i, v, (fmt_money(v, None) if priced else fmt_int(v)) + "\n", ha="center",
+                    va="bottom", fontsize=8)
+        m = Measurer(fig)
+        labels = [f"#{x.get('rank')}\n" + "\n".join(wrap(m, mpl_text(
+            names.get(str(x.get("touchpoint")), str(x.get("touchpoint")))), 70, 8)[:3])
+            for x in leaks]
+        ax.set_xticks(xs, labels, fontsize=8)
+        ax.set_ylabel(f"lost ({unit})")
+        ax.grid(axis="y", alpha=0.6, zorder=0)
+        ax.set_ylim(0, max(v + h for v, h in zip(values, highs, strict=True)) * 1.18 or 1)
+        total = sum(values)
+        if total > 0:
+            ax2 = ax.twinx()
+            cum = []
+            run = 0.0
+            for v in values:
+                run += v
+                cum.append(run / total)
+            ax2.plot(xs, cum, color=t.accent, marker="o", ms=4, lw=1.6, zorder=4)
+            ax2.set_ylim(0, 1.05)
+            ax2.set_ylabel("cumulative share", color=t.accent)
+            ax2.yaxis.set_major_formatter(_pct_formatter())
+            ax2.spines["right"].set_visible(True)
+        return save(fig, fmt)
+
+
+def _pct_formatter() -> Any:
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(1.0, decimals=0)
+
+
+# ------------------------------------------------------------------------------------- scores
+
+def scores_chart(scene: Scene, fmt: str) -> bytes:
+    """NPS, CSAT and CES per touchpoint with intervals and response counts."""
+    _need_analysis(scene, "scores")
+    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
+    order = [tp.id for _, tp in scene.map.iter_touchpoints()]
+    t = scene.theme
+    panels = []
+    for metric, key, title in (("nps", "value", "NPS (−100 to 100)"),
+                               ("csat", "percent", "CSAT (% satisfied)"),
+                               ("ces", "mean", "CES (mean on its scale)")):
+        rows = []
+        for tid in order:
+            s = scene.survey(tid).get(metric)
+            if isinstance(s, dict) and s.get(key) is not None:
+                rows.append((tid, s))
+        if rows:
+            panels.append((metric, key, title, rows))
+    with style(scene):
+        n_rows = max((len(p[3]) for p in panels), default=1)
+        fig = new_figure(max(4.2 * max(len(panels), 1) + 2.2, 8.0), 0.42 * n_rows + 2.4)
+        _title(fig, scene, "Survey scores per touchpoint (95% intervals, n = responses)")
+        if not panels:
+            fig.text(0.5, 0.45, "the map has no survey responses", ha="center", color=t.muted)
+            return save(fig, fmt)
+        left = 0.02
+        width = 0.96 / len(panels)
+        for metric, key, title, rows in panels:
+            ax = fig.add_axes((left + width * 0.42, 0.10, width * 0.52, 0.72))
+            left += width
+            ys = list(range(len(rows)))[::-1]
+            values = [float(s[key]) for _, s in rows]
+            color = {"nps": t.accent, "csat": t.lines[2 % len(t.lines)],
+                     "ces": t.lines[3 % len(t.lines)]}[metric]
+            ax.barh(ys, values, color=color, height=0.6, zorder=2)
+            for y, (tid, s), v in zip(ys, rows, values, strict=True):
+                interval = s.get("interval")
+                if metric == "nps" and interval and None not in interval:
+                    ax.errorbar([v], [y], xerr=[[v - float(interval[0])], [float(interval[1]) - v]],
+                                fmt="none", ecolor=t.foreground, capsize=3, zorder=3)
+                n = scene.survey(tid).get("responses")
+                if isinstance(n, dict):
+                    n = n.get(metric)
+                if n is None:
+                    n = s.get("responses")
+                label = f"{v:+.0f}".replace("-", "−") if metric == "nps" else (
+                    f"{v:.0f}%" if metric == "csat" else f"{v:.2f}")
+                ax.text(1.02, y, f"{label}  n={fmt_int(n)}" if n is not None else label,
+                        transform=ax.get_yaxis_transform(), va="center", fontsize=8)
+            ax.set_yticks(ys, [mpl_text(shorten(names.get(tid, tid), 28)) for tid, _ in rows],
+                          fontsize=8)
+            ax.set_title(title, fontsize=10, loc="left")
+            if metric == "nps":
+                ax.set_xlim(-100, 100)
+                ax.axvline(0, color=t.muted, lw=0.8)
+            elif metric == "csat":
+                ax.set_xlim(0, 100)
+            ax.grid(axis="x", alpha=0.5, zorder=0)
+        return save(fig, fmt)

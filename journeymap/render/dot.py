@@ -1,0 +1,333 @@
+"""The journey graph view: DOT text built here, laid out and drawn by graphviz.
+
+Stages are clusters placed left to right in map order; each touchpoint gets a column inside its
+stage from the forward transitions between the stage's touchpoints. Transitions that go back
+(loops) do not constrain the layout. Edge width grows with the square root of the flow; every
+edge carries its count and its share of the source's departures. Exits hang below their
+touchpoint as leak marks whose size follows the customers who left there and whose colour
+follows the conversions lost (from the leak ranking); the top leaks get a bold frame and a
+``#1 leak`` label.
+
+DOT safety: node ids are internal (``t0``, ``t1``, ``x0``...), never user text, and every label
+is an HTML-like label whose text is escaped by :func:`journeymap.render.text.html_text`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from journeymap import graph as g
+from journeymap.render.scene import Scene, metric_legend, metric_text, metric_value
+from journeymap.render.text import fmt_int, fmt_money, fmt_pct, html_text, shorten
+
+TOP_LEAKS = 3
+FORMATS = ("svg", "png", "pdf", "dot")
+
+
+def _wrap(text: str, width: int = 22) -> list[str]:
+    """Wrap a label on words (CJK text on characters, which count double)."""
+    from journeymap.render.fonts import is_cjk
+
+    lines: list[str] = []
+    for para in text.split("\n"):
+        tokens: list[str] = []
+        for word in para.split(" "):
+            if any(is_cjk(c) for c in word):
+                tokens.extend(word)  # CJK breaks anywhere
+            else:
+                tokens.append(word + " ")
+        line = ""
+        size = 0
+        for tok in tokens:
+            tsize = sum(2 if is_cjk(c) else 1 for c in tok)
+            if line and size + tsize > width + 1:
+                lines.append(line.rstrip())
+                line, size = "", 0
+            line += tok
+            size += tsize
+        lines.append(line.rstrip())
+    return [ln for ln in lines if ln] or [""]
+
+
+def _columns(scene: Scene) -> dict[str, int]:
+    """Global column (graphviz rank) of each touchpoint: stage offset + depth inside the stage."""
+    G = scene.graph
+    order = {n: G.nodes[n][g.ORDER] for n in G.nodes}
+    columns: dict[str, int] = {}
+    offset = 0
+    for sid, _ in G.graph[g.STAGES]:
+        members = sorted((n for n in G.nodes if G.nodes[n][g.STAGE] == sid), key=order.__getitem__)
+        depth: dict[str, int] = {}
+        for n in members:
+            preds = [p for p in G.predecessors(n)
+                     if G.nodes[p][g.STAGE] == sid and order[p] < order[n] and p in depth]
+            depth[n] = max((depth[p] + 1 for p in preds), default=0)
+        for n in members:
+            columns[n] = offset + depth[n]
+        offset += (max(depth.values()) + 1) if depth else 1
+    return columns
+
+
+def _penwidth(count: int, biggest: int) -> float:
+    if biggest <= 0 or count <= 0:
+        return 1.0
+    return round(1.0 + 9.0 * math.sqrt(count / biggest), 2)
+
+
+def to_dot(scene: Scene) -> str:
+    """The DOT source of the journey graph (deterministic text)."""
+    G = scene.graph
+    t = scene.theme
+    font = scene.fonts.graphviz_name
+    nodes = g.touchpoints_in_order(G)
+    ids = {n: f"t{i}" for i, n in enumerate(nodes)}
+    columns = _columns(scene)
+    goals = set(G.graph[g.GOALS])
+    after_goal = scene.after_goal()
+    leaks = scene.leaks()
+    top = {str(x.get("touchpoint")): int(x.get("rank") or 0) for x in leaks[:TOP_LEAKS]
+           if (x.get("lost_conversions") or 0) > 0 or (x.get("exits") or 0) > 0}
+    has_counts = bool(G.graph[g.HAS_COUNTS])
+    biggest = max([G.edges[e][g.COUNT] for e in G.edges] + [G.nodes[n][g.EXITS] for n in nodes]
+                  + [1])
+    max_exits = max([G.nodes[n][g.EXITS] for n in nodes] + [1])
+    lost_by = {str(x.get("touchpoint")): float(x.get("lost_conversions") or 0.0) for x in leaks}
+    max_lost = max([*list(lost_by.values()), 0.0])
+
+    out: list[str] = []
+    w = out.append
+    w("digraph journey {")
+    w(f'  graph [rankdir=LR, newrank=true, splines=true, nodesep=0.35, ranksep=0.7, pad=0.3, '
+      f'bgcolor="{t.background}", fontname="{font}", fontcolor="{t.foreground}", '
+      f'labelloc=t, labeljust=l, outputorder=edgesfirst, label={_title(scene)}];')
+    w(f'  node [shape=box, style="rounded,filled", fontname="{font}", fontsize=12, '
+      f'color="{t.node_border}", fontcolor="{t.foreground}", fillcolor="{t.node}", margin="0.12,0.06"];')
+    w(f'  edge [fontname="{font}", fontsize=10, color="{t.edge}", fontcolor="{t.foreground}", '
+      f'arrowsize=0.7];')
+
+    by_stage: dict[str, list[str]] = {}
+    for n in nodes:
+        by_stage.setdefault(G.nodes[n][g.STAGE], []).append(n)
+    stage_names = dict(G.graph[g.STAGES])
+    leak_nodes: dict[str, str] = {}
+    for si, (sid, _) in enumerate(G.graph[g.STAGES]):
+        w(f"  subgraph cluster_s{si} {{")
+        w(f'    graph [label={_stage_label(scene, sid, stage_names[sid])}, style="rounded,filled", '
+          f'fillcolor="{t.cluster}", color="{t.cluster_border}", penwidth=1.2, labeljust=l, '
+          f'fontsize=15, margin=14];')
+        for n in by_stage.get(sid, []):
+            w(f"    {ids[n]} [{_node_attrs(scene, n, n in goals, top.get(n))}];")
+            exits = G.nodes[n][g.EXITS]
+            if has_counts and exits > 0 and n not in goals:
+                xid = f"x{ids[n][1:]}"
+                leak_nodes[n] = xid
+                size = round(0.16 + 0.5 * math.sqrt(exits / max_exits), 3)
+                churn = n in after_goal
+                share = (lost_by.get(n, 0.0) / max_lost) if max_lost > 0 else exits / max_exits
+                color = t.muted if churn else (t.leak_strong if share >= 0.5 or n in top else t.leak)
+                w(f'    {xid} [shape=circle, style=filled, label="", width={size}, height={size}, '
+                  f'fixedsize=true, color="{color}", fillcolor="{color}", '
+                  f'xlabel={_leak_label(scene, n, top.get(n), churn)}, fontcolor="{color}", '
+                  f"fontsize=10];")
+        same: dict[int, list[str]] = {}
+        for n in by_stage.get(sid, []):
+            same.setdefault(columns[n], []).append(ids[n])
+            if n in leak_nodes:
+                same[columns[n]].append(leak_nodes[n])
+        for col in sorted(same):
+            w("    { rank=same; " + " ".join(f"{x};" for x in same[col]) + " }")
+        w("  }")
+
+    # one invisible chain through the columns keeps stages in order, left to right
+    reps: dict[int, str] = {}
+    for n in nodes:
+        reps.setdefault(columns[n], ids[n])
+    chain = [reps[c] for c in sorted(reps)]
+    for a, b in itertools.pairwise(chain):
+        w(f"  {a} -> {b} [style=invis, weight=0];")
+
+    for u, v in sorted(G.edges, key=lambda e: (G.nodes[e[0]][g.ORDER], G.nodes[e[1]][g.ORDER])):
+        w(f"  {ids[u]} -> {ids[v]} [{_edge_attrs(scene, u, v, columns, biggest)}];")
+    for n, xid in leak_nodes.items():
+        w(f"  {ids[n]} -> {xid} [{_leak_attrs(scene, n, top.get(n), biggest, n in after_goal)}];")
+    w("}")
+    return "\n".join(out) + "\n"
+
+
+def _title(scene: Scene) -> str:
+    t = scene.theme
+    G = scene.graph
+    bits = []
+    if scene.period:
+        bits.append(scene.period)
+    if scene.scenario:
+        bits.append(f"scenario {scene.scenario}")
+    if scene.persona:
+        bits.append(f"persona {scene.map.persona(scene.persona).name}")
+    if G.graph[g.HAS_COUNTS]:
+        bits.append("counts are transitions (visits)")
+    if G.graph[g.FROM_OVERLAY]:
+        bits.append("numbers from an overlay")
+    sub = " · ".join(bits)
+    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(scene.map.title)}</B></FONT></TD></TR>']
+    if sub:
+        rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="12" COLOR="{t.muted}">{html_text(sub)}</FONT></TD></TR>')
+    rows.append(f'<TR><TD ALIGN="LEFT">{_legend(scene)}</TD></TR>')
+    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
+            + "".join(rows) + "</TABLE>>")
+
+
+def _legend(scene: Scene) -> str:
+    t = scene.theme
+    title, labels = metric_legend(scene)
+    cells = [f'<TD ALIGN="LEFT"><FONT POINT-SIZE="11"><B>{html_text("Colour: " + title)}</B></FONT></TD>']
+    for k, label in enumerate(labels):
+        fill = t.scale[k]
+        cells.append(f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{t.node_border}">'
+                     f'<FONT POINT-SIZE="10" COLOR="{t.text_on(fill)}">{html_text(label)}</FONT></TD>')
+    cells.append(f'<TD BGCOLOR="{t.node}" BORDER="1" COLOR="{t.node_border}">'
+                 f'<FONT POINT-SIZE="10" COLOR="{t.foreground}">no data</FONT></TD>')
+    keys = ["edge width and label: transitions (share of the touchpoint's departures)",
+            "dashed: undeclared transition (only the data has it)"]
+    if scene.graph.graph[g.HAS_COUNTS]:
+        keys.append("● exits: size = customers who left; dark = most conversions lost")
+    if scene.leaks():
+        keys.append(f"bold frame: top {TOP_LEAKS} leaks by conversions lost")
+    keys.append("double frame: goal")
+    half = (len(keys) + 1) // 2
+    key_text = "<BR ALIGN=\"LEFT\"/>".join(html_text("   ·   ".join(part)) for part in (keys[:half], keys[half:])
+                            if part)
+    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3"><TR>'
+            + "".join(cells) + "</TR></TABLE>"
+            + f'</TD></TR><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{t.muted}">'
+            + key_text + "<BR ALIGN=\"LEFT\"/></FONT>")
+
+
+def _stage_label(scene: Scene, sid: str, name: str) -> str:
+    reach = scene.stage_reach(sid)
+    text = f"<B>{html_text(name)}</B>"
+    if reach is not None:
+        text += (f'<BR/><FONT POINT-SIZE="10" COLOR="{scene.theme.muted}">'
+                 f"reached by {fmt_pct(reach)} of entries</FONT>")
+    return f"<{text}>"
+
+
+def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None) -> str:
+    G = scene.graph
+    t = scene.theme
+    d = G.nodes[n]
+    value, bin_ = metric_value(scene, n)
+    if goal and scene.color_by == "drop_off":
+        value, bin_ = None, None  # a goal's departures are not drop-off
+    fill = t.node if bin_ is None else t.scale[bin_]
+    ink = t.foreground if bin_ is None else t.text_on(fill)
+    name_lines = "<BR/>".join(html_text(line) for line in _wrap(d[g.NAME]))
+    rows = [f"<B>{name_lines}</B>"]
+    info = []
+    if d[g.CHANNEL]:
+        info.append(shorten(str(d[g.CHANNEL]), 24))
+    if G.graph[g.HAS_COUNTS]:
+        info.append(f"{fmt_int(d[g.VISITS])} visits")
+    if info:
+        rows.append(f'<FONT POINT-SIZE="10">{html_text(" · ".join(info))}</FONT>')
+    mtext = metric_text(scene, value)
+    if mtext and not (goal and scene.color_by == "drop_off"):
+        rows.append(f'<FONT POINT-SIZE="10">{html_text(mtext)}</FONT>')
+    if goal:
+        rows.append('<FONT POINT-SIZE="10">goal</FONT>')
+    label = "<" + f'<FONT COLOR="{ink}">' + "<BR/>".join(rows) + "</FONT>>"
+    attrs = [f"label={label}", f'fillcolor="{fill}"']
+    if goal:
+        attrs.append("peripheries=2")
+    if top_rank is not None:
+        attrs += [f'color="{t.top_leak}"', "penwidth=3.5"]
+    return ", ".join(attrs)
+
+
+def _edge_attrs(scene: Scene, u: str, v: str, columns: dict[str, int], biggest: int) -> str:
+    G = scene.graph
+    t = scene.theme
+    e = G.edges[u, v]
+    count = int(e[g.COUNT])
+    attrs: list[str] = []
+    du = G.nodes[u]
+    departures = du[g.VISITS] - du[g.IN_PROGRESS]
+    if e[g.COUNT_KNOWN] and G.graph[g.HAS_COUNTS]:
+        share = count / departures if departures > 0 else None
+        text = fmt_int(count) + (f" ({fmt_pct(share)})" if share is not None else "")
+        attrs.append(f"label=<{html_text(text)}>")
+        attrs.append(f"penwidth={_penwidth(count, biggest)}")
+        attrs.append(f"weight={1 + int(10 * (share or 0))}")
+    if not e[g.DECLARED]:
+        attrs += ["style=dashed", f'color="{t.undeclared}"', f'fontcolor="{t.undeclared}"']
+    if columns[v] <= columns[u]:
+        attrs.append("constraint=false")
+    return ", ".join(attrs) if attrs else 'label=""'
+
+
+def _leak_label(scene: Scene, n: str, top_rank: int | None, churn: bool) -> str:
+    G = scene.graph
+    d = G.nodes[n]
+    exits = int(d[g.EXITS])
+    departures = d[g.VISITS] - d[g.IN_PROGRESS]
+    share = exits / departures if departures > 0 else None
+    lines = [f"{fmt_int(exits)} left" + (f" ({fmt_pct(share)})" if share is not None else "")]
+    leak: dict[str, Any] = scene.leak(n)
+    if churn:
+        lines = [f"{fmt_int(exits)} left after converting"]
+    elif leak:
+        lost = leak.get("lost_conversions")
+        value = leak.get("lost_value")
+        rank = leak.get("rank")
+        head = f"#{rank} leak: " if top_rank is not None else ""
+        if lost is not None:
+            lines.append(f"{head}≈{fmt_int(lost)} conversions lost")
+            if value is not None:
+                lines.append(fmt_money(value, scene.currency))
+    label = "<BR/>".join(html_text(x) for x in lines)
+    return f"<<B>{label}</B>>" if top_rank is not None else f"<{label}>"
+
+
+def _leak_attrs(scene: Scene, n: str, top_rank: int | None, biggest: int, churn: bool) -> str:
+    t = scene.theme
+    exits = int(scene.graph.nodes[n][g.EXITS])
+    color = t.muted if churn else (t.top_leak if top_rank is not None else t.leak_strong)
+    return (f'color="{color}", penwidth={_penwidth(exits, biggest)}, arrowhead=none, weight=0')
+
+
+def render_graph(scene: Scene, fmt: str) -> bytes:
+    """The graph view as ``dot`` text or laid out by graphviz as ``svg``, ``png`` or ``pdf``."""
+    source = to_dot(scene)
+    if fmt == "dot":
+        return source.encode("utf-8")
+    return run_dot(source, fmt)
+
+
+def run_dot(source: str, fmt: str) -> bytes:
+    """Lay out DOT text with graphviz's ``dot`` (through the ``graphviz`` package)."""
+    import graphviz
+
+    from journeymap.errors import UsageError
+
+    renderer = "cairo" if fmt in ("png", "pdf") else None
+    try:
+        data: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"), renderer=renderer,
+                                    quiet=True)
+    except graphviz.ExecutableNotFound:
+        raise UsageError("graphviz's 'dot' program is not installed",
+                         hint="install graphviz (Debian: apt-get install graphviz)") from None
+    if fmt == "pdf":
+        data = strip_pdf_dates(data)
+    return data
+
+
+def strip_pdf_dates(data: bytes) -> bytes:
+    """Blank the creation date cairo writes into a PDF, keeping every byte offset valid."""
+    import re
+
+    def blank(m: re.Match[bytes]) -> bytes:
+        return m.group(1) + b"(" + b" " * (len(m.group(2))) + b")"
+
+    return re.sub(rb"(/CreationDate\s*)\(([^)]*)\)", blank, data)

@@ -1,0 +1,202 @@
+"""matplotlib plumbing shared by the charts and the canvas: style, fonts, wrapping, saving.
+
+Every figure is drawn inside :func:`style` (an ``rc_context``): math parsing and TeX are off,
+so a ``$`` in a name is text; fonts are the explicit fallback list of the map's
+:class:`~journeymap.render.fonts.FontPlan`; the SVG hash salt is fixed and text is drawn as paths
+(glyphs travel with the file). :func:`save` writes no dates into SVG, PDF or PNG metadata, so
+the same map gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+from journeymap.render.fonts import is_cjk, register_with_matplotlib
+from journeymap.render.scene import Scene
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+CREATOR = "journeymap"
+
+
+@contextlib.contextmanager
+def style(scene: Scene) -> Iterator[None]:
+    """rcParams for one drawing (deterministic, fonts set, no math text)."""
+    import matplotlib
+
+    families = register_with_matplotlib(scene.fonts) or ["DejaVu Sans"]
+    t = scene.theme
+    rc: dict[str, Any] = {
+        "font.family": families,
+        "font.size": 10,
+        "text.usetex": False,
+        "text.parse_math": False,
+        "axes.unicode_minus": True,
+        "svg.hashsalt": "journeymap",
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "ps.fonttype": 42,
+        "path.simplify": True,
+        "figure.facecolor": t.background,
+        "savefig.facecolor": t.background,
+        "axes.facecolor": t.background,
+        "axes.edgecolor": t.muted,
+        "axes.labelcolor": t.foreground,
+        "axes.titlecolor": t.foreground,
+        "text.color": t.foreground,
+        "xtick.color": t.muted,
+        "ytick.color": t.muted,
+        "xtick.labelcolor": t.foreground,
+        "ytick.labelcolor": t.foreground,
+        "grid.color": t.grid,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "legend.frameon": False,
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+    }
+    import logging
+
+    logger = logging.getLogger("matplotlib.font_manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # "no bold face" fallbacks are expected for CJK fonts
+    try:
+        with matplotlib.rc_context(cast(Any, rc)):
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def new_figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout=None)
+
+
+def save(fig: Figure, fmt: str) -> bytes:
+    """Figure to bytes without dates or versions in the metadata."""
+    buf = io.BytesIO()
+    metadata: dict[str, Any]
+    if fmt == "svg":
+        metadata = {"Date": None, "Creator": CREATOR}
+    elif fmt == "pdf":
+        metadata = {"CreationDate": None, "ModDate": None, "Creator": CREATOR,
+                    "Producer": CREATOR}
+    else:
+        metadata = {"Software": CREATOR}
+    fig.savefig(buf, format=fmt, metadata=metadata)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------- wrapping
+
+class Measurer:
+    """Measures text widths in points with matplotlib's own font machinery (cached)."""
+
+    def __init__(self, fig: Figure) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(fig)
+        self._renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+        self._dpi = fig.dpi
+        self._cache: dict[tuple[str, float, bool], float] = {}
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        key = (text, size, bold)
+        hit = self._cache.get(key)
+        if hit is None:
+            prop = self._prop(size, bold)
+            w, _, _ = self._renderer.get_text_width_height_descent(text, prop, ismath=False)
+            hit = w * 72.0 / self._dpi
+            self._cache[key] = hit
+        return hit
+
+    @staticmethod
+    def _prop(size: float, bold: bool) -> FontProperties:
+        from matplotlib.font_manager import FontProperties
+
+        return FontProperties(size=size, weight="bold" if bold else "normal")
+
+
+def _tokens(paragraph: str) -> list[str]:
+    """Words with their trailing space; CJK characters one by one (they break anywhere)."""
+    out: list[str] = []
+    for word in paragraph.split(" "):
+        if not word:
+            continue
+        if any(is_cjk(c) for c in word):
+            buf = ""
+            for c in word:
+                if is_cjk(c):
+                    if buf:
+                        out.append(buf)
+                        buf = ""
+                    out.append(c)
+                else:
+                    buf += c
+            if buf:
+                out.append(buf)
+            out[-1] += " "
+        else:
+            out.append(word + " ")
+    return out
+
+
+def wrap(m: Measurer, text: str, width_pt: float, size: float, bold: bool = False) -> list[str]:
+    """Greedy word wrap of `text` into lines no wider than `width_pt` points."""
+    return _wrap(m, text, width_pt, size, bold)[0]
+
+
+def _wrap(m: Measurer, text: str, width_pt: float, size: float,
+          bold: bool = False) -> tuple[list[str], bool]:
+    lines: list[str] = []
+    broke = False
+    for para in text.split("\n"):
+        line = ""
+        for tok in _tokens(para):
+            candidate = line + tok
+            if line and m.width(candidate.rstrip(), size, bold) > width_pt:
+                lines.append(line.rstrip())
+                line = tok
+            else:
+                line = candidate
+            while m.width(line.rstrip(), size, bold) > width_pt and len(line.rstrip()) > 1:
+                # a single token wider than the cell: break it by characters
+                broke = True
+                cut = len(line.rstrip())
+                while cut > 1 and m.width(line[:cut], size, bold) > width_pt:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        if line.strip():
+            lines.append(line.rstrip())
+    return lines, broke
+
+
+def fit(m: Measurer, text: str, width_pt: float, height_pt: float, size: float,
+        *, min_size: float = 5.5, leading: float = 1.22,
+        bold: bool = False) -> tuple[list[str], float, bool]:
+    """Wrap `text` into a box, shrinking the font down to `min_size`, then cutting with "…".
+
+    Returns the lines, the font size, and whether text had to be cut.
+    """
+    s = size
+    while True:
+        lines, broke = _wrap(m, text, width_pt, s, bold)
+        if (len(lines) * s * leading <= height_pt and not broke) or s <= min_size:
+            break
+        s = max(round(s - 0.5, 2), min_size)
+    max_lines = max(int(height_pt // (s * leading)), 1)
+    if len(lines) <= max_lines:
+        return lines, s, False
+    kept = lines[:max_lines]
+    last = kept[-1]
+    while last and m.width(last + "…", s, bold) > width_pt:
+        last = last[:-1]
+    kept[-1] = last.rstrip() + "…"
+    return kept, s, True

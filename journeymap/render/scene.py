@@ -1,0 +1,270 @@
+"""What every view draws from: the map, its graph, the analysis (as its JSON contract) and style.
+
+Views read the analysis only through the names of ``analyze(...).to_dict()`` (the JSON contract
+of ``journeymap analyze``), so they do not depend on the analysis internals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from journeymap import graph as g
+from journeymap.errors import UsageError, did_you_mean
+from journeymap.model import JourneyMap, Overlay
+from journeymap.render.fonts import FontPlan, plan_fonts
+from journeymap.render.theme import THEMES, Theme
+
+COLOR_BY = ("drop_off", "nps", "csat", "ces", "emotion")
+PAGES = {"A3": (16.54, 11.69), "A4": (11.69, 8.27)}
+"""Landscape page sizes in inches."""
+CURVES = ("auto", "single", "persona", "scenario")
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One emotion curve: a label and an emotion per touchpoint id (None where unknown)."""
+
+    label: str
+    emotions: dict[str, float | None]
+    pain_points: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Scene:
+    """Everything a view needs. Build it with :func:`build_scene`."""
+
+    map: JourneyMap
+    graph: nx.DiGraph
+    analysis: dict[str, Any] | None
+    theme: Theme
+    color_by: str = "drop_off"
+    persona: str | None = None
+    scenario: str | None = None
+    goal: str | None = None
+    curves: list[Curve] = field(default_factory=list)
+    page: str = "A3"
+    fonts: FontPlan = field(default_factory=lambda: FontPlan(["DejaVu Sans"], []))
+
+    # --- figures by touchpoint, read through the analysis JSON contract -------------------
+    def touchpoint_figures(self, tid: str) -> dict[str, Any]:
+        """The analysis' ``touchpoints[]`` entry of a touchpoint (empty without analysis)."""
+        return self._by_id("touchpoints", "id").get(tid, {})
+
+    def leak(self, tid: str) -> dict[str, Any]:
+        """The analysis' ``leaks[]`` entry of a touchpoint (empty when it is no ranked leak)."""
+        return self._by_id("leaks", "touchpoint").get(tid, {})
+
+    def leaks(self) -> list[dict[str, Any]]:
+        items = list((self.analysis or {}).get("leaks") or [])
+        return sorted(items, key=lambda x: (x.get("rank") or 10**9))
+
+    def survey(self, tid: str) -> dict[str, Any]:
+        """The analysis' ``surveys[tid]`` (``nps``, ``csat``, ``ces``, ``responses``)."""
+        surveys = (self.analysis or {}).get("surveys") or {}
+        value = surveys.get(tid) or {}
+        return dict(value)
+
+    def after_goal(self) -> set[str]:
+        return {str(x.get("id")) for x in (self.analysis or {}).get("after_goal") or []}
+
+    def stage_reach(self, sid: str) -> float | None:
+        for s in (self.analysis or {}).get("stages") or []:
+            if s.get("id") == sid:
+                value = s.get("reach_probability")
+                return None if value is None else float(value)
+        return None
+
+    def drop_off(self, tid: str) -> float | None:
+        """Drop-off ``exits / completed departures``: the analysis figure, else from the graph."""
+        fig = self.touchpoint_figures(tid)
+        if "drop_off" in fig:
+            value = fig["drop_off"]
+            return None if value is None else float(value)
+        d = self.graph.nodes[tid]
+        departures = d[g.VISITS] - d[g.IN_PROGRESS]
+        return d[g.EXITS] / departures if departures > 0 else None
+
+    def emotion(self, tid: str) -> float | None:
+        tp = self.graph.nodes[tid][g.TOUCHPOINT]
+        value = tp.emotion_for(self.persona)
+        return None if value is None else float(value)
+
+    def _by_id(self, key: str, id_key: str) -> dict[str, dict[str, Any]]:
+        items = (self.analysis or {}).get(key) or []
+        return {str(x.get(id_key)): dict(x) for x in items if isinstance(x, Mapping)}
+
+    @property
+    def currency(self) -> str | None:
+        return self.map.currency
+
+    @property
+    def period(self) -> str | None:
+        value = self.graph.graph.get(g.PERIOD)
+        return None if value is None else str(value)
+
+
+def map_text(journey_map: JourneyMap) -> str:
+    """All user text of a map, for choosing fonts."""
+    parts = [journey_map.title, journey_map.description or ""]
+    parts += [p.name for p in journey_map.personas]
+    parts += [t for p in journey_map.personas for t in (*p.goals, *p.frustrations)]
+    for stage in journey_map.stages:
+        parts.append(stage.name)
+        for tp in stage.touchpoints:
+            parts += [tp.name, tp.channel or "", *tp.actions, *tp.pain_points, *tp.opportunities]
+            if tp.thoughts:
+                parts += [tp.thoughts] if isinstance(tp.thoughts, str) else list(tp.thoughts)
+    return "\n".join(parts)
+
+
+def emotion_curve(journey_map: JourneyMap, label: str, persona: str | None) -> Curve:
+    emotions: dict[str, float | None] = {}
+    pains: dict[str, int] = {}
+    for _, tp in journey_map.iter_touchpoints():
+        emotions[tp.id] = tp.emotion_for(persona)
+        if tp.pain_points:
+            pains[tp.id] = len(tp.pain_points)
+    return Curve(label, emotions, pains)
+
+
+def build_curves(journey_map: JourneyMap, *, mode: str = "auto", persona: str | None = None,
+                 scenario: str | None = None,
+                 others: Sequence[tuple[str, JourneyMap]] = ()) -> list[Curve]:
+    """Emotion curves to draw: one (the persona's or the mean), one per persona, or one per scenario.
+
+    ``auto`` draws one curve per persona when the map writes emotions per persona and no persona
+    was chosen, else one curve. ``scenario`` draws this map and every map of `others` (label, map).
+    """
+    if mode not in CURVES:
+        raise UsageError(f"--curves must be one of {', '.join(CURVES)}",
+                         hint=did_you_mean(mode, CURVES))
+    per_persona = any(isinstance(tp.emotion, dict) for _, tp in journey_map.iter_touchpoints())
+    if mode == "auto":
+        mode = "persona" if per_persona and persona is None and journey_map.personas else "single"
+    if mode == "persona":
+        if not journey_map.personas:
+            raise UsageError("--curves persona: the map declares no personas")
+        return [emotion_curve(journey_map, p.name, p.id) for p in journey_map.personas]
+    base_label = scenario or ("as-is" if mode == "scenario" else _single_label(journey_map, persona))
+    curves = [emotion_curve(journey_map, base_label, persona)]
+    if mode == "scenario":
+        curves += [emotion_curve(m, label, persona) for label, m in others]
+    return curves
+
+
+def _single_label(journey_map: JourneyMap, persona: str | None) -> str:
+    if persona is not None:
+        return journey_map.persona(persona).name
+    per_persona = any(isinstance(tp.emotion, dict) for _, tp in journey_map.iter_touchpoints())
+    return "mean over personas" if per_persona else "emotion"
+
+
+def build_scene(journey_map: JourneyMap, overlay: Overlay | None = None, *,
+                analysis: Mapping[str, Any] | None = None, theme: str = "light",
+                color_by: str = "drop_off", persona: str | None = None,
+                scenario: str | None = None, goal: str | None = None, page: str = "A3",
+                curves: Sequence[Curve] | None = None) -> Scene:
+    """Assemble a :class:`Scene` (builds the graph; the analysis dict is given by the caller)."""
+    if theme not in THEMES:
+        raise UsageError(f"unknown theme '{theme}'; themes: {', '.join(THEMES)}",
+                         hint=did_you_mean(theme, list(THEMES)))
+    if color_by not in COLOR_BY:
+        raise UsageError(f"--color-by must be one of {', '.join(COLOR_BY)}",
+                         hint=did_you_mean(color_by, COLOR_BY))
+    page_key = page.upper()
+    if page_key not in PAGES:
+        raise UsageError(f"unknown page size '{page}'; sizes: {', '.join(PAGES)}")
+    G = g.build_graph(journey_map, overlay)
+    return Scene(
+        map=journey_map, graph=G, analysis=None if analysis is None else dict(analysis),
+        theme=THEMES[theme], color_by=color_by, persona=persona, scenario=scenario, goal=goal,
+        curves=list(curves) if curves is not None else build_curves(
+            journey_map, persona=persona, scenario=scenario),
+        page=page_key, fonts=plan_fonts(map_text(journey_map)),
+    )
+
+
+# --------------------------------------------------------------------------- colour by metric
+
+@dataclass(frozen=True)
+class Metric:
+    """How ``--color-by`` reads and bins one figure; bin 0 is good, 4 is bad."""
+
+    name: str
+    title: str
+    labels: tuple[str, str, str, str, str]
+
+
+_METRICS = {
+    "drop_off": Metric("drop_off", "drop-off", ("< 10%", "10–25%", "25–40%", "40–60%", "≥ 60%")),
+    "nps": Metric("nps", "NPS", ("≥ 50", "20 to 50", "0 to 20", "−30 to 0", "< −30")),
+    "csat": Metric("csat", "CSAT", ("≥ 85%", "75–85%", "65–75%", "50–65%", "< 50%")),
+    "ces": Metric("ces", "CES, share easy", ("≥ 80%", "65–80%", "50–65%", "35–50%", "< 35%")),
+}
+
+
+def _edges_bin(value: float, edges: Sequence[float], *, higher_is_better: bool) -> int:
+    """Bin 0..4 from four ascending edges."""
+    above = sum(value >= e for e in edges)
+    return 4 - above if higher_is_better else above
+
+
+def metric_value(scene: Scene, tid: str) -> tuple[float | None, int | None]:
+    """The ``--color-by`` figure of a touchpoint and its bin (None when undefined)."""
+    by = scene.color_by
+    if by == "drop_off":
+        v = scene.drop_off(tid)
+        return v, None if v is None else _edges_bin(v, (0.10, 0.25, 0.40, 0.60),
+                                                     higher_is_better=False)
+    if by == "emotion":
+        e = scene.emotion(tid)
+        if e is None:
+            return None, None
+        lo, hi = scene.map.emotion_scale
+        good = (e - lo) / (hi - lo)
+        return e, min(max(4 - int(good * 5 + 1e-9), 0), 4) if good < 1 else 0
+    survey = scene.survey(tid).get(by) or {}
+    key = {"nps": "value", "csat": "percent", "ces": "percent_easy"}[by]
+    raw = survey.get(key) if isinstance(survey, Mapping) else None
+    if raw is None:
+        return None, None
+    v = float(raw)
+    edges = {"nps": (-30.0, 0.0, 20.0, 50.0), "csat": (50.0, 65.0, 75.0, 85.0),
+             "ces": (35.0, 50.0, 65.0, 80.0)}[by]
+    return v, _edges_bin(v, edges, higher_is_better=True)
+
+
+def metric_legend(scene: Scene) -> tuple[str, list[str]]:
+    """Title and the five bin labels (good to bad) of the ``--color-by`` metric."""
+    if scene.color_by != "emotion":
+        m = _METRICS[scene.color_by]
+        return m.title, list(m.labels)
+    lo, hi = scene.map.emotion_scale
+    step = (hi - lo) / 5
+    if float(hi - lo) == 4 and float(lo).is_integer():
+        return "emotion", [f"{v:+g}".replace("-", "−").replace("+0", "0")
+                           for v in (hi, hi - 1, hi - 2, hi - 3, lo)]
+    edges = [hi - step * k for k in range(1, 5)]
+    labels = [f"≥ {edges[0]:+.1f}"] + [f"{edges[k]:+.1f} to {edges[k - 1]:+.1f}"
+                                      for k in range(1, 4)] + [f"< {edges[3]:+.1f}"]
+    return "emotion", [s.replace("-", "−") for s in labels]
+
+
+def metric_text(scene: Scene, value: float | None) -> str | None:
+    """The figure as a node shows it (``drop-off 34%``, ``NPS +12``, ``emotion −1``)."""
+    if value is None:
+        return None
+    by = scene.color_by
+    if by == "drop_off":
+        return f"drop-off {value * 100:.0f}%"
+    if by == "nps":
+        return f"NPS {value:+.0f}".replace("-", "−")
+    if by == "csat":
+        return f"CSAT {value:.0f}%"
+    if by == "ces":
+        return f"CES easy {value:.0f}%"
+    return f"emotion {value:+g}".replace("-", "−")
