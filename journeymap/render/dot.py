@@ -102,8 +102,7 @@ def to_dot(scene: Scene) -> str:
     w(f'  graph [rankdir=LR, newrank=true, splines=true, nodesep=0.35, ranksep=0.7, pad=0.3, '
       f'bgcolor="{t.background}", fontname="{font}", fontcolor="{t.foreground}", '
       f'labelloc=t, labeljust=l, outputorder=edgesfirst, label={_title(scene)}];')
-    w(f'  node [shape=box, style="rounded,filled", fontname="{font}", fontsize=12, '
-      f'color="{t.node_border}", fontcolor="{t.foreground}", fillcolor="{t.node}", margin="0.12,0.06"];')
+    w(f'  node [shape=plain, fontname="{font}", fontsize=12, fontcolor="{t.foreground}"];')
     w(f'  edge [fontname="{font}", fontsize=10, color="{t.edge}", fontcolor="{t.foreground}", '
       f'arrowsize=0.7];')
 
@@ -111,31 +110,25 @@ def to_dot(scene: Scene) -> str:
     for n in nodes:
         by_stage.setdefault(G.nodes[n][g.STAGE], []).append(n)
     stage_names = dict(G.graph[g.STAGES])
-    leak_nodes: dict[str, str] = {}
     for si, (sid, _) in enumerate(G.graph[g.STAGES]):
         w(f"  subgraph cluster_s{si} {{")
         w(f'    graph [label={_stage_label(scene, sid, stage_names[sid])}, style="rounded,filled", '
           f'fillcolor="{t.cluster}", color="{t.cluster_border}", penwidth=1.2, labeljust=l, '
           f'fontsize=15, margin=14];')
         for n in by_stage.get(sid, []):
-            w(f"    {ids[n]} [{_node_attrs(scene, n, n in goals, top.get(n))}];")
+            mark = ""
             exits = G.nodes[n][g.EXITS]
             if has_counts and exits > 0 and n not in goals:
-                xid = f"x{ids[n][1:]}"
-                leak_nodes[n] = xid
-                size = round(0.16 + 0.5 * math.sqrt(exits / max_exits), 3)
                 churn = n in after_goal
                 share = (lost_by.get(n, 0.0) / max_lost) if max_lost > 0 else exits / max_exits
-                color = t.muted if churn else (t.leak_strong if share >= 0.5 or n in top else t.leak)
-                w(f'    {xid} [shape=circle, style=filled, label="", width={size}, height={size}, '
-                  f'fixedsize=true, color="{color}", fillcolor="{color}", '
-                  f'xlabel={_leak_label(scene, n, top.get(n), churn)}, fontcolor="{color}", '
-                  f"fontsize=10];")
+                color = t.muted if churn else (
+                    t.top_leak if n in top else (t.leak_strong if share >= 0.5 else t.leak))
+                size = round(8 + 34 * math.sqrt(exits / max_exits), 1)
+                mark = _leak_mark(scene, n, top.get(n), churn, color, size)
+            w(f"    {ids[n]} [{_node_attrs(scene, n, n in goals, top.get(n), mark)}];")
         same: dict[int, list[str]] = {}
         for n in by_stage.get(sid, []):
             same.setdefault(columns[n], []).append(ids[n])
-            if n in leak_nodes:
-                same[columns[n]].append(leak_nodes[n])
         for col in sorted(same):
             w("    { rank=same; " + " ".join(f"{x};" for x in same[col]) + " }")
         w("  }")
@@ -146,12 +139,10 @@ def to_dot(scene: Scene) -> str:
         reps.setdefault(columns[n], ids[n])
     chain = [reps[c] for c in sorted(reps)]
     for a, b in itertools.pairwise(chain):
-        w(f"  {a} -> {b} [style=invis, weight=0];")
+        w(f"  {a}:m -> {b}:m [style=invis, weight=0];")
 
     for u, v in sorted(G.edges, key=lambda e: (G.nodes[e[0]][g.ORDER], G.nodes[e[1]][g.ORDER])):
-        w(f"  {ids[u]} -> {ids[v]} [{_edge_attrs(scene, u, v, columns, biggest)}];")
-    for n, xid in leak_nodes.items():
-        w(f"  {ids[n]} -> {xid} [{_leak_attrs(scene, n, top.get(n), biggest, n in after_goal)}];")
+        w(f"  {ids[u]}:m -> {ids[v]}:m [{_edge_attrs(scene, u, v, columns, biggest)}];")
     w("}")
     return "\n".join(out) + "\n"
 
@@ -192,7 +183,7 @@ def _legend(scene: Scene) -> str:
     keys = ["edge width and label: transitions (share of the touchpoint's departures)",
             "dashed: undeclared transition (only the data has it)"]
     if scene.graph.graph[g.HAS_COUNTS]:
-        keys.append("● exits: size = customers who left; dark = most conversions lost")
+        keys.append("● exits under a touchpoint: size = customers who left; dark = most conversions lost")
     if scene.leaks():
         keys.append(f"bold frame: top {TOP_LEAKS} leaks by conversions lost")
     keys.append("double frame: goal")
@@ -214,7 +205,8 @@ def _stage_label(scene: Scene, sid: str, name: str) -> str:
     return f"<{text}>"
 
 
-def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None) -> str:
+def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None, mark: str) -> str:
+    """An HTML-like table: the touchpoint box (port ``m``) and, below it, its leak mark."""
     G = scene.graph
     t = scene.theme
     d = G.nodes[n]
@@ -224,7 +216,7 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None) -> str:
     fill = t.node if bin_ is None else t.scale[bin_]
     ink = t.foreground if bin_ is None else t.text_on(fill)
     name_lines = "<BR/>".join(html_text(line) for line in _wrap(d[g.NAME]))
-    rows = [f"<B>{name_lines}</B>"]
+    rows = [f'<FONT POINT-SIZE="13"><B>{name_lines}</B></FONT>']
     info = []
     if d[g.CHANNEL]:
         info.append(shorten(str(d[g.CHANNEL]), 24))
@@ -233,17 +225,23 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None) -> str:
     if info:
         rows.append(f'<FONT POINT-SIZE="10">{html_text(" · ".join(info))}</FONT>')
     mtext = metric_text(scene, value)
-    if mtext and not (goal and scene.color_by == "drop_off"):
+    if mtext:
         rows.append(f'<FONT POINT-SIZE="10">{html_text(mtext)}</FONT>')
     if goal:
         rows.append('<FONT POINT-SIZE="10">goal</FONT>')
-    label = "<" + f'<FONT COLOR="{ink}">' + "<BR/>".join(rows) + "</FONT>>"
-    attrs = [f"label={label}", f'fillcolor="{fill}"']
+    content = f'<FONT COLOR="{ink}">' + "<BR/>".join(rows) + "</FONT>"
+    border, width = (t.top_leak, 4) if top_rank is not None else (t.node_border, 1)
+    box = (f'<TABLE STYLE="rounded" BORDER="{width}" COLOR="{border}" BGCOLOR="{fill}" '
+           f'CELLBORDER="0" CELLPADDING="7" CELLSPACING="0"><TR><TD>{content}</TD></TR></TABLE>')
     if goal:
-        attrs.append("peripheries=2")
-    if top_rank is not None:
-        attrs += [f'color="{t.top_leak}"', "penwidth=3.5"]
-    return ", ".join(attrs)
+        box = (f'<TABLE STYLE="rounded" BORDER="1" COLOR="{border}" CELLBORDER="0" '
+               f'CELLPADDING="0" CELLSPACING="3"><TR><TD>{box}</TD></TR></TABLE>')
+    rows_html = f'<TR><TD PORT="m">{box}</TD></TR>'
+    if mark:
+        rows_html += f"<TR><TD>{mark}</TD></TR>"
+    label = ('<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="2">'
+             + rows_html + "</TABLE>>")
+    return f"label={label}"
 
 
 def _edge_attrs(scene: Scene, u: str, v: str, columns: dict[str, int], biggest: int) -> str:
@@ -267,7 +265,9 @@ def _edge_attrs(scene: Scene, u: str, v: str, columns: dict[str, int], biggest: 
     return ", ".join(attrs) if attrs else 'label=""'
 
 
-def _leak_label(scene: Scene, n: str, top_rank: int | None, churn: bool) -> str:
+def _leak_mark(scene: Scene, n: str, top_rank: int | None, churn: bool, color: str,
+               size: float) -> str:
+    """The exit mark under a touchpoint: a dot sized by exits, and what they cost."""
     G = scene.graph
     d = G.nodes[n]
     exits = int(d[g.EXITS])
@@ -280,21 +280,17 @@ def _leak_label(scene: Scene, n: str, top_rank: int | None, churn: bool) -> str:
     elif leak:
         lost = leak.get("lost_conversions")
         value = leak.get("lost_value")
-        rank = leak.get("rank")
-        head = f"#{rank} leak: " if top_rank is not None else ""
-        if lost is not None:
-            lines.append(f"{head}≈{fmt_int(lost)} conversions lost")
-            if value is not None:
-                lines.append(fmt_money(value, scene.currency))
-    label = "<BR/>".join(html_text(x) for x in lines)
-    return f"<<B>{label}</B>>" if top_rank is not None else f"<{label}>"
-
-
-def _leak_attrs(scene: Scene, n: str, top_rank: int | None, biggest: int, churn: bool) -> str:
-    t = scene.theme
-    exits = int(scene.graph.nodes[n][g.EXITS])
-    color = t.muted if churn else (t.top_leak if top_rank is not None else t.leak_strong)
-    return (f'color="{color}", penwidth={_penwidth(exits, biggest)}, arrowhead=none, weight=0')
+        head = f"#{leak.get('rank')} leak: " if top_rank is not None else ""
+        if lost is not None and float(lost) > 0:
+            lines.append(f"{head}≈{fmt_int(lost)} conversions lost"
+                         + (f" · {fmt_money(value, scene.currency)}" if value is not None else ""))
+    text = "<BR/>".join(html_text(x) for x in lines)
+    if top_rank is not None:
+        text = f"<B>{text}</B>"
+    return ('<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>'
+            f'<TD VALIGN="MIDDLE"><FONT POINT-SIZE="{size}" COLOR="{color}">●</FONT></TD>'
+            f'<TD ALIGN="LEFT" VALIGN="MIDDLE"><FONT POINT-SIZE="10" COLOR="{color}"> {text}</FONT></TD>'
+            "</TR></TABLE>")
 
 
 def render_graph(scene: Scene, fmt: str) -> bytes:
