@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages journeymap needs, only when they are missing:
-# graphviz's `dot`, fonts with Latin, Cyrillic and CJK glyphs (see docs/install.md), and a Java
-# runtime for the optional Spark engine.
+# graphviz's `dot`, fonts with Latin, Cyrillic and CJK glyphs (see docs/install.md), a Java
+# runtime for the optional Spark engine, and Chromium (headless, for the HTML report's browser test).
 set -euo pipefail
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
@@ -10,6 +10,8 @@ if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; th
 if ! { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi dejavu; }; then need+=(fonts-dejavu-core); fi
 # a Java runtime for the Spark engine (`ingest --engine spark`, its tests run Spark in local mode)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+# headless Chromium for the browser test of the HTML report (tests/render/test_browser.py)
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then need+=(chromium); fi
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "journeymap needs these system packages: ${need[*]} (run as root, or install them with your package manager)" >&2

@@ -64,7 +64,7 @@ class _Writer:
              center: bool = False, min_size: float = 5.5) -> None:
         if not text.strip():
             return
-        width_pt = (box.w - 2 * pad) * 72
+        width_pt = (box.w - 2 * pad) * 72 * 0.96  # headroom for hinting at other dpi
         height_pt = (box.h - 2 * pad) * 72
         lines, s, cut = fit(self.m, text, width_pt, height_pt, size, bold=bold,
                             min_size=min_size)
@@ -134,13 +134,13 @@ def draw_canvas(scene: Scene) -> Figure:
     # ---- header: title, subtitle, personas
     top = H - margin
     wr.text(_Box(margin, top, W * 0.55, 0.5 * k), mpl_text(scene.map.title), 20 * k,
-            bold=True, pad=0)
+            bold=True, pad=0, min_size=9 * k)
     bits = [x for x in (scene.period, scene.scenario and f"scenario {scene.scenario}",
                         scene.persona and f"persona {scene.map.persona(scene.persona).name}")
             if x]
     if scene.map.description:
         bits.append(mpl_text(scene.map.description))
-    wr.text(_Box(margin, top - 0.45 * k, W * 0.55, 0.55 * k), " · ".join(bits), 9 * k,
+    wr.text(_Box(margin, top - 0.56 * k, W * 0.55, 0.5 * k), " · ".join(bits), 9 * k,
             color=t.muted, pad=0)
     personas = [p for p in scene.map.personas if scene.persona in (None, p.id)][:3]
     if personas:

@@ -138,8 +138,10 @@ def to_dot(scene: Scene) -> str:
     for n in nodes:
         reps.setdefault(columns[n], ids[n])
     chain = [reps[c] for c in sorted(reps)]
+    by_id = {v: k for k, v in ids.items()}
     for a, b in itertools.pairwise(chain):
-        w(f"  {a}:m -> {b}:m [style=invis, weight=0];")
+        if not G.has_edge(by_id[a], by_id[b]):
+            w(f"  {a}:m -> {b}:m [style=invis, weight=0];")
 
     for u, v in sorted(G.edges, key=lambda e: (G.nodes[e[0]][g.ORDER], G.nodes[e[1]][g.ORDER])):
         w(f"  {ids[u]}:m -> {ids[v]}:m [{_edge_attrs(scene, u, v, columns, biggest)}];")

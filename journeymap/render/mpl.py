@@ -178,6 +178,11 @@ def _wrap(m: Measurer, text: str, width_pt: float, size: float,
     return lines, broke
 
 
+def _height(n_lines: int, size: float, leading: float) -> float:
+    """Drawn height of `n_lines` lines: line spacing between them, ascent and descent of the last."""
+    return (n_lines - 1) * size * leading + 1.25 * size
+
+
 def fit(m: Measurer, text: str, width_pt: float, height_pt: float, size: float,
         *, min_size: float = 5.5, leading: float = 1.22,
         bold: bool = False) -> tuple[list[str], float, bool]:
@@ -188,10 +193,12 @@ def fit(m: Measurer, text: str, width_pt: float, height_pt: float, size: float,
     s = size
     while True:
         lines, broke = _wrap(m, text, width_pt, s, bold)
-        if (len(lines) * s * leading <= height_pt and not broke) or s <= min_size:
+        if (_height(len(lines), s, leading) <= height_pt and not broke) or s <= min_size:
             break
         s = max(round(s - 0.5, 2), min_size)
-    max_lines = max(int(height_pt // (s * leading)), 1)
+    max_lines = 1
+    while _height(max_lines + 1, s, leading) <= height_pt:
+        max_lines += 1
     if len(lines) <= max_lines:
         return lines, s, False
     kept = lines[:max_lines]
