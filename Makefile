@@ -9,13 +9,20 @@ OUT    ?= out
 SHELL  := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: demo test system venv lint typecheck unit benchmark docs clean
+.PHONY: demo test system venv lint typecheck unit benchmark docs gallery clean
 
 demo: system venv
 	$(BIN)/journeymap validate maps/
 	@mkdir -p $(OUT)/analysis
 	for m in $$(grep -l '^journeymap: 1' $$(find maps -name '*.yaml' | sort)); do $(BIN)/journeymap analyze "$$m" --format markdown --quiet -o "$(OUT)/analysis/$$(basename "$$m" .yaml).md" || exit 1; done
 	$(BIN)/journeymap analyze maps/first-purchase.yaml
+	@for m in maps/*.yaml maps/ru/*.yaml maps/zh/*.yaml maps/lv/*.yaml; do \
+	  n=$$(basename "$$m" .yaml); mkdir -p "$(OUT)/$$n"; \
+	  $(BIN)/journeymap render "$$m" --view graph -o "$(OUT)/$$n/graph.svg" -q && \
+	  $(BIN)/journeymap render "$$m" --view canvas -o "$(OUT)/$$n/canvas.pdf" -q && \
+	  $(BIN)/journeymap render "$$m" --view report -o "$(OUT)/$$n/report.html" -q && \
+	  $(BIN)/journeymap render "$$m" --view mermaid -o "$(OUT)/$$n/journey.mmd" -q || exit 1; \
+	  echo "rendered $$m into $(OUT)/$$n/ (graph.svg, canvas.pdf, report.html, journey.mmd)"; done
 	$(BIN)/journeymap check maps/
 
 test: system venv lint typecheck unit
@@ -43,6 +50,9 @@ unit: venv
 
 benchmark: system venv
 	$(BIN)/python benchmarks/run.py
+
+gallery: system venv
+	$(BIN)/python docs/gen_gallery.py
 
 clean:
 	rm -rf $(VENV) $(OUT)

@@ -9,16 +9,14 @@ from journeymap.render.scene import Curve, build_curves, build_scene
 
 
 def analysis_dict(loaded: LoadedMap, *, goal: str | None, samples: int,
-                  seed: int) -> dict[str, Any] | None:
-    """The JSON contract of ``journeymap analyze`` for the map, or None without the analysis."""
-    try:
-        from journeymap.analysis import analyze  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:  # pragma: no cover - before the analysis layer exists
-        return None
+                  seed: int) -> dict[str, Any]:
+    """The JSON contract of ``journeymap analyze`` for the map (``analyze(...).to_dict()``)."""
+    from journeymap.analysis import analyze
     from journeymap.graph import build_graph
 
     G = build_graph(loaded.map, loaded.overlay)
-    result: dict[str, Any] = analyze(G, goal=goal, samples=samples, seed=seed).to_dict()
+    result: dict[str, Any] = analyze(G, goal=goal, samples=samples, seed=seed,
+                                     scenario=loaded.scenario, persona=loaded.persona).to_dict()
     return result
 
 

@@ -59,13 +59,24 @@ class _Writer:
                                       transform=self.fig.transFigure, facecolor=color,
                                       edgecolor=edge or "none", lw=lw, zorder=z))
 
+    def _area(self, box: _Box, pad: float) -> tuple[float, float]:
+        width_pt = (box.w - 2 * pad) * 72 * 0.96  # headroom for hinting at other dpi
+        return width_pt, (box.h - 2 * pad) * 72
+
+    def size_for(self, box: _Box, text: str, size: float, *, bold: bool = False,
+                 pad: float = 0.06, min_size: float = 5.5) -> float:
+        """The font size at which `text` fits the box (at least `min_size`)."""
+        if not text.strip():
+            return size
+        width_pt, height_pt = self._area(box, pad)
+        return fit(self.m, text, width_pt, height_pt, size, bold=bold, min_size=min_size)[1]
+
     def text(self, box: _Box, text: str, size: float, *, bold: bool = False,
              color: str | None = None, pad: float = 0.06, italic: bool = False,
              center: bool = False, min_size: float = 5.5) -> None:
         if not text.strip():
             return
-        width_pt = (box.w - 2 * pad) * 72 * 0.96  # headroom for hinting at other dpi
-        height_pt = (box.h - 2 * pad) * 72
+        width_pt, height_pt = self._area(box, pad)
         lines, s, cut = fit(self.m, text, width_pt, height_pt, size, bold=bold,
                             min_size=min_size)
         self.cut += cut
@@ -77,7 +88,7 @@ class _Writer:
 
 
 def _bullets(items: list[str]) -> str:
-    return "\n".join(f"• {mpl_text(x)}" for x in items)
+    return "\n".join(f"•\u00a0{mpl_text(x)}" for x in items)  # the bullet sticks to its word
 
 
 def _thoughts(value: str | list[str] | None) -> str:
@@ -199,21 +210,20 @@ def draw_canvas(scene: Scene) -> Figure:
                 pad=0.06 * k)
         if key == "emotion":
             emotion_box = _Box(x0, y, grid_w, h)
+        cells: list[tuple[_Box, str]] = []
+        bold = key == "touchpoint"
+        size = 10.5 * k if bold else 9.5 * k
         for i, (_, tp) in enumerate(touchpoints):
             cell = _Box(x0 + i * col_w, y, col_w, h)
             text = ""
-            bold = False
-            size = 9.5 * k
             if key == "actions":
                 text = _bullets(tp.actions)
             elif key == "touchpoint":
                 text = mpl_text(tp.name) + (f"\n[{mpl_text(tp.channel)}]" if tp.channel else "")
-                bold = True
-                size = 10.5 * k
+                top3 = scene.leak(tp.id).get("rank") in (1, 2, 3)
                 wr.rect(_Box(cell.x + 0.03, cell.y - 0.03, cell.w - 0.06, cell.h - 0.06),
-                        t.node, edge=t.leak_strong if scene.leak(tp.id).get("rank") in (1, 2, 3)
-                        else t.node_border, lw=2.0 if scene.leak(tp.id).get("rank") in (1, 2, 3)
-                        else 0.6, z=1)
+                        t.node, edge=t.leak_strong if top3 else t.node_border,
+                        lw=2.0 if top3 else 0.6, z=1)
             elif key == "thoughts":
                 text = _thoughts(tp.thoughts)
             elif key == "pain_points":
@@ -222,8 +232,14 @@ def draw_canvas(scene: Scene) -> Figure:
                 text = _bullets(tp.opportunities)
             elif key == "figures":
                 text = _figures(scene, tp.id)
+            cells.append((cell, text))
+        # one size per lane (the largest at which every cell of the lane fits), so a lane
+        # reads evenly; cells that do not fit even at the minimum are cut
+        lane_size = min([wr.size_for(c, txt, size, bold=bold, pad=0.07 * k)
+                         for c, txt in cells if txt] or [size])
+        for cell, text in cells:
             if text:
-                wr.text(cell, text, size, bold=bold, italic=key == "thoughts",
+                wr.text(cell, text, lane_size, bold=bold, italic=key == "thoughts",
                         pad=0.07 * k, center=key == "touchpoint")
         # column separators
         for i in range(1, n):

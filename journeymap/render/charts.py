@@ -126,14 +126,17 @@ def funnel_chart(scene: Scene, fmt: str) -> bytes:
                   for s in stages]
         values = [s.get("reach_probability") for s in stages]
         ys = list(range(len(stages)))[::-1]
-        for y, v in zip(ys, values, strict=True):
+        for y, v, st in zip(ys, values, stages, strict=True):
             if v is None:
-                ax.text(0.01, y, "undefined", va="center", fontsize=9, color=t.muted)
+                note = ("after the goal: not part of the conversion chain" if st.get("after_goal")
+                        else "undefined (no journey enters the chain)")
+                ax.text(0.5, y, note, ha="center", va="center", fontsize=9, color=t.muted)
                 continue
             ax.barh(y, float(v), color=t.accent, height=0.62, left=(1 - float(v)) / 2)
-            ax.text(0.5, y, fmt_pct(float(v), 1), ha="center", va="center", fontsize=10,
-                    fontweight="bold", color=t.text_on(t.accent) if float(v) > 0.12
-                    else t.foreground)
+            inside = float(v) >= 0.2
+            ax.text(0.5 if inside else 0.5 + float(v) / 2 + 0.01, y, fmt_pct(float(v), 1),
+                    ha="center" if inside else "left", va="center", fontsize=10,
+                    fontweight="bold", color=t.text_on(t.accent) if inside else t.foreground)
         ax.set_yticks(ys, labels)
         ax.set_xlim(0, 1)
         ax.set_xticks([])
@@ -190,6 +193,7 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
             for x in leaks]
         ax.set_xticks(xs, labels, fontsize=8)
         ax.set_ylabel(f"lost ({unit})")
+        ax.yaxis.set_major_formatter(_thousands())
         ax.grid(axis="y", alpha=0.6, zorder=0)
         ax.set_ylim(0, max(v + h for v, h in zip(values, highs, strict=True)) * 1.18 or 1)
         total = sum(values)
@@ -206,6 +210,12 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
             ax2.yaxis.set_major_formatter(_pct_formatter())
             ax2.spines["right"].set_visible(True)
         return save(fig, fmt)
+
+
+def _thousands() -> Any:
+    from matplotlib.ticker import StrMethodFormatter
+
+    return StrMethodFormatter("{x:,.0f}")
 
 
 def _pct_formatter() -> Any:
@@ -243,7 +253,7 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
         left = 0.02
         width = 0.96 / len(panels)
         for metric, key, title, rows in panels:
-            ax = fig.add_axes((left + width * 0.42, 0.10, width * 0.52, 0.72))
+            ax = fig.add_axes((left + width * 0.40, 0.10, width * 0.40, 0.72))
             left += width
             ys = list(range(len(rows)))[::-1]
             values = [float(s[key]) for _, s in rows]

@@ -95,7 +95,7 @@ def _leak_rows(scene: Scene) -> list[dict[str, Any]]:
         extra = what_if.get("extra_conversions")
         extra_value = what_if.get("extra_value")
         best = x.get("best_next")
-        best_id = best.get("id") if isinstance(best, dict) else best
+        best_id = best.get("touchpoint") if isinstance(best, dict) else best
         stage = scene.graph.nodes[tid][g.STAGE] if tid in scene.graph else ""
         rows.append({
             "rank": x.get("rank"),
@@ -171,10 +171,12 @@ def report(scene: Scene) -> str:
         summary = [("entries", fmt_int(s.get("entries"))),
                    ("conversions", fmt_int(s.get("conversions"))),
                    ("conversion probability", fmt_pct(s.get("conversion_probability"), 1))]
-        lost = [float(x["lost_value"]) for x in scene.leaks() if x.get("lost_value") is not None]
-        if lost:
+        if s.get("total_lost_value") is not None:
             summary.append(("value lost at leaks (first order)",
-                            fmt_money(sum(lost), scene.currency)))
+                            fmt_money(s["total_lost_value"], scene.currency)))
+        elif s.get("total_lost_conversions") is not None:
+            summary.append(("conversions lost at leaks (first order)",
+                            fmt_num(s["total_lost_conversions"], 0)))
     sections = [("graph", "Journey graph")]
     if leaks is not None:
         sections.append(("leaks", "Leaks"))

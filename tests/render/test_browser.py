@@ -53,6 +53,9 @@ def test_report_loads_cleanly_and_shows_its_pictures(browser: Browser, tmp_path:
     assert len(state["imgs"]) >= 3
     assert all(i["ok"] and i["visible"] for i in state["imgs"]), state["imgs"]
     assert all(t["visible"] and t["rows"] > 1 for t in state["tables"]), state["tables"]
+    expected = {"shop.yaml": ["leak-table", "survey-table"], "hostile.yaml": ["leak-table"],
+                "zh.yaml": ["leak-table"]}[name]
+    assert [t["id"] for t in state["tables"]] == expected
     from PIL import Image
 
     shot = Image.open(io.BytesIO(browser.screenshot())).convert("RGB")

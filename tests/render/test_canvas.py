@@ -30,7 +30,7 @@ def test_lanes_and_cells_carry_the_qualitative_content() -> None:
     joined = "\n".join(t.get_text() for t in fig.texts)
     assert "Bargain hunter" in joined and "Goals: Find the lowest price" in joined
     assert "“Looks cheap — is it legit?”" in joined
-    assert "• Guest checkout" in joined
+    assert "•\u00a0Guest checkout" in joined
     assert "12,000 visits" in joined and "drop-off 44%" in joined
 
 

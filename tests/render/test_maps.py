@@ -1,0 +1,46 @@
+"""Every view renders for every example map in maps/ (text views and SVG; all formats elsewhere)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journeymap.io import is_map_document, load_map
+from journeymap.render import VIEWS
+from journeymap.render.build import render_loaded
+from tests.conftest import MAPS
+
+EXAMPLES = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
+CHEAP = {"graph": "svg", "canvas": "svg", "funnel": "svg", "leaks": "svg", "scores": "svg",
+         "emotions": "svg", "mermaid": "mmd", "mermaid-flow": "mmd", "report": "html"}
+
+
+def test_the_examples_are_found() -> None:
+    names = {p.name for p in EXAMPLES}
+    assert {"first-purchase.yaml", "first-purchase.ru.yaml", "first-purchase.zh.yaml",
+            "first-purchase.lv.yaml"} <= names
+    assert set(CHEAP) == set(VIEWS)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(Path(p).relative_to(MAPS)))
+def test_every_view_renders(path: Path) -> None:
+    loaded = load_map(path)
+    for view, fmt in CHEAP.items():
+        if view == "report" and path.name != "first-purchase.yaml":
+            continue  # the report draws every other view again; one map is enough here
+        data = render_loaded(loaded, view, fmt, samples=50)
+        assert len(data) > 200, view
+        if fmt == "svg":
+            assert data.startswith(b"<?xml"), view
+
+
+def test_scenarios_and_overlay_render() -> None:
+    fp = MAPS / "first-purchase.yaml"
+    loaded = load_map(fp, scenario="to-be")
+    assert render_loaded(loaded, "graph", "dot").startswith(b"digraph")
+    overlay = next((MAPS / "overlays").glob("*.yaml"))
+    with_data = load_map(fp, data=overlay)
+    assert b"numbers from an overlay" in render_loaded(with_data, "graph", "svg")
+    curves = render_loaded(load_map(fp), "emotions", "svg", curves="scenario")
+    assert curves.startswith(b"<?xml")
