@@ -65,13 +65,20 @@ def clean(value: Any, digits: int = 10) -> Any:
     >>> clean({"a": float("nan"), "b": (0.1 + 0.2, 3)})
     {'a': None, 'b': [0.3, 3]}
     """
+    kind = type(value)
+    if kind is float:
+        return _number(value, digits)
+    if kind is dict:
+        return {str(k): clean(v, digits) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [clean(v, digits) for v in value]
+    if value is None or kind is str or kind is bool or kind is int:
+        return value
     if isinstance(value, dict):
         return {str(k): clean(v, digits) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [clean(v, digits) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int):
+    if isinstance(value, (bool, str, int)):
         return value
     try:
         import numpy as np
@@ -82,7 +89,10 @@ def clean(value: Any, digits: int = 10) -> Any:
             return bool(value)
     except ImportError:  # pragma: no cover - numpy is a dependency
         pass
-    f = float(value)
+    return _number(float(value), digits)
+
+
+def _number(f: float, digits: int) -> float | None:
     if not math.isfinite(f):
         return None
     if f == 0:
