@@ -81,7 +81,15 @@ def generate(n_touchpoints: int = 2000, stages: int = 20, out_degree: int = 10,
 
 def dense_chain(G: Any) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """Q, r and alpha as a user would build them from the graph."""
-    from journeymap.graph import COUNT, ENTRIES, EXITS, GOALS, UNKNOWN, touchpoints_in_order
+    from journeymap.graph import (
+        COUNT,
+        ENTRIES,
+        EXITS,
+        FLOW_RESIDUAL,
+        GOALS,
+        UNKNOWN,
+        touchpoints_in_order,
+    )
 
     goals = set(G.graph[GOALS])
     states = [t for t in touchpoints_in_order(G) if t not in goals]
@@ -89,8 +97,10 @@ def dense_chain(G: Any) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     n = len(states)
     Q = np.zeros((n, n))
     r = np.zeros(n)
-    e = np.array([G.nodes[s][ENTRIES] for s in states], float)
-    out = np.array([G.nodes[s][EXITS] + G.nodes[s][UNKNOWN] for s in states], float)
+    # rounding leaves small residuals: negative ones are implied entries, positive ones unknown
+    e = np.array([G.nodes[s][ENTRIES] + max(-G.nodes[s][FLOW_RESIDUAL], 0) for s in states], float)
+    out = np.array([G.nodes[s][EXITS] + G.nodes[s][UNKNOWN] + max(G.nodes[s][FLOW_RESIDUAL], 0)
+                    for s in states], float)
     for a, b, d in G.edges(data=True):
         if a in idx:
             if b in idx:
