@@ -297,7 +297,7 @@ def to_markdown(doc: dict[str, Any]) -> str:
                 str(lk["rank"]), f"{lk['name']} (`{lk['touchpoint']}`)", count(lk["exits"]),
                 f"{pct(lk['drop_off'])} ({pct_interval(lk['drop_off_interval'])})",
                 f"{count(lk['lost_conversions'])}" + (f" ({count(iv[0])}–{count(iv[1])})" if iv else ""),
-                about(lk["lost_value"]) if lk["lost_value"] is not None else "–",
+                f"{lk['lost_value']:,.0f}" if lk["lost_value"] is not None else "–",
                 f"+{count(wi['extra_conversions'])}" if wi["extra_conversions"] is not None else "–",
                 pct(lk["removal_effect"], 0), pct(lk["probability_top"], 0),
                 lk["best_next"]["name"] if lk["best_next"] else "–"]))
