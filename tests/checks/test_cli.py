@@ -291,3 +291,35 @@ def test_every_invalid_input_is_exit_2_without_traceback(path: Path) -> None:
     assert r.code == 2, (r.out, r.err)
     assert r.err.strip() and r.out == ""
     _no_traceback(r.err)
+
+
+def _overlay(period: str, exits: int) -> str:
+    return (f"journeymap-data: 1\nmap: x\nperiod: {period}\ntouchpoints:\n"
+            f"  cart: {{entries: 1000, next: {{paid: {1000 - exits}}}, exits: {exits}}}\n")
+
+
+def test_baseline_ref_reads_the_overlay_at_the_revision(repo: Path) -> None:
+    (repo / "data.yaml").write_text(_overlay("2026-Q2", 300), encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "Q2 numbers")
+    (repo / "data.yaml").write_text(_overlay("2026-Q3", 360), encoding="utf-8")
+    r = run_inproc("check", "maps/shop.yaml", "--data", "data.yaml", "--baseline-ref", "main",
+                   "--format", "json", cwd=repo)
+    assert r.code == 1, r.err
+    comp = json.loads(r.out)["maps"][0]["comparison"]
+    t = next(t for t in comp["tests"] if t["metric"] == "drop_off")
+    assert (t["x_before"], t["x_after"], t["verdict"]) == (300, 360, "REGRESSION")
+    assert (comp["baseline_period"], comp["current_period"]) == ("2026-Q2", "2026-Q3")
+    r = run_inproc("diff", "main:maps/shop.yaml", "maps/shop.yaml", "--old-data",
+                   "main:data.yaml", "--new-data", "data.yaml", cwd=repo)
+    assert r.code == 0, r.err
+    assert "30.0% -> 36.0%" in r.out
+
+
+def test_baseline_ref_without_the_overlay_at_the_revision(repo: Path) -> None:
+    (repo / "data.yaml").write_text(_overlay("2026-Q3", 360), encoding="utf-8")
+    r = run_inproc("check", "maps/shop.yaml", "--data", "data.yaml", "--baseline-ref", "main",
+                   cwd=repo)
+    assert r.code == 2
+    assert "the overlay data.yaml does not exist at 'main'" in r.err
+    _no_traceback(r.err)
