@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import select
@@ -39,6 +40,14 @@ class Browser:
                                "make test installs it through .ci/system-deps.sh)")
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
+
+        # move the child's ends above 3 and 4 first: a pipe may itself sit on 3 or 4, and
+        # dup2 onto the same number would keep its close-on-exec flag
+        high_r = fcntl.fcntl(to_chrome_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        high_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        to_chrome_r, from_chrome_w = high_r, high_w
 
         def wire() -> None:
             os.dup2(to_chrome_r, 3)
