@@ -66,6 +66,7 @@ def _css(scene: Scene) -> str:
         "nav ul{list-style:none;padding:0;display:flex;gap:1rem;flex-wrap:wrap}"
         f"nav a{{color:{t.accent}}}"
         "figure{margin:1rem 0}"
+        ".wide{overflow-x:auto}.wide img{max-width:none;max-height:85vh;width:auto}"
         f"img{{max-width:100%;height:auto;background:{t.background};display:block}}"
         "table{border-collapse:collapse;margin:1rem 0;font-size:.92rem}"
         f"th,td{{border-bottom:1px solid {t.grid};padding:.35rem .6rem;text-align:left;"
