@@ -13,6 +13,7 @@ def _runner():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = mod
     spec.loader.exec_module(mod)
     return mod
 
