@@ -97,9 +97,11 @@ def test_watch_rerenders_when_the_map_or_an_include_changes(tmp_path: Path) -> N
                  "      - id: a\n        name: Alpha\n        emotion: 1\n", encoding="utf-8")
     out = tmp_path / "j.mmd"
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    errfile = tmp_path / "stderr.txt"
+    errors = errfile.open("w", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "journeymap", "render", str(m), "--view",
                              "mermaid", "-o", str(out), "--watch"], env=env,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=errors, text=True)
     try:
         assert _wait_for(lambda: out.exists() and "Alpha" in out.read_text(encoding="utf-8"))
         assert "Person One" in out.read_text(encoding="utf-8")
@@ -109,15 +111,18 @@ def test_watch_rerenders_when_the_map_or_an_include_changes(tmp_path: Path) -> N
         inc.write_text("personas:\n  - id: p\n    name: Person Two\n", encoding="utf-8")
         assert _wait_for(lambda: "Person Two" in out.read_text(encoding="utf-8"))
         m.write_text("journeymap: 1\nid: m\n", encoding="utf-8")  # broken: keeps the last file
-        time.sleep(0.5)
+        assert _wait_for(lambda: "not re-rendered" in errfile.read_text(encoding="utf-8"))
         assert "Person Two" in out.read_text(encoding="utf-8")
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            _, err = proc.communicate(timeout=20)
+            proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
             raise
+        finally:
+            errors.close()
+    err = errfile.read_text(encoding="utf-8")
     assert "watching 2 file(s)" in err
     assert "re-rendered" in err
     assert "not re-rendered; fix the map and save again" in err
