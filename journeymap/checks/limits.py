@@ -458,9 +458,11 @@ def _tp_row(a: dict[str, Any], tid: str) -> dict[str, Any] | None:
 def drop_off(ctx: Context) -> Iterator[Outcome]:
     """Drop-off of a touchpoint (exits over completed departures) outside its limit.
 
-    A top-level ``drop_off`` is the default for every touchpoint that is not a goal;
-    ``checks.touchpoints.<id>.drop_off`` overrides it. ``on: interval`` tests the Wilson
-    interval.
+    A top-level ``drop_off`` is the default for every touchpoint of the conversion chain:
+    not for goals, and not for after-goal touchpoints (delivery, newsletter, returns), whose
+    exits are churn after conversion; give those a limit of their own under
+    ``checks.touchpoints.<id>``, which also overrides the default. ``on: interval`` tests the
+    Wilson interval.
 
     Fails::
 
@@ -495,7 +497,7 @@ def drop_off(ctx: Context) -> Iterator[Outcome]:
               - {id: paid, name: Paid, goal: true}
     """
     goals = set(ctx.goals)
-    pairs = list(_tp_limits(ctx, "drop_off", lambda t: t not in goals))
+    pairs = list(_tp_limits(ctx, "drop_off", lambda t: t not in goals and t not in ctx.after_goal))
     if not pairs:
         return
     a = _need_analysis(ctx)
