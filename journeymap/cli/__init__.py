@@ -24,6 +24,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("journeymap.cli.check:check", "Check maps against their limits, lint and a baseline (CI)."),
     "diff": ("journeymap.cli.check:diff", "Show structural and numeric changes between two maps."),
     "render": ("journeymap.cli.render:render", "Draw a view of a map: graph, canvas, charts, Mermaid, HTML report."),
+    "discover": ("journeymap.cli.events:discover", "Draft a commented map from an event log."),
+    "ingest-survey": ("journeymap.cli.events:ingest_survey", "Turn a survey export into an overlay's responses."),
+    "conform": ("journeymap.cli.events:conform", "Compare an event log with a map: shadow paths, unused parts."),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -10,7 +12,7 @@ import click
 
 from journeymap.cli.console import show_progress, style, use_color
 from journeymap.cli.options import quiet_option
-from journeymap.errors import UsageError
+from journeymap.errors import ExitCode, UsageError
 from journeymap.events.settings import DIALECTS, Columns, IngestOptions, parse_duration
 from journeymap.io import load_map, write_atomic
 
@@ -164,3 +166,214 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
                     + f", {t.bad_rows:,} rows left out, {t.duplicates:,} duplicates, "
                     f"{len(r.unmapped):,} unmapped event names")
             click.echo(style(line, "green", color), err=True)
+
+
+@click.command()
+@click.argument("events", nargs=-1, required=True)
+@click.option("-o", "--output", metavar="DRAFT", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the draft map (YAML).")
+@click.option("--goal", default=None, metavar="EVENT", help="The event that counts as a conversion.")
+@click.option("--max-touchpoints", default=20, show_default=True, type=int, metavar="N",
+              help="How many of the most frequent events become touchpoints.")
+@column_options
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="Where the counting runs.")
+@click.option("--force", is_flag=True, help="Overwrite DRAFT if it exists.")
+@quiet_option
+def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpoints: int,
+             customer_column: str, timestamp_column: str, event_column: str,
+             session_column: str | None, timezone: str, strict: bool, session_timeout: str,
+             engine: str, force: bool, quiet: bool) -> None:
+    """Draft a commented map from an event log (CSV, Parquet, JSON lines; files or globs).
+
+    \b
+    The most frequent events become touchpoints (each listing its event), observed
+    transitions become 'next' (those under 1% of a touchpoint's departures are left out),
+    stages are guessed from where events typically fall in journeys, and --goal marks the
+    goal. A person then names, groups and annotates it. Ingesting the same log onto the
+    draft gives an overlay whose flow conserves exactly.
+
+    \b
+    Example:
+      journeymap discover clicks.csv --goal purchase -o draft.yaml
+    """
+    from journeymap.events.discover import discover as run_discover
+    from journeymap.events.discover import touchpoint_id
+
+    if os.path.exists(output) and not force:
+        raise UsageError(f"{output} exists already", hint="choose another path or pass --force")
+    opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
+                        strict, session_timeout)
+    stem = os.path.basename(output).split(".")[0] or "draft"
+    progress = progress_printer(quiet)
+    try:
+        draft = run_discover(events, opts, map_id=touchpoint_id(stem, set()), goal=goal,
+                             max_touchpoints=max_touchpoints,
+                             engine="spark" if engine == "spark" else "duckdb", progress=progress)
+    finally:
+        _end_progress(progress)
+    write_atomic(output, draft.text, inputs=list(events))
+    if not quiet:
+        click.echo(f"wrote {output}: {draft.touchpoints} touchpoints from {draft.events:,} events; "
+                   f"next: journeymap validate {output}", err=True)
+
+
+@click.command("ingest-survey")
+@click.argument("responses", type=click.Path(dir_okay=False))
+@click.option("--map", "map_path", required=True, type=click.Path(dir_okay=False), metavar="MAP",
+              help="The map whose touchpoints and declared scales the answers belong to.")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the overlay to FILE (default: standard output).")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
+              help="Overlay format [default: json for a .json output, else yaml].")
+@click.option("--overlay", "base", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+              help="Add the responses to this overlay (for example one from 'ingest') instead of "
+                   "writing responses only.")
+@click.option("--touchpoint-column", default="touchpoint", show_default=True, metavar="NAME",
+              help="Column with the touchpoint id or the question text.")
+@click.option("--score-column", default="score", show_default=True, metavar="NAME",
+              help="Column with the answer (a whole number on the declared scale).")
+@click.option("--metric-column", default="metric", show_default=True, metavar="NAME",
+              help="Column with nps, csat or ces (optional when a touchpoint declares one survey).")
+@click.option("--customer-column", default=None, metavar="NAME",
+              help="Column with the respondent; then each respondent's latest answer counts once.")
+@click.option("--time-column", default=None, metavar="NAME",
+              help="Column with the answer time (ISO 8601), to pick a respondent's latest answer.")
+@quiet_option
+def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | None,
+                  base: str | None, touchpoint_column: str, score_column: str, metric_column: str,
+                  customer_column: str | None, time_column: str | None, quiet: bool) -> None:
+    """Turn a survey export (one row per answer) into the responses of an overlay.
+
+    \b
+    Works with exports from Qualtrics, Typeform or Google Forms saved as UTF-8 CSV with one
+    header row. A row names a touchpoint id, or a question the map declares under a
+    touchpoint's scores ('question:'); NPS is counted on 0-10, CSAT and CES on the scales the
+    map declares (CSAT 1-5 by default; CES must be declared with its direction).
+
+    \b
+    Example:
+      journeymap ingest-survey answers.csv --map shop.yaml --overlay 2026-07.json -o with-scores.json
+    """
+    from journeymap.events.ingest import to_json, to_yaml
+    from journeymap.events.survey import SurveyColumns
+    from journeymap.events.survey import ingest_survey as run_survey
+
+    loaded = load_map(map_path)
+    base_doc = None
+    if base is not None:
+        from journeymap.io import load_overlay
+
+        overlay, _, _ = load_overlay(base)
+        if overlay.map != loaded.map.id:
+            raise UsageError(f"--overlay {base} is for map '{overlay.map}', not '{loaded.map.id}'")
+        base_doc = _overlay_doc(base)
+    cols = SurveyColumns(touchpoint_column, score_column, metric_column, customer_column, time_column)
+    result = run_survey(loaded.map, responses, cols, base_doc)
+    if fmt is None:
+        fmt = "json" if output and output.lower().endswith(".json") else "yaml"
+    text = (to_json if fmt == "json" else to_yaml)(result.overlay)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text, inputs=[responses, map_path, *([base] if base else [])])
+    if not quiet:
+        click.echo(f"{output or 'standard output'}: {result.answers:,} answers counted, "
+                   f"{result.skipped:,} rows without an answer, {result.duplicates:,} repeated answers "
+                   "replaced by the respondent's latest", err=True)
+
+
+def _overlay_doc(path: str) -> dict[str, Any]:
+    """An overlay file as a dict in the JSON contract's shape (touchpoints as a list)."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)
+    tps = doc.get("touchpoints") or []
+    if isinstance(tps, dict):
+        doc["touchpoints"] = [{"id": k, **(v or {})} for k, v in tps.items()]
+    return dict(doc)
+
+
+@click.command()
+@click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=False))
+@click.argument("events", nargs=-1, required=True)
+@column_options
+@pipeline_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--limit", default=20, show_default=True, type=int, metavar="N",
+              help="Text output: list at most N items per section (JSON lists everything).")
+@quiet_option
+def conform(map_path: str, events: tuple[str, ...], customer_column: str, timestamp_column: str,
+            event_column: str, session_column: str | None, timezone: str, strict: bool,
+            session_timeout: str, journey: str, lost_after: str | None, goal: str | None,
+            conversion_window: str | None, engine: str, fmt: str, limit: int, quiet: bool) -> None:
+    """Compare an event log with a map: where real customers do not follow it.
+
+    \b
+    Findings (JM4xx): JM401 shadow paths (transitions customers take that the map does not
+    declare) with counts and share of flow; JM402 declared transitions nobody takes; JM403
+    touchpoints nobody visits; JM404 event names no rule maps, by volume.
+    Exit 0 when the log conforms, 1 with any finding, 2 when the input cannot be used.
+
+    \b
+    Example:
+      journeymap conform shop.yaml 'logs/*.parquet'
+    """
+    from journeymap.events.conform import conformance
+    from journeymap.events.ingest import ingest as run_ingest
+
+    opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
+                        strict, session_timeout, journey, lost_after, goal, conversion_window)
+    loaded = load_map(map_path)
+    progress = progress_printer(quiet)
+    try:
+        [result] = run_ingest(loaded.map, events, opts,
+                              engine="spark" if engine == "spark" else "duckdb", progress=progress)
+    finally:
+        _end_progress(progress)
+    conf = conformance(loaded.map, result.overlay)
+    if fmt == "json":
+        doc = conf.to_dict()
+        for key in ("shadow_paths", "unused_transitions", "unused_touchpoints"):
+            for item in doc[key]:
+                pos = _finding_position(loaded, item["touchpoint"], item["target"], key)
+                item["file"], item["line"], item["col"] = (pos.path, pos.line, pos.col) if pos else (None, None, None)
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        color = use_color()
+        cov = "n/a" if conf.coverage is None else f"{conf.coverage:.1%}"
+        shadow = "n/a" if conf.undeclared_share is None else f"{conf.undeclared_share:.1%}"
+        sections = (("shadow paths", conf.shadow_paths, "shadow_paths"),
+                    ("declared transitions never taken", conf.unused_transitions, "unused_transitions"),
+                    ("touchpoints never visited", conf.unused_touchpoints, "unused_touchpoints"),
+                    ("unmapped events", conf.unmapped, "unmapped"))
+        for title, items, key in sections:
+            if not items:
+                continue
+            click.echo(style(f"{title} ({len(items)})", "yellow", color, bold=True))
+            for f in items[:limit]:
+                pos = _finding_position(loaded, f.touchpoint, f.target, key)
+                where = f"{pos}: " if pos else ""
+                click.echo(f"  {where}{style(f.code, 'yellow', color)} {f.message}")
+            if len(items) > limit:
+                click.echo(f"  ... {len(items) - limit} more (--limit, or --format json)")
+        if not quiet:
+            summary = (f"coverage {cov}, {shadow} of {conf.transitions:,} transitions on shadow paths, "
+                       f"{len(conf.findings)} finding(s)")
+            click.echo(style(summary, "yellow" if conf.findings else "green", color))
+    if conf.findings:
+        raise click.exceptions.Exit(int(ExitCode.FINDINGS))
+
+
+def _finding_position(loaded: Any, touchpoint: str | None, target: str | None, key: str) -> Any:
+    if touchpoint is None:
+        return None
+    if key == "unused_transitions" and target is not None:
+        tp = loaded.map.touchpoints[touchpoint]
+        if isinstance(tp.next, dict):
+            return loaded.touchpoint_position(touchpoint, "next", target) or loaded.touchpoint_position(touchpoint)
+        idx = tp.next.index(target)
+        return loaded.touchpoint_position(touchpoint, "next", idx) or loaded.touchpoint_position(touchpoint)
+    return loaded.touchpoint_position(touchpoint, "id") or loaded.touchpoint_position(touchpoint)

@@ -54,6 +54,8 @@ def raw_select(f: InputFile, schema: list[tuple[str, str]], columns: Columns, wc
                              hint=did_you_mean(col, names) or f"columns: {', '.join(names[:20])}")
 
     def text(col: str) -> str:
+        if types[col].upper() == "JSON":  # mixed JSON types: strings unquoted, numbers as written
+            return f"json_extract_string({ident(col)}, '$')"
         return f"CAST({ident(col)} AS VARCHAR)"
 
     ts_type = types[columns.timestamp].upper()
@@ -100,12 +102,13 @@ class DuckEngine:
         selects = [raw_select(f, _describe(self.con, f), columns, wcols, segment) for f in files]
         self.con.execute("CREATE TEMP VIEW jm_raw AS " + "\nUNION ALL\n".join(selects))
 
-    def run(self, stmts: dict[str, str], progress: Progress | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    def run(self, stmts: dict[str, str], progress: Progress | None = None,
+            strict: bool = False) -> dict[str, list[tuple[Any, ...]]]:
         import duckdb
 
         from journeymap.events.sql import transpile
 
-        out: dict[str, list[tuple[Any, ...]]] = {}
+        out: dict[str, list[tuple[Any, ...]]] = {"first_bad": []}
         tz = stmts.get("__timezone__", "UTC")
         try:
             for name in RELATIONS:
@@ -118,7 +121,7 @@ class DuckEngine:
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
             if progress:
                 progress("counting")
-            for name in (*RESULTS, "first_bad"):
+            for name in (*RESULTS, "first_bad") if strict else RESULTS:
                 out[name] = self.con.execute(transpile(stmts[name], "duckdb", tz)).fetchall()
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]

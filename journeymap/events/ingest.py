@@ -110,7 +110,7 @@ def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, go
             if progress:
                 progress(f"reading {len(files)} file(s)")
             duck.load(files, opts.columns, wcols, opts.segment_by)
-            rows = duck.run(stmts, progress)
+            rows = duck.run(stmts, progress, opts.strict)
         finally:
             duck.close()
     elif engine == "spark":
@@ -120,7 +120,7 @@ def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, go
         if progress:
             progress(f"reading {len(files)} file(s) on Spark")
         eng.load(files, opts.columns, wcols, opts.segment_by)
-        rows = eng.run(stmts, progress)
+        rows = eng.run(stmts, progress, opts.strict)
     else:
         raise UsageError(f"--engine: unknown engine '{engine}'", hint="use duckdb or spark")
     if opts.strict and rows["first_bad"]:

@@ -1,0 +1,152 @@
+"""DuckDB, Spark (local mode) and an independent pandas implementation agree on the same data.
+
+Spark runs in one shared local session with code generation off (small data, fast).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import sqlglot
+
+from journeymap.events import IngestOptions, ingest, to_json
+from journeymap.events.printing import print_sql
+from journeymap.events.settings import DIALECTS, Columns
+from tests.events.conftest import by_id, make_map
+from tests.events.reference import reference_ingest
+
+DAY = 86400
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    from journeymap.events.spark import local_session
+
+    session = local_session(codegen=False)
+    yield session
+    session.stop()
+
+
+def rich_log(folder: Path) -> list[Path]:
+    """Two CSV files: mixed timestamp formats, ties across files, duplicates, a platform column."""
+    rng = random.Random(3)
+    events = ["home", "view", "view", "cart", "paid", "help", "promo"]
+    rows: list[list[tuple[str, ...]]] = [[], []]
+    for u in range(50):
+        t = 1767261600 + rng.randrange(0, 10 * DAY)
+        plat = rng.choice(["web", "app", "Ünïcode / ../x"])
+        for _ in range(rng.randrange(1, 10)):
+            t += rng.choice([0, 30, 900, 2000, DAY])
+            fmt = rng.randrange(4)
+            import datetime as dt
+
+            when = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=t)
+            ts = [when.isoformat() + "Z", str(t), when.strftime("%Y-%m-%d %H:%M:%S"),
+                  (when + dt.timedelta(hours=3)).isoformat() + "+03:00"][fmt]
+            ev = rng.choice(events)
+            page = rng.choice(["/cart", "/p/1", "/"]) if ev == "view" else ""
+            row = (f"u{u}", ts, ev, page, plat)
+            rows[rng.randrange(2)].append(row)
+            if rng.random() < 0.1:
+                rows[rng.randrange(2)].append(row)
+    rows[0].append(("", "2026-01-01T00:00:00Z", "home", "", "web"))
+    paths = []
+    for i, part in enumerate(rows):
+        p = folder / f"part-{i}.csv"
+        lines = ["user_id,timestamp,event,page,platform"]
+        lines += [",".join(f'"{x}"' if "," in x else x for x in r) for r in part]
+        p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def rich_map():  # type: ignore[no-untyped-def]
+    return make_map(home=["home", {"name": "view", "where": {"page": "/"}}],
+                    product=[{"name": "view", "where": {"page": "/p/.*"}}],
+                    cart=["cart", {"pattern": "vie.", "where": {"page": "/cart"}}])
+
+
+def parquet_log(folder: Path, src: list[Path]) -> Path:
+    """The CSV rows again (users renamed), as Parquet with a native naive TIMESTAMP column."""
+    pq = folder / "log.parquet"
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"""COPY (SELECT 'p' || user_id AS user_id,
+                          make_timestamp(1767261600000000 + row_number() OVER () * 60000000) AS timestamp,
+                          event, page, platform
+                          FROM read_csv(['{src[0]}', '{src[1]}'], all_varchar = true))
+                   TO '{pq}' (FORMAT parquet)""")
+    return pq
+
+
+def test_duckdb_and_spark_give_the_same_bytes(tmp_path: Path, spark: Any) -> None:
+    """One Spark ingest (kept to one: Spark is slow to start) over CSV and Parquet together."""
+    csvs = rich_log(tmp_path)
+    files = [str(p) for p in [*csvs, parquet_log(tmp_path, csvs)]]
+    opts = IngestOptions(timezone="Europe/Riga", conversion_window=DAY, lost_after=2 * DAY,
+                         segment_by="platform")
+    duck = [to_json(r.overlay) for r in ingest(rich_map(), files, opts)]
+    spk = [to_json(r.overlay) for r in ingest(rich_map(), files, opts, engine="spark", spark=spark)]
+    assert len(duck) == 3
+    assert duck == spk
+
+
+def test_parquet_timestamp_types(tmp_path: Path) -> None:
+    csvs = rich_log(tmp_path)
+    pq = parquet_log(tmp_path, csvs)
+    [r] = ingest(rich_map(), [str(pq)], IngestOptions(timezone="America/New_York"))
+    # the first row is 2026-01-01T10:01 wall-clock in New York (UTC-5): 15:01Z
+    assert r.overlay["time_range"]["start"] == "2026-01-01T15:01:00Z"
+    [u] = ingest(rich_map(), [str(pq)], IngestOptions())
+    assert u.overlay["time_range"]["start"] == "2026-01-01T10:01:00Z"
+    assert u.overlay["bad_rows"] == 1  # the CSV row without a customer has none here either
+
+
+def test_duckdb_matches_pandas_on_the_rich_log(tmp_path: Path) -> None:
+    files = [str(p) for p in rich_log(tmp_path)]
+    [r] = ingest(rich_map(), files, IngestOptions(timezone="Europe/Riga", conversion_window=DAY,
+                                                  lost_after=2 * DAY))
+    ref = reference_ingest(rich_map(), files, tz="Europe/Riga", window=DAY, lost_after=2 * DAY)
+    assert r.overlay["bad_rows"] == ref["bad_rows"] == 1
+    assert r.overlay["unmapped"] == ref["unmapped"]
+    for tid, exp in ref["touchpoints"].items():
+        assert {k: by_id(r.overlay)[tid][k] for k in exp} == exp
+
+
+def test_json_lines_input(tmp_path: Path) -> None:
+    log = tmp_path / "e.jsonl"
+    log.write_text('{"user_id": 7, "timestamp": "2026-01-01T10:00:00Z", "event": "home"}\n'
+                   '{"user_id": 7, "timestamp": "2026-01-01T10:00:30Z", "event": "cart"}\n'
+                   '{"user_id": "8", "timestamp": 1767261600, "event": "home"}\n')
+    [r] = ingest(make_map(), [str(log)], IngestOptions(lost_after=0))
+    tp = by_id(r.overlay)
+    assert tp["home"]["next"] == {"cart": 1} and tp["home"]["customers"] == 2
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_printed_sql_parses_back(dialect: str) -> None:
+    jm = rich_map()
+    opts = IngestOptions(timezone="Europe/Riga", conversion_window=DAY, segment_by="platform",
+                         columns=Columns(session="sid"))
+    text = print_sql(jm, opts, dialect)
+    statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
+    assert len(statements) == 9  # jm_raw, three relations, five result queries
+    assert "JM_LOCAL_TO_UTC" not in text and "JM_LOWER_MEDIAN" not in text
+
+
+def test_printed_duckdb_sql_runs_and_agrees(tmp_path: Path) -> None:
+    """The printed DuckDB statements, run by hand over a table `events`, give ingest's counts."""
+    log = tmp_path / "log.csv"
+    log.write_text("user_id,timestamp,event\nu,2026-01-01T10:00:00Z,home\nu,2026-01-01T10:01:00Z,cart\n"
+                   "v,2026-01-01T10:00:00Z,home\nv,2026-01-01T10:03:00Z,cart\n", encoding="utf-8")
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE events AS SELECT * FROM read_csv('{log}', all_varchar = true)")
+    text = print_sql(make_map(), IngestOptions(), "duckdb")
+    results = [con.execute(s.sql(dialect="duckdb")).fetchall() for s in sqlglot.parse(text, read="duckdb") if s]
+    transitions = results[-1]
+    assert transitions == [("v", "home", "cart", 2, 0, 60)]
