@@ -116,14 +116,16 @@ def after_goal_touchpoints(G: nx.DiGraph, goals: Iterable[str]) -> list[str]:
         starts = [n for n in G if H.in_degree(n) == 0 and n not in goal_set]
     before = _reachable(H, starts)
     after: set[str] = set()
+    seen: set[str] = set()  # visit each node once: loops (a self-loop too) would never end
     stack = [s for g in goal_set for s in G.successors(g)]
     while stack:
         node = stack.pop()
-        if node in after or node in goal_set:
+        if node in seen or node in goal_set:
             continue
+        seen.add(node)
         if node not in can_reach and node not in before:
             after.add(node)
-        stack.extend(s for s in G.successors(node) if s not in after)
+        stack.extend(s for s in G.successors(node) if s not in seen)
     return [n for n in touchpoints_in_order(G) if n in after]
 
 
