@@ -206,6 +206,9 @@ def test_discover_draft_validates_and_conserves_on_a_public_clickstream(tmp_path
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert sum(doc["unmapped"].values()) > 0  # 7 of 19 event names are not on a 12-touchpoint draft
     assert doc["bad_rows"] == 0
+    r = run_cli("analyze", str(draft), "--data", str(out), "--format", "json", "--samples", "0")
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["map"]["id"] == "draft"
     r = run_cli("discover", str(ECOM), "-o", str(draft))
     assert r.code == 2 and "exists already" in r.err
 
