@@ -24,6 +24,9 @@ demo: system venv
 	  $(BIN)/journeymap render "$$m" --view mermaid -o "$(OUT)/$$n/journey.mmd" -q || exit 1; \
 	  echo "rendered $$m into $(OUT)/$$n/ (graph.svg, canvas.pdf, report.html, journey.mmd)"; done
 	$(BIN)/journeymap check maps/
+	$(BIN)/journeymap discover tests/events/data/retentioneering-ecom.csv.gz --goal purchase --force --quiet -o $(OUT)/events-draft.yaml
+	$(BIN)/journeymap ingest tests/events/data/retentioneering-ecom.csv.gz --map $(OUT)/events-draft.yaml -o $(OUT)/events-overlay.json
+	$(BIN)/journeymap analyze $(OUT)/events-draft.yaml --data $(OUT)/events-overlay.json --samples 0
 
 test: system venv lint typecheck unit
 

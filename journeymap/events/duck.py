@@ -89,6 +89,7 @@ class DuckEngine:
         self.con = duckdb.connect(config={"temp_directory": self._tmp.name,
                                           "preserve_insertion_order": True})
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")
         self.con.execute(f"SET memory_limit = {lit(memory_limit or _default_memory())}")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")

@@ -18,6 +18,8 @@ from journeymap.events.settings import IngestOptions
 from journeymap.model import EventRule, JourneyMap
 
 MICROS = 1_000_000
+KEY_SPAN = 1_000_000_000_000
+"""Order key of a row: file rank * KEY_SPAN + row number (files of up to 10^12 rows)."""
 
 # Timestamps as text (after trimming): ISO 8601 / RFC 3339 date, optional time, optional
 # fraction, optional offset; or a whole Unix epoch (seconds, or milliseconds when >= 10^11).
@@ -160,26 +162,32 @@ SELECT *,
   CASE WHEN jm_ts IS NULL THEN 1 ELSE 0 END AS jm_bad_ts,
   CASE WHEN jm_event IS NULL OR jm_event = '' THEN 1 ELSE 0 END AS jm_bad_event
 FROM ({parsed}) AS jm_l3"""
-    order = "jm_ts, jm_file, jm_row"
+    order = "jm_ts, jm_key"
     cust = "PARTITION BY jm_seg, jm_uid"
     timeout = opts.session_timeout * MICROS
     if opts.columns.session is not None:
-        new_session = (f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_sess IS DISTINCT FROM "
+        new_session = (f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_sess <> "
                        f"LAG(jm_sess) OVER ({cust} ORDER BY {order}) THEN 1 ELSE 0 END")
     else:
         new_session = (f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_ts - "
                        f"LAG(jm_ts) OVER ({cust} ORDER BY {order}) > {timeout} THEN 1 ELSE 0 END")
+    # step 2 by aggregation: one row per (customer, timestamp, event), the first row's values
+    # (jm_key orders rows by file rank, then row number); mapping (step 4) is a per-row function,
+    # so it is computed on every row and the first row's touchpoint is kept.
+    key = f"jm_file * {KEY_SPAN} + jm_row"
     events = f"""
-SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_file, jm_row, jm_tp,
+SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, NULLIF(jm_tp, '') AS jm_tp,
   SUM(jm_new) OVER ({cust} ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS jm_sess_no
 FROM (
-  SELECT *, {mapping_case(rules, wcols)} AS jm_tp, {new_session} AS jm_new
+  SELECT *, {new_session} AS jm_new
   FROM (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY jm_seg, jm_uid, jm_ts, jm_event ORDER BY jm_file, jm_row) AS jm_dup
+    SELECT jm_seg, jm_uid, jm_ts, jm_event, MIN({key}) AS jm_key,
+      ARG_MIN(COALESCE({mapping_case(rules, wcols)}, ''), {key}) AS jm_tp,
+      ARG_MIN(COALESCE('v' || jm_sess, 'n'), {key}) AS jm_sess
     FROM jm_parsed
     WHERE jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0
+    GROUP BY jm_seg, jm_uid, jm_ts, jm_event
   ) AS jm_d
-  WHERE jm_dup = 1
 ) AS jm_s"""
     session_journeys = opts.journey == "session"
     jk = "jm_seg, jm_uid, jm_sess_no" if session_journeys else "jm_seg, jm_uid"
@@ -204,10 +212,10 @@ FROM (
     LEAD(jm_ts) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_ts,
     LEAD(jm_sess_no) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_sess,
     ROW_NUMBER() OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_pos,
-    MIN(jm_ts) OVER (PARTITION BY {jk}) AS jm_start
+    FIRST_VALUE(jm_ts) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_start
   FROM (
     SELECT * FROM (
-      SELECT jm_seg, jm_uid, jm_ts, jm_tp, jm_sess_no, jm_file, jm_row,
+      SELECT jm_seg, jm_uid, jm_ts, jm_tp, jm_sess_no, jm_key,
         LAG(jm_tp) OVER ({cust} ORDER BY {order}) AS jm_prev_tp,
         LAG(jm_sess_no) OVER ({cust} ORDER BY {order}) AS jm_prev_sess
       FROM jm_events

@@ -1,0 +1,134 @@
+"""Ingest speed and memory: journeymap (DuckDB) vs pandas, pm4py and a bare DuckDB LEAD() query.
+
+Every measurement runs in its own process on the same Parquet file (benchmarks/gen_events.py);
+wall time includes reading the file, peak memory is the process's maximum resident set.
+pandas and pm4py run in a separate virtual environment (benchmarks/.cache/venv-events, from
+benchmarks/requirements.txt): pm4py is AGPL-3.0 and never a journeymap dependency.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gen_events import generate, map_path
+from run import Section
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+VENV = HERE / ".cache" / "venv-events"
+
+TITLE = "Event-log ingest (journeymap ingest vs pandas, pm4py, bare DuckDB)"
+NOTES = """
+Synthetic logs (`benchmarks/gen_events.py`): 20 event names, string customer ids, ten events
+per customer, rows in global time order, Parquet. *journeymap ingest* is the whole command
+(`journeymap ingest LOG.parquet --map MAP -o OUT.json`: read, clean, dedup, sessions, mapping,
+collapse, journeys, counts, JSON). *bare DuckDB* is one directly-follows query,
+`LEAD(event) OVER (PARTITION BY user_id ORDER BY timestamp)` grouped by pair. *pandas* reads
+the file, sorts, drops duplicates, collapses repeats and counts pairs; *pm4py* reads the file and
+runs `format_dataframe` + `discover_dfg`. Times are wall-clock (median of 3 runs up to 5 million
+events, one run beyond), peak memory is the process's maximum RSS. pandas and pm4py are not run
+on 50 million events (they need far more than the 4 GiB target).
+"""
+
+BARE = """
+import duckdb, sys
+duckdb.sql(f\"\"\"SELECT event, nxt, count(*) FROM (SELECT event, LEAD(event) OVER (PARTITION BY user_id
+   ORDER BY timestamp) AS nxt FROM read_parquet('{sys.argv[1]}')) GROUP BY ALL\"\"\").fetchall()
+"""
+
+PANDAS = """
+import sys, pandas as pd
+df = pd.read_parquet(sys.argv[1], columns=["user_id", "timestamp", "event"])
+df = df.sort_values(["user_id", "timestamp"], kind="stable").drop_duplicates(["user_id", "timestamp", "event"])
+same_user = df["user_id"].eq(df["user_id"].shift())
+df = df[~(same_user & df["event"].eq(df["event"].shift()))]
+nxt = df.groupby("user_id", sort=False)["event"].shift(-1)
+pairs = pd.DataFrame({"a": df["event"], "b": nxt}).dropna().value_counts()
+"""
+
+PM4PY = """
+import sys, pandas as pd, pm4py
+df = pd.read_parquet(sys.argv[1], columns=["user_id", "timestamp", "event"])
+df = pm4py.format_dataframe(df, case_id="user_id", activity_key="event", timestamp_key="timestamp")
+dfg, start, end = pm4py.discover_dfg(df)
+"""
+
+
+def _measure(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (GiB) of one process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[:3]} failed ({proc.returncode}): {err[-2000:]}")
+    return wall, usage.ru_maxrss / 2**20
+
+
+def _venv_python() -> Path | None:
+    py = VENV / "bin" / "python"
+    if not py.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    ok = subprocess.run([str(py), "-c", "import pm4py, pandas, pyarrow"], capture_output=True)
+    if ok.returncode != 0:
+        inst = subprocess.run([str(py), "-m", "pip", "install", "-q", "-r", str(HERE / "requirements.txt")],
+                              capture_output=True, text=True)
+        if inst.returncode != 0:
+            print(f"pandas/pm4py not available: {inst.stderr[-500:]}", file=sys.stderr)
+            return None
+    return py
+
+
+def _fmt_s(x: float | None) -> str:
+    return "n/a" if x is None else (f"{x:.2f} s" if x < 10 else f"{x:.1f} s")
+
+
+def run(quick: bool) -> Section:
+    sizes = [100_000, 500_000] if quick else [1_000_000, 5_000_000, 50_000_000]
+    other = _venv_python()
+    jm_map = str(map_path())
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    for n in sizes:
+        print(f"  {n:,} events", file=sys.stderr, flush=True)
+        log = str(generate(n))
+        reps = 3 if n <= 5_000_000 else 1
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "o.json")
+            jm_cmd = [sys.executable, "-m", "journeymap", "ingest", log, "--map", jm_map, "-o", out, "-q"]
+            jm_runs = [_measure(jm_cmd) for _ in range(reps)]
+        bare_runs = [_measure([sys.executable, "-c", BARE, log]) for _ in range(reps)]
+        pd_run = pm_run = None
+        if other is not None and n <= 5_000_000:
+            pd_run = _measure([str(other), "-c", PANDAS, log])
+            pm_run = _measure([str(other), "-c", PM4PY, log])
+        jm_t = statistics.median(r[0] for r in jm_runs)
+        jm_mem = max(r[1] for r in jm_runs)
+        bare_t = statistics.median(r[0] for r in bare_runs)
+        rows.append([
+            f"{n:,}", _fmt_s(jm_t), f"{jm_mem:.2f} GiB", _fmt_s(bare_t),
+            _fmt_s(pd_run[0] if pd_run else None), _fmt_s(pm_run[0] if pm_run else None),
+            f"{pm_run[0] / jm_t:.1f}x" if pm_run else "n/a",
+            f"{pd_run[0] / jm_t:.1f}x" if pd_run else "n/a",
+            f"{jm_t / bare_t:.2f}",
+            f"{pd_run[1]:.2f} / {pm_run[1]:.2f} GiB" if pd_run and pm_run else "n/a",
+        ])
+    targets = {r[0]: r for r in rows}
+    five = targets.get("5,000,000")
+    if five:
+        notes.append(f"Targets at 5 million events: pm4py / ingest = {five[6]} and pandas / ingest = "
+                     f"{five[7]} (target at least 5x); ingest / bare DuckDB = {five[8]} (target at most 2).")
+    fifty = targets.get("50,000,000")
+    if fifty:
+        notes.append(f"50 million events: peak memory of ingest {fifty[2]} (target within 4 GiB).")
+    return Section(["events", "journeymap ingest", "ingest peak memory", "bare DuckDB LEAD()",
+                    "pandas", "pm4py", "pm4py / ingest", "pandas / ingest", "ingest / bare DuckDB",
+                    "pandas / pm4py peak memory"], rows, notes)
