@@ -7,8 +7,8 @@ import tempfile
 from collections.abc import Callable
 from typing import Any
 
-from journeymap.errors import UsageError, did_you_mean
-from journeymap.events.inputs import InputFile
+from journeymap.errors import UsageError
+from journeymap.events.inputs import InputFile, require_columns
 from journeymap.events.settings import Columns
 from journeymap.events.sql import RELATIONS, RESULTS, ident, lit
 
@@ -41,17 +41,8 @@ def raw_select(f: InputFile, schema: list[tuple[str, str]], columns: Columns, wc
     """The ``jm_raw`` rows of one file (DuckDB dialect)."""
     names = [c for c, _ in schema]
     types = dict(schema)
-    wanted = [(columns.customer, "--customer-column"), (columns.timestamp, "--timestamp-column"),
-              (columns.event, "--event-column")]
-    if columns.session:
-        wanted.append((columns.session, "--session-column"))
-    if segment:
-        wanted.append((segment, "--segment-by"))
-    wanted += [(c, "an event rule's 'where'") for c in wcols]
-    for col, origin in wanted:
-        if col not in types:
-            raise UsageError(f"{f.path}: no column '{col}' (named by {origin})",
-                             hint=did_you_mean(col, names) or f"columns: {', '.join(names[:20])}")
+    require_columns(f, names, columns.customer, columns.timestamp, columns.event, columns.session,
+                    segment, wcols)
 
     def text(col: str) -> str:
         if types[col].upper() == "JSON":  # mixed JSON types: strings unquoted, numbers as written

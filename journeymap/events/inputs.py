@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from journeymap.errors import UsageError
+from journeymap.errors import UsageError, did_you_mean
 
 Format = Literal["csv", "tsv", "parquet", "json"]
 
@@ -61,3 +61,23 @@ def expand(patterns: tuple[str, ...] | list[str]) -> list[InputFile]:
             found.add(pattern)
     paths = sorted(found)
     return [InputFile(i, p, file_format(p)) for i, p in enumerate(paths)]
+
+
+def require_columns(f: InputFile, names: list[str], customer: str, timestamp: str, event: str,
+                    session: str | None, segment: str | None, where_columns: list[str]) -> None:
+    """Raise a UsageError naming the option that asked for a column the file does not have.
+
+    Both engines call this on the columns they found, so their messages are the same.
+    """
+    wanted = [(customer, "--customer-column"), (timestamp, "--timestamp-column"),
+              (event, "--event-column")]
+    if session:
+        wanted.append((session, "--session-column"))
+    if segment:
+        wanted.append((segment, "--segment-by"))
+    wanted += [(c, "an event rule's 'where'") for c in where_columns]
+    present = set(names)
+    for col, origin in wanted:
+        if col not in present:
+            raise UsageError(f"{f.path}: no column '{col}' (named by {origin})",
+                             hint=did_you_mean(col, names) or f"columns: {', '.join(names[:20])}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from journeymap.errors import UsageError, did_you_mean
-from journeymap.events.inputs import InputFile
+from journeymap.errors import UsageError
+from journeymap.events.inputs import InputFile, require_columns
 from journeymap.events.settings import Columns
 from journeymap.events.sql import RELATIONS, RESULTS, transpile
 
@@ -69,17 +69,8 @@ class SparkEngine:
 
         df = self._read(f)
         names = list(df.columns)
-        wanted = [(columns.customer, "--customer-column"), (columns.timestamp, "--timestamp-column"),
-                  (columns.event, "--event-column")]
-        if columns.session:
-            wanted.append((columns.session, "--session-column"))
-        if segment:
-            wanted.append((segment, "--segment-by"))
-        wanted += [(c, "an event rule's 'where'") for c in wcols]
-        for col, origin in wanted:
-            if col not in names:
-                raise UsageError(f"{f.path}: no column '{col}' (named by {origin})",
-                                 hint=did_you_mean(col, names) or f"columns: {', '.join(names[:20])}")
+        require_columns(f, names, columns.customer, columns.timestamp, columns.event, columns.session,
+                        segment, wcols)
 
         def text(col: str) -> Any:
             return F.col(f"`{col}`").cast("string")
