@@ -44,3 +44,27 @@ def write(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+def run_python_examples(doc: Path) -> int:
+    """Run every ```python block of a docs page from the repository root; each
+    ``print(...)  # text`` must print that text. Returns the number of blocks run."""
+    import contextlib
+    import io
+    import os
+    import re
+
+    text = doc.read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        for block in blocks:
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                exec(compile(block, str(doc.relative_to(ROOT)), "exec"), {})
+            expected = [m.group(1).strip() for m in re.finditer(r"print\(.*\)\s+# (.*)", block)]
+            assert out.getvalue().splitlines() == expected
+    finally:
+        os.chdir(old)
+    return len(blocks)

@@ -13,7 +13,14 @@ from journeymap.cli.console import style, use_color
 from journeymap.cli.options import quiet_option
 from journeymap.errors import Diagnostic, ExitCode, JourneymapError, UsageError
 from journeymap.graph import build_graph
-from journeymap.io import is_map_document, load_map, load_overlay, validate_paths, write_atomic
+from journeymap.io import (
+    document_kind,
+    is_map_document,
+    load_map,
+    load_overlay,
+    validate_paths,
+    write_atomic,
+)
 from journeymap.model import JourneyMap, Overlay
 
 
@@ -36,7 +43,7 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
     """
     files = validate_paths(paths)
     explicit = {Path(p) for p in paths if not Path(p).is_dir()}
-    overlays = [f for f in files if _is_overlay(f)]
+    overlays = [f for f in files if document_kind(f) == "overlay"]
     maps = [f for f in files if f not in overlays and (f in explicit or is_map_document(f))]
     if data is not None and len(maps) != 1:
         raise UsageError("--data goes with exactly one map")
@@ -98,15 +105,6 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
         click.echo(style(summary, "red" if bad else "green", color), err=bool(bad))
     if failed:
         raise click.exceptions.Exit(int(ExitCode.ERROR))
-
-
-def _is_overlay(path: Path) -> bool:
-    try:
-        head = path.read_bytes()[:4096].decode("utf-8", "replace")
-    except OSError:
-        return False
-    return any(line.strip().startswith("journeymap-data:") or line.strip().startswith('"journeymap-data"')
-               for line in head.splitlines())
 
 
 def _diag_json(d: Diagnostic) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from journeymap.io.atomic import write_atomic
 from journeymap.io.loader import (
     LoadedMap,
+    document_kind,
     is_map_document,
     load_map,
     load_overlay,
@@ -15,6 +16,7 @@ __all__ = [
     "LoadedMap",
     "PosDict",
     "PosList",
+    "document_kind",
     "dump_map",
     "dump_yaml",
     "is_map_document",

@@ -8,6 +8,7 @@ diagnostics point at ``file:line:col``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,10 +94,8 @@ def load_map(
     raw = _read_mapping(file, display, sources, what="map", text=text)
     files = [file]
     root = _include_root(file)
-    if text is None:
+    if text is None:  # bytes from elsewhere (a git revision) bring no files to include from
         _resolve_includes(raw, file, display, root, sources, files, chain=[file.resolve()])
-    elif raw.get("include"):
-        pass  # a map read from a git revision resolves includes against the working tree
     if scenario is not None:
         raw = _apply_scenario(raw, scenario, display, sources)
     jm, diagnostics = _validate_map(raw)
@@ -188,19 +187,25 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
-def is_map_document(path: Path) -> bool:
-    """Whether a YAML file in a folder is a map (not an include or an overlay)."""
+_KIND_KEY = re.compile(r'^\s*\{?\s*"?(journeymap|journeymap-data)"?\s*:', re.M)
+
+
+def document_kind(path: Path) -> str | None:
+    """``"map"``, ``"overlay"`` or None (an included fragment, or not ours), from the first key
+    among the file's first 4 KiB that names the format (YAML, or JSON written by ``ingest``)."""
     try:
         head = path.read_bytes()[:4096].decode("utf-8", "replace")
     except OSError:
-        return False
-    for line in head.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("journeymap:"):
-            return True
-        if stripped.startswith("journeymap-data:"):
-            return False
-    return False
+        return None
+    match = _KIND_KEY.search(head)
+    if match is None:
+        return None
+    return "map" if match.group(1) == "journeymap" else "overlay"
+
+
+def is_map_document(path: Path) -> bool:
+    """Whether a YAML file in a folder is a map (not an include or an overlay)."""
+    return document_kind(path) == "map"
 
 
 # ---------------------------------------------------------------------------------- reading

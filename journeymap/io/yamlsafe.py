@@ -120,7 +120,7 @@ def locate(root: Any, loc: tuple[Any, ...], *, key: bool = False) -> Position | 
 
 
 def _decode(data: bytes, path: str) -> str:
-    if b"\x00" in data[:8192] or b"\x00" in data:
+    if b"\x00" in data:
         raise MapError(
             [Diagnostic("this is not a text file (it contains NUL bytes)", Position(path, 1, 1),
                         hint="a map is a UTF-8 YAML file")]

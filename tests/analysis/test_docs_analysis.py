@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
 import re
 import shlex
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, run_python_examples
 
 TEXT = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
 COMMANDS = [line.split("#")[0].strip()
@@ -19,19 +16,7 @@ COMMANDS = [line.split("#")[0].strip()
 
 
 def test_python_examples_print_what_they_say() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", TEXT, re.S)
-    assert len(blocks) >= 2
-    old = os.getcwd()
-    os.chdir(ROOT)
-    try:
-        for block in blocks:
-            out = io.StringIO()
-            with contextlib.redirect_stdout(out):
-                exec(compile(block, "docs/analysis.md", "exec"), {})
-            expected = [m.group(1).strip() for m in re.finditer(r"print\(.*\)\s+# (.*)", block)]
-            assert out.getvalue().splitlines() == expected
-    finally:
-        os.chdir(old)
+    assert run_python_examples(ROOT / "docs" / "analysis.md") >= 2
 
 
 @pytest.mark.parametrize("command", COMMANDS)
