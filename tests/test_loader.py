@@ -320,3 +320,26 @@ def test_persona_picks_its_segment_overlay_from_a_folder(tmp_path: Path) -> None
     with pytest.raises(UsageError) as info:
         load_map(path, data=seg)
     assert "choose one with --persona" in info.value.diagnostics[0].message
+
+
+def test_segment_folder_errors_name_what_is_missing(tmp_path: Path) -> None:
+    path = tmp_path / "shop.yaml"
+    path.write_text(SHOP.replace("    name: Bargain hunter\n",
+                                 "    name: Bargain hunter\n    segment: {tier: bargain}\n"), encoding="utf-8")
+    seg = tmp_path / "segments"
+    seg.mkdir()
+    (seg / "tier-premium-3c4d.yaml").write_text(
+        "journeymap-data: 1\nmap: shop\nsegment: {tier: premium}\ntouchpoints:\n  ad: {entries: 9}\n",
+        encoding="utf-8")
+    r = run_cli("analyze", str(path), "--data", str(seg), "--persona", "hunter", "--samples", "0")
+    assert r.code == 2
+    assert r.err.strip() == (f"no overlay in {seg} for persona 'hunter' (segment tier=bargain); "
+                             "segments found: tier=premium")
+    assert "Traceback" not in r.err
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(SHOP, encoding="utf-8")
+    r = run_cli("analyze", str(bare), "--data", str(seg), "--persona", "hunter", "--samples", "0")
+    assert r.code == 2
+    assert r.err.strip() == (
+        f"persona 'hunter' declares no 'segment', so no overlay in {seg} is its own; "
+        "add 'segment: {column: value}' to the persona, or give an overlay file")
