@@ -87,12 +87,12 @@ def map_business(b: Business | None) -> dict[str, Any]:
 
 
 def business_metrics(G: nx.DiGraph, flows: dict[str, Flow],
-                     summary: dict[str, Any]) -> dict[str, Any]:
+                     observed_conversion_rate: float | None) -> dict[str, Any]:
     """The ``metrics`` section: map-level business metrics and per-touchpoint service figures."""
     business = G.graph.get(BUSINESS)
     out: dict[str, Any] = {}
-    if G.graph.get(GOALS) and summary.get("observed_conversion_rate") is not None:
-        out["conversion_rate"] = {"value": summary["observed_conversion_rate"],
+    if G.graph.get(GOALS) and observed_conversion_rate is not None:
+        out["conversion_rate"] = {"value": observed_conversion_rate,
                                   "formula": "conversions / journeys started",
                                   "grain": G.graph.get(UNIT, "transitions")}
     out.update(map_business(business if isinstance(business, Business) else None))

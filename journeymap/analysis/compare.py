@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from journeymap.analysis.core import Analysis
-from journeymap.analysis.stats import clean
+from journeymap.analysis.results import Analysis, Leak, TouchpointFigures, rounded
 
 SUMMARY_FIGURES = (
     "entries", "conversions", "exits", "observed_conversion_rate", "conversion_probability",
@@ -29,15 +28,8 @@ def _diff(a: Any, b: Any) -> Any:
 
 def _side(an: Analysis, label: str | None) -> dict[str, Any]:
     s = an.settings
-    return {"label": label, "map": an.map.get("id"), "period": s.get("period"),
-            "scenario": s.get("scenario"), "persona": s.get("persona"), "goal": s.get("goal"),
-            "data": s.get("data")}
-
-
-def _survey_figures(an: Analysis, tid: str) -> dict[str, Any]:
-    sv = an.surveys.get(tid, {})
-    return {"nps": sv.get("nps", {}).get("value"), "csat": sv.get("csat", {}).get("percent"),
-            "ces": sv.get("ces", {}).get("mean")}
+    return {"label": label, "map": an.map.id, "period": s.period, "scenario": s.scenario,
+            "persona": s.persona, "goal": s.goal, "data": s.data}
 
 
 def compare(a: Analysis, b: Analysis, *, labels: tuple[str | None, str | None] = (None, None)
@@ -60,64 +52,64 @@ def compare(a: Analysis, b: Analysis, *, labels: tuple[str | None, str | None] =
     >>> c["touchpoints"][0]["change"]["drop_off"]
     0.1
     """
-    summary = {k: {"a": a.summary.get(k), "b": b.summary.get(k),
-                   "change": _diff(a.summary.get(k), b.summary.get(k))} for k in SUMMARY_FIGURES}
-    a_tps = {t["id"]: t for t in a.touchpoints}
-    b_tps = {t["id"]: t for t in b.touchpoints}
+    summary = {k: {"a": getattr(a.summary, k), "b": getattr(b.summary, k),
+                   "change": _diff(getattr(a.summary, k), getattr(b.summary, k))}
+               for k in SUMMARY_FIGURES}
+    a_tps = {t.id: t for t in a.touchpoints}
+    b_tps = {t.id: t for t in b.touchpoints}
     renamed: dict[str, str] = {}  # a id -> b id
     for tid, t in b_tps.items():
         if tid in a_tps:
             continue
-        for old in t.get("formerly", []):
+        for old in t.formerly:
             if old in a_tps and old not in b_tps:
                 renamed[old] = tid
                 break
-    a_leaks = {lk["touchpoint"]: lk for lk in a.leaks}
-    b_leaks = {lk["touchpoint"]: lk for lk in b.leaks}
     rows: list[dict[str, Any]] = []
     matched_b: set[str] = set()
     for aid, ta in a_tps.items():
         bid = aid if aid in b_tps else renamed.get(aid)
         if bid is None:
-            rows.append({"id": aid, "status": "REMOVED", "a": _figures(a, ta, a_leaks), "b": None,
+            rows.append({"id": aid, "status": "REMOVED", "a": _figures(a, ta), "b": None,
                          "change": None})
             continue
         matched_b.add(bid)
-        fa, fb = _figures(a, ta, a_leaks), _figures(b, b_tps[bid], b_leaks)
+        fa, fb = _figures(a, ta), _figures(b, b_tps[bid])
         rows.append({"id": bid, "status": "RENAMED" if bid != aid else "COMPARED",
                      "formerly": aid if bid != aid else None, "a": fa, "b": fb,
                      "change": {k: _diff(fa[k], fb[k]) for k in fa}})
     for bid, tb in b_tps.items():
         if bid not in matched_b:
             rows.append({"id": bid, "status": "ADDED", "a": None,
-                         "b": _figures(b, tb, b_leaks), "change": None})
-    a_st = {s["id"]: s for s in a.stages}
+                         "b": _figures(b, tb), "change": None})
     stages = []
     for s in b.stages:
-        ra = a_st.get(s["id"], {}).get("reach_probability")
-        stages.append({"id": s["id"], "a": ra, "b": s["reach_probability"],
-                       "change": _diff(ra, s["reach_probability"])})
+        sa = a.stage(s.id)
+        ra = None if sa is None else sa.reach_probability
+        stages.append({"id": s.id, "a": ra, "b": s.reach_probability,
+                       "change": _diff(ra, s.reach_probability)})
     doc = {
         "journeymap-comparison": 1,
         "a": _side(a, labels[0]),
         "b": _side(b, labels[1]),
-        "unit": a.settings.get("unit"),
-        "currency": b.settings.get("currency") or a.settings.get("currency"),
+        "unit": a.settings.unit,
+        "currency": b.settings.currency or a.settings.currency,
         "summary": summary,
         "touchpoints": rows,
         "stages": stages,
-        "top_leaks": {"a": [lk["touchpoint"] for lk in a.leaks[:5]],
-                      "b": [lk["touchpoint"] for lk in b.leaks[:5]]},
+        "top_leaks": {"a": [lk.touchpoint for lk in a.leaks[:5]],
+                      "b": [lk.touchpoint for lk in b.leaks[:5]]},
         "note": "a plain side-by-side comparison: differences are not tested for significance "
                 "(journeymap check's baseline gate does that)",
     }
-    return dict(clean(doc))
+    return rounded(doc)
 
 
-def _figures(an: Analysis, t: dict[str, Any], leaks: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    out = {k: t.get(k) for k in TOUCHPOINT_FIGURES}
-    leak = leaks.get(t["id"])
-    out["lost_conversions"] = leak["lost_conversions"] if leak else None
-    out["lost_value"] = leak["lost_value"] if leak else None
-    out.update(_survey_figures(an, t["id"]))
+def _figures(an: Analysis, t: TouchpointFigures) -> dict[str, Any]:
+    out: dict[str, Any] = {k: getattr(t, k) for k in TOUCHPOINT_FIGURES}
+    leak: Leak | None = an.leak(t.id)
+    out["lost_conversions"] = None if leak is None else leak.lost_conversions
+    out["lost_value"] = None if leak is None else leak.lost_value
+    survey = an.survey(t.id)
+    out.update({kind: survey.headline(kind) for kind in ("nps", "csat", "ces")})
     return out

@@ -10,6 +10,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from journeymap.analysis.results import Ces, Csat, Nps, SurveyFigures
 from journeymap.analysis.stats import wilson_interval, z_value
 from journeymap.model import CesSurvey, CsatSurvey, Direction, NpsSurvey, Scores
 
@@ -18,7 +19,7 @@ CSAT_SCALE = (1, 5)
 CSAT_TOP_BOX = (4, 5)
 
 
-def nps(responses: Mapping[int, int], confidence: float = 0.95) -> dict[str, Any]:
+def nps(responses: Mapping[int, int], confidence: float = 0.95) -> Nps:
     """Net Promoter Score from 0-10 answers: ``100 * (promoters - detractors) / n``.
 
     Promoters answer 9-10, passives 7-8, detractors 0-6. ``standard_error`` is
@@ -27,59 +28,54 @@ def nps(responses: Mapping[int, int], confidence: float = 0.95) -> dict[str, Any
     clipped to -100..100. With no responses every figure is None.
 
     >>> r = nps({10: 30, 9: 20, 8: 25, 7: 5, 6: 10, 3: 10})
-    >>> r["value"], r["promoters"], r["detractors"], r["responses"]
+    >>> r.value, r.promoters, r.detractors, r.responses
     (30.0, 50, 20, 100)
-    >>> round(r["standard_error"], 3)
+    >>> round(r.standard_error, 3)
     7.81
     """
     n = sum(responses.values())
     promoters = sum(c for a, c in responses.items() if a >= 9)
     detractors = sum(c for a, c in responses.items() if a <= 6)
     passives = n - promoters - detractors
-    out: dict[str, Any] = {"value": None, "standard_error": None, "interval": None,
-                           "responses": n, "promoters": promoters, "passives": passives,
-                           "detractors": detractors}
     if n == 0:
-        return out
+        return Nps(None, None, None, n, promoters, passives, detractors)
     p, d = promoters / n, detractors / n
-    out["value"] = 100 * (p - d)
-    out["standard_error"] = 100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
     z = z_value(confidence)
     n_adj = n + 3
     pa, da = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
     se_adj = math.sqrt(max(pa + da - (pa - da) ** 2, 0.0) / n_adj)
     centre = pa - da
-    out["interval"] = [max(-100.0, 100 * (centre - z * se_adj)),
-                       min(100.0, 100 * (centre + z * se_adj))]
-    return out
+    return Nps(value=100 * (p - d),
+               standard_error=100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n),
+               interval=(max(-100.0, 100 * (centre - z * se_adj)),
+                         min(100.0, 100 * (centre + z * se_adj))),
+               responses=n, promoters=promoters, passives=passives, detractors=detractors)
 
 
 def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CSAT_TOP_BOX,
-         confidence: float = 0.95) -> dict[str, Any]:
+         confidence: float = 0.95) -> Csat:
     """CSAT: the percentage of top-box answers (4 and 5 on 1-5), neutrals in the denominator.
 
     Also the mean answer and a Wilson interval of the percentage.
 
     >>> r = csat({5: 50, 4: 24, 3: 15, 2: 10, 1: 8})   # Delighted's worked example: 74/107
-    >>> round(r["percent"], 2), r["responses"]
+    >>> round(r.percent, 2), r.responses
     (69.16, 107)
     """
     n = sum(responses.values())
     top = sum(c for a, c in responses.items() if a in set(top_box))
-    out: dict[str, Any] = {"percent": None, "interval": None, "mean": None, "responses": n,
-                           "satisfied": top, "top_box": sorted(top_box)}
+    box = tuple(sorted(top_box))
     if n == 0:
-        return out
-    out["percent"] = 100 * top / n
+        return Csat(None, None, None, n, top, box)
     interval = wilson_interval(top, n, confidence)
     assert interval is not None
-    out["interval"] = [100 * interval[0], 100 * interval[1]]
-    out["mean"] = sum(a * c for a, c in responses.items()) / n
-    return out
+    return Csat(percent=100 * top / n, interval=(100 * interval[0], 100 * interval[1]),
+                mean=sum(a * c for a, c in responses.items()) / n, responses=n, satisfied=top,
+                top_box=box)
 
 
 def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Direction,
-        confidence: float = 0.95) -> dict[str, Any]:
+        confidence: float = 0.95) -> Ces:
     """Customer Effort Score: the mean answer on its declared scale, and the share answering "easy".
 
     "Easy" is every answer beyond the scale's midpoint on the good side: 5-7 on 1-7 when
@@ -87,7 +83,7 @@ def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Directi
     ``percent_difficult`` is the mirror image.
 
     >>> r = ces({1: 3, 2: 5, 3: 7, 4: 10, 5: 25, 6: 30, 7: 20}, (1, 7), Direction.HIGHER_IS_BETTER)
-    >>> r["mean"], r["percent_easy"], r["percent_difficult"]
+    >>> r.mean, r.percent_easy, r.percent_difficult
     (5.19, 75.0, 15.0)
     """
     low, high = scale
@@ -96,25 +92,22 @@ def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Directi
     higher = direction == Direction.HIGHER_IS_BETTER
     easy = sum(c for a, c in responses.items() if (a > mid if higher else a < mid))
     hard = sum(c for a, c in responses.items() if (a < mid if higher else a > mid))
-    out: dict[str, Any] = {"mean": None, "standard_error": None, "interval": None,
-                           "percent_easy": None, "percent_difficult": None, "responses": n,
-                           "scale": [low, high], "direction": direction.value}
     if n == 0:
-        return out
+        return Ces(None, None, None, None, None, n, (low, high), direction.value)
     mean = sum(a * c for a, c in responses.items()) / n
-    out["mean"] = mean
-    out["percent_easy"] = 100 * easy / n
-    out["percent_difficult"] = 100 * hard / n
+    se: float | None = None
+    interval: tuple[float, float] | None = None
     if n > 1:
         var = sum(c * (a - mean) ** 2 for a, c in responses.items()) / (n - 1)
         se = math.sqrt(var / n)
         z = z_value(confidence)
-        out["standard_error"] = se
-        out["interval"] = [max(float(low), mean - z * se), min(float(high), mean + z * se)]
-    return out
+        interval = (max(float(low), mean - z * se), min(float(high), mean + z * se))
+    return Ces(mean=mean, standard_error=se, interval=interval, percent_easy=100 * easy / n,
+               percent_difficult=100 * hard / n, responses=n, scale=(low, high),
+               direction=direction.value)
 
 
-def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> dict[str, Any]:
+def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> SurveyFigures:
     """The ``surveys`` entry of one touchpoint: ``nps``, ``csat`` and ``ces`` where declared.
 
     A metric whose survey is declared on a scale where it is not defined (NPS other than 0-10)
@@ -123,22 +116,21 @@ def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> dict[str,
 
     >>> from journeymap.model import Scores
     >>> s = Scores.model_validate({"nps": {"responses": {10: 3, 0: 1}}})
-    >>> survey_metrics(s)["nps"]["value"]
+    >>> survey_metrics(s).nps.value
     50.0
-    >>> survey_metrics(None)
-    {}
+    >>> bool(survey_metrics(None))
+    False
     """
-    out: dict[str, Any] = {}
     if scores is None:
-        return out
-    if scores.nps is not None and tuple(scores.nps.scale) == NPS_SCALE:
-        out["nps"] = nps(scores.nps.responses, confidence)
-    if scores.csat is not None:
-        out["csat"] = csat(scores.csat.responses, _top_box(scores.csat), confidence)
-    if scores.ces is not None:
-        c = scores.ces
-        out["ces"] = ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence)
-    return out
+        return SurveyFigures()
+    c = scores.ces
+    return SurveyFigures(
+        nps=(nps(scores.nps.responses, confidence)
+             if scores.nps is not None and tuple(scores.nps.scale) == NPS_SCALE else None),
+        csat=(csat(scores.csat.responses, _top_box(scores.csat), confidence)
+              if scores.csat is not None else None),
+        ces=(ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence)
+             if c is not None else None))
 
 
 def _top_box(survey: CsatSurvey) -> tuple[int, ...]:

@@ -84,7 +84,7 @@ def analyze(map_path: str, data: str | None, scenario: str | None, persona: str 
                                  compare_scenario if compare_scenario is not None else scenario)
         inputs += more
         if compare_data is not None:  # the other period is the baseline (a)
-            same = other_result.settings["period"] == result.settings["period"]
+            same = other_result.settings.period == result.settings.period
             doc = compare(other_result, result,
                           labels=(compare_data, data or map_path) if same else (None, None))
         else:

@@ -1,0 +1,513 @@
+"""The typed result of :func:`journeymap.analysis.analyze`, and its one JSON serializer.
+
+Every part of the analysis is a frozen dataclass: :class:`Summary`, :class:`TouchpointFigures`,
+:class:`Leak` (with :class:`WhatIf` and :class:`BestNext`), :class:`StageFigures`,
+:class:`Edge`, :class:`AfterGoalRow`, :class:`SurveyFigures` (:class:`Nps`, :class:`Csat`,
+:class:`Ces`), :class:`Conformance` and :class:`Warning`. Consumers (checks, report, render,
+the side-by-side comparison) read their attributes; JSON is only an output, produced by
+:func:`to_document` and nowhere else.
+
+The field order of each class is the key order of its JSON object (``docs/analysis.md`` is the
+contract); a field's ``metadata={"json": name}`` renames its key (``from_`` is ``"from"``) and
+``metadata={"omit_none": True}`` leaves the key out when the value is None. Numbers are rounded
+to 10 significant digits by :func:`rounded` once, when the analysis ends, so every consumer
+(the terminal, a limit, a JSON reader) sees the same figure.
+
+>>> doc = to_document(WhatIf(percent=10.0, target=None, extra_conversions=1 / 3,
+...                          extra_value=None, first_order_conversions=0.3))
+>>> doc
+{'percent': 10.0, 'target': None, 'extra_conversions': 0.3333333333333333, 'extra_value': None, 'first_order_conversions': 0.3}
+>>> rounded(WhatIf(10.0, None, 1 / 3, float("nan"), 0.3)).extra_conversions
+0.3333333333
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
+
+Interval = tuple[float, float]
+"""A two-sided interval ``(low, high)``; JSON writes it as ``[low, high]``."""
+
+JsonValue = Any
+"""A JSON-ready value (the ``metrics`` section of business figures is kept as such)."""
+
+_OMIT = {"omit_none": True}
+T = TypeVar("T")
+
+
+# ------------------------------------------------------------------------------ surveys
+
+
+@dataclass(frozen=True)
+class Nps:
+    """Net Promoter Score (``surveys.<id>.nps``); headline: :attr:`value`."""
+
+    value: float | None
+    standard_error: float | None
+    interval: Interval | None
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+
+    @property
+    def headline(self) -> float | None:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Csat:
+    """CSAT (``surveys.<id>.csat``); headline: :attr:`percent` (top-box share, 0-100)."""
+
+    percent: float | None
+    interval: Interval | None
+    mean: float | None
+    responses: int
+    satisfied: int
+    top_box: tuple[int, ...]
+
+    @property
+    def headline(self) -> float | None:
+        return self.percent
+
+
+@dataclass(frozen=True)
+class Ces:
+    """Customer Effort Score (``surveys.<id>.ces``); headline: :attr:`mean` on its scale."""
+
+    mean: float | None
+    standard_error: float | None
+    interval: tuple[float, float] | None
+    percent_easy: float | None
+    percent_difficult: float | None
+    responses: int
+    scale: tuple[int, int]
+    direction: str
+
+    @property
+    def headline(self) -> float | None:
+        return self.mean
+
+
+SurveyKind = Literal["nps", "csat", "ces"]
+SURVEY_KINDS: tuple[SurveyKind, ...] = ("nps", "csat", "ces")
+
+
+@dataclass(frozen=True)
+class SurveyFigures:
+    """The survey metrics of one touchpoint or stage; a metric is None when not declared.
+
+    The one rule for which figure stands for a metric: :meth:`headline` (NPS value, CSAT
+    percent, CES mean), None when the survey is not declared or has no responses.
+
+    >>> s = SurveyFigures(csat=Csat(80.0, (70.0, 87.0), 4.1, 50, 40, (4, 5)))
+    >>> s.headline("csat"), s.headline("nps"), [k for k, _ in s.headlines()]
+    (80.0, None, ['csat'])
+    """
+
+    nps: Nps | None = field(default=None, metadata=_OMIT)
+    csat: Csat | None = field(default=None, metadata=_OMIT)
+    ces: Ces | None = field(default=None, metadata=_OMIT)
+
+    def metric(self, kind: SurveyKind) -> Nps | Csat | Ces | None:
+        found: Nps | Csat | Ces | None = getattr(self, kind)
+        return found
+
+    def headline(self, kind: SurveyKind) -> float | None:
+        """The figure that stands for the metric ``kind``, or None."""
+        m = self.metric(kind)
+        return None if m is None else m.headline
+
+    def headlines(self) -> list[tuple[SurveyKind, Nps | Csat | Ces]]:
+        """``(kind, metric)`` of every metric with a headline figure, in the order NPS, CSAT, CES."""
+        out: list[tuple[SurveyKind, Nps | Csat | Ces]] = []
+        for kind in SURVEY_KINDS:
+            m = self.metric(kind)
+            if m is not None and m.headline is not None:
+                out.append((kind, m))
+        return out
+
+    def __bool__(self) -> bool:
+        return any(getattr(self, k) is not None for k in SURVEY_KINDS)
+
+
+NO_SURVEYS = SurveyFigures()
+
+
+# ------------------------------------------------------------------------------ parts
+
+
+@dataclass(frozen=True)
+class MapInfo:
+    id: str | None
+    title: str | None
+    stages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WhatIfSettings:
+    percent: float
+    targets: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``settings``: how the analysis was run."""
+
+    unit: str
+    period: str | None
+    currency: str | None
+    value_per_conversion: float | None
+    confidence: float
+    samples: int
+    seed: int
+    goal: str | None
+    goals: tuple[str, ...]
+    scenario: str | None
+    persona: str | None
+    what_if: WhatIfSettings
+    data: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """``summary``: the figures of the whole chain (``docs/analysis.md`` sections 1-9)."""
+
+    entries: float
+    entries_declared: int
+    reentries: int
+    implied_entries: int
+    conversions: int
+    conversions_by_goal: Mapping[str, int]
+    exits: int
+    exits_after_goal: int
+    unknown: float
+    in_progress: int
+    observed_conversion_rate: float | None
+    conversion_probability: float | None
+    conversion_probability_interval: Interval | None
+    conversion_probability_by_goal: Mapping[str, float | None]
+    lost_probability: float | None
+    unknown_probability: float | None
+    after_goal_probability: float | None
+    expected_touchpoints: float | None
+    expected_touchpoints_converting: float | None
+    total_lost_conversions: float | None
+    total_lost_value: float | None
+    total_lost_note: str
+    flow_residual_max: float | None
+    touchpoints: int
+    chain_touchpoints: int
+    goals: tuple[str, ...]
+    leaks: int
+    top_leak: str | None
+
+
+@dataclass(frozen=True)
+class TouchpointFigures:
+    """``touchpoints[]``: flow and chain figures of one touchpoint."""
+
+    id: str
+    name: str
+    stage: str
+    formerly: tuple[str, ...]
+    goal: bool
+    after_goal: bool
+    entries: int
+    visits: int
+    customers: int | None
+    departures: int
+    transitions_out: int
+    conversions: int
+    exits: int
+    unknown: int
+    in_progress: int
+    flow_residual: int
+    flow_residual_relative: float | None
+    drop_off: float | None
+    drop_off_interval: Interval | None
+    customer_drop_off: float | None
+    conversion_probability: float | None
+    expected_visits: float | None
+    reach_probability: float | None
+    removal_effect: float | None
+    expected_touchpoints: float | None
+    expected_touchpoints_converting: float | None
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """``leaks[].what_if``: closing a share of a leak's exits (exact, and first order)."""
+
+    percent: float
+    target: str | None
+    extra_conversions: float | None
+    extra_value: float | None
+    first_order_conversions: float | None
+
+
+@dataclass(frozen=True)
+class BestNext:
+    """``leaks[].best_next``: the declared next touchpoint that converts best."""
+
+    touchpoint: str
+    name: str
+    conversion_probability: float
+
+
+@dataclass(frozen=True)
+class Leak:
+    """``leaks[]``: one ranked leak (``docs/analysis.md`` section 9)."""
+
+    rank: int
+    touchpoint: str
+    name: str
+    stage: str
+    exits: int
+    departures: int
+    drop_off: float | None
+    drop_off_interval: Interval | None
+    small_sample: bool
+    conversion_probability: float | None
+    lost_conversions: float | None
+    lost_conversions_interval: Interval | None
+    lost_value: float | None
+    lost_value_interval: Interval | None
+    what_if: WhatIf
+    removal_effect: float | None
+    probability_top: float | None
+    best_next: BestNext | None
+    survey: SurveyFigures
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    """``stages[]``: the stage funnel (``docs/analysis.md`` section 5)."""
+
+    id: str
+    name: str
+    touchpoints: tuple[str, ...]
+    after_goal: bool
+    entries: int
+    visits: int
+    exits: int
+    departures: int
+    drop_off: float | None
+    drop_off_interval: Interval | None
+    reach_probability: float | None
+    conversion_given_reach: float | None
+    classic_funnel: bool
+    conversion_from_previous: float | None
+    funnel_note: str | None
+    surveys: SurveyFigures
+
+
+EdgeKind = Literal["transition", "conversion", "to_after_goal", "reentry", "after_conversion"]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``edges[]``: one transition with its probability and sensitivity."""
+
+    from_: str = field(metadata={"json": "from"})
+    to: str
+    count: int
+    count_known: bool
+    probability: float | None
+    kind: EdgeKind
+    sensitivity: float | None
+    sensitivity_from_exits: float | None
+    declared: bool
+    returns: int
+
+
+@dataclass(frozen=True)
+class AfterGoalRow:
+    """``after_goal[]``: the flow of one touchpoint after the goal (its exits are churn)."""
+
+    id: str
+    name: str
+    stage: str
+    visits: int
+    departures: int
+    exits: int
+    drop_off: float | None
+    drop_off_interval: Interval | None
+    transitions_out: int
+    customers: int | None
+
+
+@dataclass(frozen=True)
+class UndeclaredTransition:
+    from_: str = field(metadata={"json": "from"})
+    to: str
+    count: int
+
+
+@dataclass(frozen=True)
+class UnusedTransition:
+    from_: str = field(metadata={"json": "from"})
+    to: str
+
+
+@dataclass(frozen=True)
+class Conformance:
+    """``conformance``: how well the overlay's counts fit the map (overlays only)."""
+
+    coverage: float | None
+    unmapped: Mapping[str, int]
+    undeclared_transitions: tuple[UndeclaredTransition, ...]
+    undeclared_share: float | None
+    unused_transitions: tuple[UnusedTransition, ...]
+    unused_touchpoints: tuple[str, ...]
+    declared_transitions_used: float | None
+    touchpoints_used: float | None
+
+
+@dataclass(frozen=True)
+class Warning:  # noqa: A001 - the analysis' own warning value, not the builtin category
+    """``warnings[]``: a coded JM5xx warning about a figure."""
+
+    code: str
+    touchpoint: str | None
+    stage: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of :func:`journeymap.analysis.analyze` (numbers rounded to 10 significant
+    digits, undefined figures None); :meth:`to_dict` is the JSON document."""
+
+    map: MapInfo
+    settings: Settings
+    summary: Summary
+    touchpoints: tuple[TouchpointFigures, ...]
+    stages: tuple[StageFigures, ...]
+    leaks: tuple[Leak, ...]
+    edges: tuple[Edge, ...]
+    after_goal: tuple[AfterGoalRow, ...]
+    metrics: Mapping[str, JsonValue]
+    surveys: Mapping[str, SurveyFigures]
+    conformance: Conformance | None
+    warnings: tuple[Warning, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document ``journeymap analyze --format json`` prints (:func:`to_document`)."""
+        return {"journeymap-analysis": 1, **to_document(self)}
+
+    def touchpoint(self, touchpoint_id: str) -> TouchpointFigures:
+        """The figures of one touchpoint (KeyError when the map has none of that id)."""
+        return self._touchpoints[touchpoint_id]
+
+    def leak(self, touchpoint_id: str) -> Leak | None:
+        """The leak at a touchpoint, or None when it is no ranked leak."""
+        return self._leaks.get(touchpoint_id)
+
+    def stage(self, stage_id: str) -> StageFigures | None:
+        return self._stages.get(stage_id)
+
+    def after_goal_row(self, touchpoint_id: str) -> AfterGoalRow | None:
+        return self._after_goal.get(touchpoint_id)
+
+    def survey(self, touchpoint_id: str) -> SurveyFigures:
+        """The survey figures of a touchpoint (empty when it declares no survey)."""
+        return self.surveys.get(touchpoint_id, NO_SURVEYS)
+
+    @property
+    def _touchpoints(self) -> dict[str, TouchpointFigures]:
+        return _index(self, "touchpoints", lambda t: t.id)
+
+    @property
+    def _leaks(self) -> dict[str, Leak]:
+        return _index(self, "leaks", lambda lk: lk.touchpoint)
+
+    @property
+    def _stages(self) -> dict[str, StageFigures]:
+        return _index(self, "stages", lambda s: s.id)
+
+    @property
+    def _after_goal(self) -> dict[str, AfterGoalRow]:
+        return _index(self, "after_goal", lambda r: r.id)
+
+
+def _index(an: Analysis, part: str, key: Any) -> dict[str, Any]:
+    """Rows of one part by id, built once per result (cached on the frozen instance)."""
+    cache: dict[str, dict[str, Any]] = an.__dict__.setdefault("_by_id", {})
+    if part not in cache:
+        cache[part] = {key(row): row for row in getattr(an, part)}
+    return cache[part]
+
+
+# ------------------------------------------------------------------------------ numbers
+
+
+def rounded(value: T, digits: int = 10) -> T:
+    """A copy with every float rounded to ``digits`` significant digits, NaN and infinities
+    None, numpy scalars Python numbers; dataclasses, tuples and mappings are copied through.
+
+    >>> rounded({"a": float("nan"), "b": (0.1 + 0.2, 3)})
+    {'a': None, 'b': (0.3, 3)}
+    """
+    out: Any = _rounded(value, digits)
+    return out  # type: ignore[no-any-return]
+
+
+def _rounded(value: Any, digits: int) -> Any:
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return _number(value, digits)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _rounded(getattr(value, f.name), digits)
+                   for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, Mapping):
+        return {k: _rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_rounded(v, digits) for v in value)
+    kind = getattr(value, "dtype", None)
+    if kind is not None and kind.kind in "iu":
+        return int(value)
+    if kind is not None and kind.kind == "b":
+        return bool(value)
+    return _number(float(value), digits)
+
+
+def _number(f: float, digits: int) -> float | None:
+    if not math.isfinite(f):
+        return None
+    if f == 0:
+        return 0.0
+    return float(f"{f:.{digits}g}")
+
+
+# ------------------------------------------------------------------------------ JSON
+
+
+def to_document(value: Any) -> Any:
+    """The JSON form of a result: the one serializer of the analysis.
+
+    Dataclasses become objects in field order (``metadata`` ``json`` renames a key,
+    ``omit_none`` drops a None), tuples become lists, mapping keys strings. Numbers are
+    written as they are (:func:`rounded` rounded them when the analysis ended).
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if item is None and f.metadata.get("omit_none"):
+                continue
+            out[f.metadata.get("json", f.name)] = to_document(item)
+        return out
+    if isinstance(value, Mapping):
+        return {str(k): to_document(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [to_document(v) for v in value]
+    return value
