@@ -90,9 +90,9 @@ def analyze(map_path: str, data: str | None, scenario: str | None, persona: str 
         else:
             doc = compare(result, other_result,
                           labels=(scenario or "as written", compare_scenario))
+        text = render_analysis(doc, fmt)
     else:
-        doc = result.to_dict()
-    text = render_analysis(doc, fmt)
+        text = render_analysis(result, fmt)
     if output:
         write_atomic(output, text, inputs=inputs)
         if not quiet:

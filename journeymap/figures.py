@@ -1,0 +1,186 @@
+"""How journeymap prints a figure: percentages, money, counts, scores, intervals, and one glyph
+for a missing figure. Every output (terminal table, Markdown, CSV notes, HTML report, canvas,
+graph labels, charts) formats through this module, so a figure reads the same everywhere.
+
+Standard library only. Each function takes the language as ``lang`` (English, the only one
+so far, is the default): a later localisation changes the separators here and nowhere else.
+
+>>> percent(0.25), percent(None), count(1234), about(6137.4), money(6137.4, "EUR")
+('25.0%', '–', '1,234', '6,100', '6,100 EUR')
+>>> percent_interval((0.3701, 0.4307)), signed(-12.4), whole_money(6163.2, "EUR")
+('37.0–43.1%', '−12', '6,163 EUR')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+MISSING = "–"
+"""The one glyph for a figure that is undefined (null in JSON)."""
+RANGE = "–"
+"""Between the two ends of an interval."""
+MINUS = "−"
+"""The minus sign of signed scores on drawings (U+2212)."""
+
+Language = str
+ENGLISH: Language = "en"
+
+
+def about(x: float, *, lang: Language = ENGLISH) -> str:
+    """A money or count figure rounded to two significant digits, with thousands separators.
+
+    >>> about(6137.4), about(128.2), about(0.4), about(0)
+    ('6,100', '130', '0.4', '0')
+    """
+    if x == 0:
+        return "0"
+    digits = 2 - math.floor(math.log10(abs(x))) - 1
+    r = round(x, digits)
+    if digits <= 0:
+        return f"{int(r):,}"
+    return f"{r:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def count(x: float | None, *, lang: Language = ENGLISH) -> str:
+    """A count: whole numbers with separators, otherwise one decimal (none from 100 on).
+
+    >>> count(1234), count(12.34), count(266.5), count(None)
+    ('1,234', '12.3', '266', '–')
+    """
+    if x is None:
+        return MISSING
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:,.1f}"
+
+
+def integer(x: float | None, *, lang: Language = ENGLISH) -> str:
+    """A figure rounded to a whole number, with thousands separators (drawings).
+
+    >>> integer(12000), integer(127.6), integer(None)
+    ('12,000', '128', '–')
+    """
+    return MISSING if x is None else f"{round(x):,}"
+
+
+def rounded_count(x: float, *, lang: Language = ENGLISH) -> str:
+    """Customers in a sentence: half up to a whole number, with separators.
+
+    >>> rounded_count(266.5), rounded_count(128.2)
+    ('267', '128')
+    """
+    return f"{math.floor(x + 0.5):,}"
+
+
+def percent(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
+    """A fraction (0-1) as a percentage.
+
+    >>> percent(0.25), percent(0.3456, 0), percent(None)
+    ('25.0%', '35%', '–')
+    """
+    return MISSING if x is None else f"{100 * x:.{digits}f}%"
+
+
+def percent_interval(iv: tuple[float, float] | list[float] | None, digits: int = 1, *,
+                     lang: Language = ENGLISH) -> str:
+    """An interval of fractions as percentages, one sign at the end.
+
+    >>> percent_interval((0.0, 0.2425)), percent_interval(None)
+    ('0.0–24.2%', '–')
+    """
+    if iv is None:
+        return MISSING
+    return f"{100 * iv[0]:.{digits}f}{RANGE}{100 * iv[1]:.{digits}f}%"
+
+
+def share(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
+    """A figure already on 0-100 (CSAT, share of easy answers) with a percent sign.
+
+    >>> share(74.0, 0), share(68.14), share(None)
+    ('74%', '68.1%', '–')
+    """
+    return MISSING if x is None else f"{x:.{digits}f}%"
+
+
+def points(x: float | None, *, lang: Language = ENGLISH) -> str:
+    """A change of a fraction in percentage points.
+
+    >>> points(-0.1), points(None)
+    ('-10.0 pp', '–')
+    """
+    return MISSING if x is None else f"{100 * x:+.1f} pp"
+
+
+def change(x: float | None, *, lang: Language = ENGLISH) -> str:
+    """A signed change of a count: whole numbers as such, otherwise one decimal.
+
+    >>> change(12.0), change(-3.25), change(None)
+    ('+12', '-3.2', '–')
+    """
+    if x is None:
+        return MISSING
+    return f"{x:+,.1f}" if isinstance(x, float) and not x.is_integer() else f"{int(x):+,}"
+
+
+def money(x: float | None, currency: str | None, *, lang: Language = ENGLISH) -> str:
+    """Money rounded to two significant digits (:func:`about`), with the currency.
+
+    >>> money(13325.0, "EUR"), money(13325.0, None), money(None, "EUR")
+    ('13,000 EUR', '13,000', '–')
+    """
+    if x is None:
+        return MISSING
+    return f"{about(x)} {currency}" if currency else about(x)
+
+
+def whole_money(x: float | None, currency: str | None, *, lang: Language = ENGLISH) -> str:
+    """Money to the whole unit, with separators and the currency (tables, drawings).
+
+    >>> whole_money(6163.2, "EUR"), whole_money(6163.2, None), whole_money(None, None)
+    ('6,163 EUR', '6,163', '–')
+    """
+    if x is None:
+        return MISSING
+    return f"{x:,.0f} {currency}" if currency else f"{x:,.0f}"
+
+
+def number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
+    """A plain decimal figure (a mean, a CES score).
+
+    >>> number(4.72, 2), number(5.3), number(None)
+    ('4.72', '5.3', '–')
+    """
+    return MISSING if x is None else f"{x:.{digits}f}"
+
+
+def signed(x: float | None, digits: int = 0, *, lang: Language = ENGLISH) -> str:
+    """A signed score (NPS) with a typographic minus, for drawings and the HTML report.
+
+    >>> signed(23.5), signed(-4.25, 1), signed(None)
+    ('+24', '−4.2', '–')
+    """
+    return MISSING if x is None else f"{x:+.{digits}f}".replace("-", MINUS)
+
+
+def level(confidence: float, *, lang: Language = ENGLISH) -> str:
+    """A confidence level as a percentage.
+
+    >>> level(0.95), level(0.9)
+    ('95%', '90%')
+    """
+    return f"{100 * confidence:g}%"
+
+
+def in_brackets(iv: tuple[float, float] | list[float] | None,
+                fmt: Callable[[float], str]) -> str:
+    """`` (low–high)`` with both ends in ``fmt``, or nothing when there is no interval.
+
+    >>> in_brackets((1.0, 2.5), lambda v: f"{v:.1f}"), in_brackets(None, str)
+    (' (1.0–2.5)', '')
+    """
+    if iv is None or None in iv:
+        return ""
+    return f" ({fmt(iv[0])}{RANGE}{fmt(iv[1])})"
