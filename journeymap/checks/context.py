@@ -15,6 +15,7 @@ from journeymap.model import Checks, period_bounds
 from journeymap.source import Position
 
 if TYPE_CHECKING:
+    from journeymap.analysis import Analysis
     from journeymap.checks.regression import Comparison
 
 EMPTY_CHECKS = Checks()
@@ -33,7 +34,7 @@ class Context:
     """Bootstrap samples for the analysis (only intervals of lost conversions need them)."""
     seed: int = 0
     comparison: Comparison | None = None
-    _analysis: dict[str, Any] | None = field(default=None, repr=False)
+    _analysis: Analysis | None = field(default=None, repr=False)
     analysis_error: str | None = None
     """Why the analysis could not run (a chain that cannot absorb), or None."""
     non_absorbing: tuple[str, ...] = ()
@@ -130,9 +131,9 @@ class Context:
 
     # ------------------------------------------------------------------------ the analysis
 
-    def analysis(self) -> dict[str, Any] | None:
-        """The analysis as the JSON contract of ``journeymap analyze`` (``to_dict()``), or None
-        when it cannot run (then :attr:`analysis_error` says why)."""
+    def analysis(self) -> Analysis | None:
+        """The typed result of ``journeymap analyze`` for this map, or None when it cannot run
+        (then :attr:`analysis_error` says why)."""
         if not self._analysed:
             self._analysed = True
             from journeymap import analysis
@@ -144,7 +145,7 @@ class Context:
                 self.analysis_error = str(exc)
                 self.non_absorbing = tuple(exc.touchpoints)
                 return None
-            self._analysis = result.to_dict()
+            self._analysis = result
         return self._analysis
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeymap import graph as g
 from journeymap.checks import stats
@@ -27,6 +27,10 @@ from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
 from journeymap.model import Limit, Severity, Survey
 from journeymap.source import Position
+
+if TYPE_CHECKING:
+    from journeymap.analysis import Analysis
+    from journeymap.analysis.results import Leak, SurveyKind
 
 
 @dataclass(frozen=True)
@@ -93,39 +97,24 @@ def _round(v: float) -> float:
 # ------------------------------------------------------------------------ analysis figures
 
 
-def _rows(a: dict[str, Any], key: str, id_key: str = "id") -> dict[str, dict[str, Any]]:
-    return {row[id_key]: row for row in a.get(key) or [] if isinstance(row, dict) and id_key in row}
-
-
-def _interval(row: dict[str, Any] | None, key: str) -> tuple[float, float] | None:
-    if row is None:
-        return None
-    iv = row.get(key)
-    if isinstance(iv, (list, tuple)) and len(iv) == 2 and None not in iv:
-        return float(iv[0]), float(iv[1])
-    return None
-
-
 def _survey(ctx: Context, tid: str, kind: str) -> Survey | None:
     scores = ctx.G.nodes[tid][g.SCORES]
     return getattr(scores, kind, None) if scores is not None else None
 
 
-def _survey_figure(ctx: Context, a: dict[str, Any], tid: str, kind: str) -> Figure:
+def _survey_figure(ctx: Context, a: Analysis | None, tid: str, kind: SurveyKind) -> Figure:
     survey = _survey(ctx, tid, kind)
     if survey is None:
         return Figure(None, why=f"'{tid}' has no {kind.upper()} survey")
     if survey.total == 0:
         return Figure(None, why=f"the {kind.upper()} survey of '{tid}' has no responses")
-    block = (a.get("surveys") or {}).get(tid) or {}
-    metric = block.get(kind) if isinstance(block, dict) else None
-    key = {"nps": "value", "csat": "percent", "ces": "mean"}[kind]
-    if not isinstance(metric, dict) or metric.get(key) is None:
+    metric = None if a is None else a.survey(tid).metric(kind)
+    if metric is None or metric.headline is None:
         why = (f"NPS of '{tid}' is declared on {list(survey.scale)}, and NPS is defined on 0-10 only"
                if kind == "nps" and tuple(survey.scale) != (0, 10)
                else f"the analysis gives no {kind.upper()} for '{tid}'")
         return Figure(None, why=why)
-    return Figure(float(metric[key]), _interval(metric, "interval") or _local_interval(survey, kind))
+    return Figure(metric.headline, metric.interval or _local_interval(survey, kind))
 
 
 def _local_interval(survey: Survey, kind: str) -> tuple[float, float] | None:
@@ -144,7 +133,7 @@ def _local_interval(survey: Survey, kind: str) -> tuple[float, float] | None:
     return None
 
 
-def _need_analysis(ctx: Context) -> dict[str, Any] | None:
+def _need_analysis(ctx: Context) -> Analysis | None:
     return ctx.analysis()
 
 
@@ -195,18 +184,15 @@ def conversion(ctx: Context) -> Iterator[Outcome]:
     a = _need_analysis(ctx)
     if a is None:
         return
-    summary = a.get("summary") or {}
-    value = summary.get("conversion_probability")
+    summary = a.summary
+    value = summary.conversion_probability
     why = None
     if value is None:
         why = ("the map has no goal" if not ctx.goals else
-               "no journeys enter the map" if not summary.get("entries") else "undefined")
-    iv = _interval(summary, "conversion_probability_interval")
-    if iv is None and value is not None:
-        entries, conversions = summary.get("entries"), summary.get("conversions")
-        if isinstance(entries, (int, float)) and isinstance(conversions, (int, float)) \
-                and 0 <= conversions <= entries:
-            iv = stats.wilson_interval(int(conversions), int(entries))
+               "no journeys enter the map" if not summary.entries else "undefined")
+    iv = summary.conversion_probability_interval
+    if iv is None and value is not None and 0 <= summary.conversions <= summary.entries:
+        iv = stats.wilson_interval(int(summary.conversions), int(summary.entries))
     yield judge(ctx, "map", "conversion", Figure(value, iv, why), limit,
                 ctx.check_position("conversion"), "rate")
 
@@ -259,15 +245,15 @@ def total_lost_value(ctx: Context) -> Iterator[Outcome]:
     a = _need_analysis(ctx)
     if a is None:
         return
-    leaks = a.get("leaks") or []
-    values = [leak.get("lost_value") for leak in leaks]
+    leaks = a.leaks
+    values = [leak.lost_value for leak in leaks]
     if any(v is None for v in values) or not ctx.goals:
         why = ("the map has no goal" if not ctx.goals else
                "no value per conversion is declared" if ctx.G.graph.get(g.VALUE_PER_CONVERSION) is None
                else "a leak has no value")
         fig = Figure(None, why=why)
     else:
-        total = float((a.get("summary") or {}).get("total_lost_value") or sum(values))
+        total = float(a.summary.total_lost_value or sum(v or 0.0 for v in values))
         lows: list[float] = []
         highs: list[float] = []
         for leak in leaks:
@@ -283,12 +269,12 @@ def total_lost_value(ctx: Context) -> Iterator[Outcome]:
                 ctx.check_position("total_lost_value"), "money")
 
 
-def _leak_value_interval(leak: dict[str, Any]) -> tuple[float, float] | None:
-    iv = _interval(leak, "lost_value_interval")
-    if iv is not None:
-        return iv
-    conv = _interval(leak, "lost_conversions_interval")
-    lc, lv = leak.get("lost_conversions"), leak.get("lost_value")
+def _leak_value_interval(leak: Leak) -> tuple[float, float] | None:
+    """The bootstrap interval of a leak's lost value, or its lost conversions' priced."""
+    if leak.lost_value_interval is not None:
+        return leak.lost_value_interval
+    conv = leak.lost_conversions_interval
+    lc, lv = leak.lost_conversions, leak.lost_value
     if conv is None or not lc or lv is None:
         return None
     per = float(lv) / float(lc)
@@ -450,10 +436,6 @@ def _tp_limits(ctx: Context, key: str,
             yield tid, default, ctx.tp_position(tid), False
 
 
-def _tp_row(a: dict[str, Any], tid: str) -> dict[str, Any] | None:
-    return _rows(a, "touchpoints").get(tid) or _rows(a, "after_goal").get(tid)
-
-
 @register("JM111", "limit.drop_off", kind="limit")
 def drop_off(ctx: Context) -> Iterator[Outcome]:
     """Drop-off of a touchpoint (exits over completed departures) outside its limit.
@@ -504,14 +486,12 @@ def drop_off(ctx: Context) -> Iterator[Outcome]:
     if a is None:
         return
     for tid, limit, pos, _ in pairs:
-        row = _tp_row(a, tid)
-        value = row.get("drop_off") if row else None
+        row = a.touchpoint(tid)
+        value = row.drop_off
         why = None
         if value is None:
-            why = ("a goal has no drop-off" if tid in goals
-                   else "no completed departures" if row is not None or ctx.G.graph[g.HAS_COUNTS]
-                   else "the map has no counts")
-        fig = Figure(value, _interval(row, "drop_off_interval"), why)
+            why = "a goal has no drop-off" if tid in goals else "no completed departures"
+        fig = Figure(value, row.drop_off_interval, why)
         yield judge(ctx, f"touchpoint:{tid}", f"drop-off at '{tid}'", fig, limit, pos, "rate")
 
 
@@ -565,12 +545,11 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
     a = _need_analysis(ctx)
     if a is None:
         return
-    rows = _rows(a, "leaks", "touchpoint")
-    pairs = list(_tp_limits(ctx, "lost_value", lambda t: t in rows))
+    pairs = list(_tp_limits(ctx, "lost_value", lambda t: a.leak(t) is not None))
     goals = set(ctx.goals)
     for tid, limit, pos, _ in pairs:
-        leak = rows.get(tid)
-        value = leak.get("lost_value") if leak else None
+        leak = a.leak(tid)
+        value = None if leak is None else leak.lost_value
         in_chain = tid not in goals and tid not in ctx.after_goal
         valued = bool(goals) and all(ctx.G.nodes[t][g.VALUE] is not None for t in goals)
         if leak is None and in_chain and ctx.G.nodes[tid][g.EXITS] == 0 and valued:
@@ -583,7 +562,7 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
                    if tid in ctx.after_goal else f"'{tid}' is not a ranked leak")
         elif value is None:
             why = ("every completed departure is an exit, so nothing continues"
-                   if leak.get("lost_conversions") is None else
+                   if leak.lost_conversions is None else
                    "no value per conversion is declared")
         else:
             why = None
@@ -592,11 +571,11 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
         yield judge(ctx, f"touchpoint:{tid}", f"value lost at '{tid}'", fig, limit, pos, "money")
 
 
-def _survey_limit(ctx: Context, kind: str, label: str, unit: str) -> Iterator[Outcome]:
+def _survey_limit(ctx: Context, kind: SurveyKind, label: str, unit: str) -> Iterator[Outcome]:
     pairs = list(_tp_limits(ctx, kind, lambda t: _survey(ctx, t, kind) is not None))
     if not pairs:
         return
-    a = _need_analysis(ctx) or {}
+    a = _need_analysis(ctx)
     for tid, limit, pos, _ in pairs:
         fig = _survey_figure(ctx, a, tid, kind)
         yield judge(ctx, f"touchpoint:{tid}", f"{label} at '{tid}'", fig, limit, pos, unit)
@@ -841,13 +820,11 @@ def reach(ctx: Context) -> Iterator[Outcome]:
     a = _need_analysis(ctx)
     if a is None:
         return
-    rows = _rows(a, "stages")
     for sid, limit in declared:
         assert limit is not None
-        row = rows.get(sid)
-        value = row.get("reach_probability") if row else None
-        fig = Figure(value, _interval(row, "reach_probability_interval"),
-                     why="no journeys enter the map" if value is None else None,
+        row = a.stage(sid)
+        value = None if row is None else row.reach_probability
+        fig = Figure(value, None, why="no journeys enter the map" if value is None else None,
                      interval_note="the analysis gives no interval for reach")
         yield judge(ctx, f"stage:{sid}", f"reach of stage '{sid}'", fig, limit,
                     ctx.check_position("stages", sid, "reach"), "rate")

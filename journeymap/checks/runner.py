@@ -177,10 +177,8 @@ def _summary(ctx: Context) -> dict[str, Any]:
     a = ctx.analysis()
     if a is None:
         return out
-    out["conversion_probability"] = (a.get("summary") or {}).get("conversion_probability")
-    leaks = []
-    for leak in (a.get("leaks") or [])[:5]:
-        leaks.append({k: leak.get(k) for k in ("rank", "touchpoint", "exits", "lost_conversions",
-                                                 "lost_value")})
-    out["leaks"] = leaks
+    out["conversion_probability"] = a.summary.conversion_probability
+    out["leaks"] = [{"rank": lk.rank, "touchpoint": lk.touchpoint, "exits": lk.exits,
+                     "lost_conversions": lk.lost_conversions, "lost_value": lk.lost_value}
+                    for lk in a.leaks[:5]]
     return out
