@@ -33,6 +33,7 @@ from journeymap.analysis.flow import RESIDUAL_TOLERANCE, Flow, flow_table
 from journeymap.analysis.results import (
     AfterGoalRow,
     Analysis,
+    AnalysisWarning,
     BestNext,
     Conformance,
     Edge,
@@ -46,7 +47,6 @@ from journeymap.analysis.results import (
     TouchpointFigures,
     UndeclaredTransition,
     UnusedTransition,
-    Warning,
     WhatIf,
     WhatIfSettings,
     rounded,
@@ -633,7 +633,7 @@ def conformance(run: Run) -> Conformance:
 # ------------------------------------------------------------------------------ warnings
 
 
-def warnings(run: Run, *, overlay: bool) -> Iterator[Warning]:
+def warnings(run: Run, *, overlay: bool) -> Iterator[AnalysisWarning]:
     """Every JM5xx warning, in the order of the document's sections."""
     yield from _map_warnings(run)
     yield from _touchpoint_warnings(run)
@@ -643,15 +643,15 @@ def warnings(run: Run, *, overlay: bool) -> Iterator[Warning]:
     if overlay:
         for u, v in run.edges_in_order():
             if not run.G.edges[u, v].get(DECLARED, True):
-                yield Warning("JM512", u, None, f"{run.G.edges[u, v][COUNT]:,} transitions go "
-                              f"from '{u}' to '{v}', which the map does not declare")
+                yield _warn("JM512", f"{run.G.edges[u, v][COUNT]:,} transitions go from '{u}' "
+                            f"to '{v}', which the map does not declare", u)
 
 
-def _warn(code: str, message: str, touchpoint: str | None = None) -> Warning:
-    return Warning(code=code, touchpoint=touchpoint, stage=None, message=message)
+def _warn(code: str, message: str, touchpoint: str | None = None) -> AnalysisWarning:
+    return AnalysisWarning(code=code, touchpoint=touchpoint, stage=None, message=message)
 
 
-def _map_warnings(run: Run) -> Iterator[Warning]:
+def _map_warnings(run: Run) -> Iterator[AnalysisWarning]:
     G, sol, chain, goals = run.G, run.sol, run.chain, run.goals
     has_counts = bool(G.graph.get(HAS_COUNTS, True))
     if not has_counts:
@@ -678,7 +678,7 @@ def _map_warnings(run: Run) -> Iterator[Warning]:
                     "numerically fragile", worst)
 
 
-def _touchpoint_warnings(run: Run) -> Iterator[Warning]:
+def _touchpoint_warnings(run: Run) -> Iterator[AnalysisWarning]:
     for tid, f in run.flows.items():
         if f.relative_residual is not None and f.relative_residual > RESIDUAL_TOLERANCE:
             kind = ("more arrive than leave: the difference counts as unknown departures"
@@ -692,7 +692,7 @@ def _touchpoint_warnings(run: Run) -> Iterator[Warning]:
                         "its drop-off is null", tid)
 
 
-def _leak_warnings(run: Run) -> Iterator[Warning]:
+def _leak_warnings(run: Run) -> Iterator[AnalysisWarning]:
     s = run.sol.P.continuing
     for i in _leak_candidates(run):
         tid = run.chain.states[i]
@@ -705,7 +705,7 @@ def _leak_warnings(run: Run) -> Iterator[Warning]:
                         "drop-off interval is wide", tid)
 
 
-def _survey_warnings(run: Run) -> Iterator[Warning]:
+def _survey_warnings(run: Run) -> Iterator[AnalysisWarning]:
     for tid in run.order:
         scores = run.G.nodes[tid].get(SCORES)
         for metric, problem in survey_problems(scores):
@@ -718,7 +718,7 @@ def _survey_warnings(run: Run) -> Iterator[Warning]:
                             "responses: its figures are null", tid)
 
 
-def _chain_warnings(run: Run) -> Iterator[Warning]:
+def _chain_warnings(run: Run) -> Iterator[AnalysisWarning]:
     chain, flows = run.chain, run.flows
     in_progress = sum(flows[s].in_progress for s in chain.states)
     if in_progress:

@@ -3,9 +3,9 @@
 Every part of the analysis is a frozen dataclass: :class:`Summary`, :class:`TouchpointFigures`,
 :class:`Leak` (with :class:`WhatIf` and :class:`BestNext`), :class:`StageFigures`,
 :class:`Edge`, :class:`AfterGoalRow`, :class:`SurveyFigures` (:class:`Nps`, :class:`Csat`,
-:class:`Ces`), :class:`Conformance` and :class:`Warning`. Consumers (checks, report, render,
-the side-by-side comparison) read their attributes; JSON is only an output, produced by
-:func:`to_document` and nowhere else.
+:class:`Ces`), :class:`Conformance` and :class:`AnalysisWarning`. Consumers (checks, report,
+render, the side-by-side comparison) read their attributes; JSON is only an output, produced
+by :func:`to_document` and nowhere else.
 
 The field order of each class is the key order of its JSON object (``docs/analysis.md`` is the
 contract); a field's ``metadata={"json": name}`` renames its key (``from_`` is ``"from"``) and
@@ -369,7 +369,7 @@ class Conformance:
 
 
 @dataclass(frozen=True)
-class Warning:  # noqa: A001 - the analysis' own warning value, not the builtin category
+class AnalysisWarning:
     """``warnings[]``: a coded JM5xx warning about a figure."""
 
     code: str
@@ -394,7 +394,7 @@ class Analysis:
     metrics: Mapping[str, JsonValue]
     surveys: Mapping[str, SurveyFigures]
     conformance: Conformance | None
-    warnings: tuple[Warning, ...]
+    warnings: tuple[AnalysisWarning, ...]
 
     def to_dict(self) -> dict[str, Any]:
         """The document ``journeymap analyze --format json`` prints (:func:`to_document`)."""

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from journeymap.io import LoadedMap, load_map
 from journeymap.render.scene import Curve, build_curves, build_scene
 
+if TYPE_CHECKING:
+    from journeymap.analysis import Analysis
 
-def analysis_dict(loaded: LoadedMap, *, goal: str | None, samples: int,
-                  seed: int) -> dict[str, Any]:
-    """The JSON contract of ``journeymap analyze`` for the map (``analyze(...).to_dict()``)."""
+
+def analysis_of(loaded: LoadedMap, *, goal: str | None, samples: int, seed: int) -> Analysis:
+    """The analysis of the map as ``journeymap analyze`` computes it."""
     from journeymap.analysis import analyze
     from journeymap.graph import build_graph
 
     G = build_graph(loaded.map, loaded.overlay)
-    result: dict[str, Any] = analyze(G, goal=goal, samples=samples, seed=seed,
-                                     scenario=loaded.scenario, persona=loaded.persona).to_dict()
-    return result
+    return analyze(G, goal=goal, samples=samples, seed=seed, scenario=loaded.scenario,
+                   persona=loaded.persona)
 
 
 def scenario_curves(loaded: LoadedMap, mode: str) -> list[Curve]:
@@ -41,8 +42,8 @@ def render_loaded(loaded: LoadedMap, view: str, fmt: str, *, theme: str = "light
 
     analysis = None
     if view in NEEDS_ANALYSIS:
-        analysis = analysis_dict(loaded, goal=goal,
-                                 samples=samples if view in NEEDS_BOOTSTRAP else 0, seed=seed)
+        analysis = analysis_of(loaded, goal=goal,
+                               samples=samples if view in NEEDS_BOOTSTRAP else 0, seed=seed)
     scene = build_scene(loaded.map, loaded.overlay, analysis=analysis, theme=theme,
                         color_by=color_by, persona=loaded.persona, scenario=loaded.scenario,
                         goal=goal, page=page, curves=scenario_curves(loaded, curves))

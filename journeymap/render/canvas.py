@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journeymap import graph as g
+from journeymap.figures import integer, number, percent, share, signed, whole_money
 from journeymap.render.charts import emotion_axes
 from journeymap.render.mpl import Measurer, fit, new_figure, save, style
 from journeymap.render.scene import PAGES, Scene
-from journeymap.render.text import fmt_int, fmt_money, fmt_pct, mpl_text
+from journeymap.render.text import mpl_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -103,27 +104,20 @@ def _figures(scene: Scene, tid: str) -> str:
     d = G.nodes[tid]
     lines = []
     if G.graph[g.HAS_COUNTS]:
-        lines.append(f"{fmt_int(d[g.VISITS])} visits")
+        lines.append(f"{integer(d[g.VISITS])} visits")
         if not d[g.GOAL]:
-            lines.append(f"drop-off {fmt_pct(scene.drop_off(tid))}")
+            lines.append(f"drop-off {percent(scene.drop_off(tid), 0)}")
         elif d[g.VISITS]:
             lines.append("goal reached")
     leak = scene.leak(tid)
-    if leak and (leak.get("lost_conversions") or 0) > 0:
-        value = leak.get("lost_value")
-        lines.append(f"#{leak.get('rank')} leak: " + (fmt_money(value, scene.currency)
-                                                      if value is not None
-                                                      else f"{fmt_int(leak.get('lost_conversions'))} conv."))
-    survey = scene.survey(tid)
-    nps = (survey.get("nps") or {}).get("value") if isinstance(survey.get("nps"), dict) else None
-    csat = (survey.get("csat") or {}).get("percent") if isinstance(survey.get("csat"), dict) else None
-    ces = (survey.get("ces") or {}).get("mean") if isinstance(survey.get("ces"), dict) else None
-    if nps is not None:
-        lines.append(f"NPS {float(nps):+.0f}".replace("-", "−"))
-    if csat is not None:
-        lines.append(f"CSAT {float(csat):.0f}%")
-    if ces is not None:
-        lines.append(f"CES {float(ces):.1f}")
+    if leak is not None and (leak.lost_conversions or 0) > 0:
+        lines.append(f"#{leak.rank} leak: " + (whole_money(leak.lost_value, scene.currency)
+                                               if leak.lost_value is not None
+                                               else f"{integer(leak.lost_conversions)} conv."))
+    for kind, metric in scene.survey(tid).headlines():
+        lines.append({"nps": f"NPS {signed(metric.headline)}",
+                      "csat": f"CSAT {share(metric.headline, 0)}",
+                      "ces": f"CES {number(metric.headline, 1)}"}[kind])
     return "\n".join(lines)
 
 
@@ -220,7 +214,8 @@ def draw_canvas(scene: Scene) -> Figure:
                 text = _bullets(tp.actions)
             elif key == "touchpoint":
                 text = mpl_text(tp.name) + (f"\n[{mpl_text(tp.channel)}]" if tp.channel else "")
-                top3 = scene.leak(tp.id).get("rank") in (1, 2, 3)
+                leak = scene.leak(tp.id)
+                top3 = leak is not None and leak.rank in (1, 2, 3)
                 wr.rect(_Box(cell.x + 0.03, cell.y - 0.03, cell.w - 0.06, cell.h - 0.06),
                         t.node, edge=t.leak_strong if top3 else t.node_border,
                         lw=2.0 if top3 else 0.6, z=1)

@@ -1,7 +1,8 @@
 """matplotlib charts: emotion curves, stage funnel, leak Pareto, survey scores.
 
 Each function returns the picture as bytes in ``svg``, ``png`` or ``pdf``. Figures read the
-analysis through its JSON names (``stages[].reach_probability``, ``leaks[].lost_value`` ...).
+typed analysis (``StageFigures.reach_probability``, ``Leak.lost_value`` ...) and print numbers
+through :mod:`journeymap.figures`.
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 from journeymap import graph as g
 from journeymap.errors import UsageError
+from journeymap.figures import integer, number, percent, share, signed, whole_money
 from journeymap.render.mpl import Measurer, new_figure, save, style, wrap
 from journeymap.render.scene import Scene
-from journeymap.render.text import fmt_int, fmt_money, fmt_pct, mpl_text, shorten
+from journeymap.render.text import mpl_text, shorten
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from journeymap.analysis import Analysis
+    from journeymap.analysis.results import Ces, Csat, Nps, SurveyKind
 
 FORMATS = ("svg", "png", "pdf")
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
@@ -32,7 +37,7 @@ def _title(fig: Figure, scene: Scene, what: str) -> None:
              fontsize=10, color=scene.theme.muted)
 
 
-def _need_analysis(scene: Scene, view: str) -> dict[str, Any]:
+def _need_analysis(scene: Scene, view: str) -> Analysis:
     if scene.analysis is None:
         raise UsageError(f"the {view} view needs the analysis of the map's numbers")
     return scene.analysis
@@ -114,27 +119,25 @@ def emotions_chart(scene: Scene, fmt: str) -> bytes:
 
 def funnel_chart(scene: Scene, fmt: str) -> bytes:
     """Reach of each stage from entry (``stages[].reach_probability``)."""
-    analysis = _need_analysis(scene, "funnel")
-    stages = list(analysis.get("stages") or [])
+    stages = _need_analysis(scene, "funnel").stages
     names = dict(scene.graph.graph[g.STAGES])
     t = scene.theme
     with style(scene):
         fig = new_figure(9.0, max(3.0, 0.55 * len(stages) + 1.8))
         _title(fig, scene, "Funnel: share of entries that reach each stage")
         ax = fig.add_axes((0.28, 0.10, 0.66, 0.72))
-        labels = [mpl_text(shorten(names.get(str(s.get("id")), str(s.get("id"))), 40))
-                  for s in stages]
-        values = [s.get("reach_probability") for s in stages]
+        labels = [mpl_text(shorten(names.get(s.id, s.id), 40)) for s in stages]
+        values = [s.reach_probability for s in stages]
         ys = list(range(len(stages)))[::-1]
         for y, v, st in zip(ys, values, stages, strict=True):
             if v is None:
-                note = ("after the goal: not part of the conversion chain" if st.get("after_goal")
+                note = ("after the goal: not part of the conversion chain" if st.after_goal
                         else "undefined (no journey enters the chain)")
                 ax.text(0.5, y, note, ha="center", va="center", fontsize=9, color=t.muted)
                 continue
-            ax.barh(y, float(v), color=t.accent, height=0.62, left=(1 - float(v)) / 2)
-            inside = float(v) >= 0.2
-            ax.text(0.5 if inside else 0.5 + float(v) / 2 + 0.01, y, fmt_pct(float(v), 1),
+            ax.barh(y, v, color=t.accent, height=0.62, left=(1 - v) / 2)
+            inside = v >= 0.2
+            ax.text(0.5 if inside else 0.5 + v / 2 + 0.01, y, percent(v, 1),
                     ha="center" if inside else "left", va="center", fontsize=10,
                     fontweight="bold", color=t.text_on(t.accent) if inside else t.foreground)
         ax.set_yticks(ys, labels)
@@ -150,13 +153,11 @@ def funnel_chart(scene: Scene, fmt: str) -> bytes:
 
 def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
     """Pareto of value lost per leak with its bootstrap interval, cumulative share on top."""
-    analysis = _need_analysis(scene, "leaks")
-    leaks = [x for x in scene.leaks() if (x.get("lost_conversions") or 0) > 0][:top]
+    leaks = [x for x in _need_analysis(scene, "leaks").leaks if (x.lost_conversions or 0) > 0][:top]
     names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
     t = scene.theme
-    priced = all(x.get("lost_value") is not None for x in leaks) and bool(leaks)
+    priced = all(x.lost_value is not None for x in leaks) and bool(leaks)
     unit = (scene.currency or "value") if priced else "conversions"
-    del analysis
     with style(scene):
         fig = new_figure(max(8.0, 0.9 * len(leaks) + 3), 5.4)
         what = (f"Leaks: {'value' if priced else 'conversions'} lost per touchpoint, "
@@ -170,11 +171,10 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
             return save(fig, fmt)
         values, lows, highs = [], [], []
         for x in leaks:
-            lost = float(x["lost_conversions"])
-            price = float(x["lost_value"]) / lost if priced and lost else 1.0
-            v = float(x["lost_value"]) if priced else lost
-            interval = x.get("lost_conversions_interval")
-            lo_, hi_ = (interval if interval and None not in interval else (lost, lost))
+            lost = x.lost_conversions or 0.0
+            price = (x.lost_value or 0.0) / lost if priced and lost else 1.0
+            v = (x.lost_value or 0.0) if priced else lost
+            lo_, hi_ = x.lost_conversions_interval or (lost, lost)
             values.append(v)
             lows.append(max(v - float(lo_) * price, 0.0))
             highs.append(max(float(hi_) * price - v, 0.0))
@@ -185,12 +185,11 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
             ax.errorbar(xs, values, yerr=[lows, highs], fmt="none", ecolor=t.foreground,
                         elinewidth=1.2, capsize=4, zorder=3)
         for i, v in enumerate(values):
-            ax.text(i, v, (fmt_money(v, None) if priced else fmt_int(v)) + "\n", ha="center",
+            ax.text(i, v, (whole_money(v, None) if priced else integer(v)) + "\n", ha="center",
                     va="bottom", fontsize=8)
         m = Measurer(fig)
-        labels = [f"#{x.get('rank')}\n" + "\n".join(wrap(m, mpl_text(
-            names.get(str(x.get("touchpoint")), str(x.get("touchpoint")))), 70, 8)[:3])
-            for x in leaks]
+        labels = [f"#{x.rank}\n" + "\n".join(
+            wrap(m, mpl_text(names.get(x.touchpoint, x.touchpoint)), 70, 8)[:3]) for x in leaks]
         ax.set_xticks(xs, labels, fontsize=8)
         ax.set_ylabel(f"lost ({unit})")
         ax.yaxis.set_major_formatter(_thousands())
@@ -232,19 +231,20 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
     names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
     order = [tp.id for _, tp in scene.map.iter_touchpoints()]
     t = scene.theme
-    panels = []
-    for metric, key, title in (("nps", "value", "NPS (−100 to 100)"),
-                               ("csat", "percent", "CSAT (% satisfied)"),
-                               ("ces", "mean", "CES (mean on its scale)")):
+    panels: list[tuple[SurveyKind, str, list[tuple[str, Nps | Csat | Ces]]]] = []
+    kinds: tuple[tuple[SurveyKind, str], ...] = (
+        ("nps", "NPS (−100 to 100)"), ("csat", "CSAT (% satisfied)"),
+        ("ces", "CES (mean on its scale)"))
+    for metric, title in kinds:
         rows = []
         for tid in order:
-            s = scene.survey(tid).get(metric)
-            if isinstance(s, dict) and s.get(key) is not None:
+            s = scene.survey(tid).metric(metric)
+            if s is not None and s.headline is not None:
                 rows.append((tid, s))
         if rows:
-            panels.append((metric, key, title, rows))
+            panels.append((metric, title, rows))
     with style(scene):
-        n_rows = max((len(p[3]) for p in panels), default=1)
+        n_rows = max((len(p[2]) for p in panels), default=1)
         fig = new_figure(max(4.2 * max(len(panels), 1) + 2.2, 8.0), 0.42 * n_rows + 2.4)
         _title(fig, scene, "Survey scores per touchpoint (95% intervals, n = responses)")
         if not panels:
@@ -252,27 +252,22 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
             return save(fig, fmt)
         left = 0.02
         width = 0.96 / len(panels)
-        for metric, key, title, rows in panels:
+        for metric, title, rows in panels:
             ax = fig.add_axes((left + width * 0.40, 0.10, width * 0.40, 0.72))
             left += width
             ys = list(range(len(rows)))[::-1]
-            values = [float(s[key]) for _, s in rows]
+            values = [s.headline or 0.0 for _, s in rows]
             color = {"nps": t.accent, "csat": t.lines[2 % len(t.lines)],
                      "ces": t.lines[3 % len(t.lines)]}[metric]
             ax.barh(ys, values, color=color, height=0.6, zorder=2)
-            for y, (tid, s), v in zip(ys, rows, values, strict=True):
-                interval = s.get("interval")
-                if metric == "nps" and interval and None not in interval:
-                    ax.errorbar([v], [y], xerr=[[v - float(interval[0])], [float(interval[1]) - v]],
+            for y, (_, s), v in zip(ys, rows, values, strict=True):
+                if metric == "nps" and s.interval is not None:
+                    low, high = s.interval
+                    ax.errorbar([v], [y], xerr=[[v - low], [high - v]],
                                 fmt="none", ecolor=t.foreground, capsize=3, zorder=3)
-                n = scene.survey(tid).get("responses")
-                if isinstance(n, dict):
-                    n = n.get(metric)
-                if n is None:
-                    n = s.get("responses")
-                label = f"{v:+.0f}".replace("-", "−") if metric == "nps" else (
-                    f"{v:.0f}%" if metric == "csat" else f"{v:.2f}")
-                ax.text(1.02, y, f"{label}  n={fmt_int(n)}" if n is not None else label,
+                label = signed(v) if metric == "nps" else (
+                    share(v, 0) if metric == "csat" else number(v, 2))
+                ax.text(1.02, y, f"{label}  n={integer(s.responses)}",
                         transform=ax.get_yaxis_transform(), va="center", fontsize=8)
             ax.set_yticks(ys, [mpl_text(shorten(names.get(tid, tid), 28)) for tid, _ in rows],
                           fontsize=8)

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
 
 from journeymap import graph as g
+from journeymap.figures import integer, percent, whole_money
 from journeymap.render.scene import Scene, metric_legend, metric_text, metric_value
-from journeymap.render.text import fmt_int, fmt_money, fmt_pct, html_text, shorten
+from journeymap.render.text import html_text, shorten
 
 TOP_LEAKS = 3
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -87,13 +87,13 @@ def to_dot(scene: Scene) -> str:
     goals = set(G.graph[g.GOALS])
     after_goal = scene.after_goal()
     leaks = scene.leaks()
-    top = {str(x.get("touchpoint")): int(x.get("rank") or 0) for x in leaks[:TOP_LEAKS]
-           if (x.get("lost_conversions") or 0) > 0 or (x.get("exits") or 0) > 0}
+    top = {x.touchpoint: x.rank for x in leaks[:TOP_LEAKS]
+           if (x.lost_conversions or 0) > 0 or x.exits > 0}
     has_counts = bool(G.graph[g.HAS_COUNTS])
     biggest = max([G.edges[e][g.COUNT] for e in G.edges] + [G.nodes[n][g.EXITS] for n in nodes]
                   + [1])
     max_exits = max([G.nodes[n][g.EXITS] for n in nodes] + [1])
-    lost_by = {str(x.get("touchpoint")): float(x.get("lost_conversions") or 0.0) for x in leaks}
+    lost_by = {x.touchpoint: x.lost_conversions or 0.0 for x in leaks}
     max_lost = max([*list(lost_by.values()), 0.0])
 
     out: list[str] = []
@@ -203,7 +203,7 @@ def _stage_label(scene: Scene, sid: str, name: str) -> str:
     text = f"<B>{html_text(name)}</B>"
     if reach is not None:
         text += (f'<BR/><FONT POINT-SIZE="10" COLOR="{scene.theme.muted}">'
-                 f"reached by {fmt_pct(reach)} of entries</FONT>")
+                 f"reached by {percent(reach, 0)} of entries</FONT>")
     return f"<{text}>"
 
 
@@ -223,7 +223,7 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None, mark: st
     if d[g.CHANNEL]:
         info.append(shorten(str(d[g.CHANNEL]), 24))
     if G.graph[g.HAS_COUNTS]:
-        info.append(f"{fmt_int(d[g.VISITS])} visits")
+        info.append(f"{integer(d[g.VISITS])} visits")
     if info:
         rows.append(f'<FONT POINT-SIZE="10">{html_text(" · ".join(info))}</FONT>')
     mtext = metric_text(scene, value)
@@ -256,7 +256,7 @@ def _edge_attrs(scene: Scene, u: str, v: str, columns: dict[str, int], biggest: 
     departures = du[g.VISITS] - du[g.IN_PROGRESS]
     if e[g.COUNT_KNOWN] and G.graph[g.HAS_COUNTS]:
         share = count / departures if departures > 0 else None
-        text = fmt_int(count) + (f" ({fmt_pct(share)})" if share is not None else "")
+        text = integer(count) + (f" ({percent(share, 0)})" if share is not None else "")
         attrs.append(f"label=<{html_text(text)}>")
         attrs.append(f"penwidth={_penwidth(count, biggest)}")
         attrs.append(f"weight={1 + int(10 * (share or 0))}")
@@ -275,17 +275,17 @@ def _leak_mark(scene: Scene, n: str, top_rank: int | None, churn: bool, color: s
     exits = int(d[g.EXITS])
     departures = d[g.VISITS] - d[g.IN_PROGRESS]
     share = exits / departures if departures > 0 else None
-    lines = [f"{fmt_int(exits)} left" + (f" ({fmt_pct(share)})" if share is not None else "")]
-    leak: dict[str, Any] = scene.leak(n)
+    lines = [f"{integer(exits)} left" + (f" ({percent(share, 0)})" if share is not None else "")]
+    leak = scene.leak(n)
     if churn:
-        lines = [f"{fmt_int(exits)} left after converting"]
-    elif leak:
-        lost = leak.get("lost_conversions")
-        value = leak.get("lost_value")
-        head = f"#{leak.get('rank')} leak: " if top_rank is not None else ""
-        if lost is not None and float(lost) > 0:
-            lines.append(f"{head}≈{fmt_int(lost)} conversions lost"
-                         + (f" · {fmt_money(value, scene.currency)}" if value is not None else ""))
+        lines = [f"{integer(exits)} left after converting"]
+    elif leak is not None:
+        lost = leak.lost_conversions
+        value = leak.lost_value
+        head = f"#{leak.rank} leak: " if top_rank is not None else ""
+        if lost is not None and lost > 0:
+            lines.append(f"{head}≈{integer(lost)} conversions lost"
+                         + (f" · {whole_money(value, scene.currency)}" if value is not None else ""))
     text = "<BR/>".join(html_text(x) for x in lines)
     if top_rank is not None:
         text = f"<B>{text}</B>"

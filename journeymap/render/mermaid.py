@@ -9,8 +9,9 @@ pain points, ...). The flowchart uses internal node ids and escaped, quoted labe
 from __future__ import annotations
 
 from journeymap import graph as g
+from journeymap.figures import integer, percent
 from journeymap.render.scene import Scene
-from journeymap.render.text import fmt_int, fmt_pct, journey_text, mermaid_text
+from journeymap.render.text import journey_text, mermaid_text
 
 
 def emotion_to_score(value: float, scale: tuple[float, float]) -> int:
@@ -108,11 +109,11 @@ def to_flowchart(scene: Scene) -> str:
             text = mermaid_text(d[g.NAME])
             extra = []
             if has_counts:
-                extra.append(f"{fmt_int(d[g.VISITS])} visits")
+                extra.append(f"{integer(d[g.VISITS])} visits")
                 if d[g.EXITS] and n not in goals:
                     departures = d[g.VISITS] - d[g.IN_PROGRESS]
                     share = d[g.EXITS] / departures if departures > 0 else None
-                    extra.append(f"{fmt_int(d[g.EXITS])} left ({fmt_pct(share)})")
+                    extra.append(f"{integer(d[g.EXITS])} left ({percent(share, 0)})")
             label = text + ("<br/>" + " · ".join(extra) if extra else "")
             shape = ('(["', '"])') if n in goals else ('["', '"]')
             out.append(f"    {ids[n]}{shape[0]}{label}{shape[1]}")
@@ -124,14 +125,14 @@ def to_flowchart(scene: Scene) -> str:
             du = G.nodes[u]
             departures = du[g.VISITS] - du[g.IN_PROGRESS]
             share = e[g.COUNT] / departures if departures > 0 else None
-            text = fmt_int(e[g.COUNT]) + (f" ({fmt_pct(share)})" if share is not None else "")
+            text = integer(e[g.COUNT]) + (f" ({percent(share, 0)})" if share is not None else "")
             out.append(f'  {ids[u]} {arrow}|"{text}"| {ids[v]}')
         else:
             out.append(f"  {ids[u]} {arrow} {ids[v]}")
     for n in nodes:
         if n in goals:
             out.append(f"  style {ids[n]} stroke-width:3px")
-    top = [str(x.get("touchpoint")) for x in scene.leaks()[:3]]
+    top = [x.touchpoint for x in scene.leaks()[:3]]
     for tid in top:
         if tid in ids:
             out.append(f"  style {ids[tid]} stroke:#D55E00,stroke-width:4px")

@@ -15,8 +15,18 @@ from importlib import resources
 from typing import Any
 
 from journeymap import graph as g
+from journeymap.analysis.results import Ces, Csat, Nps
+from journeymap.figures import (
+    MISSING,
+    in_brackets,
+    integer,
+    number,
+    percent,
+    share,
+    signed,
+    whole_money,
+)
 from journeymap.render.scene import Scene, map_text
-from journeymap.render.text import fmt_int, fmt_money, fmt_num, fmt_pct
 
 
 def data_uri(data: bytes, mime: str) -> str:
@@ -79,44 +89,39 @@ def _css(scene: Scene) -> str:
     )
 
 
-def _interval(pair: Any, fmt: Any) -> str:
-    if not pair or len(pair) != 2 or pair[0] is None or pair[1] is None:
-        return ""
-    return f" ({fmt(pair[0])}–{fmt(pair[1])})"
-
-
 def _leak_rows(scene: Scene) -> list[dict[str, Any]]:
     names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
     stage_names = dict(scene.graph.graph[g.STAGES])
     rows = []
     for i, x in enumerate(scene.leaks()):
-        tid = str(x.get("touchpoint"))
+        tid = x.touchpoint
         fig = scene.touchpoint_figures(tid)
-        what_if = x.get("what_if") or {}
-        extra = what_if.get("extra_conversions")
-        extra_value = what_if.get("extra_value")
-        best = x.get("best_next")
-        best_id = best.get("touchpoint") if isinstance(best, dict) else best
+        extra, extra_value = x.what_if.extra_conversions, x.what_if.extra_value
         stage = scene.graph.nodes[tid][g.STAGE] if tid in scene.graph else ""
         rows.append({
-            "rank": x.get("rank"),
+            "rank": x.rank,
             "name": names.get(tid, tid),
             "stage": stage_names.get(stage, stage),
-            "exits": fmt_int(x.get("exits")),
-            "drop_off": fmt_pct(fig.get("drop_off"), 1)
-            + _interval(fig.get("drop_off_interval"), lambda v: fmt_pct(v, 1)),
-            "lost": fmt_num(x.get("lost_conversions"), 1)
-            + _interval(x.get("lost_conversions_interval"), lambda v: fmt_num(v, 1)),
-            "value": fmt_money(x.get("lost_value"), scene.currency),
-            "what_if": "–" if extra is None else (
-                f"+{fmt_num(extra, 1)} conv." + (f", {fmt_money(extra_value, scene.currency)}"
-                                                 if extra_value is not None else "")),
-            "removal": fmt_pct(x.get("removal_effect"), 1),
-            "p_top": fmt_pct(x.get("probability_top"), 0),
-            "best_next": names.get(str(best_id), str(best_id)) if best_id else "–",
-            "top": i < 3 and (x.get("lost_conversions") or 0) > 0,
+            "exits": integer(x.exits),
+            "drop_off": (MISSING if fig is None else percent(fig.drop_off, 1)
+                         + in_brackets(fig.drop_off_interval, lambda v: percent(v, 1))),
+            "lost": number(x.lost_conversions, 1)
+            + in_brackets(x.lost_conversions_interval, lambda v: number(v, 1)),
+            "value": whole_money(x.lost_value, scene.currency),
+            "what_if": MISSING if extra is None else (
+                f"+{number(extra, 1)} conv." + (f", {whole_money(extra_value, scene.currency)}"
+                                                if extra_value is not None else "")),
+            "removal": percent(x.removal_effect, 1),
+            "p_top": percent(x.probability_top, 0),
+            "best_next": (names.get(x.best_next.touchpoint, x.best_next.touchpoint)
+                          if x.best_next else MISSING),
+            "top": i < 3 and (x.lost_conversions or 0) > 0,
         })
     return rows
+
+
+def _responses(metric: Nps | Csat | Ces | None) -> str:
+    return MISSING if metric is None else integer(metric.responses)
 
 
 def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
@@ -125,30 +130,19 @@ def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
         s = scene.survey(tp.id)
         if not s:
             continue
-        nps: dict[str, Any] = s["nps"] if isinstance(s.get("nps"), dict) else {}
-        csat: dict[str, Any] = s["csat"] if isinstance(s.get("csat"), dict) else {}
-        ces: dict[str, Any] = s["ces"] if isinstance(s.get("ces"), dict) else {}
-        responses = s.get("responses")
-
-        def n_of(metric: str, part: dict[str, Any], responses: Any = responses) -> str:
-            if isinstance(responses, dict):
-                return fmt_int(responses.get(metric))
-            value = part.get("responses")
-            return fmt_int(value) if value is not None else "–"
-
-        nps_value = nps.get("value") if nps else None
+        nps, csat, ces = s.nps, s.csat, s.ces
+        nps_value = None if nps is None else nps.value
         rows.append({
             "name": tp.name,
-            "nps": ("–" if nps_value is None else f"{nps_value:+.1f}".replace("-", "−")
-                    + _interval(nps.get("interval"), lambda v: f"{v:+.1f}".replace("-", "−"))),
-            "nps_n": n_of("nps", nps or {}) if nps else "–",
-            "csat": "–" if not csat or csat.get("percent") is None else f"{csat['percent']:.1f}%",
-            "csat_mean": fmt_num(csat.get("mean"), 2) if csat else "–",
-            "csat_n": n_of("csat", csat or {}) if csat else "–",
-            "ces": fmt_num(ces.get("mean"), 2) if ces else "–",
-            "ces_easy": "–" if not ces or ces.get("percent_easy") is None
-            else f"{ces['percent_easy']:.1f}%",
-            "ces_n": n_of("ces", ces or {}) if ces else "–",
+            "nps": (MISSING if nps is None or nps_value is None else signed(nps_value, 1)
+                    + in_brackets(nps.interval, lambda v: signed(v, 1))),
+            "nps_n": _responses(nps),
+            "csat": share(None if csat is None else csat.percent, 1),
+            "csat_mean": number(None if csat is None else csat.mean, 2),
+            "csat_n": _responses(csat),
+            "ces": number(None if ces is None else ces.mean, 2),
+            "ces_easy": share(None if ces is None else ces.percent_easy, 1),
+            "ces_n": _responses(ces),
         })
     return rows
 
@@ -168,16 +162,16 @@ def report(scene: Scene) -> str:
     surveys = _survey_rows(scene) if a is not None else None
     summary: list[tuple[str, str]] = []
     if a is not None:
-        s = a.get("summary") or {}
-        summary = [("entries", fmt_int(s.get("entries"))),
-                   ("conversions", fmt_int(s.get("conversions"))),
-                   ("conversion probability", fmt_pct(s.get("conversion_probability"), 1))]
-        if s.get("total_lost_value") is not None:
+        s = a.summary
+        summary = [("entries", integer(s.entries)),
+                   ("conversions", integer(s.conversions)),
+                   ("conversion probability", percent(s.conversion_probability, 1))]
+        if s.total_lost_value is not None:
             summary.append(("value lost at leaks (first order)",
-                            fmt_money(s["total_lost_value"], scene.currency)))
-        elif s.get("total_lost_conversions") is not None:
+                            whole_money(s.total_lost_value, scene.currency)))
+        elif s.total_lost_conversions is not None:
             summary.append(("conversions lost at leaks (first order)",
-                            fmt_num(s["total_lost_conversions"], 0)))
+                            number(s.total_lost_conversions, 0)))
     sections = [("graph", "Journey graph")]
     if leaks is not None:
         sections.append(("leaks", "Leaks"))
@@ -194,15 +188,10 @@ def report(scene: Scene) -> str:
     style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     csp = (f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
            "base-uri 'none'; form-action 'none'")
-    settings = (a or {}).get("settings") or {}
     footnote = "Intervals are 95%."
-    if settings.get("samples"):
-        footnote += (f" Bootstrap: {settings.get('samples')} samples, seed "
-                     f"{settings.get('seed')}.")
-    what_if_percent = "10%"
-    first = scene.leaks()[0] if scene.leaks() else {}
-    if isinstance(first.get("what_if"), dict) and first["what_if"].get("percent") is not None:
-        what_if_percent = f"{float(first['what_if']['percent']):g}%"
+    if a is not None and a.settings.samples:
+        footnote += f" Bootstrap: {a.settings.samples} samples, seed {a.settings.seed}."
+    what_if_percent = "10%" if a is None else f"{a.settings.what_if.percent:g}%"
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True)
     template = env.from_string(
@@ -220,5 +209,5 @@ def report(scene: Scene) -> str:
         leaks_uri=data_uri(leaks_chart(scene, "svg"), svg) if leaks else None,
         scores_uri=data_uri(scores_chart(scene, "svg"), svg) if has_surveys else None,
         leaks=leaks, surveys=surveys, has_goal=has_goal, what_if_percent=what_if_percent,
-        warnings=[w for w in (a or {}).get("warnings") or [] if isinstance(w, dict)],
+        warnings=[] if a is None else list(a.warnings),
     )

@@ -1,22 +1,26 @@
-"""What every view draws from: the map, its graph, the analysis (as its JSON contract) and style.
+"""What every view draws from: the map, its graph, the typed analysis and style.
 
-Views read the analysis only through the names of ``analyze(...).to_dict()`` (the JSON contract
-of ``journeymap analyze``), so they do not depend on the analysis internals.
+Views read the analysis through the attributes of
+:class:`~journeymap.analysis.results.Analysis` (indexed by id once, in the result itself).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from journeymap import graph as g
+from journeymap.analysis.results import NO_SURVEYS, Leak, SurveyFigures, TouchpointFigures
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.model import JourneyMap, Overlay
 from journeymap.render.fonts import FontPlan, plan_fonts
 from journeymap.render.theme import THEMES, Theme
+
+if TYPE_CHECKING:
+    from journeymap.analysis import Analysis
 
 COLOR_BY = ("drop_off", "nps", "csat", "ces", "emotion")
 PAGES = {"A3": (16.54, 11.69), "A4": (11.69, 8.27)}
@@ -39,7 +43,7 @@ class Scene:
 
     map: JourneyMap
     graph: nx.DiGraph
-    analysis: dict[str, Any] | None
+    analysis: Analysis | None
     theme: Theme
     color_by: str = "drop_off"
     persona: str | None = None
@@ -49,41 +53,35 @@ class Scene:
     page: str = "A3"
     fonts: FontPlan = field(default_factory=lambda: FontPlan(["DejaVu Sans"], []))
 
-    # --- figures by touchpoint, read through the analysis JSON contract -------------------
-    def touchpoint_figures(self, tid: str) -> dict[str, Any]:
-        """The analysis' ``touchpoints[]`` entry of a touchpoint (empty without analysis)."""
-        return self._by_id("touchpoints", "id").get(tid, {})
+    # --- figures by touchpoint, read from the analysis -----------------------------------
+    def touchpoint_figures(self, tid: str) -> TouchpointFigures | None:
+        """The analysis' figures of a touchpoint (None without analysis)."""
+        return None if self.analysis is None else self.analysis.touchpoint(tid)
 
-    def leak(self, tid: str) -> dict[str, Any]:
-        """The analysis' ``leaks[]`` entry of a touchpoint (empty when it is no ranked leak)."""
-        return self._by_id("leaks", "touchpoint").get(tid, {})
+    def leak(self, tid: str) -> Leak | None:
+        """The leak at a touchpoint (None when it is no ranked leak, or without analysis)."""
+        return None if self.analysis is None else self.analysis.leak(tid)
 
-    def leaks(self) -> list[dict[str, Any]]:
-        items = list((self.analysis or {}).get("leaks") or [])
-        return sorted(items, key=lambda x: (x.get("rank") or 10**9))
+    def leaks(self) -> tuple[Leak, ...]:
+        """The ranked leaks, best first (empty without analysis)."""
+        return () if self.analysis is None else self.analysis.leaks
 
-    def survey(self, tid: str) -> dict[str, Any]:
-        """The analysis' ``surveys[tid]`` (``nps``, ``csat``, ``ces``, ``responses``)."""
-        surveys = (self.analysis or {}).get("surveys") or {}
-        value = surveys.get(tid) or {}
-        return dict(value)
+    def survey(self, tid: str) -> SurveyFigures:
+        """The survey figures of a touchpoint (empty without analysis or survey)."""
+        return NO_SURVEYS if self.analysis is None else self.analysis.survey(tid)
 
     def after_goal(self) -> set[str]:
-        return {str(x.get("id")) for x in (self.analysis or {}).get("after_goal") or []}
+        return set() if self.analysis is None else {r.id for r in self.analysis.after_goal}
 
     def stage_reach(self, sid: str) -> float | None:
-        for s in (self.analysis or {}).get("stages") or []:
-            if s.get("id") == sid:
-                value = s.get("reach_probability")
-                return None if value is None else float(value)
-        return None
+        stage = None if self.analysis is None else self.analysis.stage(sid)
+        return None if stage is None else stage.reach_probability
 
     def drop_off(self, tid: str) -> float | None:
         """Drop-off ``exits / completed departures``: the analysis figure, else from the graph."""
         fig = self.touchpoint_figures(tid)
-        if "drop_off" in fig:
-            value = fig["drop_off"]
-            return None if value is None else float(value)
+        if fig is not None:
+            return fig.drop_off
         d = self.graph.nodes[tid]
         departures = d[g.VISITS] - d[g.IN_PROGRESS]
         return d[g.EXITS] / departures if departures > 0 else None
@@ -92,10 +90,6 @@ class Scene:
         tp = self.graph.nodes[tid][g.TOUCHPOINT]
         value = tp.emotion_for(self.persona)
         return None if value is None else float(value)
-
-    def _by_id(self, key: str, id_key: str) -> dict[str, dict[str, Any]]:
-        items = (self.analysis or {}).get(key) or []
-        return {str(x.get(id_key)): dict(x) for x in items if isinstance(x, Mapping)}
 
     @property
     def currency(self) -> str | None:
@@ -164,11 +158,11 @@ def _single_label(journey_map: JourneyMap, persona: str | None) -> str:
 
 
 def build_scene(journey_map: JourneyMap, overlay: Overlay | None = None, *,
-                analysis: Mapping[str, Any] | None = None, theme: str = "light",
+                analysis: Analysis | None = None, theme: str = "light",
                 color_by: str = "drop_off", persona: str | None = None,
                 scenario: str | None = None, goal: str | None = None, page: str = "A3",
                 curves: Sequence[Curve] | None = None) -> Scene:
-    """Assemble a :class:`Scene` (builds the graph; the analysis dict is given by the caller)."""
+    """Assemble a :class:`Scene` (builds the graph; the analysis is given by the caller)."""
     if theme not in THEMES:
         raise UsageError(f"unknown theme '{theme}'; themes: {', '.join(THEMES)}",
                          hint=did_you_mean(theme, list(THEMES)))
@@ -180,7 +174,7 @@ def build_scene(journey_map: JourneyMap, overlay: Overlay | None = None, *,
         raise UsageError(f"unknown page size '{page}'; sizes: {', '.join(PAGES)}")
     G = g.build_graph(journey_map, overlay)
     return Scene(
-        map=journey_map, graph=G, analysis=None if analysis is None else dict(analysis),
+        map=journey_map, graph=G, analysis=analysis,
         theme=THEMES[theme], color_by=color_by, persona=persona, scenario=scenario, goal=goal,
         curves=list(curves) if curves is not None else build_curves(
             journey_map, persona=persona, scenario=scenario),
@@ -227,12 +221,12 @@ def metric_value(scene: Scene, tid: str) -> tuple[float | None, int | None]:
         lo, hi = scene.map.emotion_scale
         good = (e - lo) / (hi - lo)
         return e, min(max(4 - int(good * 5 + 1e-9), 0), 4) if good < 1 else 0
-    survey = scene.survey(tid).get(by) or {}
-    key = {"nps": "value", "csat": "percent", "ces": "percent_easy"}[by]
-    raw = survey.get(key) if isinstance(survey, Mapping) else None
-    if raw is None:
+    survey = scene.survey(tid)
+    # colour by the headline of NPS and CSAT; CES by its share of easy answers (0-100 on any scale)
+    v = (survey.headline("nps") if by == "nps" else survey.headline("csat") if by == "csat"
+         else None if survey.ces is None else survey.ces.percent_easy)
+    if v is None:
         return None, None
-    v = float(raw)
     edges = {"nps": (-30.0, 0.0, 20.0, 50.0), "csat": (50.0, 65.0, 75.0, 85.0),
              "ces": (35.0, 50.0, 65.0, 80.0)}[by]
     return v, _edges_bin(v, edges, higher_is_better=True)

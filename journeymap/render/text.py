@@ -1,4 +1,5 @@
-"""Text helpers for every view: escaping user text for DOT, HTML and Mermaid, number formats.
+"""Text helpers for every view: escaping user text for DOT, HTML and Mermaid (numbers are
+printed by :mod:`journeymap.figures`).
 
 User text never becomes DOT syntax: nodes get internal ids (``t0``, ``t1``...) and every label
 is an HTML-like label whose text is escaped here.
@@ -7,8 +8,6 @@ is an HTML-like label whose text is escaped here.
 'a &quot;b&quot; &lt;c&gt; &amp; d\\\\e {f}: g<BR/>h'
 >>> mermaid_text('Pay: "now" <b>#1;')
 'Pay: #34;now#34; #60;b#62;#35;1#59;'
->>> fmt_int(12000), fmt_pct(0.3456), fmt_pct(None)
-('12,000', '35%', '–')
 """
 
 from __future__ import annotations
@@ -64,30 +63,6 @@ def journey_text(text: object) -> tuple[str, bool]:
 def mpl_text(text: object) -> str:
     """User text for matplotlib (math parsing is off in our style; this strips control chars)."""
     return clean(text)
-
-
-def fmt_int(value: float | int | None) -> str:
-    if value is None:
-        return "–"
-    return f"{round(value):,}"
-
-
-def fmt_pct(value: float | None, digits: int = 0) -> str:
-    if value is None:
-        return "–"
-    return f"{value * 100:.{digits}f}%"
-
-
-def fmt_money(value: float | None, currency: str | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.0f} {currency}" if currency else f"{value:,.0f}"
-
-
-def fmt_num(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.{digits}f}"
 
 
 def shorten(text: str, limit: int) -> str:
