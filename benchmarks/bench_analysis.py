@@ -182,7 +182,7 @@ def run(quick: bool) -> Section:
                  "leak ranking; no bootstrap)", "journeymap `analyze(G, samples=0)`",
                  fmt_seconds(t_full), "exact"])
     states, Q, r, alpha = dense_chain(G)
-    exact = np.array([result.touchpoint(s)["removal_effect"] for s in states])
+    exact = np.array([result.touchpoint(s).removal_effect for s in states])
     C = float(alpha @ np.linalg.solve(np.eye(len(r)) - Q, r))
     sample = list(range(0, len(states), max(1, len(states) // 5)))[:5]
     t0 = time.perf_counter()

@@ -62,14 +62,15 @@ def test_example_map_table_markdown_csv(path: Path) -> None:
     from journeymap.report.analysis import render_analysis
 
     loaded = load_map(path)
-    doc = analyze(build_graph(loaded.map, loaded.overlay), samples=100).to_dict()
-    table = render_analysis(doc, "table")
-    md = render_analysis(doc, "markdown")
+    result = analyze(build_graph(loaded.map, loaded.overlay), samples=100)
+    doc = result.to_dict()
+    table = render_analysis(result, "table")
+    md = render_analysis(result, "markdown")
     assert md.startswith("## Leak analysis: ")
     assert "### Touchpoints" in md and "nan" not in md.lower().split()
-    rows = list(csv.DictReader(io.StringIO(render_analysis(doc, "csv"))))
+    rows = list(csv.DictReader(io.StringIO(render_analysis(result, "csv"))))
     assert [r["touchpoint"] for r in rows] == [lk["touchpoint"] for lk in doc["leaks"]]
-    assert json.loads(render_analysis(doc, "json")) == doc
+    assert json.loads(render_analysis(result, "json")) == doc
     if doc["leaks"] and doc["leaks"][0]["lost_conversions"] is not None:
         assert "who would otherwise have" in table
         assert "Where customers leave" in table

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.analysis import analyze, compare
+from journeymap.analysis.results import UndeclaredTransition, UnusedTransition
 from journeymap.graph import build_graph
 from journeymap.io import load_map
 from tests.conftest import MAPS, run_cli
@@ -44,15 +45,17 @@ def test_conformance_lists_undeclared_and_unused(write) -> None:  # type: ignore
     a = analyze(build_graph(loaded.map, loaded.overlay), samples=0)
     c = a.conformance
     assert c is not None
-    assert c["undeclared_transitions"] == [{"from": "ad", "to": "paid", "count": 4},
-                                           {"from": "cart", "to": "ad", "count": 6}]
-    assert c["undeclared_share"] == pytest.approx(10 / 130)
-    assert c["unused_transitions"] == [{"from": "ad", "to": "help"}, {"from": "help", "to": "cart"}]
-    assert c["unused_touchpoints"] == ["help"]
-    assert c["coverage"] == 0.97 and c["unmapped"] == {"page_view_other": 40}
-    assert sum(w["code"] == "JM512" for w in a.warnings) == 2
+    assert c.undeclared_transitions == (UndeclaredTransition("ad", "paid", 4),
+                                        UndeclaredTransition("cart", "ad", 6))
+    assert c.undeclared_share == pytest.approx(10 / 130)
+    assert c.unused_transitions == (UnusedTransition("ad", "help"), UnusedTransition("help", "cart"))
+    assert c.unused_touchpoints == ("help",)
+    assert c.coverage == 0.97 and c.unmapped == {"page_view_other": 40}
+    assert a.to_dict()["conformance"]["undeclared_transitions"][0] == {"from": "ad", "to": "paid",
+                                                                       "count": 4}
+    assert sum(w.code == "JM512" for w in a.warnings) == 2
     # undeclared transitions still count as flow: 4 + 40 conversions
-    assert a.summary["conversions"] == 44
+    assert a.summary.conversions == 44
     assert analyze(build_graph(loaded.map), samples=0).conformance is None
 
 

@@ -85,18 +85,18 @@ def test_simulated_paths_agree_with_the_exact_chain() -> None:
     rng = np.random.default_rng(12345)
     paths = 200_000
     converted, visited = simulate(Q, r, x, u, alpha, paths, rng)
-    C = a.summary["conversion_probability"]
+    C = a.summary.conversion_probability
     se = np.sqrt(C * (1 - C) / paths)
     assert abs(converted.mean() - C) < 4 * se
     for k, s in enumerate(states):
         tp = a.touchpoint(s)
         v = visited[:, k]
-        assert abs(v.mean() - tp["expected_visits"]) < 4 * v.std() / np.sqrt(paths) + 1e-9
+        assert abs(v.mean() - tp.expected_visits) < 4 * v.std() / np.sqrt(paths) + 1e-9
         reach = (v > 0).mean()
-        assert abs(reach - tp["reach_probability"]) < 4 * np.sqrt(reach * (1 - reach) / paths) + 1e-9
+        assert abs(reach - tp.reach_probability) < 4 * np.sqrt(reach * (1 - reach) / paths) + 1e-9
         # removal effect = P(convert and visit k) / C, estimated like ChannelAttribution does
         both = (converted & (v > 0)).mean()
-        assert abs(both / converted.mean() - tp["removal_effect"]) < \
+        assert abs(both / converted.mean() - tp.removal_effect) < \
             4 * np.sqrt(both * (1 - both) / paths) / C + 1e-9
 
 
@@ -106,7 +106,7 @@ def test_removal_effect_closed_form_equals_a_full_re_solve() -> None:
     states, Q, r, _x, _u, e = dense_chain(G)
     alpha = e / e.sum()
     C = conversion(Q, r, alpha)
-    assert pytest.approx(a.summary["conversion_probability"], rel=1e-9) == C
+    assert pytest.approx(a.summary.conversion_probability, rel=1e-9) == C
     for k, s in enumerate(states):
         Qk, rk, ak = Q.copy(), r.copy(), alpha.copy()
         Qk[:, k] = 0.0          # everyone arriving at k is lost
@@ -114,7 +114,7 @@ def test_removal_effect_closed_form_equals_a_full_re_solve() -> None:
         rk[k] = 0.0
         ak[k] = 0.0
         without = conversion(Qk, rk, ak)
-        assert a.touchpoint(s)["removal_effect"] == pytest.approx(1 - without / C, abs=1e-9)
+        assert a.touchpoint(s).removal_effect == pytest.approx(1 - without / C, abs=1e-9)
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 1.0])
@@ -125,17 +125,17 @@ def test_what_if_closed_form_equals_a_full_re_solve(fraction: float) -> None:
     alpha = e / e.sum()
     C = conversion(Q, r, alpha)
     for leak in a.leaks:
-        i = states.index(leak["touchpoint"])
+        i = states.index(leak.touchpoint)
         s = Q[i].sum() + r[i]
         Qi, ri = Q.copy(), r.copy()
         grow = 1 + fraction * x[i] / s  # closed exits continue pro rata
         Qi[i] *= grow
         ri[i] *= grow
         gain = (conversion(Qi, ri, alpha) - C) * e.sum()
-        assert leak["what_if"]["extra_conversions"] == pytest.approx(gain, rel=1e-9)
+        assert leak.what_if.extra_conversions == pytest.approx(gain, rel=1e-9)
         # first order equals fraction * L_i
-        assert leak["what_if"]["first_order_conversions"] == pytest.approx(
-            fraction * leak["lost_conversions"])
+        assert leak.what_if.first_order_conversions == pytest.approx(
+            fraction * leak.lost_conversions)
 
 
 def test_what_if_along_one_transition_equals_a_re_solve() -> None:
@@ -145,16 +145,16 @@ def test_what_if_along_one_transition_equals_a_re_solve() -> None:
     states, Q, r, x, _u, e = dense_chain(G)
     alpha = e / e.sum()
     C = conversion(Q, r, alpha)
-    leaks = {lk["touchpoint"]: lk for lk in a.leaks}
+    leaks = {lk.touchpoint: lk for lk in a.leaks}
     i, j = states.index("cart"), states.index("product")
     Qi = Q.copy()
     Qi[i, j] += 0.3 * x[i]
-    assert leaks["cart"]["what_if"]["extra_conversions"] == pytest.approx(
+    assert leaks["cart"].what_if.extra_conversions == pytest.approx(
         (conversion(Qi, r, alpha) - C) * e.sum(), rel=1e-9)
     k = states.index("checkout")
     ri = r.copy()
     ri[k] += 0.3 * x[k]
-    assert leaks["checkout"]["what_if"]["extra_conversions"] == pytest.approx(
+    assert leaks["checkout"].what_if.extra_conversions == pytest.approx(
         (conversion(Q, ri, alpha) - C) * e.sum(), rel=1e-9)
 
 
@@ -166,18 +166,18 @@ def test_edge_sensitivity_by_finite_differences() -> None:
     C = conversion(Q, r, alpha)
     eps = 1e-7
     for edge in a.edges:
-        if edge["kind"] not in ("transition", "conversion"):
+        if edge.kind not in ("transition", "conversion"):
             continue
-        i = states.index(edge["from"])
+        i = states.index(edge.from_)
         Qe, re_ = Q * 1.0, r * 1.0
         Qe[i] *= 1 - eps          # take eps pro rata from the whole row ...
         re_[i] *= 1 - eps
-        if edge["to"] in states:  # ... and put it on the edge
-            Qe[i, states.index(edge["to"])] += eps
+        if edge.to in states:  # ... and put it on the edge
+            Qe[i, states.index(edge.to)] += eps
         else:
             re_[i] += eps
         fd = (conversion(Qe, re_, alpha) - C) / eps
-        assert edge["sensitivity"] == pytest.approx(fd, abs=1e-5)
+        assert edge.sensitivity == pytest.approx(fd, abs=1e-5)
 
 
 def customers_walk(n: int, seed: int, customers: int):  # type: ignore[no-untyped-def]
@@ -219,18 +219,18 @@ def customers_walk(n: int, seed: int, customers: int):  # type: ignore[no-untype
 def test_conserved_counts_are_reproduced_exactly(n: int, seed: int, customers: int) -> None:
     tps, entries, trans, conv = customers_walk(n, seed, customers)
     a = analyze(graph(tps), samples=0)
-    E = a.summary["entries"]
+    E = a.summary.entries
     assert customers == E
     for i in range(n):
         tp = a.touchpoint(f"t{i}")
         visits = entries[i] + trans[:, i].sum()
-        assert tp["visits"] == visits and tp["flow_residual"] == 0
-        if tp["expected_visits"] is not None:
-            assert E * tp["expected_visits"] == pytest.approx(visits, rel=1e-9)
-    assert E * a.summary["conversion_probability"] == pytest.approx(conv.sum(), rel=1e-9, abs=1e-9)
+        assert tp.visits == visits and tp.flow_residual == 0
+        if tp.expected_visits is not None:
+            assert E * tp.expected_visits == pytest.approx(visits, rel=1e-9)
+    assert E * a.summary.conversion_probability == pytest.approx(conv.sum(), rel=1e-9, abs=1e-9)
     # the leak costs add up to the first-order gain of closing every leak a little
     for leak in a.leaks:
-        assert leak["lost_conversions"] is None or leak["lost_conversions"] >= 0
+        assert leak.lost_conversions is None or leak.lost_conversions >= 0
 
 
 @pytest.mark.parametrize("goal_stage_first", [False, True])
@@ -267,12 +267,12 @@ def test_stage_reach_by_simulation() -> None:
     paths = 100_000
     converted, visited = simulate(Q, r, x, u, e / e.sum(), paths, rng)
     for stage in a.stages:
-        cols = [states.index(t) for t in stage["touchpoints"] if t in states]
+        cols = [states.index(t) for t in stage.touchpoints if t in states]
         hit = visited[:, cols].sum(axis=1) > 0
-        if "paid" in stage["touchpoints"]:
+        if "paid" in stage.touchpoints:
             hit |= converted
         p = hit.mean()
-        assert abs(p - stage["reach_probability"]) < 4 * np.sqrt(p * (1 - p) / paths) + 1e-9
-        if stage["conversion_given_reach"] is not None:
+        assert abs(p - stage.reach_probability) < 4 * np.sqrt(p * (1 - p) / paths) + 1e-9
+        if stage.conversion_given_reach is not None:
             q = (hit & converted).mean() / p
-            assert abs(q - stage["conversion_given_reach"]) < 0.01
+            assert abs(q - stage.conversion_given_reach) < 0.01

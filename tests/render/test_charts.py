@@ -7,26 +7,23 @@ from typing import Any
 
 import pytest
 
+from journeymap.analysis.results import SurveyFigures
 from journeymap.render import render
 from journeymap.render.theme import THEMES
-from tests.render.conftest import scene_of
+from tests.render.conftest import analysis_of, ces, csat, nps, scene_of
 
-ANALYSIS: dict[str, Any] = {
-    "stages": [{"id": "awareness", "reach_probability": 1.0},
-               {"id": "consideration", "reach_probability": 0.62},
-               {"id": "purchase", "reach_probability": 0.25}],
-    "leaks": [
+ANALYSIS = analysis_of(
+    "shop.yaml",
+    stages={"awareness": 1.0, "consideration": 0.62, "purchase": 0.25},
+    leaks=[
         {"rank": 1, "touchpoint": "checkout", "exits": 1000, "lost_conversions": 128.0,
          "lost_conversions_interval": [110.0, 150.0], "lost_value": 6144.0},
         {"rank": 2, "touchpoint": "cart", "exits": 1000, "lost_conversions": 60.0,
          "lost_conversions_interval": [50.0, 70.0], "lost_value": 2880.0}],
-    "surveys": {"checkout": {"nps": {"value": 23.5, "standard_error": 3.0,
-                                     "interval": [17.6, 29.3]},
-                             "ces": {"mean": 4.7, "percent_easy": 68.1},
-                             "responses": {"nps": 1000, "ces": 1000}},
-                "product-page": {"csat": {"percent": 74.0, "mean": 3.9},
-                                 "responses": {"csat": 500}}},
-}
+    surveys={"checkout": SurveyFigures(nps=nps(23.5, (17.6, 29.3), n=1000),
+                                       ces=ces(4.7, 68.1, n=1000)),
+             "product-page": SurveyFigures(csat=csat(74.0, 3.9, n=500))},
+)
 
 
 def _image(png: bytes) -> Any:

@@ -7,10 +7,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from journeymap.analysis.results import SurveyFigures
 from journeymap.render import render
 from journeymap.render.dot import _penwidth, to_dot
 from journeymap.render.theme import BLUE_ORANGE, THEMES
-from tests.render.conftest import scene_of
+from tests.render.conftest import analysis_of, ces, csat, nps, scene_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -94,7 +95,7 @@ def test_leak_marks_are_sized_by_exits_and_goals_have_none() -> None:
 
 
 def test_top_leaks_from_the_analysis_stand_out() -> None:
-    analysis = {"leaks": [
+    analysis = analysis_of("shop.yaml", leaks=[
         {"rank": 1, "touchpoint": "checkout", "exits": 1000, "lost_conversions": 128.4,
          "lost_value": 6163.2},
         {"rank": 2, "touchpoint": "cart", "exits": 1000, "lost_conversions": 80.0,
@@ -102,7 +103,7 @@ def test_top_leaks_from_the_analysis_stand_out() -> None:
         {"rank": 3, "touchpoint": "product-page", "exits": 5400, "lost_conversions": 60.0,
          "lost_value": 2880.0},
         {"rank": 4, "touchpoint": "home-page", "exits": 1300, "lost_conversions": 10.0,
-         "lost_value": 480.0}]}
+         "lost_value": 480.0}])
     dot = to_dot(scene_of("shop.yaml", analysis=analysis))
     nodes = node_lines(dot)
     top = THEMES["light"].top_leak
@@ -113,17 +114,18 @@ def test_top_leaks_from_the_analysis_stand_out() -> None:
     assert "top 3 leaks" in dot
 
 
-@pytest.mark.parametrize(("color_by", "analysis", "tid", "expected_bin"), [
+@pytest.mark.parametrize(("color_by", "surveys", "tid", "expected_bin"), [
     ("drop_off", None, "t1", 1),            # search ad: 1,100 / 5,000 = 22% -> 10-25%
     ("drop_off", None, "t3", 3),            # product page: 56% -> 40-60%
     ("emotion", None, "t5", 4),             # checkout: -2 (mean of personas) -> worst
     ("emotion", None, "t6", 0),             # order confirmation: +2 -> best
-    ("nps", {"surveys": {"checkout": {"nps": {"value": 23.0}}}}, "t5", 1),
-    ("csat", {"surveys": {"product-page": {"csat": {"percent": 74.0}}}}, "t3", 2),
-    ("ces", {"surveys": {"checkout": {"ces": {"percent_easy": 30.0}}}}, "t5", 4),
+    ("nps", {"checkout": SurveyFigures(nps=nps(23.0))}, "t5", 1),
+    ("csat", {"product-page": SurveyFigures(csat=csat(74.0))}, "t3", 2),
+    ("ces", {"checkout": SurveyFigures(ces=ces(percent_easy=30.0))}, "t5", 4),
 ])
-def test_color_by_bins(color_by: str, analysis: dict[str, object] | None, tid: str,
+def test_color_by_bins(color_by: str, surveys: dict[str, SurveyFigures] | None, tid: str,
                        expected_bin: int) -> None:
+    analysis = None if surveys is None else analysis_of("shop.yaml", surveys=surveys)
     dot = to_dot(scene_of("shop.yaml", color_by=color_by, analysis=analysis))
     line = node_lines(dot)[tid]
     assert f'BGCOLOR="{BLUE_ORANGE[expected_bin]}"' in line
