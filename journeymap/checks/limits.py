@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from journeymap import figures
 from journeymap import graph as g
 from journeymap.checks import stats
 from journeymap.checks.context import Context
@@ -44,14 +45,14 @@ class Figure:
 
 
 def _fmt(unit: str, ctx: Context) -> Callable[[float], str]:
-    currency = ctx.G.graph.get(g.CURRENCY) or ""
+    currency = ctx.G.graph.get(g.CURRENCY) or None
     return {
-        "rate": lambda v: f"{v:.1%}",
-        "nps": lambda v: f"{v:.1f}",
-        "percent": lambda v: f"{v:.1f}%",
-        "ces": lambda v: f"{v:.2f}",
-        "money": lambda v: f"{v:,.0f} {currency}".rstrip(),
-        "count": lambda v: f"{v:,.0f}",
+        "rate": lambda v: figures.percent(v, 1),
+        "nps": lambda v: figures.number(v, 1),
+        "percent": lambda v: figures.share(v, 1),
+        "ces": lambda v: figures.number(v, 2),
+        "money": lambda v: figures.whole_money(v, currency),
+        "count": lambda v: figures.whole_money(v, None),
     }[unit]
 
 
