@@ -100,7 +100,7 @@ class Options:
 class Run:
     """Everything the steps of one analysis share: built once by :func:`prepare`."""
 
-    G: nx.DiGraph
+    G: nx.DiGraph[str]
     options: Options
     goals: list[str]
     after: list[str]
@@ -132,7 +132,7 @@ class Run:
 
 
 def analyze(
-    G: nx.DiGraph,
+    G: nx.DiGraph[str],
     *,
     goal: str | None = None,
     what_if: float = 0.10,
@@ -194,7 +194,7 @@ def analyze(
 # ------------------------------------------------------------------------------ the run
 
 
-def prepare(G: nx.DiGraph, options: Options) -> Run:
+def prepare(G: nx.DiGraph[str], options: Options) -> Run:
     """Check the options, select the goals, build and solve the chain, draw the bootstrap."""
     if not 0 < options.confidence < 1:
         raise UsageError("confidence lies strictly between 0 and 1")
@@ -215,14 +215,14 @@ def prepare(G: nx.DiGraph, options: Options) -> Run:
                order={t: i for i, t in enumerate(touchpoints_in_order(G))})
 
 
-def _stage_groups(G: nx.DiGraph, chain: Chain) -> list[list[int]]:
+def _stage_groups(G: nx.DiGraph[str], chain: Chain) -> list[list[int]]:
     by_stage: dict[str, list[int]] = {sid: [] for sid, _ in G.graph.get(STAGES, [])}
     for s, i in chain.index.items():
         by_stage.setdefault(G.nodes[s]["stage"], []).append(i)
     return [by_stage[sid] for sid, _ in G.graph.get(STAGES, [])]
 
 
-def _check_targets(G: nx.DiGraph, chain: Chain, targets: Mapping[str, str]) -> None:
+def _check_targets(G: nx.DiGraph[str], chain: Chain, targets: Mapping[str, str]) -> None:
     for src, dst in targets.items():
         if src not in G:
             raise UsageError(f"what-if target: the map has no touchpoint '{src}'",
@@ -240,7 +240,7 @@ def _check_targets(G: nx.DiGraph, chain: Chain, targets: Mapping[str, str]) -> N
 # ------------------------------------------------------------------------------ map, settings
 
 
-def map_info(G: nx.DiGraph) -> MapInfo:
+def map_info(G: nx.DiGraph[str]) -> MapInfo:
     return MapInfo(id=G.graph.get(MAP_ID), title=G.graph.get(TITLE),
                    stages=tuple(s for s, _ in G.graph.get(STAGES, [])))
 

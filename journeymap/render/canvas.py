@@ -9,6 +9,7 @@ text is cut with "…" (and the footer says how many cells were cut), so texts n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -115,10 +116,16 @@ def _figures(scene: Scene, tid: str) -> str:
                                                if leak.lost_value is not None
                                                else f"{integer(leak.lost_conversions)} conv."))
     for kind, metric in scene.survey(tid).headlines():
-        lines.append({"nps": f"NPS {signed(metric.headline)}",
-                      "csat": f"CSAT {share(metric.headline, 0)}",
-                      "ces": f"CES {number(metric.headline, 1)}"}[kind])
+        lines.append(_HEADLINE_TEXT[kind](metric.headline or 0.0))
     return "\n".join(lines)
+
+
+_HEADLINE_TEXT: dict[str, Callable[[float], str]] = {
+    "nps": lambda v: f"NPS {signed(v)}",
+    "csat": lambda v: f"CSAT {share(v, 0)}",
+    "ces": lambda v: f"CES {number(v, 1)}",
+}
+"""How a key-figures cell shows the headline of each survey metric."""
 
 
 def canvas(scene: Scene, fmt: str) -> bytes:

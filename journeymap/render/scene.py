@@ -42,7 +42,7 @@ class Scene:
     """Everything a view needs. Build it with :func:`build_scene`."""
 
     map: JourneyMap
-    graph: nx.DiGraph
+    graph: nx.DiGraph[str]
     analysis: Analysis | None
     theme: Theme
     color_by: str = "drop_off"

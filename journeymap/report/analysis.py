@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from journeymap.analysis.results import Analysis, Leak, SurveyFigures
+from journeymap.analysis.results import Analysis, Csat, Leak, Nps, SurveyFigures
 from journeymap.figures import (
     MISSING,
     about,
@@ -24,10 +24,12 @@ from journeymap.figures import (
     count,
     level,
     money,
+    number,
     percent,
     percent_interval,
     points,
     rounded_count,
+    share,
 )
 
 Comparison = Mapping[str, Any]
@@ -126,14 +128,14 @@ def _leak_details(a: Analysis, leak: Leak) -> list[str]:
 
 def _survey_text(sv: SurveyFigures) -> str:
     parts = []
-    for kind, m in sv.headlines():
-        if kind == "nps":
-            parts.append(f"NPS {m.headline:+.0f} (n={m.responses})")
-        elif kind == "csat":
-            parts.append(f"CSAT {m.headline:.0f}% (n={m.responses})")
-        elif sv.ces is not None:
-            parts.append(f"CES {m.headline:.1f} on {sv.ces.scale[0]}-{sv.ces.scale[1]} "
-                         f"(n={m.responses})")
+    for _, m in sv.headlines():
+        v = m.headline or 0.0
+        if isinstance(m, Nps):
+            parts.append(f"NPS {v:+.0f} (n={m.responses})")
+        elif isinstance(m, Csat):
+            parts.append(f"CSAT {share(v, 0)} (n={m.responses})")
+        else:
+            parts.append(f"CES {number(v, 1)} on {m.scale[0]}-{m.scale[1]} (n={m.responses})")
     return ", ".join(parts)
 
 
