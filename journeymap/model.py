@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal, NewType
 
@@ -22,6 +22,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from journeymap.errors import UsageError, did_you_mean
 
 TouchpointId = NewType("TouchpointId", str)
 StageId = NewType("StageId", str)
@@ -45,6 +47,40 @@ CHANNELS = (
     "phone", "chat", "messenger", "forum", "review-site", "marketplace", "partner", "mail",
     "delivery", "in-person", "other",
 )
+
+
+
+class UnknownGoalError(UsageError):
+    """A goal was asked for that the map does not declare. ``goal`` and ``goals`` say which."""
+
+    def __init__(self, goal: str, goals: Sequence[str], touchpoints: Collection[str] = ()):
+        listed = f"goals: {', '.join(goals) or 'none'}"
+        hint = did_you_mean(goal, list(goals)) or (
+            f"'{goal}' is a touchpoint but not a goal; {listed}" if goal in touchpoints else listed)
+        super().__init__(f"the map has no goal '{goal}'", hint=hint)
+        self.goal = goal
+        self.goals = list(goals)
+
+
+def select_goals(goals: Sequence[str], goal: str | None = None,
+                 touchpoints: Collection[str] = ()) -> list[str]:
+    """The goals a chain absorbs into: every declared goal, or the one chosen.
+
+    ``touchpoints`` (every id of the map) lets the error say when the chosen id is a touchpoint
+    that is not a goal.
+
+    >>> select_goals(["a", "b"]), select_goals(["a", "b"], "b")
+    (['a', 'b'], ['b'])
+    >>> select_goals(["paid"], "payd")
+    Traceback (most recent call last):
+    ...
+    journeymap.model.UnknownGoalError: the map has no goal 'payd'
+    """
+    if goal is None:
+        return list(goals)
+    if goal not in goals:
+        raise UnknownGoalError(goal, goals, touchpoints)
+    return [goal]
 
 
 class _Model(BaseModel):
@@ -492,6 +528,10 @@ class JourneyMap(_Model):
     @property
     def goals(self) -> list[str]:
         return [tp.id for _, tp in self.iter_touchpoints() if tp.goal]
+
+    def select_goals(self, goal: str | None = None) -> list[str]:
+        """Every goal of the map, or the one chosen (:func:`select_goals`)."""
+        return select_goals(self.goals, goal, self.touchpoints)
 
     def stage_of(self, touchpoint_id: str) -> Stage:
         for stage, tp in self.iter_touchpoints():

@@ -5,7 +5,7 @@ The entry point is :func:`analyze`; :meth:`Analysis.to_dict` is the JSON documen
 ``docs/api.md`` the names other code may rely on).
 """
 
-from journeymap.analysis.chain import NonAbsorbingChainError, after_goal_touchpoints, selected_goals
+from journeymap.analysis.chain import NonAbsorbingChainError
 from journeymap.analysis.compare import compare
 from journeymap.analysis.core import Analysis, analyze
 from journeymap.analysis.flow import Flow, flow_table
@@ -16,14 +16,12 @@ __all__ = [
     "Analysis",
     "Flow",
     "NonAbsorbingChainError",
-    "after_goal_touchpoints",
     "analyze",
     "ces",
     "compare",
     "csat",
     "flow_table",
     "nps",
-    "selected_goals",
     "survey_metrics",
     "wilson_interval",
 ]

@@ -18,10 +18,8 @@ from journeymap.analysis.business import business_metrics
 from journeymap.analysis.chain import (
     Chain,
     Solution,
-    after_goal_touchpoints,
     build_chain,
     removal_effects,
-    selected_goals,
     solve_chain,
     stage_reach,
     what_if_edge,
@@ -31,6 +29,7 @@ from journeymap.analysis.flow import RESIDUAL_TOLERANCE, Flow, flow_table
 from journeymap.analysis.stats import clean, ratio, wilson_interval
 from journeymap.analysis.surveys import merge_responses, survey_metrics, survey_problems
 from journeymap.errors import UsageError, did_you_mean
+from journeymap.facts import after_goal_touchpoints, selected_goals
 from journeymap.graph import (
     COUNT,
     COVERAGE,

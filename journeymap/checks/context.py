@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from journeymap import facts
 from journeymap import graph as g
 from journeymap.io import LoadedMap
 from journeymap.model import Checks, period_bounds
@@ -36,7 +37,6 @@ class Context:
     _analysis: dict[str, Any] | None = field(default=None, repr=False)
     analysis_error: str | None = None
     """Why the analysis could not run (a chain that cannot absorb), or None."""
-    non_absorbing: tuple[str, ...] = ()
     _analysed: bool = False
 
     # ----------------------------------------------------------------------------- the map
@@ -64,8 +64,8 @@ class Context:
 
     @cached_property
     def goals(self) -> list[str]:
-        """The selected goals: ``--goal`` or every goal of the map."""
-        return [self.goal] if self.goal is not None else list(self.G.graph[g.GOALS])
+        """The selected goals: the one asked for, or every goal of the map."""
+        return facts.selected_goals(self.G, self.goal)
 
     @cached_property
     def touchpoints(self) -> list[str]:
@@ -73,40 +73,23 @@ class Context:
 
     @cached_property
     def entry_points(self) -> set[str]:
-        """Touchpoints where journeys start: entries counted, or ``entries`` declared in the map.
-
-        A map without any entries (qualitative) starts at the touchpoints nothing leads to.
-        """
-        out = {n for n in self.G if self.G.nodes[n][g.ENTRIES] > 0
-               or self.G.nodes[n][g.TOUCHPOINT].entries is not None}
-        if not out:
-            out = {n for n in self.G if self.G.in_degree(n) == 0}
-        if not out and self.touchpoints:
-            out = {self.touchpoints[0]}
-        return out
+        """Where journeys start (:func:`journeymap.facts.entry_points`)."""
+        return facts.entry_points(self.G, self.goals)
 
     @cached_property
     def can_reach_goal(self) -> set[str]:
-        """Touchpoints with a path to a selected goal that does not pass through a selected goal."""
-        goals = set(self.goals)
-        H = self.G.copy()
-        H.remove_edges_from([(u, v) for u, v in self.G.edges if u in goals])
-        out: set[str] = set()
-        for goal in goals:
-            if goal in H:
-                out |= nx.ancestors(H, goal)
-        return out - goals
+        """Touchpoints with a path to a selected goal (:func:`journeymap.facts.can_reach_goal`)."""
+        return facts.can_reach_goal(self.G, self.goals)
 
     @cached_property
     def after_goal(self) -> set[str]:
-        """Touchpoints reached after a selected goal from which no selected goal can be reached
-        (design section 4.1): delivery, returns, loyalty in a first-purchase map."""
-        goals = set(self.goals)
-        downstream: set[str] = set()
-        for goal in goals:
-            if goal in self.G:
-                downstream |= nx.descendants(self.G, goal)
-        return downstream - self.can_reach_goal - goals
+        """After-goal touchpoints (:func:`journeymap.facts.after_goal_touchpoints`, design 4.1)."""
+        return set(facts.after_goal_touchpoints(self.G, self.goals))
+
+    @cached_property
+    def closed_loops(self) -> list[str]:
+        """Chain touchpoints whose flow never ends (:func:`journeymap.facts.closed_loops`)."""
+        return facts.closed_loops(self.G, self.goals)
 
     def relative_residual(self, tid: str) -> float:
         """``|in - out| / max(in, out)`` of a touchpoint (0 when it saw no flow)."""
@@ -142,7 +125,6 @@ class Context:
                                           seed=self.seed)
             except analysis.NonAbsorbingChainError as exc:
                 self.analysis_error = str(exc)
-                self.non_absorbing = tuple(exc.touchpoints)
                 return None
             self._analysis = result.to_dict()
         return self._analysis
