@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("journeymap.cli.render:render", "Draw a view of a map: graph, canvas, charts, Mermaid, HTML report."),
     "discover": ("journeymap.cli.events:discover", "Draft a commented map from an event log."),
     "ingest-survey": ("journeymap.cli.events:ingest_survey", "Turn a survey export into an overlay's responses."),
+    "import": ("journeymap.cli.imports:import_group", "Turn funnel reports and path tables into overlays."),
     "conform": ("journeymap.cli.events:conform", "Compare an event log with a map: shadow paths, unused parts."),
 }
 
