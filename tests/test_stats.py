@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -16,6 +17,10 @@ from hypothesis import strategies as st
 from scipy import stats as sst
 
 from journeymap import stats
+from journeymap.analysis import analyze
+from journeymap.checks import check_map
+from journeymap.graph import build_graph
+from journeymap.io import load_map
 from journeymap.model import (
     CSAT_TOP_BOX,
     NPS_SCALE,
@@ -25,6 +30,61 @@ from journeymap.model import (
     nps_counts,
 )
 from journeymap.stats import NpsCounts
+
+# ----------------------------------------------------- disagreement 3 (issue 9): Wilson edges
+
+EDGE_MAP = """journeymap: 1
+id: shop
+title: Shop
+checks:
+  conversion: {limit}
+stages:
+  - id: buy
+    name: Buy
+    touchpoints:
+      - {{id: ad, name: Ad, entries: 3, {flow}}}
+      - {{id: paid, name: Paid, goal: true}}
+"""
+NONE_CONVERT = "exits: 3, next: {paid: 0}"  # conversion 0 of 3, drop-off at ad 3 of 3
+ALL_CONVERT = "next: {paid: 3}"  # conversion 3 of 3, drop-off at ad 0 of 3
+
+# Wilson 95% for 0 of 3, by hand: z^2 = 3.841459, denominator 1 + z^2/3 = 2.280486,
+# centre = (z^2/6) / 2.280486 = 0.280749 = half, so [0, 0.561497]; 3 of 3 mirrors it.
+UPPER_0_OF_3 = 0.5614970317550454
+
+
+def _check(flow: str, limit: str) -> list[dict[str, Any]]:
+    text = EDGE_MAP.format(limit=limit, flow=flow)
+    result = check_map(load_map("edge.yaml", text=text.encode("utf-8")))
+    return [dict(f.data) for f in result.findings if f.code == "JM101"]
+
+
+def _analyze_drop_off(flow: str) -> list[float]:
+    text = EDGE_MAP.format(limit="{max: 1.0}", flow=flow)
+    G = build_graph(load_map("edge.yaml", text=text.encode("utf-8")).map)
+    row = next(t for t in analyze(G, samples=0).touchpoints if t["id"] == "ad")
+    interval: list[float] = row["drop_off_interval"]
+    return interval
+
+
+def test_analyze_and_check_give_the_same_wilson_interval_at_the_edges() -> None:
+    """Before issue 9, ``check`` (checks/stats.py) gave 5.55e-17 as the lower end for 0 of 3
+    where ``analyze`` (analysis/stats.py) gave 0.0, so ``conversion: {max: 0, on: interval}``
+    failed on a map that converts nobody."""
+    zero_of_3 = _analyze_drop_off(ALL_CONVERT)
+    three_of_3 = _analyze_drop_off(NONE_CONVERT)
+    assert zero_of_3 == [0.0, pytest.approx(UPPER_0_OF_3, abs=1e-10)]
+    assert three_of_3 == [pytest.approx(1 - UPPER_0_OF_3, abs=1e-10), 1.0]
+    assert zero_of_3[0] == 0.0 and three_of_3[1] == 1.0  # exact, not 5.55e-17 / 1 - 1.1e-16
+    # the check's own interval of conversions over entries (no bootstrap is run for JM101)
+    (low_end,) = _check(NONE_CONVERT, "{min: 0.9, on: interval}")
+    (high_end,) = _check(ALL_CONVERT, "{max: 0.1, on: interval}")
+    assert low_end["interval"] == [round(v, 6) for v in zero_of_3]
+    assert high_end["interval"] == [round(v, 6) for v in three_of_3]
+    # the exact ends decide the verdict: nobody converts, so "at most 0%" holds
+    assert _check(NONE_CONVERT, "{max: 0.0, on: interval}") == []
+    assert _check(ALL_CONVERT, "{min: 1.0, on: interval}") == []
+
 
 # ------------------------------------------------------------------------------ normal law
 

@@ -9,7 +9,6 @@ from journeymap.analysis.chain import NonAbsorbingChainError, after_goal_touchpo
 from journeymap.analysis.compare import compare
 from journeymap.analysis.core import Analysis, analyze
 from journeymap.analysis.flow import Flow, flow_table
-from journeymap.analysis.stats import wilson_interval
 from journeymap.analysis.surveys import ces, csat, nps, survey_metrics
 
 __all__ = [
@@ -25,5 +24,4 @@ __all__ = [
     "nps",
     "selected_goals",
     "survey_metrics",
-    "wilson_interval",
 ]
