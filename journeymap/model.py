@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Literal, NewType
+from typing import Annotated, Any, Final, Literal, NewType
 
 from pydantic import (
     BaseModel,
@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from journeymap.errors import UsageError, did_you_mean
+from journeymap.stats import NpsCounts
 
 TouchpointId = NewType("TouchpointId", str)
 StageId = NewType("StageId", str)
@@ -181,6 +182,28 @@ class Direction(StrEnum):
 
 Answer = Annotated[int, Strict()]
 
+NPS_SCALE: Final = (0, 10)
+"""The only scale on which the Net Promoter Score is defined (Reichheld 2003)."""
+NPS_PROMOTERS: Final = (9, 10)
+NPS_DETRACTORS: Final = (0, 1, 2, 3, 4, 5, 6)
+"""Promoters answer 9-10, detractors 0-6; 7-8 are passives."""
+CSAT_SCALE: Final = (1, 5)
+CSAT_TOP_BOX: Final = (4, 5)
+"""The satisfied answers of CSAT on 1-5; any other scale declares its ``top_box``."""
+CES_SCALE: Final = (1, 7)
+"""CES 2.0's 1-7 agreement scale, the default when a map declares none."""
+
+
+def nps_counts(responses: Mapping[int, int]) -> NpsCounts:
+    """Promoters, detractors and all responses of ``{answer: count}`` on the 0-10 scale.
+
+    >>> nps_counts({10: 5, 9: 5, 8: 4, 6: 3, 0: 3})
+    NpsCounts(promoters=10, detractors=6, responses=20)
+    """
+    return NpsCounts(promoters=sum(c for a, c in responses.items() if a in NPS_PROMOTERS),
+                     detractors=sum(c for a, c in responses.items() if a in NPS_DETRACTORS),
+                     responses=sum(responses.values()))
+
 
 class Survey(_Model):
     """Raw response counts per answer on a declared scale."""
@@ -218,15 +241,38 @@ class Survey(_Model):
 
 
 class NpsSurvey(Survey):
-    scale: tuple[Answer, Answer] = (0, 10)
+    scale: tuple[Answer, Answer] = NPS_SCALE
+
+    @property
+    def on_nps_scale(self) -> bool:
+        """Whether the survey is declared on 0-10, the only scale where NPS is defined."""
+        return tuple(self.scale) == NPS_SCALE
+
+    def counts(self) -> NpsCounts:
+        """Promoters (9-10), detractors (0-6) and responses; see :func:`nps_counts`."""
+        return nps_counts(self.responses)
 
 
 class CsatSurvey(Survey):
-    scale: tuple[Answer, Answer] = (1, 5)
+    scale: tuple[Answer, Answer] = CSAT_SCALE
+
+    def top_box_answers(self) -> tuple[int, ...]:
+        """The satisfied answers: the declared ``top_box``, else 4-5 (on the 1-5 scale).
+
+        >>> CsatSurvey().top_box_answers(), CsatSurvey(scale=(1, 7), top_box=[6, 7]).top_box_answers()
+        ((4, 5), (6, 7))
+        """
+        return tuple(sorted(self.top_box)) if self.top_box is not None else CSAT_TOP_BOX
+
+    @property
+    def satisfied(self) -> int:
+        """Responses in the top box (the CSAT numerator)."""
+        top = self.top_box_answers()
+        return sum(c for a, c in self.responses.items() if a in top)
 
     @model_validator(mode="after")
     def _top_box_off_scale(self) -> CsatSurvey:
-        if tuple(self.scale) != (1, 5) and self.top_box is None:
+        if tuple(self.scale) != CSAT_SCALE and self.top_box is None:
             raise ValueError(
                 f"CSAT on the scale {list(self.scale)} needs 'top_box' (the satisfied answers)"
             )
@@ -234,7 +280,7 @@ class CsatSurvey(Survey):
 
 
 class CesSurvey(Survey):
-    scale: tuple[Answer, Answer] = (1, 7)
+    scale: tuple[Answer, Answer] = CES_SCALE
     direction: Direction  # required for CES
 
 

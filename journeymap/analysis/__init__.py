@@ -9,7 +9,6 @@ from journeymap.analysis.chain import NonAbsorbingChainError
 from journeymap.analysis.compare import compare
 from journeymap.analysis.core import Analysis, analyze
 from journeymap.analysis.flow import Flow, flow_table
-from journeymap.analysis.stats import wilson_interval
 from journeymap.analysis.surveys import ces, csat, nps, survey_metrics
 
 __all__ = [
@@ -23,5 +22,4 @@ __all__ = [
     "flow_table",
     "nps",
     "survey_metrics",
-    "wilson_interval",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from journeymap.analysis.core import Analysis
-from journeymap.analysis.stats import clean
+from journeymap.analysis.jsonready import clean
 
 SUMMARY_FIGURES = (
     "entries", "conversions", "exits", "observed_conversion_rate", "conversion_probability",

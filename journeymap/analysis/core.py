@@ -26,7 +26,7 @@ from journeymap.analysis.chain import (
     what_if_pro_rata,
 )
 from journeymap.analysis.flow import RESIDUAL_TOLERANCE, Flow, flow_table
-from journeymap.analysis.stats import clean, ratio, wilson_interval
+from journeymap.analysis.jsonready import clean
 from journeymap.analysis.surveys import merge_responses, survey_metrics, survey_problems
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.facts import after_goal_touchpoints, selected_goals
@@ -50,6 +50,7 @@ from journeymap.graph import (
     VALUE_PER_CONVERSION,
     touchpoints_in_order,
 )
+from journeymap.stats import ratio, wilson_interval
 
 SMALL_SAMPLE = 30
 """Fewer completed departures than this at a leak: its drop-off is flagged as a small sample."""
@@ -545,7 +546,8 @@ def _stages(G: nx.DiGraph, flows: dict[str, Flow], chain: Chain, sol: Solution,
             "entries": sum(flows[t].entries for t in members), "visits": visits,
             "exits": exits, "departures": departures,
             "drop_off": ratio(exits, departures),
-            "drop_off_interval": _interval(wilson_interval(exits, departures, confidence)),
+            "drop_off_interval": _interval(
+                wilson_interval(exits, departures, confidence=confidence)),
             "reach_probability": reach,
             "conversion_given_reach": (ratio(conv_and_reach, reach)
                                        if goals and reach and conv_and_reach is not None else None),

@@ -6,25 +6,29 @@ defined; see ``docs/analysis.md`` ("Survey metrics") for the formulas and the po
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
-from journeymap.analysis.stats import wilson_interval, z_value
-from journeymap.model import CesSurvey, CsatSurvey, Direction, NpsSurvey, Scores
-
-NPS_SCALE = (0, 10)
-CSAT_SCALE = (1, 5)
-CSAT_TOP_BOX = (4, 5)
+from journeymap import stats
+from journeymap.model import (
+    CSAT_TOP_BOX,
+    CesSurvey,
+    CsatSurvey,
+    Direction,
+    NpsSurvey,
+    Scores,
+    nps_counts,
+)
 
 
 def nps(responses: Mapping[int, int], confidence: float = 0.95) -> dict[str, Any]:
     """Net Promoter Score from 0-10 answers: ``100 * (promoters - detractors) / n``.
 
-    Promoters answer 9-10, passives 7-8, detractors 0-6. ``standard_error`` is
-    ``100 * sqrt((p + d - (p - d)²) / n)``; ``interval`` is the adjusted Wald interval
-    (add 3 to n and 3/4 to promoters and to detractors, then the same variance; Rocks 2016),
-    clipped to -100..100. With no responses every figure is None.
+    Promoters answer 9-10, passives 7-8, detractors 0-6 (:func:`journeymap.model.nps_counts`).
+    ``standard_error`` is ``100 * sqrt((p + d - (p - d)²) / n)``; ``interval`` is the adjusted
+    Wald interval (add 3 to n and 3/4 to promoters and to detractors, then the same variance;
+    Rocks 2016), clipped to -100..100 (:mod:`journeymap.stats`). With no responses every
+    figure is None.
 
     >>> r = nps({10: 30, 9: 20, 8: 25, 7: 5, 6: 10, 3: 10})
     >>> r["value"], r["promoters"], r["detractors"], r["responses"]
@@ -32,26 +36,12 @@ def nps(responses: Mapping[int, int], confidence: float = 0.95) -> dict[str, Any
     >>> round(r["standard_error"], 3)
     7.81
     """
-    n = sum(responses.values())
-    promoters = sum(c for a, c in responses.items() if a >= 9)
-    detractors = sum(c for a, c in responses.items() if a <= 6)
-    passives = n - promoters - detractors
-    out: dict[str, Any] = {"value": None, "standard_error": None, "interval": None,
-                           "responses": n, "promoters": promoters, "passives": passives,
-                           "detractors": detractors}
-    if n == 0:
-        return out
-    p, d = promoters / n, detractors / n
-    out["value"] = 100 * (p - d)
-    out["standard_error"] = 100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
-    z = z_value(confidence)
-    n_adj = n + 3
-    pa, da = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
-    se_adj = math.sqrt(max(pa + da - (pa - da) ** 2, 0.0) / n_adj)
-    centre = pa - da
-    out["interval"] = [max(-100.0, 100 * (centre - z * se_adj)),
-                       min(100.0, 100 * (centre + z * se_adj))]
-    return out
+    c = nps_counts(responses)
+    interval = stats.nps_interval(c, confidence=confidence)
+    return {"value": stats.nps_score(c), "standard_error": stats.nps_standard_error(c),
+            "interval": None if interval is None else list(interval),
+            "responses": c.responses, "promoters": c.promoters, "passives": c.passives,
+            "detractors": c.detractors}
 
 
 def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CSAT_TOP_BOX,
@@ -68,13 +58,13 @@ def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CS
     top = sum(c for a, c in responses.items() if a in set(top_box))
     out: dict[str, Any] = {"percent": None, "interval": None, "mean": None, "responses": n,
                            "satisfied": top, "top_box": sorted(top_box)}
-    if n == 0:
+    interval = stats.wilson_interval(top, n, confidence=confidence)
+    mean = stats.mean_interval(responses, confidence=confidence)
+    if interval is None or mean is None:
         return out
     out["percent"] = 100 * top / n
-    interval = wilson_interval(top, n, confidence)
-    assert interval is not None
     out["interval"] = [100 * interval[0], 100 * interval[1]]
-    out["mean"] = sum(a * c for a, c in responses.items()) / n
+    out["mean"] = mean.mean
     return out
 
 
@@ -99,18 +89,15 @@ def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Directi
     out: dict[str, Any] = {"mean": None, "standard_error": None, "interval": None,
                            "percent_easy": None, "percent_difficult": None, "responses": n,
                            "scale": [low, high], "direction": direction.value}
-    if n == 0:
+    m = stats.mean_interval(responses, confidence=confidence)
+    if m is None:
         return out
-    mean = sum(a * c for a, c in responses.items()) / n
-    out["mean"] = mean
+    out["mean"] = m.mean
     out["percent_easy"] = 100 * easy / n
     out["percent_difficult"] = 100 * hard / n
-    if n > 1:
-        var = sum(c * (a - mean) ** 2 for a, c in responses.items()) / (n - 1)
-        se = math.sqrt(var / n)
-        z = z_value(confidence)
-        out["standard_error"] = se
-        out["interval"] = [max(float(low), mean - z * se), min(float(high), mean + z * se)]
+    if m.standard_error is not None and m.interval is not None:
+        out["standard_error"] = m.standard_error
+        out["interval"] = [max(float(low), m.interval[0]), min(float(high), m.interval[1])]
     return out
 
 
@@ -131,20 +118,14 @@ def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> dict[str,
     out: dict[str, Any] = {}
     if scores is None:
         return out
-    if scores.nps is not None and tuple(scores.nps.scale) == NPS_SCALE:
+    if scores.nps is not None and scores.nps.on_nps_scale:
         out["nps"] = nps(scores.nps.responses, confidence)
     if scores.csat is not None:
-        out["csat"] = csat(scores.csat.responses, _top_box(scores.csat), confidence)
+        out["csat"] = csat(scores.csat.responses, scores.csat.top_box_answers(), confidence)
     if scores.ces is not None:
         c = scores.ces
         out["ces"] = ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence)
     return out
-
-
-def _top_box(survey: CsatSurvey) -> tuple[int, ...]:
-    if survey.top_box is not None:
-        return tuple(survey.top_box)
-    return CSAT_TOP_BOX
 
 
 def survey_problems(scores: Scores | None) -> list[tuple[str, str]]:
@@ -163,7 +144,7 @@ def survey_problems(scores: Scores | None) -> list[tuple[str, str]]:
     for name, survey in surveys:
         if survey is None:
             continue
-        if name == "nps" and tuple(survey.scale) != NPS_SCALE:
+        if isinstance(survey, NpsSurvey) and not survey.on_nps_scale:
             out.append((name, "scale"))
         elif survey.total == 0:
             out.append((name, "no responses"))

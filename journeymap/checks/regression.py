@@ -28,10 +28,19 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from journeymap import graph as g
-from journeymap.checks import stats
+from journeymap import stats
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, Verdict, fail, ok, register
-from journeymap.model import JourneyMap, Overlay, Regression, Severity, Survey, period_bounds
+from journeymap.model import (
+    CsatSurvey,
+    JourneyMap,
+    NpsSurvey,
+    Overlay,
+    Regression,
+    Severity,
+    Survey,
+    period_bounds,
+)
 
 DEFAULT_DROP_OFF = 0.01
 DEFAULT_CONVERSION = 0.01
@@ -236,7 +245,7 @@ def _gate_proportions(rows: list[dict[str, Any]], settings: Regression, threshol
 
     Values and the threshold are in display units: fractions times `scale`.
     """
-    alternative = "greater" if direction == "increase" else "less"
+    alternative: stats.Alternative = "greater" if direction == "increase" else "less"
     eligible = [r for r in rows if _eligible(r["x1"], r["n1"], settings)
                 and _eligible(r["x2"], r["n2"], settings)]
     ps = [stats.two_proportion_test(r["x1"], r["n1"], r["x2"], r["n2"], alternative=alternative)
@@ -257,9 +266,10 @@ def _gate_proportions(rows: list[dict[str, Any]], settings: Regression, threshol
             continue
         p, padj = adjusted[id(r)]
         change = after - before if direction == "increase" else before - after
-        bounds = (stats.newcombe_difference(r["x1"], r["n1"], r["x2"], r["n2"])
+        # a one-sided 95% bound is one end of the two-sided 90% interval
+        bounds = (stats.newcombe_difference(r["x1"], r["n1"], r["x2"], r["n2"], confidence=0.90)
                   if direction == "increase" else
-                  stats.newcombe_difference(r["x2"], r["n2"], r["x1"], r["n1"]))
+                  stats.newcombe_difference(r["x2"], r["n2"], r["x1"], r["n1"], confidence=0.90))
         tests.append(Test(**common, verdict=_verdict(change, threshold, padj < settings.q),
                           p_value=p, p_adjusted=padj,
                           worsening_lower=None if bounds is None else bounds[0] * scale))
@@ -329,21 +339,16 @@ def compare(current: Context, baseline: Context, *, baseline_label: str) -> Comp
     csat_rows = []
     for tid, oid in matched.items():
         s1, s2 = _survey(G1, oid, "csat"), _survey(G2, tid, "csat")
-        if s1 is None or s2 is None:
+        if not isinstance(s1, CsatSurvey) or not isinstance(s2, CsatSurvey):
             continue
-        csat_rows.append({"subject": tid, "old": oid, "n1": s1.total, "x1": _top_box(s1),
-                          "n2": s2.total, "x2": _top_box(s2), "grain": "responses"})
+        csat_rows.append({"subject": tid, "old": oid, "n1": s1.total, "x1": s1.satisfied,
+                          "n2": s2.total, "x2": s2.satisfied, "grain": "responses"})
     comp.tests += _gate_proportions(csat_rows, settings, csat_t, "decrease", "csat", scale=100.0)
     comp.tests += _gate_nps(matched, G1, G2, settings, nps_t)
     order = {tid: i for i, tid in enumerate(current.touchpoints)}
     metric_order = {"conversion": 0, "drop_off": 1, "nps": 2, "csat": 3}
     comp.tests.sort(key=lambda t: (metric_order[t.metric], order.get(t.subject, -1)))
     return comp
-
-
-def _top_box(s: Survey) -> int:
-    top = set(s.top_box) if s.top_box is not None else {4, 5}
-    return sum(c for a, c in s.responses.items() if a in top)
 
 
 def _journeys(ctx: Context) -> tuple[int, int]:
@@ -360,14 +365,14 @@ def _gate_nps(matched: dict[str, str], G1: nx.DiGraph, G2: nx.DiGraph, settings:
     rows = []
     for tid, oid in matched.items():
         s1, s2 = _survey(G1, oid, "nps"), _survey(G2, tid, "nps")
-        if s1 is None or s2 is None or tuple(s1.scale) != (0, 10) or tuple(s2.scale) != (0, 10):
+        if not (isinstance(s1, NpsSurvey) and isinstance(s2, NpsSurvey)
+                and s1.on_nps_scale and s2.on_nps_scale):
             continue
-        rows.append((tid, oid, stats.nps_counts(dict(s1.responses)),
-                     stats.nps_counts(dict(s2.responses))))
+        rows.append((tid, oid, s1.counts(), s2.counts()))
     eligible = []
     results: dict[str, tuple[float, float]] = {}
     for tid, _, a, b in rows:
-        if a[2] >= settings.min_departures and b[2] >= settings.min_departures:
+        if a.responses >= settings.min_departures and b.responses >= settings.min_departures:
             test = stats.nps_test(a, b)
             if test is not None:
                 eligible.append(tid)
@@ -376,17 +381,17 @@ def _gate_nps(matched: dict[str, str], G1: nx.DiGraph, G2: nx.DiGraph, settings:
                         strict=True))
     tests = []
     for tid, oid, a, b in rows:
-        v1, v2 = stats.nps_value_se(*a), stats.nps_value_se(*b)
+        v1, v2 = stats.nps_score(a), stats.nps_score(b)
         common: dict[str, Any] = {
                   "metric": "nps", "subject": tid, "baseline_subject": oid, "grain": "responses",
-                  "before": v1[0] if v1 else None, "after": v2[0] if v2 else None,
-                  "n_before": a[2], "n_after": b[2], "x_before": None, "x_after": None,
+                  "before": v1, "after": v2,
+                  "n_before": a.responses, "n_after": b.responses, "x_before": None, "x_after": None,
                   "threshold": threshold, "direction": "decrease",
                   "note": "z = (NPS1 - NPS2) / sqrt(SE1^2 + SE2^2)"}
         if tid not in adjusted or v1 is None or v2 is None:
             tests.append(Test(**common, verdict=Verdict.INSUFFICIENT_DATA))
             continue
-        tests.append(Test(**common, verdict=_verdict(v1[0] - v2[0], threshold,
+        tests.append(Test(**common, verdict=_verdict(v1 - v2, threshold,
                                                      adjusted[tid] < settings.q),
                           p_value=results[tid][1], p_adjusted=adjusted[tid]))
     return tests

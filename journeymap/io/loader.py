@@ -232,7 +232,7 @@ def _map_warnings(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for i, stage in enumerate(jm.stages):
         for j, tp in enumerate(stage.touchpoints):
-            if tp.scores is not None and tp.scores.nps is not None and tuple(tp.scores.nps.scale) != (0, 10):
+            if tp.scores is not None and tp.scores.nps is not None and not tp.scores.nps.on_nps_scale:
                 out.append(Diagnostic(
                     f"NPS of '{tp.id}' is declared on {list(tp.scores.nps.scale)}; NPS is defined on 0-10 only, so it is omitted",
                     locate(raw, ("stages", i, "touchpoints", j, "scores", "nps", "scale")),
@@ -247,7 +247,7 @@ def _map_warnings(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
 def _overlay_warnings(overlay: Overlay, raw: PosDict) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for tid, data in overlay.touchpoints.items():
-        if data.scores is not None and data.scores.nps is not None and tuple(data.scores.nps.scale) != (0, 10):
+        if data.scores is not None and data.scores.nps is not None and not data.scores.nps.on_nps_scale:
             out.append(Diagnostic(f"NPS of '{tid}' is declared on {list(data.scores.nps.scale)}; it is omitted",
                                   locate(raw, ("touchpoints", tid, "scores", "nps", "scale")), code="JM001"))
     return out
