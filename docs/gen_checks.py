@@ -11,13 +11,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from journeymap.checks import REGISTRY  # noqa: E402
-from journeymap.checks.regression import (  # noqa: E402
+from journeymap.analysis.comparison import (  # noqa: E402
     DEFAULT_CONVERSION,
     DEFAULT_CSAT,
     DEFAULT_DROP_OFF,
     DEFAULT_NPS,
 )
+from journeymap.checks import REGISTRY  # noqa: E402
 
 INTRO = f"""# Checks
 

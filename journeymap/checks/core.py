@@ -23,7 +23,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
 from journeymap.model import Severity
@@ -206,11 +205,3 @@ def by_name(name: str) -> Check:
             return check
     raise KeyError(name)
 
-
-class Verdict(StrEnum):
-    """The verdict of one regression comparison."""
-
-    REGRESSION = "REGRESSION"
-    WARN = "WARN"
-    INSUFFICIENT_DATA = "INSUFFICIENT_DATA"
-    OK = "OK"

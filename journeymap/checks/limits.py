@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from journeymap import graph as g
-from journeymap.checks import stats
+from journeymap import stats
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
 from journeymap.model import Limit, Severity, Survey

@@ -24,9 +24,9 @@ from typing import Any
 from urllib.parse import quote
 
 from journeymap import __version__
-from journeymap.checks import REGISTRY, Finding, MapResult, Severity, Verdict, exit_code
+from journeymap.analysis.comparison import Comparison, Test, Verdict
+from journeymap.checks import REGISTRY, Finding, MapResult, Severity, exit_code
 from journeymap.checks.core import SEVERITY_RANK
-from journeymap.checks.regression import Comparison, Test
 
 __all__ = ["Format", "escape_github_data", "escape_github_property", "render"]
 
