@@ -18,6 +18,7 @@ import networkx as nx
 
 from journeymap import graph as g
 from journeymap.analysis.comparison import Comparison, Side, compare_maps
+from journeymap.analysis.flow import Flow, flow_table
 from journeymap.io import LoadedMap
 from journeymap.model import Checks, period_bounds
 from journeymap.source import Position
@@ -118,13 +119,15 @@ class Context:
                 downstream |= nx.descendants(self.G, goal)
         return downstream - self.can_reach_goal - goals
 
+    @cached_property
+    def flows(self) -> dict[str, Flow]:
+        """The flow of every touchpoint (:func:`journeymap.analysis.flow.flow_table`)."""
+        return flow_table(self.G, self.goals)
+
     def relative_residual(self, tid: str) -> float:
-        """``|in - out| / max(in, out)`` of a touchpoint (0 when it saw no flow)."""
-        d = self.G.nodes[tid]
-        inflow = d[g.VISITS]
-        outflow = d[g.TRANSITIONS_OUT] + d[g.EXITS] + d[g.UNKNOWN] + d[g.IN_PROGRESS]
-        big = max(inflow, outflow)
-        return abs(d[g.FLOW_RESIDUAL]) / big if big else 0.0
+        """:attr:`Flow.relative_residual <journeymap.analysis.flow.Flow.relative_residual>`
+        of a touchpoint, 0 when it saw no flow."""
+        return self.flows[tid].relative_residual or 0.0
 
     @cached_property
     def reference_date(self) -> dt.date:

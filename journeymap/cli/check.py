@@ -176,14 +176,14 @@ def diff(old: str, new: str, old_data: str | None, new_data: str | None, fmt: st
     compared with the same statistics as 'check --baseline' (verdicts are shown, never
     gated: diff exits 0 unless an input cannot be used).
     """
-    from journeymap.checks import check_map
+    from journeymap.checks.context import make_context
     from journeymap.report.checks import diff_markdown, diff_text
 
     old_map = _load_ref(old, old_data)
     new_map = _load_ref(new, new_data)
-    result = check_map(new_map, baseline=old_map, baseline_label=old)
-    assert result.comparison is not None
-    text = (diff_markdown if fmt == "markdown" else diff_text)(result, old, new)
+    comparison = make_context(new_map, baseline=old_map, baseline_label=old).comparison
+    assert comparison is not None
+    text = (diff_markdown if fmt == "markdown" else diff_text)(comparison, old, new)
     if output:
         write_atomic(output, text, inputs=[*old_map.files, *new_map.files])
     else:

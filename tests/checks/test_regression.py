@@ -6,6 +6,7 @@ Each p-value is worked out from the formula in the comment and cross-checked wit
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from scipy import stats as sst
 from journeymap import stats
 from journeymap.analysis import analyze
 from journeymap.analysis.comparison import Metric, Verdict, match_touchpoints
+from journeymap.checks.context import make_context
 from journeymap.graph import build_graph
 from journeymap.io import load_map
 from tests.checks.helpers import run_text
@@ -267,3 +269,19 @@ def test_matching_by_id_then_formerly() -> None:
                                 {"pay", "cart", "basket"})
     assert matched == {"pay": "pay", "bag": "basket"}
     assert list(match_touchpoints({"b": ["x"], "a": []}, {"a", "x"})) == ["b", "a"]  # map order
+
+
+def test_the_context_is_frozen_and_gets_the_comparison_at_construction() -> None:
+    now = load_map("now.yaml", text=MAP.format(period="2026-Q3", checks="", touchpoints=(
+        "      - {id: cart, name: Cart, entries: 1000, next: {paid: 500}, exits: 300}\n")).encode())
+    base = load_map("base.yaml", text=shop({"cart": (1000, 300)}, period="2026-Q2").encode())
+    ctx = make_context(now, baseline=base, baseline_label="q2")
+    assert ctx.comparison is not None
+    assert (ctx.comparison.baseline, ctx.comparison.baseline_period) == ("q2", "2026-Q2")
+    assert make_context(now).comparison is None
+    assert make_context(now, baseline=base).comparison.baseline == "base.yaml"  # type: ignore[union-attr]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ctx.comparison = None  # type: ignore[misc]
+    # the residual of 'cart' is the flow's: |1000 - 800| / max(1000, 800)
+    assert ctx.relative_residual("cart") == ctx.flows["cart"].relative_residual == 0.2
+    assert ctx.relative_residual("paid") == 0.0  # a goal absorbs what arrives
