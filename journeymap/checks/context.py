@@ -2,7 +2,7 @@
 baseline (when there is one) and, lazily, the analysis.
 
 A :class:`Context` is frozen: :func:`make_context` builds the graph and, given a baseline, the
-comparison (:func:`journeymap.analysis.comparison.compare_maps`) before the checks run;
+comparison (:func:`journeymap.analysis.gate.compare_maps`) before the checks run;
 derived facts are cached properties.
 """
 
@@ -17,8 +17,9 @@ from typing import Any
 import networkx as nx
 
 from journeymap import graph as g
-from journeymap.analysis.comparison import Comparison, Side, compare_maps
+from journeymap.analysis.comparison import Comparison, Side
 from journeymap.analysis.flow import Flow, flow_table
+from journeymap.analysis.gate import compare_maps
 from journeymap.io import LoadedMap
 from journeymap.model import Checks, period_bounds
 from journeymap.source import Position

@@ -2,7 +2,8 @@
 
 The comparison itself (matching by id and ``formerly``, structural changes, the guard, the
 one-sided pooled z test, Benjamini-Hochberg, thresholds and verdicts) is
-:mod:`journeymap.analysis.comparison`; the checks context gets it at construction
+:mod:`journeymap.analysis.comparison` (the types) and :mod:`journeymap.analysis.gate`
+(:func:`~journeymap.analysis.gate.compare_maps`); the checks context gets it at construction
 (:func:`~journeymap.checks.context.make_context` with ``baseline=``). Each check here turns the
 tests of one metric into outcomes: REGRESSION an error, WARN and INSUFFICIENT_DATA warnings.
 """
