@@ -74,6 +74,11 @@ EXPECTED: dict[str, str] = {
         "{p}:10:17: stages[0].touchpoints[0].scores must be a mapping (key: value), got a list\n"
         "   10 |         scores: [nps, csat]\n"
         "      |                 ^"),
+    "formerly-claimed-twice.yaml": (
+        "{p}:13:26: two touchpoints claim the old id 'basket': 'bag' here and 'cart' at line 10; "
+        "an old id names the one touchpoint that replaced it; keep 'basket' in the 'formerly' of one of them\n"
+        "   13 |         formerly: [sack, basket]\n"
+        "      |                          ^"),
     "not-utf8.yaml": "{p}:3:11: the file is not valid UTF-8 (byte 0xe9); save the file as UTF-8",
     "binary.yaml": "{p}:1:1: this is not a text file (it contains NUL bytes); a map is a UTF-8 YAML file",
 }

@@ -88,9 +88,7 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
         if base_map is not None:
             label = f"{baseline}" + (f" + {baseline_data}" if baseline_data else "")
         if baseline_ref is not None:
-            from journeymap.checks.baseline import load_at_revision
-
-            base = load_at_revision(baseline_ref, lm.path, data=data)
+            base = _at_revision(baseline_ref, lm.path, data, option="--baseline-ref")
             label = baseline_ref
             if base is None:
                 notes.append(f"{lm.display} does not exist at '{baseline_ref}': nothing to "
@@ -137,6 +135,20 @@ def _fail(errors: list[JourneymapError]) -> None:
     raise errors[-1]
 
 
+def _at_revision(ref: str, path: str | os.PathLike[str], data: str | None, *,
+                 option: str) -> LoadedMap | None:
+    """:func:`~journeymap.io.revision.load_at_revision`, its errors naming `option`."""
+    from journeymap.io.revision import RevisionError, load_at_revision
+
+    try:
+        return load_at_revision(ref, path, data=data)
+    except RevisionError as exc:
+        hint = exc.hint
+        if exc.overlay is not None and option == "--baseline-ref":
+            hint = "give the baseline explicitly with --baseline and --baseline-data"
+        raise UsageError(f"{option}: {exc}", hint=hint) from None
+
+
 def _append(path: str, text: str) -> None:
     """Append to GitHub's job summary file (the runner creates it; we only add to it)."""
     try:
@@ -164,14 +176,14 @@ def diff(old: str, new: str, old_data: str | None, new_data: str | None, fmt: st
     compared with the same statistics as 'check --baseline' (verdicts are shown, never
     gated: diff exits 0 unless an input cannot be used).
     """
-    from journeymap.checks import check_map
+    from journeymap.checks.context import make_context
     from journeymap.report.checks import diff_markdown, diff_text
 
     old_map = _load_ref(old, old_data)
     new_map = _load_ref(new, new_data)
-    result = check_map(new_map, baseline=old_map, baseline_label=old)
-    assert result.comparison is not None
-    text = (diff_markdown if fmt == "markdown" else diff_text)(result, old, new)
+    comparison = make_context(new_map, baseline=old_map, baseline_label=old).comparison
+    assert comparison is not None
+    text = (diff_markdown if fmt == "markdown" else diff_text)(comparison, old, new)
     if output:
         write_atomic(output, text, inputs=[*old_map.files, *new_map.files])
     else:
@@ -184,8 +196,6 @@ def _load_ref(spec: str, data: str | None) -> LoadedMap:
         if data is not None and not Path(data).exists() and ":" in data:
             raise UsageError(f"{data}: an overlay at a revision goes with a map at a revision")
         return load_map(spec, data=data)
-    from journeymap.checks.baseline import load_at_revision
-
     ref, _, path = spec.partition(":")
     data_path = None
     if data is not None:
@@ -193,7 +203,7 @@ def _load_ref(spec: str, data: str | None) -> LoadedMap:
         if not sep or Path(data).exists() or dref != ref:
             raise UsageError(f"{data}: give the overlay of {spec} as {ref}:PATH")
         data_path = dpath
-    loaded = load_at_revision(ref, path, data=data_path, option="diff")
+    loaded = _at_revision(ref, path, data_path, option="diff")
     if loaded is None:
         raise UsageError(f"{path} does not exist at '{ref}'")
     return loaded

@@ -23,7 +23,7 @@ from journeymap.io.references import _check_raw_references, _check_references
 from journeymap.io.scenarios import _apply_scenario
 from journeymap.io.shape import _diagnostics, _validate_map
 from journeymap.io.yamlsafe import PosDict, PosList, locate
-from journeymap.model import JourneyMap, Overlay
+from journeymap.model import JourneyMap, Overlay, PeriodRange
 from journeymap.source import Position, SourceText
 
 
@@ -44,6 +44,13 @@ class LoadedMap:
     warnings: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     """Every file read: the map, its includes, the overlay (for ``render --watch``)."""
+
+    @property
+    def period(self) -> str | PeriodRange | None:
+        """The period the numbers describe: the overlay's, else the map's."""
+        if self.overlay is not None and self.overlay.period is not None:
+            return self.overlay.period
+        return self.map.period
 
     def locate(self, *loc: Any, key: bool = False) -> Position | None:
         """Position of a path in the map as written, e.g. ``locate("checks", "conversion")``."""

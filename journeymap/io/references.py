@@ -36,6 +36,7 @@ def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
                                     locate(raw, ("personas", k, "id")), hint="persona ids are unique"))
         persona_ids.append(persona.id)
     known = set(tp_ids)
+    diags += _claimed_twice(jm, raw)
     stage_ids = [s.id for s in jm.stages]
     lo, hi = jm.emotion_scale
     for i, stage in enumerate(jm.stages):
@@ -100,6 +101,28 @@ def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
             if sid not in stage_ids:
                 diags.append(_unknown("stage", sid, raw, ("scenarios", sname, "add", sid), stage_ids,
                                       f"scenarios.{sname}.add", key=True))
+    return diags
+
+
+def _claimed_twice(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
+    """An old id in the ``formerly`` of two touchpoints: a comparison could pair either."""
+    diags: list[Diagnostic] = []
+    claimed: dict[str, tuple[str, Position | None]] = {}
+    for i, stage in enumerate(jm.stages):
+        for j, tp in enumerate(stage.touchpoints):
+            for k, old in enumerate(tp.formerly):
+                pos = locate(raw, ("stages", i, "touchpoints", j, "formerly", k))
+                if old not in claimed:
+                    claimed[old] = (tp.id, pos)
+                    continue
+                first, first_pos = claimed[old]
+                if first == tp.id:
+                    continue
+                where = f" at line {first_pos.line}" if first_pos else ""
+                diags.append(Diagnostic(
+                    f"two touchpoints claim the old id '{old}': '{tp.id}' here and '{first}'{where}",
+                    pos, hint=f"an old id names the one touchpoint that replaced it; keep '{old}' "
+                    "in the 'formerly' of one of them"))
     return diags
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from journeymap.io.revision import RevisionError, load_at_revision
 from tests.checks.inproc import run_inproc
 from tests.conftest import MAPS, ROOT, run_cli
 
@@ -321,5 +322,29 @@ def test_baseline_ref_without_the_overlay_at_the_revision(repo: Path) -> None:
     r = run_inproc("check", "maps/shop.yaml", "--data", "data.yaml", "--baseline-ref", "main",
                    cwd=repo)
     assert r.code == 2
-    assert "the overlay data.yaml does not exist at 'main'" in r.err
+    assert r.err.splitlines()[0] == (
+        "--baseline-ref: the overlay data.yaml does not exist at 'main'; give the baseline "
+        "explicitly with --baseline and --baseline-data")
     _no_traceback(r.err)
+
+
+def test_revision_errors_speak_of_the_revision_not_of_flags(repo: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library raises RevisionError with the ref; only the CLI names its option."""
+    monkeypatch.chdir(repo)
+    (repo / "data.yaml").write_text(_overlay("2026-Q3", 360), encoding="utf-8")
+    with pytest.raises(RevisionError) as info:
+        load_at_revision("origin/main", "maps/shop.yaml")
+    assert (str(info.value), info.value.ref) == ("the revision 'origin/main' is not in this clone",
+                                                 "origin/main")
+    assert info.value.overlay is None and "git fetch origin main" in (info.value.hint or "")
+    with pytest.raises(RevisionError) as info:
+        load_at_revision("main", "maps/shop.yaml", data="data.yaml")
+    assert str(info.value) == "the overlay data.yaml does not exist at 'main'"
+    assert (info.value.overlay, info.value.hint) == ("data.yaml", None)
+    loaded = load_at_revision("main", "maps/shop.yaml")
+    assert loaded is not None and loaded.display == "main:maps/shop.yaml"
+    assert load_at_revision("main", "maps/nothing.yaml") is None
+    r = run_inproc("diff", "origin/main:maps/shop.yaml", "maps/shop.yaml", cwd=repo)
+    assert r.code == 2
+    assert r.err.startswith("diff: the revision 'origin/main' is not in this clone; fetch it first")

@@ -6,14 +6,21 @@ Each p-value is worked out from the formula in the comment and cross-checked wit
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from pathlib import Path
 
 import pytest
 from scipy import stats as sst
 
 from journeymap import stats
-from journeymap.checks import Verdict
+from journeymap.analysis import analyze
+from journeymap.analysis.comparison import Metric, Verdict, match_touchpoints
+from journeymap.checks.context import make_context
+from journeymap.graph import build_graph
+from journeymap.io import load_map
 from tests.checks.helpers import run_text
+from tests.checks.inproc import run_inproc
 
 MAP = """journeymap: 1
 id: shop
@@ -84,8 +91,8 @@ def test_declared_guard_and_q() -> None:
     assert result.comparison is not None
     t = next(t for t in result.comparison.tests if t.metric == "drop_off")
     assert t.verdict == Verdict.REGRESSION
-    assert result.comparison.settings["q"] == 0.01
-    assert result.comparison.settings["drop_off_min_increase"] == 0.05
+    assert result.comparison.settings.q == 0.01
+    assert result.comparison.settings.drop_off_min_increase == 0.05
 
 
 def test_customer_grain_when_both_sides_count_customers() -> None:
@@ -135,3 +142,81 @@ def test_newcombe_bound_and_confident() -> None:
         assert t.verdict == Verdict.REGRESSION
         assert t.worsening_lower == pytest.approx(lower, rel=1e-9)
         assert t.confident is confident
+
+
+# ----------------------------------------------------------------- one definition per concept
+
+
+def test_drop_off_counts_unobserved_departures_as_analyze_does() -> None:
+    """Disagreement 2 of issue 9. 'cart' now: 1,000 entries, 500 to 'paid', 300 exits, so 200
+    departures nobody observed (a positive residual, counted as unknown departures):
+    m = 500 + 300 + 200 = 1,000 and d = 300 / 1,000 = 30.0%, as ``analyze`` reports (the gate
+    used to leave the 200 out: 300 / 800 = 37.5%). Baseline: 200 of 1,000 exit (20.0%).
+    pbar = 500 / 2000 = 0.25, z = 0.1 / sqrt(0.25 * 0.75 * 2 / 1000) = 5.163978, p = 1.2088e-7."""
+    cart_now = "      - {id: cart, name: Cart, entries: 1000, next: {paid: 500}, exits: 300}\n"
+    cart_then = "      - {id: cart, name: Cart, entries: 1000, next: {paid: 800}, exits: 200}\n"
+    now = MAP.format(period="2026-Q3", checks="", touchpoints=cart_now)
+    result = run_text(now, baseline=MAP.format(period="2026-Q2", checks="", touchpoints=cart_then))
+    assert result.comparison is not None
+    t = next(t for t in result.comparison.tests if t.metric == Metric.DROP_OFF)
+    assert (t.x_before, t.n_before, t.x_after, t.n_after) == (200, 1000, 300, 1000)
+    assert (t.before, t.after) == (0.2, 0.3)
+    z = 0.1 / math.sqrt(0.25 * 0.75 * 2 / 1000)
+    assert z == pytest.approx(5.163978, abs=1e-6)
+    assert t.p_value == pytest.approx(sst.norm.sf(z), rel=1e-9)
+    assert t.p_value == pytest.approx(1.2088e-7, rel=1e-3)
+    # the same figure as the analysis of the current map
+    loaded = load_map("now.yaml", text=now.encode("utf-8"))
+    figures = {row["id"]: row for row in analyze(build_graph(loaded.map), samples=0).touchpoints}
+    assert figures["cart"]["drop_off"] == t.after
+    (finding,) = [f for f in result.findings if f.code == "JM301"]
+    assert finding.message.startswith("drop-off at 'cart' got worse: 20.0% -> 30.0% (+10.0pp, "
+                                      "threshold 1pp, adjusted p = 1.21e-07)")
+
+
+def test_an_old_id_claimed_twice_stops_every_comparison(tmp_path: Path) -> None:
+    """Disagreement 4 of issue 9: 'check --baseline' and 'diff' paired 'basket' with the first
+    claimer, 'analyze --compare-data' with the last. Now the map does not load: exit 2."""
+    base = tmp_path / "base.yaml"
+    base.write_text(shop({"basket": (1000, 300)}, period="2026-Q2"), encoding="utf-8")
+    now = tmp_path / "now.yaml"
+    now.write_text(MAP.format(period="2026-Q3", checks="", touchpoints=(
+        "      - {id: cart, name: Cart, formerly: [basket], entries: 600, next: {paid: 400}, exits: 200}\n"
+        "      - {id: bag, name: Bag, formerly: [basket], entries: 400, next: {paid: 300}, exits: 100}\n"
+    )), encoding="utf-8")
+    overlay = tmp_path / "q2.yaml"
+    overlay.write_text("journeymap-data: 1\nmap: shop\nperiod: 2026-Q2\ntouchpoints: {}\n",
+                       encoding="utf-8")
+    headline = (f"{now}:10:41: two touchpoints claim the old id 'basket': 'bag' here and 'cart' at "
+                "line 9; an old id names the one touchpoint that replaced it; keep 'basket' in the "
+                "'formerly' of one of them")
+    for args in (["check", str(now), "--baseline", str(base)], ["diff", str(base), str(now)],
+                 ["analyze", str(now), "--compare-data", str(overlay)]):
+        r = run_inproc(*args)
+        assert r.code == 2, args
+        assert r.err.splitlines()[0] == headline, args
+        assert "Traceback" not in r.err
+
+
+def test_matching_by_id_then_formerly() -> None:
+    # an id match wins over a claim; the first old id of a 'formerly' that the baseline has
+    matched = match_touchpoints({"pay": ["cart"], "bag": ["sack", "basket"], "new": ["gone"]},
+                                {"pay", "cart", "basket"})
+    assert matched == {"pay": "pay", "bag": "basket"}
+    assert list(match_touchpoints({"b": ["x"], "a": []}, {"a", "x"})) == ["b", "a"]  # map order
+
+
+def test_the_context_is_frozen_and_gets_the_comparison_at_construction() -> None:
+    now = load_map("now.yaml", text=MAP.format(period="2026-Q3", checks="", touchpoints=(
+        "      - {id: cart, name: Cart, entries: 1000, next: {paid: 500}, exits: 300}\n")).encode())
+    base = load_map("base.yaml", text=shop({"cart": (1000, 300)}, period="2026-Q2").encode())
+    ctx = make_context(now, baseline=base, baseline_label="q2")
+    assert ctx.comparison is not None
+    assert (ctx.comparison.baseline, ctx.comparison.baseline_period) == ("q2", "2026-Q2")
+    assert make_context(now).comparison is None
+    assert make_context(now, baseline=base).comparison.baseline == "base.yaml"  # type: ignore[union-attr]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ctx.comparison = None  # type: ignore[misc]
+    # the residual of 'cart' is the flow's: |1000 - 800| / max(1000, 800)
+    assert ctx.relative_residual("cart") == ctx.flows["cart"].relative_residual == 0.2
+    assert ctx.relative_residual("paid") == 0.0  # a goal absorbs what arrives
