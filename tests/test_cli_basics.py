@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from journeymap import __version__
-from tests.conftest import MAPS, ROOT, run_cli
+from tests.support import MAPS, ROOT, run_cli
 
 
 def test_version() -> None:

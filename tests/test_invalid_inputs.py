@@ -10,7 +10,7 @@ import pytest
 
 from journeymap.errors import MapError
 from journeymap.io import load_map
-from tests.conftest import ROOT, run_cli
+from tests.support import ROOT, run_cli
 
 CASES = Path("tests/cases/invalid")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.io import is_map_document
-from tests.conftest import MAPS, run_cli
+from tests.support import MAPS, run_cli
 
 EXAMPLE_MAPS = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 REQUIRED = {

@@ -10,7 +10,7 @@ import pytest
 from journeymap.analysis import analyze, compare
 from journeymap.graph import build_graph
 from journeymap.io import load_map
-from tests.conftest import MAPS, run_cli
+from tests.support import MAPS, run_cli
 
 MAP = """journeymap: 1
 id: shop

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def _runner():  # type: ignore[no-untyped-def]

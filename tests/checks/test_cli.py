@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.checks.inproc import run_inproc
-from tests.conftest import MAPS, ROOT, run_cli
+from tests.support import MAPS, ROOT, run_cli
 
 FIRST = MAPS / "first-purchase.yaml"
 Q2 = MAPS / "overlays" / "first-purchase.2026-Q2.yaml"

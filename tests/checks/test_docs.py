@@ -15,7 +15,7 @@ import yaml
 
 from journeymap.io import parse_yaml
 from journeymap.model import Checks
-from tests.conftest import MAPS, ROOT
+from tests.support import MAPS, ROOT
 
 sys.path.insert(0, str(ROOT / "docs"))
 import gen_checks

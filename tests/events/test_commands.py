@@ -14,7 +14,7 @@ from journeymap.events.discover import discover
 from journeymap.events.ingest import segment_path
 from journeymap.graph import FLOW_RESIDUAL, VISITS, build_graph
 from journeymap.io import load_map, load_overlay
-from tests.conftest import run_cli
+from tests.support import run_cli
 
 DATA = Path(__file__).parent / "data"
 ECOM = DATA / "retentioneering-ecom.csv.gz"

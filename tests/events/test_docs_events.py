@@ -6,7 +6,7 @@ import re
 import shlex
 from pathlib import Path
 
-from tests.conftest import ROOT, run_cli
+from tests.support import ROOT, run_cli
 
 
 def test_event_docs_examples_run(tmp_path: Path) -> None:

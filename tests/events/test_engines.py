@@ -17,8 +17,8 @@ import sqlglot
 from journeymap.events import IngestOptions, ingest, to_json
 from journeymap.events.printing import print_sql
 from journeymap.events.settings import DIALECTS, Columns
-from tests.events.conftest import by_id, make_map
 from tests.events.reference import reference_ingest
+from tests.events.support import by_id, make_map
 
 DAY = 86400
 

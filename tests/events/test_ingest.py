@@ -15,9 +15,9 @@ from journeymap.events.ingest import to_json, to_yaml
 from journeymap.events.settings import Columns
 from journeymap.graph import FLOW_RESIDUAL, build_graph
 from journeymap.io import load_map, load_overlay
-from tests.conftest import run_cli
-from tests.events.conftest import by_id, make_map
 from tests.events.reference import reference_ingest
+from tests.events.support import by_id, make_map
+from tests.support import run_cli
 
 MIN, HOUR, DAY = 60, 3600, 86400
 

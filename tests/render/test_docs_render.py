@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, run_cli
+from tests.support import ROOT, run_cli
 
 PAGE = (ROOT / "docs" / "render.md").read_text(encoding="utf-8")
 

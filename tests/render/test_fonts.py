@@ -8,7 +8,7 @@ from journeymap.io import load_map
 from journeymap.render import render
 from journeymap.render.fonts import cmap, is_cjk, plan_fonts
 from journeymap.render.scene import map_text
-from tests.render.conftest import DATA, scene_of
+from tests.render.support import DATA, scene_of
 
 
 @pytest.mark.parametrize(("name", "cjk_first"), [("zh.yaml", True), ("ru.yaml", False),

@@ -13,7 +13,7 @@ import pytest
 from journeymap.io import is_map_document, load_map
 from journeymap.render import VIEWS
 from journeymap.render.build import render_loaded
-from tests.conftest import MAPS
+from tests.support import MAPS
 
 EXAMPLES = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 CHEAP = {"graph": "svg", "canvas": "svg", "funnel": "svg", "leaks": "svg", "scores": "svg",
