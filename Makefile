@@ -46,7 +46,7 @@ lint: venv
 	$(BIN)/lint-imports --no-cache --show-timings 2>&1 | grep -E 'KEPT|BROKEN|Contracts:|->|Missing' 
 
 typecheck: venv
-	$(BIN)/mypy journeymap
+	$(BIN)/mypy journeymap tests
 
 unit: venv
 	$(BIN)/python -m pytest -q

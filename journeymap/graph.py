@@ -89,14 +89,14 @@ RETURNS = "returns"
 MEDIAN_SECONDS = "median_seconds"
 
 
-def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.DiGraph:
+def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.DiGraph[str]:
     """Build the annotated journey graph of a validated map.
 
     With an overlay, every count and survey response comes from the overlay and the map's own
     numbers are ignored, so one period is never a mix. Transitions the overlay has but the map
     does not declare become edges with ``declared=False``.
     """
-    G = nx.DiGraph()
+    G: nx.DiGraph[str] = nx.DiGraph()
     goals = journey_map.goals
     G.graph.update({
         MAP_ID: journey_map.id,
@@ -164,18 +164,18 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
                 G.edges[tid, target][MEDIAN_SECONDS] = data.median_seconds_to_next.get(target)
     G.graph[HAS_COUNTS] = has_counts or any(d[COUNT] for *_, d in G.edges(data=True))
     goal_set = set(goals)
-    for node, data in G.nodes(data=True):
-        entries = data[ENTRIES]
+    for node, attrs in G.nodes(data=True):
+        entries = attrs[ENTRIES]
         visits = entries + sum(G.edges[p, node][COUNT] for p in G.predecessors(node))
         out = sum(G.edges[node, s][COUNT] for s in G.successors(node))
         conversions = sum(G.edges[node, s][COUNT] for s in G.successors(node) if s in goal_set)
-        unknown, in_progress = data[UNKNOWN], data[IN_PROGRESS]
-        exits = max(visits - out - unknown - in_progress, 0) if data[EXITS] is None else data[EXITS]
-        data[VISITS] = visits
-        data[TRANSITIONS_OUT] = out
-        data[CONVERSIONS] = conversions
-        data[EXITS] = exits
-        data[FLOW_RESIDUAL] = visits - (out + exits + unknown + in_progress)
+        unknown, in_progress = attrs[UNKNOWN], attrs[IN_PROGRESS]
+        exits = max(visits - out - unknown - in_progress, 0) if attrs[EXITS] is None else attrs[EXITS]
+        attrs[VISITS] = visits
+        attrs[TRANSITIONS_OUT] = out
+        attrs[CONVERSIONS] = conversions
+        attrs[EXITS] = exits
+        attrs[FLOW_RESIDUAL] = visits - (out + exits + unknown + in_progress)
     return G
 
 
@@ -207,7 +207,7 @@ def _numbers(tp: Touchpoint, overlay: Overlay | None) -> dict[str, Any]:
     }
 
 
-def touchpoints_in_order(G: nx.DiGraph) -> list[str]:
+def touchpoints_in_order(G: nx.DiGraph[str]) -> list[str]:
     """Touchpoint ids in map order (stage by stage, as written).
 
     >>> G = nx.DiGraph(); G.add_node("b", order=1); G.add_node("a", order=0)

@@ -62,8 +62,10 @@ def test_no_module_imports_scipy_stats() -> None:
     offenders = []
     for path in sorted((ROOT / "journeymap").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                     else [node.module or ""])
             if any(n == "scipy.stats" or n.startswith("scipy.stats.") for n in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []

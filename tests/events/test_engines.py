@@ -17,6 +17,7 @@ import sqlglot
 from journeymap.events import IngestOptions, ingest, to_json
 from journeymap.events.printing import print_sql
 from journeymap.events.settings import DIALECTS, Columns
+from journeymap.model import JourneyMap
 from tests.events.reference import reference_ingest
 from tests.events.support import by_id, make_map
 
@@ -65,7 +66,7 @@ def rich_log(folder: Path) -> list[Path]:
     return paths
 
 
-def rich_map():  # type: ignore[no-untyped-def]
+def rich_map() -> JourneyMap:
     return make_map(home=["home", {"name": "view", "where": {"page": "/"}}],
                     product=[{"name": "view", "where": {"page": "/p/.*"}}],
                     cart=["cart", {"pattern": "vie.", "where": {"page": "/cart"}}])

@@ -6,7 +6,9 @@ import calendar
 import datetime as dt
 import json
 import random
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,7 @@ from journeymap.events.ingest import to_json, to_yaml
 from journeymap.events.settings import Columns
 from journeymap.graph import FLOW_RESIDUAL, build_graph
 from journeymap.io import load_map, load_overlay
+from journeymap.model import JourneyMap
 from tests.events.reference import reference_ingest
 from tests.events.support import by_id, make_map
 from tests.support import run_cli
@@ -26,7 +29,7 @@ def at(day: int, hh: int, mm: int = 0, ss: int = 0) -> str:
     return f"2026-01-{day:02d}T{hh:02d}:{mm:02d}:{ss:02d}Z"
 
 
-def one(jm, files, **kw):  # type: ignore[no-untyped-def]
+def one(jm: JourneyMap, files: Iterable[Path | str], **kw: Any) -> dict[str, Any]:
     [r] = ingest(jm, [str(f) for f in files], IngestOptions(**kw))
     return r.overlay
 
