@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import Result, run_cli
+from tests.support import Result, WriteFile, run_cli
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def cli() -> Callable[..., Result]:
 
 
 @pytest.fixture
-def write(tmp_path: Path) -> Callable[[str, str], Path]:
+def write(tmp_path: Path) -> WriteFile:
     def _write(name: str, text: str) -> Path:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,11 +11,15 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MAPS = ROOT / "maps"
+
+WriteFile = Callable[[str, str], Path]
+"""The ``write`` fixture: ``write(name, text)`` writes a file under ``tmp_path`` and returns it."""
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.io import is_map_document
-from tests.support import MAPS, run_cli
+from tests.support import MAPS, WriteFile, run_cli
 
 EXAMPLE_MAPS = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 REQUIRED = {
@@ -84,7 +84,7 @@ def test_starter_plain_words_and_period() -> None:
     assert "per month" not in r.out
 
 
-def test_no_period_never_says_in(write) -> None:  # type: ignore[no-untyped-def]
+def test_no_period_never_says_in(write: WriteFile) -> None:
     p = write("m.yaml", "journeymap: 1\nid: m\ntitle: M\nvalue_per_conversion: 10\nstages:\n"
               "  - id: s\n    name: S\n    touchpoints:\n"
               "      - {id: cart, name: Cart, entries: 100, next: {paid: 60}}\n"
@@ -94,7 +94,7 @@ def test_no_period_never_says_in(write) -> None:  # type: ignore[no-untyped-def]
     assert "Cart lost 40 customers who would otherwise have reached Paid: about 400." in r.out
 
 
-def test_closed_loop_exits_2_naming_touchpoints(write) -> None:  # type: ignore[no-untyped-def]
+def test_closed_loop_exits_2_naming_touchpoints(write: WriteFile) -> None:
     p = write("loop.yaml", "journeymap: 1\nid: m\ntitle: M\nstages:\n"
               "  - id: s\n    name: S\n    touchpoints:\n"
               "      - {id: start, name: Start, entries: 10, next: {paid: 10}}\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,6 +23,9 @@ SHOP = {
         ]},
     ],
 }
+
+LogFile = Callable[..., Path]
+"""The ``log`` fixture: ``log(rows, name=..., header=...)`` writes a CSV log and returns it."""
 
 
 def make_map(base: dict[str, Any] | None = None, **touchpoint_events: Any) -> JourneyMap:

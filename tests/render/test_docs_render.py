@@ -49,7 +49,7 @@ def test_every_render_command_in_the_page_runs(tmp_path: Path) -> None:
         assert Path(args[args.index("-o") + 1]).stat().st_size > 200, args
 
 
-def test_the_error_example_is_what_the_command_prints(tmp_path: Path) -> None:
+def test_the_error_example_is_what_the_command_prints() -> None:
     block = _console_blocks()[1].splitlines()
     assert block[0].startswith("$ journeymap render")
     args = shlex.split(block[0][2:])[1:]
