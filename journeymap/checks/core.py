@@ -199,14 +199,6 @@ def register(code: str, name: str, *, kind: Kind,
     return deco
 
 
-def by_name(name: str) -> Check:
-    """The check with dotted name `name`."""
-    for check in REGISTRY.values():
-        if check.name == name:
-            return check
-    raise KeyError(name)
-
-
 class Verdict(StrEnum):
     """The verdict of one regression comparison."""
 

@@ -85,6 +85,8 @@ def parquet_log(folder: Path, src: list[Path]) -> Path:
     return pq
 
 
+@pytest.mark.spark
+@pytest.mark.slow
 def test_duckdb_and_spark_give_the_same_bytes(tmp_path: Path, spark: Any) -> None:
     """One Spark ingest (kept to one: Spark is slow to start) over CSV and Parquet together."""
     csvs = rich_log(tmp_path)

@@ -13,6 +13,8 @@ from journeymap.render.build import render_loaded
 from tests.render.cdp import Browser
 from tests.render.support import DATA
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
