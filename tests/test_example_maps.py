@@ -249,6 +249,7 @@ def test_q2_baseline_numbers() -> None:
     assert G.nodes["payment"][g.SCORES] is None  # the overlay replaces every response
 
 
+@pytest.mark.slow
 def test_the_commands_in_maps_readme_run() -> None:
     from tests.support import run_cli
 

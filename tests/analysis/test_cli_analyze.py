@@ -77,6 +77,7 @@ def test_example_map_table_markdown_csv(path: Path) -> None:
         assert f"{top['name']} lost " in table
 
 
+@pytest.mark.slow
 def test_starter_plain_words_and_period() -> None:
     r = run_cli("analyze", str(MAPS / "starter-shop.yaml"), "--samples", "0")
     assert "Product page lost 267 customers in 2026-Q3 who would otherwise have reached " \
@@ -107,6 +108,7 @@ def test_closed_loop_exits_2_naming_touchpoints(write: WriteFile) -> None:
     assert "Traceback" not in r.err
 
 
+@pytest.mark.slow
 def test_bad_goal_and_target_exit_2() -> None:
     starter = str(MAPS / "starter-shop.yaml")
     r = run_cli("analyze", starter, "--goal", "order-confirmd")
@@ -117,6 +119,7 @@ def test_bad_goal_and_target_exit_2() -> None:
     assert r.code == 2 and "'order-confirmed' is not a next touchpoint of 'cart'" in r.err
 
 
+@pytest.mark.slow
 def test_output_file_and_refuses_to_overwrite_input(tmp_path: Path) -> None:
     starter = MAPS / "starter-shop.yaml"
     target = tmp_path / "out.md"

@@ -188,6 +188,7 @@ def test_conform_unused_parts() -> None:
     assert c.undeclared_share == 0.0
 
 
+@pytest.mark.slow
 def test_discover_draft_validates_and_conserves_on_a_public_clickstream(tmp_path: Path) -> None:
     """retentioneering's bundled e-commerce clickstream (Apache-2.0): discover -> ingest -> graph."""
     draft = tmp_path / "draft.yaml"

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support import ROOT, run_cli
 
 PAGE = (ROOT / "docs" / "render.md").read_text(encoding="utf-8")
@@ -31,6 +33,7 @@ for args in json.loads(sys.argv[1]):
 """
 
 
+@pytest.mark.slow
 def test_every_render_command_in_the_page_runs(tmp_path: Path) -> None:
     commands = [ln for ln in _console_blocks()[0].splitlines() if ln.startswith("journeymap ")]
     assert len(commands) >= 6

@@ -27,6 +27,7 @@ def test_the_examples_are_found() -> None:
     assert set(CHEAP) == set(VIEWS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(Path(p).relative_to(MAPS)))
 def test_every_view_renders(path: Path) -> None:
     loaded = load_map(path)
