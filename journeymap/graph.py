@@ -113,6 +113,21 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
         UNMAPPED: dict(overlay.unmapped) if overlay else {},
         BUSINESS: journey_map.business,
     })
+    has_counts = _add_touchpoints(G, journey_map, overlay)
+    for _, tp in journey_map.iter_touchpoints():
+        for target, count in tp.transitions.items():
+            G.add_edge(tp.id, target, **{COUNT: count or 0, COUNT_KNOWN: count is not None,
+                                         DECLARED: True, RETURNS: tp.returns.get(target, 0),
+                                         MEDIAN_SECONDS: None})
+    if overlay is not None:
+        _count_from_overlay(G, overlay)
+    G.graph[HAS_COUNTS] = has_counts or any(d[COUNT] for *_, d in G.edges(data=True))
+    _derive_flow(G, set(goals))
+    return G
+
+
+def _add_touchpoints(G: nx.DiGraph[str], journey_map: JourneyMap, overlay: Overlay | None) -> bool:
+    """One node per touchpoint in map order; True when any touchpoint has counts."""
     has_counts = False
     order = 0
     for stage_index, stage in enumerate(journey_map.stages):
@@ -143,27 +158,28 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
                 },
             )
             order += 1
-    for _, tp in journey_map.iter_touchpoints():
-        for target, count in tp.transitions.items():
-            G.add_edge(tp.id, target, **{COUNT: count or 0, COUNT_KNOWN: count is not None,
-                                         DECLARED: True, RETURNS: tp.returns.get(target, 0),
-                                         MEDIAN_SECONDS: None})
-    if overlay is not None:
-        for e in G.edges:
-            G.edges[e][COUNT] = 0
-            G.edges[e][COUNT_KNOWN] = True
-            G.edges[e][RETURNS] = 0
-        for tid, data in overlay.touchpoints.items():
-            for target, count in data.next.items():
-                if G.has_edge(tid, target):
-                    G.edges[tid, target][COUNT] = count
-                else:
-                    G.add_edge(tid, target, **{COUNT: count, COUNT_KNOWN: True, DECLARED: False,
-                                               RETURNS: 0, MEDIAN_SECONDS: None})
-                G.edges[tid, target][RETURNS] = data.returns.get(target, 0)
-                G.edges[tid, target][MEDIAN_SECONDS] = data.median_seconds_to_next.get(target)
-    G.graph[HAS_COUNTS] = has_counts or any(d[COUNT] for *_, d in G.edges(data=True))
-    goal_set = set(goals)
+    return has_counts
+
+
+def _count_from_overlay(G: nx.DiGraph[str], overlay: Overlay) -> None:
+    """Every transition count comes from the overlay; undeclared transitions become edges."""
+    for e in G.edges:
+        G.edges[e][COUNT] = 0
+        G.edges[e][COUNT_KNOWN] = True
+        G.edges[e][RETURNS] = 0
+    for tid, data in overlay.touchpoints.items():
+        for target, count in data.next.items():
+            if G.has_edge(tid, target):
+                G.edges[tid, target][COUNT] = count
+            else:
+                G.add_edge(tid, target, **{COUNT: count, COUNT_KNOWN: True, DECLARED: False,
+                                           RETURNS: 0, MEDIAN_SECONDS: None})
+            G.edges[tid, target][RETURNS] = data.returns.get(target, 0)
+            G.edges[tid, target][MEDIAN_SECONDS] = data.median_seconds_to_next.get(target)
+
+
+def _derive_flow(G: nx.DiGraph[str], goal_set: set[str]) -> None:
+    """Visits, transitions out, conversions, exits (derived when not declared), residual."""
     for node, attrs in G.nodes(data=True):
         entries = attrs[ENTRIES]
         visits = entries + sum(G.edges[p, node][COUNT] for p in G.predecessors(node))
@@ -176,7 +192,6 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
         attrs[CONVERSIONS] = conversions
         attrs[EXITS] = exits
         attrs[FLOW_RESIDUAL] = visits - (out + exits + unknown + in_progress)
-    return G
 
 
 def _numbers(tp: Touchpoint, overlay: Overlay | None) -> dict[str, Any]:

@@ -26,7 +26,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "journeymap/events/discover.py:discover": "events slice",
     "journeymap/events/sql.py:statements": "events slice: one SQL text built in order",
     "journeymap/events/survey.py:ingest_survey": "events slice",
-    "journeymap/graph.py:build_graph": "tooling: to split (nodes, edges, overlay, derived flow)",
     "journeymap/io/references.py:_check_references": "compare slice (formerly claims)",
     "journeymap/render/canvas.py:draw_canvas": "results slice: the scene indexes by id once",
     "journeymap/render/charts.py:leaks_chart": "results slice",
