@@ -11,7 +11,7 @@ The module needs only networkx: asking a fact never imports the numerical solver
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import networkx as nx
 
@@ -29,7 +29,7 @@ from journeymap.model import select_goals
 N = TypeVar("N", bound=Hashable)
 
 
-def selected_goals(G: nx.DiGraph, goal: str | None = None) -> list[str]:
+def selected_goals(G: nx.DiGraph[str], goal: str | None = None) -> list[str]:
     """:func:`journeymap.model.select_goals` on a journey graph (its ``goals`` attribute and its touchpoints).
 
     >>> G = nx.DiGraph(goals=["a", "b"])
@@ -56,12 +56,13 @@ def reachable(successors: Callable[[N], Iterable[N]], sources: Iterable[N]) -> s
     return seen
 
 
-def _without_goal_exits(G: nx.DiGraph, goals: Collection[str]) -> nx.DiGraph:
+def _without_goal_exits(G: nx.DiGraph[str], goals: Collection[str]) -> nx.DiGraph[str]:
     """A view of G without the edges that leave a goal (post-conversion flow)."""
-    return nx.restricted_view(G, [], [e for e in G.edges if e[0] in goals])
+    view = nx.restricted_view(G, [], [e for e in G.edges if e[0] in goals])
+    return cast("nx.DiGraph[str]", view)
 
 
-def entry_points(G: nx.DiGraph, goals: Iterable[str] = ()) -> set[str]:
+def entry_points(G: nx.DiGraph[str], goals: Iterable[str] = ()) -> set[str]:
     """Touchpoints where journeys start (goals excepted).
 
     The touchpoints with counted entries; when nothing has entries (a qualitative map), those
@@ -88,7 +89,7 @@ def entry_points(G: nx.DiGraph, goals: Iterable[str] = ()) -> set[str]:
     return starts
 
 
-def can_reach_goal(G: nx.DiGraph, goals: Iterable[str]) -> set[str]:
+def can_reach_goal(G: nx.DiGraph[str], goals: Iterable[str]) -> set[str]:
     """Touchpoints with a path to a selected goal that does not pass through a goal.
 
     >>> G = nx.DiGraph([("ad", "cart"), ("cart", "paid"), ("ad", "help"), ("paid", "delivery")])
@@ -100,7 +101,7 @@ def can_reach_goal(G: nx.DiGraph, goals: Iterable[str]) -> set[str]:
     return reachable(H.predecessors, goal_set & set(G)) - goal_set
 
 
-def after_goal_touchpoints(G: nx.DiGraph, goals: Iterable[str]) -> list[str]:
+def after_goal_touchpoints(G: nx.DiGraph[str], goals: Iterable[str]) -> list[str]:
     """Touchpoints that customers reach after converting and from which no selected goal can
     be reached without passing through a goal (delivery, returns, loyalty in a first-purchase map).
 
@@ -150,7 +151,7 @@ def cannot_end(states: Iterable[N], ends: Callable[[N], bool],
     return {s for s in states if s not in reach}
 
 
-def closed_loops(G: nx.DiGraph, goals: Iterable[str]) -> list[str]:
+def closed_loops(G: nx.DiGraph[str], goals: Iterable[str]) -> list[str]:
     """Chain touchpoints (neither goal nor after-goal) whose counted flow can never end.
 
     A touchpoint ends journeys when it has exits, unknown or unobserved outflow (a positive

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Final, Literal, NewType
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -26,10 +26,6 @@ from pydantic import (
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.stats import NpsCounts
 
-TouchpointId = NewType("TouchpointId", str)
-StageId = NewType("StageId", str)
-PersonaId = NewType("PersonaId", str)
-
 ID_PATTERN = r"^[\w][\w.\-]*$"
 Id = Annotated[str, Strict(), StringConstraints(pattern=ID_PATTERN, max_length=200)]
 Text = Annotated[str, Strict(), StringConstraints(max_length=20_000)]
@@ -39,15 +35,6 @@ Count = Annotated[int, Strict(), Field(ge=0)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-
-FORMAT_VERSION = 1
-DATA_FORMAT_VERSION = 1
-
-CHANNELS = (
-    "social", "search", "display", "video", "email", "sms", "push", "web", "app", "store",
-    "phone", "chat", "messenger", "forum", "review-site", "marketplace", "partner", "mail",
-    "delivery", "in-person", "other",
-)
 
 
 

@@ -15,7 +15,7 @@ from journeymap.checks.context import make_context
 from journeymap.graph import build_graph
 from journeymap.io import is_map_document, load_map
 from tests.checks.helpers import run_text
-from tests.conftest import MAPS, Result
+from tests.support import MAPS, Result
 
 # Disagreement 1 of issue 9: `help` cannot reach the goal, is reachable from the goal
 # (paid -> delivery -> ad -> help) but is met before converting (ad -> help): it is a leak.
@@ -49,7 +49,7 @@ def test_help_is_a_leak_in_analyze_and_in_check() -> None:
     assert [a["id"] for a in doc["after_goal"]] == ["review"]
     result = run_text(HELP_LEAK, name="shop.yaml")
     jm111 = [f for f in result.findings if f.code == "JM111"]
-    assert [(f.code, f.position.line) for f in jm111] == [("JM111", 10)]
+    assert [(f.code, f.position and f.position.line) for f in jm111] == [("JM111", 10)]
     assert "'help'" in jm111[0].message
 
 
@@ -62,8 +62,8 @@ def test_context_facts_are_the_analysis_facts() -> None:
     assert ctx.closed_loops == []
 
 
-def _graph(edges: list[tuple[str, str, int]], **nodes: dict[str, int]) -> nx.DiGraph:
-    G = nx.DiGraph(goals=[n for n, d in nodes.items() if d.get("goal")])
+def _graph(edges: list[tuple[str, str, int]], **nodes: dict[str, int]) -> nx.DiGraph[str]:
+    G: nx.DiGraph[str] = nx.DiGraph(goals=[n for n, d in nodes.items() if d.get("goal")])
     for i, (n, d) in enumerate(nodes.items()):
         G.add_node(n, order=i, entries=d.get("entries", 0), exits=d.get("exits", 0),
                    unknown=d.get("unknown", 0), flow_residual=d.get("residual", 0))

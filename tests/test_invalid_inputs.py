@@ -10,7 +10,7 @@ import pytest
 
 from journeymap.errors import MapError
 from journeymap.io import load_map
-from tests.conftest import ROOT, run_cli
+from tests.support import ROOT, run_cli
 
 CASES = Path("tests/cases/invalid")
 
@@ -131,7 +131,7 @@ def test_yaml11_words_stay_strings() -> None:
     assert tps["no"].goal is True
 
 
-def test_all_errors_of_a_file_are_reported_at_once(write: object, tmp_path: Path) -> None:
+def test_all_errors_of_a_file_are_reported_at_once(tmp_path: Path) -> None:
     path = tmp_path / "many.yaml"
     path.write_text(
         "journeymap: 1\nid: shop\ntitle: Shop\nstages:\n  - id: buy\n    name: Buy\n"

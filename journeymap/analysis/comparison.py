@@ -222,7 +222,7 @@ class Side:
     """One side of a comparison: the map, its graph, the selected goals and its period."""
 
     map: JourneyMap
-    G: nx.DiGraph
+    G: nx.DiGraph[str]
     goals: tuple[str, ...]
     period: str | PeriodRange | None
     """The period the numbers describe (the overlay's, else the map's)."""
@@ -255,6 +255,27 @@ def match_touchpoints(current: Mapping[str, Sequence[str]],
     return {t: found[t] for t in current if t in found}
 
 
+def _touchpoint_changes(current: JourneyMap, baseline: JourneyMap, tid: str, oid: str,
+                        back: Mapping[str, str]) -> list[Change]:
+    """What changed at one matched touchpoint: its stage, its goal flag, its transitions."""
+    changes: list[Change] = []
+    cur, old = current.touchpoints[tid], baseline.touchpoints[oid]
+    s_new, s_old = current.stage_of(tid).id, baseline.stage_of(oid).id
+    if s_new != s_old:
+        changes.append(Change(ChangeKind.MOVED, tid, f"'{tid}' moved from stage '{s_old}' to '{s_new}'"))
+    if cur.goal and not old.goal:
+        changes.append(Change(ChangeKind.GOAL_ADDED, tid, f"'{tid}' is now a goal"))
+    elif old.goal and not cur.goal:
+        changes.append(Change(ChangeKind.GOAL_REMOVED, tid, f"'{tid}' is no longer a goal"))
+    old_next = {back.get(t, f"(removed) {t}") for t in old.transitions}
+    new_next = set(cur.transitions)
+    for t in sorted(new_next - old_next):
+        changes.append(Change(ChangeKind.TRANSITION_ADDED, tid, f"'{tid}' -> '{t}' is new"))
+    for t in sorted(old_next - new_next):
+        changes.append(Change(ChangeKind.TRANSITION_REMOVED, tid, f"'{tid}' -> '{t}' is gone"))
+    return changes
+
+
 def structural_changes(current: JourneyMap, baseline: JourneyMap,
                        matched: Mapping[str, str]) -> list[Change]:
     """Touchpoints and stages added, removed, renamed or moved; goals and transitions changed."""
@@ -270,21 +291,7 @@ def structural_changes(current: JourneyMap, baseline: JourneyMap,
         if oid not in back:
             changes.append(Change(ChangeKind.REMOVED, oid, f"touchpoint '{oid}' is gone"))
     for tid, oid in matched.items():
-        s_new, s_old = current.stage_of(tid).id, baseline.stage_of(oid).id
-        if s_new != s_old:
-            changes.append(Change(ChangeKind.MOVED, tid,
-                                  f"'{tid}' moved from stage '{s_old}' to '{s_new}'"))
-        was, now = old_tps[oid].goal, cur_tps[tid].goal
-        if now and not was:
-            changes.append(Change(ChangeKind.GOAL_ADDED, tid, f"'{tid}' is now a goal"))
-        elif was and not now:
-            changes.append(Change(ChangeKind.GOAL_REMOVED, tid, f"'{tid}' is no longer a goal"))
-        old_next = {back.get(t, f"(removed) {t}") for t in old_tps[oid].transitions}
-        new_next = set(cur_tps[tid].transitions)
-        for t in sorted(new_next - old_next):
-            changes.append(Change(ChangeKind.TRANSITION_ADDED, tid, f"'{tid}' -> '{t}' is new"))
-        for t in sorted(old_next - new_next):
-            changes.append(Change(ChangeKind.TRANSITION_REMOVED, tid, f"'{tid}' -> '{t}' is gone"))
+        changes += _touchpoint_changes(current, baseline, tid, oid, back)
     new_stages = [s.id for s in current.stages]
     old_stages = [s.id for s in baseline.stages]
     for sid in new_stages:

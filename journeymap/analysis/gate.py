@@ -164,12 +164,12 @@ def _conversion_samples(current: Side, baseline: Side) -> list[_Sample]:
                     "conversions into the selected goals over entries")]
 
 
-def _csat(G: nx.DiGraph, tid: str) -> CsatSurvey | None:
+def _csat(G: nx.DiGraph[str], tid: str) -> CsatSurvey | None:
     scores = G.nodes[tid][g.SCORES]
     return scores.csat if scores is not None else None
 
 
-def _nps(G: nx.DiGraph, tid: str) -> NpsSurvey | None:
+def _nps(G: nx.DiGraph[str], tid: str) -> NpsSurvey | None:
     scores = G.nodes[tid][g.SCORES]
     return scores.nps if scores is not None else None
 

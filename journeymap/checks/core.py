@@ -196,10 +196,3 @@ def register(code: str, name: str, *, kind: Kind,
     return deco
 
 
-def by_name(name: str) -> Check:
-    """The check with dotted name `name`."""
-    for check in REGISTRY.values():
-        if check.name == name:
-            return check
-    raise KeyError(name)
-

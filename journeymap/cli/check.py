@@ -64,18 +64,8 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    if baseline and baseline_ref:
-        raise UsageError("give either --baseline or --baseline-ref, not both")
-    if baseline_data and not baseline:
-        raise UsageError("--baseline-data goes with --baseline",
-                         hint="with --baseline-ref the overlay given with --data is read at "
-                         "the revision")
     files = _map_files(paths)
-    if data is not None and len(files) != 1:
-        raise UsageError("--data goes with exactly one map")
-    if baseline is not None and len(files) != 1:
-        raise UsageError("--baseline goes with exactly one map",
-                         hint="use --baseline-ref to compare every map with a git revision")
+    _check_usage(len(files), data, baseline, baseline_data, baseline_ref)
     loaded, errors = _load_all(files, data, scenario, goal)
     base_map: LoadedMap | None = None
     if baseline is not None:
@@ -88,11 +78,7 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
         if base_map is not None:
             label = f"{baseline}" + (f" + {baseline_data}" if baseline_data else "")
         if baseline_ref is not None:
-            base = _at_revision(baseline_ref, lm.path, data, option="--baseline-ref")
-            label = baseline_ref
-            if base is None:
-                notes.append(f"{lm.display} does not exist at '{baseline_ref}': nothing to "
-                             "compare it with")
+            base, label = _baseline_at_revision(lm, baseline_ref, data, notes)
         try:
             results.append(check_map(lm, goal=goal, baseline=base, baseline_label=label))
         except MapError as exc:
@@ -115,6 +101,31 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
     code = exit_code(results, severity)
     if code:
         raise click.exceptions.Exit(int(code))
+
+
+def _check_usage(n_maps: int, data: str | None, baseline: str | None,
+                 baseline_data: str | None, baseline_ref: str | None) -> None:
+    """The options of `check` that do not go together."""
+    if baseline and baseline_ref:
+        raise UsageError("give either --baseline or --baseline-ref, not both")
+    if baseline_data and not baseline:
+        raise UsageError("--baseline-data goes with --baseline",
+                         hint="with --baseline-ref the overlay given with --data is read at "
+                         "the revision")
+    if data is not None and n_maps != 1:
+        raise UsageError("--data goes with exactly one map")
+    if baseline is not None and n_maps != 1:
+        raise UsageError("--baseline goes with exactly one map",
+                         hint="use --baseline-ref to compare every map with a git revision")
+
+
+def _baseline_at_revision(lm: LoadedMap, ref: str, data: str | None,
+                          notes: list[str]) -> tuple[LoadedMap | None, str]:
+    """The baseline of one map at a git revision (None, with a note, when it did not exist)."""
+    base = _at_revision(ref, lm.path, data, option="--baseline-ref")
+    if base is None:
+        notes.append(f"{lm.display} does not exist at '{ref}': nothing to compare it with")
+    return base, ref
 
 
 def _load_all(files: list[Path], data: str | None, scenario: str | None,

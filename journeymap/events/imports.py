@@ -21,17 +21,25 @@ figure that was left out or changed is a note of the result.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import itertools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from journeymap.errors import UsageError, did_you_mean
+from journeymap.errors import did_you_mean
+from journeymap.events.exports import (
+    ExportError,
+    Row,
+    amount,
+    column_of,
+    find_column,
+    read_csv,
+    touchpoint_named,
+    touchpoint_names,
+    whole_count,
+)
 from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint, PeriodRange
 from journeymap.source import Position
 
@@ -43,18 +51,6 @@ USER_COLUMNS = ("users", "active users", "total users", "unique users", "persons
 PATH_COLUMNS = ("path", "total_conversions", "total_null", "total_conversion_value")
 """The path table's columns (ChannelAttribution's layout); the value column is optional."""
 PATH_SEPARATOR = " > "
-
-
-class ExportError(UsageError):
-    """An export that cannot be turned into an overlay; carries the file position."""
-
-
-@dataclass(frozen=True)
-class Row:
-    """One data row of a CSV export: its 1-based line in the file and its cells by header."""
-
-    line: int
-    cells: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -79,128 +75,6 @@ def _overlay(data: dict[str, object]) -> Overlay:
         where = ".".join(str(p) for p in first["loc"])
         raise ExportError(f"the overlay would not be valid: {where}: {first['msg']}",
                           hint="a period is written 2026-Q3, 2026-07, 2026 or 2026-W05") from exc
-
-
-# ------------------------------------------------------------------------------ reading CSV
-
-
-def read_csv(path: str | Path, *, text: str | None = None) -> tuple[list[str], list[Row], list[str]]:
-    """Header, data rows and ``#`` comment lines of a CSV export (UTF-8, BOM allowed).
-
-    Lines starting with ``#`` (GA4 writes the report's name and dates that way) and blank lines
-    are skipped; the first other line is the header.
-
-    >>> header, rows, comments = read_csv("f.csv", text="# Start date: 20260701\\nStep,Users\\nA,10\\n")
-    >>> header, rows[0].line, dict(rows[0].cells), comments
-    (['Step', 'Users'], 3, {'Step': 'A', 'Users': '10'}, ['# Start date: 20260701'])
-    """
-    if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ExportError(f"{path} is not UTF-8 text", hint="export the report as CSV") from exc
-        except OSError as exc:
-            raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    comments: list[str] = []
-    header: list[str] | None = None
-    rows: list[Row] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        if line.lstrip().startswith("#"):
-            comments.append(line.strip())
-            continue
-        cells = next(csv.reader(io.StringIO(line)))
-        if header is None:
-            header = [c.strip() for c in cells]
-            continue
-        if len(cells) != len(header):
-            raise ExportError(f"the row has {len(cells)} cells, the header {len(header)}",
-                               position=Position(str(path), number, 1),
-                               hint="quote cells that contain commas")
-        rows.append(Row(number, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
-    if header is None:
-        raise ExportError(f"{path} has no header line", position=Position(str(path), 1, 1))
-    return header, rows, comments
-
-
-def _column(header: Sequence[str], wanted: Sequence[str], path: str, what: str,
-            given: str | None) -> str:
-    by_lower = {h.lower(): h for h in header}
-    if given is not None:
-        if given in header:
-            return given
-        raise ExportError(f"{path} has no column '{given}'", position=Position(path, 1, 1),
-                           hint=did_you_mean(given, list(header)) or f"columns: {', '.join(header)}")
-    for name in wanted:
-        if name in by_lower:
-            return by_lower[name]
-    raise ExportError(f"{path} has no {what} column", position=Position(path, 1, 1),
-                       hint=f"name it with the {what} column option; columns: {', '.join(header)}")
-
-
-def _count(row: Row, column: str, header: Sequence[str], path: str) -> int:
-    """A whole, non-negative number; thousands separators (``1,234``, ``1 234``) allowed."""
-    raw = row.cells[column]
-    text = re.sub(r"[\s,\u00a0\u202f']", "", raw)
-    if re.fullmatch(r"\d+(\.0+)?", text):
-        return int(float(text))
-    col = _col_of(row, column, header)
-    raise ExportError(f"'{raw}' in column '{column}' is not a whole number of customers",
-                       position=Position(path, row.line, col))
-
-
-def _amount(row: Row, column: str, header: Sequence[str], path: str) -> float:
-    raw = row.cells[column]
-    text = re.sub(r"[\s,\u00a0\u202f']", "", raw)
-    try:
-        value = float(text) if text else 0.0
-    except ValueError:
-        value = -1.0
-    if value >= 0 and value == value and value != float("inf"):
-        return value
-    raise ExportError(f"'{raw}' in column '{column}' is not an amount",
-                       position=Position(path, row.line, _col_of(row, column, header)))
-
-
-def _col_of(row: Row, column: str, header: Sequence[str]) -> int:
-    """The 1-based column where a cell starts (approximate for quoted cells)."""
-    col = 1
-    for h in header:
-        if h == column:
-            return col
-        col += len(row.cells[h]) + 1
-    return 1
-
-
-# ------------------------------------------------------------------------------- touchpoints
-
-
-def _resolver(jm: JourneyMap, aliases: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Names an export may use for a touchpoint: its id, its name, and the aliases given."""
-    names: dict[str, str] = {}
-    for _, tp in jm.iter_touchpoints():
-        names.setdefault(tp.name.casefold(), tp.id)
-    for _, tp in jm.iter_touchpoints():
-        names[tp.id.casefold()] = tp.id
-    ids = [tp.id for _, tp in jm.iter_touchpoints()]
-    for alias, tid in aliases.items():
-        if tid not in ids:
-            raise ExportError(f"'{alias}={tid}': the map has no touchpoint '{tid}'",
-                               hint=did_you_mean(tid, ids) or f"touchpoints: {', '.join(ids)}")
-        names[alias.casefold()] = tid
-    return names, ids
-
-
-def _touchpoint(name: str, names: Mapping[str, str], ids: Sequence[str], what: str,
-                position: Position | None) -> str:
-    tid = names.get(name.casefold())
-    if tid is not None:
-        return tid
-    known = sorted(set(ids) | {n for n in names if n not in {i.casefold() for i in ids}})
-    raise ExportError(f"the {what} '{name}' is no touchpoint of the map", position=position,
-                       hint=did_you_mean(name, known) or
-                       f"map it with NAME=ID, or name a touchpoint id: {', '.join(ids)}")
 
 
 # ---------------------------------------------------------------------------------- funnels
@@ -244,26 +118,10 @@ def parse_steps(spec: Sequence[str]) -> list[tuple[str | None, str]]:
     return out
 
 
-def funnel_overlay(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, str]], *,
-                   text: str | None = None, step_column: str | None = None,
-                   users_column: str | None = None,
-                   period: str | PeriodRange | None = None) -> Imported:
-    """A customer-grain overlay along the declared steps of a funnel report.
-
-    For steps ``t_1 .. t_n`` with users ``u_1 >= ... >= u_n``: ``entries(t_1) = u_1``,
-    ``customers(t_k) = visits(t_k) = u_k``, ``next(t_k) = {t_(k+1): u_(k+1)}`` and
-    ``exits(t_k) = u_k - u_(k+1)``. What the users of the last step did next is not in a
-    funnel report: ``unknown`` (a goal as the last step is a conversion either way).
-
-    Steps given as ``ID`` take the report's rows in order (there must be as many); steps given
-    as ``NAME=ID`` pick the row whose step column is NAME.
-    """
-    header, rows, comments = read_csv(path, text=text)
-    scol = _column(header, STEP_COLUMNS, path, "step", step_column)
-    ucol = _column(header, USER_COLUMNS, path, "users", users_column)
-    if len(steps) < 2:
-        raise ExportError("a funnel needs at least two steps", hint="list them in order: --steps a,b,c")
-    names, ids = _resolver(jm, {})
+def _funnel_rows(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, str]],
+                 rows: Sequence[Row], scol: str) -> list[tuple[str, Row]]:
+    """The touchpoint of each declared step and the report row that counts it, in step order."""
+    names, ids = touchpoint_names(jm, {})
     chosen: list[tuple[str, Row]] = []
     if all(name is None for name, _ in steps):
         if len(rows) != len(steps):
@@ -285,7 +143,7 @@ def funnel_overlay(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, 
                                    f"steps: {', '.join(step_names)}")
             pairs.append((tid, row))
     for tid, row in pairs:
-        chosen.append((_touchpoint(tid, names, ids, "step", Position(path, row.line, 1)), row))
+        chosen.append((touchpoint_named(tid, names, ids, "step", Position(path, row.line, 1)), row))
     seen: set[str] = set()
     for tid, row in chosen:
         if tid in seen:
@@ -293,13 +151,36 @@ def funnel_overlay(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, 
                                position=Position(path, row.line, 1),
                                hint="a funnel has no loops: name each touchpoint once")
         seen.add(tid)
-    users = [_count(row, ucol, header, path) for _, row in chosen]
+    return chosen
+
+
+def funnel_overlay(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, str]], *,
+                   text: str | None = None, step_column: str | None = None,
+                   users_column: str | None = None,
+                   period: str | PeriodRange | None = None) -> Imported:
+    """A customer-grain overlay along the declared steps of a funnel report.
+
+    For steps ``t_1 .. t_n`` with users ``u_1 >= ... >= u_n``: ``entries(t_1) = u_1``,
+    ``customers(t_k) = visits(t_k) = u_k``, ``next(t_k) = {t_(k+1): u_(k+1)}`` and
+    ``exits(t_k) = u_k - u_(k+1)``. What the users of the last step did next is not in a
+    funnel report: ``unknown`` (a goal as the last step is a conversion either way).
+
+    Steps given as ``ID`` take the report's rows in order (there must be as many); steps given
+    as ``NAME=ID`` pick the row whose step column is NAME.
+    """
+    header, rows, comments = read_csv(path, text=text)
+    scol = find_column(header, STEP_COLUMNS, path, "step", step_column)
+    ucol = find_column(header, USER_COLUMNS, path, "users", users_column)
+    if len(steps) < 2:
+        raise ExportError("a funnel needs at least two steps", hint="list them in order: --steps a,b,c")
+    chosen = _funnel_rows(jm, path, steps, rows, scol)
+    users = [whole_count(row, ucol, header, path) for _, row in chosen]
     for k in range(1, len(users)):
         if users[k] > users[k - 1]:
             tid, row = chosen[k]
             raise ExportError(
                 f"step {k + 1} '{tid}' has more users ({users[k]:,}) than step {k} ({users[k - 1]:,})",
-                position=Position(path, row.line, _col_of(row, ucol, header)),
+                position=Position(path, row.line, column_of(row, ucol, header)),
                 hint="a closed funnel never grows: export a closed funnel (users must pass every step)")
     goals = set(jm.goals)
     tps: dict[str, OverlayTouchpoint] = {}
@@ -357,9 +238,9 @@ def read_paths(path: str, *, text: str | None = None) -> list[PathCounts]:
             raise ExportError("the path has an empty channel",
                                position=Position(path, row.line, 1),
                                hint="channels are separated by ' > '")
-        out.append(PathCounts(channels, _count(row, ccol, header, path),
-                              _count(row, ncol, header, path),
-                              _amount(row, vcol, header, path) if vcol else 0.0, row.line))
+        out.append(PathCounts(channels, whole_count(row, ccol, header, path),
+                              whole_count(row, ncol, header, path),
+                              amount(row, vcol, header, path) if vcol else 0.0, row.line))
     return out
 
 
@@ -393,7 +274,7 @@ def paths_overlay(jm: JourneyMap, path: str, *, goal: str | None = None,
                            f"{len(goals)}: {', '.join(goals) or 'none'}",
                            hint="choose the goal the conversions count for")
     target = goals[0]
-    names, ids = _resolver(jm, aliases or {})
+    names, ids = touchpoint_names(jm, aliases or {})
     entries: dict[str, int] = defaultdict(int)
     nexts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     exits: dict[str, int] = defaultdict(int)
@@ -402,7 +283,7 @@ def paths_overlay(jm: JourneyMap, path: str, *, goal: str | None = None,
     rows = read_paths(path, text=text)
     for r in rows:
         where = Position(path, r.line, 1)
-        tids = [_touchpoint(c, names, ids, "channel", where) for c in r.channels]
+        tids = [touchpoint_named(c, names, ids, "channel", where) for c in r.channels]
         if target in tids:
             raise ExportError(f"the path passes the goal '{target}'", position=where,
                                hint="a path table lists the channels before the conversion")

@@ -13,7 +13,7 @@ import pytest
 
 from journeymap.io.revision import RevisionError, load_at_revision
 from tests.checks.inproc import run_inproc
-from tests.conftest import MAPS, ROOT, run_cli
+from tests.support import MAPS, ROOT, run_cli
 
 FIRST = MAPS / "first-purchase.yaml"
 Q2 = MAPS / "overlays" / "first-purchase.2026-Q2.yaml"
@@ -70,8 +70,7 @@ def test_broken_copy_text(broken: tuple[Path, dict[str, tuple[int, int]]]) -> No
     _no_traceback(r.err)
 
 
-def test_broken_copy_every_format(broken: tuple[Path, dict[str, tuple[int, int]]],
-                                  tmp_path: Path) -> None:
+def test_broken_copy_every_format(broken: tuple[Path, dict[str, tuple[int, int]]]) -> None:
     path, where = broken
     line, col = where["JM101"]
     for fmt in ("json", "markdown", "github", "junit", "sarif"):
@@ -99,7 +98,7 @@ def test_broken_copy_every_format(broken: tuple[Path, dict[str, tuple[int, int]]
             assert "❌ journeymap check failed" in r.out
 
 
-def test_fail_on_warning(broken: tuple[Path, dict[str, tuple[int, int]]], tmp_path: Path) -> None:
+def test_fail_on_warning(broken: tuple[Path, dict[str, tuple[int, int]]]) -> None:
     path, _ = broken
     text = path.read_text(encoding="utf-8").replace("conversion: {min: 0.5}", "conversion: {min: 0.01}")
     path.write_text(text, encoding="utf-8")
@@ -135,7 +134,7 @@ def test_output_file_and_refusing_to_overwrite_an_input(tmp_path: Path) -> None:
     _no_traceback(r.err)
 
 
-def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
+def test_usage_errors_exit_2_without_traceback() -> None:
     cases = [
         (["check", str(MAPS), "--data", str(Q2)], "--data goes with exactly one map"),
         (["check", str(MAPS), "--baseline", str(FIRST)], "--baseline goes with exactly one map"),

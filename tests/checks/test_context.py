@@ -7,7 +7,7 @@ import pytest
 from journeymap.analysis import analyze
 from journeymap.checks.context import make_context
 from journeymap.io import is_map_document, load_map
-from tests.conftest import MAPS
+from tests.support import MAPS
 
 EXAMPLES = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 

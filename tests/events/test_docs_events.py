@@ -6,9 +6,12 @@ import re
 import shlex
 from pathlib import Path
 
-from tests.conftest import ROOT, run_cli
+import pytest
+
+from tests.support import ROOT, run_cli
 
 
+@pytest.mark.slow
 def test_event_docs_examples_run(tmp_path: Path) -> None:
     text = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
     commands = [line[2:] for block in re.findall(r"```console\n(.*?)```", text, re.S)

@@ -12,7 +12,7 @@ from journeymap.analysis import analyze
 from journeymap.events.imports import funnel_overlay, parse_steps, paths_overlay
 from journeymap.graph import build_graph
 from journeymap.io import load_map
-from tests.conftest import MAPS, Result
+from tests.support import MAPS, Result
 
 DATA = Path(__file__).parent / "data" / "imports"
 SHOP = MAPS / "first-purchase.yaml"
@@ -137,7 +137,7 @@ def test_import_never_overwrites_its_input(cli: Callable[..., Result], tmp_path:
     assert table.read_bytes() == (DATA / "paths.csv").read_bytes()
 
 
-def test_imported_overlays_validate(tmp_path: Path) -> None:
+def test_imported_overlays_validate() -> None:
     jm = load_map(SHOP).map
     ov = paths_overlay(jm, str(DATA / "paths.csv"), aliases=ALIASES).overlay
     G = build_graph(jm, ov)

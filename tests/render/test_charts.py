@@ -9,7 +9,7 @@ import pytest
 
 from journeymap.render import render
 from journeymap.render.theme import THEMES
-from tests.render.conftest import scene_of
+from tests.render.support import scene_of
 
 ANALYSIS: dict[str, Any] = {
     "stages": [{"id": "awareness", "reach_probability": 1.0},

@@ -10,7 +10,7 @@ import pytest
 from journeymap.render import render
 from journeymap.render.dot import _penwidth, to_dot
 from journeymap.render.theme import BLUE_ORANGE, THEMES
-from tests.render.conftest import scene_of
+from tests.render.support import scene_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 
