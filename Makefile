@@ -9,7 +9,7 @@ OUT    ?= out
 SHELL  := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: demo test system venv lint typecheck unit benchmark docs gallery clean
+.PHONY: demo test system venv lint typecheck unit benchmark golden docs gallery format format-check clean
 
 demo: system venv
 	$(BIN)/journeymap validate maps/
@@ -46,10 +46,29 @@ lint: venv
 	$(BIN)/lint-imports --no-cache --show-timings 2>&1 | grep -E 'KEPT|BROKEN|Contracts:|->|Missing' 
 
 typecheck: venv
-	$(BIN)/mypy journeymap
+	$(BIN)/mypy journeymap tests
 
+# every test runs here: markers (spark, browser, slow) only select when you ask (`-m "not spark"`),
+# and JOURNEYMAP_NO_SKIP turns a missing Java or Chromium into a failure instead of a skip.
 unit: venv
-	$(BIN)/python -m pytest -q
+	JOURNEYMAP_NO_SKIP=1 $(BIN)/python -m pytest -q -n auto --dist worksteal
+
+# regenerate every golden file (tests/**/gen_golden.py); review the diff before committing
+golden: venv
+	@for g in $$(find tests -name gen_golden.py | sort); do echo "$(BIN)/python $$g"; $(BIN)/python "$$g" || exit 1; done
+
+# regenerate the generated docs: the CLI reference, the checks reference, the JSON schemas
+docs: venv
+	$(BIN)/python docs/gen_cli.py
+	$(BIN)/python docs/gen_checks.py
+	$(BIN)/journeymap schema -o docs/schema/journeymap.schema.json
+	$(BIN)/journeymap schema --overlay -o docs/schema/overlay.schema.json
+
+format: venv
+	$(BIN)/ruff format journeymap tests benchmarks docs
+
+format-check: venv
+	$(BIN)/ruff format --check journeymap tests benchmarks docs
 
 benchmark: system venv
 	$(BIN)/python benchmarks/run.py

@@ -165,7 +165,8 @@ def simulate_removal(Q: np.ndarray, r: np.ndarray, alpha: np.ndarray, paths: int
 def run(quick: bool) -> Section:
     from journeymap.analysis import analyze
     from journeymap.analysis.bootstrap import bootstrap
-    from journeymap.analysis.chain import after_goal_touchpoints, build_chain, selected_goals
+    from journeymap.analysis.chain import build_chain
+    from journeymap.facts import after_goal_touchpoints, selected_goals
     from journeymap.graph import build_graph
 
     n_big = 400 if quick else 2000

@@ -11,13 +11,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from journeymap.checks import REGISTRY  # noqa: E402
-from journeymap.checks.regression import (  # noqa: E402
+from journeymap.analysis.comparison import (  # noqa: E402
     DEFAULT_CONVERSION,
     DEFAULT_CSAT,
     DEFAULT_DROP_OFF,
     DEFAULT_NPS,
 )
+from journeymap.checks import REGISTRY  # noqa: E402
 
 INTRO = f"""# Checks
 
@@ -92,8 +92,9 @@ interval (reach, flow residual) tests its point value and says so in the message
 ## Regression against a baseline
 
 The baseline is read as written (no `--scenario`); `--goal` applies to it when it has that goal.
-Touchpoints match by id, and by `formerly` when the current map renamed one; ids on one side
-only are listed as ADDED or REMOVED and not compared. For every matched touchpoint that is not
+Touchpoints match by id, and by `formerly` when the current map renamed one (an old id belongs
+to one touchpoint: two claiming it is a load error); ids on one side only are listed as ADDED
+or REMOVED and not compared. For every matched touchpoint that is not
 a goal, drop-off is compared:
 
 1. **guard first**: at least `min_departures` departures and at least `min_each` exits and
@@ -109,8 +110,9 @@ warning) when at least the threshold but not significant, `OK` otherwise. A REGR
 marked *confident* when even the one-sided 95% Newcombe (hybrid score) lower bound of the
 worsening is above the threshold. Customer grain
 (`exits / customers`) is used when both periods have customer counts for the touchpoint
-(overlays made from event logs); otherwise visit grain, with a note that loops can overstate
-significance. Overall conversion (conversions into the selected goals over entries) and CSAT
+(overlays made from event logs); otherwise visit grain (`exits / departures`, the drop-off
+`journeymap analyze` reports: departures nobody observed, a positive flow residual, count as
+unknown departures), with a note that loops can overstate significance. Overall conversion (conversions into the selected goals over entries) and CSAT
 (top-box share) are gated the same way; NPS with `z = (NPS1 - NPS2) / sqrt(SE1^2 + SE2^2)`
 (multinomial standard errors) and at least `min_departures` responses in both periods. Each
 metric family gets its own Benjamini-Hochberg correction. Baseline and current periods that

@@ -38,6 +38,13 @@ def text() -> str:
         assert cmd is not None
         sub = click.Context(cmd, info_name=name, parent=ctx, max_content_width=100, terminal_width=100)
         parts += [f"## journeymap {name}", "", "```text", cmd.get_help(sub), "```", ""]
+        if isinstance(cmd, click.Group):
+            for subname in sorted(cmd.commands):
+                subcmd = cmd.commands[subname]
+                deeper = click.Context(subcmd, info_name=subname, parent=sub, max_content_width=100,
+                                       terminal_width=100)
+                parts += [f"### journeymap {name} {subname}", "", "```text",
+                          subcmd.get_help(deeper), "```", ""]
     return "\n".join(parts)
 
 

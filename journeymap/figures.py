@@ -9,6 +9,10 @@ so far, is the default): a later localisation changes the separators here and no
 ('25.0%', '–', '1,234', '6,100', '6,100 EUR')
 >>> percent_interval((0.3701, 0.4307)), signed(-12.4), whole_money(6163.2, "EUR")
 ('37.0–43.1%', '−12', '6,163 EUR')
+>>> count(1234, lang="xx")
+Traceback (most recent call last):
+...
+ValueError: no number format for the language 'xx'
 """
 
 from __future__ import annotations
@@ -26,6 +30,20 @@ MINUS = "−"
 Language = str
 ENGLISH: Language = "en"
 
+_NUMBER_SYMBOLS: dict[Language, tuple[str, str]] = {ENGLISH: (",", ".")}
+"""Thousands separator and decimal mark per language (a later issue fills this from Babel)."""
+
+
+def _local(text: str, lang: Language) -> str:
+    """``text`` written with English separators, in the separators of ``lang``."""
+    try:
+        group, decimal = _NUMBER_SYMBOLS[lang]
+    except KeyError:
+        raise ValueError(f"no number format for the language '{lang}'") from None
+    if (group, decimal) == (",", "."):
+        return text
+    return text.translate({ord(","): group, ord("."): decimal})
+
 
 def about(x: float, *, lang: Language = ENGLISH) -> str:
     """A money or count figure rounded to two significant digits, with thousands separators.
@@ -34,12 +52,12 @@ def about(x: float, *, lang: Language = ENGLISH) -> str:
     ('6,100', '130', '0.4', '0')
     """
     if x == 0:
-        return "0"
+        return _local("0", lang)
     digits = 2 - math.floor(math.log10(abs(x))) - 1
     r = round(x, digits)
     if digits <= 0:
-        return f"{int(r):,}"
-    return f"{r:,.{digits}f}".rstrip("0").rstrip(".")
+        return _local(f"{int(r):,}", lang)
+    return _local(f"{r:,.{digits}f}".rstrip("0").rstrip("."), lang)
 
 
 def count(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -51,10 +69,10 @@ def count(x: float | None, *, lang: Language = ENGLISH) -> str:
     if x is None:
         return MISSING
     if float(x).is_integer():
-        return f"{int(x):,}"
+        return _local(f"{int(x):,}", lang)
     if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:,.1f}"
+        return _local(f"{x:,.0f}", lang)
+    return _local(f"{x:,.1f}", lang)
 
 
 def integer(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -63,7 +81,7 @@ def integer(x: float | None, *, lang: Language = ENGLISH) -> str:
     >>> integer(12000), integer(127.6), integer(None)
     ('12,000', '128', '–')
     """
-    return MISSING if x is None else f"{round(x):,}"
+    return MISSING if x is None else _local(f"{round(x):,}", lang)
 
 
 def rounded_count(x: float, *, lang: Language = ENGLISH) -> str:
@@ -72,7 +90,7 @@ def rounded_count(x: float, *, lang: Language = ENGLISH) -> str:
     >>> rounded_count(266.5), rounded_count(128.2)
     ('267', '128')
     """
-    return f"{math.floor(x + 0.5):,}"
+    return _local(f"{math.floor(x + 0.5):,}", lang)
 
 
 def percent(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
@@ -81,7 +99,7 @@ def percent(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> st
     >>> percent(0.25), percent(0.3456, 0), percent(None)
     ('25.0%', '35%', '–')
     """
-    return MISSING if x is None else f"{100 * x:.{digits}f}%"
+    return MISSING if x is None else _local(f"{100 * x:.{digits}f}%", lang)
 
 
 def percent_interval(iv: tuple[float, float] | list[float] | None, digits: int = 1, *,
@@ -93,7 +111,7 @@ def percent_interval(iv: tuple[float, float] | list[float] | None, digits: int =
     """
     if iv is None:
         return MISSING
-    return f"{100 * iv[0]:.{digits}f}{RANGE}{100 * iv[1]:.{digits}f}%"
+    return _local(f"{100 * iv[0]:.{digits}f}{RANGE}{100 * iv[1]:.{digits}f}%", lang)
 
 
 def share(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
@@ -102,7 +120,7 @@ def share(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
     >>> share(74.0, 0), share(68.14), share(None)
     ('74%', '68.1%', '–')
     """
-    return MISSING if x is None else f"{x:.{digits}f}%"
+    return MISSING if x is None else _local(f"{x:.{digits}f}%", lang)
 
 
 def points(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -111,7 +129,7 @@ def points(x: float | None, *, lang: Language = ENGLISH) -> str:
     >>> points(-0.1), points(None)
     ('-10.0 pp', '–')
     """
-    return MISSING if x is None else f"{100 * x:+.1f} pp"
+    return MISSING if x is None else _local(f"{100 * x:+.1f} pp", lang)
 
 
 def change(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -122,7 +140,8 @@ def change(x: float | None, *, lang: Language = ENGLISH) -> str:
     """
     if x is None:
         return MISSING
-    return f"{x:+,.1f}" if isinstance(x, float) and not x.is_integer() else f"{int(x):+,}"
+    text = f"{x:+,.1f}" if isinstance(x, float) and not x.is_integer() else f"{int(x):+,}"
+    return _local(text, lang)
 
 
 def money(x: float | None, currency: str | None, *, lang: Language = ENGLISH) -> str:
@@ -133,7 +152,7 @@ def money(x: float | None, currency: str | None, *, lang: Language = ENGLISH) ->
     """
     if x is None:
         return MISSING
-    return f"{about(x)} {currency}" if currency else about(x)
+    return _local(f"{about(x)} {currency}" if currency else about(x), lang)
 
 
 def whole_money(x: float | None, currency: str | None, *, lang: Language = ENGLISH) -> str:
@@ -144,7 +163,7 @@ def whole_money(x: float | None, currency: str | None, *, lang: Language = ENGLI
     """
     if x is None:
         return MISSING
-    return f"{x:,.0f} {currency}" if currency else f"{x:,.0f}"
+    return _local(f"{x:,.0f} {currency}" if currency else f"{x:,.0f}", lang)
 
 
 def number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
@@ -153,7 +172,7 @@ def number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str
     >>> number(4.72, 2), number(5.3), number(None)
     ('4.72', '5.3', '–')
     """
-    return MISSING if x is None else f"{x:.{digits}f}"
+    return MISSING if x is None else _local(f"{x:.{digits}f}", lang)
 
 
 def signed(x: float | None, digits: int = 0, *, lang: Language = ENGLISH) -> str:
@@ -162,7 +181,7 @@ def signed(x: float | None, digits: int = 0, *, lang: Language = ENGLISH) -> str
     >>> signed(23.5), signed(-4.25, 1), signed(None)
     ('+24', '−4.2', '–')
     """
-    return MISSING if x is None else f"{x:+.{digits}f}".replace("-", MINUS)
+    return MISSING if x is None else _local(f"{x:+.{digits}f}".replace("-", MINUS), lang)
 
 
 def level(confidence: float, *, lang: Language = ENGLISH) -> str:
@@ -171,7 +190,7 @@ def level(confidence: float, *, lang: Language = ENGLISH) -> str:
     >>> level(0.95), level(0.9)
     ('95%', '90%')
     """
-    return f"{100 * confidence:g}%"
+    return _local(f"{100 * confidence:g}%", lang)
 
 
 def in_brackets(iv: tuple[float, float] | list[float] | None,

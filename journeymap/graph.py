@@ -89,14 +89,14 @@ RETURNS = "returns"
 MEDIAN_SECONDS = "median_seconds"
 
 
-def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.DiGraph:
+def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.DiGraph[str]:
     """Build the annotated journey graph of a validated map.
 
     With an overlay, every count and survey response comes from the overlay and the map's own
     numbers are ignored, so one period is never a mix. Transitions the overlay has but the map
     does not declare become edges with ``declared=False``.
     """
-    G = nx.DiGraph()
+    G: nx.DiGraph[str] = nx.DiGraph()
     goals = journey_map.goals
     G.graph.update({
         MAP_ID: journey_map.id,
@@ -113,6 +113,21 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
         UNMAPPED: dict(overlay.unmapped) if overlay else {},
         BUSINESS: journey_map.business,
     })
+    has_counts = _add_touchpoints(G, journey_map, overlay)
+    for _, tp in journey_map.iter_touchpoints():
+        for target, count in tp.transitions.items():
+            G.add_edge(tp.id, target, **{COUNT: count or 0, COUNT_KNOWN: count is not None,
+                                         DECLARED: True, RETURNS: tp.returns.get(target, 0),
+                                         MEDIAN_SECONDS: None})
+    if overlay is not None:
+        _count_from_overlay(G, overlay)
+    G.graph[HAS_COUNTS] = has_counts or any(d[COUNT] for *_, d in G.edges(data=True))
+    _derive_flow(G, set(goals))
+    return G
+
+
+def _add_touchpoints(G: nx.DiGraph[str], journey_map: JourneyMap, overlay: Overlay | None) -> bool:
+    """One node per touchpoint in map order; True when any touchpoint has counts."""
     has_counts = False
     order = 0
     for stage_index, stage in enumerate(journey_map.stages):
@@ -143,40 +158,40 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
                 },
             )
             order += 1
-    for _, tp in journey_map.iter_touchpoints():
-        for target, count in tp.transitions.items():
-            G.add_edge(tp.id, target, **{COUNT: count or 0, COUNT_KNOWN: count is not None,
-                                         DECLARED: True, RETURNS: tp.returns.get(target, 0),
-                                         MEDIAN_SECONDS: None})
-    if overlay is not None:
-        for e in G.edges:
-            G.edges[e][COUNT] = 0
-            G.edges[e][COUNT_KNOWN] = True
-            G.edges[e][RETURNS] = 0
-        for tid, data in overlay.touchpoints.items():
-            for target, count in data.next.items():
-                if G.has_edge(tid, target):
-                    G.edges[tid, target][COUNT] = count
-                else:
-                    G.add_edge(tid, target, **{COUNT: count, COUNT_KNOWN: True, DECLARED: False,
-                                               RETURNS: 0, MEDIAN_SECONDS: None})
-                G.edges[tid, target][RETURNS] = data.returns.get(target, 0)
-                G.edges[tid, target][MEDIAN_SECONDS] = data.median_seconds_to_next.get(target)
-    G.graph[HAS_COUNTS] = has_counts or any(d[COUNT] for *_, d in G.edges(data=True))
-    goal_set = set(goals)
-    for node, data in G.nodes(data=True):
-        entries = data[ENTRIES]
+    return has_counts
+
+
+def _count_from_overlay(G: nx.DiGraph[str], overlay: Overlay) -> None:
+    """Every transition count comes from the overlay; undeclared transitions become edges."""
+    for e in G.edges:
+        G.edges[e][COUNT] = 0
+        G.edges[e][COUNT_KNOWN] = True
+        G.edges[e][RETURNS] = 0
+    for tid, data in overlay.touchpoints.items():
+        for target, count in data.next.items():
+            if G.has_edge(tid, target):
+                G.edges[tid, target][COUNT] = count
+            else:
+                G.add_edge(tid, target, **{COUNT: count, COUNT_KNOWN: True, DECLARED: False,
+                                           RETURNS: 0, MEDIAN_SECONDS: None})
+            G.edges[tid, target][RETURNS] = data.returns.get(target, 0)
+            G.edges[tid, target][MEDIAN_SECONDS] = data.median_seconds_to_next.get(target)
+
+
+def _derive_flow(G: nx.DiGraph[str], goal_set: set[str]) -> None:
+    """Visits, transitions out, conversions, exits (derived when not declared), residual."""
+    for node, attrs in G.nodes(data=True):
+        entries = attrs[ENTRIES]
         visits = entries + sum(G.edges[p, node][COUNT] for p in G.predecessors(node))
         out = sum(G.edges[node, s][COUNT] for s in G.successors(node))
         conversions = sum(G.edges[node, s][COUNT] for s in G.successors(node) if s in goal_set)
-        unknown, in_progress = data[UNKNOWN], data[IN_PROGRESS]
-        exits = max(visits - out - unknown - in_progress, 0) if data[EXITS] is None else data[EXITS]
-        data[VISITS] = visits
-        data[TRANSITIONS_OUT] = out
-        data[CONVERSIONS] = conversions
-        data[EXITS] = exits
-        data[FLOW_RESIDUAL] = visits - (out + exits + unknown + in_progress)
-    return G
+        unknown, in_progress = attrs[UNKNOWN], attrs[IN_PROGRESS]
+        exits = max(visits - out - unknown - in_progress, 0) if attrs[EXITS] is None else attrs[EXITS]
+        attrs[VISITS] = visits
+        attrs[TRANSITIONS_OUT] = out
+        attrs[CONVERSIONS] = conversions
+        attrs[EXITS] = exits
+        attrs[FLOW_RESIDUAL] = visits - (out + exits + unknown + in_progress)
 
 
 def _numbers(tp: Touchpoint, overlay: Overlay | None) -> dict[str, Any]:
@@ -207,7 +222,7 @@ def _numbers(tp: Touchpoint, overlay: Overlay | None) -> dict[str, Any]:
     }
 
 
-def touchpoints_in_order(G: nx.DiGraph) -> list[str]:
+def touchpoints_in_order(G: nx.DiGraph[str]) -> list[str]:
     """Touchpoint ids in map order (stage by stage, as written).
 
     >>> G = nx.DiGraph(); G.add_node("b", order=1); G.add_node("a", order=0)

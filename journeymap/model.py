@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Literal, NewType
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -23,9 +23,8 @@ from pydantic import (
     model_validator,
 )
 
-TouchpointId = NewType("TouchpointId", str)
-StageId = NewType("StageId", str)
-PersonaId = NewType("PersonaId", str)
+from journeymap.errors import UsageError, did_you_mean
+from journeymap.stats import NpsCounts
 
 ID_PATTERN = r"^[\w][\w.\-]*$"
 Id = Annotated[str, Strict(), StringConstraints(pattern=ID_PATTERN, max_length=200)]
@@ -37,14 +36,39 @@ Number = Annotated[float, Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
-FORMAT_VERSION = 1
-DATA_FORMAT_VERSION = 1
 
-CHANNELS = (
-    "social", "search", "display", "video", "email", "sms", "push", "web", "app", "store",
-    "phone", "chat", "messenger", "forum", "review-site", "marketplace", "partner", "mail",
-    "delivery", "in-person", "other",
-)
+
+class UnknownGoalError(UsageError):
+    """A goal was asked for that the map does not declare. ``goal`` and ``goals`` say which."""
+
+    def __init__(self, goal: str, goals: Sequence[str], touchpoints: Collection[str] = ()):
+        listed = f"goals: {', '.join(goals) or 'none'}"
+        hint = did_you_mean(goal, list(goals)) or (
+            f"'{goal}' is a touchpoint but not a goal; {listed}" if goal in touchpoints else listed)
+        super().__init__(f"the map has no goal '{goal}'", hint=hint)
+        self.goal = goal
+        self.goals = list(goals)
+
+
+def select_goals(goals: Sequence[str], goal: str | None = None,
+                 touchpoints: Collection[str] = ()) -> list[str]:
+    """The goals a chain absorbs into: every declared goal, or the one chosen.
+
+    ``touchpoints`` (every id of the map) lets the error say when the chosen id is a touchpoint
+    that is not a goal.
+
+    >>> select_goals(["a", "b"]), select_goals(["a", "b"], "b")
+    (['a', 'b'], ['b'])
+    >>> select_goals(["paid"], "payd")
+    Traceback (most recent call last):
+    ...
+    journeymap.model.UnknownGoalError: the map has no goal 'payd'
+    """
+    if goal is None:
+        return list(goals)
+    if goal not in goals:
+        raise UnknownGoalError(goal, goals, touchpoints)
+    return [goal]
 
 
 class _Model(BaseModel):
@@ -145,6 +169,28 @@ class Direction(StrEnum):
 
 Answer = Annotated[int, Strict()]
 
+NPS_SCALE: Final = (0, 10)
+"""The only scale on which the Net Promoter Score is defined (Reichheld 2003)."""
+NPS_PROMOTERS: Final = (9, 10)
+NPS_DETRACTORS: Final = (0, 1, 2, 3, 4, 5, 6)
+"""Promoters answer 9-10, detractors 0-6; 7-8 are passives."""
+CSAT_SCALE: Final = (1, 5)
+CSAT_TOP_BOX: Final = (4, 5)
+"""The satisfied answers of CSAT on 1-5; any other scale declares its ``top_box``."""
+CES_SCALE: Final = (1, 7)
+"""CES 2.0's 1-7 agreement scale, the default when a map declares none."""
+
+
+def nps_counts(responses: Mapping[int, int]) -> NpsCounts:
+    """Promoters, detractors and all responses of ``{answer: count}`` on the 0-10 scale.
+
+    >>> nps_counts({10: 5, 9: 5, 8: 4, 6: 3, 0: 3})
+    NpsCounts(promoters=10, detractors=6, responses=20)
+    """
+    return NpsCounts(promoters=sum(c for a, c in responses.items() if a in NPS_PROMOTERS),
+                     detractors=sum(c for a, c in responses.items() if a in NPS_DETRACTORS),
+                     responses=sum(responses.values()))
+
 
 class Survey(_Model):
     """Raw response counts per answer on a declared scale."""
@@ -182,15 +228,38 @@ class Survey(_Model):
 
 
 class NpsSurvey(Survey):
-    scale: tuple[Answer, Answer] = (0, 10)
+    scale: tuple[Answer, Answer] = NPS_SCALE
+
+    @property
+    def on_nps_scale(self) -> bool:
+        """Whether the survey is declared on 0-10, the only scale where NPS is defined."""
+        return tuple(self.scale) == NPS_SCALE
+
+    def counts(self) -> NpsCounts:
+        """Promoters (9-10), detractors (0-6) and responses; see :func:`nps_counts`."""
+        return nps_counts(self.responses)
 
 
 class CsatSurvey(Survey):
-    scale: tuple[Answer, Answer] = (1, 5)
+    scale: tuple[Answer, Answer] = CSAT_SCALE
+
+    def top_box_answers(self) -> tuple[int, ...]:
+        """The satisfied answers: the declared ``top_box``, else 4-5 (on the 1-5 scale).
+
+        >>> CsatSurvey().top_box_answers(), CsatSurvey(scale=(1, 7), top_box=[6, 7]).top_box_answers()
+        ((4, 5), (6, 7))
+        """
+        return tuple(sorted(self.top_box)) if self.top_box is not None else CSAT_TOP_BOX
+
+    @property
+    def satisfied(self) -> int:
+        """Responses in the top box (the CSAT numerator)."""
+        top = self.top_box_answers()
+        return sum(c for a, c in self.responses.items() if a in top)
 
     @model_validator(mode="after")
     def _top_box_off_scale(self) -> CsatSurvey:
-        if tuple(self.scale) != (1, 5) and self.top_box is None:
+        if tuple(self.scale) != CSAT_SCALE and self.top_box is None:
             raise ValueError(
                 f"CSAT on the scale {list(self.scale)} needs 'top_box' (the satisfied answers)"
             )
@@ -198,7 +267,7 @@ class CsatSurvey(Survey):
 
 
 class CesSurvey(Survey):
-    scale: tuple[Answer, Answer] = (1, 7)
+    scale: tuple[Answer, Answer] = CES_SCALE
     direction: Direction  # required for CES
 
 
@@ -492,6 +561,10 @@ class JourneyMap(_Model):
     @property
     def goals(self) -> list[str]:
         return [tp.id for _, tp in self.iter_touchpoints() if tp.goal]
+
+    def select_goals(self, goal: str | None = None) -> list[str]:
+        """Every goal of the map, or the one chosen (:func:`select_goals`)."""
+        return select_goals(self.goals, goal, self.touchpoints)
 
     def stage_of(self, touchpoint_id: str) -> Stage:
         for stage, tp in self.iter_touchpoints():

@@ -4,13 +4,28 @@ import json
 from pathlib import Path
 
 from journeymap import __version__
-from tests.conftest import MAPS, ROOT, run_cli
+from tests.support import MAPS, ROOT, run_cli
 
 
 def test_version() -> None:
     r = run_cli("--version")
     assert r.code == 0
     assert r.out.strip() == f"journeymap {__version__}"
+
+
+def test_the_version_is_written_once() -> None:
+    """pyproject.toml takes the version from journeymap/__init__.py; the package metadata agrees."""
+    import importlib.metadata
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "journeymap.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
+    source = (ROOT / "journeymap" / "__init__.py").read_text(encoding="utf-8")
+    assert len(re.findall(r"\d+\.\d+\.\d+", source)) == 1
+    assert importlib.metadata.version("journeymap") == __version__
 
 
 def test_help_lists_commands() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ROOT, run_python_examples
+from tests.support import ROOT, run_python_examples
 
 
 def test_api_examples_run() -> None:

@@ -33,7 +33,7 @@ from journeymap.io import load_map
 from journeymap.io.loader import LoadedMap
 from journeymap.io.yamlsafe import parse_yaml
 from journeymap.source import SourceText
-from tests.conftest import ROOT, run_cli
+from tests.support import ROOT, run_cli
 
 DOC = ROOT / "docs" / "format.md"
 TOKEN = re.compile(r"<!--(?P<comment>.*?)-->|^```(?P<lang>[\w-]*)\n(?P<body>.*?)^```$", re.S | re.M)

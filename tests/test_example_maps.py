@@ -16,7 +16,7 @@ from journeymap.io.loader import is_map_document
 from journeymap.io.yamlsafe import parse_yaml
 from journeymap.model import JourneyMap
 from journeymap.source import SourceText
-from tests.conftest import MAPS, ROOT
+from tests.support import MAPS, ROOT
 
 MAP_FILES = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 MAP_IDS = [str(p.relative_to(MAPS)) for p in MAP_FILES]
@@ -249,8 +249,9 @@ def test_q2_baseline_numbers() -> None:
     assert G.nodes["payment"][g.SCORES] is None  # the overlay replaces every response
 
 
+@pytest.mark.slow
 def test_the_commands_in_maps_readme_run() -> None:
-    from tests.conftest import run_cli
+    from tests.support import run_cli
 
     text = (MAPS / "README.md").read_text(encoding="utf-8")
     block = text.split("```console\n", 1)[1].split("```", 1)[0]

@@ -10,7 +10,7 @@ import pytest
 
 from journeymap.errors import MapError
 from journeymap.io import load_map
-from tests.conftest import ROOT, run_cli
+from tests.support import ROOT, run_cli
 
 CASES = Path("tests/cases/invalid")
 
@@ -74,6 +74,11 @@ EXPECTED: dict[str, str] = {
         "{p}:10:17: stages[0].touchpoints[0].scores must be a mapping (key: value), got a list\n"
         "   10 |         scores: [nps, csat]\n"
         "      |                 ^"),
+    "formerly-claimed-twice.yaml": (
+        "{p}:13:26: two touchpoints claim the old id 'basket': 'bag' here and 'cart' at line 10; "
+        "an old id names the one touchpoint that replaced it; keep 'basket' in the 'formerly' of one of them\n"
+        "   13 |         formerly: [sack, basket]\n"
+        "      |                          ^"),
     "not-utf8.yaml": "{p}:3:11: the file is not valid UTF-8 (byte 0xe9); save the file as UTF-8",
     "binary.yaml": "{p}:1:1: this is not a text file (it contains NUL bytes); a map is a UTF-8 YAML file",
 }
@@ -126,7 +131,7 @@ def test_yaml11_words_stay_strings() -> None:
     assert tps["no"].goal is True
 
 
-def test_all_errors_of_a_file_are_reported_at_once(write: object, tmp_path: Path) -> None:
+def test_all_errors_of_a_file_are_reported_at_once(tmp_path: Path) -> None:
     path = tmp_path / "many.yaml"
     path.write_text(
         "journeymap: 1\nid: shop\ntitle: Shop\nstages:\n  - id: buy\n    name: Buy\n"

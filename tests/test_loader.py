@@ -23,7 +23,7 @@ from journeymap.graph import (
 )
 from journeymap.io import dump_map, load_map, parse_yaml
 from journeymap.model import JourneyMap
-from tests.conftest import ROOT, run_cli
+from tests.support import ROOT, run_cli
 
 SHOP = """\
 journeymap: 1

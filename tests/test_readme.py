@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.conftest import ROOT, run_cli
+from tests.support import ROOT, run_cli
 
 
 def test_readme_map_is_clean(tmp_path: Path) -> None:

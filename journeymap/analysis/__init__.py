@@ -6,26 +6,22 @@ The entry point is :func:`analyze`; it returns a typed :class:`Analysis`
 ``docs/api.md`` the names other code may rely on).
 """
 
-from journeymap.analysis.chain import NonAbsorbingChainError, after_goal_touchpoints, selected_goals
+from journeymap.analysis.chain import NonAbsorbingChainError
 from journeymap.analysis.compare import compare
 from journeymap.analysis.core import analyze
 from journeymap.analysis.flow import Flow, flow_table
 from journeymap.analysis.results import Analysis
-from journeymap.analysis.stats import wilson_interval
 from journeymap.analysis.surveys import ces, csat, nps, survey_metrics
 
 __all__ = [
     "Analysis",
     "Flow",
     "NonAbsorbingChainError",
-    "after_goal_touchpoints",
     "analyze",
     "ces",
     "compare",
     "csat",
     "flow_table",
     "nps",
-    "selected_goals",
     "survey_metrics",
-    "wilson_interval",
 ]

@@ -20,9 +20,9 @@ from typing import Any
 import networkx as nx
 
 from journeymap.analysis.flow import Flow
-from journeymap.analysis.stats import ratio
 from journeymap.graph import BUSINESS, GOALS, TOUCHPOINT, UNIT
 from journeymap.model import Business, Durations, Touchpoint
+from journeymap.stats import ratio
 
 
 def durations(d: Durations) -> dict[str, Any]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -34,12 +33,12 @@ import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 
 from journeymap.errors import AnalysisError
+from journeymap.facts import cannot_end
 from journeymap.graph import (
     COUNT,
     ENTRIES,
     EXITS,
     FLOW_RESIDUAL,
-    GOALS,
     UNKNOWN,
     VALUE,
     touchpoints_in_order,
@@ -65,81 +64,6 @@ class NonAbsorbingChainError(AnalysisError):
             "these touchpoints (no exit, conversion or transition out of the loop)",
             hint="give one of them exits, unknown departures or a transition that leaves the loop")
         self.touchpoints = list(touchpoints)
-
-
-# ---------------------------------------------------------------------------------- goals
-
-
-def selected_goals(G: nx.DiGraph, goal: str | None = None) -> list[str]:
-    """The goals the chain absorbs into: every goal, or the one chosen.
-
-    >>> G = nx.DiGraph(goals=["a", "b"])
-    >>> selected_goals(G), selected_goals(G, "b")
-    (['a', 'b'], ['b'])
-    """
-    goals = list(G.graph.get(GOALS, []))
-    if goal is None:
-        return goals
-    if goal not in goals:
-        from journeymap.errors import UsageError, did_you_mean
-
-        raise UsageError(f"the map has no goal '{goal}'",
-                         hint=did_you_mean(goal, goals) or f"goals: {', '.join(goals) or 'none'}")
-    return [goal]
-
-
-def after_goal_touchpoints(G: nx.DiGraph, goals: Iterable[str]) -> list[str]:
-    """Touchpoints that customers reach after converting and from which no selected goal can
-    be reached without passing through a goal (delivery, returns, loyalty in a first-purchase map).
-
-    Precisely: touchpoints that cannot reach a selected goal, that can be reached from a goal,
-    and that no journey reaches before converting (from an entry point without passing a goal;
-    entry points are touchpoints with entries, or with no way in when nothing has entries).
-    A touchpoint that cannot reach a goal but is met before converting (a help page that only
-    loses customers) stays in the chain: it is a leak, not post-conversion flow.
-
-    >>> G = nx.DiGraph([("ad", "cart"), ("cart", "paid"), ("paid", "delivery"),
-    ...                 ("delivery", "review"), ("ad", "help"), ("delivery", "ad")])
-    >>> nx.set_node_attributes(G, {n: i for i, n in enumerate(G)}, "order")
-    >>> nx.set_node_attributes(G, 0, "entries"); G.nodes["ad"]["entries"] = 5
-    >>> after_goal_touchpoints(G, ["paid"])
-    ['review']
-    """
-    goal_set = set(goals)
-    if not goal_set:
-        return []
-    H = G.copy()
-    H.remove_edges_from([e for e in G.edges if e[0] in goal_set])
-    can_reach = _reachable(H.reverse(copy=False), goal_set) - goal_set
-    starts = [n for n in G if G.nodes[n].get(ENTRIES, 0) > 0 and n not in goal_set]
-    if not any(G.nodes[n].get(ENTRIES, 0) > 0 for n in G):
-        starts = [n for n in G if H.in_degree(n) == 0 and n not in goal_set]
-    before = _reachable(H, starts)
-    after: set[str] = set()
-    seen: set[str] = set()  # visit each node once: loops (a self-loop too) would never end
-    stack = [s for g in goal_set for s in G.successors(g)]
-    while stack:
-        node = stack.pop()
-        if node in seen or node in goal_set:
-            continue
-        seen.add(node)
-        if node not in can_reach and node not in before:
-            after.add(node)
-        stack.extend(s for s in G.successors(node) if s not in seen)
-    return [n for n in touchpoints_in_order(G) if n in after]
-
-
-def _reachable(G: nx.DiGraph, sources: Iterable[str]) -> set[str]:
-    """Every node reachable from the sources (the sources included): one breadth-first pass."""
-    seen = set(sources)
-    stack = list(seen)
-    while stack:
-        node = stack.pop()
-        for nxt in G.successors(node):
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return seen
 
 
 # ---------------------------------------------------------------------------------- chain
@@ -252,22 +176,16 @@ def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) 
 
 
 def check_absorbing(chain: Chain, P: ChainProbabilities) -> None:
-    """Raise :class:`NonAbsorbingChainError` when some states cannot reach any absorbing outcome."""
-    absorbing = (P.R.sum(axis=1) + P.lost + P.unknown + P.after) > 0
-    if bool(absorbing.all()):
+    """Raise :class:`NonAbsorbingChainError` when some states cannot reach any absorbing outcome
+    (:func:`journeymap.facts.cannot_end` on the estimated rows)."""
+    ending = (P.R.sum(axis=1) + P.lost + P.unknown + P.after) > 0
+    if bool(ending.all()):
         return
-    # states that reach an absorbing outcome: reverse reachability over positive edges
-    reach = absorbing.copy()
-    QT = sp.csr_matrix(P.Q.T)
-    frontier = np.flatnonzero(reach)
-    while frontier.size:
-        sub = QT[frontier]
-        nxt = np.unique(sub.indices)
-        nxt = nxt[~reach[nxt]]
-        reach[nxt] = True
-        frontier = nxt
-    if not bool(reach.all()):
-        raise NonAbsorbingChainError([chain.states[i] for i in np.flatnonzero(~reach)])
+    Q = sp.csr_matrix(P.Q)
+    stuck = cannot_end(range(chain.n), lambda i: bool(ending[i]),
+                       lambda i: Q.indices[Q.indptr[i]:Q.indptr[i + 1]].tolist())
+    if stuck:
+        raise NonAbsorbingChainError([chain.states[i] for i in sorted(stuck)])
 
 
 # ---------------------------------------------------------------------------------- solver
@@ -559,5 +477,3 @@ def stage_reach(sol: Solution, chain: Chain, members: Sequence[int],
     return float(out[0]), float(out[1])
 
 
-def as_list(a: np.ndarray | None) -> list[Any] | None:
-    return None if a is None else [float(x) for x in a]

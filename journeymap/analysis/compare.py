@@ -1,15 +1,18 @@
 """Plain side-by-side comparison of two analyses (two periods, scenarios or personas).
 
 No statistics of regression gating here (that is ``journeymap check``'s baseline gate): only the
-figures of both sides and their differences (``b - a``). Touchpoints are matched by id, or by a
-``formerly`` id of side b; touchpoints on one side only are ADDED or REMOVED, never compared.
+figures of both sides and their differences (``b - a``). Touchpoints are matched as the gate
+matches them (:func:`~journeymap.analysis.comparison.match_touchpoints`: by id, or by a
+``formerly`` id of side b); touchpoints on one side only are ADDED or REMOVED, never compared.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from journeymap.analysis.results import Analysis, Leak, TouchpointFigures, rounded
+from journeymap.analysis.comparison import match_touchpoints
+from journeymap.analysis.document import rounded
+from journeymap.analysis.results import Analysis, Leak, TouchpointFigures
 
 SUMMARY_FIGURES = (
     "entries", "conversions", "exits", "observed_conversion_rate", "conversion_probability",
@@ -57,14 +60,8 @@ def compare(a: Analysis, b: Analysis, *, labels: tuple[str | None, str | None] =
                for k in SUMMARY_FIGURES}
     a_tps = {t.id: t for t in a.touchpoints}
     b_tps = {t.id: t for t in b.touchpoints}
-    renamed: dict[str, str] = {}  # a id -> b id
-    for tid, t in b_tps.items():
-        if tid in a_tps:
-            continue
-        for old in t.formerly:
-            if old in a_tps and old not in b_tps:
-                renamed[old] = tid
-                break
+    matched = match_touchpoints({tid: list(t.formerly) for tid, t in b_tps.items()}, a_tps)
+    renamed = {aid: bid for bid, aid in matched.items() if aid != bid}  # a id -> b id
     rows: list[dict[str, Any]] = []
     matched_b: set[str] = set()
     for aid, ta in a_tps.items():

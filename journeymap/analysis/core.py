@@ -20,15 +20,14 @@ from journeymap.analysis.business import business_metrics
 from journeymap.analysis.chain import (
     Chain,
     Solution,
-    after_goal_touchpoints,
     build_chain,
     removal_effects,
-    selected_goals,
     solve_chain,
     stage_reach,
     what_if_edge,
     what_if_pro_rata,
 )
+from journeymap.analysis.document import rounded
 from journeymap.analysis.flow import RESIDUAL_TOLERANCE, Flow, flow_table
 from journeymap.analysis.results import (
     AfterGoalRow,
@@ -43,17 +42,16 @@ from journeymap.analysis.results import (
     Settings,
     StageFigures,
     Summary,
-    SurveyFigures,
     TouchpointFigures,
     UndeclaredTransition,
     UnusedTransition,
     WhatIf,
     WhatIfSettings,
-    rounded,
 )
-from journeymap.analysis.stats import ratio, wilson_interval
+from journeymap.analysis.survey_figures import SurveyFigures
 from journeymap.analysis.surveys import merge_responses, survey_metrics, survey_problems
 from journeymap.errors import UsageError, did_you_mean
+from journeymap.facts import after_goal_touchpoints, selected_goals
 from journeymap.graph import (
     COUNT,
     COVERAGE,
@@ -74,6 +72,7 @@ from journeymap.graph import (
     VALUE_PER_CONVERSION,
     touchpoints_in_order,
 )
+from journeymap.stats import ratio, wilson_interval
 
 __all__ = ["ILL_CONDITIONED_STEPS", "SMALL_SAMPLE", "Analysis", "Options", "Run", "analyze"]
 
@@ -131,7 +130,7 @@ class Run:
         return sorted(self.G.edges, key=lambda e: (self.order[e[0]], self.order[e[1]]))
 
 
-def analyze(
+def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps take one Run
     G: nx.DiGraph[str],
     *,
     goal: str | None = None,
@@ -529,7 +528,7 @@ def _stage(run: Run, number: int, sid: str, name: str, members: list[str],
         entries=sum(flows[t].entries for t in members),
         visits=sum(flows[t].visits for t in members), exits=exits, departures=departures,
         drop_off=ratio(exits, departures),
-        drop_off_interval=wilson_interval(exits, departures, run.options.confidence),
+        drop_off_interval=wilson_interval(exits, departures, confidence=run.options.confidence),
         reach_probability=reach,
         conversion_given_reach=(ratio(conv_and_reach, reach)
                                 if goals and reach and conv_and_reach is not None else None),

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from journeymap.analysis.stats import ratio, wilson_interval
 from journeymap.graph import (
     COUNT,
     CUSTOMERS,
@@ -28,6 +27,7 @@ from journeymap.graph import (
     VISITS,
     touchpoints_in_order,
 )
+from journeymap.stats import ratio, wilson_interval
 
 RESIDUAL_TOLERANCE = 0.01
 """Relative residual above which a touchpoint gets a JM503 warning (methods §1.2)."""
@@ -66,7 +66,7 @@ class Flow:
         return ratio(self.exits, self.departures)
 
     def drop_off_interval(self, confidence: float = 0.95) -> tuple[float, float] | None:
-        return wilson_interval(self.exits, self.departures, confidence)
+        return wilson_interval(self.exits, self.departures, confidence=confidence)
 
 
 def flow_table(G: nx.DiGraph, goals: Iterable[str] = ()) -> dict[str, Flow]:

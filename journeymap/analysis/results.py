@@ -13,6 +13,7 @@ contract); a field's ``metadata={"json": name}`` renames its key (``from_`` is `
 to 10 significant digits by :func:`rounded` once, when the analysis ends, so every consumer
 (the terminal, a limit, a JSON reader) sees the same figure.
 
+>>> from journeymap.analysis.document import rounded
 >>> doc = to_document(WhatIf(percent=10.0, target=None, extra_conversions=1 / 3,
 ...                          extra_value=None, first_order_conversions=0.3))
 >>> doc
@@ -23,119 +24,15 @@ to 10 significant digits by :func:`rounded` once, when the analysis ends, so eve
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-Interval = tuple[float, float]
-"""A two-sided interval ``(low, high)``; JSON writes it as ``[low, high]``."""
+from journeymap.analysis.document import to_document
+from journeymap.analysis.survey_figures import NO_SURVEYS, Interval, SurveyFigures
 
 JsonValue = Any
 """A JSON-ready value (the ``metrics`` section of business figures is kept as such)."""
-
-_OMIT = {"omit_none": True}
-T = TypeVar("T")
-
-
-# ------------------------------------------------------------------------------ surveys
-
-
-@dataclass(frozen=True)
-class Nps:
-    """Net Promoter Score (``surveys.<id>.nps``); headline: :attr:`value`."""
-
-    value: float | None
-    standard_error: float | None
-    interval: Interval | None
-    responses: int
-    promoters: int
-    passives: int
-    detractors: int
-
-    @property
-    def headline(self) -> float | None:
-        return self.value
-
-
-@dataclass(frozen=True)
-class Csat:
-    """CSAT (``surveys.<id>.csat``); headline: :attr:`percent` (top-box share, 0-100)."""
-
-    percent: float | None
-    interval: Interval | None
-    mean: float | None
-    responses: int
-    satisfied: int
-    top_box: tuple[int, ...]
-
-    @property
-    def headline(self) -> float | None:
-        return self.percent
-
-
-@dataclass(frozen=True)
-class Ces:
-    """Customer Effort Score (``surveys.<id>.ces``); headline: :attr:`mean` on its scale."""
-
-    mean: float | None
-    standard_error: float | None
-    interval: tuple[float, float] | None
-    percent_easy: float | None
-    percent_difficult: float | None
-    responses: int
-    scale: tuple[int, int]
-    direction: str
-
-    @property
-    def headline(self) -> float | None:
-        return self.mean
-
-
-SurveyKind = Literal["nps", "csat", "ces"]
-SURVEY_KINDS: tuple[SurveyKind, ...] = ("nps", "csat", "ces")
-
-
-@dataclass(frozen=True)
-class SurveyFigures:
-    """The survey metrics of one touchpoint or stage; a metric is None when not declared.
-
-    The one rule for which figure stands for a metric: :meth:`headline` (NPS value, CSAT
-    percent, CES mean), None when the survey is not declared or has no responses.
-
-    >>> s = SurveyFigures(csat=Csat(80.0, (70.0, 87.0), 4.1, 50, 40, (4, 5)))
-    >>> s.headline("csat"), s.headline("nps"), [k for k, _ in s.headlines()]
-    (80.0, None, ['csat'])
-    """
-
-    nps: Nps | None = field(default=None, metadata=_OMIT)
-    csat: Csat | None = field(default=None, metadata=_OMIT)
-    ces: Ces | None = field(default=None, metadata=_OMIT)
-
-    def metric(self, kind: SurveyKind) -> Nps | Csat | Ces | None:
-        found: Nps | Csat | Ces | None = getattr(self, kind)
-        return found
-
-    def headline(self, kind: SurveyKind) -> float | None:
-        """The figure that stands for the metric ``kind``, or None."""
-        m = self.metric(kind)
-        return None if m is None else m.headline
-
-    def headlines(self) -> list[tuple[SurveyKind, Nps | Csat | Ces]]:
-        """``(kind, metric)`` of every metric with a headline figure, in the order NPS, CSAT, CES."""
-        out: list[tuple[SurveyKind, Nps | Csat | Ces]] = []
-        for kind in SURVEY_KINDS:
-            m = self.metric(kind)
-            if m is not None and m.headline is not None:
-                out.append((kind, m))
-        return out
-
-    def __bool__(self) -> bool:
-        return any(getattr(self, k) is not None for k in SURVEY_KINDS)
-
-
-NO_SURVEYS = SurveyFigures()
 
 
 # ------------------------------------------------------------------------------ parts
@@ -441,73 +338,3 @@ def _index(an: Analysis, part: str, key: Any) -> dict[str, Any]:
     if part not in cache:
         cache[part] = {key(row): row for row in getattr(an, part)}
     return cache[part]
-
-
-# ------------------------------------------------------------------------------ numbers
-
-
-def rounded(value: T, digits: int = 10) -> T:
-    """A copy with every float rounded to ``digits`` significant digits, NaN and infinities
-    None, numpy scalars Python numbers; dataclasses, tuples and mappings are copied through.
-
-    >>> rounded({"a": float("nan"), "b": (0.1 + 0.2, 3)})
-    {'a': None, 'b': (0.3, 3)}
-    """
-    out: Any = _rounded(value, digits)
-    return out  # type: ignore[no-any-return]
-
-
-def _rounded(value: Any, digits: int) -> Any:
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return _number(value, digits)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _rounded(getattr(value, f.name), digits)
-                   for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
-    if isinstance(value, Mapping):
-        return {k: _rounded(v, digits) for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        return type(value)(_rounded(v, digits) for v in value)
-    kind = getattr(value, "dtype", None)
-    if kind is not None and kind.kind in "iu":
-        return int(value)
-    if kind is not None and kind.kind == "b":
-        return bool(value)
-    return _number(float(value), digits)
-
-
-def _number(f: float, digits: int) -> float | None:
-    if not math.isfinite(f):
-        return None
-    if f == 0:
-        return 0.0
-    return float(f"{f:.{digits}g}")
-
-
-# ------------------------------------------------------------------------------ JSON
-
-
-def to_document(value: Any) -> Any:
-    """The JSON form of a result: the one serializer of the analysis.
-
-    Dataclasses become objects in field order (``metadata`` ``json`` renames a key,
-    ``omit_none`` drops a None), tuples become lists, mapping keys strings. Numbers are
-    written as they are (:func:`rounded` rounded them when the analysis ended).
-    """
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
-            if item is None and f.metadata.get("omit_none"):
-                continue
-            out[f.metadata.get("json", f.name)] = to_document(item)
-        return out
-    if isinstance(value, Mapping):
-        return {str(k): to_document(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        return [to_document(v) for v in value]
-    return value

@@ -6,26 +6,30 @@ defined; see ``docs/analysis.md`` ("Survey metrics") for the formulas and the po
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
-from journeymap.analysis.results import Ces, Csat, Nps, SurveyFigures
-from journeymap.analysis.stats import wilson_interval, z_value
-from journeymap.model import CesSurvey, CsatSurvey, Direction, NpsSurvey, Scores
-
-NPS_SCALE = (0, 10)
-CSAT_SCALE = (1, 5)
-CSAT_TOP_BOX = (4, 5)
+from journeymap import stats
+from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
+from journeymap.model import (
+    CSAT_TOP_BOX,
+    CesSurvey,
+    CsatSurvey,
+    Direction,
+    NpsSurvey,
+    Scores,
+    nps_counts,
+)
 
 
 def nps(responses: Mapping[int, int], confidence: float = 0.95) -> Nps:
     """Net Promoter Score from 0-10 answers: ``100 * (promoters - detractors) / n``.
 
-    Promoters answer 9-10, passives 7-8, detractors 0-6. ``standard_error`` is
-    ``100 * sqrt((p + d - (p - d)²) / n)``; ``interval`` is the adjusted Wald interval
-    (add 3 to n and 3/4 to promoters and to detractors, then the same variance; Rocks 2016),
-    clipped to -100..100. With no responses every figure is None.
+    Promoters answer 9-10, passives 7-8, detractors 0-6 (:func:`journeymap.model.nps_counts`).
+    ``standard_error`` is ``100 * sqrt((p + d - (p - d)²) / n)``; ``interval`` is the adjusted
+    Wald interval (add 3 to n and 3/4 to promoters and to detractors, then the same variance;
+    Rocks 2016), clipped to -100..100 (:mod:`journeymap.stats`). With no responses every
+    figure is None.
 
     >>> r = nps({10: 30, 9: 20, 8: 25, 7: 5, 6: 10, 3: 10})
     >>> r.value, r.promoters, r.detractors, r.responses
@@ -33,23 +37,11 @@ def nps(responses: Mapping[int, int], confidence: float = 0.95) -> Nps:
     >>> round(r.standard_error, 3)
     7.81
     """
-    n = sum(responses.values())
-    promoters = sum(c for a, c in responses.items() if a >= 9)
-    detractors = sum(c for a, c in responses.items() if a <= 6)
-    passives = n - promoters - detractors
-    if n == 0:
-        return Nps(None, None, None, n, promoters, passives, detractors)
-    p, d = promoters / n, detractors / n
-    z = z_value(confidence)
-    n_adj = n + 3
-    pa, da = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
-    se_adj = math.sqrt(max(pa + da - (pa - da) ** 2, 0.0) / n_adj)
-    centre = pa - da
-    return Nps(value=100 * (p - d),
-               standard_error=100 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n),
-               interval=(max(-100.0, 100 * (centre - z * se_adj)),
-                         min(100.0, 100 * (centre + z * se_adj))),
-               responses=n, promoters=promoters, passives=passives, detractors=detractors)
+    c = nps_counts(responses)
+    interval = stats.nps_interval(c, confidence=confidence)
+    return Nps(value=stats.nps_score(c), standard_error=stats.nps_standard_error(c),
+               interval=interval, responses=c.responses, promoters=c.promoters,
+               passives=c.passives, detractors=c.detractors)
 
 
 def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CSAT_TOP_BOX,
@@ -65,13 +57,12 @@ def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CS
     n = sum(responses.values())
     top = sum(c for a, c in responses.items() if a in set(top_box))
     box = tuple(sorted(top_box))
-    if n == 0:
+    interval = stats.wilson_interval(top, n, confidence=confidence)
+    mean = stats.mean_interval(responses, confidence=confidence)
+    if interval is None or mean is None:
         return Csat(None, None, None, n, top, box)
-    interval = wilson_interval(top, n, confidence)
-    assert interval is not None
     return Csat(percent=100 * top / n, interval=(100 * interval[0], 100 * interval[1]),
-                mean=sum(a * c for a, c in responses.items()) / n, responses=n, satisfied=top,
-                top_box=box)
+                mean=mean.mean, responses=n, satisfied=top, top_box=box)
 
 
 def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Direction,
@@ -92,19 +83,14 @@ def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Directi
     higher = direction == Direction.HIGHER_IS_BETTER
     easy = sum(c for a, c in responses.items() if (a > mid if higher else a < mid))
     hard = sum(c for a, c in responses.items() if (a < mid if higher else a > mid))
-    if n == 0:
+    m = stats.mean_interval(responses, confidence=confidence)
+    if m is None:
         return Ces(None, None, None, None, None, n, (low, high), direction.value)
-    mean = sum(a * c for a, c in responses.items()) / n
-    se: float | None = None
-    interval: tuple[float, float] | None = None
-    if n > 1:
-        var = sum(c * (a - mean) ** 2 for a, c in responses.items()) / (n - 1)
-        se = math.sqrt(var / n)
-        z = z_value(confidence)
-        interval = (max(float(low), mean - z * se), min(float(high), mean + z * se))
-    return Ces(mean=mean, standard_error=se, interval=interval, percent_easy=100 * easy / n,
-               percent_difficult=100 * hard / n, responses=n, scale=(low, high),
-               direction=direction.value)
+    interval = (None if m.standard_error is None or m.interval is None else
+                (max(float(low), m.interval[0]), min(float(high), m.interval[1])))
+    return Ces(mean=m.mean, standard_error=None if interval is None else m.standard_error,
+               interval=interval, percent_easy=100 * easy / n, percent_difficult=100 * hard / n,
+               responses=n, scale=(low, high), direction=direction.value)
 
 
 def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> SurveyFigures:
@@ -126,17 +112,11 @@ def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> SurveyFig
     c = scores.ces
     return SurveyFigures(
         nps=(nps(scores.nps.responses, confidence)
-             if scores.nps is not None and tuple(scores.nps.scale) == NPS_SCALE else None),
-        csat=(csat(scores.csat.responses, _top_box(scores.csat), confidence)
+             if scores.nps is not None and scores.nps.on_nps_scale else None),
+        csat=(csat(scores.csat.responses, scores.csat.top_box_answers(), confidence)
               if scores.csat is not None else None),
         ces=(ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence)
              if c is not None else None))
-
-
-def _top_box(survey: CsatSurvey) -> tuple[int, ...]:
-    if survey.top_box is not None:
-        return tuple(survey.top_box)
-    return CSAT_TOP_BOX
 
 
 def survey_problems(scores: Scores | None) -> list[tuple[str, str]]:
@@ -155,7 +135,7 @@ def survey_problems(scores: Scores | None) -> list[tuple[str, str]]:
     for name, survey in surveys:
         if survey is None:
             continue
-        if name == "nps" and tuple(survey.scale) != NPS_SCALE:
+        if isinstance(survey, NpsSurvey) and not survey.on_nps_scale:
             out.append((name, "scale"))
         elif survey.total == 0:
             out.append((name, "no responses"))

@@ -5,23 +5,18 @@ with a failing and a passing example (``docs/checks.md`` is generated from them)
 comparable values; ``codes(findings)`` gives their compact ``(code, line, col)`` form.
 """
 
-from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, Verdict, codes
-from journeymap.checks.regression import Comparison, Test, compare
+from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, codes
 from journeymap.checks.runner import Evaluated, MapResult, check_map, exit_code
 
 __all__ = [
     "REGISTRY",
     "Check",
-    "Comparison",
     "Evaluated",
     "Finding",
     "MapResult",
     "Outcome",
     "Severity",
-    "Test",
-    "Verdict",
     "check_map",
     "codes",
-    "compare",
     "exit_code",
 ]

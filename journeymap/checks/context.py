@@ -1,27 +1,43 @@
-"""What a check sees: the loaded map, its graph, the selected goals and (lazily) the analysis."""
+"""What a check sees: the loaded map, its graph, the selected goals, the comparison with a
+baseline (when there is one) and, lazily, the analysis.
+
+A :class:`Context` is frozen: :func:`make_context` builds the graph and, given a baseline, the
+comparison (:func:`journeymap.analysis.gate.compare_maps`) before the checks run;
+derived facts are cached properties.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 
+from journeymap import facts
 from journeymap import graph as g
+from journeymap.analysis.comparison import Comparison, Side
+from journeymap.analysis.flow import Flow, flow_table
+from journeymap.analysis.gate import compare_maps
+from journeymap.analysis.results import Analysis
 from journeymap.io import LoadedMap
 from journeymap.model import Checks, period_bounds
 from journeymap.source import Position
 
-if TYPE_CHECKING:
-    from journeymap.analysis import Analysis
-    from journeymap.checks.regression import Comparison
-
 EMPTY_CHECKS = Checks()
 
 
-@dataclass
+@dataclass(frozen=True)
+class _AnalysisRun:
+    """The analysis, or why it could not run."""
+
+    result: Analysis | None
+    error: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class Context:
     """Everything the checks of one map need. Build it with :func:`make_context`."""
 
@@ -34,11 +50,7 @@ class Context:
     """Bootstrap samples for the analysis (only intervals of lost conversions need them)."""
     seed: int = 0
     comparison: Comparison | None = None
-    _analysis: Analysis | None = field(default=None, repr=False)
-    analysis_error: str | None = None
-    """Why the analysis could not run (a chain that cannot absorb), or None."""
-    non_absorbing: tuple[str, ...] = ()
-    _analysed: bool = False
+    """The comparison with the baseline, or None without one."""
 
     # ----------------------------------------------------------------------------- the map
 
@@ -65,8 +77,8 @@ class Context:
 
     @cached_property
     def goals(self) -> list[str]:
-        """The selected goals: ``--goal`` or every goal of the map."""
-        return [self.goal] if self.goal is not None else list(self.G.graph[g.GOALS])
+        """The selected goals: the one asked for, or every goal of the map."""
+        return facts.selected_goals(self.G, self.goal)
 
     @cached_property
     def touchpoints(self) -> list[str]:
@@ -74,92 +86,93 @@ class Context:
 
     @cached_property
     def entry_points(self) -> set[str]:
-        """Touchpoints where journeys start: entries counted, or ``entries`` declared in the map.
-
-        A map without any entries (qualitative) starts at the touchpoints nothing leads to.
-        """
-        out = {n for n in self.G if self.G.nodes[n][g.ENTRIES] > 0
-               or self.G.nodes[n][g.TOUCHPOINT].entries is not None}
-        if not out:
-            out = {n for n in self.G if self.G.in_degree(n) == 0}
-        if not out and self.touchpoints:
-            out = {self.touchpoints[0]}
-        return out
+        """Where journeys start (:func:`journeymap.facts.entry_points`)."""
+        return facts.entry_points(self.G, self.goals)
 
     @cached_property
     def can_reach_goal(self) -> set[str]:
-        """Touchpoints with a path to a selected goal that does not pass through a selected goal."""
-        goals = set(self.goals)
-        H = self.G.copy()
-        H.remove_edges_from([(u, v) for u, v in self.G.edges if u in goals])
-        out: set[str] = set()
-        for goal in goals:
-            if goal in H:
-                out |= nx.ancestors(H, goal)
-        return out - goals
+        """Touchpoints with a path to a selected goal (:func:`journeymap.facts.can_reach_goal`)."""
+        return facts.can_reach_goal(self.G, self.goals)
 
     @cached_property
     def after_goal(self) -> set[str]:
-        """Touchpoints reached after a selected goal from which no selected goal can be reached
-        (design section 4.1): delivery, returns, loyalty in a first-purchase map."""
-        goals = set(self.goals)
-        downstream: set[str] = set()
-        for goal in goals:
-            if goal in self.G:
-                downstream |= nx.descendants(self.G, goal)
-        return downstream - self.can_reach_goal - goals
+        """After-goal touchpoints (:func:`journeymap.facts.after_goal_touchpoints`, design 4.1)."""
+        return set(facts.after_goal_touchpoints(self.G, self.goals))
+
+    @cached_property
+    def closed_loops(self) -> list[str]:
+        """Chain touchpoints whose flow never ends (:func:`journeymap.facts.closed_loops`)."""
+        return facts.closed_loops(self.G, self.goals)
+
+    @cached_property
+    def flows(self) -> dict[str, Flow]:
+        """The flow of every touchpoint (:func:`journeymap.analysis.flow.flow_table`)."""
+        return flow_table(self.G, self.goals)
 
     def relative_residual(self, tid: str) -> float:
-        """``|in - out| / max(in, out)`` of a touchpoint (0 when it saw no flow)."""
-        d = self.G.nodes[tid]
-        inflow = d[g.VISITS]
-        outflow = d[g.TRANSITIONS_OUT] + d[g.EXITS] + d[g.UNKNOWN] + d[g.IN_PROGRESS]
-        big = max(inflow, outflow)
-        return abs(d[g.FLOW_RESIDUAL]) / big if big else 0.0
+        """:attr:`Flow.relative_residual <journeymap.analysis.flow.Flow.relative_residual>`
+        of a touchpoint, 0 when it saw no flow."""
+        return self.flows[tid].relative_residual or 0.0
 
     @cached_property
     def reference_date(self) -> dt.date:
         """The day assumption ages are counted to: the end of the period the numbers describe."""
-        period = None
-        if self.loaded.overlay is not None and self.loaded.overlay.period is not None:
-            period = self.loaded.overlay.period
-        elif self.loaded.map.period is not None:
-            period = self.loaded.map.period
+        period = self.loaded.period
         if period is not None:
             return period_bounds(period)[1]
         return self.today or dt.date.today()
 
     # ------------------------------------------------------------------------ the analysis
 
+    @cached_property
+    def _analysis_run(self) -> _AnalysisRun:
+        from journeymap import analysis
+
+        try:
+            result = analysis.analyze(self.G, goal=self.goal, samples=self.samples,
+                                      seed=self.seed)
+        except analysis.NonAbsorbingChainError as exc:
+            return _AnalysisRun(None, str(exc))
+        return _AnalysisRun(result)
+
     def analysis(self) -> Analysis | None:
         """The typed result of ``journeymap analyze`` for this map, or None when it cannot run
         (then :attr:`analysis_error` says why)."""
-        if not self._analysed:
-            self._analysed = True
-            from journeymap import analysis
+        return self._analysis_run.result
 
-            try:
-                result = analysis.analyze(self.G, goal=self.goal, samples=self.samples,
-                                          seed=self.seed)
-            except analysis.NonAbsorbingChainError as exc:
-                self.analysis_error = str(exc)
-                self.non_absorbing = tuple(exc.touchpoints)
-                return None
-            self._analysis = result
-        return self._analysis
+    @property
+    def analysis_error(self) -> str | None:
+        """Why the analysis could not run (a chain that cannot absorb), or None."""
+        return self._analysis_run.error
+
+
+    def side(self) -> Side:
+        """This map as one side of a comparison."""
+        return Side(self.loaded.map, self.G, tuple(self.goals), self.loaded.period)
 
 
 def make_context(loaded: LoadedMap, *, goal: str | None = None, today: dt.date | None = None,
-                 samples: int | None = None, seed: int = 0) -> Context:
+                 samples: int | None = None, seed: int = 0, baseline: LoadedMap | None = None,
+                 baseline_label: str | None = None) -> Context:
     """Build the graph of a loaded map and the context its checks run in.
 
     ``samples=None`` bootstraps (1,000 samples) only when a limit tests the interval of a
     figure that needs the bootstrap (lost value); otherwise the analysis runs without it.
+    With a `baseline` the context carries the comparison with it (`baseline_label` names it in
+    reports; default its display name); `goal` selects the baseline's goal too when it has one
+    of that id, else every goal of the baseline.
     """
     G = g.build_graph(loaded.map, loaded.overlay)
     if samples is None:
         samples = 1000 if needs_bootstrap(loaded.map.checks) else 0
-    return Context(loaded, G, goal=goal, today=today, samples=samples, seed=seed)
+    ctx = Context(loaded, G, goal=goal, today=today, samples=samples, seed=seed)
+    if baseline is None:
+        return ctx
+    bgoal = goal if goal is not None and goal in baseline.map.goals else None
+    base = Context(baseline, g.build_graph(baseline.map, baseline.overlay), goal=bgoal)
+    comparison = compare_maps(ctx.side(), base.side(),
+                              label=baseline_label or baseline.display)
+    return dataclasses.replace(ctx, comparison=comparison)
 
 
 def needs_bootstrap(checks: Checks | None) -> bool:

@@ -23,14 +23,11 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
+from journeymap.checks.context import Context
 from journeymap.model import Severity
 from journeymap.source import Position
-
-if TYPE_CHECKING:
-    from journeymap.checks.context import Context
 
 __all__ = ["REGISTRY", "Check", "Finding", "Kind", "Outcome", "Severity", "codes", "register"]
 
@@ -125,7 +122,7 @@ def fail(subject: str, message: str, position: Position | None, *,
     return Outcome(subject, message, position, severity, hint, data)
 
 
-CheckFunc = Callable[["Context"], Iterator[Outcome]]
+CheckFunc = Callable[[Context], Iterator[Outcome]]
 
 
 @dataclass(frozen=True)
@@ -199,18 +196,3 @@ def register(code: str, name: str, *, kind: Kind,
     return deco
 
 
-def by_name(name: str) -> Check:
-    """The check with dotted name `name`."""
-    for check in REGISTRY.values():
-        if check.name == name:
-            return check
-    raise KeyError(name)
-
-
-class Verdict(StrEnum):
-    """The verdict of one regression comparison."""
-
-    REGRESSION = "REGRESSION"
-    WARN = "WARN"
-    INSUFFICIENT_DATA = "INSUFFICIENT_DATA"
-    OK = "OK"

@@ -21,17 +21,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from journeymap import figures
+from journeymap import figures, stats
 from journeymap import graph as g
-from journeymap.checks import stats
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.model import Limit, Severity, Survey
+from journeymap.model import NPS_SCALE, Limit, Severity, Survey
 from journeymap.source import Position
 
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
-    from journeymap.analysis.results import Leak, SurveyKind
+    from journeymap.analysis.results import Leak
+    from journeymap.analysis.survey_figures import SurveyKind
 
 
 @dataclass(frozen=True)
@@ -112,26 +112,10 @@ def _survey_figure(ctx: Context, a: Analysis | None, tid: str, kind: SurveyKind)
     metric = None if a is None else a.survey(tid).metric(kind)
     if metric is None or metric.headline is None:
         why = (f"NPS of '{tid}' is declared on {list(survey.scale)}, and NPS is defined on 0-10 only"
-               if kind == "nps" and tuple(survey.scale) != (0, 10)
+               if kind == "nps" and tuple(survey.scale) != NPS_SCALE
                else f"the analysis gives no {kind.upper()} for '{tid}'")
         return Figure(None, why=why)
-    return Figure(metric.headline, metric.interval or _local_interval(survey, kind))
-
-
-def _local_interval(survey: Survey, kind: str) -> tuple[float, float] | None:
-    """A 95% interval where the analysis gives none: Wilson for CSAT, normal for the CES mean."""
-    n = survey.total
-    if kind == "csat":
-        top = set(survey.top_box) if survey.top_box is not None else {4, 5}
-        x = sum(c for ans, c in survey.responses.items() if ans in top)
-        iv = stats.wilson_interval(x, n)
-        return None if iv is None else (100 * iv[0], 100 * iv[1])
-    if kind == "ces" and n > 1:
-        mean = sum(a * c for a, c in survey.responses.items()) / n
-        var = sum(c * (a - mean) ** 2 for a, c in survey.responses.items()) / (n - 1)
-        half = 1.959963984540054 * math.sqrt(var / n)
-        return mean - half, mean + half
-    return None
+    return Figure(metric.headline, metric.interval)
 
 
 def _need_analysis(ctx: Context) -> Analysis | None:

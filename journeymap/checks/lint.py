@@ -475,13 +475,11 @@ def non_absorbing(ctx: Context) -> Iterator[Outcome]:
     """
     if not ctx.G.graph[g.HAS_COUNTS] or not ctx.goals:
         return
-    ctx.analysis()
-    if ctx.analysis_error is None:
+    ids = ctx.closed_loops
+    if not ids:
         yield ok("map")
         return
-    ids = list(ctx.non_absorbing)
-    first = ids[0] if ids else None
-    pos = ctx.tp_position(first) if first else ctx.map_position()
+    pos = ctx.tp_position(ids[0])
     names = ", ".join(f"'{t}'" for t in ids)
     yield fail("map", f"the journey cannot absorb: {names} form a closed loop that no journey "
                "leaves, so conversion and leak figures cannot be computed", pos,

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeymap import graph as g
+from journeymap.analysis.comparison import Comparison
 from journeymap.checks import limits, lint, regression  # noqa: F401  (registers the checks)
 from journeymap.checks.context import Context, make_context
 from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, codes
@@ -62,7 +63,7 @@ class MapResult:
     period: str | None
     findings: list[Finding] = field(default_factory=list)
     evaluated: list[Evaluated] = field(default_factory=list)
-    comparison: regression.Comparison | None = None
+    comparison: Comparison | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     """Key figures for reports: unit, currency, conversion, the top leaks."""
 
@@ -158,12 +159,8 @@ def check_map(loaded: LoadedMap, *, goal: str | None = None, baseline: LoadedMap
     Raises :class:`~journeymap.errors.MapError` when ``checks.lint.disable`` names a code that
     is not a lint check (a configuration error, exit 2).
     """
-    ctx = make_context(loaded, goal=goal, today=today, samples=samples, seed=seed)
-    if baseline is not None:
-        bgoal = goal if goal is not None and goal in baseline.map.goals else None
-        bctx = make_context(baseline, goal=bgoal, today=today, samples=0)
-        ctx.comparison = regression.compare(ctx, bctx,
-                                            baseline_label=baseline_label or baseline.display)
+    ctx = make_context(loaded, goal=goal, today=today, samples=samples, seed=seed,
+                       baseline=baseline, baseline_label=baseline_label)
     return run(ctx)
 
 

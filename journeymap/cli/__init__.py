@@ -6,6 +6,7 @@ Commands are loaded lazily (``COMMANDS`` maps a name to ``module:attribute``), s
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import sys
 from typing import Any
@@ -26,15 +27,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("journeymap.cli.render:render", "Draw a view of a map: graph, canvas, charts, Mermaid, HTML report."),
     "discover": ("journeymap.cli.events:discover", "Draft a commented map from an event log."),
     "ingest-survey": ("journeymap.cli.events:ingest_survey", "Turn a survey export into an overlay's responses."),
+    "import": ("journeymap.cli.imports:import_group", "Turn funnel reports and path tables into overlays."),
     "conform": ("journeymap.cli.events:conform", "Compare an event log with a map: shadow paths, unused parts."),
 }
 
 
 class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: click.Context) -> list[str]:  # noqa: ARG002 (click's signature)
         return sorted(COMMANDS)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:  # noqa: ARG002
         spec = COMMANDS.get(cmd_name)
         if spec is None:
             return None
@@ -76,12 +78,38 @@ def cli() -> None:
     """
 
 
+OPTION_OF_ERROR: tuple[tuple[str, str], ...] = (
+    ("journeymap.model:UnknownGoalError", "--goal"),
+)
+"""Domain errors (``module:class``) that one option causes: the library speaks of the setting,
+the CLI names the option. Classes are looked up only when an error is printed."""
+
+
+def for_option(exc: JourneymapError) -> JourneymapError:
+    """Prefix the message of a domain error with the option that caused it (see OPTION_OF_ERROR).
+
+    >>> from journeymap.model import UnknownGoalError
+    >>> print(for_option(UnknownGoalError("payd", ["paid"])).render())
+    --goal: the map has no goal 'payd'; did you mean 'paid'?
+    """
+    for name, option in OPTION_OF_ERROR:
+        module, _, attr = name.partition(":")
+        if module not in sys.modules:
+            continue  # never imported, so never raised
+        cls = getattr(sys.modules[module], attr)
+        if isinstance(exc, cls) and exc.diagnostics:
+            first = exc.diagnostics[0]
+            exc.diagnostics[0] = dataclasses.replace(first, message=f"{option}: {first.message}")
+            break
+    return exc
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: our errors print one message (no traceback) and exit with their code."""
     try:
         rc = cli.main(args=argv, prog_name="journeymap", standalone_mode=False)
     except JourneymapError as exc:
-        click.echo(exc.render(), err=True)
+        click.echo(for_option(exc).render(), err=True)
         sys.exit(int(exc.exit_code))
     except click.exceptions.Abort:
         click.echo("aborted", err=True)

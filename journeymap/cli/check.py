@@ -64,18 +64,8 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    if baseline and baseline_ref:
-        raise UsageError("give either --baseline or --baseline-ref, not both")
-    if baseline_data and not baseline:
-        raise UsageError("--baseline-data goes with --baseline",
-                         hint="with --baseline-ref the overlay given with --data is read at "
-                         "the revision")
     files = _map_files(paths)
-    if data is not None and len(files) != 1:
-        raise UsageError("--data goes with exactly one map")
-    if baseline is not None and len(files) != 1:
-        raise UsageError("--baseline goes with exactly one map",
-                         hint="use --baseline-ref to compare every map with a git revision")
+    _check_usage(len(files), data, baseline, baseline_data, baseline_ref)
     loaded, errors = _load_all(files, data, scenario, goal)
     base_map: LoadedMap | None = None
     if baseline is not None:
@@ -88,13 +78,7 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
         if base_map is not None:
             label = f"{baseline}" + (f" + {baseline_data}" if baseline_data else "")
         if baseline_ref is not None:
-            from journeymap.checks.baseline import load_at_revision
-
-            base = load_at_revision(baseline_ref, lm.path, data=data)
-            label = baseline_ref
-            if base is None:
-                notes.append(f"{lm.display} does not exist at '{baseline_ref}': nothing to "
-                             "compare it with")
+            base, label = _baseline_at_revision(lm, baseline_ref, data, notes)
         try:
             results.append(check_map(lm, goal=goal, baseline=base, baseline_label=label))
         except MapError as exc:
@@ -119,6 +103,31 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
         raise click.exceptions.Exit(int(code))
 
 
+def _check_usage(n_maps: int, data: str | None, baseline: str | None,
+                 baseline_data: str | None, baseline_ref: str | None) -> None:
+    """The options of `check` that do not go together."""
+    if baseline and baseline_ref:
+        raise UsageError("give either --baseline or --baseline-ref, not both")
+    if baseline_data and not baseline:
+        raise UsageError("--baseline-data goes with --baseline",
+                         hint="with --baseline-ref the overlay given with --data is read at "
+                         "the revision")
+    if data is not None and n_maps != 1:
+        raise UsageError("--data goes with exactly one map")
+    if baseline is not None and n_maps != 1:
+        raise UsageError("--baseline goes with exactly one map",
+                         hint="use --baseline-ref to compare every map with a git revision")
+
+
+def _baseline_at_revision(lm: LoadedMap, ref: str, data: str | None,
+                          notes: list[str]) -> tuple[LoadedMap | None, str]:
+    """The baseline of one map at a git revision (None, with a note, when it did not exist)."""
+    base = _at_revision(ref, lm.path, data, option="--baseline-ref")
+    if base is None:
+        notes.append(f"{lm.display} does not exist at '{ref}': nothing to compare it with")
+    return base, ref
+
+
 def _load_all(files: list[Path], data: str | None, scenario: str | None,
               goal: str | None) -> tuple[list[LoadedMap], list[JourneymapError]]:
     loaded: list[LoadedMap] = []
@@ -135,6 +144,20 @@ def _fail(errors: list[JourneymapError]) -> None:
     for exc in errors[:-1]:
         click.echo(exc.render(), err=True)
     raise errors[-1]
+
+
+def _at_revision(ref: str, path: str | os.PathLike[str], data: str | None, *,
+                 option: str) -> LoadedMap | None:
+    """:func:`~journeymap.io.revision.load_at_revision`, its errors naming `option`."""
+    from journeymap.io.revision import RevisionError, load_at_revision
+
+    try:
+        return load_at_revision(ref, path, data=data)
+    except RevisionError as exc:
+        hint = exc.hint
+        if exc.overlay is not None and option == "--baseline-ref":
+            hint = "give the baseline explicitly with --baseline and --baseline-data"
+        raise UsageError(f"{option}: {exc}", hint=hint) from None
 
 
 def _append(path: str, text: str) -> None:
@@ -164,14 +187,14 @@ def diff(old: str, new: str, old_data: str | None, new_data: str | None, fmt: st
     compared with the same statistics as 'check --baseline' (verdicts are shown, never
     gated: diff exits 0 unless an input cannot be used).
     """
-    from journeymap.checks import check_map
+    from journeymap.checks.context import make_context
     from journeymap.report.checks import diff_markdown, diff_text
 
     old_map = _load_ref(old, old_data)
     new_map = _load_ref(new, new_data)
-    result = check_map(new_map, baseline=old_map, baseline_label=old)
-    assert result.comparison is not None
-    text = (diff_markdown if fmt == "markdown" else diff_text)(result, old, new)
+    comparison = make_context(new_map, baseline=old_map, baseline_label=old).comparison
+    assert comparison is not None
+    text = (diff_markdown if fmt == "markdown" else diff_text)(comparison, old, new)
     if output:
         write_atomic(output, text, inputs=[*old_map.files, *new_map.files])
     else:
@@ -184,8 +207,6 @@ def _load_ref(spec: str, data: str | None) -> LoadedMap:
         if data is not None and not Path(data).exists() and ":" in data:
             raise UsageError(f"{data}: an overlay at a revision goes with a map at a revision")
         return load_map(spec, data=data)
-    from journeymap.checks.baseline import load_at_revision
-
     ref, _, path = spec.partition(":")
     data_path = None
     if data is not None:
@@ -193,7 +214,7 @@ def _load_ref(spec: str, data: str | None) -> LoadedMap:
         if not sep or Path(data).exists() or dref != ref:
             raise UsageError(f"{data}: give the overlay of {spec} as {ref}:PATH")
         data_path = dpath
-    loaded = load_at_revision(ref, path, data=data_path, option="diff")
+    loaded = _at_revision(ref, path, data_path, option="diff")
     if loaded is None:
         raise UsageError(f"{path} does not exist at '{ref}'")
     return loaded

@@ -32,16 +32,7 @@ def quiet_option(func: F) -> F:
 
 def load(path: str, data: str | None = None, scenario: str | None = None,
          persona: str | None = None, goal: str | None = None) -> LoadedMap:
-    """Load a map for a command; checks that ``--goal`` names a goal touchpoint."""
+    """Load a map for a command; checks that ``goal`` names a goal touchpoint."""
     loaded = load_map(path, data=data, scenario=scenario, persona=persona)
-    if goal is not None:
-        from journeymap.errors import UsageError, did_you_mean
-
-        goals = loaded.map.goals
-        if goal not in goals:
-            others = [tp.id for _, tp in loaded.map.iter_touchpoints()]
-            hint = did_you_mean(goal, goals) or (
-                f"'{goal}' is a touchpoint but not a goal; goals: {', '.join(goals) or 'none'}"
-                if goal in others else f"goals: {', '.join(goals) or 'none'}")
-            raise UsageError(f"--goal: the map has no goal '{goal}'", hint=hint)
+    loaded.map.select_goals(goal)
     return loaded

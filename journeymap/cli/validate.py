@@ -14,6 +14,7 @@ from journeymap.cli.options import quiet_option
 from journeymap.errors import Diagnostic, ExitCode, JourneymapError, UsageError
 from journeymap.graph import build_graph
 from journeymap.io import (
+    LoadedMap,
     document_kind,
     is_map_document,
     load_map,
@@ -59,25 +60,10 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
             loaded = load_map(f, data=data, scenario=scenario)
         except JourneymapError as exc:
             failed = True
-            results.append({"path": os.fspath(f), "kind": "map", "valid": False,
-                            "errors": [_diag_json(d) for d in exc.diagnostics]})
-            if fmt == "text":
-                click.echo(exc.render(), err=True)
+            results.append(_invalid(f, "map", exc, fmt))
             continue
         valid_maps.setdefault(loaded.map.id, f)
-        G = build_graph(loaded.map, loaded.overlay)
-        n_tp, n_edges = G.number_of_nodes(), G.number_of_edges()
-        results.append({"path": os.fspath(f), "kind": "map", "valid": True, "id": loaded.map.id,
-                        "stages": len(loaded.map.stages), "touchpoints": n_tp,
-                        "transitions": n_edges,
-                        "warnings": [_diag_json(d) for d in loaded.warnings]})
-        if fmt == "text":
-            for w in loaded.warnings:
-                click.echo(f"warning: {w.render(loaded.sources)}", err=True)
-            if not quiet:
-                mark = style("ok", "green", color)
-                click.echo(f"{mark} {f}: '{loaded.map.id}', {len(loaded.map.stages)} stages, "
-                           f"{n_tp} touchpoints, {n_edges} transitions")
+        results.append(_valid_map(f, loaded, fmt, quiet, color))
     for f in overlays:
         against: Path | None = None
         try:
@@ -87,10 +73,7 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
                 load_map(against, data=f)
         except JourneymapError as exc:
             failed = True
-            results.append({"path": os.fspath(f), "kind": "overlay", "valid": False,
-                            "errors": [_diag_json(d) for d in exc.diagnostics]})
-            if fmt == "text":
-                click.echo(exc.render(), err=True)
+            results.append(_invalid(f, "overlay", exc, fmt))
             continue
         results.append({"path": os.fspath(f), "kind": "overlay", "valid": True,
                         "map": os.fspath(against) if against else None})
@@ -105,6 +88,31 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
         click.echo(style(summary, "red" if bad else "green", color), err=bool(bad))
     if failed:
         raise click.exceptions.Exit(int(ExitCode.ERROR))
+
+
+def _invalid(f: Path, kind: str, exc: JourneymapError, fmt: str) -> dict[str, object]:
+    """The result of a file that does not load (its errors printed in text format)."""
+    if fmt == "text":
+        click.echo(exc.render(), err=True)
+    return {"path": os.fspath(f), "kind": kind, "valid": False,
+            "errors": [_diag_json(d) for d in exc.diagnostics]}
+
+
+def _valid_map(f: Path, loaded: LoadedMap, fmt: str, quiet: bool,
+               color: bool) -> dict[str, object]:
+    """The result of a map that loads (its warnings and an ok line printed in text format)."""
+    G = build_graph(loaded.map, loaded.overlay)
+    n_tp, n_edges = G.number_of_nodes(), G.number_of_edges()
+    if fmt == "text":
+        for w in loaded.warnings:
+            click.echo(f"warning: {w.render(loaded.sources)}", err=True)
+        if not quiet:
+            mark = style("ok", "green", color)
+            click.echo(f"{mark} {f}: '{loaded.map.id}', {len(loaded.map.stages)} stages, "
+                       f"{n_tp} touchpoints, {n_edges} transitions")
+    return {"path": os.fspath(f), "kind": "map", "valid": True, "id": loaded.map.id,
+            "stages": len(loaded.map.stages), "touchpoints": n_tp, "transitions": n_edges,
+            "warnings": [_diag_json(d) for d in loaded.warnings]}
 
 
 def _diag_json(d: Diagnostic) -> dict[str, object]:

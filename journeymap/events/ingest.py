@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeymap.errors import UsageError, did_you_mean
+from journeymap.errors import UsageError
 from journeymap.events.inputs import InputFile, expand
 from journeymap.events.settings import Engine, IngestOptions, format_duration
 from journeymap.events.sql import mapping_rules, statements, where_columns
@@ -67,19 +67,6 @@ class IngestResult:
     unmapped: dict[str, int] = field(default_factory=dict)
 
 
-def selected_goals(jm: JourneyMap, goal: str | None) -> list[str]:
-    goals = jm.goals
-    if goal is None:
-        return goals
-    if goal not in goals:
-        ids = [tp.id for _, tp in jm.iter_touchpoints()]
-        hint = did_you_mean(goal, goals) or (
-            f"'{goal}' is a touchpoint but not a goal; goals: {', '.join(goals) or 'none'}"
-            if goal in ids else f"goals: {', '.join(goals) or 'none'}")
-        raise UsageError(f"--goal: the map has no goal '{goal}'", hint=hint)
-    return [goal]
-
-
 def ingest(jm: JourneyMap, paths: list[str] | tuple[str, ...], options: IngestOptions | None = None,
            *, engine: Engine = "duckdb", progress: Progress | None = None,
            spark: Any = None) -> list[IngestResult]:
@@ -89,7 +76,7 @@ def ingest(jm: JourneyMap, paths: list[str] | tuple[str, ...], options: IngestOp
     """
     opts = options or IngestOptions()
     opts.validate()
-    goals = selected_goals(jm, opts.goal)
+    goals = jm.select_goals(opts.goal)
     files = expand(list(paths))
     rows = run_pipeline(jm, files, opts, goals, engine=engine, progress=progress, spark=spark)
     return build_results(jm, files, opts, goals, rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from journeymap.events.ingest import selected_goals
 from journeymap.events.settings import IngestOptions
 from journeymap.events.sql import (
     RELATIONS,
@@ -34,7 +33,7 @@ def raw_from_table(opts: IngestOptions, wcols: list[str], table: str = "events")
 
 def print_sql(jm: JourneyMap, opts: IngestOptions, dialect: str) -> str:
     """Every statement of the pipeline in ``dialect``, separated by semicolons, with comments."""
-    goals = selected_goals(jm, opts.goal)
+    goals = jm.select_goals(opts.goal)
     stmts = statements(jm, opts, goals)
     wcols = where_columns(mapping_rules(jm))
     out = [

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.model import JourneyMap, Survey
+from journeymap.model import CSAT_SCALE, NPS_SCALE, JourneyMap, Survey
 from journeymap.source import Position
 
 METRICS = ("nps", "csat", "ces")
-DEFAULT_SCALES = {"nps": (0, 10), "csat": (1, 5)}
+DEFAULT_SCALES = {"nps": NPS_SCALE, "csat": CSAT_SCALE}
 
 
 @dataclass(frozen=True)

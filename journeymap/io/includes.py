@@ -34,71 +34,103 @@ def _resolve_includes(raw: PosDict, file: Path, display: str, root: Path, source
     if not isinstance(includes, PosList):
         raise MapError([Diagnostic("'include' is a list of relative paths", locate(raw, ("include",)))],
                        sources)
-    merged_personas: list[tuple[Any, Position]] = []
-    merged_stages: list[tuple[Any, Position]] = []
-    merged_touchpoints: list[tuple[str, Any, Position]] = []
-    for idx, inc in enumerate(includes):
-        pos = includes.item_pos[idx]
-        target = _include_target(inc, file, root, pos, sources)
-        if target.resolve() in chain:
-            cycle = " -> ".join(str(p.name) for p in [*chain, target.resolve()])
-            raise MapError([Diagnostic(f"include cycle: {cycle}", pos,
-                                       hint="a file may not include itself, directly or through others")],
-                           sources)
-        inc_display = os.path.normpath(os.path.join(os.path.dirname(display), inc))
-        doc = _read_mapping(target, inc_display, sources, what="included file")
-        files.append(target)
-        unknown = [k for k in doc if k not in INCLUDE_KEYS]
-        if unknown:
-            key = unknown[0]
-            raise MapError([Diagnostic(f"unknown key '{key}' in an included file", doc.key_pos[key],
-                                       hint=did_you_mean(str(key), list(INCLUDE_KEYS))
-                                       or "an included file holds personas, stages and touchpoints")],
-                           sources)
+    personas: list[tuple[Any, Position]] = []
+    stages: list[tuple[Any, Position]] = []
+    touchpoints: list[tuple[str, Any, Position]] = []
+    for inc, pos in zip(includes, includes.item_pos, strict=False):
+        target, inc_display, doc = _read_include(inc, pos, file, display, root, sources, files,
+                                                 chain)
         _resolve_includes(doc, target, inc_display, root, sources, files, [*chain, target.resolve()])
-        for key, sink in (("personas", merged_personas), ("stages", merged_stages)):
-            items = doc.get(key)
-            if items is None:
-                continue
-            if not isinstance(items, PosList):
-                raise MapError([Diagnostic(f"'{key}' is a list", doc.val_pos[key])], sources)
-            sink.extend(zip(items, items.item_pos, strict=False))
-        tps = doc.get("touchpoints")
-        if tps is not None:
-            if not isinstance(tps, PosDict):
-                raise MapError([Diagnostic("'touchpoints' in an included file maps a stage id to a list",
-                                           doc.val_pos["touchpoints"])], sources)
-            for stage_id, items in tps.items():
-                if isinstance(items, PosList):
-                    merged_touchpoints.extend((stage_id, it, p) for it, p in
-                                              zip(items, items.item_pos, strict=False))
-    if merged_personas:
-        own = raw.get("personas")
-        new = PosList(pos=getattr(own, "pos", raw.pos))
-        for item, p in merged_personas:
-            new.append(item)
-            new.item_pos.append(p)
-        if isinstance(own, PosList):
-            new.extend(own)
-            new.item_pos.extend(own.item_pos)
-        _set(raw, "personas", new)
-    if merged_stages:
-        own = raw.get("stages")
-        stages = own if isinstance(own, PosList) else PosList(pos=raw.pos)
-        placed = set()
-        for i, stage in enumerate(stages):
-            if isinstance(stage, PosDict) and set(stage) == {"id"}:
-                for item, p in merged_stages:
-                    if isinstance(item, PosDict) and item.get("id") == stage["id"]:
-                        stages[i] = item
-                        stages.item_pos[i] = p
-                        placed.add(id(item))
-        for item, p in merged_stages:
-            if id(item) not in placed:
-                stages.append(item)
-                stages.item_pos.append(p)
-        _set(raw, "stages", stages)
-    for stage_id, item, p in merged_touchpoints:
+        _collect(doc, sources, personas, stages, touchpoints)
+    if personas:
+        _merge_personas(raw, personas)
+    if stages:
+        _merge_stages(raw, stages)
+    _merge_touchpoints(raw, touchpoints, sources)
+
+
+def _read_include(inc: Any, pos: Position, file: Path, display: str, root: Path,
+                  sources: SourceText, files: list[Path],
+                  chain: list[Path]) -> tuple[Path, str, PosDict]:
+    """The included file (path, display name, document), added to ``files`` once read; refused
+    if it loops or holds other keys."""
+    target = _include_target(inc, file, root, pos, sources)
+    if target.resolve() in chain:
+        cycle = " -> ".join(str(p.name) for p in [*chain, target.resolve()])
+        raise MapError([Diagnostic(f"include cycle: {cycle}", pos,
+                                   hint="a file may not include itself, directly or through others")],
+                       sources)
+    inc_display = os.path.normpath(os.path.join(os.path.dirname(display), inc))
+    doc = _read_mapping(target, inc_display, sources, what="included file")
+    files.append(target)
+    unknown = [k for k in doc if k not in INCLUDE_KEYS]
+    if unknown:
+        key = unknown[0]
+        raise MapError([Diagnostic(f"unknown key '{key}' in an included file", doc.key_pos[key],
+                                   hint=did_you_mean(str(key), list(INCLUDE_KEYS))
+                                   or "an included file holds personas, stages and touchpoints")],
+                       sources)
+    return target, inc_display, doc
+
+
+def _collect(doc: PosDict, sources: SourceText, personas: list[tuple[Any, Position]],
+             stages: list[tuple[Any, Position]],
+             touchpoints: list[tuple[str, Any, Position]]) -> None:
+    """Add an included file's personas, stages and touchpoints (with positions) to the lists."""
+    for key, sink in (("personas", personas), ("stages", stages)):
+        items = doc.get(key)
+        if items is None:
+            continue
+        if not isinstance(items, PosList):
+            raise MapError([Diagnostic(f"'{key}' is a list", doc.val_pos[key])], sources)
+        sink.extend(zip(items, items.item_pos, strict=False))
+    tps = doc.get("touchpoints")
+    if tps is not None:
+        if not isinstance(tps, PosDict):
+            raise MapError([Diagnostic("'touchpoints' in an included file maps a stage id to a list",
+                                       doc.val_pos["touchpoints"])], sources)
+        for stage_id, items in tps.items():
+            if isinstance(items, PosList):
+                touchpoints.extend((stage_id, it, p) for it, p in
+                                   zip(items, items.item_pos, strict=False))
+
+
+def _merge_personas(raw: PosDict, personas: list[tuple[Any, Position]]) -> None:
+    """Included personas come first, then the map's own."""
+    own = raw.get("personas")
+    new = PosList(pos=getattr(own, "pos", raw.pos))
+    for item, p in personas:
+        new.append(item)
+        new.item_pos.append(p)
+    if isinstance(own, PosList):
+        new.extend(own)
+        new.item_pos.extend(own.item_pos)
+    _set(raw, "personas", new)
+
+
+def _merge_stages(raw: PosDict, merged: list[tuple[Any, Position]]) -> None:
+    """An included stage replaces a placeholder stage (``- id: X`` only), else it is appended."""
+    own = raw.get("stages")
+    stages = own if isinstance(own, PosList) else PosList(pos=raw.pos)
+    placed = set()
+    for i, stage in enumerate(stages):
+        if isinstance(stage, PosDict) and set(stage) == {"id"}:
+            for item, p in merged:
+                if isinstance(item, PosDict) and item.get("id") == stage["id"]:
+                    stages[i] = item
+                    stages.item_pos[i] = p
+                    placed.add(id(item))
+    for item, p in merged:
+        if id(item) not in placed:
+            stages.append(item)
+            stages.item_pos.append(p)
+    _set(raw, "stages", stages)
+
+
+def _merge_touchpoints(raw: PosDict, merged: list[tuple[str, Any, Position]],
+                       sources: SourceText) -> None:
+    """Included touchpoints are appended to the stage they name."""
+    for stage_id, item, p in merged:
         stage = _find_stage(raw, stage_id)
         if stage is None:
             raise MapError([Diagnostic(f"included touchpoints name an unknown stage '{stage_id}'", p,

@@ -23,7 +23,7 @@ from journeymap.io.references import _check_raw_references, _check_references
 from journeymap.io.scenarios import _apply_scenario
 from journeymap.io.shape import _diagnostics, _validate_map
 from journeymap.io.yamlsafe import PosDict, PosList, locate
-from journeymap.model import JourneyMap, Overlay
+from journeymap.model import JourneyMap, Overlay, PeriodRange
 from journeymap.source import Position, SourceText
 
 
@@ -44,6 +44,13 @@ class LoadedMap:
     warnings: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     """Every file read: the map, its includes, the overlay (for ``render --watch``)."""
+
+    @property
+    def period(self) -> str | PeriodRange | None:
+        """The period the numbers describe: the overlay's, else the map's."""
+        if self.overlay is not None and self.overlay.period is not None:
+            return self.overlay.period
+        return self.map.period
 
     def locate(self, *loc: Any, key: bool = False) -> Position | None:
         """Position of a path in the map as written, e.g. ``locate("checks", "conversion")``."""
@@ -232,7 +239,7 @@ def _map_warnings(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for i, stage in enumerate(jm.stages):
         for j, tp in enumerate(stage.touchpoints):
-            if tp.scores is not None and tp.scores.nps is not None and tuple(tp.scores.nps.scale) != (0, 10):
+            if tp.scores is not None and tp.scores.nps is not None and not tp.scores.nps.on_nps_scale:
                 out.append(Diagnostic(
                     f"NPS of '{tp.id}' is declared on {list(tp.scores.nps.scale)}; NPS is defined on 0-10 only, so it is omitted",
                     locate(raw, ("stages", i, "touchpoints", j, "scores", "nps", "scale")),
@@ -247,7 +254,7 @@ def _map_warnings(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
 def _overlay_warnings(overlay: Overlay, raw: PosDict) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for tid, data in overlay.touchpoints.items():
-        if data.scores is not None and data.scores.nps is not None and tuple(data.scores.nps.scale) != (0, 10):
+        if data.scores is not None and data.scores.nps is not None and not data.scores.nps.on_nps_scale:
             out.append(Diagnostic(f"NPS of '{tid}' is declared on {list(data.scores.nps.scale)}; it is omitted",
                                   locate(raw, ("touchpoints", tid, "scores", "nps", "scale")), code="JM001"))
     return out

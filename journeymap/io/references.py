@@ -8,11 +8,24 @@ from journeymap.errors import Diagnostic, did_you_mean
 from journeymap.io.rawtree import _iter_raw_touchpoints, _known, _unknown
 from journeymap.io.shape import _path_text
 from journeymap.io.yamlsafe import PosDict, PosList, locate
-from journeymap.model import JourneyMap
+from journeymap.model import JourneyMap, Touchpoint
 from journeymap.source import Position
 
 
 def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
+    """Every reference problem of a map, in the order a reader meets them."""
+    diags, tp_ids = _duplicate_ids(jm, raw)
+    persona_ids = [p.id for p in jm.personas]
+    stage_ids = [s.id for s in jm.stages]
+    diags += _claimed_twice(jm, raw)
+    diags += _touchpoint_references(jm, raw, tp_ids, persona_ids)
+    diags += _check_block_references(jm, raw, tp_ids, stage_ids)
+    diags += _scenario_references(jm, raw, tp_ids, stage_ids)
+    return diags
+
+
+def _duplicate_ids(jm: JourneyMap, raw: PosDict) -> tuple[list[Diagnostic], list[str]]:
+    """Stage, touchpoint and persona ids used twice; and the touchpoint ids in map order."""
     diags: list[Diagnostic] = []
     seen: dict[str, tuple[Any, ...]] = {}
     tp_ids: list[str] = []
@@ -35,9 +48,14 @@ def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
             diags.append(Diagnostic(f"duplicate persona id '{persona.id}'",
                                     locate(raw, ("personas", k, "id")), hint="persona ids are unique"))
         persona_ids.append(persona.id)
+    return diags, tp_ids
+
+
+def _touchpoint_references(jm: JourneyMap, raw: PosDict, tp_ids: list[str],
+                           persona_ids: list[str]) -> list[Diagnostic]:
+    """``next``, ``returns``, ``formerly`` and per-persona ``emotion`` of every touchpoint."""
+    diags: list[Diagnostic] = []
     known = set(tp_ids)
-    stage_ids = [s.id for s in jm.stages]
-    lo, hi = jm.emotion_scale
     for i, stage in enumerate(jm.stages):
         for j, tp in enumerate(stage.touchpoints):
             tloc = ("stages", i, "touchpoints", j)
@@ -54,39 +72,63 @@ def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
                     diags.append(Diagnostic(f"'formerly' names '{old}', which is a current touchpoint id",
                                             locate(raw, (*tloc, "formerly", k)),
                                             hint="'formerly' lists ids the touchpoint had before a rename"))
-            if isinstance(tp.emotion, dict):
-                for pid, value in tp.emotion.items():
-                    if pid not in persona_ids:
-                        diags.append(_unknown("persona", pid, raw, (*tloc, "emotion", pid), persona_ids,
-                                              f"{_path_text(tloc)}.emotion", key=True))
-                    if not lo <= value <= hi:
-                        diags.append(Diagnostic(f"emotion {value:g} lies outside the map's emotion_scale [{lo:g}, {hi:g}]",
-                                                locate(raw, (*tloc, "emotion", pid))))
-            elif tp.emotion is not None and not lo <= tp.emotion <= hi:
-                diags.append(Diagnostic(f"emotion {tp.emotion:g} lies outside the map's emotion_scale [{lo:g}, {hi:g}]",
-                                        locate(raw, (*tloc, "emotion")),
-                                        hint="declare 'emotion_scale: [low, high]' at the top to use another scale"))
-    if jm.checks is not None:
-        for tid in jm.checks.touchpoints:
-            if tid not in known:
-                diags.append(_unknown("touchpoint", tid, raw, ("checks", "touchpoints", tid), tp_ids,
-                                      "checks.touchpoints", key=True))
-            else:
-                diags += _ces_limit(jm, tid, raw)
-        for sid in jm.checks.stages:
-            if sid not in stage_ids:
-                diags.append(_unknown("stage", sid, raw, ("checks", "stages", sid), stage_ids,
-                                      "checks.stages", key=True))
-        if jm.checks.lint is not None:
-            for k, dis in enumerate(jm.checks.lint.disable):
-                if dis.touchpoint is not None and dis.touchpoint not in known:
-                    diags.append(_unknown("touchpoint", dis.touchpoint, raw,
-                                          ("checks", "lint", "disable", k, "touchpoint"), tp_ids,
-                                          "checks.lint.disable"))
-                if dis.stage is not None and dis.stage not in stage_ids:
-                    diags.append(_unknown("stage", dis.stage, raw,
-                                          ("checks", "lint", "disable", k, "stage"), stage_ids,
-                                          "checks.lint.disable"))
+            diags += _emotion_problems(jm, raw, tp, tloc, persona_ids)
+    return diags
+
+
+def _emotion_problems(jm: JourneyMap, raw: PosDict, tp: Touchpoint, tloc: tuple[Any, ...],
+                      persona_ids: list[str]) -> list[Diagnostic]:
+    diags: list[Diagnostic] = []
+    lo, hi = jm.emotion_scale
+    if isinstance(tp.emotion, dict):
+        for pid, value in tp.emotion.items():
+            if pid not in persona_ids:
+                diags.append(_unknown("persona", pid, raw, (*tloc, "emotion", pid), persona_ids,
+                                      f"{_path_text(tloc)}.emotion", key=True))
+            if not lo <= value <= hi:
+                diags.append(Diagnostic(f"emotion {value:g} lies outside the map's emotion_scale [{lo:g}, {hi:g}]",
+                                        locate(raw, (*tloc, "emotion", pid))))
+    elif tp.emotion is not None and not lo <= tp.emotion <= hi:
+        diags.append(Diagnostic(f"emotion {tp.emotion:g} lies outside the map's emotion_scale [{lo:g}, {hi:g}]",
+                                locate(raw, (*tloc, "emotion")),
+                                hint="declare 'emotion_scale: [low, high]' at the top to use another scale"))
+    return diags
+
+
+def _check_block_references(jm: JourneyMap, raw: PosDict, tp_ids: list[str],
+                            stage_ids: list[str]) -> list[Diagnostic]:
+    """Touchpoints and stages named under ``checks:``."""
+    diags: list[Diagnostic] = []
+    if jm.checks is None:
+        return diags
+    known = set(tp_ids)
+    for tid in jm.checks.touchpoints:
+        if tid not in known:
+            diags.append(_unknown("touchpoint", tid, raw, ("checks", "touchpoints", tid), tp_ids,
+                                  "checks.touchpoints", key=True))
+        else:
+            diags += _ces_limit(jm, tid, raw)
+    for sid in jm.checks.stages:
+        if sid not in stage_ids:
+            diags.append(_unknown("stage", sid, raw, ("checks", "stages", sid), stage_ids,
+                                  "checks.stages", key=True))
+    for k, dis in enumerate(jm.checks.lint.disable if jm.checks.lint is not None else []):
+        if dis.touchpoint is not None and dis.touchpoint not in known:
+            diags.append(_unknown("touchpoint", dis.touchpoint, raw,
+                                  ("checks", "lint", "disable", k, "touchpoint"), tp_ids,
+                                  "checks.lint.disable"))
+        if dis.stage is not None and dis.stage not in stage_ids:
+            diags.append(_unknown("stage", dis.stage, raw,
+                                  ("checks", "lint", "disable", k, "stage"), stage_ids,
+                                  "checks.lint.disable"))
+    return diags
+
+
+def _scenario_references(jm: JourneyMap, raw: PosDict, tp_ids: list[str],
+                         stage_ids: list[str]) -> list[Diagnostic]:
+    """Touchpoints and stages that scenarios remove, patch or add to."""
+    diags: list[Diagnostic] = []
+    known = set(tp_ids)
     for sname, scen in jm.scenarios.items():
         for k, rid in enumerate(scen.remove):
             if rid not in known and rid not in stage_ids:
@@ -100,6 +142,28 @@ def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
             if sid not in stage_ids:
                 diags.append(_unknown("stage", sid, raw, ("scenarios", sname, "add", sid), stage_ids,
                                       f"scenarios.{sname}.add", key=True))
+    return diags
+
+
+def _claimed_twice(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
+    """An old id in the ``formerly`` of two touchpoints: a comparison could pair either."""
+    diags: list[Diagnostic] = []
+    claimed: dict[str, tuple[str, Position | None]] = {}
+    for i, stage in enumerate(jm.stages):
+        for j, tp in enumerate(stage.touchpoints):
+            for k, old in enumerate(tp.formerly):
+                pos = locate(raw, ("stages", i, "touchpoints", j, "formerly", k))
+                if old not in claimed:
+                    claimed[old] = (tp.id, pos)
+                    continue
+                first, first_pos = claimed[old]
+                if first == tp.id:
+                    continue
+                where = f" at line {first_pos.line}" if first_pos else ""
+                diags.append(Diagnostic(
+                    f"two touchpoints claim the old id '{old}': '{tp.id}' here and '{first}'{where}",
+                    pos, hint=f"an old id names the one touchpoint that replaced it; keep '{old}' "
+                    "in the 'formerly' of one of them"))
     return diags
 
 

@@ -36,6 +36,20 @@ def _apply_scenario(raw: PosDict, name: str, display: str, sources: SourceText) 
                        sources) from None
     out = copy.deepcopy(raw)
     diags: list[Diagnostic] = []
+    known_stage = set(_stage_ids(out))
+    _remove(out, raw, patch, name, diags)
+    _replace(out, patch, patch_raw, name, diags)
+    _add(out, patch, patch_raw, name, known_stage, diags)
+    if diags:
+        raise MapError(_sorted(diags), sources)
+    # the result is a map of its own: other scenarios do not apply to it
+    out.pop("scenarios", None)
+    return out
+
+
+def _remove(out: PosDict, raw: PosDict, patch: Scenario, name: str,
+            diags: list[Diagnostic]) -> None:
+    """Apply the scenario's ``remove``: stages (with their touchpoints) and touchpoints."""
     where = ("scenarios", name)
     known_tp = {tp.get("id") for *_, tp in _iter_raw_touchpoints(out)}
     known_stage = set(_stage_ids(out))
@@ -60,6 +74,11 @@ def _apply_scenario(raw: PosDict, name: str, display: str, sources: SourceText) 
         tps[:] = [t for t, _ in keep2]
         tps.item_pos = [p for _, p in keep2]
     _prune_removed(out, removed)
+
+
+def _replace(out: PosDict, patch: Scenario, patch_raw: object, name: str,
+             diags: list[Diagnostic]) -> None:
+    """Apply the scenario's ``touchpoints``: fields replaced whole, positions from the patch."""
     by_id = {tp.get("id"): tp for *_, tp in _iter_raw_touchpoints(out)}
     patches_raw = patch_raw.get("touchpoints") if isinstance(patch_raw, PosDict) else None
     for tid in patch.touchpoints:
@@ -78,6 +97,11 @@ def _apply_scenario(raw: PosDict, name: str, display: str, sources: SourceText) 
             target[key] = copy.deepcopy(value)
             target.key_pos[key] = fields.key_pos[key]
             target.val_pos[key] = fields.val_pos[key]
+
+
+def _add(out: PosDict, patch: Scenario, patch_raw: object, name: str, known_stage: set[str],
+         diags: list[Diagnostic]) -> None:
+    """Apply the scenario's ``add``: touchpoints appended to a stage."""
     adds_raw = patch_raw.get("add") if isinstance(patch_raw, PosDict) else None
     for stage_id in patch.add:
         assert isinstance(adds_raw, PosDict)
@@ -93,11 +117,6 @@ def _apply_scenario(raw: PosDict, name: str, display: str, sources: SourceText) 
         for item, p in zip(items, items.item_pos, strict=False):
             tps.append(copy.deepcopy(item))
             tps.item_pos.append(p)
-    if diags:
-        raise MapError(_sorted(diags), sources)
-    # the result is a map of its own: other scenarios do not apply to it
-    out.pop("scenarios", None)
-    return out
 
 
 def _prune_removed(out: PosDict, removed: set[str]) -> None:

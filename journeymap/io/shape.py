@@ -106,8 +106,6 @@ def _diagnostic(loc: tuple[Any, ...], err: Any, raw: PosDict, model: type[BaseMo
     kind = err["type"]
     where = _path_text(loc)
     value = err.get("input")
-    ctx = err.get("ctx") or {}
-    hint: str | None = None
     if kind == "extra_forbidden":
         key = loc[-1]
         allowed = _allowed_keys(model, loc[:-1])
@@ -119,62 +117,71 @@ def _diagnostic(loc: tuple[Any, ...], err: Any, raw: PosDict, model: type[BaseMo
     if kind == "missing":
         parent = _path_text(loc[:-1]) or "the top level"
         return Diagnostic(f"missing required key '{loc[-1]}' in {parent}", pos)
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        message = f"{where} must be a whole number, got {_show(value)}"
-        hint = "counts are whole numbers of customers or transitions, written without quotes"
-    elif kind in ("float_type", "float_parsing"):
-        message = f"{where} must be a number, got {_show(value)}"
-    elif kind == "finite_number":
-        message = f"{where} must be a finite number, got {_show(value)}"
-    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        words = {"greater_than_equal": "at least", "greater_than": "more than",
-                 "less_than_equal": "at most", "less_than": "less than"}[kind]
-        bound = next(iter(ctx.values()), "?")
-        message = f"{where} must be {words} {bound}, got {_show(value)}"
-    elif kind in ("string_type",):
-        message = f"{where} must be text, got {_show(value)}"
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            hint = f"quote it: '{value}'"
-    elif kind == "string_pattern_mismatch":
-        if (loc and loc[-1] == "currency") or "currency" in loc:
-            message = f"{where} must be an ISO 4217 code such as EUR, got {_show(value)}"
-        elif "code" in loc:
-            message = f"{where} must be a check code such as JM101, got {_show(value)}"
-        else:
-            message = f"{_show(value)} is not a valid id ({where})"
-            hint = "ids are made of letters, digits, '-', '_' and '.', and start with a letter or digit"
-    elif kind == "string_too_short":
-        message = f"{where} must not be empty"
-    elif kind == "string_too_long":
-        message = f"{where} is too long"
-    elif kind == "literal_error":
-        expected = ctx.get("expected", "")
-        if where in ("journeymap", "journeymap-data"):
-            message = f"unsupported format version {_show(value)} in '{where}'"
-            hint = "this journeymap reads format version 1"
-        else:
-            message = f"{where} must be one of {expected}, got {_show(value)}"
-            hint = did_you_mean(str(value), [s.strip("'") for s in str(expected).replace(" or ", ", ").split(", ")])
-    elif kind == "enum":
-        expected = ctx.get("expected", "")
-        message = f"{where} must be one of {expected}, got {_show(value)}"
-        hint = did_you_mean(str(value), [s.strip("'") for s in str(expected).replace(" or ", ", ").split(", ")])
-    elif kind in ("bool_type", "bool_parsing"):
-        message = f"{where} must be true or false, got {_show(value)}"
-    elif kind in ("dict_type", "model_type", "model_attributes_type"):
-        message = f"{where or 'the document'} must be a mapping (key: value), got {_show(value)}"
-    elif kind in ("list_type", "tuple_type"):
-        message = f"{where} must be a list, got {_show(value)}"
-    elif kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
-        message = f"{where} must be a date like 2026-09-30, got {_show(value)}"
-    elif kind == "too_short" or kind == "too_long":
-        message = f"{where}: {err['msg'][0].lower()}{err['msg'][1:]}"
-    elif kind == "value_error":
-        text = str(err["msg"]).removeprefix("Value error, ")
-        message = f"{where}: {text}" if where else text
+    if kind in _MESSAGES:
+        template, hint = _MESSAGES[kind]
+        message = template.format(where=where, value=_show(value), document=where or "the document")
     else:
-        message = f"{where}: {err['msg']}" if where else str(err["msg"])
+        message, hint = _message(kind, where, loc, err)
     return Diagnostic(message, pos, hint)
+
+
+_COUNT_HINT = "counts are whole numbers of customers or transitions, written without quotes"
+_MESSAGES: dict[str, tuple[str, str | None]] = {
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"),
+                    ("{where} must be a whole number, got {value}", _COUNT_HINT)),
+    **dict.fromkeys(("float_type", "float_parsing"), ("{where} must be a number, got {value}", None)),
+    "finite_number": ("{where} must be a finite number, got {value}", None),
+    "string_too_short": ("{where} must not be empty", None),
+    "string_too_long": ("{where} is too long", None),
+    **dict.fromkeys(("bool_type", "bool_parsing"), ("{where} must be true or false, got {value}", None)),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"),
+                    ("{document} must be a mapping (key: value), got {value}", None)),
+    **dict.fromkeys(("list_type", "tuple_type"), ("{where} must be a list, got {value}", None)),
+    **dict.fromkeys(("date_type", "date_parsing", "date_from_datetime_parsing"),
+                    ("{where} must be a date like 2026-09-30, got {value}", None)),
+}
+"""pydantic error types whose message needs only the place and the value, with their hint."""
+
+_BOUNDS = {"greater_than_equal": "at least", "greater_than": "more than",
+           "less_than_equal": "at most", "less_than": "less than"}
+
+
+def _message(kind: str, where: str, loc: tuple[Any, ...], err: Any) -> tuple[str, str | None]:
+    """Message and hint for the pydantic error types that need more than the value."""
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind in _BOUNDS:
+        bound = next(iter(ctx.values()), "?")
+        return f"{where} must be {_BOUNDS[kind]} {bound}, got {_show(value)}", None
+    if kind == "string_type":
+        quote = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return f"{where} must be text, got {_show(value)}", f"quote it: '{value}'" if quote else None
+    if kind == "string_pattern_mismatch":
+        return _pattern_message(where, loc, value)
+    if kind == "literal_error" and where in ("journeymap", "journeymap-data"):
+        return (f"unsupported format version {_show(value)} in '{where}'",
+                "this journeymap reads format version 1")
+    if kind in ("literal_error", "enum"):
+        expected = ctx.get("expected", "")
+        choices = [c.strip("'") for c in str(expected).replace(" or ", ", ").split(", ")]
+        return (f"{where} must be one of {expected}, got {_show(value)}",
+                did_you_mean(str(value), choices))
+    if kind in ("too_short", "too_long"):
+        return f"{where}: {err['msg'][0].lower()}{err['msg'][1:]}", None
+    text = str(err["msg"])
+    if kind == "value_error":
+        text = text.removeprefix("Value error, ")
+    return (f"{where}: {text}" if where else text), None
+
+
+def _pattern_message(where: str, loc: tuple[Any, ...], value: Any) -> tuple[str, str | None]:
+    """A string that does not match its pattern: a currency, a check code or an id."""
+    if (loc and loc[-1] == "currency") or "currency" in loc:
+        return f"{where} must be an ISO 4217 code such as EUR, got {_show(value)}", None
+    if "code" in loc:
+        return f"{where} must be a check code such as JM101, got {_show(value)}", None
+    return (f"{_show(value)} is not a valid id ({where})",
+            "ids are made of letters, digits, '-', '_' and '.', and start with a letter or digit")
 
 
 def _flatten(annotation: Any) -> list[Any]:

@@ -276,18 +276,91 @@ def _compose(text: str, path: str) -> Any:
 
 
 def _build(loader: yaml.SafeLoader, path: str) -> Any:
-    stack: list[_Frame] = []
-    anchors: dict[str, tuple[Any, int]] = {}
-    count = 0
-    root: Any = None
+    """Build the one document of the event stream into PosDict/PosList values."""
+    builder = _Builder(path)
     documents = 0
+    while True:
+        event = loader.get_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, ev.StreamEndEvent):
+            break
+        if isinstance(event, ev.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Fail("a map file holds one YAML document; found a second '---'",
+                            _pos(path, event.start_mark), "split it into two files")
+        elif not isinstance(event, ev.StreamStartEvent | ev.DocumentEndEvent):
+            builder.feed(event)
+    if documents == 0 or builder.root is None:
+        raise _Fail("the file is empty", Position(path, 1, 1),
+                    "a map starts with 'journeymap: 1'; run 'journeymap init' for a starter map")
+    return builder.root
 
-    def add(value: Any, pos: Position, size: int) -> None:
-        nonlocal root
-        if not stack:
-            root = value
+
+class _Builder:
+    """The stack of open mappings and lists, the anchors, and the count of values (the bound)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.count = 0
+        self.root: Any = None
+
+    def feed(self, event: Any) -> None:
+        """One node event: an alias, a scalar, or the start or end of a mapping or list."""
+        pos = _pos(self.path, event.start_mark)
+        if isinstance(event, ev.AliasEvent):
+            self.alias(event, pos)
+        elif isinstance(event, ev.ScalarEvent):
+            self.scalar(event, pos)
+        elif isinstance(event, ev.SequenceStartEvent | ev.MappingStartEvent):
+            self.start(event, pos)
+        elif isinstance(event, ev.SequenceEndEvent | ev.MappingEndEvent):
+            frame = self.stack.pop()
+            if isinstance(frame.obj, PosDict):
+                _apply_merges(frame)
+            if frame.anchor:
+                self.anchors[frame.anchor] = (frame.obj, frame.size)
+            self.add(frame.obj, frame.obj.pos, frame.size)
+
+    def alias(self, event: ev.AliasEvent, pos: Position) -> None:
+        if event.anchor not in self.anchors:
+            raise _Fail(f"unknown alias '*{event.anchor}'", pos, "define the anchor '&' first")
+        value, size = self.anchors[event.anchor]
+        self.count += size
+        if self.count > MAX_NODES:
+            raise _Fail(f"the document expands to more than {MAX_NODES:,} values through aliases",
+                        pos, "this looks like an alias bomb; write the values out")
+        self.add(value, pos, size)
+
+    def scalar(self, event: ev.ScalarEvent, pos: Position) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _Fail(f"the document has more than {MAX_NODES:,} values", pos, None)
+        if event.tag is not None:
+            value = _resolve_tagged(event.value, event.tag, pos)
+        else:  # plain scalars resolve by the YAML 1.2 core schema, quoted ones stay text
+            value = _resolve_plain(event.value, pos) if event.style is None else event.value
+        if event.anchor:
+            self.anchors[event.anchor] = (value, 1)
+        self.add(value, pos, 1)
+
+    def start(self, event: ev.SequenceStartEvent | ev.MappingStartEvent, pos: Position) -> None:
+        self.count += 1
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Fail(f"nesting deeper than {MAX_DEPTH} levels", pos,
+                        "a journey map is a few levels deep; check the brackets and indentation")
+        seq = isinstance(event, ev.SequenceStartEvent)
+        _check_container_tag(event.tag, "seq" if seq else "map", pos)
+        obj: PosDict | PosList = PosList(pos=pos) if seq else PosDict(pos=pos)
+        self.stack.append(_Frame(obj, anchor=event.anchor))
+
+    def add(self, value: Any, pos: Position, size: int) -> None:
+        """Put a finished value into the open container (as its next item, key or value)."""
+        if not self.stack:
+            self.root = value
             return
-        top = stack[-1]
+        top = self.stack[-1]
         top.size += size
         if isinstance(top.obj, PosList):
             top.obj.append(value)
@@ -310,71 +383,6 @@ def _build(loader: yaml.SafeLoader, path: str) -> Any:
             top.obj.key_pos[top.key] = top.key_pos
             top.obj.val_pos[top.key] = pos
         top.has_key = False
-
-    while True:
-        event = loader.get_event()  # type: ignore[no-untyped-call]
-        if isinstance(event, ev.StreamStartEvent):
-            continue
-        if isinstance(event, ev.StreamEndEvent):
-            break
-        if isinstance(event, ev.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise _Fail("a map file holds one YAML document; found a second '---'",
-                            _pos(path, event.start_mark), "split it into two files")
-            continue
-        if isinstance(event, ev.DocumentEndEvent):
-            continue
-        pos = _pos(path, event.start_mark)
-        if isinstance(event, ev.AliasEvent):
-            if event.anchor not in anchors:
-                raise _Fail(f"unknown alias '*{event.anchor}'", pos, "define the anchor '&' first")
-            value, size = anchors[event.anchor]
-            count += size
-            if count > MAX_NODES:
-                raise _Fail(f"the document expands to more than {MAX_NODES:,} values through aliases",
-                            pos, "this looks like an alias bomb; write the values out")
-            add(value, pos, size)
-            continue
-        if isinstance(event, ev.ScalarEvent):
-            count += 1
-            if count > MAX_NODES:
-                raise _Fail(f"the document has more than {MAX_NODES:,} values", pos, None)
-            plain = event.style is None and event.tag is None
-            if plain:
-                value = _resolve_plain(event.value, pos)
-            elif event.tag is None:
-                value = event.value
-            else:
-                value = _resolve_tagged(event.value, event.tag, pos)
-            if event.anchor:
-                anchors[event.anchor] = (value, 1)
-            add(value, pos, 1)
-            continue
-        if isinstance(event, (ev.SequenceStartEvent, ev.MappingStartEvent)):
-            count += 1
-            if len(stack) >= MAX_DEPTH:
-                raise _Fail(f"nesting deeper than {MAX_DEPTH} levels", pos,
-                            "a journey map is a few levels deep; check the brackets and indentation")
-            if isinstance(event, ev.SequenceStartEvent):
-                _check_container_tag(event.tag, "seq", pos)
-                stack.append(_Frame(PosList(pos=pos), anchor=event.anchor))
-            else:
-                _check_container_tag(event.tag, "map", pos)
-                stack.append(_Frame(PosDict(pos=pos), anchor=event.anchor))
-            continue
-        if isinstance(event, (ev.SequenceEndEvent, ev.MappingEndEvent)):
-            frame = stack.pop()
-            if isinstance(frame.obj, PosDict):
-                _apply_merges(frame)
-            if frame.anchor:
-                anchors[frame.anchor] = (frame.obj, frame.size)
-            add(frame.obj, frame.obj.pos, frame.size)
-            continue
-    if documents == 0 or root is None:
-        raise _Fail("the file is empty", Position(path, 1, 1),
-                    "a map starts with 'journeymap: 1'; run 'journeymap init' for a starter map")
-    return root
 
 
 def _apply_merges(frame: _Frame) -> None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from journeymap.analysis import Analysis
-    from journeymap.analysis.results import Ces, Csat, Nps, SurveyKind
+    from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyKind
 
 FORMATS = ("svg", "png", "pdf")
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")

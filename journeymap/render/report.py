@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from journeymap import graph as g
-from journeymap.analysis.results import Ces, Csat, Nps
+from journeymap.analysis.survey_figures import Ces, Csat, Nps
 from journeymap.figures import (
     MISSING,
     in_brackets,

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from journeymap import graph as g
-from journeymap.analysis.results import NO_SURVEYS, Leak, SurveyFigures, TouchpointFigures
+from journeymap.analysis.results import Leak, TouchpointFigures
+from journeymap.analysis.survey_figures import NO_SURVEYS, SurveyFigures
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.model import JourneyMap, Overlay
 from journeymap.render.fonts import FontPlan, plan_fonts

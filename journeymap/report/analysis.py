@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
 
-from journeymap.analysis.results import Analysis, Csat, Leak, Nps, SurveyFigures
+from journeymap.analysis.results import Analysis, Leak
+from journeymap.analysis.survey_figures import Csat, Nps, SurveyFigures
 from journeymap.figures import (
     MISSING,
     about,

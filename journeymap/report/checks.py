@@ -24,9 +24,9 @@ from typing import Any
 from urllib.parse import quote
 
 from journeymap import __version__
-from journeymap.checks import REGISTRY, Finding, MapResult, Severity, Verdict, exit_code
+from journeymap.analysis.comparison import Comparison, Test, Verdict
+from journeymap.checks import REGISTRY, Finding, MapResult, Severity, exit_code
 from journeymap.checks.core import SEVERITY_RANK
-from journeymap.checks.regression import Comparison, Test
 
 __all__ = ["Format", "escape_github_data", "escape_github_property", "render"]
 
@@ -137,7 +137,11 @@ def _text_comparison(r: MapResult, c: Comparison) -> list[str]:
     head = (f"{r.display} against {c.baseline}"
             f" ({c.baseline_period or 'no period'} -> {c.current_period or 'no period'}): "
             + ", ".join(f"{n} {v}" for v, n in counts.items() if n))
-    lines = [head.rstrip(": ")]
+    return [head.rstrip(": "), *_comparison_lines(c)]
+
+
+def _comparison_lines(c: Comparison) -> list[str]:
+    lines = []
     for t in c.tests:
         where = t.subject if t.subject != "map" else "(overall)"
         lines.append(f"  {t.verdict.value:<18} {t.metric:<10} {where:<24} "
@@ -398,17 +402,15 @@ def sarif(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> st
 # -------------------------------------------------------------------------------- diff
 
 
-def diff_text(result: MapResult, old: str, new: str) -> str:
+def diff_text(c: Comparison, old: str, new: str) -> str:
     """``journeymap diff`` as plain text: what changed, then the numbers side by side."""
-    c = result.comparison
-    assert c is not None
     out = [f"{old} -> {new}"]
     if c.changes:
         out += ["", "structure:"] + [f"  {ch.kind:<19} {ch.detail}" for ch in c.changes]
     else:
         out += ["", "structure: no changes"]
     if c.tests:
-        out += ["", "numbers:", *_text_comparison(result, c)[1:]]
+        out += ["", "numbers:", *_comparison_lines(c)]
     if c.notes and not c.tests:
         out += [f"note: {n}" for n in c.notes]
     if c.overlap:
@@ -416,10 +418,8 @@ def diff_text(result: MapResult, old: str, new: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def diff_markdown(result: MapResult, old: str, new: str) -> str:
+def diff_markdown(c: Comparison, old: str, new: str) -> str:
     """``journeymap diff`` as Markdown (for a PR comment)."""
-    c = result.comparison
-    assert c is not None
     out = [f"## Changes from `{_cell(old)}` to `{_cell(new)}`", ""]
     if not c.changes:
         out += ["No structural changes.", ""]

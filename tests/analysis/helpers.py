@@ -24,11 +24,11 @@ def make_map(touchpoints: list[dict[str, Any]], **top: Any) -> JourneyMap:
     return JourneyMap.model_validate(doc)
 
 
-def graph(touchpoints: list[dict[str, Any]], **top: Any) -> nx.DiGraph:
+def graph(touchpoints: list[dict[str, Any]], **top: Any) -> nx.DiGraph[str]:
     return build_graph(make_map(touchpoints, **top))
 
 
-LOOP = [
+LOOP: list[dict[str, Any]] = [
     {"id": "a", "entries": 100, "next": {"b": 60}},
     {"id": "b", "next": {"goal": 30, "a": 10}},
     {"id": "goal", "goal": True},

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.io import is_map_document
-from tests.conftest import MAPS, run_cli
+from tests.support import MAPS, WriteFile, run_cli
 
 EXAMPLE_MAPS = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 REQUIRED = {
@@ -78,6 +78,7 @@ def test_example_map_table_markdown_csv(path: Path) -> None:
         assert f"{top['name']} lost " in table
 
 
+@pytest.mark.slow
 def test_starter_plain_words_and_period() -> None:
     r = run_cli("analyze", str(MAPS / "starter-shop.yaml"), "--samples", "0")
     assert "Product page lost 267 customers in 2026-Q3 who would otherwise have reached " \
@@ -85,7 +86,7 @@ def test_starter_plain_words_and_period() -> None:
     assert "per month" not in r.out
 
 
-def test_no_period_never_says_in(write) -> None:  # type: ignore[no-untyped-def]
+def test_no_period_never_says_in(write: WriteFile) -> None:
     p = write("m.yaml", "journeymap: 1\nid: m\ntitle: M\nvalue_per_conversion: 10\nstages:\n"
               "  - id: s\n    name: S\n    touchpoints:\n"
               "      - {id: cart, name: Cart, entries: 100, next: {paid: 60}}\n"
@@ -95,7 +96,7 @@ def test_no_period_never_says_in(write) -> None:  # type: ignore[no-untyped-def]
     assert "Cart lost 40 customers who would otherwise have reached Paid: about 400." in r.out
 
 
-def test_closed_loop_exits_2_naming_touchpoints(write) -> None:  # type: ignore[no-untyped-def]
+def test_closed_loop_exits_2_naming_touchpoints(write: WriteFile) -> None:
     p = write("loop.yaml", "journeymap: 1\nid: m\ntitle: M\nstages:\n"
               "  - id: s\n    name: S\n    touchpoints:\n"
               "      - {id: start, name: Start, entries: 10, next: {paid: 10}}\n"
@@ -108,6 +109,7 @@ def test_closed_loop_exits_2_naming_touchpoints(write) -> None:  # type: ignore[
     assert "Traceback" not in r.err
 
 
+@pytest.mark.slow
 def test_bad_goal_and_target_exit_2() -> None:
     starter = str(MAPS / "starter-shop.yaml")
     r = run_cli("analyze", starter, "--goal", "order-confirmd")
@@ -118,6 +120,7 @@ def test_bad_goal_and_target_exit_2() -> None:
     assert r.code == 2 and "'order-confirmed' is not a next touchpoint of 'cart'" in r.err
 
 
+@pytest.mark.slow
 def test_output_file_and_refuses_to_overwrite_input(tmp_path: Path) -> None:
     starter = MAPS / "starter-shop.yaml"
     target = tmp_path / "out.md"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,7 @@ from journeymap.analysis import analyze, compare
 from journeymap.analysis.results import UndeclaredTransition, UnusedTransition
 from journeymap.graph import build_graph
 from journeymap.io import load_map
-from tests.conftest import MAPS, run_cli
+from tests.support import MAPS, WriteFile, run_cli
 
 MAP = """journeymap: 1
 id: shop
@@ -38,7 +37,7 @@ touchpoints:
 """
 
 
-def test_conformance_lists_undeclared_and_unused(write) -> None:  # type: ignore[no-untyped-def]
+def test_conformance_lists_undeclared_and_unused(write: WriteFile) -> None:
     m = write("shop.yaml", MAP)
     o = write("q2.yaml", OVERLAY)
     loaded = load_map(m, data=o)
@@ -59,7 +58,7 @@ def test_conformance_lists_undeclared_and_unused(write) -> None:  # type: ignore
     assert analyze(build_graph(loaded.map), samples=0).conformance is None
 
 
-def test_compare_two_periods_by_hand(write) -> None:  # type: ignore[no-untyped-def]
+def test_compare_two_periods_by_hand(write: WriteFile) -> None:
     m = write("shop.yaml", MAP)
     o = write("q2.yaml", OVERLAY)
     q3 = analyze(build_graph(load_map(m).map), samples=0)
@@ -77,7 +76,7 @@ def test_compare_two_periods_by_hand(write) -> None:  # type: ignore[no-untyped-
     assert cart["change"]["drop_off"] == pytest.approx(25 / 55 - 34 / 80)
 
 
-def test_compare_matches_renamed_touchpoints(write) -> None:  # type: ignore[no-untyped-def]
+def test_compare_matches_renamed_touchpoints(write: WriteFile) -> None:
     head = MAP.split("      - {id: ad")[0]
     old = write("old.yaml", head + """      - {id: ad, name: Ad, entries: 100, next: {basket: 50, help: 10}}
       - {id: help, name: Help, next: {basket: 5}}
@@ -124,7 +123,7 @@ def test_persona_and_scenario_are_in_settings() -> None:
     assert (s["persona"], s["scenario"]) == (persona, "to-be")
 
 
-def test_same_period_comparison_uses_file_labels(tmp_path: Path, write) -> None:  # type: ignore[no-untyped-def]
+def test_same_period_comparison_uses_file_labels(write: WriteFile) -> None:
     m = write("shop.yaml", MAP)
     o = write("q3b.yaml", OVERLAY.replace("2026-Q2", "2026-Q3"))
     r = run_cli("analyze", str(m), "--compare-data", str(o), "--samples", "0")

@@ -7,7 +7,7 @@ import shlex
 
 import pytest
 
-from tests.conftest import ROOT, run_cli, run_python_examples
+from tests.support import ROOT, run_cli, run_python_examples
 
 TEXT = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
 COMMANDS = [line.split("#")[0].strip()

@@ -6,41 +6,11 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from journeymap.analysis import analyze, ces, csat, nps, survey_metrics, wilson_interval
+from journeymap.analysis import analyze, ces, csat, nps, survey_metrics
 from journeymap.analysis.business import map_business
 from journeymap.model import Business, Direction, Scores
 from tests.analysis.helpers import graph
-
-
-def wilson_by_quadratic(x: int, n: int, z: float) -> tuple[float, float]:
-    """The Wilson interval as the roots of (p̂ - p)² = z² p (1 - p) / n."""
-    ph = x / n
-    a = 1 + z * z / n
-    b = -(2 * ph + z * z / n)
-    c = ph * ph
-    disc = math.sqrt(max(b * b - 4 * a * c, 0.0))
-    return (-b - disc) / (2 * a), (-b + disc) / (2 * a)
-
-
-@given(n=st.integers(1, 5000), data=st.data(), conf=st.sampled_from([0.8, 0.9, 0.95, 0.99]))
-def test_wilson_equals_the_roots_of_its_quadratic(n: int, data: st.DataObject, conf: float) -> None:
-    from statistics import NormalDist
-
-    x = data.draw(st.integers(0, n))
-    z = NormalDist().inv_cdf(0.5 + conf / 2)
-    low, high = wilson_interval(x, n, conf)  # type: ignore[misc]
-    qlow, qhigh = wilson_by_quadratic(x, n, z)
-    assert low == pytest.approx(qlow, abs=1e-9) and high == pytest.approx(qhigh, abs=1e-9)
-    assert 0.0 <= low <= x / n <= high <= 1.0
-
-
-def test_wilson_ends_are_exact_where_wald_collapses() -> None:
-    assert wilson_interval(0, 12)[0] == 0.0
-    assert wilson_interval(12, 12)[1] == 1.0
-    assert wilson_interval(0, 0) is None
 
 
 def test_nps_and_the_wrong_formulas() -> None:

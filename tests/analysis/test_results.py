@@ -11,16 +11,9 @@ import pytest
 
 from journeymap import figures
 from journeymap.analysis import analyze
-from journeymap.analysis.results import (
-    Analysis,
-    Ces,
-    Csat,
-    Edge,
-    Nps,
-    SurveyFigures,
-    rounded,
-    to_document,
-)
+from journeymap.analysis.document import rounded, to_document
+from journeymap.analysis.results import Analysis, Edge
+from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
 from journeymap.report.analysis import render_analysis
 from tests.analysis.helpers import graph
 
@@ -52,8 +45,8 @@ def test_a_tiny_map_gives_the_document_worked_by_hand() -> None:
 
 def test_rounding_happens_once_and_consumers_see_the_rounded_figure() -> None:
     assert rounded(1 / 3) == 0.3333333333
-    assert rounded((float("nan"), float("inf"), np.float64(0.1) + 0.2, np.int64(3))) == \
-        (None, None, 0.3, 3)
+    raw: tuple[object, ...] = (float("nan"), float("inf"), np.float64(0.1) + 0.2, np.int64(3))
+    assert rounded(raw) == (None, None, 0.3, 3)
     # LOOP: C = 0.3 exactly by hand; the float solve is rounded to 10 significant digits
     a = analyze(graph([{"id": "a", "entries": 100, "next": {"b": 60}},
                        {"id": "b", "next": {"goal": 30, "a": 10}},

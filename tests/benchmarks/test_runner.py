@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from types import ModuleType
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
-def _runner():  # type: ignore[no-untyped-def]
+def _runner() -> ModuleType:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
     assert spec is not None and spec.loader is not None

@@ -7,7 +7,7 @@ import io
 import os
 from pathlib import Path
 
-from tests.conftest import Result
+from tests.support import Result
 
 CI_VARIABLES = ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "CI")
 

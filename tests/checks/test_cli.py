@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from journeymap.io.revision import RevisionError, load_at_revision
 from tests.checks.inproc import run_inproc
-from tests.conftest import MAPS, ROOT, run_cli
+from tests.support import MAPS, ROOT, run_cli
 
 FIRST = MAPS / "first-purchase.yaml"
 Q2 = MAPS / "overlays" / "first-purchase.2026-Q2.yaml"
@@ -69,8 +70,7 @@ def test_broken_copy_text(broken: tuple[Path, dict[str, tuple[int, int]]]) -> No
     _no_traceback(r.err)
 
 
-def test_broken_copy_every_format(broken: tuple[Path, dict[str, tuple[int, int]]],
-                                  tmp_path: Path) -> None:
+def test_broken_copy_every_format(broken: tuple[Path, dict[str, tuple[int, int]]]) -> None:
     path, where = broken
     line, col = where["JM101"]
     for fmt in ("json", "markdown", "github", "junit", "sarif"):
@@ -98,7 +98,7 @@ def test_broken_copy_every_format(broken: tuple[Path, dict[str, tuple[int, int]]
             assert "❌ journeymap check failed" in r.out
 
 
-def test_fail_on_warning(broken: tuple[Path, dict[str, tuple[int, int]]], tmp_path: Path) -> None:
+def test_fail_on_warning(broken: tuple[Path, dict[str, tuple[int, int]]]) -> None:
     path, _ = broken
     text = path.read_text(encoding="utf-8").replace("conversion: {min: 0.5}", "conversion: {min: 0.01}")
     path.write_text(text, encoding="utf-8")
@@ -134,7 +134,7 @@ def test_output_file_and_refusing_to_overwrite_an_input(tmp_path: Path) -> None:
     _no_traceback(r.err)
 
 
-def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
+def test_usage_errors_exit_2_without_traceback() -> None:
     cases = [
         (["check", str(MAPS), "--data", str(Q2)], "--data goes with exactly one map"),
         (["check", str(MAPS), "--baseline", str(FIRST)], "--baseline goes with exactly one map"),
@@ -321,5 +321,29 @@ def test_baseline_ref_without_the_overlay_at_the_revision(repo: Path) -> None:
     r = run_inproc("check", "maps/shop.yaml", "--data", "data.yaml", "--baseline-ref", "main",
                    cwd=repo)
     assert r.code == 2
-    assert "the overlay data.yaml does not exist at 'main'" in r.err
+    assert r.err.splitlines()[0] == (
+        "--baseline-ref: the overlay data.yaml does not exist at 'main'; give the baseline "
+        "explicitly with --baseline and --baseline-data")
     _no_traceback(r.err)
+
+
+def test_revision_errors_speak_of_the_revision_not_of_flags(repo: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library raises RevisionError with the ref; only the CLI names its option."""
+    monkeypatch.chdir(repo)
+    (repo / "data.yaml").write_text(_overlay("2026-Q3", 360), encoding="utf-8")
+    with pytest.raises(RevisionError) as info:
+        load_at_revision("origin/main", "maps/shop.yaml")
+    assert (str(info.value), info.value.ref) == ("the revision 'origin/main' is not in this clone",
+                                                 "origin/main")
+    assert info.value.overlay is None and "git fetch origin main" in (info.value.hint or "")
+    with pytest.raises(RevisionError) as info:
+        load_at_revision("main", "maps/shop.yaml", data="data.yaml")
+    assert str(info.value) == "the overlay data.yaml does not exist at 'main'"
+    assert (info.value.overlay, info.value.hint) == ("data.yaml", None)
+    loaded = load_at_revision("main", "maps/shop.yaml")
+    assert loaded is not None and loaded.display == "main:maps/shop.yaml"
+    assert load_at_revision("main", "maps/nothing.yaml") is None
+    r = run_inproc("diff", "origin/main:maps/shop.yaml", "maps/shop.yaml", cwd=repo)
+    assert r.code == 2
+    assert r.err.startswith("diff: the revision 'origin/main' is not in this clone; fetch it first")

@@ -15,7 +15,7 @@ import yaml
 
 from journeymap.io import parse_yaml
 from journeymap.model import Checks
-from tests.conftest import MAPS, ROOT
+from tests.support import MAPS, ROOT
 
 sys.path.insert(0, str(ROOT / "docs"))
 import gen_checks
@@ -100,6 +100,7 @@ def _sh(cmd: str, repo: Path, env: dict[str, str]) -> subprocess.CompletedProces
                           text=True, timeout=300, check=False)
 
 
+@pytest.mark.slow
 def test_ci_examples_run(ci_repo: tuple[Path, dict[str, str]]) -> None:
     repo, env = ci_repo
     docs = _yaml_blocks(CI_MD.read_text(encoding="utf-8"))
@@ -116,6 +117,7 @@ def test_ci_examples_run(ci_repo: tuple[Path, dict[str, str]]) -> None:
     assert (repo / "journeymap.sarif").exists() and (repo / "journeymap.md").exists()
 
 
+@pytest.mark.slow
 def test_sh_examples_run(ci_repo: tuple[Path, dict[str, str]]) -> None:
     """The `sh` block at the top of docs/ci.md, with the paths it names made real."""
     repo, env = ci_repo

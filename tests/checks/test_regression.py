@@ -6,13 +6,21 @@ Each p-value is worked out from the formula in the comment and cross-checked wit
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from pathlib import Path
 
 import pytest
 from scipy import stats as sst
 
-from journeymap.checks import Verdict, stats
+from journeymap import stats
+from journeymap.analysis import analyze
+from journeymap.analysis.comparison import Metric, Verdict, match_touchpoints
+from journeymap.checks.context import make_context
+from journeymap.graph import build_graph
+from journeymap.io import load_map
 from tests.checks.helpers import run_text
+from tests.checks.inproc import run_inproc
 
 MAP = """journeymap: 1
 id: shop
@@ -31,70 +39,6 @@ def shop(rows: dict[str, tuple[int, int]], period: str = "2026-Q3", checks: str 
     tps = "".join(f"      - {{id: {t}, name: {t.upper()}, entries: {n}, next: {{paid: {n - x}}}, "
                   f"exits: {x}}}\n" for t, (n, x) in rows.items())
     return MAP.format(period=period, checks=checks, touchpoints=tps)
-
-
-def test_pooled_z_by_hand() -> None:
-    # 300/1000 -> 400/1000: pbar = 0.35, se = sqrt(0.35 * 0.65 * (2 / 1000)) = 0.0213307
-    z = stats.pooled_z(300, 1000, 400, 1000)
-    assert z == pytest.approx(0.1 / math.sqrt(0.35 * 0.65 * 0.002), rel=1e-12)
-    assert z == pytest.approx(4.688072, abs=1e-6)
-    p = stats.two_proportion_test(300, 1000, 400, 1000, alternative="greater")
-    assert p == pytest.approx(1.37895e-6, rel=1e-4)
-    assert p == pytest.approx(sst.norm.sf(z), rel=1e-12)
-
-
-def test_z_squared_is_chi2_without_yates_correction() -> None:
-    table = [[300, 700], [400, 600]]
-    z = stats.pooled_z(300, 1000, 400, 1000)
-    assert z is not None
-    chi2, p_two, *_ = sst.chi2_contingency(table, correction=False)
-    assert z * z == pytest.approx(chi2, rel=1e-12)
-    assert 2 * stats.normal_sf(z) == pytest.approx(p_two, rel=1e-9)
-    # the trap: scipy's default applies Yates' continuity correction to 2x2 tables
-    chi2_yates, p_yates, *_ = sst.chi2_contingency(table)
-    assert chi2_yates < chi2 and p_yates > p_two * 1.2
-
-
-def test_one_sided_direction() -> None:
-    # CSAT 160/200 -> 140/200: z = -0.1 / sqrt(0.75 * 0.25 * 0.01) = -2.3094
-    p_less = stats.two_proportion_test(160, 200, 140, 200, alternative="less")
-    assert p_less == pytest.approx(0.0104607, rel=1e-4)
-    assert stats.two_proportion_test(160, 200, 140, 200, alternative="greater") == \
-        pytest.approx(1 - 0.0104607, rel=1e-5)
-
-
-def test_no_variation_gives_p_one() -> None:
-    assert stats.pooled_z(0, 50, 0, 50) is None
-    assert stats.two_proportion_test(50, 50, 50, 50, alternative="greater") == 1.0
-
-
-def test_benjamini_hochberg_matches_scipy() -> None:
-    ps = [0.0021636, 0.0463581, 0.5, 0.01, 0.04, 0.2, 0.03]
-    ours = stats.benjamini_hochberg(ps)
-    theirs = sst.false_discovery_control(ps, method="bh")
-    assert ours == pytest.approx(list(theirs), rel=1e-12)
-
-
-def test_wilson_matches_statsmodels_formula() -> None:
-    low, high = stats.wilson_interval(20, 100)  # type: ignore[misc]
-    # centre (0.2 + z^2/200) / (1 + z^2/100), half-width z sqrt(0.0016 + z^2/40000) / (1 + z^2/100)
-    zz = 1.959963984540054 ** 2
-    centre = (0.2 + zz / 200) / (1 + zz / 100)
-    half = math.sqrt(zz) * math.sqrt(0.2 * 0.8 / 100 + zz / 40000) / (1 + zz / 100)
-    assert (low, high) == pytest.approx((centre - half, centre + half), rel=1e-12)
-    assert (low, high) == pytest.approx((0.133367, 0.288829), abs=1e-6)
-
-
-def test_nps_standard_error_and_test() -> None:
-    # baseline 100 promoters, 20 detractors of 200: NPS 40, SE = 100 sqrt((0.6 - 0.16) / 200)
-    value, se = stats.nps_value_se(100, 20, 200)  # type: ignore[misc]
-    assert value == pytest.approx(40.0)
-    assert se == pytest.approx(100 * math.sqrt(0.44 / 200))
-    z, p = stats.nps_test((100, 20, 200), (60, 80, 200))  # type: ignore[misc]
-    # now 60 / 80 of 200: NPS -10, SE = 100 sqrt((0.7 - 0.01) / 200); z = 50 / sqrt(SE1^2 + SE2^2)
-    assert z == pytest.approx(50 / math.sqrt(se**2 + 100**2 * 0.69 / 200))
-    assert z == pytest.approx(6.651901, abs=1e-6)
-    assert p == pytest.approx(sst.norm.sf(z), rel=1e-9)
 
 
 def test_worked_example_regression_warn_ok_with_bh_order() -> None:
@@ -147,8 +91,8 @@ def test_declared_guard_and_q() -> None:
     assert result.comparison is not None
     t = next(t for t in result.comparison.tests if t.metric == "drop_off")
     assert t.verdict == Verdict.REGRESSION
-    assert result.comparison.settings["q"] == 0.01
-    assert result.comparison.settings["drop_off_min_increase"] == 0.05
+    assert result.comparison.settings.q == 0.01
+    assert result.comparison.settings.drop_off_min_increase == 0.05
 
 
 def test_customer_grain_when_both_sides_count_customers() -> None:
@@ -183,11 +127,10 @@ def test_newcombe_bound_and_confident() -> None:
     """300/1000 -> 400/1000: one-sided 95% Wilson bounds (z = 1.6449) give the Newcombe lower
     bound d - sqrt((p2 - l2)^2 + (u1 - p1)^2) = 0.06497: above 1 pp, so 'confident';
     against a 7 pp threshold it is still a REGRESSION (p tiny, +10 pp) but not confident."""
-    z = 1.6448536269514722
-    l1, u1 = stats.wilson_interval(300, 1000, z)  # type: ignore[misc]
-    l2, u2 = stats.wilson_interval(400, 1000, z)  # type: ignore[misc]
+    l1, u1 = stats.wilson_interval(300, 1000, confidence=0.90)  # type: ignore[misc]
+    l2, u2 = stats.wilson_interval(400, 1000, confidence=0.90)  # type: ignore[misc]
     lower = 0.1 - math.sqrt((0.4 - l2) ** 2 + (u1 - 0.3) ** 2)
-    assert stats.newcombe_difference(300, 1000, 400, 1000) == pytest.approx(
+    assert stats.newcombe_difference(300, 1000, 400, 1000, confidence=0.90) == pytest.approx(
         (lower, 0.1 + math.sqrt((u2 - 0.4) ** 2 + (0.3 - l1) ** 2)), rel=1e-12)
     assert lower == pytest.approx(0.0649728, abs=1e-6)
     base = shop({"a": (1000, 300)}, period="2026-Q2")
@@ -199,3 +142,80 @@ def test_newcombe_bound_and_confident() -> None:
         assert t.verdict == Verdict.REGRESSION
         assert t.worsening_lower == pytest.approx(lower, rel=1e-9)
         assert t.confident is confident
+
+
+# ----------------------------------------------------------------- one definition per concept
+
+
+def test_drop_off_counts_unobserved_departures_as_analyze_does() -> None:
+    """Disagreement 2 of issue 9. 'cart' now: 1,000 entries, 500 to 'paid', 300 exits, so 200
+    departures nobody observed (a positive residual, counted as unknown departures):
+    m = 500 + 300 + 200 = 1,000 and d = 300 / 1,000 = 30.0%, as ``analyze`` reports (the gate
+    used to leave the 200 out: 300 / 800 = 37.5%). Baseline: 200 of 1,000 exit (20.0%).
+    pbar = 500 / 2000 = 0.25, z = 0.1 / sqrt(0.25 * 0.75 * 2 / 1000) = 5.163978, p = 1.2088e-7."""
+    cart_now = "      - {id: cart, name: Cart, entries: 1000, next: {paid: 500}, exits: 300}\n"
+    cart_then = "      - {id: cart, name: Cart, entries: 1000, next: {paid: 800}, exits: 200}\n"
+    now = MAP.format(period="2026-Q3", checks="", touchpoints=cart_now)
+    result = run_text(now, baseline=MAP.format(period="2026-Q2", checks="", touchpoints=cart_then))
+    assert result.comparison is not None
+    t = next(t for t in result.comparison.tests if t.metric == Metric.DROP_OFF)
+    assert (t.x_before, t.n_before, t.x_after, t.n_after) == (200, 1000, 300, 1000)
+    assert (t.before, t.after) == (0.2, 0.3)
+    z = 0.1 / math.sqrt(0.25 * 0.75 * 2 / 1000)
+    assert z == pytest.approx(5.163978, abs=1e-6)
+    assert t.p_value == pytest.approx(sst.norm.sf(z), rel=1e-9)
+    assert t.p_value == pytest.approx(1.2088e-7, rel=1e-3)
+    # the same figure as the analysis of the current map
+    loaded = load_map("now.yaml", text=now.encode("utf-8"))
+    assert analyze(build_graph(loaded.map), samples=0).touchpoint("cart").drop_off == t.after
+    (finding,) = [f for f in result.findings if f.code == "JM301"]
+    assert finding.message.startswith("drop-off at 'cart' got worse: 20.0% -> 30.0% (+10.0pp, "
+                                      "threshold 1pp, adjusted p = 1.21e-07)")
+
+
+def test_an_old_id_claimed_twice_stops_every_comparison(tmp_path: Path) -> None:
+    """Disagreement 4 of issue 9: 'check --baseline' and 'diff' paired 'basket' with the first
+    claimer, 'analyze --compare-data' with the last. Now the map does not load: exit 2."""
+    base = tmp_path / "base.yaml"
+    base.write_text(shop({"basket": (1000, 300)}, period="2026-Q2"), encoding="utf-8")
+    now = tmp_path / "now.yaml"
+    now.write_text(MAP.format(period="2026-Q3", checks="", touchpoints=(
+        "      - {id: cart, name: Cart, formerly: [basket], entries: 600, next: {paid: 400}, exits: 200}\n"
+        "      - {id: bag, name: Bag, formerly: [basket], entries: 400, next: {paid: 300}, exits: 100}\n"
+    )), encoding="utf-8")
+    overlay = tmp_path / "q2.yaml"
+    overlay.write_text("journeymap-data: 1\nmap: shop\nperiod: 2026-Q2\ntouchpoints: {}\n",
+                       encoding="utf-8")
+    headline = (f"{now}:10:41: two touchpoints claim the old id 'basket': 'bag' here and 'cart' at "
+                "line 9; an old id names the one touchpoint that replaced it; keep 'basket' in the "
+                "'formerly' of one of them")
+    for args in (["check", str(now), "--baseline", str(base)], ["diff", str(base), str(now)],
+                 ["analyze", str(now), "--compare-data", str(overlay)]):
+        r = run_inproc(*args)
+        assert r.code == 2, args
+        assert r.err.splitlines()[0] == headline, args
+        assert "Traceback" not in r.err
+
+
+def test_matching_by_id_then_formerly() -> None:
+    # an id match wins over a claim; the first old id of a 'formerly' that the baseline has
+    matched = match_touchpoints({"pay": ["cart"], "bag": ["sack", "basket"], "new": ["gone"]},
+                                {"pay", "cart", "basket"})
+    assert matched == {"pay": "pay", "bag": "basket"}
+    assert list(match_touchpoints({"b": ["x"], "a": []}, {"a", "x"})) == ["b", "a"]  # map order
+
+
+def test_the_context_is_frozen_and_gets_the_comparison_at_construction() -> None:
+    now = load_map("now.yaml", text=MAP.format(period="2026-Q3", checks="", touchpoints=(
+        "      - {id: cart, name: Cart, entries: 1000, next: {paid: 500}, exits: 300}\n")).encode())
+    base = load_map("base.yaml", text=shop({"cart": (1000, 300)}, period="2026-Q2").encode())
+    ctx = make_context(now, baseline=base, baseline_label="q2")
+    assert ctx.comparison is not None
+    assert (ctx.comparison.baseline, ctx.comparison.baseline_period) == ("q2", "2026-Q2")
+    assert make_context(now).comparison is None
+    assert make_context(now, baseline=base).comparison.baseline == "base.yaml"  # type: ignore[union-attr]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ctx.comparison = None  # type: ignore[misc]
+    # the residual of 'cart' is the flow's: |1000 - 800| / max(1000, 800)
+    assert ctx.relative_residual("cart") == ctx.flows["cart"].relative_residual == 0.2
+    assert ctx.relative_residual("paid") == 0.0  # a goal absorbs what arrives

@@ -2,35 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-
-from journeymap.model import JourneyMap
-
-SHOP = {
-    "journeymap": 1, "id": "shop", "title": "Shop",
-    "stages": [
-        {"id": "browse", "name": "Browse", "touchpoints": [
-            {"id": "home", "name": "Home", "next": ["product"]},
-            {"id": "product", "name": "Product", "next": ["cart"]},
-        ]},
-        {"id": "buy", "name": "Buy", "touchpoints": [
-            {"id": "cart", "name": "Cart", "next": ["paid"]},
-            {"id": "paid", "name": "Paid", "goal": True},
-        ]},
-    ],
-}
-
-
-def make_map(base: dict[str, Any] | None = None, **touchpoint_events: Any) -> JourneyMap:
-    doc = yaml.safe_load(yaml.safe_dump(base or SHOP))
-    for stage in doc["stages"]:
-        for tp in stage["touchpoints"]:
-            if tp["id"] in touchpoint_events:
-                tp["events"] = touchpoint_events[tp["id"]]
-    return JourneyMap.model_validate(doc)
 
 
 @pytest.fixture
@@ -45,7 +18,3 @@ def log(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _log
-
-
-def by_id(overlay: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {tp["id"]: tp for tp in overlay["touchpoints"]}

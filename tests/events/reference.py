@@ -50,7 +50,7 @@ def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int
     df = df.sort_values(["_file", "_row"]).drop_duplicates(["user_id", "_ts", "event"], keep="first")
     df = df.sort_values(["user_id", "_ts", "_file", "_row"], kind="stable")
     # rules in map order
-    rules = []
+    rules: list[tuple[str, str | None, str | None, dict[str, str]]] = []
     for _, tp in jm.iter_touchpoints():
         for item in (tp.events or [tp.id]):
             if isinstance(item, str):
@@ -61,12 +61,12 @@ def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int
     def tp_of(row: Any) -> str | None:
         for tid, name, pattern, where in rules:
             ev = row["event"]
-            hit = ev == name if name is not None else re.fullmatch(pattern, ev) is not None
+            hit = ev == name if name is not None else re.fullmatch(pattern or "", ev) is not None
             for col, pat in where.items():
                 val = row[col]
                 hit = hit and isinstance(val, str) and re.fullmatch(pat, val) is not None
             if hit:
-                return tid
+                return str(tid)
         return None
 
     df["_tp"] = [tp_of(r) for _, r in df.iterrows()]
@@ -94,7 +94,7 @@ def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int
         # journeys
         groups = [g] if journey == "customer" else [x for _, x in g.groupby("_sess", sort=True)]
         for jg in groups:
-            visits = []
+            visits: list[Any] = []
             for ts, tp, s in zip(jg["_ts"], jg["_tp"], jg["_sess"], strict=True):
                 if tp is None:
                     continue

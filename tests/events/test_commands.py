@@ -14,7 +14,7 @@ from journeymap.events.discover import discover
 from journeymap.events.ingest import segment_path
 from journeymap.graph import FLOW_RESIDUAL, VISITS, build_graph
 from journeymap.io import load_map, load_overlay
-from tests.conftest import run_cli
+from tests.support import run_cli
 
 DATA = Path(__file__).parent / "data"
 ECOM = DATA / "retentioneering-ecom.csv.gz"
@@ -188,6 +188,7 @@ def test_conform_unused_parts() -> None:
     assert c.undeclared_share == 0.0
 
 
+@pytest.mark.slow
 def test_discover_draft_validates_and_conserves_on_a_public_clickstream(tmp_path: Path) -> None:
     """retentioneering's bundled e-commerce clickstream (Apache-2.0): discover -> ingest -> graph."""
     draft = tmp_path / "draft.yaml"

@@ -17,8 +17,9 @@ import sqlglot
 from journeymap.events import IngestOptions, ingest, to_json
 from journeymap.events.printing import print_sql
 from journeymap.events.settings import DIALECTS, Columns
-from tests.events.conftest import by_id, make_map
+from journeymap.model import JourneyMap
 from tests.events.reference import reference_ingest
+from tests.events.support import by_id, make_map
 
 DAY = 86400
 
@@ -65,7 +66,7 @@ def rich_log(folder: Path) -> list[Path]:
     return paths
 
 
-def rich_map():  # type: ignore[no-untyped-def]
+def rich_map() -> JourneyMap:
     return make_map(home=["home", {"name": "view", "where": {"page": "/"}}],
                     product=[{"name": "view", "where": {"page": "/p/.*"}}],
                     cart=["cart", {"pattern": "vie.", "where": {"page": "/cart"}}])
@@ -84,6 +85,8 @@ def parquet_log(folder: Path, src: list[Path]) -> Path:
     return pq
 
 
+@pytest.mark.spark
+@pytest.mark.slow
 def test_duckdb_and_spark_give_the_same_bytes(tmp_path: Path, spark: Any) -> None:
     """One Spark ingest (kept to one: Spark is slow to start) over CSV and Parquet together."""
     csvs = rich_log(tmp_path)

@@ -6,7 +6,9 @@ import calendar
 import datetime as dt
 import json
 import random
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,9 +17,10 @@ from journeymap.events.ingest import to_json, to_yaml
 from journeymap.events.settings import Columns
 from journeymap.graph import FLOW_RESIDUAL, build_graph
 from journeymap.io import load_map, load_overlay
-from tests.conftest import run_cli
-from tests.events.conftest import by_id, make_map
+from journeymap.model import JourneyMap
 from tests.events.reference import reference_ingest
+from tests.events.support import LogFile, by_id, make_map
+from tests.support import run_cli
 
 MIN, HOUR, DAY = 60, 3600, 86400
 
@@ -26,12 +29,12 @@ def at(day: int, hh: int, mm: int = 0, ss: int = 0) -> str:
     return f"2026-01-{day:02d}T{hh:02d}:{mm:02d}:{ss:02d}Z"
 
 
-def one(jm, files, **kw):  # type: ignore[no-untyped-def]
+def one(jm: JourneyMap, files: Iterable[Path | str], **kw: Any) -> dict[str, Any]:
     [r] = ingest(jm, [str(f) for f in files], IngestOptions(**kw))
     return r.overlay
 
 
-def test_counts_repeats_exits_and_coverage(log) -> None:  # type: ignore[no-untyped-def]
+def test_counts_repeats_exits_and_coverage(log: LogFile) -> None:
     # u1: home -> product -> cart -> paid (converts). u2: home, home (a repeat: one visit),
     # product, then leaves. z: one unmapped event at 12:00 sets the end of the data.
     f = log([("u1", at(1, 10), "home"), ("u1", at(1, 10, 1), "product"), ("u1", at(1, 10, 5), "cart"),
@@ -54,7 +57,7 @@ def test_counts_repeats_exits_and_coverage(log) -> None:  # type: ignore[no-unty
     assert o["time_range"] == {"start": at(1, 10), "end": at(1, 12)}
 
 
-def test_in_progress_against_the_end_of_the_data(log) -> None:  # type: ignore[no-untyped-def]
+def test_in_progress_against_the_end_of_the_data(log: LogFile) -> None:
     # default --lost-after is 30 days for customer journeys; the data ends on 2026-03-01.
     f = log([("old", "2026-01-01T10:00:00Z", "home"), ("mid", "2026-01-30T10:01:00Z", "home"),
              ("new", "2026-03-01T10:00:00Z", "home"), ("new", "2026-03-01T10:01:00Z", "other")])
@@ -63,7 +66,7 @@ def test_in_progress_against_the_end_of_the_data(log) -> None:  # type: ignore[n
     assert (tp["home"]["exits"], tp["home"]["in_progress"]) == (1, 2)
 
 
-def test_ties_are_broken_by_file_rank_then_row(log) -> None:  # type: ignore[no-untyped-def]
+def test_ties_are_broken_by_file_rank_then_row(log: LogFile) -> None:
     same = at(1, 10)
     b = log([("u", same, "home")], name="b.csv")
     a = log([("u", same, "product"), ("u", same, "cart")], name="a.csv")
@@ -75,7 +78,7 @@ def test_ties_are_broken_by_file_rank_then_row(log) -> None:  # type: ignore[no-
     assert tp["cart"]["median_seconds_to_next"] == {"home": 0}
 
 
-def test_returns_between_sessions_and_session_journeys(log) -> None:  # type: ignore[no-untyped-def]
+def test_returns_between_sessions_and_session_journeys(log: LogFile) -> None:
     rows = [("u", at(1, 10), "home"), ("u", at(1, 10, 5), "cart"), ("u", at(1, 10, 20), "cart"),
             ("u", at(1, 12, 10), "cart"), ("u", at(1, 12, 15), "paid"), ("z", at(3, 0), "ping")]
     f = log(rows)
@@ -98,7 +101,7 @@ def test_returns_between_sessions_and_session_journeys(log) -> None:  # type: ig
     assert t["cart"]["returns"] == {"cart": 2}
 
 
-def test_session_column(log) -> None:  # type: ignore[no-untyped-def]
+def test_session_column(log: LogFile) -> None:
     f = log([("u", at(1, 10), "cart", "s1"), ("u", at(1, 10, 1), "cart", "s2"),
              ("u", at(1, 10, 2), "paid", "s2")], header=("user_id", "timestamp", "event", "sid"))
     [r] = ingest(make_map(), [str(f)], IngestOptions(columns=Columns(session="sid"), lost_after=0))
@@ -107,7 +110,7 @@ def test_session_column(log) -> None:  # type: ignore[no-untyped-def]
     assert tp["cart"]["returns"] == {"cart": 1}
 
 
-def test_bad_rows_are_counted_and_strict_refuses(log, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_rows_are_counted_and_strict_refuses(log: LogFile, tmp_path: Path) -> None:
     f = log([("u", at(1, 10), "home"), ("", at(1, 10), "home"), ("v", "yesterday", "home"),
              ("w", "2026-02-30T10:00:00Z", "home"), ("x", at(1, 11), "")])
     o = one(make_map(), [f])
@@ -121,7 +124,7 @@ def test_bad_rows_are_counted_and_strict_refuses(log, tmp_path: Path) -> None:  
     assert "Traceback" not in r.err
 
 
-def test_time_zones_and_mixed_formats(log) -> None:  # type: ignore[no-untyped-def]
+def test_time_zones_and_mixed_formats(log: LogFile) -> None:
     base = calendar.timegm(dt.datetime(2026, 1, 1, 10, 0).timetuple())
     rows = [
         ("u", "2026-01-01 12:00:00", "e0"),              # naive, read in Europe/Riga (UTC+2): 10:00Z
@@ -150,7 +153,7 @@ def test_time_zones_and_mixed_formats(log) -> None:  # type: ignore[no-untyped-d
     assert utc["time_range"] == {"start": "2026-01-01T10:01:00Z", "end": "2026-01-02T00:00:00Z"}
 
 
-def test_exact_duplicates_count_once_and_the_first_row_is_kept(log) -> None:  # type: ignore[no-untyped-def]
+def test_exact_duplicates_count_once_and_the_first_row_is_kept(log: LogFile) -> None:
     jm = make_map(cart=[{"name": "view", "where": {"page": "/cart.*"}}],
                   home=[{"name": "view", "where": {"page": "/"}}])
     f = log([("u", at(1, 10), "view", "/cart/1"), ("u", at(1, 10), "view", "/"),
@@ -166,7 +169,7 @@ def test_exact_duplicates_count_once_and_the_first_row_is_kept(log) -> None:  # 
     assert r.totals.events == 3
 
 
-def test_rules_are_fully_anchored_and_first_match_wins(log) -> None:  # type: ignore[no-untyped-def]
+def test_rules_are_fully_anchored_and_first_match_wins(log: LogFile) -> None:
     jm = make_map(home=["landing", {"pattern": "home_.*"}], product=[{"pattern": "prod"}],
                   cart=[{"pattern": "home_cart|cart.*"}])
     f = log([("u", at(1, 10), "landing"), ("u", at(1, 10, 1), "home_cart"),
@@ -181,7 +184,7 @@ def test_rules_are_fully_anchored_and_first_match_wins(log) -> None:  # type: ig
     assert o["unmapped"] == {"production": 1}
 
 
-def test_conversion_window(log) -> None:  # type: ignore[no-untyped-def]
+def test_conversion_window(log: LogFile) -> None:
     f = log([("fast", at(1, 10), "home"), ("fast", at(1, 20), "paid"),
              ("slow", at(1, 10), "home"), ("slow", at(5, 10), "paid"), ("z", at(20, 0), "ping")])
     tp = by_id(one(make_map(), [f], conversion_window=DAY, lost_after=0))
@@ -192,7 +195,7 @@ def test_conversion_window(log) -> None:  # type: ignore[no-untyped-def]
     assert "late_conversions" not in no_window["home"]
 
 
-def test_goal_selects_one_goal(log) -> None:  # type: ignore[no-untyped-def]
+def test_goal_selects_one_goal(log: LogFile) -> None:
     jm = make_map()
     doc = jm.model_dump(by_alias=True, exclude_defaults=True)
     doc["stages"][1]["touchpoints"][0]["goal"] = True  # cart is a goal too
@@ -206,7 +209,7 @@ def test_goal_selects_one_goal(log) -> None:  # type: ignore[no-untyped-def]
     assert (only["product"]["conversions"], only["cart"]["conversions"]) == (0, 1)
 
 
-def test_overlays_load_and_flow_conserves(log, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_overlays_load_and_flow_conserves(log: LogFile, tmp_path: Path) -> None:
     rng = random.Random(7)
     names = ["home", "product", "cart", "paid", "help", "search"]
     rows = []
@@ -231,7 +234,7 @@ def test_overlays_load_and_flow_conserves(log, tmp_path: Path) -> None:  # type:
 
 
 @pytest.mark.parametrize("journey", ["customer", "session"])
-def test_matches_an_independent_pandas_implementation(log, journey: str) -> None:  # type: ignore[no-untyped-def]
+def test_matches_an_independent_pandas_implementation(log: LogFile, journey: str) -> None:
     rng = random.Random(11)
     events = ["home", "product", "cart", "paid", "landing", "help", "x"]
     rows = []

@@ -11,7 +11,9 @@ import pytest
 from journeymap.io import load_map
 from journeymap.render.build import render_loaded
 from tests.render.cdp import Browser
-from tests.render.conftest import DATA
+from tests.render.support import DATA
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

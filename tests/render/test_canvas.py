@@ -9,7 +9,7 @@ import pytest
 from journeymap.render import render
 from journeymap.render.canvas import LANES, draw_canvas
 from journeymap.render.mpl import Measurer, fit, new_figure, style, wrap
-from tests.render.conftest import scene_of
+from tests.render.support import scene_of
 
 
 @pytest.mark.parametrize(("page", "size"), [("A3", (1190.88, 841.68)), ("A4", (841.68, 595.44))])

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from journeymap.analysis.results import SurveyFigures
+from journeymap.analysis.survey_figures import SurveyFigures
 from journeymap.render import render
 from journeymap.render.theme import THEMES
-from tests.render.conftest import analysis_of, ces, csat, nps, scene_of
+from tests.render.support import analysis_of, ces, csat, nps, scene_of
 
 ANALYSIS = analysis_of(
     "shop.yaml",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
-from tests.render.conftest import DATA
+from tests.render.support import DATA
+from tests.support import ROOT, run_cli
 
 
 def test_renders_by_extension(tmp_path: Path) -> None:

@@ -14,7 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, run_cli
+import pytest
+
+from tests.support import ROOT, run_cli
 
 PAGE = (ROOT / "docs" / "render.md").read_text(encoding="utf-8")
 
@@ -31,6 +33,7 @@ for args in json.loads(sys.argv[1]):
 """
 
 
+@pytest.mark.slow
 def test_every_render_command_in_the_page_runs(tmp_path: Path) -> None:
     commands = [ln for ln in _console_blocks()[0].splitlines() if ln.startswith("journeymap ")]
     assert len(commands) >= 6
@@ -49,7 +52,7 @@ def test_every_render_command_in_the_page_runs(tmp_path: Path) -> None:
         assert Path(args[args.index("-o") + 1]).stat().st_size > 200, args
 
 
-def test_the_error_example_is_what_the_command_prints(tmp_path: Path) -> None:
+def test_the_error_example_is_what_the_command_prints() -> None:
     block = _console_blocks()[1].splitlines()
     assert block[0].startswith("$ journeymap render")
     args = shlex.split(block[0][2:])[1:]

@@ -8,7 +8,7 @@ from journeymap.io import load_map
 from journeymap.render import render
 from journeymap.render.fonts import cmap, is_cjk, plan_fonts
 from journeymap.render.scene import map_text
-from tests.render.conftest import DATA, scene_of
+from tests.render.support import DATA, scene_of
 
 
 @pytest.mark.parametrize(("name", "cjk_first"), [("zh.yaml", True), ("ru.yaml", False),
@@ -70,7 +70,7 @@ def test_matplotlib_png_draws_glyphs_not_boxes() -> None:
     def draw(text: str, family: list[str] | None) -> bytes:
         with style(s):
             fig = Figure(figsize=(2, 0.6))
-            fig.text(0.05, 0.3, text, fontsize=14, **({"family": family} if family else {}))
+            fig.text(0.05, 0.3, text, fontsize=14, fontfamily=family)
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=80)
         return Image.open(io.BytesIO(buf.getvalue())).convert("L").tobytes()

@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from journeymap.analysis.results import SurveyFigures
+from journeymap.analysis.survey_figures import SurveyFigures
 from journeymap.render import render
 from journeymap.render.dot import _penwidth, to_dot
 from journeymap.render.theme import BLUE_ORANGE, THEMES
-from tests.render.conftest import analysis_of, ces, csat, nps, scene_of
+from tests.render.support import analysis_of, ces, csat, nps, scene_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,7 +11,7 @@ import pytest
 from journeymap.render import render
 from journeymap.render.dot import to_dot
 from journeymap.render.text import html_text, journey_text, mermaid_text
-from tests.render.conftest import scene_of
+from tests.render.support import scene_of
 from tests.render.test_graph_view import svg_texts
 
 HOSTILE = {

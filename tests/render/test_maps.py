@@ -13,7 +13,7 @@ import pytest
 from journeymap.io import is_map_document, load_map
 from journeymap.render import VIEWS
 from journeymap.render.build import render_loaded
-from tests.conftest import MAPS
+from tests.support import MAPS
 
 EXAMPLES = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 CHEAP = {"graph": "svg", "canvas": "svg", "funnel": "svg", "leaks": "svg", "scores": "svg",
@@ -27,6 +27,7 @@ def test_the_examples_are_found() -> None:
     assert set(CHEAP) == set(VIEWS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(Path(p).relative_to(MAPS)))
 def test_every_view_renders(path: Path) -> None:
     loaded = load_map(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from journeymap.render.mermaid import emotion_to_score, to_flowchart, to_journey
-from tests.render.conftest import scene_of
+from tests.render.support import scene_of
 
 
 def test_emotions_map_linearly_onto_one_to_five() -> None:

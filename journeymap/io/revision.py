@@ -1,8 +1,10 @@
-"""Baselines at a git revision: the same map (with its includes) and overlay as they were at REF.
+"""A map at a git revision: the same map (with its includes) and overlay as they were at REF.
 
 The map files of the revision (``*.yaml``, ``*.yml``, ``*.json``) are extracted with ``git
 archive`` into a temporary folder laid out like the repository, so includes resolve exactly as
-they did at that revision; positions in errors are then shown as ``REF:path``.
+they did at that revision; positions in errors are then shown as ``REF:path``. What cannot be
+read at the revision raises :class:`RevisionError`; the CLI names the option that gave the
+revision.
 """
 
 from __future__ import annotations
@@ -17,12 +19,24 @@ from dataclasses import replace
 from pathlib import Path
 
 from journeymap.errors import Diagnostic, MapError, UsageError
-from journeymap.io import LoadedMap, load_map
+from journeymap.io.loader import LoadedMap, load_map
 from journeymap.source import SourceText
 
-__all__ = ["load_at_revision", "revision_exists"]
+__all__ = ["RevisionError", "load_at_revision", "revision_exists"]
 
 SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class RevisionError(UsageError):
+    """A map or overlay cannot be read at the git revision `ref` (exit 2)."""
+
+    def __init__(self, message: str, *, ref: str, hint: str | None = None,
+                 overlay: str | None = None):
+        super().__init__(message, hint=hint)
+        self.ref = ref
+        self.hint = hint
+        self.overlay = overlay
+        """The overlay that does not exist at `ref`, when that is the problem."""
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -46,52 +60,51 @@ def _folder(path: Path) -> Path:
     return folder
 
 
-def _repo(path: Path, option: str) -> tuple[Path, str]:
+def _repo(path: Path, ref: str) -> tuple[Path, str]:
     """The repository's top folder and `path` relative to it (POSIX)."""
     folder = _folder(path)
     top = _git(["rev-parse", "--show-toplevel"], folder)
     if top.returncode != 0:
-        raise UsageError(f"{option}: {os.fspath(path)} is not inside a git repository")
+        raise RevisionError(f"{os.fspath(path)} is not inside a git repository", ref=ref)
     root = Path(top.stdout.decode("utf-8").strip())
     rel = Path(os.path.relpath(os.path.realpath(os.path.abspath(path)), os.path.realpath(root)))
     return root, rel.as_posix()
 
 
-def revision_exists(ref: str, path: str | os.PathLike[str], option: str = "--baseline-ref") -> None:
-    """Raise :class:`UsageError` (exit 2) when `ref` is not a commit in this clone."""
-    root, _ = _repo(Path(path), option)
+def revision_exists(ref: str, path: str | os.PathLike[str]) -> None:
+    """Raise :class:`RevisionError` when `ref` is not a commit in the clone holding `path`."""
+    root, _ = _repo(Path(path), ref)
     verify = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
     if verify.returncode != 0:
-        raise UsageError(f"{option}: the revision '{ref}' is not in this clone",
-                         hint=_fetch_hint(ref))
+        raise RevisionError(f"the revision '{ref}' is not in this clone", ref=ref,
+                            hint=_fetch_hint(ref))
 
 
 def load_at_revision(ref: str, path: str | os.PathLike[str], *,
-                     data: str | os.PathLike[str] | None = None,
-                     option: str = "--baseline-ref") -> LoadedMap | None:
+                     data: str | os.PathLike[str] | None = None) -> LoadedMap | None:
     """Load a map (and its overlay) as they were at `ref`; None when the map did not exist.
 
-    A map that existed at `ref` but whose overlay did not is an error: the comparison would
-    mix the map's own numbers with another period's.
+    A map that existed at `ref` but whose overlay did not is an error
+    (:class:`RevisionError` with ``overlay`` set): a comparison would mix the map's own numbers
+    with another period's. Errors in the files read show positions as ``REF:path``.
     """
-    revision_exists(ref, path, option)
-    root, rel = _repo(Path(path), option)
+    revision_exists(ref, path)
+    root, rel = _repo(Path(path), ref)
     if _git(["cat-file", "-e", f"{ref}:{rel}"], root).returncode != 0:
         return None
     drel = None
     if data is not None:
-        _, drel = _repo(Path(data), option)
+        _, drel = _repo(Path(data), ref)
         if _git(["cat-file", "-e", f"{ref}:{drel}"], root).returncode != 0:
-            raise UsageError(f"{option}: the overlay {os.fspath(data)} does not exist at '{ref}'",
-                             hint="give the baseline explicitly with --baseline and "
-                             "--baseline-data")
+            raise RevisionError(f"the overlay {os.fspath(data)} does not exist at '{ref}'",
+                                ref=ref, overlay=os.fspath(data))
     listing = _git(["ls-tree", "-r", "-z", "--name-only", ref], root)
     wanted = [n for n in listing.stdout.decode("utf-8", "surrogateescape").split("\0")
               if n.endswith(SUFFIXES)]
     archive = _git(["archive", "--format=tar", ref, "--", *wanted], root)
     if archive.returncode != 0:
-        raise UsageError(f"{option}: cannot read '{ref}': "
-                         f"{archive.stderr.decode('utf-8', 'replace').strip()}")
+        raise RevisionError(f"cannot read '{ref}': "
+                            f"{archive.stderr.decode('utf-8', 'replace').strip()}", ref=ref)
     display = f"{ref}:{os.fspath(path)}"
     with tempfile.TemporaryDirectory(prefix="journeymap-rev-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:

@@ -1,0 +1,41 @@
+"""Helpers for the event-log tests (a small shop map, overlays by id); fixtures stay in conftest.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from journeymap.model import JourneyMap
+
+SHOP = {
+    "journeymap": 1, "id": "shop", "title": "Shop",
+    "stages": [
+        {"id": "browse", "name": "Browse", "touchpoints": [
+            {"id": "home", "name": "Home", "next": ["product"]},
+            {"id": "product", "name": "Product", "next": ["cart"]},
+        ]},
+        {"id": "buy", "name": "Buy", "touchpoints": [
+            {"id": "cart", "name": "Cart", "next": ["paid"]},
+            {"id": "paid", "name": "Paid", "goal": True},
+        ]},
+    ],
+}
+
+LogFile = Callable[..., Path]
+"""The ``log`` fixture: ``log(rows, name=..., header=...)`` writes a CSV log and returns it."""
+
+
+def make_map(base: dict[str, Any] | None = None, **touchpoint_events: Any) -> JourneyMap:
+    doc = yaml.safe_load(yaml.safe_dump(base or SHOP))
+    for stage in doc["stages"]:
+        for tp in stage["touchpoints"]:
+            if tp["id"] in touchpoint_events:
+                tp["events"] = touchpoint_events[tp["id"]]
+    return JourneyMap.model_validate(doc)
+
+
+def by_id(overlay: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {tp["id"]: tp for tp in overlay["touchpoints"]}

@@ -1,0 +1,71 @@
+"""What `journeymap check` loads: the heavy libraries stay out of the CI path.
+
+import-linter (pyproject.toml) sees every import statement, lazy or not; these tests look at what
+a real run loads, which is what makes `check` start fast.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support import ROOT
+
+HEAVY = ("matplotlib", "duckdb", "jinja2", "graphviz", "scipy.stats")
+
+_PROBE = """
+import json, sys
+from journeymap.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as exc:
+    code = exc.code
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, out)
+"""
+
+
+def loaded_by(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    """Run the CLI's main in a fresh interpreter; return its exit code and every module loaded."""
+    report = tmp_path / "modules.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    subprocess.run([sys.executable, "-c", _PROBE, str(report), *args], cwd=ROOT, env=env,
+                   check=True, capture_output=True, timeout=120)
+    result = json.loads(report.read_text(encoding="utf-8"))
+    return result["code"], set(result["modules"])
+
+
+def test_check_loads_no_heavy_library(tmp_path: Path) -> None:
+    code, modules = loaded_by(tmp_path, "check", "maps/first-purchase.yaml")
+    assert code == 0
+    assert "journeymap.checks.runner" in modules  # the probe really ran the checks
+    heavy = sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+    assert heavy == []
+
+
+def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
+    """Cross-check of the probe itself: rendering a graph does load graphviz's package."""
+    out = tmp_path / "graph.dot"
+    code, modules = loaded_by(tmp_path, "render", "maps/first-purchase.yaml", "--view", "graph",
+                              "-o", str(out), "-q")
+    assert code == 0
+    assert "journeymap.render.dot" in modules
+
+
+def test_no_module_imports_scipy_stats() -> None:
+    """import-linter knows external packages only by top-level name, so this one is checked here:
+    statistics are plain Python, scipy.stats is for the tests' cross-checks."""
+    offenders = []
+    for path in sorted((ROOT / "journeymap").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""])
+            if any(n == "scipy.stats" or n.startswith("scipy.stats.") for n in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
