@@ -24,8 +24,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "journeymap/events/sql.py:statements": "events slice: one SQL text built in order",
     "journeymap/events/survey.py:ingest_survey": "events slice",
     "journeymap/render/canvas.py:draw_canvas": "results slice: the scene indexes by id once",
-    "journeymap/render/dot.py:to_dot": "results slice",
-    "journeymap/render/report.py:report": "results slice",
 }
 
 # path -> why it is longer than 400 lines.

@@ -133,20 +133,23 @@ def to_dot(scene: Scene) -> str:
             w("    { rank=same; " + " ".join(f"{x};" for x in same[col]) + " }")
         w("  }")
 
-    # one invisible chain through the columns keeps stages in order, left to right
+    out += _column_chain(scene, nodes, ids, columns)
+    for u, v in sorted(G.edges, key=lambda e: (G.nodes[e[0]][g.ORDER], G.nodes[e[1]][g.ORDER])):
+        w(f"  {ids[u]}:m -> {ids[v]}:m [{_edge_attrs(scene, u, v, columns, biggest)}];")
+    w("}")
+    return "\n".join(out) + "\n"
+
+
+def _column_chain(scene: Scene, nodes: list[str], ids: dict[str, str],
+                  columns: dict[str, int]) -> list[str]:
+    """One invisible chain through the columns keeps stages in order, left to right."""
     reps: dict[int, str] = {}
     for n in nodes:
         reps.setdefault(columns[n], ids[n])
     chain = [reps[c] for c in sorted(reps)]
     by_id = {v: k for k, v in ids.items()}
-    for a, b in itertools.pairwise(chain):
-        if not G.has_edge(by_id[a], by_id[b]):
-            w(f"  {a}:m -> {b}:m [style=invis, weight=0];")
-
-    for u, v in sorted(G.edges, key=lambda e: (G.nodes[e[0]][g.ORDER], G.nodes[e[1]][g.ORDER])):
-        w(f"  {ids[u]}:m -> {ids[v]}:m [{_edge_attrs(scene, u, v, columns, biggest)}];")
-    w("}")
-    return "\n".join(out) + "\n"
+    return [f"  {a}:m -> {b}:m [style=invis, weight=0];"
+            for a, b in itertools.pairwise(chain) if not scene.graph.has_edge(by_id[a], by_id[b])]
 
 
 def _title(scene: Scene) -> str:

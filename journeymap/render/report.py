@@ -147,6 +147,22 @@ def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
     return rows
 
 
+def _summary_cells(scene: Scene) -> list[tuple[str, str]]:
+    """The key figures at the top of the report (none without analysis)."""
+    if scene.analysis is None:
+        return []
+    s = scene.analysis.summary
+    cells = [("entries", integer(s.entries)), ("conversions", integer(s.conversions)),
+             ("conversion probability", percent(s.conversion_probability, 1))]
+    if s.total_lost_value is not None:
+        cells.append(("value lost at leaks (first order)",
+                      whole_money(s.total_lost_value, scene.currency)))
+    elif s.total_lost_conversions is not None:
+        cells.append(("conversions lost at leaks (first order)",
+                      number(s.total_lost_conversions, 0)))
+    return cells
+
+
 def report(scene: Scene) -> str:
     """The HTML report of the scene (a string; the same scene gives the same text)."""
     import jinja2
@@ -160,18 +176,7 @@ def report(scene: Scene) -> str:
     has_goal = bool(scene.graph.graph[g.GOALS])
     leaks = _leak_rows(scene) if a is not None else None
     surveys = _survey_rows(scene) if a is not None else None
-    summary: list[tuple[str, str]] = []
-    if a is not None:
-        s = a.summary
-        summary = [("entries", integer(s.entries)),
-                   ("conversions", integer(s.conversions)),
-                   ("conversion probability", percent(s.conversion_probability, 1))]
-        if s.total_lost_value is not None:
-            summary.append(("value lost at leaks (first order)",
-                            whole_money(s.total_lost_value, scene.currency)))
-        elif s.total_lost_conversions is not None:
-            summary.append(("conversions lost at leaks (first order)",
-                            number(s.total_lost_conversions, 0)))
+    summary = _summary_cells(scene)
     sections = [("graph", "Journey graph")]
     if leaks is not None:
         sections.append(("leaks", "Leaks"))
