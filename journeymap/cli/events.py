@@ -14,7 +14,7 @@ from journeymap.cli.console import show_progress, style, use_color
 from journeymap.cli.options import quiet_option
 from journeymap.errors import ExitCode, UsageError
 from journeymap.events.settings import DIALECTS, Columns, IngestOptions, parse_duration
-from journeymap.io import load_map, write_atomic
+from journeymap.io import OverlayFormat, dump_overlay, load_map, load_overlay, write_atomic
 
 F = Callable[..., Any]
 
@@ -97,7 +97,7 @@ def _end_progress(progress: Callable[[str], None] | None) -> None:
               help="The map whose touchpoints the events are counted onto.")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the overlay to FILE (default: standard output).")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
+@click.option("--format", "fmt", type=click.Choice([f.value for f in OverlayFormat]), default=None,
               help="Overlay format [default: json for a .json output, else yaml].")
 @column_options
 @pipeline_options
@@ -125,8 +125,8 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
     Example:
       journeymap ingest 'logs/*.parquet' --map shop.yaml -o 2026-07.yaml
     """
+    from journeymap.events.ingest import HEADER, segment_path
     from journeymap.events.ingest import ingest as run_ingest
-    from journeymap.events.ingest import segment_path, to_json, to_yaml
 
     opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
                         strict, session_timeout, journey, lost_after, goal, conversion_window,
@@ -137,8 +137,7 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
 
         click.echo(render_sql(loaded.map, opts, dialect), nl=False)
         return
-    if fmt is None:
-        fmt = "json" if output and output.lower().endswith(".json") else "yaml"
+    out_format = _overlay_format(fmt, output)
     if segment_by and not output:
         raise UsageError("--segment-by writes one file per segment; give -o OUTPUT")
     progress = progress_printer(quiet)
@@ -147,11 +146,10 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
                              progress=progress)
     finally:
         _end_progress(progress)
-    inputs = [map_path, *(f for f in results[0].overlay["settings"]["files"])] if results else [map_path]
-    render = to_json if fmt == "json" else to_yaml
+    inputs = [map_path, *results[0].files] if results else [map_path]
     color = use_color(sys.stderr)
     for r in results:
-        text = render(r.overlay)
+        text = dump_overlay(r.overlay, out_format, header=HEADER)
         if output is None:
             click.echo(text, nl=False)
             target = "standard output"
@@ -160,7 +158,7 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
             write_atomic(target, text, inputs=inputs)
         if not quiet:
             t = r.totals
-            cov = r.overlay["coverage"]
+            cov = r.overlay.coverage
             line = (f"{target}: {t.events:,} events of {t.customers:,} customers"
                     + (f", coverage {cov:.1%}" if cov is not None else "")
                     + f", {t.bad_rows:,} rows left out, {t.duplicates:,} duplicates, "
@@ -224,7 +222,7 @@ def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpo
               help="The map whose touchpoints and declared scales the answers belong to.")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the overlay to FILE (default: standard output).")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
+@click.option("--format", "fmt", type=click.Choice([f.value for f in OverlayFormat]), default=None,
               help="Overlay format [default: json for a .json output, else yaml].")
 @click.option("--overlay", "base", metavar="FILE", type=click.Path(dir_okay=False), default=None,
               help="Add the responses to this overlay (for example one from 'ingest') instead of "
@@ -255,24 +253,18 @@ def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | 
     Example:
       journeymap ingest-survey answers.csv --map shop.yaml --overlay 2026-07.json -o with-scores.json
     """
-    from journeymap.events.ingest import to_json, to_yaml
-    from journeymap.events.survey import SurveyColumns
+    from journeymap.events.survey import HEADER, SurveyColumns
     from journeymap.events.survey import ingest_survey as run_survey
 
     loaded = load_map(map_path)
-    base_doc = None
+    base_overlay = None
     if base is not None:
-        from journeymap.io import load_overlay
-
-        overlay, _, _ = load_overlay(base)
-        if overlay.map != loaded.map.id:
-            raise UsageError(f"--overlay {base} is for map '{overlay.map}', not '{loaded.map.id}'")
-        base_doc = _overlay_doc(base)
+        base_overlay, _, _ = load_overlay(base)
+        if base_overlay.map != loaded.map.id:
+            raise UsageError(f"--overlay {base} is for map '{base_overlay.map}', not '{loaded.map.id}'")
     cols = SurveyColumns(touchpoint_column, score_column, metric_column, customer_column, time_column)
-    result = run_survey(loaded.map, responses, cols, base_doc)
-    if fmt is None:
-        fmt = "json" if output and output.lower().endswith(".json") else "yaml"
-    text = (to_json if fmt == "json" else to_yaml)(result.overlay)
+    result = run_survey(loaded.map, responses, cols, base_overlay)
+    text = dump_overlay(result.overlay, _overlay_format(fmt, output), header=HEADER)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -283,16 +275,11 @@ def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | 
                    "replaced by the respondent's latest", err=True)
 
 
-def _overlay_doc(path: str) -> dict[str, Any]:
-    """An overlay file as a dict in the JSON contract's shape (touchpoints as a list)."""
-    import yaml
-
-    with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
-    tps = doc.get("touchpoints") or []
-    if isinstance(tps, dict):
-        doc["touchpoints"] = [{"id": k, **(v or {})} for k, v in tps.items()]
-    return dict(doc)
+def _overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
+    """The --format given, else JSON for a ``.json`` output and YAML otherwise."""
+    if fmt is not None:
+        return OverlayFormat(fmt)
+    return OverlayFormat.JSON if output and output.lower().endswith(".json") else OverlayFormat.YAML
 
 
 @click.command()

@@ -7,13 +7,14 @@
 | JM403 | a touchpoint nobody visits |
 | JM404 | an event name no rule maps |
 
->>> from journeymap.model import JourneyMap
+>>> from journeymap.model import JourneyMap, Overlay
 >>> m = JourneyMap.model_validate({"journeymap": 1, "id": "m", "title": "M", "stages": [
 ...     {"id": "s", "name": "S", "touchpoints": [
 ...         {"id": "a", "name": "A", "next": ["b"]}, {"id": "b", "name": "B"},
 ...         {"id": "c", "name": "C"}]}]})
->>> o = {"touchpoints": [{"id": "a", "visits": 4, "next": {"c": 3}}, {"id": "b", "visits": 0, "next": {}},
-...      {"id": "c", "visits": 3, "next": {}}], "unmapped": {"x": 2}, "coverage": 0.8}
+>>> o = Overlay.model_validate({"journeymap-data": 1, "map": "m", "touchpoints": {
+...     "a": {"visits": 4, "next": {"c": 3}}, "b": {"visits": 0}, "c": {"visits": 3}},
+...     "unmapped": {"x": 2}, "coverage": 0.8})
 >>> r = conformance(m, o)
 >>> [(f.code, f.message) for f in r.findings]  # doctest: +NORMALIZE_WHITESPACE
 [('JM401', 'shadow path a -> c: 3 transitions (100.0% of flow), not declared in the map'),
@@ -27,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeymap.model import JourneyMap
+from journeymap.model import JourneyMap, Overlay
 
 
 @dataclass(frozen=True)
@@ -70,16 +71,16 @@ class Conformance:
         }
 
 
-def conformance(jm: JourneyMap, overlay: dict[str, Any]) -> Conformance:
-    """Compare an overlay made from events (the JSON contract's shape) with the map's declarations."""
-    tps = {t["id"]: t for t in overlay["touchpoints"]}
-    total = sum(sum(t.get("next", {}).values()) for t in tps.values())
+def conformance(jm: JourneyMap, overlay: Overlay) -> Conformance:
+    """Compare an overlay made from events with the map's declarations."""
+    tps = overlay.touchpoints
+    total = sum(sum(t.next.values()) for t in tps.values())
     shadow: list[Finding] = []
     unused_tr: list[Finding] = []
     unused_tp: list[Finding] = []
     for _, tp in jm.iter_touchpoints():
-        data = tps.get(tp.id, {})
-        observed: dict[str, int] = data.get("next", {})
+        data = tps.get(tp.id)
+        observed = data.next if data is not None else {}
         declared = tp.transitions
         for target, count in observed.items():
             if target not in declared and count:
@@ -91,12 +92,12 @@ def conformance(jm: JourneyMap, overlay: dict[str, Any]) -> Conformance:
             if not observed.get(target):
                 unused_tr.append(Finding("JM402", f"declared transition {tp.id} -> {target} is never taken",
                                          tp.id, target))
-        if not data.get("visits"):
+        if data is None or not data.visits:
             unused_tp.append(Finding("JM403", f"touchpoint '{tp.id}' is never visited", tp.id))
     shadow.sort(key=lambda f: (-f.count, f.touchpoint or "", f.target or ""))
     unmapped = [Finding("JM404", f"event '{name}' is not mapped to any touchpoint: {n:,} events",
                         None, name, n)
-                for name, n in sorted(overlay.get("unmapped", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
+                for name, n in sorted(overlay.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))]
     shadow_total = sum(f.count for f in shadow)
-    return Conformance(overlay.get("coverage"), shadow_total / total if total else None, total,
+    return Conformance(overlay.coverage, shadow_total / total if total else None, total,
                        shadow, unused_tr, unused_tp, unmapped)

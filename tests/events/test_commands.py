@@ -73,8 +73,8 @@ def test_ingest_json_contract_and_yaml_load_as_data(shop: tuple[Path, Path], tmp
     assert r.code == 0, r.err
     doc = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))
     assert doc["journeymap-data"] == 1 and doc["map"] == "shop"
-    assert [t["id"] for t in doc["touchpoints"]] == ["home", "product", "cart", "paid"]
-    home = doc["touchpoints"][0]
+    assert list(doc["touchpoints"]) == ["home", "product", "cart", "paid"]
+    home = doc["touchpoints"]["home"]
     assert home["next"] == {"cart": 1, "product": 1}
     assert doc["unmapped"] == {"help": 1}
     assert doc["settings"]["lost_after"] == "0s"
@@ -175,12 +175,12 @@ def test_conform_findings_and_exit_codes(shop: tuple[Path, Path], tmp_path: Path
 
 
 def test_conform_unused_parts() -> None:
-    from journeymap.model import JourneyMap
+    from journeymap.model import JourneyMap, Overlay
 
     jm = JourneyMap.model_validate(yaml.safe_load(MAP))
-    overlay = {"touchpoints": [{"id": "home", "visits": 3, "next": {"product": 3}},
-                               {"id": "product", "visits": 3, "next": {}}],
-               "unmapped": {"a": 1, "b": 5}}
+    overlay = Overlay.model_validate({"journeymap-data": 1, "map": "shop", "touchpoints": {
+        "home": {"visits": 3, "next": {"product": 3}}, "product": {"visits": 3}},
+        "unmapped": {"a": 1, "b": 5}})
     c = conformance(jm, overlay)
     assert [(f.touchpoint, f.target) for f in c.unused_transitions] == [("product", "cart"), ("cart", "paid")]
     assert [f.touchpoint for f in c.unused_touchpoints] == ["cart", "paid"]
@@ -227,8 +227,9 @@ def test_discover_library_on_small_log(tmp_path: Path) -> None:
     (tmp_path / "d.yaml").write_text(d.text, encoding="utf-8")
     jm = load_map(tmp_path / "d.yaml").map
     [r] = ingest(jm, [str(log)], IngestOptions())
-    assert r.overlay["touchpoints"][1]["conversions"] == 3
-    assert r.overlay["coverage"] == 1.0
+    assert r.overlay.touchpoints["add-cart"].conversions == 3
+    assert r.overlay.coverage == 1.0
+    assert jm == d.map  # the draft's text loads back to the model discover built
 
 
 SURVEY = """\
