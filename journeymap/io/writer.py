@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from enum import Enum, StrEnum
 from typing import Any
@@ -48,7 +49,13 @@ class _Dumper(yaml.SafeDumper):
     """Quotes every string that journeymap's YAML 1.2 reader would not read back as that string."""
 
 
+_UNICODE_BREAKS = re.compile("[\x85\u2028\u2029\ufeff]")
+"""Line breaks PyYAML writes raw in plain and single-quoted text, where readers fold them."""
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if _UNICODE_BREAKS.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if not resolves_to_string(value):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
     return dumper.represent_str(value)
@@ -130,9 +137,25 @@ def dump_map(model: BaseModel, header: str | None = None, *, schema: str | None 
     return dump_yaml(to_plain(model), header, schema=schema)
 
 
+_NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+                            "\U00010000-\U0010ffff]")
+"""Characters a YAML reader refuses raw or reads as line breaks (journeymap reads JSON as YAML)."""
+
+
 def dump_json(data: Any) -> str:
-    """Deterministic JSON text in the data's own key order (UTF-8 as written, two-space indent)."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """Deterministic JSON text in the data's own key order (UTF-8 as written, two-space indent).
+
+    Characters that YAML readers refuse or take for line breaks (DEL, C1 controls, U+2028,
+    U+2029, U+FEFF) are written as ``\\uXXXX`` escapes, so the file reads back through
+    journeymap's YAML reader too.
+
+    >>> print(dump_json({"name": "Café\u2028"}), end="")
+    {
+      "name": "Café\\u2028"
+    }
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return _NOT_YAML_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 # ------------------------------------------------------------------------------- overlays
