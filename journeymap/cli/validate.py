@@ -22,6 +22,7 @@ from journeymap.io import (
     write_atomic,
 )
 from journeymap.model import JourneyMap, Overlay
+from journeymap.report.formats import ValidateFormat, choices
 
 
 @click.command()
@@ -29,7 +30,7 @@ from journeymap.model import JourneyMap, Overlay
 @click.option("--data", metavar="FILE", type=click.Path(dir_okay=False),
               help="Validate this overlay against the map (one map only).")
 @click.option("--scenario", metavar="NAME", help="Validate the map with this scenario applied.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(choices(ValidateFormat)), default="text",
               show_default=True, help="Output format.")
 @quiet_option
 def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt: str,
