@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from journeymap.events.settings import (
     Engine,
     IngestOptions,
     Journey,
+    SettingError,
     parse_duration,
 )
 from journeymap.findings import Severity
@@ -26,6 +28,30 @@ from journeymap.model import period_label
 from journeymap.report.formats import Format, choices
 
 F = Callable[..., Any]
+
+OPTIONS = {
+    "columns.customer": "--customer-column", "columns.timestamp": "--timestamp-column",
+    "columns.event": "--event-column", "columns.session": "--session-column",
+    "columns.touchpoint": "--touchpoint-column", "columns.score": "--score-column",
+    "columns.time": "--time-column", "session_timeout": "--session-timeout",
+    "lost_after": "--lost-after", "conversion_window": "--conversion-window",
+    "timezone": "--timezone", "journey": "--journey", "engine": "--engine", "strict": "--strict",
+    "segment_by": "--segment-by", "goal": "--goal", "max_touchpoints": "--max-touchpoints",
+}
+"""The command-line option of each setting the event layer names in its errors."""
+
+
+def speaks_options(func: F) -> F:
+    """Respell the settings named in the event layer's errors as this command's options."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SettingError as exc:
+            raise exc.spelled(OPTIONS.get(exc.setting, exc.setting)) from None
+
+    return wrapper
 
 
 def column_options(func: F) -> F:
@@ -74,12 +100,12 @@ def make_options(customer_column: str, timestamp_column: str, event_column: str,
     opts = IngestOptions(
         columns=Columns(customer_column, timestamp_column, event_column, session_column),
         timezone=timezone, strict=strict,
-        session_timeout=parse_duration(session_timeout, "--session-timeout"),
+        session_timeout=parse_duration(session_timeout, "session_timeout"),
         journey="session" if journey == "session" else "customer",
-        lost_after=None if lost_after is None else parse_duration(lost_after, "--lost-after"),
+        lost_after=None if lost_after is None else parse_duration(lost_after, "lost_after"),
         goal=goal,
         conversion_window=None if conversion_window is None
-        else parse_duration(conversion_window, "--conversion-window"),
+        else parse_duration(conversion_window, "conversion_window"),
         segment_by=segment_by)
     opts.validate()
     return opts
@@ -116,6 +142,7 @@ def _end_progress(progress: Callable[[str], None] | None) -> None:
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True,
               help="SQL dialect for --print-sql.")
 @quiet_option
+@speaks_options
 def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str | None,
            customer_column: str, timestamp_column: str, event_column: str,
            session_column: str | None, timezone: str, strict: bool, session_timeout: str,
@@ -187,6 +214,7 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
               help="Where the counting runs.")
 @click.option("--force", is_flag=True, help="Overwrite DRAFT if it exists.")
 @quiet_option
+@speaks_options
 def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpoints: int,
              customer_column: str, timestamp_column: str, event_column: str,
              session_column: str | None, timezone: str, strict: bool, session_timeout: str,
@@ -247,6 +275,7 @@ def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpo
 @click.option("--time-column", default=None, metavar="NAME",
               help="Column with the answer time (ISO 8601), to pick a respondent's latest answer.")
 @quiet_option
+@speaks_options
 def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | None,
                   base: str | None, touchpoint_column: str, score_column: str, metric_column: str,
                   customer_column: str | None, time_column: str | None, quiet: bool) -> None:
@@ -304,6 +333,7 @@ def _overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the report to FILE instead of standard output.")
 @quiet_option
+@speaks_options
 def conform(map_path: str, events: tuple[str, ...], customer_column: str, timestamp_column: str,
             event_column: str, session_column: str | None, timezone: str, strict: bool,
             session_timeout: str, journey: str, lost_after: str | None, goal: str | None,

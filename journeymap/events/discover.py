@@ -16,7 +16,7 @@ from typing import Any
 
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.events.ingest import ingest
-from journeymap.events.settings import Engine, IngestOptions
+from journeymap.events.settings import Engine, IngestOptions, SettingError
 from journeymap.io.writer import MAP_SCHEMA, modeline, yaml_scalar
 from journeymap.model import JourneyMap, OverlayTouchpoint
 
@@ -86,7 +86,7 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
     """Write a draft map (YAML text with comments) from a log."""
     opts = options or IngestOptions()
     if max_touchpoints < 1:
-        raise UsageError("--max-touchpoints must be at least 1")
+        raise SettingError("max_touchpoints", lambda s: f"{s} must be at least 1")
     empty = JourneyMap.model_validate({"journeymap": 1, "id": map_id, "title": "draft",
                                        "stages": [{"id": "all", "name": "All"}]})
     if progress:
@@ -102,8 +102,8 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
     chosen = [name for name, _ in ranked[:max_touchpoints]]
     if goal is not None:
         if goal not in counts:
-            raise UsageError(f"--goal: no event '{goal}' in the log",
-                             hint=did_you_mean(goal, list(counts)) or "give an event name")
+            raise SettingError("goal", lambda s: f"{s}: no event '{goal}' in the log",
+                               hint=did_you_mean(goal, list(counts)) or "give an event name")
         if goal not in chosen:
             chosen = [*chosen[:max_touchpoints - 1], goal]
     taken: set[str] = set()

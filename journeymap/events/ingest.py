@@ -30,7 +30,7 @@ from typing import Any
 
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.events.inputs import InputFile, expand
-from journeymap.events.settings import Engine, IngestOptions, format_duration
+from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
 from journeymap.events.sql import mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint
 
@@ -124,15 +124,15 @@ def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, go
         eng.load(files, opts.columns, wcols, opts.segment_by)
         rows = eng.run(stmts, progress, opts.strict)
     else:
-        raise UsageError(f"--engine: unknown engine '{engine}'", hint="use duckdb or spark")
+        raise SettingError("engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark")
     if opts.strict and rows["first_bad"]:
         file, row, _uid, ts_text, _event, bad_uid, bad_ts = rows["first_bad"][0]
         name = files[int(file)].path
         what = ("no customer id" if bad_uid else
                 f"unreadable timestamp {ts_text!r}" if bad_ts else "no event name")
         where = f"row {row}" if files[int(file)].format == "parquet" or engine == "spark" else f"line {int(row) + 1}"
-        raise UsageError(f"{name}: {where}: {what} (--strict refuses incomplete rows)",
-                         hint="fix the row, or drop --strict to leave such rows out with a count")
+        raise SettingError("strict", lambda s: f"{name}: {where}: {what} ({s} refuses incomplete rows)",
+                           hint=lambda s: f"fix the row, or leave out {s} to count such rows instead")
     return rows
 
 

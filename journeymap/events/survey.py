@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from journeymap.errors import UsageError, did_you_mean
+from journeymap.events.settings import SettingError, missing_column
 from journeymap.io.writer import overlay_plain
 from journeymap.model import JourneyMap, Overlay, Survey
 from journeymap.source import Position
@@ -75,11 +76,11 @@ def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = Non
     reader = csv.DictReader(io.StringIO(text))
     header = list(reader.fieldnames or [])
     metric_col = cols.metric if cols.metric in header else None
-    for col, opt in ((cols.touchpoint, "--touchpoint-column"), (cols.score, "--score-column"),
-                     (cols.customer, "--customer-column"), (cols.time, "--time-column")):
+    for col, setting in ((cols.touchpoint, "columns.touchpoint"), (cols.score, "columns.score"),
+                         (cols.customer, "columns.customer"), (cols.time, "columns.time")):
         if col is not None and col not in header:
-            raise UsageError(f"{path}: no column '{col}' (named by {opt})",
-                             hint=did_you_mean(col, header) or f"columns: {', '.join(header)}")
+            raise SettingError(setting, missing_column(path, col),
+                               hint=did_you_mean(col, header) or f"columns: {', '.join(header)}")
     ids = list(jm.touchpoints)
     questions = _targets(jm)
     latest: dict[tuple[str, str, str], tuple[str, int, int]] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from journeymap.events import IngestOptions, ingest
+from journeymap.events import Columns, IngestOptions, ingest
 from journeymap.events.conform import conformance
 from journeymap.events.discover import discover
 from journeymap.events.ingest import segment_path
@@ -349,3 +349,44 @@ def test_ingest_survey_errors_point_at_the_line(shop: tuple[Path, Path], tmp_pat
     assert r.code == 2
     assert message in r.err, r.err
     assert "Traceback" not in r.err
+
+
+def test_library_errors_name_settings_and_the_cli_names_options(shop: tuple[Path, Path], tmp_path: Path) -> None:
+    """The event layer speaks of its settings; only the CLI knows they are options."""
+    from journeymap.events.settings import SettingError, parse_duration
+
+    m, log = shop
+    jm = load_map(m).map
+    cases = [
+        (lambda: parse_duration("soon", "lost_after"), "lost_after: 'soon' is not a duration"),
+        (lambda: ingest(jm, [str(log)], IngestOptions(timezone="Mars/Base")),
+         "timezone: unknown time zone 'Mars/Base'"),
+        (lambda: ingest(jm, [str(log)], IngestOptions(session_timeout=0)),
+         "session_timeout must be longer than 0 seconds"),
+        (lambda: ingest(jm, [str(log)], IngestOptions(columns=Columns(customer="uid"))),
+         f"{log}: no column 'uid' (named by columns.customer)"),
+        (lambda: discover([str(log)], max_touchpoints=0), "max_touchpoints must be at least 1"),
+        (lambda: discover([str(log)], goal="buy"), "goal: no event 'buy' in the log"),
+    ]
+    for call, message in cases:
+        with pytest.raises(SettingError) as info:
+            call()
+        assert str(info.value) == message
+        assert "--" not in str(info.value)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("user_id,timestamp,event\n,2026-01-01T10:00:00Z,home\n", encoding="utf-8")
+    with pytest.raises(SettingError) as info:
+        ingest(jm, [str(bad)], IngestOptions(strict=True))
+    assert str(info.value) == f"{bad}: line 2: no customer id (strict refuses incomplete rows)"
+    r = run_cli("ingest", str(bad), "--map", str(m), "--strict")
+    assert r.code == 2
+    assert f"{bad}: line 2: no customer id (--strict refuses incomplete rows)" in r.err
+    assert "leave out --strict to count such rows instead" in r.err
+    for args, message in [(["discover", str(log), "-o", str(tmp_path / "d.yaml"), "--max-touchpoints", "0"],
+                           "--max-touchpoints must be at least 1"),
+                          (["discover", str(log), "-o", str(tmp_path / "d.yaml"), "--goal", "buy"],
+                           "--goal: no event 'buy' in the log"),
+                          (["ingest", str(log), "--map", str(m), "--lost-after", "soon"],
+                           "--lost-after: 'soon' is not a duration")]:
+        r = run_cli(*args)
+        assert (r.code, message in r.err, "Traceback" in r.err) == (2, True, False), r.err
