@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from importlib import resources
 from pathlib import Path
@@ -14,7 +13,9 @@ from journeymap.cli.options import quiet_option
 from journeymap.errors import Diagnostic, ExitCode, JourneymapError, UsageError
 from journeymap.graph import build_graph
 from journeymap.io import (
+    MAP_SCHEMA,
     document_kind,
+    dump_json,
     is_map_document,
     load_map,
     load_overlay,
@@ -99,7 +100,7 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
             of = f" of {against}" if against else " (its map was not among the files checked)"
             click.echo(f"{style('ok', 'green', color)} {f}: overlay{of}")
     if fmt == "json":
-        click.echo(json.dumps({"valid": not failed, "files": results}, indent=2, ensure_ascii=False))
+        click.echo(dump_json({"valid": not failed, "files": results}), nl=False)
     elif not quiet:
         bad = sum(1 for r in results if not r["valid"])
         summary = f"{len(results)} file(s) checked, {bad} invalid"
@@ -121,7 +122,7 @@ def schema_text(overlay: bool = False) -> str:
     doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
            "$id": f"https://journeymap.invalid/schema/{'overlay' if overlay else 'journeymap'}.schema.json",
            **doc}
-    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return dump_json(doc, sort_keys=True)
 
 
 @click.command()
@@ -165,4 +166,4 @@ def init(path: str, force: bool, no_schema: bool) -> None:
     click.echo(f"next: journeymap validate {path}")
 
 
-SCHEMA_NAME = "journeymap.schema.json"
+SCHEMA_NAME = MAP_SCHEMA

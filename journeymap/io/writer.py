@@ -142,8 +142,8 @@ _NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\uf
 """Characters a YAML reader refuses raw or reads as line breaks (journeymap reads JSON as YAML)."""
 
 
-def dump_json(data: Any) -> str:
-    """Deterministic JSON text in the data's own key order (UTF-8 as written, two-space indent).
+def dump_json(data: Any, *, sort_keys: bool = False) -> str:
+    """Deterministic JSON text in the data's own key order, or sorted (UTF-8 as written, two-space indent).
 
     Characters that YAML readers refuse or take for line breaks (DEL, C1 controls, U+2028,
     U+2029, U+FEFF) are written as ``\\uXXXX`` escapes, so the file reads back through
@@ -154,7 +154,7 @@ def dump_json(data: Any) -> str:
       "name": "Café\\u2028"
     }
     """
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys) + "\n"
     return _NOT_YAML_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

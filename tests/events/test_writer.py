@@ -193,3 +193,12 @@ def test_written_files_validate_against_the_published_schemas(tmp_path: Path) ->
         "# yaml-language-server: $schema=journeymap.schema.json"
     _validate(draft, MAP_SCHEMA)
     assert [tp for _, tp in load_map(draft).map.iter_touchpoints() if tp.id in ("1e3", "0o17")]
+
+
+def test_init_and_discover_name_the_same_map_schema() -> None:
+    from importlib import resources
+
+    from journeymap.io.writer import MAP_SCHEMA, modeline
+
+    starter = resources.files("journeymap").joinpath("data/starter.yaml").read_text(encoding="utf-8")
+    assert starter.splitlines()[0] == modeline(MAP_SCHEMA)
