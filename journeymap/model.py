@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -279,9 +280,71 @@ class CsatSurvey(Survey):
         return self
 
 
+def ces_answers(scale: tuple[int, int], direction: Direction,
+                top_box: Collection[int] | None = None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The answers of a CES scale that count as easy, and those that count as difficult.
+
+    Easy: the declared ``top_box``, else every answer beyond the scale's midpoint on the good
+    side (5-7 on 1-7 when higher is better, as CES 2.0 reports it; 1-2 on 1-5 when lower is
+    better). Difficult: the mirror image of the easy answers (answer ``a`` mirrored to
+    ``low + high - a``), so a declared top box ``[6, 7]`` on 1-7 makes 1-2 difficult. A top box
+    must lie on the scale and strictly beyond the midpoint on the good side (otherwise an easy
+    answer would be its own mirror, or on the side the direction calls difficult).
+
+    >>> ces_answers((1, 7), Direction.HIGHER_IS_BETTER)
+    ((5, 6, 7), (1, 2, 3))
+    >>> ces_answers((1, 7), Direction.HIGHER_IS_BETTER, [7, 6])
+    ((6, 7), (1, 2))
+    >>> ces_answers((1, 5), Direction.LOWER_IS_BETTER, [1])
+    ((1,), (5,))
+    >>> ces_answers((1, 5), Direction.LOWER_IS_BETTER, [4, 5])
+    Traceback (most recent call last):
+    ...
+    ValueError: the answers [4, 5] are not easy on the scale [1, 5] (lower is better); a CES top box holds the easy answers, below the midpoint 3
+    """
+    low, high = scale
+    mid = (low + high) / 2
+    higher = direction == Direction.HIGHER_IS_BETTER
+    if top_box is None:
+        easy = tuple(a for a in range(low, high + 1) if (a > mid if higher else a < mid))
+    else:
+        easy = tuple(sorted(set(top_box)))
+        outside = [a for a in easy if not low <= a <= high]
+        if outside:
+            raise ValueError(f"the answers {outside} lie outside the scale [{low}, {high}]")
+        wrong = [a for a in easy if (a <= mid if higher else a >= mid)]
+        if wrong:
+            side, where = ("higher", "above") if higher else ("lower", "below")
+            raise ValueError(
+                f"the answers {wrong} are not easy on the scale [{low}, {high}] ({side} is "
+                f"better); a CES top box holds the easy answers, {where} the midpoint {mid:g}")
+    return easy, tuple(sorted(low + high - a for a in easy))
+
+
 class CesSurvey(Survey):
     scale: tuple[Answer, Answer] = CES_SCALE
     direction: Direction  # required for CES
+
+    @field_validator("top_box")
+    @classmethod
+    def _top_box_easy(cls, v: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        scale, direction = info.data.get("scale"), info.data.get("direction")
+        if v is not None and scale is not None and direction is not None:
+            ces_answers((scale[0], scale[1]), direction, v)
+        return v
+
+    def easy_answers(self) -> tuple[int, ...]:
+        """The answers counted as easy (:func:`ces_answers`): the declared ``top_box``, else
+        every answer beyond the midpoint on the good side.
+
+        >>> CesSurvey(direction="higher_is_better", top_box=[7]).easy_answers()
+        (7,)
+        """
+        return ces_answers((self.scale[0], self.scale[1]), self.direction, self.top_box)[0]
+
+    def difficult_answers(self) -> tuple[int, ...]:
+        """The answers counted as difficult: the mirror image of :meth:`easy_answers`."""
+        return ces_answers((self.scale[0], self.scale[1]), self.direction, self.top_box)[1]
 
 
 class Scores(_Model):

@@ -70,6 +70,15 @@ EXPECTED: dict[str, str] = {
         "{p}:11:16: stages[0].touchpoints[0].scores.nps: answers [11] lie outside the declared scale [0, 10]\n"
         "   11 |           nps: {{scale: [0, 10], responses: {{9: 4, 11: 2}}}}\n"
         "      |                ^"),
+    "ces-top-box-outside-scale.yaml": (
+        "{p}:11:70: stages[0].touchpoints[0].scores.ces.top_box: the answers [8] lie outside the scale [1, 7]\n"
+        "   11 |           ces: {{scale: [1, 7], direction: higher_is_better, top_box: [7, 8], responses: {{7: 4}}}}\n"
+        "      |                                                                      ^"),
+    "ces-top-box-difficult.yaml": (
+        "{p}:14:22: stages[0].touchpoints[0].scores.ces.top_box: the answers [4, 5] are not easy on the scale [1, 5]"
+        " (lower is better); a CES top box holds the easy answers, below the midpoint 3\n"
+        "   14 |             top_box: [4, 5]\n"
+        "      |                      ^"),
     "list-for-mapping.yaml": (
         "{p}:10:17: stages[0].touchpoints[0].scores must be a mapping (key: value), got a list\n"
         "   10 |         scores: [nps, csat]\n"
