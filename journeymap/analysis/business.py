@@ -194,7 +194,7 @@ def business_warnings(G: nx.DiGraph[str]) -> list[BusinessWarning]:
                 if declared is not None and not math.isclose(declared, figures[figure],
                                                              rel_tol=0.01):
                     out.append(BusinessWarning(
-                        "JM520", f"the declared {figure} {declared:g} of the {name.replace('_', ' ')} "
-                        f"of '{tid}' differs from the {figure} of its {len(d.samples)} samples "
+                        "JM520", f"the declared {figure} {declared:g} of the "
+                        f"{name.replace('_', ' ')} of '{tid}' differs from the {figure} of its {len(d.samples)} samples "
                         f"({figures[figure]:g}); the samples are used", tid))
     return out

@@ -19,9 +19,10 @@ CHAT = {1: 30, 2: 45, 3: 40, 4: 22, 5: 13}
 
 
 def _ces(survey: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
-    tps = [{"id": "a", "entries": 10, "next": {"b": 5}, "scores": {"ces": survey}},
-           {"id": "b", "next": {"paid": 5}, **({"scores": {"ces": more[0]}} if more else {})},
-           {"id": "paid", "goal": True}]
+    tps: list[dict[str, Any]] = [
+        {"id": "a", "entries": 10, "next": {"b": 5}, "scores": {"ces": survey}},
+        {"id": "b", "next": {"paid": 5}, **({"scores": {"ces": more[0]}} if more else {})},
+        {"id": "paid", "goal": True}]
     doc = analyze(graph(tps), samples=0).to_dict()
     return {"a": doc["surveys"]["a"]["ces"], "stage": doc["stages"][0]["surveys"].get("ces")}
 
@@ -61,7 +62,8 @@ def test_stage_pools_surveys_with_the_same_top_box() -> None:
     # 3 sevens of 10 answers are easy; the one 1 mirrors 7: 5 of 10 difficult
     assert pooled["stage"] is not None
     assert (pooled["stage"]["percent_easy"], pooled["stage"]["percent_difficult"]) == (30.0, 50.0)
-    other = _ces({**survey, "responses": {7: 2}}, {**survey, "top_box": [6, 7], "responses": {7: 1}})
+    other = _ces({**survey, "responses": {7: 2}},
+                 {**survey, "top_box": [6, 7], "responses": {7: 1}})
     assert other["stage"] is None  # different definitions of "easy" are never pooled
 
 
