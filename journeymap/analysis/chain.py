@@ -477,3 +477,28 @@ def stage_reach(sol: Solution, chain: Chain, members: Sequence[int],
     return float(out[0]), float(out[1])
 
 
+
+
+def leak_costs(chain: Chain, sol: Solution, weights: np.ndarray | None = None) -> np.ndarray:
+    """Expected conversions lost through each state's exits: ``L_i = x_i b_i / s_i``.
+
+    ``x_i`` the exits, ``b_i`` the conversion probability of a customer who stays and
+    ``s_i`` the share of completed departures that continue (``docs/analysis.md`` section 9).
+    ``weights`` replaces ``b`` (``sol.b_value`` prices the loss). NaN where nothing continues
+    (``s_i = 0``: the cost is undefined, warning JM504).
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph()
+    >>> G.add_node("cart", order=0, entries=100, exits=40, unknown=0, flow_residual=0)
+    >>> G.add_node("paid", order=1, entries=0, exits=0, unknown=0, flow_residual=0)
+    >>> G.add_edge("cart", "paid", count=60)
+    >>> chain = build_chain(G, ["paid"], [])
+    >>> leak_costs(chain, solve_chain(chain)).tolist()   # 40 exits x b 0.6 / s 0.6
+    [40.0]
+    """
+    s = sol.P.continuing
+    b = sol.b if weights is None else weights
+    out = np.full(chain.n, np.nan)
+    go = s > 0
+    out[go] = chain.exits[go] * b[go] / s[go]
+    return out

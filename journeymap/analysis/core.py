@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from journeymap.analysis.bootstrap import bootstrap, interval, probability_top
-from journeymap.analysis.business import business_metrics
+from journeymap.analysis.business import business_metrics, business_warnings
 from journeymap.analysis.chain import (
     Chain,
     Solution,
@@ -300,6 +300,8 @@ def analyze(
     }
     conformance = _conformance(G, flows, warn) if G.graph.get(FROM_OVERLAY) else None
     metrics = business_metrics(G, flows, summary)
+    for w in business_warnings(G):
+        warn.add(w.code, w.message, touchpoint=w.touchpoint)
     return Analysis(
         map=clean({"id": G.graph.get(MAP_ID), "title": G.graph.get(TITLE),
                    "stages": [s for s, _ in G.graph.get(STAGES, [])]}),

@@ -6,7 +6,7 @@ defined; see ``docs/analysis.md`` ("Survey metrics") for the formulas and the po
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from journeymap import stats
@@ -17,6 +17,7 @@ from journeymap.model import (
     Direction,
     NpsSurvey,
     Scores,
+    ces_answers,
     nps_counts,
 )
 
@@ -69,23 +70,27 @@ def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CS
 
 
 def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Direction,
-        confidence: float = 0.95) -> dict[str, Any]:
+        confidence: float = 0.95, top_box: Collection[int] | None = None) -> dict[str, Any]:
     """Customer Effort Score: the mean answer on its declared scale, and the share answering "easy".
 
-    "Easy" is every answer beyond the scale's midpoint on the good side: 5-7 on 1-7 when
-    higher is better (CES 2.0), 1-2 on 1-5 when lower is better (CES 1.0).
-    ``percent_difficult`` is the mirror image.
+    "Easy" is the declared ``top_box``, else every answer beyond the scale's midpoint on the
+    good side: 5-7 on 1-7 when higher is better (CES 2.0), 1-2 on 1-5 when lower is better
+    (CES 1.0). ``percent_difficult`` is the mirror image (:func:`journeymap.model.ces_answers`).
+    Both are shares of every answer, neutral ones included.
 
     >>> r = ces({1: 3, 2: 5, 3: 7, 4: 10, 5: 25, 6: 30, 7: 20}, (1, 7), Direction.HIGHER_IS_BETTER)
     >>> r["mean"], r["percent_easy"], r["percent_difficult"]
     (5.19, 75.0, 15.0)
+    >>> r = ces({1: 3, 2: 5, 3: 7, 4: 10, 5: 25, 6: 30, 7: 20}, (1, 7), Direction.HIGHER_IS_BETTER,
+    ...         top_box=[6, 7])
+    >>> r["percent_easy"], r["percent_difficult"]
+    (50.0, 8.0)
     """
     low, high = scale
-    mid = (low + high) / 2
     n = sum(responses.values())
-    higher = direction == Direction.HIGHER_IS_BETTER
-    easy = sum(c for a, c in responses.items() if (a > mid if higher else a < mid))
-    hard = sum(c for a, c in responses.items() if (a < mid if higher else a > mid))
+    easy_answers, hard_answers = ces_answers(scale, direction, top_box)
+    easy = sum(c for a, c in responses.items() if a in easy_answers)
+    hard = sum(c for a, c in responses.items() if a in hard_answers)
     out: dict[str, Any] = {"mean": None, "standard_error": None, "interval": None,
                            "percent_easy": None, "percent_difficult": None, "responses": n,
                            "scale": [low, high], "direction": direction.value}
@@ -124,7 +129,8 @@ def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> dict[str,
         out["csat"] = csat(scores.csat.responses, scores.csat.top_box_answers(), confidence)
     if scores.ces is not None:
         c = scores.ces
-        out["ces"] = ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence)
+        out["ces"] = ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence,
+                         top_box=c.top_box)
     return out
 
 
