@@ -8,15 +8,8 @@ A check function takes a :class:`~journeymap.checks.context.Context` and yields 
 :class:`Outcome` per *subject* it looked at (the map, a touchpoint, a stage): passed, or failed
 with a message and the position of the YAML that declared the limit or the touchpoint. The
 runner turns failed outcomes into :class:`~journeymap.findings.Finding` values (defined in
-:mod:`journeymap.findings`, shared with ``conform``), which compare and sort by position:
-
->>> from journeymap.source import Position
->>> f = Finding("JM101", "limit.conversion", Severity.ERROR, "conversion 1.2% is below 1.5%",
-...             Position("maps/shop.yaml", 22, 5))
->>> codes([f])
-[('JM101', 22, 5)]
->>> str(f)
-'maps/shop.yaml:22:5: JM101 error: conversion 1.2% is below 1.5%'
+:mod:`journeymap.findings`, shared with ``conform``), which compare and sort by position
+(the example is there).
 """
 
 from __future__ import annotations
