@@ -124,7 +124,7 @@ def after_goal_touchpoints(G: nx.DiGraph[str], goals: Iterable[str]) -> list[str
     H = _without_goal_exits(G, goal_set)
     can_reach = can_reach_goal(G, goal_set)
     before = reachable(H.successors, entry_points(G, goal_set))
-    downstream = reachable(G.successors, [s for g in goal_set & set(G) for s in G.successors(g)])
+    downstream = reachable(G.successors, [s for goal in goal_set & set(G) for s in G.successors(goal)])
     after = downstream - goal_set - can_reach - before
     return [n for n in touchpoints_in_order(G) if n in after]
 

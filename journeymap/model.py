@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -266,9 +267,71 @@ class CsatSurvey(Survey):
         return self
 
 
+def ces_answers(scale: tuple[int, int], direction: Direction,
+                top_box: Collection[int] | None = None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The answers of a CES scale that count as easy, and those that count as difficult.
+
+    Easy: the declared ``top_box``, else every answer beyond the scale's midpoint on the good
+    side (5-7 on 1-7 when higher is better, as CES 2.0 reports it; 1-2 on 1-5 when lower is
+    better). Difficult: the mirror image of the easy answers (answer ``a`` mirrored to
+    ``low + high - a``), so a declared top box ``[6, 7]`` on 1-7 makes 1-2 difficult. A top box
+    must lie on the scale and strictly beyond the midpoint on the good side (otherwise an easy
+    answer would be its own mirror, or on the side the direction calls difficult).
+
+    >>> ces_answers((1, 7), Direction.HIGHER_IS_BETTER)
+    ((5, 6, 7), (1, 2, 3))
+    >>> ces_answers((1, 7), Direction.HIGHER_IS_BETTER, [7, 6])
+    ((6, 7), (1, 2))
+    >>> ces_answers((1, 5), Direction.LOWER_IS_BETTER, [1])
+    ((1,), (5,))
+    >>> ces_answers((1, 5), Direction.LOWER_IS_BETTER, [4, 5])
+    Traceback (most recent call last):
+    ...
+    ValueError: the answers [4, 5] are not easy on the scale [1, 5] (lower is better); a CES top box holds the easy answers, below the midpoint 3
+    """
+    low, high = scale
+    mid = (low + high) / 2
+    higher = direction == Direction.HIGHER_IS_BETTER
+    if top_box is None:
+        easy = tuple(a for a in range(low, high + 1) if (a > mid if higher else a < mid))
+    else:
+        easy = tuple(sorted(set(top_box)))
+        outside = [a for a in easy if not low <= a <= high]
+        if outside:
+            raise ValueError(f"the answers {outside} lie outside the scale [{low}, {high}]")
+        wrong = [a for a in easy if (a <= mid if higher else a >= mid)]
+        if wrong:
+            side, where = ("higher", "above") if higher else ("lower", "below")
+            raise ValueError(
+                f"the answers {wrong} are not easy on the scale [{low}, {high}] ({side} is "
+                f"better); a CES top box holds the easy answers, {where} the midpoint {mid:g}")
+    return easy, tuple(sorted(low + high - a for a in easy))
+
+
 class CesSurvey(Survey):
     scale: tuple[Answer, Answer] = CES_SCALE
     direction: Direction  # required for CES
+
+    @field_validator("top_box")
+    @classmethod
+    def _top_box_easy(cls, v: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        scale, direction = info.data.get("scale"), info.data.get("direction")
+        if v is not None and scale is not None and direction is not None:
+            ces_answers((scale[0], scale[1]), direction, v)
+        return v
+
+    def easy_answers(self) -> tuple[int, ...]:
+        """The answers counted as easy (:func:`ces_answers`): the declared ``top_box``, else
+        every answer beyond the midpoint on the good side.
+
+        >>> CesSurvey(direction="higher_is_better", top_box=[7]).easy_answers()
+        (7,)
+        """
+        return ces_answers((self.scale[0], self.scale[1]), self.direction, self.top_box)[0]
+
+    def difficult_answers(self) -> tuple[int, ...]:
+        """The answers counted as difficult: the mirror image of :meth:`easy_answers`."""
+        return ces_answers((self.scale[0], self.scale[1]), self.direction, self.top_box)[1]
 
 
 class Scores(_Model):
@@ -298,6 +361,37 @@ class Durations(_Model):
             raise ValueError("give 'samples', or 'mean' and/or 'median'")
         return self
 
+    @field_validator("mean", "median")
+    @classmethod
+    def _within_samples(cls, v: float | None, info: ValidationInfo) -> float | None:
+        samples = info.data.get("samples")
+        if v is not None and samples:
+            low, high = min(samples), max(samples)
+            if not low <= v <= high:
+                raise ValueError(
+                    f"the {info.field_name} {v:g} lies outside its samples ({low:g} to {high:g}); "
+                    f"a {info.field_name} lies between the smallest and the largest sample")
+        return v
+
+    @field_validator("count")
+    @classmethod
+    def _count(cls, v: int | None, info: ValidationInfo) -> int | None:
+        samples, mean, median = (info.data.get(k) for k in ("samples", "mean", "median"))
+        if v is None:
+            return v
+        if samples is not None and v != len(samples):
+            raise ValueError(f"count {v:,} differs from the {len(samples):,} samples; "
+                             "leave 'count' out when the samples are given")
+        declared = [k for k, x in (("mean", mean), ("median", median)) if x is not None]
+        if v == 0 and declared:
+            raise ValueError(f"count 0, but a {' and a '.join(declared)} of no samples is "
+                             "declared; give the number of samples behind "
+                             f"{'them' if len(declared) > 1 else 'it'}")
+        if v in (1, 2) and mean is not None and median is not None and mean != median:
+            raise ValueError(f"with {v} sample{'s' if v > 1 else ''} the mean equals the median, "
+                             f"but the mean is {mean:g} and the median {median:g}")
+        return v
+
 
 class TouchpointBusiness(_Model):
     first_response_time: Durations | None = None
@@ -307,6 +401,12 @@ class TouchpointBusiness(_Model):
 
 class Business(_Model):
     """Map-level business inputs, for the period of the map."""
+
+    # Impossible combinations are refused where the later key is written (the customers at
+    # the end include the new ones; the customers lost and those retained are among the
+    # customers at the start; repeat customers are among the ordering ones), so no rate
+    # computed from them can leave 0..1 and no cost can turn negative. (The class docstring is
+    # the schema's description: keep it one line.)
 
     customers_start: Count | None = None
     customers_end: Count | None = None
@@ -321,6 +421,58 @@ class Business(_Model):
     customer_lifespan: NonNegative | None = Field(default=None, description="years")
     gross_margin: Fraction | None = None
     retention_spend: NonNegative | None = None
+
+    @field_validator("gross_margin", mode="before")
+    @classmethod
+    def _margin_not_percent(cls, v: Any) -> Any:
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and 1 < v <= 100:
+            raise ValueError(f"{v:g} is a percentage, but the gross margin is a fraction 0..1; "
+                             f"write {v:g}% as {v / 100:g}")
+        return v
+
+    @field_validator("new_customers")
+    @classmethod
+    def _new_at_the_end(cls, v: int | None, info: ValidationInfo) -> int | None:
+        """The end count includes the new customers, and retention ``(E - N) / S`` stays <= 1.
+
+        >>> from pydantic import ValidationError
+        >>> try:
+        ...     Business(customers_end=900, new_customers=950)
+        ... except ValidationError as exc:
+        ...     print(exc.errors()[0]["loc"], exc.errors()[0]["msg"])
+        ('new_customers',) Value error, 950 new customers are more than the 900 customers at the end (customers_end); the customers at the end include the new ones
+        """
+        start, end = info.data.get("customers_start"), info.data.get("customers_end")
+        if v is None or end is None:
+            return v
+        if v > end:
+            raise ValueError(f"{v:,} new customers are more than the {end:,} customers at the "
+                             "end (customers_end); the customers at the end include the new ones")
+        if start is not None and end - v > start:
+            raise ValueError(
+                f"the {end:,} customers at the end are more than the {start:,} at the start plus "
+                f"the {v:,} new ones, so retention would exceed 100%; count reactivated "
+                "customers among the new ones")
+        return v
+
+    @field_validator("customers_lost")
+    @classmethod
+    def _lost_from_the_start(cls, v: int | None, info: ValidationInfo) -> int | None:
+        start = info.data.get("customers_start")
+        if v is not None and start is not None and v > start:
+            raise ValueError(f"{v:,} customers lost are more than the {start:,} customers at the "
+                             "start (customers_start); churn counts the starting customers lost")
+        return v
+
+    @field_validator("repeat_customers")
+    @classmethod
+    def _repeat_among_ordering(cls, v: int | None, info: ValidationInfo) -> int | None:
+        ordering = info.data.get("ordering_customers")
+        if v is not None and ordering is not None and v > ordering:
+            raise ValueError(f"{v:,} repeat customers are more than the {ordering:,} ordering "
+                             "customers (ordering_customers); repeat customers are the ordering "
+                             "customers with two or more orders")
+        return v
 
 
 # ------------------------------------------------------------------------------------- events

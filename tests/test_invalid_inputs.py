@@ -70,6 +70,51 @@ EXPECTED: dict[str, str] = {
         "{p}:11:16: stages[0].touchpoints[0].scores.nps: answers [11] lie outside the declared scale [0, 10]\n"
         "   11 |           nps: {{scale: [0, 10], responses: {{9: 4, 11: 2}}}}\n"
         "      |                ^"),
+    "ces-top-box-outside-scale.yaml": (
+        "{p}:11:70: stages[0].touchpoints[0].scores.ces.top_box: the answers [8] lie outside the scale [1, 7]\n"
+        "   11 |           ces: {{scale: [1, 7], direction: higher_is_better, top_box: [7, 8], responses: {{7: 4}}}}\n"
+        "      |                                                                      ^"),
+    "ces-top-box-difficult.yaml": (
+        "{p}:14:22: stages[0].touchpoints[0].scores.ces.top_box: the answers [4, 5] are not easy on the scale [1, 5]"
+        " (lower is better); a CES top box holds the easy answers, below the midpoint 3\n"
+        "   14 |             top_box: [4, 5]\n"
+        "      |                      ^"),
+    "business-new-above-end.yaml": (
+        "{p}:13:18: business.new_customers: 950 new customers are more than the 900 customers at the end (customers_end); the customers at the end include the new ones\n"
+        "   13 |   new_customers: 950\n"
+        "      |                  ^"),
+    "business-retained-above-start.yaml": (
+        "{p}:13:18: business.new_customers: the 1,900 customers at the end are more than the 1,000 at the start plus the 500 new ones, so retention would exceed 100%; count reactivated customers among the new ones\n"
+        "   13 |   new_customers: 500\n"
+        "      |                  ^"),
+    "business-lost-above-start.yaml": (
+        "{p}:12:19: business.customers_lost: 3,500 customers lost are more than the 3,000 customers at the start (customers_start); churn counts the starting customers lost\n"
+        "   12 |   customers_lost: 3500\n"
+        "      |                   ^"),
+    "business-margin-as-percent.yaml": (
+        "{p}:12:17: business.gross_margin: 42 is a percentage, but the gross margin is a fraction 0..1; write 42% as 0.42\n"
+        "   12 |   gross_margin: 42\n"
+        "      |                 ^"),
+    "business-repeat-above-ordering.yaml": (
+        "{p}:12:21: business.repeat_customers: 2,300 repeat customers are more than the 2,000 ordering customers (ordering_customers); repeat customers are the ordering customers with two or more orders\n"
+        "   12 |   repeat_customers: 2300\n"
+        "      |                     ^"),
+    "service-median-outside-samples.yaml": (
+        "{p}:13:21: stages[0].touchpoints[0].business.first_response_time.median: the median 30 lies outside its samples (0.5 to 21); a median lies between the smallest and the largest sample\n"
+        "   13 |             median: 30\n"
+        "      |                     ^"),
+    "service-count-not-samples.yaml": (
+        "{p}:11:56: stages[0].touchpoints[0].business.resolution_time.count: count 25 differs from the 3 samples; leave 'count' out when the samples are given\n"
+        "   11 |           resolution_time: {{samples: [4, 6, 7], count: 25}}\n"
+        "      |                                                        ^"),
+    "service-mean-of-no-samples.yaml": (
+        "{p}:11:46: stages[0].touchpoints[0].business.resolution_time.count: count 0, but a mean of no samples is declared; give the number of samples behind it\n"
+        "   11 |           resolution_time: {{mean: 12, count: 0}}\n"
+        "      |                                              ^"),
+    "service-one-sample-two-figures.yaml": (
+        "{p}:11:77: stages[0].touchpoints[0].business.first_response_time.count: with 1 sample the mean equals the median, but the mean is 9.5 and the median 6\n"
+        "   11 |           first_response_time: {{unit: minutes, median: 6, mean: 9.5, count: 1}}\n"
+        "      |                                                                             ^"),
     "list-for-mapping.yaml": (
         "{p}:10:17: stages[0].touchpoints[0].scores must be a mapping (key: value), got a list\n"
         "   10 |         scores: [nps, csat]\n"

@@ -42,12 +42,12 @@ def _support(chain: Chain) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
                 kinds.append(_MOVE)
                 cols.append(int(j))
                 counts.append(float(c))
-        for g in range(len(chain.goals)):
-            if chain.conversions[i, g] > 0:
+        for k in range(len(chain.goals)):
+            if chain.conversions[i, k] > 0:
                 rows.append(i)
                 kinds.append(_GOAL)
-                cols.append(g)
-                counts.append(float(chain.conversions[i, g]))
+                cols.append(k)
+                counts.append(float(chain.conversions[i, k]))
         for kind, arr in ((_EXIT, chain.exits), (_UNKNOWN, chain.unknown), (_AFTER, chain.after)):
             if arr[i] > 0:
                 rows.append(i)

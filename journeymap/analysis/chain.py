@@ -135,7 +135,7 @@ def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) 
     goal_set, after_set = set(goals), set(after_goal)
     states = [t for t in touchpoints_in_order(G) if t not in goal_set and t not in after_set]
     index = {s: i for i, s in enumerate(states)}
-    gindex = {g: k for k, g in enumerate(goals)}
+    gindex = {goal: k for k, goal in enumerate(goals)}
     n, k = len(states), len(goals)
     rows: list[int] = []
     cols: list[int] = []
@@ -167,7 +167,7 @@ def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) 
         elif v in index:  # from a goal or an after-goal touchpoint: a new journey
             entries[index[v]] += c
     Qc = sp.csr_matrix((np.asarray(vals, dtype=float), (rows, cols)), shape=(n, n))
-    values = [G.nodes[g].get(VALUE) for g in goals]
+    values = [G.nodes[goal].get(VALUE) for goal in goals]
     goal_values = (np.asarray(values, dtype=float)
                    if goals and all(v is not None for v in values) else None)
     return Chain(states=states, goals=list(goals), transitions=Qc, conversions=conversions,
@@ -349,7 +349,7 @@ def solve_chain(chain: Chain, P: ChainProbabilities | None = None, *,
         diag = np.empty(n)
         covered = np.zeros(n, dtype=bool)
         batches: list[tuple[int | None, np.ndarray]] = [
-            (number, np.asarray(g, dtype=np.int64)) for number, g in enumerate(groups) if len(g)]
+            (number, np.asarray(group, dtype=np.int64)) for number, group in enumerate(groups) if len(group)]
         for _, idx in batches:
             covered[idx] = True
         rest = np.flatnonzero(~covered)
@@ -477,3 +477,28 @@ def stage_reach(sol: Solution, chain: Chain, members: Sequence[int],
     return float(out[0]), float(out[1])
 
 
+
+
+def leak_costs(chain: Chain, sol: Solution, weights: np.ndarray | None = None) -> np.ndarray:
+    """Expected conversions lost through each state's exits: ``L_i = x_i b_i / s_i``.
+
+    ``x_i`` the exits, ``b_i`` the conversion probability of a customer who stays and
+    ``s_i`` the share of completed departures that continue (``docs/analysis.md`` section 9).
+    ``weights`` replaces ``b`` (``sol.b_value`` prices the loss). NaN where nothing continues
+    (``s_i = 0``: the cost is undefined, warning JM504).
+
+    >>> import networkx as nx
+    >>> G = nx.DiGraph()
+    >>> G.add_node("cart", order=0, entries=100, exits=40, unknown=0, flow_residual=0)
+    >>> G.add_node("paid", order=1, entries=0, exits=0, unknown=0, flow_residual=0)
+    >>> G.add_edge("cart", "paid", count=60)
+    >>> chain = build_chain(G, ["paid"], [])
+    >>> leak_costs(chain, solve_chain(chain)).tolist()   # 40 exits x b 0.6 / s 0.6
+    [40.0]
+    """
+    s = sol.P.continuing
+    b = sol.b if weights is None else weights
+    out = np.full(chain.n, np.nan)
+    go = s > 0
+    out[go] = chain.exits[go] * b[go] / s[go]
+    return out

@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 
 from journeymap.analysis.bootstrap import BootstrapDraws, bootstrap, interval, probability_top
-from journeymap.analysis.business import business_metrics
+from journeymap.analysis.business import business_metrics, business_warnings
 from journeymap.analysis.chain import (
     Chain,
     Solution,
@@ -272,7 +272,7 @@ def summarize(run: Run, leaks: tuple[Leak, ...]) -> Summary:
     residuals = [f.relative_residual for f in flows.values() if f.relative_residual is not None]
     by_goal: dict[str, float | None] = (
         {} if not goals else
-        {g: float(sol.alpha @ sol.B[:, k]) for k, g in enumerate(goals)}
+        {goal: float(sol.alpha @ sol.B[:, k]) for k, goal in enumerate(goals)}
         if sol.alpha is not None else dict.fromkeys(goals))
     return Summary(
         entries=chain_entries,
@@ -281,7 +281,8 @@ def summarize(run: Run, leaks: tuple[Leak, ...]) -> Summary:
                       if v in chain.index and u not in chain.index),
         implied_entries=sum(max(-flows[s].residual, 0) for s in chain.states),
         conversions=int(chain.conversions.sum()),
-        conversions_by_goal={g: int(chain.conversions[:, k].sum()) for k, g in enumerate(goals)},
+        conversions_by_goal={goal: int(chain.conversions[:, k].sum())
+                             for k, goal in enumerate(goals)},
         exits=int(chain.exits.sum()),
         exits_after_goal=sum(flows[t].exits for t in run.after),
         unknown=float(chain.unknown.sum()),
@@ -644,6 +645,8 @@ def warnings(run: Run, *, overlay: bool) -> Iterator[AnalysisWarning]:
             if not run.G.edges[u, v].get(DECLARED, True):
                 yield _warn("JM512", f"{run.G.edges[u, v][COUNT]:,} transitions go from '{u}' "
                             f"to '{v}', which the map does not declare", u)
+    for w in business_warnings(run.G):
+        yield _warn(w.code, w.message, w.touchpoint)
 
 
 def _warn(code: str, message: str, touchpoint: str | None = None) -> AnalysisWarning:
@@ -667,7 +670,7 @@ def _map_warnings(run: Run) -> Iterator[AnalysisWarning]:
         yield _warn("JM505", "no conversions: conversion probability is 0, so removal effects "
                     "are null")
     if goals and chain.goal_values is None:
-        missing = [g for g in goals if G.nodes[g].get(VALUE) is None]
+        missing = [goal for goal in goals if G.nodes[goal].get(VALUE) is None]
         yield _warn("JM514", f"no value per conversion for {', '.join(missing)}: lost value "
                     "and what-if value are null", missing[0])
     if sol.steps.size and float(sol.steps.max()) > ILL_CONDITIONED_STEPS:
@@ -733,7 +736,7 @@ def _chain_warnings(run: Run) -> Iterator[AnalysisWarning]:
         yield _warn("JM517", f"{chain.after.sum():,.0f} transitions go from the conversion "
                     "chain straight to after-goal touchpoints (from " + ", ".join(srcs[:5]) +
                     "): they cannot convert any more", srcs[0])
-    for g in run.goals:
-        if run.G.nodes[g]["entries"]:
-            yield _warn("JM513", f"goal '{g}' has {run.G.nodes[g]['entries']:,} entries: "
-                        "journeys that start at a goal are not conversions of the chain", g)
+    for goal in run.goals:
+        if run.G.nodes[goal]["entries"]:
+            yield _warn("JM513", f"goal '{goal}' has {run.G.nodes[goal]['entries']:,} entries: "
+                        "journeys that start at a goal are not conversions of the chain", goal)

@@ -6,7 +6,7 @@ defined; see ``docs/analysis.md`` ("Survey metrics") for the formulas and the po
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from journeymap import stats
@@ -18,6 +18,7 @@ from journeymap.model import (
     Direction,
     NpsSurvey,
     Scores,
+    ces_answers,
     nps_counts,
 )
 
@@ -66,23 +67,27 @@ def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CS
 
 
 def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Direction,
-        confidence: float = 0.95) -> Ces:
+        confidence: float = 0.95, top_box: Collection[int] | None = None) -> Ces:
     """Customer Effort Score: the mean answer on its declared scale, and the share answering "easy".
 
-    "Easy" is every answer beyond the scale's midpoint on the good side: 5-7 on 1-7 when
-    higher is better (CES 2.0), 1-2 on 1-5 when lower is better (CES 1.0).
-    ``percent_difficult`` is the mirror image.
+    "Easy" is the declared ``top_box``, else every answer beyond the scale's midpoint on the
+    good side: 5-7 on 1-7 when higher is better (CES 2.0), 1-2 on 1-5 when lower is better
+    (CES 1.0). ``percent_difficult`` is the mirror image (:func:`journeymap.model.ces_answers`).
+    Both are shares of every answer, neutral ones included.
 
     >>> r = ces({1: 3, 2: 5, 3: 7, 4: 10, 5: 25, 6: 30, 7: 20}, (1, 7), Direction.HIGHER_IS_BETTER)
     >>> r.mean, r.percent_easy, r.percent_difficult
     (5.19, 75.0, 15.0)
+    >>> r = ces({1: 3, 2: 5, 3: 7, 4: 10, 5: 25, 6: 30, 7: 20}, (1, 7), Direction.HIGHER_IS_BETTER,
+    ...         top_box=[6, 7])
+    >>> r.percent_easy, r.percent_difficult
+    (50.0, 8.0)
     """
     low, high = scale
-    mid = (low + high) / 2
     n = sum(responses.values())
-    higher = direction == Direction.HIGHER_IS_BETTER
-    easy = sum(c for a, c in responses.items() if (a > mid if higher else a < mid))
-    hard = sum(c for a, c in responses.items() if (a < mid if higher else a > mid))
+    easy_answers, hard_answers = ces_answers(scale, direction, top_box)
+    easy = sum(c for a, c in responses.items() if a in easy_answers)
+    hard = sum(c for a, c in responses.items() if a in hard_answers)
     m = stats.mean_interval(responses, confidence=confidence)
     if m is None:
         return Ces(None, None, None, None, None, n, (low, high), direction.value)
@@ -115,8 +120,8 @@ def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> SurveyFig
              if scores.nps is not None and scores.nps.on_nps_scale else None),
         csat=(csat(scores.csat.responses, scores.csat.top_box_answers(), confidence)
               if scores.csat is not None else None),
-        ces=(ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence)
-             if c is not None else None))
+        ces=(ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence,
+                 top_box=c.top_box) if c is not None else None))
 
 
 def survey_problems(scores: Scores | None) -> list[tuple[str, str]]:

@@ -7,91 +7,25 @@ it with a failing and a passing YAML example (``docs/checks.md`` is generated fr
 A check function takes a :class:`~journeymap.checks.context.Context` and yields one
 :class:`Outcome` per *subject* it looked at (the map, a touchpoint, a stage): passed, or failed
 with a message and the position of the YAML that declared the limit or the touchpoint. The
-runner turns failed outcomes into :class:`Finding` values, which compare and sort by position:
-
->>> from journeymap.source import Position
->>> f = Finding("JM101", "limit.conversion", Severity.ERROR, "conversion 1.2% is below 1.5%",
-...             Position("maps/shop.yaml", 22, 5))
->>> codes([f])
-[('JM101', 22, 5)]
->>> str(f)
-'maps/shop.yaml:22:5: JM101 error: conversion 1.2% is below 1.5%'
+runner turns failed outcomes into :class:`~journeymap.findings.Finding` values (defined in
+:mod:`journeymap.findings`, shared with ``conform``), which compare and sort by position
+(the example is there).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from journeymap.checks.context import Context
-from journeymap.model import Severity
+from journeymap.findings import SEVERITY_RANK, Finding, Severity, codes
 from journeymap.source import Position
 
-__all__ = ["REGISTRY", "Check", "Finding", "Kind", "Outcome", "Severity", "codes", "register"]
+__all__ = ["REGISTRY", "SEVERITY_RANK", "Check", "Finding", "Kind", "Outcome", "Severity", "codes", "register"]
 
 Kind = Literal["limit", "lint", "regression", "load", "analysis"]
-
-SEVERITY_RANK = {Severity.ERROR: 2, Severity.WARNING: 1}
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem found on a valid map: a comparable value.
-
-    Sorting is by file, line, column, then code, so outputs are stable.
-    """
-
-    code: str
-    name: str
-    severity: Severity
-    message: str
-    position: Position | None = None
-    subject: str = "map"
-    """What was checked: ``map``, ``touchpoint:<id>``, ``stage:<id>``."""
-    hint: str | None = None
-    data: tuple[tuple[str, Any], ...] = ()
-    """Figures behind the finding (value, limit, p-value ...), as sorted key/value pairs."""
-
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        pos = self.position
-        return (pos.path if pos else "", pos.line if pos else 0, pos.col if pos else 0,
-                self.code, self.message)
-
-    def __lt__(self, other: Finding) -> bool:
-        return self.sort_key() < other.sort_key()
-
-    @property
-    def rank(self) -> int:
-        return SEVERITY_RANK[self.severity]
-
-    def as_dict(self) -> dict[str, Any]:
-        """The JSON form of a finding (stable key names)."""
-        pos = self.position
-        return {
-            "code": self.code,
-            "name": self.name,
-            "severity": self.severity.value,
-            "message": self.message,
-            "file": pos.path if pos else None,
-            "line": pos.line if pos else None,
-            "col": pos.col if pos else None,
-            "subject": self.subject,
-            "hint": self.hint,
-            "data": dict(self.data),
-        }
-
-    def __str__(self) -> str:
-        where = f"{self.position}: " if self.position else ""
-        return f"{where}{self.code} {self.severity.value}: {self.message}"
-
-
-def codes(findings: Iterable[Finding]) -> list[tuple[str, int, int]]:
-    """The compact test form of findings: ``[(code, line, col), ...]`` in sorted order."""
-    return [(f.code, f.position.line if f.position else 0, f.position.col if f.position else 0)
-            for f in sorted(findings)]
-
 
 @dataclass(frozen=True)
 class Outcome:

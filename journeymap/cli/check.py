@@ -10,9 +10,9 @@ import click
 from journeymap.cli.console import use_color
 from journeymap.cli.options import load
 from journeymap.errors import JourneymapError, MapError, UsageError
+from journeymap.findings import Severity
 from journeymap.io import LoadedMap, is_map_document, load_map, validate_paths, write_atomic
-
-FORMATS = ["text", "json", "markdown", "github", "junit", "sarif"]
+from journeymap.report.formats import DiffFormat, Format, choices
 
 
 def _map_files(paths: tuple[str, ...]) -> list[Path]:
@@ -37,9 +37,9 @@ def _map_files(paths: tuple[str, ...]) -> list[Path]:
               help="The overlay of the baseline period (with --baseline).")
 @click.option("--baseline-ref", metavar="REF",
               help="Compare with the same map and overlay paths at a git revision, e.g. origin/main.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+@click.option("--format", "fmt", type=click.Choice(choices(Format)), default=None,
               help="Output format [default: text; github inside GitHub Actions].")
-@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error",
+@click.option("--fail-on", type=click.Choice(choices(Severity)), default="error",
               show_default=True, help="Exit 1 when a finding at or above this severity exists.")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the report to FILE instead of standard output.")
@@ -59,8 +59,7 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
     input cannot be used or the command is misused.
     """
     from journeymap.checks import check_map, exit_code
-    from journeymap.checks.core import Severity
-    from journeymap.report.checks import Format, markdown, render
+    from journeymap.report.checks import markdown, render
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -174,7 +173,7 @@ def _append(path: str, text: str) -> None:
 @click.argument("new")
 @click.option("--old-data", metavar="FILE", help="Overlay of the old period.")
 @click.option("--new-data", metavar="FILE", help="Overlay of the new period.")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(choices(DiffFormat)), default="text",
               show_default=True, help="Output format.")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the changes to FILE instead of standard output.")
@@ -194,7 +193,7 @@ def diff(old: str, new: str, old_data: str | None, new_data: str | None, fmt: st
     new_map = _load_ref(new, new_data)
     comparison = make_context(new_map, baseline=old_map, baseline_label=old).comparison
     assert comparison is not None
-    text = (diff_markdown if fmt == "markdown" else diff_text)(comparison, old, new)
+    text = (diff_markdown if DiffFormat(fmt) == DiffFormat.MARKDOWN else diff_text)(comparison, old, new)
     if output:
         write_atomic(output, text, inputs=[*old_map.files, *new_map.files])
     else:

@@ -2,21 +2,56 @@
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 import click
 
 from journeymap.cli.console import show_progress, style, use_color
 from journeymap.cli.options import quiet_option
-from journeymap.errors import ExitCode, UsageError
-from journeymap.events.settings import DIALECTS, Columns, IngestOptions, parse_duration
-from journeymap.io import load_map, write_atomic
+from journeymap.errors import UsageError
+from journeymap.events.settings import (
+    DIALECTS,
+    Columns,
+    Engine,
+    IngestOptions,
+    Journey,
+    SettingError,
+    parse_duration,
+)
+from journeymap.findings import Severity
+from journeymap.io import OverlayFormat, dump_overlay, load_map, load_overlay, write_atomic
+from journeymap.model import period_label
+from journeymap.report.formats import Format, choices
 
 F = Callable[..., Any]
+
+OPTIONS = {
+    "columns.customer": "--customer-column", "columns.timestamp": "--timestamp-column",
+    "columns.event": "--event-column", "columns.session": "--session-column",
+    "columns.touchpoint": "--touchpoint-column", "columns.score": "--score-column",
+    "columns.time": "--time-column", "session_timeout": "--session-timeout",
+    "lost_after": "--lost-after", "conversion_window": "--conversion-window",
+    "timezone": "--timezone", "journey": "--journey", "engine": "--engine", "strict": "--strict",
+    "segment_by": "--segment-by", "goal": "--goal", "max_touchpoints": "--max-touchpoints",
+}
+"""The command-line option of each setting the event layer names in its errors."""
+
+
+def speaks_options(func: F) -> F:
+    """Respell the settings named in the event layer's errors as this command's options."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SettingError as exc:
+            raise exc.spelled(OPTIONS.get(exc.setting, exc.setting)) from None
+
+    return wrapper
 
 
 def column_options(func: F) -> F:
@@ -41,7 +76,7 @@ def column_options(func: F) -> F:
 
 
 def pipeline_options(func: F) -> F:
-    func = click.option("--journey", type=click.Choice(["customer", "session"]), default="customer",
+    func = click.option("--journey", type=click.Choice(get_args(Journey)), default="customer",
                         show_default=True,
                         help="A journey is a customer's whole history, or one session.")(func)
     func = click.option("--lost-after", default=None, metavar="DURATION",
@@ -53,7 +88,7 @@ def pipeline_options(func: F) -> F:
     func = click.option("--conversion-window", default=None, metavar="DURATION",
                         help="Conversions count only within this time from the journey's start; "
                              "later ones are counted apart (late_conversions).")(func)
-    func = click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
+    func = click.option("--engine", type=click.Choice(get_args(Engine)), default="duckdb",
                         show_default=True, help="Where the counting runs (spark needs the 'spark' extra).")(func)
     return func
 
@@ -65,12 +100,12 @@ def make_options(customer_column: str, timestamp_column: str, event_column: str,
     opts = IngestOptions(
         columns=Columns(customer_column, timestamp_column, event_column, session_column),
         timezone=timezone, strict=strict,
-        session_timeout=parse_duration(session_timeout, "--session-timeout"),
+        session_timeout=parse_duration(session_timeout, "session_timeout"),
         journey="session" if journey == "session" else "customer",
-        lost_after=None if lost_after is None else parse_duration(lost_after, "--lost-after"),
+        lost_after=None if lost_after is None else parse_duration(lost_after, "lost_after"),
         goal=goal,
         conversion_window=None if conversion_window is None
-        else parse_duration(conversion_window, "--conversion-window"),
+        else parse_duration(conversion_window, "conversion_window"),
         segment_by=segment_by)
     opts.validate()
     return opts
@@ -97,7 +132,7 @@ def _end_progress(progress: Callable[[str], None] | None) -> None:
               help="The map whose touchpoints the events are counted onto.")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the overlay to FILE (default: standard output).")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(choices(OverlayFormat)), default=None,
               help="Overlay format [default: json for a .json output, else yaml].")
 @column_options
 @pipeline_options
@@ -107,6 +142,7 @@ def _end_progress(progress: Callable[[str], None] | None) -> None:
 @click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True,
               help="SQL dialect for --print-sql.")
 @quiet_option
+@speaks_options
 def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str | None,
            customer_column: str, timestamp_column: str, event_column: str,
            session_column: str | None, timezone: str, strict: bool, session_timeout: str,
@@ -125,8 +161,8 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
     Example:
       journeymap ingest 'logs/*.parquet' --map shop.yaml -o 2026-07.yaml
     """
+    from journeymap.events.ingest import HEADER, segment_path
     from journeymap.events.ingest import ingest as run_ingest
-    from journeymap.events.ingest import segment_path, to_json, to_yaml
 
     opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
                         strict, session_timeout, journey, lost_after, goal, conversion_window,
@@ -137,8 +173,7 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
 
         click.echo(render_sql(loaded.map, opts, dialect), nl=False)
         return
-    if fmt is None:
-        fmt = "json" if output and output.lower().endswith(".json") else "yaml"
+    out_format = _overlay_format(fmt, output)
     if segment_by and not output:
         raise UsageError("--segment-by writes one file per segment; give -o OUTPUT")
     progress = progress_printer(quiet)
@@ -147,11 +182,10 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
                              progress=progress)
     finally:
         _end_progress(progress)
-    inputs = [map_path, *(f for f in results[0].overlay["settings"]["files"])] if results else [map_path]
-    render = to_json if fmt == "json" else to_yaml
+    inputs = [map_path, *results[0].files] if results else [map_path]
     color = use_color(sys.stderr)
     for r in results:
-        text = render(r.overlay)
+        text = dump_overlay(r.overlay, out_format, header=HEADER)
         if output is None:
             click.echo(text, nl=False)
             target = "standard output"
@@ -160,7 +194,7 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
             write_atomic(target, text, inputs=inputs)
         if not quiet:
             t = r.totals
-            cov = r.overlay["coverage"]
+            cov = r.overlay.coverage
             line = (f"{target}: {t.events:,} events of {t.customers:,} customers"
                     + (f", coverage {cov:.1%}" if cov is not None else "")
                     + f", {t.bad_rows:,} rows left out, {t.duplicates:,} duplicates, "
@@ -176,10 +210,11 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
 @click.option("--max-touchpoints", default=20, show_default=True, type=int, metavar="N",
               help="How many of the most frequent events become touchpoints.")
 @column_options
-@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+@click.option("--engine", type=click.Choice(get_args(Engine)), default="duckdb", show_default=True,
               help="Where the counting runs.")
 @click.option("--force", is_flag=True, help="Overwrite DRAFT if it exists.")
 @quiet_option
+@speaks_options
 def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpoints: int,
              customer_column: str, timestamp_column: str, event_column: str,
              session_column: str | None, timezone: str, strict: bool, session_timeout: str,
@@ -224,7 +259,7 @@ def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpo
               help="The map whose touchpoints and declared scales the answers belong to.")
 @click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
               help="Write the overlay to FILE (default: standard output).")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(choices(OverlayFormat)), default=None,
               help="Overlay format [default: json for a .json output, else yaml].")
 @click.option("--overlay", "base", metavar="FILE", type=click.Path(dir_okay=False), default=None,
               help="Add the responses to this overlay (for example one from 'ingest') instead of "
@@ -240,6 +275,7 @@ def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpo
 @click.option("--time-column", default=None, metavar="NAME",
               help="Column with the answer time (ISO 8601), to pick a respondent's latest answer.")
 @quiet_option
+@speaks_options
 def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | None,
                   base: str | None, touchpoint_column: str, score_column: str, metric_column: str,
                   customer_column: str | None, time_column: str | None, quiet: bool) -> None:
@@ -255,24 +291,18 @@ def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | 
     Example:
       journeymap ingest-survey answers.csv --map shop.yaml --overlay 2026-07.json -o with-scores.json
     """
-    from journeymap.events.ingest import to_json, to_yaml
-    from journeymap.events.survey import SurveyColumns
+    from journeymap.events.survey import HEADER, SurveyColumns
     from journeymap.events.survey import ingest_survey as run_survey
 
     loaded = load_map(map_path)
-    base_doc = None
+    base_overlay = None
     if base is not None:
-        from journeymap.io import load_overlay
-
-        overlay, _, _ = load_overlay(base)
-        if overlay.map != loaded.map.id:
-            raise UsageError(f"--overlay {base} is for map '{overlay.map}', not '{loaded.map.id}'")
-        base_doc = _overlay_doc(base)
+        base_overlay, _, _ = load_overlay(base)
+        if base_overlay.map != loaded.map.id:
+            raise UsageError(f"--overlay {base} is for map '{base_overlay.map}', not '{loaded.map.id}'")
     cols = SurveyColumns(touchpoint_column, score_column, metric_column, customer_column, time_column)
-    result = run_survey(loaded.map, responses, cols, base_doc)
-    if fmt is None:
-        fmt = "json" if output and output.lower().endswith(".json") else "yaml"
-    text = (to_json if fmt == "json" else to_yaml)(result.overlay)
+    result = run_survey(loaded.map, responses, cols, base_overlay)
+    text = dump_overlay(result.overlay, _overlay_format(fmt, output), header=HEADER)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -283,16 +313,11 @@ def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | 
                    "replaced by the respondent's latest", err=True)
 
 
-def _overlay_doc(path: str) -> dict[str, Any]:
-    """An overlay file as a dict in the JSON contract's shape (touchpoints as a list)."""
-    import yaml
-
-    with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
-    tps = doc.get("touchpoints") or []
-    if isinstance(tps, dict):
-        doc["touchpoints"] = [{"id": k, **(v or {})} for k, v in tps.items()]
-    return dict(doc)
+def _overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
+    """The --format given, else JSON for a ``.json`` output and YAML otherwise."""
+    if fmt is not None:
+        return OverlayFormat(fmt)
+    return OverlayFormat.JSON if output and output.lower().endswith(".json") else OverlayFormat.YAML
 
 
 @click.command()
@@ -300,29 +325,38 @@ def _overlay_doc(path: str) -> dict[str, Any]:
 @click.argument("events", nargs=-1, required=True)
 @column_options
 @pipeline_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(choices(Format)), default=None,
+              help="Output format (the formats of 'check') [default: text; github inside GitHub Actions].")
 @click.option("--limit", default=20, show_default=True, type=int, metavar="N",
-              help="Text output: list at most N items per section (JSON lists everything).")
+              help="Text output: list at most N findings per code, the largest first (other formats "
+                   "list everything).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the report to FILE instead of standard output.")
 @quiet_option
+@speaks_options
 def conform(map_path: str, events: tuple[str, ...], customer_column: str, timestamp_column: str,
             event_column: str, session_column: str | None, timezone: str, strict: bool,
             session_timeout: str, journey: str, lost_after: str | None, goal: str | None,
-            conversion_window: str | None, engine: str, fmt: str, limit: int, quiet: bool) -> None:
+            conversion_window: str | None, engine: str, fmt: str | None, limit: int, output: str | None,
+            quiet: bool) -> None:
     """Compare an event log with a map: where real customers do not follow it.
 
     \b
     Findings (JM4xx): JM401 shadow paths (transitions customers take that the map does not
     declare) with counts and share of flow; JM402 declared transitions nobody takes; JM403
     touchpoints nobody visits; JM404 event names no rule maps, by volume.
-    Exit 0 when the log conforms, 1 with any finding, 2 when the input cannot be used.
+    Each finding points at the touchpoint's YAML; the summary gives the coverage and the share
+    of transitions on shadow paths. Exit 0 when the log conforms, 1 with any finding, 2 when
+    the input cannot be used.
 
     \b
     Example:
       journeymap conform shop.yaml 'logs/*.parquet'
     """
-    from journeymap.events.conform import conformance
+    from journeymap.checks import MapResult, exit_code
+    from journeymap.events.conform import RULES, conformance
     from journeymap.events.ingest import ingest as run_ingest
+    from journeymap.report.checks import render
 
     opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
                         strict, session_timeout, journey, lost_after, goal, conversion_window)
@@ -333,47 +367,21 @@ def conform(map_path: str, events: tuple[str, ...], customer_column: str, timest
                               engine="spark" if engine == "spark" else "duckdb", progress=progress)
     finally:
         _end_progress(progress)
-    conf = conformance(loaded.map, result.overlay)
-    if fmt == "json":
-        doc = conf.to_dict()
-        for key in ("shadow_paths", "unused_transitions", "unused_touchpoints"):
-            for item in doc[key]:
-                pos = _finding_position(loaded, item["touchpoint"], item["target"], key)
-                item["file"], item["line"], item["col"] = (pos.path, pos.line, pos.col) if pos else (None, None, None)
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True))
-    else:
-        color = use_color()
+    conf = conformance(loaded, result.overlay)
+    out_format = Format(fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"))
+    results = [MapResult(loaded.display, loaded.map.id, loaded.map.title, period_label(result.overlay.period),
+                         list(conf.findings), summary=conf.figures())]
+    color = out_format == Format.TEXT and output is None and use_color()
+    report = render(results, out_format, fail_on=Severity.WARNING, color=color, tool="journeymap conform",
+                    limit=limit if out_format == Format.TEXT else None, rules=RULES)
+    if out_format == Format.TEXT and not quiet:
         cov = "n/a" if conf.coverage is None else f"{conf.coverage:.1%}"
         shadow = "n/a" if conf.undeclared_share is None else f"{conf.undeclared_share:.1%}"
-        sections = (("shadow paths", conf.shadow_paths, "shadow_paths"),
-                    ("declared transitions never taken", conf.unused_transitions, "unused_transitions"),
-                    ("touchpoints never visited", conf.unused_touchpoints, "unused_touchpoints"),
-                    ("unmapped events", conf.unmapped, "unmapped"))
-        for title, items, key in sections:
-            if not items:
-                continue
-            click.echo(style(f"{title} ({len(items)})", "yellow", color, bold=True))
-            for f in items[:limit]:
-                pos = _finding_position(loaded, f.touchpoint, f.target, key)
-                where = f"{pos}: " if pos else ""
-                click.echo(f"  {where}{style(f.code, 'yellow', color)} {f.message}")
-            if len(items) > limit:
-                click.echo(f"  ... {len(items) - limit} more (--limit, or --format json)")
-        if not quiet:
-            summary = (f"coverage {cov}, {shadow} of {conf.transitions:,} transitions on shadow paths, "
-                       f"{len(conf.findings)} finding(s)")
-            click.echo(style(summary, "yellow" if conf.findings else "green", color))
-    if conf.findings:
-        raise click.exceptions.Exit(int(ExitCode.FINDINGS))
-
-
-def _finding_position(loaded: Any, touchpoint: str | None, target: str | None, key: str) -> Any:
-    if touchpoint is None:
-        return None
-    if key == "unused_transitions" and target is not None:
-        tp = loaded.map.touchpoints[touchpoint]
-        if isinstance(tp.next, dict):
-            return loaded.touchpoint_position(touchpoint, "next", target) or loaded.touchpoint_position(touchpoint)
-        idx = tp.next.index(target)
-        return loaded.touchpoint_position(touchpoint, "next", idx) or loaded.touchpoint_position(touchpoint)
-    return loaded.touchpoint_position(touchpoint, "id") or loaded.touchpoint_position(touchpoint)
+        report += f"coverage {cov}, {shadow} of {conf.transitions:,} transitions on shadow paths\n"
+    if output:
+        write_atomic(output, report, inputs=[map_path, *result.files])
+    else:
+        click.echo(report, nl=False)
+    code = exit_code(results, Severity.WARNING)
+    if code:
+        raise click.exceptions.Exit(int(code))

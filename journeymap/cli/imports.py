@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -12,7 +11,8 @@ import click
 from journeymap.cli.console import style, use_color
 from journeymap.cli.options import quiet_option
 from journeymap.errors import UsageError
-from journeymap.io import load_map, write_atomic
+from journeymap.io import OverlayFormat, load_map, write_atomic
+from journeymap.report.formats import choices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -23,7 +23,7 @@ OVERLAY_HEADER = ("journeymap overlay written by `journeymap import {kind}` from
 def output_options(func: F) -> F:
     func = click.option("--period", default=None, metavar="PERIOD",
                         help="The period the export covers (2026-Q3, 2026-07, ...).")(func)
-    func = click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default=None,
+    func = click.option("--format", "fmt", type=click.Choice(choices(OverlayFormat)), default=None,
                         help="Overlay format [default: json for a .json output, else yaml].")(func)
     func = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
                         help="Write the overlay to FILE (default: standard output).")(func)
@@ -102,14 +102,12 @@ def paths(table: str, map_path: str, output: str | None, fmt: str | None, period
 
 def _write(result: Any, kind: str, source: str, output: str | None, fmt: str | None,
            inputs: list[str], quiet: bool) -> None:
-    from journeymap.io.writer import dump_map, to_plain
+    from journeymap.io import OverlayFormat, dump_overlay
 
     if fmt is None:
         fmt = "json" if output and output.lower().endswith(".json") else "yaml"
-    if fmt == "json":
-        text = json.dumps(to_plain(result.overlay), ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = dump_map(result.overlay, header=OVERLAY_HEADER.format(kind=kind, file=source))
+    text = dump_overlay(result.overlay, OverlayFormat(fmt),
+                        header=OVERLAY_HEADER.format(kind=kind, file=source))
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from importlib import resources
 from pathlib import Path
@@ -14,8 +13,10 @@ from journeymap.cli.options import quiet_option
 from journeymap.errors import Diagnostic, ExitCode, JourneymapError, UsageError
 from journeymap.graph import build_graph
 from journeymap.io import (
+    MAP_SCHEMA,
     LoadedMap,
     document_kind,
+    dump_json,
     is_map_document,
     load_map,
     load_overlay,
@@ -23,6 +24,7 @@ from journeymap.io import (
     write_atomic,
 )
 from journeymap.model import JourneyMap, Overlay
+from journeymap.report.formats import ValidateFormat, choices
 
 
 @click.command()
@@ -30,7 +32,7 @@ from journeymap.model import JourneyMap, Overlay
 @click.option("--data", metavar="FILE", type=click.Path(dir_okay=False),
               help="Validate this overlay against the map (one map only).")
 @click.option("--scenario", metavar="NAME", help="Validate the map with this scenario applied.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(choices(ValidateFormat)), default="text",
               show_default=True, help="Output format.")
 @quiet_option
 def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt: str,
@@ -81,7 +83,7 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
             of = f" of {against}" if against else " (its map was not among the files checked)"
             click.echo(f"{style('ok', 'green', color)} {f}: overlay{of}")
     if fmt == "json":
-        click.echo(json.dumps({"valid": not failed, "files": results}, indent=2, ensure_ascii=False))
+        click.echo(dump_json({"valid": not failed, "files": results}), nl=False)
     elif not quiet:
         bad = sum(1 for r in results if not r["valid"])
         summary = f"{len(results)} file(s) checked, {bad} invalid"
@@ -128,7 +130,7 @@ def schema_text(overlay: bool = False) -> str:
     doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
            "$id": f"https://journeymap.invalid/schema/{'overlay' if overlay else 'journeymap'}.schema.json",
            **doc}
-    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return dump_json(doc, sort_keys=True)
 
 
 @click.command()
@@ -172,4 +174,4 @@ def init(path: str, force: bool, no_schema: bool) -> None:
     click.echo(f"next: journeymap validate {path}")
 
 
-SCHEMA_NAME = "journeymap.schema.json"
+SCHEMA_NAME = MAP_SCHEMA

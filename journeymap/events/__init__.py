@@ -3,7 +3,7 @@
 The pipeline, its order and every setting are documented in ``docs/events.md``.
 """
 
-from journeymap.events.ingest import IngestResult, ingest, to_json, to_yaml
+from journeymap.events.ingest import IngestResult, ingest
 from journeymap.events.settings import Columns, IngestOptions
 
-__all__ = ["Columns", "IngestOptions", "IngestResult", "ingest", "to_json", "to_yaml"]
+__all__ = ["Columns", "IngestOptions", "IngestResult", "ingest"]

@@ -7,96 +7,132 @@
 | JM403 | a touchpoint nobody visits |
 | JM404 | an event name no rule maps |
 
->>> from journeymap.model import JourneyMap
+The findings are :class:`~journeymap.findings.Finding` values, the type ``journeymap check``
+produces, so ``journeymap.report.checks`` renders them in every format. Each code lists its
+findings most important first (shadow paths and unmapped events by volume).
+
+>>> from journeymap.model import JourneyMap, Overlay
 >>> m = JourneyMap.model_validate({"journeymap": 1, "id": "m", "title": "M", "stages": [
 ...     {"id": "s", "name": "S", "touchpoints": [
 ...         {"id": "a", "name": "A", "next": ["b"]}, {"id": "b", "name": "B"},
 ...         {"id": "c", "name": "C"}]}]})
->>> o = {"touchpoints": [{"id": "a", "visits": 4, "next": {"c": 3}}, {"id": "b", "visits": 0, "next": {}},
-...      {"id": "c", "visits": 3, "next": {}}], "unmapped": {"x": 2}, "coverage": 0.8}
+>>> o = Overlay.model_validate({"journeymap-data": 1, "map": "m", "touchpoints": {
+...     "a": {"visits": 4, "next": {"c": 3}}, "b": {"visits": 0}, "c": {"visits": 3}},
+...     "unmapped": {"x": 2}, "coverage": 0.8})
 >>> r = conformance(m, o)
 >>> [(f.code, f.message) for f in r.findings]  # doctest: +NORMALIZE_WHITESPACE
 [('JM401', 'shadow path a -> c: 3 transitions (100.0% of flow), not declared in the map'),
  ('JM402', 'declared transition a -> b is never taken'),
  ('JM403', "touchpoint 'b' is never visited"),
  ('JM404', "event 'x' is not mapped to any touchpoint: 2 events")]
+>>> r.undeclared_share, r.transitions
+(1.0, 3)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from journeymap.model import JourneyMap
+from journeymap.findings import Finding, Severity
+from journeymap.io import LoadedMap
+from journeymap.model import JourneyMap, Overlay
+from journeymap.source import Position
+
+RULES: dict[str, tuple[str, str]] = {
+    "JM401": ("conform.shadow_path", "Customers take a transition the map does not declare."),
+    "JM402": ("conform.unused_transition", "A declared transition nobody takes."),
+    "JM403": ("conform.unvisited_touchpoint", "A touchpoint nobody visits."),
+    "JM404": ("conform.unmapped_event", "An event name no rule of the map maps."),
+}
+"""Every conformance code: its dotted name and a one-line summary."""
 
 
 @dataclass(frozen=True)
-class Finding:
-    code: str
-    message: str
-    touchpoint: str | None = None
-    target: str | None = None
-    count: int = 0
-    share: float | None = None
-
-
-@dataclass
 class Conformance:
+    """How far a log follows a map: the figures, and the findings of every code in order."""
+
     coverage: float | None
+    """Mapped events / all events (the overlay's ``coverage``)."""
     undeclared_share: float | None
-    """Transitions on undeclared (shadow) paths / all transitions."""
+    """Transitions on undeclared (shadow) paths / all transitions; None without transitions."""
     transitions: int
-    shadow_paths: list[Finding] = field(default_factory=list)
-    unused_transitions: list[Finding] = field(default_factory=list)
-    unused_touchpoints: list[Finding] = field(default_factory=list)
-    unmapped: list[Finding] = field(default_factory=list)
+    findings: tuple[Finding, ...]
 
-    @property
-    def findings(self) -> list[Finding]:
-        return [*self.shadow_paths, *self.unused_transitions, *self.unused_touchpoints, *self.unmapped]
+    def of(self, code: str) -> list[Finding]:
+        """The findings of one code, most important first."""
+        return [f for f in self.findings if f.code == code]
 
-    def to_dict(self) -> dict[str, Any]:
-        def row(f: Finding) -> dict[str, Any]:
-            return {"code": f.code, "touchpoint": f.touchpoint, "target": f.target, "count": f.count,
-                    "share": f.share, "message": f.message}
-
-        return {
-            "coverage": self.coverage, "undeclared_share": self.undeclared_share,
-            "transitions": self.transitions,
-            "shadow_paths": [row(f) for f in self.shadow_paths],
-            "unused_transitions": [row(f) for f in self.unused_transitions],
-            "unused_touchpoints": [row(f) for f in self.unused_touchpoints],
-            "unmapped": [row(f) for f in self.unmapped],
-        }
+    def figures(self) -> dict[str, Any]:
+        """The figures for reports (the ``figures`` of the JSON findings document)."""
+        return {"coverage": self.coverage, "undeclared_share": self.undeclared_share,
+                "transitions": self.transitions}
 
 
-def conformance(jm: JourneyMap, overlay: dict[str, Any]) -> Conformance:
-    """Compare an overlay made from events (the JSON contract's shape) with the map's declarations."""
-    tps = {t["id"]: t for t in overlay["touchpoints"]}
-    total = sum(sum(t.get("next", {}).values()) for t in tps.values())
-    shadow: list[Finding] = []
+def _finding(code: str, message: str, position: Position | None, subject: str, hint: str,
+             **data: Any) -> Finding:
+    name = RULES[code][0]
+    return Finding(code, name, Severity.WARNING, message, position, subject, hint,
+                   tuple(sorted(data.items())))
+
+
+def _next_position(loaded: LoadedMap | None, tid: str, target: str) -> Position | None:
+    """Where `tid` declares `target` under ``next`` (a list item or a mapping key)."""
+    if loaded is None:
+        return None
+    tp = loaded.map.touchpoints[tid]
+    key: Any = target if isinstance(tp.next, dict) else tp.next.index(target)
+    return loaded.touchpoint_position(tid, "next", key) or loaded.touchpoint_position(tid)
+
+
+def _touchpoint_position(loaded: LoadedMap | None, tid: str) -> Position | None:
+    if loaded is None:
+        return None
+    return loaded.touchpoint_position(tid, "id") or loaded.touchpoint_position(tid)
+
+
+def conformance(source: JourneyMap | LoadedMap, overlay: Overlay) -> Conformance:
+    """Compare an overlay made from events with the map's declarations.
+
+    With a :class:`~journeymap.io.LoadedMap` every finding on a touchpoint points at the YAML
+    that declares it (a never-taken transition at its ``next`` entry).
+    """
+    loaded = source if isinstance(source, LoadedMap) else None
+    jm = source.map if isinstance(source, LoadedMap) else source
+    tps = overlay.touchpoints
+    total = sum(sum(t.next.values()) for t in tps.values())
+    shadow_paths: list[tuple[int, str, str]] = []
     unused_tr: list[Finding] = []
     unused_tp: list[Finding] = []
     for _, tp in jm.iter_touchpoints():
-        data = tps.get(tp.id, {})
-        observed: dict[str, int] = data.get("next", {})
+        data = tps.get(tp.id)
+        observed = data.next if data is not None else {}
         declared = tp.transitions
-        for target, count in observed.items():
-            if target not in declared and count:
-                share = count / total if total else None
-                shadow.append(Finding("JM401", f"shadow path {tp.id} -> {target}: {count:,} transitions "
-                                      f"({(share or 0):.1%} of flow), not declared in the map",
-                                      tp.id, target, count, share))
+        shadow_paths += [(count, tp.id, target) for target, count in observed.items()
+                         if target not in declared and count]
         for target in declared:
             if not observed.get(target):
-                unused_tr.append(Finding("JM402", f"declared transition {tp.id} -> {target} is never taken",
-                                         tp.id, target))
-        if not data.get("visits"):
-            unused_tp.append(Finding("JM403", f"touchpoint '{tp.id}' is never visited", tp.id))
-    shadow.sort(key=lambda f: (-f.count, f.touchpoint or "", f.target or ""))
-    unmapped = [Finding("JM404", f"event '{name}' is not mapped to any touchpoint: {n:,} events",
-                        None, name, n)
-                for name, n in sorted(overlay.get("unmapped", {}).items(), key=lambda kv: (-kv[1], kv[0]))]
-    shadow_total = sum(f.count for f in shadow)
-    return Conformance(overlay.get("coverage"), shadow_total / total if total else None, total,
-                       shadow, unused_tr, unused_tp, unmapped)
+                unused_tr.append(_finding(
+                    "JM402", f"declared transition {tp.id} -> {target} is never taken",
+                    _next_position(loaded, tp.id, target), f"touchpoint:{tp.id}",
+                    "remove it from next, or check the events of both touchpoints",
+                    touchpoint=tp.id, target=target, count=0))
+        if data is None or not data.visits:
+            unused_tp.append(_finding(
+                "JM403", f"touchpoint '{tp.id}' is never visited", _touchpoint_position(loaded, tp.id),
+                f"touchpoint:{tp.id}", "check its events (the name or rules that map to it)",
+                touchpoint=tp.id, count=0))
+    shadow_paths.sort(key=lambda p: (-p[0], p[1], p[2]))
+    shadow = [_finding("JM401", f"shadow path {tid} -> {target}: {count:,} transitions "
+                       f"({(count / total if total else 0):.1%} of flow), not declared in the map",
+                       _touchpoint_position(loaded, tid), f"touchpoint:{tid}",
+                       f"declare '{target}' under next, or fix the events that map to it",
+                       touchpoint=tid, target=target, count=count, share=count / total if total else None)
+              for count, tid, target in shadow_paths]
+    unmapped = [_finding("JM404", f"event '{name}' is not mapped to any touchpoint: {n:,} events",
+                         None, f"event:{name}", "list it under a touchpoint's events, or leave it "
+                         "out of the log", target=name, count=n)
+                for name, n in sorted(overlay.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))]
+    shadow_total = sum(count for count, _, _ in shadow_paths)
+    return Conformance(overlay.coverage, shadow_total / total if total else None, total,
+                       (*shadow, *unused_tr, *unused_tp, *unmapped))

@@ -8,25 +8,28 @@ flow (``visits_i p_i - sum_j n_ji p_j = sum_j n_ji``), cut into up to three stag
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.events.ingest import ingest
-from journeymap.events.settings import Engine, IngestOptions
-from journeymap.model import JourneyMap
+from journeymap.events.settings import Engine, IngestOptions, SettingError
+from journeymap.io.writer import MAP_SCHEMA, modeline, yaml_scalar
+from journeymap.model import JourneyMap, OverlayTouchpoint
 
 Progress = Callable[[str], None]
 MIN_SHARE = 0.01
 """Transitions below this share of a touchpoint's departures are left out of the draft's ``next``."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Draft:
+    """The draft map: its model (validated) and the commented YAML text that loads back to it."""
+
+    map: JourneyMap
     text: str
     touchpoints: int
     events: int
@@ -51,10 +54,10 @@ def touchpoint_id(name: str, taken: set[str]) -> str:
 
 
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return yaml_scalar(text, double=True)
 
 
-def _positions(ids: list[str], tps: dict[str, dict[str, Any]]) -> dict[str, float]:
+def _positions(ids: list[str], tps: Mapping[str, OverlayTouchpoint]) -> dict[str, float]:
     """Expected steps since the journey's start of a visit to each touchpoint (exact, on the flow)."""
     import numpy as np
 
@@ -64,9 +67,9 @@ def _positions(ids: list[str], tps: dict[str, dict[str, Any]]) -> dict[str, floa
     b = np.zeros(n)
     for t in ids:
         i = index[t]
-        A[i, i] += max(tps[t]["visits"], 1)
+        A[i, i] += max(tps[t].visits or 0, 1)
     for src in ids:
-        for dst, count in tps[src]["next"].items():
+        for dst, count in tps[src].next.items():
             if dst in index:
                 A[index[dst], index[src]] -= count
                 b[index[dst]] += count
@@ -83,7 +86,7 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
     """Write a draft map (YAML text with comments) from a log."""
     opts = options or IngestOptions()
     if max_touchpoints < 1:
-        raise UsageError("--max-touchpoints must be at least 1")
+        raise SettingError("max_touchpoints", lambda s: f"{s} must be at least 1")
     empty = JourneyMap.model_validate({"journeymap": 1, "id": map_id, "title": "draft",
                                        "stages": [{"id": "all", "name": "All"}]})
     if progress:
@@ -99,8 +102,8 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
     chosen = [name for name, _ in ranked[:max_touchpoints]]
     if goal is not None:
         if goal not in counts:
-            raise UsageError(f"--goal: no event '{goal}' in the log",
-                             hint=did_you_mean(goal, list(counts)) or "give an event name")
+            raise SettingError("goal", lambda s: f"{s}: no event '{goal}' in the log",
+                               hint=did_you_mean(goal, list(counts)) or "give an event name")
         if goal not in chosen:
             chosen = [*chosen[:max_touchpoints - 1], goal]
     taken: set[str] = set()
@@ -114,7 +117,7 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
                                             strict=opts.strict, session_timeout=opts.session_timeout,
                                             journey=opts.journey, lost_after=opts.lost_after),
                    engine=engine, progress=progress)
-    tps = {t["id"]: t for t in res.overlay["touchpoints"]}
+    tps = res.overlay.touchpoints
     order = [ids[e] for e in chosen]
     # where touchpoints fall: steps since the start of a session (customer histories are too long)
     [by_session] = ingest(jm, paths, IngestOptions(columns=opts.columns, timezone=opts.timezone,
@@ -122,7 +125,7 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
                                                    session_timeout=opts.session_timeout,
                                                    journey="session"),
                           engine=engine, progress=progress)
-    pos = _positions(order, {t["id"]: t for t in by_session.overlay["touchpoints"]})
+    pos = _positions(order, by_session.overlay.touchpoints)
     goal_id = ids.get(goal) if goal else None
     ranked_ids = sorted(order, key=lambda t: (t == goal_id, pos[t], t))
     k = min(3, len(ranked_ids))
@@ -131,40 +134,53 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
     for i, t in enumerate(ranked_ids):
         stages[min(k - 1, i * k // len(ranked_ids))].append(t)
     name_of = {ids[e]: e for e in chosen}
+    label = {ids[e]: e[:500] or ids[e] for e in chosen}
     total = sum(counts.values())
+    files = [os.path.basename(f) for f in res.files]
+    title = ("Draft journey from " + ", ".join(files))[:300]
     lines = [
-        f"# DRAFT written by `journeymap discover` from {len(res.overlay['settings']['files'])} file(s):",
+        modeline(MAP_SCHEMA),
+        f"# DRAFT written by `journeymap discover` from {len(files)} file(s):",
         f"# {total:,} events, {first.totals.customers:,} customers, {len(counts):,} event names.",
         f"# The {len(chosen)} most frequent events are touchpoints; stages are guessed from the mean",
         "# number of steps since a session's start. Rename, group, annotate, then check it with:",
         "#   journeymap validate THIS.yaml && journeymap ingest LOG --map THIS.yaml -o overlay.yaml",
         "journeymap: 1",
-        f"id: {map_id}",
-        f"title: {_q(('Draft journey from ' + ', '.join(os.path.basename(f) for f in res.overlay['settings']['files']))[:300])}",
+        f"id: {yaml_scalar(map_id)}",
+        f"title: {_q(title)}",
         "stages:",
     ]
+    doc_stages: list[dict[str, Any]] = []
     for si, (sname, members) in enumerate(zip(names, stages, strict=True)):
         lines += [f"  - id: stage-{si + 1}", f"    name: {_q(sname)}", "    touchpoints:"]
+        doc_tps: list[dict[str, Any]] = []
+        doc_stages.append({"id": f"stage-{si + 1}", "name": sname, "touchpoints": doc_tps})
         for t in members:
             tp = tps[t]
-            out_total = sum(tp["next"].values()) + tp["exits"] + tp["in_progress"]
-            lines.append(f"      # {tp['visits']:,} visits by {tp['customers']:,} customers; "
-                         f"{tp['entries']:,} journeys start here, {tp['exits']:,} exit, "
-                         f"{tp['in_progress']:,} in progress; about {pos[t]:.1f} steps into a session")
-            lines += [f"      - id: {t}", f"        name: {_q(name_of[t])}",
+            visits, customers, entries = tp.visits or 0, tp.customers or 0, tp.entries
+            exits, in_progress = tp.exits or 0, tp.in_progress or 0
+            out_total = sum(tp.next.values()) + exits + in_progress
+            lines.append(f"      # {visits:,} visits by {customers:,} customers; "
+                         f"{entries:,} journeys start here, {exits:,} exit, "
+                         f"{in_progress:,} in progress; about {pos[t]:.1f} steps into a session")
+            lines += [f"      - id: {yaml_scalar(t)}", f"        name: {_q(label[t])}",
                       f"        events: [{_q(name_of[t])}]"]
+            item: dict[str, Any] = {"id": t, "name": label[t], "events": [name_of[t]]}
             if t == goal_id:
                 lines.append("        goal: true")
-            kept = sorted(((d, c) for d, c in tp["next"].items() if out_total and c / out_total >= MIN_SHARE),
+                item["goal"] = True
+            kept = sorted(((d, c) for d, c in tp.next.items() if out_total and c / out_total >= MIN_SHARE),
                           key=lambda dc: (-dc[1], dc[0]))
-            dropped = sum(c for d, c in tp["next"].items() if (d, c) not in kept)
+            dropped = sum(c for d, c in tp.next.items() if (d, c) not in kept)
             if kept:
                 lines.append("        next:")
+                item["next"] = [d for d, _ in kept]
                 for d, c in kept:
-                    lines.append(f"          - {d}  # {c:,} transitions ({c / out_total:.0%})")
+                    lines.append(f"          - {yaml_scalar(d)}  # {c:,} transitions ({c / out_total:.0%})")
             if dropped:
                 lines.append(f"        # {dropped:,} more transitions under {MIN_SHARE:.0%} each are left out"
                              " (an overlay still counts them, as undeclared)")
+            doc_tps.append(item)
     if goal_id is None:
         lines.append("# No goal yet: mark the touchpoint that counts as a conversion with 'goal: true'.")
     rest = [(n, c) for n, c in ranked if n not in ids]
@@ -173,4 +189,5 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
                      f"{sum(c for _, c in rest):,} events), most frequent first:")
         for n, c in rest[:30]:
             lines.append(f"#   {_q(n)}: {c:,}")
-    return Draft("\n".join(lines) + "\n", len(chosen), total, dict(rest))
+    draft = JourneyMap.model_validate({"journeymap": 1, "id": map_id, "title": title, "stages": doc_stages})
+    return Draft(draft, "\n".join(lines) + "\n", len(chosen), total, dict(rest))

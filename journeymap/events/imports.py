@@ -172,7 +172,7 @@ def funnel_overlay(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, 
     scol = find_column(header, STEP_COLUMNS, path, "step", step_column)
     ucol = find_column(header, USER_COLUMNS, path, "users", users_column)
     if len(steps) < 2:
-        raise ExportError("a funnel needs at least two steps", hint="list them in order: --steps a,b,c")
+        raise ExportError("a funnel needs at least two steps", hint="name the steps in the order customers pass them")
     chosen = _funnel_rows(jm, path, steps, rows, scol)
     users = [whole_count(row, ucol, header, path) for _, row in chosen]
     for k in range(1, len(users)):

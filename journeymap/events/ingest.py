@@ -1,7 +1,7 @@
 """``ingest``: an event log -> one overlay per segment (design section 5, step by step).
 
 >>> import tempfile, pathlib
->>> from journeymap.model import JourneyMap
+>>> from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint
 >>> m = JourneyMap.model_validate({"journeymap": 1, "id": "shop", "title": "Shop", "stages": [
 ...     {"id": "s", "name": "S", "touchpoints": [
 ...         {"id": "home", "name": "Home", "next": ["cart"]},
@@ -12,15 +12,15 @@
 ...     "a,2026-01-01T10:00:00Z,home\\na,2026-01-01T10:01:00Z,cart\\na,2026-01-01T10:02:00Z,paid\\n"
 ...     "b,2026-03-01T10:00:00Z,home\\n")
 >>> [r] = ingest(m, [str(log)])
->>> r.overlay["touchpoints"][0]
-{'id': 'home', 'entries': 2, 'visits': 2, 'customers': 2, 'next': {'cart': 1}, 'exits': 0, 'in_progress': 1, 'unknown': 0, 'conversions': 0, 'returns': {}, 'median_seconds_to_next': {'cart': 60}}
+>>> home = r.overlay.touchpoints["home"]
+>>> home.entries, home.visits, home.next, home.exits, home.in_progress, home.median_seconds_to_next
+(2, 2, {'cart': 1}, 0, 1, {'cart': 60})
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -28,11 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeymap.errors import UsageError
 from journeymap.events.inputs import InputFile, expand
-from journeymap.events.settings import Engine, IngestOptions, format_duration
+from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
 from journeymap.events.sql import mapping_rules, statements, where_columns
-from journeymap.model import JourneyMap
+from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint
 
 Progress = Callable[[str], None]
 
@@ -55,14 +54,16 @@ class Totals:
         return self.rows - self.bad_rows - self.events
 
 
-@dataclass
+@dataclass(frozen=True)
 class IngestResult:
-    """One overlay (a dict in the JSON contract's shape) and the figures behind it."""
+    """One overlay (validated by the model) and the figures behind it."""
 
-    overlay: dict[str, Any]
+    overlay: Overlay
     totals: Totals
+    files: tuple[str, ...]
+    """The files read, in the order of their rank (sorted paths)."""
     segment_key: str | None = None
-    """The segment value (None without --segment-by)."""
+    """The segment value (None without a segment column)."""
     segment_null: bool = False
     unmapped: dict[str, int] = field(default_factory=dict)
 
@@ -109,15 +110,15 @@ def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, go
         eng.load(files, opts.columns, wcols, opts.segment_by)
         rows = eng.run(stmts, progress, opts.strict)
     else:
-        raise UsageError(f"--engine: unknown engine '{engine}'", hint="use duckdb or spark")
+        raise SettingError("engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark")
     if opts.strict and rows["first_bad"]:
         file, row, _uid, ts_text, _event, bad_uid, bad_ts = rows["first_bad"][0]
         name = files[int(file)].path
         what = ("no customer id" if bad_uid else
                 f"unreadable timestamp {ts_text!r}" if bad_ts else "no event name")
         where = f"row {row}" if files[int(file)].format == "parquet" or engine == "spark" else f"line {int(row) + 1}"
-        raise UsageError(f"{name}: {where}: {what} (--strict refuses incomplete rows)",
-                         hint="fix the row, or drop --strict to leave such rows out with a count")
+        raise SettingError("strict", lambda s: f"{name}: {where}: {what} ({s} refuses incomplete rows)",
+                           hint=lambda s: f"fix the row, or leave out {s} to count such rows instead")
     return rows
 
 
@@ -189,35 +190,32 @@ def build_results(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, g
     out = []
     for seg in sorted(totals):
         t = totals[seg]
-        touchpoints = []
+        touchpoints: dict[str, OverlayTouchpoint] = {}
         for _, tp in jm.iter_touchpoints():
             entries, visits, customers, exits, in_progress, conv, late = tps[seg].get(tp.id, (0,) * 7)
             es = sorted(edges[seg].get(tp.id, []))
-            item: dict[str, Any] = {
-                "id": tp.id, "entries": entries, "visits": visits, "customers": customers,
-                "next": {n: c for n, c, _, _ in es}, "exits": exits, "in_progress": in_progress,
-                "unknown": 0, "conversions": conv,
-                "returns": {n: r for n, _, r, _ in es if r},
-                "median_seconds_to_next": {n: m for n, _, _, m in es},
-            }
-            if opts.conversion_window is not None:
-                item["late_conversions"] = late
-            touchpoints.append(item)
-        overlay: dict[str, Any] = {"journeymap-data": 1, "map": jm.id}
+            late_field = {} if opts.conversion_window is None else {"late_conversions": late}
+            touchpoints[tp.id] = OverlayTouchpoint(
+                entries=entries, visits=visits, customers=customers,
+                next={n: c for n, c, _, _ in es}, exits=exits, in_progress=in_progress,
+                unknown=0, conversions=conv, returns={n: r for n, _, r, _ in es if r},
+                median_seconds_to_next={n: m for n, _, _, m in es}, **late_field)
+        doc: dict[str, Any] = {"journeymap-data": 1, "map": jm.id}
         if t.start_us is not None and t.end_us is not None:
             start, end = iso_utc(t.start_us), iso_utc(t.end_us)
-            overlay["period"] = {"start": start[:10], "end": end[:10]}
+            doc["period"] = {"start": start[:10], "end": end[:10]}
         seg_value = None if seg == "n" else seg[1:]
         if opts.segment_by is not None:
-            overlay["segment"] = {opts.segment_by: seg_value}
-        overlay["settings"] = settings
-        overlay["coverage"] = round(t.mapped / t.events, 6) if t.events else None
-        overlay["unmapped"] = dict(sorted(unmapped[seg].items()))
-        overlay["bad_rows"] = t.bad_rows
-        overlay["time_range"] = ({"start": iso_utc(t.start_us), "end": iso_utc(t.end_us)}
-                                 if t.start_us is not None and t.end_us is not None else None)
-        overlay["touchpoints"] = touchpoints
-        out.append(IngestResult(overlay, t, seg_value if opts.segment_by else None, seg == "n",
+            doc["segment"] = {opts.segment_by: seg_value}
+        doc["settings"] = settings
+        doc["coverage"] = round(t.mapped / t.events, 6) if t.events else None
+        doc["unmapped"] = dict(sorted(unmapped[seg].items()))
+        doc["bad_rows"] = t.bad_rows
+        doc["time_range"] = ({"start": iso_utc(t.start_us), "end": iso_utc(t.end_us)}
+                             if t.start_us is not None and t.end_us is not None else None)
+        doc["touchpoints"] = touchpoints
+        out.append(IngestResult(Overlay.model_validate(doc), t, tuple(f.path for f in files),
+                                seg_value if opts.segment_by else None, seg == "n",
                                 dict(unmapped[seg])))
     return out
 
@@ -225,32 +223,9 @@ def build_results(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, g
 # ------------------------------------------------------------------------------ writing
 
 
-def to_json(overlay: dict[str, Any]) -> str:
-    """The JSON overlay contract: deterministic bytes (sorted keys, touchpoints in map order)."""
-    return json.dumps(overlay, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def to_yaml(overlay: dict[str, Any]) -> str:
-    """The YAML overlay: the same numbers, touchpoints as a mapping ``{id: {...}}``."""
-    import yaml
-
-    doc = {k: v for k, v in overlay.items() if k != "touchpoints"}
-    tps = {}
-    for item in overlay["touchpoints"]:
-        body = {k: v for k, v in item.items() if k != "id"}
-        tps[item["id"]] = body
-    head = ["# journeymap overlay written by `journeymap ingest`; numbers for one period.",
-            "# Give it to any command with --data. See docs/events.md for every field."]
-    order = ["journeymap-data", "map", "period", "segment", "settings", "coverage", "unmapped",
-             "bad_rows", "time_range"]
-    parts = []
-    for key in order:
-        if key in doc:
-            parts.append(yaml.safe_dump({key: doc[key]}, allow_unicode=True, sort_keys=False,
-                                        default_flow_style=False, width=100))
-    parts.append(yaml.safe_dump({"touchpoints": tps}, allow_unicode=True, sort_keys=False,
-                                default_flow_style=False, width=100))
-    return "\n".join(head) + "\n" + "".join(parts)
+HEADER = ("journeymap overlay written by `journeymap ingest`; numbers for one period.\n"
+          "Give it to any command with --data. See docs/events.md for every field.")
+"""The comment at the top of an overlay written as YAML."""
 
 
 def segment_path(base: str, value: str | None, is_null: bool) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from journeymap.errors import UsageError, did_you_mean
+from journeymap.events.settings import SettingError, missing_column
 
 Format = Literal["csv", "tsv", "parquet", "json"]
 
@@ -65,19 +66,22 @@ def expand(patterns: tuple[str, ...] | list[str]) -> list[InputFile]:
 
 def require_columns(f: InputFile, names: list[str], customer: str, timestamp: str, event: str,
                     session: str | None, segment: str | None, where_columns: list[str]) -> None:
-    """Raise a UsageError naming the option that asked for a column the file does not have.
+    """Raise an error naming the setting that asked for a column the file does not have.
 
     Both engines call this on the columns they found, so their messages are the same.
     """
-    wanted = [(customer, "--customer-column"), (timestamp, "--timestamp-column"),
-              (event, "--event-column")]
+    wanted: list[tuple[str, str | None]] = [(customer, "columns.customer"), (timestamp, "columns.timestamp"),
+                                            (event, "columns.event")]
     if session:
-        wanted.append((session, "--session-column"))
+        wanted.append((session, "columns.session"))
     if segment:
-        wanted.append((segment, "--segment-by"))
-    wanted += [(c, "an event rule's 'where'") for c in where_columns]
+        wanted.append((segment, "segment_by"))
+    wanted += [(c, None) for c in where_columns]
     present = set(names)
-    for col, origin in wanted:
+    for col, setting in wanted:
         if col not in present:
-            raise UsageError(f"{f.path}: no column '{col}' (named by {origin})",
-                             hint=did_you_mean(col, names) or f"columns: {', '.join(names[:20])}")
+            hint = did_you_mean(col, names) or f"columns: {', '.join(names[:20])}"
+            if setting is None:
+                raise UsageError(f"{f.path}: no column '{col}' (named by an event rule's 'where')", hint=hint)
+            raise SettingError(setting, missing_column(f.path, col),
+                               hint=hint)

@@ -3,14 +3,49 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from journeymap.errors import UsageError
+from journeymap.source import Position
 
 Journey = Literal["customer", "session"]
 Engine = Literal["duckdb", "spark"]
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
+
+Spelling = Callable[[str], str]
+"""A message given the name of a setting (the library's name, or the CLI's option)."""
+
+
+class SettingError(UsageError):
+    """A setting cannot be used. The message names the setting; the CLI respells it as its option.
+
+    >>> err = SettingError("session_timeout", lambda s: f"{s}: 'soon' is not a duration")
+    >>> str(err), str(err.spelled("--session-timeout"))
+    ("session_timeout: 'soon' is not a duration", "--session-timeout: 'soon' is not a duration")
+    """
+
+    def __init__(self, setting: str, message: Spelling, *, hint: Spelling | str | None = None,
+                 position: Position | None = None) -> None:
+        self.setting = setting
+        self._message = message
+        self._hint = hint
+        self._position = position
+        super().__init__(message(setting), position=position, hint=self._hint_for(setting))
+
+    def _hint_for(self, name: str) -> str | None:
+        return self._hint(name) if callable(self._hint) else self._hint
+
+    def spelled(self, name: str) -> UsageError:
+        """The same error with the setting called `name` (a command-line option)."""
+        return UsageError(self._message(name), position=self._position, hint=self._hint_for(name))
+
+
+def missing_column(path: str, column: str) -> Spelling:
+    """The message for a column, named by a setting, that a file does not have."""
+    return lambda setting: f"{path}: no column '{column}' (named by {setting})"
+
 
 _UNITS = {"s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "minute": 60,
           "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600, "d": 86400, "day": 86400,
@@ -18,16 +53,18 @@ _UNITS = {"s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "minu
 _DURATION = re.compile(r"^\s*(\d+)\s*([a-z]+)?\s*$")
 
 
-def parse_duration(text: str, option: str) -> int:
+def parse_duration(text: str, setting: str) -> int:
     """Seconds in a duration such as ``30m``, ``2h``, ``30 days``, ``45s`` or ``90`` (seconds).
 
-    >>> parse_duration("30m", "--session-timeout"), parse_duration("30 days", "--lost-after")
+    ``setting`` names what the duration is for, in the :class:`SettingError` it raises.
+
+    >>> parse_duration("30m", "session_timeout"), parse_duration("30 days", "lost_after")
     (1800, 2592000)
     """
     m = _DURATION.match(text.lower())
     if not m or (m.group(2) is not None and m.group(2) not in _UNITS):
-        raise UsageError(f"{option}: '{text}' is not a duration",
-                         hint="write a whole number and a unit: 45s, 30m, 2h, 30d, 1w")
+        raise SettingError(setting, lambda s: f"{s}: '{text}' is not a duration",
+                           hint="write a whole number and a unit: 45s, 30m, 2h, 30d, 1w")
     return int(m.group(1)) * _UNITS[m.group(2) or "s"]
 
 
@@ -76,9 +113,9 @@ class IngestOptions:
 
     def validate(self) -> None:
         if self.session_timeout <= 0:
-            raise UsageError("--session-timeout must be longer than 0 seconds")
+            raise SettingError("session_timeout", lambda s: f"{s} must be longer than 0 seconds")
         if self.journey not in ("customer", "session"):
-            raise UsageError(f"--journey: '{self.journey}' is not customer or session")
+            raise SettingError("journey", lambda s: f"{s}: '{self.journey}' is not customer or session")
         _check_timezone(self.timezone)
 
 
@@ -92,6 +129,6 @@ def _check_timezone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"--timezone: unknown time zone '{name}'",
-                         hint=did_you_mean(name, sorted(zoneinfo.available_timezones()))
-                         or "use an IANA name such as Europe/Riga or America/New_York") from None
+        raise SettingError("timezone", lambda s: f"{s}: unknown time zone '{name}'",
+                           hint=did_you_mean(name, sorted(zoneinfo.available_timezones()))
+                           or "use an IANA name such as Europe/Riga or America/New_York") from None

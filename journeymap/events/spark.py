@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from journeymap.errors import UsageError
 from journeymap.events.inputs import InputFile, require_columns
-from journeymap.events.settings import Columns
+from journeymap.events.settings import Columns, SettingError
 from journeymap.events.sql import RELATIONS, RESULTS, transpile
 
 Progress = Callable[[str], None]
@@ -26,8 +25,8 @@ def local_session(codegen: bool = True) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise UsageError("--engine spark needs pyspark",
-                         hint="pip install 'journeymap[spark]' (and a Java runtime)") from None
+        raise SettingError("engine", lambda s: f"{s} spark needs pyspark",
+                           hint="pip install 'journeymap[spark]' (and a Java runtime)") from None
     builder = (SparkSession.builder.master("local[2]").appName("journeymap")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.ansi.enabled", "false")

@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.model import CSAT_SCALE, NPS_SCALE, JourneyMap, Survey
+from journeymap.events.settings import SettingError, missing_column
+from journeymap.io.writer import overlay_plain
+from journeymap.model import CSAT_SCALE, NPS_SCALE, JourneyMap, Overlay, Survey
 from journeymap.source import Position
 
+HEADER = ("journeymap overlay written by `journeymap ingest-survey`: survey responses.\n"
+          "Give it to any command with --data. See docs/events.md for every field.")
+"""The comment at the top of an overlay written as YAML."""
 METRICS = ("nps", "csat", "ces")
 DEFAULT_SCALES = {"nps": NPS_SCALE, "csat": CSAT_SCALE}
 
@@ -32,9 +37,9 @@ class SurveyColumns:
     time: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class SurveyResult:
-    overlay: dict[str, Any]
+    overlay: Overlay
     answers: int
     skipped: int
     duplicates: int
@@ -59,8 +64,8 @@ def _declared(jm: JourneyMap, tid: str, metric: str) -> Survey | None:
 
 
 def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = None,
-                  base: dict[str, Any] | None = None) -> SurveyResult:
-    """Count the answers of a survey export; ``base`` is an overlay (JSON shape) to add them to."""
+                  base: Overlay | None = None) -> SurveyResult:
+    """Count the answers of a survey export; ``base`` is an overlay to add them to."""
     cols = columns or SurveyColumns()
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -71,11 +76,11 @@ def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = Non
     reader = csv.DictReader(io.StringIO(text))
     header = list(reader.fieldnames or [])
     metric_col = cols.metric if cols.metric in header else None
-    for col, opt in ((cols.touchpoint, "--touchpoint-column"), (cols.score, "--score-column"),
-                     (cols.customer, "--customer-column"), (cols.time, "--time-column")):
+    for col, setting in ((cols.touchpoint, "columns.touchpoint"), (cols.score, "columns.score"),
+                         (cols.customer, "columns.customer"), (cols.time, "columns.time")):
         if col is not None and col not in header:
-            raise UsageError(f"{path}: no column '{col}' (named by {opt})",
-                             hint=did_you_mean(col, header) or f"columns: {', '.join(header)}")
+            raise SettingError(setting, missing_column(path, col),
+                               hint=did_you_mean(col, header) or f"columns: {', '.join(header)}")
     ids = list(jm.touchpoints)
     questions = _targets(jm)
     latest: dict[tuple[str, str, str], tuple[str, int, int]] = {}
@@ -138,8 +143,8 @@ def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = Non
     for (tid, metric, _), (_, _, score) in latest.items():
         counts[(tid, metric)][score] += 1
         answers += 1
-    overlay: dict[str, Any] = dict(base) if base else {"journeymap-data": 1, "map": jm.id}
-    items = {t["id"]: dict(t) for t in overlay.get("touchpoints", [])}
+    doc: dict[str, Any] = overlay_plain(base) if base else {"journeymap-data": 1, "map": jm.id}
+    items: dict[str, dict[str, Any]] = doc.get("touchpoints", {})
     for (tid, metric), resp in sorted(counts.items()):
         declared_survey = _declared(jm, tid, metric)
         survey: dict[str, Any] = {"scale": list(declared_survey.scale) if declared_survey
@@ -152,14 +157,13 @@ def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = Non
                 survey["top_box"] = list(declared_survey.top_box)
             if declared_survey.question:
                 survey["question"] = declared_survey.question
-        item = items.setdefault(tid, {"id": tid})
+        item = items.setdefault(tid, {})
         item.setdefault("scores", {})[metric] = survey
-    order = list(jm.touchpoints)
-    overlay["touchpoints"] = [items[t] for t in order if t in items]
-    settings = dict(overlay.get("settings", {}))
+    doc["touchpoints"] = {t: items[t] for t in jm.touchpoints if t in items}
+    settings = dict(doc.get("settings", {}))
     settings["survey"] = {"file": path, "columns": {"touchpoint": cols.touchpoint, "score": cols.score,
                                                     "metric": metric_col, "customer": cols.customer,
                                                     "time": cols.time},
                           "one_answer_per_customer": cols.customer is not None}
-    overlay["settings"] = settings
-    return SurveyResult(overlay, answers, skipped, duplicates)
+    doc["settings"] = settings
+    return SurveyResult(Overlay.model_validate(doc), answers, skipped, duplicates)

@@ -9,15 +9,30 @@ from journeymap.io.loader import (
     load_overlay,
     validate_paths,
 )
-from journeymap.io.writer import dump_map, dump_yaml, to_plain
+from journeymap.io.writer import (
+    MAP_SCHEMA,
+    OVERLAY_SCHEMA,
+    OverlayFormat,
+    dump_json,
+    dump_map,
+    dump_overlay,
+    dump_yaml,
+    to_plain,
+    yaml_scalar,
+)
 from journeymap.io.yamlsafe import PosDict, PosList, locate, parse_yaml
 
 __all__ = [
+    "MAP_SCHEMA",
+    "OVERLAY_SCHEMA",
     "LoadedMap",
+    "OverlayFormat",
     "PosDict",
     "PosList",
     "document_kind",
+    "dump_json",
     "dump_map",
+    "dump_overlay",
     "dump_yaml",
     "is_map_document",
     "load_map",
@@ -27,4 +42,5 @@ __all__ = [
     "to_plain",
     "validate_paths",
     "write_atomic",
+    "yaml_scalar",
 ]

@@ -3,7 +3,7 @@
 Every renderer takes the list of :class:`~journeymap.checks.MapResult` of one run and returns
 a string; the same input gives the same bytes (stable order, no timestamps).
 
->>> from journeymap.checks.core import Finding, Severity
+>>> from journeymap.findings import Finding, Severity
 >>> from journeymap.checks.runner import MapResult
 >>> from journeymap.source import Position
 >>> r = MapResult("m.yaml", "m", "M", "2026-Q3")
@@ -18,38 +18,38 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable
-from enum import StrEnum
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
 from journeymap import __version__
 from journeymap.analysis.comparison import Comparison, Test, Verdict
 from journeymap.checks import REGISTRY, Finding, MapResult, Severity, exit_code
-from journeymap.checks.core import SEVERITY_RANK
+from journeymap.findings import SEVERITY_RANK
+from journeymap.report.formats import Format
 
 __all__ = ["Format", "escape_github_data", "escape_github_property", "render"]
 
 
-class Format(StrEnum):
-    TEXT = "text"
-    JSON = "json"
-    MARKDOWN = "markdown"
-    GITHUB = "github"
-    JUNIT = "junit"
-    SARIF = "sarif"
-
-
 def render(results: list[MapResult], fmt: Format | str, *, fail_on: Severity = Severity.ERROR,
-           color: bool = False) -> str:
-    """Render the results of one ``journeymap check`` run in a format."""
+           color: bool = False, tool: str = "journeymap check", limit: int | None = None,
+           rules: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """Render the findings of one run (``journeymap check`` or ``journeymap conform``) in a format.
+
+    ``tool`` names the run in closing lines and report titles; ``limit`` keeps the text output
+    to that many findings per code (the first of each result's list, where producers put the
+    most important first); ``rules`` describes codes that are not registered checks
+    (``{code: (name, summary)}``, for SARIF).
+    """
     fmt = Format(fmt)
     if fmt == Format.TEXT:
-        return text(results, fail_on=fail_on, color=color)
+        return text(results, fail_on=fail_on, color=color, tool=tool, limit=limit)
+    if fmt == Format.SARIF:
+        return sarif(results, fail_on=fail_on, extra_rules=rules)
     renderer: dict[Format, Callable[..., str]] = {
         Format.JSON: to_json, Format.MARKDOWN: markdown, Format.GITHUB: github,
-        Format.JUNIT: junit, Format.SARIF: sarif}
-    return renderer[fmt](results, fail_on=fail_on)
+        Format.JUNIT: junit}
+    return renderer[fmt](results, fail_on=fail_on, tool=tool)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -114,18 +114,33 @@ def _style(s: str, color: str, enabled: bool) -> str:
 # -------------------------------------------------------------------------------- text
 
 
+def _first(results: Iterable[MapResult], limit: int | None) -> tuple[list[Finding], dict[str, int]]:
+    """The findings to show (at most `limit` per code) and how many of each code are left out."""
+    shown: list[Finding] = []
+    seen: dict[str, int] = {}
+    for f in _all(results):
+        seen[f.code] = seen.get(f.code, 0) + 1
+        if limit is None or seen[f.code] <= limit:
+            shown.append(f)
+    left_out = {code: n - limit for code, n in sorted(seen.items()) if limit is not None and n > limit}
+    return shown, left_out
+
+
 def text(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
-         color: bool = False) -> str:
+         color: bool = False, tool: str = "journeymap check", limit: int | None = None) -> str:
     """``path:line:col: JM101 error: message`` per finding, comparisons, a closing count."""
     out: list[str] = []
-    for f in sorted(_all(results)):
+    shown, left_out = _first(results, limit)
+    for f in sorted(shown):
         line = _line(f)
         out.append(_style(line, f.severity.value, color) if color else line)
+    out += [_style(f"... {n} more {code} finding{'s' if n != 1 else ''} not shown", "dim", color)
+            for code, n in left_out.items()]
     for r in results:
         if r.comparison is not None:
             out += ["", *_text_comparison(r, r.comparison)]
     verdict = ("failed" if exit_code(results, fail_on) else "passed")
-    closing = f"journeymap check {verdict}: {_count_line(results)}"
+    closing = f"{tool} {verdict}: {_count_line(results)}"
     if out:
         out.append("")
     out.append(_style(closing, "error" if verdict == "failed" else "ok", color))
@@ -156,7 +171,8 @@ def _comparison_lines(c: Comparison) -> list[str]:
 # -------------------------------------------------------------------------------- JSON
 
 
-def to_json(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
+def to_json(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
+            tool: str = "journeymap check") -> str:
     """A stable JSON document (``journeymap-check: 1``)."""
     doc = {
         "journeymap-check": 1,
@@ -183,11 +199,12 @@ def _cell(s: object) -> str:
     return str(s).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
-def markdown(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
+def markdown(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
+             tool: str = "journeymap check") -> str:
     """A PR comment: a short verdict, findings, top leaks, regressions and what changed."""
     failed = bool(exit_code(results, fail_on))
     mark = "❌" if failed else "✅"
-    out = [f"## {mark} journeymap check {'failed' if failed else 'passed'}: "
+    out = [f"## {mark} {tool} {'failed' if failed else 'passed'}: "
            f"{_count_line(results)}", ""]
     out += ["| Map | Period | Errors | Warnings | Conversion |", "|---|---|---:|---:|---:|"]
     for r in results:
@@ -269,7 +286,8 @@ def escape_github_property(s: str) -> str:
     return escape_github_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
+def github(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
+           tool: str = "journeymap check") -> str:
     """GitHub Actions workflow commands, most severe first (GitHub shows only ten of each)."""
     out = []
     for f in sorted(_all(results), key=lambda f: (-f.rank, f.sort_key())):
@@ -280,21 +298,22 @@ def github(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> s
         props.append(f"title={escape_github_property(f'{f.code} {f.name}')}")
         msg = f.message + (f"; {f.hint}" if f.hint else "")
         out.append(f"::{f.severity.value} {','.join(props)}::{escape_github_data(msg)}")
-    out.append(f"journeymap check: {_count_line(results)}")
+    out.append(f"{tool}: {_count_line(results)}")
     return "\n".join(out) + "\n"
 
 
 # ------------------------------------------------------------------------------- JUnit
 
 
-def junit(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
+def junit(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
+          tool: str = "journeymap check") -> str:
     """JUnit XML: one test suite per map, one test case per check and subject.
 
     A case fails when it has a finding at or above ``fail_on``; findings below it are written
     to the case's ``system-out``; lint disabled with a reason is ``skipped``.
     """
     threshold = SEVERITY_RANK[fail_on]
-    root = ET.Element("testsuites", {"name": "journeymap check"})
+    root = ET.Element("testsuites", {"name": tool})
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for r in results:
         suite = ET.SubElement(root, "testsuite", {"name": r.display})
@@ -354,8 +373,11 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/"), safe="/-._~")
 
 
-def sarif(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> str:
-    """SARIF 2.1.0: every registered check is a rule; every finding a result."""
+def sarif(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
+          extra_rules: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """SARIF 2.1.0: every registered check is a rule (and every code of `extra_rules`); every finding
+    a result."""
+    described = dict(extra_rules or {})
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     for check in sorted(REGISTRY.values(), key=lambda c: c.code):
@@ -371,10 +393,12 @@ def sarif(results: list[MapResult], *, fail_on: Severity = Severity.ERROR) -> st
     for f in sorted(_all(results)):
         if f.code not in index:
             index[f.code] = len(rules)
-            rules.append({"id": f.code, "name": f.name,
-                          "shortDescription": {"text": "A warning from reading the map."},
-                          "defaultConfiguration": {"level": "warning"},
-                          "properties": {"kind": "load"}})
+            name, summary = described.get(f.code, (f.name, "A warning from reading the map."))
+            rules.append({"id": f.code, "name": name,
+                          "shortDescription": {"text": summary},
+                          "defaultConfiguration": {"level": f.severity.value if f.code in described
+                                                   else "warning"},
+                          "properties": {"kind": "conform" if f.code in described else "load"}})
     out_results = []
     for f in sorted(_all(results)):
         res: dict[str, Any] = {

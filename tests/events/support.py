@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from journeymap.model import JourneyMap
+from journeymap.io import OverlayFormat, dump_overlay
+from journeymap.model import JourneyMap, Overlay
 
 SHOP = {
     "journeymap": 1, "id": "shop", "title": "Shop",
@@ -37,5 +39,14 @@ def make_map(base: dict[str, Any] | None = None, **touchpoint_events: Any) -> Jo
     return JourneyMap.model_validate(doc)
 
 
-def by_id(overlay: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {tp["id"]: tp for tp in overlay["touchpoints"]}
+def written(overlay: Overlay) -> dict[str, Any]:
+    """The overlay as the JSON file ``ingest`` writes, read back as plain data."""
+    doc = json.loads(dump_overlay(overlay, OverlayFormat.JSON))
+    assert isinstance(doc, dict)
+    return doc
+
+
+def by_id(overlay: Overlay | dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each touchpoint's counts as written, by id."""
+    doc = written(overlay) if isinstance(overlay, Overlay) else overlay
+    return dict(doc["touchpoints"])

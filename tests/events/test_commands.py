@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from journeymap.events import IngestOptions, ingest
+from journeymap.events import Columns, IngestOptions, ingest
 from journeymap.events.conform import conformance
 from journeymap.events.discover import discover
 from journeymap.events.ingest import segment_path
 from journeymap.graph import FLOW_RESIDUAL, VISITS, build_graph
-from journeymap.io import load_map, load_overlay
+from journeymap.io import LoadedMap, load_map, load_overlay
 from tests.support import run_cli
 
 DATA = Path(__file__).parent / "data"
@@ -73,8 +74,8 @@ def test_ingest_json_contract_and_yaml_load_as_data(shop: tuple[Path, Path], tmp
     assert r.code == 0, r.err
     doc = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))
     assert doc["journeymap-data"] == 1 and doc["map"] == "shop"
-    assert [t["id"] for t in doc["touchpoints"]] == ["home", "product", "cart", "paid"]
-    home = doc["touchpoints"][0]
+    assert list(doc["touchpoints"]) == ["home", "product", "cart", "paid"]
+    home = doc["touchpoints"]["home"]
     assert home["next"] == {"cart": 1, "product": 1}
     assert doc["unmapped"] == {"help": 1}
     assert doc["settings"]["lost_after"] == "0s"
@@ -156,36 +157,99 @@ def test_conform_findings_and_exit_codes(shop: tuple[Path, Path], tmp_path: Path
     r = run_cli("conform", str(m), str(log), "--format", "json")
     assert r.code == 1
     doc = json.loads(r.out)
-    assert [(f["touchpoint"], f["target"], f["count"]) for f in doc["shadow_paths"]] == [("home", "cart", 1)]
-    assert doc["shadow_paths"][0]["share"] == 0.25  # 1 of 4 transitions (help is unmapped)
-    assert doc["shadow_paths"][0]["line"] == 8  # where 'home' is declared
-    assert [(f["touchpoint"], f["target"]) for f in doc["unused_transitions"]] == []
-    assert [f["target"] for f in doc["unmapped"]] == ["help"]
-    assert doc["undeclared_share"] == 0.25
+    [result] = doc["maps"]
+    assert result["figures"] == {"coverage": round(6 / 7, 6), "undeclared_share": 0.25, "transitions": 4}
+    found = [(f["code"], f["line"], f["col"], f["data"].get("touchpoint"), f["data"].get("target"))
+             for f in result["findings"]]
+    # home is declared at line 8, col 13; 'help' is on no line of the map
+    assert found == [("JM401", 8, 13, "home", "cart"), ("JM404", None, None, None, "help")]
+    shadow = result["findings"][0]
+    assert (shadow["name"], shadow["severity"], shadow["subject"]) == (
+        "conform.shadow_path", "warning", "touchpoint:home")
+    assert shadow["data"] == {"count": 1, "share": 0.25, "target": "cart", "touchpoint": "home"}
+    assert (doc["exit_code"], doc["summary"]["warnings"]) == (1, 2)
     text = run_cli("conform", str(m), str(log))
     assert text.code == 1
-    assert f"{m}:8:13: JM401 shadow path home -> cart: 1 transitions (25.0% of flow)" in text.out
-    assert "JM404 event 'help' is not mapped to any touchpoint: 1 events" in text.out
+    assert f"{m}:8:13: JM401 warning: shadow path home -> cart: 1 transitions (25.0% of flow)" in text.out
+    assert "JM404 warning: event 'help' is not mapped to any touchpoint: 1 events" in text.out
+    assert "journeymap conform failed: 1 map, 0 errors, 2 warnings" in text.out
+    assert text.out.endswith("coverage 85.7%, 25.0% of 4 transitions on shadow paths\n")
     clean = tmp_path / "clean.csv"
     clean.write_text("user_id,timestamp,event\nu,2026-01-01T10:00:00Z,home\nu,2026-01-01T10:01:00Z,product_x\n"
                      "u,2026-01-01T10:02:00Z,cart\nu,2026-01-01T10:03:00Z,paid\n", encoding="utf-8")
     r = run_cli("conform", str(m), str(clean))
     assert r.code == 0, r.out + r.err
-    assert "0 finding(s)" in r.out
+    assert "journeymap conform passed: 1 map, 0 errors, 0 warnings" in r.out
+
+
+def test_conform_speaks_every_check_format(shop: tuple[Path, Path], tmp_path: Path) -> None:
+    """One findings pipeline: conform renders through report like check (github, junit, sarif)."""
+    import xml.etree.ElementTree as ET
+
+    m, log = shop
+    r = run_cli("conform", str(m), str(log), "--format", "github")
+    assert r.code == 1
+    assert r.out.splitlines()[1] == (
+        f"::warning file={m},line=8,col=13,title=JM401 conform.shadow_path::shadow path home -> cart: "
+        "1 transitions (25.0%25 of flow), not declared in the map; declare 'cart' under next, or fix "
+        "the events that map to it")
+    assert r.out.splitlines()[-1] == "journeymap conform: 1 map, 0 errors, 2 warnings"
+    out = tmp_path / "r.xml"
+    assert run_cli("conform", str(m), str(log), "--format", "junit", "-o", str(out)).code == 1
+    root = ET.fromstring(out.read_text(encoding="utf-8"))
+    assert (root.get("name"), root.get("tests"), root.get("failures")) == ("journeymap conform", "2", "2")
+    r = run_cli("conform", str(m), str(log), "--format", "sarif")
+    run = json.loads(r.out)["runs"][0]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert rules["JM401"]["name"] == "conform.shadow_path"
+    assert rules["JM404"]["shortDescription"]["text"] == "An event name no rule of the map maps."
+    assert [res["ruleId"] for res in run["results"]] == ["JM404", "JM401"]  # sorted by position
+    assert run["results"][1]["locations"][0]["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 13}
+
+
+def test_conform_limit_keeps_the_largest_of_each_code(tmp_path: Path) -> None:
+    m = tmp_path / "m.yaml"
+    m.write_text(MAP, encoding="utf-8")
+    log = tmp_path / "log.csv"
+    rows = [f"u{i},2026-01-01T10:0{k}:00Z,{ev}" for i in range(3) for k, ev in enumerate(["a", "b"])]
+    rows += [f"v{i},2026-01-01T10:00:00Z,c" for i in range(5)]
+    log.write_text("user_id,timestamp,event\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    r = run_cli("conform", str(m), str(log), "--limit", "1")
+    # unmapped: c (5 events) before a and b (3 each): only c is shown, two more are counted
+    assert "JM404 warning: event 'c' is not mapped" in r.out
+    assert "event 'a'" not in r.out and "event 'b'" not in r.out
+    assert "... 2 more JM404 findings not shown" in r.out
+    assert "... 3 more JM403 findings not shown" in r.out
+    assert "0 errors, 10 warnings" in r.out  # the count covers every finding (3 JM402, 4 JM403, 3 JM404)
 
 
 def test_conform_unused_parts() -> None:
-    from journeymap.model import JourneyMap
+    from journeymap.model import JourneyMap, Overlay
 
     jm = JourneyMap.model_validate(yaml.safe_load(MAP))
-    overlay = {"touchpoints": [{"id": "home", "visits": 3, "next": {"product": 3}},
-                               {"id": "product", "visits": 3, "next": {}}],
-               "unmapped": {"a": 1, "b": 5}}
+    overlay = Overlay.model_validate({"journeymap-data": 1, "map": "shop", "touchpoints": {
+        "home": {"visits": 3, "next": {"product": 3}}, "product": {"visits": 3}},
+        "unmapped": {"a": 1, "b": 5}})
     c = conformance(jm, overlay)
-    assert [(f.touchpoint, f.target) for f in c.unused_transitions] == [("product", "cart"), ("cart", "paid")]
-    assert [f.touchpoint for f in c.unused_touchpoints] == ["cart", "paid"]
-    assert [f.target for f in c.unmapped] == ["b", "a"]  # by volume
+    assert [(dict(f.data)["touchpoint"], dict(f.data)["target"]) for f in c.of("JM402")] == [
+        ("product", "cart"), ("cart", "paid")]
+    assert [f.subject for f in c.of("JM403")] == ["touchpoint:cart", "touchpoint:paid"]
+    assert [f.subject for f in c.of("JM404")] == ["event:b", "event:a"]  # by volume
+    assert all(f.position is None for f in c.findings)  # a bare model has no positions
     assert c.undeclared_share == 0.0
+    loaded = load_map_text(MAP)
+    positions = [(f.code, f.position.line, f.position.col) for f in conformance(loaded, overlay).findings
+                 if f.position is not None]
+    # product's 'next: {cart: 10}' (14:22), cart's 'next: [paid]' (17:16), the ids of cart and paid
+    assert positions == [("JM402", 14, 22), ("JM402", 17, 16), ("JM403", 15, 13), ("JM403", 20, 13)]
+
+
+def load_map_text(text: str) -> LoadedMap:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    (folder / "shop.yaml").write_text(text, encoding="utf-8")
+    return load_map(folder / "shop.yaml")
 
 
 @pytest.mark.slow
@@ -228,8 +292,9 @@ def test_discover_library_on_small_log(tmp_path: Path) -> None:
     (tmp_path / "d.yaml").write_text(d.text, encoding="utf-8")
     jm = load_map(tmp_path / "d.yaml").map
     [r] = ingest(jm, [str(log)], IngestOptions())
-    assert r.overlay["touchpoints"][1]["conversions"] == 3
-    assert r.overlay["coverage"] == 1.0
+    assert r.overlay.touchpoints["add-cart"].conversions == 3
+    assert r.overlay.coverage == 1.0
+    assert jm == d.map  # the draft's text loads back to the model discover built
 
 
 SURVEY = """\
@@ -286,3 +351,44 @@ def test_ingest_survey_errors_point_at_the_line(shop: tuple[Path, Path], tmp_pat
     assert r.code == 2
     assert message in r.err, r.err
     assert "Traceback" not in r.err
+
+
+def test_library_errors_name_settings_and_the_cli_names_options(shop: tuple[Path, Path], tmp_path: Path) -> None:
+    """The event layer speaks of its settings; only the CLI knows they are options."""
+    from journeymap.events.settings import SettingError, parse_duration
+
+    m, log = shop
+    jm = load_map(m).map
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: parse_duration("soon", "lost_after"), "lost_after: 'soon' is not a duration"),
+        (lambda: ingest(jm, [str(log)], IngestOptions(timezone="Mars/Base")),
+         "timezone: unknown time zone 'Mars/Base'"),
+        (lambda: ingest(jm, [str(log)], IngestOptions(session_timeout=0)),
+         "session_timeout must be longer than 0 seconds"),
+        (lambda: ingest(jm, [str(log)], IngestOptions(columns=Columns(customer="uid"))),
+         f"{log}: no column 'uid' (named by columns.customer)"),
+        (lambda: discover([str(log)], max_touchpoints=0), "max_touchpoints must be at least 1"),
+        (lambda: discover([str(log)], goal="buy"), "goal: no event 'buy' in the log"),
+    ]
+    for call, message in cases:
+        with pytest.raises(SettingError) as info:
+            call()
+        assert str(info.value) == message
+        assert "--" not in str(info.value)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("user_id,timestamp,event\n,2026-01-01T10:00:00Z,home\n", encoding="utf-8")
+    with pytest.raises(SettingError) as info:
+        ingest(jm, [str(bad)], IngestOptions(strict=True))
+    assert str(info.value) == f"{bad}: line 2: no customer id (strict refuses incomplete rows)"
+    r = run_cli("ingest", str(bad), "--map", str(m), "--strict")
+    assert r.code == 2
+    assert f"{bad}: line 2: no customer id (--strict refuses incomplete rows)" in r.err
+    assert "leave out --strict to count such rows instead" in r.err
+    for args, message in [(["discover", str(log), "-o", str(tmp_path / "d.yaml"), "--max-touchpoints", "0"],
+                           "--max-touchpoints must be at least 1"),
+                          (["discover", str(log), "-o", str(tmp_path / "d.yaml"), "--goal", "buy"],
+                           "--goal: no event 'buy' in the log"),
+                          (["ingest", str(log), "--map", str(m), "--lost-after", "soon"],
+                           "--lost-after: 'soon' is not a duration")]:
+        r = run_cli(*args)
+        assert (r.code, message in r.err, "Traceback" in r.err) == (2, True, False), r.err

@@ -14,9 +14,10 @@ import duckdb
 import pytest
 import sqlglot
 
-from journeymap.events import IngestOptions, ingest, to_json
+from journeymap.events import IngestOptions, ingest
 from journeymap.events.printing import print_sql
 from journeymap.events.settings import DIALECTS, Columns
+from journeymap.io import OverlayFormat, dump_overlay
 from journeymap.model import JourneyMap
 from tests.events.reference import reference_ingest
 from tests.events.support import by_id, make_map
@@ -93,8 +94,8 @@ def test_duckdb_and_spark_give_the_same_bytes(tmp_path: Path, spark: Any) -> Non
     files = [str(p) for p in [*csvs, parquet_log(tmp_path, csvs)]]
     opts = IngestOptions(timezone="Europe/Riga", conversion_window=DAY, lost_after=2 * DAY,
                          segment_by="platform")
-    duck = [to_json(r.overlay) for r in ingest(rich_map(), files, opts)]
-    spk = [to_json(r.overlay) for r in ingest(rich_map(), files, opts, engine="spark", spark=spark)]
+    duck = [dump_overlay(r.overlay, OverlayFormat.JSON) for r in ingest(rich_map(), files, opts)]
+    spk = [dump_overlay(r.overlay, OverlayFormat.JSON) for r in ingest(rich_map(), files, opts, engine="spark", spark=spark)]
     assert len(duck) == 3
     assert duck == spk
 
@@ -104,10 +105,12 @@ def test_parquet_timestamp_types(tmp_path: Path) -> None:
     pq = parquet_log(tmp_path, csvs)
     [r] = ingest(rich_map(), [str(pq)], IngestOptions(timezone="America/New_York"))
     # the first row is 2026-01-01T10:01 wall-clock in New York (UTC-5): 15:01Z
-    assert r.overlay["time_range"]["start"] == "2026-01-01T15:01:00Z"
+    assert r.overlay.time_range is not None
+    assert r.overlay.time_range.start == "2026-01-01T15:01:00Z"
     [u] = ingest(rich_map(), [str(pq)], IngestOptions())
-    assert u.overlay["time_range"]["start"] == "2026-01-01T10:01:00Z"
-    assert u.overlay["bad_rows"] == 1  # the CSV row without a customer has none here either
+    assert u.overlay.time_range is not None
+    assert u.overlay.time_range.start == "2026-01-01T10:01:00Z"
+    assert u.overlay.bad_rows == 1  # the CSV row without a customer has none here either
 
 
 def test_duckdb_matches_pandas_on_the_rich_log(tmp_path: Path) -> None:
@@ -115,8 +118,8 @@ def test_duckdb_matches_pandas_on_the_rich_log(tmp_path: Path) -> None:
     [r] = ingest(rich_map(), files, IngestOptions(timezone="Europe/Riga", conversion_window=DAY,
                                                   lost_after=2 * DAY))
     ref = reference_ingest(rich_map(), files, tz="Europe/Riga", window=DAY, lost_after=2 * DAY)
-    assert r.overlay["bad_rows"] == ref["bad_rows"] == 1
-    assert r.overlay["unmapped"] == ref["unmapped"]
+    assert r.overlay.bad_rows == ref["bad_rows"] == 1
+    assert r.overlay.unmapped == ref["unmapped"]
     for tid, exp in ref["touchpoints"].items():
         assert {k: by_id(r.overlay)[tid][k] for k in exp} == exp
 

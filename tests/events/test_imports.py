@@ -150,3 +150,22 @@ def test_a_bad_period_is_refused_before_writing(cli: Callable[..., Result], tmp_
             "--period", "2026-Q9", "-o", str(out))
     assert r.code == 2 and "'2026-Q9' is not an ISO period" in r.err
     assert not out.exists()
+
+
+def test_imported_files_validate_against_the_published_schema(cli: Callable[..., Result],
+                                                             tmp_path: Path) -> None:
+    import jsonschema
+    import yaml
+
+    schema = json.loads((MAPS.parent / "docs" / "schema" / "overlay.schema.json").read_text())
+    for name, args in [("f.json", ["funnel", str(DATA / "ga4-funnel.csv"), "--steps", STEPS]),
+                       ("p.yaml", ["paths", str(DATA / "paths.csv"), "--channel", "Social ad=social-ad",
+                                   "--channel", "Organic search=organic-search"])]:
+        out = tmp_path / name
+        r = cli("import", *args, "--map", str(SHOP), "-o", str(out))
+        assert r.code == 0, r.err
+        text = out.read_text(encoding="utf-8")
+        doc = json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
+        jsonschema.validate(doc, schema)
+        if name.endswith(".yaml"):
+            assert text.startswith("# yaml-language-server: $schema=")

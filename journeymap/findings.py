@@ -1,0 +1,85 @@
+"""Findings: the one value type for every problem journeymap reports on valid inputs.
+
+``journeymap check`` (limits, lint, regressions: :mod:`journeymap.checks`) and ``journeymap
+conform`` (an event log against a map: :mod:`journeymap.events.conform`) both produce
+:class:`Finding` values, and :mod:`journeymap.report.checks` renders them in every format. The
+type lives here, below both, so the event layer need not import the checks.
+
+>>> from journeymap.source import Position
+>>> f = Finding("JM101", "limit.conversion", Severity.ERROR, "conversion 1.2% is below 1.5%",
+...             Position("maps/shop.yaml", 22, 5))
+>>> codes([f])
+[('JM101', 22, 5)]
+>>> str(f)
+'maps/shop.yaml:22:5: JM101 error: conversion 1.2% is below 1.5%'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from journeymap.model import Severity
+from journeymap.source import Position
+
+__all__ = ["SEVERITY_RANK", "Finding", "Severity", "codes"]
+
+SEVERITY_RANK = {Severity.ERROR: 2, Severity.WARNING: 1}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found on a valid map: a comparable value.
+
+    Sorting is by file, line, column, then code, so outputs are stable.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    position: Position | None = None
+    subject: str = "map"
+    """What was checked: ``map``, ``touchpoint:<id>``, ``stage:<id>``, ``event:<name>``."""
+    hint: str | None = None
+    data: tuple[tuple[str, Any], ...] = ()
+    """Figures behind the finding (value, limit, p-value ...), as sorted key/value pairs."""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        pos = self.position
+        return (pos.path if pos else "", pos.line if pos else 0, pos.col if pos else 0,
+                self.code, self.message)
+
+    def __lt__(self, other: Finding) -> bool:
+        return self.sort_key() < other.sort_key()
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_RANK[self.severity]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form of a finding (stable key names)."""
+        pos = self.position
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": pos.path if pos else None,
+            "line": pos.line if pos else None,
+            "col": pos.col if pos else None,
+            "subject": self.subject,
+            "hint": self.hint,
+            "data": dict(self.data),
+        }
+
+    def __str__(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        return f"{where}{self.code} {self.severity.value}: {self.message}"
+
+
+def codes(findings: Iterable[Finding]) -> list[tuple[str, int, int]]:
+    """The compact test form of findings: ``[(code, line, col), ...]`` in sorted order."""
+    return [(f.code, f.position.line if f.position else 0, f.position.col if f.position else 0)
+            for f in sorted(findings)]
