@@ -10,6 +10,7 @@ import click
 
 from journeymap.cli.options import load, map_options, quiet_option
 from journeymap.errors import JourneymapError
+from journeymap.render.scene import COLOR_BY, CURVES
 
 VIEW_NAMES = ("graph", "canvas", "funnel", "leaks", "scores", "emotions", "mermaid",
               "mermaid-flow", "report")
@@ -26,9 +27,9 @@ VIEW_NAMES = ("graph", "canvas", "funnel", "leaks", "scores", "emotions", "merma
               help="File to write (atomically; never one of the inputs).")
 @click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light",
               show_default=True, help="Colours; every theme is colour-blind safe.")
-@click.option("--color-by", type=click.Choice(["drop_off", "nps", "csat", "ces", "emotion"]),
+@click.option("--color-by", type=click.Choice(COLOR_BY),
               default="drop_off", show_default=True, help="What colours the graph's touchpoints.")
-@click.option("--curves", type=click.Choice(["auto", "single", "persona", "scenario"]),
+@click.option("--curves", type=click.Choice(CURVES),
               default="auto", show_default=True,
               help="Emotion curves on canvas and emotions: one per persona, one per scenario "
                    "(the map and each of its scenarios), or a single one; auto: per persona when "

@@ -135,14 +135,14 @@ def build_curves(journey_map: JourneyMap, *, mode: str = "auto", persona: str | 
     was chosen, else one curve. ``scenario`` draws this map and every map of `others` (label, map).
     """
     if mode not in CURVES:
-        raise UsageError(f"--curves must be one of {', '.join(CURVES)}",
+        raise UsageError(f"emotion curves are one of {', '.join(CURVES)}, not '{mode}'",
                          hint=did_you_mean(mode, CURVES))
     per_persona = any(isinstance(tp.emotion, dict) for _, tp in journey_map.iter_touchpoints())
     if mode == "auto":
         mode = "persona" if per_persona and persona is None and journey_map.personas else "single"
     if mode == "persona":
         if not journey_map.personas:
-            raise UsageError("--curves persona: the map declares no personas")
+            raise UsageError("one emotion curve per persona: the map declares no personas")
         return [emotion_curve(journey_map, p.name, p.id) for p in journey_map.personas]
     base_label = scenario or ("as-is" if mode == "scenario" else _single_label(journey_map, persona))
     curves = [emotion_curve(journey_map, base_label, persona)]
@@ -168,7 +168,7 @@ def build_scene(journey_map: JourneyMap, overlay: Overlay | None = None, *,
         raise UsageError(f"unknown theme '{theme}'; themes: {', '.join(THEMES)}",
                          hint=did_you_mean(theme, list(THEMES)))
     if color_by not in COLOR_BY:
-        raise UsageError(f"--color-by must be one of {', '.join(COLOR_BY)}",
+        raise UsageError(f"touchpoints are coloured by one of {', '.join(COLOR_BY)}, not '{color_by}'",
                          hint=did_you_mean(color_by, COLOR_BY))
     page_key = page.upper()
     if page_key not in PAGES:
