@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.support import MAPS, Result, WriteFile
+from tests.support import MAPS, ROOT, Result, WriteFile, run_cli, run_python_examples
 
 DATA = Path(__file__).parent / "data" / "trend"
 FILES = sorted(str(f) for f in DATA.glob("first-purchase.2026-*.yaml"))
@@ -76,3 +78,23 @@ def test_empty_folder_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "none").mkdir()
     r = cli("trend", MAP, str(tmp_path / "none"))
     assert (r.code, r.err.strip()) == (2, f"{tmp_path / 'none'} holds no overlay (*.yaml, *.yml or *.json)")
+
+
+def test_docs_worked_example_prints_what_the_page_shows() -> None:
+    text = (ROOT / "docs" / "trends.md").read_text(encoding="utf-8")
+    command = re.search(r"```sh\n(journeymap trend .*?)\n```", text)
+    shown = re.search(r"```console\n(.*?)```", text, re.S)
+    assert command is not None and shown is not None
+    r = run_cli(*shlex.split(command.group(1))[1:], cwd=ROOT)
+    assert (r.code, r.out) == (0, shown.group(1))
+    assert run_python_examples(ROOT / "docs" / "trends.md") == 1
+
+
+def test_every_json_name_is_documented(cli: Cli) -> None:
+    text = (ROOT / "docs" / "trends.md").read_text(encoding="utf-8")
+    section = text.split("The JSON document")[1].split("CSV is long")[0]
+    names = set(re.findall(r"`([a-z_]+)(?:\[\])?`", section))
+    doc = json.loads(cli("trend", MAP, str(DATA), "--format", "json").out)
+    keys = set(doc) | set(doc["periods"][0]) | set(doc["periods"][0]["touchpoints"][0])
+    keys |= set(doc["charts"][0]) | set(doc["signals"][0])
+    assert keys <= names, keys - names
