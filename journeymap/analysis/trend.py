@@ -48,7 +48,7 @@ import networkx as nx
 from journeymap.analysis.chain import build_chain
 from journeymap.analysis.comparison import Metric
 from journeymap.analysis.flow import flow_table
-from journeymap.errors import Diagnostic, MapError
+from journeymap.errors import AnalysisError, Diagnostic, MapError
 from journeymap.facts import after_goal_touchpoints, selected_goals
 from journeymap.model import PeriodRange, period_bounds, period_label
 from journeymap.source import Position
@@ -379,6 +379,8 @@ def trend(inputs: Sequence[PeriodInput], *, goal: str | None = None,
     >>> print(t.signals[1].message)
     drop-off at Cart rose from 40.0% in 2026-01 to 60.0% in 2026-02 (+20.0 points, adjusted p = 0.0047)
     """
+    if not inputs:
+        raise AnalysisError("a trend needs the numbers of at least one period")
     periods = tuple(_figures(p, goal, confidence) for p in order_periods(inputs))
     labels = [p.period for p in periods]
     series = [s for s in _series(periods) if s.usable()]
@@ -390,5 +392,5 @@ def trend(inputs: Sequence[PeriodInput], *, goal: str | None = None,
     order = {id(s): k for k, s in enumerate(series)}
     subject_rank = {(s.metric, s.subject): order[id(s)] for s in series}
     signals.sort(key=lambda g: (rank[g.period], subject_rank[(g.metric, g.subject)], list(Rule).index(g.rule)))
-    goals = tuple(selected_goals(inputs[0].graph, goal)) if inputs else ()
+    goals = tuple(selected_goals(inputs[0].graph, goal))
     return Trend(periods, tuple(charts), tuple(signals), goals, confidence, alpha)

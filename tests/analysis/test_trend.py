@@ -23,7 +23,7 @@ from journeymap import stats
 from journeymap.analysis import analyze, flow_table
 from journeymap.analysis.comparison import Metric
 from journeymap.analysis.trend import PeriodInput, Rule, Trend, order_periods, trend
-from journeymap.errors import MapError
+from journeymap.errors import AnalysisError, MapError
 from journeymap.graph import build_graph
 from journeymap.io import load_map
 from tests.support import MAPS
@@ -191,6 +191,11 @@ def test_overlapping_periods_name_both_files(a: str, b: str, message: str) -> No
     with pytest.raises(MapError) as err:
         order_periods([PeriodInput(a, "a.yaml", _graph(10)), PeriodInput(b, "b.yaml", _graph(10))])
     assert str(err.value) == message + "; every overlay of a trend describes its own period"
+
+
+def test_a_trend_needs_a_period() -> None:
+    with pytest.raises(AnalysisError, match="at least one period"):
+        trend([])
 
 
 def test_a_period_is_required() -> None:
