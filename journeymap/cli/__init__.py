@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ingest-survey": ("journeymap.cli.events:ingest_survey", "Turn a survey export into an overlay's responses."),
     "import": ("journeymap.cli.imports:import_group", "Turn funnel reports and path tables into overlays."),
     "conform": ("journeymap.cli.events:conform", "Compare an event log with a map: shadow paths, unused parts."),
+    "trend": ("journeymap.cli.trend:trend", "Follow a journey over many periods; flag the changes that are real."),
 }
 
 

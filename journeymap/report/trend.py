@@ -1,0 +1,172 @@
+"""A :class:`journeymap.analysis.trend.Trend` as text: pure functions picked by :class:`TrendFormat`.
+
+JSON is the documented contract (``docs/trends.md``): ``periods[]`` with ``period``, ``source``,
+``journeys``, ``conversions``, ``conversion``, ``conversion_interval`` and ``touchpoints[]``
+(``id``, ``drop_off``, ``drop_off_interval``, ``n``); ``charts[]`` (the p-chart of each series);
+``signals[]`` with ``period``, ``metric``, ``subject``, ``rule``, ``value``, ``limit`` and
+``message``. CSV is long: one row per period, metric and subject. The table and Markdown list
+conversion per period, the drop-off of the touchpoints that signal, and every signal in words.
+
+Importing this module reads no analysis code (the command line builds its choices from it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from journeymap.analysis.trend import Proportion, Trend
+
+
+class TrendFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+def _interval(p: Proportion) -> list[float] | None:
+    return list(p.interval) if p.interval is not None else None
+
+
+def to_document(t: Trend) -> dict[str, Any]:
+    """The JSON document of a trend (numbers to 10 significant digits)."""
+    from journeymap.analysis.jsonready import clean
+
+    periods = [{
+        "period": p.period, "source": p.source, "journeys": p.journeys,
+        "conversions": p.conversion.x, "conversion": p.conversion.value,
+        "conversion_interval": _interval(p.conversion),
+        "touchpoints": [{"id": tp.id, "drop_off": tp.drop_off.value,
+                         "drop_off_interval": _interval(tp.drop_off), "n": tp.drop_off.n}
+                        for tp in p.touchpoints],
+    } for p in t.periods]
+    charts = [{"metric": c.metric.value, "subject": c.subject, "centre": c.centre,
+               "low": list(c.low), "high": list(c.high), "sigma_z": c.sigma_z, "reason": c.reason}
+              for c in t.charts]
+    signals = [{"period": s.period, "metric": s.metric.value, "subject": s.subject,
+                "rule": s.rule.value, "value": s.value, "limit": s.limit, "message": s.message}
+               for s in t.signals]
+    doc = {"goals": list(t.goals), "confidence": t.confidence, "alpha": t.alpha,
+           "periods": periods, "charts": charts, "signals": signals}
+    return dict(clean(doc))
+
+
+def to_json(t: Trend) -> str:
+    return json.dumps(to_document(t), indent=2, ensure_ascii=False) + "\n"
+
+
+def _flags(t: Trend) -> dict[tuple[str, str, str | None], str]:
+    out: dict[tuple[str, str, str | None], list[str]] = {}
+    for s in t.signals:
+        out.setdefault((s.period, s.metric.value, s.subject), []).append(s.rule.value)
+    return {k: ";".join(v) for k, v in out.items()}
+
+
+def to_csv(t: Trend) -> str:
+    """Long CSV: ``period, metric, subject, value, low, high, n, flag`` (flags joined by ``;``).
+
+    Numbers to 10 significant digits, as in JSON; an undefined figure is an empty cell.
+    """
+    from journeymap.analysis.jsonready import clean
+
+    def num(v: float | None) -> str:
+        return "" if v is None else repr(clean(v))
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["period", "metric", "subject", "value", "low", "high", "n", "flag"])
+    flags = _flags(t)
+
+    def row(period: str, metric: str, subject: str | None, p: Proportion) -> None:
+        low, high = p.interval if p.interval is not None else (None, None)
+        w.writerow([period, metric, subject or "", num(p.value), num(low), num(high), p.n,
+                    flags.get((period, metric, subject), "")])
+
+    for p in t.periods:
+        w.writerow([p.period, "journeys", "", p.journeys, "", "", p.journeys, ""])
+        row(p.period, "conversion", None, p.conversion)
+        for tp in p.touchpoints:
+            row(p.period, "drop_off", tp.id, tp.drop_off)
+    return buf.getvalue()
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{100 * v:.1f}%"
+
+
+def _ci(p: Proportion) -> str:
+    if p.interval is None:
+        return "–"
+    return f"{100 * p.interval[0]:.1f}–{100 * p.interval[1]:.1f}%"
+
+
+def _rows(t: Trend) -> tuple[list[str], list[list[str]]]:
+    """Header and rows: period, journeys, conversion, its interval, the signalling drop-offs."""
+    signalling = list(dict.fromkeys(s.subject for s in t.signals if s.subject is not None))
+    index = {tp.id: i for i, tp in enumerate(t.periods[0].touchpoints)} if t.periods else {}
+    flags = _flags(t)
+    level = f"{100 * t.confidence:g}%"
+    header = ["period", "journeys", "conversion", f"{level} interval",
+              *[f"drop-off {tid}" for tid in signalling]]
+    rows = []
+    for p in t.periods:
+        mark = "*" if (p.period, "conversion", None) in flags else ""
+        cells = [p.period, f"{p.journeys:,}", _pct(p.conversion.value) + mark, _ci(p.conversion)]
+        for tid in signalling:
+            d = p.touchpoints[index[tid]].drop_off
+            cells.append(_pct(d.value) + ("*" if (p.period, "drop_off", tid) in flags else ""))
+        rows.append(cells)
+    return header, rows
+
+
+def _notes(t: Trend) -> list[str]:
+    notes = [f"{c.metric.value} {c.subject}: {c.reason}" if c.subject else
+             f"{c.metric.value}: {c.reason}" for c in t.charts if c.reason]
+    return notes
+
+
+def to_table(t: Trend) -> str:
+    header, rows = _rows(t)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
+                       enumerate(zip(r, widths, strict=True))).rstrip() for r in [header, *rows]]
+    lines.append("")
+    lines.append(f"signals ({len(t.signals)}; * marks a period with a signal):" if t.signals
+                 else "no signals: every change is within sampling noise")
+    lines += [f"  {s.period}  {s.rule.value:<13} {s.message}" for s in t.signals]
+    notes = _notes(t)
+    if notes:
+        lines += ["", "control limits widened (Laney p'):", *[f"  {n}" for n in notes]]
+    return "\n".join(lines) + "\n"
+
+
+def to_markdown(t: Trend) -> str:
+    header, rows = _rows(t)
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(
+        ["---", *["---:"] * (len(header) - 1)]) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines += ["", "**Signals**" if t.signals else "No signals: every change is within sampling noise.", ""]
+    lines += [f"- {s.period} (`{s.rule.value}`): {s.message}" for s in t.signals]
+    notes = _notes(t)
+    if notes:
+        lines += ["", "**Control limits widened (Laney p')**", "", *[f"- {n}" for n in notes]]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+RENDERERS: dict[TrendFormat, Callable[[Trend], str]] = {
+    TrendFormat.TABLE: to_table,
+    TrendFormat.JSON: to_json,
+    TrendFormat.CSV: to_csv,
+    TrendFormat.MARKDOWN: to_markdown,
+}
+
+
+def render_trend(t: Trend, fmt: TrendFormat | str) -> str:
+    """The trend in one of :class:`TrendFormat`."""
+    return RENDERERS[TrendFormat(fmt)](t)
