@@ -752,10 +752,11 @@ class OverlayTouchpoint(_Model):
     median_seconds_to_next: dict[Id, Count] = Field(default_factory=dict)
     late_conversions: Count | None = None
     scores: Scores | None = None
+    business: TouchpointBusiness | None = None
 
 
 class Overlay(_Model):
-    """The numbers of one period for a map; replaces every count and response of the map."""
+    """The numbers of one period for a map; replaces the map's counts, responses and business inputs."""
 
     journeymap_data: Literal[1] = Field(alias="journeymap-data")
     map: Id
@@ -767,5 +768,6 @@ class Overlay(_Model):
     bad_rows: Count | None = None
     time_range: TimeRange | None = None
     segment: dict[str, Any] | None = None
+    business: Business | None = None
 
     _normalise_period = field_validator("period", mode="before")(_period)
