@@ -209,14 +209,16 @@ def test_business_figures_of_the_overlay_only() -> None:
 
 def test_proportions_carry_a_wilson_interval() -> None:
     """Retention 800 of 1,000 with z = 1.959964: centre (0.8 + z²/2000) / (1 + z²/1000),
-    checked against statsmodels' Wilson interval."""
-    from statsmodels.stats.proportion import proportion_confint
+    checked against scipy's Wilson interval."""
+    from scipy.stats import binomtest
 
-    figures = business_figures(Business(**MAP_BUSINESS))
-    low, high = proportion_confint(800, 1000, alpha=0.05, method="wilson")
-    assert figures["retention_rate"].interval == pytest.approx((low, high))
-    assert figures["churn_rate"].interval == pytest.approx(
-        proportion_confint(200, 1000, alpha=0.05, method="wilson"))
+    def wilson(k: int, n: int) -> tuple[float, float]:
+        ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+        return float(ci.low), float(ci.high)
+
+    figures = business_figures(Business.model_validate(MAP_BUSINESS))
+    assert figures["retention_rate"].interval == pytest.approx(wilson(800, 1000))
+    assert figures["churn_rate"].interval == pytest.approx(wilson(200, 1000))
     assert figures["retention_cost"].interval is None
 
 
