@@ -50,11 +50,22 @@ checks:
   coverage: {{min: 0.95}}                     # event-mapping coverage (overlays from events)
   undeclared_share: {{max: 0.05}}             # share of flow on undeclared transitions
   drop_off: {{max: 0.6}}                      # default for every touchpoint that is not a goal
+  metrics:                                  # the period's business figures
+    churn_rate: {{max: 0.2, on: interval}}    # fractions 0..1 of the customers at the start
+    retention_rate: {{min: 0.8}}
+    repeat_rate: {{min: 0.3}}
+    customer_lifetime_value: {{min: 400}}     # in the map's currency
+    retention_cost: {{max: 25}}
+    conversion: {{min: 0.015}}                # observed: conversions / journeys started
+  first_response_time: {{p90: {{max: 4h}}}}     # default for touchpoints with that time
   touchpoints:
     checkout:
       drop_off: {{max: 0.35, on: interval}}   # the conservative end of the interval is tested
       ces: {{min: 5.0}}                       # only min when higher is better
       responses: {{min: 30}}
+    live-chat:
+      first_response_time: {{median: {{max: 3m}}}}   # mean, median or p90; 90s, 3m, 1.5h, 2d
+      resolution_time: {{mean: {{max: 1h}}}}
   stages:
     purchase: {{reach: {{min: 0.1}}}}
   regression:                               # the baseline gate (defaults shown)
@@ -80,14 +91,22 @@ CES on its declared scale, values in the map's currency.
 
 Top-level touchpoint defaults apply where the figure exists: `drop_off` to every touchpoint
 that is not a (selected) goal, `lost_value` to every ranked leak, `nps` / `csat` / `ces` to
-touchpoints with that survey, `responses` to touchpoints with any survey. A limit under
-`checks.touchpoints.<id>` always applies (and fails when the figure cannot be computed).
+touchpoints with that survey, `responses` to touchpoints with any survey,
+`first_response_time` / `resolution_time` to touchpoints whose period has (or whose map
+tracks) that time. A limit under `checks.touchpoints.<id>` always applies (and fails when the
+figure cannot be computed).
+
+Business figures and service times are the period's: with `--data`, the overlay's only. A
+limit on a figure the period does not have (no inputs, *not measured* in the overlay's period,
+a `p90` of a time declared as figures rather than samples) is an error finding. Service times
+are compared as written: a time in business hours against the limit in business hours.
 
 Intervals: drop-off uses the Wilson interval, NPS the adjusted-Wald interval, CSAT the
 analysis's interval (or Wilson), CES a normal interval of the mean, conversion the analysis's
-interval (or Wilson on conversions over entries), lost value the bootstrap interval (1,000
+interval (or Wilson on conversions over entries), retention, churn, repeat rate and the
+observed conversion rate the Wilson interval of their counts, lost value the bootstrap interval (1,000
 samples, seed 0; `check` runs the bootstrap only when a limit needs it). A figure without an
-interval (reach, flow residual) tests its point value and says so in the message.
+interval (reach, flow residual, CLV, retention cost) tests its point value and says so in the message.
 
 ## Regression against a baseline
 

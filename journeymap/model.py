@@ -15,11 +15,14 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     Strict,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -603,6 +606,66 @@ class Limit(_Model):
         return self
 
 
+_DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h|d)$")
+DURATION_UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+"""Seconds per duration suffix: ``90s``, ``3m``, ``1.5h``, ``2d``."""
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds of a duration written with its unit (``s``, ``m``, ``h`` or ``d``).
+
+    >>> parse_duration("3m"), parse_duration("1.5h"), parse_duration("90s")
+    (180.0, 5400.0, 90.0)
+    >>> parse_duration(3)
+    Traceback (most recent call last):
+    ...
+    ValueError: 3 is not a duration: write it with its unit, such as 90s, 3m, 1.5h or 2d
+    """
+    m = _DURATION_RE.match(value.strip()) if isinstance(value, str) else None
+    if m is None:
+        raise ValueError(f"{value!r} is not a duration: write it with its unit, such as 90s, "
+                         "3m, 1.5h or 2d" if isinstance(value, str) else
+                         f"{value} is not a duration: write it with its unit, such as 90s, 3m, "
+                         "1.5h or 2d")
+    return float(m.group(1)) * DURATION_UNITS[m.group(2)]
+
+
+Duration = Annotated[
+    float, BeforeValidator(parse_duration), PlainSerializer(lambda v: f"{v:g}s", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _DURATION_RE.pattern, "examples": ["3m"]})]
+"""A duration in seconds, written (and dumped) with its unit: ``90s``, ``3m``, ``1.5h``, ``2d``."""
+
+
+class DurationLimit(_Model):
+    """``{max: 3m}`` or ``{min: 30s}`` (or both) on a service time, with a severity."""
+
+    min: Duration | None = None
+    max: Duration | None = None
+    severity: Severity = Severity.ERROR
+
+    @model_validator(mode="after")
+    def _bounds(self) -> DurationLimit:
+        if self.min is None and self.max is None:
+            raise ValueError("a limit needs 'min' or 'max'")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("'min' is longer than 'max'")
+        return self
+
+
+class ServiceLimit(_Model):
+    """Limits on a service time's ``mean``, ``median`` or 90th percentile ``p90``."""
+
+    mean: DurationLimit | None = None
+    median: DurationLimit | None = None
+    p90: DurationLimit | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> ServiceLimit:
+        if self.mean is None and self.median is None and self.p90 is None:
+            raise ValueError("a service time limit needs 'mean', 'median' or 'p90'")
+        return self
+
+
 class TouchpointLimits(_Model):
     drop_off: Limit | None = None
     lost_value: Limit | None = None
@@ -610,6 +673,19 @@ class TouchpointLimits(_Model):
     csat: Limit | None = None
     ces: Limit | None = None
     responses: Limit | None = None
+    first_response_time: ServiceLimit | None = None
+    resolution_time: ServiceLimit | None = None
+
+
+class MetricLimits(_Model):
+    """Limits on the period's business figures (``analyze``'s ``metrics``)."""
+
+    churn_rate: Limit | None = None
+    retention_rate: Limit | None = None
+    repeat_rate: Limit | None = None
+    customer_lifetime_value: Limit | None = None
+    retention_cost: Limit | None = None
+    conversion: Limit | None = None
 
 
 class StageLimits(_Model):
@@ -652,6 +728,7 @@ class Checks(TouchpointLimits):
     flow_residual: Limit | None = None
     coverage: Limit | None = None
     undeclared_share: Limit | None = None
+    metrics: MetricLimits | None = None
     touchpoints: dict[Id, TouchpointLimits] = Field(default_factory=dict)
     stages: dict[Id, StageLimits] = Field(default_factory=dict)
     regression: Regression | None = None

@@ -251,7 +251,8 @@ def not_measured(G: nx.DiGraph[str]) -> str:
     """The reason of a figure the map tracks but the overlay's period does not carry."""
     period = G.graph.get(PERIOD)
     where = f"in {period}" if period else "in the overlay's period"
-    return f"not measured {where}: the overlay does not carry it (the map's figure is not used)"
+    return (f"not measured {where}: the overlay does not carry it, and the map's own figure is "
+            "not used")
 
 
 def period_figures(G: nx.DiGraph[str]) -> dict[str, BusinessFigure]:

@@ -166,7 +166,8 @@ def _period(overlay: dict[str, Any]) -> dict[str, Any]:
 
 def test_an_overlay_without_business_reports_the_map_figures_as_not_measured() -> None:
     m = _period({"touchpoints": {"a": {"entries": 20, "next": {"paid": 5}}}})
-    reason = "not measured in 2026-Q2: the overlay does not carry it (the map's figure is not used)"
+    reason = ("not measured in 2026-Q2: the overlay does not carry it, and the map's own figure "
+              "is not used")
     for name, formula in (("retention_rate", "(E - N) / S"), ("churn_rate", "lost / S"),
                           ("retention_cost", "retention spend / (E - N)")):
         assert m[name] == {"value": None, "formula": formula, "inputs": {}, "reason": reason}
