@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from journeymap.analysis.comparison import (  # noqa: E402
+    DEFAULT_CES,
+    DEFAULT_CHURN,
     DEFAULT_CONVERSION,
     DEFAULT_CSAT,
     DEFAULT_DROP_OFF,
@@ -73,6 +75,8 @@ checks:
     conversion: {{min_decrease: {DEFAULT_CONVERSION}}}
     nps: {{min_decrease: {DEFAULT_NPS}}}                # NPS points
     csat: {{min_decrease: {DEFAULT_CSAT}}}               # percentage points
+    ces: {{min_decrease: {DEFAULT_CES}}}                # CES points: a fall (a rise when lower is better)
+    churn: {{min_increase: {DEFAULT_CHURN}}}            # churn lost / S, when both periods count customers
     q: 0.05                                 # Benjamini-Hochberg false discovery rate
     min_departures: 30
     min_each: 5
@@ -133,8 +137,14 @@ worsening is above the threshold. Customer grain
 `journeymap analyze` reports: departures nobody observed, a positive flow residual, count as
 unknown departures), with a note that loops can overstate significance. Overall conversion (conversions into the selected goals over entries) and CSAT
 (top-box share) are gated the same way; NPS with `z = (NPS1 - NPS2) / sqrt(SE1^2 + SE2^2)`
-(multinomial standard errors) and at least `min_departures` responses in both periods. Each
-metric family gets its own Benjamini-Hochberg correction. Baseline and current periods that
+(multinomial standard errors) and at least `min_departures` responses in both periods. The CES
+mean per touchpoint is gated with `z = (mean1 - mean2) / sqrt(SE1^2 + SE2^2)` (a worsening is
+a fall when higher is better, a rise when lower is better; surveys on different scales or
+directions are not compared), and churn (`customers_lost / customers_start`, or
+`S - (E - N)` lost) like drop-off at customer grain when both periods carry the counts in
+their `business:` (the overlay's with `--data`); retention falls exactly when that churn
+rises, so the one test gates both. Each metric family gets its own Benjamini-Hochberg
+correction. Baseline and current periods that
 overlap or are identical get a warning (JM305): re-testing a growing window on every commit
 is peeking; compare fixed, non-overlapping windows of equal length.
 

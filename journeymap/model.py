@@ -705,6 +705,11 @@ class Regression(_Model):
     conversion: DecreaseThreshold | None = None
     nps: DecreaseThreshold | None = None
     csat: DecreaseThreshold | None = None
+    ces: DecreaseThreshold | None = Field(
+        default=None, description="worsening of the CES mean in scale points (a fall when "
+        "higher is better, a rise when lower is better)")
+    churn: IncreaseThreshold | None = Field(
+        default=None, description="increase of the churn rate lost / S, a fraction")
     q: Annotated[float, Field(gt=0, lt=1)] = 0.05
     min_departures: Count = 30
     min_each: Count = 5
