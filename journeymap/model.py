@@ -554,14 +554,34 @@ class Touchpoint(_Model):
             return []
         return self.evidence if isinstance(self.evidence, list) else [self.evidence]
 
-    def emotion_for(self, persona: str | None = None) -> float | None:
-        """The emotion for a persona (or the plain value, or the mean over personas)."""
+    def emotion_for(self, persona: str | None = None,
+                    shares: Mapping[str, float] | None = None) -> float | None:
+        """The emotion for a persona, or the plain value, or the average over personas.
+
+        The average is weighted by the personas' ``share`` (``shares``, as
+        :attr:`JourneyMap.persona_shares` gives them): ``sum(w_p e_p) / sum(w_p)`` over the
+        personas with an emotion here, so the shares need not add up to 1. When a persona
+        with an emotion here has no share (or the shares there sum to 0), every persona
+        counts the same: the plain mean. :meth:`JourneyMap.emotion` passes the map's shares.
+
+        >>> tp = Touchpoint(id="t", name="T", emotion={"a": -2, "b": 2})
+        >>> tp.emotion_for(), tp.emotion_for(shares={"a": 0.75, "b": 0.25}), tp.emotion_for("b")
+        (0.0, -1.0, 2.0)
+        >>> tp.emotion_for(shares={"a": 0.75})  # 'b' has no share: the plain mean
+        0.0
+        """
         if self.emotion is None or isinstance(self.emotion, (int, float)):
             return None if self.emotion is None else float(self.emotion)
         if persona is not None:
             value = self.emotion.get(persona)
             return None if value is None else float(value)
-        return sum(self.emotion.values()) / len(self.emotion) if self.emotion else None
+        if not self.emotion:
+            return None
+        weights = {p: shares[p] for p in self.emotion if shares is not None and p in shares}
+        total = sum(weights.values())
+        if len(weights) == len(self.emotion) and total > 0:
+            return sum(weights[p] * e for p, e in self.emotion.items()) / total
+        return sum(self.emotion.values()) / len(self.emotion)
 
 
 class Stage(_Model):
@@ -805,6 +825,16 @@ class JourneyMap(_Model):
             if tp.id == touchpoint_id:
                 return stage
         raise KeyError(touchpoint_id)
+
+    @property
+    def persona_shares(self) -> dict[str, float]:
+        """``{persona id: share}`` of the personas that declare a ``share``."""
+        return {p.id: p.share for p in self.personas if p.share is not None}
+
+    def emotion(self, touchpoint_id: str, persona: str | None = None) -> float | None:
+        """A touchpoint's emotion for `persona`, or across personas weighted by their share
+        (:meth:`Touchpoint.emotion_for`)."""
+        return self.touchpoints[touchpoint_id].emotion_for(persona, self.persona_shares)
 
     def persona(self, persona_id: str) -> Persona:
         for p in self.personas:
