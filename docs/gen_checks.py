@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from journeymap.analysis.comparison import (  # noqa: E402
+    DEFAULT_CES,
+    DEFAULT_CHURN,
     DEFAULT_CONVERSION,
     DEFAULT_CSAT,
     DEFAULT_DROP_OFF,
@@ -50,11 +52,22 @@ checks:
   coverage: {{min: 0.95}}                     # event-mapping coverage (overlays from events)
   undeclared_share: {{max: 0.05}}             # share of flow on undeclared transitions
   drop_off: {{max: 0.6}}                      # default for every touchpoint that is not a goal
+  metrics:                                  # the period's business figures
+    churn_rate: {{max: 0.2, on: interval}}    # fractions 0..1 of the customers at the start
+    retention_rate: {{min: 0.8}}
+    repeat_rate: {{min: 0.3}}
+    customer_lifetime_value: {{min: 400}}     # in the map's currency
+    retention_cost: {{max: 25}}
+    conversion: {{min: 0.015}}                # observed: conversions / journeys started
+  first_response_time: {{p90: {{max: 4h}}}}     # default for touchpoints with that time
   touchpoints:
     checkout:
       drop_off: {{max: 0.35, on: interval}}   # the conservative end of the interval is tested
       ces: {{min: 5.0}}                       # only min when higher is better
       responses: {{min: 30}}
+    live-chat:
+      first_response_time: {{median: {{max: 3m}}}}   # mean, median or p90; 90s, 3m, 1.5h, 2d
+      resolution_time: {{mean: {{max: 1h}}}}
   stages:
     purchase: {{reach: {{min: 0.1}}}}
   regression:                               # the baseline gate (defaults shown)
@@ -62,6 +75,8 @@ checks:
     conversion: {{min_decrease: {DEFAULT_CONVERSION}}}
     nps: {{min_decrease: {DEFAULT_NPS}}}                # NPS points
     csat: {{min_decrease: {DEFAULT_CSAT}}}               # percentage points
+    ces: {{min_decrease: {DEFAULT_CES}}}                # CES points: a fall (a rise when lower is better)
+    churn: {{min_increase: {DEFAULT_CHURN}}}            # churn lost / S, when both periods count customers
     q: 0.05                                 # Benjamini-Hochberg false discovery rate
     min_departures: 30
     min_each: 5
@@ -80,14 +95,22 @@ CES on its declared scale, values in the map's currency.
 
 Top-level touchpoint defaults apply where the figure exists: `drop_off` to every touchpoint
 that is not a (selected) goal, `lost_value` to every ranked leak, `nps` / `csat` / `ces` to
-touchpoints with that survey, `responses` to touchpoints with any survey. A limit under
-`checks.touchpoints.<id>` always applies (and fails when the figure cannot be computed).
+touchpoints with that survey, `responses` to touchpoints with any survey,
+`first_response_time` / `resolution_time` to touchpoints whose period has (or whose map
+tracks) that time. A limit under `checks.touchpoints.<id>` always applies (and fails when the
+figure cannot be computed).
+
+Business figures and service times are the period's: with `--data`, the overlay's only. A
+limit on a figure the period does not have (no inputs, *not measured* in the overlay's period,
+a `p90` of a time declared as figures rather than samples) is an error finding. Service times
+are compared as written: a time in business hours against the limit in business hours.
 
 Intervals: drop-off uses the Wilson interval, NPS the adjusted-Wald interval, CSAT the
 analysis's interval (or Wilson), CES a normal interval of the mean, conversion the analysis's
-interval (or Wilson on conversions over entries), lost value the bootstrap interval (1,000
+interval (or Wilson on conversions over entries), retention, churn, repeat rate and the
+observed conversion rate the Wilson interval of their counts, lost value the bootstrap interval (1,000
 samples, seed 0; `check` runs the bootstrap only when a limit needs it). A figure without an
-interval (reach, flow residual) tests its point value and says so in the message.
+interval (reach, flow residual, CLV, retention cost) tests its point value and says so in the message.
 
 ## Regression against a baseline
 
@@ -114,8 +137,14 @@ worsening is above the threshold. Customer grain
 `journeymap analyze` reports: departures nobody observed, a positive flow residual, count as
 unknown departures), with a note that loops can overstate significance. Overall conversion (conversions into the selected goals over entries) and CSAT
 (top-box share) are gated the same way; NPS with `z = (NPS1 - NPS2) / sqrt(SE1^2 + SE2^2)`
-(multinomial standard errors) and at least `min_departures` responses in both periods. Each
-metric family gets its own Benjamini-Hochberg correction. Baseline and current periods that
+(multinomial standard errors) and at least `min_departures` responses in both periods. The CES
+mean per touchpoint is gated with `z = (mean1 - mean2) / sqrt(SE1^2 + SE2^2)` (a worsening is
+a fall when higher is better, a rise when lower is better; surveys on different scales or
+directions are not compared), and churn (`customers_lost / customers_start`, or
+`S - (E - N)` lost) like drop-off at customer grain when both periods carry the counts in
+their `business:` (the overlay's with `--data`); retention falls exactly when that churn
+rises, so the one test gates both. Each metric family gets its own Benjamini-Hochberg
+correction. Baseline and current periods that
 overlap or are identical get a warning (JM305): re-testing a growing window on every commit
 is peeking; compare fixed, non-overlapping windows of equal length.
 

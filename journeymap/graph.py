@@ -47,7 +47,11 @@ FROM_OVERLAY = "from_overlay"
 COVERAGE = "coverage"
 UNMAPPED = "unmapped"
 BUSINESS = "business"
-"""The map's :class:`~journeymap.model.Business` inputs, or None."""
+"""The period's :class:`~journeymap.model.Business` inputs: the overlay's when there is one
+(never the map's then), else the map's; None when the period has none."""
+MAP_BUSINESS = "map_business"
+"""The map's own :class:`~journeymap.model.Business` inputs, also with an overlay: what the
+team tracks, so a figure the overlay does not carry is reported as not measured."""
 
 # node attributes ---------------------------------------------------------------------------
 TOUCHPOINT = "touchpoint"
@@ -78,6 +82,9 @@ CUSTOMERS = "customers"
 FLOW_RESIDUAL = "flow_residual"
 """``visits - (transitions_out + exits + unknown + in_progress)``; 0 when flow conserves."""
 SCORES = "scores"
+SERVICE = "service"
+"""The period's :class:`~journeymap.model.TouchpointBusiness` (service times and cost per
+visit): the overlay touchpoint's when there is an overlay, else the touchpoint's; or None."""
 EMOTION = "emotion"
 DECLARED = "declared"
 """On nodes: always True. On edges: False for transitions only an overlay knows."""
@@ -92,8 +99,9 @@ MEDIAN_SECONDS = "median_seconds"
 def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.DiGraph[str]:
     """Build the annotated journey graph of a validated map.
 
-    With an overlay, every count and survey response comes from the overlay and the map's own
-    numbers are ignored, so one period is never a mix. Transitions the overlay has but the map
+    With an overlay, every count, survey response and business input (map-level ``business``,
+    per-touchpoint service times and costs) comes from the overlay and the map's own numbers
+    are ignored, so one period is never a mix. Transitions the overlay has but the map
     does not declare become edges with ``declared=False``.
     """
     G: nx.DiGraph[str] = nx.DiGraph()
@@ -111,7 +119,8 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
         FROM_OVERLAY: overlay is not None,
         COVERAGE: overlay.coverage if overlay else None,
         UNMAPPED: dict(overlay.unmapped) if overlay else {},
-        BUSINESS: journey_map.business,
+        BUSINESS: overlay.business if overlay is not None else journey_map.business,
+        MAP_BUSINESS: journey_map.business,
     })
     has_counts = _add_touchpoints(G, journey_map, overlay)
     for _, tp in journey_map.iter_touchpoints():
@@ -153,6 +162,7 @@ def _add_touchpoints(G: nx.DiGraph[str], journey_map: JourneyMap, overlay: Overl
                     IN_PROGRESS: numbers["in_progress"],
                     CUSTOMERS: numbers["customers"],
                     SCORES: numbers["scores"],
+                    SERVICE: numbers["service"],
                     EMOTION: tp.emotion,
                     DECLARED: True,
                 },
@@ -203,6 +213,7 @@ def _numbers(tp: Touchpoint, overlay: Overlay | None) -> dict[str, Any]:
             "in_progress": tp.in_progress or 0,
             "customers": tp.customers,
             "scores": tp.scores,
+            "service": tp.business,
             "has_counts": any(v is not None for v in (tp.entries, tp.exits, tp.unknown,
                                                       tp.in_progress))
             or any(c is not None for c in tp.transitions.values()),
@@ -210,7 +221,7 @@ def _numbers(tp: Touchpoint, overlay: Overlay | None) -> dict[str, Any]:
     data = overlay.touchpoints.get(tp.id)
     if data is None:
         return {"entries": 0, "exits": None, "unknown": 0, "in_progress": 0, "customers": None,
-                "scores": None, "has_counts": False}
+                "scores": None, "service": None, "has_counts": False}
     return {
         "entries": data.entries,
         "exits": data.exits,
@@ -218,6 +229,7 @@ def _numbers(tp: Touchpoint, overlay: Overlay | None) -> dict[str, Any]:
         "in_progress": data.in_progress or 0,
         "customers": data.customers,
         "scores": data.scores,
+        "service": data.business,
         "has_counts": True,
     }
 

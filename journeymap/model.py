@@ -15,11 +15,14 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     Strict,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -551,14 +554,34 @@ class Touchpoint(_Model):
             return []
         return self.evidence if isinstance(self.evidence, list) else [self.evidence]
 
-    def emotion_for(self, persona: str | None = None) -> float | None:
-        """The emotion for a persona (or the plain value, or the mean over personas)."""
+    def emotion_for(self, persona: str | None = None,
+                    shares: Mapping[str, float] | None = None) -> float | None:
+        """The emotion for a persona, or the plain value, or the average over personas.
+
+        The average is weighted by the personas' ``share`` (``shares``, as
+        :attr:`JourneyMap.persona_shares` gives them): ``sum(w_p e_p) / sum(w_p)`` over the
+        personas with an emotion here, so the shares need not add up to 1. When a persona
+        with an emotion here has no share (or the shares there sum to 0), every persona
+        counts the same: the plain mean. :meth:`JourneyMap.emotion` passes the map's shares.
+
+        >>> tp = Touchpoint(id="t", name="T", emotion={"a": -2, "b": 2})
+        >>> tp.emotion_for(), tp.emotion_for(shares={"a": 0.75, "b": 0.25}), tp.emotion_for("b")
+        (0.0, -1.0, 2.0)
+        >>> tp.emotion_for(shares={"a": 0.75})  # 'b' has no share: the plain mean
+        0.0
+        """
         if self.emotion is None or isinstance(self.emotion, (int, float)):
             return None if self.emotion is None else float(self.emotion)
         if persona is not None:
             value = self.emotion.get(persona)
             return None if value is None else float(value)
-        return sum(self.emotion.values()) / len(self.emotion) if self.emotion else None
+        if not self.emotion:
+            return None
+        weights = {p: shares[p] for p in self.emotion if shares is not None and p in shares}
+        total = sum(weights.values())
+        if len(weights) == len(self.emotion) and total > 0:
+            return sum(weights[p] * e for p, e in self.emotion.items()) / total
+        return sum(self.emotion.values()) / len(self.emotion)
 
 
 class Stage(_Model):
@@ -603,6 +626,66 @@ class Limit(_Model):
         return self
 
 
+_DURATION_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*(s|m|h|d)$")
+DURATION_UNITS: Final = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+"""Seconds per duration suffix: ``90s``, ``3m``, ``1.5h``, ``2d``."""
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds of a duration written with its unit (``s``, ``m``, ``h`` or ``d``).
+
+    >>> parse_duration("3m"), parse_duration("1.5h"), parse_duration("90s")
+    (180.0, 5400.0, 90.0)
+    >>> parse_duration(3)
+    Traceback (most recent call last):
+    ...
+    ValueError: 3 is not a duration: write it with its unit, such as 90s, 3m, 1.5h or 2d
+    """
+    m = _DURATION_RE.match(value.strip()) if isinstance(value, str) else None
+    if m is None:
+        raise ValueError(f"{value!r} is not a duration: write it with its unit, such as 90s, "
+                         "3m, 1.5h or 2d" if isinstance(value, str) else
+                         f"{value} is not a duration: write it with its unit, such as 90s, 3m, "
+                         "1.5h or 2d")
+    return float(m.group(1)) * DURATION_UNITS[m.group(2)]
+
+
+Duration = Annotated[
+    float, BeforeValidator(parse_duration), PlainSerializer(lambda v: f"{v:g}s", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _DURATION_RE.pattern, "examples": ["3m"]})]
+"""A duration in seconds, written (and dumped) with its unit: ``90s``, ``3m``, ``1.5h``, ``2d``."""
+
+
+class DurationLimit(_Model):
+    """``{max: 3m}`` or ``{min: 30s}`` (or both) on a service time, with a severity."""
+
+    min: Duration | None = None
+    max: Duration | None = None
+    severity: Severity = Severity.ERROR
+
+    @model_validator(mode="after")
+    def _bounds(self) -> DurationLimit:
+        if self.min is None and self.max is None:
+            raise ValueError("a limit needs 'min' or 'max'")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("'min' is longer than 'max'")
+        return self
+
+
+class ServiceLimit(_Model):
+    """Limits on a service time's ``mean``, ``median`` or 90th percentile ``p90``."""
+
+    mean: DurationLimit | None = None
+    median: DurationLimit | None = None
+    p90: DurationLimit | None = None
+
+    @model_validator(mode="after")
+    def _some(self) -> ServiceLimit:
+        if self.mean is None and self.median is None and self.p90 is None:
+            raise ValueError("a service time limit needs 'mean', 'median' or 'p90'")
+        return self
+
+
 class TouchpointLimits(_Model):
     drop_off: Limit | None = None
     lost_value: Limit | None = None
@@ -610,6 +693,19 @@ class TouchpointLimits(_Model):
     csat: Limit | None = None
     ces: Limit | None = None
     responses: Limit | None = None
+    first_response_time: ServiceLimit | None = None
+    resolution_time: ServiceLimit | None = None
+
+
+class MetricLimits(_Model):
+    """Limits on the period's business figures (``analyze``'s ``metrics``)."""
+
+    churn_rate: Limit | None = None
+    retention_rate: Limit | None = None
+    repeat_rate: Limit | None = None
+    customer_lifetime_value: Limit | None = None
+    retention_cost: Limit | None = None
+    conversion: Limit | None = None
 
 
 class StageLimits(_Model):
@@ -629,6 +725,11 @@ class Regression(_Model):
     conversion: DecreaseThreshold | None = None
     nps: DecreaseThreshold | None = None
     csat: DecreaseThreshold | None = None
+    ces: DecreaseThreshold | None = Field(
+        default=None, description="worsening of the CES mean in scale points (a fall when "
+        "higher is better, a rise when lower is better)")
+    churn: IncreaseThreshold | None = Field(
+        default=None, description="increase of the churn rate lost / S, a fraction")
     q: Annotated[float, Field(gt=0, lt=1)] = 0.05
     min_departures: Count = 30
     min_each: Count = 5
@@ -652,6 +753,7 @@ class Checks(TouchpointLimits):
     flow_residual: Limit | None = None
     coverage: Limit | None = None
     undeclared_share: Limit | None = None
+    metrics: MetricLimits | None = None
     touchpoints: dict[Id, TouchpointLimits] = Field(default_factory=dict)
     stages: dict[Id, StageLimits] = Field(default_factory=dict)
     regression: Regression | None = None
@@ -724,6 +826,16 @@ class JourneyMap(_Model):
                 return stage
         raise KeyError(touchpoint_id)
 
+    @property
+    def persona_shares(self) -> dict[str, float]:
+        """``{persona id: share}`` of the personas that declare a ``share``."""
+        return {p.id: p.share for p in self.personas if p.share is not None}
+
+    def emotion(self, touchpoint_id: str, persona: str | None = None) -> float | None:
+        """A touchpoint's emotion for `persona`, or across personas weighted by their share
+        (:meth:`Touchpoint.emotion_for`)."""
+        return self.touchpoints[touchpoint_id].emotion_for(persona, self.persona_shares)
+
     def persona(self, persona_id: str) -> Persona:
         for p in self.personas:
             if p.id == persona_id:
@@ -752,10 +864,11 @@ class OverlayTouchpoint(_Model):
     median_seconds_to_next: dict[Id, Count] = Field(default_factory=dict)
     late_conversions: Count | None = None
     scores: Scores | None = None
+    business: TouchpointBusiness | None = None
 
 
 class Overlay(_Model):
-    """The numbers of one period for a map; replaces every count and response of the map."""
+    """The numbers of one period for a map; replaces the map's counts, responses and business inputs."""
 
     journeymap_data: Literal[1] = Field(alias="journeymap-data")
     map: Id
@@ -767,5 +880,6 @@ class Overlay(_Model):
     bad_rows: Count | None = None
     time_range: TimeRange | None = None
     segment: dict[str, Any] | None = None
+    business: Business | None = None
 
     _normalise_period = field_validator("period", mode="before")(_period)

@@ -31,6 +31,7 @@ LONG_MODULES: dict[str, str] = {
     "journeymap/stats.py": "one module for every statistic (issue 9); most of it is docstrings with formulas, sources and doctests",
     "journeymap/checks/limits.py": "most of it is runnable docstrings (a bad and a good map per check)",
     "journeymap/checks/lint.py": "most of it is runnable docstrings (a bad and a good map per check)",
+    "journeymap/checks/regression.py": "most of it is runnable docstrings (a bad map, a good map and a baseline per check)",
     "journeymap/analysis/chain.py": "the absorbing chain and its solvers, with worked docstrings",
     "journeymap/analysis/core.py": "results slice: typed results and named steps",
     "journeymap/report/analysis.py": "results slice: one module prints figures",

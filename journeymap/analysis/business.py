@@ -1,4 +1,4 @@
-"""Business metrics where the map declares their inputs (``business:`` at map and touchpoint level).
+"""Business metrics where the period declares their inputs (``business:`` at map and touchpoint level).
 
 Definitions (``docs/analysis.md``, "Business metrics"):
 
@@ -8,8 +8,17 @@ Definitions (``docs/analysis.md``, "Business metrics"):
 - repeat-customer rate: customers with two or more orders / customers with at least one;
 - customer lifetime value ``AOV x purchase frequency x lifespan`` (x gross margin when declared);
 - retention cost: retention spend / customers retained ``(E - N)``;
-- first-response and resolution time per touchpoint: mean and median (with their hours);
+- first-response and resolution time per touchpoint: mean, median and 90th percentile (with
+  their hours);
 - service cost per touchpoint: cost per visit x visits.
+
+Retention, churn and repeat rate are proportions of counted customers, so they carry a Wilson
+interval (:func:`journeymap.stats.wilson_interval`, 95%; it assumes customers independent).
+
+True to the period: the inputs are the period's (:data:`journeymap.graph.BUSINESS` and
+:data:`journeymap.graph.SERVICE`: the overlay's when there is one, never the map's then). A
+figure the map has inputs for but the overlay does not is reported as not measured in that
+period (None with its ``reason``), never carried over from the map.
 
 The model refuses impossible inputs (:class:`journeymap.model.Business`), so every rate lies in
 0..1 and no cost is negative; a figure whose denominator is zero is None with its ``reason``.
@@ -20,123 +29,293 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Literal
 
 import networkx as nx
 
 from journeymap.analysis.flow import Flow
-from journeymap.graph import BUSINESS, GOALS, TOUCHPOINT, UNIT, touchpoints_in_order
-from journeymap.model import Business, Durations, Touchpoint
-from journeymap.stats import ratio
+from journeymap.graph import (
+    BUSINESS,
+    FROM_OVERLAY,
+    GOALS,
+    MAP_BUSINESS,
+    PERIOD,
+    SERVICE,
+    TOUCHPOINT,
+    UNIT,
+    touchpoints_in_order,
+)
+from journeymap.model import Business, Durations, TimeUnit, Touchpoint, TouchpointBusiness
+from journeymap.stats import ratio, wilson_interval
+
+MAP_FIGURES: Final = ("retention_rate", "churn_rate", "repeat_customer_rate",
+                      "customer_lifetime_value", "retention_cost")
+"""The map-level business figures, in the order of the document."""
+ServiceName = Literal["first_response_time", "resolution_time"]
+SERVICE_TIMES: Final[tuple[ServiceName, ...]] = ("first_response_time", "resolution_time")
+SECONDS: Final[Mapping[str, float]] = {"seconds": 1, "minutes": 60, "hours": 3600,
+                                       "days": 86400}
+"""Seconds per :data:`journeymap.model.TimeUnit`."""
+
+
+@dataclass(frozen=True)
+class BusinessFigure:
+    """One map-level business figure of the period, or None with the ``reason``."""
+
+    name: str
+    value: float | None
+    formula: str
+    inputs: tuple[tuple[str, float], ...] = ()
+    reason: str | None = None
+    interval: tuple[float, float] | None = None
+    """Wilson interval (95%) of a proportion of counted customers; None for other figures."""
+    margin_adjusted: float | None = None
+    """CLV x gross margin, when the margin is declared."""
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "formula": self.formula,
+                               "inputs": dict(self.inputs)}
+        if self.margin_adjusted is not None:
+            out["margin_adjusted"] = self.margin_adjusted
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class ServiceTime:
+    """A service time of the period: mean, median and 90th percentile, or None with a reason."""
+
+    mean: float | None
+    median: float | None
+    count: int | None
+    unit: TimeUnit | None
+    hours: Literal["calendar", "business"] | None
+    p90: float | None = None
+    """Only from samples (``statistics.quantiles(..., method="inclusive")``, linear
+    interpolation between order statistics, Hyndman & Fan 1996 type 7)."""
+    reason: str | None = None
+
+    def seconds(self, value: float) -> float:
+        """`value` (in this time's unit) in seconds."""
+        return value * SECONDS[self.unit or "seconds"]
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"mean": self.mean, "median": self.median, "count": self.count,
+                               "unit": self.unit, "hours": self.hours}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class ServiceCost:
+    """Cost per visit x visits of a touchpoint in the period, or None with a reason."""
+
+    value: float | None
+    per_visit: float | None
+    visits: int
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "per_visit": self.per_visit,
+                               "visits": self.visits}
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+
+@dataclass(frozen=True)
+class TouchpointService:
+    """The service figures of one touchpoint in the period (each None when not tracked)."""
+
+    first_response_time: ServiceTime | None = None
+    resolution_time: ServiceTime | None = None
+    cost: ServiceCost | None = None
+
+    def time(self, name: ServiceName) -> ServiceTime | None:
+        return self.first_response_time if name == "first_response_time" else \
+            self.resolution_time
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in SERVICE_TIMES:
+            t = self.time(name)
+            if t is not None:
+                out[name] = t.to_json()
+        if self.cost is not None:
+            out["cost"] = self.cost.to_json()
+        return out
+
+
+def service_time(d: Durations) -> ServiceTime:
+    """Mean, median and 90th percentile of a service time (from samples, or as declared).
+
+    >>> from journeymap.model import Durations
+    >>> t = service_time(Durations(samples=[4, 1, 10, 5]))
+    >>> t.mean, t.median, t.count, round(t.p90, 2)
+    (5.0, 4.5, 4, 8.5)
+    """
+    if d.samples:
+        s = sorted(d.samples)
+        p90 = s[0] if len(s) == 1 else statistics.quantiles(s, n=10, method="inclusive")[8]
+        return ServiceTime(statistics.fmean(s), statistics.median(s), len(s), d.unit, d.hours,
+                           p90)
+    reason = "no samples" if d.mean is None and d.median is None else None
+    return ServiceTime(d.mean, d.median, d.count, d.unit, d.hours, reason=reason)
 
 
 def durations(d: Durations) -> dict[str, Any]:
-    """Mean and median of a service time (from samples, or as declared).
+    """The JSON of a service time (:func:`service_time`).
 
     >>> from journeymap.model import Durations
     >>> durations(Durations(samples=[4, 1, 10, 5]))
     {'mean': 5.0, 'median': 4.5, 'count': 4, 'unit': 'minutes', 'hours': 'calendar'}
     """
-    if d.samples:
-        mean: float | None = statistics.fmean(d.samples)
-        median: float | None = statistics.median(d.samples)
-        count: int | None = len(d.samples)
-    else:
-        mean, median, count = d.mean, d.median, d.count
-    out: dict[str, Any] = {"mean": mean, "median": median, "count": count, "unit": d.unit,
-                           "hours": d.hours}
-    if mean is None and median is None:
-        out["reason"] = "no samples"
-    return out
+    return service_time(d).to_json()
 
 
-def _figure(value: float | None, formula: str, inputs: dict[str, Any],
-            reason: str) -> dict[str, Any]:
-    """One metric: value, formula and inputs, and the ``reason`` when the value is undefined."""
-    out: dict[str, Any] = {"value": value, "formula": formula, "inputs": inputs}
-    if value is None:
-        out["reason"] = reason
-    return out
+def _proportion(name: str, x: int, n: int, formula: str, inputs: tuple[tuple[str, float], ...],
+                reason: str) -> BusinessFigure:
+    value = ratio(x, n)
+    return BusinessFigure(name, value, formula, inputs, None if value is not None else reason,
+                          wilson_interval(x, n))
 
 
-def map_business(b: Business | None) -> dict[str, Any]:
-    """Map-level metrics from declared inputs; a metric is present only when its inputs are.
+def business_figures(b: Business | None) -> dict[str, BusinessFigure]:
+    """Map-level figures from declared inputs; a figure is present only when its inputs are.
 
     >>> from journeymap.model import Business
-    >>> m = map_business(Business(customers_start=1000, customers_end=1100, new_customers=300,
-    ...                           retention_spend=16000))
-    >>> m["retention_rate"]["value"], round(m["churn_rate"]["value"], 3), m["retention_cost"]["value"]
+    >>> m = business_figures(Business(customers_start=1000, customers_end=1100,
+    ...                               new_customers=300, retention_spend=16000))
+    >>> m["retention_rate"].value, round(m["churn_rate"].value, 3), m["retention_cost"].value
     (0.8, 0.2, 20.0)
+    >>> [round(v, 4) for v in m["retention_rate"].interval]
+    [0.7741, 0.8236]
     """
-    out: dict[str, Any] = {}
+    out: dict[str, BusinessFigure] = {}
     if b is None:
         return out
     S, E, N = b.customers_start, b.customers_end, b.new_customers
     no_start = "no customers at the start (S = 0)"
     if S is not None and E is not None and N is not None:
-        out["retention_rate"] = _figure(ratio(E - N, S), "(E - N) / S", {"S": S, "E": E, "N": N},
-                                        no_start)
+        out["retention_rate"] = _proportion("retention_rate", E - N, S, "(E - N) / S",
+                                            (("S", S), ("E", E), ("N", N)), no_start)
     if S is not None and b.customers_lost is not None:
-        out["churn_rate"] = _figure(ratio(b.customers_lost, S), "lost / S",
-                                    {"lost": b.customers_lost, "S": S}, no_start)
-    elif "retention_rate" in out:
-        retention = out["retention_rate"]["value"]
-        out["churn_rate"] = _figure(None if retention is None else 1 - retention,
-                                    "1 - (E - N) / S", {"S": S, "E": E, "N": N}, no_start)
+        out["churn_rate"] = _proportion("churn_rate", b.customers_lost, S, "lost / S",
+                                        (("lost", b.customers_lost), ("S", S)), no_start)
+    elif S is not None and E is not None and N is not None:
+        out["churn_rate"] = _proportion("churn_rate", S - (E - N), S, "1 - (E - N) / S",
+                                        (("S", S), ("E", E), ("N", N)), no_start)
     if b.ordering_customers is not None and b.repeat_customers is not None:
-        out["repeat_customer_rate"] = _figure(
-            ratio(b.repeat_customers, b.ordering_customers),
+        out["repeat_customer_rate"] = _proportion(
+            "repeat_customer_rate", b.repeat_customers, b.ordering_customers,
             "customers with >= 2 orders / customers with >= 1 order",
-            {"repeat": b.repeat_customers, "ordering": b.ordering_customers},
+            (("repeat", b.repeat_customers), ("ordering", b.ordering_customers)),
             "no ordering customers")
     if (b.average_order_value is not None and b.purchase_frequency is not None
             and b.customer_lifespan is not None):
         clv = b.average_order_value * b.purchase_frequency * b.customer_lifespan
-        entry: dict[str, Any] = {"value": clv, "formula": "AOV x purchase frequency x lifespan",
-                                 "inputs": {"aov": b.average_order_value,
-                                            "frequency": b.purchase_frequency,
-                                            "lifespan": b.customer_lifespan}}
+        inputs: tuple[tuple[str, float], ...] = (
+            ("aov", b.average_order_value), ("frequency", b.purchase_frequency),
+            ("lifespan", b.customer_lifespan))
+        margin = None
         if b.gross_margin is not None:
-            entry["margin_adjusted"] = clv * b.gross_margin
-            entry["inputs"]["gross_margin"] = b.gross_margin
-        out["customer_lifetime_value"] = entry
+            margin = clv * b.gross_margin
+            inputs += (("gross_margin", b.gross_margin),)
+        out["customer_lifetime_value"] = BusinessFigure(
+            "customer_lifetime_value", clv, "AOV x purchase frequency x lifespan", inputs,
+            margin_adjusted=margin)
     if b.retention_spend is not None and E is not None and N is not None:
-        out["retention_cost"] = _figure(ratio(b.retention_spend, E - N),
-                                        "retention spend / (E - N)",
-                                        {"spend": b.retention_spend, "E": E, "N": N},
-                                        "no customer retained (E - N = 0)")
+        cost = ratio(b.retention_spend, E - N)
+        out["retention_cost"] = BusinessFigure(
+            "retention_cost", cost, "retention spend / (E - N)",
+            (("spend", b.retention_spend), ("E", E), ("N", N)),
+            None if cost is not None else "no customer retained (E - N = 0)")
     return out
 
 
-def business_metrics(G: nx.DiGraph, flows: dict[str, Flow],
+def map_business(b: Business | None) -> dict[str, Any]:
+    """The JSON of :func:`business_figures`.
+
+    >>> from journeymap.model import Business
+    >>> map_business(Business(ordering_customers=10, repeat_customers=4))
+    {'repeat_customer_rate': {'value': 0.4, 'formula': 'customers with >= 2 orders / customers with >= 1 order', 'inputs': {'repeat': 4, 'ordering': 10}}}
+    """
+    return {name: f.to_json() for name, f in business_figures(b).items()}
+
+
+def not_measured(G: nx.DiGraph[str]) -> str:
+    """The reason of a figure the map tracks but the overlay's period does not carry."""
+    period = G.graph.get(PERIOD)
+    where = f"in {period}" if period else "in the overlay's period"
+    return (f"not measured {where}: the overlay does not carry it, and the map's own figure is "
+            "not used")
+
+
+def period_figures(G: nx.DiGraph[str]) -> dict[str, BusinessFigure]:
+    """The period's map-level figures (:data:`journeymap.graph.BUSINESS`); with an overlay, a
+    figure the map tracks but the overlay does not carry is None, not measured."""
+    own = business_figures(G.graph.get(BUSINESS))
+    if not G.graph.get(FROM_OVERLAY):
+        return own
+    tracked = business_figures(G.graph.get(MAP_BUSINESS))
+    out: dict[str, BusinessFigure] = {}
+    for name in MAP_FIGURES:
+        if name in own:
+            out[name] = own[name]
+        elif name in tracked:
+            out[name] = BusinessFigure(name, None, tracked[name].formula,
+                                       reason=not_measured(G))
+    return out
+
+
+def _service(G: nx.DiGraph[str], tid: str, visits: int) -> TouchpointService | None:
+    period: TouchpointBusiness | None = G.nodes[tid].get(SERVICE)
+    tp = G.nodes[tid].get(TOUCHPOINT)
+    tracked = tp.business if G.graph.get(FROM_OVERLAY) and isinstance(tp, Touchpoint) else None
+    times: dict[str, ServiceTime | None] = {}
+    for name in SERVICE_TIMES:
+        d: Durations | None = getattr(period, name, None) if period is not None else None
+        times[name] = service_time(d) if d is not None else (
+            ServiceTime(None, None, None, None, None, reason=not_measured(G))
+            if tracked is not None and getattr(tracked, name) is not None else None)
+    cost = None
+    if period is not None and period.cost_per_visit is not None:
+        cost = ServiceCost(period.cost_per_visit * visits, period.cost_per_visit, visits)
+    elif tracked is not None and tracked.cost_per_visit is not None:
+        cost = ServiceCost(None, None, visits, not_measured(G))
+    if cost is None and all(t is None for t in times.values()):
+        return None
+    return TouchpointService(times["first_response_time"], times["resolution_time"], cost)
+
+
+def service_figures(G: nx.DiGraph[str], flows: Mapping[str, Flow]) -> dict[str, TouchpointService]:
+    """The period's service figures of every touchpoint that has (or tracks) one, in map order."""
+    out: dict[str, TouchpointService] = {}
+    for tid, f in flows.items():
+        service = _service(G, tid, f.visits)
+        if service is not None:
+            out[tid] = service
+    return out
+
+
+def business_metrics(G: nx.DiGraph[str], flows: dict[str, Flow],
                      observed_conversion_rate: float | None) -> dict[str, Any]:
     """The ``metrics`` section: map-level business metrics and per-touchpoint service figures."""
-    business = G.graph.get(BUSINESS)
     out: dict[str, Any] = {}
     if G.graph.get(GOALS) and observed_conversion_rate is not None:
         out["conversion_rate"] = {"value": observed_conversion_rate,
                                   "formula": "conversions / journeys started",
                                   "grain": G.graph.get(UNIT, "transitions")}
-    out.update(map_business(business if isinstance(business, Business) else None))
-    per_tp: dict[str, Any] = {}
-    for tid, f in flows.items():
-        tp = G.nodes[tid].get(TOUCHPOINT)
-        if not isinstance(tp, Touchpoint) or tp.business is None:
-            continue
-        entry: dict[str, Any] = {}
-        if tp.business.first_response_time is not None:
-            entry["first_response_time"] = durations(tp.business.first_response_time)
-        if tp.business.resolution_time is not None:
-            entry["resolution_time"] = durations(tp.business.resolution_time)
-        if tp.business.cost_per_visit is not None:
-            entry["cost"] = {"value": tp.business.cost_per_visit * f.visits,
-                             "per_visit": tp.business.cost_per_visit, "visits": f.visits}
-        if entry:
-            per_tp[tid] = entry
+    out.update({name: f.to_json() for name, f in period_figures(G).items()})
+    per_tp = service_figures(G, flows)
     if per_tp:
-        out["touchpoints"] = per_tp
-        costs = [e["cost"]["value"] for e in per_tp.values() if "cost" in e]
+        out["touchpoints"] = {tid: s.to_json() for tid, s in per_tp.items()}
+        costs = [s.cost.value for s in per_tp.values()
+                 if s.cost is not None and s.cost.value is not None]
         if costs:
             out["service_cost"] = {"value": sum(costs), "formula": "sum of cost per visit x visits"}
     return out
@@ -182,19 +361,20 @@ def business_warnings(G: nx.DiGraph[str]) -> list[BusinessWarning]:
                 "JM519", f"{b.ordering_customers:,} ordering customers are more than the "
                 f"{S + N:,} customers of the period (at the start plus new)"))
     for tid in touchpoints_in_order(G):
-        tp = G.nodes[tid].get(TOUCHPOINT)
-        if not isinstance(tp, Touchpoint) or tp.business is None:
+        service: TouchpointBusiness | None = G.nodes[tid].get(SERVICE)
+        if service is None:
             continue
-        for name in ("first_response_time", "resolution_time"):
-            d: Durations | None = getattr(tp.business, name)
+        for name in SERVICE_TIMES:
+            d: Durations | None = getattr(service, name)
             if d is None or not d.samples:
                 continue
-            figures = durations(d)
-            for figure, declared in (("mean", d.mean), ("median", d.median)):
-                if declared is not None and not math.isclose(declared, figures[figure],
-                                                             rel_tol=0.01):
+            t = service_time(d)
+            for figure, declared, computed in (("mean", d.mean, t.mean),
+                                               ("median", d.median, t.median)):
+                if declared is not None and computed is not None \
+                        and not math.isclose(declared, computed, rel_tol=0.01):
                     out.append(BusinessWarning(
                         "JM520", f"the declared {figure} {declared:g} of the "
                         f"{name.replace('_', ' ')} of '{tid}' differs from the {figure} of its {len(d.samples)} samples "
-                        f"({figures[figure]:g}); the samples are used", tid))
+                        f"({computed:g}); the samples are used", tid))
     return out

@@ -40,6 +40,9 @@ DEFAULT_DROP_OFF = 0.01
 DEFAULT_CONVERSION = 0.01
 DEFAULT_NPS = 1.0
 DEFAULT_CSAT = 1.0
+DEFAULT_CES = 0.1
+"""CES points (on the survey's own scale)."""
+DEFAULT_CHURN = 0.01
 VISIT_GRAIN_NOTE = ("visit grain: a customer who loops back is counted at each visit, which can "
                     "overstate significance")
 
@@ -60,6 +63,8 @@ class Metric(StrEnum):
     DROP_OFF = "drop_off"
     NPS = "nps"
     CSAT = "csat"
+    CES = "ces"
+    CHURN = "churn"
 
 
 class Grain(StrEnum):
@@ -101,7 +106,7 @@ class Test:
 
     metric: Metric
     subject: str
-    """A touchpoint id, or ``map`` for overall conversion."""
+    """A touchpoint id, or ``map`` for overall conversion and churn."""
     baseline_subject: str
     grain: Grain
     before: float | None
@@ -170,6 +175,8 @@ class GateSettings:
     conversion_min_decrease: float
     nps_min_decrease: float
     csat_min_decrease: float
+    ces_min_decrease: float
+    churn_min_increase: float
 
     @classmethod
     def of(cls, declared: Regression | None) -> GateSettings:
@@ -181,7 +188,9 @@ class GateSettings:
             conversion_min_decrease=(s.conversion.min_decrease if s.conversion
                                      else DEFAULT_CONVERSION),
             nps_min_decrease=s.nps.min_decrease if s.nps else DEFAULT_NPS,
-            csat_min_decrease=s.csat.min_decrease if s.csat else DEFAULT_CSAT)
+            csat_min_decrease=s.csat.min_decrease if s.csat else DEFAULT_CSAT,
+            ces_min_decrease=s.ces.min_decrease if s.ces else DEFAULT_CES,
+            churn_min_increase=s.churn.min_increase if s.churn else DEFAULT_CHURN)
 
     def as_dict(self) -> dict[str, float]:
         return dataclasses.asdict(self)

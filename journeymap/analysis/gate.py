@@ -24,7 +24,11 @@ departures, :attr:`~journeymap.analysis.flow.Flow.departures`, the same definiti
 ``analyze`` reports), where a customer who loops back is counted at each visit and the test
 can overstate significance (noted). Overall conversion (conversions into the selected goals
 over entries) and NPS / CSAT per touchpoint are gated the same way, each family with its own
-Benjamini-Hochberg.
+Benjamini-Hochberg; so are the CES mean per touchpoint (:func:`mean_worsening_test`, threshold
+in scale points, default 0.1) and churn ``lost / S`` when both periods carry the customer
+counts (their ``business:``; a two-proportion test at customer grain, default threshold one
+percentage point; retention ``(E - N) / S`` falls exactly when this churn rises, so one test
+gates both).
 
 >>> from journeymap.graph import build_graph
 >>> from journeymap.model import JourneyMap
@@ -65,7 +69,16 @@ from journeymap.analysis.comparison import (
     structural_changes,
 )
 from journeymap.analysis.flow import flow_table
-from journeymap.model import CsatSurvey, JourneyMap, NpsSurvey, period_bounds
+from journeymap.model import (
+    Business,
+    CesSurvey,
+    CsatSurvey,
+    JourneyMap,
+    NpsSurvey,
+    period_bounds,
+)
+from journeymap.model import Direction as CesDirection
+from journeymap.stats import MeanEstimate
 
 __all__ = ["compare_maps"]
 
@@ -224,6 +237,104 @@ def _gate_nps(current: Side, baseline: Side, matched: Mapping[str, str],
     return tests
 
 
+def _ces(G: nx.DiGraph[str], tid: str) -> CesSurvey | None:
+    scores = G.nodes[tid][g.SCORES]
+    return scores.ces if scores is not None else None
+
+
+def mean_worsening_test(before: MeanEstimate, after: MeanEstimate,
+                        higher_is_better: bool) -> tuple[float, float] | None:
+    """One-sided test that a mean got worse: ``(z, p)`` with ``p = P(Z > z)``.
+
+    ``z = (m1 - m2) / sqrt(SE1^2 + SE2^2)`` when higher is better (``(m2 - m1) / ...`` when
+    lower is better), the standard errors of :func:`journeymap.stats.mean_interval`: the
+    large-sample two-sample z test for means with unequal variances (Welch's statistic with
+    the normal instead of Student's t; Welch, Biometrika 34, 1947). It assumes independent
+    respondents. None when a standard error is missing (one answer) or both are 0.
+
+    >>> from journeymap.stats import mean_interval
+    >>> a, b = mean_interval({3: 10, 5: 20, 7: 10}), mean_interval({3: 20, 5: 10, 7: 10})
+    >>> z, p = mean_worsening_test(a, b, higher_is_better=True)
+    >>> round(z, 3), round(p, 4)
+    (1.433, 0.076)
+    """
+    if before.standard_error is None or after.standard_error is None:
+        return None
+    se = (before.standard_error ** 2 + after.standard_error ** 2) ** 0.5
+    if se == 0.0:
+        return None
+    z = (before.mean - after.mean if higher_is_better else after.mean - before.mean) / se
+    return z, stats.normal_sf(z)
+
+
+def _gate_ces(current: Side, baseline: Side, matched: Mapping[str, str],
+              settings: GateSettings) -> list[Test]:
+    """The CES mean per matched touchpoint: the guard on responses, the z test of
+    :func:`mean_worsening_test`, Benjamini-Hochberg, the threshold in scale points. Surveys
+    on different scales or directions are not compared (INSUFFICIENT_DATA with a note)."""
+    rows = []
+    for tid, oid in matched.items():
+        s1, s2 = _ces(baseline.G, oid), _ces(current.G, tid)
+        if s1 is not None and s2 is not None:
+            rows.append((tid, oid, s1, s2))
+    results: dict[str, tuple[float, float]] = {}
+    for tid, _, s1, s2 in rows:
+        m1, m2 = stats.mean_interval(s1.responses), stats.mean_interval(s2.responses)
+        comparable = tuple(s1.scale) == tuple(s2.scale) and s1.direction == s2.direction
+        if comparable and m1 is not None and m2 is not None and min(s1.total, s2.total) >= \
+                settings.min_departures:
+            z_p = mean_worsening_test(m1, m2, s2.direction == CesDirection.HIGHER_IS_BETTER)
+            if z_p is not None:
+                results[tid] = z_p
+    eligible = list(results)
+    adjusted = dict(zip(eligible, stats.benjamini_hochberg([results[t][1] for t in eligible]),
+                        strict=True))
+    tests = []
+    for tid, oid, s1, s2 in rows:
+        m1, m2 = stats.mean_interval(s1.responses), stats.mean_interval(s2.responses)
+        higher = s2.direction == CesDirection.HIGHER_IS_BETTER
+        same = tuple(s1.scale) == tuple(s2.scale) and s1.direction == s2.direction
+        test = Test(metric=Metric.CES, subject=tid, baseline_subject=oid, grain=Grain.RESPONSES,
+                    before=None if m1 is None else m1.mean,
+                    after=None if m2 is None else m2.mean,
+                    n_before=s1.total, n_after=s2.total, x_before=None, x_after=None,
+                    threshold=settings.ces_min_decrease,
+                    direction=Direction.DECREASE if higher else Direction.INCREASE,
+                    verdict=Verdict.INSUFFICIENT_DATA,
+                    note="z = (mean1 - mean2) / sqrt(SE1^2 + SE2^2)" if same else
+                    "the two CES surveys differ in scale or direction: not comparable")
+        if tid not in adjusted or m1 is None or m2 is None:
+            tests.append(test)
+            continue
+        change = m1.mean - m2.mean if higher else m2.mean - m1.mean
+        tests.append(dataclasses.replace(
+            test, verdict=_verdict(change, settings.ces_min_decrease,
+                                   adjusted[tid] < settings.q),
+            p_value=results[tid][1], p_adjusted=adjusted[tid]))
+    return tests
+
+
+def _lost(b: Business | None) -> tuple[int, int] | None:
+    """``(customers lost, customers at the start)`` of a period: ``customers_lost``, else
+    ``S - (E - N)``; None without the counts (the numerator and denominator of churn)."""
+    if b is None or b.customers_start is None:
+        return None
+    if b.customers_lost is not None:
+        return b.customers_lost, b.customers_start
+    if b.customers_end is not None and b.new_customers is not None:
+        return b.customers_start - (b.customers_end - b.new_customers), b.customers_start
+    return None
+
+
+def _churn_samples(current: Side, baseline: Side) -> list[_Sample]:
+    """Churn ``lost / S`` of both periods when both carry the counts (their ``business``)."""
+    a, b = _lost(baseline.G.graph[g.BUSINESS]), _lost(current.G.graph[g.BUSINESS])
+    if a is None or b is None:
+        return []
+    return [_Sample("map", "map", a[0], a[1], b[0], b[1], Grain.CUSTOMERS,
+                    "customers lost over the customers at the start")]
+
+
 def _match_maps(current: JourneyMap, baseline: JourneyMap) -> dict[str, str]:
     return match_touchpoints({tp.id: tp.formerly for _, tp in current.iter_touchpoints()},
                              baseline.touchpoints)
@@ -270,6 +381,9 @@ def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
                                settings.csat_min_decrease, Direction.DECREASE, Metric.CSAT,
                                scale=100.0)
     tests += _gate_nps(current, baseline, matched, settings)
+    tests += _gate_ces(current, baseline, matched, settings)
+    tests += _gate_proportions(_churn_samples(current, baseline), settings,
+                               settings.churn_min_increase, Direction.INCREASE, Metric.CHURN)
     order = {tid: i for i, tid in enumerate(g.touchpoints_in_order(current.G))}
     metrics = list(Metric)
     tests.sort(key=lambda t: (metrics.index(t.metric), order.get(t.subject, -1)))

@@ -25,26 +25,29 @@ def _position(ctx: Context, test: Test) -> Position:
     if test.subject != "map":
         return ctx.tp_position(test.subject)
     reg = ctx.checks.regression
-    if reg is not None and reg.conversion is not None:
-        return ctx.check_position("regression", "conversion")
+    key = test.metric.value
+    if reg is not None and getattr(reg, key, None) is not None:
+        return ctx.check_position("regression", key)
     return ctx.map_position()
 
 
 def _describe(test: Test) -> str:
-    frac = test.metric in (Metric.DROP_OFF, Metric.CONVERSION)
+    frac = test.metric in (Metric.DROP_OFF, Metric.CONVERSION, Metric.CHURN)
 
     def f(v: float | None) -> str:
         if v is None:
             return "n/a"
         if frac:
             return f"{v:.1%}"
+        if test.metric == Metric.CES:
+            return f"{v:.2f}"
         return f"{v:.1f}%" if test.metric == Metric.CSAT else f"{v:.1f}"
 
     scale = 100.0 if frac else 1.0
-    unit = " points" if test.metric == Metric.NPS else "pp"
+    unit = " points" if test.metric in (Metric.NPS, Metric.CES) else "pp"
     delta = test.delta
     what = {Metric.DROP_OFF: "drop-off", Metric.CONVERSION: "conversion", Metric.NPS: "NPS",
-            Metric.CSAT: "CSAT"}[test.metric]
+            Metric.CSAT: "CSAT", Metric.CES: "CES", Metric.CHURN: "churn"}[test.metric]
     where = f" at '{test.subject}'" if test.subject != "map" else ""
     renamed = (f" (was '{test.baseline_subject}')"
                if test.baseline_subject not in (test.subject, "map") else "")
@@ -302,6 +305,120 @@ def csat_regression(ctx: Context) -> Iterator[Outcome]:
                   csat: {responses: {5: 90, 4: 70, 2: 40}}
     """
     yield from _gate(ctx, Metric.CSAT)
+
+
+@register("JM306", "regression.ces", kind="regression")
+def ces_regression(ctx: Context) -> Iterator[Outcome]:
+    """The CES mean at a touchpoint got worse than in the baseline period.
+
+    Worse is a fall when the survey is higher is better (CES 2.0, 1-7) and a rise when it is
+    lower is better. ``z = (mean1 - mean2) / sqrt(SE1^2 + SE2^2)`` (the large-sample test for
+    two means with unequal variances), at least ``min_departures`` responses in both periods,
+    Benjamini-Hochberg over the touchpoints, threshold ``checks.regression.ces.min_decrease``
+    in scale points (default 0.1). Surveys on different scales or directions are not compared.
+
+    Fails (the baseline below has a mean of 5.5 from 200 responses)::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q3
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: checkout
+                name: Checkout
+                goal: true
+                scores:
+                  ces: {direction: higher_is_better, responses: {3: 60, 5: 80, 7: 60}}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q3
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: checkout
+                name: Checkout
+                goal: true
+                scores:
+                  ces: {direction: higher_is_better, responses: {3: 30, 5: 90, 7: 80}}
+
+    Baseline::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q2
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - id: checkout
+                name: Checkout
+                goal: true
+                scores:
+                  ces: {direction: higher_is_better, responses: {3: 30, 5: 90, 7: 80}}
+    """
+    yield from _gate(ctx, Metric.CES)
+
+
+@register("JM307", "regression.churn", kind="regression")
+def churn_regression(ctx: Context) -> Iterator[Outcome]:
+    """Churn (customers lost over the customers at the start) rose compared with the baseline.
+
+    Both periods must carry the customer counts (``business:`` of the map, or of the overlay
+    with ``--data``): ``customers_lost`` and ``customers_start``, or ``customers_start``,
+    ``customers_end`` and ``new_customers`` (lost = ``S - (E - N)``). The same guard,
+    one-sided two-proportion test and Newcombe bound as drop-off, at customer grain;
+    threshold ``checks.regression.churn.min_increase`` (default 0.01). Retention
+    ``(E - N) / S`` falls exactly when this churn rises, so the one test gates both.
+
+    Fails (the baseline below lost 150 of 1,000 customers)::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q3
+        business: {customers_start: 1000, customers_lost: 200}
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: paid, name: Paid, goal: true}
+
+    Passes::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q3
+        business: {customers_start: 1000, customers_lost: 155}
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: paid, name: Paid, goal: true}
+
+    Baseline::
+
+        journeymap: 1
+        id: shop
+        title: Shop
+        period: 2026-Q2
+        business: {customers_start: 1000, customers_lost: 150}
+        stages:
+          - id: buy
+            name: Buy
+            touchpoints:
+              - {id: paid, name: Paid, goal: true}
+    """
+    yield from _gate(ctx, Metric.CHURN)
 
 
 @register("JM305", "regression.overlapping_periods", kind="regression",

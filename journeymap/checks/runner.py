@@ -32,7 +32,7 @@ from typing import Any
 
 from journeymap import graph as g
 from journeymap.analysis.comparison import Comparison
-from journeymap.checks import limits, lint, regression  # noqa: F401  (registers the checks)
+from journeymap.checks import limits, lint, metrics, regression  # noqa: F401  (registers the checks)
 from journeymap.checks.context import Context, make_context
 from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, codes
 from journeymap.errors import Diagnostic, ExitCode, MapError, did_you_mean

@@ -80,7 +80,7 @@ def _pct(v: float | None) -> str:
 def _value(t: Test, v: float | None) -> str:
     if v is None:
         return "n/a"
-    if t.metric in ("drop_off", "conversion"):
+    if t.metric in ("drop_off", "conversion", "churn"):
         return f"{v:.1%}"
     return f"{v:.1f}%" if t.metric == "csat" else f"{v:.1f}"
 
@@ -89,7 +89,7 @@ def _delta(t: Test) -> str:
     d = t.delta
     if d is None:
         return "n/a"
-    if t.metric in ("drop_off", "conversion"):
+    if t.metric in ("drop_off", "conversion", "churn"):
         return f"{d * 100:+.1f} pp"
     return f"{d:+.1f} pp" if t.metric == "csat" else f"{d:+.1f}"
 

@@ -36,7 +36,7 @@ def _interval(p: Proportion) -> list[float] | None:
 
 def to_document(t: Trend) -> dict[str, Any]:
     """The JSON document of a trend (numbers to 10 significant digits)."""
-    from journeymap.analysis.jsonready import clean
+    from journeymap.analysis.document import rounded, to_document
 
     periods = [{
         "period": p.period, "source": p.source, "journeys": p.journeys,
@@ -54,7 +54,7 @@ def to_document(t: Trend) -> dict[str, Any]:
                for s in t.signals]
     doc = {"goals": list(t.goals), "confidence": t.confidence, "alpha": t.alpha,
            "periods": periods, "charts": charts, "signals": signals}
-    return dict(clean(doc))
+    return dict(to_document(rounded(doc)))
 
 
 def to_json(t: Trend) -> str:
@@ -73,10 +73,10 @@ def to_csv(t: Trend) -> str:
 
     Numbers to 10 significant digits, as in JSON; an undefined figure is an empty cell.
     """
-    from journeymap.analysis.jsonready import clean
+    from journeymap.analysis.document import rounded
 
     def num(v: float | None) -> str:
-        return "" if v is None else repr(clean(v))
+        return "" if v is None else repr(rounded(v))
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

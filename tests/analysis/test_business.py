@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from journeymap.analysis import analyze
-from journeymap.analysis.business import map_business
+from journeymap.analysis.business import business_figures, map_business, service_time
 from journeymap.graph import build_graph
 from journeymap.io import load_map
-from journeymap.model import Business
-from tests.analysis.helpers import graph
+from journeymap.model import Business, Durations, Overlay
+from tests.analysis.helpers import graph, make_map
 from tests.support import MAPS
 
 TPS = [{"id": "a", "entries": 10, "next": {"paid": 4}}, {"id": "paid", "goal": True}]
@@ -144,3 +144,92 @@ def test_each_impossible_combination_names_its_key(inputs: dict[str, int], field
     (error,) = info.value.errors()
     assert error["loc"] == (field,)
     assert message in error["msg"]
+
+
+# ------------------------------------------------------------------ true to the period
+
+MAP_BUSINESS = {"customers_start": 1000, "customers_end": 1100, "new_customers": 300,
+                "customers_lost": 200, "retention_spend": 16000.0}
+SERVICE_TPS: list[dict[str, Any]] = [
+    {"id": "a", "entries": 10, "next": {"paid": 4},
+     "business": {"first_response_time": {"samples": [1, 2, 3]}, "cost_per_visit": 2.0}},
+    {"id": "paid", "goal": True}]
+
+
+def _period(overlay: dict[str, Any]) -> dict[str, Any]:
+    m = make_map(SERVICE_TPS, period="2026-Q3", business=MAP_BUSINESS)
+    data = Overlay.model_validate({"journeymap-data": 1, "map": "m", "period": "2026-Q2",
+                                   **overlay})
+    doc: dict[str, Any] = analyze(build_graph(m, data), samples=0).to_dict()["metrics"]
+    return doc
+
+
+def test_an_overlay_without_business_reports_the_map_figures_as_not_measured() -> None:
+    m = _period({"touchpoints": {"a": {"entries": 20, "next": {"paid": 5}}}})
+    reason = ("not measured in 2026-Q2: the overlay does not carry it, and the map's own figure "
+              "is not used")
+    for name, formula in (("retention_rate", "(E - N) / S"), ("churn_rate", "lost / S"),
+                          ("retention_cost", "retention spend / (E - N)")):
+        assert m[name] == {"value": None, "formula": formula, "inputs": {}, "reason": reason}
+    assert "repeat_customer_rate" not in m  # the map does not track it either
+    a = m["touchpoints"]["a"]
+    assert a["first_response_time"] == {"mean": None, "median": None, "count": None,
+                                        "unit": None, "hours": None, "reason": reason}
+    assert a["cost"] == {"value": None, "per_visit": None, "visits": 20, "reason": reason}
+    assert "service_cost" not in m
+    assert m["conversion_rate"]["value"] == 5 / 20  # the overlay's flow, as before
+
+
+def test_an_overlay_with_business_is_the_only_source() -> None:
+    m = _period({
+        "business": {"customers_start": 500, "customers_end": 520, "new_customers": 60},
+        "touchpoints": {"a": {"entries": 20, "next": {"paid": 5}, "business": {
+            "resolution_time": {"unit": "hours", "samples": [2, 4]}, "cost_per_visit": 3.0}}}})
+    # Q2 by hand: retained 520 - 60 = 460 of 500 = 92%; churn 1 - 0.92 (no lost count in Q2)
+    assert m["retention_rate"]["value"] == 0.92
+    assert m["retention_rate"]["inputs"] == {"S": 500, "E": 520, "N": 60}
+    assert m["churn_rate"]["formula"] == "1 - (E - N) / S"
+    assert m["churn_rate"]["value"] == pytest.approx(0.08)
+    assert m["retention_cost"]["value"] is None  # the map's spend is not carried over
+    assert m["retention_cost"]["reason"].startswith("not measured in 2026-Q2")
+    a = m["touchpoints"]["a"]
+    assert a["resolution_time"] == {"mean": 3.0, "median": 3.0, "count": 2, "unit": "hours",
+                                    "hours": "calendar"}
+    assert a["first_response_time"]["reason"].startswith("not measured")
+    assert a["cost"] == {"value": 60.0, "per_visit": 3.0, "visits": 20}  # 3.0 x 20 visits
+    assert m["service_cost"]["value"] == 60.0
+
+
+def test_business_figures_of_the_overlay_only() -> None:
+    """A figure only the overlay has is reported; the map's inputs never fill a gap."""
+    m = _period({"business": {"ordering_customers": 40, "repeat_customers": 10}})
+    assert m["repeat_customer_rate"]["value"] == 0.25
+    assert {k: m[k]["value"] for k in ("retention_rate", "churn_rate", "retention_cost")} == \
+        dict.fromkeys(("retention_rate", "churn_rate", "retention_cost"))
+
+
+def test_proportions_carry_a_wilson_interval() -> None:
+    """Retention 800 of 1,000 with z = 1.959964: centre (0.8 + z²/2000) / (1 + z²/1000),
+    checked against scipy's Wilson interval."""
+    from scipy.stats import binomtest
+
+    def wilson(k: int, n: int) -> tuple[float, float]:
+        ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+        return float(ci.low), float(ci.high)
+
+    figures = business_figures(Business.model_validate(MAP_BUSINESS))
+    assert figures["retention_rate"].interval == pytest.approx(wilson(800, 1000))
+    assert figures["churn_rate"].interval == pytest.approx(wilson(200, 1000))
+    assert figures["retention_cost"].interval is None
+
+
+def test_p90_of_samples_is_the_inclusive_percentile() -> None:
+    """Type 7 (numpy's default): position 0.9 x (n - 1) between the order statistics."""
+    import numpy as np
+
+    samples = [0.5, 0.8, 1.2, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 12, 15, 21]
+    t = service_time(Durations(samples=samples))
+    # 0.9 x 19 = 17.1: 12 + 0.1 x (15 - 12) = 12.3
+    assert t.p90 == pytest.approx(12.3) == pytest.approx(float(np.percentile(samples, 90)))
+    assert service_time(Durations(samples=[7])).p90 == 7
+    assert service_time(Durations(mean=3.0, median=2.0, count=9)).p90 is None

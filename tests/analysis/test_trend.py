@@ -211,8 +211,8 @@ def test_a_period_is_required() -> None:
 def test_figures_agree_with_analyze_and_the_flow_table(year: list[PeriodInput], year_trend: Trend) -> None:
     for p, figures in zip(year, year_trend.periods, strict=True):
         summary = analyze(p.graph, samples=0).summary
-        assert figures.journeys == summary["entries"]
-        assert figures.conversion.value == pytest.approx(summary["observed_conversion_rate"], rel=1e-9)
+        assert figures.journeys == summary.entries
+        assert figures.conversion.value == pytest.approx(summary.observed_conversion_rate, rel=1e-9)
         flows = flow_table(p.graph, ["order-confirmation"])
         for tp in figures.touchpoints:
             assert tp.drop_off.value == flows[tp.id].drop_off()
