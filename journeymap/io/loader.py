@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from journeymap.errors import Diagnostic, MapError, UsageError, did_you_mean
+from journeymap.io.files import read_head
 from journeymap.io.includes import _include_root, _resolve_includes
 from journeymap.io.rawtree import _known, _read_mapping, _sorted, _unknown
 from journeymap.io.references import _check_raw_references, _check_references
@@ -200,10 +201,7 @@ _KIND_KEY = re.compile(r'^\s*\{?\s*"?(journeymap|journeymap-data)"?\s*:', re.M)
 def document_kind(path: Path) -> str | None:
     """``"map"``, ``"overlay"`` or None (an included fragment, or not ours), from the first key
     among the file's first 4 KiB that names the format (YAML, or JSON written by ``ingest``)."""
-    try:
-        head = path.read_bytes()[:4096].decode("utf-8", "replace")
-    except OSError:
-        return None
+    head = read_head(path).decode("utf-8", "replace")
     match = _KIND_KEY.search(head)
     if match is None:
         return None
