@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from journeymap.cli.console import style, use_color
-from journeymap.cli.options import quiet_option
+from journeymap.cli.options import quiet_option, write_output
 from journeymap.errors import Diagnostic, ExitCode, JourneymapError, UsageError
 from journeymap.graph import build_graph
 from journeymap.io import (
@@ -143,11 +143,7 @@ def schema(output: str | None, overlay: bool) -> None:
     Put '# yaml-language-server: $schema=<path to the schema>' on a map's first line and
     editors with the YAML language server complete and check keys as you type.
     """
-    text = schema_text(overlay)
-    if output:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    write_output(output, schema_text(overlay))
 
 
 @click.command()
