@@ -318,3 +318,15 @@ def test_symlinks_outside_the_tree_in_a_revision(tmp_path: Path) -> None:
     r = run_inproc("diff", "HEAD:shop.yaml", "shop.yaml", cwd=repo)
     assert r.code == 2 and "HEAD:shop.yaml is a symbolic link that leads outside" in r.err
     _no_traceback(r)
+
+
+@pytest.mark.parametrize(("args", "what"), [
+    (["ingest-survey", "pipe.csv", "--map", "shop.yaml"], "survey export"),
+    (["import", "paths", "pipe.csv", "--map", "shop.yaml"], "report"),
+    (["import", "funnel", "pipe.csv", "--map", "shop.yaml", "--steps", "home,cart"], "report"),
+])
+def test_a_fifo_as_an_export_is_refused(project: Path, args: list[str], what: str) -> None:
+    os.mkfifo(project / "pipe.csv")
+    r = run_inproc(*args, cwd=project)
+    assert r.code == 2
+    assert r.err.startswith(f"pipe.csv is a FIFO (named pipe), not a file; give a {what} file")
