@@ -330,3 +330,19 @@ def test_a_fifo_as_an_export_is_refused(project: Path, args: list[str], what: st
     r = run_inproc(*args, cwd=project)
     assert r.code == 2
     assert r.err.startswith(f"pipe.csv is a FIFO (named pipe), not a file; give a {what} file")
+
+
+# --------------------------------------------------- 5. validate refuses what check refuses
+
+def test_validate_refuses_an_unknown_lint_code_as_check_does(tmp_path: Path) -> None:
+    m = tmp_path / "m.yaml"
+    m.write_text("journeymap: 1\nid: x\ntitle: X\nchecks:\n  lint:\n    disable:\n"
+                 "      - {code: JM299, reason: no}\nstages:\n  - id: s\n    name: S\n"
+                 "    touchpoints:\n      - {id: a, name: A, entries: 5, next: {b: 1}}\n"
+                 "      - {id: b, name: B, goal: true}\n", encoding="utf-8")
+    validate, check = run_inproc("validate", str(m)), run_inproc("check", str(m))
+    first = validate.err.splitlines()[:3]
+    assert validate.code == check.code == 2
+    assert first == check.err.splitlines()[:3]
+    assert first[0].startswith(f"{m}:7:16: checks.lint.disable: there is no lint check JM299; ")
+    assert first[2] == "      |                ^"

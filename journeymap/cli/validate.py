@@ -60,6 +60,7 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
     for f in maps:
         try:
             loaded = load_map(f, data=data, scenario=scenario)
+            _check_lint_settings(loaded)
         except JourneymapError as exc:
             failed = True
             results.append(_invalid(f, "map", exc, fmt))
@@ -90,6 +91,15 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
         click.echo(style(summary, "red" if bad else "green", color), err=bool(bad))
     if failed:
         raise click.exceptions.Exit(int(ExitCode.ERROR))
+
+
+def _check_lint_settings(loaded: LoadedMap) -> None:
+    """Refuse a ``checks.lint.disable`` code that ``check`` would refuse (the same rule)."""
+    checks = loaded.map.checks
+    if checks is not None and checks.lint is not None and checks.lint.disable:
+        from journeymap.checks import lint_disable_rules
+
+        lint_disable_rules(loaded)
 
 
 def _invalid(f: Path, kind: str, exc: JourneymapError, fmt: str) -> dict[str, object]:
