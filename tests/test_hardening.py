@@ -346,3 +346,21 @@ def test_validate_refuses_an_unknown_lint_code_as_check_does(tmp_path: Path) -> 
     assert first == check.err.splitlines()[:3]
     assert first[0].startswith(f"{m}:7:16: checks.lint.disable: there is no lint check JM299; ")
     assert first[2] == "      |                ^"
+
+
+def test_the_segment_overlays_read_to_choose_one_are_inputs_too(project: Path) -> None:
+    (project / "shop.yaml").write_text(MAP.replace(
+        "stages:\n", "personas:\n  - id: hunter\n    name: Hunter\n    segment: {tier: premium}\n"
+        "stages:\n", 1), encoding="utf-8")
+    (project / "segs").mkdir()
+    for tier in ("bargain", "premium"):
+        (project / "segs" / f"{tier}.yaml").write_text(OVERLAY.replace(
+            "map: shop\n", f"map: shop\nsegment: {{tier: {tier}}}\n"), encoding="utf-8")
+    before = (project / "segs" / "bargain.yaml").read_bytes()  # read, not chosen
+    r = run_inproc("analyze", "shop.yaml", "--data", "segs", "--persona", "hunter",
+                   "-o", "segs/bargain.yaml", cwd=project)
+    assert (r.code, r.err.strip()) == (
+        2, "refusing to overwrite the input file segs/bargain.yaml; write the output to another file")
+    assert (project / "segs" / "bargain.yaml").read_bytes() == before
+    loaded = load_map(project / "shop.yaml", data=project / "segs", persona="hunter")
+    assert [f.name for f in loaded.files] == ["shop.yaml", "part.yaml", "bargain.yaml", "premium.yaml"]

@@ -125,18 +125,21 @@ def load_map(
                              hint=did_you_mean(persona, ids) or _known("personas", ids))
         loaded.persona = persona
     if data is not None and Path(data).is_dir():
-        data = _segment_overlay(Path(data), jm, persona, sources)
+        data = _segment_overlay(Path(data), jm, persona, sources, loaded.files)
     if data is not None:
         overlay, overlay_raw, odisplay = load_overlay(data, sources=sources)
         _check_overlay_against_map(overlay, overlay_raw, jm, sources)
         loaded.overlay, loaded.overlay_raw, loaded.overlay_display = overlay, overlay_raw, odisplay
-        loaded.files.append(Path(data))
+        if Path(data) not in loaded.files:  # a segment overlay is there already
+            loaded.files.append(Path(data))
         loaded.warnings += _overlay_warnings(overlay, overlay_raw)
     return loaded
 
 
-def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources: SourceText) -> Path:
-    """The overlay in `folder` whose ``segment`` equals the persona's ``segment``."""
+def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources: SourceText,
+                     files: list[Path]) -> Path:
+    """The overlay in `folder` whose ``segment`` equals the persona's ``segment``; the other
+    overlays read to find it (the chosen one among them) are added to `files`."""
     if persona is None:
         raise UsageError(f"--data {folder} is a folder of segment overlays; choose one with --persona",
                          hint=_known("personas", [p.id for p in jm.personas]))
@@ -150,6 +153,7 @@ def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources:
         if candidate.suffix not in (".yaml", ".yml", ".json") or not candidate.is_file():
             continue
         overlay, _raw, _display = load_overlay(candidate, sources=sources)
+        files.append(candidate)
         if overlay.map != jm.id or overlay.segment is None:
             continue
         got = {str(k): str(v) for k, v in overlay.segment.items()}
