@@ -24,6 +24,21 @@ Every command that reads a map takes `--data FILE` (an overlay with the numbers 
 findings on a valid map, `2` the input cannot be used (with `file:line:col`, the line and a hint).
 Colour appears only on a terminal and never when `NO_COLOR` is set; progress lines never appear
 with `--quiet` or in CI (`CI=true`).
+
+**Output (`-o FILE`).** A regular file is written atomically (a temporary file in the same folder,
+synced, then renamed), so a failed run never leaves half a file; `-o -` (or no `-o` where it is
+optional) is standard output. A **symbolic link** is followed: the file it points at is replaced
+atomically and the link stays a link (a dangling link creates its target). A **FIFO** or a
+**character device** (`/dev/null`, `/dev/stdout`, a terminal) is opened and written directly,
+never renamed over, so `-o /dev/null` leaves `/dev/null` a device even as root. A folder, a block
+device or a socket is refused. No command ever writes over a file it read (the map, its includes,
+the overlays, the baseline and its overlay, event logs and every file a glob matched, survey and
+report exports): the output is compared with each by resolved path and by inode, so a symbolic or
+hard link to an input is refused too (exit 2).
+
+**Input.** Maps, includes, overlays, event logs and exports must be regular files: a FIFO or a
+device is refused before it is opened (exit 2), and a map, include or overlay larger than 64 MiB
+is refused by its size before it is read.
 """
 
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+
+MAX_BYTES = 64 * 1024 * 1024
+"""The largest map, include or overlay read (64 MiB: a map is a few KiB; an overlay of 10,000
+touchpoints is about 2 MiB). ``io/files.py`` reads with this bound; a code frame never reads more."""
 
 
 @dataclass(frozen=True, order=True)
@@ -34,7 +40,10 @@ class SourceText:
     def line(self, pos: Position) -> str | None:
         text = self.texts.get(pos.path)
         if text is None:
-            try:
+            try:  # only a regular file within the size limit: never a FIFO, /dev/zero, ...
+                st = os.stat(pos.path)
+                if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+                    return None
                 text = Path(pos.path).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 return None

@@ -6,7 +6,7 @@ comparable values; ``codes(findings)`` gives their compact ``(code, line, col)``
 """
 
 from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, codes
-from journeymap.checks.runner import Evaluated, MapResult, check_map, exit_code
+from journeymap.checks.runner import Evaluated, MapResult, check_map, exit_code, lint_disable_rules
 
 __all__ = [
     "REGISTRY",
@@ -19,4 +19,5 @@ __all__ = [
     "check_map",
     "codes",
     "exit_code",
+    "lint_disable_rules",
 ]

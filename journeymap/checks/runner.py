@@ -84,8 +84,10 @@ def exit_code(results: Iterable[MapResult], fail_on: Severity = Severity.ERROR) 
     return ExitCode.OK
 
 
-def _disable_rules(ctx: Context) -> list[tuple[LintDisable, int]]:
-    settings = ctx.checks.lint
+def lint_disable_rules(loaded: LoadedMap) -> list[tuple[LintDisable, int]]:
+    """The rules of ``checks.lint.disable`` with their index, or :class:`MapError` at the first
+    whose code is not a lint check (``check`` and ``validate`` both ask here)."""
+    settings = loaded.map.checks.lint if loaded.map.checks is not None else None
     if settings is None:
         return []
     out = []
@@ -93,14 +95,14 @@ def _disable_rules(ctx: Context) -> list[tuple[LintDisable, int]]:
     for k, rule in enumerate(settings.disable):
         check = REGISTRY.get(rule.code)
         if check is None or check.kind != "lint":
-            pos = ctx.check_position("lint", "disable", k, "code")
+            pos = loaded.locate("checks", "lint", "disable", k, "code")
             why = (f"{rule.code} is a {check.kind} check, not lint; remove or change the "
                    f"{check.kind} instead" if check is not None
                    else f"there is no lint check {rule.code}")
             hint = None if check is not None else did_you_mean(rule.code, lint_codes)
             raise MapError([Diagnostic(f"checks.lint.disable: {why}", pos,
                                        hint=hint or f"lint codes: {', '.join(lint_codes)}")],
-                           ctx.loaded.sources)
+                           loaded.sources)
         out.append((rule, k))
     return out
 
@@ -131,7 +133,7 @@ def run(ctx: Context) -> MapResult:
                        comparison=ctx.comparison)
     for w in loaded.warnings:
         result.findings.append(_load_finding(w, ctx))
-    rules = _disable_rules(ctx)
+    rules = lint_disable_rules(loaded)
     for check in sorted(REGISTRY.values(), key=lambda c: c.code):
         for outcome in check.func(ctx):
             reason = _disabled(rules, check.code, outcome.subject, ctx) \

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from journeymap.cli.options import load, map_options, quiet_option
+from journeymap.cli.options import load, map_options, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 
 
@@ -64,7 +64,6 @@ def analyze(map_path: str, data: str | None, scenario: str | None, persona: str 
     from journeymap.analysis import Analysis, compare
     from journeymap.analysis import analyze as run_analysis
     from journeymap.graph import build_graph
-    from journeymap.io import write_atomic
     from journeymap.report.analysis import render_analysis
 
     targets = _targets(what_if_target)
@@ -93,9 +92,6 @@ def analyze(map_path: str, data: str | None, scenario: str | None, persona: str 
         text = render_analysis(doc, fmt)
     else:
         text = render_analysis(result, fmt)
-    if output:
-        write_atomic(output, text, inputs=inputs)
-        if not quiet:
-            click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    write_output(output, text, inputs)
+    if not to_stdout(output) and not quiet:
+        click.echo(f"wrote {output}", err=True)

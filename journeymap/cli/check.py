@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from journeymap.cli.console import use_color
-from journeymap.cli.options import load
+from journeymap.cli.options import load, to_stdout, write_output
 from journeymap.errors import JourneymapError, MapError, UsageError
 from journeymap.findings import Severity
-from journeymap.io import LoadedMap, is_map_document, load_map, validate_paths, write_atomic
+from journeymap.io import LoadedMap, is_map_document, load_map, validate_paths
 from journeymap.report.formats import DiffFormat, Format, choices
 
 
@@ -86,12 +86,9 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
         _fail(errors)
     out_format = Format(fmt)
     report = render(results, out_format, fail_on=severity,
-                    color=out_format == Format.TEXT and output is None and use_color())
-    if output:
-        inputs: list[Path] = [f for lm in loaded for f in lm.files]
-        write_atomic(output, report, inputs=inputs)
-    else:
-        click.echo(report, nl=False)
+                    color=out_format == Format.TEXT and to_stdout(output) and use_color())
+    inputs = [f for lm in [*loaded, *([base_map] if base_map else [])] for f in lm.files]
+    write_output(output, report, inputs)
     for note in notes:
         click.echo(f"note: {note}", err=True)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -194,10 +191,7 @@ def diff(old: str, new: str, old_data: str | None, new_data: str | None, fmt: st
     comparison = make_context(new_map, baseline=old_map, baseline_label=old).comparison
     assert comparison is not None
     text = (diff_markdown if DiffFormat(fmt) == DiffFormat.MARKDOWN else diff_text)(comparison, old, new)
-    if output:
-        write_atomic(output, text, inputs=[*old_map.files, *new_map.files])
-    else:
-        click.echo(text, nl=False)
+    write_output(output, text, [*old_map.files, *new_map.files])
 
 
 def _load_ref(spec: str, data: str | None) -> LoadedMap:

@@ -11,7 +11,7 @@ from typing import Any, get_args
 import click
 
 from journeymap.cli.console import show_progress, style, use_color
-from journeymap.cli.options import quiet_option
+from journeymap.cli.options import quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.events.settings import (
     DIALECTS,
@@ -23,7 +23,7 @@ from journeymap.events.settings import (
     parse_duration,
 )
 from journeymap.findings import Severity
-from journeymap.io import OverlayFormat, dump_overlay, load_map, load_overlay, write_atomic
+from journeymap.io import OverlayFormat, dump_overlay, load_map, load_overlay
 from journeymap.model import period_label
 from journeymap.report.formats import Format, choices
 
@@ -174,7 +174,7 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
         click.echo(render_sql(loaded.map, opts, dialect), nl=False)
         return
     out_format = _overlay_format(fmt, output)
-    if segment_by and not output:
+    if segment_by and to_stdout(output):
         raise UsageError("--segment-by writes one file per segment; give -o OUTPUT")
     progress = progress_printer(quiet)
     try:
@@ -182,16 +182,17 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
                              progress=progress)
     finally:
         _end_progress(progress)
-    inputs = [map_path, *results[0].files] if results else [map_path]
+    inputs: list[str | os.PathLike[str]] = [*loaded.files, *(results[0].files if results else ())]
     color = use_color(sys.stderr)
     for r in results:
         text = dump_overlay(r.overlay, out_format, header=HEADER)
-        if output is None:
+        if to_stdout(output):
             click.echo(text, nl=False)
             target = "standard output"
         else:
+            assert output is not None
             target = segment_path(output, r.segment_key, r.segment_null) if segment_by else output
-            write_atomic(target, text, inputs=inputs)
+            write_output(target, text, inputs)
         if not quiet:
             t = r.totals
             cov = r.overlay.coverage
@@ -234,8 +235,9 @@ def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpo
     """
     from journeymap.events.discover import discover as run_discover
     from journeymap.events.discover import touchpoint_id
+    from journeymap.events.inputs import expand
 
-    if os.path.exists(output) and not force:
+    if not to_stdout(output) and os.path.exists(output) and not force:
         raise UsageError(f"{output} exists already", hint="choose another path or pass --force")
     opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
                         strict, session_timeout)
@@ -247,8 +249,8 @@ def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpo
                              engine="spark" if engine == "spark" else "duckdb", progress=progress)
     finally:
         _end_progress(progress)
-    write_atomic(output, draft.text, inputs=list(events))
-    if not quiet:
+    write_output(output, draft.text, [f.path for f in expand(events)])
+    if not to_stdout(output) and not quiet:
         click.echo(f"wrote {output}: {draft.touchpoints} touchpoints from {draft.events:,} events; "
                    f"next: journeymap validate {output}", err=True)
 
@@ -303,12 +305,9 @@ def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | 
     cols = SurveyColumns(touchpoint_column, score_column, metric_column, customer_column, time_column)
     result = run_survey(loaded.map, responses, cols, base_overlay)
     text = dump_overlay(result.overlay, _overlay_format(fmt, output), header=HEADER)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text, inputs=[responses, map_path, *([base] if base else [])])
+    write_output(output, text, [responses, *loaded.files, *([base] if base else [])])
     if not quiet:
-        click.echo(f"{output or 'standard output'}: {result.answers:,} answers counted, "
+        click.echo(f"{'standard output' if to_stdout(output) else output}: {result.answers:,} answers counted, "
                    f"{result.skipped:,} rows without an answer, {result.duplicates:,} repeated answers "
                    "replaced by the respondent's latest", err=True)
 
@@ -371,17 +370,14 @@ def conform(map_path: str, events: tuple[str, ...], customer_column: str, timest
     out_format = Format(fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"))
     results = [MapResult(loaded.display, loaded.map.id, loaded.map.title, period_label(result.overlay.period),
                          list(conf.findings), summary=conf.figures())]
-    color = out_format == Format.TEXT and output is None and use_color()
+    color = out_format == Format.TEXT and to_stdout(output) and use_color()
     report = render(results, out_format, fail_on=Severity.WARNING, color=color, tool="journeymap conform",
                     limit=limit if out_format == Format.TEXT else None, rules=RULES)
     if out_format == Format.TEXT and not quiet:
         cov = "n/a" if conf.coverage is None else f"{conf.coverage:.1%}"
         shadow = "n/a" if conf.undeclared_share is None else f"{conf.undeclared_share:.1%}"
         report += f"coverage {cov}, {shadow} of {conf.transitions:,} transitions on shadow paths\n"
-    if output:
-        write_atomic(output, report, inputs=[map_path, *result.files])
-    else:
-        click.echo(report, nl=False)
+    write_output(output, report, [*loaded.files, *result.files])
     code = exit_code(results, Severity.WARNING)
     if code:
         raise click.exceptions.Exit(int(code))

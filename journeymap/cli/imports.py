@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 import click
 
 from journeymap.cli.console import style, use_color
-from journeymap.cli.options import quiet_option
+from journeymap.cli.options import quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
-from journeymap.io import OverlayFormat, load_map, write_atomic
+from journeymap.io import OverlayFormat, load_map
 from journeymap.report.formats import choices
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,7 +68,7 @@ def funnel(report: str, map_path: str, output: str | None, fmt: str | None, peri
     loaded = load_map(map_path)
     result = funnel_overlay(loaded.map, report, parse_steps(steps), step_column=step_column,
                             users_column=users_column, period=period)
-    _write(result, "funnel", report, output, fmt, [map_path, report], quiet)
+    _write(result, "funnel", report, output, fmt, [*map(str, loaded.files), report], quiet)
 
 
 @import_group.command()
@@ -97,7 +97,7 @@ def paths(table: str, map_path: str, output: str | None, fmt: str | None, period
         aliases[name.strip()] = tid.strip()
     loaded = load_map(map_path)
     result = paths_overlay(loaded.map, table, goal=goal, aliases=aliases, period=period)
-    _write(result, "paths", table, output, fmt, [map_path, table], quiet)
+    _write(result, "paths", table, output, fmt, [*map(str, loaded.files), table], quiet)
 
 
 def _write(result: Any, kind: str, source: str, output: str | None, fmt: str | None,
@@ -108,11 +108,8 @@ def _write(result: Any, kind: str, source: str, output: str | None, fmt: str | N
         fmt = "json" if output and output.lower().endswith(".json") else "yaml"
     text = dump_overlay(result.overlay, OverlayFormat(fmt),
                         header=OVERLAY_HEADER.format(kind=kind, file=source))
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text, inputs=inputs)
+    write_output(output, text, inputs)
     if not quiet:
         color = use_color(sys.stderr)
-        target = output or "standard output"
+        target = "standard output" if to_stdout(output) else output
         click.echo(style(f"{target}: " + "; ".join(result.notes), "green", color), err=True)

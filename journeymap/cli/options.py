@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import click
 
-from journeymap.io import LoadedMap, load_map
+from journeymap.io import LoadedMap, load_map, write_atomic
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,3 +37,19 @@ def load(path: str, data: str | None = None, scenario: str | None = None,
     loaded = load_map(path, data=data, scenario=scenario, persona=persona)
     loaded.map.select_goals(goal)
     return loaded
+
+
+def to_stdout(output: str | None) -> bool:
+    """Whether ``-o`` means standard output: not given, or ``-``."""
+    return output is None or output == "-"
+
+
+def write_output(output: str | None, data: str | bytes,
+                 inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """Write a command's result: standard output for no ``-o`` or ``-o -``, else the file
+    (atomically; FIFOs and devices directly; never one of `inputs`, see ``io/atomic.py``)."""
+    if not to_stdout(output):
+        assert output is not None
+        write_atomic(output, data, inputs=inputs)
+    else:  # click writes bytes to the binary stream underneath
+        click.echo(data, nl=False)

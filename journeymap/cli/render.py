@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from journeymap.cli.options import load, map_options, quiet_option
+from journeymap.cli.options import load, map_options, quiet_option, write_output
 from journeymap.errors import JourneymapError
 from journeymap.render.scene import COLOR_BY, CURVES
 
@@ -54,7 +54,6 @@ def render(map_file: str, data: str | None, scenario: str | None, persona: str |
       journeymap render maps/shop.yaml --view report -o shop.html
       journeymap render maps/shop.yaml --view canvas -o wall.png --watch
     """
-    from journeymap.io import write_atomic
     from journeymap.render import view_format
     from journeymap.render.build import render_loaded
 
@@ -64,7 +63,7 @@ def render(map_file: str, data: str | None, scenario: str | None, persona: str |
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
         payload = render_loaded(loaded, view, fmt, theme=theme, color_by=color_by, goal=goal,
                                 page=page, curves=curves, samples=samples, seed=seed)
-        write_atomic(output, payload, inputs=loaded.files)
+        write_output(output, payload, loaded.files)
         return list(loaded.files)
 
     if not watch:

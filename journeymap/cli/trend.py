@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from journeymap.cli.options import load, quiet_option
+from journeymap.cli.options import load, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.report.formats import choices
 from journeymap.report.trend import TrendFormat
@@ -60,7 +60,6 @@ def trend(map_path: str, data: tuple[str, ...], goal: str | None, fmt: str, conf
     from journeymap.analysis.trend import PeriodInput
     from journeymap.analysis.trend import trend as run_trend
     from journeymap.graph import build_graph
-    from journeymap.io import write_atomic
     from journeymap.report.trend import render_trend
 
     inputs: list[PeriodInput] = []
@@ -73,9 +72,6 @@ def trend(map_path: str, data: tuple[str, ...], goal: str | None, fmt: str, conf
                                   loaded.overlay_position("period") or loaded.overlay_position()))
         read += [str(f) for f in loaded.files]
     text = render_trend(run_trend(inputs, goal=goal, confidence=confidence), fmt)
-    if output:
-        write_atomic(output, text, inputs=list(dict.fromkeys(read)))
-        if not quiet:
-            click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    write_output(output, text, list(dict.fromkeys(read)))
+    if not to_stdout(output) and not quiet:
+        click.echo(f"wrote {output}", err=True)

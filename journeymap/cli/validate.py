@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from journeymap.cli.console import style, use_color
-from journeymap.cli.options import quiet_option
+from journeymap.cli.options import quiet_option, write_output
 from journeymap.errors import Diagnostic, ExitCode, JourneymapError, UsageError
 from journeymap.graph import build_graph
 from journeymap.io import (
@@ -60,6 +60,7 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
     for f in maps:
         try:
             loaded = load_map(f, data=data, scenario=scenario)
+            _check_lint_settings(loaded)
         except JourneymapError as exc:
             failed = True
             results.append(_invalid(f, "map", exc, fmt))
@@ -90,6 +91,15 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
         click.echo(style(summary, "red" if bad else "green", color), err=bool(bad))
     if failed:
         raise click.exceptions.Exit(int(ExitCode.ERROR))
+
+
+def _check_lint_settings(loaded: LoadedMap) -> None:
+    """Refuse a ``checks.lint.disable`` code that ``check`` would refuse (the same rule)."""
+    checks = loaded.map.checks
+    if checks is not None and checks.lint is not None and checks.lint.disable:
+        from journeymap.checks import lint_disable_rules
+
+        lint_disable_rules(loaded)
 
 
 def _invalid(f: Path, kind: str, exc: JourneymapError, fmt: str) -> dict[str, object]:
@@ -143,11 +153,7 @@ def schema(output: str | None, overlay: bool) -> None:
     Put '# yaml-language-server: $schema=<path to the schema>' on a map's first line and
     editors with the YAML language server complete and check keys as you type.
     """
-    text = schema_text(overlay)
-    if output:
-        write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+    write_output(output, schema_text(overlay))
 
 
 @click.command()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from journeymap.errors import UsageError, did_you_mean
+from journeymap.io.files import require_regular
 from journeymap.model import JourneyMap
 from journeymap.source import Position
 
@@ -44,6 +45,7 @@ def read_csv(path: str | Path, *, text: str | None = None) -> tuple[list[str], l
     """
     if text is None:
         try:
+            require_regular(path, str(path), "report")  # a FIFO would block
             text = Path(path).read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ExportError(f"{path} is not UTF-8 text", hint="export the report as CSV") from exc

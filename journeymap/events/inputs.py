@@ -10,6 +10,7 @@ from typing import Literal
 
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.events.settings import SettingError, missing_column
+from journeymap.io.files import require_regular
 
 Format = Literal["csv", "tsv", "parquet", "json"]
 
@@ -61,6 +62,8 @@ def expand(patterns: tuple[str, ...] | list[str]) -> list[InputFile]:
         else:
             found.add(pattern)
     paths = sorted(found)
+    for p in paths:
+        require_regular(p, p, "log")
     return [InputFile(i, p, file_format(p)) for i, p in enumerate(paths)]
 
 

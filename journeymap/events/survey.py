@@ -17,6 +17,7 @@ from typing import Any
 
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.events.settings import SettingError, missing_column
+from journeymap.io.files import require_regular
 from journeymap.io.writer import overlay_plain
 from journeymap.model import CSAT_SCALE, NPS_SCALE, JourneyMap, Overlay, Survey
 from journeymap.source import Position
@@ -68,6 +69,7 @@ def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = Non
     """Count the answers of a survey export; ``base`` is an overlay to add them to."""
     cols = columns or SurveyColumns()
     try:
+        require_regular(path, str(path), "survey export")  # a FIFO would block
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}") from None

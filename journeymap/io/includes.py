@@ -2,20 +2,28 @@
 
 Paths are relative, never absolute or ``~``, never lead outside the root (the nearest ancestor
 folder holding ``.git``, else the map's folder), even through a symbolic link, and never loop.
+An include is a regular file (not a FIFO or device, not a link that loops), and includes nest
+at most :data:`MAX_INCLUDE_DEPTH` levels.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from journeymap.errors import Diagnostic, MapError, did_you_mean
+from journeymap.io.files import special_kind
 from journeymap.io.rawtree import _find_stage, _read_mapping, _set, _stage_ids
 from journeymap.io.yamlsafe import PosDict, PosList, locate
 from journeymap.source import Position, SourceText
 
 INCLUDE_KEYS = ("personas", "stages", "touchpoints", "include")
+MAX_INCLUDE_DEPTH = 32
+"""How deep includes may nest (a map including a file including a file ...): real maps use one
+or two levels; the bound keeps a long chain a clear error instead of a RecursionError."""
 
 
 def _include_root(file: Path) -> Path:
@@ -38,6 +46,10 @@ def _resolve_includes(raw: PosDict, file: Path, display: str, root: Path, source
     stages: list[tuple[Any, Position]] = []
     touchpoints: list[tuple[str, Any, Position]] = []
     for inc, pos in zip(includes, includes.item_pos, strict=False):
+        if len(chain) > MAX_INCLUDE_DEPTH:
+            raise MapError([Diagnostic(f"includes nest deeper than {MAX_INCLUDE_DEPTH} levels", pos,
+                                       hint="include the fragments from the map or one level below")],
+                           sources)
         target, inc_display, doc = _read_include(inc, pos, file, display, root, sources, files,
                                                  chain)
         _resolve_includes(doc, target, inc_display, root, sources, files, [*chain, target.resolve()])
@@ -153,13 +165,26 @@ def _include_target(inc: Any, file: Path, root: Path, pos: Position, sources: So
         raise MapError([Diagnostic(f"include '{inc}' is an absolute path", pos,
                                    hint="use a path relative to the map, inside the repository")], sources)
     target = file.parent / inc
-    resolved = target.resolve()
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        loops = exc.errno == errno.ELOOP
+        raise MapError([Diagnostic(f"include '{inc}' is a symbolic link that loops" if loops
+                                   else f"cannot read the included file '{inc}': {exc.strerror}",
+                                   pos)], sources) from None
+    resolved = Path(os.path.realpath(target))
     if not resolved.is_relative_to(root):
         lexical = Path(os.path.normpath(file.parent.resolve() / inc))
         via = " through a symbolic link" if lexical.is_relative_to(root) else ""
         raise MapError([Diagnostic(f"include '{inc}' leads outside the repository{via}", pos,
                                    hint=f"includes must stay inside {root}")], sources)
-    if not resolved.is_file():
+    if st is None:
         raise MapError([Diagnostic(f"included file '{inc}' does not exist", pos)], sources)
+    kind = "a folder" if stat.S_ISDIR(st.st_mode) else special_kind(st.st_mode)
+    if kind is not None:
+        raise MapError([Diagnostic(f"included file '{inc}' is {kind}", pos,
+                                   hint="an include is a YAML file")], sources)
     return target
 

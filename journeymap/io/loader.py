@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from journeymap.errors import Diagnostic, MapError, UsageError, did_you_mean
+from journeymap.io.files import read_head
 from journeymap.io.includes import _include_root, _resolve_includes
 from journeymap.io.rawtree import _known, _read_mapping, _sorted, _unknown
 from journeymap.io.references import _check_raw_references, _check_references
@@ -124,18 +125,21 @@ def load_map(
                              hint=did_you_mean(persona, ids) or _known("personas", ids))
         loaded.persona = persona
     if data is not None and Path(data).is_dir():
-        data = _segment_overlay(Path(data), jm, persona, sources)
+        data = _segment_overlay(Path(data), jm, persona, sources, loaded.files)
     if data is not None:
         overlay, overlay_raw, odisplay = load_overlay(data, sources=sources)
         _check_overlay_against_map(overlay, overlay_raw, jm, sources)
         loaded.overlay, loaded.overlay_raw, loaded.overlay_display = overlay, overlay_raw, odisplay
-        loaded.files.append(Path(data))
+        if Path(data) not in loaded.files:  # a segment overlay is there already
+            loaded.files.append(Path(data))
         loaded.warnings += _overlay_warnings(overlay, overlay_raw)
     return loaded
 
 
-def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources: SourceText) -> Path:
-    """The overlay in `folder` whose ``segment`` equals the persona's ``segment``."""
+def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources: SourceText,
+                     files: list[Path]) -> Path:
+    """The overlay in `folder` whose ``segment`` equals the persona's ``segment``; the other
+    overlays read to find it (the chosen one among them) are added to `files`."""
     if persona is None:
         raise UsageError(f"--data {folder} is a folder of segment overlays; choose one with --persona",
                          hint=_known("personas", [p.id for p in jm.personas]))
@@ -149,6 +153,7 @@ def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources:
         if candidate.suffix not in (".yaml", ".yml", ".json") or not candidate.is_file():
             continue
         overlay, _raw, _display = load_overlay(candidate, sources=sources)
+        files.append(candidate)
         if overlay.map != jm.id or overlay.segment is None:
             continue
         got = {str(k): str(v) for k, v in overlay.segment.items()}
@@ -200,10 +205,7 @@ _KIND_KEY = re.compile(r'^\s*\{?\s*"?(journeymap|journeymap-data)"?\s*:', re.M)
 def document_kind(path: Path) -> str | None:
     """``"map"``, ``"overlay"`` or None (an included fragment, or not ours), from the first key
     among the file's first 4 KiB that names the format (YAML, or JSON written by ``ingest``)."""
-    try:
-        head = path.read_bytes()[:4096].decode("utf-8", "replace")
-    except OSError:
-        return None
+    head = read_head(path).decode("utf-8", "replace")
     match = _KIND_KEY.search(head)
     if match is None:
         return None

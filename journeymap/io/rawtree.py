@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from journeymap.errors import Diagnostic, MapError, UsageError, did_you_mean
+from journeymap.errors import Diagnostic, MapError, did_you_mean
+from journeymap.io.files import read_bounded
 from journeymap.io.yamlsafe import PosDict, PosList, locate, parse_yaml
 from journeymap.source import Position, SourceText
 
@@ -64,17 +65,7 @@ def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
 
 def _read_mapping(file: Path, display: str, sources: SourceText, *, what: str,
                   text: bytes | None = None) -> PosDict:
-    if text is None:
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise UsageError(f"no such file: {display}") from None
-        except IsADirectoryError:
-            raise UsageError(f"{display} is a folder; give a {what} file") from None
-        except OSError as exc:
-            raise UsageError(f"cannot read {display}: {exc.strerror}") from None
-    else:
-        data = text
+    data = read_bounded(file, display, what) if text is None else text
     doc = parse_yaml(data, display, sources)
     if not isinstance(doc, PosDict):
         kind = "a list" if isinstance(doc, PosList) else f"a single value ({doc!r})"

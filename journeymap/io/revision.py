@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -107,21 +108,42 @@ def load_at_revision(ref: str, path: str | os.PathLike[str], *,
                             f"{archive.stderr.decode('utf-8', 'replace').strip()}", ref=ref)
     display = f"{ref}:{os.fspath(path)}"
     with tempfile.TemporaryDirectory(prefix="journeymap-rev-") as tmp:
+        skipped: list[str] = []
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(tmp, filter="data")
+            tar.extractall(tmp, filter=_inside(skipped))
         (Path(tmp) / ".git").mkdir()  # the include root is the repository's top, as in the clone
         prefix = os.path.join(tmp, "")
         names = {os.path.join(tmp, rel): display}
         if data is not None and drel is not None:
             names[os.path.join(tmp, drel)] = f"{ref}:{os.fspath(data)}"
+        for name, what in names.items():
+            if os.path.relpath(name, tmp) in skipped:
+                raise RevisionError(f"{what} is a symbolic link that leads outside the repository",
+                                    ref=ref, hint="a map read at a revision is a file of that revision")
         try:
             loaded = load_map(os.path.join(tmp, rel),
                               data=os.path.join(tmp, drel) if drel is not None else None)
         except MapError as exc:
             raise _renamed(exc, names, prefix, ref) from None
+        except UsageError as exc:  # a file of the revision that cannot be read (a link loop)
+            raise RevisionError(str(exc).replace(prefix, f"{ref}:"), ref=ref) from None
     loaded.display = display
     loaded.files = []
     return loaded
+
+
+def _inside(skipped: list[str]) -> Callable[[tarfile.TarInfo, str], tarfile.TarInfo | None]:
+    """The ``data`` extraction filter, leaving out (and listing in `skipped`) the members it
+    refuses, such as a symbolic link that points outside the tree: an include through one is
+    then a missing file with its position, and the map itself a :class:`RevisionError`."""
+    def keep(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+        try:
+            return tarfile.data_filter(member, dest)
+        except tarfile.FilterError:
+            skipped.append(member.name)
+            return None
+
+    return keep
 
 
 def _renamed(exc: MapError, names: dict[str, str], prefix: str, ref: str) -> MapError:

@@ -26,11 +26,10 @@ import yaml
 from yaml import events as ev
 
 from journeymap.errors import Diagnostic, MapError
-from journeymap.source import Position, SourceText
+from journeymap.source import MAX_BYTES, Position, SourceText
 
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
-MAX_BYTES = 64 * 1024 * 1024
 MAX_DIGITS = 40
 
 _CORE = "tag:yaml.org,2002:"
