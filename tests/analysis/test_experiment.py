@@ -1,0 +1,170 @@
+"""journeymap.analysis.experiment: the readout of an A/B test on a four-touchpoint journey.
+
+Hand-worked numbers in the comments, statsmodels and scipy as the independent cross-check.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import networkx as nx
+import pytest
+from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+
+from journeymap import stats
+from journeymap.analysis.experiment import (
+    ArmInput,
+    Decision,
+    Design,
+    Effect,
+    ExperimentInputError,
+    VisitGrainError,
+    read_out,
+    require_customer_grain,
+)
+from journeymap.graph import build_graph
+from journeymap.model import JourneyMap, Overlay
+
+MAP: dict[str, Any] = {
+    "journeymap": 1, "id": "shop", "title": "Shop", "period": "2026-Q3",
+    "stages": [{"id": "buy", "name": "Buy", "touchpoints": [
+        {"id": "landing", "name": "Landing", "next": {"cart": None}},
+        {"id": "cart", "name": "Cart", "next": {"checkout": None}},
+        {"id": "checkout", "name": "Checkout", "next": {"paid": None}},
+        {"id": "paid", "name": "Paid", "goal": True}]}]}
+
+
+def overlay(n: int, cart: int, checkout: int, paid: int) -> Overlay:
+    """A customer-grain overlay: one journey per customer along landing > cart > checkout > paid."""
+    def tp(customers: int, nxt: dict[str, int], entries: int = 0) -> dict[str, Any]:
+        return {"entries": entries, "visits": customers, "customers": customers, "next": nxt,
+                "exits": customers - sum(nxt.values()), "in_progress": 0, "unknown": 0}
+
+    return Overlay.model_validate({
+        "journeymap-data": 1, "map": "shop", "period": "2026-Q3",
+        "settings": {"source": "events", "journey": "customer"},
+        "touchpoints": {"landing": tp(n, {"cart": cart}, entries=n),
+                        "cart": tp(cart, {"checkout": checkout}),
+                        "checkout": tp(checkout, {"paid": paid}), "paid": tp(paid, {})}})
+
+
+def arm(name: str, *counts: int) -> ArmInput:
+    jm = JourneyMap.model_validate(MAP)
+    o = overlay(*counts)
+    require_customer_grain(name, o)
+    G: nx.DiGraph[str] = build_graph(jm, o)
+    return ArmInput(name, G)
+
+
+def test_a_small_ab_test_by_hand() -> None:
+    # control 100 of 1000 convert, treatment 130 of 1000
+    r = read_out([arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
+                 "control", Design())
+    c, t = r.arms
+    assert (c.customers, c.conversions, t.customers, t.conversions) == (1000, 100, 1000, 130)
+    assert c.conversion == 0.10 and t.conversion == 0.13
+    (cmp,) = r.comparisons
+    assert cmp.difference == pytest.approx(0.03)
+    assert cmp.relative_lift == pytest.approx(0.30)
+    # pooled p = 0.115, se = sqrt(0.115 * 0.885 * 0.002) = 0.0142671, z = 2.10274, p = 2 (1 - Phi(z)) = 0.035488
+    assert cmp.test == "z"
+    assert cmp.p_value == pytest.approx(0.035488, abs=2e-6)
+    assert cmp.p_value == pytest.approx(proportions_ztest([130, 100], [1000, 1000])[1], abs=1e-9)
+    assert cmp.p_value_adjusted == cmp.p_value  # one comparison: Holm changes nothing
+    assert cmp.difference_interval == pytest.approx(
+        confint_proportions_2indep(130, 1000, 100, 1000, method="newcomb"), abs=1e-9)
+    low, high = confint_proportions_2indep(130, 1000, 100, 1000, method="log", compare="ratio")
+    assert cmp.relative_lift_interval == pytest.approx((low - 1, high - 1), abs=1e-9)
+    # mixing tau = 10% of 0.10 = 0.01; s^2 = (0.09 + 0.1131) / 1000 = 2.031e-4
+    # log L = 0.5 ln(2.031 / 3.031) + 1e-4 * 0.03^2 / (2 * 2.031e-4 * 3.031e-4)
+    #       = -0.200182 + 0.730998 = 0.530816
+    assert cmp.sequential_p_value == pytest.approx(math.exp(-0.530816), abs=1e-5)
+    assert cmp.chance_to_beat_control == pytest.approx(0.98217, abs=1e-5)
+    # SRM: 1000 / 1000 against 50:50 is a perfect fit
+    assert r.srm.statistic == 0.0 and r.srm.p_value == 1.0 and not r.srm.mismatch
+    # 0.10 -> 0.11 needs 14,751 per arm (tests/test_stats_experiment.py): read the sequential p
+    assert r.plan.customers_per_arm == 14751 and r.plan.baseline == 0.10
+    assert r.decision == Decision.INCONCLUSIVE
+    assert "13,751 more customers per arm" in r.reason
+    assert "planned 14,751 customers per arm, 1,000 so far: read the sequential figures" in r.notes
+
+
+def test_touchpoint_drop_off_per_arm() -> None:
+    r = read_out([arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
+                 "control", Design())
+    rows = {t.touchpoint: t for t in r.touchpoints}
+    assert list(rows) == ["landing", "cart", "checkout"]  # the goal is not a leak
+    # cart: control lost 150 of 400, treatment 120 of 400
+    assert rows["cart"].control_drop_off == 0.375 and rows["cart"].drop_off == 0.30
+    assert rows["cart"].difference == pytest.approx(-0.075)
+    assert rows["landing"].difference == 0.0 and rows["landing"].p_value == 1.0
+    ps = [rows[t].p_value for t in ("landing", "cart", "checkout")]
+    assert [rows[t].q_value for t in ("landing", "cart", "checkout")] == stats.benjamini_hochberg(ps)
+    assert rows["cart"].p_value == pytest.approx(proportions_ztest([120, 150], [400, 400])[1], abs=1e-9)
+    assert any(n.startswith("treatment lost 20% fewer customers at Cart (30.0% against 37.5%)")
+               for n in r.notes)
+
+
+def test_ship_and_harm_at_the_planned_size() -> None:
+    ship = read_out([arm("a", 20_000, 8000, 5000, 2000), arm("b", 20_000, 8000, 5200, 2400)],
+                    "a", Design())
+    assert ship.decision == Decision.SHIP and ship.reason.startswith("b converts significantly better")
+    assert "fixed-horizon" in ship.reason
+    harm = read_out([arm("a", 20_000, 8000, 5200, 2400), arm("b", 20_000, 8000, 5000, 2000)],
+                    "a", Design())
+    assert harm.decision == Decision.HARM
+
+
+def test_sample_ratio_mismatch_invalidates() -> None:
+    # 1000 / 1200 against 50:50: X^2 = 2 * 100^2 / 1100 = 18.18, p = 2.0e-5 < 0.001
+    r = read_out([arm("a", 1000, 400, 250, 100), arm("b", 1200, 480, 300, 120)], "a", Design())
+    assert r.srm.statistic == pytest.approx(20000 / 1100)
+    assert r.srm.mismatch and r.decision == Decision.INVALID
+    assert "sample ratio mismatch" in r.reason
+    # the same counts planned 45:55 fit well
+    planned = read_out([arm("a", 1000, 400, 250, 100), arm("b", 1200, 480, 300, 120)], "a",
+                       Design(split={"a": 0.45, "b": 0.55}))
+    assert not planned.srm.mismatch
+
+
+def test_fisher_for_small_arms_and_holm_across_three() -> None:
+    r = read_out([arm("a", 20, 10, 5, 1), arm("b", 20, 10, 8, 6), arm("c", 20, 10, 6, 2)], "a",
+                 Design())
+    b, c = r.comparisons
+    assert b.test == "fisher" and b.p_value == pytest.approx(stats.fisher_exact(1, 20, 6, 20))
+    assert [b.p_value_adjusted, c.p_value_adjusted] == stats.holm([b.p_value, c.p_value])
+
+
+def test_absolute_effect_sets_the_plan() -> None:
+    r = read_out([arm("a", 1000, 400, 250, 100), arm("b", 1000, 400, 250, 100)], "a",
+                 Design(effect=Effect(0.015, relative=False), alpha=0.05, power=0.8))
+    assert r.plan.customers_per_arm == stats.two_proportion_sample_size(0.10, 0.115)
+    assert r.plan.effect == "1.5pp"
+
+
+def test_unusable_inputs() -> None:
+    with pytest.raises(ExperimentInputError, match="two or more arms"):
+        read_out([arm("a", 10, 5, 2, 1)], "a", Design())
+    with pytest.raises(ExperimentInputError, match="no arm named 'z'"):
+        read_out([arm("a", 10, 5, 2, 1), arm("b", 10, 5, 2, 1)], "z", Design())
+    visits = overlay(10, 5, 2, 1).model_copy(update={"settings": {"journey": "session"}})
+    with pytest.raises(VisitGrainError, match="experiments compare customers; this overlay counts visits"):
+        require_customer_grain("b", visits)
+
+
+def test_the_json_contract_names() -> None:
+    doc = read_out([arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
+                   "control", Design()).to_dict()
+    assert {"control", "unit", "arms", "srm", "comparisons", "touchpoints", "guardrails", "plan",
+            "decision"} <= set(doc)
+    assert {"name", "customers", "excluded", "conversions", "conversion",
+            "conversion_interval"} <= set(doc["arms"][0])
+    assert {"p_value", "expected_split", "mismatch"} <= set(doc["srm"])
+    assert {"arm", "metric", "control_value", "value", "difference", "difference_interval",
+            "relative_lift", "relative_lift_interval", "p_value", "p_value_adjusted",
+            "sequential_p_value", "confidence_sequence", "chance_to_beat_control"} <= set(doc["comparisons"][0])
+    assert {"arm", "touchpoint", "control_drop_off", "drop_off", "difference",
+            "q_value"} <= set(doc["touchpoints"][0])
+    assert set(doc["plan"]) == {"customers_per_arm", "baseline", "effect", "alpha", "power", "days"}
+    assert doc["unit"] == "customers" and doc["decision"] == "inconclusive"
