@@ -6,6 +6,7 @@ Hand-worked numbers in the comments, statsmodels and scipy as the independent cr
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -23,8 +24,10 @@ from journeymap.analysis.experiment import (
     read_out,
     require_customer_grain,
 )
+from journeymap.errors import MapError
 from journeymap.graph import build_graph
-from journeymap.model import JourneyMap, Overlay
+from journeymap.io import load_map
+from journeymap.model import JourneyMap, Overlay, parse_effect
 
 MAP: dict[str, Any] = {
     "journeymap": 1, "id": "shop", "title": "Shop", "period": "2026-Q3",
@@ -168,3 +171,38 @@ def test_the_json_contract_names() -> None:
             "q_value"} <= set(doc["touchpoints"][0])
     assert set(doc["plan"]) == {"customers_per_arm", "baseline", "effect", "alpha", "power", "days"}
     assert doc["unit"] == "customers" and doc["decision"] == "inconclusive"
+
+
+# ------------------------------------------------------------------ the experiments: block
+
+
+def test_the_experiments_block_validates_with_positions(tmp_path: Path) -> None:
+    import yaml
+
+    doc = dict(MAP, experiments=[{"id": "one-page", "arms": [{"name": "a"}, {"name": "b", "split": 0.4}],
+                                  "primary": {"metric": "conversion", "touchpoint": "paid"},
+                                  "minimum_detectable_effect": "1.5pp", "alpha": 0.1}])
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    (exp,) = load_map(path).map.experiments
+    assert exp.effect == (0.015, False) and exp.alpha == 0.1 and exp.power == 0.8
+    doc["experiments"][0]["primary"] = {"metric": "conversion", "touchpoint": "cart"}
+    doc["experiments"][0]["minimum_detectable_effect"] = "10%"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    with pytest.raises(MapError) as err:
+        load_map(path)
+    (d,) = err.value.diagnostics
+    assert d.message == "'cart' is not a goal; conversion is measured at a goal"
+    assert d.position is not None and d.position.line > 1
+
+
+@pytest.mark.parametrize("text,value", [("10%", (0.10, True)), ("1.5pp", (0.015, False)),
+                                        ("0.5%", (0.005, True))])
+def test_parse_effect(text: str, value: tuple[float, bool]) -> None:
+    assert parse_effect(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["10", "pp", "-1%", "10 %"])
+def test_parse_effect_refuses(text: str) -> None:
+    with pytest.raises(ValueError, match="relative lift such as 10%"):
+        parse_effect(text)
