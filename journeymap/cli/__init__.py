@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ingest-survey": ("journeymap.cli.events:ingest_survey", "Turn a survey export into an overlay's responses."),
     "import": ("journeymap.cli.imports:import_group", "Turn funnel reports and path tables into overlays."),
     "conform": ("journeymap.cli.events:conform", "Compare an event log with a map: shadow paths, unused parts."),
+    "experiment": ("journeymap.cli.experiment:experiment", "Read out an A/B or multi-arm test: lift, intervals, where it moved, a decision."),
 }
 
 

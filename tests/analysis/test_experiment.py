@@ -6,6 +6,7 @@ Hand-worked numbers in the comments, statsmodels and scipy as the independent cr
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from journeymap.errors import MapError
 from journeymap.graph import build_graph
 from journeymap.io import load_map
 from journeymap.model import JourneyMap, Overlay, parse_effect
+from tests.support import Result
 
 MAP: dict[str, Any] = {
     "journeymap": 1, "id": "shop", "title": "Shop", "period": "2026-Q3",
@@ -38,18 +40,21 @@ MAP: dict[str, Any] = {
         {"id": "paid", "name": "Paid", "goal": True}]}]}
 
 
-def overlay(n: int, cart: int, checkout: int, paid: int) -> Overlay:
+def overlay_doc(n: int, cart: int, checkout: int, paid: int) -> dict[str, Any]:
     """A customer-grain overlay: one journey per customer along landing > cart > checkout > paid."""
     def tp(customers: int, nxt: dict[str, int], entries: int = 0) -> dict[str, Any]:
         return {"entries": entries, "visits": customers, "customers": customers, "next": nxt,
                 "exits": customers - sum(nxt.values()), "in_progress": 0, "unknown": 0}
 
-    return Overlay.model_validate({
-        "journeymap-data": 1, "map": "shop", "period": "2026-Q3",
-        "settings": {"source": "events", "journey": "customer"},
-        "touchpoints": {"landing": tp(n, {"cart": cart}, entries=n),
-                        "cart": tp(cart, {"checkout": checkout}),
-                        "checkout": tp(checkout, {"paid": paid}), "paid": tp(paid, {})}})
+    return {"journeymap-data": 1, "map": "shop", "period": "2026-Q3",
+            "settings": {"source": "events", "journey": "customer"},
+            "touchpoints": {"landing": tp(n, {"cart": cart}, entries=n),
+                            "cart": tp(cart, {"checkout": checkout}),
+                            "checkout": tp(checkout, {"paid": paid}), "paid": tp(paid, {})}}
+
+
+def overlay(n: int, cart: int, checkout: int, paid: int) -> Overlay:
+    return Overlay.model_validate(overlay_doc(n, cart, checkout, paid))
 
 
 def arm(name: str, *counts: int) -> ArmInput:
@@ -206,3 +211,86 @@ def test_parse_effect(text: str, value: tuple[float, bool]) -> None:
 def test_parse_effect_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="relative lift such as 10%"):
         parse_effect(text)
+
+
+# ----------------------------------------------------------------------- the command line
+
+
+def _files(tmp_path: Path, arms: dict[str, tuple[int, int, int, int]],
+           extra: dict[str, Any] | None = None) -> list[str]:
+    import yaml
+
+    (tmp_path / "shop.yaml").write_text(yaml.safe_dump({**MAP, **(extra or {})}, sort_keys=False),
+                                        encoding="utf-8")
+    args = [str(tmp_path / "shop.yaml")]
+    for name, counts in arms.items():
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(yaml.safe_dump(overlay_doc(*counts), sort_keys=False), encoding="utf-8")
+        args += ["--arm", f"{name}={path}"]
+    return args
+
+
+def test_cli_json_and_exit_codes(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    import json
+
+    args = _files(tmp_path, {"control": (1000, 400, 250, 100), "treatment": (1000, 400, 280, 130)})
+    r = cli("experiment", *args, "--format", "json")
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert doc["control"] == "control" and doc["decision"] == "inconclusive"
+    assert doc["comparisons"][0]["p_value"] == pytest.approx(0.035488, abs=2e-6)
+    # the same readout in a table, and as a PR comment
+    table = cli("experiment", *args)
+    assert table.code == 0 and "decision: INCONCLUSIVE" in table.out
+    assert cli("experiment", *args, "--format", "markdown").out.startswith("### Experiment")
+    harm = _files(tmp_path, {"a": (20_000, 8000, 5200, 2400), "b": (20_000, 8000, 5000, 2000)})
+    r = cli("experiment", *harm)
+    assert r.code == 1 and "decision: HARM" in r.out
+    srm_args = _files(tmp_path, {"a": (1000, 400, 250, 100), "b": (1200, 480, 300, 120)})
+    r = cli("experiment", *srm_args)
+    assert r.code == 1 and "sample ratio mismatch" in r.out
+
+
+def test_cli_unusable_input_exits_2(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    args = _files(tmp_path, {"control": (1000, 400, 250, 100)})
+    r = cli("experiment", *args)
+    assert r.code == 2 and "two or more arms" in r.err and "Traceback" not in r.err
+    args = _files(tmp_path, {"control": (1000, 400, 250, 100), "b": (1000, 400, 250, 100)})
+    r = cli("experiment", *args, "--control", "contrl")
+    assert r.code == 2 and "did you mean 'control'" in r.err
+    exp = {"experiments": [{"id": "x", "arms": [{"name": "control"}, {"name": "one-page"}]}]}
+    args = _files(tmp_path, {"control": (1000, 400, 250, 100), "one-pag": (1000, 400, 250, 100)}, exp)
+    r = cli("experiment", *args)
+    assert r.code == 2 and "has no arm 'one-pag'; did you mean 'one-page'?" in r.err
+    # a visit-grain overlay (no customers per touchpoint)
+    import yaml
+
+    visits = overlay_doc(1000, 400, 250, 100)
+    for tp in visits["touchpoints"].values():
+        del tp["customers"]
+    (tmp_path / "visits.yaml").write_text(yaml.safe_dump(visits), encoding="utf-8")
+    r = cli("experiment", str(tmp_path / "shop.yaml"), "--arm", f"control={tmp_path / 'control.yaml'}",
+            "--arm", f"one-page={tmp_path / 'visits.yaml'}")
+    assert r.code == 2 and "experiments compare customers; this overlay counts visits" in r.err
+
+
+def test_cli_plan(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    import json
+
+    exp = {"experiments": [{"id": "x", "minimum_detectable_effect": "1pp", "power": 0.9}]}
+    m = dict(MAP)
+    m["stages"] = [{"id": "buy", "name": "Buy", "touchpoints": [
+        {"id": "landing", "name": "Landing", "entries": 9200, "next": {"paid": 920}},
+        {"id": "paid", "name": "Paid", "goal": True}]}]
+    import yaml
+
+    (tmp_path / "m.yaml").write_text(yaml.safe_dump({**m, **exp}, sort_keys=False), encoding="utf-8")
+    r = cli("experiment", str(tmp_path / "m.yaml"), "--plan", "--format", "json")
+    assert r.code == 0, r.err
+    plan = json.loads(r.out)["plan"]
+    # baseline 920 / 9200 = 0.10; 0.10 -> 0.11 at alpha 0.05, power 0.9
+    n = stats.two_proportion_sample_size(0.10, 0.11, alpha=0.05, power=0.9)
+    assert n is not None
+    assert plan["customers_per_arm"] == n and plan["baseline"] == 0.1 and plan["effect"] == "1pp"
+    # 2026-Q3 has 92 days: 100 journeys a day; two arms
+    assert plan["days"] == math.ceil(2 * n / 100)
