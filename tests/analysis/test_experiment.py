@@ -294,3 +294,63 @@ def test_cli_plan(tmp_path: Path, cli: Callable[..., Result]) -> None:
     assert plan["customers_per_arm"] == n and plan["baseline"] == 0.1 and plan["effect"] == "1pp"
     # 2026-Q3 has 92 days: 100 journeys a day; two arms
     assert plan["days"] == math.ceil(2 * n / 100)
+
+
+# ----------------------------------------------------------------- docs/experiments.md
+
+
+def test_the_worked_example_in_the_docs_runs() -> None:
+    from tests.support import ROOT, run_python_examples
+
+    assert run_python_examples(ROOT / "docs" / "experiments.md") == 1
+
+
+def a_a_simulation(seed: int = 2026, runs: int = 1000, days: int = 28, per_day: int = 250,
+                   p: float = 0.10, alpha: float = 0.05) -> tuple[int, int, int]:
+    """``(fixed-horizon peeking, sequential, one fixed look)``: A/A tests that found a winner."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    a = rng.binomial(per_day, p, size=(runs, days)).cumsum(axis=1)
+    b = rng.binomial(per_day, p, size=(runs, days)).cumsum(axis=1)
+    tau = Effect(0.10).absolute(p)  # the mixing sd from a 10% minimum detectable effect
+    peeking = sequential = once = 0
+    for r in range(runs):
+        hit_fixed = hit_seq = False
+        for d in range(days):
+            n, x1, x2 = per_day * (d + 1), int(a[r, d]), int(b[r, d])
+            hit_fixed |= stats.two_proportion_test(x1, n, x2, n, alternative="two-sided") < alpha
+            s = stats.msprt_two_proportions(x1, n, x2, n, tau=tau, alpha=alpha)
+            hit_seq |= s is not None and s.p_value < alpha
+        peeking += hit_fixed
+        sequential += hit_seq
+        n = per_day * days
+        once += stats.two_proportion_test(int(a[r, -1]), n, int(b[r, -1]), n,
+                                          alternative="two-sided") < alpha
+    return peeking, sequential, once
+
+
+def test_looking_every_day_is_safe_only_with_the_sequential_figures() -> None:
+    from tests.support import ROOT
+
+    peeking, sequential, once = a_a_simulation()
+    assert sequential / 1000 <= 0.05 < peeking / 1000
+    assert 0.03 < once / 1000 < 0.07  # one planned look: about alpha
+    text = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
+    assert f"**{peeking} of 1,000**" in text and f"**{sequential} of 1,000**" in text
+    assert f"finds one in {once} " in text
+
+
+def test_every_json_name_is_documented() -> None:
+    import re
+
+    from tests.support import ROOT
+
+    text = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
+    section = text.split("## The JSON document")[1].split("## ")[0]
+    names = set(re.findall(r"`([a-z_]+)(?:\[\])?`", section))
+    doc = read_out([arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
+                   "control", Design()).to_dict()
+    nested = [doc["arms"][0], doc["srm"], doc["comparisons"][0], doc["touchpoints"][0], doc["plan"]]
+    for key in [*doc, *(k for d in nested for k in d)]:
+        assert key in names, key
