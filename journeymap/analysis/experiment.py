@@ -263,7 +263,7 @@ def biggest_difference(rows: Sequence[TouchpointDifference]) -> str | None:
     >>> row = TouchpointDifference("b", "checkout", "Checkout", 0.36, 0.31, -0.05, None,
     ...                            (-0.21, -0.06), 0.001, 0.004)
     >>> biggest_difference([row])
-    'b lost 14% fewer customers at Checkout (31.0% against 36.0%); 95% interval 6% to 21% fewer'
+    'b lost 14% fewer customers at Checkout (31.0% against 36.0%); 95% interval 6% to 21% fewer (q 0.004)'
     """
     if not rows:
         return None
@@ -279,7 +279,7 @@ def biggest_difference(rows: Sequence[TouchpointDifference]) -> str | None:
         lo, hi = sorted((abs(ci[0]), abs(ci[1]))) if ci[0] * ci[1] > 0 else (ci[0], ci[1])
         text += (f"; 95% interval {lo:.0%} to {hi:.0%} {word}" if ci[0] * ci[1] > 0
                  else f"; 95% interval {lo:+.0%} to {hi:+.0%}")
-    return text
+    return text + f" (q {r.q_value:.2g})"
 
 
 # ----------------------------------------------------------------------------- decision

@@ -34,6 +34,11 @@ def _span(ci: tuple[float, float] | None, fmt: str = "pp") -> str:
     return f"({ci[0] * 100:+.2f} to {ci[1] * 100:+.2f})"
 
 
+def _level(ci: tuple[float, float] | None) -> str:
+    """A proportion's interval: ``(8.3% to 12.0%)``."""
+    return "(n/a)" if ci is None else f"({ci[0] * 100:.1f}% to {ci[1] * 100:.1f}%)"
+
+
 def _p(v: float | None) -> str:
     if v is None:
         return "n/a"
@@ -67,7 +72,7 @@ def table(r: Readout) -> str:
     lines = [f"experiment {r.experiment or '(no experiments: entry)'}: control {r.control}, "
              f"counted in {r.unit}", ""]
     lines += [f"  {a.name:<16} {a.customers:>10,} customers {a.conversions:>9,} converted "
-              f"{_pct(a.conversion, 2):>8} {_span(a.conversion_interval, '%')}" for a in r.arms]
+              f"{_pct(a.conversion, 2):>8} {_level(a.conversion_interval)}" for a in r.arms]
     lines += ["", f"sample ratio: p {_p(r.srm.p_value)}"
               + (" MISMATCH" if r.srm.mismatch else " (as planned)"), "", "conversion against the control:"]
     lines += [_comparison_line(c) for c in r.comparisons]
@@ -82,16 +87,17 @@ def table(r: Readout) -> str:
 def markdown(r: Readout) -> str:
     rows = ["| arm | customers | conversions | conversion | 95% interval |", "|---|---:|---:|---:|---|"]
     rows += [f"| {a.name} | {a.customers:,} | {a.conversions:,} | {_pct(a.conversion, 2)} | "
-             f"{_span(a.conversion_interval, '%')} |" for a in r.arms]
+             f"{_level(a.conversion_interval)} |" for a in r.arms]
     cmp = ["| arm | difference | relative lift | p (Holm) | sequential p | chance to beat |",
            "|---|---|---|---|---|---:|"]
     cmp += [f"| {c.arm} | {_pp(c.difference)} {_span(c.difference_interval)} | "
             f"{_pct(c.relative_lift)} {_span(c.relative_lift_interval, '%')} | "
             f"{_p(c.p_value_adjusted)} | {_p(c.sequential_p_value)} | "
             f"{_pct(c.chance_to_beat_control)} |" for c in r.comparisons]
-    out = [f"### Experiment {r.experiment or ''}: **{r.decision.value}**", "", r.reason, "",
+    title = f"Experiment {r.experiment}" if r.experiment else "Experiment"
+    out = [f"### {title}: **{r.decision.value}**", "", r.reason, "",
            *rows, "", *cmp, "", f"Sample ratio mismatch p-value: {_p(r.srm.p_value)}.", "",
-           *(f"- {n}" for n in r.notes), *plan_lines(r.plan)]
+           *(f"- {n}" for n in r.notes), "", *plan_lines(r.plan)]
     return "\n".join(out) + "\n"
 
 
