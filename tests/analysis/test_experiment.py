@@ -272,6 +272,11 @@ def test_cli_unusable_input_exits_2(tmp_path: Path, cli: Callable[..., Result]) 
     r = cli("experiment", str(tmp_path / "shop.yaml"), "--arm", f"control={tmp_path / 'control.yaml'}",
             "--arm", f"one-page={tmp_path / 'visits.yaml'}")
     assert r.code == 2 and "experiments compare customers; this overlay counts visits" in r.err
+    other = overlay_doc(1000, 400, 250, 100) | {"map": "another-shop"}
+    (tmp_path / "other.yaml").write_text(yaml.safe_dump(other), encoding="utf-8")
+    r = cli("experiment", str(tmp_path / "shop.yaml"), "--arm", f"control={tmp_path / 'control.yaml'}",
+            "--arm", f"one-page={tmp_path / 'other.yaml'}")
+    assert r.code == 2 and "this overlay is for map 'another-shop', not 'shop'" in r.err
 
 
 def test_cli_plan(tmp_path: Path, cli: Callable[..., Result]) -> None:
