@@ -24,9 +24,9 @@ from typing import Any
 import networkx as nx
 
 from journeymap import stats
+from journeymap.analysis.document import rounded, to_document
 from journeymap.analysis.experiment_plan import Decision, Design, Effect, Plan, plan
 from journeymap.analysis.flow import Flow, flow_table
-from journeymap.analysis.jsonready import clean
 from journeymap.errors import UsageError
 from journeymap.facts import selected_goals
 from journeymap.graph import MAP_ID, touchpoints_in_order
@@ -124,20 +124,19 @@ class Readout:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``journeymap experiment --format json`` (docs/experiments.md)."""
-        doc = {
+        doc: dict[str, Any] = {
             "experiment": self.experiment, "control": self.control, "unit": self.unit,
-            "arms": [vars(a) for a in self.arms],
+            "arms": self.arms,
             "srm": {"statistic": self.srm.statistic, "p_value": self.srm.p_value,
                     "expected_split": dict(zip((a.name for a in self.arms),
                                                self.srm.expected_split, strict=True)),
                     "mismatch": self.srm.mismatch},
-            "comparisons": [vars(c) for c in self.comparisons],
-            "touchpoints": [vars(t) for t in self.touchpoints],
-            "guardrails": [],
-            "plan": vars(self.plan),
-            "decision": self.decision.value, "reason": self.reason, "notes": list(self.notes),
+            "comparisons": self.comparisons, "touchpoints": self.touchpoints, "guardrails": [],
+            "plan": self.plan,
+            "decision": self.decision.value, "reason": self.reason, "notes": self.notes,
         }
-        return {k: clean(v) for k, v in doc.items()}
+        out: dict[str, Any] = to_document(rounded(doc))
+        return out
 
 
 # ------------------------------------------------------------------------------- inputs
