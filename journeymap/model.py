@@ -760,6 +760,88 @@ class Checks(TouchpointLimits):
     lint: LintSettings | None = None
 
 
+# -------------------------------------------------------------------------------- experiments
+
+EFFECT_PATTERN: Final = r"^\d+(\.\d+)?(%|pp)$"
+"""A minimum detectable effect: a relative lift (``10%``) or absolute percentage points (``1.5pp``)."""
+
+
+def parse_effect(text: str) -> tuple[float, bool]:
+    """``(fraction, relative)`` of a minimum detectable effect.
+
+    >>> parse_effect("10%"), parse_effect("1.5pp")
+    ((0.1, True), (0.015, False))
+    """
+    if not re.fullmatch(EFFECT_PATTERN, text):
+        raise ValueError(f"'{text}' is a relative lift such as 10% or points such as 1.5pp")
+    relative = text.endswith("%")
+    return float(text[:-1] if relative else text[:-2]) / 100, relative
+
+
+class ExperimentArm(_Model):
+    name: Id
+    split: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
+    """Planned share of customers; arms without one share the rest equally."""
+
+
+class ExperimentMetric(_Model):
+    """A metric of an experiment: conversion to a goal, or drop-off or a survey at a touchpoint."""
+
+    metric: Literal["conversion", "drop_off", "csat", "ces", "nps"] = "conversion"
+    touchpoint: Id | None = None
+    """The goal (conversion; default every goal of the map) or the touchpoint of the metric."""
+    tolerance: str | None = None
+    """For a guardrail: the worsening it may tolerate (``2%`` relative or ``0.5pp``)."""
+
+    @field_validator("tolerance")
+    @classmethod
+    def _tolerance(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_effect(v)
+        return v
+
+    @model_validator(mode="after")
+    def _touchpoint_needed(self) -> ExperimentMetric:
+        if self.metric != "conversion" and self.touchpoint is None:
+            raise ValueError(f"metric '{self.metric}' is measured at a touchpoint: add 'touchpoint'")
+        return self
+
+
+class Experiment(_Model):
+    """One planned experiment: its arms and split, primary metric, guardrails and plan."""
+
+    id: Id
+    hypothesis: Text | None = None
+    arms: list[ExperimentArm] = Field(default_factory=list)
+    primary: ExperimentMetric = Field(default_factory=ExperimentMetric)
+    guardrails: list[ExperimentMetric] = Field(default_factory=list)
+    minimum_detectable_effect: str = "10%"
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    power: Annotated[float, Field(gt=0, lt=1)] = 0.8
+    start: dt.date | None = None
+    scenario: Id | None = None
+
+    @field_validator("minimum_detectable_effect")
+    @classmethod
+    def _effect(cls, v: str) -> str:
+        parse_effect(v)
+        return v
+
+    @model_validator(mode="after")
+    def _arms(self) -> Experiment:
+        names = [a.name for a in self.arms]
+        if len(set(names)) != len(names):
+            raise ValueError("an arm is named twice")
+        if sum(a.split or 0.0 for a in self.arms) > 1 + 1e-9:
+            raise ValueError("the planned splits add up to more than 1")
+        return self
+
+    @property
+    def effect(self) -> tuple[float, bool]:
+        """The minimum detectable effect as ``(fraction, relative)`` (:func:`parse_effect`)."""
+        return parse_effect(self.minimum_detectable_effect)
+
+
 # ---------------------------------------------------------------------------------- scenarios
 
 
@@ -793,6 +875,7 @@ class JourneyMap(_Model):
     business: Business | None = None
     checks: Checks | None = None
     scenarios: dict[Id, Scenario] = Field(default_factory=dict)
+    experiments: list[Experiment] = Field(default_factory=list)
 
     _normalise_period = field_validator("period", mode="before")(_period)
 

@@ -30,11 +30,18 @@ __all__ = [
     "MeanEstimate",
     "NpsCounts",
     "PChart",
+    "Sequential",
     "benjamini_hochberg",
+    "chance_to_beat",
     "chi2_sf",
+    "chi_square_goodness_of_fit",
     "cochran_armitage",
     "dispersion_test",
+    "fisher_exact",
+    "holm",
+    "katz_ratio_interval",
     "mean_interval",
+    "msprt_two_proportions",
     "newcombe_difference",
     "normal_cdf",
     "normal_sf",
@@ -47,7 +54,9 @@ __all__ = [
     "pooled_z",
     "ratio",
     "runs_on_one_side",
+    "two_proportion_sample_size",
     "two_proportion_test",
+    "upper_gamma_regularized",
     "wilson_interval",
     "z_value",
 ]
@@ -606,9 +615,8 @@ def cochran_armitage(x: Sequence[float], n: Sequence[float],
 def chi2_sf(x: float, df: int) -> float:
     """Upper tail ``P(X > x)`` of the chi-squared law with ``df`` degrees of freedom.
 
-    ``Q(df / 2, x / 2)``, the regularised upper incomplete gamma function, by its series below
-    ``a + 1`` and by Lentz's continued fraction above (Press et al. 2007, *Numerical Recipes*,
-    3rd ed., section 6.2), to about 1e-14.
+    ``Q(df / 2, x / 2)``, the regularised upper incomplete gamma function
+    (:func:`upper_gamma_regularized`).
 
     Examples
     --------
@@ -619,35 +627,7 @@ def chi2_sf(x: float, df: int) -> float:
     """
     if df <= 0:
         raise ValueError("a chi-squared law needs df > 0")
-    if x <= 0:
-        return 1.0
-    a, h = df / 2.0, x / 2.0
-    log_front = a * math.log(h) - h - math.lgamma(a)
-    if h < a + 1:  # series of the lower tail P(a, h)
-        term = total = 1.0 / a
-        k = a
-        while abs(term) > abs(total) * 1e-16:
-            k += 1
-            term *= h / k
-            total += term
-        return max(0.0, 1.0 - total * math.exp(log_front))
-    tiny = 1e-300  # continued fraction of Q(a, h) (modified Lentz)
-    b = h + 1 - a
-    c, d = 1.0 / tiny, 1.0 / b
-    f = d
-    for i in range(1, 10_000):
-        an = -i * (i - a)
-        b += 2
-        d = an * d + b
-        d = tiny if abs(d) < tiny else d
-        c = b + an / c
-        c = tiny if abs(c) < tiny else c
-        d = 1.0 / d
-        step = d * c
-        f *= step
-        if abs(step - 1) < 1e-16:
-            break
-    return math.exp(log_front) * f
+    return upper_gamma_regularized(df / 2.0, x / 2.0)
 
 
 def dispersion_test(x: Sequence[float], n: Sequence[float]) -> tuple[float, int, float] | None:
@@ -677,3 +657,280 @@ def dispersion_test(x: Sequence[float], n: Sequence[float]) -> tuple[float, int,
         return None
     stat = sum((xi - ni * pbar) ** 2 / (ni * pbar * (1 - pbar)) for xi, ni in kept)
     return stat, len(kept) - 1, chi2_sf(stat, len(kept) - 1)
+
+
+# ----------------------------------------------------------------------------- experiments
+# The readout of A/B and multi-arm experiments (journeymap.analysis.experiment, issue 10).
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm step-down adjusted p-values, in input order.
+
+    For the ``m`` p-values sorted ascending, ``adj_(i) = max over j <= i of
+    min(1, (m - j + 1) p_(j))``. Rejecting where ``adj < alpha`` controls the family-wise
+    error rate at ``alpha`` under any dependence (the arms of one experiment share a control).
+
+    Source: S. Holm (1979), "A simple sequentially rejective multiple test procedure",
+    Scandinavian Journal of Statistics 6(2), 65-70.
+
+    Examples
+    --------
+    >>> holm([0.01, 0.04, 0.03])
+    [0.03, 0.06, 0.06]
+    >>> holm([])
+    []
+    """
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [0.0] * m
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p_values[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def katz_ratio_interval(x1: int, n1: int, x2: int, n2: int, *,
+                        confidence: float = 0.95) -> tuple[float, float] | None:
+    """Katz log interval of the relative lift ``p2 / p1 - 1``; None when a count is 0.
+
+    ``r = p2 / p1``, ``se(log r) = sqrt(1/x2 - 1/n2 + 1/x1 - 1/n1)`` and the interval
+    ``exp(log r -/+ z se) - 1``; undefined when ``x1`` or ``x2`` is 0 (log of 0).
+
+    Source: D. Katz, J. Baptista, S. P. Azen & M. C. Pike (1978), "Obtaining confidence
+    intervals for the risk ratio in cohort studies", Biometrics 34(3), 469-474; statsmodels
+    ``confint_proportions_2indep(compare="ratio", method="log")``.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in katz_ratio_interval(100, 1000, 130, 1000)]
+    [0.017, 0.6618]
+    >>> katz_ratio_interval(0, 10, 3, 10) is None
+    True
+    """
+    if min(x1, x2) <= 0 or n1 <= 0 or n2 <= 0:
+        return None
+    log_r = math.log((x2 / n2) / (x1 / n1))
+    se = math.sqrt(max(1 / x2 - 1 / n2 + 1 / x1 - 1 / n1, 0.0))
+    z = z_value(confidence=confidence)
+    return (math.exp(log_r - z * se) - 1.0, math.exp(log_r + z * se) - 1.0)
+
+
+def _log_hypergeom(k: int, row1: int, row2: int, col1: int) -> float:
+    """``log P(X = k)`` for X ~ hypergeometric: ``k`` of ``col1`` draws from row 1."""
+    def log_comb(n: int, r: int) -> float:
+        return math.lgamma(n + 1) - math.lgamma(r + 1) - math.lgamma(n - r + 1)
+
+    return log_comb(row1, k) + log_comb(row2, col1 - k) - log_comb(row1 + row2, col1)
+
+
+def fisher_exact(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Two-sided p-value of Fisher's exact test of the 2x2 table ``[[x1, n1-x1], [x2, n2-x2]]``.
+
+    Conditional on the margins, ``x1`` is hypergeometric; the p-value is the sum of
+    ``P(X = k)`` over every table with ``P(X = k) <= P(X = x1)`` (times ``1 + 1e-7``, the
+    relative tolerance ``scipy.stats.fisher_exact`` uses against rounding), capped at 1.
+
+    Source: R. A. Fisher (1935), "The logic of inductive inference", JRSS 98(1), 39-82;
+    Agresti (2013), *Categorical Data Analysis*, 3rd ed., section 3.5.
+
+    Examples
+    --------
+    >>> round(fisher_exact(1, 10, 6, 10), 5)
+    0.05728
+    >>> fisher_exact(0, 5, 0, 5)
+    1.0
+    """
+    col1 = x1 + x2
+    lo, hi = max(0, col1 - n2), min(n1, col1)
+    observed = _log_hypergeom(x1, n1, n2, col1)
+    cut = observed + math.log1p(1e-7)
+    total = sum(math.exp(lp) for k in range(lo, hi + 1)
+                if (lp := _log_hypergeom(k, n1, n2, col1)) <= cut)
+    return min(1.0, total)
+
+
+def upper_gamma_regularized(a: float, x: float) -> float:
+    """Regularised upper incomplete gamma ``Q(a, x) = Gamma(a, x) / Gamma(a)``, ``a > 0``.
+
+    The series ``P(a, x) = e^-x x^a / Gamma(a) sum x^n / (a (a+1) ... (a+n))`` when
+    ``x < a + 1``, else the continued fraction of ``Q`` by the modified Lentz method, both to
+    relative precision 1e-15 (Press et al. 2007, *Numerical Recipes*, 3rd ed., section 6.2).
+
+    Examples
+    --------
+    >>> round(upper_gamma_regularized(1.0, 2.0), 12) == round(math.exp(-2.0), 12)
+    True
+    >>> upper_gamma_regularized(2.5, 0.0)
+    1.0
+    """
+    if a <= 0:
+        raise ValueError("a is positive")
+    if x <= 0:
+        return 1.0
+    log_front = -x + a * math.log(x) - math.lgamma(a)
+    if x < a + 1:
+        term = total = 1.0 / a
+        n = a
+        while abs(term) > abs(total) * 1e-16:
+            n += 1
+            term *= x / n
+            total += term
+        return max(0.0, 1.0 - total * math.exp(log_front))
+    tiny = 1e-300
+    b = x + 1 - a
+    c, d = 1 / tiny, 1 / b
+    h = d
+    for i in range(1, 10_000):
+        an = -i * (i - a)
+        b += 2
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1) < 1e-16:
+            break
+    return min(1.0, math.exp(log_front) * h)
+
+
+def chi_square_goodness_of_fit(observed: Sequence[int],
+                               expected_shares: Sequence[float]) -> tuple[float, float]:
+    """Pearson's chi-square goodness of fit: ``(statistic, p_value)``.
+
+    ``E_i = N s_i / sum s`` with ``N = sum O_i``; ``X^2 = sum (O_i - E_i)^2 / E_i`` and
+    ``p = Q((k - 1)/2, X^2/2)`` (chi-square with ``k - 1`` degrees of freedom, through
+    :func:`upper_gamma_regularized`). Used for sample ratio mismatch: the customers per arm
+    against the planned split.
+
+    Source: K. Pearson (1900), Philosophical Magazine 50(302), 157-175; Fabijan et al. (2019),
+    "Diagnosing sample ratio mismatch in online controlled experiments", KDD '19.
+
+    Examples
+    --------
+    >>> x2, p = chi_square_goodness_of_fit([5100, 4900], [0.5, 0.5])
+    >>> x2, round(p, 6)
+    (4.0, 0.0455)
+    """
+    if len(observed) != len(expected_shares) or len(observed) < 2:
+        raise ValueError("two or more categories, one share each")
+    total, share = sum(observed), sum(expected_shares)
+    if total <= 0 or share <= 0:
+        return 0.0, 1.0
+    stat = sum((o - total * s / share) ** 2 / (total * s / share)
+               for o, s in zip(observed, expected_shares, strict=True))
+    return stat, upper_gamma_regularized((len(observed) - 1) / 2, stat / 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Sequential:
+    """An always-valid p-value and confidence sequence of ``p2 - p1`` (mixture SPRT)."""
+
+    p_value: float
+    interval: tuple[float, float]
+
+
+def msprt_two_proportions(x1: int, n1: int, x2: int, n2: int, *, tau: float,
+                          alpha: float = 0.05) -> Sequential | None:
+    """Mixture SPRT of ``p2 - p1 = 0`` with a normal ``N(0, tau^2)`` mixing distribution.
+
+    With ``d = p2 - p1`` and its variance ``s^2 = p1 q1 / n1 + p2 q2 / n2`` (normal
+    approximation of each arm), the mixture likelihood ratio of ``theta`` is::
+
+        L(theta) = sqrt(s^2 / (s^2 + tau^2)) exp(tau^2 (d - theta)^2 / (2 s^2 (s^2 + tau^2)))
+
+    The always-valid p-value is ``min(1, 1 / L(0))`` and the confidence sequence is every
+    ``theta`` with ``L(theta) < 1 / alpha``::
+
+        d -/+ sqrt(s^2 (s^2 + tau^2) / tau^2 (2 log(1/alpha) + log((s^2 + tau^2) / s^2)))
+
+    By Ville's inequality ``P(L_n(theta) >= 1/alpha for some n) <= alpha`` under ``theta``, so
+    the readout can be looked at after every customer without inflating false positives.
+    ``p < alpha`` exactly when 0 is outside the sequence. None when ``s^2`` is 0 (no variation).
+    With one look per arm size ``n`` per arm this is the statistic of Johari et al. for
+    ``s^2 = (p1 q1 + p2 q2) / n``.
+
+    Source: R. Johari, P. Koomen, L. Pekelis & D. Walsh (2017), "Peeking at A/B tests: why it
+    matters, and what to do about it", KDD '17, 1517-1525 (and Johari, Pekelis & Walsh,
+    "Always valid inference", Operations Research 70(3), 2022); H. Robbins (1970).
+
+    Examples
+    --------
+    >>> s = msprt_two_proportions(100, 1000, 150, 1000, tau=0.02)
+    >>> round(s.p_value, 5), [round(v, 4) for v in s.interval]
+    (0.04072, [0.0014, 0.0986])
+    """
+    if n1 <= 0 or n2 <= 0 or tau <= 0:
+        return None
+    p1, p2 = x1 / n1, x2 / n2
+    s2 = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
+    if s2 <= 0:
+        return None
+    t2 = tau * tau
+    d = p2 - p1
+    log_l = 0.5 * math.log(s2 / (s2 + t2)) + t2 * d * d / (2 * s2 * (s2 + t2))
+    p = 1.0 if log_l <= 0 else math.exp(-log_l)
+    half = math.sqrt(s2 * (s2 + t2) / t2 * (2 * math.log(1 / alpha) + math.log((s2 + t2) / s2)))
+    return Sequential(p, (d - half, d + half))
+
+
+def two_proportion_sample_size(p1: float, p2: float, *, alpha: float = 0.05,
+                               power: float = 0.8) -> int | None:
+    """Customers per arm for a two-sided test of ``p1`` against ``p2`` (equal arms).
+
+    ``n = (z_(1-alpha/2) sqrt(2 pbar qbar) + z_(power) sqrt(p1 q1 + p2 q2))^2 / (p1 - p2)^2``
+    with ``pbar = (p1 + p2) / 2``, rounded up; None when ``p1 == p2``. The normal
+    approximation without continuity correction (the pooled variance under the null, the
+    separate variances under the alternative).
+
+    Source: J. L. Fleiss, B. Levin & M. C. Paik (2003), *Statistical Methods for Rates and
+    Proportions*, 3rd ed., equation 4.14; statsmodels ``samplesize_proportions_2indep_onetail``.
+
+    Examples
+    --------
+    >>> two_proportion_sample_size(0.10, 0.11)
+    14751
+    """
+    if p1 == p2:
+        return None
+    pbar = (p1 + p2) / 2
+    za = z_value(confidence=1 - alpha)
+    zb = NormalDist().inv_cdf(power)
+    n = (za * math.sqrt(2 * pbar * (1 - pbar)) + zb * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))) ** 2
+    return math.ceil(n / (p1 - p2) ** 2 - 1e-9)
+
+
+def _log_beta(a: float, b: float) -> float:
+    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+
+def chance_to_beat(x1: int, n1: int, x2: int, n2: int) -> float:
+    """``P(p2 > p1)`` for independent ``Beta(1 + x, 1 + n - x)`` posteriors (uniform priors).
+
+    With ``a_k = 1 + x_k`` and ``b_k = 1 + n_k - x_k``, exactly::
+
+        P(p2 > p1) = sum_(i=0)^(a2-1) B(a1 + i, b1 + b2) / ((b2 + i) B(1 + i, b2) B(a1, b1))
+
+    summed in log space (``lgamma``); no random draws, so the figure is deterministic. The sum
+    runs over the arm with the fewer successes (``P(p2 > p1) = 1 - P(p1 > p2)``).
+
+    Source: E. Miller (2015), "Formulas for Bayesian A/B testing"
+    (evanmiller.org/bayesian-ab-testing.html); J. Cook (2005), "Exact calculation of beta
+    inequalities", UT MD Anderson technical report.
+
+    Examples
+    --------
+    >>> round(chance_to_beat(5, 10, 5, 10), 12)
+    0.5
+    >>> round(chance_to_beat(100, 1000, 130, 1000), 4)
+    0.9822
+    """
+    a1, b1, a2, b2 = 1 + x1, 1 + n1 - x1, 1 + x2, 1 + n2 - x2
+    if a2 > a1:
+        return 1.0 - chance_to_beat(x2, n2, x1, n1)
+    base = _log_beta(a1, b1)
+    total = math.fsum(math.exp(_log_beta(a1 + i, b1 + b2) - math.log(b2 + i)
+                               - _log_beta(1 + i, b2) - base) for i in range(a2))
+    return min(1.0, max(0.0, total))

@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("journeymap.cli.imports:import_group", "Turn funnel reports and path tables into overlays."),
     "conform": ("journeymap.cli.events:conform", "Compare an event log with a map: shadow paths, unused parts."),
     "trend": ("journeymap.cli.trend:trend", "Follow a journey over many periods; flag the changes that are real."),
+    "experiment": ("journeymap.cli.experiment:experiment", "Read out an A/B or multi-arm test: lift, intervals, where it moved, a decision."),
 }
 
 

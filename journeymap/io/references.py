@@ -21,6 +21,7 @@ def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
     diags += _touchpoint_references(jm, raw, tp_ids, persona_ids)
     diags += _check_block_references(jm, raw, tp_ids, stage_ids)
     diags += _scenario_references(jm, raw, tp_ids, stage_ids)
+    diags += _experiment_references(jm, raw, tp_ids)
     return diags
 
 
@@ -142,6 +143,27 @@ def _scenario_references(jm: JourneyMap, raw: PosDict, tp_ids: list[str],
             if sid not in stage_ids:
                 diags.append(_unknown("stage", sid, raw, ("scenarios", sname, "add", sid), stage_ids,
                                       f"scenarios.{sname}.add", key=True))
+    return diags
+
+
+def _experiment_references(jm: JourneyMap, raw: PosDict, tp_ids: list[str]) -> list[Diagnostic]:
+    """Touchpoints and scenarios that experiments name; a conversion's touchpoint is a goal."""
+    diags: list[Diagnostic] = []
+    for k, exp in enumerate(jm.experiments):
+        metrics = [("primary",), *(("guardrails", g) for g in range(len(exp.guardrails)))]
+        for loc, metric in zip(metrics, [exp.primary, *exp.guardrails], strict=True):
+            where = ("experiments", k, *loc, "touchpoint")
+            if metric.touchpoint is not None and metric.touchpoint not in tp_ids:
+                diags.append(_unknown("touchpoint", metric.touchpoint, raw, where, tp_ids,
+                                      f"experiments[{k}]"))
+            elif metric.metric == "conversion" and metric.touchpoint is not None \
+                    and metric.touchpoint not in jm.goals:
+                diags.append(Diagnostic(f"'{metric.touchpoint}' is not a goal; conversion is "
+                                        "measured at a goal", locate(raw, where),
+                                        hint=_known("goals", jm.goals)))
+        if exp.scenario is not None and exp.scenario not in jm.scenarios:
+            diags.append(_unknown("scenario", exp.scenario, raw, ("experiments", k, "scenario"),
+                                  list(jm.scenarios), f"experiments[{k}]"))
     return diags
 
 

@@ -1,0 +1,368 @@
+"""The readout of an A/B or multi-arm experiment on the journey (issue 10; docs/experiments.md).
+
+Each arm is one customer-grain overlay of the same map (``ingest --segment-by`` writes them):
+one journey per customer, so ``customers`` of an arm is its journeys started and a touchpoint's
+``customers`` are the unique customers who reached it. Visit-grain overlays are refused: repeated
+visits of one customer are not independent observations.
+
+Per arm: customers, conversions (unique customers who reached a selected goal) and the conversion
+with its Wilson interval. Each arm against the control: the difference (Newcombe), the relative
+lift (Katz), the two-sided p-value (pooled z; Fisher's exact test when an expected cell is under
+5), Holm across arms, the chance to beat the control, and the always-valid p-value and confidence
+sequence of the mixture SPRT. Sample ratio mismatch: chi-square of the customers per arm against
+the planned split. Per touchpoint: the drop-off (customers who left there over customers who
+reached it) per arm, its difference and a Benjamini-Hochberg q-value. Every formula is in
+:mod:`journeymap.stats`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from journeymap import stats
+from journeymap.analysis.document import rounded, to_document
+from journeymap.analysis.experiment_plan import Decision, Design, Effect, Plan, plan
+from journeymap.analysis.flow import Flow, flow_table
+from journeymap.errors import UsageError
+from journeymap.facts import selected_goals
+from journeymap.graph import MAP_ID, touchpoints_in_order
+from journeymap.model import Overlay
+
+SRM_THRESHOLD = 0.001
+"""A sample-ratio-mismatch p-value under this marks the readout invalid (Fabijan et al. 2019)."""
+
+VISIT_GRAIN = "experiments compare customers; this overlay counts visits"
+
+
+class VisitGrainError(UsageError):
+    """An arm's overlay counts visits (or sessions), not customers."""
+
+    def __init__(self, arm: str):
+        super().__init__(f"arm '{arm}': {VISIT_GRAIN}",
+                         hint="write customer-grain overlays with `journeymap ingest --segment-by "
+                              "COLUMN` (customer journeys, the default)")
+
+
+class ExperimentInputError(UsageError):
+    """The arms cannot be compared (one arm, an unknown control, arms of different maps)."""
+
+
+@dataclass(frozen=True)
+class ArmInput:
+    name: str
+    G: nx.DiGraph[str]
+
+
+@dataclass(frozen=True)
+class Arm:
+    name: str
+    customers: int
+    excluded: int
+    conversions: int
+    conversion: float | None
+    conversion_interval: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class Srm:
+    statistic: float
+    p_value: float
+    expected_split: tuple[float, ...]
+    mismatch: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    arm: str
+    metric: str
+    control_value: float | None
+    value: float | None
+    difference: float | None
+    difference_interval: tuple[float, float] | None
+    relative_lift: float | None
+    relative_lift_interval: tuple[float, float] | None
+    test: str
+    p_value: float
+    p_value_adjusted: float
+    sequential_p_value: float | None
+    sequential_p_value_adjusted: float | None
+    confidence_sequence: tuple[float, float] | None
+    chance_to_beat_control: float
+
+
+@dataclass(frozen=True)
+class TouchpointDifference:
+    arm: str
+    touchpoint: str
+    name: str
+    control_drop_off: float
+    drop_off: float
+    difference: float
+    difference_interval: tuple[float, float] | None
+    relative_change_interval: tuple[float, float] | None
+    p_value: float
+    q_value: float
+
+
+@dataclass(frozen=True)
+class Readout:
+    experiment: str | None
+    control: str
+    arms: tuple[Arm, ...]
+    srm: Srm
+    comparisons: tuple[Comparison, ...]
+    touchpoints: tuple[TouchpointDifference, ...]
+    plan: Plan
+    decision: Decision
+    reason: str
+    notes: tuple[str, ...]
+    unit: str = "customers"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of ``journeymap experiment --format json`` (docs/experiments.md)."""
+        doc: dict[str, Any] = {
+            "experiment": self.experiment, "control": self.control, "unit": self.unit,
+            "arms": self.arms,
+            "srm": {"statistic": self.srm.statistic, "p_value": self.srm.p_value,
+                    "expected_split": dict(zip((a.name for a in self.arms),
+                                               self.srm.expected_split, strict=True)),
+                    "mismatch": self.srm.mismatch},
+            "comparisons": self.comparisons, "touchpoints": self.touchpoints, "guardrails": [],
+            "plan": self.plan,
+            "decision": self.decision.value, "reason": self.reason, "notes": self.notes,
+        }
+        out: dict[str, Any] = to_document(rounded(doc))
+        return out
+
+
+# ------------------------------------------------------------------------------- inputs
+
+
+def require_customer_grain(arm: str, overlay: Overlay | None) -> None:
+    """Refuse an arm whose overlay does not count customers (:class:`VisitGrainError`).
+
+    Customer grain: every touchpoint states its ``customers`` and journeys are customers'
+    histories (not sessions, not a path table's visits).
+    """
+    if overlay is None:
+        raise VisitGrainError(arm)
+    journey, grain = overlay.settings.get("journey"), overlay.settings.get("grain")
+    if journey == "session" or grain == "visits" or not overlay.touchpoints or any(
+            tp.customers is None for tp in overlay.touchpoints.values()):
+        raise VisitGrainError(arm)
+
+
+def _arm(name: str, flows: dict[str, Flow], goals: Sequence[str]) -> Arm:
+    """Customers = journeys started outside the goals; conversions = customers at a goal."""
+    customers = sum(f.entries for f in flows.values() if f.id not in goals)
+    conversions = min(sum(flows[g].customers or 0 for g in goals if g in flows), customers)
+    return Arm(name, customers, 0, conversions, stats.ratio(conversions, customers),
+               stats.wilson_interval(conversions, customers))
+
+
+def _expected_split(names: Sequence[str], split: dict[str, float]) -> tuple[float, ...]:
+    named = sum(split.get(n, 0.0) for n in names)
+    rest = [n for n in names if n not in split]
+    left = max(1.0 - named, 0.0)
+    shares = [split[n] if n in split else left / len(rest) for n in names]
+    total = sum(shares)
+    return tuple(s / total for s in shares) if total > 0 else tuple(1 / len(names) for _ in names)
+
+
+def srm(arms: Sequence[Arm], split: dict[str, float]) -> Srm:
+    """Chi-square goodness of fit of the customers per arm against the planned split."""
+    expected = _expected_split([a.name for a in arms], split)
+    stat, p = stats.chi_square_goodness_of_fit([a.customers for a in arms], expected)
+    return Srm(stat, p, expected, p < SRM_THRESHOLD)
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def p_value(x1: int, n1: int, x2: int, n2: int) -> tuple[str, float]:
+    """Two-sided p-value of equal proportions: Fisher's exact test when an expected cell
+    ``row total x column total / N`` is under 5, else the pooled z test.
+
+    >>> p_value(1, 10, 6, 10)[0], p_value(100, 1000, 130, 1000)[0]
+    ('fisher', 'z')
+    """
+    total, successes = n1 + n2, x1 + x2
+    failures = total - successes
+    cells = [n * c / total for n in (n1, n2) for c in (successes, failures)] if total else [0.0]
+    if min(cells) < 5:
+        return "fisher", stats.fisher_exact(x1, n1, x2, n2)
+    return "z", stats.two_proportion_test(x1, n1, x2, n2, alternative="two-sided")
+
+
+def compare_arms(control: Arm, others: Sequence[Arm], design: Design) -> list[Comparison]:
+    """Each arm against the control on conversion, with Holm across arms."""
+    base = control.conversion or 0.0
+    tau = design.effect.absolute(base) if base > 0 else design.effect.value
+    rows = []
+    for arm in others:
+        test, p = p_value(control.conversions, control.customers, arm.conversions, arm.customers)
+        seq = stats.msprt_two_proportions(control.conversions, control.customers,
+                                          arm.conversions, arm.customers,
+                                          tau=abs(tau), alpha=design.alpha)
+        rows.append((arm, test, p, seq))
+    adjusted = stats.holm([p for _, _, p, _ in rows])
+    seq_adjusted = stats.holm([1.0 if s is None else s.p_value for *_, s in rows])
+    out = []
+    for (arm, test, p, seq), padj, sadj in zip(rows, adjusted, seq_adjusted, strict=True):
+        c, v = control.conversion, arm.conversion
+        out.append(Comparison(
+            arm=arm.name, metric="conversion", control_value=c, value=v,
+            difference=None if c is None or v is None else v - c,
+            difference_interval=stats.newcombe_difference(
+                control.conversions, control.customers, arm.conversions, arm.customers),
+            relative_lift=None if not c or v is None else v / c - 1,
+            relative_lift_interval=stats.katz_ratio_interval(
+                control.conversions, control.customers, arm.conversions, arm.customers),
+            test=test, p_value=p, p_value_adjusted=padj,
+            sequential_p_value=None if seq is None else seq.p_value,
+            sequential_p_value_adjusted=None if seq is None else sadj,
+            confidence_sequence=None if seq is None else seq.interval,
+            chance_to_beat_control=stats.chance_to_beat(
+                control.conversions, control.customers, arm.conversions, arm.customers)))
+    return out
+
+
+def touchpoint_differences(control: str, flows: dict[str, dict[str, Flow]],
+                           goals: Sequence[str]) -> list[TouchpointDifference]:
+    """Drop-off ``exits / customers`` per touchpoint and arm against the control, BH across all."""
+    rows: list[tuple[str, Flow, Flow]] = []
+    for arm, table in flows.items():
+        if arm == control:
+            continue
+        for tid, f in table.items():
+            c = flows[control].get(tid)
+            if tid in goals or c is None or not c.customers or not f.customers:
+                continue
+            rows.append((arm, c, f))
+    tests = [p_value(min(c.exits, c.customers or 0), c.customers or 0,
+                     min(f.exits, f.customers or 0), f.customers or 0)[1] for _, c, f in rows]
+    out = []
+    for (arm, c, f), p, q in zip(rows, tests, stats.benjamini_hochberg(tests), strict=True):
+        xc, nc = min(c.exits, c.customers or 0), c.customers or 0
+        xt, nt = min(f.exits, f.customers or 0), f.customers or 0
+        out.append(TouchpointDifference(
+            arm=arm, touchpoint=f.id, name=f.name, control_drop_off=xc / nc, drop_off=xt / nt,
+            difference=xt / nt - xc / nc, difference_interval=stats.newcombe_difference(xc, nc, xt, nt),
+            relative_change_interval=stats.katz_ratio_interval(xc, nc, xt, nt), p_value=p, q_value=q))
+    return out
+
+
+def biggest_difference(rows: Sequence[TouchpointDifference]) -> str | None:
+    """The touchpoint where the arms differ most, in plain words (smallest q, then largest gap).
+
+    >>> row = TouchpointDifference("b", "checkout", "Checkout", 0.36, 0.31, -0.05, None,
+    ...                            (-0.21, -0.06), 0.001, 0.004)
+    >>> biggest_difference([row])
+    'b lost 14% fewer customers at Checkout (31.0% against 36.0%); 95% interval 6% to 21% fewer (q 0.004)'
+    """
+    if not rows:
+        return None
+    r = min(rows, key=lambda t: (t.q_value, -abs(t.difference), t.touchpoint))
+    change = r.drop_off / r.control_drop_off - 1 if r.control_drop_off else None
+    if change is None:
+        return f"{r.arm} lost {r.drop_off:.1%} of customers at {r.name}, the control none"
+    word = "fewer" if change < 0 else "more"
+    text = (f"{r.arm} lost {abs(change):.0%} {word} customers at {r.name} "
+            f"({r.drop_off:.1%} against {r.control_drop_off:.1%})")
+    ci = r.relative_change_interval
+    if ci is not None:
+        lo, hi = sorted((abs(ci[0]), abs(ci[1]))) if ci[0] * ci[1] > 0 else (ci[0], ci[1])
+        text += (f"; 95% interval {lo:.0%} to {hi:.0%} {word}" if ci[0] * ci[1] > 0
+                 else f"; 95% interval {lo:+.0%} to {hi:+.0%}")
+    return text + f" (q {r.q_value:.2g})"
+
+
+# ----------------------------------------------------------------------------- decision
+
+
+def decide(arms: Sequence[Arm], srm_result: Srm, comparisons: Sequence[Comparison],
+           the_plan: Plan, alpha: float) -> tuple[Decision, str, list[str]]:
+    """``ship``, ``harm``, ``inconclusive`` or ``invalid``, with the reason and notes.
+
+    Before the planned sample size the sequential (always-valid) p-values decide; at or after
+    it the fixed-horizon ones. Both are Holm-adjusted across arms.
+    """
+    notes: list[str] = []
+    empty = [a.name for a in arms if a.customers == 0]
+    if empty:
+        return Decision.INVALID, f"no customers in arm {', '.join(empty)}", notes
+    if srm_result.mismatch:
+        return Decision.INVALID, (
+            f"sample ratio mismatch (p = {srm_result.p_value:.2g}): the arms did not get the "
+            "planned shares of customers, so assignment or tracking is broken and every "
+            "difference may come from who was counted, not from the change"), notes
+    planned, so_far = the_plan.customers_per_arm, min(a.customers for a in arms)
+    reached = planned is not None and so_far >= planned
+    if planned is not None and not reached:
+        notes.append(f"planned {planned:,} customers per arm, {so_far:,} so far: read the "
+                     "sequential figures")
+
+    def p_of(c: Comparison) -> float:
+        if reached:
+            return c.p_value_adjusted
+        return 1.0 if c.sequential_p_value_adjusted is None else c.sequential_p_value_adjusted
+
+    significant = [c for c in comparisons if p_of(c) < alpha and c.difference is not None]
+    harmful = [c for c in significant if (c.difference or 0.0) < 0]
+    better = [c for c in significant if (c.difference or 0.0) > 0]
+    figures = "fixed-horizon" if reached else "sequential"
+    if harmful:
+        return Decision.HARM, (f"{', '.join(c.arm for c in harmful)} converts significantly "
+                               f"worse than the control ({figures} p < {alpha:g})"), notes
+    if better:
+        best = max(better, key=lambda c: c.difference or 0.0)
+        return Decision.SHIP, (f"{best.arm} converts significantly better than the control "
+                               f"({figures} p < {alpha:g})"), notes
+    if planned is not None and not reached:
+        return Decision.INCONCLUSIVE, (f"no significant difference yet; needs about "
+                                       f"{planned - so_far:,} more customers per arm"), notes
+    return Decision.INCONCLUSIVE, ("no significant difference at the planned sample size: "
+                                   "any effect is smaller than the one planned for"), notes
+
+
+# ------------------------------------------------------------------------------ readout
+
+
+def read_out(arms: Sequence[ArmInput], control: str, design: Design, *,
+             goal: str | None = None, daily_customers: float | None = None) -> Readout:
+    """The readout of the experiment (see the module docstring)."""
+    names = [a.name for a in arms]
+    if len(arms) < 2:
+        raise ExperimentInputError("an experiment needs two or more arms",
+                                   hint="give one overlay per arm: NAME=OVERLAY, twice or more")
+    if control not in names:
+        raise ExperimentInputError(f"no arm named '{control}' to be the control",
+                                   hint=f"the arms are {', '.join(names)}")
+    maps = {a.G.graph.get(MAP_ID) for a in arms}
+    if len(maps) > 1:
+        raise ExperimentInputError("the arms' overlays belong to different maps")
+    goals = selected_goals(arms[0].G, goal)
+    flows = {a.name: flow_table(a.G, goals) for a in arms}
+    arm_rows = [_arm(a.name, flows[a.name], goals) for a in arms]
+    ordered = [r for r in arm_rows if r.name == control] + [r for r in arm_rows if r.name != control]
+    srm_result = srm(ordered, design.split)
+    comparisons = compare_arms(ordered[0], ordered[1:], design)
+    rows = touchpoint_differences(control, flows, goals)
+    order = {t: i for i, t in enumerate(touchpoints_in_order(arms[0].G))}
+    rows.sort(key=lambda r: (names.index(r.arm), order.get(r.touchpoint, len(order))))
+    the_plan = plan(design, ordered[0].conversion, len(arms), daily_customers)
+    decision, reason, notes = decide(ordered, srm_result, comparisons, the_plan, design.alpha)
+    words = biggest_difference(rows)
+    if words is not None:
+        notes.append(words)
+    return Readout(design.id, control, tuple(ordered), srm_result, tuple(comparisons),
+                   tuple(rows), the_plan, decision, reason, tuple(notes))
+
+
+__all__ = ["Arm", "ArmInput", "Comparison", "Decision", "Design", "Effect",
+           "ExperimentInputError", "Plan", "Readout", "Srm", "TouchpointDifference",
+           "VisitGrainError", "read_out", "require_customer_grain"]
