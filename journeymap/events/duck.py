@@ -10,7 +10,7 @@ from typing import Any
 from journeymap.errors import UsageError
 from journeymap.events.inputs import InputFile, require_columns
 from journeymap.events.settings import Columns
-from journeymap.events.sql import RELATIONS, RESULTS, ident, lit
+from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, ident, lit
 
 Progress = Callable[[str], None]
 
@@ -94,11 +94,10 @@ class DuckEngine:
         selects = [raw_select(f, _describe(self.con, f), columns, wcols, segment) for f in files]
         self.con.execute("CREATE TEMP VIEW jm_raw AS " + "\nUNION ALL\n".join(selects))
 
-    def run(self, stmts: dict[str, str], progress: Progress | None = None,
-            strict: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    def run(self, stmts: dict[str, str], progress: Progress | None = None) -> dict[str, list[tuple[Any, ...]]]:
         import duckdb
 
-        out: dict[str, list[tuple[Any, ...]]] = {"first_bad": []}
+        out: dict[str, list[tuple[Any, ...]]] = {}
         tz = stmts.get("__timezone__", "UTC")
         # the statements are DuckDB SQL already: two macros stand for the dialect-specific parts
         # (no transpiling here, which saves sqlglot's time on every ingest)
@@ -115,7 +114,7 @@ class DuckEngine:
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
             if progress:
                 progress("counting")
-            for name in (*RESULTS, "first_bad") if strict else RESULTS:
+            for name in (*RESULTS, *CHECKS):
                 out[name] = self.con.execute(stmts[name]).fetchall()
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]

@@ -12,7 +12,7 @@ from typing import Any
 
 from journeymap.events.inputs import InputFile, require_columns
 from journeymap.events.settings import Columns, SettingError
-from journeymap.events.sql import RELATIONS, RESULTS, transpile
+from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
 
 Progress = Callable[[str], None]
 
@@ -99,8 +99,7 @@ class SparkEngine:
             raw = raw.unionByName(other)
         raw.createOrReplaceTempView("jm_raw")
 
-    def run(self, stmts: dict[str, str], progress: Progress | None = None,
-            strict: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    def run(self, stmts: dict[str, str], progress: Progress | None = None) -> dict[str, list[tuple[Any, ...]]]:
         tz = stmts.get("__timezone__", "UTC")
         cached = []
         for name in RELATIONS:
@@ -110,9 +109,9 @@ class SparkEngine:
             df = df.cache()
             cached.append(df)
             df.createOrReplaceTempView(name)
-        out: dict[str, list[tuple[Any, ...]]] = {"first_bad": []}
+        out: dict[str, list[tuple[Any, ...]]] = {}
         try:
-            for name in (*RESULTS, "first_bad") if strict else RESULTS:
+            for name in (*RESULTS, *CHECKS):
                 out[name] = [tuple(r) for r in self.spark.sql(transpile(stmts[name], "spark", tz)).collect()]
         finally:
             for df in cached:
