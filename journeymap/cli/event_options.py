@@ -142,11 +142,23 @@ def summary_line(target: str, r: IngestResult) -> str:
             + (f" ({len(r.unmapped):,} event names)" if r.unmapped else ""))
 
 
+def about(seconds: int) -> str:
+    """A duration to read, rounded to one decimal of its largest unit.
+
+    >>> about(172800), about(90061), about(5400), about(59)
+    ('2.0 days', '1.0 days', '1.5 hours', '59 seconds')
+    """
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds} seconds"
+
+
 def censoring_warning(c: Censoring, segment: str | None = None) -> str:
     """The warning shown before an overlay whose journeys are mostly unfinished is written."""
     share = c.in_progress_share or 0.0
     lost = format_duration(c.lost_after)
-    why = (f"the log spans {format_duration(c.span_seconds)}, less than --lost-after {lost}"
+    why = (f"the log spans {about(c.span_seconds)}, less than --lost-after {lost}"
            if c.short_log else f"--lost-after is {lost}")
     where = f" (segment {segment!r})" if segment is not None else ""
     return (f"warning{where}: {c.in_progress:,} of {c.journeys:,} journeys ({share:.0%}) are still in "

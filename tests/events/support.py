@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from journeymap.events.settings import Columns
 from journeymap.io import OverlayFormat, dump_overlay
 from journeymap.model import JourneyMap, Overlay
 
@@ -50,3 +51,13 @@ def by_id(overlay: Overlay | dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each touchpoint's counts as written, by id."""
     doc = written(overlay) if isinstance(overlay, Overlay) else overlay
     return dict(doc["touchpoints"])
+
+
+def ga4_rows() -> list[dict[str, Any]]:
+    """A GA4 BigQuery export's shape: microseconds since the epoch, written as a string in JSON."""
+    return [{"event_timestamp": str((1767261600 + 60 * i) * 10**6 + 250), "user_pseudo_id": user, "event_name": ev}
+            for i, (user, ev) in enumerate([("p1", "home"), ("p1", "product"), ("p2", "home"),
+                                            ("p1", "cart"), ("p2", "newsletter")])]
+
+
+GA4 = Columns(customer="user_pseudo_id", timestamp="event_timestamp", event="event_name")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
 
 from journeymap.events import IngestOptions, ingest
-from journeymap.events.settings import BadRowLimit, Columns, SettingError
+from journeymap.events.settings import BadRowLimit, SettingError
 from tests.events.reference import reference_ingest
-from tests.events.support import LogFile, by_id, make_map, written
+from tests.events.support import GA4, LogFile, by_id, ga4_rows, make_map, written
 from tests.support import run_cli
 
 T0 = 1767261600  # 2026-01-01T10:00:00Z
@@ -118,14 +117,6 @@ def test_json_lines_and_parquet_positions(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- epoch units
 
 
-def ga4_rows() -> list[dict[str, Any]]:
-    """A GA4 BigQuery export's shape: microseconds since the epoch, written as a string in JSON."""
-    return [{"event_timestamp": str((T0 + 60 * i) * 10**6 + 250), "user_pseudo_id": user, "event_name": ev}
-            for i, (user, ev) in enumerate([("p1", "home"), ("p1", "product"), ("p2", "home"),
-                                            ("p1", "cart"), ("p2", "newsletter")])]
-
-
-GA4 = Columns(customer="user_pseudo_id", timestamp="event_timestamp", event="event_name")
 
 
 def test_ga4_microseconds_as_strings_are_read(tmp_path: Path) -> None:
@@ -182,3 +173,44 @@ def test_a_unit_given_overrides_the_magnitude(log: LogFile) -> None:
     assert by_id(r.overlay)["home"]["median_seconds_to_next"] == {"cart": 60}
     ref = reference_ingest(make_map(), [str(f)], unit="ms", lost_after=0)
     assert ref["touchpoints"]["home"]["median_seconds_to_next"] == {"cart": 60}
+
+
+# ---------------------------------------------------------------------------- censoring
+
+
+def test_a_short_log_is_told_before_the_overlay_is_written(log: LogFile, tmp_path: Path) -> None:
+    # three customers over two days; the default --lost-after is 30 days, so every journey is
+    # still in progress at the end of the log: 3 of 3, and the log is shorter than lost_after
+    f = log([("a", "2026-01-01T10:00:00Z", "home"), ("a", "2026-01-01T10:05:00Z", "cart"),
+             ("a", "2026-01-01T10:06:00Z", "paid"), ("b", "2026-01-02T09:00:00Z", "home"),
+             ("c", "2026-01-03T10:00:00Z", "product")])
+    out = tmp_path / "o.json"
+    r = run_cli("ingest", str(f), "--map", str(map_file(tmp_path)), "-o", str(out))
+    assert r.code == 0
+    warning, summary = r.err.splitlines()
+    assert warning == (
+        "warning: 3 of 3 journeys (100%) are still in progress at the end of the log (the log spans "
+        "2.0 days, less than --lost-after 30d); their outcome is unknown, so conversion and drop-off "
+        "describe only the finished journeys. Use a longer log, or a --lost-after shorter than the "
+        "log (docs/events.md, 'Short logs').")
+    assert summary.startswith(f"{out}: 5 rows read")
+    doc = json.loads(out.read_text())
+    assert doc["settings"]["censoring"] == {"span": "2d", "journeys": 3, "in_progress": 3,
+                                            "in_progress_share": 1.0, "short_log": True, "censored": True}
+    assert run_cli("ingest", str(f), "--map", str(map_file(tmp_path)), "-q", "-o", str(out)).err == ""
+    # with --lost-after 1d only c (ending with the log) is in progress: 1 of 3, span 2d >= 1d
+    r = run_cli("ingest", str(f), "--map", str(map_file(tmp_path)), "-o", str(out), "--lost-after", "1d")
+    assert "warning" not in r.err
+    assert json.loads(out.read_text())["settings"]["censoring"] == {
+        "span": "2d", "journeys": 3, "in_progress": 1, "in_progress_share": round(1 / 3, 6),
+        "short_log": False, "censored": False}
+
+
+def test_discover_stops_too(log: LogFile, tmp_path: Path) -> None:
+    f = hand_log(log)
+    r = run_cli("discover", str(f), "-o", str(tmp_path / "d.yaml"), "-q")
+    assert r.code == 2
+    assert "4 of 8 rows cannot be used (2 without a customer id" in r.err and "--max-bad-rows allows 1%" in r.err
+    assert not (tmp_path / "d.yaml").exists()
+    ok = run_cli("discover", str(f), "-o", str(tmp_path / "d.yaml"), "--max-bad-rows", "50%")
+    assert ok.code == 0, ok.err
