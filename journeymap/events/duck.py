@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from journeymap.errors import UsageError
-from journeymap.events.inputs import InputFile, require_columns
+from journeymap.events.inputs import InputFile, nested, require_columns
 from journeymap.events.settings import Columns
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, ident, lit
 
@@ -45,11 +45,19 @@ def raw_select(f: InputFile, schema: list[tuple[str, str]], columns: Columns, wc
                     segment, wcols)
 
     def text(col: str) -> str:
+        inside = nested(col, names)
+        if inside is not None:  # a field of a struct, or of JSON text: its value as text
+            head, keys = inside
+            path = lit("$" + "".join(f'."{k}"' for k in keys))
+            kind = types[head].upper()
+            if kind in ("VARCHAR", "JSON"):
+                return f"CASE WHEN json_valid({ident(head)}) THEN json_extract_string({ident(head)}, {path}) END"
+            return f"json_extract_string(to_json({ident(head)}), {path})"
         if types[col].upper() == "JSON":  # mixed JSON types: strings unquoted, numbers as written
             return f"json_extract_string({ident(col)}, '$')"
         return f"CAST({ident(col)} AS VARCHAR)"
 
-    ts_type = types[columns.timestamp].upper()
+    ts_type = types.get(columns.timestamp, "VARCHAR").upper()
     ts = ident(columns.timestamp)
     ts_text, local, utc = "CAST(NULL AS VARCHAR)", "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
     if ts_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):

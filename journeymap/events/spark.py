@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from journeymap.events.inputs import InputFile, require_columns
+from journeymap.events.inputs import InputFile, nested, require_columns
 from journeymap.events.settings import Columns, SettingError
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
 
@@ -72,9 +72,18 @@ class SparkEngine:
                         segment, wcols)
 
         def text(col: str) -> Any:
+            inside = nested(col, names)
+            if inside is not None:  # a field of a struct, or of JSON text: its value as text
+                head, keys = inside
+                path = "$" + "".join(f"['{k}']" for k in keys)
+                value = F.col(f"`{head}`")
+                if not isinstance(df.schema[head].dataType, T.StringType):
+                    value = F.to_json(value)
+                return F.get_json_object(value, path)
             return F.col(f"`{col}`").cast("string")
 
-        ts_field = df.schema[columns.timestamp].dataType
+        ts_field = (df.schema[columns.timestamp].dataType if columns.timestamp in names
+                    else T.StringType())
         null_long = F.lit(None).cast("long")
         ts_text, local, utc = F.lit(None).cast("string"), null_long, null_long
         if isinstance(ts_field, T.TimestampType):

@@ -6,6 +6,7 @@ loops over each customer's events. Small logs only.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from typing import Any
@@ -45,11 +46,34 @@ def _to_utc_us(value: Any, tz: str, unit: str | None = None) -> int | None:
     return int(ts.value // 1000)
 
 
-def _read(path: str) -> pd.DataFrame:
+def _text(v: Any) -> str | None:
+    return None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+
+def _dig(value: Any, keys: list[str]) -> str | None:
+    """A field inside JSON text (a CSV column holding JSON), by walking the parsed object."""
+    try:
+        obj = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    for k in keys:
+        obj = obj.get(k) if isinstance(obj, dict) else None
+    return _text(obj)
+
+
+def _read(path: str, wanted: tuple[str, ...]) -> pd.DataFrame:
     if path.endswith((".jsonl", ".ndjson", ".json")):
-        df = pd.read_json(path, lines=True, dtype=False)
-        return df.astype(object).where(df.notna(), None).map(lambda v: None if v is None else str(v))
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        with open(path, encoding="utf-8") as fh:
+            records = [json.loads(line) for line in fh if line.strip()]
+        df = pd.json_normalize(records)  # nested objects become dotted columns
+        df = df.astype(object).where(df.notna(), None).map(_text)
+    else:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    for name in wanted:
+        head = name.split(".")[0]
+        if name not in df.columns and head in df.columns:
+            df[name] = [_dig(v, name.split(".")[1:]) for v in df[head]]
+    return df
 
 
 def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int = 1800,
@@ -59,7 +83,7 @@ def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int
                      columns: tuple[str, str, str] = ("user_id", "timestamp", "event")) -> dict[str, Any]:
     frames = []
     for rank, path in enumerate(sorted(files)):
-        df = _read(path)
+        df = _read(path, (*columns, *where_cols))
         df = df.rename(columns=dict(zip(columns, ("user_id", "timestamp", "event"), strict=True)))
         df["_file"], df["_row"] = rank, range(len(df))
         frames.append(df)

@@ -61,3 +61,24 @@ def ga4_rows() -> list[dict[str, Any]]:
 
 
 GA4 = Columns(customer="user_pseudo_id", timestamp="event_timestamp", event="event_name")
+
+
+MIXPANEL = Columns(customer="properties.distinct_id", timestamp="properties.time", event="event")
+# u1 (plan pro): home, view (product), cart, paid; u2 (plan free): home, view (no rule maps it)
+EVENTS = [("u1", 0, "home", "pro"), ("u1", 60, "view", "pro"), ("u1", 120, "cart", "pro"),
+          ("u1", 180, "paid", "pro"), ("u2", 30, "home", "free"), ("u2", 90, "view", "free")]
+
+
+def mixpanel_map() -> JourneyMap:
+    return make_map(product=[{"name": "view", "where": {"properties.plan": "pro"}}])
+
+
+def mixpanel(tmp_path: Path) -> Path:
+    """Mixpanel's export shape: the event name at the top, everything else under properties."""
+    f = tmp_path / "mixpanel.jsonl"
+    f.write_text("".join(json.dumps({"event": ev, "properties": {
+        "time": 1767261600 + dt, "distinct_id": user, "plan": plan, "$insert_id": f"{user}-{dt}"}}) + "\n"
+        for user, dt, ev, plan in EVENTS))
+    return f
+
+

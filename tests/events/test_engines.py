@@ -183,3 +183,23 @@ def test_epoch_units_agree_on_spark(tmp_path: Path, spark: Any) -> None:
         ingest(make_map(), [str(mixed)], opts)
     with pytest.raises(SettingError, match=r"mixes epoch units: .*row id 0 reads as microseconds"):
         ingest(make_map(), [str(mixed)], opts, engine="spark", spark=spark)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_dotted_names_agree_on_spark(tmp_path: Path, spark: Any) -> None:
+    """Nested JSON lines objects, Parquet structs and JSON text in CSV: the same bytes on Spark."""
+    from tests.events.support import MIXPANEL, mixpanel, mixpanel_map
+
+    f = mixpanel(tmp_path)
+    pq = tmp_path / "m.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_json('{f}')) TO '{pq}' (FORMAT parquet)")
+    csv = tmp_path / "m.csv"
+    duckdb.sql(f"COPY (SELECT event, CAST(to_json(properties) AS VARCHAR) AS properties "
+               f"FROM read_json('{f}')) TO '{csv}' (FORMAT csv, HEADER)")
+    opts = IngestOptions(columns=MIXPANEL, lost_after=0)
+    for path in (f, pq, csv):
+        duck = dump_overlay(ingest(mixpanel_map(), [str(path)], opts)[0].overlay, OverlayFormat.JSON)
+        spk = dump_overlay(ingest(mixpanel_map(), [str(path)], opts, engine="spark", spark=spark)[0].overlay,
+                           OverlayFormat.JSON)
+        assert duck == spk, path
