@@ -961,6 +961,8 @@ class Overlay(_Model):
     coverage: Fraction | None = None
     unmapped: dict[str, Count] = Field(default_factory=dict)
     bad_rows: Count | None = None
+    left_out: dict[str, Count] = Field(default_factory=dict)
+    """Rows read but not counted, by reason (docs/events.md): rows = mapped events + their sum."""
     time_range: TimeRange | None = None
     segment: dict[str, Any] | None = None
     business: Business | None = None

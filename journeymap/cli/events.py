@@ -2,128 +2,30 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from collections.abc import Callable
-from typing import Any, get_args
+from typing import get_args
 
 import click
 
-from journeymap.cli.console import show_progress, style, use_color
+from journeymap.cli.console import style, use_color
+from journeymap.cli.event_options import (
+    censoring_warning,
+    column_options,
+    make_options,
+    pipeline_options,
+    progress_printer,
+    speaks_options,
+    summary_line,
+)
+from journeymap.cli.event_options import end_progress as _end_progress
 from journeymap.cli.options import quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
-from journeymap.events.settings import (
-    DIALECTS,
-    Columns,
-    Engine,
-    IngestOptions,
-    Journey,
-    SettingError,
-    parse_duration,
-)
+from journeymap.events.settings import DIALECTS, Engine
 from journeymap.findings import Severity
 from journeymap.io import OverlayFormat, dump_overlay, load_map, load_overlay
 from journeymap.model import period_label
 from journeymap.report.formats import Format, choices
-
-F = Callable[..., Any]
-
-OPTIONS = {
-    "columns.customer": "--customer-column", "columns.timestamp": "--timestamp-column",
-    "columns.event": "--event-column", "columns.session": "--session-column",
-    "columns.touchpoint": "--touchpoint-column", "columns.score": "--score-column",
-    "columns.time": "--time-column", "session_timeout": "--session-timeout",
-    "lost_after": "--lost-after", "conversion_window": "--conversion-window",
-    "timezone": "--timezone", "journey": "--journey", "engine": "--engine", "strict": "--strict",
-    "segment_by": "--segment-by", "goal": "--goal", "max_touchpoints": "--max-touchpoints",
-}
-"""The command-line option of each setting the event layer names in its errors."""
-
-
-def speaks_options(func: F) -> F:
-    """Respell the settings named in the event layer's errors as this command's options."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SettingError as exc:
-            raise exc.spelled(OPTIONS.get(exc.setting, exc.setting)) from None
-
-    return wrapper
-
-
-def column_options(func: F) -> F:
-    """Column names and reading options (shared by ingest, discover and conform)."""
-    for decl, default, text in reversed([
-        ("--customer-column", "user_id", "Column with the customer id."),
-        ("--timestamp-column", "timestamp", "Column with the event time (ISO 8601, epoch, or a timestamp type)."),
-        ("--event-column", "event", "Column with the event name."),
-    ]):
-        func = click.option(decl, default=default, show_default=True, metavar="NAME", help=text)(func)
-    func = click.option("--session-column", default=None, metavar="NAME",
-                        help="Column with a session id; a new session starts where it changes "
-                             "(instead of --session-timeout).")(func)
-    func = click.option("--timezone", default="UTC", show_default=True, metavar="TZ",
-                        help="Time zone of timestamps written without an offset (IANA name).")(func)
-    func = click.option("--strict", is_flag=True,
-                        help="Stop at the first row without a customer, readable timestamp or event "
-                             "(default: leave such rows out and count them).")(func)
-    func = click.option("--session-timeout", default="30m", show_default=True, metavar="DURATION",
-                        help="A gap longer than this starts a new session (45s, 30m, 2h, 1d).")(func)
-    return func
-
-
-def pipeline_options(func: F) -> F:
-    func = click.option("--journey", type=click.Choice(get_args(Journey)), default="customer",
-                        show_default=True,
-                        help="A journey is a customer's whole history, or one session.")(func)
-    func = click.option("--lost-after", default=None, metavar="DURATION",
-                        help="A journey whose last event lies within this of the end of the data is "
-                             "in progress, not an exit [default: 30d for customer journeys, the "
-                             "session timeout for session journeys].")(func)
-    func = click.option("--goal", default=None, metavar="ID",
-                        help="Count conversions into this goal only (default: every goal).")(func)
-    func = click.option("--conversion-window", default=None, metavar="DURATION",
-                        help="Conversions count only within this time from the journey's start; "
-                             "later ones are counted apart (late_conversions).")(func)
-    func = click.option("--engine", type=click.Choice(get_args(Engine)), default="duckdb",
-                        show_default=True, help="Where the counting runs (spark needs the 'spark' extra).")(func)
-    return func
-
-
-def make_options(customer_column: str, timestamp_column: str, event_column: str,
-                 session_column: str | None, timezone: str, strict: bool, session_timeout: str,
-                 journey: str = "customer", lost_after: str | None = None, goal: str | None = None,
-                 conversion_window: str | None = None, segment_by: str | None = None) -> IngestOptions:
-    opts = IngestOptions(
-        columns=Columns(customer_column, timestamp_column, event_column, session_column),
-        timezone=timezone, strict=strict,
-        session_timeout=parse_duration(session_timeout, "session_timeout"),
-        journey="session" if journey == "session" else "customer",
-        lost_after=None if lost_after is None else parse_duration(lost_after, "lost_after"),
-        goal=goal,
-        conversion_window=None if conversion_window is None
-        else parse_duration(conversion_window, "conversion_window"),
-        segment_by=segment_by)
-    opts.validate()
-    return opts
-
-
-def progress_printer(quiet: bool) -> Callable[[str], None] | None:
-    if not show_progress(quiet):
-        return None
-
-    def show(text: str) -> None:
-        click.echo(f"\r\033[K{text} ...", err=True, nl=False)
-
-    return show
-
-
-def _end_progress(progress: Callable[[str], None] | None) -> None:
-    if progress is not None:
-        click.echo("\r\033[K", err=True, nl=False)
 
 
 @click.command()
@@ -146,6 +48,7 @@ def _end_progress(progress: Callable[[str], None] | None) -> None:
 def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str | None,
            customer_column: str, timestamp_column: str, event_column: str,
            session_column: str | None, timezone: str, strict: bool, session_timeout: str,
+           timestamp_unit: str | None, max_bad_rows: str,
            journey: str, lost_after: str | None, goal: str | None, conversion_window: str | None,
            engine: str, segment_by: str | None, print_sql: bool, dialect: str, quiet: bool) -> None:
     """Count an event log (CSV, Parquet, JSON lines; files or globs) onto a map as an overlay.
@@ -166,7 +69,7 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
 
     opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
                         strict, session_timeout, journey, lost_after, goal, conversion_window,
-                        segment_by)
+                        segment_by, timestamp_unit=timestamp_unit, max_bad_rows=max_bad_rows)
     loaded = load_map(map_path)
     if print_sql:
         from journeymap.events.printing import print_sql as render_sql
@@ -185,6 +88,8 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
     inputs: list[str | os.PathLike[str]] = [*loaded.files, *(results[0].files if results else ())]
     color = use_color(sys.stderr)
     for r in results:
+        if not quiet and r.censoring is not None and r.censoring.censored:
+            click.echo(style(censoring_warning(r.censoring, r.segment_key), "yellow", color), err=True)
         text = dump_overlay(r.overlay, out_format, header=HEADER)
         if to_stdout(output):
             click.echo(text, nl=False)
@@ -194,13 +99,7 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
             target = segment_path(output, r.segment_key, r.segment_null) if segment_by else output
             write_output(target, text, inputs)
         if not quiet:
-            t = r.totals
-            cov = r.overlay.coverage
-            line = (f"{target}: {t.events:,} events of {t.customers:,} customers"
-                    + (f", coverage {cov:.1%}" if cov is not None else "")
-                    + f", {t.bad_rows:,} rows left out, {t.duplicates:,} duplicates, "
-                    f"{len(r.unmapped):,} unmapped event names")
-            click.echo(style(line, "green", color), err=True)
+            click.echo(style(summary_line(target, r), "green", color), err=True)
 
 
 @click.command()
@@ -219,7 +118,8 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
 def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpoints: int,
              customer_column: str, timestamp_column: str, event_column: str,
              session_column: str | None, timezone: str, strict: bool, session_timeout: str,
-             engine: str, force: bool, quiet: bool) -> None:
+             timestamp_unit: str | None, max_bad_rows: str, engine: str, force: bool,
+             quiet: bool) -> None:
     """Draft a commented map from an event log (CSV, Parquet, JSON lines; files or globs).
 
     \b
@@ -240,7 +140,7 @@ def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpo
     if not to_stdout(output) and os.path.exists(output) and not force:
         raise UsageError(f"{output} exists already", hint="choose another path or pass --force")
     opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
-                        strict, session_timeout)
+                        strict, session_timeout, timestamp_unit=timestamp_unit, max_bad_rows=max_bad_rows)
     stem = os.path.basename(output).split(".")[0] or "draft"
     progress = progress_printer(quiet)
     try:
@@ -335,7 +235,8 @@ def _overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
 @speaks_options
 def conform(map_path: str, events: tuple[str, ...], customer_column: str, timestamp_column: str,
             event_column: str, session_column: str | None, timezone: str, strict: bool,
-            session_timeout: str, journey: str, lost_after: str | None, goal: str | None,
+            session_timeout: str, timestamp_unit: str | None, max_bad_rows: str, journey: str,
+            lost_after: str | None, goal: str | None,
             conversion_window: str | None, engine: str, fmt: str | None, limit: int, output: str | None,
             quiet: bool) -> None:
     """Compare an event log with a map: where real customers do not follow it.
@@ -358,7 +259,8 @@ def conform(map_path: str, events: tuple[str, ...], customer_column: str, timest
     from journeymap.report.checks import render
 
     opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
-                        strict, session_timeout, journey, lost_after, goal, conversion_window)
+                        strict, session_timeout, journey, lost_after, goal, conversion_window,
+                        timestamp_unit=timestamp_unit, max_bad_rows=max_bad_rows)
     loaded = load_map(map_path)
     progress = progress_printer(quiet)
     try:

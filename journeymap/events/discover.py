@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from journeymap.errors import UsageError, did_you_mean
@@ -80,6 +80,13 @@ def _positions(ids: list[str], tps: Mapping[str, OverlayTouchpoint]) -> dict[str
     return {t: float(p[index[t]]) for t in ids}
 
 
+def _reading(opts: IngestOptions) -> IngestOptions:
+    """The options that decide which rows are read and how (no goal, window or segments)."""
+    return IngestOptions(columns=opts.columns, timezone=opts.timezone, strict=opts.strict,
+                         session_timeout=opts.session_timeout, timestamp_unit=opts.timestamp_unit,
+                         max_bad_rows=opts.max_bad_rows)
+
+
 def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None = None, *,
              map_id: str = "draft", goal: str | None = None, max_touchpoints: int = 20,
              engine: Engine = "duckdb", progress: Progress | None = None) -> Draft:
@@ -91,10 +98,7 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
                                        "stages": [{"id": "all", "name": "All"}]})
     if progress:
         progress("counting event names")
-    [first] = ingest(empty, paths, IngestOptions(columns=opts.columns, timezone=opts.timezone,
-                                                 strict=opts.strict,
-                                                 session_timeout=opts.session_timeout),
-                     engine=engine, progress=progress)
+    [first] = ingest(empty, paths, _reading(opts), engine=engine, progress=progress)
     counts = first.unmapped
     if not counts:
         raise UsageError("the log holds no usable events", hint="check the column options")
@@ -113,17 +117,12 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
     jm = JourneyMap.model_validate(flat)
     if progress:
         progress("counting transitions")
-    [res] = ingest(jm, paths, IngestOptions(columns=opts.columns, timezone=opts.timezone,
-                                            strict=opts.strict, session_timeout=opts.session_timeout,
-                                            journey=opts.journey, lost_after=opts.lost_after),
+    [res] = ingest(jm, paths, replace(_reading(opts), journey=opts.journey, lost_after=opts.lost_after),
                    engine=engine, progress=progress)
     tps = res.overlay.touchpoints
     order = [ids[e] for e in chosen]
     # where touchpoints fall: steps since the start of a session (customer histories are too long)
-    [by_session] = ingest(jm, paths, IngestOptions(columns=opts.columns, timezone=opts.timezone,
-                                                   strict=opts.strict,
-                                                   session_timeout=opts.session_timeout,
-                                                   journey="session"),
+    [by_session] = ingest(jm, paths, replace(_reading(opts), journey="session"),
                           engine=engine, progress=progress)
     pos = _positions(order, by_session.overlay.touchpoints)
     goal_id = ids.get(goal) if goal else None

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from journeymap.errors import UsageError
-from journeymap.events.inputs import InputFile, require_columns
+from journeymap.events.inputs import InputFile, nested, require_columns
 from journeymap.events.settings import Columns
-from journeymap.events.sql import RELATIONS, RESULTS, ident, lit
+from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, ident, lit
 
 Progress = Callable[[str], None]
 
@@ -45,11 +45,19 @@ def raw_select(f: InputFile, schema: list[tuple[str, str]], columns: Columns, wc
                     segment, wcols)
 
     def text(col: str) -> str:
+        inside = nested(col, names)
+        if inside is not None:  # a field of a struct, or of JSON text: its value as text
+            head, keys = inside
+            path = lit("$" + "".join(f'."{k}"' for k in keys))
+            kind = types[head].upper()
+            if kind in ("VARCHAR", "JSON"):
+                return f"CASE WHEN json_valid({ident(head)}) THEN json_extract_string({ident(head)}, {path}) END"
+            return f"json_extract_string(to_json({ident(head)}), {path})"
         if types[col].upper() == "JSON":  # mixed JSON types: strings unquoted, numbers as written
             return f"json_extract_string({ident(col)}, '$')"
         return f"CAST({ident(col)} AS VARCHAR)"
 
-    ts_type = types[columns.timestamp].upper()
+    ts_type = types.get(columns.timestamp, "VARCHAR").upper()
     ts = ident(columns.timestamp)
     ts_text, local, utc = "CAST(NULL AS VARCHAR)", "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
     if ts_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
@@ -94,11 +102,10 @@ class DuckEngine:
         selects = [raw_select(f, _describe(self.con, f), columns, wcols, segment) for f in files]
         self.con.execute("CREATE TEMP VIEW jm_raw AS " + "\nUNION ALL\n".join(selects))
 
-    def run(self, stmts: dict[str, str], progress: Progress | None = None,
-            strict: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    def run(self, stmts: dict[str, str], progress: Progress | None = None) -> dict[str, list[tuple[Any, ...]]]:
         import duckdb
 
-        out: dict[str, list[tuple[Any, ...]]] = {"first_bad": []}
+        out: dict[str, list[tuple[Any, ...]]] = {}
         tz = stmts.get("__timezone__", "UTC")
         # the statements are DuckDB SQL already: two macros stand for the dialect-specific parts
         # (no transpiling here, which saves sqlglot's time on every ingest)
@@ -115,7 +122,7 @@ class DuckEngine:
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
             if progress:
                 progress("counting")
-            for name in (*RESULTS, "first_bad") if strict else RESULTS:
+            for name in (*RESULTS, *CHECKS):
                 out[name] = self.con.execute(stmts[name]).fetchall()
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeymap.events.inputs import InputFile, expand
+from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
 from journeymap.events.sql import mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint
@@ -53,6 +54,50 @@ class Totals:
     def duplicates(self) -> int:
         return self.rows - self.bad_rows - self.events
 
+    @property
+    def left_out(self) -> dict[str, int]:
+        """Rows left out by reason (``journeymap.events.rows``): ``rows == mapped + sum(left_out)``."""
+        return {"no_customer": self.bad_customer, "bad_timestamp": self.bad_timestamp,
+                "no_event": self.bad_event, "duplicate": self.duplicates,
+                "unmapped": self.events - self.mapped}
+
+
+@dataclass(frozen=True)
+class Censoring:
+    """How far a log's end cuts journeys short (right censoring).
+
+    A journey whose last event lies within ``lost_after`` of the end of the data is in progress:
+    its outcome is not known yet. When the log spans less than ``lost_after``, or when most
+    journeys are in progress, the counted conversions and exits describe the finished minority.
+    """
+
+    span_seconds: int
+    """From the first to the last event of the log (whole seconds)."""
+    lost_after: int
+    journeys: int
+    in_progress: int
+
+    @property
+    def in_progress_share(self) -> float | None:
+        return self.in_progress / self.journeys if self.journeys else None
+
+    @property
+    def short_log(self) -> bool:
+        return self.span_seconds < self.lost_after
+
+    @property
+    def censored(self) -> bool:
+        """The log is shorter than ``lost_after`` or more than half of the journeys are in progress."""
+        return self.journeys > 0 and (self.short_log or 2 * self.in_progress > self.journeys)
+
+    def setting(self) -> dict[str, Any]:
+        """The overlay's ``settings.censoring``."""
+        share = self.in_progress_share
+        return {"span": format_duration(self.span_seconds), "journeys": self.journeys,
+                "in_progress": self.in_progress,
+                "in_progress_share": None if share is None else round(share, 6),
+                "short_log": self.short_log, "censored": self.censored}
+
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -66,6 +111,8 @@ class IngestResult:
     """The segment value (None without a segment column)."""
     segment_null: bool = False
     unmapped: dict[str, int] = field(default_factory=dict)
+    censoring: Censoring | None = None
+    """None for a log without events."""
 
 
 def ingest(jm: JourneyMap, paths: list[str] | tuple[str, ...], options: IngestOptions | None = None,
@@ -80,7 +127,13 @@ def ingest(jm: JourneyMap, paths: list[str] | tuple[str, ...], options: IngestOp
     goals = jm.select_goals(opts.goal)
     files = expand(list(paths))
     rows = run_pipeline(jm, files, opts, goals, engine=engine, progress=progress, spark=spark)
-    return build_results(jm, files, opts, goals, rows)
+    results = build_results(jm, files, opts, goals, rows)
+    left_out: dict[str, int] = defaultdict(int)
+    for r in results:
+        for reason, n in r.totals.left_out.items():
+            left_out[reason] += n
+    check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
+    return results
 
 
 def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, goals: list[str], *,
@@ -98,7 +151,7 @@ def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, go
             if progress:
                 progress(f"reading {len(files)} file(s)")
             duck.load(files, opts.columns, wcols, opts.segment_by)
-            rows = duck.run(stmts, progress, opts.strict)
+            rows = duck.run(stmts, progress)
         finally:
             duck.close()
     elif engine == "spark":
@@ -108,17 +161,9 @@ def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, go
         if progress:
             progress(f"reading {len(files)} file(s) on Spark")
         eng.load(files, opts.columns, wcols, opts.segment_by)
-        rows = eng.run(stmts, progress, opts.strict)
+        rows = eng.run(stmts, progress)
     else:
         raise SettingError("engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark")
-    if opts.strict and rows["first_bad"]:
-        file, row, _uid, ts_text, _event, bad_uid, bad_ts = rows["first_bad"][0]
-        name = files[int(file)].path
-        what = ("no customer id" if bad_uid else
-                f"unreadable timestamp {ts_text!r}" if bad_ts else "no event name")
-        where = f"row {row}" if files[int(file)].format == "parquet" or engine == "spark" else f"line {int(row) + 1}"
-        raise SettingError("strict", lambda s: f"{name}: {where}: {what} ({s} refuses incomplete rows)",
-                           hint=lambda s: f"fix the row, or leave out {s} to count such rows instead")
     return rows
 
 
@@ -147,7 +192,9 @@ def settings_of(files: list[InputFile], opts: IngestOptions, goals: list[str]) -
         "columns": {"customer": cols.customer, "timestamp": cols.timestamp, "event": cols.event,
                     "session": cols.session},
         "timezone": opts.timezone,
+        "timestamp_unit": opts.timestamp_unit or "from magnitude",
         "strict": opts.strict,
+        "max_bad_rows": str(opts.max_bad_rows),
         "dedup": "exact (customer, timestamp, event)",
         "sessions": f"column {cols.session}" if cols.session else
         f"gap > {format_duration(opts.session_timeout)}",
@@ -207,16 +254,21 @@ def build_results(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, g
         seg_value = None if seg == "n" else seg[1:]
         if opts.segment_by is not None:
             doc["segment"] = {opts.segment_by: seg_value}
-        doc["settings"] = settings
-        doc["coverage"] = round(t.mapped / t.events, 6) if t.events else None
+        censoring = None
+        if t.start_us is not None and t.end_us is not None:
+            censoring = Censoring((t.end_us - t.start_us) // 1_000_000, opts.effective_lost_after,
+                                  sum(v[0] for v in tps[seg].values()), sum(v[4] for v in tps[seg].values()))
+        doc["settings"] = settings if censoring is None else {**settings, "censoring": censoring.setting()}
+        doc["coverage"] = round(t.mapped / t.rows, 6) if t.rows else None
         doc["unmapped"] = dict(sorted(unmapped[seg].items()))
         doc["bad_rows"] = t.bad_rows
+        doc["left_out"] = t.left_out
         doc["time_range"] = ({"start": iso_utc(t.start_us), "end": iso_utc(t.end_us)}
                              if t.start_us is not None and t.end_us is not None else None)
         doc["touchpoints"] = touchpoints
         out.append(IngestResult(Overlay.model_validate(doc), t, tuple(f.path for f in files),
                                 seg_value if opts.segment_by else None, seg == "n",
-                                dict(unmapped[seg])))
+                                dict(unmapped[seg]), censoring))
     return out
 
 

@@ -67,6 +67,25 @@ def expand(patterns: tuple[str, ...] | list[str]) -> list[InputFile]:
     return [InputFile(i, p, file_format(p)) for i, p in enumerate(paths)]
 
 
+def nested(name: str, columns: list[str]) -> tuple[str, tuple[str, ...]] | None:
+    """A dotted name read inside a column: (the column, the keys below it); None for a column itself.
+
+    The longest column the name starts with wins; a column whose own name holds dots is read whole.
+
+    >>> nested("properties.plan", ["event", "properties"]), nested("page.url", ["page.url"])
+    (('properties', ('plan',)), None)
+    >>> nested("event_params.page.location", ["event_params", "event_params.page"])
+    ('event_params.page', ('location',))
+    """
+    if name in columns:
+        return None
+    heads = [c for c in columns if name.startswith(c + ".") and len(name) > len(c) + 1]
+    if not heads:
+        return None
+    head = max(heads, key=len)
+    return head, tuple(name[len(head) + 1:].split("."))
+
+
 def require_columns(f: InputFile, names: list[str], customer: str, timestamp: str, event: str,
                     session: str | None, segment: str | None, where_columns: list[str]) -> None:
     """Raise an error naming the setting that asked for a column the file does not have.
@@ -82,7 +101,7 @@ def require_columns(f: InputFile, names: list[str], customer: str, timestamp: st
     wanted += [(c, None) for c in where_columns]
     present = set(names)
     for col, setting in wanted:
-        if col not in present:
+        if col not in present and nested(col, names) is None:
             hint = did_you_mean(col, names) or f"columns: {', '.join(names[:20])}"
             if setting is None:
                 raise UsageError(f"{f.path}: no column '{col}' (named by an event rule's 'where')", hint=hint)

@@ -11,6 +11,8 @@ from journeymap.errors import UsageError
 from journeymap.source import Position
 
 Journey = Literal["customer", "session"]
+TimestampUnit = Literal["s", "ms", "us", "ns"]
+TIMESTAMP_UNITS: tuple[TimestampUnit, ...] = ("s", "ms", "us", "ns")
 Engine = Literal["duckdb", "spark"]
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
 
@@ -81,6 +83,45 @@ def format_duration(seconds: int) -> str:
 
 
 @dataclass(frozen=True)
+class BadRowLimit:
+    """How many rows may be left out as unusable (no customer, timestamp or event) before an ingest fails.
+
+    Either a count or a share of all rows read; an ingest whose every row is unusable always fails.
+
+    >>> BadRowLimit.parse("2%", "max_bad_rows").allows(2, 100), BadRowLimit.parse("2%", "max_bad_rows").allows(3, 100)
+    (True, False)
+    >>> BadRowLimit.parse("5", "max_bad_rows").allows(5, 10), BadRowLimit(count=9).allows(4, 4)
+    (True, False)
+    >>> str(BadRowLimit()), str(BadRowLimit(count=0))
+    ('1%', '0')
+    """
+
+    count: int | None = None
+    share: float = 0.01
+    """Used when ``count`` is None: a share of the rows read (0.01 is 1%)."""
+
+    @classmethod
+    def parse(cls, text: str, setting: str) -> BadRowLimit:
+        """``12`` (rows) or ``2.5%`` (of the rows read)."""
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%?)\s*", text)
+        if not m or (not m.group(2) and "." in m.group(1)) or (m.group(2) and float(m.group(1)) > 100):
+            raise SettingError(setting, lambda s: f"{s}: '{text}' is not a count or a percentage",
+                               hint="write a whole number of rows (0, 50) or a percentage (1%, 0.5%)")
+        if m.group(2):
+            return cls(share=float(m.group(1)) / 100)
+        return cls(count=int(m.group(1)))
+
+    def allows(self, bad: int, rows: int) -> bool:
+        """Whether ``bad`` unusable rows among ``rows`` are within the limit."""
+        if rows and bad == rows:
+            return False
+        return bad <= self.count if self.count is not None else bad <= self.share * rows
+
+    def __str__(self) -> str:
+        return str(self.count) if self.count is not None else f"{self.share * 100:g}%"
+
+
+@dataclass(frozen=True)
 class Columns:
     """Column names in the event log."""
 
@@ -104,6 +145,9 @@ class IngestOptions:
     goal: str | None = None
     conversion_window: int | None = None
     segment_by: str | None = None
+    timestamp_unit: TimestampUnit | None = None
+    """The unit of epoch numbers; None reads each from its magnitude (and refuses a mixed column)."""
+    max_bad_rows: BadRowLimit = field(default_factory=BadRowLimit)
 
     @property
     def effective_lost_after(self) -> int:
@@ -116,6 +160,9 @@ class IngestOptions:
             raise SettingError("session_timeout", lambda s: f"{s} must be longer than 0 seconds")
         if self.journey not in ("customer", "session"):
             raise SettingError("journey", lambda s: f"{s}: '{self.journey}' is not customer or session")
+        if self.timestamp_unit is not None and self.timestamp_unit not in TIMESTAMP_UNITS:
+            raise SettingError("timestamp_unit", lambda s: f"{s}: '{self.timestamp_unit}' is not a unit",
+                               hint="use s, ms, us or ns")
         _check_timezone(self.timezone)
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from journeymap.events.inputs import InputFile, require_columns
+from journeymap.events.inputs import InputFile, nested, require_columns
 from journeymap.events.settings import Columns, SettingError
-from journeymap.events.sql import RELATIONS, RESULTS, transpile
+from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
 
 Progress = Callable[[str], None]
 
@@ -72,9 +72,18 @@ class SparkEngine:
                         segment, wcols)
 
         def text(col: str) -> Any:
+            inside = nested(col, names)
+            if inside is not None:  # a field of a struct, or of JSON text: its value as text
+                head, keys = inside
+                path = "$" + "".join(f"['{k}']" for k in keys)
+                value = F.col(f"`{head}`")
+                if not isinstance(df.schema[head].dataType, T.StringType):
+                    value = F.to_json(value)
+                return F.get_json_object(value, path)
             return F.col(f"`{col}`").cast("string")
 
-        ts_field = df.schema[columns.timestamp].dataType
+        ts_field = (df.schema[columns.timestamp].dataType if columns.timestamp in names
+                    else T.StringType())
         null_long = F.lit(None).cast("long")
         ts_text, local, utc = F.lit(None).cast("string"), null_long, null_long
         if isinstance(ts_field, T.TimestampType):
@@ -99,8 +108,7 @@ class SparkEngine:
             raw = raw.unionByName(other)
         raw.createOrReplaceTempView("jm_raw")
 
-    def run(self, stmts: dict[str, str], progress: Progress | None = None,
-            strict: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    def run(self, stmts: dict[str, str], progress: Progress | None = None) -> dict[str, list[tuple[Any, ...]]]:
         tz = stmts.get("__timezone__", "UTC")
         cached = []
         for name in RELATIONS:
@@ -110,9 +118,9 @@ class SparkEngine:
             df = df.cache()
             cached.append(df)
             df.createOrReplaceTempView(name)
-        out: dict[str, list[tuple[Any, ...]]] = {"first_bad": []}
+        out: dict[str, list[tuple[Any, ...]]] = {}
         try:
-            for name in (*RESULTS, "first_bad") if strict else RESULTS:
+            for name in (*RESULTS, *CHECKS):
                 out[name] = [tuple(r) for r in self.spark.sql(transpile(stmts[name], "spark", tz)).collect()]
         finally:
             for df in cached:

@@ -18,14 +18,26 @@ from journeymap.events.settings import IngestOptions
 from journeymap.model import EventRule, JourneyMap
 
 MICROS = 1_000_000
+MAX_US = 253_402_300_800 * MICROS
+"""Epoch microseconds of 10000-01-01: timestamps are read up to the end of the year 9999."""
+FIRST_BAD = 5
+"""How many of the rows left out an error quotes."""
 KEY_SPAN = 1_000_000_000_000
 """Order key of a row: file rank * KEY_SPAN + row number (files of up to 10^12 rows)."""
 
 # Timestamps as text (after trimming): ISO 8601 / RFC 3339 date, optional time, optional
-# fraction, optional offset; or a whole Unix epoch (seconds, or milliseconds when >= 10^11).
+# fraction, optional offset; or a whole Unix epoch number (also written as a string), whose unit
+# is read from its magnitude (EPOCH_UNITS) unless the unit is given.
 ISO_RE = (r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?)?"
           r"\s*(Z|z|[+-]\d{2}(:?\d{2})?)?$")
-EPOCH_RE = r"^\d{1,14}$"
+EPOCH_RE = r"^\d{1,19}$"
+
+EPOCH_UNITS: tuple[tuple[str, int, int], ...] = (
+    ("s", 10**11, MICROS), ("ms", 10**14, 1000), ("us", 10**17, 1), ("ns", 10**19, -1000))
+"""Each epoch unit: its name, the bound below which a number is read in it, and its factor to
+microseconds (negative: divide). Seconds below 10^11 (until the year 5138), milliseconds below
+10^14, microseconds below 10^17, nanoseconds beyond: the magnitudes of dates from 1973 on do not
+overlap. A unit given explicitly reads every number in it (numbers too large for it are unreadable)."""
 _FRACTION_RE = r"^.{19}[.,](\d{1,9})"
 _OFFSET_RE = r"^\d{4}-\d{2}-\d{2}[T ][0-9:.,]+\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
 
@@ -95,7 +107,30 @@ def mapping_case(rules: list[Rule], wcols: list[str]) -> str:
     return "CASE " + " ".join(whens) + " END"
 
 
-def _parse_stage() -> str:
+def _scaled(value: str, factor: int) -> str:
+    return f"{value} * {factor}" if factor > 0 else f"{value} // {-factor}"
+
+
+def epoch_class(value: str) -> str:
+    """The index in :data:`EPOCH_UNITS` of the unit an epoch number's magnitude gives."""
+    whens = " ".join(f"WHEN {value} < {bound} THEN {i}" for i, (_, bound, _) in enumerate(EPOCH_UNITS[:-1]))
+    return f"CASE {whens} ELSE {len(EPOCH_UNITS) - 1} END"
+
+
+def epoch_micros(value: str, unit: str | None) -> str:
+    """Epoch microseconds of an epoch number: in ``unit``, or in the unit its magnitude gives (None).
+
+    A number beyond the year 9999 in the given unit is unreadable (as ISO dates beyond it are).
+    """
+    if unit is None:
+        whens = " ".join(f"WHEN {value} < {bound} THEN {_scaled(value, f)}" for _, bound, f in EPOCH_UNITS[:-1])
+        return f"CASE {whens} ELSE {_scaled(value, EPOCH_UNITS[-1][2])} END"
+    factor = {name: f for name, _, f in EPOCH_UNITS}[unit]
+    limit = MAX_US // factor if factor > 0 else 10**19
+    return f"CASE WHEN {value} < {limit} THEN {_scaled(value, factor)} END"
+
+
+def _parse_stage(unit: str | None) -> str:
     # layer 1: trimmed text; layer 2: components; layer 3: wall-clock micros and validity.
     t = "jm_t"
     comp = f"""
@@ -134,14 +169,16 @@ FROM (SELECT *, trim(jm_ts_text) AS {t}, regexp_matches(trim(jm_ts_text), {lit(I
     ts = f"""CASE
     WHEN jm_ts_utc_us IS NOT NULL THEN jm_ts_utc_us
     WHEN jm_ts_local_us IS NOT NULL THEN JM_LOCAL_TO_UTC(jm_ts_local_us)
-    WHEN jm_epoch THEN CASE WHEN {epoch} >= 100000000000 THEN {epoch} * 1000 ELSE {epoch} * {MICROS} END
+    WHEN jm_epoch THEN {epoch_micros(epoch, unit)}
     WHEN {valid} THEN CASE WHEN jm_tz IN ('Z', 'z') THEN {wall}
                            WHEN jm_tz <> '' THEN {wall} - {offset} * {MICROS}
                            ELSE JM_LOCAL_TO_UTC({wall}) END
   END"""
+    native = "jm_ts_utc_us IS NULL AND jm_ts_local_us IS NULL"
     return f"""
 SELECT jm_seg, jm_file, jm_row, jm_uid, jm_event, jm_sess, jm_ts_text, jm_wcols,
-  {ts} AS jm_ts
+  {ts} AS jm_ts,
+  CASE WHEN {native} AND jm_epoch THEN {epoch_class(epoch)} END AS jm_unit
 FROM ({comp}) AS jm_l2"""
 
 
@@ -155,13 +192,16 @@ def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[st
     rules = mapping_rules(jm)
     wcols = where_columns(rules)
     wlist = ", ".join(f"jm_w{i}" for i in range(len(wcols)))
-    parsed = _parse_stage().replace("jm_wcols", wlist if wlist else "0 AS jm_nowhere")
+    parsed = _parse_stage(opts.timestamp_unit).replace("jm_wcols", wlist if wlist else "0 AS jm_nowhere")
     parsed = f"""
 SELECT *,
   CASE WHEN jm_uid IS NULL OR trim(jm_uid) = '' THEN 1 ELSE 0 END AS jm_bad_uid,
   CASE WHEN jm_ts IS NULL THEN 1 ELSE 0 END AS jm_bad_ts,
   CASE WHEN jm_event IS NULL OR jm_event = '' THEN 1 ELSE 0 END AS jm_bad_event
 FROM ({parsed}) AS jm_l3"""
+    # a row left out for several reasons counts under the first: customer, timestamp, event
+    reason = ("CASE WHEN jm_bad_uid = 1 THEN 'no_customer' WHEN jm_bad_ts = 1 THEN 'bad_timestamp' "
+              "WHEN jm_bad_event = 1 THEN 'no_event' END")
     order = "jm_ts, jm_key"
     cust = "PARTITION BY jm_seg, jm_uid"
     timeout = opts.session_timeout * MICROS
@@ -233,8 +273,13 @@ JOIN (SELECT jm_seg, MAX(jm_ts) AS jm_end FROM jm_events GROUP BY jm_seg) AS e O
         "stats_rows": """
 SELECT jm_seg, COUNT(*) AS jm_rows,
   SUM(CASE WHEN jm_bad_uid + jm_bad_ts + jm_bad_event > 0 THEN 1 ELSE 0 END) AS jm_bad,
-  SUM(jm_bad_uid) AS jm_bad_uid, SUM(jm_bad_ts) AS jm_bad_ts, SUM(jm_bad_event) AS jm_bad_event
+  SUM(jm_bad_uid) AS jm_bad_uid,
+  SUM(CASE WHEN jm_bad_uid = 0 THEN jm_bad_ts ELSE 0 END) AS jm_bad_ts,
+  SUM(CASE WHEN jm_bad_uid = 0 AND jm_bad_ts = 0 THEN jm_bad_event ELSE 0 END) AS jm_bad_event
 FROM jm_parsed GROUP BY jm_seg""",
+        "epoch_units": f"""
+SELECT jm_unit, COUNT(*) AS jm_n, MIN({key}) AS jm_first, ARG_MIN(trim(jm_ts_text), {key}) AS jm_first_text
+FROM jm_parsed WHERE jm_unit IS NOT NULL AND jm_bad_uid = 0 GROUP BY jm_unit""",
         "stats_events": """
 SELECT jm_seg, COUNT(*) AS jm_events, SUM(CASE WHEN jm_tp IS NULL THEN 0 ELSE 1 END) AS jm_mapped,
   MIN(jm_ts) AS jm_min, MAX(jm_ts) AS jm_max, COUNT(DISTINCT jm_uid) AS jm_customers
@@ -250,15 +295,17 @@ FROM jm_visits GROUP BY jm_seg, jm_tp""",
 SELECT jm_seg, jm_tp, jm_next, COUNT(*) AS jm_n, SUM(jm_return) AS jm_returns,
   JM_LOWER_MEDIAN(jm_secs) AS jm_median
 FROM jm_visits WHERE jm_next IS NOT NULL GROUP BY jm_seg, jm_tp, jm_next""",
-        "first_bad": """
-SELECT jm_file, jm_row, jm_uid, jm_ts_text, jm_event, jm_bad_uid, jm_bad_ts
+        "first_bad": f"""
+SELECT jm_file, jm_row, {reason} AS jm_reason, jm_ts_text
 FROM jm_parsed WHERE jm_bad_uid + jm_bad_ts + jm_bad_event > 0
-ORDER BY jm_file, jm_row LIMIT 1""",
+ORDER BY jm_file, jm_row LIMIT {FIRST_BAD}""",
     }
 
 
 RELATIONS = ("jm_parsed", "jm_events", "jm_visits")
 RESULTS = ("stats_rows", "stats_events", "unmapped", "touchpoints", "transitions")
+CHECKS = ("epoch_units", "first_bad")
+"""Queries about the rows rather than the counts (the engines run them; ``--print-sql`` leaves them out)."""
 
 
 # ---------------------------------------------------------------------------- dialects

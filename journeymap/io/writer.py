@@ -161,7 +161,7 @@ def dump_json(data: Any, *, sort_keys: bool = False) -> str:
 # ------------------------------------------------------------------------------- overlays
 
 OVERLAY_KEYS = ("journeymap-data", "map", "period", "segment", "settings", "coverage", "unmapped",
-                "bad_rows", "time_range", "touchpoints")
+                "bad_rows", "left_out", "time_range", "touchpoints")
 """The order of an overlay's keys in YAML (the order ``docs/events.md`` explains them in)."""
 TOUCHPOINT_KEYS = ("entries", "visits", "customers", "next", "exits", "in_progress", "unknown",
                    "conversions", "returns", "median_seconds_to_next", "late_conversions", "scores")

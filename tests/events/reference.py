@@ -6,20 +6,34 @@ loops over each customer's events. Small logs only.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from typing import Any
 
 import pandas as pd
 
+_UNIT_BY_DIGITS = {**dict.fromkeys(range(1, 12), "s"), **dict.fromkeys(range(12, 15), "ms"),
+                   **dict.fromkeys(range(15, 18), "us"), **dict.fromkeys(range(18, 20), "ns")}
+"""Epoch unit by the number of digits (10^11 has 12): the documented magnitudes, spelled apart."""
 
-def _to_utc_us(value: Any, tz: str) -> int | None:
+
+def epoch_unit(text: str) -> str | None:
+    """The unit an epoch number's digits give, or None for text that is no epoch number."""
+    digits = str(text).strip()
+    return _UNIT_BY_DIGITS[len(digits.lstrip("0") or "0")] if re.fullmatch(r"\d{1,19}", digits) else None
+
+
+def _to_utc_us(value: Any, tz: str, unit: str | None = None) -> int | None:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     text = str(value).strip()
-    if re.fullmatch(r"\d{1,14}", text):
-        n = int(text)
-        return n * 1000 if n >= 10**11 else n * 10**6
+    found = epoch_unit(text)
+    if found is not None:
+        try:
+            return int(pd.Timestamp(int(text), unit=unit or found).value // 1000)
+        except (OverflowError, pd.errors.OutOfBoundsDatetime):
+            return None  # beyond pandas' years 1677-2262: far beyond any log
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)?", text):
         return None
     try:
@@ -32,22 +46,61 @@ def _to_utc_us(value: Any, tz: str) -> int | None:
     return int(ts.value // 1000)
 
 
+def _text(v: Any) -> str | None:
+    return None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+
+def _dig(value: Any, keys: list[str]) -> str | None:
+    """A field inside JSON text (a CSV column holding JSON), by walking the parsed object."""
+    try:
+        obj = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    for k in keys:
+        obj = obj.get(k) if isinstance(obj, dict) else None
+    return _text(obj)
+
+
+def _read(path: str, wanted: tuple[str, ...]) -> pd.DataFrame:
+    if path.endswith((".jsonl", ".ndjson", ".json")):
+        with open(path, encoding="utf-8") as fh:
+            records = [json.loads(line) for line in fh if line.strip()]
+        df = pd.json_normalize(records)  # nested objects become dotted columns
+        df = df.astype(object).where(df.notna(), None).map(_text)
+    else:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    for name in wanted:
+        head = name.split(".")[0]
+        if name not in df.columns and head in df.columns:
+            df[name] = [_dig(v, name.split(".")[1:]) for v in df[head]]
+    return df
+
+
 def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int = 1800,
                      journey: str = "customer", lost_after: int | None = None,
                      goals: list[str] | None = None, window: int | None = None,
-                     where_cols: tuple[str, ...] = ()) -> dict[str, Any]:
+                     where_cols: tuple[str, ...] = (), unit: str | None = None,
+                     columns: tuple[str, str, str] = ("user_id", "timestamp", "event")) -> dict[str, Any]:
     frames = []
     for rank, path in enumerate(sorted(files)):
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        df = _read(path, (*columns, *where_cols))
+        df = df.rename(columns=dict(zip(columns, ("user_id", "timestamp", "event"), strict=True)))
         df["_file"], df["_row"] = rank, range(len(df))
         frames.append(df)
     df = pd.concat(frames, ignore_index=True)
-    df["_ts"] = [_to_utc_us(v, tz) for v in df["timestamp"]]
-    ok = df["user_id"].notna() & df["_ts"].notna() & df["event"].notna()
+    rows = len(df)
+    df["_ts"] = [_to_utc_us(v, tz, unit) for v in df["timestamp"]]
+    no_customer = df["user_id"].isna()
+    no_ts = ~no_customer & df["_ts"].isna()
+    no_event = ~no_customer & ~no_ts & df["event"].isna()
+    ok = ~(no_customer | no_ts | no_event)
     bad = int((~ok).sum())
     df = df[ok].copy()
     df["_ts"] = df["_ts"].astype("int64")
+    kept = len(df)
     df = df.sort_values(["_file", "_row"]).drop_duplicates(["user_id", "_ts", "event"], keep="first")
+    left_out = {"no_customer": int(no_customer.sum()), "bad_timestamp": int(no_ts.sum()),
+                "no_event": int(no_event.sum()), "duplicate": kept - len(df)}
     df = df.sort_values(["user_id", "_ts", "_file", "_row"], kind="stable")
     # rules in map order
     rules: list[tuple[str, str | None, str | None, dict[str, str]]] = []
@@ -135,4 +188,7 @@ def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int
             "exits": rec["exits"], "in_progress": rec["in_progress"],
             "conversions": rec["conversions"], "late_conversions": rec["late"],
         }
-    return {"touchpoints": result, "unmapped": dict(unmapped), "bad_rows": bad}
+    left_out["unmapped"] = sum(unmapped.values())
+    return {"touchpoints": result, "unmapped": dict(unmapped), "bad_rows": bad, "rows": rows,
+            "left_out": left_out, "customers": int(df["user_id"].nunique()),
+            "coverage": round((rows - sum(left_out.values())) / rows, 6) if rows else None}

@@ -156,3 +156,50 @@ def test_printed_duckdb_sql_runs_and_agrees(tmp_path: Path) -> None:
     results = [con.execute(s.sql(dialect="duckdb")).fetchall() for s in sqlglot.parse(text, read="duckdb") if s]
     transitions = results[-1]
     assert transitions == [("v", "home", "cart", 2, 0, 60)]
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_epoch_units_agree_on_spark(tmp_path: Path, spark: Any) -> None:
+    """GA4's microseconds written as strings, and nanoseconds: the same bytes on both engines."""
+    import json
+
+    from tests.events.support import GA4, ga4_rows
+
+    jl = tmp_path / "ga4.jsonl"
+    rows = ga4_rows()
+    rows[-1]["event_timestamp"] = str(int(rows[-1]["event_timestamp"]) * 1000)  # one in ns: mixed
+    jl.write_text("".join(json.dumps(r) + "\n" for r in rows[:-1]))
+    opts = IngestOptions(columns=GA4, lost_after=0)
+    duck = [dump_overlay(r.overlay, OverlayFormat.JSON) for r in ingest(make_map(), [str(jl)], opts)]
+    spk = [dump_overlay(r.overlay, OverlayFormat.JSON)
+           for r in ingest(make_map(), [str(jl)], opts, engine="spark", spark=spark)]
+    assert duck == spk and '"bad_rows": 0' in duck[0]
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    from journeymap.events.settings import SettingError
+
+    with pytest.raises(SettingError, match=r"mixes epoch units: .*line 1 reads as microseconds"):
+        ingest(make_map(), [str(mixed)], opts)
+    with pytest.raises(SettingError, match=r"mixes epoch units: .*row id 0 reads as microseconds"):
+        ingest(make_map(), [str(mixed)], opts, engine="spark", spark=spark)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_dotted_names_agree_on_spark(tmp_path: Path, spark: Any) -> None:
+    """Nested JSON lines objects, Parquet structs and JSON text in CSV: the same bytes on Spark."""
+    from tests.events.support import MIXPANEL, mixpanel, mixpanel_map
+
+    f = mixpanel(tmp_path)
+    pq = tmp_path / "m.parquet"
+    duckdb.sql(f"COPY (SELECT * FROM read_json('{f}')) TO '{pq}' (FORMAT parquet)")
+    csv = tmp_path / "m.csv"
+    duckdb.sql(f"COPY (SELECT event, CAST(to_json(properties) AS VARCHAR) AS properties "
+               f"FROM read_json('{f}')) TO '{csv}' (FORMAT csv, HEADER)")
+    opts = IngestOptions(columns=MIXPANEL, lost_after=0)
+    for path in (f, pq, csv):
+        duck = dump_overlay(ingest(mixpanel_map(), [str(path)], opts)[0].overlay, OverlayFormat.JSON)
+        spk = dump_overlay(ingest(mixpanel_map(), [str(path)], opts, engine="spark", spark=spark)[0].overlay,
+                           OverlayFormat.JSON)
+        assert duck == spk, path
