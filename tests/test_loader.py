@@ -319,7 +319,7 @@ def test_persona_picks_its_segment_overlay_from_a_folder(tmp_path: Path) -> None
     assert loaded.overlay is not None and loaded.overlay.touchpoints["ad"].entries == 7
     with pytest.raises(UsageError) as info:
         load_map(path, data=seg)
-    assert "choose one with --persona" in info.value.diagnostics[0].message
+    assert "choose one by persona" in info.value.diagnostics[0].message
 
 
 def test_segment_folder_errors_name_what_is_missing(tmp_path: Path) -> None:

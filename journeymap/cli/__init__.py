@@ -82,6 +82,7 @@ def cli() -> None:
 
 OPTION_OF_ERROR: tuple[tuple[str, str], ...] = (
     ("journeymap.model:UnknownGoalError", "--goal"),
+    ("journeymap.io.loader:PersonaNeededError", "--persona"),
 )
 """Domain errors (``module:class``) that one option causes: the library speaks of the setting,
 the CLI names the option. Classes are looked up only when an error is printed."""

@@ -21,9 +21,10 @@ from journeymap.cli.event_options import (
 from journeymap.cli.event_options import end_progress as _end_progress
 from journeymap.cli.options import quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
+from journeymap.events.inputs import expand
 from journeymap.events.settings import DIALECTS, Engine
 from journeymap.findings import Severity
-from journeymap.io import OverlayFormat, dump_overlay, load_map, load_overlay
+from journeymap.io import OverlayFormat, dump_overlay, load_map, load_overlay, refuse_inputs
 from journeymap.model import period_label
 from journeymap.report.formats import Format, choices
 
@@ -79,6 +80,9 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
     out_format = _overlay_format(fmt, output)
     if segment_by and to_stdout(output):
         raise UsageError("--segment-by writes one file per segment; give -o OUTPUT")
+    if not to_stdout(output) and not segment_by:  # a bad -o fails before the counting
+        assert output is not None
+        refuse_inputs(output, [*loaded.files, *(f.path for f in expand(list(events)))])
     progress = progress_printer(quiet)
     try:
         results = run_ingest(loaded.map, events, opts, engine="spark" if engine == "spark" else "duckdb",
@@ -135,7 +139,6 @@ def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpo
     """
     from journeymap.events.discover import discover as run_discover
     from journeymap.events.discover import touchpoint_id
-    from journeymap.events.inputs import expand
 
     if not to_stdout(output) and os.path.exists(output) and not force:
         raise UsageError(f"{output} exists already", hint="choose another path or pass --force")

@@ -1,6 +1,6 @@
 """Reading and writing maps and overlays. The only layer that reads map files."""
 
-from journeymap.io.atomic import write_atomic
+from journeymap.io.atomic import refuse_inputs, write_atomic
 from journeymap.io.loader import (
     LoadedMap,
     document_kind,
@@ -39,6 +39,7 @@ __all__ = [
     "load_overlay",
     "locate",
     "parse_yaml",
+    "refuse_inputs",
     "to_plain",
     "validate_paths",
     "write_atomic",

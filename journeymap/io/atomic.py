@@ -32,12 +32,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
     folder, a block device or a socket, or its folder does not exist.
     """
     shown = os.fspath(path)
-    real, inode = identity(path)
-    for inp in inputs:
-        other_real, other_inode = identity(inp)
-        if real == other_real or (inode is not None and inode == other_inode):
-            raise UsageError(f"refusing to overwrite the input file {shown}",
-                             hint="write the output to another file")
+    real = refuse_inputs(path, inputs)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     st = _stat(real, shown)
     if st is not None and (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
@@ -47,6 +42,19 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else special_kind(st.st_mode)
         raise UsageError(f"cannot write {shown}: it is {kind}", hint="give a file to write")
     _replace(Path(real), payload, shown, None if st is None else st.st_mode)
+
+
+def refuse_inputs(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]]) -> str:
+    """Raise :class:`UsageError` when `path` is one of `inputs`, by resolved path or by inode
+    (a symbolic or hard link to an input counts); returns the resolved path. Commands call it
+    before long work too, so a bad ``-o`` fails at once."""
+    real, inode = identity(path)
+    for inp in inputs:
+        other_real, other_inode = identity(inp)
+        if real == other_real or (inode is not None and inode == other_inode):
+            raise UsageError(f"refusing to overwrite the input file {os.fspath(path)}",
+                             hint="write the output to another file")
+    return real
 
 
 def _stat(real: str, shown: str) -> os.stat_result | None:

@@ -28,6 +28,10 @@ from journeymap.model import JourneyMap, Overlay, PeriodRange
 from journeymap.source import Position, SourceText
 
 
+class PersonaNeededError(UsageError):
+    """A folder of segment overlays was given without the persona that picks one of them."""
+
+
 @dataclass
 class LoadedMap:
     """A validated map with everything needed to point back at its source."""
@@ -141,8 +145,8 @@ def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources:
     """The overlay in `folder` whose ``segment`` equals the persona's ``segment``; the other
     overlays read to find it (the chosen one among them) are added to `files`."""
     if persona is None:
-        raise UsageError(f"--data {folder} is a folder of segment overlays; choose one with --persona",
-                         hint=_known("personas", [p.id for p in jm.personas]))
+        raise PersonaNeededError(f"{folder} is a folder of segment overlays; choose one by persona",
+                                 hint=_known("personas", [p.id for p in jm.personas]))
     wanted = jm.persona(persona).segment
     if not wanted:
         raise UsageError(f"persona '{persona}' declares no 'segment', so no overlay in {folder} is its own",
@@ -163,7 +167,8 @@ def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources:
     raise UsageError(f"no overlay in {folder} for persona '{persona}' (segment "
                      f"{', '.join(f'{k}={v}' for k, v in sorted(want.items()))})",
                      hint=f"segments found: {'; '.join(seen)}" if seen else
-                     f"write them with 'journeymap ingest ... --map MAP --segment-by COLUMN -o {folder}'")
+                     f"{folder} holds no segment overlays of map '{jm.id}': ingest writes one per segment "
+                     "(docs/events.md, 'Segments')")
 
 
 def load_overlay(
