@@ -43,6 +43,7 @@ $(STAMP): pyproject.toml
 
 lint: venv
 	$(BIN)/ruff check journeymap tests benchmarks docs
+	$(BIN)/ruff format --check journeymap tests benchmarks docs
 	$(BIN)/lint-imports --no-cache --show-timings 2>&1 | grep -E 'KEPT|BROKEN|Contracts:|->|Missing' 
 
 typecheck: venv

@@ -28,8 +28,13 @@ full analysis includes every removal effect, every what-if, the stage funnel, ed
 and the leak ranking (no bootstrap). Figures on a shared machine vary; compare within a run."""
 
 
-def generate(n_touchpoints: int = 2000, stages: int = 20, out_degree: int = 10,
-             back_share: float = 0.1, seed: int = 1) -> Any:
+def generate(
+    n_touchpoints: int = 2000,
+    stages: int = 20,
+    out_degree: int = 10,
+    back_share: float = 0.1,
+    seed: int = 1,
+) -> Any:
     """A JourneyMap with counts that conserve flow (expected visits, rounded)."""
     from journeymap.model import JourneyMap
 
@@ -46,8 +51,13 @@ def generate(n_touchpoints: int = 2000, stages: int = 20, out_degree: int = 10,
         if i not in goals:
             while len(row) < out_degree:
                 u = rng.random()
-                st = (rng.integers(0, s) if u < back_share and s > 0 else
-                      s if u < back_share + 0.2 else min(stages - 1, s + 1))
+                st = (
+                    rng.integers(0, s)
+                    if u < back_share and s > 0
+                    else s
+                    if u < back_share + 0.2
+                    else min(stages - 1, s + 1)
+                )
                 j = int(st * per + rng.integers(0, per))
                 if j != i:
                     row.add(j)
@@ -58,7 +68,7 @@ def generate(n_touchpoints: int = 2000, stages: int = 20, out_degree: int = 10,
         targets.append(sorted(row))
     entries = np.zeros(n)
     entries[:per] = rng.random(per)
-    entries[per:2 * per] = 0.2 * rng.random(per)
+    entries[per : 2 * per] = 0.2 * rng.random(per)
     entries *= 10_000_000 / entries.sum()
     visits = np.linalg.solve(np.eye(n) - Q.T, entries)
     counts = np.rint(visits[:, None] * Q).astype(np.int64)
@@ -72,11 +82,19 @@ def generate(n_touchpoints: int = 2000, stages: int = 20, out_degree: int = 10,
         else:
             tp["next"] = {ids[j]: int(counts[i, j]) for j in targets[i] if counts[i, j] > 0}
         by_stage[i // per].append(tp)
-    return JourneyMap.model_validate({
-        "journeymap": 1, "id": "bench", "title": "Generated", "currency": "EUR",
-        "value_per_conversion": 40.0,
-        "stages": [{"id": f"stage-{s:02d}", "name": f"Stage {s}", "touchpoints": by_stage[s]}
-                   for s in range(stages)]})
+    return JourneyMap.model_validate(
+        {
+            "journeymap": 1,
+            "id": "bench",
+            "title": "Generated",
+            "currency": "EUR",
+            "value_per_conversion": 40.0,
+            "stages": [
+                {"id": f"stage-{s:02d}", "name": f"Stage {s}", "touchpoints": by_stage[s]}
+                for s in range(stages)
+            ],
+        }
+    )
 
 
 def dense_chain(G: Any) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -99,8 +117,13 @@ def dense_chain(G: Any) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     r = np.zeros(n)
     # rounding leaves small residuals: negative ones are implied entries, positive ones unknown
     e = np.array([G.nodes[s][ENTRIES] + max(-G.nodes[s][FLOW_RESIDUAL], 0) for s in states], float)
-    out = np.array([G.nodes[s][EXITS] + G.nodes[s][UNKNOWN] + max(G.nodes[s][FLOW_RESIDUAL], 0)
-                    for s in states], float)
+    out = np.array(
+        [
+            G.nodes[s][EXITS] + G.nodes[s][UNKNOWN] + max(G.nodes[s][FLOW_RESIDUAL], 0)
+            for s in states
+        ],
+        float,
+    )
     for a, b, d in G.edges(data=True):
         if a in idx:
             if b in idx:
@@ -123,8 +146,9 @@ def naive_removal(Q: np.ndarray, r: np.ndarray, alpha: np.ndarray, k: int) -> fl
     return float(ak @ N @ rk)
 
 
-def simulate_removal(Q: np.ndarray, r: np.ndarray, alpha: np.ndarray, paths: int,
-                     max_steps: int, seed: int = 0) -> np.ndarray:
+def simulate_removal(
+    Q: np.ndarray, r: np.ndarray, alpha: np.ndarray, paths: int, max_steps: int, seed: int = 0
+) -> np.ndarray:
     """Removal effects from simulated paths: converting paths that visited k / converting paths."""
     rng = np.random.default_rng(seed)
     n = len(r)
@@ -144,8 +168,8 @@ def simulate_removal(Q: np.ndarray, r: np.ndarray, alpha: np.ndarray, paths: int
         u = rng.random(ids.size)
         nxt = np.empty(ids.size, dtype=np.int64)
         for lo in range(0, ids.size, 20000):  # searchsorted row by row, vectorised in chunks
-            rows = cum[s[lo:lo + 20000]]
-            nxt[lo:lo + 20000] = (u[lo:lo + 20000, None] > rows).sum(axis=1)
+            rows = cum[s[lo : lo + 20000]]
+            nxt[lo : lo + 20000] = (u[lo : lo + 20000, None] > rows).sum(axis=1)
         conv = nxt == n
         converted[ids[conv]] = True
         lost = u > cum[s, -1]
@@ -155,7 +179,9 @@ def simulate_removal(Q: np.ndarray, r: np.ndarray, alpha: np.ndarray, paths: int
     # truncated paths count as not converting (as ChannelAttribution does at max_step)
     visits = np.zeros(n)
     if visited:
-        pairs = np.unique(np.column_stack([np.concatenate(owners), np.concatenate(visited)]), axis=0)
+        pairs = np.unique(
+            np.column_stack([np.concatenate(owners), np.concatenate(visited)]), axis=0
+        )
         conv_pairs = pairs[converted[pairs[:, 0]]]
         visits = np.bincount(conv_pairs[:, 1], minlength=n).astype(float)
     total = converted.sum()
@@ -175,13 +201,21 @@ def run(quick: bool) -> Section:
     start = time.perf_counter()
     jm = generate(n_big, stages=max(4, n_big // 100))
     G = build_graph(jm)
-    notes.append(f"- map: {G.number_of_nodes():,} touchpoints, {G.number_of_edges():,} "
-                 f"transitions (generated and built in {fmt_seconds(time.perf_counter() - start)})")
+    notes.append(
+        f"- map: {G.number_of_nodes():,} touchpoints, {G.number_of_edges():,} "
+        f"transitions (generated and built in {fmt_seconds(time.perf_counter() - start)})"
+    )
     result = analyze(G, samples=0)
     t_full = median_seconds(lambda: analyze(G, samples=0), repeat=3 if quick else 5)
-    rows.append([f"full analysis, {n_big:,} touchpoints (every removal effect, what-if, funnel, "
-                 "leak ranking; no bootstrap)", "journeymap `analyze(G, samples=0)`",
-                 fmt_seconds(t_full), "exact"])
+    rows.append(
+        [
+            f"full analysis, {n_big:,} touchpoints (every removal effect, what-if, funnel, "
+            "leak ranking; no bootstrap)",
+            "journeymap `analyze(G, samples=0)`",
+            fmt_seconds(t_full),
+            "exact",
+        ]
+    )
     states, Q, r, alpha = dense_chain(G)
     exact = np.array([result.touchpoint(s).removal_effect for s in states])
     C = float(alpha @ np.linalg.solve(np.eye(len(r)) - Q, r))
@@ -191,37 +225,57 @@ def run(quick: bool) -> Section:
         re_k = 1 - naive_removal(Q, r, alpha, k) / C
         assert abs(re_k - exact[k]) < 1e-8, (k, re_k, exact[k])
     per_node = (time.perf_counter() - t0) / len(sample)
-    rows.append([f"every removal effect, {len(states):,} touchpoints",
-                 "naive: re-solve per touchpoint with `numpy.linalg.inv` (timed on "
-                 f"{len(sample)}, times {len(states):,})",
-                 fmt_seconds(per_node * len(states)), "exact (agrees to 1e-8)"])
+    rows.append(
+        [
+            f"every removal effect, {len(states):,} touchpoints",
+            "naive: re-solve per touchpoint with `numpy.linalg.inv` (timed on "
+            f"{len(sample)}, times {len(states):,})",
+            fmt_seconds(per_node * len(states)),
+            "exact (agrees to 1e-8)",
+        ]
+    )
     paths = 20_000 if quick else 100_000
     max_steps = 40
     t0 = time.perf_counter()
     sim = simulate_removal(Q, r, alpha, paths, max_steps)
     t_sim = time.perf_counter() - t0
     err = float(np.abs(sim - exact).max())
-    rows.append([f"every removal effect, {len(states):,} touchpoints",
-                 f"naive: path simulation ({paths:,} paths, max {max_steps} steps, "
-                 "ChannelAttribution's approach)", fmt_seconds(t_sim),
-                 f"max error {err:.3f}"])
+    rows.append(
+        [
+            f"every removal effect, {len(states):,} touchpoints",
+            f"naive: path simulation ({paths:,} paths, max {max_steps} steps, "
+            "ChannelAttribution's approach)",
+            fmt_seconds(t_sim),
+            f"max error {err:.3f}",
+        ]
+    )
     # bootstrap of a 100-touchpoint map
     small = build_graph(generate(100, stages=5, out_degree=6))
     goals = selected_goals(small)
     chain = build_chain(small, goals, after_goal_touchpoints(small, goals))
     draws = 200 if quick else 1000
     t_boot = median_seconds(lambda: bootstrap(chain, draws, 0), repeat=3, warmup=1)
-    rows.append([f"bootstrap, 100 touchpoints, {draws:,} draws (conversion and every leak cost)",
-                 "journeymap: Dirichlet draws, batched dense solves", fmt_seconds(t_boot),
-                 "seeded, deterministic"])
+    rows.append(
+        [
+            f"bootstrap, 100 touchpoints, {draws:,} draws (conversion and every leak cost)",
+            "journeymap: Dirichlet draws, batched dense solves",
+            fmt_seconds(t_boot),
+            "seeded, deterministic",
+        ]
+    )
     P = chain.probabilities()
     n = chain.n
     Qd = P.Q.toarray()
 
     def loop_bootstrap() -> None:
         rng = np.random.default_rng(0)
-        counts = np.hstack([chain.transitions.toarray(), chain.conversions,
-                            (chain.exits + chain.unknown + chain.after)[:, None]])
+        counts = np.hstack(
+            [
+                chain.transitions.toarray(),
+                chain.conversions,
+                (chain.exits + chain.unknown + chain.after)[:, None],
+            ]
+        )
         for _ in range(draws):
             probs = np.zeros_like(counts)
             for i in range(n):
@@ -229,14 +283,19 @@ def run(quick: bool) -> Section:
                 if support.any():
                     probs[i, support] = rng.dirichlet(counts[i, support] + 0.5)
             A = np.eye(n) - probs[:, :n]
-            b = np.linalg.solve(A, probs[:, n:n + len(goals)].sum(1))
+            b = np.linalg.solve(A, probs[:, n : n + len(goals)].sum(1))
             v = np.linalg.solve(A.T, chain.entries / chain.entries.sum())
             _ = (b, v)
 
     del Qd
     t0 = time.perf_counter()
     loop_bootstrap()
-    rows.append([f"bootstrap, 100 touchpoints, {draws:,} draws",
-                 "naive: Python loop, `rng.dirichlet` per row, two dense solves per draw",
-                 fmt_seconds(time.perf_counter() - t0), "same model"])
+    rows.append(
+        [
+            f"bootstrap, 100 touchpoints, {draws:,} draws",
+            "naive: Python loop, `rng.dirichlet` per row, two dense solves per draw",
+            fmt_seconds(time.perf_counter() - t0),
+            "same model",
+        ]
+    )
     return Section(columns=["task", "method", "time", "accuracy"], rows=rows, notes=notes)

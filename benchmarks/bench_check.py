@@ -35,8 +35,10 @@ def _env() -> dict[str, str]:
 
 def _runner(args: list[str]) -> object:
     def go() -> None:
-        subprocess.run([sys.executable, *args], cwd=ROOT, env=_env(), capture_output=True,
-                       check=False)
+        subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env=_env(), capture_output=True, check=False
+        )
+
     return go
 
 
@@ -46,16 +48,23 @@ def _cpu_seconds(args: list[str], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run([sys.executable, *args], cwd=ROOT, env=_env(), capture_output=True,
-                       check=False)
+        subprocess.run(
+            [sys.executable, *args], cwd=ROOT, env=_env(), capture_output=True, check=False
+        )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         times.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
     return statistics.median(times)
 
 
 def _importtime(args: list[str]) -> list[tuple[str, int]]:
-    proc = subprocess.run([sys.executable, "-X", "importtime", *args], cwd=ROOT, env=_env(),
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *args],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     rows: list[tuple[str, int]] = []
     for line in proc.stderr.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
@@ -72,27 +81,64 @@ def run(quick: bool) -> Section:
         ("python -c 'import journeymap.cli'", ["-c", "import journeymap.cli"]),
         (f"journeymap check {first}", ["-m", "journeymap", "check", first]),
         ("journeymap check maps/ (7 maps)", ["-m", "journeymap", "check", "maps/"]),
-        (f"journeymap check {first} --baseline (Q2 overlay)",
-         ["-m", "journeymap", "check", first, "--baseline", first, "--baseline-data",
-          "maps/overlays/first-purchase.2026-Q2.yaml"]),
-        (f"journeymap check {first} --format sarif", ["-m", "journeymap", "check", first,
-                                                       "--format", "sarif"]),
+        (
+            f"journeymap check {first} --baseline (Q2 overlay)",
+            [
+                "-m",
+                "journeymap",
+                "check",
+                first,
+                "--baseline",
+                first,
+                "--baseline-data",
+                "maps/overlays/first-purchase.2026-Q2.yaml",
+            ],
+        ),
+        (
+            f"journeymap check {first} --format sarif",
+            ["-m", "journeymap", "check", first, "--format", "sarif"],
+        ),
     ]
     times = {label: median_seconds(_runner(args), repeat=repeat) for label, args in cases}
     cpu = {label: _cpu_seconds(args, repeat) for label, args in cases}
     base, cbase = times["python -c pass"], cpu["python -c pass"]
-    rows = [[label, fmt_seconds(t), f"{t / base:.1f}x", fmt_seconds(cpu[label]),
-             f"{cpu[label] / cbase:.1f}x"] for label, t in times.items()]
+    rows = [
+        [
+            label,
+            fmt_seconds(t),
+            f"{t / base:.1f}x",
+            fmt_seconds(cpu[label]),
+            f"{cpu[label] / cbase:.1f}x",
+        ]
+        for label, t in times.items()
+    ]
     imports = _importtime(["-m", "journeymap", "check", first])
     loaded = {name for name, _ in imports}
     heavy = sorted(h for h in HEAVY if h in loaded or h.split(".")[0] in loaded)
-    notes = ["", "Largest imports on the check path (cumulative, ms):", "",
-             "| module | ms |", "|---|---:|"]
+    notes = [
+        "",
+        "Largest imports on the check path (cumulative, ms):",
+        "",
+        "| module | ms |",
+        "|---|---:|",
+    ]
     notes += [f"| {name} | {us / 1000:.0f} |" for name, us in imports[:8]]
-    notes += ["", f"Heavy packages imported by `check`: {', '.join(heavy) or 'none'} "
-              f"(never graphviz, matplotlib, duckdb, pyspark)."]
-    return Section(["command", "median wall time", "vs python -c pass", "median CPU time",
-                    "CPU vs python -c pass"], rows, notes)
+    notes += [
+        "",
+        f"Heavy packages imported by `check`: {', '.join(heavy) or 'none'} "
+        f"(never graphviz, matplotlib, duckdb, pyspark).",
+    ]
+    return Section(
+        [
+            "command",
+            "median wall time",
+            "vs python -c pass",
+            "median CPU time",
+            "CPU vs python -c pass",
+        ],
+        rows,
+        notes,
+    )
 
 
 if __name__ == "__main__":

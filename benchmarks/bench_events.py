@@ -79,8 +79,11 @@ def _venv_python() -> Path | None:
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     ok = subprocess.run([str(py), "-c", "import pm4py, pandas, pyarrow"], capture_output=True)
     if ok.returncode != 0:
-        inst = subprocess.run([str(py), "-m", "pip", "install", "-q", "-r", str(HERE / "requirements.txt")],
-                              capture_output=True, text=True)
+        inst = subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", "-r", str(HERE / "requirements.txt")],
+            capture_output=True,
+            text=True,
+        )
         if inst.returncode != 0:
             print(f"pandas/pm4py not available: {inst.stderr[-500:]}", file=sys.stderr)
             return None
@@ -103,7 +106,18 @@ def run(quick: bool) -> Section:
         reps = 3 if n <= 5_000_000 else 1
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "o.json")
-            jm_cmd = [sys.executable, "-m", "journeymap", "ingest", log, "--map", jm_map, "-o", out, "-q"]
+            jm_cmd = [
+                sys.executable,
+                "-m",
+                "journeymap",
+                "ingest",
+                log,
+                "--map",
+                jm_map,
+                "-o",
+                out,
+                "-q",
+            ]
             jm_runs = [_measure(jm_cmd) for _ in range(reps)]
         bare_runs = [_measure([sys.executable, "-c", BARE, log]) for _ in range(reps)]
         pd_run = pm_run = None
@@ -113,22 +127,43 @@ def run(quick: bool) -> Section:
         jm_t = statistics.median(r[0] for r in jm_runs)
         jm_mem = max(r[1] for r in jm_runs)
         bare_t = statistics.median(r[0] for r in bare_runs)
-        rows.append([
-            f"{n:,}", _fmt_s(jm_t), f"{jm_mem:.2f} GiB", _fmt_s(bare_t),
-            _fmt_s(pd_run[0] if pd_run else None), _fmt_s(pm_run[0] if pm_run else None),
-            f"{pm_run[0] / jm_t:.1f}x" if pm_run else "n/a",
-            f"{pd_run[0] / jm_t:.1f}x" if pd_run else "n/a",
-            f"{jm_t / bare_t:.2f}",
-            f"{pd_run[1]:.2f} / {pm_run[1]:.2f} GiB" if pd_run and pm_run else "n/a",
-        ])
+        rows.append(
+            [
+                f"{n:,}",
+                _fmt_s(jm_t),
+                f"{jm_mem:.2f} GiB",
+                _fmt_s(bare_t),
+                _fmt_s(pd_run[0] if pd_run else None),
+                _fmt_s(pm_run[0] if pm_run else None),
+                f"{pm_run[0] / jm_t:.1f}x" if pm_run else "n/a",
+                f"{pd_run[0] / jm_t:.1f}x" if pd_run else "n/a",
+                f"{jm_t / bare_t:.2f}",
+                f"{pd_run[1]:.2f} / {pm_run[1]:.2f} GiB" if pd_run and pm_run else "n/a",
+            ]
+        )
     targets = {r[0]: r for r in rows}
     five = targets.get("5,000,000")
     if five:
-        notes.append(f"Targets at 5 million events: pm4py / ingest = {five[6]} and pandas / ingest = "
-                     f"{five[7]} (target at least 5x); ingest / bare DuckDB = {five[8]} (target at most 2).")
+        notes.append(
+            f"Targets at 5 million events: pm4py / ingest = {five[6]} and pandas / ingest = "
+            f"{five[7]} (target at least 5x); ingest / bare DuckDB = {five[8]} (target at most 2)."
+        )
     fifty = targets.get("50,000,000")
     if fifty:
         notes.append(f"50 million events: peak memory of ingest {fifty[2]} (target within 4 GiB).")
-    return Section(["events", "journeymap ingest", "ingest peak memory", "bare DuckDB LEAD()",
-                    "pandas", "pm4py", "pm4py / ingest", "pandas / ingest", "ingest / bare DuckDB",
-                    "pandas / pm4py peak memory"], rows, notes)
+    return Section(
+        [
+            "events",
+            "journeymap ingest",
+            "ingest peak memory",
+            "bare DuckDB LEAD()",
+            "pandas",
+            "pm4py",
+            "pm4py / ingest",
+            "pandas / ingest",
+            "ingest / bare DuckDB",
+            "pandas / pm4py peak memory",
+        ],
+        rows,
+        notes,
+    )

@@ -41,16 +41,26 @@ def generated_map(n: int, seed: int = 0) -> str:
     rng = random.Random(seed)
     per = 30
     stages = -(-n // per)
-    lines = ["journeymap: 1", "id: generated", f"title: Generated map with {n} touchpoints",
-             "period: 2026-Q3", "currency: EUR", "value_per_conversion: 50", "stages:"]
+    lines = [
+        "journeymap: 1",
+        "id: generated",
+        f"title: Generated map with {n} touchpoints",
+        "period: 2026-Q3",
+        "currency: EUR",
+        "value_per_conversion: 50",
+        "stages:",
+    ]
     ids = [f"t{i:03d}" for i in range(n)]
     for s in range(stages):
         lines += [f"  - id: s{s}", f"    name: Stage {s}", "    touchpoints:"]
         for i in range(s * per, min((s + 1) * per, n)):
             tid = ids[i]
-            lines += [f"      - id: {tid}", f"        name: Touchpoint {i} ({rng.choice(['web', 'app', 'store'])})",
-                      f"        channel: {rng.choice(['web', 'app', 'email', 'store'])}",
-                      f"        emotion: {rng.randint(-2, 2)}"]
+            lines += [
+                f"      - id: {tid}",
+                f"        name: Touchpoint {i} ({rng.choice(['web', 'app', 'store'])})",
+                f"        channel: {rng.choice(['web', 'app', 'email', 'store'])}",
+                f"        emotion: {rng.randint(-2, 2)}",
+            ]
             if i < per:
                 lines.append(f"        entries: {rng.randint(500, 5000)}")
             if i == n - 1:
@@ -93,8 +103,13 @@ def hand_canvas(journey_map: object) -> bytes:
         for i, tp in enumerate(tps):
             value = getattr(tp, lane)
             text = "\n".join(value) if isinstance(value, list) else (value or "")
-            fig.text((i + 0.1) / len(tps), 1 - (li + 0.1) / len(lanes),
-                     textwrap.fill(text, 14), fontsize=6, va="top")
+            fig.text(
+                (i + 0.1) / len(tps),
+                1 - (li + 0.1) / len(lanes),
+                textwrap.fill(text, 14),
+                fontsize=6,
+                va="top",
+            )
     buf = io.BytesIO()
     fig.savefig(buf, format="svg")
     return buf.getvalue()
@@ -106,14 +121,29 @@ def _watch_latency(view: str, out: str, saves: int) -> float:
     src = (ROOT / "maps" / "first-purchase.yaml").read_text(encoding="utf-8")
     (tmp / "shared").mkdir()
     (tmp / "shared" / "personas.yaml").write_text(
-        (ROOT / "maps" / "shared" / "personas.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (ROOT / "maps" / "shared" / "personas.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     m = tmp / "map.yaml"
     m.write_text(src, encoding="utf-8")
     target = tmp / out
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "journeymap", "render", str(m), "--view", view,
-                             "-o", str(target), "--watch", "-q"], env=env,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "journeymap",
+            "render",
+            str(m),
+            "--view",
+            view,
+            "-o",
+            str(target),
+            "--watch",
+            "-q",
+        ],
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
     times = []
     try:
         while not target.exists():
@@ -138,9 +168,24 @@ def _cold(view: str, out: str) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
 
     def go() -> None:
-        subprocess.run([sys.executable, "-m", "journeymap", "render",
-                        str(ROOT / "maps" / "first-purchase.yaml"), "--view", view, "-o",
-                        str(tmp / out), "-q"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "journeymap",
+                "render",
+                str(ROOT / "maps" / "first-purchase.yaml"),
+                "--view",
+                view,
+                "-o",
+                str(tmp / out),
+                "-q",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+
     return median_seconds(go, repeat=3)
 
 
@@ -158,27 +203,46 @@ def run(quick: bool) -> Section:
         path.write_text(generated_map(n), encoding="utf-8")
         loaded = load_map(path)
         G = build_graph(loaded.map)
-        ours = median_seconds(lambda loaded=loaded: render_loaded(loaded, "graph", "svg"),
-                              repeat=repeat)
-        dot_only = median_seconds(lambda loaded=loaded: render_loaded(loaded, "graph", "dot"),
-                                  repeat=repeat)
+        ours = median_seconds(
+            lambda loaded=loaded: render_loaded(loaded, "graph", "svg"), repeat=repeat
+        )
+        dot_only = median_seconds(
+            lambda loaded=loaded: render_loaded(loaded, "graph", "dot"), repeat=repeat
+        )
         plain = median_seconds(lambda G=G: plain_export(G), repeat=repeat)
-        rows.append([f"graph → SVG, generated map, {n} touchpoints, {G.number_of_edges()} "
-                     "transitions", fmt_seconds(ours), fmt_seconds(plain),
-                     f"DOT text alone: {fmt_seconds(dot_only)}"])
+        rows.append(
+            [
+                f"graph → SVG, generated map, {n} touchpoints, {G.number_of_edges()} transitions",
+                fmt_seconds(ours),
+                fmt_seconds(plain),
+                f"DOT text alone: {fmt_seconds(dot_only)}",
+            ]
+        )
     fp = load_map(ROOT / "maps" / "first-purchase.yaml")
     canvas = median_seconds(lambda: render_loaded(fp, "canvas", "svg"), repeat=repeat)
     hand = median_seconds(lambda: hand_canvas(fp.map), repeat=repeat)
-    rows.append(["canvas → SVG, first-purchase (22 touchpoints)", fmt_seconds(canvas),
-                 fmt_seconds(hand), "baseline overlaps long texts"])
+    rows.append(
+        [
+            "canvas → SVG, first-purchase (22 touchpoints)",
+            fmt_seconds(canvas),
+            fmt_seconds(hand),
+            "baseline overlaps long texts",
+        ]
+    )
     pdf = median_seconds(lambda: render_loaded(fp, "canvas", "pdf"), repeat=2)
     rows.append(["canvas → PDF (A3, fonts embedded)", fmt_seconds(pdf), "", ""])
     report = median_seconds(lambda: render_loaded(fp, "report", "html"), repeat=2)
-    rows.append(["report → HTML (every picture, 1,000 bootstrap samples)",
-                 fmt_seconds(report), "", ""])
+    rows.append(
+        ["report → HTML (every picture, 1,000 bootstrap samples)", fmt_seconds(report), "", ""]
+    )
     saves = 3 if quick else 5
     for view, out in (("graph", "g.svg"), ("canvas", "c.svg")):
-        rows.append([f"--watch: save → new {out.split('.')[1].upper()} ({view}, first-purchase)",
-                     fmt_seconds(_watch_latency(view, out, saves)),
-                     f"cold process: {fmt_seconds(_cold(view, out))}", ""])
+        rows.append(
+            [
+                f"--watch: save → new {out.split('.')[1].upper()} ({view}, first-purchase)",
+                fmt_seconds(_watch_latency(view, out, saves)),
+                f"cold process: {fmt_seconds(_cold(view, out))}",
+                "",
+            ]
+        )
     return Section(["what", "journeymap", "baseline", "note"], rows)

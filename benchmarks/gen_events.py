@@ -15,9 +15,28 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CACHE = HERE / ".cache"
-EVENTS = ["page_view", "product_view", "search", "catalog", "home", "add_to_cart", "cart",
-          "checkout", "shipping", "payment", "purchase", "login", "signup", "wishlist",
-          "review", "support_chat", "promo", "compare", "account", "logout"]
+EVENTS = [
+    "page_view",
+    "product_view",
+    "search",
+    "catalog",
+    "home",
+    "add_to_cart",
+    "cart",
+    "checkout",
+    "shipping",
+    "payment",
+    "purchase",
+    "login",
+    "signup",
+    "wishlist",
+    "review",
+    "support_chat",
+    "promo",
+    "compare",
+    "account",
+    "logout",
+]
 
 MAP_YAML = """\
 journeymap: 1
@@ -27,8 +46,11 @@ stages:
   - id: all
     name: All
     touchpoints:
-""" + "".join(f"      - {{id: {e.replace('_', '-')}, name: {e}, events: [{e}]"
-              f"{', goal: true' if e == 'purchase' else ''}}}\n" for e in EVENTS)
+""" + "".join(
+    f"      - {{id: {e.replace('_', '-')}, name: {e}, events: [{e}]"
+    f"{', goal: true' if e == 'purchase' else ''}}}\n"
+    for e in EVENTS
+)
 
 
 def log_path(n: int) -> Path:

@@ -1,6 +1,6 @@
 """Regenerate docs/checks.md from the check registry (a test keeps it current).
 
-    .venv/bin/python docs/gen_checks.py
+.venv/bin/python docs/gen_checks.py
 """
 
 from __future__ import annotations
@@ -160,19 +160,34 @@ without a period is judged as of today.
 
 
 def text() -> str:
-    parts = [INTRO, "## Index", "", "| Code | Name | Severity | What it finds |",
-             "|---|---|---|---|"]
+    parts = [
+        INTRO,
+        "## Index",
+        "",
+        "| Code | Name | Severity | What it finds |",
+        "|---|---|---|---|",
+    ]
     for code, check in sorted(REGISTRY.items()):
-        parts.append(f"| [{code}](#{code.lower()}-{check.name.replace('.', '')}) | "
-                     f"`{check.name}` | {check.severity.value} | {check.summary} |")
+        parts.append(
+            f"| [{code}](#{code.lower()}-{check.name.replace('.', '')}) | "
+            f"`{check.name}` | {check.severity.value} | {check.summary} |"
+        )
     parts.append("")
     for code, check in sorted(REGISTRY.items()):
-        parts += [f"## {code} {check.name}", "",
-                  f"Default severity: **{check.severity.value}**. Kind: {check.kind}.", "",
-                  check.prose(), ""]
+        parts += [
+            f"## {code} {check.name}",
+            "",
+            f"Default severity: **{check.severity.value}**. Kind: {check.kind}.",
+            "",
+            check.prose(),
+            "",
+        ]
         ex = check.examples()
-        labels = [("baseline", "Baseline (given with `--baseline`)"), ("fails", "Fails"),
-                  ("passes", "Passes")]
+        labels = [
+            ("baseline", "Baseline (given with `--baseline`)"),
+            ("fails", "Fails"),
+            ("passes", "Passes"),
+        ]
         for key, label in labels:
             if key in ex:
                 parts += [f"{label}:", "", "```yaml", ex[key].rstrip("\n"), "```", ""]

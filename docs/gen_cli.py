@@ -1,6 +1,6 @@
 """Regenerate docs/cli.md from the commands' own help texts (a test keeps it current).
 
-    .venv/bin/python docs/gen_cli.py
+.venv/bin/python docs/gen_cli.py
 """
 
 from __future__ import annotations
@@ -51,15 +51,24 @@ def text() -> str:
     for name in sorted(COMMANDS):
         cmd = group.get_command(ctx, name)
         assert cmd is not None
-        sub = click.Context(cmd, info_name=name, parent=ctx, max_content_width=100, terminal_width=100)
+        sub = click.Context(
+            cmd, info_name=name, parent=ctx, max_content_width=100, terminal_width=100
+        )
         parts += [f"## journeymap {name}", "", "```text", cmd.get_help(sub), "```", ""]
         if isinstance(cmd, click.Group):
             for subname in sorted(cmd.commands):
                 subcmd = cmd.commands[subname]
-                deeper = click.Context(subcmd, info_name=subname, parent=sub, max_content_width=100,
-                                       terminal_width=100)
-                parts += [f"### journeymap {name} {subname}", "", "```text",
-                          subcmd.get_help(deeper), "```", ""]
+                deeper = click.Context(
+                    subcmd, info_name=subname, parent=sub, max_content_width=100, terminal_width=100
+                )
+                parts += [
+                    f"### journeymap {name} {subname}",
+                    "",
+                    "```text",
+                    subcmd.get_help(deeper),
+                    "```",
+                    "",
+                ]
     return "\n".join(parts)
 
 

@@ -124,13 +124,16 @@ def after_goal_touchpoints(G: nx.DiGraph[str], goals: Iterable[str]) -> list[str
     H = _without_goal_exits(G, goal_set)
     can_reach = can_reach_goal(G, goal_set)
     before = reachable(H.successors, entry_points(G, goal_set))
-    downstream = reachable(G.successors, [s for goal in goal_set & set(G) for s in G.successors(goal)])
+    downstream = reachable(
+        G.successors, [s for goal in goal_set & set(G) for s in G.successors(goal)]
+    )
     after = downstream - goal_set - can_reach - before
     return [n for n in touchpoints_in_order(G) if n in after]
 
 
-def cannot_end(states: Iterable[N], ends: Callable[[N], bool],
-               successors: Callable[[N], Iterable[N]]) -> set[N]:
+def cannot_end(
+    states: Iterable[N], ends: Callable[[N], bool], successors: Callable[[N], Iterable[N]]
+) -> set[N]:
     """The states from which no ending outcome can be reached: the closed loops of a chain.
 
     ``ends(s)`` says whether state s has an outcome that ends the journey (a conversion, an exit,
@@ -175,7 +178,8 @@ def closed_loops(G: nx.DiGraph[str], goals: Iterable[str]) -> list[str]:
     inside = set(states)
     moves: Mapping[str, list[str]] = {
         s: [t for t in G.successors(s) if t in inside and G.edges[s, t].get(COUNT, 0) > 0]
-        for s in states}
+        for s in states
+    }
 
     def ends(s: str) -> bool:
         d = G.nodes[s]

@@ -102,8 +102,9 @@ def percent(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> st
     return MISSING if x is None else _local(f"{100 * x:.{digits}f}%", lang)
 
 
-def percent_interval(iv: tuple[float, float] | list[float] | None, digits: int = 1, *,
-                     lang: Language = ENGLISH) -> str:
+def percent_interval(
+    iv: tuple[float, float] | list[float] | None, digits: int = 1, *, lang: Language = ENGLISH
+) -> str:
     """An interval of fractions as percentages, one sign at the end.
 
     >>> percent_interval((0.0, 0.2425)), percent_interval(None)
@@ -193,8 +194,7 @@ def level(confidence: float, *, lang: Language = ENGLISH) -> str:
     return _local(f"{100 * confidence:g}%", lang)
 
 
-def in_brackets(iv: tuple[float, float] | list[float] | None,
-                fmt: Callable[[float], str]) -> str:
+def in_brackets(iv: tuple[float, float] | list[float] | None, fmt: Callable[[float], str]) -> str:
     """`` (low–high)`` with both ends in ``fmt``, or nothing when there is no interval.
 
     >>> in_brackets((1.0, 2.5), lambda v: f"{v:.1f}"), in_brackets(None, str)

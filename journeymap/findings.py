@@ -48,8 +48,13 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         pos = self.position
-        return (pos.path if pos else "", pos.line if pos else 0, pos.col if pos else 0,
-                self.code, self.message)
+        return (
+            pos.path if pos else "",
+            pos.line if pos else 0,
+            pos.col if pos else 0,
+            self.code,
+            self.message,
+        )
 
     def __lt__(self, other: Finding) -> bool:
         return self.sort_key() < other.sort_key()
@@ -81,5 +86,7 @@ class Finding:
 
 def codes(findings: Iterable[Finding]) -> list[tuple[str, int, int]]:
     """The compact test form of findings: ``[(code, line, col), ...]`` in sorted order."""
-    return [(f.code, f.position.line if f.position else 0, f.position.col if f.position else 0)
-            for f in sorted(findings)]
+    return [
+        (f.code, f.position.line if f.position else 0, f.position.col if f.position else 0)
+        for f in sorted(findings)
+    ]

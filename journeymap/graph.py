@@ -106,28 +106,40 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
     """
     G: nx.DiGraph[str] = nx.DiGraph()
     goals = journey_map.goals
-    G.graph.update({
-        MAP_ID: journey_map.id,
-        TITLE: journey_map.title,
-        UNIT: "transitions",
-        CURRENCY: journey_map.currency,
-        VALUE_PER_CONVERSION: journey_map.value_per_conversion,
-        PERIOD: period_label(overlay.period if overlay and overlay.period else journey_map.period),
-        STAGES: [(s.id, s.name) for s in journey_map.stages],
-        GOALS: goals,
-        EMOTION_SCALE: tuple(journey_map.emotion_scale),
-        FROM_OVERLAY: overlay is not None,
-        COVERAGE: overlay.coverage if overlay else None,
-        UNMAPPED: dict(overlay.unmapped) if overlay else {},
-        BUSINESS: overlay.business if overlay is not None else journey_map.business,
-        MAP_BUSINESS: journey_map.business,
-    })
+    G.graph.update(
+        {
+            MAP_ID: journey_map.id,
+            TITLE: journey_map.title,
+            UNIT: "transitions",
+            CURRENCY: journey_map.currency,
+            VALUE_PER_CONVERSION: journey_map.value_per_conversion,
+            PERIOD: period_label(
+                overlay.period if overlay and overlay.period else journey_map.period
+            ),
+            STAGES: [(s.id, s.name) for s in journey_map.stages],
+            GOALS: goals,
+            EMOTION_SCALE: tuple(journey_map.emotion_scale),
+            FROM_OVERLAY: overlay is not None,
+            COVERAGE: overlay.coverage if overlay else None,
+            UNMAPPED: dict(overlay.unmapped) if overlay else {},
+            BUSINESS: overlay.business if overlay is not None else journey_map.business,
+            MAP_BUSINESS: journey_map.business,
+        }
+    )
     has_counts = _add_touchpoints(G, journey_map, overlay)
     for _, tp in journey_map.iter_touchpoints():
         for target, count in tp.transitions.items():
-            G.add_edge(tp.id, target, **{COUNT: count or 0, COUNT_KNOWN: count is not None,
-                                         DECLARED: True, RETURNS: tp.returns.get(target, 0),
-                                         MEDIAN_SECONDS: None})
+            G.add_edge(
+                tp.id,
+                target,
+                **{
+                    COUNT: count or 0,
+                    COUNT_KNOWN: count is not None,
+                    DECLARED: True,
+                    RETURNS: tp.returns.get(target, 0),
+                    MEDIAN_SECONDS: None,
+                },
+            )
     if overlay is not None:
         _count_from_overlay(G, overlay)
     G.graph[HAS_COUNTS] = has_counts or any(d[COUNT] for *_, d in G.edges(data=True))
@@ -182,8 +194,17 @@ def _count_from_overlay(G: nx.DiGraph[str], overlay: Overlay) -> None:
             if G.has_edge(tid, target):
                 G.edges[tid, target][COUNT] = count
             else:
-                G.add_edge(tid, target, **{COUNT: count, COUNT_KNOWN: True, DECLARED: False,
-                                           RETURNS: 0, MEDIAN_SECONDS: None})
+                G.add_edge(
+                    tid,
+                    target,
+                    **{
+                        COUNT: count,
+                        COUNT_KNOWN: True,
+                        DECLARED: False,
+                        RETURNS: 0,
+                        MEDIAN_SECONDS: None,
+                    },
+                )
             G.edges[tid, target][RETURNS] = data.returns.get(target, 0)
             G.edges[tid, target][MEDIAN_SECONDS] = data.median_seconds_to_next.get(target)
 
@@ -196,7 +217,9 @@ def _derive_flow(G: nx.DiGraph[str], goal_set: set[str]) -> None:
         out = sum(G.edges[node, s][COUNT] for s in G.successors(node))
         conversions = sum(G.edges[node, s][COUNT] for s in G.successors(node) if s in goal_set)
         unknown, in_progress = attrs[UNKNOWN], attrs[IN_PROGRESS]
-        exits = max(visits - out - unknown - in_progress, 0) if attrs[EXITS] is None else attrs[EXITS]
+        exits = (
+            max(visits - out - unknown - in_progress, 0) if attrs[EXITS] is None else attrs[EXITS]
+        )
         attrs[VISITS] = visits
         attrs[TRANSITIONS_OUT] = out
         attrs[CONVERSIONS] = conversions
@@ -214,14 +237,23 @@ def _numbers(tp: Touchpoint, overlay: Overlay | None) -> dict[str, Any]:
             "customers": tp.customers,
             "scores": tp.scores,
             "service": tp.business,
-            "has_counts": any(v is not None for v in (tp.entries, tp.exits, tp.unknown,
-                                                      tp.in_progress))
+            "has_counts": any(
+                v is not None for v in (tp.entries, tp.exits, tp.unknown, tp.in_progress)
+            )
             or any(c is not None for c in tp.transitions.values()),
         }
     data = overlay.touchpoints.get(tp.id)
     if data is None:
-        return {"entries": 0, "exits": None, "unknown": 0, "in_progress": 0, "customers": None,
-                "scores": None, "service": None, "has_counts": False}
+        return {
+            "entries": 0,
+            "exits": None,
+            "unknown": 0,
+            "in_progress": 0,
+            "customers": None,
+            "scores": None,
+            "service": None,
+            "has_counts": False,
+        }
     return {
         "entries": data.entries,
         "exits": data.exits,

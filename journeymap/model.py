@@ -41,21 +41,22 @@ NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 
-
 class UnknownGoalError(UsageError):
     """A goal was asked for that the map does not declare. ``goal`` and ``goals`` say which."""
 
     def __init__(self, goal: str, goals: Sequence[str], touchpoints: Collection[str] = ()):
         listed = f"goals: {', '.join(goals) or 'none'}"
         hint = did_you_mean(goal, list(goals)) or (
-            f"'{goal}' is a touchpoint but not a goal; {listed}" if goal in touchpoints else listed)
+            f"'{goal}' is a touchpoint but not a goal; {listed}" if goal in touchpoints else listed
+        )
         super().__init__(f"the map has no goal '{goal}'", hint=hint)
         self.goal = goal
         self.goals = list(goals)
 
 
-def select_goals(goals: Sequence[str], goal: str | None = None,
-                 touchpoints: Collection[str] = ()) -> list[str]:
+def select_goals(
+    goals: Sequence[str], goal: str | None = None, touchpoints: Collection[str] = ()
+) -> list[str]:
     """The goals a chain absorbs into: every declared goal, or the one chosen.
 
     ``touchpoints`` (every id of the map) lets the error say when the chosen id is a touchpoint
@@ -191,9 +192,11 @@ def nps_counts(responses: Mapping[int, int]) -> NpsCounts:
     >>> nps_counts({10: 5, 9: 5, 8: 4, 6: 3, 0: 3})
     NpsCounts(promoters=10, detractors=6, responses=20)
     """
-    return NpsCounts(promoters=sum(c for a, c in responses.items() if a in NPS_PROMOTERS),
-                     detractors=sum(c for a, c in responses.items() if a in NPS_DETRACTORS),
-                     responses=sum(responses.values()))
+    return NpsCounts(
+        promoters=sum(c for a, c in responses.items() if a in NPS_PROMOTERS),
+        detractors=sum(c for a, c in responses.items() if a in NPS_DETRACTORS),
+        responses=sum(responses.values()),
+    )
 
 
 class Survey(_Model):
@@ -217,9 +220,7 @@ class Survey(_Model):
         low, high = self.scale
         outside = sorted(a for a in self.responses if not low <= a <= high)
         if outside:
-            raise ValueError(
-                f"answers {outside} lie outside the declared scale [{low}, {high}]"
-            )
+            raise ValueError(f"answers {outside} lie outside the declared scale [{low}, {high}]")
         if self.top_box is not None:
             bad = sorted(a for a in self.top_box if not low <= a <= high)
             if bad:
@@ -270,8 +271,9 @@ class CsatSurvey(Survey):
         return self
 
 
-def ces_answers(scale: tuple[int, int], direction: Direction,
-                top_box: Collection[int] | None = None) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def ces_answers(
+    scale: tuple[int, int], direction: Direction, top_box: Collection[int] | None = None
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The answers of a CES scale that count as easy, and those that count as difficult.
 
     Easy: the declared ``top_box``, else every answer beyond the scale's midpoint on the good
@@ -307,7 +309,8 @@ def ces_answers(scale: tuple[int, int], direction: Direction,
             side, where = ("higher", "above") if higher else ("lower", "below")
             raise ValueError(
                 f"the answers {wrong} are not easy on the scale [{low}, {high}] ({side} is "
-                f"better); a CES top box holds the easy answers, {where} the midpoint {mid:g}")
+                f"better); a CES top box holds the easy answers, {where} the midpoint {mid:g}"
+            )
     return easy, tuple(sorted(low + high - a for a in easy))
 
 
@@ -373,7 +376,8 @@ class Durations(_Model):
             if not low <= v <= high:
                 raise ValueError(
                     f"the {info.field_name} {v:g} lies outside its samples ({low:g} to {high:g}); "
-                    f"a {info.field_name} lies between the smallest and the largest sample")
+                    f"a {info.field_name} lies between the smallest and the largest sample"
+                )
         return v
 
     @field_validator("count")
@@ -383,16 +387,22 @@ class Durations(_Model):
         if v is None:
             return v
         if samples is not None and v != len(samples):
-            raise ValueError(f"count {v:,} differs from the {len(samples):,} samples; "
-                             "leave 'count' out when the samples are given")
+            raise ValueError(
+                f"count {v:,} differs from the {len(samples):,} samples; "
+                "leave 'count' out when the samples are given"
+            )
         declared = [k for k, x in (("mean", mean), ("median", median)) if x is not None]
         if v == 0 and declared:
-            raise ValueError(f"count 0, but a {' and a '.join(declared)} of no samples is "
-                             "declared; give the number of samples behind "
-                             f"{'them' if len(declared) > 1 else 'it'}")
+            raise ValueError(
+                f"count 0, but a {' and a '.join(declared)} of no samples is "
+                "declared; give the number of samples behind "
+                f"{'them' if len(declared) > 1 else 'it'}"
+            )
         if v in (1, 2) and mean is not None and median is not None and mean != median:
-            raise ValueError(f"with {v} sample{'s' if v > 1 else ''} the mean equals the median, "
-                             f"but the mean is {mean:g} and the median {median:g}")
+            raise ValueError(
+                f"with {v} sample{'s' if v > 1 else ''} the mean equals the median, "
+                f"but the mean is {mean:g} and the median {median:g}"
+            )
         return v
 
 
@@ -429,8 +439,10 @@ class Business(_Model):
     @classmethod
     def _margin_not_percent(cls, v: Any) -> Any:
         if isinstance(v, (int, float)) and not isinstance(v, bool) and 1 < v <= 100:
-            raise ValueError(f"{v:g} is a percentage, but the gross margin is a fraction 0..1; "
-                             f"write {v:g}% as {v / 100:g}")
+            raise ValueError(
+                f"{v:g} is a percentage, but the gross margin is a fraction 0..1; "
+                f"write {v:g}% as {v / 100:g}"
+            )
         return v
 
     @field_validator("new_customers")
@@ -449,13 +461,16 @@ class Business(_Model):
         if v is None or end is None:
             return v
         if v > end:
-            raise ValueError(f"{v:,} new customers are more than the {end:,} customers at the "
-                             "end (customers_end); the customers at the end include the new ones")
+            raise ValueError(
+                f"{v:,} new customers are more than the {end:,} customers at the "
+                "end (customers_end); the customers at the end include the new ones"
+            )
         if start is not None and end - v > start:
             raise ValueError(
                 f"the {end:,} customers at the end are more than the {start:,} at the start plus "
                 f"the {v:,} new ones, so retention would exceed 100%; count reactivated "
-                "customers among the new ones")
+                "customers among the new ones"
+            )
         return v
 
     @field_validator("customers_lost")
@@ -463,8 +478,10 @@ class Business(_Model):
     def _lost_from_the_start(cls, v: int | None, info: ValidationInfo) -> int | None:
         start = info.data.get("customers_start")
         if v is not None and start is not None and v > start:
-            raise ValueError(f"{v:,} customers lost are more than the {start:,} customers at the "
-                             "start (customers_start); churn counts the starting customers lost")
+            raise ValueError(
+                f"{v:,} customers lost are more than the {start:,} customers at the "
+                "start (customers_start); churn counts the starting customers lost"
+            )
         return v
 
     @field_validator("repeat_customers")
@@ -472,9 +489,11 @@ class Business(_Model):
     def _repeat_among_ordering(cls, v: int | None, info: ValidationInfo) -> int | None:
         ordering = info.data.get("ordering_customers")
         if v is not None and ordering is not None and v > ordering:
-            raise ValueError(f"{v:,} repeat customers are more than the {ordering:,} ordering "
-                             "customers (ordering_customers); repeat customers are the ordering "
-                             "customers with two or more orders")
+            raise ValueError(
+                f"{v:,} repeat customers are more than the {ordering:,} ordering "
+                "customers (ordering_customers); repeat customers are the ordering "
+                "customers with two or more orders"
+            )
         return v
 
 
@@ -554,8 +573,9 @@ class Touchpoint(_Model):
             return []
         return self.evidence if isinstance(self.evidence, list) else [self.evidence]
 
-    def emotion_for(self, persona: str | None = None,
-                    shares: Mapping[str, float] | None = None) -> float | None:
+    def emotion_for(
+        self, persona: str | None = None, shares: Mapping[str, float] | None = None
+    ) -> float | None:
         """The emotion for a persona, or the plain value, or the average over personas.
 
         The average is weighted by the personas' ``share`` (``shares``, as
@@ -643,16 +663,20 @@ def parse_duration(value: Any) -> float:
     """
     m = _DURATION_RE.match(value.strip()) if isinstance(value, str) else None
     if m is None:
-        raise ValueError(f"{value!r} is not a duration: write it with its unit, such as 90s, "
-                         "3m, 1.5h or 2d" if isinstance(value, str) else
-                         f"{value} is not a duration: write it with its unit, such as 90s, 3m, "
-                         "1.5h or 2d")
+        raise ValueError(
+            f"{value!r} is not a duration: write it with its unit, such as 90s, 3m, 1.5h or 2d"
+            if isinstance(value, str)
+            else f"{value} is not a duration: write it with its unit, such as 90s, 3m, 1.5h or 2d"
+        )
     return float(m.group(1)) * DURATION_UNITS[m.group(2)]
 
 
 Duration = Annotated[
-    float, BeforeValidator(parse_duration), PlainSerializer(lambda v: f"{v:g}s", return_type=str),
-    WithJsonSchema({"type": "string", "pattern": _DURATION_RE.pattern, "examples": ["3m"]})]
+    float,
+    BeforeValidator(parse_duration),
+    PlainSerializer(lambda v: f"{v:g}s", return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _DURATION_RE.pattern, "examples": ["3m"]}),
+]
 """A duration in seconds, written (and dumped) with its unit: ``90s``, ``3m``, ``1.5h``, ``2d``."""
 
 
@@ -726,10 +750,13 @@ class Regression(_Model):
     nps: DecreaseThreshold | None = None
     csat: DecreaseThreshold | None = None
     ces: DecreaseThreshold | None = Field(
-        default=None, description="worsening of the CES mean in scale points (a fall when "
-        "higher is better, a rise when lower is better)")
+        default=None,
+        description="worsening of the CES mean in scale points (a fall when "
+        "higher is better, a rise when lower is better)",
+    )
     churn: IncreaseThreshold | None = Field(
-        default=None, description="increase of the churn rate lost / S, a fraction")
+        default=None, description="increase of the churn rate lost / S, a fraction"
+    )
     q: Annotated[float, Field(gt=0, lt=1)] = 0.05
     min_departures: Count = 30
     min_each: Count = 5
@@ -803,7 +830,9 @@ class ExperimentMetric(_Model):
     @model_validator(mode="after")
     def _touchpoint_needed(self) -> ExperimentMetric:
         if self.metric != "conversion" and self.touchpoint is None:
-            raise ValueError(f"metric '{self.metric}' is measured at a touchpoint: add 'touchpoint'")
+            raise ValueError(
+                f"metric '{self.metric}' is measured at a touchpoint: add 'touchpoint'"
+            )
         return self
 
 

@@ -131,8 +131,7 @@ def ratio(a: float, b: float) -> float | None:
     return a / b
 
 
-def wilson_interval(x: float, n: float, *,
-                    confidence: float = 0.95) -> tuple[float, float] | None:
+def wilson_interval(x: float, n: float, *, confidence: float = 0.95) -> tuple[float, float] | None:
     """Wilson score interval of a proportion ``x / n``; None when ``n <= 0``.
 
     With ``p = x / n`` and ``z = z_value(confidence=confidence)``::
@@ -172,8 +171,9 @@ def wilson_interval(x: float, n: float, *,
     return (low, high)
 
 
-def newcombe_difference(x1: int, n1: int, x2: int, n2: int, *,
-                        confidence: float = 0.95) -> tuple[float, float] | None:
+def newcombe_difference(
+    x1: int, n1: int, x2: int, n2: int, *, confidence: float = 0.95
+) -> tuple[float, float] | None:
     """Newcombe's hybrid score interval of the difference ``p2 - p1``; None when a side is empty.
 
     With ``[l1, u1]`` and ``[l2, u2]`` the Wilson intervals of ``p1 = x1 / n1`` and
@@ -201,8 +201,10 @@ def newcombe_difference(x1: int, n1: int, x2: int, n2: int, *,
         return None
     p1, p2 = x1 / n1, x2 / n2
     d = p2 - p1
-    return (d - math.sqrt((p2 - b[0]) ** 2 + (a[1] - p1) ** 2),
-            d + math.sqrt((b[1] - p2) ** 2 + (p1 - a[0]) ** 2))
+    return (
+        d - math.sqrt((p2 - b[0]) ** 2 + (a[1] - p1) ** 2),
+        d + math.sqrt((b[1] - p2) ** 2 + (p1 - a[0]) ** 2),
+    )
 
 
 def pooled_z(x1: int, n1: int, x2: int, n2: int) -> float | None:
@@ -229,8 +231,7 @@ def pooled_z(x1: int, n1: int, x2: int, n2: int) -> float | None:
     return (x2 / n2 - x1 / n1) / math.sqrt(var)
 
 
-def two_proportion_test(x1: int, n1: int, x2: int, n2: int, *,
-                        alternative: Alternative) -> float:
+def two_proportion_test(x1: int, n1: int, x2: int, n2: int, *, alternative: Alternative) -> float:
     """p-value of the pooled two-proportion z test of ``p2`` against ``p1``.
 
     ``alternative`` is ``"greater"`` (H1: p2 > p1, ``p = P(Z > z)``), ``"less"``
@@ -393,7 +394,7 @@ def nps_test(before: NpsCounts, after: NpsCounts) -> tuple[float, float] | None:
     s1, s2 = nps_standard_error(before), nps_standard_error(after)
     if v1 is None or v2 is None or s1 is None or s2 is None:
         return None
-    se = math.sqrt(s1 ** 2 + s2 ** 2)
+    se = math.sqrt(s1**2 + s2**2)
     if se == 0.0:
         return None
     z = (v1 - v2) / se
@@ -412,8 +413,9 @@ class MeanEstimate:
     interval: tuple[float, float] | None
 
 
-def mean_interval(counts: Mapping[int, int] | Mapping[float, int], *,
-                  confidence: float = 0.95) -> MeanEstimate | None:
+def mean_interval(
+    counts: Mapping[int, int] | Mapping[float, int], *, confidence: float = 0.95
+) -> MeanEstimate | None:
     """Mean of answers given as ``{answer: count}``, with a normal interval; None when n = 0.
 
     ``mean = sum(a c) / n``, ``s^2 = sum(c (a - mean)^2) / (n - 1)`` (the unbiased sample
@@ -510,8 +512,9 @@ def overdispersion_ratio(x: Sequence[float], n: Sequence[float]) -> float | None
     return sum(ranges) / len(ranges) / _D2
 
 
-def p_chart(x: Sequence[float], n: Sequence[float], *, sigmas: float = 3.0,
-            laney: bool = False) -> PChart:
+def p_chart(
+    x: Sequence[float], n: Sequence[float], *, sigmas: float = 3.0, laney: bool = False
+) -> PChart:
     """p-chart of the proportions ``x_i / n_i``: centre from all periods, limits from each n_i.
 
     ``centre = pbar = sum x / sum n`` and ``pbar -/+ sigmas sqrt(pbar (1 - pbar) / n_i)``,
@@ -538,14 +541,17 @@ def p_chart(x: Sequence[float], n: Sequence[float], *, sigmas: float = 3.0,
     else:
         ratio_z = None
     half = [None if s is None else sigmas * s * factor for s in sigma]
-    return PChart(centre=pbar,
-                  low=tuple(None if h is None else max(0.0, pbar - h) for h in half),
-                  high=tuple(None if h is None else min(1.0, pbar + h) for h in half),
-                  sigma_z=ratio_z)
+    return PChart(
+        centre=pbar,
+        low=tuple(None if h is None else max(0.0, pbar - h) for h in half),
+        high=tuple(None if h is None else min(1.0, pbar + h) for h in half),
+        sigma_z=ratio_z,
+    )
 
 
-def runs_on_one_side(values: Sequence[float | None], centre: float, *,
-                     length: int = 8) -> list[tuple[int, int]]:
+def runs_on_one_side(
+    values: Sequence[float | None], centre: float, *, length: int = 8
+) -> list[tuple[int, int]]:
     """Runs of at least ``length`` consecutive points strictly on one side of the centre line.
 
     Returns ``(first, last)`` index pairs of each maximal run. A point on the centre line or
@@ -570,8 +576,9 @@ def runs_on_one_side(values: Sequence[float | None], centre: float, *,
     return runs
 
 
-def cochran_armitage(x: Sequence[float], n: Sequence[float],
-                     scores: Sequence[float] | None = None) -> tuple[float, float] | None:
+def cochran_armitage(
+    x: Sequence[float], n: Sequence[float], scores: Sequence[float] | None = None
+) -> tuple[float, float] | None:
     """Cochran-Armitage test of a linear trend in proportions: ``(z, two-sided p)``.
 
     With scores ``t_i`` (default ``0, 1, ..., k-1``), ``N = sum n``, ``pbar = sum x / N``::
@@ -603,8 +610,10 @@ def cochran_armitage(x: Sequence[float], n: Sequence[float],
         return None
     pbar = sum(x) / total
     stat = sum(ti * (xi - ni * pbar) for ti, xi, ni in zip(t, x, n, strict=True))
-    spread = (sum(ni * ti * ti for ti, ni in zip(t, n, strict=True))
-              - sum(ni * ti for ti, ni in zip(t, n, strict=True)) ** 2 / total)
+    spread = (
+        sum(ni * ti * ti for ti, ni in zip(t, n, strict=True))
+        - sum(ni * ti for ti, ni in zip(t, n, strict=True)) ** 2 / total
+    )
     var = pbar * (1 - pbar) * spread
     if var <= 0:
         return None
@@ -690,8 +699,9 @@ def holm(p_values: Sequence[float]) -> list[float]:
     return adjusted
 
 
-def katz_ratio_interval(x1: int, n1: int, x2: int, n2: int, *,
-                        confidence: float = 0.95) -> tuple[float, float] | None:
+def katz_ratio_interval(
+    x1: int, n1: int, x2: int, n2: int, *, confidence: float = 0.95
+) -> tuple[float, float] | None:
     """Katz log interval of the relative lift ``p2 / p1 - 1``; None when a count is 0.
 
     ``r = p2 / p1``, ``se(log r) = sqrt(1/x2 - 1/n2 + 1/x1 - 1/n1)`` and the interval
@@ -718,6 +728,7 @@ def katz_ratio_interval(x1: int, n1: int, x2: int, n2: int, *,
 
 def _log_hypergeom(k: int, row1: int, row2: int, col1: int) -> float:
     """``log P(X = k)`` for X ~ hypergeometric: ``k`` of ``col1`` draws from row 1."""
+
     def log_comb(n: int, r: int) -> float:
         return math.lgamma(n + 1) - math.lgamma(r + 1) - math.lgamma(n - r + 1)
 
@@ -745,8 +756,9 @@ def fisher_exact(x1: int, n1: int, x2: int, n2: int) -> float:
     lo, hi = max(0, col1 - n2), min(n1, col1)
     observed = _log_hypergeom(x1, n1, n2, col1)
     cut = observed + math.log1p(1e-7)
-    total = sum(math.exp(lp) for k in range(lo, hi + 1)
-                if (lp := _log_hypergeom(k, n1, n2, col1)) <= cut)
+    total = sum(
+        math.exp(lp) for k in range(lo, hi + 1) if (lp := _log_hypergeom(k, n1, n2, col1)) <= cut
+    )
     return min(1.0, total)
 
 
@@ -796,8 +808,9 @@ def upper_gamma_regularized(a: float, x: float) -> float:
     return min(1.0, math.exp(log_front) * h)
 
 
-def chi_square_goodness_of_fit(observed: Sequence[int],
-                               expected_shares: Sequence[float]) -> tuple[float, float]:
+def chi_square_goodness_of_fit(
+    observed: Sequence[int], expected_shares: Sequence[float]
+) -> tuple[float, float]:
     """Pearson's chi-square goodness of fit: ``(statistic, p_value)``.
 
     ``E_i = N s_i / sum s`` with ``N = sum O_i``; ``X^2 = sum (O_i - E_i)^2 / E_i`` and
@@ -819,8 +832,10 @@ def chi_square_goodness_of_fit(observed: Sequence[int],
     total, share = sum(observed), sum(expected_shares)
     if total <= 0 or share <= 0:
         return 0.0, 1.0
-    stat = sum((o - total * s / share) ** 2 / (total * s / share)
-               for o, s in zip(observed, expected_shares, strict=True))
+    stat = sum(
+        (o - total * s / share) ** 2 / (total * s / share)
+        for o, s in zip(observed, expected_shares, strict=True)
+    )
     return stat, upper_gamma_regularized((len(observed) - 1) / 2, stat / 2)
 
 
@@ -832,8 +847,9 @@ class Sequential:
     interval: tuple[float, float]
 
 
-def msprt_two_proportions(x1: int, n1: int, x2: int, n2: int, *, tau: float,
-                          alpha: float = 0.05) -> Sequential | None:
+def msprt_two_proportions(
+    x1: int, n1: int, x2: int, n2: int, *, tau: float, alpha: float = 0.05
+) -> Sequential | None:
     """Mixture SPRT of ``p2 - p1 = 0`` with a normal ``N(0, tau^2)`` mixing distribution.
 
     With ``d = p2 - p1`` and its variance ``s^2 = p1 q1 / n1 + p2 q2 / n2`` (normal
@@ -876,8 +892,9 @@ def msprt_two_proportions(x1: int, n1: int, x2: int, n2: int, *, tau: float,
     return Sequential(p, (d - half, d + half))
 
 
-def two_proportion_sample_size(p1: float, p2: float, *, alpha: float = 0.05,
-                               power: float = 0.8) -> int | None:
+def two_proportion_sample_size(
+    p1: float, p2: float, *, alpha: float = 0.05, power: float = 0.8
+) -> int | None:
     """Customers per arm for a two-sided test of ``p1`` against ``p2`` (equal arms).
 
     ``n = (z_(1-alpha/2) sqrt(2 pbar qbar) + z_(power) sqrt(p1 q1 + p2 q2))^2 / (p1 - p2)^2``
@@ -931,6 +948,8 @@ def chance_to_beat(x1: int, n1: int, x2: int, n2: int) -> float:
     if a2 > a1:
         return 1.0 - chance_to_beat(x2, n2, x1, n1)
     base = _log_beta(a1, b1)
-    total = math.fsum(math.exp(_log_beta(a1 + i, b1 + b2) - math.log(b2 + i)
-                               - _log_beta(1 + i, b2) - base) for i in range(a2))
+    total = math.fsum(
+        math.exp(_log_beta(a1 + i, b1 + b2) - math.log(b2 + i) - _log_beta(1 + i, b2) - base)
+        for i in range(a2)
+    )
     return min(1.0, max(0.0, total))

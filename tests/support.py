@@ -29,12 +29,20 @@ class Result:
     err: str
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            stdin: str | None = None) -> Result:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
+) -> Result:
     """Run journeymap in a subprocess, as users do (exit codes, stderr, no traceback)."""
     full_env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), **(env or {})}
-    proc = subprocess.run([sys.executable, "-m", "journeymap", *args], capture_output=True,
-                          text=True, cwd=cwd, env=full_env, input=stdin, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "journeymap", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        input=stdin,
+        timeout=120,
+    )
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -76,7 +76,8 @@ def test_schema_file_is_current() -> None:
         r = run_cli("schema", *flag)
         assert r.code == 0
         assert r.out == (ROOT / "docs" / "schema" / name).read_text(encoding="utf-8"), (
-            f"docs/schema/{name} is stale: run 'journeymap schema {' '.join(flag)} -o docs/schema/{name}'")
+            f"docs/schema/{name} is stale: run 'journeymap schema {' '.join(flag)} -o docs/schema/{name}'"
+        )
 
 
 def test_cli_reference_is_current() -> None:
@@ -87,7 +88,8 @@ def test_cli_reference_is_current() -> None:
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     assert mod.text() == (ROOT / "docs" / "cli.md").read_text(encoding="utf-8"), (
-        "docs/cli.md is stale: run '.venv/bin/python docs/gen_cli.py'")
+        "docs/cli.md is stale: run '.venv/bin/python docs/gen_cli.py'"
+    )
 
 
 def test_init_writes_the_schema_its_modeline_names(tmp_path: Path) -> None:
@@ -102,9 +104,12 @@ def test_init_writes_the_schema_its_modeline_names(tmp_path: Path) -> None:
 
 def test_folder_overlays_are_checked_against_their_map(tmp_path: Path) -> None:
     (tmp_path / "shop.yaml").write_text(
-        (ROOT / "tests/cases/overlay/map.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (ROOT / "tests/cases/overlay/map.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     (tmp_path / "q3.yaml").write_text(
-        (ROOT / "tests/cases/overlay/unknown-touchpoint.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        (ROOT / "tests/cases/overlay/unknown-touchpoint.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     r = run_cli("validate", str(tmp_path))
     assert r.code == 2
     assert f"{tmp_path / 'q3.yaml'}:6:3: unknown touchpoint 'chekout'" in r.err

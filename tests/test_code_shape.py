@@ -19,6 +19,29 @@ MAX_MODULE_LINES = 400
 
 # path:qualified name -> why it is still long (who splits it). Issue 9 names its owners.
 LONG_FUNCTIONS: dict[str, str] = {
+    "journeymap/analysis/business.py:business_figures": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/business.py:business_warnings": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/chain.py:solve_chain": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/channels.py:attribution_on": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/compare.py:compare": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/core.py:summarize": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/experiment.py:decide": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/gate.py:_gate_proportions": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/gate.py:_gate_ces": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/events/conform.py:conformance": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/events/imports.py:funnel_overlay": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/events/imports.py:paths_overlay": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/events/ingest.py:build_results": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/io/includes.py:_include_target": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/render/charts.py:leaks_chart": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/render/charts.py:scores_chart": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/render/dot.py:to_dot": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/render/mermaid.py:to_journey": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/render/report.py:report": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/report/analysis.py:to_table": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/report/analysis.py:to_markdown": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/report/checks.py:junit": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/report/checks.py:sarif": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/bootstrap.py:bootstrap": "one resampling loop; results slice",
     "journeymap/events/discover.py:discover": "events slice",
     "journeymap/events/sql.py:statements": "events slice: one SQL text built in order",
@@ -28,6 +51,15 @@ LONG_FUNCTIONS: dict[str, str] = {
 
 # path -> why it is longer than 400 lines.
 LONG_MODULES: dict[str, str] = {
+    "journeymap/analysis/business.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/experiment.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/gate.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/analysis/trend.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/checks/metrics.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/cli/events.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/events/imports.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/io/yamlsafe.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
+    "journeymap/render/canvas.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/stats.py": "one module for every statistic (issue 9); most of it is docstrings with formulas, sources and doctests",
     "journeymap/checks/limits.py": "most of it is runnable docstrings (a bad and a good map per check)",
     "journeymap/checks/lint.py": "most of it is runnable docstrings (a bad and a good map per check)",
@@ -42,8 +74,14 @@ LONG_MODULES: dict[str, str] = {
 
 def _code_lines(source: str) -> set[int]:
     """Line numbers that hold a token other than a comment or a line break."""
-    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,
-            tokenize.ENDMARKER}
+    skip = {
+        tokenize.COMMENT,
+        tokenize.NL,
+        tokenize.NEWLINE,
+        tokenize.INDENT,
+        tokenize.DEDENT,
+        tokenize.ENDMARKER,
+    }
     lines: set[int] = set()
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type not in skip:
@@ -112,12 +150,19 @@ def test_no_long_functions_outside_the_cli() -> None:
     new = sorted(set(long) - set(LONG_FUNCTIONS))
     stale = sorted(set(LONG_FUNCTIONS) - set(long))
     assert new == [], f"functions over {MAX_FUNCTION_LINES} code lines: {new}; split them"
-    assert stale == [], f"no longer over {MAX_FUNCTION_LINES} code lines, drop from LONG_FUNCTIONS: {stale}"
+    assert stale == [], (
+        f"no longer over {MAX_FUNCTION_LINES} code lines, drop from LONG_FUNCTIONS: {stale}"
+    )
 
 
 def test_long_modules_are_listed_with_their_reason() -> None:
-    long = {path.relative_to(ROOT).as_posix() for path in _modules()
-            if len(path.read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES}
+    long = {
+        path.relative_to(ROOT).as_posix()
+        for path in _modules()
+        if len(path.read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES
+    }
     assert sorted(long - set(LONG_MODULES)) == [], "modules over 400 lines: split or list them"
-    assert sorted(set(LONG_MODULES) - long) == [], "no longer over 400 lines: drop from LONG_MODULES"
+    assert sorted(set(LONG_MODULES) - long) == [], (
+        "no longer over 400 lines: drop from LONG_MODULES"
+    )
     assert all(reason.strip() for reason in LONG_MODULES.values())

@@ -79,7 +79,7 @@ def _items() -> list[Item]:
 
 def text_between(text: str, a: Item, b: Item) -> str:
     lines = text.splitlines()
-    return "\n".join(lines[a.line: b.line - 1])
+    return "\n".join(lines[a.line : b.line - 1])
 
 
 def _top_keys(fragment: str) -> list[str]:
@@ -215,12 +215,18 @@ def test_every_example_in_format_md(tmp_path: Path) -> None:
         assert path in state.included, f"{path.name} is shown but no example includes it"
 
 
-def test_the_conventions_catch_a_broken_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_conventions_catch_a_broken_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The checker is not a rubber stamp: a wrong figure or a broken fragment fails it."""
     good = DOC.read_text(encoding="utf-8")
-    for broken in (good.replace("exits[search-ad]=400", "exits[search-ad]=401"),
-                   good.replace("  optional: true\n", "  optionl: true\n"),
-                   good.replace("journey.yaml:21:5: unknown stage 'by'", "journey.yaml:21:6: unknown stage 'by'")):
+    for broken in (
+        good.replace("exits[search-ad]=400", "exits[search-ad]=401"),
+        good.replace("  optional: true\n", "  optionl: true\n"),
+        good.replace(
+            "journey.yaml:21:5: unknown stage 'by'", "journey.yaml:21:6: unknown stage 'by'"
+        ),
+    ):
         assert broken != good
         doc = tmp_path / "format.md"
         doc.write_text(broken, encoding="utf-8")

@@ -20,8 +20,12 @@ from tests.support import MAPS, ROOT
 
 MAP_FILES = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 MAP_IDS = [str(p.relative_to(MAPS)) for p in MAP_FILES]
-SCHEMA = json.loads((ROOT / "docs" / "schema" / "journeymap.schema.json").read_text(encoding="utf-8"))
-OVERLAY_SCHEMA = json.loads((ROOT / "docs" / "schema" / "overlay.schema.json").read_text(encoding="utf-8"))
+SCHEMA = json.loads(
+    (ROOT / "docs" / "schema" / "journeymap.schema.json").read_text(encoding="utf-8")
+)
+OVERLAY_SCHEMA = json.loads(
+    (ROOT / "docs" / "schema" / "overlay.schema.json").read_text(encoding="utf-8")
+)
 
 
 def _scenarios(path: Path) -> list[str | None]:
@@ -51,8 +55,13 @@ def test_map_loads_without_warnings(path: Path) -> None:
 def test_modeline_points_at_the_schema(path: Path) -> None:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     depth = len(path.relative_to(ROOT).parts) - 1
-    assert first == f"# yaml-language-server: $schema={'../' * depth}docs/schema/journeymap.schema.json"
-    assert (path.parent / first.split("=", 1)[1]).resolve() == (ROOT / "docs/schema/journeymap.schema.json")
+    assert (
+        first
+        == f"# yaml-language-server: $schema={'../' * depth}docs/schema/journeymap.schema.json"
+    )
+    assert (path.parent / first.split("=", 1)[1]).resolve() == (
+        ROOT / "docs/schema/journeymap.schema.json"
+    )
 
 
 @pytest.mark.parametrize("path", MAP_FILES, ids=MAP_IDS)
@@ -101,11 +110,17 @@ def test_every_scenario_loads(path: Path) -> None:
 def test_first_purchase_numbers() -> None:
     """The figures the other helpers' tests rely on, worked out by hand from the file."""
     G = g.build_graph(load_map(MAPS / "first-purchase.yaml").map)
-    assert sum(d[g.ENTRIES] for _, d in G.nodes(data=True)) == 38000 + 15000 + 18000 + 4200 + 3000 + 9000
+    assert (
+        sum(d[g.ENTRIES] for _, d in G.nodes(data=True))
+        == 38000 + 15000 + 18000 + 4200 + 3000 + 9000
+    )
     assert G.graph[g.GOALS] == ["order-confirmation"]
     assert G.nodes["order-confirmation"][g.VISITS] == 4150
     # product page: arrivals from the five discovery sources, home, reviews, assistant and cart
-    assert G.nodes["product-page"][g.VISITS] == 6200 + 7400 + 6100 + 1900 + 700 + 10400 + 2900 + 1100 + 1800
+    assert (
+        G.nodes["product-page"][g.VISITS]
+        == 6200 + 7400 + 6100 + 1900 + 700 + 10400 + 2900 + 1100 + 1800
+    )
     assert G.nodes["product-page"][g.EXITS] == 38500 - (9100 + 4800 + 1600)
     assert G.nodes["payment"][g.CONVERSIONS] == 4150
     assert G.has_edge("cart", "product-page") and G.has_edge("payment", "checkout")  # loops
@@ -125,10 +140,19 @@ def test_first_purchase_personas_come_from_the_shared_include() -> None:
 def test_support_map_has_service_times() -> None:
     jm = load_map(MAPS / "support.yaml").map
     timed = {tp.id for _, tp in jm.iter_touchpoints() if tp.business is not None}
-    assert {"live-chat", "phone-hotline", "email-ticket", "first-line-agent", "specialist-team"} <= timed
+    assert {
+        "live-chat",
+        "phone-hotline",
+        "email-ticket",
+        "first-line-agent",
+        "specialist-team",
+    } <= timed
     chat = jm.touchpoints["live-chat"].business
     assert chat is not None and chat.first_response_time is not None
-    assert chat.first_response_time.unit == "minutes" and len(chat.first_response_time.samples or []) == 20
+    assert (
+        chat.first_response_time.unit == "minutes"
+        and len(chat.first_response_time.samples or []) == 20
+    )
     assert jm.goals == ["issue-resolved"]
 
 
@@ -139,9 +163,11 @@ def test_retention_map_loops_back_through_the_retargeting_email() -> None:
     G = g.build_graph(jm)
     assert jm.goals == ["repeat-purchase"]
     cycles = [c for c in nx.simple_cycles(G) if "retargeting-email" in c]
-    assert sorted(map(sorted, cycles)) == [["repeat-cart", "retargeting-email"],
-                                           ["repeat-cart", "retargeting-email", "shop-return"],
-                                           ["retargeting-email", "shop-return"]]
+    assert sorted(map(sorted, cycles)) == [
+        ["repeat-cart", "retargeting-email"],
+        ["repeat-cart", "retargeting-email", "shop-return"],
+        ["retargeting-email", "shop-return"],
+    ]
     b = jm.business
     assert b is not None
     assert (b.customers_start, b.customers_end, b.new_customers) == (18400, 19100, 4150)
@@ -150,8 +176,20 @@ def test_retention_map_loops_back_through_the_retargeting_email() -> None:
 
 # --------------------------------------------------------------------------- translations
 
-TEXT_KEYS = {"name", "title", "description", "thoughts", "actions", "pain_points", "opportunities",
-             "owner", "source", "question", "goals", "frustrations"}
+TEXT_KEYS = {
+    "name",
+    "title",
+    "description",
+    "thoughts",
+    "actions",
+    "pain_points",
+    "opportunities",
+    "owner",
+    "source",
+    "question",
+    "goals",
+    "frustrations",
+}
 TRANSLATIONS = {
     "ru": (MAPS / "ru" / "first-purchase.ru.yaml", r"[А-Яа-яЁё]"),
     "zh": (MAPS / "zh" / "first-purchase.zh.yaml", r"[\u4e00-\u9fff]"),
@@ -228,7 +266,8 @@ OVERLAY_FILES = sorted((MAPS / "overlays").glob("*.yaml"))
 def test_overlay_fits_its_map_and_conserves_flow(path: Path) -> None:
     jsonschema.validate(_as_json(path), OVERLAY_SCHEMA)
     assert path.read_text(encoding="utf-8").splitlines()[0] == (
-        "# yaml-language-server: $schema=../../docs/schema/overlay.schema.json")
+        "# yaml-language-server: $schema=../../docs/schema/overlay.schema.json"
+    )
     map_id = path.name.split(".")[0]
     loaded = load_map(MAPS / f"{map_id}.yaml", data=path)
     assert loaded.overlay is not None and loaded.warnings == []
@@ -240,9 +279,14 @@ def test_overlay_fits_its_map_and_conserves_flow(path: Path) -> None:
 
 def test_q2_baseline_numbers() -> None:
     """Worked out from the overlay file: the regression demo relies on these."""
-    loaded = load_map(MAPS / "first-purchase.yaml", data=MAPS / "overlays" / "first-purchase.2026-Q2.yaml")
+    loaded = load_map(
+        MAPS / "first-purchase.yaml", data=MAPS / "overlays" / "first-purchase.2026-Q2.yaml"
+    )
     G = g.build_graph(loaded.map, loaded.overlay)
-    assert sum(d[g.ENTRIES] for _, d in G.nodes(data=True)) == 31000 + 14200 + 17100 + 3900 + 2600 + 8700
+    assert (
+        sum(d[g.ENTRIES] for _, d in G.nodes(data=True))
+        == 31000 + 14200 + 17100 + 3900 + 2600 + 8700
+    )
     assert G.nodes["checkout"][g.VISITS] == 5400 + 280
     assert G.nodes["checkout"][g.EXITS] == 5680 - 4850
     assert G.nodes["order-confirmation"][g.VISITS] == 4420

@@ -65,8 +65,14 @@ def test_context_facts_are_the_analysis_facts() -> None:
 def _graph(edges: list[tuple[str, str, int]], **nodes: dict[str, int]) -> nx.DiGraph[str]:
     G: nx.DiGraph[str] = nx.DiGraph(goals=[n for n, d in nodes.items() if d.get("goal")])
     for i, (n, d) in enumerate(nodes.items()):
-        G.add_node(n, order=i, entries=d.get("entries", 0), exits=d.get("exits", 0),
-                   unknown=d.get("unknown", 0), flow_residual=d.get("residual", 0))
+        G.add_node(
+            n,
+            order=i,
+            entries=d.get("entries", 0),
+            exits=d.get("exits", 0),
+            unknown=d.get("unknown", 0),
+            flow_residual=d.get("residual", 0),
+        )
     for u, v, c in edges:
         G.add_edge(u, v, count=c)
     return G
@@ -81,16 +87,23 @@ def test_entry_points_fall_back_to_touchpoints_with_no_way_in() -> None:
 
 def test_closed_loops_hand_worked() -> None:
     # a <-> b with no way out; c only leads into the loop; d ends (exits)
-    G = _graph([("ad", "a", 10), ("a", "b", 5), ("b", "a", 5), ("c", "a", 3), ("ad", "d", 1)],
-               ad={"entries": 20, "exits": 9}, a={}, b={}, c={"entries": 3}, d={"exits": 1})
+    G = _graph(
+        [("ad", "a", 10), ("a", "b", 5), ("b", "a", 5), ("c", "a", 3), ("ad", "d", 1)],
+        ad={"entries": 20, "exits": 9},
+        a={},
+        b={},
+        c={"entries": 3},
+        d={"exits": 1},
+    )
     assert facts.closed_loops(G, []) == ["a", "b", "c"]
     # a positive flow residual is unobserved outflow: the loop ends there
     G.nodes["b"]["flow_residual"] = 1
     assert facts.closed_loops(G, []) == []
 
 
-@pytest.mark.parametrize("path", sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p)),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p)), ids=lambda p: p.name
+)
 def test_closed_loops_agree_with_the_solver_on_every_example(path: Path) -> None:
     """The solver's own guard (check_absorbing) and JM209's structural fact give one answer."""
     G = build_graph(load_map(path).map)
@@ -132,7 +145,8 @@ def test_jm209_does_not_run_the_analysis() -> None:
 
 
 def test_unknown_goal_is_one_message_on_every_command(
-        cli: Callable[..., Result], write: Callable[[str, str], Path]) -> None:
+    cli: Callable[..., Result], write: Callable[[str, str], Path]
+) -> None:
     path = write("shop.yaml", HELP_LEAK)
     for command in ("analyze", "check"):
         r = cli(command, str(path), "--goal", "payd")
@@ -140,11 +154,15 @@ def test_unknown_goal_is_one_message_on_every_command(
         assert r.err.strip() == "--goal: the map has no goal 'payd'; did you mean 'paid'?"
         assert "Traceback" not in r.err
     r = cli("analyze", str(path), "--goal", "cart")
-    assert r.err.strip() == "--goal: the map has no goal 'cart'; 'cart' is a touchpoint but not a goal; goals: paid"
+    assert (
+        r.err.strip()
+        == "--goal: the map has no goal 'cart'; 'cart' is a touchpoint but not a goal; goals: paid"
+    )
 
 
-def test_json_of_help_leak_is_stable(cli: Callable[..., Result],
-                                     write: Callable[[str, str], Path]) -> None:
+def test_json_of_help_leak_is_stable(
+    cli: Callable[..., Result], write: Callable[[str, str], Path]
+) -> None:
     path = write("shop.yaml", HELP_LEAK)
     r = cli("analyze", str(path), "--format", "json", "--samples", "0")
     assert r.code == 0, r.err

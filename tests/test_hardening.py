@@ -69,10 +69,18 @@ PATHS = "path,total_conversions,total_null,total_conversion_value\nhome > cart,3
 def project(tmp_path: Path) -> Path:
     """A folder with every kind of input: a map and its include, a baseline map, overlays,
     event logs, a survey export, a funnel report and a path table."""
-    files = {"shop.yaml": MAP, "part.yaml": PART, "base.yaml": MAP.replace("100", "80"),
-             "q1.yaml": OVERLAY, "q0.yaml": OVERLAY.replace("90", "70"),
-             "logs/a.csv": LOG, "logs/b.csv": LOG.replace("u1", "u3"), "answers.csv": SURVEY,
-             "funnel.csv": FUNNEL, "paths.csv": PATHS}
+    files = {
+        "shop.yaml": MAP,
+        "part.yaml": PART,
+        "base.yaml": MAP.replace("100", "80"),
+        "q1.yaml": OVERLAY,
+        "q0.yaml": OVERLAY.replace("90", "70"),
+        "logs/a.csv": LOG,
+        "logs/b.csv": LOG.replace("u1", "u3"),
+        "answers.csv": SURVEY,
+        "funnel.csv": FUNNEL,
+        "paths.csv": PATHS,
+    }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -91,9 +99,16 @@ WRITERS: list[tuple[str, list[str], str]] = [
     ("include", ["check", "shop.yaml", "-o", "{}"], "part.yaml"),
     ("overlay", ["check", "shop.yaml", "--data", "q1.yaml", "-o", "{}"], "q1.yaml"),
     ("baseline", ["check", "shop.yaml", "--baseline", "base.yaml", "-o", "{}"], "base.yaml"),
-    ("baseline include", ["check", "shop.yaml", "--baseline", "base.yaml", "-o", "{}"], "part.yaml"),
-    ("baseline overlay", ["check", "shop.yaml", "--baseline", "base.yaml", "--baseline-data",
-                          "q0.yaml", "-o", "{}"], "q0.yaml"),
+    (
+        "baseline include",
+        ["check", "shop.yaml", "--baseline", "base.yaml", "-o", "{}"],
+        "part.yaml",
+    ),
+    (
+        "baseline overlay",
+        ["check", "shop.yaml", "--baseline", "base.yaml", "--baseline-data", "q0.yaml", "-o", "{}"],
+        "q0.yaml",
+    ),
     ("map", ["diff", "base.yaml", "shop.yaml", "-o", "{}"], "base.yaml"),
     ("overlay", ["diff", "base.yaml", "shop.yaml", "--new-data", "q1.yaml", "-o", "{}"], "q1.yaml"),
     ("include", ["analyze", "shop.yaml", "-o", "{}"], "part.yaml"),
@@ -106,20 +121,37 @@ WRITERS: list[tuple[str, list[str], str]] = [
     ("log", ["conform", "shop.yaml", "logs/*.csv", "-o", "{}"], "logs/a.csv"),
     ("include", ["ingest-survey", "answers.csv", "--map", "shop.yaml", "-o", "{}"], "part.yaml"),
     ("export", ["ingest-survey", "answers.csv", "--map", "shop.yaml", "-o", "{}"], "answers.csv"),
-    ("include", ["import", "funnel", "funnel.csv", "--map", "shop.yaml", "--steps",
-                 "home,cart,paid", "-o", "{}"], "part.yaml"),
+    (
+        "include",
+        [
+            "import",
+            "funnel",
+            "funnel.csv",
+            "--map",
+            "shop.yaml",
+            "--steps",
+            "home,cart,paid",
+            "-o",
+            "{}",
+        ],
+        "part.yaml",
+    ),
     ("export", ["import", "paths", "paths.csv", "--map", "shop.yaml", "-o", "{}"], "paths.csv"),
 ]
 
 
-GUARD = [pytest.param(args, victim, how, id=f"{args[0]}-{kind}-{victim}-{how}")
-         for kind, args, victim in WRITERS for how in ("path", "symlink", "hardlink")
-         if not (args[0] == "render" and how == "path")]  # render -o must end in .mmd
+GUARD = [
+    pytest.param(args, victim, how, id=f"{args[0]}-{kind}-{victim}-{how}")
+    for kind, args, victim in WRITERS
+    for how in ("path", "symlink", "hardlink")
+    if not (args[0] == "render" and how == "path")
+]  # render -o must end in .mmd
 
 
 @pytest.mark.parametrize(("args", "victim", "how"), GUARD)
 def test_every_writing_command_refuses_each_input_it_reads(
-        project: Path, args: list[str], victim: str, how: str) -> None:
+    project: Path, args: list[str], victim: str, how: str
+) -> None:
     """The guard: by its own path, through a symbolic link and through a hard link (the inode)."""
     target = victim
     if how != "path":
@@ -129,7 +161,9 @@ def test_every_writing_command_refuses_each_input_it_reads(
     before = (project / victim).read_bytes()
     r = run_inproc(*[a.format(target) for a in args], cwd=project)
     assert (r.code, r.err.strip()) == (
-        2, f"refusing to overwrite the input file {target}; write the output to another file")
+        2,
+        f"refusing to overwrite the input file {target}; write the output to another file",
+    )
     assert (project / victim).read_bytes() == before
 
 
@@ -145,6 +179,7 @@ def test_write_atomic_refuses_by_inode_and_keeps_other_files(tmp_path: Path) -> 
 
 
 # ------------------------------------------------------- 2. outputs that are not plain files
+
 
 def test_output_to_a_fifo_is_written_directly(project: Path) -> None:
     fifo = project / "out.fifo"
@@ -186,10 +221,13 @@ def test_a_dangling_symlink_output_creates_its_target(tmp_path: Path) -> None:
     assert (tmp_path / "made.txt").read_text(encoding="utf-8") == "new"
 
 
-@pytest.mark.parametrize(("make", "message"), [
-    (lambda p: p.mkdir(), "cannot write {p}: it is a folder; give a file to write"),
-    (lambda p: p.symlink_to(p.name), "cannot write {p}: Too many levels of symbolic links"),
-])
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.mkdir(), "cannot write {p}: it is a folder; give a file to write"),
+        (lambda p: p.symlink_to(p.name), "cannot write {p}: Too many levels of symbolic links"),
+    ],
+)
 def test_outputs_that_cannot_be_written(tmp_path: Path, make: object, message: str) -> None:
     target = tmp_path / "out"
     assert callable(make)
@@ -200,9 +238,13 @@ def test_outputs_that_cannot_be_written(tmp_path: Path, make: object, message: s
 
 
 def test_dash_is_standard_output_everywhere(project: Path) -> None:
-    for args in (["check", "shop.yaml", "--format", "json"], ["analyze", "shop.yaml", "--format", "json"],
-                 ["diff", "base.yaml", "shop.yaml"], ["schema"],
-                 ["ingest", "logs/a.csv", "--map", "shop.yaml", "-q"]):
+    for args in (
+        ["check", "shop.yaml", "--format", "json"],
+        ["analyze", "shop.yaml", "--format", "json"],
+        ["diff", "base.yaml", "shop.yaml"],
+        ["schema"],
+        ["ingest", "logs/a.csv", "--map", "shop.yaml", "-q"],
+    ):
         plain = run_inproc(*args, cwd=project)
         dash = run_inproc(*args, "-o", "-", cwd=project)
         assert (dash.code, dash.out) == (plain.code, plain.out) and dash.out, args
@@ -213,14 +255,19 @@ def test_dash_is_standard_output_everywhere(project: Path) -> None:
 
 # ------------------------------------------------------------------------ 3. unbounded reads
 
+
 @pytest.mark.parametrize("option", [[], ["--data"]], ids=["map", "overlay"])
-def test_a_fifo_as_map_or_overlay_is_refused_without_reading(project: Path, option: list[str]) -> None:
+def test_a_fifo_as_map_or_overlay_is_refused_without_reading(
+    project: Path, option: list[str]
+) -> None:
     os.mkfifo(project / "pipe.yaml")  # opening it would block: nobody writes
     args = ["shop.yaml", *option, "pipe.yaml"] if option else ["pipe.yaml"]
     r = run_inproc("validate", *args, cwd=project)
     assert r.code == 2
-    assert ("pipe.yaml is a FIFO (named pipe), not a file; give a "
-            f"{'overlay' if option else 'map'} file; journeymap reads regular files only") in r.err
+    assert (
+        "pipe.yaml is a FIFO (named pipe), not a file; give a "
+        f"{'overlay' if option else 'map'} file; journeymap reads regular files only"
+    ) in r.err
     _no_traceback(r)
 
 
@@ -253,13 +300,15 @@ def test_a_large_file_is_refused_by_its_size_not_read(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------ 4. include and revision edges
 
+
 def test_an_include_that_is_a_symlink_to_itself(project: Path) -> None:
     (project / "part.yaml").unlink()
     (project / "part.yaml").symlink_to("part.yaml")
     with pytest.raises(MapError) as info:
         load_map(project / "shop.yaml")
     assert info.value.render().splitlines()[0] == (
-        f"{project / 'shop.yaml'}:4:11: include 'part.yaml' is a symbolic link that loops")
+        f"{project / 'shop.yaml'}:4:11: include 'part.yaml' is a symbolic link that loops"
+    )
 
 
 def test_an_include_that_is_a_fifo(project: Path) -> None:
@@ -267,8 +316,10 @@ def test_an_include_that_is_a_fifo(project: Path) -> None:
     os.mkfifo(project / "part.yaml")
     r = run_inproc("validate", "shop.yaml", cwd=project)
     assert r.code == 2
-    assert r.err.startswith("shop.yaml:4:11: included file 'part.yaml' is a FIFO (named pipe); "
-                            "an include is a YAML file")
+    assert r.err.startswith(
+        "shop.yaml:4:11: included file 'part.yaml' is a FIFO (named pipe); "
+        "an include is a YAML file"
+    )
 
 
 def test_a_chain_of_a_thousand_includes_is_a_clear_error(tmp_path: Path) -> None:
@@ -276,18 +327,26 @@ def test_a_chain_of_a_thousand_includes_is_a_clear_error(tmp_path: Path) -> None
         (tmp_path / f"i{i}.yaml").write_text(f"include: [i{i + 1}.yaml]\n", encoding="utf-8")
     (tmp_path / "i1000.yaml").write_text("personas: []\n", encoding="utf-8")
     m = tmp_path / "m.yaml"
-    m.write_text("journeymap: 1\nid: m\ntitle: M\ninclude: [i0.yaml]\nstages: []\n", encoding="utf-8")
+    m.write_text(
+        "journeymap: 1\nid: m\ntitle: M\ninclude: [i0.yaml]\nstages: []\n", encoding="utf-8"
+    )
     r = run_inproc("validate", str(m))
     assert r.code == 2
     deepest = tmp_path / f"i{MAX_INCLUDE_DEPTH - 1}.yaml"
-    assert r.err.startswith(f"{deepest}:1:11: includes nest deeper than {MAX_INCLUDE_DEPTH} levels; "
-                            "include the fragments from the map or one level below")
+    assert r.err.startswith(
+        f"{deepest}:1:11: includes nest deeper than {MAX_INCLUDE_DEPTH} levels; "
+        "include the fragments from the map or one level below"
+    )
     _no_traceback(r)
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=repo,
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_symlinks_outside_the_tree_in_a_revision(tmp_path: Path) -> None:
@@ -313,18 +372,23 @@ def test_symlinks_outside_the_tree_in_a_revision(tmp_path: Path) -> None:
     (repo / "shop.yaml").write_text(whole + "        goal: true\n", encoding="utf-8")
     r = run_inproc("check", "shop.yaml", "--baseline-ref", "HEAD", cwd=repo)
     assert (r.code, r.err.strip()) == (
-        2, "--baseline-ref: HEAD:shop.yaml is a symbolic link that leads outside the repository; "
-        "a map read at a revision is a file of that revision")
+        2,
+        "--baseline-ref: HEAD:shop.yaml is a symbolic link that leads outside the repository; "
+        "a map read at a revision is a file of that revision",
+    )
     r = run_inproc("diff", "HEAD:shop.yaml", "shop.yaml", cwd=repo)
     assert r.code == 2 and "HEAD:shop.yaml is a symbolic link that leads outside" in r.err
     _no_traceback(r)
 
 
-@pytest.mark.parametrize(("args", "what"), [
-    (["ingest-survey", "pipe.csv", "--map", "shop.yaml"], "survey export"),
-    (["import", "paths", "pipe.csv", "--map", "shop.yaml"], "report"),
-    (["import", "funnel", "pipe.csv", "--map", "shop.yaml", "--steps", "home,cart"], "report"),
-])
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (["ingest-survey", "pipe.csv", "--map", "shop.yaml"], "survey export"),
+        (["import", "paths", "pipe.csv", "--map", "shop.yaml"], "report"),
+        (["import", "funnel", "pipe.csv", "--map", "shop.yaml", "--steps", "home,cart"], "report"),
+    ],
+)
 def test_a_fifo_as_an_export_is_refused(project: Path, args: list[str], what: str) -> None:
     os.mkfifo(project / "pipe.csv")
     r = run_inproc(*args, cwd=project)
@@ -334,12 +398,16 @@ def test_a_fifo_as_an_export_is_refused(project: Path, args: list[str], what: st
 
 # --------------------------------------------------- 5. validate refuses what check refuses
 
+
 def test_validate_refuses_an_unknown_lint_code_as_check_does(tmp_path: Path) -> None:
     m = tmp_path / "m.yaml"
-    m.write_text("journeymap: 1\nid: x\ntitle: X\nchecks:\n  lint:\n    disable:\n"
-                 "      - {code: JM299, reason: no}\nstages:\n  - id: s\n    name: S\n"
-                 "    touchpoints:\n      - {id: a, name: A, entries: 5, next: {b: 1}}\n"
-                 "      - {id: b, name: B, goal: true}\n", encoding="utf-8")
+    m.write_text(
+        "journeymap: 1\nid: x\ntitle: X\nchecks:\n  lint:\n    disable:\n"
+        "      - {code: JM299, reason: no}\nstages:\n  - id: s\n    name: S\n"
+        "    touchpoints:\n      - {id: a, name: A, entries: 5, next: {b: 1}}\n"
+        "      - {id: b, name: B, goal: true}\n",
+        encoding="utf-8",
+    )
     validate, check = run_inproc("validate", str(m)), run_inproc("check", str(m))
     first = validate.err.splitlines()[:3]
     assert validate.code == check.code == 2
@@ -349,18 +417,41 @@ def test_validate_refuses_an_unknown_lint_code_as_check_does(tmp_path: Path) -> 
 
 
 def test_the_segment_overlays_read_to_choose_one_are_inputs_too(project: Path) -> None:
-    (project / "shop.yaml").write_text(MAP.replace(
-        "stages:\n", "personas:\n  - id: hunter\n    name: Hunter\n    segment: {tier: premium}\n"
-        "stages:\n", 1), encoding="utf-8")
+    (project / "shop.yaml").write_text(
+        MAP.replace(
+            "stages:\n",
+            "personas:\n  - id: hunter\n    name: Hunter\n    segment: {tier: premium}\nstages:\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     (project / "segs").mkdir()
     for tier in ("bargain", "premium"):
-        (project / "segs" / f"{tier}.yaml").write_text(OVERLAY.replace(
-            "map: shop\n", f"map: shop\nsegment: {{tier: {tier}}}\n"), encoding="utf-8")
+        (project / "segs" / f"{tier}.yaml").write_text(
+            OVERLAY.replace("map: shop\n", f"map: shop\nsegment: {{tier: {tier}}}\n"),
+            encoding="utf-8",
+        )
     before = (project / "segs" / "bargain.yaml").read_bytes()  # read, not chosen
-    r = run_inproc("analyze", "shop.yaml", "--data", "segs", "--persona", "hunter",
-                   "-o", "segs/bargain.yaml", cwd=project)
+    r = run_inproc(
+        "analyze",
+        "shop.yaml",
+        "--data",
+        "segs",
+        "--persona",
+        "hunter",
+        "-o",
+        "segs/bargain.yaml",
+        cwd=project,
+    )
     assert (r.code, r.err.strip()) == (
-        2, "refusing to overwrite the input file segs/bargain.yaml; write the output to another file")
+        2,
+        "refusing to overwrite the input file segs/bargain.yaml; write the output to another file",
+    )
     assert (project / "segs" / "bargain.yaml").read_bytes() == before
     loaded = load_map(project / "shop.yaml", data=project / "segs", persona="hunter")
-    assert [f.name for f in loaded.files] == ["shop.yaml", "part.yaml", "bargain.yaml", "premium.yaml"]
+    assert [f.name for f in loaded.files] == [
+        "shop.yaml",
+        "part.yaml",
+        "bargain.yaml",
+        "premium.yaml",
+    ]

@@ -33,8 +33,14 @@ def loaded_by(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
     """Run the CLI's main in a fresh interpreter; return its exit code and every module loaded."""
     report = tmp_path / "modules.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    subprocess.run([sys.executable, "-c", _PROBE, str(report), *args], cwd=ROOT, env=env,
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", _PROBE, str(report), *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     result = json.loads(report.read_text(encoding="utf-8"))
     return result["code"], set(result["modules"])
 
@@ -50,8 +56,9 @@ def test_check_loads_no_heavy_library(tmp_path: Path) -> None:
 def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:
     """Cross-check of the probe itself: rendering a graph does load graphviz's package."""
     out = tmp_path / "graph.dot"
-    code, modules = loaded_by(tmp_path, "render", "maps/first-purchase.yaml", "--view", "graph",
-                              "-o", str(out), "-q")
+    code, modules = loaded_by(
+        tmp_path, "render", "maps/first-purchase.yaml", "--view", "graph", "-o", str(out), "-q"
+    )
     assert code == 0
     assert "journeymap.render.dot" in modules
 
@@ -64,8 +71,11 @@ def test_no_module_imports_scipy_stats() -> None:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Import | ast.ImportFrom):
                 continue
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
             if any(n == "scipy.stats" or n.startswith("scipy.stats.") for n in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []

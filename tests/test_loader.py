@@ -102,7 +102,10 @@ def test_scenario_patches_by_id(tmp_path: Path) -> None:
     assert loaded.scenario == "to-be"
     # a position inside a patched value points into the scenario
     pos = loaded.touchpoint_position("product", "next")
-    assert pos is not None and pos.line == SHOP.splitlines().index("      product: {next: {checkout: 260}}") + 1
+    assert (
+        pos is not None
+        and pos.line == SHOP.splitlines().index("      product: {next: {checkout: 260}}") + 1
+    )
 
 
 def test_unknown_scenario_is_a_usage_error(tmp_path: Path) -> None:
@@ -137,7 +140,9 @@ def test_persona_must_exist(tmp_path: Path) -> None:
 
 
 def test_overlay_replaces_every_number() -> None:
-    loaded = load_map(ROOT / "tests/cases/overlay/map.yaml", data=ROOT / "tests/cases/overlay/good.yaml")
+    loaded = load_map(
+        ROOT / "tests/cases/overlay/map.yaml", data=ROOT / "tests/cases/overlay/good.yaml"
+    )
     G = build_graph(loaded.map, loaded.overlay)
     assert G.nodes["cart"][ENTRIES] == 200
     assert G.edges["cart", "checkout"][COUNT] == 120
@@ -152,8 +157,11 @@ def test_overlay_replaces_every_number() -> None:
 
 def test_overlay_json_list_form(tmp_path: Path) -> None:
     data = tmp_path / "o.json"
-    data.write_text('{"journeymap-data": 1, "map": "shop", "touchpoints": '
-                    '[{"id": "cart", "entries": 10, "next": {"checkout": 4}}]}', encoding="utf-8")
+    data.write_text(
+        '{"journeymap-data": 1, "map": "shop", "touchpoints": '
+        '[{"id": "cart", "entries": 10, "next": {"checkout": 4}}]}',
+        encoding="utf-8",
+    )
     loaded = load_map(ROOT / "tests/cases/overlay/map.yaml", data=data)
     assert loaded.overlay is not None
     assert loaded.overlay.touchpoints["cart"].next == {"checkout": 4}
@@ -162,16 +170,22 @@ def test_overlay_json_list_form(tmp_path: Path) -> None:
 def test_includes_merge_personas_stages_and_touchpoints(repo: Path) -> None:
     (repo / "shared").mkdir()
     (repo / "shared" / "personas.yaml").write_text(
-        "personas:\n  - id: hunter\n    name: Hunter\n", encoding="utf-8")
+        "personas:\n  - id: hunter\n    name: Hunter\n", encoding="utf-8"
+    )
     (repo / "shared" / "stages.yaml").write_text(
         "stages:\n  - id: awareness\n    name: Awareness\n    touchpoints:\n"
         "      - id: ad\n        name: Ad\n        entries: 10\n        next: {cart: 5}\n"
-        "touchpoints:\n  buy:\n    - id: paid\n      name: Paid\n      goal: true\n", encoding="utf-8")
+        "touchpoints:\n  buy:\n    - id: paid\n      name: Paid\n      goal: true\n",
+        encoding="utf-8",
+    )
     (repo / "maps").mkdir()
     m = repo / "maps" / "m.yaml"
-    m.write_text("journeymap: 1\nid: m\ntitle: M\ninclude: [../shared/personas.yaml, ../shared/stages.yaml]\n"
-                 "stages:\n  - id: awareness\n  - id: buy\n    name: Buy\n    touchpoints:\n"
-                 "      - id: cart\n        name: Cart\n        next: {paid: 3}\n", encoding="utf-8")
+    m.write_text(
+        "journeymap: 1\nid: m\ntitle: M\ninclude: [../shared/personas.yaml, ../shared/stages.yaml]\n"
+        "stages:\n  - id: awareness\n  - id: buy\n    name: Buy\n    touchpoints:\n"
+        "      - id: cart\n        name: Cart\n        next: {paid: 3}\n",
+        encoding="utf-8",
+    )
     loaded = load_map(m)
     assert [s.id for s in loaded.map.stages] == ["awareness", "buy"]
     assert list(loaded.map.touchpoints) == ["ad", "cart", "paid"]
@@ -192,8 +206,9 @@ def test_includes_merge_personas_stages_and_touchpoints(repo: Path) -> None:
         ("missing.yaml", "included file 'missing.yaml' does not exist"),
     ],
 )
-def test_include_escapes_and_loops(repo: Path, tmp_path_factory: pytest.TempPathFactory,
-                                   include: str, message: str) -> None:
+def test_include_escapes_and_loops(
+    repo: Path, tmp_path_factory: pytest.TempPathFactory, include: str, message: str
+) -> None:
     outside = tmp_path_factory.mktemp("outside") / "secret.yaml"
     outside.write_text("personas: []\n", encoding="utf-8")
     (repo / "link.yaml").symlink_to(outside)
@@ -213,13 +228,19 @@ def test_include_cycle_through_two_files(repo: Path) -> None:
     (repo / "a.yaml").write_text("include: [b.yaml]\n", encoding="utf-8")
     (repo / "b.yaml").write_text("include: [a.yaml]\n", encoding="utf-8")
     m = repo / "m.yaml"
-    m.write_text("journeymap: 1\nid: m\ntitle: M\ninclude: [a.yaml]\nstages: []\n", encoding="utf-8")
+    m.write_text(
+        "journeymap: 1\nid: m\ntitle: M\ninclude: [a.yaml]\nstages: []\n", encoding="utf-8"
+    )
     with pytest.raises(MapError) as info:
         load_map(m)
-    assert info.value.diagnostics[0].message == "include cycle: m.yaml -> a.yaml -> b.yaml -> a.yaml"
+    assert (
+        info.value.diagnostics[0].message == "include cycle: m.yaml -> a.yaml -> b.yaml -> a.yaml"
+    )
 
 
-@pytest.mark.parametrize("text", ["0E0", "1e3", ".5", "0o17", "0x1F", "~", "null", "true", "<<", "-7", ".inf"])
+@pytest.mark.parametrize(
+    "text", ["0E0", "1e3", ".5", "0o17", "0x1F", "~", "null", "true", "<<", "-7", ".inf"]
+)
 def test_strings_that_look_like_numbers_round_trip(tmp_path: Path, text: str) -> None:
     m = JourneyMap.model_validate({"journeymap": 1, "id": "m", "title": text, "stages": []})
     path = tmp_path / "m.yaml"
@@ -234,11 +255,16 @@ def test_positions_survive_flow_mappings() -> None:
 
 def test_nps_off_scale_loads_with_a_coded_warning(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
-    path.write_text("journeymap: 1\nid: m\ntitle: M\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
-                    "      - id: t\n        name: T\n        scores:\n"
-                    "          nps: {scale: [1, 5], responses: {1: 2, 5: 7}}\n", encoding="utf-8")
+    path.write_text(
+        "journeymap: 1\nid: m\ntitle: M\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
+        "      - id: t\n        name: T\n        scores:\n"
+        "          nps: {scale: [1, 5], responses: {1: 2, 5: 7}}\n",
+        encoding="utf-8",
+    )
     loaded = load_map(path)
-    assert [(w.code, w.position.line if w.position else None) for w in loaded.warnings] == [("JM001", 11)]
+    assert [(w.code, w.position.line if w.position else None) for w in loaded.warnings] == [
+        ("JM001", 11)
+    ]
     r = run_cli("validate", str(path))
     assert r.code == 0
     assert "warning: " in r.err and "JM001" not in r.out
@@ -246,13 +272,17 @@ def test_nps_off_scale_loads_with_a_coded_warning(tmp_path: Path) -> None:
 
 def test_csat_off_scale_needs_top_box(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
-    path.write_text("journeymap: 1\nid: m\ntitle: M\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
-                    "      - id: t\n        name: T\n        scores:\n"
-                    "          csat: {scale: [1, 7], responses: {1: 2, 7: 7}}\n", encoding="utf-8")
+    path.write_text(
+        "journeymap: 1\nid: m\ntitle: M\nstages:\n  - id: s\n    name: S\n    touchpoints:\n"
+        "      - id: t\n        name: T\n        scores:\n"
+        "          csat: {scale: [1, 7], responses: {1: 2, 7: 7}}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(MapError) as info:
         load_map(path)
     assert info.value.diagnostics[0].message == (
-        "stages[0].touchpoints[0].scores.csat: CSAT on the scale [1, 7] needs 'top_box' (the satisfied answers)")
+        "stages[0].touchpoints[0].scores.csat: CSAT on the scale [1, 7] needs 'top_box' (the satisfied answers)"
+    )
 
 
 # ---------------------------------------------------------------------- round trip property
@@ -279,9 +309,15 @@ def maps(draw: st.DrawFn) -> JourneyMap:
             tp["pain_points"] = draw(st.lists(names, max_size=2))
         tp["goal"] = draw(st.booleans())
         stages[draw(st.integers(0, len(stages) - 1))]["touchpoints"].append(tp)  # type: ignore[attr-defined]
-    return JourneyMap.model_validate({"journeymap": 1, "id": "m", "title": draw(names),
-                                      "period": draw(st.sampled_from(["2026", "2026-07", "2026-Q3"])),
-                                      "stages": stages})
+    return JourneyMap.model_validate(
+        {
+            "journeymap": 1,
+            "id": "m",
+            "title": draw(names),
+            "period": draw(st.sampled_from(["2026", "2026-07", "2026-Q3"])),
+            "stages": stages,
+        }
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -305,16 +341,22 @@ def test_derived_flow_conserves_when_counts_allow(m: JourneyMap) -> None:
 
 def test_persona_picks_its_segment_overlay_from_a_folder(tmp_path: Path) -> None:
     path = tmp_path / "shop.yaml"
-    path.write_text(SHOP.replace("    name: Bargain hunter\n",
-                                 "    name: Bargain hunter\n    segment: {tier: bargain}\n"), encoding="utf-8")
+    path.write_text(
+        SHOP.replace(
+            "    name: Bargain hunter\n", "    name: Bargain hunter\n    segment: {tier: bargain}\n"
+        ),
+        encoding="utf-8",
+    )
     seg = tmp_path / "segments"
     seg.mkdir()
     (seg / "tier-bargain-1a2b.yaml").write_text(
         "journeymap-data: 1\nmap: shop\nsegment: {tier: bargain}\ntouchpoints:\n  ad: {entries: 7}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (seg / "tier-premium-3c4d.yaml").write_text(
         "journeymap-data: 1\nmap: shop\nsegment: {tier: premium}\ntouchpoints:\n  ad: {entries: 9}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     loaded = load_map(path, data=seg, persona="hunter")
     assert loaded.overlay is not None and loaded.overlay.touchpoints["ad"].entries == 7
     with pytest.raises(UsageError) as info:
@@ -324,17 +366,24 @@ def test_persona_picks_its_segment_overlay_from_a_folder(tmp_path: Path) -> None
 
 def test_segment_folder_errors_name_what_is_missing(tmp_path: Path) -> None:
     path = tmp_path / "shop.yaml"
-    path.write_text(SHOP.replace("    name: Bargain hunter\n",
-                                 "    name: Bargain hunter\n    segment: {tier: bargain}\n"), encoding="utf-8")
+    path.write_text(
+        SHOP.replace(
+            "    name: Bargain hunter\n", "    name: Bargain hunter\n    segment: {tier: bargain}\n"
+        ),
+        encoding="utf-8",
+    )
     seg = tmp_path / "segments"
     seg.mkdir()
     (seg / "tier-premium-3c4d.yaml").write_text(
         "journeymap-data: 1\nmap: shop\nsegment: {tier: premium}\ntouchpoints:\n  ad: {entries: 9}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     r = run_cli("analyze", str(path), "--data", str(seg), "--persona", "hunter", "--samples", "0")
     assert r.code == 2
-    assert r.err.strip() == (f"no overlay in {seg} for persona 'hunter' (segment tier=bargain); "
-                             "segments found: tier=premium")
+    assert r.err.strip() == (
+        f"no overlay in {seg} for persona 'hunter' (segment tier=bargain); "
+        "segments found: tier=premium"
+    )
     assert "Traceback" not in r.err
     bare = tmp_path / "bare.yaml"
     bare.write_text(SHOP, encoding="utf-8")
@@ -342,4 +391,5 @@ def test_segment_folder_errors_name_what_is_missing(tmp_path: Path) -> None:
     assert r.code == 2
     assert r.err.strip() == (
         f"persona 'hunter' declares no 'segment', so no overlay in {seg} is its own; "
-        "add 'segment: {column: value}' to the persona, or give an overlay file")
+        "add 'segment: {column: value}' to the persona, or give an overlay file"
+    )

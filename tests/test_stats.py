@@ -92,7 +92,8 @@ def test_analyze_and_check_give_the_same_wilson_interval_at_the_edges() -> None:
 @pytest.mark.parametrize("confidence", [0.5, 0.8, 0.9, 0.95, 0.99, 0.999])
 def test_z_value_against_scipy(confidence: float) -> None:
     assert stats.z_value(confidence=confidence) == pytest.approx(
-        sst.norm.ppf(0.5 + confidence / 2), rel=1e-12)
+        sst.norm.ppf(0.5 + confidence / 2), rel=1e-12
+    )
 
 
 def test_z_value_by_hand_and_refuses_levels_outside_0_1() -> None:
@@ -149,19 +150,21 @@ def test_wilson_ends_are_exact() -> None:
         assert low0 == 0.0 and high_n == 1.0
 
 
-@pytest.mark.parametrize(("x", "n", "confidence"),
-                         [(0, 3, 0.95), (1, 3, 0.95), (30, 120, 0.9), (999, 1000, 0.99),
-                          (17, 40, 0.8)])
+@pytest.mark.parametrize(
+    ("x", "n", "confidence"),
+    [(0, 3, 0.95), (1, 3, 0.95), (30, 120, 0.9), (999, 1000, 0.99), (17, 40, 0.8)],
+)
 def test_wilson_against_scipy(x: int, n: int, confidence: float) -> None:
     ci = sst.binomtest(x, n).proportion_ci(confidence_level=confidence, method="wilson")
     assert stats.wilson_interval(x, n, confidence=confidence) == pytest.approx(
-        (ci.low, ci.high), rel=1e-12, abs=1e-15)
+        (ci.low, ci.high), rel=1e-12, abs=1e-15
+    )
 
 
-@given(n=st.integers(1, 100_000), data=st.data(),
-       confidence=st.floats(0.5, 0.999))
-def test_wilson_contains_the_estimate_and_lies_in_0_1(n: int, data: st.DataObject,
-                                                     confidence: float) -> None:
+@given(n=st.integers(1, 100_000), data=st.data(), confidence=st.floats(0.5, 0.999))
+def test_wilson_contains_the_estimate_and_lies_in_0_1(
+    n: int, data: st.DataObject, confidence: float
+) -> None:
     x = data.draw(st.integers(0, n))
     low, high = stats.wilson_interval(x, n, confidence=confidence)  # type: ignore[misc]
     assert 0.0 <= low <= x / n <= high <= 1.0
@@ -181,10 +184,13 @@ def test_newcombe_reproduces_the_published_example() -> None:
 def test_newcombe_is_built_from_two_wilson_intervals() -> None:
     l1, u1 = stats.wilson_interval(300, 1000, confidence=0.9)  # type: ignore[misc]
     l2, u2 = stats.wilson_interval(400, 1000, confidence=0.9)  # type: ignore[misc]
-    expected = (0.1 - math.sqrt((0.4 - l2) ** 2 + (u1 - 0.3) ** 2),
-                0.1 + math.sqrt((u2 - 0.4) ** 2 + (0.3 - l1) ** 2))
+    expected = (
+        0.1 - math.sqrt((0.4 - l2) ** 2 + (u1 - 0.3) ** 2),
+        0.1 + math.sqrt((u2 - 0.4) ** 2 + (0.3 - l1) ** 2),
+    )
     assert stats.newcombe_difference(300, 1000, 400, 1000, confidence=0.9) == pytest.approx(
-        expected, rel=1e-12)
+        expected, rel=1e-12
+    )
     assert expected[0] == pytest.approx(0.0649728, abs=1e-6)
     assert stats.newcombe_difference(1, 0, 1, 5) is None
 
@@ -209,19 +215,23 @@ def test_pooled_z_by_hand_and_chi_squared() -> None:
     assert stats.pooled_z(0, 50, 0, 50) is None and stats.pooled_z(1, 0, 1, 5) is None
 
 
-@pytest.mark.parametrize(("x1", "n1", "x2", "n2"),
-                         [(30, 100, 45, 100), (160, 200, 140, 200), (5, 40, 9, 35)])
+@pytest.mark.parametrize(
+    ("x1", "n1", "x2", "n2"), [(30, 100, 45, 100), (160, 200, 140, 200), (5, 40, 9, 35)]
+)
 def test_two_proportion_test_against_scipy(x1: int, n1: int, x2: int, n2: int) -> None:
     # scipy's chi-squared test without continuity correction is the two-sided pooled z test
     p_two = sst.chi2_contingency([[x1, n1 - x1], [x2, n2 - x2]], correction=False)[1]
     z = stats.pooled_z(x1, n1, x2, n2)
     assert z is not None
     assert stats.two_proportion_test(x1, n1, x2, n2, alternative="two-sided") == pytest.approx(
-        p_two, rel=1e-9)
+        p_two, rel=1e-9
+    )
     assert stats.two_proportion_test(x1, n1, x2, n2, alternative="greater") == pytest.approx(
-        sst.norm.sf(z), rel=1e-12)
+        sst.norm.sf(z), rel=1e-12
+    )
     assert stats.two_proportion_test(x1, n1, x2, n2, alternative="less") == pytest.approx(
-        sst.norm.cdf(z), rel=1e-12)
+        sst.norm.cdf(z), rel=1e-12
+    )
 
 
 def test_two_proportion_test_without_variation_and_unknown_alternative() -> None:
@@ -260,8 +270,9 @@ def test_two_proportion_one_sided_direction() -> None:
     # CSAT 160/200 -> 140/200: z = -0.1 / sqrt(0.75 * 0.25 * 0.01) = -2.3094
     p_less = stats.two_proportion_test(160, 200, 140, 200, alternative="less")
     assert p_less == pytest.approx(0.0104607, rel=1e-4)
-    assert stats.two_proportion_test(160, 200, 140, 200, alternative="greater") == \
-        pytest.approx(1 - 0.0104607, rel=1e-5)
+    assert stats.two_proportion_test(160, 200, 140, 200, alternative="greater") == pytest.approx(
+        1 - 0.0104607, rel=1e-5
+    )
 
 
 def test_no_variation_gives_p_one() -> None:
@@ -279,7 +290,7 @@ def test_benjamini_hochberg_matches_scipy() -> None:
 def test_wilson_by_its_closed_form() -> None:
     low, high = stats.wilson_interval(20, 100)  # type: ignore[misc]
     # centre (0.2 + z^2/200) / (1 + z^2/100), half-width z sqrt(0.0016 + z^2/40000) / (1 + z^2/100)
-    zz = 1.959963984540054 ** 2
+    zz = 1.959963984540054**2
     centre = (0.2 + zz / 200) / (1 + zz / 100)
     half = math.sqrt(zz) * math.sqrt(0.2 * 0.8 / 100 + zz / 40000) / (1 + zz / 100)
     assert (low, high) == pytest.approx((centre - half, centre + half), rel=1e-12)
@@ -306,11 +317,11 @@ def test_benjamini_hochberg_by_hand_and_against_scipy() -> None:
     # sorted 0.01, 0.03, 0.04, 0.20 (m = 4): 4p/rank = 0.04, 0.06, 0.0533, 0.20; step-up
     # minimum from the top: 0.2, 0.0533, 0.0533, 0.04
     ps = [0.01, 0.04, 0.03, 0.20]
-    assert stats.benjamini_hochberg(ps) == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.2],
-                                                         rel=1e-12)
+    assert stats.benjamini_hochberg(ps) == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.2], rel=1e-12)
     many = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216, 0.9, 0.9]
     assert stats.benjamini_hochberg(many) == pytest.approx(
-        list(sst.false_discovery_control(many, method="bh")), rel=1e-12)
+        list(sst.false_discovery_control(many, method="bh")), rel=1e-12
+    )
     assert stats.benjamini_hochberg([]) == []
 
 
@@ -320,8 +331,9 @@ def test_benjamini_hochberg_properties(ps: list[float]) -> None:
     assert all(p <= v + 1e-15 and v <= 1.0 for p, v in zip(ps, q, strict=True))
     order = sorted(range(len(ps)), key=lambda i: ps[i])
     assert all(q[a] <= q[b] + 1e-15 for a, b in itertools.pairwise(order))
-    assert q == pytest.approx(list(sst.false_discovery_control(ps, method="bh")), rel=1e-12,
-                              abs=1e-300)
+    assert q == pytest.approx(
+        list(sst.false_discovery_control(ps, method="bh")), rel=1e-12, abs=1e-300
+    )
 
 
 # ------------------------------------------------------------------------------------ NPS
@@ -384,7 +396,8 @@ def test_csat_top_box_is_defined_on_the_model() -> None:
     seven = CsatSurvey(scale=(1, 7), top_box=[7, 6], responses={7: 3, 6: 3, 5: 4})
     assert seven.top_box_answers() == (6, 7) and seven.satisfied == 6
     assert Scores.model_validate({"csat": {"responses": {4: 1}}}).csat == CsatSurvey(
-        responses={4: 1})
+        responses={4: 1}
+    )
 
 
 def test_mean_interval_by_hand_and_against_scipy() -> None:
@@ -398,6 +411,7 @@ def test_mean_interval_by_hand_and_against_scipy() -> None:
     assert m.standard_error == pytest.approx(sst.sem(values), rel=1e-12)
     low, high = sst.norm.interval(0.9, loc=5.0, scale=sst.sem(values))
     assert stats.mean_interval(counts, confidence=0.9).interval == pytest.approx(  # type: ignore[union-attr]
-        (low, high), rel=1e-12)
+        (low, high), rel=1e-12
+    )
     assert stats.mean_interval({}) is None
     assert stats.mean_interval({4: 1}) == stats.MeanEstimate(4.0, None, None)

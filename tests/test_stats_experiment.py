@@ -19,14 +19,21 @@ from statsmodels.stats.proportion import (
 
 from journeymap import stats
 
-TABLES = [(100, 1000, 130, 1000), (56, 70, 48, 80), (12, 400, 25, 380), (3, 40, 9, 45),
-          (1480, 12_000, 1390, 11_800)]
+TABLES = [
+    (100, 1000, 130, 1000),
+    (56, 70, 48, 80),
+    (12, 400, 25, 380),
+    (3, 40, 9, 45),
+    (1480, 12_000, 1390, 11_800),
+]
 
 
 @pytest.mark.parametrize("x1,n1,x2,n2", TABLES)
 def test_pooled_z_and_newcombe_agree_with_statsmodels(x1: int, n1: int, x2: int, n2: int) -> None:
     _, p = proportions_ztest([x2, x1], [n2, n1])
-    assert stats.two_proportion_test(x1, n1, x2, n2, alternative="two-sided") == pytest.approx(p, abs=1e-9)
+    assert stats.two_proportion_test(x1, n1, x2, n2, alternative="two-sided") == pytest.approx(
+        p, abs=1e-9
+    )
     low, high = confint_proportions_2indep(x2, n2, x1, n1, method="newcomb", compare="diff")
     got = stats.newcombe_difference(x1, n1, x2, n2)
     assert got is not None
@@ -34,7 +41,9 @@ def test_pooled_z_and_newcombe_agree_with_statsmodels(x1: int, n1: int, x2: int,
 
 
 @pytest.mark.parametrize("x1,n1,x2,n2", TABLES)
-def test_katz_interval_agrees_with_statsmodels_log_ratio(x1: int, n1: int, x2: int, n2: int) -> None:
+def test_katz_interval_agrees_with_statsmodels_log_ratio(
+    x1: int, n1: int, x2: int, n2: int
+) -> None:
     low, high = confint_proportions_2indep(x2, n2, x1, n1, method="log", compare="ratio")
     got = stats.katz_ratio_interval(x1, n1, x2, n2)
     assert got is not None
@@ -49,8 +58,10 @@ def test_katz_by_hand() -> None:
     assert got == pytest.approx((0.01698, 0.66178), abs=1e-5)
 
 
-@pytest.mark.parametrize("table", [(1, 10, 6, 10), (0, 5, 5, 5), (3, 40, 9, 45), (2, 7, 0, 9),
-                                   (10, 30, 10, 30), (0, 3, 0, 4)])
+@pytest.mark.parametrize(
+    "table",
+    [(1, 10, 6, 10), (0, 5, 5, 5), (3, 40, 9, 45), (2, 7, 0, 9), (10, 30, 10, 30), (0, 3, 0, 4)],
+)
 def test_fisher_agrees_with_scipy(table: tuple[int, int, int, int]) -> None:
     x1, n1, x2, n2 = table
     expected = sst.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue
@@ -64,11 +75,16 @@ def test_fisher_by_hand() -> None:
     assert stats.fisher_exact(1, 10, 6, 10) == pytest.approx(4440 / 77520, abs=1e-12)
 
 
-@pytest.mark.parametrize("observed,shares", [([5100, 4900], [0.5, 0.5]),
-                                             ([3300, 3350, 3210], [1, 1, 1]),
-                                             ([900, 2150], [0.3, 0.7]),
-                                             ([4000, 5000, 1000], [0.45, 0.45, 0.1]),
-                                             ([50_500, 49_100], [0.5, 0.5])])
+@pytest.mark.parametrize(
+    "observed,shares",
+    [
+        ([5100, 4900], [0.5, 0.5]),
+        ([3300, 3350, 3210], [1, 1, 1]),
+        ([900, 2150], [0.3, 0.7]),
+        ([4000, 5000, 1000], [0.45, 0.45, 0.1]),
+        ([50_500, 49_100], [0.5, 0.5]),
+    ],
+)
 def test_chi_square_agrees_with_scipy(observed: list[int], shares: list[float]) -> None:
     total = sum(observed)
     expected = [total * s / sum(shares) for s in shares]
@@ -91,7 +107,9 @@ def test_chi_square_by_hand() -> None:
 def test_upper_gamma_agrees_with_scipy(a: float, x: float) -> None:
     from scipy.special import gammaincc
 
-    assert stats.upper_gamma_regularized(a, x) == pytest.approx(gammaincc(a, x), rel=1e-10, abs=1e-300)
+    assert stats.upper_gamma_regularized(a, x) == pytest.approx(
+        gammaincc(a, x), rel=1e-10, abs=1e-300
+    )
 
 
 def test_holm_by_hand_and_against_statsmodels() -> None:
@@ -103,11 +121,21 @@ def test_holm_by_hand_and_against_statsmodels() -> None:
     assert stats.holm(ps) == pytest.approx(list(multipletests(ps, method="holm")[1]), abs=1e-12)
 
 
-@pytest.mark.parametrize("p1,p2,alpha,power", [(0.10, 0.11, 0.05, 0.8), (0.3, 0.25, 0.05, 0.9),
-                                               (0.02, 0.025, 0.01, 0.8), (0.5, 0.55, 0.1, 0.8)])
-def test_sample_size_agrees_with_statsmodels(p1: float, p2: float, alpha: float, power: float) -> None:
-    ref = samplesize_proportions_2indep_onetail(p2 - p1, p1, power, alpha=alpha,
-                                                alternative="two-sided")
+@pytest.mark.parametrize(
+    "p1,p2,alpha,power",
+    [
+        (0.10, 0.11, 0.05, 0.8),
+        (0.3, 0.25, 0.05, 0.9),
+        (0.02, 0.025, 0.01, 0.8),
+        (0.5, 0.55, 0.1, 0.8),
+    ],
+)
+def test_sample_size_agrees_with_statsmodels(
+    p1: float, p2: float, alpha: float, power: float
+) -> None:
+    ref = samplesize_proportions_2indep_onetail(
+        p2 - p1, p1, power, alpha=alpha, alternative="two-sided"
+    )
     assert stats.two_proportion_sample_size(p1, p2, alpha=alpha, power=power) == math.ceil(ref)
 
 
@@ -120,14 +148,27 @@ def test_sample_size_by_hand() -> None:
     assert stats.two_proportion_sample_size(0.1, 0.1) is None
 
 
-@pytest.mark.parametrize("x1,n1,x2,n2", [(100, 1000, 130, 1000), (5, 10, 5, 10), (0, 20, 3, 25),
-                                         (40, 60, 35, 70), (480, 5000, 530, 5100)])
+@pytest.mark.parametrize(
+    "x1,n1,x2,n2",
+    [
+        (100, 1000, 130, 1000),
+        (5, 10, 5, 10),
+        (0, 20, 3, 25),
+        (40, 60, 35, 70),
+        (480, 5000, 530, 5100),
+    ],
+)
 def test_chance_to_beat_against_quadrature(x1: int, n1: int, x2: int, n2: int) -> None:
     # P(p2 > p1) = integral of f2(p) F1(p) dp, computed by scipy's adaptive quadrature
-    ref, _ = integrate.quad(lambda p: sst.beta.pdf(p, 1 + x2, 1 + n2 - x2)
-                            * sst.beta.cdf(p, 1 + x1, 1 + n1 - x1), 0, 1,
-                            epsabs=1e-13, epsrel=1e-12, limit=500,
-                            points=[x1 / n1, x2 / n2])
+    ref, _ = integrate.quad(
+        lambda p: sst.beta.pdf(p, 1 + x2, 1 + n2 - x2) * sst.beta.cdf(p, 1 + x1, 1 + n1 - x1),
+        0,
+        1,
+        epsabs=1e-13,
+        epsrel=1e-12,
+        limit=500,
+        points=[x1 / n1, x2 / n2],
+    )
     assert stats.chance_to_beat(x1, n1, x2, n2) == pytest.approx(ref, abs=1e-9)
 
 

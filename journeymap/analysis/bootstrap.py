@@ -59,7 +59,9 @@ def _support(chain: Chain) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     return r, np.asarray(kinds), np.asarray(cols, dtype=np.int64), np.asarray(counts), starts
 
 
-def bootstrap(chain: Chain, samples: int, seed: int, *, chunk: int | None = None) -> BootstrapDraws | None:
+def bootstrap(
+    chain: Chain, samples: int, seed: int, *, chunk: int | None = None
+) -> BootstrapDraws | None:
     """Draw ``samples`` chains and solve conversion and leak costs on each.
 
     ``lost[s, i] = x_i * (v*_i l*_i) / (v_i l_i) * b*_i / s*_i``: the observed exits scaled by
@@ -89,7 +91,11 @@ def bootstrap(chain: Chain, samples: int, seed: int, *, chunk: int | None = None
     goal = kinds == _GOAL
     for start in range(0, samples, chunk):
         c = min(chunk, samples - start)
-        W = rng.standard_gamma(counts + 0.5, size=(c, counts.size)) if counts.size else np.zeros((c, 0))
+        W = (
+            rng.standard_gamma(counts + 0.5, size=(c, counts.size))
+            if counts.size
+            else np.zeros((c, 0))
+        )
         sums = np.add.reduceat(W, starts, axis=1) if counts.size else np.zeros((c, 0))
         seg = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, counts.size]))
         W = W / sums[:, seg]
@@ -106,8 +112,9 @@ def bootstrap(chain: Chain, samples: int, seed: int, *, chunk: int | None = None
             A[:, rows[move], cols[move]] -= W[:, move]
             rhs = R if values is None else np.concatenate([R, (R @ values)[:, :, None]], axis=2)
             X = np.linalg.solve(A, rhs)
-            v = np.linalg.solve(np.transpose(A, (0, 2, 1)),
-                                np.broadcast_to(alpha, (c, n))[:, :, None])[:, :, 0]
+            v = np.linalg.solve(
+                np.transpose(A, (0, 2, 1)), np.broadcast_to(alpha, (c, n))[:, :, None]
+            )[:, :, 0]
         else:
             X = np.empty((c, n, k + (values is not None)))
             v = np.empty((c, n))
@@ -118,14 +125,16 @@ def bootstrap(chain: Chain, samples: int, seed: int, *, chunk: int | None = None
                 X[d] = f.solve(rhs1)
                 v[d] = f.solve(alpha, transpose=True)
         b = X[:, :, :k].sum(axis=2)
-        conv[start:start + c] = (b * alpha).sum(axis=1)
+        conv[start : start + c] = (b * alpha).sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(model_exits0 > 0, chain.exits / np.where(model_exits0 > 0, model_exits0, 1), 0.0)
+            scale = np.where(
+                model_exits0 > 0, chain.exits / np.where(model_exits0 > 0, model_exits0, 1), 0.0
+            )
             exits_draw = v * lostp * scale
             frac = np.where(s > 0, 1.0 / np.where(s > 0, s, 1), np.nan)
-            lost[start:start + c] = exits_draw * b * frac
+            lost[start : start + c] = exits_draw * b * frac
             if lost_val is not None:
-                lost_val[start:start + c] = exits_draw * X[:, :, k] * frac
+                lost_val[start : start + c] = exits_draw * X[:, :, k] * frac
     return BootstrapDraws(conversion=conv, lost=lost, lost_value=lost_val)
 
 

@@ -50,13 +50,17 @@ from journeymap.graph import (
 from journeymap.model import Business, Durations, TimeUnit, Touchpoint, TouchpointBusiness
 from journeymap.stats import ratio, wilson_interval
 
-MAP_FIGURES: Final = ("retention_rate", "churn_rate", "repeat_customer_rate",
-                      "customer_lifetime_value", "retention_cost")
+MAP_FIGURES: Final = (
+    "retention_rate",
+    "churn_rate",
+    "repeat_customer_rate",
+    "customer_lifetime_value",
+    "retention_cost",
+)
 """The map-level business figures, in the order of the document."""
 ServiceName = Literal["first_response_time", "resolution_time"]
 SERVICE_TIMES: Final[tuple[ServiceName, ...]] = ("first_response_time", "resolution_time")
-SECONDS: Final[Mapping[str, float]] = {"seconds": 1, "minutes": 60, "hours": 3600,
-                                       "days": 86400}
+SECONDS: Final[Mapping[str, float]] = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 """Seconds per :data:`journeymap.model.TimeUnit`."""
 
 
@@ -75,8 +79,11 @@ class BusinessFigure:
     """CLV x gross margin, when the margin is declared."""
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"value": self.value, "formula": self.formula,
-                               "inputs": dict(self.inputs)}
+        out: dict[str, Any] = {
+            "value": self.value,
+            "formula": self.formula,
+            "inputs": dict(self.inputs),
+        }
         if self.margin_adjusted is not None:
             out["margin_adjusted"] = self.margin_adjusted
         if self.reason is not None:
@@ -103,8 +110,13 @@ class ServiceTime:
         return value * SECONDS[self.unit or "seconds"]
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"mean": self.mean, "median": self.median, "count": self.count,
-                               "unit": self.unit, "hours": self.hours}
+        out: dict[str, Any] = {
+            "mean": self.mean,
+            "median": self.median,
+            "count": self.count,
+            "unit": self.unit,
+            "hours": self.hours,
+        }
         if self.reason is not None:
             out["reason"] = self.reason
         return out
@@ -120,8 +132,11 @@ class ServiceCost:
     reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"value": self.value, "per_visit": self.per_visit,
-                               "visits": self.visits}
+        out: dict[str, Any] = {
+            "value": self.value,
+            "per_visit": self.per_visit,
+            "visits": self.visits,
+        }
         if self.reason is not None:
             out["reason"] = self.reason
         return out
@@ -136,8 +151,7 @@ class TouchpointService:
     cost: ServiceCost | None = None
 
     def time(self, name: ServiceName) -> ServiceTime | None:
-        return self.first_response_time if name == "first_response_time" else \
-            self.resolution_time
+        return self.first_response_time if name == "first_response_time" else self.resolution_time
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -161,8 +175,7 @@ def service_time(d: Durations) -> ServiceTime:
     if d.samples:
         s = sorted(d.samples)
         p90 = s[0] if len(s) == 1 else statistics.quantiles(s, n=10, method="inclusive")[8]
-        return ServiceTime(statistics.fmean(s), statistics.median(s), len(s), d.unit, d.hours,
-                           p90)
+        return ServiceTime(statistics.fmean(s), statistics.median(s), len(s), d.unit, d.hours, p90)
     reason = "no samples" if d.mean is None and d.median is None else None
     return ServiceTime(d.mean, d.median, d.count, d.unit, d.hours, reason=reason)
 
@@ -177,11 +190,13 @@ def durations(d: Durations) -> dict[str, Any]:
     return service_time(d).to_json()
 
 
-def _proportion(name: str, x: int, n: int, formula: str, inputs: tuple[tuple[str, float], ...],
-                reason: str) -> BusinessFigure:
+def _proportion(
+    name: str, x: int, n: int, formula: str, inputs: tuple[tuple[str, float], ...], reason: str
+) -> BusinessFigure:
     value = ratio(x, n)
-    return BusinessFigure(name, value, formula, inputs, None if value is not None else reason,
-                          wilson_interval(x, n))
+    return BusinessFigure(
+        name, value, formula, inputs, None if value is not None else reason, wilson_interval(x, n)
+    )
 
 
 def business_figures(b: Business | None) -> dict[str, BusinessFigure]:
@@ -201,39 +216,67 @@ def business_figures(b: Business | None) -> dict[str, BusinessFigure]:
     S, E, N = b.customers_start, b.customers_end, b.new_customers
     no_start = "no customers at the start (S = 0)"
     if S is not None and E is not None and N is not None:
-        out["retention_rate"] = _proportion("retention_rate", E - N, S, "(E - N) / S",
-                                            (("S", S), ("E", E), ("N", N)), no_start)
+        out["retention_rate"] = _proportion(
+            "retention_rate", E - N, S, "(E - N) / S", (("S", S), ("E", E), ("N", N)), no_start
+        )
     if S is not None and b.customers_lost is not None:
-        out["churn_rate"] = _proportion("churn_rate", b.customers_lost, S, "lost / S",
-                                        (("lost", b.customers_lost), ("S", S)), no_start)
+        out["churn_rate"] = _proportion(
+            "churn_rate",
+            b.customers_lost,
+            S,
+            "lost / S",
+            (("lost", b.customers_lost), ("S", S)),
+            no_start,
+        )
     elif S is not None and E is not None and N is not None:
-        out["churn_rate"] = _proportion("churn_rate", S - (E - N), S, "1 - (E - N) / S",
-                                        (("S", S), ("E", E), ("N", N)), no_start)
+        out["churn_rate"] = _proportion(
+            "churn_rate",
+            S - (E - N),
+            S,
+            "1 - (E - N) / S",
+            (("S", S), ("E", E), ("N", N)),
+            no_start,
+        )
     if b.ordering_customers is not None and b.repeat_customers is not None:
         out["repeat_customer_rate"] = _proportion(
-            "repeat_customer_rate", b.repeat_customers, b.ordering_customers,
+            "repeat_customer_rate",
+            b.repeat_customers,
+            b.ordering_customers,
             "customers with >= 2 orders / customers with >= 1 order",
             (("repeat", b.repeat_customers), ("ordering", b.ordering_customers)),
-            "no ordering customers")
-    if (b.average_order_value is not None and b.purchase_frequency is not None
-            and b.customer_lifespan is not None):
+            "no ordering customers",
+        )
+    if (
+        b.average_order_value is not None
+        and b.purchase_frequency is not None
+        and b.customer_lifespan is not None
+    ):
         clv = b.average_order_value * b.purchase_frequency * b.customer_lifespan
         inputs: tuple[tuple[str, float], ...] = (
-            ("aov", b.average_order_value), ("frequency", b.purchase_frequency),
-            ("lifespan", b.customer_lifespan))
+            ("aov", b.average_order_value),
+            ("frequency", b.purchase_frequency),
+            ("lifespan", b.customer_lifespan),
+        )
         margin = None
         if b.gross_margin is not None:
             margin = clv * b.gross_margin
             inputs += (("gross_margin", b.gross_margin),)
         out["customer_lifetime_value"] = BusinessFigure(
-            "customer_lifetime_value", clv, "AOV x purchase frequency x lifespan", inputs,
-            margin_adjusted=margin)
+            "customer_lifetime_value",
+            clv,
+            "AOV x purchase frequency x lifespan",
+            inputs,
+            margin_adjusted=margin,
+        )
     if b.retention_spend is not None and E is not None and N is not None:
         cost = ratio(b.retention_spend, E - N)
         out["retention_cost"] = BusinessFigure(
-            "retention_cost", cost, "retention spend / (E - N)",
+            "retention_cost",
+            cost,
+            "retention spend / (E - N)",
             (("spend", b.retention_spend), ("E", E), ("N", N)),
-            None if cost is not None else "no customer retained (E - N = 0)")
+            None if cost is not None else "no customer retained (E - N = 0)",
+        )
     return out
 
 
@@ -251,8 +294,9 @@ def not_measured(G: nx.DiGraph[str]) -> str:
     """The reason of a figure the map tracks but the overlay's period does not carry."""
     period = G.graph.get(PERIOD)
     where = f"in {period}" if period else "in the overlay's period"
-    return (f"not measured {where}: the overlay does not carry it, and the map's own figure is "
-            "not used")
+    return (
+        f"not measured {where}: the overlay does not carry it, and the map's own figure is not used"
+    )
 
 
 def period_figures(G: nx.DiGraph[str]) -> dict[str, BusinessFigure]:
@@ -267,8 +311,7 @@ def period_figures(G: nx.DiGraph[str]) -> dict[str, BusinessFigure]:
         if name in own:
             out[name] = own[name]
         elif name in tracked:
-            out[name] = BusinessFigure(name, None, tracked[name].formula,
-                                       reason=not_measured(G))
+            out[name] = BusinessFigure(name, None, tracked[name].formula, reason=not_measured(G))
     return out
 
 
@@ -279,9 +322,15 @@ def _service(G: nx.DiGraph[str], tid: str, visits: int) -> TouchpointService | N
     times: dict[str, ServiceTime | None] = {}
     for name in SERVICE_TIMES:
         d: Durations | None = getattr(period, name, None) if period is not None else None
-        times[name] = service_time(d) if d is not None else (
-            ServiceTime(None, None, None, None, None, reason=not_measured(G))
-            if tracked is not None and getattr(tracked, name) is not None else None)
+        times[name] = (
+            service_time(d)
+            if d is not None
+            else (
+                ServiceTime(None, None, None, None, None, reason=not_measured(G))
+                if tracked is not None and getattr(tracked, name) is not None
+                else None
+            )
+        )
     cost = None
     if period is not None and period.cost_per_visit is not None:
         cost = ServiceCost(period.cost_per_visit * visits, period.cost_per_visit, visits)
@@ -302,20 +351,24 @@ def service_figures(G: nx.DiGraph[str], flows: Mapping[str, Flow]) -> dict[str, 
     return out
 
 
-def business_metrics(G: nx.DiGraph[str], flows: dict[str, Flow],
-                     observed_conversion_rate: float | None) -> dict[str, Any]:
+def business_metrics(
+    G: nx.DiGraph[str], flows: dict[str, Flow], observed_conversion_rate: float | None
+) -> dict[str, Any]:
     """The ``metrics`` section: map-level business metrics and per-touchpoint service figures."""
     out: dict[str, Any] = {}
     if G.graph.get(GOALS) and observed_conversion_rate is not None:
-        out["conversion_rate"] = {"value": observed_conversion_rate,
-                                  "formula": "conversions / journeys started",
-                                  "grain": G.graph.get(UNIT, "transitions")}
+        out["conversion_rate"] = {
+            "value": observed_conversion_rate,
+            "formula": "conversions / journeys started",
+            "grain": G.graph.get(UNIT, "transitions"),
+        }
     out.update({name: f.to_json() for name, f in period_figures(G).items()})
     per_tp = service_figures(G, flows)
     if per_tp:
         out["touchpoints"] = {tid: s.to_json() for tid, s in per_tp.items()}
-        costs = [s.cost.value for s in per_tp.values()
-                 if s.cost is not None and s.cost.value is not None]
+        costs = [
+            s.cost.value for s in per_tp.values() if s.cost is not None and s.cost.value is not None
+        ]
         if costs:
             out["service_cost"] = {"value": sum(costs), "formula": "sum of cost per visit x visits"}
     return out
@@ -349,17 +402,34 @@ def business_warnings(G: nx.DiGraph[str]) -> list[BusinessWarning]:
     b = G.graph.get(BUSINESS)
     if isinstance(b, Business):
         S, E, N, lost = b.customers_start, b.customers_end, b.new_customers, b.customers_lost
-        if S is not None and E is not None and N is not None and lost is not None \
-                and S - lost + N != E:
-            out.append(BusinessWarning(
-                "JM518", f"the customer counts do not add up: {S:,} at the start - {lost:,} lost "
-                f"+ {N:,} new = {S - lost + N:,}, but {E:,} at the end, so retention and churn "
-                "do not add up to 100%"))
-        if b.ordering_customers is not None and S is not None and N is not None \
-                and b.ordering_customers > S + N:
-            out.append(BusinessWarning(
-                "JM519", f"{b.ordering_customers:,} ordering customers are more than the "
-                f"{S + N:,} customers of the period (at the start plus new)"))
+        if (
+            S is not None
+            and E is not None
+            and N is not None
+            and lost is not None
+            and S - lost + N != E
+        ):
+            out.append(
+                BusinessWarning(
+                    "JM518",
+                    f"the customer counts do not add up: {S:,} at the start - {lost:,} lost "
+                    f"+ {N:,} new = {S - lost + N:,}, but {E:,} at the end, so retention and churn "
+                    "do not add up to 100%",
+                )
+            )
+        if (
+            b.ordering_customers is not None
+            and S is not None
+            and N is not None
+            and b.ordering_customers > S + N
+        ):
+            out.append(
+                BusinessWarning(
+                    "JM519",
+                    f"{b.ordering_customers:,} ordering customers are more than the "
+                    f"{S + N:,} customers of the period (at the start plus new)",
+                )
+            )
     for tid in touchpoints_in_order(G):
         service: TouchpointBusiness | None = G.nodes[tid].get(SERVICE)
         if service is None:
@@ -369,12 +439,22 @@ def business_warnings(G: nx.DiGraph[str]) -> list[BusinessWarning]:
             if d is None or not d.samples:
                 continue
             t = service_time(d)
-            for figure, declared, computed in (("mean", d.mean, t.mean),
-                                               ("median", d.median, t.median)):
-                if declared is not None and computed is not None \
-                        and not math.isclose(declared, computed, rel_tol=0.01):
-                    out.append(BusinessWarning(
-                        "JM520", f"the declared {figure} {declared:g} of the "
-                        f"{name.replace('_', ' ')} of '{tid}' differs from the {figure} of its {len(d.samples)} samples "
-                        f"({computed:g}); the samples are used", tid))
+            for figure, declared, computed in (
+                ("mean", d.mean, t.mean),
+                ("median", d.median, t.median),
+            ):
+                if (
+                    declared is not None
+                    and computed is not None
+                    and not math.isclose(declared, computed, rel_tol=0.01)
+                ):
+                    out.append(
+                        BusinessWarning(
+                            "JM520",
+                            f"the declared {figure} {declared:g} of the "
+                            f"{name.replace('_', ' ')} of '{tid}' differs from the {figure} of its {len(d.samples)} samples "
+                            f"({computed:g}); the samples are used",
+                            tid,
+                        )
+                    )
     return out

@@ -62,7 +62,8 @@ class NonAbsorbingChainError(AnalysisError):
         super().__init__(
             f"the journey cannot end from {shown}{more}: customers there only move between "
             "these touchpoints (no exit, conversion or transition out of the loop)",
-            hint="give one of them exits, unknown departures or a transition that leaves the loop")
+            hint="give one of them exits, unknown departures or a transition that leaves the loop",
+        )
         self.touchpoints = list(touchpoints)
 
 
@@ -101,8 +102,13 @@ class Chain:
     @property
     def departures(self) -> np.ndarray:
         """Completed departures m_i (every outcome except in-progress)."""
-        return np.asarray(np.asarray(self.transitions.sum(axis=1)).ravel()
-                          + self.conversions.sum(axis=1) + self.exits + self.unknown + self.after)
+        return np.asarray(
+            np.asarray(self.transitions.sum(axis=1)).ravel()
+            + self.conversions.sum(axis=1)
+            + self.exits
+            + self.unknown
+            + self.after
+        )
 
     def probabilities(self) -> ChainProbabilities:
         m = self.departures
@@ -112,8 +118,12 @@ class Chain:
         unknown = self.unknown * scale
         unknown[dead] = 1.0  # no completed departure: the journey's continuation is unknown
         return ChainProbabilities(
-            Q=sp.csr_matrix(Q), R=self.conversions * scale[:, None], lost=self.exits * scale,
-            unknown=unknown, after=self.after * scale)
+            Q=sp.csr_matrix(Q),
+            R=self.conversions * scale[:, None],
+            lost=self.exits * scale,
+            unknown=unknown,
+            after=self.after * scale,
+        )
 
 
 @dataclass
@@ -168,11 +178,20 @@ def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) 
             entries[index[v]] += c
     Qc = sp.csr_matrix((np.asarray(vals, dtype=float), (rows, cols)), shape=(n, n))
     values = [G.nodes[goal].get(VALUE) for goal in goals]
-    goal_values = (np.asarray(values, dtype=float)
-                   if goals and all(v is not None for v in values) else None)
-    return Chain(states=states, goals=list(goals), transitions=Qc, conversions=conversions,
-                 exits=exits, unknown=unknown, after=after, entries=entries,
-                 goal_values=goal_values)
+    goal_values = (
+        np.asarray(values, dtype=float) if goals and all(v is not None for v in values) else None
+    )
+    return Chain(
+        states=states,
+        goals=list(goals),
+        transitions=Qc,
+        conversions=conversions,
+        exits=exits,
+        unknown=unknown,
+        after=after,
+        entries=entries,
+        goal_values=goal_values,
+    )
 
 
 def check_absorbing(chain: Chain, P: ChainProbabilities) -> None:
@@ -182,8 +201,11 @@ def check_absorbing(chain: Chain, P: ChainProbabilities) -> None:
     if bool(ending.all()):
         return
     Q = sp.csr_matrix(P.Q)
-    stuck = cannot_end(range(chain.n), lambda i: bool(ending[i]),
-                       lambda i: Q.indices[Q.indptr[i]:Q.indptr[i + 1]].tolist())
+    stuck = cannot_end(
+        range(chain.n),
+        lambda i: bool(ending[i]),
+        lambda i: Q.indices[Q.indptr[i] : Q.indptr[i + 1]].tolist(),
+    )
     if stuck:
         raise NonAbsorbingChainError([chain.states[i] for i in sorted(stuck)])
 
@@ -212,8 +234,9 @@ class Factor:
         b = np.asarray(b, dtype=float)
         if self.sparse:
             return np.asarray(self._splu.solve(b, trans="T" if transpose else "N"))
-        return np.asarray(scipy.linalg.lu_solve(self._lu, b, trans=1 if transpose else 0,
-                                                check_finite=False))
+        return np.asarray(
+            scipy.linalg.lu_solve(self._lu, b, trans=1 if transpose else 0, check_finite=False)
+        )
 
 
 def fundamental_diagonal(Q: sp.csr_matrix) -> np.ndarray:
@@ -237,7 +260,7 @@ def fundamental_diagonal(Q: sp.csr_matrix) -> np.ndarray:
     starts = np.concatenate([[0], np.cumsum(sizes)])
     Qcsr = sp.csr_matrix(Q)
     for comp in np.flatnonzero(sizes > 1):
-        idx = order[starts[comp]:starts[comp + 1]]
+        idx = order[starts[comp] : starts[comp + 1]]
         block = Qcsr[idx][:, idx]
         diag[idx] = _inverse_diagonal(block)
     return diag
@@ -317,9 +340,13 @@ def _largest_loop(Q: sp.csr_matrix) -> int:
     return int(np.bincount(labels, minlength=ncomp).max())
 
 
-def solve_chain(chain: Chain, P: ChainProbabilities | None = None, *,
-                with_diagonal: bool = True,
-                groups: Sequence[Sequence[int]] = ()) -> Solution:
+def solve_chain(
+    chain: Chain,
+    P: ChainProbabilities | None = None,
+    *,
+    with_diagonal: bool = True,
+    groups: Sequence[Sequence[int]] = (),
+) -> Solution:
     """Factor ``I - Q`` once and solve every quantity the analysis reports.
 
     ``groups`` (state indices, for example one list per stage) asks for the diagonal blocks
@@ -328,8 +355,9 @@ def solve_chain(chain: Chain, P: ChainProbabilities | None = None, *,
     P = P or chain.probabilities()
     check_absorbing(chain, P)
     n, k = chain.n, len(chain.goals)
-    columns = (with_diagonal and DENSE_LIMIT < n <= COLUMN_DENSE_LIMIT
-               and _largest_loop(P.Q) > DENSE_LIMIT)
+    columns = (
+        with_diagonal and DENSE_LIMIT < n <= COLUMN_DENSE_LIMIT and _largest_loop(P.Q) > DENSE_LIMIT
+    )
     factor = Factor(P.Q, dense=True if columns else None)
     rhs_cols = [P.R, P.lost[:, None], P.unknown[:, None], P.after[:, None], np.ones((n, 1))]
     if chain.goal_values is not None:
@@ -349,11 +377,14 @@ def solve_chain(chain: Chain, P: ChainProbabilities | None = None, *,
         diag = np.empty(n)
         covered = np.zeros(n, dtype=bool)
         batches: list[tuple[int | None, np.ndarray]] = [
-            (number, np.asarray(group, dtype=np.int64)) for number, group in enumerate(groups) if len(group)]
+            (number, np.asarray(group, dtype=np.int64))
+            for number, group in enumerate(groups)
+            if len(group)
+        ]
         for _, idx in batches:
             covered[idx] = True
         rest = np.flatnonzero(~covered)
-        batches += [(None, rest[i:i + 256]) for i in range(0, rest.size, 256)]
+        batches += [(None, rest[i : i + 256]) for i in range(0, rest.size, 256)]
         for number, idx in batches:
             rhs = np.zeros((n, idx.size))
             rhs[idx, np.arange(idx.size)] = 1.0
@@ -363,10 +394,23 @@ def solve_chain(chain: Chain, P: ChainProbabilities | None = None, *,
                 blocks[number] = block
     else:
         diag = fundamental_diagonal(P.Q) if with_diagonal else np.ones(n)
-    return Solution(total_entries=total, alpha=alpha, B=B, b=b, b_value=b_value, b_lost=lost,
-                    b_unknown=unknown, b_after=after, steps=steps,
-                    steps_converting=steps_converting, v=v, diag=diag, P=P, factor=factor,
-                    blocks=blocks)
+    return Solution(
+        total_entries=total,
+        alpha=alpha,
+        B=B,
+        b=b,
+        b_value=b_value,
+        b_lost=lost,
+        b_unknown=unknown,
+        b_after=after,
+        steps=steps,
+        steps_converting=steps_converting,
+        v=v,
+        diag=diag,
+        P=P,
+        factor=factor,
+        blocks=blocks,
+    )
 
 
 # ---------------------------------------------------------------------------------- derived
@@ -383,8 +427,9 @@ def removal_effects(sol: Solution) -> np.ndarray | None:
     return np.asarray(sol.reach * sol.b / C)
 
 
-def what_if_pro_rata(sol: Solution, i: int, fraction: float,
-                     weights: np.ndarray | None = None) -> float | None:
+def what_if_pro_rata(
+    sol: Solution, i: int, fraction: float, weights: np.ndarray | None = None
+) -> float | None:
     """Exact change of conversion (per chain entrant) when ``fraction`` of state i's exits
     continue along its continuing outcomes in proportion to their counts.
 
@@ -402,9 +447,15 @@ def what_if_pro_rata(sol: Solution, i: int, fraction: float,
     return float(sol.v[i] * lam * target[i] / (1 - lam * (sol.diag[i] - 1)))
 
 
-def what_if_edge(sol: Solution, i: int, fraction: float, target: int | None,
-                 goal: int | None = None, weights: np.ndarray | None = None,
-                 goal_weight: float = 1.0) -> float | None:
+def what_if_edge(
+    sol: Solution,
+    i: int,
+    fraction: float,
+    target: int | None,
+    goal: int | None = None,
+    weights: np.ndarray | None = None,
+    goal_weight: float = 1.0,
+) -> float | None:
     """Exact change of conversion when ``fraction`` of state i's exits go along one transition:
     to chain state ``target`` (``dC = v_i X l_i b_j / (1 - X l_i N_ji)``, one extra solve), or to a
     goal (``goal`` set: ``dC = v_i X l_i``). After-goal targets give 0.
@@ -421,8 +472,9 @@ def what_if_edge(sol: Solution, i: int, fraction: float, target: int | None,
     return float(sol.v[i] * moved * vals[target] / (1 - moved * col[target]))
 
 
-def reach_of_set(sol: Solution, chain: Chain, members: Sequence[int],
-                 goals_in_set: Sequence[int]) -> tuple[float | None, float | None]:
+def reach_of_set(
+    sol: Solution, chain: Chain, members: Sequence[int], goals_in_set: Sequence[int]
+) -> tuple[float | None, float | None]:
     """Probability of ever reaching a set of states (or its goals) from entry, and of reaching
     it *and* converting: set-hitting probabilities solved on the states outside the set."""
     if sol.alpha is None:
@@ -431,8 +483,7 @@ def reach_of_set(sol: Solution, chain: Chain, members: Sequence[int],
     inside = np.zeros(n, dtype=bool)
     inside[list(members)] = True
     outside = np.flatnonzero(~inside)
-    goal_hit = (sol.P.R[:, list(goals_in_set)].sum(axis=1) if len(goals_in_set)
-                else np.zeros(n))
+    goal_hit = sol.P.R[:, list(goals_in_set)].sum(axis=1) if len(goals_in_set) else np.zeros(n)
     reach_in = float(sol.alpha[inside].sum())
     conv_in = float(sol.alpha[inside] @ sol.b[inside])
     if outside.size == 0:
@@ -444,13 +495,19 @@ def reach_of_set(sol: Solution, chain: Chain, members: Sequence[int],
     rhs_g = Qoi @ sol.b[inside] + goal_hit[outside]
     f = Factor(Qoo)
     X = f.solve(np.column_stack([rhs_h, rhs_g]))
-    return (reach_in + float(sol.alpha[outside] @ X[:, 0]),
-            conv_in + float(sol.alpha[outside] @ X[:, 1]))
+    return (
+        reach_in + float(sol.alpha[outside] @ X[:, 0]),
+        conv_in + float(sol.alpha[outside] @ X[:, 1]),
+    )
 
 
-def stage_reach(sol: Solution, chain: Chain, members: Sequence[int],
-                goals_in_set: Sequence[int], group: int | None = None
-                ) -> tuple[float | None, float | None]:
+def stage_reach(
+    sol: Solution,
+    chain: Chain,
+    members: Sequence[int],
+    goals_in_set: Sequence[int],
+    group: int | None = None,
+) -> tuple[float | None, float | None]:
     """Reach of a set of states (or of its goals) from entry, and of reaching it and converting.
 
     With the block ``N_SS`` of the set (``group`` given to :func:`solve_chain`), the Woodbury
@@ -466,8 +523,7 @@ def stage_reach(sol: Solution, chain: Chain, members: Sequence[int],
         return reach_of_set(sol, chain, members, goals_in_set)
     n = chain.n
     idx = np.asarray(members, dtype=np.int64)
-    goal_hit = (sol.P.R[:, list(goals_in_set)].sum(axis=1) if len(goals_in_set)
-                else np.zeros(n))
+    goal_hit = sol.P.R[:, list(goals_in_set)].sum(axis=1) if len(goals_in_set) else np.zeros(n)
     f = np.column_stack([goal_hit, goal_hit])
     f[idx, 0] = 1.0
     f[idx, 1] = sol.b[idx]
@@ -475,8 +531,6 @@ def stage_reach(sol: Solution, chain: Chain, members: Sequence[int],
     corr = np.linalg.solve(block, y[idx] - f[idx]) if idx.size else np.zeros((0, 2))
     out = sol.alpha @ y - sol.v[idx] @ corr
     return float(out[0]), float(out[1])
-
-
 
 
 def leak_costs(chain: Chain, sol: Solution, weights: np.ndarray | None = None) -> np.ndarray:

@@ -107,8 +107,9 @@ class Attribution:
     groups: tuple[ChannelFigures, ...]
 
 
-def attribution(G: nx.DiGraph[str], *, by: Grouping = Grouping.CHANNEL,
-                goal: str | None = None) -> Attribution:
+def attribution(
+    G: nx.DiGraph[str], *, by: Grouping = Grouping.CHANNEL, goal: str | None = None
+) -> Attribution:
     """Figures by channel (or stage) of a journey graph, and the attribution table.
 
     Builds and solves the chain of the selected goals (:func:`attribution_on` does the rest).
@@ -138,26 +139,36 @@ def attribution(G: nx.DiGraph[str], *, by: Grouping = Grouping.CHANNEL,
     return attribution_on(G, chain, solve_chain(chain, with_diagonal=False), by=by)
 
 
-def attribution_on(G: nx.DiGraph[str], chain: Chain, sol: Solution, *,
-                   by: Grouping = Grouping.CHANNEL) -> Attribution:
+def attribution_on(
+    G: nx.DiGraph[str], chain: Chain, sol: Solution, *, by: Grouping = Grouping.CHANNEL
+) -> Attribution:
     """:func:`attribution` on a chain already built and solved for the selected goals."""
     goals = list(chain.goals)
     members = _members(G, chain, by)
     flows = flow_table(G, goals)
     C = sol.conversion if goals else None
-    V = float(sol.alpha @ sol.b_value) if sol.alpha is not None and sol.b_value is not None \
+    V = (
+        float(sol.alpha @ sol.b_value)
+        if sol.alpha is not None and sol.b_value is not None
         else None
+    )
     conversions = int(chain.conversions.sum())
-    value = (float(chain.conversions.sum(axis=0) @ chain.goal_values)
-             if goals and chain.goal_values is not None else None)
+    value = (
+        float(chain.conversions.sum(axis=0) @ chain.goal_values)
+        if goals and chain.goal_values is not None
+        else None
+    )
     lost_value = leak_costs(chain, sol, sol.b_value) if sol.b_value is not None else None
     removal: list[float | None] = []
     value_removal: list[float | None] = []
     for idx in members.values():
         without = solve_chain(chain, _sent_to_lost(sol.P, idx), with_diagonal=False)
         removal.append(_removal(C, without.conversion))
-        removal_value = (None if V is None or without.b_value is None or without.alpha is None
-                         else _removal(V, float(without.alpha @ without.b_value)))
+        removal_value = (
+            None
+            if V is None or without.b_value is None or without.alpha is None
+            else _removal(V, float(without.alpha @ without.b_value))
+        )
         value_removal.append(removal_value)
     shares = _normalised(removal)
     value_shares = _normalised(value_removal)
@@ -168,23 +179,35 @@ def attribution_on(G: nx.DiGraph[str], chain: Chain, sol: Solution, *,
         start = float(sol.alpha[idx].sum()) if sol.alpha is not None else 0.0
         entering = float(sol.alpha[idx] @ sol.b[idx]) if sol.alpha is not None else 0.0
         re, share, value_share = removal[k], shares[k], value_shares[k]
-        groups.append(ChannelFigures(
-            channel=key, touchpoints=tuple(states),
-            visits=sum(flows[t].visits for t in states),
-            exits=sum(flows[t].exits for t in states),
-            conversions_reached=(None if re is None or C is None
-                                 else sol.total_entries * C * re),
-            lost_value=(None if lost_value is None
-                        else float(np.nansum(lost_value[idx]))),
-            conversion_probability=ratio(entering, start) if goals and start > 0 else None,
-            removal_effect=re,
-            attribution_share=share,
-            attributed_conversions=None if share is None else share * conversions,
-            attributed_value=None if value_share is None or value is None else value_share * value,
-            first_touch_share=ratio(entering, C) if C else None,
-            last_touch_share=ratio(float(by_goal[idx].sum()), conversions) if goals else None))
-    return Attribution(by=by, goals=tuple(goals), conversions=conversions, value=value,
-                       conversion_probability=C, groups=tuple(groups))
+        groups.append(
+            ChannelFigures(
+                channel=key,
+                touchpoints=tuple(states),
+                visits=sum(flows[t].visits for t in states),
+                exits=sum(flows[t].exits for t in states),
+                conversions_reached=(
+                    None if re is None or C is None else sol.total_entries * C * re
+                ),
+                lost_value=(None if lost_value is None else float(np.nansum(lost_value[idx]))),
+                conversion_probability=ratio(entering, start) if goals and start > 0 else None,
+                removal_effect=re,
+                attribution_share=share,
+                attributed_conversions=None if share is None else share * conversions,
+                attributed_value=None
+                if value_share is None or value is None
+                else value_share * value,
+                first_touch_share=ratio(entering, C) if C else None,
+                last_touch_share=ratio(float(by_goal[idx].sum()), conversions) if goals else None,
+            )
+        )
+    return Attribution(
+        by=by,
+        goals=tuple(goals),
+        conversions=conversions,
+        value=value,
+        conversion_probability=C,
+        groups=tuple(groups),
+    )
 
 
 def _members(G: nx.DiGraph[str], chain: Chain, by: Grouping) -> dict[str, np.ndarray]:
@@ -203,8 +226,13 @@ def _sent_to_lost(P: ChainProbabilities, idx: np.ndarray) -> ChainProbabilities:
     keep[idx] = 0.0
     lost = P.lost.copy()
     lost[idx] = 1.0
-    return ChainProbabilities(Q=sp.csr_matrix(sp.diags(keep) @ P.Q), R=P.R * keep[:, None],
-                              lost=lost, unknown=P.unknown * keep, after=P.after * keep)
+    return ChainProbabilities(
+        Q=sp.csr_matrix(sp.diags(keep) @ P.Q),
+        R=P.R * keep[:, None],
+        lost=lost,
+        unknown=P.unknown * keep,
+        after=P.after * keep,
+    )
 
 
 def _removal(total: float | None, without: float | None) -> float | None:

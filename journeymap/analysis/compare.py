@@ -15,28 +15,54 @@ from journeymap.analysis.document import rounded
 from journeymap.analysis.results import Analysis, Leak, TouchpointFigures
 
 SUMMARY_FIGURES = (
-    "entries", "conversions", "exits", "observed_conversion_rate", "conversion_probability",
-    "unknown_probability", "expected_touchpoints", "total_lost_conversions", "total_lost_value",
+    "entries",
+    "conversions",
+    "exits",
+    "observed_conversion_rate",
+    "conversion_probability",
+    "unknown_probability",
+    "expected_touchpoints",
+    "total_lost_conversions",
+    "total_lost_value",
 )
-TOUCHPOINT_FIGURES = ("visits", "exits", "departures", "drop_off", "conversion_probability",
-                      "reach_probability", "removal_effect")
+TOUCHPOINT_FIGURES = (
+    "visits",
+    "exits",
+    "departures",
+    "drop_off",
+    "conversion_probability",
+    "reach_probability",
+    "removal_effect",
+)
 
 
 def _diff(a: Any, b: Any) -> Any:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) \
-            and not isinstance(a, bool) and not isinstance(b, bool):
+    if (
+        isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         return b - a
     return None
 
 
 def _side(an: Analysis, label: str | None) -> dict[str, Any]:
     s = an.settings
-    return {"label": label, "map": an.map.id, "period": s.period, "scenario": s.scenario,
-            "persona": s.persona, "goal": s.goal, "data": s.data}
+    return {
+        "label": label,
+        "map": an.map.id,
+        "period": s.period,
+        "scenario": s.scenario,
+        "persona": s.persona,
+        "goal": s.goal,
+        "data": s.data,
+    }
 
 
-def compare(a: Analysis, b: Analysis, *, labels: tuple[str | None, str | None] = (None, None)
-            ) -> dict[str, Any]:
+def compare(
+    a: Analysis, b: Analysis, *, labels: tuple[str | None, str | None] = (None, None)
+) -> dict[str, Any]:
     """Side-by-side figures of two analyses, ``change = b - a``.
 
     Examples
@@ -55,9 +81,14 @@ def compare(a: Analysis, b: Analysis, *, labels: tuple[str | None, str | None] =
     >>> c["touchpoints"][0]["change"]["drop_off"]
     0.1
     """
-    summary = {k: {"a": getattr(a.summary, k), "b": getattr(b.summary, k),
-                   "change": _diff(getattr(a.summary, k), getattr(b.summary, k))}
-               for k in SUMMARY_FIGURES}
+    summary = {
+        k: {
+            "a": getattr(a.summary, k),
+            "b": getattr(b.summary, k),
+            "change": _diff(getattr(a.summary, k), getattr(b.summary, k)),
+        }
+        for k in SUMMARY_FIGURES
+    }
     a_tps = {t.id: t for t in a.touchpoints}
     b_tps = {t.id: t for t in b.touchpoints}
     matched = match_touchpoints({tid: list(t.formerly) for tid, t in b_tps.items()}, a_tps)
@@ -67,24 +98,39 @@ def compare(a: Analysis, b: Analysis, *, labels: tuple[str | None, str | None] =
     for aid, ta in a_tps.items():
         bid = aid if aid in b_tps else renamed.get(aid)
         if bid is None:
-            rows.append({"id": aid, "status": "REMOVED", "a": _figures(a, ta), "b": None,
-                         "change": None})
+            rows.append(
+                {"id": aid, "status": "REMOVED", "a": _figures(a, ta), "b": None, "change": None}
+            )
             continue
         matched_b.add(bid)
         fa, fb = _figures(a, ta), _figures(b, b_tps[bid])
-        rows.append({"id": bid, "status": "RENAMED" if bid != aid else "COMPARED",
-                     "formerly": aid if bid != aid else None, "a": fa, "b": fb,
-                     "change": {k: _diff(fa[k], fb[k]) for k in fa}})
+        rows.append(
+            {
+                "id": bid,
+                "status": "RENAMED" if bid != aid else "COMPARED",
+                "formerly": aid if bid != aid else None,
+                "a": fa,
+                "b": fb,
+                "change": {k: _diff(fa[k], fb[k]) for k in fa},
+            }
+        )
     for bid, tb in b_tps.items():
         if bid not in matched_b:
-            rows.append({"id": bid, "status": "ADDED", "a": None,
-                         "b": _figures(b, tb), "change": None})
+            rows.append(
+                {"id": bid, "status": "ADDED", "a": None, "b": _figures(b, tb), "change": None}
+            )
     stages = []
     for s in b.stages:
         sa = a.stage(s.id)
         ra = None if sa is None else sa.reach_probability
-        stages.append({"id": s.id, "a": ra, "b": s.reach_probability,
-                       "change": _diff(ra, s.reach_probability)})
+        stages.append(
+            {
+                "id": s.id,
+                "a": ra,
+                "b": s.reach_probability,
+                "change": _diff(ra, s.reach_probability),
+            }
+        )
     doc = {
         "journeymap-comparison": 1,
         "a": _side(a, labels[0]),
@@ -94,10 +140,12 @@ def compare(a: Analysis, b: Analysis, *, labels: tuple[str | None, str | None] =
         "summary": summary,
         "touchpoints": rows,
         "stages": stages,
-        "top_leaks": {"a": [lk.touchpoint for lk in a.leaks[:5]],
-                      "b": [lk.touchpoint for lk in b.leaks[:5]]},
+        "top_leaks": {
+            "a": [lk.touchpoint for lk in a.leaks[:5]],
+            "b": [lk.touchpoint for lk in b.leaks[:5]],
+        },
         "note": "a plain side-by-side comparison: differences are not tested for significance "
-                "(journeymap check's baseline gate does that)",
+        "(journeymap check's baseline gate does that)",
     }
     return rounded(doc)
 

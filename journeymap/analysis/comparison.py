@@ -9,6 +9,7 @@ and not compared. :func:`journeymap.analysis.gate.compare_maps` computes a
 ``journeymap check``'s JM30x checks judge it; ``journeymap diff`` prints it;
 ``analyze --compare-data`` matches touchpoints with the same :func:`match_touchpoints`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -43,8 +44,10 @@ DEFAULT_CSAT = 1.0
 DEFAULT_CES = 0.1
 """CES points (on the survey's own scale)."""
 DEFAULT_CHURN = 0.01
-VISIT_GRAIN_NOTE = ("visit grain: a customer who loops back is counted at each visit, which can "
-                    "overstate significance")
+VISIT_GRAIN_NOTE = (
+    "visit grain: a customer who loops back is counted at each visit, which can "
+    "overstate significance"
+)
 
 
 class Verdict(StrEnum):
@@ -141,15 +144,27 @@ class Test:
         def r(v: float | None) -> float | None:
             return None if v is None else round(v, 6)
 
-        return {"metric": self.metric.value, "subject": self.subject,
-                "baseline_subject": self.baseline_subject, "grain": self.grain.value,
-                "before": r(self.before), "after": r(self.after), "delta": r(self.delta),
-                "n_before": self.n_before, "n_after": self.n_after,
-                "x_before": self.x_before, "x_after": self.x_after,
-                "threshold": self.threshold, "direction": self.direction.value,
-                "p_value": r(self.p_value), "p_adjusted": r(self.p_adjusted),
-                "worsening_lower": r(self.worsening_lower), "confident": self.confident,
-                "verdict": self.verdict.value, "note": self.note}
+        return {
+            "metric": self.metric.value,
+            "subject": self.subject,
+            "baseline_subject": self.baseline_subject,
+            "grain": self.grain.value,
+            "before": r(self.before),
+            "after": r(self.after),
+            "delta": r(self.delta),
+            "n_before": self.n_before,
+            "n_after": self.n_after,
+            "x_before": self.x_before,
+            "x_after": self.x_after,
+            "threshold": self.threshold,
+            "direction": self.direction.value,
+            "p_value": r(self.p_value),
+            "p_adjusted": r(self.p_adjusted),
+            "worsening_lower": r(self.worsening_lower),
+            "confident": self.confident,
+            "verdict": self.verdict.value,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -183,14 +198,18 @@ class GateSettings:
         """The settings of ``checks.regression`` (defaults for what it does not say)."""
         s = declared or Regression()
         return cls(
-            q=s.q, min_departures=s.min_departures, min_each=s.min_each,
+            q=s.q,
+            min_departures=s.min_departures,
+            min_each=s.min_each,
             drop_off_min_increase=s.drop_off.min_increase if s.drop_off else DEFAULT_DROP_OFF,
-            conversion_min_decrease=(s.conversion.min_decrease if s.conversion
-                                     else DEFAULT_CONVERSION),
+            conversion_min_decrease=(
+                s.conversion.min_decrease if s.conversion else DEFAULT_CONVERSION
+            ),
             nps_min_decrease=s.nps.min_decrease if s.nps else DEFAULT_NPS,
             csat_min_decrease=s.csat.min_decrease if s.csat else DEFAULT_CSAT,
             ces_min_decrease=s.ces.min_decrease if s.ces else DEFAULT_CES,
-            churn_min_increase=s.churn.min_increase if s.churn else DEFAULT_CHURN)
+            churn_min_increase=s.churn.min_increase if s.churn else DEFAULT_CHURN,
+        )
 
     def as_dict(self) -> dict[str, float]:
         return dataclasses.asdict(self)
@@ -212,11 +231,16 @@ class Comparison:
     """Why the periods overlap (peeking), or None."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"baseline": self.baseline, "baseline_period": self.baseline_period,
-                "current_period": self.current_period, "settings": self.settings.as_dict(),
-                "tests": [t.as_dict() for t in self.tests],
-                "changes": [c.as_dict() for c in self.changes],
-                "notes": list(self.notes), "overlap": self.overlap}
+        return {
+            "baseline": self.baseline,
+            "baseline_period": self.baseline_period,
+            "current_period": self.current_period,
+            "settings": self.settings.as_dict(),
+            "tests": [t.as_dict() for t in self.tests],
+            "changes": [c.as_dict() for c in self.changes],
+            "notes": list(self.notes),
+            "overlap": self.overlap,
+        }
 
     def verdicts(self) -> dict[str, int]:
         """How many tests got each verdict (every verdict listed, in the enum's order)."""
@@ -240,8 +264,9 @@ class Side:
 # --------------------------------------------------------------------------------- matching
 
 
-def match_touchpoints(current: Mapping[str, Sequence[str]],
-                      baseline: Collection[str]) -> dict[str, str]:
+def match_touchpoints(
+    current: Mapping[str, Sequence[str]], baseline: Collection[str]
+) -> dict[str, str]:
     """``{current id: baseline id}`` by id, then by the current touchpoint's ``formerly``.
 
     `current` maps each current touchpoint id to its ``formerly`` ids, in map order;
@@ -264,14 +289,17 @@ def match_touchpoints(current: Mapping[str, Sequence[str]],
     return {t: found[t] for t in current if t in found}
 
 
-def _touchpoint_changes(current: JourneyMap, baseline: JourneyMap, tid: str, oid: str,
-                        back: Mapping[str, str]) -> list[Change]:
+def _touchpoint_changes(
+    current: JourneyMap, baseline: JourneyMap, tid: str, oid: str, back: Mapping[str, str]
+) -> list[Change]:
     """What changed at one matched touchpoint: its stage, its goal flag, its transitions."""
     changes: list[Change] = []
     cur, old = current.touchpoints[tid], baseline.touchpoints[oid]
     s_new, s_old = current.stage_of(tid).id, baseline.stage_of(oid).id
     if s_new != s_old:
-        changes.append(Change(ChangeKind.MOVED, tid, f"'{tid}' moved from stage '{s_old}' to '{s_new}'"))
+        changes.append(
+            Change(ChangeKind.MOVED, tid, f"'{tid}' moved from stage '{s_old}' to '{s_new}'")
+        )
     if cur.goal and not old.goal:
         changes.append(Change(ChangeKind.GOAL_ADDED, tid, f"'{tid}' is now a goal"))
     elif old.goal and not cur.goal:
@@ -285,8 +313,9 @@ def _touchpoint_changes(current: JourneyMap, baseline: JourneyMap, tid: str, oid
     return changes
 
 
-def structural_changes(current: JourneyMap, baseline: JourneyMap,
-                       matched: Mapping[str, str]) -> list[Change]:
+def structural_changes(
+    current: JourneyMap, baseline: JourneyMap, matched: Mapping[str, str]
+) -> list[Change]:
     """Touchpoints and stages added, removed, renamed or moved; goals and transitions changed."""
     changes: list[Change] = []
     back = {v: k for k, v in matched.items()}

@@ -171,22 +171,35 @@ def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps 
     >>> a.summary.conversion_probability, a.leaks[0].lost_conversions, a.leaks[0].lost_value
     (0.6, 40.0, 2000.0)
     """
-    options = Options(goal=goal, what_if=what_if, what_if_target=dict(what_if_target or {}),
-                      samples=samples, seed=seed, confidence=confidence, scenario=scenario,
-                      persona=persona)
+    options = Options(
+        goal=goal,
+        what_if=what_if,
+        what_if_target=dict(what_if_target or {}),
+        samples=samples,
+        seed=seed,
+        confidence=confidence,
+        scenario=scenario,
+        persona=persona,
+    )
     run = prepare(G, options)
     surveys = survey_figures(run)
     leaks = leak_ranking(run, surveys)
     overlay = bool(G.graph.get(FROM_OVERLAY))
     summary = summarize(run, leaks)
     result = Analysis(
-        map=map_info(G), settings=settings(run), summary=summary,
-        touchpoints=tuple(touchpoint_figures(run)), stages=tuple(stage_funnel(run)),
-        leaks=leaks, edges=tuple(edge_figures(run)),
+        map=map_info(G),
+        settings=settings(run),
+        summary=summary,
+        touchpoints=tuple(touchpoint_figures(run)),
+        stages=tuple(stage_funnel(run)),
+        leaks=leaks,
+        edges=tuple(edge_figures(run)),
         after_goal=tuple(_after_row(run.flows[t], confidence) for t in run.after),
         metrics=business_metrics(G, run.flows, summary.observed_conversion_rate),
-        surveys=surveys, conformance=conformance(run) if overlay else None,
-        warnings=tuple(warnings(run, overlay=overlay)))
+        surveys=surveys,
+        conformance=conformance(run) if overlay else None,
+        warnings=tuple(warnings(run, overlay=overlay)),
+    )
     return rounded(result)
 
 
@@ -198,8 +211,10 @@ def prepare(G: nx.DiGraph[str], options: Options) -> Run:
     if not 0 < options.confidence < 1:
         raise UsageError("confidence lies strictly between 0 and 1")
     if not 0 <= options.what_if <= 1:
-        raise UsageError(f"the what-if fraction {options.what_if} is not between 0 and 1",
-                         hint="a what-if closes a share of the exits: 0.1 closes 10% of them")
+        raise UsageError(
+            f"the what-if fraction {options.what_if} is not between 0 and 1",
+            hint="a what-if closes a share of the exits: 0.1 closes 10% of them",
+        )
     if options.samples < 0:
         raise UsageError("the number of bootstrap samples cannot be negative")
     goals = selected_goals(G, options.goal)
@@ -207,11 +222,18 @@ def prepare(G: nx.DiGraph[str], options: Options) -> Run:
     chain = build_chain(G, goals, after)
     sol = solve_chain(chain, groups=_stage_groups(G, chain))
     _check_targets(G, chain, options.what_if_target)
-    return Run(G=G, options=options, goals=goals, after=after, flows=flow_table(G, goals),
-               chain=chain, sol=sol,
-               draws=bootstrap(chain, options.samples, options.seed) if goals else None,
-               removal=removal_effects(sol) if goals else None,
-               order={t: i for i, t in enumerate(touchpoints_in_order(G))})
+    return Run(
+        G=G,
+        options=options,
+        goals=goals,
+        after=after,
+        flows=flow_table(G, goals),
+        chain=chain,
+        sol=sol,
+        draws=bootstrap(chain, options.samples, options.seed) if goals else None,
+        removal=removal_effects(sol) if goals else None,
+        order={t: i for i, t in enumerate(touchpoints_in_order(G))},
+    )
 
 
 def _stage_groups(G: nx.DiGraph[str], chain: Chain) -> list[list[int]]:
@@ -224,36 +246,54 @@ def _stage_groups(G: nx.DiGraph[str], chain: Chain) -> list[list[int]]:
 def _check_targets(G: nx.DiGraph[str], chain: Chain, targets: Mapping[str, str]) -> None:
     for src, dst in targets.items():
         if src not in G:
-            raise UsageError(f"what-if target: the map has no touchpoint '{src}'",
-                             hint=did_you_mean(src, list(G.nodes)))
+            raise UsageError(
+                f"what-if target: the map has no touchpoint '{src}'",
+                hint=did_you_mean(src, list(G.nodes)),
+            )
         if src not in chain.index:
-            raise UsageError(f"what-if target: '{src}' is not in the conversion chain "
-                             "(it is a goal or an after-goal touchpoint)")
+            raise UsageError(
+                f"what-if target: '{src}' is not in the conversion chain "
+                "(it is a goal or an after-goal touchpoint)"
+            )
         succ = sorted(G.successors(src))
         if dst not in succ:
-            raise UsageError(f"what-if target: '{dst}' is not a next touchpoint of '{src}'",
-                             hint=did_you_mean(dst, succ) or
-                             f"next touchpoints of '{src}': {', '.join(succ) or 'none'}")
+            raise UsageError(
+                f"what-if target: '{dst}' is not a next touchpoint of '{src}'",
+                hint=did_you_mean(dst, succ)
+                or f"next touchpoints of '{src}': {', '.join(succ) or 'none'}",
+            )
 
 
 # ------------------------------------------------------------------------------ map, settings
 
 
 def map_info(G: nx.DiGraph[str]) -> MapInfo:
-    return MapInfo(id=G.graph.get(MAP_ID), title=G.graph.get(TITLE),
-                   stages=tuple(s for s, _ in G.graph.get(STAGES, [])))
+    return MapInfo(
+        id=G.graph.get(MAP_ID),
+        title=G.graph.get(TITLE),
+        stages=tuple(s for s, _ in G.graph.get(STAGES, [])),
+    )
 
 
 def settings(run: Run) -> Settings:
     G, o = run.G, run.options
     return Settings(
-        unit=G.graph.get(UNIT, "transitions"), period=G.graph.get(PERIOD),
-        currency=G.graph.get(CURRENCY), value_per_conversion=G.graph.get(VALUE_PER_CONVERSION),
-        confidence=o.confidence, samples=o.samples, seed=o.seed, goal=o.goal,
-        goals=tuple(run.goals), scenario=o.scenario, persona=o.persona,
-        what_if=WhatIfSettings(percent=100 * o.what_if,
-                               targets=dict(sorted(o.what_if_target.items()))),
-        data="overlay" if G.graph.get(FROM_OVERLAY) else "map")
+        unit=G.graph.get(UNIT, "transitions"),
+        period=G.graph.get(PERIOD),
+        currency=G.graph.get(CURRENCY),
+        value_per_conversion=G.graph.get(VALUE_PER_CONVERSION),
+        confidence=o.confidence,
+        samples=o.samples,
+        seed=o.seed,
+        goal=o.goal,
+        goals=tuple(run.goals),
+        scenario=o.scenario,
+        persona=o.persona,
+        what_if=WhatIfSettings(
+            percent=100 * o.what_if, targets=dict(sorted(o.what_if_target.items()))
+        ),
+        data="overlay" if G.graph.get(FROM_OVERLAY) else "map",
+    )
 
 
 # ------------------------------------------------------------------------------ summary
@@ -271,43 +311,63 @@ def summarize(run: Run, leaks: tuple[Leak, ...]) -> Summary:
     chain_entries = float(chain.entries.sum())
     residuals = [f.relative_residual for f in flows.values() if f.relative_residual is not None]
     by_goal: dict[str, float | None] = (
-        {} if not goals else
-        {goal: float(sol.alpha @ sol.B[:, k]) for k, goal in enumerate(goals)}
-        if sol.alpha is not None else dict.fromkeys(goals))
+        {}
+        if not goals
+        else {goal: float(sol.alpha @ sol.B[:, k]) for k, goal in enumerate(goals)}
+        if sol.alpha is not None
+        else dict.fromkeys(goals)
+    )
     return Summary(
         entries=chain_entries,
         entries_declared=sum(f.entries for f in flows.values()),
-        reentries=sum(run.G.edges[u, v][COUNT] for u, v in run.G.edges
-                      if v in chain.index and u not in chain.index),
+        reentries=sum(
+            run.G.edges[u, v][COUNT]
+            for u, v in run.G.edges
+            if v in chain.index and u not in chain.index
+        ),
         implied_entries=sum(max(-flows[s].residual, 0) for s in chain.states),
         conversions=int(chain.conversions.sum()),
-        conversions_by_goal={goal: int(chain.conversions[:, k].sum())
-                             for k, goal in enumerate(goals)},
+        conversions_by_goal={
+            goal: int(chain.conversions[:, k].sum()) for k, goal in enumerate(goals)
+        },
         exits=int(chain.exits.sum()),
         exits_after_goal=sum(flows[t].exits for t in run.after),
         unknown=float(chain.unknown.sum()),
         in_progress=sum(flows[s].in_progress for s in chain.states),
-        observed_conversion_rate=(ratio(float(chain.conversions.sum()), chain_entries)
-                                  if goals else None),
+        observed_conversion_rate=(
+            ratio(float(chain.conversions.sum()), chain_entries) if goals else None
+        ),
         conversion_probability=C,
-        conversion_probability_interval=(interval(run.draws.conversion, run.options.confidence)
-                                         if run.draws is not None else None),
+        conversion_probability_interval=(
+            interval(run.draws.conversion, run.options.confidence)
+            if run.draws is not None
+            else None
+        ),
         conversion_probability_by_goal=by_goal,
         lost_probability=_dot(alpha, sol.b_lost),
         unknown_probability=_dot(alpha, sol.b_unknown),
         after_goal_probability=_dot(alpha, sol.b_after),
         expected_touchpoints=_dot(sol.alpha, sol.steps),
-        expected_touchpoints_converting=(ratio(float(sol.alpha @ sol.steps_converting), C)
-                                         if sol.alpha is not None and C else None),
-        total_lost_conversions=(sum(lk.lost_conversions or 0.0 for lk in leaks)
-                                if goals else None),
-        total_lost_value=(sum(lk.lost_value or 0.0 for lk in leaks)
-                          if goals and chain.goal_values is not None else None),
+        expected_touchpoints_converting=(
+            ratio(float(sol.alpha @ sol.steps_converting), C)
+            if sol.alpha is not None and C
+            else None
+        ),
+        total_lost_conversions=(sum(lk.lost_conversions or 0.0 for lk in leaks) if goals else None),
+        total_lost_value=(
+            sum(lk.lost_value or 0.0 for lk in leaks)
+            if goals and chain.goal_values is not None
+            else None
+        ),
         total_lost_note="first-order: the sum of each leak's expected lost conversions; "
-                        "leaks interact, so closing all at once gains a different amount",
+        "leaks interact, so closing all at once gains a different amount",
         flow_residual_max=max(residuals) if residuals else None,
-        touchpoints=len(flows), chain_touchpoints=chain.n, goals=tuple(goals),
-        leaks=len(leaks), top_leak=leaks[0].touchpoint if leaks else None)
+        touchpoints=len(flows),
+        chain_touchpoints=chain.n,
+        goals=tuple(goals),
+        leaks=len(leaks),
+        top_leak=leaks[0].touchpoint if leaks else None,
+    )
 
 
 # ------------------------------------------------------------------------------ touchpoints
@@ -321,20 +381,33 @@ def touchpoint_figures(run: Run) -> Iterator[TouchpointFigures]:
         is_goal = tid in goals
         c = _chain_figures(run, tid)
         yield TouchpointFigures(
-            id=tid, name=f.name, stage=f.stage,
+            id=tid,
+            name=f.name,
+            stage=f.stage,
             formerly=tuple(getattr(G.nodes[tid].get(TOUCHPOINT), "formerly", [])),
-            goal=is_goal, after_goal=tid in after_set, entries=f.entries, visits=f.visits,
-            customers=f.customers, departures=f.departures, transitions_out=f.transitions_out,
-            conversions=f.conversions, exits=f.exits, unknown=f.unknown,
-            in_progress=f.in_progress, flow_residual=f.residual,
+            goal=is_goal,
+            after_goal=tid in after_set,
+            entries=f.entries,
+            visits=f.visits,
+            customers=f.customers,
+            departures=f.departures,
+            transitions_out=f.transitions_out,
+            conversions=f.conversions,
+            exits=f.exits,
+            unknown=f.unknown,
+            in_progress=f.in_progress,
+            flow_residual=f.residual,
             flow_residual_relative=f.relative_residual,
             drop_off=None if is_goal else f.drop_off(),
             drop_off_interval=None if is_goal else f.drop_off_interval(conf),
             customer_drop_off=ratio(f.exits, f.customers) if f.customers else None,
-            conversion_probability=c.conversion_probability, expected_visits=c.expected_visits,
-            reach_probability=c.reach_probability, removal_effect=c.removal_effect,
+            conversion_probability=c.conversion_probability,
+            expected_visits=c.expected_visits,
+            reach_probability=c.reach_probability,
+            removal_effect=c.removal_effect,
             expected_touchpoints=c.expected_touchpoints,
-            expected_touchpoints_converting=c.expected_touchpoints_converting)
+            expected_touchpoints_converting=c.expected_touchpoints_converting,
+        )
 
 
 @dataclass(frozen=True)
@@ -362,13 +435,20 @@ def _chain_figures(run: Run, tid: str) -> _ChainPart:
             reach_probability=float(reach[i]) if visits and reach is not None else None,
             removal_effect=None if run.removal is None else float(run.removal[i]),
             expected_touchpoints=float(sol.steps[i]),
-            expected_touchpoints_converting=(float(sol.steps_converting[i]) / bi
-                                             if goals and bi > 0 else None))
+            expected_touchpoints_converting=(
+                float(sol.steps_converting[i]) / bi if goals and bi > 0 else None
+            ),
+        )
     if tid in goals and sol.alpha is not None:
         cg = float(sol.alpha @ sol.B[:, goals.index(tid)])
         C = run.conversion
-        return _ChainPart(conversion_probability=1.0, expected_visits=cg, reach_probability=cg,
-                          removal_effect=ratio(cg, C) if C else None, expected_touchpoints=0.0)
+        return _ChainPart(
+            conversion_probability=1.0,
+            expected_visits=cg,
+            reach_probability=cg,
+            removal_effect=ratio(cg, C) if C else None,
+            expected_touchpoints=0.0,
+        )
     return _ChainPart()
 
 
@@ -385,11 +465,18 @@ def leak_ranking(run: Run, surveys: Mapping[str, SurveyFigures]) -> tuple[Leak, 
     without a goal)."""
     candidates = _leak_candidates(run)
     draws = run.draws
-    ptop = (probability_top(draws.lost_value if draws.lost_value is not None else draws.lost,
-                            np.asarray(candidates, dtype=np.int64))
-            if draws is not None and candidates else None)
-    rows = [_leak(run, i, None if ptop is None else float(ptop[pos]), surveys)
-            for pos, i in enumerate(candidates)]
+    ptop = (
+        probability_top(
+            draws.lost_value if draws.lost_value is not None else draws.lost,
+            np.asarray(candidates, dtype=np.int64),
+        )
+        if draws is not None and candidates
+        else None
+    )
+    rows = [
+        _leak(run, i, None if ptop is None else float(ptop[pos]), surveys)
+        for pos, i in enumerate(candidates)
+    ]
     if run.goals:
         by_value = run.chain.goal_values is not None
 
@@ -430,21 +517,32 @@ def _leak(run: Run, i: int, ptop: float | None, surveys: Mapping[str, SurveyFigu
         if run.draws.lost_value is not None and lost_value is not None:
             lost_val_int = interval(run.draws.lost_value[:, i], o.confidence)
     return Leak(
-        rank=0, touchpoint=tid, name=f.name, stage=f.stage, exits=f.exits,
-        departures=f.departures, drop_off=f.drop_off(),
+        rank=0,
+        touchpoint=tid,
+        name=f.name,
+        stage=f.stage,
+        exits=f.exits,
+        departures=f.departures,
+        drop_off=f.drop_off(),
         drop_off_interval=f.drop_off_interval(o.confidence),
         small_sample=f.departures < SMALL_SAMPLE,
         conversion_probability=float(run.sol.b[i]) if run.goals else None,
-        lost_conversions=lost, lost_conversions_interval=lost_int,
-        lost_value=lost_value, lost_value_interval=lost_val_int,
-        what_if=WhatIf(percent=100 * o.what_if, target=target,
-                       extra_conversions=None if wi is None else wi[0],
-                       extra_value=None if wi is None else wi[1],
-                       first_order_conversions=None if lost is None else o.what_if * lost),
+        lost_conversions=lost,
+        lost_conversions_interval=lost_int,
+        lost_value=lost_value,
+        lost_value_interval=lost_val_int,
+        what_if=WhatIf(
+            percent=100 * o.what_if,
+            target=target,
+            extra_conversions=None if wi is None else wi[0],
+            extra_value=None if wi is None else wi[1],
+            first_order_conversions=None if lost is None else o.what_if * lost,
+        ),
         removal_effect=None if run.removal is None else float(run.removal[i]),
         probability_top=ptop,
         best_next=_best_next(run, tid) if run.goals else None,
-        survey=surveys.get(tid, SurveyFigures()))
+        survey=surveys.get(tid, SurveyFigures()),
+    )
 
 
 def _what_if(run: Run, i: int, target: str | None) -> tuple[float, float | None] | None:
@@ -454,18 +552,27 @@ def _what_if(run: Run, i: int, target: str | None) -> tuple[float, float | None]
     values = chain.goal_values
     if target is None:
         dc = what_if_pro_rata(sol, i, fraction)
-        dv = (what_if_pro_rata(sol, i, fraction, sol.b_value)
-              if dc is not None and sol.b_value is not None else None)
+        dv = (
+            what_if_pro_rata(sol, i, fraction, sol.b_value)
+            if dc is not None and sol.b_value is not None
+            else None
+        )
     elif target in chain.index:
         j = chain.index[target]
         dc = what_if_edge(sol, i, fraction, j)
-        dv = (what_if_edge(sol, i, fraction, j, weights=sol.b_value)
-              if sol.b_value is not None else None)
+        dv = (
+            what_if_edge(sol, i, fraction, j, weights=sol.b_value)
+            if sol.b_value is not None
+            else None
+        )
     elif target in goals:
         k = goals.index(target)
         dc = what_if_edge(sol, i, fraction, None, goal=k)
-        dv = (what_if_edge(sol, i, fraction, None, goal=k, goal_weight=float(values[k]))
-              if values is not None else None)
+        dv = (
+            what_if_edge(sol, i, fraction, None, goal=k, goal_weight=float(values[k]))
+            if values is not None
+            else None
+        )
     else:  # after-goal touchpoint: can no longer convert
         dc, dv = 0.0, (0.0 if values is not None else None)
     if dc is None:
@@ -487,8 +594,9 @@ def _best_next(run: Run, tid: str) -> BestNext | None:
             best = cand
     if best is None:
         return None
-    return BestNext(touchpoint=best[2], name=G.nodes[best[2]]["name"],
-                    conversion_probability=-best[0])
+    return BestNext(
+        touchpoint=best[2], name=G.nodes[best[2]]["name"], conversion_probability=-best[0]
+    )
 
 
 # ------------------------------------------------------------------------------ stages
@@ -509,38 +617,58 @@ def stage_funnel(run: Run) -> Iterator[StageFigures]:
             previous = (row.reach_probability, set(members))
 
 
-def _stage(run: Run, number: int, sid: str, name: str, members: list[str],
-           previous: tuple[float | None, set[str]] | None) -> StageFigures:
+def _stage(
+    run: Run,
+    number: int,
+    sid: str,
+    name: str,
+    members: list[str],
+    previous: tuple[float | None, set[str]] | None,
+) -> StageFigures:
     flows, goals, chain = run.flows, run.goals, run.chain
     chain_members = [chain.index[t] for t in members if t in chain.index]
     goal_members = [goals.index(t) for t in members if t in goals]
     reach = conv_and_reach = None
     if chain_members or goal_members:
-        reach, conv_and_reach = stage_reach(run.sol, chain, chain_members, goal_members,
-                                            group=number)
+        reach, conv_and_reach = stage_reach(
+            run.sol, chain, chain_members, goal_members, group=number
+        )
     exits = sum(flows[t].exits for t in members)
     departures = sum(flows[t].departures for t in members)
     prev_reach = None if previous is None else previous[0]
-    classic = (previous is not None and prev_reach is not None and reach is not None
-               and _entered_only_from(run, members, previous[1]))
+    classic = (
+        previous is not None
+        and prev_reach is not None
+        and reach is not None
+        and _entered_only_from(run, members, previous[1])
+    )
     return StageFigures(
-        id=sid, name=name, touchpoints=tuple(members),
+        id=sid,
+        name=name,
+        touchpoints=tuple(members),
         after_goal=bool(members) and all(t in run.after_set for t in members),
         entries=sum(flows[t].entries for t in members),
-        visits=sum(flows[t].visits for t in members), exits=exits, departures=departures,
+        visits=sum(flows[t].visits for t in members),
+        exits=exits,
+        departures=departures,
         drop_off=ratio(exits, departures),
         drop_off_interval=wilson_interval(exits, departures, confidence=run.options.confidence),
         reach_probability=reach,
-        conversion_given_reach=(ratio(conv_and_reach, reach)
-                                if goals and reach and conv_and_reach is not None else None),
+        conversion_given_reach=(
+            ratio(conv_and_reach, reach) if goals and reach and conv_and_reach is not None else None
+        ),
         classic_funnel=classic,
-        conversion_from_previous=(ratio(reach, prev_reach)
-                                  if classic and reach is not None and prev_reach else None),
-        funnel_note=None if classic or previous is None else
-        "customers can enter this stage without passing the previous one: read reach from "
+        conversion_from_previous=(
+            ratio(reach, prev_reach) if classic and reach is not None and prev_reach else None
+        ),
+        funnel_note=None
+        if classic or previous is None
+        else "customers can enter this stage without passing the previous one: read reach from "
         "entry, not a stage-to-stage ratio",
-        surveys=survey_metrics(merge_responses([run.G.nodes[t].get(SCORES) for t in members]),
-                               run.options.confidence))
+        surveys=survey_metrics(
+            merge_responses([run.G.nodes[t].get(SCORES) for t in members]), run.options.confidence
+        ),
+    )
 
 
 def _entered_only_from(run: Run, members: list[str], previous: set[str]) -> bool:
@@ -563,8 +691,7 @@ def _entered_only_from(run: Run, members: list[str], previous: set[str]) -> bool
 def _edge_kind(run: Run, u: str, v: str) -> EdgeKind:
     index = run.chain.index
     if u in index:
-        return ("transition" if v in index else "conversion" if v in run.goals
-                else "to_after_goal")
+        return "transition" if v in index else "conversion" if v in run.goals else "to_after_goal"
     return "reentry" if v in index else "after_conversion"
 
 
@@ -579,18 +706,33 @@ def edge_figures(run: Run) -> Iterator[Edge]:
             bj = run.b_of(v)
             sens = float(sol.v[i]) * (bj - float(sol.b[i]))
             sens_exits = float(sol.v[i]) * bj
-        yield Edge(from_=u, to=v, count=d[COUNT], count_known=d.get("count_known", True),
-                   probability=ratio(d[COUNT], run.flows[u].departures),
-                   kind=_edge_kind(run, u, v), sensitivity=sens,
-                   sensitivity_from_exits=sens_exits, declared=bool(d.get(DECLARED, True)),
-                   returns=d.get(RETURNS, 0))
+        yield Edge(
+            from_=u,
+            to=v,
+            count=d[COUNT],
+            count_known=d.get("count_known", True),
+            probability=ratio(d[COUNT], run.flows[u].departures),
+            kind=_edge_kind(run, u, v),
+            sensitivity=sens,
+            sensitivity_from_exits=sens_exits,
+            declared=bool(d.get(DECLARED, True)),
+            returns=d.get(RETURNS, 0),
+        )
 
 
 def _after_row(f: Flow, confidence: float) -> AfterGoalRow:
-    return AfterGoalRow(id=f.id, name=f.name, stage=f.stage, visits=f.visits,
-                        departures=f.departures, exits=f.exits, drop_off=f.drop_off(),
-                        drop_off_interval=f.drop_off_interval(confidence),
-                        transitions_out=f.transitions_out, customers=f.customers)
+    return AfterGoalRow(
+        id=f.id,
+        name=f.name,
+        stage=f.stage,
+        visits=f.visits,
+        departures=f.departures,
+        exits=f.exits,
+        drop_off=f.drop_off(),
+        drop_off_interval=f.drop_off_interval(confidence),
+        transitions_out=f.transitions_out,
+        customers=f.customers,
+    )
 
 
 # ------------------------------------------------------------------------------ surveys
@@ -613,21 +755,30 @@ def conformance(run: Run) -> Conformance:
     """``conformance``: undeclared and unused transitions and touchpoints of an overlay."""
     G = run.G
     edges = run.edges_in_order()
-    undeclared = tuple(UndeclaredTransition(u, v, G.edges[u, v][COUNT]) for u, v in edges
-                       if not G.edges[u, v].get(DECLARED, True))
-    unused = tuple(UnusedTransition(u, v) for u, v in edges
-                   if G.edges[u, v].get(DECLARED, True) and not G.edges[u, v][COUNT])
+    undeclared = tuple(
+        UndeclaredTransition(u, v, G.edges[u, v][COUNT])
+        for u, v in edges
+        if not G.edges[u, v].get(DECLARED, True)
+    )
+    unused = tuple(
+        UnusedTransition(u, v)
+        for u, v in edges
+        if G.edges[u, v].get(DECLARED, True) and not G.edges[u, v][COUNT]
+    )
     unused_tp = tuple(t for t, f in run.flows.items() if f.visits == 0)
     declared_edges = sum(1 for e in edges if G.edges[e].get(DECLARED, True))
     return Conformance(
         coverage=G.graph.get(COVERAGE),
         unmapped=dict(sorted(G.graph.get(UNMAPPED, {}).items())),
         undeclared_transitions=undeclared,
-        undeclared_share=ratio(sum(e.count for e in undeclared),
-                               sum(G.edges[e][COUNT] for e in edges)),
-        unused_transitions=unused, unused_touchpoints=unused_tp,
+        undeclared_share=ratio(
+            sum(e.count for e in undeclared), sum(G.edges[e][COUNT] for e in edges)
+        ),
+        unused_transitions=unused,
+        unused_touchpoints=unused_tp,
         declared_transitions_used=ratio(declared_edges - len(unused), declared_edges),
-        touchpoints_used=ratio(len(run.flows) - len(unused_tp), len(run.flows)))
+        touchpoints_used=ratio(len(run.flows) - len(unused_tp), len(run.flows)),
+    )
 
 
 # ------------------------------------------------------------------------------ warnings
@@ -643,8 +794,12 @@ def warnings(run: Run, *, overlay: bool) -> Iterator[AnalysisWarning]:
     if overlay:
         for u, v in run.edges_in_order():
             if not run.G.edges[u, v].get(DECLARED, True):
-                yield _warn("JM512", f"{run.G.edges[u, v][COUNT]:,} transitions go from '{u}' "
-                            f"to '{v}', which the map does not declare", u)
+                yield _warn(
+                    "JM512",
+                    f"{run.G.edges[u, v][COUNT]:,} transitions go from '{u}' "
+                    f"to '{v}', which the map does not declare",
+                    u,
+                )
     for w in business_warnings(run.G):
         yield _warn(w.code, w.message, w.touchpoint)
 
@@ -657,41 +812,68 @@ def _map_warnings(run: Run) -> Iterator[AnalysisWarning]:
     G, sol, chain, goals = run.G, run.sol, run.chain, run.goals
     has_counts = bool(G.graph.get(HAS_COUNTS, True))
     if not has_counts:
-        yield _warn("JM515", "the map has no counts (entries, transitions or exits): every "
-                    "figure that needs them is null")
+        yield _warn(
+            "JM515",
+            "the map has no counts (entries, transitions or exits): every "
+            "figure that needs them is null",
+        )
     if not goals:
-        yield _warn("JM501", "the map has no goal touchpoint, so conversion is undefined: flow "
-                    "and drop-off are reported, conversion, removal effects and leak costs are "
-                    "null")
+        yield _warn(
+            "JM501",
+            "the map has no goal touchpoint, so conversion is undefined: flow "
+            "and drop-off are reported, conversion, removal effects and leak costs are "
+            "null",
+        )
     if sol.alpha is None and has_counts:
-        yield _warn("JM502", "no journey enters the chain (zero entries): conversion and "
-                    "expected visits per entrant are null")
+        yield _warn(
+            "JM502",
+            "no journey enters the chain (zero entries): conversion and "
+            "expected visits per entrant are null",
+        )
     if goals and run.conversion is not None and run.conversion == 0:
-        yield _warn("JM505", "no conversions: conversion probability is 0, so removal effects "
-                    "are null")
+        yield _warn(
+            "JM505", "no conversions: conversion probability is 0, so removal effects are null"
+        )
     if goals and chain.goal_values is None:
         missing = [goal for goal in goals if G.nodes[goal].get(VALUE) is None]
-        yield _warn("JM514", f"no value per conversion for {', '.join(missing)}: lost value "
-                    "and what-if value are null", missing[0])
+        yield _warn(
+            "JM514",
+            f"no value per conversion for {', '.join(missing)}: lost value "
+            "and what-if value are null",
+            missing[0],
+        )
     if sol.steps.size and float(sol.steps.max()) > ILL_CONDITIONED_STEPS:
         worst = chain.states[int(np.argmax(sol.steps))]
-        yield _warn("JM510", f"a nearly closed loop: from '{worst}' a journey visits "
-                    f"{sol.steps.max():.0f} touchpoints on average before it ends; figures are "
-                    "numerically fragile", worst)
+        yield _warn(
+            "JM510",
+            f"a nearly closed loop: from '{worst}' a journey visits "
+            f"{sol.steps.max():.0f} touchpoints on average before it ends; figures are "
+            "numerically fragile",
+            worst,
+        )
 
 
 def _touchpoint_warnings(run: Run) -> Iterator[AnalysisWarning]:
     for tid, f in run.flows.items():
         if f.relative_residual is not None and f.relative_residual > RESIDUAL_TOLERANCE:
-            kind = ("more arrive than leave: the difference counts as unknown departures"
-                    if f.residual > 0 else
-                    "more leave than arrive: the difference counts as implied entries")
-            yield _warn("JM503", f"flow at '{tid}' does not add up: {f.visits:,} visits vs "
-                        f"{f.visits - f.residual:,} departures "
-                        f"({100 * f.relative_residual:.1f}%); {kind}", tid)
+            kind = (
+                "more arrive than leave: the difference counts as unknown departures"
+                if f.residual > 0
+                else "more leave than arrive: the difference counts as implied entries"
+            )
+            yield _warn(
+                "JM503",
+                f"flow at '{tid}' does not add up: {f.visits:,} visits vs "
+                f"{f.visits - f.residual:,} departures "
+                f"({100 * f.relative_residual:.1f}%); {kind}",
+                tid,
+            )
         if f.departures == 0 and f.visits > 0 and tid not in run.goals:
-            yield _warn("JM509", f"'{tid}' has {f.visits:,} visits but no completed departure: "
-                        "its drop-off is null", tid)
+            yield _warn(
+                "JM509",
+                f"'{tid}' has {f.visits:,} visits but no completed departure: its drop-off is null",
+                tid,
+            )
 
 
 def _leak_warnings(run: Run) -> Iterator[AnalysisWarning]:
@@ -700,11 +882,19 @@ def _leak_warnings(run: Run) -> Iterator[AnalysisWarning]:
         tid = run.chain.states[i]
         f = run.flows[tid]
         if run.goals and not s[i] > 0:
-            yield _warn("JM504", f"every completed departure from '{tid}' is an exit: nothing "
-                        "continues, so its lost conversions and what-if are null", tid)
+            yield _warn(
+                "JM504",
+                f"every completed departure from '{tid}' is an exit: nothing "
+                "continues, so its lost conversions and what-if are null",
+                tid,
+            )
         if 0 < f.departures < SMALL_SAMPLE:
-            yield _warn("JM508", f"'{tid}' has only {f.departures} completed departures: its "
-                        "drop-off interval is wide", tid)
+            yield _warn(
+                "JM508",
+                f"'{tid}' has only {f.departures} completed departures: its "
+                "drop-off interval is wide",
+                tid,
+            )
 
 
 def _survey_warnings(run: Run) -> Iterator[AnalysisWarning]:
@@ -712,31 +902,54 @@ def _survey_warnings(run: Run) -> Iterator[AnalysisWarning]:
         scores = run.G.nodes[tid].get(SCORES)
         for metric, problem in survey_problems(scores):
             if problem == "scale":
-                yield _warn("JM507", f"{metric.upper()} of '{tid}' is declared on "
-                            f"{list(getattr(scores, metric).scale)}: NPS is defined on 0-10 "
-                            "only, so it is omitted", tid)
+                yield _warn(
+                    "JM507",
+                    f"{metric.upper()} of '{tid}' is declared on "
+                    f"{list(getattr(scores, metric).scale)}: NPS is defined on 0-10 "
+                    "only, so it is omitted",
+                    tid,
+                )
             else:
-                yield _warn("JM506", f"the {metric.upper()} survey of '{tid}' has no "
-                            "responses: its figures are null", tid)
+                yield _warn(
+                    "JM506",
+                    f"the {metric.upper()} survey of '{tid}' has no "
+                    "responses: its figures are null",
+                    tid,
+                )
 
 
 def _chain_warnings(run: Run) -> Iterator[AnalysisWarning]:
     chain, flows = run.chain, run.flows
     in_progress = sum(flows[s].in_progress for s in chain.states)
     if in_progress:
-        yield _warn("JM516", f"{in_progress:,} journeys are still in progress: they are "
-                    "censored (left out of the chain's probabilities, never counted as leaks)")
+        yield _warn(
+            "JM516",
+            f"{in_progress:,} journeys are still in progress: they are "
+            "censored (left out of the chain's probabilities, never counted as leaks)",
+        )
     unknown_total = float(chain.unknown.sum())
     if unknown_total and run.goals:
-        yield _warn("JM511", f"{unknown_total:,.0f} departures have an unknown outcome "
-                    "(declared unknown or unobserved outflow): they are their own outcome, "
-                    "neither lost nor converted (summary.unknown_probability)")
+        yield _warn(
+            "JM511",
+            f"{unknown_total:,.0f} departures have an unknown outcome "
+            "(declared unknown or unobserved outflow): they are their own outcome, "
+            "neither lost nor converted (summary.unknown_probability)",
+        )
     if float(chain.after.sum()) > 0:
         srcs = [chain.states[i] for i in np.flatnonzero(chain.after > 0)]
-        yield _warn("JM517", f"{chain.after.sum():,.0f} transitions go from the conversion "
-                    "chain straight to after-goal touchpoints (from " + ", ".join(srcs[:5]) +
-                    "): they cannot convert any more", srcs[0])
+        yield _warn(
+            "JM517",
+            f"{chain.after.sum():,.0f} transitions go from the conversion "
+            "chain straight to after-goal touchpoints (from "
+            + ", ".join(srcs[:5])
+            + "): they cannot convert any more",
+            srcs[0],
+        )
     for goal in run.goals:
         if run.G.nodes[goal]["entries"]:
-            yield _warn("JM513", f"goal '{goal}' has {run.G.nodes[goal]['entries']:,} entries: "
-                        "journeys that start at a goal are not conversions of the chain", goal)
+            yield _warn(
+                "JM513",
+                f"goal '{goal}' has {run.G.nodes[goal]['entries']:,} entries: "
+                "journeys that start at a goal are not conversions of the chain",
+                goal,
+            )

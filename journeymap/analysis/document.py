@@ -44,8 +44,9 @@ def _rounded(value: Any, digits: int) -> Any:
     if isinstance(value, float):
         return _number(value, digits)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _rounded(getattr(value, f.name), digits)
-                   for f in dataclasses.fields(value)}
+        changes = {
+            f.name: _rounded(getattr(value, f.name), digits) for f in dataclasses.fields(value)
+        }
         return dataclasses.replace(value, **changes)
     if isinstance(value, Mapping):
         return {k: _rounded(v, digits) for k, v in value.items()}
@@ -65,8 +66,6 @@ def _number(f: float, digits: int) -> float | None:
     if f == 0:
         return 0.0
     return float(f"{f:.{digits}g}")
-
-
 
 
 def to_document(value: Any) -> Any:

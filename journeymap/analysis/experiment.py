@@ -42,9 +42,11 @@ class VisitGrainError(UsageError):
     """An arm's overlay counts visits (or sessions), not customers."""
 
     def __init__(self, arm: str):
-        super().__init__(f"arm '{arm}': {VISIT_GRAIN}",
-                         hint="write customer-grain overlays with `journeymap ingest --segment-by "
-                              "COLUMN` (customer journeys, the default)")
+        super().__init__(
+            f"arm '{arm}': {VISIT_GRAIN}",
+            hint="write customer-grain overlays with `journeymap ingest --segment-by "
+            "COLUMN` (customer journeys, the default)",
+        )
 
 
 class ExperimentInputError(UsageError):
@@ -125,15 +127,25 @@ class Readout:
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``journeymap experiment --format json`` (docs/experiments.md)."""
         doc: dict[str, Any] = {
-            "experiment": self.experiment, "control": self.control, "unit": self.unit,
+            "experiment": self.experiment,
+            "control": self.control,
+            "unit": self.unit,
             "arms": self.arms,
-            "srm": {"statistic": self.srm.statistic, "p_value": self.srm.p_value,
-                    "expected_split": dict(zip((a.name for a in self.arms),
-                                               self.srm.expected_split, strict=True)),
-                    "mismatch": self.srm.mismatch},
-            "comparisons": self.comparisons, "touchpoints": self.touchpoints, "guardrails": [],
+            "srm": {
+                "statistic": self.srm.statistic,
+                "p_value": self.srm.p_value,
+                "expected_split": dict(
+                    zip((a.name for a in self.arms), self.srm.expected_split, strict=True)
+                ),
+                "mismatch": self.srm.mismatch,
+            },
+            "comparisons": self.comparisons,
+            "touchpoints": self.touchpoints,
+            "guardrails": [],
             "plan": self.plan,
-            "decision": self.decision.value, "reason": self.reason, "notes": self.notes,
+            "decision": self.decision.value,
+            "reason": self.reason,
+            "notes": self.notes,
         }
         out: dict[str, Any] = to_document(rounded(doc))
         return out
@@ -151,8 +163,12 @@ def require_customer_grain(arm: str, overlay: Overlay | None) -> None:
     if overlay is None:
         raise VisitGrainError(arm)
     journey, grain = overlay.settings.get("journey"), overlay.settings.get("grain")
-    if journey == "session" or grain == "visits" or not overlay.touchpoints or any(
-            tp.customers is None for tp in overlay.touchpoints.values()):
+    if (
+        journey == "session"
+        or grain == "visits"
+        or not overlay.touchpoints
+        or any(tp.customers is None for tp in overlay.touchpoints.values())
+    ):
         raise VisitGrainError(arm)
 
 
@@ -160,8 +176,14 @@ def _arm(name: str, flows: dict[str, Flow], goals: Sequence[str]) -> Arm:
     """Customers = journeys started outside the goals; conversions = customers at a goal."""
     customers = sum(f.entries for f in flows.values() if f.id not in goals)
     conversions = min(sum(flows[g].customers or 0 for g in goals if g in flows), customers)
-    return Arm(name, customers, 0, conversions, stats.ratio(conversions, customers),
-               stats.wilson_interval(conversions, customers))
+    return Arm(
+        name,
+        customers,
+        0,
+        conversions,
+        stats.ratio(conversions, customers),
+        stats.wilson_interval(conversions, customers),
+    )
 
 
 def _expected_split(names: Sequence[str], split: dict[str, float]) -> tuple[float, ...]:
@@ -205,34 +227,51 @@ def compare_arms(control: Arm, others: Sequence[Arm], design: Design) -> list[Co
     rows = []
     for arm in others:
         test, p = p_value(control.conversions, control.customers, arm.conversions, arm.customers)
-        seq = stats.msprt_two_proportions(control.conversions, control.customers,
-                                          arm.conversions, arm.customers,
-                                          tau=abs(tau), alpha=design.alpha)
+        seq = stats.msprt_two_proportions(
+            control.conversions,
+            control.customers,
+            arm.conversions,
+            arm.customers,
+            tau=abs(tau),
+            alpha=design.alpha,
+        )
         rows.append((arm, test, p, seq))
     adjusted = stats.holm([p for _, _, p, _ in rows])
     seq_adjusted = stats.holm([1.0 if s is None else s.p_value for *_, s in rows])
     out = []
     for (arm, test, p, seq), padj, sadj in zip(rows, adjusted, seq_adjusted, strict=True):
         c, v = control.conversion, arm.conversion
-        out.append(Comparison(
-            arm=arm.name, metric="conversion", control_value=c, value=v,
-            difference=None if c is None or v is None else v - c,
-            difference_interval=stats.newcombe_difference(
-                control.conversions, control.customers, arm.conversions, arm.customers),
-            relative_lift=None if not c or v is None else v / c - 1,
-            relative_lift_interval=stats.katz_ratio_interval(
-                control.conversions, control.customers, arm.conversions, arm.customers),
-            test=test, p_value=p, p_value_adjusted=padj,
-            sequential_p_value=None if seq is None else seq.p_value,
-            sequential_p_value_adjusted=None if seq is None else sadj,
-            confidence_sequence=None if seq is None else seq.interval,
-            chance_to_beat_control=stats.chance_to_beat(
-                control.conversions, control.customers, arm.conversions, arm.customers)))
+        out.append(
+            Comparison(
+                arm=arm.name,
+                metric="conversion",
+                control_value=c,
+                value=v,
+                difference=None if c is None or v is None else v - c,
+                difference_interval=stats.newcombe_difference(
+                    control.conversions, control.customers, arm.conversions, arm.customers
+                ),
+                relative_lift=None if not c or v is None else v / c - 1,
+                relative_lift_interval=stats.katz_ratio_interval(
+                    control.conversions, control.customers, arm.conversions, arm.customers
+                ),
+                test=test,
+                p_value=p,
+                p_value_adjusted=padj,
+                sequential_p_value=None if seq is None else seq.p_value,
+                sequential_p_value_adjusted=None if seq is None else sadj,
+                confidence_sequence=None if seq is None else seq.interval,
+                chance_to_beat_control=stats.chance_to_beat(
+                    control.conversions, control.customers, arm.conversions, arm.customers
+                ),
+            )
+        )
     return out
 
 
-def touchpoint_differences(control: str, flows: dict[str, dict[str, Flow]],
-                           goals: Sequence[str]) -> list[TouchpointDifference]:
+def touchpoint_differences(
+    control: str, flows: dict[str, dict[str, Flow]], goals: Sequence[str]
+) -> list[TouchpointDifference]:
     """Drop-off ``exits / customers`` per touchpoint and arm against the control, BH across all."""
     rows: list[tuple[str, Flow, Flow]] = []
     for arm, table in flows.items():
@@ -243,16 +282,33 @@ def touchpoint_differences(control: str, flows: dict[str, dict[str, Flow]],
             if tid in goals or c is None or not c.customers or not f.customers:
                 continue
             rows.append((arm, c, f))
-    tests = [p_value(min(c.exits, c.customers or 0), c.customers or 0,
-                     min(f.exits, f.customers or 0), f.customers or 0)[1] for _, c, f in rows]
+    tests = [
+        p_value(
+            min(c.exits, c.customers or 0),
+            c.customers or 0,
+            min(f.exits, f.customers or 0),
+            f.customers or 0,
+        )[1]
+        for _, c, f in rows
+    ]
     out = []
     for (arm, c, f), p, q in zip(rows, tests, stats.benjamini_hochberg(tests), strict=True):
         xc, nc = min(c.exits, c.customers or 0), c.customers or 0
         xt, nt = min(f.exits, f.customers or 0), f.customers or 0
-        out.append(TouchpointDifference(
-            arm=arm, touchpoint=f.id, name=f.name, control_drop_off=xc / nc, drop_off=xt / nt,
-            difference=xt / nt - xc / nc, difference_interval=stats.newcombe_difference(xc, nc, xt, nt),
-            relative_change_interval=stats.katz_ratio_interval(xc, nc, xt, nt), p_value=p, q_value=q))
+        out.append(
+            TouchpointDifference(
+                arm=arm,
+                touchpoint=f.id,
+                name=f.name,
+                control_drop_off=xc / nc,
+                drop_off=xt / nt,
+                difference=xt / nt - xc / nc,
+                difference_interval=stats.newcombe_difference(xc, nc, xt, nt),
+                relative_change_interval=stats.katz_ratio_interval(xc, nc, xt, nt),
+                p_value=p,
+                q_value=q,
+            )
+        )
     return out
 
 
@@ -271,21 +327,31 @@ def biggest_difference(rows: Sequence[TouchpointDifference]) -> str | None:
     if change is None:
         return f"{r.arm} lost {r.drop_off:.1%} of customers at {r.name}, the control none"
     word = "fewer" if change < 0 else "more"
-    text = (f"{r.arm} lost {abs(change):.0%} {word} customers at {r.name} "
-            f"({r.drop_off:.1%} against {r.control_drop_off:.1%})")
+    text = (
+        f"{r.arm} lost {abs(change):.0%} {word} customers at {r.name} "
+        f"({r.drop_off:.1%} against {r.control_drop_off:.1%})"
+    )
     ci = r.relative_change_interval
     if ci is not None:
         lo, hi = sorted((abs(ci[0]), abs(ci[1]))) if ci[0] * ci[1] > 0 else (ci[0], ci[1])
-        text += (f"; 95% interval {lo:.0%} to {hi:.0%} {word}" if ci[0] * ci[1] > 0
-                 else f"; 95% interval {lo:+.0%} to {hi:+.0%}")
+        text += (
+            f"; 95% interval {lo:.0%} to {hi:.0%} {word}"
+            if ci[0] * ci[1] > 0
+            else f"; 95% interval {lo:+.0%} to {hi:+.0%}"
+        )
     return text + f" (q {r.q_value:.2g})"
 
 
 # ----------------------------------------------------------------------------- decision
 
 
-def decide(arms: Sequence[Arm], srm_result: Srm, comparisons: Sequence[Comparison],
-           the_plan: Plan, alpha: float) -> tuple[Decision, str, list[str]]:
+def decide(
+    arms: Sequence[Arm],
+    srm_result: Srm,
+    comparisons: Sequence[Comparison],
+    the_plan: Plan,
+    alpha: float,
+) -> tuple[Decision, str, list[str]]:
     """``ship``, ``harm``, ``inconclusive`` or ``invalid``, with the reason and notes.
 
     Before the planned sample size the sequential (always-valid) p-values decide; at or after
@@ -296,15 +362,21 @@ def decide(arms: Sequence[Arm], srm_result: Srm, comparisons: Sequence[Compariso
     if empty:
         return Decision.INVALID, f"no customers in arm {', '.join(empty)}", notes
     if srm_result.mismatch:
-        return Decision.INVALID, (
-            f"sample ratio mismatch (p = {srm_result.p_value:.2g}): the arms did not get the "
-            "planned shares of customers, so assignment or tracking is broken and every "
-            "difference may come from who was counted, not from the change"), notes
+        return (
+            Decision.INVALID,
+            (
+                f"sample ratio mismatch (p = {srm_result.p_value:.2g}): the arms did not get the "
+                "planned shares of customers, so assignment or tracking is broken and every "
+                "difference may come from who was counted, not from the change"
+            ),
+            notes,
+        )
     planned, so_far = the_plan.customers_per_arm, min(a.customers for a in arms)
     reached = planned is not None and so_far >= planned
     if planned is not None and not reached:
-        notes.append(f"planned {planned:,} customers per arm, {so_far:,} so far: read the "
-                     "sequential figures")
+        notes.append(
+            f"planned {planned:,} customers per arm, {so_far:,} so far: read the sequential figures"
+        )
 
     def p_of(c: Comparison) -> float:
         if reached:
@@ -316,39 +388,74 @@ def decide(arms: Sequence[Arm], srm_result: Srm, comparisons: Sequence[Compariso
     better = [c for c in significant if (c.difference or 0.0) > 0]
     figures = "fixed-horizon" if reached else "sequential"
     if harmful:
-        return Decision.HARM, (f"{', '.join(c.arm for c in harmful)} converts significantly "
-                               f"worse than the control ({figures} p < {alpha:g})"), notes
+        return (
+            Decision.HARM,
+            (
+                f"{', '.join(c.arm for c in harmful)} converts significantly "
+                f"worse than the control ({figures} p < {alpha:g})"
+            ),
+            notes,
+        )
     if better:
         best = max(better, key=lambda c: c.difference or 0.0)
-        return Decision.SHIP, (f"{best.arm} converts significantly better than the control "
-                               f"({figures} p < {alpha:g})"), notes
+        return (
+            Decision.SHIP,
+            (
+                f"{best.arm} converts significantly better than the control "
+                f"({figures} p < {alpha:g})"
+            ),
+            notes,
+        )
     if planned is not None and not reached:
-        return Decision.INCONCLUSIVE, (f"no significant difference yet; needs about "
-                                       f"{planned - so_far:,} more customers per arm"), notes
-    return Decision.INCONCLUSIVE, ("no significant difference at the planned sample size: "
-                                   "any effect is smaller than the one planned for"), notes
+        return (
+            Decision.INCONCLUSIVE,
+            (
+                f"no significant difference yet; needs about "
+                f"{planned - so_far:,} more customers per arm"
+            ),
+            notes,
+        )
+    return (
+        Decision.INCONCLUSIVE,
+        (
+            "no significant difference at the planned sample size: "
+            "any effect is smaller than the one planned for"
+        ),
+        notes,
+    )
 
 
 # ------------------------------------------------------------------------------ readout
 
 
-def read_out(arms: Sequence[ArmInput], control: str, design: Design, *,
-             goal: str | None = None, daily_customers: float | None = None) -> Readout:
+def read_out(
+    arms: Sequence[ArmInput],
+    control: str,
+    design: Design,
+    *,
+    goal: str | None = None,
+    daily_customers: float | None = None,
+) -> Readout:
     """The readout of the experiment (see the module docstring)."""
     names = [a.name for a in arms]
     if len(arms) < 2:
-        raise ExperimentInputError("an experiment needs two or more arms",
-                                   hint="give one overlay per arm: NAME=OVERLAY, twice or more")
+        raise ExperimentInputError(
+            "an experiment needs two or more arms",
+            hint="give one overlay per arm: NAME=OVERLAY, twice or more",
+        )
     if control not in names:
-        raise ExperimentInputError(f"no arm named '{control}' to be the control",
-                                   hint=f"the arms are {', '.join(names)}")
+        raise ExperimentInputError(
+            f"no arm named '{control}' to be the control", hint=f"the arms are {', '.join(names)}"
+        )
     maps = {a.G.graph.get(MAP_ID) for a in arms}
     if len(maps) > 1:
         raise ExperimentInputError("the arms' overlays belong to different maps")
     goals = selected_goals(arms[0].G, goal)
     flows = {a.name: flow_table(a.G, goals) for a in arms}
     arm_rows = [_arm(a.name, flows[a.name], goals) for a in arms]
-    ordered = [r for r in arm_rows if r.name == control] + [r for r in arm_rows if r.name != control]
+    ordered = [r for r in arm_rows if r.name == control] + [
+        r for r in arm_rows if r.name != control
+    ]
     srm_result = srm(ordered, design.split)
     comparisons = compare_arms(ordered[0], ordered[1:], design)
     rows = touchpoint_differences(control, flows, goals)
@@ -359,10 +466,33 @@ def read_out(arms: Sequence[ArmInput], control: str, design: Design, *,
     words = biggest_difference(rows)
     if words is not None:
         notes.append(words)
-    return Readout(design.id, control, tuple(ordered), srm_result, tuple(comparisons),
-                   tuple(rows), the_plan, decision, reason, tuple(notes))
+    return Readout(
+        design.id,
+        control,
+        tuple(ordered),
+        srm_result,
+        tuple(comparisons),
+        tuple(rows),
+        the_plan,
+        decision,
+        reason,
+        tuple(notes),
+    )
 
 
-__all__ = ["Arm", "ArmInput", "Comparison", "Decision", "Design", "Effect",
-           "ExperimentInputError", "Plan", "Readout", "Srm", "TouchpointDifference",
-           "VisitGrainError", "read_out", "require_customer_grain"]
+__all__ = [
+    "Arm",
+    "ArmInput",
+    "Comparison",
+    "Decision",
+    "Design",
+    "Effect",
+    "ExperimentInputError",
+    "Plan",
+    "Readout",
+    "Srm",
+    "TouchpointDifference",
+    "VisitGrainError",
+    "read_out",
+    "require_customer_grain",
+]

@@ -67,9 +67,7 @@ class Plan:
     days: int | None
 
 
-
-def plan(design: Design, baseline: float | None, arms: int,
-         daily_customers: float | None) -> Plan:
+def plan(design: Design, baseline: float | None, arms: int, daily_customers: float | None) -> Plan:
     """Customers per arm for the declared effect at ``baseline`` and the days it takes.
 
     ``days = ceil(customers_per_arm x arms / daily_customers)``.
@@ -80,8 +78,9 @@ def plan(design: Design, baseline: float | None, arms: int,
     n = None
     if baseline is not None and 0 < baseline < 1:
         target = min(max(baseline + design.effect.absolute(baseline), 0.0), 1.0)
-        n = stats.two_proportion_sample_size(baseline, target, alpha=design.alpha,
-                                             power=design.power)
+        n = stats.two_proportion_sample_size(
+            baseline, target, alpha=design.alpha, power=design.power
+        )
     days = None
     if n is not None and daily_customers:
         days = math.ceil(n * arms / daily_customers)

@@ -88,8 +88,17 @@ def flow_table(G: nx.DiGraph, goals: Iterable[str] = ()) -> dict[str, Flow]:
         d = G.nodes[node]
         conversions = sum(G.edges[node, s][COUNT] for s in G.successors(node) if s in goal_set)
         out[node] = Flow(
-            id=node, name=d[NAME], stage=d[STAGE], entries=d[ENTRIES], visits=d[VISITS],
-            transitions_out=d[TRANSITIONS_OUT], conversions=conversions, exits=d[EXITS],
-            unknown=d[UNKNOWN], in_progress=d[IN_PROGRESS], residual=d[FLOW_RESIDUAL],
-            customers=d.get(CUSTOMERS))
+            id=node,
+            name=d[NAME],
+            stage=d[STAGE],
+            entries=d[ENTRIES],
+            visits=d[VISITS],
+            transitions_out=d[TRANSITIONS_OUT],
+            conversions=conversions,
+            exits=d[EXITS],
+            unknown=d[UNKNOWN],
+            in_progress=d[IN_PROGRESS],
+            residual=d[FLOW_RESIDUAL],
+            customers=d.get(CUSTOMERS),
+        )
     return out

@@ -107,44 +107,76 @@ def _verdict(delta: float, threshold: float, significant: bool) -> Verdict:
     return Verdict.OK
 
 
-def _gate_proportions(samples: list[_Sample], settings: GateSettings, threshold: float,
-                      direction: Direction, metric: Metric, scale: float = 1.0) -> list[Test]:
+def _gate_proportions(
+    samples: list[_Sample],
+    settings: GateSettings,
+    threshold: float,
+    direction: Direction,
+    metric: Metric,
+    scale: float = 1.0,
+) -> list[Test]:
     """Guard, one-sided pooled z, BH over the eligible samples, threshold; returns the tests.
 
     Values and the threshold are in display units: fractions times `scale`.
     """
     alternative: stats.Alternative = "greater" if direction == Direction.INCREASE else "less"
-    eligible = [s for s in samples if _eligible(s.x1, s.n1, settings)
-                and _eligible(s.x2, s.n2, settings)]
-    ps = [stats.two_proportion_test(s.x1, s.n1, s.x2, s.n2, alternative=alternative)
-          for s in eligible]
-    adjusted = dict(zip((id(s) for s in eligible), zip(ps, stats.benjamini_hochberg(ps),
-                                                       strict=True), strict=True))
+    eligible = [
+        s for s in samples if _eligible(s.x1, s.n1, settings) and _eligible(s.x2, s.n2, settings)
+    ]
+    ps = [
+        stats.two_proportion_test(s.x1, s.n1, s.x2, s.n2, alternative=alternative) for s in eligible
+    ]
+    adjusted = dict(
+        zip(
+            (id(s) for s in eligible),
+            zip(ps, stats.benjamini_hochberg(ps), strict=True),
+            strict=True,
+        )
+    )
     tests = []
     for s in samples:
         before = s.x1 / s.n1 * scale if s.n1 else None
         after = s.x2 / s.n2 * scale if s.n2 else None
-        test = Test(metric=metric, subject=s.subject, baseline_subject=s.old, grain=s.grain,
-                    before=before, after=after, n_before=s.n1, n_after=s.n2, x_before=s.x1,
-                    x_after=s.x2, threshold=threshold, direction=direction,
-                    verdict=Verdict.INSUFFICIENT_DATA, note=s.note)
+        test = Test(
+            metric=metric,
+            subject=s.subject,
+            baseline_subject=s.old,
+            grain=s.grain,
+            before=before,
+            after=after,
+            n_before=s.n1,
+            n_after=s.n2,
+            x_before=s.x1,
+            x_after=s.x2,
+            threshold=threshold,
+            direction=direction,
+            verdict=Verdict.INSUFFICIENT_DATA,
+            note=s.note,
+        )
         if id(s) not in adjusted or before is None or after is None:
             tests.append(test)
             continue
         p, padj = adjusted[id(s)]
         change = after - before if direction == Direction.INCREASE else before - after
         # a 90% two-sided interval: each end is a one-sided 95% bound
-        bounds = (stats.newcombe_difference(s.x1, s.n1, s.x2, s.n2, confidence=0.90)
-                  if direction == Direction.INCREASE else
-                  stats.newcombe_difference(s.x2, s.n2, s.x1, s.n1, confidence=0.90))
-        tests.append(dataclasses.replace(
-            test, verdict=_verdict(change, threshold, padj < settings.q), p_value=p,
-            p_adjusted=padj, worsening_lower=None if bounds is None else bounds[0] * scale))
+        bounds = (
+            stats.newcombe_difference(s.x1, s.n1, s.x2, s.n2, confidence=0.90)
+            if direction == Direction.INCREASE
+            else stats.newcombe_difference(s.x2, s.n2, s.x1, s.n1, confidence=0.90)
+        )
+        tests.append(
+            dataclasses.replace(
+                test,
+                verdict=_verdict(change, threshold, padj < settings.q),
+                p_value=p,
+                p_adjusted=padj,
+                worsening_lower=None if bounds is None else bounds[0] * scale,
+            )
+        )
     return tests
 
 
-def _drop_off_samples(current: Side, baseline: Side,
-                      matched: Mapping[str, str]) -> list[_Sample]:
+def _drop_off_samples(current: Side, baseline: Side, matched: Mapping[str, str]) -> list[_Sample]:
     """Exits over customers when both periods count them, else over completed departures."""
     old_flows = flow_table(baseline.G, baseline.goals)
     samples = []
@@ -168,13 +200,27 @@ def _journeys(side: Side) -> tuple[int, int]:
 
 
 def _conversion_samples(current: Side, baseline: Side) -> list[_Sample]:
-    if not (current.goals and baseline.goals and baseline.G.graph[g.HAS_COUNTS]
-            and current.G.graph[g.HAS_COUNTS]):
+    if not (
+        current.goals
+        and baseline.goals
+        and baseline.G.graph[g.HAS_COUNTS]
+        and current.G.graph[g.HAS_COUNTS]
+    ):
         return []
     n1, x1 = _journeys(baseline)
     n2, x2 = _journeys(current)
-    return [_Sample("map", "map", min(x1, n1), n1, min(x2, n2), n2, Grain.JOURNEYS,
-                    "conversions into the selected goals over entries")]
+    return [
+        _Sample(
+            "map",
+            "map",
+            min(x1, n1),
+            n1,
+            min(x2, n2),
+            n2,
+            Grain.JOURNEYS,
+            "conversions into the selected goals over entries",
+        )
+    ]
 
 
 def _csat(G: nx.DiGraph[str], tid: str) -> CsatSurvey | None:
@@ -194,13 +240,15 @@ def _csat_samples(current: Side, baseline: Side, matched: Mapping[str, str]) -> 
         s1, s2 = _csat(baseline.G, oid), _csat(current.G, tid)
         if s1 is None or s2 is None:
             continue
-        samples.append(_Sample(tid, oid, s1.satisfied, s1.total, s2.satisfied, s2.total,
-                               Grain.RESPONSES))
+        samples.append(
+            _Sample(tid, oid, s1.satisfied, s1.total, s2.satisfied, s2.total, Grain.RESPONSES)
+        )
     return samples
 
 
-def _gate_nps(current: Side, baseline: Side, matched: Mapping[str, str],
-              settings: GateSettings) -> list[Test]:
+def _gate_nps(
+    current: Side, baseline: Side, matched: Mapping[str, str], settings: GateSettings
+) -> list[Test]:
     """``z = (NPS1 - NPS2) / sqrt(SE1^2 + SE2^2)`` with multinomial standard errors, BH, threshold."""
     rows = []
     for tid, oid in matched.items():
@@ -216,24 +264,40 @@ def _gate_nps(current: Side, baseline: Side, matched: Mapping[str, str],
             if z_p is not None:
                 eligible.append(tid)
                 results[tid] = z_p
-    adjusted = dict(zip(eligible, stats.benjamini_hochberg([results[t][1] for t in eligible]),
-                        strict=True))
+    adjusted = dict(
+        zip(eligible, stats.benjamini_hochberg([results[t][1] for t in eligible]), strict=True)
+    )
     threshold = settings.nps_min_decrease
     tests = []
     for tid, oid, a, b in rows:
         v1, v2 = stats.nps_score(a), stats.nps_score(b)
-        test = Test(metric=Metric.NPS, subject=tid, baseline_subject=oid, grain=Grain.RESPONSES,
-                    before=v1, after=v2,
-                    n_before=a.responses, n_after=b.responses, x_before=None, x_after=None,
-                    threshold=threshold, direction=Direction.DECREASE,
-                    verdict=Verdict.INSUFFICIENT_DATA,
-                    note="z = (NPS1 - NPS2) / sqrt(SE1^2 + SE2^2)")
+        test = Test(
+            metric=Metric.NPS,
+            subject=tid,
+            baseline_subject=oid,
+            grain=Grain.RESPONSES,
+            before=v1,
+            after=v2,
+            n_before=a.responses,
+            n_after=b.responses,
+            x_before=None,
+            x_after=None,
+            threshold=threshold,
+            direction=Direction.DECREASE,
+            verdict=Verdict.INSUFFICIENT_DATA,
+            note="z = (NPS1 - NPS2) / sqrt(SE1^2 + SE2^2)",
+        )
         if tid not in adjusted or v1 is None or v2 is None:
             tests.append(test)
             continue
-        tests.append(dataclasses.replace(
-            test, verdict=_verdict(v1 - v2, threshold, adjusted[tid] < settings.q),
-            p_value=results[tid][1], p_adjusted=adjusted[tid]))
+        tests.append(
+            dataclasses.replace(
+                test,
+                verdict=_verdict(v1 - v2, threshold, adjusted[tid] < settings.q),
+                p_value=results[tid][1],
+                p_adjusted=adjusted[tid],
+            )
+        )
     return tests
 
 
@@ -242,8 +306,9 @@ def _ces(G: nx.DiGraph[str], tid: str) -> CesSurvey | None:
     return scores.ces if scores is not None else None
 
 
-def mean_worsening_test(before: MeanEstimate, after: MeanEstimate,
-                        higher_is_better: bool) -> tuple[float, float] | None:
+def mean_worsening_test(
+    before: MeanEstimate, after: MeanEstimate, higher_is_better: bool
+) -> tuple[float, float] | None:
     """One-sided test that a mean got worse: ``(z, p)`` with ``p = P(Z > z)``.
 
     ``z = (m1 - m2) / sqrt(SE1^2 + SE2^2)`` when higher is better (``(m2 - m1) / ...`` when
@@ -260,15 +325,16 @@ def mean_worsening_test(before: MeanEstimate, after: MeanEstimate,
     """
     if before.standard_error is None or after.standard_error is None:
         return None
-    se = (before.standard_error ** 2 + after.standard_error ** 2) ** 0.5
+    se = (before.standard_error**2 + after.standard_error**2) ** 0.5
     if se == 0.0:
         return None
     z = (before.mean - after.mean if higher_is_better else after.mean - before.mean) / se
     return z, stats.normal_sf(z)
 
 
-def _gate_ces(current: Side, baseline: Side, matched: Mapping[str, str],
-              settings: GateSettings) -> list[Test]:
+def _gate_ces(
+    current: Side, baseline: Side, matched: Mapping[str, str], settings: GateSettings
+) -> list[Test]:
     """The CES mean per matched touchpoint: the guard on responses, the z test of
     :func:`mean_worsening_test`, Benjamini-Hochberg, the threshold in scale points. Surveys
     on different scales or directions are not compared (INSUFFICIENT_DATA with a note)."""
@@ -281,36 +347,54 @@ def _gate_ces(current: Side, baseline: Side, matched: Mapping[str, str],
     for tid, _, s1, s2 in rows:
         m1, m2 = stats.mean_interval(s1.responses), stats.mean_interval(s2.responses)
         comparable = tuple(s1.scale) == tuple(s2.scale) and s1.direction == s2.direction
-        if comparable and m1 is not None and m2 is not None and min(s1.total, s2.total) >= \
-                settings.min_departures:
+        if (
+            comparable
+            and m1 is not None
+            and m2 is not None
+            and min(s1.total, s2.total) >= settings.min_departures
+        ):
             z_p = mean_worsening_test(m1, m2, s2.direction == CesDirection.HIGHER_IS_BETTER)
             if z_p is not None:
                 results[tid] = z_p
     eligible = list(results)
-    adjusted = dict(zip(eligible, stats.benjamini_hochberg([results[t][1] for t in eligible]),
-                        strict=True))
+    adjusted = dict(
+        zip(eligible, stats.benjamini_hochberg([results[t][1] for t in eligible]), strict=True)
+    )
     tests = []
     for tid, oid, s1, s2 in rows:
         m1, m2 = stats.mean_interval(s1.responses), stats.mean_interval(s2.responses)
         higher = s2.direction == CesDirection.HIGHER_IS_BETTER
         same = tuple(s1.scale) == tuple(s2.scale) and s1.direction == s2.direction
-        test = Test(metric=Metric.CES, subject=tid, baseline_subject=oid, grain=Grain.RESPONSES,
-                    before=None if m1 is None else m1.mean,
-                    after=None if m2 is None else m2.mean,
-                    n_before=s1.total, n_after=s2.total, x_before=None, x_after=None,
-                    threshold=settings.ces_min_decrease,
-                    direction=Direction.DECREASE if higher else Direction.INCREASE,
-                    verdict=Verdict.INSUFFICIENT_DATA,
-                    note="z = (mean1 - mean2) / sqrt(SE1^2 + SE2^2)" if same else
-                    "the two CES surveys differ in scale or direction: not comparable")
+        test = Test(
+            metric=Metric.CES,
+            subject=tid,
+            baseline_subject=oid,
+            grain=Grain.RESPONSES,
+            before=None if m1 is None else m1.mean,
+            after=None if m2 is None else m2.mean,
+            n_before=s1.total,
+            n_after=s2.total,
+            x_before=None,
+            x_after=None,
+            threshold=settings.ces_min_decrease,
+            direction=Direction.DECREASE if higher else Direction.INCREASE,
+            verdict=Verdict.INSUFFICIENT_DATA,
+            note="z = (mean1 - mean2) / sqrt(SE1^2 + SE2^2)"
+            if same
+            else "the two CES surveys differ in scale or direction: not comparable",
+        )
         if tid not in adjusted or m1 is None or m2 is None:
             tests.append(test)
             continue
         change = m1.mean - m2.mean if higher else m2.mean - m1.mean
-        tests.append(dataclasses.replace(
-            test, verdict=_verdict(change, settings.ces_min_decrease,
-                                   adjusted[tid] < settings.q),
-            p_value=results[tid][1], p_adjusted=adjusted[tid]))
+        tests.append(
+            dataclasses.replace(
+                test,
+                verdict=_verdict(change, settings.ces_min_decrease, adjusted[tid] < settings.q),
+                p_value=results[tid][1],
+                p_adjusted=adjusted[tid],
+            )
+        )
     return tests
 
 
@@ -331,13 +415,24 @@ def _churn_samples(current: Side, baseline: Side) -> list[_Sample]:
     a, b = _lost(baseline.G.graph[g.BUSINESS]), _lost(current.G.graph[g.BUSINESS])
     if a is None or b is None:
         return []
-    return [_Sample("map", "map", a[0], a[1], b[0], b[1], Grain.CUSTOMERS,
-                    "customers lost over the customers at the start")]
+    return [
+        _Sample(
+            "map",
+            "map",
+            a[0],
+            a[1],
+            b[0],
+            b[1],
+            Grain.CUSTOMERS,
+            "customers lost over the customers at the start",
+        )
+    ]
 
 
 def _match_maps(current: JourneyMap, baseline: JourneyMap) -> dict[str, str]:
-    return match_touchpoints({tp.id: tp.formerly for _, tp in current.iter_touchpoints()},
-                             baseline.touchpoints)
+    return match_touchpoints(
+        {tp.id: tp.formerly for _, tp in current.iter_touchpoints()}, baseline.touchpoints
+    )
 
 
 def _bounds(side: Side) -> tuple[dt.date, dt.date] | None:
@@ -351,8 +446,7 @@ def _overlap(current: Side, baseline: Side) -> str | None:
     if a == b:
         return f"the baseline and the current period are the same ({a[0]} to {a[1]})"
     if a[0] <= b[1] and b[0] <= a[1]:
-        return (f"the baseline period ({a[0]} to {a[1]}) overlaps the current one "
-                f"({b[0]} to {b[1]})")
+        return f"the baseline period ({a[0]} to {a[1]}) overlaps the current one ({b[0]} to {b[1]})"
     return None
 
 
@@ -366,29 +460,53 @@ def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
     matched = _match_maps(current.map, baseline.map)
     notes = []
     if _bounds(current) is None or _bounds(baseline) is None:
-        notes.append("the baseline or the current numbers have no period, so journeymap "
-                     "cannot tell whether the two windows overlap")
+        notes.append(
+            "the baseline or the current numbers have no period, so journeymap "
+            "cannot tell whether the two windows overlap"
+        )
     drop = _drop_off_samples(current, baseline, matched)
-    tests = _gate_proportions(drop, settings, settings.drop_off_min_increase,
-                              Direction.INCREASE, Metric.DROP_OFF)
+    tests = _gate_proportions(
+        drop, settings, settings.drop_off_min_increase, Direction.INCREASE, Metric.DROP_OFF
+    )
     if any(s.grain == Grain.VISITS for s in drop):
-        notes.append(f"drop-off is compared at {VISIT_GRAIN_NOTE}; overlays made from "
-                     "event logs carry customer counts")
-    tests += _gate_proportions(_conversion_samples(current, baseline), settings,
-                               settings.conversion_min_decrease, Direction.DECREASE,
-                               Metric.CONVERSION)
-    tests += _gate_proportions(_csat_samples(current, baseline, matched), settings,
-                               settings.csat_min_decrease, Direction.DECREASE, Metric.CSAT,
-                               scale=100.0)
+        notes.append(
+            f"drop-off is compared at {VISIT_GRAIN_NOTE}; overlays made from "
+            "event logs carry customer counts"
+        )
+    tests += _gate_proportions(
+        _conversion_samples(current, baseline),
+        settings,
+        settings.conversion_min_decrease,
+        Direction.DECREASE,
+        Metric.CONVERSION,
+    )
+    tests += _gate_proportions(
+        _csat_samples(current, baseline, matched),
+        settings,
+        settings.csat_min_decrease,
+        Direction.DECREASE,
+        Metric.CSAT,
+        scale=100.0,
+    )
     tests += _gate_nps(current, baseline, matched, settings)
     tests += _gate_ces(current, baseline, matched, settings)
-    tests += _gate_proportions(_churn_samples(current, baseline), settings,
-                               settings.churn_min_increase, Direction.INCREASE, Metric.CHURN)
+    tests += _gate_proportions(
+        _churn_samples(current, baseline),
+        settings,
+        settings.churn_min_increase,
+        Direction.INCREASE,
+        Metric.CHURN,
+    )
     order = {tid: i for i, tid in enumerate(g.touchpoints_in_order(current.G))}
     metrics = list(Metric)
     tests.sort(key=lambda t: (metrics.index(t.metric), order.get(t.subject, -1)))
     return Comparison(
-        baseline=label, baseline_period=baseline.G.graph[g.PERIOD],
-        current_period=current.G.graph[g.PERIOD], settings=settings, tests=tuple(tests),
+        baseline=label,
+        baseline_period=baseline.G.graph[g.PERIOD],
+        current_period=current.G.graph[g.PERIOD],
+        settings=settings,
+        tests=tuple(tests),
         changes=tuple(structural_changes(current.map, baseline.map, matched)),
-        notes=tuple(notes), overlap=_overlap(current, baseline))
+        notes=tuple(notes),
+        overlap=_overlap(current, baseline),
+    )

@@ -40,13 +40,22 @@ def nps(responses: Mapping[int, int], confidence: float = 0.95) -> Nps:
     """
     c = nps_counts(responses)
     interval = stats.nps_interval(c, confidence=confidence)
-    return Nps(value=stats.nps_score(c), standard_error=stats.nps_standard_error(c),
-               interval=interval, responses=c.responses, promoters=c.promoters,
-               passives=c.passives, detractors=c.detractors)
+    return Nps(
+        value=stats.nps_score(c),
+        standard_error=stats.nps_standard_error(c),
+        interval=interval,
+        responses=c.responses,
+        promoters=c.promoters,
+        passives=c.passives,
+        detractors=c.detractors,
+    )
 
 
-def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CSAT_TOP_BOX,
-         confidence: float = 0.95) -> Csat:
+def csat(
+    responses: Mapping[int, int],
+    top_box: tuple[int, ...] | list[int] = CSAT_TOP_BOX,
+    confidence: float = 0.95,
+) -> Csat:
     """CSAT: the percentage of top-box answers (4 and 5 on 1-5), neutrals in the denominator.
 
     Also the mean answer and a Wilson interval of the percentage.
@@ -62,12 +71,23 @@ def csat(responses: Mapping[int, int], top_box: tuple[int, ...] | list[int] = CS
     mean = stats.mean_interval(responses, confidence=confidence)
     if interval is None or mean is None:
         return Csat(None, None, None, n, top, box)
-    return Csat(percent=100 * top / n, interval=(100 * interval[0], 100 * interval[1]),
-                mean=mean.mean, responses=n, satisfied=top, top_box=box)
+    return Csat(
+        percent=100 * top / n,
+        interval=(100 * interval[0], 100 * interval[1]),
+        mean=mean.mean,
+        responses=n,
+        satisfied=top,
+        top_box=box,
+    )
 
 
-def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Direction,
-        confidence: float = 0.95, top_box: Collection[int] | None = None) -> Ces:
+def ces(
+    responses: Mapping[int, int],
+    scale: tuple[int, int],
+    direction: Direction,
+    confidence: float = 0.95,
+    top_box: Collection[int] | None = None,
+) -> Ces:
     """Customer Effort Score: the mean answer on its declared scale, and the share answering "easy".
 
     "Easy" is the declared ``top_box``, else every answer beyond the scale's midpoint on the
@@ -91,11 +111,21 @@ def ces(responses: Mapping[int, int], scale: tuple[int, int], direction: Directi
     m = stats.mean_interval(responses, confidence=confidence)
     if m is None:
         return Ces(None, None, None, None, None, n, (low, high), direction.value)
-    interval = (None if m.standard_error is None or m.interval is None else
-                (max(float(low), m.interval[0]), min(float(high), m.interval[1])))
-    return Ces(mean=m.mean, standard_error=None if interval is None else m.standard_error,
-               interval=interval, percent_easy=100 * easy / n, percent_difficult=100 * hard / n,
-               responses=n, scale=(low, high), direction=direction.value)
+    interval = (
+        None
+        if m.standard_error is None or m.interval is None
+        else (max(float(low), m.interval[0]), min(float(high), m.interval[1]))
+    )
+    return Ces(
+        mean=m.mean,
+        standard_error=None if interval is None else m.standard_error,
+        interval=interval,
+        percent_easy=100 * easy / n,
+        percent_difficult=100 * hard / n,
+        responses=n,
+        scale=(low, high),
+        direction=direction.value,
+    )
 
 
 def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> SurveyFigures:
@@ -116,12 +146,22 @@ def survey_metrics(scores: Scores | None, confidence: float = 0.95) -> SurveyFig
         return SurveyFigures()
     c = scores.ces
     return SurveyFigures(
-        nps=(nps(scores.nps.responses, confidence)
-             if scores.nps is not None and scores.nps.on_nps_scale else None),
-        csat=(csat(scores.csat.responses, scores.csat.top_box_answers(), confidence)
-              if scores.csat is not None else None),
-        ces=(ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence,
-                 top_box=c.top_box) if c is not None else None))
+        nps=(
+            nps(scores.nps.responses, confidence)
+            if scores.nps is not None and scores.nps.on_nps_scale
+            else None
+        ),
+        csat=(
+            csat(scores.csat.responses, scores.csat.top_box_answers(), confidence)
+            if scores.csat is not None
+            else None
+        ),
+        ces=(
+            ces(c.responses, (c.scale[0], c.scale[1]), c.direction, confidence, top_box=c.top_box)
+            if c is not None
+            else None
+        ),
+    )
 
 
 def survey_problems(scores: Scores | None) -> list[tuple[str, str]]:
@@ -136,7 +176,10 @@ def survey_problems(scores: Scores | None) -> list[tuple[str, str]]:
     if scores is None:
         return out
     surveys: list[tuple[str, NpsSurvey | CsatSurvey | CesSurvey | None]] = [
-        ("nps", scores.nps), ("csat", scores.csat), ("ces", scores.ces)]
+        ("nps", scores.nps),
+        ("csat", scores.csat),
+        ("ces", scores.ces),
+    ]
     for name, survey in surveys:
         if survey is None:
             continue
@@ -166,16 +209,24 @@ def merge_responses(scores: list[Scores | None]) -> Scores | None:
         if not surveys:
             continue
         first = surveys[0]
-        same = all(tuple(s.scale) == tuple(first.scale) and s.top_box == first.top_box
-                   and s.direction == first.direction for s in surveys)
+        same = all(
+            tuple(s.scale) == tuple(first.scale)
+            and s.top_box == first.top_box
+            and s.direction == first.direction
+            for s in surveys
+        )
         if not same:
             continue
         counts: dict[int, int] = {}
         for s in surveys:
             for answer, count in s.responses.items():
                 counts[answer] = counts.get(answer, 0) + count
-        merged[name] = {"scale": list(first.scale), "responses": dict(sorted(counts.items())),
-                        "direction": first.direction, "top_box": first.top_box}
+        merged[name] = {
+            "scale": list(first.scale),
+            "responses": dict(sorted(counts.items())),
+            "direction": first.direction,
+            "top_box": first.top_box,
+        }
     if not merged:
         return None
     return Scores.model_validate(merged)

@@ -190,9 +190,15 @@ def order_periods(inputs: Sequence[PeriodInput]) -> list[PeriodInput]:
     Traceback (most recent call last):
     journeymap.errors.MapError: period 2026-03 of b overlaps period 2026-Q1 of a; every overlay of a trend describes its own period
     """
-    missing = [Diagnostic(f"{p.source} has no period: a trend orders the overlays by it",
-                          p.position, hint="add a period such as 'period: 2026-07'")
-               for p in inputs if p.period is None]
+    missing = [
+        Diagnostic(
+            f"{p.source} has no period: a trend orders the overlays by it",
+            p.position,
+            hint="add a period such as 'period: 2026-07'",
+        )
+        for p in inputs
+        if p.period is None
+    ]
     if missing:
         raise MapError(missing)
     bounds = {id(p): period_bounds(p.period) for p in inputs if p.period is not None}
@@ -201,10 +207,14 @@ def order_periods(inputs: Sequence[PeriodInput]) -> list[PeriodInput]:
     problems: list[Diagnostic] = []
     for p in ordered:
         if latest is not None and bounds[id(p)][0] <= bounds[id(latest)][1]:
-            problems.append(Diagnostic(
-                f"period {period_label(p.period)} of {p.source} overlaps period "
-                f"{period_label(latest.period)} of {latest.source}", p.position,
-                hint="every overlay of a trend describes its own period"))
+            problems.append(
+                Diagnostic(
+                    f"period {period_label(p.period)} of {p.source} overlaps period "
+                    f"{period_label(latest.period)} of {latest.source}",
+                    p.position,
+                    hint="every overlay of a trend describes its own period",
+                )
+            )
         if latest is None or bounds[id(p)][1] > bounds[id(latest)][1]:
             latest = p
     if problems:
@@ -218,11 +228,17 @@ def _figures(p: PeriodInput, goal: str | None, confidence: float) -> PeriodFigur
     chain = build_chain(G, goals, after_goal_touchpoints(G, goals))
     journeys = round(float(chain.entries.sum()))
     conversions = round(float(chain.conversions.sum())) if goals else 0
-    conversion = (Proportion.of(conversions, journeys, confidence)
-                  if goals and conversions <= journeys else Proportion(conversions, journeys, None, None))
+    conversion = (
+        Proportion.of(conversions, journeys, confidence)
+        if goals and conversions <= journeys
+        else Proportion(conversions, journeys, None, None)
+    )
     flows = flow_table(G, goals)
-    tps = tuple(TouchpointFigures(f.id, f.name, Proportion.of(f.exits, f.departures, confidence))
-                for f in flows.values() if f.id not in goals)
+    tps = tuple(
+        TouchpointFigures(f.id, f.name, Proportion.of(f.exits, f.departures, confidence))
+        for f in flows.values()
+        if f.id not in goals
+    )
     assert p.period is not None
     start, end = period_bounds(p.period)
     label = period_label(p.period)
@@ -246,14 +262,21 @@ class _Series:
 
     def usable(self) -> bool:
         return all(p.value is not None or p.n == 0 for p in self.points) and any(
-            p.n > 0 for p in self.points)
+            p.n > 0 for p in self.points
+        )
 
 
 def _series(periods: Sequence[PeriodFigures]) -> list[_Series]:
     out = [_Series(Metric.CONVERSION, None, "conversion", tuple(p.conversion for p in periods))]
     for i, tp in enumerate(periods[0].touchpoints):
-        out.append(_Series(Metric.DROP_OFF, tp.id, f"drop-off at {tp.name}",
-                           tuple(p.touchpoints[i].drop_off for p in periods)))
+        out.append(
+            _Series(
+                Metric.DROP_OFF,
+                tp.id,
+                f"drop-off at {tp.name}",
+                tuple(p.touchpoints[i].drop_off for p in periods),
+            )
+        )
     return out
 
 
@@ -270,9 +293,11 @@ def _chart(s: _Series, alpha: float) -> Chart:
     c = p_chart(x, n, laney=laney)
     reason = None
     if c.sigma_z is not None and test is not None:
-        reason = (f"the periods vary more than sampling explains (chi-squared {test[0]:.1f} on "
-                  f"{test[1]} df, p = {test[2]:.2g}): limits {c.sigma_z:.2f} times wider "
-                  f"(Laney sigma_z)")
+        reason = (
+            f"the periods vary more than sampling explains (chi-squared {test[0]:.1f} on "
+            f"{test[1]} df, p = {test[2]:.2g}): limits {c.sigma_z:.2f} times wider "
+            f"(Laney sigma_z)"
+        )
     return Chart(s.metric, s.subject, c.centre, c.low, c.high, c.sigma_z, reason)
 
 
@@ -283,17 +308,34 @@ def _chart_signals(s: _Series, c: Chart, labels: Sequence[str]) -> list[Signal]:
         if p.value is None or lo is None or hi is None or lo <= p.value <= hi:
             continue
         side, limit = ("above its upper", hi) if p.value > hi else ("below its lower", lo)
-        out.append(Signal(labels[i], s.metric, s.subject, Rule.BEYOND_LIMITS, p.value, limit,
-                          f"{s.what} {_pct(p.value)} in {labels[i]} is {side} control limit "
-                          f"{_pct(limit)} (centre {_pct(c.centre)})"))
+        out.append(
+            Signal(
+                labels[i],
+                s.metric,
+                s.subject,
+                Rule.BEYOND_LIMITS,
+                p.value,
+                limit,
+                f"{s.what} {_pct(p.value)} in {labels[i]} is {side} control limit "
+                f"{_pct(limit)} (centre {_pct(c.centre)})",
+            )
+        )
     values = [p.value for p in s.points]
     for first, last in runs_on_one_side(values, c.centre, length=RUN_LENGTH):
         v = values[first]
         side = "above" if v is not None and v > c.centre else "below"
-        out.append(Signal(labels[last], s.metric, s.subject, Rule.RUN_OF_EIGHT,
-                          float(last - first + 1), float(RUN_LENGTH),
-                          f"{s.what} stayed {side} its centre line {_pct(c.centre)} for "
-                          f"{last - first + 1} periods in a row ({labels[first]} to {labels[last]})"))
+        out.append(
+            Signal(
+                labels[last],
+                s.metric,
+                s.subject,
+                Rule.RUN_OF_EIGHT,
+                float(last - first + 1),
+                float(RUN_LENGTH),
+                f"{s.what} stayed {side} its centre line {_pct(c.centre)} for "
+                f"{last - first + 1} periods in a row ({labels[first]} to {labels[last]})",
+            )
+        )
     return out
 
 
@@ -316,8 +358,12 @@ def _adjusted(tests: list[tuple[int, _Series, float]]) -> list[tuple[int, _Serie
 
 
 def _change_signals(series: Sequence[_Series], labels: Sequence[str], alpha: float) -> list[Signal]:
-    tests = [(i, s, p) for i in range(1, len(labels)) for s in series
-             if (p := _change_p(s.points[i - 1], s.points[i])) is not None]
+    tests = [
+        (i, s, p)
+        for i in range(1, len(labels))
+        for s in series
+        if (p := _change_p(s.points[i - 1], s.points[i])) is not None
+    ]
     out: list[Signal] = []
     for i, s, q in _adjusted(tests):
         if q >= alpha:
@@ -325,9 +371,18 @@ def _change_signals(series: Sequence[_Series], labels: Sequence[str], alpha: flo
         a, b = s.points[i - 1].value, s.points[i].value
         assert a is not None and b is not None
         verb = "rose" if b > a else "fell"
-        out.append(Signal(labels[i], s.metric, s.subject, Rule.CHANGE, q, alpha,
-                          f"{s.what} {verb} from {_pct(a)} in {labels[i - 1]} to {_pct(b)} in "
-                          f"{labels[i]} ({100 * (b - a):+.1f} points, {_p_name(s)} = {q:.2g})"))
+        out.append(
+            Signal(
+                labels[i],
+                s.metric,
+                s.subject,
+                Rule.CHANGE,
+                q,
+                alpha,
+                f"{s.what} {verb} from {_pct(a)} in {labels[i - 1]} to {_pct(b)} in "
+                f"{labels[i]} ({100 * (b - a):+.1f} points, {_p_name(s)} = {q:.2g})",
+            )
+        )
     return out
 
 
@@ -338,8 +393,9 @@ def _trend_signals(series: Sequence[_Series], labels: Sequence[str], alpha: floa
         kept = [(j, p) for j, p in enumerate(s.points) if p.n > 0]
         if len(kept) < MIN_TREND_PERIODS:
             continue
-        result = cochran_armitage([p.x for _, p in kept], [p.n for _, p in kept],
-                                  [float(j) for j, _ in kept])
+        result = cochran_armitage(
+            [p.x for _, p in kept], [p.n for _, p in kept], [float(j) for j, _ in kept]
+        )
         if result is not None:
             tests.append((k, s, result[1]))
             slopes[k] = result[0]
@@ -349,15 +405,29 @@ def _trend_signals(series: Sequence[_Series], labels: Sequence[str], alpha: floa
             continue
         known = [(labels[j], p.value) for j, p in enumerate(s.points) if p.value is not None]
         verb = "rising" if slopes[k] > 0 else "falling"
-        out.append(Signal(labels[-1], s.metric, s.subject, Rule.TREND, q, alpha,
-                          f"{s.what} has a {verb} trend, from {_pct(known[0][1])} in "
-                          f"{known[0][0]} to {_pct(known[-1][1])} in {known[-1][0]} "
-                          f"(Cochran-Armitage, {_p_name(s)} = {q:.2g})"))
+        out.append(
+            Signal(
+                labels[-1],
+                s.metric,
+                s.subject,
+                Rule.TREND,
+                q,
+                alpha,
+                f"{s.what} has a {verb} trend, from {_pct(known[0][1])} in "
+                f"{known[0][0]} to {_pct(known[-1][1])} in {known[-1][0]} "
+                f"(Cochran-Armitage, {_p_name(s)} = {q:.2g})",
+            )
+        )
     return out
 
 
-def trend(inputs: Sequence[PeriodInput], *, goal: str | None = None,
-          confidence: float = 0.95, alpha: float = ALPHA) -> Trend:
+def trend(
+    inputs: Sequence[PeriodInput],
+    *,
+    goal: str | None = None,
+    confidence: float = 0.95,
+    alpha: float = ALPHA,
+) -> Trend:
     """Figures per period and the signals of real change (see the module docstring).
 
     Examples
@@ -385,12 +455,20 @@ def trend(inputs: Sequence[PeriodInput], *, goal: str | None = None,
     labels = [p.period for p in periods]
     series = [s for s in _series(periods) if s.usable()]
     charts = [_chart(s, alpha) for s in series]
-    signals = [sig for s, c in zip(series, charts, strict=True) for sig in _chart_signals(s, c, labels)]
+    signals = [
+        sig for s, c in zip(series, charts, strict=True) for sig in _chart_signals(s, c, labels)
+    ]
     signals += _change_signals(series, labels, alpha)
     signals += _trend_signals(series, labels, alpha)
     rank = {lab: i for i, lab in enumerate(labels)}
     order = {id(s): k for k, s in enumerate(series)}
     subject_rank = {(s.metric, s.subject): order[id(s)] for s in series}
-    signals.sort(key=lambda g: (rank[g.period], subject_rank[(g.metric, g.subject)], list(Rule).index(g.rule)))
+    signals.sort(
+        key=lambda g: (
+            rank[g.period],
+            subject_rank[(g.metric, g.subject)],
+            list(Rule).index(g.rule),
+        )
+    )
     goals = tuple(selected_goals(inputs[0].graph, goal))
     return Trend(periods, tuple(charts), tuple(signals), goals, confidence, alpha)

@@ -129,8 +129,7 @@ class Context:
         from journeymap import analysis
 
         try:
-            result = analysis.analyze(self.G, goal=self.goal, samples=self.samples,
-                                      seed=self.seed)
+            result = analysis.analyze(self.G, goal=self.goal, samples=self.samples, seed=self.seed)
         except analysis.NonAbsorbingChainError as exc:
             return _AnalysisRun(None, str(exc))
         return _AnalysisRun(result)
@@ -145,15 +144,21 @@ class Context:
         """Why the analysis could not run (a chain that cannot absorb), or None."""
         return self._analysis_run.error
 
-
     def side(self) -> Side:
         """This map as one side of a comparison."""
         return Side(self.loaded.map, self.G, tuple(self.goals), self.loaded.period)
 
 
-def make_context(loaded: LoadedMap, *, goal: str | None = None, today: dt.date | None = None,
-                 samples: int | None = None, seed: int = 0, baseline: LoadedMap | None = None,
-                 baseline_label: str | None = None) -> Context:
+def make_context(
+    loaded: LoadedMap,
+    *,
+    goal: str | None = None,
+    today: dt.date | None = None,
+    samples: int | None = None,
+    seed: int = 0,
+    baseline: LoadedMap | None = None,
+    baseline_label: str | None = None,
+) -> Context:
     """Build the graph of a loaded map and the context its checks run in.
 
     ``samples=None`` bootstraps (1,000 samples) only when a limit tests the interval of a
@@ -170,8 +175,7 @@ def make_context(loaded: LoadedMap, *, goal: str | None = None, today: dt.date |
         return ctx
     bgoal = goal if goal is not None and goal in baseline.map.goals else None
     base = Context(baseline, g.build_graph(baseline.map, baseline.overlay), goal=bgoal)
-    comparison = compare_maps(ctx.side(), base.side(),
-                              label=baseline_label or baseline.display)
+    comparison = compare_maps(ctx.side(), base.side(), label=baseline_label or baseline.display)
     return dataclasses.replace(ctx, comparison=comparison)
 
 

@@ -23,9 +23,20 @@ from journeymap.checks.context import Context
 from journeymap.findings import SEVERITY_RANK, Finding, Severity, codes
 from journeymap.source import Position
 
-__all__ = ["REGISTRY", "SEVERITY_RANK", "Check", "Finding", "Kind", "Outcome", "Severity", "codes", "register"]
+__all__ = [
+    "REGISTRY",
+    "SEVERITY_RANK",
+    "Check",
+    "Finding",
+    "Kind",
+    "Outcome",
+    "Severity",
+    "codes",
+    "register",
+]
 
 Kind = Literal["limit", "lint", "regression", "load", "analysis"]
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -49,9 +60,15 @@ def ok(subject: str) -> Outcome:
     return Outcome(subject)
 
 
-def fail(subject: str, message: str, position: Position | None, *,
-         severity: Severity | None = None, hint: str | None = None,
-         **data: Any) -> Outcome:
+def fail(
+    subject: str,
+    message: str,
+    position: Position | None,
+    *,
+    severity: Severity | None = None,
+    hint: str | None = None,
+    **data: Any,
+) -> Outcome:
     """A failing outcome for `subject`, pointing at `position`."""
     return Outcome(subject, message, position, severity, hint, data)
 
@@ -108,17 +125,25 @@ class Check:
 
     def finding(self, outcome: Outcome) -> Finding:
         assert outcome.message is not None
-        return Finding(self.code, self.name, outcome.severity or self.severity, outcome.message,
-                       outcome.position, outcome.subject, outcome.hint,
-                       tuple(sorted(outcome.data.items())))
+        return Finding(
+            self.code,
+            self.name,
+            outcome.severity or self.severity,
+            outcome.message,
+            outcome.position,
+            outcome.subject,
+            outcome.hint,
+            tuple(sorted(outcome.data.items())),
+        )
 
 
 REGISTRY: dict[str, Check] = {}
 """Every check by code, in registration order (limits, lint, regression)."""
 
 
-def register(code: str, name: str, *, kind: Kind,
-             severity: Severity = Severity.ERROR) -> Callable[[CheckFunc], CheckFunc]:
+def register(
+    code: str, name: str, *, kind: Kind, severity: Severity = Severity.ERROR
+) -> Callable[[CheckFunc], CheckFunc]:
     """Register a check function under `code` and `name` (the docstring becomes its docs)."""
 
     def deco(func: CheckFunc) -> CheckFunc:
@@ -128,5 +153,3 @@ def register(code: str, name: str, *, kind: Kind,
         return func
 
     return deco
-
-

@@ -56,15 +56,21 @@ def _fmt(unit: str, ctx: Context) -> Callable[[float], str]:
     }[unit]
 
 
-def judge(ctx: Context, subject: str, label: str, fig: Figure, limit: Limit, pos: Position,
-          unit: str) -> Outcome:
+def judge(
+    ctx: Context, subject: str, label: str, fig: Figure, limit: Limit, pos: Position, unit: str
+) -> Outcome:
     """Test a figure against a limit (the heart of every JM1xx check)."""
     fmt = _fmt(unit, ctx)
     if fig.value is None or (isinstance(fig.value, float) and math.isnan(fig.value)):
         why = f" ({fig.why})" if fig.why else ""
-        return fail(subject, f"{label} cannot be computed{why}, so its limit cannot pass", pos,
-                    severity=Severity.ERROR, hint="give the map the numbers this figure needs, "
-                    "or remove the limit", value=None)
+        return fail(
+            subject,
+            f"{label} cannot be computed{why}, so its limit cannot pass",
+            pos,
+            severity=Severity.ERROR,
+            hint="give the map the numbers this figure needs, or remove the limit",
+            value=None,
+        )
     value = float(fig.value)
     low = high = value
     shown = fmt(value)
@@ -81,13 +87,23 @@ def judge(ctx: Context, subject: str, label: str, fig: Figure, limit: Limit, pos
     if limit.min is not None and high < limit.min:
         end = f"even its high end {fmt(high)} is" if high != value else "it is"
         data["min"] = limit.min
-        return fail(subject, f"{label} is {shown}; {end} below the minimum {fmt(limit.min)}{note}",
-                    pos, severity=limit.severity, **data)
+        return fail(
+            subject,
+            f"{label} is {shown}; {end} below the minimum {fmt(limit.min)}{note}",
+            pos,
+            severity=limit.severity,
+            **data,
+        )
     if limit.max is not None and low > limit.max:
         end = f"even its low end {fmt(low)} is" if low != value else "it is"
         data["max"] = limit.max
-        return fail(subject, f"{label} is {shown}; {end} above the maximum {fmt(limit.max)}{note}",
-                    pos, severity=limit.severity, **data)
+        return fail(
+            subject,
+            f"{label} is {shown}; {end} above the maximum {fmt(limit.max)}{note}",
+            pos,
+            severity=limit.severity,
+            **data,
+        )
     return ok(subject)
 
 
@@ -111,9 +127,11 @@ def _survey_figure(ctx: Context, a: Analysis | None, tid: str, kind: SurveyKind)
         return Figure(None, why=f"the {kind.upper()} survey of '{tid}' has no responses")
     metric = None if a is None else a.survey(tid).metric(kind)
     if metric is None or metric.headline is None:
-        why = (f"NPS of '{tid}' is declared on {list(survey.scale)}, and NPS is defined on 0-10 only"
-               if kind == "nps" and tuple(survey.scale) != NPS_SCALE
-               else f"the analysis gives no {kind.upper()} for '{tid}'")
+        why = (
+            f"NPS of '{tid}' is declared on {list(survey.scale)}, and NPS is defined on 0-10 only"
+            if kind == "nps" and tuple(survey.scale) != NPS_SCALE
+            else f"the analysis gives no {kind.upper()} for '{tid}'"
+        )
         return Figure(None, why=why)
     return Figure(metric.headline, metric.interval)
 
@@ -173,13 +191,25 @@ def conversion(ctx: Context) -> Iterator[Outcome]:
     value = summary.conversion_probability
     why = None
     if value is None:
-        why = ("the map has no goal" if not ctx.goals else
-               "no journeys enter the map" if not summary.entries else "undefined")
+        why = (
+            "the map has no goal"
+            if not ctx.goals
+            else "no journeys enter the map"
+            if not summary.entries
+            else "undefined"
+        )
     iv = summary.conversion_probability_interval
     if iv is None and value is not None and 0 <= summary.conversions <= summary.entries:
         iv = stats.wilson_interval(int(summary.conversions), int(summary.entries))
-    yield judge(ctx, "map", "conversion", Figure(value, iv, why), limit,
-                ctx.check_position("conversion"), "rate")
+    yield judge(
+        ctx,
+        "map",
+        "conversion",
+        Figure(value, iv, why),
+        limit,
+        ctx.check_position("conversion"),
+        "rate",
+    )
 
 
 @register("JM102", "limit.total_lost_value", kind="limit")
@@ -233,9 +263,13 @@ def total_lost_value(ctx: Context) -> Iterator[Outcome]:
     leaks = a.leaks
     values = [leak.lost_value for leak in leaks]
     if any(v is None for v in values) or not ctx.goals:
-        why = ("the map has no goal" if not ctx.goals else
-               "no value per conversion is declared" if ctx.G.graph.get(g.VALUE_PER_CONVERSION) is None
-               else "a leak has no value")
+        why = (
+            "the map has no goal"
+            if not ctx.goals
+            else "no value per conversion is declared"
+            if ctx.G.graph.get(g.VALUE_PER_CONVERSION) is None
+            else "a leak has no value"
+        )
         fig = Figure(None, why=why)
     else:
         total = float(a.summary.total_lost_value or sum(v or 0.0 for v in values))
@@ -250,8 +284,9 @@ def total_lost_value(ctx: Context) -> Iterator[Outcome]:
             highs.append(iv[1])
         interval = (sum(lows), sum(highs)) if lows else None
         fig = Figure(total, interval, interval_note="the leaks have no bootstrap intervals")
-    yield judge(ctx, "map", "total value lost", fig, limit,
-                ctx.check_position("total_lost_value"), "money")
+    yield judge(
+        ctx, "map", "total value lost", fig, limit, ctx.check_position("total_lost_value"), "money"
+    )
 
 
 def _leak_value_interval(leak: Leak) -> tuple[float, float] | None:
@@ -401,15 +436,23 @@ def undeclared_share(ctx: Context) -> Iterator[Outcome]:
     total = sum(d[g.COUNT] for *_, d in ctx.G.edges(data=True))
     undeclared = sum(d[g.COUNT] for *_, d in ctx.G.edges(data=True) if not d[g.DECLARED])
     fig = Figure(undeclared / total if total else None, why="no transitions are counted")
-    yield judge(ctx, "map", "the share of undeclared transitions", fig, limit,
-                ctx.check_position("undeclared_share"), "rate")
+    yield judge(
+        ctx,
+        "map",
+        "the share of undeclared transitions",
+        fig,
+        limit,
+        ctx.check_position("undeclared_share"),
+        "rate",
+    )
 
 
 # ----------------------------------------------------------------------- touchpoint level
 
 
-def _tp_limits(ctx: Context, key: str,
-               applies: Callable[[str], bool]) -> Iterator[tuple[str, Limit, Position, bool]]:
+def _tp_limits(
+    ctx: Context, key: str, applies: Callable[[str], bool]
+) -> Iterator[tuple[str, Limit, Position, bool]]:
     """``(touchpoint, limit, position, explicit)`` for every touchpoint a limit applies to."""
     default: Limit | None = getattr(ctx.checks, key)
     for tid in ctx.touchpoints:
@@ -524,7 +567,8 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
               - {id: paid, name: Paid, goal: true}
     """
     declared = ctx.checks.lost_value is not None or any(
-        tl.lost_value is not None for tl in ctx.checks.touchpoints.values())
+        tl.lost_value is not None for tl in ctx.checks.touchpoints.values()
+    )
     if not declared:
         return
     a = _need_analysis(ctx)
@@ -542,17 +586,27 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
             continue
         why: str | None
         if leak is None:
-            why = ("a goal loses no value" if tid in goals else
-                   f"'{tid}' comes after the goal, outside the conversion chain"
-                   if tid in ctx.after_goal else f"'{tid}' is not a ranked leak")
+            why = (
+                "a goal loses no value"
+                if tid in goals
+                else f"'{tid}' comes after the goal, outside the conversion chain"
+                if tid in ctx.after_goal
+                else f"'{tid}' is not a ranked leak"
+            )
         elif value is None:
-            why = ("every completed departure is an exit, so nothing continues"
-                   if leak.lost_conversions is None else
-                   "no value per conversion is declared")
+            why = (
+                "every completed departure is an exit, so nothing continues"
+                if leak.lost_conversions is None
+                else "no value per conversion is declared"
+            )
         else:
             why = None
-        fig = Figure(value, _leak_value_interval(leak) if leak else None, why,
-                     interval_note="the leak has no bootstrap interval")
+        fig = Figure(
+            value,
+            _leak_value_interval(leak) if leak else None,
+            why,
+            interval_note="the leak has no bootstrap interval",
+        )
         yield judge(ctx, f"touchpoint:{tid}", f"value lost at '{tid}'", fig, limit, pos, "money")
 
 
@@ -748,10 +802,14 @@ def responses(ctx: Context) -> Iterator[Outcome]:
 
     for tid, limit, pos, _ in _tp_limits(ctx, "responses", lambda t: bool(surveys(t))):
         found = surveys(tid)
-        fig = (Figure(float(min(s.total for s in found))) if found
-               else Figure(None, why=f"'{tid}' has no survey"))
-        yield judge(ctx, f"touchpoint:{tid}", f"survey responses at '{tid}'", fig, limit, pos,
-                    "count")
+        fig = (
+            Figure(float(min(s.total for s in found)))
+            if found
+            else Figure(None, why=f"'{tid}' has no survey")
+        )
+        yield judge(
+            ctx, f"touchpoint:{tid}", f"survey responses at '{tid}'", fig, limit, pos, "count"
+        )
 
 
 # ---------------------------------------------------------------------------- stage level
@@ -809,7 +867,18 @@ def reach(ctx: Context) -> Iterator[Outcome]:
         assert limit is not None
         row = a.stage(sid)
         value = None if row is None else row.reach_probability
-        fig = Figure(value, None, why="no journeys enter the map" if value is None else None,
-                     interval_note="the analysis gives no interval for reach")
-        yield judge(ctx, f"stage:{sid}", f"reach of stage '{sid}'", fig, limit,
-                    ctx.check_position("stages", sid, "reach"), "rate")
+        fig = Figure(
+            value,
+            None,
+            why="no journeys enter the map" if value is None else None,
+            interval_note="the analysis gives no interval for reach",
+        )
+        yield judge(
+            ctx,
+            f"stage:{sid}",
+            f"reach of stage '{sid}'",
+            fig,
+            limit,
+            ctx.check_position("stages", sid, "reach"),
+            "rate",
+        )

@@ -73,9 +73,13 @@ def unreachable(ctx: Context) -> Iterator[Outcome]:
         if tid in reached:
             yield ok(_tp(tid))
         else:
-            yield fail(_tp(tid), f"'{tid}' cannot be reached: it has no entries and no transition "
-                       "from an entry point leads to it", ctx.tp_position(tid),
-                       hint="add it to a 'next' of a touchpoint before it, or give it 'entries'")
+            yield fail(
+                _tp(tid),
+                f"'{tid}' cannot be reached: it has no entries and no transition "
+                "from an entry point leads to it",
+                ctx.tp_position(tid),
+                hint="add it to a 'next' of a touchpoint before it, or give it 'entries'",
+            )
 
 
 @register("JM202", "lint.no_goal_reachable", kind="lint", severity=Severity.WARNING)
@@ -116,9 +120,12 @@ def no_goal_reachable(ctx: Context) -> Iterator[Outcome]:
               - {id: paid, name: Paid, goal: true}
     """
     if not ctx.goals:
-        yield fail("map", "the map declares no goal touchpoint, so conversion is undefined",
-                   ctx.map_position(), hint="mark the touchpoint that counts as a conversion "
-                   "with 'goal: true'")
+        yield fail(
+            "map",
+            "the map declares no goal touchpoint, so conversion is undefined",
+            ctx.map_position(),
+            hint="mark the touchpoint that counts as a conversion with 'goal: true'",
+        )
         return
     goals = set(ctx.goals)
     yield ok("map")
@@ -128,8 +135,12 @@ def no_goal_reachable(ctx: Context) -> Iterator[Outcome]:
         if tid in ctx.can_reach_goal:
             yield ok(_tp(tid))
         else:
-            yield fail(_tp(tid), f"no goal can be reached from '{tid}'", ctx.tp_position(tid),
-                       hint="add a transition towards the goal, or disable JM202 for it with a reason")
+            yield fail(
+                _tp(tid),
+                f"no goal can be reached from '{tid}'",
+                ctx.tp_position(tid),
+                hint="add a transition towards the goal, or disable JM202 for it with a reason",
+            )
 
 
 @register("JM203", "lint.dead_end", kind="lint", severity=Severity.WARNING)
@@ -173,9 +184,12 @@ def dead_end(ctx: Context) -> Iterator[Outcome]:
         if tid in goals or d[g.GOAL]:
             continue
         if ctx.G.out_degree(tid) == 0 and not d[g.EXITS_DECLARED]:
-            yield fail(_tp(tid), f"'{tid}' is a dead end: no transitions out and no exits declared",
-                       ctx.tp_position(tid),
-                       hint="declare 'exits' (the number who left here) or add 'next'")
+            yield fail(
+                _tp(tid),
+                f"'{tid}' is a dead end: no transitions out and no exits declared",
+                ctx.tp_position(tid),
+                hint="declare 'exits' (the number who left here) or add 'next'",
+            )
         else:
             yield ok(_tp(tid))
 
@@ -216,8 +230,12 @@ def empty_stage(ctx: Context) -> Iterator[Outcome]:
             yield ok(subject)
         else:
             pos = ctx.loaded.stage_position(stage.id) or ctx.map_position()
-            yield fail(subject, f"stage '{stage.id}' has no touchpoints", pos,
-                       hint="add the touchpoints of this stage or remove it")
+            yield fail(
+                subject,
+                f"stage '{stage.id}' has no touchpoints",
+                pos,
+                hint="add the touchpoints of this stage or remove it",
+            )
 
 
 @register("JM205", "lint.unsupported_emotion", kind="lint", severity=Severity.WARNING)
@@ -261,13 +279,22 @@ def unsupported_emotion(ctx: Context) -> Iterator[Outcome]:
     """
     for tid in ctx.touchpoints:
         tp = ctx.G.nodes[tid][g.TOUCHPOINT]
-        claims = [name for name, present in (("emotion", tp.emotion is not None),
-                                             ("pain_points", bool(tp.pain_points))) if present]
+        claims = [
+            name
+            for name, present in (
+                ("emotion", tp.emotion is not None),
+                ("pain_points", bool(tp.pain_points)),
+            )
+            if present
+        ]
         if claims and not tp.evidence_list:
             what = " and ".join("an emotion" if c == "emotion" else "pain points" for c in claims)
-            yield fail(_tp(tid), f"'{tid}' has {what} but no evidence",
-                       ctx.tp_position(tid, claims[0]),
-                       hint="add 'evidence: {kind: observed|reported|assumed, source: ...}'")
+            yield fail(
+                _tp(tid),
+                f"'{tid}' has {what} but no evidence",
+                ctx.tp_position(tid, claims[0]),
+                hint="add 'evidence: {kind: observed|reported|assumed, source: ...}'",
+            )
         else:
             yield ok(_tp(tid))
 
@@ -316,9 +343,11 @@ def stale_assumption(ctx: Context) -> Iterator[Outcome]:
                 evidence: {kind: observed, source: session recordings, date: 2026-01-15}
     """
     settings = ctx.checks.lint
-    max_age = (settings.assumption_max_age_days if settings is not None
-               and settings.assumption_max_age_days is not None
-               else DEFAULT_ASSUMPTION_MAX_AGE_DAYS)
+    max_age = (
+        settings.assumption_max_age_days
+        if settings is not None and settings.assumption_max_age_days is not None
+        else DEFAULT_ASSUMPTION_MAX_AGE_DAYS
+    )
     ref = ctx.reference_date
     for tid in ctx.touchpoints:
         tp = ctx.G.nodes[tid][g.TOUCHPOINT]
@@ -330,10 +359,16 @@ def stale_assumption(ctx: Context) -> Iterator[Outcome]:
             if age > max_age:
                 stale = True
                 loc = ("evidence", k) if isinstance(tp.evidence, list) else ("evidence",)
-                yield fail(_tp(tid), f"the assumption behind '{tid}' is {age} days old on "
-                           f"{ref.isoformat()} (more than {max_age})", ctx.tp_position(tid, *loc),
-                           hint="check it with customers and record it as observed or reported",
-                           age_days=age, max_age_days=max_age, reference_date=ref.isoformat())
+                yield fail(
+                    _tp(tid),
+                    f"the assumption behind '{tid}' is {age} days old on "
+                    f"{ref.isoformat()} (more than {max_age})",
+                    ctx.tp_position(tid, *loc),
+                    hint="check it with customers and record it as observed or reported",
+                    age_days=age,
+                    max_age_days=max_age,
+                    reference_date=ref.isoformat(),
+                )
         if not stale:
             yield ok(_tp(tid))
 
@@ -377,9 +412,12 @@ def pain_without_opportunity(ctx: Context) -> Iterator[Outcome]:
         tp = ctx.G.nodes[tid][g.TOUCHPOINT]
         if tp.pain_points and not tp.opportunities:
             n = len(tp.pain_points)
-            yield fail(_tp(tid), f"'{tid}' has {n} pain point{'s' if n != 1 else ''} and no "
-                       "opportunities", ctx.tp_position(tid, "pain_points"),
-                       hint="add 'opportunities: [...]' with at least one idea")
+            yield fail(
+                _tp(tid),
+                f"'{tid}' has {n} pain point{'s' if n != 1 else ''} and no opportunities",
+                ctx.tp_position(tid, "pain_points"),
+                hint="add 'opportunities: [...]' with at least one idea",
+            )
         else:
             yield ok(_tp(tid))
 
@@ -428,13 +466,20 @@ def flow_conservation(ctx: Context) -> Iterator[Outcome]:
             continue
         d = ctx.G.nodes[tid]
         res = d[g.FLOW_RESIDUAL]
-        kind = ("more arrive than leave (unobserved outflow)" if res > 0
-                else "more leave than arrive (unobserved entries)")
-        yield fail(_tp(tid), f"flow does not conserve at '{tid}': {abs(res)} {kind}, "
-                   f"{rel:.1%} of its flow", ctx.tp_position(tid),
-                   severity=Severity.ERROR if rel > RESIDUAL_ERROR else Severity.WARNING,
-                   hint="check the counts of its transitions, exits, unknown and in_progress",
-                   residual=res, relative=round(rel, 6))
+        kind = (
+            "more arrive than leave (unobserved outflow)"
+            if res > 0
+            else "more leave than arrive (unobserved entries)"
+        )
+        yield fail(
+            _tp(tid),
+            f"flow does not conserve at '{tid}': {abs(res)} {kind}, {rel:.1%} of its flow",
+            ctx.tp_position(tid),
+            severity=Severity.ERROR if rel > RESIDUAL_ERROR else Severity.WARNING,
+            hint="check the counts of its transitions, exits, unknown and in_progress",
+            residual=res,
+            relative=round(rel, 6),
+        )
 
 
 @register("JM209", "lint.non_absorbing", kind="lint", severity=Severity.ERROR)
@@ -481,7 +526,11 @@ def non_absorbing(ctx: Context) -> Iterator[Outcome]:
         return
     pos = ctx.tp_position(ids[0])
     names = ", ".join(f"'{t}'" for t in ids)
-    yield fail("map", f"the journey cannot absorb: {names} form a closed loop that no journey "
-               "leaves, so conversion and leak figures cannot be computed", pos,
-               hint="give the loop an exit, a conversion or a transition out",
-               touchpoints=ids)
+    yield fail(
+        "map",
+        f"the journey cannot absorb: {names} form a closed loop that no journey "
+        "leaves, so conversion and leak figures cannot be computed",
+        pos,
+        hint="give the loop an exit, a conversion or a transition out",
+        touchpoints=ids,
+    )

@@ -79,8 +79,12 @@ def _business_figure(ctx: Context, name: str) -> Figure:
     figure = period_figures(ctx.G).get(name)
     if figure is None:
         return Figure(None, why=f"the period has no business inputs for it: {_INPUTS[name]}")
-    return Figure(figure.value, figure.interval, figure.reason,
-                  interval_note=f"{name.replace('_', ' ')} has no interval")
+    return Figure(
+        figure.value,
+        figure.interval,
+        figure.reason,
+        interval_note=f"{name.replace('_', ' ')} has no interval",
+    )
 
 
 def _observed_conversion(ctx: Context) -> Figure | None:
@@ -90,13 +94,15 @@ def _observed_conversion(ctx: Context) -> Figure | None:
         return None  # the chain cannot absorb: JM209 says so
     value = a.summary.observed_conversion_rate
     if value is None:
-        return Figure(None, why="the map has no goal" if not ctx.goals
-                      else "no journeys enter the map")
+        return Figure(
+            None, why="the map has no goal" if not ctx.goals else "no journeys enter the map"
+        )
     return Figure(value, stats.wilson_interval(a.summary.conversions, a.summary.entries))
 
 
-def _metric(ctx: Context, key: str, label: str, unit: str,
-            figure: Callable[[Context], Figure | None]) -> Iterator[Outcome]:
+def _metric(
+    ctx: Context, key: str, label: str, unit: str, figure: Callable[[Context], Figure | None]
+) -> Iterator[Outcome]:
     limit: Limit | None = getattr(ctx.checks.metrics, key, None)
     if limit is None:
         return
@@ -105,55 +111,101 @@ def _metric(ctx: Context, key: str, label: str, unit: str,
         yield judge(ctx, "map", label, fig, limit, ctx.check_position("metrics", key), unit)
 
 
-def _metric_check(code: str, key: str, figure_name: str | None, label: str, unit: str,
-                  prose: str, limits: tuple[str, str]) -> None:
+def _metric_check(
+    code: str,
+    key: str,
+    figure_name: str | None,
+    label: str,
+    unit: str,
+    prose: str,
+    limits: tuple[str, str],
+) -> None:
     """Register the limit on one business figure; its docstring runs (fails, then passes)."""
+
     def figure(ctx: Context) -> Figure | None:
-        return _observed_conversion(ctx) if figure_name is None \
-            else _business_figure(ctx, figure_name)
+        return (
+            _observed_conversion(ctx) if figure_name is None else _business_figure(ctx, figure_name)
+        )
 
     def check(ctx: Context) -> Iterator[Outcome]:
         yield from _metric(ctx, key, label, unit, figure)
 
     fails, passes = (_MAP_EXAMPLE.format(limit=f"{key}: {lim}") for lim in limits)
     indent = "\n".join
-    check.__doc__ = (f"{prose}\n\nFails::\n\n{indent('    ' + ln for ln in fails.splitlines())}"
-                     f"\n\nPasses::\n\n{indent('    ' + ln for ln in passes.splitlines())}\n")
+    check.__doc__ = (
+        f"{prose}\n\nFails::\n\n{indent('    ' + ln for ln in fails.splitlines())}"
+        f"\n\nPasses::\n\n{indent('    ' + ln for ln in passes.splitlines())}\n"
+    )
     check.__name__ = check.__qualname__ = key
     register(code, f"limit.metrics.{key}", kind="limit")(check)
 
 
-_metric_check("JM131", "churn_rate", "churn_rate", "churn", "rate",
-              "Churn ``lost / S`` (or ``1 - (E - N) / S``) of the period outside its limit.\n\n"
-              "A fraction 0..1 of the customers at the start; ``on: interval`` tests its Wilson "
-              "interval. In the example 200 of 1,000 customers were lost: 20%.",
-              ("{max: 0.15}", "{max: 0.25, on: interval}"))
-_metric_check("JM132", "retention_rate", "retention_rate", "retention", "rate",
-              "Retention ``(E - N) / S`` of the period outside its limit.\n\n"
-              "A fraction 0..1 of the customers at the start; ``on: interval`` tests its Wilson "
-              "interval. In the example (1,100 - 300) / 1,000 = 80%.",
-              ("{min: 0.85}", "{min: 0.75}"))
-_metric_check("JM133", "repeat_rate", "repeat_customer_rate", "repeat customer rate", "rate",
-              "Repeat-customer rate (customers with 2+ orders / with 1+) outside its limit.\n\n"
-              "``metrics.repeat_customer_rate`` of the analysis; ``on: interval`` tests its "
-              "Wilson interval. In the example 240 of 600 ordering customers: 40%.",
-              ("{min: 0.5}", "{min: 0.35}"))
-_metric_check("JM134", "customer_lifetime_value", "customer_lifetime_value",
-              "customer lifetime value", "money",
-              "Customer lifetime value ``AOV x frequency x lifespan`` outside its limit.\n\n"
-              "In the map's currency, before the gross margin (``margin_adjusted`` is not "
-              "limited). In the example 50 x 2 x 3 = 300 EUR.",
-              ("{min: 400}", "{min: 250}"))
-_metric_check("JM135", "retention_cost", "retention_cost", "retention cost", "money",
-              "Retention cost (retention spend per customer retained, ``E - N``) outside its "
-              "limit.\n\nIn the map's currency. In the example 16,000 / 800 = 20 EUR.",
-              ("{max: 15}", "{max: 25}"))
-_metric_check("JM136", "conversion", None, "observed conversion rate", "rate",
-              "Observed conversion rate (conversions / journeys started) outside its limit.\n\n"
-              "``metrics.conversion_rate``, at the counting grain, with the Wilson interval of "
-              "its counts for ``on: interval``; ``checks.conversion`` (JM101) limits the "
-              "chain's conversion probability instead. In the example 20 of 100: 20%.",
-              ("{min: 0.25}", "{min: 0.2}"))
+_metric_check(
+    "JM131",
+    "churn_rate",
+    "churn_rate",
+    "churn",
+    "rate",
+    "Churn ``lost / S`` (or ``1 - (E - N) / S``) of the period outside its limit.\n\n"
+    "A fraction 0..1 of the customers at the start; ``on: interval`` tests its Wilson "
+    "interval. In the example 200 of 1,000 customers were lost: 20%.",
+    ("{max: 0.15}", "{max: 0.25, on: interval}"),
+)
+_metric_check(
+    "JM132",
+    "retention_rate",
+    "retention_rate",
+    "retention",
+    "rate",
+    "Retention ``(E - N) / S`` of the period outside its limit.\n\n"
+    "A fraction 0..1 of the customers at the start; ``on: interval`` tests its Wilson "
+    "interval. In the example (1,100 - 300) / 1,000 = 80%.",
+    ("{min: 0.85}", "{min: 0.75}"),
+)
+_metric_check(
+    "JM133",
+    "repeat_rate",
+    "repeat_customer_rate",
+    "repeat customer rate",
+    "rate",
+    "Repeat-customer rate (customers with 2+ orders / with 1+) outside its limit.\n\n"
+    "``metrics.repeat_customer_rate`` of the analysis; ``on: interval`` tests its "
+    "Wilson interval. In the example 240 of 600 ordering customers: 40%.",
+    ("{min: 0.5}", "{min: 0.35}"),
+)
+_metric_check(
+    "JM134",
+    "customer_lifetime_value",
+    "customer_lifetime_value",
+    "customer lifetime value",
+    "money",
+    "Customer lifetime value ``AOV x frequency x lifespan`` outside its limit.\n\n"
+    "In the map's currency, before the gross margin (``margin_adjusted`` is not "
+    "limited). In the example 50 x 2 x 3 = 300 EUR.",
+    ("{min: 400}", "{min: 250}"),
+)
+_metric_check(
+    "JM135",
+    "retention_cost",
+    "retention_cost",
+    "retention cost",
+    "money",
+    "Retention cost (retention spend per customer retained, ``E - N``) outside its "
+    "limit.\n\nIn the map's currency. In the example 16,000 / 800 = 20 EUR.",
+    ("{max: 15}", "{max: 25}"),
+)
+_metric_check(
+    "JM136",
+    "conversion",
+    None,
+    "observed conversion rate",
+    "rate",
+    "Observed conversion rate (conversions / journeys started) outside its limit.\n\n"
+    "``metrics.conversion_rate``, at the counting grain, with the Wilson interval of "
+    "its counts for ``on: interval``; ``checks.conversion`` (JM101) limits the "
+    "chain's conversion probability instead. In the example 20 of 100: 20%.",
+    ("{min: 0.25}", "{min: 0.2}"),
+)
 
 
 # ----------------------------------------------------------------------- service times
@@ -187,30 +239,55 @@ def _missing(t: ServiceTime | None, stat: str, tid: str, name: str) -> str | Non
     return None
 
 
-def judge_time(subject: str, label: str, t: ServiceTime | None, stat: str,
-               limit: DurationLimit, pos: Position, why: str | None) -> Outcome:
+def judge_time(
+    subject: str,
+    label: str,
+    t: ServiceTime | None,
+    stat: str,
+    limit: DurationLimit,
+    pos: Position,
+    why: str | None,
+) -> Outcome:
     """Test a service time's statistic (in its unit) against a limit in seconds."""
     if why is not None or t is None:
-        return fail(subject, f"{label} cannot be computed ({why}), so its limit cannot pass",
-                    pos, severity=Severity.ERROR, hint="give the period the service times this "
-                    "figure needs, or remove the limit", value=None)
+        return fail(
+            subject,
+            f"{label} cannot be computed ({why}), so its limit cannot pass",
+            pos,
+            severity=Severity.ERROR,
+            hint="give the period the service times this figure needs, or remove the limit",
+            value=None,
+        )
     value = t.seconds(getattr(t, stat))
     hours = " (business hours)" if t.hours == "business" else ""
     data: dict[str, Any] = {"value": round(value, 6), "unit": "seconds"}
     if limit.max is not None and value > limit.max:
-        return fail(subject, f"{label} is {format_duration(value)}{hours}; it is above the "
-                    f"maximum {format_duration(limit.max)}", pos, severity=limit.severity,
-                    max=limit.max, **data)
+        return fail(
+            subject,
+            f"{label} is {format_duration(value)}{hours}; it is above the "
+            f"maximum {format_duration(limit.max)}",
+            pos,
+            severity=limit.severity,
+            max=limit.max,
+            **data,
+        )
     if limit.min is not None and value < limit.min:
-        return fail(subject, f"{label} is {format_duration(value)}{hours}; it is below the "
-                    f"minimum {format_duration(limit.min)}", pos, severity=limit.severity,
-                    min=limit.min, **data)
+        return fail(
+            subject,
+            f"{label} is {format_duration(value)}{hours}; it is below the "
+            f"minimum {format_duration(limit.min)}",
+            pos,
+            severity=limit.severity,
+            min=limit.min,
+            **data,
+        )
     return ok(subject)
 
 
 def _service_limit(ctx: Context, name: ServiceName) -> Iterator[Outcome]:
     if getattr(ctx.checks, name) is None and not any(
-            getattr(tl, name) is not None for tl in ctx.checks.touchpoints.values()):
+        getattr(tl, name) is not None for tl in ctx.checks.touchpoints.values()
+    ):
         return
     services: dict[str, TouchpointService] = service_figures(ctx.G, ctx.flows)
 
@@ -226,8 +303,9 @@ def _service_limit(ctx: Context, name: ServiceName) -> Iterator[Outcome]:
                 continue
             where = ctx.check_position("touchpoints", tid, name, stat) if explicit else pos
             label = f"{stat} {name.replace('_', ' ')} at '{tid}'"
-            yield judge_time(f"touchpoint:{tid}", label, t, stat, limit, where,
-                             _missing(t, stat, tid, name))
+            yield judge_time(
+                f"touchpoint:{tid}", label, t, stat, limit, where, _missing(t, stat, tid, name)
+            )
 
 
 @register("JM141", "limit.first_response_time", kind="limit")

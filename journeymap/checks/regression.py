@@ -46,18 +46,29 @@ def _describe(test: Test) -> str:
     scale = 100.0 if frac else 1.0
     unit = " points" if test.metric in (Metric.NPS, Metric.CES) else "pp"
     delta = test.delta
-    what = {Metric.DROP_OFF: "drop-off", Metric.CONVERSION: "conversion", Metric.NPS: "NPS",
-            Metric.CSAT: "CSAT", Metric.CES: "CES", Metric.CHURN: "churn"}[test.metric]
+    what = {
+        Metric.DROP_OFF: "drop-off",
+        Metric.CONVERSION: "conversion",
+        Metric.NPS: "NPS",
+        Metric.CSAT: "CSAT",
+        Metric.CES: "CES",
+        Metric.CHURN: "churn",
+    }[test.metric]
     where = f" at '{test.subject}'" if test.subject != "map" else ""
-    renamed = (f" (was '{test.baseline_subject}')"
-               if test.baseline_subject not in (test.subject, "map") else "")
+    renamed = (
+        f" (was '{test.baseline_subject}')"
+        if test.baseline_subject not in (test.subject, "map")
+        else ""
+    )
     if test.verdict == Verdict.INSUFFICIENT_DATA:
         if test.x_before is None or test.x_after is None:
             sizes = f"{test.n_before:,} {test.grain} before, {test.n_after:,} now"
         else:
-            sizes = (f"{test.x_before:,} of {test.n_before:,} {test.grain} before, "
-                     f"{test.x_after:,} of {test.n_after:,} now")
-        return (f"{what}{where}{renamed}: too little data to judge ({sizes}); not compared")
+            sizes = (
+                f"{test.x_before:,} of {test.n_before:,} {test.grain} before, "
+                f"{test.x_after:,} of {test.n_after:,} now"
+            )
+        return f"{what}{where}{renamed}: too little data to judge ({sizes}); not compared"
     thr = f"{test.threshold * scale:g}{unit}"
     d = "n/a" if delta is None else f"{delta * scale:+.1f}{unit}"
     tail = f"adjusted p = {test.p_adjusted:.3g}" if test.p_adjusted is not None else ""
@@ -65,10 +76,14 @@ def _describe(test: Test) -> str:
         sure = ""
         if test.confident and test.worsening_lower is not None:
             sure = f"; confident: at least {test.worsening_lower * scale:.1f}{unit} worse"
-        return (f"{what}{where}{renamed} got worse: {f(test.before)} -> {f(test.after)} "
-                f"({d}, threshold {thr}, {tail}){sure}")
-    return (f"{what}{where}{renamed} may have got worse: {f(test.before)} -> {f(test.after)} "
-            f"({d}, threshold {thr}) but it is not significant ({tail})")
+        return (
+            f"{what}{where}{renamed} got worse: {f(test.before)} -> {f(test.after)} "
+            f"({d}, threshold {thr}, {tail}){sure}"
+        )
+    return (
+        f"{what}{where}{renamed} may have got worse: {f(test.before)} -> {f(test.after)} "
+        f"({d}, threshold {thr}) but it is not significant ({tail})"
+    )
 
 
 def _gate(ctx: Context, metric: Metric) -> Iterator[Outcome]:
@@ -82,9 +97,22 @@ def _gate(ctx: Context, metric: Metric) -> Iterator[Outcome]:
             yield ok(subject)
             continue
         severity = Severity.ERROR if test.verdict == Verdict.REGRESSION else Severity.WARNING
-        data = {k: v for k, v in test.as_dict().items()
-                if k in ("verdict", "before", "after", "delta", "p_value", "p_adjusted",
-                         "n_before", "n_after", "grain")}
+        data = {
+            k: v
+            for k, v in test.as_dict().items()
+            if k
+            in (
+                "verdict",
+                "before",
+                "after",
+                "delta",
+                "p_value",
+                "p_adjusted",
+                "n_before",
+                "n_after",
+                "grain",
+            )
+        }
         yield fail(subject, _describe(test), _position(ctx, test), severity=severity, **data)
 
 
@@ -421,8 +449,7 @@ def churn_regression(ctx: Context) -> Iterator[Outcome]:
     yield from _gate(ctx, Metric.CHURN)
 
 
-@register("JM305", "regression.overlapping_periods", kind="regression",
-          severity=Severity.WARNING)
+@register("JM305", "regression.overlapping_periods", kind="regression", severity=Severity.WARNING)
 def overlapping_periods(ctx: Context) -> Iterator[Outcome]:
     """The baseline and the current period overlap or are the same (peeking).
 
@@ -477,5 +504,9 @@ def overlapping_periods(ctx: Context) -> Iterator[Outcome]:
     pos = ctx.loaded.locate("period") or ctx.map_position()
     if ctx.loaded.overlay is not None and ctx.loaded.overlay.period is not None:
         pos = ctx.loaded.overlay_position("period") or pos
-    yield fail("map", f"{ctx.comparison.overlap}: comparing overlapping windows is peeking",
-               pos, hint="compare fixed, non-overlapping periods of equal length")
+    yield fail(
+        "map",
+        f"{ctx.comparison.overlap}: comparing overlapping windows is peeking",
+        pos,
+        hint="compare fixed, non-overlapping periods of equal length",
+    )

@@ -68,8 +68,10 @@ class MapResult:
     """Key figures for reports: unit, currency, conversion, the top leaks."""
 
     def counts(self) -> dict[str, int]:
-        return {"error": sum(f.severity == Severity.ERROR for f in self.findings),
-                "warning": sum(f.severity == Severity.WARNING for f in self.findings)}
+        return {
+            "error": sum(f.severity == Severity.ERROR for f in self.findings),
+            "warning": sum(f.severity == Severity.WARNING for f in self.findings),
+        }
 
     def exit_code(self, fail_on: Severity = Severity.ERROR) -> ExitCode:
         return exit_code([self], fail_on)
@@ -96,19 +98,30 @@ def lint_disable_rules(loaded: LoadedMap) -> list[tuple[LintDisable, int]]:
         check = REGISTRY.get(rule.code)
         if check is None or check.kind != "lint":
             pos = loaded.locate("checks", "lint", "disable", k, "code")
-            why = (f"{rule.code} is a {check.kind} check, not lint; remove or change the "
-                   f"{check.kind} instead" if check is not None
-                   else f"there is no lint check {rule.code}")
+            why = (
+                f"{rule.code} is a {check.kind} check, not lint; remove or change the "
+                f"{check.kind} instead"
+                if check is not None
+                else f"there is no lint check {rule.code}"
+            )
             hint = None if check is not None else did_you_mean(rule.code, lint_codes)
-            raise MapError([Diagnostic(f"checks.lint.disable: {why}", pos,
-                                       hint=hint or f"lint codes: {', '.join(lint_codes)}")],
-                           loaded.sources)
+            raise MapError(
+                [
+                    Diagnostic(
+                        f"checks.lint.disable: {why}",
+                        pos,
+                        hint=hint or f"lint codes: {', '.join(lint_codes)}",
+                    )
+                ],
+                loaded.sources,
+            )
         out.append((rule, k))
     return out
 
 
-def _disabled(rules: list[tuple[LintDisable, int]], code: str, subject: str,
-              ctx: Context) -> str | None:
+def _disabled(
+    rules: list[tuple[LintDisable, int]], code: str, subject: str, ctx: Context
+) -> str | None:
     for rule, _ in rules:
         if rule.code != code:
             continue
@@ -129,15 +142,21 @@ def _disabled(rules: list[tuple[LintDisable, int]], code: str, subject: str,
 def run(ctx: Context) -> MapResult:
     """Run every registered check in a prepared context."""
     loaded = ctx.loaded
-    result = MapResult(loaded.display, loaded.map.id, loaded.map.title, ctx.G.graph[g.PERIOD],
-                       comparison=ctx.comparison)
+    result = MapResult(
+        loaded.display,
+        loaded.map.id,
+        loaded.map.title,
+        ctx.G.graph[g.PERIOD],
+        comparison=ctx.comparison,
+    )
     for w in loaded.warnings:
         result.findings.append(_load_finding(w, ctx))
     rules = lint_disable_rules(loaded)
     for check in sorted(REGISTRY.values(), key=lambda c: c.code):
         for outcome in check.func(ctx):
-            reason = _disabled(rules, check.code, outcome.subject, ctx) \
-                if check.kind == "lint" else None
+            reason = (
+                _disabled(rules, check.code, outcome.subject, ctx) if check.kind == "lint" else None
+            )
             finding = None
             if outcome.message is not None and reason is None:
                 finding = check.finding(outcome)
@@ -149,35 +168,68 @@ def run(ctx: Context) -> MapResult:
 
 
 def _load_finding(d: Diagnostic, ctx: Context) -> Finding:
-    return Finding(d.code or "JM000", "load.warning", Severity.WARNING, d.message,
-                   d.position or ctx.map_position(), "map", d.hint)
+    return Finding(
+        d.code or "JM000",
+        "load.warning",
+        Severity.WARNING,
+        d.message,
+        d.position or ctx.map_position(),
+        "map",
+        d.hint,
+    )
 
 
-def check_map(loaded: LoadedMap, *, goal: str | None = None, baseline: LoadedMap | None = None,
-              baseline_label: str | None = None, today: dt.date | None = None,
-              samples: int | None = None, seed: int = 0) -> MapResult:
+def check_map(
+    loaded: LoadedMap,
+    *,
+    goal: str | None = None,
+    baseline: LoadedMap | None = None,
+    baseline_label: str | None = None,
+    today: dt.date | None = None,
+    samples: int | None = None,
+    seed: int = 0,
+) -> MapResult:
     """Check one loaded map (optionally against a baseline) and return its result.
 
     Raises :class:`~journeymap.errors.MapError` when ``checks.lint.disable`` names a code that
     is not a lint check (a configuration error, exit 2).
     """
-    ctx = make_context(loaded, goal=goal, today=today, samples=samples, seed=seed,
-                       baseline=baseline, baseline_label=baseline_label)
+    ctx = make_context(
+        loaded,
+        goal=goal,
+        today=today,
+        samples=samples,
+        seed=seed,
+        baseline=baseline,
+        baseline_label=baseline_label,
+    )
     return run(ctx)
 
 
 def _summary(ctx: Context) -> dict[str, Any]:
     G = ctx.G
-    out: dict[str, Any] = {"unit": G.graph[g.UNIT], "currency": G.graph[g.CURRENCY],
-                           "goals": list(ctx.goals), "touchpoints": G.number_of_nodes(),
-                           "conversion_probability": None, "leaks": []}
+    out: dict[str, Any] = {
+        "unit": G.graph[g.UNIT],
+        "currency": G.graph[g.CURRENCY],
+        "goals": list(ctx.goals),
+        "touchpoints": G.number_of_nodes(),
+        "conversion_probability": None,
+        "leaks": [],
+    }
     if not G.graph[g.HAS_COUNTS] or not ctx.goals:
         return out
     a = ctx.analysis()
     if a is None:
         return out
     out["conversion_probability"] = a.summary.conversion_probability
-    out["leaks"] = [{"rank": lk.rank, "touchpoint": lk.touchpoint, "exits": lk.exits,
-                     "lost_conversions": lk.lost_conversions, "lost_value": lk.lost_value}
-                    for lk in a.leaks[:5]]
+    out["leaks"] = [
+        {
+            "rank": lk.rank,
+            "touchpoint": lk.touchpoint,
+            "exits": lk.exits,
+            "lost_conversions": lk.lost_conversions,
+            "lost_value": lk.lost_value,
+        }
+        for lk in a.leaks[:5]
+    ]
     return out

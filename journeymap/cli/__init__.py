@@ -17,20 +17,53 @@ from journeymap import __version__
 from journeymap.errors import ExitCode, JourneymapError
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "validate": ("journeymap.cli.validate:validate", "Validate maps and overlays; print every error with its line."),
-    "schema": ("journeymap.cli.validate:schema", "Print the JSON Schema of the map (or overlay) format."),
+    "validate": (
+        "journeymap.cli.validate:validate",
+        "Validate maps and overlays; print every error with its line.",
+    ),
+    "schema": (
+        "journeymap.cli.validate:schema",
+        "Print the JSON Schema of the map (or overlay) format.",
+    ),
     "init": ("journeymap.cli.validate:init", "Write a commented starter map."),
-    "ingest": ("journeymap.cli.events:ingest", "Count an event log onto a map as an overlay (DuckDB or Spark)."),
-    "analyze": ("journeymap.cli.analyze:analyze", "Rank leaks: flow, conversion, what each leak costs, with intervals."),
-    "check": ("journeymap.cli.check:check", "Check maps against their limits, lint and a baseline (CI)."),
+    "ingest": (
+        "journeymap.cli.events:ingest",
+        "Count an event log onto a map as an overlay (DuckDB or Spark).",
+    ),
+    "analyze": (
+        "journeymap.cli.analyze:analyze",
+        "Rank leaks: flow, conversion, what each leak costs, with intervals.",
+    ),
+    "check": (
+        "journeymap.cli.check:check",
+        "Check maps against their limits, lint and a baseline (CI).",
+    ),
     "diff": ("journeymap.cli.check:diff", "Show structural and numeric changes between two maps."),
-    "render": ("journeymap.cli.render:render", "Draw a view of a map: graph, canvas, charts, Mermaid, HTML report."),
+    "render": (
+        "journeymap.cli.render:render",
+        "Draw a view of a map: graph, canvas, charts, Mermaid, HTML report.",
+    ),
     "discover": ("journeymap.cli.events:discover", "Draft a commented map from an event log."),
-    "ingest-survey": ("journeymap.cli.events:ingest_survey", "Turn a survey export into an overlay's responses."),
-    "import": ("journeymap.cli.imports:import_group", "Turn funnel reports and path tables into overlays."),
-    "conform": ("journeymap.cli.events:conform", "Compare an event log with a map: shadow paths, unused parts."),
-    "trend": ("journeymap.cli.trend:trend", "Follow a journey over many periods; flag the changes that are real."),
-    "experiment": ("journeymap.cli.experiment:experiment", "Read out an A/B or multi-arm test: lift, intervals, where it moved, a decision."),
+    "ingest-survey": (
+        "journeymap.cli.events:ingest_survey",
+        "Turn a survey export into an overlay's responses.",
+    ),
+    "import": (
+        "journeymap.cli.imports:import_group",
+        "Turn funnel reports and path tables into overlays.",
+    ),
+    "conform": (
+        "journeymap.cli.events:conform",
+        "Compare an event log with a map: shadow paths, unused parts.",
+    ),
+    "trend": (
+        "journeymap.cli.trend:trend",
+        "Follow a journey over many periods; flag the changes that are real.",
+    ),
+    "experiment": (
+        "journeymap.cli.experiment:experiment",
+        "Read out an A/B or multi-arm test: lift, intervals, where it moved, a decision.",
+    ),
 }
 
 
@@ -62,10 +95,13 @@ class LazyGroup(click.Group):
         return super().resolve_command(ctx, args)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"],
-                                              "max_content_width": 100})
-@click.version_option(__version__, "--version", "-V", prog_name="journeymap",
-                      message="%(prog)s %(version)s")
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(
+    __version__, "--version", "-V", prog_name="journeymap", message="%(prog)s %(version)s"
+)
 def cli() -> None:
     """Customer journey maps as code.
 

@@ -13,8 +13,10 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
     for v in values:
         src, sep, dst = v.partition("=")
         if not sep or not src or not dst:
-            raise UsageError(f"--what-if-target '{v}' is not FROM=TO",
-                             hint="for example --what-if-target checkout=order-confirmed")
+            raise UsageError(
+                f"--what-if-target '{v}' is not FROM=TO",
+                hint="for example --what-if-target checkout=order-confirmed",
+            )
         out[src.strip()] = dst.strip()
     return out
 
@@ -22,31 +24,85 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
 @click.command()
 @click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=False))
 @map_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]),
-              default="table", show_default=True,
-              help="table for people, json for tools, markdown for issues and PRs, csv = the leak table.")
-@click.option("--what-if", "what_if", metavar="PCT", type=click.FloatRange(0, 100), default=10.0,
-              show_default=True, help="Close PCT% of each leak's exits in the what-if.")
-@click.option("--what-if-target", "what_if_target", metavar="FROM=TO", multiple=True,
-              help="Send FROM's closed exits along its transition to TO instead of pro rata (repeatable).")
-@click.option("--samples", type=click.IntRange(0), default=1000, show_default=True,
-              help="Bootstrap samples for the intervals of leak costs; 0 turns the bootstrap off.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for tools, markdown for issues and PRs, csv = the leak table.",
+)
+@click.option(
+    "--what-if",
+    "what_if",
+    metavar="PCT",
+    type=click.FloatRange(0, 100),
+    default=10.0,
+    show_default=True,
+    help="Close PCT% of each leak's exits in the what-if.",
+)
+@click.option(
+    "--what-if-target",
+    "what_if_target",
+    metavar="FROM=TO",
+    multiple=True,
+    help="Send FROM's closed exits along its transition to TO instead of pro rata (repeatable).",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap samples for the intervals of leak costs; 0 turns the bootstrap off.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-@click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True,
-              help="Level of every interval.")
-@click.option("--compare-data", "compare_data", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Compare side by side with the map read with this overlay (for example the "
-                   "previous period): a is this overlay, b is --data (or the map's own numbers).")
-@click.option("--compare-scenario", "compare_scenario", metavar="NAME",
-              help="Compare side by side with this scenario of the map (a = the analysis "
-                   "without it, or with --scenario; b = NAME).")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write to FILE instead of standard output.")
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0.5, 0.999),
+    default=0.95,
+    show_default=True,
+    help="Level of every interval.",
+)
+@click.option(
+    "--compare-data",
+    "compare_data",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Compare side by side with the map read with this overlay (for example the "
+    "previous period): a is this overlay, b is --data (or the map's own numbers).",
+)
+@click.option(
+    "--compare-scenario",
+    "compare_scenario",
+    metavar="NAME",
+    help="Compare side by side with this scenario of the map (a = the analysis "
+    "without it, or with --scenario; b = NAME).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write to FILE instead of standard output.",
+)
 @quiet_option
-def analyze(map_path: str, data: str | None, scenario: str | None, persona: str | None,
-            goal: str | None, fmt: str, what_if: float, what_if_target: tuple[str, ...],
-            samples: int, seed: int, confidence: float, compare_data: str | None,
-            compare_scenario: str | None, output: str | None, quiet: bool) -> None:
+def analyze(
+    map_path: str,
+    data: str | None,
+    scenario: str | None,
+    persona: str | None,
+    goal: str | None,
+    fmt: str,
+    what_if: float,
+    what_if_target: tuple[str, ...],
+    samples: int,
+    seed: int,
+    confidence: float,
+    compare_data: str | None,
+    compare_scenario: str | None,
+    output: str | None,
+    quiet: bool,
+) -> None:
     """Find where customers leave, what it costs and which fix is worth most.
 
     Ranks leaks by expected conversions lost (x value per conversion), with drop-off
@@ -69,26 +125,38 @@ def analyze(map_path: str, data: str | None, scenario: str | None, persona: str 
     targets = _targets(what_if_target)
 
     def run(overlay_path: str | None, scenario_name: str | None) -> tuple[Analysis, list[str]]:
-        loaded = load(map_path, data=overlay_path, scenario=scenario_name, persona=persona,
-                      goal=goal)
-        result = run_analysis(build_graph(loaded.map, loaded.overlay), goal=goal,
-                              what_if=what_if / 100, what_if_target=targets, samples=samples,
-                              seed=seed, confidence=confidence, scenario=scenario_name,
-                              persona=persona)
+        loaded = load(
+            map_path, data=overlay_path, scenario=scenario_name, persona=persona, goal=goal
+        )
+        result = run_analysis(
+            build_graph(loaded.map, loaded.overlay),
+            goal=goal,
+            what_if=what_if / 100,
+            what_if_target=targets,
+            samples=samples,
+            seed=seed,
+            confidence=confidence,
+            scenario=scenario_name,
+            persona=persona,
+        )
         return result, [str(f) for f in loaded.files]
 
     result, inputs = run(data, scenario)
     if compare_data is not None or compare_scenario is not None:
-        other_result, more = run(compare_data if compare_data is not None else data,
-                                 compare_scenario if compare_scenario is not None else scenario)
+        other_result, more = run(
+            compare_data if compare_data is not None else data,
+            compare_scenario if compare_scenario is not None else scenario,
+        )
         inputs += more
         if compare_data is not None:  # the other period is the baseline (a)
             same = other_result.settings.period == result.settings.period
-            doc = compare(other_result, result,
-                          labels=(compare_data, data or map_path) if same else (None, None))
+            doc = compare(
+                other_result,
+                result,
+                labels=(compare_data, data or map_path) if same else (None, None),
+            )
         else:
-            doc = compare(result, other_result,
-                          labels=(scenario or "as written", compare_scenario))
+            doc = compare(result, other_result, labels=(scenario or "as written", compare_scenario))
         text = render_analysis(doc, fmt)
     else:
         text = render_analysis(result, fmt)

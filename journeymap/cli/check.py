@@ -20,32 +20,73 @@ def _map_files(paths: tuple[str, ...]) -> list[Path]:
     explicit = {Path(p) for p in paths if not Path(p).is_dir()}
     maps = [f for f in files if f in explicit or is_map_document(f)]
     if not maps:
-        raise UsageError(f"no maps found in {', '.join(paths)}",
-                         hint="a map is a .yaml file starting with 'journeymap: 1'")
+        raise UsageError(
+            f"no maps found in {', '.join(paths)}",
+            hint="a map is a .yaml file starting with 'journeymap: 1'",
+        )
     return maps
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--data", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Overlay with the numbers of the current period (one map only).")
+@click.option(
+    "--data",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Overlay with the numbers of the current period (one map only).",
+)
 @click.option("--scenario", metavar="NAME", help="Check the map with this scenario applied.")
 @click.option("--goal", metavar="ID", help="Select one goal touchpoint.")
-@click.option("--baseline", metavar="FILE", type=click.Path(dir_okay=False),
-              help="An older version of the map to compare with (one map only).")
-@click.option("--baseline-data", metavar="FILE", type=click.Path(dir_okay=False),
-              help="The overlay of the baseline period (with --baseline).")
-@click.option("--baseline-ref", metavar="REF",
-              help="Compare with the same map and overlay paths at a git revision, e.g. origin/main.")
-@click.option("--format", "fmt", type=click.Choice(choices(Format)), default=None,
-              help="Output format [default: text; github inside GitHub Actions].")
-@click.option("--fail-on", type=click.Choice(choices(Severity)), default="error",
-              show_default=True, help="Exit 1 when a finding at or above this severity exists.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the report to FILE instead of standard output.")
-def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: str | None,
-          baseline: str | None, baseline_data: str | None, baseline_ref: str | None,
-          fmt: str | None, fail_on: str, output: str | None) -> None:
+@click.option(
+    "--baseline",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="An older version of the map to compare with (one map only).",
+)
+@click.option(
+    "--baseline-data",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="The overlay of the baseline period (with --baseline).",
+)
+@click.option(
+    "--baseline-ref",
+    metavar="REF",
+    help="Compare with the same map and overlay paths at a git revision, e.g. origin/main.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(choices(Format)),
+    default=None,
+    help="Output format [default: text; github inside GitHub Actions].",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(choices(Severity)),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity exists.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
+def check(
+    paths: tuple[str, ...],
+    data: str | None,
+    scenario: str | None,
+    goal: str | None,
+    baseline: str | None,
+    baseline_data: str | None,
+    baseline_ref: str | None,
+    fmt: str | None,
+    fail_on: str,
+    output: str | None,
+) -> None:
     """Check maps against their declared limits, built-in lint and a baseline.
 
     PATHS are map files, or folders searched for maps (*.yaml / *.yml starting with
@@ -85,8 +126,12 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
     if errors:
         _fail(errors)
     out_format = Format(fmt)
-    report = render(results, out_format, fail_on=severity,
-                    color=out_format == Format.TEXT and to_stdout(output) and use_color())
+    report = render(
+        results,
+        out_format,
+        fail_on=severity,
+        color=out_format == Format.TEXT and to_stdout(output) and use_color(),
+    )
     inputs = [f for lm in [*loaded, *([base_map] if base_map else [])] for f in lm.files]
     write_output(output, report, inputs)
     for note in notes:
@@ -99,24 +144,33 @@ def check(paths: tuple[str, ...], data: str | None, scenario: str | None, goal: 
         raise click.exceptions.Exit(int(code))
 
 
-def _check_usage(n_maps: int, data: str | None, baseline: str | None,
-                 baseline_data: str | None, baseline_ref: str | None) -> None:
+def _check_usage(
+    n_maps: int,
+    data: str | None,
+    baseline: str | None,
+    baseline_data: str | None,
+    baseline_ref: str | None,
+) -> None:
     """The options of `check` that do not go together."""
     if baseline and baseline_ref:
         raise UsageError("give either --baseline or --baseline-ref, not both")
     if baseline_data and not baseline:
-        raise UsageError("--baseline-data goes with --baseline",
-                         hint="with --baseline-ref the overlay given with --data is read at "
-                         "the revision")
+        raise UsageError(
+            "--baseline-data goes with --baseline",
+            hint="with --baseline-ref the overlay given with --data is read at the revision",
+        )
     if data is not None and n_maps != 1:
         raise UsageError("--data goes with exactly one map")
     if baseline is not None and n_maps != 1:
-        raise UsageError("--baseline goes with exactly one map",
-                         hint="use --baseline-ref to compare every map with a git revision")
+        raise UsageError(
+            "--baseline goes with exactly one map",
+            hint="use --baseline-ref to compare every map with a git revision",
+        )
 
 
-def _baseline_at_revision(lm: LoadedMap, ref: str, data: str | None,
-                          notes: list[str]) -> tuple[LoadedMap | None, str]:
+def _baseline_at_revision(
+    lm: LoadedMap, ref: str, data: str | None, notes: list[str]
+) -> tuple[LoadedMap | None, str]:
     """The baseline of one map at a git revision (None, with a note, when it did not exist)."""
     base = _at_revision(ref, lm.path, data, option="--baseline-ref")
     if base is None:
@@ -124,8 +178,9 @@ def _baseline_at_revision(lm: LoadedMap, ref: str, data: str | None,
     return base, ref
 
 
-def _load_all(files: list[Path], data: str | None, scenario: str | None,
-              goal: str | None) -> tuple[list[LoadedMap], list[JourneymapError]]:
+def _load_all(
+    files: list[Path], data: str | None, scenario: str | None, goal: str | None
+) -> tuple[list[LoadedMap], list[JourneymapError]]:
     loaded: list[LoadedMap] = []
     errors: list[JourneymapError] = []
     for f in files:
@@ -142,8 +197,9 @@ def _fail(errors: list[JourneymapError]) -> None:
     raise errors[-1]
 
 
-def _at_revision(ref: str, path: str | os.PathLike[str], data: str | None, *,
-                 option: str) -> LoadedMap | None:
+def _at_revision(
+    ref: str, path: str | os.PathLike[str], data: str | None, *, option: str
+) -> LoadedMap | None:
     """:func:`~journeymap.io.revision.load_at_revision`, its errors naming `option`."""
     from journeymap.io.revision import RevisionError, load_at_revision
 
@@ -170,12 +226,24 @@ def _append(path: str, text: str) -> None:
 @click.argument("new")
 @click.option("--old-data", metavar="FILE", help="Overlay of the old period.")
 @click.option("--new-data", metavar="FILE", help="Overlay of the new period.")
-@click.option("--format", "fmt", type=click.Choice(choices(DiffFormat)), default="text",
-              show_default=True, help="Output format.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the changes to FILE instead of standard output.")
-def diff(old: str, new: str, old_data: str | None, new_data: str | None, fmt: str,
-         output: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(choices(DiffFormat)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the changes to FILE instead of standard output.",
+)
+def diff(
+    old: str, new: str, old_data: str | None, new_data: str | None, fmt: str, output: str | None
+) -> None:
     """Print the structural and numeric changes between two maps (or two revisions).
 
     OLD and NEW are map files, or REV:PATH for a map at a git revision
@@ -190,7 +258,9 @@ def diff(old: str, new: str, old_data: str | None, new_data: str | None, fmt: st
     new_map = _load_ref(new, new_data)
     comparison = make_context(new_map, baseline=old_map, baseline_label=old).comparison
     assert comparison is not None
-    text = (diff_markdown if DiffFormat(fmt) == DiffFormat.MARKDOWN else diff_text)(comparison, old, new)
+    text = (diff_markdown if DiffFormat(fmt) == DiffFormat.MARKDOWN else diff_text)(
+        comparison, old, new
+    )
     write_output(output, text, [*old_map.files, *new_map.files])
 
 

@@ -30,7 +30,14 @@ def show_progress(quiet: bool = False, stream: TextIO | None = None) -> bool:
 def style(text: str, color: str, enabled: bool, *, bold: bool = False) -> str:
     if not enabled:
         return text
-    codes = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "magenta": "35",
-             "cyan": "36", "grey": "90"}
+    codes = {
+        "red": "31",
+        "green": "32",
+        "yellow": "33",
+        "blue": "34",
+        "magenta": "35",
+        "cyan": "36",
+        "grey": "90",
+    }
     prefix = ("1;" if bold else "") + codes.get(color, "0")
     return f"\033[{prefix}m{text}\033[0m"

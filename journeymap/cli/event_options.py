@@ -26,14 +26,25 @@ from journeymap.events.settings import (
 F = Callable[..., Any]
 
 OPTIONS = {
-    "columns.customer": "--customer-column", "columns.timestamp": "--timestamp-column",
-    "columns.event": "--event-column", "columns.session": "--session-column",
-    "columns.touchpoint": "--touchpoint-column", "columns.score": "--score-column",
-    "columns.time": "--time-column", "session_timeout": "--session-timeout",
-    "lost_after": "--lost-after", "conversion_window": "--conversion-window",
-    "timezone": "--timezone", "journey": "--journey", "engine": "--engine", "strict": "--strict",
-    "segment_by": "--segment-by", "goal": "--goal", "max_touchpoints": "--max-touchpoints",
-    "timestamp_unit": "--timestamp-unit", "max_bad_rows": "--max-bad-rows",
+    "columns.customer": "--customer-column",
+    "columns.timestamp": "--timestamp-column",
+    "columns.event": "--event-column",
+    "columns.session": "--session-column",
+    "columns.touchpoint": "--touchpoint-column",
+    "columns.score": "--score-column",
+    "columns.time": "--time-column",
+    "session_timeout": "--session-timeout",
+    "lost_after": "--lost-after",
+    "conversion_window": "--conversion-window",
+    "timezone": "--timezone",
+    "journey": "--journey",
+    "engine": "--engine",
+    "strict": "--strict",
+    "segment_by": "--segment-by",
+    "goal": "--goal",
+    "max_touchpoints": "--max-touchpoints",
+    "timestamp_unit": "--timestamp-unit",
+    "max_bad_rows": "--max-bad-rows",
 }
 """The command-line option of each setting the event layer names in its errors."""
 
@@ -53,66 +64,136 @@ def speaks_options(func: F) -> F:
 
 def column_options(func: F) -> F:
     """Column names and reading options (shared by ingest, discover and conform)."""
-    for decl, default, text in reversed([
-        ("--customer-column", "user_id", "Column with the customer id."),
-        ("--timestamp-column", "timestamp", "Column with the event time (ISO 8601, epoch, or a timestamp type)."),
-        ("--event-column", "event", "Column with the event name."),
-    ]):
-        func = click.option(decl, default=default, show_default=True, metavar="NAME", help=text)(func)
-    func = click.option("--session-column", default=None, metavar="NAME",
-                        help="Column with a session id; a new session starts where it changes "
-                             "(instead of --session-timeout).")(func)
-    func = click.option("--timezone", default="UTC", show_default=True, metavar="TZ",
-                        help="Time zone of timestamps written without an offset (IANA name).")(func)
-    func = click.option("--strict", is_flag=True,
-                        help="Stop at the first row without a customer, readable timestamp or event "
-                             "(default: leave such rows out and count them).")(func)
-    func = click.option("--session-timeout", default="30m", show_default=True, metavar="DURATION",
-                        help="A gap longer than this starts a new session (45s, 30m, 2h, 1d).")(func)
-    func = click.option("--timestamp-unit", type=click.Choice(TIMESTAMP_UNITS), default=None,
-                        help="Unit of epoch-number timestamps [default: read from their magnitude; "
-                             "a column mixing units is an error].")(func)
-    func = click.option("--max-bad-rows", default="1%", show_default=True, metavar="N|P%",
-                        help="Fail (exit 2) when more rows than this lack a customer, a readable "
-                             "timestamp or an event: a count, or a share of the rows read.")(func)
+    for decl, default, text in reversed(
+        [
+            ("--customer-column", "user_id", "Column with the customer id."),
+            (
+                "--timestamp-column",
+                "timestamp",
+                "Column with the event time (ISO 8601, epoch, or a timestamp type).",
+            ),
+            ("--event-column", "event", "Column with the event name."),
+        ]
+    ):
+        func = click.option(decl, default=default, show_default=True, metavar="NAME", help=text)(
+            func
+        )
+    func = click.option(
+        "--session-column",
+        default=None,
+        metavar="NAME",
+        help="Column with a session id; a new session starts where it changes "
+        "(instead of --session-timeout).",
+    )(func)
+    func = click.option(
+        "--timezone",
+        default="UTC",
+        show_default=True,
+        metavar="TZ",
+        help="Time zone of timestamps written without an offset (IANA name).",
+    )(func)
+    func = click.option(
+        "--strict",
+        is_flag=True,
+        help="Stop at the first row without a customer, readable timestamp or event "
+        "(default: leave such rows out and count them).",
+    )(func)
+    func = click.option(
+        "--session-timeout",
+        default="30m",
+        show_default=True,
+        metavar="DURATION",
+        help="A gap longer than this starts a new session (45s, 30m, 2h, 1d).",
+    )(func)
+    func = click.option(
+        "--timestamp-unit",
+        type=click.Choice(TIMESTAMP_UNITS),
+        default=None,
+        help="Unit of epoch-number timestamps [default: read from their magnitude; "
+        "a column mixing units is an error].",
+    )(func)
+    func = click.option(
+        "--max-bad-rows",
+        default="1%",
+        show_default=True,
+        metavar="N|P%",
+        help="Fail (exit 2) when more rows than this lack a customer, a readable "
+        "timestamp or an event: a count, or a share of the rows read.",
+    )(func)
     return func
 
 
 def pipeline_options(func: F) -> F:
-    func = click.option("--journey", type=click.Choice(get_args(Journey)), default="customer",
-                        show_default=True,
-                        help="A journey is a customer's whole history, or one session.")(func)
-    func = click.option("--lost-after", default=None, metavar="DURATION",
-                        help="A journey whose last event lies within this of the end of the data is "
-                             "in progress, not an exit [default: 30d for customer journeys, the "
-                             "session timeout for session journeys].")(func)
-    func = click.option("--goal", default=None, metavar="ID",
-                        help="Count conversions into this goal only (default: every goal).")(func)
-    func = click.option("--conversion-window", default=None, metavar="DURATION",
-                        help="Conversions count only within this time from the journey's start; "
-                             "later ones are counted apart (late_conversions).")(func)
-    func = click.option("--engine", type=click.Choice(get_args(Engine)), default="duckdb",
-                        show_default=True, help="Where the counting runs (spark needs the 'spark' extra).")(func)
+    func = click.option(
+        "--journey",
+        type=click.Choice(get_args(Journey)),
+        default="customer",
+        show_default=True,
+        help="A journey is a customer's whole history, or one session.",
+    )(func)
+    func = click.option(
+        "--lost-after",
+        default=None,
+        metavar="DURATION",
+        help="A journey whose last event lies within this of the end of the data is "
+        "in progress, not an exit [default: 30d for customer journeys, the "
+        "session timeout for session journeys].",
+    )(func)
+    func = click.option(
+        "--goal",
+        default=None,
+        metavar="ID",
+        help="Count conversions into this goal only (default: every goal).",
+    )(func)
+    func = click.option(
+        "--conversion-window",
+        default=None,
+        metavar="DURATION",
+        help="Conversions count only within this time from the journey's start; "
+        "later ones are counted apart (late_conversions).",
+    )(func)
+    func = click.option(
+        "--engine",
+        type=click.Choice(get_args(Engine)),
+        default="duckdb",
+        show_default=True,
+        help="Where the counting runs (spark needs the 'spark' extra).",
+    )(func)
     return func
 
 
-def make_options(customer_column: str, timestamp_column: str, event_column: str,
-                 session_column: str | None, timezone: str, strict: bool, session_timeout: str,
-                 journey: str = "customer", lost_after: str | None = None, goal: str | None = None,
-                 conversion_window: str | None = None, segment_by: str | None = None, *,
-                 timestamp_unit: str | None = None, max_bad_rows: str = "1%") -> IngestOptions:
+def make_options(
+    customer_column: str,
+    timestamp_column: str,
+    event_column: str,
+    session_column: str | None,
+    timezone: str,
+    strict: bool,
+    session_timeout: str,
+    journey: str = "customer",
+    lost_after: str | None = None,
+    goal: str | None = None,
+    conversion_window: str | None = None,
+    segment_by: str | None = None,
+    *,
+    timestamp_unit: str | None = None,
+    max_bad_rows: str = "1%",
+) -> IngestOptions:
     opts = IngestOptions(
         columns=Columns(customer_column, timestamp_column, event_column, session_column),
-        timezone=timezone, strict=strict,
+        timezone=timezone,
+        strict=strict,
         session_timeout=parse_duration(session_timeout, "session_timeout"),
         journey="session" if journey == "session" else "customer",
         lost_after=None if lost_after is None else parse_duration(lost_after, "lost_after"),
         goal=goal,
-        conversion_window=None if conversion_window is None
+        conversion_window=None
+        if conversion_window is None
         else parse_duration(conversion_window, "conversion_window"),
         segment_by=segment_by,
         timestamp_unit=next((u for u in TIMESTAMP_UNITS if u == timestamp_unit), None),
-        max_bad_rows=BadRowLimit.parse(max_bad_rows, "max_bad_rows"))
+        max_bad_rows=BadRowLimit.parse(max_bad_rows, "max_bad_rows"),
+    )
     opts.validate()
     return opts
 
@@ -136,10 +217,12 @@ def summary_line(target: str, r: IngestResult) -> str:
     """What an ingest counted and left out, by reason (docs/events.md, 'No row is lost in silence')."""
     t = r.totals
     cov = r.overlay.coverage
-    return (f"{target}: {t.rows:,} rows read, {t.events:,} events of {t.customers:,} customers"
-            + (f", coverage {cov:.1%} of the rows" if cov is not None else "")
-            + f"; left out: {left_out_text(t.left_out)}"
-            + (f" ({len(r.unmapped):,} event names)" if r.unmapped else ""))
+    return (
+        f"{target}: {t.rows:,} rows read, {t.events:,} events of {t.customers:,} customers"
+        + (f", coverage {cov:.1%} of the rows" if cov is not None else "")
+        + f"; left out: {left_out_text(t.left_out)}"
+        + (f" ({len(r.unmapped):,} event names)" if r.unmapped else "")
+    )
 
 
 def about(seconds: int) -> str:
@@ -158,10 +241,15 @@ def censoring_warning(c: Censoring, segment: str | None = None) -> str:
     """The warning shown before an overlay whose journeys are mostly unfinished is written."""
     share = c.in_progress_share or 0.0
     lost = format_duration(c.lost_after)
-    why = (f"the log spans {about(c.span_seconds)}, less than --lost-after {lost}"
-           if c.short_log else f"--lost-after is {lost}")
+    why = (
+        f"the log spans {about(c.span_seconds)}, less than --lost-after {lost}"
+        if c.short_log
+        else f"--lost-after is {lost}"
+    )
     where = f" (segment {segment!r})" if segment is not None else ""
-    return (f"warning{where}: {c.in_progress:,} of {c.journeys:,} journeys ({share:.0%}) are still in "
-            f"progress at the end of the log ({why}); their outcome is unknown, so conversion and "
-            "drop-off describe only the finished journeys. Use a longer log, or a --lost-after "
-            "shorter than the log (docs/events.md, 'Short logs').")
+    return (
+        f"warning{where}: {c.in_progress:,} of {c.journeys:,} journeys ({share:.0%}) are still in "
+        f"progress at the end of the log ({why}); their outcome is unknown, so conversion and "
+        "drop-off describe only the finished journeys. Use a longer log, or a --lost-after "
+        "shorter than the log (docs/events.md, 'Short logs')."
+    )

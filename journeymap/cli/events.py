@@ -31,27 +31,72 @@ from journeymap.report.formats import Format, choices
 
 @click.command()
 @click.argument("events", nargs=-1, required=True)
-@click.option("--map", "map_path", required=True, type=click.Path(dir_okay=False), metavar="MAP",
-              help="The map whose touchpoints the events are counted onto.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the overlay to FILE (default: standard output).")
-@click.option("--format", "fmt", type=click.Choice(choices(OverlayFormat)), default=None,
-              help="Overlay format [default: json for a .json output, else yaml].")
+@click.option(
+    "--map",
+    "map_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="MAP",
+    help="The map whose touchpoints the events are counted onto.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the overlay to FILE (default: standard output).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(choices(OverlayFormat)),
+    default=None,
+    help="Overlay format [default: json for a .json output, else yaml].",
+)
 @column_options
 @pipeline_options
-@click.option("--segment-by", default=None, metavar="COLUMN",
-              help="One overlay per value of COLUMN, named OUTPUT.<slug>-<hash>.<ext>.")
-@click.option("--print-sql", is_flag=True, help="Print the counting statements and exit (reads no data).")
-@click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True,
-              help="SQL dialect for --print-sql.")
+@click.option(
+    "--segment-by",
+    default=None,
+    metavar="COLUMN",
+    help="One overlay per value of COLUMN, named OUTPUT.<slug>-<hash>.<ext>.",
+)
+@click.option(
+    "--print-sql", is_flag=True, help="Print the counting statements and exit (reads no data)."
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(DIALECTS),
+    default="duckdb",
+    show_default=True,
+    help="SQL dialect for --print-sql.",
+)
 @quiet_option
 @speaks_options
-def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str | None,
-           customer_column: str, timestamp_column: str, event_column: str,
-           session_column: str | None, timezone: str, strict: bool, session_timeout: str,
-           timestamp_unit: str | None, max_bad_rows: str,
-           journey: str, lost_after: str | None, goal: str | None, conversion_window: str | None,
-           engine: str, segment_by: str | None, print_sql: bool, dialect: str, quiet: bool) -> None:
+def ingest(
+    events: tuple[str, ...],
+    map_path: str,
+    output: str | None,
+    fmt: str | None,
+    customer_column: str,
+    timestamp_column: str,
+    event_column: str,
+    session_column: str | None,
+    timezone: str,
+    strict: bool,
+    session_timeout: str,
+    timestamp_unit: str | None,
+    max_bad_rows: str,
+    journey: str,
+    lost_after: str | None,
+    goal: str | None,
+    conversion_window: str | None,
+    engine: str,
+    segment_by: str | None,
+    print_sql: bool,
+    dialect: str,
+    quiet: bool,
+) -> None:
     """Count an event log (CSV, Parquet, JSON lines; files or globs) onto a map as an overlay.
 
     \b
@@ -68,9 +113,22 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
     from journeymap.events.ingest import HEADER, segment_path
     from journeymap.events.ingest import ingest as run_ingest
 
-    opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
-                        strict, session_timeout, journey, lost_after, goal, conversion_window,
-                        segment_by, timestamp_unit=timestamp_unit, max_bad_rows=max_bad_rows)
+    opts = make_options(
+        customer_column,
+        timestamp_column,
+        event_column,
+        session_column,
+        timezone,
+        strict,
+        session_timeout,
+        journey,
+        lost_after,
+        goal,
+        conversion_window,
+        segment_by,
+        timestamp_unit=timestamp_unit,
+        max_bad_rows=max_bad_rows,
+    )
     loaded = load_map(map_path)
     if print_sql:
         from journeymap.events.printing import print_sql as render_sql
@@ -85,15 +143,22 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
         refuse_inputs(output, [*loaded.files, *(f.path for f in expand(list(events)))])
     progress = progress_printer(quiet)
     try:
-        results = run_ingest(loaded.map, events, opts, engine="spark" if engine == "spark" else "duckdb",
-                             progress=progress)
+        results = run_ingest(
+            loaded.map,
+            events,
+            opts,
+            engine="spark" if engine == "spark" else "duckdb",
+            progress=progress,
+        )
     finally:
         _end_progress(progress)
     inputs: list[str | os.PathLike[str]] = [*loaded.files, *(results[0].files if results else ())]
     color = use_color(sys.stderr)
     for r in results:
         if not quiet and r.censoring is not None and r.censoring.censored:
-            click.echo(style(censoring_warning(r.censoring, r.segment_key), "yellow", color), err=True)
+            click.echo(
+                style(censoring_warning(r.censoring, r.segment_key), "yellow", color), err=True
+            )
         text = dump_overlay(r.overlay, out_format, header=HEADER)
         if to_stdout(output):
             click.echo(text, nl=False)
@@ -108,22 +173,54 @@ def ingest(events: tuple[str, ...], map_path: str, output: str | None, fmt: str 
 
 @click.command()
 @click.argument("events", nargs=-1, required=True)
-@click.option("-o", "--output", metavar="DRAFT", required=True, type=click.Path(dir_okay=False),
-              help="Where to write the draft map (YAML).")
-@click.option("--goal", default=None, metavar="EVENT", help="The event that counts as a conversion.")
-@click.option("--max-touchpoints", default=20, show_default=True, type=int, metavar="N",
-              help="How many of the most frequent events become touchpoints.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="DRAFT",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Where to write the draft map (YAML).",
+)
+@click.option(
+    "--goal", default=None, metavar="EVENT", help="The event that counts as a conversion."
+)
+@click.option(
+    "--max-touchpoints",
+    default=20,
+    show_default=True,
+    type=int,
+    metavar="N",
+    help="How many of the most frequent events become touchpoints.",
+)
 @column_options
-@click.option("--engine", type=click.Choice(get_args(Engine)), default="duckdb", show_default=True,
-              help="Where the counting runs.")
+@click.option(
+    "--engine",
+    type=click.Choice(get_args(Engine)),
+    default="duckdb",
+    show_default=True,
+    help="Where the counting runs.",
+)
 @click.option("--force", is_flag=True, help="Overwrite DRAFT if it exists.")
 @quiet_option
 @speaks_options
-def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpoints: int,
-             customer_column: str, timestamp_column: str, event_column: str,
-             session_column: str | None, timezone: str, strict: bool, session_timeout: str,
-             timestamp_unit: str | None, max_bad_rows: str, engine: str, force: bool,
-             quiet: bool) -> None:
+def discover(
+    events: tuple[str, ...],
+    output: str,
+    goal: str | None,
+    max_touchpoints: int,
+    customer_column: str,
+    timestamp_column: str,
+    event_column: str,
+    session_column: str | None,
+    timezone: str,
+    strict: bool,
+    session_timeout: str,
+    timestamp_unit: str | None,
+    max_bad_rows: str,
+    engine: str,
+    force: bool,
+    quiet: bool,
+) -> None:
     """Draft a commented map from an event log (CSV, Parquet, JSON lines; files or globs).
 
     \b
@@ -142,48 +239,121 @@ def discover(events: tuple[str, ...], output: str, goal: str | None, max_touchpo
 
     if not to_stdout(output) and os.path.exists(output) and not force:
         raise UsageError(f"{output} exists already", hint="choose another path or pass --force")
-    opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
-                        strict, session_timeout, timestamp_unit=timestamp_unit, max_bad_rows=max_bad_rows)
+    opts = make_options(
+        customer_column,
+        timestamp_column,
+        event_column,
+        session_column,
+        timezone,
+        strict,
+        session_timeout,
+        timestamp_unit=timestamp_unit,
+        max_bad_rows=max_bad_rows,
+    )
     stem = os.path.basename(output).split(".")[0] or "draft"
     progress = progress_printer(quiet)
     try:
-        draft = run_discover(events, opts, map_id=touchpoint_id(stem, set()), goal=goal,
-                             max_touchpoints=max_touchpoints,
-                             engine="spark" if engine == "spark" else "duckdb", progress=progress)
+        draft = run_discover(
+            events,
+            opts,
+            map_id=touchpoint_id(stem, set()),
+            goal=goal,
+            max_touchpoints=max_touchpoints,
+            engine="spark" if engine == "spark" else "duckdb",
+            progress=progress,
+        )
     finally:
         _end_progress(progress)
     write_output(output, draft.text, [f.path for f in expand(events)])
     if not to_stdout(output) and not quiet:
-        click.echo(f"wrote {output}: {draft.touchpoints} touchpoints from {draft.events:,} events; "
-                   f"next: journeymap validate {output}", err=True)
+        click.echo(
+            f"wrote {output}: {draft.touchpoints} touchpoints from {draft.events:,} events; "
+            f"next: journeymap validate {output}",
+            err=True,
+        )
 
 
 @click.command("ingest-survey")
 @click.argument("responses", type=click.Path(dir_okay=False))
-@click.option("--map", "map_path", required=True, type=click.Path(dir_okay=False), metavar="MAP",
-              help="The map whose touchpoints and declared scales the answers belong to.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the overlay to FILE (default: standard output).")
-@click.option("--format", "fmt", type=click.Choice(choices(OverlayFormat)), default=None,
-              help="Overlay format [default: json for a .json output, else yaml].")
-@click.option("--overlay", "base", metavar="FILE", type=click.Path(dir_okay=False), default=None,
-              help="Add the responses to this overlay (for example one from 'ingest') instead of "
-                   "writing responses only.")
-@click.option("--touchpoint-column", default="touchpoint", show_default=True, metavar="NAME",
-              help="Column with the touchpoint id or the question text.")
-@click.option("--score-column", default="score", show_default=True, metavar="NAME",
-              help="Column with the answer (a whole number on the declared scale).")
-@click.option("--metric-column", default="metric", show_default=True, metavar="NAME",
-              help="Column with nps, csat or ces (optional when a touchpoint declares one survey).")
-@click.option("--customer-column", default=None, metavar="NAME",
-              help="Column with the respondent; then each respondent's latest answer counts once.")
-@click.option("--time-column", default=None, metavar="NAME",
-              help="Column with the answer time (ISO 8601), to pick a respondent's latest answer.")
+@click.option(
+    "--map",
+    "map_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    metavar="MAP",
+    help="The map whose touchpoints and declared scales the answers belong to.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the overlay to FILE (default: standard output).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(choices(OverlayFormat)),
+    default=None,
+    help="Overlay format [default: json for a .json output, else yaml].",
+)
+@click.option(
+    "--overlay",
+    "base",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Add the responses to this overlay (for example one from 'ingest') instead of "
+    "writing responses only.",
+)
+@click.option(
+    "--touchpoint-column",
+    default="touchpoint",
+    show_default=True,
+    metavar="NAME",
+    help="Column with the touchpoint id or the question text.",
+)
+@click.option(
+    "--score-column",
+    default="score",
+    show_default=True,
+    metavar="NAME",
+    help="Column with the answer (a whole number on the declared scale).",
+)
+@click.option(
+    "--metric-column",
+    default="metric",
+    show_default=True,
+    metavar="NAME",
+    help="Column with nps, csat or ces (optional when a touchpoint declares one survey).",
+)
+@click.option(
+    "--customer-column",
+    default=None,
+    metavar="NAME",
+    help="Column with the respondent; then each respondent's latest answer counts once.",
+)
+@click.option(
+    "--time-column",
+    default=None,
+    metavar="NAME",
+    help="Column with the answer time (ISO 8601), to pick a respondent's latest answer.",
+)
 @quiet_option
 @speaks_options
-def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | None,
-                  base: str | None, touchpoint_column: str, score_column: str, metric_column: str,
-                  customer_column: str | None, time_column: str | None, quiet: bool) -> None:
+def ingest_survey(
+    responses: str,
+    map_path: str,
+    output: str | None,
+    fmt: str | None,
+    base: str | None,
+    touchpoint_column: str,
+    score_column: str,
+    metric_column: str,
+    customer_column: str | None,
+    time_column: str | None,
+    quiet: bool,
+) -> None:
     """Turn a survey export (one row per answer) into the responses of an overlay.
 
     \b
@@ -204,15 +374,22 @@ def ingest_survey(responses: str, map_path: str, output: str | None, fmt: str | 
     if base is not None:
         base_overlay, _, _ = load_overlay(base)
         if base_overlay.map != loaded.map.id:
-            raise UsageError(f"--overlay {base} is for map '{base_overlay.map}', not '{loaded.map.id}'")
-    cols = SurveyColumns(touchpoint_column, score_column, metric_column, customer_column, time_column)
+            raise UsageError(
+                f"--overlay {base} is for map '{base_overlay.map}', not '{loaded.map.id}'"
+            )
+    cols = SurveyColumns(
+        touchpoint_column, score_column, metric_column, customer_column, time_column
+    )
     result = run_survey(loaded.map, responses, cols, base_overlay)
     text = dump_overlay(result.overlay, _overlay_format(fmt, output), header=HEADER)
     write_output(output, text, [responses, *loaded.files, *([base] if base else [])])
     if not quiet:
-        click.echo(f"{'standard output' if to_stdout(output) else output}: {result.answers:,} answers counted, "
-                   f"{result.skipped:,} rows without an answer, {result.duplicates:,} repeated answers "
-                   "replaced by the respondent's latest", err=True)
+        click.echo(
+            f"{'standard output' if to_stdout(output) else output}: {result.answers:,} answers counted, "
+            f"{result.skipped:,} rows without an answer, {result.duplicates:,} repeated answers "
+            "replaced by the respondent's latest",
+            err=True,
+        )
 
 
 def _overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
@@ -227,21 +404,53 @@ def _overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
 @click.argument("events", nargs=-1, required=True)
 @column_options
 @pipeline_options
-@click.option("--format", "fmt", type=click.Choice(choices(Format)), default=None,
-              help="Output format (the formats of 'check') [default: text; github inside GitHub Actions].")
-@click.option("--limit", default=20, show_default=True, type=int, metavar="N",
-              help="Text output: list at most N findings per code, the largest first (other formats "
-                   "list everything).")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the report to FILE instead of standard output.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(choices(Format)),
+    default=None,
+    help="Output format (the formats of 'check') [default: text; github inside GitHub Actions].",
+)
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=int,
+    metavar="N",
+    help="Text output: list at most N findings per code, the largest first (other formats "
+    "list everything).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE instead of standard output.",
+)
 @quiet_option
 @speaks_options
-def conform(map_path: str, events: tuple[str, ...], customer_column: str, timestamp_column: str,
-            event_column: str, session_column: str | None, timezone: str, strict: bool,
-            session_timeout: str, timestamp_unit: str | None, max_bad_rows: str, journey: str,
-            lost_after: str | None, goal: str | None,
-            conversion_window: str | None, engine: str, fmt: str | None, limit: int, output: str | None,
-            quiet: bool) -> None:
+def conform(
+    map_path: str,
+    events: tuple[str, ...],
+    customer_column: str,
+    timestamp_column: str,
+    event_column: str,
+    session_column: str | None,
+    timezone: str,
+    strict: bool,
+    session_timeout: str,
+    timestamp_unit: str | None,
+    max_bad_rows: str,
+    journey: str,
+    lost_after: str | None,
+    goal: str | None,
+    conversion_window: str | None,
+    engine: str,
+    fmt: str | None,
+    limit: int,
+    output: str | None,
+    quiet: bool,
+) -> None:
     """Compare an event log with a map: where real customers do not follow it.
 
     \b
@@ -261,23 +470,55 @@ def conform(map_path: str, events: tuple[str, ...], customer_column: str, timest
     from journeymap.events.ingest import ingest as run_ingest
     from journeymap.report.checks import render
 
-    opts = make_options(customer_column, timestamp_column, event_column, session_column, timezone,
-                        strict, session_timeout, journey, lost_after, goal, conversion_window,
-                        timestamp_unit=timestamp_unit, max_bad_rows=max_bad_rows)
+    opts = make_options(
+        customer_column,
+        timestamp_column,
+        event_column,
+        session_column,
+        timezone,
+        strict,
+        session_timeout,
+        journey,
+        lost_after,
+        goal,
+        conversion_window,
+        timestamp_unit=timestamp_unit,
+        max_bad_rows=max_bad_rows,
+    )
     loaded = load_map(map_path)
     progress = progress_printer(quiet)
     try:
-        [result] = run_ingest(loaded.map, events, opts,
-                              engine="spark" if engine == "spark" else "duckdb", progress=progress)
+        [result] = run_ingest(
+            loaded.map,
+            events,
+            opts,
+            engine="spark" if engine == "spark" else "duckdb",
+            progress=progress,
+        )
     finally:
         _end_progress(progress)
     conf = conformance(loaded, result.overlay)
     out_format = Format(fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"))
-    results = [MapResult(loaded.display, loaded.map.id, loaded.map.title, period_label(result.overlay.period),
-                         list(conf.findings), summary=conf.figures())]
+    results = [
+        MapResult(
+            loaded.display,
+            loaded.map.id,
+            loaded.map.title,
+            period_label(result.overlay.period),
+            list(conf.findings),
+            summary=conf.figures(),
+        )
+    ]
     color = out_format == Format.TEXT and to_stdout(output) and use_color()
-    report = render(results, out_format, fail_on=Severity.WARNING, color=color, tool="journeymap conform",
-                    limit=limit if out_format == Format.TEXT else None, rules=RULES)
+    report = render(
+        results,
+        out_format,
+        fail_on=Severity.WARNING,
+        color=color,
+        tool="journeymap conform",
+        limit=limit if out_format == Format.TEXT else None,
+        rules=RULES,
+    )
     if out_format == Format.TEXT and not quiet:
         cov = "n/a" if conf.coverage is None else f"{conf.coverage:.1%}"
         shadow = "n/a" if conf.undeclared_share is None else f"{conf.undeclared_share:.1%}"

@@ -19,8 +19,10 @@ def _arms(values: tuple[str, ...]) -> list[tuple[str, str]]:
     for v in values:
         name, sep, path = v.partition("=")
         if not sep or not name.strip() or not path.strip():
-            raise UsageError(f"--arm '{v}' is not NAME=OVERLAY",
-                             hint="for example --arm control=overlays/control.yaml")
+            raise UsageError(
+                f"--arm '{v}' is not NAME=OVERLAY",
+                hint="for example --arm control=overlays/control.yaml",
+            )
         if name.strip() in [n for n, _ in out]:
             raise UsageError(f"--arm '{name.strip()}' is given twice")
         out.append((name.strip(), path.strip()))
@@ -34,9 +36,11 @@ def _experiment(jm: JourneyMap, experiment_id: str | None) -> Experiment | None:
         if exp.id == experiment_id:
             return exp
     ids = [e.id for e in jm.experiments]
-    raise UsageError(f"--experiment: the map has no experiment '{experiment_id}'",
-                     hint=did_you_mean(experiment_id, ids) or
-                     (f"its experiments: {', '.join(ids)}" if ids else "the map has no experiments: block"))
+    raise UsageError(
+        f"--experiment: the map has no experiment '{experiment_id}'",
+        hint=did_you_mean(experiment_id, ids)
+        or (f"its experiments: {', '.join(ids)}" if ids else "the map has no experiments: block"),
+    )
 
 
 def _design(exp: Experiment | None) -> Design:
@@ -45,11 +49,18 @@ def _design(exp: Experiment | None) -> Design:
     if exp is None:
         return Design()
     if exp.primary.metric != "conversion":
-        raise UsageError(f"experiment '{exp.id}': the primary metric '{exp.primary.metric}' is not "
-                         "read out yet", hint="journeymap experiment reads out conversion")
+        raise UsageError(
+            f"experiment '{exp.id}': the primary metric '{exp.primary.metric}' is not read out yet",
+            hint="journeymap experiment reads out conversion",
+        )
     value, relative = exp.effect
-    return Design(id=exp.id, split={a.name: a.split for a in exp.arms if a.split is not None},
-                  effect=Effect(value, relative), alpha=exp.alpha, power=exp.power)
+    return Design(
+        id=exp.id,
+        split={a.name: a.split for a in exp.arms if a.split is not None},
+        effect=Effect(value, relative),
+        alpha=exp.alpha,
+        power=exp.power,
+    )
 
 
 def _days(period: str | PeriodRange | None) -> int | None:
@@ -61,21 +72,55 @@ def _days(period: str | PeriodRange | None) -> int | None:
 
 @click.command()
 @click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=False))
-@click.option("--arm", "arm_specs", metavar="NAME=OVERLAY", multiple=True,
-              help="One customer-grain overlay per arm (as `ingest --segment-by` writes them); repeat.")
-@click.option("--control", metavar="NAME", default=None, help="The control arm (default: the first --arm).")
-@click.option("--experiment", "experiment_id", metavar="ID", default=None,
-              help="The entry of the map's experiments: block (default: its only entry).")
-@click.option("--plan", "plan_only", is_flag=True,
-              help="Only the plan: customers per arm and days for the declared effect.")
+@click.option(
+    "--arm",
+    "arm_specs",
+    metavar="NAME=OVERLAY",
+    multiple=True,
+    help="One customer-grain overlay per arm (as `ingest --segment-by` writes them); repeat.",
+)
+@click.option(
+    "--control", metavar="NAME", default=None, help="The control arm (default: the first --arm)."
+)
+@click.option(
+    "--experiment",
+    "experiment_id",
+    metavar="ID",
+    default=None,
+    help="The entry of the map's experiments: block (default: its only entry).",
+)
+@click.option(
+    "--plan",
+    "plan_only",
+    is_flag=True,
+    help="Only the plan: customers per arm and days for the declared effect.",
+)
 @click.option("--goal", metavar="ID", default=None, help="Conversion to this goal only.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
-              show_default=True, help="table for people, json for tools, markdown for a PR comment.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write to FILE instead of standard output.")
-def experiment(map_path: str, arm_specs: tuple[str, ...], control: str | None,
-               experiment_id: str | None, plan_only: bool, goal: str | None, fmt: str,
-               output: str | None) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for tools, markdown for a PR comment.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write to FILE instead of standard output.",
+)
+def experiment(
+    map_path: str,
+    arm_specs: tuple[str, ...],
+    control: str | None,
+    experiment_id: str | None,
+    plan_only: bool,
+    goal: str | None,
+    fmt: str,
+    output: str | None,
+) -> None:
     """Read out an A/B or multi-arm experiment: which arm converts better, where on the journey.
 
     Per arm: customers, conversions and conversion (Wilson interval). Each arm against the
@@ -116,8 +161,10 @@ def experiment(map_path: str, arm_specs: tuple[str, ...], control: str | None,
         return
     for name, _ in specs:
         if declared and name not in declared:
-            raise UsageError(f"--arm: experiment '{design.id}' has no arm '{name}'",
-                             hint=did_you_mean(name, declared) or f"its arms: {', '.join(declared)}")
+            raise UsageError(
+                f"--arm: experiment '{design.id}' has no arm '{name}'",
+                hint=did_you_mean(name, declared) or f"its arms: {', '.join(declared)}",
+            )
     arms = []
     for name, path in specs:
         loaded = load(map_path, data=path, goal=goal)
@@ -125,9 +172,11 @@ def experiment(map_path: str, arm_specs: tuple[str, ...], control: str | None,
         arms.append(ArmInput(name, build_graph(loaded.map, loaded.overlay)))
     control_name = control or specs[0][0]
     if control_name not in [n for n, _ in specs]:
-        raise UsageError(f"--control: no arm named '{control_name}'",
-                         hint=did_you_mean(control_name, [n for n, _ in specs])
-                         or f"the arms: {', '.join(n for n, _ in specs)}")
+        raise UsageError(
+            f"--control: no arm named '{control_name}'",
+            hint=did_you_mean(control_name, [n for n, _ in specs])
+            or f"the arms: {', '.join(n for n, _ in specs)}",
+        )
     readout = read_out(arms, control_name, design, goal=goal, daily_customers=daily)
     _write(render(readout, fmt), output, inputs=[map_path, *(p for _, p in specs)])
     if readout.decision.value in ("harm", "invalid"):

@@ -16,19 +16,41 @@ from journeymap.report.formats import choices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-OVERLAY_HEADER = ("journeymap overlay written by `journeymap import {kind}` from {file}; numbers "
-                  "for one period.\nGive it to any command with --data. See docs/events.md.")
+OVERLAY_HEADER = (
+    "journeymap overlay written by `journeymap import {kind}` from {file}; numbers "
+    "for one period.\nGive it to any command with --data. See docs/events.md."
+)
 
 
 def output_options(func: F) -> F:
-    func = click.option("--period", default=None, metavar="PERIOD",
-                        help="The period the export covers (2026-Q3, 2026-07, ...).")(func)
-    func = click.option("--format", "fmt", type=click.Choice(choices(OverlayFormat)), default=None,
-                        help="Overlay format [default: json for a .json output, else yaml].")(func)
-    func = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-                        help="Write the overlay to FILE (default: standard output).")(func)
-    func = click.option("--map", "map_path", required=True, type=click.Path(dir_okay=False),
-                        metavar="MAP", help="The map whose touchpoints the export is counted onto.")(func)
+    func = click.option(
+        "--period",
+        default=None,
+        metavar="PERIOD",
+        help="The period the export covers (2026-Q3, 2026-07, ...).",
+    )(func)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices(OverlayFormat)),
+        default=None,
+        help="Overlay format [default: json for a .json output, else yaml].",
+    )(func)
+    func = click.option(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=click.Path(dir_okay=False),
+        help="Write the overlay to FILE (default: standard output).",
+    )(func)
+    func = click.option(
+        "--map",
+        "map_path",
+        required=True,
+        type=click.Path(dir_okay=False),
+        metavar="MAP",
+        help="The map whose touchpoints the export is counted onto.",
+    )(func)
     return func
 
 
@@ -46,16 +68,38 @@ def import_group() -> None:
 @import_group.command()
 @click.argument("report", type=click.Path(dir_okay=False))
 @output_options
-@click.option("--steps", "steps", multiple=True, required=True, metavar="ID,ID,...",
-              help="The touchpoints of the funnel's steps in order; 'STEP NAME=ID' picks a row by name.")
-@click.option("--step-column", default=None, metavar="COLUMN",
-              help="The report's step column [default: Step, Step name, Funnel step, Event].")
-@click.option("--users-column", default=None, metavar="COLUMN",
-              help="The report's users column [default: Users, Active users, Total users, ...].")
+@click.option(
+    "--steps",
+    "steps",
+    multiple=True,
+    required=True,
+    metavar="ID,ID,...",
+    help="The touchpoints of the funnel's steps in order; 'STEP NAME=ID' picks a row by name.",
+)
+@click.option(
+    "--step-column",
+    default=None,
+    metavar="COLUMN",
+    help="The report's step column [default: Step, Step name, Funnel step, Event].",
+)
+@click.option(
+    "--users-column",
+    default=None,
+    metavar="COLUMN",
+    help="The report's users column [default: Users, Active users, Total users, ...].",
+)
 @quiet_option
-def funnel(report: str, map_path: str, output: str | None, fmt: str | None, period: str | None,
-           steps: tuple[str, ...], step_column: str | None, users_column: str | None,
-           quiet: bool) -> None:
+def funnel(
+    report: str,
+    map_path: str,
+    output: str | None,
+    fmt: str | None,
+    period: str | None,
+    steps: tuple[str, ...],
+    step_column: str | None,
+    users_column: str | None,
+    quiet: bool,
+) -> None:
     """Read a funnel report (CSV) as a customer-grain overlay along the declared steps.
 
     \b
@@ -66,8 +110,14 @@ def funnel(report: str, map_path: str, output: str | None, fmt: str | None, peri
     from journeymap.events.imports import funnel_overlay, parse_steps
 
     loaded = load_map(map_path)
-    result = funnel_overlay(loaded.map, report, parse_steps(steps), step_column=step_column,
-                            users_column=users_column, period=period)
+    result = funnel_overlay(
+        loaded.map,
+        report,
+        parse_steps(steps),
+        step_column=step_column,
+        users_column=users_column,
+        period=period,
+    )
     _write(result, "funnel", report, output, fmt, [*map(str, loaded.files), report], quiet)
 
 
@@ -75,11 +125,24 @@ def funnel(report: str, map_path: str, output: str | None, fmt: str | None, peri
 @click.argument("table", type=click.Path(dir_okay=False))
 @output_options
 @click.option("--goal", default=None, metavar="ID", help="The goal the conversions count for.")
-@click.option("--channel", "channels", multiple=True, metavar="NAME=ID",
-              help="Map a channel name of the table to a touchpoint (repeatable).")
+@click.option(
+    "--channel",
+    "channels",
+    multiple=True,
+    metavar="NAME=ID",
+    help="Map a channel name of the table to a touchpoint (repeatable).",
+)
 @quiet_option
-def paths(table: str, map_path: str, output: str | None, fmt: str | None, period: str | None,
-          goal: str | None, channels: tuple[str, ...], quiet: bool) -> None:
+def paths(
+    table: str,
+    map_path: str,
+    output: str | None,
+    fmt: str | None,
+    period: str | None,
+    goal: str | None,
+    channels: tuple[str, ...],
+    quiet: bool,
+) -> None:
     """Read a path table (path,total_conversions,total_null,total_conversion_value) as an overlay.
 
     \b
@@ -93,21 +156,32 @@ def paths(table: str, map_path: str, output: str | None, fmt: str | None, period
     for item in channels:
         name, sep, tid = item.rpartition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--channel '{item}' is not NAME=ID", hint="for example --channel 'Paid search=search-ad'")
+            raise UsageError(
+                f"--channel '{item}' is not NAME=ID",
+                hint="for example --channel 'Paid search=search-ad'",
+            )
         aliases[name.strip()] = tid.strip()
     loaded = load_map(map_path)
     result = paths_overlay(loaded.map, table, goal=goal, aliases=aliases, period=period)
     _write(result, "paths", table, output, fmt, [*map(str, loaded.files), table], quiet)
 
 
-def _write(result: Any, kind: str, source: str, output: str | None, fmt: str | None,
-           inputs: list[str], quiet: bool) -> None:
+def _write(
+    result: Any,
+    kind: str,
+    source: str,
+    output: str | None,
+    fmt: str | None,
+    inputs: list[str],
+    quiet: bool,
+) -> None:
     from journeymap.io import OverlayFormat, dump_overlay
 
     if fmt is None:
         fmt = "json" if output and output.lower().endswith(".json") else "yaml"
-    text = dump_overlay(result.overlay, OverlayFormat(fmt),
-                        header=OVERLAY_HEADER.format(kind=kind, file=source))
+    text = dump_overlay(
+        result.overlay, OverlayFormat(fmt), header=OVERLAY_HEADER.format(kind=kind, file=source)
+    )
     write_output(output, text, inputs)
     if not quiet:
         color = use_color(sys.stderr)

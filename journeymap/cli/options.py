@@ -15,15 +15,34 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def map_options(func: F) -> F:
     """``--data``, ``--scenario``, ``--persona``, ``--goal`` (the options wherever a map is read)."""
-    func = click.option("--goal", "goal", metavar="ID", default=None,
-                        help="Select one goal touchpoint; the other goals become ordinary touchpoints.")(func)
-    func = click.option("--persona", metavar="ID", default=None,
-                        help="Read the map for one persona (its emotions; its segment overlay via --data).")(func)
-    func = click.option("--scenario", metavar="NAME", default=None,
-                        help="Apply a scenario of the map (as-is, to-be, ...) before anything else.")(func)
-    func = click.option("--data", "data", metavar="FILE", default=None, type=click.Path(),
-                        help="Overlay with the numbers of one period; replaces every count of the map. "
-                        "A folder of segment overlays picks the one of --persona.")(func)
+    func = click.option(
+        "--goal",
+        "goal",
+        metavar="ID",
+        default=None,
+        help="Select one goal touchpoint; the other goals become ordinary touchpoints.",
+    )(func)
+    func = click.option(
+        "--persona",
+        metavar="ID",
+        default=None,
+        help="Read the map for one persona (its emotions; its segment overlay via --data).",
+    )(func)
+    func = click.option(
+        "--scenario",
+        metavar="NAME",
+        default=None,
+        help="Apply a scenario of the map (as-is, to-be, ...) before anything else.",
+    )(func)
+    func = click.option(
+        "--data",
+        "data",
+        metavar="FILE",
+        default=None,
+        type=click.Path(),
+        help="Overlay with the numbers of one period; replaces every count of the map. "
+        "A folder of segment overlays picks the one of --persona.",
+    )(func)
     return func
 
 
@@ -31,8 +50,13 @@ def quiet_option(func: F) -> F:
     return click.option("-q", "--quiet", is_flag=True, help="No progress or summary lines.")(func)
 
 
-def load(path: str, data: str | None = None, scenario: str | None = None,
-         persona: str | None = None, goal: str | None = None) -> LoadedMap:
+def load(
+    path: str,
+    data: str | None = None,
+    scenario: str | None = None,
+    persona: str | None = None,
+    goal: str | None = None,
+) -> LoadedMap:
     """Load a map for a command; checks that ``goal`` names a goal touchpoint."""
     loaded = load_map(path, data=data, scenario=scenario, persona=persona)
     loaded.map.select_goals(goal)
@@ -44,8 +68,9 @@ def to_stdout(output: str | None) -> bool:
     return output is None or output == "-"
 
 
-def write_output(output: str | None, data: str | bytes,
-                 inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+def write_output(
+    output: str | None, data: str | bytes, inputs: Iterable[str | os.PathLike[str]] = ()
+) -> None:
     """Write a command's result: standard output for no ``-o`` or ``-o -``, else the file
     (atomically; FIFOs and devices directly; never one of `inputs`, see ``io/atomic.py``)."""
     if not to_stdout(output):

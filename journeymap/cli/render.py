@@ -12,39 +12,98 @@ from journeymap.cli.options import load, map_options, quiet_option, write_output
 from journeymap.errors import JourneymapError
 from journeymap.render.scene import COLOR_BY, CURVES
 
-VIEW_NAMES = ("graph", "canvas", "funnel", "leaks", "scores", "emotions", "mermaid",
-              "mermaid-flow", "report")
+VIEW_NAMES = (
+    "graph",
+    "canvas",
+    "funnel",
+    "leaks",
+    "scores",
+    "emotions",
+    "mermaid",
+    "mermaid-flow",
+    "report",
+)
 
 
 @click.command("render")
 @click.argument("map_file", metavar="MAP", type=click.Path(dir_okay=False))
 @map_options
-@click.option("--view", required=True, type=click.Choice(VIEW_NAMES),
-              help="What to draw; the format follows the extension of -o "
-                   "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
-                   "mermaid, mermaid-flow: mmd; report: html).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="File to write (atomically; never one of the inputs).")
-@click.option("--theme", type=click.Choice(["light", "dark", "print"]), default="light",
-              show_default=True, help="Colours; every theme is colour-blind safe.")
-@click.option("--color-by", type=click.Choice(COLOR_BY),
-              default="drop_off", show_default=True, help="What colours the graph's touchpoints.")
-@click.option("--curves", type=click.Choice(CURVES),
-              default="auto", show_default=True,
-              help="Emotion curves on canvas and emotions: one per persona, one per scenario "
-                   "(the map and each of its scenarios), or a single one; auto: per persona when "
-                   "the map has emotions per persona and no --persona is given.")
-@click.option("--page", type=click.Choice(["A3", "A4"], case_sensitive=False), default="A3",
-              show_default=True, help="Canvas page size (landscape).")
-@click.option("--samples", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="Bootstrap samples for the intervals of the leaks view and the report.")
+@click.option(
+    "--view",
+    required=True,
+    type=click.Choice(VIEW_NAMES),
+    help="What to draw; the format follows the extension of -o "
+    "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
+    "mermaid, mermaid-flow: mmd; report: html).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="File to write (atomically; never one of the inputs).",
+)
+@click.option(
+    "--theme",
+    type=click.Choice(["light", "dark", "print"]),
+    default="light",
+    show_default=True,
+    help="Colours; every theme is colour-blind safe.",
+)
+@click.option(
+    "--color-by",
+    type=click.Choice(COLOR_BY),
+    default="drop_off",
+    show_default=True,
+    help="What colours the graph's touchpoints.",
+)
+@click.option(
+    "--curves",
+    type=click.Choice(CURVES),
+    default="auto",
+    show_default=True,
+    help="Emotion curves on canvas and emotions: one per persona, one per scenario "
+    "(the map and each of its scenarios), or a single one; auto: per persona when "
+    "the map has emotions per persona and no --persona is given.",
+)
+@click.option(
+    "--page",
+    type=click.Choice(["A3", "A4"], case_sensitive=False),
+    default="A3",
+    show_default=True,
+    help="Canvas page size (landscape).",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap samples for the intervals of the leaks view and the report.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
-@click.option("--watch", is_flag=True,
-              help="Keep running and re-render whenever the map, its includes or the overlay change.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Keep running and re-render whenever the map, its includes or the overlay change.",
+)
 @quiet_option
-def render(map_file: str, data: str | None, scenario: str | None, persona: str | None,
-           goal: str | None, view: str, output: str, theme: str, color_by: str, curves: str,
-           page: str, samples: int, seed: int, watch: bool, quiet: bool) -> None:
+def render(
+    map_file: str,
+    data: str | None,
+    scenario: str | None,
+    persona: str | None,
+    goal: str | None,
+    view: str,
+    output: str,
+    theme: str,
+    color_by: str,
+    curves: str,
+    page: str,
+    samples: int,
+    seed: int,
+    watch: bool,
+    quiet: bool,
+) -> None:
     """Draw one view of MAP to a file: graph, canvas, charts, Mermaid or the HTML report.
 
     \b
@@ -61,8 +120,18 @@ def render(map_file: str, data: str | None, scenario: str | None, persona: str |
 
     def once() -> list[Path]:
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
-        payload = render_loaded(loaded, view, fmt, theme=theme, color_by=color_by, goal=goal,
-                                page=page, curves=curves, samples=samples, seed=seed)
+        payload = render_loaded(
+            loaded,
+            view,
+            fmt,
+            theme=theme,
+            color_by=color_by,
+            goal=goal,
+            page=page,
+            curves=curves,
+            samples=samples,
+            seed=seed,
+        )
         write_output(output, payload, loaded.files)
         return list(loaded.files)
 
@@ -93,8 +162,9 @@ def _watch(render_once: Callable[[], list[Path]], output: str, quiet: bool) -> N
             return Path(path).resolve() in targets
 
         try:
-            for _ in watch(*folders, watch_filter=only_inputs, debounce=40, step=10,
-                           raise_interrupt=True):
+            for _ in watch(
+                *folders, watch_filter=only_inputs, debounce=40, step=10, raise_interrupt=True
+            ):
                 break
         except KeyboardInterrupt:
             return
@@ -106,5 +176,4 @@ def _watch(render_once: Callable[[], list[Path]], output: str, quiet: bool) -> N
             click.echo("not re-rendered; fix the map and save again", err=True)
             continue
         if not quiet:
-            click.echo(f"re-rendered {output} in {time.perf_counter() - start:.2f} s",
-                       err=True)
+            click.echo(f"re-rendered {output} in {time.perf_counter() - start:.2f} s", err=True)

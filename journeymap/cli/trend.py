@@ -20,7 +20,9 @@ def overlay_files(values: tuple[str, ...]) -> list[Path]:
     for v in values:
         path = Path(v)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in OVERLAY_SUFFIXES and p.is_file())
+            found = sorted(
+                p for p in path.iterdir() if p.suffix in OVERLAY_SUFFIXES and p.is_file()
+            )
             if not found:
                 raise UsageError(f"{v} holds no overlay (*.yaml, *.yml or *.json)")
             files += found
@@ -32,17 +34,45 @@ def overlay_files(values: tuple[str, ...]) -> list[Path]:
 @click.command()
 @click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=False))
 @click.argument("data", metavar="DATA...", nargs=-1, required=True, type=click.Path())
-@click.option("--goal", "goal", metavar="ID", default=None,
-              help="Select one goal touchpoint; the other goals become ordinary touchpoints.")
-@click.option("--format", "fmt", type=click.Choice(choices(TrendFormat)), default="table",
-              show_default=True, help="table for people, json for tools, csv (long), markdown.")
-@click.option("--confidence", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True,
-              help="Level of every interval.")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write to FILE instead of standard output.")
+@click.option(
+    "--goal",
+    "goal",
+    metavar="ID",
+    default=None,
+    help="Select one goal touchpoint; the other goals become ordinary touchpoints.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(choices(TrendFormat)),
+    default="table",
+    show_default=True,
+    help="table for people, json for tools, csv (long), markdown.",
+)
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0.5, 0.999),
+    default=0.95,
+    show_default=True,
+    help="Level of every interval.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write to FILE instead of standard output.",
+)
 @quiet_option
-def trend(map_path: str, data: tuple[str, ...], goal: str | None, fmt: str, confidence: float,
-          output: str | None, quiet: bool) -> None:
+def trend(
+    map_path: str,
+    data: tuple[str, ...],
+    goal: str | None,
+    fmt: str,
+    confidence: float,
+    output: str | None,
+    quiet: bool,
+) -> None:
     """Follow conversion and drop-off over many periods and flag the changes that are real.
 
     DATA are overlays of MAP (files, or folders of them), one per period; they are ordered by
@@ -67,9 +97,14 @@ def trend(map_path: str, data: tuple[str, ...], goal: str | None, fmt: str, conf
     for file in overlay_files(data):
         loaded = load(map_path, data=str(file), goal=goal)
         assert loaded.overlay is not None
-        inputs.append(PeriodInput(loaded.overlay.period, str(file),
-                                  build_graph(loaded.map, loaded.overlay),
-                                  loaded.overlay_position("period") or loaded.overlay_position()))
+        inputs.append(
+            PeriodInput(
+                loaded.overlay.period,
+                str(file),
+                build_graph(loaded.map, loaded.overlay),
+                loaded.overlay_position("period") or loaded.overlay_position(),
+            )
+        )
         read += [str(f) for f in loaded.files]
     text = render_trend(run_trend(inputs, goal=goal, confidence=confidence), fmt)
     write_output(output, text, list(dict.fromkeys(read)))

@@ -29,14 +29,25 @@ from journeymap.report.formats import ValidateFormat, choices
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--data", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Validate this overlay against the map (one map only).")
+@click.option(
+    "--data",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Validate this overlay against the map (one map only).",
+)
 @click.option("--scenario", metavar="NAME", help="Validate the map with this scenario applied.")
-@click.option("--format", "fmt", type=click.Choice(choices(ValidateFormat)), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(choices(ValidateFormat)),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @quiet_option
-def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt: str,
-             quiet: bool) -> None:
+def validate(
+    paths: tuple[str, ...], data: str | None, scenario: str | None, fmt: str, quiet: bool
+) -> None:
     """Validate maps and overlays (files, or folders searched for *.yaml / *.yml).
 
     In a folder, files starting with 'journeymap:' are maps and files starting with
@@ -51,8 +62,10 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
     if data is not None and len(maps) != 1:
         raise UsageError("--data goes with exactly one map")
     if not maps and not overlays:
-        raise UsageError(f"no maps found in {', '.join(paths)}",
-                         hint="a map is a .yaml file starting with 'journeymap: 1'")
+        raise UsageError(
+            f"no maps found in {', '.join(paths)}",
+            hint="a map is a .yaml file starting with 'journeymap: 1'",
+        )
     color = use_color()
     results: list[dict[str, object]] = []
     failed = False
@@ -78,8 +91,14 @@ def validate(paths: tuple[str, ...], data: str | None, scenario: str | None, fmt
             failed = True
             results.append(_invalid(f, "overlay", exc, fmt))
             continue
-        results.append({"path": os.fspath(f), "kind": "overlay", "valid": True,
-                        "map": os.fspath(against) if against else None})
+        results.append(
+            {
+                "path": os.fspath(f),
+                "kind": "overlay",
+                "valid": True,
+                "map": os.fspath(against) if against else None,
+            }
+        )
         if fmt == "text" and not quiet:
             of = f" of {against}" if against else " (its map was not among the files checked)"
             click.echo(f"{style('ok', 'green', color)} {f}: overlay{of}")
@@ -106,12 +125,15 @@ def _invalid(f: Path, kind: str, exc: JourneymapError, fmt: str) -> dict[str, ob
     """The result of a file that does not load (its errors printed in text format)."""
     if fmt == "text":
         click.echo(exc.render(), err=True)
-    return {"path": os.fspath(f), "kind": kind, "valid": False,
-            "errors": [_diag_json(d) for d in exc.diagnostics]}
+    return {
+        "path": os.fspath(f),
+        "kind": kind,
+        "valid": False,
+        "errors": [_diag_json(d) for d in exc.diagnostics],
+    }
 
 
-def _valid_map(f: Path, loaded: LoadedMap, fmt: str, quiet: bool,
-               color: bool) -> dict[str, object]:
+def _valid_map(f: Path, loaded: LoadedMap, fmt: str, quiet: bool, color: bool) -> dict[str, object]:
     """The result of a map that loads (its warnings and an ok line printed in text format)."""
     G = build_graph(loaded.map, loaded.overlay)
     n_tp, n_edges = G.number_of_nodes(), G.number_of_edges()
@@ -120,32 +142,54 @@ def _valid_map(f: Path, loaded: LoadedMap, fmt: str, quiet: bool,
             click.echo(f"warning: {w.render(loaded.sources)}", err=True)
         if not quiet:
             mark = style("ok", "green", color)
-            click.echo(f"{mark} {f}: '{loaded.map.id}', {len(loaded.map.stages)} stages, "
-                       f"{n_tp} touchpoints, {n_edges} transitions")
-    return {"path": os.fspath(f), "kind": "map", "valid": True, "id": loaded.map.id,
-            "stages": len(loaded.map.stages), "touchpoints": n_tp, "transitions": n_edges,
-            "warnings": [_diag_json(d) for d in loaded.warnings]}
+            click.echo(
+                f"{mark} {f}: '{loaded.map.id}', {len(loaded.map.stages)} stages, "
+                f"{n_tp} touchpoints, {n_edges} transitions"
+            )
+    return {
+        "path": os.fspath(f),
+        "kind": "map",
+        "valid": True,
+        "id": loaded.map.id,
+        "stages": len(loaded.map.stages),
+        "touchpoints": n_tp,
+        "transitions": n_edges,
+        "warnings": [_diag_json(d) for d in loaded.warnings],
+    }
 
 
 def _diag_json(d: Diagnostic) -> dict[str, object]:
     pos = d.position
-    return {"file": pos.path if pos else None, "line": pos.line if pos else None,
-            "col": pos.col if pos else None, "message": d.message, "hint": d.hint, "code": d.code}
+    return {
+        "file": pos.path if pos else None,
+        "line": pos.line if pos else None,
+        "col": pos.col if pos else None,
+        "message": d.message,
+        "hint": d.hint,
+        "code": d.code,
+    }
 
 
 def schema_text(overlay: bool = False) -> str:
     """The JSON Schema of the map (or overlay) format, as deterministic text."""
     model = Overlay if overlay else JourneyMap
     doc = model.model_json_schema(by_alias=True)
-    doc = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-           "$id": f"https://journeymap.invalid/schema/{'overlay' if overlay else 'journeymap'}.schema.json",
-           **doc}
+    doc = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://journeymap.invalid/schema/{'overlay' if overlay else 'journeymap'}.schema.json",
+        **doc,
+    }
     return dump_json(doc, sort_keys=True)
 
 
 @click.command()
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the schema to FILE instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write the schema to FILE instead of standard output.",
+)
 @click.option("--overlay", is_flag=True, help="The schema of overlay files instead of maps.")
 def schema(output: str | None, overlay: bool) -> None:
     """Print the JSON Schema of the map format (for editor autocompletion).
@@ -159,8 +203,9 @@ def schema(output: str | None, overlay: bool) -> None:
 @click.command()
 @click.argument("path", default="journey.yaml", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-@click.option("--no-schema", is_flag=True,
-              help="Do not write journeymap.schema.json next to the map.")
+@click.option(
+    "--no-schema", is_flag=True, help="Do not write journeymap.schema.json next to the map."
+)
 def init(path: str, force: bool, no_schema: bool) -> None:
     """Write a commented starter map to PATH (default: journey.yaml).
 

@@ -65,15 +65,20 @@ class Conformance:
 
     def figures(self) -> dict[str, Any]:
         """The figures for reports (the ``figures`` of the JSON findings document)."""
-        return {"coverage": self.coverage, "undeclared_share": self.undeclared_share,
-                "transitions": self.transitions}
+        return {
+            "coverage": self.coverage,
+            "undeclared_share": self.undeclared_share,
+            "transitions": self.transitions,
+        }
 
 
-def _finding(code: str, message: str, position: Position | None, subject: str, hint: str,
-             **data: Any) -> Finding:
+def _finding(
+    code: str, message: str, position: Position | None, subject: str, hint: str, **data: Any
+) -> Finding:
     name = RULES[code][0]
-    return Finding(code, name, Severity.WARNING, message, position, subject, hint,
-                   tuple(sorted(data.items())))
+    return Finding(
+        code, name, Severity.WARNING, message, position, subject, hint, tuple(sorted(data.items()))
+    )
 
 
 def _next_position(loaded: LoadedMap | None, tid: str, target: str) -> Position | None:
@@ -108,31 +113,69 @@ def conformance(source: JourneyMap | LoadedMap, overlay: Overlay) -> Conformance
         data = tps.get(tp.id)
         observed = data.next if data is not None else {}
         declared = tp.transitions
-        shadow_paths += [(count, tp.id, target) for target, count in observed.items()
-                         if target not in declared and count]
+        shadow_paths += [
+            (count, tp.id, target)
+            for target, count in observed.items()
+            if target not in declared and count
+        ]
         for target in declared:
             if not observed.get(target):
-                unused_tr.append(_finding(
-                    "JM402", f"declared transition {tp.id} -> {target} is never taken",
-                    _next_position(loaded, tp.id, target), f"touchpoint:{tp.id}",
-                    "remove it from next, or check the events of both touchpoints",
-                    touchpoint=tp.id, target=target, count=0))
+                unused_tr.append(
+                    _finding(
+                        "JM402",
+                        f"declared transition {tp.id} -> {target} is never taken",
+                        _next_position(loaded, tp.id, target),
+                        f"touchpoint:{tp.id}",
+                        "remove it from next, or check the events of both touchpoints",
+                        touchpoint=tp.id,
+                        target=target,
+                        count=0,
+                    )
+                )
         if data is None or not data.visits:
-            unused_tp.append(_finding(
-                "JM403", f"touchpoint '{tp.id}' is never visited", _touchpoint_position(loaded, tp.id),
-                f"touchpoint:{tp.id}", "check its events (the name or rules that map to it)",
-                touchpoint=tp.id, count=0))
+            unused_tp.append(
+                _finding(
+                    "JM403",
+                    f"touchpoint '{tp.id}' is never visited",
+                    _touchpoint_position(loaded, tp.id),
+                    f"touchpoint:{tp.id}",
+                    "check its events (the name or rules that map to it)",
+                    touchpoint=tp.id,
+                    count=0,
+                )
+            )
     shadow_paths.sort(key=lambda p: (-p[0], p[1], p[2]))
-    shadow = [_finding("JM401", f"shadow path {tid} -> {target}: {count:,} transitions "
-                       f"({(count / total if total else 0):.1%} of flow), not declared in the map",
-                       _touchpoint_position(loaded, tid), f"touchpoint:{tid}",
-                       f"declare '{target}' under next, or fix the events that map to it",
-                       touchpoint=tid, target=target, count=count, share=count / total if total else None)
-              for count, tid, target in shadow_paths]
-    unmapped = [_finding("JM404", f"event '{name}' is not mapped to any touchpoint: {n:,} events",
-                         None, f"event:{name}", "list it under a touchpoint's events, or leave it "
-                         "out of the log", target=name, count=n)
-                for name, n in sorted(overlay.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))]
+    shadow = [
+        _finding(
+            "JM401",
+            f"shadow path {tid} -> {target}: {count:,} transitions "
+            f"({(count / total if total else 0):.1%} of flow), not declared in the map",
+            _touchpoint_position(loaded, tid),
+            f"touchpoint:{tid}",
+            f"declare '{target}' under next, or fix the events that map to it",
+            touchpoint=tid,
+            target=target,
+            count=count,
+            share=count / total if total else None,
+        )
+        for count, tid, target in shadow_paths
+    ]
+    unmapped = [
+        _finding(
+            "JM404",
+            f"event '{name}' is not mapped to any touchpoint: {n:,} events",
+            None,
+            f"event:{name}",
+            "list it under a touchpoint's events, or leave it out of the log",
+            target=name,
+            count=n,
+        )
+        for name, n in sorted(overlay.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     shadow_total = sum(count for count, _, _ in shadow_paths)
-    return Conformance(overlay.coverage, shadow_total / total if total else None, total,
-                       (*shadow, *unused_tr, *unused_tp, *unmapped))
+    return Conformance(
+        overlay.coverage,
+        shadow_total / total if total else None,
+        total,
+        (*shadow, *unused_tr, *unused_tp, *unmapped),
+    )

@@ -82,20 +82,33 @@ def _positions(ids: list[str], tps: Mapping[str, OverlayTouchpoint]) -> dict[str
 
 def _reading(opts: IngestOptions) -> IngestOptions:
     """The options that decide which rows are read and how (no goal, window or segments)."""
-    return IngestOptions(columns=opts.columns, timezone=opts.timezone, strict=opts.strict,
-                         session_timeout=opts.session_timeout, timestamp_unit=opts.timestamp_unit,
-                         max_bad_rows=opts.max_bad_rows)
+    return IngestOptions(
+        columns=opts.columns,
+        timezone=opts.timezone,
+        strict=opts.strict,
+        session_timeout=opts.session_timeout,
+        timestamp_unit=opts.timestamp_unit,
+        max_bad_rows=opts.max_bad_rows,
+    )
 
 
-def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None = None, *,
-             map_id: str = "draft", goal: str | None = None, max_touchpoints: int = 20,
-             engine: Engine = "duckdb", progress: Progress | None = None) -> Draft:
+def discover(
+    paths: list[str] | tuple[str, ...],
+    options: IngestOptions | None = None,
+    *,
+    map_id: str = "draft",
+    goal: str | None = None,
+    max_touchpoints: int = 20,
+    engine: Engine = "duckdb",
+    progress: Progress | None = None,
+) -> Draft:
     """Write a draft map (YAML text with comments) from a log."""
     opts = options or IngestOptions()
     if max_touchpoints < 1:
         raise SettingError("max_touchpoints", lambda s: f"{s} must be at least 1")
-    empty = JourneyMap.model_validate({"journeymap": 1, "id": map_id, "title": "draft",
-                                       "stages": [{"id": "all", "name": "All"}]})
+    empty = JourneyMap.model_validate(
+        {"journeymap": 1, "id": map_id, "title": "draft", "stages": [{"id": "all", "name": "All"}]}
+    )
     if progress:
         progress("counting event names")
     [first] = ingest(empty, paths, _reading(opts), engine=engine, progress=progress)
@@ -106,24 +119,46 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
     chosen = [name for name, _ in ranked[:max_touchpoints]]
     if goal is not None:
         if goal not in counts:
-            raise SettingError("goal", lambda s: f"{s}: no event '{goal}' in the log",
-                               hint=did_you_mean(goal, list(counts)) or "give an event name")
+            raise SettingError(
+                "goal",
+                lambda s: f"{s}: no event '{goal}' in the log",
+                hint=did_you_mean(goal, list(counts)) or "give an event name",
+            )
         if goal not in chosen:
-            chosen = [*chosen[:max_touchpoints - 1], goal]
+            chosen = [*chosen[: max_touchpoints - 1], goal]
     taken: set[str] = set()
     ids = {name: touchpoint_id(name, taken) for name in chosen}
-    flat = {"journeymap": 1, "id": map_id, "title": "draft", "stages": [{"id": "all", "name": "All", "touchpoints": [
-        {"id": ids[e], "name": e[:500] or ids[e], "events": [e], "goal": e == goal} for e in chosen]}]}
+    flat = {
+        "journeymap": 1,
+        "id": map_id,
+        "title": "draft",
+        "stages": [
+            {
+                "id": "all",
+                "name": "All",
+                "touchpoints": [
+                    {"id": ids[e], "name": e[:500] or ids[e], "events": [e], "goal": e == goal}
+                    for e in chosen
+                ],
+            }
+        ],
+    }
     jm = JourneyMap.model_validate(flat)
     if progress:
         progress("counting transitions")
-    [res] = ingest(jm, paths, replace(_reading(opts), journey=opts.journey, lost_after=opts.lost_after),
-                   engine=engine, progress=progress)
+    [res] = ingest(
+        jm,
+        paths,
+        replace(_reading(opts), journey=opts.journey, lost_after=opts.lost_after),
+        engine=engine,
+        progress=progress,
+    )
     tps = res.overlay.touchpoints
     order = [ids[e] for e in chosen]
     # where touchpoints fall: steps since the start of a session (customer histories are too long)
-    [by_session] = ingest(jm, paths, replace(_reading(opts), journey="session"),
-                          engine=engine, progress=progress)
+    [by_session] = ingest(
+        jm, paths, replace(_reading(opts), journey="session"), engine=engine, progress=progress
+    )
     pos = _positions(order, by_session.overlay.touchpoints)
     goal_id = ids.get(goal) if goal else None
     ranked_ids = sorted(order, key=lambda t: (t == goal_id, pos[t], t))
@@ -159,34 +194,51 @@ def discover(paths: list[str] | tuple[str, ...], options: IngestOptions | None =
             visits, customers, entries = tp.visits or 0, tp.customers or 0, tp.entries
             exits, in_progress = tp.exits or 0, tp.in_progress or 0
             out_total = sum(tp.next.values()) + exits + in_progress
-            lines.append(f"      # {visits:,} visits by {customers:,} customers; "
-                         f"{entries:,} journeys start here, {exits:,} exit, "
-                         f"{in_progress:,} in progress; about {pos[t]:.1f} steps into a session")
-            lines += [f"      - id: {yaml_scalar(t)}", f"        name: {_q(label[t])}",
-                      f"        events: [{_q(name_of[t])}]"]
+            lines.append(
+                f"      # {visits:,} visits by {customers:,} customers; "
+                f"{entries:,} journeys start here, {exits:,} exit, "
+                f"{in_progress:,} in progress; about {pos[t]:.1f} steps into a session"
+            )
+            lines += [
+                f"      - id: {yaml_scalar(t)}",
+                f"        name: {_q(label[t])}",
+                f"        events: [{_q(name_of[t])}]",
+            ]
             item: dict[str, Any] = {"id": t, "name": label[t], "events": [name_of[t]]}
             if t == goal_id:
                 lines.append("        goal: true")
                 item["goal"] = True
-            kept = sorted(((d, c) for d, c in tp.next.items() if out_total and c / out_total >= MIN_SHARE),
-                          key=lambda dc: (-dc[1], dc[0]))
+            kept = sorted(
+                ((d, c) for d, c in tp.next.items() if out_total and c / out_total >= MIN_SHARE),
+                key=lambda dc: (-dc[1], dc[0]),
+            )
             dropped = sum(c for d, c in tp.next.items() if (d, c) not in kept)
             if kept:
                 lines.append("        next:")
                 item["next"] = [d for d, _ in kept]
                 for d, c in kept:
-                    lines.append(f"          - {yaml_scalar(d)}  # {c:,} transitions ({c / out_total:.0%})")
+                    lines.append(
+                        f"          - {yaml_scalar(d)}  # {c:,} transitions ({c / out_total:.0%})"
+                    )
             if dropped:
-                lines.append(f"        # {dropped:,} more transitions under {MIN_SHARE:.0%} each are left out"
-                             " (an overlay still counts them, as undeclared)")
+                lines.append(
+                    f"        # {dropped:,} more transitions under {MIN_SHARE:.0%} each are left out"
+                    " (an overlay still counts them, as undeclared)"
+                )
             doc_tps.append(item)
     if goal_id is None:
-        lines.append("# No goal yet: mark the touchpoint that counts as a conversion with 'goal: true'.")
+        lines.append(
+            "# No goal yet: mark the touchpoint that counts as a conversion with 'goal: true'."
+        )
     rest = [(n, c) for n, c in ranked if n not in ids]
     if rest:
-        lines.append(f"# Events not on the map ({len(rest):,} names, "
-                     f"{sum(c for _, c in rest):,} events), most frequent first:")
+        lines.append(
+            f"# Events not on the map ({len(rest):,} names, "
+            f"{sum(c for _, c in rest):,} events), most frequent first:"
+        )
         for n, c in rest[:30]:
             lines.append(f"#   {_q(n)}: {c:,}")
-    draft = JourneyMap.model_validate({"journeymap": 1, "id": map_id, "title": title, "stages": doc_stages})
+    draft = JourneyMap.model_validate(
+        {"journeymap": 1, "id": map_id, "title": title, "stages": doc_stages}
+    )
     return Draft(draft, "\n".join(lines) + "\n", len(chosen), total, dict(rest))

@@ -20,10 +20,14 @@ def _scan(f: InputFile) -> str:
     if f.format == "parquet":
         return f"read_parquet({path}, file_row_number = true)"
     if f.format == "json":
-        return f"read_json({path}, format = 'newline_delimited', auto_detect = true, sample_size = -1)"
+        return (
+            f"read_json({path}, format = 'newline_delimited', auto_detect = true, sample_size = -1)"
+        )
     delim = lit("\t" if f.format == "tsv" else ",")
-    return (f"read_csv({path}, all_varchar = true, header = true, delim = {delim}, "
-            "quote = '\"', escape = '\"')")
+    return (
+        f"read_csv({path}, all_varchar = true, header = true, delim = {delim}, "
+        "quote = '\"', escape = '\"')"
+    )
 
 
 def _describe(con: Any, f: InputFile) -> list[tuple[str, str]]:
@@ -33,16 +37,31 @@ def _describe(con: Any, f: InputFile) -> list[tuple[str, str]]:
         rel = con.sql(f"SELECT * FROM {_scan(f)} LIMIT 0")
         return [(str(c), str(t)) for c, t in zip(rel.columns, rel.types, strict=True)]
     except duckdb.Error as exc:
-        raise UsageError(f"{f.path}: cannot read it as {f.format}: {str(exc).splitlines()[0]}") from None
+        raise UsageError(
+            f"{f.path}: cannot read it as {f.format}: {str(exc).splitlines()[0]}"
+        ) from None
 
 
-def raw_select(f: InputFile, schema: list[tuple[str, str]], columns: Columns, wcols: list[str],
-               segment: str | None) -> str:
+def raw_select(
+    f: InputFile,
+    schema: list[tuple[str, str]],
+    columns: Columns,
+    wcols: list[str],
+    segment: str | None,
+) -> str:
     """The ``jm_raw`` rows of one file (DuckDB dialect)."""
     names = [c for c, _ in schema]
     types = dict(schema)
-    require_columns(f, names, columns.customer, columns.timestamp, columns.event, columns.session,
-                    segment, wcols)
+    require_columns(
+        f,
+        names,
+        columns.customer,
+        columns.timestamp,
+        columns.event,
+        columns.session,
+        segment,
+        wcols,
+    )
 
     def text(col: str) -> str:
         inside = nested(col, names)
@@ -73,9 +92,11 @@ def raw_select(f: InputFile, schema: list[tuple[str, str]], columns: Columns, wc
     src = _scan(f)
     if f.format != "parquet":
         src = f"(SELECT *, row_number() OVER () AS jm_rn FROM {src})"
-    return (f"SELECT {seg} AS jm_seg, {f.rank} AS jm_file, CAST({row} AS BIGINT) AS jm_row, "
-            f"{text(columns.customer)} AS jm_uid, {text(columns.event)} AS jm_event, {sess} AS jm_sess, "
-            f"{ts_text} AS jm_ts_text, {local} AS jm_ts_local_us, {utc} AS jm_ts_utc_us{ws} FROM {src}")
+    return (
+        f"SELECT {seg} AS jm_seg, {f.rank} AS jm_file, CAST({row} AS BIGINT) AS jm_row, "
+        f"{text(columns.customer)} AS jm_uid, {text(columns.event)} AS jm_event, {sess} AS jm_sess, "
+        f"{ts_text} AS jm_ts_text, {local} AS jm_ts_local_us, {utc} AS jm_ts_utc_us{ws} FROM {src}"
+    )
 
 
 class DuckEngine:
@@ -85,8 +106,9 @@ class DuckEngine:
         import duckdb
 
         self._tmp = tempfile.TemporaryDirectory(prefix="journeymap-duckdb-")
-        self.con = duckdb.connect(config={"temp_directory": self._tmp.name,
-                                          "preserve_insertion_order": True})
+        self.con = duckdb.connect(
+            config={"temp_directory": self._tmp.name, "preserve_insertion_order": True}
+        )
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET enable_progress_bar = false")
         self.con.execute(f"SET memory_limit = {lit(memory_limit or _default_memory())}")
@@ -97,12 +119,15 @@ class DuckEngine:
         self.con.close()
         self._tmp.cleanup()
 
-    def load(self, files: list[InputFile], columns: Columns, wcols: list[str],
-             segment: str | None) -> None:
+    def load(
+        self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None
+    ) -> None:
         selects = [raw_select(f, _describe(self.con, f), columns, wcols, segment) for f in files]
         self.con.execute("CREATE TEMP VIEW jm_raw AS " + "\nUNION ALL\n".join(selects))
 
-    def run(self, stmts: dict[str, str], progress: Progress | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    def run(
+        self, stmts: dict[str, str], progress: Progress | None = None
+    ) -> dict[str, list[tuple[Any, ...]]]:
         import duckdb
 
         out: dict[str, list[tuple[Any, ...]]] = {}
@@ -112,7 +137,9 @@ class DuckEngine:
         to_utc = "x" if tz == "UTC" else f"epoch_us(timezone({lit(tz)}, make_timestamp(x)))"
         try:
             self.con.execute(f"CREATE OR REPLACE TEMP MACRO JM_LOCAL_TO_UTC(x) AS {to_utc}")
-            self.con.execute("CREATE OR REPLACE TEMP MACRO JM_LOWER_MEDIAN(x) AS quantile_disc(x, 0.5)")
+            self.con.execute(
+                "CREATE OR REPLACE TEMP MACRO JM_LOWER_MEDIAN(x) AS quantile_disc(x, 0.5)"
+            )
             for name in RELATIONS:
                 kind = "VIEW" if name == "jm_parsed" else "TABLE"
                 if progress and name == "jm_events":

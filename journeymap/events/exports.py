@@ -33,7 +33,9 @@ class Row:
 # ------------------------------------------------------------------------------ reading CSV
 
 
-def read_csv(path: str | Path, *, text: str | None = None) -> tuple[list[str], list[Row], list[str]]:
+def read_csv(
+    path: str | Path, *, text: str | None = None
+) -> tuple[list[str], list[Row], list[str]]:
     """Header, data rows and ``#`` comment lines of a CSV export (UTF-8, BOM allowed).
 
     Lines starting with ``#`` (GA4 writes the report's name and dates that way) and blank lines
@@ -65,28 +67,37 @@ def read_csv(path: str | Path, *, text: str | None = None) -> tuple[list[str], l
             header = [c.strip() for c in cells]
             continue
         if len(cells) != len(header):
-            raise ExportError(f"the row has {len(cells)} cells, the header {len(header)}",
-                               position=Position(str(path), number, 1),
-                               hint="quote cells that contain commas")
+            raise ExportError(
+                f"the row has {len(cells)} cells, the header {len(header)}",
+                position=Position(str(path), number, 1),
+                hint="quote cells that contain commas",
+            )
         rows.append(Row(number, {h: c.strip() for h, c in zip(header, cells, strict=True)}))
     if header is None:
         raise ExportError(f"{path} has no header line", position=Position(str(path), 1, 1))
     return header, rows, comments
 
 
-def find_column(header: Sequence[str], wanted: Sequence[str], path: str, what: str,
-            given: str | None) -> str:
+def find_column(
+    header: Sequence[str], wanted: Sequence[str], path: str, what: str, given: str | None
+) -> str:
     by_lower = {h.lower(): h for h in header}
     if given is not None:
         if given in header:
             return given
-        raise ExportError(f"{path} has no column '{given}'", position=Position(path, 1, 1),
-                           hint=did_you_mean(given, list(header)) or f"columns: {', '.join(header)}")
+        raise ExportError(
+            f"{path} has no column '{given}'",
+            position=Position(path, 1, 1),
+            hint=did_you_mean(given, list(header)) or f"columns: {', '.join(header)}",
+        )
     for name in wanted:
         if name in by_lower:
             return by_lower[name]
-    raise ExportError(f"{path} has no {what} column", position=Position(path, 1, 1),
-                       hint=f"name it with the {what} column option; columns: {', '.join(header)}")
+    raise ExportError(
+        f"{path} has no {what} column",
+        position=Position(path, 1, 1),
+        hint=f"name it with the {what} column option; columns: {', '.join(header)}",
+    )
 
 
 def whole_count(row: Row, column: str, header: Sequence[str], path: str) -> int:
@@ -96,8 +107,10 @@ def whole_count(row: Row, column: str, header: Sequence[str], path: str) -> int:
     if re.fullmatch(r"\d+(\.0+)?", text):
         return int(float(text))
     col = column_of(row, column, header)
-    raise ExportError(f"'{raw}' in column '{column}' is not a whole number of customers",
-                       position=Position(path, row.line, col))
+    raise ExportError(
+        f"'{raw}' in column '{column}' is not a whole number of customers",
+        position=Position(path, row.line, col),
+    )
 
 
 def amount(row: Row, column: str, header: Sequence[str], path: str) -> float:
@@ -109,8 +122,10 @@ def amount(row: Row, column: str, header: Sequence[str], path: str) -> float:
         value = -1.0
     if value >= 0 and value == value and value != float("inf"):
         return value
-    raise ExportError(f"'{raw}' in column '{column}' is not an amount",
-                       position=Position(path, row.line, column_of(row, column, header)))
+    raise ExportError(
+        f"'{raw}' in column '{column}' is not an amount",
+        position=Position(path, row.line, column_of(row, column, header)),
+    )
 
 
 def column_of(row: Row, column: str, header: Sequence[str]) -> int:
@@ -126,7 +141,9 @@ def column_of(row: Row, column: str, header: Sequence[str]) -> int:
 # ------------------------------------------------------------------------------- touchpoints
 
 
-def touchpoint_names(jm: JourneyMap, aliases: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+def touchpoint_names(
+    jm: JourneyMap, aliases: Mapping[str, str]
+) -> tuple[dict[str, str], list[str]]:
     """Names an export may use for a touchpoint: its id, its name, and the aliases given."""
     names: dict[str, str] = {}
     for _, tp in jm.iter_touchpoints():
@@ -136,18 +153,24 @@ def touchpoint_names(jm: JourneyMap, aliases: Mapping[str, str]) -> tuple[dict[s
     ids = [tp.id for _, tp in jm.iter_touchpoints()]
     for alias, tid in aliases.items():
         if tid not in ids:
-            raise ExportError(f"'{alias}={tid}': the map has no touchpoint '{tid}'",
-                               hint=did_you_mean(tid, ids) or f"touchpoints: {', '.join(ids)}")
+            raise ExportError(
+                f"'{alias}={tid}': the map has no touchpoint '{tid}'",
+                hint=did_you_mean(tid, ids) or f"touchpoints: {', '.join(ids)}",
+            )
         names[alias.casefold()] = tid
     return names, ids
 
 
-def touchpoint_named(name: str, names: Mapping[str, str], ids: Sequence[str], what: str,
-                position: Position | None) -> str:
+def touchpoint_named(
+    name: str, names: Mapping[str, str], ids: Sequence[str], what: str, position: Position | None
+) -> str:
     tid = names.get(name.casefold())
     if tid is not None:
         return tid
     known = sorted(set(ids) | {n for n in names if n not in {i.casefold() for i in ids}})
-    raise ExportError(f"the {what} '{name}' is no touchpoint of the map", position=position,
-                       hint=did_you_mean(name, known) or
-                       f"map it with NAME=ID, or name a touchpoint id: {', '.join(ids)}")
+    raise ExportError(
+        f"the {what} '{name}' is no touchpoint of the map",
+        position=position,
+        hint=did_you_mean(name, known)
+        or f"map it with NAME=ID, or name a touchpoint id: {', '.join(ids)}",
+    )

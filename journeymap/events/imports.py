@@ -45,8 +45,17 @@ from journeymap.source import Position
 
 STEP_COLUMNS = ("step", "step name", "funnel step", "steps", "event", "step_name", "name")
 """Header names (case-insensitive) of a funnel report's step column, in the order tried."""
-USER_COLUMNS = ("users", "active users", "total users", "unique users", "persons", "count",
-                "completed", "users_count", "total")
+USER_COLUMNS = (
+    "users",
+    "active users",
+    "total users",
+    "unique users",
+    "persons",
+    "count",
+    "completed",
+    "users_count",
+    "total",
+)
 """Header names of a funnel report's users column, in the order tried."""
 PATH_COLUMNS = ("path", "total_conversions", "total_null", "total_conversion_value")
 """The path table's columns (ChannelAttribution's layout); the value column is optional."""
@@ -73,8 +82,10 @@ def _overlay(data: dict[str, object]) -> Overlay:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ExportError(f"the overlay would not be valid: {where}: {first['msg']}",
-                          hint="a period is written 2026-Q3, 2026-07, 2026 or 2026-W05") from exc
+        raise ExportError(
+            f"the overlay would not be valid: {where}: {first['msg']}",
+            hint="a period is written 2026-Q3, 2026-07, 2026 or 2026-W05",
+        ) from exc
 
 
 # ---------------------------------------------------------------------------------- funnels
@@ -118,16 +129,23 @@ def parse_steps(spec: Sequence[str]) -> list[tuple[str | None, str]]:
     return out
 
 
-def _funnel_rows(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, str]],
-                 rows: Sequence[Row], scol: str) -> list[tuple[str, Row]]:
+def _funnel_rows(
+    jm: JourneyMap,
+    path: str,
+    steps: Sequence[tuple[str | None, str]],
+    rows: Sequence[Row],
+    scol: str,
+) -> list[tuple[str, Row]]:
     """The touchpoint of each declared step and the report row that counts it, in step order."""
     names, ids = touchpoint_names(jm, {})
     chosen: list[tuple[str, Row]] = []
     if all(name is None for name, _ in steps):
         if len(rows) != len(steps):
-            raise ExportError(f"{path} has {len(rows)} steps and {len(steps)} touchpoints were named",
-                               position=Position(path, rows[0].line if rows else 1, 1),
-                               hint="name one touchpoint per step, or pick rows with 'STEP NAME=ID'")
+            raise ExportError(
+                f"{path} has {len(rows)} steps and {len(steps)} touchpoints were named",
+                position=Position(path, rows[0].line if rows else 1, 1),
+                hint="name one touchpoint per step, or pick rows with 'STEP NAME=ID'",
+            )
         pairs = [(tid, row) for (_, tid), row in zip(steps, rows, strict=True)]
     else:
         by_name = {row.cells[scol].casefold(): row for row in rows}
@@ -138,26 +156,35 @@ def _funnel_rows(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, st
             row = by_name.get(name.casefold())
             if row is None:
                 step_names = [r.cells[scol] for r in rows]
-                raise ExportError(f"{path} has no step '{name}'",
-                                   hint=did_you_mean(name, step_names) or
-                                   f"steps: {', '.join(step_names)}")
+                raise ExportError(
+                    f"{path} has no step '{name}'",
+                    hint=did_you_mean(name, step_names) or f"steps: {', '.join(step_names)}",
+                )
             pairs.append((tid, row))
     for tid, row in pairs:
         chosen.append((touchpoint_named(tid, names, ids, "step", Position(path, row.line, 1)), row))
     seen: set[str] = set()
     for tid, row in chosen:
         if tid in seen:
-            raise ExportError(f"the touchpoint '{tid}' is two steps of the funnel",
-                               position=Position(path, row.line, 1),
-                               hint="a funnel has no loops: name each touchpoint once")
+            raise ExportError(
+                f"the touchpoint '{tid}' is two steps of the funnel",
+                position=Position(path, row.line, 1),
+                hint="a funnel has no loops: name each touchpoint once",
+            )
         seen.add(tid)
     return chosen
 
 
-def funnel_overlay(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, str]], *,
-                   text: str | None = None, step_column: str | None = None,
-                   users_column: str | None = None,
-                   period: str | PeriodRange | None = None) -> Imported:
+def funnel_overlay(
+    jm: JourneyMap,
+    path: str,
+    steps: Sequence[tuple[str | None, str]],
+    *,
+    text: str | None = None,
+    step_column: str | None = None,
+    users_column: str | None = None,
+    period: str | PeriodRange | None = None,
+) -> Imported:
     """A customer-grain overlay along the declared steps of a funnel report.
 
     For steps ``t_1 .. t_n`` with users ``u_1 >= ... >= u_n``: ``entries(t_1) = u_1``,
@@ -172,7 +199,10 @@ def funnel_overlay(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, 
     scol = find_column(header, STEP_COLUMNS, path, "step", step_column)
     ucol = find_column(header, USER_COLUMNS, path, "users", users_column)
     if len(steps) < 2:
-        raise ExportError("a funnel needs at least two steps", hint="name the steps in the order customers pass them")
+        raise ExportError(
+            "a funnel needs at least two steps",
+            hint="name the steps in the order customers pass them",
+        )
     chosen = _funnel_rows(jm, path, steps, rows, scol)
     users = [whole_count(row, ucol, header, path) for _, row in chosen]
     for k in range(1, len(users)):
@@ -181,28 +211,46 @@ def funnel_overlay(jm: JourneyMap, path: str, steps: Sequence[tuple[str | None, 
             raise ExportError(
                 f"step {k + 1} '{tid}' has more users ({users[k]:,}) than step {k} ({users[k - 1]:,})",
                 position=Position(path, row.line, column_of(row, ucol, header)),
-                hint="a closed funnel never grows: export a closed funnel (users must pass every step)")
+                hint="a closed funnel never grows: export a closed funnel (users must pass every step)",
+            )
     goals = set(jm.goals)
     tps: dict[str, OverlayTouchpoint] = {}
     for k, (tid, _) in enumerate(chosen):
         last = k == len(chosen) - 1
         tps[tid] = OverlayTouchpoint(
-            entries=users[0] if k == 0 else 0, visits=users[k], customers=users[k],
+            entries=users[0] if k == 0 else 0,
+            visits=users[k],
+            customers=users[k],
             next={} if last else {chosen[k + 1][0]: users[k + 1]},
-            exits=0 if last else users[k] - users[k + 1], unknown=users[k] if last else 0)
-    notes = [f"{len(chosen)} steps, {users[0]:,} customers entered, {users[-1]:,} reached "
-             f"'{chosen[-1][0]}'"]
+            exits=0 if last else users[k] - users[k + 1],
+            unknown=users[k] if last else 0,
+        )
+    notes = [
+        f"{len(chosen)} steps, {users[0]:,} customers entered, {users[-1]:,} reached "
+        f"'{chosen[-1][0]}'"
+    ]
     if chosen[-1][0] not in goals:
-        notes.append(f"the last step '{chosen[-1][0]}' is not a goal: the overlay counts no "
-                     "conversion")
-    overlay = _overlay({
-        "journeymap-data": 1, "map": jm.id,
-        "period": period if period is not None else period_from_comments(comments),
-        "settings": {"source": "funnel", "grain": "funnel", "file": path,
-                     "columns": {"step": scol, "users": ucol},
-                     "steps": [{"row": row.line, "step": row.cells[scol], "touchpoint": tid}
-                               for tid, row in chosen]},
-        "touchpoints": tps})
+        notes.append(
+            f"the last step '{chosen[-1][0]}' is not a goal: the overlay counts no conversion"
+        )
+    overlay = _overlay(
+        {
+            "journeymap-data": 1,
+            "map": jm.id,
+            "period": period if period is not None else period_from_comments(comments),
+            "settings": {
+                "source": "funnel",
+                "grain": "funnel",
+                "file": path,
+                "columns": {"step": scol, "users": ucol},
+                "steps": [
+                    {"row": row.line, "step": row.cells[scol], "touchpoint": tid}
+                    for tid, row in chosen
+                ],
+            },
+            "touchpoints": tps,
+        }
+    )
     return Imported(overlay, rows=len(rows), notes=tuple(notes))
 
 
@@ -226,21 +274,31 @@ def read_paths(path: str, *, text: str | None = None) -> list[PathCounts]:
     lower = {h.lower(): h for h in header}
     missing = [c for c in PATH_COLUMNS[:3] if c not in lower]
     if missing:
-        raise ExportError(f"{path} has no column {', '.join(repr(m) for m in missing)}",
-                           position=Position(path, 1, 1),
-                           hint="a path table has the columns " + ", ".join(PATH_COLUMNS))
+        raise ExportError(
+            f"{path} has no column {', '.join(repr(m) for m in missing)}",
+            position=Position(path, 1, 1),
+            hint="a path table has the columns " + ", ".join(PATH_COLUMNS),
+        )
     pcol, ccol, ncol = (lower[c] for c in PATH_COLUMNS[:3])
     vcol = lower.get(PATH_COLUMNS[3])
     out = []
     for row in rows:
         channels = tuple(c.strip() for c in row.cells[pcol].split(PATH_SEPARATOR.strip()))
         if not row.cells[pcol].strip() or any(not c for c in channels):
-            raise ExportError("the path has an empty channel",
-                               position=Position(path, row.line, 1),
-                               hint="channels are separated by ' > '")
-        out.append(PathCounts(channels, whole_count(row, ccol, header, path),
-                              whole_count(row, ncol, header, path),
-                              amount(row, vcol, header, path) if vcol else 0.0, row.line))
+            raise ExportError(
+                "the path has an empty channel",
+                position=Position(path, row.line, 1),
+                hint="channels are separated by ' > '",
+            )
+        out.append(
+            PathCounts(
+                channels,
+                whole_count(row, ccol, header, path),
+                whole_count(row, ncol, header, path),
+                amount(row, vcol, header, path) if vcol else 0.0,
+                row.line,
+            )
+        )
     return out
 
 
@@ -257,9 +315,15 @@ def _collapse(channels: Sequence[str]) -> tuple[list[str], int]:
     return out, len(channels) - len(out)
 
 
-def paths_overlay(jm: JourneyMap, path: str, *, goal: str | None = None,
-                  aliases: Mapping[str, str] | None = None, text: str | None = None,
-                  period: str | PeriodRange | None = None) -> Imported:
+def paths_overlay(
+    jm: JourneyMap,
+    path: str,
+    *,
+    goal: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+    text: str | None = None,
+    period: str | PeriodRange | None = None,
+) -> Imported:
     """A visit-grain overlay from a path table.
 
     Each row's ``n = total_conversions + total_null`` journeys enter at the first channel and
@@ -270,9 +334,11 @@ def paths_overlay(jm: JourneyMap, path: str, *, goal: str | None = None,
     """
     goals = jm.select_goals(goal)
     if len(goals) != 1:
-        raise ExportError("a path table converts into one goal and the map has "
-                           f"{len(goals)}: {', '.join(goals) or 'none'}",
-                           hint="choose the goal the conversions count for")
+        raise ExportError(
+            "a path table converts into one goal and the map has "
+            f"{len(goals)}: {', '.join(goals) or 'none'}",
+            hint="choose the goal the conversions count for",
+        )
     target = goals[0]
     names, ids = touchpoint_names(jm, aliases or {})
     entries: dict[str, int] = defaultdict(int)
@@ -285,8 +351,11 @@ def paths_overlay(jm: JourneyMap, path: str, *, goal: str | None = None,
         where = Position(path, r.line, 1)
         tids = [touchpoint_named(c, names, ids, "channel", where) for c in r.channels]
         if target in tids:
-            raise ExportError(f"the path passes the goal '{target}'", position=where,
-                               hint="a path table lists the channels before the conversion")
+            raise ExportError(
+                f"the path passes the goal '{target}'",
+                position=where,
+                hint="a path table lists the channels before the conversion",
+            )
         tids, dropped = _collapse(tids)
         n = r.conversions + r.nulls
         collapsed += dropped * n
@@ -301,21 +370,41 @@ def paths_overlay(jm: JourneyMap, path: str, *, goal: str | None = None,
         if r.conversions:
             nexts[tids[-1]][target] += r.conversions
         exits[tids[-1]] += r.nulls
-    touched = [t for t in ids if t in entries or t in nexts or t in exits
-               or any(t in d for d in nexts.values())]
-    tps = {t: OverlayTouchpoint(entries=entries.get(t, 0),
-                                next=dict(sorted(nexts[t].items())) if t in nexts else {},
-                                exits=exits.get(t, 0))
-           for t in touched if t != target}
+    touched = [
+        t
+        for t in ids
+        if t in entries or t in nexts or t in exits or any(t in d for d in nexts.values())
+    ]
+    tps = {
+        t: OverlayTouchpoint(
+            entries=entries.get(t, 0),
+            next=dict(sorted(nexts[t].items())) if t in nexts else {},
+            exits=exits.get(t, 0),
+        )
+        for t in touched
+        if t != target
+    }
     tps[target] = OverlayTouchpoint(unknown=conversions)
     notes = [f"{len(rows):,} paths, {journeys:,} journeys, {conversions:,} conversions"]
     if collapsed:
         notes.append(f"{collapsed:,} repeated visits of the same channel in a row counted once")
-    settings: dict[str, object] = {"source": "paths", "grain": "visits", "file": path,
-                                   "goal": target, "collapsed_repeats": collapsed}
+    settings: dict[str, object] = {
+        "source": "paths",
+        "grain": "visits",
+        "file": path,
+        "goal": target,
+        "collapsed_repeats": collapsed,
+    }
     if conversions:
         settings["conversion_value"] = round(value / conversions, 6)
         settings["total_conversion_value"] = round(value, 6)
-    overlay = _overlay({"journeymap-data": 1, "map": jm.id, "period": period,
-                                      "settings": settings, "touchpoints": tps})
+    overlay = _overlay(
+        {
+            "journeymap-data": 1,
+            "map": jm.id,
+            "period": period,
+            "settings": settings,
+            "touchpoints": tps,
+        }
+    )
     return Imported(overlay, rows=len(rows), notes=tuple(notes))

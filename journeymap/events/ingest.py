@@ -57,9 +57,13 @@ class Totals:
     @property
     def left_out(self) -> dict[str, int]:
         """Rows left out by reason (``journeymap.events.rows``): ``rows == mapped + sum(left_out)``."""
-        return {"no_customer": self.bad_customer, "bad_timestamp": self.bad_timestamp,
-                "no_event": self.bad_event, "duplicate": self.duplicates,
-                "unmapped": self.events - self.mapped}
+        return {
+            "no_customer": self.bad_customer,
+            "bad_timestamp": self.bad_timestamp,
+            "no_event": self.bad_event,
+            "duplicate": self.duplicates,
+            "unmapped": self.events - self.mapped,
+        }
 
 
 @dataclass(frozen=True)
@@ -93,10 +97,14 @@ class Censoring:
     def setting(self) -> dict[str, Any]:
         """The overlay's ``settings.censoring``."""
         share = self.in_progress_share
-        return {"span": format_duration(self.span_seconds), "journeys": self.journeys,
-                "in_progress": self.in_progress,
-                "in_progress_share": None if share is None else round(share, 6),
-                "short_log": self.short_log, "censored": self.censored}
+        return {
+            "span": format_duration(self.span_seconds),
+            "journeys": self.journeys,
+            "in_progress": self.in_progress,
+            "in_progress_share": None if share is None else round(share, 6),
+            "short_log": self.short_log,
+            "censored": self.censored,
+        }
 
 
 @dataclass(frozen=True)
@@ -115,9 +123,15 @@ class IngestResult:
     """None for a log without events."""
 
 
-def ingest(jm: JourneyMap, paths: list[str] | tuple[str, ...], options: IngestOptions | None = None,
-           *, engine: Engine = "duckdb", progress: Progress | None = None,
-           spark: Any = None) -> list[IngestResult]:
+def ingest(
+    jm: JourneyMap,
+    paths: list[str] | tuple[str, ...],
+    options: IngestOptions | None = None,
+    *,
+    engine: Engine = "duckdb",
+    progress: Progress | None = None,
+    spark: Any = None,
+) -> list[IngestResult]:
     """Count an event log onto a map: one :class:`IngestResult` per segment (one without --segment-by).
 
     ``spark`` is an existing SparkSession for ``engine="spark"`` (a local one is started otherwise).
@@ -136,9 +150,16 @@ def ingest(jm: JourneyMap, paths: list[str] | tuple[str, ...], options: IngestOp
     return results
 
 
-def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, goals: list[str], *,
-                 engine: Engine = "duckdb", progress: Progress | None = None,
-                 spark: Any = None) -> dict[str, list[tuple[Any, ...]]]:
+def run_pipeline(
+    jm: JourneyMap,
+    files: list[InputFile],
+    opts: IngestOptions,
+    goals: list[str],
+    *,
+    engine: Engine = "duckdb",
+    progress: Progress | None = None,
+    spark: Any = None,
+) -> dict[str, list[tuple[Any, ...]]]:
     """Run the statements on an engine; result rows by query name."""
     stmts = statements(jm, opts, goals)
     stmts["__timezone__"] = opts.timezone
@@ -163,7 +184,9 @@ def run_pipeline(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, go
         eng.load(files, opts.columns, wcols, opts.segment_by)
         rows = eng.run(stmts, progress)
     else:
-        raise SettingError("engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark")
+        raise SettingError(
+            "engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark"
+        )
     return rows
 
 
@@ -189,20 +212,26 @@ def settings_of(files: list[InputFile], opts: IngestOptions, goals: list[str]) -
     return {
         "source": "events",
         "files": [f.path for f in files],
-        "columns": {"customer": cols.customer, "timestamp": cols.timestamp, "event": cols.event,
-                    "session": cols.session},
+        "columns": {
+            "customer": cols.customer,
+            "timestamp": cols.timestamp,
+            "event": cols.event,
+            "session": cols.session,
+        },
         "timezone": opts.timezone,
         "timestamp_unit": opts.timestamp_unit or "from magnitude",
         "strict": opts.strict,
         "max_bad_rows": str(opts.max_bad_rows),
         "dedup": "exact (customer, timestamp, event)",
-        "sessions": f"column {cols.session}" if cols.session else
-        f"gap > {format_duration(opts.session_timeout)}",
+        "sessions": f"column {cols.session}"
+        if cols.session
+        else f"gap > {format_duration(opts.session_timeout)}",
         "session_timeout": format_duration(opts.session_timeout),
         "journey": opts.journey,
         "lost_after": format_duration(opts.effective_lost_after),
         "goals": goals,
-        "conversion_window": None if opts.conversion_window is None
+        "conversion_window": None
+        if opts.conversion_window is None
         else format_duration(opts.conversion_window),
         "segment_by": opts.segment_by,
         "order": "timestamp, file rank (sorted paths), row number",
@@ -210,14 +239,24 @@ def settings_of(files: list[InputFile], opts: IngestOptions, goals: list[str]) -
     }
 
 
-def build_results(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, goals: list[str],
-                  rows: dict[str, list[tuple[Any, ...]]]) -> list[IngestResult]:
+def build_results(
+    jm: JourneyMap,
+    files: list[InputFile],
+    opts: IngestOptions,
+    goals: list[str],
+    rows: dict[str, list[tuple[Any, ...]]],
+) -> list[IngestResult]:
     """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
     totals: dict[str, Totals] = defaultdict(Totals)
     for seg, n, bad, bu, bt, be in rows["stats_rows"]:
         t = totals[seg]
         t.rows, t.bad_rows, t.bad_customer, t.bad_timestamp, t.bad_event = (
-            int(n), int(bad or 0), int(bu or 0), int(bt or 0), int(be or 0))
+            int(n),
+            int(bad or 0),
+            int(bu or 0),
+            int(bt or 0),
+            int(be or 0),
+        )
     for seg, n, mapped, lo, hi, customers in rows["stats_events"]:
         t = totals[seg]
         t.events, t.mapped, t.customers = int(n), int(mapped or 0), int(customers)
@@ -228,7 +267,9 @@ def build_results(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, g
     tps: dict[str, dict[str, tuple[Any, ...]]] = defaultdict(dict)
     for seg, tp, *nums in rows["touchpoints"]:
         tps[seg][tp] = tuple(int(x or 0) for x in nums)
-    edges: dict[str, dict[str, list[tuple[str, int, int, int]]]] = defaultdict(lambda: defaultdict(list))
+    edges: dict[str, dict[str, list[tuple[str, int, int, int]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for seg, tp, nxt, n, ret, med in rows["transitions"]:
         edges[seg][tp].append((str(nxt), int(n), int(ret or 0), int(med)))
     if not totals:
@@ -239,14 +280,24 @@ def build_results(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, g
         t = totals[seg]
         touchpoints: dict[str, OverlayTouchpoint] = {}
         for _, tp in jm.iter_touchpoints():
-            entries, visits, customers, exits, in_progress, conv, late = tps[seg].get(tp.id, (0,) * 7)
+            entries, visits, customers, exits, in_progress, conv, late = tps[seg].get(
+                tp.id, (0,) * 7
+            )
             es = sorted(edges[seg].get(tp.id, []))
             late_field = {} if opts.conversion_window is None else {"late_conversions": late}
             touchpoints[tp.id] = OverlayTouchpoint(
-                entries=entries, visits=visits, customers=customers,
-                next={n: c for n, c, _, _ in es}, exits=exits, in_progress=in_progress,
-                unknown=0, conversions=conv, returns={n: r for n, _, r, _ in es if r},
-                median_seconds_to_next={n: m for n, _, _, m in es}, **late_field)
+                entries=entries,
+                visits=visits,
+                customers=customers,
+                next={n: c for n, c, _, _ in es},
+                exits=exits,
+                in_progress=in_progress,
+                unknown=0,
+                conversions=conv,
+                returns={n: r for n, _, r, _ in es if r},
+                median_seconds_to_next={n: m for n, _, _, m in es},
+                **late_field,
+            )
         doc: dict[str, Any] = {"journeymap-data": 1, "map": jm.id}
         if t.start_us is not None and t.end_us is not None:
             start, end = iso_utc(t.start_us), iso_utc(t.end_us)
@@ -256,27 +307,46 @@ def build_results(jm: JourneyMap, files: list[InputFile], opts: IngestOptions, g
             doc["segment"] = {opts.segment_by: seg_value}
         censoring = None
         if t.start_us is not None and t.end_us is not None:
-            censoring = Censoring((t.end_us - t.start_us) // 1_000_000, opts.effective_lost_after,
-                                  sum(v[0] for v in tps[seg].values()), sum(v[4] for v in tps[seg].values()))
-        doc["settings"] = settings if censoring is None else {**settings, "censoring": censoring.setting()}
+            censoring = Censoring(
+                (t.end_us - t.start_us) // 1_000_000,
+                opts.effective_lost_after,
+                sum(v[0] for v in tps[seg].values()),
+                sum(v[4] for v in tps[seg].values()),
+            )
+        doc["settings"] = (
+            settings if censoring is None else {**settings, "censoring": censoring.setting()}
+        )
         doc["coverage"] = round(t.mapped / t.rows, 6) if t.rows else None
         doc["unmapped"] = dict(sorted(unmapped[seg].items()))
         doc["bad_rows"] = t.bad_rows
         doc["left_out"] = t.left_out
-        doc["time_range"] = ({"start": iso_utc(t.start_us), "end": iso_utc(t.end_us)}
-                             if t.start_us is not None and t.end_us is not None else None)
+        doc["time_range"] = (
+            {"start": iso_utc(t.start_us), "end": iso_utc(t.end_us)}
+            if t.start_us is not None and t.end_us is not None
+            else None
+        )
         doc["touchpoints"] = touchpoints
-        out.append(IngestResult(Overlay.model_validate(doc), t, tuple(f.path for f in files),
-                                seg_value if opts.segment_by else None, seg == "n",
-                                dict(unmapped[seg]), censoring))
+        out.append(
+            IngestResult(
+                Overlay.model_validate(doc),
+                t,
+                tuple(f.path for f in files),
+                seg_value if opts.segment_by else None,
+                seg == "n",
+                dict(unmapped[seg]),
+                censoring,
+            )
+        )
     return out
 
 
 # ------------------------------------------------------------------------------ writing
 
 
-HEADER = ("journeymap overlay written by `journeymap ingest`; numbers for one period.\n"
-          "Give it to any command with --data. See docs/events.md for every field.")
+HEADER = (
+    "journeymap overlay written by `journeymap ingest`; numbers for one period.\n"
+    "Give it to any command with --data. See docs/events.md for every field."
+)
 """The comment at the top of an overlay written as YAML."""
 
 
@@ -296,7 +366,9 @@ def segment_path(base: str, value: str | None, is_null: bool) -> str:
     key = "\0null" if is_null else (value or "")
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
     text = "null" if is_null else unicodedata.normalize("NFKD", value or "")
-    slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode().lower()).strip("-")[:40]
+    slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode().lower()).strip("-")[
+        :40
+    ]
     slug = slug.strip("-") or "segment"
     root, ext = os.path.splitext(base)
     return f"{root}.{slug}-{digest}{ext}"

@@ -15,8 +15,13 @@ from journeymap.io.files import require_regular
 Format = Literal["csv", "tsv", "parquet", "json"]
 
 _SUFFIXES: dict[str, Format] = {
-    ".csv": "csv", ".tsv": "tsv", ".parquet": "parquet", ".pq": "parquet",
-    ".jsonl": "json", ".ndjson": "json", ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "json",
+    ".ndjson": "json",
+    ".json": "json",
 }
 _COMPRESSED = (".gz", ".zst", ".bz2")
 
@@ -41,8 +46,10 @@ def file_format(path: str) -> Format:
             break
     fmt = _SUFFIXES.get(os.path.splitext(name)[1])
     if fmt is None:
-        raise UsageError(f"{path}: unknown event-log format",
-                         hint="use .csv, .tsv, .parquet, .jsonl/.ndjson/.json (CSV and JSON may be .gz)")
+        raise UsageError(
+            f"{path}: unknown event-log format",
+            hint="use .csv, .tsv, .parquet, .jsonl/.ndjson/.json (CSV and JSON may be .gz)",
+        )
     return fmt
 
 
@@ -56,7 +63,9 @@ def expand(patterns: tuple[str, ...] | list[str]) -> list[InputFile]:
                 raise UsageError(f"no files match {pattern}")
             found.update(matches)
         elif Path(pattern).is_dir():
-            raise UsageError(f"{pattern} is a folder", hint=f"give files or a glob such as '{pattern}/*.csv'")
+            raise UsageError(
+                f"{pattern} is a folder", hint=f"give files or a glob such as '{pattern}/*.csv'"
+            )
         elif not Path(pattern).exists():
             raise UsageError(f"no such file: {pattern}")
         else:
@@ -83,17 +92,28 @@ def nested(name: str, columns: list[str]) -> tuple[str, tuple[str, ...]] | None:
     if not heads:
         return None
     head = max(heads, key=len)
-    return head, tuple(name[len(head) + 1:].split("."))
+    return head, tuple(name[len(head) + 1 :].split("."))
 
 
-def require_columns(f: InputFile, names: list[str], customer: str, timestamp: str, event: str,
-                    session: str | None, segment: str | None, where_columns: list[str]) -> None:
+def require_columns(
+    f: InputFile,
+    names: list[str],
+    customer: str,
+    timestamp: str,
+    event: str,
+    session: str | None,
+    segment: str | None,
+    where_columns: list[str],
+) -> None:
     """Raise an error naming the setting that asked for a column the file does not have.
 
     Both engines call this on the columns they found, so their messages are the same.
     """
-    wanted: list[tuple[str, str | None]] = [(customer, "columns.customer"), (timestamp, "columns.timestamp"),
-                                            (event, "columns.event")]
+    wanted: list[tuple[str, str | None]] = [
+        (customer, "columns.customer"),
+        (timestamp, "columns.timestamp"),
+        (event, "columns.event"),
+    ]
     if session:
         wanted.append((session, "columns.session"))
     if segment:
@@ -104,6 +124,7 @@ def require_columns(f: InputFile, names: list[str], customer: str, timestamp: st
         if col not in present and nested(col, names) is None:
             hint = did_you_mean(col, names) or f"columns: {', '.join(names[:20])}"
             if setting is None:
-                raise UsageError(f"{f.path}: no column '{col}' (named by an event rule's 'where')", hint=hint)
-            raise SettingError(setting, missing_column(f.path, col),
-                               hint=hint)
+                raise UsageError(
+                    f"{f.path}: no column '{col}' (named by an event rule's 'where')", hint=hint
+                )
+            raise SettingError(setting, missing_column(f.path, col), hint=hint)

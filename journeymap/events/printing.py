@@ -25,10 +25,12 @@ def raw_from_table(opts: IngestOptions, wcols: list[str], table: str = "events")
     seg = f"COALESCE('v' || {text(opts.segment_by)}, 'n')" if opts.segment_by else "'v'"
     sess = text(c.session) if c.session else "CAST(NULL AS VARCHAR)"
     ws = "".join(f", {text(col)} AS jm_w{i}" for i, col in enumerate(wcols))
-    return (f"SELECT {seg} AS jm_seg, 0 AS jm_file, 0 AS jm_row, {text(c.customer)} AS jm_uid, "
-            f"{text(c.event)} AS jm_event, {sess} AS jm_sess, {text(c.timestamp)} AS jm_ts_text, "
-            f"CAST(NULL AS BIGINT) AS jm_ts_local_us, CAST(NULL AS BIGINT) AS jm_ts_utc_us{ws} "
-            f"FROM {table}")
+    return (
+        f"SELECT {seg} AS jm_seg, 0 AS jm_file, 0 AS jm_row, {text(c.customer)} AS jm_uid, "
+        f"{text(c.event)} AS jm_event, {sess} AS jm_sess, {text(c.timestamp)} AS jm_ts_text, "
+        f"CAST(NULL AS BIGINT) AS jm_ts_local_us, CAST(NULL AS BIGINT) AS jm_ts_utc_us{ws} "
+        f"FROM {table}"
+    )
 
 
 def print_sql(jm: JourneyMap, opts: IngestOptions, dialect: str) -> str:

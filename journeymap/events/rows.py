@@ -29,8 +29,13 @@ from journeymap.events.sql import EPOCH_UNITS, KEY_SPAN
 UNUSABLE = ("no_customer", "bad_timestamp", "no_event")
 REASONS = (*UNUSABLE, "duplicate", "unmapped")
 """Why a row is left out, in the order a row is tested (a row counts under its first reason)."""
-_TEXT = {"no_customer": "without a customer id", "bad_timestamp": "with an unreadable timestamp",
-         "no_event": "without an event name", "duplicate": "duplicates", "unmapped": "unmapped events"}
+_TEXT = {
+    "no_customer": "without a customer id",
+    "bad_timestamp": "with an unreadable timestamp",
+    "no_event": "without an event name",
+    "duplicate": "duplicates",
+    "unmapped": "unmapped events",
+}
 _UNIT_NAMES = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
 
 
@@ -73,25 +78,43 @@ class BadRow:
     timestamp: str | None
 
     def __str__(self) -> str:
-        what = {"no_customer": "no customer id", "no_event": "no event name",
-                "bad_timestamp": f"unreadable timestamp {self.timestamp!r}"}[self.reason]
+        what = {
+            "no_customer": "no customer id",
+            "no_event": "no event name",
+            "bad_timestamp": f"unreadable timestamp {self.timestamp!r}",
+        }[self.reason]
         return f"{self.path}: {self.where}: {what}"
 
 
 def first_bad(files: list[InputFile], rows: list[tuple[Any, ...]], engine: Engine) -> list[BadRow]:
     """The first unusable rows (file rank, then row), as the engines return them."""
-    return [BadRow(files[int(file)].path, location(files[int(file)], int(row), engine), str(reason),
-                   None if ts is None else str(ts))
-            for file, row, reason, ts in rows]
+    return [
+        BadRow(
+            files[int(file)].path,
+            location(files[int(file)], int(row), engine),
+            str(reason),
+            None if ts is None else str(ts),
+        )
+        for file, row, reason, ts in rows
+    ]
 
 
-def check_rows(files: list[InputFile], opts: IngestOptions, rows: dict[str, list[tuple[Any, ...]]],
-               left_out: dict[str, int], total: int, engine: Engine) -> None:
+def check_rows(
+    files: list[InputFile],
+    opts: IngestOptions,
+    rows: dict[str, list[tuple[Any, ...]]],
+    left_out: dict[str, int],
+    total: int,
+    engine: Engine,
+) -> None:
     """Raise a :class:`SettingError` when the rows cannot be trusted (see the module docstring)."""
     bad = first_bad(files, rows["first_bad"], engine)
     if opts.strict and bad:
-        raise SettingError("strict", lambda s: f"{bad[0]} ({s} refuses incomplete rows)",
-                           hint=lambda s: f"fix the row, or leave out {s} to count such rows instead")
+        raise SettingError(
+            "strict",
+            lambda s: f"{bad[0]} ({s} refuses incomplete rows)",
+            hint=lambda s: f"fix the row, or leave out {s} to count such rows instead",
+        )
     unusable = sum(left_out.get(r, 0) for r in UNUSABLE)
     if not opts.max_bad_rows.allows(unusable, total):
         reasons = left_out_text({r: left_out.get(r, 0) for r in UNUSABLE})
@@ -99,11 +122,16 @@ def check_rows(files: list[InputFile], opts: IngestOptions, rows: dict[str, list
         limit = opts.max_bad_rows
         raise SettingError(
             "max_bad_rows",
-            lambda s: (f"{unusable:,} of {total:,} rows cannot be used ({reasons}); "
-                       + ("no row is usable" if unusable == total else f"{s} allows {limit}")
-                       + f"; the first {len(bad)}:{quoted}"),
-            hint=lambda s: f"check the column names and the timestamp format, fix the rows, or raise {s} "
-                           "(a count, or a share such as 5%)")
+            lambda s: (
+                f"{unusable:,} of {total:,} rows cannot be used ({reasons}); "
+                + ("no row is usable" if unusable == total else f"{s} allows {limit}")
+                + f"; the first {len(bad)}:{quoted}"
+            ),
+            hint=lambda s: (
+                f"check the column names and the timestamp format, fix the rows, or raise {s} "
+                "(a count, or a share such as 5%)"
+            ),
+        )
     units = sorted(rows.get("epoch_units", []), key=lambda u: -int(u[1]))
     if opts.timestamp_unit is None and len(units) > 1:
         (ua, _, ka, ta), (ub, _, kb, tb) = units[0], units[1]
@@ -115,6 +143,9 @@ def check_rows(files: list[InputFile], opts: IngestOptions, rows: dict[str, list
         na, nb = (_UNIT_NAMES[EPOCH_UNITS[int(u)][0]] for u in (ua, ub))
         raise SettingError(
             "timestamp_unit",
-            lambda _: (f"the timestamp column mixes epoch units: {where(ka)} reads as {na} ({ta}), "
-                       f"{where(kb)} as {nb} ({tb})"),
-            hint=lambda s: f"give {s} (s, ms, us or ns) to read every number in one unit")
+            lambda _: (
+                f"the timestamp column mixes epoch units: {where(ka)} reads as {na} ({ta}), "
+                f"{where(kb)} as {nb} ({tb})"
+            ),
+            hint=lambda s: f"give {s} (s, ms, us or ns) to read every number in one unit",
+        )

@@ -28,8 +28,14 @@ class SettingError(UsageError):
     ("session_timeout: 'soon' is not a duration", "--session-timeout: 'soon' is not a duration")
     """
 
-    def __init__(self, setting: str, message: Spelling, *, hint: Spelling | str | None = None,
-                 position: Position | None = None) -> None:
+    def __init__(
+        self,
+        setting: str,
+        message: Spelling,
+        *,
+        hint: Spelling | str | None = None,
+        position: Position | None = None,
+    ) -> None:
         self.setting = setting
         self._message = message
         self._hint = hint
@@ -49,9 +55,25 @@ def missing_column(path: str, column: str) -> Spelling:
     return lambda setting: f"{path}: no column '{column}' (named by {setting})"
 
 
-_UNITS = {"s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "minute": 60,
-          "minutes": 60, "h": 3600, "hour": 3600, "hours": 3600, "d": 86400, "day": 86400,
-          "days": 86400, "w": 604800, "week": 604800, "weeks": 604800}
+_UNITS = {
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "seconds": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "w": 604800,
+    "week": 604800,
+    "weeks": 604800,
+}
 _DURATION = re.compile(r"^\s*(\d+)\s*([a-z]+)?\s*$")
 
 
@@ -65,8 +87,11 @@ def parse_duration(text: str, setting: str) -> int:
     """
     m = _DURATION.match(text.lower())
     if not m or (m.group(2) is not None and m.group(2) not in _UNITS):
-        raise SettingError(setting, lambda s: f"{s}: '{text}' is not a duration",
-                           hint="write a whole number and a unit: 45s, 30m, 2h, 30d, 1w")
+        raise SettingError(
+            setting,
+            lambda s: f"{s}: '{text}' is not a duration",
+            hint="write a whole number and a unit: 45s, 30m, 2h, 30d, 1w",
+        )
     return int(m.group(1)) * _UNITS[m.group(2) or "s"]
 
 
@@ -104,9 +129,16 @@ class BadRowLimit:
     def parse(cls, text: str, setting: str) -> BadRowLimit:
         """``12`` (rows) or ``2.5%`` (of the rows read)."""
         m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(%?)\s*", text)
-        if not m or (not m.group(2) and "." in m.group(1)) or (m.group(2) and float(m.group(1)) > 100):
-            raise SettingError(setting, lambda s: f"{s}: '{text}' is not a count or a percentage",
-                               hint="write a whole number of rows (0, 50) or a percentage (1%, 0.5%)")
+        if (
+            not m
+            or (not m.group(2) and "." in m.group(1))
+            or (m.group(2) and float(m.group(1)) > 100)
+        ):
+            raise SettingError(
+                setting,
+                lambda s: f"{s}: '{text}' is not a count or a percentage",
+                hint="write a whole number of rows (0, 50) or a percentage (1%, 0.5%)",
+            )
         if m.group(2):
             return cls(share=float(m.group(1)) / 100)
         return cls(count=int(m.group(1)))
@@ -159,10 +191,15 @@ class IngestOptions:
         if self.session_timeout <= 0:
             raise SettingError("session_timeout", lambda s: f"{s} must be longer than 0 seconds")
         if self.journey not in ("customer", "session"):
-            raise SettingError("journey", lambda s: f"{s}: '{self.journey}' is not customer or session")
+            raise SettingError(
+                "journey", lambda s: f"{s}: '{self.journey}' is not customer or session"
+            )
         if self.timestamp_unit is not None and self.timestamp_unit not in TIMESTAMP_UNITS:
-            raise SettingError("timestamp_unit", lambda s: f"{s}: '{self.timestamp_unit}' is not a unit",
-                               hint="use s, ms, us or ns")
+            raise SettingError(
+                "timestamp_unit",
+                lambda s: f"{s}: '{self.timestamp_unit}' is not a unit",
+                hint="use s, ms, us or ns",
+            )
         _check_timezone(self.timezone)
 
 
@@ -176,6 +213,9 @@ def _check_timezone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise SettingError("timezone", lambda s: f"{s}: unknown time zone '{name}'",
-                           hint=did_you_mean(name, sorted(zoneinfo.available_timezones()))
-                           or "use an IANA name such as Europe/Riga or America/New_York") from None
+        raise SettingError(
+            "timezone",
+            lambda s: f"{s}: unknown time zone '{name}'",
+            hint=did_you_mean(name, sorted(zoneinfo.available_timezones()))
+            or "use an IANA name such as Europe/Riga or America/New_York",
+        ) from None

@@ -25,20 +25,28 @@ def local_session(codegen: bool = True) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise SettingError("engine", lambda s: f"{s} spark needs pyspark",
-                           hint="pip install 'journeymap[spark]' (and a Java runtime)") from None
-    builder = (SparkSession.builder.master("local[2]").appName("journeymap")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.ansi.enabled", "false")
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "2")
-               .config("spark.ui.showConsoleProgress", "false"))
+        raise SettingError(
+            "engine",
+            lambda s: f"{s} spark needs pyspark",
+            hint="pip install 'journeymap[spark]' (and a Java runtime)",
+        ) from None
+    builder = (
+        SparkSession.builder.master("local[2]")
+        .appName("journeymap")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
     if not codegen:
-        builder = (builder.config("spark.sql.codegen.wholeStage", "false")
-                   .config("spark.sql.adaptive.enabled", "false")
-                   .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
-                   .config("spark.sql.shuffle.partitions", "1")
-                   .config("spark.default.parallelism", "1"))
+        builder = (
+            builder.config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
+            .config("spark.sql.shuffle.partitions", "1")
+            .config("spark.default.parallelism", "1")
+        )
     return builder.getOrCreate()
 
 
@@ -56,8 +64,13 @@ class SparkEngine:
     def _read(self, f: InputFile) -> Any:
         reader = self.spark.read
         if f.format in ("csv", "tsv"):
-            return (reader.option("header", True).option("quote", '"').option("escape", '"')
-                    .option("sep", "\t" if f.format == "tsv" else ",").csv(f.path))
+            return (
+                reader.option("header", True)
+                .option("quote", '"')
+                .option("escape", '"')
+                .option("sep", "\t" if f.format == "tsv" else ",")
+                .csv(f.path)
+            )
         if f.format == "json":
             return reader.option("primitivesAsString", True).json(f.path)
         return reader.parquet(f.path)
@@ -68,8 +81,16 @@ class SparkEngine:
 
         df = self._read(f)
         names = list(df.columns)
-        require_columns(f, names, columns.customer, columns.timestamp, columns.event, columns.session,
-                        segment, wcols)
+        require_columns(
+            f,
+            names,
+            columns.customer,
+            columns.timestamp,
+            columns.event,
+            columns.session,
+            segment,
+            wcols,
+        )
 
         def text(col: str) -> Any:
             inside = nested(col, names)
@@ -82,8 +103,9 @@ class SparkEngine:
                 return F.get_json_object(value, path)
             return F.col(f"`{col}`").cast("string")
 
-        ts_field = (df.schema[columns.timestamp].dataType if columns.timestamp in names
-                    else T.StringType())
+        ts_field = (
+            df.schema[columns.timestamp].dataType if columns.timestamp in names else T.StringType()
+        )
         null_long = F.lit(None).cast("long")
         ts_text, local, utc = F.lit(None).cast("string"), null_long, null_long
         if isinstance(ts_field, T.TimestampType):
@@ -93,22 +115,34 @@ class SparkEngine:
         else:
             ts_text = text(columns.timestamp)
         seg = F.coalesce(F.concat(F.lit("v"), text(segment)), F.lit("n")) if segment else F.lit("v")
-        cols = [seg.alias("jm_seg"), F.lit(f.rank).alias("jm_file"),
-                F.monotonically_increasing_id().alias("jm_row"),
-                text(columns.customer).alias("jm_uid"), text(columns.event).alias("jm_event"),
-                (text(columns.session) if columns.session else F.lit(None).cast("string")).alias("jm_sess"),
-                ts_text.alias("jm_ts_text"), local.alias("jm_ts_local_us"), utc.alias("jm_ts_utc_us")]
+        cols = [
+            seg.alias("jm_seg"),
+            F.lit(f.rank).alias("jm_file"),
+            F.monotonically_increasing_id().alias("jm_row"),
+            text(columns.customer).alias("jm_uid"),
+            text(columns.event).alias("jm_event"),
+            (text(columns.session) if columns.session else F.lit(None).cast("string")).alias(
+                "jm_sess"
+            ),
+            ts_text.alias("jm_ts_text"),
+            local.alias("jm_ts_local_us"),
+            utc.alias("jm_ts_utc_us"),
+        ]
         cols += [text(c).alias(f"jm_w{i}") for i, c in enumerate(wcols)]
         return df.select(*cols)
 
-    def load(self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None) -> None:
+    def load(
+        self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None
+    ) -> None:
         frames = [self._raw(f, columns, wcols, segment) for f in files]
         raw = frames[0]
         for other in frames[1:]:
             raw = raw.unionByName(other)
         raw.createOrReplaceTempView("jm_raw")
 
-    def run(self, stmts: dict[str, str], progress: Progress | None = None) -> dict[str, list[tuple[Any, ...]]]:
+    def run(
+        self, stmts: dict[str, str], progress: Progress | None = None
+    ) -> dict[str, list[tuple[Any, ...]]]:
         tz = stmts.get("__timezone__", "UTC")
         cached = []
         for name in RELATIONS:
@@ -121,7 +155,9 @@ class SparkEngine:
         out: dict[str, list[tuple[Any, ...]]] = {}
         try:
             for name in (*RESULTS, *CHECKS):
-                out[name] = [tuple(r) for r in self.spark.sql(transpile(stmts[name], "spark", tz)).collect()]
+                out[name] = [
+                    tuple(r) for r in self.spark.sql(transpile(stmts[name], "spark", tz)).collect()
+                ]
         finally:
             for df in cached:
                 df.unpersist()

@@ -28,12 +28,18 @@ KEY_SPAN = 1_000_000_000_000
 # Timestamps as text (after trimming): ISO 8601 / RFC 3339 date, optional time, optional
 # fraction, optional offset; or a whole Unix epoch number (also written as a string), whose unit
 # is read from its magnitude (EPOCH_UNITS) unless the unit is given.
-ISO_RE = (r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?)?"
-          r"\s*(Z|z|[+-]\d{2}(:?\d{2})?)?$")
+ISO_RE = (
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?)?"
+    r"\s*(Z|z|[+-]\d{2}(:?\d{2})?)?$"
+)
 EPOCH_RE = r"^\d{1,19}$"
 
 EPOCH_UNITS: tuple[tuple[str, int, int], ...] = (
-    ("s", 10**11, MICROS), ("ms", 10**14, 1000), ("us", 10**17, 1), ("ns", 10**19, -1000))
+    ("s", 10**11, MICROS),
+    ("ms", 10**14, 1000),
+    ("us", 10**17, 1),
+    ("ns", 10**19, -1000),
+)
 """Each epoch unit: its name, the bound below which a number is read in it, and its factor to
 microseconds (negative: divide). Seconds below 10^11 (until the year 5138), milliseconds below
 10^14, microseconds below 10^17, nanoseconds beyond: the magnitudes of dates from 1973 on do not
@@ -84,7 +90,9 @@ def mapping_rules(jm: JourneyMap) -> list[Rule]:
             if isinstance(item, str):
                 rules.append(Rule(tp.id, item, None, ()))
             else:
-                rules.append(Rule(tp.id, item.name, item.pattern, tuple(sorted(item.where.items()))))
+                rules.append(
+                    Rule(tp.id, item.name, item.pattern, tuple(sorted(item.where.items())))
+                )
     return rules
 
 
@@ -100,8 +108,11 @@ def mapping_case(rules: list[Rule], wcols: list[str]) -> str:
     alias = {c: f"jm_w{i}" for i, c in enumerate(wcols)}
     whens = []
     for r in rules:
-        conds = [f"jm_event = {lit(r.name)}" if r.name is not None
-                 else f"regexp_matches(jm_event, {lit(anchored(r.pattern or ''))})"]
+        conds = [
+            f"jm_event = {lit(r.name)}"
+            if r.name is not None
+            else f"regexp_matches(jm_event, {lit(anchored(r.pattern or ''))})"
+        ]
         conds += [f"regexp_matches({alias[c]}, {lit(anchored(p))})" for c, p in r.where]
         whens.append(f"WHEN {' AND '.join(conds)} THEN {lit(r.touchpoint)}")
     return "CASE " + " ".join(whens) + " END"
@@ -113,7 +124,9 @@ def _scaled(value: str, factor: int) -> str:
 
 def epoch_class(value: str) -> str:
     """The index in :data:`EPOCH_UNITS` of the unit an epoch number's magnitude gives."""
-    whens = " ".join(f"WHEN {value} < {bound} THEN {i}" for i, (_, bound, _) in enumerate(EPOCH_UNITS[:-1]))
+    whens = " ".join(
+        f"WHEN {value} < {bound} THEN {i}" for i, (_, bound, _) in enumerate(EPOCH_UNITS[:-1])
+    )
     return f"CASE {whens} ELSE {len(EPOCH_UNITS) - 1} END"
 
 
@@ -123,7 +136,9 @@ def epoch_micros(value: str, unit: str | None) -> str:
     A number beyond the year 9999 in the given unit is unreadable (as ISO dates beyond it are).
     """
     if unit is None:
-        whens = " ".join(f"WHEN {value} < {bound} THEN {_scaled(value, f)}" for _, bound, f in EPOCH_UNITS[:-1])
+        whens = " ".join(
+            f"WHEN {value} < {bound} THEN {_scaled(value, f)}" for _, bound, f in EPOCH_UNITS[:-1]
+        )
         return f"CASE {whens} ELSE {_scaled(value, EPOCH_UNITS[-1][2])} END"
     factor = {name: f for name, _, f in EPOCH_UNITS}[unit]
     limit = MAX_US // factor if factor > 0 else 10**19
@@ -150,10 +165,14 @@ FROM (SELECT *, trim(jm_ts_text) AS {t}, regexp_matches(trim(jm_ts_text), {lit(I
              regexp_matches(trim(jm_ts_text), {lit(EPOCH_RE)}) AS jm_epoch
       FROM jm_raw) AS jm_l1"""
     leap = "((jm_y % 4 = 0 AND jm_y % 100 <> 0) OR jm_y % 400 = 0)"
-    dim = (f"CASE WHEN jm_mo IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN jm_mo IN (4, 6, 9, 11) THEN 30 "
-           f"WHEN {leap} THEN 29 ELSE 28 END")
-    valid = (f"jm_iso AND jm_y >= 1 AND jm_mo BETWEEN 1 AND 12 AND jm_d BETWEEN 1 AND {dim} "
-             "AND jm_h BETWEEN 0 AND 23 AND jm_mi BETWEEN 0 AND 59 AND jm_s BETWEEN 0 AND 59")
+    dim = (
+        f"CASE WHEN jm_mo IN (1, 3, 5, 7, 8, 10, 12) THEN 31 WHEN jm_mo IN (4, 6, 9, 11) THEN 30 "
+        f"WHEN {leap} THEN 29 ELSE 28 END"
+    )
+    valid = (
+        f"jm_iso AND jm_y >= 1 AND jm_mo BETWEEN 1 AND 12 AND jm_d BETWEEN 1 AND {dim} "
+        "AND jm_h BETWEEN 0 AND 23 AND jm_mi BETWEEN 0 AND 59 AND jm_s BETWEEN 0 AND 59"
+    )
     yp = "(jm_y - CASE WHEN jm_mo <= 2 THEN 1 ELSE 0 END)"
     era = f"({yp} // 400)"
     yoe = f"({yp} - {era} * 400)"
@@ -163,8 +182,10 @@ FROM (SELECT *, trim(jm_ts_text) AS {t}, regexp_matches(trim(jm_ts_text), {lit(I
     wall = f"(({days} * 86400 + jm_h * 3600 + jm_mi * 60 + jm_s) * {MICROS} + jm_us)"
     sign = "CASE WHEN substring(jm_tz, 1, 1) = '-' THEN -1 ELSE 1 END"
     tzd = "replace(jm_tz, ':', '')"
-    offset = (f"({sign} * (COALESCE(TRY_CAST(substring({tzd}, 2, 2) AS BIGINT), 0) * 3600 + "
-              f"COALESCE(TRY_CAST(substring({tzd}, 4, 2) AS BIGINT), 0) * 60))")
+    offset = (
+        f"({sign} * (COALESCE(TRY_CAST(substring({tzd}, 2, 2) AS BIGINT), 0) * 3600 + "
+        f"COALESCE(TRY_CAST(substring({tzd}, 4, 2) AS BIGINT), 0) * 60))"
+    )
     epoch = "TRY_CAST(jm_t AS BIGINT)"
     ts = f"""CASE
     WHEN jm_ts_utc_us IS NOT NULL THEN jm_ts_utc_us
@@ -192,7 +213,9 @@ def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[st
     rules = mapping_rules(jm)
     wcols = where_columns(rules)
     wlist = ", ".join(f"jm_w{i}" for i in range(len(wcols)))
-    parsed = _parse_stage(opts.timestamp_unit).replace("jm_wcols", wlist if wlist else "0 AS jm_nowhere")
+    parsed = _parse_stage(opts.timestamp_unit).replace(
+        "jm_wcols", wlist if wlist else "0 AS jm_nowhere"
+    )
     parsed = f"""
 SELECT *,
   CASE WHEN jm_uid IS NULL OR trim(jm_uid) = '' THEN 1 ELSE 0 END AS jm_bad_uid,
@@ -200,17 +223,23 @@ SELECT *,
   CASE WHEN jm_event IS NULL OR jm_event = '' THEN 1 ELSE 0 END AS jm_bad_event
 FROM ({parsed}) AS jm_l3"""
     # a row left out for several reasons counts under the first: customer, timestamp, event
-    reason = ("CASE WHEN jm_bad_uid = 1 THEN 'no_customer' WHEN jm_bad_ts = 1 THEN 'bad_timestamp' "
-              "WHEN jm_bad_event = 1 THEN 'no_event' END")
+    reason = (
+        "CASE WHEN jm_bad_uid = 1 THEN 'no_customer' WHEN jm_bad_ts = 1 THEN 'bad_timestamp' "
+        "WHEN jm_bad_event = 1 THEN 'no_event' END"
+    )
     order = "jm_ts, jm_key"
     cust = "PARTITION BY jm_seg, jm_uid"
     timeout = opts.session_timeout * MICROS
     if opts.columns.session is not None:
-        new_session = (f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_sess <> "
-                       f"LAG(jm_sess) OVER ({cust} ORDER BY {order}) THEN 1 ELSE 0 END")
+        new_session = (
+            f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_sess <> "
+            f"LAG(jm_sess) OVER ({cust} ORDER BY {order}) THEN 1 ELSE 0 END"
+        )
     else:
-        new_session = (f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_ts - "
-                       f"LAG(jm_ts) OVER ({cust} ORDER BY {order}) > {timeout} THEN 1 ELSE 0 END")
+        new_session = (
+            f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_ts - "
+            f"LAG(jm_ts) OVER ({cust} ORDER BY {order}) > {timeout} THEN 1 ELSE 0 END"
+        )
     # step 2 by aggregation: one row per (customer, timestamp, event), the first row's values
     # (jm_key orders rows by file rank, then row number); mapping (step 4) is a per-row function,
     # so it is computed on every row and the first row's touchpoint is kept.
@@ -244,8 +273,8 @@ SELECT v.jm_seg, v.jm_uid, v.jm_tp, v.jm_next,
   CASE WHEN v.jm_pos = 1 THEN 1 ELSE 0 END AS jm_first,
   CASE WHEN v.jm_next IS NULL AND e.jm_end - j.jm_last > {lost} THEN 1 ELSE 0 END AS jm_exit,
   CASE WHEN v.jm_next IS NULL AND e.jm_end - j.jm_last <= {lost} THEN 1 ELSE 0 END AS jm_in_progress,
-  CASE WHEN v.jm_next IN ({goal_list}) AND {in_window.replace('jm_', 'v.jm_')} THEN 1 ELSE 0 END AS jm_conv,
-  CASE WHEN v.jm_next IN ({goal_list}) AND NOT ({in_window.replace('jm_', 'v.jm_')}) THEN 1 ELSE 0 END AS jm_late
+  CASE WHEN v.jm_next IN ({goal_list}) AND {in_window.replace("jm_", "v.jm_")} THEN 1 ELSE 0 END AS jm_conv,
+  CASE WHEN v.jm_next IN ({goal_list}) AND NOT ({in_window.replace("jm_", "v.jm_")}) THEN 1 ELSE 0 END AS jm_late
 FROM (
   SELECT c.*,
     LEAD(jm_tp) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next,
@@ -344,12 +373,14 @@ def transpile(sql: str, dialect: str, timezone: str) -> str:
             if template is None:
                 return arg
             swapped: exp.Expression = template.copy().transform(
-                lambda n: arg.copy() if isinstance(n, exp.Column) and n.name.upper() == "X" else n)
+                lambda n: arg.copy() if isinstance(n, exp.Column) and n.name.upper() == "X" else n
+            )
             return swapped
         return node
 
     tree = tree.transform(swap)
     text = tree.sql(dialect=dialect, pretty=True)
     # the exact lower median has no common spelling (sqlglot turns some into approximations)
-    return re.sub(r"JM_LOWER_MEDIAN\((\w+)\)",
-                  lambda m: _LOWER_MEDIAN[dialect].replace("X", m.group(1)), text)
+    return re.sub(
+        r"JM_LOWER_MEDIAN\((\w+)\)", lambda m: _LOWER_MEDIAN[dialect].replace("X", m.group(1)), text
+    )

@@ -22,8 +22,10 @@ from journeymap.io.writer import overlay_plain
 from journeymap.model import CSAT_SCALE, NPS_SCALE, JourneyMap, Overlay, Survey
 from journeymap.source import Position
 
-HEADER = ("journeymap overlay written by `journeymap ingest-survey`: survey responses.\n"
-          "Give it to any command with --data. See docs/events.md for every field.")
+HEADER = (
+    "journeymap overlay written by `journeymap ingest-survey`: survey responses.\n"
+    "Give it to any command with --data. See docs/events.md for every field."
+)
 """The comment at the top of an overlay written as YAML."""
 METRICS = ("nps", "csat", "ces")
 DEFAULT_SCALES = {"nps": NPS_SCALE, "csat": CSAT_SCALE}
@@ -64,8 +66,9 @@ def _declared(jm: JourneyMap, tid: str, metric: str) -> Survey | None:
     return None if tp.scores is None else getattr(tp.scores, metric)
 
 
-def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = None,
-                  base: Overlay | None = None) -> SurveyResult:
+def ingest_survey(
+    jm: JourneyMap, path: str, columns: SurveyColumns | None = None, base: Overlay | None = None
+) -> SurveyResult:
     """Count the answers of a survey export; ``base`` is an overlay to add them to."""
     cols = columns or SurveyColumns()
     try:
@@ -74,15 +77,24 @@ def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = Non
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text", hint="export the survey as UTF-8 CSV") from None
+        raise UsageError(
+            f"{path} is not UTF-8 text", hint="export the survey as UTF-8 CSV"
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     header = list(reader.fieldnames or [])
     metric_col = cols.metric if cols.metric in header else None
-    for col, setting in ((cols.touchpoint, "columns.touchpoint"), (cols.score, "columns.score"),
-                         (cols.customer, "columns.customer"), (cols.time, "columns.time")):
+    for col, setting in (
+        (cols.touchpoint, "columns.touchpoint"),
+        (cols.score, "columns.score"),
+        (cols.customer, "columns.customer"),
+        (cols.time, "columns.time"),
+    ):
         if col is not None and col not in header:
-            raise SettingError(setting, missing_column(path, col),
-                               hint=did_you_mean(col, header) or f"columns: {', '.join(header)}")
+            raise SettingError(
+                setting,
+                missing_column(path, col),
+                hint=did_you_mean(col, header) or f"columns: {', '.join(header)}",
+            )
     ids = list(jm.touchpoints)
     questions = _targets(jm)
     latest: dict[tuple[str, str, str], tuple[str, int, int]] = {}
@@ -101,33 +113,49 @@ def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = Non
             if not metric:
                 declared = [m for m in METRICS if _declared(jm, tid, m) is not None]
                 if len(declared) != 1:
-                    raise UsageError(f"which metric is this answer for '{tid}'?", position=pos,
-                                     hint="add a metric column (nps, csat, ces) or declare one survey "
-                                          "for the touchpoint in the map")
+                    raise UsageError(
+                        f"which metric is this answer for '{tid}'?",
+                        position=pos,
+                        hint="add a metric column (nps, csat, ces) or declare one survey "
+                        "for the touchpoint in the map",
+                    )
                 metric = declared[0]
         elif where in questions:
             options = [(t, m) for t, m in questions[where] if not metric or m == metric]
             if len(options) != 1:
-                raise UsageError(f"the question '{where}' belongs to {len(options)} surveys of the map",
-                                 position=pos, hint="add a metric column, or keep questions unique")
+                raise UsageError(
+                    f"the question '{where}' belongs to {len(options)} surveys of the map",
+                    position=pos,
+                    hint="add a metric column, or keep questions unique",
+                )
             tid, metric = options[0]
         else:
-            raise UsageError(f"'{where}' is neither a touchpoint id nor a question of the map",
-                             position=pos, hint=did_you_mean(where, ids + list(questions)))
+            raise UsageError(
+                f"'{where}' is neither a touchpoint id nor a question of the map",
+                position=pos,
+                hint=did_you_mean(where, ids + list(questions)),
+            )
         if metric not in METRICS:
-            raise UsageError(f"unknown metric '{metric}'", position=pos, hint="use nps, csat or ces")
+            raise UsageError(
+                f"unknown metric '{metric}'", position=pos, hint="use nps, csat or ces"
+            )
         try:
             score = int(raw_score)
         except ValueError:
             raise UsageError(f"score '{raw_score}' is not a whole number", position=pos) from None
         declared_survey = _declared(jm, tid, metric)
         if declared_survey is None and metric == "ces":
-            raise UsageError(f"the map declares no CES survey for '{tid}'", position=pos,
-                             hint="declare scores: {ces: {scale: [1, 7], direction: higher_is_better}}")
+            raise UsageError(
+                f"the map declares no CES survey for '{tid}'",
+                position=pos,
+                hint="declare scores: {ces: {scale: [1, 7], direction: higher_is_better}}",
+            )
         lo, hi = tuple(declared_survey.scale) if declared_survey else DEFAULT_SCALES[metric]
         if not lo <= score <= hi:
-            raise UsageError(f"{metric.upper()} answer {score} lies outside the scale [{lo}, {hi}] of '{tid}'",
-                             position=pos)
+            raise UsageError(
+                f"{metric.upper()} answer {score} lies outside the scale [{lo}, {hi}] of '{tid}'",
+                position=pos,
+            )
         if cols.customer:
             cust = (row.get(cols.customer) or "").strip()
             if cust:
@@ -149,9 +177,12 @@ def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = Non
     items: dict[str, dict[str, Any]] = doc.get("touchpoints", {})
     for (tid, metric), resp in sorted(counts.items()):
         declared_survey = _declared(jm, tid, metric)
-        survey: dict[str, Any] = {"scale": list(declared_survey.scale) if declared_survey
-                                  else list(DEFAULT_SCALES[metric]),
-                                  "responses": {k: resp[k] for k in sorted(resp)}}
+        survey: dict[str, Any] = {
+            "scale": list(declared_survey.scale)
+            if declared_survey
+            else list(DEFAULT_SCALES[metric]),
+            "responses": {k: resp[k] for k in sorted(resp)},
+        }
         if declared_survey is not None:
             if declared_survey.direction is not None:
                 survey["direction"] = declared_survey.direction.value
@@ -163,9 +194,16 @@ def ingest_survey(jm: JourneyMap, path: str, columns: SurveyColumns | None = Non
         item.setdefault("scores", {})[metric] = survey
     doc["touchpoints"] = {t: items[t] for t in jm.touchpoints if t in items}
     settings = dict(doc.get("settings", {}))
-    settings["survey"] = {"file": path, "columns": {"touchpoint": cols.touchpoint, "score": cols.score,
-                                                    "metric": metric_col, "customer": cols.customer,
-                                                    "time": cols.time},
-                          "one_answer_per_customer": cols.customer is not None}
+    settings["survey"] = {
+        "file": path,
+        "columns": {
+            "touchpoint": cols.touchpoint,
+            "score": cols.score,
+            "metric": metric_col,
+            "customer": cols.customer,
+            "time": cols.time,
+        },
+        "one_answer_per_customer": cols.customer is not None,
+    }
     doc["settings"] = settings
     return SurveyResult(Overlay.model_validate(doc), answers, skipped, duplicates)

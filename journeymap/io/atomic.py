@@ -24,8 +24,12 @@ from journeymap.errors import UsageError
 from journeymap.io.files import identity, special_kind
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, *,
-                 inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+def write_atomic(
+    path: str | os.PathLike[str],
+    data: str | bytes,
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+) -> None:
     """Write `data` to `path` (see the module's docstring for FIFOs, devices and links).
 
     Raises :class:`UsageError` when `path` is one of `inputs` (the files a command read), a
@@ -52,8 +56,10 @@ def refuse_inputs(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLi
     for inp in inputs:
         other_real, other_inode = identity(inp)
         if real == other_real or (inode is not None and inode == other_inode):
-            raise UsageError(f"refusing to overwrite the input file {os.fspath(path)}",
-                             hint="write the output to another file")
+            raise UsageError(
+                f"refusing to overwrite the input file {os.fspath(path)}",
+                hint="write the output to another file",
+            )
     return real
 
 

@@ -47,18 +47,21 @@ def require_regular(path: str | os.PathLike[str], display: str, what: str) -> os
         raise UsageError(f"{display} is a folder; give a {what} file")
     kind = special_kind(st.st_mode)
     if kind is not None:
-        raise UsageError(f"{display} is {kind}, not a file; give a {what} file",
-                         hint="journeymap reads regular files only (a pipe or device could block "
-                         "or never end)")
+        raise UsageError(
+            f"{display} is {kind}, not a file; give a {what} file",
+            hint="journeymap reads regular files only (a pipe or device could block or never end)",
+        )
     return st
 
 
-def read_bounded(path: str | os.PathLike[str], display: str, what: str,
-                 limit: int = MAX_BYTES) -> bytes:
+def read_bounded(
+    path: str | os.PathLike[str], display: str, what: str, limit: int = MAX_BYTES
+) -> bytes:
     """The bytes of a regular file of at most `limit` bytes, checked before and while reading."""
     st = require_regular(path, display, what)
-    too_large = MapError([Diagnostic(f"the file is larger than {limit // 2**20} MiB",
-                                     Position(display, 1, 1))])
+    too_large = MapError(
+        [Diagnostic(f"the file is larger than {limit // 2**20} MiB", Position(display, 1, 1))]
+    )
     if st.st_size > limit:
         raise too_large
     try:

@@ -34,25 +34,44 @@ def _include_root(file: Path) -> Path:
     return start
 
 
-def _resolve_includes(raw: PosDict, file: Path, display: str, root: Path, sources: SourceText,
-                      files: list[Path], chain: list[Path]) -> None:
+def _resolve_includes(
+    raw: PosDict,
+    file: Path,
+    display: str,
+    root: Path,
+    sources: SourceText,
+    files: list[Path],
+    chain: list[Path],
+) -> None:
     includes = raw.get("include")
     if includes is None:
         return
     if not isinstance(includes, PosList):
-        raise MapError([Diagnostic("'include' is a list of relative paths", locate(raw, ("include",)))],
-                       sources)
+        raise MapError(
+            [Diagnostic("'include' is a list of relative paths", locate(raw, ("include",)))],
+            sources,
+        )
     personas: list[tuple[Any, Position]] = []
     stages: list[tuple[Any, Position]] = []
     touchpoints: list[tuple[str, Any, Position]] = []
     for inc, pos in zip(includes, includes.item_pos, strict=False):
         if len(chain) > MAX_INCLUDE_DEPTH:
-            raise MapError([Diagnostic(f"includes nest deeper than {MAX_INCLUDE_DEPTH} levels", pos,
-                                       hint="include the fragments from the map or one level below")],
-                           sources)
-        target, inc_display, doc = _read_include(inc, pos, file, display, root, sources, files,
-                                                 chain)
-        _resolve_includes(doc, target, inc_display, root, sources, files, [*chain, target.resolve()])
+            raise MapError(
+                [
+                    Diagnostic(
+                        f"includes nest deeper than {MAX_INCLUDE_DEPTH} levels",
+                        pos,
+                        hint="include the fragments from the map or one level below",
+                    )
+                ],
+                sources,
+            )
+        target, inc_display, doc = _read_include(
+            inc, pos, file, display, root, sources, files, chain
+        )
+        _resolve_includes(
+            doc, target, inc_display, root, sources, files, [*chain, target.resolve()]
+        )
         _collect(doc, sources, personas, stages, touchpoints)
     if personas:
         _merge_personas(raw, personas)
@@ -61,33 +80,58 @@ def _resolve_includes(raw: PosDict, file: Path, display: str, root: Path, source
     _merge_touchpoints(raw, touchpoints, sources)
 
 
-def _read_include(inc: Any, pos: Position, file: Path, display: str, root: Path,
-                  sources: SourceText, files: list[Path],
-                  chain: list[Path]) -> tuple[Path, str, PosDict]:
+def _read_include(
+    inc: Any,
+    pos: Position,
+    file: Path,
+    display: str,
+    root: Path,
+    sources: SourceText,
+    files: list[Path],
+    chain: list[Path],
+) -> tuple[Path, str, PosDict]:
     """The included file (path, display name, document), added to ``files`` once read; refused
     if it loops or holds other keys."""
     target = _include_target(inc, file, root, pos, sources)
     if target.resolve() in chain:
         cycle = " -> ".join(str(p.name) for p in [*chain, target.resolve()])
-        raise MapError([Diagnostic(f"include cycle: {cycle}", pos,
-                                   hint="a file may not include itself, directly or through others")],
-                       sources)
+        raise MapError(
+            [
+                Diagnostic(
+                    f"include cycle: {cycle}",
+                    pos,
+                    hint="a file may not include itself, directly or through others",
+                )
+            ],
+            sources,
+        )
     inc_display = os.path.normpath(os.path.join(os.path.dirname(display), inc))
     doc = _read_mapping(target, inc_display, sources, what="included file")
     files.append(target)
     unknown = [k for k in doc if k not in INCLUDE_KEYS]
     if unknown:
         key = unknown[0]
-        raise MapError([Diagnostic(f"unknown key '{key}' in an included file", doc.key_pos[key],
-                                   hint=did_you_mean(str(key), list(INCLUDE_KEYS))
-                                   or "an included file holds personas, stages and touchpoints")],
-                       sources)
+        raise MapError(
+            [
+                Diagnostic(
+                    f"unknown key '{key}' in an included file",
+                    doc.key_pos[key],
+                    hint=did_you_mean(str(key), list(INCLUDE_KEYS))
+                    or "an included file holds personas, stages and touchpoints",
+                )
+            ],
+            sources,
+        )
     return target, inc_display, doc
 
 
-def _collect(doc: PosDict, sources: SourceText, personas: list[tuple[Any, Position]],
-             stages: list[tuple[Any, Position]],
-             touchpoints: list[tuple[str, Any, Position]]) -> None:
+def _collect(
+    doc: PosDict,
+    sources: SourceText,
+    personas: list[tuple[Any, Position]],
+    stages: list[tuple[Any, Position]],
+    touchpoints: list[tuple[str, Any, Position]],
+) -> None:
     """Add an included file's personas, stages and touchpoints (with positions) to the lists."""
     for key, sink in (("personas", personas), ("stages", stages)):
         items = doc.get(key)
@@ -99,12 +143,20 @@ def _collect(doc: PosDict, sources: SourceText, personas: list[tuple[Any, Positi
     tps = doc.get("touchpoints")
     if tps is not None:
         if not isinstance(tps, PosDict):
-            raise MapError([Diagnostic("'touchpoints' in an included file maps a stage id to a list",
-                                       doc.val_pos["touchpoints"])], sources)
+            raise MapError(
+                [
+                    Diagnostic(
+                        "'touchpoints' in an included file maps a stage id to a list",
+                        doc.val_pos["touchpoints"],
+                    )
+                ],
+                sources,
+            )
         for stage_id, items in tps.items():
             if isinstance(items, PosList):
-                touchpoints.extend((stage_id, it, p) for it, p in
-                                   zip(items, items.item_pos, strict=False))
+                touchpoints.extend(
+                    (stage_id, it, p) for it, p in zip(items, items.item_pos, strict=False)
+                )
 
 
 def _merge_personas(raw: PosDict, personas: list[tuple[Any, Position]]) -> None:
@@ -139,14 +191,23 @@ def _merge_stages(raw: PosDict, merged: list[tuple[Any, Position]]) -> None:
     _set(raw, "stages", stages)
 
 
-def _merge_touchpoints(raw: PosDict, merged: list[tuple[str, Any, Position]],
-                       sources: SourceText) -> None:
+def _merge_touchpoints(
+    raw: PosDict, merged: list[tuple[str, Any, Position]], sources: SourceText
+) -> None:
     """Included touchpoints are appended to the stage they name."""
     for stage_id, item, p in merged:
         stage = _find_stage(raw, stage_id)
         if stage is None:
-            raise MapError([Diagnostic(f"included touchpoints name an unknown stage '{stage_id}'", p,
-                                       hint=did_you_mean(str(stage_id), _stage_ids(raw)))], sources)
+            raise MapError(
+                [
+                    Diagnostic(
+                        f"included touchpoints name an unknown stage '{stage_id}'",
+                        p,
+                        hint=did_you_mean(str(stage_id), _stage_ids(raw)),
+                    )
+                ],
+                sources,
+            )
         tps = stage.get("touchpoints")
         if not isinstance(tps, PosList):
             tps = PosList(pos=stage.pos)
@@ -159,11 +220,27 @@ def _include_target(inc: Any, file: Path, root: Path, pos: Position, sources: So
     if not isinstance(inc, str) or not inc:
         raise MapError([Diagnostic("an include is a relative path to a YAML file", pos)], sources)
     if inc.startswith("~"):
-        raise MapError([Diagnostic(f"include '{inc}' starts with '~'", pos,
-                                   hint="use a path relative to the map, inside the repository")], sources)
+        raise MapError(
+            [
+                Diagnostic(
+                    f"include '{inc}' starts with '~'",
+                    pos,
+                    hint="use a path relative to the map, inside the repository",
+                )
+            ],
+            sources,
+        )
     if os.path.isabs(inc) or inc.startswith("\\") or (len(inc) > 1 and inc[1] == ":"):
-        raise MapError([Diagnostic(f"include '{inc}' is an absolute path", pos,
-                                   hint="use a path relative to the map, inside the repository")], sources)
+        raise MapError(
+            [
+                Diagnostic(
+                    f"include '{inc}' is an absolute path",
+                    pos,
+                    hint="use a path relative to the map, inside the repository",
+                )
+            ],
+            sources,
+        )
     target = file.parent / inc
     try:
         st = os.stat(target)
@@ -171,20 +248,37 @@ def _include_target(inc: Any, file: Path, root: Path, pos: Position, sources: So
         st = None
     except OSError as exc:
         loops = exc.errno == errno.ELOOP
-        raise MapError([Diagnostic(f"include '{inc}' is a symbolic link that loops" if loops
-                                   else f"cannot read the included file '{inc}': {exc.strerror}",
-                                   pos)], sources) from None
+        raise MapError(
+            [
+                Diagnostic(
+                    f"include '{inc}' is a symbolic link that loops"
+                    if loops
+                    else f"cannot read the included file '{inc}': {exc.strerror}",
+                    pos,
+                )
+            ],
+            sources,
+        ) from None
     resolved = Path(os.path.realpath(target))
     if not resolved.is_relative_to(root):
         lexical = Path(os.path.normpath(file.parent.resolve() / inc))
         via = " through a symbolic link" if lexical.is_relative_to(root) else ""
-        raise MapError([Diagnostic(f"include '{inc}' leads outside the repository{via}", pos,
-                                   hint=f"includes must stay inside {root}")], sources)
+        raise MapError(
+            [
+                Diagnostic(
+                    f"include '{inc}' leads outside the repository{via}",
+                    pos,
+                    hint=f"includes must stay inside {root}",
+                )
+            ],
+            sources,
+        )
     if st is None:
         raise MapError([Diagnostic(f"included file '{inc}' does not exist", pos)], sources)
     kind = "a folder" if stat.S_ISDIR(st.st_mode) else special_kind(st.st_mode)
     if kind is not None:
-        raise MapError([Diagnostic(f"included file '{inc}' is {kind}", pos,
-                                   hint="an include is a YAML file")], sources)
+        raise MapError(
+            [Diagnostic(f"included file '{inc}' is {kind}", pos, hint="an include is a YAML file")],
+            sources,
+        )
     return target
-

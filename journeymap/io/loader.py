@@ -119,14 +119,17 @@ def load_map(
     if diagnostics:
         raise MapError(_sorted(diagnostics), sources)
     assert jm is not None
-    loaded = LoadedMap(map=jm, path=file, display=display, raw=raw, sources=sources,
-                       scenario=scenario, files=files)
+    loaded = LoadedMap(
+        map=jm, path=file, display=display, raw=raw, sources=sources, scenario=scenario, files=files
+    )
     loaded.warnings += _map_warnings(jm, raw)
     if persona is not None:
         ids = [p.id for p in jm.personas]
         if persona not in ids:
-            raise UsageError(f"the map has no persona '{persona}'",
-                             hint=did_you_mean(persona, ids) or _known("personas", ids))
+            raise UsageError(
+                f"the map has no persona '{persona}'",
+                hint=did_you_mean(persona, ids) or _known("personas", ids),
+            )
         loaded.persona = persona
     if data is not None and Path(data).is_dir():
         data = _segment_overlay(Path(data), jm, persona, sources, loaded.files)
@@ -140,17 +143,22 @@ def load_map(
     return loaded
 
 
-def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources: SourceText,
-                     files: list[Path]) -> Path:
+def _segment_overlay(
+    folder: Path, jm: JourneyMap, persona: str | None, sources: SourceText, files: list[Path]
+) -> Path:
     """The overlay in `folder` whose ``segment`` equals the persona's ``segment``; the other
     overlays read to find it (the chosen one among them) are added to `files`."""
     if persona is None:
-        raise PersonaNeededError(f"{folder} is a folder of segment overlays; choose one by persona",
-                                 hint=_known("personas", [p.id for p in jm.personas]))
+        raise PersonaNeededError(
+            f"{folder} is a folder of segment overlays; choose one by persona",
+            hint=_known("personas", [p.id for p in jm.personas]),
+        )
     wanted = jm.persona(persona).segment
     if not wanted:
-        raise UsageError(f"persona '{persona}' declares no 'segment', so no overlay in {folder} is its own",
-                         hint="add 'segment: {column: value}' to the persona, or give an overlay file")
+        raise UsageError(
+            f"persona '{persona}' declares no 'segment', so no overlay in {folder} is its own",
+            hint="add 'segment: {column: value}' to the persona, or give an overlay file",
+        )
     want = {str(k): str(v) for k, v in wanted.items()}
     seen: list[str] = []
     for candidate in sorted(folder.iterdir()):
@@ -164,11 +172,14 @@ def _segment_overlay(folder: Path, jm: JourneyMap, persona: str | None, sources:
         seen.append(", ".join(f"{k}={v}" for k, v in sorted(got.items())))
         if got == want:
             return candidate
-    raise UsageError(f"no overlay in {folder} for persona '{persona}' (segment "
-                     f"{', '.join(f'{k}={v}' for k, v in sorted(want.items()))})",
-                     hint=f"segments found: {'; '.join(seen)}" if seen else
-                     f"{folder} holds no segment overlays of map '{jm.id}': ingest writes one per segment "
-                     "(docs/events.md, 'Segments')")
+    raise UsageError(
+        f"no overlay in {folder} for persona '{persona}' (segment "
+        f"{', '.join(f'{k}={v}' for k, v in sorted(want.items()))})",
+        hint=f"segments found: {'; '.join(seen)}"
+        if seen
+        else f"{folder} holds no segment overlays of map '{jm.id}': ingest writes one per segment "
+        "(docs/events.md, 'Segments')",
+    )
 
 
 def load_overlay(
@@ -194,8 +205,13 @@ def validate_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found = sorted(q for q in path.rglob("*") if q.suffix in (".yaml", ".yml")
-                           and q.is_file() and not any(part.startswith(".") for part in q.parts))
+            found = sorted(
+                q
+                for q in path.rglob("*")
+                if q.suffix in (".yaml", ".yml")
+                and q.is_file()
+                and not any(part.startswith(".") for part in q.parts)
+            )
             out.extend(found)
         elif path.exists():
             out.append(path)
@@ -225,7 +241,6 @@ def is_map_document(path: Path) -> bool:
 # ---------------------------------------------------------------------------------- reading
 
 
-
 def _list_to_mapping(items: PosList) -> PosDict:
     out = PosDict(pos=items.pos)
     for item, pos in zip(items, items.item_pos, strict=False):
@@ -246,43 +261,90 @@ def _map_warnings(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for i, stage in enumerate(jm.stages):
         for j, tp in enumerate(stage.touchpoints):
-            if tp.scores is not None and tp.scores.nps is not None and not tp.scores.nps.on_nps_scale:
-                out.append(Diagnostic(
-                    f"NPS of '{tp.id}' is declared on {list(tp.scores.nps.scale)}; NPS is defined on 0-10 only, so it is omitted",
-                    locate(raw, ("stages", i, "touchpoints", j, "scores", "nps", "scale")),
-                    hint="ask the recommend question on 0-10, or record it as csat", code="JM001"))
+            if (
+                tp.scores is not None
+                and tp.scores.nps is not None
+                and not tp.scores.nps.on_nps_scale
+            ):
+                out.append(
+                    Diagnostic(
+                        f"NPS of '{tp.id}' is declared on {list(tp.scores.nps.scale)}; NPS is defined on 0-10 only, so it is omitted",
+                        locate(raw, ("stages", i, "touchpoints", j, "scores", "nps", "scale")),
+                        hint="ask the recommend question on 0-10, or record it as csat",
+                        code="JM001",
+                    )
+                )
             if tp.value is not None and not tp.goal:
-                out.append(Diagnostic(f"'{tp.id}' has a 'value' but is not a goal; the value is ignored",
-                                      locate(raw, ("stages", i, "touchpoints", j, "value")),
-                                      hint="add 'goal: true' or remove 'value'", code="JM002"))
+                out.append(
+                    Diagnostic(
+                        f"'{tp.id}' has a 'value' but is not a goal; the value is ignored",
+                        locate(raw, ("stages", i, "touchpoints", j, "value")),
+                        hint="add 'goal: true' or remove 'value'",
+                        code="JM002",
+                    )
+                )
     return out
 
 
 def _overlay_warnings(overlay: Overlay, raw: PosDict) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for tid, data in overlay.touchpoints.items():
-        if data.scores is not None and data.scores.nps is not None and not data.scores.nps.on_nps_scale:
-            out.append(Diagnostic(f"NPS of '{tid}' is declared on {list(data.scores.nps.scale)}; it is omitted",
-                                  locate(raw, ("touchpoints", tid, "scores", "nps", "scale")), code="JM001"))
+        if (
+            data.scores is not None
+            and data.scores.nps is not None
+            and not data.scores.nps.on_nps_scale
+        ):
+            out.append(
+                Diagnostic(
+                    f"NPS of '{tid}' is declared on {list(data.scores.nps.scale)}; it is omitted",
+                    locate(raw, ("touchpoints", tid, "scores", "nps", "scale")),
+                    code="JM001",
+                )
+            )
     return out
 
 
-def _check_overlay_against_map(overlay: Overlay, raw: PosDict, jm: JourneyMap, sources: SourceText) -> None:
+def _check_overlay_against_map(
+    overlay: Overlay, raw: PosDict, jm: JourneyMap, sources: SourceText
+) -> None:
     diags: list[Diagnostic] = []
     known = [tp.id for _, tp in jm.iter_touchpoints()]
     known_set = set(known)
     if overlay.map != jm.id:
-        diags.append(Diagnostic(f"this overlay is for map '{overlay.map}', not '{jm.id}'",
-                                locate(raw, ("map",)), hint="give the overlay made for this map"))
+        diags.append(
+            Diagnostic(
+                f"this overlay is for map '{overlay.map}', not '{jm.id}'",
+                locate(raw, ("map",)),
+                hint="give the overlay made for this map",
+            )
+        )
     for tid, data in overlay.touchpoints.items():
         if tid not in known_set:
-            diags.append(_unknown("touchpoint", tid, raw, ("touchpoints", tid), known,
-                                  "the overlay's touchpoints", key=True))
+            diags.append(
+                _unknown(
+                    "touchpoint",
+                    tid,
+                    raw,
+                    ("touchpoints", tid),
+                    known,
+                    "the overlay's touchpoints",
+                    key=True,
+                )
+            )
             continue
         for field_name in ("next", "returns", "median_seconds_to_next"):
             for target in getattr(data, field_name):
                 if target not in known_set:
-                    diags.append(_unknown("touchpoint", target, raw, ("touchpoints", tid, field_name, target),
-                                          known, f"touchpoints.{tid}.{field_name}", key=True))
+                    diags.append(
+                        _unknown(
+                            "touchpoint",
+                            target,
+                            raw,
+                            ("touchpoints", tid, field_name, target),
+                            known,
+                            f"touchpoints.{tid}.{field_name}",
+                            key=True,
+                        )
+                    )
     if diags:
         raise MapError(_sorted(diags), sources)

@@ -31,8 +31,9 @@ SUFFIXES = (".yaml", ".yml", ".json")
 class RevisionError(UsageError):
     """A map or overlay cannot be read at the git revision `ref` (exit 2)."""
 
-    def __init__(self, message: str, *, ref: str, hint: str | None = None,
-                 overlay: str | None = None):
+    def __init__(
+        self, message: str, *, ref: str, hint: str | None = None, overlay: str | None = None
+    ):
         super().__init__(message, hint=hint)
         self.ref = ref
         self.hint = hint
@@ -48,10 +49,15 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
 
 def _fetch_hint(ref: str) -> str:
     remote, _, branch = ref.partition("/")
-    fetch = (f"git fetch {remote} {branch}" if branch and remote == "origin"
-             else f"git fetch origin {ref}")
-    return (f"fetch it first ({fetch}); in GitHub Actions check out with 'fetch-depth: 0', in "
-            "GitLab CI set GIT_DEPTH: 0")
+    fetch = (
+        f"git fetch {remote} {branch}"
+        if branch and remote == "origin"
+        else f"git fetch origin {ref}"
+    )
+    return (
+        f"fetch it first ({fetch}); in GitHub Actions check out with 'fetch-depth: 0', in "
+        "GitLab CI set GIT_DEPTH: 0"
+    )
 
 
 def _folder(path: Path) -> Path:
@@ -77,12 +83,14 @@ def revision_exists(ref: str, path: str | os.PathLike[str]) -> None:
     root, _ = _repo(Path(path), ref)
     verify = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
     if verify.returncode != 0:
-        raise RevisionError(f"the revision '{ref}' is not in this clone", ref=ref,
-                            hint=_fetch_hint(ref))
+        raise RevisionError(
+            f"the revision '{ref}' is not in this clone", ref=ref, hint=_fetch_hint(ref)
+        )
 
 
-def load_at_revision(ref: str, path: str | os.PathLike[str], *,
-                     data: str | os.PathLike[str] | None = None) -> LoadedMap | None:
+def load_at_revision(
+    ref: str, path: str | os.PathLike[str], *, data: str | os.PathLike[str] | None = None
+) -> LoadedMap | None:
     """Load a map (and its overlay) as they were at `ref`; None when the map did not exist.
 
     A map that existed at `ref` but whose overlay did not is an error
@@ -97,15 +105,22 @@ def load_at_revision(ref: str, path: str | os.PathLike[str], *,
     if data is not None:
         _, drel = _repo(Path(data), ref)
         if _git(["cat-file", "-e", f"{ref}:{drel}"], root).returncode != 0:
-            raise RevisionError(f"the overlay {os.fspath(data)} does not exist at '{ref}'",
-                                ref=ref, overlay=os.fspath(data))
+            raise RevisionError(
+                f"the overlay {os.fspath(data)} does not exist at '{ref}'",
+                ref=ref,
+                overlay=os.fspath(data),
+            )
     listing = _git(["ls-tree", "-r", "-z", "--name-only", ref], root)
-    wanted = [n for n in listing.stdout.decode("utf-8", "surrogateescape").split("\0")
-              if n.endswith(SUFFIXES)]
+    wanted = [
+        n
+        for n in listing.stdout.decode("utf-8", "surrogateescape").split("\0")
+        if n.endswith(SUFFIXES)
+    ]
     archive = _git(["archive", "--format=tar", ref, "--", *wanted], root)
     if archive.returncode != 0:
-        raise RevisionError(f"cannot read '{ref}': "
-                            f"{archive.stderr.decode('utf-8', 'replace').strip()}", ref=ref)
+        raise RevisionError(
+            f"cannot read '{ref}': {archive.stderr.decode('utf-8', 'replace').strip()}", ref=ref
+        )
     display = f"{ref}:{os.fspath(path)}"
     with tempfile.TemporaryDirectory(prefix="journeymap-rev-") as tmp:
         skipped: list[str] = []
@@ -118,11 +133,15 @@ def load_at_revision(ref: str, path: str | os.PathLike[str], *,
             names[os.path.join(tmp, drel)] = f"{ref}:{os.fspath(data)}"
         for name, what in names.items():
             if os.path.relpath(name, tmp) in skipped:
-                raise RevisionError(f"{what} is a symbolic link that leads outside the repository",
-                                    ref=ref, hint="a map read at a revision is a file of that revision")
+                raise RevisionError(
+                    f"{what} is a symbolic link that leads outside the repository",
+                    ref=ref,
+                    hint="a map read at a revision is a file of that revision",
+                )
         try:
-            loaded = load_map(os.path.join(tmp, rel),
-                              data=os.path.join(tmp, drel) if drel is not None else None)
+            loaded = load_map(
+                os.path.join(tmp, rel), data=os.path.join(tmp, drel) if drel is not None else None
+            )
         except MapError as exc:
             raise _renamed(exc, names, prefix, ref) from None
         except UsageError as exc:  # a file of the revision that cannot be read (a link loop)
@@ -136,6 +155,7 @@ def _inside(skipped: list[str]) -> Callable[[tarfile.TarInfo, str], tarfile.TarI
     """The ``data`` extraction filter, leaving out (and listing in `skipped`) the members it
     refuses, such as a symbolic link that points outside the tree: an include through one is
     then a missing file with its position, and the map itself a :class:`RevisionError`."""
+
     def keep(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
         try:
             return tarfile.data_filter(member, dest)
@@ -150,9 +170,15 @@ def _renamed(exc: MapError, names: dict[str, str], prefix: str, ref: str) -> Map
     def name(p: str) -> str:
         if p in names:
             return names[p]
-        return f"{ref}:{p[len(prefix):]}" if p.startswith(prefix) else p
+        return f"{ref}:{p[len(prefix) :]}" if p.startswith(prefix) else p
 
-    diags = [replace(d, position=replace(d.position, path=name(d.position.path)))
-             if d.position is not None else d for d in exc.diagnostics]
-    sources = SourceText({name(k): v for k, v in (exc.sources.texts if exc.sources else {}).items()})
+    diags = [
+        replace(d, position=replace(d.position, path=name(d.position.path)))
+        if d.position is not None
+        else d
+        for d in exc.diagnostics
+    ]
+    sources = SourceText(
+        {name(k): v for k, v in (exc.sources.texts if exc.sources else {}).items()}
+    )
     return MapError(diags or [Diagnostic(str(exc))], sources)

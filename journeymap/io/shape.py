@@ -15,23 +15,46 @@ from journeymap.model import JourneyMap
 
 def _validate_map(raw: PosDict) -> tuple[JourneyMap | None, list[Diagnostic]]:
     if "journeymap" not in raw and "journeymap-data" in raw:
-            return None, [Diagnostic("this is an overlay (journeymap-data), not a map", raw.key_pos["journeymap-data"],
-                                     hint="pass it with --data next to its map")]
+        return None, [
+            Diagnostic(
+                "this is an overlay (journeymap-data), not a map",
+                raw.key_pos["journeymap-data"],
+                hint="pass it with --data next to its map",
+            )
+        ]
     try:
         return JourneyMap.model_validate(raw), []
     except ValidationError as exc:
         return None, _diagnostics(exc, raw, JourneyMap)
 
 
-_TYPE_WORDS = {"str", "int", "float", "bool", "list", "dict", "tuple", "set", "none",
-               "constrained-str", "constrained-int", "constrained-float", "lax-or-strict"}
+_TYPE_WORDS = {
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "dict",
+    "tuple",
+    "set",
+    "none",
+    "constrained-str",
+    "constrained-int",
+    "constrained-float",
+    "lax-or-strict",
+}
 
 
 def _is_type_tag(segment: Any) -> bool:
     if not isinstance(segment, str):
         return False
-    return ("[" in segment or segment in _TYPE_WORDS or segment[:1].isupper()
-            or segment.startswith("function-") or segment.startswith("literal"))
+    return (
+        "[" in segment
+        or segment in _TYPE_WORDS
+        or segment[:1].isupper()
+        or segment.startswith("function-")
+        or segment.startswith("literal")
+    )
 
 
 def _clean_loc(raw: Any, loc: tuple[Any, ...], err_type: str) -> tuple[Any, ...]:
@@ -39,7 +62,9 @@ def _clean_loc(raw: Any, loc: tuple[Any, ...], err_type: str) -> tuple[Any, ...]
     node = raw
     for i, seg in enumerate(loc):
         last = i == len(loc) - 1
-        if (isinstance(node, dict) and seg in node) or (isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)):
+        if (isinstance(node, dict) and seg in node) or (
+            isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
+        ):
             out.append(seg)
             node = node[seg]
         elif _is_type_tag(seg):
@@ -61,8 +86,9 @@ def _clean_loc(raw: Any, loc: tuple[Any, ...], err_type: str) -> tuple[Any, ...]
     return tuple(out)
 
 
-def _diagnostics(exc: ValidationError, raw: PosDict, model: type[BaseModel],
-                 prefix: tuple[Any, ...] = ()) -> list[Diagnostic]:
+def _diagnostics(
+    exc: ValidationError, raw: PosDict, model: type[BaseModel], prefix: tuple[Any, ...] = ()
+) -> list[Diagnostic]:
     errors = exc.errors(include_url=False)
     cleaned = [(_clean_loc(raw, prefix + tuple(e["loc"]), e["type"]), e) for e in errors]
     locs = [c for c, _ in cleaned]
@@ -110,7 +136,10 @@ def _diagnostic(loc: tuple[Any, ...], err: Any, raw: PosDict, model: type[BaseMo
         key = loc[-1]
         allowed = _allowed_keys(model, loc[:-1])
         hint = did_you_mean(str(key), allowed) or (
-            f"allowed here: {', '.join(sorted(allowed))}" if allowed and len(allowed) <= 12 else None)
+            f"allowed here: {', '.join(sorted(allowed))}"
+            if allowed and len(allowed) <= 12
+            else None
+        )
         parent = _path_text(loc[:-1]) or "the top level"
         return Diagnostic(f"unknown key '{key}' in {parent}", locate(raw, loc, key=True), hint)
     pos = locate(raw, loc)
@@ -127,23 +156,37 @@ def _diagnostic(loc: tuple[Any, ...], err: Any, raw: PosDict, model: type[BaseMo
 
 _COUNT_HINT = "counts are whole numbers of customers or transitions, written without quotes"
 _MESSAGES: dict[str, tuple[str, str | None]] = {
-    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"),
-                    ("{where} must be a whole number, got {value}", _COUNT_HINT)),
-    **dict.fromkeys(("float_type", "float_parsing"), ("{where} must be a number, got {value}", None)),
+    **dict.fromkeys(
+        ("int_type", "int_parsing", "int_from_float"),
+        ("{where} must be a whole number, got {value}", _COUNT_HINT),
+    ),
+    **dict.fromkeys(
+        ("float_type", "float_parsing"), ("{where} must be a number, got {value}", None)
+    ),
     "finite_number": ("{where} must be a finite number, got {value}", None),
     "string_too_short": ("{where} must not be empty", None),
     "string_too_long": ("{where} is too long", None),
-    **dict.fromkeys(("bool_type", "bool_parsing"), ("{where} must be true or false, got {value}", None)),
-    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"),
-                    ("{document} must be a mapping (key: value), got {value}", None)),
+    **dict.fromkeys(
+        ("bool_type", "bool_parsing"), ("{where} must be true or false, got {value}", None)
+    ),
+    **dict.fromkeys(
+        ("dict_type", "model_type", "model_attributes_type"),
+        ("{document} must be a mapping (key: value), got {value}", None),
+    ),
     **dict.fromkeys(("list_type", "tuple_type"), ("{where} must be a list, got {value}", None)),
-    **dict.fromkeys(("date_type", "date_parsing", "date_from_datetime_parsing"),
-                    ("{where} must be a date like 2026-09-30, got {value}", None)),
+    **dict.fromkeys(
+        ("date_type", "date_parsing", "date_from_datetime_parsing"),
+        ("{where} must be a date like 2026-09-30, got {value}", None),
+    ),
 }
 """pydantic error types whose message needs only the place and the value, with their hint."""
 
-_BOUNDS = {"greater_than_equal": "at least", "greater_than": "more than",
-           "less_than_equal": "at most", "less_than": "less than"}
+_BOUNDS = {
+    "greater_than_equal": "at least",
+    "greater_than": "more than",
+    "less_than_equal": "at most",
+    "less_than": "less than",
+}
 
 
 def _message(kind: str, where: str, loc: tuple[Any, ...], err: Any) -> tuple[str, str | None]:
@@ -155,17 +198,24 @@ def _message(kind: str, where: str, loc: tuple[Any, ...], err: Any) -> tuple[str
         return f"{where} must be {_BOUNDS[kind]} {bound}, got {_show(value)}", None
     if kind == "string_type":
         quote = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return f"{where} must be text, got {_show(value)}", f"quote it: '{value}'" if quote else None
+        return (
+            f"{where} must be text, got {_show(value)}",
+            f"quote it: '{value}'" if quote else None,
+        )
     if kind == "string_pattern_mismatch":
         return _pattern_message(where, loc, value)
     if kind == "literal_error" and where in ("journeymap", "journeymap-data"):
-        return (f"unsupported format version {_show(value)} in '{where}'",
-                "this journeymap reads format version 1")
+        return (
+            f"unsupported format version {_show(value)} in '{where}'",
+            "this journeymap reads format version 1",
+        )
     if kind in ("literal_error", "enum"):
         expected = ctx.get("expected", "")
         choices = [c.strip("'") for c in str(expected).replace(" or ", ", ").split(", ")]
-        return (f"{where} must be one of {expected}, got {_show(value)}",
-                did_you_mean(str(value), choices))
+        return (
+            f"{where} must be one of {expected}, got {_show(value)}",
+            did_you_mean(str(value), choices),
+        )
     if kind in ("too_short", "too_long"):
         return f"{where}: {err['msg'][0].lower()}{err['msg'][1:]}", None
     text = str(err["msg"])
@@ -180,8 +230,10 @@ def _pattern_message(where: str, loc: tuple[Any, ...], value: Any) -> tuple[str,
         return f"{where} must be an ISO 4217 code such as EUR, got {_show(value)}", None
     if "code" in loc:
         return f"{where} must be a check code such as JM101, got {_show(value)}", None
-    return (f"{_show(value)} is not a valid id ({where})",
-            "ids are made of letters, digits, '-', '_' and '.', and start with a letter or digit")
+    return (
+        f"{_show(value)} is not a valid id ({where})",
+        "ids are made of letters, digits, '-', '_' and '.', and start with a letter or digit",
+    )
 
 
 def _flatten(annotation: Any) -> list[Any]:
@@ -224,4 +276,3 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
             if isinstance(t, type) and issubclass(t, BaseModel):
                 keys.update(_fields_by_key(t))
     return sorted(keys)
-

@@ -104,8 +104,15 @@ def dump_yaml(data: Any, header: str | None = None, *, schema: str | None = None
 
     ``header`` becomes comment lines at the top, after the schema modeline when ``schema`` is given.
     """
-    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                     width=100, indent=2)
+    text = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+        indent=2,
+    )
     head = [modeline(schema)] if schema else []
     if header:
         head += [f"# {line}" if line else "#" for line in header.splitlines()]
@@ -118,8 +125,13 @@ def yaml_scalar(value: str, *, double: bool = False) -> str:
     >>> yaml_scalar("checkout"), yaml_scalar("1e3"), yaml_scalar("Café", double=True)
     ('checkout', "'1e3'", '"Café"')
     """
-    text = yaml.dump(value, Dumper=_Dumper, allow_unicode=True, width=sys.maxsize,
-                     default_style='"' if double else None)
+    text = yaml.dump(
+        value,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        width=sys.maxsize,
+        default_style='"' if double else None,
+    )
     return text.removesuffix("\n...\n").removesuffix("\n")
 
 
@@ -137,8 +149,9 @@ def dump_map(model: BaseModel, header: str | None = None, *, schema: str | None 
     return dump_yaml(to_plain(model), header, schema=schema)
 
 
-_NOT_YAML_TEXT = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-                            "\U00010000-\U0010ffff]")
+_NOT_YAML_TEXT = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 """Characters a YAML reader refuses raw or reads as line breaks (journeymap reads JSON as YAML)."""
 
 
@@ -160,11 +173,34 @@ def dump_json(data: Any, *, sort_keys: bool = False) -> str:
 
 # ------------------------------------------------------------------------------- overlays
 
-OVERLAY_KEYS = ("journeymap-data", "map", "period", "segment", "settings", "coverage", "unmapped",
-                "bad_rows", "left_out", "time_range", "touchpoints")
+OVERLAY_KEYS = (
+    "journeymap-data",
+    "map",
+    "period",
+    "segment",
+    "settings",
+    "coverage",
+    "unmapped",
+    "bad_rows",
+    "left_out",
+    "time_range",
+    "touchpoints",
+)
 """The order of an overlay's keys in YAML (the order ``docs/events.md`` explains them in)."""
-TOUCHPOINT_KEYS = ("entries", "visits", "customers", "next", "exits", "in_progress", "unknown",
-                   "conversions", "returns", "median_seconds_to_next", "late_conversions", "scores")
+TOUCHPOINT_KEYS = (
+    "entries",
+    "visits",
+    "customers",
+    "next",
+    "exits",
+    "in_progress",
+    "unknown",
+    "conversions",
+    "returns",
+    "median_seconds_to_next",
+    "late_conversions",
+    "scores",
+)
 """The order of a touchpoint's counts in an overlay written as YAML (``scores`` by metric name)."""
 
 
@@ -195,8 +231,9 @@ def _sorted(value: Any) -> Any:
     return value
 
 
-def dump_overlay(overlay: Overlay, fmt: OverlayFormat | str = OverlayFormat.YAML, *,
-                 header: str | None = None) -> str:
+def dump_overlay(
+    overlay: Overlay, fmt: OverlayFormat | str = OverlayFormat.YAML, *, header: str | None = None
+) -> str:
     """An overlay as a file: YAML (with the schema modeline and ``header``) or JSON.
 
     Both hold the same document, touchpoints as a mapping ``{id: {...}}`` in map order. JSON keys

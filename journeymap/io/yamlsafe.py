@@ -121,8 +121,13 @@ def locate(root: Any, loc: tuple[Any, ...], *, key: bool = False) -> Position | 
 def _decode(data: bytes, path: str) -> str:
     if b"\x00" in data:
         raise MapError(
-            [Diagnostic("this is not a text file (it contains NUL bytes)", Position(path, 1, 1),
-                        hint="a map is a UTF-8 YAML file")]
+            [
+                Diagnostic(
+                    "this is not a text file (it contains NUL bytes)",
+                    Position(path, 1, 1),
+                    hint="a map is a UTF-8 YAML file",
+                )
+            ]
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -133,8 +138,13 @@ def _decode(data: bytes, path: str) -> str:
         line = before.count(b"\n") + 1
         col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
         raise MapError(
-            [Diagnostic(f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                        Position(path, line, col), hint="save the file as UTF-8")]
+            [
+                Diagnostic(
+                    f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
+                    Position(path, line, col),
+                    hint="save the file as UTF-8",
+                )
+            ]
         ) from None
 
 
@@ -148,8 +158,11 @@ def _resolve_plain(value: str, pos: Position) -> Any:
     if _INT10.match(value) or _INT8.match(value) or _INT16.match(value):
         digits = len(value.lstrip("+-"))
         if digits > MAX_DIGITS:
-            raise _Fail(f"number with {digits} digits is too long", pos,
-                        f"numbers here have at most {MAX_DIGITS} digits")
+            raise _Fail(
+                f"number with {digits} digits is too long",
+                pos,
+                f"numbers here have at most {MAX_DIGITS} digits",
+            )
         if _INT8.match(value):
             return int(value[2:], 8)
         if _INT16.match(value):
@@ -196,12 +209,15 @@ def _resolve_tagged(value: str, tag: str, pos: Position) -> Any:
         if not ok:
             raise _Fail(f"'{value}' is not a valid !!{kind}", pos, None)
         return float(resolved) if kind == "float" else resolved
-    raise _Fail(f"unsupported YAML tag '{_tag_text(tag)}'", pos,
-                "journeymap maps use plain YAML values only; remove the tag")
+    raise _Fail(
+        f"unsupported YAML tag '{_tag_text(tag)}'",
+        pos,
+        "journeymap maps use plain YAML values only; remove the tag",
+    )
 
 
 def _tag_text(tag: str) -> str:
-    return "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
 class _Fail(Exception):
@@ -213,8 +229,11 @@ class _Fail(Exception):
 def _check_container_tag(tag: str | None, kind: str, pos: Position) -> None:
     if tag is None or tag == "!" or tag == _CORE + kind:
         return
-    raise _Fail(f"unsupported YAML tag '{_tag_text(tag)}'", pos,
-                "journeymap maps use plain YAML values only; remove the tag")
+    raise _Fail(
+        f"unsupported YAML tag '{_tag_text(tag)}'",
+        pos,
+        "journeymap maps use plain YAML values only; remove the tag",
+    )
 
 
 def parse_yaml(data: bytes | str, path: str, sources: SourceText | None = None) -> Any:
@@ -228,8 +247,13 @@ def parse_yaml(data: bytes | str, path: str, sources: SourceText | None = None) 
     """
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            raise MapError([Diagnostic(f"the file is larger than {MAX_BYTES // 2**20} MiB",
-                                       Position(path, 1, 1))])
+            raise MapError(
+                [
+                    Diagnostic(
+                        f"the file is larger than {MAX_BYTES // 2**20} MiB", Position(path, 1, 1)
+                    )
+                ]
+            )
         text = _decode(data, path)
     else:
         text = data
@@ -244,16 +268,30 @@ def parse_yaml(data: bytes | str, path: str, sources: SourceText | None = None) 
         pos = _pos(path, mark) if mark is not None else Position(path, 1, 1)
         problem = (exc.problem or "invalid YAML").strip()
         context = f" {exc.context.strip()}" if exc.context else ""
-        if exc.context and exc.context_mark is not None and exc.problem_mark is not None and (
-                exc.context_mark.line != exc.problem_mark.line):
+        if (
+            exc.context
+            and exc.context_mark is not None
+            and exc.problem_mark is not None
+            and (exc.context_mark.line != exc.problem_mark.line)
+        ):
             context += f" that starts at line {exc.context_mark.line + 1}"
-        raise MapError([Diagnostic(f"YAML syntax error: {problem}{context}", pos,
-                                   hint=_syntax_hint(problem))], sources) from None
+        raise MapError(
+            [Diagnostic(f"YAML syntax error: {problem}{context}", pos, hint=_syntax_hint(problem))],
+            sources,
+        ) from None
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         pos = Position(path, before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1)
-        raise MapError([Diagnostic(f"unreadable character {exc.character!r} in the file", pos,
-                                   hint="remove control characters")], sources) from None
+        raise MapError(
+            [
+                Diagnostic(
+                    f"unreadable character {exc.character!r} in the file",
+                    pos,
+                    hint="remove control characters",
+                )
+            ],
+            sources,
+        ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is one of the above
         raise MapError([Diagnostic(f"YAML error: {exc}", Position(path, 1, 1))], sources) from None
 
@@ -285,13 +323,19 @@ def _build(loader: yaml.SafeLoader, path: str) -> Any:
         if isinstance(event, ev.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise _Fail("a map file holds one YAML document; found a second '---'",
-                            _pos(path, event.start_mark), "split it into two files")
+                raise _Fail(
+                    "a map file holds one YAML document; found a second '---'",
+                    _pos(path, event.start_mark),
+                    "split it into two files",
+                )
         elif not isinstance(event, ev.StreamStartEvent | ev.DocumentEndEvent):
             builder.feed(event)
     if documents == 0 or builder.root is None:
-        raise _Fail("the file is empty", Position(path, 1, 1),
-                    "a map starts with 'journeymap: 1'; run 'journeymap init' for a starter map")
+        raise _Fail(
+            "the file is empty",
+            Position(path, 1, 1),
+            "a map starts with 'journeymap: 1'; run 'journeymap init' for a starter map",
+        )
     return builder.root
 
 
@@ -328,8 +372,11 @@ class _Builder:
         value, size = self.anchors[event.anchor]
         self.count += size
         if self.count > MAX_NODES:
-            raise _Fail(f"the document expands to more than {MAX_NODES:,} values through aliases",
-                        pos, "this looks like an alias bomb; write the values out")
+            raise _Fail(
+                f"the document expands to more than {MAX_NODES:,} values through aliases",
+                pos,
+                "this looks like an alias bomb; write the values out",
+            )
         self.add(value, pos, size)
 
     def scalar(self, event: ev.ScalarEvent, pos: Position) -> None:
@@ -347,8 +394,11 @@ class _Builder:
     def start(self, event: ev.SequenceStartEvent | ev.MappingStartEvent, pos: Position) -> None:
         self.count += 1
         if len(self.stack) >= MAX_DEPTH:
-            raise _Fail(f"nesting deeper than {MAX_DEPTH} levels", pos,
-                        "a journey map is a few levels deep; check the brackets and indentation")
+            raise _Fail(
+                f"nesting deeper than {MAX_DEPTH} levels",
+                pos,
+                "a journey map is a few levels deep; check the brackets and indentation",
+            )
         seq = isinstance(event, ev.SequenceStartEvent)
         _check_container_tag(event.tag, "seq" if seq else "map", pos)
         obj: PosDict | PosList = PosList(pos=pos) if seq else PosDict(pos=pos)
@@ -370,8 +420,11 @@ class _Builder:
                 raise _Fail("a mapping or list cannot be used as a key", pos, None)
             if value is not MERGE and value in top.obj:
                 first = top.obj.key_pos[value]
-                raise _Fail(f"duplicate key '{value}' (first defined at line {first.line})", pos,
-                            "each key may appear once in a mapping; remove or rename one")
+                raise _Fail(
+                    f"duplicate key '{value}' (first defined at line {first.line})",
+                    pos,
+                    "each key may appear once in a mapping; remove or rename one",
+                )
             top.key, top.key_pos, top.has_key = value, pos, True
             return
         if top.key is MERGE:

@@ -38,8 +38,21 @@ NEEDS_ANALYSIS = {"graph", "canvas", "funnel", "leaks", "scores", "report", "mer
 NEEDS_BOOTSTRAP = {"leaks", "report"}
 """Views that show bootstrap intervals (the others run the analysis with ``samples=0``)."""
 
-__all__ = ["COLOR_BY", "CURVES", "NEEDS_ANALYSIS", "NEEDS_BOOTSTRAP", "PAGES", "VIEWS", "Curve",
-           "Scene", "build_curves", "build_scene", "render", "supported_table", "view_format"]
+__all__ = [
+    "COLOR_BY",
+    "CURVES",
+    "NEEDS_ANALYSIS",
+    "NEEDS_BOOTSTRAP",
+    "PAGES",
+    "VIEWS",
+    "Curve",
+    "Scene",
+    "build_curves",
+    "build_scene",
+    "render",
+    "supported_table",
+    "view_format",
+]
 
 
 def supported_table() -> str:
@@ -50,22 +63,28 @@ def supported_table() -> str:
 def view_format(view: str, path: str | os.PathLike[str]) -> str:
     """The output format of `view` written to `path` (from its extension), or a UsageError."""
     if view not in VIEWS:
-        raise UsageError(f"unknown view '{view}'; views: {', '.join(VIEWS)}",
-                         hint=did_you_mean(view, list(VIEWS)))
+        raise UsageError(
+            f"unknown view '{view}'; views: {', '.join(VIEWS)}",
+            hint=did_you_mean(view, list(VIEWS)),
+        )
     ext = Path(path).suffix.lower().lstrip(".")
     if ext not in VIEWS[view]:
         supported = ", ".join("." + f for f in VIEWS[view])
         shown = f".{ext}" if ext else "a file without an extension"
-        raise UsageError(f"the {view} view cannot be written as {shown}; it supports {supported}",
-                         hint=f"supported pairs: {supported_table()}")
+        raise UsageError(
+            f"the {view} view cannot be written as {shown}; it supports {supported}",
+            hint=f"supported pairs: {supported_table()}",
+        )
     return ext
 
 
 def render(scene: Scene, view: str, fmt: str) -> bytes:
     """Draw one view of the scene in one format; returns the file's bytes."""
     if fmt not in VIEWS.get(view, ()):
-        raise UsageError(f"the {view} view cannot be written as .{fmt}",
-                         hint=f"supported pairs: {supported_table()}")
+        raise UsageError(
+            f"the {view} view cannot be written as .{fmt}",
+            hint=f"supported pairs: {supported_table()}",
+        )
     if view == "graph":
         from journeymap.render.dot import render_graph
 
@@ -77,8 +96,12 @@ def render(scene: Scene, view: str, fmt: str) -> bytes:
     if view in ("funnel", "leaks", "scores", "emotions"):
         from journeymap.render import charts
 
-        fn = {"funnel": charts.funnel_chart, "leaks": charts.leaks_chart,
-              "scores": charts.scores_chart, "emotions": charts.emotions_chart}[view]
+        fn = {
+            "funnel": charts.funnel_chart,
+            "leaks": charts.leaks_chart,
+            "scores": charts.scores_chart,
+            "emotions": charts.emotions_chart,
+        }[view]
         return fn(scene, fmt)
     if view in ("mermaid", "mermaid-flow"):
         from journeymap.render.mermaid import to_flowchart, to_journey

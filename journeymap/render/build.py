@@ -17,8 +17,9 @@ def analysis_of(loaded: LoadedMap, *, goal: str | None, samples: int, seed: int)
     from journeymap.graph import build_graph
 
     G = build_graph(loaded.map, loaded.overlay)
-    return analyze(G, goal=goal, samples=samples, seed=seed, scenario=loaded.scenario,
-                   persona=loaded.persona)
+    return analyze(
+        G, goal=goal, samples=samples, seed=seed, scenario=loaded.scenario, persona=loaded.persona
+    )
 
 
 def scenario_curves(loaded: LoadedMap, mode: str) -> list[Curve]:
@@ -30,21 +31,42 @@ def scenario_curves(loaded: LoadedMap, mode: str) -> list[Curve]:
                 continue
             other = load_map(loaded.path, scenario=name, persona=loaded.persona)
             others.append((name, other.map))
-    return build_curves(loaded.map, mode=mode, persona=loaded.persona,
-                        scenario=loaded.scenario, others=others)
+    return build_curves(
+        loaded.map, mode=mode, persona=loaded.persona, scenario=loaded.scenario, others=others
+    )
 
 
-def render_loaded(loaded: LoadedMap, view: str, fmt: str, *, theme: str = "light",
-                  color_by: str = "drop_off", goal: str | None = None, page: str = "A3",
-                  curves: str = "auto", samples: int = 1000, seed: int = 0) -> bytes:
+def render_loaded(
+    loaded: LoadedMap,
+    view: str,
+    fmt: str,
+    *,
+    theme: str = "light",
+    color_by: str = "drop_off",
+    goal: str | None = None,
+    page: str = "A3",
+    curves: str = "auto",
+    samples: int = 1000,
+    seed: int = 0,
+) -> bytes:
     """Render one view of a loaded map (runs the analysis when the view shows its figures)."""
     from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, render
 
     analysis = None
     if view in NEEDS_ANALYSIS:
-        analysis = analysis_of(loaded, goal=goal,
-                               samples=samples if view in NEEDS_BOOTSTRAP else 0, seed=seed)
-    scene = build_scene(loaded.map, loaded.overlay, analysis=analysis, theme=theme,
-                        color_by=color_by, persona=loaded.persona, scenario=loaded.scenario,
-                        goal=goal, page=page, curves=scenario_curves(loaded, curves))
+        analysis = analysis_of(
+            loaded, goal=goal, samples=samples if view in NEEDS_BOOTSTRAP else 0, seed=seed
+        )
+    scene = build_scene(
+        loaded.map,
+        loaded.overlay,
+        analysis=analysis,
+        theme=theme,
+        color_by=color_by,
+        persona=loaded.persona,
+        scenario=loaded.scenario,
+        goal=goal,
+        page=page,
+        curves=scenario_curves(loaded, curves),
+    )
     return render(scene, view, fmt)

@@ -52,41 +52,76 @@ class _Writer:
         self.m = Measurer(fig)
         self.cut = 0
 
-    def rect(self, box: _Box, color: str, *, edge: str | None = None, lw: float = 0.6,
-             z: float = 0) -> None:
+    def rect(
+        self, box: _Box, color: str, *, edge: str | None = None, lw: float = 0.6, z: float = 0
+    ) -> None:
         from matplotlib.patches import Rectangle
 
-        self.fig.add_artist(Rectangle((box.x / self.W, (box.y - box.h) / self.H),
-                                      box.w / self.W, box.h / self.H,
-                                      transform=self.fig.transFigure, facecolor=color,
-                                      edgecolor=edge or "none", lw=lw, zorder=z))
+        self.fig.add_artist(
+            Rectangle(
+                (box.x / self.W, (box.y - box.h) / self.H),
+                box.w / self.W,
+                box.h / self.H,
+                transform=self.fig.transFigure,
+                facecolor=color,
+                edgecolor=edge or "none",
+                lw=lw,
+                zorder=z,
+            )
+        )
 
     def _area(self, box: _Box, pad: float) -> tuple[float, float]:
         width_pt = (box.w - 2 * pad) * 72 * 0.96  # headroom for hinting at other dpi
         return width_pt, (box.h - 2 * pad) * 72
 
-    def size_for(self, box: _Box, text: str, size: float, *, bold: bool = False,
-                 pad: float = 0.06, min_size: float = 5.5) -> float:
+    def size_for(
+        self,
+        box: _Box,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        pad: float = 0.06,
+        min_size: float = 5.5,
+    ) -> float:
         """The font size at which `text` fits the box (at least `min_size`)."""
         if not text.strip():
             return size
         width_pt, height_pt = self._area(box, pad)
         return fit(self.m, text, width_pt, height_pt, size, bold=bold, min_size=min_size)[1]
 
-    def text(self, box: _Box, text: str, size: float, *, bold: bool = False,
-             color: str | None = None, pad: float = 0.06, italic: bool = False,
-             center: bool = False, min_size: float = 5.5) -> None:
+    def text(
+        self,
+        box: _Box,
+        text: str,
+        size: float,
+        *,
+        bold: bool = False,
+        color: str | None = None,
+        pad: float = 0.06,
+        italic: bool = False,
+        center: bool = False,
+        min_size: float = 5.5,
+    ) -> None:
         if not text.strip():
             return
         width_pt, height_pt = self._area(box, pad)
-        lines, s, cut = fit(self.m, text, width_pt, height_pt, size, bold=bold,
-                            min_size=min_size)
+        lines, s, cut = fit(self.m, text, width_pt, height_pt, size, bold=bold, min_size=min_size)
         self.cut += cut
         x = (box.x + (box.w / 2 if center else pad)) / self.W
-        self.fig.text(x, (box.y - pad) / self.H, "\n".join(lines), ha="center" if center
-                      else "left", va="top", fontsize=s, linespacing=1.22,
-                      fontweight="bold" if bold else "normal", color=color,
-                      fontstyle="italic" if italic else "normal", zorder=5)
+        self.fig.text(
+            x,
+            (box.y - pad) / self.H,
+            "\n".join(lines),
+            ha="center" if center else "left",
+            va="top",
+            fontsize=s,
+            linespacing=1.22,
+            fontweight="bold" if bold else "normal",
+            color=color,
+            fontstyle="italic" if italic else "normal",
+            zorder=5,
+        )
 
 
 def _bullets(items: list[str]) -> str:
@@ -112,9 +147,14 @@ def _figures(scene: Scene, tid: str) -> str:
             lines.append("goal reached")
     leak = scene.leak(tid)
     if leak is not None and (leak.lost_conversions or 0) > 0:
-        lines.append(f"#{leak.rank} leak: " + (whole_money(leak.lost_value, scene.currency)
-                                               if leak.lost_value is not None
-                                               else f"{integer(leak.lost_conversions)} conv."))
+        lines.append(
+            f"#{leak.rank} leak: "
+            + (
+                whole_money(leak.lost_value, scene.currency)
+                if leak.lost_value is not None
+                else f"{integer(leak.lost_conversions)} conv."
+            )
+        )
     for kind, metric in scene.survey(tid).headlines():
         lines.append(_HEADLINE_TEXT[kind](metric.headline or 0.0))
     return "\n".join(lines)
@@ -145,15 +185,32 @@ def draw_canvas(scene: Scene) -> Figure:
     margin = 0.35 * k
     # ---- header: title, subtitle, personas
     top = H - margin
-    wr.text(_Box(margin, top, W * 0.55, 0.5 * k), mpl_text(scene.map.title), 20 * k,
-            bold=True, pad=0, min_size=9 * k)
-    bits = [x for x in (scene.period, scene.scenario and f"scenario {scene.scenario}",
-                        scene.persona and f"persona {scene.map.persona(scene.persona).name}")
-            if x]
+    wr.text(
+        _Box(margin, top, W * 0.55, 0.5 * k),
+        mpl_text(scene.map.title),
+        20 * k,
+        bold=True,
+        pad=0,
+        min_size=9 * k,
+    )
+    bits = [
+        x
+        for x in (
+            scene.period,
+            scene.scenario and f"scenario {scene.scenario}",
+            scene.persona and f"persona {scene.map.persona(scene.persona).name}",
+        )
+        if x
+    ]
     if scene.map.description:
         bits.append(mpl_text(scene.map.description))
-    wr.text(_Box(margin, top - 0.56 * k, W * 0.55, 0.5 * k), " · ".join(bits), 9 * k,
-            color=t.muted, pad=0)
+    wr.text(
+        _Box(margin, top - 0.56 * k, W * 0.55, 0.5 * k),
+        " · ".join(bits),
+        9 * k,
+        color=t.muted,
+        pad=0,
+    )
     personas = [p for p in scene.map.personas if scene.persona in (None, p.id)][:3]
     if personas:
         pw = (W * 0.42 - margin) / len(personas)
@@ -171,10 +228,19 @@ def draw_canvas(scene: Scene) -> Figure:
                 body.append("Goals: " + "; ".join(mpl_text(x) for x in p.goals))
             if p.frustrations:
                 body.append("Frustrations: " + "; ".join(mpl_text(x) for x in p.frustrations))
-            wr.text(_Box(box.x + 0.08 * k, box.y, box.w - 0.1 * k, 0.34 * k), lines[0],
-                    11 * k, bold=True, pad=0.05 * k)
-            wr.text(_Box(box.x + 0.08 * k, box.y - 0.28 * k, box.w - 0.1 * k, box.h - 0.28 * k),
-                    "\n".join(body), 8.5 * k, pad=0.05 * k)
+            wr.text(
+                _Box(box.x + 0.08 * k, box.y, box.w - 0.1 * k, 0.34 * k),
+                lines[0],
+                11 * k,
+                bold=True,
+                pad=0.05 * k,
+            )
+            wr.text(
+                _Box(box.x + 0.08 * k, box.y - 0.28 * k, box.w - 0.1 * k, box.h - 0.28 * k),
+                "\n".join(body),
+                8.5 * k,
+                pad=0.05 * k,
+            )
     # ---- grid
     grid_top = top - 1.15 * k
     footer = 0.32 * k
@@ -194,11 +260,19 @@ def draw_canvas(scene: Scene) -> Figure:
         if span == 0:
             continue
         box = _Box(x0 + col * col_w, grid_top, span * col_w, stage_h)
-        wr.rect(box, t.accent if si % 2 == 0 else t.lines[4 % len(t.lines)], edge=t.background,
-                lw=1.5)
+        wr.rect(
+            box, t.accent if si % 2 == 0 else t.lines[4 % len(t.lines)], edge=t.background, lw=1.5
+        )
         fill = t.accent if si % 2 == 0 else t.lines[4 % len(t.lines)]
-        wr.text(box, mpl_text(stage.name), 11 * k, bold=True, color=t.text_on(fill),
-                center=True, pad=0.05 * k)
+        wr.text(
+            box,
+            mpl_text(stage.name),
+            11 * k,
+            bold=True,
+            color=t.text_on(fill),
+            center=True,
+            pad=0.05 * k,
+        )
         col += span
     xs = {tp.id: i for i, (_, tp) in enumerate(touchpoints)}
     y = grid_top - stage_h
@@ -207,8 +281,9 @@ def draw_canvas(scene: Scene) -> Figure:
         h = heights[key]
         band = _Box(margin, y, W - 2 * margin, h)
         wr.rect(band, t.panel if li % 2 == 0 else t.background, edge=None)
-        wr.text(_Box(margin, y, label_w, h), title, 10 * k, bold=True, color=t.foreground,
-                pad=0.06 * k)
+        wr.text(
+            _Box(margin, y, label_w, h), title, 10 * k, bold=True, color=t.foreground, pad=0.06 * k
+        )
         if key == "emotion":
             emotion_box = _Box(x0, y, grid_w, h)
         cells: list[tuple[_Box, str]] = []
@@ -223,9 +298,13 @@ def draw_canvas(scene: Scene) -> Figure:
                 text = mpl_text(tp.name) + (f"\n[{mpl_text(tp.channel)}]" if tp.channel else "")
                 leak = scene.leak(tp.id)
                 top3 = leak is not None and leak.rank in (1, 2, 3)
-                wr.rect(_Box(cell.x + 0.03, cell.y - 0.03, cell.w - 0.06, cell.h - 0.06),
-                        t.node, edge=t.leak_strong if top3 else t.node_border,
-                        lw=2.0 if top3 else 0.6, z=1)
+                wr.rect(
+                    _Box(cell.x + 0.03, cell.y - 0.03, cell.w - 0.06, cell.h - 0.06),
+                    t.node,
+                    edge=t.leak_strong if top3 else t.node_border,
+                    lw=2.0 if top3 else 0.6,
+                    z=1,
+                )
             elif key == "thoughts":
                 text = _thoughts(tp.thoughts)
             elif key == "pain_points":
@@ -237,28 +316,45 @@ def draw_canvas(scene: Scene) -> Figure:
             cells.append((cell, text))
         # one size per lane (the largest at which every cell of the lane fits), so a lane
         # reads evenly; cells that do not fit even at the minimum are cut
-        lane_size = min([wr.size_for(c, txt, size, bold=bold, pad=0.07 * k)
-                         for c, txt in cells if txt] or [size])
+        lane_size = min(
+            [wr.size_for(c, txt, size, bold=bold, pad=0.07 * k) for c, txt in cells if txt]
+            or [size]
+        )
         for cell, text in cells:
             if text:
-                wr.text(cell, text, lane_size, bold=bold, italic=key == "thoughts",
-                        pad=0.07 * k, center=key == "touchpoint")
+                wr.text(
+                    cell,
+                    text,
+                    lane_size,
+                    bold=bold,
+                    italic=key == "thoughts",
+                    pad=0.07 * k,
+                    center=key == "touchpoint",
+                )
         # column separators
         for i in range(1, n):
             from matplotlib.lines import Line2D
 
             xf = (x0 + i * col_w) / W
-            fig.add_artist(Line2D([xf, xf], [(y - h) / H, y / H], transform=fig.transFigure,
-                                  color=t.grid, lw=0.5, zorder=1))
+            fig.add_artist(
+                Line2D(
+                    [xf, xf],
+                    [(y - h) / H, y / H],
+                    transform=fig.transFigure,
+                    color=t.grid,
+                    lw=0.5,
+                    zorder=1,
+                )
+            )
         y -= h
     if emotion_box is not None:
         b = emotion_box
-        ax = fig.add_axes(((b.x) / W, (b.y - b.h + 0.08 * k) / H, b.w / W,
-                           (b.h - 0.16 * k) / H))
+        ax = fig.add_axes(((b.x) / W, (b.y - b.h + 0.08 * k) / H, b.w / W, (b.h - 0.16 * k) / H))
         ax.set_facecolor("none")
         ax.set_xlim(-0.5, n - 0.5)
-        emotion_axes(ax, scene, {tid: float(i) for tid, i in xs.items()}, legend=False,
-                     marker_size=5 * k)
+        emotion_axes(
+            ax, scene, {tid: float(i) for tid, i in xs.items()}, legend=False, marker_size=5 * k
+        )
         ax.set_xticks([])
         lo, hi = scene.map.emotion_scale
         ax.set_yticks([lo, hi], [f"{lo:+g}".replace("-", "−"), f"{hi:+g}"], fontsize=7 * k)
@@ -274,19 +370,41 @@ def draw_canvas(scene: Scene) -> Figure:
         from journeymap.render.charts import DASHES, MARKERS
 
         for i, curve in enumerate(scene.curves):
-            handles.append(Line2D([], [], color=t.lines[i % len(t.lines)],
-                                  ls=DASHES[i % len(DASHES)], marker=MARKERS[i % len(MARKERS)],
-                                  lw=2, label=mpl_text(curve.label)))
-        handles.append(Line2D([], [], color=t.leak_strong, marker="v", ls="none",
-                              label="pain point"))
-        fig.legend(handles=handles, loc="lower left",
-                   bbox_to_anchor=(margin / W, (margin * 0.4) / H), ncols=len(handles),
-                   fontsize=8 * k, frameon=False, borderaxespad=0)
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=t.lines[i % len(t.lines)],
+                    ls=DASHES[i % len(DASHES)],
+                    marker=MARKERS[i % len(MARKERS)],
+                    lw=2,
+                    label=mpl_text(curve.label),
+                )
+            )
+        handles.append(
+            Line2D([], [], color=t.leak_strong, marker="v", ls="none", label="pain point")
+        )
+        fig.legend(
+            handles=handles,
+            loc="lower left",
+            bbox_to_anchor=(margin / W, (margin * 0.4) / H),
+            ncols=len(handles),
+            fontsize=8 * k,
+            frameon=False,
+            borderaxespad=0,
+        )
     if scene.graph.graph[g.HAS_COUNTS]:
         notes.append("counts are transitions (visits)")
     if wr.cut:
         notes.append(f"{wr.cut} cell(s) shortened to fit (…): see the map for the full text")
     notes.append(f"journeymap · {scene.map.id}")
-    fig.text(1 - margin / W, (margin * 0.5) / H, " · ".join(notes), ha="right",
-             va="bottom", fontsize=7 * k, color=t.muted)
+    fig.text(
+        1 - margin / W,
+        (margin * 0.5) / H,
+        " · ".join(notes),
+        ha="right",
+        va="bottom",
+        fontsize=7 * k,
+        color=t.muted,
+    )
     return fig

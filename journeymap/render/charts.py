@@ -29,12 +29,21 @@ DASHES = ("-", "--", "-.", ":", "-", "--", "-.", ":")
 
 
 def _title(fig: Figure, scene: Scene, what: str) -> None:
-    sub = " · ".join(x for x in (scene.period, scene.scenario and f"scenario {scene.scenario}")
-                     if x)
-    fig.text(0.01, 0.985, mpl_text(scene.map.title), ha="left", va="top", fontsize=15,
-             fontweight="bold")
-    fig.text(0.01, 0.935, mpl_text(what + (f" · {sub}" if sub else "")), ha="left", va="top",
-             fontsize=10, color=scene.theme.muted)
+    sub = " · ".join(
+        x for x in (scene.period, scene.scenario and f"scenario {scene.scenario}") if x
+    )
+    fig.text(
+        0.01, 0.985, mpl_text(scene.map.title), ha="left", va="top", fontsize=15, fontweight="bold"
+    )
+    fig.text(
+        0.01,
+        0.935,
+        mpl_text(what + (f" · {sub}" if sub else "")),
+        ha="left",
+        va="top",
+        fontsize=10,
+        color=scene.theme.muted,
+    )
 
 
 def _need_analysis(scene: Scene, view: str) -> Analysis:
@@ -45,8 +54,10 @@ def _need_analysis(scene: Scene, view: str) -> Analysis:
 
 # ----------------------------------------------------------------------------------- emotions
 
-def emotion_axes(ax: Axes, scene: Scene, xs: dict[str, float], *, legend: bool = True,
-                 marker_size: float = 6) -> None:
+
+def emotion_axes(
+    ax: Axes, scene: Scene, xs: dict[str, float], *, legend: bool = True, marker_size: float = 6
+) -> None:
     """Draw the emotion curves of the scene onto `ax` at the x positions `xs` (by touchpoint)."""
     t = scene.theme
     lo, hi = scene.map.emotion_scale
@@ -59,17 +70,35 @@ def emotion_axes(ax: Axes, scene: Scene, xs: dict[str, float], *, legend: bool =
         if not pts:
             continue
         x, y = zip(*pts, strict=True)
-        ax.plot(x, y, color=color, lw=2.2, ls=DASHES[k % len(DASHES)],
-                marker=MARKERS[k % len(MARKERS)], ms=marker_size, label=mpl_text(curve.label),
-                zorder=3 + k)
+        ax.plot(
+            x,
+            y,
+            color=color,
+            lw=2.2,
+            ls=DASHES[k % len(DASHES)],
+            marker=MARKERS[k % len(MARKERS)],
+            ms=marker_size,
+            label=mpl_text(curve.label),
+            zorder=3 + k,
+        )
     first = scene.curves[0] if scene.curves else None
     if first is not None:
-        pains = [(xs[tid], float(v)) for tid in first.pain_points
-                 if tid in xs and (v := first.emotions.get(tid)) is not None]
+        pains = [
+            (xs[tid], float(v))
+            for tid in first.pain_points
+            if tid in xs and (v := first.emotions.get(tid)) is not None
+        ]
         if pains:
-            ax.scatter([p[0] for p in pains], [p[1] - 0.11 * (hi - lo) for p in pains],
-                       marker="v", s=marker_size * 9, color=t.leak_strong, zorder=10,
-                       label="pain point", edgecolors="none")
+            ax.scatter(
+                [p[0] for p in pains],
+                [p[1] - 0.11 * (hi - lo) for p in pains],
+                marker="v",
+                s=marker_size * 9,
+                color=t.leak_strong,
+                zorder=10,
+                label="pain point",
+                edgecolors="none",
+            )
     if legend and (len(scene.curves) > 1 or any(c.pain_points for c in scene.curves)):
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, borderaxespad=0.2)
 
@@ -101,9 +130,16 @@ def emotions_chart(scene: Scene, fmt: str) -> bytes:
         for k, (sname, a, b) in enumerate(bands):
             if k % 2 == 0:
                 ax.axvspan(a - 0.5, b + 0.5, color=t.cluster, zorder=0, lw=0)
-            ax.text((a + b) / 2, 1.0, shorten(mpl_text(sname), int(8 * (b - a + 1)) + 4),
-                    transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=9,
-                    fontweight="bold")
+            ax.text(
+                (a + b) / 2,
+                1.0,
+                shorten(mpl_text(sname), int(8 * (b - a + 1)) + 4),
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                fontweight="bold",
+            )
         emotion_axes(ax, scene, xs)
         ax.set_xlim(-0.5, len(order) - 0.5)
         m = Measurer(fig)
@@ -116,6 +152,7 @@ def emotions_chart(scene: Scene, fmt: str) -> bytes:
 
 
 # ------------------------------------------------------------------------------------- funnel
+
 
 def funnel_chart(scene: Scene, fmt: str) -> bytes:
     """Reach of each stage from entry (``stages[].reach_probability``)."""
@@ -131,15 +168,25 @@ def funnel_chart(scene: Scene, fmt: str) -> bytes:
         ys = list(range(len(stages)))[::-1]
         for y, v, st in zip(ys, values, stages, strict=True):
             if v is None:
-                note = ("after the goal: not part of the conversion chain" if st.after_goal
-                        else "undefined (no journey enters the chain)")
+                note = (
+                    "after the goal: not part of the conversion chain"
+                    if st.after_goal
+                    else "undefined (no journey enters the chain)"
+                )
                 ax.text(0.5, y, note, ha="center", va="center", fontsize=9, color=t.muted)
                 continue
             ax.barh(y, v, color=t.accent, height=0.62, left=(1 - v) / 2)
             inside = v >= 0.2
-            ax.text(0.5 if inside else 0.5 + v / 2 + 0.01, y, percent(v, 1),
-                    ha="center" if inside else "left", va="center", fontsize=10,
-                    fontweight="bold", color=t.text_on(t.accent) if inside else t.foreground)
+            ax.text(
+                0.5 if inside else 0.5 + v / 2 + 0.01,
+                y,
+                percent(v, 1),
+                ha="center" if inside else "left",
+                va="center",
+                fontsize=10,
+                fontweight="bold",
+                color=t.text_on(t.accent) if inside else t.foreground,
+            )
         ax.set_yticks(ys, labels)
         ax.set_xlim(0, 1)
         ax.set_xticks([])
@@ -151,6 +198,7 @@ def funnel_chart(scene: Scene, fmt: str) -> bytes:
 
 # -------------------------------------------------------------------------------------- leaks
 
+
 def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
     """Pareto of value lost per leak with its bootstrap interval, cumulative share on top."""
     leaks = [x for x in _need_analysis(scene, "leaks").leaks if (x.lost_conversions or 0) > 0][:top]
@@ -160,13 +208,22 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
     unit = (scene.currency or "value") if priced else "conversions"
     with style(scene):
         fig = new_figure(max(8.0, 0.9 * len(leaks) + 3), 5.4)
-        what = (f"Leaks: {'value' if priced else 'conversions'} lost per touchpoint, "
-                "with 95% bootstrap interval")
+        what = (
+            f"Leaks: {'value' if priced else 'conversions'} lost per touchpoint, "
+            "with 95% bootstrap interval"
+        )
         _title(fig, scene, what)
         ax = fig.add_axes((0.09, 0.26, 0.80, 0.58))
         if not leaks:
-            ax.text(0.5, 0.5, "no leak loses conversions (or the map has no goal)",
-                    ha="center", va="center", transform=ax.transAxes, color=t.muted)
+            ax.text(
+                0.5,
+                0.5,
+                "no leak loses conversions (or the map has no goal)",
+                ha="center",
+                va="center",
+                transform=ax.transAxes,
+                color=t.muted,
+            )
             ax.set_axis_off()
             return save(fig, fmt)
         values, lows, highs = [], [], []
@@ -182,14 +239,31 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
         colors = [t.leak_strong if i < 3 else t.leak for i in xs]
         ax.bar(xs, values, color=colors, width=0.7, zorder=2)
         if any(lows) or any(highs):
-            ax.errorbar(xs, values, yerr=[lows, highs], fmt="none", ecolor=t.foreground,
-                        elinewidth=1.2, capsize=4, zorder=3)
+            ax.errorbar(
+                xs,
+                values,
+                yerr=[lows, highs],
+                fmt="none",
+                ecolor=t.foreground,
+                elinewidth=1.2,
+                capsize=4,
+                zorder=3,
+            )
         for i, v in enumerate(values):
-            ax.text(i, v, (whole_money(v, None) if priced else integer(v)) + "\n", ha="center",
-                    va="bottom", fontsize=8)
+            ax.text(
+                i,
+                v,
+                (whole_money(v, None) if priced else integer(v)) + "\n",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
         m = Measurer(fig)
-        labels = [f"#{x.rank}\n" + "\n".join(
-            wrap(m, mpl_text(names.get(x.touchpoint, x.touchpoint)), 70, 8)[:3]) for x in leaks]
+        labels = [
+            f"#{x.rank}\n"
+            + "\n".join(wrap(m, mpl_text(names.get(x.touchpoint, x.touchpoint)), 70, 8)[:3])
+            for x in leaks
+        ]
         ax.set_xticks(xs, labels, fontsize=8)
         ax.set_ylabel(f"lost ({unit})")
         ax.yaxis.set_major_formatter(_thousands())
@@ -225,6 +299,7 @@ def _pct_formatter() -> Any:
 
 # ------------------------------------------------------------------------------------- scores
 
+
 def scores_chart(scene: Scene, fmt: str) -> bytes:
     """NPS, CSAT and CES per touchpoint with intervals and response counts."""
     _need_analysis(scene, "scores")
@@ -233,8 +308,10 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
     t = scene.theme
     panels: list[tuple[SurveyKind, str, list[tuple[str, Nps | Csat | Ces]]]] = []
     kinds: tuple[tuple[SurveyKind, str], ...] = (
-        ("nps", "NPS (−100 to 100)"), ("csat", "CSAT (% satisfied)"),
-        ("ces", "CES (mean on its scale)"))
+        ("nps", "NPS (−100 to 100)"),
+        ("csat", "CSAT (% satisfied)"),
+        ("ces", "CES (mean on its scale)"),
+    )
     for metric, title in kinds:
         rows = []
         for tid in order:
@@ -257,20 +334,40 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
             left += width
             ys = list(range(len(rows)))[::-1]
             values = [s.headline or 0.0 for _, s in rows]
-            color = {"nps": t.accent, "csat": t.lines[2 % len(t.lines)],
-                     "ces": t.lines[3 % len(t.lines)]}[metric]
+            color = {
+                "nps": t.accent,
+                "csat": t.lines[2 % len(t.lines)],
+                "ces": t.lines[3 % len(t.lines)],
+            }[metric]
             ax.barh(ys, values, color=color, height=0.6, zorder=2)
             for y, (_, s), v in zip(ys, rows, values, strict=True):
                 if metric == "nps" and s.interval is not None:
                     low, high = s.interval
-                    ax.errorbar([v], [y], xerr=[[v - low], [high - v]],
-                                fmt="none", ecolor=t.foreground, capsize=3, zorder=3)
-                label = signed(v) if metric == "nps" else (
-                    share(v, 0) if metric == "csat" else number(v, 2))
-                ax.text(1.02, y, f"{label}  n={integer(s.responses)}",
-                        transform=ax.get_yaxis_transform(), va="center", fontsize=8)
-            ax.set_yticks(ys, [mpl_text(shorten(names.get(tid, tid), 28)) for tid, _ in rows],
-                          fontsize=8)
+                    ax.errorbar(
+                        [v],
+                        [y],
+                        xerr=[[v - low], [high - v]],
+                        fmt="none",
+                        ecolor=t.foreground,
+                        capsize=3,
+                        zorder=3,
+                    )
+                label = (
+                    signed(v)
+                    if metric == "nps"
+                    else (share(v, 0) if metric == "csat" else number(v, 2))
+                )
+                ax.text(
+                    1.02,
+                    y,
+                    f"{label}  n={integer(s.responses)}",
+                    transform=ax.get_yaxis_transform(),
+                    va="center",
+                    fontsize=8,
+                )
+            ax.set_yticks(
+                ys, [mpl_text(shorten(names.get(tid, tid), 28)) for tid, _ in rows], fontsize=8
+            )
             ax.set_title(title, fontsize=10, loc="left")
             if metric == "nps":
                 ax.set_xlim(-100, 100)

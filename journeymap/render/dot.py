@@ -61,8 +61,11 @@ def _columns(scene: Scene) -> dict[str, int]:
         members = sorted((n for n in G.nodes if G.nodes[n][g.STAGE] == sid), key=order.__getitem__)
         depth: dict[str, int] = {}
         for n in members:
-            preds = [p for p in G.predecessors(n)
-                     if G.nodes[p][g.STAGE] == sid and order[p] < order[n] and p in depth]
+            preds = [
+                p
+                for p in G.predecessors(n)
+                if G.nodes[p][g.STAGE] == sid and order[p] < order[n] and p in depth
+            ]
             depth[n] = max((depth[p] + 1 for p in preds), default=0)
         for n in members:
             columns[n] = offset + depth[n]
@@ -87,11 +90,15 @@ def to_dot(scene: Scene) -> str:
     goals = set(G.graph[g.GOALS])
     after_goal = scene.after_goal()
     leaks = scene.leaks()
-    top = {x.touchpoint: x.rank for x in leaks[:TOP_LEAKS]
-           if (x.lost_conversions or 0) > 0 or x.exits > 0}
+    top = {
+        x.touchpoint: x.rank
+        for x in leaks[:TOP_LEAKS]
+        if (x.lost_conversions or 0) > 0 or x.exits > 0
+    }
     has_counts = bool(G.graph[g.HAS_COUNTS])
-    biggest = max([G.edges[e][g.COUNT] for e in G.edges] + [G.nodes[n][g.EXITS] for n in nodes]
-                  + [1])
+    biggest = max(
+        [G.edges[e][g.COUNT] for e in G.edges] + [G.nodes[n][g.EXITS] for n in nodes] + [1]
+    )
     max_exits = max([G.nodes[n][g.EXITS] for n in nodes] + [1])
     lost_by = {x.touchpoint: x.lost_conversions or 0.0 for x in leaks}
     max_lost = max([*list(lost_by.values()), 0.0])
@@ -99,12 +106,16 @@ def to_dot(scene: Scene) -> str:
     out: list[str] = []
     w = out.append
     w("digraph journey {")
-    w(f'  graph [rankdir=LR, newrank=true, splines=true, nodesep=0.35, ranksep=0.7, pad=0.3, '
-      f'bgcolor="{t.background}", fontname="{font}", fontcolor="{t.foreground}", '
-      f'labelloc=t, labeljust=l, outputorder=edgesfirst, label={_title(scene)}];')
+    w(
+        f"  graph [rankdir=LR, newrank=true, splines=true, nodesep=0.35, ranksep=0.7, pad=0.3, "
+        f'bgcolor="{t.background}", fontname="{font}", fontcolor="{t.foreground}", '
+        f"labelloc=t, labeljust=l, outputorder=edgesfirst, label={_title(scene)}];"
+    )
     w(f'  node [shape=plain, fontname="{font}", fontsize=12, fontcolor="{t.foreground}"];')
-    w(f'  edge [fontname="{font}", fontsize=10, color="{t.edge}", fontcolor="{t.foreground}", '
-      f'arrowsize=0.7];')
+    w(
+        f'  edge [fontname="{font}", fontsize=10, color="{t.edge}", fontcolor="{t.foreground}", '
+        f"arrowsize=0.7];"
+    )
 
     by_stage: dict[str, list[str]] = {}
     for n in nodes:
@@ -112,17 +123,22 @@ def to_dot(scene: Scene) -> str:
     stage_names = dict(G.graph[g.STAGES])
     for si, (sid, _) in enumerate(G.graph[g.STAGES]):
         w(f"  subgraph cluster_s{si} {{")
-        w(f'    graph [label={_stage_label(scene, sid, stage_names[sid])}, style="rounded,filled", '
-          f'fillcolor="{t.cluster}", color="{t.cluster_border}", penwidth=1.2, labeljust=l, '
-          f'fontsize=15, margin=14];')
+        w(
+            f'    graph [label={_stage_label(scene, sid, stage_names[sid])}, style="rounded,filled", '
+            f'fillcolor="{t.cluster}", color="{t.cluster_border}", penwidth=1.2, labeljust=l, '
+            f"fontsize=15, margin=14];"
+        )
         for n in by_stage.get(sid, []):
             mark = ""
             exits = G.nodes[n][g.EXITS]
             if has_counts and exits > 0 and n not in goals:
                 churn = n in after_goal
                 share = (lost_by.get(n, 0.0) / max_lost) if max_lost > 0 else exits / max_exits
-                color = t.muted if churn else (
-                    t.top_leak if n in top else (t.leak_strong if share >= 0.5 else t.leak))
+                color = (
+                    t.muted
+                    if churn
+                    else (t.top_leak if n in top else (t.leak_strong if share >= 0.5 else t.leak))
+                )
                 size = round(8 + 34 * math.sqrt(exits / max_exits), 1)
                 mark = _leak_mark(scene, n, top.get(n), churn, color, size)
             w(f"    {ids[n]} [{_node_attrs(scene, n, n in goals, top.get(n), mark)}];")
@@ -140,16 +156,20 @@ def to_dot(scene: Scene) -> str:
     return "\n".join(out) + "\n"
 
 
-def _column_chain(scene: Scene, nodes: list[str], ids: dict[str, str],
-                  columns: dict[str, int]) -> list[str]:
+def _column_chain(
+    scene: Scene, nodes: list[str], ids: dict[str, str], columns: dict[str, int]
+) -> list[str]:
     """One invisible chain through the columns keeps stages in order, left to right."""
     reps: dict[int, str] = {}
     for n in nodes:
         reps.setdefault(columns[n], ids[n])
     chain = [reps[c] for c in sorted(reps)]
     by_id = {v: k for k, v in ids.items()}
-    return [f"  {a}:m -> {b}:m [style=invis, weight=0];"
-            for a, b in itertools.pairwise(chain) if not scene.graph.has_edge(by_id[a], by_id[b])]
+    return [
+        f"  {a}:m -> {b}:m [style=invis, weight=0];"
+        for a, b in itertools.pairwise(chain)
+        if not scene.graph.has_edge(by_id[a], by_id[b])
+    ]
 
 
 def _title(scene: Scene) -> str:
@@ -167,46 +187,70 @@ def _title(scene: Scene) -> str:
     if G.graph[g.FROM_OVERLAY]:
         bits.append("numbers from an overlay")
     sub = " · ".join(bits)
-    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(scene.map.title)}</B></FONT></TD></TR>']
+    rows = [
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(scene.map.title)}</B></FONT></TD></TR>'
+    ]
     if sub:
-        rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="12" COLOR="{t.muted}">{html_text(sub)}</FONT></TD></TR>')
+        rows.append(
+            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="12" COLOR="{t.muted}">{html_text(sub)}</FONT></TD></TR>'
+        )
     rows.append(f'<TR><TD ALIGN="LEFT">{_legend(scene)}</TD></TR>')
-    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
-            + "".join(rows) + "</TABLE>>")
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
 
 
 def _legend(scene: Scene) -> str:
     t = scene.theme
     title, labels = metric_legend(scene)
-    cells = [f'<TD ALIGN="LEFT"><FONT POINT-SIZE="11"><B>{html_text("Colour: " + title)}</B></FONT></TD>']
+    cells = [
+        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="11"><B>{html_text("Colour: " + title)}</B></FONT></TD>'
+    ]
     for k, label in enumerate(labels):
         fill = t.scale[k]
-        cells.append(f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{t.node_border}">'
-                     f'<FONT POINT-SIZE="10" COLOR="{t.text_on(fill)}">{html_text(label)}</FONT></TD>')
-    cells.append(f'<TD BGCOLOR="{t.node}" BORDER="1" COLOR="{t.node_border}">'
-                 f'<FONT POINT-SIZE="10" COLOR="{t.foreground}">no data</FONT></TD>')
-    keys = ["edge width and label: transitions (share of the touchpoint's departures)",
-            "dashed: undeclared transition (only the data has it)"]
+        cells.append(
+            f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{t.node_border}">'
+            f'<FONT POINT-SIZE="10" COLOR="{t.text_on(fill)}">{html_text(label)}</FONT></TD>'
+        )
+    cells.append(
+        f'<TD BGCOLOR="{t.node}" BORDER="1" COLOR="{t.node_border}">'
+        f'<FONT POINT-SIZE="10" COLOR="{t.foreground}">no data</FONT></TD>'
+    )
+    keys = [
+        "edge width and label: transitions (share of the touchpoint's departures)",
+        "dashed: undeclared transition (only the data has it)",
+    ]
     if scene.graph.graph[g.HAS_COUNTS]:
-        keys.append("● exits under a touchpoint: size = customers who left; dark = most conversions lost")
+        keys.append(
+            "● exits under a touchpoint: size = customers who left; dark = most conversions lost"
+        )
     if scene.leaks():
         keys.append(f"bold frame: top {TOP_LEAKS} leaks by conversions lost")
     keys.append("double frame: goal")
     half = (len(keys) + 1) // 2
-    key_text = "<BR ALIGN=\"LEFT\"/>".join(html_text("   ·   ".join(part)) for part in (keys[:half], keys[half:])
-                            if part)
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3"><TR>'
-            + "".join(cells) + "</TR></TABLE>"
-            + f'</TD></TR><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{t.muted}">'
-            + key_text + "<BR ALIGN=\"LEFT\"/></FONT>")
+    key_text = '<BR ALIGN="LEFT"/>'.join(
+        html_text("   ·   ".join(part)) for part in (keys[:half], keys[half:]) if part
+    )
+    return (
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3"><TR>'
+        + "".join(cells)
+        + "</TR></TABLE>"
+        + f'</TD></TR><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{t.muted}">'
+        + key_text
+        + '<BR ALIGN="LEFT"/></FONT>'
+    )
 
 
 def _stage_label(scene: Scene, sid: str, name: str) -> str:
     reach = scene.stage_reach(sid)
     text = f"<B>{html_text(name)}</B>"
     if reach is not None:
-        text += (f'<BR/><FONT POINT-SIZE="10" COLOR="{scene.theme.muted}">'
-                 f"reached by {percent(reach, 0)} of entries</FONT>")
+        text += (
+            f'<BR/><FONT POINT-SIZE="10" COLOR="{scene.theme.muted}">'
+            f"reached by {percent(reach, 0)} of entries</FONT>"
+        )
     return f"<{text}>"
 
 
@@ -236,16 +280,23 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None, mark: st
         rows.append('<FONT POINT-SIZE="10">goal</FONT>')
     content = f'<FONT COLOR="{ink}">' + "<BR/>".join(rows) + "</FONT>"
     border, width = (t.top_leak, 4) if top_rank is not None else (t.node_border, 1)
-    box = (f'<TABLE STYLE="rounded" BORDER="{width}" COLOR="{border}" BGCOLOR="{fill}" '
-           f'CELLBORDER="0" CELLPADDING="7" CELLSPACING="0"><TR><TD>{content}</TD></TR></TABLE>')
+    box = (
+        f'<TABLE STYLE="rounded" BORDER="{width}" COLOR="{border}" BGCOLOR="{fill}" '
+        f'CELLBORDER="0" CELLPADDING="7" CELLSPACING="0"><TR><TD>{content}</TD></TR></TABLE>'
+    )
     if goal:
-        box = (f'<TABLE STYLE="rounded" BORDER="1" COLOR="{border}" CELLBORDER="0" '
-               f'CELLPADDING="0" CELLSPACING="3"><TR><TD>{box}</TD></TR></TABLE>')
+        box = (
+            f'<TABLE STYLE="rounded" BORDER="1" COLOR="{border}" CELLBORDER="0" '
+            f'CELLPADDING="0" CELLSPACING="3"><TR><TD>{box}</TD></TR></TABLE>'
+        )
     rows_html = f'<TR><TD PORT="m">{box}</TD></TR>'
     if mark:
         rows_html += f"<TR><TD>{mark}</TD></TR>"
-    label = ('<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="2">'
-             + rows_html + "</TABLE>>")
+    label = (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="2">'
+        + rows_html
+        + "</TABLE>>"
+    )
     return f"label={label}"
 
 
@@ -270,8 +321,9 @@ def _edge_attrs(scene: Scene, u: str, v: str, columns: dict[str, int], biggest: 
     return ", ".join(attrs) if attrs else 'label=""'
 
 
-def _leak_mark(scene: Scene, n: str, top_rank: int | None, churn: bool, color: str,
-               size: float) -> str:
+def _leak_mark(
+    scene: Scene, n: str, top_rank: int | None, churn: bool, color: str, size: float
+) -> str:
     """The exit mark under a touchpoint: a dot sized by exits, and what they cost."""
     G = scene.graph
     d = G.nodes[n]
@@ -287,15 +339,19 @@ def _leak_mark(scene: Scene, n: str, top_rank: int | None, churn: bool, color: s
         value = leak.lost_value
         head = f"#{leak.rank} leak: " if top_rank is not None else ""
         if lost is not None and lost > 0:
-            lines.append(f"{head}≈{integer(lost)} conversions lost"
-                         + (f" · {whole_money(value, scene.currency)}" if value is not None else ""))
+            lines.append(
+                f"{head}≈{integer(lost)} conversions lost"
+                + (f" · {whole_money(value, scene.currency)}" if value is not None else "")
+            )
     text = "<BR/>".join(html_text(x) for x in lines)
     if top_rank is not None:
         text = f"<B>{text}</B>"
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>'
-            f'<TD VALIGN="MIDDLE"><FONT POINT-SIZE="{size}" COLOR="{color}">●</FONT></TD>'
-            f'<TD ALIGN="LEFT" VALIGN="MIDDLE"><FONT POINT-SIZE="10" COLOR="{color}"> {text}</FONT></TD>'
-            "</TR></TABLE>")
+    return (
+        '<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="0" CELLSPACING="0"><TR>'
+        f'<TD VALIGN="MIDDLE"><FONT POINT-SIZE="{size}" COLOR="{color}">●</FONT></TD>'
+        f'<TD ALIGN="LEFT" VALIGN="MIDDLE"><FONT POINT-SIZE="10" COLOR="{color}"> {text}</FONT></TD>'
+        "</TR></TABLE>"
+    )
 
 
 def render_graph(scene: Scene, fmt: str) -> bytes:
@@ -314,11 +370,14 @@ def run_dot(source: str, fmt: str) -> bytes:
 
     renderer = "cairo" if fmt in ("png", "pdf") else None
     try:
-        data: bytes = graphviz.pipe("dot", fmt, source.encode("utf-8"), renderer=renderer,
-                                    quiet=True)
+        data: bytes = graphviz.pipe(
+            "dot", fmt, source.encode("utf-8"), renderer=renderer, quiet=True
+        )
     except graphviz.ExecutableNotFound:
-        raise UsageError("graphviz's 'dot' program is not installed",
-                         hint="install graphviz (Debian: apt-get install graphviz)") from None
+        raise UsageError(
+            "graphviz's 'dot' program is not installed",
+            hint="install graphviz (Debian: apt-get install graphviz)",
+        ) from None
     if fmt == "pdf":
         data = strip_pdf_dates(data)
     return data

@@ -18,8 +18,15 @@ from dataclasses import dataclass, field
 
 LATIN_FAMILIES = ("DejaVu Sans", "Noto Sans", "Liberation Sans", "Arial", "Helvetica")
 """Latin, Latvian diacritics and Cyrillic (DejaVu covers all three)."""
-CJK_FAMILIES = ("WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans SC",
-                "Source Han Sans SC", "Droid Sans Fallback", "AR PL UMing CN")
+CJK_FAMILIES = (
+    "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+)
 
 
 def is_cjk(ch: str) -> bool:
@@ -29,8 +36,13 @@ def is_cjk(ch: str) -> bool:
     (True, False, False)
     """
     o = ord(ch)
-    return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
-            or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x2FA1F)
+    return (
+        0x2E80 <= o <= 0x9FFF
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFF00 <= o <= 0xFFEF
+        or 0x20000 <= o <= 0x2FA1F
+    )
 
 
 @dataclass(frozen=True)
@@ -65,8 +77,13 @@ def system_fonts() -> tuple[FontFile, ...]:
     if exe is None:
         return ()
     try:
-        out = subprocess.run([exe, "--format", "%{file}\t%{index}\t%{family}\n"],
-                             capture_output=True, text=True, timeout=30, check=False).stdout
+        out = subprocess.run(
+            [exe, "--format", "%{file}\t%{index}\t%{family}\n"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return ()
     fonts = []
@@ -86,23 +103,31 @@ def _fc_match(pattern: str) -> FontFile | None:
     if exe is None:
         return None
     try:
-        out = subprocess.run([exe, "--format", "%{file}\t%{index}\t%{family}", pattern],
-                             capture_output=True, text=True, timeout=30, check=False).stdout
+        out = subprocess.run(
+            [exe, "--format", "%{file}\t%{index}\t%{family}", pattern],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     parts = out.split("\t")
     if len(parts) != 3 or not parts[0]:
         return None
-    return FontFile(parts[0], parts[2].split(",")[0].strip(),
-                    int(parts[1]) if parts[1].isdigit() else 0)
+    return FontFile(
+        parts[0], parts[2].split(",")[0].strip(), int(parts[1]) if parts[1].isdigit() else 0
+    )
 
 
 def _regular(files: list[FontFile]) -> FontFile:
     """The regular face among a family's files (no Bold/Oblique/Italic in the file name)."""
+
     def score(f: FontFile) -> tuple[int, int, str]:
         name = f.path.rsplit("/", 1)[-1].lower()
         styled = any(s in name for s in ("bold", "oblique", "italic", "light", "condensed", "mono"))
         return (int(styled), len(name), f.path)
+
     return sorted(files, key=score)[0]
 
 
@@ -161,8 +186,11 @@ def plan_fonts(text: str) -> FontPlan:
     if missing:  # ask fontconfig for any font that has the rest
         for ch in sorted(missing):
             extra = _fc_match(f":charset={ord(ch):x}")
-            if extra is not None and extra.family not in [c.family for c in chosen] \
-                    and not covers(extra, [ch]):
+            if (
+                extra is not None
+                and extra.family not in [c.family for c in chosen]
+                and not covers(extra, [ch])
+            ):
                 chosen.append(extra)
         for f in chosen:
             missing &= covers(f, missing)

@@ -85,8 +85,7 @@ def save(fig: Figure, fmt: str) -> bytes:
     if fmt == "svg":
         metadata = {"Date": None, "Creator": CREATOR}
     elif fmt == "pdf":
-        metadata = {"CreationDate": None, "ModDate": None, "Creator": CREATOR,
-                    "Producer": CREATOR}
+        metadata = {"CreationDate": None, "ModDate": None, "Creator": CREATOR, "Producer": CREATOR}
     else:
         metadata = {"Software": CREATOR}
     fig.savefig(buf, format=fmt, metadata=metadata)
@@ -94,6 +93,7 @@ def save(fig: Figure, fmt: str) -> bytes:
 
 
 # --------------------------------------------------------------------------------- wrapping
+
 
 class Measurer:
     """Measures text widths in points with matplotlib's own font machinery.
@@ -133,8 +133,9 @@ class Measurer:
         key = ("\0" + text, bold)
         hit = self._cache.get(key)
         if hit is None:
-            w, _, _ = self._renderer.get_text_width_height_descent(text, self._props[bold],
-                                                                   ismath=False)
+            w, _, _ = self._renderer.get_text_width_height_descent(
+                text, self._props[bold], ismath=False
+            )
             hit = self._cache[key] = w * 72.0 / self._dpi
         return hit
 
@@ -174,8 +175,9 @@ def wrap(m: Measurer, text: str, width_pt: float, size: float, bold: bool = Fals
     return _wrap(m, text, width_pt, size, bold)[0]
 
 
-def _wrap(m: Measurer, text: str, width_pt: float, size: float,
-          bold: bool = False) -> tuple[list[str], bool]:
+def _wrap(
+    m: Measurer, text: str, width_pt: float, size: float, bold: bool = False
+) -> tuple[list[str], bool]:
     lines: list[str] = []
     broke = False
     space = m.width("n n", size, bold) - m.width("nn", size, bold)
@@ -190,19 +192,23 @@ def _wrap(m: Measurer, text: str, width_pt: float, size: float,
                 line, line_w = tok, tok_w
             else:
                 line, line_w = line + tok, line_w + tok_w
-            while len(line.rstrip()) > 1 and \
-                    line_w - (space if line.endswith(" ") else 0.0) > width_pt:
+            while (
+                len(line.rstrip()) > 1
+                and line_w - (space if line.endswith(" ") else 0.0) > width_pt
+            ):
                 # a single token wider than the cell: break it by characters
                 broke = True
                 cut = len(line.rstrip())
                 while cut > 1 and m.width(line[:cut] + "-", size, bold) > width_pt:
                     cut -= 1
-                hyphen = "-" if line[cut - 1].isalpha() and line[cut].isalpha() \
-                    and not is_cjk(line[cut]) else ""
+                hyphen = (
+                    "-"
+                    if line[cut - 1].isalpha() and line[cut].isalpha() and not is_cjk(line[cut])
+                    else ""
+                )
                 lines.append(line[:cut] + hyphen)
                 line = line[cut:]
-                line_w = m.width(line.rstrip(), size, bold) + (space if line.endswith(" ")
-                                                                else 0.0)
+                line_w = m.width(line.rstrip(), size, bold) + (space if line.endswith(" ") else 0.0)
         if line.strip():
             lines.append(line.rstrip())
     return lines, broke
@@ -213,9 +219,17 @@ def _height(n_lines: int, size: float, leading: float) -> float:
     return (n_lines - 1) * size * leading + 1.25 * size
 
 
-def fit(m: Measurer, text: str, width_pt: float, height_pt: float, size: float,
-        *, min_size: float = 5.5, leading: float = 1.22,
-        bold: bool = False) -> tuple[list[str], float, bool]:
+def fit(
+    m: Measurer,
+    text: str,
+    width_pt: float,
+    height_pt: float,
+    size: float,
+    *,
+    min_size: float = 5.5,
+    leading: float = 1.22,
+    bold: bool = False,
+) -> tuple[list[str], float, bool]:
     """Wrap `text` into a box, shrinking the font down to `min_size`, then cutting with "…".
 
     Returns the lines, the font size, and whether text had to be cut.

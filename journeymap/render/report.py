@@ -98,25 +98,41 @@ def _leak_rows(scene: Scene) -> list[dict[str, Any]]:
         fig = scene.touchpoint_figures(tid)
         extra, extra_value = x.what_if.extra_conversions, x.what_if.extra_value
         stage = scene.graph.nodes[tid][g.STAGE] if tid in scene.graph else ""
-        rows.append({
-            "rank": x.rank,
-            "name": names.get(tid, tid),
-            "stage": stage_names.get(stage, stage),
-            "exits": integer(x.exits),
-            "drop_off": (MISSING if fig is None else percent(fig.drop_off, 1)
-                         + in_brackets(fig.drop_off_interval, lambda v: percent(v, 1))),
-            "lost": number(x.lost_conversions, 1)
-            + in_brackets(x.lost_conversions_interval, lambda v: number(v, 1)),
-            "value": whole_money(x.lost_value, scene.currency),
-            "what_if": MISSING if extra is None else (
-                f"+{number(extra, 1)} conv." + (f", {whole_money(extra_value, scene.currency)}"
-                                                if extra_value is not None else "")),
-            "removal": percent(x.removal_effect, 1),
-            "p_top": percent(x.probability_top, 0),
-            "best_next": (names.get(x.best_next.touchpoint, x.best_next.touchpoint)
-                          if x.best_next else MISSING),
-            "top": i < 3 and (x.lost_conversions or 0) > 0,
-        })
+        rows.append(
+            {
+                "rank": x.rank,
+                "name": names.get(tid, tid),
+                "stage": stage_names.get(stage, stage),
+                "exits": integer(x.exits),
+                "drop_off": (
+                    MISSING
+                    if fig is None
+                    else percent(fig.drop_off, 1)
+                    + in_brackets(fig.drop_off_interval, lambda v: percent(v, 1))
+                ),
+                "lost": number(x.lost_conversions, 1)
+                + in_brackets(x.lost_conversions_interval, lambda v: number(v, 1)),
+                "value": whole_money(x.lost_value, scene.currency),
+                "what_if": MISSING
+                if extra is None
+                else (
+                    f"+{number(extra, 1)} conv."
+                    + (
+                        f", {whole_money(extra_value, scene.currency)}"
+                        if extra_value is not None
+                        else ""
+                    )
+                ),
+                "removal": percent(x.removal_effect, 1),
+                "p_top": percent(x.probability_top, 0),
+                "best_next": (
+                    names.get(x.best_next.touchpoint, x.best_next.touchpoint)
+                    if x.best_next
+                    else MISSING
+                ),
+                "top": i < 3 and (x.lost_conversions or 0) > 0,
+            }
+        )
     return rows
 
 
@@ -132,18 +148,23 @@ def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
             continue
         nps, csat, ces = s.nps, s.csat, s.ces
         nps_value = None if nps is None else nps.value
-        rows.append({
-            "name": tp.name,
-            "nps": (MISSING if nps is None or nps_value is None else signed(nps_value, 1)
-                    + in_brackets(nps.interval, lambda v: signed(v, 1))),
-            "nps_n": _responses(nps),
-            "csat": share(None if csat is None else csat.percent, 1),
-            "csat_mean": number(None if csat is None else csat.mean, 2),
-            "csat_n": _responses(csat),
-            "ces": number(None if ces is None else ces.mean, 2),
-            "ces_easy": share(None if ces is None else ces.percent_easy, 1),
-            "ces_n": _responses(ces),
-        })
+        rows.append(
+            {
+                "name": tp.name,
+                "nps": (
+                    MISSING
+                    if nps is None or nps_value is None
+                    else signed(nps_value, 1) + in_brackets(nps.interval, lambda v: signed(v, 1))
+                ),
+                "nps_n": _responses(nps),
+                "csat": share(None if csat is None else csat.percent, 1),
+                "csat_mean": number(None if csat is None else csat.mean, 2),
+                "csat_n": _responses(csat),
+                "ces": number(None if ces is None else ces.mean, 2),
+                "ces_easy": share(None if ces is None else ces.percent_easy, 1),
+                "ces_n": _responses(ces),
+            }
+        )
     return rows
 
 
@@ -152,14 +173,19 @@ def _summary_cells(scene: Scene) -> list[tuple[str, str]]:
     if scene.analysis is None:
         return []
     s = scene.analysis.summary
-    cells = [("entries", integer(s.entries)), ("conversions", integer(s.conversions)),
-             ("conversion probability", percent(s.conversion_probability, 1))]
+    cells = [
+        ("entries", integer(s.entries)),
+        ("conversions", integer(s.conversions)),
+        ("conversion probability", percent(s.conversion_probability, 1)),
+    ]
     if s.total_lost_value is not None:
-        cells.append(("value lost at leaks (first order)",
-                      whole_money(s.total_lost_value, scene.currency)))
+        cells.append(
+            ("value lost at leaks (first order)", whole_money(s.total_lost_value, scene.currency))
+        )
     elif s.total_lost_conversions is not None:
-        cells.append(("conversions lost at leaks (first order)",
-                      number(s.total_lost_conversions, 0)))
+        cells.append(
+            ("conversions lost at leaks (first order)", number(s.total_lost_conversions, 0))
+        )
     return cells
 
 
@@ -185,34 +211,55 @@ def report(scene: Scene) -> str:
         sections.append(("funnel", "Funnel"))
         sections.append(("surveys", "Survey scores"))
     sections.append(("emotions", "Emotions"))
-    bits = [x for x in (scene.period, scene.scenario and f"scenario {scene.scenario}",
-                        scene.persona and f"persona {scene.map.persona(scene.persona).name}") if x]
+    bits = [
+        x
+        for x in (
+            scene.period,
+            scene.scenario and f"scenario {scene.scenario}",
+            scene.persona and f"persona {scene.map.persona(scene.persona).name}",
+        )
+        if x
+    ]
     if scene.graph.graph[g.HAS_COUNTS]:
         bits.append("counts are transitions (visits)")
     css = _css(scene)
     style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    csp = (f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
-           "base-uri 'none'; form-action 'none'")
+    csp = (
+        f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
+        "base-uri 'none'; form-action 'none'"
+    )
     footnote = "Intervals are 95%."
     if a is not None and a.settings.samples:
         footnote += f" Bootstrap: {a.settings.samples} samples, seed {a.settings.seed}."
     what_if_percent = "10%" if a is None else f"{a.settings.what_if.percent:g}%"
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True)
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
     template = env.from_string(
-        resources.files("journeymap.render").joinpath("templates/report.html.j2")
-        .read_text(encoding="utf-8"))
+        resources.files("journeymap.render")
+        .joinpath("templates/report.html.j2")
+        .read_text(encoding="utf-8")
+    )
     has_surveys = bool(surveys)
     return template.render(
         lang=guess_lang(map_text(scene.map)),
-        csp=csp, css=css, title=scene.map.title, subtitle=" · ".join(bits), summary=summary,
-        sections=sections, map_id=scene.map.id, footnote=footnote,
+        csp=csp,
+        css=css,
+        title=scene.map.title,
+        subtitle=" · ".join(bits),
+        summary=summary,
+        sections=sections,
+        map_id=scene.map.id,
+        footnote=footnote,
         graph_uri=data_uri(render_graph(scene, "svg"), svg),
         canvas_uri=data_uri(canvas(scene, "svg"), svg),
         emotions_uri=data_uri(emotions_chart(scene, "svg"), svg),
         funnel_uri=data_uri(funnel_chart(scene, "svg"), svg) if a is not None else None,
         leaks_uri=data_uri(leaks_chart(scene, "svg"), svg) if leaks else None,
         scores_uri=data_uri(scores_chart(scene, "svg"), svg) if has_surveys else None,
-        leaks=leaks, surveys=surveys, has_goal=has_goal, what_if_percent=what_if_percent,
+        leaks=leaks,
+        surveys=surveys,
+        has_goal=has_goal,
+        what_if_percent=what_if_percent,
         warnings=[] if a is None else list(a.warnings),
     )

@@ -126,17 +126,24 @@ def emotion_curve(journey_map: JourneyMap, label: str, persona: str | None) -> C
     return Curve(label, emotions, pains)
 
 
-def build_curves(journey_map: JourneyMap, *, mode: str = "auto", persona: str | None = None,
-                 scenario: str | None = None,
-                 others: Sequence[tuple[str, JourneyMap]] = ()) -> list[Curve]:
+def build_curves(
+    journey_map: JourneyMap,
+    *,
+    mode: str = "auto",
+    persona: str | None = None,
+    scenario: str | None = None,
+    others: Sequence[tuple[str, JourneyMap]] = (),
+) -> list[Curve]:
     """Emotion curves to draw: one (the persona's or the mean), one per persona, or one per scenario.
 
     ``auto`` draws one curve per persona when the map writes emotions per persona and no persona
     was chosen, else one curve. ``scenario`` draws this map and every map of `others` (label, map).
     """
     if mode not in CURVES:
-        raise UsageError(f"emotion curves are one of {', '.join(CURVES)}, not '{mode}'",
-                         hint=did_you_mean(mode, CURVES))
+        raise UsageError(
+            f"emotion curves are one of {', '.join(CURVES)}, not '{mode}'",
+            hint=did_you_mean(mode, CURVES),
+        )
     per_persona = any(isinstance(tp.emotion, dict) for _, tp in journey_map.iter_touchpoints())
     if mode == "auto":
         mode = "persona" if per_persona and persona is None and journey_map.personas else "single"
@@ -144,7 +151,9 @@ def build_curves(journey_map: JourneyMap, *, mode: str = "auto", persona: str | 
         if not journey_map.personas:
             raise UsageError("one emotion curve per persona: the map declares no personas")
         return [emotion_curve(journey_map, p.name, p.id) for p in journey_map.personas]
-    base_label = scenario or ("as-is" if mode == "scenario" else _single_label(journey_map, persona))
+    base_label = scenario or (
+        "as-is" if mode == "scenario" else _single_label(journey_map, persona)
+    )
     curves = [emotion_curve(journey_map, base_label, persona)]
     if mode == "scenario":
         curves += [emotion_curve(m, label, persona) for label, m in others]
@@ -158,32 +167,53 @@ def _single_label(journey_map: JourneyMap, persona: str | None) -> str:
     return "mean over personas" if per_persona else "emotion"
 
 
-def build_scene(journey_map: JourneyMap, overlay: Overlay | None = None, *,
-                analysis: Analysis | None = None, theme: str = "light",
-                color_by: str = "drop_off", persona: str | None = None,
-                scenario: str | None = None, goal: str | None = None, page: str = "A3",
-                curves: Sequence[Curve] | None = None) -> Scene:
+def build_scene(
+    journey_map: JourneyMap,
+    overlay: Overlay | None = None,
+    *,
+    analysis: Analysis | None = None,
+    theme: str = "light",
+    color_by: str = "drop_off",
+    persona: str | None = None,
+    scenario: str | None = None,
+    goal: str | None = None,
+    page: str = "A3",
+    curves: Sequence[Curve] | None = None,
+) -> Scene:
     """Assemble a :class:`Scene` (builds the graph; the analysis is given by the caller)."""
     if theme not in THEMES:
-        raise UsageError(f"unknown theme '{theme}'; themes: {', '.join(THEMES)}",
-                         hint=did_you_mean(theme, list(THEMES)))
+        raise UsageError(
+            f"unknown theme '{theme}'; themes: {', '.join(THEMES)}",
+            hint=did_you_mean(theme, list(THEMES)),
+        )
     if color_by not in COLOR_BY:
-        raise UsageError(f"touchpoints are coloured by one of {', '.join(COLOR_BY)}, not '{color_by}'",
-                         hint=did_you_mean(color_by, COLOR_BY))
+        raise UsageError(
+            f"touchpoints are coloured by one of {', '.join(COLOR_BY)}, not '{color_by}'",
+            hint=did_you_mean(color_by, COLOR_BY),
+        )
     page_key = page.upper()
     if page_key not in PAGES:
         raise UsageError(f"unknown page size '{page}'; sizes: {', '.join(PAGES)}")
     G = g.build_graph(journey_map, overlay)
     return Scene(
-        map=journey_map, graph=G, analysis=analysis,
-        theme=THEMES[theme], color_by=color_by, persona=persona, scenario=scenario, goal=goal,
-        curves=list(curves) if curves is not None else build_curves(
-            journey_map, persona=persona, scenario=scenario),
-        page=page_key, fonts=plan_fonts(map_text(journey_map)),
+        map=journey_map,
+        graph=G,
+        analysis=analysis,
+        theme=THEMES[theme],
+        color_by=color_by,
+        persona=persona,
+        scenario=scenario,
+        goal=goal,
+        curves=list(curves)
+        if curves is not None
+        else build_curves(journey_map, persona=persona, scenario=scenario),
+        page=page_key,
+        fonts=plan_fonts(map_text(journey_map)),
     )
 
 
 # --------------------------------------------------------------------------- colour by metric
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -213,8 +243,9 @@ def metric_value(scene: Scene, tid: str) -> tuple[float | None, int | None]:
     by = scene.color_by
     if by == "drop_off":
         v = scene.drop_off(tid)
-        return v, None if v is None else _edges_bin(v, (0.10, 0.25, 0.40, 0.60),
-                                                     higher_is_better=False)
+        return v, None if v is None else _edges_bin(
+            v, (0.10, 0.25, 0.40, 0.60), higher_is_better=False
+        )
     if by == "emotion":
         e = scene.emotion(tid)
         if e is None:
@@ -224,12 +255,22 @@ def metric_value(scene: Scene, tid: str) -> tuple[float | None, int | None]:
         return e, min(max(4 - int(good * 5 + 1e-9), 0), 4) if good < 1 else 0
     survey = scene.survey(tid)
     # colour by the headline of NPS and CSAT; CES by its share of easy answers (0-100 on any scale)
-    v = (survey.headline("nps") if by == "nps" else survey.headline("csat") if by == "csat"
-         else None if survey.ces is None else survey.ces.percent_easy)
+    v = (
+        survey.headline("nps")
+        if by == "nps"
+        else survey.headline("csat")
+        if by == "csat"
+        else None
+        if survey.ces is None
+        else survey.ces.percent_easy
+    )
     if v is None:
         return None, None
-    edges = {"nps": (-30.0, 0.0, 20.0, 50.0), "csat": (50.0, 65.0, 75.0, 85.0),
-             "ces": (35.0, 50.0, 65.0, 80.0)}[by]
+    edges = {
+        "nps": (-30.0, 0.0, 20.0, 50.0),
+        "csat": (50.0, 65.0, 75.0, 85.0),
+        "ces": (35.0, 50.0, 65.0, 80.0),
+    }[by]
     return v, _edges_bin(v, edges, higher_is_better=True)
 
 
@@ -241,11 +282,15 @@ def metric_legend(scene: Scene) -> tuple[str, list[str]]:
     lo, hi = scene.map.emotion_scale
     step = (hi - lo) / 5
     if float(hi - lo) == 4 and float(lo).is_integer():
-        return "emotion", [f"{v:+g}".replace("-", "−").replace("+0", "0")
-                           for v in (hi, hi - 1, hi - 2, hi - 3, lo)]
+        return "emotion", [
+            f"{v:+g}".replace("-", "−").replace("+0", "0") for v in (hi, hi - 1, hi - 2, hi - 3, lo)
+        ]
     edges = [hi - step * k for k in range(1, 5)]
-    labels = [f"≥ {edges[0]:+.1f}"] + [f"{edges[k]:+.1f} to {edges[k - 1]:+.1f}"
-                                      for k in range(1, 4)] + [f"< {edges[3]:+.1f}"]
+    labels = (
+        [f"≥ {edges[0]:+.1f}"]
+        + [f"{edges[k]:+.1f} to {edges[k - 1]:+.1f}" for k in range(1, 4)]
+        + [f"< {edges[3]:+.1f}"]
+    )
     return "emotion", [s.replace("-", "−") for s in labels]
 
 

@@ -27,8 +27,9 @@ def clean(text: object) -> str:
 
 def html_text(text: object, *, br: str = "<BR/>") -> str:
     """Escape user text for a graphviz HTML-like label (or HTML), newlines become `br`."""
-    return br.join(html.escape(line, quote=True).replace("&#x27;", "&#39;")
-                   for line in clean(text).split("\n"))
+    return br.join(
+        html.escape(line, quote=True).replace("&#x27;", "&#39;") for line in clean(text).split("\n")
+    )
 
 
 def mermaid_text(text: object) -> str:

@@ -72,10 +72,14 @@ def leak_sentence(a: Analysis, leak: Leak) -> str:
     currency = a.settings.currency
     lost = leak.lost_conversions
     if lost is None:
-        return f"{leak.name} lost {count(leak.exits)} visits{_in_period(a)} " \
-               "(conversion is undefined, so their cost is unknown)."
-    text = f"{leak.name} lost {rounded_count(lost)} customers{_in_period(a)} who would " \
-           f"otherwise have {_converted(a)}"
+        return (
+            f"{leak.name} lost {count(leak.exits)} visits{_in_period(a)} "
+            "(conversion is undefined, so their cost is unknown)."
+        )
+    text = (
+        f"{leak.name} lost {rounded_count(lost)} customers{_in_period(a)} who would "
+        f"otherwise have {_converted(a)}"
+    )
     iv = leak.lost_conversions_interval
     if leak.lost_value is not None:
         text += f": about {money(leak.lost_value, currency)}"
@@ -100,14 +104,17 @@ def pct_level(a: Analysis) -> str:
 
 def _leak_details(a: Analysis, leak: Leak) -> list[str]:
     currency = a.settings.currency
-    out = [f"drop-off {percent(leak.drop_off)} ({percent_interval(leak.drop_off_interval)}) of "
-           f"{count(leak.departures)} departures: {count(leak.exits)} exits"
-           + (" (small sample)" if leak.small_sample else "")]
+    out = [
+        f"drop-off {percent(leak.drop_off)} ({percent_interval(leak.drop_off_interval)}) of "
+        f"{count(leak.departures)} departures: {count(leak.exits)} exits"
+        + (" (small sample)" if leak.small_sample else "")
+    ]
     wi = leak.what_if
     if wi.extra_conversions is not None:
         via = f" via {wi.target}" if wi.target else ""
-        extra = f"closing {wi.percent:g}% of its exits{via}: +{count(wi.extra_conversions)} " \
-                "conversions"
+        extra = (
+            f"closing {wi.percent:g}% of its exits{via}: +{count(wi.extra_conversions)} conversions"
+        )
         if wi.extra_value is not None:
             extra += f" (about {money(wi.extra_value, currency)})"
         out.append(extra)
@@ -172,7 +179,9 @@ def _table(rows: list[list[str]], align: str) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for k, r in enumerate(rows):
-        cells = [c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(r, widths, align, strict=True)]
+        cells = [
+            c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(r, widths, align, strict=True)
+        ]
         out.append("  ".join(cells).rstrip())
         if k == 0:
             out.append("  ".join("-" * w for w in widths))
@@ -186,30 +195,57 @@ def _title(a: Analysis) -> str | None:
 def to_table(a: Analysis) -> str:
     """The terminal report: summary, ranked leaks in plain words, touchpoints, stages, warnings."""
     st = a.settings
-    scope = [f"period {st.period}" if st.period else None,
-             f"scenario {st.scenario}" if st.scenario else None,
-             f"persona {st.persona}" if st.persona else None,
-             f"goal {st.goal}" if st.goal else None]
+    scope = [
+        f"period {st.period}" if st.period else None,
+        f"scenario {st.scenario}" if st.scenario else None,
+        f"persona {st.persona}" if st.persona else None,
+        f"goal {st.goal}" if st.goal else None,
+    ]
     out = [f"{_title(a)}" + (f" ({', '.join(x for x in scope if x)})" if any(scope) else ""), ""]
     out += summary_lines(a)
     out.append("")
     if a.leaks:
         out += _leak_paragraphs(a)
-    rows = [["touchpoint", "stage", "visits", "exits", "drop-off", "interval", "converts",
-             "reach", "removal"]]
+    rows = [
+        [
+            "touchpoint",
+            "stage",
+            "visits",
+            "exits",
+            "drop-off",
+            "interval",
+            "converts",
+            "reach",
+            "removal",
+        ]
+    ]
     for t in a.touchpoints:
         mark = " (goal)" if t.goal else " (after goal)" if t.after_goal else ""
-        rows.append([t.id + mark, t.stage, count(t.visits), count(t.exits),
-                     percent(t.drop_off), percent_interval(t.drop_off_interval),
-                     percent(t.conversion_probability), percent(t.reach_probability),
-                     percent(t.removal_effect, 0)])
+        rows.append(
+            [
+                t.id + mark,
+                t.stage,
+                count(t.visits),
+                count(t.exits),
+                percent(t.drop_off),
+                percent_interval(t.drop_off_interval),
+                percent(t.conversion_probability),
+                percent(t.reach_probability),
+                percent(t.removal_effect, 0),
+            ]
+        )
     out += _table(rows, "llrrrrrrr")
     out.append("")
     srows = [["stage", "reach from entry", "converts after reaching", "from previous stage"]]
     for s in a.stages:
-        srows.append([s.id + (" (after goal)" if s.after_goal else ""),
-                      percent(s.reach_probability), percent(s.conversion_given_reach),
-                      percent(s.conversion_from_previous) if s.classic_funnel else MISSING])
+        srows.append(
+            [
+                s.id + (" (after goal)" if s.after_goal else ""),
+                percent(s.reach_probability),
+                percent(s.conversion_given_reach),
+                percent(s.conversion_from_previous) if s.classic_funnel else MISSING,
+            ]
+        )
     out += _table(srows, "lrrr")
     if a.after_goal:
         out += ["", "After the goal (exits are churn after conversion):"]
@@ -224,8 +260,13 @@ def to_table(a: Analysis) -> str:
 
 
 def _leak_paragraphs(a: Analysis) -> list[str]:
-    key = "value lost" if a.summary.total_lost_value is not None else \
-        "conversions lost" if a.settings.goals else "exits"
+    key = (
+        "value lost"
+        if a.summary.total_lost_value is not None
+        else "conversions lost"
+        if a.settings.goals
+        else "exits"
+    )
     out = [f"Where customers leave, ranked by {key}:"]
     for leak in a.leaks[:10]:
         out.append(f"{leak.rank:>3}. {leak_sentence(a, leak)}")
@@ -247,34 +288,68 @@ def to_markdown(a: Analysis) -> str:
     """Markdown ready to paste into an issue or a pull request."""
     st = a.settings
     out = [f"## Leak analysis: {_title(a)}", ""]
-    meta = [f"period **{st.period}**" if st.period else None,
-            f"scenario **{st.scenario}**" if st.scenario else None,
-            f"persona **{st.persona}**" if st.persona else None,
-            f"goal **{', '.join(st.goals) or 'none'}**",
-            f"unit: {st.unit}", f"{pct_level(a)} intervals",
-            f"{st.samples} bootstrap samples (seed {st.seed})"]
+    meta = [
+        f"period **{st.period}**" if st.period else None,
+        f"scenario **{st.scenario}**" if st.scenario else None,
+        f"persona **{st.persona}**" if st.persona else None,
+        f"goal **{', '.join(st.goals) or 'none'}**",
+        f"unit: {st.unit}",
+        f"{pct_level(a)} intervals",
+        f"{st.samples} bootstrap samples (seed {st.seed})",
+    ]
     out += [", ".join(m for m in meta if m), ""]
     out += summary_lines(a)
     out.append("")
     if a.leaks:
         out += _markdown_leaks(a)
     out += ["### Touchpoints", ""]
-    out.append(_md_row(["touchpoint", "stage", "visits", "exits", "drop-off", "converts",
-                        "reach", "removal effect"]))
+    out.append(
+        _md_row(
+            [
+                "touchpoint",
+                "stage",
+                "visits",
+                "exits",
+                "drop-off",
+                "converts",
+                "reach",
+                "removal effect",
+            ]
+        )
+    )
     out.append("|" + "---|" * 8)
     for t in a.touchpoints:
         mark = " (goal)" if t.goal else " (after goal)" if t.after_goal else ""
-        out.append(_md_row([f"`{t.id}`{mark}", t.stage, count(t.visits), count(t.exits),
-                            percent(t.drop_off), percent(t.conversion_probability),
-                            percent(t.reach_probability), percent(t.removal_effect, 0)]))
+        out.append(
+            _md_row(
+                [
+                    f"`{t.id}`{mark}",
+                    t.stage,
+                    count(t.visits),
+                    count(t.exits),
+                    percent(t.drop_off),
+                    percent(t.conversion_probability),
+                    percent(t.reach_probability),
+                    percent(t.removal_effect, 0),
+                ]
+            )
+        )
     out += ["", "### Stages", ""]
-    out.append(_md_row(["stage", "reach from entry", "converts after reaching",
-                        "from previous stage"]))
+    out.append(
+        _md_row(["stage", "reach from entry", "converts after reaching", "from previous stage"])
+    )
     out.append("|---|---|---|---|")
     for s in a.stages:
-        out.append(_md_row([s.name, percent(s.reach_probability),
-                            percent(s.conversion_given_reach),
-                            percent(s.conversion_from_previous) if s.classic_funnel else MISSING]))
+        out.append(
+            _md_row(
+                [
+                    s.name,
+                    percent(s.reach_probability),
+                    percent(s.conversion_given_reach),
+                    percent(s.conversion_from_previous) if s.classic_funnel else MISSING,
+                ]
+            )
+        )
     if a.surveys:
         out += ["", "### Surveys", ""]
         for tid, sv in a.surveys.items():
@@ -290,23 +365,45 @@ def to_markdown(a: Analysis) -> str:
 def _markdown_leaks(a: Analysis) -> list[str]:
     currency = a.settings.currency
     out = ["### Leaks, ranked", ""]
-    out.append(_md_row(["#", "touchpoint", "exits", "drop-off (interval)",
-                        "lost conversions (interval)",
-                        f"lost value{f' ({currency})' if currency else ''}",
-                        f"what-if {a.settings.what_if.percent:g}%", "removal effect",
-                        "P(top)", "best next"]))
+    out.append(
+        _md_row(
+            [
+                "#",
+                "touchpoint",
+                "exits",
+                "drop-off (interval)",
+                "lost conversions (interval)",
+                f"lost value{f' ({currency})' if currency else ''}",
+                f"what-if {a.settings.what_if.percent:g}%",
+                "removal effect",
+                "P(top)",
+                "best next",
+            ]
+        )
+    )
     out.append("|" + "---|" * 10)
     for lk in a.leaks:
         iv = lk.lost_conversions_interval
         wi = lk.what_if
-        out.append(_md_row([
-            str(lk.rank), f"{lk.name} (`{lk.touchpoint}`)", count(lk.exits),
-            f"{percent(lk.drop_off)} ({percent_interval(lk.drop_off_interval)})",
-            f"{count(lk.lost_conversions)}" + (f" ({count(iv[0])}–{count(iv[1])})" if iv else ""),
-            f"{lk.lost_value:,.0f}" if lk.lost_value is not None else MISSING,
-            f"+{count(wi.extra_conversions)}" if wi.extra_conversions is not None else MISSING,
-            percent(lk.removal_effect, 0), percent(lk.probability_top, 0),
-            lk.best_next.name if lk.best_next else MISSING]))
+        out.append(
+            _md_row(
+                [
+                    str(lk.rank),
+                    f"{lk.name} (`{lk.touchpoint}`)",
+                    count(lk.exits),
+                    f"{percent(lk.drop_off)} ({percent_interval(lk.drop_off_interval)})",
+                    f"{count(lk.lost_conversions)}"
+                    + (f" ({count(iv[0])}–{count(iv[1])})" if iv else ""),
+                    f"{lk.lost_value:,.0f}" if lk.lost_value is not None else MISSING,
+                    f"+{count(wi.extra_conversions)}"
+                    if wi.extra_conversions is not None
+                    else MISSING,
+                    percent(lk.removal_effect, 0),
+                    percent(lk.probability_top, 0),
+                    lk.best_next.name if lk.best_next else MISSING,
+                ]
+            )
+        )
     out.append("")
     out += [f"{lk.rank}. {leak_sentence(a, lk)}" for lk in a.leaks[:3]]
     out.append("")
@@ -315,11 +412,28 @@ def _markdown_leaks(a: Analysis) -> list[str]:
 
 # ------------------------------------------------------------------------------ csv
 
-CSV_COLUMNS = ("rank", "touchpoint", "name", "stage", "exits", "departures", "drop_off",
-               "drop_off_low", "drop_off_high", "lost_conversions", "lost_conversions_low",
-               "lost_conversions_high", "lost_value", "currency", "what_if_percent",
-               "what_if_extra_conversions", "what_if_extra_value", "removal_effect",
-               "probability_top", "best_next")
+CSV_COLUMNS = (
+    "rank",
+    "touchpoint",
+    "name",
+    "stage",
+    "exits",
+    "departures",
+    "drop_off",
+    "drop_off_low",
+    "drop_off_high",
+    "lost_conversions",
+    "lost_conversions_low",
+    "lost_conversions_high",
+    "lost_value",
+    "currency",
+    "what_if_percent",
+    "what_if_extra_conversions",
+    "what_if_extra_value",
+    "removal_effect",
+    "probability_top",
+    "best_next",
+)
 
 
 def to_csv(a: Analysis) -> str:
@@ -332,11 +446,33 @@ def to_csv(a: Analysis) -> str:
         di = lk.drop_off_interval or (None, None)
         li = lk.lost_conversions_interval or (None, None)
         wi = lk.what_if
-        w.writerow(["" if v is None else v for v in (
-            lk.rank, lk.touchpoint, lk.name, lk.stage, lk.exits, lk.departures,
-            lk.drop_off, di[0], di[1], lk.lost_conversions, li[0], li[1], lk.lost_value,
-            cur, wi.percent, wi.extra_conversions, wi.extra_value, lk.removal_effect,
-            lk.probability_top, lk.best_next.touchpoint if lk.best_next else None)])
+        w.writerow(
+            [
+                "" if v is None else v
+                for v in (
+                    lk.rank,
+                    lk.touchpoint,
+                    lk.name,
+                    lk.stage,
+                    lk.exits,
+                    lk.departures,
+                    lk.drop_off,
+                    di[0],
+                    di[1],
+                    lk.lost_conversions,
+                    li[0],
+                    li[1],
+                    lk.lost_value,
+                    cur,
+                    wi.percent,
+                    wi.extra_conversions,
+                    wi.extra_value,
+                    lk.removal_effect,
+                    lk.probability_top,
+                    lk.best_next.touchpoint if lk.best_next else None,
+                )
+            ]
+        )
     return buf.getvalue()
 
 
@@ -352,8 +488,14 @@ def json_text(doc: Mapping[str, Any]) -> str:
 # ------------------------------------------------------------------------------ comparison
 
 
-_FRACTIONS = ("drop_off", "conversion_probability", "reach_probability", "removal_effect",
-              "observed_conversion_rate", "unknown_probability")
+_FRACTIONS = (
+    "drop_off",
+    "conversion_probability",
+    "reach_probability",
+    "removal_effect",
+    "observed_conversion_rate",
+    "unknown_probability",
+)
 """Figures of a comparison that are fractions (printed as percentages, changes in points)."""
 
 
@@ -382,22 +524,43 @@ def _comparison_rows(doc: Comparison) -> tuple[list[list[str]], list[list[str]]]
     a, b = _side_label(doc["a"]), _side_label(doc["b"])
     summary = [["figure", a, b, "change"]]
     for k, v in doc["summary"].items():
-        summary.append([k.replace("_", " "), _fmt(k, v["a"]), _fmt(k, v["b"]),
-                        _fmt_change(k, v["change"])])
-    tps = [["touchpoint", "status", f"drop-off {a}", f"drop-off {b}", "change",
-            f"lost {a}", f"lost {b}"]]
+        summary.append(
+            [k.replace("_", " "), _fmt(k, v["a"]), _fmt(k, v["b"]), _fmt_change(k, v["change"])]
+        )
+    tps = [
+        [
+            "touchpoint",
+            "status",
+            f"drop-off {a}",
+            f"drop-off {b}",
+            "change",
+            f"lost {a}",
+            f"lost {b}",
+        ]
+    ]
     for t in doc["touchpoints"]:
         fa, fb, ch = t["a"] or {}, t["b"] or {}, t["change"] or {}
-        tps.append([t["id"], t["status"], _fmt("drop_off", fa.get("drop_off")),
-                    _fmt("drop_off", fb.get("drop_off")), _fmt_change("drop_off", ch.get("drop_off")),
-                    _fmt("lost", fa.get("lost_conversions")), _fmt("lost", fb.get("lost_conversions"))])
+        tps.append(
+            [
+                t["id"],
+                t["status"],
+                _fmt("drop_off", fa.get("drop_off")),
+                _fmt("drop_off", fb.get("drop_off")),
+                _fmt_change("drop_off", ch.get("drop_off")),
+                _fmt("lost", fa.get("lost_conversions")),
+                _fmt("lost", fb.get("lost_conversions")),
+            ]
+        )
     return summary, tps
 
 
 def comparison_table(doc: Comparison) -> str:
     summary, tps = _comparison_rows(doc)
-    out = [f"Comparison: {_side_label(doc['a'])} (a) vs {_side_label(doc['b'])} (b), "
-           f"counted in {doc['unit']}", ""]
+    out = [
+        f"Comparison: {_side_label(doc['a'])} (a) vs {_side_label(doc['b'])} (b), "
+        f"counted in {doc['unit']}",
+        "",
+    ]
     out += [*_table(summary, "lrrr"), "", *_table(tps, "llrrrrr")]
     out += ["", doc["note"]]
     return "\n".join(out) + "\n"
@@ -418,14 +581,28 @@ def comparison_markdown(doc: Comparison) -> str:
 def comparison_csv(doc: Comparison) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    keys = ["visits", "exits", "drop_off", "conversion_probability", "lost_conversions",
-            "lost_value", "nps", "csat", "ces"]
+    keys = [
+        "visits",
+        "exits",
+        "drop_off",
+        "conversion_probability",
+        "lost_conversions",
+        "lost_value",
+        "nps",
+        "csat",
+        "ces",
+    ]
     w.writerow(["touchpoint", "status", *[f"{k}_a" for k in keys], *[f"{k}_b" for k in keys]])
     for t in doc["touchpoints"]:
         fa, fb = t["a"] or {}, t["b"] or {}
-        w.writerow([t["id"], t["status"],
-                    *["" if fa.get(k) is None else fa.get(k) for k in keys],
-                    *["" if fb.get(k) is None else fb.get(k) for k in keys]])
+        w.writerow(
+            [
+                t["id"],
+                t["status"],
+                *["" if fa.get(k) is None else fa.get(k) for k in keys],
+                *["" if fb.get(k) is None else fb.get(k) for k in keys],
+            ]
+        )
     return buf.getvalue()
 
 

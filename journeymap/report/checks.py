@@ -31,9 +31,16 @@ from journeymap.report.formats import Format
 __all__ = ["Format", "escape_github_data", "escape_github_property", "render"]
 
 
-def render(results: list[MapResult], fmt: Format | str, *, fail_on: Severity = Severity.ERROR,
-           color: bool = False, tool: str = "journeymap check", limit: int | None = None,
-           rules: Mapping[str, tuple[str, str]] | None = None) -> str:
+def render(
+    results: list[MapResult],
+    fmt: Format | str,
+    *,
+    fail_on: Severity = Severity.ERROR,
+    color: bool = False,
+    tool: str = "journeymap check",
+    limit: int | None = None,
+    rules: Mapping[str, tuple[str, str]] | None = None,
+) -> str:
     """Render the findings of one run (``journeymap check`` or ``journeymap conform``) in a format.
 
     ``tool`` names the run in closing lines and report titles; ``limit`` keeps the text output
@@ -47,8 +54,11 @@ def render(results: list[MapResult], fmt: Format | str, *, fail_on: Severity = S
     if fmt == Format.SARIF:
         return sarif(results, fail_on=fail_on, extra_rules=rules)
     renderer: dict[Format, Callable[..., str]] = {
-        Format.JSON: to_json, Format.MARKDOWN: markdown, Format.GITHUB: github,
-        Format.JUNIT: junit}
+        Format.JSON: to_json,
+        Format.MARKDOWN: markdown,
+        Format.GITHUB: github,
+        Format.JUNIT: junit,
+    }
     return renderer[fmt](results, fail_on=fail_on, tool=tool)
 
 
@@ -64,8 +74,10 @@ def _count_line(results: list[MapResult]) -> str:
     e = sum(f.severity == Severity.ERROR for f in found)
     w = sum(f.severity == Severity.WARNING for f in found)
     n = len(results)
-    return (f"{n} map{'s' if n != 1 else ''}, {e} error{'s' if e != 1 else ''}, "
-            f"{w} warning{'s' if w != 1 else ''}")
+    return (
+        f"{n} map{'s' if n != 1 else ''}, {e} error{'s' if e != 1 else ''}, "
+        f"{w} warning{'s' if w != 1 else ''}"
+    )
 
 
 def _line(f: Finding) -> str:
@@ -122,24 +134,34 @@ def _first(results: Iterable[MapResult], limit: int | None) -> tuple[list[Findin
         seen[f.code] = seen.get(f.code, 0) + 1
         if limit is None or seen[f.code] <= limit:
             shown.append(f)
-    left_out = {code: n - limit for code, n in sorted(seen.items()) if limit is not None and n > limit}
+    left_out = {
+        code: n - limit for code, n in sorted(seen.items()) if limit is not None and n > limit
+    }
     return shown, left_out
 
 
-def text(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
-         color: bool = False, tool: str = "journeymap check", limit: int | None = None) -> str:
+def text(
+    results: list[MapResult],
+    *,
+    fail_on: Severity = Severity.ERROR,
+    color: bool = False,
+    tool: str = "journeymap check",
+    limit: int | None = None,
+) -> str:
     """``path:line:col: JM101 error: message`` per finding, comparisons, a closing count."""
     out: list[str] = []
     shown, left_out = _first(results, limit)
     for f in sorted(shown):
         line = _line(f)
         out.append(_style(line, f.severity.value, color) if color else line)
-    out += [_style(f"... {n} more {code} finding{'s' if n != 1 else ''} not shown", "dim", color)
-            for code, n in left_out.items()]
+    out += [
+        _style(f"... {n} more {code} finding{'s' if n != 1 else ''} not shown", "dim", color)
+        for code, n in left_out.items()
+    ]
     for r in results:
         if r.comparison is not None:
             out += ["", *_text_comparison(r, r.comparison)]
-    verdict = ("failed" if exit_code(results, fail_on) else "passed")
+    verdict = "failed" if exit_code(results, fail_on) else "passed"
     closing = f"{tool} {verdict}: {_count_line(results)}"
     if out:
         out.append("")
@@ -149,9 +171,11 @@ def text(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
 
 def _text_comparison(r: MapResult, c: Comparison) -> list[str]:
     counts = c.verdicts()
-    head = (f"{r.display} against {c.baseline}"
-            f" ({c.baseline_period or 'no period'} -> {c.current_period or 'no period'}): "
-            + ", ".join(f"{n} {v}" for v, n in counts.items() if n))
+    head = (
+        f"{r.display} against {c.baseline}"
+        f" ({c.baseline_period or 'no period'} -> {c.current_period or 'no period'}): "
+        + ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    )
     return [head.rstrip(": "), *_comparison_lines(c)]
 
 
@@ -159,9 +183,11 @@ def _comparison_lines(c: Comparison) -> list[str]:
     lines = []
     for t in c.tests:
         where = t.subject if t.subject != "map" else "(overall)"
-        lines.append(f"  {t.verdict.value:<18} {t.metric:<10} {where:<24} "
-                     f"{_value(t, t.before):>8} -> {_value(t, t.after):<8} {_delta(t):>10}"
-                     f"  p_adj {_p(t.p_adjusted)}  n {t.n_before}/{t.n_after} {t.grain}")
+        lines.append(
+            f"  {t.verdict.value:<18} {t.metric:<10} {where:<24} "
+            f"{_value(t, t.before):>8} -> {_value(t, t.after):<8} {_delta(t):>10}"
+            f"  p_adj {_p(t.p_adjusted)}  n {t.n_before}/{t.n_after} {t.grain}"
+        )
     for ch in c.changes:
         lines.append(f"  {ch.kind:<18} {ch.detail}")
     lines += [f"  note: {n}" for n in c.notes]
@@ -171,23 +197,33 @@ def _comparison_lines(c: Comparison) -> list[str]:
 # -------------------------------------------------------------------------------- JSON
 
 
-def to_json(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
-            tool: str = "journeymap check") -> str:
+def to_json(
+    results: list[MapResult], *, fail_on: Severity = Severity.ERROR, tool: str = "journeymap check"
+) -> str:
     """A stable JSON document (``journeymap-check: 1``)."""
     doc = {
         "journeymap-check": 1,
         "fail_on": fail_on.value,
         "exit_code": int(exit_code(results, fail_on)),
-        "summary": {"maps": len(results),
-                    "errors": sum(r.counts()["error"] for r in results),
-                    "warnings": sum(r.counts()["warning"] for r in results)},
-        "maps": [{
-            "path": r.display, "id": r.map_id, "title": r.title, "period": r.period,
-            "errors": r.counts()["error"], "warnings": r.counts()["warning"],
-            "findings": [f.as_dict() for f in r.findings],
-            "figures": r.summary,
-            "comparison": r.comparison.as_dict() if r.comparison is not None else None,
-        } for r in results],
+        "summary": {
+            "maps": len(results),
+            "errors": sum(r.counts()["error"] for r in results),
+            "warnings": sum(r.counts()["warning"] for r in results),
+        },
+        "maps": [
+            {
+                "path": r.display,
+                "id": r.map_id,
+                "title": r.title,
+                "period": r.period,
+                "errors": r.counts()["error"],
+                "warnings": r.counts()["warning"],
+                "findings": [f.as_dict() for f in r.findings],
+                "figures": r.summary,
+                "comparison": r.comparison.as_dict() if r.comparison is not None else None,
+            }
+            for r in results
+        ],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False, default=str) + "\n"
 
@@ -199,18 +235,20 @@ def _cell(s: object) -> str:
     return str(s).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
-def markdown(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
-             tool: str = "journeymap check") -> str:
+def markdown(
+    results: list[MapResult], *, fail_on: Severity = Severity.ERROR, tool: str = "journeymap check"
+) -> str:
     """A PR comment: a short verdict, findings, top leaks, regressions and what changed."""
     failed = bool(exit_code(results, fail_on))
     mark = "❌" if failed else "✅"
-    out = [f"## {mark} {tool} {'failed' if failed else 'passed'}: "
-           f"{_count_line(results)}", ""]
+    out = [f"## {mark} {tool} {'failed' if failed else 'passed'}: {_count_line(results)}", ""]
     out += ["| Map | Period | Errors | Warnings | Conversion |", "|---|---|---:|---:|---:|"]
     for r in results:
         c = r.counts()
-        out.append(f"| {_cell(r.display)} | {_cell(r.period or '')} | {c['error']} | "
-                   f"{c['warning']} | {_pct(r.summary.get('conversion_probability'))} |")
+        out.append(
+            f"| {_cell(r.display)} | {_cell(r.period or '')} | {c['error']} | "
+            f"{c['warning']} | {_pct(r.summary.get('conversion_probability'))} |"
+        )
     out.append("")
     for r in results:
         out += [f"### {_cell(r.title)} (`{_cell(r.display)}`)", ""]
@@ -227,13 +265,19 @@ def markdown(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
         leaks = r.summary.get("leaks") or []
         if leaks:
             cur = r.summary.get("currency")
-            out += ["**Top leaks**", "", "| # | Touchpoint | Exits | Lost conversions | Lost value |",
-                    "|---:|---|---:|---:|---:|"]
+            out += [
+                "**Top leaks**",
+                "",
+                "| # | Touchpoint | Exits | Lost conversions | Lost value |",
+                "|---:|---|---:|---:|---:|",
+            ]
             for leak in leaks:
                 lc = leak.get("lost_conversions")
-                out.append(f"| {leak.get('rank')} | {_cell(leak.get('touchpoint'))} | "
-                           f"{leak.get('exits', 0):,} | {'n/a' if lc is None else f'{lc:,.1f}'} | "
-                           f"{_money(leak.get('lost_value'), cur)} |")
+                out.append(
+                    f"| {leak.get('rank')} | {_cell(leak.get('touchpoint'))} | "
+                    f"{leak.get('exits', 0):,} | {'n/a' if lc is None else f'{lc:,.1f}'} | "
+                    f"{_money(leak.get('lost_value'), cur)} |"
+                )
             out.append("")
         if r.comparison is not None:
             out += _markdown_comparison(r.comparison)
@@ -242,18 +286,25 @@ def markdown(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
 
 def _markdown_comparison(c: Comparison) -> list[str]:
     counts = ", ".join(f"{n} {v}" for v, n in c.verdicts().items() if n) or "nothing compared"
-    out = [f"**Against the baseline** {_cell(c.baseline)} "
-           f"({_cell(c.baseline_period or 'no period')} → {_cell(c.current_period or 'no period')}): "
-           f"{counts}", ""]
+    out = [
+        f"**Against the baseline** {_cell(c.baseline)} "
+        f"({_cell(c.baseline_period or 'no period')} → {_cell(c.current_period or 'no period')}): "
+        f"{counts}",
+        "",
+    ]
     if c.tests:
-        out += ["| Verdict | Metric | Touchpoint | Before | Now | Change | Adjusted p | n (before/now) |",
-                "|---|---|---|---:|---:|---:|---:|---:|"]
+        out += [
+            "| Verdict | Metric | Touchpoint | Before | Now | Change | Adjusted p | n (before/now) |",
+            "|---|---|---|---:|---:|---:|---:|---:|",
+        ]
         rank = {Verdict.REGRESSION: 0, Verdict.WARN: 1, Verdict.INSUFFICIENT_DATA: 2, Verdict.OK: 3}
         for t in sorted(c.tests, key=lambda t: rank[t.verdict]):
             where = t.subject if t.subject != "map" else "(overall)"
-            out.append(f"| {t.verdict.value} | {t.metric} | {_cell(where)} | {_value(t, t.before)} | "
-                       f"{_value(t, t.after)} | {_delta(t)} | {_p(t.p_adjusted)} | "
-                       f"{t.n_before:,}/{t.n_after:,} {t.grain} |")
+            out.append(
+                f"| {t.verdict.value} | {t.metric} | {_cell(where)} | {_value(t, t.before)} | "
+                f"{_value(t, t.after)} | {_delta(t)} | {_p(t.p_adjusted)} | "
+                f"{t.n_before:,}/{t.n_after:,} {t.grain} |"
+            )
         out.append("")
     if c.changes:
         out += ["**What changed**", ""]
@@ -286,15 +337,19 @@ def escape_github_property(s: str) -> str:
     return escape_github_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
-           tool: str = "journeymap check") -> str:
+def github(
+    results: list[MapResult], *, fail_on: Severity = Severity.ERROR, tool: str = "journeymap check"
+) -> str:
     """GitHub Actions workflow commands, most severe first (GitHub shows only ten of each)."""
     out = []
     for f in sorted(_all(results), key=lambda f: (-f.rank, f.sort_key())):
         props = []
         if f.position is not None:
-            props += [f"file={escape_github_property(f.position.path)}",
-                      f"line={f.position.line}", f"col={f.position.col}"]
+            props += [
+                f"file={escape_github_property(f.position.path)}",
+                f"line={f.position.line}",
+                f"col={f.position.col}",
+            ]
         props.append(f"title={escape_github_property(f'{f.code} {f.name}')}")
         msg = f.message + (f"; {f.hint}" if f.hint else "")
         out.append(f"::{f.severity.value} {','.join(props)}::{escape_github_data(msg)}")
@@ -305,8 +360,9 @@ def github(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
 # ------------------------------------------------------------------------------- JUnit
 
 
-def junit(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
-          tool: str = "journeymap check") -> str:
+def junit(
+    results: list[MapResult], *, fail_on: Severity = Severity.ERROR, tool: str = "journeymap check"
+) -> str:
     """JUnit XML: one test suite per map, one test case per check and subject.
 
     A case fails when it has a finding at or above ``fail_on``; findings below it are written
@@ -320,9 +376,15 @@ def junit(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
         cases: dict[tuple[str, str], dict[str, Any]] = {}
         for ev in r.evaluated:
             key = (ev.check.code, ev.outcome.subject)
-            case = cases.setdefault(key, {"name": f"{ev.check.code} {ev.check.name}",
-                                          "subject": ev.outcome.subject, "findings": [],
-                                          "skipped": None})
+            case = cases.setdefault(
+                key,
+                {
+                    "name": f"{ev.check.code} {ev.check.name}",
+                    "subject": ev.outcome.subject,
+                    "findings": [],
+                    "skipped": None,
+                },
+            )
             if ev.finding is not None:
                 case["findings"].append(ev.finding)
             if ev.skipped is not None and ev.outcome.message is not None:
@@ -330,14 +392,27 @@ def junit(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
         covered = {id(f) for case in cases.values() for f in case["findings"]}
         for f in r.findings:  # load warnings, and findings of results built by hand
             if id(f) not in covered:
-                case = cases.setdefault((f.code, f.subject), {
-                    "name": f"{f.code} {f.name}", "subject": f.subject, "findings": [],
-                    "skipped": None})
+                case = cases.setdefault(
+                    (f.code, f.subject),
+                    {
+                        "name": f"{f.code} {f.name}",
+                        "subject": f.subject,
+                        "findings": [],
+                        "skipped": None,
+                    },
+                )
                 case["findings"].append(f)
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for case in cases.values():
-            el = ET.SubElement(suite, "testcase", {"classname": f"{r.map_id}.{case['name']}",
-                                                   "name": case["subject"], "file": r.display})
+            el = ET.SubElement(
+                suite,
+                "testcase",
+                {
+                    "classname": f"{r.map_id}.{case['name']}",
+                    "name": case["subject"],
+                    "file": r.display,
+                },
+            )
             counts["tests"] += 1
             failing = [f for f in case["findings"] if f.rank >= threshold]
             other = [f for f in case["findings"] if f.rank < threshold]
@@ -346,8 +421,7 @@ def junit(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
                 first = failing[0]
                 if first.position is not None:
                     el.set("line", str(first.position.line))
-                fe = ET.SubElement(el, "failure", {"type": first.code,
-                                                   "message": first.message})
+                fe = ET.SubElement(el, "failure", {"type": first.code, "message": first.message})
                 fe.text = "\n".join(_line(f) for f in failing)
             elif case["skipped"] is not None and not case["findings"]:
                 counts["skipped"] += 1
@@ -373,8 +447,12 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/"), safe="/-._~")
 
 
-def sarif(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
-          extra_rules: Mapping[str, tuple[str, str]] | None = None) -> str:
+def sarif(
+    results: list[MapResult],
+    *,
+    fail_on: Severity = Severity.ERROR,
+    extra_rules: Mapping[str, tuple[str, str]] | None = None,
+) -> str:
     """SARIF 2.1.0: every registered check is a rule (and every code of `extra_rules`); every finding
     a result."""
     described = dict(extra_rules or {})
@@ -382,43 +460,62 @@ def sarif(results: list[MapResult], *, fail_on: Severity = Severity.ERROR,
     index: dict[str, int] = {}
     for check in sorted(REGISTRY.values(), key=lambda c: c.code):
         index[check.code] = len(rules)
-        rules.append({
-            "id": check.code, "name": check.name,
-            "shortDescription": {"text": check.summary.replace("``", "'")},
-            "fullDescription": {"text": check.doc.split("\n\n")[0].replace("``", "'")
-                                .replace("\n", " ")},
-            "defaultConfiguration": {"level": check.severity.value},
-            "properties": {"kind": check.kind},
-        })
+        rules.append(
+            {
+                "id": check.code,
+                "name": check.name,
+                "shortDescription": {"text": check.summary.replace("``", "'")},
+                "fullDescription": {
+                    "text": check.doc.split("\n\n")[0].replace("``", "'").replace("\n", " ")
+                },
+                "defaultConfiguration": {"level": check.severity.value},
+                "properties": {"kind": check.kind},
+            }
+        )
     for f in sorted(_all(results)):
         if f.code not in index:
             index[f.code] = len(rules)
             name, summary = described.get(f.code, (f.name, "A warning from reading the map."))
-            rules.append({"id": f.code, "name": name,
-                          "shortDescription": {"text": summary},
-                          "defaultConfiguration": {"level": f.severity.value if f.code in described
-                                                   else "warning"},
-                          "properties": {"kind": "conform" if f.code in described else "load"}})
+            rules.append(
+                {
+                    "id": f.code,
+                    "name": name,
+                    "shortDescription": {"text": summary},
+                    "defaultConfiguration": {
+                        "level": f.severity.value if f.code in described else "warning"
+                    },
+                    "properties": {"kind": "conform" if f.code in described else "load"},
+                }
+            )
     out_results = []
     for f in sorted(_all(results)):
         res: dict[str, Any] = {
-            "ruleId": f.code, "ruleIndex": index[f.code], "level": f.severity.value,
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": f.severity.value,
             "message": {"text": f.message + (f" ({f.hint})" if f.hint else "")},
         }
         if f.position is not None:
-            res["locations"] = [{"physicalLocation": {
-                "artifactLocation": {"uri": _uri(f.position.path)},
-                "region": {"startLine": f.position.line, "startColumn": f.position.col}}}]
+            res["locations"] = [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.position.path)},
+                        "region": {"startLine": f.position.line, "startColumn": f.position.col},
+                    }
+                }
+            ]
         res["properties"] = {"subject": f.subject, "name": f.name, "data": dict(f.data)}
         out_results.append(res)
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "journeymap", "version": __version__, "rules": rules}},
-            "columnKind": "unicodeCodePoints",
-            "results": out_results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "journeymap", "version": __version__, "rules": rules}},
+                "columnKind": "unicodeCodePoints",
+                "results": out_results,
+            }
+        ],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
 

@@ -53,51 +53,97 @@ def plan_lines(plan: Plan) -> list[str]:
     """
     if plan.customers_per_arm is None:
         return [f"plan: no sample size (baseline {_pct(plan.baseline)}; effect {plan.effect})"]
-    lines = [f"plan: {plan.customers_per_arm:,} customers per arm to detect {plan.effect} at a "
-             f"{_pct(plan.baseline)} baseline (alpha {plan.alpha:g}, power {plan.power:g})"]
+    lines = [
+        f"plan: {plan.customers_per_arm:,} customers per arm to detect {plan.effect} at a "
+        f"{_pct(plan.baseline)} baseline (alpha {plan.alpha:g}, power {plan.power:g})"
+    ]
     if plan.days is not None:
         lines.append(f"      about {plan.days:,} days at the map's traffic")
     return lines
 
 
 def _comparison_line(c: Comparison) -> str:
-    return (f"  {c.arm}: {_pp(c.difference)} {_span(c.difference_interval)}, lift "
-            f"{_pct(c.relative_lift)} {_span(c.relative_lift_interval, '%')}; p {_p(c.p_value)} "
-            f"({c.test}, Holm {_p(c.p_value_adjusted)}); sequential p {_p(c.sequential_p_value)} "
-            f"{_span(c.confidence_sequence)}; chance to beat control "
-            f"{_pct(c.chance_to_beat_control)}")
+    return (
+        f"  {c.arm}: {_pp(c.difference)} {_span(c.difference_interval)}, lift "
+        f"{_pct(c.relative_lift)} {_span(c.relative_lift_interval, '%')}; p {_p(c.p_value)} "
+        f"({c.test}, Holm {_p(c.p_value_adjusted)}); sequential p {_p(c.sequential_p_value)} "
+        f"{_span(c.confidence_sequence)}; chance to beat control "
+        f"{_pct(c.chance_to_beat_control)}"
+    )
 
 
 def table(r: Readout) -> str:
-    lines = [f"experiment {r.experiment or '(no experiments: entry)'}: control {r.control}, "
-             f"counted in {r.unit}", ""]
-    lines += [f"  {a.name:<16} {a.customers:>10,} customers {a.conversions:>9,} converted "
-              f"{_pct(a.conversion, 2):>8} {_level(a.conversion_interval)}" for a in r.arms]
-    lines += ["", f"sample ratio: p {_p(r.srm.p_value)}"
-              + (" MISMATCH" if r.srm.mismatch else " (as planned)"), "", "conversion against the control:"]
+    lines = [
+        f"experiment {r.experiment or '(no experiments: entry)'}: control {r.control}, "
+        f"counted in {r.unit}",
+        "",
+    ]
+    lines += [
+        f"  {a.name:<16} {a.customers:>10,} customers {a.conversions:>9,} converted "
+        f"{_pct(a.conversion, 2):>8} {_level(a.conversion_interval)}"
+        for a in r.arms
+    ]
+    lines += [
+        "",
+        f"sample ratio: p {_p(r.srm.p_value)}"
+        + (" MISMATCH" if r.srm.mismatch else " (as planned)"),
+        "",
+        "conversion against the control:",
+    ]
     lines += [_comparison_line(c) for c in r.comparisons]
     lines += ["", "drop-off per touchpoint (customers who left there / reached it):"]
-    lines += [f"  {t.arm:<12} {t.name:<24} {_pct(t.control_drop_off):>7} -> {_pct(t.drop_off):>7} "
-              f"{_pp(t.difference):>10}  q {_p(t.q_value)}" for t in r.touchpoints]
-    lines += ["", *plan_lines(r.plan), *(f"note: {n}" for n in r.notes), "",
-              f"decision: {r.decision.value.upper()}: {r.reason}"]
+    lines += [
+        f"  {t.arm:<12} {t.name:<24} {_pct(t.control_drop_off):>7} -> {_pct(t.drop_off):>7} "
+        f"{_pp(t.difference):>10}  q {_p(t.q_value)}"
+        for t in r.touchpoints
+    ]
+    lines += [
+        "",
+        *plan_lines(r.plan),
+        *(f"note: {n}" for n in r.notes),
+        "",
+        f"decision: {r.decision.value.upper()}: {r.reason}",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def markdown(r: Readout) -> str:
-    rows = ["| arm | customers | conversions | conversion | 95% interval |", "|---|---:|---:|---:|---|"]
-    rows += [f"| {a.name} | {a.customers:,} | {a.conversions:,} | {_pct(a.conversion, 2)} | "
-             f"{_level(a.conversion_interval)} |" for a in r.arms]
-    cmp = ["| arm | difference | relative lift | p (Holm) | sequential p | chance to beat |",
-           "|---|---|---|---|---|---:|"]
-    cmp += [f"| {c.arm} | {_pp(c.difference)} {_span(c.difference_interval)} | "
-            f"{_pct(c.relative_lift)} {_span(c.relative_lift_interval, '%')} | "
-            f"{_p(c.p_value_adjusted)} | {_p(c.sequential_p_value)} | "
-            f"{_pct(c.chance_to_beat_control)} |" for c in r.comparisons]
+    rows = [
+        "| arm | customers | conversions | conversion | 95% interval |",
+        "|---|---:|---:|---:|---|",
+    ]
+    rows += [
+        f"| {a.name} | {a.customers:,} | {a.conversions:,} | {_pct(a.conversion, 2)} | "
+        f"{_level(a.conversion_interval)} |"
+        for a in r.arms
+    ]
+    cmp = [
+        "| arm | difference | relative lift | p (Holm) | sequential p | chance to beat |",
+        "|---|---|---|---|---|---:|",
+    ]
+    cmp += [
+        f"| {c.arm} | {_pp(c.difference)} {_span(c.difference_interval)} | "
+        f"{_pct(c.relative_lift)} {_span(c.relative_lift_interval, '%')} | "
+        f"{_p(c.p_value_adjusted)} | {_p(c.sequential_p_value)} | "
+        f"{_pct(c.chance_to_beat_control)} |"
+        for c in r.comparisons
+    ]
     title = f"Experiment {r.experiment}" if r.experiment else "Experiment"
-    out = [f"### {title}: **{r.decision.value}**", "", r.reason, "",
-           *rows, "", *cmp, "", f"Sample ratio mismatch p-value: {_p(r.srm.p_value)}.", "",
-           *(f"- {n}" for n in r.notes), "", *plan_lines(r.plan)]
+    out = [
+        f"### {title}: **{r.decision.value}**",
+        "",
+        r.reason,
+        "",
+        *rows,
+        "",
+        *cmp,
+        "",
+        f"Sample ratio mismatch p-value: {_p(r.srm.p_value)}.",
+        "",
+        *(f"- {n}" for n in r.notes),
+        "",
+        *plan_lines(r.plan),
+    ]
     return "\n".join(out) + "\n"
 
 

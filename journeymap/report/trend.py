@@ -38,22 +38,58 @@ def to_document(t: Trend) -> dict[str, Any]:
     """The JSON document of a trend (numbers to 10 significant digits)."""
     from journeymap.analysis.document import rounded, to_document
 
-    periods = [{
-        "period": p.period, "source": p.source, "journeys": p.journeys,
-        "conversions": p.conversion.x, "conversion": p.conversion.value,
-        "conversion_interval": _interval(p.conversion),
-        "touchpoints": [{"id": tp.id, "drop_off": tp.drop_off.value,
-                         "drop_off_interval": _interval(tp.drop_off), "n": tp.drop_off.n}
-                        for tp in p.touchpoints],
-    } for p in t.periods]
-    charts = [{"metric": c.metric.value, "subject": c.subject, "centre": c.centre,
-               "low": list(c.low), "high": list(c.high), "sigma_z": c.sigma_z, "reason": c.reason}
-              for c in t.charts]
-    signals = [{"period": s.period, "metric": s.metric.value, "subject": s.subject,
-                "rule": s.rule.value, "value": s.value, "limit": s.limit, "message": s.message}
-               for s in t.signals]
-    doc = {"goals": list(t.goals), "confidence": t.confidence, "alpha": t.alpha,
-           "periods": periods, "charts": charts, "signals": signals}
+    periods = [
+        {
+            "period": p.period,
+            "source": p.source,
+            "journeys": p.journeys,
+            "conversions": p.conversion.x,
+            "conversion": p.conversion.value,
+            "conversion_interval": _interval(p.conversion),
+            "touchpoints": [
+                {
+                    "id": tp.id,
+                    "drop_off": tp.drop_off.value,
+                    "drop_off_interval": _interval(tp.drop_off),
+                    "n": tp.drop_off.n,
+                }
+                for tp in p.touchpoints
+            ],
+        }
+        for p in t.periods
+    ]
+    charts = [
+        {
+            "metric": c.metric.value,
+            "subject": c.subject,
+            "centre": c.centre,
+            "low": list(c.low),
+            "high": list(c.high),
+            "sigma_z": c.sigma_z,
+            "reason": c.reason,
+        }
+        for c in t.charts
+    ]
+    signals = [
+        {
+            "period": s.period,
+            "metric": s.metric.value,
+            "subject": s.subject,
+            "rule": s.rule.value,
+            "value": s.value,
+            "limit": s.limit,
+            "message": s.message,
+        }
+        for s in t.signals
+    ]
+    doc = {
+        "goals": list(t.goals),
+        "confidence": t.confidence,
+        "alpha": t.alpha,
+        "periods": periods,
+        "charts": charts,
+        "signals": signals,
+    }
     return dict(to_document(rounded(doc)))
 
 
@@ -85,8 +121,18 @@ def to_csv(t: Trend) -> str:
 
     def row(period: str, metric: str, subject: str | None, p: Proportion) -> None:
         low, high = p.interval if p.interval is not None else (None, None)
-        w.writerow([period, metric, subject or "", num(p.value), num(low), num(high), p.n,
-                    flags.get((period, metric, subject), "")])
+        w.writerow(
+            [
+                period,
+                metric,
+                subject or "",
+                num(p.value),
+                num(low),
+                num(high),
+                p.n,
+                flags.get((period, metric, subject), ""),
+            ]
+        )
 
     for p in t.periods:
         w.writerow([p.period, "journeys", "", p.journeys, "", "", p.journeys, ""])
@@ -112,8 +158,13 @@ def _rows(t: Trend) -> tuple[list[str], list[list[str]]]:
     index = {tp.id: i for i, tp in enumerate(t.periods[0].touchpoints)} if t.periods else {}
     flags = _flags(t)
     level = f"{100 * t.confidence:g}%"
-    header = ["period", "journeys", "conversion", f"{level} interval",
-              *[f"drop-off {tid}" for tid in signalling]]
+    header = [
+        "period",
+        "journeys",
+        "conversion",
+        f"{level} interval",
+        *[f"drop-off {tid}" for tid in signalling],
+    ]
     rows = []
     for p in t.periods:
         mark = "*" if (p.period, "conversion", None) in flags else ""
@@ -126,19 +177,31 @@ def _rows(t: Trend) -> tuple[list[str], list[list[str]]]:
 
 
 def _notes(t: Trend) -> list[str]:
-    notes = [f"{c.metric.value} {c.subject}: {c.reason}" if c.subject else
-             f"{c.metric.value}: {c.reason}" for c in t.charts if c.reason]
+    notes = [
+        f"{c.metric.value} {c.subject}: {c.reason}"
+        if c.subject
+        else f"{c.metric.value}: {c.reason}"
+        for c in t.charts
+        if c.reason
+    ]
     return notes
 
 
 def to_table(t: Trend) -> str:
     header, rows = _rows(t)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in
-                       enumerate(zip(r, widths, strict=True))).rstrip() for r in [header, *rows]]
+    lines = [
+        "  ".join(
+            c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
+        for r in [header, *rows]
+    ]
     lines.append("")
-    lines.append(f"signals ({len(t.signals)}; * marks a period with a signal):" if t.signals
-                 else "no signals: every change is within sampling noise")
+    lines.append(
+        f"signals ({len(t.signals)}; * marks a period with a signal):"
+        if t.signals
+        else "no signals: every change is within sampling noise"
+    )
     lines += [f"  {s.period}  {s.rule.value:<13} {s.message}" for s in t.signals]
     notes = _notes(t)
     if notes:
@@ -148,10 +211,16 @@ def to_table(t: Trend) -> str:
 
 def to_markdown(t: Trend) -> str:
     header, rows = _rows(t)
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(
-        ["---", *["---:"] * (len(header) - 1)]) + "|"]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---", *["---:"] * (len(header) - 1)]) + "|",
+    ]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
-    lines += ["", "**Signals**" if t.signals else "No signals: every change is within sampling noise.", ""]
+    lines += [
+        "",
+        "**Signals**" if t.signals else "No signals: every change is within sampling noise.",
+        "",
+    ]
     lines += [f"- {s.period} (`{s.rule.value}`): {s.message}" for s in t.signals]
     notes = _notes(t)
     if notes:

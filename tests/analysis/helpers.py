@@ -18,9 +18,13 @@ def make_map(touchpoints: list[dict[str, Any]], **top: Any) -> JourneyMap:
         stage = tp.pop("stage", "s")
         tp.setdefault("name", tp["id"].title())
         stages.setdefault(stage, []).append(tp)
-    doc = {"journeymap": 1, "id": "m", "title": "Test map",
-           "stages": [{"id": s, "name": s.title(), "touchpoints": tps} for s, tps in stages.items()],
-           **top}
+    doc = {
+        "journeymap": 1,
+        "id": "m",
+        "title": "Test map",
+        "stages": [{"id": s, "name": s.title(), "touchpoints": tps} for s, tps in stages.items()],
+        **top,
+    }
     return JourneyMap.model_validate(doc)
 
 

@@ -43,17 +43,25 @@ def test_two_channels_by_hand() -> None:
     assert a.conversion_probability == pytest.approx(2 / 7)
     web, email = a.groups
     assert (web.channel, web.touchpoints, web.visits, web.exits) == (
-        "web", ("home", "cart"), 180, 60)
+        "web",
+        ("home", "cart"),
+        180,
+        60,
+    )
     assert (email.channel, email.touchpoints, email.visits, email.exits) == (
-        "email", ("mail",), 70, 40)
+        "email",
+        ("mail",),
+        70,
+        40,
+    )
     assert web.removal_effect == pytest.approx(1.0)
     assert email.removal_effect == pytest.approx(3 / 8)
     assert web.attribution_share == pytest.approx(8 / 11)
     assert email.attribution_share == pytest.approx(3 / 11)
-    assert web.attributed_conversions == pytest.approx(320 / 11)   # 29.09 of the 40 orders
-    assert email.attributed_value == pytest.approx(1200 / 11)      # 109.09 of 400 EUR
-    assert web.conversions_reached == pytest.approx(40.0)          # every order passes web
-    assert email.conversions_reached == pytest.approx(15.0)        # 140 (40 - 25) / 140
+    assert web.attributed_conversions == pytest.approx(320 / 11)  # 29.09 of the 40 orders
+    assert email.attributed_value == pytest.approx(1200 / 11)  # 109.09 of 400 EUR
+    assert web.conversions_reached == pytest.approx(40.0)  # every order passes web
+    assert email.conversions_reached == pytest.approx(15.0)  # 140 (40 - 25) / 140
     # a journey starting at home converts with b_home, one starting at mail with b_mail
     assert web.conversion_probability == pytest.approx(16.4 / 53)
     assert email.conversion_probability == pytest.approx(12 / 53)
@@ -88,8 +96,9 @@ def test_the_same_figures_a_second_way() -> None:
         assert g.conversions_reached == pytest.approx(sol.total_entries * both, rel=1e-9)
 
 
-def _dense(G: Any) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                            list[str], np.ndarray]:
+def _dense(
+    G: Any,
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Chain states, Q, R (one column per goal), lost, unknown, goals and entries straight from
     the graph's counts, without journeymap's chain code (the maps here conserve flow)."""
     goals = list(G.graph["goals"])
@@ -156,12 +165,13 @@ def test_removal_by_a_dense_re_solve() -> None:
     C, effects = _dense_removal(G)
     assert a.conversion_probability == pytest.approx(C, rel=1e-9)
     total = sum(v for _, v in effects.values())
-    assert a.value == 300 * 50 + 20 * 5   # the goals are worth 50 and 5
+    assert a.value == 300 * 50 + 20 * 5  # the goals are worth 50 and 5
     for g in a.groups:
         assert g.removal_effect == pytest.approx(effects[g.channel][0], abs=1e-12), g.channel
         # value is shared out by the value removal effects
-        assert g.attributed_value == pytest.approx(effects[g.channel][1] / total * a.value,
-                                                   rel=1e-9)
+        assert g.attributed_value == pytest.approx(
+            effects[g.channel][1] / total * a.value, rel=1e-9
+        )
 
 
 def test_simulated_paths_agree() -> None:
@@ -220,8 +230,10 @@ def test_simulated_paths_agree() -> None:
         # the value removal effect E[value, touched] / E[value], within 4 delta-method SEs
         wt = worth * touched[:, c]
         r = wt.mean() / worth.mean()
-        se = np.sqrt((wt.var() - 2 * r * np.cov(wt, worth)[0, 1] + r * r * worth.var())
-                     / paths) / worth.mean()
+        se = (
+            np.sqrt((wt.var() - 2 * r * np.cov(wt, worth)[0, 1] + r * r * worth.var()) / paths)
+            / worth.mean()
+        )
         value_effects[name] = (r, se)
     total = sum(effects.values())
     _, exact = _dense_removal(G)
@@ -232,14 +244,33 @@ def test_simulated_paths_agree() -> None:
 
 
 def test_stages_group_the_same_way() -> None:
-    tps = [dict(t, stage=s) for t, s in zip(SIM, ["aware", "aware", "aware", "consider",
-                                                  "consider", "consider", "buy", "buy", "buy",
-                                                  "done", "done"], strict=True)]
+    tps = [
+        dict(t, stage=s)
+        for t, s in zip(
+            SIM,
+            [
+                "aware",
+                "aware",
+                "aware",
+                "consider",
+                "consider",
+                "consider",
+                "buy",
+                "buy",
+                "buy",
+                "done",
+                "done",
+            ],
+            strict=True,
+        )
+    ]
     a = attribution(graph(tps), by=Grouping.STAGE)
     assert [g.channel for g in a.groups] == ["aware", "consider", "buy"]
-    assert [g.touchpoints for g in a.groups] == [("ad", "seo", "blog"),
-                                                 ("home", "help", "product"),
-                                                 ("cart", "email", "checkout")]
+    assert [g.touchpoints for g in a.groups] == [
+        ("ad", "seo", "blog"),
+        ("home", "help", "product"),
+        ("cart", "email", "checkout"),
+    ]
     assert sum(g.attribution_share or 0 for g in a.groups) == pytest.approx(1.0)
     assert sum(g.first_touch_share or 0 for g in a.groups) == pytest.approx(1.0)
 
@@ -248,17 +279,30 @@ def test_touchpoints_without_channel_and_maps_without_goal() -> None:
     tps: list[dict[str, Any]] = [
         {"id": "a", "entries": 10, "next": {"b": 6}},
         {"id": "b", "channel": "web", "next": {"paid": 3}},
-        {"id": "paid", "goal": True}]
+        {"id": "paid", "goal": True},
+    ]
     a = attribution(graph(tps))
     assert [(g.channel, g.touchpoints) for g in a.groups] == [(NO_CHANNEL, ("a",)), ("web", ("b",))]
     assert a.value is None and all(g.lost_value is None for g in a.groups)
-    no_goal = attribution(graph([{"id": "a", "channel": "web", "entries": 10, "next": {"b": 6}},
-                                 {"id": "b", "channel": "app"}]))
+    no_goal = attribution(
+        graph(
+            [
+                {"id": "a", "channel": "web", "entries": 10, "next": {"b": 6}},
+                {"id": "b", "channel": "app"},
+            ]
+        )
+    )
     assert no_goal.conversion_probability is None and no_goal.conversions == 0
-    assert [(g.channel, g.visits, g.exits) for g in no_goal.groups] == [("web", 10, 4),
-                                                                       ("app", 6, 6)]
-    assert all(g.attribution_share is None and g.conversion_probability is None
-               and g.last_touch_share is None for g in no_goal.groups)
+    assert [(g.channel, g.visits, g.exits) for g in no_goal.groups] == [
+        ("web", 10, 4),
+        ("app", 6, 6),
+    ]
+    assert all(
+        g.attribution_share is None
+        and g.conversion_probability is None
+        and g.last_touch_share is None
+        for g in no_goal.groups
+    )
     with pytest.raises(UnknownGoalError):
         attribution(graph(tps), goal="payd")
 
@@ -267,7 +311,8 @@ def test_after_goal_touchpoints_are_no_channel_member() -> None:
     tps: list[dict[str, Any]] = [
         {"id": "ad", "channel": "social", "entries": 100, "next": {"paid": 30}},
         {"id": "paid", "channel": "web", "goal": True, "next": {"mail": 30}},
-        {"id": "mail", "channel": "email", "next": {}}]
+        {"id": "mail", "channel": "email", "next": {}},
+    ]
     G = graph(tps)
     assert after_goal_touchpoints(G, selected_goals(G)) == ["mail"]
     a = attribution(G)
@@ -286,10 +331,12 @@ def small_maps(draw: st.DrawFn) -> list[dict[str, Any]]:
     for i, tid in enumerate(ids):
         targets = draw(st.lists(st.sampled_from([*ids, "goal"]), max_size=3, unique=True))
         nxt = {t: draw(st.integers(min_value=0, max_value=30)) for t in targets if t != tid}
-        tp: dict[str, Any] = {"id": tid, "next": nxt,
-                              "entries": draw(st.integers(min_value=1 if i == 0 else 0,
-                                                          max_value=50)),
-                              "exits": draw(st.integers(min_value=1, max_value=30))}
+        tp: dict[str, Any] = {
+            "id": tid,
+            "next": nxt,
+            "entries": draw(st.integers(min_value=1 if i == 0 else 0, max_value=50)),
+            "exits": draw(st.integers(min_value=1, max_value=30)),
+        }
         if (c := draw(channel)) is not None:
             tp["channel"] = c
         tps.append(tp)

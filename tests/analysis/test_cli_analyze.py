@@ -15,15 +15,46 @@ from tests.support import MAPS, WriteFile, run_cli
 EXAMPLE_MAPS = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
 REQUIRED = {
     "settings": ["unit", "period", "confidence", "samples", "seed", "goal", "scenario", "persona"],
-    "summary": ["entries", "conversions", "conversions_by_goal", "exits",
-                "conversion_probability", "unknown_probability"],
+    "summary": [
+        "entries",
+        "conversions",
+        "conversions_by_goal",
+        "exits",
+        "conversion_probability",
+        "unknown_probability",
+    ],
 }
-TOUCHPOINT_KEYS = ["id", "stage", "visits", "exits", "drop_off", "drop_off_interval",
-                   "conversion_probability", "expected_visits", "reach_probability",
-                   "removal_effect", "flow_residual", "departures", "customers", "conversions",
-                   "name", "after_goal"]
-LEAK_KEYS = ["rank", "touchpoint", "exits", "lost_conversions", "lost_conversions_interval",
-             "lost_value", "what_if", "removal_effect", "probability_top", "best_next", "survey"]
+TOUCHPOINT_KEYS = [
+    "id",
+    "stage",
+    "visits",
+    "exits",
+    "drop_off",
+    "drop_off_interval",
+    "conversion_probability",
+    "expected_visits",
+    "reach_probability",
+    "removal_effect",
+    "flow_residual",
+    "departures",
+    "customers",
+    "conversions",
+    "name",
+    "after_goal",
+]
+LEAK_KEYS = [
+    "rank",
+    "touchpoint",
+    "exits",
+    "lost_conversions",
+    "lost_conversions_interval",
+    "lost_value",
+    "what_if",
+    "removal_effect",
+    "probability_top",
+    "best_next",
+    "survey",
+]
 EDGE_KEYS = ["from", "to", "count", "probability", "sensitivity", "declared"]
 
 
@@ -81,28 +112,36 @@ def test_example_map_table_markdown_csv(path: Path) -> None:
 @pytest.mark.slow
 def test_starter_plain_words_and_period() -> None:
     r = run_cli("analyze", str(MAPS / "starter-shop.yaml"), "--samples", "0")
-    assert "Product page lost 267 customers in 2026-Q3 who would otherwise have reached " \
-           "Order confirmed: about 13,000 EUR." in r.out
+    assert (
+        "Product page lost 267 customers in 2026-Q3 who would otherwise have reached "
+        "Order confirmed: about 13,000 EUR." in r.out
+    )
     assert "per month" not in r.out
 
 
 def test_no_period_never_says_in(write: WriteFile) -> None:
-    p = write("m.yaml", "journeymap: 1\nid: m\ntitle: M\nvalue_per_conversion: 10\nstages:\n"
-              "  - id: s\n    name: S\n    touchpoints:\n"
-              "      - {id: cart, name: Cart, entries: 100, next: {paid: 60}}\n"
-              "      - {id: paid, name: Paid, goal: true}\n")
+    p = write(
+        "m.yaml",
+        "journeymap: 1\nid: m\ntitle: M\nvalue_per_conversion: 10\nstages:\n"
+        "  - id: s\n    name: S\n    touchpoints:\n"
+        "      - {id: cart, name: Cart, entries: 100, next: {paid: 60}}\n"
+        "      - {id: paid, name: Paid, goal: true}\n",
+    )
     r = run_cli("analyze", str(p), "--samples", "0")
     assert r.code == 0, r.err
     assert "Cart lost 40 customers who would otherwise have reached Paid: about 400." in r.out
 
 
 def test_closed_loop_exits_2_naming_touchpoints(write: WriteFile) -> None:
-    p = write("loop.yaml", "journeymap: 1\nid: m\ntitle: M\nstages:\n"
-              "  - id: s\n    name: S\n    touchpoints:\n"
-              "      - {id: start, name: Start, entries: 10, next: {paid: 10}}\n"
-              "      - {id: x, name: X, next: {y: 10}}\n"
-              "      - {id: y, name: Y, next: {x: 10}}\n"
-              "      - {id: paid, name: Paid, goal: true}\n")
+    p = write(
+        "loop.yaml",
+        "journeymap: 1\nid: m\ntitle: M\nstages:\n"
+        "  - id: s\n    name: S\n    touchpoints:\n"
+        "      - {id: start, name: Start, entries: 10, next: {paid: 10}}\n"
+        "      - {id: x, name: X, next: {y: 10}}\n"
+        "      - {id: y, name: Y, next: {x: 10}}\n"
+        "      - {id: paid, name: Paid, goal: true}\n",
+    )
     r = run_cli("analyze", str(p))
     assert r.code == 2
     assert "the journey cannot end from 'x', 'y'" in r.err

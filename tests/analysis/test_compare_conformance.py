@@ -44,14 +44,22 @@ def test_conformance_lists_undeclared_and_unused(write: WriteFile) -> None:
     a = analyze(build_graph(loaded.map, loaded.overlay), samples=0)
     c = a.conformance
     assert c is not None
-    assert c.undeclared_transitions == (UndeclaredTransition("ad", "paid", 4),
-                                        UndeclaredTransition("cart", "ad", 6))
+    assert c.undeclared_transitions == (
+        UndeclaredTransition("ad", "paid", 4),
+        UndeclaredTransition("cart", "ad", 6),
+    )
     assert c.undeclared_share == pytest.approx(10 / 130)
-    assert c.unused_transitions == (UnusedTransition("ad", "help"), UnusedTransition("help", "cart"))
+    assert c.unused_transitions == (
+        UnusedTransition("ad", "help"),
+        UnusedTransition("help", "cart"),
+    )
     assert c.unused_touchpoints == ("help",)
     assert c.coverage == 0.97 and c.unmapped == {"page_view_other": 40}
-    assert a.to_dict()["conformance"]["undeclared_transitions"][0] == {"from": "ad", "to": "paid",
-                                                                       "count": 4}
+    assert a.to_dict()["conformance"]["undeclared_transitions"][0] == {
+        "from": "ad",
+        "to": "paid",
+        "count": 4,
+    }
     assert sum(w.code == "JM512" for w in a.warnings) == 2
     # undeclared transitions still count as flow: 4 + 40 conversions
     assert a.summary.conversions == 44
@@ -78,17 +86,27 @@ def test_compare_two_periods_by_hand(write: WriteFile) -> None:
 
 def test_compare_matches_renamed_touchpoints(write: WriteFile) -> None:
     head = MAP.split("      - {id: ad")[0]
-    old = write("old.yaml", head + """      - {id: ad, name: Ad, entries: 100, next: {basket: 50, help: 10}}
+    old = write(
+        "old.yaml",
+        head
+        + """      - {id: ad, name: Ad, entries: 100, next: {basket: 50, help: 10}}
       - {id: help, name: Help, next: {basket: 5}}
       - {id: basket, name: Basket, next: {paid: 30}}
       - {id: paid, name: Paid, goal: true}
-""")
-    new = write("new.yaml", head + """      - {id: ad, name: Ad, entries: 100, next: {cart: 50}}
+""",
+    )
+    new = write(
+        "new.yaml",
+        head
+        + """      - {id: ad, name: Ad, entries: 100, next: {cart: 50}}
       - {id: cart, name: Cart, formerly: [basket], next: {paid: 30}}
       - {id: paid, name: Paid, goal: true}
-""")
-    c = compare(analyze(build_graph(load_map(old).map), samples=0),
-                analyze(build_graph(load_map(new).map), samples=0))
+""",
+    )
+    c = compare(
+        analyze(build_graph(load_map(old).map), samples=0),
+        analyze(build_graph(load_map(new).map), samples=0),
+    )
     status = {t["id"]: t["status"] for t in c["touchpoints"]}
     assert status == {"ad": "COMPARED", "help": "REMOVED", "cart": "RENAMED", "paid": "COMPARED"}
     cart = next(t for t in c["touchpoints"] if t["id"] == "cart")
@@ -96,17 +114,32 @@ def test_compare_matches_renamed_touchpoints(write: WriteFile) -> None:
 
 
 def test_cli_compare_with_the_previous_quarter() -> None:
-    r = run_cli("analyze", str(MAPS / "first-purchase.yaml"), "--compare-data",
-                str(MAPS / "overlays" / "first-purchase.2026-Q2.yaml"), "--format", "json",
-                "--samples", "0")
+    r = run_cli(
+        "analyze",
+        str(MAPS / "first-purchase.yaml"),
+        "--compare-data",
+        str(MAPS / "overlays" / "first-purchase.2026-Q2.yaml"),
+        "--format",
+        "json",
+        "--samples",
+        "0",
+    )
     assert r.code == 0, r.err
     doc = json.loads(r.out)
     assert doc["a"]["period"] == "2026-Q2" and doc["b"]["period"] == "2026-Q3"
     checkout = next(t for t in doc["touchpoints"] if t["id"] == "checkout")
     # the overlay's comment: 4850 of 5680 went on to payment in Q2, 4700 of 5900 in Q3
     assert checkout["change"]["drop_off"] > 0.04
-    md = run_cli("analyze", str(MAPS / "first-purchase.yaml"), "--compare-scenario", "to-be",
-                 "--format", "markdown", "--samples", "0")
+    md = run_cli(
+        "analyze",
+        str(MAPS / "first-purchase.yaml"),
+        "--compare-scenario",
+        "to-be",
+        "--format",
+        "markdown",
+        "--samples",
+        "0",
+    )
     assert md.code == 0 and md.out.startswith("## Comparison: as written vs to-be")
 
 
@@ -116,8 +149,18 @@ def test_persona_and_scenario_are_in_settings() -> None:
     persona = loaded.map.personas[0].id if loaded.map.personas else None
     if persona is None:
         pytest.skip("the example map has no persona")
-    r = run_cli("analyze", str(path), "--persona", persona, "--scenario", "to-be", "--format",
-                "json", "--samples", "0")
+    r = run_cli(
+        "analyze",
+        str(path),
+        "--persona",
+        persona,
+        "--scenario",
+        "to-be",
+        "--format",
+        "json",
+        "--samples",
+        "0",
+    )
     assert r.code == 0, r.err
     s = json.loads(r.out)["settings"]
     assert (s["persona"], s["scenario"]) == (persona, "to-be")

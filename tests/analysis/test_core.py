@@ -49,8 +49,10 @@ def test_loop_by_hand() -> None:
 
 def test_expected_touchpoints_by_hand() -> None:
     # cart (100) -> paid 60, exits 40: one touchpoint before absorbing, one before converting
-    a = analyze(graph([{"id": "cart", "entries": 100, "next": {"paid": 60}},
-                       {"id": "paid", "goal": True}]), samples=0)
+    a = analyze(
+        graph([{"id": "cart", "entries": 100, "next": {"paid": 60}}, {"id": "paid", "goal": True}]),
+        samples=0,
+    )
     assert a.summary.expected_touchpoints == pytest.approx(1.0)
     assert a.summary.expected_touchpoints_converting == pytest.approx(1.0)
     # LOOP: t_b = 1 + t_a/6, t_a = 1 + 6/11 t_b -> t_a = (1 + 6/11) / (1 - 1/11) = 17/10
@@ -62,8 +64,18 @@ def test_json_has_no_nan_and_round_trips() -> None:
     a = analyze(graph(LOOP), samples=50)
     text = json.dumps(a.to_dict(), allow_nan=False)
     doc = json.loads(text)
-    for key in ("settings", "summary", "touchpoints", "stages", "leaks", "edges", "after_goal",
-                "metrics", "surveys", "warnings"):
+    for key in (
+        "settings",
+        "summary",
+        "touchpoints",
+        "stages",
+        "leaks",
+        "edges",
+        "after_goal",
+        "metrics",
+        "surveys",
+        "warnings",
+    ):
         assert key in doc
 
 
@@ -72,7 +84,10 @@ def test_deterministic_bootstrap() -> None:
     two = analyze(graph(LOOP), samples=200, seed=3).to_dict()
     other = analyze(graph(LOOP), samples=200, seed=4).to_dict()
     assert one == two
-    assert one["leaks"][0]["lost_conversions_interval"] != other["leaks"][0]["lost_conversions_interval"]
+    assert (
+        one["leaks"][0]["lost_conversions_interval"]
+        != other["leaks"][0]["lost_conversions_interval"]
+    )
     low, high = one["leaks"][0]["lost_conversions_interval"]
     assert low < one["leaks"][0]["lost_conversions"] < high
 
@@ -86,10 +101,14 @@ def test_samples_zero_leaves_intervals_null() -> None:
 
 
 def test_closed_loop_names_touchpoints() -> None:
-    G = graph([{"id": "start", "entries": 10, "next": {"paid": 10}},
-               {"id": "x", "next": {"y": 10}},
-               {"id": "y", "next": {"x": 10}},
-               {"id": "paid", "goal": True}])
+    G = graph(
+        [
+            {"id": "start", "entries": 10, "next": {"paid": 10}},
+            {"id": "x", "next": {"y": 10}},
+            {"id": "y", "next": {"x": 10}},
+            {"id": "paid", "goal": True},
+        ]
+    )
     with pytest.raises(NonAbsorbingChainError) as err:
         analyze(G, samples=0)
     assert isinstance(err.value, AnalysisError)
@@ -108,21 +127,32 @@ def test_no_goal_gets_flow_and_a_clear_statement() -> None:
 
 
 def test_zero_entries_and_zero_conversions() -> None:
-    doc = analyze(graph([{"id": "a", "next": {"paid": 0}}, {"id": "paid", "goal": True}]),
-                  samples=10).to_dict()
+    doc = analyze(
+        graph([{"id": "a", "next": {"paid": 0}}, {"id": "paid", "goal": True}]), samples=10
+    ).to_dict()
     codes = [w["code"] for w in doc["warnings"]]
     assert "JM502" in codes
     assert doc["summary"]["conversion_probability"] is None
-    doc = analyze(graph([{"id": "a", "entries": 5, "next": {"paid": 0}},
-                         {"id": "paid", "goal": True}]), samples=10).to_dict()
+    doc = analyze(
+        graph([{"id": "a", "entries": 5, "next": {"paid": 0}}, {"id": "paid", "goal": True}]),
+        samples=10,
+    ).to_dict()
     assert "JM505" in [w["code"] for w in doc["warnings"]]
     assert doc["summary"]["conversion_probability"] == 0.0
     assert doc["touchpoints"][0]["removal_effect"] is None
 
 
 def test_every_departure_an_exit() -> None:
-    doc = analyze(graph([{"id": "a", "entries": 20, "next": {"dead": 5, "paid": 5}},
-                         {"id": "dead"}, {"id": "paid", "goal": True}]), samples=20).to_dict()
+    doc = analyze(
+        graph(
+            [
+                {"id": "a", "entries": 20, "next": {"dead": 5, "paid": 5}},
+                {"id": "dead"},
+                {"id": "paid", "goal": True},
+            ]
+        ),
+        samples=20,
+    ).to_dict()
     dead = by_id(doc["leaks"], "touchpoint")["dead"]
     assert dead["lost_conversions"] is None and dead["what_if"]["extra_conversions"] is None
     assert dead["rank"] == 2
@@ -157,14 +187,19 @@ def test_goal_selection_and_after_goal() -> None:
 
 def test_unknown_is_its_own_outcome_and_residuals_are_routed() -> None:
     # a declares 10 unknown; b has 5 more arrivals than departures (positive residual)
-    G = graph([{"id": "a", "entries": 100, "unknown": 10, "exits": 30, "next": {"b": 60}},
-               {"id": "b", "exits": 5, "next": {"paid": 50}},
-               {"id": "paid", "goal": True}])
+    G = graph(
+        [
+            {"id": "a", "entries": 100, "unknown": 10, "exits": 30, "next": {"b": 60}},
+            {"id": "b", "exits": 5, "next": {"paid": 50}},
+            {"id": "paid", "goal": True},
+        ]
+    )
     doc = analyze(G, samples=0).to_dict()
     s = doc["summary"]
     assert s["unknown_probability"] == pytest.approx(0.1 + 0.6 * 5 / 60)
-    assert s["conversion_probability"] + s["lost_probability"] + s["unknown_probability"] \
-        == pytest.approx(1.0)
+    assert s["conversion_probability"] + s["lost_probability"] + s[
+        "unknown_probability"
+    ] == pytest.approx(1.0)
     b = by_id(doc["touchpoints"])["b"]
     assert b["flow_residual"] == 5 and b["departures"] == 60
     assert "JM503" in [w["code"] for w in doc["warnings"]]
@@ -182,9 +217,11 @@ def test_what_if_target_must_be_a_next_touchpoint() -> None:
 
 
 def test_stage_reach_and_classic_funnel() -> None:
-    tps = [{"id": "ad", "stage": "aware", "entries": 100, "next": {"cart": 50}},
-           {"id": "cart", "stage": "buy", "next": {"paid": 20}},
-           {"id": "paid", "stage": "done", "goal": True}]
+    tps = [
+        {"id": "ad", "stage": "aware", "entries": 100, "next": {"cart": 50}},
+        {"id": "cart", "stage": "buy", "next": {"paid": 20}},
+        {"id": "paid", "stage": "done", "goal": True},
+    ]
     st = by_id(analyze(graph(tps), samples=0).stages)
     assert st["aware"].reach_probability == pytest.approx(1.0)
     assert st["buy"].reach_probability == pytest.approx(0.5)

@@ -96,8 +96,10 @@ def test_simulated_paths_agree_with_the_exact_chain() -> None:
         assert abs(reach - tp.reach_probability) < 4 * np.sqrt(reach * (1 - reach) / paths) + 1e-9
         # removal effect = P(convert and visit k) / C, estimated like ChannelAttribution does
         both = (converted & (v > 0)).mean()
-        assert abs(both / converted.mean() - tp.removal_effect) < \
-            4 * np.sqrt(both * (1 - both) / paths) / C + 1e-9
+        assert (
+            abs(both / converted.mean() - tp.removal_effect)
+            < 4 * np.sqrt(both * (1 - both) / paths) / C + 1e-9
+        )
 
 
 def test_removal_effect_closed_form_equals_a_full_re_solve() -> None:
@@ -109,7 +111,7 @@ def test_removal_effect_closed_form_equals_a_full_re_solve() -> None:
     assert pytest.approx(a.summary.conversion_probability, rel=1e-9) == C
     for k, s in enumerate(states):
         Qk, rk, ak = Q.copy(), r.copy(), alpha.copy()
-        Qk[:, k] = 0.0          # everyone arriving at k is lost
+        Qk[:, k] = 0.0  # everyone arriving at k is lost
         Qk[k, :] = 0.0
         rk[k] = 0.0
         ak[k] = 0.0
@@ -135,13 +137,13 @@ def test_what_if_closed_form_equals_a_full_re_solve(fraction: float) -> None:
         assert leak.what_if.extra_conversions == pytest.approx(gain, rel=1e-9)
         # first order equals fraction * L_i
         assert leak.what_if.first_order_conversions == pytest.approx(
-            fraction * leak.lost_conversions)
+            fraction * leak.lost_conversions
+        )
 
 
 def test_what_if_along_one_transition_equals_a_re_solve() -> None:
     G = graph(RICH)
-    a = analyze(G, samples=0, what_if=0.3, what_if_target={"cart": "product",
-                                                             "checkout": "paid"})
+    a = analyze(G, samples=0, what_if=0.3, what_if_target={"cart": "product", "checkout": "paid"})
     states, Q, r, x, _u, e = dense_chain(G)
     alpha = e / e.sum()
     C = conversion(Q, r, alpha)
@@ -150,12 +152,14 @@ def test_what_if_along_one_transition_equals_a_re_solve() -> None:
     Qi = Q.copy()
     Qi[i, j] += 0.3 * x[i]
     assert leaks["cart"].what_if.extra_conversions == pytest.approx(
-        (conversion(Qi, r, alpha) - C) * e.sum(), rel=1e-9)
+        (conversion(Qi, r, alpha) - C) * e.sum(), rel=1e-9
+    )
     k = states.index("checkout")
     ri = r.copy()
     ri[k] += 0.3 * x[k]
     assert leaks["checkout"].what_if.extra_conversions == pytest.approx(
-        (conversion(Q, ri, alpha) - C) * e.sum(), rel=1e-9)
+        (conversion(Q, ri, alpha) - C) * e.sum(), rel=1e-9
+    )
 
 
 def test_edge_sensitivity_by_finite_differences() -> None:
@@ -170,7 +174,7 @@ def test_edge_sensitivity_by_finite_differences() -> None:
             continue
         i = states.index(edge.from_)
         Qe, re_ = Q * 1.0, r * 1.0
-        Qe[i] *= 1 - eps          # take eps pro rata from the whole row ...
+        Qe[i] *= 1 - eps  # take eps pro rata from the whole row ...
         re_[i] *= 1 - eps
         if edge.to in states:  # ... and put it on the edge
             Qe[i, states.index(edge.to)] += eps
@@ -184,7 +188,7 @@ def customers_walk(n: int, seed: int, customers: int):  # type: ignore[no-untype
     """Counts produced by simulated customers on a random map: flow conserves by construction."""
     rng = np.random.default_rng(seed)
     P = rng.random((n, n + 2)) * (rng.random((n, n + 2)) < 0.5)
-    P[:, n] += 0.2   # every touchpoint converts a little ...
+    P[:, n] += 0.2  # every touchpoint converts a little ...
     P[:, n + 1] += 0.2  # ... and loses a little
     P /= P.sum(1, keepdims=True)
     cum = np.cumsum(P, 1)
@@ -235,9 +239,9 @@ def test_conserved_counts_are_reproduced_exactly(n: int, seed: int, customers: i
 
 @pytest.mark.parametrize("goal_stage_first", [False, True])
 @pytest.mark.parametrize("dense_limit, column_limit", [(2, 4000), (2, 3), (0, 0)])
-def test_every_solver_path_gives_the_same_figures(monkeypatch: pytest.MonkeyPatch,
-                                                   dense_limit: int, column_limit: int,
-                                                   goal_stage_first: bool) -> None:
+def test_every_solver_path_gives_the_same_figures(
+    monkeypatch: pytest.MonkeyPatch, dense_limit: int, column_limit: int, goal_stage_first: bool
+) -> None:
     """Dense LU, dense columns + Woodbury stage reach, and sparse LU + SCC diagonal agree
     (also when a stage has no chain touchpoint before others that do)."""
     from journeymap.analysis import chain
@@ -248,15 +252,21 @@ def test_every_solver_path_gives_the_same_figures(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(chain, "COLUMN_DENSE_LIMIT", column_limit)
     other = analyze(graph(tps), samples=0).to_dict()
     for ref, got in zip(reference["touchpoints"], other["touchpoints"], strict=True):
-        for key in ("conversion_probability", "reach_probability", "removal_effect",
-                    "expected_visits"):
+        for key in (
+            "conversion_probability",
+            "reach_probability",
+            "removal_effect",
+            "expected_visits",
+        ):
             assert got[key] == pytest.approx(ref[key], abs=1e-9), (ref["id"], key)
     for ref, got in zip(reference["stages"], other["stages"], strict=True):
         assert got["reach_probability"] == pytest.approx(ref["reach_probability"], abs=1e-9)
-        assert got["conversion_given_reach"] == pytest.approx(ref["conversion_given_reach"],
-                                                              abs=1e-9)
+        assert got["conversion_given_reach"] == pytest.approx(
+            ref["conversion_given_reach"], abs=1e-9
+        )
     assert [lk["what_if"]["extra_conversions"] for lk in other["leaks"]] == pytest.approx(
-        [lk["what_if"]["extra_conversions"] for lk in reference["leaks"]])
+        [lk["what_if"]["extra_conversions"] for lk in reference["leaks"]]
+    )
 
 
 def test_stage_reach_by_simulation() -> None:

@@ -10,9 +10,12 @@ import pytest
 from tests.support import ROOT, run_cli, run_python_examples
 
 TEXT = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
-COMMANDS = [line.split("#")[0].strip()
-            for block in re.findall(r"```sh\n(.*?)```", TEXT, re.S)
-            for line in block.splitlines() if line.strip().startswith("journeymap ")]
+COMMANDS = [
+    line.split("#")[0].strip()
+    for block in re.findall(r"```sh\n(.*?)```", TEXT, re.S)
+    for line in block.splitlines()
+    if line.strip().startswith("journeymap ")
+]
 
 
 def test_python_examples_print_what_they_say() -> None:

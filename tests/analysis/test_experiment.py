@@ -32,25 +32,51 @@ from journeymap.model import JourneyMap, Overlay, parse_effect
 from tests.support import Result
 
 MAP: dict[str, Any] = {
-    "journeymap": 1, "id": "shop", "title": "Shop", "period": "2026-Q3",
-    "stages": [{"id": "buy", "name": "Buy", "touchpoints": [
-        {"id": "landing", "name": "Landing", "next": {"cart": None}},
-        {"id": "cart", "name": "Cart", "next": {"checkout": None}},
-        {"id": "checkout", "name": "Checkout", "next": {"paid": None}},
-        {"id": "paid", "name": "Paid", "goal": True}]}]}
+    "journeymap": 1,
+    "id": "shop",
+    "title": "Shop",
+    "period": "2026-Q3",
+    "stages": [
+        {
+            "id": "buy",
+            "name": "Buy",
+            "touchpoints": [
+                {"id": "landing", "name": "Landing", "next": {"cart": None}},
+                {"id": "cart", "name": "Cart", "next": {"checkout": None}},
+                {"id": "checkout", "name": "Checkout", "next": {"paid": None}},
+                {"id": "paid", "name": "Paid", "goal": True},
+            ],
+        }
+    ],
+}
 
 
 def overlay_doc(n: int, cart: int, checkout: int, paid: int) -> dict[str, Any]:
     """A customer-grain overlay: one journey per customer along landing > cart > checkout > paid."""
-    def tp(customers: int, nxt: dict[str, int], entries: int = 0) -> dict[str, Any]:
-        return {"entries": entries, "visits": customers, "customers": customers, "next": nxt,
-                "exits": customers - sum(nxt.values()), "in_progress": 0, "unknown": 0}
 
-    return {"journeymap-data": 1, "map": "shop", "period": "2026-Q3",
-            "settings": {"source": "events", "journey": "customer"},
-            "touchpoints": {"landing": tp(n, {"cart": cart}, entries=n),
-                            "cart": tp(cart, {"checkout": checkout}),
-                            "checkout": tp(checkout, {"paid": paid}), "paid": tp(paid, {})}}
+    def tp(customers: int, nxt: dict[str, int], entries: int = 0) -> dict[str, Any]:
+        return {
+            "entries": entries,
+            "visits": customers,
+            "customers": customers,
+            "next": nxt,
+            "exits": customers - sum(nxt.values()),
+            "in_progress": 0,
+            "unknown": 0,
+        }
+
+    return {
+        "journeymap-data": 1,
+        "map": "shop",
+        "period": "2026-Q3",
+        "settings": {"source": "events", "journey": "customer"},
+        "touchpoints": {
+            "landing": tp(n, {"cart": cart}, entries=n),
+            "cart": tp(cart, {"checkout": checkout}),
+            "checkout": tp(checkout, {"paid": paid}),
+            "paid": tp(paid, {}),
+        },
+    }
 
 
 def overlay(n: int, cart: int, checkout: int, paid: int) -> Overlay:
@@ -67,8 +93,11 @@ def arm(name: str, *counts: int) -> ArmInput:
 
 def test_a_small_ab_test_by_hand() -> None:
     # control 100 of 1000 convert, treatment 130 of 1000
-    r = read_out([arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
-                 "control", Design())
+    r = read_out(
+        [arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
+        "control",
+        Design(),
+    )
     c, t = r.arms
     assert (c.customers, c.conversions, t.customers, t.conversions) == (1000, 100, 1000, 130)
     assert c.conversion == 0.10 and t.conversion == 0.13
@@ -81,7 +110,8 @@ def test_a_small_ab_test_by_hand() -> None:
     assert cmp.p_value == pytest.approx(proportions_ztest([130, 100], [1000, 1000])[1], abs=1e-9)
     assert cmp.p_value_adjusted == cmp.p_value  # one comparison: Holm changes nothing
     assert cmp.difference_interval == pytest.approx(
-        confint_proportions_2indep(130, 1000, 100, 1000, method="newcomb"), abs=1e-9)
+        confint_proportions_2indep(130, 1000, 100, 1000, method="newcomb"), abs=1e-9
+    )
     low, high = confint_proportions_2indep(130, 1000, 100, 1000, method="log", compare="ratio")
     assert cmp.relative_lift_interval == pytest.approx((low - 1, high - 1), abs=1e-9)
     # mixing tau = 10% of 0.10 = 0.01; s^2 = (0.09 + 0.1131) / 1000 = 2.031e-4
@@ -99,8 +129,11 @@ def test_a_small_ab_test_by_hand() -> None:
 
 
 def test_touchpoint_drop_off_per_arm() -> None:
-    r = read_out([arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
-                 "control", Design())
+    r = read_out(
+        [arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
+        "control",
+        Design(),
+    )
     rows = {t.touchpoint: t for t in r.touchpoints}
     assert list(rows) == ["landing", "cart", "checkout"]  # the goal is not a leak
     # cart: control lost 150 of 400, treatment 120 of 400
@@ -108,19 +141,29 @@ def test_touchpoint_drop_off_per_arm() -> None:
     assert rows["cart"].difference == pytest.approx(-0.075)
     assert rows["landing"].difference == 0.0 and rows["landing"].p_value == 1.0
     ps = [rows[t].p_value for t in ("landing", "cart", "checkout")]
-    assert [rows[t].q_value for t in ("landing", "cart", "checkout")] == stats.benjamini_hochberg(ps)
-    assert rows["cart"].p_value == pytest.approx(proportions_ztest([120, 150], [400, 400])[1], abs=1e-9)
-    assert any(n.startswith("treatment lost 20% fewer customers at Cart (30.0% against 37.5%)")
-               for n in r.notes)
+    assert [rows[t].q_value for t in ("landing", "cart", "checkout")] == stats.benjamini_hochberg(
+        ps
+    )
+    assert rows["cart"].p_value == pytest.approx(
+        proportions_ztest([120, 150], [400, 400])[1], abs=1e-9
+    )
+    assert any(
+        n.startswith("treatment lost 20% fewer customers at Cart (30.0% against 37.5%)")
+        for n in r.notes
+    )
 
 
 def test_ship_and_harm_at_the_planned_size() -> None:
-    ship = read_out([arm("a", 20_000, 8000, 5000, 2000), arm("b", 20_000, 8000, 5200, 2400)],
-                    "a", Design())
-    assert ship.decision == Decision.SHIP and ship.reason.startswith("b converts significantly better")
+    ship = read_out(
+        [arm("a", 20_000, 8000, 5000, 2000), arm("b", 20_000, 8000, 5200, 2400)], "a", Design()
+    )
+    assert ship.decision == Decision.SHIP and ship.reason.startswith(
+        "b converts significantly better"
+    )
     assert "fixed-horizon" in ship.reason
-    harm = read_out([arm("a", 20_000, 8000, 5200, 2400), arm("b", 20_000, 8000, 5000, 2000)],
-                    "a", Design())
+    harm = read_out(
+        [arm("a", 20_000, 8000, 5200, 2400), arm("b", 20_000, 8000, 5000, 2000)], "a", Design()
+    )
     assert harm.decision == Decision.HARM
 
 
@@ -131,22 +174,29 @@ def test_sample_ratio_mismatch_invalidates() -> None:
     assert r.srm.mismatch and r.decision == Decision.INVALID
     assert "sample ratio mismatch" in r.reason
     # the same counts planned 45:55 fit well
-    planned = read_out([arm("a", 1000, 400, 250, 100), arm("b", 1200, 480, 300, 120)], "a",
-                       Design(split={"a": 0.45, "b": 0.55}))
+    planned = read_out(
+        [arm("a", 1000, 400, 250, 100), arm("b", 1200, 480, 300, 120)],
+        "a",
+        Design(split={"a": 0.45, "b": 0.55}),
+    )
     assert not planned.srm.mismatch
 
 
 def test_fisher_for_small_arms_and_holm_across_three() -> None:
-    r = read_out([arm("a", 20, 10, 5, 1), arm("b", 20, 10, 8, 6), arm("c", 20, 10, 6, 2)], "a",
-                 Design())
+    r = read_out(
+        [arm("a", 20, 10, 5, 1), arm("b", 20, 10, 8, 6), arm("c", 20, 10, 6, 2)], "a", Design()
+    )
     b, c = r.comparisons
     assert b.test == "fisher" and b.p_value == pytest.approx(stats.fisher_exact(1, 20, 6, 20))
     assert [b.p_value_adjusted, c.p_value_adjusted] == stats.holm([b.p_value, c.p_value])
 
 
 def test_absolute_effect_sets_the_plan() -> None:
-    r = read_out([arm("a", 1000, 400, 250, 100), arm("b", 1000, 400, 250, 100)], "a",
-                 Design(effect=Effect(0.015, relative=False), alpha=0.05, power=0.8))
+    r = read_out(
+        [arm("a", 1000, 400, 250, 100), arm("b", 1000, 400, 250, 100)],
+        "a",
+        Design(effect=Effect(0.015, relative=False), alpha=0.05, power=0.8),
+    )
     assert r.plan.customers_per_arm == stats.two_proportion_sample_size(0.10, 0.115)
     assert r.plan.effect == "1.5pp"
 
@@ -157,23 +207,56 @@ def test_unusable_inputs() -> None:
     with pytest.raises(ExperimentInputError, match="no arm named 'z'"):
         read_out([arm("a", 10, 5, 2, 1), arm("b", 10, 5, 2, 1)], "z", Design())
     visits = overlay(10, 5, 2, 1).model_copy(update={"settings": {"journey": "session"}})
-    with pytest.raises(VisitGrainError, match="experiments compare customers; this overlay counts visits"):
+    with pytest.raises(
+        VisitGrainError, match="experiments compare customers; this overlay counts visits"
+    ):
         require_customer_grain("b", visits)
 
 
 def test_the_json_contract_names() -> None:
-    doc = read_out([arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
-                   "control", Design()).to_dict()
-    assert {"control", "unit", "arms", "srm", "comparisons", "touchpoints", "guardrails", "plan",
-            "decision"} <= set(doc)
-    assert {"name", "customers", "excluded", "conversions", "conversion",
-            "conversion_interval"} <= set(doc["arms"][0])
+    doc = read_out(
+        [arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
+        "control",
+        Design(),
+    ).to_dict()
+    assert {
+        "control",
+        "unit",
+        "arms",
+        "srm",
+        "comparisons",
+        "touchpoints",
+        "guardrails",
+        "plan",
+        "decision",
+    } <= set(doc)
+    assert {
+        "name",
+        "customers",
+        "excluded",
+        "conversions",
+        "conversion",
+        "conversion_interval",
+    } <= set(doc["arms"][0])
     assert {"p_value", "expected_split", "mismatch"} <= set(doc["srm"])
-    assert {"arm", "metric", "control_value", "value", "difference", "difference_interval",
-            "relative_lift", "relative_lift_interval", "p_value", "p_value_adjusted",
-            "sequential_p_value", "confidence_sequence", "chance_to_beat_control"} <= set(doc["comparisons"][0])
-    assert {"arm", "touchpoint", "control_drop_off", "drop_off", "difference",
-            "q_value"} <= set(doc["touchpoints"][0])
+    assert {
+        "arm",
+        "metric",
+        "control_value",
+        "value",
+        "difference",
+        "difference_interval",
+        "relative_lift",
+        "relative_lift_interval",
+        "p_value",
+        "p_value_adjusted",
+        "sequential_p_value",
+        "confidence_sequence",
+        "chance_to_beat_control",
+    } <= set(doc["comparisons"][0])
+    assert {"arm", "touchpoint", "control_drop_off", "drop_off", "difference", "q_value"} <= set(
+        doc["touchpoints"][0]
+    )
     assert set(doc["plan"]) == {"customers_per_arm", "baseline", "effect", "alpha", "power", "days"}
     assert doc["unit"] == "customers" and doc["decision"] == "inconclusive"
 
@@ -184,9 +267,18 @@ def test_the_json_contract_names() -> None:
 def test_the_experiments_block_validates_with_positions(tmp_path: Path) -> None:
     import yaml
 
-    doc = dict(MAP, experiments=[{"id": "one-page", "arms": [{"name": "a"}, {"name": "b", "split": 0.4}],
-                                  "primary": {"metric": "conversion", "touchpoint": "paid"},
-                                  "minimum_detectable_effect": "1.5pp", "alpha": 0.1}])
+    doc = dict(
+        MAP,
+        experiments=[
+            {
+                "id": "one-page",
+                "arms": [{"name": "a"}, {"name": "b", "split": 0.4}],
+                "primary": {"metric": "conversion", "touchpoint": "paid"},
+                "minimum_detectable_effect": "1.5pp",
+                "alpha": 0.1,
+            }
+        ],
+    )
     path = tmp_path / "m.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     (exp,) = load_map(path).map.experiments
@@ -201,8 +293,9 @@ def test_the_experiments_block_validates_with_positions(tmp_path: Path) -> None:
     assert d.position is not None and d.position.line > 1
 
 
-@pytest.mark.parametrize("text,value", [("10%", (0.10, True)), ("1.5pp", (0.015, False)),
-                                        ("0.5%", (0.005, True))])
+@pytest.mark.parametrize(
+    "text,value", [("10%", (0.10, True)), ("1.5pp", (0.015, False)), ("0.5%", (0.005, True))]
+)
 def test_parse_effect(text: str, value: tuple[float, bool]) -> None:
     assert parse_effect(text) == pytest.approx(value)
 
@@ -216,12 +309,14 @@ def test_parse_effect_refuses(text: str) -> None:
 # ----------------------------------------------------------------------- the command line
 
 
-def _files(tmp_path: Path, arms: dict[str, tuple[int, int, int, int]],
-           extra: dict[str, Any] | None = None) -> list[str]:
+def _files(
+    tmp_path: Path, arms: dict[str, tuple[int, int, int, int]], extra: dict[str, Any] | None = None
+) -> list[str]:
     import yaml
 
-    (tmp_path / "shop.yaml").write_text(yaml.safe_dump({**MAP, **(extra or {})}, sort_keys=False),
-                                        encoding="utf-8")
+    (tmp_path / "shop.yaml").write_text(
+        yaml.safe_dump({**MAP, **(extra or {})}, sort_keys=False), encoding="utf-8"
+    )
     args = [str(tmp_path / "shop.yaml")]
     for name, counts in arms.items():
         path = tmp_path / f"{name}.yaml"
@@ -259,7 +354,9 @@ def test_cli_unusable_input_exits_2(tmp_path: Path, cli: Callable[..., Result]) 
     r = cli("experiment", *args, "--control", "contrl")
     assert r.code == 2 and "did you mean 'control'" in r.err
     exp = {"experiments": [{"id": "x", "arms": [{"name": "control"}, {"name": "one-page"}]}]}
-    args = _files(tmp_path, {"control": (1000, 400, 250, 100), "one-pag": (1000, 400, 250, 100)}, exp)
+    args = _files(
+        tmp_path, {"control": (1000, 400, 250, 100), "one-pag": (1000, 400, 250, 100)}, exp
+    )
     r = cli("experiment", *args)
     assert r.code == 2 and "has no arm 'one-pag'; did you mean 'one-page'?" in r.err
     # a visit-grain overlay (no customers per touchpoint)
@@ -269,13 +366,25 @@ def test_cli_unusable_input_exits_2(tmp_path: Path, cli: Callable[..., Result]) 
     for tp in visits["touchpoints"].values():
         del tp["customers"]
     (tmp_path / "visits.yaml").write_text(yaml.safe_dump(visits), encoding="utf-8")
-    r = cli("experiment", str(tmp_path / "shop.yaml"), "--arm", f"control={tmp_path / 'control.yaml'}",
-            "--arm", f"one-page={tmp_path / 'visits.yaml'}")
+    r = cli(
+        "experiment",
+        str(tmp_path / "shop.yaml"),
+        "--arm",
+        f"control={tmp_path / 'control.yaml'}",
+        "--arm",
+        f"one-page={tmp_path / 'visits.yaml'}",
+    )
     assert r.code == 2 and "experiments compare customers; this overlay counts visits" in r.err
     other = overlay_doc(1000, 400, 250, 100) | {"map": "another-shop"}
     (tmp_path / "other.yaml").write_text(yaml.safe_dump(other), encoding="utf-8")
-    r = cli("experiment", str(tmp_path / "shop.yaml"), "--arm", f"control={tmp_path / 'control.yaml'}",
-            "--arm", f"one-page={tmp_path / 'other.yaml'}")
+    r = cli(
+        "experiment",
+        str(tmp_path / "shop.yaml"),
+        "--arm",
+        f"control={tmp_path / 'control.yaml'}",
+        "--arm",
+        f"one-page={tmp_path / 'other.yaml'}",
+    )
     assert r.code == 2 and "this overlay is for map 'another-shop', not 'shop'" in r.err
 
 
@@ -284,12 +393,21 @@ def test_cli_plan(tmp_path: Path, cli: Callable[..., Result]) -> None:
 
     exp = {"experiments": [{"id": "x", "minimum_detectable_effect": "1pp", "power": 0.9}]}
     m = dict(MAP)
-    m["stages"] = [{"id": "buy", "name": "Buy", "touchpoints": [
-        {"id": "landing", "name": "Landing", "entries": 9200, "next": {"paid": 920}},
-        {"id": "paid", "name": "Paid", "goal": True}]}]
+    m["stages"] = [
+        {
+            "id": "buy",
+            "name": "Buy",
+            "touchpoints": [
+                {"id": "landing", "name": "Landing", "entries": 9200, "next": {"paid": 920}},
+                {"id": "paid", "name": "Paid", "goal": True},
+            ],
+        }
+    ]
     import yaml
 
-    (tmp_path / "m.yaml").write_text(yaml.safe_dump({**m, **exp}, sort_keys=False), encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(
+        yaml.safe_dump({**m, **exp}, sort_keys=False), encoding="utf-8"
+    )
     r = cli("experiment", str(tmp_path / "m.yaml"), "--plan", "--format", "json")
     assert r.code == 0, r.err
     plan = json.loads(r.out)["plan"]
@@ -310,8 +428,14 @@ def test_the_worked_example_in_the_docs_runs() -> None:
     assert run_python_examples(ROOT / "docs" / "experiments.md") == 1
 
 
-def a_a_simulation(seed: int = 2026, runs: int = 1000, days: int = 28, per_day: int = 250,
-                   p: float = 0.10, alpha: float = 0.05) -> tuple[int, int, int]:
+def a_a_simulation(
+    seed: int = 2026,
+    runs: int = 1000,
+    days: int = 28,
+    per_day: int = 250,
+    p: float = 0.10,
+    alpha: float = 0.05,
+) -> tuple[int, int, int]:
     """``(fixed-horizon peeking, sequential, one fixed look)``: A/A tests that found a winner."""
     import numpy as np
 
@@ -330,8 +454,10 @@ def a_a_simulation(seed: int = 2026, runs: int = 1000, days: int = 28, per_day: 
         peeking += hit_fixed
         sequential += hit_seq
         n = per_day * days
-        once += stats.two_proportion_test(int(a[r, -1]), n, int(b[r, -1]), n,
-                                          alternative="two-sided") < alpha
+        once += (
+            stats.two_proportion_test(int(a[r, -1]), n, int(b[r, -1]), n, alternative="two-sided")
+            < alpha
+        )
     return peeking, sequential, once
 
 
@@ -354,8 +480,11 @@ def test_every_json_name_is_documented() -> None:
     text = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
     section = text.split("## The JSON document")[1].split("## ")[0]
     names = set(re.findall(r"`([a-z_]+)(?:\[\])?`", section))
-    doc = read_out([arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
-                   "control", Design()).to_dict()
+    doc = read_out(
+        [arm("control", 1000, 400, 250, 100), arm("treatment", 1000, 400, 280, 130)],
+        "control",
+        Design(),
+    ).to_dict()
     nested = [doc["arms"][0], doc["srm"], doc["comparisons"][0], doc["touchpoints"][0], doc["plan"]]
     for key in [*doc, *(k for d in nested for k in d)]:
         assert key in names, key

@@ -55,33 +55,62 @@ def test_ces_direction_decides_what_is_easy() -> None:
 
 
 def test_nps_off_scale_is_omitted_with_a_warning() -> None:
-    s = Scores.model_validate({"nps": {"scale": [1, 5], "responses": {5: 10, 1: 2}},
-                               "csat": {"responses": {}}})
+    s = Scores.model_validate(
+        {"nps": {"scale": [1, 5], "responses": {5: 10, 1: 2}}, "csat": {"responses": {}}}
+    )
     m = survey_metrics(s)
     assert m.nps is None and m.csat.percent is None
-    a = analyze(graph([{"id": "a", "entries": 10, "next": {"paid": 5},
-                        "scores": s.model_dump(exclude_none=True)},
-                       {"id": "paid", "goal": True}]), samples=0)
+    a = analyze(
+        graph(
+            [
+                {
+                    "id": "a",
+                    "entries": 10,
+                    "next": {"paid": 5},
+                    "scores": s.model_dump(exclude_none=True),
+                },
+                {"id": "paid", "goal": True},
+            ]
+        ),
+        samples=0,
+    )
     codes = [(w.code, w.touchpoint) for w in a.warnings]
     assert ("JM507", "a") in codes and ("JM506", "a") in codes
     assert a.leaks[0].survey == a.surveys["a"]
 
 
 def test_stage_surveys_pool_responses() -> None:
-    tps = [{"id": "a", "entries": 10, "next": {"b": 5},
-            "scores": {"csat": {"responses": {5: 3, 1: 1}}}},
-           {"id": "b", "next": {"paid": 2}, "scores": {"csat": {"responses": {4: 1, 2: 3}}}},
-           {"id": "paid", "goal": True}]
+    tps = [
+        {
+            "id": "a",
+            "entries": 10,
+            "next": {"b": 5},
+            "scores": {"csat": {"responses": {5: 3, 1: 1}}},
+        },
+        {"id": "b", "next": {"paid": 2}, "scores": {"csat": {"responses": {4: 1, 2: 3}}}},
+        {"id": "paid", "goal": True},
+    ]
     stage = analyze(graph(tps), samples=0).stages[0]
     assert stage.surveys.csat.percent == pytest.approx(50.0)
     assert stage.surveys.csat.responses == 8
 
 
 def test_business_metrics_from_declared_inputs() -> None:
-    m = map_business(Business(customers_start=1000, customers_end=1100, new_customers=300,
-                              customers_lost=150, ordering_customers=400, repeat_customers=100,
-                              average_order_value=50, purchase_frequency=3, customer_lifespan=2,
-                              gross_margin=0.4, retention_spend=16000))
+    m = map_business(
+        Business(
+            customers_start=1000,
+            customers_end=1100,
+            new_customers=300,
+            customers_lost=150,
+            ordering_customers=400,
+            repeat_customers=100,
+            average_order_value=50,
+            purchase_frequency=3,
+            customer_lifespan=2,
+            gross_margin=0.4,
+            retention_spend=16000,
+        )
+    )
     assert m["retention_rate"]["value"] == pytest.approx(0.8)
     assert m["churn_rate"]["value"] == pytest.approx(0.15)
     assert m["repeat_customer_rate"]["value"] == pytest.approx(0.25)
@@ -92,16 +121,28 @@ def test_business_metrics_from_declared_inputs() -> None:
 
 
 def test_service_times_and_costs_in_the_analysis() -> None:
-    tps = [{"id": "chat", "entries": 40, "next": {"solved": 30},
-            "business": {"first_response_time": {"samples": [1, 2, 9, 4]},
-                         "resolution_time": {"mean": 30, "median": 12, "unit": "hours",
-                                             "hours": "business"},
-                         "cost_per_visit": 2.5}},
-           {"id": "solved", "goal": True}]
+    tps = [
+        {
+            "id": "chat",
+            "entries": 40,
+            "next": {"solved": 30},
+            "business": {
+                "first_response_time": {"samples": [1, 2, 9, 4]},
+                "resolution_time": {"mean": 30, "median": 12, "unit": "hours", "hours": "business"},
+                "cost_per_visit": 2.5,
+            },
+        },
+        {"id": "solved", "goal": True},
+    ]
     a = analyze(graph(tps), samples=0)
     tp = a.metrics["touchpoints"]["chat"]
-    assert tp["first_response_time"] == {"mean": 4.0, "median": 3.0, "count": 4,
-                                         "unit": "minutes", "hours": "calendar"}
+    assert tp["first_response_time"] == {
+        "mean": 4.0,
+        "median": 3.0,
+        "count": 4,
+        "unit": "minutes",
+        "hours": "calendar",
+    }
     assert tp["resolution_time"]["median"] == 12 and tp["resolution_time"]["hours"] == "business"
     assert tp["cost"]["value"] == 100.0 and a.metrics["service_cost"]["value"] == 100.0
     assert a.metrics["conversion_rate"]["value"] == pytest.approx(0.75)
@@ -111,8 +152,11 @@ def test_bootstrap_interval_matches_the_beta_posterior() -> None:
     """One touchpoint, 40 exits and 60 conversions: L* = 100 l*, l* ~ Beta(40.5, 60.5)."""
     from scipy.stats import beta
 
-    a = analyze(graph([{"id": "cart", "entries": 100, "next": {"paid": 60}},
-                       {"id": "paid", "goal": True}]), samples=20000, seed=11)
+    a = analyze(
+        graph([{"id": "cart", "entries": 100, "next": {"paid": 60}}, {"id": "paid", "goal": True}]),
+        samples=20000,
+        seed=11,
+    )
     low, high = a.leaks[0].lost_conversions_interval
     assert low == pytest.approx(100 * beta.ppf(0.025, 40.5, 60.5), abs=0.4)
     assert high == pytest.approx(100 * beta.ppf(0.975, 40.5, 60.5), abs=0.4)

@@ -22,7 +22,8 @@ def _ces(survey: dict[str, Any], *more: dict[str, Any]) -> dict[str, Any]:
     tps: list[dict[str, Any]] = [
         {"id": "a", "entries": 10, "next": {"b": 5}, "scores": {"ces": survey}},
         {"id": "b", "next": {"paid": 5}, **({"scores": {"ces": more[0]}} if more else {})},
-        {"id": "paid", "goal": True}]
+        {"id": "paid", "goal": True},
+    ]
     doc = analyze(graph(tps), samples=0).to_dict()
     return {"a": doc["surveys"]["a"]["ces"], "stage": doc["stages"][0]["surveys"].get("ces")}
 
@@ -35,8 +36,9 @@ def _share(responses: dict[int, int], answers: set[int]) -> float:
 
 def test_declared_top_box_sets_what_counts_as_easy() -> None:
     midpoint = _ces({"scale": [1, 7], "direction": "higher_is_better", "responses": CHECKOUT})["a"]
-    declared = _ces({"scale": [1, 7], "direction": "higher_is_better", "top_box": [6, 7],
-                     "responses": CHECKOUT})["a"]
+    declared = _ces(
+        {"scale": [1, 7], "direction": "higher_is_better", "top_box": [6, 7], "responses": CHECKOUT}
+    )["a"]
     # by hand: 5-7 easy = 25 + 30 + 20 = 75 of 100, 1-3 difficult = 15; top box 6-7 = 50, 1-2 = 8
     assert (midpoint["percent_easy"], midpoint["percent_difficult"]) == (75.0, 15.0)
     assert (declared["percent_easy"], declared["percent_difficult"]) == (50.0, 8.0)
@@ -46,8 +48,9 @@ def test_declared_top_box_sets_what_counts_as_easy() -> None:
 
 
 def test_top_box_when_lower_is_better() -> None:
-    r = _ces({"scale": [1, 5], "direction": "lower_is_better", "top_box": [1],
-              "responses": CHAT})["a"]
+    r = _ces({"scale": [1, 5], "direction": "lower_is_better", "top_box": [1], "responses": CHAT})[
+        "a"
+    ]
     # by hand: easy = the 30 answers of 1 of 150 = 20%; difficult = its mirror 5: 13 / 150
     assert r["percent_easy"] == pytest.approx(20.0)
     assert r["percent_difficult"] == pytest.approx(100 * 13 / 150)
@@ -62,8 +65,9 @@ def test_stage_pools_surveys_with_the_same_top_box() -> None:
     # 3 sevens of 10 answers are easy; the one 1 mirrors 7: 5 of 10 difficult
     assert pooled["stage"] is not None
     assert (pooled["stage"]["percent_easy"], pooled["stage"]["percent_difficult"]) == (30.0, 50.0)
-    other = _ces({**survey, "responses": {7: 2}},
-                 {**survey, "top_box": [6, 7], "responses": {7: 1}})
+    other = _ces(
+        {**survey, "responses": {7: 2}}, {**survey, "top_box": [6, 7], "responses": {7: 1}}
+    )
     assert other["stage"] is None  # different definitions of "easy" are never pooled
 
 
@@ -73,10 +77,13 @@ def test_model_knows_the_easy_answers() -> None:
     assert (s.easy_answers(), s.difficult_answers()) == ((1, 2), (4, 5))
 
 
-@pytest.mark.parametrize(("top_box", "message"), [
-    ([7, 8], "the answers [8] lie outside the scale [1, 7]"),
-    ([3, 4], "the answers [3, 4] are not easy on the scale [1, 7] (higher is better)"),
-])
+@pytest.mark.parametrize(
+    ("top_box", "message"),
+    [
+        ([7, 8], "the answers [8] lie outside the scale [1, 7]"),
+        ([3, 4], "the answers [3, 4] are not easy on the scale [1, 7] (higher is better)"),
+    ],
+)
 def test_a_top_box_that_cannot_be_easy_is_refused(top_box: list[int], message: str) -> None:
     with pytest.raises(ValidationError) as info:
         CesSurvey(direction=Direction.HIGHER_IS_BETTER, top_box=top_box)

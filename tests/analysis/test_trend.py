@@ -37,7 +37,9 @@ def _inputs(files: list[Path]) -> list[PeriodInput]:
     for f in files:
         loaded = load_map(MAPS / "first-purchase.yaml", data=f)
         assert loaded.overlay is not None
-        out.append(PeriodInput(loaded.overlay.period, f.name, build_graph(loaded.map, loaded.overlay)))
+        out.append(
+            PeriodInput(loaded.overlay.period, f.name, build_graph(loaded.map, loaded.overlay))
+        )
     return out
 
 
@@ -69,7 +71,9 @@ def test_p_chart_by_hand_with_each_periods_n() -> None:
 
 def test_laney_by_hand_and_by_a_second_formula() -> None:
     # pbar = 0.15, sigma = 0.0357071, z = -/+1.400280, moving ranges 2.800560 -> / 1.128
-    assert stats.overdispersion_ratio([10, 20, 10, 20], [100] * 4) == pytest.approx(2.482766, abs=1e-6)
+    assert stats.overdispersion_ratio([10, 20, 10, 20], [100] * 4) == pytest.approx(
+        2.482766, abs=1e-6
+    )
     c = stats.p_chart([10, 20, 10, 20], [100] * 4, laney=True)
     assert c.high[0] == pytest.approx(0.15 + 3 * 0.0357071 * 2.482766, abs=1e-6)
     rng = np.random.default_rng(7)
@@ -78,7 +82,8 @@ def test_laney_by_hand_and_by_a_second_formula() -> None:
     pbar = x.sum() / n.sum()
     z = (x / n - pbar) / np.sqrt(pbar * (1 - pbar) / n)
     assert stats.overdispersion_ratio(list(x), list(n)) == pytest.approx(
-        np.abs(np.diff(z)).mean() / 1.128, rel=1e-12)
+        np.abs(np.diff(z)).mean() / 1.128, rel=1e-12
+    )
     # sigma_z < 1 never narrows the limits
     assert stats.p_chart([15, 15, 15], [100] * 3, laney=True).sigma_z is None
 
@@ -122,16 +127,22 @@ def _runs_brute(values: list[float | None], centre: float, length: int) -> list[
     out = []
     for i in range(len(side)):
         for j in range(len(side) - 1, i + length - 2, -1):
-            block = side[i:j + 1]
-            if block[0] != 0 and len(set(block)) == 1 and (i == 0 or side[i - 1] != block[0]) and (
-                    j == len(side) - 1 or side[j + 1] != block[0]):
+            block = side[i : j + 1]
+            if (
+                block[0] != 0
+                and len(set(block)) == 1
+                and (i == 0 or side[i - 1] != block[0])
+                and (j == len(side) - 1 or side[j + 1] != block[0])
+            ):
                 out.append((i, j))
     return out
 
 
 def test_runs_of_eight_by_hand() -> None:
     assert stats.runs_on_one_side([3] * 8, 2.0) == [(0, 7)]
-    assert stats.runs_on_one_side([3] * 7 + [2.0] + [3] * 7, 2.0) == []  # a point on the line breaks it
+    assert (
+        stats.runs_on_one_side([3] * 7 + [2.0] + [3] * 7, 2.0) == []
+    )  # a point on the line breaks it
     assert stats.runs_on_one_side([1] * 9 + [3] * 8, 2.0) == [(0, 8), (9, 16)]
     assert stats.runs_on_one_side([3] * 4 + [None] + [3] * 4, 2.0) == []
 
@@ -151,11 +162,13 @@ def test_cochran_armitage_by_hand_and_two_second_formulas() -> None:
     # z^2 = N r^2, r the correlation of the score and the 0/1 outcome over the customers
     x, n, t = [30, 41, 38, 60, 52], [300, 310, 290, 305, 280], [0.0, 1.0, 2.0, 3.0, 5.0]
     score = np.repeat(t, n)
-    outcome = np.concatenate([np.r_[np.ones(xi), np.zeros(ni - xi)] for xi, ni in zip(x, n, strict=True)])
+    outcome = np.concatenate(
+        [np.r_[np.ones(xi), np.zeros(ni - xi)] for xi, ni in zip(x, n, strict=True)]
+    )
     r = np.corrcoef(score, outcome)[0, 1]
     second = stats.cochran_armitage(x, n, t)
     assert second is not None
-    assert second[0] ** 2 == pytest.approx(sum(n) * r ** 2, rel=1e-12)
+    assert second[0] ** 2 == pytest.approx(sum(n) * r**2, rel=1e-12)
     # over two periods it is the pooled two-proportion z
     two = stats.cochran_armitage([30, 45], [100, 100])
     assert two is not None and two[0] == pytest.approx(stats.pooled_z(30, 100, 45, 100), rel=1e-12)
@@ -167,10 +180,32 @@ def test_cochran_armitage_by_hand_and_two_second_formulas() -> None:
 
 def _graph(exits: int, entries: int = 100) -> nx.DiGraph[str]:
     G: nx.DiGraph[str] = nx.DiGraph(goals=["paid"])
-    G.add_node("cart", name="Cart", stage="s", order=0, entries=entries, visits=entries,
-               transitions_out=entries - exits, exits=exits, unknown=0, in_progress=0, flow_residual=0)
-    G.add_node("paid", name="Paid", stage="s", order=1, entries=0, visits=entries - exits,
-               transitions_out=0, exits=0, unknown=0, in_progress=0, flow_residual=0)
+    G.add_node(
+        "cart",
+        name="Cart",
+        stage="s",
+        order=0,
+        entries=entries,
+        visits=entries,
+        transitions_out=entries - exits,
+        exits=exits,
+        unknown=0,
+        in_progress=0,
+        flow_residual=0,
+    )
+    G.add_node(
+        "paid",
+        name="Paid",
+        stage="s",
+        order=1,
+        entries=0,
+        visits=entries - exits,
+        transitions_out=0,
+        exits=0,
+        unknown=0,
+        in_progress=0,
+        flow_residual=0,
+    )
     G.add_edge("cart", "paid", count=entries - exits)
     return G
 
@@ -182,11 +217,18 @@ def test_periods_are_ordered_by_period_never_by_argument_order(year: list[Period
     assert [p.period for p in trend(shuffled).periods] == [f"2026-{m:02d}" for m in range(1, 13)]
 
 
-@pytest.mark.parametrize(("a", "b", "message"), [
-    ("2026-Q1", "2026-03", "period 2026-03 of b.yaml overlaps period 2026-Q1 of a.yaml"),
-    ("2026-05", "2026-05", "period 2026-05 of b.yaml overlaps period 2026-05 of a.yaml"),
-    ("2026", "2026-W01", "period 2026 of a.yaml overlaps period 2026-W01 of b.yaml"),  # W01 starts 2025-12-29
-])
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        ("2026-Q1", "2026-03", "period 2026-03 of b.yaml overlaps period 2026-Q1 of a.yaml"),
+        ("2026-05", "2026-05", "period 2026-05 of b.yaml overlaps period 2026-05 of a.yaml"),
+        (
+            "2026",
+            "2026-W01",
+            "period 2026 of a.yaml overlaps period 2026-W01 of b.yaml",
+        ),  # W01 starts 2025-12-29
+    ],
+)
 def test_overlapping_periods_name_both_files(a: str, b: str, message: str) -> None:
     with pytest.raises(MapError) as err:
         order_periods([PeriodInput(a, "a.yaml", _graph(10)), PeriodInput(b, "b.yaml", _graph(10))])
@@ -200,15 +242,21 @@ def test_a_trend_needs_a_period() -> None:
 
 def test_a_period_is_required() -> None:
     with pytest.raises(MapError) as err:
-        order_periods([PeriodInput("2026-01", "a.yaml", _graph(1)), PeriodInput(None, "b.yaml", _graph(1))])
-    assert str(err.value) == ("b.yaml has no period: a trend orders the overlays by it; "
-                              "add a period such as 'period: 2026-07'")
+        order_periods(
+            [PeriodInput("2026-01", "a.yaml", _graph(1)), PeriodInput(None, "b.yaml", _graph(1))]
+        )
+    assert str(err.value) == (
+        "b.yaml has no period: a trend orders the overlays by it; "
+        "add a period such as 'period: 2026-07'"
+    )
 
 
 # ------------------------------------------------------------------------------ the figures
 
 
-def test_figures_agree_with_analyze_and_the_flow_table(year: list[PeriodInput], year_trend: Trend) -> None:
+def test_figures_agree_with_analyze_and_the_flow_table(
+    year: list[PeriodInput], year_trend: Trend
+) -> None:
     for p, figures in zip(year, year_trend.periods, strict=True):
         summary = analyze(p.graph, samples=0).summary
         assert figures.journeys == summary.entries
@@ -224,10 +272,18 @@ def test_figures_agree_with_analyze_and_the_flow_table(year: list[PeriodInput], 
 def test_a_small_trend_by_hand() -> None:
     # drop-off at cart 20%, 20%, 30%; pbar = 70/300; CA: T = 0(-3.33) + 1(-3.33) + 2(6.67) = 10,
     # V = 0.233 * 0.767 * (500 - 300) = 35.78, z = 1.672 (p = 0.0946, not a trend at 5%)
-    t = trend([PeriodInput("2026-03", "c", _graph(30)), PeriodInput("2026-01", "a", _graph(20)),
-               PeriodInput("2026-02", "b", _graph(20))])
+    t = trend(
+        [
+            PeriodInput("2026-03", "c", _graph(30)),
+            PeriodInput("2026-01", "a", _graph(20)),
+            PeriodInput("2026-02", "b", _graph(20)),
+        ]
+    )
     assert [(p.period, p.conversion.x, p.conversion.n) for p in t.periods] == [
-        ("2026-01", 80, 100), ("2026-02", 80, 100), ("2026-03", 70, 100)]
+        ("2026-01", 80, 100),
+        ("2026-02", 80, 100),
+        ("2026-03", 70, 100),
+    ]
     assert [s.rule for s in t.signals] == []
     hand = stats.cochran_armitage([20, 20, 30], [100] * 3)
     assert hand is not None and hand[0] == pytest.approx(1.6718, abs=1e-4)
@@ -240,27 +296,42 @@ def test_a_small_trend_by_hand() -> None:
 
 
 def test_the_planted_shift_is_found_and_nothing_else_drops(year_trend: Trend) -> None:
-    drops = {(s.period, s.subject, s.rule) for s in year_trend.signals if s.metric is Metric.DROP_OFF}
+    drops = {
+        (s.period, s.subject, s.rule) for s in year_trend.signals if s.metric is Metric.DROP_OFF
+    }
     assert {subject for _, subject, _ in drops} == {"checkout"}
     assert ("2026-05", "checkout", Rule.CHANGE) in drops
     assert ("2026-12", "checkout", Rule.RUN_OF_EIGHT) in drops
     assert ("2026-12", "checkout", Rule.TREND) in drops
     run = next(s for s in year_trend.signals if s.rule is Rule.RUN_OF_EIGHT)
     assert (run.value, run.limit) == (8.0, 8.0)
-    assert run.message.startswith("drop-off at Checkout stayed above its centre line 18.6% for 8 "
-                                  "periods in a row (2026-05 to 2026-12)")
-    change = next(s for s in year_trend.signals if s.rule is Rule.CHANGE and s.subject == "checkout")
-    assert change.message.startswith("drop-off at Checkout rose from 14.8% in 2026-04 to 19.6% in 2026-05 (+4.8 points")
+    assert run.message.startswith(
+        "drop-off at Checkout stayed above its centre line 18.6% for 8 "
+        "periods in a row (2026-05 to 2026-12)"
+    )
+    change = next(
+        s for s in year_trend.signals if s.rule is Rule.CHANGE and s.subject == "checkout"
+    )
+    assert change.message.startswith(
+        "drop-off at Checkout rose from 14.8% in 2026-04 to 19.6% in 2026-05 (+4.8 points"
+    )
 
 
 def test_laney_widens_the_overdispersed_checkout_chart(year_trend: Trend) -> None:
     chart = next(c for c in year_trend.charts if c.subject == "checkout")
-    x = [p.touchpoints[[t.id for t in p.touchpoints].index("checkout")].drop_off for p in year_trend.periods]
-    assert chart.sigma_z == pytest.approx(stats.overdispersion_ratio([d.x for d in x], [d.n for d in x]))
+    x = [
+        p.touchpoints[[t.id for t in p.touchpoints].index("checkout")].drop_off
+        for p in year_trend.periods
+    ]
+    assert chart.sigma_z == pytest.approx(
+        stats.overdispersion_ratio([d.x for d in x], [d.n for d in x])
+    )
     assert chart.reason is not None and "Laney sigma_z" in chart.reason
     assert chart.sigma_z is not None
     pbar = sum(d.x for d in x) / sum(d.n for d in x)
-    assert chart.high[0] == pytest.approx(pbar + 3 * chart.sigma_z * math.sqrt(pbar * (1 - pbar) / x[0].n))
+    assert chart.high[0] == pytest.approx(
+        pbar + 3 * chart.sigma_z * math.sqrt(pbar * (1 - pbar) / x[0].n)
+    )
 
 
 def test_the_generator_reproduces_the_overlays() -> None:

@@ -26,17 +26,27 @@ def test_json_contract_and_order_by_period(cli: Cli) -> None:
     doc = json.loads(r.out)
     assert [p["period"] for p in doc["periods"]] == [f"2026-{m:02d}" for m in range(1, 13)]
     first = doc["periods"][0]
-    assert set(first) == {"period", "source", "journeys", "conversions", "conversion",
-                          "conversion_interval", "touchpoints"}
+    assert set(first) == {
+        "period",
+        "source",
+        "journeys",
+        "conversions",
+        "conversion",
+        "conversion_interval",
+        "touchpoints",
+    }
     assert set(first["touchpoints"][0]) == {"id", "drop_off", "drop_off_interval", "n"}
     assert first["conversions"] / first["journeys"] == pytest.approx(first["conversion"], rel=1e-9)
     assert {tuple(sorted(s)) for s in doc["signals"]} == {
-        ("limit", "message", "metric", "period", "rule", "subject", "value")}
+        ("limit", "message", "metric", "period", "rule", "subject", "value")
+    }
     checkout = [(s["period"], s["rule"]) for s in doc["signals"] if s["subject"] == "checkout"]
     assert ("2026-05", "change") in checkout and ("2026-12", "run_of_eight") in checkout
     # a folder stands for its overlays; the argument order never matters
     again = cli("trend", MAP, str(DATA), "--format", "json")
-    assert [p["journeys"] for p in json.loads(again.out)["periods"]] == [p["journeys"] for p in doc["periods"]]
+    assert [p["journeys"] for p in json.loads(again.out)["periods"]] == [
+        p["journeys"] for p in doc["periods"]
+    ]
     assert json.loads(again.out)["signals"] == doc["signals"]
 
 
@@ -48,17 +58,26 @@ def test_csv_is_long(cli: Cli) -> None:
     assert len(rows) == 12 * (2 + 21)  # journeys, conversion and the 21 non-goal touchpoints
     may = {(row["metric"], row["subject"]): row for row in rows if row["period"] == "2026-05"}
     assert may[("drop_off", "checkout")]["flag"] == "change"
-    assert float(may[("drop_off", "checkout")]["low"]) < float(may[("drop_off", "checkout")]["value"])
+    assert float(may[("drop_off", "checkout")]["low"]) < float(
+        may[("drop_off", "checkout")]["value"]
+    )
 
 
 def test_table_and_markdown_say_what_moved(cli: Cli) -> None:
     table = cli("trend", MAP, str(DATA))
     assert table.code == 0, table.err
-    assert "drop-off at Checkout stayed above its centre line 18.6% for 8 periods in a row" in table.out
+    assert (
+        "drop-off at Checkout stayed above its centre line 18.6% for 8 periods in a row"
+        in table.out
+    )
     assert "control limits widened (Laney p'):" in table.out
     md = cli("trend", MAP, str(DATA), "--format", "markdown")
-    assert md.out.startswith("| period | journeys | conversion | 95% interval | drop-off checkout |")
-    assert "- 2026-05 (`change`): drop-off at Checkout rose from 14.8% in 2026-04 to 19.6%" in md.out
+    assert md.out.startswith(
+        "| period | journeys | conversion | 95% interval | drop-off checkout |"
+    )
+    assert (
+        "- 2026-05 (`change`): drop-off at Checkout rose from 14.8% in 2026-04 to 19.6%" in md.out
+    )
 
 
 def test_overlapping_periods_exit_2_naming_both_files(cli: Cli, write: WriteFile) -> None:
@@ -68,7 +87,8 @@ def test_overlapping_periods_exit_2_naming_both_files(cli: Cli, write: WriteFile
     assert r.code == 2
     assert r.err.splitlines()[0] == (
         f"{q1}:6:9: period 2026-Q1 of {q1} overlaps period 2026-01 of {FILES[0]}; "
-        "every overlay of a trend describes its own period")
+        "every overlay of a trend describes its own period"
+    )
     assert "Traceback" not in r.err
     nothing = cli("trend", MAP, str(q1.parent / "empty"))
     assert nothing.code == 2 and "Traceback" not in nothing.err
@@ -77,7 +97,10 @@ def test_overlapping_periods_exit_2_naming_both_files(cli: Cli, write: WriteFile
 def test_empty_folder_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "none").mkdir()
     r = cli("trend", MAP, str(tmp_path / "none"))
-    assert (r.code, r.err.strip()) == (2, f"{tmp_path / 'none'} holds no overlay (*.yaml, *.yml or *.json)")
+    assert (r.code, r.err.strip()) == (
+        2,
+        f"{tmp_path / 'none'} holds no overlay (*.yaml, *.yml or *.json)",
+    )
 
 
 def test_docs_worked_example_prints_what_the_page_shows() -> None:

@@ -21,8 +21,9 @@ def _runner() -> ModuleType:
 
 def test_sections_not_run_keep_their_text() -> None:
     run = _runner()
-    old_page = run.render({"A": "## A\n_Run on 2026-01-01._\n\nold a\n", "B": "## B\nold b\n"},
-                          ["A", "B"], {})
+    old_page = run.render(
+        {"A": "## A\n_Run on 2026-01-01._\n\nold a\n", "B": "## B\nold b\n"}, ["A", "B"], {}
+    )
     old = run.existing_sections(old_page)
     assert set(old) == {"A", "B"}
     fresh = run.section_text("B", run.Section(["x"], [["1"]]), "", quick=True)

@@ -17,8 +17,14 @@ FORMATS = ["text", "json", "markdown", "github", "junit", "sarif"]
 
 
 def args(fmt: str) -> list[str]:
-    return ["check", str(GOLDEN / "shop.yaml"), "--baseline", str(GOLDEN / "shop-q2.yaml"),
-            "--format", fmt]
+    return [
+        "check",
+        str(GOLDEN / "shop.yaml"),
+        "--baseline",
+        str(GOLDEN / "shop-q2.yaml"),
+        "--format",
+        fmt,
+    ]
 
 
 def run(fmt: str) -> tuple[int, str]:

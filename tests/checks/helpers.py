@@ -8,8 +8,14 @@ from journeymap.checks import MapResult, check_map
 from journeymap.io import load_map
 
 
-def run_text(text: str, *, baseline: str | None = None, goal: str | None = None,
-             today: dt.date | None = None, name: str = "case.yaml") -> MapResult:
+def run_text(
+    text: str,
+    *,
+    baseline: str | None = None,
+    goal: str | None = None,
+    today: dt.date | None = None,
+    name: str = "case.yaml",
+) -> MapResult:
     loaded = load_map(name, text=text.encode("utf-8"))
     base = load_map("baseline.yaml", text=baseline.encode("utf-8")) if baseline else None
     return check_map(loaded, goal=goal, baseline=base, today=today)

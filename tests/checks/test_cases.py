@@ -48,11 +48,18 @@ def test_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     if base_path is not None:
         baseline = load_map(base_path, data=write("baseline-data.yaml", case.get("baseline_data")))
     today = case.get("today")
-    result = check_map(loaded, goal=case.get("goal"), baseline=baseline,
-                       today=dt.date.fromisoformat(str(today)) if today else None)
-    found = result.findings if case.get("all_codes") else [
-        f for f in result.findings if f.code == code]
-    expected = sorted(((e[0], e[1], e[2]) for e in case["expect"]), key=lambda t: (t[1], t[2], t[0]))
+    result = check_map(
+        loaded,
+        goal=case.get("goal"),
+        baseline=baseline,
+        today=dt.date.fromisoformat(str(today)) if today else None,
+    )
+    found = (
+        result.findings if case.get("all_codes") else [f for f in result.findings if f.code == code]
+    )
+    expected = sorted(
+        ((e[0], e[1], e[2]) for e in case["expect"]), key=lambda t: (t[1], t[2], t[0])
+    )
     assert codes(found) == expected, [str(f) for f in found]
     severities = {(e[0], e[1], e[2]): e[3] for e in case["expect"] if len(e) > 3}
     for f in found:

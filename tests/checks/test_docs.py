@@ -25,7 +25,8 @@ CI_MD = ROOT / "docs" / "ci.md"
 
 def test_checks_md_is_current() -> None:
     assert (ROOT / "docs" / "checks.md").read_text(encoding="utf-8") == gen_checks.text(), (
-        "docs/checks.md is stale: run docs/gen_checks.py")
+        "docs/checks.md is stale: run docs/gen_checks.py"
+    )
 
 
 def test_checks_grammar_example_is_valid() -> None:
@@ -64,10 +65,20 @@ def _commands(node: Any) -> list[str]:
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
-                        "HOME": str(repo), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.invalid",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.invalid",
+            "HOME": str(repo),
+            "PATH": "/usr/bin:/bin",
+        },
+    )
 
 
 @pytest.fixture
@@ -77,9 +88,11 @@ def ci_repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     repo = tmp_path / "repo"
     # the first-purchase map with what it includes, and one more map: enough to run the
     # examples, and quicker than all the translations
-    shutil.copytree(MAPS, repo / "maps", ignore=shutil.ignore_patterns("lv", "ru", "zh",
-                                                                       "retention.yaml",
-                                                                       "starter-shop.yaml"))
+    shutil.copytree(
+        MAPS,
+        repo / "maps",
+        ignore=shutil.ignore_patterns("lv", "ru", "zh", "retention.yaml", "starter-shop.yaml"),
+    )
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "maps")
@@ -90,14 +103,27 @@ def ci_repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m journeymap "$@"\n', encoding="utf-8")
     shim.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    env.update({"PATH": f"{bindir}:{env.get('PATH', '')}", "PYTHONPATH": str(ROOT),
-                "NO_COLOR": "1", "CI_DEFAULT_BRANCH": "main"})
+    env.update(
+        {
+            "PATH": f"{bindir}:{env.get('PATH', '')}",
+            "PYTHONPATH": str(ROOT),
+            "NO_COLOR": "1",
+            "CI_DEFAULT_BRANCH": "main",
+        }
+    )
     return repo, env
 
 
 def _sh(cmd: str, repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-c", cmd], cwd=repo, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run(
+        ["bash", "-c", cmd],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.mark.slow
@@ -125,7 +151,9 @@ def test_sh_examples_run(ci_repo: tuple[Path, dict[str, str]]) -> None:
     block = re.search(r"```sh\n(.*?)```", text, re.S)
     assert block is not None
     (repo / "data").mkdir()
-    shutil.copy(repo / "maps" / "overlays" / "first-purchase.2026-Q2.yaml", repo / "data" / "2026-Q2.yaml")
+    shutil.copy(
+        repo / "maps" / "overlays" / "first-purchase.2026-Q2.yaml", repo / "data" / "2026-Q2.yaml"
+    )
     q3 = (repo / "data" / "2026-Q2.yaml").read_text(encoding="utf-8").replace("2026-Q2", "2026-Q3")
     (repo / "data" / "2026-Q3.yaml").write_text(q3, encoding="utf-8")
     shutil.copy(repo / "maps" / "first-purchase.yaml", repo / "maps" / "shop.yaml")
@@ -148,7 +176,9 @@ def test_shallow_clone_message_is_the_real_one(ci_repo: tuple[Path, dict[str, st
     _git(repo, "update-ref", "-d", "refs/remotes/origin/main")
     r = _sh("journeymap check maps/ --baseline-ref origin/main", repo, env)
     assert r.returncode == 2
-    documented = re.search(r"```text\n(--baseline-ref: .*?)\n```", CI_MD.read_text(encoding="utf-8"))
+    documented = re.search(
+        r"```text\n(--baseline-ref: .*?)\n```", CI_MD.read_text(encoding="utf-8")
+    )
     assert documented is not None
     assert r.stderr.strip() == documented.group(1)
 
@@ -167,8 +197,15 @@ def test_action_runs_its_check_step(ci_repo: tuple[Path, dict[str, str]], tmp_pa
         m = re.fullmatch(r"\$\{\{ inputs\.([\w-]+) \}\}", value)
         assert m is not None, value
         step_env[key] = inputs[m.group(1)]
-    r = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, env=step_env,
-                       capture_output=True, text=True, timeout=300, check=False)
+    r = subprocess.run(
+        ["bash", "-e", "-c", step["run"]],
+        cwd=repo,
+        env=step_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert r.returncode == 0, (r.stdout, r.stderr)
     assert "::warning file=maps/" in r.stdout  # the example maps carry lint warnings
     assert summary.read_text(encoding="utf-8").startswith("## ✅ journeymap check passed")
@@ -182,7 +219,13 @@ def test_pre_commit_hooks_run() -> None:
         assert entry[0] == "journeymap"
         env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
         env.pop("GITHUB_ACTIONS", None)
-        r = subprocess.run([sys.executable, "-m", "journeymap", *entry[1:], *hook["args"]],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-                           check=False)
+        r = subprocess.run(
+            [sys.executable, "-m", "journeymap", *entry[1:], *hook["args"]],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert r.returncode == 0, (hook["id"], r.stdout, r.stderr)

@@ -24,7 +24,8 @@ def test_golden(fmt: str) -> None:
     code, out = gen_golden.run(fmt)
     assert code == 1
     assert out == (GOLDEN / f"shop.{fmt}.out").read_text(encoding="utf-8"), (
-        "output changed: run tests/checks/gen_golden.py and review the diff")
+        "output changed: run tests/checks/gen_golden.py and review the diff"
+    )
 
 
 def test_formats_cover_the_enum() -> None:
@@ -38,15 +39,17 @@ def test_sarif_is_valid_against_the_official_schema() -> None:
     jsonschema.Draft4Validator(schema).validate(doc)
     results = doc["runs"][0]["results"]
     rules = doc["runs"][0]["tool"]["driver"]["rules"]
-    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
-            for r in results][:3] == [("JM302", 3), ("JM101", 9), ("JM111", 12)]
+    assert [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results
+    ][:3] == [("JM302", 3), ("JM101", 9), ("JM111", 12)]
     for r in results:
         assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
     assert {r["level"] for r in results} == {"error", "warning"}
     # non-ASCII file names become percent-encoded URI references
     enc = render([_result("карты/магазин.yaml")], Format.SARIF)
     uri = json.loads(enc)["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
-        "artifactLocation"]["uri"]
+        "artifactLocation"
+    ]["uri"]
     assert uri == "%D0%BA%D0%B0%D1%80%D1%82%D1%8B/%D0%BC%D0%B0%D0%B3%D0%B0%D0%B7%D0%B8%D0%BD.yaml"
     jsonschema.Draft4Validator(schema).validate(json.loads(enc))
 
@@ -71,18 +74,29 @@ def test_junit_parses_back() -> None:
     assert int(suite.get("failures", "0")) == len(failures) == 6
     skipped = [c for c in cases if c.find("skipped") is not None]
     assert [(c.get("classname"), c.get("name")) for c in skipped] == [
-        ("golden-shop.JM207 lint.pain_without_opportunity", "touchpoint:ad")]
-    failing = sorted((c.find("failure").get("type"), c.get("name"))  # type: ignore[union-attr]
-                     for c in failures)
-    assert failing == [("JM101", "map"), ("JM111", "touchpoint:корзина"), ("JM301", "touchpoint:ad"),
-                       ("JM301", "touchpoint:product"), ("JM301", "touchpoint:корзина"),
-                       ("JM302", "map")]
+        ("golden-shop.JM207 lint.pain_without_opportunity", "touchpoint:ad")
+    ]
+    failing = sorted(
+        (c.find("failure").get("type"), c.get("name"))  # type: ignore[union-attr]
+        for c in failures
+    )
+    assert failing == [
+        ("JM101", "map"),
+        ("JM111", "touchpoint:корзина"),
+        ("JM301", "touchpoint:ad"),
+        ("JM301", "touchpoint:product"),
+        ("JM301", "touchpoint:корзина"),
+        ("JM302", "map"),
+    ]
     # one test case per check and subject
     keys = [(c.get("classname"), c.get("name")) for c in cases]
     assert len(keys) == len(set(keys))
     warned = [c for c in cases if c.find("system-out") is not None]
     assert {c.get("classname").split(" ")[0].split(".")[-1] for c in warned} == {  # type: ignore[union-attr]
-        "JM114", "JM204", "JM304"}
+        "JM114",
+        "JM204",
+        "JM304",
+    }
 
 
 def test_junit_fail_on_warning_turns_warnings_into_failures() -> None:
@@ -95,8 +109,7 @@ def test_junit_fail_on_warning_turns_warnings_into_failures() -> None:
 
 def _result(path: str, severity: Severity = Severity.ERROR, message: str = "50% lost") -> MapResult:
     r = MapResult(path, "m", "M", None)
-    r.findings.append(Finding("JM101", "limit.conversion", severity, message,
-                              Position(path, 3, 5)))
+    r.findings.append(Finding("JM101", "limit.conversion", severity, message, Position(path, 3, 5)))
     return r
 
 
@@ -105,8 +118,10 @@ def test_github_escaping() -> None:
     assert escape_github_property("a,b:c%") == "a%2Cb%3Ac%25"
     out = render([_result("dir,x/m:1.yaml", message="line one\nline two, 5%")], Format.GITHUB)
     first = out.splitlines()[0]
-    assert first == ("::error file=dir%2Cx/m%3A1.yaml,line=3,col=5,title=JM101 limit.conversion"
-                     "::line one%0Aline two, 5%25")
+    assert first == (
+        "::error file=dir%2Cx/m%3A1.yaml,line=3,col=5,title=JM101 limit.conversion"
+        "::line one%0Aline two, 5%25"
+    )
 
 
 def test_github_puts_the_most_severe_first() -> None:
@@ -122,7 +137,9 @@ def test_json_is_stable_and_complete() -> None:
     assert doc["summary"] == {"maps": 1, "errors": 6, "warnings": 3}
     m = doc["maps"][0]
     assert [(f["code"], f["line"], f["col"]) for f in m["findings"]][:2] == [
-        ("JM302", 3, 5), ("JM101", 9, 15)]
+        ("JM302", 3, 5),
+        ("JM101", 9, 15),
+    ]
     verdicts = {(t["metric"], t["subject"]): t["verdict"] for t in m["comparison"]["tests"]}
     assert verdicts[("drop_off", "корзина")] == "REGRESSION"
     assert verdicts[("csat", "корзина")] == "WARN"

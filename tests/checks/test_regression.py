@@ -36,8 +36,11 @@ period: {period}
 
 def shop(rows: dict[str, tuple[int, int]], period: str = "2026-Q3", checks: str = "") -> str:
     """A map whose touchpoints each have `n` entries and `x` exits (the rest convert)."""
-    tps = "".join(f"      - {{id: {t}, name: {t.upper()}, entries: {n}, next: {{paid: {n - x}}}, "
-                  f"exits: {x}}}\n" for t, (n, x) in rows.items())
+    tps = "".join(
+        f"      - {{id: {t}, name: {t.upper()}, entries: {n}, next: {{paid: {n - x}}}, "
+        f"exits: {x}}}\n"
+        for t, (n, x) in rows.items()
+    )
     return MAP.format(period=period, checks=checks, touchpoints=tps)
 
 
@@ -83,8 +86,10 @@ def test_guard_comes_before_the_test() -> None:
 
 
 def test_declared_guard_and_q() -> None:
-    checks = ("checks:\n  regression: {min_departures: 20, min_each: 2, q: 0.01,\n"
-              "               drop_off: {min_increase: 0.05}}\n")
+    checks = (
+        "checks:\n  regression: {min_departures: 20, min_each: 2, q: 0.01,\n"
+        "               drop_off: {min_increase: 0.05}}\n"
+    )
     base = shop({"a": (29, 2)}, period="2026-Q2")
     now = shop({"a": (29, 25)}, checks=checks)
     result = run_text(now, baseline=base)
@@ -97,10 +102,20 @@ def test_declared_guard_and_q() -> None:
 
 def test_customer_grain_when_both_sides_count_customers() -> None:
     # 150 of 500 customers exit -> 200 of 500: z = 0.1 / sqrt(0.35 * 0.65 * 0.004) = 3.3150
-    base = MAP.format(period="2026-Q2", checks="", touchpoints=(
-        "      - {id: cart, name: Cart, entries: 1000, customers: 500, next: {paid: 850}, exits: 150}\n"))
-    now = MAP.format(period="2026-Q3", checks="", touchpoints=(
-        "      - {id: cart, name: Cart, entries: 1000, customers: 500, next: {paid: 800}, exits: 200}\n"))
+    base = MAP.format(
+        period="2026-Q2",
+        checks="",
+        touchpoints=(
+            "      - {id: cart, name: Cart, entries: 1000, customers: 500, next: {paid: 850}, exits: 150}\n"
+        ),
+    )
+    now = MAP.format(
+        period="2026-Q3",
+        checks="",
+        touchpoints=(
+            "      - {id: cart, name: Cart, entries: 1000, customers: 500, next: {paid: 800}, exits: 200}\n"
+        ),
+    )
     result = run_text(now, baseline=base)
     assert result.comparison is not None
     t = next(t for t in result.comparison.tests if t.metric == "drop_off")
@@ -112,9 +127,14 @@ def test_customer_grain_when_both_sides_count_customers() -> None:
 
 def test_structural_changes_are_listed_not_compared() -> None:
     base = shop({"cart": (1000, 300), "faq": (100, 50)}, period="2026-Q2")
-    now = MAP.format(period="2026-Q3", checks="", touchpoints=(
-        "      - {id: basket, name: Basket, formerly: [cart], entries: 1000, next: {paid: 700}, exits: 300}\n"
-        "      - {id: chat, name: Chat, entries: 100, next: {paid: 50}, exits: 50}\n"))
+    now = MAP.format(
+        period="2026-Q3",
+        checks="",
+        touchpoints=(
+            "      - {id: basket, name: Basket, formerly: [cart], entries: 1000, next: {paid: 700}, exits: 300}\n"
+            "      - {id: chat, name: Chat, entries: 100, next: {paid: 50}, exits: 50}\n"
+        ),
+    )
     result = run_text(now, baseline=base)
     assert result.comparison is not None
     kinds = sorted((c.kind, c.subject) for c in result.comparison.changes)
@@ -131,7 +151,8 @@ def test_newcombe_bound_and_confident() -> None:
     l2, u2 = stats.wilson_interval(400, 1000, confidence=0.90)  # type: ignore[misc]
     lower = 0.1 - math.sqrt((0.4 - l2) ** 2 + (u1 - 0.3) ** 2)
     assert stats.newcombe_difference(300, 1000, 400, 1000, confidence=0.90) == pytest.approx(
-        (lower, 0.1 + math.sqrt((u2 - 0.4) ** 2 + (0.3 - l1) ** 2)), rel=1e-12)
+        (lower, 0.1 + math.sqrt((u2 - 0.4) ** 2 + (0.3 - l1) ** 2)), rel=1e-12
+    )
     assert lower == pytest.approx(0.0649728, abs=1e-6)
     base = shop({"a": (1000, 300)}, period="2026-Q2")
     for threshold, confident in ((0.01, True), (0.07, False)):
@@ -169,8 +190,10 @@ def test_drop_off_counts_unobserved_departures_as_analyze_does() -> None:
     loaded = load_map("now.yaml", text=now.encode("utf-8"))
     assert analyze(build_graph(loaded.map), samples=0).touchpoint("cart").drop_off == t.after
     (finding,) = [f for f in result.findings if f.code == "JM301"]
-    assert finding.message.startswith("drop-off at 'cart' got worse: 20.0% -> 30.0% (+10.0pp, "
-                                      "threshold 1pp, adjusted p = 1.21e-07)")
+    assert finding.message.startswith(
+        "drop-off at 'cart' got worse: 20.0% -> 30.0% (+10.0pp, "
+        "threshold 1pp, adjusted p = 1.21e-07)"
+    )
 
 
 def test_an_old_id_claimed_twice_stops_every_comparison(tmp_path: Path) -> None:
@@ -179,18 +202,31 @@ def test_an_old_id_claimed_twice_stops_every_comparison(tmp_path: Path) -> None:
     base = tmp_path / "base.yaml"
     base.write_text(shop({"basket": (1000, 300)}, period="2026-Q2"), encoding="utf-8")
     now = tmp_path / "now.yaml"
-    now.write_text(MAP.format(period="2026-Q3", checks="", touchpoints=(
-        "      - {id: cart, name: Cart, formerly: [basket], entries: 600, next: {paid: 400}, exits: 200}\n"
-        "      - {id: bag, name: Bag, formerly: [basket], entries: 400, next: {paid: 300}, exits: 100}\n"
-    )), encoding="utf-8")
+    now.write_text(
+        MAP.format(
+            period="2026-Q3",
+            checks="",
+            touchpoints=(
+                "      - {id: cart, name: Cart, formerly: [basket], entries: 600, next: {paid: 400}, exits: 200}\n"
+                "      - {id: bag, name: Bag, formerly: [basket], entries: 400, next: {paid: 300}, exits: 100}\n"
+            ),
+        ),
+        encoding="utf-8",
+    )
     overlay = tmp_path / "q2.yaml"
-    overlay.write_text("journeymap-data: 1\nmap: shop\nperiod: 2026-Q2\ntouchpoints: {}\n",
-                       encoding="utf-8")
-    headline = (f"{now}:10:41: two touchpoints claim the old id 'basket': 'bag' here and 'cart' at "
-                "line 9; an old id names the one touchpoint that replaced it; keep 'basket' in the "
-                "'formerly' of one of them")
-    for args in (["check", str(now), "--baseline", str(base)], ["diff", str(base), str(now)],
-                 ["analyze", str(now), "--compare-data", str(overlay)]):
+    overlay.write_text(
+        "journeymap-data: 1\nmap: shop\nperiod: 2026-Q2\ntouchpoints: {}\n", encoding="utf-8"
+    )
+    headline = (
+        f"{now}:10:41: two touchpoints claim the old id 'basket': 'bag' here and 'cart' at "
+        "line 9; an old id names the one touchpoint that replaced it; keep 'basket' in the "
+        "'formerly' of one of them"
+    )
+    for args in (
+        ["check", str(now), "--baseline", str(base)],
+        ["diff", str(base), str(now)],
+        ["analyze", str(now), "--compare-data", str(overlay)],
+    ):
         r = run_inproc(*args)
         assert r.code == 2, args
         assert r.err.splitlines()[0] == headline, args
@@ -199,15 +235,24 @@ def test_an_old_id_claimed_twice_stops_every_comparison(tmp_path: Path) -> None:
 
 def test_matching_by_id_then_formerly() -> None:
     # an id match wins over a claim; the first old id of a 'formerly' that the baseline has
-    matched = match_touchpoints({"pay": ["cart"], "bag": ["sack", "basket"], "new": ["gone"]},
-                                {"pay", "cart", "basket"})
+    matched = match_touchpoints(
+        {"pay": ["cart"], "bag": ["sack", "basket"], "new": ["gone"]}, {"pay", "cart", "basket"}
+    )
     assert matched == {"pay": "pay", "bag": "basket"}
     assert list(match_touchpoints({"b": ["x"], "a": []}, {"a", "x"})) == ["b", "a"]  # map order
 
 
 def test_the_context_is_frozen_and_gets_the_comparison_at_construction() -> None:
-    now = load_map("now.yaml", text=MAP.format(period="2026-Q3", checks="", touchpoints=(
-        "      - {id: cart, name: Cart, entries: 1000, next: {paid: 500}, exits: 300}\n")).encode())
+    now = load_map(
+        "now.yaml",
+        text=MAP.format(
+            period="2026-Q3",
+            checks="",
+            touchpoints=(
+                "      - {id: cart, name: Cart, entries: 1000, next: {paid: 500}, exits: 300}\n"
+            ),
+        ).encode(),
+    )
     base = load_map("base.yaml", text=shop({"cart": (1000, 300)}, period="2026-Q2").encode())
     ctx = make_context(now, baseline=base, baseline_label="q2")
     assert ctx.comparison is not None

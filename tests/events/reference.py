@@ -13,15 +13,23 @@ from typing import Any
 
 import pandas as pd
 
-_UNIT_BY_DIGITS = {**dict.fromkeys(range(1, 12), "s"), **dict.fromkeys(range(12, 15), "ms"),
-                   **dict.fromkeys(range(15, 18), "us"), **dict.fromkeys(range(18, 20), "ns")}
+_UNIT_BY_DIGITS = {
+    **dict.fromkeys(range(1, 12), "s"),
+    **dict.fromkeys(range(12, 15), "ms"),
+    **dict.fromkeys(range(15, 18), "us"),
+    **dict.fromkeys(range(18, 20), "ns"),
+}
 """Epoch unit by the number of digits (10^11 has 12): the documented magnitudes, spelled apart."""
 
 
 def epoch_unit(text: str) -> str | None:
     """The unit an epoch number's digits give, or None for text that is no epoch number."""
     digits = str(text).strip()
-    return _UNIT_BY_DIGITS[len(digits.lstrip("0") or "0")] if re.fullmatch(r"\d{1,19}", digits) else None
+    return (
+        _UNIT_BY_DIGITS[len(digits.lstrip("0") or "0")]
+        if re.fullmatch(r"\d{1,19}", digits)
+        else None
+    )
 
 
 def _to_utc_us(value: Any, tz: str, unit: str | None = None) -> int | None:
@@ -34,7 +42,10 @@ def _to_utc_us(value: Any, tz: str, unit: str | None = None) -> int | None:
             return int(pd.Timestamp(int(text), unit=unit or found).value // 1000)
         except (OverflowError, pd.errors.OutOfBoundsDatetime):
             return None  # beyond pandas' years 1677-2262: far beyond any log
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)?", text):
+    if not re.fullmatch(
+        r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)?",
+        text,
+    ):
         return None
     try:
         ts = pd.Timestamp(text.replace(",", "."))
@@ -76,11 +87,20 @@ def _read(path: str, wanted: tuple[str, ...]) -> pd.DataFrame:
     return df
 
 
-def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int = 1800,
-                     journey: str = "customer", lost_after: int | None = None,
-                     goals: list[str] | None = None, window: int | None = None,
-                     where_cols: tuple[str, ...] = (), unit: str | None = None,
-                     columns: tuple[str, str, str] = ("user_id", "timestamp", "event")) -> dict[str, Any]:
+def reference_ingest(
+    jm: Any,
+    files: list[str],
+    *,
+    tz: str = "UTC",
+    timeout: int = 1800,
+    journey: str = "customer",
+    lost_after: int | None = None,
+    goals: list[str] | None = None,
+    window: int | None = None,
+    where_cols: tuple[str, ...] = (),
+    unit: str | None = None,
+    columns: tuple[str, str, str] = ("user_id", "timestamp", "event"),
+) -> dict[str, Any]:
     frames = []
     for rank, path in enumerate(sorted(files)):
         df = _read(path, (*columns, *where_cols))
@@ -98,14 +118,20 @@ def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int
     df = df[ok].copy()
     df["_ts"] = df["_ts"].astype("int64")
     kept = len(df)
-    df = df.sort_values(["_file", "_row"]).drop_duplicates(["user_id", "_ts", "event"], keep="first")
-    left_out = {"no_customer": int(no_customer.sum()), "bad_timestamp": int(no_ts.sum()),
-                "no_event": int(no_event.sum()), "duplicate": kept - len(df)}
+    df = df.sort_values(["_file", "_row"]).drop_duplicates(
+        ["user_id", "_ts", "event"], keep="first"
+    )
+    left_out = {
+        "no_customer": int(no_customer.sum()),
+        "bad_timestamp": int(no_ts.sum()),
+        "no_event": int(no_event.sum()),
+        "duplicate": kept - len(df),
+    }
     df = df.sort_values(["user_id", "_ts", "_file", "_row"], kind="stable")
     # rules in map order
     rules: list[tuple[str, str | None, str | None, dict[str, str]]] = []
     for _, tp in jm.iter_touchpoints():
-        for item in (tp.events or [tp.id]):
+        for item in tp.events or [tp.id]:
             if isinstance(item, str):
                 rules.append((tp.id, item, None, {}))
             else:
@@ -124,12 +150,24 @@ def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int
 
     df["_tp"] = [tp_of(r) for _, r in df.iterrows()]
     end = int(df["_ts"].max())
-    lost = lost_after if lost_after is not None else (30 * 86400 if journey == "customer" else timeout)
+    lost = (
+        lost_after if lost_after is not None else (30 * 86400 if journey == "customer" else timeout)
+    )
     goals = goals if goals is not None else jm.goals
-    out: dict[str, Any] = defaultdict(lambda: {"entries": 0, "visits": 0, "customers": set(),
-                                               "next": defaultdict(int), "returns": defaultdict(int),
-                                               "secs": defaultdict(list), "exits": 0,
-                                               "in_progress": 0, "conversions": 0, "late": 0})
+    out: dict[str, Any] = defaultdict(
+        lambda: {
+            "entries": 0,
+            "visits": 0,
+            "customers": set(),
+            "next": defaultdict(int),
+            "returns": defaultdict(int),
+            "secs": defaultdict(list),
+            "exits": 0,
+            "in_progress": 0,
+            "conversions": 0,
+            "late": 0,
+        }
+    )
     unmapped: dict[str, int] = defaultdict(int)
     df["_tp"] = df["_tp"].astype(object).where(df["_tp"].notna(), None)
     for ev, tp in zip(df["event"], df["_tp"], strict=True):
@@ -182,13 +220,26 @@ def reference_ingest(jm: Any, files: list[str], *, tz: str = "UTC", timeout: int
     result = {}
     for tp, rec in out.items():
         result[tp] = {
-            "entries": rec["entries"], "visits": rec["visits"], "customers": len(rec["customers"]),
-            "next": dict(rec["next"]), "returns": dict(rec["returns"]),
-            "median_seconds_to_next": {k: sorted(v)[(len(v) - 1) // 2] for k, v in rec["secs"].items()},
-            "exits": rec["exits"], "in_progress": rec["in_progress"],
-            "conversions": rec["conversions"], "late_conversions": rec["late"],
+            "entries": rec["entries"],
+            "visits": rec["visits"],
+            "customers": len(rec["customers"]),
+            "next": dict(rec["next"]),
+            "returns": dict(rec["returns"]),
+            "median_seconds_to_next": {
+                k: sorted(v)[(len(v) - 1) // 2] for k, v in rec["secs"].items()
+            },
+            "exits": rec["exits"],
+            "in_progress": rec["in_progress"],
+            "conversions": rec["conversions"],
+            "late_conversions": rec["late"],
         }
     left_out["unmapped"] = sum(unmapped.values())
-    return {"touchpoints": result, "unmapped": dict(unmapped), "bad_rows": bad, "rows": rows,
-            "left_out": left_out, "customers": int(df["user_id"].nunique()),
-            "coverage": round((rows - sum(left_out.values())) / rows, 6) if rows else None}
+    return {
+        "touchpoints": result,
+        "unmapped": dict(unmapped),
+        "bad_rows": bad,
+        "rows": rows,
+        "left_out": left_out,
+        "customers": int(df["user_id"].nunique()),
+        "coverage": round((rows - sum(left_out.values())) / rows, 6) if rows else None,
+    }

@@ -14,16 +14,26 @@ from journeymap.io import OverlayFormat, dump_overlay
 from journeymap.model import JourneyMap, Overlay
 
 SHOP = {
-    "journeymap": 1, "id": "shop", "title": "Shop",
+    "journeymap": 1,
+    "id": "shop",
+    "title": "Shop",
     "stages": [
-        {"id": "browse", "name": "Browse", "touchpoints": [
-            {"id": "home", "name": "Home", "next": ["product"]},
-            {"id": "product", "name": "Product", "next": ["cart"]},
-        ]},
-        {"id": "buy", "name": "Buy", "touchpoints": [
-            {"id": "cart", "name": "Cart", "next": ["paid"]},
-            {"id": "paid", "name": "Paid", "goal": True},
-        ]},
+        {
+            "id": "browse",
+            "name": "Browse",
+            "touchpoints": [
+                {"id": "home", "name": "Home", "next": ["product"]},
+                {"id": "product", "name": "Product", "next": ["cart"]},
+            ],
+        },
+        {
+            "id": "buy",
+            "name": "Buy",
+            "touchpoints": [
+                {"id": "cart", "name": "Cart", "next": ["paid"]},
+                {"id": "paid", "name": "Paid", "goal": True},
+            ],
+        },
     ],
 }
 
@@ -55,9 +65,22 @@ def by_id(overlay: Overlay | dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def ga4_rows() -> list[dict[str, Any]]:
     """A GA4 BigQuery export's shape: microseconds since the epoch, written as a string in JSON."""
-    return [{"event_timestamp": str((1767261600 + 60 * i) * 10**6 + 250), "user_pseudo_id": user, "event_name": ev}
-            for i, (user, ev) in enumerate([("p1", "home"), ("p1", "product"), ("p2", "home"),
-                                            ("p1", "cart"), ("p2", "newsletter")])]
+    return [
+        {
+            "event_timestamp": str((1767261600 + 60 * i) * 10**6 + 250),
+            "user_pseudo_id": user,
+            "event_name": ev,
+        }
+        for i, (user, ev) in enumerate(
+            [
+                ("p1", "home"),
+                ("p1", "product"),
+                ("p2", "home"),
+                ("p1", "cart"),
+                ("p2", "newsletter"),
+            ]
+        )
+    ]
 
 
 GA4 = Columns(customer="user_pseudo_id", timestamp="event_timestamp", event="event_name")
@@ -65,8 +88,14 @@ GA4 = Columns(customer="user_pseudo_id", timestamp="event_timestamp", event="eve
 
 MIXPANEL = Columns(customer="properties.distinct_id", timestamp="properties.time", event="event")
 # u1 (plan pro): home, view (product), cart, paid; u2 (plan free): home, view (no rule maps it)
-EVENTS = [("u1", 0, "home", "pro"), ("u1", 60, "view", "pro"), ("u1", 120, "cart", "pro"),
-          ("u1", 180, "paid", "pro"), ("u2", 30, "home", "free"), ("u2", 90, "view", "free")]
+EVENTS = [
+    ("u1", 0, "home", "pro"),
+    ("u1", 60, "view", "pro"),
+    ("u1", 120, "cart", "pro"),
+    ("u1", 180, "paid", "pro"),
+    ("u2", 30, "home", "free"),
+    ("u2", 90, "view", "free"),
+]
 
 
 def mixpanel_map() -> JourneyMap:
@@ -76,9 +105,21 @@ def mixpanel_map() -> JourneyMap:
 def mixpanel(tmp_path: Path) -> Path:
     """Mixpanel's export shape: the event name at the top, everything else under properties."""
     f = tmp_path / "mixpanel.jsonl"
-    f.write_text("".join(json.dumps({"event": ev, "properties": {
-        "time": 1767261600 + dt, "distinct_id": user, "plan": plan, "$insert_id": f"{user}-{dt}"}}) + "\n"
-        for user, dt, ev, plan in EVENTS))
+    f.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "event": ev,
+                    "properties": {
+                        "time": 1767261600 + dt,
+                        "distinct_id": user,
+                        "plan": plan,
+                        "$insert_id": f"{user}-{dt}",
+                    },
+                }
+            )
+            + "\n"
+            for user, dt, ev, plan in EVENTS
+        )
+    )
     return f
-
-

@@ -48,8 +48,12 @@ def rich_log(folder: Path) -> list[Path]:
             import datetime as dt
 
             when = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=t)
-            ts = [when.isoformat() + "Z", str(t), when.strftime("%Y-%m-%d %H:%M:%S"),
-                  (when + dt.timedelta(hours=3)).isoformat() + "+03:00"][fmt]
+            ts = [
+                when.isoformat() + "Z",
+                str(t),
+                when.strftime("%Y-%m-%d %H:%M:%S"),
+                (when + dt.timedelta(hours=3)).isoformat() + "+03:00",
+            ][fmt]
             ev = rng.choice(events)
             page = rng.choice(["/cart", "/p/1", "/"]) if ev == "view" else ""
             row = (f"u{u}", ts, ev, page, plat)
@@ -68,9 +72,11 @@ def rich_log(folder: Path) -> list[Path]:
 
 
 def rich_map() -> JourneyMap:
-    return make_map(home=["home", {"name": "view", "where": {"page": "/"}}],
-                    product=[{"name": "view", "where": {"page": "/p/.*"}}],
-                    cart=["cart", {"pattern": "vie.", "where": {"page": "/cart"}}])
+    return make_map(
+        home=["home", {"name": "view", "where": {"page": "/"}}],
+        product=[{"name": "view", "where": {"page": "/p/.*"}}],
+        cart=["cart", {"pattern": "vie.", "where": {"page": "/cart"}}],
+    )
 
 
 def parquet_log(folder: Path, src: list[Path]) -> Path:
@@ -92,10 +98,14 @@ def test_duckdb_and_spark_give_the_same_bytes(tmp_path: Path, spark: Any) -> Non
     """One Spark ingest (kept to one: Spark is slow to start) over CSV and Parquet together."""
     csvs = rich_log(tmp_path)
     files = [str(p) for p in [*csvs, parquet_log(tmp_path, csvs)]]
-    opts = IngestOptions(timezone="Europe/Riga", conversion_window=DAY, lost_after=2 * DAY,
-                         segment_by="platform")
+    opts = IngestOptions(
+        timezone="Europe/Riga", conversion_window=DAY, lost_after=2 * DAY, segment_by="platform"
+    )
     duck = [dump_overlay(r.overlay, OverlayFormat.JSON) for r in ingest(rich_map(), files, opts)]
-    spk = [dump_overlay(r.overlay, OverlayFormat.JSON) for r in ingest(rich_map(), files, opts, engine="spark", spark=spark)]
+    spk = [
+        dump_overlay(r.overlay, OverlayFormat.JSON)
+        for r in ingest(rich_map(), files, opts, engine="spark", spark=spark)
+    ]
     assert len(duck) == 3
     assert duck == spk
 
@@ -115,8 +125,11 @@ def test_parquet_timestamp_types(tmp_path: Path) -> None:
 
 def test_duckdb_matches_pandas_on_the_rich_log(tmp_path: Path) -> None:
     files = [str(p) for p in rich_log(tmp_path)]
-    [r] = ingest(rich_map(), files, IngestOptions(timezone="Europe/Riga", conversion_window=DAY,
-                                                  lost_after=2 * DAY))
+    [r] = ingest(
+        rich_map(),
+        files,
+        IngestOptions(timezone="Europe/Riga", conversion_window=DAY, lost_after=2 * DAY),
+    )
     ref = reference_ingest(rich_map(), files, tz="Europe/Riga", window=DAY, lost_after=2 * DAY)
     assert r.overlay.bad_rows == ref["bad_rows"] == 1
     assert r.overlay.unmapped == ref["unmapped"]
@@ -126,9 +139,11 @@ def test_duckdb_matches_pandas_on_the_rich_log(tmp_path: Path) -> None:
 
 def test_json_lines_input(tmp_path: Path) -> None:
     log = tmp_path / "e.jsonl"
-    log.write_text('{"user_id": 7, "timestamp": "2026-01-01T10:00:00Z", "event": "home"}\n'
-                   '{"user_id": 7, "timestamp": "2026-01-01T10:00:30Z", "event": "cart"}\n'
-                   '{"user_id": "8", "timestamp": 1767261600, "event": "home"}\n')
+    log.write_text(
+        '{"user_id": 7, "timestamp": "2026-01-01T10:00:00Z", "event": "home"}\n'
+        '{"user_id": 7, "timestamp": "2026-01-01T10:00:30Z", "event": "cart"}\n'
+        '{"user_id": "8", "timestamp": 1767261600, "event": "home"}\n'
+    )
     [r] = ingest(make_map(), [str(log)], IngestOptions(lost_after=0))
     tp = by_id(r.overlay)
     assert tp["home"]["next"] == {"cart": 1} and tp["home"]["customers"] == 2
@@ -137,8 +152,12 @@ def test_json_lines_input(tmp_path: Path) -> None:
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_printed_sql_parses_back(dialect: str) -> None:
     jm = rich_map()
-    opts = IngestOptions(timezone="Europe/Riga", conversion_window=DAY, segment_by="platform",
-                         columns=Columns(session="sid"))
+    opts = IngestOptions(
+        timezone="Europe/Riga",
+        conversion_window=DAY,
+        segment_by="platform",
+        columns=Columns(session="sid"),
+    )
     text = print_sql(jm, opts, dialect)
     statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
     assert len(statements) == 9  # jm_raw, three relations, five result queries
@@ -148,12 +167,19 @@ def test_printed_sql_parses_back(dialect: str) -> None:
 def test_printed_duckdb_sql_runs_and_agrees(tmp_path: Path) -> None:
     """The printed DuckDB statements, run by hand over a table `events`, give ingest's counts."""
     log = tmp_path / "log.csv"
-    log.write_text("user_id,timestamp,event\nu,2026-01-01T10:00:00Z,home\nu,2026-01-01T10:01:00Z,cart\n"
-                   "v,2026-01-01T10:00:00Z,home\nv,2026-01-01T10:03:00Z,cart\n", encoding="utf-8")
+    log.write_text(
+        "user_id,timestamp,event\nu,2026-01-01T10:00:00Z,home\nu,2026-01-01T10:01:00Z,cart\n"
+        "v,2026-01-01T10:00:00Z,home\nv,2026-01-01T10:03:00Z,cart\n",
+        encoding="utf-8",
+    )
     con = duckdb.connect()
     con.execute(f"CREATE TABLE events AS SELECT * FROM read_csv('{log}', all_varchar = true)")
     text = print_sql(make_map(), IngestOptions(), "duckdb")
-    results = [con.execute(s.sql(dialect="duckdb")).fetchall() for s in sqlglot.parse(text, read="duckdb") if s]
+    results = [
+        con.execute(s.sql(dialect="duckdb")).fetchall()
+        for s in sqlglot.parse(text, read="duckdb")
+        if s
+    ]
     transitions = results[-1]
     assert transitions == [("v", "home", "cart", 2, 0, 60)]
 
@@ -171,9 +197,13 @@ def test_epoch_units_agree_on_spark(tmp_path: Path, spark: Any) -> None:
     rows[-1]["event_timestamp"] = str(int(rows[-1]["event_timestamp"]) * 1000)  # one in ns: mixed
     jl.write_text("".join(json.dumps(r) + "\n" for r in rows[:-1]))
     opts = IngestOptions(columns=GA4, lost_after=0)
-    duck = [dump_overlay(r.overlay, OverlayFormat.JSON) for r in ingest(make_map(), [str(jl)], opts)]
-    spk = [dump_overlay(r.overlay, OverlayFormat.JSON)
-           for r in ingest(make_map(), [str(jl)], opts, engine="spark", spark=spark)]
+    duck = [
+        dump_overlay(r.overlay, OverlayFormat.JSON) for r in ingest(make_map(), [str(jl)], opts)
+    ]
+    spk = [
+        dump_overlay(r.overlay, OverlayFormat.JSON)
+        for r in ingest(make_map(), [str(jl)], opts, engine="spark", spark=spark)
+    ]
     assert duck == spk and '"bad_rows": 0' in duck[0]
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -195,11 +225,17 @@ def test_dotted_names_agree_on_spark(tmp_path: Path, spark: Any) -> None:
     pq = tmp_path / "m.parquet"
     duckdb.sql(f"COPY (SELECT * FROM read_json('{f}')) TO '{pq}' (FORMAT parquet)")
     csv = tmp_path / "m.csv"
-    duckdb.sql(f"COPY (SELECT event, CAST(to_json(properties) AS VARCHAR) AS properties "
-               f"FROM read_json('{f}')) TO '{csv}' (FORMAT csv, HEADER)")
+    duckdb.sql(
+        f"COPY (SELECT event, CAST(to_json(properties) AS VARCHAR) AS properties "
+        f"FROM read_json('{f}')) TO '{csv}' (FORMAT csv, HEADER)"
+    )
     opts = IngestOptions(columns=MIXPANEL, lost_after=0)
     for path in (f, pq, csv):
-        duck = dump_overlay(ingest(mixpanel_map(), [str(path)], opts)[0].overlay, OverlayFormat.JSON)
-        spk = dump_overlay(ingest(mixpanel_map(), [str(path)], opts, engine="spark", spark=spark)[0].overlay,
-                           OverlayFormat.JSON)
+        duck = dump_overlay(
+            ingest(mixpanel_map(), [str(path)], opts)[0].overlay, OverlayFormat.JSON
+        )
+        spk = dump_overlay(
+            ingest(mixpanel_map(), [str(path)], opts, engine="spark", spark=spark)[0].overlay,
+            OverlayFormat.JSON,
+        )
         assert duck == spk, path

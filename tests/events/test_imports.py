@@ -26,8 +26,11 @@ def test_funnel_reports_of_each_tool(sample: str) -> None:
     tps = result.overlay.touchpoints
     assert result.rows == 4
     assert [(t, tps[t].customers, tps[t].exits) for t in tps] == [
-        ("product-page", 12000, 6000), ("cart", 6000, 3000), ("checkout", 3000, 1800),
-        ("order-confirmation", 1200, 0)]
+        ("product-page", 12000, 6000),
+        ("cart", 6000, 3000),
+        ("checkout", 3000, 1800),
+        ("order-confirmation", 1200, 0),
+    ]
     assert tps["product-page"].entries == 12000
     assert tps["checkout"].next == {"order-confirmation": 1200}
     assert result.overlay.settings["grain"] == "funnel"
@@ -42,8 +45,17 @@ def test_ga4_dates_become_the_period() -> None:
 
 def test_funnel_round_trips_through_analyze(cli: Callable[..., Result], tmp_path: Path) -> None:
     out = tmp_path / "funnel.yaml"
-    r = cli("import", "funnel", str(DATA / "ga4-funnel.csv"), "--map", str(SHOP), "--steps", STEPS,
-            "-o", str(out))
+    r = cli(
+        "import",
+        "funnel",
+        str(DATA / "ga4-funnel.csv"),
+        "--map",
+        str(SHOP),
+        "--steps",
+        STEPS,
+        "-o",
+        str(out),
+    )
     assert r.code == 0, r.err
     assert "4 steps, 12,000 customers entered, 1,200 reached 'order-confirmation'" in r.err
     r = cli("analyze", str(SHOP), "--data", str(out), "--format", "json", "--samples", "0")
@@ -62,12 +74,23 @@ def test_funnel_steps_by_name() -> None:
     assert tps["product-page"].exits == 10800
 
 
-def test_funnel_errors_point_at_the_row(cli: Callable[..., Result],
-                                        write: Callable[[str, str], Path]) -> None:
-    r = cli("import", "funnel", str(DATA / "ga4-funnel.csv"), "--map", str(SHOP),
-            "--steps", "product-page,cart,chekout,order-confirmation")
+def test_funnel_errors_point_at_the_row(
+    cli: Callable[..., Result], write: Callable[[str, str], Path]
+) -> None:
+    r = cli(
+        "import",
+        "funnel",
+        str(DATA / "ga4-funnel.csv"),
+        "--map",
+        str(SHOP),
+        "--steps",
+        "product-page,cart,chekout,order-confirmation",
+    )
     assert r.code == 2
-    assert f"{DATA / 'ga4-funnel.csv'}:9:1: the step 'chekout' is no touchpoint of the map; did you mean 'checkout'?" in r.err
+    assert (
+        f"{DATA / 'ga4-funnel.csv'}:9:1: the step 'chekout' is no touchpoint of the map; did you mean 'checkout'?"
+        in r.err
+    )
     assert "Traceback" not in r.err
     grows = write("grows.csv", "Step,Users\nA,100\nB,120\n")
     r = cli("import", "funnel", str(grows), "--map", str(SHOP), "--steps", "product-page,cart")
@@ -77,7 +100,9 @@ def test_funnel_errors_point_at_the_row(cli: Callable[..., Result],
     r = cli("import", "funnel", str(bad), "--map", str(SHOP), "--steps", "product-page,cart")
     assert r.code == 2
     assert f"{bad}:3:3: 'lots' in column 'Users' is not a whole number of customers" in r.err
-    r = cli("import", "funnel", str(bad), "--map", str(SHOP), "--steps", "product-page,cart,checkout")
+    r = cli(
+        "import", "funnel", str(bad), "--map", str(SHOP), "--steps", "product-page,cart,checkout"
+    )
     assert r.code == 2 and "has 2 steps and 3 touchpoints were named" in r.err
 
 
@@ -106,9 +131,19 @@ def test_path_table_hand_worked() -> None:
 
 def test_path_table_round_trips_through_analyze(cli: Callable[..., Result], tmp_path: Path) -> None:
     out = tmp_path / "paths.json"
-    r = cli("import", "paths", str(DATA / "paths.csv"), "--map", str(SHOP),
-            "--channel", "Social ad=social-ad", "--channel", "Organic search=organic-search",
-            "-o", str(out))
+    r = cli(
+        "import",
+        "paths",
+        str(DATA / "paths.csv"),
+        "--map",
+        str(SHOP),
+        "--channel",
+        "Social ad=social-ad",
+        "--channel",
+        "Organic search=organic-search",
+        "-o",
+        str(out),
+    )
     assert r.code == 0, r.err
     r = cli("analyze", str(SHOP), "--data", str(out), "--format", "json", "--samples", "0")
     assert r.code == 0, r.err
@@ -122,8 +157,10 @@ def test_path_table_round_trips_through_analyze(cli: Callable[..., Result], tmp_
 def test_unknown_channel_has_a_hint(cli: Callable[..., Result]) -> None:
     r = cli("import", "paths", str(DATA / "paths.csv"), "--map", str(SHOP))
     assert r.code == 2
-    assert ("paths.csv:2:1: the channel 'Social ad' is no touchpoint of the map; "
-            "did you mean 'social-ad'?") in r.err
+    assert (
+        "paths.csv:2:1: the channel 'Social ad' is no touchpoint of the map; "
+        "did you mean 'social-ad'?"
+    ) in r.err
     r = cli("import", "paths", str(DATA / "paths.csv"), "--map", str(SHOP), "--channel", "x=nope")
     assert r.code == 2 and "'x=nope': the map has no touchpoint 'nope'" in r.err
 
@@ -131,8 +168,19 @@ def test_unknown_channel_has_a_hint(cli: Callable[..., Result]) -> None:
 def test_import_never_overwrites_its_input(cli: Callable[..., Result], tmp_path: Path) -> None:
     table = tmp_path / "paths.csv"
     table.write_bytes((DATA / "paths.csv").read_bytes())
-    r = cli("import", "paths", str(table), "--map", str(SHOP), "--channel", "Social ad=social-ad",
-            "--channel", "Organic search=organic-search", "-o", str(table))
+    r = cli(
+        "import",
+        "paths",
+        str(table),
+        "--map",
+        str(SHOP),
+        "--channel",
+        "Social ad=social-ad",
+        "--channel",
+        "Organic search=organic-search",
+        "-o",
+        str(table),
+    )
     assert r.code == 2 and "refusing to overwrite the input file" in r.err
     assert table.read_bytes() == (DATA / "paths.csv").read_bytes()
 
@@ -146,21 +194,44 @@ def test_imported_overlays_validate() -> None:
 
 def test_a_bad_period_is_refused_before_writing(cli: Callable[..., Result], tmp_path: Path) -> None:
     out = tmp_path / "f.yaml"
-    r = cli("import", "funnel", str(DATA / "ga4-funnel.csv"), "--map", str(SHOP), "--steps", STEPS,
-            "--period", "2026-Q9", "-o", str(out))
+    r = cli(
+        "import",
+        "funnel",
+        str(DATA / "ga4-funnel.csv"),
+        "--map",
+        str(SHOP),
+        "--steps",
+        STEPS,
+        "--period",
+        "2026-Q9",
+        "-o",
+        str(out),
+    )
     assert r.code == 2 and "'2026-Q9' is not an ISO period" in r.err
     assert not out.exists()
 
 
-def test_imported_files_validate_against_the_published_schema(cli: Callable[..., Result],
-                                                             tmp_path: Path) -> None:
+def test_imported_files_validate_against_the_published_schema(
+    cli: Callable[..., Result], tmp_path: Path
+) -> None:
     import jsonschema
     import yaml
 
     schema = json.loads((MAPS.parent / "docs" / "schema" / "overlay.schema.json").read_text())
-    for name, args in [("f.json", ["funnel", str(DATA / "ga4-funnel.csv"), "--steps", STEPS]),
-                       ("p.yaml", ["paths", str(DATA / "paths.csv"), "--channel", "Social ad=social-ad",
-                                   "--channel", "Organic search=organic-search"])]:
+    for name, args in [
+        ("f.json", ["funnel", str(DATA / "ga4-funnel.csv"), "--steps", STEPS]),
+        (
+            "p.yaml",
+            [
+                "paths",
+                str(DATA / "paths.csv"),
+                "--channel",
+                "Social ad=social-ad",
+                "--channel",
+                "Organic search=organic-search",
+            ],
+        ),
+    ]:
         out = tmp_path / name
         r = cli("import", *args, "--map", str(SHOP), "-o", str(out))
         assert r.code == 0, r.err

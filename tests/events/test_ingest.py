@@ -36,15 +36,32 @@ def one(jm: JourneyMap, files: Iterable[Path | str], **kw: Any) -> dict[str, Any
 def test_counts_repeats_exits_and_coverage(log: LogFile) -> None:
     # u1: home -> product -> cart -> paid (converts). u2: home, home (a repeat: one visit),
     # product, then leaves. z: one unmapped event at 12:00 sets the end of the data.
-    f = log([("u1", at(1, 10), "home"), ("u1", at(1, 10, 1), "product"), ("u1", at(1, 10, 5), "cart"),
-             ("u1", at(1, 10, 10), "paid"), ("u2", at(1, 10), "home"), ("u2", at(1, 10, 2), "home"),
-             ("u2", at(1, 10, 3), "product"), ("z", at(1, 12), "newsletter")])
+    f = log(
+        [
+            ("u1", at(1, 10), "home"),
+            ("u1", at(1, 10, 1), "product"),
+            ("u1", at(1, 10, 5), "cart"),
+            ("u1", at(1, 10, 10), "paid"),
+            ("u2", at(1, 10), "home"),
+            ("u2", at(1, 10, 2), "home"),
+            ("u2", at(1, 10, 3), "product"),
+            ("z", at(1, 12), "newsletter"),
+        ]
+    )
     o = one(make_map(), [f], lost_after=MIN)
     tp = by_id(o)
-    assert tp["home"] == {"entries": 2, "visits": 2, "customers": 2,
-                          "next": {"product": 2}, "exits": 0, "in_progress": 0, "unknown": 0,
-                          "conversions": 0, "returns": {},
-                          "median_seconds_to_next": {"product": 60}}  # 60 s and 180 s: lower median
+    assert tp["home"] == {
+        "entries": 2,
+        "visits": 2,
+        "customers": 2,
+        "next": {"product": 2},
+        "exits": 0,
+        "in_progress": 0,
+        "unknown": 0,
+        "conversions": 0,
+        "returns": {},
+        "median_seconds_to_next": {"product": 60},
+    }  # 60 s and 180 s: lower median
     assert tp["product"]["next"] == {"cart": 1}
     assert tp["product"]["exits"] == 1
     assert tp["cart"]["conversions"] == 1
@@ -58,8 +75,14 @@ def test_counts_repeats_exits_and_coverage(log: LogFile) -> None:
 
 def test_in_progress_against_the_end_of_the_data(log: LogFile) -> None:
     # default --lost-after is 30 days for customer journeys; the data ends on 2026-03-01.
-    f = log([("old", "2026-01-01T10:00:00Z", "home"), ("mid", "2026-01-30T10:01:00Z", "home"),
-             ("new", "2026-03-01T10:00:00Z", "home"), ("new", "2026-03-01T10:01:00Z", "other")])
+    f = log(
+        [
+            ("old", "2026-01-01T10:00:00Z", "home"),
+            ("mid", "2026-01-30T10:01:00Z", "home"),
+            ("new", "2026-03-01T10:00:00Z", "home"),
+            ("new", "2026-03-01T10:01:00Z", "other"),
+        ]
+    )
     tp = by_id(one(make_map(), [f]))
     # old: 59 days before the end -> exit; mid: exactly 30 days -> in progress; new: in progress
     assert (tp["home"]["exits"], tp["home"]["in_progress"]) == (1, 2)
@@ -78,8 +101,14 @@ def test_ties_are_broken_by_file_rank_then_row(log: LogFile) -> None:
 
 
 def test_returns_between_sessions_and_session_journeys(log: LogFile) -> None:
-    rows = [("u", at(1, 10), "home"), ("u", at(1, 10, 5), "cart"), ("u", at(1, 10, 20), "cart"),
-            ("u", at(1, 12, 10), "cart"), ("u", at(1, 12, 15), "paid"), ("z", at(3, 0), "ping")]
+    rows = [
+        ("u", at(1, 10), "home"),
+        ("u", at(1, 10, 5), "cart"),
+        ("u", at(1, 10, 20), "cart"),
+        ("u", at(1, 12, 10), "cart"),
+        ("u", at(1, 12, 15), "paid"),
+        ("z", at(3, 0), "ping"),
+    ]
     f = log(rows)
     tp = by_id(one(make_map(), [f], lost_after=HOUR))
     # 10:05 and 10:20 are one session (15 min gap): one visit. 12:10 starts a new session:
@@ -101,8 +130,14 @@ def test_returns_between_sessions_and_session_journeys(log: LogFile) -> None:
 
 
 def test_session_column(log: LogFile) -> None:
-    f = log([("u", at(1, 10), "cart", "s1"), ("u", at(1, 10, 1), "cart", "s2"),
-             ("u", at(1, 10, 2), "paid", "s2")], header=("user_id", "timestamp", "event", "sid"))
+    f = log(
+        [
+            ("u", at(1, 10), "cart", "s1"),
+            ("u", at(1, 10, 1), "cart", "s2"),
+            ("u", at(1, 10, 2), "paid", "s2"),
+        ],
+        header=("user_id", "timestamp", "event", "sid"),
+    )
     [r] = ingest(make_map(), [str(f)], IngestOptions(columns=Columns(session="sid"), lost_after=0))
     tp = by_id(r.overlay)
     assert tp["cart"]["next"] == {"cart": 1, "paid": 1}
@@ -110,13 +145,22 @@ def test_session_column(log: LogFile) -> None:
 
 
 def test_bad_rows_are_counted_and_strict_refuses(log: LogFile, tmp_path: Path) -> None:
-    f = log([("u", at(1, 10), "home"), ("", at(1, 10), "home"), ("v", "yesterday", "home"),
-             ("w", "2026-02-30T10:00:00Z", "home"), ("x", at(1, 11), "")])
+    f = log(
+        [
+            ("u", at(1, 10), "home"),
+            ("", at(1, 10), "home"),
+            ("v", "yesterday", "home"),
+            ("w", "2026-02-30T10:00:00Z", "home"),
+            ("x", at(1, 11), ""),
+        ]
+    )
     o = one(make_map(), [f], max_bad_rows=BadRowLimit(count=4))
     assert o["bad_rows"] == 4
     assert by_id(o)["home"]["visits"] == 1
     m = tmp_path / "m.yaml"
-    m.write_text(json.dumps(make_map().model_dump(mode="json", exclude_defaults=True, by_alias=True)))
+    m.write_text(
+        json.dumps(make_map().model_dump(mode="json", exclude_defaults=True, by_alias=True))
+    )
     r = run_cli("ingest", str(f), "--map", str(m), "--strict")
     assert r.code == 2
     assert f"{f}: line 3: no customer id (--strict refuses incomplete rows)" in r.err
@@ -126,24 +170,46 @@ def test_bad_rows_are_counted_and_strict_refuses(log: LogFile, tmp_path: Path) -
 def test_time_zones_and_mixed_formats(log: LogFile) -> None:
     base = calendar.timegm(dt.datetime(2026, 1, 1, 10, 0).timetuple())
     rows = [
-        ("u", "2026-01-01 12:00:00", "e0"),              # naive, read in Europe/Riga (UTC+2): 10:00Z
-        ("u", "2026-01-01T10:01:00Z", "e1"),             # UTC
-        ("u", "2026-01-01T13:02:00+03:00", "e2"),        # offset: 10:02Z
-        ("u", str(base + 180), "e3"),                    # epoch seconds: 10:03Z
-        ("u", "2026-01-01T10:04:00.5Z", "e4"),           # a fraction: 10:04:00.5Z
-        ("u", "2026-01-01 10:05:30.250-0000", "e5"),     # fraction and a compact offset
-        ("u", "2026-01-02", "e6"),                       # a date: midnight in Riga, 22:00Z
-        ("u", "2026-13-01T10:00:00Z", "e0"),             # no 13th month: left out
-        ("u", "01/02/2026 10:00", "e0"),                 # not ISO: left out
+        ("u", "2026-01-01 12:00:00", "e0"),  # naive, read in Europe/Riga (UTC+2): 10:00Z
+        ("u", "2026-01-01T10:01:00Z", "e1"),  # UTC
+        ("u", "2026-01-01T13:02:00+03:00", "e2"),  # offset: 10:02Z
+        ("u", str(base + 180), "e3"),  # epoch seconds: 10:03Z
+        ("u", "2026-01-01T10:04:00.5Z", "e4"),  # a fraction: 10:04:00.5Z
+        ("u", "2026-01-01 10:05:30.250-0000", "e5"),  # fraction and a compact offset
+        ("u", "2026-01-02", "e6"),  # a date: midnight in Riga, 22:00Z
+        ("u", "2026-13-01T10:00:00Z", "e0"),  # no 13th month: left out
+        ("u", "01/02/2026 10:00", "e0"),  # not ISO: left out
     ]
     f = log(rows)
-    chain = {"journeymap": 1, "id": "tz", "title": "TZ", "stages": [{"id": "s", "name": "S", "touchpoints": [
-        {"id": f"e{i}", "name": f"E{i}"} for i in range(7)]}]}
-    o = one(make_map(chain), [f], timezone="Europe/Riga", lost_after=0, max_bad_rows=BadRowLimit(count=2))
+    chain = {
+        "journeymap": 1,
+        "id": "tz",
+        "title": "TZ",
+        "stages": [
+            {
+                "id": "s",
+                "name": "S",
+                "touchpoints": [{"id": f"e{i}", "name": f"E{i}"} for i in range(7)],
+            }
+        ],
+    }
+    o = one(
+        make_map(chain),
+        [f],
+        timezone="Europe/Riga",
+        lost_after=0,
+        max_bad_rows=BadRowLimit(count=2),
+    )
     tp = by_id(o)
     assert [tp[f"e{i}"]["next"] for i in range(6)] == [{f"e{i + 1}": 1} for i in range(6)]
-    assert [tp[f"e{i}"]["median_seconds_to_next"][f"e{i + 1}"] for i in range(6)] == \
-        [60, 60, 60, 60, 89, 11 * HOUR + 54 * MIN + 29]
+    assert [tp[f"e{i}"]["median_seconds_to_next"][f"e{i + 1}"] for i in range(6)] == [
+        60,
+        60,
+        60,
+        60,
+        89,
+        11 * HOUR + 54 * MIN + 29,
+    ]
     assert o["bad_rows"] == 2
     assert o["time_range"] == {"start": "2026-01-01T10:00:00Z", "end": "2026-01-01T22:00:00Z"}
     assert o["period"] == {"start": "2026-01-01", "end": "2026-01-01"}
@@ -153,12 +219,20 @@ def test_time_zones_and_mixed_formats(log: LogFile) -> None:
 
 
 def test_exact_duplicates_count_once_and_the_first_row_is_kept(log: LogFile) -> None:
-    jm = make_map(cart=[{"name": "view", "where": {"page": "/cart.*"}}],
-                  home=[{"name": "view", "where": {"page": "/"}}])
-    f = log([("u", at(1, 10), "view", "/cart/1"), ("u", at(1, 10), "view", "/"),
-             ("u", at(1, 10, 1), "view", "/"), ("u", at(1, 10, 1), "view", "/"),
-             ("u", at(1, 10, 2), "paid", "/thanks")],
-            header=("user_id", "timestamp", "event", "page"))
+    jm = make_map(
+        cart=[{"name": "view", "where": {"page": "/cart.*"}}],
+        home=[{"name": "view", "where": {"page": "/"}}],
+    )
+    f = log(
+        [
+            ("u", at(1, 10), "view", "/cart/1"),
+            ("u", at(1, 10), "view", "/"),
+            ("u", at(1, 10, 1), "view", "/"),
+            ("u", at(1, 10, 1), "view", "/"),
+            ("u", at(1, 10, 2), "paid", "/thanks"),
+        ],
+        header=("user_id", "timestamp", "event", "page"),
+    )
     [r] = ingest(jm, [str(f)], IngestOptions(lost_after=0))
     tp = by_id(r.overlay)
     # row 2 duplicates row 1 (same customer, time, event): row 1 (/cart/1) is kept
@@ -169,11 +243,20 @@ def test_exact_duplicates_count_once_and_the_first_row_is_kept(log: LogFile) -> 
 
 
 def test_rules_are_fully_anchored_and_first_match_wins(log: LogFile) -> None:
-    jm = make_map(home=["landing", {"pattern": "home_.*"}], product=[{"pattern": "prod"}],
-                  cart=[{"pattern": "home_cart|cart.*"}])
-    f = log([("u", at(1, 10), "landing"), ("u", at(1, 10, 1), "home_cart"),
-             ("u", at(1, 10, 2), "production"), ("u", at(1, 10, 3), "cart_view"),
-             ("u", at(1, 10, 4), "prod")])
+    jm = make_map(
+        home=["landing", {"pattern": "home_.*"}],
+        product=[{"pattern": "prod"}],
+        cart=[{"pattern": "home_cart|cart.*"}],
+    )
+    f = log(
+        [
+            ("u", at(1, 10), "landing"),
+            ("u", at(1, 10, 1), "home_cart"),
+            ("u", at(1, 10, 2), "production"),
+            ("u", at(1, 10, 3), "cart_view"),
+            ("u", at(1, 10, 4), "prod"),
+        ]
+    )
     o = one(jm, [f], lost_after=0)
     tp = by_id(o)
     # home_cart matches home first (map order); 'prod' does not match 'production'
@@ -184,8 +267,15 @@ def test_rules_are_fully_anchored_and_first_match_wins(log: LogFile) -> None:
 
 
 def test_conversion_window(log: LogFile) -> None:
-    f = log([("fast", at(1, 10), "home"), ("fast", at(1, 20), "paid"),
-             ("slow", at(1, 10), "home"), ("slow", at(5, 10), "paid"), ("z", at(20, 0), "ping")])
+    f = log(
+        [
+            ("fast", at(1, 10), "home"),
+            ("fast", at(1, 20), "paid"),
+            ("slow", at(1, 10), "home"),
+            ("slow", at(5, 10), "paid"),
+            ("z", at(20, 0), "ping"),
+        ]
+    )
     tp = by_id(one(make_map(), [f], conversion_window=DAY, lost_after=0))
     assert tp["home"]["next"] == {"paid": 2}  # nothing is truncated
     assert (tp["home"]["conversions"], tp["home"]["late_conversions"]) == (1, 1)
@@ -242,7 +332,9 @@ def test_matches_an_independent_pandas_implementation(log: LogFile, journey: str
         t = 1767261600 + rng.randrange(0, 40 * DAY)
         for _ in range(rng.randrange(1, 15)):
             t += rng.choice([0, 1, 45, 700, 1800, 1801, 5000, 2 * DAY])
-            ts = (dt.datetime(1970, 1, 1) + dt.timedelta(seconds=t)).isoformat() + rng.choice(["Z", "+00:00", ""])
+            ts = (dt.datetime(1970, 1, 1) + dt.timedelta(seconds=t)).isoformat() + rng.choice(
+                ["Z", "+00:00", ""]
+            )
             rows.append((f"u{u:03d}", ts if rng.random() > 0.1 else str(t), rng.choice(events)))
             if rng.random() < 0.05:
                 rows.append(rows[-1])  # an exact duplicate

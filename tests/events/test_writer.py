@@ -64,21 +64,84 @@ def test_ingest_yaml_with_number_like_ids_loads_back(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ round trip (hypothesis)
 
-TRICKY = ["1e3", "0o17", "0x1F", "1_000", "0E0", "yes", "no", "on", "off", "null", "Null", "~", "true",
-          "False", "2026-01-01", "12:30", "<<", "=", ".inf", "-.5", "+1", "007", "", " ", "a: b", "#x",
-          "- x", "[x]", "{x}", "'q'", '"q"', "\\", "Ünïcødé", "😀", "x\u2028y", "tab\there", "line\nbreak",
-          "\ufeffbom", "del\x7f", "nel\x85", "\x00"]
-ID_TRICKY = ["1e3", "0o17", "0x1F", "1_000", "0E0", "yes", "no", "null", "true", "007", "Ünï", "a.b-c"]
+TRICKY = [
+    "1e3",
+    "0o17",
+    "0x1F",
+    "1_000",
+    "0E0",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "null",
+    "Null",
+    "~",
+    "true",
+    "False",
+    "2026-01-01",
+    "12:30",
+    "<<",
+    "=",
+    ".inf",
+    "-.5",
+    "+1",
+    "007",
+    "",
+    " ",
+    "a: b",
+    "#x",
+    "- x",
+    "[x]",
+    "{x}",
+    "'q'",
+    '"q"',
+    "\\",
+    "Ünïcødé",
+    "😀",
+    "x\u2028y",
+    "tab\there",
+    "line\nbreak",
+    "\ufeffbom",
+    "del\x7f",
+    "nel\x85",
+    "\x00",
+]
+ID_TRICKY = [
+    "1e3",
+    "0o17",
+    "0x1F",
+    "1_000",
+    "0E0",
+    "yes",
+    "no",
+    "null",
+    "true",
+    "007",
+    "Ünï",
+    "a.b-c",
+]
 
-ids = st.one_of(st.sampled_from(ID_TRICKY),
-                st.from_regex(r"\A[A-Za-z0-9_Üñé][A-Za-z0-9_.\-Üñé]{0,12}\Z", fullmatch=True))
-texts = st.one_of(st.sampled_from(TRICKY), st.text(st.characters(exclude_categories=["Cs"]), max_size=20))
+ids = st.one_of(
+    st.sampled_from(ID_TRICKY),
+    st.from_regex(r"\A[A-Za-z0-9_Üñé][A-Za-z0-9_.\-Üñé]{0,12}\Z", fullmatch=True),
+)
+texts = st.one_of(
+    st.sampled_from(TRICKY), st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
+)
 counts = st.integers(min_value=0, max_value=10**12)
-scalars = st.one_of(st.none(), st.booleans(), counts, texts,
-                    st.floats(allow_nan=False, allow_infinity=False, width=64))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                        st.dictionaries(texts, inner, max_size=3)),
-                      max_leaves=8)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    counts,
+    texts,
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(texts, inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 @st.composite
@@ -86,31 +149,48 @@ def overlays(draw: st.DrawFn) -> Overlay:
     tids = draw(st.lists(ids, unique=True, max_size=5))
     touchpoints = {}
     for tid in tids:
-        body: dict[str, Any] = {"entries": draw(counts),
-                                "next": draw(st.dictionaries(st.sampled_from(tids), counts, max_size=3)),
-                                "returns": draw(st.dictionaries(ids, counts, max_size=2))}
+        body: dict[str, Any] = {
+            "entries": draw(counts),
+            "next": draw(st.dictionaries(st.sampled_from(tids), counts, max_size=3)),
+            "returns": draw(st.dictionaries(ids, counts, max_size=2)),
+        }
         for key in ("visits", "customers", "exits", "in_progress", "unknown", "conversions"):
             if draw(st.booleans()):
                 body[key] = draw(counts)
         if draw(st.booleans()):
-            body["scores"] = {"nps": {"scale": [0, 10], "question": draw(texts),
-                                      "responses": draw(st.dictionaries(st.integers(0, 10), counts))}}
+            body["scores"] = {
+                "nps": {
+                    "scale": [0, 10],
+                    "question": draw(texts),
+                    "responses": draw(st.dictionaries(st.integers(0, 10), counts)),
+                }
+            }
         touchpoints[tid] = body
-    doc: dict[str, Any] = {"journeymap-data": 1, "map": draw(ids), "touchpoints": touchpoints,
-                           "unmapped": draw(st.dictionaries(texts, counts, max_size=4)),
-                           "settings": draw(st.dictionaries(texts, values, max_size=4))}
+    doc: dict[str, Any] = {
+        "journeymap-data": 1,
+        "map": draw(ids),
+        "touchpoints": touchpoints,
+        "unmapped": draw(st.dictionaries(texts, counts, max_size=4)),
+        "settings": draw(st.dictionaries(texts, values, max_size=4)),
+    }
     if draw(st.booleans()):
         doc["coverage"] = draw(st.one_of(st.none(), st.floats(0, 1)))
     if draw(st.booleans()):
         doc["segment"] = {draw(texts): draw(st.one_of(st.none(), texts))}
     if draw(st.booleans()):
-        doc["period"] = draw(st.sampled_from(["2026-Q3", "2026-07", {"start": "2026-01-01", "end": "2026-01-31"}]))
+        doc["period"] = draw(
+            st.sampled_from(["2026-Q3", "2026-07", {"start": "2026-01-01", "end": "2026-01-31"}])
+        )
     return Overlay.model_validate(doc)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(overlay=overlays(), fmt=st.sampled_from(list(OverlayFormat)))
-def test_written_overlays_load_back_equal(overlay: Overlay, fmt: OverlayFormat, tmp_path: Path) -> None:
+def test_written_overlays_load_back_equal(
+    overlay: Overlay, fmt: OverlayFormat, tmp_path: Path
+) -> None:
     """load(write(overlay)) == overlay through journeymap's own reader, in YAML and in JSON."""
     path = tmp_path / f"o.{fmt.value}"
     text = dump_overlay(overlay, fmt)
@@ -133,7 +213,9 @@ def test_every_string_is_written_as_that_string(value: str) -> None:
 # ------------------------------------------------------------- the published overlay schema
 
 SCHEMA = json.loads((ROOT / "docs" / "schema" / "overlay.schema.json").read_text(encoding="utf-8"))
-MAP_SCHEMA = json.loads((ROOT / "docs" / "schema" / "journeymap.schema.json").read_text(encoding="utf-8"))
+MAP_SCHEMA = json.loads(
+    (ROOT / "docs" / "schema" / "journeymap.schema.json").read_text(encoding="utf-8")
+)
 
 
 def _validate(path: Path, schema: dict[str, Any]) -> None:
@@ -172,9 +254,22 @@ def test_written_files_validate_against_the_published_schemas(tmp_path: Path) ->
         out = tmp_path / f"o.{ext}"
         assert run_cli("ingest", str(log), "--map", str(m), "-o", str(out), "-q").code == 0
         survey = tmp_path / f"s.{ext}"
-        assert run_cli("ingest-survey", str(answers), "--map", str(m), "-o", str(survey), "-q").code == 0
+        assert (
+            run_cli("ingest-survey", str(answers), "--map", str(m), "-o", str(survey), "-q").code
+            == 0
+        )
         both = tmp_path / f"both.{ext}"
-        r = run_cli("ingest-survey", str(answers), "--map", str(m), "--overlay", str(out), "-o", str(both), "-q")
+        r = run_cli(
+            "ingest-survey",
+            str(answers),
+            "--map",
+            str(m),
+            "--overlay",
+            str(out),
+            "-o",
+            str(both),
+            "-q",
+        )
         assert r.code == 0, r.err
         outputs += [out, survey, both]
     for path in outputs:
@@ -189,8 +284,10 @@ def test_written_files_validate_against_the_published_schemas(tmp_path: Path) ->
     assert nps is not None and nps.responses == {9: 1, 3: 1}
     draft = tmp_path / "draft.yaml"
     assert run_cli("discover", str(log), "-o", str(draft), "-q").code == 0
-    assert draft.read_text(encoding="utf-8").splitlines()[0] == \
-        "# yaml-language-server: $schema=journeymap.schema.json"
+    assert (
+        draft.read_text(encoding="utf-8").splitlines()[0]
+        == "# yaml-language-server: $schema=journeymap.schema.json"
+    )
     _validate(draft, MAP_SCHEMA)
     assert [tp for _, tp in load_map(draft).map.iter_touchpoints() if tp.id in ("1e3", "0o17")]
 
@@ -200,5 +297,7 @@ def test_init_and_discover_name_the_same_map_schema() -> None:
 
     from journeymap.io.writer import MAP_SCHEMA, modeline
 
-    starter = resources.files("journeymap").joinpath("data/starter.yaml").read_text(encoding="utf-8")
+    starter = (
+        resources.files("journeymap").joinpath("data/starter.yaml").read_text(encoding="utf-8")
+    )
     assert starter.splitlines()[0] == modeline(MAP_SCHEMA)

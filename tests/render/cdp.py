@@ -19,9 +19,19 @@ import time
 from pathlib import Path
 from typing import Any
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--hide-scrollbars", "--mute-audio"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--mute-audio",
+]
 
 
 def chromium_path() -> str | None:
@@ -36,8 +46,10 @@ class Browser:
     def __init__(self, profile: Path, *, timeout: float = 60.0) -> None:
         exe = chromium_path()
         if exe is None:
-            raise RuntimeError("Chromium is not installed (Debian: apt-get install chromium; "
-                               "make test installs it through .ci/system-deps.sh)")
+            raise RuntimeError(
+                "Chromium is not installed (Debian: apt-get install chromium; "
+                "make test installs it through .ci/system-deps.sh)"
+            )
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
 
@@ -54,10 +66,13 @@ class Browser:
             os.dup2(from_chrome_w, 4)
 
         self.proc = subprocess.Popen(
-            [exe, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe",
-             "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=wire, close_fds=False)
+            [exe, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=wire,
+            close_fds=False,
+        )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self.timeout = timeout
@@ -82,8 +97,9 @@ class Browser:
         message: dict[str, Any] = json.loads(raw)
         return message
 
-    def send(self, method: str, params: dict[str, Any] | None = None, *,
-             session: bool = True) -> dict[str, Any]:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, *, session: bool = True
+    ) -> dict[str, Any]:
         self._next += 1
         msg: dict[str, Any] = {"id": self._next, "method": method, "params": params or {}}
         if session and self.session:
@@ -113,20 +129,27 @@ class Browser:
     # -- page ------------------------------------------------------------------------------
     def open(self, url: str, width: int = 1400, height: int = 1000) -> None:
         target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)
-        attached = self.send("Target.attachToTarget",
-                             {"targetId": target["targetId"], "flatten": True}, session=False)
+        attached = self.send(
+            "Target.attachToTarget",
+            {"targetId": target["targetId"], "flatten": True},
+            session=False,
+        )
         self.session = attached["sessionId"]
         for domain in ("Page", "Runtime", "Log"):
             self.send(f"{domain}.enable")
-        self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        )
         self.events.clear()
         self.send("Page.navigate", {"url": url})
         self.wait_event("Page.loadEventFired")
 
     def evaluate(self, expression: str) -> Any:
-        result = self.send("Runtime.evaluate", {"expression": expression,
-                                                "returnByValue": True, "awaitPromise": True})
+        result = self.send(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(str(result["exceptionDetails"]))
         return result["result"].get("value")
@@ -137,19 +160,23 @@ class Browser:
         for e in self.events:
             method = e.get("method")
             p = e.get("params", {})
-            if method == "Runtime.consoleAPICalled" and p.get("type") in ("error", "warning",
-                                                                          "assert"):
+            if method == "Runtime.consoleAPICalled" and p.get("type") in (
+                "error",
+                "warning",
+                "assert",
+            ):
                 out.append(f"console.{p['type']}: {p.get('args')}")
             elif method == "Runtime.exceptionThrown":
                 out.append(f"exception: {p.get('exceptionDetails')}")
-            elif method == "Log.entryAdded" and p.get("entry", {}).get("level") in ("error",
-                                                                                    "warning"):
+            elif method == "Log.entryAdded" and p.get("entry", {}).get("level") in (
+                "error",
+                "warning",
+            ):
                 out.append(f"log: {p['entry'].get('text')}")
         return out
 
     def screenshot(self) -> bytes:
-        shot = self.send("Page.captureScreenshot", {"format": "png",
-                                                    "captureBeyondViewport": True})
+        shot = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
         return base64.b64decode(shot["data"])
 
     def close(self) -> None:

@@ -37,7 +37,7 @@ CASES: dict[str, tuple[str, str | None, str, str, dict[str, Any]]] = {
     "shop.report.html": ("shop.yaml", None, "report", "html", {}),
 }
 
-_DATA_URI = re.compile(r'data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+')
+_DATA_URI = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
 
 
 def header(ext: str) -> str:

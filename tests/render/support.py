@@ -16,17 +16,37 @@ from journeymap.render.build import scenario_curves
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def scene_of(name: str, *, data: str | None = None, analysis: Analysis | None = None,
-             curves: str = "auto", **kw: Any) -> Scene:
-    loaded = load_map(DATA / name, data=None if data is None else DATA / data,
-                      scenario=kw.pop("scenario", None), persona=kw.get("persona"))
-    return build_scene(loaded.map, loaded.overlay, analysis=analysis,
-                       curves=scenario_curves(loaded, curves), scenario=loaded.scenario, **kw)
+def scene_of(
+    name: str,
+    *,
+    data: str | None = None,
+    analysis: Analysis | None = None,
+    curves: str = "auto",
+    **kw: Any,
+) -> Scene:
+    loaded = load_map(
+        DATA / name,
+        data=None if data is None else DATA / data,
+        scenario=kw.pop("scenario", None),
+        persona=kw.get("persona"),
+    )
+    return build_scene(
+        loaded.map,
+        loaded.overlay,
+        analysis=analysis,
+        curves=scenario_curves(loaded, curves),
+        scenario=loaded.scenario,
+        **kw,
+    )
 
 
-def analysis_of(name: str, *, leaks: list[dict[str, Any]] | None = None,
-                stages: dict[str, float] | None = None,
-                surveys: dict[str, SurveyFigures] | None = None) -> Analysis:
+def analysis_of(
+    name: str,
+    *,
+    leaks: list[dict[str, Any]] | None = None,
+    stages: dict[str, float] | None = None,
+    surveys: dict[str, SurveyFigures] | None = None,
+) -> Analysis:
     """The real analysis of a test map with some parts replaced by hand-made figures.
 
     ``leaks`` rows name the fields they set (the rest comes from the map's own leak at that
@@ -40,14 +60,17 @@ def analysis_of(name: str, *, leaks: list[dict[str, Any]] | None = None,
         rows = []
         for row in leaks:
             template = real.leak(row["touchpoint"]) or real.leaks[0]
-            fields: dict[str, Any] = {"lost_conversions_interval": None,
-                                      "lost_value_interval": None}
+            fields: dict[str, Any] = {
+                "lost_conversions_interval": None,
+                "lost_value_interval": None,
+            }
             fields.update({k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})
             rows.append(replace(template, **fields))
         changes["leaks"] = tuple(rows)
     if stages is not None:
-        changes["stages"] = tuple(replace(s, reach_probability=stages[s.id])
-                                  for s in real.stages if s.id in stages)
+        changes["stages"] = tuple(
+            replace(s, reach_probability=stages[s.id]) for s in real.stages if s.id in stages
+        )
     if surveys is not None:
         changes["surveys"] = surveys
     return replace(real, **changes)

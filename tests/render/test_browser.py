@@ -44,8 +44,9 @@ VISIBLE = """(() => {
 
 
 @pytest.mark.parametrize("name", ["shop.yaml", "hostile.yaml", "zh.yaml"])
-def test_report_loads_cleanly_and_shows_its_pictures(browser: Browser, tmp_path: Path,
-                                                     name: str) -> None:
+def test_report_loads_cleanly_and_shows_its_pictures(
+    browser: Browser, tmp_path: Path, name: str
+) -> None:
     page = _report(tmp_path, name)
     browser.open(page.as_uri())
     state = browser.evaluate(VISIBLE)
@@ -55,8 +56,11 @@ def test_report_loads_cleanly_and_shows_its_pictures(browser: Browser, tmp_path:
     assert len(state["imgs"]) >= 3
     assert all(i["ok"] and i["visible"] for i in state["imgs"]), state["imgs"]
     assert all(t["visible"] and t["rows"] > 1 for t in state["tables"]), state["tables"]
-    expected = {"shop.yaml": ["leak-table", "survey-table"], "hostile.yaml": ["leak-table"],
-                "zh.yaml": ["leak-table"]}[name]
+    expected = {
+        "shop.yaml": ["leak-table", "survey-table"],
+        "hostile.yaml": ["leak-table"],
+        "zh.yaml": ["leak-table"],
+    }[name]
     assert [t["id"] for t in state["tables"]] == expected
     from PIL import Image
 
@@ -67,9 +71,12 @@ def test_report_loads_cleanly_and_shows_its_pictures(browser: Browser, tmp_path:
 
 def test_the_console_check_can_fail(browser: Browser, tmp_path: Path) -> None:
     bad = tmp_path / "bad.html"
-    bad.write_text("<!DOCTYPE html><html><head><meta http-equiv='Content-Security-Policy' "
-                   "content=\"default-src 'none'\"></head><body><script>alert(1)</script>"
-                   "</body></html>", encoding="utf-8")
+    bad.write_text(
+        "<!DOCTYPE html><html><head><meta http-equiv='Content-Security-Policy' "
+        "content=\"default-src 'none'\"></head><body><script>alert(1)</script>"
+        "</body></html>",
+        encoding="utf-8",
+    )
     browser.open(bad.as_uri())
     problems = browser.problems()
     assert problems and "Content Security Policy" in " ".join(problems)

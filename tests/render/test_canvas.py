@@ -54,7 +54,7 @@ def test_long_texts_wrap_shrink_or_cut_and_never_overlap() -> None:
         FigureCanvasAgg(fig)
         boxes = _boxes(fig)
     for i, (ta, a) in enumerate(boxes):
-        for tb, b in boxes[i + 1:]:
+        for tb, b in boxes[i + 1 :]:
             overlap_x = min(a[2], b[2]) - max(a[0], b[0])
             overlap_y = min(a[3], b[3]) - max(a[1], b[1])
             assert overlap_x <= 0.5 or overlap_y <= 0.5, (ta[:40], tb[:40])
@@ -94,7 +94,8 @@ def test_persona_curves_by_default_when_emotions_are_per_persona() -> None:
 
 def test_svg_and_pdf_bytes_are_deterministic() -> None:
     for fmt in ("svg", "png"):  # PDF determinism: see the graph and chart tests
-        assert render(scene_of("shop.yaml"), "canvas", fmt) == \
-            render(scene_of("shop.yaml"), "canvas", fmt), fmt
+        assert render(scene_of("shop.yaml"), "canvas", fmt) == render(
+            scene_of("shop.yaml"), "canvas", fmt
+        ), fmt
     svg = render(scene_of("shop.yaml"), "canvas", "svg")
     assert b"<dc:date>" not in svg

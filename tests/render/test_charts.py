@@ -16,13 +16,27 @@ ANALYSIS = analysis_of(
     "shop.yaml",
     stages={"awareness": 1.0, "consideration": 0.62, "purchase": 0.25},
     leaks=[
-        {"rank": 1, "touchpoint": "checkout", "exits": 1000, "lost_conversions": 128.0,
-         "lost_conversions_interval": [110.0, 150.0], "lost_value": 6144.0},
-        {"rank": 2, "touchpoint": "cart", "exits": 1000, "lost_conversions": 60.0,
-         "lost_conversions_interval": [50.0, 70.0], "lost_value": 2880.0}],
-    surveys={"checkout": SurveyFigures(nps=nps(23.5, (17.6, 29.3), n=1000),
-                                       ces=ces(4.7, 68.1, n=1000)),
-             "product-page": SurveyFigures(csat=csat(74.0, 3.9, n=500))},
+        {
+            "rank": 1,
+            "touchpoint": "checkout",
+            "exits": 1000,
+            "lost_conversions": 128.0,
+            "lost_conversions_interval": [110.0, 150.0],
+            "lost_value": 6144.0,
+        },
+        {
+            "rank": 2,
+            "touchpoint": "cart",
+            "exits": 1000,
+            "lost_conversions": 60.0,
+            "lost_conversions_interval": [50.0, 70.0],
+            "lost_value": 2880.0,
+        },
+    ],
+    surveys={
+        "checkout": SurveyFigures(nps=nps(23.5, (17.6, 29.3), n=1000), ces=ces(4.7, 68.1, n=1000)),
+        "product-page": SurveyFigures(csat=csat(74.0, 3.9, n=500)),
+    },
 )
 
 
@@ -33,7 +47,7 @@ def _image(png: bytes) -> Any:
 
 
 def _has_color(img: Any, hex_color: str, tolerance: int = 6) -> int:
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     count = 0
     for pr, pg, pb in img.get_flattened_data():
         if abs(pr - r) <= tolerance and abs(pg - g) <= tolerance and abs(pb - b) <= tolerance:
@@ -59,7 +73,7 @@ def test_funnel_bar_lengths_follow_reach() -> None:
     """Bars are centred, so each row's accent-coloured width is proportional to its reach."""
     img = _image(render(scene_of("shop.yaml", analysis=ANALYSIS), "funnel", "png"))
     accent = THEMES["light"].accent
-    r, g, b = (int(accent[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(accent[i : i + 2], 16) for i in (1, 3, 5))
     widths = []
     for y in range(img.height):
         row = [img.getpixel((x, y)) for x in range(img.width)]

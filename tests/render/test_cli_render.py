@@ -25,12 +25,15 @@ def test_renders_by_extension(tmp_path: Path) -> None:
 
 
 def test_unsupported_view_and_extension_exits_2_listing_what_is_supported(tmp_path: Path) -> None:
-    r = run_cli("render", str(DATA / "shop.yaml"), "--view", "canvas", "-o",
-                str(tmp_path / "x.mmd"))
+    r = run_cli(
+        "render", str(DATA / "shop.yaml"), "--view", "canvas", "-o", str(tmp_path / "x.mmd")
+    )
     assert r.code == 2
-    assert r.err.startswith("the canvas view cannot be written as .mmd; it supports .svg, .png, "
-                            ".pdf; supported pairs: graph: svg, png, pdf, dot; canvas: svg, png, "
-                            "pdf;")
+    assert r.err.startswith(
+        "the canvas view cannot be written as .mmd; it supports .svg, .png, "
+        ".pdf; supported pairs: graph: svg, png, pdf, dot; canvas: svg, png, "
+        "pdf;"
+    )
     assert "report: html" in r.err and "Traceback" not in r.err
     assert not (tmp_path / "x.mmd").exists()
 
@@ -42,17 +45,20 @@ def test_unknown_view_exits_2() -> None:
 
 
 def test_missing_map_exits_2_with_the_file_name(tmp_path: Path) -> None:
-    r = run_cli("render", str(tmp_path / "nope.yaml"), "--view", "graph", "-o",
-                str(tmp_path / "g.svg"))
+    r = run_cli(
+        "render", str(tmp_path / "nope.yaml"), "--view", "graph", "-o", str(tmp_path / "g.svg")
+    )
     assert r.code == 2
     assert r.err.strip() == f"no such file: {tmp_path / 'nope.yaml'}"
 
 
 def test_invalid_map_points_at_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("journeymap: 1\nid: x\ntitle: X\nstages:\n  - id: s\n    name: S\n"
-                   "    touchpoints:\n      - id: a\n        name: A\n        next: {b: 1}\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "journeymap: 1\nid: x\ntitle: X\nstages:\n  - id: s\n    name: S\n"
+        "    touchpoints:\n      - id: a\n        name: A\n        next: {b: 1}\n",
+        encoding="utf-8",
+    )
     r = run_cli("render", str(bad), "--view", "graph", "-o", str(tmp_path / "g.svg"))
     assert r.code == 2
     assert f"{bad}:10:16: unknown touchpoint 'b'" in r.err
@@ -72,8 +78,9 @@ def test_never_overwrites_the_map(tmp_path: Path) -> None:
 def test_a_failed_render_keeps_the_previous_file(tmp_path: Path) -> None:
     out = tmp_path / "g.dot"
     out.write_text("previous", encoding="utf-8")
-    r = run_cli("render", str(DATA / "shop.yaml"), "--view", "graph", "-o", str(out),
-                "--persona", "nobody")
+    r = run_cli(
+        "render", str(DATA / "shop.yaml"), "--view", "graph", "-o", str(out), "--persona", "nobody"
+    )
     assert r.code == 2 and "the map has no persona 'nobody'" in r.err
     assert out.read_text(encoding="utf-8") == "previous"
 
@@ -92,16 +99,33 @@ def test_watch_rerenders_when_the_map_or_an_include_changes(tmp_path: Path) -> N
     inc = tmp_path / "people.yaml"
     inc.write_text("personas:\n  - id: p\n    name: Person One\n", encoding="utf-8")
     m = tmp_path / "m.yaml"
-    m.write_text("journeymap: 1\nid: m\ntitle: Watched\ninclude: [people.yaml]\nstages:\n"
-                 "  - id: s\n    name: S\n    touchpoints:\n"
-                 "      - id: a\n        name: Alpha\n        emotion: 1\n", encoding="utf-8")
+    m.write_text(
+        "journeymap: 1\nid: m\ntitle: Watched\ninclude: [people.yaml]\nstages:\n"
+        "  - id: s\n    name: S\n    touchpoints:\n"
+        "      - id: a\n        name: Alpha\n        emotion: 1\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "j.mmd"
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
     errfile = tmp_path / "stderr.txt"
     errors = errfile.open("w", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "journeymap", "render", str(m), "--view",
-                             "mermaid", "-o", str(out), "--watch"], env=env,
-                            stderr=errors, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "journeymap",
+            "render",
+            str(m),
+            "--view",
+            "mermaid",
+            "-o",
+            str(out),
+            "--watch",
+        ],
+        env=env,
+        stderr=errors,
+        text=True,
+    )
     try:
         assert _wait_for(lambda: out.exists() and "Alpha" in out.read_text(encoding="utf-8"))
         assert "Person One" in out.read_text(encoding="utf-8")
@@ -133,7 +157,8 @@ def test_watch_rerenders_when_the_map_or_an_include_changes(tmp_path: Path) -> N
 @pytest.mark.parametrize("theme", ["dark"])  # the colours of every theme: test_graph_view.py
 def test_themes(tmp_path: Path, theme: str) -> None:
     out = tmp_path / "g.svg"
-    r = run_cli("render", str(DATA / "shop.yaml"), "--view", "graph", "--theme", theme, "-o",
-                str(out), "-q")
+    r = run_cli(
+        "render", str(DATA / "shop.yaml"), "--view", "graph", "--theme", theme, "-o", str(out), "-q"
+    )
     assert r.code == 0 and r.err == ""
     assert out.read_bytes().startswith(b"<?xml")

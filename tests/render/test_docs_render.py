@@ -44,9 +44,14 @@ def test_every_render_command_in_the_page_runs(tmp_path: Path) -> None:
         args[args.index("-o") + 1] = str(tmp_path / args[args.index("-o") + 1])
         runs.append([*args, "-q"])
     # one interpreter for all of them (fast), apart from the test process (no shared state)
-    proc = subprocess.run([sys.executable, "-c", DRIVER, json.dumps(runs)], cwd=tmp_path,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", DRIVER, json.dumps(runs)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     for args in runs:
         assert Path(args[args.index("-o") + 1]).stat().st_size > 200, args

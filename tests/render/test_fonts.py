@@ -11,14 +11,17 @@ from journeymap.render.scene import map_text
 from tests.render.support import DATA, scene_of
 
 
-@pytest.mark.parametrize(("name", "cjk_first"), [("zh.yaml", True), ("ru.yaml", False),
-                                                 ("lv.yaml", False), ("shop.yaml", False)])
+@pytest.mark.parametrize(
+    ("name", "cjk_first"),
+    [("zh.yaml", True), ("ru.yaml", False), ("lv.yaml", False), ("shop.yaml", False)],
+)
 def test_the_font_plan_covers_every_character_of_the_map(name: str, cjk_first: bool) -> None:
     text = map_text(load_map(DATA / name).map)
     plan = plan_fonts(text)
     assert plan.missing == set()
-    assert any(is_cjk(c) for c in plan.families[0]) or \
-        (("WenQuanYi" in plan.families[0]) == cjk_first)
+    assert any(is_cjk(c) for c in plan.families[0]) or (
+        ("WenQuanYi" in plan.families[0]) == cjk_first
+    )
     covered: set[int] = set()
     for f in plan.files:
         covered |= cmap(f.path, f.index)
@@ -39,9 +42,14 @@ def test_matplotlib_resolves_the_planned_families_to_the_planned_files() -> None
     assert all(ord(c) in table for c in "网店首次购买旅程结算")
 
 
-@pytest.mark.parametrize(("name", "views"), [("zh.yaml", ("graph", "canvas")),
-                                              ("ru.yaml", ("graph", "emotions")),
-                                              ("lv.yaml", ("graph", "emotions"))])
+@pytest.mark.parametrize(
+    ("name", "views"),
+    [
+        ("zh.yaml", ("graph", "canvas")),
+        ("ru.yaml", ("graph", "emotions")),
+        ("lv.yaml", ("graph", "emotions")),
+    ],
+)
 def test_pdfs_embed_the_covering_font(name: str, views: tuple[str, ...]) -> None:
     s = scene_of(name)
     family = s.fonts.families[0].replace(" ", "")

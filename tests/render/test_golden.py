@@ -12,7 +12,8 @@ def test_matches_golden(name: str) -> None:
     expected = (GOLDEN / name).read_text(encoding="utf-8")
     assert NOTE in expected.splitlines()[0]
     assert render_case(name) == expected, (
-        f"{name} differs; if the change is intended, run tests/render/gen_golden.py")
+        f"{name} differs; if the change is intended, run tests/render/gen_golden.py"
+    )
 
 
 def test_every_golden_file_is_a_case() -> None:

@@ -45,7 +45,10 @@ def test_columns_keep_stages_left_to_right_in_the_layout() -> None:
             if poly is None:
                 poly = g.find(f"{SVG}polygon")
             assert title is not None and poly is not None
-            numbers = [float(v) for v in re.findall(r"-?\d+\.?\d*", poly.get("d") or poly.get("points") or "")]
+            numbers = [
+                float(v)
+                for v in re.findall(r"-?\d+\.?\d*", poly.get("d") or poly.get("points") or "")
+            ]
             xs[title.text or ""] = min(numbers[0::2])
     assert xs["cluster_s0"] < xs["cluster_s1"] < xs["cluster_s2"]
 
@@ -95,15 +98,39 @@ def test_leak_marks_are_sized_by_exits_and_goals_have_none() -> None:
 
 
 def test_top_leaks_from_the_analysis_stand_out() -> None:
-    analysis = analysis_of("shop.yaml", leaks=[
-        {"rank": 1, "touchpoint": "checkout", "exits": 1000, "lost_conversions": 128.4,
-         "lost_value": 6163.2},
-        {"rank": 2, "touchpoint": "cart", "exits": 1000, "lost_conversions": 80.0,
-         "lost_value": 3840.0},
-        {"rank": 3, "touchpoint": "product-page", "exits": 5400, "lost_conversions": 60.0,
-         "lost_value": 2880.0},
-        {"rank": 4, "touchpoint": "home-page", "exits": 1300, "lost_conversions": 10.0,
-         "lost_value": 480.0}])
+    analysis = analysis_of(
+        "shop.yaml",
+        leaks=[
+            {
+                "rank": 1,
+                "touchpoint": "checkout",
+                "exits": 1000,
+                "lost_conversions": 128.4,
+                "lost_value": 6163.2,
+            },
+            {
+                "rank": 2,
+                "touchpoint": "cart",
+                "exits": 1000,
+                "lost_conversions": 80.0,
+                "lost_value": 3840.0,
+            },
+            {
+                "rank": 3,
+                "touchpoint": "product-page",
+                "exits": 5400,
+                "lost_conversions": 60.0,
+                "lost_value": 2880.0,
+            },
+            {
+                "rank": 4,
+                "touchpoint": "home-page",
+                "exits": 1300,
+                "lost_conversions": 10.0,
+                "lost_value": 480.0,
+            },
+        ],
+    )
     dot = to_dot(scene_of("shop.yaml", analysis=analysis))
     nodes = node_lines(dot)
     top = THEMES["light"].top_leak
@@ -114,17 +141,21 @@ def test_top_leaks_from_the_analysis_stand_out() -> None:
     assert "top 3 leaks" in dot
 
 
-@pytest.mark.parametrize(("color_by", "surveys", "tid", "expected_bin"), [
-    ("drop_off", None, "t1", 1),            # search ad: 1,100 / 5,000 = 22% -> 10-25%
-    ("drop_off", None, "t3", 3),            # product page: 56% -> 40-60%
-    ("emotion", None, "t5", 4),             # checkout: -2 (mean of personas) -> worst
-    ("emotion", None, "t6", 0),             # order confirmation: +2 -> best
-    ("nps", {"checkout": SurveyFigures(nps=nps(23.0))}, "t5", 1),
-    ("csat", {"product-page": SurveyFigures(csat=csat(74.0))}, "t3", 2),
-    ("ces", {"checkout": SurveyFigures(ces=ces(percent_easy=30.0))}, "t5", 4),
-])
-def test_color_by_bins(color_by: str, surveys: dict[str, SurveyFigures] | None, tid: str,
-                       expected_bin: int) -> None:
+@pytest.mark.parametrize(
+    ("color_by", "surveys", "tid", "expected_bin"),
+    [
+        ("drop_off", None, "t1", 1),  # search ad: 1,100 / 5,000 = 22% -> 10-25%
+        ("drop_off", None, "t3", 3),  # product page: 56% -> 40-60%
+        ("emotion", None, "t5", 4),  # checkout: -2 (mean of personas) -> worst
+        ("emotion", None, "t6", 0),  # order confirmation: +2 -> best
+        ("nps", {"checkout": SurveyFigures(nps=nps(23.0))}, "t5", 1),
+        ("csat", {"product-page": SurveyFigures(csat=csat(74.0))}, "t3", 2),
+        ("ces", {"checkout": SurveyFigures(ces=ces(percent_easy=30.0))}, "t5", 4),
+    ],
+)
+def test_color_by_bins(
+    color_by: str, surveys: dict[str, SurveyFigures] | None, tid: str, expected_bin: int
+) -> None:
     analysis = None if surveys is None else analysis_of("shop.yaml", surveys=surveys)
     dot = to_dot(scene_of("shop.yaml", color_by=color_by, analysis=analysis))
     line = node_lines(dot)[tid]

@@ -50,9 +50,17 @@ def test_dot_uses_internal_ids_only_and_graphviz_draws_every_label_as_written() 
     assert len(nodes) == 4  # no node was injected
     texts = svg_texts(svg)
     joined = "\n".join(texts)
-    for expected in ['Ad "quoted" \\', "back\\slash <b>html</b>", "social:port",
-                     '<script>alert("done")</script>', "Line one", "line two: {x|y} [z]",
-                     "journey: title", 'section: "Stage" <1> & {a}', "title <b>"]:
+    for expected in [
+        'Ad "quoted" \\',
+        "back\\slash <b>html</b>",
+        "social:port",
+        '<script>alert("done")</script>',
+        "Line one",
+        "line two: {x|y} [z]",
+        "journey: title",
+        'section: "Stage" <1> & {a}',
+        "title <b>",
+    ]:
         assert expected in joined, expected
     assert "Title: <script>alert('t')</script> & \"quotes\" {braces} \\ $\\frac{1}{0" in texts
 
@@ -64,18 +72,24 @@ def test_mermaid_journey_lines_keep_to_the_grammar() -> None:
     for line in lines[1:]:
         if line.startswith("  %%"):
             continue
-        assert re.fullmatch(r"  title [^#;\n]+|  section [^#:;\n]+|    [^#:;\n]+: [1-5](: [^#;\n]+)?",
-                            line), line
+        assert re.fullmatch(
+            r"  title [^#;\n]+|  section [^#:;\n]+|    [^#:;\n]+: [1-5](: [^#;\n]+)?", line
+        ), line
         body = line.strip()
-        assert not re.match(r"(journey|title|section|acc)\b", body.split(" ", 1)[-1]
-                            if body.startswith(("title ", "section ")) else body, re.I), line
+        assert not re.match(
+            r"(journey|title|section|acc)\b",
+            body.split(" ", 1)[-1] if body.startswith(("title ", "section ")) else body,
+            re.I,
+        ), line
     assert "look-alikes" in text
 
 
 def test_journey_text_cases() -> None:
     assert journey_text("journey planner") == ("\u200bjourney planner", False)
-    assert journey_text("Pay: now; #1, %%") == ("Pay\ua789 now\uff1b \uff031\u201a \uff05\uff05",
-                                                True)
+    assert journey_text("Pay: now; #1, %%") == (
+        "Pay\ua789 now\uff1b \uff031\u201a \uff05\uff05",
+        True,
+    )
     assert journey_text("a\nb") == ("a b", False)
 
 
@@ -86,8 +100,10 @@ def test_mermaid_flowchart_labels_are_quoted_and_escaped() -> None:
     for label in labels:
         body = label.replace("<br/>", "")
         assert '"' not in body and "<" not in body and ">" not in body
-    assert mermaid_text('<script>alert("done")</script>') == \
-        "#60;script#62;alert#40;#34;done#34;#41;#60;/script#62;"
+    assert (
+        mermaid_text('<script>alert("done")</script>')
+        == "#60;script#62;alert#40;#34;done#34;#41;#60;/script#62;"
+    )
     assert "%% title: Title: #60;script#62;" in text
 
 
@@ -110,8 +126,7 @@ def test_report_escapes_every_user_text_and_links_nowhere() -> None:
     p.feed(html)
     tags = [t for t, _ in p.tags]
     assert "script" not in tags and "iframe" not in tags and "object" not in tags
-    assert [a.get("href") for t, a in p.tags if t == "a"] == \
-        ["#graph", "#canvas", "#emotions"]
+    assert [a.get("href") for t, a in p.tags if t == "a"] == ["#graph", "#canvas", "#emotions"]
     for t, a in p.tags:
         if t == "img":
             assert (a.get("src") or "").startswith("data:image/svg+xml;base64,")

@@ -16,14 +16,27 @@ from journeymap.render.build import render_loaded
 from tests.support import MAPS
 
 EXAMPLES = sorted(p for p in MAPS.rglob("*.yaml") if is_map_document(p))
-CHEAP = {"graph": "svg", "canvas": "svg", "funnel": "svg", "leaks": "svg", "scores": "svg",
-         "emotions": "svg", "mermaid": "mmd", "mermaid-flow": "mmd", "report": "html"}
+CHEAP = {
+    "graph": "svg",
+    "canvas": "svg",
+    "funnel": "svg",
+    "leaks": "svg",
+    "scores": "svg",
+    "emotions": "svg",
+    "mermaid": "mmd",
+    "mermaid-flow": "mmd",
+    "report": "html",
+}
 
 
 def test_the_examples_are_found() -> None:
     names = {p.name for p in EXAMPLES}
-    assert {"first-purchase.yaml", "first-purchase.ru.yaml", "first-purchase.zh.yaml",
-            "first-purchase.lv.yaml"} <= names
+    assert {
+        "first-purchase.yaml",
+        "first-purchase.ru.yaml",
+        "first-purchase.zh.yaml",
+        "first-purchase.lv.yaml",
+    } <= names
     assert set(CHEAP) == set(VIEWS)
 
 

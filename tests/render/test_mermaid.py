@@ -9,8 +9,15 @@ from tests.render.support import scene_of
 
 
 def test_emotions_map_linearly_onto_one_to_five() -> None:
-    assert [emotion_to_score(v, (-2, 2)) for v in (-2, -1.5, -1, 0, 1, 1.49, 2)] == \
-        [1, 2, 2, 3, 4, 4, 5]
+    assert [emotion_to_score(v, (-2, 2)) for v in (-2, -1.5, -1, 0, 1, 1.49, 2)] == [
+        1,
+        2,
+        2,
+        3,
+        4,
+        4,
+        5,
+    ]
     assert [emotion_to_score(v, (0, 10)) for v in (0, 2.5, 5, 10)] == [1, 2, 3, 5]
 
 
@@ -19,8 +26,11 @@ def test_journey_has_sections_tasks_actors_and_says_what_is_lost() -> None:
     lines = text.splitlines()
     assert lines[0] == "journey"
     assert "  title First purchase in the online store" in lines
-    assert [ln.strip() for ln in lines if ln.startswith("  section")] == \
-        ["section Awareness", "section Consideration", "section Purchase"]
+    assert [ln.strip() for ln in lines if ln.startswith("  section")] == [
+        "section Awareness",
+        "section Consideration",
+        "section Purchase",
+    ]
     # instagram-ad: personas 1 and 0 -> mean 0.5 -> 1 + 4 * 2.5 / 4 = 3.5 -> 4
     assert "    Instagram ad: 4: Bargain hunter, Busy parent" in lines
     assert "    Checkout: 1: Bargain hunter, Busy parent" in lines
