@@ -19,7 +19,7 @@ from journeymap.cli.event_options import (
     summary_line,
 )
 from journeymap.cli.event_options import end_progress as _end_progress
-from journeymap.cli.options import quiet_option, to_stdout, write_output
+from journeymap.cli.options import overlay_output_options, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.events.inputs import expand
 from journeymap.events.settings import DIALECTS, Engine
@@ -39,20 +39,7 @@ from journeymap.report.formats import Format, choices
     metavar="MAP",
     help="The map whose touchpoints the events are counted onto.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write the overlay to FILE (default: standard output).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(choices(OverlayFormat)),
-    default=None,
-    help="Overlay format [default: json for a .json output, else yaml].",
-)
+@overlay_output_options
 @column_options
 @pipeline_options
 @click.option(
@@ -283,20 +270,7 @@ def discover(
     metavar="MAP",
     help="The map whose touchpoints and declared scales the answers belong to.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write the overlay to FILE (default: standard output).",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(choices(OverlayFormat)),
-    default=None,
-    help="Overlay format [default: json for a .json output, else yaml].",
-)
+@overlay_output_options
 @click.option(
     "--overlay",
     "base",

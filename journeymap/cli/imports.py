@@ -9,10 +9,9 @@ from typing import Any, TypeVar
 import click
 
 from journeymap.cli.console import style, use_color
-from journeymap.cli.options import quiet_option, to_stdout, write_output
+from journeymap.cli.options import overlay_output_options, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.io import OverlayFormat, load_map
-from journeymap.report.formats import choices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,20 +28,7 @@ def output_options(func: F) -> F:
         metavar="PERIOD",
         help="The period the export covers (2026-Q3, 2026-07, ...).",
     )(func)
-    func = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices(OverlayFormat)),
-        default=None,
-        help="Overlay format [default: json for a .json output, else yaml].",
-    )(func)
-    func = click.option(
-        "-o",
-        "--output",
-        metavar="FILE",
-        type=click.Path(dir_okay=False),
-        help="Write the overlay to FILE (default: standard output).",
-    )(func)
+    func = overlay_output_options(func)
     func = click.option(
         "--map",
         "map_path",
@@ -175,7 +161,7 @@ def _write(
     inputs: list[str],
     quiet: bool,
 ) -> None:
-    from journeymap.io import OverlayFormat, dump_overlay
+    from journeymap.io import dump_overlay
 
     if fmt is None:
         fmt = "json" if output and output.lower().endswith(".json") else "yaml"

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
-from journeymap.io import LoadedMap, load_map, write_atomic
+from journeymap.io import LoadedMap, OverlayFormat, load_map, write_atomic
+from journeymap.report.formats import choices
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -42,6 +43,25 @@ def map_options(func: F) -> F:
         type=click.Path(),
         help="Overlay with the numbers of one period; replaces every count of the map. "
         "A folder of segment overlays picks the one of --persona.",
+    )(func)
+    return func
+
+
+def overlay_output_options(func: F) -> F:
+    """``-o/--output`` and ``--format yaml|json`` of every command that writes an overlay."""
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices(OverlayFormat)),
+        default=None,
+        help="Overlay format [default: json for a .json output, else yaml].",
+    )(func)
+    func = click.option(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=click.Path(dir_okay=False),
+        help="Write the overlay to FILE (default: standard output).",
     )(func)
     return func
 
