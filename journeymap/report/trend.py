@@ -167,11 +167,11 @@ def _rows(t: Trend) -> tuple[list[str], list[list[str]]]:
     ]
     rows = []
     for p in t.periods:
-        mark = "*" if (p.period, "conversion", None) in flags else ""
+        mark = "*" if (p.period, "conversion", None) in flags else " "
         cells = [p.period, f"{p.journeys:,}", _pct(p.conversion.value) + mark, _ci(p.conversion)]
         for tid in signalling:
             d = p.touchpoints[index[tid]].drop_off
-            cells.append(_pct(d.value) + ("*" if (p.period, "drop_off", tid) in flags else ""))
+            cells.append(_pct(d.value) + ("*" if (p.period, "drop_off", tid) in flags else " "))
         rows.append(cells)
     return header, rows
 
