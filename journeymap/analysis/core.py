@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -21,6 +22,7 @@ from journeymap.analysis.chain import (
     Chain,
     Solution,
     build_chain,
+    leak_costs,
     removal_effects,
     solve_chain,
     stage_reach,
@@ -119,6 +121,17 @@ class Run:
     def conversion(self) -> float | None:
         """Overall conversion ``C``; None without a goal or without entries."""
         return self.sol.conversion if self.goals else None
+
+    @cached_property
+    def lost(self) -> np.ndarray:
+        """``L_i = x_i b_i / s_i`` of every state (NaN where nothing continues)."""
+        return leak_costs(self.chain, self.sol)
+
+    @cached_property
+    def lost_value(self) -> np.ndarray | None:
+        """The same priced with each goal's value; None when a goal has no value."""
+        b_value = self.sol.b_value
+        return None if b_value is None else leak_costs(self.chain, self.sol, b_value)
 
     def b_of(self, tid: str) -> float:
         """Conversion probability from a touchpoint (1 at a goal, 0 after the goal)."""
@@ -494,14 +507,12 @@ def _ranked(leak: Leak, rank: int) -> Leak:
 
 
 def _lost(run: Run, i: int) -> tuple[float | None, float | None]:
-    """``L_i = x_i b_i / s_i`` expected conversions lost at state i, and the same in value."""
-    f = run.flows[run.chain.states[i]]
-    s = run.sol.P.continuing
-    if not run.goals or s[i] <= 0:
+    """Expected conversions lost at state i and the same in value
+    (:func:`~journeymap.analysis.chain.leak_costs`); None where nothing continues."""
+    if not run.goals or not run.sol.P.continuing[i] > 0:
         return None, None
-    lost = f.exits * float(run.sol.b[i]) / float(s[i])
-    b_value = run.sol.b_value
-    return lost, (None if b_value is None else f.exits * float(b_value[i]) / float(s[i]))
+    value = run.lost_value
+    return float(run.lost[i]), (None if value is None else float(value[i]))
 
 
 def _leak(run: Run, i: int, ptop: float | None, surveys: Mapping[str, SurveyFigures]) -> Leak:
