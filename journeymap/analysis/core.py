@@ -413,7 +413,7 @@ def touchpoint_figures(run: Run) -> Iterator[TouchpointFigures]:
             flow_residual_relative=f.relative_residual,
             drop_off=None if is_goal else f.drop_off(),
             drop_off_interval=None if is_goal else f.drop_off_interval(conf),
-            customer_drop_off=ratio(f.exits, f.customers) if f.customers else None,
+            customer_drop_off=f.customer_drop_off(),
             conversion_probability=c.conversion_probability,
             expected_visits=c.expected_visits,
             reach_probability=c.reach_probability,

@@ -65,6 +65,10 @@ class Flow:
         """``d_i = x_i / m_i``; None without completed departures."""
         return ratio(self.exits, self.departures)
 
+    def customer_drop_off(self) -> float | None:
+        """Customer-grain drop-off ``exits_i / customers_i``; None without customer counts."""
+        return ratio(self.exits, self.customers) if self.customers else None
+
     def drop_off_interval(self, confidence: float = 0.95) -> tuple[float, float] | None:
         return wilson_interval(self.exits, self.departures, confidence=confidence)
 

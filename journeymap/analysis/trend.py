@@ -57,6 +57,7 @@ from journeymap.stats import (
     cochran_armitage,
     dispersion_test,
     p_chart,
+    ratio,
     runs_on_one_side,
     two_proportion_test,
     wilson_interval,
@@ -120,7 +121,7 @@ class Proportion:
         >>> Proportion.of(0, 0, 0.95).value is None
         True
         """
-        return cls(x, n, x / n if n > 0 else None, wilson_interval(x, n, confidence=confidence))
+        return cls(x, n, ratio(x, n), wilson_interval(x, n, confidence=confidence))
 
 
 @dataclass(frozen=True)
