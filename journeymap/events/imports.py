@@ -233,6 +233,13 @@ def funnel_overlay(
         notes.append(
             f"the last step '{chosen[-1][0]}' is not a goal: the overlay counts no conversion"
         )
+    used = {row.line for _, row in chosen}
+    unused = [row.cells[scol] for row in rows if row.line not in used]
+    if unused:
+        notes.append(
+            f"{len(unused)} step(s) of the report named by no touchpoint, not counted: "
+            + ", ".join(f"'{name}'" for name in unused)
+        )
     overlay = _overlay(
         {
             "journeymap-data": 1,

@@ -69,9 +69,14 @@ def test_funnel_round_trips_through_analyze(cli: Callable[..., Result], tmp_path
 def test_funnel_steps_by_name() -> None:
     jm = load_map(SHOP).map
     steps = parse_steps(["View product=product-page,Purchase=order-confirmation"])
-    tps = funnel_overlay(jm, str(DATA / "amplitude-funnel.csv"), steps).overlay.touchpoints
+    result = funnel_overlay(jm, str(DATA / "amplitude-funnel.csv"), steps)
+    tps = result.overlay.touchpoints
     assert tps["product-page"].next == {"order-confirmation": 1200}
     assert tps["product-page"].exits == 10800
+    # the report's other rows are not lost in silence
+    assert result.notes[-1] == (
+        "2 step(s) of the report named by no touchpoint, not counted: 'Add to cart', 'Begin checkout'"
+    )
 
 
 def test_funnel_errors_point_at_the_row(
