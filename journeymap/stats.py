@@ -52,6 +52,7 @@ __all__ = [
     "overdispersion_ratio",
     "p_chart",
     "pooled_z",
+    "quantile",
     "ratio",
     "runs_on_one_side",
     "two_proportion_sample_size",
@@ -399,6 +400,33 @@ def nps_test(before: NpsCounts, after: NpsCounts) -> tuple[float, float] | None:
         return None
     z = (v1 - v2) / se
     return z, normal_sf(z)
+
+
+# ------------------------------------------------------------------------------- quantiles
+
+
+def quantile(values: Sequence[float], q: float) -> float | None:
+    """The ``q`` quantile (0 <= q <= 1) of a sample, or None when it is empty.
+
+    Linear interpolation between order statistics, Hyndman & Fan (1996) type 7 (numpy's and
+    R's default, ``statistics.quantiles(method="inclusive")``): with the sorted sample
+    ``x_1..x_n`` and ``h = (n - 1) q``, ``Q = x_(floor h + 1) + (h - floor h) (x_(floor h + 2) -
+    x_(floor h + 1))``. One value is its own quantile. Every p90 and median-of-durations
+    journeymap reports (service times, time to convert, time to second purchase) is this one.
+
+    >>> quantile([4, 1, 10, 5], 0.9), quantile([7], 0.9), quantile([1, 2, 3, 4], 0.5), quantile([], 0.5)
+    (8.5, 7, 2.5, None)
+    """
+    if not 0 <= q <= 1:
+        raise ValueError(f"quantile {q} is not between 0 and 1")
+    s = sorted(values)
+    if not s:
+        return None
+    h = (len(s) - 1) * q
+    lo = math.floor(h)
+    if lo + 1 >= len(s):
+        return s[-1]
+    return s[lo] + (h - lo) * (s[lo + 1] - s[lo])
 
 
 # ----------------------------------------------------------------------------------- means

@@ -415,3 +415,19 @@ def test_mean_interval_by_hand_and_against_scipy() -> None:
     )
     assert stats.mean_interval({}) is None
     assert stats.mean_interval({4: 1}) == stats.MeanEstimate(4.0, None, None)
+
+
+@pytest.mark.parametrize("q", [0.0, 0.1, 0.5, 0.9, 0.95, 1.0])
+@pytest.mark.parametrize(
+    "sample", [[3.0], [4.0, 1.0, 10.0, 5.0], [2.5, 2.5, 7.0, 1.0, 9.0, 3.0, 11.0]]
+)
+def test_quantile_is_numpy_default_linear(sample: list[float], q: float) -> None:
+    import numpy as np
+
+    assert stats.quantile(sample, q) == pytest.approx(float(np.quantile(sample, q)), abs=1e-12)
+
+
+def test_quantile_of_nothing_is_none_and_q_outside_0_1_is_refused() -> None:
+    assert stats.quantile([], 0.9) is None
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        stats.quantile([1.0], 1.5)

@@ -48,7 +48,7 @@ from journeymap.graph import (
     touchpoints_in_order,
 )
 from journeymap.model import Business, Durations, TimeUnit, Touchpoint, TouchpointBusiness
-from journeymap.stats import ratio, wilson_interval
+from journeymap.stats import quantile, ratio, wilson_interval
 
 MAP_FIGURES: Final = (
     "retention_rate",
@@ -101,8 +101,7 @@ class ServiceTime:
     unit: TimeUnit | None
     hours: Literal["calendar", "business"] | None
     p90: float | None = None
-    """Only from samples (``statistics.quantiles(..., method="inclusive")``, linear
-    interpolation between order statistics, Hyndman & Fan 1996 type 7)."""
+    """Only from samples (:func:`journeymap.stats.quantile`, Hyndman & Fan 1996 type 7)."""
     reason: str | None = None
 
     def seconds(self, value: float) -> float:
@@ -174,7 +173,7 @@ def service_time(d: Durations) -> ServiceTime:
     """
     if d.samples:
         s = sorted(d.samples)
-        p90 = s[0] if len(s) == 1 else statistics.quantiles(s, n=10, method="inclusive")[8]
+        p90 = quantile(s, 0.9)
         return ServiceTime(statistics.fmean(s), statistics.median(s), len(s), d.unit, d.hours, p90)
     reason = "no samples" if d.mean is None and d.median is None else None
     return ServiceTime(d.mean, d.median, d.count, d.unit, d.hours, reason=reason)
