@@ -89,6 +89,7 @@ class _Frame:
     has_key: bool = False
     key_pos: Position | None = None
     merges: list[tuple[Any, Position]] = field(default_factory=list)
+    flow: bool = False
 
 
 def _pos(path: str, mark: Any) -> Position:
@@ -304,7 +305,44 @@ def _syntax_hint(problem: str) -> str | None:
     return None
 
 
+_C_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+"""libyaml's parser (``yaml.CParser``), when PyYAML was built with it; ``None`` otherwise."""
+
+
+def parser() -> str:
+    """Which parser reads maps: ``libyaml``, or ``python`` where libyaml is missing (or
+    ``JOURNEYMAP_YAML_PARSER=python`` forces the fallback, which the tests use to hold both to
+    the same results)."""
+    import os
+
+    if _C_LOADER is None or os.environ.get("JOURNEYMAP_YAML_PARSER") == "python":
+        return "python"
+    return "libyaml"
+
+
 def _compose(text: str, path: str) -> Any:
+    """Build the document from libyaml's events, or PyYAML's pure-Python ones.
+
+    Both parsers give the same event stream with the same marks (line and column in code
+    points), so the builder and every position are the same. Only their error messages differ:
+    libyaml is the fast path for documents that parse, and any syntax error (or a character
+    PyYAML's reader refuses) is read again by the pure-Python parser, so every message is its
+    wording; so is any text with a tab. The one mark the two place differently is that of an empty value (``a:`` with
+    nothing after it: PyYAML at the ``:``, libyaml at the next token); a document with one is
+    read again by the pure-Python parser too, so its positions are PyYAML's. libyaml's parser is iterative (no recursion) and the builder bounds depth itself.
+    """
+    if (
+        parser() == "libyaml"
+        and "\t" not in text  # PyYAML refuses tabs where libyaml allows them (after a value)
+        and not yaml.reader.Reader.NON_PRINTABLE.search(text)
+    ):
+        c_loader = _C_LOADER(text)
+        try:
+            return _build(c_loader, path, libyaml=True, text=text)
+        except (yaml.YAMLError, _ReadAgain):
+            pass  # read again below, for PyYAML's message and positions
+        finally:
+            c_loader.dispose()
     loader = yaml.SafeLoader(text)
     try:
         return _build(loader, path)
@@ -312,12 +350,38 @@ def _compose(text: str, path: str) -> Any:
         loader.dispose()
 
 
-def _build(loader: yaml.SafeLoader, path: str) -> Any:
+class _ReadAgain(Exception):
+    """A scalar that PyYAML reads otherwise than libyaml (see :func:`_pyyaml_reads_otherwise`)."""
+
+
+def _pyyaml_reads_otherwise(event: ev.ScalarEvent, stack: list[_Frame], text: str) -> bool:
+    """Whether PyYAML would place or read this libyaml scalar differently.
+
+    An empty value (``a:``, ``|``): PyYAML marks it at the indicator, libyaml at the next token
+    (and libyaml lets a comment follow a block indicator with no space). A plain scalar with
+    ``?`` inside a flow collection (``[why?]``): PyYAML's scanner refuses it, libyaml reads it.
+    A block scalar whose header has a comment (``|  # note``): libyaml allows it with no space
+    before the ``#``, PyYAML does not. A tag (rare in maps; the two scanners differ on
+    malformed ones such as ``!a!b``). All of these are read again.
+    """
+    if event.tag is not None:
+        return True
+    if not event.value:
+        return event.style in ("", "|", ">")
+    if event.style in ("|", ">"):
+        if event.start_mark is None:  # pragma: no cover - libyaml marks every event
+            return True
+        start = event.start_mark.index  # libyaml's index counts code points, as str does
+        return "#" in text[start : text.find("\n", start) % (len(text) + 1)]
+    return not event.style and "?" in event.value and bool(stack) and stack[-1].flow
+
+
+def _build(loader: Any, path: str, *, libyaml: bool = False, text: str = "") -> Any:
     """Build the one document of the event stream into PosDict/PosList values."""
-    builder = _Builder(path)
+    builder = _Builder(path, libyaml=libyaml, text=text)
     documents = 0
     while True:
-        event = loader.get_event()  # type: ignore[no-untyped-call]
+        event = loader.get_event()
         if isinstance(event, ev.StreamEndEvent):
             break
         if isinstance(event, ev.DocumentStartEvent):
@@ -342,8 +406,10 @@ def _build(loader: yaml.SafeLoader, path: str) -> Any:
 class _Builder:
     """The stack of open mappings and lists, the anchors, and the count of values (the bound)."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, libyaml: bool = False, text: str = "") -> None:
         self.path = path
+        self.text = text
+        self.libyaml = libyaml
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.count = 0
@@ -383,10 +449,13 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise _Fail(f"the document has more than {MAX_NODES:,} values", pos, None)
+        if self.libyaml and _pyyaml_reads_otherwise(event, self.stack, self.text):
+            raise _ReadAgain
         if event.tag is not None:
             value = _resolve_tagged(event.value, event.tag, pos)
         else:  # plain scalars resolve by the YAML 1.2 core schema, quoted ones stay text
-            value = _resolve_plain(event.value, pos) if event.style is None else event.value
+            plain = not event.style  # PyYAML says None, libyaml ''
+            value = _resolve_plain(event.value, pos) if plain else event.value
         if event.anchor:
             self.anchors[event.anchor] = (value, 1)
         self.add(value, pos, 1)
@@ -399,10 +468,12 @@ class _Builder:
                 pos,
                 "a journey map is a few levels deep; check the brackets and indentation",
             )
+        if self.libyaml and event.tag is not None:
+            raise _ReadAgain  # see _pyyaml_reads_otherwise
         seq = isinstance(event, ev.SequenceStartEvent)
         _check_container_tag(event.tag, "seq" if seq else "map", pos)
         obj: PosDict | PosList = PosList(pos=pos) if seq else PosDict(pos=pos)
-        self.stack.append(_Frame(obj, anchor=event.anchor))
+        self.stack.append(_Frame(obj, anchor=event.anchor, flow=bool(event.flow_style)))
 
     def add(self, value: Any, pos: Position, size: int) -> None:
         """Put a finished value into the open container (as its next item, key or value)."""
