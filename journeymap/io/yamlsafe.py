@@ -149,7 +149,16 @@ def _decode(data: bytes, path: str) -> str:
         ) from None
 
 
+_NOT_WORDS = frozenset("nNtTfF~")
+"""First letters of the plain scalars that are not text (null, true, false); every other
+letter starts text, which is most of a map (ids, names, keys)."""
+
+
 def _resolve_plain(value: str, pos: Position) -> Any:
+    if value and value[0].isalpha() and value[0] not in _NOT_WORDS:
+        return value
+    if value.isascii() and value.isdigit() and len(value) <= MAX_DIGITS:
+        return int(value, 10)  # the common decimal count, as _INT10 reads it
     if _NULL.match(value):
         return None
     if value in _BOOL_TRUE:
@@ -417,20 +426,23 @@ class _Builder:
 
     def feed(self, event: Any) -> None:
         """One node event: an alias, a scalar, or the start or end of a mapping or list."""
-        pos = _pos(self.path, event.start_mark)
-        if isinstance(event, ev.AliasEvent):
-            self.alias(event, pos)
-        elif isinstance(event, ev.ScalarEvent):
-            self.scalar(event, pos)
-        elif isinstance(event, ev.SequenceStartEvent | ev.MappingStartEvent):
-            self.start(event, pos)
-        elif isinstance(event, ev.SequenceEndEvent | ev.MappingEndEvent):
+        kind = type(event)
+        if kind is ev.SequenceEndEvent or kind is ev.MappingEndEvent:
             frame = self.stack.pop()
-            if isinstance(frame.obj, PosDict):
+            if frame.merges:
                 _apply_merges(frame)
             if frame.anchor:
                 self.anchors[frame.anchor] = (frame.obj, frame.size)
             self.add(frame.obj, frame.obj.pos, frame.size)
+            return
+        mark = event.start_mark
+        pos = Position(self.path, mark.line + 1, mark.column + 1)
+        if kind is ev.ScalarEvent:
+            self.scalar(event, pos)
+        elif kind is ev.AliasEvent:
+            self.alias(event, pos)
+        else:
+            self.start(event, pos)
 
     def alias(self, event: ev.AliasEvent, pos: Position) -> None:
         if event.anchor not in self.anchors:
