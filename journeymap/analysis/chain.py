@@ -514,23 +514,48 @@ def stage_reach(
     identity gives both without a new factorisation: making S absorbing changes the rows of S,
     the capacitance matrix is ``I + Q_S N_{.S} = N_SS``, and with ``y = N f``,
     ``reach = alpha.y - v_S N_SS^-1 (y_S - f_S)``. Otherwise the set-hitting system is solved
-    on the states outside the set (:func:`reach_of_set`).
+    on the states outside the set (:func:`reach_of_set`). :func:`stage_reaches` does many sets
+    with one solve.
     """
+    return stage_reaches(sol, chain, [(members, goals_in_set, group)])[0]
+
+
+def stage_reaches(
+    sol: Solution,
+    chain: Chain,
+    sets: Sequence[tuple[Sequence[int], Sequence[int], int | None]],
+) -> list[tuple[float | None, float | None]]:
+    """:func:`stage_reach` of every ``(members, goals_in_set, group)``: the right-hand sides of
+    all sets with a block go through the one factorisation in a single solve (one pass over
+    the LU factors instead of one per stage)."""
     if sol.alpha is None or sol.v is None:
-        return None, None
-    block = sol.blocks.get(group) if group is not None else None
-    if block is None:
-        return reach_of_set(sol, chain, members, goals_in_set)
+        return [(None, None)] * len(sets)
     n = chain.n
-    idx = np.asarray(members, dtype=np.int64)
-    goal_hit = sol.P.R[:, list(goals_in_set)].sum(axis=1) if len(goals_in_set) else np.zeros(n)
-    f = np.column_stack([goal_hit, goal_hit])
-    f[idx, 0] = 1.0
-    f[idx, 1] = sol.b[idx]
-    y = sol.factor.solve(f)
-    corr = np.linalg.solve(block, y[idx] - f[idx]) if idx.size else np.zeros((0, 2))
-    out = sol.alpha @ y - sol.v[idx] @ corr
-    return float(out[0]), float(out[1])
+    with_block = [i for i, (_, _, g) in enumerate(sets) if g is not None and g in sol.blocks]
+    rhs = np.zeros((n, 2 * len(with_block)))
+    for k, i in enumerate(with_block):
+        members, goals_in_set, _ = sets[i]
+        idx = np.asarray(members, dtype=np.int64)
+        hit = sol.P.R[:, list(goals_in_set)].sum(axis=1) if len(goals_in_set) else np.zeros(n)
+        rhs[:, 2 * k] = rhs[:, 2 * k + 1] = hit
+        rhs[idx, 2 * k] = 1.0
+        rhs[idx, 2 * k + 1] = sol.b[idx]
+    Y = sol.factor.solve(rhs) if with_block else rhs
+    out: list[tuple[float | None, float | None]] = []
+    column = {i: k for k, i in enumerate(with_block)}
+    for i, (members, goals_in_set, group) in enumerate(sets):
+        if i not in column:
+            out.append(reach_of_set(sol, chain, members, goals_in_set))
+            continue
+        assert group is not None
+        k = column[i]
+        idx = np.asarray(members, dtype=np.int64)
+        y, f = Y[:, 2 * k : 2 * k + 2], rhs[:, 2 * k : 2 * k + 2]
+        block = sol.blocks[group]
+        corr = np.linalg.solve(block, y[idx] - f[idx]) if idx.size else np.zeros((0, 2))
+        value = sol.alpha @ y - sol.v[idx] @ corr
+        out.append((float(value[0]), float(value[1])))
+    return out
 
 
 def leak_costs(chain: Chain, sol: Solution, weights: np.ndarray | None = None) -> np.ndarray:

@@ -25,7 +25,7 @@ from journeymap.analysis.chain import (
     leak_costs,
     removal_effects,
     solve_chain,
-    stage_reach,
+    stage_reaches,
     what_if_edge,
     what_if_pro_rata,
 )
@@ -619,31 +619,48 @@ def stage_funnel(run: Run) -> Iterator[StageFigures]:
     members_by_stage: dict[str, list[str]] = {}
     for tid, f in run.flows.items():
         members_by_stage.setdefault(f.stage, []).append(tid)
+    stages = list(run.G.graph.get(STAGES, []))
+    reaches = _stage_reaches(run, [members_by_stage.get(sid, []) for sid, _ in stages])
     previous: tuple[float | None, set[str]] | None = None  # reach and members of the last stage
-    for number, (sid, name) in enumerate(run.G.graph.get(STAGES, [])):
+    for number, (sid, name) in enumerate(stages):
         members = members_by_stage.get(sid, [])
-        row = _stage(run, number, sid, name, members, previous)
+        row = _stage(run, sid, name, members, previous, reaches[number])
         yield row
         if not row.after_goal and members:
             previous = (row.reach_probability, set(members))
 
 
+def _stage_reaches(
+    run: Run, members: list[list[str]]
+) -> list[tuple[float | None, float | None]]:
+    """Reach, and reach and convert, of every stage (stage number = its group), in one solve."""
+    chain, goals = run.chain, run.goals
+    sets = [
+        (
+            [chain.index[t] for t in m if t in chain.index],
+            [goals.index(t) for t in m if t in goals],
+            number,
+        )
+        for number, m in enumerate(members)
+    ]
+    some = [i for i, (c, g, _) in enumerate(sets) if c or g]
+    found = stage_reaches(run.sol, chain, [sets[i] for i in some])
+    out: list[tuple[float | None, float | None]] = [(None, None)] * len(sets)
+    for i, value in zip(some, found, strict=True):
+        out[i] = value
+    return out
+
+
 def _stage(
     run: Run,
-    number: int,
     sid: str,
     name: str,
     members: list[str],
     previous: tuple[float | None, set[str]] | None,
+    reaches: tuple[float | None, float | None],
 ) -> StageFigures:
-    flows, goals, chain = run.flows, run.goals, run.chain
-    chain_members = [chain.index[t] for t in members if t in chain.index]
-    goal_members = [goals.index(t) for t in members if t in goals]
-    reach = conv_and_reach = None
-    if chain_members or goal_members:
-        reach, conv_and_reach = stage_reach(
-            run.sol, chain, chain_members, goal_members, group=number
-        )
+    flows, goals = run.flows, run.goals
+    reach, conv_and_reach = reaches
     exits = sum(flows[t].exits for t in members)
     departures = sum(flows[t].departures for t in members)
     prev_reach = None if previous is None else previous[0]
