@@ -630,9 +630,7 @@ def stage_funnel(run: Run) -> Iterator[StageFigures]:
             previous = (row.reach_probability, set(members))
 
 
-def _stage_reaches(
-    run: Run, members: list[list[str]]
-) -> list[tuple[float | None, float | None]]:
+def _stage_reaches(run: Run, members: list[list[str]]) -> list[tuple[float | None, float | None]]:
     """Reach, and reach and convert, of every stage (stage number = its group), in one solve."""
     chain, goals = run.chain, run.goals
     sets = [
