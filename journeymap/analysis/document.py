@@ -36,26 +36,49 @@ def rounded(value: T, digits: int = 10) -> T:
     return out  # type: ignore[no-any-return]
 
 
+_FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {}
+
+
+def _fields(kind: type) -> tuple[dataclasses.Field[Any], ...] | None:
+    """The dataclass fields of a class (cached: a large analysis has 300,000 values), or None."""
+    found = _FIELDS.get(kind)
+    if found is None:
+        if not dataclasses.is_dataclass(kind):
+            return None
+        found = _FIELDS[kind] = dataclasses.fields(kind)
+    return found
+
+
 def _rounded(value: Any, digits: int) -> Any:
-    if value is None or isinstance(value, (bool, str)):
+    kind = type(value)
+    if kind is float:
+        return _number(value, digits)
+    if value is None or kind is str or kind is bool:
+        return value
+    if kind is int:
+        return value
+    fields = _fields(kind)
+    if fields is not None:
+        # a copy with the rounded values, as dataclasses.replace without re-running __init__:
+        # the values are the same numbers, rounded, so the checks in __post_init__ still hold
+        copy = object.__new__(kind)
+        for f in fields:
+            object.__setattr__(copy, f.name, _rounded(getattr(value, f.name), digits))
+        return copy
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
         return _number(value, digits)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: _rounded(getattr(value, f.name), digits) for f in dataclasses.fields(value)
-        }
-        return dataclasses.replace(value, **changes)
     if isinstance(value, Mapping):
         return {k: _rounded(v, digits) for k, v in value.items()}
     if isinstance(value, (tuple, list)):
         return type(value)(_rounded(v, digits) for v in value)
-    kind = getattr(value, "dtype", None)
-    if kind is not None and kind.kind in "iu":
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and dtype.kind in "iu":
         return int(value)
-    if kind is not None and kind.kind == "b":
+    if dtype is not None and dtype.kind == "b":
         return bool(value)
     return _number(float(value), digits)
 
@@ -75,9 +98,13 @@ def to_document(value: Any) -> Any:
     ``omit_none`` drops a None), tuples become lists, mapping keys strings. Numbers are
     written as they are (:func:`rounded` rounded them when the analysis ended).
     """
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    kind = type(value)
+    if kind is float or kind is int or kind is str or value is None or kind is bool:
+        return value
+    fields = _fields(kind)
+    if fields is not None:
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
+        for f in fields:
             item = getattr(value, f.name)
             if item is None and f.metadata.get("omit_none"):
                 continue

@@ -12,17 +12,17 @@ import os
 import sys
 from typing import Any
 
+import click
+
+from journeymap import __version__
+from journeymap.errors import ExitCode, JourneymapError
+
 # The linear algebra of a journey map is many small solves (a few thousand states at most):
 # BLAS threads only spin against each other there, and on a shared 2-core runner they made
 # `analyze` of a 2,000-touchpoint map 3x slower. One thread unless the user says otherwise;
 # set before numpy is first imported (every command imports it lazily, after this).
 for _blas in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_blas, "1")
-
-import click
-
-from journeymap import __version__
-from journeymap.errors import ExitCode, JourneymapError
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": (
