@@ -161,6 +161,8 @@ def summary_lines(a: Analysis) -> list[str]:
     elif not goals:
         head += "; the map has no goal, so conversion is undefined"
     lines.append(head + ".")
+    if _mostly_in_progress(a):
+        lines.insert(0, _in_progress_headline(a))
     if goals and s.total_lost_conversions is not None:
         t = f"Leaks cost about {count(s.total_lost_conversions)} conversions"
         if s.total_lost_value is not None:
@@ -170,6 +172,32 @@ def summary_lines(a: Analysis) -> list[str]:
         lines.append(f"{percent(s.unknown_probability)} of journeys end with an unknown outcome.")
     lines.append(f"Counted in {st.unit} (visits), not unique customers.")
     return lines
+
+
+def _mostly_in_progress(a: Analysis) -> bool:
+    """More than half of the journeys had not finished when the data ended (right censoring)."""
+    s = a.summary
+    return s.entries > 0 and 2 * s.in_progress > s.entries
+
+
+def _in_progress_headline(a: Analysis) -> str:
+    """Said first when most journeys are unfinished: the chain's conversion counts only the
+    finished ones (in-progress journeys are censored), so it is given beside the conversion
+    among all journeys started (``summary.observed_conversion_rate``), which is a lower bound.
+    Journeys that converted and went on after the goal count as finished here (their outcome is
+    known), although ingest's ``settings.censoring`` counts them among those still in progress."""
+    s = a.summary
+    text = (
+        f"Most journeys have no outcome yet: {count(s.in_progress)} of {count(s.entries)} "
+        f"({percent(s.in_progress / s.entries)}) were still in progress when the data ended"
+    )
+    if a.settings.goals and s.conversion_probability is not None:
+        text += (
+            f", so conversion is {percent(s.conversion_probability)} among finished journeys "
+            f"but {percent(s.observed_conversion_rate or 0.0)} of all journeys started "
+            f"({count(s.conversions)} of {count(s.entries)}); the outcome of the rest is unknown"
+        )
+    return text + " (docs/events.md, 'Short logs')."
 
 
 # ------------------------------------------------------------------------------ table

@@ -294,3 +294,51 @@ def test_discover_stops_too(log: LogFile, tmp_path: Path) -> None:
     assert not (tmp_path / "d.yaml").exists()
     ok = run_cli("discover", str(f), "-o", str(tmp_path / "d.yaml"), "--max-bad-rows", "50%")
     assert ok.code == 0, ok.err
+
+
+def test_analyze_of_a_mostly_unfinished_overlay_says_so_first(log: LogFile, tmp_path: Path) -> None:
+    # ten customers over two days: a converts (home -> cart -> paid); b..j only look at home.
+    # With the default 30-day --lost-after every unconverted journey is in progress, so the
+    # chain's conversion among *finished* journeys is 1 of 1 = 100%, while 1 of the 10
+    # journeys started converted: 10.0%. The headline must not say 100% alone.
+    rows = [
+        ("a", "2026-01-01T10:00:00Z", "home"),
+        ("a", "2026-01-01T10:05:00Z", "cart"),
+        ("a", "2026-01-01T10:06:00Z", "paid"),
+    ]
+    rows += [(u, f"2026-01-0{1 + k % 2}T12:00:00Z", "home") for k, u in enumerate("bcdefghij")]
+    f = log(rows)
+    out = tmp_path / "o.json"
+    assert (
+        run_cli("ingest", str(f), "--map", str(map_file(tmp_path)), "-o", str(out), "-q").code == 0
+    )
+    doc = json.loads(out.read_text())
+    r = run_cli("analyze", str(map_file(tmp_path)), "--data", str(out), "--samples", "0")
+    assert r.code == 0, r.err
+    title, blank, first, *_ = r.out.splitlines()
+    in_progress = doc["settings"]["censoring"]["in_progress"]
+    # ingest counts all 10 as still in progress (a went on after paying); the analysis counts
+    # the 9 whose outcome is unknown: a converted
+    assert in_progress == 10
+    assert first == (
+        "Most journeys have no outcome yet: 9 of 10 (90.0%) were still in progress when the data "
+        "ended, so conversion is 100.0% among finished journeys but 10.0% of all journeys "
+        "started (1 of 10); the outcome of the rest is unknown (docs/events.md, 'Short logs')."
+    )
+    # a finished log (lost-after shorter than the gaps) keeps the usual headline first
+    assert (
+        run_cli(
+            "ingest",
+            str(f),
+            "--map",
+            str(map_file(tmp_path)),
+            "-o",
+            str(out),
+            "-q",
+            "--lost-after",
+            "1m",
+        ).code
+        == 0
+    )
+    r = run_cli("analyze", str(map_file(tmp_path)), "--data", str(out), "--samples", "0")
+    assert "Most journeys" not in r.out
