@@ -315,7 +315,7 @@ def test_analyze_of_a_mostly_unfinished_overlay_says_so_first(log: LogFile, tmp_
     doc = json.loads(out.read_text())
     r = run_cli("analyze", str(map_file(tmp_path)), "--data", str(out), "--samples", "0")
     assert r.code == 0, r.err
-    title, blank, first, *_ = r.out.splitlines()
+    _title, _blank, first, *_ = r.out.splitlines()
     in_progress = doc["settings"]["censoring"]["in_progress"]
     # ingest counts all 10 as still in progress (a went on after paying); the analysis counts
     # the 9 whose outcome is unknown: a converted
