@@ -203,3 +203,15 @@ def test_by_with_a_comparison_is_refused(write: WriteFile, other: list[str]) -> 
     assert r.code == 2
     assert "--by cannot be combined with --compare-data or --compare-scenario" in r.err
     assert "Traceback" not in r.err
+
+
+def test_the_docs_show_what_analyze_prints() -> None:
+    """docs/analysis.md, "By channel and by stage": the attribution table as printed."""
+    from tests.support import ROOT
+
+    text = (ROOT / "docs" / "analysis.md").read_text(encoding="utf-8")
+    section = text.split("## By channel and by stage\n")[1]
+    shown = section.split("```text\n")[1].split("```")[0]
+    r = run_cli("analyze", FIRST_PURCHASE, "--by", "channel", "--samples", "0")
+    assert r.code == 0, r.err
+    assert r.out.endswith(shown)
