@@ -324,9 +324,7 @@ class Analysis:
     warnings: tuple[AnalysisWarning, ...]
     by: Grouping | None = field(default=None, metadata={"omit_none": True})
     """What ``channels`` groups by; None (and no key) unless the analysis was asked for it."""
-    channels: tuple[ChannelFigures, ...] | None = field(
-        default=None, metadata={"omit_none": True}
-    )
+    channels: tuple[ChannelFigures, ...] | None = field(default=None, metadata={"omit_none": True})
     """Figures by channel or stage, in map order of each group's first touchpoint."""
 
     def to_dict(self) -> dict[str, Any]:
