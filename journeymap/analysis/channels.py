@@ -42,7 +42,6 @@ Counts are transitions, so a customer who comes back starts a new journey.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 import networkx as nx
 import numpy as np
@@ -57,39 +56,22 @@ from journeymap.analysis.chain import (
     solve_chain,
 )
 from journeymap.analysis.flow import flow_table
+from journeymap.analysis.results import ChannelFigures, Grouping
 from journeymap.facts import after_goal_touchpoints, selected_goals
 from journeymap.graph import CHANNEL, STAGE
 from journeymap.stats import ratio
 
+__all__ = [
+    "NO_CHANNEL",
+    "Attribution",
+    "ChannelFigures",
+    "Grouping",
+    "attribution",
+    "attribution_on",
+]
+
 NO_CHANNEL = "(no channel)"
 """The group of chain touchpoints that declare no ``channel``."""
-
-
-class Grouping(StrEnum):
-    """What the touchpoints are grouped by."""
-
-    CHANNEL = "channel"
-    STAGE = "stage"
-
-
-@dataclass(frozen=True)
-class ChannelFigures:
-    """One group's figures (the module docstring defines each); None where undefined."""
-
-    channel: str
-    """The group: the members' channel, or their stage id when grouped by stage."""
-    touchpoints: tuple[str, ...]
-    visits: int
-    exits: int
-    conversions_reached: float | None
-    lost_value: float | None
-    conversion_probability: float | None
-    removal_effect: float | None
-    attribution_share: float | None
-    attributed_conversions: float | None
-    attributed_value: float | None
-    first_touch_share: float | None
-    last_touch_share: float | None
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from journeymap.analysis.chain import (
     what_if_edge,
     what_if_pro_rata,
 )
+from journeymap.analysis.channels import attribution_on
 from journeymap.analysis.document import rounded
 from journeymap.analysis.flow import RESIDUAL_TOLERANCE, Flow, flow_table
 from journeymap.analysis.results import (
@@ -39,6 +40,7 @@ from journeymap.analysis.results import (
     Conformance,
     Edge,
     EdgeKind,
+    Grouping,
     Leak,
     MapInfo,
     Settings,
@@ -95,6 +97,7 @@ class Options:
     confidence: float = 0.95
     scenario: str | None = None
     persona: str | None = None
+    by: Grouping | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps 
     confidence: float = 0.95,
     scenario: str | None = None,
     persona: str | None = None,
+    by: Grouping | None = None,
 ) -> Analysis:
     """Analyse a journey graph from :func:`journeymap.graph.build_graph`.
 
@@ -167,6 +171,8 @@ def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps 
     samples, seed : Dirichlet bootstrap draws (0 turns it off) and the generator's seed.
     confidence : level of every interval.
     scenario, persona : labels for ``settings`` (the graph is already built for them).
+    by : also report figures by channel or stage (``channels``,
+        :mod:`journeymap.analysis.channels`).
 
     Raises
     ------
@@ -193,6 +199,7 @@ def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps 
         confidence=confidence,
         scenario=scenario,
         persona=persona,
+        by=by,
     )
     run = prepare(G, options)
     surveys = survey_figures(run)
@@ -212,6 +219,8 @@ def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps 
         surveys=surveys,
         conformance=conformance(run) if overlay else None,
         warnings=tuple(warnings(run, overlay=overlay)),
+        by=by,
+        channels=None if by is None else attribution_on(G, run.chain, run.sol, by=by).groups,
     )
     return rounded(result)
 

@@ -3,7 +3,8 @@
 Every part of the analysis is a frozen dataclass: :class:`Summary`, :class:`TouchpointFigures`,
 :class:`Leak` (with :class:`WhatIf` and :class:`BestNext`), :class:`StageFigures`,
 :class:`Edge`, :class:`AfterGoalRow`, :class:`SurveyFigures` (:class:`Nps`, :class:`Csat`,
-:class:`Ces`), :class:`Conformance` and :class:`AnalysisWarning`. Consumers (checks, report,
+:class:`Ces`), :class:`Conformance`, :class:`AnalysisWarning` and, when the analysis is asked
+for figures by channel or stage, :class:`ChannelFigures` (:mod:`journeymap.analysis.channels`). Consumers (checks, report,
 render, the side-by-side comparison) read their attributes; JSON is only an output, produced
 by :func:`to_document` and nowhere else.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 from journeymap.analysis.document import to_document
@@ -275,6 +277,34 @@ class AnalysisWarning:
     message: str
 
 
+class Grouping(StrEnum):
+    """What the touchpoints are grouped by (``journeymap analyze --by``)."""
+
+    CHANNEL = "channel"
+    STAGE = "stage"
+
+
+@dataclass(frozen=True)
+class ChannelFigures:
+    """``channels[]``: one group's figures (:mod:`journeymap.analysis.channels` defines each);
+    None where undefined."""
+
+    channel: str
+    """The group: the members' channel, or their stage id when grouped by stage."""
+    touchpoints: tuple[str, ...]
+    visits: int
+    exits: int
+    conversions_reached: float | None
+    lost_value: float | None
+    conversion_probability: float | None
+    removal_effect: float | None
+    attribution_share: float | None
+    attributed_conversions: float | None
+    attributed_value: float | None
+    first_touch_share: float | None
+    last_touch_share: float | None
+
+
 @dataclass(frozen=True)
 class Analysis:
     """The result of :func:`journeymap.analysis.analyze` (numbers rounded to 10 significant
@@ -292,6 +322,10 @@ class Analysis:
     surveys: Mapping[str, SurveyFigures]
     conformance: Conformance | None
     warnings: tuple[AnalysisWarning, ...]
+    by: Grouping | None = field(default=None, metadata={"omit_none": True})
+    """What ``channels`` groups by; None (and no key) unless the analysis was asked for it."""
+    channels: tuple[ChannelFigures, ...] | None = field(default=None, metadata={"omit_none": True})
+    """Figures by channel or stage, in map order of each group's first touchpoint."""
 
     def to_dict(self) -> dict[str, Any]:
         """The document ``journeymap analyze --format json`` prints (:func:`to_document`)."""

@@ -79,6 +79,12 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
     "without it, or with --scenario; b = NAME).",
 )
 @click.option(
+    "--by",
+    type=click.Choice(["channel", "stage"]),
+    help="Also show figures by channel (or stage) and credit the conversions to them "
+    "(removal effects, with first and last touch beside them); csv becomes one row per group.",
+)
+@click.option(
     "-o",
     "--output",
     metavar="FILE",
@@ -100,6 +106,7 @@ def analyze(
     confidence: float,
     compare_data: str | None,
     compare_scenario: str | None,
+    by: str | None,
     output: str | None,
     quiet: bool,
 ) -> None:
@@ -116,13 +123,20 @@ def analyze(
       journeymap analyze maps/shop.yaml
       journeymap analyze maps/shop.yaml --data q3.yaml --format markdown -o leaks.md
       journeymap analyze maps/shop.yaml --data q3.yaml --compare-data q2.yaml
+      journeymap analyze maps/shop.yaml --by channel
     """
     from journeymap.analysis import Analysis, compare
     from journeymap.analysis import analyze as run_analysis
+    from journeymap.analysis.results import Grouping
     from journeymap.graph import build_graph
     from journeymap.report.analysis import render_analysis
 
     targets = _targets(what_if_target)
+    if by is not None and (compare_data is not None or compare_scenario is not None):
+        raise UsageError(
+            "--by cannot be combined with --compare-data or --compare-scenario",
+            hint="run analyze --by once for each period or scenario",
+        )
 
     def run(overlay_path: str | None, scenario_name: str | None) -> tuple[Analysis, list[str]]:
         loaded = load(
@@ -138,6 +152,7 @@ def analyze(
             confidence=confidence,
             scenario=scenario_name,
             persona=persona,
+            by=None if by is None else Grouping(by),
         )
         return result, [str(f) for f in loaded.files]
 

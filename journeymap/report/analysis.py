@@ -32,6 +32,7 @@ from journeymap.figures import (
     rounded_count,
     share,
 )
+from journeymap.report.channels import with_channels
 
 Comparison = Mapping[str, Any]
 """The side-by-side document of :func:`journeymap.analysis.compare` (JSON-ready)."""
@@ -651,5 +652,5 @@ COMPARISON_FORMATTERS: dict[AnalysisFormat, Callable[[Comparison], str]] = {
 def render_analysis(result: Analysis | Comparison, fmt: AnalysisFormat | str) -> str:
     """Render an analysis (or a side-by-side comparison) in one of the :class:`AnalysisFormat` s."""
     if isinstance(result, Analysis):
-        return FORMATTERS[AnalysisFormat(fmt)](result)
+        return with_channels(result, AnalysisFormat(fmt), FORMATTERS[AnalysisFormat(fmt)])
     return COMPARISON_FORMATTERS[AnalysisFormat(fmt)](result)

@@ -1,0 +1,226 @@
+"""Figures by channel (or stage) as text: the ``channels`` part of an analysis in each format.
+
+``journeymap analyze --by channel`` adds two tables to the terminal report and to Markdown:
+the flow of each group (visits, exits, conversions reached, lost value, conversion from entry)
+and the attribution table (removal effect, its share of the period's conversions and value)
+with the first-touch and last-touch shares beside it, then a total row and a sentence saying
+what adds up. CSV becomes one row per group (columns :data:`CSV_COLUMNS`, numbers as in the
+JSON document). JSON is untouched here: :meth:`Analysis.to_dict` already carries ``by`` and
+``channels[]``. Every figure is printed through :mod:`journeymap.figures`; the definitions are
+in :mod:`journeymap.analysis.channels`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from collections.abc import Callable
+
+from journeymap.analysis.results import Analysis, ChannelFigures
+from journeymap.figures import count, percent, whole_money
+
+CSV_COLUMNS = (
+    "by",
+    "channel",
+    "touchpoints",
+    "visits",
+    "exits",
+    "conversions_reached",
+    "lost_value",
+    "currency",
+    "conversion_probability",
+    "removal_effect",
+    "attribution_share",
+    "attributed_conversions",
+    "attributed_value",
+    "first_touch_share",
+    "last_touch_share",
+)
+"""One row per group; ``touchpoints`` is the members' ids joined by spaces."""
+
+
+def with_channels(a: Analysis, fmt: str, render: Callable[[Analysis], str]) -> str:
+    """``render(a)``, with the channel tables added when ``a`` has figures by group.
+
+    Table and Markdown gain the two tables at the end, CSV is replaced by :func:`to_csv`
+    (one row per group), JSON is ``render(a)`` as it is.
+    """
+    if a.channels is None or a.by is None:
+        return render(a)
+    if fmt == "csv":
+        return to_csv(a)
+    if fmt == "table":
+        return render(a) + "\n" + "\n".join(table_lines(a)) + "\n"
+    if fmt == "markdown":
+        return render(a) + "\n" + "\n".join(markdown_lines(a)) + "\n"
+    return render(a)
+
+
+def _sum(values: list[float | None]) -> float | None:
+    return None if any(v is None for v in values) else sum(v or 0.0 for v in values)
+
+
+def _flow_rows(a: Analysis) -> list[list[str]]:
+    cur = a.settings.currency
+    rows = [
+        [
+            str(a.by),
+            "touchpoints",
+            "visits",
+            "exits",
+            "conversions reached",
+            "lost value",
+            "converts from entry",
+        ]
+    ]
+    for g in a.channels or ():
+        rows.append(
+            [
+                g.channel,
+                str(len(g.touchpoints)),
+                count(g.visits),
+                count(g.exits),
+                count(g.conversions_reached),
+                whole_money(g.lost_value, cur),
+                percent(g.conversion_probability),
+            ]
+        )
+    return rows
+
+
+def _attribution_rows(a: Analysis) -> list[list[str]]:
+    cur = a.settings.currency
+    groups: tuple[ChannelFigures, ...] = a.channels or ()
+    rows = [
+        [
+            str(a.by),
+            "removal effect",
+            "attribution",
+            "conversions",
+            "value",
+            "first touch",
+            "last touch",
+        ]
+    ]
+    for g in groups:
+        rows.append(
+            [
+                g.channel,
+                percent(g.removal_effect),
+                percent(g.attribution_share),
+                count(g.attributed_conversions),
+                whole_money(g.attributed_value, cur),
+                percent(g.first_touch_share),
+                percent(g.last_touch_share),
+            ]
+        )
+    rows.append(
+        [
+            "total",
+            "",
+            percent(_sum([g.attribution_share for g in groups])),
+            count(_sum([g.attributed_conversions for g in groups])),
+            whole_money(_sum([g.attributed_value for g in groups]), cur),
+            percent(_sum([g.first_touch_share for g in groups])),
+            percent(_sum([g.last_touch_share for g in groups])),
+        ]
+    )
+    return rows
+
+
+def sentence(a: Analysis) -> str:
+    """What the attribution table adds up to, in plain words."""
+    groups = a.channels or ()
+    if not groups or any(g.attribution_share is None for g in groups):
+        return (
+            "No attribution: it needs a goal that some journey reaches "
+            "(every removal effect is undefined)."
+        )
+    value = _sum([g.attributed_value for g in groups])
+    of_value = (
+        f" and of their {whole_money(value, a.settings.currency)} value"
+        if value is not None
+        else ""
+    )
+    return (
+        f"Attribution shares the removal effects out so that they add up to 100% of the "
+        f"period's {count(a.summary.conversions)} conversions{of_value}; first touch credits "
+        f"the {a.by} where the converting journey started, last touch the one it converted from."
+    )
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for k, r in enumerate(rows):
+        out.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            ).rstrip()
+        )
+        if k == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def table_lines(a: Analysis) -> list[str]:
+    """The two tables of the terminal report and the sentence under them."""
+    return [
+        f"By {a.by}:",
+        *_table(_flow_rows(a)),
+        "",
+        f"Conversions credited by {a.by} (removal effects; first and last touch for comparison):",
+        *_table(_attribution_rows(a)),
+        *textwrap.wrap(sentence(a), 100),
+    ]
+
+
+def _md(rows: list[list[str]]) -> list[str]:
+    def row(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    return [row(rows[0]), "|---|" + "---:|" * (len(rows[0]) - 1), *[row(r) for r in rows[1:]]]
+
+
+def markdown_lines(a: Analysis) -> list[str]:
+    """The Markdown section: the same two tables and the sentence."""
+    return [
+        f"### By {a.by}",
+        "",
+        *_md(_flow_rows(a)),
+        "",
+        f"### Conversions credited by {a.by}",
+        "",
+        *_md(_attribution_rows(a)),
+        "",
+        sentence(a),
+    ]
+
+
+def to_csv(a: Analysis) -> str:
+    """One row per group, empty cells for null, numbers as in the JSON document."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for g in a.channels or ():
+        cells = (
+            a.by,
+            g.channel,
+            " ".join(g.touchpoints),
+            g.visits,
+            g.exits,
+            g.conversions_reached,
+            g.lost_value,
+            a.settings.currency,
+            g.conversion_probability,
+            g.removal_effect,
+            g.attribution_share,
+            g.attributed_conversions,
+            g.attributed_value,
+            g.first_touch_share,
+            g.last_touch_share,
+        )
+        w.writerow(["" if v is None else v for v in cells])
+    return buf.getvalue()
