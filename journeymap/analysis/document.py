@@ -73,8 +73,11 @@ def to_document(value: Any) -> Any:
 
     Dataclasses become objects in field order (``metadata`` ``json`` renames a key,
     ``omit_none`` drops a None), tuples become lists, mapping keys strings. Numbers are
-    written as they are (:func:`rounded` rounded them when the analysis ended).
+    written as they are (:func:`rounded` rounded them when the analysis ended). A part whose
+    keys depend on which inputs a map declares (``metrics``) gives its form by ``to_json()``.
     """
+    if hasattr(value, "to_json") and not isinstance(value, type):
+        return to_document(value.to_json())
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         for f in dataclasses.fields(value):
