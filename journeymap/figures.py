@@ -167,6 +167,17 @@ def whole_money(x: float | None, currency: str | None, *, lang: Language = ENGLI
     return _local(f"{x:,.0f} {currency}" if currency else f"{x:,.0f}", lang)
 
 
+def price(x: float | None, currency: str | None, *, lang: Language = ENGLISH) -> str:
+    """A unit amount (a lifetime value, a cost per customer) to the cent, with the currency.
+
+    >>> price(2.541806, "EUR"), price(413.44, None), price(38000, "EUR"), price(None, "EUR")
+    ('2.54 EUR', '413.44', '38,000.00 EUR', '–')
+    """
+    if x is None:
+        return MISSING
+    return _local(f"{x:,.2f} {currency}" if currency else f"{x:,.2f}", lang)
+
+
 def number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
     """A plain decimal figure (a mean, a CES score).
 
