@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from journeymap.analysis.business import (
@@ -25,34 +25,21 @@ from journeymap.analysis.business import (
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import SURVEY_KINDS, Csat, Nps, SurveyFigures
 from journeymap.figures import (
+    CX_LABELS,
+    CX_OF_WHOM,
     MISSING,
     count,
+    cx_interval,
+    cx_of,
+    cx_value,
+    formula_inputs,
     level,
     number,
-    percent,
-    percent_interval,
     price,
     share,
     whole_money,
 )
 
-LABELS: Mapping[str, str] = {
-    "conversion_rate": "Conversion",
-    "retention_rate": "Retention",
-    "churn_rate": "Churn",
-    "repeat_customer_rate": "Repeat rate",
-    "customer_lifetime_value": "Customer lifetime value",
-    "retention_cost": "Retention cost",
-}
-"""Plain words for the map-level figures."""
-PROPORTION_DIGITS: Mapping[str, int] = {"retention_rate": 2, "churn_rate": 2}
-"""Retention and churn are printed to hundredths of a percent (a churn of 2.35% a month and
-one of 2.4% are different budgets); other shares to tenths."""
-OF_WHOM: Mapping[str, str] = {
-    "retention_rate": "customers at the start",
-    "churn_rate": "customers at the start",
-    "repeat_customer_rate": "ordering customers",
-}
 TIME_WORDS: Mapping[ServiceName, str] = {
     "first_response_time": "first response",
     "resolution_time": "resolution",
@@ -86,8 +73,8 @@ def _whole(x: float) -> float:
 
 def _figure_row(a: Analysis, f: BusinessFigure) -> CxRow:
     low, high = f.interval if f.interval is not None else (None, None)
-    unit = "fraction" if f.name in OF_WHOM else a.settings.currency or "money"
-    n = f.n if f.name in OF_WHOM else dict(f.inputs).get("E", 0) - dict(f.inputs).get("N", 0)
+    unit = "fraction" if f.name in CX_OF_WHOM else a.settings.currency or "money"
+    n = f.n if f.name in CX_OF_WHOM else dict(f.inputs).get("E", 0) - dict(f.inputs).get("N", 0)
     if f.name == "customer_lifetime_value":
         n = None
     return CxRow(f.name, f"map:{a.map.id}", f.value, low, high, n, unit, f.formula, f.reason)
@@ -250,17 +237,6 @@ def metrics_csv(a: Analysis) -> str:
 # ------------------------------------------------------------------------------ words
 
 
-def _inputs_text(f: BusinessFigure, currency: str | None) -> str:
-    fmt: dict[str, Callable[[float], str]] = {
-        "aov": lambda v: price(v, currency),
-        "spend": lambda v: price(v, currency),
-        "gross_margin": lambda v: percent(v, 0),
-        "frequency": lambda v: f"{number(v, 2)} orders a year",
-        "lifespan": lambda v: f"{number(v, 2)} years",
-    }
-    return ", ".join(f"{k} = {fmt.get(k, count)(v)}" for k, v in f.inputs)
-
-
 def figure_sentence(a: Analysis, f: BusinessFigure) -> str:
     """One map-level figure in plain words, with its formula and inputs, or its reason.
 
@@ -274,48 +250,38 @@ def figure_sentence(a: Analysis, f: BusinessFigure) -> str:
     >>> figure_sentence(a, a.metrics.figures["retention_rate"])
     'Retention 80.00% (95% interval 73.91–84.95%) of 200 customers at the start: (E - N) / S with S = 200, E = 190, N = 30.'
     """
-    label = LABELS.get(f.name, f.name)
+    label = CX_LABELS.get(f.name, f.name)
     if f.value is None:
         return f"{label}: {f.reason}."
     cur = a.settings.currency
-    if f.name in OF_WHOM:
-        text = f"{label} {percent(f.value, PROPORTION_DIGITS.get(f.name, 1))}"
-        if f.interval is not None:
-            digits = PROPORTION_DIGITS.get(f.name, 1)
-            text += (
-                f" ({level(a.settings.confidence)} interval {percent_interval(f.interval, digits)})"
-            )
-        text += f" of {count(f.n)} {OF_WHOM[f.name]}"
+    text = f"{label} {cx_value(f.name, f.value, cur, f.margin_adjusted)}"
+    if f.interval is not None:
+        text += f" ({level(a.settings.confidence)} interval {cx_interval(f.name, f.interval)})"
+    if f.name in CX_OF_WHOM:
+        text += f" of {cx_of(f.name, f.n)}"
     elif f.name == "retention_cost":
-        text = f"{label} {price(f.value, cur)} per retained customer"
-    else:
-        text = f"{label} {price(f.value, cur)}"
-        if f.margin_adjusted is not None:
-            text += f" ({price(f.margin_adjusted, cur)} after the gross margin)"
-    return f"{text}: {f.formula} with {_inputs_text(f, cur)}."
+        text += f" {cx_of(f.name, f.n)}"
+    return f"{text}: {f.formula} with {formula_inputs(f.inputs, cur)}."
 
 
-FIGURE_HEADER = ["figure", "value", "interval", "of", "formula", "inputs"]
+FIGURE_HEADER = ["figure", "value", "interval", "of / per", "formula", "inputs"]
 """The columns of :func:`figure_cells` (the Markdown "CX figures" table)."""
 
 
 def figure_cells(a: Analysis, f: BusinessFigure) -> list[str]:
     """One map-level figure as table cells (:data:`FIGURE_HEADER`); a null value shows its reason."""
-    label = LABELS.get(f.name, f.name)
-    cur = a.settings.currency
+    label = CX_LABELS.get(f.name, f.name)
     if f.value is None:
         return [label, MISSING, MISSING, MISSING, f.formula, str(f.reason)]
-    digits = PROPORTION_DIGITS.get(f.name, 1)
-    if f.name in OF_WHOM:
-        value = percent(f.value, digits)
-        of = f"{count(f.n)} {OF_WHOM[f.name]}"
-    else:
-        value = price(f.value, cur)
-        if f.margin_adjusted is not None:
-            value += f" ({price(f.margin_adjusted, cur)} after margin)"
-        of = "retained customer" if f.name == "retention_cost" else "customer"
-    interval = percent_interval(f.interval, digits) if f.interval is not None else MISSING
-    return [label, value, interval, of, f.formula, _inputs_text(f, cur)]
+    cur = a.settings.currency
+    return [
+        label,
+        cx_value(f.name, f.value, cur, f.margin_adjusted),
+        cx_interval(f.name, f.interval),
+        cx_of(f.name, f.n),
+        f.formula,
+        formula_inputs(f.inputs, cur),
+    ]
 
 
 def _time_cells(t: ServiceTime) -> list[str]:
