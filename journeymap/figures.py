@@ -296,4 +296,20 @@ def formula_inputs(
         "frequency": lambda v: f"{number(v, 2, lang=lang)} orders a year",
         "lifespan": lambda v: f"{number(v, 2, lang=lang)} years",
     }
-    return ", ".join(f"{k} = {fmt.get(k, lambda v: count(v, lang=lang))(v)}" for k, v in inputs)
+
+    def plain(v: float) -> str:
+        return count(v, lang=lang)
+
+    return ", ".join(f"{k} = {fmt.get(k, plain)(v)}" for k, v in inputs)
+
+
+_TIME_UNITS: dict[str, str] = {"seconds": "s", "minutes": "min", "hours": "h", "days": "d"}
+
+
+def time_unit(unit: str | None) -> str:
+    """The short form of a time unit.
+
+    >>> time_unit("minutes"), time_unit("days"), time_unit(None)
+    ('min', 'd', '')
+    """
+    return _TIME_UNITS.get(unit or "", unit or "")
