@@ -167,6 +167,17 @@ def whole_money(x: float | None, currency: str | None, *, lang: Language = ENGLI
     return _local(f"{x:,.0f} {currency}" if currency else f"{x:,.0f}", lang)
 
 
+def price(x: float | None, currency: str | None, *, lang: Language = ENGLISH) -> str:
+    """A unit amount (a lifetime value, a cost per customer) to the cent, with the currency.
+
+    >>> price(2.541806, "EUR"), price(413.44, None), price(38000, "EUR"), price(None, "EUR")
+    ('2.54 EUR', '413.44', '38,000.00 EUR', '–')
+    """
+    if x is None:
+        return MISSING
+    return _local(f"{x:,.2f} {currency}" if currency else f"{x:,.2f}", lang)
+
+
 def number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
     """A plain decimal figure (a mean, a CES score).
 
@@ -203,3 +214,102 @@ def in_brackets(iv: tuple[float, float] | list[float] | None, fmt: Callable[[flo
     if iv is None or None in iv:
         return ""
     return f" ({fmt(iv[0])}{RANGE}{fmt(iv[1])})"
+
+
+# ------------------------------------------------------------------------------ CX figures
+
+CX_LABELS: dict[str, str] = {
+    "conversion_rate": "Conversion",
+    "retention_rate": "Retention",
+    "churn_rate": "Churn",
+    "repeat_customer_rate": "Repeat rate",
+    "customer_lifetime_value": "Customer lifetime value",
+    "retention_cost": "Retention cost",
+}
+"""Plain words for the map-level business figures (``metrics`` of the analysis)."""
+CX_OF_WHOM: dict[str, str] = {
+    "retention_rate": "customers at the start",
+    "churn_rate": "customers at the start",
+    "repeat_customer_rate": "ordering customers",
+}
+"""The denominators of the figures that are proportions of counted customers."""
+_CX_DIGITS: dict[str, int] = {"retention_rate": 2, "churn_rate": 2}
+"""Retention and churn print to hundredths of a percent (a churn of 2.35% a month and one of
+2.4% are different budgets); other shares to tenths."""
+
+
+def cx_value(
+    name: str,
+    x: float | None,
+    currency: str | None,
+    margin_adjusted: float | None = None,
+    *,
+    lang: Language = ENGLISH,
+) -> str:
+    """A map-level business figure: a proportion as a percentage, an amount to the cent.
+
+    >>> cx_value("retention_rate", 0.8125, "EUR"), cx_value("repeat_customer_rate", 0.37705, None)
+    ('81.25%', '37.7%')
+    >>> cx_value("customer_lifetime_value", 413.44, "EUR", 173.6448), cx_value("churn_rate", None, None)
+    ('413.44 EUR (173.64 EUR after the gross margin)', '–')
+    """
+    if name in CX_OF_WHOM:
+        return percent(x, _CX_DIGITS.get(name, 1), lang=lang)
+    text = price(x, currency, lang=lang)
+    if x is not None and margin_adjusted is not None:
+        text += f" ({price(margin_adjusted, currency, lang=lang)} after the gross margin)"
+    return text
+
+
+def cx_interval(name: str, iv: tuple[float, float] | None, *, lang: Language = ENGLISH) -> str:
+    """The interval of a proportion, at the digits of its value (:func:`cx_value`).
+
+    >>> cx_interval("churn_rate", (0.18193, 0.19320)), cx_interval("retention_cost", None)
+    ('18.19–19.32%', '–')
+    """
+    return percent_interval(iv, _CX_DIGITS.get(name, 1), lang=lang)
+
+
+def cx_of(name: str, n: float | None, *, lang: Language = ENGLISH) -> str:
+    """Whom a figure counts: ``18,400 customers at the start``; per customer for amounts.
+
+    >>> cx_of("retention_rate", 18400), cx_of("retention_cost", None)
+    ('18,400 customers at the start', 'per retained customer')
+    """
+    if name in CX_OF_WHOM:
+        return f"{count(n, lang=lang)} {CX_OF_WHOM[name]}"
+    return "per retained customer" if name == "retention_cost" else "per customer"
+
+
+def formula_inputs(
+    inputs: tuple[tuple[str, float], ...], currency: str | None, *, lang: Language = ENGLISH
+) -> str:
+    """The inputs of a formula in words: counts, money to the cent, margins as percentages.
+
+    >>> formula_inputs((("S", 18400), ("spend", 38000.0), ("gross_margin", 0.42)), "EUR")
+    'S = 18,400, spend = 38,000.00 EUR, gross_margin = 42%'
+    """
+    fmt: dict[str, Callable[[float], str]] = {
+        "aov": lambda v: price(v, currency, lang=lang),
+        "spend": lambda v: price(v, currency, lang=lang),
+        "gross_margin": lambda v: percent(v, 0, lang=lang),
+        "frequency": lambda v: f"{number(v, 2, lang=lang)} orders a year",
+        "lifespan": lambda v: f"{number(v, 2, lang=lang)} years",
+    }
+
+    def plain(v: float) -> str:
+        return count(v, lang=lang)
+
+    return ", ".join(f"{k} = {fmt.get(k, plain)(v)}" for k, v in inputs)
+
+
+_TIME_UNITS: dict[str, str] = {"seconds": "s", "minutes": "min", "hours": "h", "days": "d"}
+
+
+def time_unit(unit: str | None) -> str:
+    """The short form of a time unit.
+
+    >>> time_unit("minutes"), time_unit("days"), time_unit(None)
+    ('min', 'd', '')
+    """
+    return _TIME_UNITS.get(unit or "", unit or "")

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import networkx as nx
@@ -74,9 +74,12 @@ class BusinessFigure:
     inputs: tuple[tuple[str, float], ...] = ()
     reason: str | None = None
     interval: tuple[float, float] | None = None
-    """Wilson interval (95%) of a proportion of counted customers; None for other figures."""
+    """Wilson interval of a proportion of counted customers (at the analysis' confidence);
+    None for other figures and when the proportion is undefined."""
     margin_adjusted: float | None = None
     """CLV x gross margin, when the margin is declared."""
+    n: int | None = None
+    """The denominator of a proportion (customers at the start, ordering customers)."""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -88,6 +91,8 @@ class BusinessFigure:
             out["margin_adjusted"] = self.margin_adjusted
         if self.reason is not None:
             out["reason"] = self.reason
+        if self.interval is not None:
+            out["interval"] = list(self.interval)
         return out
 
 
@@ -112,6 +117,7 @@ class ServiceTime:
         out: dict[str, Any] = {
             "mean": self.mean,
             "median": self.median,
+            "p90": self.p90,
             "count": self.count,
             "unit": self.unit,
             "hours": self.hours,
@@ -184,21 +190,33 @@ def durations(d: Durations) -> dict[str, Any]:
 
     >>> from journeymap.model import Durations
     >>> durations(Durations(samples=[4, 1, 10, 5]))
-    {'mean': 5.0, 'median': 4.5, 'count': 4, 'unit': 'minutes', 'hours': 'calendar'}
+    {'mean': 5.0, 'median': 4.5, 'p90': 8.5, 'count': 4, 'unit': 'minutes', 'hours': 'calendar'}
     """
     return service_time(d).to_json()
 
 
 def _proportion(
-    name: str, x: int, n: int, formula: str, inputs: tuple[tuple[str, float], ...], reason: str
+    name: str,
+    x: int,
+    n: int,
+    formula: str,
+    inputs: tuple[tuple[str, float], ...],
+    reason: str,
+    confidence: float,
 ) -> BusinessFigure:
     value = ratio(x, n)
     return BusinessFigure(
-        name, value, formula, inputs, None if value is not None else reason, wilson_interval(x, n)
+        name,
+        value,
+        formula,
+        inputs,
+        None if value is not None else reason,
+        wilson_interval(x, n, confidence=confidence),
+        n=n,
     )
 
 
-def business_figures(b: Business | None) -> dict[str, BusinessFigure]:
+def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, BusinessFigure]:
     """Map-level figures from declared inputs; a figure is present only when its inputs are.
 
     >>> from journeymap.model import Business
@@ -216,7 +234,13 @@ def business_figures(b: Business | None) -> dict[str, BusinessFigure]:
     no_start = "no customers at the start (S = 0)"
     if S is not None and E is not None and N is not None:
         out["retention_rate"] = _proportion(
-            "retention_rate", E - N, S, "(E - N) / S", (("S", S), ("E", E), ("N", N)), no_start
+            "retention_rate",
+            E - N,
+            S,
+            "(E - N) / S",
+            (("S", S), ("E", E), ("N", N)),
+            no_start,
+            confidence,
         )
     if S is not None and b.customers_lost is not None:
         out["churn_rate"] = _proportion(
@@ -226,6 +250,7 @@ def business_figures(b: Business | None) -> dict[str, BusinessFigure]:
             "lost / S",
             (("lost", b.customers_lost), ("S", S)),
             no_start,
+            confidence,
         )
     elif S is not None and E is not None and N is not None:
         out["churn_rate"] = _proportion(
@@ -235,6 +260,7 @@ def business_figures(b: Business | None) -> dict[str, BusinessFigure]:
             "1 - (E - N) / S",
             (("S", S), ("E", E), ("N", N)),
             no_start,
+            confidence,
         )
     if b.ordering_customers is not None and b.repeat_customers is not None:
         out["repeat_customer_rate"] = _proportion(
@@ -244,6 +270,7 @@ def business_figures(b: Business | None) -> dict[str, BusinessFigure]:
             "customers with >= 2 orders / customers with >= 1 order",
             (("repeat", b.repeat_customers), ("ordering", b.ordering_customers)),
             "no ordering customers",
+            confidence,
         )
     if (
         b.average_order_value is not None
@@ -283,8 +310,9 @@ def map_business(b: Business | None) -> dict[str, Any]:
     """The JSON of :func:`business_figures`.
 
     >>> from journeymap.model import Business
-    >>> map_business(Business(ordering_customers=10, repeat_customers=4))
-    {'repeat_customer_rate': {'value': 0.4, 'formula': 'customers with >= 2 orders / customers with >= 1 order', 'inputs': {'repeat': 4, 'ordering': 10}}}
+    >>> r = map_business(Business(ordering_customers=10, repeat_customers=4))["repeat_customer_rate"]
+    >>> r["value"], r["inputs"], [round(v, 4) for v in r["interval"]]
+    (0.4, {'repeat': 4, 'ordering': 10}, [0.1682, 0.6873])
     """
     return {name: f.to_json() for name, f in business_figures(b).items()}
 
@@ -298,10 +326,10 @@ def not_measured(G: nx.DiGraph[str]) -> str:
     )
 
 
-def period_figures(G: nx.DiGraph[str]) -> dict[str, BusinessFigure]:
+def period_figures(G: nx.DiGraph[str], confidence: float = 0.95) -> dict[str, BusinessFigure]:
     """The period's map-level figures (:data:`journeymap.graph.BUSINESS`); with an overlay, a
     figure the map tracks but the overlay does not carry is None, not measured."""
-    own = business_figures(G.graph.get(BUSINESS))
+    own = business_figures(G.graph.get(BUSINESS), confidence)
     if not G.graph.get(FROM_OVERLAY):
         return own
     tracked = business_figures(G.graph.get(MAP_BUSINESS))
@@ -350,27 +378,68 @@ def service_figures(G: nx.DiGraph[str], flows: Mapping[str, Flow]) -> dict[str, 
     return out
 
 
+@dataclass(frozen=True)
+class ConversionRate:
+    """Conversions / journeys started, at the counting grain (``metrics.conversion_rate``)."""
+
+    value: float
+    grain: str
+    formula: str = "conversions / journeys started"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"value": self.value, "formula": self.formula, "grain": self.grain}
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The ``metrics`` section of the analysis, typed: what the period declares inputs for.
+
+    ``figures`` holds the map-level figures in :data:`MAP_FIGURES` order (only those with
+    inputs, or tracked by the map and not measured in the overlay's period); ``touchpoints``
+    the service figures in map order; ``service_cost`` their sum of cost per visit x visits.
+    :meth:`to_json` is its JSON form (the analysis' serializer asks it).
+    """
+
+    conversion_rate: ConversionRate | None = None
+    figures: Mapping[str, BusinessFigure] = field(default_factory=dict)
+    touchpoints: Mapping[str, TouchpointService] = field(default_factory=dict)
+    service_cost: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.conversion_rate is not None:
+            out["conversion_rate"] = self.conversion_rate.to_json()
+        out.update({name: f.to_json() for name, f in self.figures.items()})
+        if self.touchpoints:
+            out["touchpoints"] = {tid: s.to_json() for tid, s in self.touchpoints.items()}
+        if self.service_cost is not None:
+            out["service_cost"] = {
+                "value": self.service_cost,
+                "formula": "sum of cost per visit x visits",
+            }
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self.conversion_rate or self.figures or self.touchpoints)
+
+
 def business_metrics(
-    G: nx.DiGraph[str], flows: dict[str, Flow], observed_conversion_rate: float | None
-) -> dict[str, Any]:
+    G: nx.DiGraph[str],
+    flows: Mapping[str, Flow],
+    observed_conversion_rate: float | None,
+    confidence: float = 0.95,
+) -> Metrics:
     """The ``metrics`` section: map-level business metrics and per-touchpoint service figures."""
-    out: dict[str, Any] = {}
-    if G.graph.get(GOALS) and observed_conversion_rate is not None:
-        out["conversion_rate"] = {
-            "value": observed_conversion_rate,
-            "formula": "conversions / journeys started",
-            "grain": G.graph.get(UNIT, "transitions"),
-        }
-    out.update({name: f.to_json() for name, f in period_figures(G).items()})
+    conversion = (
+        ConversionRate(observed_conversion_rate, G.graph.get(UNIT, "transitions"))
+        if G.graph.get(GOALS) and observed_conversion_rate is not None
+        else None
+    )
     per_tp = service_figures(G, flows)
-    if per_tp:
-        out["touchpoints"] = {tid: s.to_json() for tid, s in per_tp.items()}
-        costs = [
-            s.cost.value for s in per_tp.values() if s.cost is not None and s.cost.value is not None
-        ]
-        if costs:
-            out["service_cost"] = {"value": sum(costs), "formula": "sum of cost per visit x visits"}
-    return out
+    costs = [
+        s.cost.value for s in per_tp.values() if s.cost is not None and s.cost.value is not None
+    ]
+    return Metrics(conversion, period_figures(G, confidence), per_tp, sum(costs) if costs else None)
 
 
 @dataclass(frozen=True)

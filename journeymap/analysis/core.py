@@ -215,7 +215,7 @@ def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps 
         leaks=leaks,
         edges=tuple(edge_figures(run)),
         after_goal=tuple(_after_row(run.flows[t], confidence) for t in run.after),
-        metrics=business_metrics(G, run.flows, summary.observed_conversion_rate),
+        metrics=business_metrics(G, run.flows, summary.observed_conversion_rate, confidence),
         surveys=surveys,
         conformance=conformance(run) if overlay else None,
         warnings=tuple(warnings(run, overlay=overlay)),

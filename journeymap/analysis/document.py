@@ -96,11 +96,14 @@ def to_document(value: Any) -> Any:
 
     Dataclasses become objects in field order (``metadata`` ``json`` renames a key,
     ``omit_none`` drops a None), tuples become lists, mapping keys strings. Numbers are
-    written as they are (:func:`rounded` rounded them when the analysis ended).
+    written as they are (:func:`rounded` rounded them when the analysis ended). A part whose
+    keys depend on which inputs a map declares (``metrics``) gives its form by ``to_json()``.
     """
     kind = type(value)
     if kind is float or kind is int or kind is str or value is None or kind is bool:
         return value
+    if hasattr(value, "to_json") and not isinstance(value, type):
+        return to_document(value.to_json())
     fields = _fields(kind)
     if fields is not None:
         out: dict[str, Any] = {}

@@ -30,11 +30,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
+from journeymap.analysis.business import Metrics
 from journeymap.analysis.document import to_document
 from journeymap.analysis.survey_figures import NO_SURVEYS, Interval, SurveyFigures
 
 JsonValue = Any
-"""A JSON-ready value (the ``metrics`` section of business figures is kept as such)."""
+"""A JSON-ready value."""
 
 
 # ------------------------------------------------------------------------------ parts
@@ -318,7 +319,7 @@ class Analysis:
     leaks: tuple[Leak, ...]
     edges: tuple[Edge, ...]
     after_goal: tuple[AfterGoalRow, ...]
-    metrics: Mapping[str, JsonValue]
+    metrics: Metrics
     surveys: Mapping[str, SurveyFigures]
     conformance: Conformance | None
     warnings: tuple[AnalysisWarning, ...]

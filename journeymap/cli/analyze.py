@@ -33,6 +33,15 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
     help="table for people, json for tools, markdown for issues and PRs, csv = the leak table.",
 )
 @click.option(
+    "--table",
+    "table",
+    type=click.Choice(["leaks", "metrics"]),
+    default="leaks",
+    show_default=True,
+    help="With --format csv: leaks = the ranked leaks, metrics = the CX figures in long form "
+    "(metric, subject, value, low, high, n, unit, formula, reason).",
+)
+@click.option(
     "--what-if",
     "what_if",
     metavar="PCT",
@@ -99,6 +108,7 @@ def analyze(
     persona: str | None,
     goal: str | None,
     fmt: str,
+    table: str,
     what_if: float,
     what_if_target: tuple[str, ...],
     samples: int,
@@ -137,6 +147,11 @@ def analyze(
             "--by cannot be combined with --compare-data or --compare-scenario",
             hint="run analyze --by once for each period or scenario",
         )
+    if table != "leaks" and fmt != "csv":
+        raise UsageError(
+            f"--table {table} applies to --format csv",
+            hint="the table, Markdown and JSON formats show the CX figures already",
+        )
 
     def run(overlay_path: str | None, scenario_name: str | None) -> tuple[Analysis, list[str]]:
         loaded = load(
@@ -172,9 +187,14 @@ def analyze(
             )
         else:
             doc = compare(result, other_result, labels=(scenario or "as written", compare_scenario))
+        if table != "leaks":
+            raise UsageError(
+                f"--table {table} is not available with --compare-data or --compare-scenario",
+                hint="write the CX figures of each side with its own analyze run",
+            )
         text = render_analysis(doc, fmt)
     else:
-        text = render_analysis(result, fmt)
+        text = render_analysis(result, fmt, table)
     write_output(output, text, inputs)
     if not to_stdout(output) and not quiet:
         click.echo(f"wrote {output}", err=True)

@@ -14,8 +14,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journeymap import graph as g
-from journeymap.figures import integer, number, percent, share, signed, whole_money
+from journeymap.figures import (
+    integer,
+    number,
+    percent,
+    share,
+    signed,
+    whole_money,
+)
 from journeymap.render.charts import emotion_axes
+from journeymap.render.key_figures import business_line, service_lines
 from journeymap.render.mpl import Measurer, fit, new_figure, save, style
 from journeymap.render.scene import PAGES, Scene
 from journeymap.render.text import mpl_text
@@ -157,7 +165,7 @@ def _figures(scene: Scene, tid: str) -> str:
         )
     for kind, metric in scene.survey(tid).headlines():
         lines.append(_HEADLINE_TEXT[kind](metric.headline or 0.0))
-    return "\n".join(lines)
+    return "\n".join(lines + service_lines(scene, tid))
 
 
 _HEADLINE_TEXT: dict[str, Callable[[float], str]] = {
@@ -204,13 +212,16 @@ def draw_canvas(scene: Scene) -> Figure:
     ]
     if scene.map.description:
         bits.append(mpl_text(scene.map.description))
+    figures = business_line(scene)
     wr.text(
-        _Box(margin, top - 0.56 * k, W * 0.55, 0.5 * k),
+        _Box(margin, top - 0.56 * k, W * 0.55, (0.28 if figures else 0.5) * k),
         " · ".join(bits),
         9 * k,
         color=t.muted,
         pad=0,
     )
+    if figures:
+        wr.text(_Box(margin, top - 0.86 * k, W * 0.55, 0.26 * k), figures, 8.5 * k, pad=0)
     personas = [p for p in scene.map.personas if scene.persona in (None, p.id)][:3]
     if personas:
         pw = (W * 0.42 - margin) / len(personas)

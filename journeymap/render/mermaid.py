@@ -42,7 +42,7 @@ def to_journey(scene: Scene) -> str:
         replaced |= changed
         body.append(f"  section {name}")
         for tp in stage.touchpoints:
-            value = tp.emotion_for(scene.persona)
+            value = m.emotion(tp.id, scene.persona)
             if isinstance(tp.emotion, dict) and scene.persona is None and len(tp.emotion) > 1:
                 mixed = mixed or len({emotion_to_score(v, scale) for v in tp.emotion.values()}) > 1
             if value is None:
@@ -73,9 +73,10 @@ def to_journey(scene: Scene) -> str:
     if scene.persona is not None:
         notes.append(f"persona: {scene.persona} (scores are this persona's emotions)")
     elif mixed:
+        mean = "the mean over personas" + (", weighted by share" if m.persona_shares else "")
         notes.append(
             "not carried over: per-persona emotions (a Mermaid task has one score; "
-            "scores are the mean over personas, actors are the personas with an emotion)"
+            f"scores are {mean}, actors are the personas with an emotion)"
         )
     if no_emotion:
         notes.append("no emotion on the map, drawn as 3 (neutral): " + ", ".join(no_emotion))

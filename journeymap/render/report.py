@@ -15,9 +15,17 @@ from importlib import resources
 from typing import Any
 
 from journeymap import graph as g
-from journeymap.analysis.survey_figures import Ces, Csat, Nps
+from journeymap.analysis.business import SERVICE_TIMES
+from journeymap.analysis.results import Analysis
+from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
 from journeymap.figures import (
+    CX_LABELS,
     MISSING,
+    count,
+    cx_interval,
+    cx_of,
+    cx_value,
+    formula_inputs,
     in_brackets,
     integer,
     number,
@@ -168,6 +176,71 @@ def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
     return rows
 
 
+def _business_rows(a: Analysis) -> list[dict[str, str]]:
+    """The map-level business figures of the period (formula and inputs beside each value;
+    a figure not measured or undefined shows its reason)."""
+    cur = a.settings.currency
+    rows = []
+    for f in a.metrics.figures.values():
+        defined = f.value is not None
+        rows.append(
+            {
+                "name": CX_LABELS.get(f.name, f.name),
+                "value": cx_value(f.name, f.value, cur, f.margin_adjusted),
+                "interval": cx_interval(f.name, f.interval),
+                "of": cx_of(f.name, f.n) if defined else MISSING,
+                "basis": f"{f.formula}: {formula_inputs(f.inputs, cur)}"
+                if defined
+                else str(f.reason),
+            }
+        )
+    return rows
+
+
+def _service_rows(a: Analysis) -> list[dict[str, str]]:
+    """Service times per touchpoint: mean, median and p90 with their unit, or the reason."""
+    rows = []
+    for tid, s in a.metrics.touchpoints.items():
+        for name in SERVICE_TIMES:
+            t = s.time(name)
+            if t is None:
+                continue
+            unit = t.unit or MISSING
+            rows.append(
+                {
+                    "name": a.touchpoint(tid).name or tid,
+                    "time": name.replace("_time", "").replace("_", " "),
+                    "mean": number(t.mean, 1),
+                    "median": number(t.median, 1),
+                    "p90": number(t.p90, 1),
+                    "n": count(t.count),
+                    "unit": f"{unit}, business hours" if t.hours == "business" else unit,
+                    "note": t.reason or ("" if t.p90 is not None else "no samples: p90 unknown"),
+                }
+            )
+    return rows
+
+
+def _headline(sv: SurveyFigures, kind: str) -> str:
+    m = getattr(sv, kind)
+    if m is None or m.headline is None:
+        return MISSING
+    v = m.headline
+    text = (
+        signed(v, 0) if isinstance(m, Nps) else share(v, 0) if isinstance(m, Csat) else number(v, 1)
+    )
+    return f"{text} (n={integer(m.responses)})"
+
+
+def _stage_survey_rows(a: Analysis) -> list[dict[str, str]]:
+    """Survey figures per stage: the answers of its touchpoints pooled, never averaged."""
+    return [
+        {"name": st.name, **{k: _headline(st.surveys, k) for k in ("nps", "csat", "ces")}}
+        for st in a.stages
+        if st.surveys
+    ]
+
+
 def _summary_cells(scene: Scene) -> list[tuple[str, str]]:
     """The key figures at the top of the report (none without analysis)."""
     if scene.analysis is None:
@@ -206,6 +279,17 @@ def report(scene: Scene) -> str:
     sections = [("graph", "Journey graph")]
     if leaks is not None:
         sections.append(("leaks", "Leaks"))
+    figures = None
+    if a is not None:
+        figures = {
+            "business": _business_rows(a),
+            "service": _service_rows(a),
+            "stages": _stage_survey_rows(a),
+        }
+        if any(figures.values()):
+            sections.append(("figures", "Key figures"))
+        else:
+            figures = None
     sections.append(("canvas", "Journey map"))
     if a is not None:
         sections.append(("funnel", "Funnel"))
@@ -258,6 +342,7 @@ def report(scene: Scene) -> str:
         leaks_uri=data_uri(leaks_chart(scene, "svg"), svg) if leaks else None,
         scores_uri=data_uri(scores_chart(scene, "svg"), svg) if has_surveys else None,
         leaks=leaks,
+        figures=figures,
         surveys=surveys,
         has_goal=has_goal,
         what_if_percent=what_if_percent,

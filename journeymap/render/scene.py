@@ -88,8 +88,9 @@ class Scene:
         return d[g.EXITS] / departures if departures > 0 else None
 
     def emotion(self, tid: str) -> float | None:
-        tp = self.graph.nodes[tid][g.TOUCHPOINT]
-        value = tp.emotion_for(self.persona)
+        """The emotion at a touchpoint: the scene's persona's, else across personas weighted by
+        their share (:meth:`journeymap.model.JourneyMap.emotion`, the one definition)."""
+        value = self.map.emotion(tid, self.persona)
         return None if value is None else float(value)
 
     @property
@@ -120,7 +121,7 @@ def emotion_curve(journey_map: JourneyMap, label: str, persona: str | None) -> C
     emotions: dict[str, float | None] = {}
     pains: dict[str, int] = {}
     for _, tp in journey_map.iter_touchpoints():
-        emotions[tp.id] = tp.emotion_for(persona)
+        emotions[tp.id] = journey_map.emotion(tp.id, persona)
         if tp.pain_points:
             pains[tp.id] = len(tp.pain_points)
     return Curve(label, emotions, pains)
@@ -164,7 +165,9 @@ def _single_label(journey_map: JourneyMap, persona: str | None) -> str:
     if persona is not None:
         return journey_map.persona(persona).name
     per_persona = any(isinstance(tp.emotion, dict) for _, tp in journey_map.iter_touchpoints())
-    return "mean over personas" if per_persona else "emotion"
+    if not per_persona:
+        return "emotion"
+    return "mean over personas, by share" if journey_map.persona_shares else "mean over personas"
 
 
 def build_scene(

@@ -17,7 +17,6 @@ from enum import StrEnum
 from typing import Any
 
 from journeymap.analysis.results import Analysis, Leak
-from journeymap.analysis.survey_figures import Csat, Nps, SurveyFigures
 from journeymap.figures import (
     MISSING,
     about,
@@ -25,14 +24,22 @@ from journeymap.figures import (
     count,
     level,
     money,
-    number,
     percent,
     percent_interval,
     points,
     rounded_count,
-    share,
 )
 from journeymap.report.channels import with_channels
+from journeymap.report.figures_table import (
+    FIGURE_HEADER,
+    cost_sentence,
+    cx_sentences,
+    figure_cells,
+    metrics_csv,
+    service_rows,
+    stage_survey_lines,
+    survey_text,
+)
 
 Comparison = Mapping[str, Any]
 """The side-by-side document of :func:`journeymap.analysis.compare` (JSON-ready)."""
@@ -43,6 +50,13 @@ class AnalysisFormat(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     CSV = "csv"
+
+
+class CsvTable(StrEnum):
+    """Which table the CSV format writes: the ranked leaks, or the CX figures in long form."""
+
+    LEAKS = "leaks"
+    METRICS = "metrics"
 
 
 # ------------------------------------------------------------------------------ sentences
@@ -129,23 +143,10 @@ def _leak_details(a: Analysis, leak: Leak) -> list[str]:
         tail.append(f"best next: {bn.name} (converts {percent(bn.conversion_probability)})")
     if tail:
         out.append("; ".join(tail))
-    survey = _survey_text(leak.survey)
+    survey = survey_text(leak.survey)
     if survey:
         out.append(survey)
     return out
-
-
-def _survey_text(sv: SurveyFigures) -> str:
-    parts = []
-    for _, m in sv.headlines():
-        v = m.headline or 0.0
-        if isinstance(m, Nps):
-            parts.append(f"NPS {v:+.0f} (n={m.responses})")
-        elif isinstance(m, Csat):
-            parts.append(f"CSAT {share(v, 0)} (n={m.responses})")
-        else:
-            parts.append(f"CES {number(v, 1)} on {m.scale[0]}-{m.scale[1]} (n={m.responses})")
-    return ", ".join(parts)
 
 
 def summary_lines(a: Analysis) -> list[str]:
@@ -233,6 +234,7 @@ def to_table(a: Analysis) -> str:
     out = [f"{_title(a)}" + (f" ({', '.join(x for x in scope if x)})" if any(scope) else ""), ""]
     out += summary_lines(a)
     out.append("")
+    out += _cx_lines(a)
     if a.leaks:
         out += _leak_paragraphs(a)
     rows = [
@@ -286,6 +288,24 @@ def to_table(a: Analysis) -> str:
         out += ["", "Warnings:"]
         out += [f"  {w.code} {w.message}" for w in a.warnings]
     return "\n".join(out) + "\n"
+
+
+def _cx_lines(a: Analysis) -> list[str]:
+    """The CX figures of the period (:mod:`journeymap.report.figures_table`), each block
+    followed by an empty line; nothing when the period has none."""
+    out: list[str] = []
+    sentences = cx_sentences(a)
+    if sentences:
+        out += [f"CX figures{_in_period(a)}:", *[f"  {s}" for s in sentences], ""]
+    rows, notes = service_rows(a.metrics)
+    if len(rows) > 1:
+        out += [f"Service times{_in_period(a)}:", *_table(rows, "llrrrrl")]
+        out += [*[f"  {n}" for n in notes], ""]
+    stages = stage_survey_lines(a)
+    if stages:
+        out.append("Survey figures by stage (answers pooled over its touchpoints):")
+        out += [*[f"  {sid}: {text}" for sid, text in stages], ""]
+    return out
 
 
 def _leak_paragraphs(a: Analysis) -> list[str]:
@@ -382,13 +402,40 @@ def to_markdown(a: Analysis) -> str:
     if a.surveys:
         out += ["", "### Surveys", ""]
         for tid, sv in a.surveys.items():
-            text = _survey_text(sv)
+            text = survey_text(sv)
             if text:
                 out.append(f"- `{tid}`: {text}")
+    out += _cx_markdown(a)
     if a.warnings:
         out += ["", "### Warnings", ""]
         out += [f"- **{w.code}** {w.message}" for w in a.warnings]
     return "\n".join(out) + "\n"
+
+
+def _cx_markdown(a: Analysis) -> list[str]:
+    """The "CX figures" section: figures with formulas and inputs, service cost and times,
+    survey figures by stage; nothing when the period has none."""
+    blocks: list[list[str]] = []
+    if a.metrics.figures:
+        head = [_md_row(FIGURE_HEADER), "|" + "---|" * len(FIGURE_HEADER)]
+        blocks.append(head + [_md_row(figure_cells(a, f)) for f in a.metrics.figures.values()])
+    cost = cost_sentence(a, a.metrics)
+    if cost:
+        blocks.append([cost])
+    rows, notes = service_rows(a.metrics)
+    if len(rows) > 1:
+        table = [_md_row(rows[0]), "|" + "---|" * len(rows[0])]
+        blocks.append(table + [_md_row([f"`{r[0]}`", *r[1:]]) for r in rows[1:]])
+        if notes:
+            blocks.append([f"- {n}" for n in notes])
+    stages = stage_survey_lines(a)
+    if stages:
+        blocks.append(["Survey figures by stage (answers pooled over its touchpoints):", ""])
+        blocks[-1] += [f"- stage `{sid}`: {text}" for sid, text in stages]
+    out = ["", "### CX figures"] if blocks else []
+    for block in blocks:
+        out += ["", *block]
+    return out
 
 
 def _markdown_leaks(a: Analysis) -> list[str]:
@@ -649,8 +696,15 @@ COMPARISON_FORMATTERS: dict[AnalysisFormat, Callable[[Comparison], str]] = {
 }
 
 
-def render_analysis(result: Analysis | Comparison, fmt: AnalysisFormat | str) -> str:
-    """Render an analysis (or a side-by-side comparison) in one of the :class:`AnalysisFormat` s."""
+def render_analysis(
+    result: Analysis | Comparison,
+    fmt: AnalysisFormat | str,
+    table: CsvTable | str = CsvTable.LEAKS,
+) -> str:
+    """Render an analysis (or a side-by-side comparison) in one of the :class:`AnalysisFormat` s;
+    ``table`` picks the CSV of an analysis (:class:`CsvTable`; the other formats show both)."""
     if isinstance(result, Analysis):
+        if AnalysisFormat(fmt) is AnalysisFormat.CSV and CsvTable(table) is CsvTable.METRICS:
+            return metrics_csv(result)
         return with_channels(result, AnalysisFormat(fmt), FORMATTERS[AnalysisFormat(fmt)])
     return COMPARISON_FORMATTERS[AnalysisFormat(fmt)](result)

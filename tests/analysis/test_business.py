@@ -76,6 +76,7 @@ def test_a_service_time_without_samples_is_null_with_its_reason() -> None:
     assert figure == {
         "mean": None,
         "median": None,
+        "p90": None,
         "count": None,
         "unit": "minutes",
         "hours": "calendar",
@@ -267,6 +268,7 @@ def test_an_overlay_without_business_reports_the_map_figures_as_not_measured() -
     assert a["first_response_time"] == {
         "mean": None,
         "median": None,
+        "p90": None,
         "count": None,
         "unit": None,
         "hours": None,
@@ -304,6 +306,7 @@ def test_an_overlay_with_business_is_the_only_source() -> None:
     assert a["resolution_time"] == {
         "mean": 3.0,
         "median": 3.0,
+        "p90": 3.8,  # type 7 over 2, 4: 2 + 0.9 (4 - 2)
         "count": 2,
         "unit": "hours",
         "hours": "calendar",

@@ -57,7 +57,7 @@ def test_report_loads_cleanly_and_shows_its_pictures(
     assert all(i["ok"] and i["visible"] for i in state["imgs"]), state["imgs"]
     assert all(t["visible"] and t["rows"] > 1 for t in state["tables"]), state["tables"]
     expected = {
-        "shop.yaml": ["leak-table", "survey-table"],
+        "shop.yaml": ["leak-table", "stage-survey-table", "survey-table"],
         "hostile.yaml": ["leak-table"],
         "zh.yaml": ["leak-table"],
     }[name]
