@@ -30,6 +30,7 @@ OPTIONS = {
     "columns.timestamp": "--timestamp-column",
     "columns.event": "--event-column",
     "columns.session": "--session-column",
+    "columns.identities": "--identity-column",
     "columns.touchpoint": "--touchpoint-column",
     "columns.score": "--score-column",
     "columns.time": "--time-column",
@@ -84,6 +85,14 @@ def column_options(func: F) -> F:
         metavar="NAME",
         help="Column with a session id; a new session starts where it changes "
         "(instead of --session-timeout).",
+    )(func)
+    func = click.option(
+        "--identity-column",
+        "identity_columns",
+        multiple=True,
+        metavar="NAME",
+        help="Another id column of the same person (device or anonymous id; repeatable): "
+        "ids that appear on one row are one person (docs/events.md, 'Presets').",
     )(func)
     func = click.option(
         "--timezone",
@@ -178,9 +187,16 @@ def make_options(
     *,
     timestamp_unit: str | None = None,
     max_bad_rows: str = "1%",
+    identity_columns: tuple[str, ...] = (),
 ) -> IngestOptions:
     opts = IngestOptions(
-        columns=Columns(customer_column, timestamp_column, event_column, session_column),
+        columns=Columns(
+            customer_column,
+            timestamp_column,
+            event_column,
+            session_column,
+            identities=tuple(identity_columns),
+        ),
         timezone=timezone,
         strict=strict,
         session_timeout=parse_duration(session_timeout, "session_timeout"),
@@ -217,8 +233,15 @@ def summary_line(target: str, r: IngestResult) -> str:
     """What an ingest counted and left out, by reason (docs/events.md, 'No row is lost in silence')."""
     t = r.totals
     cov = r.overlay.coverage
+    ident = r.identity
+    merged = (
+        ""
+        if ident is None
+        else f" ({ident.ids_merged:,} id{'s' * (ident.ids_merged != 1)} merged: "
+        f"{ident.ids:,} ids, {ident.persons:,} persons)"
+    )
     return (
-        f"{target}: {t.rows:,} rows read, {t.events:,} events of {t.customers:,} customers"
+        f"{target}: {t.rows:,} rows read, {t.events:,} events of {t.customers:,} customers{merged}"
         + (f", coverage {cov:.1%} of the rows" if cov is not None else "")
         + f"; left out: {left_out_text(t.left_out)}"
         + (f" ({len(r.unmapped):,} event names)" if r.unmapped else "")

@@ -69,6 +69,7 @@ def ingest(
     timestamp_column: str,
     event_column: str,
     session_column: str | None,
+    identity_columns: tuple[str, ...],
     timezone: str,
     strict: bool,
     session_timeout: str,
@@ -115,6 +116,7 @@ def ingest(
         segment_by,
         timestamp_unit=timestamp_unit,
         max_bad_rows=max_bad_rows,
+        identity_columns=identity_columns,
     )
     loaded = load_map(map_path)
     if print_sql:
@@ -199,6 +201,7 @@ def discover(
     timestamp_column: str,
     event_column: str,
     session_column: str | None,
+    identity_columns: tuple[str, ...],
     timezone: str,
     strict: bool,
     session_timeout: str,
@@ -236,6 +239,7 @@ def discover(
         session_timeout,
         timestamp_unit=timestamp_unit,
         max_bad_rows=max_bad_rows,
+        identity_columns=identity_columns,
     )
     stem = os.path.basename(output).split(".")[0] or "draft"
     progress = progress_printer(quiet)
@@ -410,6 +414,7 @@ def conform(
     timestamp_column: str,
     event_column: str,
     session_column: str | None,
+    identity_columns: tuple[str, ...],
     timezone: str,
     strict: bool,
     session_timeout: str,
@@ -458,6 +463,7 @@ def conform(
         conversion_window,
         timestamp_unit=timestamp_unit,
         max_bad_rows=max_bad_rows,
+        identity_columns=identity_columns,
     )
     loaded = load_map(map_path)
     progress = progress_printer(quiet)

@@ -8,6 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from journeymap.errors import UsageError
+from journeymap.events.identity import (
+    IdentityFigures,
+    ids_query,
+    pairs_query,
+    resolve,
+    stitched,
+)
 from journeymap.events.inputs import InputFile, nested, require_columns
 from journeymap.events.settings import Columns
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, ident, lit
@@ -52,16 +59,7 @@ def raw_select(
     """The ``jm_raw`` rows of one file (DuckDB dialect)."""
     names = [c for c, _ in schema]
     types = dict(schema)
-    require_columns(
-        f,
-        names,
-        columns.customer,
-        columns.timestamp,
-        columns.event,
-        columns.session,
-        segment,
-        wcols,
-    )
+    require_columns(f, names, columns, segment, wcols)
 
     def text(col: str) -> str:
         inside = nested(col, names)
@@ -89,12 +87,14 @@ def raw_select(
     sess = text(columns.session) if columns.session else "CAST(NULL AS VARCHAR)"
     row = "file_row_number" if f.format == "parquet" else "jm_rn"
     ws = "".join(f", {text(c)} AS jm_w{i}" for i, c in enumerate(wcols))
+    ws += "".join(f", {text(c)} AS jm_x{i}" for i, c in enumerate(columns.identities))
+    uid = "jm_cust" if columns.identities else "jm_uid"  # the person key comes from stitching
     src = _scan(f)
     if f.format != "parquet":
         src = f"(SELECT *, row_number() OVER () AS jm_rn FROM {src})"
     return (
         f"SELECT {seg} AS jm_seg, {f.rank} AS jm_file, CAST({row} AS BIGINT) AS jm_row, "
-        f"{text(columns.customer)} AS jm_uid, {text(columns.event)} AS jm_event, {sess} AS jm_sess, "
+        f"{text(columns.customer)} AS {uid}, {text(columns.event)} AS jm_event, {sess} AS jm_sess, "
         f"{ts_text} AS jm_ts_text, {local} AS jm_ts_local_us, {utc} AS jm_ts_utc_us{ws} FROM {src}"
     )
 
@@ -119,11 +119,35 @@ class DuckEngine:
         self.con.close()
         self._tmp.cleanup()
 
+    identity: IdentityFigures | None = None
+    """What stitching did (after ``load`` with identity columns)."""
+
     def load(
         self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None
     ) -> None:
+        import duckdb
+
         selects = [raw_select(f, _describe(self.con, f), columns, wcols, segment) for f in files]
-        self.con.execute("CREATE TEMP VIEW jm_raw AS " + "\nUNION ALL\n".join(selects))
+        union = "\nUNION ALL\n".join(selects)
+        if not columns.identities:
+            self.con.execute("CREATE TEMP VIEW jm_raw AS " + union)
+            return
+        n = len(columns.identities)
+        try:
+            self.con.execute("CREATE TEMP TABLE jm_raw_ids AS " + union)
+            persons = resolve(tuple(r) for r in self.con.execute(pairs_query(n)).fetchall())
+            (ids,) = self.con.execute(ids_query(n)).fetchone() or (0,)
+        except duckdb.Error as exc:
+            raise UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}") from None
+        self.con.execute(
+            "CREATE TEMP TABLE jm_persons AS SELECT unnest(CAST($1 AS VARCHAR[])) AS jm_id, "
+            "unnest(CAST($2 AS VARCHAR[])) AS jm_person",
+            [list(persons.persons), list(persons.persons.values())],
+        )
+        self.con.execute("CREATE TEMP VIEW jm_raw AS " + stitched(n))
+        self.identity = IdentityFigures(
+            (columns.customer, *columns.identities), int(ids), persons.ids_merged
+        )
 
     def run(
         self, stmts: dict[str, str], progress: Progress | None = None

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import InputFile, expand
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
@@ -121,6 +122,8 @@ class IngestResult:
     unmapped: dict[str, int] = field(default_factory=dict)
     censoring: Censoring | None = None
     """None for a log without events."""
+    identity: IdentityFigures | None = None
+    """What identity stitching did (None without identity columns)."""
 
 
 def ingest(
@@ -140,8 +143,10 @@ def ingest(
     opts.validate()
     goals = jm.select_goals(opts.goal)
     files = expand(list(paths))
-    rows = run_pipeline(jm, files, opts, goals, engine=engine, progress=progress, spark=spark)
-    results = build_results(jm, files, opts, goals, rows)
+    rows, identity = run_pipeline(
+        jm, files, opts, goals, engine=engine, progress=progress, spark=spark
+    )
+    results = build_results(jm, files, opts, goals, rows, identity)
     left_out: dict[str, int] = defaultdict(int)
     for r in results:
         for reason, n in r.totals.left_out.items():
@@ -159,8 +164,8 @@ def run_pipeline(
     engine: Engine = "duckdb",
     progress: Progress | None = None,
     spark: Any = None,
-) -> dict[str, list[tuple[Any, ...]]]:
-    """Run the statements on an engine; result rows by query name."""
+) -> tuple[dict[str, list[tuple[Any, ...]]], IdentityFigures | None]:
+    """Run the statements on an engine: result rows by query name, and what stitching did."""
     stmts = statements(jm, opts, goals)
     stmts["__timezone__"] = opts.timezone
     wcols = where_columns(mapping_rules(jm))
@@ -172,7 +177,7 @@ def run_pipeline(
             if progress:
                 progress(f"reading {len(files)} file(s)")
             duck.load(files, opts.columns, wcols, opts.segment_by)
-            rows = duck.run(stmts, progress)
+            rows, identity = duck.run(stmts, progress), duck.identity
         finally:
             duck.close()
     elif engine == "spark":
@@ -182,12 +187,12 @@ def run_pipeline(
         if progress:
             progress(f"reading {len(files)} file(s) on Spark")
         eng.load(files, opts.columns, wcols, opts.segment_by)
-        rows = eng.run(stmts, progress)
+        rows, identity = eng.run(stmts, progress), eng.identity
     else:
         raise SettingError(
             "engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark"
         )
-    return rows
+    return rows, identity
 
 
 # ----------------------------------------------------------------------------- overlays
@@ -206,9 +211,15 @@ def iso_utc(us: int) -> str:
     return text + "Z"
 
 
-def settings_of(files: list[InputFile], opts: IngestOptions, goals: list[str]) -> dict[str, Any]:
+def settings_of(
+    files: list[InputFile],
+    opts: IngestOptions,
+    goals: list[str],
+    identity: IdentityFigures | None = None,
+) -> dict[str, Any]:
     """Every setting used, so the overlay can be reproduced (no engine: engines agree)."""
     cols = opts.columns
+    stitching = {} if identity is None else {"identity": identity.setting()}
     return {
         "source": "events",
         "files": [f.path for f in files],
@@ -236,6 +247,7 @@ def settings_of(files: list[InputFile], opts: IngestOptions, goals: list[str]) -
         "segment_by": opts.segment_by,
         "order": "timestamp, file rank (sorted paths), row number",
         "median": "lower median, whole seconds",
+        **stitching,
     }
 
 
@@ -245,6 +257,7 @@ def build_results(
     opts: IngestOptions,
     goals: list[str],
     rows: dict[str, list[tuple[Any, ...]]],
+    identity: IdentityFigures | None = None,
 ) -> list[IngestResult]:
     """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
     totals: dict[str, Totals] = defaultdict(Totals)
@@ -274,7 +287,7 @@ def build_results(
         edges[seg][tp].append((str(nxt), int(n), int(ret or 0), int(med)))
     if not totals:
         totals["v"] = Totals()
-    settings = settings_of(files, opts, goals)
+    settings = settings_of(files, opts, goals, identity)
     out = []
     for seg in sorted(totals):
         t = totals[seg]
@@ -335,6 +348,7 @@ def build_results(
                 seg == "n",
                 dict(unmapped[seg]),
                 censoring,
+                identity,
             )
         )
     return out

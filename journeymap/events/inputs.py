@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.events.settings import SettingError, missing_column
+from journeymap.events.settings import Columns, SettingError, missing_column
 from journeymap.io.files import require_regular
 
 Format = Literal["csv", "tsv", "parquet", "json"]
@@ -98,10 +98,7 @@ def nested(name: str, columns: list[str]) -> tuple[str, tuple[str, ...]] | None:
 def require_columns(
     f: InputFile,
     names: list[str],
-    customer: str,
-    timestamp: str,
-    event: str,
-    session: str | None,
+    columns: Columns,
     segment: str | None,
     where_columns: list[str],
 ) -> None:
@@ -110,12 +107,13 @@ def require_columns(
     Both engines call this on the columns they found, so their messages are the same.
     """
     wanted: list[tuple[str, str | None]] = [
-        (customer, "columns.customer"),
-        (timestamp, "columns.timestamp"),
-        (event, "columns.event"),
+        (columns.customer, "columns.customer"),
+        (columns.timestamp, "columns.timestamp"),
+        (columns.event, "columns.event"),
     ]
-    if session:
-        wanted.append((session, "columns.session"))
+    if columns.session:
+        wanted.append((columns.session, "columns.session"))
+    wanted += [(c, "columns.identities") for c in columns.identities]
     if segment:
         wanted.append((segment, "segment_by"))
     wanted += [(c, None) for c in where_columns]

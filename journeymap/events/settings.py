@@ -161,6 +161,8 @@ class Columns:
     timestamp: str = "timestamp"
     event: str = "event"
     session: str | None = None
+    identities: tuple[str, ...] = ()
+    """Further id columns of one person (device id, anonymous id): see ``events/identity.py``."""
 
 
 @dataclass(frozen=True)

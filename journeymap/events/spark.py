@@ -10,6 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from journeymap.events.identity import (
+    IdentityFigures,
+    ids_query,
+    pairs_query,
+    resolve,
+    stitched,
+)
 from journeymap.events.inputs import InputFile, nested, require_columns
 from journeymap.events.settings import Columns, SettingError
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
@@ -56,6 +63,9 @@ def configure(spark: Any) -> None:
 
 
 class SparkEngine:
+    identity: IdentityFigures | None = None
+    """What stitching did (after ``load`` with identity columns)."""
+
     def __init__(self, spark: Any = None) -> None:
         self.spark = spark if spark is not None else local_session()
         self.spark.sparkContext.setLogLevel("ERROR")
@@ -81,16 +91,7 @@ class SparkEngine:
 
         df = self._read(f)
         names = list(df.columns)
-        require_columns(
-            f,
-            names,
-            columns.customer,
-            columns.timestamp,
-            columns.event,
-            columns.session,
-            segment,
-            wcols,
-        )
+        require_columns(f, names, columns, segment, wcols)
 
         def text(col: str) -> Any:
             inside = nested(col, names)
@@ -119,7 +120,7 @@ class SparkEngine:
             seg.alias("jm_seg"),
             F.lit(f.rank).alias("jm_file"),
             F.monotonically_increasing_id().alias("jm_row"),
-            text(columns.customer).alias("jm_uid"),
+            text(columns.customer).alias("jm_cust" if columns.identities else "jm_uid"),
             text(columns.event).alias("jm_event"),
             (text(columns.session) if columns.session else F.lit(None).cast("string")).alias(
                 "jm_sess"
@@ -129,6 +130,7 @@ class SparkEngine:
             utc.alias("jm_ts_utc_us"),
         ]
         cols += [text(c).alias(f"jm_w{i}") for i, c in enumerate(wcols)]
+        cols += [text(c).alias(f"jm_x{i}") for i, c in enumerate(columns.identities)]
         return df.select(*cols)
 
     def load(
@@ -138,7 +140,23 @@ class SparkEngine:
         raw = frames[0]
         for other in frames[1:]:
             raw = raw.unionByName(other)
-        raw.createOrReplaceTempView("jm_raw")
+        if not columns.identities:
+            raw.createOrReplaceTempView("jm_raw")
+            return
+        n = len(columns.identities)
+        raw.createOrReplaceTempView("jm_raw_ids")
+        sql = self.spark.sql
+        pairs = sql(transpile(pairs_query(n), "spark", "UTC")).collect()
+        persons = resolve((str(a), str(b)) for a, b in pairs)
+        [(ids,)] = sql(transpile(ids_query(n), "spark", "UTC")).collect()
+        table = self.spark.createDataFrame(
+            list(persons.persons.items()), "jm_id string, jm_person string"
+        )
+        table.createOrReplaceTempView("jm_persons")
+        sql(transpile(stitched(n), "spark", "UTC")).createOrReplaceTempView("jm_raw")
+        self.identity = IdentityFigures(
+            (columns.customer, *columns.identities), int(ids), persons.ids_merged
+        )
 
     def run(
         self, stmts: dict[str, str], progress: Progress | None = None
