@@ -65,11 +65,12 @@ def ingest(
     map_path: str,
     output: str | None,
     fmt: str | None,
-    customer_column: str,
-    timestamp_column: str,
-    event_column: str,
+    customer_column: str | None,
+    timestamp_column: str | None,
+    event_column: str | None,
     session_column: str | None,
     identity_columns: tuple[str, ...],
+    preset: str | None,
     timezone: str,
     strict: bool,
     session_timeout: str,
@@ -117,6 +118,7 @@ def ingest(
         timestamp_unit=timestamp_unit,
         max_bad_rows=max_bad_rows,
         identity_columns=identity_columns,
+        preset=preset,
     )
     loaded = load_map(map_path)
     if print_sql:
@@ -197,11 +199,12 @@ def discover(
     output: str,
     goal: str | None,
     max_touchpoints: int,
-    customer_column: str,
-    timestamp_column: str,
-    event_column: str,
+    customer_column: str | None,
+    timestamp_column: str | None,
+    event_column: str | None,
     session_column: str | None,
     identity_columns: tuple[str, ...],
+    preset: str | None,
     timezone: str,
     strict: bool,
     session_timeout: str,
@@ -240,6 +243,7 @@ def discover(
         timestamp_unit=timestamp_unit,
         max_bad_rows=max_bad_rows,
         identity_columns=identity_columns,
+        preset=preset,
     )
     stem = os.path.basename(output).split(".")[0] or "draft"
     progress = progress_printer(quiet)
@@ -410,11 +414,12 @@ def _overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
 def conform(
     map_path: str,
     events: tuple[str, ...],
-    customer_column: str,
-    timestamp_column: str,
-    event_column: str,
+    customer_column: str | None,
+    timestamp_column: str | None,
+    event_column: str | None,
     session_column: str | None,
     identity_columns: tuple[str, ...],
+    preset: str | None,
     timezone: str,
     strict: bool,
     session_timeout: str,
@@ -464,6 +469,7 @@ def conform(
         timestamp_unit=timestamp_unit,
         max_bad_rows=max_bad_rows,
         identity_columns=identity_columns,
+        preset=preset,
     )
     loaded = load_map(map_path)
     progress = progress_printer(quiet)

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeymap.events.identity import IdentityFigures
-from journeymap.events.inputs import InputFile, expand
+from journeymap.events.inputs import InputFile, expand, unpacked
+from journeymap.events.layers import provenance
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
 from journeymap.events.sql import mapping_rules, statements, where_columns
@@ -50,15 +51,19 @@ class Totals:
     customers: int = 0
     start_us: int | None = None
     end_us: int | None = None
+    identity_calls: int | None = None
+    """Rows that only link ids (Segment's identify); None when the columns name no call kinds."""
 
     @property
     def duplicates(self) -> int:
-        return self.rows - self.bad_rows - self.events
+        return self.rows - self.bad_rows - self.events - (self.identity_calls or 0)
 
     @property
     def left_out(self) -> dict[str, int]:
         """Rows left out by reason (``journeymap.events.rows``): ``rows == mapped + sum(left_out)``."""
+        calls = {} if self.identity_calls is None else {"identity": self.identity_calls}
         return {
+            **calls,
             "no_customer": self.bad_customer,
             "bad_timestamp": self.bad_timestamp,
             "no_event": self.bad_event,
@@ -142,16 +147,16 @@ def ingest(
     opts = options or IngestOptions()
     opts.validate()
     goals = jm.select_goals(opts.goal)
-    files = expand(list(paths))
-    rows, identity = run_pipeline(
-        jm, files, opts, goals, engine=engine, progress=progress, spark=spark
-    )
-    results = build_results(jm, files, opts, goals, rows, identity)
-    left_out: dict[str, int] = defaultdict(int)
-    for r in results:
-        for reason, n in r.totals.left_out.items():
-            left_out[reason] += n
-    check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
+    with unpacked(expand(list(paths))) as files:
+        rows, identity = run_pipeline(
+            jm, files, opts, goals, engine=engine, progress=progress, spark=spark
+        )
+        results = build_results(jm, files, opts, goals, rows, identity)
+        left_out: dict[str, int] = defaultdict(int)
+        for r in results:
+            for reason, n in r.totals.left_out.items():
+                left_out[reason] += n
+        check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
     return results
 
 
@@ -219,10 +224,9 @@ def settings_of(
 ) -> dict[str, Any]:
     """Every setting used, so the overlay can be reproduced (no engine: engines agree)."""
     cols = opts.columns
-    stitching = {} if identity is None else {"identity": identity.setting()}
     return {
         "source": "events",
-        "files": [f.path for f in files],
+        "files": [f.shown for f in files],
         "columns": {
             "customer": cols.customer,
             "timestamp": cols.timestamp,
@@ -247,7 +251,7 @@ def settings_of(
         "segment_by": opts.segment_by,
         "order": "timestamp, file rank (sorted paths), row number",
         "median": "lower median, whole seconds",
-        **stitching,
+        **provenance(opts, identity),
     }
 
 
@@ -261,8 +265,9 @@ def build_results(
 ) -> list[IngestResult]:
     """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
     totals: dict[str, Totals] = defaultdict(Totals)
-    for seg, n, bad, bu, bt, be in rows["stats_rows"]:
+    for seg, n, bad, bu, bt, be, *calls in rows["stats_rows"]:
         t = totals[seg]
+        t.identity_calls = int(calls[0] or 0) if calls else None
         t.rows, t.bad_rows, t.bad_customer, t.bad_timestamp, t.bad_event = (
             int(n),
             int(bad or 0),
@@ -343,7 +348,7 @@ def build_results(
             IngestResult(
                 Overlay.model_validate(doc),
                 t,
-                tuple(f.path for f in files),
+                tuple(dict.fromkeys(f.source for f in files)),
                 seg_value if opts.segment_by else None,
                 seg == "n",
                 dict(unmapped[seg]),

@@ -10,14 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from journeymap.events.identity import (
-    IdentityFigures,
-    ids_query,
-    pairs_query,
-    resolve,
-    stitched,
-)
-from journeymap.events.inputs import InputFile, nested, require_columns
+from journeymap.events.identity import IdentityFigures
+from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require_columns
+from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns, SettingError
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
 
@@ -62,6 +57,20 @@ def configure(spark: Any) -> None:
     spark.conf.set("spark.sql.ansi.enabled", "false")
 
 
+def keyed(records: Any, kind: Any, key: str) -> Any:
+    """The value of the record whose ``key`` is ``key`` in a list of records (``inputs.TYPED_VALUES``)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    found = F.filter(records, lambda r: r["key"] == F.lit(key)).getItem(0)["value"]
+    elem = kind.elementType
+    names = elem.fieldNames() if isinstance(elem, T.StructType) else []
+    if "value" in names and isinstance(elem["value"].dataType, T.StructType):
+        as_json = F.to_json(found)
+        return F.coalesce(*(F.get_json_object(as_json, f"$.{t}") for t in TYPED_VALUES))
+    return found.cast("string")
+
+
 class SparkEngine:
     identity: IdentityFigures | None = None
     """What stitching did (after ``load`` with identity columns)."""
@@ -99,7 +108,10 @@ class SparkEngine:
                 head, keys = inside
                 path = "$" + "".join(f"['{k}']" for k in keys)
                 value = F.col(f"`{head}`")
-                if not isinstance(df.schema[head].dataType, T.StringType):
+                kind = df.schema[head].dataType
+                if isinstance(kind, T.ArrayType) and len(keys) == 1:  # key/value records (GA4)
+                    return keyed(value, kind, keys[0])
+                if not isinstance(kind, T.StringType):
                     value = F.to_json(value)
                 return F.get_json_object(value, path)
             return F.col(f"`{col}`").cast("string")
@@ -115,13 +127,19 @@ class SparkEngine:
             local = F.unix_micros(F.col(f"`{columns.timestamp}`").cast("timestamp"))
         else:
             ts_text = text(columns.timestamp)
+
+        def has(col: str) -> bool:
+            return col in names or nested(col, names) is not None
+
+        null_text = F.lit(None).cast("string")
+        uid, event = base_aliases(columns)
         seg = F.coalesce(F.concat(F.lit("v"), text(segment)), F.lit("n")) if segment else F.lit("v")
         cols = [
             seg.alias("jm_seg"),
             F.lit(f.rank).alias("jm_file"),
             F.monotonically_increasing_id().alias("jm_row"),
-            text(columns.customer).alias("jm_cust" if columns.identities else "jm_uid"),
-            text(columns.event).alias("jm_event"),
+            (text(columns.customer) if has(columns.customer) else null_text).alias(uid),
+            (text(columns.event) if has(columns.event) else null_text).alias(event),
             (text(columns.session) if columns.session else F.lit(None).cast("string")).alias(
                 "jm_sess"
             ),
@@ -130,7 +148,8 @@ class SparkEngine:
             utc.alias("jm_ts_utc_us"),
         ]
         cols += [text(c).alias(f"jm_w{i}") for i, c in enumerate(wcols)]
-        cols += [text(c).alias(f"jm_x{i}") for i, c in enumerate(columns.identities)]
+        for col, alias, optional in extra_columns(columns):
+            cols.append((text(col) if not optional or has(col) else null_text).alias(alias))
         return df.select(*cols)
 
     def load(
@@ -140,23 +159,19 @@ class SparkEngine:
         raw = frames[0]
         for other in frames[1:]:
             raw = raw.unionByName(other)
-        if not columns.identities:
-            raw.createOrReplaceTempView("jm_raw")
-            return
-        n = len(columns.identities)
-        raw.createOrReplaceTempView("jm_raw_ids")
-        sql = self.spark.sql
-        pairs = sql(transpile(pairs_query(n), "spark", "UTC")).collect()
-        persons = resolve((str(a), str(b)) for a, b in pairs)
-        [(ids,)] = sql(transpile(ids_query(n), "spark", "UTC")).collect()
-        table = self.spark.createDataFrame(
-            list(persons.persons.items()), "jm_id string, jm_person string"
-        )
+        raw.createOrReplaceTempView("jm_raw_rows")
+        self.identity = make_raw(self, "SELECT * FROM jm_raw_rows", columns)
+
+    def relation(self, name: str, sql: str, *, keep: bool = False) -> None:
+        df = self.spark.sql(transpile(sql, "spark", "UTC"))
+        (df.cache() if keep else df).createOrReplaceTempView(name)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.spark.sql(transpile(sql, "spark", "UTC")).collect()]
+
+    def persons(self, persons: dict[str, str]) -> None:
+        table = self.spark.createDataFrame(list(persons.items()), "jm_id string, jm_person string")
         table.createOrReplaceTempView("jm_persons")
-        sql(transpile(stitched(n), "spark", "UTC")).createOrReplaceTempView("jm_raw")
-        self.identity = IdentityFigures(
-            (columns.customer, *columns.identities), int(ids), persons.ids_merged
-        )
 
     def run(
         self, stmts: dict[str, str], progress: Progress | None = None
