@@ -10,6 +10,8 @@ import click
 
 from journeymap.cli.console import show_progress
 from journeymap.events.ingest import Censoring, IngestResult
+from journeymap.events.presets import PRESET_NAMES, Preset
+from journeymap.events.presets import preset as get_preset
 from journeymap.events.rows import left_out_text
 from journeymap.events.settings import (
     TIMESTAMP_UNITS,
@@ -30,6 +32,8 @@ OPTIONS = {
     "columns.timestamp": "--timestamp-column",
     "columns.event": "--event-column",
     "columns.session": "--session-column",
+    "columns.identities": "--identity-column",
+    "preset": "--preset",
     "columns.touchpoint": "--touchpoint-column",
     "columns.score": "--score-column",
     "columns.time": "--time-column",
@@ -75,15 +79,30 @@ def column_options(func: F) -> F:
             ("--event-column", "event", "Column with the event name."),
         ]
     ):
-        func = click.option(decl, default=default, show_default=True, metavar="NAME", help=text)(
-            func
-        )
+        func = click.option(
+            decl, default=None, metavar="NAME", help=f"{text} [default: {default}, or the preset's]"
+        )(func)
+    func = click.option(
+        "--preset",
+        type=click.Choice(PRESET_NAMES),
+        default=None,
+        help="Read a tool's export: its columns, timestamp unit, sessions, ids and event names "
+        "(docs/events.md, 'Presets'); options given explicitly override it.",
+    )(func)
     func = click.option(
         "--session-column",
         default=None,
         metavar="NAME",
         help="Column with a session id; a new session starts where it changes "
         "(instead of --session-timeout).",
+    )(func)
+    func = click.option(
+        "--identity-column",
+        "identity_columns",
+        multiple=True,
+        metavar="NAME",
+        help="Another id column of the same person (device or anonymous id; repeatable): "
+        "ids that appear on one row are one person (docs/events.md, 'Presets').",
     )(func)
     func = click.option(
         "--timezone",
@@ -163,9 +182,9 @@ def pipeline_options(func: F) -> F:
 
 
 def make_options(
-    customer_column: str,
-    timestamp_column: str,
-    event_column: str,
+    customer_column: str | None,
+    timestamp_column: str | None,
+    event_column: str | None,
     session_column: str | None,
     timezone: str,
     strict: bool,
@@ -178,9 +197,20 @@ def make_options(
     *,
     timestamp_unit: str | None = None,
     max_bad_rows: str = "1%",
+    identity_columns: tuple[str, ...] = (),
+    preset: str | None = None,
 ) -> IngestOptions:
+    """The options of an event-log command: a preset (if any), then every option given."""
+    base = get_preset(preset) if preset is not None else Preset("", "", Columns())
+    unit = timestamp_unit or base.timestamp_unit
     opts = IngestOptions(
-        columns=Columns(customer_column, timestamp_column, event_column, session_column),
+        columns=base.with_columns(
+            customer=customer_column,
+            timestamp=timestamp_column,
+            event=event_column,
+            session=session_column,
+            identities=tuple(identity_columns),
+        ),
         timezone=timezone,
         strict=strict,
         session_timeout=parse_duration(session_timeout, "session_timeout"),
@@ -191,8 +221,9 @@ def make_options(
         if conversion_window is None
         else parse_duration(conversion_window, "conversion_window"),
         segment_by=segment_by,
-        timestamp_unit=next((u for u in TIMESTAMP_UNITS if u == timestamp_unit), None),
+        timestamp_unit=next((u for u in TIMESTAMP_UNITS if u == unit), None),
         max_bad_rows=BadRowLimit.parse(max_bad_rows, "max_bad_rows"),
+        preset=base.name or None,
     )
     opts.validate()
     return opts
@@ -217,8 +248,15 @@ def summary_line(target: str, r: IngestResult) -> str:
     """What an ingest counted and left out, by reason (docs/events.md, 'No row is lost in silence')."""
     t = r.totals
     cov = r.overlay.coverage
+    ident = r.identity
+    merged = (
+        ""
+        if ident is None
+        else f" ({ident.ids_merged:,} id{'s' * (ident.ids_merged != 1)} merged: "
+        f"{ident.ids:,} ids, {ident.persons:,} persons)"
+    )
     return (
-        f"{target}: {t.rows:,} rows read, {t.events:,} events of {t.customers:,} customers"
+        f"{target}: {t.rows:,} rows read, {t.events:,} events of {t.customers:,} customers{merged}"
         + (f", coverage {cov:.1%} of the rows" if cov is not None else "")
         + f"; left out: {left_out_text(t.left_out)}"
         + (f" ({len(r.unmapped):,} event names)" if r.unmapped else "")

@@ -65,10 +65,12 @@ def ingest(
     map_path: str,
     output: str | None,
     fmt: str | None,
-    customer_column: str,
-    timestamp_column: str,
-    event_column: str,
+    customer_column: str | None,
+    timestamp_column: str | None,
+    event_column: str | None,
     session_column: str | None,
+    identity_columns: tuple[str, ...],
+    preset: str | None,
     timezone: str,
     strict: bool,
     session_timeout: str,
@@ -115,6 +117,8 @@ def ingest(
         segment_by,
         timestamp_unit=timestamp_unit,
         max_bad_rows=max_bad_rows,
+        identity_columns=identity_columns,
+        preset=preset,
     )
     loaded = load_map(map_path)
     if print_sql:
@@ -195,10 +199,12 @@ def discover(
     output: str,
     goal: str | None,
     max_touchpoints: int,
-    customer_column: str,
-    timestamp_column: str,
-    event_column: str,
+    customer_column: str | None,
+    timestamp_column: str | None,
+    event_column: str | None,
     session_column: str | None,
+    identity_columns: tuple[str, ...],
+    preset: str | None,
     timezone: str,
     strict: bool,
     session_timeout: str,
@@ -236,6 +242,8 @@ def discover(
         session_timeout,
         timestamp_unit=timestamp_unit,
         max_bad_rows=max_bad_rows,
+        identity_columns=identity_columns,
+        preset=preset,
     )
     stem = os.path.basename(output).split(".")[0] or "draft"
     progress = progress_printer(quiet)
@@ -406,10 +414,12 @@ def _overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
 def conform(
     map_path: str,
     events: tuple[str, ...],
-    customer_column: str,
-    timestamp_column: str,
-    event_column: str,
+    customer_column: str | None,
+    timestamp_column: str | None,
+    event_column: str | None,
     session_column: str | None,
+    identity_columns: tuple[str, ...],
+    preset: str | None,
     timezone: str,
     strict: bool,
     session_timeout: str,
@@ -458,6 +468,8 @@ def conform(
         conversion_window,
         timestamp_unit=timestamp_unit,
         max_bad_rows=max_bad_rows,
+        identity_columns=identity_columns,
+        preset=preset,
     )
     loaded = load_map(map_path)
     progress = progress_printer(quiet)

@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from journeymap.errors import UsageError
-from journeymap.events.inputs import InputFile, nested, require_columns
+from journeymap.events.identity import IdentityFigures
+from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require_columns
+from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, ident, lit
 
@@ -38,7 +40,7 @@ def _describe(con: Any, f: InputFile) -> list[tuple[str, str]]:
         return [(str(c), str(t)) for c, t in zip(rel.columns, rel.types, strict=True)]
     except duckdb.Error as exc:
         raise UsageError(
-            f"{f.path}: cannot read it as {f.format}: {str(exc).splitlines()[0]}"
+            f"{f.shown}: cannot read it as {f.format}: {str(exc).splitlines()[0]}"
         ) from None
 
 
@@ -52,16 +54,7 @@ def raw_select(
     """The ``jm_raw`` rows of one file (DuckDB dialect)."""
     names = [c for c, _ in schema]
     types = dict(schema)
-    require_columns(
-        f,
-        names,
-        columns.customer,
-        columns.timestamp,
-        columns.event,
-        columns.session,
-        segment,
-        wcols,
-    )
+    require_columns(f, names, columns, segment, wcols)
 
     def text(col: str) -> str:
         inside = nested(col, names)
@@ -70,7 +63,13 @@ def raw_select(
             path = lit("$" + "".join(f'."{k}"' for k in keys))
             kind = types[head].upper()
             if kind in ("VARCHAR", "JSON"):
-                return f"CASE WHEN json_valid({ident(head)}) THEN json_extract_string({ident(head)}, {path}) END"
+                h = ident(head)
+                record = f"json_extract_string({h}, {path})"
+                if len(keys) == 1:  # JSON text may hold a list of key/value records too
+                    record = f"CASE WHEN json_type({h}) = 'ARRAY' THEN {_keyed(h, keys[0])} ELSE {record} END"
+                return f"CASE WHEN json_valid({h}) THEN {record} END"
+            if kind.endswith("[]") and len(keys) == 1:  # a list of key/value records (GA4)
+                return _keyed(f"to_json({ident(head)})", keys[0])
             return f"json_extract_string(to_json({ident(head)}), {path})"
         if types[col].upper() == "JSON":  # mixed JSON types: strings unquoted, numbers as written
             return f"json_extract_string({ident(col)}, '$')"
@@ -89,14 +88,35 @@ def raw_select(
     sess = text(columns.session) if columns.session else "CAST(NULL AS VARCHAR)"
     row = "file_row_number" if f.format == "parquet" else "jm_rn"
     ws = "".join(f", {text(c)} AS jm_w{i}" for i, c in enumerate(wcols))
+    null = "CAST(NULL AS VARCHAR)"
+
+    def maybe(col: str, optional: bool = True) -> str:  # an optional column a file lacks is NULL
+        found = not optional or col in names or nested(col, names) is not None
+        return text(col) if found else null
+
+    for col, alias, optional in extra_columns(columns):
+        ws += f", {maybe(col, optional)} AS {alias}"
+    uid, event = base_aliases(columns)
     src = _scan(f)
     if f.format != "parquet":
         src = f"(SELECT *, row_number() OVER () AS jm_rn FROM {src})"
     return (
         f"SELECT {seg} AS jm_seg, {f.rank} AS jm_file, CAST({row} AS BIGINT) AS jm_row, "
-        f"{text(columns.customer)} AS jm_uid, {text(columns.event)} AS jm_event, {sess} AS jm_sess, "
+        f"{maybe(columns.customer, columns.ids_optional)} AS {uid}, "
+        f"{maybe(columns.event, columns.naming is not None)} AS {event}, {sess} AS jm_sess, "
         f"{ts_text} AS jm_ts_text, {local} AS jm_ts_local_us, {utc} AS jm_ts_utc_us{ws} FROM {src}"
     )
+
+
+def _keyed(records: str, key: str) -> str:
+    """The value of the record whose ``key`` is ``key`` in a JSON list (``inputs.TYPED_VALUES``)."""
+    found = (
+        f"list_filter(json_extract({records}, '$[*]'), "
+        f"lambda r: json_extract_string(r, '$.key') = {lit(key)})[1]"
+    )
+    values = [f"json_extract_string({found}, {lit('$.value.' + t)})" for t in TYPED_VALUES]
+    value = f"CASE WHEN json_type({found}, '$.value') <> 'OBJECT' THEN json_extract_string({found}, '$.value') END"
+    return f"COALESCE({', '.join(values)}, {value})"
 
 
 class DuckEngine:
@@ -119,11 +139,36 @@ class DuckEngine:
         self.con.close()
         self._tmp.cleanup()
 
+    identity: IdentityFigures | None = None
+    """What stitching did (after ``load`` with identity columns)."""
+
     def load(
         self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None
     ) -> None:
         selects = [raw_select(f, _describe(self.con, f), columns, wcols, segment) for f in files]
-        self.con.execute("CREATE TEMP VIEW jm_raw AS " + "\nUNION ALL\n".join(selects))
+        self.identity = make_raw(self, "\nUNION ALL\n".join(selects), columns)
+
+    def relation(self, name: str, sql: str, *, keep: bool = False) -> None:
+        self._sql(f"CREATE TEMP {'TABLE' if keep else 'VIEW'} {name} AS {sql}")
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        found: list[tuple[Any, ...]] = self._sql(sql).fetchall()
+        return found
+
+    def persons(self, persons: dict[str, str]) -> None:
+        self.con.execute(
+            "CREATE TEMP TABLE jm_persons AS SELECT unnest(CAST($1 AS VARCHAR[])) AS jm_id, "
+            "unnest(CAST($2 AS VARCHAR[])) AS jm_person",
+            [list(persons), list(persons.values())],
+        )
+
+    def _sql(self, sql: str) -> Any:
+        import duckdb
+
+        try:
+            return self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}") from None
 
     def run(
         self, stmts: dict[str, str], progress: Progress | None = None

@@ -28,7 +28,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeymap.events.inputs import InputFile, expand
+from journeymap.events.identity import IdentityFigures
+from journeymap.events.inputs import InputFile, expand, unpacked
+from journeymap.events.layers import provenance
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
 from journeymap.events.sql import mapping_rules, statements, where_columns
@@ -49,15 +51,19 @@ class Totals:
     customers: int = 0
     start_us: int | None = None
     end_us: int | None = None
+    identity_calls: int | None = None
+    """Rows that only link ids (Segment's identify); None when the columns name no call kinds."""
 
     @property
     def duplicates(self) -> int:
-        return self.rows - self.bad_rows - self.events
+        return self.rows - self.bad_rows - self.events - (self.identity_calls or 0)
 
     @property
     def left_out(self) -> dict[str, int]:
         """Rows left out by reason (``journeymap.events.rows``): ``rows == mapped + sum(left_out)``."""
+        calls = {} if self.identity_calls is None else {"identity": self.identity_calls}
         return {
+            **calls,
             "no_customer": self.bad_customer,
             "bad_timestamp": self.bad_timestamp,
             "no_event": self.bad_event,
@@ -121,6 +127,8 @@ class IngestResult:
     unmapped: dict[str, int] = field(default_factory=dict)
     censoring: Censoring | None = None
     """None for a log without events."""
+    identity: IdentityFigures | None = None
+    """What identity stitching did (None without identity columns)."""
 
 
 def ingest(
@@ -139,14 +147,16 @@ def ingest(
     opts = options or IngestOptions()
     opts.validate()
     goals = jm.select_goals(opts.goal)
-    files = expand(list(paths))
-    rows = run_pipeline(jm, files, opts, goals, engine=engine, progress=progress, spark=spark)
-    results = build_results(jm, files, opts, goals, rows)
-    left_out: dict[str, int] = defaultdict(int)
-    for r in results:
-        for reason, n in r.totals.left_out.items():
-            left_out[reason] += n
-    check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
+    with unpacked(expand(list(paths))) as files:
+        rows, identity = run_pipeline(
+            jm, files, opts, goals, engine=engine, progress=progress, spark=spark
+        )
+        results = build_results(jm, files, opts, goals, rows, identity)
+        left_out: dict[str, int] = defaultdict(int)
+        for r in results:
+            for reason, n in r.totals.left_out.items():
+                left_out[reason] += n
+        check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
     return results
 
 
@@ -159,8 +169,8 @@ def run_pipeline(
     engine: Engine = "duckdb",
     progress: Progress | None = None,
     spark: Any = None,
-) -> dict[str, list[tuple[Any, ...]]]:
-    """Run the statements on an engine; result rows by query name."""
+) -> tuple[dict[str, list[tuple[Any, ...]]], IdentityFigures | None]:
+    """Run the statements on an engine: result rows by query name, and what stitching did."""
     stmts = statements(jm, opts, goals)
     stmts["__timezone__"] = opts.timezone
     wcols = where_columns(mapping_rules(jm))
@@ -172,7 +182,7 @@ def run_pipeline(
             if progress:
                 progress(f"reading {len(files)} file(s)")
             duck.load(files, opts.columns, wcols, opts.segment_by)
-            rows = duck.run(stmts, progress)
+            rows, identity = duck.run(stmts, progress), duck.identity
         finally:
             duck.close()
     elif engine == "spark":
@@ -182,12 +192,12 @@ def run_pipeline(
         if progress:
             progress(f"reading {len(files)} file(s) on Spark")
         eng.load(files, opts.columns, wcols, opts.segment_by)
-        rows = eng.run(stmts, progress)
+        rows, identity = eng.run(stmts, progress), eng.identity
     else:
         raise SettingError(
             "engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark"
         )
-    return rows
+    return rows, identity
 
 
 # ----------------------------------------------------------------------------- overlays
@@ -206,12 +216,17 @@ def iso_utc(us: int) -> str:
     return text + "Z"
 
 
-def settings_of(files: list[InputFile], opts: IngestOptions, goals: list[str]) -> dict[str, Any]:
+def settings_of(
+    files: list[InputFile],
+    opts: IngestOptions,
+    goals: list[str],
+    identity: IdentityFigures | None = None,
+) -> dict[str, Any]:
     """Every setting used, so the overlay can be reproduced (no engine: engines agree)."""
     cols = opts.columns
     return {
         "source": "events",
-        "files": [f.path for f in files],
+        "files": [f.shown for f in files],
         "columns": {
             "customer": cols.customer,
             "timestamp": cols.timestamp,
@@ -236,6 +251,7 @@ def settings_of(files: list[InputFile], opts: IngestOptions, goals: list[str]) -
         "segment_by": opts.segment_by,
         "order": "timestamp, file rank (sorted paths), row number",
         "median": "lower median, whole seconds",
+        **provenance(opts, identity),
     }
 
 
@@ -245,11 +261,13 @@ def build_results(
     opts: IngestOptions,
     goals: list[str],
     rows: dict[str, list[tuple[Any, ...]]],
+    identity: IdentityFigures | None = None,
 ) -> list[IngestResult]:
     """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
     totals: dict[str, Totals] = defaultdict(Totals)
-    for seg, n, bad, bu, bt, be in rows["stats_rows"]:
+    for seg, n, bad, bu, bt, be, *calls in rows["stats_rows"]:
         t = totals[seg]
+        t.identity_calls = int(calls[0] or 0) if calls else None
         t.rows, t.bad_rows, t.bad_customer, t.bad_timestamp, t.bad_event = (
             int(n),
             int(bad or 0),
@@ -274,7 +292,7 @@ def build_results(
         edges[seg][tp].append((str(nxt), int(n), int(ret or 0), int(med)))
     if not totals:
         totals["v"] = Totals()
-    settings = settings_of(files, opts, goals)
+    settings = settings_of(files, opts, goals, identity)
     out = []
     for seg in sorted(totals):
         t = totals[seg]
@@ -330,11 +348,12 @@ def build_results(
             IngestResult(
                 Overlay.model_validate(doc),
                 t,
-                tuple(f.path for f in files),
+                tuple(dict.fromkeys(f.source for f in files)),
                 seg_value if opts.segment_by else None,
                 seg == "n",
                 dict(unmapped[seg]),
                 censoring,
+                identity,
             )
         )
     return out

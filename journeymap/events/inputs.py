@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
-from dataclasses import dataclass
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.events.settings import SettingError, missing_column
+from journeymap.events.settings import Columns, SettingError, missing_column
 from journeymap.io.files import require_regular
 
-Format = Literal["csv", "tsv", "parquet", "json"]
+Format = Literal["csv", "tsv", "parquet", "json", "zip"]
 
 _SUFFIXES: dict[str, Format] = {
     ".csv": "csv",
@@ -22,6 +25,7 @@ _SUFFIXES: dict[str, Format] = {
     ".jsonl": "json",
     ".ndjson": "json",
     ".json": "json",
+    ".zip": "zip",
 }
 _COMPRESSED = (".gz", ".zst", ".bz2")
 
@@ -31,6 +35,19 @@ class InputFile:
     rank: int
     path: str
     format: Format
+    origin: str | None = None
+    """The archive the file was unpacked from (``path`` is then a temporary copy)."""
+    member: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The file as the user knows it: ``export.zip/member.json.gz`` for an archive's member."""
+        return self.path if self.origin is None else f"{self.origin}/{self.member}"
+
+    @property
+    def source(self) -> str:
+        """The file the user named (the archive, for its members)."""
+        return self.origin or self.path
 
 
 def file_format(path: str) -> Format:
@@ -48,7 +65,8 @@ def file_format(path: str) -> Format:
     if fmt is None:
         raise UsageError(
             f"{path}: unknown event-log format",
-            hint="use .csv, .tsv, .parquet, .jsonl/.ndjson/.json (CSV and JSON may be .gz)",
+            hint="use .csv, .tsv, .parquet, .jsonl/.ndjson/.json (CSV and JSON may be .gz), "
+            "or a .zip of them",
         )
     return fmt
 
@@ -76,6 +94,78 @@ def expand(patterns: tuple[str, ...] | list[str]) -> list[InputFile]:
     return [InputFile(i, p, file_format(p)) for i, p in enumerate(paths)]
 
 
+MAX_UNPACKED = 4 * 2**30
+"""Bytes a .zip may unpack to (4 GiB): a larger archive is refused, so a zip bomb fills no disk."""
+
+
+@contextlib.contextmanager
+def unpacked(files: list[InputFile], limit: int = MAX_UNPACKED) -> Iterator[list[InputFile]]:
+    """The files with every .zip replaced by its log members, unpacked into a temporary folder.
+
+    Members are taken in name order, each under a fresh name (no member path reaches the disk);
+    members of another format (a README, a folder) are skipped. The folder is removed on exit,
+    also after an error.
+    """
+    import tempfile
+
+    if not any(f.format == "zip" for f in files):
+        yield files
+        return
+    with tempfile.TemporaryDirectory(prefix="journeymap-zip-") as tmp:
+        out: list[InputFile] = []
+        for f in files:
+            if f.format != "zip":
+                out.append(replace(f, rank=len(out)))
+                continue
+            try:
+                with zipfile.ZipFile(f.path) as archive:
+                    members = _log_members(archive)
+                    if not members:
+                        raise UsageError(f"{f.path}: the archive holds no event-log file")
+                    for info, fmt in members:
+                        target = os.path.join(
+                            tmp, f"{len(out):06d}-{os.path.basename(info.filename)}"
+                        )
+                        _copy_bounded(archive, info, target, limit, f.path)
+                        out.append(InputFile(len(out), target, fmt, f.path, info.filename))
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise UsageError(f"{f.path}: cannot unpack it: {exc}") from None
+        yield out
+
+
+def _log_members(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, Format]]:
+    found: list[tuple[zipfile.ZipInfo, Format]] = []
+    for info in sorted(archive.infolist(), key=lambda i: i.filename):
+        if info.is_dir():
+            continue
+        try:
+            fmt = file_format(info.filename)
+        except UsageError:
+            continue
+        if fmt != "zip":
+            found.append((info, fmt))
+    return found
+
+
+def _copy_bounded(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: str, limit: int, path: str
+) -> None:
+    """Copy one member, counting the bytes written against ``limit`` (declared sizes may lie)."""
+    total = sum(i.file_size for i in archive.infolist())
+    if total > limit:
+        raise UsageError(
+            f"{path}: the archive unpacks to {total:,} bytes, more than {limit:,}",
+            hint="unpack it yourself and give the files",
+        )
+    written = 0
+    with archive.open(info) as src, open(target, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > limit:
+                raise UsageError(f"{path}: {info.filename} unpacks to more than {limit:,} bytes")
+            dst.write(chunk)
+
+
 def nested(name: str, columns: list[str]) -> tuple[str, tuple[str, ...]] | None:
     """A dotted name read inside a column: (the column, the keys below it); None for a column itself.
 
@@ -95,13 +185,16 @@ def nested(name: str, columns: list[str]) -> tuple[str, tuple[str, ...]] | None:
     return head, tuple(name[len(head) + 1 :].split("."))
 
 
+TYPED_VALUES = ("string_value", "int_value", "double_value", "float_value")
+"""A dotted name ``head.key`` on a list of key/value records (GA4's ``event_params``) reads the
+record whose ``key`` is ``key``: the first of these members of its ``value`` that is set, else
+``value`` itself when it is a plain value. Only one key below such a list is read."""
+
+
 def require_columns(
     f: InputFile,
     names: list[str],
-    customer: str,
-    timestamp: str,
-    event: str,
-    session: str | None,
+    columns: Columns,
     segment: str | None,
     where_columns: list[str],
 ) -> None:
@@ -109,13 +202,14 @@ def require_columns(
 
     Both engines call this on the columns they found, so their messages are the same.
     """
-    wanted: list[tuple[str, str | None]] = [
-        (customer, "columns.customer"),
-        (timestamp, "columns.timestamp"),
-        (event, "columns.event"),
-    ]
-    if session:
-        wanted.append((session, "columns.session"))
+    wanted: list[tuple[str, str | None]] = [(columns.timestamp, "columns.timestamp")]
+    if not columns.ids_optional:
+        wanted.insert(0, (columns.customer, "columns.customer"))
+        wanted += [(c, "columns.identities") for c in columns.identities]
+    if columns.naming is None:  # with call kinds, a file may hold no call the event column names
+        wanted.append((columns.event, "columns.event"))
+    if columns.session:
+        wanted.append((columns.session, "columns.session"))
     if segment:
         wanted.append((segment, "segment_by"))
     wanted += [(c, None) for c in where_columns]
@@ -125,6 +219,6 @@ def require_columns(
             hint = did_you_mean(col, names) or f"columns: {', '.join(names[:20])}"
             if setting is None:
                 raise UsageError(
-                    f"{f.path}: no column '{col}' (named by an event rule's 'where')", hint=hint
+                    f"{f.shown}: no column '{col}' (named by an event rule's 'where')", hint=hint
                 )
-            raise SettingError(setting, missing_column(f.path, col), hint=hint)
+            raise SettingError(setting, missing_column(f.shown, col), hint=hint)

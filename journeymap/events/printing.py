@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeymap.events.settings import IngestOptions
+from journeymap.events.settings import IngestOptions, SettingError
 from journeymap.events.sql import (
     RELATIONS,
     RESULTS,
@@ -35,6 +35,12 @@ def raw_from_table(opts: IngestOptions, wcols: list[str], table: str = "events")
 
 def print_sql(jm: JourneyMap, opts: IngestOptions, dialect: str) -> str:
     """Every statement of the pipeline in ``dialect``, separated by semicolons, with comments."""
+    if opts.columns.identities:
+        raise SettingError(
+            "columns.identities",
+            lambda s: f"{s}: identity stitching runs on the data, so it has no statements to print",
+            hint="print the statements without it; they count one id as one customer",
+        )
     goals = jm.select_goals(opts.goal)
     stmts = statements(jm, opts, goals)
     wcols = where_columns(mapping_rules(jm))

@@ -10,6 +10,10 @@ left out for exactly one reason, so ``rows == mapped + sum(left_out.values())``:
 | ``no_event`` | has a customer and a timestamp but no event name |
 | ``duplicate`` | repeats an earlier row's (customer, timestamp, event) exactly |
 | ``unmapped`` | is an event no rule of the map maps (listed by name under ``unmapped``) |
+| ``identity`` | is an identity call (Segment's ``identify``): it links ids, it is no journey step |
+
+``identity`` is counted only when the columns name call kinds (``Columns.naming``); such a row
+has a customer and a timestamp, and counts under ``identity`` before ``no_event``.
 
 The first three make a row unusable: more of them than the limit (1% of the rows read by
 default), or every row unusable, stops the ingest with the count per reason and the first
@@ -27,7 +31,7 @@ from journeymap.events.settings import Engine, IngestOptions, SettingError
 from journeymap.events.sql import EPOCH_UNITS, KEY_SPAN
 
 UNUSABLE = ("no_customer", "bad_timestamp", "no_event")
-REASONS = (*UNUSABLE, "duplicate", "unmapped")
+REASONS = (*UNUSABLE, "duplicate", "unmapped", "identity")
 """Why a row is left out, in the order a row is tested (a row counts under its first reason)."""
 _TEXT = {
     "no_customer": "without a customer id",
@@ -35,6 +39,7 @@ _TEXT = {
     "no_event": "without an event name",
     "duplicate": "duplicates",
     "unmapped": "unmapped events",
+    "identity": "identity calls",
 }
 _UNIT_NAMES = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
 
@@ -90,7 +95,7 @@ def first_bad(files: list[InputFile], rows: list[tuple[Any, ...]], engine: Engin
     """The first unusable rows (file rank, then row), as the engines return them."""
     return [
         BadRow(
-            files[int(file)].path,
+            files[int(file)].shown,
             location(files[int(file)], int(row), engine),
             str(reason),
             None if ts is None else str(ts),
@@ -138,7 +143,7 @@ def check_rows(
 
         def where(key: int) -> str:
             f = files[int(key) // KEY_SPAN]
-            return f"{f.path}: {location(f, int(key) % KEY_SPAN, engine)}"
+            return f"{f.shown}: {location(f, int(key) % KEY_SPAN, engine)}"
 
         na, nb = (_UNIT_NAMES[EPOCH_UNITS[int(u)][0]] for u in (ua, ub))
         raise SettingError(

@@ -154,6 +154,33 @@ class BadRowLimit:
 
 
 @dataclass(frozen=True)
+class KindRule:
+    """Calls of one kind are named ``prefix`` + the value of ``column`` (the kind alone without one).
+
+    >>> KindRule("page", "page:", "name")
+    KindRule(kind='page', prefix='page:', column='name')
+    """
+
+    kind: str
+    prefix: str
+    column: str
+
+
+@dataclass(frozen=True)
+class EventNaming:
+    """How the event name comes from a column of call kinds (Segment's ``type``), see ``events/naming.py``.
+
+    A row of a kind in ``rules`` is named by its rule; a row of a kind in ``identity_kinds`` is
+    an identity call (it links ids, it is not a journey step); any other row is named by the
+    event column.
+    """
+
+    kind: str
+    rules: tuple[KindRule, ...] = ()
+    identity_kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Columns:
     """Column names in the event log."""
 
@@ -161,6 +188,15 @@ class Columns:
     timestamp: str = "timestamp"
     event: str = "event"
     session: str | None = None
+    identities: tuple[str, ...] = ()
+    """Further id columns of one person (device id, anonymous id): see ``events/identity.py``."""
+    dedup: str | None = None
+    """A column of event ids (Mixpanel's ``$insert_id``): rows of one customer with the same id are
+    one event; rows without one are deduplicated exactly (customer, timestamp, event)."""
+    naming: EventNaming | None = None
+    ids_optional: bool = False
+    """A file may lack the customer or an identity column (read as no id): set by presets, whose
+    exports leave out a field no row of a file has (Segment's ``anonymousId`` on server calls)."""
 
 
 @dataclass(frozen=True)
@@ -180,6 +216,8 @@ class IngestOptions:
     timestamp_unit: TimestampUnit | None = None
     """The unit of epoch numbers; None reads each from its magnitude (and refuses a mixed column)."""
     max_bad_rows: BadRowLimit = field(default_factory=BadRowLimit)
+    preset: str | None = None
+    """The preset the columns came from (``events/presets.py``), recorded in the overlay."""
 
     @property
     def effective_lost_after(self) -> int:

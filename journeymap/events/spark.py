@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from journeymap.events.inputs import InputFile, nested, require_columns
+from journeymap.events.identity import IdentityFigures
+from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require_columns
+from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns, SettingError
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
 
@@ -55,7 +57,24 @@ def configure(spark: Any) -> None:
     spark.conf.set("spark.sql.ansi.enabled", "false")
 
 
+def keyed(records: Any, kind: Any, key: str) -> Any:
+    """The value of the record whose ``key`` is ``key`` in a list of records (``inputs.TYPED_VALUES``)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    found = F.filter(records, lambda r: r["key"] == F.lit(key)).getItem(0)["value"]
+    elem = kind.elementType
+    names = elem.fieldNames() if isinstance(elem, T.StructType) else []
+    if "value" in names and isinstance(elem["value"].dataType, T.StructType):
+        as_json = F.to_json(found)
+        return F.coalesce(*(F.get_json_object(as_json, f"$.{t}") for t in TYPED_VALUES))
+    return found.cast("string")
+
+
 class SparkEngine:
+    identity: IdentityFigures | None = None
+    """What stitching did (after ``load`` with identity columns)."""
+
     def __init__(self, spark: Any = None) -> None:
         self.spark = spark if spark is not None else local_session()
         self.spark.sparkContext.setLogLevel("ERROR")
@@ -81,16 +100,7 @@ class SparkEngine:
 
         df = self._read(f)
         names = list(df.columns)
-        require_columns(
-            f,
-            names,
-            columns.customer,
-            columns.timestamp,
-            columns.event,
-            columns.session,
-            segment,
-            wcols,
-        )
+        require_columns(f, names, columns, segment, wcols)
 
         def text(col: str) -> Any:
             inside = nested(col, names)
@@ -98,7 +108,10 @@ class SparkEngine:
                 head, keys = inside
                 path = "$" + "".join(f"['{k}']" for k in keys)
                 value = F.col(f"`{head}`")
-                if not isinstance(df.schema[head].dataType, T.StringType):
+                kind = df.schema[head].dataType
+                if isinstance(kind, T.ArrayType) and len(keys) == 1:  # key/value records (GA4)
+                    return keyed(value, kind, keys[0])
+                if not isinstance(kind, T.StringType):
                     value = F.to_json(value)
                 return F.get_json_object(value, path)
             return F.col(f"`{col}`").cast("string")
@@ -114,13 +127,19 @@ class SparkEngine:
             local = F.unix_micros(F.col(f"`{columns.timestamp}`").cast("timestamp"))
         else:
             ts_text = text(columns.timestamp)
+
+        def has(col: str) -> bool:
+            return col in names or nested(col, names) is not None
+
+        null_text = F.lit(None).cast("string")
+        uid, event = base_aliases(columns)
         seg = F.coalesce(F.concat(F.lit("v"), text(segment)), F.lit("n")) if segment else F.lit("v")
         cols = [
             seg.alias("jm_seg"),
             F.lit(f.rank).alias("jm_file"),
             F.monotonically_increasing_id().alias("jm_row"),
-            text(columns.customer).alias("jm_uid"),
-            text(columns.event).alias("jm_event"),
+            (text(columns.customer) if has(columns.customer) else null_text).alias(uid),
+            (text(columns.event) if has(columns.event) else null_text).alias(event),
             (text(columns.session) if columns.session else F.lit(None).cast("string")).alias(
                 "jm_sess"
             ),
@@ -129,6 +148,8 @@ class SparkEngine:
             utc.alias("jm_ts_utc_us"),
         ]
         cols += [text(c).alias(f"jm_w{i}") for i, c in enumerate(wcols)]
+        for col, alias, optional in extra_columns(columns):
+            cols.append((text(col) if not optional or has(col) else null_text).alias(alias))
         return df.select(*cols)
 
     def load(
@@ -138,7 +159,19 @@ class SparkEngine:
         raw = frames[0]
         for other in frames[1:]:
             raw = raw.unionByName(other)
-        raw.createOrReplaceTempView("jm_raw")
+        raw.createOrReplaceTempView("jm_raw_rows")
+        self.identity = make_raw(self, "SELECT * FROM jm_raw_rows", columns)
+
+    def relation(self, name: str, sql: str, *, keep: bool = False) -> None:
+        df = self.spark.sql(transpile(sql, "spark", "UTC"))
+        (df.cache() if keep else df).createOrReplaceTempView(name)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.spark.sql(transpile(sql, "spark", "UTC")).collect()]
+
+    def persons(self, persons: dict[str, str]) -> None:
+        table = self.spark.createDataFrame(list(persons.items()), "jm_id string, jm_person string")
+        table.createOrReplaceTempView("jm_persons")
 
     def run(
         self, stmts: dict[str, str], progress: Progress | None = None

@@ -212,7 +212,16 @@ def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[st
     """
     rules = mapping_rules(jm)
     wcols = where_columns(rules)
-    wlist = ", ".join(f"jm_w{i}" for i in range(len(wcols)))
+    cols, key = opts.columns, f"jm_file * {KEY_SPAN} + jm_row"
+    extras = [c for c, on in (("jm_ident", cols.naming), ("jm_dedup", cols.dedup)) if on]
+    wlist = ", ".join([*(f"jm_w{i}" for i in range(len(wcols))), *extras])
+    # an identity call (events/layers.py) has no event name and is not a journey step
+    no_event = ("jm_ident = 0 AND " if cols.naming else "") + "(jm_event IS NULL OR jm_event = '')"
+    ident_ok = " AND jm_ident = 0" if cols.naming else ""
+    group, picked = "jm_ts, jm_event", "jm_ts, jm_event"
+    if cols.dedup:  # rows of one customer with the same event id are one event (the first)
+        group = "COALESCE('i' || NULLIF(jm_dedup, ''), 't' || CAST(jm_ts AS VARCHAR) || '|' || jm_event)"
+        picked = f"ARG_MIN(jm_ts, {key}) AS jm_ts, ARG_MIN(jm_event, {key}) AS jm_event"
     parsed = _parse_stage(opts.timestamp_unit).replace(
         "jm_wcols", wlist if wlist else "0 AS jm_nowhere"
     )
@@ -220,7 +229,7 @@ def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[st
 SELECT *,
   CASE WHEN jm_uid IS NULL OR trim(jm_uid) = '' THEN 1 ELSE 0 END AS jm_bad_uid,
   CASE WHEN jm_ts IS NULL THEN 1 ELSE 0 END AS jm_bad_ts,
-  CASE WHEN jm_event IS NULL OR jm_event = '' THEN 1 ELSE 0 END AS jm_bad_event
+  CASE WHEN {no_event} THEN 1 ELSE 0 END AS jm_bad_event
 FROM ({parsed}) AS jm_l3"""
     # a row left out for several reasons counts under the first: customer, timestamp, event
     reason = (
@@ -243,19 +252,18 @@ FROM ({parsed}) AS jm_l3"""
     # step 2 by aggregation: one row per (customer, timestamp, event), the first row's values
     # (jm_key orders rows by file rank, then row number); mapping (step 4) is a per-row function,
     # so it is computed on every row and the first row's touchpoint is kept.
-    key = f"jm_file * {KEY_SPAN} + jm_row"
     events = f"""
 SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, NULLIF(jm_tp, '') AS jm_tp,
   SUM(jm_new) OVER ({cust} ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS jm_sess_no
 FROM (
   SELECT *, {new_session} AS jm_new
   FROM (
-    SELECT jm_seg, jm_uid, jm_ts, jm_event, MIN({key}) AS jm_key,
+    SELECT jm_seg, jm_uid, {picked}, MIN({key}) AS jm_key,
       ARG_MIN(COALESCE({mapping_case(rules, wcols)}, ''), {key}) AS jm_tp,
       ARG_MIN(COALESCE('v' || jm_sess, 'n'), {key}) AS jm_sess
     FROM jm_parsed
-    WHERE jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0
-    GROUP BY jm_seg, jm_uid, jm_ts, jm_event
+    WHERE jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident_ok}
+    GROUP BY jm_seg, jm_uid, {group}
   ) AS jm_d
 ) AS jm_s"""
     session_journeys = opts.journey == "session"
@@ -299,12 +307,16 @@ JOIN (SELECT jm_seg, MAX(jm_ts) AS jm_end FROM jm_events GROUP BY jm_seg) AS e O
         "jm_parsed": parsed,
         "jm_events": events,
         "jm_visits": visits,
-        "stats_rows": """
+        "stats_rows": f"""
 SELECT jm_seg, COUNT(*) AS jm_rows,
   SUM(CASE WHEN jm_bad_uid + jm_bad_ts + jm_bad_event > 0 THEN 1 ELSE 0 END) AS jm_bad,
   SUM(jm_bad_uid) AS jm_bad_uid,
   SUM(CASE WHEN jm_bad_uid = 0 THEN jm_bad_ts ELSE 0 END) AS jm_bad_ts,
-  SUM(CASE WHEN jm_bad_uid = 0 AND jm_bad_ts = 0 THEN jm_bad_event ELSE 0 END) AS jm_bad_event
+  SUM(CASE WHEN jm_bad_uid = 0 AND jm_bad_ts = 0 THEN jm_bad_event ELSE 0 END) AS jm_bad_event{
+            ", SUM(CASE WHEN jm_bad_uid + jm_bad_ts = 0 THEN jm_ident ELSE 0 END) AS jm_identity"
+            if cols.naming
+            else ""
+        }
 FROM jm_parsed GROUP BY jm_seg""",
         "epoch_units": f"""
 SELECT jm_unit, COUNT(*) AS jm_n, MIN({key}) AS jm_first, ARG_MIN(trim(jm_ts_text), {key}) AS jm_first_text
