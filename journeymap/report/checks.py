@@ -20,13 +20,12 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-from urllib.parse import quote
 
-from journeymap import __version__
 from journeymap.analysis.comparison import Comparison, Test, Verdict
-from journeymap.checks import REGISTRY, Finding, MapResult, Severity, exit_code
+from journeymap.checks import Finding, MapResult, Severity, exit_code
 from journeymap.findings import SEVERITY_RANK
 from journeymap.report.formats import Format
+from journeymap.report.sarif import sarif
 
 __all__ = ["Format", "escape_github_data", "escape_github_property", "render"]
 
@@ -52,7 +51,7 @@ def render(
     if fmt == Format.TEXT:
         return text(results, fail_on=fail_on, color=color, tool=tool, limit=limit)
     if fmt == Format.SARIF:
-        return sarif(results, fail_on=fail_on, extra_rules=rules)
+        return sarif(results, extra_rules=rules)
     renderer: dict[Format, Callable[..., str]] = {
         Format.JSON: to_json,
         Format.MARKDOWN: markdown,
@@ -438,86 +437,6 @@ def junit(
     root.set("errors", "0")
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-# ------------------------------------------------------------------------------- SARIF
-
-
-def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/-._~")
-
-
-def sarif(
-    results: list[MapResult],
-    *,
-    fail_on: Severity = Severity.ERROR,
-    extra_rules: Mapping[str, tuple[str, str]] | None = None,
-) -> str:
-    """SARIF 2.1.0: every registered check is a rule (and every code of `extra_rules`); every finding
-    a result."""
-    described = dict(extra_rules or {})
-    rules: list[dict[str, Any]] = []
-    index: dict[str, int] = {}
-    for check in sorted(REGISTRY.values(), key=lambda c: c.code):
-        index[check.code] = len(rules)
-        rules.append(
-            {
-                "id": check.code,
-                "name": check.name,
-                "shortDescription": {"text": check.summary.replace("``", "'")},
-                "fullDescription": {
-                    "text": check.doc.split("\n\n")[0].replace("``", "'").replace("\n", " ")
-                },
-                "defaultConfiguration": {"level": check.severity.value},
-                "properties": {"kind": check.kind},
-            }
-        )
-    for f in sorted(_all(results)):
-        if f.code not in index:
-            index[f.code] = len(rules)
-            name, summary = described.get(f.code, (f.name, "A warning from reading the map."))
-            rules.append(
-                {
-                    "id": f.code,
-                    "name": name,
-                    "shortDescription": {"text": summary},
-                    "defaultConfiguration": {
-                        "level": f.severity.value if f.code in described else "warning"
-                    },
-                    "properties": {"kind": "conform" if f.code in described else "load"},
-                }
-            )
-    out_results = []
-    for f in sorted(_all(results)):
-        res: dict[str, Any] = {
-            "ruleId": f.code,
-            "ruleIndex": index[f.code],
-            "level": f.severity.value,
-            "message": {"text": f.message + (f" ({f.hint})" if f.hint else "")},
-        }
-        if f.position is not None:
-            res["locations"] = [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(f.position.path)},
-                        "region": {"startLine": f.position.line, "startColumn": f.position.col},
-                    }
-                }
-            ]
-        res["properties"] = {"subject": f.subject, "name": f.name, "data": dict(f.data)}
-        out_results.append(res)
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "journeymap", "version": __version__, "rules": rules}},
-                "columnKind": "unicodeCodePoints",
-                "results": out_results,
-            }
-        ],
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
 # -------------------------------------------------------------------------------- diff
