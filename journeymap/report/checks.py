@@ -24,7 +24,7 @@ from typing import Any
 from journeymap.analysis.comparison import Comparison, Test, Verdict
 from journeymap.checks import Finding, MapResult, Severity, exit_code
 from journeymap.findings import SEVERITY_RANK
-from journeymap.report.formats import Format
+from journeymap.report.formats import Format, escape_markdown
 from journeymap.report.sarif import sarif
 
 __all__ = ["Format", "escape_github_data", "escape_github_property", "render"]
@@ -231,6 +231,9 @@ def to_json(
 
 
 def _cell(s: object) -> str:
+    """Text inside a code span of a table cell (a path): backslash escapes do not work there,
+    so only what would end the cell or the line is replaced. Other user text goes through
+    :func:`~journeymap.report.formats.escape_markdown`."""
     return str(s).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
@@ -245,19 +248,21 @@ def markdown(
     for r in results:
         c = r.counts()
         out.append(
-            f"| {_cell(r.display)} | {_cell(r.period or '')} | {c['error']} | "
+            f"| {escape_markdown(r.display)} | {escape_markdown(r.period or '')} | {c['error']} | "
             f"{c['warning']} | {_pct(r.summary.get('conversion_probability'))} |"
         )
     out.append("")
     for r in results:
-        out += [f"### {_cell(r.title)} (`{_cell(r.display)}`)", ""]
+        out += [f"### {escape_markdown(r.title)} (`{_cell(r.display)}`)", ""]
         findings = sorted(r.findings, key=lambda f: (-f.rank, f.sort_key()))
         if findings:
             out += ["| Severity | Code | Where | Finding |", "|---|---|---|---|"]
             for f in findings:
                 where = f"`{f.position}`" if f.position else ""
                 msg = f.message + (f" ({f.hint})" if f.hint else "")
-                out.append(f"| {f.severity.value} | {f.code} | {_cell(where)} | {_cell(msg)} |")
+                out.append(
+                    f"| {f.severity.value} | {f.code} | {_cell(where)} | {escape_markdown(msg)} |"
+                )
             out.append("")
         else:
             out += ["No findings.", ""]
@@ -273,7 +278,7 @@ def markdown(
             for leak in leaks:
                 lc = leak.get("lost_conversions")
                 out.append(
-                    f"| {leak.get('rank')} | {_cell(leak.get('touchpoint'))} | "
+                    f"| {leak.get('rank')} | {escape_markdown(leak.get('touchpoint'))} | "
                     f"{leak.get('exits', 0):,} | {'n/a' if lc is None else f'{lc:,.1f}'} | "
                     f"{_money(leak.get('lost_value'), cur)} |"
                 )
@@ -286,8 +291,9 @@ def markdown(
 def _markdown_comparison(c: Comparison) -> list[str]:
     counts = ", ".join(f"{n} {v}" for v, n in c.verdicts().items() if n) or "nothing compared"
     out = [
-        f"**Against the baseline** {_cell(c.baseline)} "
-        f"({_cell(c.baseline_period or 'no period')} → {_cell(c.current_period or 'no period')}): "
+        f"**Against the baseline** {escape_markdown(c.baseline)} "
+        f"({escape_markdown(c.baseline_period or 'no period')} → "
+        f"{escape_markdown(c.current_period or 'no period')}): "
         f"{counts}",
         "",
     ]
@@ -300,16 +306,16 @@ def _markdown_comparison(c: Comparison) -> list[str]:
         for t in sorted(c.tests, key=lambda t: rank[t.verdict]):
             where = t.subject if t.subject != "map" else "(overall)"
             out.append(
-                f"| {t.verdict.value} | {t.metric} | {_cell(where)} | {_value(t, t.before)} | "
+                f"| {t.verdict.value} | {t.metric} | {escape_markdown(where)} | {_value(t, t.before)} | "
                 f"{_value(t, t.after)} | {_delta(t)} | {_p(t.p_adjusted)} | "
                 f"{t.n_before:,}/{t.n_after:,} {t.grain} |"
             )
         out.append("")
     if c.changes:
         out += ["**What changed**", ""]
-        out += [f"- {ch.kind}: {_cell(ch.detail)}" for ch in c.changes]
+        out += [f"- {ch.kind}: {escape_markdown(ch.detail)}" for ch in c.changes]
         out.append("")
-    out += [f"> {_cell(n)}" for n in c.notes]
+    out += [f"> {escape_markdown(n)}" for n in c.notes]
     if c.notes:
         out.append("")
     return out
@@ -465,5 +471,5 @@ def diff_markdown(c: Comparison, old: str, new: str) -> str:
         out += ["No structural changes.", ""]
     out += _markdown_comparison(c)
     if c.overlap:
-        out += [f"> {_cell(c.overlap)}", ""]
+        out += [f"> {escape_markdown(c.overlap)}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
