@@ -169,7 +169,7 @@ def text() -> str:
     ]
     for code, check in sorted(REGISTRY.items()):
         parts.append(
-            f"| [{code}](#{code.lower()}-{check.name.replace('.', '')}) | "
+            f"| [{code}](#{check.anchor}) | "
             f"`{check.name}` | {check.severity.value} | {check.summary} |"
         )
     parts.append("")

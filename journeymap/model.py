@@ -86,8 +86,12 @@ _PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])|W(0[1-9]|[1-4]
 
 
 class PeriodRange(_Model):
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(
+        description="First day of the period (YYYY-MM-DD)", examples=["2026-07-01"]
+    )
+    end: dt.date = Field(
+        description="Last day of the period, included (YYYY-MM-DD)", examples=["2026-09-30"]
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> PeriodRange:
@@ -159,9 +163,20 @@ class EvidenceKind(StrEnum):
 class Evidence(_Model):
     """Where a statement on the map comes from."""
 
-    kind: EvidenceKind
-    source: Text | None = None
-    date: dt.date | None = None
+    kind: EvidenceKind = Field(
+        description="observed (measured: analytics, logs, recordings), reported (customers said it), assumed (the team believes it, not yet checked) or proposed (a planned change)",
+        examples=["observed"],
+    )
+    source: Text | None = Field(
+        None,
+        description="Free text: the export, study or person",
+        examples=["Usability test (8 participants)"],
+    )
+    date: dt.date | None = Field(
+        None,
+        description="YYYY-MM-DD; assumed evidence older than checks.lint.assumption_max_age_days is reported (JM206)",
+        examples=["2026-07-14"],
+    )
 
 
 # ----------------------------------------------------------------------------------- surveys
@@ -202,11 +217,29 @@ def nps_counts(responses: Mapping[int, int]) -> NpsCounts:
 class Survey(_Model):
     """Raw response counts per answer on a declared scale."""
 
-    scale: tuple[Answer, Answer]
-    responses: dict[int, Count] = Field(default_factory=dict)
-    direction: Direction | None = None
-    top_box: list[Answer] | None = None
-    question: Text | None = None
+    scale: tuple[Answer, Answer] = Field(
+        description="[lowest, highest] answer, whole numbers", examples=[[1, 5]]
+    )
+    responses: dict[int, Count] = Field(
+        default_factory=dict,
+        description="{answer: count}; an answer outside the scale makes the map invalid",
+        examples=[{"1": 4, "4": 40, "5": 35}],
+    )
+    direction: Direction | None = Field(
+        None,
+        description="higher_is_better or lower_is_better; required for CES",
+        examples=["higher_is_better"],
+    )
+    top_box: list[Answer] | None = Field(
+        None,
+        description="CSAT: the answers that count as satisfied (required on a scale other than 1-5); CES: the answers that count as easy",
+        examples=[[4, 5]],
+    )
+    question: Text | None = Field(
+        None,
+        description="The question as asked (shown in reports)",
+        examples=["How likely are you to recommend us to a friend?"],
+    )
 
     @field_validator("scale")
     @classmethod
@@ -233,7 +266,11 @@ class Survey(_Model):
 
 
 class NpsSurvey(Survey):
-    scale: tuple[Answer, Answer] = NPS_SCALE
+    scale: tuple[Answer, Answer] = Field(
+        NPS_SCALE,
+        description="[lowest, highest] answer; the NPS is defined on [0, 10] only (the default)",
+        examples=[[0, 10]],
+    )
 
     @property
     def on_nps_scale(self) -> bool:
@@ -246,7 +283,11 @@ class NpsSurvey(Survey):
 
 
 class CsatSurvey(Survey):
-    scale: tuple[Answer, Answer] = CSAT_SCALE
+    scale: tuple[Answer, Answer] = Field(
+        CSAT_SCALE,
+        description="[lowest, highest] answer, default [1, 5]; another scale declares top_box",
+        examples=[[1, 5]],
+    )
 
     def top_box_answers(self) -> tuple[int, ...]:
         """The satisfied answers: the declared ``top_box``, else 4-5 (on the 1-5 scale).
@@ -315,8 +356,15 @@ def ces_answers(
 
 
 class CesSurvey(Survey):
-    scale: tuple[Answer, Answer] = CES_SCALE
-    direction: Direction  # required for CES
+    scale: tuple[Answer, Answer] = Field(
+        CES_SCALE,
+        description="[lowest, highest] answer, default [1, 7] (CES 2.0)",
+        examples=[[1, 7]],
+    )
+    direction: Direction = Field(
+        description="higher_is_better (CES 2.0, 1-7) or lower_is_better (the older CES, 1-5); required for CES",
+        examples=["higher_is_better"],
+    )
 
     @field_validator("top_box")
     @classmethod
@@ -341,9 +389,27 @@ class CesSurvey(Survey):
 
 
 class Scores(_Model):
-    nps: NpsSurvey | None = None
-    csat: CsatSurvey | None = None
-    ces: CesSurvey | None = None
+    nps: NpsSurvey | None = Field(
+        None,
+        description="NPS answers on 0-10: promoters answer 9-10, detractors 0-6",
+        examples=[{"responses": {"6": 9, "7": 20, "9": 30, "10": 30}}],
+    )
+    csat: CsatSurvey | None = Field(
+        None,
+        description="CSAT answers: the share of satisfied answers (4-5 on 1-5, else top_box)",
+        examples=[{"responses": {"1": 4, "2": 6, "3": 15, "4": 40, "5": 35}}],
+    )
+    ces: CesSurvey | None = Field(
+        None,
+        description="CES answers: the mean answer on the declared scale, with its direction",
+        examples=[
+            {
+                "scale": [1, 7],
+                "direction": "higher_is_better",
+                "responses": {"2": 3, "5": 25, "7": 20},
+            }
+        ],
+    )
 
 
 # ---------------------------------------------------------------------------------- business
@@ -354,12 +420,26 @@ TimeUnit = Literal["seconds", "minutes", "hours", "days"]
 class Durations(_Model):
     """A service time: raw samples, or precomputed figures when only those are known."""
 
-    unit: TimeUnit = "minutes"
-    hours: Literal["calendar", "business"] = "calendar"
-    samples: list[NonNegative] | None = None
-    mean: NonNegative | None = None
-    median: NonNegative | None = None
-    count: Count | None = None
+    unit: TimeUnit = Field(
+        "minutes", description="seconds, minutes (default), hours or days", examples=["hours"]
+    )
+    hours: Literal["calendar", "business"] = Field(
+        "calendar", description="calendar (default) or business hours", examples=["business"]
+    )
+    samples: list[NonNegative] | None = Field(
+        None,
+        description="Raw durations, one per case, in unit",
+        examples=[[0.5, 1, 1.5, 2, 3, 4.5]],
+    )
+    mean: NonNegative | None = Field(
+        None, description="Precomputed mean, when only that is known", examples=[3.4]
+    )
+    median: NonNegative | None = Field(
+        None, description="Precomputed median, when only that is known", examples=[2]
+    )
+    count: Count | None = Field(
+        None, description="Number of samples behind a precomputed mean or median", examples=[812]
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Durations:
@@ -407,9 +487,19 @@ class Durations(_Model):
 
 
 class TouchpointBusiness(_Model):
-    first_response_time: Durations | None = None
-    resolution_time: Durations | None = None
-    cost_per_visit: NonNegative | None = None
+    first_response_time: Durations | None = Field(
+        None,
+        description="Time until the customer first hears back",
+        examples=[{"unit": "minutes", "samples": [1, 2, 2, 3, 5, 8]}],
+    )
+    resolution_time: Durations | None = Field(
+        None,
+        description="Time until the issue is solved",
+        examples=[{"unit": "days", "median": 2, "mean": 3.4, "count": 812}],
+    )
+    cost_per_visit: NonNegative | None = Field(
+        None, description="Cost of one visit, in the map's currency", examples=[6.5]
+    )
 
 
 class Business(_Model):
@@ -421,19 +511,45 @@ class Business(_Model):
     # computed from them can leave 0..1 and no cost can turn negative. (The class docstring is
     # the schema's description: keep it one line.)
 
-    customers_start: Count | None = None
-    customers_end: Count | None = None
-    new_customers: Count | None = None
-    customers_lost: Count | None = None
-    ordering_customers: Count | None = None
-    repeat_customers: Count | None = None
-    average_order_value: NonNegative | None = None
-    purchase_frequency: NonNegative | None = Field(
-        default=None, description="orders per customer per year"
+    customers_start: Count | None = Field(
+        None, description="Active customers at the start of the period (S)", examples=[18400]
     )
-    customer_lifespan: NonNegative | None = Field(default=None, description="years")
-    gross_margin: Fraction | None = None
-    retention_spend: NonNegative | None = None
+    customers_end: Count | None = Field(
+        None,
+        description="Active customers at the end of the period (E), the new ones included",
+        examples=[19100],
+    )
+    new_customers: Count | None = Field(
+        None, description="Customers acquired in the period (N)", examples=[4150]
+    )
+    customers_lost: Count | None = Field(
+        None, description="Customers lost in the period, of those at the start", examples=[3450]
+    )
+    ordering_customers: Count | None = Field(
+        None, description="Customers with at least one order in the period", examples=[6100]
+    )
+    repeat_customers: Count | None = Field(
+        None,
+        description="Ordering customers who had ordered before (two or more orders)",
+        examples=[2300],
+    )
+    average_order_value: NonNegative | None = Field(
+        None, description="Average order value (AOV), in the map's currency", examples=[68.0]
+    )
+    purchase_frequency: NonNegative | None = Field(
+        default=None, description="Orders per customer per year", examples=[1.9]
+    )
+    customer_lifespan: NonNegative | None = Field(
+        default=None, description="Customer lifespan, in years", examples=[3.2]
+    )
+    gross_margin: Fraction | None = Field(
+        None, description="Gross margin, a fraction 0..1 (0.42, not 42)", examples=[0.42]
+    )
+    retention_spend: NonNegative | None = Field(
+        None,
+        description="Spend on retention in the period, in the map's currency",
+        examples=[38000],
+    )
 
     @field_validator("gross_margin", mode="before")
     @classmethod
@@ -503,10 +619,18 @@ class Business(_Model):
 class EventRule(_Model):
     """Which raw events stand for a touchpoint: an exact name or a fully anchored pattern."""
 
-    name: ShortText | None = None
-    pattern: ShortText | None = None
+    name: ShortText | None = Field(
+        None, description="The exact event name", examples=["page_view_product"]
+    )
+    pattern: ShortText | None = Field(
+        None,
+        description="A regular expression that must match the whole event name (anchored at both ends)",
+        examples=["^view_item(_.*)?$"],
+    )
     where: dict[ShortText, ShortText] = Field(
-        default_factory=dict, description="column -> fully anchored regular expression"
+        default_factory=dict,
+        description="{column: regular expression}: other columns of the row must match too (whole value)",
+        examples=[{"utm_source": "^(instagram|facebook)$"}],
     )
 
     @model_validator(mode="after")
@@ -532,33 +656,133 @@ Emotion = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Touchpoint(_Model):
-    id: Id
-    name: ShortText
-    channel: ShortText | None = None
-    description: Text | None = None
-    actions: list[Text] = Field(default_factory=list)
-    thoughts: Text | list[Text] | None = None
-    emotion: Emotion | dict[Id, Emotion] | None = None
-    pain_points: list[Text] = Field(default_factory=list)
-    opportunities: list[Text] = Field(default_factory=list)
-    owner: ShortText | None = None
-    evidence: Evidence | list[Evidence] | None = None
-    goal: Annotated[bool, Strict()] = False
-    value: NonNegative | None = None
-    optional: Annotated[bool, Strict()] = False
-    formerly: list[Id] = Field(default_factory=list)
-    events: list[ShortText | EventRule] = Field(default_factory=list)
+    id: Id = Field(
+        description="The touchpoint's id: letters of any alphabet, digits, _, - and . (stages and touchpoints share one namespace)",
+        examples=["checkout"],
+    )
+    name: ShortText = Field(
+        description="Shown on diagrams and reports (1-500 characters)", examples=["Checkout"]
+    )
+    channel: ShortText | None = Field(
+        None,
+        description="Where it happens: social, search, email, web, app, store, phone, chat, delivery, ... (or any other word)",
+        examples=["web"],
+    )
+    description: Text | None = Field(
+        None,
+        description="Free text",
+        examples=["A table of sizes in centimetres, opened from the product page."],
+    )
+    actions: list[Text] = Field(
+        default_factory=list,
+        description="What the customer does",
+        examples=[["Measures the chest", "Compares with the table"]],
+    )
+    thoughts: Text | list[Text] | None = Field(
+        None,
+        description="What the customer thinks, in their words: text, or a list of text",
+        examples=["How much is delivery?"],
+    )
+    emotion: Emotion | dict[Id, Emotion] | None = Field(
+        None,
+        description="On the map's emotion_scale: one number, or {persona-id: number}",
+        examples=[{"bargain-hunter": -1, "busy-parent": 0}],
+    )
+    pain_points: list[Text] = Field(
+        default_factory=list,
+        description="What goes wrong for the customer here",
+        examples=[["Delivery cost appears only at checkout"]],
+    )
+    opportunities: list[Text] = Field(
+        default_factory=list,
+        description="What the team could do about the pain points",
+        examples=[["Show the delivery cost next to the price"]],
+    )
+    owner: ShortText | None = Field(
+        None, description="The team responsible", examples=["Product content"]
+    )
+    evidence: Evidence | list[Evidence] | None = Field(
+        None,
+        description="Where the content comes from: one evidence, or a list",
+        examples=[
+            {"kind": "reported", "source": "Usability test (8 participants)", "date": "2026-07-14"}
+        ],
+    )
+    goal: Annotated[bool, Strict()] = Field(
+        False, description="Reaching this touchpoint is a conversion", examples=[True]
+    )
+    value: NonNegative | None = Field(
+        None,
+        description="Value of one conversion at this goal (instead of value_per_conversion)",
+        examples=[4.5],
+    )
+    optional: Annotated[bool, Strict()] = Field(
+        False,
+        description="Not every customer needs it (a size guide); informational",
+        examples=[True],
+    )
+    formerly: list[Id] = Field(
+        default_factory=list,
+        description="Ids this touchpoint had before a rename, so comparisons across periods and revisions keep matching it",
+        examples=[["size-chart"]],
+    )
+    events: list[ShortText | EventRule] = Field(
+        default_factory=list,
+        description="Which raw events stand for it: event names, or rules with name or pattern and where",
+        examples=[["view_size_guide", {"pattern": "^view_item(_.*)?$"}]],
+    )
     # flow
-    entries: Count | None = None
-    next: dict[Id, Count | None] | list[Id] = Field(default_factory=dict)
-    exits: Count | None = None
-    unknown: Count | None = None
-    in_progress: Count | None = None
-    customers: Count | None = None
-    returns: dict[Id, Count] = Field(default_factory=dict)
+    entries: Count | None = Field(
+        None,
+        description="Customers who start their journey at this touchpoint in the period",
+        examples=[1000],
+    )
+    next: dict[Id, Count | None] | list[Id] = Field(
+        default_factory=dict,
+        description="Transitions to other touchpoints: {id: count}; a list of ids or a null count declares a transition whose count is not known",
+        examples=[{"cart": 300}],
+    )
+    exits: Count | None = Field(
+        None,
+        description="Customers who leave the journey here (derived when not written)",
+        examples=[300],
+    )
+    unknown: Count | None = Field(
+        None,
+        description="Departures whose destination is not known (for example an untracked channel)",
+        examples=[50],
+    )
+    in_progress: Count | None = Field(
+        None,
+        description="Customers still on their way at the end of the period (censored, never counted as lost)",
+        examples=[20],
+    )
+    customers: Count | None = Field(
+        None,
+        description="Unique customers at this touchpoint (usually from event logs)",
+        examples=[740],
+    )
+    returns: dict[Id, Count] = Field(
+        default_factory=dict,
+        description="{id: count}: how many of the transitions in next happen in a later session",
+        examples=[{"checkout": 40}],
+    )
     # workshop numbers
-    scores: Scores | None = None
-    business: TouchpointBusiness | None = None
+    scores: Scores | None = Field(
+        None,
+        description="Survey answers: nps, csat and ces",
+        examples=[{"csat": {"responses": {"1": 4, "2": 6, "3": 15, "4": 40, "5": 35}}}],
+    )
+    business: TouchpointBusiness | None = Field(
+        None,
+        description="Service times and cost of one visit",
+        examples=[
+            {
+                "first_response_time": {"unit": "minutes", "samples": [1, 2, 2, 3, 5, 8]},
+                "cost_per_visit": 6.5,
+            }
+        ],
+    )
 
     @property
     def transitions(self) -> dict[str, int | None]:
@@ -605,20 +829,57 @@ class Touchpoint(_Model):
 
 
 class Stage(_Model):
-    id: Id
-    name: ShortText
-    description: Text | None = None
-    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    id: Id = Field(
+        description="The stage's id (stages and touchpoints share one namespace)", examples=["buy"]
+    )
+    name: ShortText = Field(
+        description="Shown on diagrams and reports (1-500 characters)", examples=["Buy"]
+    )
+    description: Text | None = Field(
+        None,
+        description="Free text",
+        examples=["Feedback, newsletter and loyalty after the first order."],
+    )
+    touchpoints: list[Touchpoint] = Field(
+        default_factory=list,
+        description="The stage's touchpoints, in order (may be empty)",
+        examples=[[{"id": "cart", "name": "Cart"}]],
+    )
 
 
 class Persona(_Model):
-    id: Id
-    name: ShortText
-    description: Text | None = None
-    goals: list[Text] = Field(default_factory=list)
-    frustrations: list[Text] = Field(default_factory=list)
-    segment: dict[ShortText, str | int | float | bool] | None = None
-    share: Fraction | None = None
+    id: Id = Field(
+        description="The persona's id, referenced by per-persona emotion",
+        examples=["bargain-hunter"],
+    )
+    name: ShortText = Field(
+        description="Shown in reports (1-500 characters)", examples=["Bargain hunter"]
+    )
+    description: Text | None = Field(
+        None,
+        description="Free text",
+        examples=["Compares prices on three sites before buying; shops on the phone."],
+    )
+    goals: list[Text] = Field(
+        default_factory=list,
+        description="What the persona wants, as a list of text",
+        examples=[["Find the lowest total price"]],
+    )
+    frustrations: list[Text] = Field(
+        default_factory=list,
+        description="What gets in the persona's way, as a list of text",
+        examples=[["Delivery costs that appear only at checkout"]],
+    )
+    segment: dict[ShortText, str | int | float | bool] | None = Field(
+        None,
+        description="{column: value}: which rows of an event log belong to this persona",
+        examples=[{"customer_segment": "price_sensitive"}],
+    )
+    share: Fraction | None = Field(
+        None,
+        description="Fraction 0..1 of customers this persona stands for; weights the average emotion across personas",
+        examples=[0.45],
+    )
 
 
 # ------------------------------------------------------------------------------------- checks
@@ -632,10 +893,24 @@ class Severity(StrEnum):
 class Limit(_Model):
     """``{min: x}`` or ``{max: x}`` (or both), with a severity and point/interval mode."""
 
-    min: Number | None = None
-    max: Number | None = None
-    severity: Severity = Severity.ERROR
-    on: Literal["point", "interval"] = "point"
+    min: Number | None = Field(
+        None,
+        description="Lowest passing value, in the figure's unit (rates are fractions 0..1)",
+        examples=[0.1],
+    )
+    max: Number | None = Field(
+        None,
+        description="Highest passing value, in the figure's unit (rates are fractions 0..1)",
+        examples=[0.8],
+    )
+    severity: Severity = Field(
+        Severity.ERROR, description="error (default) or warning", examples=["warning"]
+    )
+    on: Literal["point", "interval"] = Field(
+        "point",
+        description="point (default), or interval: test the conservative end of the confidence interval",
+        examples=["interval"],
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> Limit:
@@ -683,9 +958,15 @@ Duration = Annotated[
 class DurationLimit(_Model):
     """``{max: 3m}`` or ``{min: 30s}`` (or both) on a service time, with a severity."""
 
-    min: Duration | None = None
-    max: Duration | None = None
-    severity: Severity = Severity.ERROR
+    min: Duration | None = Field(
+        None, description="Shortest passing duration: 90s, 3m, 1.5h, 2d", examples=["30s"]
+    )
+    max: Duration | None = Field(
+        None, description="Longest passing duration: 90s, 3m, 1.5h, 2d", examples=["3m"]
+    )
+    severity: Severity = Field(
+        Severity.ERROR, description="error (default) or warning", examples=["warning"]
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> DurationLimit:
@@ -699,9 +980,15 @@ class DurationLimit(_Model):
 class ServiceLimit(_Model):
     """Limits on a service time's ``mean``, ``median`` or 90th percentile ``p90``."""
 
-    mean: DurationLimit | None = None
-    median: DurationLimit | None = None
-    p90: DurationLimit | None = None
+    mean: DurationLimit | None = Field(
+        None, description="Limit on the mean service time", examples=[{"max": "1h"}]
+    )
+    median: DurationLimit | None = Field(
+        None, description="Limit on the median service time", examples=[{"max": "3m"}]
+    )
+    p90: DurationLimit | None = Field(
+        None, description="Limit on the 90th percentile (needs samples)", examples=[{"max": "4h"}]
+    )
 
     @model_validator(mode="after")
     def _some(self) -> ServiceLimit:
@@ -711,80 +998,231 @@ class ServiceLimit(_Model):
 
 
 class TouchpointLimits(_Model):
-    drop_off: Limit | None = None
-    lost_value: Limit | None = None
-    nps: Limit | None = None
-    csat: Limit | None = None
-    ces: Limit | None = None
-    responses: Limit | None = None
-    first_response_time: ServiceLimit | None = None
-    resolution_time: ServiceLimit | None = None
+    drop_off: Limit | None = Field(
+        None,
+        description="Share of completed departures that exit at the touchpoint, a fraction 0..1",
+        examples=[{"max": 0.7}],
+    )
+    lost_value: Limit | None = Field(
+        None,
+        description="Value lost at the touchpoint, in the map's currency",
+        examples=[{"max": 5000}],
+    )
+    nps: Limit | None = Field(
+        None, description="NPS at the touchpoint, -100..100", examples=[{"min": 30}]
+    )
+    csat: Limit | None = Field(
+        None, description="CSAT at the touchpoint, a percentage 0..100", examples=[{"min": 70}]
+    )
+    ces: Limit | None = Field(
+        None,
+        description="CES at the touchpoint, on its declared scale: only min when higher is better, only max when lower is better",
+        examples=[{"min": 4.5}],
+    )
+    responses: Limit | None = Field(
+        None, description="Number of survey answers at the touchpoint", examples=[{"min": 30}]
+    )
+    first_response_time: ServiceLimit | None = Field(
+        None,
+        description="The period's first-response time: mean, median or p90, each {min, max} durations",
+        examples=[{"median": {"max": "3m"}}],
+    )
+    resolution_time: ServiceLimit | None = Field(
+        None,
+        description="The period's resolution time: mean, median or p90, each {min, max} durations",
+        examples=[{"mean": {"max": "1h"}}],
+    )
 
 
 class MetricLimits(_Model):
     """Limits on the period's business figures (``analyze``'s ``metrics``)."""
 
-    churn_rate: Limit | None = None
-    retention_rate: Limit | None = None
-    repeat_rate: Limit | None = None
-    customer_lifetime_value: Limit | None = None
-    retention_cost: Limit | None = None
-    conversion: Limit | None = None
+    churn_rate: Limit | None = Field(
+        None, description="Churn rate, customers lost / S, a fraction 0..1", examples=[{"max": 0.2}]
+    )
+    retention_rate: Limit | None = Field(
+        None, description="Retention rate (E - N) / S, a fraction 0..1", examples=[{"min": 0.8}]
+    )
+    repeat_rate: Limit | None = Field(
+        None,
+        description="Repeat-customer rate, repeat customers / ordering customers, a fraction 0..1",
+        examples=[{"min": 0.3}],
+    )
+    customer_lifetime_value: Limit | None = Field(
+        None,
+        description="Customer lifetime value AOV x purchase frequency x lifespan, in the map's currency",
+        examples=[{"min": 400}],
+    )
+    retention_cost: Limit | None = Field(
+        None,
+        description="Retention cost, retention spend / (E - N), in the map's currency",
+        examples=[{"max": 25}],
+    )
+    conversion: Limit | None = Field(
+        None,
+        description="Observed conversion rate, conversions / journeys started",
+        examples=[{"min": 0.01}],
+    )
 
 
 class StageLimits(_Model):
-    reach: Limit | None = None
+    reach: Limit | None = Field(
+        None, description="Probability of reaching the stage from entry", examples=[{"min": 0.5}]
+    )
 
 
 class IncreaseThreshold(_Model):
-    min_increase: NonNegative
+    min_increase: NonNegative = Field(
+        description="Smallest rise that counts as a regression, in the figure's unit",
+        examples=[0.02],
+    )
 
 
 class DecreaseThreshold(_Model):
-    min_decrease: NonNegative
+    min_decrease: NonNegative = Field(
+        description="Smallest fall that counts as a regression, in the figure's unit",
+        examples=[0.005],
+    )
 
 
 class Regression(_Model):
-    drop_off: IncreaseThreshold | None = None
-    conversion: DecreaseThreshold | None = None
-    nps: DecreaseThreshold | None = None
-    csat: DecreaseThreshold | None = None
+    drop_off: IncreaseThreshold | None = Field(
+        None,
+        description="Rise of a touchpoint's drop-off, a fraction",
+        examples=[{"min_increase": 0.02}],
+    )
+    conversion: DecreaseThreshold | None = Field(
+        None,
+        description="Fall of the overall conversion, a fraction",
+        examples=[{"min_decrease": 0.005}],
+    )
+    nps: DecreaseThreshold | None = Field(
+        None,
+        description="Fall of a touchpoint's NPS, in NPS points",
+        examples=[{"min_decrease": 5}],
+    )
+    csat: DecreaseThreshold | None = Field(
+        None,
+        description="Fall of a touchpoint's CSAT, in percentage points",
+        examples=[{"min_decrease": 5}],
+    )
     ces: DecreaseThreshold | None = Field(
         default=None,
-        description="worsening of the CES mean in scale points (a fall when "
-        "higher is better, a rise when lower is better)",
+        description="Worsening of the CES mean in scale points (a fall when higher is better, a rise when lower is better)",
+        examples=[{"min_decrease": 0.3}],
     )
     churn: IncreaseThreshold | None = Field(
-        default=None, description="increase of the churn rate lost / S, a fraction"
+        default=None,
+        description="Rise of the churn rate lost / S, a fraction (when both periods carry customer counts)",
+        examples=[{"min_increase": 0.02}],
     )
-    q: Annotated[float, Field(gt=0, lt=1)] = 0.05
-    min_departures: Count = 30
-    min_each: Count = 5
+    q: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.05, description="Benjamini-Hochberg false discovery rate (default 0.05)", examples=[0.05]
+    )
+    min_departures: Count = Field(
+        30,
+        description="Fewest departures (or survey responses) each period needs to be compared (default 30)",
+        examples=[30],
+    )
+    min_each: Count = Field(
+        5,
+        description="Fewest exits and fewest non-exits each period needs to be compared (default 5)",
+        examples=[5],
+    )
 
 
 class LintDisable(_Model):
-    code: Annotated[str, StringConstraints(pattern=r"^JM\d{3}$")]
-    touchpoint: Id | None = None
-    stage: Id | None = None
-    reason: ShortText
+    code: Annotated[str, StringConstraints(pattern=r"^JM\d{3}$")] = Field(
+        description="The built-in lint to switch off: JM and three digits", examples=["JM203"]
+    )
+    touchpoint: Id | None = Field(
+        None,
+        description="Only at this touchpoint (without touchpoint and stage: for the whole map)",
+        examples=["delivery"],
+    )
+    stage: Id | None = Field(
+        None,
+        description="Only in this stage (without touchpoint and stage: for the whole map)",
+        examples=["receive"],
+    )
+    reason: ShortText = Field(
+        description="Why it is switched off (required, so reviewers see why)",
+        examples=["Everyone leaves after the delivery; nobody counts them"],
+    )
 
 
 class LintSettings(_Model):
-    disable: list[LintDisable] = Field(default_factory=list)
-    assumption_max_age_days: Count | None = None
+    disable: list[LintDisable] = Field(
+        default_factory=list,
+        description="Built-in lints switched off, each with its code and reason",
+        examples=[
+            [
+                {
+                    "code": "JM203",
+                    "touchpoint": "delivery",
+                    "reason": "Everyone leaves after the delivery",
+                }
+            ]
+        ],
+    )
+    assumption_max_age_days: Count | None = Field(
+        None,
+        description="Report assumed evidence older than this many days, counted to the end of the period (default 180)",
+        examples=[180],
+    )
 
 
 class Checks(TouchpointLimits):
-    conversion: Limit | None = None
-    total_lost_value: Limit | None = None
-    flow_residual: Limit | None = None
-    coverage: Limit | None = None
-    undeclared_share: Limit | None = None
-    metrics: MetricLimits | None = None
-    touchpoints: dict[Id, TouchpointLimits] = Field(default_factory=dict)
-    stages: dict[Id, StageLimits] = Field(default_factory=dict)
-    regression: Regression | None = None
-    lint: LintSettings | None = None
+    conversion: Limit | None = Field(
+        None,
+        description="Probability that an entering customer converts (the selected goals)",
+        examples=[{"min": 0.1}],
+    )
+    total_lost_value: Limit | None = Field(
+        None,
+        description="Sum of the lost value over all leaks (first-order), in the map's currency",
+        examples=[{"max": 50000, "severity": "warning"}],
+    )
+    flow_residual: Limit | None = Field(
+        None,
+        description="The largest relative conservation residual of any touchpoint",
+        examples=[{"max": 0}],
+    )
+    coverage: Limit | None = Field(
+        None,
+        description="Share of events mapped to touchpoints (overlays made from events)",
+        examples=[{"min": 0.95}],
+    )
+    undeclared_share: Limit | None = Field(
+        None,
+        description="Share of flow on transitions the map does not declare (overlays made from events)",
+        examples=[{"max": 0.05}],
+    )
+    metrics: MetricLimits | None = Field(
+        None,
+        description="Limits on the period's business figures",
+        examples=[{"churn_rate": {"max": 0.2}, "conversion": {"min": 0.01}}],
+    )
+    touchpoints: dict[Id, TouchpointLimits] = Field(
+        default_factory=dict,
+        description="{touchpoint id: limits}: limits of one touchpoint",
+        examples=[{"checkout": {"drop_off": {"max": 0.3, "on": "interval"}}}],
+    )
+    stages: dict[Id, StageLimits] = Field(
+        default_factory=dict,
+        description="{stage id: {reach: limit}}: limits of one stage",
+        examples=[{"buy": {"reach": {"min": 0.5}}}],
+    )
+    regression: Regression | None = Field(
+        None,
+        description="Thresholds of the comparison with a baseline period",
+        examples=[{"drop_off": {"min_increase": 0.02}, "q": 0.05}],
+    )
+    lint: LintSettings | None = Field(
+        None,
+        description="Built-in lints switched off, and the age of a stale assumption",
+        examples=[{"assumption_max_age_days": 180}],
+    )
 
 
 # -------------------------------------------------------------------------------- experiments
@@ -806,19 +1244,32 @@ def parse_effect(text: str) -> tuple[float, bool]:
 
 
 class ExperimentArm(_Model):
-    name: Id
-    split: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = None
-    """Planned share of customers; arms without one share the rest equally."""
+    name: Id = Field(description="The arm's name", examples=["control"])
+    split: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] | None = Field(
+        None,
+        description="Planned share of customers; arms without one share the rest equally",
+        examples=[0.5],
+    )
 
 
 class ExperimentMetric(_Model):
     """A metric of an experiment: conversion to a goal, or drop-off or a survey at a touchpoint."""
 
-    metric: Literal["conversion", "drop_off", "csat", "ces", "nps"] = "conversion"
-    touchpoint: Id | None = None
-    """The goal (conversion; default every goal of the map) or the touchpoint of the metric."""
-    tolerance: str | None = None
-    """For a guardrail: the worsening it may tolerate (``2%`` relative or ``0.5pp``)."""
+    metric: Literal["conversion", "drop_off", "csat", "ces", "nps"] = Field(
+        "conversion",
+        description="conversion (default), or drop_off, csat, ces or nps at a touchpoint",
+        examples=["drop_off"],
+    )
+    touchpoint: Id | None = Field(
+        None,
+        description="The goal (conversion; default every goal of the map) or the touchpoint of the metric",
+        examples=["cart"],
+    )
+    tolerance: str | None = Field(
+        None,
+        description="For a guardrail: the worsening it may tolerate (2% relative or 0.5pp)",
+        examples=["1pp"],
+    )
 
     @field_validator("tolerance")
     @classmethod
@@ -839,16 +1290,44 @@ class ExperimentMetric(_Model):
 class Experiment(_Model):
     """One planned experiment: its arms and split, primary metric, guardrails and plan."""
 
-    id: Id
-    hypothesis: Text | None = None
-    arms: list[ExperimentArm] = Field(default_factory=list)
-    primary: ExperimentMetric = Field(default_factory=ExperimentMetric)
-    guardrails: list[ExperimentMetric] = Field(default_factory=list)
-    minimum_detectable_effect: str = "10%"
-    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
-    power: Annotated[float, Field(gt=0, lt=1)] = 0.8
-    start: dt.date | None = None
-    scenario: Id | None = None
+    id: Id = Field(description="The experiment's id", examples=["one-page-checkout"])
+    hypothesis: Text | None = Field(
+        None,
+        description="What the change should do, in words",
+        examples=["One page for checkout and payment loses fewer customers."],
+    )
+    arms: list[ExperimentArm] = Field(
+        default_factory=list,
+        description="The arms and their planned share of customers (the shares add up to at most 1)",
+        examples=[[{"name": "control", "split": 0.5}, {"name": "one-page", "split": 0.5}]],
+    )
+    primary: ExperimentMetric = Field(
+        default_factory=ExperimentMetric,
+        description="The primary metric: conversion to a goal, or drop_off, csat, ces or nps at a touchpoint",
+        examples=[{"metric": "conversion", "touchpoint": "order-confirmation"}],
+    )
+    guardrails: list[ExperimentMetric] = Field(
+        default_factory=list,
+        description="Metrics like primary, each with the worsening it may tolerate",
+        examples=[[{"metric": "drop_off", "touchpoint": "cart", "tolerance": "1pp"}]],
+    )
+    minimum_detectable_effect: str = Field(
+        "10%",
+        description="The smallest effect worth detecting: a relative lift (10%) or absolute points (1.5pp)",
+        examples=["10%"],
+    )
+    alpha: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.05, description="Two-sided significance level (default 0.05)", examples=[0.05]
+    )
+    power: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.8, description="The power the plan is for (default 0.8)", examples=[0.8]
+    )
+    start: dt.date | None = Field(
+        None, description="The first day of the experiment (YYYY-MM-DD)", examples=["2026-10-01"]
+    )
+    scenario: Id | None = Field(
+        None, description="The map's scenario the experiment tests", examples=["to-be"]
+    )
 
     @field_validator("minimum_detectable_effect")
     @classmethod
@@ -877,11 +1356,27 @@ class Experiment(_Model):
 class Scenario(_Model):
     """Patches by id, applied to the base map (before any overlay). Validated on application."""
 
-    name: ShortText | None = None
-    description: Text | None = None
-    remove: list[Id] = Field(default_factory=list)
-    touchpoints: dict[Id, dict[str, Any]] = Field(default_factory=dict)
-    add: dict[Id, list[dict[str, Any]]] = Field(default_factory=dict)
+    name: ShortText | None = Field(None, description="Shown in reports", examples=["To be"])
+    description: Text | None = Field(
+        None,
+        description="Shown in reports",
+        examples=["Express checkout from the cart; the checkout page includes payment."],
+    )
+    remove: list[Id] = Field(
+        default_factory=list,
+        description="Touchpoint or stage ids to remove, with their transitions, limits and lint exceptions",
+        examples=[["size-guide"]],
+    )
+    touchpoints: dict[Id, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="{id: {key: value}}: replaces those keys of a touchpoint, whole; the id cannot change",
+        examples=[{"checkout": {"name": "One-page checkout"}}],
+    )
+    add: dict[Id, list[dict[str, Any]]] = Field(
+        default_factory=dict,
+        description="{stage id: [touchpoints]}: new touchpoints appended to a stage",
+        examples=[{"buy": [{"id": "express-checkout", "name": "Express checkout"}]}],
+    )
 
 
 # --------------------------------------------------------------------------------------- map
@@ -890,21 +1385,76 @@ class Scenario(_Model):
 class JourneyMap(_Model):
     """A customer journey map, format version 1."""
 
-    journeymap: Literal[1] = Field(alias="journeymap")
-    id: Id
-    title: ShortText
-    description: Text | None = None
-    period: Period | None = None
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = None
-    value_per_conversion: NonNegative | None = None
-    emotion_scale: tuple[Number, Number] = (-2.0, 2.0)
-    include: list[ShortText] = Field(default_factory=list)
-    personas: list[Persona] = Field(default_factory=list)
-    stages: list[Stage]
-    business: Business | None = None
-    checks: Checks | None = None
-    scenarios: dict[Id, Scenario] = Field(default_factory=dict)
-    experiments: list[Experiment] = Field(default_factory=list)
+    journeymap: Literal[1] = Field(
+        alias="journeymap", description="Format version; this tool reads version 1", examples=[1]
+    )
+    id: Id = Field(description="The map's id (overlays name it in map)", examples=["shop"])
+    title: ShortText = Field(
+        description="Shown on diagrams and reports (1-500 characters)",
+        examples=["First purchase in the shop"],
+    )
+    description: Text | None = Field(
+        None, description="Free text", examples=["A small map that the other examples build on."]
+    )
+    period: Period | None = Field(
+        None,
+        description="The period the numbers are for: 2026, 2026-07, 2026-Q3, 2026-W05 or {start, end}",
+        examples=["2026-Q3"],
+    )
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
+        None, description="ISO 4217 code, three capitals", examples=["EUR"]
+    )
+    value_per_conversion: NonNegative | None = Field(
+        None,
+        description="Value of one conversion (average order value, or customer lifetime value); a goal's own value wins",
+        examples=[48.0],
+    )
+    emotion_scale: tuple[Number, Number] = Field(
+        (-2.0, 2.0),
+        description="The scale of emotion, [low, high], default [-2, 2]",
+        examples=[[-5, 5]],
+    )
+    include: list[ShortText] = Field(
+        default_factory=list,
+        description="Relative paths of files with shared personas, stages and touchpoints",
+        examples=[["shared/personas.yaml"]],
+    )
+    personas: list[Persona] = Field(
+        default_factory=list,
+        description="The people the journey is mapped for",
+        examples=[[{"id": "bargain-hunter", "name": "Bargain hunter", "share": 0.45}]],
+    )
+    stages: list[Stage] = Field(
+        description="Ordered stages with ordered touchpoints",
+        examples=[[{"id": "buy", "name": "Buy", "touchpoints": [{"id": "cart", "name": "Cart"}]}]],
+    )
+    business: Business | None = Field(
+        None,
+        description="Map-level business inputs, for the map's period",
+        examples=[
+            {
+                "customers_start": 18400,
+                "customers_end": 19100,
+                "new_customers": 4150,
+                "customers_lost": 3450,
+            }
+        ],
+    )
+    checks: Checks | None = Field(
+        None,
+        description="What CI enforces (journeymap check)",
+        examples=[{"conversion": {"min": 0.1}, "drop_off": {"max": 0.8, "severity": "warning"}}],
+    )
+    scenarios: dict[Id, Scenario] = Field(
+        default_factory=dict,
+        description="Named variants of the map (as-is, to-be): patches by id",
+        examples=[{"to-be": {"name": "To be", "remove": ["size-guide"]}}],
+    )
+    experiments: list[Experiment] = Field(
+        default_factory=list,
+        description="Planned A/B and multi-arm tests",
+        examples=[[{"id": "one-page-checkout", "primary": {"metric": "conversion"}}]],
+    )
 
     _normalise_period = field_validator("period", mode="before")(_period)
 
@@ -959,41 +1509,144 @@ class JourneyMap(_Model):
 
 
 class TimeRange(_Model):
-    start: str
-    end: str
+    start: str = Field(
+        description="Time of the first event (ISO 8601, UTC)", examples=["2026-04-01T00:03:12Z"]
+    )
+    end: str = Field(
+        description="Time of the last event (ISO 8601, UTC)", examples=["2026-06-30T23:58:40Z"]
+    )
 
 
 class OverlayTouchpoint(_Model):
-    entries: Count = 0
-    visits: Count | None = None
-    customers: Count | None = None
-    next: dict[Id, Count] = Field(default_factory=dict)
-    exits: Count | None = None
-    unknown: Count | None = None
-    in_progress: Count | None = None
-    conversions: Count | None = None
-    returns: dict[Id, Count] = Field(default_factory=dict)
-    median_seconds_to_next: dict[Id, Count] = Field(default_factory=dict)
-    late_conversions: Count | None = None
-    scores: Scores | None = None
-    business: TouchpointBusiness | None = None
+    entries: Count = Field(
+        0,
+        description="Customers who start their journey at this touchpoint in the period (default 0)",
+        examples=[900],
+    )
+    visits: Count | None = Field(
+        None,
+        description="Written by ingest for reference; always recomputed from entries and transitions",
+        examples=[1460],
+    )
+    customers: Count | None = Field(
+        None, description="Unique customers at this touchpoint", examples=[740]
+    )
+    next: dict[Id, Count] = Field(
+        default_factory=dict,
+        description="Transitions to other touchpoints: {id: count}; may name transitions the map does not declare",
+        examples=[{"product-page": 560}],
+    )
+    exits: Count | None = Field(
+        None,
+        description="Customers who leave the journey here (derived when not written)",
+        examples=[300],
+    )
+    unknown: Count | None = Field(
+        None,
+        description="Departures whose destination is not known (for example an untracked channel)",
+        examples=[50],
+    )
+    in_progress: Count | None = Field(
+        None,
+        description="Customers still on their way at the end of the period (censored, never counted as lost)",
+        examples=[4],
+    )
+    conversions: Count | None = Field(
+        None,
+        description="Written by ingest for reference; always recomputed from entries and transitions",
+        examples=[150],
+    )
+    returns: dict[Id, Count] = Field(
+        default_factory=dict,
+        description="{id: count}: how many of the transitions in next happen in a later session",
+        examples=[{"checkout": 40}],
+    )
+    median_seconds_to_next: dict[Id, Count] = Field(
+        default_factory=dict,
+        description="{id: seconds}: median time to the next touchpoint, written by ingest for reference",
+        examples=[{"cart": 95}],
+    )
+    late_conversions: Count | None = Field(
+        None,
+        description="Conversions after the conversion window, written by ingest for reference",
+        examples=[3],
+    )
+    scores: Scores | None = Field(
+        None,
+        description="Survey answers of the period: nps, csat and ces",
+        examples=[{"csat": {"responses": {"1": 4, "2": 6, "3": 15, "4": 40, "5": 35}}}],
+    )
+    business: TouchpointBusiness | None = Field(
+        None,
+        description="Service times and cost of one visit in the period, as in a map",
+        examples=[
+            {
+                "first_response_time": {"unit": "minutes", "samples": [1, 2, 2, 3, 5, 8]},
+                "cost_per_visit": 6.5,
+            }
+        ],
+    )
 
 
 class Overlay(_Model):
     """The numbers of one period for a map; replaces the map's counts, responses and business inputs."""
 
-    journeymap_data: Literal[1] = Field(alias="journeymap-data")
-    map: Id
-    period: Period | None = None
-    settings: dict[str, Any] = Field(default_factory=dict)
-    touchpoints: dict[Id, OverlayTouchpoint] = Field(default_factory=dict)
-    coverage: Fraction | None = None
-    unmapped: dict[str, Count] = Field(default_factory=dict)
-    bad_rows: Count | None = None
-    left_out: dict[str, Count] = Field(default_factory=dict)
-    """Rows read but not counted, by reason (docs/events.md): rows = mapped events + their sum."""
-    time_range: TimeRange | None = None
-    segment: dict[str, Any] | None = None
-    business: Business | None = None
+    journeymap_data: Literal[1] = Field(
+        alias="journeymap-data", description="The overlay format version", examples=[1]
+    )
+    map: Id = Field(description="The id of the map it belongs to", examples=["shop"])
+    period: Period | None = Field(
+        None,
+        description="The period of the numbers, same forms as the map's period",
+        examples=["2026-Q2"],
+    )
+    settings: dict[str, Any] = Field(
+        default_factory=dict,
+        description="How it was made (ingest writes every setting, so any overlay can be reproduced)",
+        examples=[{"source": "GA4 export"}],
+    )
+    touchpoints: dict[Id, OverlayTouchpoint] = Field(
+        default_factory=dict,
+        description="{id: numbers}: the period's numbers of each touchpoint",
+        examples=[{"search-ad": {"entries": 900, "next": {"product-page": 560}}}],
+    )
+    coverage: Fraction | None = Field(
+        None, description="Share 0..1 of events that were mapped to touchpoints", examples=[0.97]
+    )
+    unmapped: dict[str, Count] = Field(
+        default_factory=dict,
+        description="{event name: count} of events no rule matched",
+        examples=[{"scroll": 1200}],
+    )
+    bad_rows: Count | None = Field(
+        None, description="Rows left out (no customer or no readable timestamp)", examples=[12]
+    )
+    left_out: dict[str, Count] = Field(
+        default_factory=dict,
+        description="Rows read but not counted, by reason (no_customer, bad_timestamp, no_event, duplicate, unmapped): rows = mapped events + their sum",
+        examples=[{"duplicate": 4, "unmapped": 1200}],
+    )
+    time_range: TimeRange | None = Field(
+        None,
+        description="{start, end}: first and last event time",
+        examples=[{"start": "2026-04-01T00:03:12Z", "end": "2026-06-30T23:58:40Z"}],
+    )
+    segment: dict[str, Any] | None = Field(
+        None,
+        description="{column: value} of a per-persona overlay",
+        examples=[{"customer_segment": "price_sensitive"}],
+    )
+    business: Business | None = Field(
+        None,
+        description="The period's customer-level business inputs, as in a map",
+        examples=[
+            {
+                "customers_start": 18400,
+                "customers_end": 19100,
+                "new_customers": 4150,
+                "customers_lost": 3450,
+            }
+        ],
+    )
 
     _normalise_period = field_validator("period", mode="before")(_period)

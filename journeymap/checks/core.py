@@ -88,6 +88,12 @@ class Check:
     doc: str
 
     @property
+    def anchor(self) -> str:
+        """The anchor of the check's section in docs/checks.md (``## JM101 limit.conversion``
+        is ``#jm101-limitconversion``, as GitHub writes a heading's anchor)."""
+        return f"{self.code.lower()}-{self.name.replace('.', '')}"
+
+    @property
     def summary(self) -> str:
         """The first line of the docstring."""
         return self.doc.strip().splitlines()[0] if self.doc.strip() else self.name

@@ -9,9 +9,9 @@ ready to paste into an issue or a pull request. CSV is the leak table. JSON is t
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+import re
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import Any
@@ -40,6 +40,7 @@ from journeymap.report.figures_table import (
     stage_survey_lines,
     survey_text,
 )
+from journeymap.report.formats import CsvWriter, escape_markdown
 
 Comparison = Mapping[str, Any]
 """The side-by-side document of :func:`journeymap.analysis.compare` (JSON-ready)."""
@@ -330,13 +331,14 @@ def _leak_paragraphs(a: Analysis) -> list[str]:
 
 
 def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    """A table row; a pipe that :func:`escape_markdown` has not escaped yet is escaped here."""
+    return "| " + " | ".join(re.sub(r"(?<!\\)\|", r"\\|", c) for c in cells) + " |"
 
 
 def to_markdown(a: Analysis) -> str:
     """Markdown ready to paste into an issue or a pull request."""
     st = a.settings
-    out = [f"## Leak analysis: {_title(a)}", ""]
+    out = [f"## Leak analysis: {escape_markdown(_title(a))}", ""]
     meta = [
         f"period **{st.period}**" if st.period else None,
         f"scenario **{st.scenario}**" if st.scenario else None,
@@ -347,7 +349,7 @@ def to_markdown(a: Analysis) -> str:
         f"{st.samples} bootstrap samples (seed {st.seed})",
     ]
     out += [", ".join(m for m in meta if m), ""]
-    out += summary_lines(a)
+    out += [escape_markdown(line) for line in summary_lines(a)]
     out.append("")
     if a.leaks:
         out += _markdown_leaks(a)
@@ -373,7 +375,7 @@ def to_markdown(a: Analysis) -> str:
             _md_row(
                 [
                     f"`{t.id}`{mark}",
-                    t.stage,
+                    escape_markdown(t.stage),
                     count(t.visits),
                     count(t.exits),
                     percent(t.drop_off),
@@ -392,7 +394,7 @@ def to_markdown(a: Analysis) -> str:
         out.append(
             _md_row(
                 [
-                    s.name,
+                    escape_markdown(s.name),
                     percent(s.reach_probability),
                     percent(s.conversion_given_reach),
                     percent(s.conversion_from_previous) if s.classic_funnel else MISSING,
@@ -408,7 +410,7 @@ def to_markdown(a: Analysis) -> str:
     out += _cx_markdown(a)
     if a.warnings:
         out += ["", "### Warnings", ""]
-        out += [f"- **{w.code}** {w.message}" for w in a.warnings]
+        out += [f"- **{w.code}** {escape_markdown(w.message)}" for w in a.warnings]
     return "\n".join(out) + "\n"
 
 
@@ -465,7 +467,7 @@ def _markdown_leaks(a: Analysis) -> list[str]:
             _md_row(
                 [
                     str(lk.rank),
-                    f"{lk.name} (`{lk.touchpoint}`)",
+                    f"{escape_markdown(lk.name)} (`{lk.touchpoint}`)",
                     count(lk.exits),
                     f"{percent(lk.drop_off)} ({percent_interval(lk.drop_off_interval)})",
                     f"{count(lk.lost_conversions)}"
@@ -476,12 +478,12 @@ def _markdown_leaks(a: Analysis) -> list[str]:
                     else MISSING,
                     percent(lk.removal_effect, 0),
                     percent(lk.probability_top, 0),
-                    lk.best_next.name if lk.best_next else MISSING,
+                    escape_markdown(lk.best_next.name) if lk.best_next else MISSING,
                 ]
             )
         )
     out.append("")
-    out += [f"{lk.rank}. {leak_sentence(a, lk)}" for lk in a.leaks[:3]]
+    out += [f"{lk.rank}. {escape_markdown(leak_sentence(a, lk))}" for lk in a.leaks[:3]]
     out.append("")
     return out
 
@@ -515,7 +517,7 @@ CSV_COLUMNS = (
 def to_csv(a: Analysis) -> str:
     """The leak table as CSV (empty cells for null; numbers as in the JSON document)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(CSV_COLUMNS)
     cur = a.settings.currency
     for lk in a.leaks:
@@ -644,7 +646,8 @@ def comparison_table(doc: Comparison) -> str:
 
 def comparison_markdown(doc: Comparison) -> str:
     summary, tps = _comparison_rows(doc)
-    out = [f"## Comparison: {_side_label(doc['a'])} vs {_side_label(doc['b'])}", ""]
+    a, b = escape_markdown(_side_label(doc["a"])), escape_markdown(_side_label(doc["b"]))
+    out = [f"## Comparison: {a} vs {b}", ""]
     for rows in (summary, tps):
         out.append(_md_row(rows[0]))
         out.append("|" + "---|" * len(rows[0]))
@@ -656,7 +659,7 @@ def comparison_markdown(doc: Comparison) -> str:
 
 def comparison_csv(doc: Comparison) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     keys = [
         "visits",
         "exits",

@@ -20,13 +20,12 @@ import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-from urllib.parse import quote
 
-from journeymap import __version__
 from journeymap.analysis.comparison import Comparison, Test, Verdict
-from journeymap.checks import REGISTRY, Finding, MapResult, Severity, exit_code
+from journeymap.checks import Finding, MapResult, Severity, exit_code
 from journeymap.findings import SEVERITY_RANK
-from journeymap.report.formats import Format
+from journeymap.report.formats import Format, escape_markdown
+from journeymap.report.sarif import sarif
 
 __all__ = ["Format", "escape_github_data", "escape_github_property", "render"]
 
@@ -52,7 +51,7 @@ def render(
     if fmt == Format.TEXT:
         return text(results, fail_on=fail_on, color=color, tool=tool, limit=limit)
     if fmt == Format.SARIF:
-        return sarif(results, fail_on=fail_on, extra_rules=rules)
+        return sarif(results, extra_rules=rules)
     renderer: dict[Format, Callable[..., str]] = {
         Format.JSON: to_json,
         Format.MARKDOWN: markdown,
@@ -232,6 +231,9 @@ def to_json(
 
 
 def _cell(s: object) -> str:
+    """Text inside a code span of a table cell (a path): backslash escapes do not work there,
+    so only what would end the cell or the line is replaced. Other user text goes through
+    :func:`~journeymap.report.formats.escape_markdown`."""
     return str(s).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
@@ -246,19 +248,21 @@ def markdown(
     for r in results:
         c = r.counts()
         out.append(
-            f"| {_cell(r.display)} | {_cell(r.period or '')} | {c['error']} | "
+            f"| {escape_markdown(r.display)} | {escape_markdown(r.period or '')} | {c['error']} | "
             f"{c['warning']} | {_pct(r.summary.get('conversion_probability'))} |"
         )
     out.append("")
     for r in results:
-        out += [f"### {_cell(r.title)} (`{_cell(r.display)}`)", ""]
+        out += [f"### {escape_markdown(r.title)} (`{_cell(r.display)}`)", ""]
         findings = sorted(r.findings, key=lambda f: (-f.rank, f.sort_key()))
         if findings:
             out += ["| Severity | Code | Where | Finding |", "|---|---|---|---|"]
             for f in findings:
                 where = f"`{f.position}`" if f.position else ""
                 msg = f.message + (f" ({f.hint})" if f.hint else "")
-                out.append(f"| {f.severity.value} | {f.code} | {_cell(where)} | {_cell(msg)} |")
+                out.append(
+                    f"| {f.severity.value} | {f.code} | {_cell(where)} | {escape_markdown(msg)} |"
+                )
             out.append("")
         else:
             out += ["No findings.", ""]
@@ -274,7 +278,7 @@ def markdown(
             for leak in leaks:
                 lc = leak.get("lost_conversions")
                 out.append(
-                    f"| {leak.get('rank')} | {_cell(leak.get('touchpoint'))} | "
+                    f"| {leak.get('rank')} | {escape_markdown(leak.get('touchpoint'))} | "
                     f"{leak.get('exits', 0):,} | {'n/a' if lc is None else f'{lc:,.1f}'} | "
                     f"{_money(leak.get('lost_value'), cur)} |"
                 )
@@ -287,8 +291,9 @@ def markdown(
 def _markdown_comparison(c: Comparison) -> list[str]:
     counts = ", ".join(f"{n} {v}" for v, n in c.verdicts().items() if n) or "nothing compared"
     out = [
-        f"**Against the baseline** {_cell(c.baseline)} "
-        f"({_cell(c.baseline_period or 'no period')} → {_cell(c.current_period or 'no period')}): "
+        f"**Against the baseline** {escape_markdown(c.baseline)} "
+        f"({escape_markdown(c.baseline_period or 'no period')} → "
+        f"{escape_markdown(c.current_period or 'no period')}): "
         f"{counts}",
         "",
     ]
@@ -301,16 +306,16 @@ def _markdown_comparison(c: Comparison) -> list[str]:
         for t in sorted(c.tests, key=lambda t: rank[t.verdict]):
             where = t.subject if t.subject != "map" else "(overall)"
             out.append(
-                f"| {t.verdict.value} | {t.metric} | {_cell(where)} | {_value(t, t.before)} | "
+                f"| {t.verdict.value} | {t.metric} | {escape_markdown(where)} | {_value(t, t.before)} | "
                 f"{_value(t, t.after)} | {_delta(t)} | {_p(t.p_adjusted)} | "
                 f"{t.n_before:,}/{t.n_after:,} {t.grain} |"
             )
         out.append("")
     if c.changes:
         out += ["**What changed**", ""]
-        out += [f"- {ch.kind}: {_cell(ch.detail)}" for ch in c.changes]
+        out += [f"- {ch.kind}: {escape_markdown(ch.detail)}" for ch in c.changes]
         out.append("")
-    out += [f"> {_cell(n)}" for n in c.notes]
+    out += [f"> {escape_markdown(n)}" for n in c.notes]
     if c.notes:
         out.append("")
     return out
@@ -440,86 +445,6 @@ def junit(
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-# ------------------------------------------------------------------------------- SARIF
-
-
-def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/-._~")
-
-
-def sarif(
-    results: list[MapResult],
-    *,
-    fail_on: Severity = Severity.ERROR,
-    extra_rules: Mapping[str, tuple[str, str]] | None = None,
-) -> str:
-    """SARIF 2.1.0: every registered check is a rule (and every code of `extra_rules`); every finding
-    a result."""
-    described = dict(extra_rules or {})
-    rules: list[dict[str, Any]] = []
-    index: dict[str, int] = {}
-    for check in sorted(REGISTRY.values(), key=lambda c: c.code):
-        index[check.code] = len(rules)
-        rules.append(
-            {
-                "id": check.code,
-                "name": check.name,
-                "shortDescription": {"text": check.summary.replace("``", "'")},
-                "fullDescription": {
-                    "text": check.doc.split("\n\n")[0].replace("``", "'").replace("\n", " ")
-                },
-                "defaultConfiguration": {"level": check.severity.value},
-                "properties": {"kind": check.kind},
-            }
-        )
-    for f in sorted(_all(results)):
-        if f.code not in index:
-            index[f.code] = len(rules)
-            name, summary = described.get(f.code, (f.name, "A warning from reading the map."))
-            rules.append(
-                {
-                    "id": f.code,
-                    "name": name,
-                    "shortDescription": {"text": summary},
-                    "defaultConfiguration": {
-                        "level": f.severity.value if f.code in described else "warning"
-                    },
-                    "properties": {"kind": "conform" if f.code in described else "load"},
-                }
-            )
-    out_results = []
-    for f in sorted(_all(results)):
-        res: dict[str, Any] = {
-            "ruleId": f.code,
-            "ruleIndex": index[f.code],
-            "level": f.severity.value,
-            "message": {"text": f.message + (f" ({f.hint})" if f.hint else "")},
-        }
-        if f.position is not None:
-            res["locations"] = [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(f.position.path)},
-                        "region": {"startLine": f.position.line, "startColumn": f.position.col},
-                    }
-                }
-            ]
-        res["properties"] = {"subject": f.subject, "name": f.name, "data": dict(f.data)}
-        out_results.append(res)
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": "journeymap", "version": __version__, "rules": rules}},
-                "columnKind": "unicodeCodePoints",
-                "results": out_results,
-            }
-        ],
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
-
-
 # -------------------------------------------------------------------------------- diff
 
 
@@ -546,5 +471,5 @@ def diff_markdown(c: Comparison, old: str, new: str) -> str:
         out += ["No structural changes.", ""]
     out += _markdown_comparison(c)
     if c.overlap:
-        out += [f"> {_cell(c.overlap)}", ""]
+        out += [f"> {escape_markdown(c.overlap)}", ""]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -6,7 +6,11 @@ The overlay formats (YAML, JSON) belong to the files themselves: :class:`journey
 
 from __future__ import annotations
 
+import csv
+import re
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import IO
 
 
 class Format(StrEnum):
@@ -41,3 +45,72 @@ def choices(enum: type[StrEnum]) -> list[str]:
     ['text', 'markdown']
     """
     return [member.value for member in enum]
+
+
+# ------------------------------------------------------------------- user text in text formats
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
+_MD_INLINE = re.compile(r"[\\`*\[\]<|~]|(?<!\w)_|_(?!\w)")
+_MD_BLOCK = re.compile(r"^(\s*)(?:([#>+\-=])|(\d+)([.)]))")
+
+
+def escape_markdown(text: object) -> str:
+    r"""User text (a name, a title, a message) as inline Markdown that renders as written.
+
+    Line breaks become spaces, so the text cannot start a heading, a list or a table row of its
+    own; a backslash escapes what would start code, emphasis, strikethrough, a link or image
+    (``[``), raw HTML or an autolink (``<``), or end a table cell (``|``); an underscore inside
+    a word (``snake_case``) starts no emphasis in GitHub Markdown and stays as it is. A leading
+    ``#``, ``>``, ``+``, ``-``, ``=`` or ``1.`` is escaped too, for text at the start of a line.
+    The escapes are CommonMark's backslash escapes of ASCII punctuation (spec 0.31, 2.4), which
+    every renderer removes.
+
+    >>> escape_markdown("Cart | <b>bold</b>\n# Heading [link](http://x) *big* snake_case")
+    'Cart \\| \\<b>bold\\</b> # Heading \\[link\\](http://x) \\*big\\* snake_case'
+    >>> escape_markdown("1. first"), escape_markdown("- item"), escape_markdown("_x_")
+    ('1\\. first', '\\- item', '\\_x\\_')
+    """
+    s = _LINE_BREAKS.sub(" ", str(text))
+    s = _MD_INLINE.sub(lambda m: "\\" + m.group(0), s)
+    m = _MD_BLOCK.match(s)
+    if m is None:
+        return s
+    if m.group(2) is not None:
+        return f"{m.group(1)}\\{s[m.end(1) :]}"
+    return f"{m.group(1)}{m.group(3)}\\{s[m.end(3) :]}"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?$")
+
+
+def escape_csv(cell: object) -> object:
+    r"""A CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    OWASP's rule for CSV injection: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return gets a leading ``'`` (quoting and doubled quotes are the csv
+    module's). Numbers, and text that is a plain number such as ``-0.25`` or ``-12%``, are left
+    as they are: a spreadsheet reads them as the numbers they are.
+
+    >>> escape_csv("=HYPERLINK(\"http://x\")"), escape_csv("@SUM(A1)"), escape_csv("-1+2")
+    ('\'=HYPERLINK("http://x")', "'@SUM(A1)", "'-1+2")
+    >>> escape_csv("-0.25"), escape_csv(-3), escape_csv("Cart"), escape_csv("")
+    ('-0.25', -3, 'Cart', '')
+    """
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+class CsvWriter:
+    r"""``csv.writer`` with ``\n`` line ends whose every cell goes through :func:`escape_csv`."""
+
+    def __init__(self, buf: IO[str]) -> None:
+        self._writer = csv.writer(buf, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([escape_csv(c) for c in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)

@@ -12,12 +12,13 @@ Importing this module reads no analysis code (the command line builds its choice
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
+
+from journeymap.report.formats import CsvWriter
 
 if TYPE_CHECKING:
     from journeymap.analysis.trend import Proportion, Trend
@@ -115,7 +116,7 @@ def to_csv(t: Trend) -> str:
         return "" if v is None else repr(rounded(v))
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = CsvWriter(buf)
     w.writerow(["period", "metric", "subject", "value", "low", "high", "n", "flag"])
     flags = _flags(t)
 
