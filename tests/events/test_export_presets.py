@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +189,8 @@ def test_preset_counts_match_the_reference(tmp_path: Path, tool: str, pattern: s
     assert rows == ref.rows + ref.identity_rows  # identify calls are read, not events
     assert doc["left_out"] == ref.left_out
     assert doc["bad_rows"] == 0
+    identity = doc["settings"].get("identity") or {"ids_merged": 0, "persons": ref.customers}
+    assert (identity["ids_merged"], identity["persons"]) == (ref.merged_ids, ref.customers)
     assert {tp: flow(c) for tp, c in doc["touchpoints"].items() if c["visits"]} == {
         tp: flow(c) for tp, c in ref.touchpoints.items()
     }
@@ -296,3 +299,38 @@ def test_discover_with_a_preset(tmp_path: Path, tool: str, pattern: str) -> None
     assert r.code == 0, r.err
     found = SUMMARY.search(r.err)
     assert found and int(found.group(3)) == ref.customers, r.err
+
+
+DOCS = ROOT / "docs" / "events.md"
+
+
+def preset_examples() -> list[tuple[str, list[str]]]:
+    """Each ``$ journeymap ... --preset`` command of docs/events.md with the lines shown under it."""
+    found: list[tuple[str, list[str]]] = []
+    for block in re.findall(r"```console\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S):
+        for line in block.splitlines():
+            if line.startswith("$ journeymap "):
+                found.append((line[2:], []))
+            elif found and line.strip():
+                found[-1][1].append(line)
+    return [(command, shown) for command, shown in found if "--preset" in command]
+
+
+@needs_preset
+@pytest.mark.slow
+def test_the_tool_sections_of_the_event_docs_run(tmp_path: Path) -> None:
+    """Run from the repository's root as the docs say (test_docs_events runs the others)."""
+    examples = preset_examples()
+    assert len(examples) >= 9
+    for command, shown in examples:
+        args = [
+            str(ROOT / a) if a.startswith(("tests/", "maps/")) else a
+            for a in shlex.split(command)[1:]
+        ]
+        r = run_cli(*args, cwd=tmp_path)
+        assert r.code == 0, f"{command}\n{r.err}"
+        for line in shown:
+            assert line in r.out + r.err, f"{command}\n{r.err}"
+    outputs = ["ga4.json", "ga4-json.json", "ga4-csv.json"]
+    docs = [json.loads((tmp_path / name).read_text()) for name in outputs]
+    assert all(d["touchpoints"] == docs[0]["touchpoints"] for d in docs)
