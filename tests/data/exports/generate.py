@@ -90,6 +90,7 @@ PEOPLE = (
             Visit(0, 40, "d-ben-tablet", False, ("home", "product", "product"), app=True),
             Visit(1, 10, "d-ben-tablet", False, ("home", "product", "cart"), app=True),
             Visit(2, 200, "d-ben-tablet", False, ("product", "cart", "cart"), app=True),
+            Visit(2, 212, "d-ben-tablet", False, ("cart", "checkout"), app=True),
         ),
     ),
     Person(
@@ -103,8 +104,10 @@ PEOPLE = (
     Person("dee", "u-1004", (Visit(9, 300, "d-dee-phone", False, ("home", "product")),)),
 )
 """Ada browses anonymously, logs in the next day and buys, and comes back on her phone (stitching
-joins three ids); Ben never logs in and leaves at the cart; Cy is logged in throughout and buys on
-the last day; Dee arrives on the last day (in progress with any --lost-after)."""
+joins three ids); Ben never logs in, reopens his tablet app 8 minutes after a visit (a new session
+for the tools that keep session ids, the same one for a 30-minute timeout) and leaves at the
+checkout; Cy is logged in throughout and buys on the last day; Dee arrives on the last day (in
+progress with any --lost-after)."""
 
 NAMES: dict[str, dict[str, str]] = {
     "ga4": {
