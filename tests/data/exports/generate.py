@@ -273,15 +273,15 @@ def ga4_json(rows: list[dict[str, Any]]) -> str:
 
 def ga4_csv(rows: list[dict[str, Any]]) -> str:
     """A CSV export of ``SELECT ..., TO_JSON_STRING(event_params) AS event_params``."""
+    header = ["event_date", "event_timestamp", "event_name", "event_params", "user_pseudo_id"]
     flat = [
         {
-            **{k: r[k] for k in ("event_date", "event_timestamp", "event_name", "user_pseudo_id")},
-            "user_id": r["user_id"] or "",
+            **{k: r[k] for k in header},
             "event_params": json.dumps(r["event_params"], separators=(",", ":")),
+            "user_id": r["user_id"] or "",
         }
         for r in rows
     ]
-    header = ["event_date", "event_timestamp", "event_name", "event_params", "user_pseudo_id"]
     return to_csv([*header, "user_id"], flat)
 
 
