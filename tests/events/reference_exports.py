@@ -142,7 +142,8 @@ def amplitude(r: Record) -> Row:
 
 
 def segment(r: Record) -> Row:
-    """Segment: track ``event``; page and screen ``page:<name>``, ``screen:<name>``; identify."""
+    """Segment: track ``event``; page and screen ``page:<name>``, ``screen:<name>``; identify
+    links ids; ``messageId`` is the dedup key."""
     kind = r.get("type")
     event = {
         "track": r.get("event"),
@@ -153,6 +154,7 @@ def segment(r: Record) -> Row:
         ids=tuple(i for i in (_text(r.get("userId")), _text(r.get("anonymousId"))) if i),
         ts_us=iso_us(_text(r.get("timestamp"))),
         event=_text(event),
+        dedup=_text(r.get("messageId")),  # the Spec's id "to deduplicate" a message
         identity_only=kind == "identify",
     )
 
@@ -170,13 +172,15 @@ def mixpanel(r: Record) -> Row:
 
 
 def posthog(r: Record) -> Row:
-    """PostHog: ISO ``timestamp``, ``distinct_id``, ``properties`` (an object or JSON text)."""
+    """PostHog: ISO ``timestamp``, ``distinct_id``, ``properties`` (an object or JSON text);
+    ``uuid`` is the dedup key."""
     distinct = _text(r.get("distinct_id"))
     return Row(
         ids=(distinct,) if distinct else (),
         ts_us=iso_us(_text(r.get("timestamp"))),
         event=_text(r.get("event")),
         session=_text(_obj(r.get("properties")).get("$session_id")),
+        dedup=_text(r.get("uuid")),  # the event's unique id
     )
 
 
