@@ -38,6 +38,9 @@ SAMPLES = [
     ("posthog", "posthog/events.jsonl"),
 ]
 
+FIRST_OF_EACH = [next(s for s in SAMPLES if s[0] == tool) for tool in dict(SAMPLES)]
+"""One sample per tool (its first format), for the slower discover round trip."""
+
 _HAS_PRESET: list[bool] = []
 
 
@@ -295,7 +298,7 @@ def test_posthog_with_columns_named_matches_the_reference(tmp_path: Path) -> Non
 
 @needs_preset
 @pytest.mark.slow
-@pytest.mark.parametrize(("tool", "pattern"), SAMPLES[::2])
+@pytest.mark.parametrize(("tool", "pattern"), FIRST_OF_EACH)
 def test_discover_with_a_preset(tmp_path: Path, tool: str, pattern: str) -> None:
     """A draft from the export, and the export counted onto it, persons stitched."""
     draft = tmp_path / "draft.yaml"
