@@ -439,9 +439,32 @@ def _bounds(side: Side) -> tuple[dt.date, dt.date] | None:
     return period_bounds(side.period) if side.period is not None else None
 
 
+def concurrent_arms(current: Side, baseline: Side) -> bool:
+    """Whether the two sides are arms of one experiment (or segments) counted side by side:
+    overlays split by the same ``segment:`` column with different values. Comparing them
+    over the same window is a concurrent comparison, not peeking (issue 10, JM305).
+
+    >>> from types import SimpleNamespace as S
+    >>> concurrent_arms(S(segment={"variant": "b"}), S(segment={"variant": "a"}))
+    True
+    >>> concurrent_arms(S(segment={"variant": "a"}), S(segment={"variant": "a"}))
+    False
+    >>> concurrent_arms(S(segment=None), S(segment={"variant": "a"}))
+    False
+    """
+    a, b = current.segment, baseline.segment
+    if not a or not b:
+        return False
+    return a.keys() == b.keys() and dict(a) != dict(b)
+
+
+def _segment_label(side: Side) -> str:
+    return ", ".join(f"{k} {v}" for k, v in (side.segment or {}).items())
+
+
 def _overlap(current: Side, baseline: Side) -> str | None:
     a, b = _bounds(baseline), _bounds(current)
-    if a is None or b is None:
+    if a is None or b is None or concurrent_arms(current, baseline):
         return None  # compare_maps() adds a note
     if a == b:
         return f"the baseline and the current period are the same ({a[0]} to {a[1]})"
@@ -463,6 +486,12 @@ def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
         notes.append(
             "the baseline or the current numbers have no period, so journeymap "
             "cannot tell whether the two windows overlap"
+        )
+    if concurrent_arms(current, baseline):
+        notes.append(
+            f"the baseline ({_segment_label(baseline)}) and the current numbers "
+            f"({_segment_label(current)}) are segments of one log counted side by side: "
+            "a concurrent comparison, not peeking"
         )
     drop = _drop_off_samples(current, baseline, matched)
     tests = _gate_proportions(
