@@ -812,9 +812,10 @@ class ExperimentArm(_Model):
 
 
 class ExperimentMetric(_Model):
-    """A metric of an experiment: conversion to a goal, or drop-off or a survey at a touchpoint."""
+    """A metric of an experiment: conversion to a goal, or drop-off, a survey or the share of
+    customers reaching it (``reach``: a support contact, a return) at a touchpoint."""
 
-    metric: Literal["conversion", "drop_off", "csat", "ces", "nps"] = "conversion"
+    metric: Literal["conversion", "drop_off", "csat", "ces", "nps", "reach"] = "conversion"
     touchpoint: Id | None = None
     """The goal (conversion; default every goal of the map) or the touchpoint of the metric."""
     tolerance: str | None = None

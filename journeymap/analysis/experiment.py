@@ -25,7 +25,15 @@ import networkx as nx
 
 from journeymap import stats
 from journeymap.analysis.document import rounded, to_document
-from journeymap.analysis.experiment_plan import Decision, Design, Effect, Plan, plan
+from journeymap.analysis.experiment_guardrails import ArmData, Guardrail, breach_reason, guardrails
+from journeymap.analysis.experiment_plan import (
+    Decision,
+    Design,
+    Effect,
+    GuardrailSpec,
+    Plan,
+    plan,
+)
 from journeymap.analysis.flow import Flow, flow_table
 from journeymap.errors import UsageError
 from journeymap.facts import selected_goals
@@ -123,6 +131,7 @@ class Readout:
     reason: str
     notes: tuple[str, ...]
     unit: str = "customers"
+    guardrails: tuple[Guardrail, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``journeymap experiment --format json`` (docs/experiments.md)."""
@@ -141,7 +150,7 @@ class Readout:
             },
             "comparisons": self.comparisons,
             "touchpoints": self.touchpoints,
-            "guardrails": [],
+            "guardrails": self.guardrails,
             "plan": self.plan,
             "decision": self.decision.value,
             "reason": self.reason,
@@ -463,6 +472,14 @@ def read_out(
     rows.sort(key=lambda r: (names.index(r.arm), order.get(r.touchpoint, len(order))))
     the_plan = plan(design, ordered[0].conversion, len(arms), daily_customers)
     decision, reason, notes = decide(ordered, srm_result, comparisons, the_plan, design.alpha)
+    data = {
+        a.name: ArmData(r.name, flows[a.name], r.customers, r.conversions, a.G)
+        for a, r in zip(arms, arm_rows, strict=True)
+    }
+    rails = guardrails(design.guardrails, data[control], [data[r.name] for r in ordered[1:]])
+    breach = breach_reason(rails)
+    if breach is not None and decision != Decision.INVALID:
+        decision, reason = Decision.HARM, breach
     words = biggest_difference(rows)
     if words is not None:
         notes.append(words)
@@ -477,6 +494,7 @@ def read_out(
         decision,
         reason,
         tuple(notes),
+        guardrails=tuple(rails),
     )
 
 
@@ -488,6 +506,8 @@ __all__ = [
     "Design",
     "Effect",
     "ExperimentInputError",
+    "Guardrail",
+    "GuardrailSpec",
     "Plan",
     "Readout",
     "Srm",

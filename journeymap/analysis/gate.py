@@ -473,14 +473,7 @@ def _overlap(current: Side, baseline: Side) -> str | None:
     return None
 
 
-def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
-    """Compare the current period with the baseline's and gate regressions.
-
-    The settings are the current map's ``checks.regression`` (defaults for what it does not
-    declare); `label` names the baseline in reports.
-    """
-    settings = GateSettings.of(current.map.checks.regression if current.map.checks else None)
-    matched = _match_maps(current.map, baseline.map)
+def _period_notes(current: Side, baseline: Side) -> list[str]:
     notes = []
     if _bounds(current) is None or _bounds(baseline) is None:
         notes.append(
@@ -493,6 +486,18 @@ def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
             f"({_segment_label(current)}) are segments of one log counted side by side: "
             "a concurrent comparison, not peeking"
         )
+    return notes
+
+
+def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
+    """Compare the current period with the baseline's and gate regressions.
+
+    The settings are the current map's ``checks.regression`` (defaults for what it does not
+    declare); `label` names the baseline in reports.
+    """
+    settings = GateSettings.of(current.map.checks.regression if current.map.checks else None)
+    matched = _match_maps(current.map, baseline.map)
+    notes = _period_notes(current, baseline)
     drop = _drop_off_samples(current, baseline, matched)
     tests = _gate_proportions(
         drop, settings, settings.drop_off_min_increase, Direction.INCREASE, Metric.DROP_OFF

@@ -44,7 +44,8 @@ def _experiment(jm: JourneyMap, experiment_id: str | None) -> Experiment | None:
 
 
 def _design(exp: Experiment | None) -> Design:
-    from journeymap.analysis.experiment_plan import Design, Effect
+    from journeymap.analysis.experiment_plan import Design, Effect, GuardrailSpec
+    from journeymap.model import parse_effect
 
     if exp is None:
         return Design()
@@ -60,6 +61,15 @@ def _design(exp: Experiment | None) -> Design:
         effect=Effect(value, relative),
         alpha=exp.alpha,
         power=exp.power,
+        guardrails=tuple(
+            GuardrailSpec(
+                g.metric,
+                g.touchpoint,
+                None if g.tolerance is None else Effect(*parse_effect(g.tolerance)),
+            )
+            for g in exp.guardrails
+        ),
+        scenario=exp.scenario,
     )
 
 
