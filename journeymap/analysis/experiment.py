@@ -34,6 +34,12 @@ from journeymap.analysis.experiment_plan import (
     Plan,
     plan,
 )
+from journeymap.analysis.experiment_scenario import (
+    Prediction,
+    ScenarioCheck,
+    scenario_checks,
+    words,
+)
 from journeymap.analysis.flow import Flow, flow_table
 from journeymap.errors import UsageError
 from journeymap.facts import selected_goals
@@ -132,6 +138,7 @@ class Readout:
     notes: tuple[str, ...]
     unit: str = "customers"
     guardrails: tuple[Guardrail, ...] = ()
+    scenario_check: tuple[ScenarioCheck, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``journeymap experiment --format json`` (docs/experiments.md)."""
@@ -151,6 +158,7 @@ class Readout:
             "comparisons": self.comparisons,
             "touchpoints": self.touchpoints,
             "guardrails": self.guardrails,
+            "scenario_check": self.scenario_check,
             "plan": self.plan,
             "decision": self.decision.value,
             "reason": self.reason,
@@ -437,15 +445,8 @@ def decide(
 # ------------------------------------------------------------------------------ readout
 
 
-def read_out(
-    arms: Sequence[ArmInput],
-    control: str,
-    design: Design,
-    *,
-    goal: str | None = None,
-    daily_customers: float | None = None,
-) -> Readout:
-    """The readout of the experiment (see the module docstring)."""
+def _require_usable(arms: Sequence[ArmInput], control: str) -> list[str]:
+    """The arm names; :class:`ExperimentInputError` for one arm, an unknown control, two maps."""
     names = [a.name for a in arms]
     if len(arms) < 2:
         raise ExperimentInputError(
@@ -459,6 +460,20 @@ def read_out(
     maps = {a.G.graph.get(MAP_ID) for a in arms}
     if len(maps) > 1:
         raise ExperimentInputError("the arms' overlays belong to different maps")
+    return names
+
+
+def read_out(
+    arms: Sequence[ArmInput],
+    control: str,
+    design: Design,
+    *,
+    goal: str | None = None,
+    daily_customers: float | None = None,
+    prediction: Prediction | None = None,
+) -> Readout:
+    """The readout of the experiment (see the module docstring)."""
+    names = _require_usable(arms, control)
     goals = selected_goals(arms[0].G, goal)
     flows = {a.name: flow_table(a.G, goals) for a in arms}
     arm_rows = [_arm(a.name, flows[a.name], goals) for a in arms]
@@ -473,16 +488,21 @@ def read_out(
     the_plan = plan(design, ordered[0].conversion, len(arms), daily_customers)
     decision, reason, notes = decide(ordered, srm_result, comparisons, the_plan, design.alpha)
     data = {
-        a.name: ArmData(r.name, flows[a.name], r.customers, r.conversions, a.G)
+        r.name: ArmData(r.name, flows[r.name], r.customers, r.conversions, a.G)
         for a, r in zip(arms, arm_rows, strict=True)
     }
     rails = guardrails(design.guardrails, data[control], [data[r.name] for r in ordered[1:]])
     breach = breach_reason(rails)
     if breach is not None and decision != Decision.INVALID:
         decision, reason = Decision.HARM, breach
-    words = biggest_difference(rows)
-    if words is not None:
-        notes.append(words)
+    biggest = biggest_difference(rows)
+    if biggest is not None:
+        notes.append(biggest)
+    checks = []
+    if prediction is not None:
+        observed = [(c.arm, c.difference, c.difference_interval) for c in comparisons]
+        checks = scenario_checks(prediction, observed)
+        notes += [words(c) for c in checks]
     return Readout(
         design.id,
         control,
@@ -495,6 +515,7 @@ def read_out(
         reason,
         tuple(notes),
         guardrails=tuple(rails),
+        scenario_check=tuple(checks),
     )
 
 
@@ -509,7 +530,9 @@ __all__ = [
     "Guardrail",
     "GuardrailSpec",
     "Plan",
+    "Prediction",
     "Readout",
+    "ScenarioCheck",
     "Srm",
     "TouchpointDifference",
     "VisitGrainError",

@@ -187,7 +187,20 @@ def experiment(
             hint=did_you_mean(control_name, [n for n, _ in specs])
             or f"the arms: {', '.join(n for n, _ in specs)}",
         )
-    readout = read_out(arms, control_name, design, goal=goal, daily_customers=daily)
+    pred = None
+    if design.scenario is not None:
+        from journeymap.analysis.experiment_scenario import prediction
+
+        to_be = load(map_path, scenario=design.scenario, goal=goal)
+        pred = prediction(
+            design.scenario,
+            build_graph(base.map, base.overlay),
+            build_graph(to_be.map, to_be.overlay),
+            goal,
+        )
+    readout = read_out(
+        arms, control_name, design, goal=goal, daily_customers=daily, prediction=pred
+    )
     _write(render(readout, fmt), output, inputs=[map_path, *(p for _, p in specs)])
     if readout.decision.value in ("harm", "invalid"):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))

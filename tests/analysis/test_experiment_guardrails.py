@@ -168,3 +168,53 @@ def test_every_guardrail_json_name_is_documented() -> None:
     )
     for key in r.to_dict()["guardrails"][0]:
         assert key in names, key
+
+
+# ------------------------------------------------------------------------- the scenario check
+
+COUNTED: dict[str, Any] = {
+    **MAP,
+    "stages": [
+        {
+            "id": "buy",
+            "name": "Buy",
+            "touchpoints": [
+                {"id": "landing", "name": "Landing", "entries": 1000, "next": {"cart": 400}},
+                {"id": "cart", "name": "Cart", "next": {"checkout": 250}},
+                {"id": "checkout", "name": "Checkout", "next": {"paid": 100}},
+                {"id": "paid", "name": "Paid", "goal": True},
+            ],
+        }
+    ],
+    "scenarios": {"to-be": {"touchpoints": {"checkout": {"next": {"paid": 118}}}}},
+}
+
+
+def test_scenario_check_puts_the_prediction_beside_the_observed_lift(
+    tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    import yaml
+
+    from journeymap.analysis import analyze
+
+    exp = {
+        "experiments": [{"id": "x", "arms": [{"name": "a"}, {"name": "b"}], "scenario": "to-be"}]
+    }
+    args = _files(tmp_path, {"a": (1000, 400, 250, 100), "b": (1000, 400, 250, 112)}, exp)
+    (tmp_path / "shop.yaml").write_text(
+        yaml.safe_dump({**COUNTED, **exp}, sort_keys=False), encoding="utf-8"
+    )
+    r = cli("experiment", *args, "--format", "json")
+    assert r.code == 0, r.err
+    (check,) = json.loads(r.out)["scenario_check"]
+    # as written: 100 of 1000 convert; to-be: 118 of 1000, so +1.8 pp predicted (the same
+    # figures analyze --compare-scenario gives); observed 100 -> 112 of 1000: +1.2 pp
+    as_is = analyze(build_graph(JourneyMap.model_validate(COUNTED)), samples=0)
+    assert as_is.summary.conversion_probability == pytest.approx(0.10)
+    assert check["predicted"] == pytest.approx(0.018)
+    assert check["observed"] == pytest.approx(0.012)
+    ci = confint_proportions_2indep(112, 1000, 100, 1000, method="newcomb")
+    assert check["observed_interval"] == pytest.approx(list(ci), abs=1e-6)
+    assert check["verdict"] == "consistent" and check["scenario"] == "to-be"
+    table = cli("experiment", *args).out
+    assert "b: to-be predicted +1.8 pp, observed +1.2 pp (-1.5 to 3.9): consistent" in table
