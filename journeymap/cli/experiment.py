@@ -109,10 +109,11 @@ def _days(period: str | PeriodRange | None) -> int | None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
+    type=click.Choice(["table", "json", "markdown", "csv", "github"]),
     default="table",
     show_default=True,
-    help="table for people, json for tools, markdown for a PR comment.",
+    help="table for people, json for tools, markdown for a PR comment, csv (one figure a "
+    "row), github (annotations on the map's experiments: entry).",
 )
 @click.option(
     "-o",
@@ -201,7 +202,12 @@ def experiment(
     readout = read_out(
         arms, control_name, design, goal=goal, daily_customers=daily, prediction=pred
     )
-    _write(render(readout, fmt), output, inputs=[map_path, *(p for _, p in specs)])
+    at = (
+        base.locate("experiments", base.map.experiments.index(exp))
+        if exp is not None
+        else base.locate("id")
+    )
+    _write(render(readout, fmt, at), output, inputs=[map_path, *(p for _, p in specs)])
     if readout.decision.value in ("harm", "invalid"):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from journeymap.analysis.experiment import Comparison, Guardrail, Readout
 from journeymap.analysis.experiment_plan import Plan
+from journeymap.source import Position
 
 
 def _pct(v: float | None, digits: int = 1) -> str:
@@ -186,14 +187,29 @@ def markdown(r: Readout) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(r: Readout, fmt: str) -> str:
-    """``table``, ``json`` or ``markdown``."""
+def render(r: Readout, fmt: str, position: Position | None = None) -> str:
+    """``table``, ``json``, ``markdown``, ``csv`` or ``github`` (annotating ``position``)."""
+    from journeymap.report.experiment_formats import github, to_csv
+
+    if fmt == "csv":
+        return to_csv(r)
+    if fmt == "github":
+        return github(r, position)
     if fmt == "json":
         return json.dumps(r.to_dict(), indent=2) + "\n"
     return markdown(r) if fmt == "markdown" else table(r)
 
 
 def render_plan(plan: Plan, fmt: str, arms: Sequence[str]) -> str:
+    """The plan as text, JSON, or CSV rows (``plan_*`` metrics, the effect as the subject)."""
     if fmt == "json":
         return json.dumps({"plan": vars(plan), "arms": list(arms)}, indent=2) + "\n"
+    if fmt == "csv":
+        from journeymap.report.experiment_formats import CSV_COLUMNS
+
+        rows = [",".join(CSV_COLUMNS)]
+        for key in ("customers_per_arm", "baseline", "alpha", "power", "days"):
+            value = getattr(plan, key)
+            rows.append(f",plan_{key},{plan.effect},{'' if value is None else value},,,,")
+        return "\n".join(rows) + "\n"
     return "\n".join(plan_lines(plan)) + "\n"
