@@ -71,6 +71,8 @@ class ExperimentInputError(UsageError):
 class ArmInput:
     name: str
     G: nx.DiGraph[str]
+    excluded: int = 0
+    """Customers left out of the arm (seen in two arms), counted in the readout."""
 
 
 @dataclass(frozen=True)
@@ -189,14 +191,14 @@ def require_customer_grain(arm: str, overlay: Overlay | None) -> None:
         raise VisitGrainError(arm)
 
 
-def _arm(name: str, flows: dict[str, Flow], goals: Sequence[str]) -> Arm:
+def _arm(name: str, flows: dict[str, Flow], goals: Sequence[str], excluded: int = 0) -> Arm:
     """Customers = journeys started outside the goals; conversions = customers at a goal."""
     customers = sum(f.entries for f in flows.values() if f.id not in goals)
     conversions = min(sum(flows[g].customers or 0 for g in goals if g in flows), customers)
     return Arm(
         name,
         customers,
-        0,
+        excluded,
         conversions,
         stats.ratio(conversions, customers),
         stats.wilson_interval(conversions, customers),
@@ -471,12 +473,14 @@ def read_out(
     goal: str | None = None,
     daily_customers: float | None = None,
     prediction: Prediction | None = None,
+    left_out: Sequence[str] = (),
 ) -> Readout:
-    """The readout of the experiment (see the module docstring)."""
+    """The readout of the experiment (see the module docstring); ``left_out`` are notes on what
+    the arms' source left out (rows before exposure, customers without a variant)."""
     names = _require_usable(arms, control)
     goals = selected_goals(arms[0].G, goal)
     flows = {a.name: flow_table(a.G, goals) for a in arms}
-    arm_rows = [_arm(a.name, flows[a.name], goals) for a in arms]
+    arm_rows = [_arm(a.name, flows[a.name], goals, a.excluded) for a in arms]
     ordered = [r for r in arm_rows if r.name == control] + [
         r for r in arm_rows if r.name != control
     ]
@@ -495,6 +499,12 @@ def read_out(
     breach = breach_reason(rails)
     if breach is not None and decision != Decision.INVALID:
         decision, reason = Decision.HARM, breach
+    if any(a.excluded for a in ordered):
+        notes.append(
+            "customers seen in two arms are excluded, counted under their first arm: "
+            + ", ".join(f"{a.name} {a.excluded:,}" for a in ordered)
+        )
+    notes += left_out
     biggest = biggest_difference(rows)
     if biggest is not None:
         notes.append(biggest)
