@@ -322,8 +322,8 @@ def _event_arms(
             hint="name the column that holds each event's arm",
         )
     notes = [
-        f"{log.rows_before_exposure:,} rows before exposure and {log.rows_without_variant:,} "
-        "rows of customers without a variant are left out"
+        f"rows left out: {log.rows_before_exposure:,} before exposure, "
+        f"{log.rows_without_variant:,} of customers without a variant"
     ]
     return [ArmInput(a.name, build_graph(jm, a.overlay), a.excluded) for a in log.arms], notes
 

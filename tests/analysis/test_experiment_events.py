@@ -64,20 +64,14 @@ def test_first_variant_decides_and_two_arms_are_excluded(
         in doc["notes"]
     )
     # a's landing (before exposure) and d's landing (no variant)
-    assert (
-        "1 rows before exposure and 1 rows of customers without a variant are left out"
-        in doc["notes"]
-    )
+    assert "rows left out: 1 before exposure, 1 of customers without a variant" in doc["notes"]
 
 
 def test_a_later_exposure_event(tmp_path: Path, cli: Callable[..., Result]) -> None:
     args = [*files(tmp_path), "--variant-column", "variant", "--exposure-event", "cart"]
     doc = json.loads(cli("experiment", *args, "--format", "json").out)
     # every customer is exposed at cart: landing rows of a, b, e are before exposure
-    assert (
-        "3 rows before exposure and 1 rows of customers without a variant are left out"
-        in doc["notes"]
-    )
+    assert "rows left out: 3 before exposure, 1 of customers without a variant" in doc["notes"]
     arms = {a["name"]: a for a in doc["arms"]}
     assert arms["control"]["customers"] == 2 and arms["treatment"]["customers"] == 1
     assert not any(t["touchpoint"] == "landing" and t["drop_off"] for t in doc["touchpoints"])
