@@ -24,6 +24,7 @@ demo: system venv
 	  $(BIN)/journeymap render "$$m" --view mermaid -o "$(OUT)/$$n/journey.mmd" -q || exit 1; \
 	  echo "rendered $$m into $(OUT)/$$n/ (graph.svg, canvas.pdf, report.html, journey.mmd)"; done
 	$(BIN)/journeymap check maps/
+	$(BIN)/journeymap experiment benchmarks/experiment_demo/checkout.yaml --events benchmarks/experiment_demo/log.csv.gz --variant-column variant --lost-after 1d
 	$(BIN)/journeymap discover tests/events/data/retentioneering-ecom.csv.gz --goal purchase --force --quiet -o $(OUT)/events-draft.yaml
 	$(BIN)/journeymap ingest tests/events/data/retentioneering-ecom.csv.gz --map $(OUT)/events-draft.yaml -o $(OUT)/events-overlay.json
 	$(BIN)/journeymap analyze $(OUT)/events-draft.yaml --data $(OUT)/events-overlay.json --samples 0

@@ -1253,11 +1253,12 @@ class ExperimentArm(_Model):
 
 
 class ExperimentMetric(_Model):
-    """A metric of an experiment: conversion to a goal, or drop-off or a survey at a touchpoint."""
+    """A metric of an experiment: conversion to a goal, or drop-off, a survey or the share of
+    customers reaching it (``reach``: a support contact, a return) at a touchpoint."""
 
-    metric: Literal["conversion", "drop_off", "csat", "ces", "nps"] = Field(
+    metric: Literal["conversion", "drop_off", "csat", "ces", "nps", "reach"] = Field(
         "conversion",
-        description="conversion (default), or drop_off, csat, ces or nps at a touchpoint",
+        description="conversion (default), or drop_off, csat, ces, nps or reach at a touchpoint",
         examples=["drop_off"],
     )
     touchpoint: Id | None = Field(

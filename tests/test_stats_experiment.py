@@ -205,3 +205,47 @@ def test_msprt_p_below_alpha_exactly_when_zero_is_outside(x2: int) -> None:
 
 def test_msprt_undefined_without_variation() -> None:
     assert stats.msprt_two_proportions(0, 100, 0, 100, tau=0.01) is None
+
+
+# ------------------------------------------------------------------------- Welch's interval
+
+ANSWER_SETS = [
+    ({3: 10, 5: 20, 7: 10}, {4: 10, 6: 20, 7: 10}),
+    ({1: 3, 2: 5, 3: 7, 4: 10, 5: 25, 6: 30, 7: 20}, {1: 9, 4: 40, 7: 11}),
+    ({1: 1, 5: 1}, {2: 2, 3: 1, 5: 30}),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), ANSWER_SETS)
+def test_welch_difference_matches_scipy(a: dict[int, int], b: dict[int, int]) -> None:
+    import numpy as np
+
+    xa = np.repeat(list(a), list(a.values())).astype(float)
+    xb = np.repeat(list(b), list(b.values())).astype(float)
+    ref = sst.ttest_ind(xb, xa, equal_var=False)
+    ci = ref.confidence_interval(0.95)
+    w = stats.welch_difference(a, b)
+    assert w is not None
+    assert w.difference == pytest.approx(xb.mean() - xa.mean(), abs=1e-12)
+    assert w.df == pytest.approx(ref.df, abs=1e-9)
+    assert w.interval == pytest.approx((ci.low, ci.high), abs=1e-9)
+
+
+def test_welch_hand_worked() -> None:
+    # {3: 10, 5: 20, 7: 10}: mean 5, s^2 = 160/39; {4: 10, 6: 20, 7: 10}: mean 5.75,
+    # s^2 = 47.5/39; v = s^2/40; df = (v1+v2)^2 / (v1^2/39 + v2^2/39) = 73.241...
+    v1, v2 = 80 / 39 / 40, 47.5 / 39 / 40
+    w = stats.welch_difference(*ANSWER_SETS[0])
+    assert w is not None
+    assert w.standard_error == pytest.approx(math.sqrt(v1 + v2), abs=1e-12)
+    assert w.df == pytest.approx((v1 + v2) ** 2 / (v1**2 / 39 + v2**2 / 39), abs=1e-9)
+    assert stats.welch_difference({4: 1}, {5: 3}) is None
+    assert stats.welch_difference({4: 3}, {5: 3}) is None
+
+
+@pytest.mark.parametrize("df", [1.0, 2.5, 7.0, 30.0, 412.3])
+@pytest.mark.parametrize("p", [0.001, 0.025, 0.3, 0.5, 0.9, 0.975])
+def test_student_t_matches_scipy(df: float, p: float) -> None:
+    assert stats.student_t_quantile(p, df) == pytest.approx(sst.t.ppf(p, df), abs=1e-9)
+    assert stats.student_t_sf(1.7, df) == pytest.approx(sst.t.sf(1.7, df), abs=1e-12)
+    assert stats.student_t_sf(-0.2, df) == pytest.approx(sst.t.sf(-0.2, df), abs=1e-12)

@@ -259,6 +259,8 @@ class Side:
     goals: tuple[str, ...]
     period: str | PeriodRange | None
     """The period the numbers describe (the overlay's, else the map's)."""
+    segment: Mapping[str, object] | None = None
+    """The overlay's ``segment:`` (the arm of an experiment, a persona...), or None."""
 
 
 # --------------------------------------------------------------------------------- matching

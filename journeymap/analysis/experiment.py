@@ -25,7 +25,21 @@ import networkx as nx
 
 from journeymap import stats
 from journeymap.analysis.document import rounded, to_document
-from journeymap.analysis.experiment_plan import Decision, Design, Effect, Plan, plan
+from journeymap.analysis.experiment_guardrails import ArmData, Guardrail, breach_reason, guardrails
+from journeymap.analysis.experiment_plan import (
+    Decision,
+    Design,
+    Effect,
+    GuardrailSpec,
+    Plan,
+    plan,
+)
+from journeymap.analysis.experiment_scenario import (
+    Prediction,
+    ScenarioCheck,
+    scenario_checks,
+    words,
+)
 from journeymap.analysis.flow import Flow, flow_table
 from journeymap.errors import UsageError
 from journeymap.facts import selected_goals
@@ -57,6 +71,8 @@ class ExperimentInputError(UsageError):
 class ArmInput:
     name: str
     G: nx.DiGraph[str]
+    excluded: int = 0
+    """Customers left out of the arm (seen in two arms), counted in the readout."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +139,8 @@ class Readout:
     reason: str
     notes: tuple[str, ...]
     unit: str = "customers"
+    guardrails: tuple[Guardrail, ...] = ()
+    scenario_check: tuple[ScenarioCheck, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``journeymap experiment --format json`` (docs/experiments.md)."""
@@ -141,7 +159,8 @@ class Readout:
             },
             "comparisons": self.comparisons,
             "touchpoints": self.touchpoints,
-            "guardrails": [],
+            "guardrails": self.guardrails,
+            "scenario_check": self.scenario_check,
             "plan": self.plan,
             "decision": self.decision.value,
             "reason": self.reason,
@@ -172,14 +191,14 @@ def require_customer_grain(arm: str, overlay: Overlay | None) -> None:
         raise VisitGrainError(arm)
 
 
-def _arm(name: str, flows: dict[str, Flow], goals: Sequence[str]) -> Arm:
+def _arm(name: str, flows: dict[str, Flow], goals: Sequence[str], excluded: int = 0) -> Arm:
     """Customers = journeys started outside the goals; conversions = customers at a goal."""
     customers = sum(f.entries for f in flows.values() if f.id not in goals)
     conversions = min(sum(flows[g].customers or 0 for g in goals if g in flows), customers)
     return Arm(
         name,
         customers,
-        0,
+        excluded,
         conversions,
         stats.ratio(conversions, customers),
         stats.wilson_interval(conversions, customers),
@@ -428,15 +447,8 @@ def decide(
 # ------------------------------------------------------------------------------ readout
 
 
-def read_out(
-    arms: Sequence[ArmInput],
-    control: str,
-    design: Design,
-    *,
-    goal: str | None = None,
-    daily_customers: float | None = None,
-) -> Readout:
-    """The readout of the experiment (see the module docstring)."""
+def _require_usable(arms: Sequence[ArmInput], control: str) -> list[str]:
+    """The arm names; :class:`ExperimentInputError` for one arm, an unknown control, two maps."""
     names = [a.name for a in arms]
     if len(arms) < 2:
         raise ExperimentInputError(
@@ -450,9 +462,25 @@ def read_out(
     maps = {a.G.graph.get(MAP_ID) for a in arms}
     if len(maps) > 1:
         raise ExperimentInputError("the arms' overlays belong to different maps")
+    return names
+
+
+def read_out(
+    arms: Sequence[ArmInput],
+    control: str,
+    design: Design,
+    *,
+    goal: str | None = None,
+    daily_customers: float | None = None,
+    prediction: Prediction | None = None,
+    left_out: Sequence[str] = (),
+) -> Readout:
+    """The readout of the experiment (see the module docstring); ``left_out`` are notes on what
+    the arms' source left out (rows before exposure, customers without a variant)."""
+    names = _require_usable(arms, control)
     goals = selected_goals(arms[0].G, goal)
     flows = {a.name: flow_table(a.G, goals) for a in arms}
-    arm_rows = [_arm(a.name, flows[a.name], goals) for a in arms]
+    arm_rows = [_arm(a.name, flows[a.name], goals, a.excluded) for a in arms]
     ordered = [r for r in arm_rows if r.name == control] + [
         r for r in arm_rows if r.name != control
     ]
@@ -463,9 +491,28 @@ def read_out(
     rows.sort(key=lambda r: (names.index(r.arm), order.get(r.touchpoint, len(order))))
     the_plan = plan(design, ordered[0].conversion, len(arms), daily_customers)
     decision, reason, notes = decide(ordered, srm_result, comparisons, the_plan, design.alpha)
-    words = biggest_difference(rows)
-    if words is not None:
-        notes.append(words)
+    data = {
+        r.name: ArmData(r.name, flows[r.name], r.customers, r.conversions, a.G)
+        for a, r in zip(arms, arm_rows, strict=True)
+    }
+    rails = guardrails(design.guardrails, data[control], [data[r.name] for r in ordered[1:]])
+    breach = breach_reason(rails)
+    if breach is not None and decision != Decision.INVALID:
+        decision, reason = Decision.HARM, breach
+    if any(a.excluded for a in ordered):
+        notes.append(
+            "customers seen in two arms are excluded, counted under their first arm: "
+            + ", ".join(f"{a.name} {a.excluded:,}" for a in ordered)
+        )
+    notes += left_out
+    biggest = biggest_difference(rows)
+    if biggest is not None:
+        notes.append(biggest)
+    checks = []
+    if prediction is not None:
+        observed = [(c.arm, c.difference, c.difference_interval) for c in comparisons]
+        checks = scenario_checks(prediction, observed)
+        notes += [words(c) for c in checks]
     return Readout(
         design.id,
         control,
@@ -477,6 +524,8 @@ def read_out(
         decision,
         reason,
         tuple(notes),
+        guardrails=tuple(rails),
+        scenario_check=tuple(checks),
     )
 
 
@@ -488,8 +537,12 @@ __all__ = [
     "Design",
     "Effect",
     "ExperimentInputError",
+    "Guardrail",
+    "GuardrailSpec",
     "Plan",
+    "Prediction",
     "Readout",
+    "ScenarioCheck",
     "Srm",
     "TouchpointDifference",
     "VisitGrainError",

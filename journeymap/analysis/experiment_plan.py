@@ -46,6 +46,17 @@ class Effect:
 
 
 @dataclass(frozen=True)
+class GuardrailSpec:
+    """One declared guardrail: the metric, its touchpoint (None: the goals) and the worsening it
+    may tolerate (None: none); see :mod:`journeymap.analysis.experiment_guardrails`."""
+
+    metric: str
+    """``conversion``, ``drop_off``, ``csat``, ``ces`` or ``nps``."""
+    touchpoint: str | None = None
+    tolerance: Effect | None = None
+
+
+@dataclass(frozen=True)
 class Design:
     """What was planned: the split, the effect to detect, alpha and power."""
 
@@ -55,6 +66,9 @@ class Design:
     effect: Effect = Effect(0.10)
     alpha: float = 0.05
     power: float = 0.8
+    guardrails: tuple[GuardrailSpec, ...] = ()
+    scenario: str | None = None
+    """The map's scenario this experiment tests (the scenario check)."""
 
 
 @dataclass(frozen=True)

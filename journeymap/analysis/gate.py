@@ -439,15 +439,54 @@ def _bounds(side: Side) -> tuple[dt.date, dt.date] | None:
     return period_bounds(side.period) if side.period is not None else None
 
 
+def concurrent_arms(current: Side, baseline: Side) -> bool:
+    """Whether the two sides are arms of one experiment (or segments) counted side by side:
+    overlays split by the same ``segment:`` column with different values. Comparing them
+    over the same window is a concurrent comparison, not peeking (issue 10, JM305).
+
+    >>> from types import SimpleNamespace as S
+    >>> concurrent_arms(S(segment={"variant": "b"}), S(segment={"variant": "a"}))
+    True
+    >>> concurrent_arms(S(segment={"variant": "a"}), S(segment={"variant": "a"}))
+    False
+    >>> concurrent_arms(S(segment=None), S(segment={"variant": "a"}))
+    False
+    """
+    a, b = current.segment, baseline.segment
+    if not a or not b:
+        return False
+    return a.keys() == b.keys() and dict(a) != dict(b)
+
+
+def _segment_label(side: Side) -> str:
+    return ", ".join(f"{k} {v}" for k, v in (side.segment or {}).items())
+
+
 def _overlap(current: Side, baseline: Side) -> str | None:
     a, b = _bounds(baseline), _bounds(current)
-    if a is None or b is None:
+    if a is None or b is None or concurrent_arms(current, baseline):
         return None  # compare_maps() adds a note
     if a == b:
         return f"the baseline and the current period are the same ({a[0]} to {a[1]})"
     if a[0] <= b[1] and b[0] <= a[1]:
         return f"the baseline period ({a[0]} to {a[1]}) overlaps the current one ({b[0]} to {b[1]})"
     return None
+
+
+def _period_notes(current: Side, baseline: Side) -> list[str]:
+    notes = []
+    if _bounds(current) is None or _bounds(baseline) is None:
+        notes.append(
+            "the baseline or the current numbers have no period, so journeymap "
+            "cannot tell whether the two windows overlap"
+        )
+    if concurrent_arms(current, baseline):
+        notes.append(
+            f"the baseline ({_segment_label(baseline)}) and the current numbers "
+            f"({_segment_label(current)}) are segments of one log counted side by side: "
+            "a concurrent comparison, not peeking"
+        )
+    return notes
 
 
 def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
@@ -458,12 +497,7 @@ def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
     """
     settings = GateSettings.of(current.map.checks.regression if current.map.checks else None)
     matched = _match_maps(current.map, baseline.map)
-    notes = []
-    if _bounds(current) is None or _bounds(baseline) is None:
-        notes.append(
-            "the baseline or the current numbers have no period, so journeymap "
-            "cannot tell whether the two windows overlap"
-        )
+    notes = _period_notes(current, baseline)
     drop = _drop_off_samples(current, baseline, matched)
     tests = _gate_proportions(
         drop, settings, settings.drop_off_min_increase, Direction.INCREASE, Metric.DROP_OFF

@@ -146,7 +146,9 @@ class Context:
 
     def side(self) -> Side:
         """This map as one side of a comparison."""
-        return Side(self.loaded.map, self.G, tuple(self.goals), self.loaded.period)
+        overlay = self.loaded.overlay
+        segment = overlay.segment if overlay is not None else None
+        return Side(self.loaded.map, self.G, tuple(self.goals), self.loaded.period, segment)
 
 
 def make_context(

@@ -457,6 +457,12 @@ def overlapping_periods(ctx: Context) -> Iterator[Outcome]:
     commit finds "regressions" by chance. Compare fixed, non-overlapping windows of equal
     length: last quarter's overlay against this quarter's.
 
+    Two arms of an experiment are not peeking: overlays split by the same ``segment:`` column
+    with different values (``ingest --segment-by variant`` writes them) were counted side by
+    side over the same window, so this check passes for them whatever their periods, and the
+    comparison notes that it is concurrent. For an experiment's readout with intervals,
+    sequential p-values and a decision use ``journeymap experiment`` (docs/experiments.md).
+
     Fails (the baseline below covers 2026-Q2)::
 
         journeymap: 1

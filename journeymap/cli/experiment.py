@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from journeymap.cli.event_options import OPTIONS, column_options, make_options
 from journeymap.cli.options import load
 from journeymap.errors import ExitCode, UsageError, did_you_mean
 from journeymap.model import Experiment, JourneyMap, PeriodRange, period_bounds
 
 if TYPE_CHECKING:
+    from journeymap.analysis.experiment import ArmInput
     from journeymap.analysis.experiment_plan import Design
+    from journeymap.events.settings import IngestOptions
 
 
 def _arms(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -44,7 +48,8 @@ def _experiment(jm: JourneyMap, experiment_id: str | None) -> Experiment | None:
 
 
 def _design(exp: Experiment | None) -> Design:
-    from journeymap.analysis.experiment_plan import Design, Effect
+    from journeymap.analysis.experiment_plan import Design, Effect, GuardrailSpec
+    from journeymap.model import parse_effect
 
     if exp is None:
         return Design()
@@ -60,6 +65,15 @@ def _design(exp: Experiment | None) -> Design:
         effect=Effect(value, relative),
         alpha=exp.alpha,
         power=exp.power,
+        guardrails=tuple(
+            GuardrailSpec(
+                g.metric,
+                g.touchpoint,
+                None if g.tolerance is None else Effect(*parse_effect(g.tolerance)),
+            )
+            for g in exp.guardrails
+        ),
+        scenario=exp.scenario,
     )
 
 
@@ -78,6 +92,36 @@ def _days(period: str | PeriodRange | None) -> int | None:
     metavar="NAME=OVERLAY",
     multiple=True,
     help="One customer-grain overlay per arm (as `ingest --segment-by` writes them); repeat.",
+)
+@click.option(
+    "--events",
+    "event_logs",
+    metavar="LOG",
+    multiple=True,
+    help="Read the arms straight from this event log (repeat for more files) with "
+    "--variant-column, instead of --arm.",
+)
+@click.option(
+    "--variant-column",
+    metavar="COL",
+    default=None,
+    help="With --events: the column with each event's arm; a customer's first event with a "
+    "variant decides its arm; customers seen in two arms are excluded and counted.",
+)
+@click.option(
+    "--exposure-event",
+    metavar="NAME",
+    default=None,
+    help="With --events: exposure starts at the first such event at or after the "
+    "assignment (default: the assignment); only events from exposure on count.",
+)
+@column_options
+@click.option(
+    "--lost-after",
+    default=None,
+    metavar="DURATION",
+    help="With --events: a journey whose last event lies within this of the end of the "
+    "data is in progress, not an exit [default: 30d].",
 )
 @click.option(
     "--control", metavar="NAME", default=None, help="The control arm (default: the first --arm)."
@@ -99,10 +143,11 @@ def _days(period: str | PeriodRange | None) -> int | None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
+    type=click.Choice(["table", "json", "markdown", "csv", "github"]),
     default="table",
     show_default=True,
-    help="table for people, json for tools, markdown for a PR comment.",
+    help="table for people, json for tools, markdown for a PR comment, csv (one figure a "
+    "row), github (annotations on the map's experiments: entry).",
 )
 @click.option(
     "-o",
@@ -114,6 +159,19 @@ def _days(period: str | PeriodRange | None) -> int | None:
 def experiment(
     map_path: str,
     arm_specs: tuple[str, ...],
+    event_logs: tuple[str, ...],
+    variant_column: str | None,
+    exposure_event: str | None,
+    customer_column: str,
+    timestamp_column: str,
+    event_column: str,
+    session_column: str | None,
+    timezone: str,
+    strict: bool,
+    session_timeout: str,
+    timestamp_unit: str | None,
+    max_bad_rows: str,
+    lost_after: str | None,
     control: str | None,
     experiment_id: str | None,
     plan_only: bool,
@@ -149,10 +207,15 @@ def experiment(
         goal = exp.primary.touchpoint
     declared = [a.name for a in exp.arms] if exp is not None else []
     specs = _arms(arm_specs)
+    if (event_logs or variant_column) and (specs or not event_logs or variant_column is None):
+        raise UsageError(
+            "--events needs --variant-column, and replaces --arm",
+            hint="journeymap experiment MAP --events LOG --variant-column variant",
+        )
     started, baseline = map_baseline(build_graph(base.map, base.overlay), goal)
     days = _days(base.period)
     daily = started / days if days and started else None
-    if plan_only or not specs:
+    if plan_only or not (specs or event_logs):
         if not plan_only:
             raise UsageError("give two or more --arm NAME=OVERLAY, or --plan")
         names = declared or ["control", "treatment"]
@@ -165,22 +228,104 @@ def experiment(
                 f"--arm: experiment '{design.id}' has no arm '{name}'",
                 hint=did_you_mean(name, declared) or f"its arms: {', '.join(declared)}",
             )
-    arms = []
+    arms: list[ArmInput] = []
+    left_out: list[str] = []
     for name, path in specs:
         loaded = load(map_path, data=path, goal=goal)
         require_customer_grain(name, loaded.overlay)
         arms.append(ArmInput(name, build_graph(loaded.map, loaded.overlay)))
+    if event_logs and variant_column is not None:
+        opts = _speaking(
+            lambda: make_options(
+                customer_column, timestamp_column, event_column, session_column, timezone,
+                strict, session_timeout, "customer", lost_after, goal,
+                timestamp_unit=timestamp_unit, max_bad_rows=max_bad_rows,
+            )
+        )  # fmt: skip
+        arms, left_out = _event_arms(base.map, event_logs, opts, variant_column, exposure_event)
+        for a in arms:
+            if declared and a.name not in declared:
+                raise UsageError(
+                    f"--variant-column: experiment '{design.id}' has no arm '{a.name}'",
+                    hint=f"its arms: {', '.join(declared)}",
+                )
+        arms.sort(key=lambda a: declared.index(a.name) if a.name in declared else len(declared))
+        specs = [(a.name, p) for a in arms for p in event_logs[:1]]
+    names = [n for n, _ in specs]
     control_name = control or specs[0][0]
-    if control_name not in [n for n, _ in specs]:
+    if control_name not in names:
         raise UsageError(
             f"--control: no arm named '{control_name}'",
-            hint=did_you_mean(control_name, [n for n, _ in specs])
-            or f"the arms: {', '.join(n for n, _ in specs)}",
+            hint=did_you_mean(control_name, names) or f"the arms: {', '.join(names)}",
         )
-    readout = read_out(arms, control_name, design, goal=goal, daily_customers=daily)
-    _write(render(readout, fmt), output, inputs=[map_path, *(p for _, p in specs)])
+    pred = None
+    if design.scenario is not None:
+        from journeymap.analysis.experiment_scenario import prediction
+
+        to_be = load(map_path, scenario=design.scenario, goal=goal)
+        pred = prediction(
+            design.scenario,
+            build_graph(base.map, base.overlay),
+            build_graph(to_be.map, to_be.overlay),
+            goal,
+        )
+    readout = read_out(
+        arms,
+        control_name,
+        design,
+        goal=goal,
+        daily_customers=daily,
+        prediction=pred,
+        left_out=left_out,
+    )
+    at = (
+        base.locate("experiments", base.map.experiments.index(exp))
+        if exp is not None
+        else base.locate("id")
+    )
+    inputs = [map_path, *event_logs, *(p for _, p in specs if p not in event_logs)]
+    _write(render(readout, fmt, at), output, inputs=inputs)
     if readout.decision.value in ("harm", "invalid"):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
+
+
+T = TypeVar("T")
+
+
+def _speaking(run: Callable[[], T]) -> T:
+    """Run ``run``, spelling the event layer's settings as this command's options."""
+    from journeymap.events.settings import SettingError
+
+    spelling = {**OPTIONS, "segment_by": "--variant-column"}
+    try:
+        return run()
+    except SettingError as exc:
+        raise exc.spelled(spelling.get(exc.setting, exc.setting)) from None
+
+
+def _event_arms(
+    jm: JourneyMap,
+    logs: tuple[str, ...],
+    opts: IngestOptions,
+    variant_column: str,
+    exposure_event: str | None,
+) -> tuple[list[ArmInput], list[str]]:
+    """The arms read from the log, as graphs, with their excluded customers."""
+    from journeymap.analysis.experiment import ArmInput
+    from journeymap.events.experiment_arms import ingest_arms
+    from journeymap.graph import build_graph
+
+    log = _speaking(lambda: ingest_arms(jm, logs, opts, variant_column, exposure_event))
+    if not log.arms:
+        raise UsageError(
+            f"--variant-column {variant_column}: no event of the log has a variant",
+            hint="name the column that holds each event's arm",
+        )
+    notes = [
+        f"rows left out: {log.rows_before_exposure:,} before exposure, "
+        f"{log.rows_without_variant:,} of customers without a variant"
+    ]
+    return [ArmInput(a.name, build_graph(jm, a.overlay), a.excluded) for a in log.arms], notes
 
 
 def _write(text: str, output: str | None, inputs: list[str] | None = None) -> None:

@@ -45,8 +45,10 @@ def _apply_scenario(raw: PosDict, name: str, display: str, sources: SourceText) 
     _add(out, patch, patch_raw, name, known_stage, diags)
     if diags:
         raise MapError(_sorted(diags), sources)
-    # the result is a map of its own: other scenarios do not apply to it
+    # the result is a map of its own: other scenarios do not apply to it, nor the experiments
+    # that test a scenario against the map as written
     out.pop("scenarios", None)
+    out.pop("experiments", None)
     return out
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from journeymap.analysis.experiment import Comparison, Readout
+from journeymap.analysis.experiment import Comparison, Guardrail, Readout
 from journeymap.analysis.experiment_plan import Plan
+from journeymap.source import Position
 
 
 def _pct(v: float | None, digits: int = 1) -> str:
@@ -72,6 +73,34 @@ def _comparison_line(c: Comparison) -> str:
     )
 
 
+def _change(g: Guardrail) -> str:
+    """A guardrail's difference and interval: points of a proportion, or of the scale.
+
+    >>> _change(Guardrail("b", "nps", "paid", "lower", 30.0, 26.0, -4.0, (-9.1, 1.1), "2pp",
+    ...                   2.0, "unclear"))
+    '-4.00 points (-9.10 to +1.10)'
+    """
+    if g.metric in ("ces", "nps"):
+        if g.difference is None:
+            return "n/a"
+        ci = g.difference_interval
+        span = "(n/a)" if ci is None else f"({ci[0]:+.2f} to {ci[1]:+.2f})"
+        return f"{g.difference:+.2f} points {span}"
+    return f"{_pp(g.difference)} {_span(g.difference_interval)}"
+
+
+def guardrail_lines(r: Readout) -> list[str]:
+    if not r.guardrails:
+        return []
+    lines = ["", "guardrails (worse when the metric goes the way shown):"]
+    lines += [
+        f"  {g.arm:<12} {g.metric} at {g.subject:<16} worse {g.worse_when:<6} "
+        f"{_change(g)}, tolerated {g.tolerance}: {g.verdict.upper()}"
+        for g in r.guardrails
+    ]
+    return lines
+
+
 def table(r: Readout) -> str:
     lines = [
         f"experiment {r.experiment or '(no experiments: entry)'}: control {r.control}, "
@@ -97,6 +126,7 @@ def table(r: Readout) -> str:
         f"{_pp(t.difference):>10}  q {_p(t.q_value)}"
         for t in r.touchpoints
     ]
+    lines += guardrail_lines(r)
     lines += [
         "",
         *plan_lines(r.plan),
@@ -128,6 +158,15 @@ def markdown(r: Readout) -> str:
         f"{_pct(c.chance_to_beat_control)} |"
         for c in r.comparisons
     ]
+    rails = [
+        "| arm | guardrail | worse when | change | tolerated | verdict |",
+        "|---|---|---|---|---|---|",
+    ]
+    rails += [
+        f"| {g.arm} | {g.metric} at {g.subject} | {g.worse_when} | {_change(g)} | "
+        f"{g.tolerance} | **{g.verdict}** |"
+        for g in r.guardrails
+    ]
     title = f"Experiment {r.experiment}" if r.experiment else "Experiment"
     out = [
         f"### {title}: **{r.decision.value}**",
@@ -138,6 +177,7 @@ def markdown(r: Readout) -> str:
         "",
         *cmp,
         "",
+        *([*rails, ""] if r.guardrails else []),
         f"Sample ratio mismatch p-value: {_p(r.srm.p_value)}.",
         "",
         *(f"- {n}" for n in r.notes),
@@ -147,14 +187,29 @@ def markdown(r: Readout) -> str:
     return "\n".join(out) + "\n"
 
 
-def render(r: Readout, fmt: str) -> str:
-    """``table``, ``json`` or ``markdown``."""
+def render(r: Readout, fmt: str, position: Position | None = None) -> str:
+    """``table``, ``json``, ``markdown``, ``csv`` or ``github`` (annotating ``position``)."""
+    from journeymap.report.experiment_formats import github, to_csv
+
+    if fmt == "csv":
+        return to_csv(r)
+    if fmt == "github":
+        return github(r, position)
     if fmt == "json":
         return json.dumps(r.to_dict(), indent=2) + "\n"
     return markdown(r) if fmt == "markdown" else table(r)
 
 
 def render_plan(plan: Plan, fmt: str, arms: Sequence[str]) -> str:
+    """The plan as text, JSON, or CSV rows (``plan_*`` metrics, the effect as the subject)."""
     if fmt == "json":
         return json.dumps({"plan": vars(plan), "arms": list(arms)}, indent=2) + "\n"
+    if fmt == "csv":
+        from journeymap.report.experiment_formats import CSV_COLUMNS
+
+        rows = [",".join(CSV_COLUMNS)]
+        for key in ("customers_per_arm", "baseline", "alpha", "power", "days"):
+            value = getattr(plan, key)
+            rows.append(f",plan_{key},{plan.effect},{'' if value is None else value},,,,")
+        return "\n".join(rows) + "\n"
     return "\n".join(plan_lines(plan)) + "\n"
