@@ -41,6 +41,8 @@ _TEXT = {
     "unmapped": "unmapped events",
     "identity": "identity calls",
 }
+_ONE = {"duplicate": "duplicate", "unmapped": "unmapped event", "identity": "identity call"}
+"""The words for one row where they differ from the words for several."""
 _UNIT_NAMES = {"s": "seconds", "ms": "milliseconds", "us": "microseconds", "ns": "nanoseconds"}
 
 
@@ -48,11 +50,15 @@ def left_out_text(left_out: dict[str, int]) -> str:
     """The reasons rows were left out, for a summary line (reasons with no rows are not named).
 
     >>> left_out_text({"no_customer": 2, "bad_timestamp": 0, "duplicate": 1})
-    '2 without a customer id, 1 duplicates'
+    '2 without a customer id, 1 duplicate'
     >>> left_out_text({})
     'none'
     """
-    parts = [f"{left_out[r]:,} {_TEXT[r]}" for r in REASONS if left_out.get(r)]
+    parts = [
+        f"{left_out[r]:,} {_ONE.get(r, _TEXT[r]) if left_out[r] == 1 else _TEXT[r]}"
+        for r in REASONS
+        if left_out.get(r)
+    ]
     return ", ".join(parts) or "none"
 
 
