@@ -162,15 +162,17 @@ def experiment(
     event_logs: tuple[str, ...],
     variant_column: str | None,
     exposure_event: str | None,
-    customer_column: str,
-    timestamp_column: str,
-    event_column: str,
+    customer_column: str | None,
+    timestamp_column: str | None,
+    event_column: str | None,
     session_column: str | None,
     timezone: str,
     strict: bool,
     session_timeout: str,
     timestamp_unit: str | None,
     max_bad_rows: str,
+    identity_columns: tuple[str, ...],
+    preset: str | None,
     lost_after: str | None,
     control: str | None,
     experiment_id: str | None,
@@ -240,6 +242,7 @@ def experiment(
                 customer_column, timestamp_column, event_column, session_column, timezone,
                 strict, session_timeout, "customer", lost_after, goal,
                 timestamp_unit=timestamp_unit, max_bad_rows=max_bad_rows,
+                identity_columns=identity_columns, preset=preset,
             )
         )  # fmt: skip
         arms, left_out = _event_arms(base.map, event_logs, opts, variant_column, exposure_event)
