@@ -62,6 +62,7 @@ from journeymap.graph import (
     FROM_OVERLAY,
     HAS_COUNTS,
     MAP_ID,
+    MEDIAN_SECONDS,
     PERIOD,
     RETURNS,
     SCORES,
@@ -728,6 +729,7 @@ def edge_figures(run: Run) -> Iterator[Edge]:
             sensitivity_from_exits=sens_exits,
             declared=bool(d.get(DECLARED, True)),
             returns=d.get(RETURNS, 0),
+            median_seconds_to_next=d.get(MEDIAN_SECONDS),
         )
 
 

@@ -220,6 +220,9 @@ class Edge:
     sensitivity_from_exits: float | None
     declared: bool
     returns: int
+    median_seconds_to_next: int | None = field(default=None, metadata={"omit_none": True})
+    """The lower median of the seconds between the two touchpoints (an ingested overlay's
+    ``median_seconds_to_next``); left out of the JSON when the data has none."""
 
 
 @dataclass(frozen=True)

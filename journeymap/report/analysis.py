@@ -32,6 +32,7 @@ from journeymap.figures import (
     rounded_count,
     share,
 )
+from journeymap.report.timing import markdown_timing
 
 Comparison = Mapping[str, Any]
 """The side-by-side document of :func:`journeymap.analysis.compare` (JSON-ready)."""
@@ -350,6 +351,7 @@ def to_markdown(a: Analysis) -> str:
                 ]
             )
         )
+    out += markdown_timing(a)
     if a.surveys:
         out += ["", "### Surveys", ""]
         for tid, sv in a.surveys.items():
