@@ -963,6 +963,15 @@ class TimeRange(_Model):
     end: str
 
 
+class TimeToConvert(_Model):
+    """How long converting journeys took, from their first event to their first goal event
+    (``ingest``; docs/events.md): whole seconds, median and 90th percentile (type 7)."""
+
+    journeys: Count
+    median_seconds: NonNegative
+    p90_seconds: NonNegative
+
+
 class OverlayTouchpoint(_Model):
     entries: Count = 0
     visits: Count | None = None
@@ -993,6 +1002,7 @@ class Overlay(_Model):
     left_out: dict[str, Count] = Field(default_factory=dict)
     """Rows read but not counted, by reason (docs/events.md): rows = mapped events + their sum."""
     time_range: TimeRange | None = None
+    time_to_convert: TimeToConvert | None = None
     segment: dict[str, Any] | None = None
     business: Business | None = None
 

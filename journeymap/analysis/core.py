@@ -44,6 +44,7 @@ from journeymap.analysis.results import (
     Settings,
     StageFigures,
     Summary,
+    TimeToConvert,
     TouchpointFigures,
     UndeclaredTransition,
     UnusedTransition,
@@ -67,6 +68,7 @@ from journeymap.graph import (
     RETURNS,
     SCORES,
     STAGES,
+    TIME_TO_CONVERT,
     TITLE,
     TOUCHPOINT,
     UNIT,
@@ -213,6 +215,7 @@ def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps 
         surveys=surveys,
         conformance=conformance(run) if overlay else None,
         warnings=tuple(warnings(run, overlay=overlay)),
+        time_to_convert=_time_to_convert(G),
     )
     return rounded(result)
 
@@ -746,6 +749,11 @@ def _after_row(f: Flow, confidence: float) -> AfterGoalRow:
         transitions_out=f.transitions_out,
         customers=f.customers,
     )
+
+
+def _time_to_convert(G: nx.DiGraph[str]) -> TimeToConvert | None:
+    t = G.graph[TIME_TO_CONVERT]
+    return None if t is None else TimeToConvert(t.journeys, t.median_seconds, t.p90_seconds)
 
 
 # ------------------------------------------------------------------------------ surveys

@@ -2,7 +2,7 @@
 
 Every part of the analysis is a frozen dataclass: :class:`Summary`, :class:`TouchpointFigures`,
 :class:`Leak` (with :class:`WhatIf` and :class:`BestNext`), :class:`StageFigures`,
-:class:`Edge`, :class:`AfterGoalRow`, :class:`SurveyFigures` (:class:`Nps`, :class:`Csat`,
+:class:`Edge`, :class:`AfterGoalRow`, :class:`TimeToConvert`, :class:`SurveyFigures` (:class:`Nps`, :class:`Csat`,
 :class:`Ces`), :class:`Conformance` and :class:`AnalysisWarning`. Consumers (checks, report,
 render, the side-by-side comparison) read their attributes; JSON is only an output, produced
 by :func:`to_document` and nowhere else.
@@ -269,6 +269,16 @@ class Conformance:
 
 
 @dataclass(frozen=True)
+class TimeToConvert:
+    """``time_to_convert``: from a journey's first event to its first goal event, for the
+    journeys that converted (an ingested overlay's figures; ``docs/events.md``)."""
+
+    journeys: int
+    median_seconds: float
+    p90_seconds: float
+
+
+@dataclass(frozen=True)
 class AnalysisWarning:
     """``warnings[]``: a coded JM5xx warning about a figure."""
 
@@ -295,6 +305,8 @@ class Analysis:
     surveys: Mapping[str, SurveyFigures]
     conformance: Conformance | None
     warnings: tuple[AnalysisWarning, ...]
+    time_to_convert: TimeToConvert | None = field(default=None, metadata={"omit_none": True})
+    """Left out of the JSON when the data carries none (only ingested overlays do)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The document ``journeymap analyze --format json`` prints (:func:`to_document`)."""

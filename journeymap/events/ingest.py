@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeymap.events.conversion_time import time_to_convert
 from journeymap.events.inputs import InputFile, expand
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
@@ -275,6 +276,7 @@ def build_results(
     if not totals:
         totals["v"] = Totals()
     settings = settings_of(files, opts, goals)
+    times = time_to_convert(rows["time_to_convert"])
     out = []
     for seg in sorted(totals):
         t = totals[seg]
@@ -325,6 +327,8 @@ def build_results(
             if t.start_us is not None and t.end_us is not None
             else None
         )
+        if seg in times:
+            doc["time_to_convert"] = times[seg]
         doc["touchpoints"] = touchpoints
         out.append(
             IngestResult(

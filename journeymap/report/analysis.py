@@ -32,7 +32,7 @@ from journeymap.figures import (
     rounded_count,
     share,
 )
-from journeymap.report.timing import markdown_timing
+from journeymap.report.timing import markdown_timing, time_to_convert_lines
 
 Comparison = Mapping[str, Any]
 """The side-by-side document of :func:`journeymap.analysis.compare` (JSON-ready)."""
@@ -169,6 +169,7 @@ def summary_lines(a: Analysis) -> list[str]:
         lines.append(t + " in total (first-order sum).")
     if s.unknown_probability:
         lines.append(f"{percent(s.unknown_probability)} of journeys end with an unknown outcome.")
+    lines += time_to_convert_lines(a)
     lines.append(f"Counted in {st.unit} (visits), not unique customers.")
     return lines
 

@@ -23,3 +23,15 @@ def markdown_timing(a: Analysis) -> list[str]:
             f"| `{e.from_}` | `{e.to}` | {count(e.count)} | {duration(e.median_seconds_to_next)} |"
         )
     return out
+
+
+def time_to_convert_lines(a: Analysis) -> list[str]:
+    """The summary sentence on the time to convert (nothing when the data has no such figure)."""
+    t = a.time_to_convert
+    if t is None:
+        return []
+    return [
+        f"Converting journeys took a median of {duration(t.median_seconds)} from their first "
+        f"event to the goal; 90% converted within {duration(t.p90_seconds)} "
+        f"({count(t.journeys)} journeys)."
+    ]
