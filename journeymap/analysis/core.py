@@ -215,7 +215,7 @@ def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps 
         surveys=surveys,
         conformance=conformance(run) if overlay else None,
         warnings=tuple(warnings(run, overlay=overlay)),
-        time_to_convert=_time_to_convert(G),
+        time_to_convert=time_to_convert_of(G),
     )
     return rounded(result)
 
@@ -751,8 +751,9 @@ def _after_row(f: Flow, confidence: float) -> AfterGoalRow:
     )
 
 
-def _time_to_convert(G: nx.DiGraph[str]) -> TimeToConvert | None:
-    t = G.graph[TIME_TO_CONVERT]
+def time_to_convert_of(G: nx.DiGraph[str]) -> TimeToConvert | None:
+    """The time to convert the graph's overlay carries (an ingested one), else None."""
+    t = G.graph.get(TIME_TO_CONVERT)  # graphs built by hand (tests, doctests) have none
     return None if t is None else TimeToConvert(t.journeys, t.median_seconds, t.p90_seconds)
 
 
