@@ -185,6 +185,7 @@ def text() -> str:
         ex = check.examples()
         labels = [
             ("baseline", "Baseline (given with `--baseline`)"),
+            ("history", "History (earlier periods; `--history DIR` holds them as overlays)"),
             ("fails", "Fails"),
             ("passes", "Passes"),
         ]

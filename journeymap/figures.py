@@ -313,3 +313,26 @@ def time_unit(unit: str | None) -> str:
     ('min', 'd', '')
     """
     return _TIME_UNITS.get(unit or "", unit or "")
+
+
+_DURATION_UNITS: tuple[tuple[str, float], ...] = (("d", 86400.0), ("h", 3600.0), ("min", 60.0))
+"""The units of :func:`duration`, largest first, with their seconds."""
+
+
+def duration(seconds: float | None, *, lang: Language = ENGLISH) -> str:
+    """A duration in its largest unit that is at least 1.5 of it (days, hours, minutes, seconds):
+    whole under 60 seconds or from 10 units on, one decimal below 10 units.
+
+    >>> duration(360), duration(45), duration(5400), duration(9000), duration(3 * 86400), duration(None)
+    ('6 min', '45 s', '1.5 h', '2.5 h', '3 d', '–')
+    >>> duration(89), duration(0.4), duration(1_900_000)
+    ('89 s', '0 s', '22 d')
+    """
+    if seconds is None:
+        return MISSING
+    for unit, size in _DURATION_UNITS:
+        if abs(seconds) >= 1.5 * size:
+            x = seconds / size
+            text = f"{x:,.0f}" if abs(x) >= 10 else f"{x:.1f}".removesuffix(".0")
+            return _local(f"{text} {unit}", lang)
+    return _local(f"{seconds:,.0f} s", lang)

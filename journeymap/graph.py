@@ -49,6 +49,8 @@ UNMAPPED = "unmapped"
 BUSINESS = "business"
 """The period's :class:`~journeymap.model.Business` inputs: the overlay's when there is one
 (never the map's then), else the map's; None when the period has none."""
+TIME_TO_CONVERT = "time_to_convert"
+"""The overlay's :class:`~journeymap.model.TimeToConvert` (from an event log), else None."""
 MAP_BUSINESS = "map_business"
 """The map's own :class:`~journeymap.model.Business` inputs, also with an overlay: what the
 team tracks, so a figure the overlay does not carry is reported as not measured."""
@@ -124,6 +126,7 @@ def build_graph(journey_map: JourneyMap, overlay: Overlay | None = None) -> nx.D
             UNMAPPED: dict(overlay.unmapped) if overlay else {},
             BUSINESS: overlay.business if overlay is not None else journey_map.business,
             MAP_BUSINESS: journey_map.business,
+            TIME_TO_CONVERT: overlay.time_to_convert if overlay else None,
         }
     )
     has_counts = _add_touchpoints(G, journey_map, overlay)

@@ -1518,6 +1518,19 @@ class TimeRange(_Model):
     )
 
 
+class TimeToConvert(_Model):
+    """How long converting journeys took, from their first event to their first goal event
+    (``ingest``; docs/events.md): whole seconds, median and 90th percentile (type 7)."""
+
+    journeys: Count = Field(description="Converting journeys measured", examples=[410])
+    median_seconds: NonNegative = Field(
+        description="Median seconds from the first event to the first goal event", examples=[1860.0]
+    )
+    p90_seconds: NonNegative = Field(
+        description="90th percentile of the same seconds (type 7)", examples=[86400.0]
+    )
+
+
 class OverlayTouchpoint(_Model):
     entries: Count = Field(
         0,
@@ -1631,6 +1644,11 @@ class Overlay(_Model):
         None,
         description="{start, end}: first and last event time",
         examples=[{"start": "2026-04-01T00:03:12Z", "end": "2026-06-30T23:58:40Z"}],
+    )
+    time_to_convert: TimeToConvert | None = Field(
+        None,
+        description="Time from a converting journey's first event to its first goal event (ingest writes it)",
+        examples=[{"journeys": 410, "median_seconds": 1860.0, "p90_seconds": 86400.0}],
     )
     segment: dict[str, Any] | None = Field(
         None,

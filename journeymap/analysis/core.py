@@ -46,6 +46,7 @@ from journeymap.analysis.results import (
     Settings,
     StageFigures,
     Summary,
+    TimeToConvert,
     TouchpointFigures,
     UndeclaredTransition,
     UnusedTransition,
@@ -64,10 +65,12 @@ from journeymap.graph import (
     FROM_OVERLAY,
     HAS_COUNTS,
     MAP_ID,
+    MEDIAN_SECONDS,
     PERIOD,
     RETURNS,
     SCORES,
     STAGES,
+    TIME_TO_CONVERT,
     TITLE,
     TOUCHPOINT,
     UNIT,
@@ -221,6 +224,7 @@ def analyze(  # noqa: PLR0913 - the public keyword API (docs/api.md); the steps 
         warnings=tuple(warnings(run, overlay=overlay)),
         by=by,
         channels=None if by is None else attribution_on(G, run.chain, run.sol, by=by).groups,
+        time_to_convert=time_to_convert_of(G),
     )
     return rounded(result)
 
@@ -752,6 +756,7 @@ def edge_figures(run: Run) -> Iterator[Edge]:
             sensitivity_from_exits=sens_exits,
             declared=bool(d.get(DECLARED, True)),
             returns=d.get(RETURNS, 0),
+            median_seconds_to_next=d.get(MEDIAN_SECONDS),
         )
 
 
@@ -768,6 +773,12 @@ def _after_row(f: Flow, confidence: float) -> AfterGoalRow:
         transitions_out=f.transitions_out,
         customers=f.customers,
     )
+
+
+def time_to_convert_of(G: nx.DiGraph[str]) -> TimeToConvert | None:
+    """The time to convert the graph's overlay carries (an ingested one), else None."""
+    t = G.graph.get(TIME_TO_CONVERT)  # graphs built by hand (tests, doctests) have none
+    return None if t is None else TimeToConvert(t.journeys, t.median_seconds, t.p90_seconds)
 
 
 # ------------------------------------------------------------------------------ surveys

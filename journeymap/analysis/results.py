@@ -2,7 +2,7 @@
 
 Every part of the analysis is a frozen dataclass: :class:`Summary`, :class:`TouchpointFigures`,
 :class:`Leak` (with :class:`WhatIf` and :class:`BestNext`), :class:`StageFigures`,
-:class:`Edge`, :class:`AfterGoalRow`, :class:`SurveyFigures` (:class:`Nps`, :class:`Csat`,
+:class:`Edge`, :class:`AfterGoalRow`, :class:`TimeToConvert`, :class:`SurveyFigures` (:class:`Nps`, :class:`Csat`,
 :class:`Ces`), :class:`Conformance`, :class:`AnalysisWarning` and, when the analysis is asked
 for figures by channel or stage, :class:`ChannelFigures` (:mod:`journeymap.analysis.channels`). Consumers (checks, report,
 render, the side-by-side comparison) read their attributes; JSON is only an output, produced
@@ -223,6 +223,9 @@ class Edge:
     sensitivity_from_exits: float | None
     declared: bool
     returns: int
+    median_seconds_to_next: int | None = field(default=None, metadata={"omit_none": True})
+    """The lower median of the seconds between the two touchpoints (an ingested overlay's
+    ``median_seconds_to_next``); left out of the JSON when the data has none."""
 
 
 @dataclass(frozen=True)
@@ -266,6 +269,16 @@ class Conformance:
     unused_touchpoints: tuple[str, ...]
     declared_transitions_used: float | None
     touchpoints_used: float | None
+
+
+@dataclass(frozen=True)
+class TimeToConvert:
+    """``time_to_convert``: from a journey's first event to its first goal event, for the
+    journeys that converted (an ingested overlay's figures; ``docs/events.md``)."""
+
+    journeys: int
+    median_seconds: float
+    p90_seconds: float
 
 
 @dataclass(frozen=True)
@@ -323,6 +336,8 @@ class Analysis:
     surveys: Mapping[str, SurveyFigures]
     conformance: Conformance | None
     warnings: tuple[AnalysisWarning, ...]
+    time_to_convert: TimeToConvert | None = field(default=None, metadata={"omit_none": True})
+    """Left out of the JSON when the data carries none (only ingested overlays do)."""
     by: Grouping | None = field(default=None, metadata={"omit_none": True})
     """What ``channels`` groups by; None (and no key) unless the analysis was asked for it."""
     channels: tuple[ChannelFigures, ...] | None = field(default=None, metadata={"omit_none": True})

@@ -14,7 +14,9 @@ Per period (:class:`PeriodFigures`):
   from the chain divided by its entries (the ``observed_conversion_rate`` of ``analyze``), with
   its Wilson interval; null without a goal or a journey;
 - **drop-off** of every touchpoint that is not a goal = exits / completed departures
-  (:meth:`journeymap.analysis.flow.Flow.drop_off`), with its Wilson interval and ``n``.
+  (:meth:`journeymap.analysis.flow.Flow.drop_off`), with its Wilson interval and ``n``;
+- **time to convert** (median and 90th percentile from a converting journey's first event to
+  its goal) when the overlay was ingested from an event log; no signal is computed on it.
 
 Signals (:class:`Signal`), for conversion and each drop-off (:func:`journeymap.stats`):
 
@@ -47,7 +49,9 @@ import networkx as nx
 
 from journeymap.analysis.chain import build_chain
 from journeymap.analysis.comparison import Metric
+from journeymap.analysis.core import time_to_convert_of
 from journeymap.analysis.flow import flow_table
+from journeymap.analysis.results import TimeToConvert
 from journeymap.errors import AnalysisError, Diagnostic, MapError
 from journeymap.facts import after_goal_touchpoints, selected_goals
 from journeymap.model import PeriodRange, period_bounds, period_label
@@ -140,6 +144,8 @@ class PeriodFigures:
     journeys: int
     conversion: Proportion
     touchpoints: tuple[TouchpointFigures, ...]
+    time_to_convert: TimeToConvert | None = None
+    """From an ingested overlay (``trend --events`` measures it per period), else None."""
 
 
 @dataclass(frozen=True)
@@ -244,7 +250,9 @@ def _figures(p: PeriodInput, goal: str | None, confidence: float) -> PeriodFigur
     start, end = period_bounds(p.period)
     label = period_label(p.period)
     assert label is not None
-    return PeriodFigures(label, start, end, p.source, journeys, conversion, tps)
+    return PeriodFigures(
+        label, start, end, p.source, journeys, conversion, tps, time_to_convert_of(G)
+    )
 
 
 # ---------------------------------------------------------------------------------- signals

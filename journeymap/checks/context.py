@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -22,8 +23,10 @@ from journeymap.analysis.comparison import Comparison, Side
 from journeymap.analysis.flow import Flow, flow_table
 from journeymap.analysis.gate import compare_maps
 from journeymap.analysis.results import Analysis
+from journeymap.analysis.trend import Trend
+from journeymap.errors import Diagnostic, MapError
 from journeymap.io import LoadedMap
-from journeymap.model import Checks, period_bounds
+from journeymap.model import Checks, period_bounds, period_label
 from journeymap.source import Position
 
 EMPTY_CHECKS = Checks()
@@ -51,6 +54,8 @@ class Context:
     seed: int = 0
     comparison: Comparison | None = None
     """The comparison with the baseline, or None without one."""
+    history: Trend | None = None
+    """The trend of the history periods and this one (the latest), or None without a history."""
 
     # ----------------------------------------------------------------------------- the map
 
@@ -160,6 +165,7 @@ def make_context(
     seed: int = 0,
     baseline: LoadedMap | None = None,
     baseline_label: str | None = None,
+    history: Sequence[LoadedMap] | None = None,
 ) -> Context:
     """Build the graph of a loaded map and the context its checks run in.
 
@@ -167,12 +173,15 @@ def make_context(
     figure that needs the bootstrap (lost value); otherwise the analysis runs without it.
     With a `baseline` the context carries the comparison with it (`baseline_label` names it in
     reports; default its display name); `goal` selects the baseline's goal too when it has one
-    of that id, else every goal of the baseline.
+    of that id, else every goal of the baseline. With a `history` (earlier periods of the map)
+    the context carries their trend with this map as the latest period (:func:`history_trend`).
     """
     G = g.build_graph(loaded.map, loaded.overlay)
     if samples is None:
         samples = 1000 if needs_bootstrap(loaded.map.checks) else 0
     ctx = Context(loaded, G, goal=goal, today=today, samples=samples, seed=seed)
+    if history is not None:
+        ctx = dataclasses.replace(ctx, history=history_trend(loaded, G, history, goal))
     if baseline is None:
         return ctx
     bgoal = goal if goal is not None and goal in baseline.map.goals else None
@@ -188,3 +197,35 @@ def needs_bootstrap(checks: Checks | None) -> bool:
     limits = [checks.lost_value, checks.total_lost_value]
     limits += [tl.lost_value for tl in checks.touchpoints.values()]
     return any(lim is not None and lim.on == "interval" for lim in limits)
+
+
+def history_trend(
+    loaded: LoadedMap, G: nx.DiGraph, history: Sequence[LoadedMap], goal: str | None
+) -> Trend:
+    """:func:`journeymap.analysis.trend.trend` of the history periods and this map's period.
+
+    Raises :class:`~journeymap.errors.MapError` when a period is missing or two overlap (as
+    ``trend`` does) and when this map's period is not the latest.
+    """
+    from journeymap.analysis.trend import PeriodInput, order_periods, trend
+
+    def period_input(lm: LoadedMap, graph: nx.DiGraph) -> PeriodInput:
+        position = lm.overlay_position("period") if lm.overlay is not None else None
+        return PeriodInput(lm.period, lm.display, graph, position or lm.locate("period"))
+
+    current = period_input(loaded, G)
+    inputs = [period_input(h, g.build_graph(h.map, h.overlay)) for h in history]
+    ordered = order_periods([*inputs, current])
+    if ordered[-1] is not current:
+        last = ordered[-1]
+        raise MapError(
+            [
+                Diagnostic(
+                    f"the checked period {period_label(current.period)} is not the latest: "
+                    f"{last.source} holds {period_label(last.period)}",
+                    current.position,
+                    hint="the history holds the periods before the one checked",
+                )
+            ]
+        )
+    return trend(ordered, goal=goal)

@@ -74,6 +74,8 @@ def fail(
 
 
 CheckFunc = Callable[[Context], Iterator[Outcome]]
+EXAMPLES = ("fails", "passes", "baseline", "history")
+"""The words that open a docstring example block."""
 
 
 @dataclass(frozen=True)
@@ -100,15 +102,15 @@ class Check:
 
     def examples(self) -> dict[str, str]:
         """The YAML examples of the docstring: ``fails``, ``passes`` and (for regression
-        checks) ``baseline``, each the indented block after a line starting with that word and
-        ending with ``::``."""
+        checks) ``baseline`` or ``history`` (maps of earlier periods, separated by ``---``),
+        each the indented block after a line starting with that word and ending with ``::``."""
         out: dict[str, str] = {}
         lines = self.doc.splitlines()
         i = 0
         while i < len(lines):
             head = lines[i].strip()
             word = head.split(" ", 1)[0].rstrip(":").lower()
-            if head.endswith("::") and word in ("fails", "passes", "baseline"):
+            if head.endswith("::") and word in EXAMPLES:
                 block: list[str] = []
                 i += 1
                 while i < len(lines) and (not lines[i].strip() or lines[i].startswith("    ")):
@@ -124,7 +126,7 @@ class Check:
         out: list[str] = []
         for para in self.doc.split("\n\n"):
             first = para.strip().split(" ", 1)[0].rstrip(":").lower()
-            if para.strip().endswith("::") and first in ("fails", "passes", "baseline"):
+            if para.strip().endswith("::") and first in EXAMPLES:
                 break
             out.append(para.strip())
         return "\n\n".join(out)

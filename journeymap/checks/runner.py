@@ -26,12 +26,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from journeymap import graph as g
 from journeymap.analysis.comparison import Comparison
+from journeymap.checks import history as history_checks  # noqa: F401  (registers JM310)
 from journeymap.checks import limits, lint, metrics, regression  # noqa: F401  (registers the checks)
 from journeymap.checks.context import Context, make_context
 from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, codes
@@ -188,8 +189,10 @@ def check_map(
     today: dt.date | None = None,
     samples: int | None = None,
     seed: int = 0,
+    history: Sequence[LoadedMap] | None = None,
 ) -> MapResult:
-    """Check one loaded map (optionally against a baseline) and return its result.
+    """Check one loaded map (optionally against a baseline, or a history of earlier periods:
+    the map is then the latest) and return its result.
 
     Raises :class:`~journeymap.errors.MapError` when ``checks.lint.disable`` names a code that
     is not a lint check (a configuration error, exit 2).
@@ -202,6 +205,7 @@ def check_map(
         seed=seed,
         baseline=baseline,
         baseline_label=baseline_label,
+        history=history,
     )
     return run(ctx)
 

@@ -55,6 +55,13 @@ def _map_files(paths: tuple[str, ...]) -> list[Path]:
     help="Compare with the same map and overlay paths at a git revision, e.g. origin/main.",
 )
 @click.option(
+    "--history",
+    metavar="DIR",
+    type=click.Path(),
+    help="Overlays of earlier periods of the map (a folder or a file; one map only): the map "
+    "is checked as the latest period against their control limits (JM310).",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(choices(Format)),
@@ -83,6 +90,7 @@ def check(
     baseline: str | None,
     baseline_data: str | None,
     baseline_ref: str | None,
+    history: str | None,
     fmt: str | None,
     fail_on: str,
     output: str | None,
@@ -93,7 +101,8 @@ def check(
     'journeymap:'). Limits come from each map's 'checks:' block; lint is always on (disable a
     code per map, stage or touchpoint with a reason in checks.lint.disable); with --baseline
     or --baseline-ref, drop-off, conversion, NPS and CSAT are compared with the baseline
-    period and regressions are gated (see docs/checks.md and docs/ci.md).
+    period and regressions are gated; with --history DIR the map is the latest period of a
+    p-chart over the overlays in DIR (see docs/checks.md, docs/trends.md and docs/ci.md).
 
     Every finding points at the file, line and column of the YAML that declared the limit or
     the touchpoint. Exit 0 when clean, 1 when a finding at or above --fail-on exists, 2 when an
@@ -110,6 +119,7 @@ def check(
     base_map: LoadedMap | None = None
     if baseline is not None:
         base_map = load_map(baseline, data=baseline_data)
+    past = _history(files, history)
     severity = Severity(fail_on)
     results = []
     notes: list[str] = []
@@ -120,7 +130,9 @@ def check(
         if baseline_ref is not None:
             base, label = _baseline_at_revision(lm, baseline_ref, data, notes)
         try:
-            results.append(check_map(lm, goal=goal, baseline=base, baseline_label=label))
+            results.append(
+                check_map(lm, goal=goal, baseline=base, baseline_label=label, history=past)
+            )
         except MapError as exc:
             errors.append(exc)
     if errors:
@@ -132,7 +144,8 @@ def check(
         fail_on=severity,
         color=out_format == Format.TEXT and to_stdout(output) and use_color(),
     )
-    inputs = [f for lm in [*loaded, *([base_map] if base_map else [])] for f in lm.files]
+    read = [*loaded, *([base_map] if base_map else []), *(past or [])]
+    inputs = list(dict.fromkeys(f for lm in read for f in lm.files))
     write_output(output, report, inputs)
     for note in notes:
         click.echo(f"note: {note}", err=True)
@@ -142,6 +155,17 @@ def check(
     code = exit_code(results, severity)
     if code:
         raise click.exceptions.Exit(int(code))
+
+
+def _history(files: list[Path], history: str | None) -> list[LoadedMap] | None:
+    """The earlier periods: each overlay of ``history`` read onto the one map checked."""
+    if history is None:
+        return None
+    if len(files) != 1:
+        raise UsageError("--history goes with exactly one map")
+    from journeymap.cli.trend import overlay_files
+
+    return [load_map(files[0], data=f) for f in overlay_files((history,))]
 
 
 def _check_usage(

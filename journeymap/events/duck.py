@@ -170,21 +170,21 @@ class DuckEngine:
         except duckdb.Error as exc:
             raise UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}") from None
 
+    def macros(self, tz: str) -> None:
+        """The two macros that stand for the dialect-specific parts of the statements (which
+        are DuckDB SQL already: no transpiling here, which saves sqlglot's time on every ingest)."""
+        to_utc = "x" if tz == "UTC" else f"epoch_us(timezone({lit(tz)}, make_timestamp(x)))"
+        self.con.execute(f"CREATE OR REPLACE TEMP MACRO JM_LOCAL_TO_UTC(x) AS {to_utc}")
+        self.con.execute("CREATE OR REPLACE TEMP MACRO JM_LOWER_MEDIAN(x) AS quantile_disc(x, 0.5)")
+
     def run(
         self, stmts: dict[str, str], progress: Progress | None = None
     ) -> dict[str, list[tuple[Any, ...]]]:
         import duckdb
 
         out: dict[str, list[tuple[Any, ...]]] = {}
-        tz = stmts.get("__timezone__", "UTC")
-        # the statements are DuckDB SQL already: two macros stand for the dialect-specific parts
-        # (no transpiling here, which saves sqlglot's time on every ingest)
-        to_utc = "x" if tz == "UTC" else f"epoch_us(timezone({lit(tz)}, make_timestamp(x)))"
         try:
-            self.con.execute(f"CREATE OR REPLACE TEMP MACRO JM_LOCAL_TO_UTC(x) AS {to_utc}")
-            self.con.execute(
-                "CREATE OR REPLACE TEMP MACRO JM_LOWER_MEDIAN(x) AS quantile_disc(x, 0.5)"
-            )
+            self.macros(stmts.get("__timezone__", "UTC"))
             for name in RELATIONS:
                 kind = "VIEW" if name == "jm_parsed" else "TABLE"
                 if progress and name == "jm_events":

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeymap.events.conversion_time import time_to_convert
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import InputFile, expand, unpacked
 from journeymap.events.layers import provenance
@@ -293,6 +294,7 @@ def build_results(
     if not totals:
         totals["v"] = Totals()
     settings = settings_of(files, opts, goals, identity)
+    times = time_to_convert(rows["time_to_convert"])
     out = []
     for seg in sorted(totals):
         t = totals[seg]
@@ -343,6 +345,8 @@ def build_results(
             if t.start_us is not None and t.end_us is not None
             else None
         )
+        if seg in times:
+            doc["time_to_convert"] = times[seg]
         doc["touchpoints"] = touchpoints
         out.append(
             IngestResult(

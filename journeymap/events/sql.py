@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from journeymap.events.conversion_time import TIME_TO_CONVERT_SQL
 from journeymap.events.settings import IngestOptions
 from journeymap.model import EventRule, JourneyMap
 
@@ -208,7 +209,8 @@ def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[st
 
     ``jm_parsed`` (step 1) and ``jm_events`` (steps 2-4) and ``jm_visits`` (steps 5-7) are
     relations; ``stats_rows``, ``stats_events``, ``unmapped``, ``touchpoints`` and
-    ``transitions`` (step 8) are the result queries.
+    ``transitions`` (step 8) are the result queries, and ``time_to_convert``: per segment,
+    how many journeys first converted ``jm_secs`` whole seconds after their first event.
     """
     rules = mapping_rules(jm)
     wcols = where_columns(rules)
@@ -282,7 +284,9 @@ SELECT v.jm_seg, v.jm_uid, v.jm_tp, v.jm_next,
   CASE WHEN v.jm_next IS NULL AND e.jm_end - j.jm_last > {lost} THEN 1 ELSE 0 END AS jm_exit,
   CASE WHEN v.jm_next IS NULL AND e.jm_end - j.jm_last <= {lost} THEN 1 ELSE 0 END AS jm_in_progress,
   CASE WHEN v.jm_next IN ({goal_list}) AND {in_window.replace("jm_", "v.jm_")} THEN 1 ELSE 0 END AS jm_conv,
-  CASE WHEN v.jm_next IN ({goal_list}) AND NOT ({in_window.replace("jm_", "v.jm_")}) THEN 1 ELSE 0 END AS jm_late
+  CASE WHEN v.jm_next IN ({goal_list}) AND NOT ({in_window.replace("jm_", "v.jm_")}) THEN 1 ELSE 0 END AS jm_late,
+  CASE WHEN v.jm_next IN ({goal_list}) AND {in_window.replace("jm_", "v.jm_")} THEN (v.jm_next_ts - v.jm_start) // {MICROS} END AS jm_conv_secs,
+  {"v.jm_sess_no" if session_journeys else "0"} AS jm_journey
 FROM (
   SELECT c.*,
     LEAD(jm_tp) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next,
@@ -336,6 +340,7 @@ FROM jm_visits GROUP BY jm_seg, jm_tp""",
 SELECT jm_seg, jm_tp, jm_next, COUNT(*) AS jm_n, SUM(jm_return) AS jm_returns,
   JM_LOWER_MEDIAN(jm_secs) AS jm_median
 FROM jm_visits WHERE jm_next IS NOT NULL GROUP BY jm_seg, jm_tp, jm_next""",
+        "time_to_convert": TIME_TO_CONVERT_SQL,
         "first_bad": f"""
 SELECT jm_file, jm_row, {reason} AS jm_reason, jm_ts_text
 FROM jm_parsed WHERE jm_bad_uid + jm_bad_ts + jm_bad_event > 0
@@ -344,7 +349,14 @@ ORDER BY jm_file, jm_row LIMIT {FIRST_BAD}""",
 
 
 RELATIONS = ("jm_parsed", "jm_events", "jm_visits")
-RESULTS = ("stats_rows", "stats_events", "unmapped", "touchpoints", "transitions")
+RESULTS = (
+    "stats_rows",
+    "stats_events",
+    "unmapped",
+    "touchpoints",
+    "transitions",
+    "time_to_convert",
+)
 CHECKS = ("epoch_units", "first_bad")
 """Queries about the rows rather than the counts (the engines run them; ``--print-sql`` leaves them out)."""
 

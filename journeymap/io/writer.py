@@ -184,6 +184,7 @@ OVERLAY_KEYS = (
     "bad_rows",
     "left_out",
     "time_range",
+    "time_to_convert",
     "touchpoints",
 )
 """The order of an overlay's keys in YAML (the order ``docs/events.md`` explains them in)."""

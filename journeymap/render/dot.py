@@ -18,7 +18,7 @@ import itertools
 import math
 
 from journeymap import graph as g
-from journeymap.figures import integer, percent, whole_money
+from journeymap.figures import duration, integer, percent, whole_money
 from journeymap.render.scene import Scene, metric_legend, metric_text, metric_value
 from journeymap.render.text import html_text, shorten
 
@@ -222,6 +222,9 @@ def _legend(scene: Scene) -> str:
         "edge width and label: transitions (share of the touchpoint's departures)",
         "dashed: undeclared transition (only the data has it)",
     ]
+    G = scene.graph
+    if any(G.edges[e].get(g.MEDIAN_SECONDS) is not None for e in G.edges):
+        keys.insert(1, "· time: median time to the next touchpoint (from the event log)")
     if scene.graph.graph[g.HAS_COUNTS]:
         keys.append(
             "● exits under a touchpoint: size = customers who left; dark = most conversions lost"
@@ -311,6 +314,8 @@ def _edge_attrs(scene: Scene, u: str, v: str, columns: dict[str, int], biggest: 
     if e[g.COUNT_KNOWN] and G.graph[g.HAS_COUNTS]:
         share = count / departures if departures > 0 else None
         text = integer(count) + (f" ({percent(share, 0)})" if share is not None else "")
+        if e.get(g.MEDIAN_SECONDS) is not None:
+            text += f" · {duration(e[g.MEDIAN_SECONDS])}"
         attrs.append(f"label=<{html_text(text)}>")
         attrs.append(f"penwidth={_penwidth(count, biggest)}")
         attrs.append(f"weight={1 + int(10 * (share or 0))}")

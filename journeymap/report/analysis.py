@@ -41,6 +41,7 @@ from journeymap.report.figures_table import (
     survey_text,
 )
 from journeymap.report.formats import CsvWriter, escape_markdown
+from journeymap.report.timing import markdown_timing, time_to_convert_lines
 
 Comparison = Mapping[str, Any]
 """The side-by-side document of :func:`journeymap.analysis.compare` (JSON-ready)."""
@@ -173,6 +174,7 @@ def summary_lines(a: Analysis) -> list[str]:
         lines.append(t + " in total (first-order sum).")
     if s.unknown_probability:
         lines.append(f"{percent(s.unknown_probability)} of journeys end with an unknown outcome.")
+    lines += time_to_convert_lines(a)
     lines.append(f"Counted in {st.unit} (visits), not unique customers.")
     return lines
 
@@ -401,6 +403,7 @@ def to_markdown(a: Analysis) -> str:
                 ]
             )
         )
+    out += markdown_timing(a)
     if a.surveys:
         out += ["", "### Surveys", ""]
         for tid, sv in a.surveys.items():

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from journeymap.figures import MISSING, duration
 from journeymap.report.formats import CsvWriter
 
 if TYPE_CHECKING:
-    from journeymap.analysis.trend import Proportion, Trend
+    from journeymap.analysis.trend import PeriodFigures, Proportion, Trend
 
 
 class TrendFormat(StrEnum):
@@ -33,6 +34,20 @@ class TrendFormat(StrEnum):
 
 def _interval(p: Proportion) -> list[float] | None:
     return list(p.interval) if p.interval is not None else None
+
+
+def _time_to_convert(p: PeriodFigures) -> dict[str, Any]:
+    """``time_to_convert`` of a period, only when its overlay has one."""
+    c = p.time_to_convert
+    if c is None:
+        return {}
+    return {
+        "time_to_convert": {
+            "journeys": c.journeys,
+            "median_seconds": c.median_seconds,
+            "p90_seconds": c.p90_seconds,
+        }
+    }
 
 
 def to_document(t: Trend) -> dict[str, Any]:
@@ -56,6 +71,7 @@ def to_document(t: Trend) -> dict[str, Any]:
                 }
                 for tp in p.touchpoints
             ],
+            **_time_to_convert(p),
         }
         for p in t.periods
     ]
@@ -140,6 +156,13 @@ def to_csv(t: Trend) -> str:
         row(p.period, "conversion", None, p.conversion)
         for tp in p.touchpoints:
             row(p.period, "drop_off", tp.id, tp.drop_off)
+        c = p.time_to_convert
+        if c is not None:
+            for metric, v in (
+                ("time_to_convert_median", c.median_seconds),
+                ("time_to_convert_p90", c.p90_seconds),
+            ):
+                w.writerow([p.period, metric, "", num(v), "", "", c.journeys, ""])
     return buf.getvalue()
 
 
@@ -166,6 +189,9 @@ def _rows(t: Trend) -> tuple[list[str], list[list[str]]]:
         f"{level} interval",
         *[f"drop-off {tid}" for tid in signalling],
     ]
+    timed = any(p.time_to_convert is not None for p in t.periods)
+    if timed:
+        header += ["time to convert", "p90"]
     rows = []
     for p in t.periods:
         mark = "*" if (p.period, "conversion", None) in flags else " "
@@ -173,6 +199,9 @@ def _rows(t: Trend) -> tuple[list[str], list[list[str]]]:
         for tid in signalling:
             d = p.touchpoints[index[tid]].drop_off
             cells.append(_pct(d.value) + ("*" if (p.period, "drop_off", tid) in flags else " "))
+        if timed:
+            c = p.time_to_convert
+            cells += [duration(c.median_seconds), duration(c.p90_seconds)] if c else [MISSING] * 2
         rows.append(cells)
     return header, rows
 

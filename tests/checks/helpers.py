@@ -15,7 +15,12 @@ def run_text(
     goal: str | None = None,
     today: dt.date | None = None,
     name: str = "case.yaml",
+    history: str | None = None,
 ) -> MapResult:
     loaded = load_map(name, text=text.encode("utf-8"))
     base = load_map("baseline.yaml", text=baseline.encode("utf-8")) if baseline else None
-    return check_map(loaded, goal=goal, baseline=base, today=today)
+    past = None
+    if history is not None:
+        docs = history.split("\n---\n")
+        past = [load_map(f"history-{i}.yaml", text=d.encode("utf-8")) for i, d in enumerate(docs)]
+    return check_map(loaded, goal=goal, baseline=base, today=today, history=past)

@@ -1,5 +1,5 @@
 """Check tests as data: one YAML file per check in cases/, each case a map (and optionally a
-baseline, an overlay, a goal, a reference day) with the findings expected as
+baseline, a history of earlier periods, an overlay, a goal, a reference day) with the findings expected as
 ``(code, line, col[, severity])``."""
 
 from __future__ import annotations
@@ -48,10 +48,16 @@ def test_case(code: str, case: dict[str, Any], tmp_path: Path) -> None:
     if base_path is not None:
         baseline = load_map(base_path, data=write("baseline-data.yaml", case.get("baseline_data")))
     today = case.get("today")
+    history = [
+        load_map(path)
+        for i, text in enumerate(case.get("history", []))
+        if (path := write(f"history-{i}.yaml", text)) is not None
+    ]
     result = check_map(
         loaded,
         goal=case.get("goal"),
         baseline=baseline,
+        history=history or None,
         today=dt.date.fromisoformat(str(today)) if today else None,
     )
     found = (

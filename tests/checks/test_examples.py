@@ -17,7 +17,7 @@ def test_every_check_is_documented() -> None:
         assert check.code[2] == {"limit": "1", "lint": "2", "regression": "3"}[check.kind]
         examples = check.examples()
         assert {"fails", "passes"} <= set(examples), code
-        assert (check.kind == "regression") == ("baseline" in examples), code
+        assert (check.kind == "regression") == bool({"baseline", "history"} & set(examples)), code
     names = [c.name for c in REGISTRY.values()]
     assert len(names) == len(set(names))
 
@@ -25,12 +25,12 @@ def test_every_check_is_documented() -> None:
 @pytest.mark.parametrize("code", CHECKS)
 def test_failing_example_fails(code: str) -> None:
     ex = REGISTRY[code].examples()
-    result = run_text(ex["fails"], baseline=ex.get("baseline"))
+    result = run_text(ex["fails"], baseline=ex.get("baseline"), history=ex.get("history"))
     assert code in [f.code for f in result.findings], [str(f) for f in result.findings]
 
 
 @pytest.mark.parametrize("code", CHECKS)
 def test_passing_example_passes(code: str) -> None:
     ex = REGISTRY[code].examples()
-    result = run_text(ex["passes"], baseline=ex.get("baseline"))
+    result = run_text(ex["passes"], baseline=ex.get("baseline"), history=ex.get("history"))
     assert code not in [f.code for f in result.findings], [str(f) for f in result.findings]

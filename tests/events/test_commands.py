@@ -191,7 +191,7 @@ def test_print_sql_for_each_dialect(shop: tuple[Path, Path]) -> None:
             "Europe/Riga",
         )
         assert r.code == 0, r.err
-        assert len([s for s in sqlglot.parse(r.out, read=dialect) if s]) == 9
+        assert len([s for s in sqlglot.parse(r.out, read=dialect) if s]) == 10
 
 
 def test_conform_findings_and_exit_codes(shop: tuple[Path, Path], tmp_path: Path) -> None:
