@@ -45,6 +45,7 @@ OPTIONS = {
     "max_touchpoints": "--max-touchpoints",
     "timestamp_unit": "--timestamp-unit",
     "max_bad_rows": "--max-bad-rows",
+    "business_period": "--write-business",
 }
 """The command-line option of each setting the event layer names in its errors."""
 

@@ -156,6 +156,21 @@ class DuckEngine:
             raise UsageError(f"cannot read the event log: {first}") from None
         return out
 
+    def run_more(self, stmts: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
+        """More statements after :meth:`run` (``jm_*`` become tables, the others are queries)."""
+        import duckdb
+
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        try:
+            for name, sql in stmts.items():
+                if name.startswith("jm_"):
+                    self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+                else:
+                    out[name] = self.con.execute(sql).fetchall()
+        except duckdb.Error as exc:
+            raise UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}") from None
+        return out
+
 
 def _default_memory() -> str:
     """DuckDB's memory limit: at most 3 GiB (it spills to a temporary folder beyond that)."""

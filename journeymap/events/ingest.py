@@ -35,6 +35,18 @@ from journeymap.events.sql import mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint
 
 Progress = Callable[[str], None]
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class Extra:
+    """More statements to run after the pipeline, on the same engine (``run_pipeline``)."""
+
+    build: Callable[[Rows], dict[str, str]]
+    """The statements (DuckDB dialect, over the pipeline's relations) given the pipeline's rows:
+    a name starting with ``jm_`` is a relation kept for the next ones, any other a query."""
+    columns: tuple[str, ...] = ()
+    """More columns read into ``jm_raw``, as ``jm_w<n>`` after the columns the rules test."""
 
 
 @dataclass
@@ -159,11 +171,12 @@ def run_pipeline(
     engine: Engine = "duckdb",
     progress: Progress | None = None,
     spark: Any = None,
+    extra: Extra | None = None,
 ) -> dict[str, list[tuple[Any, ...]]]:
-    """Run the statements on an engine; result rows by query name."""
+    """Run the statements on an engine; result rows by query name (with those of ``extra``)."""
     stmts = statements(jm, opts, goals)
     stmts["__timezone__"] = opts.timezone
-    wcols = where_columns(mapping_rules(jm))
+    wcols = where_columns(mapping_rules(jm)) + list(extra.columns if extra else ())
     if engine == "duckdb":
         from journeymap.events.duck import DuckEngine
 
@@ -173,6 +186,8 @@ def run_pipeline(
                 progress(f"reading {len(files)} file(s)")
             duck.load(files, opts.columns, wcols, opts.segment_by)
             rows = duck.run(stmts, progress)
+            if extra is not None:
+                rows.update(duck.run_more(extra.build(rows)))
         finally:
             duck.close()
     elif engine == "spark":
@@ -183,6 +198,8 @@ def run_pipeline(
             progress(f"reading {len(files)} file(s) on Spark")
         eng.load(files, opts.columns, wcols, opts.segment_by)
         rows = eng.run(stmts, progress)
+        if extra is not None:
+            rows.update(eng.run_more(extra.build(rows), opts.timezone))
     else:
         raise SettingError(
             "engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark"
@@ -239,14 +256,8 @@ def settings_of(files: list[InputFile], opts: IngestOptions, goals: list[str]) -
     }
 
 
-def build_results(
-    jm: JourneyMap,
-    files: list[InputFile],
-    opts: IngestOptions,
-    goals: list[str],
-    rows: dict[str, list[tuple[Any, ...]]],
-) -> list[IngestResult]:
-    """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
+def totals_of(rows: Rows) -> dict[str, Totals]:
+    """The rows read, left out and counted per segment (``stats_rows``, ``stats_events``)."""
     totals: dict[str, Totals] = defaultdict(Totals)
     for seg, n, bad, bu, bt, be in rows["stats_rows"]:
         t = totals[seg]
@@ -261,6 +272,18 @@ def build_results(
         t = totals[seg]
         t.events, t.mapped, t.customers = int(n), int(mapped or 0), int(customers)
         t.start_us, t.end_us = int(lo), int(hi)
+    return totals
+
+
+def build_results(
+    jm: JourneyMap,
+    files: list[InputFile],
+    opts: IngestOptions,
+    goals: list[str],
+    rows: dict[str, list[tuple[Any, ...]]],
+) -> list[IngestResult]:
+    """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
+    totals = totals_of(rows)
     unmapped: dict[str, dict[str, int]] = defaultdict(dict)
     for seg, event, n in rows["unmapped"]:
         unmapped[seg][str(event)] = int(n)

@@ -162,3 +162,14 @@ class SparkEngine:
             for df in cached:
                 df.unpersist()
         return out
+
+    def run_more(self, stmts: dict[str, str], tz: str) -> dict[str, list[tuple[Any, ...]]]:
+        """More statements after :meth:`run` (``jm_*`` become views, the others are queries)."""
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for name, sql in stmts.items():
+            df = self.spark.sql(transpile(sql, "spark", tz))
+            if name.startswith("jm_"):
+                df.createOrReplaceTempView(name)
+            else:
+                out[name] = [tuple(r) for r in df.collect()]
+        return out
