@@ -152,7 +152,14 @@ def ingest(
     opts.validate()
     goals = jm.select_goals(opts.goal)
     files = expand(list(paths))
-    rows = run_pipeline(jm, files, opts, goals, engine=engine, progress=progress, spark=spark)
+    extra = None
+    if opts.journey == "customer":  # ordering and repeat customers (journeymap.events.orders)
+        from journeymap.events.orders import goal_customers_sql
+
+        extra = Extra(lambda _: {"goal_customers": goal_customers_sql(goals)})
+    rows = run_pipeline(
+        jm, files, opts, goals, engine=engine, progress=progress, spark=spark, extra=extra
+    )
     results = build_results(jm, files, opts, goals, rows)
     left_out: dict[str, int] = defaultdict(int)
     for r in results:
@@ -295,6 +302,11 @@ def build_results(
     )
     for seg, tp, nxt, n, ret, med in rows["transitions"]:
         edges[seg][tp].append((str(nxt), int(n), int(ret or 0), int(med)))
+    ordering: dict[str, dict[str, int]] = {}
+    if "goal_customers" in rows:  # customer journeys: business.ordering/repeat_customers
+        ordering = defaultdict(lambda: {"ordering_customers": 0, "repeat_customers": 0})
+        for seg, o, r in rows["goal_customers"]:
+            ordering[seg] = {"ordering_customers": int(o), "repeat_customers": int(r or 0)}
     if not totals:
         totals["v"] = Totals()
     settings = settings_of(files, opts, goals)
@@ -349,6 +361,8 @@ def build_results(
             else None
         )
         doc["touchpoints"] = touchpoints
+        if ordering:
+            doc["business"] = ordering[seg]
         out.append(
             IngestResult(
                 Overlay.model_validate(doc),
