@@ -28,9 +28,10 @@ from journeymap.analysis.cohorts import (
     periods_between,
 )
 from journeymap.errors import UsageError
-from journeymap.events.ingest import Extra, Rows, Totals, run_pipeline, totals_of
+from journeymap.events.extra import Extra, Rows
+from journeymap.events.ingest import Totals, run_pipeline, totals_of
 from journeymap.events.inputs import expand
-from journeymap.events.orders import goal_customers_sql, goal_list
+from journeymap.events.orders import goal_customers_sql, goal_list, ordering_of
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError
 from journeymap.events.sql import KEY_SPAN, mapping_rules, where_columns
@@ -271,9 +272,8 @@ def counts_of(rows: Rows, cal: Calendar | None, cs: CohortSettings) -> CohortCou
     if cal is None:
         return CohortCounts(cs.by, (), 0, {}, 0, 0, (), {} if cs.value_column else None)
     active = {(int(c), int(k)): int(n) for c, k, n in rows["cohort_active"]}
-    customers = repeat = 0
-    for _, ordering, rep in rows["goal_customers"]:
-        customers, repeat = int(ordering), int(rep or 0)
+    orders = ordering_of(rows["goal_customers"])["v"]
+    customers, repeat = orders["ordering_customers"], orders["repeat_customers"]
     seconds: list[int] = []
     for d, n in sorted(rows["cohort_second"]):
         seconds += [int(d) // 1_000_000] * int(n)
@@ -293,14 +293,10 @@ def business_of(rows: Rows) -> Business:
     """The ``business:`` inputs of the period (docs/analysis.md, "Cohorts"): S, E, N, lost,
     ordering and repeat customers."""
     [(start, end, new, lost)] = rows["business_counts"]
-    ordering = repeat = 0
-    for _, o, r in rows["business_orders"]:
-        ordering, repeat = int(o), int(r or 0)
     return Business(
         customers_start=int(start or 0),
         customers_end=int(end or 0),
         new_customers=int(new or 0),
         customers_lost=int(lost or 0),
-        ordering_customers=ordering,
-        repeat_customers=repeat,
+        **ordering_of(rows["business_orders"])["v"],
     )

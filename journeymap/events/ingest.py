@@ -28,25 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeymap.events.extra import Extra, Rows
 from journeymap.events.inputs import InputFile, expand
+from journeymap.events.orders import goal_customers_sql, ordering_of
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
 from journeymap.events.sql import mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint
 
 Progress = Callable[[str], None]
-Rows = dict[str, list[tuple[Any, ...]]]
-
-
-@dataclass(frozen=True)
-class Extra:
-    """More statements to run after the pipeline, on the same engine (``run_pipeline``)."""
-
-    build: Callable[[Rows], dict[str, str]]
-    """The statements (DuckDB dialect, over the pipeline's relations) given the pipeline's rows:
-    a name starting with ``jm_`` is a relation kept for the next ones, any other a query."""
-    columns: tuple[str, ...] = ()
-    """More columns read into ``jm_raw``, as ``jm_w<n>`` after the columns the rules test."""
 
 
 @dataclass
@@ -152,11 +142,8 @@ def ingest(
     opts.validate()
     goals = jm.select_goals(opts.goal)
     files = expand(list(paths))
-    extra = None
-    if opts.journey == "customer":  # ordering and repeat customers (journeymap.events.orders)
-        from journeymap.events.orders import goal_customers_sql
-
-        extra = Extra(lambda _: {"goal_customers": goal_customers_sql(goals)})
+    customers = opts.journey == "customer"  # ordering and repeat customers (events/orders.py)
+    extra = Extra(lambda _: {"goal_customers": goal_customers_sql(goals)}) if customers else None
     rows = run_pipeline(
         jm, files, opts, goals, engine=engine, progress=progress, spark=spark, extra=extra
     )
@@ -302,11 +289,7 @@ def build_results(
     )
     for seg, tp, nxt, n, ret, med in rows["transitions"]:
         edges[seg][tp].append((str(nxt), int(n), int(ret or 0), int(med)))
-    ordering: dict[str, dict[str, int]] = {}
-    if "goal_customers" in rows:  # customer journeys: business.ordering/repeat_customers
-        ordering = defaultdict(lambda: {"ordering_customers": 0, "repeat_customers": 0})
-        for seg, o, r in rows["goal_customers"]:
-            ordering[seg] = {"ordering_customers": int(o), "repeat_customers": int(r or 0)}
+    ordering = ordering_of(rows["goal_customers"]) if "goal_customers" in rows else None
     if not totals:
         totals["v"] = Totals()
     settings = settings_of(files, opts, goals)
@@ -361,7 +344,7 @@ def build_results(
             else None
         )
         doc["touchpoints"] = touchpoints
-        if ordering:
+        if ordering is not None:
             doc["business"] = ordering[seg]
         out.append(
             IngestResult(

@@ -9,6 +9,9 @@ they fill the overlay's ``business.ordering_customers`` and ``business.repeat_cu
 
 from __future__ import annotations
 
+from collections import defaultdict
+from typing import Any
+
 from journeymap.events.sql import lit
 
 
@@ -35,3 +38,17 @@ FROM (
   GROUP BY jm_seg, jm_uid
 ) AS jm_o
 GROUP BY jm_seg"""
+
+
+def ordering_of(rows: list[tuple[Any, ...]]) -> defaultdict[str, dict[str, int]]:
+    """The rows of :func:`goal_customers_sql` as ``business:`` keys per segment (0 when none).
+
+    >>> dict(ordering_of([("v", 5, 2)])), ordering_of([])["v"]
+    ({'v': {'ordering_customers': 5, 'repeat_customers': 2}}, {'ordering_customers': 0, 'repeat_customers': 0})
+    """
+    out: defaultdict[str, dict[str, int]] = defaultdict(
+        lambda: {"ordering_customers": 0, "repeat_customers": 0}
+    )
+    for seg, ordering, repeat in rows:
+        out[str(seg)] = {"ordering_customers": int(ordering), "repeat_customers": int(repeat or 0)}
+    return out
