@@ -139,7 +139,10 @@ class Cohorts:
     left_out_offsets: int = 0
     """Cells (cohort, offset) of whole cohorts left out because their period is not whole."""
     values_unreadable: int | None = None
-    notes: tuple[str, ...] = field(default=())
+    rows_read: int = 0
+    """Rows of the log read (set by the engine side)."""
+    rows_left_out: tuple[tuple[str, int], ...] = field(default=())
+    """Rows left out by reason, as ``ingest`` counts them (``Totals.left_out``)."""
 
 
 def build_cohorts(counts: CohortCounts, *, include_partial: bool = False) -> Cohorts:

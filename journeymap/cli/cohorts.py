@@ -86,7 +86,7 @@ BUSINESS_HEADER = (
     type=click.Choice(choices(CohortFormat)),
     default="table",
     show_default=True,
-    help="table (the triangle), json for tools, csv (long).",
+    help="table (the triangle), json for tools, csv (long), markdown.",
 )
 @click.option(
     "-o",

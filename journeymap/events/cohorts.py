@@ -258,8 +258,9 @@ def cohorts(
         if not calendars:
             raise UsageError("the event log has no usable event")
         business = business_of(rows)
+    result = build_cohorts(counts, include_partial=cs.include_partial)
     return CohortRun(
-        build_cohorts(counts, include_partial=cs.include_partial),
+        replace(result, rows_read=t.rows, rows_left_out=tuple(t.left_out.items())),
         t,
         tuple(f.path for f in files),
         tuple(goals),

@@ -4,7 +4,8 @@ JSON is the documented contract (docs/analysis.md, "Cohorts"): ``by``, ``cohorts
 ``cohort``, ``customers``, ``active[]``, ``retention[]`` (and ``partial_from``, ``revenue[]``
 when asked for), ``repeat_rate``, ``time_to_second`` with ``customers``, ``median_days`` and
 ``p90_days``, and ``left_out`` (what the triangle does not show, counted). CSV is long: one
-row per cohort and offset. The table is the usual triangle of retention percentages.
+row per cohort and offset. The table (and Markdown) is the usual triangle of retention
+percentages; ``rows`` counts the rows of the log read and left out by reason (as ``ingest``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class CohortFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    MARKDOWN = "markdown"
 
 
 def to_document(c: Cohorts) -> dict[str, Any]:
@@ -61,6 +63,7 @@ def to_document(c: Cohorts) -> dict[str, Any]:
     }
     if c.values_unreadable is not None:
         doc["left_out"]["values_unreadable"] = c.values_unreadable
+    doc["rows"] = {"read": c.rows_read, "left_out": dict(c.rows_left_out)}
     return doc
 
 
@@ -85,8 +88,8 @@ def to_csv(c: Cohorts) -> str:
     return buf.getvalue()
 
 
-def to_table(c: Cohorts) -> str:
-    """The retention triangle: one row per cohort, one column per offset (``*``: partial period)."""
+def _triangle(c: Cohorts) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the triangle (``*`` marks a period the log ends inside)."""
     width = max((len(r.active) for r in c.cohorts), default=0)
     head = ["cohort", "customers", *(f"+{k}" for k in range(width))]
     body = [
@@ -100,14 +103,12 @@ def to_table(c: Cohorts) -> str:
         ]
         for r in c.cohorts
     ]
-    sizes = [max(len(row[i]) for row in [head, *body] if i < len(row)) for i in range(len(head))]
-    lines = [
-        "  ".join(cell.rjust(sizes[i]) if i else cell.ljust(sizes[i]) for i, cell in enumerate(row))
-        for row in [head, *body]
-    ]
+    return head, body
+
+
+def _notes(c: Cohorts) -> list[str]:
     t = c.time_to_second
-    lines += [
-        "",
+    lines = [
         f"repeat customers: {count(c.repeat_customers)} of {count(c.customers)} "
         f"({percent(c.repeat_rate)})",
         f"time to second goal event: median {_days(t.median_days)}, p90 {_days(t.p90_days)} "
@@ -122,7 +123,29 @@ def to_table(c: Cohorts) -> str:
         lines.append("* the log ends before this period does: not final")
     if c.values_unreadable:
         lines.append(f"goal events without a readable value: {count(c.values_unreadable)}")
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def to_table(c: Cohorts) -> str:
+    """The retention triangle: one row per cohort, one column per offset."""
+    head, body = _triangle(c)
+    sizes = [max(len(row[i]) for row in [head, *body] if i < len(row)) for i in range(len(head))]
+    lines = [
+        "  ".join(cell.rjust(sizes[i]) if i else cell.ljust(sizes[i]) for i, cell in enumerate(row))
+        for row in [head, *body]
+    ]
+    return "\n".join([*lines, "", *_notes(c)]) + "\n"
+
+
+def to_markdown(c: Cohorts) -> str:
+    """The triangle as a Markdown table (empty cells where an offset has not come yet)."""
+    head, body = _triangle(c)
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(["---", *["---:"] * (len(head) - 1)]) + "|",
+    ]
+    lines += ["| " + " | ".join(r + [""] * (len(head) - len(r))) + " |" for r in body]
+    return "\n".join([*lines, "", *(f"- {n}" for n in _notes(c))]) + "\n"
 
 
 def _days(x: float | None) -> str:
@@ -133,6 +156,7 @@ RENDERERS: dict[CohortFormat, Callable[[Cohorts], str]] = {
     CohortFormat.TABLE: to_table,
     CohortFormat.JSON: to_json,
     CohortFormat.CSV: to_csv,
+    CohortFormat.MARKDOWN: to_markdown,
 }
 
 

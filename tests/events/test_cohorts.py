@@ -57,6 +57,16 @@ def test_hand_worked_triangle(log: Log) -> None:
         "values_unreadable": 1,
     }
     assert run.totals.left_out["duplicate"] == 1 and run.totals.left_out["unmapped"] == 1
+    assert doc["rows"] == {  # 8 rows read = 6 goal events counted + 1 duplicate + 1 unmapped
+        "read": 8,
+        "left_out": {
+            "no_customer": 0,
+            "bad_timestamp": 0,
+            "no_event": 0,
+            "duplicate": 1,
+            "unmapped": 1,
+        },
+    }
     kept = cohorts(
         goal_event_map("buy"), [str(path)], settings=CohortSettings(include_partial=True)
     )
@@ -265,6 +275,12 @@ def test_cli_formats_and_errors(log: Log) -> None:
     assert csv.out.splitlines()[:2] == [
         "cohort,customers,offset,active,retention,partial",
         "2026-01,2,0,2,1.0,no",
+    ]
+    md = run_cli("cohorts", path, "--goal-event", "buy", "--format", "markdown", "-q")
+    assert md.out.splitlines()[:3] == [
+        "| cohort | customers | +0 | +1 | +2 |",
+        "|---|---:|---:|---:|---:|",
+        "| 2026-01 | 2 | 100.0% | 50.0% | 0.0% |",
     ]
     both = run_cli("cohorts", path)
     assert both.code == 2 and "give --goal-event NAME or --map MAP" in both.err
