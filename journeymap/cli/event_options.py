@@ -46,6 +46,7 @@ OPTIONS = {
     "timestamp_unit": "--timestamp-unit",
     "max_bad_rows": "--max-bad-rows",
     "business_period": "--write-business",
+    "value_column": "--value-column",
 }
 """The command-line option of each setting the event layer names in its errors."""
 

@@ -246,7 +246,7 @@ def cohorts(
         calendars.append(Calendar.of(t.start_us, t.end_us, opts.timezone, cs.by))
         return statements(calendars[0], goals, cs, value_alias)
 
-    extra = Extra(build, () if cs.value_column is None else (cs.value_column,))
+    extra = Extra(build, () if cs.value_column is None else ((cs.value_column, "value_column"),))
     rows = run_pipeline(
         jm, files, opts, goals, engine=engine, progress=progress, spark=spark, extra=extra
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from journeymap.errors import UsageError
-from journeymap.events.inputs import InputFile, nested, require_columns
+from journeymap.events.inputs import InputFile, nested, require, require_columns
 from journeymap.events.settings import Columns
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, ident, lit
 
@@ -48,10 +48,12 @@ def raw_select(
     columns: Columns,
     wcols: list[str],
     segment: str | None,
+    named: Mapping[str, str] | None = None,
 ) -> str:
-    """The ``jm_raw`` rows of one file (DuckDB dialect)."""
+    """The ``jm_raw`` rows of one file (DuckDB dialect); ``named``: more columns -> their setting."""
     names = [c for c, _ in schema]
     types = dict(schema)
+    require(f, names, list((named or {}).items()))
     require_columns(
         f,
         names,
@@ -120,9 +122,16 @@ class DuckEngine:
         self._tmp.cleanup()
 
     def load(
-        self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None
+        self,
+        files: list[InputFile],
+        columns: Columns,
+        wcols: list[str],
+        segment: str | None,
+        named: Mapping[str, str] | None = None,
     ) -> None:
-        selects = [raw_select(f, _describe(self.con, f), columns, wcols, segment) for f in files]
+        selects = [
+            raw_select(f, _describe(self.con, f), columns, wcols, segment, named) for f in files
+        ]
         self.con.execute("CREATE TEMP VIEW jm_raw AS " + "\nUNION ALL\n".join(selects))
 
     def run(

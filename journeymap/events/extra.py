@@ -22,5 +22,6 @@ class Extra:
 
     build: Callable[[Rows], dict[str, str]]
     """The statements by name, in the order they run (DuckDB dialect; Spark transpiles them)."""
-    columns: tuple[str, ...] = ()
-    """More columns read into ``jm_raw``, as ``jm_w<n>`` after the columns the rules test."""
+    columns: tuple[tuple[str, str], ...] = ()
+    """More columns read into ``jm_raw``, as ``jm_w<n>`` after the columns the rules test:
+    (column, the setting that names it, for the error when a file lacks it)."""

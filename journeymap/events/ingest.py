@@ -170,7 +170,8 @@ def run_pipeline(
     """Run the statements on an engine; result rows by query name (with those of ``extra``)."""
     stmts = statements(jm, opts, goals)
     stmts["__timezone__"] = opts.timezone
-    wcols = where_columns(mapping_rules(jm)) + list(extra.columns if extra else ())
+    named = dict(extra.columns if extra else ())
+    wcols = where_columns(mapping_rules(jm)) + list(named)
     if engine == "duckdb":
         from journeymap.events.duck import DuckEngine
 
@@ -178,7 +179,7 @@ def run_pipeline(
         try:
             if progress:
                 progress(f"reading {len(files)} file(s)")
-            duck.load(files, opts.columns, wcols, opts.segment_by)
+            duck.load(files, opts.columns, wcols, opts.segment_by, named)
             rows = duck.run(stmts, progress)
             if extra is not None:
                 rows.update(duck.run_more(extra.build(rows)))
@@ -190,7 +191,7 @@ def run_pipeline(
         eng = SparkEngine(spark)
         if progress:
             progress(f"reading {len(files)} file(s) on Spark")
-        eng.load(files, opts.columns, wcols, opts.segment_by)
+        eng.load(files, opts.columns, wcols, opts.segment_by, named)
         rows = eng.run(stmts, progress)
         if extra is not None:
             rows.update(eng.run_more(extra.build(rows), opts.timezone))

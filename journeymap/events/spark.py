@@ -7,10 +7,10 @@ in UTC with ANSI mode off; the statements are the DuckDB ones transpiled by sqlg
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from journeymap.events.inputs import InputFile, nested, require_columns
+from journeymap.events.inputs import InputFile, nested, require, require_columns
 from journeymap.events.settings import Columns, SettingError
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
 
@@ -75,12 +75,20 @@ class SparkEngine:
             return reader.option("primitivesAsString", True).json(f.path)
         return reader.parquet(f.path)
 
-    def _raw(self, f: InputFile, columns: Columns, wcols: list[str], segment: str | None) -> Any:
+    def _raw(
+        self,
+        f: InputFile,
+        columns: Columns,
+        wcols: list[str],
+        segment: str | None,
+        named: Mapping[str, str] | None = None,
+    ) -> Any:
         from pyspark.sql import functions as F
         from pyspark.sql import types as T
 
         df = self._read(f)
         names = list(df.columns)
+        require(f, names, list((named or {}).items()))
         require_columns(
             f,
             names,
@@ -132,9 +140,14 @@ class SparkEngine:
         return df.select(*cols)
 
     def load(
-        self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None
+        self,
+        files: list[InputFile],
+        columns: Columns,
+        wcols: list[str],
+        segment: str | None,
+        named: Mapping[str, str] | None = None,
     ) -> None:
-        frames = [self._raw(f, columns, wcols, segment) for f in files]
+        frames = [self._raw(f, columns, wcols, segment, named) for f in files]
         raw = frames[0]
         for other in frames[1:]:
             raw = raw.unionByName(other)

@@ -284,6 +284,8 @@ def test_cli_formats_and_errors(log: Log) -> None:
     ]
     both = run_cli("cohorts", path)
     assert both.code == 2 and "give --goal-event NAME or --map MAP" in both.err
+    value = run_cli("cohorts", path, "--goal-event", "buy", "--value-column", "amount")
+    assert value.code == 2 and "no column 'amount' (named by --value-column)" in value.err
     bad = run_cli("cohorts", path, "--goal-event", "buy", "--timezone", "Europe/Rgia")
     assert bad.code == 2 and "--timezone: unknown time zone 'Europe/Rgia'" in bad.err
 
