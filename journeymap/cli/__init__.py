@@ -68,6 +68,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "journeymap.cli.trend:trend",
         "Follow a journey over many periods; flag the changes that are real.",
     ),
+    "cohorts": (
+        "journeymap.cli.cohorts:cohorts",
+        "Cohort retention from an event log: who comes back, period after period.",
+    ),
     "experiment": (
         "journeymap.cli.experiment:experiment",
         "Read out an A/B or multi-arm test: lift, intervals, where it moved, a decision.",

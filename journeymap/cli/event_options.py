@@ -9,7 +9,8 @@ from typing import Any, get_args
 import click
 
 from journeymap.cli.console import show_progress
-from journeymap.events.ingest import Censoring, IngestResult
+from journeymap.events.censoring import Censoring
+from journeymap.events.ingest import IngestResult
 from journeymap.events.presets import PRESET_NAMES, Preset
 from journeymap.events.presets import preset as get_preset
 from journeymap.events.rows import left_out_text
@@ -49,6 +50,8 @@ OPTIONS = {
     "max_touchpoints": "--max-touchpoints",
     "timestamp_unit": "--timestamp-unit",
     "max_bad_rows": "--max-bad-rows",
+    "business_period": "--write-business",
+    "value_column": "--value-column",
 }
 """The command-line option of each setting the event layer names in its errors."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from journeymap.errors import UsageError
 from journeymap.events.identity import IdentityFigures
-from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require_columns
+from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, ident, lit
@@ -50,10 +50,12 @@ def raw_select(
     columns: Columns,
     wcols: list[str],
     segment: str | None,
+    named: Mapping[str, str] | None = None,
 ) -> str:
-    """The ``jm_raw`` rows of one file (DuckDB dialect)."""
+    """The ``jm_raw`` rows of one file (DuckDB dialect); ``named``: more columns -> their setting."""
     names = [c for c, _ in schema]
     types = dict(schema)
+    require(f, names, list((named or {}).items()))
     require_columns(f, names, columns, segment, wcols)
 
     def text(col: str) -> str:
@@ -143,9 +145,16 @@ class DuckEngine:
     """What stitching did (after ``load`` with identity columns)."""
 
     def load(
-        self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None
+        self,
+        files: list[InputFile],
+        columns: Columns,
+        wcols: list[str],
+        segment: str | None,
+        named: Mapping[str, str] | None = None,
     ) -> None:
-        selects = [raw_select(f, _describe(self.con, f), columns, wcols, segment) for f in files]
+        selects = [
+            raw_select(f, _describe(self.con, f), columns, wcols, segment, named) for f in files
+        ]
         self.identity = make_raw(self, "\nUNION ALL\n".join(selects), columns)
 
     def relation(self, name: str, sql: str, *, keep: bool = False) -> None:
@@ -199,6 +208,21 @@ class DuckEngine:
         except duckdb.Error as exc:
             first = str(exc).splitlines()[0]
             raise UsageError(f"cannot read the event log: {first}") from None
+        return out
+
+    def run_more(self, stmts: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
+        """More statements after :meth:`run` (``jm_*`` become tables, the others are queries)."""
+        import duckdb
+
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        try:
+            for name, sql in stmts.items():
+                if name.startswith("jm_"):
+                    self.con.execute(f"CREATE TEMP TABLE {name} AS {sql}")
+                else:
+                    out[name] = self.con.execute(sql).fetchall()
+        except duckdb.Error as exc:
+            raise UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}") from None
         return out
 
 

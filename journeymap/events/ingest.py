@@ -28,10 +28,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeymap.events.censoring import Censoring
 from journeymap.events.conversion_time import time_to_convert
+from journeymap.events.extra import Extra, Rows
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import InputFile, expand, unpacked
 from journeymap.events.layers import provenance
+from journeymap.events.orders import goal_customers_sql, ordering_of
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
 from journeymap.events.sql import mapping_rules, statements, where_columns
@@ -74,47 +77,6 @@ class Totals:
 
 
 @dataclass(frozen=True)
-class Censoring:
-    """How far a log's end cuts journeys short (right censoring).
-
-    A journey whose last event lies within ``lost_after`` of the end of the data is in progress:
-    its outcome is not known yet. When the log spans less than ``lost_after``, or when most
-    journeys are in progress, the counted conversions and exits describe the finished minority.
-    """
-
-    span_seconds: int
-    """From the first to the last event of the log (whole seconds)."""
-    lost_after: int
-    journeys: int
-    in_progress: int
-
-    @property
-    def in_progress_share(self) -> float | None:
-        return self.in_progress / self.journeys if self.journeys else None
-
-    @property
-    def short_log(self) -> bool:
-        return self.span_seconds < self.lost_after
-
-    @property
-    def censored(self) -> bool:
-        """The log is shorter than ``lost_after`` or more than half of the journeys are in progress."""
-        return self.journeys > 0 and (self.short_log or 2 * self.in_progress > self.journeys)
-
-    def setting(self) -> dict[str, Any]:
-        """The overlay's ``settings.censoring``."""
-        share = self.in_progress_share
-        return {
-            "span": format_duration(self.span_seconds),
-            "journeys": self.journeys,
-            "in_progress": self.in_progress,
-            "in_progress_share": None if share is None else round(share, 6),
-            "short_log": self.short_log,
-            "censored": self.censored,
-        }
-
-
-@dataclass(frozen=True)
 class IngestResult:
     """One overlay (validated by the model) and the figures behind it."""
 
@@ -148,9 +110,11 @@ def ingest(
     opts = options or IngestOptions()
     opts.validate()
     goals = jm.select_goals(opts.goal)
+    customers = opts.journey == "customer"  # ordering and repeat customers (events/orders.py)
+    extra = Extra(lambda _: {"goal_customers": goal_customers_sql(goals)}) if customers else None
     with unpacked(expand(list(paths))) as files:
         rows, identity = run_pipeline(
-            jm, files, opts, goals, engine=engine, progress=progress, spark=spark
+            jm, files, opts, goals, engine=engine, progress=progress, spark=spark, extra=extra
         )
         results = build_results(jm, files, opts, goals, rows, identity)
         left_out: dict[str, int] = defaultdict(int)
@@ -170,11 +134,14 @@ def run_pipeline(
     engine: Engine = "duckdb",
     progress: Progress | None = None,
     spark: Any = None,
+    extra: Extra | None = None,
 ) -> tuple[dict[str, list[tuple[Any, ...]]], IdentityFigures | None]:
-    """Run the statements on an engine: result rows by query name, and what stitching did."""
+    """Run the statements on an engine: result rows by query name (with those of ``extra``),
+    and what stitching did."""
     stmts = statements(jm, opts, goals)
     stmts["__timezone__"] = opts.timezone
-    wcols = where_columns(mapping_rules(jm))
+    named = dict(extra.columns if extra else ())
+    wcols = where_columns(mapping_rules(jm)) + list(named)
     if engine == "duckdb":
         from journeymap.events.duck import DuckEngine
 
@@ -182,8 +149,10 @@ def run_pipeline(
         try:
             if progress:
                 progress(f"reading {len(files)} file(s)")
-            duck.load(files, opts.columns, wcols, opts.segment_by)
+            duck.load(files, opts.columns, wcols, opts.segment_by, named)
             rows, identity = duck.run(stmts, progress), duck.identity
+            if extra is not None:
+                rows.update(duck.run_more(extra.build(rows)))
         finally:
             duck.close()
     elif engine == "spark":
@@ -192,8 +161,10 @@ def run_pipeline(
         eng = SparkEngine(spark)
         if progress:
             progress(f"reading {len(files)} file(s) on Spark")
-        eng.load(files, opts.columns, wcols, opts.segment_by)
+        eng.load(files, opts.columns, wcols, opts.segment_by, named)
         rows, identity = eng.run(stmts, progress), eng.identity
+        if extra is not None:
+            rows.update(eng.run_more(extra.build(rows), opts.timezone))
     else:
         raise SettingError(
             "engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark"
@@ -256,15 +227,8 @@ def settings_of(
     }
 
 
-def build_results(
-    jm: JourneyMap,
-    files: list[InputFile],
-    opts: IngestOptions,
-    goals: list[str],
-    rows: dict[str, list[tuple[Any, ...]]],
-    identity: IdentityFigures | None = None,
-) -> list[IngestResult]:
-    """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
+def totals_of(rows: Rows) -> dict[str, Totals]:
+    """The rows read, left out and counted per segment (``stats_rows``, ``stats_events``)."""
     totals: dict[str, Totals] = defaultdict(Totals)
     for seg, n, bad, bu, bt, be, *calls in rows["stats_rows"]:
         t = totals[seg]
@@ -280,6 +244,19 @@ def build_results(
         t = totals[seg]
         t.events, t.mapped, t.customers = int(n), int(mapped or 0), int(customers)
         t.start_us, t.end_us = int(lo), int(hi)
+    return totals
+
+
+def build_results(
+    jm: JourneyMap,
+    files: list[InputFile],
+    opts: IngestOptions,
+    goals: list[str],
+    rows: dict[str, list[tuple[Any, ...]]],
+    identity: IdentityFigures | None = None,
+) -> list[IngestResult]:
+    """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
+    totals = totals_of(rows)
     unmapped: dict[str, dict[str, int]] = defaultdict(dict)
     for seg, event, n in rows["unmapped"]:
         unmapped[seg][str(event)] = int(n)
@@ -291,6 +268,7 @@ def build_results(
     )
     for seg, tp, nxt, n, ret, med in rows["transitions"]:
         edges[seg][tp].append((str(nxt), int(n), int(ret or 0), int(med)))
+    ordering = ordering_of(rows["goal_customers"]) if "goal_customers" in rows else None
     if not totals:
         totals["v"] = Totals()
     settings = settings_of(files, opts, goals, identity)
@@ -348,6 +326,8 @@ def build_results(
         if seg in times:
             doc["time_to_convert"] = times[seg]
         doc["touchpoints"] = touchpoints
+        if ordering is not None:
+            doc["business"] = ordering[seg]
         out.append(
             IngestResult(
                 Overlay.model_validate(doc),

@@ -213,6 +213,12 @@ def require_columns(
     if segment:
         wanted.append((segment, "segment_by"))
     wanted += [(c, None) for c in where_columns]
+    require(f, names, wanted)
+
+
+def require(f: InputFile, names: list[str], wanted: list[tuple[str, str | None]]) -> None:
+    """Raise an error for the first column of ``wanted`` (column, the setting naming it, or None
+    for an event rule's ``where``) that the file does not have."""
     present = set(names)
     for col, setting in wanted:
         if col not in present and nested(col, names) is None:

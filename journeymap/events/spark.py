@@ -7,11 +7,11 @@ in UTC with ANSI mode off; the statements are the DuckDB ones transpiled by sqlg
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from journeymap.events.identity import IdentityFigures
-from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require_columns
+from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns, SettingError
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
@@ -94,12 +94,20 @@ class SparkEngine:
             return reader.option("primitivesAsString", True).json(f.path)
         return reader.parquet(f.path)
 
-    def _raw(self, f: InputFile, columns: Columns, wcols: list[str], segment: str | None) -> Any:
+    def _raw(
+        self,
+        f: InputFile,
+        columns: Columns,
+        wcols: list[str],
+        segment: str | None,
+        named: Mapping[str, str] | None = None,
+    ) -> Any:
         from pyspark.sql import functions as F
         from pyspark.sql import types as T
 
         df = self._read(f)
         names = list(df.columns)
+        require(f, names, list((named or {}).items()))
         require_columns(f, names, columns, segment, wcols)
 
         def text(col: str) -> Any:
@@ -153,9 +161,14 @@ class SparkEngine:
         return df.select(*cols)
 
     def load(
-        self, files: list[InputFile], columns: Columns, wcols: list[str], segment: str | None
+        self,
+        files: list[InputFile],
+        columns: Columns,
+        wcols: list[str],
+        segment: str | None,
+        named: Mapping[str, str] | None = None,
     ) -> None:
-        frames = [self._raw(f, columns, wcols, segment) for f in files]
+        frames = [self._raw(f, columns, wcols, segment, named) for f in files]
         raw = frames[0]
         for other in frames[1:]:
             raw = raw.unionByName(other)
@@ -194,4 +207,15 @@ class SparkEngine:
         finally:
             for df in cached:
                 df.unpersist()
+        return out
+
+    def run_more(self, stmts: dict[str, str], tz: str) -> dict[str, list[tuple[Any, ...]]]:
+        """More statements after :meth:`run` (``jm_*`` become views, the others are queries)."""
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for name, sql in stmts.items():
+            df = self.spark.sql(transpile(sql, "spark", tz))
+            if name.startswith("jm_"):
+                df.createOrReplaceTempView(name)
+            else:
+                out[name] = [tuple(r) for r in df.collect()]
         return out

@@ -1,0 +1,215 @@
+"""``journeymap cohorts``: cohort retention of an event log, and measured ``business:`` inputs."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, get_args
+
+import click
+
+from journeymap.analysis.cohorts import COHORT_BY
+from journeymap.cli.event_options import (
+    column_options,
+    end_progress,
+    make_options,
+    progress_printer,
+    speaks_options,
+)
+from journeymap.cli.options import quiet_option, to_stdout, write_output
+from journeymap.errors import UsageError
+from journeymap.events.settings import Engine
+from journeymap.io import OverlayFormat, dump_overlay, load_map
+from journeymap.report.cohorts import CohortFormat
+from journeymap.report.formats import choices
+
+if TYPE_CHECKING:
+    from journeymap.events.cohorts import CohortRun
+
+BUSINESS_HEADER = (
+    "journeymap overlay written by `journeymap cohorts --write-business`: the business inputs\n"
+    "of one period measured from an event log (docs/analysis.md, 'Cohorts'). Give it with --data."
+)
+
+
+@click.command()
+@click.argument("events", metavar="LOG...", nargs=-1, required=True)
+@click.option(
+    "--goal-event", metavar="NAME", default=None, help="The raw event that is a goal event."
+)
+@click.option(
+    "--map",
+    "map_path",
+    metavar="MAP",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="A map whose goal's event rules decide what a goal event is (instead of --goal-event).",
+)
+@click.option(
+    "--goal", metavar="ID", default=None, help="With --map: one goal (default: every goal)."
+)
+@click.option(
+    "--by",
+    type=click.Choice(COHORT_BY),
+    default="month",
+    show_default=True,
+    help="Cohorts and offsets by ISO week (Monday start), month or quarter, in --timezone.",
+)
+@click.option(
+    "--include-partial",
+    is_flag=True,
+    help="Keep periods the log ends inside (marked as partial) instead of leaving them out.",
+)
+@click.option(
+    "--value-column",
+    metavar="NAME",
+    default=None,
+    help="Column with each goal event's value: revenue per cohort and offset.",
+)
+@click.option(
+    "--write-business",
+    metavar="PERIOD",
+    default=None,
+    help="Write an overlay (-o) with the business: inputs of PERIOD (e.g. 2026-03) measured "
+    "from the log; needs --map.",
+)
+@column_options
+@click.option(
+    "--engine",
+    type=click.Choice(get_args(Engine)),
+    default="duckdb",
+    show_default=True,
+    help="Where the counting runs (spark needs the 'spark' extra).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(choices(CohortFormat)),
+    default="table",
+    show_default=True,
+    help="table (the triangle), json for tools, csv (long), markdown.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write to FILE instead of standard output (the overlay with --write-business).",
+)
+@quiet_option
+@speaks_options
+def cohorts(
+    events: tuple[str, ...],
+    goal_event: str | None,
+    map_path: str | None,
+    goal: str | None,
+    by: str,
+    include_partial: bool,
+    value_column: str | None,
+    write_business: str | None,
+    customer_column: str,
+    timestamp_column: str,
+    event_column: str,
+    session_column: str | None,
+    timezone: str,
+    strict: bool,
+    session_timeout: str,
+    timestamp_unit: str | None,
+    max_bad_rows: str,
+    engine: str,
+    fmt: str,
+    output: str | None,
+    quiet: bool,
+) -> None:
+    """Cohort retention from an event log: who comes back, period after period.
+
+    \b
+    A customer's cohort is the period of its first goal event; it is active at offset k when
+    it has a goal event k periods later; retention[k] = active[k] / cohort size. Only periods
+    the log covers whole count (--include-partial keeps the others, marked). Also the repeat
+    customer rate and the time from the first to the second goal event (docs/analysis.md,
+    "Cohorts"). Rows are read, cleaned and left out exactly as ingest does.
+
+    \b
+    Examples:
+      journeymap cohorts 'logs/*.parquet' --goal-event order_completed --by month
+      journeymap cohorts logs.csv --map shop.yaml --by week --format json
+      journeymap cohorts logs.csv --map shop.yaml --write-business 2026-03 -o 2026-03.yaml
+    """
+    from journeymap.events.cohorts import CohortSettings, goal_event_map
+    from journeymap.events.cohorts import cohorts as run_cohorts
+    from journeymap.events.rows import left_out_text
+    from journeymap.report.cohorts import render_cohorts
+
+    if (goal_event is None) == (map_path is None):
+        raise UsageError("give --goal-event NAME or --map MAP (one of them)")
+    if goal is not None and map_path is None:
+        raise UsageError("--goal picks a goal of --map", hint="give --map MAP, or --goal-event")
+    if write_business is not None and (map_path is None or to_stdout(output)):
+        raise UsageError(
+            "--write-business writes an overlay of a map",
+            hint="give --map MAP and -o OVERLAY.yaml",
+        )
+    opts = make_options(
+        customer_column,
+        timestamp_column,
+        event_column,
+        session_column,
+        timezone,
+        strict,
+        session_timeout,
+        goal=goal,
+        timestamp_unit=timestamp_unit,
+        max_bad_rows=max_bad_rows,
+    )
+    loaded = load_map(map_path) if map_path is not None else None
+    jm = loaded.map if loaded is not None else goal_event_map(goal_event or "")
+    settings = CohortSettings(
+        next(b for b in COHORT_BY if b == by), include_partial, value_column, write_business
+    )
+    progress = progress_printer(quiet)
+    try:
+        run = run_cohorts(
+            jm,
+            events,
+            opts,
+            settings,
+            engine="spark" if engine == "spark" else "duckdb",
+            progress=progress,
+        )
+    finally:
+        end_progress(progress)
+    inputs: list[str | os.PathLike[str]] = [*(loaded.files if loaded else ()), *run.files]
+    if write_business is not None and run.business is not None:
+        text = _business_overlay(jm.id, write_business, run, output or "")
+    else:
+        text = render_cohorts(run.cohorts, fmt)
+    write_output(output, text, inputs)
+    if not quiet:
+        t = run.totals
+        click.echo(
+            f"{output if not to_stdout(output) else 'standard output'}: {t.rows:,} rows read, "
+            f"{t.events:,} events of {t.customers:,} customers; left out: "
+            f"{left_out_text(t.left_out)}",
+            err=True,
+        )
+
+
+def _business_overlay(map_id: str, period: str, run: CohortRun, output: str) -> str:
+    from journeymap.model import Overlay
+
+    overlay = Overlay.model_validate(
+        {
+            "journeymap-data": 1,
+            "map": map_id,
+            "period": period,
+            "settings": {
+                "source": "events",
+                "measured": "business inputs (journeymap cohorts)",
+                "files": list(run.files),
+                "goals": list(run.goals),
+            },
+            "business": run.business,
+        }
+    )
+    fmt = OverlayFormat.JSON if output.endswith(".json") else OverlayFormat.YAML
+    return dump_overlay(overlay, fmt, header=BUSINESS_HEADER)

@@ -1,0 +1,27 @@
+"""Statements that run after the counting pipeline, on the same engine and its relations.
+
+``ingest`` adds the ordering and repeat customers this way, ``cohorts`` its whole query set:
+``journeymap.events.ingest.run_pipeline(extra=...)`` builds them from the pipeline's rows (the
+log's time range, say) and runs them in order; a name starting with ``jm_`` is a relation kept
+for the statements after it, any other a query whose rows join the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Rows = dict[str, list[tuple[Any, ...]]]
+"""Result rows of the statements, by query name."""
+
+
+@dataclass(frozen=True)
+class Extra:
+    """More statements, built from the pipeline's rows (see the module docstring)."""
+
+    build: Callable[[Rows], dict[str, str]]
+    """The statements by name, in the order they run (DuckDB dialect; Spark transpiles them)."""
+    columns: tuple[tuple[str, str], ...] = ()
+    """More columns read into ``jm_raw``, as ``jm_w<n>`` after the columns the rules test:
+    (column, the setting that names it, for the error when a file lacks it)."""
