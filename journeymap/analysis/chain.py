@@ -56,6 +56,8 @@ class NonAbsorbingChainError(AnalysisError):
     ``touchpoints`` lists them in map order.
     """
 
+    touchpoints: list[str]
+
     def __init__(self, touchpoints: list[str]):
         shown = ", ".join(f"'{t}'" for t in touchpoints[:20])
         more = f" and {len(touchpoints) - 20} more" if len(touchpoints) > 20 else ""
