@@ -20,7 +20,7 @@ import math
 from journeymap import graph as g
 from journeymap.figures import integer, percent, whole_money
 from journeymap.render.scene import Scene, metric_legend, metric_text, metric_value
-from journeymap.render.text import html_text, shorten
+from journeymap.render.text import html_text, shorten, visible
 
 TOP_LEAKS = 3
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -73,6 +73,42 @@ def _columns(scene: Scene) -> dict[str, int]:
     return columns
 
 
+SPAN_LIMIT = 5000
+"""The most columns all transitions may cross together for the ranked ``dot`` layout.
+
+``dot`` turns a transition across k columns into a chain of k virtual nodes, and crossing
+reduction and network simplex work on all of them: the 300-touchpoint benchmark map (local
+steps, 1,167 columns crossed) lays out in about 2 s, a 200-touchpoint map whose transitions jump
+anywhere (40,483 crossed, 161,353 virtual nodes) ran for minutes. Above the limit the graph is
+laid out force-directed (``sfdp``, well under a second for it): no stage clusters or columns,
+every touchpoint, transition and label still drawn."""
+
+
+def _layout(scene: Scene, columns: dict[str, int]) -> str:
+    """The graph attributes that choose the layout: ranked left to right, or ``sfdp`` when the
+    transitions cross more than :data:`SPAN_LIMIT` columns together."""
+    span = sum(abs(columns[v] - columns[u]) for u, v in scene.graph.edges)
+    if span <= SPAN_LIMIT:
+        return "rankdir=LR, newrank=true, splines=true"
+    return "layout=sfdp, overlap=prism, splines=false"
+
+
+MAX_WEIGHT = 11
+"""The largest DOT edge weight written: ``1 + 10 x`` the edge's share of its source's departures,
+the share clamped to 0..1. Counts far above a touchpoint's visits gave shares (and weights) of
+1e17, which made ``dot`` crash, and 1e37, which made its network simplex run for minutes."""
+
+
+def _weight(share: float | None) -> int:
+    """DOT weight of an edge from its share of departures, within 1..:data:`MAX_WEIGHT`.
+
+    >>> _weight(0.55), _weight(None), _weight(1e17), _weight(-3.0)
+    (6, 1, 11, 1)
+    """
+    clamped = min(max(share or 0.0, 0.0), 1.0)
+    return 1 + int((MAX_WEIGHT - 1) * clamped)
+
+
 def _penwidth(count: int, biggest: int) -> float:
     if biggest <= 0 or count <= 0:
         return 1.0
@@ -107,7 +143,7 @@ def to_dot(scene: Scene) -> str:
     w = out.append
     w("digraph journey {")
     w(
-        f"  graph [rankdir=LR, newrank=true, splines=true, nodesep=0.35, ranksep=0.7, pad=0.3, "
+        f"  graph [{_layout(scene, columns)}, nodesep=0.35, ranksep=0.7, pad=0.3, "
         f'bgcolor="{t.background}", fontname="{font}", fontcolor="{t.foreground}", '
         f"labelloc=t, labeljust=l, outputorder=edgesfirst, label={_title(scene)}];"
     )
@@ -188,7 +224,7 @@ def _title(scene: Scene) -> str:
         bits.append("numbers from an overlay")
     sub = " · ".join(bits)
     rows = [
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(scene.map.title)}</B></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(visible(scene.map.title, "(no title)"))}</B></FONT></TD></TR>'
     ]
     if sub:
         rows.append(
@@ -245,7 +281,7 @@ def _legend(scene: Scene) -> str:
 
 def _stage_label(scene: Scene, sid: str, name: str) -> str:
     reach = scene.stage_reach(sid)
-    text = f"<B>{html_text(name)}</B>"
+    text = f"<B>{html_text(visible(name, f'(no name: {sid})'))}</B>"
     if reach is not None:
         text += (
             f'<BR/><FONT POINT-SIZE="10" COLOR="{scene.theme.muted}">'
@@ -264,7 +300,9 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None, mark: st
         value, bin_ = None, None  # a goal's departures are not drop-off
     fill = t.node if bin_ is None else t.scale[bin_]
     ink = t.foreground if bin_ is None else t.text_on(fill)
-    name_lines = "<BR/>".join(html_text(line) for line in _wrap(d[g.NAME]))
+    name_lines = "<BR/>".join(
+        html_text(line) for line in _wrap(visible(d[g.NAME], f"(no name: {n})"))
+    )
     rows = [f'<FONT POINT-SIZE="13"><B>{name_lines}</B></FONT>']
     info = []
     if d[g.CHANNEL]:
@@ -313,7 +351,7 @@ def _edge_attrs(scene: Scene, u: str, v: str, columns: dict[str, int], biggest: 
         text = integer(count) + (f" ({percent(share, 0)})" if share is not None else "")
         attrs.append(f"label=<{html_text(text)}>")
         attrs.append(f"penwidth={_penwidth(count, biggest)}")
-        attrs.append(f"weight={1 + int(10 * (share or 0))}")
+        attrs.append(f"weight={_weight(share)}")
     if not e[g.DECLARED]:
         attrs += ["style=dashed", f'color="{t.undeclared}"', f'fontcolor="{t.undeclared}"']
     if columns[v] <= columns[u]:
@@ -362,25 +400,98 @@ def render_graph(scene: Scene, fmt: str) -> bytes:
     return run_dot(source, fmt)
 
 
-def run_dot(source: str, fmt: str) -> bytes:
-    """Lay out DOT text with graphviz's ``dot`` (through the ``graphviz`` package)."""
-    import graphviz
+DOT_TIMEOUT = 60.0
+"""Seconds ``dot`` may take to lay out a graph before it is stopped (``JOURNEYMAP_DOT_TIMEOUT``
+overrides it). A 300-touchpoint map takes a few seconds; a minute means a layout that would
+not finish in useful time, and an error says so instead of a hang."""
+TIMEOUT_VARIABLE = "JOURNEYMAP_DOT_TIMEOUT"
+
+
+def dot_timeout() -> float:
+    """The ``dot`` time limit in seconds: ``JOURNEYMAP_DOT_TIMEOUT`` when set, else 60.
+
+    >>> import os; os.environ.pop(TIMEOUT_VARIABLE, None) and None; dot_timeout()
+    60.0
+    """
+    import os
 
     from journeymap.errors import UsageError
 
-    renderer = "cairo" if fmt in ("png", "pdf") else None
+    raw = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return DOT_TIMEOUT
     try:
-        data: bytes = graphviz.pipe(
-            "dot", fmt, source.encode("utf-8"), renderer=renderer, quiet=True
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise UsageError(
+            f"{TIMEOUT_VARIABLE} must be a positive number of seconds, got '{raw[:40]}'",
+            hint=f"unset it for the default of {DOT_TIMEOUT:g} s",
         )
-    except graphviz.ExecutableNotFound:
+    return value
+
+
+def run_dot(source: str, fmt: str) -> bytes:
+    """Lay out DOT text with graphviz's ``dot``, stopped after :func:`dot_timeout` seconds.
+
+    A layout that does not finish in time, and a ``dot`` that fails (an exit code or a crash),
+    raise a :class:`journeymap.errors.UsageError` that says so; nothing is written."""
+    import shutil
+    import signal
+    import subprocess
+
+    from journeymap.errors import UsageError
+
+    exe = shutil.which("dot")
+    if exe is None:
         raise UsageError(
             "graphviz's 'dot' program is not installed",
             hint="install graphviz (Debian: apt-get install graphviz)",
+        )
+    limit = dot_timeout()
+    renderer = ":cairo" if fmt in ("png", "pdf") else ""
+    try:
+        done = subprocess.run(
+            [exe, f"-T{fmt}{renderer}"],
+            input=source.encode("utf-8"),
+            capture_output=True,
+            timeout=limit,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise UsageError(
+            f"graphviz's 'dot' did not finish the layout within {limit:g} s "
+            f"({_size(source)}); it was stopped",
+            hint=f"set {TIMEOUT_VARIABLE} to more seconds, or write the .dot text and lay it out "
+            "yourself; the canvas and Mermaid views draw large maps quickly",
         ) from None
+    if done.returncode != 0:
+        code = done.returncode
+        why = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with {code}"
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(
+            f"graphviz's 'dot' {why} while laying out the graph ({_size(source)})"
+            + (f": {said[0][:200]}" if said else ""),
+            hint="write the .dot text to see what was given to it; please report the map",
+        )
+    data = done.stdout
     if fmt == "pdf":
         data = strip_pdf_dates(data)
     return data
+
+
+def _size(source: str) -> str:
+    r"""How big a DOT text is, for messages: its touchpoints and transitions.
+
+    >>> _size("  t0 [label=<x>];\n  t1 [label=<y>];\n  t0:m -> t1:m [weight=2];\n")
+    '2 touchpoints, 1 transition'
+    """
+    import re
+
+    nodes = len(re.findall(r"^\s+t\d+ \[", source, flags=re.MULTILINE))
+    edges = len(re.findall(r"^\s+t\d+:m -> t\d+:m \[(?!style=invis)", source, flags=re.MULTILINE))
+    return f"{integer(nodes)} touchpoint{'s' * (nodes != 1)}, {integer(edges)} transition{'s' * (edges != 1)}"
 
 
 def strip_pdf_dates(data: bytes) -> bytes:
