@@ -167,7 +167,7 @@ def test_a_bad_timeout_setting_is_one_message(
 
 def test_a_failing_dot_is_one_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from journeymap.errors import UsageError
-    from journeymap.render.dot import run_dot
+    from journeymap.render.layout_run import run_dot
 
     fake = tmp_path / "dot"
     fake.write_text("#!/bin/sh\necho 'Error: boom' >&2\nkill -SEGV $$\n", encoding="utf-8")
