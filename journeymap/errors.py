@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 findings on a valid map, 2 the input cannot be used
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -60,6 +61,20 @@ class JourneymapError(Exception):
     def render(self) -> str:
         return "\n".join(d.render(self.sources) for d in self.diagnostics)
 
+    def at(self, position: Position | None, sources: SourceText | None = None) -> None:
+        """Point the first message at ``position`` when it has none (the code frame from
+        ``sources``), as the loader's and the checks' messages are.
+
+        >>> e = AnalysisError("the journey cannot end from 'a'")
+        >>> e.at(Position("m.yaml", 9, 9)); e.diagnostics[0].headline()
+        "m.yaml:9:9: the journey cannot end from 'a'"
+        """
+        first = self.diagnostics[0]
+        if position is None or first.position is not None:
+            return
+        self.diagnostics[0] = Diagnostic(first.message, position, first.hint, first.code)
+        self.sources = sources or self.sources
+
 
 class MapError(JourneymapError):
     """An input that cannot be used as a map or overlay; carries every problem found."""
@@ -79,7 +94,13 @@ class UsageError(JourneymapError):
 
 
 class AnalysisError(JourneymapError):
-    """The map is valid, but the asked analysis cannot be done (for example a chain that cannot absorb)."""
+    """The map is valid, but the asked analysis cannot be done (for example a chain that cannot absorb).
+
+    ``touchpoints`` names the touchpoints it is about, in map order (empty when none): the
+    layer that knows where they are written points the message at the first one
+    (:meth:`JourneymapError.at`)."""
+
+    touchpoints: Sequence[str] = ()
 
 
 def did_you_mean(word: str, choices: list[str] | set[str] | tuple[str, ...]) -> str | None:

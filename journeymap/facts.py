@@ -28,6 +28,18 @@ from journeymap.model import select_goals
 
 N = TypeVar("N", bound=Hashable)
 
+NEGLIGIBLE = 1e-9
+"""The share of a touchpoint's departures below which an outcome or a move counts as none.
+
+A chain solve divides by the probability ``e`` of leaving a loop: ``I - Q`` has ``1 - q`` with
+``q = 1 - e`` rounded to a double (error about 1.1e-16), so the relative error of ``1 / e`` is
+about ``1.1e-16 / e``. Below 1e-9 that error passes 1e-7, the digits the tool reports; at
+``e < 1.1e-16`` (a self-transition counted 10^20 times beside one exit) ``q`` rounds to 1.0 and
+the matrix is singular. Such a loop is the closed loop it is in floating point: one in
+10^9 departures is below what any count of a journey map measures."""
+CLOSED_LOOP_HINT = "an outcome of fewer than one in 1,000,000,000 departures counts as none"
+"""Said with every closed loop, so a near-closed loop (see :data:`NEGLIGIBLE`) is understood."""
+
 
 def selected_goals(G: nx.DiGraph[str], goal: str | None = None) -> list[str]:
     """:func:`journeymap.model.select_goals` on a journey graph (its ``goals`` attribute and its touchpoints).
@@ -159,7 +171,9 @@ def closed_loops(G: nx.DiGraph[str], goals: Iterable[str]) -> list[str]:
 
     A touchpoint ends journeys when it has exits, unknown or unobserved outflow (a positive
     flow residual), a transition into a goal or an after-goal touchpoint, or no completed
-    departure at all (its continuation is unknown). The rest, and every touchpoint that only
+    departure at all (its continuation is unknown). Outcomes and moves of fewer than
+    :data:`NEGLIGIBLE` of its departures count as none (a near-closed loop is singular in
+    floating point). The rest, and every touchpoint that only
     leads to the rest, form closed loops: the absorbing chain cannot be solved (``analyze``
     stops, ``check`` reports JM209). In map order.
 
@@ -176,18 +190,31 @@ def closed_loops(G: nx.DiGraph[str], goals: Iterable[str]) -> list[str]:
     outside = goal_set | set(after_goal_touchpoints(G, goal_set))
     states = [n for n in touchpoints_in_order(G) if n not in outside]
     inside = set(states)
+    ending: dict[str, float] = {}
+    floor: dict[str, float] = {}
+    for s in states:
+        d = G.nodes[s]
+        out = [(t, G.edges[s, t].get(COUNT, 0)) for t in G.successors(s)]
+        ending[s] = (
+            d.get(EXITS, 0)
+            + d.get(UNKNOWN, 0)
+            + max(d.get(FLOW_RESIDUAL, 0), 0)
+            + sum(c for t, c in out if t not in inside)
+        )
+        departures = ending[s] + sum(c for t, c in out if t in inside)
+        floor[s] = NEGLIGIBLE * departures  # below it, an outcome or a move counts as none
     moves: Mapping[str, list[str]] = {
-        s: [t for t in G.successors(s) if t in inside and G.edges[s, t].get(COUNT, 0) > 0]
+        s: [
+            t
+            for t in G.successors(s)
+            if t in inside and G.edges[s, t].get(COUNT, 0) > max(floor[s], 0)
+        ]
         for s in states
     }
 
     def ends(s: str) -> bool:
-        d = G.nodes[s]
-        if d.get(EXITS, 0) > 0 or d.get(UNKNOWN, 0) > 0 or d.get(FLOW_RESIDUAL, 0) > 0:
-            return True
-        if any(t not in inside and G.edges[s, t].get(COUNT, 0) > 0 for t in G.successors(s)):
-            return True
-        return not moves[s]  # no completed departure: the continuation is unknown
+        # no completed departure at all: the continuation is unknown
+        return floor[s] == 0 or ending[s] > floor[s]
 
     stuck = cannot_end(states, ends, moves.__getitem__)
     return [s for s in states if s in stuck]

@@ -36,8 +36,14 @@ Text = Annotated[str, Strict(), StringConstraints(max_length=20_000)]
 ShortText = Annotated[str, Strict(), StringConstraints(min_length=1, max_length=500)]
 Count = Annotated[int, Strict(), Field(ge=0)]
 """A whole, non-negative number of customers or transitions. ``yes``, ``1.5`` and ``.nan`` are refused."""
-Number = Annotated[float, Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+MAX_MAGNITUDE: Final = 1e15
+"""The largest magnitude of a number a map declares (money, durations, scale bounds, limits).
+
+Below 2**53 (about 9.007e15), so whole units stay exact in a float, and sums and products over
+millions of samples or 40-digit counts stay far from float overflow (``fsum`` of ``1e308``
+samples overflowed; a scale ``[-1e308, 1e308]`` has an infinite width)."""
+Number = Annotated[float, Field(ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0, le=MAX_MAGNITUDE, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 

@@ -14,6 +14,12 @@ from tests.support import ROOT, run_cli
 
 CASES = Path("tests/cases/invalid")
 
+MAGNITUDE = (
+    "numbers in a map (money, durations, scales, limits) lie within ±10^15, where sums and"
+    " products stay exact to the unit and finite"
+)
+"""The hint of every number beyond ``model.MAX_MAGNITUDE`` (a float's width, ``fsum``, overflow)."""
+
 EXPECTED: dict[str, str] = {
     "syntax-error.yaml": (
         "{p}:4:7: YAML syntax error: expected ',' or ']', but got ':' while parsing a flow sequence"
@@ -150,6 +156,26 @@ EXPECTED: dict[str, str] = {
         "an old id names the one touchpoint that replaced it; keep 'basket' in the 'formerly' of one of them\n"
         "   13 |         formerly: [sack, basket]\n"
         "      |                          ^"
+    ),
+    "scale-too-wide.yaml": (
+        "{p}:4:21: emotion_scale[1] must be at most 1,000,000,000,000,000, got 1e+308; "
+        + MAGNITUDE
+        + "\n"
+        "    4 | emotion_scale: [-5, 1e308]\n"
+        "      |                     ^"
+    ),
+    "service-time-too-long.yaml": (
+        "{p}:12:42: stages[0].touchpoints[0].business.resolution_time.samples[1] must be at most"
+        " 1,000,000,000,000,000, got 1e+308; " + MAGNITUDE + "\n"
+        "   12 |           resolution_time: {{samples: [5, 1e308]}}\n"
+        "      |                                          ^"
+    ),
+    "money-too-large.yaml": (
+        "{p}:4:23: value_per_conversion must be at most 1,000,000,000,000,000, got 2e+15; "
+        + MAGNITUDE
+        + "\n"
+        "    4 | value_per_conversion: 2e15\n"
+        "      |                       ^"
     ),
     "not-utf8.yaml": "{p}:3:11: the file is not valid UTF-8 (byte 0xe9); save the file as UTF-8",
     "binary.yaml": "{p}:1:1: this is not a text file (it contains NUL bytes); a map is a UTF-8 YAML file",

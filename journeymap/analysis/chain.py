@@ -33,7 +33,7 @@ import scipy.sparse.csgraph as csgraph
 import scipy.sparse.linalg as spla
 
 from journeymap.errors import AnalysisError
-from journeymap.facts import cannot_end
+from journeymap.facts import CLOSED_LOOP_HINT, NEGLIGIBLE, cannot_end
 from journeymap.graph import (
     COUNT,
     ENTRIES,
@@ -56,13 +56,16 @@ class NonAbsorbingChainError(AnalysisError):
     ``touchpoints`` lists them in map order.
     """
 
+    touchpoints: list[str]
+
     def __init__(self, touchpoints: list[str]):
         shown = ", ".join(f"'{t}'" for t in touchpoints[:20])
         more = f" and {len(touchpoints) - 20} more" if len(touchpoints) > 20 else ""
         super().__init__(
             f"the journey cannot end from {shown}{more}: customers there only move between "
             "these touchpoints (no exit, conversion or transition out of the loop)",
-            hint="give one of them exits, unknown departures or a transition that leaves the loop",
+            hint="give one of them exits, unknown departures or a transition that leaves the "
+            f"loop ({CLOSED_LOOP_HINT})",
         )
         self.touchpoints = list(touchpoints)
 
@@ -196,16 +199,19 @@ def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) 
 
 def check_absorbing(chain: Chain, P: ChainProbabilities) -> None:
     """Raise :class:`NonAbsorbingChainError` when some states cannot reach any absorbing outcome
-    (:func:`journeymap.facts.cannot_end` on the estimated rows)."""
-    ending = (P.R.sum(axis=1) + P.lost + P.unknown + P.after) > 0
+    (:func:`journeymap.facts.cannot_end` on the estimated rows). Probabilities up to
+    :data:`journeymap.facts.NEGLIGIBLE` count as none, as in :func:`journeymap.facts.closed_loops`:
+    a self-transition of probability ``1 - 1e-20`` rounds to 1.0 and ``I - Q`` is singular."""
+    ending = (P.R.sum(axis=1) + P.lost + P.unknown + P.after) > NEGLIGIBLE
     if bool(ending.all()):
         return
     Q = sp.csr_matrix(P.Q)
-    stuck = cannot_end(
-        range(chain.n),
-        lambda i: bool(ending[i]),
-        lambda i: Q.indices[Q.indptr[i] : Q.indptr[i + 1]].tolist(),
-    )
+
+    def moves(i: int) -> list[int]:
+        row = slice(Q.indptr[i], Q.indptr[i + 1])
+        return [int(j) for j in Q.indices[row][Q.data[row] > NEGLIGIBLE]]
+
+    stuck = cannot_end(range(chain.n), lambda i: bool(ending[i]), moves)
     if stuck:
         raise NonAbsorbingChainError([chain.states[i] for i in sorted(stuck)])
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
+from journeymap import facts
 from journeymap import graph as g
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
@@ -531,6 +532,6 @@ def non_absorbing(ctx: Context) -> Iterator[Outcome]:
         f"the journey cannot absorb: {names} form a closed loop that no journey "
         "leaves, so conversion and leak figures cannot be computed",
         pos,
-        hint="give the loop an exit, a conversion or a transition out",
+        hint=f"give the loop an exit, a conversion or a transition out ({facts.CLOSED_LOOP_HINT})",
         touchpoints=ids,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from journeymap.cli.options import load, map_options, quiet_option, to_stdout, write_output
+from journeymap.cli.options import load, located, map_options, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 
 
@@ -157,18 +157,19 @@ def analyze(
         loaded = load(
             map_path, data=overlay_path, scenario=scenario_name, persona=persona, goal=goal
         )
-        result = run_analysis(
-            build_graph(loaded.map, loaded.overlay),
-            goal=goal,
-            what_if=what_if / 100,
-            what_if_target=targets,
-            samples=samples,
-            seed=seed,
-            confidence=confidence,
-            scenario=scenario_name,
-            persona=persona,
-            by=None if by is None else Grouping(by),
-        )
+        with located(loaded):
+            result = run_analysis(
+                build_graph(loaded.map, loaded.overlay),
+                goal=goal,
+                what_if=what_if / 100,
+                what_if_target=targets,
+                samples=samples,
+                seed=seed,
+                confidence=confidence,
+                scenario=scenario_name,
+                persona=persona,
+                by=None if by is None else Grouping(by),
+            )
         return result, [str(f) for f in loaded.files]
 
     result, inputs = run(data, scenario)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
 
+from journeymap.errors import AnalysisError
 from journeymap.io import LoadedMap, OverlayFormat, load_map, write_atomic
 from journeymap.report.formats import choices
 
@@ -81,6 +83,18 @@ def load(
     loaded = load_map(path, data=data, scenario=scenario, persona=persona)
     loaded.map.select_goals(goal)
     return loaded
+
+
+@contextmanager
+def located(loaded: LoadedMap) -> Iterator[None]:
+    """Point an analysis error about touchpoints (a closed loop) at the first one's line, with
+    its code frame, as ``check`` reports it (JM209)."""
+    try:
+        yield
+    except AnalysisError as exc:
+        if exc.touchpoints:
+            exc.at(loaded.touchpoint_position(exc.touchpoints[0]), loaded.sources)
+        raise
 
 
 def to_stdout(output: str | None) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from journeymap.cli.options import load, map_options, quiet_option, write_output
+from journeymap.cli.options import load, located, map_options, quiet_option, write_output
 from journeymap.errors import JourneymapError
 from journeymap.render.scene import COLOR_BY, CURVES
 
@@ -120,18 +120,19 @@ def render(
 
     def once() -> list[Path]:
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
-        payload = render_loaded(
-            loaded,
-            view,
-            fmt,
-            theme=theme,
-            color_by=color_by,
-            goal=goal,
-            page=page,
-            curves=curves,
-            samples=samples,
-            seed=seed,
-        )
+        with located(loaded):
+            payload = render_loaded(
+                loaded,
+                view,
+                fmt,
+                theme=theme,
+                color_by=color_by,
+                goal=goal,
+                page=page,
+                curves=curves,
+                samples=samples,
+                seed=seed,
+            )
         write_output(output, payload, loaded.files)
         return list(loaded.files)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import types
 import typing
 from typing import Any
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from journeymap.errors import Diagnostic, did_you_mean
 from journeymap.io.yamlsafe import PosDict, locate
-from journeymap.model import JourneyMap
+from journeymap.model import MAX_MAGNITUDE, JourneyMap
 
 
 def _validate_map(raw: PosDict) -> tuple[JourneyMap | None, list[Diagnostic]]:
@@ -125,6 +126,8 @@ def _show(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, float) and math.isfinite(value) and abs(value) >= MAX_MAGNITUDE:
+        return f"{value:.15g}"  # 2e+15, not 2000000000000000.0
     return repr(value)
 
 
@@ -189,13 +192,32 @@ _BOUNDS = {
 }
 
 
+_MAGNITUDE_HINT = (
+    "numbers in a map (money, durations, scales, limits) lie within ±10^15, where sums and "
+    "products stay exact to the unit and finite"
+)
+
+
+def _bound(bound: Any) -> str:
+    """A bound as written in a message: whole floats with thousands separators.
+
+    >>> _bound(0), _bound(1e15), _bound(0.5)
+    ('0', '1,000,000,000,000,000', '0.5')
+    """
+    if isinstance(bound, float) and bound.is_integer():
+        return f"{int(bound):,}"
+    return str(bound)
+
+
 def _message(kind: str, where: str, loc: tuple[Any, ...], err: Any) -> tuple[str, str | None]:
     """Message and hint for the pydantic error types that need more than the value."""
     value = err.get("input")
     ctx = err.get("ctx") or {}
     if kind in _BOUNDS:
         bound = next(iter(ctx.values()), "?")
-        return f"{where} must be {_BOUNDS[kind]} {bound}, got {_show(value)}", None
+        return f"{where} must be {_BOUNDS[kind]} {_bound(bound)}, got {_show(value)}", (
+            _MAGNITUDE_HINT if bound in (MAX_MAGNITUDE, -MAX_MAGNITUDE) else None
+        )
     if kind == "string_type":
         quote = isinstance(value, (int, float)) and not isinstance(value, bool)
         return (

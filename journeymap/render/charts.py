@@ -342,11 +342,14 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
             ax.barh(ys, values, color=color, height=0.6, zorder=2)
             for y, (_, s), v in zip(ys, rows, values, strict=True):
                 if metric == "nps" and s.interval is not None:
+                    # the adjusted Wald interval is centred on the adjusted score, so it need not
+                    # contain the score (one promoter: NPS +100, interval -48.5..98.5): the bar
+                    # is drawn from low to high around its own centre, never with negative arms
                     low, high = s.interval
                     ax.errorbar(
-                        [v],
+                        [(low + high) / 2],
                         [y],
-                        xerr=[[v - low], [high - v]],
+                        xerr=[[(high - low) / 2], [(high - low) / 2]],
                         fmt="none",
                         ecolor=t.foreground,
                         capsize=3,

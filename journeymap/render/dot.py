@@ -19,8 +19,9 @@ import math
 
 from journeymap import graph as g
 from journeymap.figures import duration, integer, percent, whole_money
+from journeymap.render.layout_run import run_dot
 from journeymap.render.scene import Scene, metric_legend, metric_text, metric_value
-from journeymap.render.text import html_text, shorten
+from journeymap.render.text import html_text, shorten, visible
 
 TOP_LEAKS = 3
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -73,6 +74,40 @@ def _columns(scene: Scene) -> dict[str, int]:
     return columns
 
 
+SPAN_LIMIT = 5000
+"""The most columns all transitions may cross together for the ranked ``dot`` layout.
+
+``dot`` makes a transition across k columns a chain of k virtual nodes for crossing reduction
+and network simplex: the 300-touchpoint benchmark map (1,167 columns crossed) takes about 2 s,
+200 touchpoints jumping anywhere (40,483 crossed) ran for minutes. Above the limit the layout is
+force-directed (``sfdp``, under a second): no stage clusters, every touchpoint and label drawn."""
+
+
+def _layout(scene: Scene, columns: dict[str, int]) -> str:
+    """The graph attributes that choose the layout: ranked left to right, or ``sfdp`` when the
+    transitions cross more than :data:`SPAN_LIMIT` columns together."""
+    span = sum(abs(columns[v] - columns[u]) for u, v in scene.graph.edges)
+    if span <= SPAN_LIMIT:
+        return "rankdir=LR, newrank=true, splines=true"
+    return "layout=sfdp, overlap=prism, splines=false"
+
+
+MAX_WEIGHT = 11
+"""The largest DOT edge weight written: ``1 + 10 x`` the edge's share of its source's departures,
+the share clamped to 0..1. Counts far above a touchpoint's visits gave shares (and weights) of
+1e17, which made ``dot`` crash, and 1e37, which made its network simplex run for minutes."""
+
+
+def _weight(share: float | None) -> int:
+    """DOT weight of an edge from its share of departures, within 1..:data:`MAX_WEIGHT`.
+
+    >>> _weight(0.55), _weight(None), _weight(1e17), _weight(-3.0)
+    (6, 1, 11, 1)
+    """
+    clamped = min(max(share or 0.0, 0.0), 1.0)
+    return 1 + int((MAX_WEIGHT - 1) * clamped)
+
+
 def _penwidth(count: int, biggest: int) -> float:
     if biggest <= 0 or count <= 0:
         return 1.0
@@ -107,7 +142,7 @@ def to_dot(scene: Scene) -> str:
     w = out.append
     w("digraph journey {")
     w(
-        f"  graph [rankdir=LR, newrank=true, splines=true, nodesep=0.35, ranksep=0.7, pad=0.3, "
+        f"  graph [{_layout(scene, columns)}, nodesep=0.35, ranksep=0.7, pad=0.3, "
         f'bgcolor="{t.background}", fontname="{font}", fontcolor="{t.foreground}", '
         f"labelloc=t, labeljust=l, outputorder=edgesfirst, label={_title(scene)}];"
     )
@@ -188,7 +223,7 @@ def _title(scene: Scene) -> str:
         bits.append("numbers from an overlay")
     sub = " · ".join(bits)
     rows = [
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(scene.map.title)}</B></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(visible(scene.map.title, "(no title)"))}</B></FONT></TD></TR>'
     ]
     if sub:
         rows.append(
@@ -248,7 +283,7 @@ def _legend(scene: Scene) -> str:
 
 def _stage_label(scene: Scene, sid: str, name: str) -> str:
     reach = scene.stage_reach(sid)
-    text = f"<B>{html_text(name)}</B>"
+    text = f"<B>{html_text(visible(name, f'(no name: {sid})'))}</B>"
     if reach is not None:
         text += (
             f'<BR/><FONT POINT-SIZE="10" COLOR="{scene.theme.muted}">'
@@ -267,7 +302,9 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None, mark: st
         value, bin_ = None, None  # a goal's departures are not drop-off
     fill = t.node if bin_ is None else t.scale[bin_]
     ink = t.foreground if bin_ is None else t.text_on(fill)
-    name_lines = "<BR/>".join(html_text(line) for line in _wrap(d[g.NAME]))
+    name_lines = "<BR/>".join(
+        html_text(line) for line in _wrap(visible(d[g.NAME], f"(no name: {n})"))
+    )
     rows = [f'<FONT POINT-SIZE="13"><B>{name_lines}</B></FONT>']
     info = []
     if d[g.CHANNEL]:
@@ -318,7 +355,7 @@ def _edge_attrs(scene: Scene, u: str, v: str, columns: dict[str, int], biggest: 
             text += f" · {duration(e[g.MEDIAN_SECONDS])}"
         attrs.append(f"label=<{html_text(text)}>")
         attrs.append(f"penwidth={_penwidth(count, biggest)}")
-        attrs.append(f"weight={1 + int(10 * (share or 0))}")
+        attrs.append(f"weight={_weight(share)}")
     if not e[g.DECLARED]:
         attrs += ["style=dashed", f'color="{t.undeclared}"', f'fontcolor="{t.undeclared}"']
     if columns[v] <= columns[u]:
@@ -365,34 +402,3 @@ def render_graph(scene: Scene, fmt: str) -> bytes:
     if fmt == "dot":
         return source.encode("utf-8")
     return run_dot(source, fmt)
-
-
-def run_dot(source: str, fmt: str) -> bytes:
-    """Lay out DOT text with graphviz's ``dot`` (through the ``graphviz`` package)."""
-    import graphviz
-
-    from journeymap.errors import UsageError
-
-    renderer = "cairo" if fmt in ("png", "pdf") else None
-    try:
-        data: bytes = graphviz.pipe(
-            "dot", fmt, source.encode("utf-8"), renderer=renderer, quiet=True
-        )
-    except graphviz.ExecutableNotFound:
-        raise UsageError(
-            "graphviz's 'dot' program is not installed",
-            hint="install graphviz (Debian: apt-get install graphviz)",
-        ) from None
-    if fmt == "pdf":
-        data = strip_pdf_dates(data)
-    return data
-
-
-def strip_pdf_dates(data: bytes) -> bytes:
-    """Blank the creation date cairo writes into a PDF, keeping every byte offset valid."""
-    import re
-
-    def blank(m: re.Match[bytes]) -> bytes:
-        return m.group(1) + b"(" + b" " * (len(m.group(2))) + b")"
-
-    return re.sub(rb"(/CreationDate\s*)\(([^)]*)\)", blank, data)

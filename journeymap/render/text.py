@@ -16,13 +16,34 @@ import html
 import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+)
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
+"""C0 and C1 controls (but tab and newline), lone surrogates and the 66 Unicode noncharacters
+(U+FDD0-FDEF, U+xFFFE/xFFFF of every plane): none may appear in well-formed XML 1.0 (SVG, the
+graphviz HTML-like labels) or means anything on a page."""
 
 
 def clean(text: object) -> str:
-    """User text as a plain one-line-per-line string without control characters."""
+    """User text as a plain one-line-per-line string without controls or noncharacters.
+
+    >>> clean("Pay\ufffe\x85 now\x07")
+    'Pay now'
+    """
     s = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return _CONTROL.sub("", unicodedata.normalize("NFC", s))
+
+
+def visible(text: object, placeholder: str) -> str:
+    """:func:`clean` text, or ``placeholder`` when nothing visible is left (only blanks,
+    controls, format characters such as U+200B): an empty name would be an empty label.
+
+    >>> visible(" \u200b\x01 ", "(no name: cart)"), visible("Cart", "(no name: cart)")
+    ('(no name: cart)', 'Cart')
+    """
+    s = clean(text)
+    return s if any(unicodedata.category(c)[0] not in "CZ" for c in s) else placeholder
 
 
 def html_text(text: object, *, br: str = "<BR/>") -> str:
