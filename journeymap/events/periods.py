@@ -60,17 +60,21 @@ class PeriodIngest:
 
 
 def _journey_periods(every: Every, opts: IngestOptions) -> str:
-    """``jm_row_period``: the period of every usable row, from its journey's first event."""
+    """``jm_row_period``: the period of every usable row, from its journey's first event.
+
+    One row per input row: rows that share customer, time and event (two events an event id
+    keeps apart) match each other's events, so the join is grouped back to the row."""
     jk = "jm_uid, jm_sess_no" if opts.journey == "session" else "jm_uid"
     start = "COALESCE(MIN(CASE WHEN jm_tp IS NOT NULL THEN jm_ts END), MIN(jm_ts))"
     on = " AND ".join(f"e.{c} = s.{c}" for c in jk.split(", "))
     return f"""
-SELECT p.jm_file, p.jm_row, s.jm_period
+SELECT p.jm_file, p.jm_row, MIN(s.jm_period) AS jm_period
 FROM jm_parsed AS p
 JOIN jm_events AS e ON p.jm_uid = e.jm_uid AND p.jm_ts = e.jm_ts AND p.jm_event = e.jm_event
 JOIN (SELECT {jk}, {period_of(every, start, opts.timezone)} AS jm_period
       FROM jm_events GROUP BY {jk}) AS s ON {on}
-WHERE p.jm_bad_uid = 0 AND p.jm_bad_ts = 0 AND p.jm_bad_event = 0"""
+WHERE p.jm_bad_uid = 0 AND p.jm_bad_ts = 0 AND p.jm_bad_event = 0
+GROUP BY p.jm_file, p.jm_row"""
 
 
 def _run(
