@@ -18,12 +18,12 @@ answers) is left out of the plot and counted, with its reason, under it.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journeymap.errors import UsageError
-from journeymap.figures import in_brackets, signed
+from journeymap.figures import RANGE, in_brackets, signed
 from journeymap.render.mpl import new_figure, save, style
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text
@@ -73,8 +73,17 @@ class ForestRow:
         return f"{signed(self.difference, 2)} points" + _span(self.interval, 1.0, 2)
 
 
+def span(iv: tuple[float, float] | None, fmt: Callable[[float], str]) -> str:
+    """`` (+0.2 to +5.8)``: an interval of signed ends (an en dash between signs reads badly).
+
+    >>> span((0.002, 0.058), lambda v: signed(v * 100, 1)), span(None, str)
+    (' (+0.2 to +5.8)', '')
+    """
+    return in_brackets(iv, fmt).replace(RANGE, " to ")
+
+
 def _span(iv: tuple[float, float] | None, scale: float, digits: int) -> str:
-    return in_brackets(iv, lambda v: signed(v * scale, digits)).replace("–", " to ")
+    return span(iv, lambda v: signed(v * scale, digits))
 
 
 @dataclass(frozen=True)
