@@ -162,7 +162,8 @@ def legend_lines(r: Readout) -> list[str]:
     return [
         f"filled: significant at alpha {r.plan.alpha:g} (primary metric: the {figures} "
         "Holm-adjusted p-value the decision reads; touchpoints: BH q-value; guardrails: breached)",
-        "blue: the arm does better than the control, vermillion: worse, hollow: not significant; "
+        "blue diamond: the arm does better than the control, vermillion square: worse, hollow: not "
+        "significant; "
         "thick: 95% interval, dashed: the always-valid confidence sequence",
     ]
 
@@ -190,7 +191,7 @@ def _panel(ax: Axes, scene: Scene, rows: Sequence[ForestRow], unit: str) -> None
         ax.plot(
             [row.difference * scale],
             [y],
-            marker="D" if row.marked else "o",
+            marker=("D" if row.better else "s") if row.marked else "o",
             ms=7,
             color=color,
             markerfacecolor=color if row.marked else t.background,
@@ -247,7 +248,7 @@ def forest_chart(scene: Scene, fmt: str) -> bytes:
     notes = [*legend_lines(r), *(f"left out: {x}" for x in forest.left_out)]
     top_in = 0.55 + 0.2 * len(reason_lines)
     rows_in = sum(0.32 * len(p) + 0.75 for _, p in panels) or 0.5
-    bottom_in = 0.25 + 0.18 * len(notes)
+    bottom_in = 0.5 + 0.18 * len(notes)
     height = top_in + rows_in + bottom_in
     with style(scene):
         fig = new_figure(11.0, height)
