@@ -181,13 +181,14 @@ def _experiment_arms(view: str, arm_specs: tuple[str, ...]) -> list[Path]:
     """The overlay files of ``--arm`` (read by the experiment view and the report only)."""
     from journeymap.cli.experiment_arms import parse_arms
     from journeymap.errors import UsageError
+    from journeymap.render import NEEDS_ARMS
 
-    if view == "experiment" and not arm_specs:
+    if view in NEEDS_ARMS and not arm_specs:
         raise UsageError(
             "the experiment view needs two or more --arm NAME=OVERLAY",
             hint="for example --arm control=arms/control.yaml --arm one-page=arms/one-page.yaml",
         )
-    if arm_specs and view not in ("experiment", "report"):
+    if arm_specs and view not in {*NEEDS_ARMS, "report"}:
         raise UsageError(
             f"--arm is read by the experiment view and the report, not the {view} view",
             hint="draw the arms with --view experiment, or --view report for the whole page",

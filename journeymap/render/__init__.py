@@ -38,11 +38,14 @@ NEEDS_ANALYSIS = {"graph", "canvas", "funnel", "leaks", "scores", "report", "mer
 """Views that show figures of the analysis (leak ranking, reach, survey metrics)."""
 NEEDS_BOOTSTRAP = {"leaks", "report"}
 """Views that show bootstrap intervals (the others run the analysis with ``samples=0``)."""
+NEEDS_ARMS = {"experiment"}
+"""Views drawn from an experiment's readout (the arms' overlays), not from a map alone."""
 
 __all__ = [
     "COLOR_BY",
     "CURVES",
     "NEEDS_ANALYSIS",
+    "NEEDS_ARMS",
     "NEEDS_BOOTSTRAP",
     "PAGES",
     "VIEWS",
