@@ -5,12 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from journeymap.cli.options import load, located, map_options, quiet_option, write_output
 from journeymap.errors import JourneymapError
 from journeymap.render.scene import COLOR_BY, CURVES
+
+if TYPE_CHECKING:
+    from journeymap.analysis.experiment import Readout
 
 VIEW_NAMES = (
     "graph",
@@ -22,6 +26,7 @@ VIEW_NAMES = (
     "mermaid",
     "mermaid-flow",
     "report",
+    "experiment",
 )
 
 
@@ -34,7 +39,7 @@ VIEW_NAMES = (
     type=click.Choice(VIEW_NAMES),
     help="What to draw; the format follows the extension of -o "
     "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
-    "mermaid, mermaid-flow: mmd; report: html).",
+    "mermaid, mermaid-flow: mmd; report: html; experiment: svg png pdf).",
 )
 @click.option(
     "-o",
@@ -86,6 +91,27 @@ VIEW_NAMES = (
     is_flag=True,
     help="Keep running and re-render whenever the map, its includes or the overlay change.",
 )
+@click.option(
+    "--arm",
+    "arm_specs",
+    metavar="NAME=OVERLAY",
+    multiple=True,
+    help="experiment view, report: one customer-grain overlay per arm of an experiment "
+    "(as `ingest --segment-by` writes them); repeat.",
+)
+@click.option(
+    "--control",
+    metavar="NAME",
+    default=None,
+    help="With --arm: the control arm (default: the first).",
+)
+@click.option(
+    "--experiment",
+    "experiment_id",
+    metavar="ID",
+    default=None,
+    help="With --arm: the entry of the map's experiments: block (default: its only entry).",
+)
 @quiet_option
 def render(
     map_file: str,
@@ -102,6 +128,9 @@ def render(
     samples: int,
     seed: int,
     watch: bool,
+    arm_specs: tuple[str, ...],
+    control: str | None,
+    experiment_id: str | None,
     quiet: bool,
 ) -> None:
     """Draw one view of MAP to a file: graph, canvas, charts, Mermaid or the HTML report.
@@ -112,14 +141,17 @@ def render(
       journeymap render maps/shop.yaml --view canvas --page A4 -o shop.pdf
       journeymap render maps/shop.yaml --view report -o shop.html
       journeymap render maps/shop.yaml --view canvas -o wall.png --watch
+      journeymap render maps/shop.yaml --view experiment --arm a=a.yaml --arm b=b.yaml -o ab.svg
     """
     from journeymap.render import view_format
     from journeymap.render.build import render_loaded
 
     fmt = view_format(view, output)
+    arms = _experiment_arms(view, arm_specs)
 
     def once() -> list[Path]:
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
+        readout = _readout(map_file, arm_specs, control, experiment_id, goal)
         with located(loaded):
             payload = render_loaded(
                 loaded,
@@ -132,9 +164,10 @@ def render(
                 curves=curves,
                 samples=samples,
                 seed=seed,
+                experiment=readout,
             )
-        write_output(output, payload, loaded.files)
-        return list(loaded.files)
+        write_output(output, payload, [*loaded.files, *arms])
+        return [*loaded.files, *arms]
 
     if not watch:
         once()
@@ -142,6 +175,40 @@ def render(
             click.echo(f"wrote {output} ({view} view)", err=True)
         return
     _watch(once, output, quiet)
+
+
+def _experiment_arms(view: str, arm_specs: tuple[str, ...]) -> list[Path]:
+    """The overlay files of ``--arm`` (read by the experiment view and the report only)."""
+    from journeymap.cli.experiment_arms import parse_arms
+    from journeymap.errors import UsageError
+    from journeymap.render import NEEDS_ARMS
+
+    if view in NEEDS_ARMS and not arm_specs:
+        raise UsageError(
+            "the experiment view needs two or more --arm NAME=OVERLAY",
+            hint="for example --arm control=arms/control.yaml --arm one-page=arms/one-page.yaml",
+        )
+    if arm_specs and view not in {*NEEDS_ARMS, "report"}:
+        raise UsageError(
+            f"--arm is read by the experiment view and the report, not the {view} view",
+            hint="draw the arms with --view experiment, or --view report for the whole page",
+        )
+    return [Path(p) for _, p in parse_arms(arm_specs)]
+
+
+def _readout(
+    map_file: str,
+    arm_specs: tuple[str, ...],
+    control: str | None,
+    experiment_id: str | None,
+    goal: str | None,
+) -> Readout | None:
+    """The experiment's readout when ``--arm`` is given (as ``journeymap experiment`` reads it)."""
+    if not arm_specs:
+        return None
+    from journeymap.cli.experiment_arms import arm_readout
+
+    return arm_readout(map_file, arm_specs, control, experiment_id, goal)
 
 
 def _watch(render_once: Callable[[], list[Path]], output: str, quiet: bool) -> None:

@@ -30,6 +30,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "mermaid": ("mmd",),
     "mermaid-flow": ("mmd",),
     "report": ("html",),
+    "experiment": ("svg", "png", "pdf"),
 }
 """Every view and the file extensions it can be written as (design section 6)."""
 
@@ -37,11 +38,14 @@ NEEDS_ANALYSIS = {"graph", "canvas", "funnel", "leaks", "scores", "report", "mer
 """Views that show figures of the analysis (leak ranking, reach, survey metrics)."""
 NEEDS_BOOTSTRAP = {"leaks", "report"}
 """Views that show bootstrap intervals (the others run the analysis with ``samples=0``)."""
+NEEDS_ARMS = {"experiment"}
+"""Views drawn from an experiment's readout (the arms' overlays), not from a map alone."""
 
 __all__ = [
     "COLOR_BY",
     "CURVES",
     "NEEDS_ANALYSIS",
+    "NEEDS_ARMS",
     "NEEDS_BOOTSTRAP",
     "PAGES",
     "VIEWS",
@@ -107,6 +111,10 @@ def render(scene: Scene, view: str, fmt: str) -> bytes:
         from journeymap.render.mermaid import to_flowchart, to_journey
 
         return (to_journey(scene) if view == "mermaid" else to_flowchart(scene)).encode("utf-8")
+    if view == "experiment":
+        from journeymap.render.forest import forest_chart
+
+        return forest_chart(scene, fmt)
     from journeymap.render.report import report
 
     return report(scene).encode("utf-8")

@@ -34,6 +34,7 @@ from journeymap.figures import (
     signed,
     whole_money,
 )
+from journeymap.render.report_experiment import experiment_css, experiment_section
 from journeymap.render.scene import Scene, map_text
 
 
@@ -295,6 +296,9 @@ def report(scene: Scene) -> str:
         sections.append(("funnel", "Funnel"))
         sections.append(("surveys", "Survey scores"))
     sections.append(("emotions", "Emotions"))
+    experiment = experiment_section(scene)
+    if experiment is not None:
+        sections.append(("experiment", "Experiment"))
     bits = [
         x
         for x in (
@@ -306,7 +310,7 @@ def report(scene: Scene) -> str:
     ]
     if scene.graph.graph[g.HAS_COUNTS]:
         bits.append("counts are transitions (visits)")
-    css = _css(scene)
+    css = _css(scene) + ("" if experiment is None else experiment_css(scene))
     style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     csp = (
         f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
@@ -347,4 +351,6 @@ def report(scene: Scene) -> str:
         has_goal=has_goal,
         what_if_percent=what_if_percent,
         warnings=[] if a is None else list(a.warnings),
+        experiment=experiment,
+        forest_uri=None if experiment is None else data_uri(experiment.forest_svg, svg),
     )
