@@ -78,9 +78,12 @@ def machine() -> list[str]:
     ]
 
 
-def section_text(title: str, sec: Section, notes: str, quick: bool = False) -> str:
+def section_text(
+    title: str, sec: Section, notes: str, quick: bool = False, load: float | None = None
+) -> str:
     mode = " in quick mode (small inputs: a smoke run, not the published figures)" if quick else ""
-    out = [f"## {title}", f"_Run on {dt.date.today().isoformat()}{mode}._", ""]
+    busy = f", load average {load:.1f} on {os.cpu_count()} cores at the start" if load else ""
+    out = [f"## {title}", f"_Run on {dt.date.today().isoformat()}{mode}{busy}._", ""]
     if notes:
         out += [notes.strip(), ""]
     out.append("| " + " | ".join(sec.columns) + " |")
@@ -138,8 +141,10 @@ def main() -> None:
     for name in modules:
         mod = importlib.import_module(name)
         print(f"== {mod.TITLE}", file=sys.stderr, flush=True)
+        load = os.getloadavg()[0]  # a shared machine: say how busy it was
         sec = mod.run(args.quick)
-        new[mod.TITLE] = section_text(mod.TITLE, sec, getattr(mod, "NOTES", ""), args.quick)
+        notes = getattr(mod, "NOTES", "")
+        new[mod.TITLE] = section_text(mod.TITLE, sec, notes, args.quick, load)
     target = ROOT / "docs" / "benchmarks.md"
     old = existing_sections(target.read_text(encoding="utf-8")) if target.exists() else {}
     text = render(new, order, old)
