@@ -92,6 +92,16 @@ def _venv_python() -> Path | None:
     return py
 
 
+def peer_versions(py: Path) -> str:
+    """The versions of the peers in their own venv (they are not journeymap's)."""
+    code = (
+        "import pandas, pyarrow, statsmodels; print(f'pandas {pandas.__version__}, pyarrow "
+        "{pyarrow.__version__}, statsmodels {statsmodels.__version__}')"
+    )
+    out = subprocess.run([str(py), "-c", code], capture_output=True, text=True, check=False)
+    return out.stdout.strip() or "unknown"
+
+
 def _fmt_s(x: float | None) -> str:
     return "n/a" if x is None else (f"{x:.2f} s" if x < 10 else f"{x:.1f} s")
 

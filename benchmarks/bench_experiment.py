@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_events import _fmt_s, _measure, _venv_python
+from bench_events import _fmt_s, _measure, _venv_python, peer_versions
 from gen_events import experiment_map_path, generate_log, map_path
 from run import Section
 
@@ -144,6 +144,7 @@ def run(quick: bool) -> Section:
     met_ing = "met" if t_exp <= 1.2 * t_ing else "missed"
     met_pd = "met" if t_pd > t_exp else "missed"
     notes = [
+        f"- peers (benchmarks/.cache/venv-events): {peer_versions(other)}",
         f"- cross-check: {check}",
         f"- goal experiment / ingest at most 1.2: {met_ing} ({t_exp / t_ing:.2f}); "
         f"goal faster than pandas + statsmodels: {met_pd} ({t_pd / t_exp:.2f}x)",

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_events import _fmt_s, _measure, _venv_python
+from bench_events import _fmt_s, _measure, _venv_python, peer_versions
 from gen_events import generate_log, map_path
 from run import Section
 
@@ -180,7 +180,7 @@ def run(quick: bool) -> Section:
     return Section(
         ["command", "events", "journeymap", "pandas", "pandas / journeymap", "journeymap / ingest"],
         rows,
-        checks + goals,
+        [f"- peers (benchmarks/.cache/venv-events): {peer_versions(other)}", *checks, *goals],
     )
 
 
