@@ -53,8 +53,18 @@ stages:
 )
 
 
-def log_path(n: int) -> Path:
-    return CACHE / f"events-{n}.parquet"
+EXPERIMENT_YAML = """\
+experiments:
+  - id: bench-ab
+    hypothesis: The treatment converts more customers.
+    arms: [{name: control}, {name: treatment}]
+    primary: {metric: conversion, touchpoint: purchase}
+"""
+
+
+def log_path(n: int, days: int = 30, visits: int = 1, variant: bool = False) -> Path:
+    shape = "" if (days, visits) == (30, 1) else f"-{days}d-{visits}v"
+    return CACHE / f"events-{n}{shape}{'-ab' if variant else ''}.parquet"
 
 
 def map_path() -> Path:
@@ -65,11 +75,27 @@ def map_path() -> Path:
     return path
 
 
+def experiment_map_path() -> Path:
+    """The benchmark map with an experiments: block (arms control and treatment)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / "bench-experiment-map.yaml"
+    text = MAP_YAML + EXPERIMENT_YAML
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
 def generate(n: int) -> Path:
     """The cached log of n events (written once)."""
+    return generate_log(n)
+
+
+def generate_log(n: int, days: int = 30, visits: int = 1, variant: bool = False) -> Path:
+    """The cached log of n events: n / (10 visits) customers, ``visits`` visits each in
+    ``days`` days, optionally with the variant column (written once)."""
     import duckdb
 
-    path = log_path(n)
+    path = log_path(n, days, visits, variant)
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -77,12 +103,23 @@ def generate(n: int) -> Path:
     tmp = path.with_suffix(".tmp")
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
+    per = 10 * visits
+    name = (
+        f"{names}[1 + CAST(floor(20 * pow((hash(i * 7 + 1) % 1000000) / 1000000.0, 2)) AS BIGINT)]"
+    )
+    arm = f"CASE WHEN hash(i // {per} + 17) % 2 = 0 THEN 'control' ELSE 'treatment' END"
+    if variant:
+        name = (
+            f"CASE WHEN {arm} = 'treatment' AND i % 10 > 0 AND {name} = 'logout' "
+            f"AND hash(i * 13) % 2 = 0 "
+            f"THEN 'purchase' ELSE {name} END"
+        )
     con.execute(f"""
         COPY (
-          SELECT 'user-' || lpad(CAST(i // 10 AS VARCHAR), 9, '0') AS user_id,
-                 TIMESTAMP '2026-01-01' + to_seconds(CAST(hash(i // 10) % 2592000 + (i % 10) * 40
+          SELECT 'user-' || lpad(CAST(i // {per} AS VARCHAR), 9, '0') AS user_id,
+                 TIMESTAMP '2026-01-01' + to_seconds(CAST(hash(i // 10) % {days * 86400} + (i % 10) * 40
                                                            + hash(i) % 30 AS BIGINT)) AS timestamp,
-                 {names}[1 + CAST(floor(20 * pow((hash(i * 7 + 1) % 1000000) / 1000000.0, 2)) AS BIGINT)] AS event
+                 {name} AS event{f", {arm} AS variant" if variant else ""}
           FROM range({n}) t(i)
           ORDER BY timestamp, i
         ) TO '{tmp}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)""")
