@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from journeymap.cli.options import load, located, map_options, quiet_option, write_output
-from journeymap.errors import JourneymapError
+from journeymap.errors import JourneymapError, UsageError
 from journeymap.render.scene import COLOR_BY, CURVES
 
 VIEW_NAMES = (
@@ -22,11 +22,13 @@ VIEW_NAMES = (
     "mermaid",
     "mermaid-flow",
     "report",
+    "trend",
 )
 
 
 @click.command("render")
 @click.argument("map_file", metavar="MAP", type=click.Path(dir_okay=False))
+@click.argument("periods", metavar="[DATA]...", nargs=-1, type=click.Path())
 @map_options
 @click.option(
     "--view",
@@ -34,7 +36,8 @@ VIEW_NAMES = (
     type=click.Choice(VIEW_NAMES),
     help="What to draw; the format follows the extension of -o "
     "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
-    "mermaid, mermaid-flow: mmd; report: html).",
+    "mermaid, mermaid-flow: mmd; report: html; trend: svg png pdf, with the overlays "
+    "of its periods as DATA).",
 )
 @click.option(
     "-o",
@@ -89,6 +92,7 @@ VIEW_NAMES = (
 @quiet_option
 def render(
     map_file: str,
+    periods: tuple[str, ...],
     data: str | None,
     scenario: str | None,
     persona: str | None,
@@ -112,13 +116,21 @@ def render(
       journeymap render maps/shop.yaml --view canvas --page A4 -o shop.pdf
       journeymap render maps/shop.yaml --view report -o shop.html
       journeymap render maps/shop.yaml --view canvas -o wall.png --watch
+      journeymap render maps/shop.yaml --view trend overlays/2026-*.yaml -o trend.svg
     """
     from journeymap.render import view_format
     from journeymap.render.build import render_loaded
 
     fmt = view_format(view, output)
+    if periods and view != "trend":
+        raise UsageError(
+            f"the {view} view draws one period: give its numbers with --data",
+            hint="the overlays of several periods (DATA...) are for --view trend",
+        )
 
     def once() -> list[Path]:
+        if view == "trend":
+            return _trend_once(map_file, periods, goal, theme, fmt, output)
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
         with located(loaded):
             payload = render_loaded(
@@ -142,6 +154,30 @@ def render(
             click.echo(f"wrote {output} ({view} view)", err=True)
         return
     _watch(once, output, quiet)
+
+
+def _trend_once(
+    map_file: str, periods: tuple[str, ...], goal: str | None, theme: str, fmt: str, output: str
+) -> list[Path]:
+    """Draw the trend view: the overlays DATA (files or folders) as in ``journeymap trend``."""
+    from journeymap.analysis.trend import trend
+    from journeymap.cli.trend import _overlay_periods
+    from journeymap.render.scene import build_scene
+    from journeymap.render.trend_chart import survey_series, trend_chart
+
+    if not periods:
+        raise UsageError(
+            "the trend view needs the overlays of its periods",
+            hint="give them after MAP: render MAP --view trend overlays/2026-*.yaml -o trend.svg",
+        )
+    inputs, read = _overlay_periods(map_file, periods, goal)
+    loaded = load(map_file, goal=goal)
+    scene = build_scene(loaded.map, theme=theme, goal=goal)
+    result = trend(inputs, goal=goal)
+    payload = trend_chart(scene, result, survey_series(inputs, result.confidence), fmt)
+    files = [Path(f) for f in dict.fromkeys(read)]
+    write_output(output, payload, files)
+    return files
 
 
 def _watch(render_once: Callable[[], list[Path]], output: str, quiet: bool) -> None:

@@ -30,6 +30,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "mermaid": ("mmd",),
     "mermaid-flow": ("mmd",),
     "report": ("html",),
+    "trend": ("svg", "png", "pdf"),
 }
 """Every view and the file extensions it can be written as (design section 6)."""
 
@@ -107,6 +108,8 @@ def render(scene: Scene, view: str, fmt: str) -> bytes:
         from journeymap.render.mermaid import to_flowchart, to_journey
 
         return (to_journey(scene) if view == "mermaid" else to_flowchart(scene)).encode("utf-8")
+    if view == "trend":
+        raise UsageError("the trend view draws the overlays of several periods, not one scene")
     from journeymap.render.report import report
 
     return report(scene).encode("utf-8")
