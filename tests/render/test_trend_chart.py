@@ -178,3 +178,22 @@ def test_survey_metrics_pool_every_touchpoint_per_period() -> None:
     panel = trend_panels(trend(inputs), series)[-1]
     assert panel.title.startswith("NPS") and not panel.percent and panel.centre is None
     assert panel.values == pytest.approx((100 * 2 / 6, 50.0))
+
+
+def test_docs_on_the_wall_command_runs(tmp_path: Path) -> None:
+    import re
+    import shlex
+
+    text = (ROOT / "docs" / "trends.md").read_text(encoding="utf-8")
+    section = text.split("## On the wall")[1].split("\n## ")[0]
+    [command] = re.findall(r"^```sh\n(journeymap render .*?)\n```$", section, re.M)
+    args = [str(ROOT / a) if a.startswith(("maps/", "tests/")) else a for a in shlex.split(command)]
+    r = run_cli(*args[1:], cwd=tmp_path)
+    assert r.code == 0, r.err
+    from journeymap.io import load_map
+    from journeymap.render import build_scene
+
+    inputs = _worked_example()
+    scene = build_scene(load_map(MAP).map)
+    expected = trend_chart(scene, trend(inputs), survey_series(inputs, 0.95), "svg")
+    assert (tmp_path / "trend.svg").read_bytes() == expected
