@@ -5,12 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from journeymap.cli.options import load, located, map_options, quiet_option, write_output
 from journeymap.errors import JourneymapError, UsageError
 from journeymap.render.scene import COLOR_BY, CURVES
+
+if TYPE_CHECKING:
+    from journeymap.render.report_trend import TrendData
 
 VIEW_NAMES = (
     "graph",
@@ -122,15 +126,16 @@ def render(
     from journeymap.render.build import render_loaded
 
     fmt = view_format(view, output)
-    if periods and view != "trend":
+    if periods and view not in ("trend", "report"):
         raise UsageError(
             f"the {view} view draws one period: give its numbers with --data",
-            hint="the overlays of several periods (DATA...) are for --view trend",
+            hint="the overlays of several periods (DATA...) are for --view trend and report",
         )
 
     def once() -> list[Path]:
         if view == "trend":
             return _trend_once(map_file, periods, goal, theme, fmt, output)
+        trend_data, read = _trend_data(map_file, periods, goal) if periods else (None, [])
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
         with located(loaded):
             payload = render_loaded(
@@ -144,9 +149,10 @@ def render(
                 curves=curves,
                 samples=samples,
                 seed=seed,
+                trend=trend_data,
             )
-        write_output(output, payload, loaded.files)
-        return list(loaded.files)
+        write_output(output, payload, [*loaded.files, *read])
+        return [*loaded.files, *read]
 
     if not watch:
         once()
@@ -156,27 +162,37 @@ def render(
     _watch(once, output, quiet)
 
 
+def _trend_data(
+    map_file: str, periods: tuple[str, ...], goal: str | None
+) -> tuple[TrendData, list[Path]]:
+    """The trend of the overlays DATA (files or folders, as ``journeymap trend`` reads them)
+    and the files read."""
+    from journeymap.analysis.trend import trend
+    from journeymap.cli.trend import _overlay_periods
+    from journeymap.render.report_trend import TrendData
+    from journeymap.render.trend_chart import survey_series
+
+    inputs, read = _overlay_periods(map_file, periods, goal)
+    result = trend(inputs, goal=goal)
+    data = TrendData(result, tuple(survey_series(inputs, result.confidence)))
+    return data, [Path(f) for f in dict.fromkeys(read)]
+
+
 def _trend_once(
     map_file: str, periods: tuple[str, ...], goal: str | None, theme: str, fmt: str, output: str
 ) -> list[Path]:
-    """Draw the trend view: the overlays DATA (files or folders) as in ``journeymap trend``."""
-    from journeymap.analysis.trend import trend
-    from journeymap.cli.trend import _overlay_periods
+    """Draw the trend view of the overlays DATA."""
     from journeymap.render.scene import build_scene
-    from journeymap.render.trend_chart import survey_series, trend_chart
+    from journeymap.render.trend_chart import trend_chart
 
     if not periods:
         raise UsageError(
             "the trend view needs the overlays of its periods",
             hint="give them after MAP: render MAP --view trend overlays/2026-*.yaml -o trend.svg",
         )
-    inputs, read = _overlay_periods(map_file, periods, goal)
-    loaded = load(map_file, goal=goal)
-    scene = build_scene(loaded.map, theme=theme, goal=goal)
-    result = trend(inputs, goal=goal)
-    payload = trend_chart(scene, result, survey_series(inputs, result.confidence), fmt)
-    files = [Path(f) for f in dict.fromkeys(read)]
-    write_output(output, payload, files)
+    data, files = _trend_data(map_file, periods, goal)
+    scene = build_scene(load(map_file, goal=goal).map, theme=theme, goal=goal)
+    write_output(output, trend_chart(scene, data.trend, data.surveys, fmt), files)
     return files
 
 

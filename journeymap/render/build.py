@@ -9,6 +9,7 @@ from journeymap.render.scene import Curve, build_curves, build_scene
 
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
+    from journeymap.render.report_trend import TrendData
 
 
 def analysis_of(loaded: LoadedMap, *, goal: str | None, samples: int, seed: int) -> Analysis:
@@ -48,6 +49,7 @@ def render_loaded(
     curves: str = "auto",
     samples: int = 1000,
     seed: int = 0,
+    trend: TrendData | None = None,
 ) -> bytes:
     """Render one view of a loaded map (runs the analysis when the view shows its figures)."""
     from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, render
@@ -69,4 +71,4 @@ def render_loaded(
         page=page,
         curves=scenario_curves(loaded, curves),
     )
-    return render(scene, view, fmt)
+    return render(scene, view, fmt, trend=trend)
