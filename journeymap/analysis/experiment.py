@@ -364,6 +364,20 @@ def biggest_difference(rows: Sequence[TouchpointDifference]) -> str | None:
 # ----------------------------------------------------------------------------- decision
 
 
+def sample_reached(arms: Sequence[Arm], the_plan: Plan) -> bool:
+    """Every arm has the planned customers (then the fixed-horizon figures decide)."""
+    planned = the_plan.customers_per_arm
+    return planned is not None and bool(arms) and min(a.customers for a in arms) >= planned
+
+
+def deciding_p(c: Comparison, reached: bool) -> float:
+    """The Holm-adjusted p-value the decision reads: fixed-horizon once the planned sample is
+    reached, the sequential (always-valid) one before."""
+    if reached:
+        return c.p_value_adjusted
+    return 1.0 if c.sequential_p_value_adjusted is None else c.sequential_p_value_adjusted
+
+
 def decide(
     arms: Sequence[Arm],
     srm_result: Srm,
@@ -391,18 +405,14 @@ def decide(
             notes,
         )
     planned, so_far = the_plan.customers_per_arm, min(a.customers for a in arms)
-    reached = planned is not None and so_far >= planned
+    reached = sample_reached(arms, the_plan)
     if planned is not None and not reached:
         notes.append(
             f"planned {planned:,} customers per arm, {so_far:,} so far: read the sequential figures"
         )
-
-    def p_of(c: Comparison) -> float:
-        if reached:
-            return c.p_value_adjusted
-        return 1.0 if c.sequential_p_value_adjusted is None else c.sequential_p_value_adjusted
-
-    significant = [c for c in comparisons if p_of(c) < alpha and c.difference is not None]
+    significant = [
+        c for c in comparisons if deciding_p(c, reached) < alpha and c.difference is not None
+    ]
     harmful = [c for c in significant if (c.difference or 0.0) < 0]
     better = [c for c in significant if (c.difference or 0.0) > 0]
     figures = "fixed-horizon" if reached else "sequential"

@@ -8,80 +8,13 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from journeymap.cli.event_options import OPTIONS, column_options, make_options
-from journeymap.cli.options import load
-from journeymap.errors import ExitCode, UsageError, did_you_mean
-from journeymap.model import Experiment, JourneyMap, PeriodRange, period_bounds
+from journeymap.cli.experiment_arms import overlay_arms, parse_arms, read_arms, setup
+from journeymap.errors import ExitCode, UsageError
+from journeymap.model import JourneyMap
 
 if TYPE_CHECKING:
     from journeymap.analysis.experiment import ArmInput
-    from journeymap.analysis.experiment_plan import Design
     from journeymap.events.settings import IngestOptions
-
-
-def _arms(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for v in values:
-        name, sep, path = v.partition("=")
-        if not sep or not name.strip() or not path.strip():
-            raise UsageError(
-                f"--arm '{v}' is not NAME=OVERLAY",
-                hint="for example --arm control=overlays/control.yaml",
-            )
-        if name.strip() in [n for n, _ in out]:
-            raise UsageError(f"--arm '{name.strip()}' is given twice")
-        out.append((name.strip(), path.strip()))
-    return out
-
-
-def _experiment(jm: JourneyMap, experiment_id: str | None) -> Experiment | None:
-    if experiment_id is None:
-        return jm.experiments[0] if len(jm.experiments) == 1 else None
-    for exp in jm.experiments:
-        if exp.id == experiment_id:
-            return exp
-    ids = [e.id for e in jm.experiments]
-    raise UsageError(
-        f"--experiment: the map has no experiment '{experiment_id}'",
-        hint=did_you_mean(experiment_id, ids)
-        or (f"its experiments: {', '.join(ids)}" if ids else "the map has no experiments: block"),
-    )
-
-
-def _design(exp: Experiment | None) -> Design:
-    from journeymap.analysis.experiment_plan import Design, Effect, GuardrailSpec
-    from journeymap.model import parse_effect
-
-    if exp is None:
-        return Design()
-    if exp.primary.metric != "conversion":
-        raise UsageError(
-            f"experiment '{exp.id}': the primary metric '{exp.primary.metric}' is not read out yet",
-            hint="journeymap experiment reads out conversion",
-        )
-    value, relative = exp.effect
-    return Design(
-        id=exp.id,
-        split={a.name: a.split for a in exp.arms if a.split is not None},
-        effect=Effect(value, relative),
-        alpha=exp.alpha,
-        power=exp.power,
-        guardrails=tuple(
-            GuardrailSpec(
-                g.metric,
-                g.touchpoint,
-                None if g.tolerance is None else Effect(*parse_effect(g.tolerance)),
-            )
-            for g in exp.guardrails
-        ),
-        scenario=exp.scenario,
-    )
-
-
-def _days(period: str | PeriodRange | None) -> int | None:
-    if period is None:
-        return None
-    start, end = period_bounds(period)
-    return (end - start).days + 1
 
 
 @click.command()
@@ -197,45 +130,26 @@ def experiment(
       journeymap experiment maps/shop.yaml --arm control=a.yaml --arm one-page=b.yaml
       journeymap experiment maps/shop.yaml --plan --experiment one-page-checkout
     """
-    from journeymap.analysis.experiment import ArmInput, read_out, require_customer_grain
-    from journeymap.analysis.experiment_plan import map_baseline, plan
-    from journeymap.graph import build_graph
+    from journeymap.analysis.experiment_plan import plan
     from journeymap.report.experiment import render, render_plan
 
-    base = load(map_path, goal=goal)
-    exp = _experiment(base.map, experiment_id)
-    design = _design(exp)
-    if goal is None and exp is not None and exp.primary.touchpoint is not None:
-        goal = exp.primary.touchpoint
-    declared = [a.name for a in exp.arms] if exp is not None else []
-    specs = _arms(arm_specs)
+    s = setup(map_path, experiment_id, goal)
+    base, exp, design, goal, declared = s.base, s.exp, s.design, s.goal, s.declared
+    specs = parse_arms(arm_specs)
     if (event_logs or variant_column) and (specs or not event_logs or variant_column is None):
         raise UsageError(
             "--events needs --variant-column, and replaces --arm",
             hint="journeymap experiment MAP --events LOG --variant-column variant",
         )
-    started, baseline = map_baseline(build_graph(base.map, base.overlay), goal)
-    days = _days(base.period)
-    daily = started / days if days and started else None
     if plan_only or not (specs or event_logs):
         if not plan_only:
             raise UsageError("give two or more --arm NAME=OVERLAY, or --plan")
         names = declared or ["control", "treatment"]
-        text = render_plan(plan(design, baseline, len(names), daily), fmt, names)
+        text = render_plan(plan(design, s.baseline, len(names), s.daily), fmt, names)
         _write(text, output)
         return
-    for name, _ in specs:
-        if declared and name not in declared:
-            raise UsageError(
-                f"--arm: experiment '{design.id}' has no arm '{name}'",
-                hint=did_you_mean(name, declared) or f"its arms: {', '.join(declared)}",
-            )
-    arms: list[ArmInput] = []
+    arms = overlay_arms(map_path, specs, s)
     left_out: list[str] = []
-    for name, path in specs:
-        loaded = load(map_path, data=path, goal=goal)
-        require_customer_grain(name, loaded.overlay)
-        arms.append(ArmInput(name, build_graph(loaded.map, loaded.overlay)))
     if event_logs and variant_column is not None:
         opts = _speaking(
             lambda: make_options(
@@ -254,33 +168,7 @@ def experiment(
                 )
         arms.sort(key=lambda a: declared.index(a.name) if a.name in declared else len(declared))
         specs = [(a.name, p) for a in arms for p in event_logs[:1]]
-    names = [n for n, _ in specs]
-    control_name = control or specs[0][0]
-    if control_name not in names:
-        raise UsageError(
-            f"--control: no arm named '{control_name}'",
-            hint=did_you_mean(control_name, names) or f"the arms: {', '.join(names)}",
-        )
-    pred = None
-    if design.scenario is not None:
-        from journeymap.analysis.experiment_scenario import prediction
-
-        to_be = load(map_path, scenario=design.scenario, goal=goal)
-        pred = prediction(
-            design.scenario,
-            build_graph(base.map, base.overlay),
-            build_graph(to_be.map, to_be.overlay),
-            goal,
-        )
-    readout = read_out(
-        arms,
-        control_name,
-        design,
-        goal=goal,
-        daily_customers=daily,
-        prediction=pred,
-        left_out=left_out,
-    )
+    readout = read_arms(map_path, arms, control, s, left_out)
     at = (
         base.locate("experiments", base.map.experiments.index(exp))
         if exp is not None

@@ -14,6 +14,7 @@ from journeymap.errors import JourneymapError, UsageError
 from journeymap.render.scene import COLOR_BY, CURVES
 
 if TYPE_CHECKING:
+    from journeymap.analysis.experiment import Readout
     from journeymap.render.report_trend import TrendData
 
 VIEW_NAMES = (
@@ -26,6 +27,7 @@ VIEW_NAMES = (
     "mermaid",
     "mermaid-flow",
     "report",
+    "experiment",
     "trend",
 )
 
@@ -40,8 +42,8 @@ VIEW_NAMES = (
     type=click.Choice(VIEW_NAMES),
     help="What to draw; the format follows the extension of -o "
     "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
-    "mermaid, mermaid-flow: mmd; report: html; trend: svg png pdf, with the overlays "
-    "of its periods as DATA).",
+    "mermaid, mermaid-flow: mmd; report: html; experiment: svg png pdf; trend: svg png pdf, "
+    "with the overlays of its periods as DATA).",
 )
 @click.option(
     "-o",
@@ -93,6 +95,27 @@ VIEW_NAMES = (
     is_flag=True,
     help="Keep running and re-render whenever the map, its includes or the overlay change.",
 )
+@click.option(
+    "--arm",
+    "arm_specs",
+    metavar="NAME=OVERLAY",
+    multiple=True,
+    help="experiment view, report: one customer-grain overlay per arm of an experiment "
+    "(as `ingest --segment-by` writes them); repeat.",
+)
+@click.option(
+    "--control",
+    metavar="NAME",
+    default=None,
+    help="With --arm: the control arm (default: the first).",
+)
+@click.option(
+    "--experiment",
+    "experiment_id",
+    metavar="ID",
+    default=None,
+    help="With --arm: the entry of the map's experiments: block (default: its only entry).",
+)
 @quiet_option
 def render(
     map_file: str,
@@ -110,6 +133,9 @@ def render(
     samples: int,
     seed: int,
     watch: bool,
+    arm_specs: tuple[str, ...],
+    control: str | None,
+    experiment_id: str | None,
     quiet: bool,
 ) -> None:
     """Draw one view of MAP to a file: graph, canvas, charts, Mermaid or the HTML report.
@@ -121,6 +147,7 @@ def render(
       journeymap render maps/shop.yaml --view report -o shop.html
       journeymap render maps/shop.yaml --view canvas -o wall.png --watch
       journeymap render maps/shop.yaml --view trend overlays/2026-*.yaml -o trend.svg
+      journeymap render maps/shop.yaml --view experiment --arm a=a.yaml --arm b=b.yaml -o ab.svg
     """
     from journeymap.render import view_format
     from journeymap.render.build import render_loaded
@@ -131,12 +158,14 @@ def render(
             f"the {view} view draws one period: give its numbers with --data",
             hint="the overlays of several periods (DATA...) are for --view trend and report",
         )
+    arms = _experiment_arms(view, arm_specs)
 
     def once() -> list[Path]:
         if view == "trend":
             return _trend_once(map_file, periods, goal, theme, fmt, output)
         trend_data, read = _trend_data(map_file, periods, goal) if periods else (None, [])
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
+        readout = _readout(map_file, arm_specs, control, experiment_id, goal)
         with located(loaded):
             payload = render_loaded(
                 loaded,
@@ -149,10 +178,11 @@ def render(
                 curves=curves,
                 samples=samples,
                 seed=seed,
+                experiment=readout,
                 trend=trend_data,
             )
-        write_output(output, payload, [*loaded.files, *read])
-        return [*loaded.files, *read]
+        write_output(output, payload, [*loaded.files, *arms, *read])
+        return [*loaded.files, *arms, *read]
 
     if not watch:
         once()
@@ -194,6 +224,40 @@ def _trend_once(
     scene = build_scene(load(map_file, goal=goal).map, theme=theme, goal=goal)
     write_output(output, trend_chart(scene, data.trend, data.surveys, fmt), files)
     return files
+
+
+def _experiment_arms(view: str, arm_specs: tuple[str, ...]) -> list[Path]:
+    """The overlay files of ``--arm`` (read by the experiment view and the report only)."""
+    from journeymap.cli.experiment_arms import parse_arms
+    from journeymap.errors import UsageError
+    from journeymap.render import NEEDS_ARMS
+
+    if view in NEEDS_ARMS and not arm_specs:
+        raise UsageError(
+            "the experiment view needs two or more --arm NAME=OVERLAY",
+            hint="for example --arm control=arms/control.yaml --arm one-page=arms/one-page.yaml",
+        )
+    if arm_specs and view not in {*NEEDS_ARMS, "report"}:
+        raise UsageError(
+            f"--arm is read by the experiment view and the report, not the {view} view",
+            hint="draw the arms with --view experiment, or --view report for the whole page",
+        )
+    return [Path(p) for _, p in parse_arms(arm_specs)]
+
+
+def _readout(
+    map_file: str,
+    arm_specs: tuple[str, ...],
+    control: str | None,
+    experiment_id: str | None,
+    goal: str | None,
+) -> Readout | None:
+    """The experiment's readout when ``--arm`` is given (as ``journeymap experiment`` reads it)."""
+    if not arm_specs:
+        return None
+    from journeymap.cli.experiment_arms import arm_readout
+
+    return arm_readout(map_file, arm_specs, control, experiment_id, goal)
 
 
 def _watch(render_once: Callable[[], list[Path]], output: str, quiet: bool) -> None:

@@ -34,6 +34,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "mermaid": ("mmd",),
     "mermaid-flow": ("mmd",),
     "report": ("html",),
+    "experiment": ("svg", "png", "pdf"),
     "trend": ("svg", "png", "pdf"),
 }
 """Every view and the file extensions it can be written as (design section 6)."""
@@ -42,11 +43,14 @@ NEEDS_ANALYSIS = {"graph", "canvas", "funnel", "leaks", "scores", "report", "mer
 """Views that show figures of the analysis (leak ranking, reach, survey metrics)."""
 NEEDS_BOOTSTRAP = {"leaks", "report"}
 """Views that show bootstrap intervals (the others run the analysis with ``samples=0``)."""
+NEEDS_ARMS = {"experiment"}
+"""Views drawn from an experiment's readout (the arms' overlays), not from a map alone."""
 
 __all__ = [
     "COLOR_BY",
     "CURVES",
     "NEEDS_ANALYSIS",
+    "NEEDS_ARMS",
     "NEEDS_BOOTSTRAP",
     "PAGES",
     "VIEWS",
@@ -115,6 +119,10 @@ def render(scene: Scene, view: str, fmt: str, *, trend: TrendData | None = None)
         return (to_journey(scene) if view == "mermaid" else to_flowchart(scene)).encode("utf-8")
     if view == "trend":
         raise UsageError("the trend view draws the overlays of several periods, not one scene")
+    if view == "experiment":
+        from journeymap.render.forest import forest_chart
+
+        return forest_chart(scene, fmt)
     from journeymap.render.report import report
     from journeymap.render.report_trend import trend_section
 

@@ -9,6 +9,7 @@ from journeymap.render.scene import Curve, build_curves, build_scene
 
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
+    from journeymap.analysis.experiment import Readout
     from journeymap.render.report_trend import TrendData
 
 
@@ -50,6 +51,7 @@ def render_loaded(
     samples: int = 1000,
     seed: int = 0,
     trend: TrendData | None = None,
+    experiment: Readout | None = None,
 ) -> bytes:
     """Render one view of a loaded map (runs the analysis when the view shows its figures)."""
     from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, render
@@ -71,4 +73,5 @@ def render_loaded(
         page=page,
         curves=scenario_curves(loaded, curves),
     )
+    scene.experiment = experiment
     return render(scene, view, fmt, trend=trend)

@@ -34,6 +34,7 @@ from journeymap.figures import (
     signed,
     whole_money,
 )
+from journeymap.render.report_experiment import experiment_css, experiment_section
 from journeymap.render.scene import Scene, map_text
 
 if TYPE_CHECKING:
@@ -301,6 +302,9 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     sections.append(("emotions", "Emotions"))
     if trend is not None:
         sections.append(("trend", "Over time"))
+    experiment = experiment_section(scene)
+    if experiment is not None:
+        sections.append(("experiment", "Experiment"))
     bits = [
         x
         for x in (
@@ -312,7 +316,7 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     ]
     if scene.graph.graph[g.HAS_COUNTS]:
         bits.append("counts are transitions (visits)")
-    css = _css(scene)
+    css = _css(scene) + ("" if experiment is None else experiment_css(scene))
     style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     csp = (
         f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
@@ -354,4 +358,6 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
         what_if_percent=what_if_percent,
         warnings=[] if a is None else list(a.warnings),
         trend=trend,
+        experiment=experiment,
+        forest_uri=None if experiment is None else data_uri(experiment.forest_svg, svg),
     )

@@ -22,6 +22,7 @@ from journeymap.render.theme import THEMES, Theme
 
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
+    from journeymap.analysis.experiment import Readout
 
 COLOR_BY = ("drop_off", "nps", "csat", "ces", "emotion")
 PAGES = {"A3": (16.54, 11.69), "A4": (11.69, 8.27)}
@@ -53,6 +54,8 @@ class Scene:
     curves: list[Curve] = field(default_factory=list)
     page: str = "A3"
     fonts: FontPlan = field(default_factory=lambda: FontPlan(["DejaVu Sans"], []))
+    experiment: Readout | None = None
+    """The readout of the arms given (``render --view experiment``, the report's section)."""
 
     # --- figures by touchpoint, read from the analysis -----------------------------------
     def touchpoint_figures(self, tid: str) -> TouchpointFigures | None:

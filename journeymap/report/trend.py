@@ -18,7 +18,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from journeymap.figures import MISSING, duration
+from journeymap.figures import MISSING, duration, percent, percent_interval
 from journeymap.report.formats import CsvWriter
 
 if TYPE_CHECKING:
@@ -167,13 +167,11 @@ def to_csv(t: Trend) -> str:
 
 
 def _pct(v: float | None) -> str:
-    return "–" if v is None else f"{100 * v:.1f}%"
+    return percent(v)
 
 
 def _ci(p: Proportion) -> str:
-    if p.interval is None:
-        return "–"
-    return f"{100 * p.interval[0]:.1f}–{100 * p.interval[1]:.1f}%"
+    return percent_interval(p.interval)
 
 
 def _rows(t: Trend) -> tuple[list[str], list[list[str]]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from journeymap.io import is_map_document, load_map
-from journeymap.render import VIEWS
+from journeymap.render import NEEDS_ARMS, VIEWS
 from journeymap.render.build import render_loaded
 from tests.support import MAPS
 
@@ -37,8 +37,8 @@ def test_the_examples_are_found() -> None:
         "first-purchase.zh.yaml",
         "first-purchase.lv.yaml",
     } <= names
-    # the trend view draws the overlays of several periods: tests/render/test_trend_chart.py
-    assert set(CHEAP) == set(VIEWS) - {"trend"}
+    # the experiment view: tests/render/test_forest.py; trend: tests/render/test_trend_chart.py
+    assert set(CHEAP) == set(VIEWS) - NEEDS_ARMS - {"trend"}
 
 
 @pytest.mark.slow

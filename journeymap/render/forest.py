@@ -1,0 +1,291 @@
+"""The forest plot of an experiment's readout (``render --view experiment``; issue 10).
+
+One row per difference of :class:`journeymap.analysis.experiment.Readout`, each a point with its
+95% interval against a zero line: the primary metric of each arm against the control (the
+difference of conversion with Newcombe's hybrid-score interval, Newcombe 1998), its guardrails
+(the same differences, or Welch's and the trinomial interval for CES and NPS) and the drop-off
+at every touchpoint (Newcombe's interval; lower is better). Proportions are in percentage
+points, CES and NPS in points of their scale, in a panel of their own.
+
+A row is *marked* when the readout calls it significant: the Holm-adjusted p-value of the
+primary metric, or the Benjamini-Hochberg q-value of a touchpoint, under the experiment's alpha;
+a guardrail when its verdict is ``breached``. Marked rows are filled, blue when the arm is better
+and vermillion when worse (the theme's colours, Okabe-Ito); the others are hollow. A difference
+the readout could not compute (an arm without customers at a touchpoint, a survey without
+answers) is left out of the plot and counted, with its reason, under it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from journeymap.errors import UsageError
+from journeymap.figures import RANGE, in_brackets, signed
+from journeymap.render.mpl import new_figure, save, style
+from journeymap.render.scene import Scene
+from journeymap.render.text import mpl_text
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from journeymap.analysis.experiment import Readout
+
+PROPORTION = "pp"
+SCALE = "points"
+GROUPS = ("primary metric", "guardrails", "drop-off at each touchpoint")
+METRIC_WORDS = {
+    "conversion": "conversion",
+    "reach": "reached",
+    "drop_off": "drop-off",
+    "csat": "CSAT",
+    "ces": "CES",
+    "nps": "NPS",
+}
+"""Guardrail metrics in plain words."""
+
+
+@dataclass(frozen=True)
+class ForestRow:
+    """One difference of the readout, as drawn."""
+
+    group: str
+    """One of :data:`GROUPS`."""
+    label: str
+    difference: float
+    """In the unit's terms: a fraction for ``pp`` rows, points of the scale for ``points``."""
+    interval: tuple[float, float] | None
+    unit: str
+    """``pp`` (a proportion) or ``points`` (CES, NPS)."""
+    marked: bool
+    better: bool
+    """The arm does better than the control on this row (the sign, read the metric's way)."""
+    sequence: tuple[float, float] | None = None
+    """The always-valid confidence sequence (primary metric only), drawn thin."""
+
+    @property
+    def text(self) -> str:
+        """``+1.2 pp (+0.1 to +2.3)`` or ``-0.40 points (-0.90 to +0.10)``."""
+        if self.unit == PROPORTION:
+            return f"{signed(self.difference * 100, 1)} pp" + _span(self.interval, 100.0, 1)
+        return f"{signed(self.difference, 2)} points" + _span(self.interval, 1.0, 2)
+
+
+def span(iv: tuple[float, float] | None, fmt: Callable[[float], str]) -> str:
+    """`` (+0.2 to +5.8)``: an interval of signed ends (an en dash between signs reads badly).
+
+    >>> span((0.002, 0.058), lambda v: signed(v * 100, 1)), span(None, str)
+    (' (+0.2 to +5.8)', '')
+    """
+    return in_brackets(iv, fmt).replace(RANGE, " to ")
+
+
+def _span(iv: tuple[float, float] | None, scale: float, digits: int) -> str:
+    return span(iv, lambda v: signed(v * scale, digits))
+
+
+@dataclass(frozen=True)
+class Forest:
+    """The rows of the plot and the differences left out of it, each with its reason."""
+
+    rows: tuple[ForestRow, ...]
+    left_out: tuple[str, ...]
+
+
+def forest_rows(r: Readout, names: dict[str, str]) -> Forest:
+    """The rows of a readout in plot order: primary, guardrails, touchpoints (arms in order)."""
+    from journeymap.analysis.experiment import deciding_p, sample_reached
+
+    alpha, reached = r.plan.alpha, sample_reached(r.arms, r.plan)
+    rows: list[ForestRow] = []
+    left: list[str] = []
+    for c in r.comparisons:
+        label = f"{c.arm}: {c.metric} against {r.control}"
+        if c.difference is None:
+            left.append(f"{label}: no customers in an arm")
+            continue
+        rows.append(
+            ForestRow(
+                GROUPS[0],
+                label,
+                c.difference,
+                c.difference_interval,
+                PROPORTION,
+                deciding_p(c, reached) < alpha,
+                c.difference > 0,
+                c.confidence_sequence,
+            )
+        )
+    for g in r.guardrails:
+        subject = "the goals" if g.subject == "goals" else names.get(g.subject, g.subject)
+        label = f"{g.arm}: {METRIC_WORDS.get(g.metric, g.metric)} at {subject}"
+        if g.difference is None:
+            left.append(f"{label} (guardrail): {g.verdict}")
+            continue
+        unit = SCALE if g.metric in ("ces", "nps") else PROPORTION
+        better = g.difference < 0 if g.worse_when == "higher" else g.difference > 0
+        rows.append(
+            ForestRow(
+                GROUPS[1],
+                label,
+                g.difference,
+                g.difference_interval,
+                unit,
+                g.verdict == "breached",
+                better,
+            )
+        )
+    for t in r.touchpoints:
+        label = f"{t.arm}: drop-off at {t.name}"
+        marked = t.q_value < alpha
+        rows.append(
+            ForestRow(
+                GROUPS[2],
+                label,
+                t.difference,
+                t.difference_interval,
+                PROPORTION,
+                marked,
+                t.difference < 0,
+            )
+        )
+    return Forest(tuple(rows), tuple(left))
+
+
+def legend_lines(r: Readout) -> list[str]:
+    """What the marks mean, and which figures decide the primary metric."""
+    from journeymap.analysis.experiment import sample_reached
+
+    figures = "fixed-horizon" if sample_reached(r.arms, r.plan) else "sequential (always-valid)"
+    return [
+        f"filled: significant at alpha {r.plan.alpha:g} (primary metric: the {figures} "
+        "Holm-adjusted p-value the decision reads; touchpoints: BH q-value; guardrails: breached)",
+        "blue diamond: the arm does better than the control, vermillion square: worse, hollow: not "
+        "significant; "
+        "thick: 95% interval, dashed: the always-valid confidence sequence",
+    ]
+
+
+def title_words(r: Readout) -> tuple[str, str]:
+    """The title (the decision in it) and the reason below it."""
+    name = f"Experiment {r.experiment}" if r.experiment else "Experiment"
+    return f"{name}: {r.decision.value.upper()}", r.reason
+
+
+def _panel(ax: Axes, scene: Scene, rows: Sequence[ForestRow], unit: str) -> None:
+    t = scene.theme
+    scale = 100.0 if unit == PROPORTION else 1.0
+    n = len(rows)
+    ys = [n - 1 - i for i in range(n)]
+    ax.axvline(0.0, color=t.foreground, lw=1.0, zorder=1)
+    for y, row in zip(ys, rows, strict=True):
+        color = (t.accent if row.better else t.leak_strong) if row.marked else t.muted
+        if row.sequence is not None:
+            lo, hi = row.sequence
+            ax.plot([lo * scale, hi * scale], [y, y], color=color, lw=0.9, ls="--", zorder=2)
+        if row.interval is not None:
+            lo, hi = row.interval
+            ax.plot([lo * scale, hi * scale], [y, y], color=color, lw=2.0, zorder=2)
+        ax.plot(
+            [row.difference * scale],
+            [y],
+            marker=("D" if row.better else "s") if row.marked else "o",
+            ms=7,
+            color=color,
+            markerfacecolor=color if row.marked else t.background,
+            markeredgewidth=1.6,
+            zorder=3,
+            ls="none",
+        )
+        ax.text(
+            1.01,
+            y,
+            mpl_text(row.text),
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            fontsize=8.5,
+            color=t.foreground,
+        )
+    for i in range(1, n):
+        if rows[i].group != rows[i - 1].group:
+            ax.axhline(ys[i] + 0.5, color=t.grid, lw=0.8, zorder=0)
+    ax.set_yticks(ys, [mpl_text(f"{r.label}") for r in rows], fontsize=9)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.grid(axis="x", lw=0.5)
+    ax.set_axisbelow(True)
+    what = (
+        "difference to the control, percentage points"
+        if unit == PROPORTION
+        else ("difference to the control, points of the scale (CES, NPS)")
+    )
+    ax.set_xlabel(what + " · 95% intervals", fontsize=9)
+    ends = [(r.difference, *(r.interval or ()), *(r.sequence or ())) for r in rows]
+    lo = min([0.0] + [min(e) * scale for e in ends])
+    hi = max([0.0] + [max(e) * scale for e in ends])
+    pad = 0.08 * (hi - lo or 1.0)
+    ax.set_xlim(lo - pad, hi + pad)
+
+
+def forest_chart(scene: Scene, fmt: str) -> bytes:
+    """The forest plot of ``scene.experiment`` as svg, png or pdf bytes."""
+    r = scene.experiment
+    if r is None:
+        raise UsageError(
+            "the experiment view needs the arms of an experiment",
+            hint="give two or more arms, each a customer-grain overlay",
+        )
+    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
+    forest = forest_rows(r, names)
+    panels = [
+        (u, [row for row in forest.rows if row.unit == u])
+        for u in (PROPORTION, SCALE)
+        if any(row.unit == u for row in forest.rows)
+    ]
+    title, reason = title_words(r)
+    reason_lines = textwrap.wrap(reason, 120) or [""]
+    notes = [*legend_lines(r), *(f"left out: {x}" for x in forest.left_out)]
+    top_in = 0.55 + 0.2 * len(reason_lines)
+    rows_in = sum(0.32 * len(p) + 0.75 for _, p in panels) or 0.5
+    bottom_in = 0.5 + 0.18 * len(notes)
+    height = top_in + rows_in + bottom_in
+    with style(scene):
+        fig = new_figure(11.0, height)
+        fig.text(
+            0.01,
+            1 - 0.12 / height,
+            mpl_text(f"{scene.map.title} · {title}"),
+            ha="left",
+            va="top",
+            fontsize=14,
+            fontweight="bold",
+        )
+        fig.text(
+            0.01,
+            1 - 0.45 / height,
+            mpl_text("\n".join(reason_lines)),
+            ha="left",
+            va="top",
+            fontsize=9.5,
+            color=scene.theme.muted,
+        )
+        y = 1 - top_in / height
+        for unit, rows in panels:
+            h = (0.32 * len(rows) + 0.2) / height
+            ax = fig.add_axes((0.36, y - h, 0.46, h))
+            _panel(ax, scene, rows, unit)
+            y -= h + 0.55 / height
+        if not panels:
+            fig.text(0.36, y - 0.2 / height, "no difference to draw", color=scene.theme.muted)
+        fig.text(
+            0.01,
+            0.04 / height + 0.18 * (len(notes) - 1) / height,
+            mpl_text("\n".join(notes)),
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            color=scene.theme.muted,
+            linespacing=1.5,
+        )
+        return save(fig, fmt)
