@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, get_args
 
 import click
@@ -95,6 +96,13 @@ BUSINESS_HEADER = (
     type=click.Path(dir_okay=False),
     help="Write to FILE instead of standard output (the overlay with --write-business).",
 )
+@click.option(
+    "--chart",
+    metavar="FILE",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="Also draw the triangle as a heatmap to FILE (.svg, .png or .pdf).",
+)
 @quiet_option
 @speaks_options
 def cohorts(
@@ -120,6 +128,7 @@ def cohorts(
     engine: str,
     fmt: str,
     output: str | None,
+    chart: str | None,
     quiet: bool,
 ) -> None:
     """Cohort retention from an event log: who comes back, period after period.
@@ -136,6 +145,7 @@ def cohorts(
       journeymap cohorts 'logs/*.parquet' --goal-event order_completed --by month
       journeymap cohorts logs.csv --map shop.yaml --by week --format json
       journeymap cohorts logs.csv --map shop.yaml --write-business 2026-03 -o 2026-03.yaml
+      journeymap cohorts logs.csv --goal-event buy --chart retention.svg -q
     """
     from journeymap.events.cohorts import CohortSettings, goal_event_map
     from journeymap.events.cohorts import cohorts as run_cohorts
@@ -151,6 +161,7 @@ def cohorts(
             "--write-business writes an overlay of a map",
             hint="give --map MAP and -o OVERLAY.yaml",
         )
+    chart_format = _chart_format(chart)
     opts = make_options(
         customer_column,
         timestamp_column,
@@ -188,6 +199,10 @@ def cohorts(
     else:
         text = render_cohorts(run.cohorts, fmt)
     write_output(output, text, inputs)
+    if chart is not None and chart_format is not None:
+        from journeymap.render.cohort_chart import cohort_chart
+
+        write_output(chart, cohort_chart(run.cohorts, chart_format), inputs)
     if not quiet:
         t = run.totals
         click.echo(
@@ -217,3 +232,18 @@ def _business_overlay(map_id: str, period: str, run: CohortRun, output: str) -> 
     )
     fmt = OverlayFormat.JSON if output.endswith(".json") else OverlayFormat.YAML
     return dump_overlay(overlay, fmt, header=BUSINESS_HEADER)
+
+
+def _chart_format(chart: str | None) -> str | None:
+    """The format of ``--chart FILE`` from its extension (checked before the log is read)."""
+    from journeymap.render.cohort_chart import FORMATS
+
+    if chart is None:
+        return None
+    fmt = Path(chart).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"--chart draws the heatmap as .svg, .png or .pdf, not {Path(chart).name}",
+            hint="name the file heat.svg, heat.png or heat.pdf",
+        )
+    return fmt

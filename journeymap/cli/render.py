@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 import click
 
 from journeymap.cli.options import load, located, map_options, quiet_option, write_output
-from journeymap.errors import JourneymapError
+from journeymap.errors import JourneymapError, UsageError
 from journeymap.render.scene import COLOR_BY, CURVES
 
 if TYPE_CHECKING:
     from journeymap.analysis.experiment import Readout
+    from journeymap.render.report_trend import TrendData
 
 VIEW_NAMES = (
     "graph",
@@ -27,11 +28,13 @@ VIEW_NAMES = (
     "mermaid-flow",
     "report",
     "experiment",
+    "trend",
 )
 
 
 @click.command("render")
 @click.argument("map_file", metavar="MAP", type=click.Path(dir_okay=False))
+@click.argument("periods", metavar="[DATA]...", nargs=-1, type=click.Path())
 @map_options
 @click.option(
     "--view",
@@ -39,7 +42,8 @@ VIEW_NAMES = (
     type=click.Choice(VIEW_NAMES),
     help="What to draw; the format follows the extension of -o "
     "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
-    "mermaid, mermaid-flow: mmd; report: html; experiment: svg png pdf).",
+    "mermaid, mermaid-flow: mmd; report: html; experiment: svg png pdf; trend: svg png pdf, "
+    "with the overlays of its periods as DATA).",
 )
 @click.option(
     "-o",
@@ -115,6 +119,7 @@ VIEW_NAMES = (
 @quiet_option
 def render(
     map_file: str,
+    periods: tuple[str, ...],
     data: str | None,
     scenario: str | None,
     persona: str | None,
@@ -141,15 +146,24 @@ def render(
       journeymap render maps/shop.yaml --view canvas --page A4 -o shop.pdf
       journeymap render maps/shop.yaml --view report -o shop.html
       journeymap render maps/shop.yaml --view canvas -o wall.png --watch
+      journeymap render maps/shop.yaml --view trend overlays/2026-*.yaml -o trend.svg
       journeymap render maps/shop.yaml --view experiment --arm a=a.yaml --arm b=b.yaml -o ab.svg
     """
     from journeymap.render import view_format
     from journeymap.render.build import render_loaded
 
     fmt = view_format(view, output)
+    if periods and view not in ("trend", "report"):
+        raise UsageError(
+            f"the {view} view draws one period: give its numbers with --data",
+            hint="the overlays of several periods (DATA...) are for --view trend and report",
+        )
     arms = _experiment_arms(view, arm_specs)
 
     def once() -> list[Path]:
+        if view == "trend":
+            return _trend_once(map_file, periods, goal, theme, fmt, output)
+        trend_data, read = _trend_data(map_file, periods, goal) if periods else (None, [])
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
         readout = _readout(map_file, arm_specs, control, experiment_id, goal)
         with located(loaded):
@@ -165,9 +179,10 @@ def render(
                 samples=samples,
                 seed=seed,
                 experiment=readout,
+                trend=trend_data,
             )
-        write_output(output, payload, [*loaded.files, *arms])
-        return [*loaded.files, *arms]
+        write_output(output, payload, [*loaded.files, *arms, *read])
+        return [*loaded.files, *arms, *read]
 
     if not watch:
         once()
@@ -175,6 +190,40 @@ def render(
             click.echo(f"wrote {output} ({view} view)", err=True)
         return
     _watch(once, output, quiet)
+
+
+def _trend_data(
+    map_file: str, periods: tuple[str, ...], goal: str | None
+) -> tuple[TrendData, list[Path]]:
+    """The trend of the overlays DATA (files or folders, as ``journeymap trend`` reads them)
+    and the files read."""
+    from journeymap.analysis.trend import trend
+    from journeymap.cli.trend import _overlay_periods
+    from journeymap.render.report_trend import TrendData
+    from journeymap.render.trend_chart import survey_series
+
+    inputs, read = _overlay_periods(map_file, periods, goal)
+    result = trend(inputs, goal=goal)
+    data = TrendData(result, tuple(survey_series(inputs, result.confidence)))
+    return data, [Path(f) for f in dict.fromkeys(read)]
+
+
+def _trend_once(
+    map_file: str, periods: tuple[str, ...], goal: str | None, theme: str, fmt: str, output: str
+) -> list[Path]:
+    """Draw the trend view of the overlays DATA."""
+    from journeymap.render.scene import build_scene
+    from journeymap.render.trend_chart import trend_chart
+
+    if not periods:
+        raise UsageError(
+            "the trend view needs the overlays of its periods",
+            hint="give them after MAP: render MAP --view trend overlays/2026-*.yaml -o trend.svg",
+        )
+    data, files = _trend_data(map_file, periods, goal)
+    scene = build_scene(load(map_file, goal=goal).map, theme=theme, goal=goal)
+    write_output(output, trend_chart(scene, data.trend, data.surveys, fmt), files)
+    return files
 
 
 def _experiment_arms(view: str, arm_specs: tuple[str, ...]) -> list[Path]:

@@ -16,9 +16,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.render.scene import COLOR_BY, CURVES, PAGES, Curve, Scene, build_curves, build_scene
+
+if TYPE_CHECKING:
+    from journeymap.render.report_trend import TrendData
 
 VIEWS: dict[str, tuple[str, ...]] = {
     "graph": ("svg", "png", "pdf", "dot"),
@@ -31,6 +35,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "mermaid-flow": ("mmd",),
     "report": ("html",),
     "experiment": ("svg", "png", "pdf"),
+    "trend": ("svg", "png", "pdf"),
 }
 """Every view and the file extensions it can be written as (design section 6)."""
 
@@ -82,8 +87,9 @@ def view_format(view: str, path: str | os.PathLike[str]) -> str:
     return ext
 
 
-def render(scene: Scene, view: str, fmt: str) -> bytes:
-    """Draw one view of the scene in one format; returns the file's bytes."""
+def render(scene: Scene, view: str, fmt: str, *, trend: TrendData | None = None) -> bytes:
+    """Draw one view of the scene in one format; returns the file's bytes (``trend``: the
+    report's section over several periods, :mod:`journeymap.render.report_trend`)."""
     if fmt not in VIEWS.get(view, ()):
         raise UsageError(
             f"the {view} view cannot be written as .{fmt}",
@@ -111,10 +117,14 @@ def render(scene: Scene, view: str, fmt: str) -> bytes:
         from journeymap.render.mermaid import to_flowchart, to_journey
 
         return (to_journey(scene) if view == "mermaid" else to_flowchart(scene)).encode("utf-8")
+    if view == "trend":
+        raise UsageError("the trend view draws the overlays of several periods, not one scene")
     if view == "experiment":
         from journeymap.render.forest import forest_chart
 
         return forest_chart(scene, fmt)
     from journeymap.render.report import report
+    from journeymap.render.report_trend import trend_section
 
-    return report(scene).encode("utf-8")
+    section = None if trend is None else trend_section(scene, trend)
+    return report(scene, section).encode("utf-8")

@@ -10,6 +10,7 @@ from journeymap.render.scene import Curve, build_curves, build_scene
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
     from journeymap.analysis.experiment import Readout
+    from journeymap.render.report_trend import TrendData
 
 
 def analysis_of(loaded: LoadedMap, *, goal: str | None, samples: int, seed: int) -> Analysis:
@@ -49,6 +50,7 @@ def render_loaded(
     curves: str = "auto",
     samples: int = 1000,
     seed: int = 0,
+    trend: TrendData | None = None,
     experiment: Readout | None = None,
 ) -> bytes:
     """Render one view of a loaded map (runs the analysis when the view shows its figures)."""
@@ -72,4 +74,4 @@ def render_loaded(
         curves=scenario_curves(loaded, curves),
     )
     scene.experiment = experiment
-    return render(scene, view, fmt)
+    return render(scene, view, fmt, trend=trend)

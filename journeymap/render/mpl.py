@@ -14,8 +14,9 @@ import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
-from journeymap.render.fonts import is_cjk, register_with_matplotlib
+from journeymap.render.fonts import FontPlan, is_cjk, register_with_matplotlib
 from journeymap.render.scene import Scene
+from journeymap.render.theme import Theme
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -27,10 +28,16 @@ CREATOR = "journeymap"
 @contextlib.contextmanager
 def style(scene: Scene) -> Iterator[None]:
     """rcParams for one drawing (deterministic, fonts set, no math text)."""
+    with themed(scene.theme, scene.fonts):
+        yield
+
+
+@contextlib.contextmanager
+def themed(t: Theme, fonts: FontPlan) -> Iterator[None]:
+    """:func:`style` for a picture that has no map (the cohort heatmap): a theme and fonts."""
     import matplotlib
 
-    families = register_with_matplotlib(scene.fonts) or ["DejaVu Sans"]
-    t = scene.theme
+    families = register_with_matplotlib(fonts) or ["DejaVu Sans"]
     rc: dict[str, Any] = {
         "font.family": families,
         "font.size": 10,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeymap import graph as g
 from journeymap.analysis.business import SERVICE_TIMES
@@ -36,6 +36,9 @@ from journeymap.figures import (
 )
 from journeymap.render.report_experiment import experiment_css, experiment_section
 from journeymap.render.scene import Scene, map_text
+
+if TYPE_CHECKING:
+    from journeymap.render.report_trend import TrendSection
 
 
 def data_uri(data: bytes, mime: str) -> str:
@@ -263,8 +266,9 @@ def _summary_cells(scene: Scene) -> list[tuple[str, str]]:
     return cells
 
 
-def report(scene: Scene) -> str:
-    """The HTML report of the scene (a string; the same scene gives the same text)."""
+def report(scene: Scene, trend: TrendSection | None = None) -> str:
+    """The HTML report of the scene (a string; the same scene gives the same text); with
+    ``trend``, a section over several periods (:mod:`journeymap.render.report_trend`)."""
     import jinja2
 
     from journeymap.render.canvas import canvas
@@ -296,6 +300,8 @@ def report(scene: Scene) -> str:
         sections.append(("funnel", "Funnel"))
         sections.append(("surveys", "Survey scores"))
     sections.append(("emotions", "Emotions"))
+    if trend is not None:
+        sections.append(("trend", "Over time"))
     experiment = experiment_section(scene)
     if experiment is not None:
         sections.append(("experiment", "Experiment"))
@@ -351,6 +357,7 @@ def report(scene: Scene) -> str:
         has_goal=has_goal,
         what_if_percent=what_if_percent,
         warnings=[] if a is None else list(a.warnings),
+        trend=trend,
         experiment=experiment,
         forest_uri=None if experiment is None else data_uri(experiment.forest_svg, svg),
     )

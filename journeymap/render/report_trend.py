@@ -1,0 +1,92 @@
+"""The trend section of the HTML report (``render MAP --view report DATA...``, issue 12).
+
+Given the overlays of several periods, the report gets a section with the per-period table
+(period, journeys, conversion and its interval, the drop-off of the touchpoints the small
+multiples show, a ``*`` on every figure with a signal), the signals in words (the trend's own
+messages, in period order), the reason whenever Laney's p' widened a chart, and the small
+multiples of :func:`journeymap.render.trend_chart.trend_chart` as an SVG ``data:`` image (the
+report's CSP allows ``img-src data:`` only; every text is escaped by the template).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from journeymap.analysis.comparison import Metric
+from journeymap.analysis.survey_figures import SurveyFigures
+from journeymap.analysis.trend import Proportion, Trend
+from journeymap.figures import MISSING, integer, percent, percent_interval
+from journeymap.render.scene import Scene
+
+
+@dataclass(frozen=True)
+class TrendData:
+    """A trend and the journey's survey figures per period (what the section is made of)."""
+
+    trend: Trend
+    surveys: tuple[SurveyFigures, ...]
+
+
+@dataclass(frozen=True)
+class TrendSection:
+    """What the template shows: table header and rows, signals, notes and the chart."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    signals: tuple[tuple[str, str], ...]
+    """``(period, message)`` of every signal."""
+    notes: tuple[str, ...]
+    chart_uri: str
+
+
+def _cell(p: Proportion, flagged: bool) -> str:
+    return (MISSING if p.value is None else percent(p.value, 1)) + ("*" if flagged else "")
+
+
+def _interval(p: Proportion) -> str:
+    return percent_interval(p.interval, 1)
+
+
+def trend_section(scene: Scene, data: TrendData) -> TrendSection:
+    """The section of a trend drawn with the scene's theme and fonts."""
+    from journeymap.render.report import data_uri
+    from journeymap.render.trend_chart import movers, trend_chart
+
+    t, surveys = data.trend, data.surveys
+    shown = movers(t)
+    index = {tp.id: i for i, tp in enumerate(t.periods[0].touchpoints)} if t.periods else {}
+    names = {tp.id: tp.name for tp in t.periods[0].touchpoints} if t.periods else {}
+    flagged = {(s.period, s.metric, s.subject) for s in t.signals}
+    level = f"{100 * t.confidence:g}%"
+    header = (
+        "period",
+        "journeys",
+        "conversion",
+        f"{level} interval",
+        *[f"drop-off at {names[tid]}" for tid in shown],
+    )
+    rows = []
+    for p in t.periods:
+        cells = [
+            p.period,
+            integer(p.journeys),
+            _cell(p.conversion, (p.period, Metric.CONVERSION, None) in flagged),
+            _interval(p.conversion),
+        ]
+        for tid in shown:
+            d = p.touchpoints[index[tid]].drop_off
+            cells.append(_cell(d, (p.period, Metric.DROP_OFF, tid) in flagged))
+        rows.append(tuple(cells))
+    notes = tuple(
+        f"{'conversion' if c.subject is None else 'drop-off at ' + names[c.subject]}: {c.reason}"
+        for c in t.charts
+        if c.reason
+    )
+    chart = trend_chart(scene, t, surveys, "svg")
+    return TrendSection(
+        header,
+        tuple(rows),
+        tuple((s.period, s.message) for s in t.signals),
+        notes,
+        data_uri(chart, "image/svg+xml"),
+    )
