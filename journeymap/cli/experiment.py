@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from journeymap.cli.event_options import OPTIONS, column_options, make_options
-from journeymap.cli.options import load
+from journeymap.cli.options import load, located
 from journeymap.errors import ExitCode, UsageError, did_you_mean
 from journeymap.model import Experiment, JourneyMap, PeriodRange, period_bounds
 
@@ -266,21 +266,23 @@ def experiment(
         from journeymap.analysis.experiment_scenario import prediction
 
         to_be = load(map_path, scenario=design.scenario, goal=goal)
-        pred = prediction(
-            design.scenario,
-            build_graph(base.map, base.overlay),
-            build_graph(to_be.map, to_be.overlay),
-            goal,
+        with located(to_be):
+            pred = prediction(
+                design.scenario,
+                build_graph(base.map, base.overlay),
+                build_graph(to_be.map, to_be.overlay),
+                goal,
+            )
+    with located(base):
+        readout = read_out(
+            arms,
+            control_name,
+            design,
+            goal=goal,
+            daily_customers=daily,
+            prediction=pred,
+            left_out=left_out,
         )
-    readout = read_out(
-        arms,
-        control_name,
-        design,
-        goal=goal,
-        daily_customers=daily,
-        prediction=pred,
-        left_out=left_out,
-    )
     at = (
         base.locate("experiments", base.map.experiments.index(exp))
         if exp is not None
