@@ -949,7 +949,10 @@ def parse_duration(value: Any) -> float:
             if isinstance(value, str)
             else f"{value} is not a duration: write it with its unit, such as 90s, 3m, 1.5h or 2d"
         )
-    return float(m.group(1)) * DURATION_UNITS[m.group(2)]
+    seconds = float(m.group(1)) * DURATION_UNITS[m.group(2)]
+    if not seconds <= MAX_MAGNITUDE:  # a float overflows to inf on 309 digits
+        raise ValueError(f"{value.strip()[:40]!r} is longer than {MAX_MAGNITUDE:,.0f} seconds")
+    return seconds
 
 
 Duration = Annotated[

@@ -36,3 +36,60 @@ def test_experiment_points_at_a_closed_loop_its_scenario_makes(
     first = r.err.splitlines()[0]
     assert first.startswith(f"{args[0]}:")
     assert LOOP_START in first, r.err
+
+
+CSV = "user_id,timestamp,event\nu1,2026-01-01 10:00:00,landing\nu1,2026-01-01 10:05:00,cart\n"
+
+
+def _log(tmp_path: Path, text: str = CSV, name: str = "log.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_duration_of_4301_digits_is_refused_not_a_traceback(
+    tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    log = _log(tmp_path)
+    r = cli("discover", str(log), "--session-timeout", "9" * 4301, "-o", str(tmp_path / "d.yaml"))
+    assert r.code == 2
+    assert r.err.startswith(
+        f"--session-timeout: '{'9' * 40}... (4,301 characters)' is longer than 10,000 years"
+    )
+    assert "Traceback" not in r.err and not (tmp_path / "d.yaml").exists()
+
+
+def test_durations_are_bounded_at_ten_thousand_years() -> None:
+    import pytest
+
+    from journeymap.events.settings import MAX_DURATION, SettingError, parse_duration
+
+    # 10,000 years of 365 days: 10,000 * 365 * 86,400 s = 315,360,000,000 s
+    assert parse_duration("3650000d", "lost_after") == MAX_DURATION == 315_360_000_000
+    assert parse_duration("0000000000000000000000000045s", "lost_after") == 45
+    with pytest.raises(SettingError, match="'3650001d' is longer than 10,000 years"):
+        parse_duration("3650001d", "lost_after")
+    with pytest.raises(SettingError, match="longer than 10,000 years"):
+        parse_duration(str(MAX_DURATION + 1), "lost_after")
+
+
+def test_a_duration_limit_of_400_digits_is_refused_with_its_position(tmp_path: Path) -> None:
+    import pytest
+
+    from journeymap.errors import MapError
+    from journeymap.io import load_map
+
+    path = tmp_path / "limit.yaml"
+    path.write_text(
+        "journeymap: 1\nid: support\ntitle: Support\nchecks:\n  touchpoints:\n"
+        f"    chat: {{first_response_time: {{median: {{max: {'9' * 400}s}}}}}}\n"
+        "stages:\n  - id: help\n    name: Help\n    touchpoints:\n"
+        "      - {id: chat, name: Chat, entries: 10, next: {solved: 6}}\n"
+        "      - {id: solved, name: Solved, goal: true}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MapError) as info:
+        load_map(path)
+    d = info.value.diagnostics[0]
+    assert d.position is not None and d.position.line == 6
+    assert f"'{'9' * 40}' is longer than 1,000,000,000,000,000 seconds" in d.message
