@@ -93,3 +93,69 @@ def test_a_duration_limit_of_400_digits_is_refused_with_its_position(tmp_path: P
     d = info.value.diagnostics[0]
     assert d.position is not None and d.position.line == 6
     assert f"'{'9' * 40}' is longer than 1,000,000,000,000,000 seconds" in d.message
+
+
+def _parquet(path: Path, micros: int) -> Path:
+    """A Parquet log of three events whose second is at ``micros`` epoch microseconds."""
+    import duckdb
+
+    rows = f"('u1', 1780000000000000, 'search-ad'), ('u1', {micros}, 'cart'), ('u2', 1780000100000000, 'search-ad')"
+    duckdb.sql(
+        f"COPY (SELECT user_id, make_timestamp(us) AS timestamp, event FROM (VALUES {rows}) t(user_id, us, event)) TO '{path}'"
+    )
+    return path
+
+
+def test_a_parquet_timestamp_beyond_the_year_9999_is_an_unreadable_row(
+    tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    # 9,223,372,036,854,775,806 us after 1970 is 294247-01-10 04:00:54.775806, DuckDB's last
+    # timestamp; -9,223,372,036,854,775,806 is 290309-12-21 BC: both outside years 1 to 9999
+    shop = str(Path(__file__).parent.parent / "maps" / "starter-shop.yaml")
+    for micros, text in (
+        (9223372036854775806, "294247-01-10 04:00:54.775806"),
+        (-9223372036854775806, "290309-12-21 (BC) 19:59:05.224194"),
+    ):
+        log = _parquet(tmp_path / "big.parquet", micros)
+        for command in (
+            ["ingest", str(log), "--map", shop],
+            ["discover", str(log), "-o", str(tmp_path / "d.yaml")],
+        ):
+            r = cli(*command)
+            assert r.code == 2 and "Traceback" not in r.err, r.err
+            assert f"big.parquet: row 2: unreadable timestamp '{text}'" in r.err
+        r = cli("ingest", str(log), "--map", shop, "--max-bad-rows", "1", "--format", "json")
+        assert r.code == 0, r.err
+        assert "3 rows read, 2 events of 2 customers" in r.err
+        assert "left out: 1 with an unreadable timestamp" in r.err
+
+
+def test_the_first_and_last_readable_instants() -> None:
+    import datetime as dt
+
+    from journeymap.events.sql import MAX_US, MIN_US
+
+    epoch = dt.datetime(1970, 1, 1)
+    assert epoch + dt.timedelta(microseconds=MIN_US) == dt.datetime(1, 1, 1)
+    assert epoch + dt.timedelta(microseconds=MAX_US - 1) == dt.datetime(
+        9999, 12, 31, 23, 59, 59, 999999
+    )
+
+
+def test_discover_leaves_out_an_event_name_no_rule_can_hold(
+    tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    long_name = "x" * 501
+    log = _log(tmp_path, CSV + f"u2,2026-01-01 11:00:00,{long_name}\n")
+    draft = tmp_path / "d.yaml"
+    r = cli("discover", str(log), "-o", str(draft))
+    assert r.code == 0, r.err
+    text = draft.read_text(encoding="utf-8")
+    assert "# 3 events, 2 customers, 3 event names." in text
+    assert "# 1 event name(s) longer than 500 characters cannot be touchpoints." in text
+    assert long_name not in text
+    assert cli("validate", str(draft)).code == 0
+    only = _log(tmp_path, f"user_id,timestamp,event\nu1,2026-01-01 10:00:00,{long_name}\n", "l.csv")
+    r = cli("discover", str(only), "-o", str(draft), "--force")
+    assert r.code == 2
+    assert "the log holds no usable events (1 event name(s) longer than 500 characters)" in r.err

@@ -12,7 +12,7 @@ from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns
-from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, ident, lit
+from journeymap.events.sql import CHECKS, MAX_US, MIN_US, RELATIONS, RESULTS, ident, lit
 
 Progress = Callable[[str], None]
 
@@ -80,12 +80,17 @@ def raw_select(
     ts_type = types.get(columns.timestamp, "VARCHAR").upper()
     ts = ident(columns.timestamp)
     ts_text, local, utc = "CAST(NULL AS VARCHAR)", "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
+    us: str | None = None
     if ts_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
-        utc = f"epoch_us({ts})"
+        utc = us = f"epoch_us({ts})"
     elif ts_type.startswith("TIMESTAMP") or ts_type == "DATE":
-        local = f"epoch_us(CAST({ts} AS TIMESTAMP))"
+        local = us = f"epoch_us(CAST({ts} AS TIMESTAMP))"
     else:
         ts_text = text(columns.timestamp)
+    if us is not None:  # the text of a native timestamp out of the years 1-9999, to quote it
+        ts_text = (
+            f"CASE WHEN NOT ({us} BETWEEN {MIN_US} AND {MAX_US - 1}) THEN CAST({ts} AS VARCHAR) END"
+        )
     seg = f"COALESCE('v' || {text(segment)}, 'n')" if segment else "'v'"
     sess = text(columns.session) if columns.session else "CAST(NULL AS VARCHAR)"
     row = "file_row_number" if f.format == "parquet" else "jm_rn"

@@ -80,7 +80,7 @@ MAP_COMMANDS: list[tuple[str, ...]] = [
 def _workspace() -> Path:
     root = Path(tempfile.mkdtemp(prefix="jm-fuzz-"))
     shutil.copytree(MAPS, root / "maps")
-    (root / "orig").mkdir()
+    shutil.copytree(MAPS, root / "orig")
     return root
 
 
@@ -97,13 +97,11 @@ def _map_case(rnd: random.Random, target: str, command: tuple[str, ...]) -> None
     try:
         maps = root / "maps"
         file = maps / target
-        mutant = mutate(file.read_text(encoding="utf-8"), rnd)
-        shutil.copy(maps / ("first-purchase.yaml" if "/" in target else target), root / "orig")
-        file.write_bytes(mutant)
+        file.write_bytes(mutate(file.read_text(encoding="utf-8"), rnd))
         main = maps / ("first-purchase.yaml" if "/" in target else target)
         orig = root / "orig" / main.name
         argv = _fill(command, map=str(main), orig=str(orig))
-        inputs = [*maps.rglob("*.yaml"), orig]
+        inputs = [*maps.rglob("*.yaml"), *(root / "orig").rglob("*.yaml")]
         run(argv, root, inputs, mutated=[file], output=_output(argv, root))
     finally:
         shutil.rmtree(root, ignore_errors=True)
