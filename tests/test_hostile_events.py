@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.analysis.test_experiment import _files
 from tests.support import Result
 
@@ -159,3 +161,47 @@ def test_discover_leaves_out_an_event_name_no_rule_can_hold(
     r = cli("discover", str(only), "-o", str(draft), "--force")
     assert r.code == 2
     assert "the log holds no usable events (1 event name(s) longer than 500 characters)" in r.err
+
+
+ROWS = [f"u{i},2026-01-01 10:00:00,search-ad" for i in range(5000)]
+
+
+@pytest.mark.parametrize(
+    ("line", "row", "what"),
+    [
+        (3, 'u1,2026-01-01 10:05:00,"cart', "a quoted field is never closed"),
+        (3, "u1,2026-01-01 10:05:00,cart,extra,more", "5 fields where the header has 3"),
+        (4001, 'u1,2026-01-01 10:05:00,"cart', "a quoted field is never closed"),
+        (4001, "u1,2026-01-01 10:05:00,cart,extra", "4 fields where the header has 3"),
+    ],
+)
+def test_a_broken_csv_row_is_named_by_its_file_and_line(
+    tmp_path: Path, cli: Callable[..., Result], line: int, row: str, what: str
+) -> None:
+    # line 1 is the header; the broken row is written as line `line` of the file (DuckDB's
+    # sniffer fails on the short file without a line, and reports the long one's by chunk)
+    rows = ["user_id,timestamp,event", *ROWS[: max(line, 3) + 5]]
+    rows[line - 1] = row
+    log = _log(tmp_path, "\n".join(rows) + "\n")
+    shop = str(Path(__file__).parent.parent / "maps" / "starter-shop.yaml")
+    for command in (
+        ["discover", str(log), "-o", str(tmp_path / "d.yaml")],
+        ["ingest", str(log), "--map", shop],
+    ):
+        r = cli(*command)
+        assert r.code == 2
+        assert r.err.splitlines()[0] == (
+            f"{log}:{line}: {what}; every row needs the header's columns, and a quoted field"
+            " its closing quote"
+        )
+
+
+def test_bytes_that_are_not_utf8_are_named_by_their_line(
+    tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    log = tmp_path / "log.csv"
+    log.write_bytes(CSV.encode() + b"u2,2026-01-01 11:00:00,land\xffing\n")
+    r = cli("discover", str(log), "-o", str(tmp_path / "d.yaml"))
+    assert r.code == 2
+    # 'u2,2026-01-01 11:00:00,land' is 27 bytes: the 28th is 0xff
+    assert r.err.startswith(f"{log}:4: not UTF-8 text (byte 28 of the line); save it as UTF-8")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from journeymap.errors import UsageError
+from journeymap.events.csv_errors import csv_error, is_csv_error
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
@@ -39,6 +40,8 @@ def _describe(con: Any, f: InputFile) -> list[tuple[str, str]]:
         rel = con.sql(f"SELECT * FROM {_scan(f)} LIMIT 0")
         return [(str(c), str(t)) for c, t in zip(rel.columns, rel.types, strict=True)]
     except duckdb.Error as exc:
+        if is_csv_error(str(exc)):
+            raise csv_error([f], str(exc)) from None
         raise UsageError(
             f"{f.shown}: cannot read it as {f.format}: {str(exc).splitlines()[0]}"
         ) from None
@@ -148,6 +151,13 @@ class DuckEngine:
 
     identity: IdentityFigures | None = None
     """What stitching did (after ``load`` with identity columns)."""
+    _files: Sequence[InputFile] = ()
+
+    def _failure(self, exc: Exception) -> UsageError:
+        """A DuckDB error as the user's: a CSV one at its file and line (``csv_errors``)."""
+        if is_csv_error(str(exc)):
+            return csv_error(self._files, str(exc))
+        return UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}")
 
     def load(
         self,
@@ -157,6 +167,7 @@ class DuckEngine:
         segment: str | None,
         named: Mapping[str, str] | None = None,
     ) -> None:
+        self._files = files
         selects = [
             raw_select(f, _describe(self.con, f), columns, wcols, segment, named) for f in files
         ]
@@ -182,7 +193,7 @@ class DuckEngine:
         try:
             return self.con.execute(sql)
         except duckdb.Error as exc:
-            raise UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}") from None
+            raise self._failure(exc) from None
 
     def macros(self, tz: str) -> None:
         """The two macros that stand for the dialect-specific parts of the statements (which
@@ -211,8 +222,7 @@ class DuckEngine:
             for name in (*RESULTS, *CHECKS):
                 out[name] = self.con.execute(stmts[name]).fetchall()
         except duckdb.Error as exc:
-            first = str(exc).splitlines()[0]
-            raise UsageError(f"cannot read the event log: {first}") from None
+            raise self._failure(exc) from None
         return out
 
     def run_more(self, stmts: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
@@ -227,7 +237,7 @@ class DuckEngine:
                 else:
                     out[name] = self.con.execute(sql).fetchall()
         except duckdb.Error as exc:
-            raise UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}") from None
+            raise self._failure(exc) from None
         return out
 
 
