@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -129,6 +130,17 @@ def _keyed(records: str, key: str) -> str:
     return f"COALESCE({', '.join(values)}, {value})"
 
 
+_OPEN: weakref.WeakSet[DuckEngine] = weakref.WeakSet()
+"""The engines open now, for :func:`interrupt_queries`."""
+
+
+def interrupt_queries() -> None:
+    """Stop the query every open engine runs (from any thread: Ctrl-C or SIGTERM reach the
+    main thread only once DuckDB returns, so ``cli/interrupts.py`` calls this from a watcher)."""
+    for engine in list(_OPEN):
+        engine.con.interrupt()
+
+
 class DuckEngine:
     """Runs the pipeline statements on an in-process DuckDB database."""
 
@@ -144,8 +156,10 @@ class DuckEngine:
         self.con.execute(f"SET memory_limit = {lit(memory_limit or _default_memory())}")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        _OPEN.add(self)
 
     def close(self) -> None:
+        _OPEN.discard(self)
         self.con.close()
         self._tmp.cleanup()
 
