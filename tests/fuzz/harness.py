@@ -6,7 +6,7 @@ broken one, with the command and what it printed:
 - the exit code is 0, 1 or 2 (no crash: an exception that escapes ``journeymap.cli.main`` is
   caught here and reported with its traceback);
 - neither output nor error stream holds a Python traceback;
-- an exit 2 that names a mutated YAML file names it with ``file:line:col`` or ``file:line``;
+- an exit 2 that names a mutated YAML file names it with ``file:line:col``;
 - no input is modified (SHA-256 of every input before and after);
 - the output file is absent after an exit 2 and complete after an exit 0 or 1 (JSON parses,
   an SVG ends with ``</svg>``), and no temporary file is left beside it;
@@ -134,7 +134,7 @@ def run(
         for path in mutated:
             name = re.escape(path.name)
             if re.search(rf"(^|[\s/]){name}(?![:\w])", r.err) and path.suffix in {".yaml", ".yml"}:
-                assert re.search(rf"{name}:\d+", r.err), f"no position: {shown}"
+                assert re.search(rf"{name}:\d+:\d+", r.err), f"no position: {shown}"
     if output is not None:
         if r.code == 2:
             assert not output.exists(), f"output left after exit 2: {shown}"
