@@ -48,6 +48,22 @@ def _describe(con: Any, f: InputFile) -> list[tuple[str, str]]:
         ) from None
 
 
+def _timestamp(ts: str, kind: str) -> tuple[str | None, str, str]:
+    """The text (None: the column's own), local and UTC epoch microseconds of a timestamp
+    column of DuckDB type ``kind``. A native timestamp outside the years 1 to 9999 keeps its text,
+    to quote it as unreadable (``sql.MIN_US``, ``sql.MAX_US``)."""
+    null = "CAST(NULL AS BIGINT)"
+    if kind in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+        us, local, utc = f"epoch_us({ts})", null, f"epoch_us({ts})"
+    elif kind.startswith("TIMESTAMP") or kind == "DATE":
+        us = local = f"epoch_us(CAST({ts} AS TIMESTAMP))"
+        utc = null
+    else:
+        return None, null, null
+    text = f"CASE WHEN NOT ({us} BETWEEN {MIN_US} AND {MAX_US - 1}) THEN CAST({ts} AS VARCHAR) END"
+    return text, local, utc
+
+
 def raw_select(
     f: InputFile,
     schema: list[tuple[str, str]],
@@ -81,20 +97,11 @@ def raw_select(
             return f"json_extract_string({ident(col)}, '$')"
         return f"CAST({ident(col)} AS VARCHAR)"
 
-    ts_type = types.get(columns.timestamp, "VARCHAR").upper()
-    ts = ident(columns.timestamp)
-    ts_text, local, utc = "CAST(NULL AS VARCHAR)", "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
-    us: str | None = None
-    if ts_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
-        utc = us = f"epoch_us({ts})"
-    elif ts_type.startswith("TIMESTAMP") or ts_type == "DATE":
-        local = us = f"epoch_us(CAST({ts} AS TIMESTAMP))"
-    else:
+    ts_text, local, utc = _timestamp(
+        ident(columns.timestamp), types.get(columns.timestamp, "VARCHAR").upper()
+    )
+    if ts_text is None:
         ts_text = text(columns.timestamp)
-    if us is not None:  # the text of a native timestamp out of the years 1-9999, to quote it
-        ts_text = (
-            f"CASE WHEN NOT ({us} BETWEEN {MIN_US} AND {MAX_US - 1}) THEN CAST({ts} AS VARCHAR) END"
-        )
     seg = f"COALESCE('v' || {text(segment)}, 'n')" if segment else "'v'"
     sess = text(columns.session) if columns.session else "CAST(NULL AS VARCHAR)"
     row = "file_row_number" if f.format == "parquet" else "jm_rn"
