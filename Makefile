@@ -9,7 +9,7 @@ OUT    ?= out
 SHELL  := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: demo test system venv lint typecheck unit benchmark golden docs gallery format format-check clean
+.PHONY: demo test system venv lint typecheck unit fuzz benchmark golden docs gallery format format-check clean
 
 demo: system venv
 	$(BIN)/journeymap validate maps/
@@ -54,6 +54,13 @@ typecheck: venv
 # and JOURNEYMAP_NO_SKIP turns a missing Java or Chromium into a failure instead of a skip.
 unit: venv
 	JOURNEYMAP_NO_SKIP=1 $(BIN)/python -m pytest -q -n auto --dist worksteal
+
+# the long fuzz run (tests/fuzz): FUZZ_EXAMPLES random mutants per target and command family
+# (`make test` runs the same suite derandomized and small); prints how many each test tried
+FUZZ_EXAMPLES ?= 2000
+fuzz: venv
+	JOURNEYMAP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -n auto -m slow tests/fuzz \
+	  -p no:randomly --hypothesis-show-statistics
 
 # regenerate every golden file (tests/**/gen_golden.py); review the diff before committing
 golden: venv

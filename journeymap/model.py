@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -28,6 +29,7 @@ from pydantic import (
 )
 
 from journeymap.errors import UsageError, did_you_mean
+from journeymap.portable_regex import unsupported
 from journeymap.stats import NpsCounts
 
 ID_PATTERN = r"^[\w][\w.\-]*$"
@@ -622,18 +624,35 @@ class Business(_Model):
 # ------------------------------------------------------------------------------------- events
 
 
+def _regex(pattern: str) -> str:
+    """A regular expression Python compiles and DuckDB's RE2 reads alike
+    (:func:`journeymap.portable_regex.unsupported`)."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression: {exc}") from None
+    found = unsupported(pattern)
+    if found is not None:
+        raise ValueError(found.message(pattern))
+    return pattern
+
+
+Regex = Annotated[ShortText, AfterValidator(_regex)]
+"""An event rule's regular expression, checked where it is written (its position is the value's)."""
+
+
 class EventRule(_Model):
     """Which raw events stand for a touchpoint: an exact name or a fully anchored pattern."""
 
     name: ShortText | None = Field(
         None, description="The exact event name", examples=["page_view_product"]
     )
-    pattern: ShortText | None = Field(
+    pattern: Regex | None = Field(
         None,
         description="A regular expression that must match the whole event name (anchored at both ends)",
         examples=["^view_item(_.*)?$"],
     )
-    where: dict[ShortText, ShortText] = Field(
+    where: dict[ShortText, Regex] = Field(
         default_factory=dict,
         description="{column: regular expression}: other columns of the row must match too (whole value)",
         examples=[{"utm_source": "^(instagram|facebook)$"}],
@@ -643,16 +662,6 @@ class EventRule(_Model):
     def _one(self) -> EventRule:
         if (self.name is None) == (self.pattern is None):
             raise ValueError("an event rule has exactly one of 'name' or 'pattern'")
-        if self.pattern is not None:
-            try:
-                re.compile(self.pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression: {exc}") from None
-        for column, pat in self.where.items():
-            try:
-                re.compile(pat)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression for '{column}': {exc}") from None
         return self
 
 
@@ -949,7 +958,10 @@ def parse_duration(value: Any) -> float:
             if isinstance(value, str)
             else f"{value} is not a duration: write it with its unit, such as 90s, 3m, 1.5h or 2d"
         )
-    return float(m.group(1)) * DURATION_UNITS[m.group(2)]
+    seconds = float(m.group(1)) * DURATION_UNITS[m.group(2)]
+    if not seconds <= MAX_MAGNITUDE:  # a float overflows to inf on 309 digits
+        raise ValueError(f"{value.strip()[:40]!r} is longer than {MAX_MAGNITUDE:,.0f} seconds")
+    return seconds
 
 
 Duration = Annotated[

@@ -157,8 +157,14 @@ def for_option(exc: JourneymapError) -> JourneymapError:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: our errors print one message (no traceback) and exit with their code."""
+    from journeymap.cli.interrupts import Interrupted, interruptible
+
     try:
-        rc = cli.main(args=argv, prog_name="journeymap", standalone_mode=False)
+        with interruptible():
+            rc = cli.main(args=argv, prog_name="journeymap", standalone_mode=False)
+    except Interrupted as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(exc.exit_code)
     except JourneymapError as exc:
         click.echo(for_option(exc).render(), err=True)
         sys.exit(int(exc.exit_code))

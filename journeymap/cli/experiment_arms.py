@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from journeymap.cli.options import load
+from journeymap.cli.options import load, located
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.io import LoadedMap
 from journeymap.model import Experiment, JourneyMap, PeriodRange, period_bounds
@@ -156,21 +156,23 @@ def read_arms(
         from journeymap.analysis.experiment_scenario import prediction
 
         to_be = load(map_path, scenario=s.design.scenario, goal=s.goal)
-        pred = prediction(
-            s.design.scenario,
-            build_graph(s.base.map, s.base.overlay),
-            build_graph(to_be.map, to_be.overlay),
-            s.goal,
+        with located(to_be):  # a closed loop is reported at its touchpoint (as in analyze)
+            pred = prediction(
+                s.design.scenario,
+                build_graph(s.base.map, s.base.overlay),
+                build_graph(to_be.map, to_be.overlay),
+                s.goal,
+            )
+    with located(s.base):
+        return read_out(
+            arms,
+            control_name,
+            s.design,
+            goal=s.goal,
+            daily_customers=s.daily,
+            prediction=pred,
+            left_out=left_out or [],
         )
-    return read_out(
-        arms,
-        control_name,
-        s.design,
-        goal=s.goal,
-        daily_customers=s.daily,
-        prediction=pred,
-        left_out=left_out or [],
-    )
 
 
 def arm_readout(

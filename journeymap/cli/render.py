@@ -202,7 +202,7 @@ def _trend_data(
     from journeymap.render.report_trend import TrendData
     from journeymap.render.trend_chart import survey_series
 
-    inputs, read = _overlay_periods(map_file, periods, goal)
+    inputs, read, _map = _overlay_periods(map_file, periods, goal)
     result = trend(inputs, goal=goal)
     data = TrendData(result, tuple(survey_series(inputs, result.confidence)))
     return data, [Path(f) for f in dict.fromkeys(read)]

@@ -16,7 +16,7 @@ from journeymap.cli.event_options import (
     speaks_options,
     summary_line,
 )
-from journeymap.cli.options import load, quiet_option, to_stdout, write_output
+from journeymap.cli.options import load, located, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.events.periods import EVERY
 from journeymap.events.rows import left_out_text
@@ -26,6 +26,7 @@ from journeymap.report.trend import TrendFormat
 if TYPE_CHECKING:
     from journeymap.analysis.trend import PeriodInput
     from journeymap.events.periods import PeriodIngest
+    from journeymap.io import LoadedMap
 
 OVERLAY_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -124,10 +125,11 @@ def trend(
     if every is not None and not from_events:
         raise UsageError("--every cuts an event log into periods: give it with --events")
     if from_events:
-        inputs, read = _event_periods(map_path, data, every, goal, quiet, event_options)
+        inputs, read, loaded = _event_periods(map_path, data, every, goal, quiet, event_options)
     else:
-        inputs, read = _overlay_periods(map_path, data, goal)
-    text = render_trend(run_trend(inputs, goal=goal, confidence=confidence), fmt)
+        inputs, read, loaded = _overlay_periods(map_path, data, goal)
+    with located(loaded):
+        text = render_trend(run_trend(inputs, goal=goal, confidence=confidence), fmt)
     write_output(output, text, list(dict.fromkeys(read)))
     if not to_stdout(output) and not quiet:
         click.echo(f"wrote {output}", err=True)
@@ -135,7 +137,7 @@ def trend(
 
 def _overlay_periods(
     map_path: str, data: tuple[str, ...], goal: str | None
-) -> tuple[list[PeriodInput], list[str]]:
+) -> tuple[list[PeriodInput], list[str], LoadedMap]:
     from journeymap.analysis.trend import PeriodInput
     from journeymap.graph import build_graph
 
@@ -153,7 +155,7 @@ def _overlay_periods(
             )
         )
         read += [str(f) for f in loaded.files]
-    return inputs, read
+    return inputs, read, loaded
 
 
 def _event_periods(
@@ -163,7 +165,7 @@ def _event_periods(
     goal: str | None,
     quiet: bool,
     event_options: dict[str, Any],
-) -> tuple[list[PeriodInput], list[str]]:
+) -> tuple[list[PeriodInput], list[str], LoadedMap]:
     """The periods of an event log (``journeymap.events.periods``), as trend inputs."""
     from journeymap.analysis.trend import PeriodInput
     from journeymap.events.periods import ingest_periods
@@ -196,7 +198,7 @@ def _event_periods(
         for r in cut.periods
     ]
     files = cut.periods[0].files if cut.periods else ()
-    return inputs, [*map(str, loaded.files), *files]
+    return inputs, [*map(str, loaded.files), *files], loaded
 
 
 def period_lines(cut: PeriodIngest) -> list[str]:

@@ -112,9 +112,15 @@ def discover(
     if progress:
         progress("counting event names")
     [first] = ingest(empty, paths, _reading(opts), engine=engine, progress=progress)
-    counts = first.unmapped
+    # an event rule names at most 500 characters (ShortText): longer names cannot be touchpoints
+    counts = {n: c for n, c in first.unmapped.items() if len(n) <= 500}
+    too_long = len(first.unmapped) - len(counts)
     if not counts:
-        raise UsageError("the log holds no usable events", hint="check the column options")
+        raise UsageError(
+            "the log holds no usable events"
+            + (f" ({too_long:,} event name(s) longer than 500 characters)" if too_long else ""),
+            hint="check the column options",
+        )
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     chosen = [name for name, _ in ranked[:max_touchpoints]]
     if goal is not None:
@@ -169,13 +175,18 @@ def discover(
         stages[min(k - 1, i * k // len(ranked_ids))].append(t)
     name_of = {ids[e]: e for e in chosen}
     label = {ids[e]: e[:500] or ids[e] for e in chosen}
-    total = sum(counts.values())
+    total = sum(first.unmapped.values())
     files = [os.path.basename(f) for f in res.files]
     title = ("Draft journey from " + ", ".join(files))[:300]
     lines = [
         modeline(MAP_SCHEMA),
         f"# DRAFT written by `journeymap discover` from {len(files)} file(s):",
-        f"# {total:,} events, {first.totals.customers:,} customers, {len(counts):,} event names.",
+        f"# {total:,} events, {first.totals.customers:,} customers, {len(first.unmapped):,} event names.",
+        *(
+            [f"# {too_long:,} event name(s) longer than 500 characters cannot be touchpoints."]
+            if too_long
+            else []
+        ),
         f"# The {len(chosen)} most frequent events are touchpoints; stages are guessed from the mean",
         "# number of steps since a session's start. Rename, group, annotate, then check it with:",
         "#   journeymap validate THIS.yaml && journeymap ingest LOG --map THIS.yaml -o overlay.yaml",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from journeymap.errors import UsageError
+from journeymap.events.csv_errors import csv_error, is_csv_error
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns
-from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, ident, lit
+from journeymap.events.sql import CHECKS, MAX_US, MIN_US, RELATIONS, RESULTS, ident, lit
 
 Progress = Callable[[str], None]
 
@@ -39,9 +41,27 @@ def _describe(con: Any, f: InputFile) -> list[tuple[str, str]]:
         rel = con.sql(f"SELECT * FROM {_scan(f)} LIMIT 0")
         return [(str(c), str(t)) for c, t in zip(rel.columns, rel.types, strict=True)]
     except duckdb.Error as exc:
+        if is_csv_error(str(exc)):
+            raise csv_error([f], str(exc)) from None
         raise UsageError(
             f"{f.shown}: cannot read it as {f.format}: {str(exc).splitlines()[0]}"
         ) from None
+
+
+def _timestamp(ts: str, kind: str) -> tuple[str | None, str, str]:
+    """The text (None: the column's own), local and UTC epoch microseconds of a timestamp
+    column of DuckDB type ``kind``. A native timestamp outside the years 1 to 9999 keeps its text,
+    to quote it as unreadable (``sql.MIN_US``, ``sql.MAX_US``)."""
+    null = "CAST(NULL AS BIGINT)"
+    if kind in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
+        us, local, utc = f"epoch_us({ts})", null, f"epoch_us({ts})"
+    elif kind.startswith("TIMESTAMP") or kind == "DATE":
+        us = local = f"epoch_us(CAST({ts} AS TIMESTAMP))"
+        utc = null
+    else:
+        return None, null, null
+    text = f"CASE WHEN NOT ({us} BETWEEN {MIN_US} AND {MAX_US - 1}) THEN CAST({ts} AS VARCHAR) END"
+    return text, local, utc
 
 
 def raw_select(
@@ -77,14 +97,10 @@ def raw_select(
             return f"json_extract_string({ident(col)}, '$')"
         return f"CAST({ident(col)} AS VARCHAR)"
 
-    ts_type = types.get(columns.timestamp, "VARCHAR").upper()
-    ts = ident(columns.timestamp)
-    ts_text, local, utc = "CAST(NULL AS VARCHAR)", "CAST(NULL AS BIGINT)", "CAST(NULL AS BIGINT)"
-    if ts_type in ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ"):
-        utc = f"epoch_us({ts})"
-    elif ts_type.startswith("TIMESTAMP") or ts_type == "DATE":
-        local = f"epoch_us(CAST({ts} AS TIMESTAMP))"
-    else:
+    ts_text, local, utc = _timestamp(
+        ident(columns.timestamp), types.get(columns.timestamp, "VARCHAR").upper()
+    )
+    if ts_text is None:
         ts_text = text(columns.timestamp)
     seg = f"COALESCE('v' || {text(segment)}, 'n')" if segment else "'v'"
     sess = text(columns.session) if columns.session else "CAST(NULL AS VARCHAR)"
@@ -121,6 +137,17 @@ def _keyed(records: str, key: str) -> str:
     return f"COALESCE({', '.join(values)}, {value})"
 
 
+_OPEN: weakref.WeakSet[DuckEngine] = weakref.WeakSet()
+"""The engines open now, for :func:`interrupt_queries`."""
+
+
+def interrupt_queries() -> None:
+    """Stop the query every open engine runs (from any thread: Ctrl-C or SIGTERM reach the
+    main thread only once DuckDB returns, so ``cli/interrupts.py`` calls this from a watcher)."""
+    for engine in list(_OPEN):
+        engine.con.interrupt()
+
+
 class DuckEngine:
     """Runs the pipeline statements on an in-process DuckDB database."""
 
@@ -136,13 +163,22 @@ class DuckEngine:
         self.con.execute(f"SET memory_limit = {lit(memory_limit or _default_memory())}")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        _OPEN.add(self)
 
     def close(self) -> None:
+        _OPEN.discard(self)
         self.con.close()
         self._tmp.cleanup()
 
     identity: IdentityFigures | None = None
     """What stitching did (after ``load`` with identity columns)."""
+    _files: Sequence[InputFile] = ()
+
+    def _failure(self, exc: Exception) -> UsageError:
+        """A DuckDB error as the user's: a CSV one at its file and line (``csv_errors``)."""
+        if is_csv_error(str(exc)):
+            return csv_error(self._files, str(exc))
+        return UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}")
 
     def load(
         self,
@@ -152,6 +188,7 @@ class DuckEngine:
         segment: str | None,
         named: Mapping[str, str] | None = None,
     ) -> None:
+        self._files = files
         selects = [
             raw_select(f, _describe(self.con, f), columns, wcols, segment, named) for f in files
         ]
@@ -177,7 +214,7 @@ class DuckEngine:
         try:
             return self.con.execute(sql)
         except duckdb.Error as exc:
-            raise UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}") from None
+            raise self._failure(exc) from None
 
     def macros(self, tz: str) -> None:
         """The two macros that stand for the dialect-specific parts of the statements (which
@@ -206,8 +243,7 @@ class DuckEngine:
             for name in (*RESULTS, *CHECKS):
                 out[name] = self.con.execute(stmts[name]).fetchall()
         except duckdb.Error as exc:
-            first = str(exc).splitlines()[0]
-            raise UsageError(f"cannot read the event log: {first}") from None
+            raise self._failure(exc) from None
         return out
 
     def run_more(self, stmts: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
@@ -222,7 +258,7 @@ class DuckEngine:
                 else:
                     out[name] = self.con.execute(sql).fetchall()
         except duckdb.Error as exc:
-            raise UsageError(f"cannot read the event log: {str(exc).splitlines()[0]}") from None
+            raise self._failure(exc) from None
         return out
 
 

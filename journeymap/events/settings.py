@@ -75,6 +75,11 @@ _UNITS = {
     "weeks": 604800,
 }
 _DURATION = re.compile(r"^\s*(\d+)\s*([a-z]+)?\s*$")
+MAX_DURATION = 10_000 * 365 * 86400
+"""The longest duration an option takes, in seconds: 10,000 years of 365 days, the span of the
+timestamps an ingest reads (up to the end of the year 9999). In the queries' epoch microseconds it
+is 3.2e17, far inside a 64-bit integer (9.2e18); a number of 4,301 digits no longer reaches
+Python's int conversion limit (its digits are counted first)."""
 
 
 def parse_duration(text: str, setting: str) -> int:
@@ -84,15 +89,34 @@ def parse_duration(text: str, setting: str) -> int:
 
     >>> parse_duration("30m", "session_timeout"), parse_duration("30 days", "lost_after")
     (1800, 2592000)
+    >>> parse_duration("3650000d", "lost_after")  # 10,000 years: the longest (MAX_DURATION)
+    315360000000
     """
     m = _DURATION.match(text.lower())
     if not m or (m.group(2) is not None and m.group(2) not in _UNITS):
         raise SettingError(
             setting,
-            lambda s: f"{s}: '{text}' is not a duration",
+            lambda s: f"{s}: '{_shorten(text)}' is not a duration",
             hint="write a whole number and a unit: 45s, 30m, 2h, 30d, 1w",
         )
-    return int(m.group(1)) * _UNITS[m.group(2) or "s"]
+    digits, unit = m.group(1).lstrip("0") or "0", _UNITS[m.group(2) or "s"]
+    if len(digits) > len(str(MAX_DURATION)) or int(digits) * unit > MAX_DURATION:
+        raise SettingError(
+            setting,
+            lambda s: f"{s}: '{_shorten(text)}' is longer than 10,000 years",
+            hint="timestamps are read up to the end of the year 9999: write at most 3650000d",
+        )
+    return int(digits) * unit
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis and its length (a 4,301-digit
+    number is not repeated whole in a message).
+
+    >>> _shorten("1" * 50, 10)
+    '1111111111... (50 characters)'
+    """
+    return text if len(text) <= width else f"{text[:width]}... ({len(text):,} characters)"
 
 
 def format_duration(seconds: int) -> str:

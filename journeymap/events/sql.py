@@ -21,6 +21,11 @@ from journeymap.model import EventRule, JourneyMap
 MICROS = 1_000_000
 MAX_US = 253_402_300_800 * MICROS
 """Epoch microseconds of 10000-01-01: timestamps are read up to the end of the year 9999."""
+MIN_US = -62_135_596_800 * MICROS
+"""Epoch microseconds of 0001-01-01, the first instant read. A native timestamp column (Parquet,
+DuckDB) outside ``[MIN_US, MAX_US)`` is unreadable, as an ISO date outside years 1 to 9999 is:
+DuckDB holds timestamps up to the year 294247, whose spans overflow 64-bit microseconds and
+which Python's ``datetime`` cannot show."""
 FIRST_BAD = 5
 """How many of the rows left out an error quotes."""
 KEY_SPAN = 1_000_000_000_000
@@ -146,6 +151,15 @@ def epoch_micros(value: str, unit: str | None) -> str:
     return f"CASE WHEN {value} < {limit} THEN {_scaled(value, factor)} END"
 
 
+def _readable(column: str, value: str) -> str:
+    """``value`` when the native timestamp ``column`` lies in the years 1 to 9999, else NULL.
+
+    >>> _readable("t", "t")
+    'CASE WHEN t >= -62135596800000000 AND t < 253402300800000000 THEN t END'
+    """
+    return f"CASE WHEN {column} >= {MIN_US} AND {column} < {MAX_US} THEN {value} END"
+
+
 def _parse_stage(unit: str | None) -> str:
     # layer 1: trimmed text; layer 2: components; layer 3: wall-clock micros and validity.
     t = "jm_t"
@@ -189,8 +203,8 @@ FROM (SELECT *, trim(jm_ts_text) AS {t}, regexp_matches(trim(jm_ts_text), {lit(I
     )
     epoch = "TRY_CAST(jm_t AS BIGINT)"
     ts = f"""CASE
-    WHEN jm_ts_utc_us IS NOT NULL THEN jm_ts_utc_us
-    WHEN jm_ts_local_us IS NOT NULL THEN JM_LOCAL_TO_UTC(jm_ts_local_us)
+    WHEN jm_ts_utc_us IS NOT NULL THEN {_readable("jm_ts_utc_us", "jm_ts_utc_us")}
+    WHEN jm_ts_local_us IS NOT NULL THEN {_readable("jm_ts_local_us", "JM_LOCAL_TO_UTC(jm_ts_local_us)")}
     WHEN jm_epoch THEN {epoch_micros(epoch, unit)}
     WHEN {valid} THEN CASE WHEN jm_tz IN ('Z', 'z') THEN {wall}
                            WHEN jm_tz <> '' THEN {wall} - {offset} * {MICROS}

@@ -85,7 +85,7 @@ def test_panels_by_hand_conversion_then_the_touchpoints_that_move_most() -> None
 def _worked_example() -> Any:
     from journeymap.cli.trend import _overlay_periods
 
-    inputs, _ = _overlay_periods(str(MAP), (str(PERIODS),), None)
+    inputs, _read, _map = _overlay_periods(str(MAP), (str(PERIODS),), None)
     return inputs
 
 
