@@ -44,7 +44,10 @@ is refused by its size before it is read.
 
 def text() -> str:
     parts = [INTRO]
-    ctx = click.Context(cli, info_name="journeymap", max_content_width=100, terminal_width=100)
+    # the group's own settings (``-h`` as well as ``--help``), as ``journeymap --help`` prints
+    # them: every sub-context inherits them, whichever commands ran before in this process
+    settings = {**cli.context_settings, "max_content_width": 100, "terminal_width": 100}
+    ctx = click.Context(cli, info_name="journeymap", **settings)
     parts += ["## journeymap", "", "```text", cli.get_help(ctx), "```", ""]
     group = cli
     assert isinstance(group, LazyGroup)
