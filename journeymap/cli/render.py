@@ -198,11 +198,11 @@ def _trend_data(
     """The trend of the overlays DATA (files or folders, as ``journeymap trend`` reads them)
     and the files read."""
     from journeymap.analysis.trend import trend
-    from journeymap.cli.trend import _overlay_periods
+    from journeymap.cli.trend import overlay_periods
     from journeymap.render.report_trend import TrendData
     from journeymap.render.trend_chart import survey_series
 
-    inputs, read, _map = _overlay_periods(map_file, periods, goal)
+    inputs, read, _map = overlay_periods(map_file, periods, goal)
     result = trend(inputs, goal=goal)
     data = TrendData(result, tuple(survey_series(inputs, result.confidence)))
     return data, [Path(f) for f in dict.fromkeys(read)]

@@ -127,7 +127,7 @@ def trend(
     if from_events:
         inputs, read, loaded = _event_periods(map_path, data, every, goal, quiet, event_options)
     else:
-        inputs, read, loaded = _overlay_periods(map_path, data, goal)
+        inputs, read, loaded = overlay_periods(map_path, data, goal)
     with located(loaded):
         text = render_trend(run_trend(inputs, goal=goal, confidence=confidence), fmt)
     write_output(output, text, list(dict.fromkeys(read)))
@@ -135,9 +135,11 @@ def trend(
         click.echo(f"wrote {output}", err=True)
 
 
-def _overlay_periods(
+def overlay_periods(
     map_path: str, data: tuple[str, ...], goal: str | None
 ) -> tuple[list[PeriodInput], list[str], LoadedMap]:
+    """The periods of overlay files or folders (``trend DATA...``, ``render --view trend``):
+    their inputs in order, the files read, and the map."""
     from journeymap.analysis.trend import PeriodInput
     from journeymap.graph import build_graph
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal, get_args
+from typing import Any
 
+from journeymap.analysis.cohorts import COHORT_BY, CohortBy
 from journeymap.events.ingest import IngestResult, Totals, build_results
 from journeymap.events.inputs import InputFile, expand
 from journeymap.events.rows import check_rows
@@ -29,14 +30,17 @@ from journeymap.events.settings import Engine, IngestOptions, SettingError
 from journeymap.events.sql import lit, mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap, Overlay
 
-Every = Literal["week", "month", "quarter"]
-EVERY: tuple[Every, ...] = get_args(Every)
+Every = CohortBy
+"""The periods a log is cut into: the cohorts' periods (one list, one labelling)."""
+EVERY: tuple[Every, ...] = COHORT_BY
 PERIOD = "period"
 """The segment name the period step gives the pipeline (never written to an overlay)."""
 
 
 def period_of(every: Every, micros: str, timezone: str) -> str:
-    """SQL for the period label of epoch microseconds ``micros`` in ``timezone`` (DuckDB).
+    """SQL for the period label of epoch microseconds ``micros`` in ``timezone`` (DuckDB): the
+    labels of :func:`journeymap.analysis.cohorts.period_of` (ISO weeks, months, quarters),
+    computed inside the query so the rows never leave the engine.
 
     >>> period_of("month", "t", "UTC")
     "strftime(timezone('UTC', make_timestamptz(t)), '%Y-%m')"

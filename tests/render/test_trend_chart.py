@@ -83,9 +83,9 @@ def test_panels_by_hand_conversion_then_the_touchpoints_that_move_most() -> None
 
 
 def _worked_example() -> Any:
-    from journeymap.cli.trend import _overlay_periods
+    from journeymap.cli.trend import overlay_periods
 
-    inputs, _read, _map = _overlay_periods(str(MAP), (str(PERIODS),), None)
+    inputs, _read, _map = overlay_periods(str(MAP), (str(PERIODS),), None)
     return inputs
 
 
