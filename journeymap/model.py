@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from journeymap.errors import UsageError, did_you_mean
+from journeymap.i18n import check_language
 from journeymap.portable_regex import unsupported
 from journeymap.stats import NpsCounts
 
@@ -1423,6 +1424,11 @@ class JourneyMap(_Model):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
         None, description="ISO 4217 code, three capitals", examples=["EUR"]
     )
+    language: str = Field(
+        "en",
+        description="The language journeymap writes the map's human outputs in (a BCP 47 tag: en, ru, lv, zh-Hant, zh-Hans); --lang overrides it",
+        examples=["ru"],
+    )
     value_per_conversion: NonNegative | None = Field(
         None,
         description="Value of one conversion (average order value, or customer lifetime value); a goal's own value wins",
@@ -1476,6 +1482,11 @@ class JourneyMap(_Model):
     )
 
     _normalise_period = field_validator("period", mode="before")(_period)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, v: str) -> str:
+        return check_language(v)
 
     @field_validator("emotion_scale")
     @classmethod

@@ -16,6 +16,7 @@ from journeymap import graph as g
 from journeymap.analysis.results import Leak, TouchpointFigures
 from journeymap.analysis.survey_figures import NO_SURVEYS, SurveyFigures
 from journeymap.errors import UsageError, did_you_mean
+from journeymap.i18n import ENGLISH, Language, Translator, language_for, translator
 from journeymap.model import JourneyMap, Overlay
 from journeymap.render.fonts import FontPlan, plan_fonts
 from journeymap.render.theme import THEMES, Theme
@@ -56,6 +57,13 @@ class Scene:
     fonts: FontPlan = field(default_factory=lambda: FontPlan(["DejaVu Sans"], []))
     experiment: Readout | None = None
     """The readout of the arms given (``render --view experiment``, the report's section)."""
+    lang: Language = ENGLISH
+    """The language of the fixed strings and numbers (``--lang``, else the map's ``language:``)."""
+
+    @property
+    def t(self) -> Translator:
+        """The translator of the scene's language: ``scene.t.gettext("Actions")``."""
+        return translator(self.lang)
 
     # --- figures by touchpoint, read from the analysis -----------------------------------
     def touchpoint_figures(self, tid: str) -> TouchpointFigures | None:
@@ -185,8 +193,10 @@ def build_scene(
     goal: str | None = None,
     page: str = "A3",
     curves: Sequence[Curve] | None = None,
+    lang: str | None = None,
 ) -> Scene:
-    """Assemble a :class:`Scene` (builds the graph; the analysis is given by the caller)."""
+    """Assemble a :class:`Scene` (builds the graph; the analysis is given by the caller;
+    ``lang``: ``--lang``, which beats the map's ``language:``)."""
     if theme not in THEMES:
         raise UsageError(
             f"unknown theme '{theme}'; themes: {', '.join(THEMES)}",
@@ -202,6 +212,7 @@ def build_scene(
         raise UsageError(f"unknown page size '{page}'; sizes: {', '.join(PAGES)}")
     G = g.build_graph(journey_map, overlay)
     return Scene(
+        lang=language_for(lang, journey_map.language),
         map=journey_map,
         graph=G,
         analysis=analysis,
