@@ -83,13 +83,29 @@ class Translator:
 
 
 def _catalogue(lang: Language) -> _gettext.NullTranslations:
-    """The compiled catalogue of ``lang`` (English and a missing catalogue: the messages as
-    written). Filled in by the localisation work (issue 15)."""
-    mo = LOCALE_DIR / lang.replace("-", "_") / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    if lang == ENGLISH or not mo.is_file():
+    """The catalogue of ``lang``: English is the messages as written; another language reads
+    its compiled ``.mo``, or compiles its ``.po`` in memory with Babel when the ``.mo`` is
+    missing or older (a fresh checkout, an edited translation)."""
+    if lang == ENGLISH:
         return _gettext.NullTranslations()
-    with mo.open("rb") as f:
-        return _gettext.GNUTranslations(f)
+    folder = LOCALE_DIR / lang.replace("-", "_") / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as f:
+            return _gettext.GNUTranslations(f)
+    if not po.is_file():
+        return _gettext.NullTranslations()
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang.replace("-", "_"))
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return _gettext.GNUTranslations(buf)
 
 
 @cache
