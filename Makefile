@@ -9,7 +9,7 @@ OUT    ?= out
 SHELL  := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: demo test system venv lint typecheck unit fuzz benchmark golden docs gallery format format-check clean
+.PHONY: demo test system venv i18n lint typecheck unit fuzz benchmark golden docs gallery format format-check clean
 
 demo: system venv
 	$(BIN)/journeymap validate maps/
@@ -40,7 +40,13 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m journeymap.i18n.catalogues compile
 	@touch $(STAMP)
+
+# the catalogues: extract the fixed strings into journeymap/i18n/journeymap.pot, update the four
+# .po files (translations kept; a new message arrives untranslated), compile the .mo files
+i18n: venv
+	$(BIN)/python -m journeymap.i18n.catalogues all
 
 lint: venv
 	$(BIN)/ruff check journeymap tests benchmarks docs

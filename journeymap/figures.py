@@ -2,13 +2,21 @@
 for a missing figure. Every output (terminal table, Markdown, CSV notes, HTML report, canvas,
 graph labels, charts) formats through this module, so a figure reads the same everywhere.
 
-Standard library only. Each function takes the language as ``lang`` (English, the only one
-so far, is the default): a later localisation changes the separators here and nowhere else.
+Each function takes the language as ``lang`` (English is the default). English is written
+with the standard library alone, byte for byte as before localisation; ru, lv, zh-Hant and
+zh-Hans take their separators, percent sign and currency pattern from Babel (CLDR), imported
+only when such a language is asked for (never on an English ``journeymap check``). In Russian
+and Latvian the group separator is CLDR's no-break space (U+00A0) and the decimal mark a comma;
+Chinese writes numbers as English does.
 
 >>> percent(0.25), percent(None), count(1234), about(6137.4), money(6137.4, "EUR")
 ('25.0%', '–', '1,234', '6,100', '6,100 EUR')
 >>> percent_interval((0.3701, 0.4307)), signed(-12.4), whole_money(6163.2, "EUR")
 ('37.0–43.1%', '−12', '6,163 EUR')
+>>> count(1234, lang="ru"), number(4.5, lang="ru"), percent(0.125, lang="ru"), price(48, "EUR", lang="ru")
+('1\\xa0234', '4,5', '12,5\\xa0%', '48,00\\xa0€')
+>>> count(1234, lang="zh-Hant"), price(48, "TWD", lang="zh-Hant"), percent(0.125, lang="lv")
+('1,234', '$48.00', '12,5%')
 >>> count(1234, lang="xx")
 Traceback (most recent call last):
 ...
@@ -18,7 +26,12 @@ ValueError: no number format for the language 'xx'
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from journeymap.i18n import N_, translator
 
 MISSING = "–"
 """The one glyph for a figure that is undefined (null in JSON)."""
@@ -29,20 +42,79 @@ MINUS = "−"
 
 Language = str
 ENGLISH: Language = "en"
+LOCALISED: tuple[Language, ...] = ("ru", "lv", "zh-Hant", "zh-Hans")
+"""The languages whose numbers follow CLDR through Babel (English is written as before)."""
 
-_NUMBER_SYMBOLS: dict[Language, tuple[str, str]] = {ENGLISH: (",", ".")}
-"""Thousands separator and decimal mark per language (a later issue fills this from Babel)."""
+
+@dataclass(frozen=True)
+class Symbols:
+    """How one language writes a number: group separator, decimal mark, the text around a
+    percentage (``%`` after the number; ``\\xa0%`` in Russian) and around an amount of money
+    (``{n}\\xa0{c}`` in Russian and Latvian, ``{c}{n}`` in Chinese, ``{n} {c}`` in English,
+    where English writes the currency's ISO code)."""
+
+    group: str
+    decimal: str
+    percent: str
+    money: str
+
+
+_ENGLISH_SYMBOLS = Symbols(",", ".", "{n}%", "{n} {c}")
+
+
+@cache
+def symbols(lang: Language) -> Symbols:
+    """The number symbols of ``lang``: English as written before localisation, the others
+    from CLDR (Babel's ``Locale.number_symbols``, ``percent_formats`` and ``currency_formats``).
+
+    >>> symbols("en").group, symbols("ru").group, symbols("ru").percent, symbols("zh-Hans").money
+    (',', '\\xa0', '{n}\\xa0%', '{c}{n}')
+    """
+    if lang == ENGLISH:
+        return _ENGLISH_SYMBOLS
+    if lang not in LOCALISED:
+        raise ValueError(f"no number format for the language '{lang}'")
+    from babel import Locale
+
+    locale = Locale.parse(lang.replace("-", "_"))
+    numbers = locale.number_symbols["latn"]
+    return Symbols(
+        numbers["group"],
+        numbers["decimal"],
+        _around(locale.percent_formats[None].pattern, "#,##0"),
+        _around(locale.currency_formats["standard"].pattern, "#,##0.00"),
+    )
+
+
+def _around(pattern: str, digits: str) -> str:
+    """A CLDR pattern (``#,##0\\xa0%``) as a template around the number (``{n}\\xa0%``) and
+    the currency sign (``¤#,##0.00`` as ``{c}{n}``)."""
+    return pattern.split(";")[0].replace(digits, "{n}").replace("¤", "{c}")
 
 
 def _local(text: str, lang: Language) -> str:
-    """``text`` written with English separators, in the separators of ``lang``."""
-    try:
-        group, decimal = _NUMBER_SYMBOLS[lang]
-    except KeyError:
-        raise ValueError(f"no number format for the language '{lang}'") from None
-    if (group, decimal) == (",", "."):
+    """``text`` written with English separators (and a trailing ``%``), in those of ``lang``."""
+    sym = symbols(lang)
+    if sym is _ENGLISH_SYMBOLS:
         return text
-    return text.translate({ord(","): group, ord("."): decimal})
+    out = text.translate({ord(","): "\x00", ord("."): sym.decimal}).replace("\x00", sym.group)
+    if out.endswith("%"):
+        out = sym.percent.format(n=out[:-1])
+    return out
+
+
+def _with_currency(amount: str, currency: str | None, lang: Language) -> str:
+    """An amount already in the separators of ``lang`` with its currency: the ISO code after it
+    in English, the CLDR symbol and pattern in the other languages (``48,00\\xa0€``)."""
+    if not currency:
+        return amount
+    sym = symbols(lang)
+    if sym is _ENGLISH_SYMBOLS:
+        return f"{amount} {currency}"
+    from babel.numbers import get_currency_symbol
+
+    sign = get_currency_symbol(currency, locale=lang.replace("-", "_"))
+    return sym.money.format(n=amount, c=sign)
 
 
 def about(x: float, *, lang: Language = ENGLISH) -> str:
@@ -130,7 +202,9 @@ def points(x: float | None, *, lang: Language = ENGLISH) -> str:
     >>> points(-0.1), points(None)
     ('-10.0 pp', '–')
     """
-    return MISSING if x is None else _local(f"{100 * x:+.1f} pp", lang)
+    if x is None:
+        return MISSING
+    return f"{_local(f'{100 * x:+.1f}', lang)} {translator(lang).pgettext('unit', 'pp')}"
 
 
 def change(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -153,7 +227,7 @@ def money(x: float | None, currency: str | None, *, lang: Language = ENGLISH) ->
     """
     if x is None:
         return MISSING
-    return _local(f"{about(x)} {currency}" if currency else about(x), lang)
+    return _with_currency(about(x, lang=lang), currency, lang)
 
 
 def whole_money(x: float | None, currency: str | None, *, lang: Language = ENGLISH) -> str:
@@ -164,7 +238,7 @@ def whole_money(x: float | None, currency: str | None, *, lang: Language = ENGLI
     """
     if x is None:
         return MISSING
-    return _local(f"{x:,.0f} {currency}" if currency else f"{x:,.0f}", lang)
+    return _with_currency(_local(f"{x:,.0f}", lang), currency, lang)
 
 
 def price(x: float | None, currency: str | None, *, lang: Language = ENGLISH) -> str:
@@ -175,7 +249,7 @@ def price(x: float | None, currency: str | None, *, lang: Language = ENGLISH) ->
     """
     if x is None:
         return MISSING
-    return _local(f"{x:,.2f} {currency}" if currency else f"{x:,.2f}", lang)
+    return _with_currency(_local(f"{x:,.2f}", lang), currency, lang)
 
 
 def number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
@@ -230,18 +304,19 @@ def in_brackets(iv: tuple[float, float] | list[float] | None, fmt: Callable[[flo
 # ------------------------------------------------------------------------------ CX figures
 
 CX_LABELS: dict[str, str] = {
-    "conversion_rate": "Conversion",
-    "retention_rate": "Retention",
-    "churn_rate": "Churn",
-    "repeat_customer_rate": "Repeat rate",
-    "customer_lifetime_value": "Customer lifetime value",
-    "retention_cost": "Retention cost",
+    "conversion_rate": N_("Conversion"),
+    "retention_rate": N_("Retention"),
+    "churn_rate": N_("Churn"),
+    "repeat_customer_rate": N_("Repeat rate"),
+    "customer_lifetime_value": N_("Customer lifetime value"),
+    "retention_cost": N_("Retention cost"),
 }
-"""Plain words for the map-level business figures (``metrics`` of the analysis)."""
+"""Plain words for the map-level business figures (``metrics`` of the analysis), in English;
+translated where they are shown (``translator(lang).gettext(CX_LABELS[name])``)."""
 CX_OF_WHOM: dict[str, str] = {
-    "retention_rate": "customers at the start",
-    "churn_rate": "customers at the start",
-    "repeat_customer_rate": "ordering customers",
+    "retention_rate": N_("customers at the start"),
+    "churn_rate": N_("customers at the start"),
+    "repeat_customer_rate": N_("ordering customers"),
 }
 """The denominators of the figures that are proportions of counted customers."""
 _CX_DIGITS: dict[str, int] = {"retention_rate": 2, "churn_rate": 2}
@@ -268,7 +343,8 @@ def cx_value(
         return percent(x, _CX_DIGITS.get(name, 1), lang=lang)
     text = price(x, currency, lang=lang)
     if x is not None and margin_adjusted is not None:
-        text += f" ({price(margin_adjusted, currency, lang=lang)} after the gross margin)"
+        after = translator(lang).gettext("{amount} after the gross margin")
+        text += f" ({after.format(amount=price(margin_adjusted, currency, lang=lang))})"
     return text
 
 
@@ -287,9 +363,10 @@ def cx_of(name: str, n: float | None, *, lang: Language = ENGLISH) -> str:
     >>> cx_of("retention_rate", 18400), cx_of("retention_cost", None)
     ('18,400 customers at the start', 'per retained customer')
     """
+    t = translator(lang)
     if name in CX_OF_WHOM:
-        return f"{count(n, lang=lang)} {CX_OF_WHOM[name]}"
-    return "per retained customer" if name == "retention_cost" else "per customer"
+        return f"{count(n, lang=lang)} {t.gettext(CX_OF_WHOM[name])}"
+    return t.gettext("per retained customer" if name == "retention_cost" else "per customer")
 
 
 def formula_inputs(
@@ -300,12 +377,13 @@ def formula_inputs(
     >>> formula_inputs((("S", 18400), ("spend", 38000.0), ("gross_margin", 0.42)), "EUR")
     'S = 18,400, spend = 38,000.00 EUR, gross_margin = 42%'
     """
+    t = translator(lang)
     fmt: dict[str, Callable[[float], str]] = {
         "aov": lambda v: price(v, currency, lang=lang),
         "spend": lambda v: price(v, currency, lang=lang),
         "gross_margin": lambda v: percent(v, 0, lang=lang),
-        "frequency": lambda v: f"{number(v, 2, lang=lang)} orders a year",
-        "lifespan": lambda v: f"{number(v, 2, lang=lang)} years",
+        "frequency": lambda v: t.gettext("{n} orders a year").format(n=number(v, 2, lang=lang)),
+        "lifespan": lambda v: t.gettext("{n} years").format(n=number(v, 2, lang=lang)),
     }
 
     def plain(v: float) -> str:
@@ -317,13 +395,15 @@ def formula_inputs(
 _TIME_UNITS: dict[str, str] = {"seconds": "s", "minutes": "min", "hours": "h", "days": "d"}
 
 
-def time_unit(unit: str | None) -> str:
-    """The short form of a time unit.
+def time_unit(unit: str | None, *, lang: Language = ENGLISH) -> str:
+    """The short form of a time unit (in ``lang``: ``мин``).
 
-    >>> time_unit("minutes"), time_unit("days"), time_unit(None)
-    ('min', 'd', '')
+    >>> time_unit("minutes"), time_unit("days"), time_unit(None), time_unit("minutes", lang="ru")
+    ('min', 'd', '', 'мин')
     """
-    return _TIME_UNITS.get(unit or "", unit or "")
+    if unit in _TIME_UNITS:
+        return _unit(_TIME_UNITS[unit], lang)
+    return unit or ""
 
 
 _DURATION_UNITS: tuple[tuple[str, float], ...] = (("d", 86400.0), ("h", 3600.0), ("min", 60.0))
@@ -345,5 +425,52 @@ def duration(seconds: float | None, *, lang: Language = ENGLISH) -> str:
         if abs(seconds) >= 1.5 * size:
             x = seconds / size
             text = f"{x:,.0f}" if abs(x) >= 10 else f"{x:.1f}".removesuffix(".0")
-            return _local(f"{text} {unit}", lang)
-    return _local(f"{seconds:,.0f} s", lang)
+            return f"{_local(text, lang)} {_unit(unit, lang)}"
+    return f"{_local(f'{seconds:,.0f}', lang)} {_unit('s', lang)}"
+
+
+_UNIT_WORDS = (N_("d"), N_("h"), N_("min"), N_("s"))
+"""The short time units, translated in the context ``unit`` (``мин``, ``分钟``)."""
+
+
+def _unit(unit: str, lang: Language) -> str:
+    """A short time unit in ``lang`` (English as written)."""
+    return translator(lang).pgettext("unit", unit)
+
+
+_ISO_PERIOD = re.compile(r"^(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))$")
+_PERIOD_SKELETON: dict[Language, tuple[str, str]] = {
+    "ru": ("yQQQ", "yMM"),
+    "lv": ("yQQQ", "yMM"),
+    "zh-Hant": ("yQQQ", "yMMM"),
+    "zh-Hans": ("yQQQ", "yMMM"),
+}
+"""The CLDR skeletons of a quarter and a month per language (see docs/language.md): quarters
+in the language's words (``3-й кв. 2026 г.``, ``2026. g. 3. cet.``, ``2026年第3季``), months
+as the local habit writes them (``07.2026`` in ru, ``07.2026.`` in lv, ``2026年7月`` in zh)."""
+
+
+def period(label: str, *, lang: Language = ENGLISH) -> str:
+    """A period label (``2026-Q3``, ``2026-07``, ``2026-W05``) in the words of ``lang``.
+
+    English keeps the ISO labels; the other languages write quarters and months by CLDR
+    (:data:`_PERIOD_SKELETON`) and keep ISO weeks (``2026-W05``: ISO 8601 week numbers are what
+    Russian, Latvian and Chinese business calendars count, and CLDR has no pattern for them).
+    Any other label (a name an overlay gave its period) is kept as written.
+
+    >>> period("2026-Q3"), period("2026-07", lang="ru"), period("2026-W05", lang="ru")
+    ('2026-Q3', '07.2026', '2026-W05')
+    >>> period("2026-Q3", lang="zh-Hant"), period("2026-07", lang="zh-Hans"), period("spring", lang="lv")
+    ('2026年第3季', '2026年7月', 'spring')
+    """
+    match = _ISO_PERIOD.match(label)
+    if lang == ENGLISH or match is None:
+        return label
+    import datetime as dt
+
+    from babel.dates import format_skeleton
+
+    year, quarter, month = match.groups()
+    quarters, months = _PERIOD_SKELETON[lang]
+    first = dt.date(int(year), int(month) if month else 3 * int(quarter) - 2, 1)
+    return format_skeleton(quarters if quarter else months, first, locale=lang.replace("-", "_"))

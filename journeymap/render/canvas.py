@@ -22,6 +22,7 @@ from journeymap.figures import (
     signed,
     whole_money,
 )
+from journeymap.i18n import N_
 from journeymap.render.charts import emotion_axes
 from journeymap.render.key_figures import business_line, service_lines
 from journeymap.render.mpl import Measurer, fit, new_figure, save, style
@@ -33,13 +34,13 @@ if TYPE_CHECKING:
 
 FORMATS = ("svg", "png", "pdf")
 LANES = (
-    ("actions", "Actions", 1.0),
-    ("touchpoint", "Touchpoints & channels", 0.62),
-    ("thoughts", "Thoughts", 1.0),
-    ("emotion", "Emotion", 1.45),
-    ("pain_points", "Pain points", 1.0),
-    ("opportunities", "Opportunities", 1.0),
-    ("figures", "Key figures", 0.72),
+    ("actions", N_("Actions"), 1.0),
+    ("touchpoint", N_("Touchpoints & channels"), 0.62),
+    ("thoughts", N_("Thoughts"), 1.0),
+    ("emotion", N_("Emotion"), 1.45),
+    ("pain_points", N_("Pain points"), 1.0),
+    ("opportunities", N_("Opportunities"), 1.0),
+    ("figures", N_("Key figures"), 0.72),
 )
 
 
@@ -148,30 +149,35 @@ def _figures(scene: Scene, tid: str) -> str:
     d = G.nodes[tid]
     lines = []
     if G.graph[g.HAS_COUNTS]:
-        lines.append(f"{integer(d[g.VISITS])} visits")
-        if not d[g.GOAL]:
-            lines.append(f"drop-off {percent(scene.drop_off(tid), 0)}")
-        elif d[g.VISITS]:
-            lines.append("goal reached")
-    leak = scene.leak(tid)
-    if leak is not None and (leak.lost_conversions or 0) > 0:
         lines.append(
-            f"#{leak.rank} leak: "
-            + (
-                whole_money(leak.lost_value, scene.currency)
-                if leak.lost_value is not None
-                else f"{integer(leak.lost_conversions)} conv."
+            scene.t.ngettext("{n} visit", "{n} visits", int(d[g.VISITS])).format(
+                n=integer(d[g.VISITS], lang=scene.lang)
             )
         )
+        if not d[g.GOAL]:
+            drop = percent(scene.drop_off(tid), 0, lang=scene.lang)
+            lines.append(scene.t.gettext("drop-off {share}").format(share=drop))
+        elif d[g.VISITS]:
+            lines.append(scene.t.gettext("goal reached"))
+    leak = scene.leak(tid)
+    if leak is not None and (leak.lost_conversions or 0) > 0:
+        lost = (
+            whole_money(leak.lost_value, scene.currency, lang=scene.lang)
+            if leak.lost_value is not None
+            else scene.t.gettext("{n} conv.").format(
+                n=integer(leak.lost_conversions, lang=scene.lang)
+            )
+        )
+        lines.append(scene.t.gettext("#{rank} leak: {lost}").format(rank=leak.rank, lost=lost))
     for kind, metric in scene.survey(tid).headlines():
-        lines.append(_HEADLINE_TEXT[kind](metric.headline or 0.0))
+        lines.append(_HEADLINE_TEXT[kind](metric.headline or 0.0, scene.lang))
     return "\n".join(lines + service_lines(scene, tid))
 
 
-_HEADLINE_TEXT: dict[str, Callable[[float], str]] = {
-    "nps": lambda v: f"NPS {signed(v)}",
-    "csat": lambda v: f"CSAT {share(v, 0)}",
-    "ces": lambda v: f"CES {number(v, 1)}",
+_HEADLINE_TEXT: dict[str, Callable[[float, str], str]] = {
+    "nps": lambda v, lang: f"NPS {signed(v, lang=lang)}",
+    "csat": lambda v, lang: f"CSAT {share(v, 0, lang=lang)}",
+    "ces": lambda v, lang: f"CES {number(v, 1, lang=lang)}",
 }
 """How a key-figures cell shows the headline of each survey metric."""
 
@@ -205,8 +211,11 @@ def draw_canvas(scene: Scene) -> Figure:
         x
         for x in (
             scene.period,
-            scene.scenario and f"scenario {scene.scenario}",
-            scene.persona and f"persona {scene.map.persona(scene.persona).name}",
+            scene.scenario and scene.t.gettext("scenario {name}").format(name=scene.scenario),
+            scene.persona
+            and scene.t.gettext("persona {name}").format(
+                name=scene.map.persona(scene.persona).name
+            ),
         )
         if x
     ]
@@ -236,9 +245,15 @@ def draw_canvas(scene: Scene) -> Figure:
             if p.description:
                 body.append(mpl_text(p.description))
             if p.goals:
-                body.append("Goals: " + "; ".join(mpl_text(x) for x in p.goals))
+                body.append(
+                    scene.t.gettext("Goals:") + " " + "; ".join(mpl_text(x) for x in p.goals)
+                )
             if p.frustrations:
-                body.append("Frustrations: " + "; ".join(mpl_text(x) for x in p.frustrations))
+                body.append(
+                    scene.t.gettext("Frustrations:")
+                    + " "
+                    + "; ".join(mpl_text(x) for x in p.frustrations)
+                )
             wr.text(
                 _Box(box.x + 0.08 * k, box.y, box.w - 0.1 * k, 0.34 * k),
                 lines[0],
@@ -293,7 +308,12 @@ def draw_canvas(scene: Scene) -> Figure:
         band = _Box(margin, y, W - 2 * margin, h)
         wr.rect(band, t.panel if li % 2 == 0 else t.background, edge=None)
         wr.text(
-            _Box(margin, y, label_w, h), title, 10 * k, bold=True, color=t.foreground, pad=0.06 * k
+            _Box(margin, y, label_w, h),
+            scene.t.gettext(title),
+            10 * k,
+            bold=True,
+            color=t.foreground,
+            pad=0.06 * k,
         )
         if key == "emotion":
             emotion_box = _Box(x0, y, grid_w, h)
@@ -393,7 +413,14 @@ def draw_canvas(scene: Scene) -> Figure:
                 )
             )
         handles.append(
-            Line2D([], [], color=t.leak_strong, marker="v", ls="none", label="pain point")
+            Line2D(
+                [],
+                [],
+                color=t.leak_strong,
+                marker="v",
+                ls="none",
+                label=scene.t.gettext("pain point"),
+            )
         )
         fig.legend(
             handles=handles,
@@ -405,9 +432,15 @@ def draw_canvas(scene: Scene) -> Figure:
             borderaxespad=0,
         )
     if scene.graph.graph[g.HAS_COUNTS]:
-        notes.append("counts are transitions (visits)")
+        notes.append(scene.t.gettext("counts are transitions (visits)"))
     if wr.cut:
-        notes.append(f"{wr.cut} cell(s) shortened to fit (…): see the map for the full text")
+        notes.append(
+            scene.t.ngettext(
+                "{n} cell shortened to fit (…): see the map for the full text",
+                "{n} cells shortened to fit (…): see the map for the full text",
+                wr.cut,
+            ).format(n=wr.cut)
+        )
     notes.append(f"journeymap · {scene.map.id}")
     fig.text(
         1 - margin / W,

@@ -214,16 +214,17 @@ def _title(scene: Scene) -> str:
     if scene.period:
         bits.append(scene.period)
     if scene.scenario:
-        bits.append(f"scenario {scene.scenario}")
+        bits.append(scene.t.gettext("scenario {name}").format(name=scene.scenario))
     if scene.persona:
-        bits.append(f"persona {scene.map.persona(scene.persona).name}")
+        name = scene.map.persona(scene.persona).name
+        bits.append(scene.t.gettext("persona {name}").format(name=name))
     if G.graph[g.HAS_COUNTS]:
-        bits.append("counts are transitions (visits)")
+        bits.append(scene.t.gettext("counts are transitions (visits)"))
     if G.graph[g.FROM_OVERLAY]:
-        bits.append("numbers from an overlay")
+        bits.append(scene.t.gettext("numbers from an overlay"))
     sub = " · ".join(bits)
     rows = [
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(visible(scene.map.title, "(no title)"))}</B></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(visible(scene.map.title, scene.t.gettext("(no title)")))}</B></FONT></TD></TR>'
     ]
     if sub:
         rows.append(
@@ -241,7 +242,7 @@ def _legend(scene: Scene) -> str:
     t = scene.theme
     title, labels = metric_legend(scene)
     cells = [
-        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="11"><B>{html_text("Colour: " + title)}</B></FONT></TD>'
+        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="11"><B>{html_text(scene.t.gettext("Colour: {what}").format(what=title))}</B></FONT></TD>'
     ]
     for k, label in enumerate(labels):
         fill = t.scale[k]
@@ -249,24 +250,33 @@ def _legend(scene: Scene) -> str:
             f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{t.node_border}">'
             f'<FONT POINT-SIZE="10" COLOR="{t.text_on(fill)}">{html_text(label)}</FONT></TD>'
         )
+    tr = scene.t.gettext
     cells.append(
         f'<TD BGCOLOR="{t.node}" BORDER="1" COLOR="{t.node_border}">'
-        f'<FONT POINT-SIZE="10" COLOR="{t.foreground}">no data</FONT></TD>'
+        f'<FONT POINT-SIZE="10" COLOR="{t.foreground}">{html_text(tr("no data"))}</FONT></TD>'
     )
     keys = [
-        "edge width and label: transitions (share of the touchpoint's departures)",
-        "dashed: undeclared transition (only the data has it)",
+        tr("edge width and label: transitions (share of the touchpoint's departures)"),
+        tr("dashed: undeclared transition (only the data has it)"),
     ]
     G = scene.graph
     if any(G.edges[e].get(g.MEDIAN_SECONDS) is not None for e in G.edges):
-        keys.insert(1, "· time: median time to the next touchpoint (from the event log)")
+        keys.insert(1, tr("· time: median time to the next touchpoint (from the event log)"))
     if scene.graph.graph[g.HAS_COUNTS]:
         keys.append(
-            "● exits under a touchpoint: size = customers who left; dark = most conversions lost"
+            tr(
+                "● exits under a touchpoint: size = customers who left; dark = most conversions lost"
+            )
         )
     if scene.leaks():
-        keys.append(f"bold frame: top {TOP_LEAKS} leaks by conversions lost")
-    keys.append("double frame: goal")
+        keys.append(
+            scene.t.ngettext(
+                "bold frame: the top leak by conversions lost",
+                "bold frame: top {n} leaks by conversions lost",
+                TOP_LEAKS,
+            ).format(n=TOP_LEAKS)
+        )
+    keys.append(tr("double frame: goal"))
     half = (len(keys) + 1) // 2
     key_text = '<BR ALIGN="LEFT"/>'.join(
         html_text("   ·   ".join(part)) for part in (keys[:half], keys[half:]) if part
@@ -283,11 +293,13 @@ def _legend(scene: Scene) -> str:
 
 def _stage_label(scene: Scene, sid: str, name: str) -> str:
     reach = scene.stage_reach(sid)
-    text = f"<B>{html_text(visible(name, f'(no name: {sid})'))}</B>"
+    unnamed = scene.t.gettext("(no name: {id})").format(id=sid)
+    text = f"<B>{html_text(visible(name, unnamed))}</B>"
     if reach is not None:
+        reached = scene.t.gettext("reached by {share} of entries")
         text += (
             f'<BR/><FONT POINT-SIZE="10" COLOR="{scene.theme.muted}">'
-            f"reached by {percent(reach, 0)} of entries</FONT>"
+            f"{html_text(reached.format(share=percent(reach, 0, lang=scene.lang)))}</FONT>"
         )
     return f"<{text}>"
 
@@ -303,21 +315,23 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None, mark: st
     fill = t.node if bin_ is None else t.scale[bin_]
     ink = t.foreground if bin_ is None else t.text_on(fill)
     name_lines = "<BR/>".join(
-        html_text(line) for line in _wrap(visible(d[g.NAME], f"(no name: {n})"))
+        html_text(line)
+        for line in _wrap(visible(d[g.NAME], scene.t.gettext("(no name: {id})").format(id=n)))
     )
     rows = [f'<FONT POINT-SIZE="13"><B>{name_lines}</B></FONT>']
     info = []
     if d[g.CHANNEL]:
         info.append(shorten(str(d[g.CHANNEL]), 24))
     if G.graph[g.HAS_COUNTS]:
-        info.append(f"{integer(d[g.VISITS])} visits")
+        visits = scene.t.ngettext("{n} visit", "{n} visits", int(d[g.VISITS]))
+        info.append(visits.format(n=integer(d[g.VISITS], lang=scene.lang)))
     if info:
         rows.append(f'<FONT POINT-SIZE="10">{html_text(" · ".join(info))}</FONT>')
     mtext = metric_text(scene, value)
     if mtext:
         rows.append(f'<FONT POINT-SIZE="10">{html_text(mtext)}</FONT>')
     if goal:
-        rows.append('<FONT POINT-SIZE="10">goal</FONT>')
+        rows.append(f'<FONT POINT-SIZE="10">{html_text(scene.t.gettext("goal"))}</FONT>')
     content = f'<FONT COLOR="{ink}">' + "<BR/>".join(rows) + "</FONT>"
     border, width = (t.top_leak, 4) if top_rank is not None else (t.node_border, 1)
     box = (
@@ -350,9 +364,11 @@ def _edge_attrs(scene: Scene, u: str, v: str, columns: dict[str, int], biggest: 
     departures = du[g.VISITS] - du[g.IN_PROGRESS]
     if e[g.COUNT_KNOWN] and G.graph[g.HAS_COUNTS]:
         share = count / departures if departures > 0 else None
-        text = integer(count) + (f" ({percent(share, 0)})" if share is not None else "")
+        lang = scene.lang
+        text = integer(count, lang=lang)
+        text += f" ({percent(share, 0, lang=lang)})" if share is not None else ""
         if e.get(g.MEDIAN_SECONDS) is not None:
-            text += f" · {duration(e[g.MEDIAN_SECONDS])}"
+            text += f" · {duration(e[g.MEDIAN_SECONDS], lang=lang)}"
         attrs.append(f"label=<{html_text(text)}>")
         attrs.append(f"penwidth={_penwidth(count, biggest)}")
         attrs.append(f"weight={_weight(share)}")
@@ -372,18 +388,29 @@ def _leak_mark(
     exits = int(d[g.EXITS])
     departures = d[g.VISITS] - d[g.IN_PROGRESS]
     share = exits / departures if departures > 0 else None
-    lines = [f"{integer(exits)} left" + (f" ({percent(share, 0)})" if share is not None else "")]
+    lang, t = scene.lang, scene.t
+    left = t.ngettext("{n} left", "{n} left", exits).format(n=integer(exits, lang=lang))
+    lines = [left + (f" ({percent(share, 0, lang=lang)})" if share is not None else "")]
     leak = scene.leak(n)
     if churn:
-        lines = [f"{integer(exits)} left after converting"]
+        lines = [
+            t.ngettext("{n} left after converting", "{n} left after converting", exits).format(
+                n=integer(exits, lang=lang)
+            )
+        ]
     elif leak is not None:
         lost = leak.lost_conversions
         value = leak.lost_value
-        head = f"#{leak.rank} leak: " if top_rank is not None else ""
+        head = t.gettext("#{rank} leak: ").format(rank=leak.rank) if top_rank is not None else ""
         if lost is not None and lost > 0:
+            lost_text = t.gettext("≈{n} conversions lost").format(n=integer(lost, lang=lang))
             lines.append(
-                f"{head}≈{integer(lost)} conversions lost"
-                + (f" · {whole_money(value, scene.currency)}" if value is not None else "")
+                f"{head}{lost_text}"
+                + (
+                    f" · {whole_money(value, scene.currency, lang=lang)}"
+                    if value is not None
+                    else ""
+                )
             )
     text = "<BR/>".join(html_text(x) for x in lines)
     if top_rank is not None:

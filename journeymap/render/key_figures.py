@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from journeymap.analysis.business import SERVICE_TIMES, ServiceName
 from journeymap.figures import CX_LABELS, MISSING, cx_value, number, time_unit
+from journeymap.i18n import N_
 from journeymap.render.scene import Scene
 
 _SERVICE_WORDS: dict[ServiceName, str] = {
-    "first_response_time": "reply",
-    "resolution_time": "resolve",
+    "first_response_time": N_("reply"),
+    "resolution_time": N_("resolve"),
 }
 
 
@@ -25,14 +26,17 @@ def service_lines(scene: Scene, tid: str) -> list[str]:
         t = service.time(name)
         if t is None:
             continue
-        word = _SERVICE_WORDS[name]
-        unit = time_unit(t.unit) + (" biz" if t.hours == "business" else "")
+        word = scene.t.gettext(_SERVICE_WORDS[name])
+        unit = time_unit(t.unit, lang=scene.lang)
+        if t.hours == "business":
+            unit += " " + scene.t.gettext("biz")
         if t.median is not None:
-            text = f"{word} {_short_number(t.median)}"
-            text += f", p90 {_short_number(t.p90)}" if t.p90 is not None else ""
+            text = f"{word} {_short_number(t.median, scene.lang)}"
+            text += f", p90 {_short_number(t.p90, scene.lang)}" if t.p90 is not None else ""
             text += f" {unit}"
         elif t.mean is not None:
-            text = f"{word} mean {_short_number(t.mean)} {unit}"
+            mean = f"{_short_number(t.mean, scene.lang)} {unit}"
+            text = scene.t.gettext("{what} mean {time}").format(what=word, time=mean)
         else:
             text = f"{word}: {_short(t.reason)}"
         lines.append(text)
@@ -45,15 +49,15 @@ def business_line(scene: Scene) -> str:
         return ""
     parts = []
     for f in scene.analysis.metrics.figures.values():
-        label = CX_LABELS.get(f.name, f.name)
-        value = cx_value(f.name, f.value, scene.currency, f.margin_adjusted)
+        label = scene.t.gettext(CX_LABELS[f.name]) if f.name in CX_LABELS else f.name
+        value = cx_value(f.name, f.value, scene.currency, f.margin_adjusted, lang=scene.lang)
         parts.append(f"{label} {value}" if f.value is not None else f"{label}: {_short(f.reason)}")
     return " · ".join(parts)
 
 
-def _short_number(x: float | None) -> str:
+def _short_number(x: float | None, lang: str) -> str:
     """One decimal below 10, none from 10 on (``3.8``, ``12``)."""
-    return number(x, 1 if x is not None and x < 10 else 0)
+    return number(x, 1 if x is not None and x < 10 else 0, lang=lang)
 
 
 def _short(reason: str | None) -> str:

@@ -16,7 +16,8 @@ from journeymap import graph as g
 from journeymap.analysis.results import Leak, TouchpointFigures
 from journeymap.analysis.survey_figures import NO_SURVEYS, SurveyFigures
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.i18n import ENGLISH, Language, Translator, language_for, translator
+from journeymap.figures import percent, share
+from journeymap.i18n import ENGLISH, N_, Language, Translator, language_for, translator
 from journeymap.model import JourneyMap, Overlay
 from journeymap.render.fonts import FontPlan, plan_fonts
 from journeymap.render.theme import THEMES, Theme
@@ -242,10 +243,10 @@ class Metric:
 
 
 _METRICS = {
-    "drop_off": Metric("drop_off", "drop-off", ("< 10%", "10–25%", "25–40%", "40–60%", "≥ 60%")),
+    "drop_off": Metric("drop_off", N_("drop-off"), ("< 10%", "10–25%", "25–40%", "40–60%", "≥ 60%")),
     "nps": Metric("nps", "NPS", ("≥ 50", "20 to 50", "0 to 20", "−30 to 0", "< −30")),
     "csat": Metric("csat", "CSAT", ("≥ 85%", "75–85%", "65–75%", "50–65%", "< 50%")),
-    "ces": Metric("ces", "CES, share easy", ("≥ 80%", "65–80%", "50–65%", "35–50%", "< 35%")),
+    "ces": Metric("ces", N_("CES, share easy"), ("≥ 80%", "65–80%", "50–65%", "35–50%", "< 35%")),
 }
 
 
@@ -295,11 +296,11 @@ def metric_legend(scene: Scene) -> tuple[str, list[str]]:
     """Title and the five bin labels (good to bad) of the ``--color-by`` metric."""
     if scene.color_by != "emotion":
         m = _METRICS[scene.color_by]
-        return m.title, list(m.labels)
+        return scene.t.gettext(m.title), [_range_words(scene, label) for label in m.labels]
     lo, hi = scene.map.emotion_scale
     step = (hi - lo) / 5
     if float(hi - lo) == 4 and float(lo).is_integer():
-        return "emotion", [
+        return scene.t.gettext("emotion"), [
             f"{v:+g}".replace("-", "−").replace("+0", "0") for v in (hi, hi - 1, hi - 2, hi - 3, lo)
         ]
     edges = [hi - step * k for k in range(1, 5)]
@@ -308,20 +309,25 @@ def metric_legend(scene: Scene) -> tuple[str, list[str]]:
         + [f"{edges[k]:+.1f} to {edges[k - 1]:+.1f}" for k in range(1, 4)]
         + [f"< {edges[3]:+.1f}"]
     )
-    return "emotion", [s.replace("-", "−") for s in labels]
+    return scene.t.gettext("emotion"), [_range_words(scene, s.replace("-", "−")) for s in labels]
+
+
+def _range_words(scene: Scene, label: str) -> str:
+    """A bin label (``20 to 50``) with the word between its ends in the scene's language."""
+    return label.replace(" to ", f" {scene.t.pgettext('range', 'to')} ")
 
 
 def metric_text(scene: Scene, value: float | None) -> str | None:
     """The figure as a node shows it (``drop-off 34%``, ``NPS +12``, ``emotion −1``)."""
     if value is None:
         return None
-    by = scene.color_by
+    by, t = scene.color_by, scene.t
     if by == "drop_off":
-        return f"drop-off {value * 100:.0f}%"
+        return t.gettext("drop-off {share}").format(share=percent(value, 0, lang=scene.lang))
     if by == "nps":
         return f"NPS {value:+.0f}".replace("-", "−")
     if by == "csat":
-        return f"CSAT {value:.0f}%"
+        return f"CSAT {share(value, 0, lang=scene.lang)}"
     if by == "ces":
-        return f"CES easy {value:.0f}%"
-    return f"emotion {value:+g}".replace("-", "−")
+        return t.gettext("CES easy {share}").format(share=share(value, 0, lang=scene.lang))
+    return t.gettext("emotion {score}").format(score=f"{value:+g}".replace("-", "−"))
