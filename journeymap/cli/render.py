@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import load, located, map_options, quiet_option, write_output
 from journeymap.errors import JourneymapError, UsageError
 from journeymap.render.scene import COLOR_BY, CURVES
@@ -116,6 +117,7 @@ VIEW_NAMES = (
     default=None,
     help="With --arm: the entry of the map's experiments: block (default: its only entry).",
 )
+@lang_option
 @quiet_option
 def render(
     map_file: str,
@@ -136,6 +138,7 @@ def render(
     arm_specs: tuple[str, ...],
     control: str | None,
     experiment_id: str | None,
+    lang: str | None,
     quiet: bool,
 ) -> None:
     """Draw one view of MAP to a file: graph, canvas, charts, Mermaid or the HTML report.
@@ -153,6 +156,7 @@ def render(
     from journeymap.render.build import render_loaded
 
     fmt = view_format(view, output)
+    language = checked_lang(lang)
     if periods and view not in ("trend", "report"):
         raise UsageError(
             f"the {view} view draws one period: give its numbers with --data",
@@ -162,7 +166,7 @@ def render(
 
     def once() -> list[Path]:
         if view == "trend":
-            return _trend_once(map_file, periods, goal, theme, fmt, output)
+            return _trend_once(map_file, periods, goal, theme, fmt, output, language)
         trend_data, read = _trend_data(map_file, periods, goal) if periods else (None, [])
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
         readout = _readout(map_file, arm_specs, control, experiment_id, goal)
@@ -180,6 +184,7 @@ def render(
                 seed=seed,
                 experiment=readout,
                 trend=trend_data,
+                lang=language,
             )
         write_output(output, payload, [*loaded.files, *arms, *read])
         return [*loaded.files, *arms, *read]
@@ -209,7 +214,13 @@ def _trend_data(
 
 
 def _trend_once(
-    map_file: str, periods: tuple[str, ...], goal: str | None, theme: str, fmt: str, output: str
+    map_file: str,
+    periods: tuple[str, ...],
+    goal: str | None,
+    theme: str,
+    fmt: str,
+    output: str,
+    lang: str | None,
 ) -> list[Path]:
     """Draw the trend view of the overlays DATA."""
     from journeymap.render.scene import build_scene
@@ -221,7 +232,7 @@ def _trend_once(
             hint="give them after MAP: render MAP --view trend overlays/2026-*.yaml -o trend.svg",
         )
     data, files = _trend_data(map_file, periods, goal)
-    scene = build_scene(load(map_file, goal=goal).map, theme=theme, goal=goal)
+    scene = build_scene(load(map_file, goal=goal).map, theme=theme, goal=goal, lang=lang)
     write_output(output, trend_chart(scene, data.trend, data.surveys, fmt), files)
     return files
 

@@ -52,6 +52,7 @@ def render_loaded(
     seed: int = 0,
     trend: TrendData | None = None,
     experiment: Readout | None = None,
+    lang: str | None = None,
 ) -> bytes:
     """Render one view of a loaded map (runs the analysis when the view shows its figures)."""
     from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, render
@@ -72,6 +73,7 @@ def render_loaded(
         goal=goal,
         page=page,
         curves=scenario_curves(loaded, curves),
+        lang=lang,
     )
     scene.experiment = experiment
     return render(scene, view, fmt, trend=trend)

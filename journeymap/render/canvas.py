@@ -409,7 +409,7 @@ def draw_canvas(scene: Scene) -> Figure:
                     ls=DASHES[i % len(DASHES)],
                     marker=MARKERS[i % len(MARKERS)],
                     lw=2,
-                    label=mpl_text(curve.label),
+                    label=mpl_text(scene.t.gettext(curve.label)),
                 )
             )
         handles.append(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from journeymap import graph as g
 from journeymap.errors import UsageError
 from journeymap.figures import integer, number, percent, share, signed, whole_money
+from journeymap.i18n import N_
 from journeymap.render.mpl import Measurer, new_figure, save, style, wrap
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text, shorten
@@ -30,7 +31,12 @@ DASHES = ("-", "--", "-.", ":", "-", "--", "-.", ":")
 
 def _title(fig: Figure, scene: Scene, what: str) -> None:
     sub = " · ".join(
-        x for x in (scene.period, scene.scenario and f"scenario {scene.scenario}") if x
+        x
+        for x in (
+            scene.period,
+            scene.scenario and scene.t.gettext("scenario {name}").format(name=scene.scenario),
+        )
+        if x
     )
     fig.text(
         0.01, 0.985, mpl_text(scene.map.title), ha="left", va="top", fontsize=15, fontweight="bold"
@@ -38,7 +44,7 @@ def _title(fig: Figure, scene: Scene, what: str) -> None:
     fig.text(
         0.01,
         0.935,
-        mpl_text(what + (f" · {sub}" if sub else "")),
+        mpl_text(scene.t.gettext(what) + (f" · {sub}" if sub else "")),
         ha="left",
         va="top",
         fontsize=10,
@@ -78,7 +84,7 @@ def emotion_axes(
             ls=DASHES[k % len(DASHES)],
             marker=MARKERS[k % len(MARKERS)],
             ms=marker_size,
-            label=mpl_text(curve.label),
+            label=mpl_text(scene.t.gettext(curve.label)),
             zorder=3 + k,
         )
     first = scene.curves[0] if scene.curves else None
@@ -96,7 +102,7 @@ def emotion_axes(
                 s=marker_size * 9,
                 color=t.leak_strong,
                 zorder=10,
-                label="pain point",
+                label=scene.t.gettext("pain point"),
                 edgecolors="none",
             )
     if legend and (len(scene.curves) > 1 or any(c.pain_points for c in scene.curves)):
@@ -115,7 +121,7 @@ def emotions_chart(scene: Scene, fmt: str) -> bytes:
     with style(scene):
         width = min(max(7.0, 0.75 * len(order) + 3), 24.0)
         fig = new_figure(width, 5.2)
-        _title(fig, scene, "Emotion along the journey")
+        _title(fig, scene, N_("Emotion along the journey"))
         ax = fig.add_axes((0.07, 0.17, 0.76, 0.67))
         xs = {tid: float(i) for i, tid in enumerate(order)}
         t = scene.theme
@@ -146,7 +152,8 @@ def emotions_chart(scene: Scene, fmt: str) -> bytes:
         labels = ["\n".join(wrap(m, mpl_text(names.get(tid, tid)), 62, 8)[:3]) for tid in order]
         ax.set_xticks([xs[tid] for tid in order], labels, fontsize=8, rotation=0)
         lo, hi = scene.map.emotion_scale
-        ax.set_ylabel(f"emotion ({lo:g} to {hi:+g})".replace("-", "−"))
+        scale = scene.t.gettext("emotion ({low} to {high})")
+        ax.set_ylabel(scale.format(low=f"{lo:g}", high=f"{hi:+g}").replace("-", "−"))
         ax.grid(axis="y", alpha=0.6)
         return save(fig, fmt)
 
@@ -161,14 +168,14 @@ def funnel_chart(scene: Scene, fmt: str) -> bytes:
     t = scene.theme
     with style(scene):
         fig = new_figure(9.0, max(3.0, 0.55 * len(stages) + 1.8))
-        _title(fig, scene, "Funnel: share of entries that reach each stage")
+        _title(fig, scene, N_("Funnel: share of entries that reach each stage"))
         ax = fig.add_axes((0.28, 0.10, 0.66, 0.72))
         labels = [mpl_text(shorten(names.get(s.id, s.id), 40)) for s in stages]
         values = [s.reach_probability for s in stages]
         ys = list(range(len(stages)))[::-1]
         for y, v, st in zip(ys, values, stages, strict=True):
             if v is None:
-                note = (
+                note = scene.t.gettext(
                     "after the goal: not part of the conversion chain"
                     if st.after_goal
                     else "undefined (no journey enters the chain)"
@@ -180,7 +187,7 @@ def funnel_chart(scene: Scene, fmt: str) -> bytes:
             ax.text(
                 0.5 if inside else 0.5 + v / 2 + 0.01,
                 y,
-                percent(v, 1),
+                percent(v, 1, lang=scene.lang),
                 ha="center" if inside else "left",
                 va="center",
                 fontsize=10,
@@ -205,12 +212,15 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
     names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
     t = scene.theme
     priced = all(x.lost_value is not None for x in leaks) and bool(leaks)
-    unit = (scene.currency or "value") if priced else "conversions"
+    unit = (
+        (scene.currency or scene.t.gettext("value")) if priced else scene.t.gettext("conversions")
+    )
     with style(scene):
         fig = new_figure(max(8.0, 0.9 * len(leaks) + 3), 5.4)
         what = (
-            f"Leaks: {'value' if priced else 'conversions'} lost per touchpoint, "
-            "with 95% bootstrap interval"
+            N_("Leaks: value lost per touchpoint, with 95% bootstrap interval")
+            if priced
+            else N_("Leaks: conversions lost per touchpoint, with 95% bootstrap interval")
         )
         _title(fig, scene, what)
         ax = fig.add_axes((0.09, 0.26, 0.80, 0.58))
@@ -218,7 +228,7 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
             ax.text(
                 0.5,
                 0.5,
-                "no leak loses conversions (or the map has no goal)",
+                scene.t.gettext("no leak loses conversions (or the map has no goal)"),
                 ha="center",
                 va="center",
                 transform=ax.transAxes,
@@ -253,7 +263,8 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
             ax.text(
                 i,
                 v,
-                (whole_money(v, None) if priced else integer(v)) + "\n",
+                (whole_money(v, None, lang=scene.lang) if priced else integer(v, lang=scene.lang))
+                + "\n",
                 ha="center",
                 va="bottom",
                 fontsize=8,
@@ -265,8 +276,8 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
             for x in leaks
         ]
         ax.set_xticks(xs, labels, fontsize=8)
-        ax.set_ylabel(f"lost ({unit})")
-        ax.yaxis.set_major_formatter(_thousands())
+        ax.set_ylabel(scene.t.gettext("lost ({unit})").format(unit=unit))
+        ax.yaxis.set_major_formatter(_thousands(scene.lang))
         ax.grid(axis="y", alpha=0.6, zorder=0)
         ax.set_ylim(0, max(v + h for v, h in zip(values, highs, strict=True)) * 1.18 or 1)
         total = sum(values)
@@ -279,22 +290,28 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
                 cum.append(run / total)
             ax2.plot(xs, cum, color=t.accent, marker="o", ms=4, lw=1.6, zorder=4)
             ax2.set_ylim(0, 1.05)
-            ax2.set_ylabel("cumulative share", color=t.accent)
-            ax2.yaxis.set_major_formatter(_pct_formatter())
+            ax2.set_ylabel(scene.t.gettext("cumulative share"), color=t.accent)
+            ax2.yaxis.set_major_formatter(_pct_formatter(scene.lang))
             ax2.spines["right"].set_visible(True)
         return save(fig, fmt)
 
 
-def _thousands() -> Any:
-    from matplotlib.ticker import StrMethodFormatter
+def _thousands(lang: str) -> Any:
+    """Axis ticks as whole numbers with the separators of ``lang`` (``12,000``; ``12 000``)."""
+    from matplotlib.ticker import FuncFormatter, StrMethodFormatter
 
-    return StrMethodFormatter("{x:,.0f}")
+    if lang == "en":
+        return StrMethodFormatter("{x:,.0f}")
+    return FuncFormatter(lambda x, _pos: integer(x, lang=lang))
 
 
-def _pct_formatter() -> Any:
-    from matplotlib.ticker import PercentFormatter
+def _pct_formatter(lang: str) -> Any:
+    """Axis ticks of a share (0-1) as whole percentages in ``lang`` (``40%``; ``40\xa0%``)."""
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-    return PercentFormatter(1.0, decimals=0)
+    if lang == "en":
+        return PercentFormatter(1.0, decimals=0)
+    return FuncFormatter(lambda x, _pos: percent(x, 0, lang=lang))
 
 
 # ------------------------------------------------------------------------------------- scores
@@ -308,9 +325,9 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
     t = scene.theme
     panels: list[tuple[SurveyKind, str, list[tuple[str, Nps | Csat | Ces]]]] = []
     kinds: tuple[tuple[SurveyKind, str], ...] = (
-        ("nps", "NPS (−100 to 100)"),
-        ("csat", "CSAT (% satisfied)"),
-        ("ces", "CES (mean on its scale)"),
+        ("nps", N_("NPS (−100 to 100)")),
+        ("csat", N_("CSAT (% satisfied)")),
+        ("ces", N_("CES (mean on its scale)")),
     )
     for metric, title in kinds:
         rows = []
@@ -323,9 +340,10 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
     with style(scene):
         n_rows = max((len(p[2]) for p in panels), default=1)
         fig = new_figure(max(4.2 * max(len(panels), 1) + 2.2, 8.0), 0.42 * n_rows + 2.4)
-        _title(fig, scene, "Survey scores per touchpoint (95% intervals, n = responses)")
+        _title(fig, scene, N_("Survey scores per touchpoint (95% intervals, n = responses)"))
         if not panels:
-            fig.text(0.5, 0.45, "the map has no survey responses", ha="center", color=t.muted)
+            none = scene.t.gettext("the map has no survey responses")
+            fig.text(0.5, 0.45, none, ha="center", color=t.muted)
             return save(fig, fmt)
         left = 0.02
         width = 0.96 / len(panels)
@@ -355,15 +373,16 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
                         capsize=3,
                         zorder=3,
                     )
+                lang = scene.lang
                 label = (
-                    signed(v)
+                    signed(v, lang=lang)
                     if metric == "nps"
-                    else (share(v, 0) if metric == "csat" else number(v, 2))
+                    else (share(v, 0, lang=lang) if metric == "csat" else number(v, 2, lang=lang))
                 )
                 ax.text(
                     1.02,
                     y,
-                    f"{label}  n={integer(s.responses)}",
+                    f"{label}  n={integer(s.responses, lang=lang)}",
                     transform=ax.get_yaxis_transform(),
                     va="center",
                     fontsize=8,
@@ -371,7 +390,7 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
             ax.set_yticks(
                 ys, [mpl_text(shorten(names.get(tid, tid), 28)) for tid, _ in rows], fontsize=8
             )
-            ax.set_title(title, fontsize=10, loc="left")
+            ax.set_title(scene.t.gettext(title), fontsize=10, loc="left")
             if metric == "nps":
                 ax.set_xlim(-100, 100)
                 ax.axvline(0, color=t.muted, lw=0.8)

@@ -165,7 +165,7 @@ def build_curves(
             raise UsageError("one emotion curve per persona: the map declares no personas")
         return [emotion_curve(journey_map, p.name, p.id) for p in journey_map.personas]
     base_label = scenario or (
-        "as-is" if mode == "scenario" else _single_label(journey_map, persona)
+        N_("as-is") if mode == "scenario" else _single_label(journey_map, persona)
     )
     curves = [emotion_curve(journey_map, base_label, persona)]
     if mode == "scenario":
@@ -178,8 +178,10 @@ def _single_label(journey_map: JourneyMap, persona: str | None) -> str:
         return journey_map.persona(persona).name
     per_persona = any(isinstance(tp.emotion, dict) for _, tp in journey_map.iter_touchpoints())
     if not per_persona:
-        return "emotion"
-    return "mean over personas, by share" if journey_map.persona_shares else "mean over personas"
+        return N_("emotion")
+    if journey_map.persona_shares:
+        return N_("mean over personas, by share")
+    return N_("mean over personas")
 
 
 def build_scene(
@@ -243,7 +245,9 @@ class Metric:
 
 
 _METRICS = {
-    "drop_off": Metric("drop_off", N_("drop-off"), ("< 10%", "10–25%", "25–40%", "40–60%", "≥ 60%")),
+    "drop_off": Metric(
+        "drop_off", N_("drop-off"), ("< 10%", "10–25%", "25–40%", "40–60%", "≥ 60%")
+    ),
     "nps": Metric("nps", "NPS", ("≥ 50", "20 to 50", "0 to 20", "−30 to 0", "< −30")),
     "csat": Metric("csat", "CSAT", ("≥ 85%", "75–85%", "65–75%", "50–65%", "< 50%")),
     "ces": Metric("ces", N_("CES, share easy"), ("≥ 80%", "65–80%", "50–65%", "35–50%", "< 35%")),
