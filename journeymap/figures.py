@@ -204,7 +204,25 @@ def points(x: float | None, *, lang: Language = ENGLISH) -> str:
     """
     if x is None:
         return MISSING
-    return f"{_local(f'{100 * x:+.1f}', lang)} {translator(lang).pgettext('unit', 'pp')}"
+    return _local(f"{100 * x:+.1f}", lang) + " " + pp(lang)
+
+
+def pp(lang: Language = ENGLISH) -> str:
+    """The unit of a change of a proportion, percentage points (``pp``, ``п. п.``).
+
+    >>> pp(), pp("ru")
+    ('pp', 'п. п.')
+    """
+    return translator(lang).pgettext("unit", "pp")
+
+
+def range_word(lang: Language = ENGLISH) -> str:
+    """The word between the two ends of a range of signed figures (``to``; ``до``).
+
+    >>> range_word(), range_word("lv")
+    ('to', 'līdz')
+    """
+    return translator(lang).pgettext("range", "to")
 
 
 def change(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -366,7 +384,11 @@ def cx_of(name: str, n: float | None, *, lang: Language = ENGLISH) -> str:
     t = translator(lang)
     if name in CX_OF_WHOM:
         return f"{count(n, lang=lang)} {t.gettext(CX_OF_WHOM[name])}"
-    return t.gettext("per retained customer" if name == "retention_cost" else "per customer")
+    return (
+        t.gettext("per retained customer")
+        if name == "retention_cost"
+        else t.gettext("per customer")
+    )
 
 
 def formula_inputs(
@@ -429,13 +451,16 @@ def duration(seconds: float | None, *, lang: Language = ENGLISH) -> str:
     return f"{_local(f'{seconds:,.0f}', lang)} {_unit('s', lang)}"
 
 
-_UNIT_WORDS = (N_("d"), N_("h"), N_("min"), N_("s"))
-"""The short time units, translated in the context ``unit`` (``мин``, ``分钟``)."""
-
-
 def _unit(unit: str, lang: Language) -> str:
-    """A short time unit in ``lang`` (English as written)."""
-    return translator(lang).pgettext("unit", unit)
+    """A short time unit in ``lang`` (English as written; ``мин``, ``分钟``)."""
+    t = translator(lang)
+    words = {
+        "d": t.pgettext("unit", "d"),
+        "h": t.pgettext("unit", "h"),
+        "min": t.pgettext("unit", "min"),
+        "s": t.pgettext("unit", "s"),
+    }
+    return words.get(unit, unit)
 
 
 _ISO_PERIOD = re.compile(r"^(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))$")

@@ -3,8 +3,9 @@
 ``python -m journeymap.i18n.catalogues`` (``make i18n``) runs the three steps:
 
 1. **extract** every message of ``journeymap/`` into ``journeymap/i18n/journeymap.pot``: Python
-   calls of ``gettext``, ``ngettext`` (1, 2), ``pgettext`` (context 1, message 2), ``N_`` and
-   ``_`` (also as methods: ``scene.t.gettext("Actions")``), and the ``_()``/``ngettext()`` calls
+   calls of ``gettext``, ``ngettext`` (1, 2), ``pgettext`` (context 1, message 2), ``N_``,
+   ``_`` and ``tr`` (also as methods: ``scene.t.gettext("Actions")``; never inside an f-string,
+   where the extractor does not look, and always with one literal, never ``a if x else b``), and the ``_()``/``ngettext()`` calls
    of the jinja2 templates (``render/templates/*.j2``, jinja2's own Babel extractor);
 2. **update** the four ``.po`` files from it, keeping every translation (no fuzzy guesses: a new
    message arrives untranslated, so the completeness test fails until someone translates it);
@@ -35,8 +36,10 @@ KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "N_": None,
+    "tr": None,
 }
-"""The translation calls (Babel's keyword specs: ``ngettext:1,2``, ``pgettext:1c,2``)."""
+"""The translation calls (Babel's keyword specs: ``ngettext:1,2``, ``pgettext:1c,2``); ``tr``
+is the local name of ``scene.t.gettext`` where a function calls it often."""
 METHODS = [
     ("**/templates/**.j2", "jinja2.ext:babel_extract"),
     ("**.py", "python"),
@@ -67,7 +70,7 @@ def extract(root: Path = PACKAGE) -> Catalog:
         str(root),
         method_map=METHODS,
         options_map={"**/templates/**.j2": {"trimmed": "false"}},
-        keywords=KEYWORDS,  # type: ignore[arg-type]
+        keywords=KEYWORDS,
         comment_tags=("TRANSLATORS:",),
         strip_comment_tags=True,
     ):

@@ -175,10 +175,10 @@ def funnel_chart(scene: Scene, fmt: str) -> bytes:
         ys = list(range(len(stages)))[::-1]
         for y, v, st in zip(ys, values, stages, strict=True):
             if v is None:
-                note = scene.t.gettext(
-                    "after the goal: not part of the conversion chain"
+                note = (
+                    scene.t.gettext("after the goal: not part of the conversion chain")
                     if st.after_goal
-                    else "undefined (no journey enters the chain)"
+                    else scene.t.gettext("undefined (no journey enters the chain)")
                 )
                 ax.text(0.5, y, note, ha="center", va="center", fontsize=9, color=t.muted)
                 continue

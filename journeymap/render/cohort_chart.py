@@ -18,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from journeymap.analysis.cohorts import Cohorts
-from journeymap.figures import count, percent
+from journeymap.figures import count, percent, period
+from journeymap.i18n import N_, translator
 from journeymap.render.fonts import plan_fonts
 from journeymap.render.mpl import new_figure, save, themed
 from journeymap.render.theme import THEMES
@@ -37,41 +38,59 @@ class Cell:
     partial: bool
 
 
-def cells(c: Cohorts) -> list[Cell]:
+def cells(c: Cohorts, lang: str = "en") -> list[Cell]:
     """Every cell drawn, row by row (the offsets each cohort has reached)."""
     out = []
     for i, r in enumerate(c.cohorts):
         for k, v in enumerate(r.retention):
             partial = r.partial_from is not None and k >= r.partial_from
-            out.append(Cell(i, k, v, percent(v, 1) + ("*" if partial else ""), partial))
+            text = percent(v, 1, lang=lang) + ("*" if partial else "")
+            out.append(Cell(i, k, v, text, partial))
     return out
 
 
-def left_out_line(c: Cohorts) -> str:
+def left_out_line(c: Cohorts, lang: str = "en") -> str:
     """What the triangle does not show, counted (as the table's last line)."""
+    t = translator(lang)
     if c.include_partial:
-        return "* partial: the log ends inside the period (kept on request, not final)"
-    return (
-        f"left out (the log ends before the period does): {count(c.left_out_offsets)} cells, "
-        f"{count(c.left_out_cohorts)} cohorts of {count(c.left_out_customers)} customers"
+        return t.gettext("* partial: the log ends inside the period (kept on request, not final)")
+    return t.gettext(
+        "left out (the log ends before the period does): {cells} cells, "
+        "{cohorts} cohorts of {customers} customers"
+    ).format(
+        cells=count(c.left_out_offsets, lang=lang),
+        cohorts=count(c.left_out_cohorts, lang=lang),
+        customers=count(c.left_out_customers, lang=lang),
     )
 
 
-def cohort_chart(c: Cohorts, fmt: str, theme: str = "light") -> bytes:
-    """The heatmap of the retention triangle as ``svg``, ``png`` or ``pdf`` bytes."""
+_COHORT_TITLES = {
+    "week": N_("Retention by week cohort"),
+    "month": N_("Retention by month cohort"),
+    "quarter": N_("Retention by quarter cohort"),
+}
+
+
+def cohort_chart(c: Cohorts, fmt: str, theme: str = "light", lang: str = "en") -> bytes:
+    """The heatmap of the retention triangle as ``svg``, ``png`` or ``pdf`` bytes (its words
+    and numbers in ``lang``)."""
     import matplotlib as mpl
 
     t = THEMES[theme]
-    labels = [f"{r.cohort}  (n = {count(r.customers)})" for r in c.cohorts]
+    tr = translator(lang)
+    labels = [
+        f"{period(r.cohort, lang=lang)}  (n = {count(r.customers, lang=lang)})" for r in c.cohorts
+    ]
     width = max((len(r.retention) for r in c.cohorts), default=1)
     rows = max(len(c.cohorts), 1)
     cmap = mpl.colormaps["viridis"]
     with themed(t, plan_fonts(" ".join(labels))):
         fig = new_figure(max(6.0, 0.85 * width + 3.2), 0.42 * rows + 2.0)
-        fig.text(0.01, 0.98, f"Retention by {c.by} cohort", va="top", fontsize=14, weight="bold")
-        fig.text(0.01, 0.02, left_out_line(c), fontsize=8, color=t.muted)
+        title = tr.gettext(_COHORT_TITLES[c.by]) if c.by in _COHORT_TITLES else c.by
+        fig.text(0.01, 0.98, title, va="top", fontsize=14, weight="bold")
+        fig.text(0.01, 0.02, left_out_line(c, lang), fontsize=8, color=t.muted)
         ax = fig.add_axes((0.26, 0.14, 0.70, 1 - 0.14 - 1.0 / (0.42 * rows + 2.0)))
-        for cell in cells(c):
+        for cell in cells(c, lang):
             fill = mpl.colors.to_hex(cmap(cell.retention))
             ax.add_patch(
                 mpl.patches.Rectangle(
@@ -102,5 +121,5 @@ def cohort_chart(c: Cohorts, fmt: str, theme: str = "light") -> bytes:
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
         if not c.cohorts:
-            ax.text(width / 2, 0.5, "no whole cohort", ha="center", color=t.muted)
+            ax.text(width / 2, 0.5, tr.gettext("no whole cohort"), ha="center", color=t.muted)
         return save(fig, fmt)

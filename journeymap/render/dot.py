@@ -223,8 +223,9 @@ def _title(scene: Scene) -> str:
     if G.graph[g.FROM_OVERLAY]:
         bits.append(scene.t.gettext("numbers from an overlay"))
     sub = " · ".join(bits)
+    untitled = scene.t.gettext("(no title)")
     rows = [
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(visible(scene.map.title, scene.t.gettext("(no title)")))}</B></FONT></TD></TR>'
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(visible(scene.map.title, untitled))}</B></FONT></TD></TR>'
     ]
     if sub:
         rows.append(
@@ -241,9 +242,8 @@ def _title(scene: Scene) -> str:
 def _legend(scene: Scene) -> str:
     t = scene.theme
     title, labels = metric_legend(scene)
-    cells = [
-        f'<TD ALIGN="LEFT"><FONT POINT-SIZE="11"><B>{html_text(scene.t.gettext("Colour: {what}").format(what=title))}</B></FONT></TD>'
-    ]
+    colour = scene.t.gettext("Colour: {what}").format(what=title)
+    cells = [f'<TD ALIGN="LEFT"><FONT POINT-SIZE="11"><B>{html_text(colour)}</B></FONT></TD>']
     for k, label in enumerate(labels):
         fill = t.scale[k]
         cells.append(
@@ -251,9 +251,10 @@ def _legend(scene: Scene) -> str:
             f'<FONT POINT-SIZE="10" COLOR="{t.text_on(fill)}">{html_text(label)}</FONT></TD>'
         )
     tr = scene.t.gettext
+    no_data = tr("no data")
     cells.append(
         f'<TD BGCOLOR="{t.node}" BORDER="1" COLOR="{t.node_border}">'
-        f'<FONT POINT-SIZE="10" COLOR="{t.foreground}">{html_text(tr("no data"))}</FONT></TD>'
+        f'<FONT POINT-SIZE="10" COLOR="{t.foreground}">{html_text(no_data)}</FONT></TD>'
     )
     keys = [
         tr("edge width and label: transitions (share of the touchpoint's departures)"),
@@ -331,7 +332,8 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None, mark: st
     if mtext:
         rows.append(f'<FONT POINT-SIZE="10">{html_text(mtext)}</FONT>')
     if goal:
-        rows.append(f'<FONT POINT-SIZE="10">{html_text(scene.t.gettext("goal"))}</FONT>')
+        goal_word = scene.t.gettext("goal")
+        rows.append(f'<FONT POINT-SIZE="10">{html_text(goal_word)}</FONT>')
     content = f'<FONT COLOR="{ink}">' + "<BR/>".join(rows) + "</FONT>"
     border, width = (t.top_leak, 4) if top_rank is not None else (t.node_border, 1)
     box = (
@@ -401,7 +403,7 @@ def _leak_mark(
     elif leak is not None:
         lost = leak.lost_conversions
         value = leak.lost_value
-        head = t.gettext("#{rank} leak: ").format(rank=leak.rank) if top_rank is not None else ""
+        head = t.gettext("#{rank} leak:").format(rank=leak.rank) + " " if top_rank is not None else ""
         if lost is not None and lost > 0:
             lost_text = t.gettext("≈{n} conversions lost").format(n=integer(lost, lang=lang))
             lines.append(

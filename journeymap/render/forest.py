@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journeymap.errors import UsageError
-from journeymap.figures import RANGE, in_brackets, signed
+from journeymap.figures import RANGE, in_brackets, pp, range_word, signed
+from journeymap.i18n import N_, Translator, translator
 from journeymap.render.mpl import new_figure, save, style
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text
@@ -31,20 +32,23 @@ from journeymap.render.text import mpl_text
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from journeymap.analysis.experiment import Readout
+    from journeymap.analysis.experiment import Guardrail, Readout
 
 PROPORTION = "pp"
 SCALE = "points"
 GROUPS = ("primary metric", "guardrails", "drop-off at each touchpoint")
 METRIC_WORDS = {
-    "conversion": "conversion",
-    "reach": "reached",
-    "drop_off": "drop-off",
+    "conversion": N_("conversion"),
+    "reach": N_("reached"),
+    "drop_off": N_("drop-off"),
     "csat": "CSAT",
     "ces": "CES",
     "nps": "NPS",
 }
-"""Guardrail metrics in plain words."""
+"""Guardrail metrics in plain words (English; translated where shown)."""
+DECISIONS = (N_("ship"), N_("harm"), N_("inconclusive"), N_("invalid"))
+"""The decisions of a readout, translated in the title."""
+EN = translator("en")
 
 
 @dataclass(frozen=True)
@@ -68,22 +72,28 @@ class ForestRow:
     @property
     def text(self) -> str:
         """``+1.2 pp (+0.1 to +2.3)`` or ``-0.40 points (-0.90 to +0.10)``."""
+        return self.text_in(EN)
+
+    def text_in(self, t: Translator) -> str:
+        """:attr:`text` in the language of ``t`` (its numbers and units)."""
         if self.unit == PROPORTION:
-            return f"{signed(self.difference * 100, 1)} pp" + _span(self.interval, 100.0, 1)
-        return f"{signed(self.difference, 2)} points" + _span(self.interval, 1.0, 2)
+            head = signed(self.difference * 100, 1, lang=t.lang)
+            return f"{head} {pp(t.lang)}" + _span(self.interval, 100.0, 1, t)
+        points = t.gettext("{n} points").format(n=signed(self.difference, 2, lang=t.lang))
+        return points + _span(self.interval, 1.0, 2, t)
 
 
-def span(iv: tuple[float, float] | None, fmt: Callable[[float], str]) -> str:
+def span(iv: tuple[float, float] | None, fmt: Callable[[float], str], t: Translator = EN) -> str:
     """`` (+0.2 to +5.8)``: an interval of signed ends (an en dash between signs reads badly).
 
     >>> span((0.002, 0.058), lambda v: signed(v * 100, 1)), span(None, str)
     (' (+0.2 to +5.8)', '')
     """
-    return in_brackets(iv, fmt).replace(RANGE, " to ")
+    return in_brackets(iv, fmt).replace(RANGE, f" {range_word(t.lang)} ")
 
 
-def _span(iv: tuple[float, float] | None, scale: float, digits: int) -> str:
-    return span(iv, lambda v: signed(v * scale, digits))
+def _span(iv: tuple[float, float] | None, scale: float, digits: int, t: Translator) -> str:
+    return span(iv, lambda v: signed(v * scale, digits, lang=t.lang), t)
 
 
 @dataclass(frozen=True)
@@ -94,17 +104,20 @@ class Forest:
     left_out: tuple[str, ...]
 
 
-def forest_rows(r: Readout, names: dict[str, str]) -> Forest:
-    """The rows of a readout in plot order: primary, guardrails, touchpoints (arms in order)."""
+def forest_rows(r: Readout, names: dict[str, str], t: Translator = EN) -> Forest:
+    """The rows of a readout in plot order: primary, guardrails, touchpoints (arms in order);
+    labels in the language of ``t``."""
     from journeymap.analysis.experiment import deciding_p, sample_reached
 
     alpha, reached = r.plan.alpha, sample_reached(r.arms, r.plan)
     rows: list[ForestRow] = []
     left: list[str] = []
     for c in r.comparisons:
-        label = f"{c.arm}: {c.metric} against {r.control}"
+        against = t.gettext("{metric} against {control}")
+        label = f"{c.arm}: {against.format(metric=t.gettext(c.metric), control=r.control)}"
         if c.difference is None:
-            left.append(f"{label}: no customers in an arm")
+            none = t.gettext("no customers in an arm")
+            left.append(f"{label}: {none}")
             continue
         rows.append(
             ForestRow(
@@ -119,10 +132,10 @@ def forest_rows(r: Readout, names: dict[str, str]) -> Forest:
             )
         )
     for g in r.guardrails:
-        subject = "the goals" if g.subject == "goals" else names.get(g.subject, g.subject)
-        label = f"{g.arm}: {METRIC_WORDS.get(g.metric, g.metric)} at {subject}"
+        label = f"{g.arm}: {guardrail_words(g, names, t)}"
         if g.difference is None:
-            left.append(f"{label} (guardrail): {g.verdict}")
+            rail = t.gettext("guardrail")
+            left.append(f"{label} ({rail}): {g.verdict}")
             continue
         unit = SCALE if g.metric in ("ces", "nps") else PROPORTION
         better = g.difference < 0 if g.worse_when == "higher" else g.difference > 0
@@ -137,41 +150,66 @@ def forest_rows(r: Readout, names: dict[str, str]) -> Forest:
                 better,
             )
         )
-    for t in r.touchpoints:
-        label = f"{t.arm}: drop-off at {t.name}"
-        marked = t.q_value < alpha
+    for tp in r.touchpoints:
+        at = t.gettext("drop-off at {name}").format(name=tp.name)
+        label = f"{tp.arm}: {at}"
+        marked = tp.q_value < alpha
         rows.append(
             ForestRow(
                 GROUPS[2],
                 label,
-                t.difference,
-                t.difference_interval,
+                tp.difference,
+                tp.difference_interval,
                 PROPORTION,
                 marked,
-                t.difference < 0,
+                tp.difference < 0,
             )
         )
     return Forest(tuple(rows), tuple(left))
 
 
-def legend_lines(r: Readout) -> list[str]:
+def guardrail_words(g: Guardrail, names: dict[str, str], t: Translator = EN) -> str:
+    """``drop-off at Checkout``: a guardrail's metric and subject in the language of ``t``."""
+    subject = t.gettext("the goals") if g.subject == "goals" else names.get(g.subject, g.subject)
+    metric = t.gettext(METRIC_WORDS.get(g.metric, g.metric))
+    return t.gettext("{metric} at {subject}").format(metric=metric, subject=subject)
+
+
+def legend_lines(r: Readout, t: Translator = EN) -> list[str]:
     """What the marks mean, and which figures decide the primary metric."""
     from journeymap.analysis.experiment import sample_reached
 
-    figures = "fixed-horizon" if sample_reached(r.arms, r.plan) else "sequential (always-valid)"
+    filled = (
+        t.gettext(
+            "filled: significant at alpha {alpha} (primary metric: the fixed-horizon "
+            "Holm-adjusted p-value the decision reads; touchpoints: BH q-value; "
+            "guardrails: breached)"
+        )
+        if sample_reached(r.arms, r.plan)
+        else t.gettext(
+            "filled: significant at alpha {alpha} (primary metric: the sequential "
+            "(always-valid) Holm-adjusted p-value the decision reads; touchpoints: BH q-value; "
+            "guardrails: breached)"
+        )
+    )
     return [
-        f"filled: significant at alpha {r.plan.alpha:g} (primary metric: the {figures} "
-        "Holm-adjusted p-value the decision reads; touchpoints: BH q-value; guardrails: breached)",
-        "blue diamond: the arm does better than the control, vermillion square: worse, hollow: not "
-        "significant; "
-        "thick: 95% interval, dashed: the always-valid confidence sequence",
+        filled.format(alpha=f"{r.plan.alpha:g}"),
+        t.gettext(
+            "blue diamond: the arm does better than the control, vermillion square: worse, "
+            "hollow: not significant; "
+            "thick: 95% interval, dashed: the always-valid confidence sequence"
+        ),
     ]
 
 
-def title_words(r: Readout) -> tuple[str, str]:
+def title_words(r: Readout, t: Translator = EN) -> tuple[str, str]:
     """The title (the decision in it) and the reason below it."""
-    name = f"Experiment {r.experiment}" if r.experiment else "Experiment"
-    return f"{name}: {r.decision.value.upper()}", r.reason
+    name = (
+        t.gettext("Experiment {name}").format(name=r.experiment)
+        if r.experiment
+        else t.gettext("Experiment")
+    )
+    return f"{name}: {t.gettext(r.decision.value).upper()}", r.reason
 
 
 def _panel(ax: Axes, scene: Scene, rows: Sequence[ForestRow], unit: str) -> None:
@@ -202,7 +240,7 @@ def _panel(ax: Axes, scene: Scene, rows: Sequence[ForestRow], unit: str) -> None
         ax.text(
             1.01,
             y,
-            mpl_text(row.text),
+            mpl_text(row.text_in(scene.t)),
             transform=ax.get_yaxis_transform(),
             va="center",
             fontsize=8.5,
@@ -216,11 +254,12 @@ def _panel(ax: Axes, scene: Scene, rows: Sequence[ForestRow], unit: str) -> None
     ax.grid(axis="x", lw=0.5)
     ax.set_axisbelow(True)
     what = (
-        "difference to the control, percentage points"
+        scene.t.gettext("difference to the control, percentage points")
         if unit == PROPORTION
-        else ("difference to the control, points of the scale (CES, NPS)")
+        else scene.t.gettext("difference to the control, points of the scale (CES, NPS)")
     )
-    ax.set_xlabel(what + " · 95% intervals", fontsize=9)
+    intervals = scene.t.gettext("95% intervals")
+    ax.set_xlabel(f"{what} · {intervals}", fontsize=9)
     ends = [(r.difference, *(r.interval or ()), *(r.sequence or ())) for r in rows]
     lo = min([0.0] + [min(e) * scale for e in ends])
     hi = max([0.0] + [max(e) * scale for e in ends])
@@ -237,15 +276,16 @@ def forest_chart(scene: Scene, fmt: str) -> bytes:
             hint="give two or more arms, each a customer-grain overlay",
         )
     names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
-    forest = forest_rows(r, names)
+    forest = forest_rows(r, names, scene.t)
     panels = [
         (u, [row for row in forest.rows if row.unit == u])
         for u in (PROPORTION, SCALE)
         if any(row.unit == u for row in forest.rows)
     ]
-    title, reason = title_words(r)
+    title, reason = title_words(r, scene.t)
     reason_lines = textwrap.wrap(reason, 120) or [""]
-    notes = [*legend_lines(r), *(f"left out: {x}" for x in forest.left_out)]
+    left_out = scene.t.gettext("left out: {what}")
+    notes = [*legend_lines(r, scene.t), *(left_out.format(what=x) for x in forest.left_out)]
     top_in = 0.55 + 0.2 * len(reason_lines)
     rows_in = sum(0.32 * len(p) + 0.75 for _, p in panels) or 0.5
     bottom_in = 0.5 + 0.18 * len(notes)
@@ -277,7 +317,8 @@ def forest_chart(scene: Scene, fmt: str) -> bytes:
             _panel(ax, scene, rows, unit)
             y -= h + 0.55 / height
         if not panels:
-            fig.text(0.36, y - 0.2 / height, "no difference to draw", color=scene.theme.muted)
+            none = scene.t.gettext("no difference to draw")
+            fig.text(0.36, y - 0.2 / height, none, color=scene.theme.muted)
         fig.text(
             0.01,
             0.04 / height + 0.18 * (len(notes) - 1) / height,

@@ -83,8 +83,10 @@ def to_journey(scene: Scene) -> str:
                 "not carried over: per-persona emotions (a Mermaid task has one score; "
                 "scores are the mean over personas, weighted by share, "
                 "actors are the personas with an emotion)"
-                if m.persona_shares
-                else "not carried over: per-persona emotions (a Mermaid task has one score; "
+            )
+            if m.persona_shares
+            else t.gettext(
+                "not carried over: per-persona emotions (a Mermaid task has one score; "
                 "scores are the mean over personas, actors are the personas with an emotion)"
             )
         )

@@ -28,12 +28,14 @@ from journeymap.figures import (
     formula_inputs,
     in_brackets,
     integer,
+    level,
     number,
     percent,
     share,
     signed,
     whole_money,
 )
+from journeymap.i18n import N_
 from journeymap.render.report_experiment import experiment_css, experiment_section
 from journeymap.render.scene import Scene, map_text
 
@@ -102,6 +104,7 @@ def _css(scene: Scene) -> str:
 
 
 def _leak_rows(scene: Scene) -> list[dict[str, Any]]:
+    lang = scene.lang
     names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
     stage_names = dict(scene.graph.graph[g.STAGES])
     rows = []
@@ -115,28 +118,28 @@ def _leak_rows(scene: Scene) -> list[dict[str, Any]]:
                 "rank": x.rank,
                 "name": names.get(tid, tid),
                 "stage": stage_names.get(stage, stage),
-                "exits": integer(x.exits),
+                "exits": integer(x.exits, lang=lang),
                 "drop_off": (
                     MISSING
                     if fig is None
-                    else percent(fig.drop_off, 1)
-                    + in_brackets(fig.drop_off_interval, lambda v: percent(v, 1))
+                    else percent(fig.drop_off, 1, lang=lang)
+                    + in_brackets(fig.drop_off_interval, lambda v: percent(v, 1, lang=lang))
                 ),
-                "lost": number(x.lost_conversions, 1)
-                + in_brackets(x.lost_conversions_interval, lambda v: number(v, 1)),
-                "value": whole_money(x.lost_value, scene.currency),
+                "lost": number(x.lost_conversions, 1, lang=lang)
+                + in_brackets(x.lost_conversions_interval, lambda v: number(v, 1, lang=lang)),
+                "value": whole_money(x.lost_value, scene.currency, lang=lang),
                 "what_if": MISSING
                 if extra is None
                 else (
-                    f"+{number(extra, 1)} conv."
+                    scene.t.gettext("+{n} conv.").format(n=number(extra, 1, lang=lang))
                     + (
-                        f", {whole_money(extra_value, scene.currency)}"
+                        f", {whole_money(extra_value, scene.currency, lang=lang)}"
                         if extra_value is not None
                         else ""
                     )
                 ),
-                "removal": percent(x.removal_effect, 1),
-                "p_top": percent(x.probability_top, 0),
+                "removal": percent(x.removal_effect, 1, lang=lang),
+                "p_top": percent(x.probability_top, 0, lang=lang),
                 "best_next": (
                     names.get(x.best_next.touchpoint, x.best_next.touchpoint)
                     if x.best_next
@@ -148,12 +151,12 @@ def _leak_rows(scene: Scene) -> list[dict[str, Any]]:
     return rows
 
 
-def _responses(metric: Nps | Csat | Ces | None) -> str:
-    return MISSING if metric is None else integer(metric.responses)
+def _responses(metric: Nps | Csat | Ces | None, lang: str) -> str:
+    return MISSING if metric is None else integer(metric.responses, lang=lang)
 
 
 def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
-    rows = []
+    rows, lang = [], scene.lang
     for _, tp in scene.map.iter_touchpoints():
         s = scene.survey(tp.id)
         if not s:
@@ -166,34 +169,35 @@ def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
                 "nps": (
                     MISSING
                     if nps is None or nps_value is None
-                    else signed(nps_value, 1) + in_brackets(nps.interval, lambda v: signed(v, 1))
+                    else signed(nps_value, 1, lang=lang)
+                    + in_brackets(nps.interval, lambda v: signed(v, 1, lang=lang))
                 ),
-                "nps_n": _responses(nps),
-                "csat": share(None if csat is None else csat.percent, 1),
-                "csat_mean": number(None if csat is None else csat.mean, 2),
-                "csat_n": _responses(csat),
-                "ces": number(None if ces is None else ces.mean, 2),
-                "ces_easy": share(None if ces is None else ces.percent_easy, 1),
-                "ces_n": _responses(ces),
+                "nps_n": _responses(nps, lang),
+                "csat": share(None if csat is None else csat.percent, 1, lang=lang),
+                "csat_mean": number(None if csat is None else csat.mean, 2, lang=lang),
+                "csat_n": _responses(csat, lang),
+                "ces": number(None if ces is None else ces.mean, 2, lang=lang),
+                "ces_easy": share(None if ces is None else ces.percent_easy, 1, lang=lang),
+                "ces_n": _responses(ces, lang),
             }
         )
     return rows
 
 
-def _business_rows(a: Analysis) -> list[dict[str, str]]:
+def _business_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
     """The map-level business figures of the period (formula and inputs beside each value;
     a figure not measured or undefined shows its reason)."""
-    cur = a.settings.currency
+    cur, lang = a.settings.currency, scene.lang
     rows = []
     for f in a.metrics.figures.values():
         defined = f.value is not None
         rows.append(
             {
-                "name": CX_LABELS.get(f.name, f.name),
-                "value": cx_value(f.name, f.value, cur, f.margin_adjusted),
-                "interval": cx_interval(f.name, f.interval),
-                "of": cx_of(f.name, f.n) if defined else MISSING,
-                "basis": f"{f.formula}: {formula_inputs(f.inputs, cur)}"
+                "name": scene.t.gettext(CX_LABELS[f.name]) if f.name in CX_LABELS else f.name,
+                "value": cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang),
+                "interval": cx_interval(f.name, f.interval, lang=lang),
+                "of": cx_of(f.name, f.n, lang=lang) if defined else MISSING,
+                "basis": f"{f.formula}: {formula_inputs(f.inputs, cur, lang=lang)}"
                 if defined
                 else str(f.reason),
             }
@@ -201,9 +205,14 @@ def _business_rows(a: Analysis) -> list[dict[str, str]]:
     return rows
 
 
-def _service_rows(a: Analysis) -> list[dict[str, str]]:
+_UNIT_NAMES = (N_("seconds"), N_("minutes"), N_("hours"), N_("days"))
+"""The time units of the service-time table, translated where shown."""
+_SERVICE_NAMES = {"first_response_time": N_("first response"), "resolution_time": N_("resolution")}
+
+
+def _service_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
     """Service times per touchpoint: mean, median and p90 with their unit, or the reason."""
-    rows = []
+    rows, lang, tr = [], scene.lang, scene.t.gettext
     for tid, s in a.metrics.touchpoints.items():
         for name in SERVICE_TIMES:
             t = s.time(name)
@@ -213,33 +222,40 @@ def _service_rows(a: Analysis) -> list[dict[str, str]]:
             rows.append(
                 {
                     "name": a.touchpoint(tid).name or tid,
-                    "time": name.replace("_time", "").replace("_", " "),
-                    "mean": number(t.mean, 1),
-                    "median": number(t.median, 1),
-                    "p90": number(t.p90, 1),
-                    "n": count(t.count),
-                    "unit": f"{unit}, business hours" if t.hours == "business" else unit,
-                    "note": t.reason or ("" if t.p90 is not None else "no samples: p90 unknown"),
+                    "time": tr(_SERVICE_NAMES[name]),
+                    "mean": number(t.mean, 1, lang=lang),
+                    "median": number(t.median, 1, lang=lang),
+                    "p90": number(t.p90, 1, lang=lang),
+                    "n": count(t.count, lang=lang),
+                    "unit": tr("{unit}, business hours").format(unit=tr(unit))
+                    if t.hours == "business"
+                    else tr(unit),
+                    "note": t.reason
+                    or ("" if t.p90 is not None else tr("no samples: p90 unknown")),
                 }
             )
     return rows
 
 
-def _headline(sv: SurveyFigures, kind: str) -> str:
+def _headline(sv: SurveyFigures, kind: str, lang: str) -> str:
     m = getattr(sv, kind)
     if m is None or m.headline is None:
         return MISSING
     v = m.headline
     text = (
-        signed(v, 0) if isinstance(m, Nps) else share(v, 0) if isinstance(m, Csat) else number(v, 1)
+        signed(v, 0, lang=lang)
+        if isinstance(m, Nps)
+        else share(v, 0, lang=lang)
+        if isinstance(m, Csat)
+        else number(v, 1, lang=lang)
     )
-    return f"{text} (n={integer(m.responses)})"
+    return f"{text} (n={integer(m.responses, lang=lang)})"
 
 
-def _stage_survey_rows(a: Analysis) -> list[dict[str, str]]:
+def _stage_survey_rows(a: Analysis, lang: str) -> list[dict[str, str]]:
     """Survey figures per stage: the answers of its touchpoints pooled, never averaged."""
     return [
-        {"name": st.name, **{k: _headline(st.surveys, k) for k in ("nps", "csat", "ces")}}
+        {"name": st.name, **{k: _headline(st.surveys, k, lang) for k in ("nps", "csat", "ces")}}
         for st in a.stages
         if st.surveys
     ]
@@ -249,27 +265,26 @@ def _summary_cells(scene: Scene) -> list[tuple[str, str]]:
     """The key figures at the top of the report (none without analysis)."""
     if scene.analysis is None:
         return []
-    s = scene.analysis.summary
+    s, lang = scene.analysis.summary, scene.lang
     cells = [
-        ("entries", integer(s.entries)),
-        ("conversions", integer(s.conversions)),
-        ("conversion probability", percent(s.conversion_probability, 1)),
+        (N_("entries"), integer(s.entries, lang=lang)),
+        (N_("conversions"), integer(s.conversions, lang=lang)),
+        (N_("conversion probability"), percent(s.conversion_probability, 1, lang=lang)),
     ]
     if s.total_lost_value is not None:
-        cells.append(
-            ("value lost at leaks (first order)", whole_money(s.total_lost_value, scene.currency))
-        )
+        lost = whole_money(s.total_lost_value, scene.currency, lang=lang)
+        cells.append((N_("value lost at leaks (first order)"), lost))
     elif s.total_lost_conversions is not None:
-        cells.append(
-            ("conversions lost at leaks (first order)", number(s.total_lost_conversions, 0))
-        )
-    return cells
+        lost = number(s.total_lost_conversions, 0, lang=lang)
+        cells.append((N_("conversions lost at leaks (first order)"), lost))
+    return [(scene.t.gettext(label), value) for label, value in cells]
 
 
 def report(scene: Scene, trend: TrendSection | None = None) -> str:
     """The HTML report of the scene (a string; the same scene gives the same text); with
     ``trend``, a section over several periods (:mod:`journeymap.render.report_trend`)."""
     import jinja2
+    from markupsafe import Markup, escape
 
     from journeymap.render.canvas import canvas
     from journeymap.render.charts import emotions_chart, funnel_chart, leaks_chart, scores_chart
@@ -281,53 +296,65 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     leaks = _leak_rows(scene) if a is not None else None
     surveys = _survey_rows(scene) if a is not None else None
     summary = _summary_cells(scene)
-    sections = [("graph", "Journey graph")]
+    sections = [("graph", N_("Journey graph"))]
     if leaks is not None:
-        sections.append(("leaks", "Leaks"))
+        sections.append(("leaks", N_("Leaks")))
     figures = None
     if a is not None:
         figures = {
-            "business": _business_rows(a),
-            "service": _service_rows(a),
-            "stages": _stage_survey_rows(a),
+            "business": _business_rows(a, scene),
+            "service": _service_rows(a, scene),
+            "stages": _stage_survey_rows(a, scene.lang),
         }
         if any(figures.values()):
-            sections.append(("figures", "Key figures"))
+            sections.append(("figures", N_("Key figures")))
         else:
             figures = None
-    sections.append(("canvas", "Journey map"))
+    sections.append(("canvas", N_("Journey map")))
     if a is not None:
-        sections.append(("funnel", "Funnel"))
-        sections.append(("surveys", "Survey scores"))
-    sections.append(("emotions", "Emotions"))
+        sections += [("funnel", N_("Funnel")), ("surveys", N_("Survey scores"))]
+    sections.append(("emotions", N_("Emotions")))
     if trend is not None:
-        sections.append(("trend", "Over time"))
+        sections.append(("trend", N_("Over time")))
     experiment = experiment_section(scene)
     if experiment is not None:
-        sections.append(("experiment", "Experiment"))
+        sections.append(("experiment", N_("Experiment")))
+    tr = scene.t.gettext
     bits = [
         x
         for x in (
             scene.period,
-            scene.scenario and f"scenario {scene.scenario}",
-            scene.persona and f"persona {scene.map.persona(scene.persona).name}",
+            scene.scenario and tr("scenario {name}").format(name=scene.scenario),
+            scene.persona
+            and tr("persona {name}").format(name=scene.map.persona(scene.persona).name),
         )
         if x
     ]
     if scene.graph.graph[g.HAS_COUNTS]:
-        bits.append("counts are transitions (visits)")
+        bits.append(tr("counts are transitions (visits)"))
     css = _css(scene) + ("" if experiment is None else experiment_css(scene))
     style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     csp = (
         f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
         "base-uri 'none'; form-action 'none'"
     )
-    footnote = "Intervals are 95%."
+    footnote = tr("Intervals are 95%.")
     if a is not None and a.settings.samples:
-        footnote += f" Bootstrap: {a.settings.samples} samples, seed {a.settings.seed}."
-    what_if_percent = "10%" if a is None else f"{a.settings.what_if.percent:g}%"
+        n, seed = a.settings.samples, a.settings.seed
+        boot = scene.t.ngettext(
+            "Bootstrap: {n} sample, seed {seed}.", "Bootstrap: {n} samples, seed {seed}.", n
+        )
+        footnote += " " + boot.format(n=n, seed=seed)
+    what_if_percent = level(0.1 if a is None else a.settings.what_if.percent / 100, lang=scene.lang)
     env = jinja2.Environment(
-        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(tr, scene.t.ngettext, newstyle=False)  # type: ignore[attr-defined]
+    generated = escape(tr("Generated by journeymap from map {id}.")).format(
+        id=Markup("<code>{}</code>").format(scene.map.id)
     )
     template = env.from_string(
         resources.files("journeymap.render")
@@ -336,14 +363,14 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     )
     has_surveys = bool(surveys)
     return template.render(
-        lang=guess_lang(map_text(scene.map)),
+        lang=guess_lang(map_text(scene.map)) if scene.lang == "en" else scene.lang,
         csp=csp,
         css=css,
         title=scene.map.title,
         subtitle=" · ".join(bits),
         summary=summary,
-        sections=sections,
-        map_id=scene.map.id,
+        sections=[(key, tr(heading)) for key, heading in sections],
+        generated=generated,
         footnote=footnote,
         graph_uri=data_uri(render_graph(scene, "svg"), svg),
         canvas_uri=data_uri(canvas(scene, "svg"), svg),

@@ -18,10 +18,12 @@ from journeymap.figures import (
     integer,
     percent,
     percent_interval,
+    pp,
     signed,
 )
 from journeymap.figures import p_value as p_text
-from journeymap.render.forest import METRIC_WORDS, forest_chart, span, title_words
+from journeymap.i18n import Translator
+from journeymap.render.forest import forest_chart, guardrail_words, span, title_words
 from journeymap.render.scene import Scene
 
 
@@ -72,48 +74,59 @@ class ExperimentSection:
     forest_svg: bytes
 
 
-def _pp(x: float | None) -> str:
+def _pp(x: float | None, t: Translator) -> str:
     """A difference of proportions in points with the typographic minus: ``+3.0 pp``."""
-    return MISSING if x is None else f"{signed(x * 100, 1)} pp"
+    if x is None:
+        return MISSING
+    return f"{signed(x * 100, 1, lang=t.lang)} {pp(t.lang)}"
 
 
-def _pp_span(iv: tuple[float, float] | None) -> str:
-    return span(iv, lambda v: signed(v * 100, 1))
+def _pp_span(iv: tuple[float, float] | None, t: Translator) -> str:
+    return span(iv, lambda v: signed(v * 100, 1, lang=t.lang), t)
 
 
-def _comparison(c: Comparison) -> ComparisonRow:
+def _comparison(c: Comparison, t: Translator) -> ComparisonRow:
+    lang = t.lang
+
+    def pct(v: float) -> str:
+        return _local_percent(signed(v * 100, 1, lang=lang), lang)
+
     return ComparisonRow(
         arm=c.arm,
-        difference=_pp(c.difference) + _pp_span(c.difference_interval),
+        difference=_pp(c.difference, t) + _pp_span(c.difference_interval, t),
         lift=(
             MISSING
             if c.relative_lift is None
-            else signed(c.relative_lift * 100, 1)
-            + "%"
-            + span(c.relative_lift_interval, lambda v: signed(v * 100, 1) + "%")
+            else pct(c.relative_lift) + span(c.relative_lift_interval, pct, t)
         ),
-        p_value=f"{p_text(c.p_value)} ({c.test})",
-        p_adjusted=p_text(c.p_value_adjusted),
-        sequential=p_text(c.sequential_p_value),
-        sequence=_pp_span(c.confidence_sequence).strip() or MISSING,
-        chance=percent(c.chance_to_beat_control, 1),
+        p_value=f"{p_text(c.p_value, lang=lang)} ({c.test})",
+        p_adjusted=p_text(c.p_value_adjusted, lang=lang),
+        sequential=p_text(c.sequential_p_value, lang=lang),
+        sequence=_pp_span(c.confidence_sequence, t).strip() or MISSING,
+        chance=percent(c.chance_to_beat_control, 1, lang=lang),
     )
 
 
-def _guardrail(g: Guardrail, names: dict[str, str]) -> GuardrailRow:
-    subject = "the goals" if g.subject == "goals" else names.get(g.subject, g.subject)
+def _local_percent(number: str, lang: str) -> str:
+    """A number already in ``lang`` with the percent sign as ``lang`` writes it (``+3,0\xa0%``)."""
+    from journeymap.figures import symbols
+
+    return symbols(lang).percent.format(n=number)
+
+
+def _guardrail(g: Guardrail, names: dict[str, str], t: Translator) -> GuardrailRow:
     if g.metric in ("ces", "nps"):
         change = (
             MISSING
             if g.difference is None
-            else f"{signed(g.difference, 2)} points"
-            + span(g.difference_interval, lambda v: signed(v, 2))
+            else t.gettext("{n} points").format(n=signed(g.difference, 2, lang=t.lang))
+            + span(g.difference_interval, lambda v: signed(v, 2, lang=t.lang), t)
         )
     else:
-        change = _pp(g.difference) + _pp_span(g.difference_interval)
+        change = _pp(g.difference, t) + _pp_span(g.difference_interval, t)
     return GuardrailRow(
         arm=g.arm,
-        guardrail=f"{METRIC_WORDS.get(g.metric, g.metric)} at {subject}",
+        guardrail=guardrail_words(g, names, t),
         worse_when=g.worse_when,
         change=change,
         tolerated=g.tolerance,
@@ -136,15 +149,18 @@ def experiment_section(scene: Scene) -> ExperimentSection | None:
     if r is None:
         return None
     names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
-    srm = (
-        f"sample ratio: p {p_text(r.srm.p_value)} against the planned split "
-        + ", ".join(
-            f"{a.name} {percent(s, 1)}" for a, s in zip(r.arms, r.srm.expected_split, strict=True)
-        )
-        + (": MISMATCH" if r.srm.mismatch else ": as planned")
+    t, lang = scene.t, scene.lang
+    split = ", ".join(
+        f"{a.name} {percent(s, 1, lang=lang)}"
+        for a, s in zip(r.arms, r.srm.expected_split, strict=True)
     )
+    srm = (
+        t.gettext("sample ratio: p {p} against the planned split {split}: MISMATCH")
+        if r.srm.mismatch
+        else t.gettext("sample ratio: p {p} against the planned split {split}: as planned")
+    ).format(p=p_text(r.srm.p_value, lang=lang), split=split)
     return ExperimentSection(
-        title=title_words(r)[0],
+        title=title_words(r, t)[0],
         decision=r.decision.value,
         reason=r.reason,
         control=r.control,
@@ -152,19 +168,21 @@ def experiment_section(scene: Scene) -> ExperimentSection | None:
         arms=tuple(
             ArmRow(
                 a.name,
-                integer(a.customers),
-                integer(a.excluded),
-                integer(a.conversions),
-                percent(a.conversion, 2)
+                integer(a.customers, lang=lang),
+                integer(a.excluded, lang=lang),
+                integer(a.conversions, lang=lang),
+                percent(a.conversion, 2, lang=lang)
                 + (
-                    f" ({percent_interval(a.conversion_interval)})" if a.conversion_interval else ""
+                    f" ({percent_interval(a.conversion_interval, lang=lang)})"
+                    if a.conversion_interval
+                    else ""
                 ),
                 a.name == r.control and a.name != "control",
             )
             for a in r.arms
         ),
-        comparisons=tuple(_comparison(c) for c in r.comparisons),
-        guardrails=tuple(_guardrail(g, names) for g in r.guardrails),
+        comparisons=tuple(_comparison(c, t) for c in r.comparisons),
+        guardrails=tuple(_guardrail(g, names, t) for g in r.guardrails),
         scenario=tuple(words(c) for c in r.scenario_check),
         notes=r.notes,
         forest_svg=forest_chart(scene, "svg"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from journeymap.analysis.comparison import Metric
 from journeymap.analysis.survey_figures import SurveyFigures
 from journeymap.analysis.trend import Proportion, Trend
-from journeymap.figures import MISSING, integer, percent, percent_interval
+from journeymap.figures import MISSING, integer, level, percent, percent_interval, period
 from journeymap.render.scene import Scene
 
 
@@ -39,12 +39,13 @@ class TrendSection:
     chart_uri: str
 
 
-def _cell(p: Proportion, flagged: bool) -> str:
-    return (MISSING if p.value is None else percent(p.value, 1)) + ("*" if flagged else "")
+def _cell(p: Proportion, flagged: bool, lang: str) -> str:
+    value = MISSING if p.value is None else percent(p.value, 1, lang=lang)
+    return value + ("*" if flagged else "")
 
 
-def _interval(p: Proportion) -> str:
-    return percent_interval(p.interval, 1)
+def _interval(p: Proportion, lang: str) -> str:
+    return percent_interval(p.interval, 1, lang=lang)
 
 
 def trend_section(scene: Scene, data: TrendData) -> TrendSection:
@@ -57,28 +58,30 @@ def trend_section(scene: Scene, data: TrendData) -> TrendSection:
     index = {tp.id: i for i, tp in enumerate(t.periods[0].touchpoints)} if t.periods else {}
     names = {tp.id: tp.name for tp in t.periods[0].touchpoints} if t.periods else {}
     flagged = {(s.period, s.metric, s.subject) for s in t.signals}
-    level = f"{100 * t.confidence:g}%"
+    tr, lang = scene.t.gettext, scene.lang
+    drop_at = tr("drop-off at {name}")
     header = (
-        "period",
-        "journeys",
-        "conversion",
-        f"{level} interval",
-        *[f"drop-off at {names[tid]}" for tid in shown],
+        tr("period"),
+        tr("journeys"),
+        tr("conversion"),
+        tr("{level} interval").format(level=level(t.confidence, lang=lang)),
+        *[drop_at.format(name=names[tid]) for tid in shown],
     )
     rows = []
     for p in t.periods:
         cells = [
-            p.period,
-            integer(p.journeys),
-            _cell(p.conversion, (p.period, Metric.CONVERSION, None) in flagged),
-            _interval(p.conversion),
+            period(p.period, lang=lang),
+            integer(p.journeys, lang=lang),
+            _cell(p.conversion, (p.period, Metric.CONVERSION, None) in flagged, lang),
+            _interval(p.conversion, lang),
         ]
         for tid in shown:
             d = p.touchpoints[index[tid]].drop_off
-            cells.append(_cell(d, (p.period, Metric.DROP_OFF, tid) in flagged))
+            cells.append(_cell(d, (p.period, Metric.DROP_OFF, tid) in flagged, lang))
         rows.append(tuple(cells))
+    conversion = tr("conversion")
     notes = tuple(
-        f"{'conversion' if c.subject is None else 'drop-off at ' + names[c.subject]}: {c.reason}"
+        f"{conversion if c.subject is None else drop_at.format(name=names[c.subject])}: {c.reason}"
         for c in t.charts
         if c.reason
     )
@@ -86,7 +89,7 @@ def trend_section(scene: Scene, data: TrendData) -> TrendSection:
     return TrendSection(
         header,
         tuple(rows),
-        tuple((s.period, s.message) for s in t.signals),
+        tuple((period(s.period, lang=lang), s.message) for s in t.signals),
         notes,
         data_uri(chart, "image/svg+xml"),
     )

@@ -16,7 +16,7 @@ from journeymap import graph as g
 from journeymap.analysis.results import Leak, TouchpointFigures
 from journeymap.analysis.survey_figures import NO_SURVEYS, SurveyFigures
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.figures import percent, share
+from journeymap.figures import percent, range_word, share
 from journeymap.i18n import ENGLISH, N_, Language, Translator, language_for, translator
 from journeymap.model import JourneyMap, Overlay
 from journeymap.render.fonts import FontPlan, plan_fonts
@@ -318,7 +318,7 @@ def metric_legend(scene: Scene) -> tuple[str, list[str]]:
 
 def _range_words(scene: Scene, label: str) -> str:
     """A bin label (``20 to 50``) with the word between its ends in the scene's language."""
-    return label.replace(" to ", f" {scene.t.pgettext('range', 'to')} ")
+    return label.replace(" to ", f" {range_word(scene.lang)} ")
 
 
 def metric_text(scene: Scene, value: float | None) -> str | None:

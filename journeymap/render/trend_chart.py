@@ -30,6 +30,8 @@ from journeymap.analysis.comparison import Metric
 from journeymap.analysis.survey_figures import SURVEY_KINDS, SurveyFigures, SurveyKind
 from journeymap.analysis.surveys import merge_responses, survey_metrics
 from journeymap.analysis.trend import Chart, PeriodInput, Proportion, Rule, Trend, order_periods
+from journeymap.figures import level, period
+from journeymap.i18n import N_, Translator, translator
 from journeymap.render.mpl import new_figure, save, style
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text, shorten
@@ -40,9 +42,9 @@ if TYPE_CHECKING:
 MOVERS = 3
 """How many touchpoints get a drop-off panel."""
 SURVEY_TITLES: dict[SurveyKind, str] = {
-    "nps": "NPS of the journey (−100 to 100)",
-    "csat": "CSAT of the journey (% satisfied)",
-    "ces": "CES of the journey (mean)",
+    "nps": N_("NPS of the journey (−100 to 100)"),
+    "csat": N_("CSAT of the journey (% satisfied)"),
+    "ces": N_("CES of the journey (mean)"),
 }
 
 
@@ -115,27 +117,33 @@ def movers(t: Trend, k: int = MOVERS) -> list[str]:
     return [r[3] for r in sorted(ranked)[:k]]
 
 
-def trend_panels(t: Trend, surveys: Sequence[SurveyFigures] = ()) -> list[Panel]:
-    """The panels of the small multiples, in drawing order (see the module docstring)."""
+def trend_panels(
+    t: Trend, surveys: Sequence[SurveyFigures] = (), tr: Translator | None = None
+) -> list[Panel]:
+    """The panels of the small multiples, in drawing order (see the module docstring); titles
+    in the language of ``tr`` (English by default)."""
+    tr = tr or translator()
     charts = {(c.metric, c.subject): c for c in t.charts}
     panels = []
     conv = charts.get((Metric.CONVERSION, None))
     if conv is not None:
-        panels.append(_proportion_panel("Conversion", [p.conversion for p in t.periods], conv, t))
+        title = tr.gettext("Conversion")
+        panels.append(_proportion_panel(title, [p.conversion for p in t.periods], conv, t))
     index = {tp.id: i for i, tp in enumerate(t.periods[0].touchpoints)} if t.periods else {}
     for tid in movers(t):
         i = index[tid]
         name = t.periods[0].touchpoints[i].name
         points = [p.touchpoints[i].drop_off for p in t.periods]
         chart = charts[(Metric.DROP_OFF, tid)]
-        panels.append(_proportion_panel(f"Drop-off at {name}", points, chart, t))
+        title = tr.gettext("Drop-off at {name}").format(name=name)
+        panels.append(_proportion_panel(title, points, chart, t))
     for kind in SURVEY_KINDS:
         metrics = [s.metric(kind) for s in surveys]
         if not any(m is not None and m.headline is not None for m in metrics):
             continue
         panels.append(
             Panel(
-                SURVEY_TITLES[kind],
+                tr.gettext(SURVEY_TITLES[kind]),
                 tuple(None if m is None else m.headline for m in metrics),
                 tuple(None if m is None or m.interval is None else m.interval[0] for m in metrics),
                 tuple(None if m is None or m.interval is None else m.interval[1] for m in metrics),
@@ -184,7 +192,7 @@ def _draw(ax: Axes, p: Panel, labels: Sequence[str], scene: Scene) -> None:
             edgecolors=t.leak,
             linewidths=1.6,
             zorder=4,
-            label="run of eight",
+            label=scene.t.gettext("run of eight"),
         )
     if p.beyond:
         ax.scatter(
@@ -194,7 +202,7 @@ def _draw(ax: Axes, p: Panel, labels: Sequence[str], scene: Scene) -> None:
             marker="D",
             color=t.leak_strong,
             zorder=5,
-            label="beyond limits",
+            label=scene.t.gettext("beyond limits"),
         )
     ax.set_title(mpl_text(shorten(p.title, 48)), fontsize=10, loc="left")
     step = max(1, -(-len(labels) // 6))  # at most six labels: periods are long strings
@@ -208,8 +216,8 @@ def _draw(ax: Axes, p: Panel, labels: Sequence[str], scene: Scene) -> None:
 
 def trend_chart(scene: Scene, t: Trend, surveys: Sequence[SurveyFigures], fmt: str) -> bytes:
     """The small multiples of a trend as ``svg``, ``png`` or ``pdf`` bytes."""
-    panels = trend_panels(t, surveys)
-    labels = [p.period for p in t.periods]
+    panels = trend_panels(t, surveys, scene.t)
+    labels = [period(p.period, lang=scene.lang) for p in t.periods]
     cols = 2 if len(panels) > 1 else 1
     rows = max(1, -(-len(panels) // cols))
     with style(scene):
@@ -220,15 +228,21 @@ def trend_chart(scene: Scene, t: Trend, surveys: Sequence[SurveyFigures], fmt: s
         fig.text(
             0.01,
             0.99 - 0.42 / (2.6 * rows + 1.1),
-            f"Over {len(labels)} periods · bands: {round(100 * t.confidence)}% intervals · "
-            "dashed: p-chart limits · ◆ beyond limits · ○ run of eight",
+            scene.t.ngettext(
+                "Over {n} period · bands: {level} intervals · "
+                "dashed: p-chart limits · ◆ beyond limits · ○ run of eight",
+                "Over {n} periods · bands: {level} intervals · "
+                "dashed: p-chart limits · ◆ beyond limits · ○ run of eight",
+                len(labels),
+            ).format(n=len(labels), level=level(round(100 * t.confidence) / 100, lang=scene.lang)),
             ha="left",
             va="top",
             fontsize=9,
             color=scene.theme.muted,
         )
         if not panels:
-            fig.text(0.5, 0.4, "no series to chart", ha="center", color=scene.theme.muted)
+            none = scene.t.gettext("no series to chart")
+            fig.text(0.5, 0.4, none, ha="center", color=scene.theme.muted)
             return save(fig, fmt)
         top = 1 - 0.95 / (2.6 * rows + 1.1)
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.08, top=top, hspace=0.55, wspace=0.2)
