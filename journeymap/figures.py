@@ -2,12 +2,9 @@
 for a missing figure. Every output (terminal table, Markdown, CSV notes, HTML report, canvas,
 graph labels, charts) formats through this module, so a figure reads the same everywhere.
 
-Each function takes the language as ``lang`` (English is the default). English is written
-with the standard library alone, byte for byte as before localisation; ru, lv, zh-Hant and
-zh-Hans take their separators, percent sign and currency pattern from Babel (CLDR), imported
-only when such a language is asked for (never on an English ``journeymap check``). In Russian
-and Latvian the group separator is CLDR's no-break space (U+00A0) and the decimal mark a comma;
-Chinese writes numbers as English does.
+Each function takes the language as ``lang`` (default English, written byte for byte as before
+localisation); ru, lv, zh-Hant and zh-Hans follow CLDR (:mod:`journeymap.i18n.numbers`; Babel
+is imported only for them): a no-break space groups and a comma marks decimals in ru and lv.
 
 >>> percent(0.25), percent(None), count(1234), about(6137.4), money(6137.4, "EUR")
 ('25.0%', '–', '1,234', '6,100', '6,100 EUR')
@@ -26,12 +23,11 @@ ValueError: no number format for the language 'xx'
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
 
 from journeymap.i18n import N_, translator
+from journeymap.i18n.numbers import ENGLISH_SYMBOLS, pp, symbols, unit_word
+from journeymap.i18n.periods import period_words
 
 MISSING = "–"
 """The one glyph for a figure that is undefined (null in JSON)."""
@@ -42,65 +38,26 @@ MINUS = "−"
 
 Language = str
 ENGLISH: Language = "en"
-LOCALISED: tuple[Language, ...] = ("ru", "lv", "zh-Hant", "zh-Hans")
-"""The languages whose numbers follow CLDR through Babel (English is written as before)."""
-
-
-@dataclass(frozen=True)
-class Symbols:
-    """How one language writes a number: group separator, decimal mark, the text around a
-    percentage (``%`` after the number; ``\\xa0%`` in Russian) and around an amount of money
-    (``{n}\\xa0{c}`` in Russian and Latvian, ``{c}{n}`` in Chinese, ``{n} {c}`` in English,
-    where English writes the currency's ISO code)."""
-
-    group: str
-    decimal: str
-    percent: str
-    money: str
-
-
-_ENGLISH_SYMBOLS = Symbols(",", ".", "{n}%", "{n} {c}")
-
-
-@cache
-def symbols(lang: Language) -> Symbols:
-    """The number symbols of ``lang``: English as written before localisation, the others
-    from CLDR (Babel's ``Locale.number_symbols``, ``percent_formats`` and ``currency_formats``).
-
-    >>> symbols("en").group, symbols("ru").group, symbols("ru").percent, symbols("zh-Hans").money
-    (',', '\\xa0', '{n}\\xa0%', '{c}{n}')
-    """
-    if lang == ENGLISH:
-        return _ENGLISH_SYMBOLS
-    if lang not in LOCALISED:
-        raise ValueError(f"no number format for the language '{lang}'")
-    from babel import Locale
-
-    locale = Locale.parse(lang.replace("-", "_"))
-    numbers = locale.number_symbols["latn"]
-    return Symbols(
-        numbers["group"],
-        numbers["decimal"],
-        _around(locale.percent_formats[None].pattern, "#,##0"),
-        _around(locale.currency_formats["standard"].pattern, "#,##0.00"),
-    )
-
-
-def _around(pattern: str, digits: str) -> str:
-    """A CLDR pattern (``#,##0\\xa0%``) as a template around the number (``{n}\\xa0%``) and
-    the currency sign (``¤#,##0.00`` as ``{c}{n}``)."""
-    return pattern.split(";")[0].replace(digits, "{n}").replace("¤", "{c}")
 
 
 def _local(text: str, lang: Language) -> str:
     """``text`` written with English separators (and a trailing ``%``), in those of ``lang``."""
     sym = symbols(lang)
-    if sym is _ENGLISH_SYMBOLS:
+    if sym is ENGLISH_SYMBOLS:
         return text
     out = text.translate({ord(","): "\x00", ord("."): sym.decimal}).replace("\x00", sym.group)
     if out.endswith("%"):
         out = sym.percent.format(n=out[:-1])
     return out
+
+
+def percent_sign(number: str, *, lang: Language = ENGLISH) -> str:
+    """A number already written in ``lang`` with the percent sign as ``lang`` places it.
+
+    >>> percent_sign("+3.0"), percent_sign("+3,0", lang="ru")
+    ('+3.0%', '+3,0\\xa0%')
+    """
+    return symbols(lang).percent.format(n=number)
 
 
 def _with_currency(amount: str, currency: str | None, lang: Language) -> str:
@@ -109,7 +66,7 @@ def _with_currency(amount: str, currency: str | None, lang: Language) -> str:
     if not currency:
         return amount
     sym = symbols(lang)
-    if sym is _ENGLISH_SYMBOLS:
+    if sym is ENGLISH_SYMBOLS:
         return f"{amount} {currency}"
     from babel.numbers import get_currency_symbol
 
@@ -205,24 +162,6 @@ def points(x: float | None, *, lang: Language = ENGLISH) -> str:
     if x is None:
         return MISSING
     return _local(f"{100 * x:+.1f}", lang) + " " + pp(lang)
-
-
-def pp(lang: Language = ENGLISH) -> str:
-    """The unit of a change of a proportion, percentage points (``pp``, ``п. п.``).
-
-    >>> pp(), pp("ru")
-    ('pp', 'п. п.')
-    """
-    return translator(lang).pgettext("unit", "pp")
-
-
-def range_word(lang: Language = ENGLISH) -> str:
-    """The word between the two ends of a range of signed figures (``to``; ``до``).
-
-    >>> range_word(), range_word("lv")
-    ('to', 'līdz')
-    """
-    return translator(lang).pgettext("range", "to")
 
 
 def change(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -424,7 +363,7 @@ def time_unit(unit: str | None, *, lang: Language = ENGLISH) -> str:
     ('min', 'd', '', 'мин')
     """
     if unit in _TIME_UNITS:
-        return _unit(_TIME_UNITS[unit], lang)
+        return unit_word(_TIME_UNITS[unit], lang)
     return unit or ""
 
 
@@ -447,55 +386,14 @@ def duration(seconds: float | None, *, lang: Language = ENGLISH) -> str:
         if abs(seconds) >= 1.5 * size:
             x = seconds / size
             text = f"{x:,.0f}" if abs(x) >= 10 else f"{x:.1f}".removesuffix(".0")
-            return f"{_local(text, lang)} {_unit(unit, lang)}"
-    return f"{_local(f'{seconds:,.0f}', lang)} {_unit('s', lang)}"
-
-
-def _unit(unit: str, lang: Language) -> str:
-    """A short time unit in ``lang`` (English as written; ``мин``, ``分钟``)."""
-    t = translator(lang)
-    words = {
-        "d": t.pgettext("unit", "d"),
-        "h": t.pgettext("unit", "h"),
-        "min": t.pgettext("unit", "min"),
-        "s": t.pgettext("unit", "s"),
-    }
-    return words.get(unit, unit)
-
-
-_ISO_PERIOD = re.compile(r"^(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))$")
-_PERIOD_SKELETON: dict[Language, tuple[str, str]] = {
-    "ru": ("yQQQ", "yMM"),
-    "lv": ("yQQQ", "yMM"),
-    "zh-Hant": ("yQQQ", "yMMM"),
-    "zh-Hans": ("yQQQ", "yMMM"),
-}
-"""The CLDR skeletons of a quarter and a month per language (see docs/language.md): quarters
-in the language's words (``3-й кв. 2026 г.``, ``2026. g. 3. cet.``, ``2026年第3季``), months
-as the local habit writes them (``07.2026`` in ru, ``07.2026.`` in lv, ``2026年7月`` in zh)."""
+            return f"{_local(text, lang)} {unit_word(unit, lang)}"
+    return f"{_local(f'{seconds:,.0f}', lang)} {unit_word('s', lang)}"
 
 
 def period(label: str, *, lang: Language = ENGLISH) -> str:
-    """A period label (``2026-Q3``, ``2026-07``, ``2026-W05``) in the words of ``lang``.
+    """A period label in the words of ``lang`` (:func:`journeymap.i18n.periods.period_words`).
 
-    English keeps the ISO labels; the other languages write quarters and months by CLDR
-    (:data:`_PERIOD_SKELETON`) and keep ISO weeks (``2026-W05``: ISO 8601 week numbers are what
-    Russian, Latvian and Chinese business calendars count, and CLDR has no pattern for them).
-    Any other label (a name an overlay gave its period) is kept as written.
-
-    >>> period("2026-Q3"), period("2026-07", lang="ru"), period("2026-W05", lang="ru")
-    ('2026-Q3', '07.2026', '2026-W05')
-    >>> period("2026-Q3", lang="zh-Hant"), period("2026-07", lang="zh-Hans"), period("spring", lang="lv")
-    ('2026年第3季', '2026年7月', 'spring')
+    >>> period("2026-Q3"), period("2026-07", lang="zh-Hans")
+    ('2026-Q3', '2026年7月')
     """
-    match = _ISO_PERIOD.match(label)
-    if lang == ENGLISH or match is None:
-        return label
-    import datetime as dt
-
-    from babel.dates import format_skeleton
-
-    year, quarter, month = match.groups()
-    quarters, months = _PERIOD_SKELETON[lang]
-    first = dt.date(int(year), int(month) if month else 3 * int(quarter) - 2, 1)
-    return format_skeleton(quarters if quarter else months, first, locale=lang.replace("-", "_"))
+    return period_words(label, lang)

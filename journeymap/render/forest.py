@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journeymap.errors import UsageError
-from journeymap.figures import RANGE, in_brackets, pp, range_word, signed
+from journeymap.figures import RANGE, in_brackets, signed
 from journeymap.i18n import N_, Translator, translator
+from journeymap.i18n.numbers import pp, range_word
 from journeymap.render.mpl import new_figure, save, style
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text
@@ -267,6 +268,14 @@ def _panel(ax: Axes, scene: Scene, rows: Sequence[ForestRow], unit: str) -> None
     ax.set_xlim(lo - pad, hi + pad)
 
 
+def _words(scene: Scene, r: Readout, forest: Forest) -> tuple[str, list[str], list[str]]:
+    """The title, the reason's lines and the notes under the plot (legend, rows left out)."""
+    title, reason = title_words(r, scene.t)
+    left_out = scene.t.gettext("left out: {what}")
+    notes = [*legend_lines(r, scene.t), *(left_out.format(what=x) for x in forest.left_out)]
+    return title, textwrap.wrap(reason, 120) or [""], notes
+
+
 def forest_chart(scene: Scene, fmt: str) -> bytes:
     """The forest plot of ``scene.experiment`` as svg, png or pdf bytes."""
     r = scene.experiment
@@ -282,10 +291,7 @@ def forest_chart(scene: Scene, fmt: str) -> bytes:
         for u in (PROPORTION, SCALE)
         if any(row.unit == u for row in forest.rows)
     ]
-    title, reason = title_words(r, scene.t)
-    reason_lines = textwrap.wrap(reason, 120) or [""]
-    left_out = scene.t.gettext("left out: {what}")
-    notes = [*legend_lines(r, scene.t), *(left_out.format(what=x) for x in forest.left_out)]
+    title, reason_lines, notes = _words(scene, r, forest)
     top_in = 0.55 + 0.2 * len(reason_lines)
     rows_in = sum(0.32 * len(p) + 0.75 for _, p in panels) or 0.5
     bottom_in = 0.5 + 0.18 * len(notes)

@@ -116,6 +116,25 @@ def to_journey(scene: Scene) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _node_label(scene: Scene, n: str, exits: bool, has_counts: bool) -> str:
+    """A flowchart node's label: its name, and with counts its visits and (``exits``) how many
+    left there."""
+    G, t, lang = scene.graph, scene.t, scene.lang
+    d = G.nodes[n]
+    extra = []
+    if has_counts:
+        visits = t.ngettext("{n} visit", "{n} visits", int(d[g.VISITS]))
+        extra.append(visits.format(n=integer(d[g.VISITS], lang=lang)))
+        if d[g.EXITS] and exits:
+            departures = d[g.VISITS] - d[g.IN_PROGRESS]
+            share = d[g.EXITS] / departures if departures > 0 else None
+            left = t.ngettext("{n} left", "{n} left", int(d[g.EXITS]))
+            extra.append(
+                f"{left.format(n=integer(d[g.EXITS], lang=lang))} ({percent(share, 0, lang=lang)})"
+            )
+    return mermaid_text(d[g.NAME]) + ("<br/>" + " · ".join(extra) if extra else "")
+
+
 def to_flowchart(scene: Scene) -> str:
     """A Mermaid ``flowchart LR`` with a subgraph per stage and counts on the edges."""
     G = scene.graph
@@ -142,21 +161,7 @@ def to_flowchart(scene: Scene) -> str:
         out.append(f'  subgraph s{si}["{mermaid_text(sname)}"]')
         out.append("    direction TB")
         for n in members:
-            d = G.nodes[n]
-            text = mermaid_text(d[g.NAME])
-            extra = []
-            if has_counts:
-                visits = t.ngettext("{n} visit", "{n} visits", int(d[g.VISITS]))
-                extra.append(visits.format(n=integer(d[g.VISITS], lang=lang)))
-                if d[g.EXITS] and n not in goals:
-                    departures = d[g.VISITS] - d[g.IN_PROGRESS]
-                    share = d[g.EXITS] / departures if departures > 0 else None
-                    left = t.ngettext("{n} left", "{n} left", int(d[g.EXITS]))
-                    extra.append(
-                        f"{left.format(n=integer(d[g.EXITS], lang=lang))} "
-                        f"({percent(share, 0, lang=lang)})"
-                    )
-            label = text + ("<br/>" + " · ".join(extra) if extra else "")
+            label = _node_label(scene, n, has_counts and n not in goals, has_counts)
             shape = ('(["', '"])') if n in goals else ('["', '"]')
             out.append(f"    {ids[n]}{shape[0]}{label}{shape[1]}")
         out.append("  end")

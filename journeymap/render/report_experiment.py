@@ -18,11 +18,12 @@ from journeymap.figures import (
     integer,
     percent,
     percent_interval,
-    pp,
+    percent_sign,
     signed,
 )
 from journeymap.figures import p_value as p_text
 from journeymap.i18n import Translator
+from journeymap.i18n.numbers import pp
 from journeymap.render.forest import forest_chart, guardrail_words, span, title_words
 from journeymap.render.scene import Scene
 
@@ -89,7 +90,7 @@ def _comparison(c: Comparison, t: Translator) -> ComparisonRow:
     lang = t.lang
 
     def pct(v: float) -> str:
-        return _local_percent(signed(v * 100, 1, lang=lang), lang)
+        return percent_sign(signed(v * 100, 1, lang=lang), lang=lang)
 
     return ComparisonRow(
         arm=c.arm,
@@ -105,13 +106,6 @@ def _comparison(c: Comparison, t: Translator) -> ComparisonRow:
         sequence=_pp_span(c.confidence_sequence, t).strip() or MISSING,
         chance=percent(c.chance_to_beat_control, 1, lang=lang),
     )
-
-
-def _local_percent(number: str, lang: str) -> str:
-    """A number already in ``lang`` with the percent sign as ``lang`` writes it (``+3,0\xa0%``)."""
-    from journeymap.figures import symbols
-
-    return symbols(lang).percent.format(n=number)
 
 
 def _guardrail(g: Guardrail, names: dict[str, str], t: Translator) -> GuardrailRow:

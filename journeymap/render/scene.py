@@ -16,8 +16,9 @@ from journeymap import graph as g
 from journeymap.analysis.results import Leak, TouchpointFigures
 from journeymap.analysis.survey_figures import NO_SURVEYS, SurveyFigures
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.figures import percent, range_word, share
+from journeymap.figures import percent, share
 from journeymap.i18n import ENGLISH, N_, Language, Translator, language_for, translator
+from journeymap.i18n.numbers import range_word
 from journeymap.model import JourneyMap, Overlay
 from journeymap.render.fonts import FontPlan, plan_fonts
 from journeymap.render.theme import THEMES, Theme
