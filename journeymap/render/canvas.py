@@ -18,6 +18,7 @@ from journeymap.figures import (
     integer,
     number,
     percent,
+    period,
     share,
     signed,
     whole_money,
@@ -210,7 +211,7 @@ def draw_canvas(scene: Scene) -> Figure:
     bits = [
         x
         for x in (
-            scene.period,
+            scene.period and period(scene.period, lang=scene.lang),
             scene.scenario and scene.t.gettext("scenario {name}").format(name=scene.scenario),
             scene.persona
             and scene.t.gettext("persona {name}").format(

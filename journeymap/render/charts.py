@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeymap import graph as g
 from journeymap.errors import UsageError
-from journeymap.figures import integer, number, percent, share, signed, whole_money
+from journeymap.figures import integer, number, percent, period, share, signed, whole_money
 from journeymap.i18n import N_
 from journeymap.render.mpl import Measurer, new_figure, save, style, wrap
 from journeymap.render.scene import Scene
@@ -33,7 +33,7 @@ def _title(fig: Figure, scene: Scene, what: str) -> None:
     sub = " · ".join(
         x
         for x in (
-            scene.period,
+            scene.period and period(scene.period, lang=scene.lang),
             scene.scenario and scene.t.gettext("scenario {name}").format(name=scene.scenario),
         )
         if x

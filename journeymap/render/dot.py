@@ -18,7 +18,7 @@ import itertools
 import math
 
 from journeymap import graph as g
-from journeymap.figures import duration, integer, percent, whole_money
+from journeymap.figures import duration, integer, percent, period, whole_money
 from journeymap.render.layout_run import run_dot
 from journeymap.render.scene import Scene, metric_legend, metric_text, metric_value
 from journeymap.render.text import html_text, shorten, visible
@@ -212,7 +212,7 @@ def _title(scene: Scene) -> str:
     G = scene.graph
     bits = []
     if scene.period:
-        bits.append(scene.period)
+        bits.append(period(scene.period, lang=scene.lang))
     if scene.scenario:
         bits.append(scene.t.gettext("scenario {name}").format(name=scene.scenario))
     if scene.persona:
@@ -403,7 +403,9 @@ def _leak_mark(
     elif leak is not None:
         lost = leak.lost_conversions
         value = leak.lost_value
-        head = t.gettext("#{rank} leak:").format(rank=leak.rank) + " " if top_rank is not None else ""
+        head = (
+            t.gettext("#{rank} leak:").format(rank=leak.rank) + " " if top_rank is not None else ""
+        )
         if lost is not None and lost > 0:
             lost_text = t.gettext("≈{n} conversions lost").format(n=integer(lost, lang=lang))
             lines.append(

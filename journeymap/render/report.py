@@ -32,6 +32,7 @@ from journeymap.figures import (
     level,
     number,
     percent,
+    period,
     share,
     signed,
     whole_money,
@@ -324,7 +325,7 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     bits = [
         x
         for x in (
-            scene.period,
+            scene.period and period(scene.period, lang=scene.lang),
             scene.scenario and tr("scenario {name}").format(name=scene.scenario),
             scene.persona
             and tr("persona {name}").format(name=scene.map.persona(scene.persona).name),
