@@ -19,6 +19,7 @@ import math
 
 from journeymap import graph as g
 from journeymap.figures import duration, integer, percent, whole_money
+from journeymap.render import linebreak
 from journeymap.render.layout_run import run_dot
 from journeymap.render.scene import Scene, metric_legend, metric_text, metric_value
 from journeymap.render.text import html_text, shorten, visible
@@ -27,29 +28,10 @@ TOP_LEAKS = 3
 FORMATS = ("svg", "png", "pdf", "dot")
 
 
-def _wrap(text: str, width: int = 22) -> list[str]:
-    """Wrap a label on words (CJK text on characters, which count double)."""
-    from journeymap.render.fonts import is_cjk
-
-    lines: list[str] = []
-    for para in text.split("\n"):
-        tokens: list[str] = []
-        for word in para.split(" "):
-            if any(is_cjk(c) for c in word):
-                tokens.extend(word)  # CJK breaks anywhere
-            else:
-                tokens.append(word + " ")
-        line = ""
-        size = 0
-        for tok in tokens:
-            tsize = sum(2 if is_cjk(c) else 1 for c in tok)
-            if line and size + tsize > width + 1:
-                lines.append(line.rstrip())
-                line, size = "", 0
-            line += tok
-            size += tsize
-        lines.append(line.rstrip())
-    return [ln for ln in lines if ln] or [""]
+def _wrap(text: str, lang: str | None, width: int = 22) -> list[str]:
+    """Wrap a label to `width` character cells (CJK characters count two) by the rules of its
+    script; a word wider than the line stays whole (the node grows) unless it hyphenates."""
+    return linebreak.wrap(text, width, linebreak.cells, lang=lang, cut_long=False).texts or [""]
 
 
 def _columns(scene: Scene) -> dict[str, int]:
@@ -303,7 +285,7 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None, mark: st
     fill = t.node if bin_ is None else t.scale[bin_]
     ink = t.foreground if bin_ is None else t.text_on(fill)
     name_lines = "<BR/>".join(
-        html_text(line) for line in _wrap(visible(d[g.NAME], f"(no name: {n})"))
+        html_text(line) for line in _wrap(visible(d[g.NAME], f"(no name: {n})"), scene.map.language)
     )
     rows = [f'<FONT POINT-SIZE="13"><B>{name_lines}</B></FONT>']
     info = []

@@ -17,13 +17,13 @@ answers) is left out of the plot and counted, with its reason, under it.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journeymap.errors import UsageError
 from journeymap.figures import RANGE, in_brackets, signed
+from journeymap.render import linebreak
 from journeymap.render.mpl import new_figure, save, style
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text
@@ -244,7 +244,7 @@ def forest_chart(scene: Scene, fmt: str) -> bytes:
         if any(row.unit == u for row in forest.rows)
     ]
     title, reason = title_words(r)
-    reason_lines = textwrap.wrap(reason, 120) or [""]
+    reason_lines = linebreak.wrap(reason, 120, linebreak.cells, lang=scene.lang).texts or [""]
     notes = [*legend_lines(r), *(f"left out: {x}" for x in forest.left_out)]
     top_in = 0.55 + 0.2 * len(reason_lines)
     rows_in = sum(0.32 * len(p) + 0.75 for _, p in panels) or 0.5
