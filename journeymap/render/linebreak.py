@@ -22,7 +22,9 @@ The rules, by script:
 - **Russian and Latvian words** (any Cyrillic word, and Latin words of a Latvian map) break at
   the hyphenation points of pyphen's ``ru_RU`` and ``lv_LV`` dictionaries (the Hunspell/LibreOffice
   patterns, Liang's algorithm) with a hyphen at the break, and after a hyphen they already
-  contain, when the word does not fit the rest of the line. Only a piece with no hyphenation
+  contain, when the word does not fit the rest of the line; at least two letters stay behind
+  and three go forward (Bringhurst 2.4.2), and no more than three hyphenated lines follow
+  each other while a word could still move to the next line (2.4.3). Only a piece with no hyphenation
   point that fits is cut by characters, where a break is allowed.
 
 Widths are additive: ``measure(a + b) == measure(a) + measure(b)`` (the font metrics sum the
@@ -57,6 +59,9 @@ OPENERS = frozenset("（［｛〔〈《「『【〘〖〝‘“｟«")
 """Characters that never end a line (JIS X 4051 6.1.2: opening brackets and quotes)."""
 
 Measure = Callable[[str], float]
+MAX_HYPHENS = 3
+"""At most three hyphenated lines in a row where a word could move to the next line instead
+(Bringhurst, *The Elements of Typographic Style*, 2.4.3)."""
 
 _DICTIONARIES = {"ru": "ru_RU", "lv": "lv_LV"}
 
@@ -146,7 +151,7 @@ class _Hyphenator(Protocol):
 def _pyphen(dictionary: str) -> _Hyphenator:
     import pyphen  # type: ignore[import-untyped]  # pyphen ships no type information
 
-    hyphenator: _Hyphenator = pyphen.Pyphen(lang=dictionary, left=2, right=2)
+    hyphenator: _Hyphenator = pyphen.Pyphen(lang=dictionary, left=2, right=3)
     return hyphenator
 
 
@@ -162,8 +167,8 @@ def _dictionary(run: str, lang: str | None) -> str | None:
 def hyphen_points(word: str, lang: str | None = None) -> tuple[tuple[int, bool], ...]:
     """Where a word may break by hyphenation: (position, whether a hyphen is added there).
 
-    >>> hyphen_points("klientu", "lv"), hyphen_points("klientu", "en")
-    (((5, True),), ())
+    >>> hyphen_points("saskarsmes", "lv"), hyphen_points("saskarsmes", "en")
+    (((2, True), (6, True)), ())
     >>> hyphen_points("интернет-магазин")
     ((2, True), (5, True), (9, False), (11, True), (13, True))
     """
@@ -263,7 +268,10 @@ class _Breaker:
                 break
 
     def _hyphenate_into_line(self, tok: str, points: tuple[tuple[int, bool], ...]) -> bool:
-        """Put the longest hyphenated head of `tok` that fits at the end of the line."""
+        """Put the longest hyphenated head of `tok` that fits at the end of the line (not
+        after three hyphenated lines in a row)."""
+        if len(self.out) >= MAX_HYPHENS and all(ln.hyphen for ln in self.out[-MAX_HYPHENS:]):
+            return False
         fits = [
             (p, ins)
             for p, ins in points
