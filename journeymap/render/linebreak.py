@@ -22,9 +22,10 @@ The rules, by script:
 - **Russian and Latvian words** (any Cyrillic word, and Latin words of a Latvian map) break at
   the hyphenation points of pyphen's ``ru_RU`` and ``lv_LV`` dictionaries (the Hunspell/LibreOffice
   patterns, Liang's algorithm) with a hyphen at the break, and after a hyphen they already
-  contain, when the word does not fit the rest of the line; at least two letters stay behind
-  and three go forward (Bringhurst 2.4.2), and no more than three hyphenated lines follow
-  each other while a word could still move to the next line (2.4.3). Only a piece with no hyphenation
+  contain, when the word is wider than a whole line (a word that fits a line moves to the next
+  one, as in English): at least two letters stay behind and three go forward (Bringhurst,
+  *The Elements of Typographic Style*, 2.4.2), and no more than three hyphenated lines end
+  a word's head on the line before (2.4.3). Only a piece with no hyphenation
   point that fits is cut by characters, where a break is allowed.
 
 Widths are additive: ``measure(a + b) == measure(a) + measure(b)`` (the font metrics sum the
@@ -60,8 +61,8 @@ OPENERS = frozenset("（［｛〔〈《「『【〘〖〝‘“｟«")
 
 Measure = Callable[[str], float]
 MAX_HYPHENS = 3
-"""At most three hyphenated lines in a row where a word could move to the next line instead
-(Bringhurst, *The Elements of Typographic Style*, 2.4.3)."""
+"""After three hyphenated lines in a row, a long word starts on a line of its own (Bringhurst,
+*The Elements of Typographic Style*, 2.4.3: at most three consecutive hyphenated lines)."""
 
 _DICTIONARIES = {"ru": "ru_RU", "lv": "lv_LV"}
 
@@ -255,7 +256,8 @@ class _Breaker:
         tok_w = self._w(tok)
         points = hyphen_points(tok.rstrip(), self.lang)
         if self.line and self.line_w + tok_w - trail > self.width:
-            if not self._hyphenate_into_line(tok, points):
+            wide = tok_w - trail > self.width  # it must break anyway: start it on this line
+            if not (wide and self._hyphenate_into_line(tok, points)):
                 body = self.line.rstrip()
                 self.out.append(Line(body, self.line[len(body) :]))
                 self.line, self.line_w, self.points = tok, tok_w, points
@@ -268,8 +270,8 @@ class _Breaker:
                 break
 
     def _hyphenate_into_line(self, tok: str, points: tuple[tuple[int, bool], ...]) -> bool:
-        """Put the longest hyphenated head of `tok` that fits at the end of the line (not
-        after three hyphenated lines in a row)."""
+        """Put the longest hyphenated head of `tok` (wider than a line) that fits at the end
+        of the line (not after three hyphenated lines in a row)."""
         if len(self.out) >= MAX_HYPHENS and all(ln.hyphen for ln in self.out[-MAX_HYPHENS:]):
             return False
         fits = [
