@@ -227,3 +227,18 @@ def test_random_cjk_cyrillic_and_latvian_text_obeys_the_rules(
         rebuilt = "".join((ln.text[:-1] if ln.hyphen else ln.text) + ln.joiner for ln in w.lines)
         assert rebuilt.rstrip("\n") == _normal(text)
         assert not w.broke
+
+
+def test_the_example_of_the_docs_prints_what_it_says() -> None:
+    import contextlib
+    import io
+    import re
+
+    page = (MAPS.parent / "docs" / "render.md").read_text(encoding="utf-8")
+    section = page.split("## Line breaking", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(block, "docs/render.md", "exec"), {})
+    expected = [m.group(1).strip() for m in re.finditer(r"print\(.*\)\s+# (.*)", block)]
+    assert out.getvalue().splitlines() == expected
