@@ -16,13 +16,14 @@ demo: system venv
 	@mkdir -p $(OUT)/analysis
 	for m in $$(grep -l '^journeymap: 1' $$(find maps -name '*.yaml' | sort)); do $(BIN)/journeymap analyze "$$m" --format markdown --quiet -o "$(OUT)/analysis/$$(basename "$$m" .yaml).md" || exit 1; done
 	$(BIN)/journeymap analyze maps/first-purchase.yaml
-	@for m in maps/*.yaml maps/ru/*.yaml maps/zh/*.yaml maps/lv/*.yaml; do \
+	@for m in $$(grep -l '^journeymap: 1' $$(find maps -name '*.yaml' | sort)); do \
 	  n=$$(basename "$$m" .yaml); mkdir -p "$(OUT)/$$n"; \
+	  lang=$$(sed -n 's/^language: *//p' "$$m"); \
 	  $(BIN)/journeymap render "$$m" --view graph -o "$(OUT)/$$n/graph.svg" -q && \
 	  $(BIN)/journeymap render "$$m" --view canvas -o "$(OUT)/$$n/canvas.pdf" -q && \
 	  $(BIN)/journeymap render "$$m" --view report -o "$(OUT)/$$n/report.html" -q && \
 	  $(BIN)/journeymap render "$$m" --view mermaid -o "$(OUT)/$$n/journey.mmd" -q || exit 1; \
-	  echo "rendered $$m into $(OUT)/$$n/ (graph.svg, canvas.pdf, report.html, journey.mmd)"; done
+	  echo "rendered $$m in $${lang:-en} into $(OUT)/$$n/ (graph.svg, canvas.pdf, report.html, journey.mmd)"; done
 	$(BIN)/journeymap check maps/
 	$(BIN)/journeymap experiment benchmarks/experiment_demo/checkout.yaml --events benchmarks/experiment_demo/log.csv.gz --variant-column variant --lost-after 1d
 	$(BIN)/journeymap discover tests/events/data/retentioneering-ecom.csv.gz --goal purchase --force --quiet -o $(OUT)/events-draft.yaml

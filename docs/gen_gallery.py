@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from journeymap.i18n import LANGUAGES  # noqa: E402
 from journeymap.io import load_map  # noqa: E402
 from journeymap.render.build import render_loaded  # noqa: E402
 
@@ -40,9 +41,45 @@ MAPS = [
     ("maps/ru/first-purchase.ru.yaml", "first-purchase-ru", SHORT),
     ("maps/zh/first-purchase.zh.yaml", "first-purchase-zh", SHORT),
     ("maps/lv/first-purchase.lv.yaml", "first-purchase-lv", SHORT),
+    ("maps/zh-Hant/first-purchase.zh-Hant.yaml", "first-purchase-zh-hant", SHORT),
     ("maps/support.yaml", "support", [*SHORT, ("funnel", "funnel.svg", {})]),
     ("maps/retention.yaml", "retention", [*SHORT, ("emotions", "emotions.svg", {})]),
 ]
+
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Russian (русский)",
+    "lv": "Latvian (latviešu)",
+    "zh-Hans": "Simplified Chinese (简体中文)",
+    "zh-Hant": "Traditional Chinese (繁體中文)",
+}
+"""The five languages of the posters, in the order of :data:`journeymap.i18n.LANGUAGES`."""
+
+
+def _posters() -> list[str]:
+    """A table of the first-purchase poster in every language (each map's own ``language:``)."""
+    lines = [
+        "## The poster in five languages",
+        "",
+        "The first-purchase map written in each language; every map declares its `language:`, "
+        "which sets the language of the poster's fixed strings and the line-breaking rules of "
+        "its script ([render.md](render.md#line-breaking)).",
+        "",
+        "| language | map | poster |",
+        "|---|---|---|",
+    ]
+    by_lang: dict[str, tuple[str, str]] = {}
+    for path, slug, pictures in MAPS:
+        if slug.startswith("first-purchase") and ("canvas", "canvas.svg", {}) in pictures:
+            by_lang[load_map(ROOT / path).map.language] = (path, slug)
+    for lang in LANGUAGES:
+        path, slug = by_lang[lang]
+        lines.append(
+            f"| {LANGUAGE_NAMES[lang]} | `{path}` | "
+            f"[![canvas of {slug}](gallery/{slug}/canvas.svg)](gallery/{slug}/canvas.svg) |"
+        )
+    return [*lines, ""]
 
 
 def _cli(path: str, view: str, out: str, options: dict[str, str]) -> str:
@@ -60,6 +97,7 @@ def main() -> None:
         "do not edit by hand. Each picture says the command that draws it. Views, options "
         "and themes: [render.md](render.md).",
         "",
+        *_posters(),
     ]
     for path, slug, pictures in MAPS:
         loaded = load_map(ROOT / path)

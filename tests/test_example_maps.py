@@ -194,7 +194,13 @@ TRANSLATIONS = {
     "ru": (MAPS / "ru" / "first-purchase.ru.yaml", r"[А-Яа-яЁё]"),
     "zh": (MAPS / "zh" / "first-purchase.zh.yaml", r"[\u4e00-\u9fff]"),
     "lv": (MAPS / "lv" / "first-purchase.lv.yaml", r"[āčēģīķļņšūžĀČĒĢĪĶĻŅŠŪŽ]"),
+    "zh-Hant": (MAPS / "zh-Hant" / "first-purchase.zh-Hant.yaml", r"[\u4e00-\u9fff]"),
 }
+LANGUAGE = {"ru": "ru", "zh": "zh-Hans", "lv": "lv", "zh-Hant": "zh-Hant"}
+"""The ``language:`` each translation declares (the folder name is the map's, not a BCP 47 tag)."""
+OWN_MONEY = {"zh-Hant": (("TWD", 1800.0), 35_000_000)}
+"""Translations for a shop elsewhere: their currency, first-order value and lost-value limit
+(everything else is the English map's)."""
 
 
 def _skeleton(value: Any, key: str | None = None) -> Any:
@@ -225,7 +231,25 @@ def _dump(path: Path, scenario: str | None = None) -> dict[str, Any]:
     data = load_map(path, scenario=scenario).map.model_dump(mode="json", by_alias=True)
     data.pop("id")
     data.pop("include")
+    data.pop("language")
     return data
+
+
+def _same_money(data: dict[str, Any], lang: str) -> dict[str, Any]:
+    """`data` with the English map's money, after checking the translation's own."""
+    if lang not in OWN_MONEY:
+        return data
+    (currency, value), limit = OWN_MONEY[lang]
+    english = _dump(MAPS / "first-purchase.yaml")
+    assert (data["currency"], data["value_per_conversion"]) == (currency, value)
+    assert data["checks"]["total_lost_value"]["max"] == limit
+    checks = {**data["checks"], "total_lost_value": english["checks"]["total_lost_value"]}
+    return {
+        **data,
+        "currency": english["currency"],
+        "value_per_conversion": english["value_per_conversion"],
+        "checks": checks,
+    }
 
 
 @pytest.mark.parametrize("lang", sorted(TRANSLATIONS))
@@ -233,9 +257,34 @@ def _dump(path: Path, scenario: str | None = None) -> dict[str, Any]:
 def test_translation_has_the_same_structure_and_numbers(lang: str, scenario: str | None) -> None:
     path, _ = TRANSLATIONS[lang]
     english = _dump(MAPS / "first-purchase.yaml", scenario)
-    translated = _dump(path, scenario)
+    translated = _same_money(_dump(path, scenario), lang)
     assert _skeleton(translated) == _skeleton(english)
-    assert load_map(path).map.id == f"first-purchase-{lang}"
+    assert load_map(path).map.id == f"first-purchase-{lang.lower()}"
+
+
+@pytest.mark.parametrize("lang", sorted(TRANSLATIONS))
+def test_translation_declares_its_language(lang: str) -> None:
+    assert load_map(TRANSLATIONS[lang][0]).map.language == LANGUAGE[lang]
+    assert load_map(MAPS / "first-purchase.yaml").map.language == "en"
+
+
+# characters written one way in Traditional and another in Simplified Chinese (the map's words)
+_TRADITIONAL = "購車結帳運費網會員務顧點這與們體"
+_SIMPLIFIED = "购车结账运费网会员务顾点这与们体"
+
+
+def test_the_traditional_map_is_written_in_traditional_chinese_for_taiwan() -> None:
+    hant = "\n".join(_texts(_dump(TRANSLATIONS["zh-Hant"][0])))
+    hans = "\n".join(_texts(_dump(TRANSLATIONS["zh"][0])))
+    assert not set(_SIMPLIFIED) & set(hant) - set(_TRADITIONAL)
+    assert not set(_TRADITIONAL) - set(_SIMPLIFIED) & set(hans)
+    for word in ("購物車", "結帳", "運費", "網站", "會員", "客服", "超商取貨", "LINE Pay"):
+        assert word in hant, word
+    # Taiwanese usage, not a character conversion of the Simplified map: 尺寸 not 尺碼,
+    # 折扣碼 not 優惠碼, 影片 not 視頻, 資訊 not 信息
+    for mainland in ("尺码", "尺碼", "優惠碼", "視頻", "信息"):
+        assert mainland not in hant, mainland
+    assert "尺码" in hans and "优惠码" in hans
 
 
 @pytest.mark.parametrize("lang", sorted(TRANSLATIONS))

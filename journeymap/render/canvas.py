@@ -56,10 +56,10 @@ class _Box:
 class _Writer:
     """Places wrapped text into boxes on a figure measured in inches."""
 
-    def __init__(self, fig: Figure, page: tuple[float, float]) -> None:
+    def __init__(self, fig: Figure, page: tuple[float, float], lang: str | None = None) -> None:
         self.fig = fig
         self.W, self.H = page
-        self.m = Measurer(fig)
+        self.m = Measurer(fig, lang=lang)
         self.cut = 0
 
     def rect(
@@ -196,7 +196,7 @@ def draw_canvas(scene: Scene) -> Figure:
     t = scene.theme
     touchpoints = list(scene.map.iter_touchpoints())
     fig = new_figure(W, H)
-    wr = _Writer(fig, (W, H))
+    wr = _Writer(fig, (W, H), scene.map.language)
     margin = 0.35 * k
     # ---- header: title, subtitle, personas
     top = H - margin

@@ -148,7 +148,7 @@ def emotions_chart(scene: Scene, fmt: str) -> bytes:
             )
         emotion_axes(ax, scene, xs)
         ax.set_xlim(-0.5, len(order) - 0.5)
-        m = Measurer(fig)
+        m = Measurer(fig, lang=scene.map.language)
         labels = ["\n".join(wrap(m, mpl_text(names.get(tid, tid)), 62, 8)[:3]) for tid in order]
         ax.set_xticks([xs[tid] for tid in order], labels, fontsize=8, rotation=0)
         lo, hi = scene.map.emotion_scale
@@ -269,7 +269,7 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
                 va="bottom",
                 fontsize=8,
             )
-        m = Measurer(fig)
+        m = Measurer(fig, lang=scene.map.language)
         labels = [
             f"#{x.rank}\n"
             + "\n".join(wrap(m, mpl_text(names.get(x.touchpoint, x.touchpoint)), 70, 8)[:3])

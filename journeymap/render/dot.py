@@ -18,38 +18,20 @@ import itertools
 import math
 
 from journeymap import graph as g
-from journeymap.figures import duration, integer, percent, period, whole_money
+from journeymap.figures import duration, integer, percent, whole_money
+from journeymap.render import linebreak
+from journeymap.render.dot_title import TOP_LEAKS, title_label
 from journeymap.render.layout_run import run_dot
-from journeymap.render.scene import Scene, metric_legend, metric_text, metric_value
+from journeymap.render.scene import Scene, metric_text, metric_value
 from journeymap.render.text import html_text, shorten, visible
 
-TOP_LEAKS = 3
 FORMATS = ("svg", "png", "pdf", "dot")
 
 
-def _wrap(text: str, width: int = 22) -> list[str]:
-    """Wrap a label on words (CJK text on characters, which count double)."""
-    from journeymap.render.fonts import is_cjk
-
-    lines: list[str] = []
-    for para in text.split("\n"):
-        tokens: list[str] = []
-        for word in para.split(" "):
-            if any(is_cjk(c) for c in word):
-                tokens.extend(word)  # CJK breaks anywhere
-            else:
-                tokens.append(word + " ")
-        line = ""
-        size = 0
-        for tok in tokens:
-            tsize = sum(2 if is_cjk(c) else 1 for c in tok)
-            if line and size + tsize > width + 1:
-                lines.append(line.rstrip())
-                line, size = "", 0
-            line += tok
-            size += tsize
-        lines.append(line.rstrip())
-    return [ln for ln in lines if ln] or [""]
+def _wrap(text: str, lang: str | None, width: int = 22) -> list[str]:
+    """Wrap a label to `width` character cells (CJK characters count two) by the rules of its
+    script; a word wider than the line stays whole (the node grows) unless it hyphenates."""
+    return linebreak.wrap(text, width, linebreak.cells, lang=lang, cut_long=False).texts or [""]
 
 
 def _columns(scene: Scene) -> dict[str, int]:
@@ -144,7 +126,7 @@ def to_dot(scene: Scene) -> str:
     w(
         f"  graph [{_layout(scene, columns)}, nodesep=0.35, ranksep=0.7, pad=0.3, "
         f'bgcolor="{t.background}", fontname="{font}", fontcolor="{t.foreground}", '
-        f"labelloc=t, labeljust=l, outputorder=edgesfirst, label={_title(scene)}];"
+        f"labelloc=t, labeljust=l, outputorder=edgesfirst, label={title_label(scene)}];"
     )
     w(f'  node [shape=plain, fontname="{font}", fontsize=12, fontcolor="{t.foreground}"];')
     w(
@@ -207,91 +189,6 @@ def _column_chain(
     ]
 
 
-def _title(scene: Scene) -> str:
-    t = scene.theme
-    G = scene.graph
-    bits = []
-    if scene.period:
-        bits.append(period(scene.period, lang=scene.lang))
-    if scene.scenario:
-        bits.append(scene.t.gettext("scenario {name}").format(name=scene.scenario))
-    if scene.persona:
-        name = scene.map.persona(scene.persona).name
-        bits.append(scene.t.gettext("persona {name}").format(name=name))
-    if G.graph[g.HAS_COUNTS]:
-        bits.append(scene.t.gettext("counts are transitions (visits)"))
-    if G.graph[g.FROM_OVERLAY]:
-        bits.append(scene.t.gettext("numbers from an overlay"))
-    sub = " · ".join(bits)
-    untitled = scene.t.gettext("(no title)")
-    rows = [
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{html_text(visible(scene.map.title, untitled))}</B></FONT></TD></TR>'
-    ]
-    if sub:
-        rows.append(
-            f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="12" COLOR="{t.muted}">{html_text(sub)}</FONT></TD></TR>'
-        )
-    rows.append(f'<TR><TD ALIGN="LEFT">{_legend(scene)}</TD></TR>')
-    return (
-        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
-        + "".join(rows)
-        + "</TABLE>>"
-    )
-
-
-def _legend(scene: Scene) -> str:
-    t = scene.theme
-    title, labels = metric_legend(scene)
-    colour = scene.t.gettext("Colour: {what}").format(what=title)
-    cells = [f'<TD ALIGN="LEFT"><FONT POINT-SIZE="11"><B>{html_text(colour)}</B></FONT></TD>']
-    for k, label in enumerate(labels):
-        fill = t.scale[k]
-        cells.append(
-            f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{t.node_border}">'
-            f'<FONT POINT-SIZE="10" COLOR="{t.text_on(fill)}">{html_text(label)}</FONT></TD>'
-        )
-    tr = scene.t.gettext
-    no_data = tr("no data")
-    cells.append(
-        f'<TD BGCOLOR="{t.node}" BORDER="1" COLOR="{t.node_border}">'
-        f'<FONT POINT-SIZE="10" COLOR="{t.foreground}">{html_text(no_data)}</FONT></TD>'
-    )
-    keys = [
-        tr("edge width and label: transitions (share of the touchpoint's departures)"),
-        tr("dashed: undeclared transition (only the data has it)"),
-    ]
-    G = scene.graph
-    if any(G.edges[e].get(g.MEDIAN_SECONDS) is not None for e in G.edges):
-        keys.insert(1, tr("· time: median time to the next touchpoint (from the event log)"))
-    if scene.graph.graph[g.HAS_COUNTS]:
-        keys.append(
-            tr(
-                "● exits under a touchpoint: size = customers who left; dark = most conversions lost"
-            )
-        )
-    if scene.leaks():
-        keys.append(
-            scene.t.ngettext(
-                "bold frame: the top leak by conversions lost",
-                "bold frame: top {n} leaks by conversions lost",
-                TOP_LEAKS,
-            ).format(n=TOP_LEAKS)
-        )
-    keys.append(tr("double frame: goal"))
-    half = (len(keys) + 1) // 2
-    key_text = '<BR ALIGN="LEFT"/>'.join(
-        html_text("   ·   ".join(part)) for part in (keys[:half], keys[half:]) if part
-    )
-    return (
-        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="3"><TR>'
-        + "".join(cells)
-        + "</TR></TABLE>"
-        + f'</TD></TR><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{t.muted}">'
-        + key_text
-        + '<BR ALIGN="LEFT"/></FONT>'
-    )
-
-
 def _stage_label(scene: Scene, sid: str, name: str) -> str:
     reach = scene.stage_reach(sid)
     unnamed = scene.t.gettext("(no name: {id})").format(id=sid)
@@ -317,7 +214,9 @@ def _node_attrs(scene: Scene, n: str, goal: bool, top_rank: int | None, mark: st
     ink = t.foreground if bin_ is None else t.text_on(fill)
     name_lines = "<BR/>".join(
         html_text(line)
-        for line in _wrap(visible(d[g.NAME], scene.t.gettext("(no name: {id})").format(id=n)))
+        for line in _wrap(
+            visible(d[g.NAME], scene.t.gettext("(no name: {id})").format(id=n)), scene.map.language
+        )
     )
     rows = [f'<FONT POINT-SIZE="13"><B>{name_lines}</B></FONT>']
     info = []

@@ -27,6 +27,16 @@ CJK_FAMILIES = (
     "Droid Sans Fallback",
     "AR PL UMing CN",
 )
+CJK_TRADITIONAL_FAMILIES = (
+    "Noto Sans CJK TC",
+    "Noto Sans TC",
+    "Source Han Sans TC",
+    "Noto Sans CJK HK",
+    "AR PL UMing TW",
+    "AR PL New Sung",
+)
+"""Traditional Chinese glyph forms (Taiwan, Hong Kong): first for a ``zh-Hant`` map, then the
+families of :data:`CJK_FAMILIES` (WenQuanYi covers the Traditional characters too)."""
 
 
 def is_cjk(ch: str) -> bool:
@@ -160,21 +170,24 @@ def covers(font: FontFile, chars: Iterable[str]) -> set[str]:
     return {c for c in chars if ord(c) not in table and not c.isspace()}
 
 
-def plan_fonts(text: str) -> FontPlan:
+def plan_fonts(text: str, lang: str | None = None) -> FontPlan:
     """Choose the fonts for pictures of `text` (all user text of a map joined together).
 
     Latin families come first unless the text holds CJK characters, then a CJK family leads (it
-    has Latin glyphs too, so mixed labels look consistent). Characters that no chosen font covers
+    has Latin glyphs too, so mixed labels look consistent); for a ``zh-Hant`` map (``lang``) a
+    Traditional Chinese family when one is installed. Characters that no chosen font covers
     are listed in ``missing``.
     """
     chars = {c for c in text if ord(c) > 0x7F}
     has_cjk = any(is_cjk(c) for c in chars)
+    traditional = lang == "zh-Hant"
+    cjk_families = (*CJK_TRADITIONAL_FAMILIES, *CJK_FAMILIES) if traditional else CJK_FAMILIES
     latin = next((find_family(f)[0] for f in LATIN_FAMILIES if find_family(f)), None)
-    cjk = next((find_family(f)[0] for f in CJK_FAMILIES if find_family(f)), None)
+    cjk = next((find_family(f)[0] for f in cjk_families if find_family(f)), None)
     if latin is None:
         latin = _fc_match("sans-serif:lang=ru")
     if cjk is None and has_cjk:
-        cjk = _fc_match("sans-serif:lang=zh-cn")
+        cjk = _fc_match("sans-serif:lang=zh-tw" if traditional else "sans-serif:lang=zh-cn")
     order = [cjk, latin] if has_cjk else [latin]
     chosen: list[FontFile] = []
     for f in order:

@@ -17,7 +17,6 @@ answers) is left out of the plot and counted, with its reason, under it.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +25,7 @@ from journeymap.errors import UsageError
 from journeymap.figures import RANGE, in_brackets, signed
 from journeymap.i18n import N_, Translator, translator
 from journeymap.i18n.numbers import pp, range_word
+from journeymap.render import linebreak
 from journeymap.render.mpl import new_figure, save, style
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text
@@ -273,7 +273,7 @@ def _words(scene: Scene, r: Readout, forest: Forest) -> tuple[str, list[str], li
     title, reason = title_words(r, scene.t)
     left_out = scene.t.gettext("left out: {what}")
     notes = [*legend_lines(r, scene.t), *(left_out.format(what=x) for x in forest.left_out)]
-    return title, textwrap.wrap(reason, 120) or [""], notes
+    return title, linebreak.wrap(reason, 120, linebreak.cells, lang=scene.lang).texts or [""], notes
 
 
 def forest_chart(scene: Scene, fmt: str) -> bytes:

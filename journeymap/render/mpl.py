@@ -14,7 +14,8 @@ import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
-from journeymap.render.fonts import FontPlan, is_cjk, register_with_matplotlib
+from journeymap.render import linebreak
+from journeymap.render.fonts import FontPlan, register_with_matplotlib
 from journeymap.render.scene import Scene
 from journeymap.render.theme import Theme
 
@@ -112,7 +113,9 @@ class Measurer:
 
     REF = 20.0
 
-    def __init__(self, fig: Figure) -> None:
+    def __init__(self, fig: Figure, *, lang: str | None = None) -> None:
+        self.lang = lang
+        """The language of the text (the map's ``language:``): it picks the line-break rules."""
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         canvas = FigureCanvasAgg(fig)
@@ -153,72 +156,17 @@ class Measurer:
         return FontProperties(size=size, weight="bold" if bold else "normal")
 
 
-def _tokens(paragraph: str) -> list[str]:
-    """Words with their trailing space; CJK characters one by one (they break anywhere)."""
-    out: list[str] = []
-    for word in paragraph.split(" "):
-        if not word:
-            continue
-        if any(is_cjk(c) for c in word):
-            buf = ""
-            for c in word:
-                if is_cjk(c):
-                    if buf:
-                        out.append(buf)
-                        buf = ""
-                    out.append(c)
-                else:
-                    buf += c
-            if buf:
-                out.append(buf)
-            out[-1] += " "
-        else:
-            out.append(word + " ")
-    return out
-
-
 def wrap(m: Measurer, text: str, width_pt: float, size: float, bold: bool = False) -> list[str]:
-    """Greedy word wrap of `text` into lines no wider than `width_pt` points."""
+    """Wrap `text` into lines no wider than `width_pt` points, by the rules of its script
+    (:mod:`journeymap.render.linebreak`, in the measurer's language)."""
     return _wrap(m, text, width_pt, size, bold)[0]
 
 
 def _wrap(
     m: Measurer, text: str, width_pt: float, size: float, bold: bool = False
 ) -> tuple[list[str], bool]:
-    lines: list[str] = []
-    broke = False
-    space = m.width("n n", size, bold) - m.width("nn", size, bold)
-    for para in text.split("\n"):
-        line = ""
-        line_w = 0.0  # width of `line` including its trailing space
-        for tok in _tokens(para):
-            tok_w = m.width(tok.rstrip(), size, bold) + (space if tok.endswith(" ") else 0.0)
-            trail = space if tok.endswith(" ") else 0.0
-            if line and line_w + tok_w - trail > width_pt:
-                lines.append(line.rstrip())
-                line, line_w = tok, tok_w
-            else:
-                line, line_w = line + tok, line_w + tok_w
-            while (
-                len(line.rstrip()) > 1
-                and line_w - (space if line.endswith(" ") else 0.0) > width_pt
-            ):
-                # a single token wider than the cell: break it by characters
-                broke = True
-                cut = len(line.rstrip())
-                while cut > 1 and m.width(line[:cut] + "-", size, bold) > width_pt:
-                    cut -= 1
-                hyphen = (
-                    "-"
-                    if line[cut - 1].isalpha() and line[cut].isalpha() and not is_cjk(line[cut])
-                    else ""
-                )
-                lines.append(line[:cut] + hyphen)
-                line = line[cut:]
-                line_w = m.width(line.rstrip(), size, bold) + (space if line.endswith(" ") else 0.0)
-        if line.strip():
-            lines.append(line.rstrip())
-    return lines, broke
+    wrapped = linebreak.wrap(text, width_pt, lambda s: m.width(s, size, bold), lang=m.lang)
+    return wrapped.texts, wrapped.broke
 
 
 def _height(n_lines: int, size: float, leading: float) -> float:

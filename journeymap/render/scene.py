@@ -229,7 +229,7 @@ def build_scene(
         if curves is not None
         else build_curves(journey_map, persona=persona, scenario=scenario),
         page=page_key,
-        fonts=plan_fonts(map_text(journey_map)),
+        fonts=plan_fonts(map_text(journey_map), journey_map.language),
     )
 
 

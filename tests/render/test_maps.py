@@ -36,6 +36,7 @@ def test_the_examples_are_found() -> None:
         "first-purchase.ru.yaml",
         "first-purchase.zh.yaml",
         "first-purchase.lv.yaml",
+        "first-purchase.zh-Hant.yaml",
     } <= names
     # the experiment view: tests/render/test_forest.py; trend: tests/render/test_trend_chart.py
     assert set(CHEAP) == set(VIEWS) - NEEDS_ARMS - {"trend"}
@@ -45,9 +46,17 @@ def test_the_examples_are_found() -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: str(Path(p).relative_to(MAPS)))
 def test_every_view_renders(path: Path) -> None:
     loaded = load_map(path)
-    full = path.name in ("first-purchase.yaml", "first-purchase.zh.yaml", "support.yaml")
+    full = path.name in (
+        "first-purchase.yaml",
+        "first-purchase.zh.yaml",
+        "first-purchase.zh-Hant.yaml",
+        "support.yaml",
+    )
     for view, fmt in CHEAP.items():
-        if view == "report" and path.name != "first-purchase.yaml":
+        if view == "report" and path.name not in (
+            "first-purchase.yaml",
+            "first-purchase.zh-Hant.yaml",
+        ):
             continue  # the report draws every other view again; one map is enough here
         if not full and view in ("canvas", "funnel", "leaks", "scores"):
             continue  # translations share the structure; their glyphs: test_fonts.py
