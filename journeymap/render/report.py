@@ -34,6 +34,7 @@ from journeymap.figures import (
     signed,
     whole_money,
 )
+from journeymap.render.report_assumptions import assumptions_html, assumptions_section
 from journeymap.render.report_experiment import experiment_css, experiment_section
 from journeymap.render.scene import Scene, map_text
 
@@ -295,6 +296,9 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
             sections.append(("figures", "Key figures"))
         else:
             figures = None
+    assumptions = assumptions_section(scene)
+    if assumptions is not None:
+        sections.append(("assumptions", assumptions.heading))
     sections.append(("canvas", "Journey map"))
     if a is not None:
         sections.append(("funnel", "Funnel"))
@@ -360,4 +364,5 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
         trend=trend,
         experiment=experiment,
         forest_uri=None if experiment is None else data_uri(experiment.forest_svg, svg),
+        assumptions_html=assumptions_html(scene),
     )
