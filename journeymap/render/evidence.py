@@ -27,7 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from journeymap.i18n import N_
+from journeymap.i18n import Translator
 from journeymap.model import Evidence, EvidenceKind, Touchpoint
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text
@@ -44,16 +44,26 @@ class Mark:
     marker: str
     fill: str
     color: str
-    word: str
 
 
 MARKS: dict[EvidenceKind, Mark] = {
-    EvidenceKind.OBSERVED: Mark("o", "full", "#009E73", N_("observed")),
-    EvidenceKind.REPORTED: Mark("o", "left", "#0072B2", N_("reported")),
-    EvidenceKind.ASSUMED: Mark("o", "none", "#E69F00", N_("assumed")),
-    EvidenceKind.PROPOSED: Mark("D", "full", "#CC79A7", N_("proposed")),
+    EvidenceKind.OBSERVED: Mark("o", "full", "#009E73"),
+    EvidenceKind.REPORTED: Mark("o", "left", "#0072B2"),
+    EvidenceKind.ASSUMED: Mark("o", "none", "#E69F00"),
+    EvidenceKind.PROPOSED: Mark("D", "full", "#CC79A7"),
 }
 """The mark of every evidence kind, in the order cards and the legend show them."""
+
+
+def kind_word(t: Translator, kind: EvidenceKind) -> str:
+    """The name of an evidence kind in the legend, in the translator's language."""
+    words = {
+        EvidenceKind.OBSERVED: t.pgettext("evidence", "observed"),
+        EvidenceKind.REPORTED: t.pgettext("evidence", "reported"),
+        EvidenceKind.ASSUMED: t.pgettext("evidence", "assumed"),
+        EvidenceKind.PROPOSED: t.pgettext("evidence", "proposed"),
+    }
+    return words[kind]
 
 
 def kinds(tp: Touchpoint) -> list[EvidenceKind]:
@@ -91,7 +101,7 @@ def age_text(scene: Scene, date: dt.date | None) -> str:
     date without a period, or ``undated``."""
     t = scene.t
     if date is None:
-        return t.gettext("undated")
+        return t.pgettext("evidence", "undated")
     ref = scene.period_end
     if ref is None:
         return t.gettext("dated {date}").format(date=date.isoformat())
@@ -132,7 +142,7 @@ def _line(
         markersize=size,
         markeredgewidth=max(size / 6, 0.8),
         ls="none",
-        label=scene.t.gettext(mark.word),
+        label=kind_word(scene.t, kind),
     )
 
 

@@ -82,13 +82,13 @@ def assumptions_section(scene: Scene) -> AssumptionsSection | None:
             "first: the value at stake is what the touchpoint's leak loses in the period."
         ),
         header=(
-            t.gettext("Touchpoint"),
-            t.gettext("Stage"),
-            t.gettext("Source"),
-            t.gettext("Date"),
-            t.gettext("Age"),
-            t.gettext("Owner"),
-            t.gettext("Value at stake"),
+            t.pgettext("assumptions table", "Touchpoint"),
+            t.pgettext("assumptions table", "Stage"),
+            t.pgettext("assumptions table", "Source"),
+            t.pgettext("assumptions table", "Date"),
+            t.pgettext("assumptions table", "Age"),
+            t.pgettext("assumptions table", "Owner"),
+            t.pgettext("assumptions table", "Value at stake"),
         ),
         rows=tuple(rows),
     )
