@@ -274,3 +274,24 @@ def test_no_section_without_assumed_evidence() -> None:
     )
     page = report(build_scene(m))
     assert 'id="assumptions"' not in page and "#assumptions" not in page
+
+
+def test_the_pycon_examples_of_the_render_page_run() -> None:
+    import doctest
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    page = (root / "docs" / "render.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", page, re.S)
+    assert len(blocks) >= 2
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    cwd = os.getcwd()
+    try:
+        os.chdir(root)
+        for i, block in enumerate(blocks):  # each block stands alone
+            test = doctest.DocTestParser().get_doctest(block, {}, f"render.md[{i}]", None, 0)
+            runner.run(test)
+    finally:
+        os.chdir(cwd)
+    assert runner.failures == 0 and runner.tries >= 8
