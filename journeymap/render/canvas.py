@@ -199,9 +199,11 @@ def _persona_card(wr: _Writer, scene: Scene, p: Persona, card: CardBox, k: float
     if p.description:
         body.append(mpl_text(p.description))
     if p.goals:
-        body.append("Goals: " + "; ".join(mpl_text(x) for x in p.goals))
+        body.append(scene.t.gettext("Goals:") + " " + "; ".join(mpl_text(x) for x in p.goals))
     if p.frustrations:
-        body.append("Frustrations: " + "; ".join(mpl_text(x) for x in p.frustrations))
+        body.append(
+            scene.t.gettext("Frustrations:") + " " + "; ".join(mpl_text(x) for x in p.frustrations)
+        )
     wr.text(
         _Box(box.x + 0.08 * k, box.y, box.w - 0.1 * k, 0.34 * k),
         mpl_text(p.name),

@@ -68,8 +68,11 @@ def curve_legend(scene: Scene, curve: Curve) -> str:
         return t.gettext("all personas, plain mean")
     if curve.persona is not None:
         persona = scene.map.persona(curve.persona)
-        if persona.share is not None:
-            return t.gettext("{name} ({share})").format(
-                name=mpl_text(persona.name), share=percent(persona.share, 0, lang=scene.lang)
-            )
-    return mpl_text(curve.label)
+        if persona.share is None:
+            return mpl_text(persona.name)
+        return t.gettext("{name} ({share})").format(
+            name=mpl_text(persona.name), share=percent(persona.share, 0, lang=scene.lang)
+        )
+    # a fixed label ("as-is", "emotion", "mean over personas"): translated; a scenario's name
+    # is the user's and has no translation, so it comes back as written
+    return mpl_text(t.gettext(curve.label))

@@ -126,7 +126,7 @@ def test_age_and_owner_in_russian_plural_forms() -> None:
     assert age_text(scene, dt.date(2026, 7, 30)) == "2 месяца"
     assert age_text(scene, dt.date(2026, 8, 30)) == "1 месяц"
     tp = scene.map.touchpoints["b"]
-    assert card_note(scene, tp) == "ответственный: Web team\nдопущение, 14 месяцев"
+    assert card_note(scene, tp) == "владелец: Web team\nдопущение, 14 месяцев"
 
 
 def test_cards_show_owner_age_and_one_mark_per_kind() -> None:
@@ -295,3 +295,23 @@ def test_the_pycon_examples_of_the_render_page_run() -> None:
     finally:
         os.chdir(cwd)
     assert runner.failures == 0 and runner.tries >= 8
+
+
+def test_hostile_owner_and_source_are_escaped_in_the_report_and_plain_on_the_poster() -> None:
+    m = evidence_map()
+    tp = m.touchpoints["b"]
+    hostile = tp.model_copy(
+        update={
+            "owner": "<script>x</script> $\\alpha$",
+            "evidence": tp.evidence_list[0].model_copy(update={"source": '<img src=x> "a"'}),
+        }
+    )
+    m.stages[0].touchpoints[1] = hostile
+    page = report(build_scene(m))
+    assert "<script>x</script>" not in page and "<img src=x>" not in page
+    assert "&lt;script&gt;x&lt;/script&gt; $\\alpha$" in page
+    scene = build_scene(m)
+    with style(scene):
+        fig = draw_canvas(scene)
+    # math text is off: the dollars are text, escaped for matplotlib (mpl_text)
+    assert any("owner: <script>x</script>" in t.get_text() for t in fig.texts)
