@@ -17,7 +17,9 @@ assumptions say so.
 >>> import datetime as dt
 >>> months_between(dt.date(2025, 7, 20), dt.date(2026, 9, 30))
 14
->>> months_between(dt.date(2026, 1, 31), dt.date(2026, 2, 28))
+>>> months_between(dt.date(2026, 1, 31), dt.date(2026, 2, 28))  # February's last day
+1
+>>> months_between(dt.date(2026, 1, 31), dt.date(2026, 2, 27))
 0
 """
 
