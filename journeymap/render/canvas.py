@@ -24,9 +24,19 @@ from journeymap.figures import (
     whole_money,
 )
 from journeymap.i18n import N_
+from journeymap.model import Persona, Touchpoint
 from journeymap.render.charts import emotion_axes
+from journeymap.render.evidence import card_note, draw_marks, has_evidence, legend_handles
 from journeymap.render.key_figures import business_line, service_lines
 from journeymap.render.mpl import Measurer, fit, new_figure, save, style
+from journeymap.render.persona_cards import (
+    CardBox,
+    card_boxes,
+    header_height,
+    hidden_note,
+    persona_grid,
+)
+from journeymap.render.persona_curves import curve_legend, curve_style
 from journeymap.render.scene import PAGES, Scene
 from journeymap.render.text import mpl_text
 
@@ -183,6 +193,112 @@ _HEADLINE_TEXT: dict[str, Callable[[float, str], str]] = {
 """How a key-figures cell shows the headline of each survey metric."""
 
 
+def _persona_card(wr: _Writer, scene: Scene, p: Persona, card: CardBox, k: float) -> None:
+    """One persona card: a colour bar (the colour of the persona's curve when curves are drawn
+    per persona), the name, the description, goals and frustrations."""
+    t = scene.theme
+    box = _Box(card.x, card.y, card.w, card.h)
+    wr.rect(box, t.panel, edge=t.grid)
+    per_persona = any(c.persona is not None for c in scene.curves)
+    color = t.lines[card.index % len(t.lines)] if per_persona else t.accent
+    wr.rect(_Box(box.x, box.y, 0.06 * k, box.h), color)
+    body = []
+    if p.description:
+        body.append(mpl_text(p.description))
+    if p.goals:
+        body.append(scene.t.gettext("Goals:") + " " + "; ".join(mpl_text(x) for x in p.goals))
+    if p.frustrations:
+        body.append(
+            scene.t.gettext("Frustrations:") + " " + "; ".join(mpl_text(x) for x in p.frustrations)
+        )
+    wr.text(
+        _Box(box.x + 0.08 * k, box.y, box.w - 0.1 * k, 0.34 * k),
+        mpl_text(p.name),
+        11 * k,
+        bold=True,
+        pad=0.05 * k,
+    )
+    wr.text(
+        _Box(box.x + 0.08 * k, box.y - 0.28 * k, box.w - 0.1 * k, box.h - 0.28 * k),
+        "\n".join(body),
+        8.5 * k,
+        pad=0.05 * k,
+    )
+
+
+def _meta_height(scene: Scene, meta: dict[str, str], k: float) -> float:
+    """Height of the foot of the touchpoint cards (A3 inches times `k`): a row of evidence
+    marks when the map records evidence, and three short lines for owner and age."""
+    marks = 0.13 * k if has_evidence(scene) else 0.0
+    return marks + (0.34 * k if any(meta.values()) else 0.0)
+
+
+def _note_box(scene: Scene, cell: _Box, h: float, k: float) -> _Box:
+    """Where the owner and age go in the foot (height `h`) of a touchpoint card."""
+    marks = 0.13 * k if has_evidence(scene) else 0.0
+    return _Box(cell.x + 0.03, cell.y - cell.h + h - marks, cell.w - 0.06, h - marks - 0.03)
+
+
+def _card_meta(
+    wr: _Writer, scene: Scene, tp: Touchpoint, cell: _Box, h: float, note: _Note
+) -> None:
+    """The foot of a touchpoint card: the evidence marks, then the owner and the age of an
+    assumption (:mod:`journeymap.render.evidence`), at one size for the whole lane."""
+    if h <= 0:
+        return
+    if has_evidence(scene):
+        y = cell.y - cell.h + h
+        at = ((cell.x + 0.12 * note.k) / wr.W, (y - 0.07 * note.k) / wr.H)
+        draw_marks(wr.fig, scene, tp, at, 5.5 * note.k)
+    box = _note_box(scene, cell, h, note.k)
+    wr.text(box, note.text, note.size, color=scene.theme.muted, pad=0.04 * note.k, center=True)
+
+
+@dataclass(frozen=True)
+class _Note:
+    text: str
+    size: float
+    k: float
+
+
+def _notes(
+    wr: _Writer, scene: Scene, meta: dict[str, str], cell: _Box, h: float, k: float
+) -> dict[str, _Note]:
+    """The owner and age line of every card, at the largest size at which all of them fit
+    (at least 4.5 pt; longer ones are cut and counted like any cell)."""
+    box = _note_box(scene, cell, h, k)
+    sizes = [wr.size_for(box, m, 6.5 * k, pad=0.04 * k, min_size=4.5) for m in meta.values() if m]
+    size = min(sizes or [6.5 * k])
+    return {tid: _Note(m, size, k) for tid, m in meta.items()}
+
+
+def _two_legends(scene: Scene) -> bool:
+    """Whether the footer holds the curve legend above the evidence legend."""
+    curves = len(scene.curves) > 1 or bool(scene.curves and scene.curves[0].pain_points)
+    return curves and has_evidence(scene)
+
+
+def _evidence_legend(wr: _Writer, scene: Scene, at: tuple[float, float], k: float) -> None:
+    """The footer's legend of the four evidence marks (when the map records any evidence)."""
+    if not has_evidence(scene):
+        return
+    title = scene.t.gettext("Evidence:")
+    x, y = at
+    wr.fig.text(x, y, title, ha="left", va="bottom", fontsize=8 * k, color=scene.theme.muted)
+    handles = legend_handles(scene, 6 * k)
+    wr.fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(x + (wr.m.width(title, 8 * k) / 72 + 0.05 * k) / wr.W, y),
+        ncols=len(handles),
+        fontsize=8 * k,
+        frameon=False,
+        borderaxespad=0,
+        handletextpad=0.3,
+        borderpad=0,
+    )
+
+
 def canvas(scene: Scene, fmt: str) -> bytes:
     """The poster as ``svg``, ``png`` or ``pdf`` on the scene's page (A3 or A4 landscape)."""
     with style(scene):
@@ -232,45 +348,13 @@ def draw_canvas(scene: Scene) -> Figure:
     )
     if figures:
         wr.text(_Box(margin, top - 0.86 * k, W * 0.55, 0.26 * k), figures, 8.5 * k, pad=0)
-    personas = [p for p in scene.map.personas if scene.persona in (None, p.id)][:3]
-    if personas:
-        pw = (W * 0.42 - margin) / len(personas)
-        px = W * 0.58
-        for i, p in enumerate(personas):
-            box = _Box(px + i * pw, top, pw - 0.08 * k, 1.0 * k)
-            wr.rect(box, t.panel, edge=t.grid)
-            color = t.lines[i % len(t.lines)] if len(scene.curves) > 1 else t.accent
-            wr.rect(_Box(box.x, box.y, 0.06 * k, box.h), color)
-            lines = [mpl_text(p.name)]
-            body = []
-            if p.description:
-                body.append(mpl_text(p.description))
-            if p.goals:
-                body.append(
-                    scene.t.gettext("Goals:") + " " + "; ".join(mpl_text(x) for x in p.goals)
-                )
-            if p.frustrations:
-                body.append(
-                    scene.t.gettext("Frustrations:")
-                    + " "
-                    + "; ".join(mpl_text(x) for x in p.frustrations)
-                )
-            wr.text(
-                _Box(box.x + 0.08 * k, box.y, box.w - 0.1 * k, 0.34 * k),
-                lines[0],
-                11 * k,
-                bold=True,
-                pad=0.05 * k,
-            )
-            wr.text(
-                _Box(box.x + 0.08 * k, box.y - 0.28 * k, box.w - 0.1 * k, box.h - 0.28 * k),
-                "\n".join(body),
-                8.5 * k,
-                pad=0.05 * k,
-            )
+    personas = [p for p in scene.map.personas if scene.persona in (None, p.id)]
+    grid = persona_grid(len(personas), scene.page)
+    for card in card_boxes(grid, (W, H), margin, k):
+        _persona_card(wr, scene, personas[card.index], card, k)
     # ---- grid
-    grid_top = top - 1.15 * k
-    footer = 0.32 * k
+    grid_top = top - header_height(grid, k)
+    footer = 0.32 * k * (2 if _two_legends(scene) else 1)
     label_w = 1.3 * k
     x0 = margin + label_w
     grid_w = W - margin - x0
@@ -278,8 +362,14 @@ def draw_canvas(scene: Scene) -> Figure:
     col_w = grid_w / n
     stage_h = 0.34 * k
     lanes_h = grid_top - stage_h - margin - footer
-    total = sum(w for *_, w in LANES)
-    heights = {key: lanes_h * w / total for key, _, w in LANES}
+    meta = {tp.id: card_note(scene, tp) for _, tp in touchpoints}
+    meta_h = _meta_height(scene, meta, k)
+    weights = {key: w for key, _, w in LANES}
+    weights["touchpoint"] += meta_h / k  # room for the marks, the owner and the age
+    total = sum(weights.values())
+    heights = {key: lanes_h * w / total for key, w in weights.items()}
+    meta_h *= heights["touchpoint"] / (weights["touchpoint"] * k)
+    card_notes = _notes(wr, scene, meta, _Box(x0, 0, col_w, heights["touchpoint"]), meta_h, k)
     # stage header row
     col = 0
     for si, stage in enumerate(scene.map.stages):
@@ -337,6 +427,8 @@ def draw_canvas(scene: Scene) -> Figure:
                     lw=2.0 if top3 else 0.6,
                     z=1,
                 )
+                _card_meta(wr, scene, tp, cell, meta_h, card_notes[tp.id])
+                cell = _Box(cell.x, cell.y, cell.w, cell.h - meta_h)
             elif key == "thoughts":
                 text = _thoughts(tp.thoughts)
             elif key == "pain_points":
@@ -399,18 +491,17 @@ def draw_canvas(scene: Scene) -> Figure:
         handles = []
         from matplotlib.lines import Line2D
 
-        from journeymap.render.charts import DASHES, MARKERS
-
         for i, curve in enumerate(scene.curves):
+            cs = curve_style(scene, i)
             handles.append(
                 Line2D(
                     [],
                     [],
-                    color=t.lines[i % len(t.lines)],
-                    ls=DASHES[i % len(DASHES)],
-                    marker=MARKERS[i % len(MARKERS)],
-                    lw=2,
-                    label=mpl_text(scene.t.gettext(curve.label)),
+                    color=cs.color,
+                    ls=cs.dash,
+                    marker=cs.marker,
+                    lw=cs.width * 0.9,
+                    label=curve_legend(scene, curve),
                 )
             )
         handles.append(
@@ -426,12 +517,16 @@ def draw_canvas(scene: Scene) -> Figure:
         fig.legend(
             handles=handles,
             loc="lower left",
-            bbox_to_anchor=(margin / W, (margin * 0.4) / H),
+            bbox_to_anchor=(margin / W, (margin * 0.4 + footer / 2 * has_evidence(scene)) / H),
             ncols=len(handles),
             fontsize=8 * k,
             frameon=False,
             borderaxespad=0,
         )
+    _evidence_legend(wr, scene, (margin / W, (margin * 0.4) / H), k)
+    hidden = hidden_note(scene, personas, grid)
+    if hidden:
+        notes.append(hidden)
     if scene.graph.graph[g.HAS_COUNTS]:
         notes.append(scene.t.gettext("counts are transitions (visits)"))
     if wr.cut:

@@ -14,6 +14,7 @@ from journeymap.errors import UsageError
 from journeymap.figures import integer, number, percent, period, share, signed, whole_money
 from journeymap.i18n import N_
 from journeymap.render.mpl import Measurer, new_figure, save, style, wrap
+from journeymap.render.persona_curves import curve_legend, curve_style
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text, shorten
 
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
     from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyKind
 
 FORMATS = ("svg", "png", "pdf")
-MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
-DASHES = ("-", "--", "-.", ":", "-", "--", "-.", ":")
 
 
 def _title(fig: Figure, scene: Scene, what: str) -> None:
@@ -70,7 +69,7 @@ def emotion_axes(
     ax.set_ylim(lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo))
     ax.axhline(0 if lo < 0 < hi else (lo + hi) / 2, color=t.grid, lw=1, zorder=1)
     for k, curve in enumerate(scene.curves):
-        color = t.lines[k % len(t.lines)]
+        cs = curve_style(scene, k)
         pts = [(xs[tid], v) for tid, v in curve.emotions.items() if tid in xs and v is not None]
         pts.sort()
         if not pts:
@@ -79,15 +78,16 @@ def emotion_axes(
         ax.plot(
             x,
             y,
-            color=color,
-            lw=2.2,
-            ls=DASHES[k % len(DASHES)],
-            marker=MARKERS[k % len(MARKERS)],
+            color=cs.color,
+            lw=cs.width,
+            ls=cs.dash,
+            marker=cs.marker,
             ms=marker_size,
-            label=mpl_text(scene.t.gettext(curve.label)),
+            label=curve_legend(scene, curve),
             zorder=3 + k,
         )
-    first = scene.curves[0] if scene.curves else None
+    # pain points sit on the curve across personas when there is one, else on the first curve
+    first = next((c for c in scene.curves if c.average), scene.curves[0] if scene.curves else None)
     if first is not None:
         pains = [
             (xs[tid], float(v))

@@ -38,6 +38,7 @@ from journeymap.figures import (
     whole_money,
 )
 from journeymap.i18n import N_
+from journeymap.render.report_assumptions import assumptions_html, assumptions_section
 from journeymap.render.report_experiment import experiment_css, experiment_section
 from journeymap.render.scene import Scene, map_text
 
@@ -312,6 +313,9 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
             sections.append(("figures", N_("Key figures")))
         else:
             figures = None
+    assumptions = assumptions_section(scene)
+    if assumptions is not None:
+        sections.append(("assumptions", assumptions.heading))
     sections.append(("canvas", N_("Journey map")))
     if a is not None:
         sections += [("funnel", N_("Funnel")), ("surveys", N_("Survey scores"))]
@@ -396,4 +400,5 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
         trend=trend,
         experiment=experiment,
         forest_uri=None if experiment is None else data_uri(experiment.forest_svg, svg),
+        assumptions_html=assumptions_html(scene),
     )

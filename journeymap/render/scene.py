@@ -6,8 +6,9 @@ Views read the analysis through the attributes of
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -19,7 +20,7 @@ from journeymap.errors import UsageError, did_you_mean
 from journeymap.figures import percent, share
 from journeymap.i18n import ENGLISH, N_, Language, Translator, language_for, translator
 from journeymap.i18n.numbers import range_word
-from journeymap.model import JourneyMap, Overlay
+from journeymap.model import JourneyMap, Overlay, period_bounds
 from journeymap.render.fonts import FontPlan, plan_fonts
 from journeymap.render.theme import THEMES, Theme
 
@@ -35,11 +36,19 @@ CURVES = ("auto", "single", "persona", "scenario")
 
 @dataclass(frozen=True)
 class Curve:
-    """One emotion curve: a label and an emotion per touchpoint id (None where unknown)."""
+    """One emotion curve: a label and an emotion per touchpoint id (None where unknown).
+
+    ``persona`` is the persona id of a per-persona curve; ``average`` marks the curve across
+    all personas (weighted by ``share``, :meth:`journeymap.model.JourneyMap.emotion`) drawn
+    beside the per-persona curves (:func:`journeymap.render.persona_curves.curve_legend`
+    writes their legend).
+    """
 
     label: str
     emotions: dict[str, float | None]
     pain_points: dict[str, int] = field(default_factory=dict)
+    persona: str | None = None
+    average: bool = False
 
 
 @dataclass
@@ -61,6 +70,9 @@ class Scene:
     """The readout of the arms given (``render --view experiment``, the report's section)."""
     lang: Language = ENGLISH
     """The language of the fixed strings and numbers (``--lang``, else the map's ``language:``)."""
+    period_end: dt.date | None = None
+    """The last day of the period the numbers describe (the overlay's, else the map's): the
+    day assumption ages are counted to (:mod:`journeymap.render.evidence`)."""
 
     @property
     def t(self) -> Translator:
@@ -130,14 +142,17 @@ def map_text(journey_map: JourneyMap) -> str:
     return "\n".join(parts)
 
 
-def emotion_curve(journey_map: JourneyMap, label: str, persona: str | None) -> Curve:
+def emotion_curve(
+    journey_map: JourneyMap, label: str, persona: str | None, *, own: bool = False
+) -> Curve:
+    """The curve of `persona` (None: across personas by share); ``own``: a per-persona curve."""
     emotions: dict[str, float | None] = {}
     pains: dict[str, int] = {}
     for _, tp in journey_map.iter_touchpoints():
         emotions[tp.id] = journey_map.emotion(tp.id, persona)
         if tp.pain_points:
             pains[tp.id] = len(tp.pain_points)
-    return Curve(label, emotions, pains)
+    return Curve(label, emotions, pains, persona=persona if own else None)
 
 
 def build_curves(
@@ -151,7 +166,10 @@ def build_curves(
     """Emotion curves to draw: one (the persona's or the mean), one per persona, or one per scenario.
 
     ``auto`` draws one curve per persona when the map writes emotions per persona and no persona
-    was chosen, else one curve. ``scenario`` draws this map and every map of `others` (label, map).
+    was chosen, else one curve. ``persona`` draws one curve per persona and, with two or more
+    personas, the curve across all of them weighted by their ``share`` (the average of
+    :meth:`JourneyMap.emotion`, never a second one) after them. ``scenario`` draws this map and
+    every map of `others` (label, map).
     """
     if mode not in CURVES:
         raise UsageError(
@@ -164,7 +182,11 @@ def build_curves(
     if mode == "persona":
         if not journey_map.personas:
             raise UsageError("one emotion curve per persona: the map declares no personas")
-        return [emotion_curve(journey_map, p.name, p.id) for p in journey_map.personas]
+        curves = [emotion_curve(journey_map, p.name, p.id, own=True) for p in journey_map.personas]
+        if len(curves) > 1:
+            average = emotion_curve(journey_map, N_("all personas"), None)
+            curves.append(replace(average, average=True))
+        return curves
     base_label = scenario or (
         N_("as-is") if mode == "scenario" else _single_label(journey_map, persona)
     )
@@ -215,7 +237,9 @@ def build_scene(
     if page_key not in PAGES:
         raise UsageError(f"unknown page size '{page}'; sizes: {', '.join(PAGES)}")
     G = g.build_graph(journey_map, overlay)
+    period = overlay.period if overlay is not None and overlay.period else journey_map.period
     return Scene(
+        period_end=None if period is None else period_bounds(period)[1],
         lang=language_for(lang, journey_map.language),
         map=journey_map,
         graph=G,

@@ -21,7 +21,7 @@ CASES: tuple[tuple[str, str, str], ...] = (
     ("ru", "maps/ru/first-purchase.ru.yaml", "ru"),
     ("lv", "maps/lv/first-purchase.lv.yaml", "lv"),
     ("zh-Hans", "maps/zh/first-purchase.zh.yaml", "zh-Hans"),
-    ("zh-Hant", "maps/zh/first-purchase.zh.yaml", "zh-Hant"),
+    ("zh-Hant", "maps/zh-Hant/first-purchase.zh-Hant.yaml", "zh-Hant"),
 )
 VIEWS = (("report", "html"), ("mermaid", "mmd"), ("mermaid-flow", "mmd"))
 SAMPLES = "20"

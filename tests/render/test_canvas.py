@@ -86,7 +86,8 @@ def test_scenario_curves_overlay_as_is_and_to_be() -> None:
 
 def test_persona_curves_by_default_when_emotions_are_per_persona() -> None:
     s = scene_of("shop.yaml")
-    assert [c.label for c in s.curves] == ["Bargain hunter", "Busy parent"]
+    assert [c.label for c in s.curves] == ["Bargain hunter", "Busy parent", "all personas"]
+    assert [c.average for c in s.curves] == [False, False, True]
     one = scene_of("shop.yaml", persona="busy-parent")
     assert [c.label for c in one.curves] == ["Busy parent"]
     assert one.curves[0].emotions["instagram-ad"] == 0
