@@ -79,7 +79,7 @@ def leak_rows(scene: Scene, top: int = TOP_LEAKS) -> TableRows:
         gain = (
             MISSING
             if extra is None
-            else t.gettext("+{n} conversions").format(n=conv(extra))
+            else t.gettext("+{n} conv.").format(n=conv(extra))
             + ("" if extra_value is None else f", {money(extra_value)}")
         )
         rows.append(
