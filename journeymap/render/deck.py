@@ -98,7 +98,7 @@ def deck(
     _core_properties(prs, scene)
     buf = io.BytesIO()
     prs.save(buf)
-    return fixed_zip(buf.getvalue())
+    return fixed_zip(buf.getvalue(), deck_date(scene).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
 def deck_date(scene: Scene) -> dt.datetime:

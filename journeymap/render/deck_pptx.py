@@ -10,6 +10,7 @@ for the characters PowerPoint and LibreOffice lay out with the East Asian face.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -200,15 +201,42 @@ def apply_fonts(prs: Deck, scene: Scene) -> None:
                             run.font.color.rgb = color
 
 
-def fixed_zip(data: bytes) -> bytes:
+def fixed_zip(data: bytes, stamp: str) -> bytes:
     """The zip of `data` again with entries sorted by name and one fixed time stamp, so the
-    deck's bytes depend on its content only (python-pptx stamps each entry with the clock)."""
+    deck's bytes depend on its content only (python-pptx stamps each entry with the clock);
+    the workbook behind each chart (XlsxWriter writes the clock into its core properties) is
+    dated `stamp` (``2026-09-30T00:00:00Z``) too."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in sorted(src.namelist()):
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name))
+            body = src.read(name)
+            if name.endswith(".xlsx"):
+                body = _dated_workbook(body, stamp)
+            dst.writestr(_entry(name), body)
+    return out.getvalue()
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+_W3CDTF = re.compile(r"(<dcterms:(created|modified) [^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def _dated_workbook(data: bytes, stamp: str) -> bytes:
+    """An embedded workbook with its created and modified set to `stamp` (entries in their
+    order, XlsxWriter's own time stamps are already fixed)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            body = src.read(name)
+            if name == "docProps/core.xml":
+                text = _W3CDTF.sub(lambda m: m.group(1) + stamp + m.group(3), body.decode())
+                body = text.encode("utf-8")
+            dst.writestr(_entry(name), body)
     return out.getvalue()
