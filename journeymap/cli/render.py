@@ -89,7 +89,7 @@ VIEW_NAMES = (
     type=click.IntRange(min=0),
     default=1000,
     show_default=True,
-    help="Bootstrap samples for the intervals of the leaks view and the report.",
+    help="Bootstrap samples for the intervals of the leaks view, the report and the deck.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 @click.option(
@@ -140,7 +140,7 @@ def render(
     experiment_id: str | None,
     quiet: bool,
 ) -> None:
-    """Draw one view of MAP to a file: graph, canvas, charts, Mermaid or the HTML report.
+    """Draw one view of MAP to a file: graph, canvas, charts, Mermaid, the HTML report or a deck.
 
     \b
     Examples:
