@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages journeymap needs, only when they are missing:
 # graphviz's `dot`, fonts with Latin, Cyrillic and CJK glyphs (see docs/install.md), a Java
-# runtime for the optional Spark engine, and Chromium (headless, for the HTML report's browser test).
+# runtime for the optional Spark engine, Chromium (headless, for the HTML report's browser test) and
+# LibreOffice Impress (headless, turns the slide deck into PDF for its test and the gallery) with
+# poppler's PDF tools.
 set -euo pipefail
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
@@ -12,6 +14,15 @@ if ! { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi dejavu; }; then 
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 # headless Chromium for the browser test of the HTML report (tests/render/test_browser.py)
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then need+=(chromium); fi
+# LibreOffice Impress for the deck's PDF (tests/render/test_deck_pdf.py, docs/gen_gallery.py); soffice
+# alone may be Writer only, so on Debian/Ubuntu the Impress package itself is asked for
+if ! command -v soffice >/dev/null 2>&1 \
+  || { command -v dpkg-query >/dev/null 2>&1 \
+    && ! dpkg-query -W -f='${Status}' libreoffice-impress 2>/dev/null | grep -q 'ok installed'; }; then
+  need+=(libreoffice-impress)
+fi
+# poppler's pdfinfo and pdftoppm: the deck PDF's page count (its test) and the gallery's page pictures
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "journeymap needs these system packages: ${need[*]} (run as root, or install them with your package manager)" >&2

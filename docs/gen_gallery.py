@@ -114,8 +114,39 @@ def main() -> None:
                 lines += ["```mermaid", data.decode("utf-8").rstrip(), "```", ""]
             else:
                 lines += [f"![{view} of {slug}](gallery/{slug}/{name})", ""]
+    lines += deck_section()
     PAGE.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {PAGE.relative_to(ROOT)}", file=sys.stderr)
+
+
+def deck_section(path: str = "maps/first-purchase.yaml", first: int = 4) -> list[str]:
+    """The deck of `path` as LibreOffice prints it (``soffice --headless --convert-to pdf``),
+    its `first` pages as PNG (poppler's ``pdftoppm``); both come with ``make system``."""
+    import subprocess
+    import tempfile
+
+    folder = GALLERY / "deck"
+    folder.mkdir(parents=True)
+    deck = render_loaded(load_map(ROOT / path), "deck", "pptx")
+    with tempfile.TemporaryDirectory() as tmp:
+        pptx = Path(tmp) / "deck.pptx"
+        pptx.write_bytes(deck)
+        profile = (Path(tmp) / "profile").as_uri()
+        convert = ["soffice", f"-env:UserInstallation={profile}", "--headless"]
+        subprocess.run(
+            [*convert, "--convert-to", "pdf", "--outdir", tmp, str(pptx)],
+            check=True,
+            capture_output=True,
+        )
+        pages = ["pdftoppm", "-png", "-r", "80", "-l", str(first), str(pptx.with_suffix(".pdf"))]
+        subprocess.run([*pages, str(folder / "page")], check=True)
+    lines = ["## The deck", "", f"`journeymap render {path} --view deck -o deck.pptx`, "]
+    lines[-1] += "opened in LibreOffice Impress and printed to PDF; its first pages:"
+    lines.append("")
+    for png in sorted(folder.glob("page-*.png")):
+        print(f"wrote docs/gallery/deck/{png.name}", file=sys.stderr)
+        lines += [f"![deck {png.stem}](gallery/deck/{png.name})", ""]
+    return lines
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ VIEW_NAMES = (
     "report",
     "experiment",
     "trend",
+    "deck",
 )
 
 
@@ -44,7 +45,8 @@ VIEW_NAMES = (
     help="What to draw; the format follows the extension of -o "
     "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
     "mermaid, mermaid-flow: mmd; report: html; experiment: svg png pdf; trend: svg png pdf, "
-    "with the overlays of its periods as DATA).",
+    "with the overlays of its periods as DATA; deck: pptx, with the experiment and trend slides "
+    "when --arm or DATA are given).",
 )
 @click.option(
     "-o",
@@ -88,7 +90,7 @@ VIEW_NAMES = (
     type=click.IntRange(min=0),
     default=1000,
     show_default=True,
-    help="Bootstrap samples for the intervals of the leaks view and the report.",
+    help="Bootstrap samples for the intervals of the leaks view, the report and the deck.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
 @click.option(
@@ -101,7 +103,7 @@ VIEW_NAMES = (
     "arm_specs",
     metavar="NAME=OVERLAY",
     multiple=True,
-    help="experiment view, report: one customer-grain overlay per arm of an experiment "
+    help="experiment view, report, deck: one customer-grain overlay per arm of an experiment "
     "(as `ingest --segment-by` writes them); repeat.",
 )
 @click.option(
@@ -141,13 +143,14 @@ def render(
     lang: str | None,
     quiet: bool,
 ) -> None:
-    """Draw one view of MAP to a file: graph, canvas, charts, Mermaid or the HTML report.
+    """Draw one view of MAP to a file: graph, canvas, charts, Mermaid, the HTML report or a deck.
 
     \b
     Examples:
       journeymap render maps/shop.yaml --view graph -o shop.svg
       journeymap render maps/shop.yaml --view canvas --page A4 -o shop.pdf
       journeymap render maps/shop.yaml --view report -o shop.html
+      journeymap render maps/shop.yaml --view deck -o shop.pptx
       journeymap render maps/shop.yaml --view canvas -o wall.png --watch
       journeymap render maps/shop.yaml --view trend overlays/2026-*.yaml -o trend.svg
       journeymap render maps/shop.yaml --view experiment --arm a=a.yaml --arm b=b.yaml -o ab.svg
@@ -157,10 +160,10 @@ def render(
 
     fmt = view_format(view, output)
     language = checked_lang(lang)
-    if periods and view not in ("trend", "report"):
+    if periods and view not in ("trend", "report", "deck"):
         raise UsageError(
             f"the {view} view draws one period: give its numbers with --data",
-            hint="the overlays of several periods (DATA...) are for --view trend and report",
+            hint="the overlays of several periods (DATA...) are for --view trend, report and deck",
         )
     arms = _experiment_arms(view, arm_specs)
 
@@ -248,9 +251,9 @@ def _experiment_arms(view: str, arm_specs: tuple[str, ...]) -> list[Path]:
             "the experiment view needs two or more --arm NAME=OVERLAY",
             hint="for example --arm control=arms/control.yaml --arm one-page=arms/one-page.yaml",
         )
-    if arm_specs and view not in {*NEEDS_ARMS, "report"}:
+    if arm_specs and view not in {*NEEDS_ARMS, "report", "deck"}:
         raise UsageError(
-            f"--arm is read by the experiment view and the report, not the {view} view",
+            f"--arm is read by the experiment view, the report and the deck, not the {view} view",
             hint="draw the arms with --view experiment, or --view report for the whole page",
         )
     return [Path(p) for _, p in parse_arms(arm_specs)]

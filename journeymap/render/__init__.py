@@ -36,12 +36,13 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "report": ("html",),
     "experiment": ("svg", "png", "pdf"),
     "trend": ("svg", "png", "pdf"),
+    "deck": ("pptx",),
 }
 """Every view and the file extensions it can be written as (design section 6)."""
 
-NEEDS_ANALYSIS = {"graph", "canvas", "funnel", "leaks", "scores", "report", "mermaid-flow"}
+NEEDS_ANALYSIS = {"graph", "canvas", "funnel", "leaks", "scores", "report", "mermaid-flow", "deck"}
 """Views that show figures of the analysis (leak ranking, reach, survey metrics)."""
-NEEDS_BOOTSTRAP = {"leaks", "report"}
+NEEDS_BOOTSTRAP = {"leaks", "report", "deck"}
 """Views that show bootstrap intervals (the others run the analysis with ``samples=0``)."""
 NEEDS_ARMS = {"experiment"}
 """Views drawn from an experiment's readout (the arms' overlays), not from a map alone."""
@@ -123,6 +124,10 @@ def render(scene: Scene, view: str, fmt: str, *, trend: TrendData | None = None)
         from journeymap.render.forest import forest_chart
 
         return forest_chart(scene, fmt)
+    if view == "deck":
+        from journeymap.render.deck import deck
+
+        return deck(scene, trend=trend)
     from journeymap.render.report import report
     from journeymap.render.report_trend import trend_section
 

@@ -169,7 +169,7 @@ def test_cli_draws_the_view_and_refuses_what_it_cannot(
     r = cli("render", args[0], "--view", "experiment", "-o", str(out))
     assert r.code == 2 and "the experiment view needs two or more --arm NAME=OVERLAY" in r.err
     r = cli("render", *args, "--view", "graph", "-o", str(tmp_path / "g.svg"))
-    assert r.code == 2 and "--arm is read by the experiment view and the report" in r.err
+    assert r.code == 2 and "--arm is read by the experiment view, the report and the deck" in r.err
     r = cli("render", *args, "--view", "experiment", "--control", "contrl", "-o", str(out))
     assert r.code == 2 and "did you mean 'control'" in r.err and "Traceback" not in r.err
     r = cli("render", *args[:3], "--view", "experiment", "-o", str(out))

@@ -59,5 +59,5 @@ def test_periods_for_a_one_period_view_exit_2(tmp_path: Path) -> None:
     assert r.code == 2
     assert r.err.strip() == (
         "the canvas view draws one period: give its numbers with --data; "
-        "the overlays of several periods (DATA...) are for --view trend and report"
+        "the overlays of several periods (DATA...) are for --view trend, report and deck"
     )
