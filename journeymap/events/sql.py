@@ -282,6 +282,9 @@ FROM (
     GROUP BY jm_seg, jm_uid, {group}
   ) AS jm_d
 ) AS jm_s"""
+    # a journey starts at its first visit outside the goals (facts.goal_starts: one that starts
+    # at a goal enters the chain at its first departure from it), so the conversion window and
+    # the time to convert run from there
     session_journeys = opts.journey == "session"
     jk = "jm_seg, jm_uid, jm_sess_no" if session_journeys else "jm_seg, jm_uid"
     jk_join = " AND ".join(f"v.{c} = j.{c}" for c in jk.split(", "))
@@ -307,7 +310,7 @@ FROM (
     LEAD(jm_ts) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_ts,
     LEAD(jm_sess_no) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_sess,
     ROW_NUMBER() OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_pos,
-    FIRST_VALUE(jm_ts) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_start
+    MIN(CASE WHEN jm_tp NOT IN ({goal_list}) THEN jm_ts END) OVER (PARTITION BY {jk}) AS jm_start
   FROM (
     SELECT * FROM (
       SELECT jm_seg, jm_uid, jm_ts, jm_tp, jm_sess_no, jm_key,

@@ -114,7 +114,8 @@ def reference_times(
     timeout: int = 30 * MIN,
     window: int | None = None,
 ) -> list[int]:
-    """Whole seconds from each journey's first mapped event to its first conversion."""
+    """Whole seconds from each journey's first mapped event outside the goals to its first
+    conversion."""
     df = pd.DataFrame(rows, columns=["uid", "ts", "event"])
     epoch = pd.Timestamp("1970-01-01", tz="UTC")
     df["ts"] = (pd.to_datetime(df["ts"], utc=True) - epoch) // pd.Timedelta(microseconds=1)
@@ -130,9 +131,11 @@ def reference_times(
         parts = [g] if journey == "customer" else [p for _, p in g.groupby("sess")]
         for j in parts:
             ts, ev = j["ts"].tolist(), j["event"].tolist()
-            for k in range(1, len(ev)):
-                secs = (ts[k] - ts[0]) // 1_000_000
-                if ev[k] in goals and (window is None or ts[k] - ts[0] <= window * 1_000_000):
+            # a journey starts at its first visit outside the goals (docs/analysis.md)
+            first = next((k for k, e in enumerate(ev) if e not in goals), len(ev))
+            for k in range(first + 1, len(ev)):
+                secs = (ts[k] - ts[first]) // 1_000_000
+                if ev[k] in goals and (window is None or ts[k] - ts[first] <= window * 1_000_000):
                     out.append(secs)
                     break
     return out
