@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from journeymap.cli.experiment_arms import event_arm_options
 from journeymap.cli.options import load, located, map_options, quiet_option, write_output
 from journeymap.errors import JourneymapError, UsageError
 from journeymap.render.scene import COLOR_BY, CURVES
 
 if TYPE_CHECKING:
     from journeymap.analysis.experiment import Readout
+    from journeymap.cli.experiment_arms import EventArms
     from journeymap.render.report_trend import TrendData
 
 VIEW_NAMES = (
@@ -103,6 +105,7 @@ VIEW_NAMES = (
     help="experiment view, report: one customer-grain overlay per arm of an experiment "
     "(as `ingest --segment-by` writes them); repeat.",
 )
+@event_arm_options
 @click.option(
     "--control",
     metavar="NAME",
@@ -134,6 +137,7 @@ def render(
     seed: int,
     watch: bool,
     arm_specs: tuple[str, ...],
+    events: EventArms,
     control: str | None,
     experiment_id: str | None,
     quiet: bool,
@@ -148,6 +152,7 @@ def render(
       journeymap render maps/shop.yaml --view canvas -o wall.png --watch
       journeymap render maps/shop.yaml --view trend overlays/2026-*.yaml -o trend.svg
       journeymap render maps/shop.yaml --view experiment --arm a=a.yaml --arm b=b.yaml -o ab.svg
+      journeymap render maps/shop.yaml --view experiment --events log.csv --variant-column v -o ab.svg
     """
     from journeymap.render import view_format
     from journeymap.render.build import render_loaded
@@ -158,14 +163,14 @@ def render(
             f"the {view} view draws one period: give its numbers with --data",
             hint="the overlays of several periods (DATA...) are for --view trend and report",
         )
-    arms = _experiment_arms(view, arm_specs)
+    arms = _experiment_arms(view, arm_specs, events)
 
     def once() -> list[Path]:
         if view == "trend":
             return _trend_once(map_file, periods, goal, theme, fmt, output)
         trend_data, read = _trend_data(map_file, periods, goal) if periods else (None, [])
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
-        readout = _readout(map_file, arm_specs, control, experiment_id, goal)
+        readout = _readout(map_file, arm_specs, events, control, experiment_id, goal)
         with located(loaded):
             payload = render_loaded(
                 loaded,
@@ -226,38 +231,42 @@ def _trend_once(
     return files
 
 
-def _experiment_arms(view: str, arm_specs: tuple[str, ...]) -> list[Path]:
-    """The overlay files of ``--arm`` (read by the experiment view and the report only)."""
+def _experiment_arms(view: str, arm_specs: tuple[str, ...], events: EventArms) -> list[Path]:
+    """The files of ``--arm`` or ``--events`` (read by the experiment view and the report only)."""
     from journeymap.cli.experiment_arms import parse_arms
     from journeymap.errors import UsageError
     from journeymap.render import NEEDS_ARMS
 
-    if view in NEEDS_ARMS and not arm_specs:
+    if view in NEEDS_ARMS and not (arm_specs or events.event_logs):
         raise UsageError(
-            "the experiment view needs two or more --arm NAME=OVERLAY",
+            "the experiment view needs two or more --arm NAME=OVERLAY, or --events LOG "
+            "--variant-column COL",
             hint="for example --arm control=arms/control.yaml --arm one-page=arms/one-page.yaml",
         )
-    if arm_specs and view not in {*NEEDS_ARMS, "report"}:
+    if (arm_specs or events.event_logs) and view not in {*NEEDS_ARMS, "report"}:
+        given = "--arm" if arm_specs else "--events"
         raise UsageError(
-            f"--arm is read by the experiment view and the report, not the {view} view",
+            f"{given} is read by the experiment view and the report, not the {view} view",
             hint="draw the arms with --view experiment, or --view report for the whole page",
         )
-    return [Path(p) for _, p in parse_arms(arm_specs)]
+    return [Path(p) for _, p in parse_arms(arm_specs)] + [Path(p) for p in events.event_logs]
 
 
 def _readout(
     map_file: str,
     arm_specs: tuple[str, ...],
+    events: EventArms,
     control: str | None,
     experiment_id: str | None,
     goal: str | None,
 ) -> Readout | None:
-    """The experiment's readout when ``--arm`` is given (as ``journeymap experiment`` reads it)."""
-    if not arm_specs:
+    """The experiment's readout when ``--arm`` or ``--events`` is given (as ``journeymap
+    experiment`` reads it)."""
+    if not (arm_specs or events.event_logs or events.variant_column):
         return None
     from journeymap.cli.experiment_arms import arm_readout
 
-    return arm_readout(map_file, arm_specs, control, experiment_id, goal)
+    return arm_readout(map_file, arm_specs, control, experiment_id, goal, events)
 
 
 def _watch(render_once: Callable[[], list[Path]], output: str, quiet: bool) -> None:
