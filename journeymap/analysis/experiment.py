@@ -489,6 +489,22 @@ def _require_usable(arms: Sequence[ArmInput], control: str) -> list[str]:
     return names
 
 
+def arm_notes(arms: Sequence[Arm]) -> list[str]:
+    """What each arm leaves out: customers seen in two arms, journeys that started at a goal."""
+    notes = []
+    if any(a.excluded for a in arms):
+        notes.append(
+            "customers seen in two arms are excluded, counted under their first arm: "
+            + ", ".join(f"{a.name} {a.excluded:,}" for a in arms)
+        )
+    if any(a.started_at_goal for a in arms):
+        notes.append(
+            "customers whose journey started at a goal are neither customers nor conversions "
+            "of their arm: " + ", ".join(f"{a.name} {a.started_at_goal:,}" for a in arms)
+        )
+    return notes
+
+
 def read_out(
     arms: Sequence[ArmInput],
     control: str,
@@ -525,16 +541,7 @@ def read_out(
     breach = breach_reason(rails)
     if breach is not None and decision != Decision.INVALID:
         decision, reason = Decision.HARM, breach
-    if any(a.excluded for a in ordered):
-        notes.append(
-            "customers seen in two arms are excluded, counted under their first arm: "
-            + ", ".join(f"{a.name} {a.excluded:,}" for a in ordered)
-        )
-    if any(a.started_at_goal for a in ordered):
-        notes.append(
-            "customers whose journey started at a goal are neither customers nor conversions "
-            "of their arm: " + ", ".join(f"{a.name} {a.started_at_goal:,}" for a in ordered)
-        )
+    notes += arm_notes(ordered)
     notes += left_out
     biggest = biggest_difference(rows)
     if biggest is not None:
