@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from journeymap.analysis.cohorts import COHORT_BY
+from journeymap.cli.cohorts import cohort_view_options
 from journeymap.cli.experiment_arms import event_arm_options
 from journeymap.cli.options import load, located, map_options, quiet_option, write_output
 from journeymap.errors import JourneymapError, UsageError
@@ -16,6 +18,7 @@ from journeymap.render.scene import COLOR_BY, CURVES
 
 if TYPE_CHECKING:
     from journeymap.analysis.experiment import Readout
+    from journeymap.cli.cohorts import CohortView
     from journeymap.cli.experiment_arms import EventArms
     from journeymap.render.report_trend import TrendData
 
@@ -31,11 +34,12 @@ VIEW_NAMES = (
     "report",
     "experiment",
     "trend",
+    "cohorts",
 )
 
 
 @click.command("render")
-@click.argument("map_file", metavar="MAP", type=click.Path(dir_okay=False))
+@click.argument("map_file", metavar="MAP", required=False, type=click.Path())
 @click.argument("periods", metavar="[DATA]...", nargs=-1, type=click.Path())
 @map_options
 @click.option(
@@ -106,6 +110,7 @@ VIEW_NAMES = (
     "(as `ingest --segment-by` writes them); repeat.",
 )
 @event_arm_options
+@cohort_view_options
 @click.option(
     "--control",
     metavar="NAME",
@@ -121,7 +126,7 @@ VIEW_NAMES = (
 )
 @quiet_option
 def render(
-    map_file: str,
+    map_file: str | None,
     periods: tuple[str, ...],
     data: str | None,
     scenario: str | None,
@@ -138,6 +143,7 @@ def render(
     watch: bool,
     arm_specs: tuple[str, ...],
     events: EventArms,
+    cohort: CohortView,
     control: str | None,
     experiment_id: str | None,
     quiet: bool,
@@ -153,11 +159,23 @@ def render(
       journeymap render maps/shop.yaml --view trend overlays/2026-*.yaml -o trend.svg
       journeymap render maps/shop.yaml --view experiment --arm a=a.yaml --arm b=b.yaml -o ab.svg
       journeymap render maps/shop.yaml --view experiment --events log.csv --variant-column v -o ab.svg
+      journeymap render --view cohorts logs.csv --goal-event buy --by month -o heat.svg
     """
     from journeymap.render import view_format
     from journeymap.render.build import render_loaded
 
     fmt = view_format(view, output)
+    if view == "cohorts":
+        _cohorts(map_file, periods, cohort, events, goal, theme, fmt, output)
+        if not quiet:
+            click.echo(f"wrote {output} ({view} view)", err=True)
+        return
+    if map_file is None:
+        raise UsageError(
+            f"the {view} view draws a map: give MAP",
+            hint=f"journeymap render MAP --view {view} -o FILE (only the cohorts view reads "
+            "event logs without a map)",
+        )
     if periods and view not in ("trend", "report"):
         raise UsageError(
             f"the {view} view draws one period: give its numbers with --data",
@@ -229,6 +247,43 @@ def _trend_once(
     scene = build_scene(load(map_file, goal=goal).map, theme=theme, goal=goal)
     write_output(output, trend_chart(scene, data.trend, data.surveys, fmt), files)
     return files
+
+
+def _cohorts(
+    map_file: str | None,
+    periods: tuple[str, ...],
+    cohort: CohortView,
+    events: EventArms,
+    goal: str | None,
+    theme: str,
+    fmt: str,
+    output: str,
+) -> None:
+    """The cohorts heatmap of the event logs (every positional argument is a log), read and
+    drawn as ``journeymap cohorts --chart`` does (one code path)."""
+    from journeymap.cli.cohorts import chart_bytes, check_goal_source, run_log
+    from journeymap.events.cohorts import CohortSettings
+
+    logs = tuple(p for p in (map_file, *periods) if p is not None)
+    if not logs:
+        raise UsageError(
+            "the cohorts view needs the event log(s)",
+            hint="journeymap render --view cohorts LOG... --goal-event NAME -o heat.svg",
+        )
+    if events.event_logs or events.variant_column:
+        raise UsageError(
+            "the cohorts view reads its logs as positional arguments, not with --events",
+            hint="journeymap render --view cohorts LOG... --goal-event NAME -o heat.svg",
+        )
+    check_goal_source(cohort.goal_event, cohort.map_path, goal)
+    by = next(b for b in COHORT_BY if b == cohort.by)
+    settings = CohortSettings(by, cohort.include_partial, None, None)
+    opts = events.options(goal)
+    loaded, _, run = run_log(
+        logs, cohort.goal_event, cohort.map_path, opts, settings, "duckdb", True
+    )
+    inputs = [*(loaded.files if loaded else ()), *run.files]
+    write_output(output, chart_bytes(run, fmt, theme), inputs)
 
 
 def _experiment_arms(view: str, arm_specs: tuple[str, ...], events: EventArms) -> list[Path]:

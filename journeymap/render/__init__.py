@@ -36,6 +36,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "report": ("html",),
     "experiment": ("svg", "png", "pdf"),
     "trend": ("svg", "png", "pdf"),
+    "cohorts": ("svg", "png", "pdf"),
 }
 """Every view and the file extensions it can be written as (design section 6)."""
 
@@ -119,6 +120,8 @@ def render(scene: Scene, view: str, fmt: str, *, trend: TrendData | None = None)
         return (to_journey(scene) if view == "mermaid" else to_flowchart(scene)).encode("utf-8")
     if view == "trend":
         raise UsageError("the trend view draws the overlays of several periods, not one scene")
+    if view == "cohorts":
+        raise UsageError("the cohorts view draws an event log's cohorts, not one scene")
     if view == "experiment":
         from journeymap.render.forest import forest_chart
 
