@@ -30,7 +30,7 @@ from journeymap.analysis.cohorts import (
 from journeymap.errors import UsageError
 from journeymap.events.extra import Extra, Rows
 from journeymap.events.ingest import Totals, run_pipeline, totals_of
-from journeymap.events.inputs import expand
+from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.orders import goal_customers_sql, goal_list, ordering_of
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError
@@ -233,7 +233,21 @@ def cohorts(
     opts.validate()
     cs = settings or CohortSettings()
     goals = jm.select_goals(opts.goal)
-    files = expand(list(paths))
+    with log_files(paths) as files:
+        return _count(jm, files, opts, cs, goals, engine=engine, progress=progress, spark=spark)
+
+
+def _count(
+    jm: JourneyMap,
+    files: list[InputFile],
+    opts: IngestOptions,
+    cs: CohortSettings,
+    goals: list[str],
+    *,
+    engine: Engine,
+    progress: Progress | None,
+    spark: Any,
+) -> CohortRun:
     value_alias = None
     if cs.value_column is not None:
         value_alias = f"jm_w{len(where_columns(mapping_rules(jm)))}"
@@ -262,7 +276,7 @@ def cohorts(
     return CohortRun(
         replace(result, rows_read=t.rows, rows_left_out=tuple(t.left_out.items())),
         t,
-        tuple(f.path for f in files),
+        tuple(dict.fromkeys(f.source for f in files)),
         tuple(goals),
         business,
     )

@@ -24,7 +24,7 @@ from typing import Any
 
 from journeymap.analysis.cohorts import COHORT_BY, CohortBy
 from journeymap.events.ingest import IngestResult, Totals, build_results
-from journeymap.events.inputs import InputFile, expand
+from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError
 from journeymap.events.sql import lit, mapping_rules, statements, where_columns
@@ -134,16 +134,16 @@ def ingest_periods(
             hint="leave it out, or ingest each segment apart",
         )
     goals = jm.select_goals(opts.goal)
-    files = expand(list(paths))
-    if progress:
-        progress(f"reading {len(files)} file(s), cutting them into {every}s")
-    rows = _run(jm, files, opts, goals, every)
-    results = build_results(jm, files, replace(opts, segment_by=PERIOD), goals, rows)
-    left_out: dict[str, int] = defaultdict(int)
-    for r in results:
-        for reason, n in r.totals.left_out.items():
-            left_out[reason] += n
-    check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
+    with log_files(paths) as files:
+        if progress:
+            progress(f"reading {len(files)} file(s), cutting them into {every}s")
+        rows = _run(jm, files, opts, goals, every)
+        results = build_results(jm, files, replace(opts, segment_by=PERIOD), goals, rows)
+        left_out: dict[str, int] = defaultdict(int)
+        for r in results:
+            for reason, n in r.totals.left_out.items():
+                left_out[reason] += n
+        check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
     unassigned = next((r.totals for r in results if r.segment_null), Totals())
     periods = tuple(_as_period(r, every) for r in results if not r.segment_null)
     return PeriodIngest(periods, unassigned, every)
