@@ -34,7 +34,7 @@ from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.orders import goal_customers_sql, goal_list, ordering_of
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError
-from journeymap.events.sql import KEY_SPAN, mapping_rules, where_columns
+from journeymap.events.sql import KEY_SPAN, lit, mapping_rules, where_columns
 from journeymap.model import Business, JourneyMap, parse_period
 
 Progress = Callable[[str], None]
@@ -99,6 +99,14 @@ class Calendar:
             f"({i}, {self.bounds[i]}, {self.bounds[i + 1]})" for i in range(len(self.labels))
         )
         return f"(VALUES {rows}) AS p(jm_idx, jm_start, jm_end)"
+
+    def labelled(self) -> str:
+        """The periods with their labels, ``p(jm_start, jm_end, jm_label)`` (``trend --events``)."""
+        rows = ", ".join(
+            f"({self.bounds[i]}, {self.bounds[i + 1]}, {lit(label)})"
+            for i, label in enumerate(self.labels)
+        )
+        return f"(VALUES {rows}) AS p(jm_start, jm_end, jm_label)"
 
 
 @dataclass(frozen=True)
