@@ -37,8 +37,9 @@ def test_the_examples_are_found() -> None:
         "first-purchase.zh.yaml",
         "first-purchase.lv.yaml",
     } <= names
-    # the experiment view: tests/render/test_forest.py; trend: tests/render/test_trend_chart.py
-    assert set(CHEAP) == set(VIEWS) - NEEDS_ARMS - {"trend"}
+    # the experiment view: tests/render/test_forest.py; trend: tests/render/test_trend_chart.py;
+    # cohorts (a log, no map): tests/events/test_render_cohorts.py
+    assert set(CHEAP) == set(VIEWS) - NEEDS_ARMS - {"trend", "cohorts"}
 
 
 @pytest.mark.slow
