@@ -101,6 +101,27 @@ def entry_points(G: nx.DiGraph[str], goals: Iterable[str] = ()) -> set[str]:
     return starts
 
 
+def goal_starts(G: nx.DiGraph[str], goals: Iterable[str]) -> int:
+    """Journeys that start at a selected goal: the entries counted at the goals.
+
+    The one definition of a journey that starts at its goal, for every command (docs/analysis.md,
+    "Journeys that start at their goal"). Journeys start outside the goals (design 4.1,
+    :func:`entry_points`), so such a journey is **outside the conversion chain**: it is neither a
+    journey entered nor a conversion, and it is counted apart under this reason (``analyze``'s
+    warning JM513, ``trend``'s ``started_at_goal``, an experiment arm's ``started_at_goal``). If
+    the customer leaves the goal and goes on, that departure is a re-entry: a new journey of the
+    chain, as for any converted customer who comes back (``analyze``'s ``summary.reentries``).
+    At customer grain (one journey per customer, an experiment's unit) it is the number of
+    customers whose first mapped event was a goal.
+
+    >>> G = nx.DiGraph([("cart", "paid"), ("paid", "cart")])
+    >>> nx.set_node_attributes(G, {"cart": 5, "paid": 2}, "entries")
+    >>> goal_starts(G, ["paid"]), goal_starts(G, [])
+    (2, 0)
+    """
+    return sum(int(G.nodes[g].get(ENTRIES, 0) or 0) for g in set(goals) if g in G)
+
+
 def can_reach_goal(G: nx.DiGraph[str], goals: Iterable[str]) -> set[str]:
     """Touchpoints with a path to a selected goal that does not pass through a goal.
 

@@ -42,7 +42,7 @@ from journeymap.analysis.experiment_scenario import (
 )
 from journeymap.analysis.flow import Flow, flow_table
 from journeymap.errors import UsageError
-from journeymap.facts import selected_goals
+from journeymap.facts import goal_starts, selected_goals
 from journeymap.graph import MAP_ID, touchpoints_in_order
 from journeymap.model import Overlay
 
@@ -83,6 +83,9 @@ class Arm:
     conversions: int
     conversion: float | None
     conversion_interval: tuple[float, float] | None
+    started_at_goal: int = 0
+    """Customers whose journey started at a goal (:func:`journeymap.facts.goal_starts`): outside
+    the conversion chain, so in neither ``customers`` nor ``conversions``; counted here."""
 
 
 @dataclass(frozen=True)
@@ -191,10 +194,15 @@ def require_customer_grain(arm: str, overlay: Overlay | None) -> None:
         raise VisitGrainError(arm)
 
 
-def _arm(name: str, flows: dict[str, Flow], goals: Sequence[str], excluded: int = 0) -> Arm:
-    """Customers = journeys started outside the goals; conversions = customers at a goal."""
+def _arm(
+    name: str, flows: dict[str, Flow], goals: Sequence[str], starts: int, excluded: int = 0
+) -> Arm:
+    """Customers = journeys started outside the goals; conversions = customers at a goal, less
+    the ``starts`` customers whose journey started at one (:func:`journeymap.facts.goal_starts`:
+    neither entered nor converted)."""
     customers = sum(f.entries for f in flows.values() if f.id not in goals)
-    conversions = min(sum(flows[g].customers or 0 for g in goals if g in flows), customers)
+    at_goal = sum(flows[g].customers or 0 for g in goals if g in flows)
+    conversions = min(max(at_goal - starts, 0), customers)
     return Arm(
         name,
         customers,
@@ -202,6 +210,7 @@ def _arm(name: str, flows: dict[str, Flow], goals: Sequence[str], excluded: int 
         conversions,
         stats.ratio(conversions, customers),
         stats.wilson_interval(conversions, customers),
+        starts,
     )
 
 
@@ -215,9 +224,14 @@ def _expected_split(names: Sequence[str], split: dict[str, float]) -> tuple[floa
 
 
 def srm(arms: Sequence[Arm], split: dict[str, float]) -> Srm:
-    """Chi-square goodness of fit of the customers per arm against the planned split."""
+    """Chi-square goodness of fit of the customers assigned per arm against the planned split.
+
+    Assigned: the arm's customers and those whose journey started at a goal (left out of the
+    conversion, not of the assignment: an arm that converts more at the first event is not a
+    broken split)."""
     expected = _expected_split([a.name for a in arms], split)
-    stat, p = stats.chi_square_goodness_of_fit([a.customers for a in arms], expected)
+    assigned = [a.customers + a.started_at_goal for a in arms]
+    stat, p = stats.chi_square_goodness_of_fit(assigned, expected)
     return Srm(stat, p, expected, p < SRM_THRESHOLD)
 
 
@@ -475,6 +489,22 @@ def _require_usable(arms: Sequence[ArmInput], control: str) -> list[str]:
     return names
 
 
+def arm_notes(arms: Sequence[Arm]) -> list[str]:
+    """What each arm leaves out: customers seen in two arms, journeys that started at a goal."""
+    notes = []
+    if any(a.excluded for a in arms):
+        notes.append(
+            "customers seen in two arms are excluded, counted under their first arm: "
+            + ", ".join(f"{a.name} {a.excluded:,}" for a in arms)
+        )
+    if any(a.started_at_goal for a in arms):
+        notes.append(
+            "customers whose journey started at a goal are neither customers nor conversions "
+            "of their arm: " + ", ".join(f"{a.name} {a.started_at_goal:,}" for a in arms)
+        )
+    return notes
+
+
 def read_out(
     arms: Sequence[ArmInput],
     control: str,
@@ -490,7 +520,9 @@ def read_out(
     names = _require_usable(arms, control)
     goals = selected_goals(arms[0].G, goal)
     flows = {a.name: flow_table(a.G, goals) for a in arms}
-    arm_rows = [_arm(a.name, flows[a.name], goals, a.excluded) for a in arms]
+    arm_rows = [
+        _arm(a.name, flows[a.name], goals, goal_starts(a.G, goals), a.excluded) for a in arms
+    ]
     ordered = [r for r in arm_rows if r.name == control] + [
         r for r in arm_rows if r.name != control
     ]
@@ -509,11 +541,7 @@ def read_out(
     breach = breach_reason(rails)
     if breach is not None and decision != Decision.INVALID:
         decision, reason = Decision.HARM, breach
-    if any(a.excluded for a in ordered):
-        notes.append(
-            "customers seen in two arms are excluded, counted under their first arm: "
-            + ", ".join(f"{a.name} {a.excluded:,}" for a in ordered)
-        )
+    notes += arm_notes(ordered)
     notes += left_out
     biggest = biggest_difference(rows)
     if biggest is not None:

@@ -9,7 +9,8 @@ Per period (:class:`PeriodFigures`):
 
 - **journeys** = the journeys entering the conversion chain, ``sum chain.entries`` of
   :func:`journeymap.analysis.chain.build_chain` (declared entries, arrivals from goals and
-  implied entries);
+  implied entries); a journey that starts at a goal is not one of them
+  (:func:`journeymap.facts.goal_starts`), it is counted apart as ``started_at_goal``;
 - **conversion** = observed conversions / journeys: the transitions into the selected goals
   from the chain divided by its entries (the ``observed_conversion_rate`` of ``analyze``), with
   its Wilson interval; null without a goal or a journey;
@@ -53,7 +54,7 @@ from journeymap.analysis.core import time_to_convert_of
 from journeymap.analysis.flow import flow_table
 from journeymap.analysis.results import TimeToConvert
 from journeymap.errors import AnalysisError, Diagnostic, MapError
-from journeymap.facts import after_goal_touchpoints, selected_goals
+from journeymap.facts import after_goal_touchpoints, goal_starts, selected_goals
 from journeymap.model import PeriodRange, period_bounds, period_label
 from journeymap.source import Position
 from journeymap.stats import (
@@ -146,6 +147,9 @@ class PeriodFigures:
     touchpoints: tuple[TouchpointFigures, ...]
     time_to_convert: TimeToConvert | None = None
     """From an ingested overlay (``trend --events`` measures it per period), else None."""
+    started_at_goal: int = 0
+    """Journeys that started at a goal (:func:`journeymap.facts.goal_starts`): outside the
+    chain, in neither ``journeys`` nor ``conversion``; counted here."""
 
 
 @dataclass(frozen=True)
@@ -251,7 +255,15 @@ def _figures(p: PeriodInput, goal: str | None, confidence: float) -> PeriodFigur
     label = period_label(p.period)
     assert label is not None
     return PeriodFigures(
-        label, start, end, p.source, journeys, conversion, tps, time_to_convert_of(G)
+        label,
+        start,
+        end,
+        p.source,
+        journeys,
+        conversion,
+        tps,
+        time_to_convert_of(G),
+        goal_starts(G, goals),
     )
 
 

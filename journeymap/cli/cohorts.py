@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import click
 
@@ -24,7 +27,12 @@ from journeymap.report.cohorts import CohortFormat
 from journeymap.report.formats import choices
 
 if TYPE_CHECKING:
-    from journeymap.events.cohorts import CohortRun
+    from journeymap.events.cohorts import CohortRun, CohortSettings
+    from journeymap.events.settings import IngestOptions
+    from journeymap.io import LoadedMap
+    from journeymap.model import JourneyMap
+
+F = Callable[..., Any]
 
 BUSINESS_HEADER = (
     "journeymap overlay written by `journeymap cohorts --write-business`: the business inputs\n"
@@ -147,15 +155,11 @@ def cohorts(
       journeymap cohorts logs.csv --map shop.yaml --write-business 2026-03 -o 2026-03.yaml
       journeymap cohorts logs.csv --goal-event buy --chart retention.svg -q
     """
-    from journeymap.events.cohorts import CohortSettings, goal_event_map
-    from journeymap.events.cohorts import cohorts as run_cohorts
+    from journeymap.events.cohorts import CohortSettings
     from journeymap.events.rows import left_out_text
     from journeymap.report.cohorts import render_cohorts
 
-    if (goal_event is None) == (map_path is None):
-        raise UsageError("give --goal-event NAME or --map MAP (one of them)")
-    if goal is not None and map_path is None:
-        raise UsageError("--goal picks a goal of --map", hint="give --map MAP, or --goal-event")
+    check_goal_source(goal_event, map_path, goal)
     if write_business is not None and (map_path is None or to_stdout(output)):
         raise UsageError(
             "--write-business writes an overlay of a map",
@@ -176,11 +180,101 @@ def cohorts(
         identity_columns=identity_columns,
         preset=preset,
     )
-    loaded = load_map(map_path) if map_path is not None else None
-    jm = loaded.map if loaded is not None else goal_event_map(goal_event or "")
     settings = CohortSettings(
         next(b for b in COHORT_BY if b == by), include_partial, value_column, write_business
     )
+    loaded, jm, run = run_log(events, goal_event, map_path, opts, settings, engine, quiet)
+    inputs: list[str | os.PathLike[str]] = [*(loaded.files if loaded else ()), *run.files]
+    if write_business is not None and run.business is not None:
+        text = _business_overlay(jm.id, write_business, run, output or "")
+    else:
+        text = render_cohorts(run.cohorts, fmt)
+    write_output(output, text, inputs)
+    if chart is not None and chart_format is not None:
+        write_output(chart, chart_bytes(run, chart_format), inputs)
+    if not quiet:
+        t = run.totals
+        click.echo(
+            f"{output if not to_stdout(output) else 'standard output'}: {t.rows:,} rows read, "
+            f"{t.events:,} events of {t.customers:,} customers; left out: "
+            f"{left_out_text(t.left_out)}",
+            err=True,
+        )
+
+
+def check_goal_source(goal_event: str | None, map_path: str | None, goal: str | None) -> None:
+    """``--goal-event NAME`` or ``--map MAP [--goal ID]``, one of them."""
+    if (goal_event is None) == (map_path is None):
+        raise UsageError("give --goal-event NAME or --map MAP (one of them)")
+    if goal is not None and map_path is None:
+        raise UsageError("--goal picks a goal of --map", hint="give --map MAP, or --goal-event")
+
+
+@dataclass(frozen=True)
+class CohortView:
+    """``render --view cohorts``: what a goal event is and how the log is cut."""
+
+    goal_event: str | None
+    map_path: str | None
+    by: str
+    include_partial: bool
+
+
+def cohort_view_options(func: F) -> F:
+    """``--goal-event``, ``--map``, ``--by``, ``--include-partial`` of ``render --view cohorts``,
+    passed as one :class:`CohortView` (keyword ``cohort``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        names = ("goal_event", "map_path", "by", "include_partial")
+        values = {name: kwargs.pop(name) for name in names}
+        return func(*args, cohort=CohortView(**values), **kwargs)
+
+    out: F = click.option(
+        "--include-partial",
+        is_flag=True,
+        help="cohorts view: keep periods the log ends inside (marked as partial).",
+    )(wrapper)
+    out = click.option(
+        "--by",
+        type=click.Choice(COHORT_BY),
+        default="month",
+        show_default=True,
+        help="cohorts view: cohorts and offsets by ISO week, month or quarter, in --timezone.",
+    )(out)
+    out = click.option(
+        "--map",
+        "map_path",
+        metavar="MAP",
+        default=None,
+        type=click.Path(dir_okay=False),
+        help="cohorts view: a map whose goal's event rules decide what a goal event is.",
+    )(out)
+    return click.option(
+        "--goal-event",
+        metavar="NAME",
+        default=None,
+        help="cohorts view: the raw event that is a goal event (the positional arguments are "
+        "then the event logs, and no MAP is needed).",
+    )(out)
+
+
+def run_log(
+    events: tuple[str, ...],
+    goal_event: str | None,
+    map_path: str | None,
+    opts: IngestOptions,
+    settings: CohortSettings,
+    engine: str,
+    quiet: bool,
+) -> tuple[LoadedMap | None, JourneyMap, CohortRun]:
+    """The cohorts of the log (``journeymap cohorts`` and ``render --view cohorts``): the goal
+    events of ``--goal-event`` or of ``--map``'s goal."""
+    from journeymap.events.cohorts import cohorts as run_cohorts
+    from journeymap.events.cohorts import goal_event_map
+
+    loaded = load_map(map_path) if map_path is not None else None
+    jm = loaded.map if loaded is not None else goal_event_map(goal_event or "")
     progress = progress_printer(quiet)
     try:
         run = run_cohorts(
@@ -193,24 +287,14 @@ def cohorts(
         )
     finally:
         end_progress(progress)
-    inputs: list[str | os.PathLike[str]] = [*(loaded.files if loaded else ()), *run.files]
-    if write_business is not None and run.business is not None:
-        text = _business_overlay(jm.id, write_business, run, output or "")
-    else:
-        text = render_cohorts(run.cohorts, fmt)
-    write_output(output, text, inputs)
-    if chart is not None and chart_format is not None:
-        from journeymap.render.cohort_chart import cohort_chart
+    return loaded, jm, run
 
-        write_output(chart, cohort_chart(run.cohorts, chart_format), inputs)
-    if not quiet:
-        t = run.totals
-        click.echo(
-            f"{output if not to_stdout(output) else 'standard output'}: {t.rows:,} rows read, "
-            f"{t.events:,} events of {t.customers:,} customers; left out: "
-            f"{left_out_text(t.left_out)}",
-            err=True,
-        )
+
+def chart_bytes(run: CohortRun, fmt: str, theme: str = "light", lang: str = "en") -> bytes:
+    """The heatmap of the cohorts (``cohorts --chart`` and ``render --view cohorts``)."""
+    from journeymap.render.cohort_chart import cohort_chart
+
+    return cohort_chart(run.cohorts, fmt, theme, lang)
 
 
 def _business_overlay(map_id: str, period: str, run: CohortRun, output: str) -> str:

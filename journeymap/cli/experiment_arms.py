@@ -1,12 +1,17 @@
 """The arms of an experiment from the command line: shared by ``journeymap experiment`` and
-``journeymap render --view experiment|report --arm ...`` (one reading of ``--arm``,
-``--control`` and ``--experiment``)."""
+``journeymap render --view experiment|report`` (one reading of ``--arm``, of ``--events LOG
+--variant-column COL`` with the ingest's column options, of ``--control`` and ``--experiment``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import click
+
+from journeymap.cli.event_options import OPTIONS, column_options, make_options
 from journeymap.cli.options import load, located
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.io import LoadedMap
@@ -15,6 +20,10 @@ from journeymap.model import Experiment, JourneyMap, PeriodRange, period_bounds
 if TYPE_CHECKING:
     from journeymap.analysis.experiment import ArmInput, Readout
     from journeymap.analysis.experiment_plan import Design
+    from journeymap.events.settings import IngestOptions
+
+F = Callable[..., Any]
+T = TypeVar("T")
 
 
 def parse_arms(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -175,14 +184,150 @@ def read_arms(
         )
 
 
+@dataclass(frozen=True)
+class EventArms:
+    """``--events LOG... --variant-column COL [--exposure-event NAME]`` and the reading options."""
+
+    event_logs: tuple[str, ...]
+    variant_column: str | None
+    exposure_event: str | None
+    customer_column: str | None
+    timestamp_column: str | None
+    event_column: str | None
+    session_column: str | None
+    timezone: str
+    strict: bool
+    session_timeout: str
+    timestamp_unit: str | None
+    max_bad_rows: str
+    identity_columns: tuple[str, ...]
+    preset: str | None
+    lost_after: str | None
+
+    def options(self, goal: str | None) -> IngestOptions:
+        """The ingest's options of the log (customer journeys: the unit is the customer)."""
+        return speaking(
+            lambda: make_options(
+                self.customer_column, self.timestamp_column, self.event_column,
+                self.session_column, self.timezone, self.strict, self.session_timeout,
+                "customer", self.lost_after, goal, timestamp_unit=self.timestamp_unit,
+                max_bad_rows=self.max_bad_rows, identity_columns=self.identity_columns,
+                preset=self.preset,
+            )
+        )  # fmt: skip
+
+
+_EVENT_FIELDS = tuple(f.name for f in fields(EventArms))
+
+
+def event_arm_options(func: F) -> F:
+    """``--events``, ``--variant-column``, ``--exposure-event``, the column options and
+    ``--lost-after``, passed to the command as one :class:`EventArms` (keyword ``events``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name in _EVENT_FIELDS}
+        return func(*args, events=EventArms(**values), **kwargs)
+
+    out: F = click.option(
+        "--lost-after",
+        default=None,
+        metavar="DURATION",
+        help="With --events: a journey whose last event lies within this of the end of the "
+        "data is in progress, not an exit [default: 30d].",
+    )(wrapper)
+    out = column_options(out)
+    out = click.option(
+        "--exposure-event",
+        metavar="NAME",
+        default=None,
+        help="With --events: exposure starts at the first such event at or after the "
+        "assignment (default: the assignment); only events from exposure on count.",
+    )(out)
+    out = click.option(
+        "--variant-column",
+        metavar="COL",
+        default=None,
+        help="With --events: the column with each event's arm; a customer's first event with a "
+        "variant decides its arm; customers seen in two arms are excluded and counted.",
+    )(out)
+    return click.option(
+        "--events",
+        "event_logs",
+        metavar="LOG",
+        multiple=True,
+        help="Read the arms straight from this event log (repeat for more files) with "
+        "--variant-column, instead of --arm.",
+    )(out)
+
+
+def speaking(run: Callable[[], T]) -> T:
+    """Run ``run``, spelling the event layer's settings as the command's options."""
+    from journeymap.events.settings import SettingError
+
+    spelling = {**OPTIONS, "segment_by": "--variant-column"}
+    try:
+        return run()
+    except SettingError as exc:
+        raise exc.spelled(spelling.get(exc.setting, exc.setting)) from None
+
+
+def check_sources(specs: list[tuple[str, str]], ev: EventArms) -> None:
+    """``--events`` needs ``--variant-column`` and replaces ``--arm``."""
+    if (ev.event_logs or ev.variant_column) and (
+        specs or not ev.event_logs or ev.variant_column is None
+    ):
+        raise UsageError(
+            "--events needs --variant-column, and replaces --arm",
+            hint="journeymap experiment MAP --events LOG --variant-column variant",
+        )
+
+
+def event_arms(jm: JourneyMap, ev: EventArms, s: Setup) -> tuple[list[ArmInput], list[str]]:
+    """The arms read from the log (``--events``), as graphs in the declared order, and the notes
+    on the rows left out."""
+    from journeymap.analysis.experiment import ArmInput
+    from journeymap.events.experiment_arms import ingest_arms
+    from journeymap.graph import build_graph
+
+    assert ev.variant_column is not None
+    column, opts = ev.variant_column, ev.options(s.goal)
+    log = speaking(lambda: ingest_arms(jm, ev.event_logs, opts, column, ev.exposure_event))
+    if not log.arms:
+        raise UsageError(
+            f"--variant-column {column}: no event of the log has a variant",
+            hint="name the column that holds each event's arm",
+        )
+    notes = [
+        f"rows left out: {log.rows_before_exposure:,} before exposure, "
+        f"{log.rows_without_variant:,} of customers without a variant"
+    ]
+    arms = [ArmInput(a.name, build_graph(jm, a.overlay), a.excluded) for a in log.arms]
+    for a in arms:
+        if s.declared and a.name not in s.declared:
+            raise UsageError(
+                f"--variant-column: experiment '{s.design.id}' has no arm '{a.name}'",
+                hint=f"its arms: {', '.join(s.declared)}",
+            )
+    arms.sort(key=lambda a: s.declared.index(a.name) if a.name in s.declared else len(s.declared))
+    return arms, notes
+
+
 def arm_readout(
     map_path: str,
     arm_specs: tuple[str, ...],
     control: str | None,
     experiment_id: str | None,
     goal: str | None,
+    events: EventArms | None = None,
 ) -> Readout:
-    """The readout of ``--arm NAME=OVERLAY ...`` (``journeymap render --view experiment``)."""
+    """The readout of ``--arm NAME=OVERLAY ...`` or of ``--events LOG --variant-column COL``
+    (``journeymap render --view experiment|report``), as ``journeymap experiment`` reads it."""
     s = setup(map_path, experiment_id, goal)
     specs = parse_arms(arm_specs)
+    if events is not None:
+        check_sources(specs, events)
+    if events is not None and events.event_logs:
+        arms, notes = event_arms(s.base.map, events, s)
+        return read_arms(map_path, arms, control, s, notes)
     return read_arms(map_path, overlay_arms(map_path, specs, s), control, s)

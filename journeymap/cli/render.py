@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from journeymap.analysis.cohorts import COHORT_BY
+from journeymap.cli.cohorts import cohort_view_options
+from journeymap.cli.experiment_arms import event_arm_options
 from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import load, located, map_options, quiet_option, write_output
 from journeymap.errors import JourneymapError, UsageError
@@ -16,6 +19,8 @@ from journeymap.render.scene import COLOR_BY, CURVES
 
 if TYPE_CHECKING:
     from journeymap.analysis.experiment import Readout
+    from journeymap.cli.cohorts import CohortView
+    from journeymap.cli.experiment_arms import EventArms
     from journeymap.render.report_trend import TrendData
 
 VIEW_NAMES = (
@@ -31,11 +36,12 @@ VIEW_NAMES = (
     "experiment",
     "trend",
     "deck",
+    "cohorts",
 )
 
 
 @click.command("render")
-@click.argument("map_file", metavar="MAP", type=click.Path(dir_okay=False))
+@click.argument("map_file", metavar="MAP", required=False, type=click.Path())
 @click.argument("periods", metavar="[DATA]...", nargs=-1, type=click.Path())
 @map_options
 @click.option(
@@ -106,6 +112,8 @@ VIEW_NAMES = (
     help="experiment view, report, deck: one customer-grain overlay per arm of an experiment "
     "(as `ingest --segment-by` writes them); repeat.",
 )
+@event_arm_options
+@cohort_view_options
 @click.option(
     "--control",
     metavar="NAME",
@@ -122,7 +130,7 @@ VIEW_NAMES = (
 @lang_option
 @quiet_option
 def render(
-    map_file: str,
+    map_file: str | None,
     periods: tuple[str, ...],
     data: str | None,
     scenario: str | None,
@@ -138,6 +146,8 @@ def render(
     seed: int,
     watch: bool,
     arm_specs: tuple[str, ...],
+    events: EventArms,
+    cohort: CohortView,
     control: str | None,
     experiment_id: str | None,
     lang: str | None,
@@ -154,25 +164,38 @@ def render(
       journeymap render maps/shop.yaml --view canvas -o wall.png --watch
       journeymap render maps/shop.yaml --view trend overlays/2026-*.yaml -o trend.svg
       journeymap render maps/shop.yaml --view experiment --arm a=a.yaml --arm b=b.yaml -o ab.svg
+      journeymap render maps/shop.yaml --view experiment --events log.csv --variant-column v -o ab.svg
+      journeymap render --view cohorts logs.csv --goal-event buy --by month -o heat.svg
     """
     from journeymap.render import view_format
     from journeymap.render.build import render_loaded
 
     fmt = view_format(view, output)
     language = checked_lang(lang)
+    if view == "cohorts":
+        _cohorts(map_file, periods, cohort, events, goal, theme, fmt, output, language or "en")
+        if not quiet:
+            click.echo(f"wrote {output} ({view} view)", err=True)
+        return
+    if map_file is None:
+        raise UsageError(
+            f"the {view} view draws a map: give MAP",
+            hint=f"journeymap render MAP --view {view} -o FILE (only the cohorts view reads "
+            "event logs without a map)",
+        )
     if periods and view not in ("trend", "report", "deck"):
         raise UsageError(
             f"the {view} view draws one period: give its numbers with --data",
             hint="the overlays of several periods (DATA...) are for --view trend, report and deck",
         )
-    arms = _experiment_arms(view, arm_specs)
+    arms = _experiment_arms(view, arm_specs, events)
 
     def once() -> list[Path]:
         if view == "trend":
             return _trend_once(map_file, periods, goal, theme, fmt, output, language)
         trend_data, read = _trend_data(map_file, periods, goal) if periods else (None, [])
         loaded = load(map_file, data=data, scenario=scenario, persona=persona, goal=goal)
-        readout = _readout(map_file, arm_specs, control, experiment_id, goal)
+        readout = _readout(map_file, arm_specs, events, control, experiment_id, goal)
         with located(loaded):
             payload = render_loaded(
                 loaded,
@@ -240,38 +263,80 @@ def _trend_once(
     return files
 
 
-def _experiment_arms(view: str, arm_specs: tuple[str, ...]) -> list[Path]:
-    """The overlay files of ``--arm`` (read by the experiment view and the report only)."""
+def _cohorts(
+    map_file: str | None,
+    periods: tuple[str, ...],
+    cohort: CohortView,
+    events: EventArms,
+    goal: str | None,
+    theme: str,
+    fmt: str,
+    output: str,
+    lang: str,
+) -> None:
+    """The cohorts heatmap of the event logs (every positional argument is a log), read and
+    drawn as ``journeymap cohorts --chart`` does (one code path)."""
+    from journeymap.cli.cohorts import chart_bytes, check_goal_source, run_log
+    from journeymap.events.cohorts import CohortSettings
+
+    logs = tuple(p for p in (map_file, *periods) if p is not None)
+    if not logs:
+        raise UsageError(
+            "the cohorts view needs the event log(s)",
+            hint="journeymap render --view cohorts LOG... --goal-event NAME -o heat.svg",
+        )
+    if events.event_logs or events.variant_column:
+        raise UsageError(
+            "the cohorts view reads its logs as positional arguments, not with --events",
+            hint="journeymap render --view cohorts LOG... --goal-event NAME -o heat.svg",
+        )
+    check_goal_source(cohort.goal_event, cohort.map_path, goal)
+    by = next(b for b in COHORT_BY if b == cohort.by)
+    settings = CohortSettings(by, cohort.include_partial, None, None)
+    opts = events.options(goal)
+    loaded, _, run = run_log(
+        logs, cohort.goal_event, cohort.map_path, opts, settings, "duckdb", True
+    )
+    inputs = [*(loaded.files if loaded else ()), *run.files]
+    write_output(output, chart_bytes(run, fmt, theme, lang), inputs)
+
+
+def _experiment_arms(view: str, arm_specs: tuple[str, ...], events: EventArms) -> list[Path]:
+    """The files of ``--arm`` or ``--events`` (read by the experiment view and the report only)."""
     from journeymap.cli.experiment_arms import parse_arms
     from journeymap.errors import UsageError
     from journeymap.render import NEEDS_ARMS
 
-    if view in NEEDS_ARMS and not arm_specs:
+    if view in NEEDS_ARMS and not (arm_specs or events.event_logs):
         raise UsageError(
-            "the experiment view needs two or more --arm NAME=OVERLAY",
+            "the experiment view needs two or more --arm NAME=OVERLAY, or --events LOG "
+            "--variant-column COL",
             hint="for example --arm control=arms/control.yaml --arm one-page=arms/one-page.yaml",
         )
-    if arm_specs and view not in {*NEEDS_ARMS, "report", "deck"}:
+    if (arm_specs or events.event_logs) and view not in {*NEEDS_ARMS, "report", "deck"}:
+        given = "--arm" if arm_specs else "--events"
         raise UsageError(
-            f"--arm is read by the experiment view, the report and the deck, not the {view} view",
+            f"{given} is read by the experiment view, the report and the deck, not the {view} view",
             hint="draw the arms with --view experiment, or --view report for the whole page",
         )
-    return [Path(p) for _, p in parse_arms(arm_specs)]
+    return [Path(p) for _, p in parse_arms(arm_specs)] + [Path(p) for p in events.event_logs]
 
 
 def _readout(
     map_file: str,
     arm_specs: tuple[str, ...],
+    events: EventArms,
     control: str | None,
     experiment_id: str | None,
     goal: str | None,
 ) -> Readout | None:
-    """The experiment's readout when ``--arm`` is given (as ``journeymap experiment`` reads it)."""
-    if not arm_specs:
+    """The experiment's readout when ``--arm`` or ``--events`` is given (as ``journeymap
+    experiment`` reads it)."""
+    if not (arm_specs or events.event_logs or events.variant_column):
         return None
     from journeymap.cli.experiment_arms import arm_readout
 
-    return arm_readout(map_file, arm_specs, control, experiment_id, goal)
+    return arm_readout(map_file, arm_specs, control, experiment_id, goal, events)
 
 
 def _watch(render_once: Callable[[], list[Path]], output: str, quiet: bool) -> None:

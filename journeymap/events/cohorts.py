@@ -30,11 +30,11 @@ from journeymap.analysis.cohorts import (
 from journeymap.errors import UsageError
 from journeymap.events.extra import Extra, Rows
 from journeymap.events.ingest import Totals, run_pipeline, totals_of
-from journeymap.events.inputs import expand
+from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.orders import goal_customers_sql, goal_list, ordering_of
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError
-from journeymap.events.sql import KEY_SPAN, mapping_rules, where_columns
+from journeymap.events.sql import KEY_SPAN, lit, mapping_rules, where_columns
 from journeymap.model import Business, JourneyMap, parse_period
 
 Progress = Callable[[str], None]
@@ -99,6 +99,14 @@ class Calendar:
             f"({i}, {self.bounds[i]}, {self.bounds[i + 1]})" for i in range(len(self.labels))
         )
         return f"(VALUES {rows}) AS p(jm_idx, jm_start, jm_end)"
+
+    def labelled(self) -> str:
+        """The periods with their labels, ``p(jm_start, jm_end, jm_label)`` (``trend --events``)."""
+        rows = ", ".join(
+            f"({self.bounds[i]}, {self.bounds[i + 1]}, {lit(label)})"
+            for i, label in enumerate(self.labels)
+        )
+        return f"(VALUES {rows}) AS p(jm_start, jm_end, jm_label)"
 
 
 @dataclass(frozen=True)
@@ -233,7 +241,21 @@ def cohorts(
     opts.validate()
     cs = settings or CohortSettings()
     goals = jm.select_goals(opts.goal)
-    files = expand(list(paths))
+    with log_files(paths) as files:
+        return _count(jm, files, opts, cs, goals, engine=engine, progress=progress, spark=spark)
+
+
+def _count(
+    jm: JourneyMap,
+    files: list[InputFile],
+    opts: IngestOptions,
+    cs: CohortSettings,
+    goals: list[str],
+    *,
+    engine: Engine,
+    progress: Progress | None,
+    spark: Any,
+) -> CohortRun:
     value_alias = None
     if cs.value_column is not None:
         value_alias = f"jm_w{len(where_columns(mapping_rules(jm)))}"
@@ -262,7 +284,7 @@ def cohorts(
     return CohortRun(
         replace(result, rows_read=t.rows, rows_left_out=tuple(t.left_out.items())),
         t,
-        tuple(f.path for f in files),
+        tuple(dict.fromkeys(f.source for f in files)),
         tuple(goals),
         business,
     )

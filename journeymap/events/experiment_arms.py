@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from journeymap.events.ingest import IngestResult, build_results
-from journeymap.events.inputs import expand
+from journeymap.events.inputs import log_files
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import IngestOptions
 from journeymap.events.sql import lit, mapping_rules, statements, where_columns
@@ -145,20 +145,20 @@ def ingest_arms(
     opts = replace(options, segment_by=variant_column, journey="customer")
     opts.validate()
     goals = jm.select_goals(opts.goal)
-    files = expand(list(paths))
     stmts = statements(jm, opts, goals)
     stmts["jm_parsed"] = assign_arms(stmts["jm_parsed"], exposure_event)
     stmts["__timezone__"] = opts.timezone
-    duck = DuckEngine()
-    try:
-        duck.load(files, opts.columns, where_columns(mapping_rules(jm)), variant_column)
-        rows = duck.run(stmts)
-    finally:
-        duck.close()
-    results = build_results(jm, files, opts, goals, rows)
-    left_out: dict[str, int] = {}
-    for r in results:
-        for reason, n in r.totals.left_out.items():
-            left_out[reason] = left_out.get(reason, 0) + n
-    check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), "duckdb")
+    with log_files(paths) as files:
+        duck = DuckEngine()
+        try:
+            duck.load(files, opts.columns, where_columns(mapping_rules(jm)), variant_column)
+            rows = duck.run(stmts)
+        finally:
+            duck.close()
+        results = build_results(jm, files, opts, goals, rows)
+        left_out: dict[str, int] = {}
+        for r in results:
+            for reason, n in r.totals.left_out.items():
+                left_out[reason] = left_out.get(reason, 0) + n
+        check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), "duckdb")
     return _split(results)

@@ -32,7 +32,7 @@ from journeymap.events.censoring import Censoring
 from journeymap.events.conversion_time import time_to_convert
 from journeymap.events.extra import Extra, Rows
 from journeymap.events.identity import IdentityFigures
-from journeymap.events.inputs import InputFile, expand, unpacked
+from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.layers import provenance
 from journeymap.events.orders import goal_customers_sql, ordering_of
 from journeymap.events.rows import check_rows
@@ -112,7 +112,7 @@ def ingest(
     goals = jm.select_goals(opts.goal)
     customers = opts.journey == "customer"  # ordering and repeat customers (events/orders.py)
     extra = Extra(lambda _: {"goal_customers": goal_customers_sql(goals)}) if customers else None
-    with unpacked(expand(list(paths))) as files:
+    with log_files(paths) as files:
         rows, identity = run_pipeline(
             jm, files, opts, goals, engine=engine, progress=progress, spark=spark, extra=extra
         )

@@ -133,6 +133,15 @@ def unpacked(files: list[InputFile], limit: int = MAX_UNPACKED) -> Iterator[list
         yield out
 
 
+@contextlib.contextmanager
+def log_files(paths: tuple[str, ...] | list[str]) -> Iterator[list[InputFile]]:
+    """The one reader of event-log arguments for every command (``ingest``, ``cohorts``,
+    ``trend --events``, ``experiment --events``): globs expanded, files ranked, each .zip
+    unpacked into its log members for the duration of the block (:func:`unpacked`)."""
+    with unpacked(expand(list(paths))) as files:
+        yield files
+
+
 def _log_members(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, Format]]:
     found: list[tuple[zipfile.ZipInfo, Format]] = []
     for info in sorted(archive.infolist(), key=lambda i: i.filename):

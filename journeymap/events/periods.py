@@ -23,11 +23,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from journeymap.analysis.cohorts import COHORT_BY, CohortBy
+from journeymap.events.cohorts import Calendar
 from journeymap.events.ingest import IngestResult, Totals, build_results
-from journeymap.events.inputs import InputFile, expand
+from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError
-from journeymap.events.sql import lit, mapping_rules, statements, where_columns
+from journeymap.events.sql import mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap, Overlay
 
 Every = CohortBy
@@ -35,22 +36,6 @@ Every = CohortBy
 EVERY: tuple[Every, ...] = COHORT_BY
 PERIOD = "period"
 """The segment name the period step gives the pipeline (never written to an overlay)."""
-
-
-def period_of(every: Every, micros: str, timezone: str) -> str:
-    """SQL for the period label of epoch microseconds ``micros`` in ``timezone`` (DuckDB): the
-    labels of :func:`journeymap.analysis.cohorts.period_of` (ISO weeks, months, quarters),
-    computed inside the query so the rows never leave the engine.
-
-    >>> period_of("month", "t", "UTC")
-    "strftime(timezone('UTC', make_timestamptz(t)), '%Y-%m')"
-    """
-    local = f"timezone({lit(timezone)}, make_timestamptz({micros}))"
-    if every == "week":
-        return f"strftime({local}, '%G-W%V')"
-    if every == "month":
-        return f"strftime({local}, '%Y-%m')"
-    return f"CAST(year({local}) AS VARCHAR) || '-Q' || CAST(quarter({local}) AS VARCHAR)"
 
 
 @dataclass(frozen=True)
@@ -63,11 +48,16 @@ class PeriodIngest:
     every: Every
 
 
-def _journey_periods(every: Every, opts: IngestOptions) -> str:
+def _journey_periods(cal: Calendar | None, opts: IngestOptions) -> str:
     """``jm_row_period``: the period of every usable row, from its journey's first event.
 
+    The period is looked up in the calendar of the log (:class:`journeymap.events.cohorts.
+    Calendar`: local midnights in the time zone, by ``zoneinfo``, labelled by
+    :func:`journeymap.analysis.cohorts.period_of`), the one definition ``cohorts`` uses too.
     One row per input row: rows that share customer, time and event (two events an event id
     keeps apart) match each other's events, so the join is grouped back to the row."""
+    if cal is None:  # no usable event: no row has a period
+        return "SELECT 0 AS jm_file, 0 AS jm_row, CAST(NULL AS VARCHAR) AS jm_period WHERE false"
     jk = "jm_uid, jm_sess_no" if opts.journey == "session" else "jm_uid"
     start = "COALESCE(MIN(CASE WHEN jm_tp IS NOT NULL THEN jm_ts END), MIN(jm_ts))"
     on = " AND ".join(f"e.{c} = s.{c}" for c in jk.split(", "))
@@ -75,8 +65,10 @@ def _journey_periods(every: Every, opts: IngestOptions) -> str:
 SELECT p.jm_file, p.jm_row, MIN(s.jm_period) AS jm_period
 FROM jm_parsed AS p
 JOIN jm_events AS e ON p.jm_uid = e.jm_uid AND p.jm_ts = e.jm_ts AND p.jm_event = e.jm_event
-JOIN (SELECT {jk}, {period_of(every, start, opts.timezone)} AS jm_period
-      FROM jm_events GROUP BY {jk}) AS s ON {on}
+JOIN (SELECT j.*, c.jm_label AS jm_period
+      FROM (SELECT {jk}, {start} AS jm_first FROM jm_events GROUP BY {jk}) AS j
+      JOIN {cal.labelled().replace(") AS p(", ") AS c(")}
+        ON j.jm_first >= c.jm_start AND j.jm_first < c.jm_end) AS s ON {on}
 WHERE p.jm_bad_uid = 0 AND p.jm_bad_ts = 0 AND p.jm_bad_event = 0
 GROUP BY p.jm_file, p.jm_row"""
 
@@ -95,7 +87,11 @@ def _run(
         duck.macros(opts.timezone)
         con.execute(f"CREATE TEMP VIEW jm_parsed AS {stmts['jm_parsed']}")
         con.execute(f"CREATE TEMP TABLE jm_events AS {stmts['jm_events']}")
-        con.execute(f"CREATE TEMP TABLE jm_row_period AS {_journey_periods(every, opts)}")
+        span = con.execute("SELECT MIN(jm_ts), MAX(jm_ts) FROM jm_events").fetchone()
+        cal = None
+        if span is not None and span[0] is not None:
+            cal = Calendar.of(int(span[0]), int(span[1]), opts.timezone, every)
+        con.execute(f"CREATE TEMP TABLE jm_row_period AS {_journey_periods(cal, opts)}")
         con.execute("DROP TABLE jm_events")
         con.execute("DROP VIEW jm_parsed")
         con.execute("ALTER VIEW jm_raw RENAME TO jm_raw_log")
@@ -134,16 +130,16 @@ def ingest_periods(
             hint="leave it out, or ingest each segment apart",
         )
     goals = jm.select_goals(opts.goal)
-    files = expand(list(paths))
-    if progress:
-        progress(f"reading {len(files)} file(s), cutting them into {every}s")
-    rows = _run(jm, files, opts, goals, every)
-    results = build_results(jm, files, replace(opts, segment_by=PERIOD), goals, rows)
-    left_out: dict[str, int] = defaultdict(int)
-    for r in results:
-        for reason, n in r.totals.left_out.items():
-            left_out[reason] += n
-    check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
+    with log_files(paths) as files:
+        if progress:
+            progress(f"reading {len(files)} file(s), cutting them into {every}s")
+        rows = _run(jm, files, opts, goals, every)
+        results = build_results(jm, files, replace(opts, segment_by=PERIOD), goals, rows)
+        left_out: dict[str, int] = defaultdict(int)
+        for r in results:
+            for reason, n in r.totals.left_out.items():
+                left_out[reason] += n
+        check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
     unassigned = next((r.totals for r in results if r.segment_null), Totals())
     periods = tuple(_as_period(r, every) for r in results if not r.segment_null)
     return PeriodIngest(periods, unassigned, every)

@@ -282,6 +282,10 @@ FROM (
     GROUP BY jm_seg, jm_uid, {group}
   ) AS jm_d
 ) AS jm_s"""
+    # a journey starts at its first visit outside the goals (facts.goal_starts: one that starts
+    # at a goal enters the chain at its first departure from it), so the conversion window and
+    # the time to convert run from there (from its first visit when it has none); the time to
+    # convert is that of its first arrival at a goal from outside the goals
     session_journeys = opts.journey == "session"
     jk = "jm_seg, jm_uid, jm_sess_no" if session_journeys else "jm_seg, jm_uid"
     jk_join = " AND ".join(f"v.{c} = j.{c}" for c in jk.split(", "))
@@ -299,7 +303,7 @@ SELECT v.jm_seg, v.jm_uid, v.jm_tp, v.jm_next,
   CASE WHEN v.jm_next IS NULL AND e.jm_end - j.jm_last <= {lost} THEN 1 ELSE 0 END AS jm_in_progress,
   CASE WHEN v.jm_next IN ({goal_list}) AND {in_window.replace("jm_", "v.jm_")} THEN 1 ELSE 0 END AS jm_conv,
   CASE WHEN v.jm_next IN ({goal_list}) AND NOT ({in_window.replace("jm_", "v.jm_")}) THEN 1 ELSE 0 END AS jm_late,
-  CASE WHEN v.jm_next IN ({goal_list}) AND {in_window.replace("jm_", "v.jm_")} THEN (v.jm_next_ts - v.jm_start) // {MICROS} END AS jm_conv_secs,
+  CASE WHEN v.jm_next IN ({goal_list}) AND v.jm_tp NOT IN ({goal_list}) AND {in_window.replace("jm_", "v.jm_")} THEN (v.jm_next_ts - v.jm_start) // {MICROS} END AS jm_conv_secs,
   {"v.jm_sess_no" if session_journeys else "0"} AS jm_journey
 FROM (
   SELECT c.*,
@@ -307,7 +311,8 @@ FROM (
     LEAD(jm_ts) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_ts,
     LEAD(jm_sess_no) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_sess,
     ROW_NUMBER() OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_pos,
-    FIRST_VALUE(jm_ts) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_start
+    COALESCE(MIN(CASE WHEN jm_tp NOT IN ({goal_list}) THEN jm_ts END) OVER (PARTITION BY {jk}),
+      MIN(jm_ts) OVER (PARTITION BY {jk})) AS jm_start
   FROM (
     SELECT * FROM (
       SELECT jm_seg, jm_uid, jm_ts, jm_tp, jm_sess_no, jm_key,

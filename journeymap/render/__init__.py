@@ -37,6 +37,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "experiment": ("svg", "png", "pdf"),
     "trend": ("svg", "png", "pdf"),
     "deck": ("pptx",),
+    "cohorts": ("svg", "png", "pdf"),
 }
 """Every view and the file extensions it can be written as (design section 6)."""
 
@@ -120,6 +121,8 @@ def render(scene: Scene, view: str, fmt: str, *, trend: TrendData | None = None)
         return (to_journey(scene) if view == "mermaid" else to_flowchart(scene)).encode("utf-8")
     if view == "trend":
         raise UsageError("the trend view draws the overlays of several periods, not one scene")
+    if view == "cohorts":
+        raise UsageError("the cohorts view draws an event log's cohorts, not one scene")
     if view == "experiment":
         from journeymap.render.forest import forest_chart
 

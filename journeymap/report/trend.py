@@ -59,6 +59,7 @@ def to_document(t: Trend) -> dict[str, Any]:
             "period": p.period,
             "source": p.source,
             "journeys": p.journeys,
+            **({"started_at_goal": p.started_at_goal} if p.started_at_goal else {}),
             "conversions": p.conversion.x,
             "conversion": p.conversion.value,
             "conversion_interval": _interval(p.conversion),

@@ -195,7 +195,9 @@ def reference_ingest(
             if not visits:
                 continue
             journey_last = int(jg["_ts"].max())
-            start = visits[0][0]
+            # docs/analysis.md "Journeys that start at their goal": the journey enters the chain
+            # at its first visit outside the goals, so the conversion window runs from there
+            start = next((ts for ts, tp, _ in visits if tp not in goals), visits[0][0])
             for k, (ts, tp, s) in enumerate(visits):
                 rec = out[tp]
                 rec["visits"] += 1

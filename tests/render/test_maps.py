@@ -39,8 +39,8 @@ def test_the_examples_are_found() -> None:
         "first-purchase.zh-Hant.yaml",
     } <= names
     # the experiment view: tests/render/test_forest.py; trend: tests/render/test_trend_chart.py;
-    # deck: tests/render/test_deck.py
-    assert set(CHEAP) == set(VIEWS) - NEEDS_ARMS - {"trend", "deck"}
+    # deck: tests/render/test_deck.py; cohorts (a log, no map): tests/events/test_render_cohorts.py
+    assert set(CHEAP) == set(VIEWS) - NEEDS_ARMS - {"trend", "deck", "cohorts"}
 
 
 @pytest.mark.slow
