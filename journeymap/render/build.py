@@ -74,4 +74,9 @@ def render_loaded(
         curves=scenario_curves(loaded, curves),
     )
     scene.experiment = experiment
-    return render(scene, view, fmt, trend=trend)
+    variants = None
+    if view == "report":
+        from journeymap.render.report_views import report_variants
+
+        variants = report_variants(loaded, analysis, goal=goal, samples=samples, seed=seed)
+    return render(scene, view, fmt, trend=trend, variants=variants)

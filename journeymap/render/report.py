@@ -34,7 +34,9 @@ from journeymap.figures import (
     signed,
     whole_money,
 )
+from journeymap.render.report_data import LABELS, build_island, island_json, leak_rows
 from journeymap.render.report_experiment import experiment_css, experiment_section
+from journeymap.render.report_views import Variant, Variants
 from journeymap.render.scene import Scene, map_text
 
 if TYPE_CHECKING:
@@ -99,53 +101,6 @@ def _css(scene: Scene) -> str:
         "footer{margin-top:3rem;font-size:.85rem}"
         "@media print{nav{display:none}section{break-inside:avoid-page}}"
     )
-
-
-def _leak_rows(scene: Scene) -> list[dict[str, Any]]:
-    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
-    stage_names = dict(scene.graph.graph[g.STAGES])
-    rows = []
-    for i, x in enumerate(scene.leaks()):
-        tid = x.touchpoint
-        fig = scene.touchpoint_figures(tid)
-        extra, extra_value = x.what_if.extra_conversions, x.what_if.extra_value
-        stage = scene.graph.nodes[tid][g.STAGE] if tid in scene.graph else ""
-        rows.append(
-            {
-                "rank": x.rank,
-                "name": names.get(tid, tid),
-                "stage": stage_names.get(stage, stage),
-                "exits": integer(x.exits),
-                "drop_off": (
-                    MISSING
-                    if fig is None
-                    else percent(fig.drop_off, 1)
-                    + in_brackets(fig.drop_off_interval, lambda v: percent(v, 1))
-                ),
-                "lost": number(x.lost_conversions, 1)
-                + in_brackets(x.lost_conversions_interval, lambda v: number(v, 1)),
-                "value": whole_money(x.lost_value, scene.currency),
-                "what_if": MISSING
-                if extra is None
-                else (
-                    f"+{number(extra, 1)} conv."
-                    + (
-                        f", {whole_money(extra_value, scene.currency)}"
-                        if extra_value is not None
-                        else ""
-                    )
-                ),
-                "removal": percent(x.removal_effect, 1),
-                "p_top": percent(x.probability_top, 0),
-                "best_next": (
-                    names.get(x.best_next.touchpoint, x.best_next.touchpoint)
-                    if x.best_next
-                    else MISSING
-                ),
-                "top": i < 3 and (x.lost_conversions or 0) > 0,
-            }
-        )
-    return rows
 
 
 def _responses(metric: Nps | Csat | Ces | None) -> str:
@@ -266,19 +221,66 @@ def _summary_cells(scene: Scene) -> list[tuple[str, str]]:
     return cells
 
 
-def report(scene: Scene, trend: TrendSection | None = None) -> str:
+def _sha256(text: str) -> str:
+    """The CSP source of an inline element's text: ``'sha256-<base64 digest>'``."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode('utf-8')).digest()).decode()}'"
+
+
+def _template(name: str) -> str:
+    return resources.files("journeymap.render").joinpath(f"templates/{name}").read_text("utf-8")
+
+
+def inline_svg(data: bytes) -> str:
+    """Graphviz SVG to place inside HTML: the XML prolog, doctype and comments dropped.
+
+    >>> inline_svg(b'<?xml version="1.0"?>\\n<!DOCTYPE svg>\\n<!-- x -->\\n<svg a="1"><g/></svg>\\n')
+    '<svg a="1"><g/></svg>'
+    """
+    text = data.decode("utf-8")
+    return text[text.index("<svg") :].strip()
+
+
+def _interactive(scene: Scene, variants: Variants | None, css: str) -> dict[str, str]:
+    """The pieces of the interactive layer: the inline graph, the JSON island of every view,
+    the script and the Content-Security-Policy that allows exactly this style and script."""
+    from journeymap.render.dot import render_graph
+
+    if variants is None:
+        name = scene.scenario  # without the map as written, the scenario's id names it
+        variants = Variants((Variant(scene.scenario, name, scene.map, None, scene.analysis),))
+    island = build_island(scene, variants, _summary_cells, goal=scene.goal)
+    js = _template("report.js")
+    csp = (
+        f"default-src 'none'; img-src data:; style-src {_sha256(css)}; "
+        f"script-src {_sha256(js)}; base-uri 'none'; form-action 'none'"
+    )
+    return {
+        "graph_svg": inline_svg(render_graph(scene, "svg")),
+        "island": island_json(island),
+        "js": js,
+        "csp": csp,
+        "curve_label": scene.t.gettext(LABELS["curve"]),
+    }
+
+
+def report(
+    scene: Scene,
+    trend: TrendSection | None = None,
+    variants: Variants | None = None,
+) -> str:
     """The HTML report of the scene (a string; the same scene gives the same text); with
-    ``trend``, a section over several periods (:mod:`journeymap.render.report_trend`)."""
+    ``trend``, a section over several periods (:mod:`journeymap.render.report_trend`);
+    ``variants``: the scenarios to switch between (:func:`report_data.report_variants`;
+    without them, only the scene's own scenario)."""
     import jinja2
 
     from journeymap.render.canvas import canvas
     from journeymap.render.charts import emotions_chart, funnel_chart, leaks_chart, scores_chart
-    from journeymap.render.dot import render_graph
 
     a = scene.analysis
     svg = "image/svg+xml"
     has_goal = bool(scene.graph.graph[g.GOALS])
-    leaks = _leak_rows(scene) if a is not None else None
+    leaks = leak_rows(scene) if a is not None else None
     surveys = _survey_rows(scene) if a is not None else None
     summary = _summary_cells(scene)
     sections = [("graph", "Journey graph")]
@@ -316,11 +318,10 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     ]
     if scene.graph.graph[g.HAS_COUNTS]:
         bits.append("counts are transitions (visits)")
-    css = _css(scene) + ("" if experiment is None else experiment_css(scene))
-    style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    csp = (
-        f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
-        "base-uri 'none'; form-action 'none'"
+    css = (
+        _css(scene)
+        + ("" if experiment is None else experiment_css(scene))
+        + _template("report.css")
     )
     footnote = "Intervals are 95%."
     if a is not None and a.settings.samples:
@@ -329,23 +330,18 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     env = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     )
-    template = env.from_string(
-        resources.files("journeymap.render")
-        .joinpath("templates/report.html.j2")
-        .read_text(encoding="utf-8")
-    )
+    template = env.from_string(_template("report.html.j2"))
     has_surveys = bool(surveys)
     return template.render(
         lang=guess_lang(map_text(scene.map)),
-        csp=csp,
         css=css,
+        **_interactive(scene, variants, css),
         title=scene.map.title,
         subtitle=" · ".join(bits),
         summary=summary,
         sections=sections,
         map_id=scene.map.id,
         footnote=footnote,
-        graph_uri=data_uri(render_graph(scene, "svg"), svg),
         canvas_uri=data_uri(canvas(scene, "svg"), svg),
         emotions_uri=data_uri(emotions_chart(scene, "svg"), svg),
         funnel_uri=data_uri(funnel_chart(scene, "svg"), svg) if a is not None else None,
