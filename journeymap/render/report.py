@@ -34,7 +34,7 @@ from journeymap.figures import (
     signed,
     whole_money,
 )
-from journeymap.render.report_data import LABELS, build_island, island_json, leak_rows
+from journeymap.render.report_data import build_island, island_json, leak_rows, ui_labels
 from journeymap.render.report_experiment import experiment_css, experiment_section
 from journeymap.render.report_views import Variant, Variants
 from journeymap.render.scene import Scene, map_text
@@ -259,7 +259,7 @@ def _interactive(scene: Scene, variants: Variants | None, css: str) -> dict[str,
         "island": island_json(island),
         "js": js,
         "csp": csp,
-        "curve_label": scene.t.gettext(LABELS["curve"]),
+        "curve_label": ui_labels(scene.t)["curve"],
     }
 
 

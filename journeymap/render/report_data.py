@@ -28,7 +28,7 @@ from journeymap.figures import (
     signed,
     whole_money,
 )
-from journeymap.i18n import N_
+from journeymap.i18n import Translator
 from journeymap.render.report_views import Variants, left_out, variant_scenes, view_personas
 from journeymap.render.scene import Scene, emotion_curve
 
@@ -159,38 +159,41 @@ def touchpoint_tip(scene: Scene, tid: str) -> Tip:
     fields: list[Field] = []
     fig = scene.touchpoint_figures(tid)
     if fig is not None:
-        fields.append(Field(t.gettext("Visits"), integer(fig.visits, lang=lang)))
+        fields.append(Field(t.pgettext(CTX, "Visits"), integer(fig.visits, lang=lang)))
         if fig.customers is not None:
-            fields.append(Field(t.gettext("Customers"), integer(fig.customers, lang=lang)))
+            fields.append(Field(t.pgettext(CTX, "Customers"), integer(fig.customers, lang=lang)))
         fields.append(
             Field(
-                t.gettext("Drop-off (95% interval)"),
+                t.pgettext(CTX, "Drop-off (95% interval)"),
                 percent(fig.drop_off, 1, lang=lang)
                 + in_brackets(fig.drop_off_interval, lambda v: percent(v, 1, lang=lang)),
             )
         )
-        fields.append(Field(t.gettext("Exits"), integer(fig.exits, lang=lang)))
+        fields.append(Field(t.pgettext(CTX, "Exits"), integer(fig.exits, lang=lang)))
     leak = scene.leak(tid)
     if leak is not None and leak.lost_conversions is not None:
         fields.append(
-            Field(t.gettext("Conversions lost"), number(leak.lost_conversions, 1, lang=lang))
+            Field(t.pgettext(CTX, "Conversions lost"), number(leak.lost_conversions, 1, lang=lang))
         )
         if leak.lost_value is not None:
             fields.append(
                 Field(
-                    t.gettext("Value lost"), whole_money(leak.lost_value, scene.currency, lang=lang)
+                    t.pgettext(CTX, "Value lost"),
+                    whole_money(leak.lost_value, scene.currency, lang=lang),
                 )
             )
     s = scene.survey(tid)
     if s.nps is not None and s.nps.value is not None:
         fields.append(Field("NPS", signed(s.nps.value, 1, lang=lang)))
     if s.csat is not None and s.csat.percent is not None:
-        fields.append(Field(t.gettext("CSAT % satisfied"), share(s.csat.percent, 1, lang=lang)))
+        fields.append(
+            Field(t.pgettext(CTX, "CSAT % satisfied"), share(s.csat.percent, 1, lang=lang))
+        )
     if s.ces is not None and s.ces.mean is not None:
-        fields.append(Field(t.gettext("CES mean"), number(s.ces.mean, 2, lang=lang)))
+        fields.append(Field(t.pgettext(CTX, "CES mean"), number(s.ces.mean, 2, lang=lang)))
     emotion = scene.emotion(tid)
     if emotion is not None:
-        fields.append(Field(t.gettext("Emotion"), signed(emotion, 1, lang=lang)))
+        fields.append(Field(t.pgettext(CTX, "Emotion"), signed(emotion, 1, lang=lang)))
     return Tip(tp.name, tuple(fields))
 
 
@@ -208,10 +211,10 @@ def transition_tips(scene: Scene) -> dict[str, Tip]:
             continue
         fields = []
         if counted and e.count_known:
-            fields.append(Field(t.gettext("Transitions"), integer(e.count, lang=lang)))
+            fields.append(Field(t.pgettext(CTX, "Transitions"), integer(e.count, lang=lang)))
         if e.probability is not None:
             fields.append(
-                Field(t.gettext("Share of departures"), percent(e.probability, 1, lang=lang))
+                Field(t.pgettext(CTX, "Share of departures"), percent(e.probability, 1, lang=lang))
             )
         tips[f"{e.from_} {e.to}"] = Tip(f"{names[e.from_]} → {names[e.to]}", tuple(fields))
     return tips
@@ -227,18 +230,24 @@ def curve_points(scene: Scene) -> tuple[Point, ...]:
     )
 
 
-LABELS = {
-    "scenario": N_("Scenario"),
-    "persona": N_("Persona"),
-    "zoom_in": N_("Zoom in"),
-    "zoom_out": N_("Zoom out"),
-    "fit": N_("Fit to the page"),
-    "filter": N_("Filter rows"),
-    "absent": N_("Not in this scenario"),
-    "curve": N_("Emotion curve of the chosen scenario and persona"),
-    "sort": N_("Click a column heading to sort"),
-}
-"""The fixed strings of the script (translated into the island)."""
+CTX = "interactive report"
+"""The gettext context of the interactive report's strings (a tooltip's "Exits" may be worded
+apart from a table heading's)."""
+
+
+def ui_labels(t: Translator) -> dict[str, str]:
+    """The fixed strings of the script, translated into the island."""
+    return {
+        "scenario": t.pgettext(CTX, "Scenario"),
+        "persona": t.pgettext(CTX, "Persona"),
+        "zoom_in": t.pgettext(CTX, "Zoom in"),
+        "zoom_out": t.pgettext(CTX, "Zoom out"),
+        "fit": t.pgettext(CTX, "Fit to the page"),
+        "filter": t.pgettext(CTX, "Filter rows"),
+        "absent": t.pgettext(CTX, "Not in this scenario"),
+        "curve": t.pgettext(CTX, "Emotion curve of the chosen scenario and persona"),
+        "sort": t.pgettext(CTX, "Click a column heading to sort"),
+    }
 
 
 def build_island(
@@ -251,9 +260,11 @@ def build_island(
     """Every view of the report (``summary``: the key figures of a scene, as the page shows
     them); the current view is the base scene's scenario and persona."""
     t = base.t
-    scenarios = [t.gettext("As written") if v.name is None else v.name for v in variants.items]
+    scenarios = [
+        t.pgettext(CTX, "As written") if v.name is None else v.name for v in variants.items
+    ]
     personas = [
-        t.gettext("All personas") if p is None else base.map.persona(p).name
+        t.pgettext(CTX, "All personas") if p is None else base.map.persona(p).name
         for p in view_personas(base, variants.items)
     ]
     views = {}
@@ -279,7 +290,7 @@ def build_island(
         views=views,
         nodes={name: tid for tid, name in dot_ids(base).items()},
         emotion_scale=(float(lo), float(hi)),
-        labels={key: t.gettext(text) for key, text in LABELS.items()},
+        labels=ui_labels(t),
         note=left_out(base, variants),
     )
 

@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 import yaml
 
+from journeymap.i18n import translator
 from journeymap.io import load_map
 from journeymap.render.build import render_loaded
+from journeymap.render.report_data import ui_labels
 from tests.support import MAPS, WriteFile, run_cli
 
 FIRST = MAPS / "first-purchase.yaml"
@@ -184,3 +186,21 @@ def test_the_static_page_hides_the_controls_until_the_script_shows_them(first: s
     ):
         assert element in first
     assert "<input" not in first and "<select" not in first  # the script adds the controls
+
+
+@pytest.mark.parametrize(
+    ("lang", "zoom_in", "absent"),
+    [
+        ("en", "Zoom in", "Not in this scenario"),
+        ("ru", "Увеличить", "Нет в этом сценарии"),
+        ("lv", "Tuvināt", "Nav šajā scenārijā"),
+        ("zh-Hant", "放大", "不在此情境中"),
+        ("zh-Hans", "放大", "不在此情景中"),
+    ],
+)
+def test_the_script_strings_are_translated(lang: str, zoom_in: str, absent: str) -> None:
+    labels = ui_labels(translator(lang))
+    assert (labels["zoom_in"], labels["absent"]) == (zoom_in, absent)
+    if lang != "en":  # every string has its translation
+        english = ui_labels(translator("en"))
+        assert all(labels[k] != english[k] for k in english if k != "persona" or lang != "lv")

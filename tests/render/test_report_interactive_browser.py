@@ -15,6 +15,7 @@ from journeymap.figures import integer, number
 from journeymap.i18n import language_for, translator
 from journeymap.io import is_map_document, load_map
 from journeymap.render.build import render_loaded
+from journeymap.render.report_data import CTX
 from tests.render.cdp import Browser
 from tests.support import MAPS, run_cli
 
@@ -138,11 +139,11 @@ def test_hover_shows_the_figures_of_analyze_and_the_persona_switch_moves_the_cur
     tip = _hover(browser, top)
     assert not tip["hidden"] and tip["title"] == figures["name"]
     fields = tip["fields"]
-    assert _first_number(fields[t.gettext("Visits")], lang) == figures["visits"]
-    assert _first_number(fields[t.gettext("Exits")], lang) == figures["exits"]
-    drop = _first_number(fields[t.gettext("Drop-off (95% interval)")], lang)
+    assert _first_number(fields[t.pgettext(CTX, "Visits")], lang) == figures["visits"]
+    assert _first_number(fields[t.pgettext(CTX, "Exits")], lang) == figures["exits"]
+    drop = _first_number(fields[t.pgettext(CTX, "Drop-off (95% interval)")], lang)
     assert drop == pytest.approx(100 * figures["drop_off"], abs=0.05)
-    lost = _first_number(fields[t.gettext("Conversions lost")], lang)
+    lost = _first_number(fields[t.pgettext(CTX, "Conversions lost")], lang)
     assert lost == pytest.approx(doc["leaks"][0]["lost_conversions"], abs=0.05)
 
     personas = [p.id for p in load_map(path).map.personas]

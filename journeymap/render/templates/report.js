@@ -111,6 +111,8 @@
       c.appendChild(title);
       svg.appendChild(c);
     });
+    fig.querySelector("figcaption").textContent =
+      L.curve + ": " + D.scenarios[v.scenario] + " \u00b7 " + D.personas[v.persona];
     fig.hidden = false;
   }
   function showView() {
