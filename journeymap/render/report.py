@@ -1,10 +1,14 @@
 """The HTML report: one self-contained file (no network) with every picture and the tables.
 
 Safety: the page is built by a jinja2 environment with autoescape on, so every piece of user
-text is escaped; pictures are ``data:`` URIs inside ``<img>`` (an image cannot run script);
-no user text becomes a link, an id or a script; a Content-Security-Policy meta tag forbids
-everything external (``default-src 'none'``), allowing only ``data:`` images and the one inline
-style sheet by its hash. The file has no timestamp, so the same map gives the same bytes.
+text is escaped; pictures are ``data:`` URIs inside ``<img>`` (an image cannot run script),
+apart from the journey graph, inline SVG from graphviz (which escapes its labels) so that the
+script can hover and zoom it; no user text becomes a link, an id or a script; a
+Content-Security-Policy meta tag forbids everything external (``default-src 'none'``), allowing
+only ``data:`` images and the one inline style sheet and the one inline script by their hashes.
+The views the script switches between are data (:mod:`journeymap.render.report_data`, a JSON
+island escaped against ``</script>``); without scripting the page is the static report. The file
+has no timestamp, so the same map gives the same bytes.
 """
 
 from __future__ import annotations

@@ -204,3 +204,14 @@ def test_the_script_strings_are_translated(lang: str, zoom_in: str, absent: str)
     if lang != "en":  # every string has its translation
         english = ui_labels(translator("en"))
         assert all(labels[k] != english[k] for k in english if k != "persona" or lang != "lv")
+
+
+def test_the_docs_show_the_policy_the_report_writes(first: str) -> None:
+    page = (MAPS.parent / "docs" / "render.md").read_text(encoding="utf-8")
+    section = page[page.index("### The interactive report") :]
+    [documented] = re.findall(r"```text\n(default-src.*?)\n```", section)
+    [csp] = re.findall(r'http-equiv="Content-Security-Policy" content="([^"]+)"', first)
+    assert re.sub(r"sha256-[A-Za-z0-9+/=]+", "sha256-…", csp.replace("&#39;", "'")) == documented
+    script = first[first.rindex("<script>") :]
+    for key in ("ArrowLeft", '"+"', '"-"', '"0"', "wheel", "pointerdown", "beforeprint"):
+        assert key in script, key  # the keys and gestures the page lists
