@@ -134,6 +134,16 @@ def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
                 "ces": number(None if ces is None else ces.mean, 2),
                 "ces_easy": share(None if ces is None else ces.percent_easy, 1),
                 "ces_n": _responses(ces),
+                "sort": [  # the number each cell sorts by (data-value), in column order
+                    nps_value,
+                    None if nps is None else nps.responses,
+                    None if csat is None else csat.percent,
+                    None if csat is None else csat.mean,
+                    None if csat is None else csat.responses,
+                    None if ces is None else ces.mean,
+                    None if ces is None else ces.percent_easy,
+                    None if ces is None else ces.responses,
+                ],
             }
         )
     return rows

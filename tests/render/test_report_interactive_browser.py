@@ -193,6 +193,18 @@ def test_scenario_switch_sorting_filtering_zoom_print_and_no_request_off_the_pag
         == "descending"
     )
 
+    # the survey table sorts NPS by value (a signed number with an interval), missing ones last
+    browser.evaluate("document.querySelectorAll('#survey-table th')[1].click()")
+    nps = browser.evaluate(
+        "[...document.querySelectorAll('#survey-table tbody tr')].map(r => r.cells[1].dataset.value)"
+    )
+    known = [float(v) for v in nps if v is not None]
+    surveys = _analysis(FIRST)["surveys"].values()  # the survey table is the map's, not switched
+    want = [s["nps"]["value"] for s in surveys if s.get("nps", {}).get("value") is not None]
+    assert known == pytest.approx(sorted(want)) and nps[len(known) :] == [None] * (
+        len(nps) - len(known)
+    )
+
     # the filter hides the rows without the text
     browser.evaluate(
         "(() => { const f = document.querySelector('#leak-table').previousElementSibling;"
