@@ -215,3 +215,16 @@ def test_the_docs_show_the_policy_the_report_writes(first: str) -> None:
     script = first[first.rindex("<script>") :]
     for key in ("ArrowLeft", '"+"', '"-"', '"0"', "wheel", "pointerdown", "beforeprint"):
         assert key in script, key  # the keys and gestures the page lists
+
+
+def test_the_page_opens_on_the_scenario_and_persona_rendered() -> None:
+    html = _html(FIRST, scenario="to-be", persona="busy-parent")
+    data = island(html)
+    assert data["current"] == "2:2"  # To be, Busy parent
+    body = html[html.index('<table id="leak-table"') :]
+    names = re.findall(
+        r"<tr[^>]*><td[^>]*>\d+</td><td>([^<]*)</td>", body[: body.index("</tbody>")]
+    )
+    assert names == [r["cells"][1]["text"] for r in data["views"]["2:2"]["leaks"]]
+    assert "payment" not in data["views"]["2:2"]["touchpoints"]  # the to-be removes it
+    assert "payment" in data["views"]["0:2"]["touchpoints"]

@@ -178,6 +178,8 @@ def test_scenario_switch_sorting_filtering_zoom_print_and_no_request_off_the_pag
     _choose(browser, "jm-scenario", 2)  # To be
     to_be = _analysis(FIRST, "--scenario", "to-be")
     assert browser.evaluate(LEAK_NAMES) == [x["name"] for x in to_be["leaks"]]
+    # the graph is the map as written: a touchpoint the scenario removes says so
+    assert _hover(browser, "payment")["fields"] == {"Not in this scenario": ""}
     summary = browser.evaluate("document.querySelector('#summary dd').textContent")
     assert _first_number(summary) == to_be["summary"]["entries"]
 
