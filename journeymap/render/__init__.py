@@ -23,6 +23,7 @@ from journeymap.render.scene import COLOR_BY, CURVES, PAGES, Curve, Scene, build
 
 if TYPE_CHECKING:
     from journeymap.render.report_trend import TrendData
+    from journeymap.render.report_views import Variants
 
 VIEWS: dict[str, tuple[str, ...]] = {
     "graph": ("svg", "png", "pdf", "dot"),
@@ -89,9 +90,17 @@ def view_format(view: str, path: str | os.PathLike[str]) -> str:
     return ext
 
 
-def render(scene: Scene, view: str, fmt: str, *, trend: TrendData | None = None) -> bytes:
+def render(
+    scene: Scene,
+    view: str,
+    fmt: str,
+    *,
+    trend: TrendData | None = None,
+    variants: Variants | None = None,
+) -> bytes:
     """Draw one view of the scene in one format; returns the file's bytes (``trend``: the
-    report's section over several periods, :mod:`journeymap.render.report_trend`)."""
+    report's section over several periods, :mod:`journeymap.render.report_trend`;
+    ``variants``: the scenarios the report switches between, :mod:`journeymap.render.report_data`)."""
     if fmt not in VIEWS.get(view, ()):
         raise UsageError(
             f"the {view} view cannot be written as .{fmt}",
@@ -135,4 +144,4 @@ def render(scene: Scene, view: str, fmt: str, *, trend: TrendData | None = None)
     from journeymap.render.report_trend import trend_section
 
     section = None if trend is None else trend_section(scene, trend)
-    return report(scene, section).encode("utf-8")
+    return report(scene, section, variants).encode("utf-8")

@@ -76,4 +76,9 @@ def render_loaded(
         lang=lang,
     )
     scene.experiment = experiment
-    return render(scene, view, fmt, trend=trend)
+    variants = None
+    if view == "report":
+        from journeymap.render.report_views import report_variants
+
+        variants = report_variants(loaded, analysis, goal=goal, samples=samples, seed=seed)
+    return render(scene, view, fmt, trend=trend, variants=variants)

@@ -96,13 +96,18 @@ def _penwidth(count: int, biggest: int) -> float:
     return round(1.0 + 9.0 * math.sqrt(count / biggest), 2)
 
 
+def dot_ids(scene: Scene) -> dict[str, str]:
+    """Touchpoint id -> graphviz node name (``t0``... in map order; the SVG's ``<title>``)."""
+    return {n: f"t{i}" for i, n in enumerate(g.touchpoints_in_order(scene.graph))}
+
+
 def to_dot(scene: Scene) -> str:
     """The DOT source of the journey graph (deterministic text)."""
     G = scene.graph
     t = scene.theme
     font = scene.fonts.graphviz_name
     nodes = g.touchpoints_in_order(G)
-    ids = {n: f"t{i}" for i, n in enumerate(nodes)}
+    ids = dot_ids(scene)
     columns = _columns(scene)
     goals = set(G.graph[g.GOALS])
     after_goal = scene.after_goal()

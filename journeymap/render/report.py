@@ -1,10 +1,14 @@
 """The HTML report: one self-contained file (no network) with every picture and the tables.
 
 Safety: the page is built by a jinja2 environment with autoescape on, so every piece of user
-text is escaped; pictures are ``data:`` URIs inside ``<img>`` (an image cannot run script);
-no user text becomes a link, an id or a script; a Content-Security-Policy meta tag forbids
-everything external (``default-src 'none'``), allowing only ``data:`` images and the one inline
-style sheet by its hash. The file has no timestamp, so the same map gives the same bytes.
+text is escaped; pictures are ``data:`` URIs inside ``<img>`` (an image cannot run script),
+apart from the journey graph, inline SVG from graphviz (which escapes its labels) so that the
+script can hover and zoom it; no user text becomes a link, an id or a script; a
+Content-Security-Policy meta tag forbids everything external (``default-src 'none'``), allowing
+only ``data:`` images and the one inline style sheet and the one inline script by their hashes.
+The views the script switches between are data (:mod:`journeymap.render.report_data`, a JSON
+island escaped against ``</script>``); without scripting the page is the static report. The file
+has no timestamp, so the same map gives the same bytes.
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ from journeymap.figures import (
 )
 from journeymap.i18n import N_
 from journeymap.render.report_assumptions import assumptions_html, assumptions_section
+from journeymap.render.report_data import build_island, island_json, leak_rows, ui_labels
 from journeymap.render.report_experiment import experiment_css, experiment_section
+from journeymap.render.report_views import Variant, Variants
 from journeymap.render.scene import Scene, map_text
 
 if TYPE_CHECKING:
@@ -106,54 +112,6 @@ def _css(scene: Scene) -> str:
     )
 
 
-def _leak_rows(scene: Scene) -> list[dict[str, Any]]:
-    lang = scene.lang
-    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
-    stage_names = dict(scene.graph.graph[g.STAGES])
-    rows = []
-    for i, x in enumerate(scene.leaks()):
-        tid = x.touchpoint
-        fig = scene.touchpoint_figures(tid)
-        extra, extra_value = x.what_if.extra_conversions, x.what_if.extra_value
-        stage = scene.graph.nodes[tid][g.STAGE] if tid in scene.graph else ""
-        rows.append(
-            {
-                "rank": x.rank,
-                "name": names.get(tid, tid),
-                "stage": stage_names.get(stage, stage),
-                "exits": integer(x.exits, lang=lang),
-                "drop_off": (
-                    MISSING
-                    if fig is None
-                    else percent(fig.drop_off, 1, lang=lang)
-                    + in_brackets(fig.drop_off_interval, lambda v: percent(v, 1, lang=lang))
-                ),
-                "lost": number(x.lost_conversions, 1, lang=lang)
-                + in_brackets(x.lost_conversions_interval, lambda v: number(v, 1, lang=lang)),
-                "value": whole_money(x.lost_value, scene.currency, lang=lang),
-                "what_if": MISSING
-                if extra is None
-                else (
-                    scene.t.gettext("+{n} conv.").format(n=number(extra, 1, lang=lang))
-                    + (
-                        f", {whole_money(extra_value, scene.currency, lang=lang)}"
-                        if extra_value is not None
-                        else ""
-                    )
-                ),
-                "removal": percent(x.removal_effect, 1, lang=lang),
-                "p_top": percent(x.probability_top, 0, lang=lang),
-                "best_next": (
-                    names.get(x.best_next.touchpoint, x.best_next.touchpoint)
-                    if x.best_next
-                    else MISSING
-                ),
-                "top": i < 3 and (x.lost_conversions or 0) > 0,
-            }
-        )
-    return rows
-
-
 def _responses(metric: Nps | Csat | Ces | None, lang: str) -> str:
     return MISSING if metric is None else integer(metric.responses, lang=lang)
 
@@ -182,6 +140,16 @@ def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
                 "ces": number(None if ces is None else ces.mean, 2, lang=lang),
                 "ces_easy": share(None if ces is None else ces.percent_easy, 1, lang=lang),
                 "ces_n": _responses(ces, lang),
+                "sort": [  # the number each cell sorts by (data-value), in column order
+                    nps_value,
+                    None if nps is None else nps.responses,
+                    None if csat is None else csat.percent,
+                    None if csat is None else csat.mean,
+                    None if csat is None else csat.responses,
+                    None if ces is None else ces.mean,
+                    None if ces is None else ces.percent_easy,
+                    None if ces is None else ces.responses,
+                ],
             }
         )
     return rows
@@ -283,20 +251,67 @@ def _summary_cells(scene: Scene) -> list[tuple[str, str]]:
     return [(scene.t.gettext(label), value) for label, value in cells]
 
 
-def report(scene: Scene, trend: TrendSection | None = None) -> str:
+def _sha256(text: str) -> str:
+    """The CSP source of an inline element's text: ``'sha256-<base64 digest>'``."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode('utf-8')).digest()).decode()}'"
+
+
+def _template(name: str) -> str:
+    return resources.files("journeymap.render").joinpath(f"templates/{name}").read_text("utf-8")
+
+
+def inline_svg(data: bytes) -> str:
+    """Graphviz SVG to place inside HTML: the XML prolog, doctype and comments dropped.
+
+    >>> inline_svg(b'<?xml version="1.0"?>\\n<!DOCTYPE svg>\\n<!-- x -->\\n<svg a="1"><g/></svg>\\n')
+    '<svg a="1"><g/></svg>'
+    """
+    text = data.decode("utf-8")
+    return text[text.index("<svg") :].strip()
+
+
+def _interactive(scene: Scene, variants: Variants | None, css: str) -> dict[str, str]:
+    """The pieces of the interactive layer: the inline graph, the JSON island of every view,
+    the script and the Content-Security-Policy that allows exactly this style and script."""
+    from journeymap.render.dot import render_graph
+
+    if variants is None:
+        name = scene.scenario  # without the map as written, the scenario's id names it
+        variants = Variants((Variant(scene.scenario, name, scene.map, None, scene.analysis),))
+    island = build_island(scene, variants, _summary_cells, goal=scene.goal)
+    js = _template("report.js")
+    csp = (
+        f"default-src 'none'; img-src data:; style-src {_sha256(css)}; "
+        f"script-src {_sha256(js)}; base-uri 'none'; form-action 'none'"
+    )
+    return {
+        "graph_svg": inline_svg(render_graph(scene, "svg")),
+        "island": island_json(island),
+        "js": js,
+        "csp": csp,
+        "curve_label": ui_labels(scene.t)["curve"],
+    }
+
+
+def report(
+    scene: Scene,
+    trend: TrendSection | None = None,
+    variants: Variants | None = None,
+) -> str:
     """The HTML report of the scene (a string; the same scene gives the same text); with
-    ``trend``, a section over several periods (:mod:`journeymap.render.report_trend`)."""
+    ``trend``, a section over several periods (:mod:`journeymap.render.report_trend`);
+    ``variants``: the scenarios to switch between (:func:`report_data.report_variants`;
+    without them, only the scene's own scenario)."""
     import jinja2
     from markupsafe import Markup, escape
 
     from journeymap.render.canvas import canvas
     from journeymap.render.charts import emotions_chart, funnel_chart, leaks_chart, scores_chart
-    from journeymap.render.dot import render_graph
 
     a = scene.analysis
     svg = "image/svg+xml"
     has_goal = bool(scene.graph.graph[g.GOALS])
-    leaks = _leak_rows(scene) if a is not None else None
+    leaks = leak_rows(scene) if a is not None else None
     surveys = _survey_rows(scene) if a is not None else None
     summary = _summary_cells(scene)
     sections = [("graph", N_("Journey graph"))]
@@ -338,11 +353,10 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     ]
     if scene.graph.graph[g.HAS_COUNTS]:
         bits.append(tr("counts are transitions (visits)"))
-    css = _css(scene) + ("" if experiment is None else experiment_css(scene))
-    style_hash = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
-    csp = (
-        f"default-src 'none'; img-src data:; style-src 'sha256-{style_hash}'; "
-        "base-uri 'none'; form-action 'none'"
+    css = (
+        _css(scene)
+        + ("" if experiment is None else experiment_css(scene))
+        + _template("report.css")
     )
     footnote = tr("Intervals are 95%.")
     if a is not None and a.settings.samples:
@@ -369,23 +383,18 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     generated = escape(tr("Generated by journeymap from map {id}.")).format(
         id=Markup("<code>{}</code>").format(scene.map.id)
     )
-    template = env.from_string(
-        resources.files("journeymap.render")
-        .joinpath("templates/report.html.j2")
-        .read_text(encoding="utf-8")
-    )
+    template = env.from_string(_template("report.html.j2"))
     has_surveys = bool(surveys)
     return template.render(
         lang=guess_lang(map_text(scene.map)) if scene.lang == "en" else scene.lang,
-        csp=csp,
         css=css,
+        **_interactive(scene, variants, css),
         title=scene.map.title,
         subtitle=" · ".join(bits),
         summary=summary,
         sections=[(key, tr(heading)) for key, heading in sections],
         generated=generated,
         footnote=footnote,
-        graph_uri=data_uri(render_graph(scene, "svg"), svg),
         canvas_uri=data_uri(canvas(scene, "svg"), svg),
         emotions_uri=data_uri(emotions_chart(scene, "svg"), svg),
         funnel_uri=data_uri(funnel_chart(scene, "svg"), svg) if a is not None else None,

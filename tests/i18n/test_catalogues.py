@@ -48,7 +48,7 @@ def test_the_extraction_finds_every_kind_of_call(fresh: Catalog) -> None:
     assert (None, "Actions") in keys  # N_ in canvas.py
     assert (None, "{n} visit") in keys  # ngettext
     assert ("unit", "min") in keys  # pgettext
-    assert (None, "Journey graph of {title}") in keys  # _() in the jinja2 template
+    assert (None, "Journey map canvas of {title}") in keys  # _() in the jinja2 template
     assert (None, "no data") in keys  # tr = scene.t.gettext in dot.py
     assert len(keys) > 200
 

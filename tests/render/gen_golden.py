@@ -38,6 +38,7 @@ CASES: dict[str, tuple[str, str | None, str, str, dict[str, Any]]] = {
 }
 
 _DATA_URI = re.compile(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+")
+_GRAPH_SVG = re.compile(r'(<figure class="wide" id="graph-view">)<svg .*?</svg>', re.S)
 
 
 def header(ext: str) -> str:
@@ -49,7 +50,7 @@ def render_case(name: str) -> str:
     loaded = load_map(DATA / map_name, data=None if overlay is None else DATA / overlay)
     text = render_loaded(loaded, view, ext, samples=200, **options).decode("utf-8")
     if ext == "html":  # the skeleton: pictures are tested on their own
-        text = _DATA_URI.sub("data:…", text)
+        text = _GRAPH_SVG.sub(r"\1<svg>…</svg>", _DATA_URI.sub("data:…", text))
     return header(ext) + text
 
 

@@ -77,7 +77,7 @@ def _scene(name: str, data: str | None = None) -> Any:
 
 
 def _text(html: str, table_id: str) -> str:
-    start = html.index(f'<table id="{table_id}">')
+    start = html.index(f'<table id="{table_id}"')
     return re.sub(r"<[^>]+>", " ", html[start : html.index("</table>", start)])
 
 
