@@ -122,7 +122,8 @@ def map_text(journey_map: JourneyMap) -> str:
     for stage in journey_map.stages:
         parts.append(stage.name)
         for tp in stage.touchpoints:
-            parts += [tp.name, tp.channel or "", *tp.actions, *tp.pain_points, *tp.opportunities]
+            parts += [tp.name, tp.channel or "", *tp.actions, *tp.pain_points]
+            parts += tp.opportunity_texts
             if tp.thoughts:
                 parts += [tp.thoughts] if isinstance(tp.thoughts, str) else list(tp.thoughts)
     return "\n".join(parts)
