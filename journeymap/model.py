@@ -766,7 +766,9 @@ class Expected(_Model):
 class Opportunity(_Model):
     """An opportunity as an object: who owns it, its state and effort, and what it changes.
 
-    At a touchpoint, it addresses that touchpoint unless ``addresses`` says otherwise."""
+    At a touchpoint, it addresses that touchpoint unless ``addresses`` says otherwise. It names
+    ``scenario`` or ``expected``, not both (a reference check, so that the message points at
+    the second key)."""
 
     id: Id = Field(
         description="The opportunity's id, unique across the map",
@@ -805,14 +807,6 @@ class Opportunity(_Model):
         description="Its expected effect: close_exits, drop_off or transition",
         examples=[{"close_exits": "10%"}],
     )
-
-    @model_validator(mode="after")
-    def _one_basis(self) -> Opportunity:
-        if self.scenario is not None and self.expected is not None:
-            raise ValueError(
-                "an opportunity is priced by its scenario or by its expected effect, not both"
-            )
-        return self
 
     @property
     def open(self) -> bool:

@@ -61,6 +61,15 @@ def opportunity_references(
             diags.append(
                 _unknown("scenario", o.scenario, raw, (*loc, "scenario"), scenarios, where)
             )
+        if o.scenario is not None and o.expected is not None:
+            diags.append(
+                Diagnostic(
+                    f"opportunity '{o.id}' names a scenario and an expected effect",
+                    locate(raw, (*loc, "expected"), key=True),
+                    hint="an opportunity is priced by its scenario or by its expected effect, "
+                    "not both: keep one",
+                )
+            )
         if at is None and not o.addresses and o.scenario is None:
             diags.append(
                 Diagnostic(
