@@ -13,7 +13,9 @@ from journeymap.io.yamlsafe import PosDict, locate
 from journeymap.model import JourneyMap, Opportunity
 
 
-def _located(jm: JourneyMap) -> Iterator[tuple[Opportunity, tuple[Any, ...], str | None]]:
+def located_opportunities(
+    jm: JourneyMap,
+) -> Iterator[tuple[Opportunity, tuple[Any, ...], str | None]]:
     """Every opportunity object with its raw path and the touchpoint it is written at."""
     for i, stage in enumerate(jm.stages):
         for j, tp in enumerate(stage.touchpoints):
@@ -36,7 +38,7 @@ def opportunity_references(
     first: dict[str, tuple[Any, ...]] = {}
     known = set(tp_ids)
     scenarios = list(jm.scenarios)
-    for o, loc, at in _located(jm):
+    for o, loc, at in located_opportunities(jm):
         where = _path_text(loc)
         if o.id in first:
             first_pos = locate(raw, (*first[o.id], "id"))
