@@ -92,3 +92,11 @@ class Portfolio:
     texts: tuple[TextOpportunity, ...]
     unranked: Mapping[str, int]
     """How many opportunities have no rank, by reason (done, dropped, no effort, no value)."""
+
+    def stake(self, p: PricedOpportunity) -> tuple[float | None, Interval | None]:
+        """The figure the portfolio ranks by (value, or conversions when a goal has no value)
+        and its interval."""
+        s = p.value_at_stake
+        if self.measure == "value":
+            return s.value, s.value_interval
+        return s.conversions, s.conversions_interval

@@ -74,37 +74,24 @@ def opportunities(
       journeymap opportunities maps/shop.yaml --format json --samples 0
     """
     from journeymap.analysis.core import Options
-    from journeymap.analysis.opportunities import portfolio
-    from journeymap.graph import build_graph
+    from journeymap.analysis.portfolio import portfolio_of
     from journeymap.i18n import language_for
     from journeymap.report.opportunities import render_portfolio
 
     chosen = checked_lang(lang)
-    as_written = load(map_path, data=data, persona=persona, goal=goal)
-    loaded = as_written if scenario is None else load(map_path, data, scenario, persona, goal)
-    jm = as_written.map
-    named = sorted({o.scenario for o in jm.opportunity_objects() if o.scenario is not None})
-    inputs = [str(f) for f in as_written.files]
+    loaded = load(map_path, data=data, scenario=scenario, persona=persona, goal=goal)
+    options = Options(
+        goal=goal,
+        samples=samples,
+        seed=seed,
+        confidence=confidence,
+        scenario=scenario,
+        persona=persona,
+    )
     with located(loaded):
-        graphs = {
-            name: build_graph(load(map_path, data, name, persona, goal).map, as_written.overlay)
-            for name in named
-        }
-        pf = portfolio(
-            jm,
-            build_graph(loaded.map, loaded.overlay),
-            graphs,
-            Options(
-                goal=goal,
-                samples=samples,
-                seed=seed,
-                confidence=confidence,
-                scenario=scenario,
-                persona=persona,
-            ),
-            as_written=build_graph(jm, as_written.overlay),
-        )
-    text = render_portfolio(pf, fmt, language_for(chosen, jm.language))
+        pf = portfolio_of(loaded, options)
+    inputs = [str(f) for f in loaded.files]
+    text = render_portfolio(pf, fmt, language_for(chosen, loaded.map.language))
     write_output(output, text, inputs)
     if not to_stdout(output) and not quiet:
         click.echo(f"wrote {output}", err=True)

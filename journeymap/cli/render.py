@@ -29,6 +29,7 @@ VIEW_NAMES = (
     "report",
     "experiment",
     "trend",
+    "opportunities",
 )
 
 
@@ -43,7 +44,8 @@ VIEW_NAMES = (
     help="What to draw; the format follows the extension of -o "
     "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
     "mermaid, mermaid-flow: mmd; report: html; experiment: svg png pdf; trend: svg png pdf, "
-    "with the overlays of its periods as DATA).",
+    "with the overlays of its periods as DATA; opportunities: svg png pdf, the value-versus-effort "
+    "matrix).",
 )
 @click.option(
     "-o",

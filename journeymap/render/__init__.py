@@ -36,6 +36,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "report": ("html",),
     "experiment": ("svg", "png", "pdf"),
     "trend": ("svg", "png", "pdf"),
+    "opportunities": ("svg", "png", "pdf"),
 }
 """Every view and the file extensions it can be written as (design section 6)."""
 
@@ -45,6 +46,8 @@ NEEDS_BOOTSTRAP = {"leaks", "report"}
 """Views that show bootstrap intervals (the others run the analysis with ``samples=0``)."""
 NEEDS_ARMS = {"experiment"}
 """Views drawn from an experiment's readout (the arms' overlays), not from a map alone."""
+NEEDS_PORTFOLIO = {"opportunities", "report"}
+"""Views that show the priced opportunities (the report only when the map has any)."""
 
 __all__ = [
     "COLOR_BY",
@@ -52,6 +55,7 @@ __all__ = [
     "NEEDS_ANALYSIS",
     "NEEDS_ARMS",
     "NEEDS_BOOTSTRAP",
+    "NEEDS_PORTFOLIO",
     "PAGES",
     "VIEWS",
     "Curve",
@@ -119,6 +123,10 @@ def render(scene: Scene, view: str, fmt: str, *, trend: TrendData | None = None)
         return (to_journey(scene) if view == "mermaid" else to_flowchart(scene)).encode("utf-8")
     if view == "trend":
         raise UsageError("the trend view draws the overlays of several periods, not one scene")
+    if view == "opportunities":
+        from journeymap.render.opportunity_chart import opportunity_chart
+
+        return opportunity_chart(scene, fmt)
     if view == "experiment":
         from journeymap.render.forest import forest_chart
 

@@ -54,7 +54,7 @@ def render_loaded(
     experiment: Readout | None = None,
 ) -> bytes:
     """Render one view of a loaded map (runs the analysis when the view shows its figures)."""
-    from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, render
+    from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, NEEDS_PORTFOLIO, render
 
     analysis = None
     if view in NEEDS_ANALYSIS:
@@ -74,4 +74,16 @@ def render_loaded(
         curves=scenario_curves(loaded, curves),
     )
     scene.experiment = experiment
+    if view in NEEDS_PORTFOLIO and (view != "report" or loaded.map.opportunity_objects()):
+        from journeymap.analysis.core import Options
+        from journeymap.analysis.portfolio import portfolio_of
+
+        options = Options(
+            goal=goal,
+            samples=samples,
+            seed=seed,
+            scenario=loaded.scenario,
+            persona=loaded.persona,
+        )
+        scene.portfolio = portfolio_of(loaded, options)
     return render(scene, view, fmt, trend=trend)

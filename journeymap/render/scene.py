@@ -24,6 +24,7 @@ from journeymap.render.theme import THEMES, Theme
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
     from journeymap.analysis.experiment import Readout
+    from journeymap.analysis.opportunity_results import Portfolio
 
 COLOR_BY = ("drop_off", "nps", "csat", "ces", "emotion")
 PAGES = {"A3": (16.54, 11.69), "A4": (11.69, 8.27)}
@@ -59,6 +60,8 @@ class Scene:
     """The readout of the arms given (``render --view experiment``, the report's section)."""
     lang: Language = ENGLISH
     """The language of the fixed strings and numbers (``--lang``, else the map's ``language:``)."""
+    portfolio: Portfolio | None = None
+    """The priced opportunities (``render --view opportunities``, the report's section)."""
 
     @property
     def t(self) -> Translator:

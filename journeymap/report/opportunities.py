@@ -87,17 +87,6 @@ CSV_HEADER = (
 )
 
 
-def stake_of(
-    pf: Portfolio, p: PricedOpportunity
-) -> tuple[float | None, tuple[float, float] | None]:
-    """The figure the portfolio ranks by (value, or conversions without goal values) and its
-    interval."""
-    s = p.value_at_stake
-    if pf.measure == "value":
-        return s.value, s.value_interval
-    return s.conversions, s.conversions_interval
-
-
 def amount(pf: Portfolio, x: float | None, lang: Language = ENGLISH) -> str:
     """A value at stake as printed: money with the currency, or conversions."""
     if x is None:
@@ -135,7 +124,7 @@ def rows(pf: Portfolio, lang: Language = ENGLISH, width: int | None = None) -> l
     t = translator(lang)
     out = [[t.gettext(h) for h in HEADER]]
     for p in pf.opportunities:
-        value, iv = stake_of(pf, p)
+        value, iv = pf.stake(p)
         out.append(
             [
                 str(p.rank) if p.rank is not None else MISSING,
