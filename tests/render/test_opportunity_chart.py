@@ -64,7 +64,7 @@ def _label_boxes(scene: Scene) -> tuple[list[Any], list[str]]:
 
     with style(scene):
         fig, drawn = matrix_figure(scene)
-        renderer = FigureCanvasAgg(fig).get_renderer()
+        renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
         texts = [t for ax in fig.axes for t in ax.texts if t.get_gid() == "jm-label"]
         boxes = [t.get_window_extent(renderer) for t in texts]
     return boxes, drawn
