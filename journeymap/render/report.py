@@ -35,6 +35,7 @@ from journeymap.figures import (
     whole_money,
 )
 from journeymap.render.report_experiment import experiment_css, experiment_section
+from journeymap.render.report_opportunities import OpportunitySection, opportunity_section
 from journeymap.render.scene import Scene, map_text
 
 if TYPE_CHECKING:
@@ -284,6 +285,9 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
     sections = [("graph", "Journey graph")]
     if leaks is not None:
         sections.append(("leaks", "Leaks"))
+    opportunities = _opportunities(scene)
+    if opportunities is not None:
+        sections.append(("opportunities", opportunities.title))
     figures = None
     if a is not None:
         figures = {
@@ -360,4 +364,14 @@ def report(scene: Scene, trend: TrendSection | None = None) -> str:
         trend=trend,
         experiment=experiment,
         forest_uri=None if experiment is None else data_uri(experiment.forest_svg, svg),
+        opportunities=None if opportunities is None else opportunities.html,
     )
+
+
+def _opportunities(scene: Scene) -> OpportunitySection | None:
+    """The portfolio's section with its matrix (None without priced opportunities)."""
+    if scene.portfolio is None or not scene.portfolio.opportunities:
+        return None
+    from journeymap.render.opportunity_chart import opportunity_chart
+
+    return opportunity_section(scene, data_uri(opportunity_chart(scene, "svg"), "image/svg+xml"))
