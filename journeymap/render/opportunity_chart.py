@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from journeymap.analysis.opportunity_words import CONTEXT, REASON_LABELS
 from journeymap.errors import UsageError
 from journeymap.figures import whole_money
 from journeymap.i18n import N_
@@ -36,13 +37,6 @@ QUADRANTS = (
     (N_("Money pits"), "right", "bottom"),
 )
 """Quadrant names: high value and low effort first, then clockwise."""
-REASON_LABELS = {
-    "done": N_("done"),
-    "dropped": N_("dropped"),
-    "no effort": N_("no effort given"),
-    "no value": N_("no value at stake"),
-}
-"""Why an opportunity is not drawn (the words of ``journeymap opportunities``)."""
 EFFORT_SPLIT = 3.0
 LABEL_SIZE = 8.0
 MARKER_PX = 6.0
@@ -151,7 +145,7 @@ def matrix_figure(scene: Scene) -> tuple[Figure, list[str]]:
     t = scene.t
     shown, left = _drawn(pf)
     fig = new_figure(9.0, 6.4)
-    title = t.gettext("Opportunities: value at stake against effort")
+    title = t.pgettext(CONTEXT, "Opportunities: value at stake against effort")
     fig.text(
         0.01, 0.985, mpl_text(scene.map.title), ha="left", va="top", fontsize=15, fontweight="bold"
     )
@@ -163,7 +157,7 @@ def matrix_figure(scene: Scene) -> tuple[Figure, list[str]]:
         ax.text(
             0.5,
             0.5,
-            t.gettext("no ranked opportunity with a value at stake"),
+            t.pgettext(CONTEXT, "no ranked opportunity with a value at stake"),
             ha="center",
             va="center",
             transform=ax.transAxes,
@@ -201,7 +195,7 @@ def _axes(
         ax.text(
             0.015 if across == "left" else 0.985,
             0.975 if up == "top" else 0.025,
-            mpl_text(t.gettext(name)),
+            mpl_text(t.pgettext(CONTEXT, name)),
             ha=across,
             va=up,
             transform=ax.transAxes,
@@ -223,11 +217,13 @@ def _axes(
     colors = [th.leak_strong if p.basis == "leak-bound" else th.accent for p in shown]
     ax.scatter(efforts, values, s=MARKER_PX**2 * 1.2, c=colors, zorder=3, edgecolors=th.background)
     ax.set_xticks([1, 2, 3, 4, 5])
-    ax.set_xlabel(mpl_text(t.gettext("Effort (1 small, 5 large)")))
+    ax.set_xlabel(mpl_text(t.pgettext(CONTEXT, "Effort (1 small, 5 large)")))
     unit = (
-        (pf.currency or t.gettext("value")) if pf.measure == "value" else t.gettext("conversions")
+        (pf.currency or t.pgettext(CONTEXT, "value"))
+        if pf.measure == "value"
+        else t.pgettext(CONTEXT, "conversions")
     )
-    ax.set_ylabel(mpl_text(t.gettext("Value at stake ({unit})").format(unit=unit)))
+    ax.set_ylabel(mpl_text(t.pgettext(CONTEXT, "Value at stake ({unit})").format(unit=unit)))
     from matplotlib.ticker import FuncFormatter
 
     ax.yaxis.set_major_formatter(
@@ -270,12 +266,15 @@ def _labels(
 def _footnote(fig: Figure, scene: Scene, left: dict[str, int], unlabelled: int) -> None:
     t = scene.t
     parts = [
-        t.gettext("Whiskers: 95% bootstrap interval; orange points are leak bounds (upper bounds).")
+        t.pgettext(
+            CONTEXT,
+            "Whiskers: 95% bootstrap interval; orange points are leak bounds (upper bounds).",
+        )
     ]
     for reason, n in sorted(left.items()):
         parts.append(
             t.ngettext("{n} not drawn: {reason}.", "{n} not drawn: {reason}.", n).format(
-                n=n, reason=t.gettext(REASON_LABELS[reason])
+                n=n, reason=t.pgettext(CONTEXT, REASON_LABELS[reason])
             )
         )
     if unlabelled:

@@ -5,7 +5,7 @@ can sort it) and the value-versus-effort matrix.
 The matrix is a ``data:`` image like the report's other pictures, not inline SVG: matplotlib's
 SVG carries ``style`` attributes and a ``<style>`` element, which the report's
 Content-Security-Policy (styles only by hash) would refuse. The rows are the words of
-``journeymap opportunities`` (:func:`journeymap.report.opportunities.rows`), so the two never
+``journeymap opportunities`` (:func:`journeymap.analysis.opportunity_words.rows`), so the two never
 disagree.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from journeymap.analysis.opportunity_words import CONTEXT, notes, rows
 from journeymap.render.scene import Scene
-from journeymap.report.opportunities import notes, rows
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class OpportunitySection:
 
 
 NUMERIC = (0, 4, 5, 6, 7)
-"""Columns of :func:`journeymap.report.opportunities.rows` that hold numbers."""
+"""Columns of :func:`journeymap.analysis.opportunity_words.rows` that hold numbers."""
 
 
 def _sort_keys(scene: Scene) -> list[list[str]]:
@@ -64,8 +64,8 @@ def opportunity_section(scene: Scene, matrix_uri: str) -> OpportunitySection | N
                 cells.append(f"<td>{escape(c)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     extra = "".join(f"<li>{escape(n)}</li>" for n in notes(pf, scene.lang))
-    alt = t.gettext("Value at stake against effort of each ranked opportunity")
-    title = t.gettext("Opportunities")
+    alt = t.pgettext(CONTEXT, "Value at stake against effort of each ranked opportunity")
+    title = t.pgettext(CONTEXT, "Opportunities")
     html = (
         f'<section id="opportunities"><h2>{escape(title)}</h2>\n'
         f'<table id="opportunity-table" class="jm-sortable">\n<thead><tr>{head}</tr></thead>\n'

@@ -14,9 +14,10 @@ from enum import StrEnum
 
 from journeymap.analysis.document import to_document
 from journeymap.analysis.opportunities import unranked_reason
-from journeymap.analysis.opportunity_results import Portfolio, PricedOpportunity
-from journeymap.figures import MISSING, RANGE, about, whole_money
-from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
+from journeymap.analysis.opportunity_results import Portfolio
+from journeymap.analysis.opportunity_words import CONTEXT, TEXT_WIDTH, notes, rows
+from journeymap.figures import MISSING
+from journeymap.i18n import ENGLISH, Language, Translator, translator
 from journeymap.report.analysis import json_text
 from journeymap.report.formats import CsvWriter, escape_markdown
 
@@ -28,45 +29,6 @@ class OpportunityFormat(StrEnum):
     CSV = "csv"
 
 
-BASIS_LABELS = {
-    "what-if": N_("what-if"),
-    "scenario": N_("scenario"),
-    "leak-bound": N_("leak bound"),
-}
-"""How a basis reads in the human outputs (``leak bound``: an upper bound, labelled so)."""
-STATUS_LABELS = {
-    "idea": N_("idea"),
-    "planned": N_("planned"),
-    "in-progress": N_("in progress"),
-    "done": N_("done"),
-    "dropped": N_("dropped"),
-}
-REASON_LABELS = {
-    "done": N_("done"),
-    "dropped": N_("dropped"),
-    "no effort": N_("no effort given"),
-    "no value": N_("no value at stake"),
-}
-LEFT_OUT_LABELS = {
-    "removed": N_("not in the analysed map"),
-    "goal": N_("a goal"),
-    "after-goal": N_("after the goal"),
-    "nothing-continues": N_("nothing continues there"),
-}
-HEADER = (
-    N_("Rank"),
-    N_("Opportunity"),
-    N_("Owner"),
-    N_("Status"),
-    N_("Effort"),
-    N_("Value at stake"),
-    N_("Interval"),
-    N_("Per effort"),
-    N_("Basis"),
-    N_("Addresses"),
-)
-TEXT_WIDTH = 44
-"""The terminal table cuts an opportunity's text to this many characters (Markdown keeps it)."""
 CSV_HEADER = (
     "rank",
     "id",
@@ -87,100 +49,6 @@ CSV_HEADER = (
 )
 
 
-def amount(pf: Portfolio, x: float | None, lang: Language = ENGLISH) -> str:
-    """A value at stake as printed: money with the currency, or conversions."""
-    if x is None:
-        return MISSING
-    if pf.measure == "value":
-        return whole_money(x, pf.currency, lang=lang)
-    return about(x, lang=lang)
-
-
-def _interval(pf: Portfolio, iv: tuple[float, float] | None, lang: Language) -> str:
-    """``low–high`` with the currency once, after the high end."""
-    if iv is None:
-        return MISSING
-    low = (
-        amount(pf, iv[0], lang).removesuffix(f" {pf.currency}")
-        if pf.currency
-        else amount(pf, iv[0], lang)
-    )
-    return f"{low}{RANGE}{amount(pf, iv[1], lang)}"
-
-
-def _addresses(t: Translator, p: PricedOpportunity) -> str:
-    parts = []
-    for lk in p.leaks:
-        rank = f" ({t.gettext('leak #{rank}').format(rank=lk.leak_rank)})" if lk.leak_rank else ""
-        parts.append(lk.touchpoint + rank)
-    if p.scenario is not None:
-        parts.append(t.gettext("scenario {name}").format(name=p.scenario))
-    return ", ".join(parts) or MISSING
-
-
-def rows(pf: Portfolio, lang: Language = ENGLISH, width: int | None = None) -> list[list[str]]:
-    """The human table: a header and one row per opportunity, in portfolio order (the text
-    cut to ``width`` characters with "…" when given)."""
-    t = translator(lang)
-    out = [[t.gettext(h) for h in HEADER]]
-    for p in pf.opportunities:
-        value, iv = pf.stake(p)
-        out.append(
-            [
-                str(p.rank) if p.rank is not None else MISSING,
-                p.text if width is None or len(p.text) <= width else p.text[: width - 1] + "…",
-                p.owner or MISSING,
-                t.gettext(STATUS_LABELS[p.status]),
-                str(p.effort) if p.effort is not None else MISSING,
-                amount(pf, value, lang),
-                _interval(pf, iv, lang),
-                amount(pf, p.value_per_effort, lang),
-                t.gettext(BASIS_LABELS[p.basis]),
-                _addresses(t, p),
-            ]
-        )
-    return out
-
-
-def notes(pf: Portfolio, lang: Language = ENGLISH) -> list[str]:
-    """What the table leaves out or bounds, in sentences: unranked counts, left-out
-    touchpoints, plain-text opportunities."""
-    t = translator(lang)
-    lines = []
-    if any(p.basis == "leak-bound" for p in pf.opportunities):
-        lines.append(
-            t.gettext(
-                "A leak bound is the whole leak cost of the touchpoints addressed: an upper bound, "
-                "not an estimate. Give the opportunity an expected effect to price it exactly."
-            )
-        )
-    for reason, n in pf.unranked.items():
-        lines.append(
-            t.ngettext(
-                "{n} opportunity has no rank: {reason}.",
-                "{n} opportunities have no rank: {reason}.",
-                n,
-            ).format(n=n, reason=t.gettext(REASON_LABELS[reason]))
-        )
-    for p in pf.opportunities:
-        for lo in p.left_out:
-            lines.append(
-                t.gettext("{id}: {touchpoint} adds nothing ({reason}).").format(
-                    id=p.id, touchpoint=lo.touchpoint, reason=t.gettext(LEFT_OUT_LABELS[lo.reason])
-                )
-            )
-    if pf.texts:
-        n = len(pf.texts)
-        lines.append(
-            t.ngettext(
-                "{n} opportunity is written as text only (no id, effort or effect): not priced.",
-                "{n} opportunities are written as text only (no id, effort or effect): not priced.",
-                n,
-            ).format(n=n)
-        )
-    return lines
-
-
 def _grid(table: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     right = {0, 4, 5, 6, 7}
@@ -197,15 +65,18 @@ def _grid(table: list[list[str]]) -> list[str]:
 
 
 def _heading(pf: Portfolio, t: Translator) -> str:
-    return t.gettext("Opportunities of {map}, ranked by value at stake per unit of effort").format(
-        map=pf.map or MISSING
-    )
+    return t.pgettext(
+        CONTEXT, "Opportunities of {map}, ranked by value at stake per unit of effort"
+    ).format(map=pf.map or MISSING)
 
 
 def to_table(pf: Portfolio, lang: Language = ENGLISH) -> str:
     t = translator(lang)
     if not pf.opportunities:
-        return t.gettext("No opportunity objects in the map (opportunities with an id).") + "\n"
+        return (
+            t.pgettext(CONTEXT, "No opportunity objects in the map (opportunities with an id).")
+            + "\n"
+        )
     lines = [_heading(pf, t), "", *_grid(rows(pf, lang, width=TEXT_WIDTH)), ""]
     lines += notes(pf, lang)
     return "\n".join(lines).rstrip() + "\n"
@@ -217,7 +88,12 @@ def to_markdown(pf: Portfolio, lang: Language = ENGLISH) -> str:
     if not pf.opportunities:
         return (
             "\n".join(
-                [*lines, t.gettext("No opportunity objects in the map (opportunities with an id).")]
+                [
+                    *lines,
+                    t.pgettext(
+                        CONTEXT, "No opportunity objects in the map (opportunities with an id)."
+                    ),
+                ]
             )
             + "\n"
         )
