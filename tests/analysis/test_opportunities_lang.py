@@ -30,7 +30,9 @@ def _messages(path: Path) -> tuple[set[str], set[tuple[str, str]]]:
             continue
         f = node.func
         name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
-        args = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        args = [
+            a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        ]
         if name == "N_" and args:
             singles.add(args[0])
         elif name == "pgettext" and args:
