@@ -16,6 +16,8 @@ demo: system venv
 	@mkdir -p $(OUT)/analysis
 	for m in $$(grep -l '^journeymap: 1' $$(find maps -name '*.yaml' | sort)); do $(BIN)/journeymap analyze "$$m" --format markdown --quiet -o "$(OUT)/analysis/$$(basename "$$m" .yaml).md" || exit 1; done
 	$(BIN)/journeymap analyze maps/first-purchase.yaml
+	$(BIN)/journeymap opportunities maps/first-purchase.yaml
+	$(BIN)/journeymap render maps/first-purchase.yaml --view opportunities -o $(OUT)/first-purchase-opportunities.svg -q
 	@for m in $$(grep -l '^journeymap: 1' $$(find maps -name '*.yaml' | sort)); do \
 	  n=$$(basename "$$m" .yaml); mkdir -p "$(OUT)/$$n"; \
 	  lang=$$(sed -n 's/^language: *//p' "$$m"); \

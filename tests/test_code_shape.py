@@ -69,7 +69,6 @@ LONG_MODULES: dict[str, str] = {
     "journeymap/report/analysis.py": "results slice: one module prints figures",
     "journeymap/report/checks.py": "six report formats of one findings list",
     "journeymap/model.py": "the whole map format, one pydantic model per section",
-    "journeymap/render/report.py": "the report's sections in one place, translated (issue 15); split into section modules next",
 }
 
 

@@ -184,6 +184,7 @@ TEXT_KEYS = {
     "actions",
     "pain_points",
     "opportunities",
+    "text",
     "owner",
     "source",
     "question",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from journeymap.analysis.chain import DENSE_LIMIT, Chain, Factor
+from journeymap.analysis.chain import DENSE_LIMIT, Chain, ChainProbabilities, Factor
 
 _EXIT, _UNKNOWN, _AFTER, _GOAL, _MOVE = 0, 1, 2, 3, 4
 
@@ -161,3 +161,31 @@ def probability_top(draws: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     winners = sub == best
     weights = winners / winners.sum(axis=1, keepdims=True)
     return np.asarray(weights.mean(axis=0))
+
+
+def drawn_probabilities(chain: Chain, samples: int, seed: int) -> list[ChainProbabilities]:
+    """The row draws of :func:`bootstrap` (``Dirichlet(counts + 1/2)`` on the observed support,
+    dead rows unknown) as whole chains' probabilities, for a figure that needs its own solve
+    per draw (an opportunity's what-if on several touchpoints at once)."""
+    if samples <= 0 or chain.n == 0 or float(chain.entries.sum()) <= 0:
+        return []
+    n, k = chain.n, len(chain.goals)
+    rng = np.random.default_rng(seed)
+    rows, kinds, cols, counts, starts = _support(chain)
+    seg = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, counts.size]))
+    dead = chain.departures == 0
+    move, goal = kinds == _MOVE, kinds == _GOAL
+    out: list[ChainProbabilities] = []
+    for _ in range(samples):
+        w = rng.standard_gamma(counts + 0.5) if counts.size else np.zeros(0)
+        if counts.size:
+            w = w / np.add.reduceat(w, starts)[seg]
+        by_kind = {kind: np.zeros(n) for kind in (_EXIT, _UNKNOWN, _AFTER)}
+        for kind, arr in by_kind.items():
+            arr[rows[kinds == kind]] = w[kinds == kind]
+        by_kind[_UNKNOWN][dead] = 1.0
+        R = np.zeros((n, k))
+        R[rows[goal], cols[goal]] = w[goal]
+        Q = sp.csr_matrix((w[move], (rows[move], cols[move])), shape=(n, n))
+        out.append(ChainProbabilities(Q, R, by_kind[_EXIT], by_kind[_UNKNOWN], by_kind[_AFTER]))
+    return out

@@ -33,7 +33,13 @@ from typing import Any
 from journeymap import graph as g
 from journeymap.analysis.comparison import Comparison
 from journeymap.checks import history as history_checks  # noqa: F401  (registers JM310)
-from journeymap.checks import limits, lint, metrics, regression  # noqa: F401  (registers the checks)
+from journeymap.checks import (  # noqa: F401  (registers the checks)
+    limits,
+    lint,
+    metrics,
+    opportunity_checks,
+    regression,
+)
 from journeymap.checks.context import Context, make_context
 from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, codes
 from journeymap.errors import Diagnostic, ExitCode, MapError, did_you_mean

@@ -76,6 +76,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "journeymap.cli.experiment:experiment",
         "Read out an A/B or multi-arm test: lift, intervals, where it moved, a decision.",
     ),
+    "opportunities": (
+        "journeymap.cli.opportunities:opportunities",
+        "Rank the opportunities by the value at stake per unit of effort.",
+    ),
 }
 
 

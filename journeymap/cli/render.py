@@ -37,6 +37,7 @@ VIEW_NAMES = (
     "trend",
     "deck",
     "cohorts",
+    "opportunities",
 )
 
 
@@ -52,7 +53,7 @@ VIEW_NAMES = (
     "(graph: svg png pdf dot; canvas, funnel, leaks, scores, emotions: svg png pdf; "
     "mermaid, mermaid-flow: mmd; report: html; experiment: svg png pdf; trend: svg png pdf, "
     "with the overlays of its periods as DATA; deck: pptx, with the experiment and trend slides "
-    "when --arm or DATA are given).",
+    "when --arm or DATA are given; opportunities: svg png pdf, the value-versus-effort matrix).",
 )
 @click.option(
     "-o",

@@ -44,6 +44,13 @@ def N_(message: str) -> str:
     return message
 
 
+def NC_(context: str, message: str) -> str:
+    """Mark a string for extraction in a gettext context (``pgettext`` where it is shown)
+    without translating it."""
+    del context
+    return message
+
+
 def check_language(tag: str) -> Language:
     """``tag`` as one of :data:`LANGUAGES` (matched without regard to case), or ValueError."""
     for lang in LANGUAGES:

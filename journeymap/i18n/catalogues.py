@@ -36,6 +36,7 @@ KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
     "ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "N_": None,
+    "NC_": ((1, "c"), 2),
     "tr": None,
 }
 """The translation calls (Babel's keyword specs: ``ngettext:1,2``, ``pgettext:1c,2``); ``tr``

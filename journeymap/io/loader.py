@@ -112,7 +112,7 @@ def load_map(
         raw = _apply_scenario(raw, scenario, display, sources)
     jm, diagnostics = _validate_map(raw)
     if jm is not None:
-        diagnostics += _check_references(jm, raw)
+        diagnostics += _check_references(jm, raw, applied=scenario is not None)
     else:
         seen_at = {d.position for d in diagnostics}
         diagnostics += [d for d in _check_raw_references(raw) if d.position not in seen_at]

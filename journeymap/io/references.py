@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from journeymap.errors import Diagnostic, did_you_mean
+from journeymap.io.opportunity_refs import opportunity_references
 from journeymap.io.rawtree import _iter_raw_touchpoints, _known, _unknown
 from journeymap.io.shape import _path_text
 from journeymap.io.yamlsafe import PosDict, PosList, locate
@@ -12,8 +13,9 @@ from journeymap.model import JourneyMap, Touchpoint
 from journeymap.source import Position
 
 
-def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
-    """Every reference problem of a map, in the order a reader meets them."""
+def _check_references(jm: JourneyMap, raw: PosDict, *, applied: bool = False) -> list[Diagnostic]:
+    """Every reference problem of a map, in the order a reader meets them (``applied``: the map
+    is a scenario applied to the map as written, whose opportunities were checked there)."""
     diags, tp_ids = _duplicate_ids(jm, raw)
     persona_ids = [p.id for p in jm.personas]
     stage_ids = [s.id for s in jm.stages]
@@ -22,6 +24,7 @@ def _check_references(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
     diags += _check_block_references(jm, raw, tp_ids, stage_ids)
     diags += _scenario_references(jm, raw, tp_ids, stage_ids)
     diags += _experiment_references(jm, raw, tp_ids)
+    diags += opportunity_references(jm, raw, tp_ids, applied=applied)
     return diags
 
 

@@ -46,9 +46,10 @@ def _apply_scenario(raw: PosDict, name: str, display: str, sources: SourceText) 
     if diags:
         raise MapError(_sorted(diags), sources)
     # the result is a map of its own: other scenarios do not apply to it, nor the experiments
-    # that test a scenario against the map as written
+    # that test a scenario against the map as written, nor the map's opportunities
     out.pop("scenarios", None)
     out.pop("experiments", None)
+    out.pop("opportunities", None)  # the portfolio is the map's as written
     return out
 
 

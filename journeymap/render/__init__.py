@@ -39,6 +39,7 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "trend": ("svg", "png", "pdf"),
     "deck": ("pptx",),
     "cohorts": ("svg", "png", "pdf"),
+    "opportunities": ("svg", "png", "pdf"),
 }
 """Every view and the file extensions it can be written as (design section 6)."""
 
@@ -48,6 +49,8 @@ NEEDS_BOOTSTRAP = {"leaks", "report", "deck"}
 """Views that show bootstrap intervals (the others run the analysis with ``samples=0``)."""
 NEEDS_ARMS = {"experiment"}
 """Views drawn from an experiment's readout (the arms' overlays), not from a map alone."""
+NEEDS_PORTFOLIO = {"opportunities", "report", "deck"}
+"""Views that show the priced opportunities (the report and the deck only when the map has any)."""
 
 __all__ = [
     "COLOR_BY",
@@ -55,6 +58,7 @@ __all__ = [
     "NEEDS_ANALYSIS",
     "NEEDS_ARMS",
     "NEEDS_BOOTSTRAP",
+    "NEEDS_PORTFOLIO",
     "PAGES",
     "VIEWS",
     "Curve",
@@ -132,14 +136,18 @@ def render(
         raise UsageError("the trend view draws the overlays of several periods, not one scene")
     if view == "cohorts":
         raise UsageError("the cohorts view draws an event log's cohorts, not one scene")
+    if view == "opportunities":
+        from journeymap.render.opportunity_chart import opportunity_chart
+
+        return opportunity_chart(scene, fmt)
     if view == "experiment":
         from journeymap.render.forest import forest_chart
 
         return forest_chart(scene, fmt)
     if view == "deck":
-        from journeymap.render.deck import deck
+        from journeymap.render.deck import deck, portfolio_slide
 
-        return deck(scene, trend=trend)
+        return deck(scene, trend=trend, opportunities=portfolio_slide(scene))
     from journeymap.render.report import report
     from journeymap.render.report_trend import trend_section
 

@@ -55,7 +55,7 @@ def render_loaded(
     lang: str | None = None,
 ) -> bytes:
     """Render one view of a loaded map (runs the analysis when the view shows its figures)."""
-    from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, render
+    from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, NEEDS_PORTFOLIO, render
 
     analysis = None
     if view in NEEDS_ANALYSIS:
@@ -76,6 +76,18 @@ def render_loaded(
         lang=lang,
     )
     scene.experiment = experiment
+    if view in NEEDS_PORTFOLIO and (view == "opportunities" or loaded.map.opportunity_objects()):
+        from journeymap.analysis.core import Options
+        from journeymap.analysis.portfolio import portfolio_of
+
+        options = Options(
+            goal=goal,
+            samples=samples,
+            seed=seed,
+            scenario=loaded.scenario,
+            persona=loaded.persona,
+        )
+        scene.portfolio = portfolio_of(loaded, options)
     variants = None
     if view == "report":
         from journeymap.render.report_views import report_variants

@@ -434,7 +434,7 @@ def draw_canvas(scene: Scene) -> Figure:
             elif key == "pain_points":
                 text = _bullets(tp.pain_points)
             elif key == "opportunities":
-                text = _bullets(tp.opportunities)
+                text = _bullets(tp.opportunity_texts)
             elif key == "figures":
                 text = _figures(scene, tp.id)
             cells.append((cell, text))

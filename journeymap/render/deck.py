@@ -101,6 +101,21 @@ def deck(
     return fixed_zip(buf.getvalue(), deck_date(scene).strftime("%Y-%m-%dT%H:%M:%SZ"))
 
 
+def portfolio_slide(scene: Scene) -> Opportunities | None:
+    """The Opportunities slide of the scene's priced portfolio (the matrix as a PNG, the
+    ranked table as the report and ``journeymap opportunities`` print it), or None."""
+    pf = scene.portfolio
+    if pf is None or not pf.opportunities:
+        return None
+    from journeymap.analysis.opportunity_words import rows
+    from journeymap.render.opportunity_chart import opportunity_chart
+
+    table = rows(pf, scene.lang)
+    return Opportunities(
+        opportunity_chart(scene, "png"), tuple(table[0]), tuple(tuple(r) for r in table[1:])
+    )
+
+
 def deck_date(scene: Scene) -> dt.datetime:
     """The deck's created and modified time: the last day of the map's period (ISO periods
     such as ``2026-Q3``), else 2000-01-01; never the clock."""

@@ -17,34 +17,28 @@ import base64
 import hashlib
 import html
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from journeymap import graph as g
-from journeymap.analysis.business import SERVICE_TIMES
-from journeymap.analysis.results import Analysis
-from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
 from journeymap.figures import (
-    CX_LABELS,
-    MISSING,
-    count,
-    cx_interval,
-    cx_of,
-    cx_value,
-    formula_inputs,
-    in_brackets,
     integer,
     level,
     number,
     percent,
     period,
-    share,
-    signed,
     whole_money,
 )
 from journeymap.i18n import N_
 from journeymap.render.report_assumptions import assumptions_html, assumptions_section
 from journeymap.render.report_data import build_island, island_json, leak_rows, ui_labels
 from journeymap.render.report_experiment import experiment_css, experiment_section
+from journeymap.render.report_opportunities import OpportunitySection, opportunity_section
+from journeymap.render.report_tables import (
+    business_rows,
+    service_rows,
+    stage_survey_rows,
+    survey_rows,
+)
 from journeymap.render.report_views import Variant, Variants
 from journeymap.render.scene import Scene, map_text
 
@@ -110,126 +104,6 @@ def _css(scene: Scene) -> str:
         "footer{margin-top:3rem;font-size:.85rem}"
         "@media print{nav{display:none}section{break-inside:avoid-page}}"
     )
-
-
-def _responses(metric: Nps | Csat | Ces | None, lang: str) -> str:
-    return MISSING if metric is None else integer(metric.responses, lang=lang)
-
-
-def _survey_rows(scene: Scene) -> list[dict[str, Any]]:
-    rows, lang = [], scene.lang
-    for _, tp in scene.map.iter_touchpoints():
-        s = scene.survey(tp.id)
-        if not s:
-            continue
-        nps, csat, ces = s.nps, s.csat, s.ces
-        nps_value = None if nps is None else nps.value
-        rows.append(
-            {
-                "name": tp.name,
-                "nps": (
-                    MISSING
-                    if nps is None or nps_value is None
-                    else signed(nps_value, 1, lang=lang)
-                    + in_brackets(nps.interval, lambda v: signed(v, 1, lang=lang))
-                ),
-                "nps_n": _responses(nps, lang),
-                "csat": share(None if csat is None else csat.percent, 1, lang=lang),
-                "csat_mean": number(None if csat is None else csat.mean, 2, lang=lang),
-                "csat_n": _responses(csat, lang),
-                "ces": number(None if ces is None else ces.mean, 2, lang=lang),
-                "ces_easy": share(None if ces is None else ces.percent_easy, 1, lang=lang),
-                "ces_n": _responses(ces, lang),
-                "sort": [  # the number each cell sorts by (data-value), in column order
-                    nps_value,
-                    None if nps is None else nps.responses,
-                    None if csat is None else csat.percent,
-                    None if csat is None else csat.mean,
-                    None if csat is None else csat.responses,
-                    None if ces is None else ces.mean,
-                    None if ces is None else ces.percent_easy,
-                    None if ces is None else ces.responses,
-                ],
-            }
-        )
-    return rows
-
-
-def _business_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
-    """The map-level business figures of the period (formula and inputs beside each value;
-    a figure not measured or undefined shows its reason)."""
-    cur, lang = a.settings.currency, scene.lang
-    rows = []
-    for f in a.metrics.figures.values():
-        defined = f.value is not None
-        rows.append(
-            {
-                "name": scene.t.gettext(CX_LABELS[f.name]) if f.name in CX_LABELS else f.name,
-                "value": cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang),
-                "interval": cx_interval(f.name, f.interval, lang=lang),
-                "of": cx_of(f.name, f.n, lang=lang) if defined else MISSING,
-                "basis": f"{f.formula}: {formula_inputs(f.inputs, cur, lang=lang)}"
-                if defined
-                else str(f.reason),
-            }
-        )
-    return rows
-
-
-_UNIT_NAMES = (N_("seconds"), N_("minutes"), N_("hours"), N_("days"))
-"""The time units of the service-time table, translated where shown."""
-_SERVICE_NAMES = {"first_response_time": N_("first response"), "resolution_time": N_("resolution")}
-
-
-def _service_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
-    """Service times per touchpoint: mean, median and p90 with their unit, or the reason."""
-    rows, lang, tr = [], scene.lang, scene.t.gettext
-    for tid, s in a.metrics.touchpoints.items():
-        for name in SERVICE_TIMES:
-            t = s.time(name)
-            if t is None:
-                continue
-            unit = t.unit or MISSING
-            rows.append(
-                {
-                    "name": a.touchpoint(tid).name or tid,
-                    "time": tr(_SERVICE_NAMES[name]),
-                    "mean": number(t.mean, 1, lang=lang),
-                    "median": number(t.median, 1, lang=lang),
-                    "p90": number(t.p90, 1, lang=lang),
-                    "n": count(t.count, lang=lang),
-                    "unit": tr("{unit}, business hours").format(unit=tr(unit))
-                    if t.hours == "business"
-                    else tr(unit),
-                    "note": t.reason
-                    or ("" if t.p90 is not None else tr("no samples: p90 unknown")),
-                }
-            )
-    return rows
-
-
-def _headline(sv: SurveyFigures, kind: str, lang: str) -> str:
-    m = getattr(sv, kind)
-    if m is None or m.headline is None:
-        return MISSING
-    v = m.headline
-    text = (
-        signed(v, 0, lang=lang)
-        if isinstance(m, Nps)
-        else share(v, 0, lang=lang)
-        if isinstance(m, Csat)
-        else number(v, 1, lang=lang)
-    )
-    return f"{text} (n={integer(m.responses, lang=lang)})"
-
-
-def _stage_survey_rows(a: Analysis, lang: str) -> list[dict[str, str]]:
-    """Survey figures per stage: the answers of its touchpoints pooled, never averaged."""
-    return [
-        {"name": st.name, **{k: _headline(st.surveys, k, lang) for k in ("nps", "csat", "ces")}}
-        for st in a.stages
-        if st.surveys
-    ]
 
 
 def _summary_cells(scene: Scene) -> list[tuple[str, str]]:
@@ -312,17 +186,20 @@ def report(
     svg = "image/svg+xml"
     has_goal = bool(scene.graph.graph[g.GOALS])
     leaks = leak_rows(scene) if a is not None else None
-    surveys = _survey_rows(scene) if a is not None else None
+    surveys = survey_rows(scene) if a is not None else None
     summary = _summary_cells(scene)
     sections = [("graph", N_("Journey graph"))]
     if leaks is not None:
         sections.append(("leaks", N_("Leaks")))
+    opportunities = _opportunities(scene)
+    if opportunities is not None:
+        sections.append(("opportunities", opportunities.title))
     figures = None
     if a is not None:
         figures = {
-            "business": _business_rows(a, scene),
-            "service": _service_rows(a, scene),
-            "stages": _stage_survey_rows(a, scene.lang),
+            "business": business_rows(a, scene),
+            "service": service_rows(a, scene),
+            "stages": stage_survey_rows(a, scene.lang),
         }
         if any(figures.values()):
             sections.append(("figures", N_("Key figures")))
@@ -410,4 +287,14 @@ def report(
         experiment=experiment,
         forest_uri=None if experiment is None else data_uri(experiment.forest_svg, svg),
         assumptions_html=assumptions_html(scene),
+        opportunities=None if opportunities is None else opportunities.html,
     )
+
+
+def _opportunities(scene: Scene) -> OpportunitySection | None:
+    """The portfolio's section with its matrix (None without priced opportunities)."""
+    if scene.portfolio is None or not scene.portfolio.opportunities:
+        return None
+    from journeymap.render.opportunity_chart import opportunity_chart
+
+    return opportunity_section(scene, data_uri(opportunity_chart(scene, "svg"), "image/svg+xml"))

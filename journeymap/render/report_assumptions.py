@@ -8,7 +8,7 @@ and the value at stake: the ``lost_value`` of the touchpoint's leak from the ana
 (:meth:`Scene.leak`; blank when the touchpoint is no leak or the goal has no value). Rows are
 sorted by the value at stake, highest first, then in map order, so the assumption that would
 cost most if it is wrong is checked first. The table has the class ``jm-sortable`` so the
-interactive report can re-sort it; each value cell carries its raw number in ``data-sort``.
+interactive report can re-sort it; each value cell carries its raw number in ``data-value``.
 """
 
 from __future__ import annotations

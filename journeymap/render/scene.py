@@ -27,6 +27,7 @@ from journeymap.render.theme import THEMES, Theme
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
     from journeymap.analysis.experiment import Readout
+    from journeymap.analysis.opportunity_results import Portfolio
 
 COLOR_BY = ("drop_off", "nps", "csat", "ces", "emotion")
 PAGES = {"A3": (16.54, 11.69), "A4": (11.69, 8.27)}
@@ -73,6 +74,8 @@ class Scene:
     period_end: dt.date | None = None
     """The last day of the period the numbers describe (the overlay's, else the map's): the
     day assumption ages are counted to (:mod:`journeymap.render.evidence`)."""
+    portfolio: Portfolio | None = None
+    """The priced opportunities (``render --view opportunities``, the report's section)."""
 
     @property
     def t(self) -> Translator:
@@ -136,7 +139,8 @@ def map_text(journey_map: JourneyMap) -> str:
     for stage in journey_map.stages:
         parts.append(stage.name)
         for tp in stage.touchpoints:
-            parts += [tp.name, tp.channel or "", *tp.actions, *tp.pain_points, *tp.opportunities]
+            parts += [tp.name, tp.channel or "", *tp.actions, *tp.pain_points]
+            parts += tp.opportunity_texts
             if tp.thoughts:
                 parts += [tp.thoughts] if isinstance(tp.thoughts, str) else list(tp.thoughts)
     return "\n".join(parts)

@@ -94,19 +94,20 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Deck, dict[str, Any]
 def test_slides_in_order(shop: tuple[Deck, dict[str, Any]]) -> None:
     prs, _ = shop
     map_title = "First purchase in the Nordlicht Outdoor online shop"
-    assert titles(prs) == [map_title, *EN_TITLES, "Not in this deck"]
+    assert titles(prs) == [map_title, *EN_TITLES, "Opportunities", "Not in this deck"]
     subtitle = prs.slides[0].placeholders[1].text_frame.text
     assert subtitle == (
         "Period: 2026-Q3\nPersonas: Bargain hunter (45%), Busy parent (35%), Gift buyer (20%)"
     )
-    # pictures only for the two diagrams; everything else is native text, tables and charts
+    # pictures only for the diagrams (canvas, graph, the opportunity matrix); everything else
+    # is native text, tables and charts
     pictures = [
         k
         for k, s in enumerate(prs.slides)
         for sh in s.shapes
         if sh.shape_type == 13  # PICTURE
     ]
-    assert pictures == [1, 2]
+    assert pictures == [1, 2, 7]
 
 
 def test_leak_table_is_the_analysis_printed_by_figures(shop: tuple[Deck, dict[str, Any]]) -> None:

@@ -26,6 +26,7 @@ CHEAP = {
     "mermaid": "mmd",
     "mermaid-flow": "mmd",
     "report": "html",
+    "opportunities": "svg",
 }
 
 

@@ -1,0 +1,97 @@
+"""``journeymap opportunities``: the ranked portfolio, priced by the value at stake."""
+
+from __future__ import annotations
+
+import click
+
+from journeymap.cli.lang import checked_lang, lang_option
+from journeymap.cli.options import load, located, map_options, quiet_option, to_stdout, write_output
+
+
+@click.command()
+@click.argument("map_path", metavar="MAP", type=click.Path(dir_okay=False))
+@map_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for tools, markdown for issues and PRs, csv = one row each.",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(0),
+    default=1000,
+    show_default=True,
+    help="Bootstrap samples for the intervals of the value at stake; 0 turns the bootstrap off.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option(
+    "--confidence",
+    type=click.FloatRange(0.5, 0.999),
+    default=0.95,
+    show_default=True,
+    help="Level of every interval.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Write to FILE instead of standard output.",
+)
+@lang_option
+@quiet_option
+def opportunities(
+    map_path: str,
+    data: str | None,
+    scenario: str | None,
+    persona: str | None,
+    goal: str | None,
+    fmt: str,
+    samples: int,
+    seed: int,
+    confidence: float,
+    output: str | None,
+    lang: str | None,
+    quiet: bool,
+) -> None:
+    """Rank the map's opportunities by the value at stake per unit of effort.
+
+    Each opportunity object (one with an id) is priced from the measured flow, never typed:
+    with 'expected' the exact what-if gain of the touchpoints it addresses, with 'scenario'
+    the scenario's gain against the map as written, otherwise the leak cost of the touchpoints
+    it addresses (an upper bound, labelled leak bound). Open ones (idea, planned,
+    in-progress) with an effort are ranked; done and dropped ones are listed after them.
+    With --scenario the what-if and leak bounds are priced on the map with that scenario
+    applied. Exit 0; 2 when the map cannot be used.
+
+    \b
+    Examples:
+      journeymap opportunities maps/shop.yaml
+      journeymap opportunities maps/shop.yaml --data q3.yaml --format markdown -o portfolio.md
+      journeymap opportunities maps/shop.yaml --format json --samples 0
+    """
+    from journeymap.analysis.core import Options
+    from journeymap.analysis.portfolio import portfolio_of
+    from journeymap.i18n import language_for
+    from journeymap.report.opportunities import render_portfolio
+
+    chosen = checked_lang(lang)
+    loaded = load(map_path, data=data, scenario=scenario, persona=persona, goal=goal)
+    options = Options(
+        goal=goal,
+        samples=samples,
+        seed=seed,
+        confidence=confidence,
+        scenario=scenario,
+        persona=persona,
+    )
+    with located(loaded):
+        pf = portfolio_of(loaded, options)
+    inputs = [str(f) for f in loaded.files]
+    text = render_portfolio(pf, fmt, language_for(chosen, loaded.map.language))
+    write_output(output, text, inputs)
+    if not to_stdout(output) and not quiet:
+        click.echo(f"wrote {output}", err=True)
