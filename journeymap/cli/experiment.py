@@ -9,7 +9,9 @@ import click
 
 from journeymap.cli.event_options import OPTIONS, column_options, make_options
 from journeymap.cli.experiment_arms import overlay_arms, parse_arms, read_arms, setup
+from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.errors import ExitCode, UsageError
+from journeymap.i18n import language_for
 from journeymap.model import JourneyMap
 
 if TYPE_CHECKING:
@@ -89,6 +91,7 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False),
     help="Write to FILE instead of standard output.",
 )
+@lang_option
 def experiment(
     map_path: str,
     arm_specs: tuple[str, ...],
@@ -113,6 +116,7 @@ def experiment(
     goal: str | None,
     fmt: str,
     output: str | None,
+    lang: str | None,
 ) -> None:
     """Read out an A/B or multi-arm experiment: which arm converts better, where on the journey.
 
@@ -133,8 +137,10 @@ def experiment(
     from journeymap.analysis.experiment_plan import plan
     from journeymap.report.experiment import render, render_plan
 
+    override = checked_lang(lang)
     s = setup(map_path, experiment_id, goal)
     base, exp, design, goal, declared = s.base, s.exp, s.design, s.goal, s.declared
+    language = language_for(override, base.map.language)
     specs = parse_arms(arm_specs)
     if (event_logs or variant_column) and (specs or not event_logs or variant_column is None):
         raise UsageError(
@@ -145,7 +151,7 @@ def experiment(
         if not plan_only:
             raise UsageError("give two or more --arm NAME=OVERLAY, or --plan")
         names = declared or ["control", "treatment"]
-        text = render_plan(plan(design, s.baseline, len(names), s.daily), fmt, names)
+        text = render_plan(plan(design, s.baseline, len(names), s.daily), fmt, names, lang=language)
         _write(text, output)
         return
     arms = overlay_arms(map_path, specs, s)
@@ -175,7 +181,7 @@ def experiment(
         else base.locate("id")
     )
     inputs = [map_path, *event_logs, *(p for _, p in specs if p not in event_logs)]
-    _write(render(readout, fmt, at), output, inputs=inputs)
+    _write(render(readout, fmt, at, lang=language), output, inputs=inputs)
     if readout.decision.value in ("harm", "invalid"):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
 
