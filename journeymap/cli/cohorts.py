@@ -16,9 +16,11 @@ from journeymap.cli.event_options import (
     progress_printer,
     speaks_options,
 )
+from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.events.settings import Engine
+from journeymap.i18n import language_for
 from journeymap.io import OverlayFormat, dump_overlay, load_map
 from journeymap.report.cohorts import CohortFormat
 from journeymap.report.formats import choices
@@ -103,6 +105,7 @@ BUSINESS_HEADER = (
     type=click.Path(dir_okay=False),
     help="Also draw the triangle as a heatmap to FILE (.svg, .png or .pdf).",
 )
+@lang_option
 @quiet_option
 @speaks_options
 def cohorts(
@@ -129,6 +132,7 @@ def cohorts(
     fmt: str,
     output: str | None,
     chart: str | None,
+    lang: str | None,
     quiet: bool,
 ) -> None:
     """Cohort retention from an event log: who comes back, period after period.
@@ -152,6 +156,7 @@ def cohorts(
     from journeymap.events.rows import left_out_text
     from journeymap.report.cohorts import render_cohorts
 
+    override = checked_lang(lang)
     if (goal_event is None) == (map_path is None):
         raise UsageError("give --goal-event NAME or --map MAP (one of them)")
     if goal is not None and map_path is None:
@@ -197,7 +202,7 @@ def cohorts(
     if write_business is not None and run.business is not None:
         text = _business_overlay(jm.id, write_business, run, output or "")
     else:
-        text = render_cohorts(run.cohorts, fmt)
+        text = render_cohorts(run.cohorts, fmt, lang=language_for(override, jm.language))
     write_output(output, text, inputs)
     if chart is not None and chart_format is not None:
         from journeymap.render.cohort_chart import cohort_chart
