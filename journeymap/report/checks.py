@@ -80,12 +80,10 @@ def _count_line(results: list[MapResult], t: Translator | None = None) -> str:
     e = sum(f.severity == Severity.ERROR for f in found)
     w = sum(f.severity == Severity.WARNING for f in found)
     n = len(results)
-    return ", ".join(
-        (
-            t.ngettext("{n} map", "{n} maps", n).format(n=n),
-            t.ngettext("{n} error", "{n} errors", e).format(n=e),
-            t.ngettext("{n} warning", "{n} warnings", w).format(n=w),
-        )
+    return t.gettext("{maps}, {errors}, {warnings}").format(
+        maps=t.ngettext("{n} map", "{n} maps", n).format(n=n),
+        errors=t.ngettext("{n} error", "{n} errors", e).format(n=e),
+        warnings=t.ngettext("{n} warning", "{n} warnings", w).format(n=w),
     )
 
 
