@@ -106,33 +106,32 @@ def judge(
     fields: dict[str, str | Text] = {"label": label, "shown": shown, "note": note}
     if limit.min is not None and high < limit.min:
         data["min"] = limit.min
-        msg = (
-            text_of(
-                "{label} is {shown}; even its high end {end} is below the minimum {limit}{note}",
-                {**fields, "end": fmt(high), "limit": fmt(limit.min)},
-            )
-            if high != value
-            else text_of(
-                "{label} is {shown}; it is below the minimum {limit}{note}",
-                {**fields, "limit": fmt(limit.min)},
-            )
-        )
+        msg = _beyond(fields, "min", fmt(high) if high != value else None, fmt(limit.min))
         return fail(subject, msg, pos, severity=limit.severity, **data)
     if limit.max is not None and low > limit.max:
         data["max"] = limit.max
-        msg = (
-            text_of(
-                "{label} is {shown}; even its low end {end} is above the maximum {limit}{note}",
-                {**fields, "end": fmt(low), "limit": fmt(limit.max)},
-            )
-            if low != value
-            else text_of(
-                "{label} is {shown}; it is above the maximum {limit}{note}",
-                {**fields, "limit": fmt(limit.max)},
-            )
-        )
+        msg = _beyond(fields, "max", fmt(low) if low != value else None, fmt(limit.max))
         return fail(subject, msg, pos, severity=limit.severity, **data)
     return ok(subject)
+
+
+_BEYOND = {
+    ("min", False): "{label} is {shown}; it is below the minimum {limit}{note}",
+    ("min", True): "{label} is {shown}; even its high end {end} is below the minimum {limit}{note}",
+    ("max", False): "{label} is {shown}; it is above the maximum {limit}{note}",
+    ("max", True): "{label} is {shown}; even its low end {end} is above the maximum {limit}{note}",
+}
+"""The sentences of a failed limit (msgids): the point value, or the interval's conservative
+end, beyond the minimum or maximum."""
+
+
+def _beyond(fields: dict[str, str | Text], side: str, end: str | None, limit: str) -> Text:
+    """A failed limit's sentence; ``end`` is the interval's conservative end when it, not the
+    point value, is what was tested."""
+    extra: dict[str, str | Text] = {"limit": limit}
+    if end is not None:
+        extra["end"] = end
+    return text_of(_BEYOND[side, end is not None], {**fields, **extra})
 
 
 def _round(v: float) -> float:

@@ -43,6 +43,25 @@ _WHAT = {
 """The figure a regression test compares, in words (msgids)."""
 
 
+def _sizes(test: Test) -> Text:
+    """The counts behind an insufficient-data verdict."""
+    if test.x_before is None or test.x_after is None:
+        return text(
+            "{n_before} {grain} before, {n_after} now",
+            n_before=f"{test.n_before:,}",
+            grain=test.grain,
+            n_after=f"{test.n_after:,}",
+        )
+    return text(
+        "{x_before} of {n_before} {grain} before, {x_after} of {n_after} now",
+        x_before=f"{test.x_before:,}",
+        n_before=f"{test.n_before:,}",
+        grain=test.grain,
+        x_after=f"{test.x_after:,}",
+        n_after=f"{test.n_after:,}",
+    )
+
+
 def _describe(test: Test) -> Text:
     """The sentence of a regression finding (a :class:`~journeymap.findings.Text`; its English
     form is the finding's message). Figures are printed in English."""
@@ -68,26 +87,9 @@ def _describe(test: Test) -> Text:
         else ""
     )
     if test.verdict == Verdict.INSUFFICIENT_DATA:
-        grain = test.grain
-        if test.x_before is None or test.x_after is None:
-            sizes = text(
-                "{n_before} {grain} before, {n_after} now",
-                n_before=f"{test.n_before:,}",
-                grain=grain,
-                n_after=f"{test.n_after:,}",
-            )
-        else:
-            sizes = text(
-                "{x_before} of {n_before} {grain} before, {x_after} of {n_after} now",
-                x_before=f"{test.x_before:,}",
-                n_before=f"{test.n_before:,}",
-                grain=grain,
-                x_after=f"{test.x_after:,}",
-                n_after=f"{test.n_after:,}",
-            )
         return text_of(
             "{what}{where}{renamed}: too little data to judge ({sizes}); not compared",
-            {**subject, "sizes": sizes},
+            {**subject, "sizes": _sizes(test)},
         )
     figures: dict[str, str | Text] = {
         "before": f(test.before),
