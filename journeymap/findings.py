@@ -16,14 +16,62 @@ type lives here, below both, so the event layer need not import the checks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from journeymap.i18n import ENGLISH, Translator, translator
 from journeymap.model import Severity
 from journeymap.source import Position
 
-__all__ = ["SEVERITY_RANK", "Finding", "Severity", "codes"]
+__all__ = ["SEVERITY_RANK", "Finding", "Severity", "Text", "codes", "text", "text_of"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence of a finding as a gettext msgid with named fields, so that a human output can
+    write it in the run's language while machine formats keep the English ``message``.
+
+    ``message`` is always ``Text.format()`` (English): SARIF, JUnit, GitHub annotations and JSON
+    are unchanged. A field is a string (an id, a figure already printed) or a nested
+    :class:`Text` (a phrase translated in its turn). ``plural`` and ``count`` pick a plural form.
+
+    >>> t = text("'{id}' has {n} pain point and no opportunities",
+    ...          plural="'{id}' has {n} pain points and no opportunities", count=2, id="cart", n="2")
+    >>> t.format()
+    "'cart' has 2 pain points and no opportunities"
+    >>> text("{what} got worse", what=text("drop-off")).format()
+    'drop-off got worse'
+    """
+
+    msgid: str
+    fields: tuple[tuple[str, str | Text], ...] = ()
+    plural: str | None = None
+    count: int = 1
+
+    def format(self, t: Translator | None = None) -> str:
+        """The sentence in the language of ``t`` (English when None)."""
+        t = t or translator(ENGLISH)
+        values = {k: v.format(t) if isinstance(v, Text) else v for k, v in self.fields}
+        if self.plural is None:
+            template = t.gettext(self.msgid)
+        else:
+            template = t.ngettext(self.msgid, self.plural, self.count)
+        return template.format(**values)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def text(msgid: str, /, *, plural: str | None = None, count: int = 1, **fields: str | Text) -> Text:
+    """A :class:`Text` (fields in keyword order)."""
+    return Text(msgid, tuple(fields.items()), plural, count)
+
+
+def text_of(msgid: str, fields: Mapping[str, str | Text]) -> Text:
+    """A :class:`Text` whose fields come as a mapping (several sentences sharing fields)."""
+    return Text(msgid, tuple(fields.items()))
+
 
 SEVERITY_RANK = {Severity.ERROR: 2, Severity.WARNING: 1}
 
@@ -45,6 +93,14 @@ class Finding:
     hint: str | None = None
     data: tuple[tuple[str, Any], ...] = ()
     """Figures behind the finding (value, limit, p-value ...), as sorted key/value pairs."""
+    text: Text | None = field(default=None, compare=False, repr=False)
+    """The message as a translatable :class:`Text` (``message`` is its English form); None
+    for messages that exist in English only."""
+
+    def message_in(self, t: Translator) -> str:
+        """The message in the language of ``t`` (the English ``message`` when it has no
+        :class:`Text`)."""
+        return self.message if self.text is None or t.lang == ENGLISH else self.text.format(t)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         pos = self.position

@@ -38,8 +38,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "journeymap/render/dot.py:to_dot": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/render/mermaid.py:to_journey": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/render/report.py:report": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/report/analysis.py:to_table": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/report/analysis.py:to_markdown": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/report/checks.py:junit": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/bootstrap.py:bootstrap": "one resampling loop; results slice",
     "journeymap/events/discover.py:discover": "events slice",

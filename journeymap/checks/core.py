@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from journeymap.checks.context import Context
-from journeymap.findings import SEVERITY_RANK, Finding, Severity, codes
+from journeymap.findings import SEVERITY_RANK, Finding, Severity, Text, codes
 from journeymap.source import Position
 
 __all__ = [
@@ -49,6 +49,9 @@ class Outcome:
     """Overrides the check's default severity (a limit's declared ``severity``)."""
     hint: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+    text: Text | None = None
+    """The message as a translatable :class:`~journeymap.findings.Text` (``message`` is its
+    English form), when the check wrote it so."""
 
     @property
     def passed(self) -> bool:
@@ -62,14 +65,17 @@ def ok(subject: str) -> Outcome:
 
 def fail(
     subject: str,
-    message: str,
+    message: str | Text,
     position: Position | None,
     *,
     severity: Severity | None = None,
     hint: str | None = None,
     **data: Any,
 ) -> Outcome:
-    """A failing outcome for `subject`, pointing at `position`."""
+    """A failing outcome for `subject`, pointing at `position`; a :class:`Text` message is
+    kept for human outputs in other languages, its English form is the ``message``."""
+    if isinstance(message, Text):
+        return Outcome(subject, message.format(), position, severity, hint, data, message)
     return Outcome(subject, message, position, severity, hint, data)
 
 
@@ -142,6 +148,7 @@ class Check:
             outcome.subject,
             outcome.hint,
             tuple(sorted(outcome.data.items())),
+            outcome.text,
         )
 
 

@@ -25,6 +25,8 @@ from journeymap import figures, stats
 from journeymap import graph as g
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
+from journeymap.findings import Text, text, text_of
+from journeymap.i18n import N_
 from journeymap.model import NPS_SCALE, Limit, Severity, Survey
 from journeymap.source import Position
 
@@ -57,15 +59,28 @@ def _fmt(unit: str, ctx: Context) -> Callable[[float], str]:
 
 
 def judge(
-    ctx: Context, subject: str, label: str, fig: Figure, limit: Limit, pos: Position, unit: str
+    ctx: Context,
+    subject: str,
+    label: str | Text,
+    fig: Figure,
+    limit: Limit,
+    pos: Position,
+    unit: str,
 ) -> Outcome:
-    """Test a figure against a limit (the heart of every JM1xx check)."""
+    """Test a figure against a limit (the heart of every JM1xx check). The message is a
+    :class:`~journeymap.findings.Text` (the label a phrase of its own), so human outputs can
+    write it in another language; figures in it are printed in English."""
     fmt = _fmt(unit, ctx)
     if fig.value is None or (isinstance(fig.value, float) and math.isnan(fig.value)):
-        why = f" ({fig.why})" if fig.why else ""
         return fail(
             subject,
-            f"{label} cannot be computed{why}, so its limit cannot pass",
+            text(
+                "{label} cannot be computed ({why}), so its limit cannot pass",
+                label=label,
+                why=fig.why,
+            )
+            if fig.why
+            else text("{label} cannot be computed, so its limit cannot pass", label=label),
             pos,
             severity=Severity.ERROR,
             hint="give the map the numbers this figure needs, or remove the limit",
@@ -73,38 +88,55 @@ def judge(
         )
     value = float(fig.value)
     low = high = value
-    shown = fmt(value)
-    note = ""
+    shown: str | Text = fmt(value)
+    note: str | Text = ""
     if limit.on == "interval":
         if fig.interval is not None and None not in fig.interval:
             low, high = float(fig.interval[0]), float(fig.interval[1])
-            shown += f" (interval {fmt(low)} to {fmt(high)})"
+            shown = text(
+                "{value} (interval {low} to {high})", value=fmt(value), low=fmt(low), high=fmt(high)
+            )
         else:
-            note = f"; {fig.interval_note or 'no interval is available'}, the point value is tested"
+            note = text(
+                "; {why}, the point value is tested",
+                why=fig.interval_note or text("no interval is available"),
+            )
     data: dict[str, Any] = {"value": _round(value), "on": limit.on}
     if limit.on == "interval" and fig.interval is not None:
         data["interval"] = [_round(low), _round(high)]
+    fields: dict[str, str | Text] = {"label": label, "shown": shown, "note": note}
     if limit.min is not None and high < limit.min:
-        end = f"even its high end {fmt(high)} is" if high != value else "it is"
         data["min"] = limit.min
-        return fail(
-            subject,
-            f"{label} is {shown}; {end} below the minimum {fmt(limit.min)}{note}",
-            pos,
-            severity=limit.severity,
-            **data,
-        )
+        msg = _beyond(fields, "min", fmt(high) if high != value else None, fmt(limit.min))
+        return fail(subject, msg, pos, severity=limit.severity, **data)
     if limit.max is not None and low > limit.max:
-        end = f"even its low end {fmt(low)} is" if low != value else "it is"
         data["max"] = limit.max
-        return fail(
-            subject,
-            f"{label} is {shown}; {end} above the maximum {fmt(limit.max)}{note}",
-            pos,
-            severity=limit.severity,
-            **data,
-        )
+        msg = _beyond(fields, "max", fmt(low) if low != value else None, fmt(limit.max))
+        return fail(subject, msg, pos, severity=limit.severity, **data)
     return ok(subject)
+
+
+_BEYOND = {
+    ("min", False): N_("{label} is {shown}; it is below the minimum {limit}{note}"),
+    ("min", True): N_(
+        "{label} is {shown}; even its high end {end} is below the minimum {limit}{note}"
+    ),
+    ("max", False): N_("{label} is {shown}; it is above the maximum {limit}{note}"),
+    ("max", True): N_(
+        "{label} is {shown}; even its low end {end} is above the maximum {limit}{note}"
+    ),
+}
+"""The sentences of a failed limit (msgids): the point value, or the interval's conservative
+end, beyond the minimum or maximum."""
+
+
+def _beyond(fields: dict[str, str | Text], side: str, end: str | None, limit: str) -> Text:
+    """A failed limit's sentence; ``end`` is the interval's conservative end when it, not the
+    point value, is what was tested."""
+    extra: dict[str, str | Text] = {"limit": limit}
+    if end is not None:
+        extra["end"] = end
+    return text_of(_BEYOND[side, end is not None], {**fields, **extra})
 
 
 def _round(v: float) -> float:
@@ -204,7 +236,7 @@ def conversion(ctx: Context) -> Iterator[Outcome]:
     yield judge(
         ctx,
         "map",
-        "conversion",
+        text("conversion"),
         Figure(value, iv, why),
         limit,
         ctx.check_position("conversion"),
@@ -285,7 +317,13 @@ def total_lost_value(ctx: Context) -> Iterator[Outcome]:
         interval = (sum(lows), sum(highs)) if lows else None
         fig = Figure(total, interval, interval_note="the leaks have no bootstrap intervals")
     yield judge(
-        ctx, "map", "total value lost", fig, limit, ctx.check_position("total_lost_value"), "money"
+        ctx,
+        "map",
+        text("total value lost"),
+        fig,
+        limit,
+        ctx.check_position("total_lost_value"),
+        "money",
     )
 
 
@@ -346,11 +384,11 @@ def flow_residual(ctx: Context) -> Iterator[Outcome]:
     rows = [(ctx.relative_residual(t), t) for t in ctx.touchpoints if t not in goals]
     if not ctx.G.graph[g.HAS_COUNTS] or not rows:
         fig = Figure(None, why="the map has no counts")
-        label = "the largest flow residual"
+        label = text("the largest flow residual")
     else:
         worst, tid = max(rows, key=lambda r: (r[0], -ctx.touchpoints.index(r[1])))
         fig = Figure(worst)
-        label = f"the largest flow residual (at '{tid}')"
+        label = text("the largest flow residual (at '{id}')", id=tid)
     yield judge(ctx, "map", label, fig, limit, ctx.check_position("flow_residual"), "rate")
 
 
@@ -392,7 +430,9 @@ def coverage(ctx: Context) -> Iterator[Outcome]:
         return
     value = ctx.G.graph.get(g.COVERAGE)
     fig = Figure(value, why="coverage is known only for an overlay made from event logs (--data)")
-    yield judge(ctx, "map", "event coverage", fig, limit, ctx.check_position("coverage"), "rate")
+    yield judge(
+        ctx, "map", text("event coverage"), fig, limit, ctx.check_position("coverage"), "rate"
+    )
 
 
 @register("JM105", "limit.undeclared_share", kind="limit")
@@ -439,7 +479,7 @@ def undeclared_share(ctx: Context) -> Iterator[Outcome]:
     yield judge(
         ctx,
         "map",
-        "the share of undeclared transitions",
+        text("the share of undeclared transitions"),
         fig,
         limit,
         ctx.check_position("undeclared_share"),
@@ -520,7 +560,9 @@ def drop_off(ctx: Context) -> Iterator[Outcome]:
         if value is None:
             why = "a goal has no drop-off" if tid in goals else "no completed departures"
         fig = Figure(value, row.drop_off_interval, why)
-        yield judge(ctx, f"touchpoint:{tid}", f"drop-off at '{tid}'", fig, limit, pos, "rate")
+        yield judge(
+            ctx, f"touchpoint:{tid}", text("drop-off at '{id}'", id=tid), fig, limit, pos, "rate"
+        )
 
 
 @register("JM112", "limit.lost_value", kind="limit")
@@ -607,7 +649,9 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
             why,
             interval_note="the leak has no bootstrap interval",
         )
-        yield judge(ctx, f"touchpoint:{tid}", f"value lost at '{tid}'", fig, limit, pos, "money")
+        yield judge(
+            ctx, f"touchpoint:{tid}", text("value lost at '{id}'", id=tid), fig, limit, pos, "money"
+        )
 
 
 def _survey_limit(ctx: Context, kind: SurveyKind, label: str, unit: str) -> Iterator[Outcome]:
@@ -617,7 +661,15 @@ def _survey_limit(ctx: Context, kind: SurveyKind, label: str, unit: str) -> Iter
     a = _need_analysis(ctx)
     for tid, limit, pos, _ in pairs:
         fig = _survey_figure(ctx, a, tid, kind)
-        yield judge(ctx, f"touchpoint:{tid}", f"{label} at '{tid}'", fig, limit, pos, unit)
+        yield judge(
+            ctx,
+            f"touchpoint:{tid}",
+            text("{label} at '{id}'", label=label, id=tid),
+            fig,
+            limit,
+            pos,
+            unit,
+        )
 
 
 @register("JM113", "limit.nps", kind="limit")
@@ -808,7 +860,13 @@ def responses(ctx: Context) -> Iterator[Outcome]:
             else Figure(None, why=f"'{tid}' has no survey")
         )
         yield judge(
-            ctx, f"touchpoint:{tid}", f"survey responses at '{tid}'", fig, limit, pos, "count"
+            ctx,
+            f"touchpoint:{tid}",
+            text("survey responses at '{id}'", id=tid),
+            fig,
+            limit,
+            pos,
+            "count",
         )
 
 
@@ -876,7 +934,7 @@ def reach(ctx: Context) -> Iterator[Outcome]:
         yield judge(
             ctx,
             f"stage:{sid}",
-            f"reach of stage '{sid}'",
+            text("reach of stage '{id}'", id=sid),
             fig,
             limit,
             ctx.check_position("stages", sid, "reach"),

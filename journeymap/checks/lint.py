@@ -19,6 +19,8 @@ from journeymap import facts
 from journeymap import graph as g
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
+from journeymap.findings import text
+from journeymap.i18n import N_
 from journeymap.model import EvidenceKind, Severity
 
 DEFAULT_ASSUMPTION_MAX_AGE_DAYS = 180
@@ -76,8 +78,11 @@ def unreachable(ctx: Context) -> Iterator[Outcome]:
         else:
             yield fail(
                 _tp(tid),
-                f"'{tid}' cannot be reached: it has no entries and no transition "
-                "from an entry point leads to it",
+                text(
+                    "'{id}' cannot be reached: it has no entries and no transition "
+                    "from an entry point leads to it",
+                    id=tid,
+                ),
                 ctx.tp_position(tid),
                 hint="add it to a 'next' of a touchpoint before it, or give it 'entries'",
             )
@@ -123,7 +128,7 @@ def no_goal_reachable(ctx: Context) -> Iterator[Outcome]:
     if not ctx.goals:
         yield fail(
             "map",
-            "the map declares no goal touchpoint, so conversion is undefined",
+            text("the map declares no goal touchpoint, so conversion is undefined"),
             ctx.map_position(),
             hint="mark the touchpoint that counts as a conversion with 'goal: true'",
         )
@@ -138,7 +143,7 @@ def no_goal_reachable(ctx: Context) -> Iterator[Outcome]:
         else:
             yield fail(
                 _tp(tid),
-                f"no goal can be reached from '{tid}'",
+                text("no goal can be reached from '{id}'", id=tid),
                 ctx.tp_position(tid),
                 hint="add a transition towards the goal, or disable JM202 for it with a reason",
             )
@@ -187,7 +192,7 @@ def dead_end(ctx: Context) -> Iterator[Outcome]:
         if ctx.G.out_degree(tid) == 0 and not d[g.EXITS_DECLARED]:
             yield fail(
                 _tp(tid),
-                f"'{tid}' is a dead end: no transitions out and no exits declared",
+                text("'{id}' is a dead end: no transitions out and no exits declared", id=tid),
                 ctx.tp_position(tid),
                 hint="declare 'exits' (the number who left here) or add 'next'",
             )
@@ -233,10 +238,18 @@ def empty_stage(ctx: Context) -> Iterator[Outcome]:
             pos = ctx.loaded.stage_position(stage.id) or ctx.map_position()
             yield fail(
                 subject,
-                f"stage '{stage.id}' has no touchpoints",
+                text("stage '{id}' has no touchpoints", id=stage.id),
                 pos,
                 hint="add the touchpoints of this stage or remove it",
             )
+
+
+_NO_EVIDENCE = {
+    ("emotion",): N_("'{id}' has an emotion but no evidence"),
+    ("pain_points",): N_("'{id}' has pain points but no evidence"),
+    ("emotion", "pain_points"): N_("'{id}' has an emotion and pain points but no evidence"),
+}
+"""JM205's sentence by what the touchpoint claims (msgids)."""
 
 
 @register("JM205", "lint.unsupported_emotion", kind="lint", severity=Severity.WARNING)
@@ -289,10 +302,9 @@ def unsupported_emotion(ctx: Context) -> Iterator[Outcome]:
             if present
         ]
         if claims and not tp.evidence_list:
-            what = " and ".join("an emotion" if c == "emotion" else "pain points" for c in claims)
             yield fail(
                 _tp(tid),
-                f"'{tid}' has {what} but no evidence",
+                text(_NO_EVIDENCE[tuple(claims)], id=tid),
                 ctx.tp_position(tid, claims[0]),
                 hint="add 'evidence: {kind: observed|reported|assumed, source: ...}'",
             )
@@ -362,8 +374,17 @@ def stale_assumption(ctx: Context) -> Iterator[Outcome]:
                 loc = ("evidence", k) if isinstance(tp.evidence, list) else ("evidence",)
                 yield fail(
                     _tp(tid),
-                    f"the assumption behind '{tid}' is {age} days old on "
-                    f"{ref.isoformat()} (more than {max_age})",
+                    text(
+                        "the assumption behind '{id}' is {age} day old on {date} "
+                        "(more than {max_age})",
+                        plural="the assumption behind '{id}' is {age} days old on {date} "
+                        "(more than {max_age})",
+                        count=age,
+                        id=tid,
+                        age=str(age),
+                        date=ref.isoformat(),
+                        max_age=str(max_age),
+                    ),
                     ctx.tp_position(tid, *loc),
                     hint="check it with customers and record it as observed or reported",
                     age_days=age,
@@ -415,7 +436,13 @@ def pain_without_opportunity(ctx: Context) -> Iterator[Outcome]:
             n = len(tp.pain_points)
             yield fail(
                 _tp(tid),
-                f"'{tid}' has {n} pain point{'s' if n != 1 else ''} and no opportunities",
+                text(
+                    "'{id}' has {n} pain point and no opportunities",
+                    plural="'{id}' has {n} pain points and no opportunities",
+                    count=n,
+                    id=tid,
+                    n=str(n),
+                ),
                 ctx.tp_position(tid, "pain_points"),
                 hint="add 'opportunities: [...]' with at least one idea",
             )
@@ -467,14 +494,20 @@ def flow_conservation(ctx: Context) -> Iterator[Outcome]:
             continue
         d = ctx.G.nodes[tid]
         res = d[g.FLOW_RESIDUAL]
-        kind = (
+        kind = text(
             "more arrive than leave (unobserved outflow)"
             if res > 0
             else "more leave than arrive (unobserved entries)"
         )
         yield fail(
             _tp(tid),
-            f"flow does not conserve at '{tid}': {abs(res)} {kind}, {rel:.1%} of its flow",
+            text(
+                "flow does not conserve at '{id}': {n} {kind}, {share} of its flow",
+                id=tid,
+                n=str(abs(res)),
+                kind=kind,
+                share=f"{rel:.1%}",
+            ),
             ctx.tp_position(tid),
             severity=Severity.ERROR if rel > RESIDUAL_ERROR else Severity.WARNING,
             hint="check the counts of its transitions, exits, unknown and in_progress",
@@ -529,8 +562,11 @@ def non_absorbing(ctx: Context) -> Iterator[Outcome]:
     names = ", ".join(f"'{t}'" for t in ids)
     yield fail(
         "map",
-        f"the journey cannot absorb: {names} form a closed loop that no journey "
-        "leaves, so conversion and leak figures cannot be computed",
+        text(
+            "the journey cannot absorb: {names} form a closed loop that no journey "
+            "leaves, so conversion and leak figures cannot be computed",
+            names=names,
+        ),
         pos,
         hint=f"give the loop an exit, a conversion or a transition out ({facts.CLOSED_LOOP_HINT})",
         touchpoints=ids,

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from journeymap.analysis.comparison import Metric, Test, Verdict
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
+from journeymap.findings import Text, text, text_of
+from journeymap.i18n import N_
 from journeymap.model import Severity
 from journeymap.source import Position
 
@@ -31,7 +33,39 @@ def _position(ctx: Context, test: Test) -> Position:
     return ctx.map_position()
 
 
-def _describe(test: Test) -> str:
+_WHAT = {
+    Metric.DROP_OFF: N_("drop-off"),
+    Metric.CONVERSION: N_("conversion"),
+    Metric.NPS: N_("NPS"),
+    Metric.CSAT: N_("CSAT"),
+    Metric.CES: N_("CES"),
+    Metric.CHURN: N_("churn"),
+}
+"""The figure a regression test compares, in words (msgids)."""
+
+
+def _sizes(test: Test) -> Text:
+    """The counts behind an insufficient-data verdict."""
+    if test.x_before is None or test.x_after is None:
+        return text(
+            "{n_before} {grain} before, {n_after} now",
+            n_before=f"{test.n_before:,}",
+            grain=test.grain,
+            n_after=f"{test.n_after:,}",
+        )
+    return text(
+        "{x_before} of {n_before} {grain} before, {x_after} of {n_after} now",
+        x_before=f"{test.x_before:,}",
+        n_before=f"{test.n_before:,}",
+        grain=test.grain,
+        x_after=f"{test.x_after:,}",
+        n_after=f"{test.n_after:,}",
+    )
+
+
+def _describe(test: Test) -> Text:
+    """The sentence of a regression finding (a :class:`~journeymap.findings.Text`; its English
+    form is the finding's message). Figures are printed in English."""
     frac = test.metric in (Metric.DROP_OFF, Metric.CONVERSION, Metric.CHURN)
 
     def f(v: float | None) -> str:
@@ -46,43 +80,42 @@ def _describe(test: Test) -> str:
     scale = 100.0 if frac else 1.0
     unit = " points" if test.metric in (Metric.NPS, Metric.CES) else "pp"
     delta = test.delta
-    what = {
-        Metric.DROP_OFF: "drop-off",
-        Metric.CONVERSION: "conversion",
-        Metric.NPS: "NPS",
-        Metric.CSAT: "CSAT",
-        Metric.CES: "CES",
-        Metric.CHURN: "churn",
-    }[test.metric]
-    where = f" at '{test.subject}'" if test.subject != "map" else ""
-    renamed = (
-        f" (was '{test.baseline_subject}')"
+    subject: dict[str, str | Text] = {"what": text(_WHAT[test.metric])}
+    subject["where"] = text(" at '{id}'", id=test.subject) if test.subject != "map" else ""
+    subject["renamed"] = (
+        text(" (was '{id}')", id=test.baseline_subject)
         if test.baseline_subject not in (test.subject, "map")
         else ""
     )
     if test.verdict == Verdict.INSUFFICIENT_DATA:
-        if test.x_before is None or test.x_after is None:
-            sizes = f"{test.n_before:,} {test.grain} before, {test.n_after:,} now"
-        else:
-            sizes = (
-                f"{test.x_before:,} of {test.n_before:,} {test.grain} before, "
-                f"{test.x_after:,} of {test.n_after:,} now"
-            )
-        return f"{what}{where}{renamed}: too little data to judge ({sizes}); not compared"
-    thr = f"{test.threshold * scale:g}{unit}"
-    d = "n/a" if delta is None else f"{delta * scale:+.1f}{unit}"
-    tail = f"adjusted p = {test.p_adjusted:.3g}" if test.p_adjusted is not None else ""
-    if test.verdict == Verdict.REGRESSION:
-        sure = ""
-        if test.confident and test.worsening_lower is not None:
-            sure = f"; confident: at least {test.worsening_lower * scale:.1f}{unit} worse"
-        return (
-            f"{what}{where}{renamed} got worse: {f(test.before)} -> {f(test.after)} "
-            f"({d}, threshold {thr}, {tail}){sure}"
+        return text_of(
+            "{what}{where}{renamed}: too little data to judge ({sizes}); not compared",
+            {**subject, "sizes": _sizes(test)},
         )
-    return (
-        f"{what}{where}{renamed} may have got worse: {f(test.before)} -> {f(test.after)} "
-        f"({d}, threshold {thr}) but it is not significant ({tail})"
+    figures: dict[str, str | Text] = {
+        "before": f(test.before),
+        "after": f(test.after),
+        "delta": "n/a" if delta is None else f"{delta * scale:+.1f}{unit}",
+        "threshold": f"{test.threshold * scale:g}{unit}",
+    }
+    p = f"{test.p_adjusted:.3g}" if test.p_adjusted is not None else ""
+    figures["tail"] = text("adjusted p = {p}", p=p) if p else ""
+    if test.verdict == Verdict.REGRESSION:
+        sure: str | Text = ""
+        if test.confident and test.worsening_lower is not None:
+            sure = text(
+                "; confident: at least {lower} worse",
+                lower=f"{test.worsening_lower * scale:.1f}{unit}",
+            )
+        return text_of(
+            "{what}{where}{renamed} got worse: {before} -> {after} "
+            "({delta}, threshold {threshold}, {tail}){sure}",
+            {**subject, **figures, "sure": sure},
+        )
+    return text_of(
+        "{what}{where}{renamed} may have got worse: {before} -> {after} "
+        "({delta}, threshold {threshold}) but it is not significant ({tail})",
+        {**subject, **figures},
     )
 
 

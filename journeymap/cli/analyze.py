@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import load, located, map_options, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
+from journeymap.i18n import language_for
 
 
 def _targets(values: tuple[str, ...]) -> dict[str, str]:
@@ -100,6 +102,7 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
     type=click.Path(dir_okay=False),
     help="Write to FILE instead of standard output.",
 )
+@lang_option
 @quiet_option
 def analyze(
     map_path: str,
@@ -118,6 +121,7 @@ def analyze(
     compare_scenario: str | None,
     by: str | None,
     output: str | None,
+    lang: str | None,
     quiet: bool,
 ) -> None:
     """Find where customers leave, what it costs and which fix is worth most.
@@ -142,6 +146,8 @@ def analyze(
     from journeymap.report.analysis import render_analysis
 
     targets = _targets(what_if_target)
+    override = checked_lang(lang)
+    declared: list[str] = []
     if by is not None and (compare_data is not None or compare_scenario is not None):
         raise UsageError(
             "--by cannot be combined with --compare-data or --compare-scenario",
@@ -157,6 +163,7 @@ def analyze(
         loaded = load(
             map_path, data=overlay_path, scenario=scenario_name, persona=persona, goal=goal
         )
+        declared.append(loaded.map.language)
         with located(loaded):
             result = run_analysis(
                 build_graph(loaded.map, loaded.overlay),
@@ -193,9 +200,9 @@ def analyze(
                 f"--table {table} is not available with --compare-data or --compare-scenario",
                 hint="write the CX figures of each side with its own analyze run",
             )
-        text = render_analysis(doc, fmt)
+        text = render_analysis(doc, fmt, lang=language_for(override, declared[0]))
     else:
-        text = render_analysis(result, fmt, table)
+        text = render_analysis(result, fmt, table, lang=language_for(override, declared[0]))
     write_output(output, text, inputs)
     if not to_stdout(output) and not quiet:
         click.echo(f"wrote {output}", err=True)

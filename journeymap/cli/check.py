@@ -8,9 +8,11 @@ from pathlib import Path
 import click
 
 from journeymap.cli.console import use_color
+from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import load, to_stdout, write_output
 from journeymap.errors import JourneymapError, MapError, UsageError
 from journeymap.findings import Severity
+from journeymap.i18n import ENGLISH, Language, language_for
 from journeymap.io import LoadedMap, is_map_document, load_map, validate_paths
 from journeymap.report.formats import DiffFormat, Format, choices
 
@@ -82,6 +84,7 @@ def _map_files(paths: tuple[str, ...]) -> list[Path]:
     type=click.Path(dir_okay=False),
     help="Write the report to FILE instead of standard output.",
 )
+@lang_option
 def check(
     paths: tuple[str, ...],
     data: str | None,
@@ -94,6 +97,7 @@ def check(
     fmt: str | None,
     fail_on: str,
     output: str | None,
+    lang: str | None,
 ) -> None:
     """Check maps against their declared limits, built-in lint and a baseline.
 
@@ -113,6 +117,7 @@ def check(
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    override = checked_lang(lang)
     files = _map_files(paths)
     _check_usage(len(files), data, baseline, baseline_data, baseline_ref)
     loaded, errors = _load_all(files, data, scenario, goal)
@@ -138,11 +143,13 @@ def check(
     if errors:
         _fail(errors)
     out_format = Format(fmt)
+    language = _language(override, loaded)
     report = render(
         results,
         out_format,
         fail_on=severity,
         color=out_format == Format.TEXT and to_stdout(output) and use_color(),
+        lang=language,
     )
     read = [*loaded, *([base_map] if base_map else []), *(past or [])]
     inputs = list(dict.fromkeys(f for lm in read for f in lm.files))
@@ -151,10 +158,17 @@ def check(
         click.echo(f"note: {note}", err=True)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_file and out_format == Format.GITHUB:
-        _append(summary_file, markdown(results, fail_on=severity))
+        _append(summary_file, markdown(results, fail_on=severity, lang=language))
     code = exit_code(results, severity)
     if code:
         raise click.exceptions.Exit(int(code))
+
+
+def _language(override: Language | None, loaded: list[LoadedMap]) -> Language:
+    """The language of the report: ``--lang``, else the language every checked map declares,
+    else English (maps in different languages share one report)."""
+    declared = {lm.map.language for lm in loaded}
+    return language_for(override, declared.pop() if len(declared) == 1 else ENGLISH)
 
 
 def _history(files: list[Path], history: str | None) -> list[LoadedMap] | None:
@@ -265,8 +279,15 @@ def _append(path: str, text: str) -> None:
     type=click.Path(dir_okay=False),
     help="Write the changes to FILE instead of standard output.",
 )
+@lang_option
 def diff(
-    old: str, new: str, old_data: str | None, new_data: str | None, fmt: str, output: str | None
+    old: str,
+    new: str,
+    old_data: str | None,
+    new_data: str | None,
+    fmt: str,
+    output: str | None,
+    lang: str | None,
 ) -> None:
     """Print the structural and numeric changes between two maps (or two revisions).
 
@@ -278,12 +299,13 @@ def diff(
     from journeymap.checks.context import make_context
     from journeymap.report.checks import diff_markdown, diff_text
 
+    override = checked_lang(lang)
     old_map = _load_ref(old, old_data)
     new_map = _load_ref(new, new_data)
     comparison = make_context(new_map, baseline=old_map, baseline_label=old).comparison
     assert comparison is not None
     text = (diff_markdown if DiffFormat(fmt) == DiffFormat.MARKDOWN else diff_text)(
-        comparison, old, new
+        comparison, old, new, lang=language_for(override, new_map.map.language)
     )
     write_output(output, text, [*old_map.files, *new_map.files])
 

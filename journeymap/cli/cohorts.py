@@ -19,9 +19,11 @@ from journeymap.cli.event_options import (
     progress_printer,
     speaks_options,
 )
+from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.events.settings import Engine
+from journeymap.i18n import language_for
 from journeymap.io import OverlayFormat, dump_overlay, load_map
 from journeymap.report.cohorts import CohortFormat
 from journeymap.report.formats import choices
@@ -111,6 +113,7 @@ BUSINESS_HEADER = (
     type=click.Path(dir_okay=False),
     help="Also draw the triangle as a heatmap to FILE (.svg, .png or .pdf).",
 )
+@lang_option
 @quiet_option
 @speaks_options
 def cohorts(
@@ -137,6 +140,7 @@ def cohorts(
     fmt: str,
     output: str | None,
     chart: str | None,
+    lang: str | None,
     quiet: bool,
 ) -> None:
     """Cohort retention from an event log: who comes back, period after period.
@@ -159,6 +163,7 @@ def cohorts(
     from journeymap.events.rows import left_out_text
     from journeymap.report.cohorts import render_cohorts
 
+    override = checked_lang(lang)
     check_goal_source(goal_event, map_path, goal)
     if write_business is not None and (map_path is None or to_stdout(output)):
         raise UsageError(
@@ -184,14 +189,15 @@ def cohorts(
         next(b for b in COHORT_BY if b == by), include_partial, value_column, write_business
     )
     loaded, jm, run = run_log(events, goal_event, map_path, opts, settings, engine, quiet)
+    language = language_for(override, jm.language)
     inputs: list[str | os.PathLike[str]] = [*(loaded.files if loaded else ()), *run.files]
     if write_business is not None and run.business is not None:
         text = _business_overlay(jm.id, write_business, run, output or "")
     else:
-        text = render_cohorts(run.cohorts, fmt)
+        text = render_cohorts(run.cohorts, fmt, lang=language)
     write_output(output, text, inputs)
     if chart is not None and chart_format is not None:
-        write_output(chart, chart_bytes(run, chart_format), inputs)
+        write_output(chart, chart_bytes(run, chart_format, lang=language), inputs)
     if not quiet:
         t = run.totals
         click.echo(

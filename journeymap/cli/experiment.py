@@ -14,7 +14,9 @@ from journeymap.cli.experiment_arms import (
     read_arms,
     setup,
 )
+from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.errors import ExitCode, UsageError
+from journeymap.i18n import language_for
 
 
 @click.command()
@@ -60,6 +62,7 @@ from journeymap.errors import ExitCode, UsageError
     type=click.Path(dir_okay=False),
     help="Write to FILE instead of standard output.",
 )
+@lang_option
 def experiment(
     map_path: str,
     arm_specs: tuple[str, ...],
@@ -70,6 +73,7 @@ def experiment(
     goal: str | None,
     fmt: str,
     output: str | None,
+    lang: str | None,
 ) -> None:
     """Read out an A/B or multi-arm experiment: which arm converts better, where on the journey.
 
@@ -90,15 +94,17 @@ def experiment(
     from journeymap.analysis.experiment_plan import plan
     from journeymap.report.experiment import render, render_plan
 
+    override = checked_lang(lang)
     s = setup(map_path, experiment_id, goal)
     base, exp, design, goal, declared = s.base, s.exp, s.design, s.goal, s.declared
+    language = language_for(override, base.map.language)
     specs = parse_arms(arm_specs)
     check_sources(specs, events)
     if plan_only or not (specs or events.event_logs):
         if not plan_only:
             raise UsageError("give two or more --arm NAME=OVERLAY, or --plan")
         names = declared or ["control", "treatment"]
-        text = render_plan(plan(design, s.baseline, len(names), s.daily), fmt, names)
+        text = render_plan(plan(design, s.baseline, len(names), s.daily), fmt, names, lang=language)
         _write(text, output)
         return
     arms = overlay_arms(map_path, specs, s)
@@ -114,7 +120,7 @@ def experiment(
     )
     logs = events.event_logs
     inputs = [map_path, *logs, *(p for _, p in specs if p not in logs)]
-    _write(render(readout, fmt, at), output, inputs=inputs)
+    _write(render(readout, fmt, at, lang=language), output, inputs=inputs)
     if readout.decision.value in ("harm", "invalid"):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
 

@@ -16,10 +16,12 @@ from journeymap.cli.event_options import (
     speaks_options,
     summary_line,
 )
+from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import load, located, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.events.periods import EVERY
 from journeymap.events.rows import left_out_text
+from journeymap.i18n import language_for
 from journeymap.report.formats import choices
 from journeymap.report.trend import TrendFormat
 
@@ -88,6 +90,7 @@ def overlay_files(values: tuple[str, ...]) -> list[Path]:
     type=click.Path(dir_okay=False),
     help="Write to FILE instead of standard output.",
 )
+@lang_option
 @quiet_option
 @speaks_options
 def trend(
@@ -99,6 +102,7 @@ def trend(
     fmt: str,
     confidence: float,
     output: str | None,
+    lang: str | None,
     quiet: bool,
     **event_options: Any,
 ) -> None:
@@ -124,12 +128,17 @@ def trend(
 
     if every is not None and not from_events:
         raise UsageError("--every cuts an event log into periods: give it with --events")
+    override = checked_lang(lang)
     if from_events:
         inputs, read, loaded = _event_periods(map_path, data, every, goal, quiet, event_options)
     else:
         inputs, read, loaded = overlay_periods(map_path, data, goal)
     with located(loaded):
-        text = render_trend(run_trend(inputs, goal=goal, confidence=confidence), fmt)
+        text = render_trend(
+            run_trend(inputs, goal=goal, confidence=confidence),
+            fmt,
+            lang=language_for(override, loaded.map.language),
+        )
     write_output(output, text, list(dict.fromkeys(read)))
     if not to_stdout(output) and not quiet:
         click.echo(f"wrote {output}", err=True)

@@ -77,7 +77,46 @@ def extract(root: Path = PACKAGE) -> Catalog:
     ):
         path = (Path(root.name) / filename).as_posix()
         catalog.add(message, None, [(path, lineno)], auto_comments=comments, context=context)
+    _finding_texts(catalog, root)
     return catalog
+
+
+def _finding_texts(catalog: Catalog, root: Path) -> None:
+    """The sentences of findings: ``text(msgid, plural=..., count=n)`` and
+    ``text_of(msgid, fields)`` (:mod:`journeymap.findings`), in the modules that import them.
+    Babel's keyword specs cannot say these (the plural is a keyword argument, and a bare
+    ``text`` keyword would also catch every method named ``text``), so the calls are read
+    from the syntax tree."""
+    import ast
+
+    for source in sorted(root.rglob("*.py")):
+        tree = ast.parse(source.read_text("utf-8"))
+        names = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "journeymap.findings"
+            for alias in node.names
+            if alias.name in ("text", "text_of")
+        }
+        path = (Path(root.name) / source.relative_to(root)).as_posix()
+        for node in ast.walk(tree):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in names
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                continue
+            msgid = node.args[0].value
+            plural = next((k.value for k in node.keywords if k.arg == "plural"), None)
+            if isinstance(plural, ast.Constant) and isinstance(plural.value, str):
+                if msgid in catalog:
+                    del catalog[msgid]
+                catalog.add((msgid, plural.value), None, [(path, node.lineno)])
+            elif msgid not in catalog:
+                catalog.add(msgid, None, [(path, node.lineno)])
 
 
 def read(lang: str) -> Catalog:

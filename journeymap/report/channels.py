@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 from journeymap.analysis.results import Analysis, ChannelFigures
 from journeymap.figures import count, percent, whole_money
+from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
+from journeymap.report.formats import display_width, pad
 
 CSV_COLUMNS = (
     "by",
@@ -40,20 +42,22 @@ CSV_COLUMNS = (
 """One row per group; ``touchpoints`` is the members' ids joined by spaces."""
 
 
-def with_channels(a: Analysis, fmt: str, render: Callable[[Analysis], str]) -> str:
+def with_channels(
+    a: Analysis, fmt: str, render: Callable[[Analysis], str], *, lang: Language = ENGLISH
+) -> str:
     """``render(a)``, with the channel tables added when ``a`` has figures by group.
 
-    Table and Markdown gain the two tables at the end, CSV is replaced by :func:`to_csv`
-    (one row per group), JSON is ``render(a)`` as it is.
+    Table and Markdown gain the two tables at the end (in ``lang``), CSV is replaced by
+    :func:`to_csv` (one row per group), JSON is ``render(a)`` as it is.
     """
     if a.channels is None or a.by is None:
         return render(a)
     if fmt == "csv":
         return to_csv(a)
     if fmt == "table":
-        return render(a) + "\n" + "\n".join(table_lines(a)) + "\n"
+        return render(a) + "\n" + "\n".join(table_lines(a, lang=lang)) + "\n"
     if fmt == "markdown":
-        return render(a) + "\n" + "\n".join(markdown_lines(a)) + "\n"
+        return render(a) + "\n" + "\n".join(markdown_lines(a, lang=lang)) + "\n"
     return render(a)
 
 
@@ -61,103 +65,102 @@ def _sum(values: list[float | None]) -> float | None:
     return None if any(v is None for v in values) else sum(v or 0.0 for v in values)
 
 
-def _flow_rows(a: Analysis) -> list[list[str]]:
-    cur = a.settings.currency
-    rows = [
-        [
-            str(a.by),
-            "touchpoints",
-            "visits",
-            "exits",
-            "conversions reached",
-            "lost value",
-            "converts from entry",
-        ]
-    ]
+def _by(a: Analysis, t: Translator) -> str:
+    """What the groups are (channel, stage), in words."""
+    return t.gettext(_BY_WORDS.get(str(a.by), str(a.by)))
+
+
+_BY_WORDS = {"channel": N_("channel"), "stage": N_("stage")}
+
+
+def _flow_rows(a: Analysis, t: Translator) -> list[list[str]]:
+    cur, L = a.settings.currency, t.lang
+    head = [t.gettext("touchpoints"), t.gettext("visits"), t.gettext("exits")]
+    head += [t.gettext("conversions reached"), t.gettext("lost value")]
+    rows = [[_by(a, t), *head, t.gettext("converts from entry")]]
     for g in a.channels or ():
         rows.append(
             [
                 g.channel,
                 str(len(g.touchpoints)),
-                count(g.visits),
-                count(g.exits),
-                count(g.conversions_reached),
-                whole_money(g.lost_value, cur),
-                percent(g.conversion_probability),
+                count(g.visits, lang=L),
+                count(g.exits, lang=L),
+                count(g.conversions_reached, lang=L),
+                whole_money(g.lost_value, cur, lang=L),
+                percent(g.conversion_probability, lang=L),
             ]
         )
     return rows
 
 
-def _attribution_rows(a: Analysis) -> list[list[str]]:
-    cur = a.settings.currency
+def _attribution_rows(a: Analysis, t: Translator) -> list[list[str]]:
+    cur, L = a.settings.currency, t.lang
     groups: tuple[ChannelFigures, ...] = a.channels or ()
-    rows = [
-        [
-            str(a.by),
-            "removal effect",
-            "attribution",
-            "conversions",
-            "value",
-            "first touch",
-            "last touch",
-        ]
-    ]
+    head = [t.gettext("removal effect"), t.gettext("attribution"), t.gettext("conversions")]
+    head += [t.gettext("value"), t.gettext("first touch"), t.gettext("last touch")]
+    rows = [[_by(a, t), *head]]
     for g in groups:
         rows.append(
             [
                 g.channel,
-                percent(g.removal_effect),
-                percent(g.attribution_share),
-                count(g.attributed_conversions),
-                whole_money(g.attributed_value, cur),
-                percent(g.first_touch_share),
-                percent(g.last_touch_share),
+                percent(g.removal_effect, lang=L),
+                percent(g.attribution_share, lang=L),
+                count(g.attributed_conversions, lang=L),
+                whole_money(g.attributed_value, cur, lang=L),
+                percent(g.first_touch_share, lang=L),
+                percent(g.last_touch_share, lang=L),
             ]
         )
     rows.append(
         [
-            "total",
+            t.gettext("total"),
             "",
-            percent(_sum([g.attribution_share for g in groups])),
-            count(_sum([g.attributed_conversions for g in groups])),
-            whole_money(_sum([g.attributed_value for g in groups]), cur),
-            percent(_sum([g.first_touch_share for g in groups])),
-            percent(_sum([g.last_touch_share for g in groups])),
+            percent(_sum([g.attribution_share for g in groups]), lang=L),
+            count(_sum([g.attributed_conversions for g in groups]), lang=L),
+            whole_money(_sum([g.attributed_value for g in groups]), cur, lang=L),
+            percent(_sum([g.first_touch_share for g in groups]), lang=L),
+            percent(_sum([g.last_touch_share for g in groups]), lang=L),
         ]
     )
     return rows
 
 
-def sentence(a: Analysis) -> str:
+def sentence(a: Analysis, *, lang: Language = ENGLISH) -> str:
     """What the attribution table adds up to, in plain words."""
+    t = translator(lang)
     groups = a.channels or ()
     if not groups or any(g.attribution_share is None for g in groups):
-        return (
+        return t.gettext(
             "No attribution: it needs a goal that some journey reaches "
             "(every removal effect is undefined)."
         )
     value = _sum([g.attributed_value for g in groups])
     of_value = (
-        f" and of their {whole_money(value, a.settings.currency)} value"
+        " "
+        + t.gettext("and of their {value} value").format(
+            value=whole_money(value, a.settings.currency, lang=lang)
+        )
         if value is not None
         else ""
     )
-    return (
-        f"Attribution shares the removal effects out so that they add up to 100% of the "
-        f"period's {count(a.summary.conversions)} conversions{of_value}; first touch credits "
-        f"the {a.by} where the converting journey started, last touch the one it converted from."
-    )
+    return t.ngettext(
+        "Attribution shares the removal effects out so that they add up to 100% of the "
+        "period's {n} conversion{of_value}; first touch credits the {by} where the converting "
+        "journey started, last touch the one it converted from.",
+        "Attribution shares the removal effects out so that they add up to 100% of the "
+        "period's {n} conversions{of_value}; first touch credits the {by} where the converting "
+        "journey started, last touch the one it converted from.",
+        round(a.summary.conversions),
+    ).format(n=count(a.summary.conversions, lang=lang), of_value=of_value, by=_by(a, t))
 
 
 def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for k, r in enumerate(rows):
         out.append(
             "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+                pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(r, widths, strict=True))
             ).rstrip()
         )
         if k == 0:
@@ -165,15 +168,18 @@ def _table(rows: list[list[str]]) -> list[str]:
     return out
 
 
-def table_lines(a: Analysis) -> list[str]:
+def table_lines(a: Analysis, *, lang: Language = ENGLISH) -> list[str]:
     """The two tables of the terminal report and the sentence under them."""
+    t = translator(lang)
     return [
-        f"By {a.by}:",
-        *_table(_flow_rows(a)),
+        t.gettext("By {by}:").format(by=_by(a, t)),
+        *_table(_flow_rows(a, t)),
         "",
-        f"Conversions credited by {a.by} (removal effects; first and last touch for comparison):",
-        *_table(_attribution_rows(a)),
-        *textwrap.wrap(sentence(a), 100),
+        t.gettext(
+            "Conversions credited by {by} (removal effects; first and last touch for comparison):"
+        ).format(by=_by(a, t)),
+        *_table(_attribution_rows(a, t)),
+        *textwrap.wrap(sentence(a, lang=lang), 100),
     ]
 
 
@@ -184,18 +190,19 @@ def _md(rows: list[list[str]]) -> list[str]:
     return [row(rows[0]), "|---|" + "---:|" * (len(rows[0]) - 1), *[row(r) for r in rows[1:]]]
 
 
-def markdown_lines(a: Analysis) -> list[str]:
+def markdown_lines(a: Analysis, *, lang: Language = ENGLISH) -> list[str]:
     """The Markdown section: the same two tables and the sentence."""
+    t = translator(lang)
     return [
-        f"### By {a.by}",
+        "### " + t.gettext("By {by}").format(by=_by(a, t)),
         "",
-        *_md(_flow_rows(a)),
+        *_md(_flow_rows(a, t)),
         "",
-        f"### Conversions credited by {a.by}",
+        "### " + t.gettext("Conversions credited by {by}").format(by=_by(a, t)),
         "",
-        *_md(_attribution_rows(a)),
+        *_md(_attribution_rows(a, t)),
         "",
-        sentence(a),
+        sentence(a, lang=lang),
     ]
 
 

@@ -23,8 +23,10 @@ from typing import Any
 
 from journeymap.analysis.comparison import Comparison, Test, Verdict
 from journeymap.checks import Finding, MapResult, Severity, exit_code
+from journeymap.figures import percent
 from journeymap.findings import SEVERITY_RANK
-from journeymap.report.formats import Format, escape_markdown
+from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
+from journeymap.report.formats import Format, escape_markdown, pad
 from journeymap.report.sarif import sarif
 
 __all__ = ["Format", "escape_github_data", "escape_github_property", "render"]
@@ -39,22 +41,25 @@ def render(
     tool: str = "journeymap check",
     limit: int | None = None,
     rules: Mapping[str, tuple[str, str]] | None = None,
+    lang: Language = ENGLISH,
 ) -> str:
     """Render the findings of one run (``journeymap check`` or ``journeymap conform``) in a format.
 
     ``tool`` names the run in closing lines and report titles; ``limit`` keeps the text output
     to that many findings per code (the first of each result's list, where producers put the
     most important first); ``rules`` describes codes that are not registered checks
-    (``{code: (name, summary)}``, for SARIF).
+    (``{code: (name, summary)}``, for SARIF); ``lang`` is the language of the text and Markdown
+    formats (JSON, SARIF, JUnit and GitHub annotations stay English).
     """
     fmt = Format(fmt)
     if fmt == Format.TEXT:
-        return text(results, fail_on=fail_on, color=color, tool=tool, limit=limit)
+        return text(results, fail_on=fail_on, color=color, tool=tool, limit=limit, lang=lang)
     if fmt == Format.SARIF:
         return sarif(results, extra_rules=rules)
+    if fmt == Format.MARKDOWN:
+        return markdown(results, fail_on=fail_on, tool=tool, lang=lang)
     renderer: dict[Format, Callable[..., str]] = {
         Format.JSON: to_json,
-        Format.MARKDOWN: markdown,
         Format.GITHUB: github,
         Format.JUNIT: junit,
     }
@@ -68,24 +73,32 @@ def _all(results: Iterable[MapResult]) -> list[Finding]:
     return [f for r in results for f in r.findings]
 
 
-def _count_line(results: list[MapResult]) -> str:
+def _count_line(results: list[MapResult], t: Translator | None = None) -> str:
+    """ "1 map, 0 errors, 1 warning" (English unless ``t`` says otherwise)."""
+    t = t or translator(ENGLISH)
     found = _all(results)
     e = sum(f.severity == Severity.ERROR for f in found)
     w = sum(f.severity == Severity.WARNING for f in found)
     n = len(results)
-    return (
-        f"{n} map{'s' if n != 1 else ''}, {e} error{'s' if e != 1 else ''}, "
-        f"{w} warning{'s' if w != 1 else ''}"
+    return t.gettext("{maps}, {errors}, {warnings}").format(
+        maps=t.ngettext("{n} map", "{n} maps", n).format(n=n),
+        errors=t.ngettext("{n} error", "{n} errors", e).format(n=e),
+        warnings=t.ngettext("{n} warning", "{n} warnings", w).format(n=w),
     )
 
 
-def _line(f: Finding) -> str:
+def _line(f: Finding, t: Translator | None = None) -> str:
+    """``path:line:col: CODE severity: message; hint``: the prefix stays as it is in every
+    language (editors and CI parse it), the message is written in the language of ``t``."""
     hint = f"; {f.hint}" if f.hint else ""
-    return f"{f}{hint}"
+    if t is None or t.lang == ENGLISH:
+        return f"{f}{hint}"
+    where = f"{f.position}: " if f.position else ""
+    return f"{where}{f.code} {f.severity.value}: {f.message_in(t)}{hint}"
 
 
-def _pct(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:.1%}"
+def _pct(v: float | None, lang: Language = ENGLISH) -> str:
+    return "n/a" if v is None else percent(v, lang=lang)
 
 
 def _value(t: Test, v: float | None) -> str:
@@ -146,50 +159,74 @@ def text(
     color: bool = False,
     tool: str = "journeymap check",
     limit: int | None = None,
+    lang: Language = ENGLISH,
 ) -> str:
     """``path:line:col: JM101 error: message`` per finding, comparisons, a closing count."""
+    t = translator(lang)
     out: list[str] = []
     shown, left_out = _first(results, limit)
     for f in sorted(shown):
-        line = _line(f)
+        line = _line(f, t)
         out.append(_style(line, f.severity.value, color) if color else line)
     out += [
-        _style(f"... {n} more {code} finding{'s' if n != 1 else ''} not shown", "dim", color)
+        _style(
+            t.ngettext(
+                "... {n} more {code} finding not shown", "... {n} more {code} findings not shown", n
+            ).format(n=n, code=code),
+            "dim",
+            color,
+        )
         for code, n in left_out.items()
     ]
     for r in results:
         if r.comparison is not None:
-            out += ["", *_text_comparison(r, r.comparison)]
-    verdict = "failed" if exit_code(results, fail_on) else "passed"
-    closing = f"{tool} {verdict}: {_count_line(results)}"
+            out += ["", *_text_comparison(r, r.comparison, t)]
+    failed = bool(exit_code(results, fail_on))
+    closing = _verdict(t, failed).format(tool=tool, counts=_count_line(results, t))
     if out:
         out.append("")
-    out.append(_style(closing, "error" if verdict == "failed" else "ok", color))
+    out.append(_style(closing, "error" if failed else "ok", color))
     return "\n".join(out) + "\n"
 
 
-def _text_comparison(r: MapResult, c: Comparison) -> list[str]:
+def _verdict(t: Translator, failed: bool) -> str:
+    """ "{tool} failed: {counts}" or "{tool} passed: {counts}" in the language of ``t``."""
+    return t.gettext("{tool} failed: {counts}") if failed else t.gettext("{tool} passed: {counts}")
+
+
+def _text_comparison(r: MapResult, c: Comparison, t: Translator) -> list[str]:
     counts = c.verdicts()
+    no_period = t.gettext("no period")
     head = (
-        f"{r.display} against {c.baseline}"
-        f" ({c.baseline_period or 'no period'} -> {c.current_period or 'no period'}): "
+        t.gettext("{map} against {baseline} ({before} -> {now})").format(
+            map=r.display,
+            baseline=c.baseline,
+            before=c.baseline_period or no_period,
+            now=c.current_period or no_period,
+        )
+        + ": "
         + ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     )
-    return [head.rstrip(": "), *_comparison_lines(c)]
+    return [head.rstrip(": "), *_comparison_lines(c, t)]
 
 
-def _comparison_lines(c: Comparison) -> list[str]:
+def _comparison_lines(c: Comparison, tr: Translator | None = None) -> list[str]:
+    """One fixed-width line per test (verdicts, metrics and ``p_adj`` as in the JSON: they are
+    names), then the structural changes and the notes."""
+    tr = tr or translator(ENGLISH)
+    overall = tr.gettext("(overall)")
     lines = []
     for t in c.tests:
-        where = t.subject if t.subject != "map" else "(overall)"
+        where = t.subject if t.subject != "map" else overall
         lines.append(
-            f"  {t.verdict.value:<18} {t.metric:<10} {where:<24} "
+            f"  {t.verdict.value:<18} {t.metric:<10} {pad(where, 24)} "
             f"{_value(t, t.before):>8} -> {_value(t, t.after):<8} {_delta(t):>10}"
             f"  p_adj {_p(t.p_adjusted)}  n {t.n_before}/{t.n_after} {t.grain}"
         )
     for ch in c.changes:
         lines.append(f"  {ch.kind:<18} {ch.detail}")
-    lines += [f"  note: {n}" for n in c.notes]
+    note = tr.gettext("note: {note}")
+    lines += ["  " + note.format(note=n) for n in c.notes]
     return lines
 
 
@@ -238,81 +275,110 @@ def _cell(s: object) -> str:
 
 
 def markdown(
-    results: list[MapResult], *, fail_on: Severity = Severity.ERROR, tool: str = "journeymap check"
+    results: list[MapResult],
+    *,
+    fail_on: Severity = Severity.ERROR,
+    tool: str = "journeymap check",
+    lang: Language = ENGLISH,
 ) -> str:
     """A PR comment: a short verdict, findings, top leaks, regressions and what changed."""
+    t = translator(lang)
     failed = bool(exit_code(results, fail_on))
     mark = "❌" if failed else "✅"
-    out = [f"## {mark} {tool} {'failed' if failed else 'passed'}: {_count_line(results)}", ""]
-    out += ["| Map | Period | Errors | Warnings | Conversion |", "|---|---|---:|---:|---:|"]
+    out = [f"## {mark} " + _verdict(t, failed).format(tool=tool, counts=_count_line(results, t))]
+    out.append("")
+    head = [t.gettext("Map"), t.gettext("Period"), t.gettext("Errors"), t.gettext("Warnings")]
+    out += [_md_row([*head, t.gettext("Conversion")]), "|---|---|---:|---:|---:|"]
     for r in results:
         c = r.counts()
         out.append(
             f"| {escape_markdown(r.display)} | {escape_markdown(r.period or '')} | {c['error']} | "
-            f"{c['warning']} | {_pct(r.summary.get('conversion_probability'))} |"
+            f"{c['warning']} | {_pct(r.summary.get('conversion_probability'), lang)} |"
         )
     out.append("")
     for r in results:
         out += [f"### {escape_markdown(r.title)} (`{_cell(r.display)}`)", ""]
-        findings = sorted(r.findings, key=lambda f: (-f.rank, f.sort_key()))
-        if findings:
-            out += ["| Severity | Code | Where | Finding |", "|---|---|---|---|"]
-            for f in findings:
-                where = f"`{f.position}`" if f.position else ""
-                msg = f.message + (f" ({f.hint})" if f.hint else "")
-                out.append(
-                    f"| {f.severity.value} | {f.code} | {_cell(where)} | {escape_markdown(msg)} |"
-                )
-            out.append("")
-        else:
-            out += ["No findings.", ""]
-        leaks = r.summary.get("leaks") or []
-        if leaks:
-            cur = r.summary.get("currency")
-            out += [
-                "**Top leaks**",
-                "",
-                "| # | Touchpoint | Exits | Lost conversions | Lost value |",
-                "|---:|---|---:|---:|---:|",
-            ]
-            for leak in leaks:
-                lc = leak.get("lost_conversions")
-                out.append(
-                    f"| {leak.get('rank')} | {escape_markdown(leak.get('touchpoint'))} | "
-                    f"{leak.get('exits', 0):,} | {'n/a' if lc is None else f'{lc:,.1f}'} | "
-                    f"{_money(leak.get('lost_value'), cur)} |"
-                )
-            out.append("")
+        out += _markdown_findings(r, t)
+        out += _markdown_leaks(r, t)
         if r.comparison is not None:
-            out += _markdown_comparison(r.comparison)
+            out += _markdown_comparison(r.comparison, t)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _markdown_comparison(c: Comparison) -> list[str]:
-    counts = ", ".join(f"{n} {v}" for v, n in c.verdicts().items() if n) or "nothing compared"
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+_SEVERITY_WORDS = {Severity.ERROR: N_("error"), Severity.WARNING: N_("warning")}
+
+
+def _markdown_findings(r: MapResult, t: Translator) -> list[str]:
+    findings = sorted(r.findings, key=lambda f: (-f.rank, f.sort_key()))
+    if not findings:
+        return [t.gettext("No findings."), ""]
+    head = [t.gettext("Severity"), t.gettext("Code"), t.gettext("Where"), t.gettext("Finding")]
+    out = [_md_row(head), "|---|---|---|---|"]
+    for f in findings:
+        where = f"`{f.position}`" if f.position else ""
+        msg = f.message_in(t) + (f" ({f.hint})" if f.hint else "")
+        severity = t.gettext(_SEVERITY_WORDS[f.severity])
+        out.append(f"| {severity} | {f.code} | {_cell(where)} | {escape_markdown(msg)} |")
+    return [*out, ""]
+
+
+def _markdown_leaks(r: MapResult, t: Translator) -> list[str]:
+    leaks = r.summary.get("leaks") or []
+    if not leaks:
+        return []
+    cur = r.summary.get("currency")
+    head = ["#", t.gettext("Touchpoint"), t.gettext("Exits"), t.gettext("Lost conversions")]
     out = [
-        f"**Against the baseline** {escape_markdown(c.baseline)} "
-        f"({escape_markdown(c.baseline_period or 'no period')} → "
-        f"{escape_markdown(c.current_period or 'no period')}): "
+        "**" + t.gettext("Top leaks") + "**",
+        "",
+        _md_row([*head, t.gettext("Lost value")]),
+        "|---:|---|---:|---:|---:|",
+    ]
+    for leak in leaks:
+        lc = leak.get("lost_conversions")
+        out.append(
+            f"| {leak.get('rank')} | {escape_markdown(leak.get('touchpoint'))} | "
+            f"{leak.get('exits', 0):,} | {'n/a' if lc is None else f'{lc:,.1f}'} | "
+            f"{_money(leak.get('lost_value'), cur)} |"
+        )
+    return [*out, ""]
+
+
+def _markdown_comparison(c: Comparison, t: Translator | None = None) -> list[str]:
+    t = t or translator(ENGLISH)
+    counts = ", ".join(f"{n} {v}" for v, n in c.verdicts().items() if n) or t.gettext(
+        "nothing compared"
+    )
+    no_period = t.gettext("no period")
+    out = [
+        "**" + t.gettext("Against the baseline") + f"** {escape_markdown(c.baseline)} "
+        f"({escape_markdown(c.baseline_period or no_period)} → "
+        f"{escape_markdown(c.current_period or no_period)}): "
         f"{counts}",
         "",
     ]
     if c.tests:
+        head = [t.gettext("Verdict"), t.gettext("Metric"), t.gettext("Touchpoint")]
+        head += [t.gettext("Before"), t.gettext("Now"), t.gettext("Change")]
         out += [
-            "| Verdict | Metric | Touchpoint | Before | Now | Change | Adjusted p | n (before/now) |",
+            _md_row([*head, t.gettext("Adjusted p"), t.gettext("n (before/now)")]),
             "|---|---|---|---:|---:|---:|---:|---:|",
         ]
         rank = {Verdict.REGRESSION: 0, Verdict.WARN: 1, Verdict.INSUFFICIENT_DATA: 2, Verdict.OK: 3}
-        for t in sorted(c.tests, key=lambda t: rank[t.verdict]):
-            where = t.subject if t.subject != "map" else "(overall)"
+        for test in sorted(c.tests, key=lambda x: rank[x.verdict]):
+            where = test.subject if test.subject != "map" else t.gettext("(overall)")
             out.append(
-                f"| {t.verdict.value} | {t.metric} | {escape_markdown(where)} | {_value(t, t.before)} | "
-                f"{_value(t, t.after)} | {_delta(t)} | {_p(t.p_adjusted)} | "
-                f"{t.n_before:,}/{t.n_after:,} {t.grain} |"
+                f"| {test.verdict.value} | {test.metric} | {escape_markdown(where)} | "
+                f"{_value(test, test.before)} | {_value(test, test.after)} | {_delta(test)} | "
+                f"{_p(test.p_adjusted)} | {test.n_before:,}/{test.n_after:,} {test.grain} |"
             )
         out.append("")
     if c.changes:
-        out += ["**What changed**", ""]
+        out += ["**" + t.gettext("What changed") + "**", ""]
         out += [f"- {ch.kind}: {escape_markdown(ch.detail)}" for ch in c.changes]
         out.append("")
     out += [f"> {escape_markdown(n)}" for n in c.notes]
@@ -448,28 +514,34 @@ def junit(
 # -------------------------------------------------------------------------------- diff
 
 
-def diff_text(c: Comparison, old: str, new: str) -> str:
+def diff_text(c: Comparison, old: str, new: str, *, lang: Language = ENGLISH) -> str:
     """``journeymap diff`` as plain text: what changed, then the numbers side by side."""
+    t = translator(lang)
+    note = t.gettext("note: {note}")
     out = [f"{old} -> {new}"]
     if c.changes:
-        out += ["", "structure:"] + [f"  {ch.kind:<19} {ch.detail}" for ch in c.changes]
+        out += ["", t.gettext("structure:")] + [f"  {ch.kind:<19} {ch.detail}" for ch in c.changes]
     else:
-        out += ["", "structure: no changes"]
+        out += ["", t.gettext("structure: no changes")]
     if c.tests:
-        out += ["", "numbers:", *_comparison_lines(c)]
+        out += ["", t.gettext("numbers:"), *_comparison_lines(c, t)]
     if c.notes and not c.tests:
-        out += [f"note: {n}" for n in c.notes]
+        out += [note.format(note=n) for n in c.notes]
     if c.overlap:
-        out += ["", f"note: {c.overlap}"]
+        out += ["", note.format(note=c.overlap)]
     return "\n".join(out) + "\n"
 
 
-def diff_markdown(c: Comparison, old: str, new: str) -> str:
+def diff_markdown(c: Comparison, old: str, new: str, *, lang: Language = ENGLISH) -> str:
     """``journeymap diff`` as Markdown (for a PR comment)."""
-    out = [f"## Changes from `{_cell(old)}` to `{_cell(new)}`", ""]
+    t = translator(lang)
+    head = t.gettext("Changes from {old} to {new}").format(
+        old=f"`{_cell(old)}`", new=f"`{_cell(new)}`"
+    )
+    out = [f"## {head}", ""]
     if not c.changes:
-        out += ["No structural changes.", ""]
-    out += _markdown_comparison(c)
+        out += [t.gettext("No structural changes."), ""]
+    out += _markdown_comparison(c, t)
     if c.overlap:
         out += [f"> {escape_markdown(c.overlap)}", ""]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -18,7 +18,9 @@ from typing import Any
 
 from journeymap.analysis.cohorts import Cohorts
 from journeymap.figures import MISSING, count, percent
+from journeymap.i18n import ENGLISH, Language, Translator, translator
 from journeymap.io.writer import dump_json
+from journeymap.report.formats import display_width, pad
 
 
 class CohortFormat(StrEnum):
@@ -88,16 +90,18 @@ def to_csv(c: Cohorts) -> str:
     return buf.getvalue()
 
 
-def _triangle(c: Cohorts) -> tuple[list[str], list[list[str]]]:
+def _triangle(c: Cohorts, t: Translator) -> tuple[list[str], list[list[str]]]:
     """The header and rows of the triangle (``*`` marks a period the log ends inside)."""
+    L = t.lang
     width = max((len(r.active) for r in c.cohorts), default=0)
-    head = ["cohort", "customers", *(f"+{k}" for k in range(width))]
+    head = [t.gettext("cohort"), t.gettext("customers"), *(f"+{k}" for k in range(width))]
     body = [
         [
             r.cohort,
-            count(r.customers),
+            count(r.customers, lang=L),
             *(
-                percent(x) + ("*" if r.partial_from is not None and k >= r.partial_from else "")
+                percent(x, lang=L)
+                + ("*" if r.partial_from is not None and k >= r.partial_from else "")
                 for k, x in enumerate(r.retention)
             ),
         ]
@@ -106,53 +110,82 @@ def _triangle(c: Cohorts) -> tuple[list[str], list[list[str]]]:
     return head, body
 
 
-def _notes(c: Cohorts) -> list[str]:
+def _notes(c: Cohorts, tr: Translator) -> list[str]:
     t = c.time_to_second
+    L = tr.lang
     lines = [
-        f"repeat customers: {count(c.repeat_customers)} of {count(c.customers)} "
-        f"({percent(c.repeat_rate)})",
-        f"time to second goal event: median {_days(t.median_days)}, p90 {_days(t.p90_days)} "
-        f"({count(t.customers)} customers)",
+        tr.gettext("repeat customers: {n} of {total} ({pct})").format(
+            n=count(c.repeat_customers, lang=L),
+            total=count(c.customers, lang=L),
+            pct=percent(c.repeat_rate, lang=L),
+        ),
+        tr.ngettext(
+            "time to second goal event: median {median}, p90 {p90} ({n} customer)",
+            "time to second goal event: median {median}, p90 {p90} ({n} customers)",
+            t.customers,
+        ).format(
+            median=_days(t.median_days, tr),
+            p90=_days(t.p90_days, tr),
+            n=count(t.customers, lang=L),
+        ),
     ]
     if c.left_out_offsets or c.left_out_cohorts:
         lines.append(
-            f"left out (the log ends before the period does): {count(c.left_out_offsets)} "
-            f"cells, {count(c.left_out_cohorts)} cohorts of {count(c.left_out_customers)} customers"
+            tr.gettext(
+                "left out (the log ends before the period does): {cells} cells, "
+                "{cohorts} cohorts of {customers} customers"
+            ).format(
+                cells=count(c.left_out_offsets, lang=L),
+                cohorts=count(c.left_out_cohorts, lang=L),
+                customers=count(c.left_out_customers, lang=L),
+            )
         )
     if any(r.partial_from is not None for r in c.cohorts):
-        lines.append("* the log ends before this period does: not final")
+        lines.append(tr.gettext("* the log ends before this period does: not final"))
     if c.values_unreadable:
-        lines.append(f"goal events without a readable value: {count(c.values_unreadable)}")
+        lines.append(
+            tr.gettext("goal events without a readable value: {n}").format(
+                n=count(c.values_unreadable, lang=L)
+            )
+        )
     return lines
 
 
-def to_table(c: Cohorts) -> str:
+def to_table(c: Cohorts, *, lang: Language = ENGLISH) -> str:
     """The retention triangle: one row per cohort, one column per offset."""
-    head, body = _triangle(c)
-    sizes = [max(len(row[i]) for row in [head, *body] if i < len(row)) for i in range(len(head))]
+    t = translator(lang)
+    head, body = _triangle(c, t)
+    rows = [head, *body]
+    sizes = [max(display_width(r[i]) for r in rows if i < len(r)) for i in range(len(head))]
     lines = [
-        "  ".join(cell.rjust(sizes[i]) if i else cell.ljust(sizes[i]) for i, cell in enumerate(row))
-        for row in [head, *body]
+        "  ".join(pad(cell, sizes[i], right=i > 0) for i, cell in enumerate(row)) for row in rows
     ]
-    return "\n".join([*lines, "", *_notes(c)]) + "\n"
+    return "\n".join([*lines, "", *_notes(c, t)]) + "\n"
 
 
-def to_markdown(c: Cohorts) -> str:
+def to_markdown(c: Cohorts, *, lang: Language = ENGLISH) -> str:
     """The triangle as a Markdown table (empty cells where an offset has not come yet)."""
-    head, body = _triangle(c)
+    t = translator(lang)
+    head, body = _triangle(c, t)
     lines = [
         "| " + " | ".join(head) + " |",
         "|" + "|".join(["---", *["---:"] * (len(head) - 1)]) + "|",
     ]
     lines += ["| " + " | ".join(r + [""] * (len(head) - len(r))) + " |" for r in body]
-    return "\n".join([*lines, "", *(f"- {n}" for n in _notes(c))]) + "\n"
+    return "\n".join([*lines, "", *(f"- {n}" for n in _notes(c, t))]) + "\n"
 
 
-def _days(x: float | None) -> str:
-    return MISSING if x is None else f"{count(round(x, 1))} days"
+def _days(x: float | None, t: Translator) -> str:
+    """``3.5 days``; a fractional count takes the plural form of 2 (in Russian "3,5 дня", the
+    form CLDR gives fractions), a whole one its own."""
+    if x is None:
+        return MISSING
+    shown = round(x, 1)
+    form = int(shown) if float(shown).is_integer() else 2
+    return t.ngettext("{n} day", "{n} days", form).format(n=count(shown, lang=t.lang))
 
 
-RENDERERS: dict[CohortFormat, Callable[[Cohorts], str]] = {
+RENDERERS: dict[CohortFormat, Callable[..., str]] = {
     CohortFormat.TABLE: to_table,
     CohortFormat.JSON: to_json,
     CohortFormat.CSV: to_csv,
@@ -160,6 +193,10 @@ RENDERERS: dict[CohortFormat, Callable[[Cohorts], str]] = {
 }
 
 
-def render_cohorts(c: Cohorts, fmt: CohortFormat | str) -> str:
-    """The cohorts in one of :class:`CohortFormat`."""
-    return RENDERERS[CohortFormat(fmt)](c)
+def render_cohorts(c: Cohorts, fmt: CohortFormat | str, *, lang: Language = ENGLISH) -> str:
+    """The cohorts in one of :class:`CohortFormat`; ``lang`` is the language of the table and
+    Markdown (JSON and CSV stay English)."""
+    fmt = CohortFormat(fmt)
+    if fmt in (CohortFormat.TABLE, CohortFormat.MARKDOWN):
+        return RENDERERS[fmt](c, lang=lang)
+    return RENDERERS[fmt](c)

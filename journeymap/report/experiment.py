@@ -11,163 +11,251 @@ from collections.abc import Sequence
 
 from journeymap.analysis.experiment import Comparison, Guardrail, Readout
 from journeymap.analysis.experiment_plan import Plan
+from journeymap.figures import MISSING, count, p_value, percent
+from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
+from journeymap.report.formats import pad
 from journeymap.source import Position
 
 
-def _pct(v: float | None, digits: int = 1) -> str:
-    return "n/a" if v is None else f"{v * 100:.{digits}f}%"
+def _pct(v: float | None, digits: int = 1, lang: Language = ENGLISH) -> str:
+    return percent(v, digits, lang=lang)
 
 
 def _pp(v: float | None) -> str:
-    return "n/a" if v is None else f"{v * 100:+.2f} pp"
+    return MISSING if v is None else f"{v * 100:+.2f} pp"
 
 
-def _span(ci: tuple[float, float] | None, fmt: str = "pp") -> str:
+def _span(ci: tuple[float, float] | None, fmt: str = "pp", t: Translator | None = None) -> str:
     """``(0.1 to 2.3)``: an interval in points or percent.
 
     >>> _span((0.001, 0.023)), _span((-0.05, 0.2), "%"), _span(None)
-    ('(+0.10 to +2.30)', '(-5.0% to +20.0%)', '(n/a)')
+    ('(+0.10 to +2.30)', '(-5.0% to +20.0%)', '(–)')
     """
     if ci is None:
-        return "(n/a)"
+        return f"({MISSING})"
+    to = (t or translator(ENGLISH)).gettext("({low} to {high})")
     if fmt == "%":
-        return f"({ci[0] * 100:+.1f}% to {ci[1] * 100:+.1f}%)"
-    return f"({ci[0] * 100:+.2f} to {ci[1] * 100:+.2f})"
+        return to.format(low=f"{ci[0] * 100:+.1f}%", high=f"{ci[1] * 100:+.1f}%")
+    return to.format(low=f"{ci[0] * 100:+.2f}", high=f"{ci[1] * 100:+.2f}")
 
 
-def _level(ci: tuple[float, float] | None) -> str:
+def _level(ci: tuple[float, float] | None, t: Translator) -> str:
     """A proportion's interval: ``(8.3% to 12.0%)``."""
-    return "(n/a)" if ci is None else f"({ci[0] * 100:.1f}% to {ci[1] * 100:.1f}%)"
+    if ci is None:
+        return f"({MISSING})"
+    return t.gettext("({low} to {high})").format(
+        low=percent(ci[0], lang=t.lang), high=percent(ci[1], lang=t.lang)
+    )
 
 
-def _p(v: float | None) -> str:
-    if v is None:
-        return "n/a"
-    return "<0.0001" if v < 1e-4 else f"{v:.4f}"
-
-
-def plan_lines(plan: Plan) -> list[str]:
+def plan_lines(plan: Plan, *, lang: Language = ENGLISH) -> list[str]:
     """The plan in words.
 
     >>> plan_lines(Plan(14751, 0.1, "10%", 0.05, 0.8, 30))[0]
     'plan: 14,751 customers per arm to detect 10% at a 10.0% baseline (alpha 0.05, power 0.8)'
     """
+    t = translator(lang)
+    base = _pct(plan.baseline, lang=lang)
     if plan.customers_per_arm is None:
-        return [f"plan: no sample size (baseline {_pct(plan.baseline)}; effect {plan.effect})"]
+        return [
+            t.gettext("plan: no sample size (baseline {baseline}; effect {effect})").format(
+                baseline=base, effect=plan.effect
+            )
+        ]
     lines = [
-        f"plan: {plan.customers_per_arm:,} customers per arm to detect {plan.effect} at a "
-        f"{_pct(plan.baseline)} baseline (alpha {plan.alpha:g}, power {plan.power:g})"
+        t.ngettext(
+            "plan: {n} customer per arm to detect {effect} at a {baseline} baseline "
+            "(alpha {alpha}, power {power})",
+            "plan: {n} customers per arm to detect {effect} at a {baseline} baseline "
+            "(alpha {alpha}, power {power})",
+            plan.customers_per_arm,
+        ).format(
+            n=count(plan.customers_per_arm, lang=lang),
+            effect=plan.effect,
+            baseline=base,
+            alpha=f"{plan.alpha:g}",
+            power=f"{plan.power:g}",
+        )
     ]
     if plan.days is not None:
-        lines.append(f"      about {plan.days:,} days at the map's traffic")
+        days = t.ngettext(
+            "about {n} day at the map's traffic", "about {n} days at the map's traffic", plan.days
+        )
+        lines.append("      " + days.format(n=count(plan.days, lang=lang)))
     return lines
 
 
-def _comparison_line(c: Comparison) -> str:
-    return (
-        f"  {c.arm}: {_pp(c.difference)} {_span(c.difference_interval)}, lift "
-        f"{_pct(c.relative_lift)} {_span(c.relative_lift_interval, '%')}; p {_p(c.p_value)} "
-        f"({c.test}, Holm {_p(c.p_value_adjusted)}); sequential p {_p(c.sequential_p_value)} "
-        f"{_span(c.confidence_sequence)}; chance to beat control "
-        f"{_pct(c.chance_to_beat_control)}"
+def _comparison_line(c: Comparison, t: Translator) -> str:
+    L = t.lang
+    return "  " + t.gettext(
+        "{arm}: {difference} {interval}, lift {lift} {lift_interval}; p {p} ({test}, Holm "
+        "{p_holm}); sequential p {p_seq} {sequence}; chance to beat control {chance}"
+    ).format(
+        arm=c.arm,
+        difference=_pp(c.difference),
+        interval=_span(c.difference_interval, t=t),
+        lift=_pct(c.relative_lift, lang=L),
+        lift_interval=_span(c.relative_lift_interval, "%", t),
+        p=p_value(c.p_value, lang=L),
+        test=c.test,
+        p_holm=p_value(c.p_value_adjusted, lang=L),
+        p_seq=p_value(c.sequential_p_value, lang=L),
+        sequence=_span(c.confidence_sequence, t=t),
+        chance=_pct(c.chance_to_beat_control, lang=L),
     )
 
 
-def _change(g: Guardrail) -> str:
+def _change(g: Guardrail, t: Translator | None = None) -> str:
     """A guardrail's difference and interval: points of a proportion, or of the scale.
 
     >>> _change(Guardrail("b", "nps", "paid", "lower", 30.0, 26.0, -4.0, (-9.1, 1.1), "2pp",
     ...                   2.0, "unclear"))
     '-4.00 points (-9.10 to +1.10)'
     """
+    t = t or translator(ENGLISH)
     if g.metric in ("ces", "nps"):
         if g.difference is None:
-            return "n/a"
+            return MISSING
         ci = g.difference_interval
-        span = "(n/a)" if ci is None else f"({ci[0]:+.2f} to {ci[1]:+.2f})"
-        return f"{g.difference:+.2f} points {span}"
-    return f"{_pp(g.difference)} {_span(g.difference_interval)}"
+        to = t.gettext("({low} to {high})")
+        span = (
+            f"({MISSING})" if ci is None else to.format(low=f"{ci[0]:+.2f}", high=f"{ci[1]:+.2f}")
+        )
+        return t.gettext("{difference} points {interval}").format(
+            difference=f"{g.difference:+.2f}", interval=span
+        )
+    return f"{_pp(g.difference)} {_span(g.difference_interval, t=t)}"
 
 
-def guardrail_lines(r: Readout) -> list[str]:
+def _at(t: Translator, metric: str, subject: str) -> str:
+    """ "nps at paid"."""
+    return t.gettext("{metric} at {subject}").format(metric=metric, subject=subject)
+
+
+def guardrail_lines(r: Readout, *, lang: Language = ENGLISH) -> list[str]:
     if not r.guardrails:
         return []
-    lines = ["", "guardrails (worse when the metric goes the way shown):"]
+    t = translator(lang)
+    lines = ["", t.gettext("guardrails (worse when the metric goes the way shown):")]
     lines += [
-        f"  {g.arm:<12} {g.metric} at {g.subject:<16} worse {g.worse_when:<6} "
-        f"{_change(g)}, tolerated {g.tolerance}: {g.verdict.upper()}"
+        "  "
+        + t.gettext(
+            "{arm} {where} worse {direction} {change}, tolerated {tolerance}: {verdict}"
+        ).format(
+            arm=pad(g.arm, 12),
+            where=f"{g.metric} " + pad(t.gettext("at {subject}").format(subject=g.subject), 19),
+            direction=pad(g.worse_when, 6),
+            change=_change(g, t),
+            tolerance=g.tolerance,
+            verdict=g.verdict.upper(),
+        )
         for g in r.guardrails
     ]
     return lines
 
 
-def table(r: Readout) -> str:
+def table(r: Readout, *, lang: Language = ENGLISH) -> str:
+    t = translator(lang)
+    L = lang
+    name = r.experiment or t.gettext("(no experiments: entry)")
     lines = [
-        f"experiment {r.experiment or '(no experiments: entry)'}: control {r.control}, "
-        f"counted in {r.unit}",
+        t.gettext("experiment {name}: control {control}, counted in {unit}").format(
+            name=name, control=r.control, unit=t.gettext(_UNITS.get(r.unit, r.unit))
+        ),
         "",
     ]
     lines += [
-        f"  {a.name:<16} {a.customers:>10,} customers {a.conversions:>9,} converted "
-        f"{_pct(a.conversion, 2):>8} {_level(a.conversion_interval)}"
+        "  "
+        + t.gettext(
+            "{arm} {customers} customers {conversions} converted {conversion} {interval}"
+        ).format(
+            arm=pad(a.name, 16),
+            customers=pad(count(a.customers, lang=L), 10, right=True),
+            conversions=pad(count(a.conversions, lang=L), 9, right=True),
+            conversion=pad(_pct(a.conversion, 2, L), 8, right=True),
+            interval=_level(a.conversion_interval, t),
+        )
         for a in r.arms
     ]
+    srm = t.gettext("MISMATCH") if r.srm.mismatch else t.gettext("(as planned)")
     lines += [
         "",
-        f"sample ratio: p {_p(r.srm.p_value)}"
-        + (" MISMATCH" if r.srm.mismatch else " (as planned)"),
+        t.gettext("sample ratio: p {p} {verdict}").format(
+            p=p_value(r.srm.p_value, lang=L), verdict=srm
+        ),
         "",
-        "conversion against the control:",
+        t.gettext("conversion against the control:"),
     ]
-    lines += [_comparison_line(c) for c in r.comparisons]
-    lines += ["", "drop-off per touchpoint (customers who left there / reached it):"]
+    lines += [_comparison_line(c, t) for c in r.comparisons]
+    lines += ["", t.gettext("drop-off per touchpoint (customers who left there / reached it):")]
     lines += [
-        f"  {t.arm:<12} {t.name:<24} {_pct(t.control_drop_off):>7} -> {_pct(t.drop_off):>7} "
-        f"{_pp(t.difference):>10}  q {_p(t.q_value)}"
-        for t in r.touchpoints
+        f"  {pad(tp.arm, 12)} {pad(tp.name, 24)} {_pct(tp.control_drop_off, lang=L):>7} -> "
+        f"{_pct(tp.drop_off, lang=L):>7} {_pp(tp.difference):>10}  q {p_value(tp.q_value, lang=L)}"
+        for tp in r.touchpoints
     ]
-    lines += guardrail_lines(r)
+    lines += guardrail_lines(r, lang=lang)
+    note = t.gettext("note: {note}")
     lines += [
         "",
-        *plan_lines(r.plan),
-        *(f"note: {n}" for n in r.notes),
+        *plan_lines(r.plan, lang=lang),
+        *(note.format(note=n) for n in r.notes),
         "",
-        f"decision: {r.decision.value.upper()}: {r.reason}",
+        t.gettext("decision: {decision}: {reason}").format(
+            decision=r.decision.value.upper(), reason=r.reason
+        ),
     ]
     return "\n".join(lines) + "\n"
 
 
-def markdown(r: Readout) -> str:
+_UNITS = {"customers": N_("customers")}
+"""The unit an experiment is counted in (``Readout.unit``), in words."""
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def markdown(r: Readout, *, lang: Language = ENGLISH) -> str:
+    t = translator(lang)
+    L = lang
+    arm = t.gettext("arm")
+    head = [arm, t.gettext("customers"), t.gettext("conversions"), t.gettext("conversion")]
     rows = [
-        "| arm | customers | conversions | conversion | 95% interval |",
+        _md_row([*head, t.gettext("95% interval")]),
         "|---|---:|---:|---:|---|",
     ]
     rows += [
-        f"| {a.name} | {a.customers:,} | {a.conversions:,} | {_pct(a.conversion, 2)} | "
-        f"{_level(a.conversion_interval)} |"
+        f"| {a.name} | {count(a.customers, lang=L)} | {count(a.conversions, lang=L)} | "
+        f"{_pct(a.conversion, 2, L)} | {_level(a.conversion_interval, t)} |"
         for a in r.arms
     ]
+    head = [arm, t.gettext("difference"), t.gettext("relative lift"), t.gettext("p (Holm)")]
     cmp = [
-        "| arm | difference | relative lift | p (Holm) | sequential p | chance to beat |",
+        _md_row([*head, t.gettext("sequential p"), t.gettext("chance to beat")]),
         "|---|---|---|---|---|---:|",
     ]
     cmp += [
-        f"| {c.arm} | {_pp(c.difference)} {_span(c.difference_interval)} | "
-        f"{_pct(c.relative_lift)} {_span(c.relative_lift_interval, '%')} | "
-        f"{_p(c.p_value_adjusted)} | {_p(c.sequential_p_value)} | "
-        f"{_pct(c.chance_to_beat_control)} |"
+        f"| {c.arm} | {_pp(c.difference)} {_span(c.difference_interval, t=t)} | "
+        f"{_pct(c.relative_lift, lang=L)} {_span(c.relative_lift_interval, '%', t)} | "
+        f"{p_value(c.p_value_adjusted, lang=L)} | {p_value(c.sequential_p_value, lang=L)} | "
+        f"{_pct(c.chance_to_beat_control, lang=L)} |"
         for c in r.comparisons
     ]
+    head = [arm, t.gettext("guardrail"), t.gettext("worse when"), t.gettext("change")]
     rails = [
-        "| arm | guardrail | worse when | change | tolerated | verdict |",
+        _md_row([*head, t.gettext("tolerated"), t.gettext("verdict")]),
         "|---|---|---|---|---|---|",
     ]
     rails += [
-        f"| {g.arm} | {g.metric} at {g.subject} | {g.worse_when} | {_change(g)} | "
+        f"| {g.arm} | {_at(t, g.metric, g.subject)} | {g.worse_when} | {_change(g, t)} | "
         f"{g.tolerance} | **{g.verdict}** |"
         for g in r.guardrails
     ]
-    title = f"Experiment {r.experiment}" if r.experiment else "Experiment"
+    title = (
+        t.gettext("Experiment {name}").format(name=r.experiment)
+        if r.experiment
+        else t.gettext("Experiment")
+    )
     out = [
         f"### {title}: **{r.decision.value}**",
         "",
@@ -178,17 +266,20 @@ def markdown(r: Readout) -> str:
         *cmp,
         "",
         *([*rails, ""] if r.guardrails else []),
-        f"Sample ratio mismatch p-value: {_p(r.srm.p_value)}.",
+        t.gettext("Sample ratio mismatch p-value: {p}.").format(p=p_value(r.srm.p_value, lang=L)),
         "",
         *(f"- {n}" for n in r.notes),
         "",
-        *plan_lines(r.plan),
+        *plan_lines(r.plan, lang=lang),
     ]
     return "\n".join(out) + "\n"
 
 
-def render(r: Readout, fmt: str, position: Position | None = None) -> str:
-    """``table``, ``json``, ``markdown``, ``csv`` or ``github`` (annotating ``position``)."""
+def render(
+    r: Readout, fmt: str, position: Position | None = None, *, lang: Language = ENGLISH
+) -> str:
+    """``table``, ``json``, ``markdown``, ``csv`` or ``github`` (annotating ``position``);
+    ``lang`` is the language of ``table`` and ``markdown`` (the others stay English)."""
     from journeymap.report.experiment_formats import github, to_csv
 
     if fmt == "csv":
@@ -197,10 +288,10 @@ def render(r: Readout, fmt: str, position: Position | None = None) -> str:
         return github(r, position)
     if fmt == "json":
         return json.dumps(r.to_dict(), indent=2) + "\n"
-    return markdown(r) if fmt == "markdown" else table(r)
+    return markdown(r, lang=lang) if fmt == "markdown" else table(r, lang=lang)
 
 
-def render_plan(plan: Plan, fmt: str, arms: Sequence[str]) -> str:
+def render_plan(plan: Plan, fmt: str, arms: Sequence[str], *, lang: Language = ENGLISH) -> str:
     """The plan as text, JSON, or CSV rows (``plan_*`` metrics, the effect as the subject)."""
     if fmt == "json":
         return json.dumps({"plan": vars(plan), "arms": list(arms)}, indent=2) + "\n"
@@ -212,4 +303,4 @@ def render_plan(plan: Plan, fmt: str, arms: Sequence[str]) -> str:
             value = getattr(plan, key)
             rows.append(f",plan_{key},{plan.effect},{'' if value is None else value},,,,")
         return "\n".join(rows) + "\n"
-    return "\n".join(plan_lines(plan)) + "\n"
+    return "\n".join(plan_lines(plan, lang=lang)) + "\n"

@@ -39,10 +39,11 @@ from journeymap.figures import (
     share,
     whole_money,
 )
+from journeymap.i18n import ENGLISH, N_, Language, translator
 
 TIME_WORDS: Mapping[ServiceName, str] = {
-    "first_response_time": "first response",
-    "resolution_time": "resolution",
+    "first_response_time": N_("first response"),
+    "resolution_time": N_("resolution"),
 }
 CSV_COLUMNS = ("metric", "subject", "value", "low", "high", "n", "unit", "formula", "reason")
 """The long CSV of ``--table metrics``: one figure a row; ``reason`` says why a value is empty."""
@@ -237,7 +238,7 @@ def metrics_csv(a: Analysis) -> str:
 # ------------------------------------------------------------------------------ words
 
 
-def figure_sentence(a: Analysis, f: BusinessFigure) -> str:
+def figure_sentence(a: Analysis, f: BusinessFigure, *, lang: Language = ENGLISH) -> str:
     """One map-level figure in plain words, with its formula and inputs, or its reason.
 
     >>> from journeymap.analysis import analyze
@@ -250,25 +251,39 @@ def figure_sentence(a: Analysis, f: BusinessFigure) -> str:
     >>> figure_sentence(a, a.metrics.figures["retention_rate"])
     'Retention 80.00% (95% interval 73.91–84.95%) of 200 customers at the start: (E - N) / S with S = 200, E = 190, N = 30.'
     """
+    t = translator(lang)
     label = CX_LABELS.get(f.name, f.name)
     if f.value is None:
         return f"{label}: {f.reason}."
     cur = a.settings.currency
-    text = f"{label} {cx_value(f.name, f.value, cur, f.margin_adjusted)}"
+    text = f"{label} {cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang)}"
     if f.interval is not None:
-        text += f" ({level(a.settings.confidence)} interval {cx_interval(f.name, f.interval)})"
+        text += " " + t.gettext("({level} interval {interval})").format(
+            level=level(a.settings.confidence, lang=lang),
+            interval=cx_interval(f.name, f.interval, lang=lang),
+        )
     if f.name in CX_OF_WHOM:
-        text += f" of {cx_of(f.name, f.n)}"
+        text += " " + t.gettext("of {whom}").format(whom=cx_of(f.name, f.n, lang=lang))
     elif f.name == "retention_cost":
-        text += f" {cx_of(f.name, f.n)}"
-    return f"{text}: {f.formula} with {formula_inputs(f.inputs, cur)}."
+        text += f" {cx_of(f.name, f.n, lang=lang)}"
+    return t.gettext("{text}: {formula} with {inputs}.").format(
+        text=text, formula=f.formula, inputs=formula_inputs(f.inputs, cur, lang=lang)
+    )
 
 
-FIGURE_HEADER = ["figure", "value", "interval", "of / per", "formula", "inputs"]
-"""The columns of :func:`figure_cells` (the Markdown "CX figures" table)."""
+FIGURE_HEADER = [
+    N_("figure"),
+    N_("value"),
+    N_("interval"),
+    N_("of / per"),
+    N_("formula"),
+    N_("inputs"),
+]
+"""The columns of :func:`figure_cells` (the Markdown "CX figures" table; msgids, translated
+where they are shown)."""
 
 
-def figure_cells(a: Analysis, f: BusinessFigure) -> list[str]:
+def figure_cells(a: Analysis, f: BusinessFigure, *, lang: Language = ENGLISH) -> list[str]:
     """One map-level figure as table cells (:data:`FIGURE_HEADER`); a null value shows its reason."""
     label = CX_LABELS.get(f.name, f.name)
     if f.value is None:
@@ -276,43 +291,49 @@ def figure_cells(a: Analysis, f: BusinessFigure) -> list[str]:
     cur = a.settings.currency
     return [
         label,
-        cx_value(f.name, f.value, cur, f.margin_adjusted),
-        cx_interval(f.name, f.interval),
-        cx_of(f.name, f.n),
+        cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang),
+        cx_interval(f.name, f.interval, lang=lang),
+        cx_of(f.name, f.n, lang=lang),
         f.formula,
-        formula_inputs(f.inputs, cur),
+        formula_inputs(f.inputs, cur, lang=lang),
     ]
 
 
-def _time_cells(t: ServiceTime) -> list[str]:
+def _time_cells(t: ServiceTime, lang: Language) -> list[str]:
     return [
-        number(t.mean),
-        number(t.median),
-        number(t.p90),
-        count(t.count),
+        number(t.mean, lang=lang),
+        number(t.median, lang=lang),
+        number(t.p90, lang=lang),
+        count(t.count, lang=lang),
         _time_unit(t) or MISSING,
     ]
 
 
-def service_rows(m: Metrics) -> tuple[list[list[str]], list[str]]:
+def service_rows(m: Metrics, *, lang: Language = ENGLISH) -> tuple[list[list[str]], list[str]]:
     """The service-time table (header first) and the reasons of the figures left empty."""
-    rows = [["touchpoint", "time", "mean", "median", "p90", "n", "unit"]]
+    tr = translator(lang)
+    head = [tr.gettext("touchpoint"), tr.gettext("time"), tr.gettext("mean"), tr.gettext("median")]
+    rows = [[*head, "p90", "n", tr.gettext("unit")]]
     notes: list[str] = []
     for tid, s in m.touchpoints.items():
         for name in SERVICE_TIMES:
             t = s.time(name)
             if t is None:
                 continue
-            rows.append([tid, TIME_WORDS[name], *_time_cells(t)])
+            words = tr.gettext(TIME_WORDS[name])
+            rows.append([tid, words, *_time_cells(t, lang)])
             if t.reason is not None:
-                notes.append(f"{tid} {TIME_WORDS[name]}: {t.reason}")
+                notes.append(f"{tid} {words}: {t.reason}")
             elif t.p90 is None:
-                notes.append(f"{tid} {TIME_WORDS[name]}: no p90 (no samples, figures as declared)")
+                notes.append(
+                    f"{tid} {words}: " + tr.gettext("no p90 (no samples, figures as declared)")
+                )
     return rows, notes
 
 
-def cost_sentence(a: Analysis, m: Metrics) -> str | None:
+def cost_sentence(a: Analysis, m: Metrics, *, lang: Language = ENGLISH) -> str | None:
     """The service cost per touchpoint and in total, or None when no touchpoint has a cost."""
+    t = translator(lang)
     cur = a.settings.currency
     parts = []
     for tid, s in m.touchpoints.items():
@@ -322,14 +343,22 @@ def cost_sentence(a: Analysis, m: Metrics) -> str | None:
         if c.value is None:
             parts.append(f"{tid} {MISSING} ({c.reason})")
         else:
-            parts.append(f"{tid} {price(c.per_visit, cur)} x {count(c.visits)} visits")
+            parts.append(
+                t.ngettext(
+                    "{tid} {price} x {n} visit", "{tid} {price} x {n} visits", round(c.visits)
+                ).format(
+                    tid=tid, price=price(c.per_visit, cur, lang=lang), n=count(c.visits, lang=lang)
+                )
+            )
     if not parts:
         return None
-    total = whole_money(m.service_cost, cur)
-    return f"Service cost {total} (cost per visit x visits): " + "; ".join(parts) + "."
+    total = whole_money(m.service_cost, cur, lang=lang)
+    return t.gettext("Service cost {total} (cost per visit x visits): {parts}.").format(
+        total=total, parts="; ".join(parts)
+    )
 
 
-def survey_text(sv: SurveyFigures) -> str:
+def survey_text(sv: SurveyFigures, *, lang: Language = ENGLISH) -> str:
     """The headline survey figures of a touchpoint or stage, in one line."""
     parts = []
     for _, m in sv.headlines():
@@ -337,25 +366,27 @@ def survey_text(sv: SurveyFigures) -> str:
         if isinstance(m, Nps):
             parts.append(f"NPS {v:+.0f} (n={m.responses})")
         elif isinstance(m, Csat):
-            parts.append(f"CSAT {share(v, 0)} (n={m.responses})")
+            parts.append(f"CSAT {share(v, 0, lang=lang)} (n={m.responses})")
         else:
-            parts.append(f"CES {number(v, 1)} on {m.scale[0]}-{m.scale[1]} (n={m.responses})")
+            scale = f"{m.scale[0]}-{m.scale[1]}"
+            on = translator(lang).gettext("on {scale}").format(scale=scale)
+            parts.append(f"CES {number(v, 1, lang=lang)} {on} (n={m.responses})")
     return ", ".join(parts)
 
 
-def stage_survey_lines(a: Analysis) -> list[tuple[str, str]]:
+def stage_survey_lines(a: Analysis, *, lang: Language = ENGLISH) -> list[tuple[str, str]]:
     """``(stage, text)`` of every stage with survey figures (answers pooled, never averaged)."""
     out = []
     for st in a.stages:
-        text = survey_text(st.surveys)
+        text = survey_text(st.surveys, lang=lang)
         if text:
             out.append((st.id, text))
     return out
 
 
-def cx_sentences(a: Analysis) -> list[str]:
+def cx_sentences(a: Analysis, *, lang: Language = ENGLISH) -> list[str]:
     """The map-level figures of the period in plain words (:func:`figure_sentence`), then the
     service cost."""
-    out = [figure_sentence(a, f) for f in a.metrics.figures.values()]
-    cost = cost_sentence(a, a.metrics)
+    out = [figure_sentence(a, f, lang=lang) for f in a.metrics.figures.values()]
+    cost = cost_sentence(a, a.metrics, lang=lang)
     return out + ([cost] if cost else [])

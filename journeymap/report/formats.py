@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import IO
@@ -48,6 +49,35 @@ def choices(enum: type[StrEnum]) -> list[str]:
 
 
 # ------------------------------------------------------------------- user text in text formats
+
+
+def display_width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: two for a wide or fullwidth character (East
+    Asian Width W or F, Unicode Standard Annex 11), none for a combining mark, one otherwise.
+
+    >>> display_width("visits"), display_width("訪問次數"), display_width("й")
+    (6, 8, 1)
+    """
+    return sum(
+        0
+        if unicodedata.combining(ch)
+        else 2
+        if unicodedata.east_asian_width(ch) in ("W", "F")
+        else 1
+        for ch in text
+    )
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (:func:`display_width`), on the
+    left when ``right`` (numbers), else on the right.
+
+    >>> pad("接觸點", 8) + "|", pad("12", 4, right=True)
+    ('接觸點  |', '  12')
+    """
+    fill = " " * max(0, width - display_width(text))
+    return fill + text if right else text + fill
+
 
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
 _MD_INLINE = re.compile(r"[\\`*\[\]<|~]|(?<!\w)_|_(?!\w)")

@@ -18,8 +18,9 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from journeymap.figures import MISSING, duration, percent, percent_interval
-from journeymap.report.formats import CsvWriter
+from journeymap.figures import MISSING, count, duration, level, percent, percent_interval
+from journeymap.i18n import ENGLISH, Language, Translator, translator
+from journeymap.report.formats import CsvWriter, display_width, pad
 
 if TYPE_CHECKING:
     from journeymap.analysis.trend import PeriodFigures, Proportion, Trend
@@ -167,40 +168,43 @@ def to_csv(t: Trend) -> str:
     return buf.getvalue()
 
 
-def _pct(v: float | None) -> str:
-    return percent(v)
-
-
-def _ci(p: Proportion) -> str:
-    return percent_interval(p.interval)
-
-
-def _rows(t: Trend) -> tuple[list[str], list[list[str]]]:
+def _rows(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
     """Header and rows: period, journeys, conversion, its interval, the signalling drop-offs."""
+    L = tr.lang
     signalling = list(dict.fromkeys(s.subject for s in t.signals if s.subject is not None))
     index = {tp.id: i for i, tp in enumerate(t.periods[0].touchpoints)} if t.periods else {}
     flags = _flags(t)
-    level = f"{100 * t.confidence:g}%"
+    drop = tr.gettext("drop-off {id}")
     header = [
-        "period",
-        "journeys",
-        "conversion",
-        f"{level} interval",
-        *[f"drop-off {tid}" for tid in signalling],
+        tr.gettext("period"),
+        tr.gettext("journeys"),
+        tr.gettext("conversion"),
+        tr.gettext("{level} interval").format(level=level(t.confidence, lang=L)),
+        *[drop.format(id=tid) for tid in signalling],
     ]
     timed = any(p.time_to_convert is not None for p in t.periods)
     if timed:
-        header += ["time to convert", "p90"]
+        header += [tr.gettext("time to convert"), "p90"]
     rows = []
     for p in t.periods:
         mark = "*" if (p.period, "conversion", None) in flags else " "
-        cells = [p.period, f"{p.journeys:,}", _pct(p.conversion.value) + mark, _ci(p.conversion)]
+        cells = [
+            p.period,
+            count(p.journeys, lang=L),
+            percent(p.conversion.value, lang=L) + mark,
+            percent_interval(p.conversion.interval, lang=L),
+        ]
         for tid in signalling:
             d = p.touchpoints[index[tid]].drop_off
-            cells.append(_pct(d.value) + ("*" if (p.period, "drop_off", tid) in flags else " "))
+            flag = "*" if (p.period, "drop_off", tid) in flags else " "
+            cells.append(percent(d.value, lang=L) + flag)
         if timed:
             c = p.time_to_convert
-            cells += [duration(c.median_seconds), duration(c.p90_seconds)] if c else [MISSING] * 2
+            cells += (
+                [duration(c.median_seconds, lang=L), duration(c.p90_seconds, lang=L)]
+                if c
+                else [MISSING] * 2
+            )
         rows.append(cells)
     return header, rows
 
@@ -216,30 +220,37 @@ def _notes(t: Trend) -> list[str]:
     return notes
 
 
-def to_table(t: Trend) -> str:
-    header, rows = _rows(t)
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
+    tr = translator(lang)
+    header, rows = _rows(t, tr)
+    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [
         "  ".join(
-            c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(r, widths, strict=True))
         ).rstrip()
         for r in [header, *rows]
     ]
     lines.append("")
+    n = len(t.signals)
     lines.append(
-        f"signals ({len(t.signals)}; * marks a period with a signal):"
+        tr.ngettext(
+            "signals ({n}; * marks a period with a signal):",
+            "signals ({n}; * marks a period with a signal):",
+            n,
+        ).format(n=n)
         if t.signals
-        else "no signals: every change is within sampling noise"
+        else tr.gettext("no signals: every change is within sampling noise")
     )
     lines += [f"  {s.period}  {s.rule.value:<13} {s.message}" for s in t.signals]
     notes = _notes(t)
     if notes:
-        lines += ["", "control limits widened (Laney p'):", *[f"  {n}" for n in notes]]
+        lines += ["", tr.gettext("control limits widened (Laney p'):"), *[f"  {n}" for n in notes]]
     return "\n".join(lines) + "\n"
 
 
-def to_markdown(t: Trend) -> str:
-    header, rows = _rows(t)
+def to_markdown(t: Trend, *, lang: Language = ENGLISH) -> str:
+    tr = translator(lang)
+    header, rows = _rows(t, tr)
     lines = [
         "| " + " | ".join(header) + " |",
         "|" + "|".join(["---", *["---:"] * (len(header) - 1)]) + "|",
@@ -247,17 +258,20 @@ def to_markdown(t: Trend) -> str:
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     lines += [
         "",
-        "**Signals**" if t.signals else "No signals: every change is within sampling noise.",
+        "**" + tr.gettext("Signals") + "**"
+        if t.signals
+        else tr.gettext("No signals: every change is within sampling noise."),
         "",
     ]
     lines += [f"- {s.period} (`{s.rule.value}`): {s.message}" for s in t.signals]
     notes = _notes(t)
     if notes:
-        lines += ["", "**Control limits widened (Laney p')**", "", *[f"- {n}" for n in notes]]
+        head = "**" + tr.gettext("Control limits widened (Laney p')") + "**"
+        lines += ["", head, "", *[f"- {n}" for n in notes]]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-RENDERERS: dict[TrendFormat, Callable[[Trend], str]] = {
+RENDERERS: dict[TrendFormat, Callable[..., str]] = {
     TrendFormat.TABLE: to_table,
     TrendFormat.JSON: to_json,
     TrendFormat.CSV: to_csv,
@@ -265,6 +279,10 @@ RENDERERS: dict[TrendFormat, Callable[[Trend], str]] = {
 }
 
 
-def render_trend(t: Trend, fmt: TrendFormat | str) -> str:
-    """The trend in one of :class:`TrendFormat`."""
-    return RENDERERS[TrendFormat(fmt)](t)
+def render_trend(t: Trend, fmt: TrendFormat | str, *, lang: Language = ENGLISH) -> str:
+    """The trend in one of :class:`TrendFormat`; ``lang`` is the language of the table and
+    Markdown (JSON and CSV stay English)."""
+    fmt = TrendFormat(fmt)
+    if fmt in (TrendFormat.TABLE, TrendFormat.MARKDOWN):
+        return RENDERERS[fmt](t, lang=lang)
+    return RENDERERS[fmt](t)
