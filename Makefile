@@ -24,8 +24,9 @@ demo: system venv
 	  $(BIN)/journeymap render "$$m" --view graph -o "$(OUT)/$$n/graph.svg" -q && \
 	  $(BIN)/journeymap render "$$m" --view canvas -o "$(OUT)/$$n/canvas.pdf" -q && \
 	  $(BIN)/journeymap render "$$m" --view report -o "$(OUT)/$$n/report.html" -q && \
-	  $(BIN)/journeymap render "$$m" --view mermaid -o "$(OUT)/$$n/journey.mmd" -q || exit 1; \
-	  echo "rendered $$m in $${lang:-en} into $(OUT)/$$n/ (graph.svg, canvas.pdf, report.html, journey.mmd)"; done
+	  $(BIN)/journeymap render "$$m" --view mermaid -o "$(OUT)/$$n/journey.mmd" -q && \
+	  $(BIN)/journeymap render "$$m" --view deck -o "$(OUT)/$$n/deck.pptx" -q || exit 1; \
+	  echo "rendered $$m in $${lang:-en} into $(OUT)/$$n/ (graph.svg, canvas.pdf, report.html, journey.mmd, deck.pptx)"; done
 	$(BIN)/journeymap check maps/
 	$(BIN)/journeymap experiment benchmarks/experiment_demo/checkout.yaml --events benchmarks/experiment_demo/log.csv.gz --variant-column variant --lost-after 1d
 	$(BIN)/journeymap discover tests/events/data/retentioneering-ecom.csv.gz --goal purchase --force --quiet -o $(OUT)/events-draft.yaml
