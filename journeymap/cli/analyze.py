@@ -5,7 +5,15 @@ from __future__ import annotations
 import click
 
 from journeymap.cli.lang import checked_lang, lang_option
-from journeymap.cli.options import load, located, map_options, quiet_option, to_stdout, write_output
+from journeymap.cli.options import (
+    bootstrap_options,
+    load,
+    located,
+    map_options,
+    quiet_option,
+    to_stdout,
+    write_output,
+)
 from journeymap.errors import UsageError
 from journeymap.i18n import language_for
 
@@ -59,21 +67,7 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
     multiple=True,
     help="Send FROM's closed exits along its transition to TO instead of pro rata (repeatable).",
 )
-@click.option(
-    "--samples",
-    type=click.IntRange(0),
-    default=1000,
-    show_default=True,
-    help="Bootstrap samples for the intervals of leak costs; 0 turns the bootstrap off.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-@click.option(
-    "--confidence",
-    type=click.FloatRange(0.5, 0.999),
-    default=0.95,
-    show_default=True,
-    help="Level of every interval.",
-)
+@bootstrap_options("leak costs")
 @click.option(
     "--compare-data",
     "compare_data",

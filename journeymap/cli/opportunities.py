@@ -5,7 +5,15 @@ from __future__ import annotations
 import click
 
 from journeymap.cli.lang import checked_lang, lang_option
-from journeymap.cli.options import load, located, map_options, quiet_option, to_stdout, write_output
+from journeymap.cli.options import (
+    bootstrap_options,
+    load,
+    located,
+    map_options,
+    quiet_option,
+    to_stdout,
+    write_output,
+)
 
 
 @click.command()
@@ -19,21 +27,7 @@ from journeymap.cli.options import load, located, map_options, quiet_option, to_
     show_default=True,
     help="table for people, json for tools, markdown for issues and PRs, csv = one row each.",
 )
-@click.option(
-    "--samples",
-    type=click.IntRange(0),
-    default=1000,
-    show_default=True,
-    help="Bootstrap samples for the intervals of the value at stake; 0 turns the bootstrap off.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-@click.option(
-    "--confidence",
-    type=click.FloatRange(0.5, 0.999),
-    default=0.95,
-    show_default=True,
-    help="Level of every interval.",
-)
+@bootstrap_options("the value at stake")
 @click.option(
     "-o",
     "--output",

@@ -68,6 +68,32 @@ def overlay_output_options(func: F) -> F:
     return func
 
 
+def bootstrap_options(intervals_of: str) -> Callable[[F], F]:
+    """``--samples``, ``--seed``, ``--confidence`` (in that order in the help): the bootstrap
+    of the intervals of ``intervals_of`` and the level of every interval."""
+
+    def add(func: F) -> F:
+        func = click.option(
+            "--confidence",
+            type=click.FloatRange(0.5, 0.999),
+            default=0.95,
+            show_default=True,
+            help="Level of every interval.",
+        )(func)
+        func = click.option(
+            "--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap."
+        )(func)
+        return click.option(
+            "--samples",
+            type=click.IntRange(0),
+            default=1000,
+            show_default=True,
+            help=f"Bootstrap samples for the intervals of {intervals_of}; 0 turns the bootstrap off.",
+        )(func)
+
+    return add
+
+
 def quiet_option(func: F) -> F:
     return click.option("-q", "--quiet", is_flag=True, help="No progress or summary lines.")(func)
 
