@@ -11,14 +11,12 @@ source of the same rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from babel import Locale
 from babel.messages.pofile import read_po
 
-from journeymap import figures
 from journeymap.analysis import analyze
 from journeymap.checks.runner import MapResult
 from journeymap.findings import Finding, Severity, text
@@ -38,22 +36,6 @@ MAP = str(MAPS / "first-purchase.yaml")
 TREND = sorted(
     str(f) for f in (Path(__file__).parents[1] / "analysis" / "data" / "trend").glob("*.yaml")
 )
-
-
-@pytest.fixture(autouse=True)
-def numbers_by_locale(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Numbers in every language: figures.py learns the CLDR separators in the `i18n` slice;
-    until it has, the separators of ru/lv (no-break space, comma) and zh (comma, point) are lent
-    here, so these tests check the words and never depend on which slice landed first."""
-    try:
-        figures.count(1234.5, lang="ru")
-    except ValueError:
-        symbols = getattr(figures, "_NUMBER_SYMBOLS")  # noqa: B009
-        for lang, pair in (("ru", ("\u00a0", ",")), ("lv", ("\u00a0", ","))):
-            monkeypatch.setitem(symbols, lang, pair)
-        for lang in ("zh-Hant", "zh-Hans"):
-            monkeypatch.setitem(symbols, lang, (",", "."))
-    yield
 
 
 def _map(entries: int) -> JourneyMap:
