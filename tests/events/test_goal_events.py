@@ -135,3 +135,43 @@ def test_value_column_reads_the_first_row_of_the_goal_event(log: Log) -> None:
     path = log(rows, header=("user_id", "timestamp", "event", "value"))
     run = cohorts(goal_event_map("buy"), [str(path)], settings=CohortSettings(value_column="value"))
     assert [(r.cohort, r.revenue) for r in run.cohorts.cohorts] == [("2026-01", (13.0,))]
+
+
+def test_parquet_is_read_with_only_the_columns_cohorts_need(tmp_path: Path) -> None:
+    """Projection pushdown: the parse of a wide Parquet file reads the customer, timestamp and
+    event columns and the row number, never the others (not even a value column, which only
+    the goal events' value join reads)."""
+    import duckdb
+
+    from journeymap.events.duck import DuckEngine
+    from journeymap.events.inputs import log_files
+
+    path = tmp_path / "wide.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'a' AS user_id, TIMESTAMP '2026-01-05 10:00:00' AS timestamp, 'buy' AS "
+        "event, 'x' AS junk_one, 42 AS junk_two, 1.5 AS amount) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    jm, opts = goal_event_map("buy"), IngestOptions()
+    stmts = count_statements(jm, opts, ["goal"])
+    with log_files([str(path)]) as files:
+        duck = DuckEngine()
+        try:
+            duck.load(files, opts.columns, ["amount"], None)
+            duck.macros(opts.timezone)
+            plan = "\n".join(
+                str(r[1]) for r in duck.rows(f"EXPLAIN SELECT * FROM ({stmts['jm_parsed']})")
+            )
+        finally:
+            duck.close()
+    scan = plan[plan.index("READ_PARQUET") :]
+    read = re.search(r"Projections: ([\w, ]+)", scan)
+    assert read is not None
+    assert set(read.group(1).replace(" ", "").split(",")) == {
+        "file_row_number",
+        "user_id",
+        "timestamp",
+        "event",
+    }
+    run = cohorts(jm, [str(path)])
+    assert run.cohorts.customers == 1 and run.totals.rows == 1
