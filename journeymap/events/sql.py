@@ -221,8 +221,8 @@ FROM ({comp}) AS jm_l2"""
 def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[str, str]:
     """The pipeline's statements (DuckDB dialect) by name, in the order they run.
 
-    ``jm_parsed`` (step 1) and ``jm_events`` (steps 2-4) and ``jm_visits`` (steps 5-7) are
-    relations; ``stats_rows``, ``stats_events``, ``unmapped``, ``touchpoints`` and
+    ``jm_parsed`` (step 1) and ``jm_events`` (steps 2-4; ``jm_rows``: the rows each event
+    stands for) and ``jm_visits`` (steps 5-7) are relations; ``stats_rows``, ``stats_events``, ``unmapped``, ``touchpoints`` and
     ``transitions`` (step 8) are the result queries, and ``time_to_convert``: per segment,
     how many journeys first converted ``jm_secs`` whole seconds after their first event.
     """
@@ -269,12 +269,12 @@ FROM ({parsed}) AS jm_l3"""
     # (jm_key orders rows by file rank, then row number); mapping (step 4) is a per-row function,
     # so it is computed on every row and the first row's touchpoint is kept.
     events = f"""
-SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, NULLIF(jm_tp, '') AS jm_tp,
+SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, NULLIF(jm_tp, '') AS jm_tp, jm_rows,
   SUM(jm_new) OVER ({cust} ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS jm_sess_no
 FROM (
   SELECT *, {new_session} AS jm_new
   FROM (
-    SELECT jm_seg, jm_uid, {picked}, MIN({key}) AS jm_key,
+    SELECT jm_seg, jm_uid, {picked}, MIN({key}) AS jm_key, COUNT(*) AS jm_rows,
       ARG_MIN(COALESCE({mapping_case(rules, wcols)}, ''), {key}) AS jm_tp,
       ARG_MIN(COALESCE('v' || jm_sess, 'n'), {key}) AS jm_sess
     FROM jm_parsed
