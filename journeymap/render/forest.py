@@ -210,7 +210,7 @@ def title_words(r: Readout, t: Translator = EN) -> tuple[str, str]:
         if r.experiment
         else t.gettext("Experiment")
     )
-    return f"{name}: {t.gettext(r.decision.value).upper()}", r.reason
+    return f"{name}: {t.gettext(r.decision.value).upper()}", r.reason_in(t)
 
 
 def _panel(ax: Axes, scene: Scene, rows: Sequence[ForestRow], unit: str) -> None:

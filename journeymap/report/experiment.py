@@ -198,10 +198,10 @@ def table(r: Readout, *, lang: Language = ENGLISH) -> str:
     lines += [
         "",
         *plan_lines(r.plan, lang=lang),
-        *(note.format(note=n) for n in r.notes),
+        *(note.format(note=n) for n in r.notes_in(t)),
         "",
         t.gettext("decision: {decision}: {reason}").format(
-            decision=r.decision.value.upper(), reason=r.reason
+            decision=r.decision.value.upper(), reason=r.reason_in(t)
         ),
     ]
     return "\n".join(lines) + "\n"
@@ -259,7 +259,7 @@ def markdown(r: Readout, *, lang: Language = ENGLISH) -> str:
     out = [
         f"### {title}: **{r.decision.value}**",
         "",
-        r.reason,
+        r.reason_in(t),
         "",
         *rows,
         "",
@@ -268,7 +268,7 @@ def markdown(r: Readout, *, lang: Language = ENGLISH) -> str:
         *([*rails, ""] if r.guardrails else []),
         t.gettext("Sample ratio mismatch p-value: {p}.").format(p=p_value(r.srm.p_value, lang=L)),
         "",
-        *(f"- {n}" for n in r.notes),
+        *(f"- {n}" for n in r.notes_in(t)),
         "",
         *plan_lines(r.plan, lang=lang),
     ]

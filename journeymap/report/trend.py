@@ -209,15 +209,14 @@ def _rows(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _notes(t: Trend) -> list[str]:
-    notes = [
-        f"{c.metric.value} {c.subject}: {c.reason}"
-        if c.subject
-        else f"{c.metric.value}: {c.reason}"
+def _notes(t: Trend, tr: Translator) -> list[str]:
+    """Why Laney's p' widened a chart, per series (the series named as in the header)."""
+    conversion, drop = tr.gettext("conversion"), tr.gettext("drop-off {id}")
+    return [
+        f"{conversion if c.subject is None else drop.format(id=c.subject)}: {c.reason_in(tr)}"
         for c in t.charts
-        if c.reason
+        if c.reason_text is not None
     ]
-    return notes
 
 
 def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
@@ -241,8 +240,8 @@ def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
         if t.signals
         else tr.gettext("no signals: every change is within sampling noise")
     )
-    lines += [f"  {s.period}  {s.rule.value:<13} {s.message}" for s in t.signals]
-    notes = _notes(t)
+    lines += [f"  {s.period}  {s.rule.value:<13} {s.message_in(tr)}" for s in t.signals]
+    notes = _notes(t, tr)
     if notes:
         lines += ["", tr.gettext("control limits widened (Laney p'):"), *[f"  {n}" for n in notes]]
     return "\n".join(lines) + "\n"
@@ -263,8 +262,8 @@ def to_markdown(t: Trend, *, lang: Language = ENGLISH) -> str:
         else tr.gettext("No signals: every change is within sampling noise."),
         "",
     ]
-    lines += [f"- {s.period} (`{s.rule.value}`): {s.message}" for s in t.signals]
-    notes = _notes(t)
+    lines += [f"- {s.period} (`{s.rule.value}`): {s.message_in(tr)}" for s in t.signals]
+    notes = _notes(t, tr)
     if notes:
         head = "**" + tr.gettext("Control limits widened (Laney p')") + "**"
         lines += ["", head, "", *[f"- {n}" for n in notes]]
