@@ -44,6 +44,7 @@ from journeymap.analysis.flow import Flow
 from journeymap.analysis.surveys import survey_metrics
 from journeymap.findings import Number, Text, number, text, text_of
 from journeymap.graph import GOAL, SCORES
+from journeymap.i18n import N_
 from journeymap.model import Direction, Scores
 
 
@@ -216,6 +217,18 @@ def guardrails(
                 )
             )
     return out
+
+
+GUARDRAIL_WORDS = (
+    N_("breached"),
+    N_("holds"),
+    N_("unclear"),
+    N_("no data"),
+    N_("higher"),
+    N_("lower"),
+)
+"""A guardrail's ``verdict`` and ``worse_when`` values as msgids: JSON and CSV keep the values,
+the table, Markdown and the report show ``gettext(value)``."""
 
 
 def breach_reason(rows: Sequence[Guardrail]) -> Text | None:

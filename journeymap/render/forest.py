@@ -136,7 +136,7 @@ def forest_rows(r: Readout, names: dict[str, str], t: Translator = EN) -> Forest
         label = f"{g.arm}: {guardrail_words(g, names, t)}"
         if g.difference is None:
             rail = t.gettext("guardrail")
-            left.append(f"{label} ({rail}): {g.verdict}")
+            left.append(f"{label} ({rail}): {t.gettext(g.verdict)}")
             continue
         unit = SCALE if g.metric in ("ces", "nps") else PROPORTION
         better = g.difference < 0 if g.worse_when == "higher" else g.difference > 0

@@ -121,10 +121,10 @@ def _guardrail(g: Guardrail, names: dict[str, str], t: Translator) -> GuardrailR
     return GuardrailRow(
         arm=g.arm,
         guardrail=guardrail_words(g, names, t),
-        worse_when=g.worse_when,
+        worse_when=t.gettext(g.worse_when),
         change=change,
         tolerated=g.tolerance,
-        verdict=g.verdict,
+        verdict=t.gettext(g.verdict),
     )
 
 

@@ -156,10 +156,10 @@ def guardrail_lines(r: Readout, *, lang: Language = ENGLISH) -> list[str]:
         ).format(
             arm=pad(g.arm, 12),
             where=f"{g.metric} " + pad(t.gettext("at {subject}").format(subject=g.subject), 19),
-            direction=pad(g.worse_when, 6),
+            direction=pad(t.gettext(g.worse_when), 6),
             change=_change(g, t),
             tolerance=g.tolerance,
-            verdict=g.verdict.upper(),
+            verdict=t.gettext(g.verdict).upper(),
         )
         for g in r.guardrails
     ]
@@ -259,8 +259,8 @@ def markdown(r: Readout, *, lang: Language = ENGLISH) -> str:
         "|---|---|---|---|---|---|",
     ]
     rails += [
-        f"| {g.arm} | {_at(t, g.metric, g.subject)} | {g.worse_when} | {_change(g, t)} | "
-        f"{g.tolerance} | **{g.verdict}** |"
+        f"| {g.arm} | {_at(t, g.metric, g.subject)} | {t.gettext(g.worse_when)} | "
+        f"{_change(g, t)} | {g.tolerance} | **{t.gettext(g.verdict)}** |"
         for g in r.guardrails
     ]
     title = (

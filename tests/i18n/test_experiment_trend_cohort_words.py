@@ -327,3 +327,33 @@ def test_the_report_and_forest_plot_write_the_reason_and_notes_in_the_language()
     pictures = " ".join(t for svg in report_pictures(page) for t in svg_text(svg))
     assert "статистически значимой разницы пока нет" in pictures  # the forest plot's title
     assert "no significant difference" not in page and "so far" not in page
+
+
+# ------------------------------------------------------------------------------ guardrails
+
+
+def test_a_breached_guardrail_in_russian() -> None:
+    """tests/analysis/test_experiment_guardrails.py: b reaches checkout 3 pp more (5,600 of
+    20,000 against 5,000), 1 pp tolerated: breached, and the decision is harm."""
+    from journeymap.analysis.experiment import Design, Effect, GuardrailSpec, read_out
+    from journeymap.report.experiment import markdown, table
+    from tests.analysis.test_experiment_guardrails import arm
+
+    arms = [arm("a", 20_000, 8000, 5000, 2000), arm("b", 20_000, 8000, 5600, 2000)]
+    specs = (
+        GuardrailSpec("reach", "checkout", Effect(0.01, relative=False)),
+        GuardrailSpec("reach", "checkout", Effect(0.05, relative=False)),
+    )
+    r = read_out(arms, "a", Design(guardrails=specs))
+    assert r.reason == "guardrail breached: b reach at checkout +3.00 pp (tolerated 1pp)"
+    ru = translator("ru")
+    assert (
+        r.reason_in(ru)
+        == "нарушена защитная метрика: b: reach в checkout +3,00 п. п. (допустимо 1pp)"
+    )
+    out = table(r, lang="ru")
+    assert "решение: ВРЕД: нарушена защитная метрика: b: reach в checkout +3,00 п. п." in out
+    assert ": НАРУШЕНА" in out and ": СОБЛЮДЕНА" in out and "хуже при росте" in out
+    md = markdown(r, lang="ru")
+    assert "| при росте |" in md and "| **нарушена** |" in md and "| **соблюдена** |" in md
+    assert "breached" not in out + md and "holds" not in out + md
