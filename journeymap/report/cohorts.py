@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from journeymap.analysis.cohorts import Cohorts, left_out_words
-from journeymap.figures import MISSING, count, percent
+from journeymap.figures import MISSING, count, percent, period
 from journeymap.i18n import ENGLISH, Language, Translator, translator
 from journeymap.io.writer import dump_json
 from journeymap.report.formats import display_width, pad
@@ -97,7 +97,7 @@ def _triangle(c: Cohorts, t: Translator) -> tuple[list[str], list[list[str]]]:
     head = [t.gettext("cohort"), t.gettext("customers"), *(f"+{k}" for k in range(width))]
     body = [
         [
-            r.cohort,
+            period(r.cohort, lang=L),
             count(r.customers, lang=L),
             *(
                 percent(x, lang=L)

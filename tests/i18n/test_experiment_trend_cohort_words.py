@@ -357,3 +357,10 @@ def test_a_breached_guardrail_in_russian() -> None:
     md = markdown(r, lang="ru")
     assert "| при росте |" in md and "| **нарушена** |" in md and "| **соблюдена** |" in md
     assert "breached" not in out + md and "holds" not in out + md
+
+
+def test_cohort_rows_name_their_period_as_the_locale_does() -> None:
+    c = _cohorts(2, 1, 1)
+    assert render_cohorts(c, "table").splitlines()[1].startswith("2026-01 ")
+    assert render_cohorts(c, "table", lang="zh-Hans").splitlines()[1].startswith("2026年1月 ")
+    assert "| 01.2026 | 2 |" in render_cohorts(c, "markdown", lang="ru")
