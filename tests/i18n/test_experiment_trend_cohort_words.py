@@ -364,3 +364,31 @@ def test_cohort_rows_name_their_period_as_the_locale_does() -> None:
     assert render_cohorts(c, "table").splitlines()[1].startswith("2026-01 ")
     assert render_cohorts(c, "table", lang="zh-Hans").splitlines()[1].startswith("2026年1月 ")
     assert "| 01.2026 | 2 |" in render_cohorts(c, "markdown", lang="ru")
+
+
+def test_the_report_trend_section_writes_the_signals_in_the_language(tmp_path: Path) -> None:
+    import html as html_lib
+
+    from tests.support import run_cli
+
+    out = tmp_path / "report.html"
+    r = run_cli(
+        "render",
+        MAP,
+        "--view",
+        "report",
+        *TREND,
+        "-o",
+        str(out),
+        "--samples",
+        "0",
+        "--lang",
+        "zh-Hant",
+    )
+    assert r.code == 0, r.err
+    page = html_lib.unescape(out.read_text(encoding="utf-8"))
+    section = page[page.index('<section id="trend">') :]
+    assert "轉換率在 2026年1月 為 6.0%，高於管制上限 5.9%（中心線 5.5%）" in section
+    assert "「Checkout」的流失連續 8 期高於中心線 18.6%（2026年5月 至 2026年12月）" in section
+    english = json.loads(run_inproc("trend", MAP, *TREND, "--format", "json").out)["signals"]
+    assert not [s["message"] for s in english if s["message"] in section]
