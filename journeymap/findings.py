@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from journeymap.figures import _local, period
 from journeymap.i18n import ENGLISH, Translator, translator
 from journeymap.model import Severity
 from journeymap.source import Position
@@ -27,10 +28,14 @@ from journeymap.source import Position
 __all__ = [
     "SEVERITY_RANK",
     "Finding",
+    "Number",
+    "Period",
     "Phrase",
     "Severity",
     "Text",
     "codes",
+    "number",
+    "period_of",
     "text",
     "text_of",
 ]
@@ -46,14 +51,66 @@ class Phrase(Protocol):
 
 
 @dataclass(frozen=True)
+class Number:
+    """A figure inside a :class:`Text`, printed in the language the sentence is written in.
+
+    English is ``format(value, spec)`` byte for byte (the machine formats keep it); another
+    language takes the group separator, decimal mark and percent sign of its CLDR locale
+    (:mod:`journeymap.figures`).
+
+    >>> Number(12400, ",").format(), Number(12400, ",").format(translator("ru"))
+    ('12,400', '12\xa0400')
+    >>> Number(0.0312, ".1%").format(translator("ru")), Number(0.0047, ".2g").format(translator("lv"))
+    ('3,1\xa0%', '0,0047')
+    """
+
+    value: float
+    spec: str
+
+    def format(self, t: Translator | None = None) -> str:
+        english = format(self.value, self.spec)
+        return english if t is None or t.lang == ENGLISH else _local(english, t.lang)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period label inside a :class:`Text`, in the words of the sentence's language
+    (:func:`journeymap.figures.period`: ``2026-Q3``, ``3-й кв. 2026 г.``).
+
+    >>> Period("2026-Q3").format(), Period("2026-Q3").format(translator("zh-Hant"))
+    ('2026-Q3', '2026年第3季')
+    """
+
+    label: str
+
+    def format(self, t: Translator | None = None) -> str:
+        return period(self.label, lang=ENGLISH if t is None else t.lang)
+
+
+def number(value: float, spec: str) -> Number:
+    """A :class:`Number` field (``number(planned, ",")``)."""
+    return Number(value, spec)
+
+
+def period_of(label: str) -> Period:
+    """A :class:`Period` field."""
+    return Period(label)
+
+
+Field = str | Phrase
+"""A field of a :class:`Text`: a string as written, or a phrase written in the output's language."""
+
+
+@dataclass(frozen=True)
 class Text:
     """A sentence of a finding as a gettext msgid with named fields, so that a human output can
     write it in the run's language while machine formats keep the English ``message``.
 
     ``message`` is always ``Text.format()`` (English): SARIF, JUnit, GitHub annotations and JSON
-    are unchanged. A field is a string (an id, a figure already printed) or a :class:`Phrase`
-    (a nested :class:`Text` translated in its turn, a figure printed by the locale).
-    ``plural`` and ``count`` pick a plural form.
+    are unchanged. A field is a string (an id, a figure already printed) or a :class:`Phrase`:
+    a :class:`Number` or :class:`Period` (printed in the sentence's language), a figure of
+    :mod:`journeymap.checks.phrases`, or a nested :class:`Text` (a phrase translated in its
+    turn). ``plural`` and ``count`` pick a plural form.
 
     >>> t = text("'{id}' has {n} pain point and no opportunities",
     ...          plural="'{id}' has {n} pain points and no opportunities", count=2, id="cart", n="2")
@@ -64,7 +121,7 @@ class Text:
     """
 
     msgid: str
-    fields: tuple[tuple[str, str | Phrase], ...] = ()
+    fields: tuple[tuple[str, Field], ...] = ()
     plural: str | None = None
     count: int = 1
 
@@ -82,14 +139,12 @@ class Text:
         return self.format()
 
 
-def text(
-    msgid: str, /, *, plural: str | None = None, count: int = 1, **fields: str | Phrase
-) -> Text:
+def text(msgid: str, /, *, plural: str | None = None, count: int = 1, **fields: Field) -> Text:
     """A :class:`Text` (fields in keyword order)."""
     return Text(msgid, tuple(fields.items()), plural, count)
 
 
-def text_of(msgid: str, fields: Mapping[str, str | Phrase]) -> Text:
+def text_of(msgid: str, fields: Mapping[str, Field]) -> Text:
     """A :class:`Text` whose fields come as a mapping (several sentences sharing fields)."""
     return Text(msgid, tuple(fields.items()))
 

@@ -25,7 +25,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "journeymap/analysis/channels.py:attribution_on": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/compare.py:compare": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/core.py:summarize": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/analysis/experiment.py:decide": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/gate.py:_gate_proportions": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/gate.py:_gate_ces": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/events/conform.py:conformance": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",

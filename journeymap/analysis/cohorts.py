@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, get_args
 
+from journeymap.findings import Text, number, text
 from journeymap.model import parse_period
 from journeymap.stats import quantile
 
@@ -196,3 +197,36 @@ def build_cohorts(counts: CohortCounts, *, include_partial: bool = False) -> Coh
 
 def _days(x: float | None) -> float | None:
     return None if x is None else round(x, 6)
+
+
+def left_out_words(c: Cohorts) -> Text:
+    """What the triangle leaves out, counted, as a translatable sentence (the last note of the
+    table and Markdown, the footer of the chart): cells and cohorts of periods the log does not
+    cover whole, with plural forms for each count.
+
+    >>> c = Cohorts("month", (), 4, 2, 0.5, TimeToSecond(2, 28.5, 28.9), "2026-03",
+    ...             left_out_offsets=2, left_out_cohorts=1, left_out_customers=1)
+    >>> print(left_out_words(c))
+    left out (the log ends before the period does): 2 cells, 1 cohort of 1 customer
+    """
+    return text(
+        "left out (the log ends before the period does): {cells}, {cohorts} of {customers}",
+        cells=text(
+            "{n} cell",
+            plural="{n} cells",
+            count=c.left_out_offsets,
+            n=number(c.left_out_offsets, ","),
+        ),
+        cohorts=text(
+            "{n} cohort",
+            plural="{n} cohorts",
+            count=c.left_out_cohorts,
+            n=number(c.left_out_cohorts, ","),
+        ),
+        customers=text(
+            "{n} customer",
+            plural="{n} customers",
+            count=c.left_out_customers,
+            n=number(c.left_out_customers, ","),
+        ),
+    )

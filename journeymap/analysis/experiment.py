@@ -40,10 +40,24 @@ from journeymap.analysis.experiment_scenario import (
     scenario_checks,
     words,
 )
+from journeymap.analysis.experiment_words import (
+    arm_notes,
+    biggest_difference,
+    harm,
+    needs_more,
+    no_customers,
+    no_difference,
+    sample_ratio_mismatch,
+    sequential_note,
+    ship,
+    verbatim,
+)
 from journeymap.analysis.flow import Flow, flow_table
 from journeymap.errors import UsageError
 from journeymap.facts import goal_starts, selected_goals
+from journeymap.findings import Text
 from journeymap.graph import MAP_ID, touchpoints_in_order
+from journeymap.i18n import Translator
 from journeymap.model import Overlay
 
 SRM_THRESHOLD = 0.001
@@ -139,11 +153,31 @@ class Readout:
     touchpoints: tuple[TouchpointDifference, ...]
     plan: Plan
     decision: Decision
-    reason: str
-    notes: tuple[str, ...]
+    reason_text: Text
+    """The reason of the decision as a translatable sentence (``reason`` is its English)."""
+    note_texts: tuple[Text, ...]
+    """The notes as translatable sentences (``notes`` are their English)."""
     unit: str = "customers"
     guardrails: tuple[Guardrail, ...] = ()
     scenario_check: tuple[ScenarioCheck, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        """The reason in English (JSON, CSV, GitHub annotations)."""
+        return self.reason_text.format()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The notes in English."""
+        return tuple(n.format() for n in self.note_texts)
+
+    def reason_in(self, t: Translator) -> str:
+        """The reason in the language of ``t``."""
+        return self.reason_text.format(t)
+
+    def notes_in(self, t: Translator) -> tuple[str, ...]:
+        """The notes in the language of ``t``."""
+        return tuple(n.format(t) for n in self.note_texts)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``journeymap experiment --format json`` (docs/experiments.md)."""
@@ -345,36 +379,6 @@ def touchpoint_differences(
     return out
 
 
-def biggest_difference(rows: Sequence[TouchpointDifference]) -> str | None:
-    """The touchpoint where the arms differ most, in plain words (smallest q, then largest gap).
-
-    >>> row = TouchpointDifference("b", "checkout", "Checkout", 0.36, 0.31, -0.05, None,
-    ...                            (-0.21, -0.06), 0.001, 0.004)
-    >>> biggest_difference([row])
-    'b lost 14% fewer customers at Checkout (31.0% against 36.0%); 95% interval 6% to 21% fewer (q 0.004)'
-    """
-    if not rows:
-        return None
-    r = min(rows, key=lambda t: (t.q_value, -abs(t.difference), t.touchpoint))
-    change = r.drop_off / r.control_drop_off - 1 if r.control_drop_off else None
-    if change is None:
-        return f"{r.arm} lost {r.drop_off:.1%} of customers at {r.name}, the control none"
-    word = "fewer" if change < 0 else "more"
-    text = (
-        f"{r.arm} lost {abs(change):.0%} {word} customers at {r.name} "
-        f"({r.drop_off:.1%} against {r.control_drop_off:.1%})"
-    )
-    ci = r.relative_change_interval
-    if ci is not None:
-        lo, hi = sorted((abs(ci[0]), abs(ci[1]))) if ci[0] * ci[1] > 0 else (ci[0], ci[1])
-        text += (
-            f"; 95% interval {lo:.0%} to {hi:.0%} {word}"
-            if ci[0] * ci[1] > 0
-            else f"; 95% interval {lo:+.0%} to {hi:+.0%}"
-        )
-    return text + f" (q {r.q_value:.2g})"
-
-
 # ----------------------------------------------------------------------------- decision
 
 
@@ -398,74 +402,35 @@ def decide(
     comparisons: Sequence[Comparison],
     the_plan: Plan,
     alpha: float,
-) -> tuple[Decision, str, list[str]]:
+) -> tuple[Decision, Text, list[Text]]:
     """``ship``, ``harm``, ``inconclusive`` or ``invalid``, with the reason and notes.
 
     Before the planned sample size the sequential (always-valid) p-values decide; at or after
     it the fixed-horizon ones. Both are Holm-adjusted across arms.
     """
-    notes: list[str] = []
+    notes: list[Text] = []
     empty = [a.name for a in arms if a.customers == 0]
     if empty:
-        return Decision.INVALID, f"no customers in arm {', '.join(empty)}", notes
+        return Decision.INVALID, no_customers(empty), notes
     if srm_result.mismatch:
-        return (
-            Decision.INVALID,
-            (
-                f"sample ratio mismatch (p = {srm_result.p_value:.2g}): the arms did not get the "
-                "planned shares of customers, so assignment or tracking is broken and every "
-                "difference may come from who was counted, not from the change"
-            ),
-            notes,
-        )
+        return Decision.INVALID, sample_ratio_mismatch(srm_result.p_value), notes
     planned, so_far = the_plan.customers_per_arm, min(a.customers for a in arms)
     reached = sample_reached(arms, the_plan)
     if planned is not None and not reached:
-        notes.append(
-            f"planned {planned:,} customers per arm, {so_far:,} so far: read the sequential figures"
-        )
+        notes.append(sequential_note(planned, so_far))
     significant = [
         c for c in comparisons if deciding_p(c, reached) < alpha and c.difference is not None
     ]
     harmful = [c for c in significant if (c.difference or 0.0) < 0]
     better = [c for c in significant if (c.difference or 0.0) > 0]
-    figures = "fixed-horizon" if reached else "sequential"
     if harmful:
-        return (
-            Decision.HARM,
-            (
-                f"{', '.join(c.arm for c in harmful)} converts significantly "
-                f"worse than the control ({figures} p < {alpha:g})"
-            ),
-            notes,
-        )
+        return Decision.HARM, harm([c.arm for c in harmful], reached, alpha), notes
     if better:
         best = max(better, key=lambda c: c.difference or 0.0)
-        return (
-            Decision.SHIP,
-            (
-                f"{best.arm} converts significantly better than the control "
-                f"({figures} p < {alpha:g})"
-            ),
-            notes,
-        )
+        return Decision.SHIP, ship(best.arm, reached, alpha), notes
     if planned is not None and not reached:
-        return (
-            Decision.INCONCLUSIVE,
-            (
-                f"no significant difference yet; needs about "
-                f"{planned - so_far:,} more customers per arm"
-            ),
-            notes,
-        )
-    return (
-        Decision.INCONCLUSIVE,
-        (
-            "no significant difference at the planned sample size: "
-            "any effect is smaller than the one planned for"
-        ),
-        notes,
-    )
+        return Decision.INCONCLUSIVE, needs_more(planned - so_far), notes
+    return Decision.INCONCLUSIVE, no_difference(), notes
 
 
 # ------------------------------------------------------------------------------ readout
@@ -487,22 +452,6 @@ def _require_usable(arms: Sequence[ArmInput], control: str) -> list[str]:
     if len(maps) > 1:
         raise ExperimentInputError("the arms' overlays belong to different maps")
     return names
-
-
-def arm_notes(arms: Sequence[Arm]) -> list[str]:
-    """What each arm leaves out: customers seen in two arms, journeys that started at a goal."""
-    notes = []
-    if any(a.excluded for a in arms):
-        notes.append(
-            "customers seen in two arms are excluded, counted under their first arm: "
-            + ", ".join(f"{a.name} {a.excluded:,}" for a in arms)
-        )
-    if any(a.started_at_goal for a in arms):
-        notes.append(
-            "customers whose journey started at a goal are neither customers nor conversions "
-            "of their arm: " + ", ".join(f"{a.name} {a.started_at_goal:,}" for a in arms)
-        )
-    return notes
 
 
 def read_out(
@@ -542,7 +491,7 @@ def read_out(
     if breach is not None and decision != Decision.INVALID:
         decision, reason = Decision.HARM, breach
     notes += arm_notes(ordered)
-    notes += left_out
+    notes += [verbatim(n) for n in left_out]
     biggest = biggest_difference(rows)
     if biggest is not None:
         notes.append(biggest)

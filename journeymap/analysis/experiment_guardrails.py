@@ -39,9 +39,12 @@ import networkx as nx
 
 from journeymap import stats
 from journeymap.analysis.experiment_plan import GuardrailSpec
+from journeymap.analysis.experiment_words import joined
 from journeymap.analysis.flow import Flow
 from journeymap.analysis.surveys import survey_metrics
+from journeymap.findings import Number, Text, number, text, text_of
 from journeymap.graph import GOAL, SCORES
+from journeymap.i18n import N_
 from journeymap.model import Direction, Scores
 
 
@@ -216,23 +219,42 @@ def guardrails(
     return out
 
 
-def breach_reason(rows: Sequence[Guardrail]) -> str | None:
+GUARDRAIL_WORDS = (
+    N_("breached"),
+    N_("holds"),
+    N_("unclear"),
+    N_("no data"),
+    N_("higher"),
+    N_("lower"),
+)
+"""A guardrail's ``verdict`` and ``worse_when`` values as msgids: JSON and CSV keep the values,
+the table, Markdown and the report show ``gettext(value)``."""
+
+
+def breach_reason(rows: Sequence[Guardrail]) -> Text | None:
     """The reason a breached guardrail gives the decision ``harm``, or None without a breach.
 
     >>> g = Guardrail("b", "conversion", "support", "higher", 0.05, 0.08, 0.03, (0.01, 0.05),
     ...               "0.5pp", 0.005, "breached")
-    >>> breach_reason([g])
-    'guardrail breached: b conversion at support +3.00 pp (tolerated 0.5pp)'
+    >>> print(breach_reason([g]))
+    guardrail breached: b conversion at support +3.00 pp (tolerated 0.5pp)
     """
     breached = [g for g in rows if g.verdict == "breached"]
     if not breached:
         return None
     parts = []
     for g in breached:
-        scale = 100 if g.metric not in ("ces", "nps") else 1
-        unit = " pp" if scale == 100 else " points"
+        scale = 1 if g.metric in ("ces", "nps") else 100
+        fields: dict[str, str | Number] = {
+            "arm": g.arm,
+            "metric": g.metric,
+            "subject": g.subject,
+            "change": number((g.difference or 0.0) * scale, "+.2f"),
+            "tolerance": g.tolerance,
+        }
         parts.append(
-            f"{g.arm} {g.metric} at {g.subject} {(g.difference or 0.0) * scale:+.2f}{unit} "
-            f"(tolerated {g.tolerance})"
+            text_of("{arm} {metric} at {subject} {change} points (tolerated {tolerance})", fields)
+            if scale == 1
+            else text_of("{arm} {metric} at {subject} {change} pp (tolerated {tolerance})", fields)
         )
-    return "guardrail breached: " + "; ".join(parts)
+    return text("guardrail breached: {guardrails}", guardrails=joined(parts))

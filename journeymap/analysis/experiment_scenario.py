@@ -22,6 +22,7 @@ import networkx as nx
 
 from journeymap.analysis.core import analyze
 from journeymap.analysis.results import Analysis
+from journeymap.findings import Text, number, text
 
 
 @dataclass(frozen=True)
@@ -90,21 +91,32 @@ def scenario_checks(
     ]
 
 
-def words(c: ScenarioCheck) -> str:
+def words(c: ScenarioCheck) -> Text:
     """The check in one line.
 
-    >>> words(ScenarioCheck("b", "to-be", 0.018, 0.012, (0.001, 0.023), "consistent"))
-    'b: to-be predicted +1.8 pp, observed +1.2 pp (0.1 to 2.3): consistent'
+    >>> print(words(ScenarioCheck("b", "to-be", 0.018, 0.012, (0.001, 0.023), "consistent")))
+    b: to-be predicted +1.8 pp, observed +1.2 pp (0.1 to 2.3): consistent
     """
     if c.predicted is None or c.observed is None or c.observed_interval is None:
-        return f"{c.arm}: {c.scenario} predicts no figure to compare: no data"
+        return text(
+            "{arm}: {scenario} predicts no figure to compare: no data",
+            arm=c.arm,
+            scenario=c.scenario,
+        )
     lo, hi = c.observed_interval
     verdict = {
-        "consistent": "consistent",
-        "lower": "lower than predicted",
-        "higher": "higher than predicted",
+        "consistent": text("consistent"),
+        "lower": text("lower than predicted"),
+        "higher": text("higher than predicted"),
     }[c.verdict]
-    return (
-        f"{c.arm}: {c.scenario} predicted {c.predicted * 100:+.1f} pp, observed "
-        f"{c.observed * 100:+.1f} pp ({lo * 100:.1f} to {hi * 100:.1f}): {verdict}"
+    return text(
+        "{arm}: {scenario} predicted {predicted} pp, observed {observed} pp ({low} to {high}): "
+        "{verdict}",
+        arm=c.arm,
+        scenario=c.scenario,
+        predicted=number(c.predicted * 100, "+.1f"),
+        observed=number(c.observed * 100, "+.1f"),
+        low=number(lo * 100, ".1f"),
+        high=number(hi * 100, ".1f"),
+        verdict=verdict,
     )

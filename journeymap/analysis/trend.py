@@ -53,8 +53,19 @@ from journeymap.analysis.comparison import Metric
 from journeymap.analysis.core import time_to_convert_of
 from journeymap.analysis.flow import flow_table
 from journeymap.analysis.results import TimeToConvert
+from journeymap.analysis.trend_words import (
+    beyond_limit,
+    change_between,
+    laney_reason,
+    p_name,
+    run_of,
+    series_name,
+    trend_of,
+)
 from journeymap.errors import AnalysisError, Diagnostic, MapError
 from journeymap.facts import after_goal_touchpoints, goal_starts, selected_goals
+from journeymap.findings import Text
+from journeymap.i18n import Translator
 from journeymap.model import PeriodRange, period_bounds, period_label
 from journeymap.source import Position
 from journeymap.stats import (
@@ -162,7 +173,17 @@ class Chart:
     low: tuple[float | None, ...]
     high: tuple[float | None, ...]
     sigma_z: float | None
-    reason: str | None
+    reason_text: Text | None
+    """Why the limits are wider, as a translatable sentence (``reason`` is its English)."""
+
+    @property
+    def reason(self) -> str | None:
+        """The reason in English (JSON)."""
+        return None if self.reason_text is None else self.reason_text.format()
+
+    def reason_in(self, t: Translator) -> str | None:
+        """The reason in the language of ``t``."""
+        return None if self.reason_text is None else self.reason_text.format(t)
 
 
 @dataclass(frozen=True)
@@ -175,7 +196,17 @@ class Signal:
     rule: Rule
     value: float
     limit: float
-    message: str
+    text: Text
+    """The signal as a translatable sentence (``message`` is its English)."""
+
+    @property
+    def message(self) -> str:
+        """The signal in English (JSON ``signals[].message``)."""
+        return self.text.format()
+
+    def message_in(self, t: Translator) -> str:
+        """The signal in the language of ``t``."""
+        return self.text.format(t)
 
 
 @dataclass(frozen=True)
@@ -270,15 +301,11 @@ def _figures(p: PeriodInput, goal: str | None, confidence: float) -> PeriodFigur
 # ---------------------------------------------------------------------------------- signals
 
 
-def _pct(v: float) -> str:
-    return f"{100 * v:.1f}%"
-
-
 @dataclass(frozen=True)
 class _Series:
     metric: Metric
     subject: str | None
-    what: str
+    what: Text
     points: tuple[Proportion, ...]
 
     def usable(self) -> bool:
@@ -288,13 +315,15 @@ class _Series:
 
 
 def _series(periods: Sequence[PeriodFigures]) -> list[_Series]:
-    out = [_Series(Metric.CONVERSION, None, "conversion", tuple(p.conversion for p in periods))]
+    out = [
+        _Series(Metric.CONVERSION, None, series_name(None), tuple(p.conversion for p in periods))
+    ]
     for i, tp in enumerate(periods[0].touchpoints):
         out.append(
             _Series(
                 Metric.DROP_OFF,
                 tp.id,
-                f"drop-off at {tp.name}",
+                series_name(tp.name),
                 tuple(p.touchpoints[i].drop_off for p in periods),
             )
         )
@@ -314,11 +343,7 @@ def _chart(s: _Series, alpha: float) -> Chart:
     c = p_chart(x, n, laney=laney)
     reason = None
     if c.sigma_z is not None and test is not None:
-        reason = (
-            f"the periods vary more than sampling explains (chi-squared {test[0]:.1f} on "
-            f"{test[1]} df, p = {test[2]:.2g}): limits {c.sigma_z:.2f} times wider "
-            f"(Laney sigma_z)"
-        )
+        reason = laney_reason(test[0], test[1], test[2], c.sigma_z)
     return Chart(s.metric, s.subject, c.centre, c.low, c.high, c.sigma_z, reason)
 
 
@@ -328,7 +353,8 @@ def _chart_signals(s: _Series, c: Chart, labels: Sequence[str]) -> list[Signal]:
         lo, hi = c.low[i], c.high[i]
         if p.value is None or lo is None or hi is None or lo <= p.value <= hi:
             continue
-        side, limit = ("above its upper", hi) if p.value > hi else ("below its lower", lo)
+        above = p.value > hi
+        limit = hi if above else lo
         out.append(
             Signal(
                 labels[i],
@@ -337,14 +363,13 @@ def _chart_signals(s: _Series, c: Chart, labels: Sequence[str]) -> list[Signal]:
                 Rule.BEYOND_LIMITS,
                 p.value,
                 limit,
-                f"{s.what} {_pct(p.value)} in {labels[i]} is {side} control limit "
-                f"{_pct(limit)} (centre {_pct(c.centre)})",
+                beyond_limit(s.what, p.value, labels[i], limit, c.centre, above=above),
             )
         )
     values = [p.value for p in s.points]
     for first, last in runs_on_one_side(values, c.centre, length=RUN_LENGTH):
         v = values[first]
-        side = "above" if v is not None and v > c.centre else "below"
+        above = v is not None and v > c.centre
         out.append(
             Signal(
                 labels[last],
@@ -353,15 +378,16 @@ def _chart_signals(s: _Series, c: Chart, labels: Sequence[str]) -> list[Signal]:
                 Rule.RUN_OF_EIGHT,
                 float(last - first + 1),
                 float(RUN_LENGTH),
-                f"{s.what} stayed {side} its centre line {_pct(c.centre)} for "
-                f"{last - first + 1} periods in a row ({labels[first]} to {labels[last]})",
+                run_of(
+                    s.what, c.centre, labels[first], labels[last], last - first + 1, above=above
+                ),
             )
         )
     return out
 
 
-def _p_name(s: _Series) -> str:
-    return "p" if s.metric is Metric.CONVERSION else "adjusted p"
+def _p_name(s: _Series) -> str | Text:
+    return p_name(s.metric is not Metric.CONVERSION)
 
 
 def _change_p(a: Proportion, b: Proportion) -> float | None:
@@ -391,7 +417,6 @@ def _change_signals(series: Sequence[_Series], labels: Sequence[str], alpha: flo
             continue
         a, b = s.points[i - 1].value, s.points[i].value
         assert a is not None and b is not None
-        verb = "rose" if b > a else "fell"
         out.append(
             Signal(
                 labels[i],
@@ -400,8 +425,7 @@ def _change_signals(series: Sequence[_Series], labels: Sequence[str], alpha: flo
                 Rule.CHANGE,
                 q,
                 alpha,
-                f"{s.what} {verb} from {_pct(a)} in {labels[i - 1]} to {_pct(b)} in "
-                f"{labels[i]} ({100 * (b - a):+.1f} points, {_p_name(s)} = {q:.2g})",
+                change_between(s.what, (labels[i - 1], a), (labels[i], b), _p_name(s), q),
             )
         )
     return out
@@ -425,7 +449,6 @@ def _trend_signals(series: Sequence[_Series], labels: Sequence[str], alpha: floa
         if q >= alpha:
             continue
         known = [(labels[j], p.value) for j, p in enumerate(s.points) if p.value is not None]
-        verb = "rising" if slopes[k] > 0 else "falling"
         out.append(
             Signal(
                 labels[-1],
@@ -434,9 +457,7 @@ def _trend_signals(series: Sequence[_Series], labels: Sequence[str], alpha: floa
                 Rule.TREND,
                 q,
                 alpha,
-                f"{s.what} has a {verb} trend, from {_pct(known[0][1])} in "
-                f"{known[0][0]} to {_pct(known[-1][1])} in {known[-1][0]} "
-                f"(Cochran-Armitage, {_p_name(s)} = {q:.2g})",
+                trend_of(s.what, known[0], known[-1], _p_name(s), q, rising=slopes[k] > 0),
             )
         )
     return out

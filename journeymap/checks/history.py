@@ -14,8 +14,7 @@ from journeymap.analysis.comparison import Metric
 from journeymap.analysis.trend import Rule, Signal, Trend
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.checks.phrases import Period
-from journeymap.findings import text
+from journeymap.findings import Period, text
 from journeymap.source import Position
 
 OUT_OF_CONTROL = (Rule.BEYOND_LIMITS, Rule.RUN_OF_EIGHT)

@@ -15,8 +15,6 @@ separators, decimal mark and currency.
 ('6,163 EUR', '6\\xa0163\\xa0€')
 >>> Duration(225).format(), Duration(225).format(ru), Duration(5400, "business").format()
 ('3.75m', '3,75 мин', '1.5h (business hours)')
->>> Period("2026-Q3").format(), Period("2026-Q3").format(ru)
-('2026-Q3', '3-й кв. 2026\\u202fг.')
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from journeymap.i18n import ENGLISH, Translator
 from journeymap.i18n.numbers import symbols, unit_word
 from journeymap.model import DURATION_UNITS
 
-__all__ = ["Duration", "Listed", "Period", "Shown", "Unit", "format_duration"]
+__all__ = ["Duration", "Listed", "Shown", "Unit", "format_duration"]
 
 Unit = Literal["rate", "nps", "percent", "ces", "money", "count"]
 """How a limited figure is written: a fraction as a percentage (``rate``), NPS and CES as
@@ -110,13 +108,3 @@ class Listed:
 
     def format(self, t: Translator | None = None) -> str:
         return ", ".join(i if isinstance(i, str) else i.format(t) for i in self.items)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A period label in the words of the language (:func:`journeymap.figures.period`)."""
-
-    label: str
-
-    def format(self, t: Translator | None = None) -> str:
-        return figures.period(self.label, lang=ENGLISH if t is None else t.lang)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from journeymap.analysis.cohorts import Cohorts
+from journeymap.analysis.cohorts import Cohorts, left_out_words
 from journeymap.figures import count, percent, period
 from journeymap.i18n import N_, translator
 from journeymap.render.fonts import plan_fonts
@@ -54,14 +54,7 @@ def left_out_line(c: Cohorts, lang: str = "en") -> str:
     t = translator(lang)
     if c.include_partial:
         return t.gettext("* partial: the log ends inside the period (kept on request, not final)")
-    return t.gettext(
-        "left out (the log ends before the period does): {cells} cells, "
-        "{cohorts} cohorts of {customers} customers"
-    ).format(
-        cells=count(c.left_out_offsets, lang=lang),
-        cohorts=count(c.left_out_cohorts, lang=lang),
-        customers=count(c.left_out_customers, lang=lang),
-    )
+    return left_out_words(c).format(t)
 
 
 _COHORT_TITLES = {

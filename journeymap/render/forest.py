@@ -136,7 +136,7 @@ def forest_rows(r: Readout, names: dict[str, str], t: Translator = EN) -> Forest
         label = f"{g.arm}: {guardrail_words(g, names, t)}"
         if g.difference is None:
             rail = t.gettext("guardrail")
-            left.append(f"{label} ({rail}): {g.verdict}")
+            left.append(f"{label} ({rail}): {t.gettext(g.verdict)}")
             continue
         unit = SCALE if g.metric in ("ces", "nps") else PROPORTION
         better = g.difference < 0 if g.worse_when == "higher" else g.difference > 0
@@ -210,7 +210,7 @@ def title_words(r: Readout, t: Translator = EN) -> tuple[str, str]:
         if r.experiment
         else t.gettext("Experiment")
     )
-    return f"{name}: {t.gettext(r.decision.value).upper()}", r.reason
+    return f"{name}: {t.gettext(r.decision.value).upper()}", r.reason_in(t)
 
 
 def _panel(ax: Axes, scene: Scene, rows: Sequence[ForestRow], unit: str) -> None:

@@ -121,10 +121,10 @@ def _guardrail(g: Guardrail, names: dict[str, str], t: Translator) -> GuardrailR
     return GuardrailRow(
         arm=g.arm,
         guardrail=guardrail_words(g, names, t),
-        worse_when=g.worse_when,
+        worse_when=t.gettext(g.worse_when),
         change=change,
         tolerated=g.tolerance,
-        verdict=g.verdict,
+        verdict=t.gettext(g.verdict),
     )
 
 
@@ -156,7 +156,7 @@ def experiment_section(scene: Scene) -> ExperimentSection | None:
     return ExperimentSection(
         title=title_words(r, t)[0],
         decision=r.decision.value,
-        reason=r.reason,
+        reason=r.reason_in(t),
         control=r.control,
         srm=srm,
         arms=tuple(
@@ -177,7 +177,7 @@ def experiment_section(scene: Scene) -> ExperimentSection | None:
         ),
         comparisons=tuple(_comparison(c, t) for c in r.comparisons),
         guardrails=tuple(_guardrail(g, names, t) for g in r.guardrails),
-        scenario=tuple(words(c) for c in r.scenario_check),
-        notes=r.notes,
+        scenario=tuple(words(c).format(t) for c in r.scenario_check),
+        notes=r.notes_in(t),
         forest_svg=forest_chart(scene, "svg"),
     )

@@ -81,15 +81,16 @@ def trend_section(scene: Scene, data: TrendData) -> TrendSection:
         rows.append(tuple(cells))
     conversion = tr("conversion")
     notes = tuple(
-        f"{conversion if c.subject is None else drop_at.format(name=names[c.subject])}: {c.reason}"
+        f"{conversion if c.subject is None else drop_at.format(name=names[c.subject])}: "
+        f"{c.reason_in(scene.t)}"
         for c in t.charts
-        if c.reason
+        if c.reason_text is not None
     )
     chart = trend_chart(scene, t, surveys, "svg")
     return TrendSection(
         header,
         tuple(rows),
-        tuple((period(s.period, lang=lang), s.message) for s in t.signals),
+        tuple((period(s.period, lang=lang), s.message_in(scene.t)) for s in t.signals),
         notes,
         data_uri(chart, "image/svg+xml"),
     )

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
-from journeymap.analysis.cohorts import Cohorts
-from journeymap.figures import MISSING, count, percent
+from journeymap.analysis.cohorts import Cohorts, left_out_words
+from journeymap.figures import MISSING, count, percent, period
 from journeymap.i18n import ENGLISH, Language, Translator, translator
 from journeymap.io.writer import dump_json
 from journeymap.report.formats import display_width, pad
@@ -97,7 +97,7 @@ def _triangle(c: Cohorts, t: Translator) -> tuple[list[str], list[list[str]]]:
     head = [t.gettext("cohort"), t.gettext("customers"), *(f"+{k}" for k in range(width))]
     body = [
         [
-            r.cohort,
+            period(r.cohort, lang=L),
             count(r.customers, lang=L),
             *(
                 percent(x, lang=L)
@@ -130,16 +130,7 @@ def _notes(c: Cohorts, tr: Translator) -> list[str]:
         ),
     ]
     if c.left_out_offsets or c.left_out_cohorts:
-        lines.append(
-            tr.gettext(
-                "left out (the log ends before the period does): {cells} cells, "
-                "{cohorts} cohorts of {customers} customers"
-            ).format(
-                cells=count(c.left_out_offsets, lang=L),
-                cohorts=count(c.left_out_cohorts, lang=L),
-                customers=count(c.left_out_customers, lang=L),
-            )
-        )
+        lines.append(left_out_words(c).format(tr))
     if any(r.partial_from is not None for r in c.cohorts):
         lines.append(tr.gettext("* the log ends before this period does: not final"))
     if c.values_unreadable:

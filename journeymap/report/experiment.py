@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from journeymap.analysis.experiment import Comparison, Guardrail, Readout
 from journeymap.analysis.experiment_plan import Plan
 from journeymap.figures import MISSING, count, p_value, percent
+from journeymap.findings import Number
 from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
+from journeymap.i18n.numbers import pp
 from journeymap.report.formats import pad
 from journeymap.source import Position
 
@@ -21,8 +23,16 @@ def _pct(v: float | None, digits: int = 1, lang: Language = ENGLISH) -> str:
     return percent(v, digits, lang=lang)
 
 
-def _pp(v: float | None) -> str:
-    return MISSING if v is None else f"{v * 100:+.2f} pp"
+def _num(v: float, spec: str, t: Translator | None) -> str:
+    """A number in the separators of ``t``'s language (:class:`journeymap.findings.Number`)."""
+    return Number(v, spec).format(t)
+
+
+def _pp(v: float | None, t: Translator | None = None) -> str:
+    """A difference of proportions in percentage points: ``+1.20 pp`` (``+1,20 п. п.``)."""
+    if v is None:
+        return MISSING
+    return f"{_num(v * 100, '+.2f', t)} {pp(ENGLISH if t is None else t.lang)}"
 
 
 def _span(ci: tuple[float, float] | None, fmt: str = "pp", t: Translator | None = None) -> str:
@@ -35,8 +45,8 @@ def _span(ci: tuple[float, float] | None, fmt: str = "pp", t: Translator | None 
         return f"({MISSING})"
     to = (t or translator(ENGLISH)).gettext("({low} to {high})")
     if fmt == "%":
-        return to.format(low=f"{ci[0] * 100:+.1f}%", high=f"{ci[1] * 100:+.1f}%")
-    return to.format(low=f"{ci[0] * 100:+.2f}", high=f"{ci[1] * 100:+.2f}")
+        return to.format(low=_num(ci[0], "+.1%", t), high=_num(ci[1], "+.1%", t))
+    return to.format(low=_num(ci[0] * 100, "+.2f", t), high=_num(ci[1] * 100, "+.2f", t))
 
 
 def _level(ci: tuple[float, float] | None, t: Translator) -> str:
@@ -73,8 +83,8 @@ def plan_lines(plan: Plan, *, lang: Language = ENGLISH) -> list[str]:
             n=count(plan.customers_per_arm, lang=lang),
             effect=plan.effect,
             baseline=base,
-            alpha=f"{plan.alpha:g}",
-            power=f"{plan.power:g}",
+            alpha=_num(plan.alpha, "g", t),
+            power=_num(plan.power, "g", t),
         )
     ]
     if plan.days is not None:
@@ -92,7 +102,7 @@ def _comparison_line(c: Comparison, t: Translator) -> str:
         "{p_holm}); sequential p {p_seq} {sequence}; chance to beat control {chance}"
     ).format(
         arm=c.arm,
-        difference=_pp(c.difference),
+        difference=_pp(c.difference, t),
         interval=_span(c.difference_interval, t=t),
         lift=_pct(c.relative_lift, lang=L),
         lift_interval=_span(c.relative_lift_interval, "%", t),
@@ -119,12 +129,14 @@ def _change(g: Guardrail, t: Translator | None = None) -> str:
         ci = g.difference_interval
         to = t.gettext("({low} to {high})")
         span = (
-            f"({MISSING})" if ci is None else to.format(low=f"{ci[0]:+.2f}", high=f"{ci[1]:+.2f}")
+            f"({MISSING})"
+            if ci is None
+            else to.format(low=_num(ci[0], "+.2f", t), high=_num(ci[1], "+.2f", t))
         )
         return t.gettext("{difference} points {interval}").format(
-            difference=f"{g.difference:+.2f}", interval=span
+            difference=_num(g.difference, "+.2f", t), interval=span
         )
-    return f"{_pp(g.difference)} {_span(g.difference_interval, t=t)}"
+    return f"{_pp(g.difference, t)} {_span(g.difference_interval, t=t)}"
 
 
 def _at(t: Translator, metric: str, subject: str) -> str:
@@ -144,10 +156,10 @@ def guardrail_lines(r: Readout, *, lang: Language = ENGLISH) -> list[str]:
         ).format(
             arm=pad(g.arm, 12),
             where=f"{g.metric} " + pad(t.gettext("at {subject}").format(subject=g.subject), 19),
-            direction=pad(g.worse_when, 6),
+            direction=pad(t.gettext(g.worse_when), 6),
             change=_change(g, t),
             tolerance=g.tolerance,
-            verdict=g.verdict.upper(),
+            verdict=t.gettext(g.verdict).upper(),
         )
         for g in r.guardrails
     ]
@@ -190,7 +202,7 @@ def table(r: Readout, *, lang: Language = ENGLISH) -> str:
     lines += ["", t.gettext("drop-off per touchpoint (customers who left there / reached it):")]
     lines += [
         f"  {pad(tp.arm, 12)} {pad(tp.name, 24)} {_pct(tp.control_drop_off, lang=L):>7} -> "
-        f"{_pct(tp.drop_off, lang=L):>7} {_pp(tp.difference):>10}  q {p_value(tp.q_value, lang=L)}"
+        f"{_pct(tp.drop_off, lang=L):>7} {_pp(tp.difference, t):>10}  q {p_value(tp.q_value, lang=L)}"
         for tp in r.touchpoints
     ]
     lines += guardrail_lines(r, lang=lang)
@@ -198,10 +210,10 @@ def table(r: Readout, *, lang: Language = ENGLISH) -> str:
     lines += [
         "",
         *plan_lines(r.plan, lang=lang),
-        *(note.format(note=n) for n in r.notes),
+        *(note.format(note=n) for n in r.notes_in(t)),
         "",
         t.gettext("decision: {decision}: {reason}").format(
-            decision=r.decision.value.upper(), reason=r.reason
+            decision=t.gettext(r.decision.value).upper(), reason=r.reason_in(t)
         ),
     ]
     return "\n".join(lines) + "\n"
@@ -235,7 +247,7 @@ def markdown(r: Readout, *, lang: Language = ENGLISH) -> str:
         "|---|---|---|---|---|---:|",
     ]
     cmp += [
-        f"| {c.arm} | {_pp(c.difference)} {_span(c.difference_interval, t=t)} | "
+        f"| {c.arm} | {_pp(c.difference, t)} {_span(c.difference_interval, t=t)} | "
         f"{_pct(c.relative_lift, lang=L)} {_span(c.relative_lift_interval, '%', t)} | "
         f"{p_value(c.p_value_adjusted, lang=L)} | {p_value(c.sequential_p_value, lang=L)} | "
         f"{_pct(c.chance_to_beat_control, lang=L)} |"
@@ -247,8 +259,8 @@ def markdown(r: Readout, *, lang: Language = ENGLISH) -> str:
         "|---|---|---|---|---|---|",
     ]
     rails += [
-        f"| {g.arm} | {_at(t, g.metric, g.subject)} | {g.worse_when} | {_change(g, t)} | "
-        f"{g.tolerance} | **{g.verdict}** |"
+        f"| {g.arm} | {_at(t, g.metric, g.subject)} | {t.gettext(g.worse_when)} | "
+        f"{_change(g, t)} | {g.tolerance} | **{t.gettext(g.verdict)}** |"
         for g in r.guardrails
     ]
     title = (
@@ -257,9 +269,9 @@ def markdown(r: Readout, *, lang: Language = ENGLISH) -> str:
         else t.gettext("Experiment")
     )
     out = [
-        f"### {title}: **{r.decision.value}**",
+        f"### {title}: **{t.gettext(r.decision.value)}**",
         "",
-        r.reason,
+        r.reason_in(t),
         "",
         *rows,
         "",
@@ -268,7 +280,7 @@ def markdown(r: Readout, *, lang: Language = ENGLISH) -> str:
         *([*rails, ""] if r.guardrails else []),
         t.gettext("Sample ratio mismatch p-value: {p}.").format(p=p_value(r.srm.p_value, lang=L)),
         "",
-        *(f"- {n}" for n in r.notes),
+        *(f"- {n}" for n in r.notes_in(t)),
         "",
         *plan_lines(r.plan, lang=lang),
     ]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from journeymap.figures import MISSING, count, duration, level, percent, percent_interval
+from journeymap.figures import MISSING, count, duration, level, percent, percent_interval, period
 from journeymap.i18n import ENGLISH, Language, Translator, translator
 from journeymap.report.formats import CsvWriter, display_width, pad
 
@@ -189,7 +189,7 @@ def _rows(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
     for p in t.periods:
         mark = "*" if (p.period, "conversion", None) in flags else " "
         cells = [
-            p.period,
+            period(p.period, lang=L),
             count(p.journeys, lang=L),
             percent(p.conversion.value, lang=L) + mark,
             percent_interval(p.conversion.interval, lang=L),
@@ -209,15 +209,18 @@ def _rows(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _notes(t: Trend) -> list[str]:
-    notes = [
-        f"{c.metric.value} {c.subject}: {c.reason}"
-        if c.subject
-        else f"{c.metric.value}: {c.reason}"
+def _notes(t: Trend, tr: Translator) -> list[str]:
+    """Why Laney's p' widened a chart, per series (the series named as in the header)."""
+    conversion, drop = tr.gettext("conversion"), tr.gettext("drop-off {id}")
+    line = tr.gettext("{series}: {reason}")
+    return [
+        line.format(
+            series=conversion if c.subject is None else drop.format(id=c.subject),
+            reason=c.reason_in(tr),
+        )
         for c in t.charts
-        if c.reason
+        if c.reason_text is not None
     ]
-    return notes
 
 
 def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
@@ -241,8 +244,11 @@ def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
         if t.signals
         else tr.gettext("no signals: every change is within sampling noise")
     )
-    lines += [f"  {s.period}  {s.rule.value:<13} {s.message}" for s in t.signals]
-    notes = _notes(t)
+    lines += [
+        f"  {period(s.period, lang=tr.lang)}  {s.rule.value:<13} {s.message_in(tr)}"
+        for s in t.signals
+    ]
+    notes = _notes(t, tr)
     if notes:
         lines += ["", tr.gettext("control limits widened (Laney p'):"), *[f"  {n}" for n in notes]]
     return "\n".join(lines) + "\n"
@@ -263,8 +269,11 @@ def to_markdown(t: Trend, *, lang: Language = ENGLISH) -> str:
         else tr.gettext("No signals: every change is within sampling noise."),
         "",
     ]
-    lines += [f"- {s.period} (`{s.rule.value}`): {s.message}" for s in t.signals]
-    notes = _notes(t)
+    lines += [
+        f"- {period(s.period, lang=tr.lang)} (`{s.rule.value}`): {s.message_in(tr)}"
+        for s in t.signals
+    ]
+    notes = _notes(t, tr)
     if notes:
         head = "**" + tr.gettext("Control limits widened (Laney p')") + "**"
         lines += ["", head, "", *[f"- {n}" for n in notes]]

@@ -16,8 +16,8 @@ from babel.numbers import format_decimal, format_percent
 
 from journeymap.checks.core import REGISTRY
 from journeymap.checks.metrics import format_duration
-from journeymap.checks.phrases import Duration, Listed, Period, Shown
-from journeymap.findings import Finding, text
+from journeymap.checks.phrases import Duration, Listed, Shown
+from journeymap.findings import Finding, Period, text
 from journeymap.i18n import LANGUAGES, translator
 from tests.checks.helpers import run_text
 from tests.checks.inproc import run_inproc

@@ -48,7 +48,7 @@ def test_cells_by_hand_whole_periods_only() -> None:
     ]
     # April's cohort (1 customer) and the April cells of January and February are left out
     assert left_out_line(c) == (
-        "left out (the log ends before the period does): 2 cells, 1 cohorts of 1 customers"
+        "left out (the log ends before the period does): 2 cells, 1 cohort of 1 customer"
     )
 
 
