@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from journeymap import graph as g
 from journeymap.figures import (
@@ -32,6 +33,9 @@ from journeymap.i18n import Translator
 from journeymap.render.report_views import Variants, left_out, variant_scenes, view_personas
 from journeymap.render.scene import Scene, emotion_curve
 
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -40,6 +44,21 @@ class Cell:
     text: str
     value: float | None = None
     numeric: bool = True
+
+
+def td(cell: Cell) -> Markup:
+    """The one writer of a cell of the report's tables (every ``jm-sortable`` table): a
+    numeric cell is ``class="n"``, and a cell with a number carries it as ``data-value``, which
+    the script sorts by (cells without one sort by their text, after the numbers).
+
+    >>> print(td(Cell("1,250 <EUR>", 1250.0)), td(Cell("Cart", numeric=False)))
+    <td class="n" data-value="1250.0">1,250 &lt;EUR&gt;</td> <td>Cart</td>
+    """
+    from markupsafe import Markup, escape
+
+    numeric = ' class="n"' if cell.numeric else ""
+    value = "" if cell.value is None else f' data-value="{cell.value}"'
+    return Markup(f"<td{numeric}{value}>{escape(cell.text)}</td>")
 
 
 @dataclass(frozen=True)
