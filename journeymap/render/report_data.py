@@ -14,7 +14,7 @@ script element (``</script>`` in a name stays data).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -106,6 +106,10 @@ class View:
     touchpoints: dict[str, Tip]
     transitions: dict[str, Tip]
     """Keyed ``"from to"`` (ids have no spaces)."""
+    not_drawn: str | None = None
+    """Why the graph lacks some of this view's touchpoints (those its scenario adds: the graph
+    is drawn once, for the page's own scenario), with their count and names; None when every
+    touchpoint of the view has a node."""
 
 
 @dataclass(frozen=True)
@@ -313,6 +317,10 @@ def build_island(
         t.pgettext("interactive report", "All personas") if p is None else base.map.persona(p).name
         for p in view_personas(base, variants.items)
     ]
+    from journeymap.render.dot import dot_ids
+
+    drawn = dot_ids(base)
+    page = scenarios[[v.scenario for v in variants.items].index(base.scenario)]
     views = {}
     for si, pi, scene in variant_scenes(base, variants.items, goal=goal):
         views[f"{si}:{pi}"] = View(
@@ -323,12 +331,11 @@ def build_island(
             curve=curve_points(scene),
             touchpoints={tid: touchpoint_tip(scene, tid) for tid in scene.graph},
             transitions=transition_tips(scene),
+            not_drawn=not_drawn(scene, page, drawn),
         )
     si = [v.scenario for v in variants.items].index(base.scenario)
     pi = view_personas(base, variants.items).index(base.persona)
     lo, hi = base.map.emotion_scale
-    from journeymap.render.dot import dot_ids
-
     return Island(
         scenarios=tuple(scenarios),
         personas=tuple(personas),
@@ -339,6 +346,21 @@ def build_island(
         labels=ui_labels(t),
         note=left_out(base, variants),
     )
+
+
+def not_drawn(scene: Scene, page: str, drawn: Mapping[str, str]) -> str | None:
+    """The note of a view whose touchpoints are not all in the graph (`drawn`: touchpoint id
+    -> node name of the graph, drawn once for the page's own scenario, named `page`): their
+    count and names (a scenario's added touchpoints, or those the page's scenario removed);
+    None when the graph has them all."""
+    missing = [tp.name for _, tp in scene.map.iter_touchpoints() if tp.id not in drawn]
+    if not missing:
+        return None
+    return scene.t.ngettext(
+        "{n} touchpoint of this scenario is not in the graph (it is drawn for “{page}”): {names}",
+        "{n} touchpoints of this scenario are not in the graph (it is drawn for “{page}”): {names}",
+        len(missing),
+    ).format(n=len(missing), page=page, names="; ".join(missing))
 
 
 def island_json(island: Island) -> str:
