@@ -111,13 +111,13 @@ def test_a_report_of_a_map_at_a_git_revision_is_that_revision(tmp_path: Path) ->
 def test_a_report_run_derives_each_scenario_once_and_reads_no_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import journeymap.analysis.scenario_maps as scenario_maps
-    import journeymap.io.loader as loader
+    from journeymap.io import load_scenario
+    from journeymap.io.rawtree import _read_mapping as real_read
 
     loaded = load_map(MAPS / "first-purchase.yaml")
     derived: list[str | None] = []
     reads: list[str] = []
-    real_derive, real_read = scenario_maps.load_scenario, loader._read_mapping
+    real_derive = load_scenario
 
     def derive(loaded: Any, scenario: str | None) -> Any:
         derived.append(scenario)
@@ -127,8 +127,8 @@ def test_a_report_run_derives_each_scenario_once_and_reads_no_file(
         reads.append(str(file))
         return real_read(file, *args, **kw)
 
-    monkeypatch.setattr(scenario_maps, "load_scenario", derive)
-    monkeypatch.setattr(loader, "_read_mapping", read)
+    monkeypatch.setattr("journeymap.analysis.scenario_maps.load_scenario", derive)
+    monkeypatch.setattr("journeymap.io.loader._read_mapping", read)
     render_loaded(loaded, "report", "html", samples=0, curves="scenario")
     # the portfolio (to-be), the views (as-is, to-be) and the curves (both) share the loads
     assert sorted(derived, key=str) == ["as-is", "to-be"]
