@@ -7,8 +7,9 @@ from __future__ import annotations
 from journeymap.analysis.core import Options
 from journeymap.analysis.opportunities import portfolio
 from journeymap.analysis.opportunity_results import Portfolio
+from journeymap.analysis.scenario_maps import ScenarioMaps
 from journeymap.graph import build_graph
-from journeymap.io import LoadedMap, load_map
+from journeymap.io import LoadedMap
 from journeymap.model import JourneyMap, Overlay
 
 
@@ -22,18 +23,19 @@ def _overlay_fits(jm: JourneyMap, overlay: Overlay) -> bool:
     )
 
 
-def portfolio_of(loaded: LoadedMap, options: Options) -> Portfolio:
+def portfolio_of(
+    loaded: LoadedMap, options: Options, *, maps: ScenarioMaps | None = None
+) -> Portfolio:
     """Price the opportunities of ``loaded``'s map as written on ``loaded`` (its scenario and
     overlay), the scenario bases against the map as written with the same overlay (a scenario
-    that the overlay's numbers do not fit gets no value at stake, ranked out as "no value")."""
-    as_written = (
-        loaded if loaded.scenario is None else load_map(loaded.path, persona=loaded.persona)
-    )
-    jm = as_written.map
+    that the overlay's numbers do not fit gets no value at stake, ranked out as "no value").
+    The scenarios come from `maps` (the run's one loader; a new one for `loaded` without)."""
+    maps = ScenarioMaps(loaded) if maps is None else maps
+    jm = maps.get(None).map
     named = sorted({o.scenario for o in jm.opportunity_objects() if o.scenario is not None})
     graphs = {}
     for name in named:
-        scenario_map = load_map(loaded.path, scenario=name).map
+        scenario_map = maps.get(name).map
         if loaded.overlay is not None and not _overlay_fits(scenario_map, loaded.overlay):
             continue  # measured numbers of the map as written cannot price it: no value at stake
         graphs[name] = build_graph(scenario_map, loaded.overlay)

@@ -7,6 +7,7 @@ from journeymap.io.loader import (
     is_map_document,
     load_map,
     load_overlay,
+    load_scenario,
     validate_paths,
 )
 from journeymap.io.writer import (
@@ -37,6 +38,7 @@ __all__ = [
     "is_map_document",
     "load_map",
     "load_overlay",
+    "load_scenario",
     "locate",
     "parse_yaml",
     "refuse_inputs",

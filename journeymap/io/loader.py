@@ -49,6 +49,9 @@ class LoadedMap:
     warnings: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     """Every file read: the map, its includes, the overlay (for ``render --watch``)."""
+    written: PosDict | None = None
+    """The tree of the map as written (includes resolved) when `raw` has a scenario applied;
+    None when `raw` is that tree. Other scenarios are derived from it (:func:`load_scenario`)."""
 
     @property
     def period(self) -> str | PeriodRange | None:
@@ -108,21 +111,9 @@ def load_map(
     root = _include_root(file)
     if text is None:  # bytes from elsewhere (a git revision) bring no files to include from
         _resolve_includes(raw, file, display, root, sources, files, chain=[file.resolve()])
-    if scenario is not None:
-        raw = _apply_scenario(raw, scenario, display, sources)
-    jm, diagnostics = _validate_map(raw)
-    if jm is not None:
-        diagnostics += _check_references(jm, raw, applied=scenario is not None)
-    else:
-        seen_at = {d.position for d in diagnostics}
-        diagnostics += [d for d in _check_raw_references(raw) if d.position not in seen_at]
-    if diagnostics:
-        raise MapError(_sorted(diagnostics), sources)
-    assert jm is not None
-    loaded = LoadedMap(
-        map=jm, path=file, display=display, raw=raw, sources=sources, scenario=scenario, files=files
-    )
-    loaded.warnings += _map_warnings(jm, raw)
+    loaded = _resolved(raw, scenario, file, display, sources)
+    loaded.files = files
+    jm = loaded.map
     if persona is not None:
         ids = [p.id for p in jm.personas]
         if persona not in ids:
@@ -140,6 +131,41 @@ def load_map(
         if Path(data) not in loaded.files:  # a segment overlay is there already
             loaded.files.append(Path(data))
         loaded.warnings += _overlay_warnings(overlay, overlay_raw)
+    return loaded
+
+
+def load_scenario(loaded: LoadedMap, scenario: str | None) -> LoadedMap:
+    """The map of `loaded` with `scenario` applied (None: the map as written), derived from the
+    tree `loaded` was read from, never from the file on disk again (a map read at a git
+    revision, or from bytes, stays that text). No overlay and no persona: only the map."""
+    written = loaded.raw if loaded.written is None else loaded.written
+    out = _resolved(written, scenario, loaded.path, loaded.display, loaded.sources)
+    out.files = list(loaded.files)
+    return out
+
+
+def _resolved(
+    raw: PosDict, scenario: str | None, file: Path, display: str, sources: SourceText
+) -> LoadedMap:
+    """Apply the scenario (if any) to the tree of the map as written, then both validation
+    passes; raise :class:`MapError` with every problem found."""
+    written = raw
+    if scenario is not None:
+        raw = _apply_scenario(raw, scenario, display, sources)
+    jm, diagnostics = _validate_map(raw)
+    if jm is not None:
+        diagnostics += _check_references(jm, raw, applied=scenario is not None)
+    else:
+        seen_at = {d.position for d in diagnostics}
+        diagnostics += [d for d in _check_raw_references(raw) if d.position not in seen_at]
+    if diagnostics:
+        raise MapError(_sorted(diagnostics), sources)
+    assert jm is not None
+    loaded = LoadedMap(
+        map=jm, path=file, display=display, raw=raw, sources=sources, scenario=scenario
+    )
+    loaded.written = None if scenario is None else written
+    loaded.warnings += _map_warnings(jm, raw)
     return loaded
 
 

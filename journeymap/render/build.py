@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from journeymap.io import LoadedMap, load_map
+from journeymap.io import LoadedMap
 from journeymap.render.scene import Curve, build_curves, build_scene
 
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
     from journeymap.analysis.experiment import Readout
+    from journeymap.analysis.scenario_maps import ScenarioMaps
     from journeymap.render.report_trend import TrendData
 
 
@@ -24,15 +25,20 @@ def analysis_of(loaded: LoadedMap, *, goal: str | None, samples: int, seed: int)
     )
 
 
-def scenario_curves(loaded: LoadedMap, mode: str) -> list[Curve]:
-    """Emotion curves; ``scenario`` loads every scenario of the map to overlay its curve."""
+def scenario_curves(
+    loaded: LoadedMap, mode: str, *, maps: ScenarioMaps | None = None
+) -> list[Curve]:
+    """Emotion curves; ``scenario`` draws every scenario of the map over it, each scenario's
+    map from `maps` (the run's one loader; a new one for `loaded` without)."""
+    from journeymap.analysis.scenario_maps import ScenarioMaps
+
     others = []
     if mode == "scenario":
+        maps = ScenarioMaps(loaded) if maps is None else maps
         for name in loaded.map.scenarios:
             if name == loaded.scenario:
                 continue
-            other = load_map(loaded.path, scenario=name, persona=loaded.persona)
-            others.append((name, other.map))
+            others.append((name, maps.get(name).map))
     return build_curves(
         loaded.map, mode=mode, persona=loaded.persona, scenario=loaded.scenario, others=others
     )
@@ -54,8 +60,12 @@ def render_loaded(
     experiment: Readout | None = None,
     lang: str | None = None,
 ) -> bytes:
-    """Render one view of a loaded map (runs the analysis when the view shows its figures)."""
+    """Render one view of a loaded map (runs the analysis when the view shows its figures).
+    The map's scenarios are derived once for the whole run (curves, portfolio, report views)."""
+    from journeymap.analysis.scenario_maps import ScenarioMaps
     from journeymap.render import NEEDS_ANALYSIS, NEEDS_BOOTSTRAP, NEEDS_PORTFOLIO, render
+
+    maps = ScenarioMaps(loaded)
 
     analysis = None
     if view in NEEDS_ANALYSIS:
@@ -72,7 +82,7 @@ def render_loaded(
         scenario=loaded.scenario,
         goal=goal,
         page=page,
-        curves=scenario_curves(loaded, curves),
+        curves=scenario_curves(loaded, curves, maps=maps),
         lang=lang,
     )
     scene.experiment = experiment
@@ -87,10 +97,10 @@ def render_loaded(
             scenario=loaded.scenario,
             persona=loaded.persona,
         )
-        scene.portfolio = portfolio_of(loaded, options)
+        scene.portfolio = portfolio_of(loaded, options, maps=maps)
     variants = None
     if view == "report":
         from journeymap.render.report_views import report_variants
 
-        variants = report_variants(loaded, analysis, goal=goal, samples=samples, seed=seed)
+        variants = report_variants(maps, analysis, goal=goal, samples=samples, seed=seed)
     return render(scene, view, fmt, trend=trend, variants=variants)

@@ -19,6 +19,7 @@ from importlib import resources
 from journeymap.figures import MISSING, whole_money
 from journeymap.model import EvidenceKind
 from journeymap.render.evidence import age_text, oldest_assumption
+from journeymap.render.report_data import Cell, td
 from journeymap.render.scene import Scene
 
 
@@ -33,6 +34,11 @@ class AssumptionRow:
     value: str
     value_sort: str
     """The value at stake as a plain number for sorting ('' when none)."""
+
+    @property
+    def value_cell(self) -> Cell:
+        """The value at stake as the table writes it (:func:`report_data.td`)."""
+        return Cell(self.value, float(self.value_sort) if self.value_sort else None)
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,7 @@ def assumptions_html(scene: Scene) -> str:
     env = jinja2.Environment(
         autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     )
+    env.globals["td"] = td
     template = env.from_string(
         resources.files("journeymap.render")
         .joinpath("templates/report_assumptions.html.j2")

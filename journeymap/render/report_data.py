@@ -14,8 +14,9 @@ script element (``</script>`` in a name stays data).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 from journeymap import graph as g
 from journeymap.figures import (
@@ -32,6 +33,9 @@ from journeymap.i18n import Translator
 from journeymap.render.report_views import Variants, left_out, variant_scenes, view_personas
 from journeymap.render.scene import Scene, emotion_curve
 
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -40,6 +44,21 @@ class Cell:
     text: str
     value: float | None = None
     numeric: bool = True
+
+
+def td(cell: Cell) -> Markup:
+    """The one writer of a cell of the report's tables (every ``jm-sortable`` table): a
+    numeric cell is ``class="n"``, and a cell with a number carries it as ``data-value``, which
+    the script sorts by (cells without one sort by their text, after the numbers).
+
+    >>> print(td(Cell("1,250 <EUR>", 1250.0)), td(Cell("Cart", numeric=False)))
+    <td class="n" data-value="1250.0">1,250 &lt;EUR&gt;</td> <td>Cart</td>
+    """
+    from markupsafe import Markup, escape
+
+    numeric = ' class="n"' if cell.numeric else ""
+    value = "" if cell.value is None else f' data-value="{cell.value}"'
+    return Markup(f"<td{numeric}{value}>{escape(cell.text)}</td>")
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,10 @@ class View:
     touchpoints: dict[str, Tip]
     transitions: dict[str, Tip]
     """Keyed ``"from to"`` (ids have no spaces)."""
+    not_drawn: str | None = None
+    """Why the graph lacks some of this view's touchpoints (those its scenario adds: the graph
+    is drawn once, for the page's own scenario), with their count and names; None when every
+    touchpoint of the view has a node."""
 
 
 @dataclass(frozen=True)
@@ -294,6 +317,10 @@ def build_island(
         t.pgettext("interactive report", "All personas") if p is None else base.map.persona(p).name
         for p in view_personas(base, variants.items)
     ]
+    from journeymap.render.dot import dot_ids
+
+    drawn = dot_ids(base)
+    page = scenarios[[v.scenario for v in variants.items].index(base.scenario)]
     views = {}
     for si, pi, scene in variant_scenes(base, variants.items, goal=goal):
         views[f"{si}:{pi}"] = View(
@@ -304,12 +331,11 @@ def build_island(
             curve=curve_points(scene),
             touchpoints={tid: touchpoint_tip(scene, tid) for tid in scene.graph},
             transitions=transition_tips(scene),
+            not_drawn=not_drawn(scene, page, drawn),
         )
     si = [v.scenario for v in variants.items].index(base.scenario)
     pi = view_personas(base, variants.items).index(base.persona)
     lo, hi = base.map.emotion_scale
-    from journeymap.render.dot import dot_ids
-
     return Island(
         scenarios=tuple(scenarios),
         personas=tuple(personas),
@@ -320,6 +346,21 @@ def build_island(
         labels=ui_labels(t),
         note=left_out(base, variants),
     )
+
+
+def not_drawn(scene: Scene, page: str, drawn: Mapping[str, str]) -> str | None:
+    """The note of a view whose touchpoints are not all in the graph (`drawn`: touchpoint id
+    -> node name of the graph, drawn once for the page's own scenario, named `page`): their
+    count and names (a scenario's added touchpoints, or those the page's scenario removed);
+    None when the graph has them all."""
+    missing = [tp.name for _, tp in scene.map.iter_touchpoints() if tp.id not in drawn]
+    if not missing:
+        return None
+    return scene.t.ngettext(
+        "{n} touchpoint of this scenario is not in the graph (it is drawn for “{page}”): {names}",
+        "{n} touchpoints of this scenario are not in the graph (it is drawn for “{page}”): {names}",
+        len(missing),
+    ).format(n=len(missing), page=page, names="; ".join(missing))
 
 
 def island_json(island: Island) -> str:

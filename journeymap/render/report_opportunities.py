@@ -1,6 +1,6 @@
 """The "Opportunities" section of the HTML report: the ranked portfolio as a table (class
-``jm-sortable``, one ``data-value`` value per numeric cell so the interactive report's script
-can sort it) and the value-versus-effort matrix.
+``jm-sortable``, its cells written by :func:`journeymap.render.report_data.td`, so each
+numeric cell carries the ``data-value`` the interactive report's script sorts by) and the value-versus-effort matrix.
 
 The matrix is a ``data:`` image like the report's other pictures, not inline SVG: matplotlib's
 SVG carries ``style`` attributes and a ``<style>`` element, which the report's
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from journeymap.analysis.opportunity_words import notes, rows
+from journeymap.render.report_data import Cell, td
 from journeymap.render.scene import Scene
 
 
@@ -29,7 +30,7 @@ NUMERIC = (0, 4, 5, 6, 7)
 """Columns of :func:`journeymap.analysis.opportunity_words.rows` that hold numbers."""
 
 
-def _sort_keys(scene: Scene) -> list[list[str]]:
+def _sort_keys(scene: Scene) -> list[list[float | None]]:
     """Plain numbers per row for sorting: rank, effort, value, its low end, value per effort."""
     pf = scene.portfolio
     assert pf is not None
@@ -37,7 +38,7 @@ def _sort_keys(scene: Scene) -> list[list[str]]:
     for p in pf.opportunities:
         value, iv = pf.stake(p)
         cells = [p.rank, p.effort, value, None if iv is None else iv[0], p.value_per_effort]
-        out.append(["" if c is None else repr(float(c)) for c in cells])
+        out.append([None if c is None else float(c) for c in cells])
     return out
 
 
@@ -55,13 +56,10 @@ def opportunity_section(scene: Scene, matrix_uri: str) -> OpportunitySection | N
     )
     body = []
     for row, key in zip(table[1:], keys, strict=True):
-        cells = []
-        for i, c in enumerate(row):
-            if i in NUMERIC:
-                k = key[NUMERIC.index(i)]
-                cells.append(f'<td class="n" data-value="{escape(k)}">{escape(c)}</td>')
-            else:
-                cells.append(f"<td>{escape(c)}</td>")
+        cells = [
+            td(Cell(c, key[NUMERIC.index(i)]) if i in NUMERIC else Cell(c, numeric=False))
+            for i, c in enumerate(row)
+        ]
         body.append("<tr>" + "".join(cells) + "</tr>")
     extra = "".join(f"<li>{escape(n)}</li>" for n in notes(pf, scene.lang))
     alt = t.pgettext("opportunities", "Value at stake against effort of each ranked opportunity")

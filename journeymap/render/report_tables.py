@@ -1,12 +1,11 @@
 """The report's tables of figures: survey scores per touchpoint, the business figures, service
 times and the pooled surveys per stage (rows of printed cells, in the scene's language; the
-template lays them out). Split from :mod:`journeymap.render.report`."""
+template lays them out, each cell through one macro that writes a numeric cell's sort value as
+``data-value``). Split from :mod:`journeymap.render.report`."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from journeymap.analysis.business import SERVICE_TIMES
+from journeymap.analysis.business import SERVICE_TIMES, ServiceTime
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
 from journeymap.figures import (
@@ -24,69 +23,84 @@ from journeymap.figures import (
     signed,
 )
 from journeymap.i18n import N_
+from journeymap.render.report_data import Cell
 from journeymap.render.scene import Scene
 
+Row = tuple[Cell, ...]
+"""One row of a report table: a :class:`~journeymap.render.report_data.Cell` per column, each
+numeric cell with the number it sorts by (the template writes it as ``data-value``)."""
 
-def _responses(metric: Nps | Csat | Ces | None, lang: str) -> str:
-    return MISSING if metric is None else integer(metric.responses, lang=lang)
+
+def _responses(metric: Nps | Csat | Ces | None, lang: str) -> Cell:
+    if metric is None:
+        return Cell(MISSING)
+    return Cell(integer(metric.responses, lang=lang), metric.responses)
 
 
-def survey_rows(scene: Scene) -> list[dict[str, Any]]:
-    rows, lang = [], scene.lang
+def survey_rows(scene: Scene) -> list[Row]:
+    """Survey scores per surveyed touchpoint: NPS with its interval, CSAT, CES, each with its
+    number of responses."""
+    rows: list[Row] = []
+    lang = scene.lang
     for _, tp in scene.map.iter_touchpoints():
         s = scene.survey(tp.id)
         if not s:
             continue
         nps, csat, ces = s.nps, s.csat, s.ces
         nps_value = None if nps is None else nps.value
+        csat_pct = None if csat is None else csat.percent
+        csat_mean = None if csat is None else csat.mean
+        ces_mean = None if ces is None else ces.mean
+        ces_easy = None if ces is None else ces.percent_easy
         rows.append(
-            {
-                "name": tp.name,
-                "nps": (
+            (
+                Cell(tp.name, numeric=False),
+                Cell(
                     MISSING
                     if nps is None or nps_value is None
                     else signed(nps_value, 1, lang=lang)
-                    + in_brackets(nps.interval, lambda v: signed(v, 1, lang=lang))
-                ),
-                "nps_n": _responses(nps, lang),
-                "csat": share(None if csat is None else csat.percent, 1, lang=lang),
-                "csat_mean": number(None if csat is None else csat.mean, 2, lang=lang),
-                "csat_n": _responses(csat, lang),
-                "ces": number(None if ces is None else ces.mean, 2, lang=lang),
-                "ces_easy": share(None if ces is None else ces.percent_easy, 1, lang=lang),
-                "ces_n": _responses(ces, lang),
-                "sort": [  # the number each cell sorts by (data-value), in column order
+                    + in_brackets(nps.interval, lambda v: signed(v, 1, lang=lang)),
                     nps_value,
-                    None if nps is None else nps.responses,
-                    None if csat is None else csat.percent,
-                    None if csat is None else csat.mean,
-                    None if csat is None else csat.responses,
-                    None if ces is None else ces.mean,
-                    None if ces is None else ces.percent_easy,
-                    None if ces is None else ces.responses,
-                ],
-            }
+                ),
+                _responses(nps, lang),
+                Cell(share(csat_pct, 1, lang=lang), csat_pct),
+                Cell(number(csat_mean, 2, lang=lang), csat_mean),
+                _responses(csat, lang),
+                Cell(number(ces_mean, 2, lang=lang), ces_mean),
+                Cell(share(ces_easy, 1, lang=lang), ces_easy),
+                _responses(ces, lang),
+            )
         )
     return rows
 
 
-def business_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
+def business_rows(a: Analysis, scene: Scene) -> list[Row]:
     """The map-level business figures of the period (formula and inputs beside each value;
-    a figure not measured or undefined shows its reason)."""
+    a figure not measured or undefined shows its reason). The value sorts by the figure, the
+    interval by its lower end, "of / per" by its denominator."""
     cur, lang = a.settings.currency, scene.lang
-    rows = []
+    rows: list[Row] = []
     for f in a.metrics.figures.values():
         defined = f.value is not None
         rows.append(
-            {
-                "name": scene.t.gettext(CX_LABELS[f.name]) if f.name in CX_LABELS else f.name,
-                "value": cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang),
-                "interval": cx_interval(f.name, f.interval, lang=lang),
-                "of": cx_of(f.name, f.n, lang=lang) if defined else MISSING,
-                "basis": f"{f.formula}: {formula_inputs(f.inputs, cur, lang=lang)}"
-                if defined
-                else str(f.reason),
-            }
+            (
+                Cell(
+                    scene.t.gettext(CX_LABELS[f.name]) if f.name in CX_LABELS else f.name,
+                    numeric=False,
+                ),
+                Cell(cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang), f.value),
+                Cell(
+                    cx_interval(f.name, f.interval, lang=lang),
+                    None if f.interval is None else f.interval[0],
+                ),
+                Cell(cx_of(f.name, f.n, lang=lang) if defined else MISSING, f.n, numeric=False),
+                Cell(
+                    f"{f.formula}: {formula_inputs(f.inputs, cur, lang=lang)}"
+                    if defined
+                    else str(f.reason),
+                    numeric=False,
+                ),
+            )
         )
     return rows
 
@@ -96,37 +110,48 @@ _UNIT_NAMES = (N_("seconds"), N_("minutes"), N_("hours"), N_("days"))
 _SERVICE_NAMES = {"first_response_time": N_("first response"), "resolution_time": N_("resolution")}
 
 
-def service_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
-    """Service times per touchpoint: mean, median and p90 with their unit, or the reason."""
-    rows, lang, tr = [], scene.lang, scene.t.gettext
+def service_rows(a: Analysis, scene: Scene) -> list[Row]:
+    """Service times per touchpoint: mean, median and p90 with their unit, or the reason; the
+    times sort by their length in seconds, whatever unit each row is written in."""
+    rows: list[Row] = []
+    lang, tr = scene.lang, scene.t.gettext
     for tid, s in a.metrics.touchpoints.items():
         for name in SERVICE_TIMES:
             t = s.time(name)
             if t is None:
                 continue
             unit = t.unit or MISSING
+
+            def cell(v: float | None, t: ServiceTime = t) -> Cell:
+                return Cell(number(v, 1, lang=lang), None if v is None else t.seconds(v))
+
             rows.append(
-                {
-                    "name": a.touchpoint(tid).name or tid,
-                    "time": tr(_SERVICE_NAMES[name]),
-                    "mean": number(t.mean, 1, lang=lang),
-                    "median": number(t.median, 1, lang=lang),
-                    "p90": number(t.p90, 1, lang=lang),
-                    "n": count(t.count, lang=lang),
-                    "unit": tr("{unit}, business hours").format(unit=tr(unit))
-                    if t.hours == "business"
-                    else tr(unit),
-                    "note": t.reason
-                    or ("" if t.p90 is not None else tr("no samples: p90 unknown")),
-                }
+                (
+                    Cell(a.touchpoint(tid).name or tid, numeric=False),
+                    Cell(tr(_SERVICE_NAMES[name]), numeric=False),
+                    cell(t.mean),
+                    cell(t.median),
+                    cell(t.p90),
+                    Cell(count(t.count, lang=lang), t.count),
+                    Cell(
+                        tr("{unit}, business hours").format(unit=tr(unit))
+                        if t.hours == "business"
+                        else tr(unit),
+                        numeric=False,
+                    ),
+                    Cell(
+                        t.reason or ("" if t.p90 is not None else tr("no samples: p90 unknown")),
+                        numeric=False,
+                    ),
+                )
             )
     return rows
 
 
-def _headline(sv: SurveyFigures, kind: str, lang: str) -> str:
+def _headline(sv: SurveyFigures, kind: str, lang: str) -> Cell:
     m = getattr(sv, kind)
     if m is None or m.headline is None:
-        return MISSING
+        return Cell(MISSING)
     v = m.headline
     text = (
         signed(v, 0, lang=lang)
@@ -135,13 +160,16 @@ def _headline(sv: SurveyFigures, kind: str, lang: str) -> str:
         if isinstance(m, Csat)
         else number(v, 1, lang=lang)
     )
-    return f"{text} (n={integer(m.responses, lang=lang)})"
+    return Cell(f"{text} (n={integer(m.responses, lang=lang)})", v)
 
 
-def stage_survey_rows(a: Analysis, lang: str) -> list[dict[str, str]]:
+def stage_survey_rows(a: Analysis, lang: str) -> list[Row]:
     """Survey figures per stage: the answers of its touchpoints pooled, never averaged."""
     return [
-        {"name": st.name, **{k: _headline(st.surveys, k, lang) for k in ("nps", "csat", "ces")}}
+        (
+            Cell(st.name, numeric=False),
+            *(_headline(st.surveys, k, lang) for k in ("nps", "csat", "ces")),
+        )
         for st in a.stages
         if st.surveys
     ]

@@ -3,7 +3,8 @@
 A view is one choice of scenario (the map as written, or one of its ``scenarios:``) and persona
 (all personas weighted by share, or one). The analysis depends on the scenario only (a persona
 changes the emotions, not the counts), so one analysis serves every persona of a scenario; each
-scenario is loaded and analysed as ``journeymap analyze --scenario`` does.
+scenario is analysed as ``journeymap analyze --scenario`` does, its map derived once from the
+loaded map (:class:`journeymap.analysis.scenario_maps.ScenarioMaps`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from journeymap.render.scene import Scene, build_scene
 
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
-    from journeymap.io import LoadedMap
+    from journeymap.analysis.scenario_maps import ScenarioMaps
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,16 @@ class Variants:
 
 
 def report_variants(
-    loaded: LoadedMap, analysis: Analysis | None, *, goal: str | None, samples: int, seed: int
+    maps: ScenarioMaps, analysis: Analysis | None, *, goal: str | None, samples: int, seed: int
 ) -> Variants:
     """The scenarios the report can switch between (the map as written first), each with its
-    analysis as ``journeymap analyze --scenario`` computes it. With measured data only the
+    analysis as ``journeymap analyze --scenario`` computes it, the maps from the run's one
+    loader (`maps`, derived from the loaded map, not the disk). With measured data only the
     loaded scenario: the overlay describes one journey, so the others are counted as left out."""
-    from journeymap.io import load_map
     from journeymap.render.build import analysis_of
 
-    written = loaded.map if loaded.scenario is None else load_map(loaded.path).map
+    loaded = maps.loaded
+    written = maps.get(None).map
     this = Variant(
         loaded.scenario,
         _scenario_name(written, loaded.scenario),
@@ -64,7 +66,7 @@ def report_variants(
         if name == loaded.scenario:
             out.append(this)
             continue
-        other = load_map(loaded.path, scenario=name)
+        other = maps.get(name)
         a = None if analysis is None else analysis_of(other, goal=goal, samples=samples, seed=seed)
         out.append(Variant(name, _scenario_name(written, name), other.map, None, a))
     return Variants(tuple(out))

@@ -5,7 +5,8 @@ Every registered check is a rule of ``tool.driver`` with its help (``help.text``
 docs/checks.md (the anchor :attr:`~journeymap.checks.core.Check.anchor`, the one docs/gen_checks.py
 writes), so code scanning shows what a finding means and links to the failing and passing
 examples; every finding is a result. The driver's ``informationUri`` is the project's home
-page, as ``[project.urls]`` in pyproject.toml names it (a test keeps them equal).
+page, :data:`journeymap.PROJECT_URL` (the one definition; pyproject.toml's ``[project.urls]``
+is held equal to it by a test).
 
 >>> from journeymap.checks import REGISTRY
 >>> rule = _registered_rule(REGISTRY["JM101"])
@@ -22,12 +23,12 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import quote
 
-from journeymap import __version__
+from journeymap import PROJECT_URL, __version__
 from journeymap.checks import REGISTRY, Finding, MapResult
 from journeymap.checks.core import Check
 
-HOMEPAGE: Final = "https://example.invalid/OWNER/journeymap"
-"""The project's home page: ``Homepage`` in pyproject.toml's ``[project.urls]``."""
+HOMEPAGE: Final = PROJECT_URL
+"""The project's home page (``Homepage`` in pyproject.toml's ``[project.urls]``)."""
 DOCUMENTATION: Final = f"{HOMEPAGE}/blob/main/docs"
 """The folder of the docs: ``Documentation`` in pyproject.toml's ``[project.urls]``."""
 LOAD_HELP: Final = ("format.md", "errors")
@@ -39,8 +40,8 @@ CONFORM_HELP: Final = ("events.md", "conform-where-customers-do-not-follow-the-m
 def doc_uri(page: str, anchor: str) -> str:
     """The published address of a section of the docs.
 
-    >>> doc_uri("checks.md", "jm201-lintunreachable")
-    'https://example.invalid/OWNER/journeymap/blob/main/docs/checks.md#jm201-lintunreachable'
+    >>> doc_uri("checks.md", "jm201-lintunreachable").removeprefix(PROJECT_URL)
+    '/blob/main/docs/checks.md#jm201-lintunreachable'
     """
     return f"{DOCUMENTATION}/{page}#{anchor}"
 

@@ -115,8 +115,15 @@
       L.curve + ": " + D.scenarios[v.scenario] + " \u00b7 " + D.personas[v.persona];
     fig.hidden = false;
   }
+  function showGraphNote(v) {
+    var p = document.getElementById("jm-graph-note");
+    if (!p) { return; }
+    p.textContent = v.not_drawn || "";
+    p.hidden = !v.not_drawn;
+  }
   function showView() {
     var v = view();
+    showGraphNote(v);
     showSummary(v);
     showLeaks(v);
     showCurve(v);
