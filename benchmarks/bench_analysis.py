@@ -191,7 +191,7 @@ def simulate_removal(
 def run(quick: bool) -> Section:
     from journeymap.analysis import analyze
     from journeymap.analysis.bootstrap import bootstrap
-    from journeymap.analysis.chain import build_chain
+    from journeymap.analysis.chain import build_chain, dense
     from journeymap.facts import after_goal_touchpoints, selected_goals
     from journeymap.graph import build_graph
 
@@ -265,13 +265,13 @@ def run(quick: bool) -> Section:
     )
     P = chain.probabilities()
     n = chain.n
-    Qd = P.Q.toarray()
+    Qd = dense(P.Q)
 
     def loop_bootstrap() -> None:
         rng = np.random.default_rng(0)
         counts = np.hstack(
             [
-                chain.transitions.toarray(),
+                dense(chain.transitions),
                 chain.conversions,
                 (chain.exits + chain.unknown + chain.after)[:, None],
             ]

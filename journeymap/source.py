@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_BYTES = 64 * 1024 * 1024
+TOO_LARGE_HINT = (
+    f"journeymap reads files of at most {MAX_BYTES // 2**20} MiB (a map of 2,000 touchpoints is "
+    "about 0.5 MB); split a larger map into files with 'include:'"
+)
+"""The hint of the file size limit, wherever a file is refused by its size."""
 """The largest map, include or overlay read (64 MiB: a map is a few KiB; an overlay of 10,000
 touchpoints is about 2 MiB). ``io/files.py`` reads with this bound; a code frame never reads more."""
 

@@ -16,7 +16,7 @@ from journeymap.errors import MapError, UsageError
 from journeymap.io import load_map, write_atomic
 from journeymap.io.files import read_bounded
 from journeymap.io.includes import MAX_INCLUDE_DEPTH
-from journeymap.source import MAX_BYTES
+from journeymap.source import MAX_BYTES, TOO_LARGE_HINT
 from tests.checks.inproc import run_inproc
 from tests.support import Result
 
@@ -290,7 +290,7 @@ def test_a_large_file_is_refused_by_its_size_not_read(tmp_path: Path) -> None:
         fh.truncate(MAX_BYTES + 1)
     with pytest.raises(MapError) as info:
         load_map(big)
-    assert info.value.render() == f"{big}:1:1: the file is larger than 64 MiB"
+    assert info.value.render() == f"{big}:1:1: the file is larger than 64 MiB; {TOO_LARGE_HINT}"
     small = tmp_path / "small.bin"
     small.write_bytes(b"abc")
     assert read_bounded(small, "small.bin", "map", limit=3) == b"abc"

@@ -15,7 +15,26 @@ from pathlib import Path
 
 from tests.support import ROOT
 
-HEAVY = ("matplotlib", "duckdb", "jinja2", "graphviz", "scipy.stats")
+HEAVY = (
+    "scipy",
+    "babel",
+    "jinja2",
+    "matplotlib",
+    "graphviz",
+    "duckdb",
+    "pandas",
+    "pyarrow",
+    "pyspark",
+    "pptx",
+    "fontTools",
+)
+"""Never loaded by `check` or `validate` of the example maps (issue 14: a cold check loads what
+a check needs; a chain of at most `analysis.chain.DENSE_LIMIT` states is solved with numpy)."""
+
+
+def _heavy(modules: set[str]) -> list[str]:
+    return sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
+
 
 _PROBE = """
 import json, sys
@@ -49,8 +68,47 @@ def test_check_loads_no_heavy_library(tmp_path: Path) -> None:
     code, modules = loaded_by(tmp_path, "check", "maps/first-purchase.yaml")
     assert code == 0
     assert "journeymap.checks.runner" in modules  # the probe really ran the checks
-    heavy = sorted(m for m in modules if any(m == h or m.startswith(h + ".") for h in HEAVY))
-    assert heavy == []
+    assert "journeymap.analysis.chain" in modules  # and its limits solved the chain
+    assert _heavy(modules) == []
+
+
+def test_check_and_validate_of_every_example_map_load_no_heavy_library(tmp_path: Path) -> None:
+    """Every example map (in every language) through `check` (with a baseline overlay too)
+    and `validate`: no scipy, Babel, jinja2, plotting, DuckDB, pandas or pptx."""
+    for args in (
+        ("check", "maps/"),
+        (
+            "check",
+            "maps/first-purchase.yaml",
+            "--baseline",
+            "maps/first-purchase.yaml",
+            "--baseline-data",
+            "maps/overlays/first-purchase.2026-Q2.yaml",
+        ),
+        ("validate", "maps/"),
+    ):
+        code, modules = loaded_by(tmp_path, *args)
+        assert code in (0, 1), args
+        assert _heavy(modules) == [], args
+
+
+def test_a_large_chain_is_solved_sparse(tmp_path: Path) -> None:
+    """Cross-check of the probe and of the split: a chain above the dense limit does load scipy
+    (SuperLU), so the small-map path above really is a different one."""
+    lines = ["journeymap: 1", "id: long", "title: Long", "stages:", "  - id: s", "    name: S"]
+    lines.append("    touchpoints:")
+    for i in range(400):
+        lines += [f"      - id: t{i:03d}", f"        name: T{i}"]
+        lines.append(
+            "        entries: 1000" if i == 0 else "        goal: true" if i == 399 else ""
+        )
+        if i < 399:
+            lines.append(f"        next: {{t{i + 1:03d}: {1000 - 2 * i}}}")
+    big = tmp_path / "big.yaml"
+    big.write_text("\n".join(line for line in lines if line) + "\n", encoding="utf-8")
+    code, modules = loaded_by(tmp_path, "analyze", str(big), "--samples", "0", "-q")
+    assert code == 0
+    assert "scipy.sparse.linalg" in modules
 
 
 def test_the_probe_sees_a_heavy_import(tmp_path: Path) -> None:

@@ -11,9 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
-from journeymap.analysis.chain import DENSE_LIMIT, Chain, ChainProbabilities, Factor
+from journeymap.analysis.chain import (
+    DENSE_LIMIT,
+    Chain,
+    ChainProbabilities,
+    Factor,
+    row_entries,
+)
 
 _EXIT, _UNKNOWN, _AFTER, _GOAL, _MOVE = 0, 1, 2, 3, 4
 
@@ -33,10 +38,8 @@ def _support(chain: Chain) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     kinds: list[int] = []
     cols: list[int] = []
     counts: list[float] = []
-    T = chain.transitions.tocsr()
     for i in range(chain.n):
-        start, stop = T.indptr[i], T.indptr[i + 1]
-        for j, c in zip(T.indices[start:stop], T.data[start:stop], strict=True):
+        for j, c in zip(*row_entries(chain.transitions, i), strict=True):
             if c > 0:
                 rows.append(i)
                 kinds.append(_MOVE)
@@ -118,6 +121,8 @@ def bootstrap(
         else:
             X = np.empty((c, n, k + (values is not None)))
             v = np.empty((c, n))
+            import scipy.sparse as sp  # large chains only
+
             for d in range(c):
                 Q = sp.csr_matrix((W[d, move], (rows[move], cols[move])), shape=(n, n))
                 f = Factor(Q)
@@ -169,6 +174,8 @@ def drawn_probabilities(chain: Chain, samples: int, seed: int) -> list[ChainProb
     per draw (an opportunity's what-if on several touchpoints at once)."""
     if samples <= 0 or chain.n == 0 or float(chain.entries.sum()) <= 0:
         return []
+    import scipy.sparse as sp  # an opportunity's interval only
+
     n, k = chain.n, len(chain.goals)
     rng = np.random.default_rng(seed)
     rows, kinds, cols, counts, starts = _support(chain)

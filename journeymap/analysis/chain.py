@@ -7,7 +7,12 @@ an after-goal touchpoint, which can no longer convert). In-progress journeys are
 are estimated on completed departures ``m_i`` only.
 
 Linear systems are solved with dense LU below :data:`DENSE_LIMIT` states and sparse LU
-(``scipy.sparse.linalg.splu``) above; the inverse ``N = (I - Q)^-1`` is never formed.
+(``scipy.sparse.linalg.splu``) above; the inverse ``N = (I - Q)^-1`` is never formed. A chain
+of at most :data:`DENSE_LIMIT` states is held as a dense array and solved with numpy's LAPACK
+(``numpy.linalg.solve`` is ``getrf`` + ``getrs``, the same steps as ``scipy.linalg.lu_factor``
+and ``lu_solve``), so the analysis of a small map never imports scipy (issue 14: a cold
+``journeymap check`` loads what a check needs); row sums and products add in column order, as
+a sparse row does, so both forms give the same figures.
 
 Reach probabilities and removal effects need the diagonal of N, and the stage funnel needs the
 diagonal blocks ``N_SS`` of each stage. A walk can only come back to a touchpoint through the
@@ -24,13 +29,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import networkx as nx
 import numpy as np
-import scipy.linalg
-import scipy.sparse as sp
-import scipy.sparse.csgraph as csgraph
-import scipy.sparse.linalg as spla
 
 from journeymap.errors import AnalysisError
 from journeymap.facts import CLOSED_LOOP_HINT, NEGLIGIBLE, cannot_end
@@ -44,10 +46,58 @@ from journeymap.graph import (
     touchpoints_in_order,
 )
 
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
 DENSE_LIMIT = 300
 """Below this many chain states, dense LU (LAPACK); above, sparse LU (SuperLU)."""
 COLUMN_DENSE_LIMIT = 4000
 """Largest chain whose columns of N are solved through one dense LU when a loop is large."""
+
+Matrix: TypeAlias = "np.ndarray | sp.csr_matrix"
+"""Transitions between chain states: a dense array up to :data:`DENSE_LIMIT` states, else CSR."""
+
+
+def dense(M: Matrix) -> np.ndarray:
+    """The matrix as a dense array, whichever form it is held in."""
+    return M if isinstance(M, np.ndarray) else np.asarray(M.toarray())
+
+
+def row_sums(M: Matrix) -> np.ndarray:
+    """Sum of each row, added in column order (as a CSR row adds its entries), in either form.
+
+    >>> row_sums(np.array([[0.1, 0.0, 0.2], [0.0, 0.0, 0.0]])).tolist()
+    [0.30000000000000004, 0.0]
+    """
+    if isinstance(M, np.ndarray):
+        return np.cumsum(M, axis=1)[:, -1] if M.shape[1] else np.zeros(M.shape[0])
+    return np.asarray(M.sum(axis=1)).ravel()
+
+
+def times(M: Matrix, x: np.ndarray) -> np.ndarray:
+    """``M @ x`` for a vector, each row added in column order (CSR's ``matvec`` order)."""
+    if isinstance(M, np.ndarray):
+        return row_sums(M * x[None, :])
+    return np.asarray(M @ x)
+
+
+def row_entries(M: Matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and values of the stored (nonzero) entries of row ``i``, in column order.
+
+    >>> row_entries(np.array([[0.0, 0.5, 0.25]]), 0)
+    (array([1, 2]), array([0.5 , 0.25]))
+    """
+    if isinstance(M, np.ndarray):
+        cols = np.flatnonzero(M[i])
+        return cols, M[i, cols]
+    row = slice(M.indptr[i], M.indptr[i + 1])
+    return M.indices[row], M.data[row]
+
+
+def _scipy_sparse() -> Any:
+    import scipy.sparse  # large chains only (module docstring)
+
+    return scipy.sparse
 
 
 class NonAbsorbingChainError(AnalysisError):
@@ -79,8 +129,8 @@ class Chain:
 
     states: list[str]
     goals: list[str]
-    transitions: sp.csr_matrix
-    """Counts n_ij between chain states."""
+    transitions: Matrix
+    """Counts n_ij between chain states (:data:`Matrix`)."""
     conversions: np.ndarray
     """Counts c_ig into each selected goal, shape (n, goals)."""
     exits: np.ndarray
@@ -106,7 +156,7 @@ class Chain:
     def departures(self) -> np.ndarray:
         """Completed departures m_i (every outcome except in-progress)."""
         return np.asarray(
-            np.asarray(self.transitions.sum(axis=1)).ravel()
+            row_sums(self.transitions)
             + self.conversions.sum(axis=1)
             + self.exits
             + self.unknown
@@ -117,11 +167,16 @@ class Chain:
         m = self.departures
         dead = m == 0
         scale = np.where(dead, 0.0, 1.0 / np.where(dead, 1.0, m))
-        Q = sp.diags(scale) @ self.transitions
+        T = self.transitions
+        if isinstance(T, np.ndarray):
+            Q: Matrix = scale[:, None] * T
+        else:
+            sp = _scipy_sparse()
+            Q = sp.csr_matrix(sp.diags(scale) @ T)
         unknown = self.unknown * scale
         unknown[dead] = 1.0  # no completed departure: the journey's continuation is unknown
         return ChainProbabilities(
-            Q=sp.csr_matrix(Q),
+            Q=Q,
             R=self.conversions * scale[:, None],
             lost=self.exits * scale,
             unknown=unknown,
@@ -131,7 +186,7 @@ class Chain:
 
 @dataclass
 class ChainProbabilities:
-    Q: sp.csr_matrix
+    Q: Matrix
     R: np.ndarray
     lost: np.ndarray
     unknown: np.ndarray
@@ -140,7 +195,7 @@ class ChainProbabilities:
     @cached_property
     def continuing(self) -> np.ndarray:
         """s_i: probability of a continuing outcome (a transition or a conversion)."""
-        return np.asarray(np.asarray(self.Q.sum(axis=1)).ravel() + self.R.sum(axis=1) + self.after)
+        return np.asarray(row_sums(self.Q) + self.R.sum(axis=1) + self.after)
 
 
 def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) -> Chain:
@@ -179,7 +234,12 @@ def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) 
                 after[index[u]] += c
         elif v in index:  # from a goal or an after-goal touchpoint: a new journey
             entries[index[v]] += c
-    Qc = sp.csr_matrix((np.asarray(vals, dtype=float), (rows, cols)), shape=(n, n))
+    if n <= DENSE_LIMIT:
+        Qc: Matrix = np.zeros((n, n))
+        Qc[rows, cols] = vals  # a DiGraph has one edge per pair
+    else:
+        sp = _scipy_sparse()
+        Qc = sp.csr_matrix((np.asarray(vals, dtype=float), (rows, cols)), shape=(n, n))
     values = [G.nodes[goal].get(VALUE) for goal in goals]
     goal_values = (
         np.asarray(values, dtype=float) if goals and all(v is not None for v in values) else None
@@ -205,11 +265,11 @@ def check_absorbing(chain: Chain, P: ChainProbabilities) -> None:
     ending = (P.R.sum(axis=1) + P.lost + P.unknown + P.after) > NEGLIGIBLE
     if bool(ending.all()):
         return
-    Q = sp.csr_matrix(P.Q)
+    Q = P.Q
 
     def moves(i: int) -> list[int]:
-        row = slice(Q.indptr[i], Q.indptr[i + 1])
-        return [int(j) for j in Q.indices[row][Q.data[row] > NEGLIGIBLE]]
+        cols, vals = row_entries(Q, i)
+        return [int(j) for j in cols[vals > NEGLIGIBLE]]
 
     stuck = cannot_end(range(chain.n), lambda i: bool(ending[i]), moves)
     if stuck:
@@ -225,34 +285,48 @@ class Factor:
     def __init__(self, Q: sp.spmatrix | np.ndarray, *, dense: bool | None = None):
         n = Q.shape[0]
         self.n = n
-        A = sp.identity(n, format="csc") - sp.csc_matrix(Q)
         self.sparse = n > DENSE_LIMIT if dense is None else not dense
+        self._A: np.ndarray | None = None
         if n == 0:
             return
+        if not self.sparse and n <= DENSE_LIMIT:
+            # small: numpy's gesv per solve (getrf + getrs, as lu_factor + lu_solve)
+            self._A = np.eye(n) - (Q if isinstance(Q, np.ndarray) else Q.toarray())
+            return
+        import scipy.sparse as sp  # large chains only
+        import scipy.sparse.linalg as spla
+
+        A = sp.identity(n, format="csc") - sp.csc_matrix(Q)
         if self.sparse:
             self._splu = spla.splu(sp.csc_matrix(A))
         else:
+            import scipy.linalg
+
             self._lu = scipy.linalg.lu_factor(A.toarray(), check_finite=False)
 
     def solve(self, b: np.ndarray, transpose: bool = False) -> np.ndarray:
         if self.n == 0:
             return np.zeros_like(b, dtype=float)
         b = np.asarray(b, dtype=float)
+        if self._A is not None:
+            return np.asarray(np.linalg.solve(self._A.T if transpose else self._A, b))
         if self.sparse:
             return np.asarray(self._splu.solve(b, trans="T" if transpose else "N"))
+        import scipy.linalg
+
         return np.asarray(
             scipy.linalg.lu_solve(self._lu, b, trans=1 if transpose else 0, check_finite=False)
         )
 
 
-def fundamental_diagonal(Q: sp.csr_matrix) -> np.ndarray:
+def fundamental_diagonal(Q: Matrix) -> np.ndarray:
     """``N_kk`` for every state, solving only inside strongly connected components.
 
     A walk from k can come back to k only through the component k lies in, so ``N_kk`` equals
     the diagonal of ``(I - Q_SS)^-1`` for that component S; a state on no loop has
     ``N_kk = 1 / (1 - Q_kk)``.
 
-    >>> Q = sp.csr_matrix(np.array([[0, .5, 0], [.4, 0, .3], [0, 0, .2]]))
+    >>> Q = np.array([[0, .5, 0], [.4, 0, .3], [0, 0, .2]])
     >>> [round(float(x), 6) for x in fundamental_diagonal(Q)]
     [1.25, 1.25, 1.25]
     """
@@ -260,32 +334,43 @@ def fundamental_diagonal(Q: sp.csr_matrix) -> np.ndarray:
     diag = np.asarray(1.0 / (1.0 - Q.diagonal()), dtype=float)
     if n == 0:
         return diag
-    ncomp, labels = csgraph.connected_components(Q, directed=True, connection="strong")
-    sizes = np.bincount(labels, minlength=ncomp)
-    order = np.argsort(labels, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(sizes)])
-    Qcsr = sp.csr_matrix(Q)
-    for comp in np.flatnonzero(sizes > 1):
-        idx = order[starts[comp] : starts[comp + 1]]
-        block = Qcsr[idx][:, idx]
+    for idx in _loops(Q):
+        block = Q[idx][:, idx]
         diag[idx] = _inverse_diagonal(block)
     return diag
 
 
-def _inverse_diagonal(Qs: sp.csr_matrix) -> np.ndarray:
+def _loops(Q: Matrix) -> list[np.ndarray]:
+    """The strongly connected components of more than one state, each in index order."""
+    if isinstance(Q, np.ndarray):
+        rows, cols = np.nonzero(Q)
+        G: nx.DiGraph[int] = nx.DiGraph()
+        G.add_nodes_from(range(Q.shape[0]))
+        G.add_edges_from(zip(rows.tolist(), cols.tolist(), strict=True))
+        comps = [sorted(c) for c in nx.strongly_connected_components(G) if len(c) > 1]
+        return [np.asarray(c, dtype=np.int64) for c in sorted(comps)]
+    import scipy.sparse.csgraph as csgraph  # large chains only
+
+    ncomp, labels = csgraph.connected_components(Q, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=ncomp)
+    order = np.argsort(labels, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    return [order[starts[comp] : starts[comp + 1]] for comp in np.flatnonzero(sizes > 1)]
+
+
+def _inverse_diagonal(Qs: Matrix) -> np.ndarray:
     s = Qs.shape[0]
+    if isinstance(Qs, np.ndarray) and s <= DENSE_LIMIT:
+        return _inverse_diagonal_dense(np.eye(s) - Qs, None)
+    import scipy.sparse as sp  # large chains only
+    import scipy.sparse.linalg as spla
+
+    Qs = sp.csr_matrix(Qs)
     if s <= 2 * DENSE_LIMIT or Qs.nnz > s * s / 20:
+        import scipy.linalg
+
         lu = scipy.linalg.lu_factor(np.eye(s) - Qs.toarray(), check_finite=False)
-        # columns in chunks: the identity's columns give N e_k; keep only the diagonal
-        out = np.empty(s)
-        step = 512
-        for start in range(0, s, step):
-            stop = min(s, start + step)
-            rhs = np.zeros((s, stop - start))
-            rhs[np.arange(start, stop), np.arange(stop - start)] = 1.0
-            cols = scipy.linalg.lu_solve(lu, rhs, check_finite=False)
-            out[start:stop] = cols[np.arange(start, stop), np.arange(stop - start)]
-        return out
+        return _inverse_diagonal_dense(None, lu)
     lu_sparse = spla.splu(sp.csc_matrix(sp.identity(s, format="csc") - Qs))
     out = np.empty(s)
     step = 256
@@ -294,6 +379,26 @@ def _inverse_diagonal(Qs: sp.csr_matrix) -> np.ndarray:
         rhs = np.zeros((s, stop - start))
         rhs[np.arange(start, stop), np.arange(stop - start)] = 1.0
         cols = lu_sparse.solve(rhs)
+        out[start:stop] = cols[np.arange(start, stop), np.arange(stop - start)]
+    return out
+
+
+def _inverse_diagonal_dense(A: np.ndarray | None, lu: Any) -> np.ndarray:
+    """The diagonal of ``A^-1`` from the identity's columns in chunks (``N e_k``), with numpy's
+    solve (``A`` given) or scipy's LU factors (``lu``)."""
+    s = A.shape[0] if A is not None else lu[0].shape[0]
+    out = np.empty(s)
+    step = 512
+    for start in range(0, s, step):
+        stop = min(s, start + step)
+        rhs = np.zeros((s, stop - start))
+        rhs[np.arange(start, stop), np.arange(stop - start)] = 1.0
+        if A is not None:
+            cols = np.linalg.solve(A, rhs)
+        else:
+            import scipy.linalg
+
+            cols = scipy.linalg.lu_solve(lu, rhs, check_finite=False)
         out[start:stop] = cols[np.arange(start, stop), np.arange(stop - start)]
     return out
 
@@ -339,9 +444,11 @@ class Solution:
         return None if self.v is None else self.v / self.diag
 
 
-def _largest_loop(Q: sp.csr_matrix) -> int:
+def _largest_loop(Q: Matrix) -> int:
     if Q.shape[0] == 0:
         return 0
+    import scipy.sparse.csgraph as csgraph  # large chains only
+
     ncomp, labels = csgraph.connected_components(Q, directed=True, connection="strong")
     return int(np.bincount(labels, minlength=ncomp).max())
 
@@ -497,8 +604,8 @@ def reach_of_set(
     Q = sol.P.Q
     Qoo = Q[outside][:, outside]
     Qoi = Q[outside][:, np.flatnonzero(inside)]
-    rhs_h = np.asarray(Qoi.sum(axis=1)).ravel() + goal_hit[outside]
-    rhs_g = Qoi @ sol.b[inside] + goal_hit[outside]
+    rhs_h = row_sums(Qoi) + goal_hit[outside]
+    rhs_g = times(Qoi, sol.b[inside]) + goal_hit[outside]
     f = Factor(Qoo)
     X = f.solve(np.column_stack([rhs_h, rhs_g]))
     return (

@@ -45,7 +45,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from journeymap.analysis.chain import (
     Chain,
@@ -204,6 +203,8 @@ def _members(G: nx.DiGraph[str], chain: Chain, by: Grouping) -> dict[str, np.nda
 def _sent_to_lost(P: ChainProbabilities, idx: np.ndarray) -> ChainProbabilities:
     """The chain's probabilities with the states ``idx`` removed: whoever arrives there (or
     starts there) is lost."""
+    import scipy.sparse as sp  # by channel only; a check needs no scipy
+
     keep = np.ones(P.Q.shape[0])
     keep[idx] = 0.0
     lost = P.lost.copy()

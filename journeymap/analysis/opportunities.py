@@ -38,7 +38,6 @@ from dataclasses import dataclass, replace
 
 import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from journeymap.analysis.bootstrap import drawn_probabilities, interval
 from journeymap.analysis.chain import Chain, ChainProbabilities, Factor
@@ -90,6 +89,8 @@ def patched(
     >>> round(float(P.lost[0]), 9), round(float(P.R[0, 0]), 9)   # 10 of 40 exits continue
     (0.3, 0.7)
     """
+    import scipy.sparse as sp  # a priced opportunity only
+
     Q = sp.csr_matrix(P.Q, copy=True)
     R, lost, after = P.R.copy(), P.lost.copy(), P.after.copy()
     extra: tuple[list[int], list[int], list[float]] = ([], [], [])

@@ -14,7 +14,7 @@ import stat
 from pathlib import Path
 
 from journeymap.errors import Diagnostic, MapError, UsageError
-from journeymap.source import MAX_BYTES, Position
+from journeymap.source import MAX_BYTES, TOO_LARGE_HINT, Position
 
 
 def special_kind(mode: int) -> str | None:
@@ -60,7 +60,13 @@ def read_bounded(
     """The bytes of a regular file of at most `limit` bytes, checked before and while reading."""
     st = require_regular(path, display, what)
     too_large = MapError(
-        [Diagnostic(f"the file is larger than {limit // 2**20} MiB", Position(display, 1, 1))]
+        [
+            Diagnostic(
+                f"the file is larger than {limit // 2**20} MiB",
+                Position(display, 1, 1),
+                hint=TOO_LARGE_HINT if limit == MAX_BYTES else None,
+            )
+        ]
     )
     if st.st_size > limit:
         raise too_large

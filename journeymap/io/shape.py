@@ -168,7 +168,6 @@ _MESSAGES: dict[str, tuple[str, str | None]] = {
     ),
     "finite_number": ("{where} must be a finite number, got {value}", None),
     "string_too_short": ("{where} must not be empty", None),
-    "string_too_long": ("{where} is too long", None),
     **dict.fromkeys(
         ("bool_type", "bool_parsing"), ("{where} must be true or false, got {value}", None)
     ),
@@ -223,6 +222,12 @@ def _message(kind: str, where: str, loc: tuple[Any, ...], err: Any) -> tuple[str
         return (
             f"{where} must be text, got {_show(value)}",
             f"quote it: '{value}'" if quote else None,
+        )
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        length = f"{len(value):,} characters" if isinstance(value, str) else "too long"
+        return f"{where} is too long ({length})", (
+            f"at most {limit:,} characters here" if isinstance(limit, int) else None
         )
     if kind == "string_pattern_mismatch":
         return _pattern_message(where, loc, value)

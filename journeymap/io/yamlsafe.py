@@ -26,11 +26,14 @@ import yaml
 from yaml import events as ev
 
 from journeymap.errors import Diagnostic, MapError
-from journeymap.source import MAX_BYTES, Position, SourceText
+from journeymap.source import MAX_BYTES, TOO_LARGE_HINT, Position, SourceText
 
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000
 MAX_DIGITS = 40
+MAX_SCALAR = 100_000
+"""Characters in one value (key or scalar): five times the longest text a map field holds
+(20,000), so a map never reaches pydantic with a 20 MB string (issue 14)."""
 
 _CORE = "tag:yaml.org,2002:"
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -260,7 +263,9 @@ def parse_yaml(data: bytes | str, path: str, sources: SourceText | None = None) 
             raise MapError(
                 [
                     Diagnostic(
-                        f"the file is larger than {MAX_BYTES // 2**20} MiB", Position(path, 1, 1)
+                        f"the file is larger than {MAX_BYTES // 2**20} MiB",
+                        Position(path, 1, 1),
+                        hint=TOO_LARGE_HINT,
                     )
                 ]
             )
@@ -340,11 +345,14 @@ def _compose(text: str, path: str) -> Any:
     nothing after it: PyYAML at the ``:``, libyaml at the next token); a document with one is
     read again by the pure-Python parser too, so its positions are PyYAML's. libyaml's parser is iterative (no recursion) and the builder bounds depth itself.
     """
-    if (
-        parser() == "libyaml"
-        and "\t" not in text  # PyYAML refuses tabs where libyaml allows them (after a value)
-        and not yaml.reader.Reader.NON_PRINTABLE.search(text)
+    libyaml = parser() == "libyaml"
+    if libyaml and (
+        "\t" in text  # PyYAML refuses tabs where libyaml allows them (after a value)
+        or yaml.reader.Reader.NON_PRINTABLE.search(text)
     ):
+        if len(text) > MAX_SCALAR:
+            _refuse_long_values(text, path)
+    elif libyaml:
         c_loader = _C_LOADER(text)
         try:
             return _build(c_loader, path, libyaml=True, text=text)
@@ -355,6 +363,31 @@ def _compose(text: str, path: str) -> Any:
     loader = yaml.SafeLoader(text)
     try:
         return _build(loader, path)
+    finally:
+        loader.dispose()
+
+
+def _too_long(length: int, pos: Position) -> _Fail:
+    return _Fail(
+        f"this value is {length:,} characters long",
+        pos,
+        f"one value holds at most {MAX_SCALAR:,} characters (a text field at most 20,000); "
+        "keep long documents outside the map and link to them",
+    )
+
+
+def _refuse_long_values(text: str, path: str) -> None:
+    """A first pass with libyaml over a large text that the pure-Python parser must read (it
+    has a tab or a character libyaml reads otherwise): a value over :data:`MAX_SCALAR` is
+    refused at its position at libyaml's speed, where PyYAML's scanner would take seconds per
+    megabyte to reach the same answer. Anything libyaml refuses is left to PyYAML's reading."""
+    loader = _C_LOADER(text)
+    try:
+        while not isinstance(event := loader.get_event(), ev.StreamEndEvent):
+            if isinstance(event, ev.ScalarEvent) and len(event.value) > MAX_SCALAR:
+                raise _too_long(len(event.value), _pos(path, event.start_mark))
+    except yaml.YAMLError:
+        return
     finally:
         loader.dispose()
 
@@ -461,6 +494,8 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise _Fail(f"the document has more than {MAX_NODES:,} values", pos, None)
+        if len(event.value) > MAX_SCALAR:  # before any second reading: one scan of it is enough
+            raise _too_long(len(event.value), pos)
         if self.libyaml and _pyyaml_reads_otherwise(event, self.stack, self.text):
             raise _ReadAgain
         if event.tag is not None:

@@ -227,9 +227,37 @@ def wrap(
     return Wrapped(tuple(breaker.out), breaker.broke)
 
 
+def fits(
+    text: str, width: float, measure: Measure, *, max_lines: int, lang: str | None = None
+) -> bool:
+    """Whether :func:`wrap` gives at most `max_lines` lines without cutting a piece, found
+    without wrapping the rest once a line too many or a cut is seen (lines are only ever
+    added, so neither can be undone). A canvas tries font sizes from the largest down and
+    needs only this answer for the sizes that do not fit."""
+    breaker = _Breaker(width, measure, lang, True, limit=max_lines)
+    try:
+        for para in text.split("\n"):
+            breaker.paragraph(para)
+    except _GaveUp:
+        return False
+    return len(breaker.out) <= max_lines and not breaker.broke
+
+
+class _GaveUp(Exception):
+    """A line too many, or a cut, while :func:`fits` asks."""
+
+
 class _Breaker:
-    def __init__(self, width: float, measure: Measure, lang: str | None, cut_long: bool) -> None:
+    def __init__(
+        self,
+        width: float,
+        measure: Measure,
+        lang: str | None,
+        cut_long: bool,
+        limit: int | None = None,
+    ) -> None:
         self.width, self.measure, self.lang, self.cut_long = width, measure, lang, cut_long
+        self.limit = limit
         self.space = measure("n n") - measure("nn")
         self.out: list[Line] = []
         self.broke = False
@@ -268,6 +296,8 @@ class _Breaker:
         while len(self.line.rstrip()) > 1 and self.line_w - self._trail(self.line) > self.width:
             if not self._cut():
                 break
+        if self.limit is not None and (self.broke or len(self.out) > self.limit):
+            raise _GaveUp
 
     def _hyphenate_into_line(self, tok: str, points: tuple[tuple[int, bool], ...]) -> bool:
         """Put the longest hyphenated head of `tok` (wider than a line) that fits at the end
@@ -298,6 +328,23 @@ class _Breaker:
             return False
         return break_class(s[i]) not in ("CL", "CM") and break_class(s[i - 1]) != "OP"
 
+    def _last_fit(self, line: str, end: int) -> int:
+        """The largest ``cut`` in ``2..end`` with ``line[:cut] + "-"`` no wider than a line, else 1.
+
+        A measure adds widths that are never negative, so a longer head is never narrower:
+        the heads that fit are ``2..k``, and ``k`` is found by bisection (a word far wider than
+        its box, as on a canvas of hundreds of touchpoints, was measured once per character
+        for every cut: cubic in its length)."""
+        m, width = self.measure, self.width
+        lo, hi = min(end, 1), end  # invariant: lo fits (or is 1), no head longer than hi does
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if m(line[:mid] + "-") <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
     def _cut(self) -> bool:
         """Break the line (one piece wider than a line): at its last hyphenation point that
         fits, else (when allowed) at the last character that fits."""
@@ -310,8 +357,8 @@ class _Breaker:
             return True
         if not self.cut_long:
             return False
-        cut = len(line.rstrip())
-        while cut > 1 and (m(line[:cut] + "-") > width or not self._may_cut(line, cut)):
+        cut = self._last_fit(line, len(line.rstrip()))
+        while cut > 1 and not self._may_cut(line, cut):
             cut -= 1
         if not self._may_cut(line, cut):
             return False  # nowhere to break: the piece stays whole, alone on its line

@@ -122,11 +122,18 @@ class Measurer:
         self._renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
         self._dpi = fig.dpi
         self._cache: dict[tuple[str, bool], float] = {}
+        self._totals: dict[tuple[str, bool], float] = {}
+        self._wraps: dict[tuple[str, float, float, bool], tuple[tuple[str, ...], bool]] = {}
+        """Wrapped lines by text, width, size and weight: a canvas shrinks each lane by trying
+        sizes, then draws at the size found, so the same wrap is asked for again."""
         self._props = {b: self._prop(self.REF, b) for b in (False, True)}
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         """Width in points: the sum of the characters' advances (kerning only narrows a line,
         so the sum errs on the safe side)."""
+        known = self._totals.get((text, bold))
+        if known is not None:  # the same sum, added once (line breaking asks again and again)
+            return known * size / self.REF
         total = 0.0
         cache = self._cache
         for ch in text:
@@ -137,6 +144,7 @@ class Measurer:
                 w = self._measure("n" + ch + "n", bold) - self._measure("nn", bold)
                 hit = cache[key] = max(w, 0.0)
             total += hit
+        self._totals[(text, bold)] = total
         return total * size / self.REF
 
     def _measure(self, text: str, bold: bool) -> float:
@@ -165,13 +173,32 @@ def wrap(m: Measurer, text: str, width_pt: float, size: float, bold: bool = Fals
 def _wrap(
     m: Measurer, text: str, width_pt: float, size: float, bold: bool = False
 ) -> tuple[list[str], bool]:
-    wrapped = linebreak.wrap(text, width_pt, lambda s: m.width(s, size, bold), lang=m.lang)
-    return wrapped.texts, wrapped.broke
+    key = (text, width_pt, size, bold)
+    known = m._wraps.get(key)
+    if known is None:
+        wrapped = linebreak.wrap(text, width_pt, lambda s: m.width(s, size, bold), lang=m.lang)
+        known = m._wraps[key] = (tuple(wrapped.texts), wrapped.broke)
+    return list(known[0]), known[1]
 
 
 def _height(n_lines: int, size: float, leading: float) -> float:
     """Drawn height of `n_lines` lines: line spacing between them, ascent and descent of the last."""
     return (n_lines - 1) * size * leading + 1.25 * size
+
+
+def _fits(
+    m: Measurer, text: str, width_pt: float, height_pt: float, s: float, leading: float, bold: bool
+) -> bool:
+    """Whether `text` wraps at size `s` into lines whose height fits and without a cut: the
+    test of :func:`fit`'s loop, ``_height(len(lines)) <= height_pt and not broke``."""
+    max_lines = -1
+    while _height(max_lines + 1, s, leading) <= height_pt:
+        max_lines += 1
+    if max_lines < 0:
+        return False
+    return linebreak.fits(
+        text, width_pt, lambda t: m.width(t, s, bold), max_lines=max_lines, lang=m.lang
+    )
 
 
 def fit(
@@ -191,6 +218,9 @@ def fit(
     """
     s = size
     while True:
+        if s > min_size and not _fits(m, text, width_pt, height_pt, s, leading, bold):
+            s = max(round(s - 0.5, 2), min_size)  # as below, without wrapping it all
+            continue
         lines, broke = _wrap(m, text, width_pt, s, bold)
         if (_height(len(lines), s, leading) <= height_pt and not broke) or s <= min_size:
             break

@@ -10,7 +10,6 @@ ready to paste into an issue or a pull request. CSV is the leak table. JSON is t
 from __future__ import annotations
 
 import io
-import json
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -18,6 +17,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
+from journeymap.analysis.document import encode
 from journeymap.analysis.results import Analysis, Leak
 from journeymap.figures import (
     MISSING,
@@ -680,7 +680,7 @@ def to_json(a: Analysis) -> str:
 
 def json_text(doc: Mapping[str, Any]) -> str:
     """A JSON document as ``journeymap analyze`` writes it (two-space indent, UTF-8 text)."""
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return encode(doc) + "\n"
 
 
 # ------------------------------------------------------------------------------ comparison

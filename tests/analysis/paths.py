@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from journeymap.analysis.chain import ChainProbabilities
+from journeymap.analysis.chain import ChainProbabilities, dense
 
 LOST, UNKNOWN, AFTER, TRUNCATED = -1, -2, -3, -4
 """Outcome codes of a path that did not convert (a converting path has its goal's index)."""
@@ -41,7 +41,7 @@ class Paths:
 def _cumulative(P: ChainProbabilities, removed: Sequence[int]) -> np.ndarray:
     rows = np.hstack(
         [
-            P.Q.toarray(),
+            dense(P.Q),
             P.R,
             P.lost[:, None],
             P.unknown[:, None],
