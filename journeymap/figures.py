@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from journeymap.i18n import N_, translator
 from journeymap.i18n.numbers import ENGLISH_SYMBOLS, pp, symbols, unit_word
+from journeymap.i18n.numbers import localised as _local
 from journeymap.i18n.periods import period_words
 
 MISSING = "–"
@@ -38,17 +39,6 @@ MINUS = "−"
 
 Language = str
 ENGLISH: Language = "en"
-
-
-def _local(text: str, lang: Language) -> str:
-    """``text`` written with English separators (and a trailing ``%``), in those of ``lang``."""
-    sym = symbols(lang)
-    if sym is ENGLISH_SYMBOLS:
-        return text
-    out = text.translate({ord(","): "\x00", ord("."): sym.decimal}).replace("\x00", sym.group)
-    if out.endswith("%"):
-        out = sym.percent.format(n=out[:-1])
-    return out
 
 
 def percent_sign(number: str, *, lang: Language = ENGLISH) -> str:

@@ -21,10 +21,42 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeymap.i18n import ENGLISH, Translator, translator
+from journeymap.i18n.numbers import written
 from journeymap.model import Severity
 from journeymap.source import Position
 
-__all__ = ["SEVERITY_RANK", "Finding", "Severity", "Text", "codes", "text", "text_of"]
+__all__ = [
+    "SEVERITY_RANK",
+    "Finding",
+    "Number",
+    "Severity",
+    "Text",
+    "codes",
+    "text",
+    "text_of",
+]
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number in a :class:`Text`, written in the language of the sentence: ``spec`` is a
+    Python format spec (``","`` a count with separators, ``",.0f"`` rounded, ``".1%"`` a
+    percentage) whose English separators :func:`journeymap.i18n.numbers.written` turns into those
+    of the language, so the English message keeps its bytes.
+
+    >>> n = Number(1234.5, ",.0f")
+    >>> n.format(), n.format(translator("ru"))
+    ('1,234', '1\xa0234')
+    >>> Number(0.1234, ".1%").format(translator("ru"))
+    '12,3\xa0%'
+    """
+
+    value: float
+    spec: str = ","
+
+    def format(self, t: Translator | None = None) -> str:
+        """The number in the language of ``t`` (English when None)."""
+        return written(self.value, self.spec, lang=t.lang if t else ENGLISH)
 
 
 @dataclass(frozen=True)
@@ -33,8 +65,9 @@ class Text:
     write it in the run's language while machine formats keep the English ``message``.
 
     ``message`` is always ``Text.format()`` (English): SARIF, JUnit, GitHub annotations and JSON
-    are unchanged. A field is a string (an id, a figure already printed) or a nested
-    :class:`Text` (a phrase translated in its turn). ``plural`` and ``count`` pick a plural form.
+    are unchanged. A field is a string (an id, a figure already printed), a :class:`Number`
+    (written with the separators of the language) or a nested :class:`Text` (a phrase
+    translated in its turn). ``plural`` and ``count`` pick a plural form.
 
     >>> t = text("'{id}' has {n} pain point and no opportunities",
     ...          plural="'{id}' has {n} pain points and no opportunities", count=2, id="cart", n="2")
@@ -45,14 +78,14 @@ class Text:
     """
 
     msgid: str
-    fields: tuple[tuple[str, str | Text], ...] = ()
+    fields: tuple[tuple[str, str | Text | Number], ...] = ()
     plural: str | None = None
     count: int = 1
 
     def format(self, t: Translator | None = None) -> str:
         """The sentence in the language of ``t`` (English when None)."""
         t = t or translator(ENGLISH)
-        values = {k: v.format(t) if isinstance(v, Text) else v for k, v in self.fields}
+        values = {k: v if isinstance(v, str) else v.format(t) for k, v in self.fields}
         if self.plural is None:
             template = t.gettext(self.msgid)
         else:
@@ -63,12 +96,14 @@ class Text:
         return self.format()
 
 
-def text(msgid: str, /, *, plural: str | None = None, count: int = 1, **fields: str | Text) -> Text:
+def text(
+    msgid: str, /, *, plural: str | None = None, count: int = 1, **fields: str | Text | Number
+) -> Text:
     """A :class:`Text` (fields in keyword order)."""
     return Text(msgid, tuple(fields.items()), plural, count)
 
 
-def text_of(msgid: str, fields: Mapping[str, str | Text]) -> Text:
+def text_of(msgid: str, fields: Mapping[str, str | Text | Number]) -> Text:
     """A :class:`Text` whose fields come as a mapping (several sentences sharing fields)."""
     return Text(msgid, tuple(fields.items()))
 

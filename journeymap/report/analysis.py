@@ -363,7 +363,7 @@ def to_table(a: Analysis, *, lang: Language = ENGLISH) -> str:
         out += _table(arows, "lrrr")
     if a.warnings:
         out += ["", t.gettext("Warnings:")]
-        out += [f"  {w.code} {w.message}" for w in a.warnings]
+        out += [f"  {w.code} {w.message_in(t)}" for w in a.warnings]
     return "\n".join(out) + "\n"
 
 
@@ -524,7 +524,7 @@ def to_markdown(a: Analysis, *, lang: Language = ENGLISH) -> str:
     out += _cx_markdown(a, t)
     if a.warnings:
         out += ["", "### " + t.gettext("Warnings"), ""]
-        out += [f"- **{w.code}** {escape_markdown(w.message)}" for w in a.warnings]
+        out += [f"- **{w.code}** {escape_markdown(w.message_in(t))}" for w in a.warnings]
     return "\n".join(out) + "\n"
 
 

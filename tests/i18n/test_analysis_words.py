@@ -1,0 +1,189 @@
+"""The sentences of the analysis layer in the run's language: ``analyze`` warnings (JM5xx),
+the comparison note, the CX figures' labels and unit words.
+
+The analysis writes each sentence once as a msgid with its fields
+(:class:`journeymap.findings.Text`); the table and Markdown outputs write it in the language of
+the run, with its numbers in that language (a no-break space groups digits in Russian), while
+``--format json`` keeps the English bytes. The figures below are worked by hand from
+:data:`WARNINGS_MAP`:
+
+- ``a``: 12,345 visits (its entries); departures 3,000 exits + 9,000 to ``b`` + 1,234 in
+  progress = 13,234, so 889 more leave than arrive (889 / 13,234 = 6.7%);
+- ``b``: 9,000 visits, 5 + 8,000 + 20 = 8,025 departures: 975 unknown (975 / 9,000 = 10.8%);
+- ``c``: 20 visits, 5 departures: 15 unknown (75.0%), 20 completed departures in all (< 30);
+- unknown outcomes 975 + 15 = 990; the goal ``paid`` has 2,500 entries;
+- business: 12,000 - 2,000 + 1,500 = 11,500, not the 11,000 at the end; 20,000 ordering
+  customers are more than 12,000 + 1,500 = 13,500.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journeymap.analysis import analyze
+from journeymap.graph import build_graph
+from journeymap.i18n import translator
+from journeymap.io.loader import load_map
+from journeymap.report.analysis import render_analysis
+from tests.support import run_cli
+
+WARNINGS_MAP = """\
+journeymap: 1
+id: warn
+title: Проверка
+period: 2026-Q3
+business:
+  customers_start: 12000
+  customers_end: 11000
+  new_customers: 1500
+  customers_lost: 2000
+  ordering_customers: 20000
+stages:
+  - id: s
+    name: Этап
+    touchpoints:
+      - id: a
+        name: A
+        entries: 12345
+        exits: 3000
+        in_progress: 1234
+        next: {b: 9000}
+      - id: b
+        name: B
+        exits: 5
+        next: {paid: 8000, c: 20}
+      - id: c
+        name: C
+        exits: 3
+        next: {paid: 2}
+      - id: paid
+        name: Paid
+        goal: true
+        entries: 2500
+"""
+
+ENGLISH = [
+    "JM514 no value per conversion for paid: lost value and what-if value are null",
+    "JM503 flow at 'a' does not add up: 12,345 visits vs 13,234 departures (6.7%); more leave "
+    "than arrive: the difference counts as implied entries",
+    "JM503 flow at 'b' does not add up: 9,000 visits vs 8,025 departures (10.8%); more arrive "
+    "than leave: the difference counts as unknown departures",
+    "JM503 flow at 'c' does not add up: 20 visits vs 5 departures (75.0%); more arrive than "
+    "leave: the difference counts as unknown departures",
+    "JM508 'c' has only 20 completed departures: its drop-off interval is wide",
+    "JM516 1,234 journeys are still in progress: they are censored (left out of the chain's "
+    "probabilities, never counted as leaks)",
+    "JM511 990 departures have an unknown outcome (declared unknown or unobserved outflow): "
+    "they are their own outcome, neither lost nor converted (summary.unknown_probability)",
+    "JM513 goal 'paid' has 2,500 entries: journeys that start at a goal are not conversions of "
+    "the chain",
+    "JM518 the customer counts do not add up: 12,000 at the start - 2,000 lost + 1,500 new = "
+    "11,500, but 11,000 at the end, so retention and churn do not add up to 100%",
+    "JM519 20,000 ordering customers are more than the 13,500 customers of the period (at the "
+    "start plus new)",
+]
+"""The English messages, as journeymap wrote them before localisation (the JSON's bytes)."""
+
+NB = "\xa0"
+RUSSIAN = [
+    "JM514 для paid не задана ценность конверсии: потерянная ценность и ценность сценария "
+    "«что, если» не определены",
+    f"JM503 поток в 'a' не сходится: посещений 12{NB}345, уходов 13{NB}234 (6,7{NB}%); уходит "
+    "больше, чем приходит: разница считается подразумеваемыми входами",
+    f"JM503 поток в 'b' не сходится: посещений 9{NB}000, уходов 8{NB}025 (10,8{NB}%); приходит "
+    "больше, чем уходит: разница считается уходами с неизвестным исходом",
+    f"JM503 поток в 'c' не сходится: посещений 20, уходов 5 (75,0{NB}%); приходит больше, чем "
+    "уходит: разница считается уходами с неизвестным исходом",
+    "JM508 в 'c' всего 20 завершённых уходов: интервал отказов широк",
+    f"JM516 1{NB}234 пути клиентов ещё не завершены: они цензурированы (не входят в "
+    "вероятности цепи и не считаются потерями)",
+    "JM511 990 уходов с неизвестным исходом (объявлены неизвестными или отток не наблюдался): "
+    "это отдельный исход, ни потеря, ни конверсия (summary.unknown_probability)",
+    f"JM513 у цели 'paid' 2{NB}500 входов: пути клиентов, которые начинаются в цели, не "
+    "считаются конверсиями цепи",
+    f"JM518 число клиентов не сходится: 12{NB}000 на начало - 2{NB}000 ушедших + 1{NB}500 "
+    f"новых = 11{NB}500, но на конец 11{NB}000, поэтому удержание и отток в сумме не дают 100 %",
+    f"JM519 клиентов с заказами (20{NB}000) больше, чем клиентов за период (13{NB}500: на "
+    "начало плюс новые)",
+]
+
+
+@pytest.fixture
+def warn_map(tmp_path: Path) -> Path:
+    path = tmp_path / "warn.yaml"
+    path.write_text(WARNINGS_MAP, encoding="utf-8")
+    return path
+
+
+def _warning_lines(table: str) -> list[str]:
+    """The indented lines after the last heading line of the table output (the warnings)."""
+    lines = table.rstrip("\n").splitlines()
+    start = max(i for i, ln in enumerate(lines) if ln and not ln.startswith(" "))
+    return [ln.strip() for ln in lines[start + 1 :]]
+
+
+def test_the_english_warnings_keep_their_words(warn_map: Path) -> None:
+    a = analyze(build_graph(load_map(warn_map).map), samples=0)
+    assert [f"{w.code} {w.message}" for w in a.warnings] == ENGLISH
+    assert _warning_lines(render_analysis(a, "table")) == ENGLISH
+
+
+def test_the_warnings_are_written_in_russian_with_russian_numbers(warn_map: Path) -> None:
+    r = run_cli("analyze", str(warn_map), "--samples", "0", "--lang", "ru")
+    assert r.code == 0, r.err
+    assert "Предупреждения:" in r.out
+    assert _warning_lines(r.out) == RUSSIAN
+
+
+def test_the_warnings_in_traditional_chinese_markdown(warn_map: Path) -> None:
+    r = run_cli(
+        "analyze", str(warn_map), "--samples", "0", "--lang", "zh-Hant", "--format", "markdown"
+    )
+    assert r.code == 0, r.err
+    assert "### 警告" in r.out
+    assert (
+        "- **JM516** 1,234 段顧客旅程仍在進行中：視為設限資料（不納入鏈的機率，也不計為流失）"
+        in r.out
+    )
+    assert "- **JM513** 目標 'paid' 有 2,500 次進入：從目標開始的顧客旅程不算鏈的轉換" in r.out
+
+
+def test_json_is_the_same_bytes_in_every_language(warn_map: Path) -> None:
+    plain = run_cli("analyze", str(warn_map), "--samples", "0", "--format", "json")
+    russian = run_cli(
+        "analyze", str(warn_map), "--samples", "0", "--format", "json", "--lang", "ru"
+    )
+    assert plain.code == russian.code == 0
+    assert plain.out == russian.out
+    assert "1,234 journeys are still in progress" in plain.out
+
+
+@pytest.mark.parametrize(
+    ("n", "ru", "lv"),
+    [
+        (1, "в 'c' всего 1 завершённый уход", "pie 'c' ir tikai 1 pabeigta aiziešana"),
+        (2, "в 'c' всего 2 завершённых ухода", "pie 'c' ir tikai 2 pabeigtas aiziešanas"),
+        (5, "в 'c' всего 5 завершённых уходов", "pie 'c' ir tikai 5 pabeigtas aiziešanas"),
+    ],
+)
+def test_counted_words_take_the_plural_form_of_the_language(
+    tmp_path: Path, n: int, ru: str, lv: str
+) -> None:
+    """JM508 with 1, 2 and 5 completed departures (one, few, many in Russian)."""
+    path = tmp_path / "small.yaml"
+    path.write_text(
+        "journeymap: 1\nid: small\ntitle: Small\nstages:\n  - id: s\n    name: S\n"
+        "    touchpoints:\n"
+        f"      - {{id: a, name: A, entries: 100, next: {{c: {n}, paid: {100 - n}}}}}\n"
+        f"      - {{id: c, name: C, exits: {n}}}\n"
+        "      - {id: paid, name: Paid, goal: true, value: 10}\n",
+        encoding="utf-8",
+    )
+    a = analyze(build_graph(load_map(path).map), samples=0)
+    (w,) = [w for w in a.warnings if w.code == "JM508"]
+    assert w.message_in(translator("ru")).startswith(ru + ":")
+    assert w.message_in(translator("lv")).startswith(lv + ":")
+    english = "departure:" if n == 1 else "departures:"
+    assert w.message == f"'c' has only {n} completed {english} its drop-off interval is wide"
