@@ -259,7 +259,14 @@ CX_LABELS: dict[str, str] = {
     "retention_cost": N_("Retention cost"),
 }
 """Plain words for the map-level business figures (``metrics`` of the analysis), in English;
-translated where they are shown (``translator(lang).gettext(CX_LABELS[name])``)."""
+translated where they are shown (:func:`cx_label`)."""
+
+
+def cx_label(name: str, *, lang: Language = ENGLISH) -> str:
+    """The plain words of a map-level figure in ``lang`` (:data:`CX_LABELS`; else its name)."""
+    return translator(lang).gettext(CX_LABELS[name]) if name in CX_LABELS else name
+
+
 CX_OF_WHOM: dict[str, str] = {
     "retention_rate": N_("customers at the start"),
     "churn_rate": N_("customers at the start"),

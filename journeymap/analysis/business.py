@@ -48,6 +48,7 @@ from journeymap.graph import (
     UNIT,
     touchpoints_in_order,
 )
+from journeymap.i18n import Translator
 from journeymap.model import Business, Durations, TimeUnit, Touchpoint, TouchpointBusiness
 from journeymap.stats import quantile, ratio, wilson_interval
 
@@ -65,8 +66,25 @@ SECONDS: Final[Mapping[str, float]] = {"seconds": 1, "minutes": 60, "hours": 360
 """Seconds per :data:`journeymap.model.TimeUnit`."""
 
 
+class _Reasoned:
+    """A figure that may be None with a reason: ``reason`` is the English sentence (the JSON,
+    the checks), ``reason_text`` the same as a msgid with its fields (``reason`` is its English
+    form when only it is given), written in a human output's language by :meth:`reason_in`."""
+
+    reason: str | None
+    reason_text: Text | None
+
+    def __post_init__(self) -> None:
+        if self.reason_text is not None and self.reason is None:
+            object.__setattr__(self, "reason", self.reason_text.format())
+
+    def reason_in(self, t: Translator) -> str | None:
+        """The reason in the language of ``t`` (None when the figure has none)."""
+        return self.reason if self.reason_text is None else self.reason_text.format(t)
+
+
 @dataclass(frozen=True)
-class BusinessFigure:
+class BusinessFigure(_Reasoned):
     """One map-level business figure of the period, or None with the ``reason``."""
 
     name: str
@@ -81,6 +99,7 @@ class BusinessFigure:
     """CLV x gross margin, when the margin is declared."""
     n: int | None = None
     """The denominator of a proportion (customers at the start, ordering customers)."""
+    reason_text: Text | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -98,7 +117,7 @@ class BusinessFigure:
 
 
 @dataclass(frozen=True)
-class ServiceTime:
+class ServiceTime(_Reasoned):
     """A service time of the period: mean, median and 90th percentile, or None with a reason."""
 
     mean: float | None
@@ -109,6 +128,7 @@ class ServiceTime:
     p90: float | None = None
     """Only from samples (:func:`journeymap.stats.quantile`, Hyndman & Fan 1996 type 7)."""
     reason: str | None = None
+    reason_text: Text | None = field(default=None, compare=False, repr=False)
 
     def seconds(self, value: float) -> float:
         """`value` (in this time's unit) in seconds."""
@@ -129,13 +149,14 @@ class ServiceTime:
 
 
 @dataclass(frozen=True)
-class ServiceCost:
+class ServiceCost(_Reasoned):
     """Cost per visit x visits of a touchpoint in the period, or None with a reason."""
 
     value: float | None
     per_visit: float | None
     visits: int
     reason: str | None = None
+    reason_text: Text | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -182,8 +203,8 @@ def service_time(d: Durations) -> ServiceTime:
         s = sorted(d.samples)
         p90 = quantile(s, 0.9)
         return ServiceTime(statistics.fmean(s), statistics.median(s), len(s), d.unit, d.hours, p90)
-    reason = "no samples" if d.mean is None and d.median is None else None
-    return ServiceTime(d.mean, d.median, d.count, d.unit, d.hours, reason=reason)
+    reason = text("no samples") if d.mean is None and d.median is None else None
+    return ServiceTime(d.mean, d.median, d.count, d.unit, d.hours, reason_text=reason)
 
 
 def durations(d: Durations) -> dict[str, Any]:
@@ -202,7 +223,7 @@ def _proportion(
     n: int,
     formula: str,
     inputs: tuple[tuple[str, float], ...],
-    reason: str,
+    reason: Text,
     confidence: float,
 ) -> BusinessFigure:
     value = ratio(x, n)
@@ -211,9 +232,9 @@ def _proportion(
         value,
         formula,
         inputs,
-        None if value is not None else reason,
-        wilson_interval(x, n, confidence=confidence),
+        interval=wilson_interval(x, n, confidence=confidence),
         n=n,
+        reason_text=None if value is not None else reason,
     )
 
 
@@ -232,7 +253,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
     if b is None:
         return out
     S, E, N = b.customers_start, b.customers_end, b.new_customers
-    no_start = "no customers at the start (S = 0)"
+    no_start = text("no customers at the start (S = 0)")
     if S is not None and E is not None and N is not None:
         out["retention_rate"] = _proportion(
             "retention_rate",
@@ -270,7 +291,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
             b.ordering_customers,
             "customers with >= 2 orders / customers with >= 1 order",
             (("repeat", b.repeat_customers), ("ordering", b.ordering_customers)),
-            "no ordering customers",
+            text("no ordering customers"),
             confidence,
         )
     if (
@@ -302,7 +323,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
             cost,
             "retention spend / (E - N)",
             (("spend", b.retention_spend), ("E", E), ("N", N)),
-            None if cost is not None else "no customer retained (E - N = 0)",
+            reason_text=None if cost is not None else text("no customer retained (E - N = 0)"),
         )
     return out
 
@@ -318,12 +339,18 @@ def map_business(b: Business | None) -> dict[str, Any]:
     return {name: f.to_json() for name, f in business_figures(b).items()}
 
 
-def not_measured(G: nx.DiGraph[str]) -> str:
+def not_measured(G: nx.DiGraph[str]) -> Text:
     """The reason of a figure the map tracks but the overlay's period does not carry."""
     period = G.graph.get(PERIOD)
-    where = f"in {period}" if period else "in the overlay's period"
-    return (
-        f"not measured {where}: the overlay does not carry it, and the map's own figure is not used"
+    if period:
+        return text(
+            "not measured in {period}: the overlay does not carry it, and the map's own figure "
+            "is not used",
+            period=str(period),
+        )
+    return text(
+        "not measured in the overlay's period: the overlay does not carry it, and the map's "
+        "own figure is not used"
     )
 
 
@@ -339,7 +366,9 @@ def period_figures(G: nx.DiGraph[str], confidence: float = 0.95) -> dict[str, Bu
         if name in own:
             out[name] = own[name]
         elif name in tracked:
-            out[name] = BusinessFigure(name, None, tracked[name].formula, reason=not_measured(G))
+            out[name] = BusinessFigure(
+                name, None, tracked[name].formula, reason_text=not_measured(G)
+            )
     return out
 
 
@@ -354,7 +383,7 @@ def _service(G: nx.DiGraph[str], tid: str, visits: int) -> TouchpointService | N
             service_time(d)
             if d is not None
             else (
-                ServiceTime(None, None, None, None, None, reason=not_measured(G))
+                ServiceTime(None, None, None, None, None, reason_text=not_measured(G))
                 if tracked is not None and getattr(tracked, name) is not None
                 else None
             )
@@ -363,7 +392,7 @@ def _service(G: nx.DiGraph[str], tid: str, visits: int) -> TouchpointService | N
     if period is not None and period.cost_per_visit is not None:
         cost = ServiceCost(period.cost_per_visit * visits, period.cost_per_visit, visits)
     elif tracked is not None and tracked.cost_per_visit is not None:
-        cost = ServiceCost(None, None, visits, not_measured(G))
+        cost = ServiceCost(None, None, visits, reason_text=not_measured(G))
     if cost is None and all(t is None for t in times.values()):
         return None
     return TouchpointService(times["first_response_time"], times["resolution_time"], cost)

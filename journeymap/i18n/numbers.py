@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from journeymap.i18n import translator
+from journeymap.i18n import N_, translator
 
 Language = str
 ENGLISH: Language = "en"
@@ -119,3 +119,21 @@ def unit_word(unit: str, lang: Language = ENGLISH) -> str:
         "s": t.pgettext("unit", "s"),
     }
     return words.get(unit, unit)
+
+
+SERVICE_UNITS = (N_("seconds"), N_("minutes"), N_("hours"), N_("days"))
+"""The units a service time is declared in, in words (translated where they are shown)."""
+
+
+def service_unit(unit: str | None, business: bool = False, lang: Language = ENGLISH) -> str:
+    """The unit of a service time in words (``minutes``; ``hours, business hours``; in
+    ``lang``: ``часы, рабочие часы``), empty when the period does not measure it.
+
+    >>> service_unit("minutes"), service_unit("hours", True), service_unit(None)
+    ('minutes', 'hours, business hours', '')
+    """
+    if unit is None:
+        return ""
+    t = translator(lang)
+    word = t.gettext(unit)
+    return t.gettext("{unit}, business hours").format(unit=word) if business else word

@@ -10,10 +10,10 @@ from journeymap.analysis.business import SERVICE_TIMES
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
 from journeymap.figures import (
-    CX_LABELS,
     MISSING,
     count,
     cx_interval,
+    cx_label,
     cx_of,
     cx_value,
     formula_inputs,
@@ -24,6 +24,7 @@ from journeymap.figures import (
     signed,
 )
 from journeymap.i18n import N_
+from journeymap.i18n.numbers import service_unit
 from journeymap.render.scene import Scene
 
 
@@ -79,20 +80,18 @@ def business_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
         defined = f.value is not None
         rows.append(
             {
-                "name": scene.t.gettext(CX_LABELS[f.name]) if f.name in CX_LABELS else f.name,
+                "name": cx_label(f.name, lang=lang),
                 "value": cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang),
                 "interval": cx_interval(f.name, f.interval, lang=lang),
                 "of": cx_of(f.name, f.n, lang=lang) if defined else MISSING,
                 "basis": f"{f.formula}: {formula_inputs(f.inputs, cur, lang=lang)}"
                 if defined
-                else str(f.reason),
+                else str(f.reason_in(scene.t)),
             }
         )
     return rows
 
 
-_UNIT_NAMES = (N_("seconds"), N_("minutes"), N_("hours"), N_("days"))
-"""The time units of the service-time table, translated where shown."""
 _SERVICE_NAMES = {"first_response_time": N_("first response"), "resolution_time": N_("resolution")}
 
 
@@ -104,7 +103,6 @@ def service_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
             t = s.time(name)
             if t is None:
                 continue
-            unit = t.unit or MISSING
             rows.append(
                 {
                     "name": a.touchpoint(tid).name or tid,
@@ -113,10 +111,8 @@ def service_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
                     "median": number(t.median, 1, lang=lang),
                     "p90": number(t.p90, 1, lang=lang),
                     "n": count(t.count, lang=lang),
-                    "unit": tr("{unit}, business hours").format(unit=tr(unit))
-                    if t.hours == "business"
-                    else tr(unit),
-                    "note": t.reason
+                    "unit": service_unit(t.unit, t.hours == "business", lang) or MISSING,
+                    "note": t.reason_in(scene.t)
                     or ("" if t.p90 is not None else tr("no samples: p90 unknown")),
                 }
             )

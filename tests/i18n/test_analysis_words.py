@@ -27,7 +27,8 @@ from journeymap.graph import build_graph
 from journeymap.i18n import translator
 from journeymap.io.loader import load_map
 from journeymap.report.analysis import render_analysis
-from tests.support import run_cli
+from tests.i18n.outputs import english_of
+from tests.support import MAPS, run_cli
 
 WARNINGS_MAP = """\
 journeymap: 1
@@ -187,3 +188,81 @@ def test_counted_words_take_the_plural_form_of_the_language(
     assert w.message_in(translator("lv")).startswith(lv + ":")
     english = "departure:" if n == 1 else "departures:"
     assert w.message == f"'c' has only {n} completed {english} its drop-off interval is wide"
+
+
+CASES = [
+    ("ru", MAPS / "ru" / "first-purchase.ru.yaml"),
+    ("lv", MAPS / "lv" / "first-purchase.lv.yaml"),
+    ("zh-Hans", MAPS / "zh" / "first-purchase.zh.yaml"),
+    ("zh-Hant", MAPS / "zh-Hant" / "first-purchase.zh-Hant.yaml"),
+]
+
+
+@pytest.mark.parametrize(("lang", "path"), CASES)
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_no_english_fixed_string_in_the_analysis_outputs(
+    lang: str, path: Path, fmt: str, warn_map: Path
+) -> None:
+    """The analyze table and Markdown of the example map (and of the map with every warning)
+    in its language contain no message of the catalogue whose translation differs from it."""
+    exact, fragments = english_of(lang)
+    shown: list[str] = []
+    for m in (path, warn_map):
+        a = analyze(build_graph(load_map(m).map), samples=0)
+        shown += [ln.strip(" -*#|") for ln in render_analysis(a, fmt, lang=lang).splitlines()]
+    assert len(shown) > 50
+    assert sorted({t for t in shown if t in exact}) == []
+    assert sorted({f for f in fragments for t in shown if f in t}) == []
+
+
+def test_cx_labels_units_and_reasons_in_the_language_of_the_run(warn_map: Path) -> None:
+    """Retention (11,000 - 1,500) / 12,000 = 79.17% under its Russian label; the unit of a
+    service time in business hours; the reason of a figure the overlay's period lacks."""
+    r = run_cli("analyze", str(warn_map), "--samples", "0", "--lang", "ru")
+    assert f"  Удержание 79,17{NB}% (95{NB}% интервал " in r.out
+    assert f"из 12{NB}000 клиентов на начало: (E - N) / S, где S = 12{NB}000," in r.out
+    zh = run_cli("analyze", str(warn_map), "--samples", "0", "--lang", "zh-Hant")
+    assert "  留存率 79.17% （95% 區間 " in zh.out
+    support = run_cli("analyze", str(MAPS / "support.yaml"), "--samples", "0", "--lang", "ru")
+    assert (
+        "email-ticket           первый ответ      8,7      5,5  20,6  20  часы, рабочие часы"
+        in (support.out.splitlines())
+    )
+    q2 = MAPS / "overlays" / "first-purchase.2026-Q2.yaml"
+    args = ["analyze", str(MAPS / "first-purchase.yaml"), "--data", str(q2), "--samples", "0"]
+    ru = run_cli(*args, "--lang", "ru")
+    assert (
+        "  support-chat первый ответ: не измерено за 2026-Q2: в наложении этого показателя нет, "
+        "а значение из самой карты не используется"
+    ) in ru.out.splitlines()
+    plain = run_cli(*args, "--format", "json")
+    assert run_cli(*args, "--format", "json", "--lang", "ru").out == plain.out
+    assert "not measured in 2026-Q2: the overlay does not carry it" in plain.out
+
+
+def test_the_comparison_note_figures_and_statuses_in_russian() -> None:
+    """The side-by-side comparison of the map with its to-be scenario (which removes
+    ``payment``): 87,200 journeys on both sides, the note and the words of the table in
+    Russian; its JSON keeps the English note."""
+    args = ["analyze", str(MAPS / "first-purchase.yaml"), "--compare-scenario", "to-be"]
+    ru = run_cli(*args, "--samples", "0", "--lang", "ru")
+    assert ru.code == 0, ru.err
+    lines = [[c for c in ln.split(" ") if c] for ln in ru.out.splitlines()]  # not at U+00A0
+    assert ["входы", f"87{NB}200", f"87{NB}200", "+0"] in lines
+    assert any(ln[:2] == ["payment", "УДАЛЕНА"] for ln in lines)
+    assert ru.out.rstrip().endswith(
+        "простое сравнение бок о бок: значимость различий не проверяется (это делает сравнение "
+        "с базовым периодом в journeymap check)"
+    )
+    md = run_cli(*args, "--samples", "0", "--lang", "zh-Hans", "--format", "markdown")
+    assert "_单纯的并列比较：差异未经显著性检验（journeymap check 的基准比较会做检验）_" in md.out
+    plain = run_cli(*args, "--samples", "0", "--format", "json")
+    assert run_cli(*args, "--samples", "0", "--format", "json", "--lang", "ru").out == plain.out
+    assert '"note": "a plain side-by-side comparison: differences are not tested' in plain.out
+
+
+def test_every_summary_figure_of_a_comparison_has_its_words() -> None:
+    from journeymap.analysis.compare import SUMMARY_FIGURES
+    from journeymap.report.analysis import _SUMMARY_WORDS
+
+    assert list(_SUMMARY_WORDS) == list(SUMMARY_FIGURES)
