@@ -266,3 +266,111 @@ def test_every_summary_figure_of_a_comparison_has_its_words() -> None:
     from journeymap.report.analysis import _SUMMARY_WORDS
 
     assert list(_SUMMARY_WORDS) == list(SUMMARY_FIGURES)
+
+
+LOAD_MAP = """\
+journeymap: 1
+id: load
+title: Загрузка
+stages:
+  - id: s
+    name: Этап
+    touchpoints:
+      - id: a
+        name: A
+        entries: 100
+        value: 5
+        scores:
+          nps: {scale: [1, 5], responses: {"5": 3}}
+        next: {paid: 40}
+      - id: paid
+        name: Paid
+        goal: true
+        value: 10
+"""
+
+
+def test_load_warnings_in_the_check_output_of_the_language(tmp_path: Path) -> None:
+    """The loader's warnings (JM002 a value on a touchpoint that is not a goal, JM001 NPS off
+    the 0-10 scale) are findings of ``check``: written in its language, English in JSON."""
+    path = tmp_path / "load.yaml"
+    path.write_text(LOAD_MAP, encoding="utf-8")
+    ru = run_cli("check", str(path), "--lang", "ru")
+    assert ru.code == 0, ru.err
+    assert (
+        f"{path}:11:16: JM002 warning: у 'a' есть 'value', но это не цель; ценность не учитывается"
+        in ru.out
+    )
+    assert (
+        f"{path}:13:24: JM001 warning: NPS для 'a' задан на шкале [1, 5]; NPS определён только на "
+        "шкале 0-10, поэтому он опущен"
+    ) in ru.out
+    zh = run_cli("check", str(path), "--lang", "zh-Hans")
+    assert "JM002 warning: 'a' 有 'value' 但不是目标；此价值不予采用" in zh.out
+    en = run_cli("check", str(path))
+    assert "JM002 warning: 'a' has a 'value' but is not a goal; the value is ignored;" in en.out
+    plain = run_cli("check", str(path), "--format", "json")
+    assert run_cli("check", str(path), "--format", "json", "--lang", "ru").out == plain.out
+    assert "NPS of 'a' is declared on [1, 5]; NPS is defined on 0-10 only" in plain.out
+
+
+def test_the_baseline_comparison_notes_and_changes_in_russian() -> None:
+    """``check --baseline``: the same period on both sides (peeking), a renamed and a removed
+    touchpoint; each sentence in English (the JSON, the checks) and in Russian."""
+    from journeymap.checks.runner import check_map
+
+    def shop(touchpoints: str) -> bytes:
+        return (
+            "journeymap: 1\nid: shop\ntitle: Shop\nperiod: 2026-Q3\nstages:\n  - id: buy\n"
+            f"    name: Buy\n    touchpoints:\n{touchpoints}"
+            "      - {id: paid, name: Paid, goal: true}\n"
+        ).encode()
+
+    base = shop(
+        "      - {id: cart, name: Cart, entries: 1000, next: {paid: 700}, exits: 300}\n"
+        "      - {id: faq, name: FAQ, entries: 100, next: {paid: 50}, exits: 50}\n"
+    )
+    now = shop(
+        "      - {id: basket, name: Basket, formerly: [cart], entries: 1000, next: {paid: 700},"
+        " exits: 300}\n"
+    )
+    result = check_map(load_map("now.yaml", text=now), baseline=load_map("b.yaml", text=base))
+    c = result.comparison
+    assert c is not None
+    ru = translator("ru")
+    assert (
+        c.overlap == "the baseline and the current period are the same (2026-07-01 to 2026-09-30)"
+    )
+    assert c.overlap_in(ru) == "базовый и текущий периоды совпадают (с 2026-07-01 по 2026-09-30)"
+    details = {ch.detail: ch.detail_in(ru) for ch in c.changes}
+    assert details == {
+        "'cart' is now 'basket'": "'cart' теперь называется 'basket'",
+        "touchpoint 'faq' is gone": "точки соприкосновения 'faq' больше нет",
+    }
+    assert c.notes_in(ru) == [
+        "отказы сравниваются на уровне визитов: клиент, который возвращается по кругу, "
+        "учитывается при каждом визите, что может завышать значимость; наложения из журналов "
+        "событий содержат число клиентов"
+    ]
+    assert (
+        c.notes_in(translator("en"))
+        == list(c.notes)
+        == [
+            "drop-off is compared at visit grain: a customer who loops back is counted at each "
+            "visit, which can overstate significance; overlays made from event logs carry customer "
+            "counts"
+        ]
+    )
+
+
+def test_the_example_of_docs_language_is_what_analyze_prints() -> None:
+    """The third console example of docs/language.md: its command prints its last line."""
+    import re
+    import shlex
+
+    page = (MAPS.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    command, *_, last = re.findall(r"```console\n(.*?)```", page, re.S)[2].strip().splitlines()
+    args = [str(MAPS.parent / a) if a.startswith("maps/") else a for a in shlex.split(command)[2:]]
+    r = run_cli(*args)
+    assert r.code == 0, r.err
+    assert last in r.out.splitlines()
