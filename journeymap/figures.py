@@ -26,6 +26,7 @@ import math
 from collections.abc import Callable
 
 from journeymap.i18n import N_, translator
+from journeymap.i18n.formulas import input_name
 from journeymap.i18n.numbers import ENGLISH_SYMBOLS, pp, symbols, unit_word
 from journeymap.i18n.numbers import localised as _local
 from journeymap.i18n.periods import period_words
@@ -347,7 +348,7 @@ def formula_inputs(
     def plain(v: float) -> str:
         return count(v, lang=lang)
 
-    return ", ".join(f"{k} = {fmt.get(k, plain)(v)}" for k, v in inputs)
+    return ", ".join(f"{input_name(k, lang)} = {fmt.get(k, plain)(v)}" for k, v in inputs)
 
 
 _TIME_UNITS: dict[str, str] = {"seconds": "s", "minutes": "min", "hours": "h", "days": "d"}

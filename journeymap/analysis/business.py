@@ -48,7 +48,7 @@ from journeymap.graph import (
     UNIT,
     touchpoints_in_order,
 )
-from journeymap.i18n import Translator
+from journeymap.i18n import NC_, Translator
 from journeymap.model import Business, Durations, TimeUnit, Touchpoint, TouchpointBusiness
 from journeymap.stats import quantile, ratio, wilson_interval
 
@@ -269,7 +269,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
             "churn_rate",
             b.customers_lost,
             S,
-            "lost / S",
+            NC_("formula", "lost / S"),
             (("lost", b.customers_lost), ("S", S)),
             no_start,
             confidence,
@@ -289,7 +289,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
             "repeat_customer_rate",
             b.repeat_customers,
             b.ordering_customers,
-            "customers with >= 2 orders / customers with >= 1 order",
+            NC_("formula", "customers with >= 2 orders / customers with >= 1 order"),
             (("repeat", b.repeat_customers), ("ordering", b.ordering_customers)),
             text("no ordering customers"),
             confidence,
@@ -312,7 +312,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
         out["customer_lifetime_value"] = BusinessFigure(
             "customer_lifetime_value",
             clv,
-            "AOV x purchase frequency x lifespan",
+            NC_("formula", "AOV x purchase frequency x lifespan"),
             inputs,
             margin_adjusted=margin,
         )
@@ -321,7 +321,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
         out["retention_cost"] = BusinessFigure(
             "retention_cost",
             cost,
-            "retention spend / (E - N)",
+            NC_("formula", "retention spend / (E - N)"),
             (("spend", b.retention_spend), ("E", E), ("N", N)),
             reason_text=None if cost is not None else text("no customer retained (E - N = 0)"),
         )

@@ -24,6 +24,7 @@ from journeymap.figures import (
     signed,
 )
 from journeymap.i18n import N_
+from journeymap.i18n.formulas import formula as formula_in
 from journeymap.i18n.numbers import service_unit
 from journeymap.render.scene import Scene
 
@@ -84,7 +85,7 @@ def business_rows(a: Analysis, scene: Scene) -> list[dict[str, str]]:
                 "value": cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang),
                 "interval": cx_interval(f.name, f.interval, lang=lang),
                 "of": cx_of(f.name, f.n, lang=lang) if defined else MISSING,
-                "basis": f"{f.formula}: {formula_inputs(f.inputs, cur, lang=lang)}"
+                "basis": f"{formula_in(f.formula, lang)}: {formula_inputs(f.inputs, cur, lang=lang)}"
                 if defined
                 else str(f.reason_in(scene.t)),
             }

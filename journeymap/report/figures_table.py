@@ -40,6 +40,7 @@ from journeymap.figures import (
     whole_money,
 )
 from journeymap.i18n import ENGLISH, N_, Language, translator
+from journeymap.i18n.formulas import formula as formula_in
 from journeymap.i18n.numbers import service_unit
 
 TIME_WORDS: Mapping[ServiceName, str] = {
@@ -269,7 +270,9 @@ def figure_sentence(a: Analysis, f: BusinessFigure, *, lang: Language = ENGLISH)
     elif f.name == "retention_cost":
         text += f" {cx_of(f.name, f.n, lang=lang)}"
     return t.gettext("{text}: {formula} with {inputs}.").format(
-        text=text, formula=f.formula, inputs=formula_inputs(f.inputs, cur, lang=lang)
+        text=text,
+        formula=formula_in(f.formula, lang),
+        inputs=formula_inputs(f.inputs, cur, lang=lang),
     )
 
 
@@ -289,14 +292,15 @@ def figure_cells(a: Analysis, f: BusinessFigure, *, lang: Language = ENGLISH) ->
     """One map-level figure as table cells (:data:`FIGURE_HEADER`); a null value shows its reason."""
     label = cx_label(f.name, lang=lang)
     if f.value is None:
-        return [label, MISSING, MISSING, MISSING, f.formula, str(f.reason_in(translator(lang)))]
+        why = str(f.reason_in(translator(lang)))
+        return [label, MISSING, MISSING, MISSING, formula_in(f.formula, lang), why]
     cur = a.settings.currency
     return [
         label,
         cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang),
         cx_interval(f.name, f.interval, lang=lang),
         cx_of(f.name, f.n, lang=lang),
-        f.formula,
+        formula_in(f.formula, lang),
         formula_inputs(f.inputs, cur, lang=lang),
     ]
 

@@ -374,3 +374,21 @@ def test_the_example_of_docs_language_is_what_analyze_prints() -> None:
     r = run_cli(*args)
     assert r.code == 0, r.err
     assert last in r.out.splitlines()
+
+
+def test_formulas_and_their_inputs_in_the_words_of_the_language() -> None:
+    """CLV = AOV x frequency x lifespan = 68 x 1.9 x 3.2 = 413.44 EUR, 42% of it after the
+    gross margin (173.64): the formula and the names of its inputs in Russian, the symbols of
+    the formula of retention kept; English as before."""
+    ru = run_cli("analyze", str(MAPS / "retention.yaml"), "--samples", "0", "--lang", "ru")
+    assert (
+        f"  Пожизненная ценность клиента 413,44{NB}€ (173,64{NB}€ с учётом валовой маржи): "
+        f"средний чек x частота покупок x срок жизни клиента, где средний чек = 68,00{NB}€, "
+        f"частота = 1,90 заказа в год, срок жизни = 3,20 года, валовая маржа = 42{NB}%."
+    ) in ru.out.splitlines()
+    assert f"ушедшие / S, где ушедшие = 3{NB}450, S = 18{NB}400." in ru.out
+    en = run_cli("analyze", str(MAPS / "retention.yaml"), "--samples", "0")
+    assert (
+        "AOV x purchase frequency x lifespan with aov = 68.00 EUR, frequency = 1.90 orders a "
+        "year, lifespan = 3.20 years, gross_margin = 42%." in en.out
+    )
