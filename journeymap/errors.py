@@ -7,9 +7,11 @@ Exit codes: 0 clean, 1 findings on a valid map, 2 the input cannot be used
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import Protocol
 
+from journeymap.i18n import Translator
 from journeymap.source import Position, SourceText, code_frame
 
 
@@ -17,6 +19,12 @@ class ExitCode(IntEnum):
     OK = 0
     FINDINGS = 1
     ERROR = 2
+
+
+class Sentence(Protocol):
+    """A sentence that writes itself in a language (:class:`journeymap.findings.Text`)."""
+
+    def format(self, t: Translator | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -33,6 +41,9 @@ class Diagnostic:
     position: Position | None = None
     hint: str | None = None
     code: str | None = None
+    text: Sentence | None = field(default=None, compare=False, repr=False)
+    """A warning's message as a translatable sentence (``message`` is its English form), for
+    the human outputs that show load warnings in the run's language (``check``)."""
 
     def headline(self) -> str:
         where = f"{self.position}: " if self.position else ""

@@ -26,7 +26,9 @@ import math
 from collections.abc import Callable
 
 from journeymap.i18n import N_, translator
+from journeymap.i18n.formulas import input_name
 from journeymap.i18n.numbers import ENGLISH_SYMBOLS, pp, symbols, unit_word
+from journeymap.i18n.numbers import localised as _local
 from journeymap.i18n.periods import period_words
 
 MISSING = "–"
@@ -38,17 +40,6 @@ MINUS = "−"
 
 Language = str
 ENGLISH: Language = "en"
-
-
-def _local(text: str, lang: Language) -> str:
-    """``text`` written with English separators (and a trailing ``%``), in those of ``lang``."""
-    sym = symbols(lang)
-    if sym is ENGLISH_SYMBOLS:
-        return text
-    out = text.translate({ord(","): "\x00", ord("."): sym.decimal}).replace("\x00", sym.group)
-    if out.endswith("%"):
-        out = sym.percent.format(n=out[:-1])
-    return out
 
 
 def percent_sign(number: str, *, lang: Language = ENGLISH) -> str:
@@ -269,7 +260,14 @@ CX_LABELS: dict[str, str] = {
     "retention_cost": N_("Retention cost"),
 }
 """Plain words for the map-level business figures (``metrics`` of the analysis), in English;
-translated where they are shown (``translator(lang).gettext(CX_LABELS[name])``)."""
+translated where they are shown (:func:`cx_label`)."""
+
+
+def cx_label(name: str, *, lang: Language = ENGLISH) -> str:
+    """The plain words of a map-level figure in ``lang`` (:data:`CX_LABELS`; else its name)."""
+    return translator(lang).gettext(CX_LABELS[name]) if name in CX_LABELS else name
+
+
 CX_OF_WHOM: dict[str, str] = {
     "retention_rate": N_("customers at the start"),
     "churn_rate": N_("customers at the start"),
@@ -350,7 +348,7 @@ def formula_inputs(
     def plain(v: float) -> str:
         return count(v, lang=lang)
 
-    return ", ".join(f"{k} = {fmt.get(k, plain)(v)}" for k, v in inputs)
+    return ", ".join(f"{input_name(k, lang)} = {fmt.get(k, plain)(v)}" for k, v in inputs)
 
 
 _TIME_UNITS: dict[str, str] = {"seconds": "s", "minutes": "min", "hours": "h", "days": "d"}

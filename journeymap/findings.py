@@ -20,8 +20,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from journeymap.figures import _local, period
+from journeymap.figures import period
 from journeymap.i18n import ENGLISH, Translator, translator
+from journeymap.i18n.numbers import written
 from journeymap.model import Severity
 from journeymap.source import Position
 
@@ -52,24 +53,24 @@ class Phrase(Protocol):
 
 @dataclass(frozen=True)
 class Number:
-    """A figure inside a :class:`Text`, printed in the language the sentence is written in.
+    """A figure inside a :class:`Text`, printed in the language the sentence is written in:
+    ``spec`` is a Python format spec (``","`` a count with separators, ``",.0f"`` rounded,
+    ``".1%"`` a percentage). English is ``format(value, spec)`` byte for byte (the machine
+    formats keep it); another language takes the group separator, decimal mark and percent sign
+    of its CLDR locale (:func:`journeymap.i18n.numbers.written`).
 
-    English is ``format(value, spec)`` byte for byte (the machine formats keep it); another
-    language takes the group separator, decimal mark and percent sign of its CLDR locale
-    (:mod:`journeymap.figures`).
-
-    >>> Number(12400, ",").format(), Number(12400, ",").format(translator("ru"))
+    >>> Number(12400).format(), Number(12400).format(translator("ru"))
     ('12,400', '12\xa0400')
     >>> Number(0.0312, ".1%").format(translator("ru")), Number(0.0047, ".2g").format(translator("lv"))
     ('3,1\xa0%', '0,0047')
     """
 
     value: float
-    spec: str
+    spec: str = ","
 
     def format(self, t: Translator | None = None) -> str:
-        english = format(self.value, self.spec)
-        return english if t is None or t.lang == ENGLISH else _local(english, t.lang)
+        """The number in the language of ``t`` (English when None)."""
+        return written(self.value, self.spec, lang=ENGLISH if t is None else t.lang)
 
 
 @dataclass(frozen=True)

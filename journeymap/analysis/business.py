@@ -36,6 +36,7 @@ from typing import Any, Final, Literal
 import networkx as nx
 
 from journeymap.analysis.flow import Flow
+from journeymap.findings import Number, Text, text
 from journeymap.graph import (
     BUSINESS,
     FROM_OVERLAY,
@@ -47,6 +48,7 @@ from journeymap.graph import (
     UNIT,
     touchpoints_in_order,
 )
+from journeymap.i18n import NC_, Translator
 from journeymap.model import Business, Durations, TimeUnit, Touchpoint, TouchpointBusiness
 from journeymap.stats import quantile, ratio, wilson_interval
 
@@ -64,8 +66,25 @@ SECONDS: Final[Mapping[str, float]] = {"seconds": 1, "minutes": 60, "hours": 360
 """Seconds per :data:`journeymap.model.TimeUnit`."""
 
 
+class _Reasoned:
+    """A figure that may be None with a reason: ``reason`` is the English sentence (the JSON,
+    the checks), ``reason_text`` the same as a msgid with its fields (``reason`` is its English
+    form when only it is given), written in a human output's language by :meth:`reason_in`."""
+
+    reason: str | None
+    reason_text: Text | None
+
+    def __post_init__(self) -> None:
+        if self.reason_text is not None and self.reason is None:
+            object.__setattr__(self, "reason", self.reason_text.format())
+
+    def reason_in(self, t: Translator) -> str | None:
+        """The reason in the language of ``t`` (None when the figure has none)."""
+        return self.reason if self.reason_text is None else self.reason_text.format(t)
+
+
 @dataclass(frozen=True)
-class BusinessFigure:
+class BusinessFigure(_Reasoned):
     """One map-level business figure of the period, or None with the ``reason``."""
 
     name: str
@@ -80,6 +99,7 @@ class BusinessFigure:
     """CLV x gross margin, when the margin is declared."""
     n: int | None = None
     """The denominator of a proportion (customers at the start, ordering customers)."""
+    reason_text: Text | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -97,7 +117,7 @@ class BusinessFigure:
 
 
 @dataclass(frozen=True)
-class ServiceTime:
+class ServiceTime(_Reasoned):
     """A service time of the period: mean, median and 90th percentile, or None with a reason."""
 
     mean: float | None
@@ -108,6 +128,7 @@ class ServiceTime:
     p90: float | None = None
     """Only from samples (:func:`journeymap.stats.quantile`, Hyndman & Fan 1996 type 7)."""
     reason: str | None = None
+    reason_text: Text | None = field(default=None, compare=False, repr=False)
 
     def seconds(self, value: float) -> float:
         """`value` (in this time's unit) in seconds."""
@@ -128,13 +149,14 @@ class ServiceTime:
 
 
 @dataclass(frozen=True)
-class ServiceCost:
+class ServiceCost(_Reasoned):
     """Cost per visit x visits of a touchpoint in the period, or None with a reason."""
 
     value: float | None
     per_visit: float | None
     visits: int
     reason: str | None = None
+    reason_text: Text | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -181,8 +203,8 @@ def service_time(d: Durations) -> ServiceTime:
         s = sorted(d.samples)
         p90 = quantile(s, 0.9)
         return ServiceTime(statistics.fmean(s), statistics.median(s), len(s), d.unit, d.hours, p90)
-    reason = "no samples" if d.mean is None and d.median is None else None
-    return ServiceTime(d.mean, d.median, d.count, d.unit, d.hours, reason=reason)
+    reason = text("no samples") if d.mean is None and d.median is None else None
+    return ServiceTime(d.mean, d.median, d.count, d.unit, d.hours, reason_text=reason)
 
 
 def durations(d: Durations) -> dict[str, Any]:
@@ -201,7 +223,7 @@ def _proportion(
     n: int,
     formula: str,
     inputs: tuple[tuple[str, float], ...],
-    reason: str,
+    reason: Text,
     confidence: float,
 ) -> BusinessFigure:
     value = ratio(x, n)
@@ -210,9 +232,9 @@ def _proportion(
         value,
         formula,
         inputs,
-        None if value is not None else reason,
-        wilson_interval(x, n, confidence=confidence),
+        interval=wilson_interval(x, n, confidence=confidence),
         n=n,
+        reason_text=None if value is not None else reason,
     )
 
 
@@ -231,7 +253,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
     if b is None:
         return out
     S, E, N = b.customers_start, b.customers_end, b.new_customers
-    no_start = "no customers at the start (S = 0)"
+    no_start = text("no customers at the start (S = 0)")
     if S is not None and E is not None and N is not None:
         out["retention_rate"] = _proportion(
             "retention_rate",
@@ -247,7 +269,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
             "churn_rate",
             b.customers_lost,
             S,
-            "lost / S",
+            NC_("formula", "lost / S"),
             (("lost", b.customers_lost), ("S", S)),
             no_start,
             confidence,
@@ -267,9 +289,9 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
             "repeat_customer_rate",
             b.repeat_customers,
             b.ordering_customers,
-            "customers with >= 2 orders / customers with >= 1 order",
+            NC_("formula", "customers with >= 2 orders / customers with >= 1 order"),
             (("repeat", b.repeat_customers), ("ordering", b.ordering_customers)),
-            "no ordering customers",
+            text("no ordering customers"),
             confidence,
         )
     if (
@@ -290,7 +312,7 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
         out["customer_lifetime_value"] = BusinessFigure(
             "customer_lifetime_value",
             clv,
-            "AOV x purchase frequency x lifespan",
+            NC_("formula", "AOV x purchase frequency x lifespan"),
             inputs,
             margin_adjusted=margin,
         )
@@ -299,9 +321,9 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
         out["retention_cost"] = BusinessFigure(
             "retention_cost",
             cost,
-            "retention spend / (E - N)",
+            NC_("formula", "retention spend / (E - N)"),
             (("spend", b.retention_spend), ("E", E), ("N", N)),
-            None if cost is not None else "no customer retained (E - N = 0)",
+            reason_text=None if cost is not None else text("no customer retained (E - N = 0)"),
         )
     return out
 
@@ -317,12 +339,18 @@ def map_business(b: Business | None) -> dict[str, Any]:
     return {name: f.to_json() for name, f in business_figures(b).items()}
 
 
-def not_measured(G: nx.DiGraph[str]) -> str:
+def not_measured(G: nx.DiGraph[str]) -> Text:
     """The reason of a figure the map tracks but the overlay's period does not carry."""
     period = G.graph.get(PERIOD)
-    where = f"in {period}" if period else "in the overlay's period"
-    return (
-        f"not measured {where}: the overlay does not carry it, and the map's own figure is not used"
+    if period:
+        return text(
+            "not measured in {period}: the overlay does not carry it, and the map's own figure "
+            "is not used",
+            period=str(period),
+        )
+    return text(
+        "not measured in the overlay's period: the overlay does not carry it, and the map's "
+        "own figure is not used"
     )
 
 
@@ -338,7 +366,9 @@ def period_figures(G: nx.DiGraph[str], confidence: float = 0.95) -> dict[str, Bu
         if name in own:
             out[name] = own[name]
         elif name in tracked:
-            out[name] = BusinessFigure(name, None, tracked[name].formula, reason=not_measured(G))
+            out[name] = BusinessFigure(
+                name, None, tracked[name].formula, reason_text=not_measured(G)
+            )
     return out
 
 
@@ -353,7 +383,7 @@ def _service(G: nx.DiGraph[str], tid: str, visits: int) -> TouchpointService | N
             service_time(d)
             if d is not None
             else (
-                ServiceTime(None, None, None, None, None, reason=not_measured(G))
+                ServiceTime(None, None, None, None, None, reason_text=not_measured(G))
                 if tracked is not None and getattr(tracked, name) is not None
                 else None
             )
@@ -362,7 +392,7 @@ def _service(G: nx.DiGraph[str], tid: str, visits: int) -> TouchpointService | N
     if period is not None and period.cost_per_visit is not None:
         cost = ServiceCost(period.cost_per_visit * visits, period.cost_per_visit, visits)
     elif tracked is not None and tracked.cost_per_visit is not None:
-        cost = ServiceCost(None, None, visits, not_measured(G))
+        cost = ServiceCost(None, None, visits, reason_text=not_measured(G))
     if cost is None and all(t is None for t in times.values()):
         return None
     return TouchpointService(times["first_response_time"], times["resolution_time"], cost)
@@ -444,11 +474,23 @@ def business_metrics(
 
 @dataclass(frozen=True)
 class BusinessWarning:
-    """A coded warning about business inputs that are possible but suspicious."""
+    """A coded warning about business inputs that are possible but suspicious: the sentence
+    as a msgid with its fields (:class:`journeymap.findings.Text`), ``message`` its English."""
 
     code: str
-    message: str
+    text: Text
     touchpoint: str | None = None
+
+    @property
+    def message(self) -> str:
+        return self.text.format()
+
+
+_TIME_WORDS: Mapping[str, Text] = {
+    "first_response_time": text("first response time"),
+    "resolution_time": text("resolution time"),
+}
+"""The service times of :data:`SERVICE_TIMES` in words (a field of JM520)."""
 
 
 def business_warnings(G: nx.DiGraph[str]) -> list[BusinessWarning]:
@@ -463,66 +505,76 @@ def business_warnings(G: nx.DiGraph[str]) -> list[BusinessWarning]:
     >>> from journeymap.model import Business
     >>> G = nx.DiGraph(business=Business(customers_start=100, customers_end=90,
     ...                                  new_customers=20, customers_lost=20))
-    >>> [w.code for w in business_warnings(G)]
-    ['JM518']
+    >>> [(w.code, w.message) for w in business_warnings(G)]  # doctest: +NORMALIZE_WHITESPACE
+    [('JM518', 'the customer counts do not add up: 100 at the start - 20 lost + 20 new = 100,
+      but 90 at the end, so retention and churn do not add up to 100%')]
     """
-    out: list[BusinessWarning] = []
-    b = G.graph.get(BUSINESS)
-    if isinstance(b, Business):
-        S, E, N, lost = b.customers_start, b.customers_end, b.new_customers, b.customers_lost
-        if (
-            S is not None
-            and E is not None
-            and N is not None
-            and lost is not None
-            and S - lost + N != E
-        ):
-            out.append(
-                BusinessWarning(
-                    "JM518",
-                    f"the customer counts do not add up: {S:,} at the start - {lost:,} lost "
-                    f"+ {N:,} new = {S - lost + N:,}, but {E:,} at the end, so retention and churn "
-                    "do not add up to 100%",
-                )
-            )
-        if (
-            b.ordering_customers is not None
-            and S is not None
-            and N is not None
-            and b.ordering_customers > S + N
-        ):
-            out.append(
-                BusinessWarning(
-                    "JM519",
-                    f"{b.ordering_customers:,} ordering customers are more than the "
-                    f"{S + N:,} customers of the period (at the start plus new)",
-                )
-            )
+    out = _count_warnings(G.graph.get(BUSINESS))
     for tid in touchpoints_in_order(G):
         service: TouchpointBusiness | None = G.nodes[tid].get(SERVICE)
-        if service is None:
+        if service is not None:
+            out += _service_warnings(tid, service)
+    return out
+
+
+def _count_warnings(b: object) -> list[BusinessWarning]:
+    """JM518 and JM519: customer counts that do not add up."""
+    out: list[BusinessWarning] = []
+    if not isinstance(b, Business):
+        return out
+    S, E, N, lost = b.customers_start, b.customers_end, b.new_customers, b.customers_lost
+    if S is not None and E is not None and N is not None and lost is not None and S - lost + N != E:
+        sentence = text(
+            "the customer counts do not add up: {start} at the start - {lost} lost + {new} new "
+            "= {expected}, but {end} at the end, so retention and churn do not add up to 100%",
+            start=Number(S),
+            lost=Number(lost),
+            new=Number(N),
+            expected=Number(S - lost + N),
+            end=Number(E),
+        )
+        out.append(BusinessWarning("JM518", sentence))
+    ordering = b.ordering_customers
+    if ordering is not None and S is not None and N is not None and ordering > S + N:
+        sentence = text(
+            "{n} ordering customers are more than the {total} customers of the period "
+            "(at the start plus new)",
+            n=Number(ordering),
+            total=Number(S + N),
+        )
+        out.append(BusinessWarning("JM519", sentence))
+    return out
+
+
+def _service_warnings(tid: str, service: TouchpointBusiness) -> list[BusinessWarning]:
+    """JM520: a declared mean or median that its samples contradict (more than 1% apart)."""
+    out = []
+    for name in SERVICE_TIMES:
+        d: Durations | None = getattr(service, name)
+        if d is None or not d.samples:
             continue
-        for name in SERVICE_TIMES:
-            d: Durations | None = getattr(service, name)
-            if d is None or not d.samples:
-                continue
-            t = service_time(d)
-            for figure, declared, computed in (
-                ("mean", d.mean, t.mean),
-                ("median", d.median, t.median),
+        t = service_time(d)
+        for figure, declared, computed in (
+            (text("mean"), d.mean, t.mean),
+            (text("median"), d.median, t.median),
+        ):
+            if (
+                declared is not None
+                and computed is not None
+                and not math.isclose(declared, computed, rel_tol=0.01)
             ):
-                if (
-                    declared is not None
-                    and computed is not None
-                    and not math.isclose(declared, computed, rel_tol=0.01)
-                ):
-                    out.append(
-                        BusinessWarning(
-                            "JM520",
-                            f"the declared {figure} {declared:g} of the "
-                            f"{name.replace('_', ' ')} of '{tid}' differs from the {figure} of its {len(d.samples)} samples "
-                            f"({computed:g}); the samples are used",
-                            tid,
-                        )
-                    )
+                sentence = text(
+                    "the declared {figure} {declared} of the {time} of '{tid}' differs from the "
+                    "{figure} of its {n} sample ({computed}); the sample is used",
+                    plural="the declared {figure} {declared} of the {time} of '{tid}' differs "
+                    "from the {figure} of its {n} samples ({computed}); the samples are used",
+                    count=len(d.samples),
+                    figure=figure,
+                    declared=Number(declared, "g"),
+                    time=_TIME_WORDS[name],
+                    tid=tid,
+                    n=Number(len(d.samples), ""),
+                    computed=Number(computed, "g"),
+                )
+                out.append(BusinessWarning("JM520", sentence, tid))
     return out

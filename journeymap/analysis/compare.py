@@ -13,6 +13,7 @@ from typing import Any
 from journeymap.analysis.comparison import match_touchpoints
 from journeymap.analysis.document import rounded
 from journeymap.analysis.results import Analysis, Leak, TouchpointFigures
+from journeymap.i18n import N_
 
 SUMMARY_FIGURES = (
     "entries",
@@ -25,6 +26,11 @@ SUMMARY_FIGURES = (
     "total_lost_conversions",
     "total_lost_value",
 )
+COMPARISON_NOTE = N_(
+    "a plain side-by-side comparison: differences are not tested for significance "
+    "(journeymap check's baseline gate does that)"
+)
+"""The note of every comparison (English in the JSON; translated where it is printed)."""
 TOUCHPOINT_FIGURES = (
     "visits",
     "exits",
@@ -144,8 +150,7 @@ def compare(
             "a": [lk.touchpoint for lk in a.leaks[:5]],
             "b": [lk.touchpoint for lk in b.leaks[:5]],
         },
-        "note": "a plain side-by-side comparison: differences are not tested for significance "
-        "(journeymap check's baseline gate does that)",
+        "note": COMPARISON_NOTE,
     }
     return rounded(doc)
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
 import networkx as nx
 
+from journeymap.findings import Text, text
+from journeymap.i18n import ENGLISH, N_, Translator
 from journeymap.model import JourneyMap, PeriodRange, Regression
 
 __all__ = [
@@ -44,7 +46,7 @@ DEFAULT_CSAT = 1.0
 DEFAULT_CES = 0.1
 """CES points (on the survey's own scale)."""
 DEFAULT_CHURN = 0.01
-VISIT_GRAIN_NOTE = (
+VISIT_GRAIN_NOTE = N_(
     "visit grain: a customer who loops back is counted at each visit, which can "
     "overstate significance"
 )
@@ -174,6 +176,17 @@ class Change:
     kind: ChangeKind
     subject: str
     detail: str
+    text: Text | None = field(default=None, compare=False, repr=False)
+    """``detail`` as a translatable sentence (``detail`` is its English form)."""
+
+    @classmethod
+    def of(cls, kind: ChangeKind, subject: str, sentence: Text) -> Change:
+        """A change whose detail is the English form of ``sentence``."""
+        return cls(kind, subject, sentence.format(), sentence)
+
+    def detail_in(self, t: Translator) -> str:
+        """The detail in the language of ``t``."""
+        return _in(self.detail, self.text, t)
 
     def as_dict(self) -> dict[str, str]:
         return {"kind": self.kind.value, "subject": self.subject, "detail": self.detail}
@@ -229,6 +242,19 @@ class Comparison:
     notes: tuple[str, ...] = ()
     overlap: str | None = None
     """Why the periods overlap (peeking), or None."""
+    note_texts: tuple[Text, ...] = field(default=(), compare=False, repr=False)
+    """``notes`` as translatable sentences (``notes`` are their English forms)."""
+    overlap_text: Text | None = field(default=None, compare=False, repr=False)
+
+    def notes_in(self, t: Translator) -> list[str]:
+        """The notes in the language of ``t``."""
+        if t.lang == ENGLISH or len(self.note_texts) != len(self.notes):
+            return list(self.notes)
+        return [n.format(t) for n in self.note_texts]
+
+    def overlap_in(self, t: Translator) -> str | None:
+        """Why the periods overlap, in the language of ``t`` (None when they do not)."""
+        return None if self.overlap is None else _in(self.overlap, self.overlap_text, t)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -299,19 +325,24 @@ def _touchpoint_changes(
     cur, old = current.touchpoints[tid], baseline.touchpoints[oid]
     s_new, s_old = current.stage_of(tid).id, baseline.stage_of(oid).id
     if s_new != s_old:
-        changes.append(
-            Change(ChangeKind.MOVED, tid, f"'{tid}' moved from stage '{s_old}' to '{s_new}'")
-        )
+        moved = text("'{tid}' moved from stage '{old}' to '{new}'", tid=tid, old=s_old, new=s_new)
+        changes.append(Change.of(ChangeKind.MOVED, tid, moved))
     if cur.goal and not old.goal:
-        changes.append(Change(ChangeKind.GOAL_ADDED, tid, f"'{tid}' is now a goal"))
+        changes.append(
+            Change.of(ChangeKind.GOAL_ADDED, tid, text("'{tid}' is now a goal", tid=tid))
+        )
     elif old.goal and not cur.goal:
-        changes.append(Change(ChangeKind.GOAL_REMOVED, tid, f"'{tid}' is no longer a goal"))
+        changes.append(
+            Change.of(ChangeKind.GOAL_REMOVED, tid, text("'{tid}' is no longer a goal", tid=tid))
+        )
     old_next = {back.get(t, f"(removed) {t}") for t in old.transitions}
     new_next = set(cur.transitions)
     for t in sorted(new_next - old_next):
-        changes.append(Change(ChangeKind.TRANSITION_ADDED, tid, f"'{tid}' -> '{t}' is new"))
+        new = text("'{tid}' -> '{target}' is new", tid=tid, target=t)
+        changes.append(Change.of(ChangeKind.TRANSITION_ADDED, tid, new))
     for t in sorted(old_next - new_next):
-        changes.append(Change(ChangeKind.TRANSITION_REMOVED, tid, f"'{tid}' -> '{t}' is gone"))
+        gone = text("'{tid}' -> '{target}' is gone", tid=tid, target=t)
+        changes.append(Change.of(ChangeKind.TRANSITION_REMOVED, tid, gone))
     return changes
 
 
@@ -324,20 +355,30 @@ def structural_changes(
     cur_tps, old_tps = current.touchpoints, baseline.touchpoints
     for tid in cur_tps:
         if tid not in matched:
-            changes.append(Change(ChangeKind.ADDED, tid, f"touchpoint '{tid}' is new"))
+            new = text("touchpoint '{tid}' is new", tid=tid)
+            changes.append(Change.of(ChangeKind.ADDED, tid, new))
         elif matched[tid] != tid:
-            changes.append(Change(ChangeKind.RENAMED, tid, f"'{matched[tid]}' is now '{tid}'"))
+            renamed = text("'{old}' is now '{tid}'", old=matched[tid], tid=tid)
+            changes.append(Change.of(ChangeKind.RENAMED, tid, renamed))
     for oid in old_tps:
         if oid not in back:
-            changes.append(Change(ChangeKind.REMOVED, oid, f"touchpoint '{oid}' is gone"))
+            gone = text("touchpoint '{tid}' is gone", tid=oid)
+            changes.append(Change.of(ChangeKind.REMOVED, oid, gone))
     for tid, oid in matched.items():
         changes += _touchpoint_changes(current, baseline, tid, oid, back)
     new_stages = [s.id for s in current.stages]
     old_stages = [s.id for s in baseline.stages]
     for sid in new_stages:
         if sid not in old_stages:
-            changes.append(Change(ChangeKind.STAGE_ADDED, sid, f"stage '{sid}' is new"))
+            new = text("stage '{sid}' is new", sid=sid)
+            changes.append(Change.of(ChangeKind.STAGE_ADDED, sid, new))
     for sid in old_stages:
         if sid not in new_stages:
-            changes.append(Change(ChangeKind.STAGE_REMOVED, sid, f"stage '{sid}' is gone"))
+            gone = text("stage '{sid}' is gone", sid=sid)
+            changes.append(Change.of(ChangeKind.STAGE_REMOVED, sid, gone))
     return changes
+
+
+def _in(english: str, sentence: Text | None, t: Translator) -> str:
+    """``english`` in the language of ``t`` when its sentence is known."""
+    return english if sentence is None or t.lang == ENGLISH else sentence.format(t)

@@ -35,7 +35,6 @@ from journeymap.analysis.flow import RESIDUAL_TOLERANCE, Flow, flow_table
 from journeymap.analysis.results import (
     AfterGoalRow,
     Analysis,
-    AnalysisWarning,
     BestNext,
     Conformance,
     Edge,
@@ -55,8 +54,10 @@ from journeymap.analysis.results import (
 )
 from journeymap.analysis.survey_figures import SurveyFigures
 from journeymap.analysis.surveys import merge_responses, survey_metrics, survey_problems
+from journeymap.analysis.warning_text import AnalysisWarning
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.facts import after_goal_touchpoints, selected_goals
+from journeymap.findings import Number, Text, text
 from journeymap.graph import (
     COUNT,
     COVERAGE,
@@ -840,18 +841,28 @@ def warnings(run: Run, *, overlay: bool) -> Iterator[AnalysisWarning]:
     if overlay:
         for u, v in run.edges_in_order():
             if not run.G.edges[u, v].get(DECLARED, True):
+                n = run.G.edges[u, v][COUNT]
                 yield _warn(
                     "JM512",
-                    f"{run.G.edges[u, v][COUNT]:,} transitions go from '{u}' "
-                    f"to '{v}', which the map does not declare",
+                    text(
+                        "{n} transition goes from '{source}' to '{target}', which the map "
+                        "does not declare",
+                        plural="{n} transitions go from '{source}' to '{target}', which the map "
+                        "does not declare",
+                        count=int(n),
+                        n=Number(n),
+                        source=u,
+                        target=v,
+                    ),
                     u,
                 )
     for w in business_warnings(run.G):
-        yield _warn(w.code, w.message, w.touchpoint)
+        yield _warn(w.code, w.text, w.touchpoint)
 
 
-def _warn(code: str, message: str, touchpoint: str | None = None) -> AnalysisWarning:
-    return AnalysisWarning(code=code, touchpoint=touchpoint, stage=None, message=message)
+def _warn(code: str, sentence: Text, touchpoint: str | None = None) -> AnalysisWarning:
+    """A warning whose message is the English form of ``sentence``."""
+    return AnalysisWarning(code, touchpoint, None, sentence.format(), sentence)
 
 
 def _map_warnings(run: Run) -> Iterator[AnalysisWarning]:
@@ -860,41 +871,53 @@ def _map_warnings(run: Run) -> Iterator[AnalysisWarning]:
     if not has_counts:
         yield _warn(
             "JM515",
-            "the map has no counts (entries, transitions or exits): every "
-            "figure that needs them is null",
+            text(
+                "the map has no counts (entries, transitions or exits): every "
+                "figure that needs them is null"
+            ),
         )
     if not goals:
         yield _warn(
             "JM501",
-            "the map has no goal touchpoint, so conversion is undefined: flow "
-            "and drop-off are reported, conversion, removal effects and leak costs are "
-            "null",
+            text(
+                "the map has no goal touchpoint, so conversion is undefined: flow "
+                "and drop-off are reported, conversion, removal effects and leak costs are "
+                "null"
+            ),
         )
     if sol.alpha is None and has_counts:
         yield _warn(
             "JM502",
-            "no journey enters the chain (zero entries): conversion and "
-            "expected visits per entrant are null",
+            text(
+                "no journey enters the chain (zero entries): conversion and "
+                "expected visits per entrant are null"
+            ),
         )
     if goals and run.conversion is not None and run.conversion == 0:
         yield _warn(
-            "JM505", "no conversions: conversion probability is 0, so removal effects are null"
+            "JM505",
+            text("no conversions: conversion probability is 0, so removal effects are null"),
         )
     if goals and chain.goal_values is None:
         missing = [goal for goal in goals if G.nodes[goal].get(VALUE) is None]
         yield _warn(
             "JM514",
-            f"no value per conversion for {', '.join(missing)}: lost value "
-            "and what-if value are null",
+            text(
+                "no value per conversion for {goals}: lost value and what-if value are null",
+                goals=", ".join(missing),
+            ),
             missing[0],
         )
     if sol.steps.size and float(sol.steps.max()) > ILL_CONDITIONED_STEPS:
         worst = chain.states[int(np.argmax(sol.steps))]
         yield _warn(
             "JM510",
-            f"a nearly closed loop: from '{worst}' a journey visits "
-            f"{sol.steps.max():.0f} touchpoints on average before it ends; figures are "
-            "numerically fragile",
+            text(
+                "a nearly closed loop: from '{tid}' a journey visits {n} touchpoints on "
+                "average before it ends; figures are numerically fragile",
+                tid=worst,
+                n=Number(float(sol.steps.max()), ".0f"),
+            ),
             worst,
         )
 
@@ -903,21 +926,34 @@ def _touchpoint_warnings(run: Run) -> Iterator[AnalysisWarning]:
     for tid, f in run.flows.items():
         if f.relative_residual is not None and f.relative_residual > RESIDUAL_TOLERANCE:
             kind = (
-                "more arrive than leave: the difference counts as unknown departures"
+                text("more arrive than leave: the difference counts as unknown departures")
                 if f.residual > 0
-                else "more leave than arrive: the difference counts as implied entries"
+                else text("more leave than arrive: the difference counts as implied entries")
             )
             yield _warn(
                 "JM503",
-                f"flow at '{tid}' does not add up: {f.visits:,} visits vs "
-                f"{f.visits - f.residual:,} departures "
-                f"({100 * f.relative_residual:.1f}%); {kind}",
+                text(
+                    "flow at '{tid}' does not add up: {visits} visits vs {departures} "
+                    "departures ({share}); {kind}",
+                    tid=tid,
+                    visits=Number(f.visits),
+                    departures=Number(f.visits - f.residual),
+                    share=Number(f.relative_residual, ".1%"),
+                    kind=kind,
+                ),
                 tid,
             )
         if f.departures == 0 and f.visits > 0 and tid not in run.goals:
             yield _warn(
                 "JM509",
-                f"'{tid}' has {f.visits:,} visits but no completed departure: its drop-off is null",
+                text(
+                    "'{tid}' has {n} visit but no completed departure: its drop-off is null",
+                    plural="'{tid}' has {n} visits but no completed departure: its drop-off "
+                    "is null",
+                    count=int(f.visits),
+                    tid=tid,
+                    n=Number(f.visits),
+                ),
                 tid,
             )
 
@@ -930,15 +966,24 @@ def _leak_warnings(run: Run) -> Iterator[AnalysisWarning]:
         if run.goals and not s[i] > 0:
             yield _warn(
                 "JM504",
-                f"every completed departure from '{tid}' is an exit: nothing "
-                "continues, so its lost conversions and what-if are null",
+                text(
+                    "every completed departure from '{tid}' is an exit: nothing "
+                    "continues, so its lost conversions and what-if are null",
+                    tid=tid,
+                ),
                 tid,
             )
         if 0 < f.departures < SMALL_SAMPLE:
             yield _warn(
                 "JM508",
-                f"'{tid}' has only {f.departures} completed departures: its "
-                "drop-off interval is wide",
+                text(
+                    "'{tid}' has only {n} completed departure: its drop-off interval is wide",
+                    plural="'{tid}' has only {n} completed departures: its drop-off interval "
+                    "is wide",
+                    count=int(f.departures),
+                    tid=tid,
+                    n=Number(f.departures, ""),
+                ),
                 tid,
             )
 
@@ -950,16 +995,23 @@ def _survey_warnings(run: Run) -> Iterator[AnalysisWarning]:
             if problem == "scale":
                 yield _warn(
                     "JM507",
-                    f"{metric.upper()} of '{tid}' is declared on "
-                    f"{list(getattr(scores, metric).scale)}: NPS is defined on 0-10 "
-                    "only, so it is omitted",
+                    text(
+                        "{metric} of '{tid}' is declared on {scale}: NPS is defined on 0-10 "
+                        "only, so it is omitted",
+                        metric=metric.upper(),
+                        tid=tid,
+                        scale=str(list(getattr(scores, metric).scale)),
+                    ),
                     tid,
                 )
             else:
                 yield _warn(
                     "JM506",
-                    f"the {metric.upper()} survey of '{tid}' has no "
-                    "responses: its figures are null",
+                    text(
+                        "the {metric} survey of '{tid}' has no responses: its figures are null",
+                        metric=metric.upper(),
+                        tid=tid,
+                    ),
                     tid,
                 )
 
@@ -970,32 +1022,64 @@ def _chain_warnings(run: Run) -> Iterator[AnalysisWarning]:
     if in_progress:
         yield _warn(
             "JM516",
-            f"{in_progress:,} journeys are still in progress: they are "
-            "censored (left out of the chain's probabilities, never counted as leaks)",
+            text(
+                "{n} journey is still in progress: it is censored (left out of the chain's "
+                "probabilities, never counted as a leak)",
+                plural="{n} journeys are still in progress: they are censored (left out of "
+                "the chain's probabilities, never counted as leaks)",
+                count=int(in_progress),
+                n=Number(in_progress),
+            ),
         )
     unknown_total = float(chain.unknown.sum())
     if unknown_total and run.goals:
         yield _warn(
             "JM511",
-            f"{unknown_total:,.0f} departures have an unknown outcome "
-            "(declared unknown or unobserved outflow): they are their own outcome, "
-            "neither lost nor converted (summary.unknown_probability)",
+            text(
+                "{n} departure has an unknown outcome (declared unknown or unobserved "
+                "outflow): it is its own outcome, neither lost nor converted "
+                "(summary.unknown_probability)",
+                plural="{n} departures have an unknown outcome (declared unknown or unobserved "
+                "outflow): they are their own outcome, neither lost nor converted "
+                "(summary.unknown_probability)",
+                count=round(unknown_total),
+                n=Number(unknown_total, ",.0f"),
+            ),
         )
-    if float(chain.after.sum()) > 0:
+    yield from _after_goal_warnings(run)
+
+
+def _after_goal_warnings(run: Run) -> Iterator[AnalysisWarning]:
+    chain = run.chain
+    after = float(chain.after.sum())
+    if after > 0:
         srcs = [chain.states[i] for i in np.flatnonzero(chain.after > 0)]
         yield _warn(
             "JM517",
-            f"{chain.after.sum():,.0f} transitions go from the conversion "
-            "chain straight to after-goal touchpoints (from "
-            + ", ".join(srcs[:5])
-            + "): they cannot convert any more",
+            text(
+                "{n} transition goes from the conversion chain straight to after-goal "
+                "touchpoints (from {sources}): it cannot convert any more",
+                plural="{n} transitions go from the conversion chain straight to after-goal "
+                "touchpoints (from {sources}): they cannot convert any more",
+                count=round(after),
+                n=Number(after, ",.0f"),
+                sources=", ".join(srcs[:5]),
+            ),
             srcs[0],
         )
     for goal in run.goals:
-        if run.G.nodes[goal]["entries"]:
+        entries = run.G.nodes[goal]["entries"]
+        if entries:
             yield _warn(
                 "JM513",
-                f"goal '{goal}' has {run.G.nodes[goal]['entries']:,} entries: "
-                "journeys that start at a goal are not conversions of the chain",
+                text(
+                    "goal '{goal}' has {n} entry: a journey that starts at a goal is not a "
+                    "conversion of the chain",
+                    plural="goal '{goal}' has {n} entries: journeys that start at a goal are "
+                    "not conversions of the chain",
+                    count=int(entries),
+                    goal=goal,
+                    n=Number(entries),
+                ),
                 goal,
             )

@@ -69,6 +69,7 @@ from journeymap.analysis.comparison import (
     structural_changes,
 )
 from journeymap.analysis.flow import flow_table
+from journeymap.findings import Text, text
 from journeymap.model import (
     Business,
     CesSurvey,
@@ -462,29 +463,45 @@ def _segment_label(side: Side) -> str:
     return ", ".join(f"{k} {v}" for k, v in (side.segment or {}).items())
 
 
-def _overlap(current: Side, baseline: Side) -> str | None:
+def _overlap(current: Side, baseline: Side) -> Text | None:
     a, b = _bounds(baseline), _bounds(current)
     if a is None or b is None or concurrent_arms(current, baseline):
         return None  # compare_maps() adds a note
     if a == b:
-        return f"the baseline and the current period are the same ({a[0]} to {a[1]})"
+        return text(
+            "the baseline and the current period are the same ({start} to {end})",
+            start=str(a[0]),
+            end=str(a[1]),
+        )
     if a[0] <= b[1] and b[0] <= a[1]:
-        return f"the baseline period ({a[0]} to {a[1]}) overlaps the current one ({b[0]} to {b[1]})"
+        return text(
+            "the baseline period ({start} to {end}) overlaps the current one ({now_start} to "
+            "{now_end})",
+            start=str(a[0]),
+            end=str(a[1]),
+            now_start=str(b[0]),
+            now_end=str(b[1]),
+        )
     return None
 
 
-def _period_notes(current: Side, baseline: Side) -> list[str]:
+def _period_notes(current: Side, baseline: Side) -> list[Text]:
     notes = []
     if _bounds(current) is None or _bounds(baseline) is None:
         notes.append(
-            "the baseline or the current numbers have no period, so journeymap "
-            "cannot tell whether the two windows overlap"
+            text(
+                "the baseline or the current numbers have no period, so journeymap "
+                "cannot tell whether the two windows overlap"
+            )
         )
     if concurrent_arms(current, baseline):
         notes.append(
-            f"the baseline ({_segment_label(baseline)}) and the current numbers "
-            f"({_segment_label(current)}) are segments of one log counted side by side: "
-            "a concurrent comparison, not peeking"
+            text(
+                "the baseline ({baseline}) and the current numbers ({current}) are segments of "
+                "one log counted side by side: a concurrent comparison, not peeking",
+                baseline=_segment_label(baseline),
+                current=_segment_label(current),
+            )
         )
     return notes
 
@@ -504,8 +521,11 @@ def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
     )
     if any(s.grain == Grain.VISITS for s in drop):
         notes.append(
-            f"drop-off is compared at {VISIT_GRAIN_NOTE}; overlays made from "
-            "event logs carry customer counts"
+            text(
+                "drop-off is compared at {grain}; overlays made from event logs carry customer "
+                "counts",
+                grain=Text(VISIT_GRAIN_NOTE),
+            )
         )
     tests += _gate_proportions(
         _conversion_samples(current, baseline),
@@ -532,6 +552,7 @@ def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
         Metric.CHURN,
     )
     order = {tid: i for i, tid in enumerate(g.touchpoints_in_order(current.G))}
+    overlap = _overlap(current, baseline)
     metrics = list(Metric)
     tests.sort(key=lambda t: (metrics.index(t.metric), order.get(t.subject, -1)))
     return Comparison(
@@ -541,6 +562,8 @@ def compare_maps(current: Side, baseline: Side, *, label: str) -> Comparison:
         settings=settings,
         tests=tuple(tests),
         changes=tuple(structural_changes(current.map, baseline.map, matched)),
-        notes=tuple(notes),
-        overlap=_overlap(current, baseline),
+        notes=tuple(n.format() for n in notes),
+        overlap=None if overlap is None else overlap.format(),
+        note_texts=tuple(notes),
+        overlap_text=overlap,
     )

@@ -33,6 +33,7 @@ from typing import Any, Literal
 from journeymap.analysis.business import Metrics
 from journeymap.analysis.document import to_document
 from journeymap.analysis.survey_figures import NO_SURVEYS, Interval, SurveyFigures
+from journeymap.analysis.warning_text import AnalysisWarning as AnalysisWarning
 
 JsonValue = Any
 """A JSON-ready value."""
@@ -279,16 +280,6 @@ class TimeToConvert:
     journeys: int
     median_seconds: float
     p90_seconds: float
-
-
-@dataclass(frozen=True)
-class AnalysisWarning:
-    """``warnings[]``: a coded JM5xx warning about a figure."""
-
-    code: str
-    touchpoint: str | None
-    stage: str | None
-    message: str
 
 
 class Grouping(StrEnum):

@@ -43,6 +43,7 @@ from journeymap.checks import (  # noqa: F401  (registers the checks)
 from journeymap.checks.context import Context, make_context
 from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, codes
 from journeymap.errors import Diagnostic, ExitCode, MapError, did_you_mean
+from journeymap.findings import Text
 from journeymap.io import LoadedMap
 from journeymap.model import LintDisable
 
@@ -183,6 +184,7 @@ def _load_finding(d: Diagnostic, ctx: Context) -> Finding:
         d.position or ctx.map_position(),
         "map",
         d.hint,
+        text=d.text if isinstance(d.text, Text) else None,
     )
 
 

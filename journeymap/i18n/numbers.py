@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from journeymap.i18n import translator
+from journeymap.i18n import N_, translator
 
 Language = str
 ENGLISH: Language = "en"
@@ -59,6 +59,28 @@ def symbols(lang: Language) -> Symbols:
     )
 
 
+def localised(text: str, lang: Language) -> str:
+    """``text`` written with English separators (and a trailing ``%``), in those of ``lang``."""
+    sym = symbols(lang)
+    if sym is ENGLISH_SYMBOLS:
+        return text
+    out = text.translate({ord(","): "\x00", ord("."): sym.decimal}).replace("\x00", sym.group)
+    if out.endswith("%"):
+        out = sym.percent.format(n=out[:-1])
+    return out
+
+
+def written(x: float, spec: str = ",", *, lang: Language = ENGLISH) -> str:
+    """``x`` in a Python format spec (English separators: ``,`` groups, ``.`` decimals, a
+    trailing ``%``), written with those of ``lang``: the numbers of the analysis' sentences,
+    whose English bytes are those of the spec.
+
+    >>> written(12345.6, ",.0f"), written(12345.6, ",.0f", lang="ru"), written(0.125, ".1%", lang="lv")
+    ('12,346', '12\xa0346', '12,5%')
+    """
+    return localised(format(x, spec), lang)
+
+
 def _around(pattern: str, digits: str) -> str:
     """A CLDR pattern (``#,##0\\xa0%``) as a template around the number (``{n}\\xa0%``) and
     the currency sign (``¤#,##0.00`` as ``{c}{n}``)."""
@@ -97,3 +119,21 @@ def unit_word(unit: str, lang: Language = ENGLISH) -> str:
         "s": t.pgettext("unit", "s"),
     }
     return words.get(unit, unit)
+
+
+SERVICE_UNITS = (N_("seconds"), N_("minutes"), N_("hours"), N_("days"))
+"""The units a service time is declared in, in words (translated where they are shown)."""
+
+
+def service_unit(unit: str | None, business: bool = False, lang: Language = ENGLISH) -> str:
+    """The unit of a service time in words (``minutes``; ``hours, business hours``; in
+    ``lang``: ``часы, рабочие часы``), empty when the period does not measure it.
+
+    >>> service_unit("minutes"), service_unit("hours", True), service_unit(None)
+    ('minutes', 'hours, business hours', '')
+    """
+    if unit is None:
+        return ""
+    t = translator(lang)
+    word = t.gettext(unit)
+    return t.gettext("{unit}, business hours").format(unit=word) if business else word

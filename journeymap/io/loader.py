@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from journeymap.errors import Diagnostic, MapError, UsageError, did_you_mean
+from journeymap.findings import text
 from journeymap.io.files import read_head
 from journeymap.io.includes import _include_root, _resolve_includes
 from journeymap.io.rawtree import _known, _read_mapping, _sorted, _unknown
@@ -292,21 +293,32 @@ def _map_warnings(jm: JourneyMap, raw: PosDict) -> list[Diagnostic]:
                 and tp.scores.nps is not None
                 and not tp.scores.nps.on_nps_scale
             ):
+                sentence = text(
+                    "NPS of '{id}' is declared on {scale}; NPS is defined on 0-10 only, so it is "
+                    "omitted",
+                    id=tp.id,
+                    scale=str(list(tp.scores.nps.scale)),
+                )
                 out.append(
                     Diagnostic(
-                        f"NPS of '{tp.id}' is declared on {list(tp.scores.nps.scale)}; NPS is defined on 0-10 only, so it is omitted",
+                        sentence.format(),
                         locate(raw, ("stages", i, "touchpoints", j, "scores", "nps", "scale")),
                         hint="ask the recommend question on 0-10, or record it as csat",
                         code="JM001",
+                        text=sentence,
                     )
                 )
             if tp.value is not None and not tp.goal:
+                sentence = text(
+                    "'{id}' has a 'value' but is not a goal; the value is ignored", id=tp.id
+                )
                 out.append(
                     Diagnostic(
-                        f"'{tp.id}' has a 'value' but is not a goal; the value is ignored",
+                        sentence.format(),
                         locate(raw, ("stages", i, "touchpoints", j, "value")),
                         hint="add 'goal: true' or remove 'value'",
                         code="JM002",
+                        text=sentence,
                     )
                 )
     return out
@@ -320,11 +332,17 @@ def _overlay_warnings(overlay: Overlay, raw: PosDict) -> list[Diagnostic]:
             and data.scores.nps is not None
             and not data.scores.nps.on_nps_scale
         ):
+            sentence = text(
+                "NPS of '{id}' is declared on {scale}; it is omitted",
+                id=tid,
+                scale=str(list(data.scores.nps.scale)),
+            )
             out.append(
                 Diagnostic(
-                    f"NPS of '{tid}' is declared on {list(data.scores.nps.scale)}; it is omitted",
+                    sentence.format(),
                     locate(raw, ("touchpoints", tid, "scores", "nps", "scale")),
                     code="JM001",
+                    text=sentence,
                 )
             )
     return out

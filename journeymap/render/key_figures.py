@@ -4,7 +4,7 @@ and the business figures in the header, printed through :mod:`journeymap.figures
 from __future__ import annotations
 
 from journeymap.analysis.business import SERVICE_TIMES, ServiceName
-from journeymap.figures import CX_LABELS, MISSING, cx_value, number, time_unit
+from journeymap.figures import MISSING, cx_label, cx_value, number, time_unit
 from journeymap.i18n import N_
 from journeymap.render.scene import Scene
 
@@ -38,7 +38,7 @@ def service_lines(scene: Scene, tid: str) -> list[str]:
             mean = f"{_short_number(t.mean, scene.lang)} {unit}"
             text = scene.t.gettext("{what} mean {time}").format(what=word, time=mean)
         else:
-            text = f"{word}: {_short(t.reason)}"
+            text = f"{word}: {_short(t.reason_in(scene.t))}"
         lines.append(text)
     return lines
 
@@ -49,9 +49,10 @@ def business_line(scene: Scene) -> str:
         return ""
     parts = []
     for f in scene.analysis.metrics.figures.values():
-        label = scene.t.gettext(CX_LABELS[f.name]) if f.name in CX_LABELS else f.name
+        label = cx_label(f.name, lang=scene.lang)
         value = cx_value(f.name, f.value, scene.currency, f.margin_adjusted, lang=scene.lang)
-        parts.append(f"{label} {value}" if f.value is not None else f"{label}: {_short(f.reason)}")
+        reason = _short(f.reason_in(scene.t))
+        parts.append(f"{label} {value}" if f.value is not None else f"{label}: {reason}")
     return " · ".join(parts)
 
 
@@ -61,9 +62,12 @@ def _short_number(x: float | None, lang: str) -> str:
 
 
 def _short(reason: str | None) -> str:
-    """The head of a reason ("not measured in 2026-Q2", "no samples") for a small cell.
+    """The head of a reason ("not measured in 2026-Q2", "no samples") for a small cell: up to
+    its colon (a full-width one in Chinese).
 
     >>> _short("not measured in 2026-Q2: the overlay does not carry it"), _short(None)
     ('not measured in 2026-Q2', '–')
+    >>> _short("2026-Q2 未量測：疊加資料未提供")
+    '2026-Q2 未量測'
     """
-    return MISSING if not reason else reason.split(":")[0]
+    return MISSING if not reason else reason.replace("：", ":").split(":")[0]

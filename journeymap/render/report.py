@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+from dataclasses import replace
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -283,7 +284,7 @@ def report(
         surveys=surveys,
         has_goal=has_goal,
         what_if_percent=what_if_percent,
-        warnings=[] if a is None else list(a.warnings),
+        warnings=[replace(w, message=w.message_in(scene.t)) for w in (a.warnings if a else ())],
         trend=trend,
         experiment=experiment,
         forest_uri=None if experiment is None else data_uri(experiment.forest_svg, svg),

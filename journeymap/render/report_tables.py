@@ -9,10 +9,10 @@ from journeymap.analysis.business import SERVICE_TIMES, ServiceTime
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
 from journeymap.figures import (
-    CX_LABELS,
     MISSING,
     count,
     cx_interval,
+    cx_label,
     cx_of,
     cx_value,
     formula_inputs,
@@ -23,6 +23,8 @@ from journeymap.figures import (
     signed,
 )
 from journeymap.i18n import N_
+from journeymap.i18n.formulas import formula as formula_in
+from journeymap.i18n.numbers import service_unit
 from journeymap.render.report_data import Cell
 from journeymap.render.scene import Scene
 
@@ -84,10 +86,7 @@ def business_rows(a: Analysis, scene: Scene) -> list[Row]:
         defined = f.value is not None
         rows.append(
             (
-                Cell(
-                    scene.t.gettext(CX_LABELS[f.name]) if f.name in CX_LABELS else f.name,
-                    numeric=False,
-                ),
+                Cell(cx_label(f.name, lang=lang), numeric=False),
                 Cell(cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang), f.value),
                 Cell(
                     cx_interval(f.name, f.interval, lang=lang),
@@ -95,9 +94,9 @@ def business_rows(a: Analysis, scene: Scene) -> list[Row]:
                 ),
                 Cell(cx_of(f.name, f.n, lang=lang) if defined else MISSING, f.n, numeric=False),
                 Cell(
-                    f"{f.formula}: {formula_inputs(f.inputs, cur, lang=lang)}"
+                    f"{formula_in(f.formula, lang)}: {formula_inputs(f.inputs, cur, lang=lang)}"
                     if defined
-                    else str(f.reason),
+                    else str(f.reason_in(scene.t)),
                     numeric=False,
                 ),
             )
@@ -105,8 +104,6 @@ def business_rows(a: Analysis, scene: Scene) -> list[Row]:
     return rows
 
 
-_UNIT_NAMES = (N_("seconds"), N_("minutes"), N_("hours"), N_("days"))
-"""The time units of the service-time table, translated where shown."""
 _SERVICE_NAMES = {"first_response_time": N_("first response"), "resolution_time": N_("resolution")}
 
 
@@ -120,7 +117,6 @@ def service_rows(a: Analysis, scene: Scene) -> list[Row]:
             t = s.time(name)
             if t is None:
                 continue
-            unit = t.unit or MISSING
 
             def cell(v: float | None, t: ServiceTime = t) -> Cell:
                 return Cell(number(v, 1, lang=lang), None if v is None else t.seconds(v))
@@ -134,13 +130,12 @@ def service_rows(a: Analysis, scene: Scene) -> list[Row]:
                     cell(t.p90),
                     Cell(count(t.count, lang=lang), t.count),
                     Cell(
-                        tr("{unit}, business hours").format(unit=tr(unit))
-                        if t.hours == "business"
-                        else tr(unit),
+                        service_unit(t.unit, t.hours == "business", lang) or MISSING,
                         numeric=False,
                     ),
                     Cell(
-                        t.reason or ("" if t.p90 is not None else tr("no samples: p90 unknown")),
+                        t.reason_in(scene.t)
+                        or ("" if t.p90 is not None else tr("no samples: p90 unknown")),
                         numeric=False,
                     ),
                 )

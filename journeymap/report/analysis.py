@@ -33,7 +33,7 @@ from journeymap.figures import (
     rounded_count,
     whole_money,
 )
-from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
+from journeymap.i18n import ENGLISH, N_, NC_, Language, Translator, translator
 from journeymap.report.channels import with_channels
 from journeymap.report.figures_table import (
     FIGURE_HEADER,
@@ -363,7 +363,7 @@ def to_table(a: Analysis, *, lang: Language = ENGLISH) -> str:
         out += _table(arows, "lrrr")
     if a.warnings:
         out += ["", t.gettext("Warnings:")]
-        out += [f"  {w.code} {w.message}" for w in a.warnings]
+        out += [f"  {w.code} {w.message_in(t)}" for w in a.warnings]
     return "\n".join(out) + "\n"
 
 
@@ -524,7 +524,7 @@ def to_markdown(a: Analysis, *, lang: Language = ENGLISH) -> str:
     out += _cx_markdown(a, t)
     if a.warnings:
         out += ["", "### " + t.gettext("Warnings"), ""]
-        out += [f"- **{w.code}** {escape_markdown(w.message)}" for w in a.warnings]
+        out += [f"- **{w.code}** {escape_markdown(w.message_in(t))}" for w in a.warnings]
     return "\n".join(out) + "\n"
 
 
@@ -697,6 +697,27 @@ _FRACTIONS = (
 """Figures of a comparison that are fractions (printed as percentages, changes in points)."""
 
 
+_SUMMARY_WORDS = {
+    "entries": N_("entries"),
+    "conversions": N_("conversions"),
+    "exits": N_("exits"),
+    "observed_conversion_rate": N_("observed conversion rate"),
+    "conversion_probability": N_("conversion probability"),
+    "unknown_probability": N_("unknown probability"),
+    "expected_touchpoints": N_("expected touchpoints"),
+    "total_lost_conversions": N_("total lost conversions"),
+    "total_lost_value": N_("total lost value"),
+}
+"""The figures of a comparison's summary in words (``compare.SUMMARY_FIGURES``)."""
+_STATUS_WORDS = {
+    "ADDED": NC_("comparison", "ADDED"),
+    "REMOVED": NC_("comparison", "REMOVED"),
+    "RENAMED": NC_("comparison", "RENAMED"),
+    "COMPARED": NC_("comparison", "COMPARED"),
+}
+"""What happened to a touchpoint between the two sides, in words."""
+
+
 def _side_label(side: Mapping[str, Any]) -> str:
     if side["label"]:
         return str(side["label"])
@@ -725,7 +746,7 @@ def _comparison_rows(doc: Comparison, t: Translator) -> tuple[list[list[str]], l
     for k, v in doc["summary"].items():
         summary.append(
             [
-                k.replace("_", " "),
+                t.gettext(_SUMMARY_WORDS[k]),
                 _fmt(k, v["a"], L),
                 _fmt(k, v["b"], L),
                 _fmt_change(k, v["change"], L),
@@ -748,7 +769,7 @@ def _comparison_rows(doc: Comparison, t: Translator) -> tuple[list[list[str]], l
         tps.append(
             [
                 tp["id"],
-                tp["status"],
+                t.pgettext("comparison", _STATUS_WORDS.get(tp["status"], tp["status"])),
                 _fmt("drop_off", fa.get("drop_off"), L),
                 _fmt("drop_off", fb.get("drop_off"), L),
                 _fmt_change("drop_off", ch.get("drop_off"), L),
@@ -769,7 +790,7 @@ def comparison_table(doc: Comparison, *, lang: Language = ENGLISH) -> str:
     )
     out = [head, ""]
     out += [*_table(summary, "lrrr"), "", *_table(tps, "llrrrrr")]
-    out += ["", doc["note"]]
+    out += ["", t.gettext(doc["note"])]
     return "\n".join(out) + "\n"
 
 
@@ -783,7 +804,7 @@ def comparison_markdown(doc: Comparison, *, lang: Language = ENGLISH) -> str:
         out.append("|" + "---|" * len(rows[0]))
         out += [_md_row(r) for r in rows[1:]]
         out.append("")
-    out.append(f"_{doc['note']}_")
+    out.append(f"_{t.gettext(doc['note'])}_")
     return "\n".join(out) + "\n"
 
 

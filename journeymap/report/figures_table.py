@@ -25,11 +25,11 @@ from journeymap.analysis.business import (
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import SURVEY_KINDS, Csat, Nps, SurveyFigures
 from journeymap.figures import (
-    CX_LABELS,
     CX_OF_WHOM,
     MISSING,
     count,
     cx_interval,
+    cx_label,
     cx_of,
     cx_value,
     formula_inputs,
@@ -40,6 +40,8 @@ from journeymap.figures import (
     whole_money,
 )
 from journeymap.i18n import ENGLISH, N_, Language, translator
+from journeymap.i18n.formulas import formula as formula_in
+from journeymap.i18n.numbers import service_unit
 
 TIME_WORDS: Mapping[ServiceName, str] = {
     "first_response_time": N_("first response"),
@@ -82,7 +84,8 @@ def _figure_row(a: Analysis, f: BusinessFigure) -> CxRow:
 
 
 def _time_unit(t: ServiceTime) -> str:
-    """The unit of a service time ("" when not measured in the period)."""
+    """The unit of a service time in the long CSV ("" when not measured in the period;
+    the human outputs write :func:`journeymap.i18n.numbers.service_unit`)."""
     if t.unit is None:
         return ""
     return f"{t.unit} (business hours)" if t.hours == "business" else t.unit
@@ -252,9 +255,9 @@ def figure_sentence(a: Analysis, f: BusinessFigure, *, lang: Language = ENGLISH)
     'Retention 80.00% (95% interval 73.91–84.95%) of 200 customers at the start: (E - N) / S with S = 200, E = 190, N = 30.'
     """
     t = translator(lang)
-    label = CX_LABELS.get(f.name, f.name)
+    label = cx_label(f.name, lang=lang)
     if f.value is None:
-        return f"{label}: {f.reason}."
+        return f"{label}: {f.reason_in(t)}."
     cur = a.settings.currency
     text = f"{label} {cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang)}"
     if f.interval is not None:
@@ -267,7 +270,9 @@ def figure_sentence(a: Analysis, f: BusinessFigure, *, lang: Language = ENGLISH)
     elif f.name == "retention_cost":
         text += f" {cx_of(f.name, f.n, lang=lang)}"
     return t.gettext("{text}: {formula} with {inputs}.").format(
-        text=text, formula=f.formula, inputs=formula_inputs(f.inputs, cur, lang=lang)
+        text=text,
+        formula=formula_in(f.formula, lang),
+        inputs=formula_inputs(f.inputs, cur, lang=lang),
     )
 
 
@@ -285,16 +290,17 @@ where they are shown)."""
 
 def figure_cells(a: Analysis, f: BusinessFigure, *, lang: Language = ENGLISH) -> list[str]:
     """One map-level figure as table cells (:data:`FIGURE_HEADER`); a null value shows its reason."""
-    label = CX_LABELS.get(f.name, f.name)
+    label = cx_label(f.name, lang=lang)
     if f.value is None:
-        return [label, MISSING, MISSING, MISSING, f.formula, str(f.reason)]
+        why = str(f.reason_in(translator(lang)))
+        return [label, MISSING, MISSING, MISSING, formula_in(f.formula, lang), why]
     cur = a.settings.currency
     return [
         label,
         cx_value(f.name, f.value, cur, f.margin_adjusted, lang=lang),
         cx_interval(f.name, f.interval, lang=lang),
         cx_of(f.name, f.n, lang=lang),
-        f.formula,
+        formula_in(f.formula, lang),
         formula_inputs(f.inputs, cur, lang=lang),
     ]
 
@@ -305,7 +311,7 @@ def _time_cells(t: ServiceTime, lang: Language) -> list[str]:
         number(t.median, lang=lang),
         number(t.p90, lang=lang),
         count(t.count, lang=lang),
-        _time_unit(t) or MISSING,
+        service_unit(t.unit, t.hours == "business", lang) or MISSING,
     ]
 
 
@@ -323,7 +329,7 @@ def service_rows(m: Metrics, *, lang: Language = ENGLISH) -> tuple[list[list[str
             words = tr.gettext(TIME_WORDS[name])
             rows.append([tid, words, *_time_cells(t, lang)])
             if t.reason is not None:
-                notes.append(f"{tid} {words}: {t.reason}")
+                notes.append(f"{tid} {words}: {t.reason_in(tr)}")
             elif t.p90 is None:
                 notes.append(
                     f"{tid} {words}: " + tr.gettext("no p90 (no samples, figures as declared)")
@@ -341,7 +347,7 @@ def cost_sentence(a: Analysis, m: Metrics, *, lang: Language = ENGLISH) -> str |
         if c is None:
             continue
         if c.value is None:
-            parts.append(f"{tid} {MISSING} ({c.reason})")
+            parts.append(f"{tid} {MISSING} ({c.reason_in(t)})")
         else:
             parts.append(
                 t.ngettext(

@@ -65,7 +65,7 @@ def test_the_table_shows_service_times_with_mean_median_p90_and_unit() -> None:
         "16",
         "days",
     ]
-    assert "hours (business hours)" in text
+    assert "hours, business hours" in text
     assert (
         "Service cost 20,800 EUR (cost per visit x visits): phone-hotline 6.50 EUR x 3,200" in text
     )
