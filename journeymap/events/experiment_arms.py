@@ -98,8 +98,13 @@ class _Assignment:
         self.cached: list[Any] = []
 
     def __call__(self, engine: Any, stmts: dict[str, str]) -> None:
+        from journeymap.events.duck import DuckEngine
+
         tz = stmts["__timezone__"]
-        columns = self._relation(engine, "jm_p", stmts["jm_parsed"], tz, keep=False)
+        # DuckDB reads jm_parsed four times (the events, the row counts, two checks) and the
+        # assignment once more: the parsed rows are kept once; Spark caches jm_parsed itself
+        duck = isinstance(engine, DuckEngine)
+        columns = self._relation(engine, "jm_p", stmts["jm_parsed"], tz, keep=duck)
         self._relation(engine, "jm_first", first_arm_sql(), tz, keep=True)
         self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=True)
         stmts["jm_parsed"] = armed_sql(columns)
