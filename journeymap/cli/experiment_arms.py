@@ -14,9 +14,11 @@ import click
 from journeymap.cli.event_options import (
     OPTIONS,
     column_options,
+    end_progress,
     engine_of,
     engine_option,
     make_options,
+    progress_printer,
 )
 from journeymap.cli.options import load, located
 from journeymap.errors import UsageError, did_you_mean
@@ -292,20 +294,27 @@ def check_sources(specs: list[tuple[str, str]], ev: EventArms) -> None:
         )
 
 
-def event_arms(jm: JourneyMap, ev: EventArms, s: Setup) -> tuple[list[ArmInput], list[str]]:
+def event_arms(
+    jm: JourneyMap, ev: EventArms, s: Setup, quiet: bool = True
+) -> tuple[list[ArmInput], list[str]]:
     """The arms read from the log (``--events``), as graphs in the declared order, and the notes
-    on the rows left out."""
+    on the rows left out; progress lines as ``ingest`` prints them unless ``quiet``."""
     from journeymap.analysis.experiment import ArmInput
     from journeymap.events.experiment_arms import ingest_arms
     from journeymap.graph import build_graph
 
     assert ev.variant_column is not None
     column, opts = ev.variant_column, ev.options(s.goal)
-    log = speaking(
-        lambda: ingest_arms(
-            jm, ev.event_logs, opts, column, ev.exposure_event, engine=engine_of(ev.engine)
-        )
-    )
+    progress = progress_printer(quiet)
+    try:
+        log = speaking(
+            lambda: ingest_arms(
+                jm, ev.event_logs, opts, column, ev.exposure_event,
+                engine=engine_of(ev.engine), progress=progress,
+            )
+        )  # fmt: skip
+    finally:
+        end_progress(progress)
     if not log.arms:
         raise UsageError(
             f"--variant-column {column}: no event of the log has a variant",

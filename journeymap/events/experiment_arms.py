@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from journeymap.events.extra import Extra
-from journeymap.events.ingest import IngestResult, build_results, run_pipeline
+from journeymap.events.ingest import IngestResult, Progress, build_results, run_pipeline
 from journeymap.events.inputs import log_files
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions
@@ -93,20 +93,25 @@ class _Assignment:
     """The ``prepare`` step of the pipeline (``events.extra.Extra``): the parsed rows as
     ``jm_p``, the assignment as the table ``jm_assign``, and ``jm_parsed`` rewritten over them."""
 
-    def __init__(self, exposure_event: str | None) -> None:
+    def __init__(self, exposure_event: str | None, progress: Progress | None = None) -> None:
         self.exposure_event = exposure_event
+        self.progress = progress
         self.cached: list[Any] = []
 
     def __call__(self, engine: Any, stmts: dict[str, str]) -> None:
         from journeymap.events.duck import DuckEngine
 
         tz = stmts["__timezone__"]
+        if self.progress:
+            self.progress("reading, assigning the arms")
         # DuckDB reads jm_parsed four times (the events, the row counts, two checks) and the
-        # assignment once more: the parsed rows are kept once; Spark caches jm_parsed itself
+        # assignment once more: the parsed rows are kept once (docs/benchmarks.md); Spark
+        # caches jm_parsed itself
         duck = isinstance(engine, DuckEngine)
         columns = self._relation(engine, "jm_p", stmts["jm_parsed"], tz, keep=duck)
         self._relation(engine, "jm_first", first_arm_sql(), tz, keep=True)
-        self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=True)
+        exposure = self.exposure_event is not None  # without one, a projection of jm_first
+        self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=exposure)
         stmts["jm_parsed"] = armed_sql(columns)
 
     def _relation(self, engine: Any, name: str, sql: str, tz: str, *, keep: bool) -> list[str]:
@@ -216,9 +221,11 @@ def ingest_arms(
     *,
     engine: Engine = "duckdb",
     spark: Any = None,
+    progress: Progress | None = None,
 ) -> ExperimentLog:
     """The arms of the experiment in ``paths`` (module docstring), counted on ``engine``
-    (``spark``: an existing SparkSession for ``engine="spark"``).
+    (``spark``: an existing SparkSession for ``engine="spark"``); ``progress`` is told each
+    step as ``ingest``'s is.
 
     ``options`` are the ingest's (columns, time zone, sessions...); its journeys are
     customers' histories whatever it says, because an experiment compares customers.
@@ -226,11 +233,13 @@ def ingest_arms(
     opts = replace(options, segment_by=variant_column, journey="customer")
     opts.validate()
     goals = jm.select_goals(opts.goal)
-    assignment = _Assignment(exposure_event)
+    assignment = _Assignment(exposure_event, progress)
     with log_files(paths) as files:
         try:
             extra = Extra(lambda _: {}, prepare=assignment)
-            rows, _ = run_pipeline(jm, files, opts, goals, engine=engine, spark=spark, extra=extra)
+            rows, _ = run_pipeline(
+                jm, files, opts, goals, engine=engine, spark=spark, extra=extra, progress=progress
+            )
         finally:
             assignment.release()
         results = build_results(jm, files, opts, goals, rows)

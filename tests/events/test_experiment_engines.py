@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import pytest
 from journeymap.analysis.experiment import ArmInput, read_out
 from journeymap.analysis.experiment_plan import Design
 from journeymap.cli.experiment_arms import left_out_note
-from journeymap.events import IngestOptions
+from journeymap.events import IngestOptions, ingest
 from journeymap.events.experiment_arms import ExperimentLog, ingest_arms
 from journeymap.events.settings import BadRowLimit
 from journeymap.graph import build_graph
@@ -89,3 +90,15 @@ def test_duckdb_and_spark_read_the_same_arms(
         duck.excluded >= 1 and duck.rows_without_variant > 0 and duck.left_out["no_customer"] == 1
     )
     assert shown(jm, duck) == shown(jm, spk)
+
+
+def test_progress_is_told_each_step_as_ingest_tells_it(tmp_path: Path) -> None:
+    """The steps ``ingest`` reports, and the assignment after the files are read."""
+    files = two_files(tmp_path)
+    opts = IngestOptions(lost_after=3600, max_bad_rows=BadRowLimit.parse("5", "max_bad_rows"))
+    theirs: list[str] = []
+    ingest(make_map(), files, replace(opts, segment_by="variant"), progress=theirs.append)
+    ours: list[str] = []
+    ingest_arms(make_map(), files, opts, "variant", progress=ours.append)
+    assert len(theirs) >= 2 and theirs[0] == "reading 2 file(s)"
+    assert ours == [theirs[0], "reading, assigning the arms", *theirs[1:]]
