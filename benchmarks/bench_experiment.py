@@ -6,7 +6,7 @@ what a user would write for the same headline: per-arm customers and conversions
 two-proportion z-test and the Newcombe interval of the difference. ``journeymap ingest`` of the
 same log is the yardstick: reading out two arms should cost about one ingest. pandas, pyarrow and
 statsmodels run in benchmarks/.cache/venv-events (benchmarks/requirements.txt), as for
-bench_events.py.
+bench_events.py. ``BENCH_MAX_EVENTS=N`` runs a log of at most N events (the table says which).
 """
 
 from __future__ import annotations
@@ -35,15 +35,33 @@ variant (customers with two are left out), counts customers and purchasers per a
 `proportions_ztest` and `confint_proportions_2indep(method="newcomb")`: the headline only, no
 per-touchpoint drop-off. *journeymap ingest* is the same log onto
 the same map without arms. Times are wall-clock, the minimum of the repeats, on a 2-core machine
-shared with four other developers running test suites (figures vary by tens of percent between
+shared with seven other developers running test suites (figures vary by tens of percent between
 runs; compare within a row).
 
-Where the time goes (`benchmarks/profile_events.py`, 1 million events, 2026-12-01): 90% of
-`experiment` is DuckDB; the shared pipeline's `jm_events` (clean, dedup, order key, sessions)
-and `jm_visits` (collapse) take 4.4 s of 7.3 s against 3.7 s of 4.8 s in `ingest`; the rest of
-the gap is the per-arm row and reason counts (1.5 s against 0.35 s), which read the arm
-assignment view (`FIRST(variant ORDER BY ...)` joined back to every row) again each time: a
-temporary table for the assignment is the obvious next step. The pandas script is faster
+*ingest --segment-by variant* is the same ingest with the variant as its segment: the pipeline
+that `experiment` runs, without the assignment.
+
+Where the time goes (`benchmarks/profile_events.py`, 2026-12-01, a machine at load average 17
+to 25 on 2 cores): the arm assignment is computed once. The parsed rows are kept as a table
+(`jm_p`: 0.5 to 1.1 s at 1 million events, 9.7 s at 10 million), the assignment per customer
+(`jm_first`: `ARG_MIN` of the variant by time and row, mixed or not: 0.5 s, 8.0 s) reads it
+once, and `jm_parsed` is that table joined to the assignment, so the row and reason counts and
+the row checks take 0.3 s against 1.0 to 1.2 s of `ingest` at 1 million (5 s against 9 s at 10
+million; `ingest` parses the log again for each of them). At 1 million events the two commands
+take 10.3 to 10.8 s against 9.6 to 10.5 s in process (1.03 to 1.07). At 10 million the gap is
+the segmented pipeline, not the assignment: the shared `jm_events` and `jm_visits` take 58.7
+and 50.3 s in `experiment`, 58.2 and 54.4 s in `ingest --segment-by variant`, and 43.7 and
+27.0 s in `ingest` without a segment (two segments double the visit step's time at that size,
+an `events/sql.py` matter). The rest of `experiment` is Python, mostly importing the statistics
+(scipy, 2 s); the readout itself takes 0.1 s. (Before, every reader of `jm_parsed` evaluated
+the assignment view, `FIRST(variant ORDER BY ...)` joined back to every row, again.) The
+conversions are lower than in the figures published before the goal-start change of
+2026-12-01: a customer whose journey starts at the goal is no longer a conversion of its arm
+(`started_at_goal`, docs/experiments.md), and the sample ratio test counts it. On a machine
+this busy the ratios move by tens of percent between runs: a run of the same assignment an hour
+earlier (load average 17) gave experiment / ingest 1.56 (136.0 s against 86.9 s); the one
+below (load 23 to 30, the `--segment-by` ingest run at the peak) gives 1.17.
+The pandas script is faster
 because it does less: no sessions, no visit collapse, no per-touchpoint counts.
 """
 
@@ -103,6 +121,9 @@ def _agree(jm_out: str, pd_out: str) -> str:
 
 def run(quick: bool) -> Section:
     n = 200_000 if quick else 10_000_000
+    cap = int(os.environ.get("BENCH_MAX_EVENTS", "0") or 0)
+    if cap and n > cap:  # a busy or small machine: a smaller log, said in the notes
+        n = cap
     reps = 3 if quick else 2
     log = str(generate_log(n, variant=True))
     other = _venv_python()
@@ -126,9 +147,13 @@ def run(quick: bool) -> Section:
             jm_out,
         )
         ingest = _jm("ingest", log, "--map", str(map_path()), "-o", os.path.join(tmp, "o.yaml"))
+        seg = os.path.join(tmp, "seg", "o.yaml")
+        os.makedirs(os.path.dirname(seg))
+        by_arm = _jm("ingest", log, "--map", str(map_path()), "--segment-by", "variant", "-o", seg)
         print(f"  {n:,} events", file=sys.stderr, flush=True)
         t_exp = _best(exp, reps, ok=(0, 1))  # 1: the readout found harm or is invalid
         t_ing = _best([*ingest, "-q"], reps)
+        t_seg = _best([*by_arm, "-q"], reps)
         t_pd = _best([str(other), "-c", PANDAS, log, pd_out], reps)
         check = _agree(jm_out, pd_out)
     rows.append(
@@ -136,8 +161,10 @@ def run(quick: bool) -> Section:
             f"{n:,}",
             _fmt_s(t_exp),
             _fmt_s(t_ing),
+            _fmt_s(t_seg),
             _fmt_s(t_pd),
             f"{t_exp / t_ing:.2f}",
+            f"{t_exp / t_seg:.2f}",
             f"{t_pd / t_exp:.2f}x",
         ]
     )
@@ -154,8 +181,10 @@ def run(quick: bool) -> Section:
             "events",
             "journeymap experiment",
             "journeymap ingest",
+            "ingest --segment-by variant",
             "pandas + statsmodels",
             "experiment / ingest",
+            "experiment / ingest --segment-by",
             "pandas / experiment",
         ],
         rows,

@@ -174,14 +174,23 @@ def pipeline_options(func: F) -> F:
         help="Conversions count only within this time from the journey's start; "
         "later ones are counted apart (late_conversions).",
     )(func)
-    func = click.option(
+    return engine_option(func)
+
+
+def engine_option(func: F) -> F:
+    """``--engine duckdb|spark`` (ingest, experiment and render read the log on either)."""
+    return click.option(
         "--engine",
         type=click.Choice(get_args(Engine)),
         default="duckdb",
         show_default=True,
         help="Where the counting runs (spark needs the 'spark' extra).",
     )(func)
-    return func
+
+
+def engine_of(name: str) -> Engine:
+    """The ``--engine`` value as the event layer's :data:`Engine`."""
+    return "spark" if name == "spark" else "duckdb"
 
 
 def make_options(

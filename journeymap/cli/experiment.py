@@ -15,6 +15,7 @@ from journeymap.cli.experiment_arms import (
     setup,
 )
 from journeymap.cli.lang import checked_lang, lang_option
+from journeymap.cli.options import quiet_option
 from journeymap.errors import ExitCode, UsageError
 from journeymap.i18n import language_for
 
@@ -63,6 +64,7 @@ from journeymap.i18n import language_for
     help="Write to FILE instead of standard output.",
 )
 @lang_option
+@quiet_option
 def experiment(
     map_path: str,
     arm_specs: tuple[str, ...],
@@ -74,6 +76,7 @@ def experiment(
     fmt: str,
     output: str | None,
     lang: str | None,
+    quiet: bool,
 ) -> None:
     """Read out an A/B or multi-arm experiment: which arm converts better, where on the journey.
 
@@ -110,7 +113,7 @@ def experiment(
     arms = overlay_arms(map_path, specs, s)
     left_out: list[str] = []
     if events.event_logs:
-        arms, left_out = event_arms(base.map, events, s)
+        arms, left_out = event_arms(base.map, events, s, quiet)
         specs = [(a.name, p) for a in arms for p in events.event_logs[:1]]
     readout = read_arms(map_path, arms, control, s, left_out)
     at = (

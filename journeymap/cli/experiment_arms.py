@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from journeymap.cli.event_options import OPTIONS, column_options, make_options
+from journeymap.cli.event_options import (
+    OPTIONS,
+    column_options,
+    end_progress,
+    engine_of,
+    engine_option,
+    make_options,
+    progress_printer,
+)
 from journeymap.cli.options import load, located
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.io import LoadedMap
@@ -20,6 +28,7 @@ from journeymap.model import Experiment, JourneyMap, PeriodRange, period_bounds
 if TYPE_CHECKING:
     from journeymap.analysis.experiment import ArmInput, Readout
     from journeymap.analysis.experiment_plan import Design
+    from journeymap.events.experiment_arms import ExperimentLog
     from journeymap.events.settings import IngestOptions
 
 F = Callable[..., Any]
@@ -203,6 +212,7 @@ class EventArms:
     identity_columns: tuple[str, ...]
     preset: str | None
     lost_after: str | None
+    engine: str
 
     def options(self, goal: str | None) -> IngestOptions:
         """The ingest's options of the log (customer journeys: the unit is the customer)."""
@@ -221,21 +231,22 @@ _EVENT_FIELDS = tuple(f.name for f in fields(EventArms))
 
 
 def event_arm_options(func: F) -> F:
-    """``--events``, ``--variant-column``, ``--exposure-event``, the column options and
-    ``--lost-after``, passed to the command as one :class:`EventArms` (keyword ``events``)."""
+    """``--events``, ``--variant-column``, ``--exposure-event``, the column options,
+    ``--lost-after`` and ``--engine``, passed to the command as one :class:`EventArms` (keyword ``events``)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         values = {name: kwargs.pop(name) for name in _EVENT_FIELDS}
         return func(*args, events=EventArms(**values), **kwargs)
 
-    out: F = click.option(
+    out: F = engine_option(wrapper)
+    out = click.option(
         "--lost-after",
         default=None,
         metavar="DURATION",
         help="With --events: a journey whose last event lies within this of the end of the "
         "data is in progress, not an exit [default: 30d].",
-    )(wrapper)
+    )(out)
     out = column_options(out)
     out = click.option(
         "--exposure-event",
@@ -283,25 +294,33 @@ def check_sources(specs: list[tuple[str, str]], ev: EventArms) -> None:
         )
 
 
-def event_arms(jm: JourneyMap, ev: EventArms, s: Setup) -> tuple[list[ArmInput], list[str]]:
+def event_arms(
+    jm: JourneyMap, ev: EventArms, s: Setup, quiet: bool = True
+) -> tuple[list[ArmInput], list[str]]:
     """The arms read from the log (``--events``), as graphs in the declared order, and the notes
-    on the rows left out."""
+    on the rows left out; progress lines as ``ingest`` prints them unless ``quiet``."""
     from journeymap.analysis.experiment import ArmInput
     from journeymap.events.experiment_arms import ingest_arms
     from journeymap.graph import build_graph
 
     assert ev.variant_column is not None
     column, opts = ev.variant_column, ev.options(s.goal)
-    log = speaking(lambda: ingest_arms(jm, ev.event_logs, opts, column, ev.exposure_event))
+    progress = progress_printer(quiet)
+    try:
+        log = speaking(
+            lambda: ingest_arms(
+                jm, ev.event_logs, opts, column, ev.exposure_event,
+                engine=engine_of(ev.engine), progress=progress,
+            )
+        )  # fmt: skip
+    finally:
+        end_progress(progress)
     if not log.arms:
         raise UsageError(
             f"--variant-column {column}: no event of the log has a variant",
             hint="name the column that holds each event's arm",
         )
-    notes = [
-        f"rows left out: {log.rows_before_exposure:,} before exposure, "
-        f"{log.rows_without_variant:,} of customers without a variant"
-    ]
+    notes = [left_out_note(log)]
     arms = [ArmInput(a.name, build_graph(jm, a.overlay), a.excluded) for a in log.arms]
     for a in arms:
         if s.declared and a.name not in s.declared:
@@ -311,6 +330,26 @@ def event_arms(jm: JourneyMap, ev: EventArms, s: Setup) -> tuple[list[ArmInput],
             )
     arms.sort(key=lambda a: s.declared.index(a.name) if a.name in s.declared else len(s.declared))
     return arms, notes
+
+
+def left_out_note(log: ExperimentLog) -> str:
+    """The rows of the log in no arm, by reason (docs/experiments.md, "From an event log").
+
+    >>> from journeymap.events.experiment_arms import ExperimentLog
+    >>> left_out_note(ExperimentLog((), 1, 2, 3, (), 1, 4, {"no_customer": 1, "duplicate": 0}))
+    'rows left out: 2 before exposure, 3 of 1 customer with no variant (none, empty or spaces), 4 of customers seen in two arms, 1 without a customer id'
+    """
+    from journeymap.events.rows import left_out_text
+
+    c = log.customers_without_variant
+    text = (
+        f"rows left out: {log.rows_before_exposure:,} before exposure, "
+        f"{log.rows_without_variant:,} of {c:,} customer{'s' * (c != 1)} with no variant "
+        f"(none, empty or spaces), {log.rows_two_arms:,} of customers seen in two arms"
+    )
+    if any(log.left_out.values()):
+        text += ", " + left_out_text(log.left_out)
+    return text
 
 
 def arm_readout(

@@ -1,9 +1,10 @@
 """The arms of an experiment straight from an event log with an assignment column (issue 10).
 
-One pass of the ingest pipeline (DuckDB) with the variant column as its segment, where the
-segment of every row is rewritten per customer before the counting (docs/experiments.md,
+One pass of the ingest pipeline (DuckDB or Spark) with the variant column as its segment, where
+the segment of every row is rewritten per customer before the counting (docs/experiments.md,
 "From an event log"):
 
+- a variant that is empty or only spaces is no variant (as a missing one is);
 - a customer belongs to the arm of its **first** event that carries a variant (by time, then
   file rank and row number);
 - a customer whose events carry two or more variants is **excluded** and counted, under the
@@ -11,62 +12,130 @@ segment of every row is rewritten per customer before the counting (docs/experim
 - exposure starts at that first event, or at the first ``exposure_event`` at or after it;
   only events at or after exposure count; earlier events (and every event of a customer who
   was never exposed) are counted apart as ``before exposure``;
-- customers without any variant are not in the experiment (their rows are counted apart too).
+- customers without any variant are not in the experiment (they and their rows are counted
+  apart, as ``no variant``).
 
-The rewritten segments stay inside the pipeline: the arms come back as customer-grain
+The assignment is computed once, as a table of one row per customer with a variant
+(``jm_assign``: arm, number of arms, exposure time), and joined to the parsed rows; the SQL is
+DuckDB's dialect without DuckDB-only syntax, so that it transpiles to Spark as the pipeline
+does. The rewritten segments stay inside the pipeline: the arms come back as customer-grain
 overlays (one journey per customer) with the ingest's own counting and settings.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from journeymap.events.ingest import IngestResult, build_results
+from journeymap.events.extra import Extra
+from journeymap.events.ingest import IngestResult, Progress, build_results, run_pipeline
 from journeymap.events.inputs import log_files
 from journeymap.events.rows import check_rows
-from journeymap.events.settings import IngestOptions
-from journeymap.events.sql import lit, mapping_rules, statements, where_columns
+from journeymap.events.settings import Engine, IngestOptions
+from journeymap.events.sql import KEY_SPAN, ident, lit
 from journeymap.model import JourneyMap, Overlay
 
 TWO_ARMS = "\0two arms\0"
 BEFORE = "\0before exposure"
+_TWO_ARMS_SQL = "'v' || chr(0) || 'two arms' || chr(0)"
+_BEFORE_SQL = "'v' || chr(0) || 'before exposure'"
+"""``'v' ||`` the markers, their NUL characters as ``chr(0)`` (portable to every dialect)."""
+_OK = "jm_bad_uid = 0 AND jm_bad_ts = 0"
+_VARIANT = "jm_seg <> 'n' AND trim(substr(jm_seg, 2)) <> ''"
+"""A row with a variant: ``jm_seg`` is ``'v' || variant`` (``'n'`` without one), and a variant
+of spaces only is none (the pipeline's test of an empty customer id)."""
 
 
-def assign_arms(parsed: str, exposure_event: str | None) -> str:
-    """Wrap the pipeline's ``jm_parsed`` statement so that ``jm_seg`` is the customer's arm.
-
-    ``jm_seg`` comes in as ``'v' || variant`` (``'n'`` without one) per row and goes out as
-    the arm (``'v' || arm``), ``'v' || TWO_ARMS || first arm``, ``'v' || BEFORE``, or ``'n'``
-    (module docstring). The parsed rows are materialised once, so the log is read once.
-    """
-    ok = "jm_bad_uid = 0 AND jm_bad_ts = 0"
-    if exposure_event is None:
-        exposed = "SELECT jm_uid, jm_assigned AS jm_exposed FROM jm_a"
-    else:
-        exposed = (
-            "SELECT p.jm_uid, MIN(p.jm_ts) AS jm_exposed FROM jm_p AS p JOIN jm_a AS a "
-            f"ON p.jm_uid = a.jm_uid WHERE p.{ok.replace(' AND ', ' AND p.')} "
-            f"AND p.jm_event = {lit(exposure_event)} AND p.jm_ts >= a.jm_assigned "
-            "GROUP BY p.jm_uid"
-        )
-    two, before = lit(TWO_ARMS), lit(BEFORE)
+def first_arm_sql() -> str:
+    """Per customer with a variant (over ``jm_p``, the parsed rows): the variant of its first
+    row with one (``jm_arm``, by time, then file rank and row number), whether its rows carry two
+    or more variants (``jm_mixed``, 1 or 0) and the time of that first row (``jm_assigned``)."""
+    order = f"{{'t': jm_ts, 'k': jm_file * {KEY_SPAN} + jm_row}}"
     return f"""
-WITH jm_p AS MATERIALIZED ({parsed}),
-jm_a AS (
-  SELECT jm_uid, FIRST(jm_seg ORDER BY jm_ts, jm_file, jm_row) AS jm_arm,
-    COUNT(DISTINCT jm_seg) AS jm_arms, MIN(jm_ts) AS jm_assigned
-  FROM jm_p WHERE {ok} AND jm_seg <> 'n' GROUP BY jm_uid
-),
-jm_x AS ({exposed})
-SELECT p.* REPLACE (
-  CASE WHEN a.jm_arm IS NULL THEN 'n'
-       WHEN a.jm_arms > 1 THEN 'v' || {two} || substr(a.jm_arm, 2)
-       WHEN x.jm_exposed IS NULL OR p.jm_ts < x.jm_exposed THEN 'v' || {before}
-       ELSE a.jm_arm END AS jm_seg)
-FROM jm_p AS p
-LEFT JOIN jm_a AS a ON p.jm_uid = a.jm_uid
-LEFT JOIN jm_x AS x ON p.jm_uid = x.jm_uid"""
+SELECT jm_uid, ARG_MIN(jm_seg, {order}) AS jm_arm,
+  CASE WHEN MIN(jm_seg) <> MAX(jm_seg) THEN 1 ELSE 0 END AS jm_mixed, MIN(jm_ts) AS jm_assigned
+FROM jm_p WHERE {_OK} AND {_VARIANT} GROUP BY jm_uid"""
+
+
+def assignment_sql(exposure_event: str | None) -> str:
+    """``jm_assign``: :func:`first_arm_sql` (as ``jm_first``) with the exposure time
+    ``jm_exposed``: the assignment, or the first ``exposure_event`` at or after it (NULL when
+    there is none: the customer was never exposed)."""
+    if exposure_event is None:
+        return "SELECT jm_uid, jm_arm, jm_mixed, jm_assigned AS jm_exposed FROM jm_first"
+    ok = _OK.replace("jm_", "p.jm_")
+    return f"""
+SELECT a.jm_uid, a.jm_arm, a.jm_mixed, x.jm_exposed
+FROM jm_first AS a
+LEFT JOIN (
+  SELECT p.jm_uid, MIN(p.jm_ts) AS jm_exposed FROM jm_p AS p JOIN jm_first AS f
+    ON p.jm_uid = f.jm_uid
+  WHERE {ok} AND p.jm_event = {lit(exposure_event)} AND p.jm_ts >= f.jm_assigned
+  GROUP BY p.jm_uid
+) AS x ON a.jm_uid = x.jm_uid"""
+
+
+def armed_sql(columns: list[str]) -> str:
+    """The pipeline's ``jm_parsed``: the parsed rows (``columns`` of ``jm_p``) with ``jm_seg``
+    the customer's arm (``'v' || arm``), ``'v' || TWO_ARMS || first arm``, ``'v' || BEFORE`` or
+    ``'n'`` (module docstring)."""
+    seg = f"""CASE WHEN a.jm_arm IS NULL THEN 'n'
+       WHEN a.jm_mixed = 1 THEN {_TWO_ARMS_SQL} || substr(a.jm_arm, 2)
+       WHEN a.jm_exposed IS NULL OR p.jm_ts < a.jm_exposed THEN {_BEFORE_SQL}
+       ELSE a.jm_arm END AS jm_seg"""
+    cols = [seg if c == "jm_seg" else f"p.{ident(c)}" for c in columns]
+    return f"""
+SELECT {", ".join(cols)}
+FROM jm_p AS p LEFT JOIN jm_assign AS a ON p.jm_uid = a.jm_uid"""
+
+
+class _Assignment:
+    """The ``prepare`` step of the pipeline (``events.extra.Extra``): the parsed rows as
+    ``jm_p``, the assignment as the table ``jm_assign``, and ``jm_parsed`` rewritten over them."""
+
+    def __init__(self, exposure_event: str | None, progress: Progress | None = None) -> None:
+        self.exposure_event = exposure_event
+        self.progress = progress
+        self.cached: list[Any] = []
+
+    def __call__(self, engine: Any, stmts: dict[str, str]) -> None:
+        from journeymap.events.duck import DuckEngine
+
+        tz = stmts["__timezone__"]
+        if self.progress:
+            self.progress("reading, assigning the arms")
+        # DuckDB reads jm_parsed four times (the events, the row counts, two checks) and the
+        # assignment once more: the parsed rows are kept once (docs/benchmarks.md); Spark
+        # caches jm_parsed itself
+        duck = isinstance(engine, DuckEngine)
+        columns = self._relation(engine, "jm_p", stmts["jm_parsed"], tz, keep=duck)
+        self._relation(engine, "jm_first", first_arm_sql(), tz, keep=True)
+        exposure = self.exposure_event is not None  # without one, a projection of jm_first
+        self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=exposure)
+        stmts["jm_parsed"] = armed_sql(columns)
+
+    def _relation(self, engine: Any, name: str, sql: str, tz: str, *, keep: bool) -> list[str]:
+        """Create ``name`` on the engine (a table when ``keep``); its column names."""
+        from journeymap.events.duck import DuckEngine
+
+        if isinstance(engine, DuckEngine):
+            engine.macros(tz)
+            engine.relation(name, sql, keep=keep)
+            found = engine.con.execute(f"SELECT * FROM {name} LIMIT 0").description
+            return [str(d[0]) for d in found]
+        from journeymap.events.sql import transpile
+
+        df = engine.spark.sql(transpile(sql, "spark", tz))
+        if keep:
+            df = df.cache()
+            self.cached.append(df)
+        df.createOrReplaceTempView(name)
+        return [str(c) for c in df.columns]
+
+    def release(self) -> None:
+        for df in self.cached:
+            df.unpersist()
+        self.cached.clear()
 
 
 @dataclass(frozen=True)
@@ -79,7 +148,9 @@ class ArmOverlay:
 
 @dataclass(frozen=True)
 class ExperimentLog:
-    """The arms read from a log, and what was left out of them."""
+    """The arms read from a log, and what was left out of them: every row read is in an arm's
+    counts or in exactly one of ``rows_before_exposure``, ``rows_without_variant``,
+    ``rows_two_arms`` and ``left_out``."""
 
     arms: tuple[ArmOverlay, ...]
     excluded: int
@@ -87,33 +158,48 @@ class ExperimentLog:
     rows_before_exposure: int
     """Rows of customers with a variant before their exposure (or never exposed)."""
     rows_without_variant: int
-    """Rows of customers without any variant: not in the experiment."""
+    """Rows of customers without any variant (none, empty or spaces): not in the experiment."""
     files: tuple[str, ...]
+    customers_without_variant: int = 0
+    """The customers of ``rows_without_variant`` that have an event (whose rows are not all
+    left out for a reason of ``left_out``)."""
+    rows_two_arms: int = 0
+    """Rows of the ``excluded`` customers."""
+    left_out: dict[str, int] = field(default_factory=dict)
+    """The other rows left out, by the ingest's reasons (``events.rows``): those of the arms'
+    customers, and the rows without a customer id."""
 
 
 def _split(results: list[IngestResult]) -> ExperimentLog:
     arms: dict[str, IngestResult] = {}
     excluded: dict[str, int] = {}
-    before = without = 0
+    before = without = customers = two = 0
+    left_out: dict[str, int] = {}
     files: tuple[str, ...] = ()
     for r in results:
-        files = r.files
-        key = r.segment_key
+        files, key, t = r.files, r.segment_key, r.totals
         if r.segment_null or key is None:
-            without += r.totals.rows
+            without += t.rows - t.bad_customer
+            customers += t.customers
+            out = {"no_customer": t.bad_customer}
         elif key == BEFORE:
-            before += r.totals.rows
+            before, out = before + t.rows, {}
         elif key.startswith(TWO_ARMS):
             name = key[len(TWO_ARMS) :]
-            excluded[name] = excluded.get(name, 0) + r.totals.customers
+            excluded[name] = excluded.get(name, 0) + t.customers
+            two, out = two + t.rows, {}
         else:
-            arms[key] = r
+            arms[key], out = r, t.left_out
+        for reason, n in out.items():
+            left_out[reason] = left_out.get(reason, 0) + n
     names = sorted(set(arms) | set(excluded))
-    out = []
+    found = []
     for name in names:
         overlay = arms[name].overlay if name in arms else _empty(results[0].overlay)
-        out.append(ArmOverlay(name, overlay, excluded.get(name, 0)))
-    return ExperimentLog(tuple(out), sum(excluded.values()), before, without, files)
+        found.append(ArmOverlay(name, overlay, excluded.get(name, 0)))
+    return ExperimentLog(
+        tuple(found), sum(excluded.values()), before, without, files, customers, two, left_out
+    )
 
 
 def _empty(like: Overlay) -> Overlay:
@@ -132,33 +218,34 @@ def ingest_arms(
     options: IngestOptions,
     variant_column: str,
     exposure_event: str | None = None,
+    *,
+    engine: Engine = "duckdb",
+    spark: Any = None,
+    progress: Progress | None = None,
 ) -> ExperimentLog:
-    """The arms of the experiment in ``paths`` (module docstring); DuckDB only.
+    """The arms of the experiment in ``paths`` (module docstring), counted on ``engine``
+    (``spark``: an existing SparkSession for ``engine="spark"``); ``progress`` is told each
+    step as ``ingest``'s is.
 
     ``options`` are the ingest's (columns, time zone, sessions...); its journeys are
     customers' histories whatever it says, because an experiment compares customers.
     """
-    from dataclasses import replace
-
-    from journeymap.events.duck import DuckEngine
-
     opts = replace(options, segment_by=variant_column, journey="customer")
     opts.validate()
     goals = jm.select_goals(opts.goal)
-    stmts = statements(jm, opts, goals)
-    stmts["jm_parsed"] = assign_arms(stmts["jm_parsed"], exposure_event)
-    stmts["__timezone__"] = opts.timezone
+    assignment = _Assignment(exposure_event, progress)
     with log_files(paths) as files:
-        duck = DuckEngine()
         try:
-            duck.load(files, opts.columns, where_columns(mapping_rules(jm)), variant_column)
-            rows = duck.run(stmts)
+            extra = Extra(lambda _: {}, prepare=assignment)
+            rows, _ = run_pipeline(
+                jm, files, opts, goals, engine=engine, spark=spark, extra=extra, progress=progress
+            )
         finally:
-            duck.close()
+            assignment.release()
         results = build_results(jm, files, opts, goals, rows)
         left_out: dict[str, int] = {}
         for r in results:
             for reason, n in r.totals.left_out.items():
                 left_out[reason] = left_out.get(reason, 0) + n
-        check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), "duckdb")
+        check_rows(files, opts, rows, left_out, sum(r.totals.rows for r in results), engine)
     return _split(results)

@@ -137,7 +137,7 @@ def run_pipeline(
     extra: Extra | None = None,
 ) -> tuple[dict[str, list[tuple[Any, ...]]], IdentityFigures | None]:
     """Run the statements on an engine: result rows by query name (with those of ``extra``),
-    and what stitching did."""
+    and what stitching did; ``extra.prepare`` runs between loading and the pipeline."""
     stmts = statements(jm, opts, goals)
     stmts["__timezone__"] = opts.timezone
     named = dict(extra.columns if extra else ())
@@ -150,6 +150,8 @@ def run_pipeline(
             if progress:
                 progress(f"reading {len(files)} file(s)")
             duck.load(files, opts.columns, wcols, opts.segment_by, named)
+            if extra is not None and extra.prepare is not None:
+                extra.prepare(duck, stmts)
             rows, identity = duck.run(stmts, progress), duck.identity
             if extra is not None:
                 rows.update(duck.run_more(extra.build(rows)))
@@ -162,6 +164,8 @@ def run_pipeline(
         if progress:
             progress(f"reading {len(files)} file(s) on Spark")
         eng.load(files, opts.columns, wcols, opts.segment_by, named)
+        if extra is not None and extra.prepare is not None:
+            extra.prepare(eng, stmts)
         rows, identity = eng.run(stmts, progress), eng.identity
         if extra is not None:
             rows.update(eng.run_more(extra.build(rows), opts.timezone))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -63,18 +63,91 @@ def test_first_variant_decides_and_two_arms_are_excluded(
         "customers seen in two arms are excluded, counted under their first arm: control 0, treatment 1"
         in doc["notes"]
     )
-    # a's landing (before exposure) and d's landing (no variant)
-    assert "rows left out: 1 before exposure, 1 of customers without a variant" in doc["notes"]
+    # a's landing (before exposure), d's landing (no variant), c's two rows (two arms)
+    assert (
+        "rows left out: 1 before exposure, 1 of 1 customer with no variant (none, empty or "
+        "spaces), 2 of customers seen in two arms"
+    ) in doc["notes"]
 
 
 def test_a_later_exposure_event(tmp_path: Path, cli: Callable[..., Result]) -> None:
     args = [*files(tmp_path), "--variant-column", "variant", "--exposure-event", "cart"]
     doc = json.loads(cli("experiment", *args, "--format", "json").out)
     # every customer is exposed at cart: landing rows of a, b, e are before exposure
-    assert "rows left out: 3 before exposure, 1 of customers without a variant" in doc["notes"]
+    assert (
+        "rows left out: 3 before exposure, 1 of 1 customer with no variant (none, empty or "
+        "spaces), 2 of customers seen in two arms"
+    ) in doc["notes"]
     arms = {a["name"]: a for a in doc["arms"]}
     assert arms["control"]["customers"] == 2 and arms["treatment"]["customers"] == 1
     assert not any(t["touchpoint"] == "landing" and t["drop_off"] for t in doc["touchpoints"])
+
+
+# a: "" at landing is no variant, so its arm is control (from cart) and landing is before
+# exposure; b: only spaces: no variant; c: treatment, then ""; d: no variant key; e: control;
+# a row without a customer; g: treatment and control at the same second: the file order
+# decides (treatment first), excluded
+EMPTY_VARIANTS = [
+    ("a", "10:00", "landing", ""),
+    ("a", "10:01", "cart", "control"),
+    ("a", "10:02", "paid", ""),
+    ("b", "10:00", "landing", "  "),
+    ("b", "10:01", "cart", "  "),
+    ("c", "10:00", "landing", "treatment"),
+    ("c", "10:01", "cart", ""),
+    ("d", "10:00", "landing", None),
+    ("e", "11:00", "landing", "control"),
+    ("e", "11:01", "cart", "control"),
+    ("e", "11:02", "paid", "control"),
+    ("", "11:00", "landing", "control"),
+    ("g", "12:00", "landing", "treatment"),
+    ("g", "12:00", "cart", "control"),
+]
+
+
+def jsonl(rows: Sequence[tuple[str, str, str, str | None]]) -> str:
+    out = []
+    for uid, hhmm, event, variant in rows:
+        row = {"user_id": uid, "timestamp": f"2026-07-01T{hhmm}:00Z", "event": event}
+        if variant is not None:
+            row["variant"] = variant
+        out.append(json.dumps(row))
+    return "\n".join(out) + "\n"
+
+
+def test_an_empty_variant_is_no_variant(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    (tmp_path / "m.yaml").write_text(MAP, encoding="utf-8")
+    (tmp_path / "log.jsonl").write_text(jsonl(EMPTY_VARIANTS), encoding="utf-8")
+    args = [str(tmp_path / "m.yaml"), "--events", str(tmp_path / "log.jsonl")]
+    r = cli("experiment", *args, "--variant-column", "variant", "--max-bad-rows", "1",
+            "--format", "json")  # fmt: skip
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    arms = {a["name"]: (a["customers"], a["conversions"], a["excluded"]) for a in doc["arms"]}
+    assert arms == {"control": (2, 2, 0), "treatment": (1, 0, 1)}  # a, e; c; g
+    # 14 rows: a's landing before exposure; b's two and d's one of 2 customers with no
+    # variant; g's two; the row without a customer; the 8 rows of a, c, e from exposure on
+    assert (
+        "rows left out: 1 before exposure, 3 of 2 customers with no variant (none, empty or "
+        "spaces), 2 of customers seen in two arms, 1 without a customer id"
+    ) in doc["notes"]
+    # the independent count: the log cleaned by hand (the rows of a from exposure on, of c
+    # and of e, each with its arm) counted by `ingest --segment-by`, read out with --arm
+    arm_of = {"a": "control", "c": "treatment", "e": "control"}
+    clean = [(u, t, ev, arm_of[u]) for u, t, ev, _ in EMPTY_VARIANTS[1:] if u in arm_of]
+    (tmp_path / "clean.jsonl").write_text(jsonl(clean), encoding="utf-8")
+    r = cli("ingest", str(tmp_path / "clean.jsonl"), "--map", str(tmp_path / "m.yaml"),
+            "--segment-by", "variant", "-o", str(tmp_path / "arm.yaml"), "-q")  # fmt: skip
+    assert r.code == 0, r.err
+    [control] = tmp_path.glob("arm.control-*.yaml")
+    [treatment] = tmp_path.glob("arm.treatment-*.yaml")
+    by_overlays = json.loads(
+        cli("experiment", args[0], "--arm", f"control={control}", "--arm",
+            f"treatment={treatment}", "--format", "json").out
+    )  # fmt: skip
+    assert [(a["customers"], a["conversions"]) for a in by_overlays["arms"]] == [(2, 2), (1, 0)]
+    assert doc["comparisons"] == by_overlays["comparisons"]
+    assert doc["touchpoints"] == by_overlays["touchpoints"]
 
 
 def test_unknown_variant_column_and_misuse_exit_2(
