@@ -13,7 +13,7 @@ from journeymap.events.csv_errors import csv_error, is_csv_error
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
-from journeymap.events.settings import Columns
+from journeymap.events.settings import Columns, Resources
 from journeymap.events.sql import CHECKS, MAX_US, MIN_US, RELATIONS, RESULTS, ident, lit
 
 Progress = Callable[[str], None]
@@ -151,16 +151,23 @@ def interrupt_queries() -> None:
 class DuckEngine:
     """Runs the pipeline statements on an in-process DuckDB database."""
 
-    def __init__(self, memory_limit: str | None = None, threads: int | None = None) -> None:
+    def __init__(self, resources: Resources | None = None, threads: int | None = None) -> None:
         import duckdb
 
-        self._tmp = tempfile.TemporaryDirectory(prefix="journeymap-duckdb-")
+        res = resources or Resources()
+        self._tmp = tempfile.TemporaryDirectory(prefix="journeymap-duckdb-", dir=res.temp_dir)
+        memory = f"{res.memory_limit}B" if res.memory_limit is not None else _default_memory()
+        # no statement's result depends on the order rows are stored in (every query that
+        # quotes rows orders them), so DuckDB may write and spill in any order
         self.con = duckdb.connect(
-            config={"temp_directory": self._tmp.name, "preserve_insertion_order": True}
+            config={
+                "temp_directory": self._tmp.name,
+                "preserve_insertion_order": False,
+                "memory_limit": memory,
+            }
         )
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET enable_progress_bar = false")
-        self.con.execute(f"SET memory_limit = {lit(memory_limit or _default_memory())}")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         _OPEN.add(self)

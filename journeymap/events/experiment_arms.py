@@ -149,7 +149,7 @@ def ingest_arms(
     stmts["jm_parsed"] = assign_arms(stmts["jm_parsed"], exposure_event)
     stmts["__timezone__"] = opts.timezone
     with log_files(paths) as files:
-        duck = DuckEngine()
+        duck = DuckEngine(opts.resources)
         try:
             duck.load(files, opts.columns, where_columns(mapping_rules(jm)), variant_column)
             rows = duck.run(stmts)

@@ -80,7 +80,7 @@ def _run(
 
     stmts = statements(jm, opts, goals)
     stmts["__timezone__"] = opts.timezone
-    duck = DuckEngine()
+    duck = DuckEngine(opts.resources)
     con = duck.con
     try:
         duck.load(files, opts.columns, where_columns(mapping_rules(jm)), None)
