@@ -8,7 +8,7 @@ from typing import Any, get_args
 
 import click
 
-from journeymap.cli.console import show_progress
+from journeymap.cli.progress import StageLine, stage_line
 from journeymap.events.censoring import Censoring
 from journeymap.events.ingest import IngestResult
 from journeymap.events.presets import PRESET_NAMES, Preset
@@ -279,18 +279,13 @@ def _resources() -> Resources:
 
 
 def progress_printer(quiet: bool) -> Callable[[str], None] | None:
-    if not show_progress(quiet):
-        return None
-
-    def show(text: str) -> None:
-        click.echo(f"\r\033[K{text} ...", err=True, nl=False)
-
-    return show
+    """The stage line of a long read on a terminal (``cli/progress.py``), or None."""
+    return stage_line(quiet)
 
 
 def end_progress(progress: Callable[[str], None] | None) -> None:
-    if progress is not None:
-        click.echo("\r\033[K", err=True, nl=False)
+    if isinstance(progress, StageLine):
+        progress.end()
 
 
 def summary_line(target: str, r: IngestResult) -> str:

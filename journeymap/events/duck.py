@@ -238,12 +238,11 @@ class DuckEngine:
         out: dict[str, list[tuple[Any, ...]]] = {}
         try:
             self.macros(stmts.get("__timezone__", "UTC"))
+            stages = {"jm_events": self._reading(), "jm_visits": "journeys, visits, conversions"}
             for name in RELATIONS:
                 kind = "VIEW" if name == "jm_parsed" else "TABLE"
-                if progress and name == "jm_events":
-                    progress("reading, cleaning, deduplicating, sessions, mapping")
-                if progress and name == "jm_visits":
-                    progress("collapsing repeats, journeys, conversions")
+                if progress and name in stages:
+                    progress(stages[name])
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
             if progress:
                 progress("counting")
@@ -252,6 +251,16 @@ class DuckEngine:
         except duckdb.Error as exc:
             raise self._failure(exc) from None
         return out
+
+    def _reading(self) -> str:
+        """The first stage line: the rows read when the files say (Parquet's metadata)."""
+        if not self._files or any(f.format != "parquet" for f in self._files):
+            return "reading the rows, sorting them by customer and time"
+        paths = ", ".join(lit(f.path) for f in self._files)
+        [(n,)] = self.con.execute(
+            f"SELECT SUM(num_rows) FROM parquet_file_metadata([{paths}])"
+        ).fetchall()
+        return f"reading {int(n or 0):,} rows, sorting them by customer and time"
 
     def run_more(self, stmts: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
         """More statements after :meth:`run` (``jm_*`` become tables, the others are queries)."""

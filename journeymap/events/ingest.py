@@ -148,7 +148,7 @@ def run_pipeline(
         duck = DuckEngine(opts.resources)
         try:
             if progress:
-                progress(f"reading {len(files)} file(s)")
+                progress(f"opening {len(files):,} file{'s' * (len(files) != 1)}")
             duck.load(files, opts.columns, wcols, opts.segment_by, named)
             rows, identity = duck.run(stmts, progress), duck.identity
             if extra is not None:

@@ -66,11 +66,11 @@ def test_the_options_reach_duckdb_from_every_event_command(
 
     def spy(self: duck.DuckEngine, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
-        seen.append(
-            self.con.execute(
-                "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
-            ).fetchone()
-        )
+        row = self.con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchone()
+        assert row is not None
+        seen.append(row)
 
     monkeypatch.setattr(duck.DuckEngine, "__init__", spy)
     m, log = shop
