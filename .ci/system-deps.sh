@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages journeymap needs, only when they are missing:
-# graphviz's `dot`, fonts with Latin, Cyrillic and CJK glyphs (see docs/install.md), a Java
+# graphviz's `dot`, fonts with Latin, Cyrillic and CJK glyphs (see docs/render.md#fonts), a Java
 # runtime for the optional Spark engine, Chromium (headless, for the HTML report's browser test) and
 # LibreOffice Impress (headless, turns the slide deck into PDF for its test and the gallery) with
 # poppler's PDF tools.
@@ -8,7 +8,10 @@ set -euo pipefail
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
-if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; then need+=(fonts-wqy-microhei); fi
+if ! { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "WenQuanYi Micro Hei"; }; then need+=(fonts-wqy-microhei); fi
+# Noto Sans CJK: its TC face draws Traditional glyph shapes for zh-Hant maps, its SC face the
+# Simplified ones for zh-Hans (journeymap/render/fonts.py; WenQuanYi is the fallback, JP/KR never)
+if ! { command -v fc-list >/dev/null 2>&1 && fc-list | grep -q "Noto Sans CJK TC"; }; then need+=(fonts-noto-cjk); fi
 if ! { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi dejavu; }; then need+=(fonts-dejavu-core); fi
 # a Java runtime for the Spark engine (`ingest --engine spark`, its tests run Spark in local mode)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)

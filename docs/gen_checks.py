@@ -42,6 +42,11 @@ limit at its own line; a top-level touchpoint default (`checks.drop_off` ...) at
 touchpoint it fails on; lint and regression findings at the touchpoint or stage (overall
 conversion at `checks.regression.conversion` when declared, else the map's `id`).
 
+The text and Markdown outputs write each message and hint in the run's language (`--lang`,
+else the map's `language:`), with its figures as that language writes them (`3,5 мин`,
+`20,0 %` in Russian); the `path:line:col: CODE severity:` prefix, SARIF, JUnit, GitHub
+annotations and JSON keep the English message, byte for byte, whatever the language.
+
 ## Limits: the grammar
 
 ```yaml

@@ -24,6 +24,7 @@ from journeymap.graph import (
     UNKNOWN,
     touchpoints_in_order,
 )
+from journeymap.i18n import N_
 from journeymap.model import select_goals
 
 N = TypeVar("N", bound=Hashable)
@@ -37,7 +38,7 @@ about ``1.1e-16 / e``. Below 1e-9 that error passes 1e-7, the digits the tool re
 ``e < 1.1e-16`` (a self-transition counted 10^20 times beside one exit) ``q`` rounds to 1.0 and
 the matrix is singular. Such a loop is the closed loop it is in floating point: one in
 10^9 departures is below what any count of a journey map measures."""
-CLOSED_LOOP_HINT = "an outcome of fewer than one in 1,000,000,000 departures counts as none"
+CLOSED_LOOP_HINT = N_("an outcome of fewer than one in 1,000,000,000 departures counts as none")
 """Said with every closed loop, so a near-closed loop (see :data:`NEGLIGIBLE`) is understood."""
 
 

@@ -18,13 +18,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from journeymap.i18n import ENGLISH, Translator, translator
 from journeymap.model import Severity
 from journeymap.source import Position
 
-__all__ = ["SEVERITY_RANK", "Finding", "Severity", "Text", "codes", "text", "text_of"]
+__all__ = [
+    "SEVERITY_RANK",
+    "Finding",
+    "Phrase",
+    "Severity",
+    "Text",
+    "codes",
+    "text",
+    "text_of",
+]
+
+
+class Phrase(Protocol):
+    """A field of a :class:`Text` written in the language of the output: a nested :class:`Text`,
+    or a figure that prints its number by the locale (``12.0%`` in English, ``12,0 %`` in
+    Russian; :class:`journeymap.checks.limits.Shown`). ``format()`` without a translator is
+    the English form, the one every machine format keeps."""
+
+    def format(self, t: Translator | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -33,8 +51,9 @@ class Text:
     write it in the run's language while machine formats keep the English ``message``.
 
     ``message`` is always ``Text.format()`` (English): SARIF, JUnit, GitHub annotations and JSON
-    are unchanged. A field is a string (an id, a figure already printed) or a nested
-    :class:`Text` (a phrase translated in its turn). ``plural`` and ``count`` pick a plural form.
+    are unchanged. A field is a string (an id, a figure already printed) or a :class:`Phrase`
+    (a nested :class:`Text` translated in its turn, a figure printed by the locale).
+    ``plural`` and ``count`` pick a plural form.
 
     >>> t = text("'{id}' has {n} pain point and no opportunities",
     ...          plural="'{id}' has {n} pain points and no opportunities", count=2, id="cart", n="2")
@@ -45,14 +64,14 @@ class Text:
     """
 
     msgid: str
-    fields: tuple[tuple[str, str | Text], ...] = ()
+    fields: tuple[tuple[str, str | Phrase], ...] = ()
     plural: str | None = None
     count: int = 1
 
     def format(self, t: Translator | None = None) -> str:
         """The sentence in the language of ``t`` (English when None)."""
         t = t or translator(ENGLISH)
-        values = {k: v.format(t) if isinstance(v, Text) else v for k, v in self.fields}
+        values = {k: v if isinstance(v, str) else v.format(t) for k, v in self.fields}
         if self.plural is None:
             template = t.gettext(self.msgid)
         else:
@@ -63,12 +82,14 @@ class Text:
         return self.format()
 
 
-def text(msgid: str, /, *, plural: str | None = None, count: int = 1, **fields: str | Text) -> Text:
+def text(
+    msgid: str, /, *, plural: str | None = None, count: int = 1, **fields: str | Phrase
+) -> Text:
     """A :class:`Text` (fields in keyword order)."""
     return Text(msgid, tuple(fields.items()), plural, count)
 
 
-def text_of(msgid: str, fields: Mapping[str, str | Text]) -> Text:
+def text_of(msgid: str, fields: Mapping[str, str | Phrase]) -> Text:
     """A :class:`Text` whose fields come as a mapping (several sentences sharing fields)."""
     return Text(msgid, tuple(fields.items()))
 
@@ -96,11 +117,26 @@ class Finding:
     text: Text | None = field(default=None, compare=False, repr=False)
     """The message as a translatable :class:`Text` (``message`` is its English form); None
     for messages that exist in English only."""
+    hint_text: Text | None = field(default=None, compare=False, repr=False)
+    """The hint as a translatable :class:`Text` (``hint`` is its English form)."""
 
     def message_in(self, t: Translator) -> str:
         """The message in the language of ``t`` (the English ``message`` when it has no
         :class:`Text`)."""
         return self.message if self.text is None or t.lang == ENGLISH else self.text.format(t)
+
+    def hint_in(self, t: Translator) -> str | None:
+        """The hint in the language of ``t`` (the English ``hint`` when it has no :class:`Text`).
+
+        >>> f = Finding("JM203", "lint.dead_end", Severity.ERROR, "x",
+        ...             hint="add 'next'", hint_text=text("add 'next'"))
+        >>> f.hint_in(translator("en")), f == Finding("JM203", "lint.dead_end", Severity.ERROR, "x",
+        ...                                             hint="add 'next'")
+        ("add 'next'", True)
+        """
+        if self.hint_text is None or t.lang == ENGLISH:
+            return self.hint
+        return self.hint_text.format(t)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         pos = self.position

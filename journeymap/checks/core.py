@@ -52,6 +52,9 @@ class Outcome:
     text: Text | None = None
     """The message as a translatable :class:`~journeymap.findings.Text` (``message`` is its
     English form), when the check wrote it so."""
+    hint_text: Text | None = None
+    """The hint as a translatable :class:`~journeymap.findings.Text` (``hint`` is its English
+    form)."""
 
     @property
     def passed(self) -> bool:
@@ -69,14 +72,24 @@ def fail(
     position: Position | None,
     *,
     severity: Severity | None = None,
-    hint: str | None = None,
+    hint: str | Text | None = None,
     **data: Any,
 ) -> Outcome:
-    """A failing outcome for `subject`, pointing at `position`; a :class:`Text` message is
-    kept for human outputs in other languages, its English form is the ``message``."""
-    if isinstance(message, Text):
-        return Outcome(subject, message.format(), position, severity, hint, data, message)
-    return Outcome(subject, message, position, severity, hint, data)
+    """A failing outcome for `subject`, pointing at `position`; a :class:`Text` message or
+    hint is kept for human outputs in other languages, its English form is the ``message``
+    (the ``hint``)."""
+    msg_text = message if isinstance(message, Text) else None
+    hint_text = hint if isinstance(hint, Text) else None
+    return Outcome(
+        subject,
+        str(message),
+        position,
+        severity,
+        None if hint is None else str(hint),
+        data,
+        msg_text,
+        hint_text,
+    )
 
 
 CheckFunc = Callable[[Context], Iterator[Outcome]]
@@ -149,6 +162,7 @@ class Check:
             outcome.hint,
             tuple(sorted(outcome.data.items())),
             outcome.text,
+            outcome.hint_text,
         )
 
 

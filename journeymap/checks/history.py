@@ -14,6 +14,8 @@ from journeymap.analysis.comparison import Metric
 from journeymap.analysis.trend import Rule, Signal, Trend
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
+from journeymap.checks.phrases import Period
+from journeymap.findings import text
 from journeymap.source import Position
 
 OUT_OF_CONTROL = (Rule.BEYOND_LIMITS, Rule.RUN_OF_EIGHT)
@@ -120,13 +122,23 @@ def history_regression(ctx: Context) -> Iterator[Outcome]:
         return
     latest = t.periods[-1].period
     bad = [s for s in t.signals if s.period == latest and s.rule in OUT_OF_CONTROL and _worse(t, s)]
+    earlier = len(t.periods) - 1
     for s in bad:
         subject = "map" if s.subject is None else f"touchpoint:{s.subject}"
         yield fail(
             subject,
-            f"{latest} is out of control against {len(t.periods) - 1} earlier periods: {s.message}",
+            text(  # the signal's own sentence is the trend's (analysis), written as it wrote it
+                "{period} is out of control against {n} earlier period: {signal}",
+                plural="{period} is out of control against {n} earlier periods: {signal}",
+                count=earlier,
+                period=Period(latest),
+                n=str(earlier),
+                signal=s.message,
+            ),
             _position(ctx, s),
-            hint="find what changed in this period; the limits are those of `journeymap trend`",
+            hint=text(
+                "find what changed in this period; the limits are those of `journeymap trend`"
+            ),
             rule=s.rule.value,
             value=s.value,
             limit=s.limit,

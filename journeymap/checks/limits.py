@@ -21,11 +21,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from journeymap import figures, stats
 from journeymap import graph as g
+from journeymap import stats
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.findings import Text, text, text_of
+from journeymap.checks.phrases import Shown, Unit
+from journeymap.findings import Phrase, Text, text, text_of
 from journeymap.i18n import N_
 from journeymap.model import NPS_SCALE, Limit, Severity, Survey
 from journeymap.source import Position
@@ -42,20 +43,17 @@ class Figure:
 
     value: float | None
     interval: tuple[float, float] | None = None
-    why: str | None = None
-    interval_note: str | None = None
+    why: str | Text | None = None
+    """Why the figure is undefined: a :class:`~journeymap.findings.Text` where the check
+    words it (translated where shown for humans), a string where the analysis does."""
+    interval_note: str | Text | None = None
 
 
-def _fmt(unit: str, ctx: Context) -> Callable[[float], str]:
+def _fmt(unit: Unit, ctx: Context) -> Callable[[float], Shown]:
+    """The figures of a limit on ``unit``, printed when the sentence is written (in the
+    language of the output, :class:`~journeymap.checks.phrases.Shown`)."""
     currency = ctx.G.graph.get(g.CURRENCY) or None
-    return {
-        "rate": lambda v: figures.percent(v, 1),
-        "nps": lambda v: figures.number(v, 1),
-        "percent": lambda v: figures.share(v, 1),
-        "ces": lambda v: figures.number(v, 2),
-        "money": lambda v: figures.whole_money(v, currency),
-        "count": lambda v: figures.whole_money(v, None),
-    }[unit]
+    return lambda v: Shown(v, unit, currency)
 
 
 def judge(
@@ -65,11 +63,12 @@ def judge(
     fig: Figure,
     limit: Limit,
     pos: Position,
-    unit: str,
+    unit: Unit,
 ) -> Outcome:
     """Test a figure against a limit (the heart of every JM1xx check). The message is a
-    :class:`~journeymap.findings.Text` (the label a phrase of its own), so human outputs can
-    write it in another language; figures in it are printed in English."""
+    :class:`~journeymap.findings.Text` (the label a phrase of its own, the figures
+    :class:`~journeymap.checks.phrases.Shown`), so human outputs write it in their language
+    with its number format; the English form is the message of the machine formats."""
     fmt = _fmt(unit, ctx)
     if fig.value is None or (isinstance(fig.value, float) and math.isnan(fig.value)):
         return fail(
@@ -83,12 +82,12 @@ def judge(
             else text("{label} cannot be computed, so its limit cannot pass", label=label),
             pos,
             severity=Severity.ERROR,
-            hint="give the map the numbers this figure needs, or remove the limit",
+            hint=text("give the map the numbers this figure needs, or remove the limit"),
             value=None,
         )
     value = float(fig.value)
     low = high = value
-    shown: str | Text = fmt(value)
+    shown: Shown | Text = fmt(value)
     note: str | Text = ""
     if limit.on == "interval":
         if fig.interval is not None and None not in fig.interval:
@@ -104,7 +103,7 @@ def judge(
     data: dict[str, Any] = {"value": _round(value), "on": limit.on}
     if limit.on == "interval" and fig.interval is not None:
         data["interval"] = [_round(low), _round(high)]
-    fields: dict[str, str | Text] = {"label": label, "shown": shown, "note": note}
+    fields: dict[str, str | Phrase] = {"label": label, "shown": shown, "note": note}
     if limit.min is not None and high < limit.min:
         data["min"] = limit.min
         msg = _beyond(fields, "min", fmt(high) if high != value else None, fmt(limit.min))
@@ -130,10 +129,10 @@ _BEYOND = {
 end, beyond the minimum or maximum."""
 
 
-def _beyond(fields: dict[str, str | Text], side: str, end: str | None, limit: str) -> Text:
+def _beyond(fields: dict[str, str | Phrase], side: str, end: Shown | None, limit: Shown) -> Text:
     """A failed limit's sentence; ``end`` is the interval's conservative end when it, not the
     point value, is what was tested."""
-    extra: dict[str, str | Text] = {"limit": limit}
+    extra: dict[str, str | Phrase] = {"limit": limit}
     if end is not None:
         extra["end"] = end
     return text_of(_BEYOND[side, end is not None], {**fields, **extra})
@@ -154,15 +153,22 @@ def _survey(ctx: Context, tid: str, kind: str) -> Survey | None:
 def _survey_figure(ctx: Context, a: Analysis | None, tid: str, kind: SurveyKind) -> Figure:
     survey = _survey(ctx, tid, kind)
     if survey is None:
-        return Figure(None, why=f"'{tid}' has no {kind.upper()} survey")
+        return Figure(None, why=text("'{id}' has no {kind} survey", id=tid, kind=kind.upper()))
     if survey.total == 0:
-        return Figure(None, why=f"the {kind.upper()} survey of '{tid}' has no responses")
+        return Figure(
+            None,
+            why=text("the {kind} survey of '{id}' has no responses", kind=kind.upper(), id=tid),
+        )
     metric = None if a is None else a.survey(tid).metric(kind)
     if metric is None or metric.headline is None:
         why = (
-            f"NPS of '{tid}' is declared on {list(survey.scale)}, and NPS is defined on 0-10 only"
+            text(
+                "NPS of '{id}' is declared on {scale}, and NPS is defined on 0-10 only",
+                id=tid,
+                scale=str(list(survey.scale)),
+            )
             if kind == "nps" and tuple(survey.scale) != NPS_SCALE
-            else f"the analysis gives no {kind.upper()} for '{tid}'"
+            else text("the analysis gives no {kind} for '{id}'", kind=kind.upper(), id=tid)
         )
         return Figure(None, why=why)
     return Figure(metric.headline, metric.interval)
@@ -224,11 +230,11 @@ def conversion(ctx: Context) -> Iterator[Outcome]:
     why = None
     if value is None:
         why = (
-            "the map has no goal"
+            text("the map has no goal")
             if not ctx.goals
-            else "no journeys enter the map"
+            else text("no journeys enter the map")
             if not summary.entries
-            else "undefined"
+            else text("undefined")
         )
     iv = summary.conversion_probability_interval
     if iv is None and value is not None and 0 <= summary.conversions <= summary.entries:
@@ -296,11 +302,11 @@ def total_lost_value(ctx: Context) -> Iterator[Outcome]:
     values = [leak.lost_value for leak in leaks]
     if any(v is None for v in values) or not ctx.goals:
         why = (
-            "the map has no goal"
+            text("the map has no goal")
             if not ctx.goals
-            else "no value per conversion is declared"
+            else text("no value per conversion is declared")
             if ctx.G.graph.get(g.VALUE_PER_CONVERSION) is None
-            else "a leak has no value"
+            else text("a leak has no value")
         )
         fig = Figure(None, why=why)
     else:
@@ -315,7 +321,7 @@ def total_lost_value(ctx: Context) -> Iterator[Outcome]:
             lows.append(iv[0])
             highs.append(iv[1])
         interval = (sum(lows), sum(highs)) if lows else None
-        fig = Figure(total, interval, interval_note="the leaks have no bootstrap intervals")
+        fig = Figure(total, interval, interval_note=text("the leaks have no bootstrap intervals"))
     yield judge(
         ctx,
         "map",
@@ -383,7 +389,7 @@ def flow_residual(ctx: Context) -> Iterator[Outcome]:
     goals = set(ctx.goals)
     rows = [(ctx.relative_residual(t), t) for t in ctx.touchpoints if t not in goals]
     if not ctx.G.graph[g.HAS_COUNTS] or not rows:
-        fig = Figure(None, why="the map has no counts")
+        fig = Figure(None, why=text("the map has no counts"))
         label = text("the largest flow residual")
     else:
         worst, tid = max(rows, key=lambda r: (r[0], -ctx.touchpoints.index(r[1])))
@@ -429,7 +435,9 @@ def coverage(ctx: Context) -> Iterator[Outcome]:
     if limit is None:
         return
     value = ctx.G.graph.get(g.COVERAGE)
-    fig = Figure(value, why="coverage is known only for an overlay made from event logs (--data)")
+    fig = Figure(
+        value, why=text("coverage is known only for an overlay made from event logs (--data)")
+    )
     yield judge(
         ctx, "map", text("event coverage"), fig, limit, ctx.check_position("coverage"), "rate"
     )
@@ -475,7 +483,7 @@ def undeclared_share(ctx: Context) -> Iterator[Outcome]:
         return
     total = sum(d[g.COUNT] for *_, d in ctx.G.edges(data=True))
     undeclared = sum(d[g.COUNT] for *_, d in ctx.G.edges(data=True) if not d[g.DECLARED])
-    fig = Figure(undeclared / total if total else None, why="no transitions are counted")
+    fig = Figure(undeclared / total if total else None, why=text("no transitions are counted"))
     yield judge(
         ctx,
         "map",
@@ -558,7 +566,9 @@ def drop_off(ctx: Context) -> Iterator[Outcome]:
         value = row.drop_off
         why = None
         if value is None:
-            why = "a goal has no drop-off" if tid in goals else "no completed departures"
+            why = (
+                text("a goal has no drop-off") if tid in goals else text("no completed departures")
+            )
         fig = Figure(value, row.drop_off_interval, why)
         yield judge(
             ctx, f"touchpoint:{tid}", text("drop-off at '{id}'", id=tid), fig, limit, pos, "rate"
@@ -626,20 +636,20 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
         if leak is None and in_chain and ctx.G.nodes[tid][g.EXITS] == 0 and valued:
             yield ok(f"touchpoint:{tid}")  # no exits: nothing is lost here
             continue
-        why: str | None
+        why: Text | None
         if leak is None:
             why = (
-                "a goal loses no value"
+                text("a goal loses no value")
                 if tid in goals
-                else f"'{tid}' comes after the goal, outside the conversion chain"
+                else text("'{id}' comes after the goal, outside the conversion chain", id=tid)
                 if tid in ctx.after_goal
-                else f"'{tid}' is not a ranked leak"
+                else text("'{id}' is not a ranked leak", id=tid)
             )
         elif value is None:
             why = (
-                "every completed departure is an exit, so nothing continues"
+                text("every completed departure is an exit, so nothing continues")
                 if leak.lost_conversions is None
-                else "no value per conversion is declared"
+                else text("no value per conversion is declared")
             )
         else:
             why = None
@@ -647,14 +657,14 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
             value,
             _leak_value_interval(leak) if leak else None,
             why,
-            interval_note="the leak has no bootstrap interval",
+            interval_note=text("the leak has no bootstrap interval"),
         )
         yield judge(
             ctx, f"touchpoint:{tid}", text("value lost at '{id}'", id=tid), fig, limit, pos, "money"
         )
 
 
-def _survey_limit(ctx: Context, kind: SurveyKind, label: str, unit: str) -> Iterator[Outcome]:
+def _survey_limit(ctx: Context, kind: SurveyKind, label: str, unit: Unit) -> Iterator[Outcome]:
     pairs = list(_tp_limits(ctx, kind, lambda t: _survey(ctx, t, kind) is not None))
     if not pairs:
         return
@@ -857,7 +867,7 @@ def responses(ctx: Context) -> Iterator[Outcome]:
         fig = (
             Figure(float(min(s.total for s in found)))
             if found
-            else Figure(None, why=f"'{tid}' has no survey")
+            else Figure(None, why=text("'{id}' has no survey", id=tid))
         )
         yield judge(
             ctx,
@@ -928,8 +938,8 @@ def reach(ctx: Context) -> Iterator[Outcome]:
         fig = Figure(
             value,
             None,
-            why="no journeys enter the map" if value is None else None,
-            interval_note="the analysis gives no interval for reach",
+            why=text("no journeys enter the map") if value is None else None,
+            interval_note=text("the analysis gives no interval for reach"),
         )
         yield judge(
             ctx,

@@ -19,7 +19,7 @@ from journeymap import facts
 from journeymap import graph as g
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.findings import text
+from journeymap.findings import text, text_of
 from journeymap.i18n import N_
 from journeymap.model import EvidenceKind, Severity
 
@@ -84,7 +84,7 @@ def unreachable(ctx: Context) -> Iterator[Outcome]:
                     id=tid,
                 ),
                 ctx.tp_position(tid),
-                hint="add it to a 'next' of a touchpoint before it, or give it 'entries'",
+                hint=text("add it to a 'next' of a touchpoint before it, or give it 'entries'"),
             )
 
 
@@ -130,7 +130,7 @@ def no_goal_reachable(ctx: Context) -> Iterator[Outcome]:
             "map",
             text("the map declares no goal touchpoint, so conversion is undefined"),
             ctx.map_position(),
-            hint="mark the touchpoint that counts as a conversion with 'goal: true'",
+            hint=text("mark the touchpoint that counts as a conversion with 'goal: true'"),
         )
         return
     goals = set(ctx.goals)
@@ -145,7 +145,9 @@ def no_goal_reachable(ctx: Context) -> Iterator[Outcome]:
                 _tp(tid),
                 text("no goal can be reached from '{id}'", id=tid),
                 ctx.tp_position(tid),
-                hint="add a transition towards the goal, or disable JM202 for it with a reason",
+                hint=text(
+                    "add a transition towards the goal, or disable JM202 for it with a reason"
+                ),
             )
 
 
@@ -194,7 +196,7 @@ def dead_end(ctx: Context) -> Iterator[Outcome]:
                 _tp(tid),
                 text("'{id}' is a dead end: no transitions out and no exits declared", id=tid),
                 ctx.tp_position(tid),
-                hint="declare 'exits' (the number who left here) or add 'next'",
+                hint=text("declare 'exits' (the number who left here) or add 'next'"),
             )
         else:
             yield ok(_tp(tid))
@@ -240,7 +242,7 @@ def empty_stage(ctx: Context) -> Iterator[Outcome]:
                 subject,
                 text("stage '{id}' has no touchpoints", id=stage.id),
                 pos,
-                hint="add the touchpoints of this stage or remove it",
+                hint=text("add the touchpoints of this stage or remove it"),
             )
 
 
@@ -306,7 +308,7 @@ def unsupported_emotion(ctx: Context) -> Iterator[Outcome]:
                 _tp(tid),
                 text(_NO_EVIDENCE[tuple(claims)], id=tid),
                 ctx.tp_position(tid, claims[0]),
-                hint="add 'evidence: {kind: observed|reported|assumed, source: ...}'",
+                hint=text("add 'evidence: {{kind: observed|reported|assumed, source: ...}}'"),
             )
         else:
             yield ok(_tp(tid))
@@ -386,7 +388,7 @@ def stale_assumption(ctx: Context) -> Iterator[Outcome]:
                         max_age=str(max_age),
                     ),
                     ctx.tp_position(tid, *loc),
-                    hint="check it with customers and record it as observed or reported",
+                    hint=text("check it with customers and record it as observed or reported"),
                     age_days=age,
                     max_age_days=max_age,
                     reference_date=ref.isoformat(),
@@ -444,7 +446,7 @@ def pain_without_opportunity(ctx: Context) -> Iterator[Outcome]:
                     n=str(n),
                 ),
                 ctx.tp_position(tid, "pain_points"),
-                hint="add 'opportunities: [...]' with at least one idea",
+                hint=text("add 'opportunities: [...]' with at least one idea"),
             )
         else:
             yield ok(_tp(tid))
@@ -510,7 +512,7 @@ def flow_conservation(ctx: Context) -> Iterator[Outcome]:
             ),
             ctx.tp_position(tid),
             severity=Severity.ERROR if rel > RESIDUAL_ERROR else Severity.WARNING,
-            hint="check the counts of its transitions, exits, unknown and in_progress",
+            hint=text("check the counts of its transitions, exits, unknown and in_progress"),
             residual=res,
             relative=round(rel, 6),
         )
@@ -568,6 +570,9 @@ def non_absorbing(ctx: Context) -> Iterator[Outcome]:
             names=names,
         ),
         pos,
-        hint=f"give the loop an exit, a conversion or a transition out ({facts.CLOSED_LOOP_HINT})",
+        hint=text(
+            "give the loop an exit, a conversion or a transition out ({why})",
+            why=text_of(facts.CLOSED_LOOP_HINT, {}),
+        ),
         touchpoints=ids,
     )

@@ -35,8 +35,12 @@ from journeymap.analysis.business import (
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
 from journeymap.checks.limits import Figure, _tp_limits, judge
-from journeymap.model import DURATION_UNITS, DurationLimit, Limit, ServiceLimit, Severity
+from journeymap.checks.phrases import Duration, Unit, format_duration
+from journeymap.findings import Text, text
+from journeymap.model import DurationLimit, Limit, ServiceLimit, Severity
 from journeymap.source import Position
+
+__all__ = ["STATISTICS", "format_duration", "judge_time"]
 
 # ----------------------------------------------------------------------------- map level
 
@@ -67,23 +71,40 @@ stages:
       - {{id: paid, name: Paid, goal: true}}"""
 
 _INPUTS: Final = {
-    "retention_rate": "customers_start, customers_end and new_customers",
-    "churn_rate": "customers_start with customers_lost, or with customers_end and new_customers",
-    "repeat_customer_rate": "ordering_customers and repeat_customers",
-    "customer_lifetime_value": "average_order_value, purchase_frequency and customer_lifespan",
-    "retention_cost": "retention_spend, customers_end and new_customers",
+    "retention_rate": text("customers_start, customers_end and new_customers"),
+    "churn_rate": text(
+        "customers_start with customers_lost, or with customers_end and new_customers"
+    ),
+    "repeat_customer_rate": text("ordering_customers and repeat_customers"),
+    "customer_lifetime_value": text(
+        "average_order_value, purchase_frequency and customer_lifespan"
+    ),
+    "retention_cost": text("retention_spend, customers_end and new_customers"),
 }
+"""The business inputs of each figure (``business:`` keys, kept as written in every
+language)."""
+_NAMES: Final = {
+    "retention_rate": text("retention rate"),
+    "churn_rate": text("churn rate"),
+    "repeat_customer_rate": text("repeat customer rate"),
+    "customer_lifetime_value": text("customer lifetime value"),
+    "retention_cost": text("retention cost"),
+}
+"""The business figures by name, as the note on a missing interval says them."""
 
 
 def _business_figure(ctx: Context, name: str) -> Figure:
     figure = period_figures(ctx.G).get(name)
     if figure is None:
-        return Figure(None, why=f"the period has no business inputs for it: {_INPUTS[name]}")
+        return Figure(
+            None,
+            why=text("the period has no business inputs for it: {inputs}", inputs=_INPUTS[name]),
+        )
     return Figure(
         figure.value,
         figure.interval,
         figure.reason,
-        interval_note=f"{name.replace('_', ' ')} has no interval",
+        interval_note=text("{name} has no interval", name=_NAMES[name]),
     )
 
 
@@ -95,13 +116,14 @@ def _observed_conversion(ctx: Context) -> Figure | None:
     value = a.summary.observed_conversion_rate
     if value is None:
         return Figure(
-            None, why="the map has no goal" if not ctx.goals else "no journeys enter the map"
+            None,
+            why=text("the map has no goal") if not ctx.goals else text("no journeys enter the map"),
         )
     return Figure(value, stats.wilson_interval(a.summary.conversions, a.summary.entries))
 
 
 def _metric(
-    ctx: Context, key: str, label: str, unit: str, figure: Callable[[Context], Figure | None]
+    ctx: Context, key: str, label: Text, unit: Unit, figure: Callable[[Context], Figure | None]
 ) -> Iterator[Outcome]:
     limit: Limit | None = getattr(ctx.checks.metrics, key, None)
     if limit is None:
@@ -115,8 +137,8 @@ def _metric_check(
     code: str,
     key: str,
     figure_name: str | None,
-    label: str,
-    unit: str,
+    label: Text,
+    unit: Unit,
     prose: str,
     limits: tuple[str, str],
 ) -> None:
@@ -144,7 +166,7 @@ _metric_check(
     "JM131",
     "churn_rate",
     "churn_rate",
-    "churn",
+    text("churn"),
     "rate",
     "Churn ``lost / S`` (or ``1 - (E - N) / S``) of the period outside its limit.\n\n"
     "A fraction 0..1 of the customers at the start; ``on: interval`` tests its Wilson "
@@ -155,7 +177,7 @@ _metric_check(
     "JM132",
     "retention_rate",
     "retention_rate",
-    "retention",
+    text("retention"),
     "rate",
     "Retention ``(E - N) / S`` of the period outside its limit.\n\n"
     "A fraction 0..1 of the customers at the start; ``on: interval`` tests its Wilson "
@@ -166,7 +188,7 @@ _metric_check(
     "JM133",
     "repeat_rate",
     "repeat_customer_rate",
-    "repeat customer rate",
+    text("repeat customer rate"),
     "rate",
     "Repeat-customer rate (customers with 2+ orders / with 1+) outside its limit.\n\n"
     "``metrics.repeat_customer_rate`` of the analysis; ``on: interval`` tests its "
@@ -177,7 +199,7 @@ _metric_check(
     "JM134",
     "customer_lifetime_value",
     "customer_lifetime_value",
-    "customer lifetime value",
+    text("customer lifetime value"),
     "money",
     "Customer lifetime value ``AOV x frequency x lifespan`` outside its limit.\n\n"
     "In the map's currency, before the gross margin (``margin_adjusted`` is not "
@@ -188,7 +210,7 @@ _metric_check(
     "JM135",
     "retention_cost",
     "retention_cost",
-    "retention cost",
+    text("retention cost"),
     "money",
     "Retention cost (retention spend per customer retained, ``E - N``) outside its "
     "limit.\n\nIn the map's currency. In the example 16,000 / 800 = 20 EUR.",
@@ -198,7 +220,7 @@ _metric_check(
     "JM136",
     "conversion",
     None,
-    "observed conversion rate",
+    text("observed conversion rate"),
     "rate",
     "Observed conversion rate (conversions / journeys started) outside its limit.\n\n"
     "``metrics.conversion_rate``, at the counting grain, with the Wilson interval of "
@@ -213,59 +235,70 @@ _metric_check(
 STATISTICS: Final = ("mean", "median", "p90")
 
 
-def format_duration(seconds: float) -> str:
-    """A duration in the largest unit it fills: ``45s``, ``3.75m``, ``2.5h``, ``1.5d``.
-
-    >>> format_duration(45), format_duration(225), format_duration(9000)
-    ('45s', '3.75m', '2.5h')
-    """
-    for suffix in ("d", "h", "m"):
-        if seconds >= DURATION_UNITS[suffix]:
-            return f"{seconds / DURATION_UNITS[suffix]:.3g}{suffix}"
-    return f"{seconds:.3g}s"
+_TIME_NAMES: Final = {
+    "first_response_time": text("first response time"),
+    "resolution_time": text("resolution time"),
+}
+"""The service times as a sentence names them."""
 
 
-def _missing(t: ServiceTime | None, stat: str, tid: str, name: str) -> str | None:
-    """Why the period has no `stat` of this service time, or None when it has one."""
-    what = name.replace("_", " ")
+def _missing(t: ServiceTime | None, stat: str, tid: str, name: str) -> str | Text | None:
+    """Why the period has no `stat` of this service time, or None when it has one (the
+    analysis' own reason as it wrote it)."""
+    what = _TIME_NAMES[name]
     if t is None:
-        return f"'{tid}' has no {what} in this period"
+        return text("'{id}' has no {what} in this period", id=tid, what=what)
     if t.reason is not None:
         return t.reason
     if stat == "p90" and t.p90 is None:
-        return f"the {what} of '{tid}' is declared as figures, not samples, so it has no p90"
+        return text(
+            "the {what} of '{id}' is declared as figures, not samples, so it has no p90",
+            what=what,
+            id=tid,
+        )
     if getattr(t, stat) is None:
-        return f"the {what} of '{tid}' declares no {stat}"
+        return text("the {what} of '{id}' declares no {stat}", what=what, id=tid, stat=stat)
     return None
 
 
 def judge_time(
     subject: str,
-    label: str,
+    label: Text,
     t: ServiceTime | None,
     stat: str,
     limit: DurationLimit,
     pos: Position,
-    why: str | None,
+    why: str | Text | None,
 ) -> Outcome:
-    """Test a service time's statistic (in its unit) against a limit in seconds."""
+    """Test a service time's statistic (in its unit) against a limit in seconds; the message
+    is a :class:`~journeymap.findings.Text` whose durations are written in the language of the
+    output (:class:`~journeymap.checks.phrases.Duration`)."""
     if why is not None or t is None:
         return fail(
             subject,
-            f"{label} cannot be computed ({why}), so its limit cannot pass",
+            text(
+                "{label} cannot be computed ({why}), so its limit cannot pass",
+                label=label,
+                why=why or "",
+            ),
             pos,
             severity=Severity.ERROR,
-            hint="give the period the service times this figure needs, or remove the limit",
+            hint=text("give the period the service times this figure needs, or remove the limit"),
             value=None,
         )
     value = t.seconds(getattr(t, stat))
-    hours = " (business hours)" if t.hours == "business" else ""
+    shown = Duration(value, t.hours)
     data: dict[str, Any] = {"value": round(value, 6), "unit": "seconds"}
     if limit.max is not None and value > limit.max:
         return fail(
             subject,
-            f"{label} is {format_duration(value)}{hours}; it is above the "
-            f"maximum {format_duration(limit.max)}",
+            text(
+                "{label} is {shown}; it is above the maximum {limit}{note}",
+                label=label,
+                shown=shown,
+                limit=Duration(limit.max),
+                note="",
+            ),
             pos,
             severity=limit.severity,
             max=limit.max,
@@ -274,8 +307,13 @@ def judge_time(
     if limit.min is not None and value < limit.min:
         return fail(
             subject,
-            f"{label} is {format_duration(value)}{hours}; it is below the "
-            f"minimum {format_duration(limit.min)}",
+            text(
+                "{label} is {shown}; it is below the minimum {limit}{note}",
+                label=label,
+                shown=shown,
+                limit=Duration(limit.min),
+                note="",
+            ),
             pos,
             severity=limit.severity,
             min=limit.min,
@@ -302,7 +340,7 @@ def _service_limit(ctx: Context, name: ServiceName) -> Iterator[Outcome]:
             if limit is None:
                 continue
             where = ctx.check_position("touchpoints", tid, name, stat) if explicit else pos
-            label = f"{stat} {name.replace('_', ' ')} at '{tid}'"
+            label = text("{stat} {what} at '{id}'", stat=stat, what=_TIME_NAMES[name], id=tid)
             yield judge_time(
                 f"touchpoint:{tid}", label, t, stat, limit, where, _missing(t, stat, tid, name)
             )

@@ -14,6 +14,8 @@ from typing import Any
 from journeymap.analysis.comparison import Metric
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
+from journeymap.checks.phrases import Listed, Shown
+from journeymap.findings import text
 from journeymap.io.opportunity_refs import located_opportunities
 from journeymap.model import Opportunity, Severity
 from journeymap.source import Position
@@ -70,9 +72,11 @@ def opportunity_without_owner(ctx: Context) -> Iterator[Outcome]:
         if o.open and o.owner is None:
             yield fail(
                 subject,
-                f"opportunity '{o.id}' is {o.status} but has no owner",
+                text(  # the status is a name (idea, planned, in-progress), as written in the map
+                    "opportunity '{id}' is {status} but has no owner", id=o.id, status=o.status
+                ),
                 pos,
-                hint="add 'owner:' (the team that decides or delivers it)",
+                hint=text("add 'owner:' (the team that decides or delivers it)"),
             )
         else:
             yield ok(subject)
@@ -150,14 +154,28 @@ def unaddressed_leak(ctx: Context) -> Iterator[Outcome]:
         subject = f"touchpoint:{lk.touchpoint}"
         cost = _cost(lk, by_value)
         if total > 0 and cost >= HIGH_VALUE_SHARE * total and lk.touchpoint not in addressed:
-            what = "lost value" if by_value else "lost conversions"
             yield fail(
                 subject,
-                f"leak #{lk.rank} '{lk.touchpoint}' ({cost / total:.0%} of the {what}) "
-                "has no opportunity that addresses it",
+                text(
+                    "leak #{rank} '{id}' ({share} of the lost value) "
+                    "has no opportunity that addresses it",
+                    rank=str(lk.rank),
+                    id=lk.touchpoint,
+                    share=Shown(cost / total, "rate", digits=0),
+                )
+                if by_value
+                else text(
+                    "leak #{rank} '{id}' ({share} of the lost conversions) "
+                    "has no opportunity that addresses it",
+                    rank=str(lk.rank),
+                    id=lk.touchpoint,
+                    share=Shown(cost / total, "rate", digits=0),
+                ),
                 ctx.tp_position(lk.touchpoint),
-                hint="add an opportunity object with an id there, or list the touchpoint in "
-                "the 'addresses' of one (journeymap opportunities prices it)",
+                hint=text(
+                    "add an opportunity object with an id there, or list the touchpoint in "
+                    "the 'addresses' of one (journeymap opportunities prices it)"
+                ),
                 share=round(cost / total, 6),
             )
         else:
@@ -233,16 +251,27 @@ def done_without_improvement(ctx: Context) -> Iterator[Outcome]:
         if any((t.delta or 0.0) < 0 for t in judged):
             yield ok(subject)
             continue
-        changes = ", ".join(
-            f"'{t.subject}' {t.before:.1%} -> {t.after:.1%}"
-            for t in judged
-            if t.before is not None and t.after is not None
+        changes = Listed(
+            tuple(
+                text(
+                    "'{id}' {before} -> {after}",
+                    id=t.subject,
+                    before=Shown(t.before, "rate"),
+                    after=Shown(t.after, "rate"),
+                )
+                for t in judged
+                if t.before is not None and t.after is not None
+            )
         )
         yield fail(
             subject,
-            f"opportunity '{o.id}' is done, but the drop-off did not fall where it "
-            f"applies ({changes})",
+            text(
+                "opportunity '{id}' is done, but the drop-off did not fall where it "
+                "applies ({changes})",
+                id=o.id,
+                changes=changes,
+            ),
             pos,
             severity=Severity.WARNING,
-            hint="check that the change shipped, or set its status back and look again",
+            hint=text("check that the change shipped, or set its status back and look again"),
         )

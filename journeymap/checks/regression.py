@@ -545,7 +545,9 @@ def overlapping_periods(ctx: Context) -> Iterator[Outcome]:
         pos = ctx.loaded.overlay_position("period") or pos
     yield fail(
         "map",
-        f"{ctx.comparison.overlap}: comparing overlapping windows is peeking",
+        text(  # the overlap is the comparison's own sentence (analysis), written as it wrote it
+            "{overlap}: comparing overlapping windows is peeking", overlap=ctx.comparison.overlap
+        ),
         pos,
-        hint="compare fixed, non-overlapping periods of equal length",
+        hint=text("compare fixed, non-overlapping periods of equal length"),
     )

@@ -1,13 +1,15 @@
 """``cohorts``: an event log -> cohort retention by period (SQL on DuckDB or Spark).
 
-The log goes through the ingest pipeline unchanged (reading, cleaning, deduplication and the
-map's event rules: ``journeymap.events.sql``), so rows are left out for the same reasons and
-counted the same way; a goal event is an event that the rules map to a goal touchpoint. The
-statements below then run on the same engine over ``jm_events``: the period of each goal
-event comes from a small table of period boundaries computed here in Python (local midnight
-in the log's time zone, by the IANA rules of :mod:`zoneinfo`), so both engines compare whole
-numbers only and return the same rows. ``journeymap.analysis.cohorts`` turns them into the
-result (definitions in its docstring and in docs/analysis.md, "Cohorts").
+The log is read, cleaned and deduplicated by the ingest pipeline's own statements, and the
+map's event rules decide (``journeymap.events.sql``), so rows are left out for the same
+reasons and counted the same way; a goal event is an event that the rules map to a goal
+touchpoint. Only what cohorts use is computed (``journeymap.events.goal_events``: the row
+counts and the goal events, no sessions or journeys). The statements below then run on the
+same engine over its goal events: the period of each goal event comes from a small table of
+period boundaries computed here in Python (local midnight in the log's time zone, by the IANA
+rules of :mod:`zoneinfo`), so both engines compare whole numbers only and return the same
+rows. ``journeymap.analysis.cohorts`` turns them into the result (definitions in its docstring
+and in docs/analysis.md, "Cohorts").
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from journeymap.analysis.cohorts import (
 )
 from journeymap.errors import UsageError
 from journeymap.events.extra import Extra, Rows
-from journeymap.events.ingest import Totals, run_pipeline, totals_of
+from journeymap.events.goal_events import GOAL_EVENTS, run_counts
+from journeymap.events.ingest import Totals, totals_of
 from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.orders import goal_customers_sql, goal_list, ordering_of
 from journeymap.events.rows import check_rows
@@ -148,18 +151,19 @@ def goal_event_map(event: str) -> JourneyMap:
 def statements(
     cal: Calendar, goals: list[str], settings: CohortSettings, value_alias: str | None
 ) -> dict[str, str]:
-    """The cohort statements (DuckDB dialect, over ``jm_events``) by name, in the order they run."""
+    """The cohort statements (DuckDB dialect, over the goal events ``goal_events.GOAL_EVENTS``)
+    by name, in the order they run."""
     stmts = {
         "jm_goal": f"""
 SELECT e.jm_uid, e.jm_ts, e.jm_key, p.jm_idx
-FROM jm_events AS e JOIN {cal.values()} ON e.jm_ts >= p.jm_start AND e.jm_ts < p.jm_end
+FROM {GOAL_EVENTS} AS e JOIN {cal.values()} ON e.jm_ts >= p.jm_start AND e.jm_ts < p.jm_end
 WHERE e.jm_tp IN ({goal_list(goals)})""",
         "jm_cust": "SELECT jm_uid, MIN(jm_idx) AS jm_cohort FROM jm_goal GROUP BY jm_uid",
         "cohort_active": """
 SELECT c.jm_cohort, g.jm_idx - c.jm_cohort AS jm_k, COUNT(DISTINCT g.jm_uid) AS jm_n
 FROM jm_goal AS g JOIN jm_cust AS c ON g.jm_uid = c.jm_uid
 GROUP BY c.jm_cohort, g.jm_idx - c.jm_cohort""",
-        "goal_customers": goal_customers_sql(goals),
+        "goal_customers": goal_customers_sql(goals, events=GOAL_EVENTS),
         "cohort_second": """
 SELECT jm_d, COUNT(*) AS jm_n FROM (
   SELECT jm_ts - MIN(jm_ts) OVER (PARTITION BY jm_uid) AS jm_d,
@@ -186,7 +190,8 @@ FROM (
     MAX(CASE WHEN jm_idx = {p} THEN 1 ELSE 0 END) AS jm_cur
   FROM jm_goal GROUP BY jm_uid
 ) AS jm_b"""
-        stmts["business_orders"] = goal_customers_sql(goals, (cal.bounds[p], cal.bounds[p + 1]))
+        window = (cal.bounds[p], cal.bounds[p + 1])
+        stmts["business_orders"] = goal_customers_sql(goals, window, GOAL_EVENTS)
     return stmts
 
 
@@ -269,9 +274,7 @@ def _count(
         return statements(calendars[0], goals, cs, value_alias)
 
     extra = Extra(build, () if cs.value_column is None else ((cs.value_column, "value_column"),))
-    rows, _identity = run_pipeline(
-        jm, files, opts, goals, engine=engine, progress=progress, spark=spark, extra=extra
-    )
+    rows = run_counts(jm, files, opts, goals, extra, engine=engine, progress=progress, spark=spark)
     t = totals_of(rows).get("v", Totals())
     check_rows(files, opts, rows, t.left_out, t.rows, engine)
     counts = counts_of(rows, calendars[0] if calendars else None, cs)

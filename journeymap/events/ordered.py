@@ -52,7 +52,7 @@ def _session_edges(opts: IngestOptions) -> tuple[str, str]:
 
 def ordered_events(dedup: str, opts: IngestOptions, touchpoint: str) -> str:
     """``jm_events`` from the deduplicated rows ``dedup`` (``jm_seg, jm_uid, jm_ts, jm_event,
-    jm_key, jm_code, jm_sess``): sessions, touchpoints, whether each event starts a visit
+    jm_key, jm_rows, jm_code, jm_sess``): sessions, touchpoints, whether each event starts a visit
     (``jm_visit``) and its journey's last event (``jm_last``). ``touchpoint`` names a code."""
     w = f"{CUSTOMER} ORDER BY {ORDER}"
     starts, ends = _session_edges(opts)
@@ -66,7 +66,7 @@ def ordered_events(dedup: str, opts: IngestOptions, touchpoint: str) -> str:
         end_col, last = f", MAX(jm_ts) OVER ({w} {ALL_ROWS}) AS jm_cust_last", "jm_cust_last"
     collapse = f"jm_prev IS NULL OR jm_prev % {CODE_SPAN} <> jm_code OR jm_start_rn > jm_prev // {CODE_SPAN}"
     return f"""
-SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, {touchpoint} AS jm_tp, jm_sess_no, jm_code,
+SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, {touchpoint} AS jm_tp, jm_rows, jm_sess_no, jm_code,
   CASE WHEN jm_code IS NOT NULL AND ({collapse}) THEN 1 ELSE 0 END AS jm_visit, jm_last
 FROM (
   SELECT *,

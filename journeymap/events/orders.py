@@ -24,17 +24,20 @@ def goal_list(goals: list[str]) -> str:
     return ", ".join(lit(g) for g in goals) or "NULL"
 
 
-def goal_customers_sql(goals: list[str], window: tuple[int, int] | None = None) -> str:
+def goal_customers_sql(
+    goals: list[str], window: tuple[int, int] | None = None, events: str = "jm_events"
+) -> str:
     """Per segment: ``jm_seg, ordering customers, repeat customers`` (see the module docstring).
 
-    ``window`` is ``(start, end)`` in epoch microseconds (UTC), start included, end excluded.
+    ``window`` is ``(start, end)`` in epoch microseconds (UTC), start included, end excluded;
+    ``events`` is the relation of the events (``jm_seg, jm_uid, jm_ts, jm_tp``).
     """
     inside = "" if window is None else f" AND jm_ts >= {window[0]} AND jm_ts < {window[1]}"
     return f"""
 SELECT jm_seg, COUNT(*) AS jm_ordering, SUM(CASE WHEN jm_n >= 2 THEN 1 ELSE 0 END) AS jm_repeat
 FROM (
   SELECT jm_seg, jm_uid, COUNT(DISTINCT jm_ts) AS jm_n
-  FROM jm_events WHERE jm_tp IN ({goal_list(goals)}){inside}
+  FROM {events} WHERE jm_tp IN ({goal_list(goals)}){inside}
   GROUP BY jm_seg, jm_uid
 ) AS jm_o
 GROUP BY jm_seg"""

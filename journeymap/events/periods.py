@@ -5,10 +5,12 @@ A journey belongs to the period of its first event: a customer journey to the pe
 customer's first event mapped to a touchpoint (its first event of any kind when none is
 mapped), a session journey to the period of its session's first such event. Periods are ISO
 weeks (``2026-W05``), months (``2026-07``) or quarters (``2026-Q3``) of the wall-clock time in
-the ingest time zone. Every row of a journey carries its period as the segment of the ingest
-pipeline (the segment column of ``ingest --segment-by``), so the statements, the censoring
-(against the last event of each period's journeys), the counts and the time to convert are
-ingest's own, per period.
+the ingest time zone. The pipeline runs once over the whole log up to its events
+(``jm_events``: cleaning, deduplication, sessions, mapping); each journey is then dated once
+and its period becomes the segment of its events, so the later steps (the collapse of
+repeats, the journeys, the censoring against the last event of each period's journeys), the
+counts and the time to convert are ingest's own, per period. A period's rows are those its
+events stand for (duplicates included).
 
 Rows without a customer, a readable timestamp or an event have no journey, hence no period:
 they are counted apart (:attr:`PeriodIngest.unassigned`), and the bad-row limit applies to
@@ -24,11 +26,12 @@ from typing import Any
 
 from journeymap.analysis.cohorts import COHORT_BY, CohortBy
 from journeymap.events.cohorts import Calendar
+from journeymap.events.extra import Rows
 from journeymap.events.ingest import IngestResult, Totals, build_results
 from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError
-from journeymap.events.sql import mapping_rules, statements, where_columns
+from journeymap.events.sql import CHECKS, RESULTS, mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap, Overlay
 
 Every = CohortBy
@@ -48,59 +51,70 @@ class PeriodIngest:
     every: Every
 
 
-def _journey_periods(cal: Calendar | None, opts: IngestOptions) -> str:
-    """``jm_row_period``: the period of every usable row, from its journey's first event.
+def _dated_events(cal: Calendar, opts: IngestOptions) -> str:
+    """``jm_events`` with the period of each event's journey as its segment, from the
+    pipeline's events of the whole log (``jm_events_log``, one segment).
 
-    The period is looked up in the calendar of the log (:class:`journeymap.events.cohorts.
-    Calendar`: local midnights in the time zone, by ``zoneinfo``, labelled by
-    :func:`journeymap.analysis.cohorts.period_of`), the one definition ``cohorts`` uses too.
-    One row per input row: rows that share customer, time and event (two events an event id
-    keeps apart) match each other's events, so the join is grouped back to the row."""
-    if cal is None:  # no usable event: no row has a period
-        return "SELECT 0 AS jm_file, 0 AS jm_row, CAST(NULL AS VARCHAR) AS jm_period WHERE false"
+    A journey (a customer, or a customer's session) is dated once, by its first event mapped
+    to a touchpoint (its first event of any kind when none is), looked up in the calendar of
+    the log (:class:`journeymap.events.cohorts.Calendar`: local midnights in the time zone, by
+    ``zoneinfo``, labelled by :func:`journeymap.analysis.cohorts.period_of`), the one
+    definition ``cohorts`` uses too; the journeys' periods are then joined to their events,
+    not to every row read."""
     jk = "jm_uid, jm_sess_no" if opts.journey == "session" else "jm_uid"
-    start = "COALESCE(MIN(CASE WHEN jm_tp IS NOT NULL THEN jm_ts END), MIN(jm_ts))"
-    on = " AND ".join(f"e.{c} = s.{c}" for c in jk.split(", "))
+    first = "COALESCE(MIN(CASE WHEN jm_tp IS NOT NULL THEN jm_ts END), MIN(jm_ts))"
+    on = " AND ".join(f"e.{c} = q.{c}" for c in jk.split(", "))
     return f"""
-SELECT p.jm_file, p.jm_row, MIN(s.jm_period) AS jm_period
-FROM jm_parsed AS p
-JOIN jm_events AS e ON p.jm_uid = e.jm_uid AND p.jm_ts = e.jm_ts AND p.jm_event = e.jm_event
-JOIN (SELECT j.*, c.jm_label AS jm_period
-      FROM (SELECT {jk}, {start} AS jm_first FROM jm_events GROUP BY {jk}) AS j
+SELECT q.jm_period AS jm_seg, e.* EXCLUDE (jm_seg)
+FROM jm_events_log AS e
+JOIN (SELECT j.*, 'v' || c.jm_label AS jm_period
+      FROM (SELECT {jk}, {first} AS jm_first FROM jm_events_log GROUP BY {jk}) AS j
       JOIN {cal.labelled().replace(") AS p(", ") AS c(")}
-        ON j.jm_first >= c.jm_start AND j.jm_first < c.jm_end) AS s ON {on}
-WHERE p.jm_bad_uid = 0 AND p.jm_bad_ts = 0 AND p.jm_bad_event = 0
-GROUP BY p.jm_file, p.jm_row"""
+        ON j.jm_first >= c.jm_start AND j.jm_first < c.jm_end) AS q ON {on}"""
+
+
+def _period_rows(
+    log_rows: list[tuple[Any, ...]], per_period: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """``stats_rows`` per period: a period holds the rows its events stand for (``jm_rows``:
+    duplicates included), none unusable; the rest of the log's rows (unusable rows, identity
+    calls) have no journey, hence no period (segment ``n``)."""
+    out: list[tuple[Any, ...]] = []
+    assigned = 0
+    for seg, rows in sorted(per_period):
+        extra = (0,) * (len(log_rows[0]) - 6) if log_rows else ()
+        out.append((seg, int(rows), 0, 0, 0, 0, *extra))
+        assigned += int(rows)
+    for _, rows, *rest in log_rows:  # one segment: the whole log
+        if int(rows) > assigned:
+            out.append(("n", int(rows) - assigned, *rest))
+    return out
 
 
 def _run(
     jm: JourneyMap, files: list[InputFile], opts: IngestOptions, goals: list[str], every: Every
-) -> dict[str, list[tuple[Any, ...]]]:
+) -> Rows:
     from journeymap.events.duck import DuckEngine
 
     stmts = statements(jm, opts, goals)
-    stmts["__timezone__"] = opts.timezone
     duck = DuckEngine(opts.resources)
-    con = duck.con
     try:
         duck.load(files, opts.columns, where_columns(mapping_rules(jm)), None)
         duck.macros(opts.timezone)
-        con.execute(f"CREATE TEMP VIEW jm_parsed AS {stmts['jm_parsed']}")
-        con.execute(f"CREATE TEMP TABLE jm_events AS {stmts['jm_events']}")
-        span = con.execute("SELECT MIN(jm_ts), MAX(jm_ts) FROM jm_events").fetchone()
-        cal = None
-        if span is not None and span[0] is not None:
-            cal = Calendar.of(int(span[0]), int(span[1]), opts.timezone, every)
-        con.execute(f"CREATE TEMP TABLE jm_row_period AS {_journey_periods(cal, opts)}")
-        con.execute("DROP TABLE jm_events")
-        con.execute("DROP VIEW jm_parsed")
-        con.execute("ALTER VIEW jm_raw RENAME TO jm_raw_log")
-        con.execute(
-            "CREATE TEMP VIEW jm_raw AS SELECT COALESCE('v' || q.jm_period, 'n') AS jm_seg, "
-            "r.* EXCLUDE (jm_seg) FROM jm_raw_log AS r "
-            "LEFT JOIN jm_row_period AS q ON r.jm_file = q.jm_file AND r.jm_row = q.jm_row"
-        )
-        return duck.run(stmts)
+        duck.relation("jm_parsed", stmts["jm_parsed"])
+        duck.relation("jm_events_log", stmts["jm_events"], keep=True)
+        [(lo, hi)] = duck.rows("SELECT MIN(jm_ts), MAX(jm_ts) FROM jm_events_log")
+        if lo is None:  # no usable event: no journey, no period
+            duck.relation("jm_events", "SELECT * FROM jm_events_log")
+        else:
+            cal = Calendar.of(int(lo), int(hi), opts.timezone, every)
+            duck.relation("jm_events", _dated_events(cal, opts), keep=True)
+            duck.con.execute("DROP TABLE jm_events_log")
+        duck.relation("jm_visits", stmts["jm_visits"], keep=True)
+        rows = {name: duck.rows(stmts[name]) for name in (*RESULTS, *CHECKS)}
+        per_period = duck.rows("SELECT jm_seg, SUM(jm_rows) FROM jm_events GROUP BY jm_seg")
+        rows["stats_rows"] = _period_rows(rows["stats_rows"], per_period)
+        return rows
     finally:
         duck.close()
 

@@ -94,12 +94,10 @@ def touchpoint_codes(rules: list[Rule]) -> list[str]:
     return list(dict.fromkeys(r.touchpoint for r in rules))
 
 
-def mapping_case(rules: list[Rule], wcols: list[str]) -> str:
-    """``CASE WHEN <rule> THEN <code> ... END``: first match in map order wins (``touchpoint_codes``)."""
+def _rule_case(rules: list[Rule], wcols: list[str], then: dict[str, str], null: str) -> str:
     if not rules:
-        return "CAST(NULL AS INTEGER)"
+        return null
     alias = {c: f"jm_w{i}" for i, c in enumerate(wcols)}
-    code = {tp: i for i, tp in enumerate(touchpoint_codes(rules))}
     whens = []
     for r in rules:
         conds = [
@@ -108,8 +106,20 @@ def mapping_case(rules: list[Rule], wcols: list[str]) -> str:
             else f"regexp_matches(jm_event, {lit(anchored(r.pattern or ''))})"
         ]
         conds += [f"regexp_matches({alias[c]}, {lit(anchored(p))})" for c, p in r.where]
-        whens.append(f"WHEN {' AND '.join(conds)} THEN {code[r.touchpoint]}")
+        whens.append(f"WHEN {' AND '.join(conds)} THEN {then[r.touchpoint]}")
     return "CASE " + " ".join(whens) + " END"
+
+
+def mapping_case(rules: list[Rule], wcols: list[str]) -> str:
+    """``CASE WHEN <rule> THEN '<touchpoint>' ... END``: first match in map order wins."""
+    ids = {tp: lit(tp) for tp in touchpoint_codes(rules)}
+    return _rule_case(rules, wcols, ids, "CAST(NULL AS VARCHAR)")
+
+
+def mapping_code(rules: list[Rule], wcols: list[str]) -> str:
+    """:func:`mapping_case` giving the touchpoint's code (``touchpoint_codes``) instead of its id."""
+    codes = {tp: str(i) for i, tp in enumerate(touchpoint_codes(rules))}
+    return _rule_case(rules, wcols, codes, "CAST(NULL AS INTEGER)")
 
 
 def touchpoint_case(rules: list[Rule]) -> str:
@@ -221,8 +231,8 @@ FROM ({comp}) AS jm_l2"""
 def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[str, str]:
     """The pipeline's statements (DuckDB dialect) by name, in the order they run.
 
-    ``jm_parsed`` (step 1) and ``jm_events`` (steps 2-4) and ``jm_visits`` (steps 5-7) are
-    relations; ``stats_rows``, ``stats_events``, ``unmapped``, ``touchpoints`` and
+    ``jm_parsed`` (step 1) and ``jm_events`` (steps 2-4; ``jm_rows``: the rows each event
+    stands for) and ``jm_visits`` (steps 5-7) are relations; ``stats_rows``, ``stats_events``, ``unmapped``, ``touchpoints`` and
     ``transitions`` (step 8) are the result queries, and ``time_to_convert``: per segment,
     how many journeys first converted ``jm_secs`` whole seconds after their first event.
     """
@@ -255,10 +265,10 @@ FROM ({parsed}) AS jm_l3"""
     # dedup carries the first row's touchpoint code and session; with no where: columns the
     # code is a function of the (picked) event, mapped once per event after grouping, and
     # without a session column every row's session is the same
-    code = f"COALESCE({mapping_case(rules, wcols)}, -1)"
+    code = f"COALESCE({mapping_code(rules, wcols)}, -1)"
     sess = "COALESCE('v' || jm_sess, 'n')"
     dedup = f"""
-    SELECT jm_seg, jm_uid, {picked}, MIN({key}) AS jm_key,
+    SELECT jm_seg, jm_uid, {picked}, MIN({key}) AS jm_key, COUNT(*) AS jm_rows,
       {f"NULLIF(ARG_MIN({code}, {key}), -1)" if wcols else "0"} AS jm_code,
       {f"ARG_MIN({sess}, {key})" if cols.session is not None else "'n'"} AS jm_sess
     FROM jm_parsed
@@ -266,7 +276,7 @@ FROM ({parsed}) AS jm_l3"""
     GROUP BY jm_seg, jm_uid, {group}"""
     if not wcols:
         dedup = f"""
-    SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, NULLIF({code}, -1) AS jm_code, jm_sess
+    SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, jm_rows, NULLIF({code}, -1) AS jm_code, jm_sess
     FROM ({dedup}) AS jm_g"""
     events = ordered_events(dedup, opts, touchpoint_case(rules))
     visits = ordered_visits(opts, goals)

@@ -27,6 +27,10 @@ CJK_FAMILIES = (
     "Droid Sans Fallback",
     "AR PL UMing CN",
 )
+"""CJK text of a map that declares no Chinese language (WenQuanYi first, as always)."""
+CJK_SIMPLIFIED_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC")
+"""Simplified Chinese glyph forms (mainland China): first for a ``zh-Hans`` map, then the
+families of :data:`CJK_FAMILIES`."""
 CJK_TRADITIONAL_FAMILIES = (
     "Noto Sans CJK TC",
     "Noto Sans TC",
@@ -37,6 +41,38 @@ CJK_TRADITIONAL_FAMILIES = (
 )
 """Traditional Chinese glyph forms (Taiwan, Hong Kong): first for a ``zh-Hant`` map, then the
 families of :data:`CJK_FAMILIES` (WenQuanYi covers the Traditional characters too)."""
+REGIONAL_SUFFIXES = ("JP", "KR")
+"""Noto Sans CJK (``fonts-noto-cjk``) is one collection of five regional faces that share their
+characters: the Japanese and Korean faces draw a Chinese character in their own glyph shapes,
+so no plan ever takes them, not even from fontconfig's fallback."""
+
+
+def cjk_families(lang: str | None) -> tuple[str, ...]:
+    """The CJK families to try for a map in ``lang``, in order: the Traditional ones for
+    ``zh-Hant`` and the Simplified Noto/Source Han faces for ``zh-Hans`` before WenQuanYi (the
+    fallback when they are absent); WenQuanYi first for any other language.
+
+    >>> cjk_families("zh-Hant")[:2], cjk_families("zh-Hans")[0], cjk_families(None)[0]
+    (('Noto Sans CJK TC', 'Noto Sans TC'), 'Noto Sans CJK SC', 'WenQuanYi Micro Hei')
+    >>> cjk_families("zh-Hant").index("WenQuanYi Micro Hei") < cjk_families("zh-Hant").index(
+    ...     "Noto Sans CJK SC")
+    True
+    """
+    first = {"zh-Hant": CJK_TRADITIONAL_FAMILIES, "zh-Hans": CJK_SIMPLIFIED_FAMILIES}.get(
+        lang or ""
+    )
+    if first is None:
+        return CJK_FAMILIES
+    return (*first, *(f for f in CJK_FAMILIES if f not in first))
+
+
+def is_regional(family: str) -> bool:
+    """Whether a family draws Japanese or Korean glyph shapes (``Noto Sans CJK JP``).
+
+    >>> is_regional("Noto Sans CJK JP"), is_regional("Noto Serif CJK KR"), is_regional("Noto Sans CJK TC")
+    (True, True, False)
+    """
+    return family.rsplit(" ", 1)[-1] in REGIONAL_SUFFIXES
 
 
 def is_cjk(ch: str) -> bool:
@@ -174,20 +210,21 @@ def plan_fonts(text: str, lang: str | None = None) -> FontPlan:
     """Choose the fonts for pictures of `text` (all user text of a map joined together).
 
     Latin families come first unless the text holds CJK characters, then a CJK family leads (it
-    has Latin glyphs too, so mixed labels look consistent); for a ``zh-Hant`` map (``lang``) a
-    Traditional Chinese family when one is installed. Characters that no chosen font covers
-    are listed in ``missing``.
+    has Latin glyphs too, so mixed labels look consistent): for a ``zh-Hant`` or ``zh-Hans`` map
+    (``lang``) a family with that script's glyph shapes when one is installed
+    (:func:`cjk_families`), never a Japanese or Korean face. Characters that no chosen font
+    covers are listed in ``missing``.
     """
     chars = {c for c in text if ord(c) > 0x7F}
     has_cjk = any(is_cjk(c) for c in chars)
     traditional = lang == "zh-Hant"
-    cjk_families = (*CJK_TRADITIONAL_FAMILIES, *CJK_FAMILIES) if traditional else CJK_FAMILIES
     latin = next((find_family(f)[0] for f in LATIN_FAMILIES if find_family(f)), None)
-    cjk = next((find_family(f)[0] for f in cjk_families if find_family(f)), None)
+    cjk = next((find_family(f)[0] for f in cjk_families(lang) if find_family(f)), None)
     if latin is None:
         latin = _fc_match("sans-serif:lang=ru")
     if cjk is None and has_cjk:
         cjk = _fc_match("sans-serif:lang=zh-tw" if traditional else "sans-serif:lang=zh-cn")
+        cjk = None if cjk is None or is_regional(cjk.family) else cjk
     order = [cjk, latin] if has_cjk else [latin]
     chosen: list[FontFile] = []
     for f in order:
@@ -201,6 +238,7 @@ def plan_fonts(text: str, lang: str | None = None) -> FontPlan:
             extra = _fc_match(f":charset={ord(ch):x}")
             if (
                 extra is not None
+                and not is_regional(extra.family)
                 and extra.family not in [c.family for c in chosen]
                 and not covers(extra, [ch])
             ):

@@ -89,12 +89,13 @@ def _count_line(results: list[MapResult], t: Translator | None = None) -> str:
 
 def _line(f: Finding, t: Translator | None = None) -> str:
     """``path:line:col: CODE severity: message; hint``: the prefix stays as it is in every
-    language (editors and CI parse it), the message is written in the language of ``t``."""
-    hint = f"; {f.hint}" if f.hint else ""
+    language (editors and CI parse it), the message and hint are written in the language of
+    ``t``."""
     if t is None or t.lang == ENGLISH:
-        return f"{f}{hint}"
+        return f"{f}; {f.hint}" if f.hint else str(f)
+    hint = f.hint_in(t)
     where = f"{f.position}: " if f.position else ""
-    return f"{where}{f.code} {f.severity.value}: {f.message_in(t)}{hint}"
+    return f"{where}{f.code} {f.severity.value}: {f.message_in(t)}" + (f"; {hint}" if hint else "")
 
 
 def _pct(v: float | None, lang: Language = ENGLISH) -> str:
@@ -320,7 +321,8 @@ def _markdown_findings(r: MapResult, t: Translator) -> list[str]:
     out = [_md_row(head), "|---|---|---|---|"]
     for f in findings:
         where = f"`{f.position}`" if f.position else ""
-        msg = f.message_in(t) + (f" ({f.hint})" if f.hint else "")
+        hint = f.hint_in(t)
+        msg = f.message_in(t) + (f" ({hint})" if hint else "")
         severity = t.gettext(_SEVERITY_WORDS[f.severity])
         out.append(f"| {severity} | {f.code} | {_cell(where)} | {escape_markdown(msg)} |")
     return [*out, ""]

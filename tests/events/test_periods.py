@@ -88,6 +88,36 @@ def test_session_journeys_take_their_session_start(log: LogFile) -> None:
     assert {k: entries(v) for k, v in cut(f, "month").items()} == {"2026-01": 1}
 
 
+def test_duplicates_follow_their_journey_across_a_period_boundary(log: LogFile) -> None:
+    """A period holds the rows its journeys' events stand for: the duplicate cart at 00:05 on
+    1 February belongs to the session that started on 31 January (January: 3 rows, 1
+    duplicate); the 09:00 session and its duplicate are February's (2 rows, 1 duplicate). As
+    one customer journey all five rows are January's. Either way the periods add up to one
+    ingest of the log (5 rows, 2 duplicates)."""
+    f = log(
+        [
+            ("a", "2026-01-31T23:50:00Z", "home"),
+            ("a", "2026-02-01T00:05:00Z", "cart"),
+            ("a", "2026-02-01T00:05:00Z", "cart"),  # duplicate, in the January session
+            ("a", "2026-02-01T09:00:00Z", "home"),  # a new session: February
+            ("a", "2026-02-01T09:00:00Z", "home"),  # duplicate, in February
+        ]
+    )
+    jm = make_map()
+    sessions = ingest_periods(jm, [str(f)], IngestOptions(journey="session"), every="month")
+    assert [
+        (str(p.overlay.period), p.totals.rows, p.totals.duplicates) for p in sessions.periods
+    ] == [
+        ("2026-01", 3, 1),
+        ("2026-02", 2, 1),
+    ]
+    customers = ingest_periods(jm, [str(f)], IngestOptions(), every="month")
+    assert [(p.totals.rows, p.totals.duplicates) for p in customers.periods] == [(5, 2)]
+    [whole] = ingest(jm, [str(f)], IngestOptions())
+    assert (whole.totals.rows, whole.totals.duplicates) == (5, 2)
+    assert sessions.unassigned.rows == customers.unassigned.rows == 0
+
+
 def test_rows_left_out_are_counted_per_period_and_the_limit_applies(
     log: LogFile, tmp_path: Path
 ) -> None:

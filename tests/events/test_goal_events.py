@@ -1,0 +1,177 @@
+"""``cohorts`` counts without the journey steps (events/goal_events.py): the same rows left out,
+the same goal events as the whole ingest pipeline, hand-worked where a rule tests another column."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from journeymap.events import IngestOptions, ingest
+from journeymap.events.cohorts import CohortSettings, cohorts, goal_event_map
+from journeymap.events.goal_events import count_statements
+from journeymap.events.settings import BadRowLimit, Columns
+from journeymap.model import JourneyMap
+
+Log = Callable[..., Path]
+
+ROWS = [  # customer, timestamp, event, channel, event id
+    ("a", "2026-01-05T10:00:00Z", "buy", "web", "e1"),
+    ("a", "2026-01-05T10:00:00Z", "buy", "shop", "e2"),  # same (customer, time, event): a duplicate
+    ("a", "2026-02-03T10:00:00Z", "buy", "shop", "e3"),
+    ("a", "2026-02-03T11:00:00Z", "home", "web", "e3"),  # event id e3 again
+    ("b", "2026-01-20T10:00:00Z", "buy", "web", "e4"),
+    ("b", "2026-01-20T10:00:00Z", "home", "web", "e5"),
+    ("", "2026-01-21T10:00:00Z", "buy", "web", "e6"),  # no customer
+    ("c", "not a time", "buy", "web", "e7"),  # unreadable timestamp
+    ("c", "2026-03-10T10:00:00Z", "buy", "web", "e8"),
+    ("c", "2026-03-10T10:00:00Z", "", "web", "e9"),  # no event
+    ("d", "2026-04-02T10:00:00Z", "buy", "web", "e10"),
+]
+HEADER = ("user_id", "timestamp", "event", "channel", "event_id")
+
+
+def _map(where: bool) -> JourneyMap:
+    """home -> buy (the goal); with ``where``, only a web purchase is the goal event."""
+    rule: dict[str, object] = (
+        {"name": "buy", "where": {"channel": "web"}} if where else {"name": "buy"}
+    )
+    return JourneyMap.model_validate(
+        {
+            "journeymap": 1,
+            "id": "shop",
+            "title": "Shop",
+            "stages": [
+                {
+                    "id": "s",
+                    "name": "S",
+                    "touchpoints": [
+                        {"id": "home", "name": "Home", "next": ["paid"]},
+                        {"id": "paid", "name": "Paid", "goal": True, "events": [rule]},
+                    ],
+                }
+            ],
+        }
+    )
+
+
+LIMIT = BadRowLimit.parse("50%", "max_bad_rows")
+OPTIONS = {
+    "exact": IngestOptions(max_bad_rows=LIMIT),
+    "event ids": IngestOptions(columns=Columns(dedup="event_id"), max_bad_rows=LIMIT),
+}
+
+
+@pytest.mark.parametrize("where", [False, True], ids=["by name", "where channel"])
+@pytest.mark.parametrize("name", list(OPTIONS))
+def test_the_same_rows_and_goal_customers_as_ingest(log: Log, name: str, where: bool) -> None:
+    """An independent cross-check: ``ingest`` runs the whole pipeline (sessions, journeys) and
+    counts the ordering and repeat customers from its ``jm_events``; cohorts must agree."""
+    path = log(ROWS, header=HEADER)
+    jm, opts = _map(where), OPTIONS[name]
+    [full] = ingest(jm, [str(path)], opts)
+    run = cohorts(jm, [str(path)], opts)
+    assert run.totals.left_out == full.totals.left_out
+    assert (run.totals.rows, run.totals.events, run.totals.customers) == (
+        full.totals.rows,
+        full.totals.events,
+        full.totals.customers,
+    )
+    assert (run.totals.start_us, run.totals.end_us) == (full.totals.start_us, full.totals.end_us)
+    business = full.overlay.business
+    assert business is not None
+    assert (run.cohorts.customers, run.cohorts.repeat_customers) == (
+        business.ordering_customers,
+        business.repeat_customers,
+    )
+
+
+def test_the_first_row_of_a_duplicate_decides_the_goal(log: Log) -> None:
+    """a's two rows at 2026-01-05 10:00 are one event (exact dedup); its first row is a web
+    purchase, so it is a goal event, and a's shop purchase of 2026-02-03 is not: a has one
+    goal timestamp. Put the shop row first and a has none. Rows: 11 read = 7 events (6
+    mapped: 4 goal events of a, b, c, d and two homes) + 3 unusable + 1 duplicate; the one
+    unmapped event is a's shop purchase (two when the shop row comes first)."""
+    jm = _map(where=True)
+    path = log(ROWS, header=HEADER)
+    run = cohorts(jm, [str(path)], IngestOptions(max_bad_rows=LIMIT))
+    assert run.cohorts.customers == 4 and run.cohorts.repeat_customers == 0
+    assert run.totals.left_out == {
+        "no_customer": 1,
+        "bad_timestamp": 1,
+        "no_event": 1,
+        "duplicate": 1,
+        "unmapped": 1,
+    }
+    swapped = [ROWS[1], ROWS[0], *ROWS[2:]]
+    later = cohorts(jm, [str(log(swapped, header=HEADER))], IngestOptions(max_bad_rows=LIMIT))
+    assert later.cohorts.customers == 3  # b, c, d
+    assert later.totals.left_out["unmapped"] == 2
+
+
+def test_no_sessions_or_journeys_are_computed() -> None:
+    """Without an event-id column the statements never build ``jm_events`` or ``jm_visits``;
+    with one, ``jm_events`` (the pipeline's dedup by id) runs, and ``jm_visits`` never."""
+    jm = goal_event_map("buy")
+    exact = count_statements(jm, IngestOptions(), ["goal"])
+    assert "jm_events" not in exact and "jm_visits" not in exact
+    reads = re.compile(r"\b(FROM|JOIN) (jm_events|jm_visits)\b|jm_sess_no")
+    assert not any(reads.search(sql) for sql in exact.values())
+    by_id = count_statements(jm, IngestOptions(columns=Columns(dedup="event_id")), ["goal"])
+    assert "jm_events" in by_id and "jm_visits" not in by_id
+
+
+def test_value_column_reads_the_first_row_of_the_goal_event(log: Log) -> None:
+    """The value of a deduplicated goal event is its first row's: a's Jan 5 rows are 10 then
+    99 (the duplicate), so January's revenue is 10 + b's 3 = 13."""
+    rows = [
+        ("a", "2026-01-05T10:00:00Z", "buy", "10"),
+        ("a", "2026-01-05T10:00:00Z", "buy", "99"),
+        ("b", "2026-01-20T10:00:00Z", "buy", "3"),
+        ("b", "2026-02-20T10:00:00Z", "home", ""),
+    ]
+    path = log(rows, header=("user_id", "timestamp", "event", "value"))
+    run = cohorts(goal_event_map("buy"), [str(path)], settings=CohortSettings(value_column="value"))
+    assert [(r.cohort, r.revenue) for r in run.cohorts.cohorts] == [("2026-01", (13.0,))]
+
+
+def test_parquet_is_read_with_only_the_columns_cohorts_need(tmp_path: Path) -> None:
+    """Projection pushdown: the parse of a wide Parquet file reads the customer, timestamp and
+    event columns and the row number, never the others (not even a value column, which only
+    the goal events' value join reads)."""
+    import duckdb
+
+    from journeymap.events.duck import DuckEngine
+    from journeymap.events.inputs import log_files
+
+    path = tmp_path / "wide.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'a' AS user_id, TIMESTAMP '2026-01-05 10:00:00' AS timestamp, 'buy' AS "
+        "event, 'x' AS junk_one, 42 AS junk_two, 1.5 AS amount) "
+        f"TO '{path}' (FORMAT parquet)"
+    )
+    jm, opts = goal_event_map("buy"), IngestOptions()
+    stmts = count_statements(jm, opts, ["goal"])
+    with log_files([str(path)]) as files:
+        duck = DuckEngine()
+        try:
+            duck.load(files, opts.columns, ["amount"], None)
+            duck.macros(opts.timezone)
+            plan = "\n".join(
+                str(r[1]) for r in duck.rows(f"EXPLAIN SELECT * FROM ({stmts['jm_parsed']})")
+            )
+        finally:
+            duck.close()
+    scan = plan[plan.index("READ_PARQUET") :]
+    read = re.search(r"Projections: ([\w, ]+)", scan)
+    assert read is not None
+    assert set(read.group(1).replace(" ", "").split(",")) == {
+        "file_row_number",
+        "user_id",
+        "timestamp",
+        "event",
+    }
+    run = cohorts(jm, [str(path)])
+    assert run.cohorts.customers == 1 and run.totals.rows == 1
