@@ -8,7 +8,7 @@ from typing import Any, get_args
 
 import click
 
-from journeymap.cli.console import show_progress
+from journeymap.cli.progress import StageLine, stage_line
 from journeymap.events.censoring import Censoring
 from journeymap.events.ingest import IngestResult
 from journeymap.events.presets import PRESET_NAMES, Preset
@@ -21,6 +21,7 @@ from journeymap.events.settings import (
     Engine,
     IngestOptions,
     Journey,
+    Resources,
     SettingError,
     format_duration,
     parse_duration,
@@ -52,6 +53,8 @@ OPTIONS = {
     "max_bad_rows": "--max-bad-rows",
     "business_period": "--write-business",
     "value_column": "--value-column",
+    "memory_limit": "--memory-limit",
+    "temp_dir": "--temp-dir",
 }
 """The command-line option of each setting the event layer names in its errors."""
 
@@ -69,8 +72,43 @@ def speaks_options(func: F) -> F:
     return wrapper
 
 
+RESOURCES = "journeymap.resources"
+"""Where ``resource_options`` leaves the engine's resources for ``make_options`` (click's
+per-invocation ``Context.meta``, so every command with the column options takes them)."""
+
+
+def resource_options(func: F) -> F:
+    """``--memory-limit`` and ``--temp-dir``: read here, handed to ``make_options`` by the context."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, memory_limit: str | None, temp_dir: str | None, **kwargs: Any) -> Any:
+        try:
+            resources = Resources.parse(memory_limit, temp_dir)
+        except SettingError as exc:
+            raise exc.spelled(OPTIONS[exc.setting]) from None
+        click.get_current_context().meta[RESOURCES] = resources
+        return func(*args, **kwargs)
+
+    wrapper = click.option(
+        "--temp-dir",
+        default=None,
+        metavar="DIR",
+        help="Folder where DuckDB spills rows beyond --memory-limit [default: a new temporary "
+        "folder, removed afterwards].",
+    )(wrapper)
+    return click.option(
+        "--memory-limit",
+        default=None,
+        metavar="SIZE",
+        help="Memory DuckDB may use (500MB, 4GB, 2GiB); beyond it, it spills to --temp-dir "
+        "[default: 60% of the memory, at most 3GB].",
+    )(wrapper)
+
+
 def column_options(func: F) -> F:
-    """Column names and reading options (shared by ingest, discover and conform)."""
+    """Column names and reading options (shared by ingest, discover and conform), and the
+    engine's resources (``resource_options``)."""
+    func = resource_options(func)
     for decl, default, text in reversed(
         [
             ("--customer-column", "user_id", "Column with the customer id."),
@@ -236,24 +274,27 @@ def make_options(
         timestamp_unit=next((u for u in TIMESTAMP_UNITS if u == unit), None),
         max_bad_rows=BadRowLimit.parse(max_bad_rows, "max_bad_rows"),
         preset=base.name or None,
+        resources=_resources(),
     )
     opts.validate()
     return opts
 
 
+def _resources() -> Resources:
+    """The resources ``resource_options`` read for this command (the defaults outside one)."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_root().meta.get(RESOURCES) if ctx is not None else None
+    return found if isinstance(found, Resources) else Resources()
+
+
 def progress_printer(quiet: bool) -> Callable[[str], None] | None:
-    if not show_progress(quiet):
-        return None
-
-    def show(text: str) -> None:
-        click.echo(f"\r\033[K{text} ...", err=True, nl=False)
-
-    return show
+    """The stage line of a long read on a terminal (``cli/progress.py``), or None."""
+    return stage_line(quiet)
 
 
 def end_progress(progress: Callable[[str], None] | None) -> None:
-    if progress is not None:
-        click.echo("\r\033[K", err=True, nl=False)
+    if isinstance(progress, StageLine):
+        progress.end()
 
 
 def summary_line(target: str, r: IngestResult) -> str:

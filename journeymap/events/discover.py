@@ -89,6 +89,7 @@ def _reading(opts: IngestOptions) -> IngestOptions:
         session_timeout=opts.session_timeout,
         timestamp_unit=opts.timestamp_unit,
         max_bad_rows=opts.max_bad_rows,
+        resources=opts.resources,
     )
 
 

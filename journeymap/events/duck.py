@@ -13,7 +13,7 @@ from journeymap.events.csv_errors import csv_error, is_csv_error
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
-from journeymap.events.settings import Columns
+from journeymap.events.settings import Columns, Resources
 from journeymap.events.sql import CHECKS, MAX_US, MIN_US, RELATIONS, RESULTS, ident, lit
 
 Progress = Callable[[str], None]
@@ -151,16 +151,23 @@ def interrupt_queries() -> None:
 class DuckEngine:
     """Runs the pipeline statements on an in-process DuckDB database."""
 
-    def __init__(self, memory_limit: str | None = None, threads: int | None = None) -> None:
+    def __init__(self, resources: Resources | None = None, threads: int | None = None) -> None:
         import duckdb
 
-        self._tmp = tempfile.TemporaryDirectory(prefix="journeymap-duckdb-")
+        res = resources or Resources()
+        self._tmp = tempfile.TemporaryDirectory(prefix="journeymap-duckdb-", dir=res.temp_dir)
+        memory = f"{res.memory_limit}B" if res.memory_limit is not None else _default_memory()
+        # no statement's result depends on the order rows are stored in (every query that
+        # quotes rows orders them), so DuckDB may write and spill in any order
         self.con = duckdb.connect(
-            config={"temp_directory": self._tmp.name, "preserve_insertion_order": True}
+            config={
+                "temp_directory": self._tmp.name,
+                "preserve_insertion_order": False,
+                "memory_limit": memory,
+            }
         )
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET enable_progress_bar = false")
-        self.con.execute(f"SET memory_limit = {lit(memory_limit or _default_memory())}")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         _OPEN.add(self)
@@ -231,12 +238,11 @@ class DuckEngine:
         out: dict[str, list[tuple[Any, ...]]] = {}
         try:
             self.macros(stmts.get("__timezone__", "UTC"))
+            stages = {"jm_events": self._reading(), "jm_visits": "journeys, visits, conversions"}
             for name in RELATIONS:
                 kind = "VIEW" if name == "jm_parsed" else "TABLE"
-                if progress and name == "jm_events":
-                    progress("reading, cleaning, deduplicating, sessions, mapping")
-                if progress and name == "jm_visits":
-                    progress("collapsing repeats, journeys, conversions")
+                if progress and name in stages:
+                    progress(stages[name])
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
             if progress:
                 progress("counting")
@@ -245,6 +251,16 @@ class DuckEngine:
         except duckdb.Error as exc:
             raise self._failure(exc) from None
         return out
+
+    def _reading(self) -> str:
+        """The first stage line: the rows read when the files say (Parquet's metadata)."""
+        if not self._files or any(f.format != "parquet" for f in self._files):
+            return "reading the rows, sorting them by customer and time"
+        paths = ", ".join(lit(f.path) for f in self._files)
+        [(n,)] = self.con.execute(
+            f"SELECT SUM(num_rows) FROM parquet_file_metadata([{paths}])"
+        ).fetchall()
+        return f"reading {int(n or 0):,} rows, sorting them by customer and time"
 
     def run_more(self, stmts: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
         """More statements after :meth:`run` (``jm_*`` become tables, the others are queries)."""

@@ -109,7 +109,7 @@ def run_counts(
     if engine == "duckdb":
         from journeymap.events.duck import DuckEngine
 
-        duck = DuckEngine()
+        duck = DuckEngine(opts.resources)
         try:
             if progress:
                 progress(f"reading {len(files)} file(s), counting goal events")

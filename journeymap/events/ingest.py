@@ -145,10 +145,10 @@ def run_pipeline(
     if engine == "duckdb":
         from journeymap.events.duck import DuckEngine
 
-        duck = DuckEngine()
+        duck = DuckEngine(opts.resources)
         try:
             if progress:
-                progress(f"reading {len(files)} file(s)")
+                progress(f"opening {len(files):,} file{'s' * (len(files) != 1)}")
             duck.load(files, opts.columns, wcols, opts.segment_by, named)
             if extra is not None and extra.prepare is not None:
                 extra.prepare(duck, stmts)
@@ -160,6 +160,7 @@ def run_pipeline(
     elif engine == "spark":
         from journeymap.events.spark import SparkEngine
 
+        _duckdb_only(opts)
         eng = SparkEngine(spark)
         if progress:
             progress(f"reading {len(files)} file(s) on Spark")
@@ -174,6 +175,18 @@ def run_pipeline(
             "engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark"
         )
     return rows, identity
+
+
+def _duckdb_only(opts: IngestOptions) -> None:
+    """Spark takes its memory and spill folder from its own configuration, not from the options."""
+    res = opts.resources
+    for setting, given in (("memory_limit", res.memory_limit), ("temp_dir", res.temp_dir)):
+        if given is not None:
+            raise SettingError(
+                setting,
+                lambda s: f"{s} applies to the duckdb engine; Spark does not read it",
+                hint="size a Spark run with spark.driver.memory and spark.local.dir",
+            )
 
 
 # ----------------------------------------------------------------------------- overlays

@@ -97,7 +97,7 @@ def _run(
     from journeymap.events.duck import DuckEngine
 
     stmts = statements(jm, opts, goals)
-    duck = DuckEngine()
+    duck = DuckEngine(opts.resources)
     try:
         duck.load(files, opts.columns, where_columns(mapping_rules(jm)), None)
         duck.macros(opts.timezone)

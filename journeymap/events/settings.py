@@ -1,7 +1,9 @@
-"""Options of an ingest, with their defaults; every one is written into the overlay's ``settings``."""
+"""Options of an ingest, with their defaults; every one is written into the overlay's ``settings``
+(except :class:`Resources`: how much memory and disk the engine may use changes no count)."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -223,6 +225,61 @@ class Columns:
     exports leave out a field no row of a file has (Segment's ``anonymousId`` on server calls)."""
 
 
+_SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_SIZE_UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+MIN_MEMORY = 64 * 2**20
+"""The smallest memory limit accepted: DuckDB needs a few buffers per thread to sort and spill."""
+
+
+def parse_size(text: str, setting: str) -> int:
+    """Bytes of a size written as a number and a unit (500MB, 4GB, 2GiB, 1.5 GiB).
+
+    >>> parse_size("4GB", "memory_limit"), parse_size("1.5 GiB", "memory_limit")
+    (4000000000, 1610612736)
+    """
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", text)
+    unit = m.group(2).lower() if m else ""
+    if m is None or unit not in _SIZE_UNITS:
+        raise SettingError(
+            setting,
+            lambda s: f"{s}: '{_shorten(text)}' is not a size",
+            hint="write a number and a unit: 500MB, 4GB or 2GiB",
+        )
+    return int(float(m.group(1)) * _SIZE_UNITS[unit])
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What the engine may use: a memory limit (bytes) and a folder to spill to (None: the
+    engine's defaults, ``duck._default_memory`` and a fresh temporary folder)."""
+
+    memory_limit: int | None = None
+    temp_dir: str | None = None
+
+    @classmethod
+    def parse(cls, memory_limit: str | None, temp_dir: str | None) -> Resources:
+        size = None if memory_limit is None else parse_size(memory_limit, "memory_limit")
+        out = cls(size, temp_dir)
+        out.validate()
+        return out
+
+    def validate(self) -> None:
+        if self.memory_limit is not None and self.memory_limit < MIN_MEMORY:
+            raise SettingError(
+                "memory_limit",
+                lambda s: f"{s}: {self.memory_limit:,} bytes is too little to sort a log",
+                hint="give at least 64MB; the engine spills to its temporary folder beyond the limit",
+            )
+        folder = self.temp_dir
+        if folder is not None and not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+            why = "is not a writable folder" if os.path.exists(folder) else "does not exist"
+            raise SettingError(
+                "temp_dir",
+                lambda s: f"{s}: '{_shorten(folder)}' {why}",
+                hint="give an existing folder with room for the spilled rows (a few times the log's size)",
+            )
+
+
 @dataclass(frozen=True)
 class IngestOptions:
     """How a log is counted (design section 5); defaults are the documented ones."""
@@ -242,6 +299,8 @@ class IngestOptions:
     max_bad_rows: BadRowLimit = field(default_factory=BadRowLimit)
     preset: str | None = None
     """The preset the columns came from (``events/presets.py``), recorded in the overlay."""
+    resources: Resources = field(default_factory=Resources)
+    """Memory and spill folder of the engine (not recorded: they change no count)."""
 
     @property
     def effective_lost_after(self) -> int:
@@ -263,6 +322,7 @@ class IngestOptions:
                 hint="use s, ms, us or ns",
             )
         _check_timezone(self.timezone)
+        self.resources.validate()
 
 
 def _check_timezone(name: str) -> None:

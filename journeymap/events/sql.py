@@ -15,10 +15,14 @@ import re
 from dataclasses import dataclass
 
 from journeymap.events.conversion_time import TIME_TO_CONVERT_SQL
+from journeymap.events.ordered import ordered_events, ordered_visits
 from journeymap.events.settings import IngestOptions
+from journeymap.events.sqlwords import MICROS as MICROS
+from journeymap.events.sqlwords import anchored as anchored
+from journeymap.events.sqlwords import ident as ident
+from journeymap.events.sqlwords import lit as lit
 from journeymap.model import EventRule, JourneyMap
 
-MICROS = 1_000_000
 MAX_US = 253_402_300_800 * MICROS
 """Epoch microseconds of 10000-01-01: timestamps are read up to the end of the year 9999."""
 MIN_US = -62_135_596_800 * MICROS
@@ -54,29 +58,6 @@ _FRACTION_RE = r"^.{19}[.,](\d{1,9})"
 _OFFSET_RE = r"^\d{4}-\d{2}-\d{2}[T ][0-9:.,]+\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
 
 
-def lit(text: str) -> str:
-    """A SQL string literal (DuckDB dialect: quotes doubled, backslashes literal).
-
-    >>> lit("it's")
-    "'it''s'"
-    """
-    return "'" + text.replace("'", "''") + "'"
-
-
-def ident(name: str) -> str:
-    """A quoted SQL identifier.
-
-    >>> print(ident('my "id'))
-    "my ""id"
-    """
-    return '"' + name.replace('"', '""') + '"'
-
-
-def anchored(pattern: str) -> str:
-    """A pattern that matches the whole value (re.fullmatch semantics) under partial-match functions."""
-    return f"^(?:{pattern})$"
-
-
 @dataclass(frozen=True)
 class Rule:
     """One mapping rule in map order: the event name or pattern, and conditions on other columns."""
@@ -107,10 +88,15 @@ def where_columns(rules: list[Rule]) -> list[str]:
     return sorted({col for r in rules for col, _ in r.where})
 
 
-def mapping_case(rules: list[Rule], wcols: list[str]) -> str:
-    """``CASE WHEN <rule> THEN '<touchpoint>' ... END``: first match in map order wins."""
+def touchpoint_codes(rules: list[Rule]) -> list[str]:
+    """The touchpoints the rules map to, in map order: a touchpoint's code is its index here
+    (the pipeline sorts and compares these small integers, and names them once at the end)."""
+    return list(dict.fromkeys(r.touchpoint for r in rules))
+
+
+def _rule_case(rules: list[Rule], wcols: list[str], then: dict[str, str], null: str) -> str:
     if not rules:
-        return "CAST(NULL AS VARCHAR)"
+        return null
     alias = {c: f"jm_w{i}" for i, c in enumerate(wcols)}
     whens = []
     for r in rules:
@@ -120,8 +106,32 @@ def mapping_case(rules: list[Rule], wcols: list[str]) -> str:
             else f"regexp_matches(jm_event, {lit(anchored(r.pattern or ''))})"
         ]
         conds += [f"regexp_matches({alias[c]}, {lit(anchored(p))})" for c, p in r.where]
-        whens.append(f"WHEN {' AND '.join(conds)} THEN {lit(r.touchpoint)}")
+        whens.append(f"WHEN {' AND '.join(conds)} THEN {then[r.touchpoint]}")
     return "CASE " + " ".join(whens) + " END"
+
+
+def mapping_case(rules: list[Rule], wcols: list[str]) -> str:
+    """``CASE WHEN <rule> THEN '<touchpoint>' ... END``: first match in map order wins."""
+    ids = {tp: lit(tp) for tp in touchpoint_codes(rules)}
+    return _rule_case(rules, wcols, ids, "CAST(NULL AS VARCHAR)")
+
+
+def mapping_code(rules: list[Rule], wcols: list[str]) -> str:
+    """:func:`mapping_case` giving the touchpoint's code (``touchpoint_codes``) instead of its id."""
+    codes = {tp: str(i) for i, tp in enumerate(touchpoint_codes(rules))}
+    return _rule_case(rules, wcols, codes, "CAST(NULL AS INTEGER)")
+
+
+def touchpoint_case(rules: list[Rule]) -> str:
+    """``CASE jm_code WHEN <code> THEN '<touchpoint>' ... END``: a code's touchpoint id."""
+    codes = touchpoint_codes(rules)
+    if not codes:
+        return "CAST(NULL AS VARCHAR)"
+    return (
+        "CASE jm_code "
+        + " ".join(f"WHEN {i} THEN {lit(tp)}" for i, tp in enumerate(codes))
+        + " END"
+    )
 
 
 def _scaled(value: str, factor: int) -> str:
@@ -252,80 +262,24 @@ FROM ({parsed}) AS jm_l3"""
         "CASE WHEN jm_bad_uid = 1 THEN 'no_customer' WHEN jm_bad_ts = 1 THEN 'bad_timestamp' "
         "WHEN jm_bad_event = 1 THEN 'no_event' END"
     )
-    order = "jm_ts, jm_key"
-    cust = "PARTITION BY jm_seg, jm_uid"
-    timeout = opts.session_timeout * MICROS
-    if opts.columns.session is not None:
-        new_session = (
-            f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_sess <> "
-            f"LAG(jm_sess) OVER ({cust} ORDER BY {order}) THEN 1 ELSE 0 END"
-        )
-    else:
-        new_session = (
-            f"CASE WHEN LAG(jm_ts) OVER ({cust} ORDER BY {order}) IS NULL OR jm_ts - "
-            f"LAG(jm_ts) OVER ({cust} ORDER BY {order}) > {timeout} THEN 1 ELSE 0 END"
-        )
-    # step 2 by aggregation: one row per (customer, timestamp, event), the first row's values
-    # (jm_key orders rows by file rank, then row number); mapping (step 4) is a per-row function,
-    # so it is computed on every row and the first row's touchpoint is kept.
-    events = f"""
-SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, NULLIF(jm_tp, '') AS jm_tp, jm_rows,
-  SUM(jm_new) OVER ({cust} ORDER BY {order} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS jm_sess_no
-FROM (
-  SELECT *, {new_session} AS jm_new
-  FROM (
+    # dedup carries the first row's touchpoint code and session; with no where: columns the
+    # code is a function of the (picked) event, mapped once per event after grouping, and
+    # without a session column every row's session is the same
+    code = f"COALESCE({mapping_code(rules, wcols)}, -1)"
+    sess = "COALESCE('v' || jm_sess, 'n')"
+    dedup = f"""
     SELECT jm_seg, jm_uid, {picked}, MIN({key}) AS jm_key, COUNT(*) AS jm_rows,
-      ARG_MIN(COALESCE({mapping_case(rules, wcols)}, ''), {key}) AS jm_tp,
-      ARG_MIN(COALESCE('v' || jm_sess, 'n'), {key}) AS jm_sess
+      {f"NULLIF(ARG_MIN({code}, {key}), -1)" if wcols else "0"} AS jm_code,
+      {f"ARG_MIN({sess}, {key})" if cols.session is not None else "'n'"} AS jm_sess
     FROM jm_parsed
     WHERE jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident_ok}
-    GROUP BY jm_seg, jm_uid, {group}
-  ) AS jm_d
-) AS jm_s"""
-    # a journey starts at its first visit outside the goals (facts.goal_starts: one that starts
-    # at a goal enters the chain at its first departure from it), so the conversion window and
-    # the time to convert run from there (from its first visit when it has none); the time to
-    # convert is that of its first arrival at a goal from outside the goals
-    session_journeys = opts.journey == "session"
-    jk = "jm_seg, jm_uid, jm_sess_no" if session_journeys else "jm_seg, jm_uid"
-    jk_join = " AND ".join(f"v.{c} = j.{c}" for c in jk.split(", "))
-    goal_list = ", ".join(lit(g) for g in goals) or "NULL"
-    window = opts.conversion_window
-    in_window = "1 = 1" if window is None else f"jm_next_ts - jm_start <= {window * MICROS}"
-    lost = opts.effective_lost_after * MICROS
-    ret = "0" if session_journeys else "CASE WHEN jm_next_sess <> jm_sess_no THEN 1 ELSE 0 END"
-    visits = f"""
-SELECT v.jm_seg, v.jm_uid, v.jm_tp, v.jm_next,
-  (v.jm_next_ts - v.jm_ts) // {MICROS} AS jm_secs,
-  CASE WHEN v.jm_next IS NOT NULL THEN {ret} ELSE 0 END AS jm_return,
-  CASE WHEN v.jm_pos = 1 THEN 1 ELSE 0 END AS jm_first,
-  CASE WHEN v.jm_next IS NULL AND e.jm_end - j.jm_last > {lost} THEN 1 ELSE 0 END AS jm_exit,
-  CASE WHEN v.jm_next IS NULL AND e.jm_end - j.jm_last <= {lost} THEN 1 ELSE 0 END AS jm_in_progress,
-  CASE WHEN v.jm_next IN ({goal_list}) AND {in_window.replace("jm_", "v.jm_")} THEN 1 ELSE 0 END AS jm_conv,
-  CASE WHEN v.jm_next IN ({goal_list}) AND NOT ({in_window.replace("jm_", "v.jm_")}) THEN 1 ELSE 0 END AS jm_late,
-  CASE WHEN v.jm_next IN ({goal_list}) AND v.jm_tp NOT IN ({goal_list}) AND {in_window.replace("jm_", "v.jm_")} THEN (v.jm_next_ts - v.jm_start) // {MICROS} END AS jm_conv_secs,
-  {"v.jm_sess_no" if session_journeys else "0"} AS jm_journey
-FROM (
-  SELECT c.*,
-    LEAD(jm_tp) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next,
-    LEAD(jm_ts) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_ts,
-    LEAD(jm_sess_no) OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_next_sess,
-    ROW_NUMBER() OVER (PARTITION BY {jk} ORDER BY {order}) AS jm_pos,
-    COALESCE(MIN(CASE WHEN jm_tp NOT IN ({goal_list}) THEN jm_ts END) OVER (PARTITION BY {jk}),
-      MIN(jm_ts) OVER (PARTITION BY {jk})) AS jm_start
-  FROM (
-    SELECT * FROM (
-      SELECT jm_seg, jm_uid, jm_ts, jm_tp, jm_sess_no, jm_key,
-        LAG(jm_tp) OVER ({cust} ORDER BY {order}) AS jm_prev_tp,
-        LAG(jm_sess_no) OVER ({cust} ORDER BY {order}) AS jm_prev_sess
-      FROM jm_events
-      WHERE jm_tp IS NOT NULL
-    ) AS jm_m
-    WHERE jm_prev_tp IS NULL OR jm_prev_tp <> jm_tp OR jm_prev_sess <> jm_sess_no
-  ) AS c
-) AS v
-JOIN (SELECT {jk}, MAX(jm_ts) AS jm_last FROM jm_events GROUP BY {jk}) AS j ON {jk_join}
-JOIN (SELECT jm_seg, MAX(jm_ts) AS jm_end FROM jm_events GROUP BY jm_seg) AS e ON v.jm_seg = e.jm_seg"""
+    GROUP BY jm_seg, jm_uid, {group}"""
+    if not wcols:
+        dedup = f"""
+    SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, jm_rows, NULLIF({code}, -1) AS jm_code, jm_sess
+    FROM ({dedup}) AS jm_g"""
+    events = ordered_events(dedup, opts, touchpoint_case(rules))
+    visits = ordered_visits(opts, goals)
     return {
         "jm_parsed": parsed,
         "jm_events": events,
