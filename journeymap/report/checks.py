@@ -225,9 +225,9 @@ def _comparison_lines(c: Comparison, tr: Translator | None = None) -> list[str]:
             f"  p_adj {_p(t.p_adjusted)}  n {t.n_before}/{t.n_after} {t.grain}"
         )
     for ch in c.changes:
-        lines.append(f"  {ch.kind:<18} {ch.detail}")
+        lines.append(f"  {ch.kind:<18} {ch.detail_in(tr)}")
     note = tr.gettext("note: {note}")
-    lines += ["  " + note.format(note=n) for n in c.notes]
+    lines += ["  " + note.format(note=n) for n in c.notes_in(tr)]
     return lines
 
 
@@ -381,9 +381,9 @@ def _markdown_comparison(c: Comparison, t: Translator | None = None) -> list[str
         out.append("")
     if c.changes:
         out += ["**" + t.gettext("What changed") + "**", ""]
-        out += [f"- {ch.kind}: {escape_markdown(ch.detail)}" for ch in c.changes]
+        out += [f"- {ch.kind}: {escape_markdown(ch.detail_in(t))}" for ch in c.changes]
         out.append("")
-    out += [f"> {escape_markdown(n)}" for n in c.notes]
+    out += [f"> {escape_markdown(n)}" for n in c.notes_in(t)]
     if c.notes:
         out.append("")
     return out
@@ -522,15 +522,17 @@ def diff_text(c: Comparison, old: str, new: str, *, lang: Language = ENGLISH) ->
     note = t.gettext("note: {note}")
     out = [f"{old} -> {new}"]
     if c.changes:
-        out += ["", t.gettext("structure:")] + [f"  {ch.kind:<19} {ch.detail}" for ch in c.changes]
+        out += ["", t.gettext("structure:")] + [
+            f"  {ch.kind:<19} {ch.detail_in(t)}" for ch in c.changes
+        ]
     else:
         out += ["", t.gettext("structure: no changes")]
     if c.tests:
         out += ["", t.gettext("numbers:"), *_comparison_lines(c, t)]
     if c.notes and not c.tests:
-        out += [note.format(note=n) for n in c.notes]
+        out += [note.format(note=n) for n in c.notes_in(t)]
     if c.overlap:
-        out += ["", note.format(note=c.overlap)]
+        out += ["", note.format(note=c.overlap_in(t))]
     return "\n".join(out) + "\n"
 
 
@@ -545,5 +547,5 @@ def diff_markdown(c: Comparison, old: str, new: str, *, lang: Language = ENGLISH
         out += [t.gettext("No structural changes."), ""]
     out += _markdown_comparison(c, t)
     if c.overlap:
-        out += [f"> {escape_markdown(c.overlap)}", ""]
+        out += [f"> {escape_markdown(c.overlap_in(t) or c.overlap)}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
