@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,8 @@ from journeymap.analysis.cohorts import COHORT_BY
 from journeymap.cli.event_options import (
     column_options,
     end_progress,
+    engine_of,
+    engine_option,
     make_options,
     progress_printer,
     speaks_options,
@@ -22,7 +24,6 @@ from journeymap.cli.event_options import (
 from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
-from journeymap.events.settings import Engine
 from journeymap.i18n import language_for
 from journeymap.io import OverlayFormat, dump_overlay, load_map
 from journeymap.report.cohorts import CohortFormat
@@ -84,13 +85,7 @@ BUSINESS_HEADER = (
     "from the log; needs --map.",
 )
 @column_options
-@click.option(
-    "--engine",
-    type=click.Choice(get_args(Engine)),
-    default="duckdb",
-    show_default=True,
-    help="Where the counting runs (spark needs the 'spark' extra).",
-)
+@engine_option
 @click.option(
     "--format",
     "fmt",
@@ -288,7 +283,7 @@ def run_log(
             events,
             opts,
             settings,
-            engine="spark" if engine == "spark" else "duckdb",
+            engine=engine_of(engine),
             progress=progress,
         )
     finally:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import get_args
 
 import click
 
@@ -12,6 +11,8 @@ from journeymap.cli.console import style, use_color
 from journeymap.cli.event_options import (
     censoring_warning,
     column_options,
+    engine_of,
+    engine_option,
     make_options,
     pipeline_options,
     progress_printer,
@@ -22,7 +23,7 @@ from journeymap.cli.event_options import end_progress as _end_progress
 from journeymap.cli.options import overlay_output_options, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.events.inputs import expand
-from journeymap.events.settings import DIALECTS, Engine
+from journeymap.events.settings import DIALECTS
 from journeymap.findings import Severity
 from journeymap.io import OverlayFormat, dump_overlay, load_map, load_overlay, refuse_inputs
 from journeymap.model import period_label
@@ -138,7 +139,7 @@ def ingest(
             loaded.map,
             events,
             opts,
-            engine="spark" if engine == "spark" else "duckdb",
+            engine=engine_of(engine),
             progress=progress,
         )
     finally:
@@ -184,13 +185,7 @@ def ingest(
     help="How many of the most frequent events become touchpoints.",
 )
 @column_options
-@click.option(
-    "--engine",
-    type=click.Choice(get_args(Engine)),
-    default="duckdb",
-    show_default=True,
-    help="Where the counting runs.",
-)
+@engine_option
 @click.option("--force", is_flag=True, help="Overwrite DRAFT if it exists.")
 @quiet_option
 @speaks_options
@@ -254,7 +249,7 @@ def discover(
             map_id=touchpoint_id(stem, set()),
             goal=goal,
             max_touchpoints=max_touchpoints,
-            engine="spark" if engine == "spark" else "duckdb",
+            engine=engine_of(engine),
             progress=progress,
         )
     finally:
@@ -478,7 +473,7 @@ def conform(
             loaded.map,
             events,
             opts,
-            engine="spark" if engine == "spark" else "duckdb",
+            engine=engine_of(engine),
             progress=progress,
         )
     finally:
