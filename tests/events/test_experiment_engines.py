@@ -100,5 +100,5 @@ def test_progress_is_told_each_step_as_ingest_tells_it(tmp_path: Path) -> None:
     ingest(make_map(), files, replace(opts, segment_by="variant"), progress=theirs.append)
     ours: list[str] = []
     ingest_arms(make_map(), files, opts, "variant", progress=ours.append)
-    assert len(theirs) >= 2 and theirs[0] == "reading 2 file(s)"
+    assert len(theirs) >= 2 and theirs[0] == "opening 2 files"
     assert ours == [theirs[0], "reading, assigning the arms", *theirs[1:]]
