@@ -26,6 +26,7 @@ from journeymap.checks import Finding, MapResult, Severity, exit_code
 from journeymap.figures import percent
 from journeymap.findings import SEVERITY_RANK
 from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
+from journeymap.i18n.numbers import localised, pp
 from journeymap.report.formats import Format, escape_markdown, pad
 from journeymap.report.sarif import sarif
 
@@ -102,31 +103,36 @@ def _pct(v: float | None, lang: Language = ENGLISH) -> str:
     return "n/a" if v is None else percent(v, lang=lang)
 
 
-def _value(t: Test, v: float | None) -> str:
+def _value(t: Test, v: float | None, lang: Language = ENGLISH) -> str:
+    """A compared figure as the check table and Markdown show it, in ``lang``'s separators
+    (English: ``4.8%``; Russian: ``4,8 %``)."""
     if v is None:
         return "n/a"
     if t.metric in ("drop_off", "conversion", "churn"):
-        return f"{v:.1%}"
-    return f"{v:.1f}%" if t.metric == "csat" else f"{v:.1f}"
+        return localised(f"{v:.1%}", lang)
+    return localised(f"{v:.1f}%" if t.metric == "csat" else f"{v:.1f}", lang)
 
 
-def _delta(t: Test) -> str:
+def _delta(t: Test, lang: Language = ENGLISH) -> str:
+    """The change of a compared figure: percentage points for proportions and CSAT."""
     d = t.delta
     if d is None:
         return "n/a"
-    if t.metric in ("drop_off", "conversion", "churn"):
-        return f"{d * 100:+.1f} pp"
-    return f"{d:+.1f} pp" if t.metric == "csat" else f"{d:+.1f}"
+    if t.metric in ("drop_off", "conversion", "churn", "csat"):
+        points = d * 100 if t.metric != "csat" else d
+        return f"{localised(f'{points:+.1f}', lang)} {pp(lang)}"
+    return localised(f"{d:+.1f}", lang)
 
 
-def _p(v: float | None) -> str:
-    return "n/a" if v is None else f"{v:.3g}"
+def _p(v: float | None, lang: Language = ENGLISH) -> str:
+    return "n/a" if v is None else localised(f"{v:.3g}", lang)
 
 
-def _money(v: float | None, currency: str | None) -> str:
+def _money(v: float | None, currency: str | None, lang: Language = ENGLISH) -> str:
     if v is None:
         return "n/a"
-    return f"{v:,.0f} {currency}" if currency else f"{v:,.0f}"
+    amount = localised(f"{v:,.0f}", lang)
+    return f"{amount} {currency}" if currency else amount
 
 
 _COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "90"}
@@ -216,13 +222,15 @@ def _comparison_lines(c: Comparison, tr: Translator | None = None) -> list[str]:
     names), then the structural changes and the notes."""
     tr = tr or translator(ENGLISH)
     overall = tr.gettext("(overall)")
+    lang = tr.lang
     lines = []
     for t in c.tests:
         where = t.subject if t.subject != "map" else overall
         lines.append(
             f"  {t.verdict.value:<18} {t.metric:<10} {pad(where, 24)} "
-            f"{_value(t, t.before):>8} -> {_value(t, t.after):<8} {_delta(t):>10}"
-            f"  p_adj {_p(t.p_adjusted)}  n {t.n_before}/{t.n_after} {t.grain}"
+            f"{_value(t, t.before, lang):>8} -> {_value(t, t.after, lang):<8} "
+            f"{_delta(t, lang):>10}  p_adj {_p(t.p_adjusted, lang)}  n {t.n_before}/{t.n_after} "
+            f"{t.grain}"
         )
     for ch in c.changes:
         lines.append(f"  {ch.kind:<18} {ch.detail_in(tr)}")
@@ -340,12 +348,14 @@ def _markdown_leaks(r: MapResult, t: Translator) -> list[str]:
         _md_row([*head, t.gettext("Lost value")]),
         "|---:|---|---:|---:|---:|",
     ]
+    lang = t.lang
     for leak in leaks:
         lc = leak.get("lost_conversions")
+        exits = localised(f"{leak.get('exits', 0):,}", lang)
+        lost = "n/a" if lc is None else localised(f"{lc:,.1f}", lang)
         out.append(
             f"| {leak.get('rank')} | {escape_markdown(leak.get('touchpoint'))} | "
-            f"{leak.get('exits', 0):,} | {'n/a' if lc is None else f'{lc:,.1f}'} | "
-            f"{_money(leak.get('lost_value'), cur)} |"
+            f"{exits} | {lost} | {_money(leak.get('lost_value'), cur, lang)} |"
         )
     return [*out, ""]
 
@@ -356,6 +366,7 @@ def _markdown_comparison(c: Comparison, t: Translator | None = None) -> list[str
         "nothing compared"
     )
     no_period = t.gettext("no period")
+    lang = t.lang
     out = [
         "**" + t.gettext("Against the baseline") + f"** {escape_markdown(c.baseline)} "
         f"({escape_markdown(c.baseline_period or no_period)} → "
@@ -375,8 +386,10 @@ def _markdown_comparison(c: Comparison, t: Translator | None = None) -> list[str
             where = test.subject if test.subject != "map" else t.gettext("(overall)")
             out.append(
                 f"| {test.verdict.value} | {test.metric} | {escape_markdown(where)} | "
-                f"{_value(test, test.before)} | {_value(test, test.after)} | {_delta(test)} | "
-                f"{_p(test.p_adjusted)} | {test.n_before:,}/{test.n_after:,} {test.grain} |"
+                f"{_value(test, test.before, lang)} | {_value(test, test.after, lang)} | "
+                f"{_delta(test, lang)} | {_p(test.p_adjusted, lang)} | "
+                f"{localised(f'{test.n_before:,}', lang)}/{localised(f'{test.n_after:,}', lang)} "
+                f"{test.grain} |"
             )
         out.append("")
     if c.changes:

@@ -51,3 +51,17 @@ def test_diff_markdown_changes_in_chinese(renamed: Path) -> None:
     added = translator("zh-Hant").gettext("touchpoint '{tid}' is new").format(tid="basket")
     assert f"- ADDED: {added}" in res.out
     assert "is new" not in res.out
+
+
+def test_diff_numbers_in_the_locale() -> None:
+    """The compared figures use the language's separators and unit (``4,8 %``, ``п. п.``);
+    English keeps ``4.8%`` and ``pp``. The conversion of first-purchase is 4,150 / 87,200."""
+    en_map, ru_map = str(MAPS / "first-purchase.yaml"), str(MAPS / "ru" / "first-purchase.ru.yaml")
+    ru = run_cli("diff", en_map, ru_map, "--lang", "ru")
+    en = run_cli("diff", en_map, ru_map, "--lang", "en")
+    assert ru.code == en.code == 0, ru.err + en.err
+    rate = f"{4150 / 87200:.1%}"  # 4.8%
+    assert f"{rate} -> {rate}" in en.out and "+0.0 pp" in en.out
+    ru_rate = rate.replace(".", ",").replace("%", "\xa0%")
+    assert f"{ru_rate} -> {ru_rate}" in ru.out
+    assert "+0,0 п. п." in ru.out and " pp " not in ru.out
