@@ -35,8 +35,6 @@ __all__ = [
     "Severity",
     "Text",
     "codes",
-    "number",
-    "period_of",
     "text",
     "text_of",
 ]
@@ -86,16 +84,6 @@ class Period:
 
     def format(self, t: Translator | None = None) -> str:
         return period(self.label, lang=ENGLISH if t is None else t.lang)
-
-
-def number(value: float, spec: str) -> Number:
-    """A :class:`Number` field (``number(planned, ",")``)."""
-    return Number(value, spec)
-
-
-def period_of(label: str) -> Period:
-    """A :class:`Period` field."""
-    return Period(label)
 
 
 Field = str | Phrase

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, get_args
 
-from journeymap.findings import Text, number, text
+from journeymap.findings import Number, Text, text
 from journeymap.model import parse_period
 from journeymap.stats import quantile
 
@@ -215,18 +215,18 @@ def left_out_words(c: Cohorts) -> Text:
             "{n} cell",
             plural="{n} cells",
             count=c.left_out_offsets,
-            n=number(c.left_out_offsets, ","),
+            n=Number(c.left_out_offsets, ","),
         ),
         cohorts=text(
             "{n} cohort",
             plural="{n} cohorts",
             count=c.left_out_cohorts,
-            n=number(c.left_out_cohorts, ","),
+            n=Number(c.left_out_cohorts, ","),
         ),
         customers=text(
             "{n} customer",
             plural="{n} customers",
             count=c.left_out_customers,
-            n=number(c.left_out_customers, ","),
+            n=Number(c.left_out_customers, ","),
         ),
     )

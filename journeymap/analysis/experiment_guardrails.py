@@ -42,7 +42,7 @@ from journeymap.analysis.experiment_plan import GuardrailSpec
 from journeymap.analysis.experiment_words import joined
 from journeymap.analysis.flow import Flow
 from journeymap.analysis.surveys import survey_metrics
-from journeymap.findings import Number, Text, number, text, text_of
+from journeymap.findings import Number, Text, text, text_of
 from journeymap.graph import GOAL, SCORES
 from journeymap.i18n import N_
 from journeymap.model import Direction, Scores
@@ -249,7 +249,7 @@ def breach_reason(rows: Sequence[Guardrail]) -> Text | None:
             "arm": g.arm,
             "metric": g.metric,
             "subject": g.subject,
-            "change": number((g.difference or 0.0) * scale, "+.2f"),
+            "change": Number((g.difference or 0.0) * scale, "+.2f"),
             "tolerance": g.tolerance,
         }
         parts.append(

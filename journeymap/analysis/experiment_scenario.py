@@ -22,7 +22,7 @@ import networkx as nx
 
 from journeymap.analysis.core import analyze
 from journeymap.analysis.results import Analysis
-from journeymap.findings import Text, number, text
+from journeymap.findings import Number, Text, text
 
 
 @dataclass(frozen=True)
@@ -114,9 +114,9 @@ def words(c: ScenarioCheck) -> Text:
         "{verdict}",
         arm=c.arm,
         scenario=c.scenario,
-        predicted=number(c.predicted * 100, "+.1f"),
-        observed=number(c.observed * 100, "+.1f"),
-        low=number(lo * 100, ".1f"),
-        high=number(hi * 100, ".1f"),
+        predicted=Number(c.predicted * 100, "+.1f"),
+        observed=Number(c.observed * 100, "+.1f"),
+        low=Number(lo * 100, ".1f"),
+        high=Number(hi * 100, ".1f"),
         verdict=verdict,
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from journeymap.findings import Number, Text, number, text, text_of
+from journeymap.findings import Number, Text, text, text_of
 
 if TYPE_CHECKING:
     from journeymap.analysis.experiment import Arm, TouchpointDifference
@@ -64,7 +64,7 @@ def sample_ratio_mismatch(p: float) -> Text:
         "sample ratio mismatch (p = {p}): the arms did not get the planned shares of customers, "
         "so assignment or tracking is broken and every difference may come from who was "
         "counted, not from the change",
-        p=number(p, ".2g"),
+        p=Number(p, ".2g"),
     )
 
 
@@ -74,8 +74,8 @@ def sequential_note(planned: int, so_far: int) -> Text:
         "planned {planned} customer per arm, {so_far} so far: read the sequential figures",
         plural="planned {planned} customers per arm, {so_far} so far: read the sequential figures",
         count=planned,
-        planned=number(planned, ","),
-        so_far=number(so_far, ","),
+        planned=Number(planned, ","),
+        so_far=Number(so_far, ","),
     )
 
 
@@ -85,7 +85,7 @@ def harm(arms: Sequence[str], reached: bool, alpha: float) -> Text:
         "{arms} converts significantly worse than the control ({figures} p < {alpha})",
         arms=", ".join(arms),
         figures=_figures(reached),
-        alpha=number(alpha, "g"),
+        alpha=Number(alpha, "g"),
     )
 
 
@@ -95,7 +95,7 @@ def ship(arm: str, reached: bool, alpha: float) -> Text:
         "{arm} converts significantly better than the control ({figures} p < {alpha})",
         arm=arm,
         figures=_figures(reached),
-        alpha=number(alpha, "g"),
+        alpha=Number(alpha, "g"),
     )
 
 
@@ -105,7 +105,7 @@ def needs_more(n: int) -> Text:
         "no significant difference yet; needs about {n} more customer per arm",
         plural="no significant difference yet; needs about {n} more customers per arm",
         count=n,
-        n=number(n, ","),
+        n=Number(n, ","),
     )
 
 
@@ -146,7 +146,7 @@ def _counts(pairs: Sequence[tuple[str, int]]) -> Text:
     """
     template = ", ".join(f"{{a{i}}} {{n{i}}}" for i in range(len(pairs)))
     fields: list[tuple[str, str | Text | Number]] = [(f"a{i}", a) for i, (a, _) in enumerate(pairs)]
-    fields += [(f"n{i}", number(c, ",")) for i, (_, c) in enumerate(pairs)]
+    fields += [(f"n{i}", Number(c, ",")) for i, (_, c) in enumerate(pairs)]
     return Text(template, tuple(fields))
 
 
@@ -167,16 +167,16 @@ def biggest_difference(rows: Sequence[TouchpointDifference]) -> Text | None:
         return text(
             "{arm} lost {drop_off} of customers at {name}, the control none",
             arm=r.arm,
-            drop_off=number(r.drop_off, ".1%"),
+            drop_off=Number(r.drop_off, ".1%"),
             name=r.name,
         )
     fewer = change < 0
     fields: dict[str, str | Number] = {
         "arm": r.arm,
-        "change": number(abs(change), ".0%"),
+        "change": Number(abs(change), ".0%"),
         "name": r.name,
-        "drop_off": number(r.drop_off, ".1%"),
-        "control": number(r.control_drop_off, ".1%"),
+        "drop_off": Number(r.drop_off, ".1%"),
+        "control": Number(r.control_drop_off, ".1%"),
     }
     said = (
         text_of(
@@ -191,7 +191,7 @@ def biggest_difference(rows: Sequence[TouchpointDifference]) -> Text | None:
         "{difference}{interval} (q {q})",
         difference=said,
         interval=_interval(r.relative_change_interval, fewer),
-        q=number(r.q_value, ".2g"),
+        q=Number(r.q_value, ".2g"),
     )
 
 
@@ -201,10 +201,10 @@ def _interval(ci: tuple[float, float] | None, fewer: bool) -> str | Text:
         return ""
     if ci[0] * ci[1] > 0:
         lo, hi = sorted((abs(ci[0]), abs(ci[1])))
-        low, high = number(lo, ".0%"), number(hi, ".0%")
+        low, high = Number(lo, ".0%"), Number(hi, ".0%")
         if fewer:
             return text("; 95% interval {low} to {high} fewer", low=low, high=high)
         return text("; 95% interval {low} to {high} more", low=low, high=high)
     return text(
-        "; 95% interval {low} to {high}", low=number(ci[0], "+.0%"), high=number(ci[1], "+.0%")
+        "; 95% interval {low} to {high}", low=Number(ci[0], "+.0%"), high=Number(ci[1], "+.0%")
     )

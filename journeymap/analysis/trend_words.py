@@ -16,12 +16,12 @@ conversion 3.1% in 2026-Q3 is above its upper control limit 2.9% (centre 2.5%)
 
 from __future__ import annotations
 
-from journeymap.findings import Field, Number, Text, number, period_of, text, text_of
+from journeymap.findings import Field, Number, Period, Text, text, text_of
 
 
 def _pct(v: float) -> Number:
     """A proportion as a percentage to one decimal (``3.1%``)."""
-    return number(v, ".1%")
+    return Number(v, ".1%")
 
 
 def series_name(touchpoint: str | None) -> Text:
@@ -43,7 +43,7 @@ def beyond_limit(
     fields: dict[str, Field | Text] = {
         "what": what,
         "value": _pct(value),
-        "period": period_of(period),
+        "period": Period(period),
         "limit": _pct(limit),
         "centre": _pct(centre),
     }
@@ -60,7 +60,7 @@ def beyond_limit(
 
 def run_of(what: Text, centre: float, first: str, last: str, n: int, *, above: bool) -> Text:
     """``n`` periods in a row on one side of the centre line (Western Electric rule 4)."""
-    c, k, p0, p1 = _pct(centre), number(n, ","), period_of(first), period_of(last)
+    c, k, p0, p1 = _pct(centre), Number(n, ","), Period(first), Period(last)
     if above:
         return text(
             "{what} stayed above its centre line {centre} for {n} period in a row "
@@ -95,12 +95,12 @@ def change_between(
     fields: dict[str, Field | Text] = {
         "what": what,
         "a": _pct(a),
-        "p0": period_of(p0),
+        "p0": Period(p0),
         "b": _pct(b),
-        "p1": period_of(p1),
-        "points": number(100 * (b - a), "+.1f"),
+        "p1": Period(p1),
+        "points": Number(100 * (b - a), "+.1f"),
         "p": p,
-        "q": number(q, ".2g"),
+        "q": Number(q, ".2g"),
     }
     if b > a:
         return text_of(
@@ -124,11 +124,11 @@ def trend_of(
     fields: dict[str, Field | Text] = {
         "what": what,
         "a": _pct(first[1]),
-        "p0": period_of(first[0]),
+        "p0": Period(first[0]),
         "b": _pct(last[1]),
-        "p1": period_of(last[0]),
+        "p1": Period(last[0]),
         "p": p,
-        "q": number(q, ".2g"),
+        "q": Number(q, ".2g"),
     }
     if rising:
         return text_of(
@@ -147,8 +147,8 @@ def laney_reason(chi_squared: float, df: int, p: float, sigma_z: float) -> Text:
     return text(
         "the periods vary more than sampling explains (chi-squared {chi} on {df} df, p = {p}): "
         "limits {sigma} times wider (Laney sigma_z)",
-        chi=number(chi_squared, ".1f"),
-        df=number(df, "d"),
-        p=number(p, ".2g"),
-        sigma=number(sigma_z, ".2f"),
+        chi=Number(chi_squared, ".1f"),
+        df=Number(df, "d"),
+        p=Number(p, ".2g"),
+        sigma=Number(sigma_z, ".2f"),
     )

@@ -23,7 +23,7 @@ from typing import Any
 
 from journeymap.analysis.comparison import Comparison, Test, Verdict
 from journeymap.checks import Finding, MapResult, Severity, exit_code
-from journeymap.figures import percent
+from journeymap.figures import percent, points
 from journeymap.findings import SEVERITY_RANK
 from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
 from journeymap.i18n.numbers import localised, pp
@@ -118,9 +118,10 @@ def _delta(t: Test, lang: Language = ENGLISH) -> str:
     d = t.delta
     if d is None:
         return "n/a"
-    if t.metric in ("drop_off", "conversion", "churn", "csat"):
-        points = d * 100 if t.metric != "csat" else d
-        return f"{localised(f'{points:+.1f}', lang)} {pp(lang)}"
+    if t.metric in ("drop_off", "conversion", "churn"):
+        return points(d, lang=lang)
+    if t.metric == "csat":  # CSAT is already on 0-100: its change is in points as it stands
+        return f"{localised(f'{d:+.1f}', lang)} {pp(lang)}"
     return localised(f"{d:+.1f}", lang)
 
 
