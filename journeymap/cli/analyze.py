@@ -10,6 +10,7 @@ from journeymap.cli.options import (
     load,
     located,
     map_options,
+    output_option,
     quiet_option,
     to_stdout,
     write_output,
@@ -89,13 +90,7 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
     help="Also show figures by channel (or stage) and credit the conversions to them "
     "(removal effects, with first and last touch beside them); csv becomes one row per group.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write to FILE instead of standard output.",
-)
+@output_option("the analysis")
 @lang_option
 @quiet_option
 def analyze(

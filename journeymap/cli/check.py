@@ -9,7 +9,7 @@ import click
 
 from journeymap.cli.console import use_color
 from journeymap.cli.lang import checked_lang, lang_option
-from journeymap.cli.options import load, to_stdout, write_output
+from journeymap.cli.options import load, output_option, to_stdout, write_output
 from journeymap.errors import JourneymapError, MapError, UsageError
 from journeymap.findings import Severity
 from journeymap.i18n import ENGLISH, Language, language_for
@@ -77,13 +77,7 @@ def _map_files(paths: tuple[str, ...]) -> list[Path]:
     show_default=True,
     help="Exit 1 when a finding at or above this severity exists.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write the report to FILE instead of standard output.",
-)
+@output_option("the report")
 @lang_option
 def check(
     paths: tuple[str, ...],
@@ -272,13 +266,7 @@ def _append(path: str, text: str) -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write the changes to FILE instead of standard output.",
-)
+@output_option("the changes")
 @lang_option
 def diff(
     old: str,

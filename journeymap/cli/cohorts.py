@@ -22,7 +22,7 @@ from journeymap.cli.event_options import (
     speaks_options,
 )
 from journeymap.cli.lang import checked_lang, lang_option
-from journeymap.cli.options import quiet_option, to_stdout, write_output
+from journeymap.cli.options import output_option, quiet_option, to_stdout, write_output
 from journeymap.errors import UsageError
 from journeymap.i18n import language_for
 from journeymap.io import OverlayFormat, dump_overlay, load_map
@@ -94,13 +94,7 @@ BUSINESS_HEADER = (
     show_default=True,
     help="table (the triangle), json for tools, csv (long), markdown.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write to FILE instead of standard output (the overlay with --write-business).",
-)
+@output_option("the cohorts (the overlay with --write-business)")
 @click.option(
     "--chart",
     metavar="FILE",

@@ -20,7 +20,13 @@ from journeymap.cli.event_options import (
     summary_line,
 )
 from journeymap.cli.event_options import end_progress as _end_progress
-from journeymap.cli.options import overlay_output_options, quiet_option, to_stdout, write_output
+from journeymap.cli.options import (
+    output_option,
+    overlay_output_options,
+    quiet_option,
+    to_stdout,
+    write_output,
+)
 from journeymap.errors import UsageError
 from journeymap.events.inputs import expand
 from journeymap.events.settings import DIALECTS
@@ -165,14 +171,7 @@ def ingest(
 
 @click.command()
 @click.argument("events", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    metavar="DRAFT",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="Where to write the draft map (YAML).",
-)
+@output_option("the draft map (YAML)", required=True, metavar="DRAFT")
 @click.option(
     "--goal", default=None, metavar="EVENT", help="The event that counts as a conversion."
 )
@@ -397,13 +396,7 @@ def _overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
     help="Text output: list at most N findings per code, the largest first (other formats "
     "list everything).",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write the report to FILE instead of standard output.",
-)
+@output_option("the report")
 @quiet_option
 @speaks_options
 def conform(

@@ -15,7 +15,7 @@ from journeymap.cli.experiment_arms import (
     setup,
 )
 from journeymap.cli.lang import checked_lang, lang_option
-from journeymap.cli.options import quiet_option
+from journeymap.cli.options import output_option, quiet_option, write_output
 from journeymap.errors import ExitCode, UsageError
 from journeymap.i18n import language_for
 
@@ -56,13 +56,7 @@ from journeymap.i18n import language_for
     help="table for people, json for tools, markdown for a PR comment, csv (one figure a "
     "row), github (annotations on the map's experiments: entry).",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write to FILE instead of standard output.",
-)
+@output_option("the readout (or the plan)")
 @lang_option
 @quiet_option
 def experiment(
@@ -108,7 +102,7 @@ def experiment(
             raise UsageError("give two or more --arm NAME=OVERLAY, or --plan")
         names = declared or ["control", "treatment"]
         text = render_plan(plan(design, s.baseline, len(names), s.daily), fmt, names, lang=language)
-        _write(text, output)
+        write_output(output, text)
         return
     arms = overlay_arms(map_path, specs, s)
     left_out: list[str] = []
@@ -123,15 +117,6 @@ def experiment(
     )
     logs = events.event_logs
     inputs = [map_path, *logs, *(p for _, p in specs if p not in logs)]
-    _write(render(readout, fmt, at, lang=language), output, inputs=inputs)
+    write_output(output, render(readout, fmt, at, lang=language), inputs)
     if readout.decision.value in ("harm", "invalid"):
         raise click.exceptions.Exit(int(ExitCode.FINDINGS))
-
-
-def _write(text: str, output: str | None, inputs: list[str] | None = None) -> None:
-    if output:
-        from journeymap.io import write_atomic
-
-        write_atomic(output, text, inputs=inputs or [])
-    else:
-        click.echo(text, nl=False)

@@ -10,6 +10,7 @@ from journeymap.cli.options import (
     load,
     located,
     map_options,
+    output_option,
     quiet_option,
     to_stdout,
     write_output,
@@ -28,13 +29,7 @@ from journeymap.cli.options import (
     help="table for people, json for tools, markdown for issues and PRs, csv = one row each.",
 )
 @bootstrap_options("the value at stake")
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write to FILE instead of standard output.",
-)
+@output_option("the opportunities")
 @lang_option
 @quiet_option
 def opportunities(

@@ -49,6 +49,31 @@ def map_options(func: F) -> F:
     return func
 
 
+def output_option(holds: str, *, required: bool = False, metavar: str = "FILE") -> Callable[[F], F]:
+    """``-o/--output``, the one definition of every command that writes a result to a file.
+
+    ``holds`` says what the file holds ("the report"); a ``required`` output has no default
+    (``render``, ``discover``). Whatever the command, ``-`` means standard output, and a file
+    is written by :func:`write_output`: atomically, and never over one of the command's inputs.
+
+    >>> import click
+    >>> @click.command()
+    ... @output_option("the report")
+    ... def cmd(output: str | None) -> None: ...
+    >>> [p.help for p in cmd.params]
+    ["Write the report to FILE, atomically and never over an input (default and '-': standard output)."]
+    """
+    stdout = "'-'" if required else "default and '-'"
+    return click.option(
+        "-o",
+        "--output",
+        metavar=metavar,
+        required=required,
+        type=click.Path(dir_okay=False),
+        help=f"Write {holds} to {metavar}, atomically and never over an input ({stdout}: standard output).",
+    )
+
+
 def overlay_output_options(func: F) -> F:
     """``-o/--output`` and ``--format yaml|json`` of every command that writes an overlay."""
     func = click.option(
@@ -58,14 +83,7 @@ def overlay_output_options(func: F) -> F:
         default=None,
         help="Overlay format [default: json for a .json output, else yaml].",
     )(func)
-    func = click.option(
-        "-o",
-        "--output",
-        metavar="FILE",
-        type=click.Path(dir_okay=False),
-        help="Write the overlay to FILE (default: standard output).",
-    )(func)
-    return func
+    return output_option("the overlay")(func)
 
 
 def bootstrap_options(intervals_of: str) -> Callable[[F], F]:

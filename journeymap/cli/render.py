@@ -13,7 +13,14 @@ from journeymap.analysis.cohorts import COHORT_BY
 from journeymap.cli.cohorts import cohort_view_options
 from journeymap.cli.experiment_arms import event_arm_options
 from journeymap.cli.lang import checked_lang, lang_option
-from journeymap.cli.options import load, located, map_options, quiet_option, write_output
+from journeymap.cli.options import (
+    load,
+    located,
+    map_options,
+    output_option,
+    quiet_option,
+    write_output,
+)
 from journeymap.errors import JourneymapError, UsageError
 from journeymap.render.scene import COLOR_BY, CURVES
 
@@ -55,13 +62,7 @@ VIEW_NAMES = (
     "with the overlays of its periods as DATA; deck: pptx, with the experiment and trend slides "
     "when --arm or DATA are given; opportunities: svg png pdf, the value-versus-effort matrix).",
 )
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="File to write (atomically; never one of the inputs).",
-)
+@output_option("the view", required=True)
 @click.option(
     "--theme",
     type=click.Choice(["light", "dark", "print"]),

@@ -17,7 +17,14 @@ from journeymap.cli.event_options import (
     summary_line,
 )
 from journeymap.cli.lang import checked_lang, lang_option
-from journeymap.cli.options import load, located, quiet_option, to_stdout, write_output
+from journeymap.cli.options import (
+    load,
+    located,
+    output_option,
+    quiet_option,
+    to_stdout,
+    write_output,
+)
 from journeymap.errors import UsageError
 from journeymap.events.periods import EVERY
 from journeymap.events.rows import left_out_text
@@ -83,13 +90,7 @@ def overlay_files(values: tuple[str, ...]) -> list[Path]:
     show_default=True,
     help="Level of every interval.",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write to FILE instead of standard output.",
-)
+@output_option("the trend")
 @lang_option
 @quiet_option
 @speaks_options

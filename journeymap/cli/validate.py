@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from journeymap.cli.console import style, use_color
-from journeymap.cli.options import quiet_option, write_output
+from journeymap.cli.options import output_option, quiet_option, write_output
 from journeymap.errors import Diagnostic, ExitCode, JourneymapError, UsageError
 from journeymap.graph import build_graph
 from journeymap.io import (
@@ -194,13 +194,7 @@ def schema_text(overlay: bool = False) -> str:
 
 
 @click.command()
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False),
-    help="Write the schema to FILE instead of standard output.",
-)
+@output_option("the schema")
 @click.option("--overlay", is_flag=True, help="The schema of overlay files instead of maps.")
 def schema(output: str | None, overlay: bool) -> None:
     """Print the JSON Schema of the map format (for editor autocompletion).
