@@ -49,12 +49,15 @@ def map_options(func: F) -> F:
     return func
 
 
-def output_option(holds: str, *, required: bool = False, metavar: str = "FILE") -> Callable[[F], F]:
+def output_option(
+    holds: str, *, required: bool = False, stdout: bool = True, metavar: str = "FILE"
+) -> Callable[[F], F]:
     """``-o/--output``, the one definition of every command that writes a result to a file.
 
     ``holds`` says what the file holds ("the report"); a ``required`` output has no default
-    (``render``, ``discover``). Whatever the command, ``-`` means standard output, and a file
-    is written by :func:`write_output`: atomically, and never over one of the command's inputs.
+    (``render``, ``discover``); ``stdout`` says whether ``-`` means standard output (not for
+    ``render``, which picks the format by the file's extension). A file is written by
+    :func:`write_output`: atomically, and never over one of the command's inputs.
 
     >>> import click
     >>> @click.command()
@@ -63,14 +66,15 @@ def output_option(holds: str, *, required: bool = False, metavar: str = "FILE") 
     >>> [p.help for p in cmd.params]
     ["Write the report to FILE, atomically and never over an input (default and '-': standard output)."]
     """
-    stdout = "'-'" if required else "default and '-'"
+    dash = "'-'" if required else "default and '-'"
+    where = f" ({dash}: standard output)" if stdout else ""
     return click.option(
         "-o",
         "--output",
         metavar=metavar,
         required=required,
         type=click.Path(dir_okay=False),
-        help=f"Write {holds} to {metavar}, atomically and never over an input ({stdout}: standard output).",
+        help=f"Write {holds} to {metavar}, atomically and never over an input{where}.",
     )
 
 

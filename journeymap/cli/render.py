@@ -62,7 +62,7 @@ VIEW_NAMES = (
     "with the overlays of its periods as DATA; deck: pptx, with the experiment and trend slides "
     "when --arm or DATA are given; opportunities: svg png pdf, the value-versus-effort matrix).",
 )
-@output_option("the view", required=True)
+@output_option("the view", required=True, stdout=False)
 @click.option(
     "--theme",
     type=click.Choice(["light", "dark", "print"]),
