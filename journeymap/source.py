@@ -33,6 +33,22 @@ class Position:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+def undecodable(path: str, data: bytes, exc: UnicodeDecodeError) -> Position:
+    """Where the first byte of ``data`` that is not UTF-8 lies (``exc`` from decoding ``data``):
+    its line, and its column in characters of the line before it, plus 1.
+
+    >>> data = b"a,b\\nc\\xffd\\n"
+    >>> try:
+    ...     data.decode("utf-8")
+    ... except UnicodeDecodeError as exc:
+    ...     print(undecodable("f.csv", data, exc))
+    f.csv:2:2
+    """
+    before = data[: exc.start]
+    col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+    return Position(path, before.count(b"\n") + 1, col)
+
+
 @dataclass
 class SourceText:
     """The text of files read so far, kept to show the offending line of an error."""

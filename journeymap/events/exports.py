@@ -14,8 +14,8 @@ from pathlib import Path
 
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.io.files import require_regular
-from journeymap.model import JourneyMap
-from journeymap.source import Position
+from journeymap.model import MAX_MAGNITUDE, JourneyMap
+from journeymap.source import Position, undecodable
 
 
 class ExportError(UsageError):
@@ -48,9 +48,14 @@ def read_csv(
     if text is None:
         try:
             require_regular(path, str(path), "report")  # a FIFO would block
-            text = Path(path).read_text(encoding="utf-8-sig")
+            data = Path(path).read_bytes().removeprefix(b"\xef\xbb\xbf")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ExportError(f"{path} is not UTF-8 text", hint="export the report as CSV") from exc
+            raise ExportError(
+                f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                position=undecodable(str(path), data, exc),
+                hint="export the report as UTF-8 CSV",
+            ) from None
         except OSError as exc:
             raise ExportError(f"cannot read {path}: {exc.strerror or exc}") from exc
     comments: list[str] = []
@@ -100,13 +105,32 @@ def find_column(
     )
 
 
+BOUND_HINT = "an export's counts and amounts lie within 10^15, where sums stay exact and finite"
+
+
 def whole_count(row: Row, column: str, header: Sequence[str], path: str) -> int:
-    """A whole, non-negative number; thousands separators (``1,234``, ``1 234``) allowed."""
+    """A whole, non-negative number up to ``MAX_MAGNITUDE`` (10^15); thousands separators
+    (``1,234``, ``1 234``) allowed.
+
+    Read exactly (``int``, never through a float, which rounds beyond 2^53); the bound keeps
+    the sums over rows exact in the analysis' floats and within the overlay reader's 40 digits.
+
+    >>> row = Row(2, {"Users": "1,234"})
+    >>> whole_count(row, "Users", ["Users"], "f.csv")
+    1234
+    """
     raw = row.cells[column]
     text = re.sub(r"[\s,\u00a0\u202f']", "", raw)
-    if re.fullmatch(r"\d+(\.0+)?", text):
-        return int(float(text))
     col = column_of(row, column, header)
+    if re.fullmatch(r"\d+(\.0+)?", text):
+        value = int(text.partition(".")[0])
+        if value <= MAX_MAGNITUDE:
+            return value
+        raise ExportError(
+            f"'{raw}' in column '{column}' is more than 10^15 customers",
+            position=Position(path, row.line, col),
+            hint=BOUND_HINT,
+        )
     raise ExportError(
         f"'{raw}' in column '{column}' is not a whole number of customers",
         position=Position(path, row.line, col),
@@ -114,17 +138,19 @@ def whole_count(row: Row, column: str, header: Sequence[str], path: str) -> int:
 
 
 def amount(row: Row, column: str, header: Sequence[str], path: str) -> float:
+    """A non-negative amount up to ``MAX_MAGNITUDE`` (10^15), so a sum over rows stays finite."""
     raw = row.cells[column]
     text = re.sub(r"[\s,\u00a0\u202f']", "", raw)
     try:
         value = float(text) if text else 0.0
     except ValueError:
         value = -1.0
-    if value >= 0 and value == value and value != float("inf"):
+    if 0 <= value <= MAX_MAGNITUDE:  # NaN compares false
         return value
     raise ExportError(
         f"'{raw}' in column '{column}' is not an amount",
         position=Position(path, row.line, column_of(row, column, header)),
+        hint=BOUND_HINT if value > MAX_MAGNITUDE else None,
     )
 
 

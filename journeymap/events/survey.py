@@ -20,7 +20,7 @@ from journeymap.events.settings import SettingError, missing_column
 from journeymap.io.files import require_regular
 from journeymap.io.writer import overlay_plain
 from journeymap.model import CSAT_SCALE, NPS_SCALE, JourneyMap, Overlay, Survey
-from journeymap.source import Position
+from journeymap.source import Position, undecodable
 
 HEADER = (
     "journeymap overlay written by `journeymap ingest-survey`: survey responses.\n"
@@ -73,12 +73,15 @@ def ingest_survey(
     cols = columns or SurveyColumns()
     try:
         require_regular(path, str(path), "survey export")  # a FIFO would block
-        text = Path(path).read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes().removeprefix(b"\xef\xbb\xbf")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}") from None
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         raise UsageError(
-            f"{path} is not UTF-8 text", hint="export the survey as UTF-8 CSV"
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+            position=undecodable(str(path), data, exc),
+            hint="export the survey as UTF-8 CSV",
         ) from None
     reader = csv.DictReader(io.StringIO(text))
     header = list(reader.fieldnames or [])
