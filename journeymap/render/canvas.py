@@ -132,8 +132,7 @@ def _notes(
     """The owner and age line of every card, at the largest size at which all of them fit
     (at least 4.5 pt; longer ones are cut and counted like any cell)."""
     box = _note_box(scene, cell, h, k)
-    sizes = [wr.size_for(box, m, 6.5 * k, pad=0.04 * k, min_size=4.5) for m in meta.values() if m]
-    size = min(sizes or [6.5 * k])
+    size = wr.lane_size([(box, m) for m in meta.values() if m], 6.5 * k, pad=0.04 * k, min_size=4.5)
     return {tid: _Note(m, size, k) for tid, m in meta.items()}
 
 
@@ -261,9 +260,7 @@ def _lane(
     ]
     # one size per lane (the largest at which every cell of the lane fits), so a lane
     # reads evenly; cells that do not fit even at the minimum are cut
-    lane_size = min(
-        [wr.size_for(c, txt, size, bold=bold, pad=0.07 * k) for c, txt in cells if txt] or [size]
-    )
+    lane_size = wr.lane_size([(c, txt) for c, txt in cells if txt], size, bold=bold, pad=0.07 * k)
     for cell, text in cells:
         if text:
             wr.text(
