@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,13 +30,17 @@ def test_a_lanes_size_is_the_smallest_size_of_its_cells(
     assert wr.lane_size(cells, size, pad=0.07) == every
 
 
+def _width(m: Measurer, text: str, size: float) -> float:
+    return m.width(text, size)
+
+
 def _fit_the_long_way(
     m: Measurer, text: str, width: float, height: float, size: float, min_size: float
 ) -> tuple[list[str], float, bool]:
     """`fit` as it was before issue 14: the whole wrap at each size tried."""
     s = size
     while True:
-        w = linebreak.wrap(text, width, lambda t, s=s: m.width(t, s), lang=m.lang)
+        w = linebreak.wrap(text, width, functools.partial(_width, m, size=s), lang=m.lang)
         lines = w.texts
         if ((len(lines) - 1) * s * 1.22 + 1.25 * s <= height and not w.broke) or s <= min_size:
             break
