@@ -272,17 +272,16 @@ def _lane(
                 pad=0.07 * k,
                 center=key == "touchpoint",
             )
-    for i in range(1, grid.n):  # column separators
-        xf = (grid.x0 + i * grid.col_w) / wr.W
+    if grid.n > 1:  # the column separators: one line artist, a segment per column
+        nan = float("nan")
+        xs: list[float] = []
+        ys: list[float] = []
+        for i in range(1, grid.n):
+            xf = (grid.x0 + i * grid.col_w) / wr.W
+            xs += [xf, xf, nan]
+            ys += [(y - h) / wr.H, y / wr.H, nan]
         wr.fig.add_artist(
-            Line2D(
-                [xf, xf],
-                [(y - h) / wr.H, y / wr.H],
-                transform=wr.fig.transFigure,
-                color=t.grid,
-                lw=0.5,
-                zorder=1,
-            )
+            Line2D(xs[:-1], ys[:-1], transform=wr.fig.transFigure, color=t.grid, lw=0.5, zorder=1)
         )
 
 
