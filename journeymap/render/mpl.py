@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from matplotlib.font_manager import FontProperties
 
 CREATOR = "journeymap"
+PDF_BACKEND: str | None = "module://journeymap.render.pdf"
+"""The writer of PDF files: matplotlib's, shaping and encoding each kind of line of text once
+per file (:mod:`journeymap.render.pdf`; None is matplotlib's own, the same bytes)."""
 
 
 @contextlib.contextmanager
@@ -96,7 +99,8 @@ def save(fig: Figure, fmt: str) -> bytes:
         metadata = {"CreationDate": None, "ModDate": None, "Creator": CREATOR, "Producer": CREATOR}
     else:
         metadata = {"Software": CREATOR}
-    fig.savefig(buf, format=fmt, metadata=metadata)
+    backend = PDF_BACKEND if fmt == "pdf" else None
+    fig.savefig(buf, format=fmt, metadata=metadata, backend=backend)
     return buf.getvalue()
 
 
