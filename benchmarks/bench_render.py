@@ -33,7 +33,10 @@ shrinking: it overlaps when texts are long). `--watch` is the time from saving t
 new file being written, in a running `journeymap render --watch`; the cold column is a fresh
 `journeymap render` process for the same output (what you would do without `--watch`).
 For the generated maps, most of "DOT text alone" is the analysis (leak ranking and stage
-reach, without bootstrap) that the graph view shows; the DOT text itself takes milliseconds."""
+reach, without bootstrap) that the graph view shows; the DOT text itself takes milliseconds.
+A PDF is written by matplotlib's PDF writer with each kind of line of text shaped and encoded
+once per file (`journeymap/render/pdf.py`, the same bytes); what is left of the canvas PDF is
+mostly font subsetting (fontTools) and matplotlib's layout of each distinct line."""
 
 
 def generated_map(n: int, seed: int = 0) -> str:

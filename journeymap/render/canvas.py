@@ -132,8 +132,7 @@ def _notes(
     """The owner and age line of every card, at the largest size at which all of them fit
     (at least 4.5 pt; longer ones are cut and counted like any cell)."""
     box = _note_box(scene, cell, h, k)
-    sizes = [wr.size_for(box, m, 6.5 * k, pad=0.04 * k, min_size=4.5) for m in meta.values() if m]
-    size = min(sizes or [6.5 * k])
+    size = wr.lane_size([(box, m) for m in meta.values() if m], 6.5 * k, pad=0.04 * k, min_size=4.5)
     return {tid: _Note(m, size, k) for tid, m in meta.items()}
 
 
@@ -261,9 +260,7 @@ def _lane(
     ]
     # one size per lane (the largest at which every cell of the lane fits), so a lane
     # reads evenly; cells that do not fit even at the minimum are cut
-    lane_size = min(
-        [wr.size_for(c, txt, size, bold=bold, pad=0.07 * k) for c, txt in cells if txt] or [size]
-    )
+    lane_size = wr.lane_size([(c, txt) for c, txt in cells if txt], size, bold=bold, pad=0.07 * k)
     for cell, text in cells:
         if text:
             wr.text(
@@ -275,17 +272,16 @@ def _lane(
                 pad=0.07 * k,
                 center=key == "touchpoint",
             )
-    for i in range(1, grid.n):  # column separators
-        xf = (grid.x0 + i * grid.col_w) / wr.W
+    if grid.n > 1:  # the column separators: one line artist, a segment per column
+        nan = float("nan")
+        xs: list[float] = []
+        ys: list[float] = []
+        for i in range(1, grid.n):
+            xf = (grid.x0 + i * grid.col_w) / wr.W
+            xs += [xf, xf, nan]
+            ys += [(y - h) / wr.H, y / wr.H, nan]
         wr.fig.add_artist(
-            Line2D(
-                [xf, xf],
-                [(y - h) / wr.H, y / wr.H],
-                transform=wr.fig.transFigure,
-                color=t.grid,
-                lw=0.5,
-                zorder=1,
-            )
+            Line2D(xs[:-1], ys[:-1], transform=wr.fig.transFigure, color=t.grid, lw=0.5, zorder=1)
         )
 
 

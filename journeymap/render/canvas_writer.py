@@ -73,6 +73,25 @@ class Writer:
         width_pt, height_pt = self._area(box, pad)
         return fit(self.m, text, width_pt, height_pt, size, bold=bold, min_size=min_size)[1]
 
+    def lane_size(
+        self,
+        cells: list[tuple[Box, str]],
+        size: float,
+        *,
+        bold: bool = False,
+        pad: float = 0.06,
+        min_size: float = 5.5,
+    ) -> float:
+        """The largest size at which every text fits its box: the smallest
+        :meth:`size_for` of the cells, which is never below `min_size`, so the cells after
+        one that needs the minimum are not measured (a lane of hundreds of narrow columns)."""
+        lane = size
+        for box, text in cells:
+            if lane <= min_size:
+                break
+            lane = min(lane, self.size_for(box, text, size, bold=bold, pad=pad, min_size=min_size))
+        return lane
+
     def text(
         self,
         box: Box,

@@ -135,8 +135,9 @@ def _glue(pieces: list[str]) -> list[str]:
     opener to the one after (UAX #14 LB13, LB14: even across spaces)."""
     out: list[str] = []
     for piece in pieces:
+        before = out[-1].rstrip() if out else ""  # a piece of only spaces (U+00A0) has no end
         if out and (
-            break_class(piece[0]) in ("CL", "CM") or break_class(out[-1].rstrip()[-1]) == "OP"
+            break_class(piece[0]) in ("CL", "CM") or (before and break_class(before[-1]) == "OP")
         ):
             out[-1] += piece
         else:
@@ -215,16 +216,24 @@ def wrap(
     *,
     lang: str | None = None,
     cut_long: bool = True,
+    first: int | None = None,
 ) -> Wrapped:
     """Greedy line breaking of `text` into lines no wider than `width` (as `measure` counts).
 
     ``lang`` is the language of the text (the map's ``language:``); ``cut_long=False`` leaves
     a piece wider than a line whole on its own line instead of cutting it by characters.
+    ``first=n`` stops after the first `n` lines, which are those of the whole wrap (lines are
+    only ever added): a box that holds fewer lines than its text makes needs no more
+    (``broke`` then tells only of those lines).
     """
-    breaker = _Breaker(width, measure, lang, cut_long)
-    for para in text.split("\n"):
-        breaker.paragraph(para)
-    return Wrapped(tuple(breaker.out), breaker.broke)
+    breaker = _Breaker(width, measure, lang, cut_long, stop=first)
+    try:
+        for para in text.split("\n"):
+            breaker.paragraph(para)
+    except _GaveUp:
+        pass
+    out = breaker.out if first is None else breaker.out[:first]
+    return Wrapped(tuple(out), breaker.broke)
 
 
 def fits(
@@ -244,7 +253,8 @@ def fits(
 
 
 class _GaveUp(Exception):
-    """A line too many, or a cut, while :func:`fits` asks."""
+    """A line too many, or a cut, while :func:`fits` asks; or the lines :func:`wrap` was
+    asked for are made."""
 
 
 class _Breaker:
@@ -255,9 +265,10 @@ class _Breaker:
         lang: str | None,
         cut_long: bool,
         limit: int | None = None,
+        stop: int | None = None,
     ) -> None:
         self.width, self.measure, self.lang, self.cut_long = width, measure, lang, cut_long
-        self.limit = limit
+        self.limit, self.stop = limit, stop
         self.space = measure("n n") - measure("nn")
         self.out: list[Line] = []
         self.broke = False
@@ -296,7 +307,13 @@ class _Breaker:
         while len(self.line.rstrip()) > 1 and self.line_w - self._trail(self.line) > self.width:
             if not self._cut():
                 break
+            self._enough()
         if self.limit is not None and (self.broke or len(self.out) > self.limit):
+            raise _GaveUp
+        self._enough()
+
+    def _enough(self) -> None:
+        if self.stop is not None and len(self.out) >= self.stop:
             raise _GaveUp
 
     def _hyphenate_into_line(self, tok: str, points: tuple[tuple[int, bool], ...]) -> bool:

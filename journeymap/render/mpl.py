@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from matplotlib.font_manager import FontProperties
 
 CREATOR = "journeymap"
+PDF_BACKEND: str | None = "module://journeymap.render.pdf"
+"""The writer of PDF files: matplotlib's, shaping and encoding each kind of line of text once
+per file (:mod:`journeymap.render.pdf`; None is matplotlib's own, the same bytes)."""
 
 
 @contextlib.contextmanager
@@ -96,7 +99,8 @@ def save(fig: Figure, fmt: str) -> bytes:
         metadata = {"CreationDate": None, "ModDate": None, "Creator": CREATOR, "Producer": CREATOR}
     else:
         metadata = {"Software": CREATOR}
-    fig.savefig(buf, format=fmt, metadata=metadata)
+    backend = PDF_BACKEND if fmt == "pdf" else None
+    fig.savefig(buf, format=fmt, metadata=metadata, backend=backend)
     return buf.getvalue()
 
 
@@ -123,9 +127,12 @@ class Measurer:
         self._dpi = fig.dpi
         self._cache: dict[tuple[str, bool], float] = {}
         self._totals: dict[tuple[str, bool], float] = {}
-        self._wraps: dict[tuple[str, float, float, bool], tuple[tuple[str, ...], bool]] = {}
-        """Wrapped lines by text, width, size and weight: a canvas shrinks each lane by trying
-        sizes, then draws at the size found, so the same wrap is asked for again."""
+        self._wraps: dict[
+            tuple[str, float, float, bool, int | None], tuple[tuple[str, ...], bool]
+        ] = {}
+        """Wrapped lines by text, width, size, weight and how many lines are needed: a canvas
+        shrinks each lane by trying sizes, then draws at the size found, so the same wrap is
+        asked for again."""
         self._props = {b: self._prop(self.REF, b) for b in (False, True)}
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
@@ -171,12 +178,19 @@ def wrap(m: Measurer, text: str, width_pt: float, size: float, bold: bool = Fals
 
 
 def _wrap(
-    m: Measurer, text: str, width_pt: float, size: float, bold: bool = False
+    m: Measurer,
+    text: str,
+    width_pt: float,
+    size: float,
+    bold: bool = False,
+    first: int | None = None,
 ) -> tuple[list[str], bool]:
-    key = (text, width_pt, size, bold)
+    key = (text, width_pt, size, bold, first)
     known = m._wraps.get(key)
     if known is None:
-        wrapped = linebreak.wrap(text, width_pt, lambda s: m.width(s, size, bold), lang=m.lang)
+        wrapped = linebreak.wrap(
+            text, width_pt, lambda s: m.width(s, size, bold), lang=m.lang, first=first
+        )
         known = m._wraps[key] = (tuple(wrapped.texts), wrapped.broke)
     return list(known[0]), known[1]
 
@@ -214,20 +228,18 @@ def fit(
 ) -> tuple[list[str], float, bool]:
     """Wrap `text` into a box, shrinking the font down to `min_size`, then cutting with "…".
 
-    Returns the lines, the font size, and whether text had to be cut.
+    Returns the lines, the font size, and whether text had to be cut. The size is the first
+    of `size`, `size` - 0.5, ... at which the text fits (:func:`_fits`), else `min_size`;
+    only the lines the box can hold and one more are wrapped (a cell of a poster with
+    hundreds of columns holds a few characters of its text).
     """
     s = size
-    while True:
-        if s > min_size and not _fits(m, text, width_pt, height_pt, s, leading, bold):
-            s = max(round(s - 0.5, 2), min_size)  # as below, without wrapping it all
-            continue
-        lines, broke = _wrap(m, text, width_pt, s, bold)
-        if (_height(len(lines), s, leading) <= height_pt and not broke) or s <= min_size:
-            break
+    while s > min_size and not _fits(m, text, width_pt, height_pt, s, leading, bold):
         s = max(round(s - 0.5, 2), min_size)
     max_lines = 1
     while _height(max_lines + 1, s, leading) <= height_pt:
         max_lines += 1
+    lines = _wrap(m, text, width_pt, s, bold, first=max_lines + 1)[0]
     if len(lines) <= max_lines:
         return lines, s, False
     kept = lines[:max_lines]

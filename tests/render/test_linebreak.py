@@ -242,3 +242,8 @@ def test_the_example_of_the_docs_prints_what_it_says() -> None:
         exec(compile(block, "docs/render.md", "exec"), {})
     expected = [m.group(1).strip() for m in re.finditer(r"print\(.*\)\s+# (.*)", block)]
     assert out.getvalue().splitlines() == expected
+
+
+def test_a_no_break_space_before_an_ideograph_is_a_piece_of_its_own() -> None:
+    # it was an IndexError: the piece "\xa0" has no last character once stripped
+    assert "".join(units("\xa0客户", "zh")) == "\xa0客户 "

@@ -43,3 +43,20 @@ def test_fits_is_what_the_whole_wrap_says(
     for max_lines in range(0, 6):
         expected = len(full.lines) <= max_lines and not full.broke
         assert fits(text, width, measure, max_lines=max_lines) == expected
+
+
+@pytest.mark.parametrize("measure", [_advance, cells])
+@given(text=st.text(alphabet="abcilmw -.\n客户旅程", max_size=80), width=st.floats(0.5, 20))
+@settings(max_examples=300, deadline=None)
+def test_the_first_lines_are_those_of_the_whole_wrap(
+    measure: linebreak.Measure, text: str, width: float
+) -> None:
+    full = wrap(text, width, measure)
+    for first in range(1, 6):
+        assert wrap(text, width, measure, first=first).lines == full.lines[:first]
+
+
+def test_a_word_far_wider_than_its_line_stops_at_the_lines_asked_for() -> None:
+    # 3 cells wide: 'Touchpoint' is cut into 'To-', 'uc-', ... (5 lines); two are asked for
+    assert wrap("Touchpoint 12", 3, cells).texts == ["To-", "uc-", "hp-", "oi-", "nt", "12"]
+    assert wrap("Touchpoint 12", 3, cells, first=2).texts == ["To-", "uc-"]
