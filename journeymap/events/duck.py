@@ -179,6 +179,9 @@ class DuckEngine:
 
     identity: IdentityFigures | None = None
     """What stitching did (after ``load`` with identity columns)."""
+    text_timestamps = True
+    """Whether a file's timestamp column is text (after ``load``): only then can a row read an
+    epoch number, whose unit the ``epoch_units`` check tests."""
     _files: Sequence[InputFile] = ()
 
     def _failure(self, exc: Exception) -> UsageError:
@@ -196,10 +199,14 @@ class DuckEngine:
         named: Mapping[str, str] | None = None,
     ) -> None:
         self._files = files
+        schemas = [_describe(self.con, f) for f in files]
         selects = [
-            raw_select(f, _describe(self.con, f), columns, wcols, segment, named) for f in files
+            raw_select(f, schema, columns, wcols, segment, named)
+            for f, schema in zip(files, schemas, strict=True)
         ]
-        self.identity = make_raw(self, "\nUNION ALL\n".join(selects), columns)
+        kinds = [dict(schema).get(columns.timestamp, "VARCHAR").upper() for schema in schemas]
+        self.text_timestamps = any(_timestamp("t", kind)[0] is None for kind in kinds)
+        self.identity = make_raw(self, "\nUNION ALL\n".join(selects), columns, dense=True)
 
     def relation(self, name: str, sql: str, *, keep: bool = False) -> None:
         self._sql(f"CREATE TEMP {'TABLE' if keep else 'VIEW'} {name} AS {sql}")
@@ -246,11 +253,27 @@ class DuckEngine:
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
             if progress:
                 progress("counting")
-            for name in (*RESULTS, *CHECKS):
+            for name in RESULTS:
                 out[name] = self.con.execute(stmts[name]).fetchall()
+            out.update(self.checks(stmts, out["stats_rows"]))
         except duckdb.Error as exc:
             raise self._failure(exc) from None
         return out
+
+    def checks(
+        self, stmts: dict[str, str], stats_rows: list[tuple[Any, ...]]
+    ) -> dict[str, list[tuple[Any, ...]]]:
+        """The ``CHECKS`` queries, each skipped when its answer is known to be no rows: the
+        first unusable rows when ``stats_rows`` counts none, the epoch units when no file's
+        timestamp column is text (each is another scan of the parsed rows)."""
+        needed = {
+            "epoch_units": self.text_timestamps,
+            "first_bad": any(int(r[2] or 0) for r in stats_rows),
+        }
+        return {
+            name: self.con.execute(stmts[name]).fetchall() if needed[name] else []
+            for name in CHECKS
+        }
 
     def _reading(self) -> str:
         """The first stage line: the rows read when the files say (Parquet's metadata)."""
