@@ -104,15 +104,25 @@ class _Assignment:
         tz = stmts["__timezone__"]
         if self.progress:
             self.progress("reading, assigning the arms")
-        # DuckDB reads jm_parsed four times (the events, the row counts, two checks) and the
-        # assignment once more: the parsed rows are kept once (docs/benchmarks.md); Spark
-        # caches jm_parsed itself
+        # DuckDB reads jm_parsed for the events, the row counts (and the checks, when they can
+        # find rows) and the assignment once more: the parsed rows are kept once
+        # (docs/benchmarks.md), without the strings the pipeline no longer reads (the customer
+        # id, whose key jm_cid and bad-row flag are columns, and the event name unless the
+        # exposure event or a rule's where: column needs it); Spark caches jm_parsed itself
         duck = isinstance(engine, DuckEngine)
-        columns = self._relation(engine, "jm_p", stmts["jm_parsed"], tz, keep=duck)
+        parsed = self._relation(engine, "jm_pv", stmts["jm_parsed"], tz, keep=False)
+        unread = {"jm_uid"} | (set() if self._reads_event(parsed) else {"jm_event"})
+        kept = ", ".join(ident(c) for c in parsed if c not in unread)
+        columns = self._relation(engine, "jm_p", f"SELECT {kept} FROM jm_pv", tz, keep=duck)
         self._relation(engine, "jm_first", first_arm_sql(), tz, keep=True)
         exposure = self.exposure_event is not None  # without one, a projection of jm_first
         self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=exposure)
         stmts["jm_parsed"] = armed_sql(columns)
+
+    def _reads_event(self, columns: list[str]) -> bool:
+        """Whether a statement after this step reads the event name of the parsed rows: the
+        exposure event's test, or the mapping of a rule with ``where:`` columns (``jm_w0..``)."""
+        return self.exposure_event is not None or "jm_w0" in columns
 
     def _relation(self, engine: Any, name: str, sql: str, tz: str, *, keep: bool) -> list[str]:
         """Create ``name`` on the engine (a table when ``keep``); its column names."""

@@ -1,7 +1,7 @@
 """Steps 3 to 7 of the pipeline in one ordered pass per customer (issue 14).
 
 After dedup (a hash aggregate, ``sql.statements``) every step is a window function over ONE
-order, ``PARTITION BY jm_seg, jm_cid ORDER BY jm_ts, jm_key`` (timestamp, then file rank and
+order, ``PARTITION BY jm_cid, jm_seg ORDER BY jm_ts, jm_key`` (timestamp, then file rank and
 row number; ``jm_cid`` is the customer's key, events/layers.py, and the segment is left out of
 the partition without a segment column, where every row's is ``'v'`` until a journey is dated:
 events/periods.py gives a journey's events one period, so the partition is the same), so the engine sorts the events once per nesting level and shares that sort between
@@ -37,7 +37,14 @@ SO_FAR = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
 
 def customer(opts: IngestOptions) -> str:
     """The partition of a customer's events (module docstring)."""
-    return "PARTITION BY jm_seg, jm_cid" if opts.segment_by is not None else "PARTITION BY jm_cid"
+    return "PARTITION BY jm_cid, jm_seg" if opts.segment_by is not None else "PARTITION BY jm_cid"
+
+
+def carried_segment(opts: IngestOptions) -> str:
+    """``jm_seg, `` when the rows carry their segment through dedup and the windows; without a
+    segment column every row's is ``'v'``, written back by :func:`ordered_events` (a string
+    column less in every sort and hash table)."""
+    return "jm_seg, " if opts.segment_by is not None else ""
 
 
 def _session_edges(opts: IngestOptions) -> tuple[str, str]:
@@ -57,8 +64,8 @@ def _session_edges(opts: IngestOptions) -> tuple[str, str]:
 
 
 def ordered_events(dedup: str, opts: IngestOptions) -> str:
-    """``jm_events`` from the deduplicated rows ``dedup`` (``jm_seg, jm_cid, jm_ts, jm_eid,
-    jm_key, jm_rows, jm_code, jm_sess``): sessions, touchpoint codes, whether each event starts a
+    """``jm_events`` from the deduplicated rows ``dedup`` (``jm_seg`` (:func:`carried_segment`),
+    ``jm_cid, jm_ts, jm_eid, jm_key, jm_rows, jm_code, jm_sess``): sessions, touchpoint codes, whether each event starts a
     visit (``jm_visit``) and its journey's last event (``jm_last``); every column but the
     segment is a number (``jm_cid`` and ``jm_eid`` on DuckDB)."""
     w = f"{customer(opts)} ORDER BY {ORDER}"
@@ -73,7 +80,7 @@ def ordered_events(dedup: str, opts: IngestOptions) -> str:
         end_col, last = f", MAX(jm_ts) OVER ({w} {ALL_ROWS}) AS jm_cust_last", "jm_cust_last"
     collapse = f"jm_prev IS NULL OR jm_prev % {CODE_SPAN} <> jm_code OR jm_start_rn > jm_prev // {CODE_SPAN}"
     return f"""
-SELECT jm_seg, jm_cid, jm_ts, jm_eid, jm_key, jm_rows, jm_sess_no, jm_code,
+SELECT {carried_segment(opts) or "'v' AS jm_seg, "}jm_cid, jm_ts, jm_eid, jm_key, jm_rows, jm_sess_no, jm_code,
   CASE WHEN jm_code IS NOT NULL AND ({collapse}) THEN 1 ELSE 0 END AS jm_visit, jm_last
 FROM (
   SELECT *,

@@ -11,11 +11,11 @@ parse and clean -> dedup -> sessions -> map -> collapse repeats -> journeys -> c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from journeymap.events.conversion_time import TIME_TO_CONVERT_SQL
-from journeymap.events.ordered import ordered_events, ordered_visits
+from journeymap.events.dialects import transpile as transpile
+from journeymap.events.ordered import carried_segment, ordered_events, ordered_visits
 from journeymap.events.settings import IngestOptions
 from journeymap.events.sqlwords import MICROS as MICROS
 from journeymap.events.sqlwords import anchored as anchored
@@ -283,18 +283,18 @@ FROM ({parsed}) AS jm_l3"""
     # mapped once per distinct event name (jm_evs) and joined, and without a session column
     # every row's session is the same
     code = f"COALESCE({mapping_code(rules, wcols)}, -1)"
-    sess = "COALESCE('v' || jm_sess, 'n')"
+    sess, seg = "COALESCE('v' || jm_sess, 'n')", carried_segment(opts)
     dedup = f"""
-    SELECT jm_seg, jm_cid, {picked}, MIN({key}) AS jm_key, COUNT(*) AS jm_rows,
+    SELECT {seg}jm_cid, {picked}, MIN({key}) AS jm_key, COUNT(*) AS jm_rows,
       {f"NULLIF(ARG_MIN({code}, {key}), -1)" if wcols else "0"} AS jm_code,
       {f"ARG_MIN({sess}, {key})" if cols.session is not None else "'n'"} AS jm_sess
     FROM jm_parsed
     WHERE jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident_ok}
-    GROUP BY jm_seg, jm_cid, {group}"""
+    GROUP BY {seg}jm_cid, {group}"""
     if not wcols:
         by_name = f"SELECT jm_eid, {mapping_code(rules, [])} AS jm_code FROM jm_evs"
         dedup = f"""
-    SELECT g.jm_seg, g.jm_cid, g.jm_ts, g.jm_eid, g.jm_key, g.jm_rows, m.jm_code, g.jm_sess
+    SELECT {seg.replace("jm_", "g.jm_")}g.jm_cid, g.jm_ts, g.jm_eid, g.jm_key, g.jm_rows, m.jm_code, g.jm_sess
     FROM ({dedup}) AS g LEFT JOIN ({by_name}) AS m ON m.jm_eid = g.jm_eid"""
     events = ordered_events(dedup, opts)
     codes = touchpoint_codes(rules)
@@ -354,52 +354,3 @@ RESULTS = (
 )
 CHECKS = ("epoch_units", "first_bad")
 """Queries about the rows rather than the counts (the engines run them; ``--print-sql`` leaves them out)."""
-
-
-# ---------------------------------------------------------------------------- dialects
-
-_LOCAL_TO_UTC = {
-    "duckdb": "epoch_us(timezone({tz}, make_timestamp(X)))",
-    "spark": "unix_micros(to_utc_timestamp(timestamp_micros(X), {tz}))",
-    "bigquery": "UNIX_MICROS(TIMESTAMP(DATETIME(TIMESTAMP_MICROS(X)), {tz}))",
-    "snowflake": "DATE_PART(epoch_microsecond, CONVERT_TIMEZONE({tz}, 'UTC', TO_TIMESTAMP_NTZ(X, 6)))",
-    "postgres": "CAST(EXTRACT(epoch FROM (TO_TIMESTAMP(X / 1000000.0) AT TIME ZONE 'UTC') AT TIME ZONE {tz}) * 1000000 AS BIGINT)",
-}
-
-
-_LOWER_MEDIAN = {
-    "duckdb": "QUANTILE_DISC(X, 0.5)",
-    "spark": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY X)",
-    "bigquery": "ARRAY_AGG(X ORDER BY X)[OFFSET(DIV(COUNT(X) - 1, 2))]",
-    "snowflake": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY X)",
-    "postgres": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY X)",
-}
-
-
-def transpile(sql: str, dialect: str, timezone: str) -> str:
-    """One statement in ``dialect``; ``JM_LOCAL_TO_UTC(x)`` becomes the dialect's time-zone conversion."""
-    import sqlglot
-    from sqlglot import exp
-
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    template = None
-    if timezone != "UTC":
-        template = sqlglot.parse_one(_LOCAL_TO_UTC[dialect].format(tz=lit(timezone)), read=dialect)
-
-    def swap(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Anonymous) and str(node.name).upper() == "JM_LOCAL_TO_UTC":
-            arg: exp.Expression = node.expressions[0]
-            if template is None:
-                return arg
-            swapped: exp.Expression = template.copy().transform(
-                lambda n: arg.copy() if isinstance(n, exp.Column) and n.name.upper() == "X" else n
-            )
-            return swapped
-        return node
-
-    tree = tree.transform(swap)
-    text = tree.sql(dialect=dialect, pretty=True)
-    # the exact lower median has no common spelling (sqlglot turns some into approximations)
-    return re.sub(
-        r"JM_LOWER_MEDIAN\((\w+)\)", lambda m: _LOWER_MEDIAN[dialect].replace("X", m.group(1)), text
-    )
