@@ -183,6 +183,11 @@ class DuckEngine:
     """Whether a file's timestamp column is text (after ``load``): only then can a row read an
     epoch number, whose unit the ``epoch_units`` check tests."""
     _files: Sequence[InputFile] = ()
+    parsed_table = False
+    """Whether ``jm_parsed`` is made a table (after ``load``): when a file is text (CSV, JSON),
+    whose every read parses it again, so the parsed rows are kept once instead of being read
+    and parsed by each statement over them (1M-row CSV: 3.7 against 9.6 CPU seconds); Parquet
+    reads only the columns a statement needs, and a table would only cost memory."""
 
     def _failure(self, exc: Exception) -> UsageError:
         """A DuckDB error as the user's: a CSV one at its file and line (``csv_errors``)."""
@@ -205,6 +210,7 @@ class DuckEngine:
             for f, schema in zip(files, schemas, strict=True)
         ]
         kinds = [dict(schema).get(columns.timestamp, "VARCHAR").upper() for schema in schemas]
+        self.parsed_table = any(f.format != "parquet" for f in files)
         self.text_timestamps = any(_timestamp("t", kind)[0] is None for kind in kinds)
         self.identity = make_raw(self, "\nUNION ALL\n".join(selects), columns, dense=True)
 
@@ -247,7 +253,7 @@ class DuckEngine:
             self.macros(stmts.get("__timezone__", "UTC"))
             stages = {"jm_events": self._reading(), "jm_visits": "journeys, visits, conversions"}
             for name in RELATIONS:
-                kind = "VIEW" if name == "jm_parsed" else "TABLE"
+                kind = "VIEW" if name == "jm_parsed" and not self.parsed_table else "TABLE"
                 if progress and name in stages:
                     progress(stages[name])
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
