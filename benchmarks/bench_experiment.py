@@ -63,6 +63,15 @@ earlier (load average 17) gave experiment / ingest 1.56 (136.0 s against 86.9 s)
 below (load 23 to 30, the `--segment-by` ingest run at the peak) gives 1.17.
 The pandas script is faster
 because it does less: no sessions, no visit collapse, no per-touchpoint counts.
+
+On integer keys (2026-12-01, docs/architecture.md "Ingest on integer ids"; CPU seconds of a
+per-statement profile on the 10M log, the machine at load average 9 to 25): `experiment`
+36.8 -> 30.0 to 32.3, `ingest` 27.3 -> 22.6 (30.1 in the run beside the 32.3, at load 22 to 25:
+at that load the CPU seconds inflate too), peak memory of `ingest` 2.74 -> 2.04 GiB. The
+assignment is now per integer customer key (`jm_first` 2.0 s), `jm_p` keeps no customer id
+string (3.1 to 3.4 s: still one copy of every parsed row), and the segmented windows partition
+by (customer key, arm). The remaining gap to `ingest` is `jm_p`, `jm_first` and the two
+segments in the window partitions and the touchpoint counts (3.0 s against 1.9 s).
 """
 
 PANDAS = """

@@ -25,8 +25,8 @@ from journeymap.stats import quantile
 
 TIME_TO_CONVERT_SQL = """
 SELECT jm_seg, jm_secs, COUNT(*) AS jm_n FROM (
-  SELECT jm_seg, jm_uid, jm_journey, MIN(jm_conv_secs) AS jm_secs
-  FROM jm_visits WHERE jm_conv_secs IS NOT NULL GROUP BY jm_seg, jm_uid, jm_journey
+  SELECT jm_seg, jm_cid, jm_journey, MIN(jm_conv_secs) AS jm_secs
+  FROM jm_visits WHERE jm_conv_secs IS NOT NULL GROUP BY jm_seg, jm_cid, jm_journey
 ) AS jm_c GROUP BY jm_seg, jm_secs"""
 """The pipeline's ``time_to_convert`` result query (over ``jm_visits``, whose ``jm_conv_secs``
 is set on a conversion within the window and ``jm_journey`` numbers a customer's journeys)."""

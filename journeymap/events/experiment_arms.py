@@ -52,9 +52,9 @@ def first_arm_sql() -> str:
     or more variants (``jm_mixed``, 1 or 0) and the time of that first row (``jm_assigned``)."""
     order = f"{{'t': jm_ts, 'k': jm_file * {KEY_SPAN} + jm_row}}"
     return f"""
-SELECT jm_uid, ARG_MIN(jm_seg, {order}) AS jm_arm,
+SELECT jm_cid, ARG_MIN(jm_seg, {order}) AS jm_arm,
   CASE WHEN MIN(jm_seg) <> MAX(jm_seg) THEN 1 ELSE 0 END AS jm_mixed, MIN(jm_ts) AS jm_assigned
-FROM jm_p WHERE {_OK} AND {_VARIANT} GROUP BY jm_uid"""
+FROM jm_p WHERE {_OK} AND {_VARIANT} GROUP BY jm_cid"""
 
 
 def assignment_sql(exposure_event: str | None) -> str:
@@ -62,17 +62,17 @@ def assignment_sql(exposure_event: str | None) -> str:
     ``jm_exposed``: the assignment, or the first ``exposure_event`` at or after it (NULL when
     there is none: the customer was never exposed)."""
     if exposure_event is None:
-        return "SELECT jm_uid, jm_arm, jm_mixed, jm_assigned AS jm_exposed FROM jm_first"
+        return "SELECT jm_cid, jm_arm, jm_mixed, jm_assigned AS jm_exposed FROM jm_first"
     ok = _OK.replace("jm_", "p.jm_")
     return f"""
-SELECT a.jm_uid, a.jm_arm, a.jm_mixed, x.jm_exposed
+SELECT a.jm_cid, a.jm_arm, a.jm_mixed, x.jm_exposed
 FROM jm_first AS a
 LEFT JOIN (
-  SELECT p.jm_uid, MIN(p.jm_ts) AS jm_exposed FROM jm_p AS p JOIN jm_first AS f
-    ON p.jm_uid = f.jm_uid
+  SELECT p.jm_cid, MIN(p.jm_ts) AS jm_exposed FROM jm_p AS p JOIN jm_first AS f
+    ON p.jm_cid = f.jm_cid
   WHERE {ok} AND p.jm_event = {lit(exposure_event)} AND p.jm_ts >= f.jm_assigned
-  GROUP BY p.jm_uid
-) AS x ON a.jm_uid = x.jm_uid"""
+  GROUP BY p.jm_cid
+) AS x ON a.jm_cid = x.jm_cid"""
 
 
 def armed_sql(columns: list[str]) -> str:
@@ -86,7 +86,7 @@ def armed_sql(columns: list[str]) -> str:
     cols = [seg if c == "jm_seg" else f"p.{ident(c)}" for c in columns]
     return f"""
 SELECT {", ".join(cols)}
-FROM jm_p AS p LEFT JOIN jm_assign AS a ON p.jm_uid = a.jm_uid"""
+FROM jm_p AS p LEFT JOIN jm_assign AS a ON p.jm_cid = a.jm_cid"""
 
 
 class _Assignment:
@@ -104,15 +104,25 @@ class _Assignment:
         tz = stmts["__timezone__"]
         if self.progress:
             self.progress("reading, assigning the arms")
-        # DuckDB reads jm_parsed four times (the events, the row counts, two checks) and the
-        # assignment once more: the parsed rows are kept once (docs/benchmarks.md); Spark
-        # caches jm_parsed itself
+        # DuckDB reads jm_parsed for the events, the row counts (and the checks, when they can
+        # find rows) and the assignment once more: the parsed rows are kept once
+        # (docs/benchmarks.md), without the strings the pipeline no longer reads (the customer
+        # id, whose key jm_cid and bad-row flag are columns, and the event name unless the
+        # exposure event or a rule's where: column needs it); Spark caches jm_parsed itself
         duck = isinstance(engine, DuckEngine)
-        columns = self._relation(engine, "jm_p", stmts["jm_parsed"], tz, keep=duck)
+        parsed = self._relation(engine, "jm_pv", stmts["jm_parsed"], tz, keep=False)
+        unread = {"jm_uid"} | (set() if self._reads_event(parsed) else {"jm_event"})
+        kept = ", ".join(ident(c) for c in parsed if c not in unread)
+        columns = self._relation(engine, "jm_p", f"SELECT {kept} FROM jm_pv", tz, keep=duck)
         self._relation(engine, "jm_first", first_arm_sql(), tz, keep=True)
         exposure = self.exposure_event is not None  # without one, a projection of jm_first
         self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=exposure)
         stmts["jm_parsed"] = armed_sql(columns)
+
+    def _reads_event(self, columns: list[str]) -> bool:
+        """Whether a statement after this step reads the event name of the parsed rows: the
+        exposure event's test, or the mapping of a rule with ``where:`` columns (``jm_w0..``)."""
+        return self.exposure_event is not None or "jm_w0" in columns
 
     def _relation(self, engine: Any, name: str, sql: str, tz: str, *, keep: bool) -> list[str]:
         """Create ``name`` on the engine (a table when ``keep``); its column names."""

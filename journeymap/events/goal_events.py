@@ -29,7 +29,14 @@ from journeymap.events.extra import Extra, Rows
 from journeymap.events.inputs import InputFile
 from journeymap.events.orders import goal_list
 from journeymap.events.settings import Engine, IngestOptions, SettingError
-from journeymap.events.sql import KEY_SPAN, mapping_case, mapping_rules, statements, where_columns
+from journeymap.events.sql import (
+    KEY_SPAN,
+    goal_events_of,
+    mapping_case,
+    mapping_rules,
+    statements,
+    where_columns,
+)
 from journeymap.model import JourneyMap
 
 GOAL_EVENTS = "jm_goal_events"
@@ -46,9 +53,7 @@ def count_statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> d
     if opts.columns.dedup is not None:
         out["jm_events"] = pipeline["jm_events"]
         out["stats_events"] = pipeline["stats_events"]
-        goal_events = (
-            f"SELECT jm_seg, jm_uid, jm_ts, jm_key, jm_tp FROM jm_events WHERE jm_tp {goal_in}"
-        )
+        goal_events = f"SELECT * FROM {goal_events_of(jm, goals)} WHERE jm_tp {goal_in}"
     else:
         out["stats_events"], goal_events = _grouped(jm, opts, goal_in)
     out.update({name: pipeline[name] for name in ("stats_rows", "epoch_units", "first_bad")})

@@ -37,7 +37,7 @@ from journeymap.events.layers import provenance
 from journeymap.events.orders import goal_customers_sql, ordering_of
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
-from journeymap.events.sql import mapping_rules, statements, where_columns
+from journeymap.events.sql import goal_events_of, mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint
 
 Progress = Callable[[str], None]
@@ -111,7 +111,12 @@ def ingest(
     opts.validate()
     goals = jm.select_goals(opts.goal)
     customers = opts.journey == "customer"  # ordering and repeat customers (events/orders.py)
-    extra = Extra(lambda _: {"goal_customers": goal_customers_sql(goals)}) if customers else None
+    events = goal_events_of(jm, goals)
+    extra = (
+        Extra(lambda _: {"goal_customers": goal_customers_sql(goals, events=events)})
+        if customers
+        else None
+    )
     with log_files(paths) as files:
         rows, identity = run_pipeline(
             jm, files, opts, goals, engine=engine, progress=progress, spark=spark, extra=extra

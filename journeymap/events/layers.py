@@ -4,7 +4,8 @@ Each engine reads its files into a base relation with the columns of ``docs/even
 the columns name call kinds (``Columns.naming``) the event column is read as ``jm_event_src``
 with ``jm_kind`` and the naming columns ``jm_n0..``, and when they name identity columns the
 customer is read as ``jm_cust`` with ``jm_x0..``. The views below, the same SQL on every engine,
-turn that into ``jm_raw`` (``jm_event``, ``jm_ident`` and the person key ``jm_uid``).
+turn that into ``jm_raw`` (``jm_event``, ``jm_ident`` and the person key ``jm_uid``), with the
+keys ``jm_cid`` and ``jm_eid`` of :func:`id_relations`.
 """
 
 from __future__ import annotations
@@ -77,10 +78,49 @@ class RawEngine(Protocol):
         """Create the table ``jm_persons (jm_id, jm_person)``."""
 
 
-def make_raw(engine: RawEngine, base_sql: str, columns: Columns) -> IdentityFigures | None:
-    """Create ``jm_raw`` from the base rows; what stitching did (None without identity columns)."""
+def id_relations(relation: str, *, dense: bool) -> dict[str, str]:
+    """``jm_raw`` over the rows ``relation`` with the customer key ``jm_cid`` and the event key
+    ``jm_eid``, and the event dictionary ``jm_evs (jm_event, jm_eid)``, by name in creation order.
+
+    ``dense`` (DuckDB): the keys are whole numbers, ``row_number()`` over the distinct customers
+    and event names (``jm_cids``, ``jm_evs`` are tables), joined to the rows once, so the sorts,
+    hash aggregates and tables of the pipeline carry integers rather than strings (docs/
+    architecture.md, "Ingest on integer ids"). Otherwise (Spark, where ``row_number() OVER ()``
+    is one partition, and the printed SQL) the keys are the strings themselves. Either way the
+    statements read the same columns and give the same rows: a key stands for exactly one
+    string, and the order of two rows never depends on the key's value.
+    """
+    if not dense:
+        return {
+            "jm_raw": f"SELECT *, jm_uid AS jm_cid, jm_event AS jm_eid FROM {relation}",
+            "jm_evs": "SELECT DISTINCT jm_event, jm_eid FROM jm_raw WHERE jm_event IS NOT NULL",
+        }
+    return {
+        "jm_cids": f"SELECT jm_uid, row_number() OVER () AS jm_cid FROM "
+        f"(SELECT DISTINCT jm_uid FROM {relation} WHERE jm_uid IS NOT NULL) AS jm_u",
+        "jm_evs": f"SELECT jm_event, row_number() OVER () AS jm_eid FROM "
+        f"(SELECT DISTINCT jm_event FROM {relation} WHERE jm_event IS NOT NULL) AS jm_e",
+        "jm_raw": f"SELECT r.*, c.jm_cid, e.jm_eid FROM {relation} AS r "
+        "LEFT JOIN jm_cids AS c ON c.jm_uid = r.jm_uid "
+        "LEFT JOIN jm_evs AS e ON e.jm_event = r.jm_event",
+    }
+
+
+def make_raw(
+    engine: RawEngine, base_sql: str, columns: Columns, *, dense: bool = False
+) -> IdentityFigures | None:
+    """Create ``jm_raw`` (and ``jm_evs``, :func:`id_relations`) from the base rows; what
+    stitching did (None without identity columns)."""
+    figures = _rows(engine, base_sql, columns)
+    for name, sql in id_relations("jm_raw_text", dense=dense).items():
+        engine.relation(name, sql, keep=name != "jm_raw")
+    return figures
+
+
+def _rows(engine: RawEngine, base_sql: str, columns: Columns) -> IdentityFigures | None:
+    """Create ``jm_raw_text``, the rows with ``jm_uid`` and ``jm_event`` (naming, stitching)."""
     if columns.naming is None and not columns.identities:
-        engine.relation("jm_raw", base_sql)
+        engine.relation("jm_raw_text", base_sql)
         return None
     engine.relation("jm_raw_base", base_sql, keep=bool(columns.identities))
     rel = "jm_raw_base"
@@ -88,13 +128,13 @@ def make_raw(engine: RawEngine, base_sql: str, columns: Columns) -> IdentityFigu
         engine.relation("jm_raw_named", named(columns.naming, rel))
         rel = "jm_raw_named"
     if not columns.identities:
-        engine.relation("jm_raw", f"SELECT * FROM {rel}")
+        engine.relation("jm_raw_text", f"SELECT * FROM {rel}")
         return None
     n = len(columns.identities)
     persons = resolve((str(a), str(b)) for a, b in engine.rows(pairs_query(n, rel)))
     [(ids,)] = engine.rows(ids_query(n, rel))
     engine.persons(persons.persons)
-    engine.relation("jm_raw", stitched(n, rel))
+    engine.relation("jm_raw_text", stitched(n, rel))
     return IdentityFigures((columns.customer, *columns.identities), int(ids), persons.ids_merged)
 
 

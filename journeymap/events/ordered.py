@@ -1,8 +1,10 @@
 """Steps 3 to 7 of the pipeline in one ordered pass per customer (issue 14).
 
 After dedup (a hash aggregate, ``sql.statements``) every step is a window function over ONE
-order, ``PARTITION BY jm_seg, jm_uid ORDER BY jm_ts, jm_key`` (timestamp, then file rank and
-row number), so the engine sorts the events once per nesting level and shares that sort between
+order, ``PARTITION BY jm_cid, jm_seg ORDER BY jm_ts, jm_key`` (timestamp, then file rank and
+row number; ``jm_cid`` is the customer's key, events/layers.py, and the segment is left out of
+the partition without a segment column, where every row's is ``'v'`` until a journey is dated:
+events/periods.py gives a journey's events one period, so the partition is the same), so the engine sorts the events once per nesting level and shares that sort between
 the functions of a level (DuckDB and Spark both group window expressions by their spec):
 
 1. ``LAG``/``LEAD`` of the timestamp (and session value): where a session starts and ends; the
@@ -23,20 +25,31 @@ tests compare the overlays of both engines and of an independent reference).
 from __future__ import annotations
 
 from journeymap.events.settings import IngestOptions
-from journeymap.events.sqlwords import MICROS, lit
+from journeymap.events.sqlwords import MICROS
 
 CODE_SPAN = 1_048_576
 """``jm_rn * CODE_SPAN + jm_code`` packs a row's position and touchpoint code into one
 integer (maps of up to 2^20 touchpoints, customers of up to 8.7 * 10^12 events)."""
 ORDER = "jm_ts, jm_key"
-CUSTOMER = "PARTITION BY jm_seg, jm_uid"
 ALL_ROWS = "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING"
 SO_FAR = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
 
 
+def customer(opts: IngestOptions) -> str:
+    """The partition of a customer's events (module docstring)."""
+    return "PARTITION BY jm_cid, jm_seg" if opts.segment_by is not None else "PARTITION BY jm_cid"
+
+
+def carried_segment(opts: IngestOptions) -> str:
+    """``jm_seg, `` when the rows carry their segment through dedup and the windows; without a
+    segment column every row's is ``'v'``, written back by :func:`ordered_events` (a string
+    column less in every sort and hash table)."""
+    return "jm_seg, " if opts.segment_by is not None else ""
+
+
 def _session_edges(opts: IngestOptions) -> tuple[str, str]:
     """Whether a row starts a session, and whether the next row does (step 3)."""
-    w = f"OVER ({CUSTOMER} ORDER BY {ORDER})"
+    w = f"OVER ({customer(opts)} ORDER BY {ORDER})"
     if opts.columns.session is not None:
         starts = f"LAG(jm_ts) {w} IS NULL OR jm_sess <> LAG(jm_sess) {w}"
         next_starts = f"LEAD(jm_ts) {w} IS NULL OR LEAD(jm_sess) {w} <> jm_sess"
@@ -50,11 +63,12 @@ def _session_edges(opts: IngestOptions) -> tuple[str, str]:
     )
 
 
-def ordered_events(dedup: str, opts: IngestOptions, touchpoint: str) -> str:
-    """``jm_events`` from the deduplicated rows ``dedup`` (``jm_seg, jm_uid, jm_ts, jm_event,
-    jm_key, jm_rows, jm_code, jm_sess``): sessions, touchpoints, whether each event starts a visit
-    (``jm_visit``) and its journey's last event (``jm_last``). ``touchpoint`` names a code."""
-    w = f"{CUSTOMER} ORDER BY {ORDER}"
+def ordered_events(dedup: str, opts: IngestOptions) -> str:
+    """``jm_events`` from the deduplicated rows ``dedup`` (``jm_seg`` (:func:`carried_segment`),
+    ``jm_cid, jm_ts, jm_eid, jm_key, jm_rows, jm_code, jm_sess``): sessions, touchpoint codes, whether each event starts a
+    visit (``jm_visit``) and its journey's last event (``jm_last``); every column but the
+    segment is a number (``jm_cid`` and ``jm_eid`` on DuckDB)."""
+    w = f"{customer(opts)} ORDER BY {ORDER}"
     starts, ends = _session_edges(opts)
     if opts.journey == "session":  # the session's last event: the first session end from here
         end_col, last = (
@@ -66,7 +80,7 @@ def ordered_events(dedup: str, opts: IngestOptions, touchpoint: str) -> str:
         end_col, last = f", MAX(jm_ts) OVER ({w} {ALL_ROWS}) AS jm_cust_last", "jm_cust_last"
     collapse = f"jm_prev IS NULL OR jm_prev % {CODE_SPAN} <> jm_code OR jm_start_rn > jm_prev // {CODE_SPAN}"
     return f"""
-SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, {touchpoint} AS jm_tp, jm_rows, jm_sess_no, jm_code,
+SELECT {carried_segment(opts) or "'v' AS jm_seg, "}jm_cid, jm_ts, jm_eid, jm_key, jm_rows, jm_sess_no, jm_code,
   CASE WHEN jm_code IS NOT NULL AND ({collapse}) THEN 1 ELSE 0 END AS jm_visit, jm_last
 FROM (
   SELECT *,
@@ -83,26 +97,27 @@ FROM (
 ) AS jm_s2"""
 
 
-def ordered_visits(opts: IngestOptions, goals: list[str]) -> str:
+def ordered_visits(opts: IngestOptions, goals: list[int]) -> str:
     """``jm_visits`` (steps 5 to 7): each visit with the next one of its journey, the seconds
     to it, whether it returns in a later session, exits, is in progress or converts.
 
     A journey starts at its first visit outside the goals (facts.goal_starts: one that starts
     at a goal enters the chain at its first departure from it), so the conversion window and
     the time to convert run from there (from its first visit when it has none); the time to
-    convert is that of its first arrival at a goal from outside the goals.
+    convert is that of its first arrival at a goal from outside the goals. ``goals`` are the
+    goals' touchpoint codes; ``jm_code`` and ``jm_next`` are codes (``sql.touchpoint_case``).
     """
     session_journeys = opts.journey == "session"
-    jk = "jm_seg, jm_uid, jm_sess_no" if session_journeys else "jm_seg, jm_uid"
-    w = f"PARTITION BY {jk} ORDER BY {ORDER}"
-    goal_list = ", ".join(lit(g) for g in goals) or "NULL"
+    jk = f"{customer(opts)}, jm_sess_no" if session_journeys else customer(opts)
+    w = f"{jk} ORDER BY {ORDER}"
+    goal_list = ", ".join(str(g) for g in goals) or "NULL"
     window = opts.conversion_window
     in_window = "1 = 1" if window is None else f"v.jm_next_ts - v.jm_start <= {window * MICROS}"
     lost = opts.effective_lost_after * MICROS
     ret = "0" if session_journeys else "CASE WHEN v.jm_next_sess <> v.jm_sess_no THEN 1 ELSE 0 END"
     to_goal = f"v.jm_next IN ({goal_list})"
     return f"""
-SELECT v.jm_seg, v.jm_uid, v.jm_tp, v.jm_next,
+SELECT v.jm_seg, v.jm_cid, v.jm_code, v.jm_next,
   (v.jm_next_ts - v.jm_ts) // {MICROS} AS jm_secs,
   CASE WHEN v.jm_next IS NOT NULL THEN {ret} ELSE 0 END AS jm_return,
   CASE WHEN v.jm_pos = 1 THEN 1 ELSE 0 END AS jm_first,
@@ -110,15 +125,15 @@ SELECT v.jm_seg, v.jm_uid, v.jm_tp, v.jm_next,
   CASE WHEN v.jm_next IS NULL AND e.jm_end - v.jm_last <= {lost} THEN 1 ELSE 0 END AS jm_in_progress,
   CASE WHEN {to_goal} AND {in_window} THEN 1 ELSE 0 END AS jm_conv,
   CASE WHEN {to_goal} AND NOT ({in_window}) THEN 1 ELSE 0 END AS jm_late,
-  CASE WHEN {to_goal} AND v.jm_tp NOT IN ({goal_list}) AND {in_window} THEN (v.jm_next_ts - v.jm_start) // {MICROS} END AS jm_conv_secs,
+  CASE WHEN {to_goal} AND v.jm_code NOT IN ({goal_list}) AND {in_window} THEN (v.jm_next_ts - v.jm_start) // {MICROS} END AS jm_conv_secs,
   {"v.jm_sess_no" if session_journeys else "0"} AS jm_journey
 FROM (
-  SELECT jm_seg, jm_uid, jm_ts, jm_tp, jm_sess_no, jm_key, jm_last,
-    LEAD(jm_tp) OVER ({w}) AS jm_next,
+  SELECT jm_seg, jm_cid, jm_ts, jm_code, jm_sess_no, jm_key, jm_last,
+    LEAD(jm_code) OVER ({w}) AS jm_next,
     LEAD(jm_ts) OVER ({w}) AS jm_next_ts,
     LEAD(jm_sess_no) OVER ({w}) AS jm_next_sess,
     ROW_NUMBER() OVER ({w}) AS jm_pos,
-    COALESCE(MIN(CASE WHEN jm_tp NOT IN ({goal_list}) THEN jm_ts END) OVER ({w} {ALL_ROWS}),
+    COALESCE(MIN(CASE WHEN jm_code NOT IN ({goal_list}) THEN jm_ts END) OVER ({w} {ALL_ROWS}),
       MIN(jm_ts) OVER ({w} {ALL_ROWS})) AS jm_start
   FROM jm_events
   WHERE jm_visit = 1

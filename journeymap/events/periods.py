@@ -61,8 +61,8 @@ def _dated_events(cal: Calendar, opts: IngestOptions) -> str:
     ``zoneinfo``, labelled by :func:`journeymap.analysis.cohorts.period_of`), the one
     definition ``cohorts`` uses too; the journeys' periods are then joined to their events,
     not to every row read."""
-    jk = "jm_uid, jm_sess_no" if opts.journey == "session" else "jm_uid"
-    first = "COALESCE(MIN(CASE WHEN jm_tp IS NOT NULL THEN jm_ts END), MIN(jm_ts))"
+    jk = "jm_cid, jm_sess_no" if opts.journey == "session" else "jm_cid"
+    first = "COALESCE(MIN(CASE WHEN jm_code IS NOT NULL THEN jm_ts END), MIN(jm_ts))"
     on = " AND ".join(f"e.{c} = q.{c}" for c in jk.split(", "))
     return f"""
 SELECT q.jm_period AS jm_seg, e.* EXCLUDE (jm_seg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from journeymap.events.layers import id_relations
 from journeymap.events.settings import IngestOptions, SettingError
 from journeymap.events.sql import (
     RELATIONS,
@@ -16,7 +17,7 @@ from journeymap.model import JourneyMap
 
 
 def raw_from_table(opts: IngestOptions, wcols: list[str], table: str = "events") -> str:
-    """``jm_raw`` over a warehouse table (DuckDB dialect); the timestamp is read as text."""
+    """The rows of ``jm_raw`` (before its keys, ``layers.id_relations``) over a warehouse table (DuckDB dialect); the timestamp is read as text."""
     c = opts.columns
 
     def text(col: str) -> str:
@@ -51,7 +52,11 @@ def print_sql(jm: JourneyMap, opts: IngestOptions, dialect: str) -> str:
         "-- temporary tables; docs/events.md explains every column.",
         "",
     ]
-    relations = {"jm_raw": raw_from_table(opts, wcols), **{n: stmts[n] for n in RELATIONS}}
+    relations = {
+        "jm_raw_text": raw_from_table(opts, wcols),
+        **id_relations("jm_raw_text", dense=False),
+        **{n: stmts[n] for n in RELATIONS},
+    }
     for name, body in relations.items():
         sql = transpile(f"CREATE TEMPORARY TABLE {name} AS {body}", dialect, opts.timezone)
         out += [f"-- {name}", sql + ";", ""]

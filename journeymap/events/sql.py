@@ -1,8 +1,8 @@
 """The counting pipeline as SQL: one set of statements, every engine and dialect.
 
 The statements are written once in DuckDB's dialect over a relation ``jm_raw`` (one row per
-input row: ``jm_seg, jm_file, jm_row, jm_uid, jm_event, jm_sess, jm_ts_text, jm_ts_local_us,
-jm_ts_utc_us, jm_w0..``) and transpiled with sqlglot for Spark and the warehouses. Everything
+input row: ``jm_seg, jm_file, jm_row, jm_uid, jm_event, jm_cid, jm_eid, jm_sess, jm_ts_text,
+jm_ts_local_us, jm_ts_utc_us, jm_w0..``; the keys ``jm_cid``, ``jm_eid``: events/layers.py) and transpiled with sqlglot for Spark and the warehouses. Everything
 the statements compute is whole numbers and text, so every engine returns the same rows.
 
 The order of the steps is the contract of ``docs/events.md`` (design section 5):
@@ -11,11 +11,11 @@ parse and clean -> dedup -> sessions -> map -> collapse repeats -> journeys -> c
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from journeymap.events.conversion_time import TIME_TO_CONVERT_SQL
-from journeymap.events.ordered import ordered_events, ordered_visits
+from journeymap.events.dialects import transpile as transpile
+from journeymap.events.ordered import carried_segment, ordered_events, ordered_visits
 from journeymap.events.settings import IngestOptions
 from journeymap.events.sqlwords import MICROS as MICROS
 from journeymap.events.sqlwords import anchored as anchored
@@ -122,15 +122,28 @@ def mapping_code(rules: list[Rule], wcols: list[str]) -> str:
     return _rule_case(rules, wcols, codes, "CAST(NULL AS INTEGER)")
 
 
-def touchpoint_case(rules: list[Rule]) -> str:
+def touchpoint_case(rules: list[Rule], column: str = "jm_code") -> str:
     """``CASE jm_code WHEN <code> THEN '<touchpoint>' ... END``: a code's touchpoint id."""
     codes = touchpoint_codes(rules)
     if not codes:
         return "CAST(NULL AS VARCHAR)"
     return (
-        "CASE jm_code "
+        f"CASE {column} "
         + " ".join(f"WHEN {i} THEN {lit(tp)}" for i, tp in enumerate(codes))
         + " END"
+    )
+
+
+def goal_events_of(jm: JourneyMap, goals: list[str]) -> str:
+    """The pipeline's events (``jm_events``) at the touchpoints ``goals``, with the customer key
+    as ``jm_uid`` and the touchpoint id as ``jm_tp`` (``jm_seg, jm_uid, jm_ts, jm_key, jm_tp``):
+    a relation for the statements that read goal events by id (``orders``, ``goal_events``)."""
+    rules = mapping_rules(jm)
+    codes = touchpoint_codes(rules)
+    found = ", ".join(str(codes.index(g)) for g in goals if g in codes) or "NULL"
+    return (
+        f"(SELECT jm_seg, jm_cid AS jm_uid, jm_ts, jm_key, {touchpoint_case(rules)} AS jm_tp "
+        f"FROM jm_events WHERE jm_code IN ({found})) AS jm_goal_rows"
     )
 
 
@@ -222,7 +235,7 @@ FROM (SELECT *, trim(jm_ts_text) AS {t}, regexp_matches(trim(jm_ts_text), {lit(I
   END"""
     native = "jm_ts_utc_us IS NULL AND jm_ts_local_us IS NULL"
     return f"""
-SELECT jm_seg, jm_file, jm_row, jm_uid, jm_event, jm_sess, jm_ts_text, jm_wcols,
+SELECT jm_seg, jm_file, jm_row, jm_uid, jm_event, jm_cid, jm_eid, jm_sess, jm_ts_text, jm_wcols,
   {ts} AS jm_ts,
   CASE WHEN {native} AND jm_epoch THEN {epoch_class(epoch)} END AS jm_unit
 FROM ({comp}) AS jm_l2"""
@@ -244,10 +257,13 @@ def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[st
     # an identity call (events/layers.py) has no event name and is not a journey step
     no_event = ("jm_ident = 0 AND " if cols.naming else "") + "(jm_event IS NULL OR jm_event = '')"
     ident_ok = " AND jm_ident = 0" if cols.naming else ""
-    group, picked = "jm_ts, jm_event", "jm_ts, jm_event"
+    group, picked = "jm_ts, jm_eid", "jm_ts, jm_eid"
     if cols.dedup:  # rows of one customer with the same event id are one event (the first)
-        group = "COALESCE('i' || NULLIF(jm_dedup, ''), 't' || CAST(jm_ts AS VARCHAR) || '|' || jm_event)"
-        picked = f"ARG_MIN(jm_ts, {key}) AS jm_ts, ARG_MIN(jm_event, {key}) AS jm_event"
+        group = (
+            "COALESCE('i' || NULLIF(jm_dedup, ''), "
+            "'t' || CAST(jm_ts AS VARCHAR) || '|' || CAST(jm_eid AS VARCHAR))"
+        )
+        picked = f"ARG_MIN(jm_ts, {key}) AS jm_ts, ARG_MIN(jm_eid, {key}) AS jm_eid"
     parsed = _parse_stage(opts.timestamp_unit).replace(
         "jm_wcols", wlist if wlist else "0 AS jm_nowhere"
     )
@@ -262,24 +278,28 @@ FROM ({parsed}) AS jm_l3"""
         "CASE WHEN jm_bad_uid = 1 THEN 'no_customer' WHEN jm_bad_ts = 1 THEN 'bad_timestamp' "
         "WHEN jm_bad_event = 1 THEN 'no_event' END"
     )
-    # dedup carries the first row's touchpoint code and session; with no where: columns the
-    # code is a function of the (picked) event, mapped once per event after grouping, and
-    # without a session column every row's session is the same
+    # dedup (on the keys jm_cid, jm_eid: events/layers.py) carries the first row's touchpoint
+    # code and session; with no where: columns the code is a function of the (picked) event,
+    # mapped once per distinct event name (jm_evs) and joined, and without a session column
+    # every row's session is the same
     code = f"COALESCE({mapping_code(rules, wcols)}, -1)"
-    sess = "COALESCE('v' || jm_sess, 'n')"
+    sess, seg = "COALESCE('v' || jm_sess, 'n')", carried_segment(opts)
     dedup = f"""
-    SELECT jm_seg, jm_uid, {picked}, MIN({key}) AS jm_key, COUNT(*) AS jm_rows,
+    SELECT {seg}jm_cid, {picked}, MIN({key}) AS jm_key, COUNT(*) AS jm_rows,
       {f"NULLIF(ARG_MIN({code}, {key}), -1)" if wcols else "0"} AS jm_code,
       {f"ARG_MIN({sess}, {key})" if cols.session is not None else "'n'"} AS jm_sess
     FROM jm_parsed
     WHERE jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident_ok}
-    GROUP BY jm_seg, jm_uid, {group}"""
+    GROUP BY {seg}jm_cid, {group}"""
     if not wcols:
+        by_name = f"SELECT jm_eid, {mapping_code(rules, [])} AS jm_code FROM jm_evs"
         dedup = f"""
-    SELECT jm_seg, jm_uid, jm_ts, jm_event, jm_key, jm_rows, NULLIF({code}, -1) AS jm_code, jm_sess
-    FROM ({dedup}) AS jm_g"""
-    events = ordered_events(dedup, opts, touchpoint_case(rules))
-    visits = ordered_visits(opts, goals)
+    SELECT {seg.replace("jm_", "g.jm_")}g.jm_cid, g.jm_ts, g.jm_eid, g.jm_key, g.jm_rows, m.jm_code, g.jm_sess
+    FROM ({dedup}) AS g LEFT JOIN ({by_name}) AS m ON m.jm_eid = g.jm_eid"""
+    events = ordered_events(dedup, opts)
+    codes = touchpoint_codes(rules)
+    visits = ordered_visits(opts, [codes.index(g) for g in goals if g in codes])
+    tp, nxt = touchpoint_case(rules), touchpoint_case(rules, "jm_next")
     return {
         "jm_parsed": parsed,
         "jm_events": events,
@@ -299,20 +319,22 @@ FROM jm_parsed GROUP BY jm_seg""",
 SELECT jm_unit, COUNT(*) AS jm_n, MIN({key}) AS jm_first, ARG_MIN(trim(jm_ts_text), {key}) AS jm_first_text
 FROM jm_parsed WHERE jm_unit IS NOT NULL AND jm_bad_uid = 0 GROUP BY jm_unit""",
         "stats_events": """
-SELECT jm_seg, COUNT(*) AS jm_events, SUM(CASE WHEN jm_tp IS NULL THEN 0 ELSE 1 END) AS jm_mapped,
-  MIN(jm_ts) AS jm_min, MAX(jm_ts) AS jm_max, COUNT(DISTINCT jm_uid) AS jm_customers
+SELECT jm_seg, COUNT(*) AS jm_events, SUM(CASE WHEN jm_code IS NULL THEN 0 ELSE 1 END) AS jm_mapped,
+  MIN(jm_ts) AS jm_min, MAX(jm_ts) AS jm_max, COUNT(DISTINCT jm_cid) AS jm_customers
 FROM jm_events GROUP BY jm_seg""",
         "unmapped": """
-SELECT jm_seg, jm_event, COUNT(*) AS jm_n FROM jm_events WHERE jm_tp IS NULL GROUP BY jm_seg, jm_event""",
-        "touchpoints": """
-SELECT jm_seg, jm_tp, SUM(jm_first) AS jm_entries, COUNT(*) AS jm_visits,
-  COUNT(DISTINCT jm_uid) AS jm_customers, SUM(jm_exit) AS jm_exits,
+SELECT u.jm_seg, d.jm_event, u.jm_n FROM (
+  SELECT jm_seg, jm_eid, COUNT(*) AS jm_n FROM jm_events WHERE jm_code IS NULL GROUP BY jm_seg, jm_eid
+) AS u JOIN jm_evs AS d ON d.jm_eid = u.jm_eid""",
+        "touchpoints": f"""
+SELECT jm_seg, {tp} AS jm_tp, SUM(jm_first) AS jm_entries, COUNT(*) AS jm_visits,
+  COUNT(DISTINCT jm_cid) AS jm_customers, SUM(jm_exit) AS jm_exits,
   SUM(jm_in_progress) AS jm_in_progress, SUM(jm_conv) AS jm_conversions, SUM(jm_late) AS jm_late
-FROM jm_visits GROUP BY jm_seg, jm_tp""",
-        "transitions": """
-SELECT jm_seg, jm_tp, jm_next, COUNT(*) AS jm_n, SUM(jm_return) AS jm_returns,
+FROM jm_visits GROUP BY jm_seg, jm_code""",
+        "transitions": f"""
+SELECT jm_seg, {tp} AS jm_tp, {nxt} AS jm_next, COUNT(*) AS jm_n, SUM(jm_return) AS jm_returns,
   JM_LOWER_MEDIAN(jm_secs) AS jm_median
-FROM jm_visits WHERE jm_next IS NOT NULL GROUP BY jm_seg, jm_tp, jm_next""",
+FROM jm_visits WHERE jm_next IS NOT NULL GROUP BY jm_seg, jm_code, jm_next""",
         "time_to_convert": TIME_TO_CONVERT_SQL,
         "first_bad": f"""
 SELECT jm_file, jm_row, {reason} AS jm_reason, jm_ts_text
@@ -332,52 +354,3 @@ RESULTS = (
 )
 CHECKS = ("epoch_units", "first_bad")
 """Queries about the rows rather than the counts (the engines run them; ``--print-sql`` leaves them out)."""
-
-
-# ---------------------------------------------------------------------------- dialects
-
-_LOCAL_TO_UTC = {
-    "duckdb": "epoch_us(timezone({tz}, make_timestamp(X)))",
-    "spark": "unix_micros(to_utc_timestamp(timestamp_micros(X), {tz}))",
-    "bigquery": "UNIX_MICROS(TIMESTAMP(DATETIME(TIMESTAMP_MICROS(X)), {tz}))",
-    "snowflake": "DATE_PART(epoch_microsecond, CONVERT_TIMEZONE({tz}, 'UTC', TO_TIMESTAMP_NTZ(X, 6)))",
-    "postgres": "CAST(EXTRACT(epoch FROM (TO_TIMESTAMP(X / 1000000.0) AT TIME ZONE 'UTC') AT TIME ZONE {tz}) * 1000000 AS BIGINT)",
-}
-
-
-_LOWER_MEDIAN = {
-    "duckdb": "QUANTILE_DISC(X, 0.5)",
-    "spark": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY X)",
-    "bigquery": "ARRAY_AGG(X ORDER BY X)[OFFSET(DIV(COUNT(X) - 1, 2))]",
-    "snowflake": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY X)",
-    "postgres": "PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY X)",
-}
-
-
-def transpile(sql: str, dialect: str, timezone: str) -> str:
-    """One statement in ``dialect``; ``JM_LOCAL_TO_UTC(x)`` becomes the dialect's time-zone conversion."""
-    import sqlglot
-    from sqlglot import exp
-
-    tree = sqlglot.parse_one(sql, read="duckdb")
-    template = None
-    if timezone != "UTC":
-        template = sqlglot.parse_one(_LOCAL_TO_UTC[dialect].format(tz=lit(timezone)), read=dialect)
-
-    def swap(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Anonymous) and str(node.name).upper() == "JM_LOCAL_TO_UTC":
-            arg: exp.Expression = node.expressions[0]
-            if template is None:
-                return arg
-            swapped: exp.Expression = template.copy().transform(
-                lambda n: arg.copy() if isinstance(n, exp.Column) and n.name.upper() == "X" else n
-            )
-            return swapped
-        return node
-
-    tree = tree.transform(swap)
-    text = tree.sql(dialect=dialect, pretty=True)
-    # the exact lower median has no common spelling (sqlglot turns some into approximations)
-    return re.sub(
-        r"JM_LOWER_MEDIAN\((\w+)\)", lambda m: _LOWER_MEDIAN[dialect].replace("X", m.group(1)), text
-    )

@@ -160,7 +160,7 @@ def test_printed_sql_parses_back(dialect: str) -> None:
     )
     text = print_sql(jm, opts, dialect)
     statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
-    assert len(statements) == 10  # jm_raw, three relations, six result queries
+    assert len(statements) == 12  # the rows, jm_raw and jm_evs, three relations, six results
     assert "JM_LOCAL_TO_UTC" not in text and "JM_LOWER_MEDIAN" not in text
 
 
