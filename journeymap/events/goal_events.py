@@ -148,10 +148,12 @@ def shared_hashes(con: Any, opts: IngestOptions) -> int:
     hashes = found.fetchnumpy()["jm_h"]
     hashes.sort()
     shared = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
-    con.register("jm_shared_found", {"jm_h": shared})
-    con.execute(f"CREATE TEMP TABLE {SHARED} AS SELECT jm_h FROM jm_shared_found")
-    con.unregister("jm_shared_found")
-    return len(shared)
+    # a list parameter (not a registered array, which DuckDB reads as a table only from 2.0)
+    values = shared.tolist()
+    con.execute(
+        f"CREATE TEMP TABLE {SHARED} AS SELECT unnest(CAST($1 AS UBIGINT[])) AS jm_h", [values]
+    )
+    return len(values)
 
 
 def _duck_counts(duck: Any, jm: JourneyMap, opts: IngestOptions, stmts: dict[str, str]) -> Rows:
