@@ -46,17 +46,22 @@ seconds (user + system, of the process and its threads) of that run: the 2-core 
 shared with other developers running test suites, so wall times vary by a factor of several
 between runs and the CPU seconds are the figures to compare.
 
-Where the time goes (`benchmarks/profile_events.py`, 1 and 5 million events, 2026-12-01, on a
-machine with load average 9 to 18): `cohorts` no longer runs the journey steps
-(`journeymap/events/goal_events.py`): of its DuckDB time about 40% is the parse of every row
-(`jm_parsed`, made a table once), 45% the deduplication grouping of every row that the
-left-out counts need (`stats_events`: duplicates and unmapped events are counted among all
-rows, which the pandas script never does; it keeps purchases first), and the goal events and
-the triangle the rest; Python start-up and imports are 0.6 s of CPU. `trend --events` runs
-`jm_events` once: the journeys are dated from it (one grouping per journey and one join of the
-periods to the events, 7% of its DuckDB time) instead of running `jm_events` twice and joining
-every row to its period; the rest is ingest's own pipeline with session journeys (`jm_visits`
-partitions by customer and session, 30% against 26% in the customer-journey ingest).
+Where the time goes (`benchmarks/profile_events.py`, 5 million events, 2026-12-01 evening, a
+machine with load average 8 to 14 on 2 cores: CPU seconds, wall times are noise). `cohorts`
+no longer deduplicates every row (`journeymap/events/goal_events.py`): the rows left out as
+duplicates and unmapped come from one aggregate of the usable rows and the groups of rows
+whose 64-bit hash another row shares (found by sorting the hashes with numpy; none in a log
+without duplicates), the goal events from the rows a goal rule's name accepts (a filter pushed
+into the Parquet scan), and `jm_parsed` is a view again: 4.1-4.8 s CPU and 1.1 GB before, 2.1-2.4
+s and 0.34 GB after, the same bytes. Of what is left, each read of the parsed rows (the
+pipeline's `stats_rows` and `epoch_units`, the usable-row aggregate with its distinct
+customers, the hashes, the goal events) costs 0.15-0.45 s, the cohort statements 0.2 s, and
+the imports 0.5 s (the analysis package now loads its names on first use, so cohorts no
+longer imports the chain and networkx: 0.8 s before). `trend --events` runs `jm_events` once;
+on top of one session ingest it adds the dating of the journeys (one grouping per journey and
+a join of the periods back to the events, 1.8 s CPU of 17) and the per-period result groups;
+a window over the journey's partition instead costs the same or more (the window carries
+every column), so the rest is ingest's own pipeline (`jm_events` 7.9 s, `jm_visits` 3.8 s).
 """
 
 READ = """

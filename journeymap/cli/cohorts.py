@@ -315,10 +315,10 @@ def _business_overlay(map_id: str, period: str, run: CohortRun, output: str) -> 
 
 def _chart_format(chart: str | None) -> str | None:
     """The format of ``--chart FILE`` from its extension (checked before the log is read)."""
-    from journeymap.render.cohort_chart import FORMATS
-
     if chart is None:
         return None
+    from journeymap.render.cohort_chart import FORMATS
+
     fmt = Path(chart).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UsageError(

@@ -5,24 +5,39 @@ left out and why (the pipeline's own ``stats_rows``, ``epoch_units`` and ``first
 ``jm_parsed``), the deduplicated events' counts and time range (``stats_events``: the coverage
 end of the log is its last event of any kind), and the goal events. It never uses sessions,
 the collapse of repeats or the journeys (the windows of ``jm_events``, all of ``jm_visits``),
-so they are not computed:
+so they are not computed, and it never groups every row either:
 
-- Deduplication of exact (customer, timestamp, event) rows groups rows of one event name, and
-  a group's touchpoint is its first row's (order key ``jm_file * KEY_SPAN + jm_row``), as in
-  the pipeline. When the map's rules test no other column the event name alone decides the
-  touchpoint, so the goal filter runs on the rows, before the grouping; when they do, the
-  group's first row decides (``ARG_MIN`` by the order key).
+- **The counts of ``stats_events`` without the dedup of every row.** The pipeline groups the
+  usable rows by (customer, timestamp, event); a group is one event, mapped when its first row
+  (order key ``jm_file * KEY_SPAN + jm_row``) maps to a touchpoint. So, exactly, with U the
+  usable rows, M those that map and G the groups of two rows or more:
+  ``events = |U| - sum over G of (size - 1)`` and
+  ``mapped = |M| - sum over G of (rows that map) + sum over G of (first row maps)``;
+  customers, first and last timestamp are the usable rows' own. ``usable_events`` is one
+  aggregate over U, ``duplicate_events`` the aggregate over G. On DuckDB the groups of G are
+  looked for among the rows whose 64-bit hash of (segment, customer, timestamp, event) another
+  usable row shares (:func:`shared_hashes`: the hashes sorted with numpy, 8 bytes a usable
+  row; equal rows have equal hashes, so no group of G is missed, and a hash shared only by a
+  collision finds groups of one row, which ``HAVING COUNT(*) > 1`` drops). A log without
+  duplicates shares no hash (a collision among 50 million rows has odds of about 1 in 15,000),
+  so the statement over G does not run. Spark groups every usable row (the same statement
+  without the hash filter).
+- **Goal events** group only the rows whose *event name* a goal rule accepts (a group shares
+  its name, so the name filter keeps or drops whole groups): the group's touchpoint is its first
+  row's (``ARG_MIN`` by the order key) when a rule tests another column, else the name's.
 - With an event-id column (``Columns.dedup``) the rows of one id may carry different names and
-  timestamps: the pipeline's ``jm_events`` runs and the goal events are read from it.
+  timestamps: the pipeline's ``jm_events`` runs and the counts and goal events are read from it.
 
-``jm_parsed`` is a table on DuckDB (``run_more`` makes ``jm_*`` tables): its parse runs once
-for the statements that read it. The goal events are the relation ``jm_goal_events``
-(``jm_seg, jm_uid, jm_ts, jm_key, jm_tp``), which the cohort statements read.
+``jm_parsed`` stays a view: each statement reads the file again with its own filters and
+columns (Parquet projection and filter pushdown), which costs less than one table of every
+parsed row. The goal events are the table ``jm_goal_events`` (``jm_seg, jm_uid, jm_ts, jm_key,
+jm_tp``), which the cohort statements read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from journeymap.events.extra import Extra, Rows
@@ -42,57 +57,126 @@ from journeymap.model import JourneyMap
 GOAL_EVENTS = "jm_goal_events"
 """The relation of the goal events (one row per deduplicated goal event)."""
 _KEY = f"jm_file * {KEY_SPAN} + jm_row"
+_GROUP = "jm_seg, jm_uid, jm_ts, jm_event"
+_HASH = f"hash({_GROUP})"
+"""DuckDB's 64-bit hash of a row's dedup key."""
+SHARED = "jm_shared_hashes"
+"""The table of the hashes that two usable rows or more share (DuckDB: ``jm_h``)."""
+PIPELINE_QUERIES = ("stats_rows", "epoch_units", "first_bad")
 
 
 def count_statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[str, str]:
-    """The statements (DuckDB dialect) by name, in the order they run: ``jm_parsed``, the row
-    checks and counts, and :data:`GOAL_EVENTS` (see the module docstring)."""
+    """The statements (DuckDB dialect) by name, in the order they run: ``jm_parsed`` (a view),
+    the row checks and counts, and :data:`GOAL_EVENTS` (see the module docstring). Without an
+    event-id column, ``usable_events`` and ``duplicate_events`` stand for ``stats_events``
+    (:func:`stats_events`) and ``duplicate_events`` groups every usable row (the Spark form;
+    DuckDB first narrows it with :func:`duplicates_among`)."""
     pipeline = statements(jm, opts, goals)
     out = {"jm_parsed": pipeline["jm_parsed"]}
+    out.update({name: pipeline[name] for name in PIPELINE_QUERIES})
     goal_in = f"IN ({goal_list(goals)})"
     if opts.columns.dedup is not None:
         out["jm_events"] = pipeline["jm_events"]
         out["stats_events"] = pipeline["stats_events"]
-        goal_events = f"SELECT * FROM {goal_events_of(jm, goals)} WHERE jm_tp {goal_in}"
-    else:
-        out["stats_events"], goal_events = _grouped(jm, opts, goal_in)
-    out.update({name: pipeline[name] for name in ("stats_rows", "epoch_units", "first_bad")})
-    out[GOAL_EVENTS] = goal_events
+        out[GOAL_EVENTS] = f"SELECT * FROM {goal_events_of(jm, goals)} WHERE jm_tp {goal_in}"
+        return out
+    rules = mapping_rules(jm)
+    wcols = where_columns(rules)
+    usable = usable_rows(opts)
+    mapped = f"CASE WHEN {mapping_case(rules, wcols)} IS NULL THEN 0 ELSE 1 END"
+    out["usable_events"] = f"""
+SELECT jm_seg, COUNT(*) AS jm_n, SUM({mapped}) AS jm_mapped, MIN(jm_ts) AS jm_min,
+  MAX(jm_ts) AS jm_max, COUNT(DISTINCT jm_uid) AS jm_customers
+FROM jm_parsed WHERE {usable} GROUP BY jm_seg"""
+    out["duplicate_events"] = duplicates_among(jm, opts, "")
+    # a goal rule's name (or pattern) with its conditions on other columns left out: the rows
+    # whose name some goal rule accepts, the only ones whose group can be a goal event
+    named = [replace(r, where=()) for r in rules if r.touchpoint in goals]
+    name_ok = f"{mapping_case(named, [])} IS NOT NULL"
+    case = mapping_case(rules, wcols)
+    tp = f"ARG_MIN(COALESCE({case}, ''), {_KEY})" if wcols else f"MIN({case})"
+    out[GOAL_EVENTS] = f"""
+SELECT * FROM (
+  SELECT jm_seg, jm_uid, jm_ts, MIN({_KEY}) AS jm_key, {tp} AS jm_tp
+  FROM jm_parsed WHERE {name_ok} AND {usable} GROUP BY {_GROUP}
+) AS jm_g WHERE jm_tp {goal_in}"""
     return out
 
 
-def _grouped(jm: JourneyMap, opts: IngestOptions, goal_in: str) -> tuple[str, str]:
-    """``stats_events`` and the goal events, grouped from ``jm_parsed`` by (customer, timestamp,
-    event) as the pipeline deduplicates."""
+def usable_rows(opts: IngestOptions) -> str:
+    """The rows the pipeline deduplicates (as ``sql.statements``' dedup: none left out)."""
+    ident = " AND jm_ident = 0" if opts.columns.naming is not None else ""
+    return f"jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident}"
+
+
+def duplicates_among(jm: JourneyMap, opts: IngestOptions, among: str) -> str:
+    """Per segment, over the groups of two usable rows or more with one (customer, timestamp,
+    event): the rows beyond the first, the rows that map, and the groups whose first row maps.
+    ``among`` narrows the rows looked at (SQL after ``AND``; empty: every usable row)."""
     rules = mapping_rules(jm)
-    wcols = where_columns(rules)
-    case = mapping_case(rules, wcols)
-    usable = "jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0" + (
-        " AND jm_ident = 0" if opts.columns.naming is not None else ""
-    )
-    group = "GROUP BY jm_seg, jm_uid, jm_ts, jm_event"
-    mapped = f"CASE WHEN {case} IS NULL THEN 0 ELSE 1 END"
-    # the name alone decides (no rule tests another column): any row of the group says it
-    first_mapped = f"ARG_MIN({mapped}, {_KEY})" if wcols else f"MIN({mapped})"
-    stats_events = f"""
-SELECT jm_seg, COUNT(*) AS jm_events, SUM(jm_m) AS jm_mapped, MIN(jm_ts) AS jm_min,
-  MAX(jm_ts) AS jm_max, COUNT(DISTINCT jm_uid) AS jm_customers
+    mapped = f"CASE WHEN {mapping_case(rules, where_columns(rules))} IS NULL THEN 0 ELSE 1 END"
+    narrow = f" AND {among}" if among else ""
+    return f"""
+SELECT jm_seg, SUM(jm_n - 1) AS jm_extra, SUM(jm_m) AS jm_mapped_rows, SUM(jm_f) AS jm_first
 FROM (
-  SELECT jm_seg, jm_uid, jm_ts, {first_mapped} AS jm_m
-  FROM jm_parsed WHERE {usable} {group}
-) AS jm_g GROUP BY jm_seg"""
-    if wcols:
-        goal_events = f"""
-SELECT * FROM (
-  SELECT jm_seg, jm_uid, jm_ts, MIN({_KEY}) AS jm_key, ARG_MIN(COALESCE({case}, ''), {_KEY}) AS jm_tp
-  FROM jm_parsed WHERE {usable} {group}
-) AS jm_g WHERE jm_tp {goal_in}"""
-    else:
-        goal_events = f"""
-SELECT jm_seg, jm_uid, jm_ts, MIN({_KEY}) AS jm_key, MIN(jm_tp) AS jm_tp
-FROM (SELECT *, {case} AS jm_tp FROM jm_parsed WHERE {usable}) AS jm_r
-WHERE jm_tp {goal_in} {group}"""
-    return stats_events, goal_events
+  SELECT jm_seg, COUNT(*) AS jm_n, SUM({mapped}) AS jm_m, ARG_MIN({mapped}, {_KEY}) AS jm_f
+  FROM jm_parsed WHERE {usable_rows(opts)}{narrow} GROUP BY {_GROUP} HAVING COUNT(*) > 1
+) AS jm_d GROUP BY jm_seg"""
+
+
+def stats_events(
+    usable: list[tuple[Any, ...]], dups: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """The pipeline's ``stats_events`` rows (segment, events, mapped, first and last timestamp,
+    customers) from ``usable_events`` and ``duplicate_events`` (the module docstring's sums).
+
+    >>> stats_events([("v", 10, 4, 1, 9, 3)], [("v", 2, 3, 1)])
+    [('v', 8, 2, 1, 9, 3)]
+    """
+    extra = {str(seg): (int(n), int(m or 0), int(f or 0)) for seg, n, m, f in dups}
+    out = []
+    for seg, n, mapped, lo, hi, customers in usable:
+        more, mapped_rows, first = extra.get(str(seg), (0, 0, 0))
+        out.append((seg, int(n) - more, int(mapped or 0) - mapped_rows + first, lo, hi, customers))
+    return out
+
+
+def shared_hashes(con: Any, opts: IngestOptions) -> int:
+    """Create :data:`SHARED`, the hashes that two usable rows or more share; how many.
+
+    The hashes of every usable row are fetched (8 bytes each) and sorted with numpy: a value
+    equal to its neighbour is shared. Far cheaper than DuckDB's hash aggregate of every row,
+    which must keep one group per distinct value."""
+    import numpy as np
+
+    found = con.execute(f"SELECT {_HASH} AS jm_h FROM jm_parsed WHERE {usable_rows(opts)}")
+    hashes = found.fetchnumpy()["jm_h"]
+    hashes.sort()
+    shared = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+    # a list parameter (not a registered array, which DuckDB reads as a table only from 2.0)
+    values = shared.tolist()
+    con.execute(
+        f"CREATE TEMP TABLE {SHARED} AS SELECT unnest(CAST($1 AS UBIGINT[])) AS jm_h", [values]
+    )
+    return len(values)
+
+
+def _duck_counts(duck: Any, jm: JourneyMap, opts: IngestOptions, stmts: dict[str, str]) -> Rows:
+    """The statements on DuckDB: ``duplicate_events`` only among the shared hashes, and
+    ``first_bad`` only when ``stats_rows`` counts a row left out (its filter is the one of
+    ``stats_rows``' ``jm_bad``, so without one it has no row)."""
+    duck.relation("jm_parsed", stmts["jm_parsed"])
+    later = ("jm_parsed", "duplicate_events", "first_bad")
+    rows: Rows = duck.run_more({k: v for k, v in stmts.items() if k not in later})
+    bad = any(int(r[2] or 0) for r in rows["stats_rows"])
+    rows["first_bad"] = duck.rows(stmts["first_bad"]) if bad else []
+    if "usable_events" in rows:
+        dups: list[tuple[Any, ...]] = []
+        if rows["usable_events"] and shared_hashes(duck.con, opts):
+            among = f"{_HASH} IN (SELECT jm_h FROM {SHARED})"
+            dups = duck.rows(duplicates_among(jm, opts, among))
+        rows["stats_events"] = stats_events(rows.pop("usable_events"), dups)
+    return rows
 
 
 def run_counts(
@@ -120,7 +204,7 @@ def run_counts(
                 progress(f"reading {len(files)} file(s), counting goal events")
             duck.load(files, opts.columns, wcols, None, named)
             duck.macros(opts.timezone)
-            rows = duck.run_more(stmts)
+            rows = _duck_counts(duck, jm, opts, stmts)
             rows.update(duck.run_more(extra.build(rows)))
         finally:
             duck.close()
@@ -133,6 +217,9 @@ def run_counts(
             progress(f"reading {len(files)} file(s) on Spark, counting goal events")
         eng.load(files, opts.columns, wcols, None, named)
         rows = eng.run_more(stmts, opts.timezone)
+        if "usable_events" in rows:
+            usable, dups = rows.pop("usable_events"), rows.pop("duplicate_events")
+            rows["stats_events"] = stats_events(usable, dups)
         rows.update(eng.run_more(extra.build(rows), opts.timezone))
         return rows
     raise SettingError(

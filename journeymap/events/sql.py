@@ -267,9 +267,12 @@ def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[st
     parsed = _parse_stage(opts.timestamp_unit).replace(
         "jm_wcols", wlist if wlist else "0 AS jm_nowhere"
     )
+    # an id that starts with a printable ASCII character other than a space is not blank, so
+    # trim (which copies the id) runs on the others only
     parsed = f"""
 SELECT *,
-  CASE WHEN jm_uid IS NULL OR trim(jm_uid) = '' THEN 1 ELSE 0 END AS jm_bad_uid,
+  CASE WHEN jm_uid IS NULL THEN 1 WHEN ascii(jm_uid) BETWEEN 33 AND 126 THEN 0
+       WHEN trim(jm_uid) = '' THEN 1 ELSE 0 END AS jm_bad_uid,
   CASE WHEN jm_ts IS NULL THEN 1 ELSE 0 END AS jm_bad_ts,
   CASE WHEN {no_event} THEN 1 ELSE 0 END AS jm_bad_event
 FROM ({parsed}) AS jm_l3"""

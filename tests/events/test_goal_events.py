@@ -175,3 +175,65 @@ def test_parquet_is_read_with_only_the_columns_cohorts_need(tmp_path: Path) -> N
     }
     run = cohorts(jm, [str(path)])
     assert run.cohorts.customers == 1 and run.totals.rows == 1
+
+
+def _tangled_log(seed: int) -> list[tuple[str, str, str, str, str]]:
+    """Many duplicates on purpose: 4 customers, 5 instants, 3 names and 2 channels, so most
+    (customer, timestamp, event) groups have several rows whose channels differ."""
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for i in range(240):
+        user = rng.choice("abcd")
+        ts = f"2026-0{rng.randint(1, 5)}-0{rng.randint(1, 2)}T10:00:00Z"
+        rows.append(
+            (user, ts, rng.choice(["buy", "home", "other"]), rng.choice(["web", "shop"]), f"e{i}")
+        )
+    return rows
+
+
+@pytest.mark.parametrize("collide", [False, True], ids=["64-bit hash", "every hash shared"])
+@pytest.mark.parametrize("where", [False, True], ids=["by name", "where channel"])
+def test_duplicates_found_through_shared_hashes_are_exact(
+    log: Log, monkeypatch: pytest.MonkeyPatch, where: bool, collide: bool
+) -> None:
+    """``stats_events`` from the usable rows and the groups of shared hashes equals the
+    pipeline's dedup of every row (``ingest``), and a plain Python count of the distinct
+    (customer, timestamp, event) rows; with a hash of three values every row shares its hash
+    with others, so the groups of one row must be dropped, not counted as duplicates."""
+    from journeymap.events import goal_events
+
+    if collide:
+        monkeypatch.setattr(goal_events, "_HASH", "hash(jm_seg, jm_uid, jm_ts, jm_event) % 3")
+    rows = _tangled_log(7)
+    path = log(rows, header=HEADER)
+    jm = _map(where)
+    [full] = ingest(jm, [str(path)], IngestOptions())
+    run = cohorts(jm, [str(path)], IngestOptions())
+    assert run.totals.left_out == full.totals.left_out
+    assert (run.totals.events, run.totals.mapped) == (full.totals.events, full.totals.mapped)
+    assert run.totals.events == len({(u, t, e) for u, t, e, _, _ in rows})
+    first: dict[tuple[str, str, str], str] = {}
+    for u, t, e, channel, _ in rows:
+        first.setdefault((u, t, e), channel)
+    goal = {k for k, ch in first.items() if k[2] == "buy" and (ch == "web" or not where)}
+    assert run.cohorts.customers == len({u for u, _, _ in goal})
+    assert run.totals.left_out["duplicate"] == len(rows) - len(first) > 100
+
+
+@pytest.mark.parametrize(
+    "ids", [("", " ", "\u00a0", "\u3000\u3000", "\t", "a", " a", "!x", "~", "\x7f", "é", " é ")]
+)
+def test_blank_customer_ids_are_the_ones_trim_empties(log: Log, ids: tuple[str, ...]) -> None:
+    """The parse skips ``trim`` for ids starting with a printable ASCII character other than
+    a space (``sql.statements``); the rows left out for no customer are still exactly those
+    that DuckDB's ``trim`` empties (Unicode spaces, not tabs), asked of DuckDB directly."""
+    import duckdb
+
+    path = log([(i, "2026-01-05T10:00:00Z", "buy") for i in ids])
+    blank = sum(
+        duckdb.execute("SELECT $1 = '' OR trim($1) = ''", [i]).fetchall()[0][0] for i in ids
+    )
+    [full] = ingest(goal_event_map("buy"), [str(path)], IngestOptions(max_bad_rows=LIMIT))
+    assert full.totals.bad_customer == blank == 4
