@@ -28,9 +28,10 @@ so they are not computed, and it never groups every row either:
 - With an event-id column (``Columns.dedup``) the rows of one id may carry different names and
   timestamps: the pipeline's ``jm_events`` runs and the counts and goal events are read from it.
 
-``jm_parsed`` stays a view: each statement reads the file again with its own filters and
-columns (Parquet projection and filter pushdown), which costs less than one table of every
-parsed row. The goal events are the table ``jm_goal_events`` (``jm_seg, jm_uid, jm_ts, jm_key,
+``jm_parsed`` stays a view for Parquet: each statement reads the file again with its own filters
+and columns (projection and filter pushdown), which costs less than one table of every parsed
+row; a text file (CSV, JSON lines) is parsed once into a table, as in ingest. The rows are read
+with the strings as keys (``DuckEngine.load(dense=False)``): no statement here sorts by customer. The goal events are the table ``jm_goal_events`` (``jm_seg, jm_uid, jm_ts, jm_key,
 jm_tp``), which the cohort statements read.
 """
 
@@ -45,6 +46,7 @@ from journeymap.events.inputs import InputFile
 from journeymap.events.orders import goal_list
 from journeymap.events.settings import Engine, IngestOptions, SettingError
 from journeymap.events.sql import (
+    CHECKS,
     KEY_SPAN,
     goal_events_of,
     mapping_case,
@@ -162,14 +164,13 @@ def shared_hashes(con: Any, opts: IngestOptions) -> int:
 
 
 def _duck_counts(duck: Any, jm: JourneyMap, opts: IngestOptions, stmts: dict[str, str]) -> Rows:
-    """The statements on DuckDB: ``duplicate_events`` only among the shared hashes, and
-    ``first_bad`` only when ``stats_rows`` counts a row left out (its filter is the one of
-    ``stats_rows``' ``jm_bad``, so without one it has no row)."""
-    duck.relation("jm_parsed", stmts["jm_parsed"])
-    later = ("jm_parsed", "duplicate_events", "first_bad")
+    """The statements on DuckDB: ``duplicate_events`` only among the shared hashes, and the
+    checks only when they can find rows (``DuckEngine.checks``); ``jm_parsed`` is a table only
+    when a file is text (``DuckEngine.parsed_table``)."""
+    duck.relation("jm_parsed", stmts["jm_parsed"], keep=duck.parsed_table)
+    later = ("jm_parsed", "duplicate_events", *CHECKS)
     rows: Rows = duck.run_more({k: v for k, v in stmts.items() if k not in later})
-    bad = any(int(r[2] or 0) for r in rows["stats_rows"])
-    rows["first_bad"] = duck.rows(stmts["first_bad"]) if bad else []
+    rows.update(duck.checks(stmts, rows["stats_rows"]))
     if "usable_events" in rows:
         dups: list[tuple[Any, ...]] = []
         if rows["usable_events"] and shared_hashes(duck.con, opts):
@@ -202,7 +203,7 @@ def run_counts(
         try:
             if progress:
                 progress(f"reading {len(files)} file(s), counting goal events")
-            duck.load(files, opts.columns, wcols, None, named)
+            duck.load(files, opts.columns, wcols, None, named, dense=False)
             duck.macros(opts.timezone)
             rows = _duck_counts(duck, jm, opts, stmts)
             rows.update(duck.run_more(extra.build(rows)))

@@ -31,7 +31,7 @@ from journeymap.events.ingest import IngestResult, Totals, build_results
 from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions, SettingError
-from journeymap.events.sql import CHECKS, RESULTS, mapping_rules, statements, where_columns
+from journeymap.events.sql import RESULTS, mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap, Overlay
 
 Every = CohortBy
@@ -101,7 +101,7 @@ def _run(
     try:
         duck.load(files, opts.columns, where_columns(mapping_rules(jm)), None)
         duck.macros(opts.timezone)
-        duck.relation("jm_parsed", stmts["jm_parsed"])
+        duck.relation("jm_parsed", stmts["jm_parsed"], keep=duck.parsed_table)
         duck.relation("jm_events_log", stmts["jm_events"], keep=True)
         [(lo, hi)] = duck.rows("SELECT MIN(jm_ts), MAX(jm_ts) FROM jm_events_log")
         if lo is None:  # no usable event: no journey, no period
@@ -111,7 +111,8 @@ def _run(
             duck.relation("jm_events", _dated_events(cal, opts), keep=True)
             duck.con.execute("DROP TABLE jm_events_log")
         duck.relation("jm_visits", stmts["jm_visits"], keep=True)
-        rows = {name: duck.rows(stmts[name]) for name in (*RESULTS, *CHECKS)}
+        rows = {name: duck.rows(stmts[name]) for name in RESULTS}
+        rows.update(duck.checks(stmts, rows["stats_rows"]))
         per_period = duck.rows("SELECT jm_seg, SUM(jm_rows) FROM jm_events GROUP BY jm_seg")
         rows["stats_rows"] = _period_rows(rows["stats_rows"], per_period)
         return rows
