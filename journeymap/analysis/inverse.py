@@ -49,16 +49,23 @@ def inverse_parts(
         order[i], order[p] = order[p], order[i]
     row = np.empty(n, dtype=np.int64)
     row[order] = np.arange(n)
-    right = lower[:, row]  # L^-1 P^T: its column j is column r(j) of L^-1
-    diag = np.einsum("ij,ji->i", upper, right)
+    # column j of L^-1 P^T is column r(j) of L^-1, gathered a slice of states at a time
+    diag = np.empty(n)
+    for start in range(0, n, _STEP):
+        part = slice(start, min(n, start + _STEP))
+        diag[part] = np.einsum("ij,ji->i", upper[part], lower[:, row[part]])
     blocks: dict[int, np.ndarray] = {}
     for number, group in enumerate(groups):
         idx = np.asarray(group, dtype=np.int64)
         if idx.size:
             # row i of U^-1 is zero left of column i: the product starts at the group's first
             first = int(idx.min())
-            blocks[number] = upper[idx, first:] @ right[first:, idx]
+            blocks[number] = upper[idx, first:] @ lower[first:, row[idx]]
     return diag, blocks
+
+
+_STEP = 256
+"""States whose diagonal entries are formed together (a gathered slice of n x 256 values)."""
 
 
 def _triangle(factors: np.ndarray, *, upper: bool) -> np.ndarray:
