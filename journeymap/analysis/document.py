@@ -36,7 +36,7 @@ def rounded(value: T, digits: int = 10) -> T:
     >>> rounded({"a": float("nan"), "b": (0.1 + 0.2, 3)})
     {'a': None, 'b': (0.3, 3)}
     """
-    out: Any = _rounded(value, digits)
+    out: Any = _rounded(value, f".{digits}g")
     return out  # type: ignore[no-any-return]
 
 
@@ -53,60 +53,95 @@ def _fields(kind: type) -> tuple[dataclasses.Field[Any], ...] | None:
     return found
 
 
-_PLAIN = (str, bool, int, type(None))
+_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _copied_names(kind: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass whose instances keep their fields in ``__dict__`` (all of
+    the analysis' results), so :func:`_rounded` copies one dict; None for anything else."""
+    if kind not in _NAMES:
+        fields = _fields(kind)
+        _NAMES[kind] = (
+            None
+            if fields is None or "__dict__" not in dir(kind) or hasattr(kind, "__slots__")
+            else tuple(f.name for f in fields)
+        )
+    return _NAMES[kind]
+
+
+_PLAIN = frozenset({str, bool, int, type(None)})
 """Types :func:`_rounded` passes through as they are (``int`` exactly: a numpy integer is not)."""
 
 
-def _rounded(value: Any, digits: int) -> Any:
+def _rounded(value: Any, spec: str) -> Any:
     kind = type(value)
     if kind is float:
-        return _number(value, digits)
-    if value is None or kind is str or kind is bool:
+        return _number(value, spec)
+    if kind in _PLAIN:
         return value
-    if kind is int:
-        return value
-    fields = _fields(kind)
-    if fields is not None:
+    names = _copied_names(kind)
+    if names is not None:
         # a copy with the rounded values, as dataclasses.replace without re-running __init__:
         # the values are the same numbers, rounded, so the checks in __post_init__ still hold.
         # Fields that are plain text or whole numbers are copied without a call (most are).
-        copy = object.__new__(kind)
-        for f in fields:
-            item = getattr(value, f.name)
+        fields = value.__dict__
+        out = {}
+        for name in names:
+            item = fields[name]
             item_kind = type(item)
             if item_kind is float:
-                item = _number(item, digits)
+                item = _number(item, spec)
             elif item_kind not in _PLAIN:
-                item = _rounded(item, digits)
-            object.__setattr__(copy, f.name, item)
+                item = _rounded(item, spec)
+            out[name] = item
+        copy = object.__new__(kind)
+        copy.__dict__.update(out)
         return copy
+    if kind is tuple or kind is list:
+        items = [
+            v
+            if type(v) in _PLAIN
+            else _number(v, spec)
+            if type(v) is float
+            else _rounded(v, spec)
+            for v in value
+        ]
+        return items if kind is list else tuple(items)
+    return _other(value, spec)
+
+
+def _other(value: Any, spec: str) -> Any:
+    """:func:`_rounded` of anything but a float, a plain value, a results dataclass, a tuple or
+    a list: subclasses of those, mappings, other dataclasses, numpy scalars."""
     if isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        return _number(value, digits)
+        return _number(value, spec)
+    fields = _fields(type(value))
+    if fields is not None:
+        copy = object.__new__(type(value))
+        for f in fields:
+            object.__setattr__(copy, f.name, _rounded(getattr(value, f.name), spec))
+        return copy
     if isinstance(value, Mapping):
-        return {k: _rounded(v, digits) for k, v in value.items()}
+        return {k: _rounded(v, spec) for k, v in value.items()}
     if isinstance(value, (tuple, list)):
-        return type(value)(_rounded(v, digits) for v in value)
+        return type(value)(_rounded(v, spec) for v in value)
     dtype = getattr(value, "dtype", None)
     if dtype is not None and dtype.kind in "iu":
         return int(value)
     if dtype is not None and dtype.kind == "b":
         return bool(value)
-    return _number(float(value), digits)
+    return _number(float(value), spec)
 
 
-_SPEC = {10: ".10g"}
-
-
-def _number(f: float, digits: int) -> float | None:
+def _number(f: float, spec: str) -> float | None:
     if not math.isfinite(f):
         return None
     if f == 0:
         return 0.0
-    spec = _SPEC.get(digits) or f".{digits}g"
     return float(format(f, spec))
 
 
