@@ -38,10 +38,12 @@ def inverse_parts(
 
     factors, pivots = lu
     n = factors.shape[0]
-    upper, info_u = lapack.dtrtri(_triangle(factors, upper=True), lower=0, overwrite_c=1)
-    lower, info_l = lapack.dtrtri(
-        _triangle(factors, upper=False), lower=1, unitdiag=1, overwrite_c=1
-    )
+    # one copy holds both inverses, as getri keeps them: trtri reads and writes only its own
+    # triangle (the unit diagonal of L is never stored), so U^-1 fills the upper triangle and
+    # the diagonal, L^-1 the strictly lower one
+    packed = np.array(factors, order="F")
+    packed, info_u = lapack.dtrtri(packed, lower=0, overwrite_c=1)
+    packed, info_l = lapack.dtrtri(packed, lower=1, unitdiag=1, overwrite_c=1)
     if info_u or info_l:
         return np.full(n, np.nan), {}
     order = list(range(n))  # P^T A = A[order]: getrf's interchanges, applied in turn
@@ -49,34 +51,45 @@ def inverse_parts(
         order[i], order[p] = order[p], order[i]
     row = np.empty(n, dtype=np.int64)
     row[order] = np.arange(n)
-    # column j of L^-1 P^T is column r(j) of L^-1, gathered a slice of states at a time
     diag = np.empty(n)
     for start in range(0, n, _STEP):
-        part = slice(start, min(n, start + _STEP))
-        diag[part] = np.einsum("ij,ji->i", upper[part], lower[:, row[part]])
+        idx = np.arange(start, min(n, start + _STEP))
+        diag[idx] = np.einsum(
+            "ij,ji->i", _upper_rows(packed, idx, start), _lower_columns(packed, row[idx], start)
+        )
     blocks: dict[int, np.ndarray] = {}
     for number, group in enumerate(groups):
         idx = np.asarray(group, dtype=np.int64)
         if idx.size:
-            # row i of U^-1 is zero left of column i: the product starts at the group's first
             first = int(idx.min())
-            blocks[number] = upper[idx, first:] @ lower[first:, row[idx]]
+            blocks[number] = _upper_rows(packed, idx, first) @ _lower_columns(
+                packed, row[idx], first
+            )
     return diag, blocks
 
 
 _STEP = 256
-"""States whose diagonal entries are formed together (a gathered slice of n x 256 values)."""
+"""States whose diagonal entries are formed together (two gathered slices of n x 256 values)."""
 
 
-def _triangle(factors: np.ndarray, *, upper: bool) -> np.ndarray:
-    """``U`` (``upper``) or the unit lower ``L`` of getrf's packed factors, as a new Fortran-order
-    array for ``trtri`` to overwrite (zeroed column by column: a column is contiguous there)."""
-    out = np.array(factors, order="F")
-    n = out.shape[0]
-    for j in range(n):
-        if upper:
-            out[j + 1 :, j] = 0.0
-        else:
-            out[:j, j] = 0.0
-            out[j, j] = 1.0
-    return out
+def _upper_rows(packed: np.ndarray, idx: np.ndarray, first: int) -> np.ndarray:
+    """Rows ``idx`` of ``U^-1`` from column ``first`` on (``first <= min(idx)``: row i of an upper
+    triangular matrix is zero left of column i, so only columns up to ``max(idx)`` are masked)."""
+    part = packed[idx, first:]
+    top = int(idx.max()) + 1 - first
+    head = part[:, :top]
+    head[np.arange(first, first + top)[None, :] < idx[:, None]] = 0.0
+    return part
+
+
+def _lower_columns(packed: np.ndarray, cols: np.ndarray, first: int) -> np.ndarray:
+    """Columns ``cols`` of the unit lower ``L^-1`` from row ``first`` on (rows above ``first``
+    are not needed: the rows of ``U^-1`` they would meet are zero there); column j is zero
+    above row j and 1 on it, so only rows up to ``max(cols)`` are masked."""
+    part = packed[first:, cols]
+    top = max(0, int(cols.max()) + 1 - first)
+    head = part[:top]
+    k = np.arange(first, first + top)[:, None]
+    head[k < cols[None, :]] = 0.0
+    head[k == cols[None, :]] = 1.0
+    return part
