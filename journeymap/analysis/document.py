@@ -99,11 +99,7 @@ def _rounded(value: Any, spec: str) -> Any:
         return copy
     if kind is tuple or kind is list:
         items = [
-            v
-            if type(v) in _PLAIN
-            else _number(v, spec)
-            if type(v) is float
-            else _rounded(v, spec)
+            v if type(v) in _PLAIN else _number(v, spec) if type(v) is float else _rounded(v, spec)
             for v in value
         ]
         return items if kind is list else tuple(items)
@@ -154,24 +150,53 @@ def to_document(value: Any) -> Any:
     keys depend on which inputs a map declares (``metrics``) gives its form by ``to_json()``.
     """
     kind = type(value)
-    if kind is float or kind is int or kind is str or value is None or kind is bool:
+    if kind in _SCALARS:
         return value
-    if hasattr(value, "to_json") and not isinstance(value, type):
+    plan = _PLANS.get(kind)
+    if plan is None:
+        plan = _PLANS[kind] = _plan(kind)
+    if plan is _OWN_FORM:
         return to_document(value.to_json())
-    fields = _fields(kind)
-    if fields is not None:
+    if plan is not _NO_PLAN:
         out: dict[str, Any] = {}
-        for f in fields:
-            item = getattr(value, f.name)
-            if item is None and f.metadata.get("omit_none"):
-                continue
-            out[f.metadata.get("json", f.name)] = to_document(item)
+        for name, key, omit_none in plan:
+            item = getattr(value, name)
+            if type(item) in _SCALARS:
+                if item is None and omit_none:
+                    continue
+                out[key] = item
+            else:
+                out[key] = to_document(item)
         return out
     if isinstance(value, Mapping):
         return {str(k): to_document(v) for k, v in value.items()}
     if isinstance(value, (tuple, list)):
-        return [to_document(v) for v in value]
+        return [v if type(v) in _SCALARS else to_document(v) for v in value]
     return value
+
+
+_SCALARS = frozenset({float, int, str, bool, type(None)})
+"""Types :func:`to_document` writes as they are (exactly these: a subclass goes the long way)."""
+
+_Plan = tuple[tuple[str, str, bool], ...]
+_OWN_FORM: _Plan = (("", "", False),)
+"""The plan of a class that gives its own JSON form (``to_json``)."""
+_NO_PLAN: _Plan = ()
+"""The plan of a class that is no dataclass (a mapping, a sequence, anything else)."""
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(kind: type) -> _Plan:
+    """How :func:`to_document` writes an instance of ``kind``: its own ``to_json``, or each
+    field's ``(name, key, omit_none)`` read once from the field metadata."""
+    if hasattr(kind, "to_json") and not issubclass(kind, type):
+        return _OWN_FORM
+    fields = _fields(kind)
+    if fields is None:
+        return _NO_PLAN
+    return tuple(
+        (f.name, f.metadata.get("json", f.name), bool(f.metadata.get("omit_none"))) for f in fields
+    )
 
 
 def encode(doc: Any) -> str:
@@ -218,24 +243,46 @@ def _scalar(value: Any) -> str:
     raise _NotPlain
 
 
-_FLAT: dict[str, Any] = {}
-
-
 def _flat(value: dict[Any, Any] | list[Any] | tuple[Any, ...], newline: str) -> str | None:
     """A non-empty container of scalars at this indent, written by the standard library's C
     encoder: with the separator ``",\n" + indent`` its one-line form is the indented form but
     for the line breaks after the opening and before the closing bracket. None when an item
     is itself a container (one separator cannot serve two levels)."""
     items = value.values() if isinstance(value, dict) else value
-    for item in items:
-        if isinstance(item, (list, tuple, dict)):
+    if not _SCALARS.issuperset(map(type, items)):
+        for item in items:
+            if isinstance(item, (list, tuple, dict)):
+                return None
+    inner = newline + "  "
+    text = "".join(_encoder(inner)(value, 0))
+    return text[0] + inner + text[1:-1] + newline + text[-1]
+
+
+def _flat_rows(value: list[Any] | tuple[Any, ...], newline: str) -> str | None:
+    """A list of non-empty objects of scalars (the edges of a map: rows of one table) in one call
+    of the C encoder, with the objects' item separator everywhere: between two objects it
+    writes ``}`` + separator + ``{``, which nothing else can (a scalar never ends in ``}``, an
+    encoded string holds no line break), so one replacement indents the objects one level
+    less. None when an item is anything else."""
+    for item in value:
+        if type(item) is not dict or not item or not _SCALARS.issuperset(map(type, item.values())):
             return None
     inner = newline + "  "
+    deeper = inner + "  "
+    text = "".join(_encoder(deeper)(value, 0))  # "[{" + ... + "}" + "," + deeper + "{" ... "}]"
+    body = text[2:-2].replace("}," + deeper + "{", inner + "}," + inner + "{" + deeper)
+    return "[" + inner + "{" + deeper + body + inner + "}" + newline + "]"
+
+
+_FLAT: dict[str, Any] = {}
+
+
+def _encoder(inner: str) -> Any:
+    """The C encoder with the item separator ``"," + inner``, made once per indent."""
     encoder = _FLAT.get(inner)
     if encoder is None:
         encoder = _FLAT[inner] = _one_line(inner)
-    text = "".join(encoder(value, 0))
-    return text[0] + inner + text[1:-1] + newline + text[-1]
+    return encoder
 
 
 def _one_line(inner: str) -> Any:
@@ -257,6 +304,10 @@ def _encode(value: Any, out: list[str], newline: str) -> None:
     if isinstance(value, (list, tuple)):
         if not value:
             out.append("[]")
+            return
+        rows = _flat_rows(value, newline)
+        if rows is not None:
+            out.append(rows)
             return
         inner = newline + "  "
         out.append("[" + inner)
