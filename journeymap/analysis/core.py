@@ -736,29 +736,40 @@ def _edge_kind(run: Run, u: str, v: str) -> EdgeKind:
 
 
 def edge_figures(run: Run) -> Iterator[Edge]:
-    """The ``edges[]`` rows with ``sensitivity = v_i (b_j - b_i)`` and ``v_i b_j`` from exits."""
-    sol = run.sol
-    for u, v in run.edges_in_order():
-        d = run.G.edges[u, v]
-        sens = sens_exits = None
-        if u in run.chain.index and run.goals and sol.v is not None:
-            i = run.chain.index[u]
-            bj = run.b_of(v)
-            sens = float(sol.v[i]) * (bj - float(sol.b[i]))
-            sens_exits = float(sol.v[i]) * bj
-        yield Edge(
-            from_=u,
-            to=v,
-            count=d[COUNT],
-            count_known=d.get("count_known", True),
-            probability=ratio(d[COUNT], run.flows[u].departures),
-            kind=_edge_kind(run, u, v),
-            sensitivity=sens,
-            sensitivity_from_exits=sens_exits,
-            declared=bool(d.get(DECLARED, True)),
-            returns=d.get(RETURNS, 0),
-            median_seconds_to_next=d.get(MEDIAN_SECONDS),
-        )
+    """The ``edges[]`` rows with ``sensitivity = v_i (b_j - b_i)`` and ``v_i b_j`` from exits,
+    in map order of (from, to); the figures of each source are read once for all its edges."""
+    sol, index, order = run.sol, run.chain.index, run.order
+    with_sensitivity = bool(run.goals) and sol.v is not None
+    for u in sorted(run.G, key=order.__getitem__):
+        targets = run.G.succ[u]
+        if not targets:
+            continue
+        departures = run.flows[u].departures
+        i = index.get(u)
+        v_i = b_i = 0.0
+        if i is not None and with_sensitivity:
+            assert sol.v is not None
+            v_i, b_i = float(sol.v[i]), float(sol.b[i])
+        for v in sorted(targets, key=order.__getitem__):
+            d = targets[v]
+            sens = sens_exits = None
+            if i is not None and with_sensitivity:
+                bj = run.b_of(v)
+                sens = v_i * (bj - b_i)
+                sens_exits = v_i * bj
+            yield Edge(
+                from_=u,
+                to=v,
+                count=d[COUNT],
+                count_known=d.get("count_known", True),
+                probability=ratio(d[COUNT], departures),
+                kind=_edge_kind(run, u, v),
+                sensitivity=sens,
+                sensitivity_from_exits=sens_exits,
+                declared=bool(d.get(DECLARED, True)),
+                returns=d.get(RETURNS, 0),
+                median_seconds_to_next=d.get(MEDIAN_SECONDS),
+            )
 
 
 def _after_row(f: Flow, confidence: float) -> AfterGoalRow:
