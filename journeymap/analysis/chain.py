@@ -445,9 +445,9 @@ class Solution:
     def conversion(self) -> float | None:
         return None if self.alpha is None else float(self.alpha @ self.b)
 
-    @property
+    @cached_property
     def reach(self) -> np.ndarray | None:
-        """Probability of ever reaching each state: v_k / N_kk."""
+        """Probability of ever reaching each state: v_k / N_kk (computed once)."""
         return None if self.v is None else self.v / self.diag
 
 

@@ -10,7 +10,7 @@ are None (null), never NaN, each with a coded JM5xx warning.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
@@ -489,7 +489,7 @@ def _leak_candidates(run: Run) -> list[int]:
 
 def leak_ranking(run: Run, surveys: Mapping[str, SurveyFigures]) -> tuple[Leak, ...]:
     """The ``leaks[]`` rows, ranked by lost value (lost conversions without a value, exits
-    without a goal)."""
+    without a goal); ties keep map order."""
     candidates = _leak_candidates(run)
     draws = run.draws
     ptop = (
@@ -500,24 +500,22 @@ def leak_ranking(run: Run, surveys: Mapping[str, SurveyFigures]) -> tuple[Leak, 
         if draws is not None and candidates
         else None
     )
-    rows = [
-        _leak(run, i, None if ptop is None else float(ptop[pos]), surveys)
-        for pos, i in enumerate(candidates)
-    ]
-    if run.goals:
-        by_value = run.chain.goal_values is not None
+    by_value = run.chain.goal_values is not None
 
-        def cost(lk: Leak) -> float | None:
-            return lk.lost_value if by_value else lk.lost_conversions
+    def order(pos: int) -> tuple[bool, float, int]:
+        i = candidates[pos]
+        exits = run.flows[run.chain.states[i]].exits
+        if not run.goals:
+            return (False, 0.0, -exits)
+        lost, lost_value = _lost(run, i)
+        cost = lost_value if by_value else lost
+        return (cost is None, -(cost or 0.0), -exits)
 
-        rows.sort(key=lambda r: (cost(r) is None, -(cost(r) or 0.0), -r.exits))
-    else:
-        rows.sort(key=lambda r: -r.exits)
-    return tuple(_ranked(r, rank) for rank, r in enumerate(rows, 1))
-
-
-def _ranked(leak: Leak, rank: int) -> Leak:
-    return replace(leak, rank=rank)
+    ranked = sorted(range(len(candidates)), key=order)
+    return tuple(
+        _leak(run, candidates[pos], rank, None if ptop is None else float(ptop[pos]), surveys)
+        for rank, pos in enumerate(ranked, 1)
+    )
 
 
 def _lost(run: Run, i: int) -> tuple[float | None, float | None]:
@@ -529,7 +527,9 @@ def _lost(run: Run, i: int) -> tuple[float | None, float | None]:
     return float(run.lost[i]), (None if value is None else float(value[i]))
 
 
-def _leak(run: Run, i: int, ptop: float | None, surveys: Mapping[str, SurveyFigures]) -> Leak:
+def _leak(
+    run: Run, i: int, rank: int, ptop: float | None, surveys: Mapping[str, SurveyFigures]
+) -> Leak:
     tid = run.chain.states[i]
     f = run.flows[tid]
     o = run.options
@@ -542,7 +542,7 @@ def _leak(run: Run, i: int, ptop: float | None, surveys: Mapping[str, SurveyFigu
         if run.draws.lost_value is not None and lost_value is not None:
             lost_val_int = interval(run.draws.lost_value[:, i], o.confidence)
     return Leak(
-        rank=0,
+        rank=rank,
         touchpoint=tid,
         name=f.name,
         stage=f.stage,
