@@ -295,10 +295,11 @@ class Factor:
             self._A = np.eye(n) - (Q if isinstance(Q, np.ndarray) else Q.toarray())
             return
         import scipy.sparse as sp  # large chains only
-        import scipy.sparse.linalg as spla
 
         A = sp.identity(n, format="csc") - sp.csc_matrix(Q)
         if self.sparse:
+            import scipy.sparse.linalg as spla
+
             self._splu = spla.splu(sp.csc_matrix(A))
         else:
             import scipy.linalg

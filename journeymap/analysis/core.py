@@ -611,8 +611,8 @@ def _best_next(run: Run, tid: str) -> BestNext | None:
     ties go to the first in map order."""
     G = run.G
     best: tuple[float, int, str] | None = None
-    for succ in G.successors(tid):
-        if not G.edges[tid, succ].get(DECLARED, True) or succ == tid:
+    for succ, data in G.succ[tid].items():
+        if not data.get(DECLARED, True) or succ == tid:
             continue
         cand = (-run.b_of(succ), run.order[succ], succ)
         if best is None or cand < best:
