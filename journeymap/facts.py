@@ -11,7 +11,7 @@ The module needs only networkx: asking a fact never imports the numerical solver
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import networkx as nx
 
@@ -69,10 +69,20 @@ def reachable(successors: Callable[[N], Iterable[N]], sources: Iterable[N]) -> s
     return seen
 
 
-def _without_goal_exits(G: nx.DiGraph[str], goals: Collection[str]) -> nx.DiGraph[str]:
-    """A view of G without the edges that leave a goal (post-conversion flow)."""
-    view = nx.restricted_view(G, [], [e for e in G.edges if e[0] in goals])
-    return cast("nx.DiGraph[str]", view)
+def _moves_without_goal_exits(
+    G: nx.DiGraph[str], goals: Collection[str]
+) -> tuple[Callable[[str], Iterable[str]], Callable[[str], Iterable[str]]]:
+    """Successors and predecessors in G without the edges that leave a goal (post-conversion
+    flow): a goal has no successors, and no goal is a predecessor."""
+    succ, pred = G.succ, G.pred
+
+    def successors(node: str) -> Iterable[str]:
+        return () if node in goals else succ[node]
+
+    def predecessors(node: str) -> Iterable[str]:
+        return [p for p in pred[node] if p not in goals]
+
+    return successors, predecessors
 
 
 def entry_points(G: nx.DiGraph[str], goals: Iterable[str] = ()) -> set[str]:
@@ -94,8 +104,8 @@ def entry_points(G: nx.DiGraph[str], goals: Iterable[str] = ()) -> set[str]:
     starts = {n for n in G if G.nodes[n].get(ENTRIES, 0) > 0 and n not in goal_set}
     if starts:
         return starts
-    H = _without_goal_exits(G, goal_set)
-    starts = {n for n in G if H.in_degree(n) == 0 and n not in goal_set}
+    _, predecessors = _moves_without_goal_exits(G, goal_set)
+    starts = {n for n in G if not predecessors(n) and n not in goal_set}
     if not starts:
         order = [n for n in touchpoints_in_order(G) if n not in goal_set]
         starts = set(order[:1])
@@ -131,8 +141,8 @@ def can_reach_goal(G: nx.DiGraph[str], goals: Iterable[str]) -> set[str]:
     ['ad', 'cart']
     """
     goal_set = set(goals)
-    H = _without_goal_exits(G, goal_set)
-    return reachable(H.predecessors, goal_set & set(G)) - goal_set
+    _, predecessors = _moves_without_goal_exits(G, goal_set)
+    return reachable(predecessors, goal_set & set(G)) - goal_set
 
 
 def after_goal_touchpoints(G: nx.DiGraph[str], goals: Iterable[str]) -> list[str]:
@@ -155,9 +165,9 @@ def after_goal_touchpoints(G: nx.DiGraph[str], goals: Iterable[str]) -> list[str
     goal_set = set(goals)
     if not goal_set:
         return []
-    H = _without_goal_exits(G, goal_set)
+    successors, _ = _moves_without_goal_exits(G, goal_set)
     can_reach = can_reach_goal(G, goal_set)
-    before = reachable(H.successors, entry_points(G, goal_set))
+    before = reachable(successors, entry_points(G, goal_set))
     downstream = reachable(
         G.successors, [s for goal in goal_set & set(G) for s in G.successors(goal)]
     )

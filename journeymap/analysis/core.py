@@ -10,7 +10,7 @@ are None (null), never NaN, each with a coded JM5xx warning.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import networkx as nx
@@ -489,7 +489,7 @@ def _leak_candidates(run: Run) -> list[int]:
 
 def leak_ranking(run: Run, surveys: Mapping[str, SurveyFigures]) -> tuple[Leak, ...]:
     """The ``leaks[]`` rows, ranked by lost value (lost conversions without a value, exits
-    without a goal)."""
+    without a goal); ties keep map order."""
     candidates = _leak_candidates(run)
     draws = run.draws
     ptop = (
@@ -500,24 +500,22 @@ def leak_ranking(run: Run, surveys: Mapping[str, SurveyFigures]) -> tuple[Leak, 
         if draws is not None and candidates
         else None
     )
-    rows = [
-        _leak(run, i, None if ptop is None else float(ptop[pos]), surveys)
-        for pos, i in enumerate(candidates)
-    ]
-    if run.goals:
-        by_value = run.chain.goal_values is not None
+    by_value = run.chain.goal_values is not None
 
-        def cost(lk: Leak) -> float | None:
-            return lk.lost_value if by_value else lk.lost_conversions
+    def order(pos: int) -> tuple[bool, float, int]:
+        i = candidates[pos]
+        exits = run.flows[run.chain.states[i]].exits
+        if not run.goals:
+            return (False, 0.0, -exits)
+        lost, lost_value = _lost(run, i)
+        cost = lost_value if by_value else lost
+        return (cost is None, -(cost or 0.0), -exits)
 
-        rows.sort(key=lambda r: (cost(r) is None, -(cost(r) or 0.0), -r.exits))
-    else:
-        rows.sort(key=lambda r: -r.exits)
-    return tuple(_ranked(r, rank) for rank, r in enumerate(rows, 1))
-
-
-def _ranked(leak: Leak, rank: int) -> Leak:
-    return replace(leak, rank=rank)
+    ranked = sorted(range(len(candidates)), key=order)
+    return tuple(
+        _leak(run, candidates[pos], rank, None if ptop is None else float(ptop[pos]), surveys)
+        for rank, pos in enumerate(ranked, 1)
+    )
 
 
 def _lost(run: Run, i: int) -> tuple[float | None, float | None]:
@@ -529,7 +527,9 @@ def _lost(run: Run, i: int) -> tuple[float | None, float | None]:
     return float(run.lost[i]), (None if value is None else float(value[i]))
 
 
-def _leak(run: Run, i: int, ptop: float | None, surveys: Mapping[str, SurveyFigures]) -> Leak:
+def _leak(
+    run: Run, i: int, rank: int, ptop: float | None, surveys: Mapping[str, SurveyFigures]
+) -> Leak:
     tid = run.chain.states[i]
     f = run.flows[tid]
     o = run.options
@@ -542,7 +542,7 @@ def _leak(run: Run, i: int, ptop: float | None, surveys: Mapping[str, SurveyFigu
         if run.draws.lost_value is not None and lost_value is not None:
             lost_val_int = interval(run.draws.lost_value[:, i], o.confidence)
     return Leak(
-        rank=0,
+        rank=rank,
         touchpoint=tid,
         name=f.name,
         stage=f.stage,
@@ -611,8 +611,8 @@ def _best_next(run: Run, tid: str) -> BestNext | None:
     ties go to the first in map order."""
     G = run.G
     best: tuple[float, int, str] | None = None
-    for succ in G.successors(tid):
-        if not G.edges[tid, succ].get(DECLARED, True) or succ == tid:
+    for succ, data in G.succ[tid].items():
+        if not data.get(DECLARED, True) or succ == tid:
             continue
         cand = (-run.b_of(succ), run.order[succ], succ)
         if best is None or cand < best:
@@ -736,29 +736,40 @@ def _edge_kind(run: Run, u: str, v: str) -> EdgeKind:
 
 
 def edge_figures(run: Run) -> Iterator[Edge]:
-    """The ``edges[]`` rows with ``sensitivity = v_i (b_j - b_i)`` and ``v_i b_j`` from exits."""
-    sol = run.sol
-    for u, v in run.edges_in_order():
-        d = run.G.edges[u, v]
-        sens = sens_exits = None
-        if u in run.chain.index and run.goals and sol.v is not None:
-            i = run.chain.index[u]
-            bj = run.b_of(v)
-            sens = float(sol.v[i]) * (bj - float(sol.b[i]))
-            sens_exits = float(sol.v[i]) * bj
-        yield Edge(
-            from_=u,
-            to=v,
-            count=d[COUNT],
-            count_known=d.get("count_known", True),
-            probability=ratio(d[COUNT], run.flows[u].departures),
-            kind=_edge_kind(run, u, v),
-            sensitivity=sens,
-            sensitivity_from_exits=sens_exits,
-            declared=bool(d.get(DECLARED, True)),
-            returns=d.get(RETURNS, 0),
-            median_seconds_to_next=d.get(MEDIAN_SECONDS),
-        )
+    """The ``edges[]`` rows with ``sensitivity = v_i (b_j - b_i)`` and ``v_i b_j`` from exits,
+    in map order of (from, to); the figures of each source are read once for all its edges."""
+    sol, index, order = run.sol, run.chain.index, run.order
+    with_sensitivity = bool(run.goals) and sol.v is not None
+    for u in sorted(run.G, key=order.__getitem__):
+        targets = run.G.succ[u]
+        if not targets:
+            continue
+        departures = run.flows[u].departures
+        i = index.get(u)
+        v_i = b_i = 0.0
+        if i is not None and with_sensitivity:
+            assert sol.v is not None
+            v_i, b_i = float(sol.v[i]), float(sol.b[i])
+        for v in sorted(targets, key=order.__getitem__):
+            d = targets[v]
+            sens = sens_exits = None
+            if i is not None and with_sensitivity:
+                bj = run.b_of(v)
+                sens = v_i * (bj - b_i)
+                sens_exits = v_i * bj
+            yield Edge(
+                from_=u,
+                to=v,
+                count=d[COUNT],
+                count_known=d.get("count_known", True),
+                probability=ratio(d[COUNT], departures),
+                kind=_edge_kind(run, u, v),
+                sensitivity=sens,
+                sensitivity_from_exits=sens_exits,
+                declared=bool(d.get(DECLARED, True)),
+                returns=d.get(RETURNS, 0),
+                median_seconds_to_next=d.get(MEDIAN_SECONDS),
+            )
 
 
 def _after_row(f: Flow, confidence: float) -> AfterGoalRow:

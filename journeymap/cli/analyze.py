@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from journeymap.cli.collector import collector_paused
 from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import (
     bootstrap_options,
@@ -93,6 +94,7 @@ def _targets(values: tuple[str, ...]) -> dict[str, str]:
 @output_option("the analysis")
 @lang_option
 @quiet_option
+@collector_paused()
 def analyze(
     map_path: str,
     data: str | None,
