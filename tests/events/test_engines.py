@@ -296,3 +296,33 @@ def test_spark_plan_shuffles_the_rows_once(tmp_path: Path, spark: Any) -> None:
     finally:
         spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
         spark.conf.set("spark.sql.shuffle.partitions", "1")
+
+
+@pytest.mark.parametrize(
+    "opts",
+    [
+        IngestOptions(),
+        IngestOptions(journey="session", timezone="Europe/Riga", conversion_window=DAY),
+        IngestOptions(columns=Columns(session="sid"), segment_by="platform"),
+    ],
+)
+def test_only_the_log_end_is_hinted_and_nothing_else_changes(opts: IngestOptions) -> None:
+    """``broadcast_segments`` hints the join of ``jm_visits`` with the per-segment log end, and
+    the hinted statement parses back to the same tree once the hint is taken away."""
+    from sqlglot import exp
+
+    from journeymap.events.spark import broadcast_segments
+    from journeymap.events.sql import statements, transpile
+
+    jm = rich_map()
+    for name, sql in statements(jm, opts, jm.select_goals(opts.goal)).items():
+        text = transpile(sql, "spark", opts.timezone)
+        hinted = broadcast_segments(text)
+        if name != "jm_visits":
+            assert hinted == text, name
+            continue
+        tree = sqlglot.parse_one(hinted, read="spark")
+        selects = [s for s in tree.find_all(exp.Select) if s.args.get("hint")]
+        assert [s.args["hint"].sql("spark") for s in selects] == ["/*+ BROADCAST(e) */"]
+        selects[0].set("hint", None)
+        assert tree == sqlglot.parse_one(text, read="spark")
