@@ -1,13 +1,14 @@
 """Where `ingest --engine spark` spends its time, stage by stage, in local mode.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/profile_spark.py benchmarks/.cache/events-5000000.parquet
+    PYTHONPATH=. .venv/bin/python benchmarks/profile_spark.py benchmarks/.cache/events-5000000.parquet [PARTITIONS]
 
 Runs the Spark engine's pipeline (``SparkEngine``: load, the cached relations, each result and
 check query in the order ``run`` collects them) on the benchmark map with the session of
 ``local_session`` (``local[2]``, the CLI's) and the Spark UI on, and prints for each query its
 wall seconds and the driver JVM's CPU seconds, then each stage from the UI's REST API
 (``/api/v1/applications/<id>/stages``): tasks, executor CPU seconds, rows read, bytes shuffled
-(written) and spilled (memory / disk), and the Exchange nodes of the physical plans. The
+(written) and spilled (memory / disk), and the cached relations' sizes. ``PARTITIONS`` sets
+``spark.sql.shuffle.partitions`` (the session's own by default). The
 figures of the Spark note in ``bench_events.py`` come from this script; they are not a
 benchmark section (Spark's start alone takes 15 to 110 s on the 2-core machine).
 """
@@ -42,7 +43,7 @@ def rest(spark: Any, what: str) -> list[dict[str, Any]]:
         return list(json.load(r))
 
 
-def main(log: str) -> None:
+def main(log: str, partitions: str | None = None) -> None:
     from gen_events import map_path
 
     from journeymap.events import IngestOptions
@@ -53,6 +54,8 @@ def main(log: str) -> None:
 
     t0 = time.perf_counter()
     spark = local_session(ui=True)
+    if partitions:
+        spark.conf.set("spark.sql.shuffle.partitions", partitions)
     pid = spark.sparkContext._gateway.proc.pid
     print(f"session start {time.perf_counter() - t0:.1f} s wall, JVM {jvm_cpu(pid):.1f} s CPU")
     jm = load_map(map_path()).map
@@ -104,4 +107,4 @@ def main(log: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:3])

@@ -12,17 +12,21 @@ jm_sess_no])``, the first step of each ``COUNT(DISTINCT jm_uid)``), so those add
 the only exchanges over row-sized data are that one; the others carry partial aggregates per
 (segment, touchpoint[, next]). Partitioning by ``(jm_seg, jm_uid)`` does not work: with no
 segment column ``jm_seg`` is a constant, folded out of the aggregate's keys, which then no
-longer contain both. Two settings make the partitioning reach past the caches (:func:`configure`):
+longer contain both.
 
-- adaptive query execution is off: with it on, a cached relation's plan is adaptive and reports
-  no partitioning, so every cached relation is shuffled again (measured: four more row
-  shuffles). Its gains do not apply here: partition counts are chosen (below), and the one join
-  is with one row per segment, broadcast by a hint (:func:`broadcast_segments`), which AQE would
-  only have found after shuffling the rows for a sort-merge join.
-- the shuffle partitions of :func:`local_session` are the local cores (2): each task sorts a
-  partition of customers once; more partitions only add tasks in local mode. On a cluster the
-  session's own ``spark.sql.shuffle.partitions`` is kept: size it so a partition's rows fit an
-  executor's sort memory (about 128 MB of shuffled rows each).
+Adaptive query execution is off (:func:`configure`): with it on, a cached relation's plan is
+adaptive and reports no partitioning, so each reader of a cache shuffles its rows again
+(measured at 5M events: three row shuffles ran instead of one). Its gains do not apply here:
+partition counts are chosen (below), and the one join is with one row per segment, broadcast by
+a hint (:func:`broadcast_segments`), which AQE would only have found after shuffling the rows
+for a sort-merge join.
+
+The shuffle partitions of :func:`local_session` are :data:`LOCAL_PARTITIONS`, four a core:
+with adaptive execution off nothing coalesces or splits them, and a partition's sort takes
+about ten times its shuffled bytes: at 5M events in the default 1 GB driver, two partitions
+(one a core) spilled 2.8 GB from memory and 323 MB to disk, eight spilled nothing, for the same
+CPU seconds (``benchmarks/profile_spark.py``). On a cluster the session's own
+``spark.sql.shuffle.partitions`` is kept: size it to about 128 MB of shuffled rows a partition.
 """
 
 from __future__ import annotations
@@ -41,10 +45,12 @@ Progress = Callable[[str], None]
 CUSTOMER_KEY = "jm_uid"
 """The column the parsed rows are partitioned by (the one row shuffle)."""
 SEGMENT_KEY = "jm_seg"
+LOCAL_PARTITIONS = 8
+"""Shuffle partitions of the local session (``local[2]``): four a core (module docstring)."""
 
 
 def local_session(codegen: bool = True, ui: bool = False) -> Any:
-    """A local Spark session for journeymap (2 cores, UTC, one shuffle partition a core, no UI).
+    """A local Spark session for journeymap (2 cores, UTC, four shuffle partitions a core, no UI).
 
     ``codegen=False`` turns off Spark's code generation: much faster on small logs (tests);
     ``ui=True`` starts the Spark UI and its REST API (``benchmarks/profile_spark.py``).
@@ -63,7 +69,7 @@ def local_session(codegen: bool = True, ui: bool = False) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.ui.enabled", "true" if ui else "false")
-        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.shuffle.partitions", str(LOCAL_PARTITIONS))
         .config("spark.ui.showConsoleProgress", "false")
     )
     if not codegen:
