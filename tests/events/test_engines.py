@@ -265,7 +265,8 @@ def exchanges(plans: dict[str, str]) -> dict[str, tuple[list[str], str, str]]:
 @pytest.mark.slow
 def test_spark_plan_shuffles_the_rows_once(tmp_path: Path, spark: Any) -> None:
     """One Exchange over row-sized data, by the customer alone (issue 14); every other one
-    carries partial aggregates; the log's end is broadcast even when Spark would not choose to."""
+    carries partial aggregates; the log's end is broadcast even when Spark would not choose to;
+    the overlays are DuckDB's with more than one partition (the fixture's session has one)."""
     from journeymap.events.inputs import log_files
     from journeymap.events.spark import SparkEngine
     from journeymap.events.sql import mapping_rules, statements, where_columns
@@ -293,6 +294,12 @@ def test_spark_plan_shuffles_the_rows_once(tmp_path: Path, spark: Any) -> None:
             text = "\n".join(plans.values())
             assert "SortMergeJoin" not in text
             assert "BroadcastHashJoin" in text
+        # and the same bytes as DuckDB with the customers spread over the two partitions
+        paths = [str(p) for p in rich_log(tmp_path)]
+        opts = IngestOptions(segment_by="platform", lost_after=2 * DAY)
+        duck = [dump_overlay(r.overlay, OverlayFormat.JSON) for r in ingest(jm, paths, opts)]
+        spk = ingest(jm, paths, opts, engine="spark", spark=spark)
+        assert [dump_overlay(r.overlay, OverlayFormat.JSON) for r in spk] == duck
     finally:
         spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
         spark.conf.set("spark.sql.shuffle.partitions", "1")
