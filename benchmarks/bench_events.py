@@ -82,30 +82,55 @@ FIFTY_MEASURED = (
 
 
 SPARK_PLAN = """
-**Spark, on paper and by measurement** (written by hand on 2026-12-01 from
-`ingest --engine spark` in local mode, `local[2]`, and the physical plan of each statement;
-the machine was shared, load average 15 to 30 on its 2 cores, so the times are upper bounds).
-Measured at 1 million events: session start 108 s, then 450 s of ingest: reading the
-schemas and planning the (lazy, cached) relations 97 s, the result queries, which compute them,
-353 s. At 5 million events: session start 112 s, then 1,971 s of ingest (82 s for the schemas
-and plans, the rest in the result queries): 4.4x the 1 million run for 5x the rows, under
-the same load. The plan (`explain()`): the file scan
-and parse are narrow; the dedup aggregate shuffles the rows by (segment, customer, timestamp,
-event), and the windows shuffle them again by (segment, customer); the windows of `jm_events`
-and `jm_visits` then share one sort (Spark adds no Sort or Exchange between them); the counts
-are partial aggregates per (segment, touchpoint[, next]) whose shuffles are a few hundred rows;
-the log's end is one broadcast row per segment. For 500 million events (about 30 GB of
-(customer, timestamp, event, key) rows) on N executors: stage 1, scan and parse, narrow, in
-proportion to the rows over the cores; stages 2 and 3, two shuffles of the rows (the one to
-remove: hash-partitioning by the customer before the dedup makes its keys already clustered;
-a `repartition(jm_seg, jm_uid)` of the parsed rows did not do it, because the constant segment
-is folded out of the aggregate's keys, and was left out); stage 4, per partition, one sort by
-(customer, timestamp, key) with the window levels over it, O(n log n) per partition and the
-bulk of the CPU (on DuckDB about 8 of 12 CPU seconds at 5M, docs/architecture.md); stage 5, partial
-aggregates, with `COUNT(DISTINCT customer)` exact because a customer never spans partitions,
-and the exact lower median (`percentile_disc`) holding every transition's seconds per pair, the
-one aggregate whose memory grows with the log. Cached relations (`jm_parsed`, `jm_events`,
-`jm_visits`) spill to executor disk (`MEMORY_AND_DISK`).
+**Spark, on paper and by measurement** (measured by hand on 2026-12-01 with
+`benchmarks/profile_spark.py`: the engine of `ingest --engine spark` in local mode, `local[2]`,
+the CLI's session, each stage's figures from the Spark UI's REST API; the machine was shared,
+load average 9 to 20 on its 2 cores, so CPU seconds are the figure and wall times are upper
+bounds). The plan (`SparkEngine.plans`, tested): the parsed rows are hash-partitioned by the
+customer alone, the one row shuffle; the dedup aggregate, both window levels of `jm_events`,
+the windows of `jm_visits` and each `COUNT(DISTINCT customer)` find their rows already
+clustered; every other exchange carries partial aggregates per (segment, touchpoint[, next]);
+the log's end is one broadcast row per segment (a hint: without it Spark planned a sort-merge
+join that shuffled every visit by segment once the log passed 10 MB). Adaptive execution is
+off: with it, each cached relation's plan hid its partitioning and was shuffled again.
+Measured at 5 million events (Parquet, 500,000 customers) with two shuffle partitions, one a
+core, as before: session start 21 s wall (12 s
+JVM CPU), then 375 s wall, 122 s JVM CPU (before this plan, in the same hour: 461 s, 146 s);
+rows shuffled once, 113 MB (24 bytes an event, lz4), where the plan before shuffled them three
+times (103 + 134 + 190 MB). Executor CPU by stage: scan, parse and shuffle write 3.1 s; shuffle
+read and cache of the parsed rows 9.6 s; dedup and the `jm_events` windows 31.2 s (1,216 MB
+spilled in memory, 234 MB to disk); the `jm_visits` windows 21.2 s (1,188 / 72 MB); the
+transitions' exact median 7.6 s (432 / 18 MB); every other query under 0.5 s; the rest of the
+JVM's CPU (about 48 s) is code generation, JIT and GC. Cached: parsed rows 101 MB (evicted to
+disk), `jm_events` 94 MB, `jm_visits` 65 MB. At 1 million events: 49.8 s JVM CPU after a 33 s
+start (53.5 s before; one shuffle of 23 MB instead of two of 22 + 27 MB), so the fixed costs
+dominate below a few million events. Eight partitions (four a core, the local session's
+now) at 5 million: no spill at all, 125 s JVM CPU (load 15 to 20): the same CPU without the
+2.8 GB spilled from memory and 323 MB to disk of two partitions in the default 1 GB driver.
+For 500 million events (50 million customers) on N executors of 4 cores: stage 1, scan and
+parse, narrow, about 310 core-seconds at the rate above, in input splits of 128 MB (about 3.4
+GB of Parquet: 27 tasks, so lower `spark.sql.files.maxPartitionBytes` to keep 4N cores busy);
+the one shuffle, 12 GB of (customer, timestamp, event, key) rows at 24 bytes an event, up to
+30 GB with UUID customer ids, text timestamps and `where:` columns; stage 2, per partition,
+the dedup hash aggregate and one sort by (customer, timestamp, key) under the window levels,
+then the visits' windows, about 6,200 core-seconds and the bulk of the time (about 2.5 minutes
+on 10 executors, plus reading the shuffle over the network); stage 3, the partial aggregates, whose shuffles are a few thousand rows
+except the exact lower median (`percentile_disc`), whose buffers hold every transition's
+seconds (8 bytes a visit). Partitions: `spark.sql.shuffle.partitions` about the shuffled bytes
+over 128 MB (100 to 240), a multiple of 4N; nothing coalesces them (adaptive execution is off),
+so the small aggregates run that many near-empty tasks (about a second). Memory: a partition's
+sort takes about ten times its shuffled bytes (1,216 MB spilled for 113 MB shuffled at 5M), so give
+each core about 1 GB of execution memory (`spark.executor.memory` 6 to 8 GB for 4 cores) and a
+`spark.local.dir` on local disk for the spill; the cached relations (about 52 bytes an event,
+26 GB across the cluster) are `MEMORY_AND_DISK` and spill there too. Skew: a customer's events
+all go to one task, so one customer with millions of events (a bot, a default id such as `0` or
+`anonymous`, a test account) makes that task sort them alone (about 12 core-seconds a million
+events at the rate above) and the windows buffer the whole customer for their full-partition
+frames, spilling past `spark.sql.windowExec.buffer.spill.threshold`: correct, one straggler.
+Salting cannot split it (sessions and the collapse of repeats need the customer's events in
+order in one place); find such ids with one `COUNT(*) GROUP BY customer` and filter them out of
+the log first. Rows without a customer also hash to one partition before they are counted as
+left out, so a log where many rows lack one should be filtered the same way.
 """
 
 

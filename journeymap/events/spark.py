@@ -3,6 +3,30 @@
 Each file is read by Spark itself; a row's order key is the file's rank and
 ``monotonically_increasing_id()`` (increasing with the position in the file). The session runs
 in UTC with ANSI mode off; the statements are the DuckDB ones transpiled by sqlglot.
+
+**One row shuffle** (issue 14): the parsed rows are hash-partitioned by the customer alone
+(``jm_uid``, :data:`CUSTOMER_KEY`) before they are cached. Spark's ``HashPartitioning(jm_uid)``
+satisfies the ``ClusteredDistribution`` of every operator whose keys include ``jm_uid`` (the
+dedup aggregate's ``(jm_seg, jm_uid, jm_ts, jm_event)``, the windows' ``(jm_seg, jm_uid[,
+jm_sess_no])``, the first step of each ``COUNT(DISTINCT jm_uid)``), so those add no Exchange:
+the only exchanges over row-sized data are that one; the others carry partial aggregates per
+(segment, touchpoint[, next]). Partitioning by ``(jm_seg, jm_uid)`` does not work: with no
+segment column ``jm_seg`` is a constant, folded out of the aggregate's keys, which then no
+longer contain both.
+
+Adaptive query execution is off (:func:`configure`): with it on, a cached relation's plan is
+adaptive and reports no partitioning, so each reader of a cache shuffles its rows again
+(measured at 5M events: three row shuffles ran instead of one). Its gains do not apply here:
+partition counts are chosen (below), and the one join is with one row per segment, broadcast by
+a hint (:func:`broadcast_segments`), which AQE would only have found after shuffling the rows
+for a sort-merge join.
+
+The shuffle partitions of :func:`local_session` are :data:`LOCAL_PARTITIONS`, four a core:
+with adaptive execution off nothing coalesces or splits them, and a partition's sort takes
+about ten times its shuffled bytes: at 5M events in the default 1 GB driver, two partitions
+(one a core) spilled 2.8 GB from memory and 323 MB to disk, eight spilled nothing, for the same
+CPU seconds (``benchmarks/profile_spark.py``). On a cluster the session's own
+``spark.sql.shuffle.partitions`` is kept: size it to about 128 MB of shuffled rows a partition.
 """
 
 from __future__ import annotations
@@ -18,11 +42,18 @@ from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
 
 Progress = Callable[[str], None]
 
+CUSTOMER_KEY = "jm_uid"
+"""The column the parsed rows are partitioned by (the one row shuffle)."""
+SEGMENT_KEY = "jm_seg"
+LOCAL_PARTITIONS = 8
+"""Shuffle partitions of the local session (``local[2]``): four a core (module docstring)."""
 
-def local_session(codegen: bool = True) -> Any:
-    """A local Spark session for journeymap (2 cores, UTC, small shuffles, no UI).
 
-    ``codegen=False`` turns off Spark's code generation: much faster on small logs (tests).
+def local_session(codegen: bool = True, ui: bool = False) -> Any:
+    """A local Spark session for journeymap (2 cores, UTC, four shuffle partitions a core, no UI).
+
+    ``codegen=False`` turns off Spark's code generation: much faster on small logs (tests);
+    ``ui=True`` starts the Spark UI and its REST API (``benchmarks/profile_spark.py``).
     """
     try:
         from pyspark.sql import SparkSession
@@ -37,8 +68,8 @@ def local_session(codegen: bool = True) -> Any:
         .appName("journeymap")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.ansi.enabled", "false")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "true" if ui else "false")
+        .config("spark.sql.shuffle.partitions", str(LOCAL_PARTITIONS))
         .config("spark.ui.showConsoleProgress", "false")
     )
     if not codegen:
@@ -53,8 +84,49 @@ def local_session(codegen: bool = True) -> Any:
 
 
 def configure(spark: Any) -> None:
+    """The session settings the statements rely on: UTC, ANSI off, no adaptive execution
+    (the one row shuffle reaches past the cached relations only without it, module docstring)."""
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.ansi.enabled", "false")
+    spark.conf.set("spark.sql.adaptive.enabled", "false")
+
+
+def broadcast_segments(sql: str) -> str:
+    """Spark SQL ``sql`` with a ``BROADCAST`` hint on each joined subquery grouped by the segment alone.
+
+    Such a side has one row per segment (the log's end in ``jm_visits``). Spark estimates an
+    aggregate's size from its input, so above ``spark.sql.autoBroadcastJoinThreshold`` (10 MB,
+    a Parquet log of about 1M events) it plans a sort-merge join and shuffles every visit by
+    segment: a second row shuffle, all of a segment's rows in one task. The hint keeps the rows
+    where the customer partitioning put them.
+
+    >>> end = "(SELECT jm_seg, MAX(t) AS m FROM w GROUP BY jm_seg) AS e ON v.jm_seg = e.jm_seg"
+    >>> broadcast_segments(f"SELECT v.a FROM v JOIN {end}") == f"SELECT /*+ BROADCAST(e) */ v.a FROM v JOIN {end}"
+    True
+    >>> per_customer = "(SELECT jm_seg, jm_uid FROM w GROUP BY jm_seg, jm_uid) AS c ON v.jm_uid = c.jm_uid"
+    >>> broadcast_segments(f"SELECT v.a FROM v JOIN {per_customer}")  # row-sized: unchanged
+    'SELECT v.a FROM v JOIN (SELECT jm_seg, jm_uid FROM w GROUP BY jm_seg, jm_uid) AS c ON v.jm_uid = c.jm_uid'
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="spark")
+    hinted = False
+    for select in tree.find_all(exp.Select):
+        names = []
+        for join in select.args.get("joins") or []:
+            side = join.this
+            group = side.this.args.get("group") if isinstance(side, exp.Subquery) else None
+            keys = group.expressions if group is not None else []
+            by_segment = len(keys) == 1 and isinstance(keys[0], exp.Column)
+            if side.alias and by_segment and keys[0].name == SEGMENT_KEY:
+                names.append(exp.Table(this=exp.to_identifier(side.alias)))
+        if names:
+            select.set(
+                "hint", exp.Hint(expressions=[exp.JoinHint(this="BROADCAST", expressions=names)])
+            )
+            hinted = True
+    return tree.sql(dialect="spark") if hinted else sql
 
 
 def keyed(records: Any, kind: Any, key: str) -> Any:
@@ -175,45 +247,73 @@ class SparkEngine:
         raw.createOrReplaceTempView("jm_raw_rows")
         self.identity = make_raw(self, "SELECT * FROM jm_raw_rows", columns)
 
+    def _sql(self, sql: str, tz: str) -> Any:
+        """The DataFrame of one statement (DuckDB dialect) on this session."""
+        return self.spark.sql(broadcast_segments(transpile(sql, "spark", tz)))
+
     def relation(self, name: str, sql: str, *, keep: bool = False) -> None:
-        df = self.spark.sql(transpile(sql, "spark", "UTC"))
+        df = self._sql(sql, "UTC")
         (df.cache() if keep else df).createOrReplaceTempView(name)
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        return [tuple(r) for r in self.spark.sql(transpile(sql, "spark", "UTC")).collect()]
+        return [tuple(r) for r in self._sql(sql, "UTC").collect()]
 
     def persons(self, persons: dict[str, str]) -> None:
         table = self.spark.createDataFrame(list(persons.items()), "jm_id string, jm_person string")
         table.createOrReplaceTempView("jm_persons")
 
-    def run(
-        self, stmts: dict[str, str], progress: Progress | None = None
-    ) -> dict[str, list[tuple[Any, ...]]]:
+    def _relations(self, stmts: dict[str, str], progress: Progress | None) -> list[Any]:
+        """Create the pipeline's relations as cached views (lazy: nothing runs yet)."""
         tz = stmts.get("__timezone__", "UTC")
         cached = []
         for name in RELATIONS:
             if progress:
                 progress(f"Spark: {name}")
-            df = self.spark.sql(transpile(stmts[name], "spark", tz))
+            df = self._sql(stmts[name], tz)
+            if name == "jm_parsed":  # the one row shuffle (module docstring)
+                df = df.repartition(CUSTOMER_KEY)
             df = df.cache()
             cached.append(df)
             df.createOrReplaceTempView(name)
+        return cached
+
+    def run(
+        self, stmts: dict[str, str], progress: Progress | None = None
+    ) -> dict[str, list[tuple[Any, ...]]]:
+        tz = stmts.get("__timezone__", "UTC")
+        cached = self._relations(stmts, progress)
         out: dict[str, list[tuple[Any, ...]]] = {}
         try:
             for name in (*RESULTS, *CHECKS):
-                out[name] = [
-                    tuple(r) for r in self.spark.sql(transpile(stmts[name], "spark", tz)).collect()
-                ]
+                out[name] = [tuple(r) for r in self._sql(stmts[name], tz).collect()]
         finally:
             for df in cached:
                 df.unpersist()
         return out
 
+    def plans(self, stmts: dict[str, str]) -> dict[str, str]:
+        """The physical plan of each query :meth:`run` collects, by name, without running it.
+
+        Each plan holds those of the cached relations it reads (``InMemoryRelation``), so the
+        plans together show every Exchange of the pipeline (an Exchange's ``plan_id`` is the
+        same wherever its cached relation appears).
+        """
+        tz = stmts.get("__timezone__", "UTC")
+        cached = self._relations(stmts, None)
+        try:
+            return {
+                name: str(self._sql(stmts[name], tz)._jdf.queryExecution().executedPlan())
+                for name in (*RESULTS, *CHECKS)
+            }
+        finally:
+            for df in cached:
+                df.unpersist()
+
     def run_more(self, stmts: dict[str, str], tz: str) -> dict[str, list[tuple[Any, ...]]]:
         """More statements after :meth:`run` (``jm_*`` become views, the others are queries)."""
         out: dict[str, list[tuple[Any, ...]]] = {}
         for name, sql in stmts.items():
-            df = self.spark.sql(transpile(sql, "spark", tz))
+            df = self._sql(sql, tz)
             if name.startswith("jm_"):
                 df.createOrReplaceTempView(name)
             else:

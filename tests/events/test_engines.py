@@ -6,6 +6,7 @@ Spark runs in one shared local session with code generation off (small data, fas
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -240,3 +241,95 @@ def test_dotted_names_agree_on_spark(tmp_path: Path, spark: Any) -> None:
             OverlayFormat.JSON,
         )
         assert duck == spk, path
+
+
+EXCHANGE = re.compile(
+    r"\bExchange (?:hashpartitioning\((.*), \d+\)|(\w+)), (\w+), \[plan_id=(\d+)\]"
+)
+
+
+def exchanges(plans: dict[str, str]) -> dict[str, tuple[list[str], str, str]]:
+    """Every Exchange of the plans, by ``plan_id``: its hash keys, its origin, the line below it."""
+    found = {}
+    for plan in plans.values():
+        lines = plan.splitlines()
+        for i, line in enumerate(lines):
+            m = EXCHANGE.search(line)
+            if m:
+                keys = [re.sub(r"#\d+L?$", "", k) for k in (m[1] or "").split(", ") if k]
+                found[m[4]] = (keys, m[3], lines[i + 1].strip(" :+-*()0123456789"))
+    return found
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_plan_shuffles_the_rows_once(tmp_path: Path, spark: Any) -> None:
+    """One Exchange over row-sized data, by the customer alone (issue 14); every other one
+    carries partial aggregates; the log's end is broadcast even when Spark would not choose to;
+    the overlays are DuckDB's with more than one partition (the fixture's session has one)."""
+    from journeymap.events.inputs import log_files
+    from journeymap.events.spark import SparkEngine
+    from journeymap.events.sql import mapping_rules, statements, where_columns
+
+    jm = rich_map()
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")  # only hints broadcast
+    spark.conf.set("spark.sql.shuffle.partitions", "2")  # the fixture's 1 satisfies any clustering
+    try:
+        for segment in (None, "platform"):  # a constant segment, then a column
+            opts = IngestOptions(segment_by=segment)
+            stmts = statements(jm, opts, jm.select_goals(opts.goal))
+            with log_files([str(p) for p in rich_log(tmp_path)]) as files:
+                eng = SparkEngine(spark)
+                eng.load(files, opts.columns, where_columns(mapping_rules(jm)), segment)
+                plans = eng.plans(stmts)
+            assert set(plans) >= {"stats_events", "touchpoints", "transitions"}
+            found = exchanges(plans)
+            rows = [e for e in found.values() if "jm_uid" in e[0]]
+            assert rows == [(["jm_uid"], "REPARTITION_BY_COL", rows[0][2])]
+            others = [e for e in found.values() if "jm_uid" not in e[0]]
+            assert len(others) >= 6  # the result queries' aggregates
+            for keys, origin, below in others:
+                assert origin == "ENSURE_REQUIREMENTS"
+                assert "Aggregate(" in below and "partial_" in below, (keys, below)
+            text = "\n".join(plans.values())
+            assert "SortMergeJoin" not in text
+            assert "BroadcastHashJoin" in text
+        # and the same bytes as DuckDB with the customers spread over the two partitions
+        paths = [str(p) for p in rich_log(tmp_path)]
+        opts = IngestOptions(segment_by="platform", lost_after=2 * DAY)
+        duck = [dump_overlay(r.overlay, OverlayFormat.JSON) for r in ingest(jm, paths, opts)]
+        spk = ingest(jm, paths, opts, engine="spark", spark=spark)
+        assert [dump_overlay(r.overlay, OverlayFormat.JSON) for r in spk] == duck
+    finally:
+        spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
+        spark.conf.set("spark.sql.shuffle.partitions", "1")
+
+
+@pytest.mark.parametrize(
+    "opts",
+    [
+        IngestOptions(),
+        IngestOptions(journey="session", timezone="Europe/Riga", conversion_window=DAY),
+        IngestOptions(columns=Columns(session="sid"), segment_by="platform"),
+    ],
+)
+def test_only_the_log_end_is_hinted_and_nothing_else_changes(opts: IngestOptions) -> None:
+    """``broadcast_segments`` hints the join of ``jm_visits`` with the per-segment log end, and
+    the hinted statement parses back to the same tree once the hint is taken away."""
+    from sqlglot import exp
+
+    from journeymap.events.spark import broadcast_segments
+    from journeymap.events.sql import statements, transpile
+
+    jm = rich_map()
+    for name, sql in statements(jm, opts, jm.select_goals(opts.goal)).items():
+        text = transpile(sql, "spark", opts.timezone)
+        hinted = broadcast_segments(text)
+        if name != "jm_visits":
+            assert hinted == text, name
+            continue
+        tree = sqlglot.parse_one(hinted, read="spark")
+        selects = [s for s in tree.find_all(exp.Select) if s.args.get("hint")]
+        assert [s.args["hint"].sql("spark") for s in selects] == ["/*+ BROADCAST(e) */"]
+        selects[0].set("hint", None)
+        assert tree == sqlglot.parse_one(text, read="spark")
