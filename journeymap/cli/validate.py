@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -11,7 +10,6 @@ import click
 from journeymap.cli.console import style, use_color
 from journeymap.cli.options import quiet_option, write_output
 from journeymap.errors import Diagnostic, ExitCode, JourneymapError, UsageError
-from journeymap.graph import build_graph
 from journeymap.io import (
     MAP_SCHEMA,
     LoadedMap,
@@ -223,6 +221,8 @@ def init(path: str, force: bool, no_schema: bool) -> None:
     Also writes journeymap.schema.json next to it (unless it exists or --no-schema), which
     the map's first line points editors at, so keys autocomplete as you type.
     """
+    from importlib import resources  # only here: it costs a cold `validate` 15 ms
+
     target = Path(path)
     if target.exists() and not force:
         raise UsageError(f"{path} exists already", hint="choose another path or pass --force")
