@@ -85,6 +85,18 @@ def select_goals(
     return [goal]
 
 
+def _empty_list() -> list[Any]:
+    """``Field(default_factory=list)`` in Python: pydantic asks each factory for its signature
+    (does it take the validated data?), and ``inspect.signature`` of a builtin type parses its
+    text signature, about 0.2 ms each, 33 times at import (issue 14, start-up)."""
+    return []
+
+
+def _empty_dict() -> dict[Any, Any]:
+    """``Field(default_factory=dict)`` in Python (see :func:`_empty_list`)."""
+    return {}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -230,7 +242,7 @@ class Survey(_Model):
         description="[lowest, highest] answer, whole numbers", examples=[[1, 5]]
     )
     responses: dict[int, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{answer: count}; an answer outside the scale makes the map invalid",
         examples=[{"1": 4, "4": 40, "5": 35}],
     )
@@ -654,7 +666,7 @@ class EventRule(_Model):
         examples=["^view_item(_.*)?$"],
     )
     where: dict[ShortText, Regex] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{column: regular expression}: other columns of the row must match too (whole value)",
         examples=[{"utm_source": "^(instagram|facebook)$"}],
     )
@@ -793,7 +805,7 @@ class Opportunity(_Model):
         None, description="How sure the team is of the expected effect", examples=["medium"]
     )
     addresses: list[Id] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="The touchpoints it changes (at a touchpoint: that touchpoint by default)",
         examples=[["product-page"]],
     )
@@ -833,7 +845,7 @@ class Touchpoint(_Model):
         examples=["A table of sizes in centimetres, opened from the product page."],
     )
     actions: list[Text] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What the customer does",
         examples=[["Measures the chest", "Compares with the table"]],
     )
@@ -848,12 +860,12 @@ class Touchpoint(_Model):
         examples=[{"bargain-hunter": -1, "busy-parent": 0}],
     )
     pain_points: list[Text] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What goes wrong for the customer here",
         examples=[["Delivery cost appears only at checkout"]],
     )
     opportunities: list[Text | Opportunity] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What the team could do about the pain points: text, or opportunity objects with an id",
         examples=[
             [
@@ -886,12 +898,12 @@ class Touchpoint(_Model):
         examples=[True],
     )
     formerly: list[Id] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Ids this touchpoint had before a rename, so comparisons across periods and revisions keep matching it",
         examples=[["size-chart"]],
     )
     events: list[ShortText | EventRule] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Which raw events stand for it: event names, or rules with name or pattern and where",
         examples=[["view_size_guide", {"pattern": "^view_item(_.*)?$"}]],
     )
@@ -902,7 +914,7 @@ class Touchpoint(_Model):
         examples=[1000],
     )
     next: dict[Id, Count | None] | list[Id] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="Transitions to other touchpoints: {id: count}; a list of ids or a null count declares a transition whose count is not known",
         examples=[{"cart": 300}],
     )
@@ -927,7 +939,7 @@ class Touchpoint(_Model):
         examples=[740],
     )
     returns: dict[Id, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: count}: how many of the transitions in next happen in a later session",
         examples=[{"checkout": 40}],
     )
@@ -1010,7 +1022,7 @@ class Stage(_Model):
         examples=["Feedback, newsletter and loyalty after the first order."],
     )
     touchpoints: list[Touchpoint] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="The stage's touchpoints, in order (may be empty)",
         examples=[[{"id": "cart", "name": "Cart"}]],
     )
@@ -1030,12 +1042,12 @@ class Persona(_Model):
         examples=["Compares prices on three sites before buying; shops on the phone."],
     )
     goals: list[Text] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What the persona wants, as a list of text",
         examples=[["Find the lowest total price"]],
     )
     frustrations: list[Text] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What gets in the persona's way, as a list of text",
         examples=[["Delivery costs that appear only at checkout"]],
     )
@@ -1325,7 +1337,7 @@ class LintDisable(_Model):
 
 class LintSettings(_Model):
     disable: list[LintDisable] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Built-in lints switched off, each with its code and reason",
         examples=[
             [
@@ -1376,12 +1388,12 @@ class Checks(TouchpointLimits):
         examples=[{"churn_rate": {"max": 0.2}, "conversion": {"min": 0.01}}],
     )
     touchpoints: dict[Id, TouchpointLimits] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{touchpoint id: limits}: limits of one touchpoint",
         examples=[{"checkout": {"drop_off": {"max": 0.3, "on": "interval"}}}],
     )
     stages: dict[Id, StageLimits] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{stage id: {reach: limit}}: limits of one stage",
         examples=[{"buy": {"reach": {"min": 0.5}}}],
     )
@@ -1470,7 +1482,7 @@ class Experiment(_Model):
         examples=["One page for checkout and payment loses fewer customers."],
     )
     arms: list[ExperimentArm] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="The arms and their planned share of customers (the shares add up to at most 1)",
         examples=[[{"name": "control", "split": 0.5}, {"name": "one-page", "split": 0.5}]],
     )
@@ -1480,7 +1492,7 @@ class Experiment(_Model):
         examples=[{"metric": "conversion", "touchpoint": "order-confirmation"}],
     )
     guardrails: list[ExperimentMetric] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Metrics like primary, each with the worsening it may tolerate",
         examples=[[{"metric": "drop_off", "touchpoint": "cart", "tolerance": "1pp"}]],
     )
@@ -1536,17 +1548,17 @@ class Scenario(_Model):
         examples=["Express checkout from the cart; the checkout page includes payment."],
     )
     remove: list[Id] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Touchpoint or stage ids to remove, with their transitions, limits and lint exceptions",
         examples=[["size-guide"]],
     )
     touchpoints: dict[Id, dict[str, Any]] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: {key: value}}: replaces those keys of a touchpoint, whole; the id cannot change",
         examples=[{"checkout": {"name": "One-page checkout"}}],
     )
     add: dict[Id, list[dict[str, Any]]] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{stage id: [touchpoints]}: new touchpoints appended to a stage",
         examples=[{"buy": [{"id": "express-checkout", "name": "Express checkout"}]}],
     )
@@ -1593,12 +1605,12 @@ class JourneyMap(_Model):
         examples=[[-5, 5]],
     )
     include: list[ShortText] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Relative paths of files with shared personas, stages and touchpoints",
         examples=[["shared/personas.yaml"]],
     )
     personas: list[Persona] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="The people the journey is mapped for",
         examples=[[{"id": "bargain-hunter", "name": "Bargain hunter", "share": 0.45}]],
     )
@@ -1624,17 +1636,17 @@ class JourneyMap(_Model):
         examples=[{"conversion": {"min": 0.1}, "drop_off": {"max": 0.8, "severity": "warning"}}],
     )
     scenarios: dict[Id, Scenario] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="Named variants of the map (as-is, to-be): patches by id",
         examples=[{"to-be": {"name": "To be", "remove": ["size-guide"]}}],
     )
     experiments: list[Experiment] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Planned A/B and multi-arm tests",
         examples=[[{"id": "one-page-checkout", "primary": {"metric": "conversion"}}]],
     )
     opportunities: list[Opportunity] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Opportunities of the whole map (each addresses touchpoints or names a scenario)",
         examples=[[{"id": "one-page-checkout", "text": "One-page checkout", "scenario": "to-be"}]],
     )
@@ -1743,7 +1755,7 @@ class OverlayTouchpoint(_Model):
         None, description="Unique customers at this touchpoint", examples=[740]
     )
     next: dict[Id, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="Transitions to other touchpoints: {id: count}; may name transitions the map does not declare",
         examples=[{"product-page": 560}],
     )
@@ -1768,12 +1780,12 @@ class OverlayTouchpoint(_Model):
         examples=[150],
     )
     returns: dict[Id, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: count}: how many of the transitions in next happen in a later session",
         examples=[{"checkout": 40}],
     )
     median_seconds_to_next: dict[Id, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: seconds}: median time to the next touchpoint, written by ingest for reference",
         examples=[{"cart": 95}],
     )
@@ -1812,12 +1824,12 @@ class Overlay(_Model):
         examples=["2026-Q2"],
     )
     settings: dict[str, Any] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="How it was made (ingest writes every setting, so any overlay can be reproduced)",
         examples=[{"source": "GA4 export"}],
     )
     touchpoints: dict[Id, OverlayTouchpoint] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: numbers}: the period's numbers of each touchpoint",
         examples=[{"search-ad": {"entries": 900, "next": {"product-page": 560}}}],
     )
@@ -1825,7 +1837,7 @@ class Overlay(_Model):
         None, description="Share 0..1 of events that were mapped to touchpoints", examples=[0.97]
     )
     unmapped: dict[str, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{event name: count} of events no rule matched",
         examples=[{"scroll": 1200}],
     )
@@ -1833,7 +1845,7 @@ class Overlay(_Model):
         None, description="Rows left out (no customer or no readable timestamp)", examples=[12]
     )
     left_out: dict[str, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="Rows read but not counted, by reason (no_customer, bad_timestamp, no_event, duplicate, unmapped): rows = mapped events + their sum",
         examples=[{"duplicate": 4, "unmapped": 1200}],
     )
