@@ -5,13 +5,11 @@ into these models and resolves references in a second pass; :mod:`journeymap.gra
 :class:`JourneyMap` into a networkx graph. ``docs/format.md`` documents every field.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -115,7 +113,7 @@ class PeriodRange(_Model):
     )
 
     @model_validator(mode="after")
-    def _ordered(self) -> PeriodRange:
+    def _ordered(self) -> Self:
         if self.end < self.start:
             raise ValueError("the period ends before it starts")
         return self
@@ -270,7 +268,7 @@ class Survey(_Model):
         return v
 
     @model_validator(mode="after")
-    def _answers(self) -> Survey:
+    def _answers(self) -> Self:
         low, high = self.scale
         outside = sorted(a for a in self.responses if not low <= a <= high)
         if outside:
@@ -325,7 +323,7 @@ class CsatSurvey(Survey):
         return sum(c for a, c in self.responses.items() if a in top)
 
     @model_validator(mode="after")
-    def _top_box_off_scale(self) -> CsatSurvey:
+    def _top_box_off_scale(self) -> Self:
         if tuple(self.scale) != CSAT_SCALE and self.top_box is None:
             raise ValueError(
                 f"CSAT on the scale {list(self.scale)} needs 'top_box' (the satisfied answers)"
@@ -463,7 +461,7 @@ class Durations(_Model):
     )
 
     @model_validator(mode="after")
-    def _something(self) -> Durations:
+    def _something(self) -> Self:
         if self.samples is None and self.mean is None and self.median is None:
             raise ValueError("give 'samples', or 'mean' and/or 'median'")
         return self
@@ -672,7 +670,7 @@ class EventRule(_Model):
     )
 
     @model_validator(mode="after")
-    def _one(self) -> EventRule:
+    def _one(self) -> Self:
         if (self.name is None) == (self.pattern is None):
             raise ValueError("an event rule has exactly one of 'name' or 'pattern'")
         return self
@@ -763,7 +761,7 @@ class Expected(_Model):
     )
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Expected:
+    def _exactly_one(self) -> Self:
         given = [
             k for k in ("close_exits", "drop_off", "transition") if getattr(self, k) is not None
         ]
@@ -1094,7 +1092,7 @@ class Limit(_Model):
     )
 
     @model_validator(mode="after")
-    def _bounds(self) -> Limit:
+    def _bounds(self) -> Self:
         if self.min is None and self.max is None:
             raise ValueError("a limit needs 'min' or 'max'")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -1153,7 +1151,7 @@ class DurationLimit(_Model):
     )
 
     @model_validator(mode="after")
-    def _bounds(self) -> DurationLimit:
+    def _bounds(self) -> Self:
         if self.min is None and self.max is None:
             raise ValueError("a limit needs 'min' or 'max'")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -1175,7 +1173,7 @@ class ServiceLimit(_Model):
     )
 
     @model_validator(mode="after")
-    def _some(self) -> ServiceLimit:
+    def _some(self) -> Self:
         if self.mean is None and self.median is None and self.p90 is None:
             raise ValueError("a service time limit needs 'mean', 'median' or 'p90'")
         return self
@@ -1464,7 +1462,7 @@ class ExperimentMetric(_Model):
         return v
 
     @model_validator(mode="after")
-    def _touchpoint_needed(self) -> ExperimentMetric:
+    def _touchpoint_needed(self) -> Self:
         if self.metric != "conversion" and self.touchpoint is None:
             raise ValueError(
                 f"metric '{self.metric}' is measured at a touchpoint: add 'touchpoint'"
@@ -1521,7 +1519,7 @@ class Experiment(_Model):
         return v
 
     @model_validator(mode="after")
-    def _arms(self) -> Experiment:
+    def _arms(self) -> Self:
         names = [a.name for a in self.arms]
         if len(set(names)) != len(names):
             raise ValueError("an arm is named twice")
