@@ -177,10 +177,10 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI: our errors print one message (no traceback) and exit with their code."""
     from journeymap.cli.interrupts import Interrupted, interruptible
 
-    if argv is None:
-        _freeze_imports(sys.argv[1:])
     try:
         with interruptible():
+            if argv is None:
+                _freeze_imports(sys.argv[1:])
             rc = cli.main(args=argv, prog_name="journeymap", standalone_mode=False)
     except Interrupted as exc:
         click.echo(exc.message, err=True)
