@@ -5,13 +5,11 @@ into these models and resolves references in a second pass; :mod:`journeymap.gra
 :class:`JourneyMap` into a networkx graph. ``docs/format.md`` documents every field.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Final, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -85,6 +83,18 @@ def select_goals(
     return [goal]
 
 
+def _empty_list() -> list[Any]:
+    """``Field(default_factory=list)`` in Python: pydantic asks each factory for its signature
+    (does it take the validated data?), and ``inspect.signature`` of a builtin type parses its
+    text signature, about 0.2 ms each, 33 times at import (issue 14, start-up)."""
+    return []
+
+
+def _empty_dict() -> dict[Any, Any]:
+    """``Field(default_factory=dict)`` in Python (see :func:`_empty_list`)."""
+    return {}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -103,7 +113,7 @@ class PeriodRange(_Model):
     )
 
     @model_validator(mode="after")
-    def _ordered(self) -> PeriodRange:
+    def _ordered(self) -> Self:
         if self.end < self.start:
             raise ValueError("the period ends before it starts")
         return self
@@ -230,7 +240,7 @@ class Survey(_Model):
         description="[lowest, highest] answer, whole numbers", examples=[[1, 5]]
     )
     responses: dict[int, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{answer: count}; an answer outside the scale makes the map invalid",
         examples=[{"1": 4, "4": 40, "5": 35}],
     )
@@ -258,7 +268,7 @@ class Survey(_Model):
         return v
 
     @model_validator(mode="after")
-    def _answers(self) -> Survey:
+    def _answers(self) -> Self:
         low, high = self.scale
         outside = sorted(a for a in self.responses if not low <= a <= high)
         if outside:
@@ -313,7 +323,7 @@ class CsatSurvey(Survey):
         return sum(c for a, c in self.responses.items() if a in top)
 
     @model_validator(mode="after")
-    def _top_box_off_scale(self) -> CsatSurvey:
+    def _top_box_off_scale(self) -> Self:
         if tuple(self.scale) != CSAT_SCALE and self.top_box is None:
             raise ValueError(
                 f"CSAT on the scale {list(self.scale)} needs 'top_box' (the satisfied answers)"
@@ -451,7 +461,7 @@ class Durations(_Model):
     )
 
     @model_validator(mode="after")
-    def _something(self) -> Durations:
+    def _something(self) -> Self:
         if self.samples is None and self.mean is None and self.median is None:
             raise ValueError("give 'samples', or 'mean' and/or 'median'")
         return self
@@ -654,13 +664,13 @@ class EventRule(_Model):
         examples=["^view_item(_.*)?$"],
     )
     where: dict[ShortText, Regex] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{column: regular expression}: other columns of the row must match too (whole value)",
         examples=[{"utm_source": "^(instagram|facebook)$"}],
     )
 
     @model_validator(mode="after")
-    def _one(self) -> EventRule:
+    def _one(self) -> Self:
         if (self.name is None) == (self.pattern is None):
             raise ValueError("an event rule has exactly one of 'name' or 'pattern'")
         return self
@@ -751,7 +761,7 @@ class Expected(_Model):
     )
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Expected:
+    def _exactly_one(self) -> Self:
         given = [
             k for k in ("close_exits", "drop_off", "transition") if getattr(self, k) is not None
         ]
@@ -793,7 +803,7 @@ class Opportunity(_Model):
         None, description="How sure the team is of the expected effect", examples=["medium"]
     )
     addresses: list[Id] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="The touchpoints it changes (at a touchpoint: that touchpoint by default)",
         examples=[["product-page"]],
     )
@@ -833,7 +843,7 @@ class Touchpoint(_Model):
         examples=["A table of sizes in centimetres, opened from the product page."],
     )
     actions: list[Text] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What the customer does",
         examples=[["Measures the chest", "Compares with the table"]],
     )
@@ -848,12 +858,12 @@ class Touchpoint(_Model):
         examples=[{"bargain-hunter": -1, "busy-parent": 0}],
     )
     pain_points: list[Text] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What goes wrong for the customer here",
         examples=[["Delivery cost appears only at checkout"]],
     )
     opportunities: list[Text | Opportunity] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What the team could do about the pain points: text, or opportunity objects with an id",
         examples=[
             [
@@ -886,12 +896,12 @@ class Touchpoint(_Model):
         examples=[True],
     )
     formerly: list[Id] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Ids this touchpoint had before a rename, so comparisons across periods and revisions keep matching it",
         examples=[["size-chart"]],
     )
     events: list[ShortText | EventRule] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Which raw events stand for it: event names, or rules with name or pattern and where",
         examples=[["view_size_guide", {"pattern": "^view_item(_.*)?$"}]],
     )
@@ -902,7 +912,7 @@ class Touchpoint(_Model):
         examples=[1000],
     )
     next: dict[Id, Count | None] | list[Id] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="Transitions to other touchpoints: {id: count}; a list of ids or a null count declares a transition whose count is not known",
         examples=[{"cart": 300}],
     )
@@ -927,7 +937,7 @@ class Touchpoint(_Model):
         examples=[740],
     )
     returns: dict[Id, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: count}: how many of the transitions in next happen in a later session",
         examples=[{"checkout": 40}],
     )
@@ -1010,7 +1020,7 @@ class Stage(_Model):
         examples=["Feedback, newsletter and loyalty after the first order."],
     )
     touchpoints: list[Touchpoint] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="The stage's touchpoints, in order (may be empty)",
         examples=[[{"id": "cart", "name": "Cart"}]],
     )
@@ -1030,12 +1040,12 @@ class Persona(_Model):
         examples=["Compares prices on three sites before buying; shops on the phone."],
     )
     goals: list[Text] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What the persona wants, as a list of text",
         examples=[["Find the lowest total price"]],
     )
     frustrations: list[Text] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="What gets in the persona's way, as a list of text",
         examples=[["Delivery costs that appear only at checkout"]],
     )
@@ -1082,7 +1092,7 @@ class Limit(_Model):
     )
 
     @model_validator(mode="after")
-    def _bounds(self) -> Limit:
+    def _bounds(self) -> Self:
         if self.min is None and self.max is None:
             raise ValueError("a limit needs 'min' or 'max'")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -1141,7 +1151,7 @@ class DurationLimit(_Model):
     )
 
     @model_validator(mode="after")
-    def _bounds(self) -> DurationLimit:
+    def _bounds(self) -> Self:
         if self.min is None and self.max is None:
             raise ValueError("a limit needs 'min' or 'max'")
         if self.min is not None and self.max is not None and self.min > self.max:
@@ -1163,7 +1173,7 @@ class ServiceLimit(_Model):
     )
 
     @model_validator(mode="after")
-    def _some(self) -> ServiceLimit:
+    def _some(self) -> Self:
         if self.mean is None and self.median is None and self.p90 is None:
             raise ValueError("a service time limit needs 'mean', 'median' or 'p90'")
         return self
@@ -1325,7 +1335,7 @@ class LintDisable(_Model):
 
 class LintSettings(_Model):
     disable: list[LintDisable] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Built-in lints switched off, each with its code and reason",
         examples=[
             [
@@ -1376,12 +1386,12 @@ class Checks(TouchpointLimits):
         examples=[{"churn_rate": {"max": 0.2}, "conversion": {"min": 0.01}}],
     )
     touchpoints: dict[Id, TouchpointLimits] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{touchpoint id: limits}: limits of one touchpoint",
         examples=[{"checkout": {"drop_off": {"max": 0.3, "on": "interval"}}}],
     )
     stages: dict[Id, StageLimits] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{stage id: {reach: limit}}: limits of one stage",
         examples=[{"buy": {"reach": {"min": 0.5}}}],
     )
@@ -1452,7 +1462,7 @@ class ExperimentMetric(_Model):
         return v
 
     @model_validator(mode="after")
-    def _touchpoint_needed(self) -> ExperimentMetric:
+    def _touchpoint_needed(self) -> Self:
         if self.metric != "conversion" and self.touchpoint is None:
             raise ValueError(
                 f"metric '{self.metric}' is measured at a touchpoint: add 'touchpoint'"
@@ -1470,7 +1480,7 @@ class Experiment(_Model):
         examples=["One page for checkout and payment loses fewer customers."],
     )
     arms: list[ExperimentArm] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="The arms and their planned share of customers (the shares add up to at most 1)",
         examples=[[{"name": "control", "split": 0.5}, {"name": "one-page", "split": 0.5}]],
     )
@@ -1480,7 +1490,7 @@ class Experiment(_Model):
         examples=[{"metric": "conversion", "touchpoint": "order-confirmation"}],
     )
     guardrails: list[ExperimentMetric] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Metrics like primary, each with the worsening it may tolerate",
         examples=[[{"metric": "drop_off", "touchpoint": "cart", "tolerance": "1pp"}]],
     )
@@ -1509,7 +1519,7 @@ class Experiment(_Model):
         return v
 
     @model_validator(mode="after")
-    def _arms(self) -> Experiment:
+    def _arms(self) -> Self:
         names = [a.name for a in self.arms]
         if len(set(names)) != len(names):
             raise ValueError("an arm is named twice")
@@ -1536,17 +1546,17 @@ class Scenario(_Model):
         examples=["Express checkout from the cart; the checkout page includes payment."],
     )
     remove: list[Id] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Touchpoint or stage ids to remove, with their transitions, limits and lint exceptions",
         examples=[["size-guide"]],
     )
     touchpoints: dict[Id, dict[str, Any]] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: {key: value}}: replaces those keys of a touchpoint, whole; the id cannot change",
         examples=[{"checkout": {"name": "One-page checkout"}}],
     )
     add: dict[Id, list[dict[str, Any]]] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{stage id: [touchpoints]}: new touchpoints appended to a stage",
         examples=[{"buy": [{"id": "express-checkout", "name": "Express checkout"}]}],
     )
@@ -1593,12 +1603,12 @@ class JourneyMap(_Model):
         examples=[[-5, 5]],
     )
     include: list[ShortText] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Relative paths of files with shared personas, stages and touchpoints",
         examples=[["shared/personas.yaml"]],
     )
     personas: list[Persona] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="The people the journey is mapped for",
         examples=[[{"id": "bargain-hunter", "name": "Bargain hunter", "share": 0.45}]],
     )
@@ -1624,17 +1634,17 @@ class JourneyMap(_Model):
         examples=[{"conversion": {"min": 0.1}, "drop_off": {"max": 0.8, "severity": "warning"}}],
     )
     scenarios: dict[Id, Scenario] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="Named variants of the map (as-is, to-be): patches by id",
         examples=[{"to-be": {"name": "To be", "remove": ["size-guide"]}}],
     )
     experiments: list[Experiment] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Planned A/B and multi-arm tests",
         examples=[[{"id": "one-page-checkout", "primary": {"metric": "conversion"}}]],
     )
     opportunities: list[Opportunity] = Field(
-        default_factory=list,
+        default_factory=_empty_list,
         description="Opportunities of the whole map (each addresses touchpoints or names a scenario)",
         examples=[[{"id": "one-page-checkout", "text": "One-page checkout", "scenario": "to-be"}]],
     )
@@ -1743,7 +1753,7 @@ class OverlayTouchpoint(_Model):
         None, description="Unique customers at this touchpoint", examples=[740]
     )
     next: dict[Id, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="Transitions to other touchpoints: {id: count}; may name transitions the map does not declare",
         examples=[{"product-page": 560}],
     )
@@ -1768,12 +1778,12 @@ class OverlayTouchpoint(_Model):
         examples=[150],
     )
     returns: dict[Id, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: count}: how many of the transitions in next happen in a later session",
         examples=[{"checkout": 40}],
     )
     median_seconds_to_next: dict[Id, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: seconds}: median time to the next touchpoint, written by ingest for reference",
         examples=[{"cart": 95}],
     )
@@ -1812,12 +1822,12 @@ class Overlay(_Model):
         examples=["2026-Q2"],
     )
     settings: dict[str, Any] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="How it was made (ingest writes every setting, so any overlay can be reproduced)",
         examples=[{"source": "GA4 export"}],
     )
     touchpoints: dict[Id, OverlayTouchpoint] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{id: numbers}: the period's numbers of each touchpoint",
         examples=[{"search-ad": {"entries": 900, "next": {"product-page": 560}}}],
     )
@@ -1825,7 +1835,7 @@ class Overlay(_Model):
         None, description="Share 0..1 of events that were mapped to touchpoints", examples=[0.97]
     )
     unmapped: dict[str, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="{event name: count} of events no rule matched",
         examples=[{"scroll": 1200}],
     )
@@ -1833,7 +1843,7 @@ class Overlay(_Model):
         None, description="Rows left out (no customer or no readable timestamp)", examples=[12]
     )
     left_out: dict[str, Count] = Field(
-        default_factory=dict,
+        default_factory=_empty_dict,
         description="Rows read but not counted, by reason (no_customer, bad_timestamp, no_event, duplicate, unmapped): rows = mapped events + their sum",
         examples=[{"duplicate": 4, "unmapped": 1200}],
     )

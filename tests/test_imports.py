@@ -92,6 +92,28 @@ def test_check_and_validate_of_every_example_map_load_no_heavy_library(tmp_path:
         assert _heavy(modules) == [], args
 
 
+GRAPH = ("networkx", "numpy")
+"""Not loaded by `validate` of maps without an overlay (issue 14: it counts touchpoints and
+transitions from the model; networkx was a third of a cold `validate`)."""
+
+
+def test_validate_loads_no_graph_library(tmp_path: Path) -> None:
+    code, modules = loaded_by(tmp_path, "validate", "maps/")
+    assert code == 0
+    assert "journeymap.io.yamlbuild" in modules  # the probe really read the maps
+    assert sorted(m for m in modules if m.split(".")[0] in GRAPH) == []
+    # cross-check: with an overlay the graph counts the transitions, so networkx is loaded
+    code, modules = loaded_by(
+        tmp_path,
+        "validate",
+        "maps/first-purchase.yaml",
+        "--data",
+        "maps/overlays/first-purchase.2026-Q2.yaml",
+    )
+    assert code == 0
+    assert "networkx" in modules
+
+
 def test_a_large_chain_is_solved_sparse(tmp_path: Path) -> None:
     """Cross-check of the probe and of the split: a chain above the dense limit does load scipy
     (SuperLU), so the small-map path above really is a different one."""
