@@ -1,4 +1,4 @@
-"""`cli.collector.collector_paused`: the cyclic collector is off inside, as it was outside."""
+"""`journeymap.collector.collector_paused`: the cyclic collector is off inside, as it was outside."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from journeymap.cli import cli
-from journeymap.cli.collector import collector_paused
+from journeymap.collector import collector_paused
 from tests.support import MAPS
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from journeymap.cli.collector import collector_paused
 from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import (
     bootstrap_options,
@@ -16,6 +15,7 @@ from journeymap.cli.options import (
     to_stdout,
     write_output,
 )
+from journeymap.collector import collector_paused
 from journeymap.errors import UsageError
 from journeymap.i18n import language_for
 

@@ -12,13 +12,13 @@ no tag or anchor) takes one method call (issue 14: the builder was most of readi
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from typing import Any
 
 from yaml import events as ev
 
+from journeymap.collector import collector_paused
 from journeymap.errors import Diagnostic
 from journeymap.io.postree import PosDict, PosList, read_dict, read_list
 from journeymap.source import Position
@@ -202,20 +202,11 @@ def _pyyaml_reads_otherwise(event: ev.ScalarEvent, stack: list[_Frame], text: st
 
 
 def build(loader: Any, path: str, *, libyaml: bool = False, text: str = "") -> Any:
-    """Build the one document of the event stream into PosDict/PosList values.
-
-    The cyclic garbage collector is paused while the tree grows: a tree makes no reference
-    cycles (an alias names a finished value, never an open ancestor), yet each of its tens of
-    thousands of containers would count towards the collector's passes over every object of the
-    process, a fifth of reading a large map in a fresh process (issue 14).
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    """Build the one document of the event stream into PosDict/PosList values, the cyclic
+    collector paused: a tree makes no cycles (an alias names a finished value), yet its many
+    containers cost a fifth of reading a large map in the collector's passes (issue 14)."""
+    with collector_paused():
         return _build(loader, path, libyaml=libyaml, text=text)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _build(loader: Any, path: str, *, libyaml: bool, text: str) -> Any:

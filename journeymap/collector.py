@@ -1,4 +1,5 @@
-"""The cyclic garbage collector paused while a command builds a large result.
+"""The cyclic garbage collector: paused while a large result is built (one definition, used by
+the YAML builder and by commands that build large results).
 
 CPython frees an object when its last reference goes; the cyclic collector only finds
 reference cycles, and it runs whenever allocations outnumber deallocations by 700, re-walking
