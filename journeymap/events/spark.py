@@ -4,15 +4,17 @@ Each file is read by Spark itself; a row's order key is the file's rank and
 ``monotonically_increasing_id()`` (increasing with the position in the file). The session runs
 in UTC with ANSI mode off; the statements are the DuckDB ones transpiled by sqlglot.
 
-**One row shuffle** (issue 14): the parsed rows are hash-partitioned by the customer alone
-(``jm_uid``, :data:`CUSTOMER_KEY`) before they are cached. Spark's ``HashPartitioning(jm_uid)``
-satisfies the ``ClusteredDistribution`` of every operator whose keys include ``jm_uid`` (the
-dedup aggregate's ``(jm_seg, jm_uid, jm_ts, jm_event)``, the windows' ``(jm_seg, jm_uid[,
-jm_sess_no])``, the first step of each ``COUNT(DISTINCT jm_uid)``), so those add no Exchange:
-the only exchanges over row-sized data are that one; the others carry partial aggregates per
-(segment, touchpoint[, next]). Partitioning by ``(jm_seg, jm_uid)`` does not work: with no
-segment column ``jm_seg`` is a constant, folded out of the aggregate's keys, which then no
-longer contain both.
+**One row shuffle** (issue 14): the parsed rows are hash-partitioned by the customer key alone
+(``jm_cid``, :data:`CUSTOMER_KEY`; on Spark the customer id itself, ``layers.id_relations``)
+before they are cached. Spark's ``HashPartitioning(jm_cid)`` satisfies the
+``ClusteredDistribution`` of every operator whose keys include ``jm_cid`` (the dedup
+aggregate's ``(jm_cid, jm_ts, jm_eid)``, the windows' ``(jm_cid[, jm_seg][, jm_sess_no])``, the
+first step of each ``COUNT(DISTINCT jm_cid)``), so those add no Exchange: the only exchanges
+over row-sized data are that one; the others carry partial aggregates per (segment,
+touchpoint[, next]). The key must be the column the statements use: ``jm_uid`` (of which
+``jm_cid`` is an alias on Spark) left a second shuffle, since the alias is a new attribute of
+the cached rows. Partitioning by ``(jm_seg, jm_cid)`` does not work: with no segment column
+``jm_seg`` is a constant, folded out of the keys, which then no longer contain both.
 
 Adaptive query execution is off (:func:`configure`): with it on, a cached relation's plan is
 adaptive and reports no partitioning, so each reader of a cache shuffles its rows again
@@ -42,9 +44,11 @@ from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
 
 Progress = Callable[[str], None]
 
-CUSTOMER_KEY = "jm_uid"
+CUSTOMER_KEY = "jm_cid"
 """The column the parsed rows are partitioned by (the one row shuffle)."""
 SEGMENT_KEY = "jm_seg"
+DICTIONARY = "jm_evs"
+"""The event dictionary (``layers.id_relations``), broadcast wherever it is joined."""
 LOCAL_PARTITIONS = 8
 """Shuffle partitions of the local session (``local[2]``): four a core (module docstring)."""
 
@@ -94,7 +98,8 @@ def configure(spark: Any) -> None:
 def broadcast_segments(sql: str) -> str:
     """Spark SQL ``sql`` with a ``BROADCAST`` hint on each joined subquery grouped by the segment alone.
 
-    Such a side has one row per segment (the log's end in ``jm_visits``). Spark estimates an
+    Such a side has one row per segment (the log's end in ``jm_visits``); a side that reads only
+    the event dictionary ``jm_evs`` is hinted too (:func:`_dictionary`). Spark estimates an
     aggregate's size from its input, so above ``spark.sql.autoBroadcastJoinThreshold`` (10 MB,
     a Parquet log of about 1M events) it plans a sort-merge join and shuffles every visit by
     segment: a second row shuffle, all of a segment's rows in one task. The hint keeps the rows
@@ -119,14 +124,28 @@ def broadcast_segments(sql: str) -> str:
             group = side.this.args.get("group") if isinstance(side, exp.Subquery) else None
             keys = group.expressions if group is not None else []
             by_segment = len(keys) == 1 and isinstance(keys[0], exp.Column)
-            if side.alias and by_segment and keys[0].name == SEGMENT_KEY:
-                names.append(exp.Table(this=exp.to_identifier(side.alias)))
+            if (side.alias and by_segment and keys[0].name == SEGMENT_KEY) or _dictionary(side):
+                names.append(exp.Table(this=exp.to_identifier(side.alias_or_name)))
         if names:
             select.set(
                 "hint", exp.Hint(expressions=[exp.JoinHint(this="BROADCAST", expressions=names)])
             )
             hinted = True
     return tree.sql(dialect="spark") if hinted else sql
+
+
+def _dictionary(side: Any) -> bool:
+    """Whether a join's side reads only the event dictionary ``jm_evs`` (one row per event
+    name): the mapping of the names joined to the deduplicated rows, the names of the unmapped
+    events. Spark estimates a cached relation's size from its input, so without the hint it may
+    plan a sort-merge join and shuffle the rows by event: a second row shuffle."""
+    from sqlglot import exp
+
+    if isinstance(side, exp.Subquery):
+        side = side.this
+        tables = list(side.find_all(exp.Table)) if isinstance(side, exp.Select) else []
+        return bool(tables) and all(t.name == DICTIONARY for t in tables)
+    return isinstance(side, exp.Table) and side.name == DICTIONARY
 
 
 def keyed(records: Any, kind: Any, key: str) -> Any:

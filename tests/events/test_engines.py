@@ -284,13 +284,15 @@ def test_spark_plan_shuffles_the_rows_once(tmp_path: Path, spark: Any) -> None:
                 plans = eng.plans(stmts)
             assert set(plans) >= {"stats_events", "touchpoints", "transitions"}
             found = exchanges(plans)
-            rows = [e for e in found.values() if "jm_uid" in e[0]]
-            assert rows == [(["jm_uid"], "REPARTITION_BY_COL", rows[0][2])]
-            others = [e for e in found.values() if "jm_uid" not in e[0]]
+            rows = [e for e in found.values() if "jm_cid" in e[0] or "jm_uid" in e[0]]
+            assert rows == [(["jm_cid"], "REPARTITION_BY_COL", rows[0][2])]
+            others = [e for e in found.values() if e not in rows]
             assert len(others) >= 6  # the result queries' aggregates
             for keys, origin, below in others:
                 assert origin == "ENSURE_REQUIREMENTS"
-                assert "Aggregate(" in below and "partial_" in below, (keys, below)
+                # a partial aggregate, or an aggregate's own rows (the unmapped names' counts
+                # joined to the event dictionary): never the rows themselves
+                assert "Aggregate(" in below, (keys, below)
             text = "\n".join(plans.values())
             assert "SortMergeJoin" not in text
             assert "BroadcastHashJoin" in text
@@ -313,23 +315,28 @@ def test_spark_plan_shuffles_the_rows_once(tmp_path: Path, spark: Any) -> None:
         IngestOptions(columns=Columns(session="sid"), segment_by="platform"),
     ],
 )
-def test_only_the_log_end_is_hinted_and_nothing_else_changes(opts: IngestOptions) -> None:
-    """``broadcast_segments`` hints the join of ``jm_visits`` with the per-segment log end, and
-    the hinted statement parses back to the same tree once the hint is taken away."""
+def test_only_the_small_sides_are_hinted_and_nothing_else_changes(opts: IngestOptions) -> None:
+    """``broadcast_segments`` hints the join of ``jm_visits`` with the per-segment log end and
+    every join with the event dictionary ``jm_evs``, nothing else, and each hinted statement
+    parses back to the same tree once the hints are taken away."""
     from sqlglot import exp
 
     from journeymap.events.spark import broadcast_segments
     from journeymap.events.sql import statements, transpile
 
     jm = rich_map()
+    seen = set()
     for name, sql in statements(jm, opts, jm.select_goals(opts.goal)).items():
         text = transpile(sql, "spark", opts.timezone)
-        hinted = broadcast_segments(text)
-        if name != "jm_visits":
-            assert hinted == text, name
-            continue
-        tree = sqlglot.parse_one(hinted, read="spark")
+        tree = sqlglot.parse_one(broadcast_segments(text), read="spark")
         selects = [s for s in tree.find_all(exp.Select) if s.args.get("hint")]
-        assert [s.args["hint"].sql("spark") for s in selects] == ["/*+ BROADCAST(e) */"]
-        selects[0].set("hint", None)
-        assert tree == sqlglot.parse_one(text, read="spark")
+        hints = sorted(s.args["hint"].sql("spark") for s in selects)
+        dictionary = [j for s in selects for j in s.args.get("joins") or [] if "jm_evs" in j.sql()]
+        if name == "jm_visits":
+            assert "/*+ BROADCAST(e) */" in hints, name
+        assert len(hints) == (name == "jm_visits") + len(dictionary), (name, hints)
+        seen.update(hints)
+        for select in selects:
+            select.set("hint", None)
+        assert tree == sqlglot.parse_one(text, read="spark"), name
+    assert "/*+ BROADCAST(e) */" in seen
