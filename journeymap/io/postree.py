@@ -11,12 +11,44 @@ builds or edits a tree (includes, scenarios) reads and writes the positions as b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from journeymap.source import Position
 
+T = TypeVar("T")
+
 MEMORY = Position("<memory>", 1, 1)
 """The position of a container made in memory, not read from a file."""
+
+
+class _Placed(Generic[T]):
+    """A position attribute (``pos``, ``key_pos``, ...) kept in ``_<name>``: the reader's marks
+    become positions (``_place``) when it is first read or written."""
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = "_" + name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Placed[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+    def __get__(self, obj: object, owner: type | None = None) -> T | _Placed[T]:
+        if obj is None:
+            return self
+        state = obj.__dict__
+        if "_marks" in state:
+            obj._place()  # type: ignore[attr-defined]
+        value: T = state[self.slot]
+        return value
+
+    def __set__(self, obj: object, value: T) -> None:
+        if "_marks" in obj.__dict__:
+            obj._place()  # type: ignore[attr-defined]
+        obj.__dict__[self.slot] = value
 
 
 class PosDict(dict[Any, Any]):
@@ -33,6 +65,9 @@ class PosDict(dict[Any, Any]):
     _val_pos: dict[Any, Position]
     _marks: tuple[str, tuple[int, int], dict[Any, tuple[int, int]], dict[Any, tuple[int, int]]]
     """As read: the path, the mapping's mark, the marks of its keys and of its values."""
+    pos: _Placed[Position] = _Placed("Where the mapping starts.")
+    key_pos: _Placed[dict[Any, Position]] = _Placed("Where each key is written.")
+    val_pos: _Placed[dict[Any, Position]] = _Placed("Where each value is written.")
 
     def __init__(self, *args: Any, pos: Position | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,45 +81,6 @@ class PosDict(dict[Any, Any]):
         self._pos = Position(path, line + 1, col + 1)
         self._key_pos = {k: Position(path, m[0] + 1, m[1] + 1) for k, m in keys.items()}
         self._val_pos = {k: Position(path, m[0] + 1, m[1] + 1) for k, m in values.items()}
-
-    @property
-    def pos(self) -> Position:
-        """Where the mapping starts."""
-        if "_marks" in self.__dict__:
-            self._place()
-        return self._pos
-
-    @pos.setter
-    def pos(self, value: Position) -> None:
-        if "_marks" in self.__dict__:
-            self._place()
-        self._pos = value
-
-    @property
-    def key_pos(self) -> dict[Any, Position]:
-        """Where each key is written."""
-        if "_marks" in self.__dict__:
-            self._place()
-        return self._key_pos
-
-    @key_pos.setter
-    def key_pos(self, value: dict[Any, Position]) -> None:
-        if "_marks" in self.__dict__:
-            self._place()
-        self._key_pos = value
-
-    @property
-    def val_pos(self) -> dict[Any, Position]:
-        """Where each value is written."""
-        if "_marks" in self.__dict__:
-            self._place()
-        return self._val_pos
-
-    @val_pos.setter
-    def val_pos(self, value: dict[Any, Position]) -> None:
-        if "_marks" in self.__dict__:
-            self._place()
-        self._val_pos = value
 
 
 class PosList(list[Any]):
@@ -100,6 +96,8 @@ class PosList(list[Any]):
     _item_pos: list[Position]
     _marks: tuple[str, tuple[int, int], list[tuple[int, int]]]
     """As read: the path, the sequence's mark and the marks of its items."""
+    pos: _Placed[Position] = _Placed("Where the sequence starts.")
+    item_pos: _Placed[list[Position]] = _Placed("Where each item is written.")
 
     def __init__(self, *args: Any, pos: Position | None = None) -> None:
         super().__init__(*args)
@@ -111,32 +109,6 @@ class PosList(list[Any]):
         path, (line, col), items = self.__dict__.pop("_marks")
         self._pos = Position(path, line + 1, col + 1)
         self._item_pos = [Position(path, m[0] + 1, m[1] + 1) for m in items]
-
-    @property
-    def pos(self) -> Position:
-        """Where the sequence starts."""
-        if "_marks" in self.__dict__:
-            self._place()
-        return self._pos
-
-    @pos.setter
-    def pos(self, value: Position) -> None:
-        if "_marks" in self.__dict__:
-            self._place()
-        self._pos = value
-
-    @property
-    def item_pos(self) -> list[Position]:
-        """Where each item is written."""
-        if "_marks" in self.__dict__:
-            self._place()
-        return self._item_pos
-
-    @item_pos.setter
-    def item_pos(self, value: list[Position]) -> None:
-        if "_marks" in self.__dict__:
-            self._place()
-        self._item_pos = value
 
 
 def read_dict(
