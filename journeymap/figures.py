@@ -135,13 +135,25 @@ def percent_interval(
     return _local(f"{100 * iv[0]:.{digits}f}{RANGE}{100 * iv[1]:.{digits}f}%", lang)
 
 
-def share(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
-    """A figure already on 0-100 (CSAT, share of easy answers) with a percent sign.
+def share(x: float | None, digits: int | None = 1, *, lang: Language = ENGLISH) -> str:
+    """A figure already on 0-100 (CSAT, share of easy answers) with a percent sign;
+    ``digits=None`` writes it as short as it is exact (a what-if's ``12.5%``).
 
-    >>> share(74.0, 0), share(68.14), share(None)
-    ('74%', '68.1%', '–')
+    >>> share(74.0, 0), share(68.14), share(None), share(12.5, None), share(25.0, None)
+    ('74%', '68.1%', '–', '12.5%', '25%')
     """
-    return MISSING if x is None else _local(f"{x:.{digits}f}%", lang)
+    if x is None:
+        return MISSING
+    return _local(f"{x:g}%" if digits is None else f"{x:.{digits}f}%", lang)
+
+
+def signed_number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
+    """A signed plain figure with the ASCII sign of text tables (a change of NPS or CES).
+
+    >>> signed_number(-3.25), signed_number(12.0, 0), signed_number(0.5, lang="ru")
+    ('-3.2', '+12', '+0,5')
+    """
+    return MISSING if x is None else _local(f"{x:+.{digits}f}", lang)
 
 
 def points(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -150,9 +162,16 @@ def points(x: float | None, *, lang: Language = ENGLISH) -> str:
     >>> points(-0.1), points(None)
     ('-10.0 pp', '–')
     """
-    if x is None:
-        return MISSING
-    return _local(f"{100 * x:+.1f}", lang) + " " + pp(lang)
+    return MISSING if x is None else share_points(100 * x, lang=lang)
+
+
+def share_points(x: float | None, *, lang: Language = ENGLISH) -> str:
+    """A change of a figure already on 0-100 (CSAT) in percentage points, as it stands.
+
+    >>> share_points(-2.5), share_points(None)
+    ('-2.5 pp', '–')
+    """
+    return MISSING if x is None else f"{signed_number(x, lang=lang)} {pp(lang)}"
 
 
 def change(x: float | None, *, lang: Language = ENGLISH) -> str:

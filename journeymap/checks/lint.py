@@ -19,7 +19,7 @@ from journeymap import facts
 from journeymap import graph as g
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.findings import text, text_of
+from journeymap.findings import Number, text, text_of
 from journeymap.i18n import N_
 from journeymap.model import EvidenceKind, Severity
 
@@ -508,7 +508,7 @@ def flow_conservation(ctx: Context) -> Iterator[Outcome]:
                 id=tid,
                 n=str(abs(res)),
                 kind=kind,
-                share=f"{rel:.1%}",
+                share=Number(rel, ".1%"),
             ),
             ctx.tp_position(tid),
             severity=Severity.ERROR if rel > RESIDUAL_ERROR else Severity.WARNING,

@@ -31,6 +31,7 @@ from journeymap.figures import (
     percent_interval,
     points,
     rounded_count,
+    share,
     whole_money,
 )
 from journeymap.i18n import ENGLISH, N_, NC_, Language, Translator, translator
@@ -166,9 +167,7 @@ def _leak_details(a: Analysis, leak: Leak, t: Translator) -> list[str]:
     wi = leak.what_if
     if wi.extra_conversions is not None:
         fields = {
-            "pct": percent(wi.percent / 100, 0, lang=L)
-            if wi.percent.is_integer()
-            else f"{wi.percent:g}%",
+            "pct": share(wi.percent, None, lang=L),
             "target": wi.target or "",
             "extra": count(wi.extra_conversions, lang=L),
         }

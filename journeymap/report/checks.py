@@ -21,12 +21,22 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from journeymap.analysis.comparison import PROPORTIONS as _PROPORTIONS
 from journeymap.analysis.comparison import Comparison, Test, Verdict
 from journeymap.checks import Finding, MapResult, Severity, exit_code
-from journeymap.figures import percent, points
+from journeymap.figures import (
+    count,
+    number,
+    percent,
+    points,
+    share,
+    share_points,
+    signed_number,
+    whole_money,
+)
 from journeymap.findings import SEVERITY_RANK
 from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
-from journeymap.i18n.numbers import localised, pp
+from journeymap.i18n.numbers import localised
 from journeymap.report.formats import Format, escape_markdown, pad
 from journeymap.report.sarif import sarif
 
@@ -105,12 +115,12 @@ def _pct(v: float | None, lang: Language = ENGLISH) -> str:
 
 def _value(t: Test, v: float | None, lang: Language = ENGLISH) -> str:
     """A compared figure as the check table and Markdown show it, in ``lang``'s separators
-    (English: ``4.8%``; Russian: ``4,8 %``)."""
+    (English: ``4.8%``; Russian: ``4,8 %``), through :mod:`journeymap.figures`."""
     if v is None:
         return "n/a"
-    if t.metric in ("drop_off", "conversion", "churn"):
-        return localised(f"{v:.1%}", lang)
-    return localised(f"{v:.1f}%" if t.metric == "csat" else f"{v:.1f}", lang)
+    if t.metric in _PROPORTIONS:
+        return percent(v, lang=lang)
+    return share(v, lang=lang) if t.metric == "csat" else number(v, lang=lang)
 
 
 def _delta(t: Test, lang: Language = ENGLISH) -> str:
@@ -118,11 +128,11 @@ def _delta(t: Test, lang: Language = ENGLISH) -> str:
     d = t.delta
     if d is None:
         return "n/a"
-    if t.metric in ("drop_off", "conversion", "churn"):
+    if t.metric in _PROPORTIONS:
         return points(d, lang=lang)
     if t.metric == "csat":  # CSAT is already on 0-100: its change is in points as it stands
-        return f"{localised(f'{d:+.1f}', lang)} {pp(lang)}"
-    return localised(f"{d:+.1f}", lang)
+        return share_points(d, lang=lang)
+    return signed_number(d, lang=lang)
 
 
 def _p(v: float | None, lang: Language = ENGLISH) -> str:
@@ -130,10 +140,7 @@ def _p(v: float | None, lang: Language = ENGLISH) -> str:
 
 
 def _money(v: float | None, currency: str | None, lang: Language = ENGLISH) -> str:
-    if v is None:
-        return "n/a"
-    amount = localised(f"{v:,.0f}", lang)
-    return f"{amount} {currency}" if currency else amount
+    return "n/a" if v is None else whole_money(v, currency, lang=lang)
 
 
 _COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "90"}
@@ -352,7 +359,7 @@ def _markdown_leaks(r: MapResult, t: Translator) -> list[str]:
     lang = t.lang
     for leak in leaks:
         lc = leak.get("lost_conversions")
-        exits = localised(f"{leak.get('exits', 0):,}", lang)
+        exits = count(leak.get("exits", 0), lang=lang)
         lost = "n/a" if lc is None else localised(f"{lc:,.1f}", lang)
         out.append(
             f"| {leak.get('rank')} | {escape_markdown(leak.get('touchpoint'))} | "
@@ -389,7 +396,7 @@ def _markdown_comparison(c: Comparison, t: Translator | None = None) -> list[str
                 f"| {test.verdict.value} | {test.metric} | {escape_markdown(where)} | "
                 f"{_value(test, test.before, lang)} | {_value(test, test.after, lang)} | "
                 f"{_delta(test, lang)} | {_p(test.p_adjusted, lang)} | "
-                f"{localised(f'{test.n_before:,}', lang)}/{localised(f'{test.n_after:,}', lang)} "
+                f"{count(test.n_before, lang=lang)}/{count(test.n_after, lang=lang)} "
                 f"{test.grain} |"
             )
         out.append("")
