@@ -135,43 +135,23 @@ def percent_interval(
     return _local(f"{100 * iv[0]:.{digits}f}{RANGE}{100 * iv[1]:.{digits}f}%", lang)
 
 
-def share(x: float | None, digits: int | None = 1, *, lang: Language = ENGLISH) -> str:
-    """A figure already on 0-100 (CSAT, share of easy answers) with a percent sign;
-    ``digits=None`` writes it as short as it is exact (a what-if's ``12.5%``).
+def share(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
+    """A figure already on 0-100 (CSAT, share of easy answers) with a percent sign.
 
-    >>> share(74.0, 0), share(68.14), share(None), share(12.5, None), share(25.0, None)
-    ('74%', '68.1%', '–', '12.5%', '25%')
+    >>> share(74.0, 0), share(68.14), share(None)
+    ('74%', '68.1%', '–')
     """
-    if x is None:
-        return MISSING
-    return _local(f"{x:g}%" if digits is None else f"{x:.{digits}f}%", lang)
+    return MISSING if x is None else _local(f"{x:.{digits}f}%", lang)
 
 
-def signed_number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
-    """A signed plain figure with the ASCII sign of text tables (a change of NPS or CES).
+def points(x: float | None, *, scale: float = 100.0, lang: Language = ENGLISH) -> str:
+    """A change of a fraction in percentage points; ``scale=1`` for a figure already on 0-100
+    (CSAT), whose change is in points as it stands.
 
-    >>> signed_number(-3.25), signed_number(12.0, 0), signed_number(0.5, lang="ru")
-    ('-3.2', '+12', '+0,5')
+    >>> points(-0.1), points(-2.5, scale=1), points(None)
+    ('-10.0 pp', '-2.5 pp', '–')
     """
-    return MISSING if x is None else _local(f"{x:+.{digits}f}", lang)
-
-
-def points(x: float | None, *, lang: Language = ENGLISH) -> str:
-    """A change of a fraction in percentage points.
-
-    >>> points(-0.1), points(None)
-    ('-10.0 pp', '–')
-    """
-    return MISSING if x is None else share_points(100 * x, lang=lang)
-
-
-def share_points(x: float | None, *, lang: Language = ENGLISH) -> str:
-    """A change of a figure already on 0-100 (CSAT) in percentage points, as it stands.
-
-    >>> share_points(-2.5), share_points(None)
-    ('-2.5 pp', '–')
-    """
-    return MISSING if x is None else f"{signed_number(x, lang=lang)} {pp(lang)}"
+    return MISSING if x is None else f"{number(scale * x, sign=True, lang=lang)} {pp(lang)}"
 
 
 def change(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -219,13 +199,16 @@ def price(x: float | None, currency: str | None, *, lang: Language = ENGLISH) ->
     return _with_currency(_local(f"{x:,.2f}", lang), currency, lang)
 
 
-def number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
-    """A plain decimal figure (a mean, a CES score).
+def number(
+    x: float | None, digits: int = 1, *, sign: bool = False, lang: Language = ENGLISH
+) -> str:
+    """A plain decimal figure (a mean, a CES score); ``sign`` writes ``+`` or ``-`` (the ASCII
+    sign of text tables: a change of NPS or CES).
 
-    >>> number(4.72, 2), number(5.3), number(None)
-    ('4.72', '5.3', '–')
+    >>> number(4.72, 2), number(5.3), number(None), number(-3.25, sign=True), number(0.5, sign=True)
+    ('4.72', '5.3', '–', '-3.2', '+0.5')
     """
-    return MISSING if x is None else _local(f"{x:.{digits}f}", lang)
+    return MISSING if x is None else _local(f"{x:{'+' if sign else ''}.{digits}f}", lang)
 
 
 def signed(x: float | None, digits: int = 0, *, lang: Language = ENGLISH) -> str:
@@ -238,10 +221,10 @@ def signed(x: float | None, digits: int = 0, *, lang: Language = ENGLISH) -> str
 
 
 def level(confidence: float, *, lang: Language = ENGLISH) -> str:
-    """A confidence level as a percentage.
+    """A confidence level (or a what-if's share) as a percentage, as short as it is exact.
 
-    >>> level(0.95), level(0.9)
-    ('95%', '90%')
+    >>> level(0.95), level(0.9), level(0.125), level(0.333)
+    ('95%', '90%', '12.5%', '33.3%')
     """
     return _local(f"{100 * confidence:g}%", lang)
 

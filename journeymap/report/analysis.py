@@ -31,7 +31,6 @@ from journeymap.figures import (
     percent_interval,
     points,
     rounded_count,
-    share,
     whole_money,
 )
 from journeymap.i18n import ENGLISH, N_, NC_, Language, Translator, translator
@@ -167,7 +166,7 @@ def _leak_details(a: Analysis, leak: Leak, t: Translator) -> list[str]:
     wi = leak.what_if
     if wi.extra_conversions is not None:
         fields = {
-            "pct": share(wi.percent, None, lang=L),
+            "pct": level(wi.percent / 100, lang=L),
             "target": wi.target or "",
             "extra": count(wi.extra_conversions, lang=L),
         }

@@ -30,8 +30,6 @@ from journeymap.figures import (
     percent,
     points,
     share,
-    share_points,
-    signed_number,
     whole_money,
 )
 from journeymap.findings import SEVERITY_RANK
@@ -131,8 +129,8 @@ def _delta(t: Test, lang: Language = ENGLISH) -> str:
     if t.metric in _PROPORTIONS:
         return points(d, lang=lang)
     if t.metric == "csat":  # CSAT is already on 0-100: its change is in points as it stands
-        return share_points(d, lang=lang)
-    return signed_number(d, lang=lang)
+        return points(d, scale=1, lang=lang)
+    return number(d, sign=True, lang=lang)
 
 
 def _p(v: float | None, lang: Language = ENGLISH) -> str:

@@ -17,7 +17,7 @@ from journeymap.analysis.comparison import (
     Test,
     Verdict,
 )
-from journeymap.figures import share, whole_money
+from journeymap.figures import level, percent, whole_money
 from journeymap.report.checks import _delta, _money, _value
 
 
@@ -75,6 +75,7 @@ def test_money_in_the_markdown_is_the_figures_money() -> None:
 
 
 def test_a_what_if_share_keeps_its_digits() -> None:
-    assert share(12.5, None) == "12.5%"
-    assert share(12.5, None, lang="ru") == "12,5\xa0%"
-    assert share(25.0, None) == "25%"
+    # the integer shares were percent(p / 100, 0), the others f"{p:g}%" in English digits
+    assert [level(p / 100) for p in (25.0, 12.5, 33.3, 100.0)] == ["25%", "12.5%", "33.3%", "100%"]
+    assert [percent(p / 100, 0) for p in (25.0, 100.0)] == ["25%", "100%"]
+    assert level(12.5 / 100, lang="ru") == "12,5\xa0%"
