@@ -18,7 +18,7 @@ from journeymap.analysis.comparison import (
     Verdict,
 )
 from journeymap.figures import level, percent, whole_money
-from journeymap.report.checks import _delta, _money, _value
+from journeymap.report.checks_common import _delta, _money, _value
 
 
 def _test(metric: Metric, before: float, after: float) -> Test:
