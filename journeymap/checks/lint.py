@@ -19,17 +19,13 @@ from journeymap import facts
 from journeymap import graph as g
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.findings import Number, text, text_of
+from journeymap.findings import Number, stage_subject, text, text_of, touchpoint_subject
 from journeymap.i18n import N_
 from journeymap.model import EvidenceKind, Severity
 
 DEFAULT_ASSUMPTION_MAX_AGE_DAYS = 180
 RESIDUAL_WARN = 0.01
 RESIDUAL_ERROR = 0.05
-
-
-def _tp(tid: str) -> str:
-    return f"touchpoint:{tid}"
 
 
 @register("JM201", "lint.unreachable", kind="lint", severity=Severity.WARNING)
@@ -74,10 +70,10 @@ def unreachable(ctx: Context) -> Iterator[Outcome]:
         reached |= nx.descendants(ctx.G, start)
     for tid in ctx.touchpoints:
         if tid in reached:
-            yield ok(_tp(tid))
+            yield ok(touchpoint_subject(tid))
         else:
             yield fail(
-                _tp(tid),
+                touchpoint_subject(tid),
                 text(
                     "'{id}' cannot be reached: it has no entries and no transition "
                     "from an entry point leads to it",
@@ -139,10 +135,10 @@ def no_goal_reachable(ctx: Context) -> Iterator[Outcome]:
         if tid in goals or tid in ctx.after_goal:
             continue
         if tid in ctx.can_reach_goal:
-            yield ok(_tp(tid))
+            yield ok(touchpoint_subject(tid))
         else:
             yield fail(
-                _tp(tid),
+                touchpoint_subject(tid),
                 text("no goal can be reached from '{id}'", id=tid),
                 ctx.tp_position(tid),
                 hint=text(
@@ -193,13 +189,13 @@ def dead_end(ctx: Context) -> Iterator[Outcome]:
             continue
         if ctx.G.out_degree(tid) == 0 and not d[g.EXITS_DECLARED]:
             yield fail(
-                _tp(tid),
+                touchpoint_subject(tid),
                 text("'{id}' is a dead end: no transitions out and no exits declared", id=tid),
                 ctx.tp_position(tid),
                 hint=text("declare 'exits' (the number who left here) or add 'next'"),
             )
         else:
-            yield ok(_tp(tid))
+            yield ok(touchpoint_subject(tid))
 
 
 @register("JM204", "lint.empty_stage", kind="lint", severity=Severity.WARNING)
@@ -233,7 +229,7 @@ def empty_stage(ctx: Context) -> Iterator[Outcome]:
               - {id: paid, name: Paid, goal: true}
     """
     for stage in ctx.loaded.map.stages:
-        subject = f"stage:{stage.id}"
+        subject = stage_subject(stage.id)
         if stage.touchpoints:
             yield ok(subject)
         else:
@@ -305,13 +301,13 @@ def unsupported_emotion(ctx: Context) -> Iterator[Outcome]:
         ]
         if claims and not tp.evidence_list:
             yield fail(
-                _tp(tid),
+                touchpoint_subject(tid),
                 text(_NO_EVIDENCE[tuple(claims)], id=tid),
                 ctx.tp_position(tid, claims[0]),
                 hint=text("add 'evidence: {{kind: observed|reported|assumed, source: ...}}'"),
             )
         else:
-            yield ok(_tp(tid))
+            yield ok(touchpoint_subject(tid))
 
 
 @register("JM206", "lint.stale_assumption", kind="lint", severity=Severity.WARNING)
@@ -375,7 +371,7 @@ def stale_assumption(ctx: Context) -> Iterator[Outcome]:
                 stale = True
                 loc = ("evidence", k) if isinstance(tp.evidence, list) else ("evidence",)
                 yield fail(
-                    _tp(tid),
+                    touchpoint_subject(tid),
                     text(
                         "the assumption behind '{id}' is {age} day old on {date} "
                         "(more than {max_age})",
@@ -394,7 +390,7 @@ def stale_assumption(ctx: Context) -> Iterator[Outcome]:
                     reference_date=ref.isoformat(),
                 )
         if not stale:
-            yield ok(_tp(tid))
+            yield ok(touchpoint_subject(tid))
 
 
 @register("JM207", "lint.pain_without_opportunity", kind="lint", severity=Severity.WARNING)
@@ -437,7 +433,7 @@ def pain_without_opportunity(ctx: Context) -> Iterator[Outcome]:
         if tp.pain_points and not tp.opportunities:
             n = len(tp.pain_points)
             yield fail(
-                _tp(tid),
+                touchpoint_subject(tid),
                 text(
                     "'{id}' has {n} pain point and no opportunities",
                     plural="'{id}' has {n} pain points and no opportunities",
@@ -449,7 +445,7 @@ def pain_without_opportunity(ctx: Context) -> Iterator[Outcome]:
                 hint=text("add 'opportunities: [...]' with at least one idea"),
             )
         else:
-            yield ok(_tp(tid))
+            yield ok(touchpoint_subject(tid))
 
 
 @register("JM208", "lint.flow_conservation", kind="lint", severity=Severity.WARNING)
@@ -492,7 +488,7 @@ def flow_conservation(ctx: Context) -> Iterator[Outcome]:
             continue
         rel = ctx.relative_residual(tid)
         if rel <= RESIDUAL_WARN:
-            yield ok(_tp(tid))
+            yield ok(touchpoint_subject(tid))
             continue
         d = ctx.G.nodes[tid]
         res = d[g.FLOW_RESIDUAL]
@@ -502,7 +498,7 @@ def flow_conservation(ctx: Context) -> Iterator[Outcome]:
             else "more leave than arrive (unobserved entries)"
         )
         yield fail(
-            _tp(tid),
+            touchpoint_subject(tid),
             text(
                 "flow does not conserve at '{id}': {n} {kind}, {share} of its flow",
                 id=tid,

@@ -16,7 +16,7 @@ from journeymap.analysis.comparison import PROPORTIONS, Metric, Test, Verdict
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
 from journeymap.figures import number, percent, share
-from journeymap.findings import Text, text, text_of
+from journeymap.findings import Text, text, text_of, touchpoint_subject
 from journeymap.i18n import N_
 from journeymap.model import Severity
 from journeymap.source import Position
@@ -126,7 +126,7 @@ def _gate(ctx: Context, metric: Metric) -> Iterator[Outcome]:
     for test in ctx.comparison.tests:
         if test.metric != metric:
             continue
-        subject = f"touchpoint:{test.subject}" if test.subject != "map" else "map"
+        subject = touchpoint_subject(test.subject) if test.subject != "map" else "map"
         if test.verdict == Verdict.OK:
             yield ok(subject)
             continue

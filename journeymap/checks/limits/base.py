@@ -12,7 +12,7 @@ from journeymap import graph as g
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok
 from journeymap.checks.phrases import Shown, Unit
-from journeymap.findings import Phrase, Text, text, text_of
+from journeymap.findings import Phrase, Text, text, text_of, touchpoint_subject
 from journeymap.i18n import N_
 from journeymap.model import NPS_SCALE, Limit, Severity, Survey
 from journeymap.source import Position
@@ -187,7 +187,7 @@ def _survey_limit(ctx: Context, kind: SurveyKind, label: str, unit: Unit) -> Ite
         fig = _survey_figure(ctx, a, tid, kind)
         yield judge(
             ctx,
-            f"touchpoint:{tid}",
+            touchpoint_subject(tid),
             text("{label} at '{id}'", label=label, id=tid),
             fig,
             limit,

@@ -11,7 +11,7 @@ from journeymap.checks.limits.base import (
     _need_analysis,
     judge,
 )
-from journeymap.findings import text
+from journeymap.findings import stage_subject, text
 
 
 @register("JM121", "limit.reach", kind="limit")
@@ -74,7 +74,7 @@ def reach(ctx: Context) -> Iterator[Outcome]:
         )
         yield judge(
             ctx,
-            f"stage:{sid}",
+            stage_subject(sid),
             text("reach of stage '{id}'", id=sid),
             fig,
             limit,

@@ -13,7 +13,7 @@ from journeymap.checks.limits.base import (
     _tp_limits,
     judge,
 )
-from journeymap.findings import text
+from journeymap.findings import text, touchpoint_subject
 from journeymap.model import Survey
 
 
@@ -206,7 +206,7 @@ def responses(ctx: Context) -> Iterator[Outcome]:
         )
         yield judge(
             ctx,
-            f"touchpoint:{tid}",
+            touchpoint_subject(tid),
             text("survey responses at '{id}'", id=tid),
             fig,
             limit,

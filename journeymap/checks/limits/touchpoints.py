@@ -14,7 +14,7 @@ from journeymap.checks.limits.base import (
     _tp_limits,
     judge,
 )
-from journeymap.findings import Text, text
+from journeymap.findings import Text, text, touchpoint_subject
 
 
 @register("JM111", "limit.drop_off", kind="limit")
@@ -76,7 +76,13 @@ def drop_off(ctx: Context) -> Iterator[Outcome]:
             )
         fig = Figure(value, row.drop_off_interval, why)
         yield judge(
-            ctx, f"touchpoint:{tid}", text("drop-off at '{id}'", id=tid), fig, limit, pos, "rate"
+            ctx,
+            touchpoint_subject(tid),
+            text("drop-off at '{id}'", id=tid),
+            fig,
+            limit,
+            pos,
+            "rate",
         )
 
 
@@ -139,7 +145,7 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
         in_chain = tid not in goals and tid not in ctx.after_goal
         valued = bool(goals) and all(ctx.G.nodes[t][g.VALUE] is not None for t in goals)
         if leak is None and in_chain and ctx.G.nodes[tid][g.EXITS] == 0 and valued:
-            yield ok(f"touchpoint:{tid}")  # no exits: nothing is lost here
+            yield ok(touchpoint_subject(tid))  # no exits: nothing is lost here
             continue
         why: Text | None
         if leak is None:
@@ -165,5 +171,11 @@ def lost_value(ctx: Context) -> Iterator[Outcome]:
             interval_note=text("the leak has no bootstrap interval"),
         )
         yield judge(
-            ctx, f"touchpoint:{tid}", text("value lost at '{id}'", id=tid), fig, limit, pos, "money"
+            ctx,
+            touchpoint_subject(tid),
+            text("value lost at '{id}'", id=tid),
+            fig,
+            limit,
+            pos,
+            "money",
         )
