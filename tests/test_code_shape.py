@@ -51,7 +51,6 @@ LONG_MODULES: dict[str, str] = {
     "journeymap/checks/metrics.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/cli/events.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/events/imports.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/checks/lint.py": "most of it is runnable docstrings (a bad and a good map per check)",
     "journeymap/checks/regression.py": "most of it is runnable docstrings (a bad map, a good map and a baseline per check)",
     "journeymap/analysis/chain.py": "the absorbing chain and its solvers, with worked docstrings",
     "journeymap/analysis/core.py": "results slice: typed results and named steps",
