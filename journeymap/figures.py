@@ -144,14 +144,15 @@ def share(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
     return MISSING if x is None else _local(f"{x:.{digits}f}%", lang)
 
 
-def points(x: float | None, *, scale: float = 100.0, lang: Language = ENGLISH) -> str:
-    """A change of a fraction in percentage points; ``scale=1`` for a figure already on 0-100
-    (CSAT), whose change is in points as it stands.
+def points(
+    x: float | None, digits: int = 1, *, scale: float = 100.0, lang: Language = ENGLISH
+) -> str:
+    """A change of a fraction in percentage points (``scale=1``: of a figure on 0-100, CSAT).
 
-    >>> points(-0.1), points(-2.5, scale=1), points(None)
-    ('-10.0 pp', '-2.5 pp', '–')
+    >>> points(-0.1), points(-2.5, scale=1), points(0.012, 2), points(None)
+    ('-10.0 pp', '-2.5 pp', '+1.20 pp', '–')
     """
-    return MISSING if x is None else f"{number(scale * x, sign=True, lang=lang)} {pp(lang)}"
+    return MISSING if x is None else f"{number(scale * x, digits, sign=True, lang=lang)} {pp(lang)}"
 
 
 def change(x: float | None, *, lang: Language = ENGLISH) -> str:
