@@ -144,15 +144,15 @@ def share(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
     return MISSING if x is None else _local(f"{x:.{digits}f}%", lang)
 
 
-def points(x: float | None, *, lang: Language = ENGLISH) -> str:
-    """A change of a fraction in percentage points.
+def points(
+    x: float | None, digits: int = 1, *, scale: float = 100.0, lang: Language = ENGLISH
+) -> str:
+    """A change of a fraction in percentage points (``scale=1``: of a figure on 0-100, CSAT).
 
-    >>> points(-0.1), points(None)
-    ('-10.0 pp', '–')
+    >>> points(-0.1), points(-2.5, scale=1), points(0.012, 2), points(None)
+    ('-10.0 pp', '-2.5 pp', '+1.20 pp', '–')
     """
-    if x is None:
-        return MISSING
-    return _local(f"{100 * x:+.1f}", lang) + " " + pp(lang)
+    return MISSING if x is None else f"{number(scale * x, digits, sign=True, lang=lang)} {pp(lang)}"
 
 
 def change(x: float | None, *, lang: Language = ENGLISH) -> str:
@@ -200,13 +200,16 @@ def price(x: float | None, currency: str | None, *, lang: Language = ENGLISH) ->
     return _with_currency(_local(f"{x:,.2f}", lang), currency, lang)
 
 
-def number(x: float | None, digits: int = 1, *, lang: Language = ENGLISH) -> str:
-    """A plain decimal figure (a mean, a CES score).
+def number(
+    x: float | None, digits: int = 1, *, sign: bool = False, lang: Language = ENGLISH
+) -> str:
+    """A plain decimal figure (a mean, a CES score); ``sign`` writes ``+`` or ``-`` (the ASCII
+    sign of text tables: a change of NPS or CES).
 
-    >>> number(4.72, 2), number(5.3), number(None)
-    ('4.72', '5.3', '–')
+    >>> number(4.72, 2), number(5.3), number(None), number(-3.25, sign=True), number(0.5, sign=True)
+    ('4.72', '5.3', '–', '-3.2', '+0.5')
     """
-    return MISSING if x is None else _local(f"{x:.{digits}f}", lang)
+    return MISSING if x is None else _local(f"{x:{'+' if sign else ''}.{digits}f}", lang)
 
 
 def signed(x: float | None, digits: int = 0, *, lang: Language = ENGLISH) -> str:
@@ -219,10 +222,10 @@ def signed(x: float | None, digits: int = 0, *, lang: Language = ENGLISH) -> str
 
 
 def level(confidence: float, *, lang: Language = ENGLISH) -> str:
-    """A confidence level as a percentage.
+    """A confidence level (or a what-if's share) as a percentage, as short as it is exact.
 
-    >>> level(0.95), level(0.9)
-    ('95%', '90%')
+    >>> level(0.95), level(0.9), level(0.125), level(0.333)
+    ('95%', '90%', '12.5%', '33.3%')
     """
     return _local(f"{100 * confidence:g}%", lang)
 

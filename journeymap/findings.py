@@ -35,8 +35,11 @@ __all__ = [
     "Severity",
     "Text",
     "codes",
+    "stage_subject",
+    "subject_touchpoint",
     "text",
     "text_of",
+    "touchpoint_subject",
 ]
 
 
@@ -139,6 +142,28 @@ def text_of(msgid: str, fields: Mapping[str, Field]) -> Text:
 
 
 SEVERITY_RANK = {Severity.ERROR: 2, Severity.WARNING: 1}
+
+_TOUCHPOINT = "touchpoint:"
+
+
+def touchpoint_subject(tid: str) -> str:
+    """The subject of a finding (and a CSV row) about a touchpoint: what JUnit names a test
+    case and ``checks.lint.disable`` matches.
+
+    >>> touchpoint_subject("checkout"), stage_subject("buy"), subject_touchpoint("touchpoint:a:b")
+    ('touchpoint:checkout', 'stage:buy', 'a:b')
+    """
+    return _TOUCHPOINT + tid
+
+
+def stage_subject(sid: str) -> str:
+    """The subject of a finding about a stage (:func:`touchpoint_subject`)."""
+    return f"stage:{sid}"
+
+
+def subject_touchpoint(subject: str) -> str | None:
+    """The touchpoint a subject names, or None for the map, a stage or an event."""
+    return subject.removeprefix(_TOUCHPOINT) if subject.startswith(_TOUCHPOINT) else None
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,21 @@ class Position:
         return f"{self.path}:{self.line}:{self.col}"
 
 
+def at(path: str, text: str, offset: int) -> Position:
+    """The position of the character ``text[offset]``: its line, and its column in characters
+    of that line, plus 1 (a YAML reader's offset, the first byte that is not UTF-8).
+
+    >>> print(at("m.yaml", "a: 1\\nb: \\x07\\n", 8))
+    m.yaml:2:4
+    """
+    before = text[:offset]
+    return Position(path, before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1)
+
+
 def undecodable(path: str, data: bytes, exc: UnicodeDecodeError) -> Position:
     """Where the first byte of ``data`` that is not UTF-8 lies (``exc`` from decoding ``data``):
-    its line, and its column in characters of the line before it, plus 1.
+    its line, and its column in characters of the line before it, plus 1 (:func:`at` of the
+    text before it, which is valid UTF-8 up to ``exc.start``).
 
     >>> data = b"a,b\\nc\\xffd\\n"
     >>> try:
@@ -44,9 +56,8 @@ def undecodable(path: str, data: bytes, exc: UnicodeDecodeError) -> Position:
     ...     print(undecodable("f.csv", data, exc))
     f.csv:2:2
     """
-    before = data[: exc.start]
-    col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
-    return Position(path, before.count(b"\n") + 1, col)
+    before = data[: exc.start].decode("utf-8")
+    return at(path, before, len(before))
 
 
 @dataclass

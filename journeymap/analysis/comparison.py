@@ -72,6 +72,11 @@ class Metric(StrEnum):
     CHURN = "churn"
 
 
+PROPORTIONS: frozenset[Metric] = frozenset({Metric.CONVERSION, Metric.DROP_OFF, Metric.CHURN})
+"""The metrics that are fractions of 0-1 (printed as percentages, changes in points); CSAT is
+on 0-100 already, NPS and CES are scores."""
+
+
 class Grain(StrEnum):
     """What one observation of a test is."""
 

@@ -14,7 +14,7 @@ from journeymap.analysis.comparison import Metric
 from journeymap.analysis.trend import Rule, Signal, Trend
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.findings import Period, text
+from journeymap.findings import Period, text, touchpoint_subject
 from journeymap.source import Position
 
 OUT_OF_CONTROL = (Rule.BEYOND_LIMITS, Rule.RUN_OF_EIGHT)
@@ -123,7 +123,7 @@ def history_regression(ctx: Context) -> Iterator[Outcome]:
     bad = [s for s in t.signals if s.period == latest and s.rule in OUT_OF_CONTROL and _worse(t, s)]
     earlier = len(t.periods) - 1
     for s in bad:
-        subject = "map" if s.subject is None else f"touchpoint:{s.subject}"
+        subject = "map" if s.subject is None else touchpoint_subject(s.subject)
         yield fail(
             subject,
             text(  # the signal's own sentence is the trend's (analysis), written as it wrote it

@@ -36,7 +36,7 @@ from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
 from journeymap.checks.limits import Figure, _tp_limits, judge
 from journeymap.checks.phrases import Duration, Unit, format_duration
-from journeymap.findings import Text, text
+from journeymap.findings import Text, text, touchpoint_subject
 from journeymap.model import DurationLimit, Limit, ServiceLimit, Severity
 from journeymap.source import Position
 
@@ -342,7 +342,7 @@ def _service_limit(ctx: Context, name: ServiceName) -> Iterator[Outcome]:
             where = ctx.check_position("touchpoints", tid, name, stat) if explicit else pos
             label = text("{stat} {what} at '{id}'", stat=stat, what=_TIME_NAMES[name], id=tid)
             yield judge_time(
-                f"touchpoint:{tid}", label, t, stat, limit, where, _missing(t, stat, tid, name)
+                touchpoint_subject(tid), label, t, stat, limit, where, _missing(t, stat, tid, name)
             )
 
 

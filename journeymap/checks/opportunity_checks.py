@@ -15,7 +15,7 @@ from journeymap.analysis.comparison import Metric
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
 from journeymap.checks.phrases import Listed, Shown
-from journeymap.findings import text
+from journeymap.findings import text, touchpoint_subject
 from journeymap.io.opportunity_refs import located_opportunities
 from journeymap.model import Opportunity, Severity
 from journeymap.source import Position
@@ -151,7 +151,7 @@ def unaddressed_leak(ctx: Context) -> Iterator[Outcome]:
         if any(isinstance(o, str) for o in tp.opportunities)
     }
     for lk in an.leaks[:HIGH_VALUE_TOP]:
-        subject = f"touchpoint:{lk.touchpoint}"
+        subject = touchpoint_subject(lk.touchpoint)
         cost = _cost(lk, by_value)
         if total > 0 and cost >= HIGH_VALUE_SHARE * total and lk.touchpoint not in addressed:
             yield fail(

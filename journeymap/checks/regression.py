@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from journeymap.analysis.comparison import Metric, Test, Verdict
+from journeymap.analysis.comparison import PROPORTIONS, Metric, Test, Verdict
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.findings import Text, text, text_of
+from journeymap.figures import number, percent, share
+from journeymap.findings import Text, text, text_of, touchpoint_subject
 from journeymap.i18n import N_
 from journeymap.model import Severity
 from journeymap.source import Position
@@ -66,16 +67,16 @@ def _sizes(test: Test) -> Text:
 def _describe(test: Test) -> Text:
     """The sentence of a regression finding (a :class:`~journeymap.findings.Text`; its English
     form is the finding's message). Figures are printed in English."""
-    frac = test.metric in (Metric.DROP_OFF, Metric.CONVERSION, Metric.CHURN)
+    frac = test.metric in PROPORTIONS
 
     def f(v: float | None) -> str:
         if v is None:
             return "n/a"
         if frac:
-            return f"{v:.1%}"
+            return percent(v)
         if test.metric == Metric.CES:
-            return f"{v:.2f}"
-        return f"{v:.1f}%" if test.metric == Metric.CSAT else f"{v:.1f}"
+            return number(v, 2)
+        return share(v) if test.metric == Metric.CSAT else number(v)
 
     scale = 100.0 if frac else 1.0
     unit = " points" if test.metric in (Metric.NPS, Metric.CES) else "pp"
@@ -125,7 +126,7 @@ def _gate(ctx: Context, metric: Metric) -> Iterator[Outcome]:
     for test in ctx.comparison.tests:
         if test.metric != metric:
             continue
-        subject = f"touchpoint:{test.subject}" if test.subject != "map" else "map"
+        subject = touchpoint_subject(test.subject) if test.subject != "map" else "map"
         if test.verdict == Verdict.OK:
             yield ok(subject)
             continue

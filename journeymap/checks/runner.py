@@ -43,7 +43,7 @@ from journeymap.checks import (  # noqa: F401  (registers the checks)
 from journeymap.checks.context import Context, make_context
 from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, codes
 from journeymap.errors import Diagnostic, ExitCode, MapError, did_you_mean
-from journeymap.findings import Text
+from journeymap.findings import Text, stage_subject, subject_touchpoint, touchpoint_subject
 from journeymap.io import LoadedMap
 from journeymap.model import LintDisable
 
@@ -135,15 +135,14 @@ def _disabled(
             continue
         if rule.touchpoint is None and rule.stage is None:
             return rule.reason
-        if rule.touchpoint is not None and subject == f"touchpoint:{rule.touchpoint}":
+        if rule.touchpoint is not None and subject == touchpoint_subject(rule.touchpoint):
             return rule.reason
         if rule.stage is not None:
-            if subject == f"stage:{rule.stage}":
+            if subject == stage_subject(rule.stage):
                 return rule.reason
-            if subject.startswith("touchpoint:"):
-                tid = subject.split(":", 1)[1]
-                if ctx.G.nodes[tid][g.STAGE] == rule.stage:
-                    return rule.reason
+            tid = subject_touchpoint(subject)
+            if tid is not None and ctx.G.nodes[tid][g.STAGE] == rule.stage:
+                return rule.reason
     return None
 
 

@@ -36,7 +36,7 @@ from journeymap.io.yamlbuild import (
     resolve_plain,
     too_long,
 )
-from journeymap.source import MAX_BYTES, TOO_LARGE_HINT, Position, SourceText
+from journeymap.source import MAX_BYTES, TOO_LARGE_HINT, Position, SourceText, at, undecodable
 
 __all__ = [
     "MAX_DEPTH",
@@ -67,19 +67,15 @@ def _decode(data: bytes, path: str) -> str:
                 )
             ]
         )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
         raise MapError(
             [
                 Diagnostic(
                     f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                    Position(path, line, col),
+                    undecodable(path, data, exc),
                     hint="save the file as UTF-8",
                 )
             ]
@@ -144,13 +140,11 @@ def parse_yaml(data: bytes | str, path: str, sources: SourceText | None = None) 
             sources,
         ) from None
     except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        pos = Position(path, before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1)
         raise MapError(
             [
                 Diagnostic(
-                    f"unreadable character {exc.character!r} in the file",
-                    pos,
+                    f"unreadable character {_codepoint(exc.character)} in the file",
+                    at(path, text, exc.position),
                     hint="remove control characters",
                 )
             ],
@@ -158,6 +152,16 @@ def parse_yaml(data: bytes | str, path: str, sources: SourceText | None = None) 
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error is one of the above
         raise MapError([Diagnostic(f"YAML error: {exc}", Position(path, 1, 1))], sources) from None
+
+
+def _codepoint(character: int | str) -> str:
+    """A character as its code point, the way a user can search for it (PyYAML passes the
+    ``ord`` of a control character: ``7`` was printed as it stands).
+
+    >>> _codepoint(7), _codepoint("\\x85")
+    ('U+0007', 'U+0085')
+    """
+    return f"U+{character if isinstance(character, int) else ord(character):04X}"
 
 
 def _syntax_hint(problem: str) -> str | None:

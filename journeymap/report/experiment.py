@@ -11,10 +11,9 @@ from collections.abc import Sequence
 
 from journeymap.analysis.experiment import Comparison, Guardrail, Readout
 from journeymap.analysis.experiment_plan import Plan
-from journeymap.figures import MISSING, count, p_value, percent
+from journeymap.figures import MISSING, count, p_value, percent, points
 from journeymap.findings import Number
 from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
-from journeymap.i18n.numbers import pp
 from journeymap.report.formats import pad
 from journeymap.source import Position
 
@@ -30,9 +29,7 @@ def _num(v: float, spec: str, t: Translator | None) -> str:
 
 def _pp(v: float | None, t: Translator | None = None) -> str:
     """A difference of proportions in percentage points: ``+1.20 pp`` (``+1,20 п. п.``)."""
-    if v is None:
-        return MISSING
-    return f"{_num(v * 100, '+.2f', t)} {pp(ENGLISH if t is None else t.lang)}"
+    return points(v, 2, lang=ENGLISH if t is None else t.lang)
 
 
 def _span(ci: tuple[float, float] | None, fmt: str = "pp", t: Translator | None = None) -> str:

@@ -39,6 +39,7 @@ from journeymap.figures import (
     share,
     whole_money,
 )
+from journeymap.findings import stage_subject, touchpoint_subject
 from journeymap.i18n import ENGLISH, N_, Language, translator
 from journeymap.i18n.formulas import formula as formula_in
 from journeymap.i18n.numbers import service_unit
@@ -92,7 +93,7 @@ def _time_unit(t: ServiceTime) -> str:
 
 
 def _time_rows(tid: str, name: ServiceName, t: ServiceTime) -> list[CxRow]:
-    subject = f"touchpoint:{tid}"
+    subject = touchpoint_subject(tid)
     from_samples = t.p90 is not None
     out = []
     for stat, value, formula in (
@@ -132,7 +133,7 @@ def _service_rows(a: Analysis, m: Metrics) -> list[CxRow]:
             out.append(
                 CxRow(
                     "service_cost",
-                    f"touchpoint:{tid}",
+                    touchpoint_subject(tid),
                     c.value,
                     None,
                     None,
@@ -177,7 +178,7 @@ def _survey_rows(a: Analysis) -> list[CxRow]:
             out.append(
                 CxRow(
                     kind,
-                    f"stage:{st.id}",
+                    stage_subject(st.id),
                     m.headline,
                     low,
                     high,

@@ -1,0 +1,98 @@
+"""What the formats of a check run share: every finding of a run, its closing count, a finding's
+line, and the figures of a comparison with the baseline (through :mod:`journeymap.figures`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from journeymap.analysis.comparison import PROPORTIONS as _PROPORTIONS
+from journeymap.analysis.comparison import Test
+from journeymap.checks import Finding, MapResult, Severity
+from journeymap.figures import (
+    number,
+    percent,
+    points,
+    share,
+    whole_money,
+)
+from journeymap.i18n import ENGLISH, Language, Translator, translator
+from journeymap.i18n.numbers import localised
+
+
+def _all(results: Iterable[MapResult]) -> list[Finding]:
+    return [f for r in results for f in r.findings]
+
+
+def _count_line(results: list[MapResult], t: Translator | None = None) -> str:
+    """ "1 map, 0 errors, 1 warning" (English unless ``t`` says otherwise)."""
+    t = t or translator(ENGLISH)
+    found = _all(results)
+    e = sum(f.severity == Severity.ERROR for f in found)
+    w = sum(f.severity == Severity.WARNING for f in found)
+    n = len(results)
+    return t.gettext("{maps}, {errors}, {warnings}").format(
+        maps=t.ngettext("{n} map", "{n} maps", n).format(n=n),
+        errors=t.ngettext("{n} error", "{n} errors", e).format(n=e),
+        warnings=t.ngettext("{n} warning", "{n} warnings", w).format(n=w),
+    )
+
+
+def _line(f: Finding, t: Translator | None = None) -> str:
+    """``path:line:col: CODE severity: message; hint``: the prefix stays as it is in every
+    language (editors and CI parse it), the message and hint are written in the language of
+    ``t``."""
+    if t is None or t.lang == ENGLISH:
+        return f"{f}; {f.hint}" if f.hint else str(f)
+    hint = f.hint_in(t)
+    where = f"{f.position}: " if f.position else ""
+    return f"{where}{f.code} {f.severity.value}: {f.message_in(t)}" + (f"; {hint}" if hint else "")
+
+
+def _pct(v: float | None, lang: Language = ENGLISH) -> str:
+    return "n/a" if v is None else percent(v, lang=lang)
+
+
+def _value(t: Test, v: float | None, lang: Language = ENGLISH) -> str:
+    """A compared figure as the check table and Markdown show it, in ``lang``'s separators
+    (English: ``4.8%``; Russian: ``4,8 %``), through :mod:`journeymap.figures`."""
+    if v is None:
+        return "n/a"
+    if t.metric in _PROPORTIONS:
+        return percent(v, lang=lang)
+    return share(v, lang=lang) if t.metric == "csat" else number(v, lang=lang)
+
+
+def _delta(t: Test, lang: Language = ENGLISH) -> str:
+    """The change of a compared figure: percentage points for proportions and CSAT."""
+    d = t.delta
+    if d is None:
+        return "n/a"
+    if t.metric in _PROPORTIONS:
+        return points(d, lang=lang)
+    if t.metric == "csat":  # CSAT is already on 0-100: its change is in points as it stands
+        return points(d, scale=1, lang=lang)
+    return number(d, sign=True, lang=lang)
+
+
+def _p(v: float | None, lang: Language = ENGLISH) -> str:
+    return "n/a" if v is None else localised(f"{v:.3g}", lang)
+
+
+def _money(v: float | None, currency: str | None, lang: Language = ENGLISH) -> str:
+    return "n/a" if v is None else whole_money(v, currency, lang=lang)
+
+
+def _verdict(t: Translator, failed: bool) -> str:
+    """ "{tool} failed: {counts}" or "{tool} passed: {counts}" in the language of ``t``."""
+    return t.gettext("{tool} failed: {counts}") if failed else t.gettext("{tool} passed: {counts}")
+
+
+def _cell(s: object) -> str:
+    """Text inside a code span of a table cell (a path): backslash escapes do not work there,
+    so only what would end the cell or the line is replaced. Other user text goes through
+    :func:`~journeymap.report.formats.escape_markdown`."""
+    return str(s).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
