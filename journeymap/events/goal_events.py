@@ -248,7 +248,9 @@ def run_counts(
         try:
             if progress:
                 progress(f"reading {len(files)} file(s), counting goal events")
-            duck.load(files, opts.columns, wcols, None, named, dense=False)
+            # the event dictionary only for the pipeline's jm_events (an event-id column)
+            dictionary = opts.columns.dedup is not None
+            duck.load(files, opts.columns, wcols, None, named, dense=False, dictionary=dictionary)
             duck.macros(opts.timezone)
             rows = _duck_counts(duck, jm, opts, stmts)
             rows.update(duck.run_more(extra.build(rows)))
