@@ -196,33 +196,37 @@ _COUNTED = "jm_row_counts"
 
 def _duck_counts(duck: Any, jm: JourneyMap, opts: IngestOptions, stmts: dict[str, str]) -> Rows:
     """The statements on DuckDB: ``stats_rows`` and ``usable_events`` in one scan with the
-    hashes (:func:`row_counts`, into a table read twice: the counts as Python numbers, the
-    hashes as numpy arrays), ``duplicate_events`` only among the shared hashes, and the checks
-    only when they can find rows (``DuckEngine.checks``); ``jm_parsed`` is a table only when a
-    file is text (``DuckEngine.parsed_table``)."""
+    hashes (:func:`_one_scan`), and the checks only when they can find rows
+    (``DuckEngine.checks``); ``jm_parsed`` is a table only when a file is text
+    (``DuckEngine.parsed_table``)."""
     duck.relation("jm_parsed", stmts["jm_parsed"], keep=duck.parsed_table)
     exact = "usable_events" in stmts
-    later = ("jm_parsed", "duplicate_events", *CHECKS)
+    later: tuple[str, ...] = ("jm_parsed", "duplicate_events", *CHECKS)
     if exact:
         later += ("stats_rows", "usable_events")
         duck.relation(_COUNTED, row_counts(stmts["stats_rows"], jm, opts), keep=True)
-        counted = duck.rows(f"SELECT * EXCLUDE (jm_hashes) FROM {_COUNTED}")
     rows: Rows = duck.run_more({k: v for k, v in stmts.items() if k not in later})
     if exact:
-        n = _USABLE_COLUMNS
-        rows["stats_rows"] = [r[:-n] for r in counted]
-        # a segment without usable rows has no usable_events row (its WHERE keeps none)
-        usable = [(r[0], *r[-n:]) for r in counted if r[-n]]
-        dups: list[tuple[Any, ...]] = []
-        if usable:
-            found = duck.con.execute(f"SELECT jm_hashes FROM {_COUNTED} WHERE jm_n > 0")
-            if shared_hashes(duck.con, list(found.fetchnumpy()["jm_hashes"])):
-                among = f"{_HASH} IN (SELECT jm_h FROM {SHARED})"
-                dups = duck.rows(duplicates_among(jm, opts, among))
-        duck.con.execute(f"DROP TABLE {_COUNTED}")
-        rows["stats_events"] = stats_events(usable, dups)
+        rows["stats_rows"], rows["stats_events"] = _one_scan(duck, jm, opts)
     rows.update(duck.checks(stmts, rows["stats_rows"]))
     return rows
+
+
+def _one_scan(duck: Any, jm: JourneyMap, opts: IngestOptions) -> tuple[list[Any], list[Any]]:
+    """``stats_rows`` and ``stats_events`` from the table of :func:`row_counts`, read twice (the
+    counts as Python numbers, the hashes as numpy arrays), then dropped: ``duplicate_events``
+    runs only among the shared hashes (none in a log without duplicates)."""
+    n = _USABLE_COLUMNS
+    counted = duck.rows(f"SELECT * EXCLUDE (jm_hashes) FROM {_COUNTED}")
+    # a segment without usable rows has no usable_events row (its WHERE keeps none)
+    usable = [(r[0], *r[-n:]) for r in counted if r[-n]]
+    dups: list[tuple[Any, ...]] = []
+    if usable:
+        found = duck.con.execute(f"SELECT jm_hashes FROM {_COUNTED} WHERE jm_n > 0")
+        if shared_hashes(duck.con, list(found.fetchnumpy()["jm_hashes"])):
+            dups = duck.rows(duplicates_among(jm, opts, f"{_HASH} IN (SELECT jm_h FROM {SHARED})"))
+    duck.con.execute(f"DROP TABLE {_COUNTED}")
+    return [r[:-n] for r in counted], stats_events(usable, dups)
 
 
 def run_counts(
