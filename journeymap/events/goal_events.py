@@ -22,6 +22,12 @@ so they are not computed, and it never groups every row either:
   duplicates shares no hash (a collision among 50 million rows has odds of about 1 in 15,000),
   so the statement over G does not run. Spark groups every usable row (the same statement
   without the hash filter).
+- **One scan for every row count (DuckDB).** Each read of ``jm_parsed`` parses every row
+  again, so ``stats_rows``, ``usable_events`` and the hashes of U are one statement
+  (:func:`row_counts`): the pipeline's ``stats_rows`` with the usable aggregate and
+  ``list(hash)`` added, each over U by a ``FILTER`` clause. Its one row per segment is kept
+  as a table and read twice (the counts as Python numbers, exactly as the two statements
+  give them; the hashes as numpy arrays), then dropped.
 - **Goal events** group only the rows whose *event name* a goal rule accepts (a group shares
   its name, so the name filter keeps or drops whole groups): the group's touchpoint is its first
   row's (``ARG_MIN`` by the order key) when a rule tests another column, else the name's.
@@ -31,8 +37,10 @@ so they are not computed, and it never groups every row either:
 ``jm_parsed`` stays a view for Parquet: each statement reads the file again with its own filters
 and columns (projection and filter pushdown), which costs less than one table of every parsed
 row; a text file (CSV, JSON lines) is parsed once into a table, as in ingest. The rows are read
-with the strings as keys (``DuckEngine.load(dense=False)``): no statement here sorts by customer. The goal events are the table ``jm_goal_events`` (``jm_seg, jm_uid, jm_ts, jm_key,
-jm_tp``), which the cohort statements read.
+with the strings as keys (``DuckEngine.load(dense=False)``): no statement here sorts by
+customer, and without an event-id column no event dictionary ``jm_evs`` is built
+(``dictionary=False``): nothing here names an unmapped event. The goal events are the table
+``jm_goal_events`` (``jm_seg, jm_uid, jm_ts, jm_key, jm_tp``), which the cohort statements read.
 """
 
 from __future__ import annotations
