@@ -46,8 +46,17 @@ seconds (user + system, of the process and its threads) of that run: the 2-core 
 shared with other developers running test suites, so wall times vary by a factor of several
 between runs and the CPU seconds are the figures to compare.
 
-Where the time goes (`benchmarks/profile_events.py`, 5 million events, 2026-12-01 evening, a
-machine with load average 8 to 14 on 2 cores: CPU seconds, wall times are noise). `cohorts`
+Where the time goes (`benchmarks/profile_events.py`, 5 million events, 2026-12-02 night, a
+shared 2-core machine: CPU seconds, wall times are noise). `cohorts` reads the parsed rows
+twice: one scan for every row count, the usable-row aggregate with its distinct customers and
+the 64-bit hashes of the usable rows (0.65-1.0 s CPU: the parse of every row about 0.3, the
+distinct customers about 0.3), and the goal events (0.2 s, the name filter in the Parquet
+scan); then the hashes to numpy and their sort (0.14-0.27 s with numpy's import), the cohort
+statements over 173,000 goal events (0.2 s) and the imports (*cohorts imports* below: the
+map model's pydantic classes, duckdb and numpy). Before session 8 it read them four times
+(the row counts, the usable-row aggregate and the hashes apart, and the event dictionary
+`jm_evs` it never read): 5,815 -> 4,309 million instructions on a 1M-row slice (callgrind).
+Session 7: `cohorts`
 no longer deduplicates every row (`journeymap/events/goal_events.py`): the rows left out as
 duplicates and unmapped come from one aggregate of the usable rows and the groups of rows
 whose 64-bit hash another row shares (found by sorting the hashes with numpy; none in a log
@@ -124,6 +133,10 @@ json.dump({"periods": {str(p): [int(r["size"]), int(r["sum"])] for p, r in per.i
 )
 
 
+COHORT_IMPORTS = "import journeymap.cli.cohorts, journeymap.events.cohorts, duckdb, numpy"
+"""What a cohorts run imports before it reads a row (the fixed part of its time)."""
+
+
 def _jm(*args: str) -> list[str]:
     return [sys.executable, "-m", "journeymap", *args]
 
@@ -190,6 +203,7 @@ def run(quick: bool) -> Section:
         t_tr, c_tr = _best(_jm(*trend, "--format", "json", "-o", out["jt"], "-q"), reps)
         t_pc, c_pc = _best([str(other), "-c", COHORTS, log, out["pc"]], reps)
         t_pt, c_pt = _best([str(other), "-c", TREND, log, out["pt"]], reps)
+        t_imp, c_imp = _best([sys.executable, "-c", COHORT_IMPORTS], reps)
         checks = _agree(out["jc"], out["pc"], out["jt"], out["pt"])
     measured = (
         ("cohorts, by month", t_coh, t_pc, c_coh, c_pc),
@@ -247,7 +261,13 @@ def run(quick: bool) -> Section:
             "CPU journeymap / ingest",
         ],
         rows,
-        [f"- peers (benchmarks/.cache/venv-events): {peer_versions(other)}", *checks, *goals],
+        [
+            f"- peers (benchmarks/.cache/venv-events): {peer_versions(other)}",
+            *checks,
+            *goals,
+            f"- cohorts imports (the modules of a cohorts run, no work): {_fmt_s(t_imp)} wall, "
+            f"{_fmt_s(c_imp)} CPU, {t_imp / t_coh:.0%} of the cohorts wall time",
+        ],
     )
 
 

@@ -158,18 +158,21 @@ def statements(
 SELECT e.jm_uid, e.jm_ts, e.jm_key, p.jm_idx
 FROM {GOAL_EVENTS} AS e JOIN {cal.values()} ON e.jm_ts >= p.jm_start AND e.jm_ts < p.jm_end
 WHERE e.jm_tp IN ({goal_list(goals)})""",
-        "jm_cust": "SELECT jm_uid, MIN(jm_idx) AS jm_cohort FROM jm_goal GROUP BY jm_uid",
+        "jm_cust": """
+SELECT jm_uid, MIN(jm_idx) AS jm_cohort, MIN(jm_ts) AS jm_first FROM jm_goal GROUP BY jm_uid""",
         "cohort_active": """
 SELECT c.jm_cohort, g.jm_idx - c.jm_cohort AS jm_k, COUNT(DISTINCT g.jm_uid) AS jm_n
 FROM jm_goal AS g JOIN jm_cust AS c ON g.jm_uid = c.jm_uid
 GROUP BY c.jm_cohort, g.jm_idx - c.jm_cohort""",
         "goal_customers": goal_customers_sql(goals, events=GOAL_EVENTS),
+        # a customer's second goal timestamp is its first after its first (no window, no
+        # DISTINCT: ties at the first timestamp fail ts > first)
         "cohort_second": """
 SELECT jm_d, COUNT(*) AS jm_n FROM (
-  SELECT jm_ts - MIN(jm_ts) OVER (PARTITION BY jm_uid) AS jm_d,
-    ROW_NUMBER() OVER (PARTITION BY jm_uid ORDER BY jm_ts) AS jm_r
-  FROM (SELECT DISTINCT jm_uid, jm_ts FROM jm_goal) AS jm_t
-) AS jm_s WHERE jm_r = 2 GROUP BY jm_d""",
+  SELECT MIN(g.jm_ts) - c.jm_first AS jm_d
+  FROM jm_goal AS g JOIN jm_cust AS c ON g.jm_uid = c.jm_uid AND g.jm_ts > c.jm_first
+  GROUP BY g.jm_uid, c.jm_first
+) AS jm_s GROUP BY jm_d""",
     }
     if value_alias is not None:
         stmts["jm_value"] = f"""

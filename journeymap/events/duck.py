@@ -204,11 +204,13 @@ class DuckEngine:
         named: Mapping[str, str] | None = None,
         *,
         dense: bool = True,
+        dictionary: bool = True,
     ) -> None:
         """Read ``files`` into ``jm_raw``; ``dense``: with the integer keys of
         ``layers.id_relations`` (the pipeline's sorts and tables), else the strings as keys (a
         command that never sorts by customer, such as ``cohorts``, saves building and joining
-        the dictionaries on every read)."""
+        the dictionaries on every read); ``dictionary=False`` with ``dense=False``: no event
+        dictionary ``jm_evs`` either (``layers.make_raw``)."""
         self._files = files
         schemas = [_describe(self.con, f) for f in files]
         selects = [
@@ -218,7 +220,9 @@ class DuckEngine:
         kinds = [dict(schema).get(columns.timestamp, "VARCHAR").upper() for schema in schemas]
         self.parsed_table = any(f.format != "parquet" for f in files)
         self.text_timestamps = any(_timestamp("t", kind)[0] is None for kind in kinds)
-        self.identity = make_raw(self, "\nUNION ALL\n".join(selects), columns, dense=dense)
+        self.identity = make_raw(
+            self, "\nUNION ALL\n".join(selects), columns, dense=dense, dictionary=dictionary
+        )
 
     def relation(self, name: str, sql: str, *, keep: bool = False) -> None:
         self._sql(f"CREATE TEMP {'TABLE' if keep else 'VIEW'} {name} AS {sql}")

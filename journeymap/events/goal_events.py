@@ -22,6 +22,12 @@ so they are not computed, and it never groups every row either:
   duplicates shares no hash (a collision among 50 million rows has odds of about 1 in 15,000),
   so the statement over G does not run. Spark groups every usable row (the same statement
   without the hash filter).
+- **One scan for every row count (DuckDB).** Each read of ``jm_parsed`` parses every row
+  again, so ``stats_rows``, ``usable_events`` and the hashes of U are one statement
+  (:func:`row_counts`): the pipeline's ``stats_rows`` with the usable aggregate and
+  ``list(hash)`` added, each over U by a ``FILTER`` clause. Its one row per segment is kept
+  as a table and read twice (the counts as Python numbers, exactly as the two statements
+  give them; the hashes as numpy arrays), then dropped.
 - **Goal events** group only the rows whose *event name* a goal rule accepts (a group shares
   its name, so the name filter keeps or drops whole groups): the group's touchpoint is its first
   row's (``ARG_MIN`` by the order key) when a rule tests another column, else the name's.
@@ -31,8 +37,10 @@ so they are not computed, and it never groups every row either:
 ``jm_parsed`` stays a view for Parquet: each statement reads the file again with its own filters
 and columns (projection and filter pushdown), which costs less than one table of every parsed
 row; a text file (CSV, JSON lines) is parsed once into a table, as in ingest. The rows are read
-with the strings as keys (``DuckEngine.load(dense=False)``): no statement here sorts by customer. The goal events are the table ``jm_goal_events`` (``jm_seg, jm_uid, jm_ts, jm_key,
-jm_tp``), which the cohort statements read.
+with the strings as keys (``DuckEngine.load(dense=False)``): no statement here sorts by
+customer, and without an event-id column no event dictionary ``jm_evs`` is built
+(``dictionary=False``): nothing here names an unmapped event. The goal events are the table
+``jm_goal_events`` (``jm_seg, jm_uid, jm_ts, jm_key, jm_tp``), which the cohort statements read.
 """
 
 from __future__ import annotations
@@ -85,10 +93,8 @@ def count_statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> d
     rules = mapping_rules(jm)
     wcols = where_columns(rules)
     usable = usable_rows(opts)
-    mapped = f"CASE WHEN {mapping_case(rules, wcols)} IS NULL THEN 0 ELSE 1 END"
     out["usable_events"] = f"""
-SELECT jm_seg, COUNT(*) AS jm_n, SUM({mapped}) AS jm_mapped, MIN(jm_ts) AS jm_min,
-  MAX(jm_ts) AS jm_max, COUNT(DISTINCT jm_uid) AS jm_customers
+SELECT jm_seg, {usable_aggregates(jm, "")}
 FROM jm_parsed WHERE {usable} GROUP BY jm_seg"""
     out["duplicate_events"] = duplicates_among(jm, opts, "")
     # a goal rule's name (or pattern) with its conditions on other columns left out: the rows
@@ -109,6 +115,35 @@ def usable_rows(opts: IngestOptions) -> str:
     """The rows the pipeline deduplicates (as ``sql.statements``' dedup: none left out)."""
     ident = " AND jm_ident = 0" if opts.columns.naming is not None else ""
     return f"jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident}"
+
+
+def usable_aggregates(jm: JourneyMap, only: str) -> str:
+    """The aggregates of ``usable_events`` over the usable rows (events before the dedup, those
+    that map, first and last timestamp, customers); ``only``: a ``FILTER`` clause that picks
+    the usable rows (empty: the statement's ``WHERE`` picks them)."""
+    rules = mapping_rules(jm)
+    mapped = f"CASE WHEN {mapping_case(rules, where_columns(rules))} IS NULL THEN 0 ELSE 1 END"
+    return (
+        f"COUNT(*){only} AS jm_n, SUM({mapped}){only} AS jm_mapped, MIN(jm_ts){only} AS jm_min, "
+        f"MAX(jm_ts){only} AS jm_max, COUNT(DISTINCT jm_uid){only} AS jm_customers"
+    )
+
+
+_USABLE_COLUMNS = 5
+"""How many aggregates :func:`usable_aggregates` gives."""
+_STATS_TAIL = "\nFROM jm_parsed GROUP BY jm_seg"
+
+
+def row_counts(stats_rows: str, jm: JourneyMap, opts: IngestOptions) -> str:
+    """One scan of the parsed rows for all their counts (DuckDB): the pipeline's ``stats_rows``
+    with :func:`usable_aggregates` and the list of the usable rows' hashes (``jm_hashes``)
+    added to its select list, each over the usable rows only (``FILTER``). Each read of the
+    parsed rows parses every row again, so one scan instead of three saves two parses."""
+    if not stats_rows.endswith(_STATS_TAIL):  # sql.statements' own form, which this extends
+        raise AssertionError("stats_rows no longer ends with its FROM and GROUP BY")
+    only = f" FILTER (WHERE {usable_rows(opts)})"
+    added = f",\n  {usable_aggregates(jm, only)},\n  list({_HASH}){only} AS jm_hashes"
+    return stats_rows[: -len(_STATS_TAIL)] + added + _STATS_TAIL
 
 
 def duplicates_among(jm: JourneyMap, opts: IngestOptions, among: str) -> str:
@@ -143,18 +178,19 @@ def stats_events(
     return out
 
 
-def shared_hashes(con: Any, opts: IngestOptions) -> int:
+def shared_hashes(con: Any, hashes: list[Any]) -> int:
     """Create :data:`SHARED`, the hashes that two usable rows or more share; how many.
 
-    The hashes of every usable row are fetched (8 bytes each) and sorted with numpy: a value
-    equal to its neighbour is shared. Far cheaper than DuckDB's hash aggregate of every row,
-    which must keep one group per distinct value."""
+    ``hashes``: per segment, the hashes of its usable rows (numpy arrays of ``uint64``, 8 bytes
+    a row), each sorted with numpy: a value equal to its neighbour is shared. Far cheaper than
+    DuckDB's hash aggregate of every row, which must keep one group per distinct value."""
     import numpy as np
 
-    found = con.execute(f"SELECT {_HASH} AS jm_h FROM jm_parsed WHERE {usable_rows(opts)}")
-    hashes = found.fetchnumpy()["jm_h"]
-    hashes.sort()
-    shared = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+    found = []
+    for h in hashes:
+        h.sort()
+        found.append(h[1:][h[1:] == h[:-1]])
+    shared = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint64)
     # a list parameter (not a registered array, which DuckDB reads as a table only from 2.0)
     values = shared.tolist()
     con.execute(
@@ -163,21 +199,42 @@ def shared_hashes(con: Any, opts: IngestOptions) -> int:
     return len(values)
 
 
+_COUNTED = "jm_row_counts"
+
+
 def _duck_counts(duck: Any, jm: JourneyMap, opts: IngestOptions, stmts: dict[str, str]) -> Rows:
-    """The statements on DuckDB: ``duplicate_events`` only among the shared hashes, and the
-    checks only when they can find rows (``DuckEngine.checks``); ``jm_parsed`` is a table only
-    when a file is text (``DuckEngine.parsed_table``)."""
+    """The statements on DuckDB: ``stats_rows`` and ``usable_events`` in one scan with the
+    hashes (:func:`_one_scan`), and the checks only when they can find rows
+    (``DuckEngine.checks``); ``jm_parsed`` is a table only when a file is text
+    (``DuckEngine.parsed_table``)."""
     duck.relation("jm_parsed", stmts["jm_parsed"], keep=duck.parsed_table)
-    later = ("jm_parsed", "duplicate_events", *CHECKS)
+    exact = "usable_events" in stmts
+    later: tuple[str, ...] = ("jm_parsed", "duplicate_events", *CHECKS)
+    if exact:
+        later += ("stats_rows", "usable_events")
+        duck.relation(_COUNTED, row_counts(stmts["stats_rows"], jm, opts), keep=True)
     rows: Rows = duck.run_more({k: v for k, v in stmts.items() if k not in later})
+    if exact:
+        rows["stats_rows"], rows["stats_events"] = _one_scan(duck, jm, opts)
     rows.update(duck.checks(stmts, rows["stats_rows"]))
-    if "usable_events" in rows:
-        dups: list[tuple[Any, ...]] = []
-        if rows["usable_events"] and shared_hashes(duck.con, opts):
-            among = f"{_HASH} IN (SELECT jm_h FROM {SHARED})"
-            dups = duck.rows(duplicates_among(jm, opts, among))
-        rows["stats_events"] = stats_events(rows.pop("usable_events"), dups)
     return rows
+
+
+def _one_scan(duck: Any, jm: JourneyMap, opts: IngestOptions) -> tuple[list[Any], list[Any]]:
+    """``stats_rows`` and ``stats_events`` from the table of :func:`row_counts`, read twice (the
+    counts as Python numbers, the hashes as numpy arrays), then dropped: ``duplicate_events``
+    runs only among the shared hashes (none in a log without duplicates)."""
+    n = _USABLE_COLUMNS
+    counted = duck.rows(f"SELECT * EXCLUDE (jm_hashes) FROM {_COUNTED}")
+    # a segment without usable rows has no usable_events row (its WHERE keeps none)
+    usable = [(r[0], *r[-n:]) for r in counted if r[-n]]
+    dups: list[tuple[Any, ...]] = []
+    if usable:
+        found = duck.con.execute(f"SELECT jm_hashes FROM {_COUNTED} WHERE jm_n > 0")
+        if shared_hashes(duck.con, list(found.fetchnumpy()["jm_hashes"])):
+            dups = duck.rows(duplicates_among(jm, opts, f"{_HASH} IN (SELECT jm_h FROM {SHARED})"))
+    duck.con.execute(f"DROP TABLE {_COUNTED}")
+    return [r[:-n] for r in counted], stats_events(usable, dups)
 
 
 def run_counts(
@@ -203,7 +260,9 @@ def run_counts(
         try:
             if progress:
                 progress(f"reading {len(files)} file(s), counting goal events")
-            duck.load(files, opts.columns, wcols, None, named, dense=False)
+            # the event dictionary only for the pipeline's jm_events (an event-id column)
+            dictionary = opts.columns.dedup is not None
+            duck.load(files, opts.columns, wcols, None, named, dense=False, dictionary=dictionary)
             duck.macros(opts.timezone)
             rows = _duck_counts(duck, jm, opts, stmts)
             rows.update(duck.run_more(extra.build(rows)))

@@ -107,12 +107,21 @@ def id_relations(relation: str, *, dense: bool) -> dict[str, str]:
 
 
 def make_raw(
-    engine: RawEngine, base_sql: str, columns: Columns, *, dense: bool = False
+    engine: RawEngine,
+    base_sql: str,
+    columns: Columns,
+    *,
+    dense: bool = False,
+    dictionary: bool = True,
 ) -> IdentityFigures | None:
     """Create ``jm_raw`` (and ``jm_evs``, :func:`id_relations`) from the base rows; what
-    stitching did (None without identity columns)."""
+    stitching did (None without identity columns). ``dictionary=False`` (only with the
+    strings as keys, ``dense=False``) leaves out ``jm_evs``, a scan of every row that a command
+    naming no unmapped event (``cohorts``) never reads."""
     figures = _rows(engine, base_sql, columns)
     for name, sql in id_relations("jm_raw_text", dense=dense).items():
+        if name == "jm_evs" and not (dictionary or dense):
+            continue
         engine.relation(name, sql, keep=name != "jm_raw")
     return figures
 

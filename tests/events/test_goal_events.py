@@ -237,3 +237,53 @@ def test_blank_customer_ids_are_the_ones_trim_empties(log: Log, ids: tuple[str, 
     )
     [full] = ingest(goal_event_map("buy"), [str(path)], IngestOptions(max_bad_rows=LIMIT))
     assert full.totals.bad_customer == blank == 4
+
+
+def test_one_scan_gives_the_pipeline_row_counts_and_usable_aggregate(log: Log) -> None:
+    """``row_counts`` (one scan: ``stats_rows`` + the usable-row aggregate + the hashes) gives
+    the rows of the two statements it stands for, run apart on the same engine: 11 rows, 3
+    unusable (one each), 8 usable of 4 customers (a, b, c, d), every one mapped (6 purchases, 2
+    homes)."""
+    from journeymap.events.duck import DuckEngine
+    from journeymap.events.goal_events import row_counts
+    from journeymap.events.inputs import log_files
+
+    jm, opts = _map(where=False), IngestOptions(max_bad_rows=LIMIT)
+    stmts = count_statements(jm, opts, ["paid"])
+    with log_files([str(log(ROWS, header=HEADER))]) as files:
+        duck = DuckEngine()
+        try:
+            duck.load(files, opts.columns, [], None, dense=False, dictionary=False)
+            duck.macros(opts.timezone)
+            duck.relation("jm_parsed", stmts["jm_parsed"])
+            apart = duck.rows(stmts["stats_rows"]), duck.rows(stmts["usable_events"])
+            one = row_counts(stmts["stats_rows"], jm, opts)
+            [fused] = duck.rows(f"SELECT * EXCLUDE (jm_hashes), len(jm_hashes) FROM ({one})")
+        finally:
+            duck.close()
+    assert apart[0] == [("v", 11, 3, 1, 1, 1)]
+    assert apart[1][0][:3] + apart[1][0][-1:] == ("v", 8, 8, 4)
+    assert [fused[:6]] == apart[0] and [(fused[0], *fused[6:11])] == apart[1]
+    assert fused[11] == 8  # a hash for every usable row
+
+
+@pytest.mark.parametrize("dedup", [None, "event_id"])
+def test_the_event_dictionary_is_built_only_when_read(
+    log: Log, monkeypatch: pytest.MonkeyPatch, dedup: str | None
+) -> None:
+    """Cohorts name no unmapped event, so ``jm_evs`` (a scan of every row) is not built; with
+    an event-id column the pipeline's ``jm_events`` reads it, and it is."""
+    from journeymap.events.duck import DuckEngine
+
+    made: list[str] = []
+    relation = DuckEngine.relation
+
+    def spy(self: DuckEngine, name: str, sql: str, *, keep: bool = False) -> None:
+        made.append(name)
+        relation(self, name, sql, keep=keep)
+
+    monkeypatch.setattr(DuckEngine, "relation", spy)
+    opts = IngestOptions(columns=Columns(dedup=dedup), max_bad_rows=LIMIT)
+    run = cohorts(_map(where=False), [str(log(ROWS, header=HEADER))], opts)
+    assert ("jm_evs" in made) == (dedup is not None)
+    assert run.totals.rows == 11 and run.cohorts.customers == 4
