@@ -6,7 +6,7 @@ import os
 import tempfile
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeymap.errors import UsageError
 from journeymap.events.csv_errors import csv_error, is_csv_error
@@ -15,6 +15,9 @@ from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, r
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns, Resources
 from journeymap.events.sql import CHECKS, MAX_US, MIN_US, RELATIONS, RESULTS, ident, lit
+
+if TYPE_CHECKING:
+    from journeymap.events.ordered_duck import OrderedPlan
 
 Progress = Callable[[str], None]
 
@@ -249,9 +252,19 @@ class DuckEngine:
         self.con.execute(f"CREATE OR REPLACE TEMP MACRO JM_LOCAL_TO_UTC(x) AS {to_utc}")
         self.con.execute("CREATE OR REPLACE TEMP MACRO JM_LOWER_MEDIAN(x) AS quantile_disc(x, 0.5)")
 
+    numpy_pass = True
+    """Whether ``run`` with a plan computes ``jm_events`` and ``jm_visits`` in numpy
+    (``events/ordered_duck.py``); the tests set it False to run the SQL of
+    ``events/ordered.py`` on the same engine and compare."""
+
     def run(
-        self, stmts: dict[str, str], progress: Progress | None = None
+        self,
+        stmts: dict[str, str],
+        progress: Progress | None = None,
+        plan: OrderedPlan | None = None,
     ) -> dict[str, list[tuple[Any, ...]]]:
+        """The pipeline and its result rows; with ``plan`` (and :attr:`numpy_pass`) the
+        ordered pass runs in numpy over the sorted rows instead of the window statements."""
         import duckdb
 
         out: dict[str, list[tuple[Any, ...]]] = {}
@@ -262,6 +275,11 @@ class DuckEngine:
                 kind = "VIEW" if name == "jm_parsed" and not self.parsed_table else "TABLE"
                 if progress and name in stages:
                     progress(stages[name])
+                if name == "jm_events" and plan is not None and self.numpy_pass:
+                    from journeymap.events.ordered_duck import run_ordered
+
+                    if run_ordered(self.con, plan, progress):
+                        break
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
             if progress:
                 progress("counting")
