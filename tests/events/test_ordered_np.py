@@ -176,7 +176,10 @@ def test_hand_worked_visits_of_the_tricky_log(tmp_path: Path) -> None:
 def test_dedup_keeps_the_first_row_of_each_event_in_a_tie_group() -> None:
     """A B A at one instant (keys 10, 11, 12), then A in another segment: the second A is the
     first's duplicate (it keeps the first's code 2 and session 5), the other segment's is not."""
-    a = lambda *v: np.array(v, dtype=np.int64)  # noqa: E731
+
+    def a(*v: int) -> Any:
+        return np.array(v, dtype=np.int64)
+
     r = dedup(
         Rows(
             seg=a(0, 0, 0, 1),
