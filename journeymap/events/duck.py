@@ -278,13 +278,16 @@ class DuckEngine:
                 if name == "jm_events" and plan is not None and self.numpy_pass:
                     from journeymap.events.ordered_duck import run_ordered
 
-                    if run_ordered(self.con, plan, progress):
+                    found = run_ordered(self.con, plan, progress)
+                    if found is not None:
+                        out.update(found)
                         break
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
             if progress:
                 progress("counting")
             for name in RESULTS:
-                out[name] = self.con.execute(stmts[name]).fetchall()
+                if name not in out:
+                    out[name] = self.con.execute(stmts[name]).fetchall()
             out.update(self.checks(stmts, out["stats_rows"]))
         except duckdb.Error as exc:
             raise self._failure(exc) from None

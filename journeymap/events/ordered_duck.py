@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from journeymap.events import ordered_results
 from journeymap.events.ordered_np import (
     Events,
     PassSettings,
@@ -46,6 +47,7 @@ from journeymap.events.sql import (
 from journeymap.events.sqlwords import MICROS
 from journeymap.model import JourneyMap
 
+Results = dict[str, list[tuple[Any, ...]]]
 SEGMENTS = "jm_np_segs"
 SESSIONS = "jm_np_sess"
 
@@ -65,6 +67,8 @@ class OrderedPlan:
     """The code of an event of the dictionary ``jm_evs`` (without ``where:`` columns)."""
     deduplicated: str | None
     """``sql.deduplicated`` with an event-id column, else None (dedup runs in numpy)."""
+    touchpoints: tuple[str, ...]
+    """The touchpoint of each code (``sql.touchpoint_codes``)."""
 
 
 def ordered_plan(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> OrderedPlan:
@@ -89,6 +93,7 @@ def ordered_plan(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> Order
         row_code=f"COALESCE({mapping_code(rules, wcols)}, -1)" if wcols else None,
         event_code="" if wcols else f"COALESCE({mapping_code(rules, [])}, -1)",
         deduplicated=deduplicated(rules, wcols, opts) if opts.columns.dedup else None,
+        touchpoints=tuple(codes),
     )
 
 
@@ -246,11 +251,14 @@ def integer_keys(con: Any) -> bool:
     return bool(n)
 
 
-def run_ordered(con: Any, plan: OrderedPlan, progress: Callable[[str], None] | None) -> bool:
+def run_ordered(
+    con: Any, plan: OrderedPlan, progress: Callable[[str], None] | None
+) -> Results | None:
     """Create ``jm_events`` and ``jm_visits`` on ``con`` from ``jm_parsed`` (module
-    docstring); False (and nothing done) when the keys are strings (:func:`integer_keys`)."""
+    docstring); the result queries the arrays answer (``events/ordered_results.py``), by
+    name. None (and nothing done) when the keys are strings (:func:`integer_keys`)."""
     if not integer_keys(con):
-        return False
+        return None
     rows, segments = fetch_rows(con, plan)
     if rows.rows is None:
         rows = dedup(rows)
@@ -260,4 +268,9 @@ def run_ordered(con: Any, plan: OrderedPlan, progress: Callable[[str], None] | N
         progress("journeys, visits, conversions")
     visits = visits_pass(events, plan.settings, log_end(events, len(segments)))
     register(con, events, visits, segments)
-    return True
+    tps = list(plan.touchpoints)
+    return {
+        "stats_events": ordered_results.stats_events(events, segments),
+        "touchpoints": ordered_results.touchpoints(visits, segments, tps),
+        "transitions": ordered_results.transitions(visits, segments, tps),
+    }

@@ -221,3 +221,52 @@ def test_a_seeded_random_log_gives_the_tables_of_the_sql(tmp_path: Path) -> None
             t = tables_both_ways(log, jm, opts)
             for name in ("jm_events", "jm_visits"):
                 assert t[name] == t[f"{name}_sql"], (case, name)
+
+
+def _random_log(path: Path, seed: int, n: int = 400) -> Path:
+    rng = np.random.default_rng(seed)
+    events = ["home", "product", "cart", "paid", "weird"]
+    rows = [
+        (
+            f"c{rng.integers(12)}",
+            int(rng.integers(0, 40)) * 50,
+            events[rng.integers(5)],
+            ["web", "app"][rng.integers(2)],
+            ["s1", "s2", ""][rng.integers(3)],
+            f"i{rng.integers(60)}",
+        )
+        for _ in range(n)
+    ]
+    return write(path, rows)
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+@pytest.mark.parametrize("case", ["default", "session", "segment", "window"])
+def test_results_from_the_arrays_are_the_sql_rows(
+    tmp_path: Path, case: str, fallback: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``stats_events``, ``touchpoints`` and ``transitions`` (ordered_results) against the SQL
+    on a random log whose pairs have even and odd counts (the lower median); ``fallback``:
+    the distinct customers by a sort and the medians by a lexsort instead of the packed keys."""
+    from journeymap.events import ordered_results
+
+    if fallback:
+        monkeypatch.setattr(ordered_results, "PRESENCE_CELLS", 0)
+        monkeypatch.setattr(ordered_results, "SECONDS_BITS", 1)
+    log = _random_log(tmp_path / "log.csv", 10)
+    fast, sql = results_both_ways(log, WHERE, OPTIONS[case], monkeypatch)
+    counts = {r[3] % 2 for r in sql["transitions"]}
+    assert counts == {0, 1}  # even and odd counts of moves
+    for name in ("stats_events", "touchpoints", "transitions"):
+        assert fast[name] == sql[name], name
+
+
+def test_lower_median_is_duckdb_quantile_disc() -> None:
+    """The rank rule checked on DuckDB itself: x_(ceil(n/2)) for n = 1..6."""
+    import duckdb
+
+    for n in range(1, 7):
+        values = [10 * (i + 1) for i in range(n)]
+        sql = f"SELECT quantile_disc(x, 0.5) FROM unnest({values}) AS t(x)"
+        [(found,)] = duckdb.connect().execute(sql).fetchall()
+        assert found == values[(n - 1) // 2] == values[-(-n // 2) - 1]
