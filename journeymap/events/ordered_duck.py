@@ -16,7 +16,7 @@ registered (``con.register`` scans numpy arrays without a copy) under views name
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -251,12 +251,21 @@ def integer_keys(con: Any) -> bool:
     return bool(n)
 
 
+Dating = Callable[[Events], tuple[Any, list[str]]]
+"""A step between the events and the visits: each event's new segment index and the segments
+(``events/periods.py`` gives a journey's events its period)."""
+
+
 def run_ordered(
-    con: Any, plan: OrderedPlan, progress: Callable[[str], None] | None
+    con: Any,
+    plan: OrderedPlan,
+    progress: Callable[[str], None] | None,
+    dating: Dating | None = None,
 ) -> Results | None:
     """Create ``jm_events`` and ``jm_visits`` on ``con`` from ``jm_parsed`` (module
     docstring); the result queries the arrays answer (``events/ordered_results.py``), by
-    name. None (and nothing done) when the keys are strings (:func:`integer_keys`)."""
+    name. None (and nothing done) when the keys are strings (:func:`integer_keys`).
+    ``dating``: the events' segments are replaced before the visits (:data:`Dating`)."""
     if not integer_keys(con):
         return None
     rows, segments = fetch_rows(con, plan)
@@ -264,6 +273,9 @@ def run_ordered(
         rows = dedup(rows)
     events = events_pass(rows, plan.settings)
     del rows
+    if dating is not None and len(events.rows.ts):
+        seg, segments = dating(events)
+        events = replace(events, rows=replace(events.rows, seg=seg))
     if progress:
         progress("journeys, visits, conversions")
     visits = visits_pass(events, plan.settings, log_end(events, len(segments)))

@@ -209,13 +209,20 @@ def events_pass(r: Rows, s: PassSettings) -> Events:
 
 def log_end(e: Events, segments: int) -> npt.NDArray[np.int64]:
     """The last timestamp of each segment (``MAX(jm_ts) ... GROUP BY jm_seg``), by segment
-    index (the smallest int64 for a segment without events): the partitions' last events."""
+    index (the smallest int64 for a segment without events)."""
     r = e.rows
     out = np.full(segments, np.iinfo(np.int64).min, dtype=np.int64)
-    if len(r.ts):
-        last = np.append(np.flatnonzero(np.diff(e.pid)), len(r.ts) - 1)
+    if len(r.ts):  # the last event of each run of one (segment, customer), in time order
+        last = np.append(np.flatnonzero(changes(r.seg, r.cid)[1:]), len(r.ts) - 1)
         np.maximum.at(out, r.seg[last], r.ts[last])
     return out
+
+
+def journey_first(e: Events, session_journeys: bool) -> npt.NDArray[np.int64]:
+    """Per event, its journey's first timestamp mapped to a touchpoint, else its first
+    timestamp (``events/periods.py`` dates a journey by it)."""
+    r = e.rows
+    return _journey_start(changes(e.sid if session_journeys else e.pid), r.ts, r.code >= 0)
 
 
 def _flags(mask: Flags) -> npt.NDArray[np.int8]:
@@ -283,8 +290,10 @@ def visits_pass(e: Events, s: PassSettings, end: npt.NDArray[np.int64]) -> Visit
 def _journey_start(
     first: Flags, ts: npt.NDArray[np.int64], outside: Flags
 ) -> npt.NDArray[np.int64]:
-    """Per visit, its journey's start: the timestamp of the journey's first visit ``outside``
-    the goals, else of its first visit (``COALESCE(MIN(...), MIN(jm_ts))`` over the journey)."""
+    """Per row of journeys that start where ``first`` is True, the timestamp of the journey's
+    first row where ``outside`` holds, else of its first row (``COALESCE(MIN(CASE WHEN ...
+    THEN jm_ts END), MIN(jm_ts))`` over the journey): the visits pass's journey start (the
+    first visit outside the goals), and :func:`journey_first`."""
     jid = np.cumsum(first) - 1
     start = ts[first]
     candidates = np.flatnonzero(outside)

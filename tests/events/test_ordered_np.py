@@ -270,3 +270,37 @@ def test_lower_median_is_duckdb_quantile_disc() -> None:
         sql = f"SELECT quantile_disc(x, 0.5) FROM unnest({values}) AS t(x)"
         [(found,)] = duckdb.connect().execute(sql).fetchall()
         assert found == values[(n - 1) // 2] == values[-(-n // 2) - 1]
+
+
+@pytest.mark.parametrize("journey", ["customer", "session"])
+@pytest.mark.parametrize("every", ["week", "month"])
+def test_periods_by_the_numpy_pass_are_the_sql_periods(
+    tmp_path: Path, journey: str, every: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``trend --events``: a journey's events take its period; a customer's session journeys
+    fall in several periods (sessions days apart over three months), the customer journeys
+    in the period of their first mapped event."""
+    from journeymap.events.periods import ingest_periods
+
+    rng = np.random.default_rng(12)
+    events = ["weird", "home", "product", "cart", "paid"]
+    rows = [
+        (
+            f"c{rng.integers(60)}",
+            int(rng.integers(0, 90)) * 86_400 + int(rng.integers(0, 4)) * 600,
+            events[rng.integers(5)],
+            "web",
+            "",
+            "",
+        )
+        for _ in range(300)
+    ]
+    log = write(tmp_path / "log.csv", rows)
+    opts = IngestOptions(journey=journey, max_bad_rows=LIMIT)  # type: ignore[arg-type]
+    found = []
+    for numpy_pass in (True, False):
+        monkeypatch.setattr(DuckEngine, "numpy_pass", numpy_pass)
+        run = ingest_periods(WHERE, [str(log)], opts, every=every)  # type: ignore[arg-type]
+        found.append([(written(p.overlay), p.totals) for p in run.periods])
+    assert len(found[0]) >= 3
+    assert found[0] == found[1]
