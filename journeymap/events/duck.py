@@ -278,7 +278,7 @@ class DuckEngine:
                 if name == "jm_events" and plan is not None and self.numpy_pass:
                     from journeymap.events.ordered_duck import run_ordered
 
-                    found = run_ordered(self.con, plan, progress)
+                    found = run_ordered(self.con, plan, progress, rows_read=self.rows_read())
                     if found is not None:
                         out.update(found)
                         break
@@ -310,13 +310,28 @@ class DuckEngine:
 
     def _reading(self) -> str:
         """The first stage line: the rows read when the files say (Parquet's metadata)."""
-        if not self._files or any(f.format != "parquet" for f in self._files):
+        n = self._parquet_rows()
+        if n is None:
             return "reading the rows, sorting them by customer and time"
+        return f"reading {n:,} rows, sorting them by customer and time"
+
+    def _parquet_rows(self) -> int | None:
+        """The rows of the files when they are all Parquet (their metadata), else None."""
+        if not self._files or any(f.format != "parquet" for f in self._files):
+            return None
         paths = ", ".join(lit(f.path) for f in self._files)
         [(n,)] = self.con.execute(
             f"SELECT SUM(num_rows) FROM parquet_file_metadata([{paths}])"
         ).fetchall()
-        return f"reading {int(n or 0):,} rows, sorting them by customer and time"
+        return int(n or 0)
+
+    def rows_read(self) -> int:
+        """The rows of the log (after ``load`` and ``jm_parsed``): Parquet's metadata, else
+        a count of ``jm_parsed``, a table for text files (:attr:`parsed_table`)."""
+        n = self._parquet_rows()
+        if n is None:
+            [(n,)] = self.con.execute("SELECT COUNT(*) FROM jm_parsed").fetchall()
+        return int(n or 0)
 
     def run_more(self, stmts: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
         """More statements after :meth:`run` (``jm_*`` become tables, the others are queries)."""

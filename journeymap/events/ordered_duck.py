@@ -121,9 +121,11 @@ def _dictionaries(con: Any, plan: OrderedPlan) -> list[str]:
     return [str(s) for (s,) in found]
 
 
-def sorted_rows_sql(plan: OrderedPlan, wide_cid: bool) -> str:
+def sorted_rows_sql(plan: OrderedPlan, wide_cid: bool, bucket: tuple[int, int] = (0, 1)) -> str:
     """The statement of the sorted rows (module docstring); ``wide_cid``: a customer key beyond
-    32 bits (kept BIGINT)."""
+    32 bits (kept BIGINT); ``bucket``: ``(b, k)``, the customers whose ``jm_cid % k = b``."""
+    b, k = bucket
+    only = f" AND jm_cid % {k} = {b}" if k > 1 else ""
     cid = "jm_cid" if wide_cid else "CAST(jm_cid AS INTEGER)"
     seg = "jm_np_s" if plan.segmented else "0"
     joins = f" JOIN {SEGMENTS} ON jm_np_seg = jm_seg" if plan.segmented else ""
@@ -136,13 +138,13 @@ def sorted_rows_sql(plan: OrderedPlan, wide_cid: bool) -> str:
         return (
             f"SELECT {seg} AS s, {cid} AS c, jm_ts AS t, CAST(jm_eid AS INTEGER) AS e, "
             f"jm_key AS k, COALESCE(jm_code, -1) AS code, jm_rows AS r{q} "
-            f"FROM ({plan.deduplicated}) AS jm_d{joins} ORDER BY s, c, t, k"
+            f"FROM ({plan.deduplicated}) AS jm_d{joins} WHERE 1 = 1{only} ORDER BY s, c, t, k"
         )
     code = plan.row_code or "0"
     return (
         f"SELECT {seg} AS s, {cid} AS c, jm_ts AS t, CAST(jm_eid AS INTEGER) AS e, "
         f"{ROW_KEY} AS k, CAST({code} AS INTEGER) AS code{q} "
-        f"FROM jm_parsed{joins} WHERE {plan.usable} ORDER BY s, c, t, k"
+        f"FROM jm_parsed{joins} WHERE {plan.usable}{only} ORDER BY s, c, t, k"
     )
 
 
@@ -151,11 +153,11 @@ def _plain(found: dict[str, Any], name: str) -> Any:
     return np.ma.getdata(found.pop(name))
 
 
-def fetch_rows(con: Any, plan: OrderedPlan) -> tuple[Rows, list[str]]:
-    """The sorted rows (deduplicated when ``plan.deduplicated``) and the segments by index."""
-    segments = _dictionaries(con, plan)
+def fetch_rows(con: Any, plan: OrderedPlan, bucket: tuple[int, int] = (0, 1)) -> Rows:
+    """The sorted rows (deduplicated when ``plan.deduplicated``) of the customers of one
+    ``bucket`` (``(b, k)``: ``jm_cid % k = b``), after :func:`_dictionaries`."""
     [(top,)] = con.execute("SELECT MAX(jm_cid) FROM jm_cids").fetchall()
-    found = con.execute(sorted_rows_sql(plan, int(top or 0) >= 2**31)).fetchnumpy()
+    found = con.execute(sorted_rows_sql(plan, int(top or 0) >= 2**31, bucket)).fetchnumpy()
     eid = _plain(found, "e")
     code = _plain(found, "code")
     if plan.row_code is None and plan.deduplicated is None:
@@ -170,7 +172,7 @@ def fetch_rows(con: Any, plan: OrderedPlan) -> tuple[Rows, list[str]]:
         _plain(found, "q") if plan.settings.session_column else None,
         _plain(found, "r") if plan.deduplicated else None,
     )
-    return rows, segments
+    return rows
 
 
 def _event_codes(con: Any, plan: OrderedPlan) -> Any:
@@ -191,8 +193,10 @@ def _segment(segments: list[str]) -> str:
     return f"list_extract([{', '.join(lit(s) for s in segments)}], jm_s + 1)"
 
 
-def register(con: Any, e: Events, v: Visits, segments: list[str]) -> None:
-    """``jm_events`` and ``jm_visits`` as views over the registered arrays (module docstring)."""
+def register(con: Any, e: Events, v: Visits, segments: list[str], into: str = "view") -> None:
+    """``jm_events`` and ``jm_visits`` as views over the registered arrays (module docstring);
+    ``into``: ``"table"`` makes them tables of these rows, ``"append"`` appends the rows to
+    those tables (one bucket of customers after another, the arrays released after each)."""
     r = e.rows
     assert r.rows is not None
     con.register(
@@ -211,10 +215,12 @@ def register(con: Any, e: Events, v: Visits, segments: list[str]) -> None:
         },
     )
     seg = _segment(segments)
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW jm_events AS SELECT {seg} AS jm_seg, jm_cid, jm_ts, "
-        "jm_eid, jm_key, jm_rows, jm_sess_no, NULLIF(jm_code, -1) AS jm_code, jm_visit, "
-        "jm_last FROM jm_np_events"
+    _relation(
+        con,
+        "jm_events",
+        f"SELECT {seg} AS jm_seg, jm_cid, jm_ts, jm_eid, jm_key, jm_rows, jm_sess_no, "
+        "NULLIF(jm_code, -1) AS jm_code, jm_visit, jm_last FROM jm_np_events",
+        into,
     )
     con.register(
         "jm_np_visits",
@@ -234,12 +240,25 @@ def register(con: Any, e: Events, v: Visits, segments: list[str]) -> None:
             "jm_journey": v.journey,
         },
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW jm_visits AS SELECT {seg} AS jm_seg, jm_cid, jm_code, "
-        "NULLIF(jm_next, -1) AS jm_next, NULLIF(jm_secs, -1) AS jm_secs, jm_return, "
-        "jm_first, jm_exit, jm_in_progress, jm_conv, jm_late, "
-        "NULLIF(jm_conv_secs, -1) AS jm_conv_secs, jm_journey FROM jm_np_visits"
+    _relation(
+        con,
+        "jm_visits",
+        f"SELECT {seg} AS jm_seg, jm_cid, jm_code, NULLIF(jm_next, -1) AS jm_next, "
+        "NULLIF(jm_secs, -1) AS jm_secs, jm_return, jm_first, jm_exit, jm_in_progress, "
+        "jm_conv, jm_late, NULLIF(jm_conv_secs, -1) AS jm_conv_secs, jm_journey "
+        "FROM jm_np_visits",
+        into,
     )
+    if into != "view":
+        con.unregister("jm_np_events")
+        con.unregister("jm_np_visits")
+
+
+def _relation(con: Any, name: str, sql: str, into: str) -> None:
+    if into == "append":
+        con.execute(f"INSERT INTO {name} {sql}")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP {into.upper()} {name} AS {sql}")
 
 
 def integer_keys(con: Any) -> bool:
@@ -261,18 +280,34 @@ def run_ordered(
     plan: OrderedPlan,
     progress: Callable[[str], None] | None,
     dating: Dating | None = None,
+    rows_read: int = 0,
 ) -> Results | None:
     """Create ``jm_events`` and ``jm_visits`` on ``con`` from ``jm_parsed`` (module
     docstring); the result queries the arrays answer (``events/ordered_results.py``), by
     name. None (and nothing done) when the keys are strings (:func:`integer_keys`).
-    ``dating``: the events' segments are replaced before the visits (:data:`Dating`)."""
+    ``dating``: the events' segments are replaced before the visits (:data:`Dating`).
+
+    ``rows_read`` (the rows of the log) beyond :data:`BUCKET_ROWS`: the customers are passed
+    over in buckets (:func:`buckets`), each appended to the tables ``jm_events`` and
+    ``jm_visits`` (DuckDB's memory, which spills) and released, and every result is SQL over
+    the tables; with ``dating`` (whose periods need the whole log) nothing is done then."""
     if not integer_keys(con):
         return None
-    rows, segments = fetch_rows(con, plan)
-    if rows.rows is None:
-        rows = dedup(rows)
-    events = events_pass(rows, plan.settings)
-    del rows
+    k = buckets(rows_read)
+    if k > 1 and dating is not None:
+        return None
+    segments = _dictionaries(con, plan)
+    if k > 1:
+        if progress:
+            progress(f"journeys, visits, conversions in {k} buckets of customers")
+        end = _log_end_sql(con, plan, len(segments))
+        for b in range(k):
+            events = _events(con, plan, (b, k))
+            visits = visits_pass(events, plan.settings, end)
+            register(con, events, visits, segments, "append" if b else "table")
+            del events, visits
+        return {}
+    events = _events(con, plan, (0, 1))
     if dating is not None and len(events.rows.ts):
         seg, segments = dating(events)
         events = replace(events, rows=replace(events.rows, seg=seg))
@@ -286,3 +321,35 @@ def run_ordered(
         "touchpoints": ordered_results.touchpoints(visits, segments, tps),
         "transitions": ordered_results.transitions(visits, segments, tps),
     }
+
+
+BUCKET_ROWS = 8_000_000
+"""The most rows passed over at once (about 0.75 GB of arrays; see :func:`buckets`)."""
+
+
+def buckets(rows_read: int) -> int:
+    """How many buckets of customers a log of ``rows_read`` rows is passed over in: every
+    figure is a sum over disjoint customers (a customer's rows are all in one bucket), the
+    lower medians are SQL over the appended tables.
+
+    >>> buckets(5_000_000), buckets(50_000_000)
+    (1, 7)
+    """
+    return max(1, -(-rows_read // BUCKET_ROWS))
+
+
+def _events(con: Any, plan: OrderedPlan, bucket: tuple[int, int]) -> Events:
+    rows = fetch_rows(con, plan, bucket)
+    if rows.rows is None:
+        rows = dedup(rows)
+    return events_pass(rows, plan.settings)
+
+
+def _log_end_sql(con: Any, plan: OrderedPlan, segments: int) -> Any:
+    """:func:`ordered_np.log_end` of the whole log, from the rows (dedup keeps timestamps)."""
+    sql = sorted_rows_sql(plan, True).rsplit(" ORDER BY ", 1)[0]
+    found = con.execute(f"SELECT s, MAX(t) FROM ({sql}) AS jm_r GROUP BY s").fetchall()
+    end = np.full(segments, np.iinfo(np.int64).min, dtype=np.int64)
+    for s, t in found:
+        end[int(s)] = int(t)
+    return end

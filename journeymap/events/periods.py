@@ -122,7 +122,9 @@ def _numpy_pass(
 ) -> Rows | None:
     """The ordered pass in numpy (``events/ordered_duck.py``) with each journey's events given
     its period (:func:`_dated_events`' definition: the journey's first mapped event, else its
-    first event, looked up in the calendar of the log); None when the keys are strings.
+    first event, looked up in the calendar of the log); None when the keys are strings or
+    the log is too large for one pass (``ordered_duck.buckets``: the periods need the whole
+    log at once; the window statements run then, within DuckDB's memory).
 
     The pass's contract holds with the period as the segment: a customer journey has one
     period, and a customer's session journeys are in time order, so are their periods (the
@@ -140,7 +142,8 @@ def _numpy_pass(
         assert period.min() >= 0 and period.max() < len(cal.labels), "the calendar covers the log"
         return period.astype(np.int32), ["v" + label for label in cal.labels]
 
-    return run_ordered(duck.con, ordered_plan(jm, opts, goals), None, dating)
+    plan = ordered_plan(jm, opts, goals)
+    return run_ordered(duck.con, plan, None, dating, rows_read=duck.rows_read())
 
 
 def _sql_pass(duck: Any, stmts: dict[str, str], opts: IngestOptions, every: Every) -> Rows:

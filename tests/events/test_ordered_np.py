@@ -304,3 +304,19 @@ def test_periods_by_the_numpy_pass_are_the_sql_periods(
         found.append([(written(p.overlay), p.totals) for p in run.periods])
     assert len(found[0]) >= 3
     assert found[0] == found[1]
+
+
+@pytest.mark.parametrize("case", ["default", "session", "segment", "dedup-segment", "window"])
+def test_buckets_of_customers_give_the_sql_results(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log beyond ``BUCKET_ROWS`` is passed over in buckets of customers (``jm_cid % k``),
+    appended to tables: forced here with k = 8 on a small log."""
+    from journeymap.events import ordered_duck
+
+    monkeypatch.setattr(ordered_duck, "BUCKET_ROWS", 50)
+    assert ordered_duck.buckets(400) == 8
+    log = _random_log(tmp_path / "log.csv", 11)
+    fast, sql = results_both_ways(log, WHERE, OPTIONS[case], monkeypatch)
+    assert fast == sql
+    assert len(sql["transitions"]) > 10
