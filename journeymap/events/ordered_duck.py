@@ -289,8 +289,8 @@ def run_ordered(
 
     ``rows_read`` (the rows of the log) beyond :data:`BUCKET_ROWS`: the customers are passed
     over in buckets (:func:`buckets`), each appended to the tables ``jm_events`` and
-    ``jm_visits`` (DuckDB's memory, which spills) and released, and every result is SQL over
-    the tables; with ``dating`` (whose periods need the whole log) nothing is done then."""
+    ``jm_visits`` (DuckDB's memory, which spills) and released, the results added up; with
+    ``dating`` (whose periods need the whole log) nothing is done then."""
     if not integer_keys(con):
         return None
     k = buckets(rows_read)
@@ -300,13 +300,7 @@ def run_ordered(
     if k > 1:
         if progress:
             progress(f"journeys, visits, conversions in {k} buckets of customers")
-        end = _log_end_sql(con, plan, len(segments))
-        for b in range(k):
-            events = _events(con, plan, (b, k))
-            visits = visits_pass(events, plan.settings, end)
-            register(con, events, visits, segments, "append" if b else "table")
-            del events, visits
-        return {}
+        return _in_buckets(con, plan, segments, k)
     events = _events(con, plan, (0, 1))
     if dating is not None and len(events.rows.ts):
         seg, segments = dating(events)
@@ -323,19 +317,44 @@ def run_ordered(
     }
 
 
-BUCKET_ROWS = 8_000_000
-"""The most rows passed over at once (about 0.75 GB of arrays; see :func:`buckets`)."""
+BUCKET_ROWS = 5_000_000
+"""The most rows passed over at once: the pass holds about 150 bytes a row at its peak (the
+fetched columns, the events' and the visits' arrays and their temporaries), 0.75 GB here,
+beside DuckDB's own memory limit (3 GB by default), so that 50 million rows stay within 4 GiB."""
 
 
 def buckets(rows_read: int) -> int:
     """How many buckets of customers a log of ``rows_read`` rows is passed over in: every
-    figure is a sum over disjoint customers (a customer's rows are all in one bucket), the
-    lower medians are SQL over the appended tables.
+    figure is a sum over disjoint customers (a customer's rows are all in one bucket) but the
+    lower medians, for which each bucket's moves are kept (8 to 17 bytes each).
 
     >>> buckets(5_000_000), buckets(50_000_000)
-    (1, 7)
+    (1, 10)
     """
     return max(1, -(-rows_read // BUCKET_ROWS))
+
+
+def _in_buckets(con: Any, plan: OrderedPlan, segments: list[str], k: int) -> Results:
+    """:func:`run_ordered` over ``k`` buckets of customers: the tables appended bucket after
+    bucket, the results added up (``ordered_results.summed``), the moves kept for the medians."""
+    end = _log_end_sql(con, plan, len(segments))
+    tps = list(plan.touchpoints)
+    stats, points, moves = [], [], []
+    for b in range(k):
+        events = _events(con, plan, (b, k))
+        visits = visits_pass(events, plan.settings, end)
+        register(con, events, visits, segments, "append" if b else "table")
+        stats.append(ordered_results.stats_events(events, segments))
+        points.append(ordered_results.touchpoints(visits, segments, tps))
+        moves.append(ordered_results.Moves.of(visits, len(tps)))
+        del events, visits
+    return {
+        "stats_events": ordered_results.stats_summed(stats),
+        "touchpoints": ordered_results.summed(points, 2),
+        "transitions": ordered_results.transitions_of(
+            ordered_results.Moves.joined(moves), segments, tps
+        ),
+    }
 
 
 def _events(con: Any, plan: OrderedPlan, bucket: tuple[int, int]) -> Events:

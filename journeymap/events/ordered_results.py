@@ -18,6 +18,7 @@ jm_cid)`` and the sort of each pair's seconds. The tests run both and compare th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -88,21 +89,46 @@ def touchpoints(v: Visits, segments: list[str], tps: list[str]) -> Rows:
     return out
 
 
+@dataclass(frozen=True)
+class Moves:
+    """The visits with a next visit: the pair's index (``(segment * codes + code) * codes +
+    next``), the whole seconds to the next visit and whether it returns in a later session."""
+
+    pair: Any
+    secs: Any
+    ret: Any
+
+    @staticmethod
+    def of(v: Visits, codes: int) -> Moves:
+        moved = np.flatnonzero(v.next >= 0)
+        pair = (v.seg[moved].astype(np.int64) * codes + v.code[moved]) * codes + v.next[moved]
+        return Moves(pair, v.secs[moved], v.ret[moved])
+
+    @staticmethod
+    def joined(parts: list[Moves]) -> Moves:
+        """The moves of disjoint customers together (buckets of ``ordered_duck``)."""
+        return Moves(
+            *(np.concatenate([getattr(m, f) for m in parts]) for f in ("pair", "secs", "ret"))
+        )
+
+
 def transitions(v: Visits, segments: list[str], tps: list[str]) -> Rows:
+    """``transitions`` of the visits ``v`` (:func:`transitions_of`)."""
+    return transitions_of(Moves.of(v, len(tps)), segments, tps)
+
+
+def transitions_of(m: Moves, segments: list[str], tps: list[str]) -> Rows:
     """``transitions``: per (segment, touchpoint, next touchpoint): the moves, the returns (in
     a later session) and the lower median of the whole seconds between them."""
     codes = len(tps)
-    moved = np.flatnonzero(v.next >= 0)
-    pair = (v.seg[moved].astype(np.int64) * codes + v.code[moved]) * codes + v.next[moved]
-    secs = v.secs[moved]
+    pair, secs = m.pair, m.secs
     pairs = len(segments) * codes * codes
     n = np.bincount(pair, minlength=pairs)
-    returns = np.bincount(pair, weights=v.ret[moved], minlength=pairs).astype(np.int64)
+    returns = np.bincount(pair, weights=m.ret, minlength=pairs).astype(np.int64)
     if len(secs) and int(secs.max()) < 2**SECONDS_BITS and pairs < 2 ** (63 - SECONDS_BITS):
         ordered = np.sort((pair << SECONDS_BITS) | secs) & (2**SECONDS_BITS - 1)
     else:
         ordered = secs[np.lexsort((secs, pair))]
-    del secs
     found = np.flatnonzero(n)
     starts = np.cumsum(n[found]) - n[found]
     medians = ordered[starts + (n[found] - 1) // 2]
@@ -112,3 +138,39 @@ def transitions(v: Visits, segments: list[str], tps: list[str]) -> Rows:
         c, nxt = divmod(rest, codes)
         out.append((segments[s], tps[c], tps[nxt], int(n[g]), int(returns[g]), median))
     return out
+
+
+def summed(parts: list[Rows], keys: int) -> Rows:
+    """Rows of disjoint customers (buckets) with their first ``keys`` fields equal made one, the
+    other fields added (``touchpoints``: every figure, the distinct customers too).
+
+    >>> summed([[("v", "a", 1, 2)], [("v", "a", 3, 4), ("v", "b", 1, 1)]], 2)
+    [('v', 'a', 4, 6), ('v', 'b', 1, 1)]
+    """
+    out: dict[tuple[Any, ...], list[int]] = {}
+    for rows in parts:
+        for row in rows:
+            found = out.setdefault(row[:keys], [0] * (len(row) - keys))
+            for i, x in enumerate(row[keys:]):
+                found[i] += x
+    return [(*k, *v) for k, v in out.items()]
+
+
+def stats_summed(parts: list[Rows]) -> Rows:
+    """``stats_events`` of disjoint customers (buckets): counts added, the first timestamp the
+    least, the last the greatest."""
+    out: dict[str, list[int]] = {}
+    for rows in parts:
+        for seg, n, mapped, lo, hi, customers in rows:
+            if seg not in out:
+                out[seg] = [n, mapped, lo, hi, customers]
+                continue
+            f = out[seg]
+            f[0], f[1], f[2], f[3], f[4] = (
+                f[0] + n,
+                f[1] + mapped,
+                min(f[2], lo),
+                max(f[3], hi),
+                f[4] + customers,
+            )
+    return [(seg, *f) for seg, f in out.items()]
