@@ -121,6 +121,17 @@ def _index(n: int) -> type[np.int32] | type[np.int64]:
     return np.int32 if n < 2**31 - 1 else np.int64
 
 
+def run_index(starts: Flags) -> Array:
+    """The index of the run each row is in, from the flags of the runs' starts (a ``cumsum``
+    in the smallest exact dtype: numpy's default int64 sum of booleans is 15 times slower).
+
+    >>> run_index(np.array([True, False, True, True])).tolist()
+    [0, 0, 1, 2]
+    """
+    out: Array = np.cumsum(starts, dtype=_index(len(starts) + 1)) - 1
+    return out
+
+
 def dedup(r: Rows) -> Rows:
     """Step 2 on the sorted usable rows: rows of one (segment, customer, timestamp, event) are
     one event, the first in key order, whose code and session it keeps (``ARG_MIN`` by key in
@@ -152,7 +163,7 @@ def dedup(r: Rows) -> Rows:
     del in_tie
     group_start = np.ones(len(tied), dtype=bool)
     group_start[1:] = ~tie[tied[1:] - 1]
-    group = np.cumsum(group_start)
+    group = run_index(group_start)
     # group is non-decreasing along ``tied`` and the primary sort key: it stays in place
     order = tied[np.lexsort((r.key[tied], r.eid[tied], group))]
     runs = changes(group, r.eid[order])
@@ -183,7 +194,6 @@ def events_pass(r: Rows, s: PassSettings) -> Events:
     the partition's last timestamp (customer journeys) or the session's (session journeys).
     """
     n = len(r.ts)
-    idx = _index(n + 1)
     pstart = changes(r.seg, r.cid)
     new = pstart.copy()
     if n > 1:
@@ -192,8 +202,8 @@ def events_pass(r: Rows, s: PassSettings) -> Events:
             new[1:] |= r.sess[1:] != r.sess[:-1]
         else:
             new[1:] |= (r.ts[1:] - r.ts[:-1]) > s.timeout_us
-    sid = np.cumsum(new, dtype=idx) - 1
-    pid = np.cumsum(pstart, dtype=idx) - 1
+    sid = run_index(new)
+    pid = run_index(pstart)
     pfirst = np.flatnonzero(pstart)
     sess_no = sid - sid[pfirst][pid] + 1
     mapped = np.flatnonzero(r.code >= 0)
@@ -222,7 +232,9 @@ def journey_first(e: Events, session_journeys: bool) -> npt.NDArray[np.int64]:
     """Per event, its journey's first timestamp mapped to a touchpoint, else its first
     timestamp (``events/periods.py`` dates a journey by it)."""
     r = e.rows
-    return _journey_start(changes(e.sid if session_journeys else e.pid), r.ts, r.code >= 0)
+    first = changes(e.sid if session_journeys else e.pid)
+    out: npt.NDArray[np.int64] = _journey_start(first, r.ts, r.code >= 0)[run_index(first)]
+    return out
 
 
 def _flags(mask: Flags) -> npt.NDArray[np.int8]:
@@ -261,27 +273,43 @@ def visits_pass(e: Events, s: PassSettings, end: npt.NDArray[np.int64]) -> Visit
         ret &= has_next
     is_goal = np.zeros(s.codes + 1, dtype=bool)  # the last slot stands for NULL (index -1)
     is_goal[list(s.goals)] = True
+    seg = r.seg[at]
+    ends = np.flatnonzero(~has_next)  # a journey's last visit: exit or in progress
+    lost = end[seg[ends]] - e.last[at[ends]] > s.lost_us
+    exits = np.zeros(nv, dtype=np.int8)
+    exits[ends[lost]] = 1
+    in_progress = np.zeros(nv, dtype=np.int8)
+    in_progress[ends[~lost]] = 1
+    del ends, lost
+    # the conversions: a move to a goal, within the window from the journey's start
+    arrive = np.flatnonzero(has_next & is_goal[nxt])
     start = _journey_start(first, ts, ~is_goal[code])
-    lost = end[r.seg[at]] - e.last[at] > s.lost_us
-    to_goal = has_next & is_goal[nxt]
-    in_window = np.ones(nv, dtype=bool) if s.window_us is None else (next_ts - start <= s.window_us)
-    timed = to_goal & ~is_goal[code] & in_window
+    jid = run_index(first)
+    waited = next_ts[arrive] - start[jid[arrive]]
+    del jid
+    in_window = np.ones(len(arrive), dtype=bool) if s.window_us is None else waited <= s.window_us
+    conv = np.zeros(nv, dtype=np.int8)
+    conv[arrive[in_window]] = 1
+    late = np.zeros(nv, dtype=np.int8)
+    late[arrive[~in_window]] = 1
+    timed = in_window & ~is_goal[code[arrive]]
+    assert not (waited[timed] < 0).any(), (
+        "a journey starts at or before its visits outside the goals"
+    )
     conv_secs = np.full(nv, NULL, dtype=np.int64)
-    waited = next_ts[timed] - start[timed]
-    assert not (waited < 0).any(), "a journey starts at or before its visits outside the goals"
-    conv_secs[timed] = waited // MICROS
+    conv_secs[arrive[timed]] = waited[timed] // MICROS
     return Visits(
-        r.seg[at],
+        seg,
         r.cid[at],
         code,
         nxt,
         secs,
         _flags(ret),
         _flags(first),
-        _flags(~has_next & lost),
-        _flags(~has_next & ~lost),
-        _flags(to_goal & in_window),
-        _flags(to_goal & ~in_window),
+        exits,
+        in_progress,
+        conv,
+        late,
         conv_secs,
         sess_no if s.session_journeys else np.zeros(nv, dtype=np.int32),
     )
@@ -290,15 +318,13 @@ def visits_pass(e: Events, s: PassSettings, end: npt.NDArray[np.int64]) -> Visit
 def _journey_start(
     first: Flags, ts: npt.NDArray[np.int64], outside: Flags
 ) -> npt.NDArray[np.int64]:
-    """Per row of journeys that start where ``first`` is True, the timestamp of the journey's
-    first row where ``outside`` holds, else of its first row (``COALESCE(MIN(CASE WHEN ...
-    THEN jm_ts END), MIN(jm_ts))`` over the journey): the visits pass's journey start (the
-    first visit outside the goals), and :func:`journey_first`."""
-    jid = np.cumsum(first) - 1
+    """Per journey (its rows start where ``first`` is True), the timestamp of its first row
+    where ``outside`` holds, else of its first row (``COALESCE(MIN(CASE WHEN ... THEN jm_ts
+    END), MIN(jm_ts))`` over the journey): the visits pass's journey start (the first visit
+    outside the goals), and :func:`journey_first`."""
     start = ts[first]
     candidates = np.flatnonzero(outside)
-    owner = jid[candidates]
+    owner = run_index(first)[candidates]
     earliest = changes(owner)
     start[owner[earliest]] = ts[candidates[earliest]]
-    out: npt.NDArray[np.int64] = start[jid]
-    return out
+    return start

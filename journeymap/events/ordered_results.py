@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from journeymap.events.ordered_np import Events, Visits, changes
+from journeymap.events.ordered_np import Events, Visits, changes, run_index
 
 Rows = list[tuple[Any, ...]]
 PRESENCE_CELLS = 200_000_000
@@ -53,7 +53,7 @@ def stats_events(e: Events, segments: list[str]) -> Rows:
 
 def _distinct_customers(v: Visits, codes: int, groups: int) -> Any:
     """Per (segment, code) group, the customers with a visit there (``COUNT(DISTINCT jm_cid)``)."""
-    part = np.cumsum(changes(v.seg, v.cid)) - 1
+    part = run_index(changes(v.seg, v.cid))
     parts = int(part[-1]) + 1 if len(part) else 0
     if parts * codes <= PRESENCE_CELLS:
         present = np.zeros((parts, codes), dtype=bool)
