@@ -289,8 +289,8 @@ def run_ordered(
 
     ``rows_read`` (the rows of the log) beyond :data:`BUCKET_ROWS`: the customers are passed
     over in buckets (:func:`buckets`), each appended to the tables ``jm_events`` and
-    ``jm_visits`` (DuckDB's memory, which spills) and released, the results added up; with
-    ``dating`` (whose periods need the whole log) nothing is done then."""
+    ``jm_visits`` (DuckDB's memory, which spills) and released, the results added up but the
+    medians; with ``dating`` (whose periods need the whole log) nothing is done then."""
     if not integer_keys(con):
         return None
     k = buckets(rows_read)
@@ -326,7 +326,7 @@ beside DuckDB's own memory limit (3 GB by default), so that 50 million rows stay
 def buckets(rows_read: int) -> int:
     """How many buckets of customers a log of ``rows_read`` rows is passed over in: every
     figure is a sum over disjoint customers (a customer's rows are all in one bucket) but the
-    lower medians, for which each bucket's moves are kept (8 to 17 bytes each).
+    lower medians (:func:`_in_buckets`).
 
     >>> buckets(5_000_000), buckets(50_000_000)
     (1, 10)
@@ -336,24 +336,22 @@ def buckets(rows_read: int) -> int:
 
 def _in_buckets(con: Any, plan: OrderedPlan, segments: list[str], k: int) -> Results:
     """:func:`run_ordered` over ``k`` buckets of customers: the tables appended bucket after
-    bucket, the results added up (``ordered_results.summed``), the moves kept for the medians."""
+    bucket, ``stats_events`` and ``touchpoints`` added up (``ordered_results.summed``); the
+    lower medians need every move of a pair at once, so ``transitions`` stays the SQL over
+    the table ``jm_visits`` (which spills), not arrays held beside it."""
     end = _log_end_sql(con, plan, len(segments))
     tps = list(plan.touchpoints)
-    stats, points, moves = [], [], []
+    stats, points = [], []
     for b in range(k):
         events = _events(con, plan, (b, k))
         visits = visits_pass(events, plan.settings, end)
         register(con, events, visits, segments, "append" if b else "table")
         stats.append(ordered_results.stats_events(events, segments))
         points.append(ordered_results.touchpoints(visits, segments, tps))
-        moves.append(ordered_results.Moves.of(visits, len(tps)))
         del events, visits
     return {
         "stats_events": ordered_results.stats_summed(stats),
         "touchpoints": ordered_results.summed(points, 2),
-        "transitions": ordered_results.transitions_of(
-            ordered_results.Moves.joined(moves), segments, tps
-        ),
     }
 
 

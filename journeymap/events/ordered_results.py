@@ -104,13 +104,6 @@ class Moves:
         pair = (v.seg[moved].astype(np.int64) * codes + v.code[moved]) * codes + v.next[moved]
         return Moves(pair, v.secs[moved], v.ret[moved])
 
-    @staticmethod
-    def joined(parts: list[Moves]) -> Moves:
-        """The moves of disjoint customers together (buckets of ``ordered_duck``)."""
-        return Moves(
-            *(np.concatenate([getattr(m, f) for m in parts]) for f in ("pair", "secs", "ret"))
-        )
-
 
 def transitions(v: Visits, segments: list[str], tps: list[str]) -> Rows:
     """``transitions`` of the visits ``v`` (:func:`transitions_of`)."""
