@@ -159,14 +159,15 @@ class DuckEngine:
 
         res = resources or Resources()
         self._tmp = tempfile.TemporaryDirectory(prefix="journeymap-duckdb-", dir=res.temp_dir)
-        memory = f"{res.memory_limit}B" if res.memory_limit is not None else _default_memory()
+        self.memory_bytes = res.memory_limit if res.memory_limit is not None else _default_memory()
+        """DuckDB's memory limit in bytes (the numpy pass in buckets takes its arrays' share)."""
         # no statement's result depends on the order rows are stored in (every query that
         # quotes rows orders them), so DuckDB may write and spill in any order
         self.con = duckdb.connect(
             config={
                 "temp_directory": self._tmp.name,
                 "preserve_insertion_order": False,
-                "memory_limit": memory,
+                "memory_limit": f"{self.memory_bytes}B",
             }
         )
         self.con.execute("SET TimeZone = 'UTC'")
@@ -278,7 +279,13 @@ class DuckEngine:
                 if name == "jm_events" and plan is not None and self.numpy_pass:
                     from journeymap.events.ordered_duck import run_ordered
 
-                    found = run_ordered(self.con, plan, progress, rows_read=self.rows_read())
+                    found = run_ordered(
+                        self.con,
+                        plan,
+                        progress,
+                        rows_read=self.rows_read(),
+                        memory=self.memory_bytes,
+                    )
                     if found is not None:
                         out.update(found)
                         break
@@ -349,10 +356,11 @@ class DuckEngine:
         return out
 
 
-def _default_memory() -> str:
-    """DuckDB's memory limit: at most 3 GiB (it spills to a temporary folder beyond that)."""
+def _default_memory() -> int:
+    """DuckDB's memory limit in bytes: at most 3 GiB (it spills to a temporary folder beyond
+    that)."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
-        return "3GB"
-    return f"{max(256, min(3 * 1024, int(total * 0.6) // 2**20))}MB"
+        return 3 * 10**9
+    return max(256, min(3 * 1024, int(total * 0.6) // 2**20)) * 10**6  # DuckDB: MB = 10^6 B

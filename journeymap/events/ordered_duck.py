@@ -32,7 +32,7 @@ from journeymap.events.ordered_np import (
     log_end,
     visits_pass,
 )
-from journeymap.events.settings import IngestOptions
+from journeymap.events.settings import MIN_MEMORY, IngestOptions
 from journeymap.events.sql import (
     ROW_KEY,
     SESSION_VALUE,
@@ -281,6 +281,7 @@ def run_ordered(
     progress: Callable[[str], None] | None,
     dating: Dating | None = None,
     rows_read: int = 0,
+    memory: int | None = None,
 ) -> Results | None:
     """Create ``jm_events`` and ``jm_visits`` on ``con`` from ``jm_parsed`` (module
     docstring); the result queries the arrays answer (``events/ordered_results.py``), by
@@ -290,7 +291,9 @@ def run_ordered(
     ``rows_read`` (the rows of the log) beyond :data:`BUCKET_ROWS`: the customers are passed
     over in buckets (:func:`buckets`), each appended to the tables ``jm_events`` and
     ``jm_visits`` (DuckDB's memory, which spills) and released, the results added up but the
-    medians; with ``dating`` (whose periods need the whole log) nothing is done then."""
+    medians; with ``dating`` (whose periods need the whole log) nothing is done then.
+    ``memory``: DuckDB's memory limit, lowered by the arrays' share (:data:`ROW_BYTES` a row
+    of a bucket) while the buckets run, so that the two together stay within it."""
     if not integer_keys(con):
         return None
     k = buckets(rows_read)
@@ -300,6 +303,9 @@ def run_ordered(
     if k > 1:
         if progress:
             progress(f"journeys, visits, conversions in {k} buckets of customers")
+        if memory is not None:
+            share = max(MIN_MEMORY, memory - ROW_BYTES * BUCKET_ROWS)
+            con.execute(f"SET memory_limit = '{share}B'")
         return _in_buckets(con, plan, segments, k)
     events = _events(con, plan, (0, 1))
     if dating is not None and len(events.rows.ts):
@@ -318,9 +324,10 @@ def run_ordered(
 
 
 BUCKET_ROWS = 5_000_000
-"""The most rows passed over at once: the pass holds about 150 bytes a row at its peak (the
-fetched columns, the events' and the visits' arrays and their temporaries), 0.75 GB here,
-beside DuckDB's own memory limit (3 GB by default), so that 50 million rows stay within 4 GiB."""
+"""The most rows passed over at once (0.75 GB of arrays, :data:`ROW_BYTES` each)."""
+ROW_BYTES = 150
+"""The pass's arrays at their peak, per row (the fetched columns, the events' and the visits'
+arrays and their temporaries; measured: 0.75 GB over DuckDB's own at 5 million rows)."""
 
 
 def buckets(rows_read: int) -> int:

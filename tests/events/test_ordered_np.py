@@ -320,3 +320,30 @@ def test_buckets_of_customers_give_the_sql_results(
     fast, sql = results_both_ways(log, WHERE, OPTIONS[case], monkeypatch)
     assert fast == sql
     assert len(sql["transitions"]) > 10
+
+
+def test_buckets_take_the_arrays_share_of_duckdb_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In buckets DuckDB's limit is lowered by ROW_BYTES * BUCKET_ROWS (here 1 GiB - 1 MiB)."""
+    from journeymap.events import ordered_duck
+
+    monkeypatch.setattr(ordered_duck, "BUCKET_ROWS", 50)
+    monkeypatch.setattr(ordered_duck, "ROW_BYTES", 2**20 // 50)
+    log = _random_log(tmp_path / "log.csv", 12)
+    opts = OPTIONS["default"]
+    goals = SHOP.select_goals(None)
+    engine = DuckEngine()
+    try:
+        with log_files([str(log)]) as files:
+            engine.load(files, opts.columns, [], None)
+            engine.macros("UTC")
+            engine.con.execute(
+                f"CREATE TEMP TABLE jm_parsed AS {statements(SHOP, opts, goals)['jm_parsed']}"
+            )
+            plan = ordered_plan(SHOP, opts, goals)
+            assert run_ordered(engine.con, plan, None, rows_read=400, memory=2**30) is not None
+            [(limit,)] = engine.con.execute("SELECT current_setting('memory_limit')").fetchall()
+            assert limit == "1023.0 MiB"
+    finally:
+        engine.close()
