@@ -281,23 +281,7 @@ def visits_pass(e: Events, s: PassSettings, end: npt.NDArray[np.int64]) -> Visit
     in_progress = np.zeros(nv, dtype=np.int8)
     in_progress[ends[~lost]] = 1
     del ends, lost
-    # the conversions: a move to a goal, within the window from the journey's start
-    arrive = np.flatnonzero(has_next & is_goal[nxt])
-    start = _journey_start(first, ts, ~is_goal[code])
-    jid = run_index(first)
-    waited = next_ts[arrive] - start[jid[arrive]]
-    del jid
-    in_window = np.ones(len(arrive), dtype=bool) if s.window_us is None else waited <= s.window_us
-    conv = np.zeros(nv, dtype=np.int8)
-    conv[arrive[in_window]] = 1
-    late = np.zeros(nv, dtype=np.int8)
-    late[arrive[~in_window]] = 1
-    timed = in_window & ~is_goal[code[arrive]]
-    assert not (waited[timed] < 0).any(), (
-        "a journey starts at or before its visits outside the goals"
-    )
-    conv_secs = np.full(nv, NULL, dtype=np.int64)
-    conv_secs[arrive[timed]] = waited[timed] // MICROS
+    conv, late, conv_secs = _conversions(s, is_goal, first, code, ts, nxt, next_ts, has_next)
     return Visits(
         seg,
         r.cid[at],
@@ -313,6 +297,37 @@ def visits_pass(e: Events, s: PassSettings, end: npt.NDArray[np.int64]) -> Visit
         conv_secs,
         sess_no if s.session_journeys else np.zeros(nv, dtype=np.int32),
     )
+
+
+def _conversions(
+    s: PassSettings,
+    is_goal: Flags,
+    first: Flags,
+    code: Array,
+    ts: npt.NDArray[np.int64],
+    nxt: Array,
+    next_ts: npt.NDArray[np.int64],
+    has_next: Flags,
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int8], npt.NDArray[np.int64]]:
+    """Per visit: a move to a goal within the window from the journey's start (``jm_conv``),
+    beyond it (``jm_late``), and the whole seconds from the start when the visit is outside
+    the goals and within the window (``jm_conv_secs``, :data:`NULL` otherwise)."""
+    nv = len(code)
+    arrive = np.flatnonzero(has_next & is_goal[nxt])
+    start = _journey_start(first, ts, ~is_goal[code])
+    waited = next_ts[arrive] - start[run_index(first)[arrive]]
+    in_window = np.ones(len(arrive), dtype=bool) if s.window_us is None else waited <= s.window_us
+    conv = np.zeros(nv, dtype=np.int8)
+    conv[arrive[in_window]] = 1
+    late = np.zeros(nv, dtype=np.int8)
+    late[arrive[~in_window]] = 1
+    timed = in_window & ~is_goal[code[arrive]]
+    assert not (waited[timed] < 0).any(), (
+        "a journey starts at or before its visits outside the goals"
+    )
+    conv_secs = np.full(nv, NULL, dtype=np.int64)
+    conv_secs[arrive[timed]] = waited[timed] // MICROS
+    return conv, late, conv_secs
 
 
 def _journey_start(
