@@ -7,6 +7,13 @@ Runs the journeymap command in this process with every statement of the DuckDB e
 slowest statements (by the temp table they create, or their first words), their sum and the
 wall time of the whole command (the rest is start-up, Python and the analysis). A quick profile
 for the benchmark sections, not a figure of docs/benchmarks.md.
+
+On DuckDB the ordered pass (``jm_events``, ``jm_visits``) runs in numpy
+(``journeymap/events/ordered_duck.py``): it shows as one statement, the sorted rows
+(``SELECT 0 AS s, CAST(jm_cid ...`` or ``SELECT jm_np_s AS s, ...``, execute and fetch), and the
+numpy time is in "the rest"; ``stats_events``, ``touchpoints`` and ``transitions`` come from the
+arrays and no longer appear (they do again for a log passed in buckets, beyond 5M rows, where
+``jm_events`` and ``jm_visits`` are tables appended by ``INSERT INTO``).
 """
 
 from __future__ import annotations

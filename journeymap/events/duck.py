@@ -6,7 +6,7 @@ import os
 import tempfile
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeymap.errors import UsageError
 from journeymap.events.csv_errors import csv_error, is_csv_error
@@ -15,6 +15,9 @@ from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, r
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns, Resources
 from journeymap.events.sql import CHECKS, MAX_US, MIN_US, RELATIONS, RESULTS, ident, lit
+
+if TYPE_CHECKING:
+    from journeymap.events.ordered_duck import OrderedPlan
 
 Progress = Callable[[str], None]
 
@@ -156,14 +159,15 @@ class DuckEngine:
 
         res = resources or Resources()
         self._tmp = tempfile.TemporaryDirectory(prefix="journeymap-duckdb-", dir=res.temp_dir)
-        memory = f"{res.memory_limit}B" if res.memory_limit is not None else _default_memory()
+        self.memory_bytes = res.memory_limit if res.memory_limit is not None else _default_memory()
+        """DuckDB's memory limit in bytes (the numpy pass in buckets takes its arrays' share)."""
         # no statement's result depends on the order rows are stored in (every query that
         # quotes rows orders them), so DuckDB may write and spill in any order
         self.con = duckdb.connect(
             config={
                 "temp_directory": self._tmp.name,
                 "preserve_insertion_order": False,
-                "memory_limit": memory,
+                "memory_limit": f"{self.memory_bytes}B",
             }
         )
         self.con.execute("SET TimeZone = 'UTC'")
@@ -253,9 +257,19 @@ class DuckEngine:
         self.con.execute(f"CREATE OR REPLACE TEMP MACRO JM_LOCAL_TO_UTC(x) AS {to_utc}")
         self.con.execute("CREATE OR REPLACE TEMP MACRO JM_LOWER_MEDIAN(x) AS quantile_disc(x, 0.5)")
 
+    numpy_pass = True
+    """Whether ``run`` with a plan computes ``jm_events`` and ``jm_visits`` in numpy
+    (``events/ordered_duck.py``); the tests set it False to run the SQL of
+    ``events/ordered.py`` on the same engine and compare."""
+
     def run(
-        self, stmts: dict[str, str], progress: Progress | None = None
+        self,
+        stmts: dict[str, str],
+        progress: Progress | None = None,
+        plan: OrderedPlan | None = None,
     ) -> dict[str, list[tuple[Any, ...]]]:
+        """The pipeline and its result rows; with ``plan`` (and :attr:`numpy_pass`) the
+        ordered pass runs in numpy over the sorted rows instead of the window statements."""
         import duckdb
 
         out: dict[str, list[tuple[Any, ...]]] = {}
@@ -266,11 +280,25 @@ class DuckEngine:
                 kind = "VIEW" if name == "jm_parsed" and not self.parsed_table else "TABLE"
                 if progress and name in stages:
                     progress(stages[name])
+                if name == "jm_events" and plan is not None and self.numpy_pass:
+                    from journeymap.events.ordered_duck import run_ordered
+
+                    found = run_ordered(
+                        self.con,
+                        plan,
+                        progress,
+                        rows_read=self.rows_read(),
+                        memory=self.memory_bytes,
+                    )
+                    if found is not None:
+                        out.update(found)
+                        break
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
             if progress:
                 progress("counting")
             for name in RESULTS:
-                out[name] = self.con.execute(stmts[name]).fetchall()
+                if name not in out:
+                    out[name] = self.con.execute(stmts[name]).fetchall()
             out.update(self.checks(stmts, out["stats_rows"]))
         except duckdb.Error as exc:
             raise self._failure(exc) from None
@@ -293,13 +321,28 @@ class DuckEngine:
 
     def _reading(self) -> str:
         """The first stage line: the rows read when the files say (Parquet's metadata)."""
-        if not self._files or any(f.format != "parquet" for f in self._files):
+        n = self._parquet_rows()
+        if n is None:
             return "reading the rows, sorting them by customer and time"
+        return f"reading {n:,} rows, sorting them by customer and time"
+
+    def _parquet_rows(self) -> int | None:
+        """The rows of the files when they are all Parquet (their metadata), else None."""
+        if not self._files or any(f.format != "parquet" for f in self._files):
+            return None
         paths = ", ".join(lit(f.path) for f in self._files)
         [(n,)] = self.con.execute(
             f"SELECT SUM(num_rows) FROM parquet_file_metadata([{paths}])"
         ).fetchall()
-        return f"reading {int(n or 0):,} rows, sorting them by customer and time"
+        return int(n or 0)
+
+    def rows_read(self) -> int:
+        """The rows of the log (after ``load`` and ``jm_parsed``): Parquet's metadata, else
+        a count of ``jm_parsed``, a table for text files (:attr:`parsed_table`)."""
+        n = self._parquet_rows()
+        if n is None:
+            [(n,)] = self.con.execute("SELECT COUNT(*) FROM jm_parsed").fetchall()
+        return int(n or 0)
 
     def run_more(self, stmts: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
         """More statements after :meth:`run` (``jm_*`` become tables, the others are queries)."""
@@ -317,10 +360,11 @@ class DuckEngine:
         return out
 
 
-def _default_memory() -> str:
-    """DuckDB's memory limit: at most 3 GiB (it spills to a temporary folder beyond that)."""
+def _default_memory() -> int:
+    """DuckDB's memory limit in bytes: at most 3 GiB (it spills to a temporary folder beyond
+    that)."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
-        return "3GB"
-    return f"{max(256, min(3 * 1024, int(total * 0.6) // 2**20))}MB"
+        return 3 * 10**9
+    return max(256, min(3 * 1024, int(total * 0.6) // 2**20)) * 10**6  # DuckDB: MB = 10^6 B

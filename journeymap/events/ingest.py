@@ -149,6 +149,7 @@ def run_pipeline(
     wcols = where_columns(mapping_rules(jm)) + list(named)
     if engine == "duckdb":
         from journeymap.events.duck import DuckEngine
+        from journeymap.events.ordered_duck import ordered_plan
 
         duck = DuckEngine(opts.resources)
         try:
@@ -157,7 +158,7 @@ def run_pipeline(
             duck.load(files, opts.columns, wcols, opts.segment_by, named)
             if extra is not None and extra.prepare is not None:
                 extra.prepare(duck, stmts)
-            rows, identity = duck.run(stmts, progress), duck.identity
+            rows, identity = duck.run(stmts, progress, ordered_plan(jm, opts, goals)), duck.identity
             if extra is not None:
                 rows.update(duck.run_more(extra.build(rows)))
         finally:

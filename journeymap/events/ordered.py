@@ -20,6 +20,11 @@ the functions of a level (DuckDB and Spark both group window expressions by thei
 
 Every value is the one the step-by-step statements gave (the same rows, the same bytes: the
 tests compare the overlays of both engines and of an independent reference).
+
+These statements are THE definition of steps 2 to 7, and what Spark and ``--print-sql`` run.
+DuckDB executes them as a numpy pass over one sorted fetch (``events/ordered_np.py``,
+``events/ordered_duck.py``), proven equal table for table against these statements on the
+same connection (tests/events/test_ordered_np.py); a change here is a change there.
 """
 
 from __future__ import annotations

@@ -102,22 +102,63 @@ def _run(
         duck.load(files, opts.columns, where_columns(mapping_rules(jm)), None)
         duck.macros(opts.timezone)
         duck.relation("jm_parsed", stmts["jm_parsed"], keep=duck.parsed_table)
-        duck.relation("jm_events_log", stmts["jm_events"], keep=True)
-        [(lo, hi)] = duck.rows("SELECT MIN(jm_ts), MAX(jm_ts) FROM jm_events_log")
-        if lo is None:  # no usable event: no journey, no period
-            duck.relation("jm_events", "SELECT * FROM jm_events_log")
+        fast = _numpy_pass(duck, jm, opts, goals, every) if duck.numpy_pass else None
+        if fast is not None:
+            rows = {
+                name: fast[name] if name in fast else duck.rows(stmts[name]) for name in RESULTS
+            }
         else:
-            cal = Calendar.of(int(lo), int(hi), opts.timezone, every)
-            duck.relation("jm_events", _dated_events(cal, opts), keep=True)
-            duck.con.execute("DROP TABLE jm_events_log")
-        duck.relation("jm_visits", stmts["jm_visits"], keep=True)
-        rows = {name: duck.rows(stmts[name]) for name in RESULTS}
+            rows = _sql_pass(duck, stmts, opts, every)
         rows.update(duck.checks(stmts, rows["stats_rows"]))
         per_period = duck.rows("SELECT jm_seg, SUM(jm_rows) FROM jm_events GROUP BY jm_seg")
         rows["stats_rows"] = _period_rows(rows["stats_rows"], per_period)
         return rows
     finally:
         duck.close()
+
+
+def _numpy_pass(
+    duck: Any, jm: JourneyMap, opts: IngestOptions, goals: list[str], every: Every
+) -> Rows | None:
+    """The ordered pass in numpy (``events/ordered_duck.py``) with each journey's events given
+    its period (:func:`_dated_events`' definition: the journey's first mapped event, else its
+    first event, looked up in the calendar of the log); None when the keys are strings or
+    the log is too large for one pass (``ordered_duck.buckets``: the periods need the whole
+    log at once; the window statements run then, within DuckDB's memory).
+
+    The pass's contract holds with the period as the segment: a customer journey has one
+    period, and a customer's session journeys are in time order, so are their periods (the
+    events of one customer and period are contiguous, in time order)."""
+    import numpy as np
+
+    from journeymap.events.ordered_duck import ordered_plan, run_ordered
+    from journeymap.events.ordered_np import Events, journey_first
+
+    def dating(e: Events) -> tuple[Any, list[str]]:
+        first = journey_first(e, opts.journey == "session")
+        cal = Calendar.of(int(e.rows.ts.min()), int(e.rows.ts.max()), opts.timezone, every)
+        bounds = np.array(cal.bounds, dtype=np.int64)
+        period = np.searchsorted(bounds, first, side="right") - 1
+        assert period.min() >= 0 and period.max() < len(cal.labels), "the calendar covers the log"
+        return period.astype(np.int32), ["v" + label for label in cal.labels]
+
+    plan = ordered_plan(jm, opts, goals)
+    return run_ordered(duck.con, plan, None, dating, rows_read=duck.rows_read())
+
+
+def _sql_pass(duck: Any, stmts: dict[str, str], opts: IngestOptions, every: Every) -> Rows:
+    """The window statements of ``events/ordered.py`` and :func:`_dated_events`: the result
+    rows (the definition, which the numpy pass is tested against)."""
+    duck.relation("jm_events_log", stmts["jm_events"], keep=True)
+    [(lo, hi)] = duck.rows("SELECT MIN(jm_ts), MAX(jm_ts) FROM jm_events_log")
+    if lo is None:  # no usable event: no journey, no period
+        duck.relation("jm_events", "SELECT * FROM jm_events_log")
+    else:
+        cal = Calendar.of(int(lo), int(hi), opts.timezone, every)
+        duck.relation("jm_events", _dated_events(cal, opts), keep=True)
+        duck.con.execute("DROP TABLE jm_events_log")
+    duck.relation("jm_visits", stmts["jm_visits"], keep=True)
+    return {name: duck.rows(stmts[name]) for name in RESULTS}
 
 
 def ingest_periods(

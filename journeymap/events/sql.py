@@ -241,6 +241,50 @@ SELECT jm_seg, jm_file, jm_row, jm_uid, jm_event, jm_cid, jm_eid, jm_sess, jm_ts
 FROM ({comp}) AS jm_l2"""
 
 
+ROW_KEY = f"jm_file * {KEY_SPAN} + jm_row"
+"""A row's order key (:data:`KEY_SPAN`)."""
+SESSION_VALUE = "COALESCE('v' || jm_sess, 'n')"
+"""A row's session value (``'n'`` without one), carried by dedup as its first row's."""
+
+
+def usable(opts: IngestOptions) -> str:
+    """The parsed rows dedup reads: a customer, a readable timestamp, an event, no identity call."""
+    ident_ok = " AND jm_ident = 0" if opts.columns.naming else ""
+    return f"jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident_ok}"
+
+
+def deduplicated(rules: list[Rule], wcols: list[str], opts: IngestOptions) -> str:
+    """Step 2, dedup, over ``jm_parsed``: ``jm_seg`` (:func:`carried_segment`), ``jm_cid,
+    jm_ts, jm_eid, jm_key, jm_rows, jm_code, jm_sess`` (the input of ``ordered_events``)."""
+    cols, key = opts.columns, ROW_KEY
+    group, picked = "jm_ts, jm_eid", "jm_ts, jm_eid"
+    if cols.dedup:  # rows of one customer with the same event id are one event (the first)
+        group = (
+            "COALESCE('i' || NULLIF(jm_dedup, ''), "
+            "'t' || CAST(jm_ts AS VARCHAR) || '|' || CAST(jm_eid AS VARCHAR))"
+        )
+        picked = f"ARG_MIN(jm_ts, {key}) AS jm_ts, ARG_MIN(jm_eid, {key}) AS jm_eid"
+    # dedup (on the keys jm_cid, jm_eid: events/layers.py) carries the first row's touchpoint
+    # code and session; with no where: columns the code is a function of the (picked) event,
+    # mapped once per distinct event name (jm_evs) and joined, and without a session column
+    # every row's session is the same
+    code = f"COALESCE({mapping_code(rules, wcols)}, -1)"
+    sess, seg = SESSION_VALUE, carried_segment(opts)
+    dedup = f"""
+    SELECT {seg}jm_cid, {picked}, MIN({key}) AS jm_key, COUNT(*) AS jm_rows,
+      {f"NULLIF(ARG_MIN({code}, {key}), -1)" if wcols else "0"} AS jm_code,
+      {f"ARG_MIN({sess}, {key})" if cols.session is not None else "'n'"} AS jm_sess
+    FROM jm_parsed
+    WHERE {usable(opts)}
+    GROUP BY {seg}jm_cid, {group}"""
+    if not wcols:
+        by_name = f"SELECT jm_eid, {mapping_code(rules, [])} AS jm_code FROM jm_evs"
+        dedup = f"""
+    SELECT {seg.replace("jm_", "g.jm_")}g.jm_cid, g.jm_ts, g.jm_eid, g.jm_key, g.jm_rows, m.jm_code, g.jm_sess
+    FROM ({dedup}) AS g LEFT JOIN ({by_name}) AS m ON m.jm_eid = g.jm_eid"""
+    return dedup
+
+
 def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[str, str]:
     """The pipeline's statements (DuckDB dialect) by name, in the order they run.
 
@@ -251,19 +295,11 @@ def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[st
     """
     rules = mapping_rules(jm)
     wcols = where_columns(rules)
-    cols, key = opts.columns, f"jm_file * {KEY_SPAN} + jm_row"
+    cols, key = opts.columns, ROW_KEY
     extras = [c for c, on in (("jm_ident", cols.naming), ("jm_dedup", cols.dedup)) if on]
     wlist = ", ".join([*(f"jm_w{i}" for i in range(len(wcols))), *extras])
     # an identity call (events/layers.py) has no event name and is not a journey step
     no_event = ("jm_ident = 0 AND " if cols.naming else "") + "(jm_event IS NULL OR jm_event = '')"
-    ident_ok = " AND jm_ident = 0" if cols.naming else ""
-    group, picked = "jm_ts, jm_eid", "jm_ts, jm_eid"
-    if cols.dedup:  # rows of one customer with the same event id are one event (the first)
-        group = (
-            "COALESCE('i' || NULLIF(jm_dedup, ''), "
-            "'t' || CAST(jm_ts AS VARCHAR) || '|' || CAST(jm_eid AS VARCHAR))"
-        )
-        picked = f"ARG_MIN(jm_ts, {key}) AS jm_ts, ARG_MIN(jm_eid, {key}) AS jm_eid"
     parsed = _parse_stage(opts.timestamp_unit).replace(
         "jm_wcols", wlist if wlist else "0 AS jm_nowhere"
     )
@@ -281,24 +317,7 @@ FROM ({parsed}) AS jm_l3"""
         "CASE WHEN jm_bad_uid = 1 THEN 'no_customer' WHEN jm_bad_ts = 1 THEN 'bad_timestamp' "
         "WHEN jm_bad_event = 1 THEN 'no_event' END"
     )
-    # dedup (on the keys jm_cid, jm_eid: events/layers.py) carries the first row's touchpoint
-    # code and session; with no where: columns the code is a function of the (picked) event,
-    # mapped once per distinct event name (jm_evs) and joined, and without a session column
-    # every row's session is the same
-    code = f"COALESCE({mapping_code(rules, wcols)}, -1)"
-    sess, seg = "COALESCE('v' || jm_sess, 'n')", carried_segment(opts)
-    dedup = f"""
-    SELECT {seg}jm_cid, {picked}, MIN({key}) AS jm_key, COUNT(*) AS jm_rows,
-      {f"NULLIF(ARG_MIN({code}, {key}), -1)" if wcols else "0"} AS jm_code,
-      {f"ARG_MIN({sess}, {key})" if cols.session is not None else "'n'"} AS jm_sess
-    FROM jm_parsed
-    WHERE jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident_ok}
-    GROUP BY {seg}jm_cid, {group}"""
-    if not wcols:
-        by_name = f"SELECT jm_eid, {mapping_code(rules, [])} AS jm_code FROM jm_evs"
-        dedup = f"""
-    SELECT {seg.replace("jm_", "g.jm_")}g.jm_cid, g.jm_ts, g.jm_eid, g.jm_key, g.jm_rows, m.jm_code, g.jm_sess
-    FROM ({dedup}) AS g LEFT JOIN ({by_name}) AS m ON m.jm_eid = g.jm_eid"""
+    dedup = deduplicated(rules, wcols, opts)
     events = ordered_events(dedup, opts)
     codes = touchpoint_codes(rules)
     visits = ordered_visits(opts, [codes.index(g) for g in goals if g in codes])
