@@ -60,6 +60,7 @@ from journeymap.events.sql import (
     mapping_case,
     mapping_rules,
     statements,
+    usable,
     where_columns,
 )
 from journeymap.model import JourneyMap
@@ -92,10 +93,10 @@ def count_statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> d
         return out
     rules = mapping_rules(jm)
     wcols = where_columns(rules)
-    usable = usable_rows(opts)
+    kept = usable(opts)
     out["usable_events"] = f"""
 SELECT jm_seg, {usable_aggregates(jm, "")}
-FROM jm_parsed WHERE {usable} GROUP BY jm_seg"""
+FROM jm_parsed WHERE {kept} GROUP BY jm_seg"""
     out["duplicate_events"] = duplicates_among(jm, opts, "")
     # a goal rule's name (or pattern) with its conditions on other columns left out: the rows
     # whose name some goal rule accepts, the only ones whose group can be a goal event
@@ -109,12 +110,6 @@ SELECT * FROM (
   FROM jm_parsed WHERE {name_ok} AND {usable} GROUP BY {_GROUP}
 ) AS jm_g WHERE jm_tp {goal_in}"""
     return out
-
-
-def usable_rows(opts: IngestOptions) -> str:
-    """The rows the pipeline deduplicates (as ``sql.statements``' dedup: none left out)."""
-    ident = " AND jm_ident = 0" if opts.columns.naming is not None else ""
-    return f"jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident}"
 
 
 def usable_aggregates(jm: JourneyMap, only: str) -> str:
@@ -141,7 +136,7 @@ def row_counts(stats_rows: str, jm: JourneyMap, opts: IngestOptions) -> str:
     parsed rows parses every row again, so one scan instead of three saves two parses."""
     if not stats_rows.endswith(_STATS_TAIL):  # sql.statements' own form, which this extends
         raise AssertionError("stats_rows no longer ends with its FROM and GROUP BY")
-    only = f" FILTER (WHERE {usable_rows(opts)})"
+    only = f" FILTER (WHERE {usable(opts)})"
     added = f",\n  {usable_aggregates(jm, only)},\n  list({_HASH}){only} AS jm_hashes"
     return stats_rows[: -len(_STATS_TAIL)] + added + _STATS_TAIL
 
@@ -157,7 +152,7 @@ def duplicates_among(jm: JourneyMap, opts: IngestOptions, among: str) -> str:
 SELECT jm_seg, SUM(jm_n - 1) AS jm_extra, SUM(jm_m) AS jm_mapped_rows, SUM(jm_f) AS jm_first
 FROM (
   SELECT jm_seg, COUNT(*) AS jm_n, SUM({mapped}) AS jm_m, ARG_MIN({mapped}, {_KEY}) AS jm_f
-  FROM jm_parsed WHERE {usable_rows(opts)}{narrow} GROUP BY {_GROUP} HAVING COUNT(*) > 1
+  FROM jm_parsed WHERE {usable(opts)}{narrow} GROUP BY {_GROUP} HAVING COUNT(*) > 1
 ) AS jm_d GROUP BY jm_seg"""
 
 
