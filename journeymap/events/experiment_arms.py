@@ -41,20 +41,33 @@ _TWO_ARMS_SQL = "'v' || chr(0) || 'two arms' || chr(0)"
 _BEFORE_SQL = "'v' || chr(0) || 'before exposure'"
 """``'v' ||`` the markers, their NUL characters as ``chr(0)`` (portable to every dialect)."""
 _OK = "jm_bad_uid = 0 AND jm_bad_ts = 0"
-_VARIANT = "jm_seg <> 'n' AND trim(substr(jm_seg, 2)) <> ''"
+VARIANT_SQL = "jm_seg <> 'n' AND trim(substr(jm_seg, 2)) <> ''"
 """A row with a variant: ``jm_seg`` is ``'v' || variant`` (``'n'`` without one), and a variant
 of spaces only is none (the pipeline's test of an empty customer id)."""
 
 
-def first_arm_sql() -> str:
+def first_arm_sql(*, packed: bool = True) -> str:
     """Per customer with a variant (over ``jm_p``, the parsed rows): the variant of its first
     row with one (``jm_arm``, by time, then file rank and row number), whether its rows carry two
-    or more variants (``jm_mixed``, 1 or 0) and the time of that first row (``jm_assigned``)."""
-    order = f"{{'t': jm_ts, 'k': jm_file * {KEY_SPAN} + jm_row}}"
+    or more variants (``jm_mixed``, 1 or 0) and the time of that first row (``jm_assigned``).
+
+    Two aggregates: per customer and variant (``jm_seg``) its first time and first row's order
+    key, then per customer the variant whose first row comes first (a customer has one group
+    per variant: mostly one). A variant of spaces only is tested once per group, not per row.
+    The order key is (time, file rank * KEY_SPAN + row number): ``packed`` (DuckDB) as one
+    128-bit integer, time * 2^64 + key (exact: the key is in [0, 2^63), so the integer orders as
+    the pair does), else a struct (Spark has no 128-bit integer), which DuckDB compares through
+    a sort key built per row (docs/architecture.md, "Experiment assignment at almost no cost").
+    """
+    key = f"jm_file * {KEY_SPAN} + jm_row"
+    order = f"CAST(jm_ts AS HUGEINT) * {2**64} + {key}" if packed else f"{{'t': jm_ts, 'k': {key}}}"
     return f"""
-SELECT jm_cid, ARG_MIN(jm_seg, {order}) AS jm_arm,
-  CASE WHEN MIN(jm_seg) <> MAX(jm_seg) THEN 1 ELSE 0 END AS jm_mixed, MIN(jm_ts) AS jm_assigned
-FROM jm_p WHERE {_OK} AND {_VARIANT} GROUP BY jm_cid"""
+SELECT jm_cid, ARG_MIN(jm_seg, jm_o) AS jm_arm, CASE WHEN COUNT(*) > 1 THEN 1 ELSE 0 END AS jm_mixed,
+  MIN(jm_t) AS jm_assigned
+FROM (
+  SELECT jm_cid, jm_seg, MIN(jm_ts) AS jm_t, MIN({order}) AS jm_o
+  FROM jm_p WHERE {_OK} AND jm_seg <> 'n' GROUP BY jm_cid, jm_seg
+) AS jm_v WHERE {VARIANT_SQL} GROUP BY jm_cid"""
 
 
 def assignment_sql(exposure_event: str | None) -> str:
@@ -114,7 +127,7 @@ class _Assignment:
         unread = {"jm_uid"} | (set() if self._reads_event(parsed) else {"jm_event"})
         kept = ", ".join(ident(c) for c in parsed if c not in unread)
         columns = self._relation(engine, "jm_p", f"SELECT {kept} FROM jm_pv", tz, keep=duck)
-        self._relation(engine, "jm_first", first_arm_sql(), tz, keep=True)
+        self._relation(engine, "jm_first", first_arm_sql(packed=duck), tz, keep=True)
         exposure = self.exposure_event is not None  # without one, a projection of jm_first
         self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=exposure)
         stmts["jm_parsed"] = armed_sql(columns)
