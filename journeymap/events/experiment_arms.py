@@ -16,9 +16,11 @@ the segment of every row is rewritten per customer before the counting (docs/exp
   apart, as ``no variant``).
 
 The assignment is computed once, as a table of one row per customer with a variant
-(``jm_assign``: arm, number of arms, exposure time), and joined to the parsed rows; the SQL is
-DuckDB's dialect without DuckDB-only syntax, so that it transpiles to Spark as the pipeline
-does. The rewritten segments stay inside the pipeline: the arms come back as customer-grain
+(``jm_assign``: arm, number of arms, exposure time; from ``jm_seen``, one row per customer and
+variant), and joined to the parsed rows; the SQL is DuckDB's dialect without DuckDB-only
+syntax, so that it transpiles to Spark as the pipeline does (the one exception, the order key
+of :func:`variant_firsts_sql`, is chosen per engine). ``events.arms_np`` computes the same
+table in numpy over rows sorted by customer (the SQL stays the definition). The rewritten segments stay inside the pipeline: the arms come back as customer-grain
 overlays (one journey per customer) with the ingest's own counting and settings.
 """
 
@@ -46,28 +48,33 @@ VARIANT_SQL = "jm_seg <> 'n' AND trim(substr(jm_seg, 2)) <> ''"
 of spaces only is none (the pipeline's test of an empty customer id)."""
 
 
-def first_arm_sql(*, packed: bool = True) -> str:
-    """Per customer with a variant (over ``jm_p``, the parsed rows): the variant of its first
-    row with one (``jm_arm``, by time, then file rank and row number), whether its rows carry two
-    or more variants (``jm_mixed``, 1 or 0) and the time of that first row (``jm_assigned``).
-
-    Two aggregates: per customer and variant (``jm_seg``) its first time and first row's order
-    key, then per customer the variant whose first row comes first (a customer has one group
-    per variant: mostly one). A variant of spaces only is tested once per group, not per row.
-    The order key is (time, file rank * KEY_SPAN + row number): ``packed`` (DuckDB) as one
-    128-bit integer, time * 2^64 + key (exact: the key is in [0, 2^63), so the integer orders as
-    the pair does), else a struct (Spark has no 128-bit integer), which DuckDB compares through
-    a sort key built per row (docs/architecture.md, "Experiment assignment at almost no cost").
-    """
+def variant_firsts_sql(*, packed: bool = True) -> str:
+    """``jm_seen``: per customer and variant (``jm_seg``, over ``jm_p``, the parsed rows with a
+    customer and a time) the time of its first row (``jm_t``) and that row's order key
+    (``jm_o``): (time, file rank * KEY_SPAN + row number), ``packed`` (DuckDB) as one 128-bit
+    integer, time * 2^64 + key (exact: the key is in [0, 2^63), so the integer orders as the
+    pair does), else a struct (Spark has no 128-bit integer; DuckDB compares a struct through a
+    sort key built per row: docs/architecture.md, "Experiment assignment at almost no cost")."""
     key = f"jm_file * {KEY_SPAN} + jm_row"
     order = f"CAST(jm_ts AS HUGEINT) * {2**64} + {key}" if packed else f"{{'t': jm_ts, 'k': {key}}}"
     return f"""
+SELECT jm_cid, jm_seg, MIN(jm_ts) AS jm_t, MIN({order}) AS jm_o
+FROM jm_p WHERE {_OK} AND jm_seg <> 'n' GROUP BY jm_cid, jm_seg"""
+
+
+def first_arm_sql() -> str:
+    """``jm_first``: per customer with a variant (over :func:`variant_firsts_sql` as
+    ``jm_seen``), the variant of its first row with one (``jm_arm``, by time, then file rank and
+    row number), whether its rows carry two or more variants (``jm_mixed``, 1 or 0) and the time
+    of that first row (``jm_assigned``).
+
+    A customer has one ``jm_seen`` row per variant (mostly one), so the test of a variant of
+    spaces only runs once per customer and variant here, not once per row; on DuckDB
+    ``jm_seen`` is a table, or the engine pushes this filter down to the rows."""
+    return f"""
 SELECT jm_cid, ARG_MIN(jm_seg, jm_o) AS jm_arm, CASE WHEN COUNT(*) > 1 THEN 1 ELSE 0 END AS jm_mixed,
   MIN(jm_t) AS jm_assigned
-FROM (
-  SELECT jm_cid, jm_seg, MIN(jm_ts) AS jm_t, MIN({order}) AS jm_o
-  FROM jm_p WHERE {_OK} AND jm_seg <> 'n' GROUP BY jm_cid, jm_seg
-) AS jm_v WHERE {VARIANT_SQL} GROUP BY jm_cid"""
+FROM jm_seen WHERE {VARIANT_SQL} GROUP BY jm_cid"""
 
 
 def assignment_sql(exposure_event: str | None) -> str:
@@ -127,7 +134,8 @@ class _Assignment:
         unread = {"jm_uid"} | (set() if self._reads_event(parsed) else {"jm_event"})
         kept = ", ".join(ident(c) for c in parsed if c not in unread)
         columns = self._relation(engine, "jm_p", f"SELECT {kept} FROM jm_pv", tz, keep=duck)
-        self._relation(engine, "jm_first", first_arm_sql(packed=duck), tz, keep=True)
+        self._relation(engine, "jm_seen", variant_firsts_sql(packed=duck), tz, keep=duck)
+        self._relation(engine, "jm_first", first_arm_sql(), tz, keep=True)
         exposure = self.exposure_event is not None  # without one, a projection of jm_first
         self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=exposure)
         stmts["jm_parsed"] = armed_sql(columns)
