@@ -16,9 +16,11 @@ the segment of every row is rewritten per customer before the counting (docs/exp
   apart, as ``no variant``).
 
 The assignment is computed once, as a table of one row per customer with a variant
-(``jm_assign``: arm, number of arms, exposure time), and joined to the parsed rows; the SQL is
-DuckDB's dialect without DuckDB-only syntax, so that it transpiles to Spark as the pipeline
-does. The rewritten segments stay inside the pipeline: the arms come back as customer-grain
+(``jm_assign``: arm, number of arms, exposure time; from ``jm_seen``, one row per customer and
+variant), and joined to the parsed rows; the SQL is DuckDB's dialect without DuckDB-only
+syntax, so that it transpiles to Spark as the pipeline does (the one exception, the order key
+of :func:`variant_firsts_sql`, is chosen per engine). ``events.arms_np`` computes the same
+table in numpy over rows sorted by customer (the SQL stays the definition). The rewritten segments stay inside the pipeline: the arms come back as customer-grain
 overlays (one journey per customer) with the ingest's own counting and settings.
 """
 
@@ -41,20 +43,38 @@ _TWO_ARMS_SQL = "'v' || chr(0) || 'two arms' || chr(0)"
 _BEFORE_SQL = "'v' || chr(0) || 'before exposure'"
 """``'v' ||`` the markers, their NUL characters as ``chr(0)`` (portable to every dialect)."""
 _OK = "jm_bad_uid = 0 AND jm_bad_ts = 0"
-_VARIANT = "jm_seg <> 'n' AND trim(substr(jm_seg, 2)) <> ''"
+VARIANT_SQL = "jm_seg <> 'n' AND trim(substr(jm_seg, 2)) <> ''"
 """A row with a variant: ``jm_seg`` is ``'v' || variant`` (``'n'`` without one), and a variant
 of spaces only is none (the pipeline's test of an empty customer id)."""
 
 
-def first_arm_sql() -> str:
-    """Per customer with a variant (over ``jm_p``, the parsed rows): the variant of its first
-    row with one (``jm_arm``, by time, then file rank and row number), whether its rows carry two
-    or more variants (``jm_mixed``, 1 or 0) and the time of that first row (``jm_assigned``)."""
-    order = f"{{'t': jm_ts, 'k': jm_file * {KEY_SPAN} + jm_row}}"
+def variant_firsts_sql(*, packed: bool = True) -> str:
+    """``jm_seen``: per customer and variant (``jm_seg``, over ``jm_p``, the parsed rows with a
+    customer and a time) the time of its first row (``jm_t``) and that row's order key
+    (``jm_o``): (time, file rank * KEY_SPAN + row number), ``packed`` (DuckDB) as one 128-bit
+    integer, time * 2^64 + key (exact: the key is in [0, 2^63), so the integer orders as the
+    pair does), else a struct (Spark has no 128-bit integer; DuckDB compares a struct through a
+    sort key built per row: docs/architecture.md, "Experiment assignment at almost no cost")."""
+    key = f"jm_file * {KEY_SPAN} + jm_row"
+    order = f"CAST(jm_ts AS HUGEINT) * {2**64} + {key}" if packed else f"{{'t': jm_ts, 'k': {key}}}"
     return f"""
-SELECT jm_cid, ARG_MIN(jm_seg, {order}) AS jm_arm,
-  CASE WHEN MIN(jm_seg) <> MAX(jm_seg) THEN 1 ELSE 0 END AS jm_mixed, MIN(jm_ts) AS jm_assigned
-FROM jm_p WHERE {_OK} AND {_VARIANT} GROUP BY jm_cid"""
+SELECT jm_cid, jm_seg, MIN(jm_ts) AS jm_t, MIN({order}) AS jm_o
+FROM jm_p WHERE {_OK} AND jm_seg <> 'n' GROUP BY jm_cid, jm_seg"""
+
+
+def first_arm_sql() -> str:
+    """``jm_first``: per customer with a variant (over :func:`variant_firsts_sql` as
+    ``jm_seen``), the variant of its first row with one (``jm_arm``, by time, then file rank and
+    row number), whether its rows carry two or more variants (``jm_mixed``, 1 or 0) and the time
+    of that first row (``jm_assigned``).
+
+    A customer has one ``jm_seen`` row per variant (mostly one), so the test of a variant of
+    spaces only runs once per customer and variant here, not once per row; on DuckDB
+    ``jm_seen`` is a table, or the engine pushes this filter down to the rows."""
+    return f"""
+SELECT jm_cid, ARG_MIN(jm_seg, jm_o) AS jm_arm, CASE WHEN COUNT(*) > 1 THEN 1 ELSE 0 END AS jm_mixed,
+  MIN(jm_t) AS jm_assigned
+FROM jm_seen WHERE {VARIANT_SQL} GROUP BY jm_cid"""
 
 
 def assignment_sql(exposure_event: str | None) -> str:
@@ -93,8 +113,12 @@ class _Assignment:
     """The ``prepare`` step of the pipeline (``events.extra.Extra``): the parsed rows as
     ``jm_p``, the assignment as the table ``jm_assign``, and ``jm_parsed`` rewritten over them."""
 
-    def __init__(self, exposure_event: str | None, progress: Progress | None = None) -> None:
+    def __init__(
+        self, exposure_event: str | None, progress: Progress | None = None, *, sessions: bool
+    ) -> None:
         self.exposure_event = exposure_event
+        self.sessions = sessions
+        """Whether the rows' sessions come from a session column (``jm_sess`` is read)."""
         self.progress = progress
         self.cached: list[Any] = []
 
@@ -112,12 +136,23 @@ class _Assignment:
         duck = isinstance(engine, DuckEngine)
         parsed = self._relation(engine, "jm_pv", stmts["jm_parsed"], tz, keep=False)
         unread = {"jm_uid"} | (set() if self._reads_event(parsed) else {"jm_event"})
+        if duck:
+            unread |= self._constant(engine)
         kept = ", ".join(ident(c) for c in parsed if c not in unread)
         columns = self._relation(engine, "jm_p", f"SELECT {kept} FROM jm_pv", tz, keep=duck)
+        self._relation(engine, "jm_seen", variant_firsts_sql(packed=duck), tz, keep=duck)
         self._relation(engine, "jm_first", first_arm_sql(), tz, keep=True)
         exposure = self.exposure_event is not None  # without one, a projection of jm_first
         self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=exposure)
         stmts["jm_parsed"] = armed_sql(columns)
+
+    def _constant(self, engine: Any) -> set[str]:
+        """The parsed columns that no statement reads on this log (DuckDB): the placeholder of
+        no ``where:`` columns, the session value without a session column (dedup writes
+        ``'n'``), the epoch unit when no file's timestamps are text (``epoch_units`` is not
+        run); 0.1 of the table's 0.9 CPU seconds at 5M events."""
+        found = {"jm_nowhere"} | (set() if self.sessions else {"jm_sess"})
+        return found | (set() if engine.text_timestamps else {"jm_unit"})
 
     def _reads_event(self, columns: list[str]) -> bool:
         """Whether a statement after this step reads the event name of the parsed rows: the
@@ -243,7 +278,7 @@ def ingest_arms(
     opts = replace(options, segment_by=variant_column, journey="customer")
     opts.validate()
     goals = jm.select_goals(opts.goal)
-    assignment = _Assignment(exposure_event, progress)
+    assignment = _Assignment(exposure_event, progress, sessions=opts.columns.session is not None)
     with log_files(paths) as files:
         try:
             extra = Extra(lambda _: {}, prepare=assignment)
