@@ -107,7 +107,7 @@ FROM jm_parsed WHERE {kept} GROUP BY jm_seg"""
     out[GOAL_EVENTS] = f"""
 SELECT * FROM (
   SELECT jm_seg, jm_uid, jm_ts, MIN({_KEY}) AS jm_key, {tp} AS jm_tp
-  FROM jm_parsed WHERE {name_ok} AND {usable} GROUP BY {_GROUP}
+  FROM jm_parsed WHERE {name_ok} AND {kept} GROUP BY {_GROUP}
 ) AS jm_g WHERE jm_tp {goal_in}"""
     return out
 
