@@ -19,8 +19,7 @@ The assignment is computed once, as a table of one row per customer with a varia
 (``jm_assign``: arm, number of arms, exposure time; from ``jm_seen``, one row per customer and
 variant), and joined to the parsed rows; the SQL is DuckDB's dialect without DuckDB-only
 syntax, so that it transpiles to Spark as the pipeline does (the one exception, the order key
-of :func:`variant_firsts_sql`, is chosen per engine). ``events.arms_np`` computes the same
-table in numpy over rows sorted by customer (the SQL stays the definition). The rewritten segments stay inside the pipeline: the arms come back as customer-grain
+of :func:`variant_firsts_sql`, is chosen per engine). The rewritten segments stay inside the pipeline: the arms come back as customer-grain
 overlays (one journey per customer) with the ingest's own counting and settings.
 """
 
