@@ -6,6 +6,7 @@ import os
 import tempfile
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from journeymap.errors import UsageError
@@ -14,7 +15,16 @@ from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
 from journeymap.events.settings import Columns, Resources
-from journeymap.events.sql import CHECKS, MAX_US, MIN_US, RELATIONS, RESULTS, ident, lit
+from journeymap.events.sql import (
+    CHECKS,
+    MAX_US,
+    MIN_US,
+    RELATIONS,
+    RESULTS,
+    SEGMENTS_KEY,
+    ident,
+    lit,
+)
 
 if TYPE_CHECKING:
     from journeymap.events.ordered_duck import OrderedPlan
@@ -283,6 +293,8 @@ class DuckEngine:
                 if name == "jm_events" and plan is not None and self.numpy_pass:
                     from journeymap.events.ordered_duck import run_ordered
 
+                    if SEGMENTS_KEY in stmts:
+                        plan = replace(plan, segment_names=stmts[SEGMENTS_KEY])
                     found = run_ordered(
                         self.con,
                         plan,

@@ -33,7 +33,7 @@ from journeymap.events.ingest import IngestResult, Progress, build_results, run_
 from journeymap.events.inputs import log_files
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Engine, IngestOptions
-from journeymap.events.sql import KEY_SPAN, ident, lit
+from journeymap.events.sql import KEY_SPAN, SEGMENTS_KEY, ident, lit
 from journeymap.model import JourneyMap, Overlay
 
 TWO_ARMS = "\0two arms\0"
@@ -108,6 +108,17 @@ SELECT {", ".join(cols)}
 FROM jm_p AS p LEFT JOIN jm_assign AS a ON p.jm_cid = a.jm_cid"""
 
 
+def armed_segments_sql() -> str:
+    """Every segment :func:`armed_sql` can give a row (a superset of those it gives: the four
+    branches of its ``CASE`` over each arm of ``jm_assign``), so that the ordered pass's
+    segment dictionary (``ordered_duck.OrderedPlan.segment_names``) comes from the small
+    assignment instead of a ``DISTINCT`` over every armed row."""
+    return f"""
+SELECT 'n' AS jm_seg UNION ALL SELECT {_BEFORE_SQL}
+UNION ALL SELECT jm_arm FROM (SELECT DISTINCT jm_arm FROM jm_assign) AS jm_a
+UNION ALL SELECT {_TWO_ARMS_SQL} || substr(jm_arm, 2) FROM (SELECT DISTINCT jm_arm FROM jm_assign) AS jm_a"""
+
+
 class _Assignment:
     """The ``prepare`` step of the pipeline (``events.extra.Extra``): the parsed rows as
     ``jm_p``, the assignment as the table ``jm_assign``, and ``jm_parsed`` rewritten over them."""
@@ -144,6 +155,8 @@ class _Assignment:
         exposure = self.exposure_event is not None  # without one, a projection of jm_first
         self._relation(engine, "jm_assign", assignment_sql(self.exposure_event), tz, keep=exposure)
         stmts["jm_parsed"] = armed_sql(columns)
+        if duck:
+            stmts[SEGMENTS_KEY] = armed_segments_sql()
 
     def _constant(self, engine: Any) -> set[str]:
         """The parsed columns that no statement reads on this log (DuckDB): the placeholder of

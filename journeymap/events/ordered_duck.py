@@ -69,6 +69,9 @@ class OrderedPlan:
     """``sql.deduplicated`` with an event-id column, else None (dedup runs in numpy)."""
     touchpoints: tuple[str, ...]
     """The touchpoint of each code (``sql.touchpoint_codes``)."""
+    segment_names: str | None = None
+    """A statement of every segment a row can have (``sql.SEGMENTS_KEY``: a superset, which
+    the sorted fetch's inner join to the dictionary relies on), else the rows' own are read."""
 
 
 def ordered_plan(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> OrderedPlan:
@@ -112,10 +115,11 @@ def _dictionaries(con: Any, plan: OrderedPlan) -> list[str]:
         )
     if not plan.segmented:
         return ["v"]
+    segments = f"({plan.segment_names}) AS jm_n" if plan.segment_names else source
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {SEGMENTS} AS SELECT jm_np_seg, "
         "CAST(row_number() OVER (ORDER BY jm_np_seg) - 1 AS INTEGER) AS jm_np_s "
-        f"FROM (SELECT DISTINCT jm_seg AS jm_np_seg FROM {source}) AS jm_v"
+        f"FROM (SELECT DISTINCT jm_seg AS jm_np_seg FROM {segments}) AS jm_v"
     )
     found = con.execute(f"SELECT jm_np_seg FROM {SEGMENTS} ORDER BY jm_np_s").fetchall()
     return [str(s) for (s,) in found]

@@ -366,6 +366,10 @@ ORDER BY jm_file, jm_row LIMIT {FIRST_BAD}""",
 
 
 RELATIONS = ("jm_parsed", "jm_events", "jm_visits")
+SEGMENTS_KEY = "__segments__"
+"""A statement a ``prepare`` step may add (DuckDB): every segment a row of ``jm_parsed`` can
+have, as ``jm_seg`` (a superset: the ordered pass's segment dictionary reads it instead of
+every row's segment; ``experiment_arms.armed_segments_sql``)."""
 RESULTS = (
     "stats_rows",
     "stats_events",

@@ -102,3 +102,22 @@ def test_progress_is_told_each_step_as_ingest_tells_it(tmp_path: Path) -> None:
     ingest_arms(make_map(), files, opts, "variant", progress=ours.append)
     assert len(theirs) >= 2 and theirs[0] == "opening 2 files"
     assert ours == [theirs[0], "reading, assigning the arms", *theirs[1:]]
+
+
+def test_the_segment_dictionary_from_the_assignment_is_the_rows_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On DuckDB the ordered pass's segment dictionary comes from ``armed_segments_sql`` (every
+    segment the armed rows can have, from the small assignment) instead of a DISTINCT over every
+    armed row. The sorted fetch joins the dictionary, so a segment missing from it would drop
+    rows: the arms, the excluded customers and every row count are the same either way on a log
+    with each branch (two arms, blank variants, rows before exposure, no customer)."""
+    from journeymap.events import experiment_arms
+
+    jm, files = make_map(), two_files(tmp_path)
+    opts = IngestOptions(lost_after=3600, max_bad_rows=BadRowLimit.parse("5", "max_bad_rows"))
+    fast = ingest_arms(jm, files, opts, "variant", "cart")
+    monkeypatch.setattr(experiment_arms, "SEGMENTS_KEY", "__not_read__")
+    slow = ingest_arms(jm, files, opts, "variant", "cart")
+    assert fast == slow
+    assert fast.excluded > 0 and fast.rows_before_exposure > 0 and fast.rows_without_variant > 0
