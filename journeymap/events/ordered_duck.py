@@ -131,8 +131,10 @@ def sorted_rows_sql(plan: OrderedPlan, wide_cid: bool, bucket: tuple[int, int] =
     b, k = bucket
     only = f" AND jm_cid % {k} = {b}" if k > 1 else ""
     cid = "jm_cid" if wide_cid else "CAST(jm_cid AS INTEGER)"
-    seg = "jm_np_s" if plan.segmented else "0"
-    joins = f" JOIN {SEGMENTS} ON jm_np_seg = jm_seg" if plan.segmented else ""
+    # a LEFT JOIN: a row whose segment the dictionary lacks is -1 and refused (fetch_rows),
+    # never left out (the dictionary may come from plan.segment_names)
+    seg = "COALESCE(jm_np_s, -1)" if plan.segmented else "0"
+    joins = f" LEFT JOIN {SEGMENTS} ON jm_np_seg = jm_seg" if plan.segmented else ""
     q = ""
     if plan.settings.session_column:
         value = "jm_sess" if plan.deduplicated else SESSION_VALUE
@@ -167,7 +169,7 @@ def fetch_rows(con: Any, plan: OrderedPlan, bucket: tuple[int, int] = (0, 1)) ->
     if plan.row_code is None and plan.deduplicated is None:
         code = _event_codes(con, plan)[eid]
     rows = Rows(
-        _plain(found, "s").astype(np.int32, copy=False),
+        _segments(_plain(found, "s")),
         _plain(found, "c"),
         _plain(found, "t"),
         eid,
@@ -177,6 +179,13 @@ def fetch_rows(con: Any, plan: OrderedPlan, bucket: tuple[int, int] = (0, 1)) ->
         _plain(found, "r") if plan.deduplicated else None,
     )
     return rows
+
+
+def _segments(seg: Any) -> Any:
+    """The rows' segment indexes, refused when one is missing from the dictionary (-1)."""
+    if len(seg) and int(seg.min()) < 0:
+        raise RuntimeError("a row's segment is not in the segment dictionary")
+    return seg.astype(np.int32, copy=False)
 
 
 def _event_codes(con: Any, plan: OrderedPlan) -> Any:
