@@ -109,9 +109,9 @@ def test_the_segment_dictionary_from_the_assignment_is_the_rows_own(
 ) -> None:
     """On DuckDB the ordered pass's segment dictionary comes from ``armed_segments_sql`` (every
     segment the armed rows can have, from the small assignment) instead of a DISTINCT over every
-    armed row. The sorted fetch joins the dictionary, so a segment missing from it would drop
-    rows: the arms, the excluded customers and every row count are the same either way on a log
-    with each branch (two arms, blank variants, rows before exposure, no customer)."""
+    armed row (the sorted fetch refuses a row whose segment the dictionary lacks): the arms, the
+    excluded customers and every row count are the same either way on a log with each branch
+    (two arms, blank variants, rows before exposure, no customer)."""
     from journeymap.events import experiment_arms
 
     jm, files = make_map(), two_files(tmp_path)
