@@ -60,6 +60,7 @@ from journeymap.events.sql import (
     mapping_case,
     mapping_rules,
     statements,
+    stats_rows_sql,
     usable,
     where_columns,
 )
@@ -126,19 +127,17 @@ def usable_aggregates(jm: JourneyMap, only: str) -> str:
 
 _USABLE_COLUMNS = 5
 """How many aggregates :func:`usable_aggregates` gives."""
-_STATS_TAIL = "\nFROM jm_parsed GROUP BY jm_seg"
 
 
-def row_counts(stats_rows: str, jm: JourneyMap, opts: IngestOptions) -> str:
+def row_counts(jm: JourneyMap, opts: IngestOptions) -> str:
     """One scan of the parsed rows for all their counts (DuckDB): the pipeline's ``stats_rows``
-    with :func:`usable_aggregates` and the list of the usable rows' hashes (``jm_hashes``)
-    added to its select list, each over the usable rows only (``FILTER``). Each read of the
-    parsed rows parses every row again, so one scan instead of three saves two parses."""
-    if not stats_rows.endswith(_STATS_TAIL):  # sql.statements' own form, which this extends
-        raise AssertionError("stats_rows no longer ends with its FROM and GROUP BY")
+    (``sql.stats_rows_sql``) with :func:`usable_aggregates` and the list of the usable rows'
+    hashes (``jm_hashes``) added to its select list, each over the usable rows only
+    (``FILTER``). Each read of the parsed rows parses every row again, so one scan instead of
+    three saves two parses."""
     only = f" FILTER (WHERE {usable(opts)})"
     added = f",\n  {usable_aggregates(jm, only)},\n  list({_HASH}){only} AS jm_hashes"
-    return stats_rows[: -len(_STATS_TAIL)] + added + _STATS_TAIL
+    return stats_rows_sql(opts.columns, added)
 
 
 def duplicates_among(jm: JourneyMap, opts: IngestOptions, among: str) -> str:
@@ -207,7 +206,7 @@ def _duck_counts(duck: Any, jm: JourneyMap, opts: IngestOptions, stmts: dict[str
     later: tuple[str, ...] = ("jm_parsed", "duplicate_events", *CHECKS)
     if exact:
         later += ("stats_rows", "usable_events")
-        duck.relation(_COUNTED, row_counts(stmts["stats_rows"], jm, opts), keep=True)
+        duck.relation(_COUNTED, row_counts(jm, opts), keep=True)
     rows: Rows = duck.run_more({k: v for k, v in stmts.items() if k not in later})
     if exact:
         rows["stats_rows"], rows["stats_events"] = _one_scan(duck, jm, opts)

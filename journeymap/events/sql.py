@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from journeymap.events.conversion_time import TIME_TO_CONVERT_SQL
 from journeymap.events.dialects import transpile as transpile
 from journeymap.events.ordered import carried_segment, ordered_events, ordered_visits
-from journeymap.events.settings import IngestOptions
+from journeymap.events.settings import Columns, IngestOptions
 from journeymap.events.sqlwords import MICROS as MICROS
 from journeymap.events.sqlwords import anchored as anchored
 from journeymap.events.sqlwords import ident as ident
@@ -285,6 +285,24 @@ def deduplicated(rules: list[Rule], wcols: list[str], opts: IngestOptions) -> st
     return dedup
 
 
+def stats_rows_sql(cols: Columns, added: str = "") -> str:
+    """``stats_rows``: per segment, the rows read and those left out by reason (a row left out
+    for several counts under the first: customer, timestamp, event); ``added``: more aggregates
+    of the same scan (``, ...``; ``goal_events.row_counts``)."""
+    ident = (
+        ", SUM(CASE WHEN jm_bad_uid + jm_bad_ts = 0 THEN jm_ident ELSE 0 END) AS jm_identity"
+        if cols.naming
+        else ""
+    )
+    return f"""
+SELECT jm_seg, COUNT(*) AS jm_rows,
+  SUM(CASE WHEN jm_bad_uid + jm_bad_ts + jm_bad_event > 0 THEN 1 ELSE 0 END) AS jm_bad,
+  SUM(jm_bad_uid) AS jm_bad_uid,
+  SUM(CASE WHEN jm_bad_uid = 0 THEN jm_bad_ts ELSE 0 END) AS jm_bad_ts,
+  SUM(CASE WHEN jm_bad_uid = 0 AND jm_bad_ts = 0 THEN jm_bad_event ELSE 0 END) AS jm_bad_event{ident}{added}
+FROM jm_parsed GROUP BY jm_seg"""
+
+
 def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[str, str]:
     """The pipeline's statements (DuckDB dialect) by name, in the order they run.
 
@@ -326,17 +344,7 @@ FROM ({parsed}) AS jm_l3"""
         "jm_parsed": parsed,
         "jm_events": events,
         "jm_visits": visits,
-        "stats_rows": f"""
-SELECT jm_seg, COUNT(*) AS jm_rows,
-  SUM(CASE WHEN jm_bad_uid + jm_bad_ts + jm_bad_event > 0 THEN 1 ELSE 0 END) AS jm_bad,
-  SUM(jm_bad_uid) AS jm_bad_uid,
-  SUM(CASE WHEN jm_bad_uid = 0 THEN jm_bad_ts ELSE 0 END) AS jm_bad_ts,
-  SUM(CASE WHEN jm_bad_uid = 0 AND jm_bad_ts = 0 THEN jm_bad_event ELSE 0 END) AS jm_bad_event{
-            ", SUM(CASE WHEN jm_bad_uid + jm_bad_ts = 0 THEN jm_ident ELSE 0 END) AS jm_identity"
-            if cols.naming
-            else ""
-        }
-FROM jm_parsed GROUP BY jm_seg""",
+        "stats_rows": stats_rows_sql(cols),
         "epoch_units": f"""
 SELECT jm_unit, COUNT(*) AS jm_n, MIN({key}) AS jm_first, ARG_MIN(trim(jm_ts_text), {key}) AS jm_first_text
 FROM jm_parsed WHERE jm_unit IS NOT NULL AND jm_bad_uid = 0 GROUP BY jm_unit""",

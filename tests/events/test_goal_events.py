@@ -257,7 +257,7 @@ def test_one_scan_gives_the_pipeline_row_counts_and_usable_aggregate(log: Log) -
             duck.macros(opts.timezone)
             duck.relation("jm_parsed", stmts["jm_parsed"])
             apart = duck.rows(stmts["stats_rows"]), duck.rows(stmts["usable_events"])
-            one = row_counts(stmts["stats_rows"], jm, opts)
+            one = row_counts(jm, opts)
             [fused] = duck.rows(f"SELECT * EXCLUDE (jm_hashes), len(jm_hashes) FROM ({one})")
         finally:
             duck.close()
