@@ -132,6 +132,16 @@ def run_index(starts: Flags) -> Array:
     return out
 
 
+def run_last(starts: Flags) -> Array:
+    """The index of each run's last row, from the flags of the runs' starts.
+
+    >>> run_last(np.array([True, False, True, True])).tolist()
+    [1, 2, 3]
+    """
+    first = np.flatnonzero(starts)
+    return np.append(first[1:] - 1, len(starts) - 1) if len(first) else first
+
+
 def dedup(r: Rows) -> Rows:
     """Step 2 on the sorted usable rows: rows of one (segment, customer, timestamp, event) are
     one event, the first in key order, whose code and session it keeps (``ARG_MIN`` by key in
@@ -211,8 +221,7 @@ def events_pass(r: Rows, s: PassSettings) -> Events:
     visit = np.zeros(n, dtype=np.int8)
     visit[mapped[starts]] = 1
     del mapped, starts
-    ends = np.flatnonzero(new if s.session_journeys else pstart)
-    ends = np.append(ends[1:] - 1, n - 1) if n else ends
+    ends = run_last(new if s.session_journeys else pstart)
     last = r.ts[ends][sid if s.session_journeys else pid]
     return Events(r, sess_no, visit, last, sid, pid)
 
@@ -223,7 +232,7 @@ def log_end(e: Events, segments: int) -> npt.NDArray[np.int64]:
     r = e.rows
     out = np.full(segments, np.iinfo(np.int64).min, dtype=np.int64)
     if len(r.ts):  # the last event of each run of one (segment, customer), in time order
-        last = np.append(np.flatnonzero(changes(r.seg, r.cid)[1:]), len(r.ts) - 1)
+        last = run_last(changes(r.seg, r.cid))
         np.maximum.at(out, r.seg[last], r.ts[last])
     return out
 

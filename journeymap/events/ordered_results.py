@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from journeymap.events.ordered_np import Events, Visits, changes, run_index
+from journeymap.events.ordered_np import Events, Visits, changes, run_index, run_last
 
 Rows = list[tuple[Any, ...]]
 PRESENCE_CELLS = 200_000_000
@@ -38,8 +38,8 @@ def stats_events(e: Events, segments: list[str]) -> Rows:
     r, k = e.rows, len(segments)
     events = np.bincount(r.seg, minlength=k)
     mapped = np.bincount(r.seg[r.code >= 0], minlength=k)
-    first = np.flatnonzero(changes(r.seg, r.cid))  # a partition's events are in time order
-    last = np.append(first[1:] - 1, len(r.ts) - 1) if len(first) else first
+    starts = changes(r.seg, r.cid)  # a partition's events are in time order
+    first, last = np.flatnonzero(starts), run_last(starts)
     customers = np.bincount(r.seg[first], minlength=k)
     lo = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
     hi = np.full(k, np.iinfo(np.int64).min, dtype=np.int64)
