@@ -218,7 +218,7 @@ def signed(x: float | None, digits: int = 0, *, lang: Language = ENGLISH) -> str
     >>> signed(23.5), signed(-4.25, 1), signed(None)
     ('+24', '−4.2', '–')
     """
-    return MISSING if x is None else _local(f"{x:+.{digits}f}".replace("-", MINUS), lang)
+    return MISSING if x is None else number(x, digits, sign=True, lang=lang).replace("-", MINUS)
 
 
 def level(confidence: float, *, lang: Language = ENGLISH) -> str:
