@@ -38,7 +38,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "journeymap/report/checks_ci.py:junit": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/bootstrap.py:bootstrap": "one resampling loop; results slice",
     "journeymap/events/discover.py:discover": "events slice",
-    "journeymap/events/sql.py:statements": "events slice: one SQL text built in order",
     "journeymap/events/survey.py:ingest_survey": "events slice",
 }
 
