@@ -27,6 +27,7 @@ from journeymap.events.sql import (
 )
 
 if TYPE_CHECKING:
+    from journeymap.events.arms_np import ArmsPlan
     from journeymap.events.ordered_duck import OrderedPlan
 
 Progress = Callable[[str], None]
@@ -267,6 +268,9 @@ class DuckEngine:
         self.con.execute(f"CREATE OR REPLACE TEMP MACRO JM_LOCAL_TO_UTC(x) AS {to_utc}")
         self.con.execute("CREATE OR REPLACE TEMP MACRO JM_LOWER_MEDIAN(x) AS quantile_disc(x, 0.5)")
 
+    arms: ArmsPlan | None = None
+    """The experiment's arms, assigned in the numpy pass (set by ``experiment_arms``' prepare
+    step, which then leaves ``jm_assign`` for the pass to register)."""
     numpy_pass = True
     """Whether ``run`` with a plan computes ``jm_events`` and ``jm_visits`` in numpy
     (``events/ordered_duck.py``); the tests set it False to run the SQL of
@@ -295,6 +299,7 @@ class DuckEngine:
 
                     if SEGMENTS_KEY in stmts:
                         plan = replace(plan, segment_names=stmts[SEGMENTS_KEY])
+                    plan = replace(plan, arms=self.arms)
                     found = run_ordered(
                         self.con,
                         plan,
@@ -305,6 +310,8 @@ class DuckEngine:
                     if found is not None:
                         out.update(found)
                         break
+                    if self.arms is not None:  # jm_assign would stay empty
+                        raise RuntimeError("the numpy pass did not assign the arms")
                 self.con.execute(f"CREATE TEMP {kind} {name} AS {stmts[name]}")
             if progress:
                 progress("counting")

@@ -123,12 +123,24 @@ class _Assignment:
     """The ``prepare`` step of the pipeline (``events.extra.Extra``): the parsed rows as
     ``jm_p``, the assignment as the table ``jm_assign``, and ``jm_parsed`` rewritten over them."""
 
+    in_the_pass = True
+    """Whether DuckDB's numpy pass assigns the arms over its own sorted rows
+    (``events/arms_np.py``) when it can: integer keys and no event-id column, whose dedup is SQL
+    over the armed rows; the tests set it False to compare with the SQL assignment."""
+
     def __init__(
-        self, exposure_event: str | None, progress: Progress | None = None, *, sessions: bool
+        self,
+        exposure_event: str | None,
+        progress: Progress | None = None,
+        *,
+        sessions: bool,
+        dedup: bool = False,
     ) -> None:
         self.exposure_event = exposure_event
         self.sessions = sessions
         """Whether the rows' sessions come from a session column (``jm_sess`` is read)."""
+        self.dedup = dedup
+        """Whether an event-id column deduplicates the rows (``Columns.dedup``)."""
         self.progress = progress
         self.cached: list[Any] = []
 
@@ -144,6 +156,9 @@ class _Assignment:
         # id, whose key jm_cid and bad-row flag are columns, and the event name unless the
         # exposure event or a rule's where: column needs it); Spark caches jm_parsed itself
         duck = isinstance(engine, DuckEngine)
+        if duck and self._numpy(engine):
+            self._in_ordered_pass(engine, stmts, tz)
+            return
         parsed = self._relation(engine, "jm_pv", stmts["jm_parsed"], tz, keep=False)
         unread = {"jm_uid"} | (set() if self._reads_event(parsed) else {"jm_event"})
         if duck:
@@ -157,6 +172,31 @@ class _Assignment:
         stmts["jm_parsed"] = armed_sql(columns)
         if duck:
             stmts[SEGMENTS_KEY] = armed_segments_sql()
+
+    def _numpy(self, engine: Any) -> bool:
+        from journeymap.events.ordered_duck import integer_keys
+
+        ok = self.in_the_pass and engine.numpy_pass and not self.dedup
+        return ok and integer_keys(engine.con)
+
+    def _in_ordered_pass(self, engine: Any, stmts: dict[str, str], tz: str) -> None:
+        """The DuckDB numpy pass assigns the arms (``arms_np.ArmsPlan``): the parsed rows as
+        ``jm_p`` (a table when the files are text, as ``jm_parsed`` would be), ``jm_parsed``
+        the armed view over it and ``jm_assign``, which the pass registers (until then an
+        empty relation of its columns, so that the view can be created)."""
+        from journeymap.events.arms_np import ArmsPlan
+
+        engine.macros(tz)
+        engine.relation("jm_p", stmts["jm_parsed"], keep=engine.parsed_table)
+        engine.parsed_table = False  # jm_parsed: the armed rows, a view over jm_p
+        found = engine.con.execute("SELECT * FROM jm_p LIMIT 0").description
+        engine.relation(
+            "jm_assign",
+            "SELECT CAST(NULL AS BIGINT) AS jm_cid, CAST(NULL AS VARCHAR) AS jm_arm, "
+            "0 AS jm_mixed, CAST(NULL AS BIGINT) AS jm_exposed WHERE false",
+        )
+        stmts["jm_parsed"] = armed_sql([str(d[0]) for d in found])
+        engine.arms = ArmsPlan(self.exposure_event)
 
     def _constant(self, engine: Any) -> set[str]:
         """The parsed columns that no statement reads on this log (DuckDB): the placeholder of
@@ -290,7 +330,12 @@ def ingest_arms(
     opts = replace(options, segment_by=variant_column, journey="customer")
     opts.validate()
     goals = jm.select_goals(opts.goal)
-    assignment = _Assignment(exposure_event, progress, sessions=opts.columns.session is not None)
+    assignment = _Assignment(
+        exposure_event,
+        progress,
+        sessions=opts.columns.session is not None,
+        dedup=opts.columns.dedup is not None,
+    )
     with log_files(paths) as files:
         try:
             extra = Extra(lambda _: {}, prepare=assignment)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -47,6 +47,9 @@ from journeymap.events.sql import (
 from journeymap.events.sqlwords import MICROS
 from journeymap.model import JourneyMap
 
+if TYPE_CHECKING:
+    from journeymap.events.arms_np import ArmsPlan, Assignment
+
 Results = dict[str, list[tuple[Any, ...]]]
 SEGMENTS = "jm_np_segs"
 SESSIONS = "jm_np_sess"
@@ -72,6 +75,9 @@ class OrderedPlan:
     segment_names: str | None = None
     """A statement of every segment a row can have (``sql.SEGMENTS_KEY``: a superset, which
     the sorted fetch's inner join to the dictionary relies on), else the rows' own are read."""
+    arms: ArmsPlan | None = None
+    """The experiment's arms, assigned by the pass itself (``events/arms_np.py``): the rows
+    come from ``jm_p`` with their variant, and ``jm_assign`` is registered for ``jm_parsed``."""
 
 
 def ordered_plan(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> OrderedPlan:
@@ -100,11 +106,13 @@ def ordered_plan(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> Order
     )
 
 
-def _dictionaries(con: Any, plan: OrderedPlan) -> list[str]:
+def _dictionaries(con: Any, plan: OrderedPlan, variants: list[str]) -> list[str]:
     """Create the segment and session dictionaries over the rows the pass reads; the
-    segments in index order (``['v']`` without a segment column)."""
+    segments in index order (``['v']`` without a segment column; with arms, those of the
+    ``variants``: ``arms_np.armed_segments``)."""
+    parsed = "jm_p" if plan.arms else "jm_parsed"
     source = (
-        f"({plan.deduplicated}) AS jm_d" if plan.deduplicated else f"jm_parsed WHERE {plan.usable}"
+        f"({plan.deduplicated}) AS jm_d" if plan.deduplicated else f"{parsed} WHERE {plan.usable}"
     )
     if plan.settings.session_column:
         value = "jm_sess" if plan.deduplicated else SESSION_VALUE
@@ -113,6 +121,10 @@ def _dictionaries(con: Any, plan: OrderedPlan) -> list[str]:
             "CAST(row_number() OVER () AS INTEGER) AS jm_np_q "
             f"FROM (SELECT DISTINCT {value} AS jm_np_value FROM {source}) AS jm_v"
         )
+    if plan.arms is not None:
+        from journeymap.events.arms_np import armed_segments
+
+        return armed_segments(variants)[0]
     if not plan.segmented:
         return ["v"]
     segments = f"({plan.segment_names}) AS jm_n" if plan.segment_names else source
@@ -197,7 +209,7 @@ def _event_codes(con: Any, plan: OrderedPlan) -> Any:
     return table
 
 
-def _segment(segments: list[str]) -> str:
+def segment_sql(segments: list[str]) -> str:
     """The segment string of an index ``jm_s`` (a list literal: few segments)."""
     if len(segments) == 1:
         return lit(segments[0])
@@ -227,7 +239,7 @@ def register(con: Any, e: Events, v: Visits, segments: list[str], into: str = "v
             "jm_last": e.last,
         },
     )
-    seg = _segment(segments)
+    seg = segment_sql(segments)
     _relation(
         con,
         "jm_events",
@@ -301,26 +313,31 @@ def run_ordered(
     name. None (and nothing done) when the keys are strings (:func:`integer_keys`).
     ``dating``: the events' segments are replaced before the visits (:data:`Dating`).
 
-    ``rows_read`` (the rows of the log) beyond :data:`BUCKET_ROWS`: the customers are passed
-    over in buckets (:func:`buckets`), each appended to the tables ``jm_events`` and
-    ``jm_visits`` (DuckDB's memory, which spills) and released, the results added up but the
-    medians; with ``dating`` (whose periods need the whole log) nothing is done then.
-    ``memory``: DuckDB's memory limit, lowered by the arrays' share (:data:`ROW_BYTES` a row
-    of a bucket) while the buckets run, so that the two together stay within it."""
+    ``rows_read`` (the rows of the log) beyond ``ordered_buckets.BUCKET_ROWS``: the customers
+    are passed over in buckets (``events/ordered_buckets.py``), each appended to the tables
+    ``jm_events`` and ``jm_visits`` (DuckDB's memory, which spills) and released, the results
+    added up but the medians; with ``dating`` (whose periods need the whole log) nothing is
+    done then. ``memory``: DuckDB's memory limit, lowered by the arrays' share
+    (``ordered_buckets.ROW_BYTES`` a row of a bucket) while the buckets run, so that the two
+    together stay within it."""
+    from journeymap.events import ordered_buckets as ob
+
     if not integer_keys(con):
         return None
-    k = buckets(rows_read)
+    k = ob.buckets(rows_read)
     if k > 1 and dating is not None:
         return None
-    segments = _dictionaries(con, plan)
+    variants = _variants(con, plan)
+    segments = _dictionaries(con, plan, variants)
     if k > 1:
         if progress:
             progress(f"journeys, visits, conversions in {k} buckets of customers")
         if memory is not None:
-            share = max(MIN_MEMORY, memory - ROW_BYTES * BUCKET_ROWS)
+            share = max(MIN_MEMORY, memory - ob.ROW_BYTES * ob.BUCKET_ROWS)
             con.execute(f"SET memory_limit = '{share}B'")
-        return _in_buckets(con, plan, segments, k)
-    events = _events(con, plan, (0, 1))
+        return ob.in_buckets(con, plan, segments, k, variants)
+    events, assigned = events_of(con, plan, (0, 1), variants)
+    assigned_arms(con, [assigned], variants)
     if dating is not None and len(events.rows.ts):
         seg, segments = dating(events)
         events = replace(events, rows=replace(events.rows, seg=seg))
@@ -336,57 +353,36 @@ def run_ordered(
     }
 
 
-BUCKET_ROWS = 5_000_000
-"""The most rows passed over at once (0.75 GB of arrays, :data:`ROW_BYTES` each)."""
-ROW_BYTES = 150
-"""The pass's arrays at their peak, per row (the fetched columns, the events' and the visits'
-arrays and their temporaries; measured: 0.75 GB over DuckDB's own at 5 million rows)."""
+def _variants(con: Any, plan: OrderedPlan) -> list[str]:
+    """The variant dictionary when the pass assigns the arms (``arms_np``), else none."""
+    if plan.arms is None:
+        return []
+    from journeymap.events.arms_np import variant_dictionary
+
+    return variant_dictionary(con)
 
 
-def buckets(rows_read: int) -> int:
-    """How many buckets of customers a log of ``rows_read`` rows is passed over in: every
-    figure is a sum over disjoint customers (a customer's rows are all in one bucket) but the
-    lower medians (:func:`_in_buckets`).
+def events_of(
+    con: Any, plan: OrderedPlan, bucket: tuple[int, int], variants: list[str]
+) -> tuple[Events, Assignment | None]:
+    """The events of one bucket of customers, and (with arms) their assignment."""
+    assigned = None
+    if plan.arms is not None:
+        from journeymap.events.arms_np import arm_rows
 
-    >>> buckets(5_000_000), buckets(50_000_000)
-    (1, 10)
-    """
-    return max(1, -(-rows_read // BUCKET_ROWS))
-
-
-def _in_buckets(con: Any, plan: OrderedPlan, segments: list[str], k: int) -> Results:
-    """:func:`run_ordered` over ``k`` buckets of customers: the tables appended bucket after
-    bucket, ``stats_events`` and ``touchpoints`` added up (``ordered_results.summed``); the
-    lower medians need every move of a pair at once, so ``transitions`` stays the SQL over
-    the table ``jm_visits`` (which spills), not arrays held beside it."""
-    end = _log_end_sql(con, plan, len(segments))
-    tps = list(plan.touchpoints)
-    stats, points = [], []
-    for b in range(k):
-        events = _events(con, plan, (b, k))
-        visits = visits_pass(events, plan.settings, end)
-        register(con, events, visits, segments, "append" if b else "table")
-        stats.append(ordered_results.stats_events(events, segments))
-        points.append(ordered_results.touchpoints(visits, segments, tps))
-        del events, visits
-    return {
-        "stats_events": ordered_results.stats_summed(stats),
-        "touchpoints": ordered_results.summed(points, 2),
-    }
-
-
-def _events(con: Any, plan: OrderedPlan, bucket: tuple[int, int]) -> Events:
-    rows = fetch_rows(con, plan, bucket)
+        codes = None if plan.row_code is not None else _event_codes(con, plan)
+        rows, assigned = arm_rows(con, plan, variants, bucket, codes)
+    else:
+        rows = fetch_rows(con, plan, bucket)
     if rows.rows is None:
         rows = dedup(rows)
-    return events_pass(rows, plan.settings)
+    return events_pass(rows, plan.settings), assigned
 
 
-def _log_end_sql(con: Any, plan: OrderedPlan, segments: int) -> Any:
-    """:func:`ordered_np.log_end` of the whole log, from the rows (dedup keeps timestamps)."""
-    sql = sorted_rows_sql(plan, True).rsplit(" ORDER BY ", 1)[0]
-    found = con.execute(f"SELECT s, MAX(t) FROM ({sql}) AS jm_r GROUP BY s").fetchall()
-    end = np.full(segments, np.iinfo(np.int64).min, dtype=np.int64)
-    for s, t in found:
-        end[int(s)] = int(t)
-    return end
+def assigned_arms(con: Any, parts: list[Assignment | None], variants: list[str]) -> None:
+    """Register ``jm_assign`` (the armed ``jm_parsed`` reads it) when the pass assigned arms."""
+    found = [a for a in parts if a is not None]
+    if found:
+        from journeymap.events.arms_np import merged, register_assignment
+
+        register_assignment(con, merged(found), variants)

@@ -312,10 +312,10 @@ def test_buckets_of_customers_give_the_sql_results(
 ) -> None:
     """A log beyond ``BUCKET_ROWS`` is passed over in buckets of customers (``jm_cid % k``),
     appended to tables: forced here with k = 8 on a small log."""
-    from journeymap.events import ordered_duck
+    from journeymap.events import ordered_buckets
 
-    monkeypatch.setattr(ordered_duck, "BUCKET_ROWS", 50)
-    assert ordered_duck.buckets(400) == 8
+    monkeypatch.setattr(ordered_buckets, "BUCKET_ROWS", 50)
+    assert ordered_buckets.buckets(400) == 8
     log = _random_log(tmp_path / "log.csv", 11)
     fast, sql = results_both_ways(log, WHERE, OPTIONS[case], monkeypatch)
     assert fast == sql
@@ -326,10 +326,10 @@ def test_buckets_take_the_arrays_share_of_duckdb_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In buckets DuckDB's limit is lowered by ROW_BYTES * BUCKET_ROWS (here 1 GiB - 1 MiB)."""
-    from journeymap.events import ordered_duck
+    from journeymap.events import ordered_buckets
 
-    monkeypatch.setattr(ordered_duck, "BUCKET_ROWS", 50)
-    monkeypatch.setattr(ordered_duck, "ROW_BYTES", 2**20 // 50)
+    monkeypatch.setattr(ordered_buckets, "BUCKET_ROWS", 50)
+    monkeypatch.setattr(ordered_buckets, "ROW_BYTES", 2**20 // 50)
     log = _random_log(tmp_path / "log.csv", 12)
     opts = OPTIONS["default"]
     goals = SHOP.select_goals(None)
