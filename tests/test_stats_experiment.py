@@ -172,6 +172,37 @@ def test_chance_to_beat_against_quadrature(x1: int, n1: int, x2: int, n2: int) -
     assert stats.chance_to_beat(x1, n1, x2, n2) == pytest.approx(ref, abs=1e-9)
 
 
+def _chance_by_lgamma(x1: int, n1: int, x2: int, n2: int) -> float:
+    """The sum of chance_to_beat's docstring, every term by lgamma (Miller 2015 as written)."""
+    a1, b1, a2, b2 = 1 + x1, 1 + n1 - x1, 1 + x2, 1 + n2 - x2
+    if a2 > a1:
+        return 1.0 - _chance_by_lgamma(x2, n2, x1, n1)
+
+    def lb(a: float, b: float) -> float:
+        return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+    return math.fsum(
+        math.exp(lb(a1 + i, b1 + b2) - math.log(b2 + i) - lb(1 + i, b2) - lb(a1, b1))
+        for i in range(a2)
+    )
+
+
+@pytest.mark.parametrize(
+    "x1,n1,x2,n2",
+    [
+        (130_659, 482_801, 170_457, 482_707),  # the 10M benchmark's arms
+        (48_000, 500_000, 48_600, 500_000),  # close arms: the sum is far from 0 and 1
+        (3, 100_000, 1, 100_000),
+        (9_999, 10_000, 9_990, 10_000),
+    ],
+)
+def test_chance_to_beat_by_recurrence_is_the_lgamma_sum(x1: int, n1: int, x2: int, n2: int) -> None:
+    # lgamma near 5e5 is about 6e6, so either way a term's log carries ~1e-9 of rounding
+    assert stats.chance_to_beat(x1, n1, x2, n2) == pytest.approx(
+        _chance_by_lgamma(x1, n1, x2, n2), abs=1e-9
+    )
+
+
 def test_chance_to_beat_symmetry() -> None:
     assert stats.chance_to_beat(5, 10, 5, 10) == pytest.approx(0.5, abs=1e-12)
     a = stats.chance_to_beat(30, 200, 45, 210)

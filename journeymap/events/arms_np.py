@@ -220,8 +220,9 @@ def armed_segments(variants: list[str]) -> tuple[list[str], npt.NDArray[np.int32
     """The segment dictionary of the armed rows (:func:`segment_names`, sorted as the ordered
     pass's own dictionary is) and, per code of :func:`row_segments`, its index there.
 
-    >>> armed_segments(["b", "a"])[1].tolist()
-    [0, 1, 4, 5, 2, 3]
+    >>> names, at = armed_segments(["b", "a"])
+    >>> [n.replace("\\0", "|") for n in names], at.tolist()
+    (['n', 'v|before exposure', 'v|two arms|a', 'v|two arms|b', 'va', 'vb'], [0, 1, 5, 3, 4, 2])
     """
     names = segment_names(variants)
     ordered = sorted(names)

@@ -131,8 +131,13 @@ def chance_to_beat(x1: int, n1: int, x2: int, n2: int) -> float:
 
         P(p2 > p1) = sum_(i=0)^(a2-1) B(a1 + i, b1 + b2) / ((b2 + i) B(1 + i, b2) B(a1, b1))
 
-    summed in log space (``lgamma``); no random draws, so the figure is deterministic. The sum
-    runs over the arm with the fewer successes (``P(p2 > p1) = 1 - P(p1 > p2)``).
+    summed in log space; no random draws, so the figure is deterministic. The sum runs over the
+    arm with the fewer successes (``P(p2 > p1) = 1 - P(p1 > p2)``). Term ``i`` is
+    ``C G(a1 + i) G(b2 + i) / (G(a1 + b1 + b2 + i) G(1 + i))`` (``G`` the gamma function,
+    ``(b2 + i) B(1 + i, b2) = G(1 + i) G(b2) / G(b2 + i)``), so the log of each term is the
+    last one's plus ``log((a1 + i)(b2 + i) / ((a1 + b1 + b2 + i)(1 + i)))``, with the exact
+    ``lgamma`` form every :data:`_EXACT_EVERY` terms so that rounding cannot build up (one
+    ``log`` a term instead of four ``lgamma``: 65,000 terms at 10M events).
 
     Source: E. Miller (2015), "Formulas for Bayesian A/B testing"
     (evanmiller.org/bayesian-ab-testing.html); J. Cook (2005), "Exact calculation of beta
@@ -149,8 +154,23 @@ def chance_to_beat(x1: int, n1: int, x2: int, n2: int) -> float:
     if a2 > a1:
         return 1.0 - chance_to_beat(x2, n2, x1, n1)
     base = _log_beta(a1, b1)
-    total = math.fsum(
-        math.exp(_log_beta(a1 + i, b1 + b2) - math.log(b2 + i) - _log_beta(1 + i, b2) - base)
-        for i in range(a2)
-    )
+
+    def exact(i: int) -> float:
+        return _log_beta(a1 + i, b1 + b2) - math.log(b2 + i) - _log_beta(1 + i, b2) - base
+
+    logs, c, log = [], a1 + b1 + b2, math.log
+    term = 0.0
+    for i in range(a2):
+        if i % _EXACT_EVERY == 0:
+            term = exact(i)
+        else:
+            j = i - 1
+            term += log((a1 + j) * (b2 + j) / ((c + j) * (1 + j)))
+        logs.append(term)
+    total = math.fsum(map(math.exp, logs))
     return min(1.0, max(0.0, total))
+
+
+_EXACT_EVERY = 512
+"""How often :func:`chance_to_beat` takes a term's log exactly (``lgamma``) rather than from
+the one before: 511 steps of a relative rounding error of about 1e-16 each at most."""
