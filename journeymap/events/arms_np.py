@@ -163,25 +163,37 @@ def segment_names(variants: list[str]) -> list[str]:
 def register_assignment(
     con: Any, a: Assignment, variants: list[str], name: str = "jm_assign"
 ) -> None:
-    """Make ``a`` the DuckDB relation ``name`` with the columns of ``assignment_sql`` (``jm_cid``,
+    """Make ``a`` the DuckDB table ``name`` with the columns of ``assignment_sql`` (``jm_cid``,
     ``jm_arm`` as ``'v' || variant``, ``jm_mixed`` 1 or 0, ``jm_exposed`` NULL when never), so
     the statements over ``jm_assign`` (``armed_sql``: the row counts, the row checks) read it
-    as they read the SQL's table; ``con`` is the engine's DuckDB connection (no copy of the
-    arrays: DuckDB scans them where they are)."""
-    arms = np.array(["v" + v for v in variants] or [""], dtype=object)
+    as they read the SQL's table; ``con`` is the engine's DuckDB connection. The arms cross as
+    integer codes and are spelled by a join to the few variants: DuckDB reads a numpy array of
+    strings one Python object at a time (0.4 s for a million customers)."""
     con.register(
         f"{name}_np",
         {
             "jm_cid": a.cid,
-            "jm_arm": arms[a.arm] if len(a.arm) else np.array([], dtype=object),
+            "jm_a": a.arm,
             "jm_mixed": a.mixed.astype(np.int32),
             "jm_exposed": a.exposed,
         },
     )
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT jm_cid, jm_arm, jm_mixed, "
-        f"NULLIF(jm_exposed, {NEVER}) AS jm_exposed FROM {name}_np"
+    con.register(
+        f"{name}_arms",
+        {
+            "jm_a": np.arange(len(variants), dtype=np.int32),
+            "jm_arm": np.array(["v" + v for v in variants], dtype=object),
+        },
     )
+    con.execute(f"DROP VIEW IF EXISTS {name}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT a.jm_cid, "
+        "CAST(v.jm_arm AS VARCHAR) AS jm_arm, a.jm_mixed, "
+        f"NULLIF(a.jm_exposed, {NEVER}) AS jm_exposed FROM {name}_np AS a "
+        f"JOIN {name}_arms AS v ON v.jm_a = a.jm_a"
+    )
+    con.unregister(f"{name}_np")
+    con.unregister(f"{name}_arms")
 
 
 @dataclass(frozen=True)
@@ -192,6 +204,11 @@ class ArmsPlan:
     ``jm_assign`` for the armed ``jm_parsed`` that the row counts read after it."""
 
     exposure_event: str | None
+    naming: bool = False
+    """Whether rows may be identity calls (``jm_ident``: ``Columns.naming``)."""
+    bad_rows: str = ""
+    """``stats_rows`` of the rows the pass does not read (``sql.stats_rows_sql`` where not
+    :data:`ROWS_OK`), added to the counts of those it reads (:func:`row_counts`)."""
 
 
 VARIANTS = "jm_np_vars"
@@ -230,12 +247,31 @@ def armed_segments(variants: list[str]) -> tuple[list[str], npt.NDArray[np.int32
     return ordered, np.array([at[n] for n in names], dtype=np.int32)
 
 
-def arm_rows_sql(plan: OrderedPlan, wide_cid: bool, bucket: tuple[int, int]) -> str:
+CASE_VARIANTS = 64
+"""Up to this many variants a row's code is a ``CASE`` over their strings, beyond it a join to
+the dictionary (the join costs 0.25 CPU seconds more at 10M rows of two variants)."""
+
+
+def _variant_code(variants: list[str]) -> tuple[str, str]:
+    """A row's variant code (``-2``: a variant the dictionary lacks, refused) and the join it
+    needs, if any (:data:`CASE_VARIANTS`)."""
+    if len(variants) > CASE_VARIANTS:
+        return "COALESCE(jm_np_v, -2)", f" LEFT JOIN {VARIANTS} ON jm_np_var = jm_seg"
+    known = " ".join(f"WHEN {lit('v' + v)} THEN {i}" for i, v in enumerate(variants))
+    other = f"CASE WHEN {VARIANT_SQL} THEN -2 ELSE -1 END"
+    return (f"CASE jm_seg {known} ELSE {other} END" if known else other), ""
+
+
+def arm_rows_sql(
+    plan: OrderedPlan, wide_cid: bool, bucket: tuple[int, int], variants: list[str]
+) -> str:
     """The rows of one ``bucket`` of customers that the assignment reads (:data:`ROWS_OK`:
     with rows without an event name, which dedup leaves out), sorted by (customer, time, key),
-    with the variant code ``v`` (``-2``: not in the dictionary, refused), the ``usable`` flag
-    of dedup's rows ``u``, the touchpoint code of a row with ``where:`` columns, the session's
-    index ``q`` and whether the row is the exposure event ``x``."""
+    with the variant code ``v`` (the index in ``variants``, ``-1`` for none, ``-2``: not in
+    the dictionary, refused), the flag of a row without an event ``be`` (and of an identity
+    call ``i``: the rows dedup reads have neither, ``sql.usable``), the touchpoint code of a
+    row with ``where:`` columns, the session's index ``q`` and whether the row is the exposure
+    event ``x``."""
     from journeymap.events.ordered_duck import SESSIONS
 
     assert plan.arms is not None
@@ -243,7 +279,8 @@ def arm_rows_sql(plan: OrderedPlan, wide_cid: bool, bucket: tuple[int, int]) -> 
     only = f" AND jm_cid % {k} = {b}" if k > 1 else ""
     cid = "jm_cid" if wide_cid else "CAST(jm_cid AS INTEGER)"
     code = plan.row_code or "0"
-    more, joins = "", f" LEFT JOIN {VARIANTS} ON jm_np_var = jm_seg"
+    variant, joins = _variant_code(variants)
+    more = ", CAST(jm_ident AS TINYINT) AS i" if plan.arms.naming else ""
     if plan.settings.session_column:
         joins += f" LEFT JOIN {SESSIONS} ON jm_np_value = {SESSION_VALUE}"
         more += ", COALESCE(jm_np_q, -1) AS q"
@@ -251,10 +288,23 @@ def arm_rows_sql(plan: OrderedPlan, wide_cid: bool, bucket: tuple[int, int]) -> 
         more += f", COALESCE(jm_event = {lit(plan.arms.exposure_event)}, false) AS x"
     return (
         f"SELECT {cid} AS c, jm_ts AS t, COALESCE(CAST(jm_eid AS INTEGER), -1) AS e, "
-        f"{ROW_KEY} AS k, CAST({code} AS INTEGER) AS code, COALESCE(jm_np_v, -2) AS v, "
-        f"({plan.usable}) AS u{more} "
+        f"{ROW_KEY} AS k, CAST({code} AS INTEGER) AS code, {variant} AS v, "
+        f"CAST(jm_bad_event AS TINYINT) AS be{more} "
         f"FROM jm_p{joins} WHERE {ROWS_OK}{only} ORDER BY c, t, k"
     )
+
+
+@dataclass(frozen=True)
+class ArmRows:
+    """What :func:`arm_rows` reads of one bucket of customers."""
+
+    rows: Rows
+    """The rows dedup reads, with their armed segments (indexes in :func:`armed_segments`)."""
+    assignment: Assignment
+    counts: npt.NDArray[np.int64]
+    """Per segment (rows) of the rows read: the rows, those without an event and the identity
+    calls among the others (``stats_rows``' ``jm_rows``, ``jm_bad_event`` and
+    ``jm_identity`` of rows with a customer and a time)."""
 
 
 def arm_rows(
@@ -263,12 +313,13 @@ def arm_rows(
     variants: list[str],
     bucket: tuple[int, int],
     event_codes: Any,
-) -> tuple[Rows, Assignment]:
-    """The usable rows of one bucket with their armed segments (indexes in
-    :func:`armed_segments`), and the assignment of its customers; ``event_codes``: the
-    touchpoint code by event key (None with ``where:`` columns, whose code is the row's)."""
+) -> ArmRows:
+    """The rows of one bucket, their customers' assignment and their row counts
+    (:class:`ArmRows`); ``event_codes``: the touchpoint code by event key (None with
+    ``where:`` columns, whose code is the row's)."""
     [(top,)] = con.execute("SELECT MAX(jm_cid) FROM jm_cids").fetchall()
-    found = con.execute(arm_rows_sql(plan, int(top or 0) >= 2**31, bucket)).fetchnumpy()
+    sql = arm_rows_sql(plan, int(top or 0) >= 2**31, bucket, variants)
+    found = con.execute(sql).fetchnumpy()
     col = {name: np.ma.getdata(values) for name, values in found.items()}
     del found
     variant = col.pop("v")
@@ -280,12 +331,36 @@ def arm_rows(
     _, position = armed_segments(variants)
     seg = position[row_segments(a, ts)]
     del variant, exposure
-    keep = col.pop("u").astype(np.bool_, copy=False)
+    bad = col.pop("be").astype(np.bool_, copy=False)
+    ident = col.pop("i").astype(np.bool_, copy=False) if "i" in col else None
+    keep = ~bad if ident is None else ~bad & ~ident
     eid = col.pop("e")[keep]
     code = col.pop("code")[keep] if event_codes is None else event_codes[eid]
     sess = col.pop("q")[keep] if plan.settings.session_column else None
+    n = len(position)
+    counts = np.zeros((n, 3), dtype=np.int64)
+    counts[:, 0] = np.bincount(seg, minlength=n)
+    counts[:, 1] = np.bincount(seg[bad], minlength=n)
+    if ident is not None:
+        counts[:, 2] = np.bincount(seg[ident], minlength=n)
     rows = Rows(seg[keep], cid[keep], ts[keep], eid, col.pop("k")[keep], code, sess)
-    return rows, a
+    return ArmRows(rows, a, counts)
+
+
+def row_counts(con: Any, plan: ArmsPlan, counts: Any, segments: list[str]) -> list[Any]:
+    """``stats_rows`` of the armed rows: ``counts`` (:class:`ArmRows`, summed over the buckets)
+    for the rows the pass read, plus the statement over the others (rows without a customer or
+    a readable time, segmented by ``jm_parsed``'s armed view as the SQL path does)."""
+    found: dict[str, list[int]] = {}
+    for seg, rows, bad_event, identity in zip(segments, *counts.T.tolist(), strict=True):
+        if rows:
+            found[seg] = [rows, bad_event, 0, 0, bad_event, identity]
+    for seg, *figures in con.execute(plan.bad_rows).fetchall():
+        mine = found.setdefault(str(seg), [0] * 6)
+        for i, x in enumerate(figures):
+            mine[i] += int(x or 0)
+    width = 6 if plan.naming else 5
+    return [(seg, *f[:width]) for seg, f in found.items()]
 
 
 def merged(parts: list[Assignment]) -> Assignment:

@@ -32,8 +32,8 @@ from journeymap.events.extra import Extra
 from journeymap.events.ingest import IngestResult, Progress, build_results, run_pipeline
 from journeymap.events.inputs import log_files
 from journeymap.events.rows import check_rows
-from journeymap.events.settings import Engine, IngestOptions
-from journeymap.events.sql import KEY_SPAN, SEGMENTS_KEY, ident, lit
+from journeymap.events.settings import Columns, Engine, IngestOptions
+from journeymap.events.sql import KEY_SPAN, SEGMENTS_KEY, ident, lit, stats_rows_sql
 from journeymap.model import JourneyMap, Overlay
 
 TWO_ARMS = "\0two arms\0"
@@ -129,18 +129,14 @@ class _Assignment:
     over the armed rows; the tests set it False to compare with the SQL assignment."""
 
     def __init__(
-        self,
-        exposure_event: str | None,
-        progress: Progress | None = None,
-        *,
-        sessions: bool,
-        dedup: bool = False,
+        self, exposure_event: str | None, columns: Columns, progress: Progress | None = None
     ) -> None:
         self.exposure_event = exposure_event
-        self.sessions = sessions
+        self.columns = columns
+        self.sessions = columns.session is not None
         """Whether the rows' sessions come from a session column (``jm_sess`` is read)."""
-        self.dedup = dedup
-        """Whether an event-id column deduplicates the rows (``Columns.dedup``)."""
+        self.dedup = columns.dedup is not None
+        """Whether an event-id column deduplicates the rows (its dedup is SQL)."""
         self.progress = progress
         self.cached: list[Any] = []
 
@@ -184,7 +180,7 @@ class _Assignment:
         ``jm_p`` (a table when the files are text, as ``jm_parsed`` would be), ``jm_parsed``
         the armed view over it and ``jm_assign``, which the pass registers (until then an
         empty relation of its columns, so that the view can be created)."""
-        from journeymap.events.arms_np import ArmsPlan
+        from journeymap.events.arms_np import ROWS_OK, ArmsPlan
 
         engine.macros(tz)
         engine.relation("jm_p", stmts["jm_parsed"], keep=engine.parsed_table)
@@ -196,7 +192,9 @@ class _Assignment:
             "0 AS jm_mixed, CAST(NULL AS BIGINT) AS jm_exposed WHERE false",
         )
         stmts["jm_parsed"] = armed_sql([str(d[0]) for d in found])
-        engine.arms = ArmsPlan(self.exposure_event)
+        naming = self.columns.naming is not None
+        bad_rows = stats_rows_sql(self.columns, where=f"NOT ({ROWS_OK})")
+        engine.arms = ArmsPlan(self.exposure_event, naming, bad_rows)
 
     def _constant(self, engine: Any) -> set[str]:
         """The parsed columns that no statement reads on this log (DuckDB): the placeholder of
@@ -330,12 +328,7 @@ def ingest_arms(
     opts = replace(options, segment_by=variant_column, journey="customer")
     opts.validate()
     goals = jm.select_goals(opts.goal)
-    assignment = _Assignment(
-        exposure_event,
-        progress,
-        sessions=opts.columns.session is not None,
-        dedup=opts.columns.dedup is not None,
-    )
+    assignment = _Assignment(exposure_event, opts.columns, progress)
     with log_files(paths) as files:
         try:
             extra = Extra(lambda _: {}, prepare=assignment)

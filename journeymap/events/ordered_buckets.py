@@ -71,10 +71,10 @@ def in_buckets(
         ends.append(end)
         open_ends.append(_Open.of(events, visits))
         del events, visits
-    assigned_arms(con, assigned, variants)
+    counted = assigned_arms(con, plan, assigned, variants, segments)
     end = np.maximum.reduce(ends)
     points.append(_close(con, open_ends, end, plan.settings.lost_us, segments, tps))
-    return {
+    return counted | {
         "stats_events": ordered_results.stats_summed(stats),
         "touchpoints": ordered_results.summed(points, 2),
     }

@@ -48,7 +48,7 @@ from journeymap.events.sqlwords import MICROS
 from journeymap.model import JourneyMap
 
 if TYPE_CHECKING:
-    from journeymap.events.arms_np import ArmsPlan, Assignment
+    from journeymap.events.arms_np import ArmRows, ArmsPlan
 
 Results = dict[str, list[tuple[Any, ...]]]
 SEGMENTS = "jm_np_segs"
@@ -336,8 +336,8 @@ def run_ordered(
             share = max(MIN_MEMORY, memory - ob.ROW_BYTES * ob.BUCKET_ROWS)
             con.execute(f"SET memory_limit = '{share}B'")
         return ob.in_buckets(con, plan, segments, k, variants)
-    events, assigned = events_of(con, plan, (0, 1), variants)
-    assigned_arms(con, [assigned], variants)
+    events, armed = events_of(con, plan, (0, 1), variants)
+    counted = assigned_arms(con, plan, [armed], variants, segments)
     if dating is not None and len(events.rows.ts):
         seg, segments = dating(events)
         events = replace(events, rows=replace(events.rows, seg=seg))
@@ -346,7 +346,7 @@ def run_ordered(
     visits = visits_pass(events, plan.settings, log_end(events, len(segments)))
     register(con, events, visits, segments)
     tps = list(plan.touchpoints)
-    return {
+    return counted | {
         "stats_events": ordered_results.stats_events(events, segments),
         "touchpoints": ordered_results.touchpoints(visits, segments, tps),
         "transitions": ordered_results.transitions(visits, segments, tps),
@@ -364,25 +364,37 @@ def _variants(con: Any, plan: OrderedPlan) -> list[str]:
 
 def events_of(
     con: Any, plan: OrderedPlan, bucket: tuple[int, int], variants: list[str]
-) -> tuple[Events, Assignment | None]:
-    """The events of one bucket of customers, and (with arms) their assignment."""
-    assigned = None
+) -> tuple[Events, ArmRows | None]:
+    """The events of one bucket of customers, and (with arms) what the assignment read."""
+    armed = None
     if plan.arms is not None:
         from journeymap.events.arms_np import arm_rows
 
         codes = None if plan.row_code is not None else _event_codes(con, plan)
-        rows, assigned = arm_rows(con, plan, variants, bucket, codes)
+        armed = arm_rows(con, plan, variants, bucket, codes)
+        rows = armed.rows
     else:
         rows = fetch_rows(con, plan, bucket)
     if rows.rows is None:
         rows = dedup(rows)
-    return events_pass(rows, plan.settings), assigned
+    return events_pass(rows, plan.settings), armed
 
 
-def assigned_arms(con: Any, parts: list[Assignment | None], variants: list[str]) -> None:
-    """Register ``jm_assign`` (the armed ``jm_parsed`` reads it) when the pass assigned arms."""
+def assigned_arms(
+    con: Any,
+    plan: OrderedPlan,
+    parts: list[ArmRows | None],
+    variants: list[str],
+    segments: list[str],
+) -> Results:
+    """With arms: register ``jm_assign`` (the armed ``jm_parsed`` reads it) and give
+    ``stats_rows`` (``arms_np.row_counts``: the arrays' counts, the SQL for the rows not read);
+    else nothing."""
     found = [a for a in parts if a is not None]
-    if found:
-        from journeymap.events.arms_np import merged, register_assignment
+    if plan.arms is None or not found:
+        return {}
+    from journeymap.events.arms_np import merged, register_assignment, row_counts
 
-        register_assignment(con, merged(found), variants)
+    register_assignment(con, merged([a.assignment for a in found]), variants)
+    counts = sum(a.counts for a in found[1:]) + found[0].counts
+    return {"stats_rows": row_counts(con, plan.arms, counts, segments)}

@@ -285,10 +285,11 @@ def deduplicated(rules: list[Rule], wcols: list[str], opts: IngestOptions) -> st
     return dedup
 
 
-def stats_rows_sql(cols: Columns, added: str = "") -> str:
+def stats_rows_sql(cols: Columns, added: str = "", where: str = "") -> str:
     """``stats_rows``: per segment, the rows read and those left out by reason (a row left out
     for several counts under the first: customer, timestamp, event); ``added``: more aggregates
-    of the same scan (``, ...``; ``goal_events.row_counts``)."""
+    of the same scan (``, ...``; ``goal_events.row_counts``); ``where``: of those rows only
+    (``arms_np.row_counts`` counts the others from its arrays)."""
     ident = (
         ", SUM(CASE WHEN jm_bad_uid + jm_bad_ts = 0 THEN jm_ident ELSE 0 END) AS jm_identity"
         if cols.naming
@@ -300,7 +301,7 @@ SELECT jm_seg, COUNT(*) AS jm_rows,
   SUM(jm_bad_uid) AS jm_bad_uid,
   SUM(CASE WHEN jm_bad_uid = 0 THEN jm_bad_ts ELSE 0 END) AS jm_bad_ts,
   SUM(CASE WHEN jm_bad_uid = 0 AND jm_bad_ts = 0 THEN jm_bad_event ELSE 0 END) AS jm_bad_event{ident}{added}
-FROM jm_parsed GROUP BY jm_seg"""
+FROM jm_parsed{f" WHERE {where}" if where else ""} GROUP BY jm_seg"""
 
 
 def statements(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> dict[str, str]:

@@ -180,3 +180,46 @@ def test_buckets_close_the_journeys_the_log_end_makes_lost(
     fast, sql = results_both_ways(log, WHERE, opts, monkeypatch)
     assert fast == sql
     assert flipped and flipped[0] > 0
+
+
+@pytest.mark.parametrize("case_variants", [0, 64])
+def test_the_variant_code_by_join_or_case_is_the_same(
+    tmp_path: Path, case_variants: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row's variant code: a CASE over up to ``CASE_VARIANTS`` variants, else a join."""
+    from journeymap.events import arms_np
+
+    monkeypatch.setattr(arms_np, "CASE_VARIANTS", case_variants)
+    opts = IngestOptions(lost_after=3600, max_bad_rows=LIMIT)
+    fast, sql = _both(make_map(), two_files(tmp_path), opts, "cart", monkeypatch)
+    _same(fast, sql)
+
+
+def test_identity_calls_are_counted_as_the_sql_counts_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a call-kind column (Segment's ``type``) identity calls are no journey step but
+    counted apart (``jm_identity``): the counts from the arrays are the SQL's."""
+    from journeymap.events.settings import EventNaming
+
+    rng = random.Random(4)
+    lines = ["user_id,timestamp,event,variant,type"]
+    for u in range(40):
+        t = rng.randrange(0, 86400)
+        for _ in range(rng.randrange(1, 6)):
+            t += rng.choice([0, 60, 600])
+            kind = rng.choice(["track", "track", "identify", "page"])
+            event = rng.choice(["home", "cart", "paid", ""])
+            variant = rng.choice(["control", "treatment", ""])
+            lines.append(f"u{u},{1767225600 + t},{event},{variant},{kind}")
+    lines.append(f",{1767225600},home,control,track")  # no customer
+    lines.append("u1,not a time,home,control,track")  # no readable time
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    naming = EventNaming(kind="type", identity_kinds=("identify",))
+    opts = IngestOptions(
+        columns=Columns(naming=naming), max_bad_rows=BadRowLimit.parse("100%", "max_bad_rows")
+    )
+    fast, sql = _both(make_map(), [str(path)], opts, None, monkeypatch)
+    _same(fast, sql)
+    assert fast.left_out.get("identity", 0) > 0 and fast.left_out.get("bad_timestamp", 0) > 0
