@@ -27,7 +27,7 @@ from journeymap.events.sql import (
 )
 
 if TYPE_CHECKING:
-    from journeymap.events.arms_np import ArmsPlan
+    from journeymap.events.arms_pass import ArmsPlan
     from journeymap.events.ordered_duck import OrderedPlan
 
 Progress = Callable[[str], None]

@@ -125,7 +125,7 @@ class _Assignment:
 
     in_the_pass = True
     """Whether DuckDB's numpy pass assigns the arms over its own sorted rows
-    (``events/arms_np.py``) when it can: integer keys and no event-id column, whose dedup is SQL
+    (``events/arms_pass.py``) when it can: integer keys and no event-id column, whose dedup is SQL
     over the armed rows; the tests set it False to compare with the SQL assignment."""
 
     def __init__(
@@ -176,11 +176,11 @@ class _Assignment:
         return ok and integer_keys(engine.con)
 
     def _in_ordered_pass(self, engine: Any, stmts: dict[str, str], tz: str) -> None:
-        """The DuckDB numpy pass assigns the arms (``arms_np.ArmsPlan``): the parsed rows as
+        """The DuckDB numpy pass assigns the arms (``arms_pass.ArmsPlan``): the parsed rows as
         ``jm_p`` (a table when the files are text, as ``jm_parsed`` would be), ``jm_parsed``
         the armed view over it and ``jm_assign``, which the pass registers (until then an
         empty relation of its columns, so that the view can be created)."""
-        from journeymap.events.arms_np import ROWS_OK, ArmsPlan
+        from journeymap.events.arms_pass import ROWS_OK, ArmsPlan
 
         engine.macros(tz)
         engine.relation("jm_p", stmts["jm_parsed"], keep=engine.parsed_table)

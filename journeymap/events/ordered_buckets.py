@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from journeymap.events import ordered_results
+from journeymap.events.arms_pass import arms_results
 from journeymap.events.ordered_duck import (
     OrderedPlan,
     Results,
-    assigned_arms,
     events_of,
     register,
     segment_sql,
@@ -71,7 +71,7 @@ def in_buckets(
         ends.append(end)
         open_ends.append(_Open.of(events, visits))
         del events, visits
-    counted = assigned_arms(con, plan, assigned, variants, segments)
+    counted = arms_results(con, plan, assigned, variants, segments)
     end = np.maximum.reduce(ends)
     points.append(_close(con, open_ends, end, plan.settings.lost_us, segments, tps))
     return counted | {

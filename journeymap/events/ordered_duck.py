@@ -48,7 +48,7 @@ from journeymap.events.sqlwords import MICROS
 from journeymap.model import JourneyMap
 
 if TYPE_CHECKING:
-    from journeymap.events.arms_np import ArmRows, ArmsPlan
+    from journeymap.events.arms_pass import ArmRows, ArmsPlan
 
 Results = dict[str, list[tuple[Any, ...]]]
 SEGMENTS = "jm_np_segs"
@@ -76,7 +76,7 @@ class OrderedPlan:
     """A statement of every segment a row can have (``sql.SEGMENTS_KEY``: a superset, which
     the sorted fetch's inner join to the dictionary relies on), else the rows' own are read."""
     arms: ArmsPlan | None = None
-    """The experiment's arms, assigned by the pass itself (``events/arms_np.py``): the rows
+    """The experiment's arms, assigned by the pass itself (``events/arms_pass.py``): the rows
     come from ``jm_p`` with their variant, and ``jm_assign`` is registered for ``jm_parsed``."""
 
 
@@ -109,7 +109,7 @@ def ordered_plan(jm: JourneyMap, opts: IngestOptions, goals: list[str]) -> Order
 def _dictionaries(con: Any, plan: OrderedPlan, variants: list[str]) -> list[str]:
     """Create the segment and session dictionaries over the rows the pass reads; the
     segments in index order (``['v']`` without a segment column; with arms, those of the
-    ``variants``: ``arms_np.armed_segments``)."""
+    ``variants``: ``arms_pass.armed_segments``)."""
     parsed = "jm_p" if plan.arms else "jm_parsed"
     source = (
         f"({plan.deduplicated}) AS jm_d" if plan.deduplicated else f"{parsed} WHERE {plan.usable}"
@@ -122,7 +122,7 @@ def _dictionaries(con: Any, plan: OrderedPlan, variants: list[str]) -> list[str]
             f"FROM (SELECT DISTINCT {value} AS jm_np_value FROM {source}) AS jm_v"
         )
     if plan.arms is not None:
-        from journeymap.events.arms_np import armed_segments
+        from journeymap.events.arms_pass import armed_segments
 
         return armed_segments(variants)[0]
     if not plan.segmented:
@@ -321,6 +321,7 @@ def run_ordered(
     (``ordered_buckets.ROW_BYTES`` a row of a bucket) while the buckets run, so that the two
     together stay within it."""
     from journeymap.events import ordered_buckets as ob
+    from journeymap.events.arms_pass import arms_results
 
     if not integer_keys(con):
         return None
@@ -337,7 +338,7 @@ def run_ordered(
             con.execute(f"SET memory_limit = '{share}B'")
         return ob.in_buckets(con, plan, segments, k, variants)
     events, armed = events_of(con, plan, (0, 1), variants)
-    counted = assigned_arms(con, plan, [armed], variants, segments)
+    counted = arms_results(con, plan, [armed], variants, segments)
     if dating is not None and len(events.rows.ts):
         seg, segments = dating(events)
         events = replace(events, rows=replace(events.rows, seg=seg))
@@ -354,10 +355,10 @@ def run_ordered(
 
 
 def _variants(con: Any, plan: OrderedPlan) -> list[str]:
-    """The variant dictionary when the pass assigns the arms (``arms_np``), else none."""
+    """The variant dictionary when the pass assigns the arms (``arms_pass``), else none."""
     if plan.arms is None:
         return []
-    from journeymap.events.arms_np import variant_dictionary
+    from journeymap.events.arms_pass import variant_dictionary
 
     return variant_dictionary(con)
 
@@ -368,7 +369,7 @@ def events_of(
     """The events of one bucket of customers, and (with arms) what the assignment read."""
     armed = None
     if plan.arms is not None:
-        from journeymap.events.arms_np import arm_rows
+        from journeymap.events.arms_pass import arm_rows
 
         codes = None if plan.row_code is not None else _event_codes(con, plan)
         armed = arm_rows(con, plan, variants, bucket, codes)
@@ -378,23 +379,3 @@ def events_of(
     if rows.rows is None:
         rows = dedup(rows)
     return events_pass(rows, plan.settings), armed
-
-
-def assigned_arms(
-    con: Any,
-    plan: OrderedPlan,
-    parts: list[ArmRows | None],
-    variants: list[str],
-    segments: list[str],
-) -> Results:
-    """With arms: register ``jm_assign`` (the armed ``jm_parsed`` reads it) and give
-    ``stats_rows`` (``arms_np.row_counts``: the arrays' counts, the SQL for the rows not read);
-    else nothing."""
-    found = [a for a in parts if a is not None]
-    if plan.arms is None or not found:
-        return {}
-    from journeymap.events.arms_np import merged, register_assignment, row_counts
-
-    register_assignment(con, merged([a.assignment for a in found]), variants)
-    counts = sum(a.counts for a in found[1:]) + found[0].counts
-    return {"stats_rows": row_counts(con, plan.arms, counts, segments)}

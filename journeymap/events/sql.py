@@ -289,7 +289,7 @@ def stats_rows_sql(cols: Columns, added: str = "", where: str = "") -> str:
     """``stats_rows``: per segment, the rows read and those left out by reason (a row left out
     for several counts under the first: customer, timestamp, event); ``added``: more aggregates
     of the same scan (``, ...``; ``goal_events.row_counts``); ``where``: of those rows only
-    (``arms_np.row_counts`` counts the others from its arrays)."""
+    (``arms_pass.row_counts`` counts the others from its arrays)."""
     ident = (
         ", SUM(CASE WHEN jm_bad_uid + jm_bad_ts = 0 THEN jm_ident ELSE 0 END) AS jm_identity"
         if cols.naming

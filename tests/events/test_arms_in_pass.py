@@ -1,5 +1,5 @@
 """DuckDB's numpy pass assigns an experiment's arms over its own sorted rows
-(``events/arms_np.py``, ``ArmsPlan``): every arm's overlay, every excluded customer and every
+(``events/arms_pass.py``, ``ArmsPlan``): every arm's overlay, every excluded customer and every
 row left out is what the SQL assignment (``experiment_arms.assignment_sql`` and the table
 ``jm_p``) gives, on logs with each branch of the definition (two arms, blank variants, a tie
 across files, rows before exposure, rows without a customer or an event), with and without an
@@ -187,9 +187,9 @@ def test_the_variant_code_by_join_or_case_is_the_same(
     tmp_path: Path, case_variants: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A row's variant code: a CASE over up to ``CASE_VARIANTS`` variants, else a join."""
-    from journeymap.events import arms_np
+    from journeymap.events import arms_pass
 
-    monkeypatch.setattr(arms_np, "CASE_VARIANTS", case_variants)
+    monkeypatch.setattr(arms_pass, "CASE_VARIANTS", case_variants)
     opts = IngestOptions(lost_after=3600, max_bad_rows=LIMIT)
     fast, sql = _both(make_map(), two_files(tmp_path), opts, "cart", monkeypatch)
     _same(fast, sql)

@@ -216,3 +216,22 @@ def test_no_rows_and_no_variant() -> None:
     a = assign(np.array([3, 3]), np.array([1, 2]), np.array([-1, -1]))
     assert len(a.cid) == 0 and a.row_customer.tolist() == [-1, -1]
     assert row_segments(a, np.array([1, 2])).tolist() == [0, 0]
+
+
+def test_every_row_with_a_variant_takes_the_short_path_to_the_same_assignment() -> None:
+    """``assign``'s path for logs whose every row has a variant is the general one's."""
+    from journeymap.events.arms_np import _some_variants
+    from journeymap.events.ordered_np import changes, run_index
+
+    rng = np.random.default_rng(3)
+    cid = np.sort(rng.integers(0, 60, 500)).astype(np.int32)
+    ts = np.arange(500, dtype=np.int64)
+    variant = np.where(rng.random(500) < 0.9, 0, rng.integers(0, 3, 500)).astype(np.int32)
+    a = assign(cid, ts, variant)
+    first_rows, arm, mixed, row_customer = _some_variants(
+        run_index(changes(cid)), variant, variant >= 0
+    )
+    assert a.arm.tolist() == arm.tolist() and a.mixed.tolist() == mixed.tolist()
+    assert a.row_customer.tolist() == row_customer.tolist()
+    assert a.cid.tolist() == cid[first_rows].tolist()
+    assert 0 < int(a.mixed.sum()) < len(a.mixed)
