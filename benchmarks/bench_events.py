@@ -139,6 +139,13 @@ left out, so a log where many rows lack one should be filtered the same way.
 
 def _measure(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
     """Wall seconds and peak RSS (GiB) of one process; exit codes other than ``ok`` fail."""
+    wall, _, rss = run_measured(cmd, ok)
+    return wall, rss
+
+
+def run_measured(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, every thread) and peak RSS (GiB) of one
+    process; exit codes other than ``ok`` fail."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -147,7 +154,7 @@ def _measure(cmd: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode not in ok:
         raise RuntimeError(f"{cmd[:3]} failed ({proc.returncode}): {err[-2000:]}")
-    return wall, usage.ru_maxrss / 2**20
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 2**20
 
 
 def _venv_python() -> Path | None:

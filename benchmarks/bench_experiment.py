@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_events import _fmt_s, _measure, _venv_python, peer_versions
+from bench_events import _fmt_s, _venv_python, peer_versions, run_measured
 from gen_events import experiment_map_path, generate_log, map_path
 from run import Section
 
@@ -34,58 +34,26 @@ Holm, chance to beat, mixture SPRT, SRM, drop-off per touchpoint per arm with BH
 variant (customers with two are left out), counts customers and purchasers per arm and runs
 `proportions_ztest` and `confint_proportions_2indep(method="newcomb")`: the headline only, no
 per-touchpoint drop-off. *journeymap ingest* is the same log onto
-the same map without arms. Times are wall-clock, the minimum of the repeats, on a 2-core machine
-shared with seven other developers running test suites (figures vary by tens of percent between
-runs; compare within a row).
+the same map without arms. Times are wall-clock, the minimum of three runs, and CPU seconds
+(user + system, of the process and its threads) of that run, on a 2-core virtual machine whose
+speed varies by tens of percent from minute to minute: compare within a row, and read the CPU
+columns beside the wall ones.
 
 *ingest --segment-by variant* is the same ingest with the variant as its segment: the pipeline
 that `experiment` runs, without the assignment.
 
-Where the time goes (`benchmarks/profile_events.py`, 2026-12-01, a machine at load average 17
-to 25 on 2 cores): the arm assignment is computed once. The parsed rows are kept as a table
-(`jm_p`: 0.5 to 1.1 s at 1 million events, 9.7 s at 10 million), the assignment per customer
-(`jm_first`: `ARG_MIN` of the variant by time and row, mixed or not: 0.5 s, 8.0 s) reads it
-once, and `jm_parsed` is that table joined to the assignment, so the row and reason counts and
-the row checks take 0.3 s against 1.0 to 1.2 s of `ingest` at 1 million (5 s against 9 s at 10
-million; `ingest` parses the log again for each of them). At 1 million events the two commands
-take 10.3 to 10.8 s against 9.6 to 10.5 s in process (1.03 to 1.07). At 10 million the gap is
-the segmented pipeline, not the assignment: the shared `jm_events` and `jm_visits` take 58.7
-and 50.3 s in `experiment`, 58.2 and 54.4 s in `ingest --segment-by variant`, and 43.7 and
-27.0 s in `ingest` without a segment (two segments double the visit step's time at that size,
-an `events/sql.py` matter). The rest of `experiment` is Python, mostly importing the statistics
-(scipy, 2 s); the readout itself takes 0.1 s. (Before, every reader of `jm_parsed` evaluated
-the assignment view, `FIRST(variant ORDER BY ...)` joined back to every row, again.) The
-conversions are lower than in the figures published before the goal-start change of
-2026-12-01: a customer whose journey starts at the goal is no longer a conversion of its arm
-(`started_at_goal`, docs/experiments.md), and the sample ratio test counts it. On a machine
-this busy the ratios move by tens of percent between runs: a run of the same assignment an hour
-earlier (load average 17) gave experiment / ingest 1.56 (136.0 s against 86.9 s); the one
-below (load 23 to 30, the `--segment-by` ingest run at the peak) gives 1.17.
-The pandas script is faster
-because it does less: no sessions, no visit collapse, no per-touchpoint counts.
-
-On integer keys (2026-12-01, docs/architecture.md "Ingest on integer ids"; CPU seconds of a
-per-statement profile on the 10M log, the machine at load average 9 to 25): `experiment`
-36.8 -> 30.0 to 32.3, `ingest` 27.3 -> 22.6 (30.1 in the run beside the 32.3, at load 22 to 25:
-at that load the CPU seconds inflate too), peak memory of `ingest` 2.74 -> 2.04 GiB. The
-assignment is now per integer customer key (`jm_first` 2.0 s), `jm_p` keeps no customer id
-string (3.1 to 3.4 s: still one copy of every parsed row), and the segmented windows partition
-by (customer key, arm). The remaining gap to `ingest` is `jm_p`, `jm_first` and the two
-segments in the window partitions and the touchpoint counts (3.0 s against 1.9 s).
-
-The assignment in two aggregates (2026-12-02, docs/architecture.md "Experiment assignment at
-almost no cost"; CPU seconds at 5 million events): per customer and variant (`jm_seen`, a
-table, with a 128-bit order key) then per customer, 0.53 to 0.61 s against 1.09 to 1.18 s for
-the struct `ARG_MIN` over the rows; `jm_p` keeps no column the statements do not read.
-
-With the numpy ordered pass (2026-12-02, docs/architecture.md "Ordered pass in numpy
-(DuckDB)"; a per-statement profile on the 10M log, a quiet machine, wall seconds in process):
-`experiment` 7.9 s, `ingest` 6.8 s, both in two buckets of customers. The gap is the
-assignment's own statements: `jm_p` 0.74 s, `jm_seen` 0.28 s and the segment dictionary over
-the armed rows 0.24 s (the two buckets' sorted fetches take 1.01 s, against 1.63 s in `ingest`,
-which parses the file in each; `experiment` reads the table `jm_p`). The numpy assignment written on branch
-`arms` (docs/architecture.md) would take the first three out once the ordered pass's fetch
-carries the variant.
+Where the time goes (`benchmarks/profile_events.py`, 10 million events, 2026-12-02, in
+process). On DuckDB the assignment is made inside the ordered pass
+(`journeymap/events/arms_pass.py`): the one sort of the rows by customer and time that ingest
+does anyway carries each row's variant code, numpy assigns the arms over it (0.25 s a bucket
+of 5 million rows) and gives each row its armed segment before dedup, and the row counts come
+from the same arrays, so the command reads the file as often as `ingest` does. Before
+(session 8) it built a table of the parsed rows (`jm_p`, 1.4 s), two aggregates for the
+assignment (`jm_seen`, `jm_first`: 0.9 s) and joined every row to the assignment for the row
+counts; the log passed in buckets also scanned every row once more for the log's end (0.6 s
+in experiment, 0.9 s in ingest), which the buckets now take from their own rows. What is left
+over ingest is the variant's code in the sorted fetch, the assignment, the readout (0.2 s,
+with the chance to beat by a recurrence over 130,000 terms) and the statistics' imports.
 """
 
 PANDAS = """
@@ -115,8 +83,9 @@ def _jm(*args: str) -> list[str]:
     return [sys.executable, "-m", "journeymap", *args]
 
 
-def _best(cmd: list[str], reps: int, ok: tuple[int, ...] = (0,)) -> float:
-    return min(_measure(cmd, ok)[0] for _ in range(reps))
+def _best(cmd: list[str], reps: int, ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """The fastest of ``reps`` runs: its wall and CPU seconds."""
+    return min(run_measured(cmd, ok)[:2] for _ in range(reps))
 
 
 def _agree(jm_out: str, pd_out: str) -> str:
@@ -147,7 +116,7 @@ def run(quick: bool) -> Section:
     cap = int(os.environ.get("BENCH_MAX_EVENTS", "0") or 0)
     if cap and n > cap:  # a busy or small machine: a smaller log, said in the notes
         n = cap
-    reps = 3 if quick else 2
+    reps = 3
     log = str(generate_log(n, variant=True))
     other = _venv_python()
     if other is None:
@@ -174,10 +143,10 @@ def run(quick: bool) -> Section:
         os.makedirs(os.path.dirname(seg))
         by_arm = _jm("ingest", log, "--map", str(map_path()), "--segment-by", "variant", "-o", seg)
         print(f"  {n:,} events", file=sys.stderr, flush=True)
-        t_exp = _best(exp, reps, ok=(0, 1))  # 1: the readout found harm or is invalid
-        t_ing = _best([*ingest, "-q"], reps)
-        t_seg = _best([*by_arm, "-q"], reps)
-        t_pd = _best([str(other), "-c", PANDAS, log, pd_out], reps)
+        t_exp, c_exp = _best(exp, reps, ok=(0, 1))  # 1: the readout found harm or is invalid
+        t_ing, c_ing = _best([*ingest, "-q"], reps)
+        t_seg, _ = _best([*by_arm, "-q"], reps)
+        t_pd, c_pd = _best([str(other), "-c", PANDAS, log, pd_out], reps)
         check = _agree(jm_out, pd_out)
     rows.append(
         [
@@ -189,6 +158,10 @@ def run(quick: bool) -> Section:
             f"{t_exp / t_ing:.2f}",
             f"{t_exp / t_seg:.2f}",
             f"{t_pd / t_exp:.2f}x",
+            _fmt_s(c_exp),
+            _fmt_s(c_ing),
+            _fmt_s(c_pd),
+            f"{c_exp / c_ing:.2f}",
         ]
     )
     met_ing = "met" if t_exp <= 1.2 * t_ing else "missed"
@@ -197,7 +170,9 @@ def run(quick: bool) -> Section:
         f"- peers (benchmarks/.cache/venv-events): {peer_versions(other)}",
         f"- cross-check: {check}",
         f"- goal experiment / ingest at most 1.2: {met_ing} ({t_exp / t_ing:.2f}); "
-        f"goal faster than pandas + statsmodels: {met_pd} ({t_pd / t_exp:.2f}x)",
+        f"goal faster than pandas + statsmodels: {met_pd} ({t_pd / t_exp:.2f}x); in CPU "
+        f"seconds, experiment / ingest {c_exp / c_ing:.2f}, pandas / experiment "
+        f"{c_pd / c_exp:.2f}x",
     ]
     return Section(
         [
@@ -209,6 +184,10 @@ def run(quick: bool) -> Section:
             "experiment / ingest",
             "experiment / ingest --segment-by",
             "pandas / experiment",
+            "experiment CPU",
+            "ingest CPU",
+            "pandas CPU",
+            "CPU experiment / ingest",
         ],
         rows,
         notes,

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from bench_events import ROOT, _fmt_s, _venv_python, peer_versions
+from bench_events import _fmt_s, _venv_python, peer_versions, run_measured
 from gen_events import generate_log, map_path
 from run import Section
 
@@ -141,21 +139,9 @@ def _jm(*args: str) -> list[str]:
     return [sys.executable, "-m", "journeymap", *args]
 
 
-def _measure(cmd: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system, every thread) of one process."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{cmd[:3]} failed: {err[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime
-
-
 def _best(cmd: list[str], reps: int) -> tuple[float, float]:
     """The fastest of ``reps`` runs: its wall and CPU seconds."""
-    return min(_measure(cmd) for _ in range(reps))
+    return min(run_measured(cmd)[:2] for _ in range(reps))
 
 
 def _load(path: str) -> dict[str, object]:
