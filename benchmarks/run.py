@@ -34,15 +34,20 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
-def machine() -> list[str]:
+def cpu_model() -> str:
+    """The processor's name (``/proc/cpuinfo``), else what ``platform`` says."""
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return cpu
+
+
+def machine() -> list[str]:
+    cpu = cpu_model()
     mem = ""
     try:
         kib = int(Path("/proc/meminfo").read_text().split()[1])
@@ -82,8 +87,10 @@ def section_text(
     title: str, sec: Section, notes: str, quick: bool = False, load: float | None = None
 ) -> str:
     mode = " in quick mode (small inputs: a smoke run, not the published figures)" if quick else ""
-    busy = f", load average {load:.1f} on {os.cpu_count()} cores at the start" if load else ""
-    out = [f"## {title}", f"_Run on {dt.date.today().isoformat()}{mode}{busy}._", ""]
+    busy = f", load average {load:.1f} at the start" if load else ""
+    # the machine of each section: the sections of one file may come from different runs
+    where = f" on {cpu_model()} ({os.cpu_count()} cores)"
+    out = [f"## {title}", f"_Run on {dt.date.today().isoformat()}{where}{mode}{busy}._", ""]
     if notes:
         out += [notes.strip(), ""]
     out.append("| " + " | ".join(sec.columns) + " |")
