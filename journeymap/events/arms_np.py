@@ -12,7 +12,7 @@ SQL over the armed rows), and the tests compare both on the same rows.
 Contract of the input (what the caller guarantees, not checked here):
 
 - the rows are those the SQL assignment reads: every row with a customer and a readable time
-  (``jm_bad_uid = 0 AND jm_bad_ts = 0``), including rows without an event name, before dedup;
+  (``sql.TIMED``), including rows without an event name, before dedup;
 - each customer's rows are contiguous and in (time, key) order (any order of the customers);
 - ``variant`` is a code per row: ``-1`` for no variant (missing, empty or spaces only, as
   ``experiment_arms.VARIANT_SQL`` decides on the variant dictionary), else the variant's

@@ -27,7 +27,7 @@ from journeymap.events.arms_np import (
 )
 from journeymap.events.experiment_arms import VARIANT_SQL
 from journeymap.events.ordered_np import Rows
-from journeymap.events.sql import ROW_KEY, SESSION_VALUE, lit
+from journeymap.events.sql import ROW_KEY, SESSION_VALUE, TIMED, lit
 
 if TYPE_CHECKING:
     from journeymap.events.ordered_duck import OrderedPlan, Results
@@ -45,12 +45,10 @@ class ArmsPlan:
     """Whether rows may be identity calls (``jm_ident``: ``Columns.naming``)."""
     bad_rows: str = ""
     """``stats_rows`` of the rows the pass does not read (``sql.stats_rows_sql`` where not
-    :data:`ROWS_OK`), added to the counts of those it reads (:func:`row_counts`)."""
+    ``sql.TIMED``), added to the counts of those it reads (:func:`row_counts`)."""
 
 
 VARIANTS = "jm_np_vars"
-ROWS_OK = "jm_bad_uid = 0 AND jm_bad_ts = 0"
-"""The rows the assignment reads (``experiment_arms``: a customer and a readable time)."""
 
 
 def variant_dictionary(con: Any) -> list[str]:
@@ -102,7 +100,7 @@ def _variant_code(variants: list[str]) -> tuple[str, str]:
 def arm_rows_sql(
     plan: OrderedPlan, wide_cid: bool, bucket: tuple[int, int], variants: list[str]
 ) -> str:
-    """The rows of one ``bucket`` of customers that the assignment reads (:data:`ROWS_OK`:
+    """The rows of one ``bucket`` of customers that the assignment reads (``sql.TIMED``:
     with rows without an event name, which dedup leaves out), sorted by (customer, time, key),
     with the variant code ``v`` (the index in ``variants``, ``-1`` for none, ``-2``: not in
     the dictionary, refused), the flag of a row without an event ``be`` (and of an identity
@@ -127,7 +125,7 @@ def arm_rows_sql(
         f"SELECT {cid} AS c, jm_ts AS t, COALESCE(CAST(jm_eid AS INTEGER), -1) AS e, "
         f"{ROW_KEY} AS k, CAST({code} AS INTEGER) AS code, {variant} AS v, "
         f"CAST(jm_bad_event AS TINYINT) AS be{more} "
-        f"FROM jm_p{joins} WHERE {ROWS_OK}{only} ORDER BY c, t, k"
+        f"FROM jm_p{joins} WHERE {TIMED}{only} ORDER BY c, t, k"
     )
 
 

@@ -33,7 +33,7 @@ from journeymap.events.ingest import IngestResult, Progress, build_results, run_
 from journeymap.events.inputs import log_files
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Columns, Engine, IngestOptions
-from journeymap.events.sql import KEY_SPAN, SEGMENTS_KEY, ident, lit, stats_rows_sql
+from journeymap.events.sql import KEY_SPAN, SEGMENTS_KEY, TIMED, ident, lit, stats_rows_sql
 from journeymap.model import JourneyMap, Overlay
 
 TWO_ARMS = "\0two arms\0"
@@ -41,7 +41,6 @@ BEFORE = "\0before exposure"
 _TWO_ARMS_SQL = "'v' || chr(0) || 'two arms' || chr(0)"
 _BEFORE_SQL = "'v' || chr(0) || 'before exposure'"
 """``'v' ||`` the markers, their NUL characters as ``chr(0)`` (portable to every dialect)."""
-_OK = "jm_bad_uid = 0 AND jm_bad_ts = 0"
 VARIANT_SQL = "jm_seg <> 'n' AND trim(substr(jm_seg, 2)) <> ''"
 """A row with a variant: ``jm_seg`` is ``'v' || variant`` (``'n'`` without one), and a variant
 of spaces only is none (the pipeline's test of an empty customer id)."""
@@ -58,7 +57,7 @@ def variant_firsts_sql(*, packed: bool = True) -> str:
     order = f"CAST(jm_ts AS HUGEINT) * {2**64} + {key}" if packed else f"{{'t': jm_ts, 'k': {key}}}"
     return f"""
 SELECT jm_cid, jm_seg, MIN(jm_ts) AS jm_t, MIN({order}) AS jm_o
-FROM jm_p WHERE {_OK} AND jm_seg <> 'n' GROUP BY jm_cid, jm_seg"""
+FROM jm_p WHERE {TIMED} AND jm_seg <> 'n' GROUP BY jm_cid, jm_seg"""
 
 
 def first_arm_sql() -> str:
@@ -82,7 +81,7 @@ def assignment_sql(exposure_event: str | None) -> str:
     there is none: the customer was never exposed)."""
     if exposure_event is None:
         return "SELECT jm_cid, jm_arm, jm_mixed, jm_assigned AS jm_exposed FROM jm_first"
-    ok = _OK.replace("jm_", "p.jm_")
+    ok = TIMED.replace("jm_", "p.jm_")
     return f"""
 SELECT a.jm_cid, a.jm_arm, a.jm_mixed, x.jm_exposed
 FROM jm_first AS a
@@ -180,7 +179,7 @@ class _Assignment:
         ``jm_p`` (a table when the files are text, as ``jm_parsed`` would be), ``jm_parsed``
         the armed view over it and ``jm_assign``, which the pass registers (until then an
         empty relation of its columns, so that the view can be created)."""
-        from journeymap.events.arms_pass import ROWS_OK, ArmsPlan
+        from journeymap.events.arms_pass import ArmsPlan
 
         engine.macros(tz)
         engine.relation("jm_p", stmts["jm_parsed"], keep=engine.parsed_table)
@@ -193,7 +192,7 @@ class _Assignment:
         )
         stmts["jm_parsed"] = armed_sql([str(d[0]) for d in found])
         naming = self.columns.naming is not None
-        bad_rows = stats_rows_sql(self.columns, where=f"NOT ({ROWS_OK})")
+        bad_rows = stats_rows_sql(self.columns, where=f"NOT ({TIMED})")
         engine.arms = ArmsPlan(self.exposure_event, naming, bad_rows)
 
     def _constant(self, engine: Any) -> set[str]:

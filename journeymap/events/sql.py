@@ -247,10 +247,15 @@ SESSION_VALUE = "COALESCE('v' || jm_sess, 'n')"
 """A row's session value (``'n'`` without one), carried by dedup as its first row's."""
 
 
+TIMED = "jm_bad_uid = 0 AND jm_bad_ts = 0"
+"""The parsed rows with a customer and a readable timestamp (an experiment's assignment reads
+them, rows without an event too)."""
+
+
 def usable(opts: IngestOptions) -> str:
     """The parsed rows dedup reads: a customer, a readable timestamp, an event, no identity call."""
     ident_ok = " AND jm_ident = 0" if opts.columns.naming else ""
-    return f"jm_bad_uid = 0 AND jm_bad_ts = 0 AND jm_bad_event = 0{ident_ok}"
+    return f"{TIMED} AND jm_bad_event = 0{ident_ok}"
 
 
 def deduplicated(rules: list[Rule], wcols: list[str], opts: IngestOptions) -> str:
