@@ -3,9 +3,9 @@
 The same table as ``experiment_arms.assignment_sql`` (``jm_assign``: one row per customer with a
 variant: its arm, whether it was seen in two or more arms, its exposure time), computed in one
 vectorised pass over the rows that the DuckDB engine fetches sorted by (customer, time, file
-rank and row number) for its ordered pass (``events/arms_pass.py``), instead of two hash aggregates
-and a table of the parsed rows (docs/architecture.md, "Experiment assignment in the ordered
-pass"). The definitions are the module docstring of ``journeymap.events.experiment_arms``; the
+rank and row number) for its ordered pass (``events/arms_pass.py``), instead of two hash
+aggregates and a table of the parsed rows (docs/architecture.md, "Experiment assignment in the
+ordered pass"). The definitions are the module docstring of ``journeymap.events.experiment_arms``; the
 SQL stays the definition, the Spark path and the path with an event-id column (whose dedup is
 SQL over the armed rows), and the tests compare both on the same rows.
 

@@ -152,9 +152,9 @@ def arm_rows(
     """The rows of one bucket, their customers' assignment and their row counts
     (:class:`ArmRows`); ``event_codes``: the touchpoint code by event key (None with
     ``where:`` columns, whose code is the row's)."""
-    [(top,)] = con.execute("SELECT MAX(jm_cid) FROM jm_cids").fetchall()
-    sql = arm_rows_sql(plan, int(top or 0) >= 2**31, bucket, variants)
-    found = con.execute(sql).fetchnumpy()
+    from journeymap.events.ordered_duck import wide_cid
+
+    found = con.execute(arm_rows_sql(plan, wide_cid(con), bucket, variants)).fetchnumpy()
     col = {name: np.ma.getdata(values) for name, values in found.items()}
     del found
     variant = col.pop("v")

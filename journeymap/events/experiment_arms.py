@@ -115,7 +115,8 @@ def armed_segments_sql() -> str:
     return f"""
 SELECT 'n' AS jm_seg UNION ALL SELECT {_BEFORE_SQL}
 UNION ALL SELECT jm_arm FROM (SELECT DISTINCT jm_arm FROM jm_assign) AS jm_a
-UNION ALL SELECT {_TWO_ARMS_SQL} || substr(jm_arm, 2) FROM (SELECT DISTINCT jm_arm FROM jm_assign) AS jm_a"""
+UNION ALL SELECT {_TWO_ARMS_SQL} || substr(jm_arm, 2)
+  FROM (SELECT DISTINCT jm_arm FROM jm_assign) AS jm_a"""
 
 
 class _Assignment:

@@ -35,7 +35,7 @@ arrays and their temporaries; measured: 0.75 GB over DuckDB's own at 5 million r
 def buckets(rows_read: int) -> int:
     """How many buckets of customers a log of ``rows_read`` rows is passed over in: every
     figure is a sum over disjoint customers (a customer's rows are all in one bucket) but the
-    lower medians (:func:`_in_buckets`).
+    lower medians (:func:`in_buckets`).
 
     >>> buckets(5_000_000), buckets(50_000_000)
     (1, 10)

@@ -171,11 +171,16 @@ def _plain(found: dict[str, Any], name: str) -> Any:
     return np.ma.getdata(found.pop(name))
 
 
+def wide_cid(con: Any) -> bool:
+    """Whether a customer key is beyond 32 bits (the sorted fetches keep it BIGINT)."""
+    [(top,)] = con.execute("SELECT MAX(jm_cid) FROM jm_cids").fetchall()
+    return int(top or 0) >= 2**31
+
+
 def fetch_rows(con: Any, plan: OrderedPlan, bucket: tuple[int, int] = (0, 1)) -> Rows:
     """The sorted rows (deduplicated when ``plan.deduplicated``) of the customers of one
     ``bucket`` (``(b, k)``: ``jm_cid % k = b``), after :func:`_dictionaries`."""
-    [(top,)] = con.execute("SELECT MAX(jm_cid) FROM jm_cids").fetchall()
-    found = con.execute(sorted_rows_sql(plan, int(top or 0) >= 2**31, bucket)).fetchnumpy()
+    found = con.execute(sorted_rows_sql(plan, wide_cid(con), bucket)).fetchnumpy()
     eid = _plain(found, "e")
     code = _plain(found, "code")
     if plan.row_code is None and plan.deduplicated is None:
