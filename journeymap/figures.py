@@ -230,15 +230,19 @@ def level(confidence: float, *, lang: Language = ENGLISH) -> str:
     return _local(f"{100 * confidence:g}%", lang)
 
 
+P_FLOOR = 1e-4
+"""The smallest p-value printed as a number: below it, ``<0.0001`` (four decimals)."""
+
+
 def p_value(x: float | None, *, lang: Language = ENGLISH) -> str:
-    """A p-value (or q-value) to four decimals, ``<0.0001`` below that.
+    """A p-value (or q-value) to four decimals, ``<0.0001`` below that (:data:`P_FLOOR`).
 
     >>> p_value(0.035488), p_value(3e-7), p_value(None)
     ('0.0355', '<0.0001', '–')
     """
     if x is None:
         return MISSING
-    return "<0.0001" if x < 1e-4 else _local(f"{x:.4f}", lang)
+    return f"<{_local(f'{P_FLOOR:.4f}', lang)}" if x < P_FLOOR else _local(f"{x:.4f}", lang)
 
 
 def in_brackets(iv: tuple[float, float] | list[float] | None, fmt: Callable[[float], str]) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from journeymap.analysis.comparison import PROPORTIONS, Metric, Test, Verdict
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.figures import number, percent, share
+from journeymap.figures import MISSING, P_FLOOR, number, p_value, percent, share
 from journeymap.findings import Text, text, text_of, touchpoint_subject
 from journeymap.i18n import N_
 from journeymap.model import Severity
@@ -71,7 +71,7 @@ def _describe(test: Test) -> Text:
 
     def f(v: float | None) -> str:
         if v is None:
-            return "n/a"
+            return MISSING
         if frac:
             return percent(v)
         if test.metric == Metric.CES:
@@ -96,11 +96,10 @@ def _describe(test: Test) -> Text:
     figures: dict[str, str | Text] = {
         "before": f(test.before),
         "after": f(test.after),
-        "delta": "n/a" if delta is None else f"{delta * scale:+.1f}{unit}",
+        "delta": MISSING if delta is None else f"{delta * scale:+.1f}{unit}",
         "threshold": f"{test.threshold * scale:g}{unit}",
     }
-    p = f"{test.p_adjusted:.3g}" if test.p_adjusted is not None else ""
-    figures["tail"] = text("adjusted p = {p}", p=p) if p else ""
+    figures["tail"] = _adjusted_p(test.p_adjusted)
     if test.verdict == Verdict.REGRESSION:
         sure: str | Text = ""
         if test.confident and test.worsening_lower is not None:
@@ -118,6 +117,16 @@ def _describe(test: Test) -> Text:
         "({delta}, threshold {threshold}) but it is not significant ({tail})",
         {**subject, **figures},
     )
+
+
+def _adjusted_p(p: float | None) -> str | Text:
+    """``adjusted p = 0.0012`` (``figures.p_value``), ``adjusted p < 0.0001`` below
+    ``figures.P_FLOOR``, nothing without a p-value."""
+    if p is None:
+        return ""
+    if p < P_FLOOR:
+        return text("adjusted p < {p}", p=p_value(P_FLOOR))
+    return text("adjusted p = {p}", p=p_value(p))
 
 
 def _gate(ctx: Context, metric: Metric) -> Iterator[Outcome]:

@@ -9,6 +9,7 @@ from journeymap.analysis.comparison import PROPORTIONS as _PROPORTIONS
 from journeymap.analysis.comparison import Test
 from journeymap.checks import Finding, MapResult, Severity
 from journeymap.figures import (
+    MISSING,
     number,
     percent,
     points,
@@ -16,7 +17,6 @@ from journeymap.figures import (
     whole_money,
 )
 from journeymap.i18n import ENGLISH, Language, Translator, translator
-from journeymap.i18n.numbers import localised
 
 
 def _all(results: Iterable[MapResult]) -> list[Finding]:
@@ -49,14 +49,14 @@ def _line(f: Finding, t: Translator | None = None) -> str:
 
 
 def _pct(v: float | None, lang: Language = ENGLISH) -> str:
-    return "n/a" if v is None else percent(v, lang=lang)
+    return MISSING if v is None else percent(v, lang=lang)
 
 
 def _value(t: Test, v: float | None, lang: Language = ENGLISH) -> str:
     """A compared figure as the check table and Markdown show it, in ``lang``'s separators
     (English: ``4.8%``; Russian: ``4,8 %``), through :mod:`journeymap.figures`."""
     if v is None:
-        return "n/a"
+        return MISSING
     if t.metric in _PROPORTIONS:
         return percent(v, lang=lang)
     return share(v, lang=lang) if t.metric == "csat" else number(v, lang=lang)
@@ -66,7 +66,7 @@ def _delta(t: Test, lang: Language = ENGLISH) -> str:
     """The change of a compared figure: percentage points for proportions and CSAT."""
     d = t.delta
     if d is None:
-        return "n/a"
+        return MISSING
     if t.metric in _PROPORTIONS:
         return points(d, lang=lang)
     if t.metric == "csat":  # CSAT is already on 0-100: its change is in points as it stands
@@ -74,12 +74,8 @@ def _delta(t: Test, lang: Language = ENGLISH) -> str:
     return number(d, sign=True, lang=lang)
 
 
-def _p(v: float | None, lang: Language = ENGLISH) -> str:
-    return "n/a" if v is None else localised(f"{v:.3g}", lang)
-
-
 def _money(v: float | None, currency: str | None, lang: Language = ENGLISH) -> str:
-    return "n/a" if v is None else whole_money(v, currency, lang=lang)
+    return MISSING if v is None else whole_money(v, currency, lang=lang)
 
 
 def _verdict(t: Translator, failed: bool) -> str:

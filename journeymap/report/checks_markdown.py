@@ -6,16 +6,15 @@ from journeymap.analysis.comparison import Comparison, Verdict
 from journeymap.checks import MapResult, Severity, exit_code
 from journeymap.figures import (
     count,
+    p_value,
 )
 from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
-from journeymap.i18n.numbers import localised
 from journeymap.report.checks_common import (
     _cell,
     _count_line,
     _delta,
     _md_row,
     _money,
-    _p,
     _pct,
     _value,
     _verdict,
@@ -88,7 +87,7 @@ def _markdown_leaks(r: MapResult, t: Translator) -> list[str]:
     for leak in leaks:
         lc = leak.get("lost_conversions")
         exits = count(leak.get("exits", 0), lang=lang)
-        lost = "n/a" if lc is None else localised(f"{lc:,.1f}", lang)
+        lost = count(lc, lang=lang)
         out.append(
             f"| {leak.get('rank')} | {escape_markdown(leak.get('touchpoint'))} | "
             f"{exits} | {lost} | {_money(leak.get('lost_value'), cur, lang)} |"
@@ -123,7 +122,7 @@ def _markdown_comparison(c: Comparison, t: Translator | None = None) -> list[str
             out.append(
                 f"| {test.verdict.value} | {test.metric} | {escape_markdown(where)} | "
                 f"{_value(test, test.before, lang)} | {_value(test, test.after, lang)} | "
-                f"{_delta(test, lang)} | {_p(test.p_adjusted, lang)} | "
+                f"{_delta(test, lang)} | {p_value(test.p_adjusted, lang=lang)} | "
                 f"{count(test.n_before, lang=lang)}/{count(test.n_after, lang=lang)} "
                 f"{test.grain} |"
             )

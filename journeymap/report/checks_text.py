@@ -6,8 +6,9 @@ from collections.abc import Iterable
 
 from journeymap.analysis.comparison import Comparison
 from journeymap.checks import Finding, MapResult, Severity, exit_code
+from journeymap.figures import p_value
 from journeymap.i18n import ENGLISH, Language, Translator, translator
-from journeymap.report.checks_common import _all, _count_line, _delta, _line, _p, _value, _verdict
+from journeymap.report.checks_common import _all, _count_line, _delta, _line, _value, _verdict
 from journeymap.report.formats import pad
 
 _COLORS = {"error": "31", "warning": "33", "ok": "32", "dim": "90"}
@@ -96,7 +97,7 @@ def _comparison_lines(c: Comparison, tr: Translator | None = None) -> list[str]:
         lines.append(
             f"  {t.verdict.value:<18} {t.metric:<10} {pad(where, 24)} "
             f"{_value(t, t.before, lang):>8} -> {_value(t, t.after, lang):<8} "
-            f"{_delta(t, lang):>10}  p_adj {_p(t.p_adjusted, lang)}  n {t.n_before}/{t.n_after} "
+            f"{_delta(t, lang):>10}  p_adj {p_value(t.p_adjusted, lang=lang)}  n {t.n_before}/{t.n_after} "
             f"{t.grain}"
         )
     for ch in c.changes:

@@ -17,7 +17,7 @@ from journeymap.analysis.comparison import (
     Test,
     Verdict,
 )
-from journeymap.figures import level, percent, whole_money
+from journeymap.figures import MISSING, level, percent, whole_money
 from journeymap.report.checks_common import _delta, _money, _value
 
 
@@ -60,7 +60,7 @@ def test_hand_worked_values_and_changes() -> None:
     assert _delta(nps) == "-3.2"  # 8.75 - 12.0 = -3.25 exactly: round half to even
     conv = _test(Metric.CONVERSION, 0.30, 0.25)
     assert _delta(conv) == "-5.0 pp"
-    assert _value(conv, None) == "n/a"
+    assert _value(conv, None) == MISSING
 
 
 def test_proportions_are_the_fractions() -> None:
@@ -71,7 +71,7 @@ def test_money_in_the_markdown_is_the_figures_money() -> None:
     assert _money(6163.2, "EUR") == "6,163 EUR"
     # Russian writes the CLDR sign after a no-break space, as every other output does
     assert _money(6163.2, "EUR", "ru") == whole_money(6163.2, "EUR", lang="ru") == "6\xa0163\xa0€"
-    assert _money(None, "EUR") == "n/a"
+    assert _money(None, "EUR") == MISSING
 
 
 def test_a_what_if_share_keeps_its_digits() -> None:
