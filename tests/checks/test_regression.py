@@ -192,7 +192,7 @@ def test_drop_off_counts_unobserved_departures_as_analyze_does() -> None:
     (finding,) = [f for f in result.findings if f.code == "JM301"]
     assert finding.message.startswith(
         "drop-off at 'cart' got worse: 20.0% -> 30.0% (+10.0pp, "
-        "threshold 1pp, adjusted p = 1.21e-07)"
+        "threshold 1pp, adjusted p < 0.0001)"
     )
 
 
