@@ -245,6 +245,18 @@ def p_value(x: float | None, *, lang: Language = ENGLISH) -> str:
     return f"<{_local(f'{P_FLOOR:.4f}', lang)}" if x < P_FLOOR else _local(f"{x:.4f}", lang)
 
 
+def p_relation(x: float | None, *, lang: Language = ENGLISH) -> str:
+    """A p-value (or q-value) in a sentence, with its relation: ``= 0.0355``, or ``< 0.0001``
+    below :data:`P_FLOOR` (:func:`p_value`'s figures; ``p = <0.0001`` would read badly).
+
+    >>> p_relation(0.035488), p_relation(3e-7), p_relation(0.5, lang="ru"), p_relation(None)
+    ('= 0.0355', '< 0.0001', '= 0,5000', '–')
+    """
+    if x is None:
+        return MISSING
+    return f"< {p_value(P_FLOOR, lang=lang)}" if x < P_FLOOR else f"= {p_value(x, lang=lang)}"
+
+
 def in_brackets(iv: tuple[float, float] | list[float] | None, fmt: Callable[[float], str]) -> str:
     """`` (low–high)`` with both ends in ``fmt``, or nothing when there is no interval.
 

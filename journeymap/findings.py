@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from journeymap.figures import period
+from journeymap.figures import p_relation, period
 from journeymap.i18n import ENGLISH, Translator, translator
 from journeymap.i18n.numbers import written
 from journeymap.model import Severity
@@ -30,6 +30,7 @@ __all__ = [
     "SEVERITY_RANK",
     "Finding",
     "Number",
+    "PValue",
     "Period",
     "Phrase",
     "Severity",
@@ -87,6 +88,21 @@ class Period:
 
     def format(self, t: Translator | None = None) -> str:
         return period(self.label, lang=ENGLISH if t is None else t.lang)
+
+
+@dataclass(frozen=True)
+class PValue:
+    """A p-value inside a :class:`Text` with its relation, in the sentence's language
+    (:func:`journeymap.figures.p_relation`): the template writes ``p {p}``.
+
+    >>> PValue(0.0047).format(), PValue(9.1e-16).format(), PValue(0.0312).format(translator("lv"))
+    ('= 0.0047', '< 0.0001', '= 0,0312')
+    """
+
+    value: float
+
+    def format(self, t: Translator | None = None) -> str:
+        return p_relation(self.value, lang=ENGLISH if t is None else t.lang)
 
 
 Field = str | Phrase

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from journeymap.findings import Number, Text, text, text_of
+from journeymap.findings import Number, PValue, Text, text, text_of
 
 if TYPE_CHECKING:
     from journeymap.analysis.experiment import Arm, TouchpointDifference
@@ -61,10 +61,10 @@ def no_customers(arms: Sequence[str]) -> Text:
 def sample_ratio_mismatch(p: float) -> Text:
     """The reason of ``invalid`` on a sample ratio mismatch (Fabijan et al. 2019)."""
     return text(
-        "sample ratio mismatch (p = {p}): the arms did not get the planned shares of customers, "
+        "sample ratio mismatch (p {p}): the arms did not get the planned shares of customers, "
         "so assignment or tracking is broken and every difference may come from who was "
         "counted, not from the change",
-        p=Number(p, ".2g"),
+        p=PValue(p),
     )
 
 

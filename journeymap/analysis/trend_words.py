@@ -16,7 +16,7 @@ conversion 3.1% in 2026-Q3 is above its upper control limit 2.9% (centre 2.5%)
 
 from __future__ import annotations
 
-from journeymap.findings import Field, Number, Period, Text, text, text_of
+from journeymap.findings import Field, Number, Period, PValue, Text, text, text_of
 
 
 def _pct(v: float) -> Number:
@@ -100,15 +100,13 @@ def change_between(
         "p1": Period(p1),
         "points": Number(100 * (b - a), "+.1f"),
         "p": p,
-        "q": Number(q, ".2g"),
+        "q": PValue(q),
     }
     if b > a:
         return text_of(
-            "{what} rose from {a} in {p0} to {b} in {p1} ({points} points, {p} = {q})", fields
+            "{what} rose from {a} in {p0} to {b} in {p1} ({points} points, {p} {q})", fields
         )
-    return text_of(
-        "{what} fell from {a} in {p0} to {b} in {p1} ({points} points, {p} = {q})", fields
-    )
+    return text_of("{what} fell from {a} in {p0} to {b} in {p1} ({points} points, {p} {q})", fields)
 
 
 def trend_of(
@@ -128,16 +126,16 @@ def trend_of(
         "b": _pct(last[1]),
         "p1": Period(last[0]),
         "p": p,
-        "q": Number(q, ".2g"),
+        "q": PValue(q),
     }
     if rising:
         return text_of(
             "{what} has a rising trend, from {a} in {p0} to {b} in {p1} "
-            "(Cochran-Armitage, {p} = {q})",
+            "(Cochran-Armitage, {p} {q})",
             fields,
         )
     return text_of(
-        "{what} has a falling trend, from {a} in {p0} to {b} in {p1} (Cochran-Armitage, {p} = {q})",
+        "{what} has a falling trend, from {a} in {p0} to {b} in {p1} (Cochran-Armitage, {p} {q})",
         fields,
     )
 
@@ -145,10 +143,10 @@ def trend_of(
 def laney_reason(chi_squared: float, df: int, p: float, sigma_z: float) -> Text:
     """Why Laney's p' widened a chart's limits (Laney 2002)."""
     return text(
-        "the periods vary more than sampling explains (chi-squared {chi} on {df} df, p = {p}): "
+        "the periods vary more than sampling explains (chi-squared {chi} on {df} df, p {p}): "
         "limits {sigma} times wider (Laney sigma_z)",
         chi=Number(chi_squared, ".1f"),
         df=Number(df, "d"),
-        p=Number(p, ".2g"),
+        p=PValue(p),
         sigma=Number(sigma_z, ".2f"),
     )

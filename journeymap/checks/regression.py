@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from journeymap.analysis.comparison import PROPORTIONS, Metric, Test, Verdict
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.figures import MISSING, P_FLOOR, number, p_value, percent, share
-from journeymap.findings import Text, text, text_of, touchpoint_subject
+from journeymap.figures import MISSING, number, percent, share
+from journeymap.findings import PValue, Text, text, text_of, touchpoint_subject
 from journeymap.i18n import N_
 from journeymap.model import Severity
 from journeymap.source import Position
@@ -120,13 +120,9 @@ def _describe(test: Test) -> Text:
 
 
 def _adjusted_p(p: float | None) -> str | Text:
-    """``adjusted p = 0.0012`` (``figures.p_value``), ``adjusted p < 0.0001`` below
-    ``figures.P_FLOOR``, nothing without a p-value."""
-    if p is None:
-        return ""
-    if p < P_FLOOR:
-        return text("adjusted p < {p}", p=p_value(P_FLOOR))
-    return text("adjusted p = {p}", p=p_value(p))
+    """``adjusted p = 0.0012`` or ``adjusted p < 0.0001`` (:class:`~journeymap.findings.PValue`),
+    nothing without a p-value."""
+    return "" if p is None else text("adjusted p {p}", p=PValue(p))
 
 
 def _gate(ctx: Context, metric: Metric) -> Iterator[Outcome]:
