@@ -17,7 +17,8 @@ import networkx as nx
 import numpy as np
 
 from journeymap.analysis.bootstrap import BootstrapDraws, bootstrap, interval, probability_top
-from journeymap.analysis.business import business_metrics, business_warnings
+from journeymap.analysis.business import business_metrics
+from journeymap.analysis.business_warnings import business_warnings
 from journeymap.analysis.chain import (
     Chain,
     Solution,

@@ -25,11 +25,11 @@ from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from journeymap import stats
-from journeymap.analysis.business import (
+from journeymap.analysis.business import period_figures
+from journeymap.analysis.business_service import (
     ServiceName,
     ServiceTime,
     TouchpointService,
-    period_figures,
     service_figures,
 )
 from journeymap.checks.context import Context
