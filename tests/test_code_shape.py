@@ -19,12 +19,6 @@ MAX_MODULE_LINES = 400
 
 # path:qualified name -> why it is still long (who splits it). Issue 9 names its owners.
 LONG_FUNCTIONS: dict[str, str] = {
-    "journeymap/analysis/business.py:business_figures": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/analysis/channels.py:attribution_on": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/analysis/compare.py:compare": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/analysis/core.py:summarize": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/analysis/gate_tests.py:_gate_proportions": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/analysis/gate_tests.py:_gate_ces": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/events/conform.py:conformance": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/events/imports.py:funnel_overlay": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/events/imports.py:paths_overlay": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
@@ -43,10 +37,6 @@ LONG_FUNCTIONS: dict[str, str] = {
 
 # path -> why it is longer than 400 lines.
 LONG_MODULES: dict[str, str] = {
-    "journeymap/analysis/business.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/analysis/experiment.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/analysis/trend.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/checks/metrics.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/cli/events.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/events/imports.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/checks/regression.py": "most of it is runnable docstrings (a bad map, a good map and a baseline per check)",

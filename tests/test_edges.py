@@ -11,7 +11,7 @@ import pytest
 
 from journeymap import facts
 from journeymap.analysis import NonAbsorbingChainError, analyze
-from journeymap.analysis.business import service_time
+from journeymap.analysis.business_service import service_time
 from journeymap.errors import MapError
 from journeymap.graph import build_graph
 from journeymap.io import load_map

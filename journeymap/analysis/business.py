@@ -22,35 +22,29 @@ period (None with its ``reason``), never carried over from the map.
 
 The model refuses impossible inputs (:class:`journeymap.model.Business`), so every rate lies in
 0..1 and no cost is negative; a figure whose denominator is zero is None with its ``reason``.
-Inputs that are possible but suspicious give coded warnings (:func:`business_warnings`).
+Inputs that are possible but suspicious give coded warnings
+(:func:`journeymap.analysis.business_warnings.business_warnings`).
+
+This module has the map-level figures and the ``metrics`` section that gathers them; the
+service figures per touchpoint are :mod:`journeymap.analysis.business_service`'s.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import networkx as nx
 
+from journeymap.analysis.business_reasons import Reasoned, not_measured
+from journeymap.analysis.business_service import TouchpointService, service_figures
 from journeymap.analysis.flow import Flow
-from journeymap.findings import Number, Text, text
-from journeymap.graph import (
-    BUSINESS,
-    FROM_OVERLAY,
-    GOALS,
-    MAP_BUSINESS,
-    PERIOD,
-    SERVICE,
-    TOUCHPOINT,
-    UNIT,
-    touchpoints_in_order,
-)
-from journeymap.i18n import NC_, Translator
-from journeymap.model import Business, Durations, TimeUnit, Touchpoint, TouchpointBusiness
-from journeymap.stats import quantile, ratio, wilson_interval
+from journeymap.findings import Text, text
+from journeymap.graph import BUSINESS, FROM_OVERLAY, GOALS, MAP_BUSINESS, UNIT
+from journeymap.i18n import NC_
+from journeymap.model import Business
+from journeymap.stats import ratio, wilson_interval
 
 MAP_FIGURES: Final = (
     "retention_rate",
@@ -60,31 +54,10 @@ MAP_FIGURES: Final = (
     "retention_cost",
 )
 """The map-level business figures, in the order of the document."""
-ServiceName = Literal["first_response_time", "resolution_time"]
-SERVICE_TIMES: Final[tuple[ServiceName, ...]] = ("first_response_time", "resolution_time")
-SECONDS: Final[Mapping[str, float]] = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
-"""Seconds per :data:`journeymap.model.TimeUnit`."""
-
-
-class _Reasoned:
-    """A figure that may be None with a reason: ``reason`` is the English sentence (the JSON,
-    the checks), ``reason_text`` the same as a msgid with its fields (``reason`` is its English
-    form when only it is given), written in a human output's language by :meth:`reason_in`."""
-
-    reason: str | None
-    reason_text: Text | None
-
-    def __post_init__(self) -> None:
-        if self.reason_text is not None and self.reason is None:
-            object.__setattr__(self, "reason", self.reason_text.format())
-
-    def reason_in(self, t: Translator) -> str | None:
-        """The reason in the language of ``t`` (None when the figure has none)."""
-        return self.reason if self.reason_text is None else self.reason_text.format(t)
 
 
 @dataclass(frozen=True)
-class BusinessFigure(_Reasoned):
+class BusinessFigure(Reasoned):
     """One map-level business figure of the period, or None with the ``reason``."""
 
     name: str
@@ -116,107 +89,6 @@ class BusinessFigure(_Reasoned):
         return out
 
 
-@dataclass(frozen=True)
-class ServiceTime(_Reasoned):
-    """A service time of the period: mean, median and 90th percentile, or None with a reason."""
-
-    mean: float | None
-    median: float | None
-    count: int | None
-    unit: TimeUnit | None
-    hours: Literal["calendar", "business"] | None
-    p90: float | None = None
-    """Only from samples (:func:`journeymap.stats.quantile`, Hyndman & Fan 1996 type 7)."""
-    reason: str | None = None
-    reason_text: Text | None = field(default=None, compare=False, repr=False)
-
-    def seconds(self, value: float) -> float:
-        """`value` (in this time's unit) in seconds."""
-        return value * SECONDS[self.unit or "seconds"]
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "mean": self.mean,
-            "median": self.median,
-            "p90": self.p90,
-            "count": self.count,
-            "unit": self.unit,
-            "hours": self.hours,
-        }
-        if self.reason is not None:
-            out["reason"] = self.reason
-        return out
-
-
-@dataclass(frozen=True)
-class ServiceCost(_Reasoned):
-    """Cost per visit x visits of a touchpoint in the period, or None with a reason."""
-
-    value: float | None
-    per_visit: float | None
-    visits: int
-    reason: str | None = None
-    reason_text: Text | None = field(default=None, compare=False, repr=False)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "value": self.value,
-            "per_visit": self.per_visit,
-            "visits": self.visits,
-        }
-        if self.reason is not None:
-            out["reason"] = self.reason
-        return out
-
-
-@dataclass(frozen=True)
-class TouchpointService:
-    """The service figures of one touchpoint in the period (each None when not tracked)."""
-
-    first_response_time: ServiceTime | None = None
-    resolution_time: ServiceTime | None = None
-    cost: ServiceCost | None = None
-
-    def time(self, name: ServiceName) -> ServiceTime | None:
-        return self.first_response_time if name == "first_response_time" else self.resolution_time
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in SERVICE_TIMES:
-            t = self.time(name)
-            if t is not None:
-                out[name] = t.to_json()
-        if self.cost is not None:
-            out["cost"] = self.cost.to_json()
-        return out
-
-
-def service_time(d: Durations) -> ServiceTime:
-    """Mean, median and 90th percentile of a service time (from samples, or as declared).
-
-    >>> from journeymap.model import Durations
-    >>> t = service_time(Durations(samples=[4, 1, 10, 5]))
-    >>> t.mean, t.median, t.count, round(t.p90, 2)
-    (5.0, 4.5, 4, 8.5)
-    """
-    if d.samples:
-        s = sorted(d.samples)
-        p90 = quantile(s, 0.9)
-        return ServiceTime(statistics.fmean(s), statistics.median(s), len(s), d.unit, d.hours, p90)
-    reason = text("no samples") if d.mean is None and d.median is None else None
-    return ServiceTime(d.mean, d.median, d.count, d.unit, d.hours, reason_text=reason)
-
-
-def durations(d: Durations) -> dict[str, Any]:
-    """The JSON of a service time (:func:`service_time`).
-
-    >>> from journeymap.model import Durations
-    >>> durations(Durations(samples=[4, 1, 10, 5]))
-    {'mean': 5.0, 'median': 4.5, 'p90': 8.5, 'count': 4, 'unit': 'minutes', 'hours': 'calendar'}
-    """
-    return service_time(d).to_json()
-
-
 def _proportion(
     name: str,
     x: int,
@@ -238,20 +110,9 @@ def _proportion(
     )
 
 
-def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, BusinessFigure]:
-    """Map-level figures from declared inputs; a figure is present only when its inputs are.
-
-    >>> from journeymap.model import Business
-    >>> m = business_figures(Business(customers_start=1000, customers_end=1100,
-    ...                               new_customers=300, retention_spend=16000))
-    >>> m["retention_rate"].value, round(m["churn_rate"].value, 3), m["retention_cost"].value
-    (0.8, 0.2, 20.0)
-    >>> [round(v, 4) for v in m["retention_rate"].interval]
-    [0.7741, 0.8236]
-    """
+def _customer_rates(b: Business, confidence: float) -> dict[str, BusinessFigure]:
+    """Retention, churn and repeat-customer rate: the proportions of counted customers."""
     out: dict[str, BusinessFigure] = {}
-    if b is None:
-        return out
     S, E, N = b.customers_start, b.customers_end, b.new_customers
     no_start = text("no customers at the start (S = 0)")
     if S is not None and E is not None and N is not None:
@@ -294,37 +155,67 @@ def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, 
             text("no ordering customers"),
             confidence,
         )
-    if (
-        b.average_order_value is not None
-        and b.purchase_frequency is not None
-        and b.customer_lifespan is not None
-    ):
-        clv = b.average_order_value * b.purchase_frequency * b.customer_lifespan
-        inputs: tuple[tuple[str, float], ...] = (
-            ("aov", b.average_order_value),
-            ("frequency", b.purchase_frequency),
-            ("lifespan", b.customer_lifespan),
-        )
-        margin = None
-        if b.gross_margin is not None:
-            margin = clv * b.gross_margin
-            inputs += (("gross_margin", b.gross_margin),)
-        out["customer_lifetime_value"] = BusinessFigure(
-            "customer_lifetime_value",
-            clv,
-            NC_("formula", "AOV x purchase frequency x lifespan"),
-            inputs,
-            margin_adjusted=margin,
-        )
-    if b.retention_spend is not None and E is not None and N is not None:
-        cost = ratio(b.retention_spend, E - N)
-        out["retention_cost"] = BusinessFigure(
-            "retention_cost",
-            cost,
-            NC_("formula", "retention spend / (E - N)"),
-            (("spend", b.retention_spend), ("E", E), ("N", N)),
-            reason_text=None if cost is not None else text("no customer retained (E - N = 0)"),
-        )
+    return out
+
+
+def _lifetime_value(b: Business) -> BusinessFigure | None:
+    """``AOV x purchase frequency x lifespan`` (and x gross margin), None without its inputs."""
+    if b.average_order_value is None or b.purchase_frequency is None or b.customer_lifespan is None:
+        return None
+    clv = b.average_order_value * b.purchase_frequency * b.customer_lifespan
+    inputs: tuple[tuple[str, float], ...] = (
+        ("aov", b.average_order_value),
+        ("frequency", b.purchase_frequency),
+        ("lifespan", b.customer_lifespan),
+    )
+    margin = None
+    if b.gross_margin is not None:
+        margin = clv * b.gross_margin
+        inputs += (("gross_margin", b.gross_margin),)
+    return BusinessFigure(
+        "customer_lifetime_value",
+        clv,
+        NC_("formula", "AOV x purchase frequency x lifespan"),
+        inputs,
+        margin_adjusted=margin,
+    )
+
+
+def _retention_cost(b: Business) -> BusinessFigure | None:
+    """Retention spend / customers retained ``(E - N)``, None without its inputs."""
+    E, N = b.customers_end, b.new_customers
+    if b.retention_spend is None or E is None or N is None:
+        return None
+    cost = ratio(b.retention_spend, E - N)
+    return BusinessFigure(
+        "retention_cost",
+        cost,
+        NC_("formula", "retention spend / (E - N)"),
+        (("spend", b.retention_spend), ("E", E), ("N", N)),
+        reason_text=None if cost is not None else text("no customer retained (E - N = 0)"),
+    )
+
+
+def business_figures(b: Business | None, confidence: float = 0.95) -> dict[str, BusinessFigure]:
+    """Map-level figures from declared inputs; a figure is present only when its inputs are.
+
+    >>> from journeymap.model import Business
+    >>> m = business_figures(Business(customers_start=1000, customers_end=1100,
+    ...                               new_customers=300, retention_spend=16000))
+    >>> m["retention_rate"].value, round(m["churn_rate"].value, 3), m["retention_cost"].value
+    (0.8, 0.2, 20.0)
+    >>> [round(v, 4) for v in m["retention_rate"].interval]
+    [0.7741, 0.8236]
+    """
+    if b is None:
+        return {}
+    out = _customer_rates(b, confidence)
+    clv = _lifetime_value(b)
+    if clv is not None:
+        out["customer_lifetime_value"] = clv
+    cost = _retention_cost(b)
+    if cost is not None:
+        out["retention_cost"] = cost
     return out
 
 
@@ -337,21 +228,6 @@ def map_business(b: Business | None) -> dict[str, Any]:
     (0.4, {'repeat': 4, 'ordering': 10}, [0.1682, 0.6873])
     """
     return {name: f.to_json() for name, f in business_figures(b).items()}
-
-
-def not_measured(G: nx.DiGraph[str]) -> Text:
-    """The reason of a figure the map tracks but the overlay's period does not carry."""
-    period = G.graph.get(PERIOD)
-    if period:
-        return text(
-            "not measured in {period}: the overlay does not carry it, and the map's own figure "
-            "is not used",
-            period=str(period),
-        )
-    return text(
-        "not measured in the overlay's period: the overlay does not carry it, and the map's "
-        "own figure is not used"
-    )
 
 
 def period_figures(G: nx.DiGraph[str], confidence: float = 0.95) -> dict[str, BusinessFigure]:
@@ -369,42 +245,6 @@ def period_figures(G: nx.DiGraph[str], confidence: float = 0.95) -> dict[str, Bu
             out[name] = BusinessFigure(
                 name, None, tracked[name].formula, reason_text=not_measured(G)
             )
-    return out
-
-
-def _service(G: nx.DiGraph[str], tid: str, visits: int) -> TouchpointService | None:
-    period: TouchpointBusiness | None = G.nodes[tid].get(SERVICE)
-    tp = G.nodes[tid].get(TOUCHPOINT)
-    tracked = tp.business if G.graph.get(FROM_OVERLAY) and isinstance(tp, Touchpoint) else None
-    times: dict[str, ServiceTime | None] = {}
-    for name in SERVICE_TIMES:
-        d: Durations | None = getattr(period, name, None) if period is not None else None
-        times[name] = (
-            service_time(d)
-            if d is not None
-            else (
-                ServiceTime(None, None, None, None, None, reason_text=not_measured(G))
-                if tracked is not None and getattr(tracked, name) is not None
-                else None
-            )
-        )
-    cost = None
-    if period is not None and period.cost_per_visit is not None:
-        cost = ServiceCost(period.cost_per_visit * visits, period.cost_per_visit, visits)
-    elif tracked is not None and tracked.cost_per_visit is not None:
-        cost = ServiceCost(None, None, visits, reason_text=not_measured(G))
-    if cost is None and all(t is None for t in times.values()):
-        return None
-    return TouchpointService(times["first_response_time"], times["resolution_time"], cost)
-
-
-def service_figures(G: nx.DiGraph[str], flows: Mapping[str, Flow]) -> dict[str, TouchpointService]:
-    """The period's service figures of every touchpoint that has (or tracks) one, in map order."""
-    out: dict[str, TouchpointService] = {}
-    for tid, f in flows.items():
-        service = _service(G, tid, f.visits)
-        if service is not None:
-            out[tid] = service
     return out
 
 
@@ -470,111 +310,3 @@ def business_metrics(
         s.cost.value for s in per_tp.values() if s.cost is not None and s.cost.value is not None
     ]
     return Metrics(conversion, period_figures(G, confidence), per_tp, sum(costs) if costs else None)
-
-
-@dataclass(frozen=True)
-class BusinessWarning:
-    """A coded warning about business inputs that are possible but suspicious: the sentence
-    as a msgid with its fields (:class:`journeymap.findings.Text`), ``message`` its English."""
-
-    code: str
-    text: Text
-    touchpoint: str | None = None
-
-    @property
-    def message(self) -> str:
-        return self.text.format()
-
-
-_TIME_WORDS: Mapping[str, Text] = {
-    "first_response_time": text("first response time"),
-    "resolution_time": text("resolution time"),
-}
-"""The service times of :data:`SERVICE_TIMES` in words (a field of JM520)."""
-
-
-def business_warnings(G: nx.DiGraph[str]) -> list[BusinessWarning]:
-    """Suspicious business inputs: map-level first, then touchpoints in map order.
-
-    - JM518: S, E, N and customers lost are all declared and ``S - lost + N != E``, so the
-      retention ``(E - N) / S`` and the churn ``lost / S`` do not add up to 100%;
-    - JM519: more ordering customers than the period had customers (``S + N``);
-    - JM520: a service time declares a mean or median beside samples that give another one
-      (more than 1% apart; the samples are used).
-
-    >>> from journeymap.model import Business
-    >>> G = nx.DiGraph(business=Business(customers_start=100, customers_end=90,
-    ...                                  new_customers=20, customers_lost=20))
-    >>> [(w.code, w.message) for w in business_warnings(G)]  # doctest: +NORMALIZE_WHITESPACE
-    [('JM518', 'the customer counts do not add up: 100 at the start - 20 lost + 20 new = 100,
-      but 90 at the end, so retention and churn do not add up to 100%')]
-    """
-    out = _count_warnings(G.graph.get(BUSINESS))
-    for tid in touchpoints_in_order(G):
-        service: TouchpointBusiness | None = G.nodes[tid].get(SERVICE)
-        if service is not None:
-            out += _service_warnings(tid, service)
-    return out
-
-
-def _count_warnings(b: object) -> list[BusinessWarning]:
-    """JM518 and JM519: customer counts that do not add up."""
-    out: list[BusinessWarning] = []
-    if not isinstance(b, Business):
-        return out
-    S, E, N, lost = b.customers_start, b.customers_end, b.new_customers, b.customers_lost
-    if S is not None and E is not None and N is not None and lost is not None and S - lost + N != E:
-        sentence = text(
-            "the customer counts do not add up: {start} at the start - {lost} lost + {new} new "
-            "= {expected}, but {end} at the end, so retention and churn do not add up to 100%",
-            start=Number(S),
-            lost=Number(lost),
-            new=Number(N),
-            expected=Number(S - lost + N),
-            end=Number(E),
-        )
-        out.append(BusinessWarning("JM518", sentence))
-    ordering = b.ordering_customers
-    if ordering is not None and S is not None and N is not None and ordering > S + N:
-        sentence = text(
-            "{n} ordering customers are more than the {total} customers of the period "
-            "(at the start plus new)",
-            n=Number(ordering),
-            total=Number(S + N),
-        )
-        out.append(BusinessWarning("JM519", sentence))
-    return out
-
-
-def _service_warnings(tid: str, service: TouchpointBusiness) -> list[BusinessWarning]:
-    """JM520: a declared mean or median that its samples contradict (more than 1% apart)."""
-    out = []
-    for name in SERVICE_TIMES:
-        d: Durations | None = getattr(service, name)
-        if d is None or not d.samples:
-            continue
-        t = service_time(d)
-        for figure, declared, computed in (
-            (text("mean"), d.mean, t.mean),
-            (text("median"), d.median, t.median),
-        ):
-            if (
-                declared is not None
-                and computed is not None
-                and not math.isclose(declared, computed, rel_tol=0.01)
-            ):
-                sentence = text(
-                    "the declared {figure} {declared} of the {time} of '{tid}' differs from the "
-                    "{figure} of its {n} sample ({computed}); the sample is used",
-                    plural="the declared {figure} {declared} of the {time} of '{tid}' differs "
-                    "from the {figure} of its {n} samples ({computed}); the samples are used",
-                    count=len(d.samples),
-                    figure=figure,
-                    declared=Number(declared, "g"),
-                    time=_TIME_WORDS[name],
-                    tid=tid,
-                    n=Number(len(d.samples), ""),
-                    computed=Number(computed, "g"),
-                )
-                out.append(BusinessWarning("JM520", sentence, tid))
-    return out

@@ -140,17 +140,7 @@ def attribution_on(
         else None
     )
     lost_value = leak_costs(chain, sol, sol.b_value) if sol.b_value is not None else None
-    removal: list[float | None] = []
-    value_removal: list[float | None] = []
-    for idx in members.values():
-        without = solve_chain(chain, _sent_to_lost(sol.P, idx), with_diagonal=False)
-        removal.append(_removal(C, without.conversion))
-        removal_value = (
-            None
-            if V is None or without.b_value is None or without.alpha is None
-            else _removal(V, float(without.alpha @ without.b_value))
-        )
-        value_removal.append(removal_value)
+    removal, value_removal = _removal_effects(chain, sol, members, C, V)
     shares = _normalised(removal)
     value_shares = _normalised(value_removal)
     by_goal = chain.conversions.sum(axis=1)
@@ -189,6 +179,29 @@ def attribution_on(
         conversion_probability=C,
         groups=tuple(groups),
     )
+
+
+def _removal_effects(
+    chain: Chain,
+    sol: Solution,
+    members: dict[str, np.ndarray],
+    C: float | None,
+    V: float | None,
+) -> tuple[list[float | None], list[float | None]]:
+    """Each group's removal effect on the conversion probability ``C`` and on the expected
+    value ``V``: the chain solved again with the group's states sent to lost."""
+    removal: list[float | None] = []
+    value_removal: list[float | None] = []
+    for idx in members.values():
+        without = solve_chain(chain, _sent_to_lost(sol.P, idx), with_diagonal=False)
+        removal.append(_removal(C, without.conversion))
+        removal_value = (
+            None
+            if V is None or without.b_value is None or without.alpha is None
+            else _removal(V, float(without.alpha @ without.b_value))
+        )
+        value_removal.append(removal_value)
+    return removal, value_removal
 
 
 def _members(G: nx.DiGraph[str], chain: Chain, by: Grouping) -> dict[str, np.ndarray]:

@@ -95,6 +95,29 @@ def compare(
         }
         for k in SUMMARY_FIGURES
     }
+    rows = _touchpoint_rows(a, b)
+    stages = _stage_rows(a, b)
+    doc = {
+        "journeymap-comparison": 1,
+        "a": _side(a, labels[0]),
+        "b": _side(b, labels[1]),
+        "unit": a.settings.unit,
+        "currency": b.settings.currency or a.settings.currency,
+        "summary": summary,
+        "touchpoints": rows,
+        "stages": stages,
+        "top_leaks": {
+            "a": [lk.touchpoint for lk in a.leaks[:5]],
+            "b": [lk.touchpoint for lk in b.leaks[:5]],
+        },
+        "note": COMPARISON_NOTE,
+    }
+    return rounded(doc)
+
+
+def _touchpoint_rows(a: Analysis, b: Analysis) -> list[dict[str, Any]]:
+    """The touchpoints side by side: a's in its order (compared, renamed or removed), then the
+    ones added in b."""
     a_tps = {t.id: t for t in a.touchpoints}
     b_tps = {t.id: t for t in b.touchpoints}
     matched = match_touchpoints({tid: list(t.formerly) for tid, t in b_tps.items()}, a_tps)
@@ -125,6 +148,11 @@ def compare(
             rows.append(
                 {"id": bid, "status": "ADDED", "a": None, "b": _figures(b, tb), "change": None}
             )
+    return rows
+
+
+def _stage_rows(a: Analysis, b: Analysis) -> list[dict[str, Any]]:
+    """The reach probability of each stage of b beside a's (None where a has no such stage)."""
     stages = []
     for s in b.stages:
         sa = a.stage(s.id)
@@ -137,22 +165,7 @@ def compare(
                 "change": _diff(ra, s.reach_probability),
             }
         )
-    doc = {
-        "journeymap-comparison": 1,
-        "a": _side(a, labels[0]),
-        "b": _side(b, labels[1]),
-        "unit": a.settings.unit,
-        "currency": b.settings.currency or a.settings.currency,
-        "summary": summary,
-        "touchpoints": rows,
-        "stages": stages,
-        "top_leaks": {
-            "a": [lk.touchpoint for lk in a.leaks[:5]],
-            "b": [lk.touchpoint for lk in b.leaks[:5]],
-        },
-        "note": COMPARISON_NOTE,
-    }
-    return rounded(doc)
+    return stages
 
 
 def _figures(an: Analysis, t: TouchpointFigures) -> dict[str, Any]:

@@ -9,7 +9,7 @@ are None (null), never NaN, each with a coded JM5xx warning.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,7 +17,8 @@ import networkx as nx
 import numpy as np
 
 from journeymap.analysis.bootstrap import BootstrapDraws, bootstrap, interval, probability_top
-from journeymap.analysis.business import business_metrics, business_warnings
+from journeymap.analysis.business import business_metrics
+from journeymap.analysis.business_warnings import business_warnings
 from journeymap.analysis.chain import (
     Chain,
     Solution,
@@ -330,6 +331,18 @@ def _dot(alpha: np.ndarray | None, x: np.ndarray) -> float | None:
     return None if alpha is None else float(alpha @ x)
 
 
+def _by_goal(sol: Solution, goals: Sequence[str]) -> dict[str, float | None]:
+    """The probability of converting at each goal, ``alpha @ B[:, k]`` (None for every goal
+    when no journey enters the chain)."""
+    return (
+        {}
+        if not goals
+        else {goal: float(sol.alpha @ sol.B[:, k]) for k, goal in enumerate(goals)}
+        if sol.alpha is not None
+        else dict.fromkeys(goals)
+    )
+
+
 def summarize(run: Run, leaks: tuple[Leak, ...]) -> Summary:
     """The ``summary`` section: the whole chain's flow, conversion and leak totals."""
     chain, sol, flows, goals = run.chain, run.sol, run.flows, run.goals
@@ -337,13 +350,6 @@ def summarize(run: Run, leaks: tuple[Leak, ...]) -> Summary:
     alpha = sol.alpha if goals else None
     chain_entries = float(chain.entries.sum())
     residuals = [f.relative_residual for f in flows.values() if f.relative_residual is not None]
-    by_goal: dict[str, float | None] = (
-        {}
-        if not goals
-        else {goal: float(sol.alpha @ sol.B[:, k]) for k, goal in enumerate(goals)}
-        if sol.alpha is not None
-        else dict.fromkeys(goals)
-    )
     return Summary(
         entries=chain_entries,
         entries_declared=sum(f.entries for f in flows.values()),
@@ -370,7 +376,7 @@ def summarize(run: Run, leaks: tuple[Leak, ...]) -> Summary:
             if run.draws is not None
             else None
         ),
-        conversion_probability_by_goal=by_goal,
+        conversion_probability_by_goal=_by_goal(sol, goals),
         lost_probability=_dot(alpha, sol.b_lost),
         unknown_probability=_dot(alpha, sol.b_unknown),
         after_goal_probability=_dot(alpha, sol.b_after),

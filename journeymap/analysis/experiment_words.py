@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from journeymap.findings import Number, PValue, Text, text, text_of
 
 if TYPE_CHECKING:
-    from journeymap.analysis.experiment import Arm, TouchpointDifference
+    from journeymap.analysis.experiment_arms import Arm, TouchpointDifference
 
 
 def verbatim(sentence: str) -> Text:

@@ -18,6 +18,7 @@ from journeymap.analysis.comparison import (
     Verdict,
 )
 from journeymap.analysis.gate_samples import _ces, _nps, _Sample
+from journeymap.model import CesSurvey
 from journeymap.model import Direction as CesDirection
 from journeymap.stats import MeanEstimate
 
@@ -30,6 +31,23 @@ def _verdict(delta: float, threshold: float, significant: bool) -> Verdict:
     if delta >= threshold - 1e-12:
         return Verdict.REGRESSION if significant else Verdict.WARN
     return Verdict.OK
+
+
+def _adjusted_by_sample(
+    eligible: list[_Sample], alternative: stats.Alternative
+) -> dict[int, tuple[float, float]]:
+    """The one-sided pooled z p-value of each sample and its Benjamini-Hochberg adjustment
+    over them, by the sample's ``id``."""
+    ps = [
+        stats.two_proportion_test(s.x1, s.n1, s.x2, s.n2, alternative=alternative) for s in eligible
+    ]
+    return dict(
+        zip(
+            (id(s) for s in eligible),
+            zip(ps, stats.benjamini_hochberg(ps), strict=True),
+            strict=True,
+        )
+    )
 
 
 def _gate_proportions(
@@ -48,16 +66,7 @@ def _gate_proportions(
     eligible = [
         s for s in samples if _eligible(s.x1, s.n1, settings) and _eligible(s.x2, s.n2, settings)
     ]
-    ps = [
-        stats.two_proportion_test(s.x1, s.n1, s.x2, s.n2, alternative=alternative) for s in eligible
-    ]
-    adjusted = dict(
-        zip(
-            (id(s) for s in eligible),
-            zip(ps, stats.benjamini_hochberg(ps), strict=True),
-            strict=True,
-        )
-    )
+    adjusted = _adjusted_by_sample(eligible, alternative)
     tests = []
     for s in samples:
         before = s.x1 / s.n1 * scale if s.n1 else None
@@ -182,17 +191,11 @@ def mean_worsening_test(
     return z, stats.normal_sf(z)
 
 
-def _gate_ces(
-    current: Side, baseline: Side, matched: Mapping[str, str], settings: GateSettings
-) -> list[Test]:
-    """The CES mean per matched touchpoint: the guard on responses, the z test of
-    :func:`mean_worsening_test`, Benjamini-Hochberg, the threshold in scale points. Surveys
-    on different scales or directions are not compared (INSUFFICIENT_DATA with a note)."""
-    rows = []
-    for tid, oid in matched.items():
-        s1, s2 = _ces(baseline.G, oid), _ces(current.G, tid)
-        if s1 is not None and s2 is not None:
-            rows.append((tid, oid, s1, s2))
+def _ces_tests(
+    rows: list[tuple[str, str, CesSurvey, CesSurvey]], settings: GateSettings
+) -> dict[str, tuple[float, float]]:
+    """``(z, p)`` of :func:`mean_worsening_test` per touchpoint whose two CES surveys are on
+    the same scale and direction and both have the guard's responses."""
     results: dict[str, tuple[float, float]] = {}
     for tid, _, s1, s2 in rows:
         m1, m2 = stats.mean_interval(s1.responses), stats.mean_interval(s2.responses)
@@ -206,6 +209,21 @@ def _gate_ces(
             z_p = mean_worsening_test(m1, m2, s2.direction == CesDirection.HIGHER_IS_BETTER)
             if z_p is not None:
                 results[tid] = z_p
+    return results
+
+
+def _gate_ces(
+    current: Side, baseline: Side, matched: Mapping[str, str], settings: GateSettings
+) -> list[Test]:
+    """The CES mean per matched touchpoint: the guard on responses, the z test of
+    :func:`mean_worsening_test`, Benjamini-Hochberg, the threshold in scale points. Surveys
+    on different scales or directions are not compared (INSUFFICIENT_DATA with a note)."""
+    rows = []
+    for tid, oid in matched.items():
+        s1, s2 = _ces(baseline.G, oid), _ces(current.G, tid)
+        if s1 is not None and s2 is not None:
+            rows.append((tid, oid, s1, s2))
+    results = _ces_tests(rows, settings)
     eligible = list(results)
     adjusted = dict(
         zip(eligible, stats.benjamini_hochberg([results[t][1] for t in eligible]), strict=True)

@@ -39,6 +39,7 @@ from journeymap.checks import (  # noqa: F401  (registers the checks)
     metrics,
     opportunity_checks,
     regression,
+    service_times,
 )
 from journeymap.checks.context import Context, make_context
 from journeymap.checks.core import REGISTRY, Check, Finding, Outcome, Severity, codes

@@ -3,7 +3,7 @@ and the business figures in the header, printed through :mod:`journeymap.figures
 
 from __future__ import annotations
 
-from journeymap.analysis.business import SERVICE_TIMES, ServiceName
+from journeymap.analysis.business_service import SERVICE_TIMES, ServiceName
 from journeymap.figures import MISSING, cx_label, cx_value, number, time_unit
 from journeymap.i18n import N_
 from journeymap.render.scene import Scene

@@ -5,7 +5,7 @@ template lays them out, each cell through one macro that writes a numeric cell's
 
 from __future__ import annotations
 
-from journeymap.analysis.business import SERVICE_TIMES, ServiceTime
+from journeymap.analysis.business_service import SERVICE_TIMES, ServiceTime
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
 from journeymap.figures import (

@@ -15,13 +15,8 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from journeymap.analysis.business import (
-    SERVICE_TIMES,
-    BusinessFigure,
-    Metrics,
-    ServiceName,
-    ServiceTime,
-)
+from journeymap.analysis.business import BusinessFigure, Metrics
+from journeymap.analysis.business_service import SERVICE_TIMES, ServiceName, ServiceTime
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import SURVEY_KINDS, Csat, Nps, SurveyFigures
 from journeymap.figures import (

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from journeymap.analysis import analyze
-from journeymap.analysis.business import business_figures, map_business, service_time
+from journeymap.analysis.business import business_figures, map_business
+from journeymap.analysis.business_service import service_time
 from journeymap.graph import build_graph
 from journeymap.io import load_map
 from journeymap.model import Business, Durations, Overlay
