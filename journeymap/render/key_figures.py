@@ -4,7 +4,8 @@ and the business figures in the header, printed through :mod:`journeymap.figures
 from __future__ import annotations
 
 from journeymap.analysis.business_service import SERVICE_TIMES, ServiceName
-from journeymap.figures import MISSING, cx_label, cx_value, number, time_unit
+from journeymap.figures import MISSING, number, time_unit
+from journeymap.figures_cx import cx_label, cx_value
 from journeymap.i18n import N_
 from journeymap.render.scene import Scene
 

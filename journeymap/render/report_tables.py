@@ -8,20 +8,8 @@ from __future__ import annotations
 from journeymap.analysis.business_service import SERVICE_TIMES, ServiceTime
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
-from journeymap.figures import (
-    MISSING,
-    count,
-    cx_interval,
-    cx_label,
-    cx_of,
-    cx_value,
-    formula_inputs,
-    in_brackets,
-    integer,
-    number,
-    share,
-    signed,
-)
+from journeymap.figures import MISSING, count, in_brackets, integer, number, share, signed
+from journeymap.figures_cx import cx_interval, cx_label, cx_of, cx_value, formula_inputs
 from journeymap.i18n import N_
 from journeymap.i18n.formulas import formula as formula_in
 from journeymap.i18n.numbers import service_unit

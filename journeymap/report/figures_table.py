@@ -19,21 +19,8 @@ from journeymap.analysis.business import BusinessFigure, Metrics
 from journeymap.analysis.business_service import SERVICE_TIMES, ServiceName, ServiceTime
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import SURVEY_KINDS, Csat, Nps, SurveyFigures
-from journeymap.figures import (
-    CX_OF_WHOM,
-    MISSING,
-    count,
-    cx_interval,
-    cx_label,
-    cx_of,
-    cx_value,
-    formula_inputs,
-    level,
-    number,
-    price,
-    share,
-    whole_money,
-)
+from journeymap.figures import MISSING, count, level, number, price, share, whole_money
+from journeymap.figures_cx import CX_OF_WHOM, cx_interval, cx_label, cx_of, cx_value, formula_inputs
 from journeymap.findings import stage_subject, touchpoint_subject
 from journeymap.i18n import ENGLISH, N_, Language, translator
 from journeymap.i18n.formulas import formula as formula_in
