@@ -199,7 +199,7 @@ class ChainProbabilities:
         return np.asarray(row_sums(self.Q) + self.R.sum(axis=1) + self.after)
 
 
-def build_chain(G: nx.DiGraph, goals: Sequence[str], after_goal: Iterable[str]) -> Chain:
+def build_chain(G: nx.DiGraph[str], goals: Sequence[str], after_goal: Iterable[str]) -> Chain:
     """Collect the chain's counts from the graph (see the module docstring for the states)."""
     goal_set, after_set = set(goals), set(after_goal)
     states = [t for t in touchpoints_in_order(G) if t not in goal_set and t not in after_set]

@@ -73,7 +73,7 @@ class Flow:
         return wilson_interval(self.exits, self.departures, confidence=confidence)
 
 
-def flow_table(G: nx.DiGraph, goals: Iterable[str] = ()) -> dict[str, Flow]:
+def flow_table(G: nx.DiGraph[str], goals: Iterable[str] = ()) -> dict[str, Flow]:
     """Flow of every touchpoint in map order; ``conversions`` counts transitions into ``goals``.
 
     >>> G = nx.DiGraph()

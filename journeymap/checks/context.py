@@ -45,7 +45,7 @@ class Context:
     """Everything the checks of one map need. Build it with :func:`make_context`."""
 
     loaded: LoadedMap
-    G: nx.DiGraph
+    G: nx.DiGraph[str]
     goal: str | None = None
     today: dt.date | None = None
     """Reference date for assumption ages when the map has no period (default: today)."""
@@ -200,7 +200,7 @@ def needs_bootstrap(checks: Checks | None) -> bool:
 
 
 def history_trend(
-    loaded: LoadedMap, G: nx.DiGraph, history: Sequence[LoadedMap], goal: str | None
+    loaded: LoadedMap, G: nx.DiGraph[str], history: Sequence[LoadedMap], goal: str | None
 ) -> Trend:
     """:func:`journeymap.analysis.trend.trend` of the history periods and this map's period.
 
@@ -209,7 +209,7 @@ def history_trend(
     """
     from journeymap.analysis.trend import PeriodInput, order_periods, trend
 
-    def period_input(lm: LoadedMap, graph: nx.DiGraph) -> PeriodInput:
+    def period_input(lm: LoadedMap, graph: nx.DiGraph[str]) -> PeriodInput:
         position = lm.overlay_position("period") if lm.overlay is not None else None
         return PeriodInput(lm.period, lm.display, graph, position or lm.locate("period"))
 
