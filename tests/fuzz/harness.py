@@ -104,11 +104,22 @@ def digest(paths: Sequence[Path]) -> dict[Path, str]:
     return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths if p.is_file()}
 
 
+def strict_json(path: Path) -> object:
+    """An output file's JSON, refused (AssertionError) when it holds ``NaN`` or ``Infinity``:
+    Python's reader takes them, every other JSON reader refuses the file."""
+
+    def refuse(word: str) -> None:
+        raise AssertionError(f"{path.name} holds {word}, which is not JSON")
+
+    return json.loads(path.read_bytes(), parse_constant=refuse)
+
+
 def complete(path: Path) -> bool:
-    """Whether an output file is whole: JSON parses, SVG closes, text ends with a newline."""
+    """Whether an output file is whole: JSON parses (and is JSON: :func:`strict_json`), SVG
+    closes, text ends with a newline."""
     data = path.read_bytes()
     if path.suffix == ".json":
-        json.loads(data)
+        strict_json(path)
         return True
     if path.suffix == ".svg":
         return data.rstrip().endswith(b"</svg>")

@@ -16,7 +16,6 @@ a silently broken output).
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import shutil
@@ -32,6 +31,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fuzz.harness import EXTREMES, Run, mutate, mutate_bytes, mutate_lines, run
+from tests.fuzz.harness import strict_json as harness_strict_json
 from tests.fuzz.test_fuzz_cli import CELLS, event_log, long, quick, slow_run
 from tests.support import MAPS, ROOT
 
@@ -84,12 +84,11 @@ OVERLAY_WRITERS = {"ingest-survey", "import"}
 
 
 def strict_json(r: Run, output: Path) -> None:
-    """JSON output is JSON: no ``NaN`` or ``Infinity`` (Python's reader would take them)."""
-
-    def refuse(word: str) -> None:
-        raise AssertionError(f"journeymap {' '.join(r.argv)} wrote {word} into {output.name}")
-
-    json.loads(output.read_text(encoding="utf-8"), parse_constant=refuse)
+    """JSON output is JSON: no ``NaN`` or ``Infinity`` (:func:`tests.fuzz.harness.strict_json`)."""
+    try:
+        harness_strict_json(output)
+    except AssertionError as exc:
+        raise AssertionError(f"journeymap {' '.join(r.argv)}: {exc}") from None
 
 
 def loads_on_its_map(r: Run, map_path: Path, overlay: Path) -> None:
@@ -296,3 +295,16 @@ def test_unmutated_inputs_succeed(case: tuple[str, tuple[str, ...]]) -> None:
         assert r.code in (0, 1), r.err
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_an_output_with_nan_is_not_whole(tmp_path: Path) -> None:
+    """Every fuzz target's output check (``harness.complete``) refuses NaN and Infinity, which
+    Python's ``json`` would read."""
+    from tests.fuzz.harness import complete
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text('{"a": 1.5}', encoding="utf-8")
+    bad.write_text('{"a": NaN}', encoding="utf-8")
+    assert complete(good)
+    with pytest.raises(AssertionError, match=r"bad\.json holds NaN"):
+        complete(bad)
