@@ -15,6 +15,8 @@ separators, decimal mark and currency.
 ('6,163 EUR', '6\\xa0163\\xa0€')
 >>> Duration(225).format(), Duration(225).format(ru), Duration(5400, "business").format()
 ('3.75m', '3,75 мин', '1.5h (business hours)')
+>>> Change(-5.5, "+.1f").format(), Change(-5.5, "+.1f").format(ru), Change(2.0, "g", True).format()
+('-5.5pp', '-5,5 п. п.', '2 points')
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from typing import Final, Literal
 from journeymap import figures
 from journeymap.findings import Phrase, text
 from journeymap.i18n import ENGLISH, Translator
-from journeymap.i18n.numbers import symbols, unit_word
+from journeymap.i18n.numbers import pp, symbols, unit_word, written
 from journeymap.model import DURATION_UNITS
 
-__all__ = ["Duration", "Listed", "Shown", "Unit", "format_duration"]
+__all__ = ["Change", "Duration", "Listed", "Shown", "Unit", "format_duration"]
 
 Unit = Literal["rate", "nps", "percent", "ces", "money", "count"]
 """How a limited figure is written: a fraction as a percentage (``rate``), NPS and CES as
@@ -57,6 +59,26 @@ class Shown:
         if self.unit == "ces":
             return figures.number(v, 2 if digits is None else digits, lang=lang)
         return figures.whole_money(v, self.currency if self.unit == "money" else None, lang=lang)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change of a compared figure (or its threshold) in points, already scaled (a proportion
+    times 100): ``+5.0pp`` for proportions and CSAT, ``+3.0 points`` for NPS and CES
+    (``points``), as the English message writes them; another language writes its decimal
+    mark and its unit word (``+5,0 п. п.``)."""
+
+    value: float
+    spec: str
+    """A Python format spec (``+.1f`` a change, ``g`` a threshold)."""
+    points: bool = False
+
+    def format(self, t: Translator | None = None) -> str:
+        lang = ENGLISH if t is None else t.lang
+        n = written(self.value, self.spec, lang=lang)
+        if self.points:
+            return text("{n} points", n=n).format(t)
+        return f"{n}pp" if lang == ENGLISH else f"{n} {pp(lang)}"
 
 
 _DURATION_WORDS: Final = (("d", "d"), ("h", "h"), ("m", "min"))

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from journeymap.analysis.comparison import PROPORTIONS, Metric, Test, Verdict
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
-from journeymap.figures import MISSING, number, percent, share
-from journeymap.findings import PValue, Text, text, text_of, touchpoint_subject
+from journeymap.checks.phrases import Change, Shown, Unit
+from journeymap.figures import MISSING
+from journeymap.findings import Field, Number, PValue, Text, text, text_of, touchpoint_subject
 from journeymap.i18n import N_
 from journeymap.model import Severity
 from journeymap.source import Position
@@ -43,6 +44,8 @@ _WHAT = {
     Metric.CHURN: N_("churn"),
 }
 """The figure a regression test compares, in words (msgids)."""
+_UNITS: dict[Metric, Unit] = {Metric.CES: "ces", Metric.CSAT: "percent"}
+"""How a compared figure that is not a proportion is written (NPS: a number to one decimal)."""
 
 
 def _sizes(test: Test) -> Text:
@@ -50,36 +53,32 @@ def _sizes(test: Test) -> Text:
     if test.x_before is None or test.x_after is None:
         return text(
             "{n_before} {grain} before, {n_after} now",
-            n_before=f"{test.n_before:,}",
+            n_before=Number(test.n_before),
             grain=test.grain,
-            n_after=f"{test.n_after:,}",
+            n_after=Number(test.n_after),
         )
     return text(
         "{x_before} of {n_before} {grain} before, {x_after} of {n_after} now",
-        x_before=f"{test.x_before:,}",
-        n_before=f"{test.n_before:,}",
+        x_before=Number(test.x_before),
+        n_before=Number(test.n_before),
         grain=test.grain,
-        x_after=f"{test.x_after:,}",
-        n_after=f"{test.n_after:,}",
+        x_after=Number(test.x_after),
+        n_after=Number(test.n_after),
     )
 
 
 def _describe(test: Test) -> Text:
     """The sentence of a regression finding (a :class:`~journeymap.findings.Text`; its English
-    form is the finding's message). Figures are printed in English."""
+    form is the finding's message). Its figures are phrases (:mod:`journeymap.checks.phrases`),
+    written in the language of the output."""
     frac = test.metric in PROPORTIONS
+    unit: Unit = "rate" if frac else _UNITS.get(test.metric, "nps")
 
-    def f(v: float | None) -> str:
-        if v is None:
-            return MISSING
-        if frac:
-            return percent(v)
-        if test.metric == Metric.CES:
-            return number(v, 2)
-        return share(v) if test.metric == Metric.CSAT else number(v)
+    def f(v: float | None) -> str | Shown:
+        return MISSING if v is None else Shown(v, unit)
 
     scale = 100.0 if frac else 1.0
-    unit = " points" if test.metric in (Metric.NPS, Metric.CES) else "pp"
+    points = test.metric in (Metric.NPS, Metric.CES)
     delta = test.delta
     subject: dict[str, str | Text] = {"what": text(_WHAT[test.metric])}
     subject["where"] = text(" at '{id}'", id=test.subject) if test.subject != "map" else ""
@@ -93,11 +92,11 @@ def _describe(test: Test) -> Text:
             "{what}{where}{renamed}: too little data to judge ({sizes}); not compared",
             {**subject, "sizes": _sizes(test)},
         )
-    figures: dict[str, str | Text] = {
+    figures: dict[str, Field] = {
         "before": f(test.before),
         "after": f(test.after),
-        "delta": MISSING if delta is None else f"{delta * scale:+.1f}{unit}",
-        "threshold": f"{test.threshold * scale:g}{unit}",
+        "delta": MISSING if delta is None else Change(delta * scale, "+.1f", points),
+        "threshold": Change(test.threshold * scale, "g", points),
     }
     figures["tail"] = _adjusted_p(test.p_adjusted)
     if test.verdict == Verdict.REGRESSION:
@@ -105,7 +104,7 @@ def _describe(test: Test) -> Text:
         if test.confident and test.worsening_lower is not None:
             sure = text(
                 "; confident: at least {lower} worse",
-                lower=f"{test.worsening_lower * scale:.1f}{unit}",
+                lower=Change(test.worsening_lower * scale, ".1f", points),
             )
         return text_of(
             "{what}{where}{renamed} got worse: {before} -> {after} "

@@ -168,3 +168,19 @@ def test_english_phrases_are_the_strings_of_before() -> None:
     ).format() == ("'a' 1 -> 2, x")
     assert Period("2026-Q3").format() == "2026-Q3"
     assert Period("2026-Q3").format(translator("zh-Hant")) == "2026年第3季"
+
+
+def test_a_regression_is_written_with_the_figures_of_its_language() -> None:
+    """JM302 against the golden baseline: 2,050 journeys with 20.5% conversion, then 2,000 with
+    15.0% (tests/checks/golden): every figure of the Russian sentence in Russian separators and
+    units (the English message is pinned by the golden files)."""
+    golden = Path(__file__).parent / "golden"
+    args = ("check", str(golden / "shop.yaml"), "--baseline", str(golden / "shop-q2.yaml"))
+    ru = run_inproc(*args, "--lang", "ru").out
+    nb = "\xa0"
+    assert (
+        f"конверсия ухудшились: 20,5{nb}% -> 15,0{nb}% (-5,5 п. п., порог 1 п. п., "
+        "скорректированное p < 0,0001); уверенно: хуже как минимум на 3,5 п. п."
+    ) in ru
+    en = run_inproc(*args).out
+    assert "conversion got worse: 20.5% -> 15.0% (-5.5pp, threshold 1pp, adjusted p < 0.0001)" in en

@@ -191,8 +191,7 @@ def test_drop_off_counts_unobserved_departures_as_analyze_does() -> None:
     assert analyze(build_graph(loaded.map), samples=0).touchpoint("cart").drop_off == t.after
     (finding,) = [f for f in result.findings if f.code == "JM301"]
     assert finding.message.startswith(
-        "drop-off at 'cart' got worse: 20.0% -> 30.0% (+10.0pp, "
-        "threshold 1pp, adjusted p < 0.0001)"
+        "drop-off at 'cart' got worse: 20.0% -> 30.0% (+10.0pp, threshold 1pp, adjusted p < 0.0001)"
     )
 
 
