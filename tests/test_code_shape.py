@@ -47,7 +47,6 @@ LONG_MODULES: dict[str, str] = {
     "journeymap/analysis/experiment.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/trend.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/checks/metrics.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/cli/events.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/events/imports.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/checks/regression.py": "most of it is runnable docstrings (a bad map, a good map and a baseline per check)",
     "journeymap/analysis/chain.py": "the absorbing chain and its solvers, with worked docstrings",
