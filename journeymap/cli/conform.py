@@ -17,6 +17,7 @@ from journeymap.cli.event_options import (
     speaks_options,
 )
 from journeymap.cli.options import output_option, quiet_option, to_stdout, write_output
+from journeymap.figures import percent
 from journeymap.findings import Severity
 from journeymap.io import load_map
 from journeymap.model import period_label
@@ -142,8 +143,7 @@ def conform(
         rules=RULES,
     )
     if out_format == Format.TEXT and not quiet:
-        cov = "n/a" if conf.coverage is None else f"{conf.coverage:.1%}"
-        shadow = "n/a" if conf.undeclared_share is None else f"{conf.undeclared_share:.1%}"
+        cov, shadow = percent(conf.coverage), percent(conf.undeclared_share)
         report += f"coverage {cov}, {shadow} of {conf.transitions:,} transitions on shadow paths\n"
     write_output(output, report, [*loaded.files, *result.files])
     code = exit_code(results, Severity.WARNING)
