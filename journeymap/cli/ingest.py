@@ -102,8 +102,8 @@ def ingest(
     Example:
       journeymap ingest 'logs/*.parquet' --map shop.yaml -o 2026-07.yaml
     """
-    from journeymap.events.ingest import HEADER, segment_path
     from journeymap.events.ingest import ingest as run_ingest
+    from journeymap.events.ingest_output import HEADER, segment_path
 
     opts = make_options(
         customer_column,

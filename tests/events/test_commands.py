@@ -12,7 +12,7 @@ import yaml
 from journeymap.events import Columns, IngestOptions, ingest
 from journeymap.events.conform import conformance
 from journeymap.events.discover import discover
-from journeymap.events.ingest import segment_path
+from journeymap.events.ingest_output import segment_path
 from journeymap.graph import FLOW_RESIDUAL, VISITS, build_graph
 from journeymap.io import LoadedMap, load_map, load_overlay
 from tests.support import run_cli
