@@ -25,7 +25,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "journeymap/analysis/core.py:summarize": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/gate_tests.py:_gate_proportions": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/gate_tests.py:_gate_ces": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/report/checks_ci.py:junit": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/bootstrap.py:bootstrap": "one resampling loop; results slice",
     "journeymap/events/discover.py:discover": "events slice",
     "journeymap/events/survey.py:ingest_survey": "events slice",
