@@ -19,17 +19,6 @@ MAX_MODULE_LINES = 400
 
 # path:qualified name -> why it is still long (who splits it). Issue 9 names its owners.
 LONG_FUNCTIONS: dict[str, str] = {
-    "journeymap/events/conform.py:conformance": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/events/imports.py:funnel_overlay": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/events/imports.py:paths_overlay": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/events/ingest.py:build_results": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/io/includes.py:_include_target": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/render/charts.py:leaks_chart": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/render/charts.py:scores_chart": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/render/dot.py:to_dot": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/render/mermaid.py:to_journey": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/render/report.py:report": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/report/checks_ci.py:junit": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/analysis/bootstrap.py:bootstrap": "one resampling loop; results slice",
     "journeymap/events/discover.py:discover": "events slice",
     "journeymap/events/survey.py:ingest_survey": "events slice",
@@ -37,8 +26,6 @@ LONG_FUNCTIONS: dict[str, str] = {
 
 # path -> why it is longer than 400 lines.
 LONG_MODULES: dict[str, str] = {
-    "journeymap/cli/events.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
-    "journeymap/events/imports.py": "over the cap only since the one-time ruff format (hanging indents became one argument a line); split next",
     "journeymap/checks/regression.py": "most of it is runnable docstrings (a bad map, a good map and a baseline per check)",
     "journeymap/analysis/chain.py": "the absorbing chain and its solvers, with worked docstrings",
     "journeymap/analysis/core.py": "results slice: typed results and named steps",

@@ -1,7 +1,7 @@
 """Library errors speak the library's language: no message outside cli/ names a command-line flag.
 
 The CLI maps domain errors to its options (``journeymap.cli.OPTION_OF_ERROR``,
-``cli/events.py``'s setting table); a library caller never typed a flag.
+``cli/event_options.py``'s setting table); a library caller never typed a flag.
 """
 
 from __future__ import annotations

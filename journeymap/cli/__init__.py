@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "init": ("journeymap.cli.validate:init", "Write a commented starter map."),
     "ingest": (
-        "journeymap.cli.events:ingest",
+        "journeymap.cli.ingest:ingest",
         "Count an event log onto a map as an overlay (DuckDB or Spark).",
     ),
     "analyze": (
@@ -51,9 +51,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "journeymap.cli.render:render",
         "Draw a view of a map: graph, canvas, charts, Mermaid, HTML report.",
     ),
-    "discover": ("journeymap.cli.events:discover", "Draft a commented map from an event log."),
+    "discover": ("journeymap.cli.discover:discover", "Draft a commented map from an event log."),
     "ingest-survey": (
-        "journeymap.cli.events:ingest_survey",
+        "journeymap.cli.survey:ingest_survey",
         "Turn a survey export into an overlay's responses.",
     ),
     "import": (
@@ -61,7 +61,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Turn funnel reports and path tables into overlays.",
     ),
     "conform": (
-        "journeymap.cli.events:conform",
+        "journeymap.cli.conform:conform",
         "Compare an event log with a map: shadow paths, unused parts.",
     ),
     "trend": (

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from journeymap.cli.console import style, use_color
-from journeymap.cli.options import overlay_output_options, quiet_option, to_stdout, write_output
+from journeymap.cli.options import (
+    overlay_format,
+    overlay_output_options,
+    quiet_option,
+    to_stdout,
+    write_output,
+)
 from journeymap.errors import UsageError
-from journeymap.io import OverlayFormat, load_map
+from journeymap.io import load_map
+
+if TYPE_CHECKING:
+    from journeymap.events.imports import Imported
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,7 +102,7 @@ def funnel(
     with the users who reached it. Step k continues to step k+1 with the next step's users;
     the rest exit. GA4's '# Start date' / '# End date' lines give the period.
     """
-    from journeymap.events.imports import funnel_overlay, parse_steps
+    from journeymap.events.funnel_reports import funnel_overlay, parse_steps
 
     loaded = load_map(map_path)
     result = funnel_overlay(
@@ -136,7 +145,7 @@ def paths(
     Each row's journeys enter at the first channel, follow the path, and convert or leave
     after the last one.
     """
-    from journeymap.events.imports import paths_overlay
+    from journeymap.events.path_tables import paths_overlay
 
     aliases: dict[str, str] = {}
     for item in channels:
@@ -153,7 +162,7 @@ def paths(
 
 
 def _write(
-    result: Any,
+    result: Imported,
     kind: str,
     source: str,
     output: str | None,
@@ -163,10 +172,10 @@ def _write(
 ) -> None:
     from journeymap.io import dump_overlay
 
-    if fmt is None:
-        fmt = "json" if output and output.lower().endswith(".json") else "yaml"
     text = dump_overlay(
-        result.overlay, OverlayFormat(fmt), header=OVERLAY_HEADER.format(kind=kind, file=source)
+        result.overlay,
+        overlay_format(fmt, output),
+        header=OVERLAY_HEADER.format(kind=kind, file=source),
     )
     write_output(output, text, inputs)
     if not quiet:

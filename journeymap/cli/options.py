@@ -90,6 +90,18 @@ def overlay_output_options(func: F) -> F:
     return output_option("the overlay")(func)
 
 
+def overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
+    """The ``--format`` of :func:`overlay_output_options` given, else JSON for a ``.json``
+    output and YAML otherwise.
+
+    >>> overlay_format(None, "june.JSON"), overlay_format(None, None), overlay_format("json", "-")
+    (<OverlayFormat.JSON: 'json'>, <OverlayFormat.YAML: 'yaml'>, <OverlayFormat.JSON: 'json'>)
+    """
+    if fmt is not None:
+        return OverlayFormat(fmt)
+    return OverlayFormat.JSON if output and output.lower().endswith(".json") else OverlayFormat.YAML
+
+
 def bootstrap_options(intervals_of: str) -> Callable[[F], F]:
     """``--samples``, ``--seed``, ``--confidence`` (in that order in the help): the bootstrap
     of the intervals of ``intervals_of`` and the level of every interval."""

@@ -31,6 +31,7 @@ findings most important first (shadow paths and unmapped events by volume).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +97,76 @@ def _touchpoint_position(loaded: LoadedMap | None, tid: str) -> Position | None:
     return loaded.touchpoint_position(tid, "id") or loaded.touchpoint_position(tid)
 
 
+def _never_taken(
+    loaded: LoadedMap | None, tid: str, declared: Iterable[str], observed: Mapping[str, int]
+) -> list[Finding]:
+    """JM402: the transitions ``tid`` declares that no customer took."""
+    return [
+        _finding(
+            "JM402",
+            f"declared transition {tid} -> {target} is never taken",
+            _next_position(loaded, tid, target),
+            f"touchpoint:{tid}",
+            "remove it from next, or check the events of both touchpoints",
+            touchpoint=tid,
+            target=target,
+            count=0,
+        )
+        for target in declared
+        if not observed.get(target)
+    ]
+
+
+def _never_visited(loaded: LoadedMap | None, tid: str) -> Finding:
+    """JM403: the touchpoint ``tid`` that nobody visits."""
+    return _finding(
+        "JM403",
+        f"touchpoint '{tid}' is never visited",
+        _touchpoint_position(loaded, tid),
+        f"touchpoint:{tid}",
+        "check its events (the name or rules that map to it)",
+        touchpoint=tid,
+        count=0,
+    )
+
+
+def _shadow_paths(
+    loaded: LoadedMap | None, paths: Iterable[tuple[int, str, str]], total: int
+) -> list[Finding]:
+    """JM401: the undeclared transitions ``(count, from, to)``, the most taken first."""
+    return [
+        _finding(
+            "JM401",
+            f"shadow path {tid} -> {target}: {count:,} transitions "
+            f"({(count / total if total else 0):.1%} of flow), not declared in the map",
+            _touchpoint_position(loaded, tid),
+            f"touchpoint:{tid}",
+            f"declare '{target}' under next, or fix the events that map to it",
+            touchpoint=tid,
+            target=target,
+            count=count,
+            share=count / total if total else None,
+        )
+        for count, tid, target in sorted(paths, key=lambda p: (-p[0], p[1], p[2]))
+    ]
+
+
+def _unmapped(overlay: Overlay) -> list[Finding]:
+    """JM404: the event names no rule maps, by volume."""
+    return [
+        _finding(
+            "JM404",
+            f"event '{name}' is not mapped to any touchpoint: {n:,} events",
+            None,
+            f"event:{name}",
+            "list it under a touchpoint's events, or leave it out of the log",
+            target=name,
+            count=n,
+        )
+        for name, n in sorted(overlay.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
 def conformance(source: JourneyMap | LoadedMap, overlay: Overlay) -> Conformance:
     """Compare an overlay made from events with the map's declarations.
 
@@ -118,64 +189,14 @@ def conformance(source: JourneyMap | LoadedMap, overlay: Overlay) -> Conformance
             for target, count in observed.items()
             if target not in declared and count
         ]
-        for target in declared:
-            if not observed.get(target):
-                unused_tr.append(
-                    _finding(
-                        "JM402",
-                        f"declared transition {tp.id} -> {target} is never taken",
-                        _next_position(loaded, tp.id, target),
-                        f"touchpoint:{tp.id}",
-                        "remove it from next, or check the events of both touchpoints",
-                        touchpoint=tp.id,
-                        target=target,
-                        count=0,
-                    )
-                )
+        unused_tr += _never_taken(loaded, tp.id, declared, observed)
         if data is None or not data.visits:
-            unused_tp.append(
-                _finding(
-                    "JM403",
-                    f"touchpoint '{tp.id}' is never visited",
-                    _touchpoint_position(loaded, tp.id),
-                    f"touchpoint:{tp.id}",
-                    "check its events (the name or rules that map to it)",
-                    touchpoint=tp.id,
-                    count=0,
-                )
-            )
-    shadow_paths.sort(key=lambda p: (-p[0], p[1], p[2]))
-    shadow = [
-        _finding(
-            "JM401",
-            f"shadow path {tid} -> {target}: {count:,} transitions "
-            f"({(count / total if total else 0):.1%} of flow), not declared in the map",
-            _touchpoint_position(loaded, tid),
-            f"touchpoint:{tid}",
-            f"declare '{target}' under next, or fix the events that map to it",
-            touchpoint=tid,
-            target=target,
-            count=count,
-            share=count / total if total else None,
-        )
-        for count, tid, target in shadow_paths
-    ]
-    unmapped = [
-        _finding(
-            "JM404",
-            f"event '{name}' is not mapped to any touchpoint: {n:,} events",
-            None,
-            f"event:{name}",
-            "list it under a touchpoint's events, or leave it out of the log",
-            target=name,
-            count=n,
-        )
-        for name, n in sorted(overlay.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
+            unused_tp.append(_never_visited(loaded, tp.id))
+    shadow = _shadow_paths(loaded, shadow_paths, total)
     shadow_total = sum(count for count, _, _ in shadow_paths)
     return Conformance(
         overlay.coverage,
         shadow_total / total if total else None,
         total,
-        (*shadow, *unused_tr, *unused_tp, *unmapped),
+        (*shadow, *unused_tr, *unused_tp, *_unmapped(overlay)),
     )

@@ -28,8 +28,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from journeymap.events.engines import Progress, run_pipeline
 from journeymap.events.extra import Extra
-from journeymap.events.ingest import IngestResult, Progress, build_results, run_pipeline
+from journeymap.events.ingest import IngestResult, build_results
 from journeymap.events.inputs import log_files
 from journeymap.events.rows import check_rows
 from journeymap.events.settings import Columns, Engine, IngestOptions

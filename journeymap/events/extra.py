@@ -2,7 +2,7 @@
 (and a step before it).
 
 ``ingest`` adds the ordering and repeat customers this way, ``cohorts`` its whole query set:
-``journeymap.events.ingest.run_pipeline(extra=...)`` (and ``goal_events.run_counts``, for
+``journeymap.events.engines.run_pipeline(extra=...)`` (and ``goal_events.run_counts``, for
 ``cohorts``) builds them from the pipeline's rows (the log's time range, say) and runs them
 in order; a name starting with ``jm_`` is a relation kept for the statements after it, any
 other a query whose rows join the result. ``prepare`` runs once the files are loaded, before

@@ -20,27 +20,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
-import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from journeymap.events.censoring import Censoring
 from journeymap.events.conversion_time import time_to_convert
+from journeymap.events.engines import Progress, run_pipeline
 from journeymap.events.extra import Extra, Rows
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.layers import provenance
 from journeymap.events.orders import goal_customers_sql, ordering_of
 from journeymap.events.rows import check_rows
-from journeymap.events.settings import Engine, IngestOptions, SettingError, format_duration
-from journeymap.events.sql import goal_events_of, mapping_rules, statements, where_columns
+from journeymap.events.settings import Engine, IngestOptions, format_duration
+from journeymap.events.sql import goal_events_of
 from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint
-
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -130,71 +125,6 @@ def ingest(
     return results
 
 
-def run_pipeline(
-    jm: JourneyMap,
-    files: list[InputFile],
-    opts: IngestOptions,
-    goals: list[str],
-    *,
-    engine: Engine = "duckdb",
-    progress: Progress | None = None,
-    spark: Any = None,
-    extra: Extra | None = None,
-) -> tuple[dict[str, list[tuple[Any, ...]]], IdentityFigures | None]:
-    """Run the statements on an engine: result rows by query name (with those of ``extra``),
-    and what stitching did; ``extra.prepare`` runs between loading and the pipeline."""
-    stmts = statements(jm, opts, goals)
-    stmts["__timezone__"] = opts.timezone
-    named = dict(extra.columns if extra else ())
-    wcols = where_columns(mapping_rules(jm)) + list(named)
-    if engine == "duckdb":
-        from journeymap.events.duck import DuckEngine
-        from journeymap.events.ordered_duck import ordered_plan
-
-        duck = DuckEngine(opts.resources)
-        try:
-            if progress:
-                progress(f"opening {len(files):,} file{'s' * (len(files) != 1)}")
-            duck.load(files, opts.columns, wcols, opts.segment_by, named)
-            if extra is not None and extra.prepare is not None:
-                extra.prepare(duck, stmts)
-            rows, identity = duck.run(stmts, progress, ordered_plan(jm, opts, goals)), duck.identity
-            if extra is not None:
-                rows.update(duck.run_more(extra.build(rows)))
-        finally:
-            duck.close()
-    elif engine == "spark":
-        from journeymap.events.spark import SparkEngine
-
-        _duckdb_only(opts)
-        eng = SparkEngine(spark)
-        if progress:
-            progress(f"reading {len(files)} file(s) on Spark")
-        eng.load(files, opts.columns, wcols, opts.segment_by, named)
-        if extra is not None and extra.prepare is not None:
-            extra.prepare(eng, stmts)
-        rows, identity = eng.run(stmts, progress), eng.identity
-        if extra is not None:
-            rows.update(eng.run_more(extra.build(rows), opts.timezone))
-    else:
-        raise SettingError(
-            "engine", lambda s: f"{s}: unknown engine '{engine}'", hint="use duckdb or spark"
-        )
-    return rows, identity
-
-
-def _duckdb_only(opts: IngestOptions) -> None:
-    """Spark takes its memory and spill folder from its own configuration, not from the options."""
-    res = opts.resources
-    for setting, given in (("memory_limit", res.memory_limit), ("temp_dir", res.temp_dir)):
-        if given is not None:
-            raise SettingError(
-                setting,
-                lambda s: f"{s} applies to the duckdb engine; Spark does not read it",
-                hint="size a Spark run with spark.driver.memory and spark.local.dir",
-            )
-
-
 # ----------------------------------------------------------------------------- overlays
 
 
@@ -270,16 +200,15 @@ def totals_of(rows: Rows) -> dict[str, Totals]:
     return totals
 
 
-def build_results(
-    jm: JourneyMap,
-    files: list[InputFile],
-    opts: IngestOptions,
-    goals: list[str],
-    rows: dict[str, list[tuple[Any, ...]]],
-    identity: IdentityFigures | None = None,
-) -> list[IngestResult]:
-    """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
-    totals = totals_of(rows)
+def _segment_counts(
+    rows: Rows,
+) -> tuple[
+    dict[str, dict[str, int]],
+    dict[str, dict[str, tuple[Any, ...]]],
+    dict[str, dict[str, list[tuple[str, int, int, int]]]],
+]:
+    """The engine's counts by segment: unmapped events, each touchpoint's seven counts, and
+    each touchpoint's transitions ``(next, count, returns, median seconds)``."""
     unmapped: dict[str, dict[str, int]] = defaultdict(dict)
     for seg, event, n in rows["unmapped"]:
         unmapped[seg][str(event)] = int(n)
@@ -291,6 +220,95 @@ def build_results(
     )
     for seg, tp, nxt, n, ret, med in rows["transitions"]:
         edges[seg][tp].append((str(nxt), int(n), int(ret or 0), int(med)))
+    return unmapped, tps, edges
+
+
+def _overlay_touchpoints(
+    jm: JourneyMap,
+    opts: IngestOptions,
+    counts: dict[str, tuple[Any, ...]],
+    edges: dict[str, list[tuple[str, int, int, int]]],
+) -> dict[str, OverlayTouchpoint]:
+    """Every touchpoint of the map with its counts in one segment (zeros where it has none)."""
+    touchpoints: dict[str, OverlayTouchpoint] = {}
+    for _, tp in jm.iter_touchpoints():
+        entries, visits, customers, exits, in_progress, conv, late = counts.get(tp.id, (0,) * 7)
+        es = sorted(edges.get(tp.id, []))
+        late_field = {} if opts.conversion_window is None else {"late_conversions": late}
+        touchpoints[tp.id] = OverlayTouchpoint(
+            entries=entries,
+            visits=visits,
+            customers=customers,
+            next={n: c for n, c, _, _ in es},
+            exits=exits,
+            in_progress=in_progress,
+            unknown=0,
+            conversions=conv,
+            returns={n: r for n, _, r, _ in es if r},
+            median_seconds_to_next={n: m for n, _, _, m in es},
+            **late_field,
+        )
+    return touchpoints
+
+
+def _censoring(
+    t: Totals, opts: IngestOptions, counts: dict[str, tuple[Any, ...]]
+) -> Censoring | None:
+    """The censoring of one segment (its span, journeys and those in progress); None without
+    events."""
+    if t.start_us is None or t.end_us is None:
+        return None
+    return Censoring(
+        (t.end_us - t.start_us) // 1_000_000,
+        opts.effective_lost_after,
+        sum(v[0] for v in counts.values()),
+        sum(v[4] for v in counts.values()),
+    )
+
+
+def _overlay_doc(
+    jm: JourneyMap,
+    opts: IngestOptions,
+    t: Totals,
+    seg_value: str | None,
+    settings: dict[str, Any],
+    censoring: Censoring | None,
+    unmapped: dict[str, int],
+) -> dict[str, Any]:
+    """The overlay of one segment up to its touchpoints: period, segment, settings and the
+    figures of the rows read."""
+    doc: dict[str, Any] = {"journeymap-data": 1, "map": jm.id}
+    if t.start_us is not None and t.end_us is not None:
+        start, end = iso_utc(t.start_us), iso_utc(t.end_us)
+        doc["period"] = {"start": start[:10], "end": end[:10]}
+    if opts.segment_by is not None:
+        doc["segment"] = {opts.segment_by: seg_value}
+    doc["settings"] = (
+        settings if censoring is None else {**settings, "censoring": censoring.setting()}
+    )
+    doc["coverage"] = round(t.mapped / t.rows, 6) if t.rows else None
+    doc["unmapped"] = dict(sorted(unmapped.items()))
+    doc["bad_rows"] = t.bad_rows
+    doc["left_out"] = t.left_out
+    doc["time_range"] = (
+        {"start": iso_utc(t.start_us), "end": iso_utc(t.end_us)}
+        if t.start_us is not None and t.end_us is not None
+        else None
+    )
+    return doc
+
+
+def build_results(
+    jm: JourneyMap,
+    files: list[InputFile],
+    opts: IngestOptions,
+    goals: list[str],
+    rows: dict[str, list[tuple[Any, ...]]],
+    identity: IdentityFigures | None = None,
+) -> list[IngestResult]:
+    """Engine rows -> overlays (the same code for every engine, so the bytes agree)."""
+    totals = totals_of(rows)
+    unmapped, tps, edges = _segment_counts(rows)
     ordering = ordering_of(rows["goal_customers"]) if "goal_customers" in rows else None
     if not totals:
         totals["v"] = Totals()
@@ -299,56 +317,12 @@ def build_results(
     out = []
     for seg in sorted(totals):
         t = totals[seg]
-        touchpoints: dict[str, OverlayTouchpoint] = {}
-        for _, tp in jm.iter_touchpoints():
-            entries, visits, customers, exits, in_progress, conv, late = tps[seg].get(
-                tp.id, (0,) * 7
-            )
-            es = sorted(edges[seg].get(tp.id, []))
-            late_field = {} if opts.conversion_window is None else {"late_conversions": late}
-            touchpoints[tp.id] = OverlayTouchpoint(
-                entries=entries,
-                visits=visits,
-                customers=customers,
-                next={n: c for n, c, _, _ in es},
-                exits=exits,
-                in_progress=in_progress,
-                unknown=0,
-                conversions=conv,
-                returns={n: r for n, _, r, _ in es if r},
-                median_seconds_to_next={n: m for n, _, _, m in es},
-                **late_field,
-            )
-        doc: dict[str, Any] = {"journeymap-data": 1, "map": jm.id}
-        if t.start_us is not None and t.end_us is not None:
-            start, end = iso_utc(t.start_us), iso_utc(t.end_us)
-            doc["period"] = {"start": start[:10], "end": end[:10]}
         seg_value = None if seg == "n" else seg[1:]
-        if opts.segment_by is not None:
-            doc["segment"] = {opts.segment_by: seg_value}
-        censoring = None
-        if t.start_us is not None and t.end_us is not None:
-            censoring = Censoring(
-                (t.end_us - t.start_us) // 1_000_000,
-                opts.effective_lost_after,
-                sum(v[0] for v in tps[seg].values()),
-                sum(v[4] for v in tps[seg].values()),
-            )
-        doc["settings"] = (
-            settings if censoring is None else {**settings, "censoring": censoring.setting()}
-        )
-        doc["coverage"] = round(t.mapped / t.rows, 6) if t.rows else None
-        doc["unmapped"] = dict(sorted(unmapped[seg].items()))
-        doc["bad_rows"] = t.bad_rows
-        doc["left_out"] = t.left_out
-        doc["time_range"] = (
-            {"start": iso_utc(t.start_us), "end": iso_utc(t.end_us)}
-            if t.start_us is not None and t.end_us is not None
-            else None
-        )
+        censoring = _censoring(t, opts, tps[seg])
+        doc = _overlay_doc(jm, opts, t, seg_value, settings, censoring, unmapped[seg])
         if seg in times:
             doc["time_to_convert"] = times[seg]
-        doc["touchpoints"] = touchpoints
+        doc["touchpoints"] = _overlay_touchpoints(jm, opts, tps[seg], edges[seg])
         if ordering is not None:
             doc["business"] = ordering[seg]
         out.append(
@@ -364,37 +338,3 @@ def build_results(
             )
         )
     return out
-
-
-# ------------------------------------------------------------------------------ writing
-
-
-HEADER = (
-    "journeymap overlay written by `journeymap ingest`; numbers for one period.\n"
-    "Give it to any command with --data. See docs/events.md for every field."
-)
-"""The comment at the top of an overlay written as YAML."""
-
-
-def segment_path(base: str, value: str | None, is_null: bool) -> str:
-    """``out.yaml`` + a segment value -> ``out.<slug>-<hash>.yaml``: a safe slug and a short hash.
-
-    The file name never holds raw data: the slug keeps ASCII letters, digits and dashes (40 at
-    most) and the hash (8 hex digits of SHA-256) tells apart values with the same slug.
-
-    >>> segment_path("out/o.yaml", "Bargain hunter / EU", False)
-    'out/o.bargain-hunter-eu-2e53b85b.yaml'
-    >>> segment_path("o.json", "../../etc", False)
-    'o.etc-74ccf3c5.json'
-    """
-    import os
-
-    key = "\0null" if is_null else (value or "")
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
-    text = "null" if is_null else unicodedata.normalize("NFKD", value or "")
-    slug = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "ignore").decode().lower()).strip("-")[
-        :40
-    ]
-    slug = slug.strip("-") or "segment"
-    root, ext = os.path.splitext(base)
-    return f"{root}.{slug}-{digest}{ext}"

@@ -216,7 +216,9 @@ def _merge_touchpoints(
         tps.item_pos.append(p)
 
 
-def _include_target(inc: Any, file: Path, root: Path, pos: Position, sources: SourceText) -> Path:
+def _check_relative(inc: Any, pos: Position, sources: SourceText) -> str:
+    """``inc`` itself, refused unless it is a non-empty relative path (no ``~``, no absolute or
+    drive path)."""
     if not isinstance(inc, str) or not inc:
         raise MapError([Diagnostic("an include is a relative path to a YAML file", pos)], sources)
     if inc.startswith("~"):
@@ -241,11 +243,16 @@ def _include_target(inc: Any, file: Path, root: Path, pos: Position, sources: So
             ],
             sources,
         )
-    target = file.parent / inc
+    return inc
+
+
+def _stat(target: Path, inc: str, pos: Position, sources: SourceText) -> os.stat_result | None:
+    """The included file's status through links (None when it does not exist); a link that
+    loops or an unreadable path is an error."""
     try:
-        st = os.stat(target)
+        return os.stat(target)
     except FileNotFoundError:
-        st = None
+        return None
     except OSError as exc:
         loops = exc.errno == errno.ELOOP
         raise MapError(
@@ -259,14 +266,21 @@ def _include_target(inc: Any, file: Path, root: Path, pos: Position, sources: So
             ],
             sources,
         ) from None
+
+
+def _include_target(inc: Any, file: Path, root: Path, pos: Position, sources: SourceText) -> Path:
+    """The path of an include, refused unless it is a regular file inside ``root``."""
+    path = _check_relative(inc, pos, sources)
+    target = file.parent / path
+    st = _stat(target, path, pos, sources)
     resolved = Path(os.path.realpath(target))
     if not resolved.is_relative_to(root):
-        lexical = Path(os.path.normpath(file.parent.resolve() / inc))
+        lexical = Path(os.path.normpath(file.parent.resolve() / path))
         via = " through a symbolic link" if lexical.is_relative_to(root) else ""
         raise MapError(
             [
                 Diagnostic(
-                    f"include '{inc}' leads outside the repository{via}",
+                    f"include '{path}' leads outside the repository{via}",
                     pos,
                     hint=f"includes must stay inside {root}",
                 )
@@ -274,11 +288,15 @@ def _include_target(inc: Any, file: Path, root: Path, pos: Position, sources: So
             sources,
         )
     if st is None:
-        raise MapError([Diagnostic(f"included file '{inc}' does not exist", pos)], sources)
+        raise MapError([Diagnostic(f"included file '{path}' does not exist", pos)], sources)
     kind = "a folder" if stat.S_ISDIR(st.st_mode) else special_kind(st.st_mode)
     if kind is not None:
         raise MapError(
-            [Diagnostic(f"included file '{inc}' is {kind}", pos, hint="an include is a YAML file")],
+            [
+                Diagnostic(
+                    f"included file '{path}' is {kind}", pos, hint="an include is a YAML file"
+                )
+            ],
             sources,
         )
     return target

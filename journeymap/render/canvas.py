@@ -22,10 +22,10 @@ from journeymap.model import Touchpoint
 from journeymap.render.canvas_footer import draw_footer, footer_height
 from journeymap.render.canvas_header import draw_header
 from journeymap.render.canvas_writer import Box, Writer
-from journeymap.render.charts import emotion_axes
 from journeymap.render.evidence import card_note, draw_marks, has_evidence
 from journeymap.render.key_figures import service_lines
 from journeymap.render.mpl import new_figure, save, style
+from journeymap.render.persona_curves import emotion_axes
 from journeymap.render.scene import PAGES, Scene
 from journeymap.render.text import mpl_text
 

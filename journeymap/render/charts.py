@@ -7,14 +7,23 @@ through :mod:`journeymap.figures`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from journeymap import graph as g
 from journeymap.errors import UsageError
 from journeymap.figures import integer, number, percent, period, share, signed, whole_money
 from journeymap.i18n import N_
-from journeymap.render.mpl import Measurer, new_figure, save, style, wrap
-from journeymap.render.persona_curves import curve_legend, curve_style
+from journeymap.render.mpl import (
+    Measurer,
+    new_figure,
+    percent_ticks,
+    save,
+    style,
+    thousands_ticks,
+    wrap,
+)
+from journeymap.render.persona_curves import emotion_axes
 from journeymap.render.scene import Scene
 from journeymap.render.text import mpl_text, shorten
 
@@ -23,6 +32,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from journeymap.analysis import Analysis
+    from journeymap.analysis.results import Leak
     from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyKind
 
 FORMATS = ("svg", "png", "pdf")
@@ -58,55 +68,6 @@ def _need_analysis(scene: Scene, view: str) -> Analysis:
 
 
 # ----------------------------------------------------------------------------------- emotions
-
-
-def emotion_axes(
-    ax: Axes, scene: Scene, xs: dict[str, float], *, legend: bool = True, marker_size: float = 6
-) -> None:
-    """Draw the emotion curves of the scene onto `ax` at the x positions `xs` (by touchpoint)."""
-    t = scene.theme
-    lo, hi = scene.map.emotion_scale
-    ax.set_ylim(lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo))
-    ax.axhline(0 if lo < 0 < hi else (lo + hi) / 2, color=t.grid, lw=1, zorder=1)
-    for k, curve in enumerate(scene.curves):
-        cs = curve_style(scene, k)
-        pts = [(xs[tid], v) for tid, v in curve.emotions.items() if tid in xs and v is not None]
-        pts.sort()
-        if not pts:
-            continue
-        x, y = zip(*pts, strict=True)
-        ax.plot(
-            x,
-            y,
-            color=cs.color,
-            lw=cs.width,
-            ls=cs.dash,
-            marker=cs.marker,
-            ms=marker_size,
-            label=curve_legend(scene, curve),
-            zorder=3 + k,
-        )
-    # pain points sit on the curve across personas when there is one, else on the first curve
-    first = next((c for c in scene.curves if c.average), scene.curves[0] if scene.curves else None)
-    if first is not None:
-        pains = [
-            (xs[tid], float(v))
-            for tid in first.pain_points
-            if tid in xs and (v := first.emotions.get(tid)) is not None
-        ]
-        if pains:
-            ax.scatter(
-                [p[0] for p in pains],
-                [p[1] - 0.11 * (hi - lo) for p in pains],
-                marker="v",
-                s=marker_size * 9,
-                color=t.leak_strong,
-                zorder=10,
-                label=scene.t.gettext("pain point"),
-                edgecolors="none",
-            )
-    if legend and (len(scene.curves) > 1 or any(c.pain_points for c in scene.curves)):
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, borderaxespad=0.2)
 
 
 def emotions_chart(scene: Scene, fmt: str) -> bytes:
@@ -209,7 +170,6 @@ def funnel_chart(scene: Scene, fmt: str) -> bytes:
 def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
     """Pareto of value lost per leak with its bootstrap interval, cumulative share on top."""
     leaks = [x for x in _need_analysis(scene, "leaks").leaks if (x.lost_conversions or 0) > 0][:top]
-    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
     t = scene.theme
     priced = all(x.lost_value is not None for x in leaks) and bool(leaks)
     unit = (
@@ -236,15 +196,7 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
             )
             ax.set_axis_off()
             return save(fig, fmt)
-        values, lows, highs = [], [], []
-        for x in leaks:
-            lost = x.lost_conversions or 0.0
-            price = (x.lost_value or 0.0) / lost if priced and lost else 1.0
-            v = (x.lost_value or 0.0) if priced else lost
-            lo_, hi_ = x.lost_conversions_interval or (lost, lost)
-            values.append(v)
-            lows.append(max(v - float(lo_) * price, 0.0))
-            highs.append(max(float(hi_) * price - v, 0.0))
+        values, lows, highs = _leak_bars(leaks, priced)
         xs = list(range(len(leaks)))
         colors = [t.leak_strong if i < 3 else t.leak for i in xs]
         ax.bar(xs, values, color=colors, width=0.7, zorder=2)
@@ -259,70 +211,84 @@ def leaks_chart(scene: Scene, fmt: str, top: int = 15) -> bytes:
                 capsize=4,
                 zorder=3,
             )
-        for i, v in enumerate(values):
-            ax.text(
-                i,
-                v,
-                (whole_money(v, None, lang=scene.lang) if priced else integer(v, lang=scene.lang))
-                + "\n",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-            )
-        m = Measurer(fig, lang=scene.map.language)
-        labels = [
-            f"#{x.rank}\n"
-            + "\n".join(wrap(m, mpl_text(names.get(x.touchpoint, x.touchpoint)), 70, 8)[:3])
-            for x in leaks
-        ]
-        ax.set_xticks(xs, labels, fontsize=8)
+        _label_leaks(fig, ax, scene, leaks, values, priced)
         ax.set_ylabel(scene.t.gettext("lost ({unit})").format(unit=unit))
-        ax.yaxis.set_major_formatter(_thousands(scene.lang))
+        ax.yaxis.set_major_formatter(thousands_ticks(scene.lang))
         ax.grid(axis="y", alpha=0.6, zorder=0)
         ax.set_ylim(0, max(v + h for v, h in zip(values, highs, strict=True)) * 1.18 or 1)
-        total = sum(values)
-        if total > 0:
-            ax2 = ax.twinx()
-            cum = []
-            run = 0.0
-            for v in values:
-                run += v
-                cum.append(run / total)
-            ax2.plot(xs, cum, color=t.accent, marker="o", ms=4, lw=1.6, zorder=4)
-            ax2.set_ylim(0, 1.05)
-            ax2.set_ylabel(scene.t.gettext("cumulative share"), color=t.accent)
-            ax2.yaxis.set_major_formatter(_pct_formatter(scene.lang))
-            ax2.spines["right"].set_visible(True)
+        _cumulative_share(ax, scene, xs, values)
         return save(fig, fmt)
 
 
-def _thousands(lang: str) -> Any:
-    """Axis ticks as whole numbers with the separators of ``lang`` (``12,000``; ``12 000``)."""
-    from matplotlib.ticker import FuncFormatter, StrMethodFormatter
+def _leak_bars(leaks: Sequence[Leak], priced: bool) -> tuple[list[float], list[float], list[float]]:
+    """Each leak's bar (value lost, or conversions lost when unpriced) and the arms of its
+    interval below and above the bar, priced at the leak's own value per conversion."""
+    values, lows, highs = [], [], []
+    for x in leaks:
+        lost = x.lost_conversions or 0.0
+        price = (x.lost_value or 0.0) / lost if priced and lost else 1.0
+        v = (x.lost_value or 0.0) if priced else lost
+        lo_, hi_ = x.lost_conversions_interval or (lost, lost)
+        values.append(v)
+        lows.append(max(v - float(lo_) * price, 0.0))
+        highs.append(max(float(hi_) * price - v, 0.0))
+    return values, lows, highs
 
-    if lang == "en":
-        return StrMethodFormatter("{x:,.0f}")
-    return FuncFormatter(lambda x, _pos: integer(x, lang=lang))
+
+def _label_leaks(
+    fig: Figure,
+    ax: Axes,
+    scene: Scene,
+    leaks: Sequence[Leak],
+    values: Sequence[float],
+    priced: bool,
+) -> None:
+    """The figure above each bar and the rank and touchpoint name under it."""
+    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
+    for i, v in enumerate(values):
+        ax.text(
+            i,
+            v,
+            (whole_money(v, None, lang=scene.lang) if priced else integer(v, lang=scene.lang))
+            + "\n",
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    m = Measurer(fig, lang=scene.map.language)
+    labels = [
+        f"#{x.rank}\n"
+        + "\n".join(wrap(m, mpl_text(names.get(x.touchpoint, x.touchpoint)), 70, 8)[:3])
+        for x in leaks
+    ]
+    ax.set_xticks(list(range(len(leaks))), labels, fontsize=8)
 
 
-def _pct_formatter(lang: str) -> Any:
-    """Axis ticks of a share (0-1) as whole percentages in ``lang`` (``40%``; ``40\xa0%``)."""
-    from matplotlib.ticker import FuncFormatter, PercentFormatter
-
-    if lang == "en":
-        return PercentFormatter(1.0, decimals=0)
-    return FuncFormatter(lambda x, _pos: percent(x, 0, lang=lang))
+def _cumulative_share(ax: Axes, scene: Scene, xs: list[int], values: Sequence[float]) -> None:
+    """The Pareto line: the cumulative share of the total lost, on a second axis."""
+    total = sum(values)
+    if total > 0:
+        t = scene.theme
+        ax2 = ax.twinx()
+        cum = []
+        run = 0.0
+        for v in values:
+            run += v
+            cum.append(run / total)
+        ax2.plot(xs, cum, color=t.accent, marker="o", ms=4, lw=1.6, zorder=4)
+        ax2.set_ylim(0, 1.05)
+        ax2.set_ylabel(scene.t.gettext("cumulative share"), color=t.accent)
+        ax2.yaxis.set_major_formatter(percent_ticks(scene.lang))
+        ax2.spines["right"].set_visible(True)
 
 
 # ------------------------------------------------------------------------------------- scores
 
 
-def scores_chart(scene: Scene, fmt: str) -> bytes:
-    """NPS, CSAT and CES per touchpoint with intervals and response counts."""
-    _need_analysis(scene, "scores")
-    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
+def _score_panels(scene: Scene) -> list[tuple[SurveyKind, str, list[tuple[str, Nps | Csat | Ces]]]]:
+    """One panel per survey kind with answers: its title and the touchpoints with a headline
+    figure, in map order."""
     order = [tp.id for _, tp in scene.map.iter_touchpoints()]
-    t = scene.theme
     panels: list[tuple[SurveyKind, str, list[tuple[str, Nps | Csat | Ces]]]] = []
     kinds: tuple[tuple[SurveyKind, str], ...] = (
         ("nps", N_("NPS (−100 to 100)")),
@@ -337,6 +303,14 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
                 rows.append((tid, s))
         if rows:
             panels.append((metric, title, rows))
+    return panels
+
+
+def scores_chart(scene: Scene, fmt: str) -> bytes:
+    """NPS, CSAT and CES per touchpoint with intervals and response counts."""
+    _need_analysis(scene, "scores")
+    t = scene.theme
+    panels = _score_panels(scene)
     with style(scene):
         n_rows = max((len(p[2]) for p in panels), default=1)
         fig = new_figure(max(4.2 * max(len(panels), 1) + 2.2, 8.0), 0.42 * n_rows + 2.4)
@@ -350,51 +324,62 @@ def scores_chart(scene: Scene, fmt: str) -> bytes:
         for metric, title, rows in panels:
             ax = fig.add_axes((left + width * 0.40, 0.10, width * 0.40, 0.72))
             left += width
-            ys = list(range(len(rows)))[::-1]
-            values = [s.headline or 0.0 for _, s in rows]
-            color = {
-                "nps": t.accent,
-                "csat": t.lines[2 % len(t.lines)],
-                "ces": t.lines[3 % len(t.lines)],
-            }[metric]
-            ax.barh(ys, values, color=color, height=0.6, zorder=2)
-            for y, (_, s), v in zip(ys, rows, values, strict=True):
-                if metric == "nps" and s.interval is not None:
-                    # the adjusted Wald interval is centred on the adjusted score, so it need not
-                    # contain the score (one promoter: NPS +100, interval -48.5..98.5): the bar
-                    # is drawn from low to high around its own centre, never with negative arms
-                    low, high = s.interval
-                    ax.errorbar(
-                        [(low + high) / 2],
-                        [y],
-                        xerr=[[(high - low) / 2], [(high - low) / 2]],
-                        fmt="none",
-                        ecolor=t.foreground,
-                        capsize=3,
-                        zorder=3,
-                    )
-                lang = scene.lang
-                label = (
-                    signed(v, lang=lang)
-                    if metric == "nps"
-                    else (share(v, 0, lang=lang) if metric == "csat" else number(v, 2, lang=lang))
-                )
-                ax.text(
-                    1.02,
-                    y,
-                    f"{label}  n={integer(s.responses, lang=lang)}",
-                    transform=ax.get_yaxis_transform(),
-                    va="center",
-                    fontsize=8,
-                )
-            ax.set_yticks(
-                ys, [mpl_text(shorten(names.get(tid, tid), 28)) for tid, _ in rows], fontsize=8
-            )
-            ax.set_title(scene.t.gettext(title), fontsize=10, loc="left")
-            if metric == "nps":
-                ax.set_xlim(-100, 100)
-                ax.axvline(0, color=t.muted, lw=0.8)
-            elif metric == "csat":
-                ax.set_xlim(0, 100)
-            ax.grid(axis="x", alpha=0.5, zorder=0)
+            _score_panel(ax, scene, metric, title, rows)
         return save(fig, fmt)
+
+
+def _score_panel(
+    ax: Axes,
+    scene: Scene,
+    metric: SurveyKind,
+    title: str,
+    rows: Sequence[tuple[str, Nps | Csat | Ces]],
+) -> None:
+    """One survey kind's bars, the NPS intervals, and each bar's figure with its responses."""
+    t = scene.theme
+    names = {tp.id: tp.name for _, tp in scene.map.iter_touchpoints()}
+    ys = list(range(len(rows)))[::-1]
+    values = [s.headline or 0.0 for _, s in rows]
+    color = {
+        "nps": t.accent,
+        "csat": t.lines[2 % len(t.lines)],
+        "ces": t.lines[3 % len(t.lines)],
+    }[metric]
+    ax.barh(ys, values, color=color, height=0.6, zorder=2)
+    for y, (_, s), v in zip(ys, rows, values, strict=True):
+        if metric == "nps" and s.interval is not None:
+            # the adjusted Wald interval is centred on the adjusted score, so it need not
+            # contain the score (one promoter: NPS +100, interval -48.5..98.5): the bar
+            # is drawn from low to high around its own centre, never with negative arms
+            low, high = s.interval
+            ax.errorbar(
+                [(low + high) / 2],
+                [y],
+                xerr=[[(high - low) / 2], [(high - low) / 2]],
+                fmt="none",
+                ecolor=t.foreground,
+                capsize=3,
+                zorder=3,
+            )
+        lang = scene.lang
+        label = (
+            signed(v, lang=lang)
+            if metric == "nps"
+            else (share(v, 0, lang=lang) if metric == "csat" else number(v, 2, lang=lang))
+        )
+        ax.text(
+            1.02,
+            y,
+            f"{label}  n={integer(s.responses, lang=lang)}",
+            transform=ax.get_yaxis_transform(),
+            va="center",
+            fontsize=8,
+        )
+    ax.set_yticks(ys, [mpl_text(shorten(names.get(tid, tid), 28)) for tid, _ in rows], fontsize=8)
+    ax.set_title(scene.t.gettext(title), fontsize=10, loc="left")
+    if metric == "nps":
+        ax.set_xlim(-100, 100)
+        ax.axvline(0, color=t.muted, lw=0.8)
+    elif metric == "csat":
+        ax.set_xlim(0, 100)
+    ax.grid(axis="x", alpha=0.5, zorder=0)

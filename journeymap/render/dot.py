@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 
 from journeymap import graph as g
 from journeymap.figures import duration, integer, percent, whole_money
@@ -101,6 +102,61 @@ def dot_ids(scene: Scene) -> dict[str, str]:
     return {n: f"t{i}" for i, n in enumerate(g.touchpoints_in_order(scene.graph))}
 
 
+@dataclass(frozen=True)
+class _LeakMarks:
+    """What the leak marks under the touchpoints are drawn from: the ranks of the top leaks,
+    the conversions lost and the exits that scale their colour and size."""
+
+    goals: set[str]
+    after_goal: set[str]
+    top: dict[str, int]
+    lost_by: dict[str, float]
+    max_lost: float
+    max_exits: int
+    has_counts: bool
+
+    @classmethod
+    def of(cls, scene: Scene, nodes: list[str]) -> _LeakMarks:
+        """The leak marks of the scene's graph over its touchpoints ``nodes``."""
+        G = scene.graph
+        leaks = scene.leaks()
+        lost_by = {x.touchpoint: x.lost_conversions or 0.0 for x in leaks}
+        return cls(
+            goals=set(G.graph[g.GOALS]),
+            after_goal=scene.after_goal(),
+            top={
+                x.touchpoint: x.rank
+                for x in leaks[:TOP_LEAKS]
+                if (x.lost_conversions or 0) > 0 or x.exits > 0
+            },
+            lost_by=lost_by,
+            max_lost=max([*list(lost_by.values()), 0.0]),
+            max_exits=max([G.nodes[n][g.EXITS] for n in nodes] + [1]),
+            has_counts=bool(G.graph[g.HAS_COUNTS]),
+        )
+
+    def mark(self, scene: Scene, n: str) -> str:
+        """The leak mark of touchpoint ``n`` (empty without exits, on a goal, or without counts):
+        grey after the goal, else coloured by the conversions lost, sized by the exits."""
+        t = scene.theme
+        exits = scene.graph.nodes[n][g.EXITS]
+        if not (self.has_counts and exits > 0 and n not in self.goals):
+            return ""
+        churn = n in self.after_goal
+        share = (
+            (self.lost_by.get(n, 0.0) / self.max_lost)
+            if self.max_lost > 0
+            else exits / self.max_exits
+        )
+        color = (
+            t.muted
+            if churn
+            else (t.top_leak if n in self.top else (t.leak_strong if share >= 0.5 else t.leak))
+        )
+        size = round(8 + 34 * math.sqrt(exits / self.max_exits), 1)
+        return _leak_mark(scene, n, self.top.get(n), churn, color, size)
+
+
 def to_dot(scene: Scene) -> str:
     """The DOT source of the journey graph (deterministic text)."""
     G = scene.graph
@@ -109,21 +165,10 @@ def to_dot(scene: Scene) -> str:
     nodes = g.touchpoints_in_order(G)
     ids = dot_ids(scene)
     columns = _columns(scene)
-    goals = set(G.graph[g.GOALS])
-    after_goal = scene.after_goal()
-    leaks = scene.leaks()
-    top = {
-        x.touchpoint: x.rank
-        for x in leaks[:TOP_LEAKS]
-        if (x.lost_conversions or 0) > 0 or x.exits > 0
-    }
-    has_counts = bool(G.graph[g.HAS_COUNTS])
+    marks = _LeakMarks.of(scene, nodes)
     biggest = max(
         [G.edges[e][g.COUNT] for e in G.edges] + [G.nodes[n][g.EXITS] for n in nodes] + [1]
     )
-    max_exits = max([G.nodes[n][g.EXITS] for n in nodes] + [1])
-    lost_by = {x.touchpoint: x.lost_conversions or 0.0 for x in leaks}
-    max_lost = max([*list(lost_by.values()), 0.0])
 
     out: list[str] = []
     w = out.append
@@ -138,44 +183,50 @@ def to_dot(scene: Scene) -> str:
         f'  edge [fontname="{font}", fontsize=10, color="{t.edge}", fontcolor="{t.foreground}", '
         f"arrowsize=0.7];"
     )
-
     by_stage: dict[str, list[str]] = {}
     for n in nodes:
         by_stage.setdefault(G.nodes[n][g.STAGE], []).append(n)
     stage_names = dict(G.graph[g.STAGES])
     for si, (sid, _) in enumerate(G.graph[g.STAGES]):
-        w(f"  subgraph cluster_s{si} {{")
-        w(
-            f'    graph [label={_stage_label(scene, sid, stage_names[sid])}, style="rounded,filled", '
-            f'fillcolor="{t.cluster}", color="{t.cluster_border}", penwidth=1.2, labeljust=l, '
-            f"fontsize=15, margin=14];"
-        )
-        for n in by_stage.get(sid, []):
-            mark = ""
-            exits = G.nodes[n][g.EXITS]
-            if has_counts and exits > 0 and n not in goals:
-                churn = n in after_goal
-                share = (lost_by.get(n, 0.0) / max_lost) if max_lost > 0 else exits / max_exits
-                color = (
-                    t.muted
-                    if churn
-                    else (t.top_leak if n in top else (t.leak_strong if share >= 0.5 else t.leak))
-                )
-                size = round(8 + 34 * math.sqrt(exits / max_exits), 1)
-                mark = _leak_mark(scene, n, top.get(n), churn, color, size)
-            w(f"    {ids[n]} [{_node_attrs(scene, n, n in goals, top.get(n), mark)}];")
-        same: dict[int, list[str]] = {}
-        for n in by_stage.get(sid, []):
-            same.setdefault(columns[n], []).append(ids[n])
-        for col in sorted(same):
-            w("    { rank=same; " + " ".join(f"{x};" for x in same[col]) + " }")
-        w("  }")
-
+        members = by_stage.get(sid, [])
+        out += _stage_cluster(scene, si, sid, stage_names[sid], members, ids, columns, marks)
     out += _column_chain(scene, nodes, ids, columns)
     for u, v in sorted(G.edges, key=lambda e: (G.nodes[e[0]][g.ORDER], G.nodes[e[1]][g.ORDER])):
         w(f"  {ids[u]}:m -> {ids[v]}:m [{_edge_attrs(scene, u, v, columns, biggest)}];")
     w("}")
     return "\n".join(out) + "\n"
+
+
+def _stage_cluster(
+    scene: Scene,
+    si: int,
+    sid: str,
+    name: str,
+    members: list[str],
+    ids: dict[str, str],
+    columns: dict[str, int],
+    marks: _LeakMarks,
+) -> list[str]:
+    """The DOT lines of one stage: its cluster, its touchpoints with their leak marks, and the
+    touchpoints that share a column kept on one rank."""
+    t = scene.theme
+    goals = marks.goals
+    out = [
+        f"  subgraph cluster_s{si} {{",
+        f'    graph [label={_stage_label(scene, sid, name)}, style="rounded,filled", '
+        f'fillcolor="{t.cluster}", color="{t.cluster_border}", penwidth=1.2, labeljust=l, '
+        f"fontsize=15, margin=14];",
+    ]
+    for n in members:
+        mark = marks.mark(scene, n)
+        out.append(f"    {ids[n]} [{_node_attrs(scene, n, n in goals, marks.top.get(n), mark)}];")
+    same: dict[int, list[str]] = {}
+    for n in members:
+        same.setdefault(columns[n], []).append(ids[n])
+    for col in sorted(same):
+        out.append("    { rank=same; " + " ".join(f"{x};" for x in same[col]) + " }")
+    out.append("  }")
+    return out
 
 
 def _column_chain(

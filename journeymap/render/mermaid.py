@@ -8,6 +8,8 @@ pain points, ...). The flowchart uses internal node ids and escaped, quoted labe
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from journeymap import graph as g
 from journeymap.figures import integer, percent
 from journeymap.render.scene import Scene
@@ -25,28 +27,43 @@ def emotion_to_score(value: float, scale: tuple[float, float]) -> int:
     return int(min(max(int(x + 0.5), 1), 5))
 
 
-def to_journey(scene: Scene) -> str:
-    """The Mermaid ``journey`` diagram of the map."""
+@dataclass
+class _JourneyBody:
+    """The sections and tasks of a journey diagram, with what writing them found out."""
+
+    lines: list[str] = field(default_factory=list)
+    no_emotion: list[str] = field(default_factory=list)
+    """Touchpoints without an emotion (drawn as 3)."""
+    replaced: bool = False
+    """Whether a name had characters Mermaid's journey syntax cannot hold."""
+    mixed: bool = False
+    """Whether the personas' emotions at a touchpoint give different scores."""
+
+    def text(self, raw: str) -> str:
+        """``raw`` as journey text, noting a replaced character."""
+        text, changed = journey_text(raw)
+        self.replaced |= changed
+        return text
+
+
+def _journey_body(scene: Scene, scale: tuple[float, float]) -> _JourneyBody:
+    """One ``section`` per stage with touchpoints, one task per touchpoint: its score (the
+    emotion mapped onto 1-5, 3 without one) and its actors."""
     m = scene.map
-    scale = (float(m.emotion_scale[0]), float(m.emotion_scale[1]))
     personas = [p for p in m.personas if scene.persona in (None, p.id)]
-    lines: list[str] = []
-    no_emotion: list[str] = []
-    replaced = False
-    mixed = False
-    body: list[str] = []
+    body = _JourneyBody()
     for stage in m.stages:
         if not stage.touchpoints:
             continue
-        name, changed = journey_text(stage.name)
-        replaced |= changed
-        body.append(f"  section {name}")
+        body.lines.append(f"  section {body.text(stage.name)}")
         for tp in stage.touchpoints:
             value = m.emotion(tp.id, scene.persona)
             if isinstance(tp.emotion, dict) and scene.persona is None and len(tp.emotion) > 1:
-                mixed = mixed or len({emotion_to_score(v, scale) for v in tp.emotion.values()}) > 1
+                body.mixed = (
+                    body.mixed or len({emotion_to_score(v, scale) for v in tp.emotion.values()}) > 1
+                )
             if value is None:
-                no_emotion.append(tp.id)
+                body.no_emotion.append(tp.id)
                 score = 3
             else:
                 score = emotion_to_score(value, scale)
@@ -54,17 +71,30 @@ def to_journey(scene: Scene) -> str:
                 actors = [p.name for p in personas if p.id in tp.emotion]
             else:
                 actors = [p.name for p in personas]
-            task, changed = journey_text(tp.name)
-            replaced |= changed
-            actor_text = []
-            for a in actors:
-                text, changed = journey_text(a)
-                replaced |= changed
-                actor_text.append(text)
+            task = body.text(tp.name)
+            actor_text = [body.text(a) for a in actors]
             suffix = f": {', '.join(actor_text)}" if actor_text else ""
-            body.append(f"    {task}: {score}{suffix}")
-    title, changed = journey_text(m.title)
-    replaced |= changed
+            body.lines.append(f"    {task}: {score}{suffix}")
+    return body
+
+
+def to_journey(scene: Scene) -> str:
+    """The Mermaid ``journey`` diagram of the map."""
+    m = scene.map
+    scale = (float(m.emotion_scale[0]), float(m.emotion_scale[1]))
+    body = _journey_body(scene, scale)
+    title = body.text(m.title)
+    lines = ["journey"]
+    lines.extend(f"  %% {n}" for n in _journey_notes(scene, scale, body))
+    lines.append(f"  title {title}")
+    lines.extend(body.lines)
+    return "\n".join(lines) + "\n"
+
+
+def _journey_notes(scene: Scene, scale: tuple[float, float], body: _JourneyBody) -> list[str]:
+    """The ``%%`` comments: where the diagram comes from, how scores are made, and what
+    Mermaid could not carry."""
+    m = scene.map
     lo, hi = (f"{v:g}" for v in scale)
     t = scene.t
     notes = [
@@ -77,7 +107,7 @@ def to_journey(scene: Scene) -> str:
         notes.append(
             t.gettext("persona: {id} (scores are this persona's emotions)").format(id=scene.persona)
         )
-    elif mixed:
+    elif body.mixed:
         notes.append(
             t.gettext(
                 "not carried over: per-persona emotions (a Mermaid task has one score; "
@@ -90,10 +120,10 @@ def to_journey(scene: Scene) -> str:
                 "scores are the mean over personas, actors are the personas with an emotion)"
             )
         )
-    if no_emotion:
+    if body.no_emotion:
         notes.append(
             t.gettext("no emotion on the map, drawn as 3 (neutral): {ids}").format(
-                ids=", ".join(no_emotion)
+                ids=", ".join(body.no_emotion)
             )
         )
     notes.append(
@@ -102,18 +132,14 @@ def to_journey(scene: Scene) -> str:
             "thoughts, pain points, opportunities, channels, survey scores"
         )
     )
-    if replaced:
+    if body.replaced:
         notes.append(
             t.gettext(
                 "characters Mermaid's journey syntax cannot hold were replaced by "
                 "look-alikes (: # ; , %)"
             )
         )
-    lines.append("journey")
-    lines.extend(f"  %% {n}" for n in notes)
-    lines.append(f"  title {title}")
-    lines.extend(body)
-    return "\n".join(lines) + "\n"
+    return notes
 
 
 def _node_label(scene: Scene, n: str, exits: bool, has_counts: bool) -> str:

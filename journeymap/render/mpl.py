@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
+from journeymap.figures import integer, percent
 from journeymap.render import linebreak
 from journeymap.render.fonts import FontPlan, register_with_matplotlib
 from journeymap.render.scene import Scene
@@ -102,6 +103,27 @@ def save(fig: Figure, fmt: str) -> bytes:
     backend = PDF_BACKEND if fmt == "pdf" else None
     fig.savefig(buf, format=fmt, metadata=metadata, backend=backend)
     return buf.getvalue()
+
+
+# ------------------------------------------------------------------------------ axis ticks
+
+
+def thousands_ticks(lang: str) -> Any:
+    """Axis ticks as whole numbers with the separators of ``lang`` (``12,000``; ``12 000``)."""
+    from matplotlib.ticker import FuncFormatter, StrMethodFormatter
+
+    if lang == "en":
+        return StrMethodFormatter("{x:,.0f}")
+    return FuncFormatter(lambda x, _pos: integer(x, lang=lang))
+
+
+def percent_ticks(lang: str) -> Any:
+    """Axis ticks of a share (0-1) as whole percentages in ``lang`` (``40%``; ``40\xa0%``)."""
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    if lang == "en":
+        return PercentFormatter(1.0, decimals=0)
+    return FuncFormatter(lambda x, _pos: percent(x, 0, lang=lang))
 
 
 # --------------------------------------------------------------------------------- wrapping

@@ -4,17 +4,21 @@ across all personas.
 The curves themselves come from :func:`journeymap.render.scene.build_curves`; the average
 curve is :meth:`journeymap.model.JourneyMap.emotion` with no persona, the share-weighted mean
 ``sum(w_p e_p) / sum(w_p)`` of :meth:`journeymap.model.Touchpoint.emotion_for` (nothing is
-averaged here). This module only writes the legend text and picks the style, so the emotion
-chart and the poster's curve lane read the same.
+averaged here). This module writes the legend text, picks the style and draws the curves onto
+an axes (:func:`emotion_axes`), so the emotion chart and the poster's curve lane read the same.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from journeymap.figures import percent
 from journeymap.render.scene import Curve, Scene
 from journeymap.render.text import mpl_text
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 MARKERS = ("o", "s", "D", "^", "v", "P", "X", "*")
 DASHES = ("-", "--", "-.", ":", "-", "--", "-.", ":")
@@ -76,3 +80,52 @@ def curve_legend(scene: Scene, curve: Curve) -> str:
     # a fixed label ("as-is", "emotion", "mean over personas"): translated; a scenario's name
     # is the user's and has no translation, so it comes back as written
     return mpl_text(t.gettext(curve.label))
+
+
+def emotion_axes(
+    ax: Axes, scene: Scene, xs: dict[str, float], *, legend: bool = True, marker_size: float = 6
+) -> None:
+    """Draw the emotion curves of the scene onto `ax` at the x positions `xs` (by touchpoint)."""
+    t = scene.theme
+    lo, hi = scene.map.emotion_scale
+    ax.set_ylim(lo - 0.15 * (hi - lo), hi + 0.15 * (hi - lo))
+    ax.axhline(0 if lo < 0 < hi else (lo + hi) / 2, color=t.grid, lw=1, zorder=1)
+    for k, curve in enumerate(scene.curves):
+        cs = curve_style(scene, k)
+        pts = [(xs[tid], v) for tid, v in curve.emotions.items() if tid in xs and v is not None]
+        pts.sort()
+        if not pts:
+            continue
+        x, y = zip(*pts, strict=True)
+        ax.plot(
+            x,
+            y,
+            color=cs.color,
+            lw=cs.width,
+            ls=cs.dash,
+            marker=cs.marker,
+            ms=marker_size,
+            label=curve_legend(scene, curve),
+            zorder=3 + k,
+        )
+    # pain points sit on the curve across personas when there is one, else on the first curve
+    first = next((c for c in scene.curves if c.average), scene.curves[0] if scene.curves else None)
+    if first is not None:
+        pains = [
+            (xs[tid], float(v))
+            for tid in first.pain_points
+            if tid in xs and (v := first.emotions.get(tid)) is not None
+        ]
+        if pains:
+            ax.scatter(
+                [p[0] for p in pains],
+                [p[1] - 0.11 * (hi - lo) for p in pains],
+                marker="v",
+                s=marker_size * 9,
+                color=t.leak_strong,
+                zorder=10,
+                label=scene.t.gettext("pain point"),
+                edgecolors="none",
+            )
+    if legend and (len(scene.curves) > 1 or any(c.pain_points for c in scene.curves)):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, borderaxespad=0.2)

@@ -44,6 +44,12 @@ from journeymap.render.report_views import Variant, Variants
 from journeymap.render.scene import Scene, map_text
 
 if TYPE_CHECKING:
+    import jinja2
+
+    from journeymap.render.report_assumptions import AssumptionsSection
+    from journeymap.render.report_data import LeakRow
+    from journeymap.render.report_experiment import ExperimentSection
+    from journeymap.render.report_tables import Row
     from journeymap.render.report_trend import TrendSection
 
 
@@ -168,56 +174,51 @@ def _interactive(scene: Scene, variants: Variants | None, css: str) -> dict[str,
     }
 
 
-def report(
-    scene: Scene,
-    trend: TrendSection | None = None,
-    variants: Variants | None = None,
-) -> str:
-    """The HTML report of the scene (a string; the same scene gives the same text); with
-    ``trend``, a section over several periods (:mod:`journeymap.render.report_trend`);
-    ``variants``: the scenarios to switch between (:func:`report_data.report_variants`;
-    without them, only the scene's own scenario)."""
-    import jinja2
-    from markupsafe import Markup, escape
-
-    from journeymap.render.canvas import canvas
-    from journeymap.render.charts import emotions_chart, funnel_chart, leaks_chart, scores_chart
-
+def _figures(scene: Scene) -> dict[str, list[Row]] | None:
+    """The key figures' tables (business, service, stages); None when all are empty."""
     a = scene.analysis
-    svg = "image/svg+xml"
-    has_goal = bool(scene.graph.graph[g.GOALS])
-    leaks = leak_rows(scene) if a is not None else None
-    surveys = survey_rows(scene) if a is not None else None
-    summary = _summary_cells(scene)
+    if a is None:
+        return None
+    figures = {
+        "business": business_rows(a, scene),
+        "service": service_rows(a, scene),
+        "stages": stage_survey_rows(a, scene.lang),
+    }
+    return figures if any(figures.values()) else None
+
+
+def _sections(
+    scene: Scene,
+    leaks: tuple[LeakRow, ...] | None,
+    opportunities: OpportunitySection | None,
+    figures: dict[str, list[Row]] | None,
+    assumptions: AssumptionsSection | None,
+    trend: TrendSection | None,
+    experiment: ExperimentSection | None,
+) -> list[tuple[str, str]]:
+    """The report's sections in page order, ``(key, heading)``, those with content only."""
     sections = [("graph", N_("Journey graph"))]
     if leaks is not None:
         sections.append(("leaks", N_("Leaks")))
-    opportunities = _opportunities(scene)
     if opportunities is not None:
         sections.append(("opportunities", opportunities.title))
-    figures = None
-    if a is not None:
-        figures = {
-            "business": business_rows(a, scene),
-            "service": service_rows(a, scene),
-            "stages": stage_survey_rows(a, scene.lang),
-        }
-        if any(figures.values()):
-            sections.append(("figures", N_("Key figures")))
-        else:
-            figures = None
-    assumptions = assumptions_section(scene)
+    if figures is not None:
+        sections.append(("figures", N_("Key figures")))
     if assumptions is not None:
         sections.append(("assumptions", assumptions.heading))
     sections.append(("canvas", N_("Journey map")))
-    if a is not None:
+    if scene.analysis is not None:
         sections += [("funnel", N_("Funnel")), ("surveys", N_("Survey scores"))]
     sections.append(("emotions", N_("Emotions")))
     if trend is not None:
         sections.append(("trend", N_("Over time")))
-    experiment = experiment_section(scene)
     if experiment is not None:
         sections.append(("experiment", N_("Experiment")))
+    return sections
+
+
+def _subtitle(scene: Scene) -> str:
+    """The line under the title: period, scenario, persona, and what the counts are."""
     tr = scene.t.gettext
     bits = [
         x
@@ -231,19 +232,28 @@ def report(
     ]
     if scene.graph.graph[g.HAS_COUNTS]:
         bits.append(tr("counts are transitions (visits)"))
-    css = (
-        _css(scene)
-        + ("" if experiment is None else experiment_css(scene))
-        + _template("report.css")
-    )
-    footnote = tr("Intervals are 95%.")
+    return " · ".join(bits)
+
+
+def _footnote(scene: Scene) -> str:
+    """The note on the intervals: their level, and the bootstrap's samples and seed."""
+    a = scene.analysis
+    footnote = scene.t.gettext("Intervals are 95%.")
     if a is not None and a.settings.samples:
         n, seed = a.settings.samples, a.settings.seed
         boot = scene.t.ngettext(
             "Bootstrap: {n} sample, seed {seed}.", "Bootstrap: {n} samples, seed {seed}.", n
         )
         footnote += " " + boot.format(n=n, seed=seed)
-    what_if_percent = level(0.1 if a is None else a.settings.what_if.percent / 100, lang=scene.lang)
+    return footnote
+
+
+def _environment(scene: Scene) -> jinja2.Environment:
+    """The page's jinja2 environment: autoescape, strict, our translations as gettext."""
+    import jinja2
+    from markupsafe import Markup
+
+    tr = scene.t.gettext
     env = jinja2.Environment(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -258,6 +268,59 @@ def report(
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda m: page(tr(m)), lambda a, b, n: page(scene.t.ngettext(a, b, n)), newstyle=False
     )
+    return env
+
+
+def _pictures(scene: Scene, has_leaks: bool, has_surveys: bool) -> dict[str, str | None]:
+    """The report's matplotlib pictures as SVG ``data:`` URIs, in drawing order (None for a
+    chart without content)."""
+    from journeymap.render.canvas import canvas
+    from journeymap.render.charts import emotions_chart, funnel_chart, leaks_chart, scores_chart
+
+    svg = "image/svg+xml"
+    return {
+        "canvas_uri": data_uri(canvas(scene, "svg"), svg),
+        "emotions_uri": data_uri(emotions_chart(scene, "svg"), svg),
+        "funnel_uri": data_uri(funnel_chart(scene, "svg"), svg)
+        if scene.analysis is not None
+        else None,
+        "leaks_uri": data_uri(leaks_chart(scene, "svg"), svg) if has_leaks else None,
+        "scores_uri": data_uri(scores_chart(scene, "svg"), svg) if has_surveys else None,
+    }
+
+
+def report(
+    scene: Scene,
+    trend: TrendSection | None = None,
+    variants: Variants | None = None,
+) -> str:
+    """The HTML report of the scene (a string; the same scene gives the same text); with
+    ``trend``, a section over several periods (:mod:`journeymap.render.report_trend`);
+    ``variants``: the scenarios to switch between (:func:`report_data.report_variants`;
+    without them, only the scene's own scenario)."""
+    from markupsafe import Markup, escape
+
+    a = scene.analysis
+    svg = "image/svg+xml"
+    has_goal = bool(scene.graph.graph[g.GOALS])
+    leaks = leak_rows(scene) if a is not None else None
+    surveys = survey_rows(scene) if a is not None else None
+    summary = _summary_cells(scene)
+    opportunities = _opportunities(scene)
+    figures = _figures(scene)
+    assumptions = assumptions_section(scene)
+    experiment = experiment_section(scene)
+    sections = _sections(scene, leaks, opportunities, figures, assumptions, trend, experiment)
+    tr = scene.t.gettext
+    subtitle = _subtitle(scene)
+    css = (
+        _css(scene)
+        + ("" if experiment is None else experiment_css(scene))
+        + _template("report.css")
+    )
+    footnote = _footnote(scene)
+    what_if_percent = level(0.1 if a is None else a.settings.what_if.percent / 100, lang=scene.lang)
+    env = _environment(scene)
     generated = escape(tr("Generated by journeymap from map {id}.")).format(
         id=Markup("<code>{}</code>").format(scene.map.id)
     )
@@ -269,16 +332,12 @@ def report(
         css=css,
         **_interactive(scene, variants, css),
         title=scene.map.title,
-        subtitle=" · ".join(bits),
+        subtitle=subtitle,
         summary=summary,
         sections=[(key, tr(heading)) for key, heading in sections],
         generated=generated,
         footnote=footnote,
-        canvas_uri=data_uri(canvas(scene, "svg"), svg),
-        emotions_uri=data_uri(emotions_chart(scene, "svg"), svg),
-        funnel_uri=data_uri(funnel_chart(scene, "svg"), svg) if a is not None else None,
-        leaks_uri=data_uri(leaks_chart(scene, "svg"), svg) if leaks else None,
-        scores_uri=data_uri(scores_chart(scene, "svg"), svg) if has_surveys else None,
+        **_pictures(scene, bool(leaks), has_surveys),
         leaks=leaks,
         figures=figures,
         surveys=surveys,

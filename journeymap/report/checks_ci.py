@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from typing import Any
+from dataclasses import dataclass, field
 
 from journeymap.checks import MapResult, Severity, exit_code
-from journeymap.findings import SEVERITY_RANK
+from journeymap.findings import SEVERITY_RANK, Finding
 from journeymap.report.checks_common import _all, _count_line, _line
 
 
@@ -80,6 +80,70 @@ def github(
     return "\n".join(out) + "\n"
 
 
+@dataclass
+class _Case:
+    """One JUnit test case: a check on one subject, its findings, and why it was skipped."""
+
+    name: str
+    subject: str
+    findings: list[Finding] = field(default_factory=list)
+    skipped: str | None = None
+    """The reason the check was disabled (lint turned off with a reason)."""
+
+
+def _cases(r: MapResult) -> list[_Case]:
+    """The test cases of one map: one per check and subject evaluated, then one per finding no
+    evaluation holds (load warnings, findings of results built by hand)."""
+    cases: dict[tuple[str, str], _Case] = {}
+    for ev in r.evaluated:
+        key = (ev.check.code, ev.outcome.subject)
+        case = cases.setdefault(key, _Case(f"{ev.check.code} {ev.check.name}", ev.outcome.subject))
+        if ev.finding is not None:
+            case.findings.append(ev.finding)
+        if ev.skipped is not None and ev.outcome.message is not None:
+            case.skipped = ev.skipped
+    covered = {id(f) for case in cases.values() for f in case.findings}
+    for f in r.findings:
+        if id(f) not in covered:
+            case = cases.setdefault((f.code, f.subject), _Case(f"{f.code} {f.name}", f.subject))
+            case.findings.append(f)
+    return list(cases.values())
+
+
+def _suite(root: ET.Element, r: MapResult, threshold: int) -> dict[str, int]:
+    """The test suite of one map: a case fails with a finding at or above ``threshold``, is
+    skipped when its check was disabled, and lists the findings below in ``system-out``;
+    returns its counts."""
+    suite = ET.SubElement(root, "testsuite", {"name": r.display})
+    counts = {"tests": 0, "failures": 0, "skipped": 0}
+    for case in _cases(r):
+        el = ET.SubElement(
+            suite,
+            "testcase",
+            {"classname": f"{r.map_id}.{case.name}", "name": case.subject, "file": r.display},
+        )
+        counts["tests"] += 1
+        failing = [f for f in case.findings if f.rank >= threshold]
+        other = [f for f in case.findings if f.rank < threshold]
+        if failing:
+            counts["failures"] += 1
+            first = failing[0]
+            if first.position is not None:
+                el.set("line", str(first.position.line))
+            fe = ET.SubElement(el, "failure", {"type": first.code, "message": first.message})
+            fe.text = "\n".join(_line(f) for f in failing)
+        elif case.skipped is not None and not case.findings:
+            counts["skipped"] += 1
+            ET.SubElement(el, "skipped", {"message": f"disabled: {case.skipped}"})
+        if other:
+            so = ET.SubElement(el, "system-out")
+            so.text = "\n".join(_line(f) for f in other)
+    for k, v in counts.items():
+        suite.set(k, str(v))
+    suite.set("errors", "0")
+    return counts
+
+
 def junit(
     results: list[MapResult], *, fail_on: Severity = Severity.ERROR, tool: str = "journeymap check"
 ) -> str:
@@ -92,67 +156,8 @@ def junit(
     root = ET.Element("testsuites", {"name": tool})
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for r in results:
-        suite = ET.SubElement(root, "testsuite", {"name": r.display})
-        cases: dict[tuple[str, str], dict[str, Any]] = {}
-        for ev in r.evaluated:
-            key = (ev.check.code, ev.outcome.subject)
-            case = cases.setdefault(
-                key,
-                {
-                    "name": f"{ev.check.code} {ev.check.name}",
-                    "subject": ev.outcome.subject,
-                    "findings": [],
-                    "skipped": None,
-                },
-            )
-            if ev.finding is not None:
-                case["findings"].append(ev.finding)
-            if ev.skipped is not None and ev.outcome.message is not None:
-                case["skipped"] = ev.skipped
-        covered = {id(f) for case in cases.values() for f in case["findings"]}
-        for f in r.findings:  # load warnings, and findings of results built by hand
-            if id(f) not in covered:
-                case = cases.setdefault(
-                    (f.code, f.subject),
-                    {
-                        "name": f"{f.code} {f.name}",
-                        "subject": f.subject,
-                        "findings": [],
-                        "skipped": None,
-                    },
-                )
-                case["findings"].append(f)
-        counts = {"tests": 0, "failures": 0, "skipped": 0}
-        for case in cases.values():
-            el = ET.SubElement(
-                suite,
-                "testcase",
-                {
-                    "classname": f"{r.map_id}.{case['name']}",
-                    "name": case["subject"],
-                    "file": r.display,
-                },
-            )
-            counts["tests"] += 1
-            failing = [f for f in case["findings"] if f.rank >= threshold]
-            other = [f for f in case["findings"] if f.rank < threshold]
-            if failing:
-                counts["failures"] += 1
-                first = failing[0]
-                if first.position is not None:
-                    el.set("line", str(first.position.line))
-                fe = ET.SubElement(el, "failure", {"type": first.code, "message": first.message})
-                fe.text = "\n".join(_line(f) for f in failing)
-            elif case["skipped"] is not None and not case["findings"]:
-                counts["skipped"] += 1
-                ET.SubElement(el, "skipped", {"message": f"disabled: {case['skipped']}"})
-            if other:
-                so = ET.SubElement(el, "system-out")
-                so.text = "\n".join(_line(f) for f in other)
-        for k, v in counts.items():
-            suite.set(k, str(v))
+        for k, v in _suite(root, r, threshold).items():
             totals[k] += v
-        suite.set("errors", "0")
     for k, v in totals.items():
         root.set(k, str(v))
     root.set("errors", "0")

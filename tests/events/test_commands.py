@@ -12,7 +12,7 @@ import yaml
 from journeymap.events import Columns, IngestOptions, ingest
 from journeymap.events.conform import conformance
 from journeymap.events.discover import discover
-from journeymap.events.ingest import segment_path
+from journeymap.events.ingest_output import segment_path
 from journeymap.graph import FLOW_RESIDUAL, VISITS, build_graph
 from journeymap.io import LoadedMap, load_map, load_overlay
 from tests.support import run_cli
@@ -238,6 +238,17 @@ def test_conform_findings_and_exit_codes(shop: tuple[Path, Path], tmp_path: Path
     r = run_cli("conform", str(m), str(clean))
     assert r.code == 0, r.out + r.err
     assert "journeymap conform passed: 1 map, 0 errors, 0 warnings" in r.out
+
+
+def test_conform_summary_spells_a_missing_share_as_every_figure(
+    shop: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """No transitions, so no share on shadow paths: the summary writes figures.MISSING."""
+    m, _ = shop
+    single = tmp_path / "single.csv"
+    single.write_text("user_id,timestamp,event\nu,2026-01-01T10:00:00Z,home\n", encoding="utf-8")
+    r = run_cli("conform", str(m), str(single))
+    assert r.out.endswith("coverage 100.0%, – of 0 transitions on shadow paths\n"), r.out + r.err
 
 
 def test_conform_speaks_every_check_format(shop: tuple[Path, Path], tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from journeymap.analysis import analyze
-from journeymap.events.imports import funnel_overlay, parse_steps, paths_overlay
+from journeymap.events.funnel_reports import funnel_overlay, parse_steps
+from journeymap.events.path_tables import paths_overlay
 from journeymap.graph import build_graph
 from journeymap.io import load_map
 from tests.support import MAPS, Result

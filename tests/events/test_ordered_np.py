@@ -20,7 +20,7 @@ import pytest
 
 from journeymap.events import IngestOptions, ingest
 from journeymap.events.duck import DuckEngine
-from journeymap.events.ingest import run_pipeline
+from journeymap.events.engines import run_pipeline
 from journeymap.events.inputs import log_files
 from journeymap.events.ordered_duck import ordered_plan, run_ordered
 from journeymap.events.ordered_np import Rows, dedup

@@ -13,9 +13,9 @@ from matplotlib.lines import Line2D
 from journeymap.model import JourneyMap
 from journeymap.render import build_scene, render
 from journeymap.render.canvas import draw_canvas
-from journeymap.render.charts import emotion_axes
 from journeymap.render.mpl import new_figure, style
 from journeymap.render.persona_cards import card_boxes, header_height, persona_grid
+from journeymap.render.persona_curves import emotion_axes
 from journeymap.render.scene import PAGES, Scene
 
 NAMES = (

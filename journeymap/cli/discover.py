@@ -1,0 +1,113 @@
+"""``journeymap discover``: draft a commented map from an event log."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from journeymap.cli.event_options import (
+    column_options,
+    end_progress,
+    engine_of,
+    engine_option,
+    make_options,
+    progress_printer,
+    speaks_options,
+)
+from journeymap.cli.options import output_option, quiet_option, to_stdout, write_output
+from journeymap.errors import UsageError
+from journeymap.events.inputs import expand
+
+
+@click.command()
+@click.argument("events", nargs=-1, required=True)
+@output_option("the draft map (YAML)", required=True, metavar="DRAFT")
+@click.option(
+    "--goal", default=None, metavar="EVENT", help="The event that counts as a conversion."
+)
+@click.option(
+    "--max-touchpoints",
+    default=20,
+    show_default=True,
+    type=int,
+    metavar="N",
+    help="How many of the most frequent events become touchpoints.",
+)
+@column_options
+@engine_option
+@click.option("--force", is_flag=True, help="Overwrite DRAFT if it exists.")
+@quiet_option
+@speaks_options
+def discover(
+    events: tuple[str, ...],
+    output: str,
+    goal: str | None,
+    max_touchpoints: int,
+    customer_column: str | None,
+    timestamp_column: str | None,
+    event_column: str | None,
+    session_column: str | None,
+    identity_columns: tuple[str, ...],
+    preset: str | None,
+    timezone: str,
+    strict: bool,
+    session_timeout: str,
+    timestamp_unit: str | None,
+    max_bad_rows: str,
+    engine: str,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Draft a commented map from an event log (CSV, Parquet, JSON lines; files or globs).
+
+    \b
+    The most frequent events become touchpoints (each listing its event), observed
+    transitions become 'next' (those under 1% of a touchpoint's departures are left out),
+    stages are guessed from where events typically fall in journeys, and --goal marks the
+    goal. A person then names, groups and annotates it. Ingesting the same log onto the
+    draft gives an overlay whose flow conserves exactly.
+
+    \b
+    Example:
+      journeymap discover clicks.csv --goal purchase -o draft.yaml
+    """
+    from journeymap.events.discover import discover as run_discover
+    from journeymap.events.discover import touchpoint_id
+
+    if not to_stdout(output) and os.path.exists(output) and not force:
+        raise UsageError(f"{output} exists already", hint="choose another path or pass --force")
+    opts = make_options(
+        customer_column,
+        timestamp_column,
+        event_column,
+        session_column,
+        timezone,
+        strict,
+        session_timeout,
+        timestamp_unit=timestamp_unit,
+        max_bad_rows=max_bad_rows,
+        identity_columns=identity_columns,
+        preset=preset,
+    )
+    stem = os.path.basename(output).split(".")[0] or "draft"
+    progress = progress_printer(quiet)
+    try:
+        draft = run_discover(
+            events,
+            opts,
+            map_id=touchpoint_id(stem, set()),
+            goal=goal,
+            max_touchpoints=max_touchpoints,
+            engine=engine_of(engine),
+            progress=progress,
+        )
+    finally:
+        end_progress(progress)
+    write_output(output, draft.text, [f.path for f in expand(events)])
+    if not to_stdout(output) and not quiet:
+        click.echo(
+            f"wrote {output}: {draft.touchpoints} touchpoints from {draft.events:,} events; "
+            f"next: journeymap validate {output}",
+            err=True,
+        )
