@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -36,11 +35,10 @@ from journeymap.events.ingest import Totals, totals_of
 from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.orders import goal_customers_sql, goal_list, ordering_of
 from journeymap.events.rows import check_rows
-from journeymap.events.settings import Engine, IngestOptions, SettingError
+from journeymap.events.settings import Engine, IngestOptions, Progress, SettingError
 from journeymap.events.sql import KEY_SPAN, lit, mapping_rules, where_columns
 from journeymap.model import Business, JourneyMap, parse_period
 
-Progress = Callable[[str], None]
 MAX_PERIODS = 10_000
 """More periods than this between the first and the last event is an error (bad timestamps)."""
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

@@ -35,7 +35,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from journeymap.findings import Finding, Severity
+from journeymap.figures import percent
+from journeymap.findings import Finding, Severity, touchpoint_subject
 from journeymap.io import LoadedMap
 from journeymap.model import JourneyMap, Overlay
 from journeymap.source import Position
@@ -106,7 +107,7 @@ def _never_taken(
             "JM402",
             f"declared transition {tid} -> {target} is never taken",
             _next_position(loaded, tid, target),
-            f"touchpoint:{tid}",
+            touchpoint_subject(tid),
             "remove it from next, or check the events of both touchpoints",
             touchpoint=tid,
             target=target,
@@ -123,7 +124,7 @@ def _never_visited(loaded: LoadedMap | None, tid: str) -> Finding:
         "JM403",
         f"touchpoint '{tid}' is never visited",
         _touchpoint_position(loaded, tid),
-        f"touchpoint:{tid}",
+        touchpoint_subject(tid),
         "check its events (the name or rules that map to it)",
         touchpoint=tid,
         count=0,
@@ -138,9 +139,9 @@ def _shadow_paths(
         _finding(
             "JM401",
             f"shadow path {tid} -> {target}: {count:,} transitions "
-            f"({(count / total if total else 0):.1%} of flow), not declared in the map",
+            f"({percent(count / total if total else 0)} of flow), not declared in the map",
             _touchpoint_position(loaded, tid),
-            f"touchpoint:{tid}",
+            touchpoint_subject(tid),
             f"declare '{target}' under next, or fix the events that map to it",
             touchpoint=tid,
             target=target,

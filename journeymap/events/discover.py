@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from journeymap.errors import UsageError, did_you_mean
 from journeymap.events.ingest import ingest
-from journeymap.events.settings import Engine, IngestOptions, SettingError
+from journeymap.events.settings import Engine, IngestOptions, Progress, SettingError
 from journeymap.io.writer import MAP_SCHEMA, modeline, yaml_scalar
 from journeymap.model import JourneyMap, OverlayTouchpoint
 
-Progress = Callable[[str], None]
 MIN_SHARE = 0.01
 """Transitions below this share of a touchpoint's departures are left out of the draft's ``next``."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from journeymap.events.csv_errors import csv_error, is_csv_error
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
-from journeymap.events.settings import Columns, Resources
+from journeymap.events.settings import Columns, Progress, Resources
 from journeymap.events.sql import (
     CHECKS,
     MAX_US,
@@ -29,8 +29,6 @@ from journeymap.events.sql import (
 if TYPE_CHECKING:
     from journeymap.events.arms_pass import ArmsPlan
     from journeymap.events.ordered_duck import OrderedPlan
-
-Progress = Callable[[str], None]
 
 
 def _scan(f: InputFile) -> str:

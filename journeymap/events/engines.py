@@ -7,18 +7,14 @@ the files, runs them and returns the result rows by query name, with those of an
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from journeymap.events.extra import Extra
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import InputFile
-from journeymap.events.settings import Engine, IngestOptions, SettingError
+from journeymap.events.settings import Engine, IngestOptions, Progress, SettingError
 from journeymap.events.sql import mapping_rules, statements, where_columns
 from journeymap.model import JourneyMap
-
-Progress = Callable[[str], None]
-"""Reports a stage of the run in words (the CLI shows it as a progress line)."""
 
 
 def run_pipeline(

@@ -28,12 +28,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from journeymap.events.engines import Progress, run_pipeline
+from journeymap.events.engines import run_pipeline
 from journeymap.events.extra import Extra
 from journeymap.events.ingest import IngestResult, build_results
 from journeymap.events.inputs import log_files
 from journeymap.events.rows import check_rows
-from journeymap.events.settings import Columns, Engine, IngestOptions
+from journeymap.events.settings import Columns, Engine, IngestOptions, Progress
 from journeymap.events.sql import KEY_SPAN, SEGMENTS_KEY, TIMED, ident, lit, stats_rows_sql
 from journeymap.model import JourneyMap, Overlay
 

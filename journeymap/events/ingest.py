@@ -26,14 +26,14 @@ from typing import Any
 
 from journeymap.events.censoring import Censoring
 from journeymap.events.conversion_time import time_to_convert
-from journeymap.events.engines import Progress, run_pipeline
+from journeymap.events.engines import run_pipeline
 from journeymap.events.extra import Extra, Rows
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import InputFile, log_files
 from journeymap.events.layers import provenance
 from journeymap.events.orders import goal_customers_sql, ordering_of
 from journeymap.events.rows import check_rows
-from journeymap.events.settings import Engine, IngestOptions, format_duration
+from journeymap.events.settings import Engine, IngestOptions, Progress, format_duration
 from journeymap.events.sql import goal_events_of
 from journeymap.model import JourneyMap, Overlay, OverlayTouchpoint
 

@@ -16,6 +16,9 @@ Journey = Literal["customer", "session"]
 TimestampUnit = Literal["s", "ms", "us", "ns"]
 TIMESTAMP_UNITS: tuple[TimestampUnit, ...] = ("s", "ms", "us", "ns")
 Engine = Literal["duckdb", "spark"]
+Progress = Callable[[str], None]
+"""Reports a stage of a run in words (the CLI shows it as a progress line; ``--quiet`` and CI
+give none)."""
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
 
 Spelling = Callable[[str], str]

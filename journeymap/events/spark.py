@@ -33,16 +33,14 @@ CPU seconds (``benchmarks/profile_spark.py``). On a cluster the session's own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from journeymap.events.identity import IdentityFigures
 from journeymap.events.inputs import TYPED_VALUES, InputFile, nested, require, require_columns
 from journeymap.events.layers import base_aliases, extra_columns, make_raw
-from journeymap.events.settings import Columns, SettingError
+from journeymap.events.settings import Columns, Progress, SettingError
 from journeymap.events.sql import CHECKS, RELATIONS, RESULTS, transpile
-
-Progress = Callable[[str], None]
 
 CUSTOMER_KEY = "jm_cid"
 """The column the parsed rows are partitioned by (the one row shuffle)."""
