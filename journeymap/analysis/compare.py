@@ -4,45 +4,42 @@ No statistics of regression gating here (that is ``journeymap check``'s baseline
 figures of both sides and their differences (``b - a``). Touchpoints are matched as the gate
 matches them (:func:`~journeymap.analysis.comparison.match_touchpoints`: by id, or by a
 ``formerly`` id of side b); touchpoints on one side only are ADDED or REMOVED, never compared.
+The result is a typed :class:`~journeymap.analysis.compare_results.SideBySide`; its
+``to_dict()`` is the JSON document.
 """
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
+from journeymap.analysis.compare_results import (
+    SUMMARY_FIGURES,
+    ComparedFigures,
+    ComparedSide,
+    FigurePair,
+    SideBySide,
+    StageRow,
+    SummaryPairs,
+    TopLeaks,
+    TouchpointRow,
+)
 from journeymap.analysis.comparison import match_touchpoints
 from journeymap.analysis.document import rounded
-from journeymap.analysis.results import Analysis, Leak, TouchpointFigures
+from journeymap.analysis.results import Analysis, TouchpointFigures
 from journeymap.i18n import N_
 
-SUMMARY_FIGURES = (
-    "entries",
-    "conversions",
-    "exits",
-    "observed_conversion_rate",
-    "conversion_probability",
-    "unknown_probability",
-    "expected_touchpoints",
-    "total_lost_conversions",
-    "total_lost_value",
-)
+__all__ = ["COMPARISON_NOTE", "SUMMARY_FIGURES", "SideBySide", "compare"]
+
 COMPARISON_NOTE = N_(
     "a plain side-by-side comparison: differences are not tested for significance "
     "(journeymap check's baseline gate does that)"
 )
 """The note of every comparison (English in the JSON; translated where it is printed)."""
-TOUCHPOINT_FIGURES = (
-    "visits",
-    "exits",
-    "departures",
-    "drop_off",
-    "conversion_probability",
-    "reach_probability",
-    "removal_effect",
-)
 
 
 def _diff(a: Any, b: Any) -> Any:
+    """``b - a`` when both are numbers (not booleans), else None."""
     if (
         isinstance(a, (int, float))
         and isinstance(b, (int, float))
@@ -53,22 +50,23 @@ def _diff(a: Any, b: Any) -> Any:
     return None
 
 
-def _side(an: Analysis, label: str | None) -> dict[str, Any]:
+def _side(an: Analysis, label: str | None) -> ComparedSide:
+    """Which analysis ``an`` is, as a side of the comparison."""
     s = an.settings
-    return {
-        "label": label,
-        "map": an.map.id,
-        "period": s.period,
-        "scenario": s.scenario,
-        "persona": s.persona,
-        "goal": s.goal,
-        "data": s.data,
-    }
+    return ComparedSide(
+        label=label,
+        map=an.map.id,
+        period=s.period,
+        scenario=s.scenario,
+        persona=s.persona,
+        goal=s.goal,
+        data=s.data,
+    )
 
 
 def compare(
     a: Analysis, b: Analysis, *, labels: tuple[str | None, str | None] = (None, None)
-) -> dict[str, Any]:
+) -> SideBySide:
     """Side-by-side figures of two analyses, ``change = b - a``.
 
     Examples
@@ -82,97 +80,111 @@ def compare(
     ...         {"id": "cart", "name": "Cart", "entries": 100, "next": {"paid": n}},
     ...         {"id": "paid", "name": "Paid", "goal": True}]}]}))
     >>> c = compare(analyze(m(60), samples=0), analyze(m(50), samples=0))
-    >>> c["summary"]["conversion_probability"]
-    {'a': 0.6, 'b': 0.5, 'change': -0.1}
-    >>> c["touchpoints"][0]["change"]["drop_off"]
+    >>> c.summary.conversion_probability
+    FigurePair(a=0.6, b=0.5, change=-0.1)
+    >>> c.touchpoints[0].change.drop_off
     0.1
+    >>> c.to_dict()["summary"]["conversion_probability"]
+    {'a': 0.6, 'b': 0.5, 'change': -0.1}
     """
-    summary = {
-        k: {
-            "a": getattr(a.summary, k),
-            "b": getattr(b.summary, k),
-            "change": _diff(getattr(a.summary, k), getattr(b.summary, k)),
+    summary = SummaryPairs(
+        **{
+            k: FigurePair(
+                a=getattr(a.summary, k),
+                b=getattr(b.summary, k),
+                change=_diff(getattr(a.summary, k), getattr(b.summary, k)),
+            )
+            for k in SUMMARY_FIGURES
         }
-        for k in SUMMARY_FIGURES
-    }
-    rows = _touchpoint_rows(a, b)
-    stages = _stage_rows(a, b)
-    doc = {
-        "journeymap-comparison": 1,
-        "a": _side(a, labels[0]),
-        "b": _side(b, labels[1]),
-        "unit": a.settings.unit,
-        "currency": b.settings.currency or a.settings.currency,
-        "summary": summary,
-        "touchpoints": rows,
-        "stages": stages,
-        "top_leaks": {
-            "a": [lk.touchpoint for lk in a.leaks[:5]],
-            "b": [lk.touchpoint for lk in b.leaks[:5]],
-        },
-        "note": COMPARISON_NOTE,
-    }
-    return rounded(doc)
+    )
+    side_by_side = SideBySide(
+        a=_side(a, labels[0]),
+        b=_side(b, labels[1]),
+        unit=a.settings.unit,
+        currency=b.settings.currency or a.settings.currency,
+        summary=summary,
+        touchpoints=_touchpoint_rows(a, b),
+        stages=_stage_rows(a, b),
+        top_leaks=TopLeaks(
+            a=tuple(lk.touchpoint for lk in a.leaks[:5]),
+            b=tuple(lk.touchpoint for lk in b.leaks[:5]),
+        ),
+        note=COMPARISON_NOTE,
+    )
+    return rounded(side_by_side)
 
 
-def _touchpoint_rows(a: Analysis, b: Analysis) -> list[dict[str, Any]]:
+def _touchpoint_rows(a: Analysis, b: Analysis) -> tuple[TouchpointRow, ...]:
     """The touchpoints side by side: a's in its order (compared, renamed or removed), then the
     ones added in b."""
     a_tps = {t.id: t for t in a.touchpoints}
     b_tps = {t.id: t for t in b.touchpoints}
     matched = match_touchpoints({tid: list(t.formerly) for tid, t in b_tps.items()}, a_tps)
     renamed = {aid: bid for bid, aid in matched.items() if aid != bid}  # a id -> b id
-    rows: list[dict[str, Any]] = []
+    rows: list[TouchpointRow] = []
     matched_b: set[str] = set()
     for aid, ta in a_tps.items():
         bid = aid if aid in b_tps else renamed.get(aid)
         if bid is None:
-            rows.append(
-                {"id": aid, "status": "REMOVED", "a": _figures(a, ta), "b": None, "change": None}
-            )
+            rows.append(TouchpointRow(aid, "REMOVED", None, _figures(a, ta), None, None))
             continue
         matched_b.add(bid)
         fa, fb = _figures(a, ta), _figures(b, b_tps[bid])
         rows.append(
-            {
-                "id": bid,
-                "status": "RENAMED" if bid != aid else "COMPARED",
-                "formerly": aid if bid != aid else None,
-                "a": fa,
-                "b": fb,
-                "change": {k: _diff(fa[k], fb[k]) for k in fa},
-            }
+            TouchpointRow(
+                id=bid,
+                status="RENAMED" if bid != aid else "COMPARED",
+                formerly=aid if bid != aid else None,
+                a=fa,
+                b=fb,
+                change=_changes(fa, fb),
+            )
         )
     for bid, tb in b_tps.items():
         if bid not in matched_b:
-            rows.append(
-                {"id": bid, "status": "ADDED", "a": None, "b": _figures(b, tb), "change": None}
-            )
-    return rows
+            rows.append(TouchpointRow(bid, "ADDED", None, None, _figures(b, tb), None))
+    return tuple(rows)
 
 
-def _stage_rows(a: Analysis, b: Analysis) -> list[dict[str, Any]]:
+def _stage_rows(a: Analysis, b: Analysis) -> tuple[StageRow, ...]:
     """The reach probability of each stage of b beside a's (None where a has no such stage)."""
     stages = []
     for s in b.stages:
         sa = a.stage(s.id)
         ra = None if sa is None else sa.reach_probability
         stages.append(
-            {
-                "id": s.id,
-                "a": ra,
-                "b": s.reach_probability,
-                "change": _diff(ra, s.reach_probability),
-            }
+            StageRow(
+                id=s.id,
+                a=ra,
+                b=s.reach_probability,
+                change=_diff(ra, s.reach_probability),
+            )
         )
-    return stages
+    return tuple(stages)
 
 
-def _figures(an: Analysis, t: TouchpointFigures) -> dict[str, Any]:
-    out: dict[str, Any] = {k: getattr(t, k) for k in TOUCHPOINT_FIGURES}
-    leak: Leak | None = an.leak(t.id)
-    out["lost_conversions"] = None if leak is None else leak.lost_conversions
-    out["lost_value"] = None if leak is None else leak.lost_value
+def _figures(an: Analysis, t: TouchpointFigures) -> ComparedFigures:
+    """The figures of touchpoint ``t`` of analysis ``an`` that a comparison shows."""
+    leak = an.leak(t.id)
     survey = an.survey(t.id)
-    out.update({kind: survey.headline(kind) for kind in ("nps", "csat", "ces")})
-    return out
+    return ComparedFigures(
+        visits=t.visits,
+        exits=t.exits,
+        departures=t.departures,
+        drop_off=t.drop_off,
+        conversion_probability=t.conversion_probability,
+        reach_probability=t.reach_probability,
+        removal_effect=t.removal_effect,
+        lost_conversions=None if leak is None else leak.lost_conversions,
+        lost_value=None if leak is None else leak.lost_value,
+        nps=survey.headline("nps"),
+        csat=survey.headline("csat"),
+        ces=survey.headline("ces"),
+    )
+
+
+def _changes(fa: ComparedFigures, fb: ComparedFigures) -> ComparedFigures:
+    """Each figure's change ``b - a`` (:func:`_diff`) between two sides of a touchpoint."""
+    return ComparedFigures(
+        **{f.name: _diff(getattr(fa, f.name), getattr(fb, f.name)) for f in fields(fa)}
+    )

@@ -179,19 +179,21 @@ def analyze(
         inputs += more
         if compare_data is not None:  # the other period is the baseline (a)
             same = other_result.settings.period == result.settings.period
-            doc = compare(
+            side_by_side = compare(
                 other_result,
                 result,
                 labels=(compare_data, data or map_path) if same else (None, None),
             )
         else:
-            doc = compare(result, other_result, labels=(scenario or "as written", compare_scenario))
+            side_by_side = compare(
+                result, other_result, labels=(scenario or "as written", compare_scenario)
+            )
         if table != "leaks":
             raise UsageError(
                 f"--table {table} is not available with --compare-data or --compare-scenario",
                 hint="write the CX figures of each side with its own analyze run",
             )
-        text = render_analysis(doc, fmt, lang=language_for(override, declared[0]))
+        text = render_analysis(side_by_side, fmt, lang=language_for(override, declared[0]))
     else:
         text = render_analysis(result, fmt, table, lang=language_for(override, declared[0]))
     write_output(output, text, inputs)

@@ -1,9 +1,11 @@
 """Analysis results (:class:`~journeymap.analysis.results.Analysis`) and side-by-side
-comparison documents (``compare(...)``) to text: pure functions picked by :class:`AnalysisFormat`.
+comparisons (:class:`~journeymap.analysis.compare_results.SideBySide`, of ``compare(...)``) to
+text: pure functions picked by :class:`AnalysisFormat`.
 
 The terminal table is what a CX lead reads first: the ranked leaks in plain words. Markdown is
 ready to paste into an issue or a pull request. CSV is the leak table. JSON is the contract
-(the analysis' one serializer, :meth:`Analysis.to_dict`). Every figure is printed through
+(the analysis' one serializer, :meth:`Analysis.to_dict`; a comparison's
+:meth:`SideBySide.to_dict`). Every figure is printed through
 :mod:`journeymap.figures`.
 """
 
@@ -15,12 +17,12 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
+from journeymap.analysis.compare_results import SideBySide
 from journeymap.analysis.document import encode
 from journeymap.analysis.results import Analysis
 from journeymap.i18n import ENGLISH, Language
 from journeymap.report.analysis_compare import (
     _SUMMARY_WORDS,
-    Comparison,
     comparison_csv,
     comparison_markdown,
     comparison_table,
@@ -114,6 +116,11 @@ def to_json(a: Analysis) -> str:
     return json_text(a.to_dict())
 
 
+def comparison_json(c: SideBySide) -> str:
+    """A side-by-side comparison as its JSON document (:meth:`SideBySide.to_dict`)."""
+    return json_text(c.to_dict())
+
+
 def json_text(doc: Mapping[str, Any]) -> str:
     """A JSON document as ``journeymap analyze`` writes it (two-space indent, UTF-8 text)."""
     return encode(doc) + "\n"
@@ -129,7 +136,7 @@ FORMATTERS: dict[AnalysisFormat, Callable[..., str]] = {
 
 COMPARISON_FORMATTERS: dict[AnalysisFormat, Callable[..., str]] = {
     AnalysisFormat.TABLE: comparison_table,
-    AnalysisFormat.JSON: json_text,
+    AnalysisFormat.JSON: comparison_json,
     AnalysisFormat.MARKDOWN: comparison_markdown,
     AnalysisFormat.CSV: comparison_csv,
 }
@@ -140,7 +147,7 @@ HUMAN = (AnalysisFormat.TABLE, AnalysisFormat.MARKDOWN)
 
 
 def render_analysis(
-    result: Analysis | Comparison,
+    result: Analysis | SideBySide,
     fmt: AnalysisFormat | str,
     table: CsvTable | str = CsvTable.LEAKS,
     *,
@@ -165,9 +172,9 @@ __all__ = [
     "HUMAN",
     "_SUMMARY_WORDS",
     "AnalysisFormat",
-    "Comparison",
     "CsvTable",
     "comparison_csv",
+    "comparison_json",
     "comparison_markdown",
     "comparison_table",
     "json_text",

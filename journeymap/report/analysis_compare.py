@@ -1,11 +1,12 @@
-"""A side-by-side comparison document (``compare(...)``) as a table, Markdown and CSV."""
+"""A side-by-side comparison (:class:`~journeymap.analysis.compare_results.SideBySide`, of
+``compare(...)``) as a table, Markdown and CSV (its JSON is :meth:`SideBySide.to_dict`)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from typing import Any
 
+from journeymap.analysis.compare_results import ComparedFigures, ComparedSide, SideBySide
 from journeymap.figures import (
     MISSING,
     change,
@@ -18,10 +19,6 @@ from journeymap.i18n import ENGLISH, N_, NC_, Language, Translator, translator
 from journeymap.report.analysis_text import _md_row, _table
 from journeymap.report.analysis_words import _unit
 from journeymap.report.formats import CsvWriter, escape_markdown
-
-Comparison = Mapping[str, Any]
-"""The side-by-side document of :func:`journeymap.analysis.compare` (JSON-ready)."""
-
 
 _FRACTIONS = (
     "drop_off",
@@ -45,7 +42,7 @@ _SUMMARY_WORDS = {
     "total_lost_conversions": N_("total lost conversions"),
     "total_lost_value": N_("total lost value"),
 }
-"""The figures of a comparison's summary in words (``compare.SUMMARY_FIGURES``)."""
+"""The figures of a comparison's summary in words (``compare_results.SUMMARY_FIGURES``)."""
 
 
 _STATUS_WORDS = {
@@ -57,11 +54,12 @@ _STATUS_WORDS = {
 """What happened to a touchpoint between the two sides, in words."""
 
 
-def _side_label(side: Mapping[str, Any]) -> str:
-    if side["label"]:
-        return str(side["label"])
-    parts = [side["period"], side["scenario"], side["persona"]]
-    return " / ".join(str(p) for p in parts if p) or str(side["map"])
+def _side_label(side: ComparedSide) -> str:
+    """The name of a side: its label, else its period / scenario / persona, else its map."""
+    if side.label:
+        return side.label
+    parts = [side.period, side.scenario, side.persona]
+    return " / ".join(p for p in parts if p) or str(side.map)
 
 
 def _fmt(key: str, v: Any, lang: Language = ENGLISH) -> str:
@@ -78,17 +76,17 @@ def _fmt_change(key: str, v: Any, lang: Language = ENGLISH) -> str:
     return points(v, lang=lang) if key in _FRACTIONS else change(v, lang=lang)
 
 
-def _comparison_rows(doc: Comparison, t: Translator) -> tuple[list[list[str]], list[list[str]]]:
+def _comparison_rows(doc: SideBySide, t: Translator) -> tuple[list[list[str]], list[list[str]]]:
     L = t.lang
-    a, b = _side_label(doc["a"]), _side_label(doc["b"])
+    a, b = _side_label(doc.a), _side_label(doc.b)
     summary = [[t.gettext("figure"), a, b, t.gettext("change")]]
-    for k, v in doc["summary"].items():
+    for k, v in doc.summary.pairs():
         summary.append(
             [
                 t.gettext(_SUMMARY_WORDS[k]),
-                _fmt(k, v["a"], L),
-                _fmt(k, v["b"], L),
-                _fmt_change(k, v["change"], L),
+                _fmt(k, v.a, L),
+                _fmt(k, v.b, L),
+                _fmt_change(k, v.change, L),
             ]
         )
     drop, lost = t.gettext("drop-off {side}"), t.gettext("lost {side}")
@@ -103,73 +101,75 @@ def _comparison_rows(doc: Comparison, t: Translator) -> tuple[list[list[str]], l
             lost.format(side=b),
         ]
     ]
-    for tp in doc["touchpoints"]:
-        fa, fb, ch = tp["a"] or {}, tp["b"] or {}, tp["change"] or {}
+    for tp in doc.touchpoints:
+        fa, fb, ch = tp.a, tp.b, tp.change
         tps.append(
             [
-                tp["id"],
-                t.pgettext("comparison", _STATUS_WORDS.get(tp["status"], tp["status"])),
-                _fmt("drop_off", fa.get("drop_off"), L),
-                _fmt("drop_off", fb.get("drop_off"), L),
-                _fmt_change("drop_off", ch.get("drop_off"), L),
-                _fmt("lost", fa.get("lost_conversions"), L),
-                _fmt("lost", fb.get("lost_conversions"), L),
+                tp.id,
+                t.pgettext("comparison", _STATUS_WORDS[tp.status]),
+                _fmt("drop_off", None if fa is None else fa.drop_off, L),
+                _fmt("drop_off", None if fb is None else fb.drop_off, L),
+                _fmt_change("drop_off", None if ch is None else ch.drop_off, L),
+                _fmt("lost", None if fa is None else fa.lost_conversions, L),
+                _fmt("lost", None if fb is None else fb.lost_conversions, L),
             ]
         )
     return summary, tps
 
 
-def comparison_table(doc: Comparison, *, lang: Language = ENGLISH) -> str:
+def comparison_table(doc: SideBySide, *, lang: Language = ENGLISH) -> str:
     t = translator(lang)
     summary, tps = _comparison_rows(doc, t)
     head = t.gettext("Comparison: {a} (a) vs {b} (b), counted in {unit}").format(
-        a=_side_label(doc["a"]),
-        b=_side_label(doc["b"]),
-        unit=_unit(t, str(doc["unit"])),
+        a=_side_label(doc.a),
+        b=_side_label(doc.b),
+        unit=_unit(t, doc.unit),
     )
     out = [head, ""]
     out += [*_table(summary, "lrrr"), "", *_table(tps, "llrrrrr")]
-    out += ["", t.gettext(doc["note"])]
+    out += ["", t.gettext(doc.note)]
     return "\n".join(out) + "\n"
 
 
-def comparison_markdown(doc: Comparison, *, lang: Language = ENGLISH) -> str:
+def comparison_markdown(doc: SideBySide, *, lang: Language = ENGLISH) -> str:
     t = translator(lang)
     summary, tps = _comparison_rows(doc, t)
-    a, b = escape_markdown(_side_label(doc["a"])), escape_markdown(_side_label(doc["b"]))
+    a, b = escape_markdown(_side_label(doc.a)), escape_markdown(_side_label(doc.b))
     out = ["## " + t.gettext("Comparison: {a} vs {b}").format(a=a, b=b), ""]
     for rows in (summary, tps):
         out.append(_md_row(rows[0]))
         out.append("|" + "---|" * len(rows[0]))
         out += [_md_row(r) for r in rows[1:]]
         out.append("")
-    out.append(f"_{t.gettext(doc['note'])}_")
+    out.append(f"_{t.gettext(doc.note)}_")
     return "\n".join(out) + "\n"
 
 
-def comparison_csv(doc: Comparison) -> str:
+_CSV_FIGURES = (
+    "visits",
+    "exits",
+    "drop_off",
+    "conversion_probability",
+    "lost_conversions",
+    "lost_value",
+    "nps",
+    "csat",
+    "ces",
+)
+"""The figures (of :class:`ComparedFigures`) of each side that the comparison's CSV writes."""
+
+
+def _csv_cells(f: ComparedFigures | None) -> list[Any]:
+    """One side's cells of a CSV row (empty for null, and for a touchpoint not on that side)."""
+    values = [None if f is None else getattr(f, k) for k in _CSV_FIGURES]
+    return ["" if v is None else v for v in values]
+
+
+def comparison_csv(doc: SideBySide) -> str:
     buf = io.StringIO()
     w = CsvWriter(buf)
-    keys = [
-        "visits",
-        "exits",
-        "drop_off",
-        "conversion_probability",
-        "lost_conversions",
-        "lost_value",
-        "nps",
-        "csat",
-        "ces",
-    ]
+    keys = _CSV_FIGURES
     w.writerow(["touchpoint", "status", *[f"{k}_a" for k in keys], *[f"{k}_b" for k in keys]])
-    for t in doc["touchpoints"]:
-        fa, fb = t["a"] or {}, t["b"] or {}
-        w.writerow(
-            [
-                t["id"],
-                t["status"],
-                *["" if fa.get(k) is None else fa.get(k) for k in keys],
-                *["" if fb.get(k) is None else fb.get(k) for k in keys],
-            ]
-        )
+    for t in doc.touchpoints:
+        w.writerow([t.id, t.status, *_csv_cells(t.a), *_csv_cells(t.b)])
     return buf.getvalue()

@@ -73,15 +73,16 @@ def test_compare_two_periods_by_hand(write: WriteFile) -> None:
     loaded = load_map(m, data=o)
     q2 = analyze(build_graph(loaded.map, loaded.overlay), samples=0)
     c = compare(q2, q3)
-    assert c["a"]["period"] == "2026-Q2" and c["b"]["period"] == "2026-Q3"
-    conv = c["summary"]["conversion_probability"]
-    assert conv["a"] == pytest.approx(44 / 200) and conv["b"] == pytest.approx(30 / 100)
-    assert conv["change"] == pytest.approx(0.3 - 0.22)
-    cart = next(t for t in c["touchpoints"] if t["id"] == "cart")
+    assert c.a.period == "2026-Q2" and c.b.period == "2026-Q3"
+    conv = c.summary.conversion_probability
+    assert conv.a == pytest.approx(44 / 200) and conv.b == pytest.approx(30 / 100)
+    assert conv.change == pytest.approx(0.3 - 0.22)
+    cart = next(t for t in c.touchpoints if t.id == "cart")
+    assert cart.a is not None and cart.b is not None and cart.change is not None
     # Q2 cart: 80 visits + 0 -> 40 paid, 6 back, 34 exits; Q3: 55 visits, 30 paid, 25 exits
-    assert cart["a"]["drop_off"] == pytest.approx(34 / 80)
-    assert cart["b"]["drop_off"] == pytest.approx(25 / 55)
-    assert cart["change"]["drop_off"] == pytest.approx(25 / 55 - 34 / 80)
+    assert cart.a.drop_off == pytest.approx(34 / 80)
+    assert cart.b.drop_off == pytest.approx(25 / 55)
+    assert cart.change.drop_off == pytest.approx(25 / 55 - 34 / 80)
 
 
 def test_compare_matches_renamed_touchpoints(write: WriteFile) -> None:
@@ -107,10 +108,15 @@ def test_compare_matches_renamed_touchpoints(write: WriteFile) -> None:
         analyze(build_graph(load_map(old).map), samples=0),
         analyze(build_graph(load_map(new).map), samples=0),
     )
-    status = {t["id"]: t["status"] for t in c["touchpoints"]}
+    status = {t.id: t.status for t in c.touchpoints}
     assert status == {"ad": "COMPARED", "help": "REMOVED", "cart": "RENAMED", "paid": "COMPARED"}
-    cart = next(t for t in c["touchpoints"] if t["id"] == "cart")
-    assert cart["formerly"] == "basket" and cart["change"]["visits"] == 50 - 55
+    cart = next(t for t in c.touchpoints if t.id == "cart")
+    assert cart.formerly == "basket" and cart.change is not None and cart.change.visits == 50 - 55
+    # the JSON keeps the row shapes: formerly on matched rows only (null when COMPARED)
+    rows = {t["id"]: t for t in c.to_dict()["touchpoints"]}
+    assert list(rows["help"]) == ["id", "status", "a", "b", "change"]
+    assert list(rows["ad"]) == ["id", "status", "formerly", "a", "b", "change"]
+    assert rows["ad"]["formerly"] is None and rows["help"]["b"] is None
 
 
 def test_cli_compare_with_the_previous_quarter() -> None:
@@ -141,6 +147,40 @@ def test_cli_compare_with_the_previous_quarter() -> None:
         "0",
     )
     assert md.code == 0 and md.out.startswith("## Comparison: as written vs to-be")
+
+
+def test_the_typed_comparison_is_the_json_the_cli_writes() -> None:
+    """``compare(...).to_dict()`` is, key for key and value for value, the document
+    ``analyze --compare-data --format json`` writes; and one typed figure, worked by hand: a
+    touchpoint's change of drop-off is b - a."""
+    q2_overlay = MAPS / "overlays" / "first-purchase.2026-Q2.yaml"
+    r = run_cli(
+        "analyze",
+        str(MAPS / "first-purchase.yaml"),
+        "--compare-data",
+        str(q2_overlay),
+        "--format",
+        "json",
+        "--samples",
+        "0",
+    )
+    assert r.code == 0, r.err
+    path = MAPS / "first-purchase.yaml"
+    loaded = load_map(path, data=q2_overlay)
+    q2 = analyze(build_graph(loaded.map, loaded.overlay), samples=0)
+    q3 = analyze(build_graph(load_map(path).map), samples=0)
+    c = compare(q2, q3)
+    assert c.to_dict() == json.loads(r.out)
+    assert json.dumps(c.to_dict(), ensure_ascii=False, indent=2) + "\n" == r.out
+    row = next(t for t in c.touchpoints if t.id == "checkout")
+    assert row.status == "COMPARED" and row.change is not None
+    # by hand, from the overlay's comment: 4850 of 5680 went on to payment in Q2 (830 exits),
+    # 4700 of 5900 in Q3 (1200 exits)
+    assert row.change.drop_off == pytest.approx(1200 / 5900 - 830 / 5680, abs=1e-9)
+    assert (q2.touchpoint("checkout").departures, q3.touchpoint("checkout").departures) == (
+        5680,
+        5900,
+    )
 
 
 def test_persona_and_scenario_are_in_settings() -> None:
