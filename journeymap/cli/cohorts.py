@@ -22,10 +22,16 @@ from journeymap.cli.event_options import (
     speaks_options,
 )
 from journeymap.cli.lang import checked_lang, lang_option
-from journeymap.cli.options import output_option, quiet_option, to_stdout, write_output
+from journeymap.cli.options import (
+    output_option,
+    overlay_format,
+    quiet_option,
+    to_stdout,
+    write_output,
+)
 from journeymap.errors import UsageError
 from journeymap.i18n import language_for
-from journeymap.io import OverlayFormat, dump_overlay, load_map
+from journeymap.io import dump_overlay, load_map
 from journeymap.report.cohorts import CohortFormat
 from journeymap.report.formats import choices
 
@@ -309,8 +315,7 @@ def _business_overlay(map_id: str, period: str, run: CohortRun, output: str) -> 
             "business": run.business,
         }
     )
-    fmt = OverlayFormat.JSON if output.endswith(".json") else OverlayFormat.YAML
-    return dump_overlay(overlay, fmt, header=BUSINESS_HEADER)
+    return dump_overlay(overlay, overlay_format(None, output), header=BUSINESS_HEADER)
 
 
 def _chart_format(chart: str | None) -> str | None:

@@ -238,6 +238,13 @@ def test_write_business_feeds_analyze(tmp_path: Path, log: Log) -> None:
     metrics = json.loads(a.out)["metrics"]
     assert metrics["retention_rate"]["value"] == 0.5  # (E - N) / S = (2 - 1) / 2
     assert metrics["churn_rate"]["value"] == 0.5  # lost / S
+    # a .JSON name (any case) is a JSON overlay, as every command that writes one decides
+    upper = tmp_path / "2026-02.JSON"
+    r = run_cli(
+        "cohorts", str(path), "--map", str(mp), "--write-business", "2026-02", "-o", str(upper)
+    )
+    assert r.code == 0, r.err
+    assert json.loads(upper.read_text(encoding="utf-8"))["business"]["customers_lost"] == 1
     first = run_cli(
         "cohorts", str(path), "--map", str(mp), "--write-business", "2026-01", "-o", str(out)
     )
