@@ -80,7 +80,7 @@ def _model_fields() -> Iterator[tuple[str, str, Any, list[Any]]]:
         if (
             isinstance(cls, type)
             and issubclass(cls, BaseModel)
-            and cls.__module__ == model.__name__
+            and cls.__module__.startswith(f"{model.__name__}.")
         ):
             for key, info in cls.model_fields.items():
                 annotation: Any = info.annotation

@@ -1,0 +1,156 @@
+"""The journey map as its authors wrote it: pydantic v2 models, frozen, no unknown keys.
+
+Pure data: nothing here reads files, builds graphs or draws. :mod:`journeymap.io` reads YAML
+into these models and resolves references in a second pass; :mod:`journeymap.graph` turns a
+:class:`JourneyMap` into a networkx graph. ``docs/format.md`` documents every field.
+
+One module per section of the format, each importing only the sections it is made of: the
+shared types (``base``), the period, evidence, surveys, business inputs, effects,
+opportunities, touchpoints, checks, experiments and scenarios, the map itself (``journey``)
+and the overlay. Import every name from here, :mod:`journeymap.model`.
+"""
+
+from journeymap.model.base import (
+    ID_PATTERN,
+    MAX_MAGNITUDE,
+    Count,
+    Fraction,
+    Id,
+    NonNegative,
+    Number,
+    ShortText,
+    Text,
+)
+from journeymap.model.business import Business, Durations, TimeUnit, TouchpointBusiness
+from journeymap.model.checks import (
+    DURATION_UNITS,
+    Checks,
+    DecreaseThreshold,
+    Duration,
+    DurationLimit,
+    IncreaseThreshold,
+    Limit,
+    LintDisable,
+    LintSettings,
+    MetricLimits,
+    Regression,
+    ServiceLimit,
+    Severity,
+    StageLimits,
+    TouchpointLimits,
+    parse_duration,
+)
+from journeymap.model.effects import EFFECT_PATTERN, parse_effect, parse_signed_effect
+from journeymap.model.evidence import Evidence, EvidenceKind
+from journeymap.model.experiments import Experiment, ExperimentArm, ExperimentMetric, Scenario
+from journeymap.model.journey import JourneyMap, UnknownGoalError, select_goals
+from journeymap.model.opportunities import (
+    OPEN_STATUSES,
+    Expected,
+    ExpectedTransition,
+    FewerPoints,
+    Opportunity,
+    OpportunityStatus,
+    ShareOfExits,
+)
+from journeymap.model.overlay import Overlay, OverlayTouchpoint, TimeRange, TimeToConvert
+from journeymap.model.period import Period, PeriodRange, parse_period, period_bounds, period_label
+from journeymap.model.surveys import (
+    CES_SCALE,
+    CSAT_SCALE,
+    CSAT_TOP_BOX,
+    NPS_DETRACTORS,
+    NPS_PROMOTERS,
+    NPS_SCALE,
+    Answer,
+    CesSurvey,
+    CsatSurvey,
+    Direction,
+    NpsSurvey,
+    Scores,
+    Survey,
+    ces_answers,
+    nps_counts,
+)
+from journeymap.model.touchpoints import Emotion, EventRule, Persona, Regex, Stage, Touchpoint
+
+__all__ = [
+    "CES_SCALE",
+    "CSAT_SCALE",
+    "CSAT_TOP_BOX",
+    "DURATION_UNITS",
+    "EFFECT_PATTERN",
+    "ID_PATTERN",
+    "MAX_MAGNITUDE",
+    "NPS_DETRACTORS",
+    "NPS_PROMOTERS",
+    "NPS_SCALE",
+    "OPEN_STATUSES",
+    "Answer",
+    "Business",
+    "CesSurvey",
+    "Checks",
+    "Count",
+    "CsatSurvey",
+    "DecreaseThreshold",
+    "Direction",
+    "Duration",
+    "DurationLimit",
+    "Durations",
+    "Emotion",
+    "EventRule",
+    "Evidence",
+    "EvidenceKind",
+    "Expected",
+    "ExpectedTransition",
+    "Experiment",
+    "ExperimentArm",
+    "ExperimentMetric",
+    "FewerPoints",
+    "Fraction",
+    "Id",
+    "IncreaseThreshold",
+    "JourneyMap",
+    "Limit",
+    "LintDisable",
+    "LintSettings",
+    "MetricLimits",
+    "NonNegative",
+    "NpsSurvey",
+    "Number",
+    "Opportunity",
+    "OpportunityStatus",
+    "Overlay",
+    "OverlayTouchpoint",
+    "Period",
+    "PeriodRange",
+    "Persona",
+    "Regex",
+    "Regression",
+    "Scenario",
+    "Scores",
+    "ServiceLimit",
+    "Severity",
+    "ShareOfExits",
+    "ShortText",
+    "Stage",
+    "StageLimits",
+    "Survey",
+    "Text",
+    "TimeRange",
+    "TimeToConvert",
+    "TimeUnit",
+    "Touchpoint",
+    "TouchpointBusiness",
+    "TouchpointLimits",
+    "UnknownGoalError",
+    "ces_answers",
+    "nps_counts",
+    "parse_duration",
+    "parse_effect",
+    "parse_period",
+    "parse_signed_effect",
+    "period_bounds",
+    "period_label",
+    "select_goals",
+]
