@@ -28,7 +28,6 @@ LONG_FUNCTIONS: dict[str, str] = {
 LONG_MODULES: dict[str, str] = {
     "journeymap/checks/regression.py": "most of it is runnable docstrings (a bad map, a good map and a baseline per check)",
     "journeymap/analysis/chain.py": "the absorbing chain and its solvers, with worked docstrings",
-    "journeymap/analysis/core.py": "results slice: typed results and named steps",
 }
 
 

@@ -17,7 +17,7 @@ Each opportunity object is priced on one basis (``docs/decisions.md``, "Value at
     Efron and Tibshirani 1993, percentile interval), customers independent.
 ``scenario`` (it names a scenario)
     ``E' C' - E C`` (and the same in value) between the map with the scenario applied and the
-    map as written, both solved by :func:`~journeymap.analysis.core.prepare` as ``analyze
+    map as written, both solved by :func:`~journeymap.analysis.run.prepare` as ``analyze
     --compare-scenario`` does. No interval: a scenario's counts are a forecast, and the
     bootstrap of measured counts says nothing of its uncertainty.
 ``leak-bound`` (neither)

@@ -48,5 +48,5 @@ def test_every_json_name_is_documented() -> None:
         for key in doc[part][0]:
             assert key in names, (part, key)
     warning_codes = set(re.findall(r"\| (JM5\d\d) \|", TEXT))
-    source = (ROOT / "journeymap" / "analysis" / "core.py").read_text(encoding="utf-8")
+    source = (ROOT / "journeymap" / "analysis" / "analysis_warnings.py").read_text(encoding="utf-8")
     assert set(re.findall(r'"(JM5\d\d)"', source)) <= warning_codes
