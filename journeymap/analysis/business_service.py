@@ -111,6 +111,8 @@ def service_time(d: Durations) -> ServiceTime:
     >>> t = service_time(Durations(samples=[4, 1, 10, 5]))
     >>> t.mean, t.median, t.count, round(t.p90, 2)
     (5.0, 4.5, 4, 8.5)
+    >>> t.to_json()
+    {'mean': 5.0, 'median': 4.5, 'p90': 8.5, 'count': 4, 'unit': 'minutes', 'hours': 'calendar'}
     """
     if d.samples:
         s = sorted(d.samples)
@@ -118,16 +120,6 @@ def service_time(d: Durations) -> ServiceTime:
         return ServiceTime(statistics.fmean(s), statistics.median(s), len(s), d.unit, d.hours, p90)
     reason = text("no samples") if d.mean is None and d.median is None else None
     return ServiceTime(d.mean, d.median, d.count, d.unit, d.hours, reason_text=reason)
-
-
-def durations(d: Durations) -> dict[str, Any]:
-    """The JSON of a service time (:func:`service_time`).
-
-    >>> from journeymap.model import Durations
-    >>> durations(Durations(samples=[4, 1, 10, 5]))
-    {'mean': 5.0, 'median': 4.5, 'p90': 8.5, 'count': 4, 'unit': 'minutes', 'hours': 'calendar'}
-    """
-    return service_time(d).to_json()
 
 
 def _service(G: nx.DiGraph[str], tid: str, visits: int) -> TouchpointService | None:
