@@ -48,10 +48,6 @@ def _line(f: Finding, t: Translator | None = None) -> str:
     return f"{where}{f.code} {f.severity.value}: {f.message_in(t)}" + (f"; {hint}" if hint else "")
 
 
-def _pct(v: float | None, lang: Language = ENGLISH) -> str:
-    return MISSING if v is None else percent(v, lang=lang)
-
-
 def _value(t: Test, v: float | None, lang: Language = ENGLISH) -> str:
     """A compared figure as the check table and Markdown show it, in ``lang``'s separators
     (English: ``4.8%``; Russian: ``4,8 %``), through :mod:`journeymap.figures`."""
@@ -75,7 +71,8 @@ def _delta(t: Test, lang: Language = ENGLISH) -> str:
 
 
 def _money(v: float | None, currency: str | None, lang: Language = ENGLISH) -> str:
-    return MISSING if v is None else whole_money(v, currency, lang=lang)
+    """Money in the check Markdown: :func:`journeymap.figures.whole_money` (``MISSING`` for None)."""
+    return whole_money(v, currency, lang=lang)
 
 
 def _verdict(t: Translator, failed: bool) -> str:

@@ -7,6 +7,7 @@ from journeymap.checks import MapResult, Severity, exit_code
 from journeymap.figures import (
     count,
     p_value,
+    percent,
 )
 from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
 from journeymap.report.checks_common import (
@@ -15,7 +16,6 @@ from journeymap.report.checks_common import (
     _delta,
     _md_row,
     _money,
-    _pct,
     _value,
     _verdict,
 )
@@ -41,7 +41,7 @@ def markdown(
         c = r.counts()
         out.append(
             f"| {escape_markdown(r.display)} | {escape_markdown(r.period or '')} | {c['error']} | "
-            f"{c['warning']} | {_pct(r.summary.get('conversion_probability'), lang)} |"
+            f"{c['warning']} | {percent(r.summary.get('conversion_probability'), lang=lang)} |"
         )
     out.append("")
     for r in results:
