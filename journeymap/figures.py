@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Literal
 
 from journeymap.i18n.numbers import ENGLISH_SYMBOLS, pp, symbols, unit_word
 from journeymap.i18n.numbers import localised as _local
@@ -217,6 +218,45 @@ def signed(x: float | None, digits: int = 0, *, lang: Language = ENGLISH) -> str
     ('+24', '−4.2', '–')
     """
     return MISSING if x is None else number(x, digits, sign=True, lang=lang).replace("-", MINUS)
+
+
+SurveyKind = Literal["nps", "csat", "ces"]
+"""The three survey metrics a map can declare per touchpoint (``surveys.<id>``)."""
+SURVEY_KINDS: tuple[SurveyKind, ...] = ("nps", "csat", "ces")
+"""In the order every output lists them."""
+
+SCORE_DIGITS: dict[SurveyKind, tuple[int, int]] = {"nps": (0, 1), "csat": (0, 1), "ces": (1, 2)}
+"""Decimals of each score: ``(headline, detail)``. A headline (a canvas cell, a graph label, a
+chart bar, a one-line summary) shows NPS and CSAT whole and CES to one decimal; a detail (a
+table column with its interval, a check's value, a tooltip) shows one more decimal."""
+
+
+def score(
+    kind: SurveyKind,
+    x: float | None,
+    *,
+    detail: bool = False,
+    typographic: bool = False,
+    digits: int | None = None,
+    lang: Language = ENGLISH,
+) -> str:
+    """A survey score as every output writes it: NPS signed points (``typographic``: the minus
+    of drawings and the HTML report, otherwise the ASCII sign of text tables), CSAT a share
+    on 0-100, CES a plain mean; decimals from :data:`SCORE_DIGITS` unless ``digits`` is given.
+
+    >>> score("nps", 23.5), score("nps", -4.25, detail=True), score("nps", -4, typographic=True)
+    ('+24', '-4.2', '−4')
+    >>> score("csat", 74.0), score("csat", 68.14, detail=True), score("ces", 5.27)
+    ('74%', '68.1%', '5.3')
+    >>> score("ces", 5.27, detail=True, lang="ru"), score("nps", None)
+    ('5,27', '–')
+    """
+    d = digits if digits is not None else SCORE_DIGITS[kind][1 if detail else 0]
+    if kind == "nps":
+        return signed(x, d, lang=lang) if typographic else number(x, d, sign=True, lang=lang)
+    if kind == "csat":
+        return share(x, d, lang=lang)
+    return number(x, d, lang=lang)
 
 
 def level(confidence: float, *, lang: Language = ENGLISH) -> str:

@@ -10,9 +10,6 @@ The result is a typed :class:`~journeymap.analysis.compare_results.SideBySide`; 
 
 from __future__ import annotations
 
-from dataclasses import fields
-from typing import Any
-
 from journeymap.analysis.compare_results import (
     SUMMARY_FIGURES,
     ComparedFigures,
@@ -38,8 +35,8 @@ COMPARISON_NOTE = N_(
 """The note of every comparison (English in the JSON; translated where it is printed)."""
 
 
-def _diff(a: Any, b: Any) -> Any:
-    """``b - a`` when both are numbers (not booleans), else None."""
+def _diff(a: object, b: object) -> float | None:
+    """``b - a`` when both are numbers (not booleans), else None (a side without the figure)."""
     if (
         isinstance(a, (int, float))
         and isinstance(b, (int, float))
@@ -186,5 +183,16 @@ def _figures(an: Analysis, t: TouchpointFigures) -> ComparedFigures:
 def _changes(fa: ComparedFigures, fb: ComparedFigures) -> ComparedFigures:
     """Each figure's change ``b - a`` (:func:`_diff`) between two sides of a touchpoint."""
     return ComparedFigures(
-        **{f.name: _diff(getattr(fa, f.name), getattr(fb, f.name)) for f in fields(fa)}
+        visits=fb.visits - fa.visits,
+        exits=fb.exits - fa.exits,
+        departures=fb.departures - fa.departures,
+        drop_off=_diff(fa.drop_off, fb.drop_off),
+        conversion_probability=_diff(fa.conversion_probability, fb.conversion_probability),
+        reach_probability=_diff(fa.reach_probability, fb.reach_probability),
+        removal_effect=_diff(fa.removal_effect, fb.removal_effect),
+        lost_conversions=_diff(fa.lost_conversions, fb.lost_conversions),
+        lost_value=_diff(fa.lost_value, fb.lost_value),
+        nps=_diff(fa.nps, fb.nps),
+        csat=_diff(fa.csat, fb.csat),
+        ces=_diff(fa.ces, fb.ces),
     )

@@ -6,7 +6,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+
+from journeymap.figures import SURVEY_KINDS, SurveyKind
 
 Interval = tuple[float, float]
 """A two-sided interval ``(low, high)``; JSON writes it as ``[low, high]``."""
@@ -63,10 +64,6 @@ class Ces:
     @property
     def headline(self) -> float | None:
         return self.mean
-
-
-SurveyKind = Literal["nps", "csat", "ces"]
-SURVEY_KINDS: tuple[SurveyKind, ...] = ("nps", "csat", "ces")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ separators, decimal mark and currency.
 ('12.5%', '12,5\\xa0%')
 >>> Shown(6163.2, "money", "EUR").format(), Shown(6163.2, "money", "EUR").format(ru)
 ('6,163 EUR', '6\\xa0163\\xa0€')
+>>> Shown(8.75, "nps").format(), Shown(72.04, "csat").format(), Shown(4.5, "ces").format(ru)
+('+8.8', '72.0%', '4,50')
 >>> Duration(225).format(), Duration(225).format(ru), Duration(5400, "business").format()
 ('3.75m', '3,75 мин', '1.5h (business hours)')
 >>> Change(-5.5, "+.1f").format(), Change(-5.5, "+.1f").format(ru), Change(2.0, "g", True).format()
@@ -32,9 +34,10 @@ from journeymap.model import DURATION_UNITS
 
 __all__ = ["Change", "Duration", "Listed", "Shown", "Unit", "format_duration"]
 
-Unit = Literal["rate", "nps", "percent", "ces", "money", "count"]
-"""How a limited figure is written: a fraction as a percentage (``rate``), NPS and CES as
-numbers, CSAT already on 0-100 (``percent``), money in the map's currency, a whole count."""
+Unit = Literal["rate", "nps", "csat", "ces", "money", "count"]
+"""How a limited figure is written: a fraction as a percentage (``rate``), a survey score as
+:func:`journeymap.figures.score` writes its detail (NPS signed, CSAT a share on 0-100, CES a
+mean), money in the map's currency, a whole count."""
 
 
 @dataclass(frozen=True)
@@ -45,19 +48,16 @@ class Shown:
     unit: Unit
     currency: str | None = None
     digits: int | None = None
-    """Decimals of a rate, score or share (default: 1, and 2 for CES)."""
+    """Decimals of a rate or score (default: 1 for a rate, a score's detail decimals,
+    :data:`journeymap.figures.SCORE_DIGITS`)."""
 
     def format(self, t: Translator | None = None) -> str:
         lang = ENGLISH if t is None else t.lang
-        v, digits = self.value, self.digits
-        if self.unit == "rate":
+        v, digits, unit = self.value, self.digits, self.unit
+        if unit == "rate":
             return figures.percent(v, 1 if digits is None else digits, lang=lang)
-        if self.unit == "nps":
-            return figures.number(v, 1 if digits is None else digits, lang=lang)
-        if self.unit == "percent":
-            return figures.share(v, 1 if digits is None else digits, lang=lang)
-        if self.unit == "ces":
-            return figures.number(v, 2 if digits is None else digits, lang=lang)
+        if unit == "nps" or unit == "csat" or unit == "ces":
+            return figures.score(unit, v, detail=True, digits=digits, lang=lang)
         return figures.whole_money(v, self.currency if self.unit == "money" else None, lang=lang)
 
 

@@ -44,8 +44,8 @@ _WHAT = {
     Metric.CHURN: N_("churn"),
 }
 """The figure a regression test compares, in words (msgids)."""
-_UNITS: dict[Metric, Unit] = {Metric.CES: "ces", Metric.CSAT: "percent"}
-"""How a compared figure that is not a proportion is written (NPS: a number to one decimal)."""
+_UNITS: dict[Metric, Unit] = {Metric.CES: "ces", Metric.CSAT: "csat"}
+"""How a compared figure that is not a proportion is written (otherwise NPS)."""
 
 
 def _sizes(test: Test) -> Text:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journeymap import graph as g
-from journeymap.figures import integer, number, percent, share, signed, whole_money
+from journeymap.figures import integer, percent, score, whole_money
 from journeymap.i18n import N_
 from journeymap.model import Touchpoint
 from journeymap.render.canvas_footer import draw_footer, footer_height
@@ -81,16 +81,9 @@ def _figures(scene: Scene, tid: str) -> str:
         )
         lines.append(scene.t.gettext("#{rank} leak: {lost}").format(rank=leak.rank, lost=lost))
     for kind, metric in scene.survey(tid).headlines():
-        lines.append(_HEADLINE_TEXT[kind](metric.headline or 0.0, scene.lang))
+        value = score(kind, metric.headline, typographic=True, lang=scene.lang)
+        lines.append(f"{kind.upper()} {value}")
     return "\n".join(lines + service_lines(scene, tid))
-
-
-_HEADLINE_TEXT: dict[str, Callable[[float, str], str]] = {
-    "nps": lambda v, lang: f"NPS {signed(v, lang=lang)}",
-    "csat": lambda v, lang: f"CSAT {share(v, 0, lang=lang)}",
-    "ces": lambda v, lang: f"CES {number(v, 1, lang=lang)}",
-}
-"""How a key-figures cell shows the headline of each survey metric."""
 
 
 def _meta_height(scene: Scene, meta: dict[str, str], k: float) -> float:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from journeymap import graph as g
 from journeymap.errors import UsageError
-from journeymap.figures import integer, number, percent, period, share, signed, whole_money
+from journeymap.figures import integer, percent, period, score, whole_money
 from journeymap.i18n import N_
 from journeymap.render.mpl import (
     Measurer,
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
     from journeymap.analysis import Analysis
     from journeymap.analysis.results import Leak
-    from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyKind
+    from journeymap.analysis.survey_figures import Ces, Csat, Nps
+    from journeymap.figures import SurveyKind
 
 FORMATS = ("svg", "png", "pdf")
 
@@ -362,11 +363,7 @@ def _score_panel(
                 zorder=3,
             )
         lang = scene.lang
-        label = (
-            signed(v, lang=lang)
-            if metric == "nps"
-            else (share(v, 0, lang=lang) if metric == "csat" else number(v, 2, lang=lang))
-        )
+        label = score(metric, v, typographic=True, lang=lang)
         ax.text(
             1.02,
             y,

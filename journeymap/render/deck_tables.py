@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 from journeymap import graph as g
 from journeymap.figures import (
     MISSING,
+    SurveyKind,
     in_brackets,
     integer,
     level,
     number,
     percent,
-    share,
-    signed,
+    score,
     whole_money,
 )
 from journeymap.render.scene import Scene
@@ -100,9 +100,11 @@ def survey_rows(scene: Scene, top: int = SURVEY_ROWS) -> TableRows:
     assert scene.analysis is not None
     t, lang = scene.t, scene.lang
     conf = level(scene.analysis.settings.confidence, lang=lang)
-    score: Callable[[float], str] = lambda v: signed(v, 1, lang=lang)  # noqa: E731
-    pct: Callable[[float], str] = lambda v: share(v, 1, lang=lang)  # noqa: E731
-    mean: Callable[[float], str] = lambda v: number(v, 2, lang=lang)  # noqa: E731
+
+    def text(kind: SurveyKind) -> Callable[[float], str]:
+        return lambda v: score(kind, v, detail=True, typographic=True, lang=lang)
+
+    nps_text, csat_text, ces_text = text("nps"), text("csat"), text("ces")
     header = (
         t.gettext("Touchpoint"),
         t.gettext("NPS ({level} interval)").format(level=conf),
@@ -121,13 +123,13 @@ def survey_rows(scene: Scene, top: int = SURVEY_ROWS) -> TableRows:
                 tp.name,
                 MISSING
                 if nps is None or nps.value is None
-                else score(nps.value) + in_brackets(nps.interval, score),
+                else nps_text(nps.value) + in_brackets(nps.interval, nps_text),
                 MISSING
                 if csat is None or csat.percent is None
-                else pct(csat.percent) + in_brackets(csat.interval, pct),
+                else csat_text(csat.percent) + in_brackets(csat.interval, csat_text),
                 MISSING
                 if ces is None or ces.mean is None
-                else mean(ces.mean) + in_brackets(ces.interval, mean),
+                else ces_text(ces.mean) + in_brackets(ces.interval, ces_text),
                 " / ".join(
                     MISSING if m is None else integer(m.responses, lang=lang)
                     for m in (nps, csat, ces)

@@ -25,7 +25,7 @@ from journeymap.figures import (
     integer,
     number,
     percent,
-    share,
+    score,
     signed,
     whole_money,
 )
@@ -216,26 +216,39 @@ def touchpoint_tip(scene: Scene, tid: str) -> Tip:
                     whole_money(leak.lost_value, scene.currency, lang=lang),
                 )
             )
-    s = scene.survey(tid)
-    if s.nps is not None and s.nps.value is not None:
-        fields.append(Field("NPS", signed(s.nps.value, 1, lang=lang)))
-    if s.csat is not None and s.csat.percent is not None:
-        fields.append(
-            Field(
-                t.pgettext("interactive report", "CSAT % satisfied"),
-                share(s.csat.percent, 1, lang=lang),
-            )
-        )
-    if s.ces is not None and s.ces.mean is not None:
-        fields.append(
-            Field(t.pgettext("interactive report", "CES mean"), number(s.ces.mean, 2, lang=lang))
-        )
+    fields.extend(_survey_fields(scene, tid))
     emotion = scene.emotion(tid)
     if emotion is not None:
         fields.append(
             Field(t.pgettext("interactive report", "Emotion"), signed(emotion, 1, lang=lang))
         )
     return Tip(tp.name, tuple(fields))
+
+
+def _survey_fields(scene: Scene, tid: str) -> list[Field]:
+    """A touchpoint's NPS, CSAT (% satisfied) and CES (mean) in its tooltip: their details."""
+    t, lang = scene.t, scene.lang
+    fields: list[Field] = []
+    s = scene.survey(tid)
+    if s.nps is not None and s.nps.value is not None:
+        fields.append(
+            Field("NPS", score("nps", s.nps.value, detail=True, typographic=True, lang=lang))
+        )
+    if s.csat is not None and s.csat.percent is not None:
+        fields.append(
+            Field(
+                t.pgettext("interactive report", "CSAT % satisfied"),
+                score("csat", s.csat.percent, detail=True, lang=lang),
+            )
+        )
+    if s.ces is not None and s.ces.mean is not None:
+        fields.append(
+            Field(
+                t.pgettext("interactive report", "CES mean"),
+                score("ces", s.ces.mean, detail=True, lang=lang),
+            )
+        )
+    return fields
 
 
 def transition_tips(scene: Scene) -> dict[str, Tip]:

@@ -8,7 +8,17 @@ from __future__ import annotations
 from journeymap.analysis.business_service import SERVICE_TIMES, ServiceTime
 from journeymap.analysis.results import Analysis
 from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
-from journeymap.figures import MISSING, count, in_brackets, integer, number, share, signed
+from journeymap.figures import (
+    MISSING,
+    SURVEY_KINDS,
+    SurveyKind,
+    count,
+    in_brackets,
+    integer,
+    number,
+    score,
+    share,
+)
 from journeymap.figures_cx import cx_interval, cx_label, cx_of, cx_value, formula_inputs
 from journeymap.i18n import N_
 from journeymap.i18n.formulas import formula as formula_in
@@ -48,15 +58,15 @@ def survey_rows(scene: Scene) -> list[Row]:
                 Cell(
                     MISSING
                     if nps is None or nps_value is None
-                    else signed(nps_value, 1, lang=lang)
-                    + in_brackets(nps.interval, lambda v: signed(v, 1, lang=lang)),
+                    else _detail("nps", nps_value, lang)
+                    + in_brackets(nps.interval, lambda v: _detail("nps", v, lang)),
                     nps_value,
                 ),
                 _responses(nps, lang),
-                Cell(share(csat_pct, 1, lang=lang), csat_pct),
+                Cell(_detail("csat", csat_pct, lang), csat_pct),
                 Cell(number(csat_mean, 2, lang=lang), csat_mean),
                 _responses(csat, lang),
-                Cell(number(ces_mean, 2, lang=lang), ces_mean),
+                Cell(_detail("ces", ces_mean, lang), ces_mean),
                 Cell(share(ces_easy, 1, lang=lang), ces_easy),
                 _responses(ces, lang),
             )
@@ -131,18 +141,17 @@ def service_rows(a: Analysis, scene: Scene) -> list[Row]:
     return rows
 
 
-def _headline(sv: SurveyFigures, kind: str, lang: str) -> Cell:
-    m = getattr(sv, kind)
+def _detail(kind: SurveyKind, x: float | None, lang: str) -> str:
+    """A survey score as the report's tables show it (detail decimals, typographic minus)."""
+    return score(kind, x, detail=True, typographic=True, lang=lang)
+
+
+def _headline(sv: SurveyFigures, kind: SurveyKind, lang: str) -> Cell:
+    m = sv.metric(kind)
     if m is None or m.headline is None:
         return Cell(MISSING)
     v = m.headline
-    text = (
-        signed(v, 0, lang=lang)
-        if isinstance(m, Nps)
-        else share(v, 0, lang=lang)
-        if isinstance(m, Csat)
-        else number(v, 1, lang=lang)
-    )
+    text = score(kind, v, typographic=True, lang=lang)
     return Cell(f"{text} (n={integer(m.responses, lang=lang)})", v)
 
 
@@ -151,7 +160,7 @@ def stage_survey_rows(a: Analysis, lang: str) -> list[Row]:
     return [
         (
             Cell(st.name, numeric=False),
-            *(_headline(st.surveys, k, lang) for k in ("nps", "csat", "ces")),
+            *(_headline(st.surveys, k, lang) for k in SURVEY_KINDS),
         )
         for st in a.stages
         if st.surveys

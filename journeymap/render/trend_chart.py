@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING
 
 from journeymap import graph as g
 from journeymap.analysis.comparison import Metric
-from journeymap.analysis.survey_figures import SURVEY_KINDS, SurveyFigures, SurveyKind
+from journeymap.analysis.survey_figures import SurveyFigures
 from journeymap.analysis.surveys import merge_responses, survey_metrics
 from journeymap.analysis.trend import Chart, PeriodInput, Proportion, Rule, Trend, order_periods
-from journeymap.figures import level, period
+from journeymap.figures import SURVEY_KINDS, SurveyKind, level, period
 from journeymap.i18n import N_, Translator, translator
 from journeymap.render.mpl import new_figure, save, style
 from journeymap.render.scene import Scene

@@ -67,7 +67,7 @@ def _fmt(key: str, v: Any, lang: Language = ENGLISH) -> str:
         return MISSING
     if key in _FRACTIONS:
         return percent(v, lang=lang)
-    if isinstance(v, float) and key in ("nps", "csat", "ces", "expected_touchpoints"):
+    if isinstance(v, float) and key == "expected_touchpoints":
         return number(v, 1, lang=lang)
     return count(v, lang=lang)
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from journeymap.analysis.comparison import PROPORTIONS as _PROPORTIONS
-from journeymap.analysis.comparison import Test
+from journeymap.analysis.comparison import Metric, Test
 from journeymap.checks import Finding, MapResult, Severity
 from journeymap.figures import (
     MISSING,
+    SurveyKind,
     number,
     percent,
     points,
-    share,
+    score,
     whole_money,
 )
 from journeymap.i18n import ENGLISH, Language, Translator, translator
@@ -55,7 +56,11 @@ def _value(t: Test, v: float | None, lang: Language = ENGLISH) -> str:
         return MISSING
     if t.metric in _PROPORTIONS:
         return percent(v, lang=lang)
-    return share(v, lang=lang) if t.metric == "csat" else number(v, lang=lang)
+    return score(_SCORES[t.metric], v, detail=True, lang=lang)
+
+
+_SCORES: dict[Metric, SurveyKind] = {Metric.NPS: "nps", Metric.CSAT: "csat", Metric.CES: "ces"}
+"""The compared figures that are survey scores (every metric not in ``PROPORTIONS``)."""
 
 
 def _delta(t: Test, lang: Language = ENGLISH) -> str:

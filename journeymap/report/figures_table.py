@@ -18,8 +18,17 @@ from dataclasses import dataclass
 from journeymap.analysis.business import BusinessFigure, Metrics
 from journeymap.analysis.business_service import SERVICE_TIMES, ServiceName, ServiceTime
 from journeymap.analysis.results import Analysis
-from journeymap.analysis.survey_figures import SURVEY_KINDS, Csat, Nps, SurveyFigures
-from journeymap.figures import MISSING, count, level, number, price, share, whole_money
+from journeymap.analysis.survey_figures import Ces, Csat, Nps, SurveyFigures
+from journeymap.figures import (
+    MISSING,
+    SURVEY_KINDS,
+    count,
+    level,
+    number,
+    price,
+    score,
+    whole_money,
+)
 from journeymap.figures_cx import CX_OF_WHOM, cx_interval, cx_label, cx_of, cx_value, formula_inputs
 from journeymap.findings import stage_subject, touchpoint_subject
 from journeymap.i18n import ENGLISH, N_, Language, translator
@@ -350,16 +359,12 @@ def cost_sentence(a: Analysis, m: Metrics, *, lang: Language = ENGLISH) -> str |
 def survey_text(sv: SurveyFigures, *, lang: Language = ENGLISH) -> str:
     """The headline survey figures of a touchpoint or stage, in one line."""
     parts = []
-    for _, m in sv.headlines():
-        v = m.headline or 0.0
-        if isinstance(m, Nps):
-            parts.append(f"NPS {v:+.0f} (n={m.responses})")
-        elif isinstance(m, Csat):
-            parts.append(f"CSAT {share(v, 0, lang=lang)} (n={m.responses})")
-        else:
+    for kind, m in sv.headlines():
+        text = f"{kind.upper()} {score(kind, m.headline, lang=lang)}"
+        if isinstance(m, Ces):
             scale = f"{m.scale[0]}-{m.scale[1]}"
-            on = translator(lang).gettext("on {scale}").format(scale=scale)
-            parts.append(f"CES {number(v, 1, lang=lang)} {on} (n={m.responses})")
+            text += " " + translator(lang).gettext("on {scale}").format(scale=scale)
+        parts.append(f"{text} (n={m.responses})")
     return ", ".join(parts)
 
 

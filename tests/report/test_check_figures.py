@@ -56,7 +56,11 @@ def test_hand_worked_values_and_changes() -> None:
     assert _delta(csat) == "+1.9 pp"
     assert _delta(csat, "ru") == "+1,9 п. п."
     nps = _test(Metric.NPS, 12.0, 8.75)
-    assert _value(nps, 8.75) == "8.8"
+    assert _value(nps, 8.75) == "+8.8"  # a score that can be negative is signed
+    assert _value(nps, -4.25) == "-4.2"
+    ces = _test(Metric.CES, 4.5, 4.125)
+    assert _value(ces, 4.125) == "4.12"  # CES details have two decimals, as in every table
+    assert _value(ces, 4.125, "ru") == "4,12"
     assert _delta(nps) == "-3.2"  # 8.75 - 12.0 = -3.25 exactly: round half to even
     conv = _test(Metric.CONVERSION, 0.30, 0.25)
     assert _delta(conv) == "-5.0 pp"

@@ -20,7 +20,7 @@ from journeymap.source import Position
 if TYPE_CHECKING:
     from journeymap.analysis import Analysis
     from journeymap.analysis.results import Leak
-    from journeymap.analysis.survey_figures import SurveyKind
+    from journeymap.figures import SurveyKind
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def csat(ctx: Context) -> Iterator[Outcome]:
                 scores:
                   csat: {responses: {5: 30, 4: 44, 3: 13, 2: 10, 1: 10}}
     """
-    yield from _survey_limit(ctx, "csat", "CSAT", "percent")
+    yield from _survey_limit(ctx, "csat", "CSAT", "csat")
 
 
 @register("JM115", "limit.ces", kind="limit")

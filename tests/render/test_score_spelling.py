@@ -1,0 +1,105 @@
+"""A survey score reads the same in every output (figures.score, SCORE_DIGITS): the report's
+survey table, the deck's, the tooltip and the check value show its detail, the canvas cell,
+the graph label and the one-line summary its headline. The expected spellings are written here
+from Python's own format specs, not from journeymap.figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from journeymap.analysis import analyze
+from journeymap.analysis.comparison import Metric
+from journeymap.figures import score
+from journeymap.graph import build_graph
+from journeymap.io import load_map
+from journeymap.render import Scene, build_scene
+from journeymap.render.canvas import _figures
+from journeymap.render.deck_tables import survey_rows as deck_survey_rows
+from journeymap.render.report_data import touchpoint_tip
+from journeymap.render.report_tables import survey_rows as report_survey_rows
+from journeymap.render.scene import metric_text
+from journeymap.report.checks_common import _value
+from journeymap.report.figures_table import survey_text
+from tests.report.test_check_figures import _test
+
+MAP = Path(__file__).resolve().parents[2] / "maps" / "first-purchase.yaml"
+
+
+@pytest.fixture(scope="module")
+def scenes() -> dict[str, Scene]:
+    loaded = load_map(MAP)
+    a = analyze(build_graph(loaded.map, loaded.overlay), samples=0)
+    return {
+        by: build_scene(loaded.map, loaded.overlay, analysis=a, color_by=by)
+        for by in ("nps", "csat")
+    }
+
+
+def _typographic(text: str) -> str:
+    return text.replace("-", "\u2212")
+
+
+@pytest.mark.parametrize(
+    ("x", "headline", "detail"),
+    [(23.5, "+24", "+23.5"), (-4.25, "-4", "-4.2"), (0.0, "+0", "+0.0"), (100.0, "+100", "+100.0")],
+)
+def test_nps_is_signed_whole_as_a_headline_and_to_one_decimal_as_a_detail(
+    x: float, headline: str, detail: str
+) -> None:
+    assert score("nps", x) == headline == f"{x:+.0f}"
+    assert score("nps", x, detail=True) == detail == f"{x:+.1f}"
+    assert score("nps", x, typographic=True) == _typographic(headline)
+
+
+def test_csat_and_ces_digits() -> None:
+    assert score("csat", 68.14) == f"{68.14:.0f}%" == "68%"
+    assert score("csat", 68.14, detail=True) == "68.1%"
+    assert score("ces", 5.27) == "5.3"
+    assert score("ces", 5.27, detail=True) == "5.27"
+    assert score("ces", 5.27, detail=True, lang="ru") == "5,27"
+
+
+def test_every_output_spells_a_touchpoints_scores_alike(scenes: dict[str, Scene]) -> None:
+    scene = scenes["nps"]
+    surveyed = [
+        (tp, scene.survey(tp.id)) for _, tp in scene.map.iter_touchpoints() if scene.survey(tp.id)
+    ]
+    with_nps = [(tp, s) for tp, s in surveyed if s.nps is not None and s.nps.value is not None]
+    assert with_nps, "the example map has NPS answers"
+    report_rows = report_survey_rows(scene)
+    deck = deck_survey_rows(scene, top=100)
+    assert len(report_rows) == len(deck.rows) == len(surveyed)
+    for i, (tp, s) in enumerate(surveyed):
+        if s.nps is None or s.nps.value is None:
+            continue
+        v = s.nps.value
+        detail = _typographic(f"{v:+.1f}")
+        assert report_rows[i][1].text.startswith(detail + " (")
+        assert deck.rows[i][1].startswith(detail + " (")
+        tip = {f.label: f.text for f in touchpoint_tip(scene, tp.id).fields}
+        assert tip["NPS"] == detail
+        headline = _typographic(f"{v:+.0f}")
+        assert f"NPS {headline}" in _figures(scene, tp.id).splitlines()
+        assert metric_text(scene, v) == f"NPS {headline}"
+        assert f"NPS {v:+.0f} (n={s.nps.responses})" in survey_text(s)
+        # the check table writes the ASCII sign, with the detail's decimal
+        assert _value(_test(Metric.NPS, v, v), v) == f"{v:+.1f}"
+
+
+def test_csat_reads_alike_in_the_report_deck_and_graph(scenes: dict[str, Scene]) -> None:
+    scene = scenes["csat"]
+    found = 0
+    report_rows = report_survey_rows(scene)
+    deck = deck_survey_rows(scene, top=100)
+    surveyed = [tp for _, tp in scene.map.iter_touchpoints() if scene.survey(tp.id)]
+    for i, tp in enumerate(surveyed):
+        csat = scene.survey(tp.id).csat
+        if csat is None or csat.percent is None:
+            continue
+        found += 1
+        assert report_rows[i][3].text == f"{csat.percent:.1f}%"
+        assert deck.rows[i][2].startswith(f"{csat.percent:.1f}% (")
+        assert metric_text(scene, csat.percent) == f"CSAT {csat.percent:.0f}%"
+    assert found, "the example map has CSAT answers"
