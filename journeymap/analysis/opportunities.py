@@ -41,7 +41,6 @@ import numpy as np
 
 from journeymap.analysis.bootstrap import drawn_probabilities, interval
 from journeymap.analysis.chain import Chain, ChainProbabilities, Factor
-from journeymap.analysis.core import Options, Run, prepare
 from journeymap.analysis.document import rounded
 from journeymap.analysis.opportunity_results import (
     AddressedLeak,
@@ -52,6 +51,7 @@ from journeymap.analysis.opportunity_results import (
     TextOpportunity,
     ValueAtStake,
 )
+from journeymap.analysis.run import Options, Run, prepare
 from journeymap.graph import CURRENCY, MAP_ID
 from journeymap.model import Expected, JourneyMap, Opportunity
 
@@ -366,6 +366,7 @@ def portfolio(
 
 def _leak_order(run: Run) -> list[str]:
     """Touchpoint ids in the order of ``analyze``'s ``leaks[]`` (its one ranking)."""
-    from journeymap.analysis.core import leak_ranking, survey_figures
+    from journeymap.analysis.core import survey_figures
+    from journeymap.analysis.leaks import leak_ranking
 
     return [lk.touchpoint for lk in leak_ranking(run, survey_figures(run))]

@@ -4,9 +4,9 @@ shared by ``journeymap opportunities``, ``render --view opportunities`` and the 
 
 from __future__ import annotations
 
-from journeymap.analysis.core import Options
 from journeymap.analysis.opportunities import portfolio
 from journeymap.analysis.opportunity_results import Portfolio
+from journeymap.analysis.run import Options
 from journeymap.analysis.scenario_maps import ScenarioMaps
 from journeymap.graph import build_graph
 from journeymap.io import LoadedMap

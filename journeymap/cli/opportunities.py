@@ -62,8 +62,8 @@ def opportunities(
       journeymap opportunities maps/shop.yaml --data q3.yaml --format markdown -o portfolio.md
       journeymap opportunities maps/shop.yaml --format json --samples 0
     """
-    from journeymap.analysis.core import Options
     from journeymap.analysis.portfolio import portfolio_of
+    from journeymap.analysis.run import Options
     from journeymap.i18n import language_for
     from journeymap.report.opportunities import render_portfolio
 

@@ -87,8 +87,8 @@ def render_loaded(
     )
     scene.experiment = experiment
     if view in NEEDS_PORTFOLIO and (view == "opportunities" or loaded.map.opportunity_objects()):
-        from journeymap.analysis.core import Options
         from journeymap.analysis.portfolio import portfolio_of
+        from journeymap.analysis.run import Options
 
         options = Options(
             goal=goal,

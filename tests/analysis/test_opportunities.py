@@ -10,9 +10,9 @@ import pytest
 
 from journeymap.analysis import analyze
 from journeymap.analysis.chain import build_chain, solve_chain, what_if_edge, what_if_pro_rata
-from journeymap.analysis.core import Options
 from journeymap.analysis.opportunities import portfolio
 from journeymap.analysis.opportunity_results import Portfolio, PricedOpportunity
+from journeymap.analysis.run import Options
 from journeymap.graph import build_graph
 from tests.analysis.helpers import make_map
 

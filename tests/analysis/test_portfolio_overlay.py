@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from journeymap.analysis.core import Options
 from journeymap.analysis.portfolio import _overlay_fits, portfolio_of
+from journeymap.analysis.run import Options
 from journeymap.io import load_map
 from journeymap.model import Overlay
 from tests.support import WriteFile, run_cli

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from journeymap.analysis.core import Options
 from journeymap.analysis.opportunities import portfolio
+from journeymap.analysis.run import Options
 from journeymap.graph import build_graph
 from journeymap.io import load_map
 from journeymap.model import JourneyMap

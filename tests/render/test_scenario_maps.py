@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from journeymap.analysis.core import Options
 from journeymap.analysis.portfolio import portfolio_of
+from journeymap.analysis.run import Options
 from journeymap.io import load_map
 from journeymap.io.revision import load_at_revision
 from journeymap.render.build import render_loaded
