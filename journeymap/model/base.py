@@ -39,3 +39,53 @@ def _empty_dict() -> dict[Any, Any]:
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# The flow counts a touchpoint carries both on a map and in an overlay, defined once (the map's
+# touchpoint and the overlay's declare them with these, so their meaning, check and schema help
+# cannot drift apart).
+
+
+def exits_field() -> Any:
+    """``exits``: customers who leave at the touchpoint."""
+    return Field(
+        None,
+        description="Customers who leave the journey here (derived when not written)",
+        examples=[300],
+    )
+
+
+def unknown_field() -> Any:
+    """``unknown``: departures to a destination that is not known."""
+    return Field(
+        None,
+        description="Departures whose destination is not known (for example an untracked channel)",
+        examples=[50],
+    )
+
+
+def in_progress_field() -> Any:
+    """``in_progress``: customers censored at the end of the period."""
+    return Field(
+        None,
+        description="Customers still on their way at the end of the period (censored, never counted as lost)",
+        examples=[20],
+    )
+
+
+def customers_field() -> Any:
+    """``customers``: distinct customers at the touchpoint."""
+    return Field(
+        None,
+        description="Unique customers at this touchpoint (usually from event logs)",
+        examples=[740],
+    )
+
+
+def returns_field() -> Any:
+    """``returns``: the transitions of ``next`` that happen in a later session."""
+    return Field(
+        default_factory=_empty_dict,
+        description="{id: count}: how many of the transitions in next happen in a later session",
+        examples=[{"checkout": 40}],
+    )

@@ -7,7 +7,19 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from journeymap.model.base import Count, Fraction, Id, NonNegative, _empty_dict, _Model
+from journeymap.model.base import (
+    Count,
+    Fraction,
+    Id,
+    NonNegative,
+    _empty_dict,
+    _Model,
+    customers_field,
+    exits_field,
+    in_progress_field,
+    returns_field,
+    unknown_field,
+)
 from journeymap.model.business import Business, TouchpointBusiness
 from journeymap.model.period import Period, _period
 from journeymap.model.surveys import Scores
@@ -46,39 +58,21 @@ class OverlayTouchpoint(_Model):
         description="Written by ingest for reference; always recomputed from entries and transitions",
         examples=[1460],
     )
-    customers: Count | None = Field(
-        None, description="Unique customers at this touchpoint", examples=[740]
-    )
+    customers: Count | None = customers_field()
     next: dict[Id, Count] = Field(
         default_factory=_empty_dict,
         description="Transitions to other touchpoints: {id: count}; may name transitions the map does not declare",
         examples=[{"product-page": 560}],
     )
-    exits: Count | None = Field(
-        None,
-        description="Customers who leave the journey here (derived when not written)",
-        examples=[300],
-    )
-    unknown: Count | None = Field(
-        None,
-        description="Departures whose destination is not known (for example an untracked channel)",
-        examples=[50],
-    )
-    in_progress: Count | None = Field(
-        None,
-        description="Customers still on their way at the end of the period (censored, never counted as lost)",
-        examples=[4],
-    )
+    exits: Count | None = exits_field()
+    unknown: Count | None = unknown_field()
+    in_progress: Count | None = in_progress_field()
     conversions: Count | None = Field(
         None,
         description="Written by ingest for reference; always recomputed from entries and transitions",
         examples=[150],
     )
-    returns: dict[Id, Count] = Field(
-        default_factory=_empty_dict,
-        description="{id: count}: how many of the transitions in next happen in a later session",
-        examples=[{"checkout": 40}],
-    )
+    returns: dict[Id, Count] = returns_field()
     median_seconds_to_next: dict[Id, Count] = Field(
         default_factory=_empty_dict,
         description="{id: seconds}: median time to the next touchpoint, written by ingest for reference",

@@ -16,6 +16,11 @@ from journeymap.model.base import (
     _empty_dict,
     _empty_list,
     _Model,
+    customers_field,
+    exits_field,
+    in_progress_field,
+    returns_field,
+    unknown_field,
 )
 from journeymap.model.business import TouchpointBusiness
 from journeymap.model.evidence import Evidence
@@ -160,31 +165,11 @@ class Touchpoint(_Model):
         description="Transitions to other touchpoints: {id: count}; a list of ids or a null count declares a transition whose count is not known",
         examples=[{"cart": 300}],
     )
-    exits: Count | None = Field(
-        None,
-        description="Customers who leave the journey here (derived when not written)",
-        examples=[300],
-    )
-    unknown: Count | None = Field(
-        None,
-        description="Departures whose destination is not known (for example an untracked channel)",
-        examples=[50],
-    )
-    in_progress: Count | None = Field(
-        None,
-        description="Customers still on their way at the end of the period (censored, never counted as lost)",
-        examples=[20],
-    )
-    customers: Count | None = Field(
-        None,
-        description="Unique customers at this touchpoint (usually from event logs)",
-        examples=[740],
-    )
-    returns: dict[Id, Count] = Field(
-        default_factory=_empty_dict,
-        description="{id: count}: how many of the transitions in next happen in a later session",
-        examples=[{"checkout": 40}],
-    )
+    exits: Count | None = exits_field()
+    unknown: Count | None = unknown_field()
+    in_progress: Count | None = in_progress_field()
+    customers: Count | None = customers_field()
+    returns: dict[Id, Count] = returns_field()
     # workshop numbers
     scores: Scores | None = Field(
         None,
