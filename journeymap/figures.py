@@ -259,6 +259,35 @@ def score(
     return number(x, d, lang=lang)
 
 
+def score_kind(name: str) -> SurveyKind | None:
+    """The survey score ``name`` names (a guardrail's or a check's metric), or None.
+
+    >>> score_kind("ces"), score_kind("drop_off")
+    ('ces', None)
+    """
+    for kind in SURVEY_KINDS:
+        if kind == name:
+            return kind
+    return None
+
+
+def score_change(
+    kind: SurveyKind, d: float | None, *, typographic: bool = False, lang: Language = ENGLISH
+) -> str:
+    """A change of a survey score (a difference of two periods or arms, or an end of its
+    interval), signed, to the detail decimals of the score (:data:`SCORE_DIGITS`): NPS and
+    CSAT in points of their scale, CES in points of its answer scale. The caller writes the
+    unit (``pp`` for CSAT, "points" for NPS and CES).
+
+    >>> score_change("nps", -3.25), score_change("ces", -0.05), score_change("csat", 1.86)
+    ('-3.2', '-0.05', '+1.9')
+    >>> score_change("nps", -4.0, typographic=True), score_change("ces", None)
+    ('−4.0', '–')
+    """
+    digits = SCORE_DIGITS[kind][1]
+    return signed(d, digits, lang=lang) if typographic else number(d, digits, sign=True, lang=lang)
+
+
 def level(confidence: float, *, lang: Language = ENGLISH) -> str:
     """A confidence level (or a what-if's share) as a percentage, as short as it is exact.
 

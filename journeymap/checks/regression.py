@@ -16,7 +16,7 @@ from journeymap.analysis.comparison import PROPORTIONS, Metric, Test, Verdict
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
 from journeymap.checks.phrases import Change, Shown, Unit
-from journeymap.figures import MISSING
+from journeymap.figures import MISSING, SCORE_DIGITS
 from journeymap.findings import Field, Number, PValue, Text, text, text_of, touchpoint_subject
 from journeymap.i18n import N_
 from journeymap.model import Severity
@@ -79,6 +79,8 @@ def _describe(test: Test) -> Text:
 
     scale = 100.0 if frac else 1.0
     points = test.metric in (Metric.NPS, Metric.CES)
+    # a change is written to the decimals of its figure: a rate's 1, a score's detail
+    digits = SCORE_DIGITS[unit][1] if unit == "nps" or unit == "csat" or unit == "ces" else 1
     delta = test.delta
     subject: dict[str, str | Text] = {"what": text(_WHAT[test.metric])}
     subject["where"] = text(" at '{id}'", id=test.subject) if test.subject != "map" else ""
@@ -95,7 +97,7 @@ def _describe(test: Test) -> Text:
     figures: dict[str, Field] = {
         "before": f(test.before),
         "after": f(test.after),
-        "delta": MISSING if delta is None else Change(delta * scale, "+.1f", points),
+        "delta": MISSING if delta is None else Change(delta * scale, f"+.{digits}f", points),
         "threshold": Change(test.threshold * scale, "g", points),
     }
     figures["tail"] = _adjusted_p(test.p_adjusted)
@@ -104,7 +106,7 @@ def _describe(test: Test) -> Text:
         if test.confident and test.worsening_lower is not None:
             sure = text(
                 "; confident: at least {lower} worse",
-                lower=Change(test.worsening_lower * scale, ".1f", points),
+                lower=Change(test.worsening_lower * scale, f".{digits}f", points),
             )
         return text_of(
             "{what}{where}{renamed} got worse: {before} -> {after} "

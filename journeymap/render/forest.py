@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journeymap.errors import UsageError
-from journeymap.figures import RANGE, in_brackets, signed
+from journeymap.figures import RANGE, SurveyKind, in_brackets, score_change, score_kind, signed
 from journeymap.i18n import N_, Translator, translator
 from journeymap.i18n.numbers import pp, range_word
 from journeymap.render import linebreak
@@ -69,6 +69,9 @@ class ForestRow:
     """The arm does better than the control on this row (the sign, read the metric's way)."""
     sequence: tuple[float, float] | None = None
     """The always-valid confidence sequence (primary metric only), drawn thin."""
+    kind: SurveyKind | None = None
+    """The survey score of a ``points`` row (its change is written to the score's detail
+    decimals, :func:`journeymap.figures.score_change`)."""
 
     @property
     def text(self) -> str:
@@ -80,8 +83,13 @@ class ForestRow:
         if self.unit == PROPORTION:
             head = signed(self.difference * 100, 1, lang=t.lang)
             return f"{head} {pp(t.lang)}" + _span(self.interval, 100.0, 1, t)
-        points = t.gettext("{n} points").format(n=signed(self.difference, 2, lang=t.lang))
-        return points + _span(self.interval, 1.0, 2, t)
+        kind = self.kind
+        fmt: Callable[[float], str] = (
+            (lambda v: signed(v, 2, lang=t.lang))
+            if kind is None
+            else (lambda v: score_change(kind, v, typographic=True, lang=t.lang))
+        )
+        return t.gettext("{n} points").format(n=fmt(self.difference)) + span(self.interval, fmt, t)
 
 
 def span(iv: tuple[float, float] | None, fmt: Callable[[float], str], t: Translator = EN) -> str:
@@ -149,6 +157,7 @@ def forest_rows(r: Readout, names: dict[str, str], t: Translator = EN) -> Forest
                 unit,
                 g.verdict == "breached",
                 better,
+                kind=score_kind(g.metric),
             )
         )
     for tp in r.touchpoints:

@@ -19,6 +19,8 @@ from journeymap.figures import (
     percent,
     percent_interval,
     percent_sign,
+    score_change,
+    score_kind,
     signed,
 )
 from journeymap.figures import p_value as p_text
@@ -109,12 +111,19 @@ def _comparison(c: Comparison, t: Translator) -> ComparisonRow:
 
 
 def _guardrail(g: Guardrail, names: dict[str, str], t: Translator) -> GuardrailRow:
-    if g.metric in ("ces", "nps"):
+    kind = score_kind(g.metric)
+    if kind == "ces" or kind == "nps":
         change = (
             MISSING
             if g.difference is None
-            else t.gettext("{n} points").format(n=signed(g.difference, 2, lang=t.lang))
-            + span(g.difference_interval, lambda v: signed(v, 2, lang=t.lang), t)
+            else t.gettext("{n} points").format(
+                n=score_change(kind, g.difference, typographic=True, lang=t.lang)
+            )
+            + span(
+                g.difference_interval,
+                lambda v: score_change(kind, v, typographic=True, lang=t.lang),
+                t,
+            )
         )
     else:
         change = _pp(g.difference, t) + _pp_span(g.difference_interval, t)

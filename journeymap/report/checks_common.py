@@ -10,11 +10,12 @@ from journeymap.analysis.comparison import Metric, Test
 from journeymap.checks import Finding, MapResult, Severity
 from journeymap.figures import (
     MISSING,
+    SCORE_DIGITS,
     SurveyKind,
-    number,
     percent,
     points,
     score,
+    score_change,
     whole_money,
 )
 from journeymap.i18n import ENGLISH, Language, Translator, translator
@@ -70,9 +71,10 @@ def _delta(t: Test, lang: Language = ENGLISH) -> str:
         return MISSING
     if t.metric in _PROPORTIONS:
         return points(d, lang=lang)
-    if t.metric == "csat":  # CSAT is already on 0-100: its change is in points as it stands
-        return points(d, scale=1, lang=lang)
-    return number(d, sign=True, lang=lang)
+    kind = _SCORES[t.metric]
+    if kind == "csat":  # CSAT is already on 0-100: its change is in points as it stands
+        return points(d, SCORE_DIGITS["csat"][1], scale=1, lang=lang)
+    return score_change(kind, d, lang=lang)
 
 
 def _money(v: float | None, currency: str | None, lang: Language = ENGLISH) -> str:

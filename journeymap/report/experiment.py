@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from journeymap.analysis.experiment import Comparison, Guardrail, Readout
 from journeymap.analysis.experiment_plan import Plan
-from journeymap.figures import MISSING, count, p_value, percent, points
+from journeymap.figures import MISSING, count, p_value, percent, points, score_change, score_kind
 from journeymap.findings import Number
 from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
 from journeymap.report.formats import pad
@@ -117,21 +117,28 @@ def _change(g: Guardrail, t: Translator | None = None) -> str:
 
     >>> _change(Guardrail("b", "nps", "paid", "lower", 30.0, 26.0, -4.0, (-9.1, 1.1), "2pp",
     ...                   2.0, "unclear"))
-    '-4.00 points (-9.10 to +1.10)'
+    '-4.0 points (-9.1 to +1.1)'
+    >>> _change(Guardrail("b", "ces", "paid", "lower", 5.5, 5.1, -0.4, (-0.5, -0.3), "0.2",
+    ...                   0.2, "breached"))
+    '-0.40 points (-0.50 to -0.30)'
     """
     t = t or translator(ENGLISH)
-    if g.metric in ("ces", "nps"):
+    kind = score_kind(g.metric)
+    if kind == "ces" or kind == "nps":
         if g.difference is None:
             return MISSING
         ci = g.difference_interval
         to = t.gettext("({low} to {high})")
+        L = t.lang
         span = (
             f"({MISSING})"
             if ci is None
-            else to.format(low=_num(ci[0], "+.2f", t), high=_num(ci[1], "+.2f", t))
+            else to.format(
+                low=score_change(kind, ci[0], lang=L), high=score_change(kind, ci[1], lang=L)
+            )
         )
         return t.gettext("{difference} points {interval}").format(
-            difference=_num(g.difference, "+.2f", t), interval=span
+            difference=score_change(kind, g.difference, lang=L), interval=span
         )
     return f"{_pp(g.difference, t)} {_span(g.difference_interval, t=t)}"
 

@@ -61,6 +61,7 @@ def test_hand_worked_values_and_changes() -> None:
     ces = _test(Metric.CES, 4.5, 4.125)
     assert _value(ces, 4.125) == "4.12"  # CES details have two decimals, as in every table
     assert _value(ces, 4.125, "ru") == "4,12"
+    assert _delta(ces) == "-0.38"  # a change to the same two decimals: 4.125 - 4.5 = -0.375
     assert _delta(nps) == "-3.2"  # 8.75 - 12.0 = -3.25 exactly: round half to even
     conv = _test(Metric.CONVERSION, 0.30, 0.25)
     assert _delta(conv) == "-5.0 pp"
