@@ -22,6 +22,8 @@ from journeymap.io import load_map
 from tests.checks.helpers import run_text
 from tests.checks.inproc import run_inproc
 
+CASES = Path(__file__).resolve().parent / "cases"
+
 MAP = """journeymap: 1
 id: shop
 title: Shop
@@ -263,3 +265,21 @@ def test_the_context_is_frozen_and_gets_the_comparison_at_construction() -> None
     # the residual of 'cart' is the flow's: |1000 - 800| / max(1000, 800)
     assert ctx.relative_residual("cart") == ctx.flows["cart"].relative_residual == 0.2
     assert ctx.relative_residual("paid") == 0.0  # a goal absorbs what arrives
+
+
+def test_a_ces_regression_writes_its_change_with_the_decimals_of_its_values(
+    tmp_path: Path,
+) -> None:
+    """JM306's first case: mean (3 x 30 + 5 x 90 + 7 x 80) / 200 = 5.5 before and
+    (3 x 60 + 5 x 80 + 7 x 60) / 200 = 5.0 now; the change -0.5 reads with two decimals,
+    as the values do (figures.SCORE_DIGITS), not as "-0.5" beside "5.50"."""
+    import yaml
+
+    from journeymap.checks import check_map
+
+    case = yaml.safe_load((CASES / "JM306.yaml").read_text(encoding="utf-8"))["cases"][0]
+    (tmp_path / "m.yaml").write_text(case["map"], encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(case["baseline"], encoding="utf-8")
+    result = check_map(load_map(tmp_path / "m.yaml"), baseline=load_map(tmp_path / "b.yaml"))
+    [found] = [f for f in result.findings if f.code == "JM306"]
+    assert "5.50 -> 5.00 (-0.50 points, threshold 0.1 points" in found.message
