@@ -288,6 +288,22 @@ def score_change(
     return signed(d, digits, lang=lang) if typographic else number(d, digits, sign=True, lang=lang)
 
 
+def emotion(x: float | None, *, lang: Language = ENGLISH) -> str:
+    """An emotion on the map's -2..+2 scale (a persona's, or the share-weighted mean across
+    personas): signed with a typographic minus, to at most two decimals, trailing zeros
+    dropped, so a declared whole emotion reads as written.
+
+    >>> emotion(1.0), emotion(-0.8), emotion(0.45), emotion(1 / 3), emotion(0.0), emotion(None)
+    ('+1', '−0.8', '+0.45', '+0.33', '+0', '–')
+    >>> emotion(-1.25, lang="ru")
+    '−1,25'
+    """
+    if x is None:
+        return MISSING
+    text = f"{x:+.2f}".rstrip("0").rstrip(".")
+    return _local(text, lang).replace("-", MINUS)
+
+
 def level(confidence: float, *, lang: Language = ENGLISH) -> str:
     """A confidence level (or a what-if's share) as a percentage, as short as it is exact.
 

@@ -26,9 +26,9 @@ from journeymap.figures import (
     number,
     percent,
     score,
-    signed,
     whole_money,
 )
+from journeymap.figures import emotion as emotion_text
 from journeymap.i18n import Translator
 from journeymap.render.report_views import Variants, left_out, variant_scenes, view_personas
 from journeymap.render.scene import Scene, emotion_curve
@@ -220,7 +220,7 @@ def touchpoint_tip(scene: Scene, tid: str) -> Tip:
     emotion = scene.emotion(tid)
     if emotion is not None:
         fields.append(
-            Field(t.pgettext("interactive report", "Emotion"), signed(emotion, 1, lang=lang))
+            Field(t.pgettext("interactive report", "Emotion"), emotion_text(emotion, lang=lang))
         )
     return Tip(tp.name, tuple(fields))
 

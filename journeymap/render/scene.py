@@ -17,7 +17,7 @@ from journeymap import graph as g
 from journeymap.analysis.results import Leak, TouchpointFigures
 from journeymap.analysis.survey_figures import NO_SURVEYS, SurveyFigures
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.figures import percent, score, share
+from journeymap.figures import emotion, percent, score, share
 from journeymap.i18n import ENGLISH, N_, Language, Translator, language_for, translator
 from journeymap.i18n.numbers import range_word
 from journeymap.model import JourneyMap, Overlay, period_bounds
@@ -363,4 +363,4 @@ def metric_text(scene: Scene, value: float | None) -> str | None:
         return f"CSAT {score('csat', value, lang=scene.lang)}"
     if by == "ces":
         return t.gettext("CES easy {share}").format(share=share(value, 0, lang=scene.lang))
-    return t.gettext("emotion {score}").format(score=f"{value:+g}".replace("-", "−"))
+    return t.gettext("emotion {score}").format(score=emotion(value, lang=scene.lang))

@@ -103,3 +103,23 @@ def test_csat_reads_alike_in_the_report_deck_and_graph(scenes: dict[str, Scene])
         assert deck.rows[i][2].startswith(f"{csat.percent:.1f}% (")
         assert metric_text(scene, csat.percent) == f"CSAT {csat.percent:.0f}%"
     assert found, "the example map has CSAT answers"
+
+
+def test_an_emotion_reads_alike_on_the_graph_and_in_the_tooltip(scenes: dict[str, Scene]) -> None:
+    """first-purchase has three personas with shares, so most emotions are share-weighted means
+    (0.45 = a persona's +1 and another's 0 by their shares): each reads to at most two
+    decimals, trailing zeros dropped, with a typographic minus, in both places."""
+    loaded = load_map(MAP)
+    scene = build_scene(loaded.map, loaded.overlay, color_by="emotion")
+    tip_scene = scenes["nps"]
+    seen = set()
+    for _, tp in scene.map.iter_touchpoints():
+        v = scene.emotion(tp.id)
+        if v is None:
+            continue
+        expected = f"{v:+.2f}".rstrip("0").rstrip(".").replace("-", "\u2212")
+        seen.add(expected)
+        assert metric_text(scene, v) == f"emotion {expected}"
+        tip = {f.label: f.text for f in touchpoint_tip(tip_scene, tp.id).fields}
+        assert tip["Emotion"] == expected
+    assert {"+0.45", "+1", "\u22121"} <= seen, seen
