@@ -17,7 +17,7 @@ from journeymap import graph as g
 from journeymap.analysis.results import Leak, TouchpointFigures
 from journeymap.analysis.survey_figures import NO_SURVEYS, SurveyFigures
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.figures import emotion, percent, score, share
+from journeymap.figures import emotion, percent, score, share, signed
 from journeymap.i18n import ENGLISH, N_, Language, Translator, language_for, translator
 from journeymap.i18n.numbers import range_word
 from journeymap.model import JourneyMap, Overlay, period_bounds
@@ -336,13 +336,13 @@ def metric_legend(scene: Scene) -> tuple[str, list[str]]:
         return scene.t.gettext("emotion"), [
             f"{v:+g}".replace("-", "−").replace("+0", "0") for v in (hi, hi - 1, hi - 2, hi - 3, lo)
         ]
-    edges = [hi - step * k for k in range(1, 5)]
+    edges = [signed(hi - step * k, 1, lang=scene.lang) for k in range(1, 5)]
     labels = (
-        [f"≥ {edges[0]:+.1f}"]
-        + [f"{edges[k]:+.1f} to {edges[k - 1]:+.1f}" for k in range(1, 4)]
-        + [f"< {edges[3]:+.1f}"]
+        [f"≥ {edges[0]}"]
+        + [f"{edges[k]} to {edges[k - 1]}" for k in range(1, 4)]
+        + [f"< {edges[3]}"]
     )
-    return scene.t.gettext("emotion"), [_range_words(scene, s.replace("-", "−")) for s in labels]
+    return scene.t.gettext("emotion"), [_range_words(scene, s) for s in labels]
 
 
 def _range_words(scene: Scene, label: str) -> str:

@@ -134,9 +134,7 @@ def test_a_touchpoint_tip_has_its_figures(first: str) -> None:
     assert tip["title"] == "Instagram and Facebook ad"
     assert fields["Visits"] == "38,000" and fields["Exits"] == "28,700"
     assert fields["Drop-off (95% interval)"].startswith("75.5% (")
-    assert (
-        fields["Emotion"] == "+1"
-    )  # the bargain hunter's 1, as the graph labels it
+    assert fields["Emotion"] == "+1"  # the bargain hunter's 1, as the graph labels it
     doc = _analysis()
     leak = next(x for x in doc["leaks"] if x["touchpoint"] == "social-ad")
     assert fields["Conversions lost"] == f"{leak['lost_conversions']:.1f}"

@@ -123,3 +123,32 @@ def test_an_emotion_reads_alike_on_the_graph_and_in_the_tooltip(scenes: dict[str
         tip = {f.label: f.text for f in touchpoint_tip(tip_scene, tp.id).fields}
         assert tip["Emotion"] == expected
     assert {"+0.45", "+1", "\u22121"} <= seen, seen
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["≥ +8.0", "+6.0 to +8.0", "+4.0 to +6.0", "+2.0 to +4.0", "< +2.0"]),
+        ("ru", ["≥ +8,0", "+6,0 до +8,0", "+4,0 до +6,0", "+2,0 до +4,0", "< +2,0"]),
+    ],
+)
+def test_the_emotion_legend_of_another_scale_writes_the_languages_decimals(
+    lang: str, expected: list[str]
+) -> None:
+    """A 0..10 emotion scale: five bins of (10 - 0) / 5 = 2, edges 8, 6, 4, 2."""
+    from journeymap.model import JourneyMap
+    from journeymap.render.scene import metric_legend
+
+    jm = JourneyMap.model_validate(
+        {
+            "journeymap": 1,
+            "id": "w",
+            "title": "W",
+            "emotion_scale": [0, 10],
+            "stages": [
+                {"id": "s", "name": "S", "touchpoints": [{"id": "a", "name": "A", "emotion": 7}]}
+            ],
+        }
+    )
+    scene = build_scene(jm, color_by="emotion", lang=lang)
+    assert metric_legend(scene)[1] == expected
