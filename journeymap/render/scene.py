@@ -17,7 +17,17 @@ from journeymap import graph as g
 from journeymap.analysis.results import Leak, TouchpointFigures
 from journeymap.analysis.survey_figures import NO_SURVEYS, SurveyFigures
 from journeymap.errors import UsageError, did_you_mean
-from journeymap.figures import emotion, percent, score, share, signed
+from journeymap.figures import (
+    MINUS,
+    RANGE,
+    emotion,
+    number,
+    percent,
+    percent_sign,
+    score,
+    share,
+    signed,
+)
 from journeymap.i18n import ENGLISH, N_, Language, Translator, language_for, translator
 from journeymap.i18n.numbers import range_word
 from journeymap.model import JourneyMap, Overlay, period_bounds
@@ -266,21 +276,45 @@ def build_scene(
 
 @dataclass(frozen=True)
 class Metric:
-    """How ``--color-by`` reads and bins one figure; bin 0 is good, 4 is bad."""
+    """How ``--color-by`` reads and bins one figure; bin 0 is good, 4 is bad. The four
+    ascending ``edges`` are the one definition of the bins: :func:`metric_value` bins by them
+    and :func:`metric_legend` writes them."""
 
     name: str
     title: str
-    labels: tuple[str, str, str, str, str]
+    edges: tuple[float, float, float, float]
+    higher_is_better: bool
+    unit: str
+    """``fraction`` (0-1, written as a percentage), ``share`` (0-100 with a percent sign) or
+    ``score`` (a plain number, NPS)."""
 
 
 _METRICS = {
-    "drop_off": Metric(
-        "drop_off", N_("drop-off"), ("< 10%", "10–25%", "25–40%", "40–60%", "≥ 60%")
-    ),
-    "nps": Metric("nps", "NPS", ("≥ 50", "20 to 50", "0 to 20", "−30 to 0", "< −30")),
-    "csat": Metric("csat", "CSAT", ("≥ 85%", "75–85%", "65–75%", "50–65%", "< 50%")),
-    "ces": Metric("ces", N_("CES, share easy"), ("≥ 80%", "65–80%", "50–65%", "35–50%", "< 35%")),
+    "drop_off": Metric("drop_off", N_("drop-off"), (0.10, 0.25, 0.40, 0.60), False, "fraction"),
+    "nps": Metric("nps", "NPS", (-30.0, 0.0, 20.0, 50.0), True, "score"),
+    "csat": Metric("csat", "CSAT", (50.0, 65.0, 75.0, 85.0), True, "share"),
+    "ces": Metric("ces", N_("CES, share easy"), (35.0, 50.0, 65.0, 80.0), True, "share"),
 }
+
+
+def _bin_labels(m: Metric, lang: str) -> list[str]:
+    """The five bin labels of ``m``, good to bad: ``≥ 85%``, ``75–85%`` ... ``< 50%`` (a range
+    of scores, which may be negative, reads ``−30 to 0``)."""
+
+    def end(v: float) -> str:
+        x = 100 * v if m.unit == "fraction" else v
+        return number(x, 0, lang=lang).replace("-", MINUS)
+
+    def pct(text: str) -> str:
+        return text if m.unit == "score" else percent_sign(text, lang=lang)
+
+    e = [end(v) for v in m.edges]
+    between = " to " if m.unit == "score" else RANGE
+    ranges = [pct(f"{e[k]}{between}{e[k + 1]}") for k in range(3)]
+    low, high = pct(f"< {e[0]}"), pct(f"≥ {e[3]}")
+    if m.higher_is_better:
+        return [high, *reversed(ranges), low]
+    return [low, *ranges, high]
 
 
 def _edges_bin(value: float, edges: Sequence[float], *, higher_is_better: bool) -> int:
@@ -294,9 +328,8 @@ def metric_value(scene: Scene, tid: str) -> tuple[float | None, int | None]:
     by = scene.color_by
     if by == "drop_off":
         v = scene.drop_off(tid)
-        return v, None if v is None else _edges_bin(
-            v, (0.10, 0.25, 0.40, 0.60), higher_is_better=False
-        )
+        m = _METRICS["drop_off"]
+        return v, None if v is None else _edges_bin(v, m.edges, higher_is_better=False)
     if by == "emotion":
         e = scene.emotion(tid)
         if e is None:
@@ -317,19 +350,16 @@ def metric_value(scene: Scene, tid: str) -> tuple[float | None, int | None]:
     )
     if v is None:
         return None, None
-    edges = {
-        "nps": (-30.0, 0.0, 20.0, 50.0),
-        "csat": (50.0, 65.0, 75.0, 85.0),
-        "ces": (35.0, 50.0, 65.0, 80.0),
-    }[by]
-    return v, _edges_bin(v, edges, higher_is_better=True)
+    return v, _edges_bin(v, _METRICS[by].edges, higher_is_better=True)
 
 
 def metric_legend(scene: Scene) -> tuple[str, list[str]]:
     """Title and the five bin labels (good to bad) of the ``--color-by`` metric."""
     if scene.color_by != "emotion":
         m = _METRICS[scene.color_by]
-        return scene.t.gettext(m.title), [_range_words(scene, label) for label in m.labels]
+        return scene.t.gettext(m.title), [
+            _range_words(scene, label) for label in _bin_labels(m, scene.lang)
+        ]
     lo, hi = scene.map.emotion_scale
     step = (hi - lo) / 5
     if float(hi - lo) == 4 and float(lo).is_integer():

@@ -152,3 +152,33 @@ def test_the_emotion_legend_of_another_scale_writes_the_languages_decimals(
     )
     scene = build_scene(jm, color_by="emotion", lang=lang)
     assert metric_legend(scene)[1] == expected
+
+
+@pytest.mark.parametrize("name", ["drop_off", "nps", "csat", "ces"])
+def test_a_figure_on_a_bin_edge_lands_in_the_bin_whose_label_starts_there(name: str) -> None:
+    """The legend is written from the edges the colouring bins by (one definition): a value
+    equal to an edge falls in the bin that the edge opens."""
+    from journeymap.render.scene import _METRICS, _bin_labels, _edges_bin
+
+    m = _METRICS[name]
+    labels = _bin_labels(m, "en")
+    for v in m.edges:
+        written = f"{100 * v if name == 'drop_off' else v:.0f}".replace("-", "\u2212")
+        label = labels[_edges_bin(v, m.edges, higher_is_better=m.higher_is_better)]
+        assert label.startswith((f"{written}–", f"{written} to ", f"≥ {written}")), (v, label)
+    below = labels[_edges_bin(m.edges[0] - 1e-6, m.edges, higher_is_better=m.higher_is_better)]
+    assert below.startswith("< ")
+
+
+def test_the_legend_writes_the_percent_sign_as_the_language_does() -> None:
+    from journeymap.render.scene import metric_legend
+
+    loaded = load_map(MAP)
+    scene = build_scene(loaded.map, loaded.overlay, color_by="csat", lang="ru")
+    assert metric_legend(scene)[1] == [
+        "≥ 85\xa0%",
+        "75–85\xa0%",
+        "65–75\xa0%",
+        "50–65\xa0%",
+        "< 50\xa0%",
+    ]
