@@ -102,28 +102,39 @@ def overlay_format(fmt: str | None, output: str | None) -> OverlayFormat:
     return OverlayFormat.JSON if output and output.lower().endswith(".json") else OverlayFormat.YAML
 
 
+confidence_option = click.option(
+    "--confidence",
+    type=click.FloatRange(0.5, 0.999),
+    default=0.95,
+    show_default=True,
+    help="Level of every interval.",
+)
+"""``--confidence``: the level of every interval of the command (one definition for every
+command that takes it)."""
+
+seed_option = click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap."
+)
+"""``--seed``: the seed of the bootstrap."""
+
+
+def samples_option(intervals_of: str) -> Callable[[F], F]:
+    """``--samples``: the bootstrap samples of the intervals of ``intervals_of``."""
+    return click.option(
+        "--samples",
+        type=click.IntRange(0),
+        default=1000,
+        show_default=True,
+        help=f"Bootstrap samples for the intervals of {intervals_of}; 0 turns the bootstrap off.",
+    )
+
+
 def bootstrap_options(intervals_of: str) -> Callable[[F], F]:
     """``--samples``, ``--seed``, ``--confidence`` (in that order in the help): the bootstrap
     of the intervals of ``intervals_of`` and the level of every interval."""
 
     def add(func: F) -> F:
-        func = click.option(
-            "--confidence",
-            type=click.FloatRange(0.5, 0.999),
-            default=0.95,
-            show_default=True,
-            help="Level of every interval.",
-        )(func)
-        func = click.option(
-            "--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap."
-        )(func)
-        return click.option(
-            "--samples",
-            type=click.IntRange(0),
-            default=1000,
-            show_default=True,
-            help=f"Bootstrap samples for the intervals of {intervals_of}; 0 turns the bootstrap off.",
-        )(func)
+        return samples_option(intervals_of)(seed_option(confidence_option(func)))
 
     return add
 

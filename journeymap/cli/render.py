@@ -19,6 +19,8 @@ from journeymap.cli.options import (
     map_options,
     output_option,
     quiet_option,
+    samples_option,
+    seed_option,
     write_output,
 )
 from journeymap.errors import JourneymapError, UsageError
@@ -93,14 +95,8 @@ VIEW_NAMES = (
     show_default=True,
     help="Canvas page size (landscape).",
 )
-@click.option(
-    "--samples",
-    type=click.IntRange(min=0),
-    default=1000,
-    show_default=True,
-    help="Bootstrap samples for the intervals of the leaks view, the report and the deck.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@samples_option("the leaks view, the report and the deck")
+@seed_option
 @click.option(
     "--watch",
     is_flag=True,

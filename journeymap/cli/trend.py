@@ -18,6 +18,7 @@ from journeymap.cli.event_options import (
 )
 from journeymap.cli.lang import checked_lang, lang_option
 from journeymap.cli.options import (
+    confidence_option,
     load,
     located,
     output_option,
@@ -83,13 +84,7 @@ def overlay_files(values: tuple[str, ...]) -> list[Path]:
     show_default=True,
     help="table for people, json for tools, csv (long), markdown.",
 )
-@click.option(
-    "--confidence",
-    type=click.FloatRange(0.5, 0.999),
-    default=0.95,
-    show_default=True,
-    help="Level of every interval.",
-)
+@confidence_option
 @output_option("the trend")
 @lang_option
 @quiet_option
