@@ -4,8 +4,10 @@ language; every figure through :mod:`journeymap.figures`)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from journeymap.analysis.results import Analysis
+from journeymap.analysis.warning_text import AnalysisWarning
 from journeymap.figures import (
     MISSING,
     count,
@@ -103,8 +105,42 @@ def to_table(a: Analysis, *, lang: Language = ENGLISH) -> str:
         out += _table(arows, "lrrr")
     if a.warnings:
         out += ["", t.gettext("Warnings:")]
-        out += [f"  {w.code} {w.message_in(t)}" for w in a.warnings]
+        out += [f"  {code} {message}" for code, message in shown_warnings(a.warnings, t)]
     return "\n".join(out) + "\n"
+
+
+WARNINGS_PER_CODE = 5
+"""How many warnings of one code the table and Markdown print; the rest are counted in one
+line (the JSON and CSV formats keep every warning)."""
+
+
+def shown_warnings(warnings: Sequence[AnalysisWarning], t: Translator) -> list[tuple[str, str]]:
+    """``(code, message)`` of the warnings a person reads: in document order, at most
+    :data:`WARNINGS_PER_CODE` of each code, then for each code with more a line that counts
+    the rest (a draft map from ``discover`` can have a hundred undeclared transitions,
+    JM512, which would bury the other warnings).
+
+    >>> from journeymap.analysis.warning_text import AnalysisWarning
+    >>> ws = [AnalysisWarning("JM512", None, None, f"w{i}") for i in range(7)]
+    >>> shown_warnings([*ws, AnalysisWarning("JM514", None, None, "v")], translator(ENGLISH))[-3:]
+    [('JM512', 'w4'), ('JM514', 'v'), ('JM512', '... and 2 more (see --format json or csv)')]
+    """
+    per_code: dict[str, int] = {}
+    out: list[tuple[str, str]] = []
+    for w in warnings:
+        per_code[w.code] = per_code.get(w.code, 0) + 1
+        if per_code[w.code] <= WARNINGS_PER_CODE:
+            out.append((w.code, w.message_in(t)))
+    for code, n in per_code.items():
+        more = n - WARNINGS_PER_CODE
+        if more > 0:
+            words = t.ngettext(
+                "... and {n} more (see --format json or csv)",
+                "... and {n} more (see --format json or csv)",
+                more,
+            )
+            out.append((code, words.format(n=more)))
+    return out
 
 
 _TOUCHPOINT, _STAGE, _VISITS, _EXITS, _DROP_OFF = (
@@ -229,7 +265,10 @@ def to_markdown(a: Analysis, *, lang: Language = ENGLISH) -> str:
     out += _cx_markdown(a, t)
     if a.warnings:
         out += ["", "### " + t.gettext("Warnings"), ""]
-        out += [f"- **{w.code}** {escape_markdown(w.message_in(t))}" for w in a.warnings]
+        out += [
+            f"- **{code}** {escape_markdown(message)}"
+            for code, message in shown_warnings(a.warnings, t)
+        ]
     return "\n".join(out) + "\n"
 
 
