@@ -23,6 +23,7 @@ from journeymap.figures import (
     MISSING,
     SURVEY_KINDS,
     count,
+    integer,
     level,
     number,
     price,
@@ -364,7 +365,7 @@ def survey_text(sv: SurveyFigures, *, lang: Language = ENGLISH) -> str:
         if isinstance(m, Ces):
             scale = f"{m.scale[0]}-{m.scale[1]}"
             text += " " + translator(lang).gettext("on {scale}").format(scale=scale)
-        parts.append(f"{text} (n={m.responses})")
+        parts.append(f"{text} (n={integer(m.responses, lang=lang)})")
     return ", ".join(parts)
 
 

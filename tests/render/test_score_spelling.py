@@ -83,7 +83,7 @@ def test_every_output_spells_a_touchpoints_scores_alike(scenes: dict[str, Scene]
         headline = _typographic(f"{v:+.0f}")
         assert f"NPS {headline}" in _figures(scene, tp.id).splitlines()
         assert metric_text(scene, v) == f"NPS {headline}"
-        assert f"NPS {v:+.0f} (n={s.nps.responses})" in survey_text(s)
+        assert f"NPS {v:+.0f} (n={s.nps.responses:,})" in survey_text(s)
         # the check table writes the ASCII sign, with the detail's decimal
         assert _value(_test(Metric.NPS, v, v), v) == f"{v:+.1f}"
 
