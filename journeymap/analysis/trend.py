@@ -17,7 +17,13 @@ Per period (:class:`PeriodFigures`):
 - **drop-off** of every touchpoint that is not a goal = exits / completed departures
   (:meth:`journeymap.analysis.flow.Flow.drop_off`), with its Wilson interval and ``n``;
 - **time to convert** (median and 90th percentile from a converting journey's first event to
-  its goal) when the overlay was ingested from an event log; no signal is computed on it.
+  its goal) when the overlay was ingested from an event log; no signal is computed on it;
+- what ``analyze`` reports for the period, by its own functions (no signal is computed on
+  them): **stage reach** (``stages[].reach_probability``, the stages before the goal), the
+  **top three leaks** (``leaks[]``: lost conversions and lost value, no bootstrap), the
+  journey's **NPS, CSAT and CES** (every touchpoint's answers pooled survey by survey, as a
+  stage pools them, with their intervals) and the **business figures** the period carries
+  (``metrics``: retention, churn, repeat rate, CLV ... with their formulas and inputs).
 
 Signals (:class:`Signal`), for conversion and each drop-off (:func:`journeymap.stats`):
 
@@ -58,6 +64,7 @@ from journeymap.analysis.trend_periods import (
 from journeymap.analysis.trend_signals import Chart, Rule, Signal, charts_and_signals
 from journeymap.errors import AnalysisError
 from journeymap.facts import selected_goals
+from journeymap.graph import CURRENCY
 
 __all__ = [
     "ALPHA",
@@ -85,6 +92,8 @@ class Trend:
     goals: tuple[str, ...]
     confidence: float
     alpha: float
+    currency: str | None = None
+    """The map's currency (of the leaks' lost value and the money figures)."""
 
 
 def trend(
@@ -120,5 +129,7 @@ def trend(
         raise AnalysisError("a trend needs the numbers of at least one period")
     periods = tuple(figures_of(p, goal, confidence) for p in order_periods(inputs))
     charts, signals = charts_and_signals(periods, alpha)
-    goals = tuple(selected_goals(inputs[0].graph, goal))
-    return Trend(periods, tuple(charts), tuple(signals), goals, confidence, alpha)
+    first = inputs[0].graph
+    goals = tuple(selected_goals(first, goal))
+    currency = first.graph.get(CURRENCY)
+    return Trend(periods, tuple(charts), tuple(signals), goals, confidence, alpha, currency)

@@ -3,23 +3,31 @@
 :func:`order_periods` orders the overlays by their ``period`` and refuses a period without a
 date range, two equal periods and two that overlap; :func:`figures_of` measures one period:
 journeys entering the chain, the conversion and each touchpoint's drop-off as
-:class:`Proportion` values with their Wilson interval, and the time to convert when ingested.
+:class:`Proportion` values with their Wilson interval, the time to convert when ingested, and
+the figures ``analyze`` reports for the period, by the same functions: stage reach, the top
+leaks with their lost value, the journey's NPS, CSAT and CES (every touchpoint's answers pooled,
+as a stage pools them) and the business figures the period carries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import networkx as nx
 
-from journeymap.analysis.chain import build_chain
-from journeymap.analysis.core import time_to_convert_of
-from journeymap.analysis.flow import flow_table
-from journeymap.analysis.results import TimeToConvert
+from journeymap.analysis.business import BusinessFigure, period_figures
+from journeymap.analysis.core import survey_figures, time_to_convert_of
+from journeymap.analysis.leaks import leak_ranking
+from journeymap.analysis.results import Leak, StageFigures, TimeToConvert
+from journeymap.analysis.run import Options, prepare
+from journeymap.analysis.stages import stage_funnel
+from journeymap.analysis.survey_figures import NO_SURVEYS, SurveyFigures
+from journeymap.analysis.surveys import merge_responses, survey_metrics
 from journeymap.errors import Diagnostic, MapError
-from journeymap.facts import after_goal_touchpoints, goal_starts, selected_goals
+from journeymap.facts import goal_starts
+from journeymap.graph import SCORES
 from journeymap.model import PeriodRange, period_bounds, period_label
 from journeymap.source import Position
 from journeymap.stats import ratio, wilson_interval
@@ -75,6 +83,19 @@ class PeriodFigures:
     started_at_goal: int = 0
     """Journeys that started at a goal (:func:`journeymap.facts.goal_starts`): outside the
     chain, in neither ``journeys`` nor ``conversion``; counted here."""
+    stages: tuple[StageFigures, ...] = ()
+    """The stages before the goal, as ``analyze``'s ``stages[]`` (their ``reach_probability``)."""
+    leaks: tuple[Leak, ...] = ()
+    """The top :data:`TOP_LEAKS` of ``analyze``'s ranking (``lost_value``, ``lost_conversions``;
+    no bootstrap intervals)."""
+    surveys: SurveyFigures = NO_SURVEYS
+    """The journey's NPS, CSAT and CES: every touchpoint's answers pooled survey by survey."""
+    business: Mapping[str, BusinessFigure] = field(default_factory=dict)
+    """The map-level business figures of the period (``analyze``'s ``metrics``), by name."""
+
+
+TOP_LEAKS = 3
+"""How many leaks of each period a trend keeps."""
 
 
 def order_periods(inputs: Sequence[PeriodInput]) -> list[PeriodInput]:
@@ -120,10 +141,11 @@ def order_periods(inputs: Sequence[PeriodInput]) -> list[PeriodInput]:
 
 
 def figures_of(p: PeriodInput, goal: str | None, confidence: float) -> PeriodFigures:
-    """The figures of one period: journeys, conversion, drop-offs, time to convert."""
+    """The figures of one period: journeys, conversion, drop-offs, time to convert, stage
+    reach, top leaks, the journey's surveys and the business figures (module docstring)."""
     G = p.graph
-    goals = selected_goals(G, goal)
-    chain = build_chain(G, goals, after_goal_touchpoints(G, goals))
+    run = prepare(G, Options(goal=goal, samples=0, confidence=confidence))
+    goals, chain = run.goals, run.chain
     journeys = round(float(chain.entries.sum()))
     conversions = round(float(chain.conversions.sum())) if goals else 0
     conversion = (
@@ -131,7 +153,7 @@ def figures_of(p: PeriodInput, goal: str | None, confidence: float) -> PeriodFig
         if goals and conversions <= journeys
         else Proportion(conversions, journeys, None, None)
     )
-    flows = flow_table(G, goals)
+    flows = run.flows
     tps = tuple(
         TouchpointFigures(f.id, f.name, Proportion.of(f.exits, f.departures, confidence))
         for f in flows.values()
@@ -151,4 +173,8 @@ def figures_of(p: PeriodInput, goal: str | None, confidence: float) -> PeriodFig
         tps,
         time_to_convert_of(G),
         goal_starts(G, goals),
+        tuple(st for st in stage_funnel(run) if not st.after_goal),
+        leak_ranking(run, survey_figures(run))[:TOP_LEAKS],
+        survey_metrics(merge_responses([d.get(SCORES) for _, d in G.nodes(data=True)]), confidence),
+        period_figures(G, confidence),
     )

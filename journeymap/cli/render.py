@@ -229,11 +229,10 @@ def _trend_data(
     from journeymap.analysis.trend import trend
     from journeymap.cli.trend import overlay_periods
     from journeymap.render.report_trend import TrendData
-    from journeymap.render.trend_chart import survey_series
 
     inputs, read, _map = overlay_periods(map_file, periods, goal)
     result = trend(inputs, goal=goal)
-    data = TrendData(result, tuple(survey_series(inputs, result.confidence)))
+    data = TrendData(result, tuple(p.surveys for p in result.periods))
     return data, [Path(f) for f in dict.fromkeys(read)]
 
 

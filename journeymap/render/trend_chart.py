@@ -25,11 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from journeymap import graph as g
 from journeymap.analysis.comparison import Metric
 from journeymap.analysis.survey_figures import SurveyFigures
-from journeymap.analysis.surveys import merge_responses, survey_metrics
-from journeymap.analysis.trend import Chart, PeriodInput, Proportion, Rule, Trend, order_periods
+from journeymap.analysis.trend import Chart, Proportion, Rule, Trend
 from journeymap.figures import SURVEY_KINDS, SurveyKind, level, period
 from journeymap.i18n import N_, Translator, translator
 from journeymap.render.mpl import new_figure, save, style
@@ -66,15 +64,6 @@ class Panel:
     beyond: tuple[int, ...] = ()
     runs: tuple[int, ...] = ()
     percent: bool = True
-
-
-def survey_series(inputs: Sequence[PeriodInput], confidence: float) -> list[SurveyFigures]:
-    """The journey's survey figures per period (in period order), every touchpoint pooled."""
-    out = []
-    for p in order_periods(inputs):
-        scores = [d.get(g.SCORES) for _, d in p.graph.nodes(data=True)]
-        out.append(survey_metrics(merge_responses(scores), confidence))
-    return out
 
 
 def _pct(v: float | None) -> float | None:

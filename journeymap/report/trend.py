@@ -18,9 +18,21 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from journeymap.figures import MISSING, count, duration, level, percent, percent_interval, period
+from journeymap.figures import (
+    MISSING,
+    SURVEY_KINDS,
+    count,
+    duration,
+    level,
+    percent,
+    percent_interval,
+    period,
+    score,
+    whole_money,
+)
+from journeymap.figures_cx import cx_label, cx_value
 from journeymap.i18n import ENGLISH, Language, Translator, translator
-from journeymap.report.formats import CsvWriter, display_width, pad
+from journeymap.report.formats import CsvWriter, display_width, escape_markdown, pad
 
 if TYPE_CHECKING:
     from journeymap.analysis.trend import PeriodFigures, Proportion, Trend
@@ -51,6 +63,20 @@ def _time_to_convert(p: PeriodFigures) -> dict[str, Any]:
     }
 
 
+def _surveys(p: PeriodFigures) -> dict[str, Any]:
+    """``surveys`` of a period (the journey's NPS, CSAT, CES), only when it has answers."""
+    out = {
+        kind: {"value": m.headline, "interval": _pair(m.interval), "responses": m.responses}
+        for kind in SURVEY_KINDS
+        if (m := p.surveys.metric(kind)) is not None
+    }
+    return {"surveys": out} if out else {}
+
+
+def _pair(iv: tuple[float, float] | None) -> list[float] | None:
+    return None if iv is None else list(iv)
+
+
 def to_document(t: Trend) -> dict[str, Any]:
     """The JSON document of a trend (numbers to 10 significant digits)."""
     from journeymap.analysis.document import rounded, to_document
@@ -74,6 +100,19 @@ def to_document(t: Trend) -> dict[str, Any]:
                 for tp in p.touchpoints
             ],
             **_time_to_convert(p),
+            "stages": [{"id": st.id, "reach": st.reach_probability} for st in p.stages],
+            "leaks": [
+                {
+                    "rank": lk.rank,
+                    "touchpoint": lk.touchpoint,
+                    "exits": lk.exits,
+                    "lost_conversions": lk.lost_conversions,
+                    "lost_value": lk.lost_value,
+                }
+                for lk in p.leaks
+            ],
+            **_surveys(p),
+            **({"business": {k: f.to_json() for k, f in p.business.items()}} if p.business else {}),
         }
         for p in t.periods
     ]
@@ -165,6 +204,23 @@ def to_csv(t: Trend) -> str:
                 ("time_to_convert_p90", c.p90_seconds),
             ):
                 w.writerow([p.period, metric, "", num(v), "", "", c.journeys, ""])
+        for st in p.stages:
+            w.writerow([p.period, "stage_reach", st.id, num(st.reach_probability), "", "", "", ""])
+        for lk in p.leaks:
+            lost = (("lost_conversions", lk.lost_conversions), ("lost_value", lk.lost_value))
+            for what, amount in lost:
+                w.writerow([p.period, what, lk.touchpoint, num(amount), "", "", lk.exits, ""])
+        for kind in SURVEY_KINDS:
+            m = p.surveys.metric(kind)
+            if m is not None:
+                low, high = m.interval if m.interval is not None else (None, None)
+                w.writerow(
+                    [p.period, kind, "", num(m.headline), num(low), num(high), m.responses, ""]
+                )
+        for name, f in p.business.items():
+            low, high = f.interval if f.interval is not None else (None, None)
+            n = "" if f.n is None else f.n
+            w.writerow([p.period, name, "", num(f.value), num(low), num(high), n, ""])
     return buf.getvalue()
 
 
@@ -209,6 +265,65 @@ def _rows(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def _detail_rows(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the second table: per period, the top leak and its lost value, the
+    journey's survey scores (headlines) and the business figures; empty when no period has
+    any of them (stage reach per period is in JSON and CSV)."""
+    L = tr.lang
+    kinds = [k for k in SURVEY_KINDS if any(p.surveys.metric(k) for p in t.periods)]
+    names = list(dict.fromkeys(n for p in t.periods for n in p.business))
+    if not (kinds or names or any(p.leaks for p in t.periods)):
+        return [], []
+    priced = any(p.leaks and p.leaks[0].lost_value is not None for p in t.periods)
+    lost_words = tr.gettext("lost value") if priced else tr.gettext("conversions lost")
+    header = [tr.gettext("period"), tr.gettext("top leak"), lost_words]
+    header += [k.upper() for k in kinds] + [cx_label(n, lang=L) for n in names]
+    rows = []
+    for p in t.periods:
+        top = p.leaks[0] if p.leaks else None
+        lost = (
+            MISSING
+            if top is None
+            else whole_money(top.lost_value, t.currency, lang=L)
+            if top.lost_value is not None
+            else tr.gettext("{n} conv.").format(n=count(top.lost_conversions, lang=L))
+            if priced
+            else count(top.lost_conversions, lang=L)
+        )
+        cells = [period(p.period, lang=L), MISSING if top is None else top.name, lost]
+        for k in kinds:
+            m = p.surveys.metric(k)
+            cells.append(score(k, None if m is None else m.headline, lang=L))
+        for n in names:
+            f = p.business.get(n)
+            cells.append(
+                MISSING
+                if f is None
+                else cx_value(n, f.value, t.currency, f.margin_adjusted, lang=L)
+            )
+        rows.append(cells)
+    return header, rows
+
+
+def _aligned(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """A plain-text table: the first ``left`` columns aligned left, the others right."""
+    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return [
+        "  ".join(
+            pad(c, w, right=i >= left) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
+        for r in [header, *rows]
+    ]
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(["---", *["---:"] * (len(header) - 1)]) + "|",
+    ]
+    return lines + ["| " + " | ".join(r) + " |" for r in rows]
+
+
 def _notes(t: Trend, tr: Translator) -> list[str]:
     """Why Laney's p' widened a chart, per series (the series named as in the header)."""
     conversion, drop = tr.gettext("conversion"), tr.gettext("drop-off {id}")
@@ -225,14 +340,10 @@ def _notes(t: Trend, tr: Translator) -> list[str]:
 
 def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
     tr = translator(lang)
-    header, rows = _rows(t, tr)
-    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(
-            pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ).rstrip()
-        for r in [header, *rows]
-    ]
+    lines = _aligned(*_rows(t, tr))
+    header, rows = _detail_rows(t, tr)
+    if header:
+        lines += ["", *_aligned(header, rows, left=2)]
     lines.append("")
     n = len(t.signals)
     lines.append(
@@ -256,12 +367,12 @@ def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
 
 def to_markdown(t: Trend, *, lang: Language = ENGLISH) -> str:
     tr = translator(lang)
-    header, rows = _rows(t, tr)
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join(["---", *["---:"] * (len(header) - 1)]) + "|",
-    ]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    lines = _md_table(*_rows(t, tr))
+    header, rows = _detail_rows(t, tr)
+    if header:
+        # the touchpoint's name is the map's text: escaped; the figures are ours
+        named = [[r[0], escape_markdown(r[1]), *r[2:]] for r in rows]
+        lines += ["", *_md_table(header, named)]
     lines += [
         "",
         "**" + tr.gettext("Signals") + "**"

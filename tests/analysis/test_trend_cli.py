@@ -34,7 +34,11 @@ def test_json_contract_and_order_by_period(cli: Cli) -> None:
         "conversion",
         "conversion_interval",
         "touchpoints",
-    }
+        "stages",
+        "leaks",
+    }  # no surveys or business inputs in these overlays: those keys are left out
+    assert [s["id"] for s in first["stages"]] == ["discover", "consider", "purchase"]
+    assert [lk["rank"] for lk in first["leaks"]] == [1, 2, 3]
     assert set(first["touchpoints"][0]) == {"id", "drop_off", "drop_off_interval", "n"}
     assert first["conversions"] / first["journeys"] == pytest.approx(first["conversion"], rel=1e-9)
     assert {tuple(sorted(s)) for s in doc["signals"]} == {
@@ -55,7 +59,9 @@ def test_csv_is_long(cli: Cli) -> None:
     assert r.code == 0, r.err
     rows = list(csv.DictReader(io.StringIO(r.out)))
     assert list(rows[0]) == ["period", "metric", "subject", "value", "low", "high", "n", "flag"]
-    assert len(rows) == 12 * (2 + 21)  # journeys, conversion and the 21 non-goal touchpoints
+    # journeys, conversion, the 21 non-goal touchpoints, the reach of the 3 stages before the
+    # goal, and lost conversions and lost value of the top 3 leaks
+    assert len(rows) == 12 * (2 + 21 + 3 + 3 * 2)
     may = {(row["metric"], row["subject"]): row for row in rows if row["period"] == "2026-05"}
     assert may[("drop_off", "checkout")]["flag"] == "change"
     assert float(may[("drop_off", "checkout")]["low"]) < float(

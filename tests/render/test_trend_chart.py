@@ -14,7 +14,7 @@ import pytest
 from journeymap.analysis.trend import PeriodInput, trend
 from journeymap.graph import SCORES
 from journeymap.model import Scores
-from journeymap.render.trend_chart import movers, survey_series, trend_chart, trend_panels
+from journeymap.render.trend_chart import movers, trend_chart, trend_panels
 from tests.render.support import scene_of
 from tests.support import run_cli
 
@@ -124,8 +124,9 @@ def test_bytes_are_deterministic(fmt: str) -> None:
     inputs = _worked_example()
     scene = scene_of("shop.yaml")
     t = trend(inputs)
-    one = trend_chart(scene, t, survey_series(inputs, 0.95), fmt)
-    two = trend_chart(scene, trend(list(reversed(inputs))), survey_series(inputs, 0.95), fmt)
+    one = trend_chart(scene, t, [p.surveys for p in t.periods], fmt)
+    backwards = trend(list(reversed(inputs)))
+    two = trend_chart(scene, backwards, [p.surveys for p in backwards.periods], fmt)
     assert one == two
 
 
@@ -172,10 +173,11 @@ def test_survey_metrics_pool_every_touchpoint_per_period() -> None:
         _period("2026-02", (10, 10, 20), {"a": nps_a}),
         _period("2026-01", (10, 10, 20), {"a": nps_a, "b": nps_b}),
     ]
-    series = survey_series(inputs, 0.95)
+    t = trend(inputs)
+    series = [p.surveys for p in t.periods]
     # 2026-01: 4 promoters, 2 detractors of 6 -> +33.3; 2026-02: 3 and 1 of 4 -> +50
     assert [s.headline("nps") for s in series] == pytest.approx([100 * 2 / 6, 50.0])
-    panel = trend_panels(trend(inputs), series)[-1]
+    panel = trend_panels(t, series)[-1]
     assert panel.title.startswith("NPS") and not panel.percent and panel.centre is None
     assert panel.values == pytest.approx((100 * 2 / 6, 50.0))
 
@@ -195,5 +197,6 @@ def test_docs_on_the_wall_command_runs(tmp_path: Path) -> None:
 
     inputs = _worked_example()
     scene = build_scene(load_map(MAP).map)
-    expected = trend_chart(scene, trend(inputs), survey_series(inputs, 0.95), "svg")
+    t = trend(inputs)
+    expected = trend_chart(scene, t, [p.surveys for p in t.periods], "svg")
     assert (tmp_path / "trend.svg").read_bytes() == expected
