@@ -232,7 +232,7 @@ def _trend_data(
 
     inputs, read, _map = overlay_periods(map_file, periods, goal)
     result = trend(inputs, goal=goal)
-    data = TrendData(result, tuple(p.surveys for p in result.periods))
+    data = TrendData(result)
     return data, [Path(f) for f in dict.fromkeys(read)]
 
 

@@ -2,7 +2,9 @@
 
 Given the overlays of several periods, the report gets a section with the per-period table
 (period, journeys, conversion and its interval, the drop-off of the touchpoints the small
-multiples show, a ``*`` on every figure with a signal), the signals in words (the trend's own
+multiples show, a ``*`` on every figure with a signal), a second table (the top leak and its
+lost value, the journey's scores, the business figures, as ``journeymap trend`` prints them),
+the signals in words (the trend's own
 messages, in period order), the reason whenever Laney's p' widened a chart, and the small
 multiples of :func:`journeymap.render.trend_chart.trend_chart` as an SVG ``data:`` image (the
 report's CSP allows ``img-src data:`` only; every text is escaped by the template).
@@ -21,10 +23,14 @@ from journeymap.render.scene import Scene
 
 @dataclass(frozen=True)
 class TrendData:
-    """A trend and the journey's survey figures per period (what the section is made of)."""
+    """A trend (what the section is made of)."""
 
     trend: Trend
-    surveys: tuple[SurveyFigures, ...]
+
+    @property
+    def surveys(self) -> tuple[SurveyFigures, ...]:
+        """The journey's survey figures per period, as the trend measured them."""
+        return tuple(p.surveys for p in self.trend.periods)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,10 @@ class TrendSection:
     """``(period, message)`` of every signal."""
     notes: tuple[str, ...]
     chart_uri: str
+    detail_header: tuple[str, ...] = ()
+    detail_rows: tuple[tuple[str, ...], ...] = ()
+    """Per period: the top leak and its lost value, the journey's scores, the business
+    figures (:func:`journeymap.analysis.trend_table.detail_table`); empty when none."""
 
 
 def _cell(p: Proportion, flagged: bool, lang: str) -> str:
@@ -50,6 +60,7 @@ def _interval(p: Proportion, lang: str) -> str:
 
 def trend_section(scene: Scene, data: TrendData) -> TrendSection:
     """The section of a trend drawn with the scene's theme and fonts."""
+    from journeymap.analysis.trend_table import detail_table
     from journeymap.render.report import data_uri
     from journeymap.render.trend_chart import movers, trend_chart
 
@@ -87,10 +98,13 @@ def trend_section(scene: Scene, data: TrendData) -> TrendSection:
         if c.reason_text is not None
     )
     chart = trend_chart(scene, t, surveys, "svg")
+    detail_header, detail_rows = detail_table(t, scene.t)
     return TrendSection(
         header,
         tuple(rows),
         tuple((period(s.period, lang=lang), s.message_in(scene.t)) for s in t.signals),
         notes,
         data_uri(chart, "image/svg+xml"),
+        tuple(detail_header),
+        tuple(tuple(r) for r in detail_rows),
     )

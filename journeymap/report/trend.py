@@ -27,10 +27,7 @@ from journeymap.figures import (
     percent,
     percent_interval,
     period,
-    score,
-    whole_money,
 )
-from journeymap.figures_cx import cx_label, cx_value
 from journeymap.i18n import ENGLISH, Language, Translator, translator
 from journeymap.report.formats import CsvWriter, display_width, escape_markdown, pad
 
@@ -77,6 +74,26 @@ def _pair(iv: tuple[float, float] | None) -> list[float] | None:
     return None if iv is None else list(iv)
 
 
+def _analysis_figures(p: PeriodFigures) -> dict[str, Any]:
+    """What ``analyze`` reports for the period: ``stages[]``, ``leaks[]``, ``surveys`` and
+    ``business`` (the last two only when the period has them)."""
+    return {
+        "stages": [{"id": st.id, "reach": st.reach_probability} for st in p.stages],
+        "leaks": [
+            {
+                "rank": lk.rank,
+                "touchpoint": lk.touchpoint,
+                "exits": lk.exits,
+                "lost_conversions": lk.lost_conversions,
+                "lost_value": lk.lost_value,
+            }
+            for lk in p.leaks
+        ],
+        **_surveys(p),
+        **({"business": {k: f.to_json() for k, f in p.business.items()}} if p.business else {}),
+    }
+
+
 def to_document(t: Trend) -> dict[str, Any]:
     """The JSON document of a trend (numbers to 10 significant digits)."""
     from journeymap.analysis.document import rounded, to_document
@@ -100,19 +117,7 @@ def to_document(t: Trend) -> dict[str, Any]:
                 for tp in p.touchpoints
             ],
             **_time_to_convert(p),
-            "stages": [{"id": st.id, "reach": st.reach_probability} for st in p.stages],
-            "leaks": [
-                {
-                    "rank": lk.rank,
-                    "touchpoint": lk.touchpoint,
-                    "exits": lk.exits,
-                    "lost_conversions": lk.lost_conversions,
-                    "lost_value": lk.lost_value,
-                }
-                for lk in p.leaks
-            ],
-            **_surveys(p),
-            **({"business": {k: f.to_json() for k, f in p.business.items()}} if p.business else {}),
+            **_analysis_figures(p),
         }
         for p in t.periods
     ]
@@ -265,46 +270,6 @@ def _rows(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _detail_rows(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the second table: per period, the top leak and its lost value, the
-    journey's survey scores (headlines) and the business figures; empty when no period has
-    any of them (stage reach per period is in JSON and CSV)."""
-    L = tr.lang
-    kinds = [k for k in SURVEY_KINDS if any(p.surveys.metric(k) for p in t.periods)]
-    names = list(dict.fromkeys(n for p in t.periods for n in p.business))
-    if not (kinds or names or any(p.leaks for p in t.periods)):
-        return [], []
-    priced = any(p.leaks and p.leaks[0].lost_value is not None for p in t.periods)
-    lost_words = tr.gettext("lost value") if priced else tr.gettext("conversions lost")
-    header = [tr.gettext("period"), tr.gettext("top leak"), lost_words]
-    header += [k.upper() for k in kinds] + [cx_label(n, lang=L) for n in names]
-    rows = []
-    for p in t.periods:
-        top = p.leaks[0] if p.leaks else None
-        lost = (
-            MISSING
-            if top is None
-            else whole_money(top.lost_value, t.currency, lang=L)
-            if top.lost_value is not None
-            else tr.gettext("{n} conv.").format(n=count(top.lost_conversions, lang=L))
-            if priced
-            else count(top.lost_conversions, lang=L)
-        )
-        cells = [period(p.period, lang=L), MISSING if top is None else top.name, lost]
-        for k in kinds:
-            m = p.surveys.metric(k)
-            cells.append(score(k, None if m is None else m.headline, lang=L))
-        for n in names:
-            f = p.business.get(n)
-            cells.append(
-                MISSING
-                if f is None
-                else cx_value(n, f.value, t.currency, f.margin_adjusted, lang=L)
-            )
-        rows.append(cells)
-    return header, rows
-
-
 def _aligned(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
     """A plain-text table: the first ``left`` columns aligned left, the others right."""
     widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -340,8 +305,10 @@ def _notes(t: Trend, tr: Translator) -> list[str]:
 
 def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
     tr = translator(lang)
+    from journeymap.analysis.trend_table import detail_table
+
     lines = _aligned(*_rows(t, tr))
-    header, rows = _detail_rows(t, tr)
+    header, rows = detail_table(t, tr)
     if header:
         lines += ["", *_aligned(header, rows, left=2)]
     lines.append("")
@@ -367,8 +334,10 @@ def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
 
 def to_markdown(t: Trend, *, lang: Language = ENGLISH) -> str:
     tr = translator(lang)
+    from journeymap.analysis.trend_table import detail_table
+
     lines = _md_table(*_rows(t, tr))
-    header, rows = _detail_rows(t, tr)
+    header, rows = detail_table(t, tr)
     if header:
         # the touchpoint's name is the map's text: escaped; the figures are ours
         named = [[r[0], escape_markdown(r[1]), *r[2:]] for r in rows]

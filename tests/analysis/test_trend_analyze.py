@@ -94,7 +94,7 @@ def test_the_journeys_nps_pools_every_touchpoints_answers() -> None:
     t = trend(INPUTS)
     for p in t.periods:
         nps = p.surveys.nps
-        assert nps is not None and nps.responses == 7
+        assert nps is not None and nps.responses == 7 and nps.value is not None
         assert nps.value == pytest.approx(100 * (4 - 3) / 7)
         assert nps.interval is not None and nps.interval[0] < nps.value < nps.interval[1]
 

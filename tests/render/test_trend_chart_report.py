@@ -37,6 +37,18 @@ def test_report_with_periods_has_the_table_signals_and_small_multiples(tmp_path:
         assert int(journeys.replace(",", "")) == p["journeys"]
         assert float(conv) == round(100 * p["conversion"], 1)
         assert (star == "*") == (period in flagged)
+    # the second table: each period's top leak and its lost value, as the trend's JSON has them
+    detail = section[section.index('<table id="trend-detail">') :]
+    detail = detail[: detail.index("</table>")]
+    leaks = re.findall(
+        r"<tr><td>(\d{4}-\d\d)</td><td>(.*?)</td><td class=\"n\">([\d,]+) EUR</td>", detail
+    )
+    assert len(leaks) == len(doc["periods"])
+    names = {"product-page": "Product page"}
+    for (period, name, lost), p in zip(leaks, doc["periods"], strict=True):
+        top = p["leaks"][0]
+        assert period == p["period"] and name == names[top["touchpoint"]]
+        assert int(lost.replace(",", "")) == round(top["lost_value"])
     shown = [html.unescape(m) for m in re.findall(r"<li>\d{4}-\d\d: (.*?)</li>", section)]
     assert shown == [s["message"] for s in doc["signals"]]
     assert "Control limits widened (Laney p'): drop-off at Checkout: the periods vary" in section
