@@ -253,7 +253,7 @@ def score(
     """
     d = digits if digits is not None else SCORE_DIGITS[kind][1 if detail else 0]
     if kind == "nps":
-        return signed(x, d, lang=lang) if typographic else number(x, d, sign=True, lang=lang)
+        return _signed(x, d, typographic, lang)
     if kind == "csat":
         return share(x, d, lang=lang)
     return number(x, d, lang=lang)
@@ -265,10 +265,7 @@ def score_kind(name: str) -> SurveyKind | None:
     >>> score_kind("ces"), score_kind("drop_off")
     ('ces', None)
     """
-    for kind in SURVEY_KINDS:
-        if kind == name:
-            return kind
-    return None
+    return next((kind for kind in SURVEY_KINDS if kind == name), None)
 
 
 def score_change(
@@ -284,8 +281,12 @@ def score_change(
     >>> score_change("nps", -4.0, typographic=True), score_change("ces", None)
     ('−4.0', '–')
     """
-    digits = SCORE_DIGITS[kind][1]
-    return signed(d, digits, lang=lang) if typographic else number(d, digits, sign=True, lang=lang)
+    return _signed(d, SCORE_DIGITS[kind][1], typographic, lang)
+
+
+def _signed(x: float | None, digits: int, typographic: bool, lang: Language) -> str:
+    """A signed figure: the typographic minus of drawings, or the ASCII sign of text tables."""
+    return signed(x, digits, lang=lang) if typographic else number(x, digits, sign=True, lang=lang)
 
 
 def emotion(x: float | None, *, lang: Language = ENGLISH) -> str:

@@ -12,6 +12,7 @@ from journeymap.figures_cx import cx_label, cx_value
 from journeymap.i18n import Translator
 
 if TYPE_CHECKING:
+    from journeymap.analysis.results import Leak
     from journeymap.analysis.trend import Trend
 
 
@@ -31,16 +32,11 @@ def detail_table(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
     rows = []
     for p in t.periods:
         top = p.leaks[0] if p.leaks else None
-        lost = (
-            MISSING
-            if top is None
-            else whole_money(top.lost_value, t.currency, lang=L)
-            if top.lost_value is not None
-            else tr.gettext("{n} conv.").format(n=count(top.lost_conversions, lang=L))
-            if priced
-            else count(top.lost_conversions, lang=L)
-        )
-        cells = [period(p.period, lang=L), MISSING if top is None else top.name, lost]
+        cells = [
+            period(p.period, lang=L),
+            MISSING if top is None else top.name,
+            MISSING if top is None else _lost(top, priced, t.currency, tr),
+        ]
         for k in kinds:
             m = p.surveys.metric(k)
             cells.append(score(k, None if m is None else m.headline, lang=L))
@@ -53,3 +49,12 @@ def detail_table(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
             )
         rows.append(cells)
     return header, rows
+
+
+def _lost(leak: Leak, priced: bool, currency: str | None, tr: Translator) -> str:
+    """What a leak lost: its value; in a priced table a leak without one says its conversions
+    (``12.5 conv.``); in a table without values, the conversions alone."""
+    if leak.lost_value is not None:
+        return whole_money(leak.lost_value, currency, lang=tr.lang)
+    n = count(leak.lost_conversions, lang=tr.lang)
+    return tr.gettext("{n} conv.").format(n=n) if priced else n

@@ -53,11 +53,11 @@ class Shown:
 
     def format(self, t: Translator | None = None) -> str:
         lang = ENGLISH if t is None else t.lang
-        v, digits, unit = self.value, self.digits, self.unit
-        if unit == "rate":
+        v, digits, kind = self.value, self.digits, figures.score_kind(self.unit)
+        if self.unit == "rate":
             return figures.percent(v, 1 if digits is None else digits, lang=lang)
-        if unit == "nps" or unit == "csat" or unit == "ces":
-            return figures.score(unit, v, detail=True, digits=digits, lang=lang)
+        if kind is not None:
+            return figures.score(kind, v, detail=True, digits=digits, lang=lang)
         return figures.whole_money(v, self.currency if self.unit == "money" else None, lang=lang)
 
 

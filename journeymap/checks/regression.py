@@ -16,7 +16,7 @@ from journeymap.analysis.comparison import PROPORTIONS, Metric, Test, Verdict
 from journeymap.checks.context import Context
 from journeymap.checks.core import Outcome, fail, ok, register
 from journeymap.checks.phrases import Change, Shown, Unit
-from journeymap.figures import MISSING, SCORE_DIGITS
+from journeymap.figures import MISSING, SCORE_DIGITS, score_kind
 from journeymap.findings import Field, Number, PValue, Text, text, text_of, touchpoint_subject
 from journeymap.i18n import N_
 from journeymap.model import Severity
@@ -80,7 +80,8 @@ def _describe(test: Test) -> Text:
     scale = 100.0 if frac else 1.0
     points = test.metric in (Metric.NPS, Metric.CES)
     # a change is written to the decimals of its figure: a rate's 1, a score's detail
-    digits = SCORE_DIGITS[unit][1] if unit == "nps" or unit == "csat" or unit == "ces" else 1
+    kind = score_kind(unit)
+    digits = 1 if kind is None else SCORE_DIGITS[kind][1]
     delta = test.delta
     subject: dict[str, str | Text] = {"what": text(_WHAT[test.metric])}
     subject["where"] = text(" at '{id}'", id=test.subject) if test.subject != "map" else ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from journeymap.analysis.comparison import PROPORTIONS as _PROPORTIONS
-from journeymap.analysis.comparison import Metric, Test
+from journeymap.analysis.comparison import Test
 from journeymap.checks import Finding, MapResult, Severity
 from journeymap.figures import (
     MISSING,
@@ -16,6 +16,7 @@ from journeymap.figures import (
     points,
     score,
     score_change,
+    score_kind,
     whole_money,
 )
 from journeymap.i18n import ENGLISH, Language, Translator, translator
@@ -57,11 +58,14 @@ def _value(t: Test, v: float | None, lang: Language = ENGLISH) -> str:
         return MISSING
     if t.metric in _PROPORTIONS:
         return percent(v, lang=lang)
-    return score(_SCORES[t.metric], v, detail=True, lang=lang)
+    return score(_score_kind(t), v, detail=True, lang=lang)
 
 
-_SCORES: dict[Metric, SurveyKind] = {Metric.NPS: "nps", Metric.CSAT: "csat", Metric.CES: "ces"}
-"""The compared figures that are survey scores (every metric not in ``PROPORTIONS``)."""
+def _score_kind(t: Test) -> SurveyKind:
+    """The survey score a compared figure that is not a proportion is (NPS, CSAT or CES)."""
+    kind = score_kind(t.metric)
+    assert kind is not None, f"{t.metric} is neither a proportion nor a survey score"
+    return kind
 
 
 def _delta(t: Test, lang: Language = ENGLISH) -> str:
@@ -71,7 +75,7 @@ def _delta(t: Test, lang: Language = ENGLISH) -> str:
         return MISSING
     if t.metric in _PROPORTIONS:
         return points(d, lang=lang)
-    kind = _SCORES[t.metric]
+    kind = _score_kind(t)
     if kind == "csat":  # CSAT is already on 0-100: its change is in points as it stands
         return points(d, SCORE_DIGITS["csat"][1], scale=1, lang=lang)
     return score_change(kind, d, lang=lang)

@@ -43,7 +43,7 @@ class TrendFormat(StrEnum):
 
 
 def _interval(p: Proportion) -> list[float] | None:
-    return list(p.interval) if p.interval is not None else None
+    return _pair(p.interval)
 
 
 def _time_to_convert(p: PeriodFigures) -> dict[str, Any]:
