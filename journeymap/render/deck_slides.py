@@ -170,17 +170,27 @@ def experiment_slide(prs: Deck, scene: Scene) -> str | None:
 
 
 def trend_slide(prs: Deck, scene: Scene, trend: TrendData | None) -> str | None:
-    """The report's per-period table, the latest periods (a ``*`` marks a signal)."""
+    """The report's per-period tables, the latest periods (a ``*`` marks a signal): the
+    conversion and drop-offs, then, when a period has them, the top leak with its lost value,
+    the journey's scores and the business figures on a slide of their own."""
     t = scene.t
     if trend is None:
         return t.gettext("no overlays of several periods given")
-    rows = trend_rows(scene, trend)
+    rows, detail = trend_rows(scene, trend)
     more = t.ngettext(
         "{n} earlier period in the report", "{n} earlier periods in the report", rows.more
-    ).format(n=rows.more)
-    slide = _table_slide(prs, scene, t.gettext("Trend over the periods"), rows, more)
+    )
+    slide = _table_slide(
+        prs, scene, t.gettext("Trend over the periods"), rows, more.format(n=rows.more)
+    )
     if trend.trend.signals:
         _under(slide, scene, FOOT, [t.gettext("* a signal on the control chart")])
+    if detail.header:
+        more = t.ngettext(
+            "{n} earlier period in the report", "{n} earlier periods in the report", detail.more
+        )
+        title = t.gettext("Trend: leaks, scores and business figures")
+        _table_slide(prs, scene, title, detail, more.format(n=detail.more))
     return None
 
 

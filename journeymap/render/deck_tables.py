@@ -171,11 +171,17 @@ def experiment_rows(scene: Scene) -> tuple[str, TableRows, TableRows]:
     return f"{section.decision}: {section.reason}", arms, against
 
 
-def trend_rows(scene: Scene, data: TrendData, top: int = TREND_ROWS) -> TableRows:
-    """The report's per-period table (:func:`journeymap.render.report_trend.trend_section`),
-    the latest `top` periods."""
+def trend_rows(scene: Scene, data: TrendData, top: int = TREND_ROWS) -> tuple[TableRows, TableRows]:
+    """The report's two per-period tables
+    (:func:`journeymap.render.report_trend.trend_section`), the latest `top` periods of each:
+    the journeys, conversion and drop-offs; then the top leak, the scores and the business
+    figures (no header and no rows when no period has any of them)."""
     from journeymap.render.report_trend import trend_section
 
     section = trend_section(scene, data)
     rows = section.rows[-top:]
-    return TableRows(section.header, rows, len(section.rows) - len(rows))
+    detail = section.detail_rows[-top:]
+    return (
+        TableRows(section.header, rows, len(section.rows) - len(rows)),
+        TableRows(section.detail_header, detail, len(section.detail_rows) - len(detail)),
+    )

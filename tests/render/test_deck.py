@@ -350,6 +350,16 @@ def test_experiment_and_trend_slides(cli: Callable[..., Result], tmp_path: Path)
     doc = json.loads(cli("trend", str(SHOP), str(PERIODS), "--format", "json").out)
     assert [row[0] for row in rows[1:]] == [p["period"] for p in doc["periods"]][-10:]
     assert [row[1] for row in rows[1:]] == [integer(p["journeys"]) for p in doc["periods"]][-10:]
+    # the second table: each period's top leak and its lost value, as the trend JSON has them
+    [detail] = tables(slide(open_deck(trend_out), "Trend: leaks, scores and business figures"))
+    assert detail[0] == ["period", "top leak", "lost value"]
+    latest = doc["periods"][-10:]
+    assert [row[0] for row in detail[1:]] == [p["period"] for p in latest]
+    assert {p["leaks"][0]["touchpoint"] for p in latest} == {"product-page"}
+    assert {row[1] for row in detail[1:]} == {"Product page"}
+    assert [row[2] for row in detail[1:]] == [
+        f"{round(p['leaks'][0]['lost_value']):,} EUR" for p in latest
+    ]
 
 
 def test_deck_is_written_as_pptx_only(cli: Callable[..., Result], tmp_path: Path) -> None:
