@@ -53,6 +53,9 @@ HEADER = (
     NC_("opportunities", "Basis"),
     NC_("opportunities", "Addresses"),
 )
+ALIGN = "rlllrrrrll"
+"""How the columns of :data:`HEADER` align in the text and Markdown tables: the rank and the
+figures right, the words left."""
 TEXT_WIDTH = 44
 """The terminal table cuts an opportunity's text to this many characters (Markdown keeps it)."""
 

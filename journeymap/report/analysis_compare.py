@@ -16,9 +16,9 @@ from journeymap.figures import (
     points,
 )
 from journeymap.i18n import ENGLISH, N_, NC_, Language, Translator, translator
-from journeymap.report.analysis_text import _md_row, _table
+from journeymap.report.analysis_text import _md_row
 from journeymap.report.analysis_words import _unit
-from journeymap.report.formats import CsvWriter, escape_markdown
+from journeymap.report.formats import CsvWriter, escape_markdown, text_table
 
 _FRACTIONS = (
     "drop_off",
@@ -126,7 +126,7 @@ def comparison_table(doc: SideBySide, *, lang: Language = ENGLISH) -> str:
         unit=_unit(t, doc.unit),
     )
     out = [head, ""]
-    out += [*_table(summary, "lrrr"), "", *_table(tps, "llrrrrr")]
+    out += [*text_table(summary, "lrrr"), "", *text_table(tps, "llrrrrr")]
     out += ["", t.gettext(doc.note)]
     return "\n".join(out) + "\n"
 

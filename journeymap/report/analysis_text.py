@@ -35,21 +35,8 @@ from journeymap.report.figures_table import (
     stage_survey_lines,
     survey_text,
 )
-from journeymap.report.formats import display_width, escape_markdown, pad
+from journeymap.report.formats import escape_markdown, text_table
 from journeymap.report.timing import markdown_timing
-
-
-def _table(rows: list[list[str]], align: str) -> list[str]:
-    """Columns padded to the widest cell, as a terminal shows it (a wide CJK character takes
-    two columns: :func:`~journeymap.report.formats.display_width`)."""
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for k, r in enumerate(rows):
-        cells = [pad(c, w, right=a == "r") for c, w, a in zip(r, widths, align, strict=True)]
-        out.append("  ".join(cells).rstrip())
-        if k == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return out
 
 
 def _title(a: Analysis) -> str | None:
@@ -87,9 +74,9 @@ def to_table(a: Analysis, *, lang: Language = ENGLISH) -> str:
     out += _cx_lines(a, t)
     if a.leaks:
         out += _leak_paragraphs(a, t)
-    out += _table(_touchpoint_rows(a, t), "llrrrrrrr")
+    out += text_table(_touchpoint_rows(a, t), "llrrrrrrr")
     out.append("")
-    out += _table(_stage_rows(a, t, markdown=False), "lrrr")
+    out += text_table(_stage_rows(a, t, markdown=False), "lrrr")
     if a.after_goal:
         out += ["", t.gettext("After the goal (exits are churn after conversion):")]
         arows = [[t.gettext(h) for h in (_TOUCHPOINT, _VISITS, _EXITS, _DROP_OFF)]]
@@ -102,7 +89,7 @@ def to_table(a: Analysis, *, lang: Language = ENGLISH) -> str:
                     percent(r.drop_off, lang=lang),
                 ]
             )
-        out += _table(arows, "lrrr")
+        out += text_table(arows, "lrrr")
     if a.warnings:
         out += ["", t.gettext("Warnings:")]
         out += [f"  {code} {message}" for code, message in shown_warnings(a.warnings, t)]
@@ -208,7 +195,10 @@ def _cx_lines(a: Analysis, t: Translator) -> list[str]:
         out += [head, *[f"  {s}" for s in sentences], ""]
     rows, notes = service_rows(a.metrics, lang=t.lang)
     if len(rows) > 1:
-        out += [t.gettext("Service times{period}:").format(period=period), *_table(rows, "llrrrrl")]
+        out += [
+            t.gettext("Service times{period}:").format(period=period),
+            *text_table(rows, "llrrrrl"),
+        ]
         out += [*[f"  {n}" for n in notes], ""]
     stages = stage_survey_lines(a, lang=t.lang)
     if stages:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from journeymap.analysis.results import Analysis, ChannelFigures
 from journeymap.figures import count, percent, whole_money
 from journeymap.i18n import ENGLISH, N_, Language, Translator, translator
-from journeymap.report.formats import display_width, pad
+from journeymap.report.formats import markdown_table, text_table
 
 CSV_COLUMNS = (
     "by",
@@ -154,40 +154,23 @@ def sentence(a: Analysis, *, lang: Language = ENGLISH) -> str:
     ).format(n=count(a.summary.conversions, lang=lang), of_value=of_value, by=_by(a, t))
 
 
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for k, r in enumerate(rows):
-        out.append(
-            "  ".join(
-                pad(c, w, right=i > 0) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-            ).rstrip()
-        )
-        if k == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return out
-
-
 def table_lines(a: Analysis, *, lang: Language = ENGLISH) -> list[str]:
     """The two tables of the terminal report and the sentence under them."""
     t = translator(lang)
     return [
         t.gettext("By {by}:").format(by=_by(a, t)),
-        *_table(_flow_rows(a, t)),
+        *text_table(_flow_rows(a, t), "lr"),
         "",
         t.gettext(
             "Conversions credited by {by} (removal effects; first and last touch for comparison):"
         ).format(by=_by(a, t)),
-        *_table(_attribution_rows(a, t)),
+        *text_table(_attribution_rows(a, t), "lr"),
         *textwrap.wrap(sentence(a, lang=lang), 100),
     ]
 
 
 def _md(rows: list[list[str]]) -> list[str]:
-    def row(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
-
-    return [row(rows[0]), "|---|" + "---:|" * (len(rows[0]) - 1), *[row(r) for r in rows[1:]]]
+    return markdown_table([[c.replace("|", "\\|") for c in r] for r in rows], "lr")
 
 
 def markdown_lines(a: Analysis, *, lang: Language = ENGLISH) -> list[str]:

@@ -20,7 +20,7 @@ from journeymap.analysis.cohorts import Cohorts, left_out_words
 from journeymap.figures import MISSING, count, percent, period
 from journeymap.i18n import ENGLISH, Language, Translator, translator
 from journeymap.io.writer import dump_json
-from journeymap.report.formats import display_width, pad
+from journeymap.report.formats import markdown_table, text_table
 
 
 class CohortFormat(StrEnum):
@@ -146,11 +146,7 @@ def to_table(c: Cohorts, *, lang: Language = ENGLISH) -> str:
     """The retention triangle: one row per cohort, one column per offset."""
     t = translator(lang)
     head, body = _triangle(c, t)
-    rows = [head, *body]
-    sizes = [max(display_width(r[i]) for r in rows if i < len(r)) for i in range(len(head))]
-    lines = [
-        "  ".join(pad(cell, sizes[i], right=i > 0) for i, cell in enumerate(row)) for row in rows
-    ]
+    lines = text_table([head, *body], "lr", rule=False)
     return "\n".join([*lines, "", *_notes(c, t)]) + "\n"
 
 
@@ -158,11 +154,7 @@ def to_markdown(c: Cohorts, *, lang: Language = ENGLISH) -> str:
     """The triangle as a Markdown table (empty cells where an offset has not come yet)."""
     t = translator(lang)
     head, body = _triangle(c, t)
-    lines = [
-        "| " + " | ".join(head) + " |",
-        "|" + "|".join(["---", *["---:"] * (len(head) - 1)]) + "|",
-    ]
-    lines += ["| " + " | ".join(r + [""] * (len(head) - len(r))) + " |" for r in body]
+    lines = markdown_table([head, *body], "lr")
     return "\n".join([*lines, "", *(f"- {n}" for n in _notes(c, t))]) + "\n"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import IO
 
@@ -77,6 +77,49 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     """
     fill = " " * max(0, width - display_width(text))
     return fill + text if right else text + fill
+
+
+def text_table(rows: Sequence[Sequence[str]], align: str, *, rule: bool = True) -> list[str]:
+    """A plain-text table as a terminal shows it, the one layout of every text report.
+
+    ``rows[0]`` is the header. Each column is padded to its widest cell in terminal columns
+    (:func:`display_width`, so a Chinese name lines up), ``l`` or ``r`` in ``align`` per
+    column (its last letter holds for the columns after it), two spaces between columns and
+    no trailing space; a rule of dashes under the header when ``rule``. A row may be shorter
+    than the header (a retention triangle).
+
+    >>> for line in text_table([["stage", "n"], ["接觸點", "12"], ["pay", "3"]], "lr"):
+    ...     print(line + "|")
+    stage    n|
+    ------  --|
+    接觸點  12|
+    pay      3|
+    """
+    n = len(rows[0])
+    sides = (align + align[-1] * n)[:n]
+    widths = [max(display_width(r[i]) for r in rows if i < len(r)) for i in range(n)]
+    out = []
+    for k, r in enumerate(rows):
+        cells = [pad(c, widths[i], right=sides[i] == "r") for i, c in enumerate(r)]
+        out.append("  ".join(cells).rstrip())
+        if k == 0 and rule:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def markdown_table(rows: Sequence[Sequence[str]], align: str) -> list[str]:
+    """A Markdown table of cells already escaped (:func:`escape_markdown`): ``rows[0]`` is
+    the header, ``align`` as in :func:`text_table` (``r`` is ``---:``); a short row is filled
+    with empty cells.
+
+    >>> markdown_table([["stage", "n"], ["cart"]], "lr")
+    ['| stage | n |', '|---|---:|', '| cart |  |']
+    """
+    n = len(rows[0])
+    sides = (align + align[-1] * n)[:n]
+    rule = "|" + "|".join("---:" if a == "r" else "---" for a in sides) + "|"
+    lines = ["| " + " | ".join([*r, *[""] * (n - len(r))]) + " |" for r in rows]
+    return [lines[0], rule, *lines[1:]]
 
 
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")

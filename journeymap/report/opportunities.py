@@ -15,11 +15,11 @@ from enum import StrEnum
 from journeymap.analysis.document import to_document
 from journeymap.analysis.opportunities import unranked_reason
 from journeymap.analysis.opportunity_results import Portfolio
-from journeymap.analysis.opportunity_words import TEXT_WIDTH, notes, rows
+from journeymap.analysis.opportunity_words import ALIGN, TEXT_WIDTH, notes, rows
 from journeymap.figures import MISSING
 from journeymap.i18n import ENGLISH, Language, Translator, translator
 from journeymap.report.analysis import json_text
-from journeymap.report.formats import CsvWriter, escape_markdown
+from journeymap.report.formats import CsvWriter, escape_markdown, markdown_table, text_table
 
 
 class OpportunityFormat(StrEnum):
@@ -49,21 +49,6 @@ CSV_HEADER = (
 )
 
 
-def _grid(table: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-    right = {0, 4, 5, 6, 7}
-    out = []
-    for k, r in enumerate(table):
-        cells = [
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ]
-        out.append("  ".join(cells).rstrip())
-        if k == 0:
-            out.append("  ".join("-" * w for w in widths))
-    return out
-
-
 def _heading(pf: Portfolio, t: Translator) -> str:
     return t.pgettext(
         "opportunities", "Opportunities of {map}, ranked by value at stake per unit of effort"
@@ -79,7 +64,7 @@ def to_table(pf: Portfolio, lang: Language = ENGLISH) -> str:
             )
             + "\n"
         )
-    lines = [_heading(pf, t), "", *_grid(rows(pf, lang, width=TEXT_WIDTH)), ""]
+    lines = [_heading(pf, t), "", *text_table(rows(pf, lang, width=TEXT_WIDTH), ALIGN), ""]
     lines += notes(pf, lang)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -101,13 +86,7 @@ def to_markdown(pf: Portfolio, lang: Language = ENGLISH) -> str:
             + "\n"
         )
     table = rows(pf, lang)
-    lines.append("| " + " | ".join(escape_markdown(c) for c in table[0]) + " |")
-    lines.append(
-        "|"
-        + "|".join("---:" if i in (0, 4, 5, 6, 7) else "---" for i in range(len(table[0])))
-        + "|"
-    )
-    lines += ["| " + " | ".join(escape_markdown(c) for c in r) + " |" for r in table[1:]]
+    lines += markdown_table([[escape_markdown(c) for c in r] for r in table], ALIGN)
     extra = notes(pf, lang)
     if extra:
         lines += ["", *(f"- {escape_markdown(x)}" for x in extra)]

@@ -29,7 +29,7 @@ from journeymap.figures import (
     period,
 )
 from journeymap.i18n import ENGLISH, Language, Translator, translator
-from journeymap.report.formats import CsvWriter, display_width, escape_markdown, pad
+from journeymap.report.formats import CsvWriter, escape_markdown, markdown_table, text_table
 
 if TYPE_CHECKING:
     from journeymap.analysis.trend import PeriodFigures, Proportion, Trend
@@ -270,25 +270,6 @@ def _rows(t: Trend, tr: Translator) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _aligned(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
-    """A plain-text table: the first ``left`` columns aligned left, the others right."""
-    widths = [max(display_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    return [
-        "  ".join(
-            pad(c, w, right=i >= left) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ).rstrip()
-        for r in [header, *rows]
-    ]
-
-
-def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "|" + "|".join(["---", *["---:"] * (len(header) - 1)]) + "|",
-    ]
-    return lines + ["| " + " | ".join(r) + " |" for r in rows]
-
-
 def _notes(t: Trend, tr: Translator) -> list[str]:
     """Why Laney's p' widened a chart, per series (the series named as in the header)."""
     conversion, drop = tr.gettext("conversion"), tr.gettext("drop-off {id}")
@@ -307,10 +288,11 @@ def to_table(t: Trend, *, lang: Language = ENGLISH) -> str:
     tr = translator(lang)
     from journeymap.analysis.trend_table import detail_table
 
-    lines = _aligned(*_rows(t, tr))
+    header, rows = _rows(t, tr)
+    lines = text_table([header, *rows], "lr", rule=False)
     header, rows = detail_table(t, tr)
     if header:
-        lines += ["", *_aligned(header, rows, left=2)]
+        lines += ["", *text_table([header, *rows], "llr", rule=False)]
     lines.append("")
     n = len(t.signals)
     lines.append(
@@ -336,12 +318,13 @@ def to_markdown(t: Trend, *, lang: Language = ENGLISH) -> str:
     tr = translator(lang)
     from journeymap.analysis.trend_table import detail_table
 
-    lines = _md_table(*_rows(t, tr))
+    header, rows = _rows(t, tr)
+    lines = markdown_table([header, *rows], "lr")
     header, rows = detail_table(t, tr)
     if header:
         # the touchpoint's name is the map's text: escaped; the figures are ours
         named = [[r[0], escape_markdown(r[1]), *r[2:]] for r in rows]
-        lines += ["", *_md_table(header, named)]
+        lines += ["", *markdown_table([header, *named], "llr")]
     lines += [
         "",
         "**" + tr.gettext("Signals") + "**"
