@@ -13,12 +13,11 @@ import click
 
 from journeymap.analysis.cohorts import COHORT_BY
 from journeymap.cli.event_options import (
+    LogReading,
     column_options,
-    end_progress,
     engine_of,
     engine_option,
-    make_options,
-    progress_printer,
+    progress_line,
     speaks_options,
 )
 from journeymap.cli.lang import checked_lang, lang_option
@@ -120,17 +119,7 @@ def cohorts(
     include_partial: bool,
     value_column: str | None,
     write_business: str | None,
-    customer_column: str | None,
-    timestamp_column: str | None,
-    event_column: str | None,
-    session_column: str | None,
-    timezone: str,
-    strict: bool,
-    session_timeout: str,
-    timestamp_unit: str | None,
-    max_bad_rows: str,
-    identity_columns: tuple[str, ...],
-    preset: str | None,
+    reading: LogReading,
     engine: str,
     fmt: str,
     output: str | None,
@@ -166,20 +155,7 @@ def cohorts(
             hint="give --map MAP and -o OVERLAY.yaml",
         )
     chart_format = _chart_format(chart)
-    opts = make_options(
-        customer_column,
-        timestamp_column,
-        event_column,
-        session_column,
-        timezone,
-        strict,
-        session_timeout,
-        goal=goal,
-        timestamp_unit=timestamp_unit,
-        max_bad_rows=max_bad_rows,
-        identity_columns=identity_columns,
-        preset=preset,
-    )
+    opts = reading.options(goal=goal)
     settings = CohortSettings(
         next(b for b in COHORT_BY if b == by), include_partial, value_column, write_business
     )
@@ -276,8 +252,7 @@ def run_log(
 
     loaded = load_map(map_path) if map_path is not None else None
     jm = loaded.map if loaded is not None else goal_event_map(goal_event or "")
-    progress = progress_printer(quiet)
-    try:
+    with progress_line(quiet) as progress:
         run = run_cohorts(
             jm,
             events,
@@ -286,8 +261,6 @@ def run_log(
             engine=engine_of(engine),
             progress=progress,
         )
-    finally:
-        end_progress(progress)
     return loaded, jm, run
 
 

@@ -8,12 +8,11 @@ import click
 
 from journeymap.cli.console import use_color
 from journeymap.cli.event_options import (
+    LogReading,
     column_options,
-    end_progress,
     engine_of,
-    make_options,
     pipeline_options,
-    progress_printer,
+    progress_line,
     speaks_options,
 )
 from journeymap.cli.options import output_option, quiet_option, to_stdout, write_output
@@ -51,17 +50,7 @@ from journeymap.report.formats import Format, choices
 def conform(
     map_path: str,
     events: tuple[str, ...],
-    customer_column: str | None,
-    timestamp_column: str | None,
-    event_column: str | None,
-    session_column: str | None,
-    identity_columns: tuple[str, ...],
-    preset: str | None,
-    timezone: str,
-    strict: bool,
-    session_timeout: str,
-    timestamp_unit: str | None,
-    max_bad_rows: str,
+    reading: LogReading,
     journey: str,
     lost_after: str | None,
     goal: str | None,
@@ -91,26 +80,11 @@ def conform(
     from journeymap.events.ingest import ingest as run_ingest
     from journeymap.report.checks import render
 
-    opts = make_options(
-        customer_column,
-        timestamp_column,
-        event_column,
-        session_column,
-        timezone,
-        strict,
-        session_timeout,
-        journey,
-        lost_after,
-        goal,
-        conversion_window,
-        timestamp_unit=timestamp_unit,
-        max_bad_rows=max_bad_rows,
-        identity_columns=identity_columns,
-        preset=preset,
+    opts = reading.options(
+        journey=journey, lost_after=lost_after, goal=goal, conversion_window=conversion_window
     )
     loaded = load_map(map_path)
-    progress = progress_printer(quiet)
-    try:
+    with progress_line(quiet) as progress:
         [result] = run_ingest(
             loaded.map,
             events,
@@ -118,8 +92,6 @@ def conform(
             engine=engine_of(engine),
             progress=progress,
         )
-    finally:
-        end_progress(progress)
     conf = conformance(loaded, result.overlay)
     out_format = Format(fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"))
     results = [

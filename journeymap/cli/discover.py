@@ -7,12 +7,11 @@ import os
 import click
 
 from journeymap.cli.event_options import (
+    LogReading,
     column_options,
-    end_progress,
     engine_of,
     engine_option,
-    make_options,
-    progress_printer,
+    progress_line,
     speaks_options,
 )
 from journeymap.cli.options import output_option, quiet_option, to_stdout, write_output
@@ -44,17 +43,7 @@ def discover(
     output: str,
     goal: str | None,
     max_touchpoints: int,
-    customer_column: str | None,
-    timestamp_column: str | None,
-    event_column: str | None,
-    session_column: str | None,
-    identity_columns: tuple[str, ...],
-    preset: str | None,
-    timezone: str,
-    strict: bool,
-    session_timeout: str,
-    timestamp_unit: str | None,
-    max_bad_rows: str,
+    reading: LogReading,
     engine: str,
     force: bool,
     quiet: bool,
@@ -77,22 +66,9 @@ def discover(
 
     if not to_stdout(output) and os.path.exists(output) and not force:
         raise UsageError(f"{output} exists already", hint="choose another path or pass --force")
-    opts = make_options(
-        customer_column,
-        timestamp_column,
-        event_column,
-        session_column,
-        timezone,
-        strict,
-        session_timeout,
-        timestamp_unit=timestamp_unit,
-        max_bad_rows=max_bad_rows,
-        identity_columns=identity_columns,
-        preset=preset,
-    )
+    opts = reading.options()
     stem = os.path.basename(output).split(".")[0] or "draft"
-    progress = progress_printer(quiet)
-    try:
+    with progress_line(quiet) as progress:
         draft = run_discover(
             events,
             opts,
@@ -102,8 +78,6 @@ def discover(
             engine=engine_of(engine),
             progress=progress,
         )
-    finally:
-        end_progress(progress)
     write_output(output, draft.text, [f.path for f in expand(events)])
     if not to_stdout(output) and not quiet:
         click.echo(

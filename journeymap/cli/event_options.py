@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
 from typing import Any, get_args
 
 import click
@@ -73,12 +75,12 @@ def speaks_options(func: F) -> F:
 
 
 RESOURCES = "journeymap.resources"
-"""Where ``resource_options`` leaves the engine's resources for ``make_options`` (click's
+"""Where ``resource_options`` leaves the engine's resources for ``LogReading.options`` (click's
 per-invocation ``Context.meta``, so every command with the column options takes them)."""
 
 
 def resource_options(func: F) -> F:
-    """``--memory-limit`` and ``--temp-dir``: read here, handed to ``make_options`` by the context."""
+    """``--memory-limit`` and ``--temp-dir``: read here, handed to ``LogReading.options`` by the context."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, memory_limit: str | None, temp_dir: str | None, **kwargs: Any) -> Any:
@@ -105,10 +107,77 @@ def resource_options(func: F) -> F:
     )(wrapper)
 
 
-def column_options(func: F) -> F:
-    """Column names and reading options (shared by ingest, discover and conform), and the
-    engine's resources (``resource_options``)."""
-    func = resource_options(func)
+@dataclass(frozen=True)
+class LogReading:
+    """How an event-log command reads its log: the options of :func:`column_options`, as
+    given on the command line (the one place they are turned into :class:`IngestOptions`)."""
+
+    customer_column: str | None
+    timestamp_column: str | None
+    event_column: str | None
+    session_column: str | None
+    identity_columns: tuple[str, ...]
+    preset: str | None
+    timezone: str
+    strict: bool
+    session_timeout: str
+    timestamp_unit: str | None
+    max_bad_rows: str
+
+    def options(
+        self,
+        *,
+        journey: str = "customer",
+        lost_after: str | None = None,
+        goal: str | None = None,
+        conversion_window: str | None = None,
+        segment_by: str | None = None,
+    ) -> IngestOptions:
+        """The ingest's options: a preset (if any), then every option given, checked."""
+        base = get_preset(self.preset) if self.preset is not None else Preset("", "", Columns())
+        unit = self.timestamp_unit or base.timestamp_unit
+        window = conversion_window
+        opts = IngestOptions(
+            columns=base.with_columns(
+                customer=self.customer_column,
+                timestamp=self.timestamp_column,
+                event=self.event_column,
+                session=self.session_column,
+                identities=tuple(self.identity_columns),
+            ),
+            timezone=self.timezone,
+            strict=self.strict,
+            session_timeout=parse_duration(self.session_timeout, "session_timeout"),
+            journey="session" if journey == "session" else "customer",
+            lost_after=None if lost_after is None else parse_duration(lost_after, "lost_after"),
+            goal=goal,
+            conversion_window=None
+            if window is None
+            else parse_duration(window, "conversion_window"),
+            segment_by=segment_by,
+            timestamp_unit=next((u for u in TIMESTAMP_UNITS if u == unit), None),
+            max_bad_rows=BadRowLimit.parse(self.max_bad_rows, "max_bad_rows"),
+            preset=base.name or None,
+            resources=_resources(),
+        )
+        opts.validate()
+        return opts
+
+
+_READING_FIELDS = tuple(f.name for f in fields(LogReading))
+
+
+def column_options(command: F) -> F:
+    """Column names and reading options (shared by every command that reads an event log),
+    passed to the command as one :class:`LogReading` (keyword ``reading``), and the engine's
+    resources (``resource_options``)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name in _READING_FIELDS}
+        return command(*args, reading=LogReading(**values), **kwargs)
+
+    func = resource_options(wrapper)
     for decl, default, text in reversed(
         [
             ("--customer-column", "user_id", "Column with the customer id."),
@@ -231,55 +300,6 @@ def engine_of(name: str) -> Engine:
     return "spark" if name == "spark" else "duckdb"
 
 
-def make_options(
-    customer_column: str | None,
-    timestamp_column: str | None,
-    event_column: str | None,
-    session_column: str | None,
-    timezone: str,
-    strict: bool,
-    session_timeout: str,
-    journey: str = "customer",
-    lost_after: str | None = None,
-    goal: str | None = None,
-    conversion_window: str | None = None,
-    segment_by: str | None = None,
-    *,
-    timestamp_unit: str | None = None,
-    max_bad_rows: str = "1%",
-    identity_columns: tuple[str, ...] = (),
-    preset: str | None = None,
-) -> IngestOptions:
-    """The options of an event-log command: a preset (if any), then every option given."""
-    base = get_preset(preset) if preset is not None else Preset("", "", Columns())
-    unit = timestamp_unit or base.timestamp_unit
-    opts = IngestOptions(
-        columns=base.with_columns(
-            customer=customer_column,
-            timestamp=timestamp_column,
-            event=event_column,
-            session=session_column,
-            identities=tuple(identity_columns),
-        ),
-        timezone=timezone,
-        strict=strict,
-        session_timeout=parse_duration(session_timeout, "session_timeout"),
-        journey="session" if journey == "session" else "customer",
-        lost_after=None if lost_after is None else parse_duration(lost_after, "lost_after"),
-        goal=goal,
-        conversion_window=None
-        if conversion_window is None
-        else parse_duration(conversion_window, "conversion_window"),
-        segment_by=segment_by,
-        timestamp_unit=next((u for u in TIMESTAMP_UNITS if u == unit), None),
-        max_bad_rows=BadRowLimit.parse(max_bad_rows, "max_bad_rows"),
-        preset=base.name or None,
-        resources=_resources(),
-    )
-    opts.validate()
-    return opts
-
-
 def _resources() -> Resources:
     """The resources ``resource_options`` read for this command (the defaults outside one)."""
     ctx = click.get_current_context(silent=True)
@@ -287,14 +307,16 @@ def _resources() -> Resources:
     return found if isinstance(found, Resources) else Resources()
 
 
-def progress_printer(quiet: bool) -> Callable[[str], None] | None:
-    """The stage line of a long read on a terminal (``cli/progress.py``), or None."""
-    return stage_line(quiet)
-
-
-def end_progress(progress: Callable[[str], None] | None) -> None:
-    if isinstance(progress, StageLine):
-        progress.end()
+@contextlib.contextmanager
+def progress_line(quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """The stage line of a long read on a terminal (``cli/progress.py``), or None when quiet,
+    not a terminal or in CI; its line is ended however the read ends."""
+    progress = stage_line(quiet)
+    try:
+        yield progress
+    finally:
+        if isinstance(progress, StageLine):
+            progress.end()
 
 
 def summary_line(target: str, r: IngestResult) -> str:

@@ -13,12 +13,11 @@ import click
 
 from journeymap.cli.event_options import (
     OPTIONS,
+    LogReading,
     column_options,
-    end_progress,
     engine_of,
     engine_option,
-    make_options,
-    progress_printer,
+    progress_line,
 )
 from journeymap.cli.options import load, located
 from journeymap.errors import UsageError, did_you_mean
@@ -200,31 +199,13 @@ class EventArms:
     event_logs: tuple[str, ...]
     variant_column: str | None
     exposure_event: str | None
-    customer_column: str | None
-    timestamp_column: str | None
-    event_column: str | None
-    session_column: str | None
-    timezone: str
-    strict: bool
-    session_timeout: str
-    timestamp_unit: str | None
-    max_bad_rows: str
-    identity_columns: tuple[str, ...]
-    preset: str | None
+    reading: LogReading
     lost_after: str | None
     engine: str
 
     def options(self, goal: str | None) -> IngestOptions:
         """The ingest's options of the log (customer journeys: the unit is the customer)."""
-        return speaking(
-            lambda: make_options(
-                self.customer_column, self.timestamp_column, self.event_column,
-                self.session_column, self.timezone, self.strict, self.session_timeout,
-                "customer", self.lost_after, goal, timestamp_unit=self.timestamp_unit,
-                max_bad_rows=self.max_bad_rows, identity_columns=self.identity_columns,
-                preset=self.preset,
-            )
-        )  # fmt: skip
+        return speaking(lambda: self.reading.options(lost_after=self.lost_after, goal=goal))
 
 
 _EVENT_FIELDS = tuple(f.name for f in fields(EventArms))
@@ -305,16 +286,13 @@ def event_arms(
 
     assert ev.variant_column is not None
     column, opts = ev.variant_column, ev.options(s.goal)
-    progress = progress_printer(quiet)
-    try:
+    with progress_line(quiet) as progress:
         log = speaking(
             lambda: ingest_arms(
                 jm, ev.event_logs, opts, column, ev.exposure_event,
                 engine=engine_of(ev.engine), progress=progress,
             )
         )  # fmt: skip
-    finally:
-        end_progress(progress)
     if not log.arms:
         raise UsageError(
             f"--variant-column {column}: no event of the log has a variant",

@@ -9,13 +9,12 @@ import click
 
 from journeymap.cli.console import style, use_color
 from journeymap.cli.event_options import (
+    LogReading,
     censoring_warning,
     column_options,
-    end_progress,
     engine_of,
-    make_options,
     pipeline_options,
-    progress_printer,
+    progress_line,
     speaks_options,
     summary_line,
 )
@@ -68,17 +67,7 @@ def ingest(
     map_path: str,
     output: str | None,
     fmt: str | None,
-    customer_column: str | None,
-    timestamp_column: str | None,
-    event_column: str | None,
-    session_column: str | None,
-    identity_columns: tuple[str, ...],
-    preset: str | None,
-    timezone: str,
-    strict: bool,
-    session_timeout: str,
-    timestamp_unit: str | None,
-    max_bad_rows: str,
+    reading: LogReading,
     journey: str,
     lost_after: str | None,
     goal: str | None,
@@ -105,23 +94,12 @@ def ingest(
     from journeymap.events.ingest import ingest as run_ingest
     from journeymap.events.ingest_output import HEADER, segment_path
 
-    opts = make_options(
-        customer_column,
-        timestamp_column,
-        event_column,
-        session_column,
-        timezone,
-        strict,
-        session_timeout,
-        journey,
-        lost_after,
-        goal,
-        conversion_window,
-        segment_by,
-        timestamp_unit=timestamp_unit,
-        max_bad_rows=max_bad_rows,
-        identity_columns=identity_columns,
-        preset=preset,
+    opts = reading.options(
+        journey=journey,
+        lost_after=lost_after,
+        goal=goal,
+        conversion_window=conversion_window,
+        segment_by=segment_by,
     )
     loaded = load_map(map_path)
     if print_sql:
@@ -135,8 +113,7 @@ def ingest(
     if not to_stdout(output) and not segment_by:  # a bad -o fails before the counting
         assert output is not None
         refuse_inputs(output, [*loaded.files, *(f.path for f in expand(list(events)))])
-    progress = progress_printer(quiet)
-    try:
+    with progress_line(quiet) as progress:
         results = run_ingest(
             loaded.map,
             events,
@@ -144,8 +121,6 @@ def ingest(
             engine=engine_of(engine),
             progress=progress,
         )
-    finally:
-        end_progress(progress)
     inputs: list[str | os.PathLike[str]] = [*loaded.files, *(results[0].files if results else ())]
     color = use_color(sys.stderr)
     for r in results:

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from journeymap.cli.event_options import (
+    LogReading,
     column_options,
-    end_progress,
-    make_options,
     pipeline_options,
-    progress_printer,
+    progress_line,
     speaks_options,
     summary_line,
 )
@@ -183,10 +182,10 @@ def _event_periods(
             "--events needs --every: the length of a period", hint="add --every month, for one"
         )
     engine = event_options.pop("engine")
-    opts = make_options(**event_options, goal=goal)
+    reading: LogReading = event_options.pop("reading")
+    opts = reading.options(**event_options, goal=goal)
     loaded = load(map_path)
-    progress = progress_printer(quiet)
-    try:
+    with progress_line(quiet) as progress:
         cut = ingest_periods(
             loaded.map,
             list(logs),
@@ -195,8 +194,6 @@ def _event_periods(
             engine=engine,
             progress=progress,
         )
-    finally:
-        end_progress(progress)
     if not quiet:
         for line in period_lines(cut):
             click.echo(line, err=True)
